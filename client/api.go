@@ -1,0 +1,107 @@
+// Package client is the REST side of restmcp: it loads an API description
+// (Swagger 2.0, OpenAPI 3.0 or 3.1), indexes its operations, builds HTTP
+// requests from arguments and sends them. It knows nothing about MCP.
+//
+//	api, err := client.Load(ctx, "https://api.example.com/openapi.json", client.LoadOptions{})
+//	c := client.New(client.Options{BaseURL: api.BaseURL(), Key: client.StaticKey("…")})
+//	resp, err := c.Do(ctx, client.Request{Op: api.Operations[0], Query: map[string]any{"page": 2}})
+package client
+
+// API is a loaded API description, reduced to what restmcp needs.
+type API struct {
+	// Source is the file path or URL the description was read from.
+	Source string
+	// Format is "swagger-2.0", "openapi-3.0" or "openapi-3.1".
+	Format      string
+	Title       string
+	Version     string
+	Description string
+	// Servers are the description's server URLs, variables substituted with
+	// their defaults and relative URLs resolved against Source when it is a URL.
+	Servers []string
+	// Operations in a stable order: by path, then method (get, put, post,
+	// delete, options, head, patch, trace).
+	Operations []*Operation
+	// Skipped lists operations that could not be turned into something
+	// callable, each with the reason; the rest of the API still loads.
+	Skipped []Skipped
+}
+
+// Skipped names an operation that was left out and why.
+type Skipped struct {
+	Method, Path string
+	Reason       string
+}
+
+// BaseURL is the default base URL: the first server, or "" when the
+// description declares none.
+func (a *API) BaseURL() string {
+	if len(a.Servers) == 0 {
+		return ""
+	}
+	return a.Servers[0]
+}
+
+// Operation is one HTTP operation of the API.
+type Operation struct {
+	// ID is the operationId as written in the description ("" when absent).
+	ID          string
+	Method      string // upper case: GET, POST, …
+	Path        string // as written, with {templates}
+	Summary     string
+	Description string
+	Tags        []string
+	Deprecated  bool
+	// Servers overrides API.Servers for this operation (path- or
+	// operation-level servers), when the description declares any.
+	Servers []string
+	// Params are path, query, header and cookie parameters, path-level ones
+	// merged with operation-level ones (the operation wins).
+	Params []*Param
+	// Body is the request body, nil when the operation takes none.
+	Body *Body
+	// Security reports whether the operation requires authentication at
+	// all: false only when the description says `security: []` for it.
+	Security bool
+}
+
+// Param is one non-body parameter.
+type Param struct {
+	Name        string // wire name, exactly as in the description
+	In          string // "path", "query", "header" or "cookie"
+	Required    bool
+	Description string
+	// Schema is a self-contained JSON Schema (no $ref; OpenAPI-only keywords
+	// converted or removed; recursion cut at a bounded depth).
+	Schema map[string]any
+	// Style and Explode are the serialisation rules, defaults applied
+	// (query: form + explode=true; path: simple; header: simple).
+	Style   string
+	Explode bool
+	// AllowReserved keeps reserved characters unescaped in query values.
+	AllowReserved bool
+}
+
+// Body is a request body.
+type Body struct {
+	Required    bool
+	Description string
+	// ContentType is the media type restmcp will send, chosen from the
+	// description: application/json (or +json) first, then
+	// application/x-www-form-urlencoded, then multipart/form-data, then
+	// whatever is first.
+	ContentType string
+	// Schema is a self-contained JSON Schema for the body, like Param.Schema.
+	// Properties marked readOnly are removed.
+	Schema map[string]any
+	// Encoding holds per-property encodings for form and multipart bodies
+	// (property name → content type, style, explode), when declared.
+	Encoding map[string]Encoding
+}
+
+// Encoding is the OpenAPI encoding object of one form property.
+type Encoding struct {
+	ContentType string
+	Style       string
+	Explode     *bool
+}

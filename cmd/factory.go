@@ -1,0 +1,83 @@
+package cmd
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/charmbracelet/log"
+	"golang.org/x/term"
+
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
+)
+
+// IOStreams are the command's standard streams.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// InTTY and OutTTY report whether stdin and stdout are terminals.
+	InTTY, OutTTY bool
+	// ReadSecret reads one line from the terminal without echo.
+	ReadSecret func() (string, error)
+}
+
+// CanPrompt reports whether the user can be asked interactively.
+func (io *IOStreams) CanPrompt() bool { return io.InTTY && io.OutTTY }
+
+// Factory holds what commands depend on, so tests can replace it.
+type Factory struct {
+	IO     *IOStreams
+	Brand  Brand
+	Getenv func(string) string
+	// Keyring stores keys under the brand's service name.
+	Keyring keyring.Store
+	Log     *log.Logger
+}
+
+// NewFactory returns the Factory of a real process.
+func NewFactory() *Factory {
+	b := defaultBrand()
+	stdin := int(os.Stdin.Fd())
+	f := &Factory{
+		IO: &IOStreams{
+			In:     os.Stdin,
+			Out:    os.Stdout,
+			ErrOut: os.Stderr,
+			InTTY:  term.IsTerminal(stdin),
+			OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+			ReadSecret: func() (string, error) {
+				b, err := term.ReadPassword(stdin)
+				return string(b), err
+			},
+		},
+		Brand:   b,
+		Getenv:  os.Getenv,
+		Keyring: keyring.Store{Service: b.Name},
+		Log:     log.NewWithOptions(os.Stderr, log.Options{Prefix: b.Name}),
+	}
+	return f
+}
+
+// ConfigDir is where profiles live: $<BRAND>_CONFIG_DIR, else the user
+// config directory's <brand> folder.
+func (f *Factory) ConfigDir() (string, error) {
+	if d := f.Getenv(f.Brand.Env("CONFIG_DIR")); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, f.Brand.Name), nil
+}
+
+// Profiles returns the profile store.
+func (f *Factory) Profiles() (profile.Store, error) {
+	d, err := f.ConfigDir()
+	if err != nil {
+		return profile.Store{}, err
+	}
+	return profile.Store{Dir: d}, nil
+}

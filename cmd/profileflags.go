@@ -1,0 +1,70 @@
+package cmd
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/profile"
+)
+
+// profileFlags are the flags every API-facing command takes. Set flags
+// override the stored profile of the same name.
+type profileFlags struct {
+	cmd        *cobra.Command
+	Name       string
+	Spec       string
+	BaseURL    string
+	AuthHeader string
+	AuthScheme string
+	Prefix     string
+}
+
+func addProfileFlags(c *cobra.Command) *profileFlags {
+	pf := &profileFlags{cmd: c}
+	fl := c.Flags()
+	fl.StringVarP(&pf.Name, "profile", "p", profile.DefaultName, "profile name")
+	fl.StringVar(&pf.Spec, "spec", "", "OpenAPI description: a file or an http(s) URL")
+	fl.StringVar(&pf.BaseURL, "base-url", "", "API base URL (default: the description's first server)")
+	fl.StringVar(&pf.AuthHeader, "auth-header", "", `header that carries the key (default "Authorization")`)
+	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key (default "Bearer")`)
+	fl.StringVar(&pf.Prefix, "prefix", "", "prefix for tool names")
+	return pf
+}
+
+// resolve returns the stored profile with the set flags applied. A missing
+// profile is not an error when the flags say enough (stored reports whether
+// it existed).
+func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err error) {
+	store, err := f.Profiles()
+	if err != nil {
+		return p, false, err
+	}
+	p, err = store.Get(pf.Name)
+	switch {
+	case err == nil:
+		stored = true
+	case errors.Is(err, profile.ErrNotFound):
+		p = profile.Profile{Name: pf.Name}
+	default:
+		return p, false, err
+	}
+	fl := pf.cmd.Flags()
+	if fl.Changed("spec") {
+		p.Spec = pf.Spec
+	}
+	if fl.Changed("base-url") {
+		p.BaseURL = pf.BaseURL
+	}
+	if fl.Changed("auth-header") {
+		p.AuthHeader = pf.AuthHeader
+	}
+	if fl.Changed("auth-scheme") {
+		s := pf.AuthScheme
+		p.AuthScheme = &s
+	}
+	if fl.Changed("prefix") {
+		p.Prefix = pf.Prefix
+	}
+	return p, stored, nil
+}

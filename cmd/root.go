@@ -1,0 +1,90 @@
+// Package cmd is restmcp's command line: the only importer of cobra. Each
+// subcommand lives in its own file with an options struct and a run function.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Main runs the command line and returns the process exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	f := NewFactory()
+	root := NewRootCmd(f)
+	root.SetArgs(os.Args[1:])
+	return Execute(ctx, f, root)
+}
+
+// Execute runs root and maps its error to an exit code, printing it once.
+func Execute(ctx context.Context, f *Factory, root *cobra.Command) int {
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var silent *SilentError
+	if errors.As(err, &silent) {
+		return silent.Code
+	}
+	var flagErr *FlagError
+	if errors.As(err, &flagErr) {
+		fmt.Fprintf(f.IO.ErrOut, "Error: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Error: %v\n", err)
+	return 1
+}
+
+// SilentError means the failure was already reported; exit with Code.
+type SilentError struct{ Code int }
+
+func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// FlagError is bad command-line input: the usage is printed too.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// FlagErrorf formats a FlagError.
+func FlagErrorf(format string, a ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, a...)}
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   f.Brand.Name,
+		Short: "Serve any REST API described by OpenAPI as MCP tools",
+		Long: f.Brand.Name + ` reads an API's OpenAPI description, exposes each operation as a typed MCP
+tool over stdio, takes the API key from the OS keyring and forwards every tool
+call to the REST API.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &FlagError{Err: fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath())}
+	})
+	root.AddCommand(
+		newServeCmd(f, nil),
+		newToolsCmd(f, nil),
+		newCallCmd(f, nil),
+		newLoginCmd(f, nil),
+		newLogoutCmd(f, nil),
+		newStatusCmd(f, nil),
+		newInstallCmd(f, nil),
+		newUninstallCmd(f, nil),
+		newVersionCmd(f),
+	)
+	return root
+}

@@ -1,0 +1,170 @@
+// Package profile stores restmcp's named profiles: which API, where its
+// description lives, how the key is sent. A profile never holds the key.
+package profile
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// DefaultName is the profile used when none is named.
+const DefaultName = "default"
+
+// Profile is one API configuration. Zero fields mean "the default".
+type Profile struct {
+	Name string `json:"-"`
+	// Spec is the OpenAPI description: a file path or an http(s) URL.
+	Spec string `json:"spec,omitempty"`
+	// BaseURL overrides the description's first server.
+	BaseURL string `json:"base_url,omitempty"`
+	// AuthHeader carries the key (default "Authorization").
+	AuthHeader string `json:"auth_header,omitempty"`
+	// AuthScheme prefixes the key; nil means "Bearer", "" the bare key.
+	AuthScheme *string `json:"auth_scheme,omitempty"`
+	// Prefix is prepended to tool names.
+	Prefix string `json:"prefix,omitempty"`
+	// CheckPath is the path login requests to check a key.
+	CheckPath string `json:"check_path,omitempty"`
+	// Tool selection.
+	Tags       []string `json:"tags,omitempty"`
+	Operations []string `json:"operations,omitempty"`
+	Methods    []string `json:"methods,omitempty"`
+	ReadOnly   bool     `json:"read_only,omitempty"`
+	Layout     string   `json:"layout,omitempty"`
+}
+
+// Scheme returns the effective auth scheme.
+func (p Profile) Scheme() string {
+	if p.AuthScheme == nil {
+		return "Bearer"
+	}
+	return *p.AuthScheme
+}
+
+// Header returns the effective auth header.
+func (p Profile) Header() string {
+	if p.AuthHeader == "" {
+		return "Authorization"
+	}
+	return p.AuthHeader
+}
+
+// ErrNotFound means the profile does not exist.
+var ErrNotFound = errors.New("profile not found")
+
+// Store is the profiles file in one directory.
+type Store struct {
+	Dir string
+}
+
+type file struct {
+	Profiles map[string]Profile `json:"profiles"`
+}
+
+// Path is the profiles file.
+func (s Store) Path() string { return filepath.Join(s.Dir, "profiles.json") }
+
+func (s Store) read() (file, error) {
+	f := file{Profiles: map[string]Profile{}}
+	b, err := os.ReadFile(s.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return f, nil
+	}
+	if err != nil {
+		return f, err
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return f, fmt.Errorf("%s: %w (fix or remove the file)", s.Path(), err)
+	}
+	if f.Profiles == nil {
+		f.Profiles = map[string]Profile{}
+	}
+	return f, nil
+}
+
+func (s Store) write(f file) error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(s.Dir, ".profiles-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), s.Path())
+}
+
+// Get returns the named profile, or ErrNotFound.
+func (s Store) Get(name string) (Profile, error) {
+	f, err := s.read()
+	if err != nil {
+		return Profile{}, err
+	}
+	p, ok := f.Profiles[name]
+	if !ok {
+		return Profile{Name: name}, fmt.Errorf("%w: %q", ErrNotFound, name)
+	}
+	p.Name = name
+	return p, nil
+}
+
+// List returns all profiles sorted by name.
+func (s Store) List() ([]Profile, error) {
+	f, err := s.read()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Profile, 0, len(f.Profiles))
+	for name, p := range f.Profiles {
+		p.Name = name
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// Save creates or replaces p.
+func (s Store) Save(p Profile) error {
+	if p.Name == "" {
+		return errors.New("profile has no name")
+	}
+	f, err := s.read()
+	if err != nil {
+		return err
+	}
+	f.Profiles[p.Name] = p
+	return s.write(f)
+}
+
+// Delete removes the named profile; deleting a missing one is not an error.
+func (s Store) Delete(name string) error {
+	f, err := s.read()
+	if err != nil {
+		return err
+	}
+	if _, ok := f.Profiles[name]; !ok {
+		return nil
+	}
+	delete(f.Profiles, name)
+	return s.write(f)
+}

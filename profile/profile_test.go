@@ -1,0 +1,66 @@
+package profile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestStoreRoundTrip(t *testing.T) {
+	s := Store{Dir: filepath.Join(t.TempDir(), "cfg")}
+	if _, err := s.Get("acme"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get on empty store: %v, want ErrNotFound", err)
+	}
+	empty := ""
+	want := Profile{Name: "acme", Spec: "https://api.acme.test/openapi.json", AuthScheme: &empty, Tags: []string{"projects"}}
+	if err := s.Save(want); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(Profile{Name: "beta", Spec: "beta.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Spec != want.Spec || got.Scheme() != "" || got.Header() != "Authorization" || len(got.Tags) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	beta, _ := s.Get("beta")
+	if beta.Scheme() != "Bearer" {
+		t.Fatalf("default scheme = %q, want Bearer", beta.Scheme())
+	}
+	list, err := s.List()
+	if err != nil || len(list) != 2 || list[0].Name != "acme" || list[1].Name != "beta" {
+		t.Fatalf("List = %+v, %v", list, err)
+	}
+	fi, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	if err := s.Delete("acme"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get("acme"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after Delete: %v", err)
+	}
+}
+
+func TestStoreRefusesToOverwriteUnparsableFile(t *testing.T) {
+	s := Store{Dir: t.TempDir()}
+	bad := []byte("{not json")
+	if err := os.WriteFile(s.Path(), bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(Profile{Name: "x"}); err == nil {
+		t.Fatal("Save over an unparsable file succeeded")
+	}
+	b, _ := os.ReadFile(s.Path())
+	if string(b) != string(bad) {
+		t.Fatalf("file changed to %q", b)
+	}
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, vet, import rules, unit tests with the race
+# detector, then the end-to-end suite (built binary, example Django API,
+# real keyring, the official TypeScript MCP client) where its tools exist.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:" >&2; echo "$unformatted" >&2; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "import rules"
+scripts/check-imports.sh
+
+step "go test -race"
+go test -race -count=1 ./...
+
+if [ -x e2e/run.sh ]; then
+  step "end-to-end suite"
+  e2e/run.sh
+fi
