@@ -301,7 +301,9 @@ func TestDoAuth(t *testing.T) {
 
 type keyMissingError struct{ profile string }
 
-func (e *keyMissingError) Error() string { return "no key for profile " + e.profile + ": run restmcp login" }
+func (e *keyMissingError) Error() string {
+	return "no key for profile " + e.profile + ": run restmcp login"
+}
 
 func TestDoKeySourceError(t *testing.T) {
 	srv := newRecorder(t, nil)
