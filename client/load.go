@@ -61,23 +61,23 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	}
 
 	f := newFetcher(opts)
-	if remote && opts.Auth != nil && opts.BaseURL != "" && sameOrigin(loc, opts.BaseURL) {
-		f.authOrigin = origin(loc)
+	if remote && opts.Auth != nil && opts.BaseURL != "" && sameOriginURL(loc, opts.BaseURL) {
+		f.authOrigin = originOf(loc)
 	}
 	api, err := loadOnce(ctx, source, loc, f)
 	if err != nil {
 		var se *statusError
 		if remote && errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden) && f.authOrigin == "" {
 			if opts.BaseURL == "" {
-				return nil, fmt.Errorf("%w: the description needs the API key; pass --base-url with the API's address so the key can be sent to %s", err, origin(loc))
+				return nil, fmt.Errorf("%w: the description needs the API key; pass --base-url with the API's address so the key can be sent to %s", err, originOf(loc))
 			}
-			return nil, fmt.Errorf("%w: the key is only sent to the API's origin (%s), not to %s", err, origin(opts.BaseURL), origin(loc))
+			return nil, fmt.Errorf("%w: the key is only sent to the API's origin (%s), not to %s", err, originOf(opts.BaseURL), originOf(loc))
 		}
 		return nil, err
 	}
 	if remote && opts.Auth != nil && opts.BaseURL == "" && f.authOrigin == "" &&
-		api.BaseURL() != "" && sameOrigin(api.BaseURL(), loc) {
-		f.authOrigin = origin(loc)
+		api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) {
+		f.authOrigin = originOf(loc)
 		authed, err := loadOnce(ctx, source, loc, f)
 		if err != nil {
 			return nil, fmt.Errorf("fetching the description again with the API key: %w", err)
@@ -152,7 +152,7 @@ func (f *fetcher) read(ctx context.Context, loc string) ([]byte, error) {
 		if f.userAgent != "" {
 			req.Header.Set("User-Agent", f.userAgent)
 		}
-		if f.auth != nil && f.authOrigin != "" && origin(target) == f.authOrigin {
+		if f.auth != nil && f.authOrigin != "" && originOf(target) == f.authOrigin {
 			if err := f.auth(req); err != nil {
 				return nil, err
 			}
@@ -199,7 +199,7 @@ func redact(raw string) string {
 
 // origin is scheme://host[:port] in lower case, default ports dropped; ""
 // for anything that is not an absolute http(s) URL.
-func origin(raw string) string {
+func originOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return ""
@@ -222,7 +222,7 @@ func origin(raw string) string {
 	return scheme + "://" + host
 }
 
-func sameOrigin(a, b string) bool {
-	oa := origin(a)
-	return oa != "" && oa == origin(b)
+func sameOriginURL(a, b string) bool {
+	oa := originOf(a)
+	return oa != "" && oa == originOf(b)
 }

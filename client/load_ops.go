@@ -13,7 +13,7 @@ import (
 )
 
 // methods in the order operations are listed for one path.
-var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+var pathMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 // paramDescMax caps Param.Description and Body.Description.
 const paramDescMax = 300
@@ -44,9 +44,9 @@ func build(docs *docSet, source, loc string, doc any) (*API, error) {
 	api := &API{
 		Source:      source,
 		Format:      format,
-		Title:       str(info["title"]),
-		Version:     str(info["version"]),
-		Description: strings.TrimSpace(str(info["description"])),
+		Title:       text(info["title"]),
+		Version:     text(info["version"]),
+		Description: strings.TrimSpace(text(info["description"])),
 	}
 	if b.swagger {
 		api.Servers = b.swaggerServers()
@@ -72,7 +72,7 @@ func build(docs *docSet, source, loc string, doc any) (*API, error) {
 			api.Skipped = append(api.Skipped, Skipped{Path: p, Reason: "path item: " + err.Error()})
 			continue
 		}
-		for _, m := range methods {
+		for _, m := range pathMethods {
 			raw, ok := item[m]
 			if !ok {
 				continue
@@ -90,13 +90,13 @@ func build(docs *docSet, source, loc string, doc any) (*API, error) {
 
 func detectFormat(root map[string]any) (string, error) {
 	if v, ok := root["swagger"]; ok {
-		if s := str(v); strings.HasPrefix(s, "2") {
+		if s := text(v); strings.HasPrefix(s, "2") {
 			return "swagger-2.0", nil
 		}
-		return "", fmt.Errorf("unsupported Swagger version %q (2.0 is supported)", str(v))
+		return "", fmt.Errorf("unsupported Swagger version %q (2.0 is supported)", text(v))
 	}
 	if v, ok := root["openapi"]; ok {
-		s := str(v)
+		s := text(v)
 		switch {
 		case strings.HasPrefix(s, "3.0"), s == "3":
 			return "openapi-3.0", nil
@@ -109,7 +109,7 @@ func detectFormat(root map[string]any) (string, error) {
 }
 
 // str renders a scalar as text ("" for nil, maps and lists).
-func str(v any) string {
+func text(v any) string {
 	switch x := v.(type) {
 	case nil, map[string]any, []any:
 		return ""
@@ -132,17 +132,17 @@ func (b *builder) servers(v any) []string {
 		if !ok {
 			continue
 		}
-		u := str(m["url"])
+		u := text(m["url"])
 		if u == "" {
 			continue
 		}
 		vars, _ := m["variables"].(map[string]any)
 		for name, vv := range vars {
 			vm, _ := vv.(map[string]any)
-			def := str(vm["default"])
+			def := text(vm["default"])
 			if def == "" {
 				if e, _ := vm["enum"].([]any); len(e) > 0 {
-					def = str(e[0])
+					def = text(e[0])
 				}
 			}
 			u = strings.ReplaceAll(u, "{"+name+"}", def)
@@ -169,8 +169,8 @@ func (b *builder) resolveServer(u string) string {
 }
 
 func (b *builder) swaggerServers() []string {
-	host := str(b.root["host"])
-	basePath := str(b.root["basePath"])
+	host := text(b.root["host"])
+	basePath := text(b.root["basePath"])
 	if host == "" {
 		if b.srcURL == nil {
 			if basePath == "" {
@@ -185,7 +185,7 @@ func (b *builder) swaggerServers() []string {
 	switch {
 	case slices.Contains(schemes, any("https")):
 	case len(schemes) > 0:
-		scheme = str(schemes[0])
+		scheme = text(schemes[0])
 	case b.srcURL != nil:
 		scheme = b.srcURL.Scheme
 	}
@@ -207,17 +207,17 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 		return nil, fmt.Errorf("the operation is %s, not an object", kindOf(raw))
 	}
 	op := &Operation{
-		ID:          str(opm["operationId"]),
+		ID:          text(opm["operationId"]),
 		Method:      strings.ToUpper(method),
 		Path:        path,
-		Summary:     strings.TrimSpace(str(opm["summary"])),
-		Description: strings.TrimSpace(str(opm["description"])),
+		Summary:     strings.TrimSpace(text(opm["summary"])),
+		Description: strings.TrimSpace(text(opm["description"])),
 		Deprecated:  isTrue(opm["deprecated"]),
 		Security:    true,
 	}
 	if tags, ok := opm["tags"].([]any); ok {
 		for _, t := range tags {
-			if s := str(t); s != "" {
+			if s := text(t); s != "" {
 				op.Tags = append(op.Tags, s)
 			}
 		}
@@ -244,8 +244,8 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 	var bodyParam *rawParam
 	var formParams []rawParam
 	for _, rp := range params {
-		in := str(rp.m["in"])
-		name := str(rp.m["name"])
+		in := text(rp.m["in"])
+		name := text(rp.m["name"])
 		switch {
 		case b.swagger && in == "body":
 			bodyParam = &rp
@@ -292,7 +292,7 @@ func (b *builder) mergedParams(pathLevel any, ploc string, opLevel any, oloc str
 			if err != nil {
 				return nil, fmt.Errorf("parameter: %w", err)
 			}
-			key := str(m["name"]) + "\x00" + str(m["in"])
+			key := text(m["name"]) + "\x00" + text(m["in"])
 			if j, ok := index[key]; ok {
 				out[j] = rawParam{m, mloc}
 				continue
@@ -308,7 +308,7 @@ func (b *builder) mergedParams(pathLevel any, ploc string, opLevel any, oloc str
 // to ignore (Accept, Content-Type, Authorization).
 func (b *builder) param(rp rawParam) (*Param, error) {
 	m := rp.m
-	name, in := str(m["name"]), str(m["in"])
+	name, in := text(m["name"]), text(m["in"])
 	if name == "" {
 		return nil, errors.New("no name")
 	}
@@ -327,7 +327,7 @@ func (b *builder) param(rp rawParam) (*Param, error) {
 		Name:          name,
 		In:            in,
 		Required:      isTrue(m["required"]) || in == "path",
-		Description:   trimDescription(str(m["description"]), paramDescMax),
+		Description:   trimDescription(text(m["description"]), paramDescMax),
 		AllowReserved: isTrue(m["allowReserved"]),
 	}
 	conv := newConverter(b.docs, true)
@@ -343,7 +343,7 @@ func (b *builder) param(rp rawParam) (*Param, error) {
 		p.Schema, err = conv.root(m["schema"], rp.loc)
 	case m["content"] != nil:
 		content, _ := m["content"].(map[string]any)
-		if ct := pickContentType(sortedKeys(content)); ct != "" {
+		if ct := pickContentType(sortedMapKeys(content)); ct != "" {
 			media, _ := content[ct].(map[string]any)
 			p.Schema, err = conv.root(media["schema"], rp.loc)
 		}
@@ -354,7 +354,7 @@ func (b *builder) param(rp rawParam) (*Param, error) {
 	if p.Schema == nil {
 		p.Schema = map[string]any{}
 	}
-	p.Style = str(m["style"])
+	p.Style = text(m["style"])
 	if p.Style == "" {
 		p.Style = "simple"
 		if in == "query" || in == "cookie" {
@@ -374,10 +374,10 @@ func swaggerStyle(in string, m map[string]any) (string, bool) {
 	if in == "query" || in == "cookie" || in == "formData" {
 		style = "form"
 	}
-	if str(m["type"]) != "array" {
+	if text(m["type"]) != "array" {
 		return style, style == "form"
 	}
-	switch str(m["collectionFormat"]) {
+	switch text(m["collectionFormat"]) {
 	case "multi":
 		return "form", true
 	case "ssv":
@@ -391,7 +391,7 @@ func swaggerStyle(in string, m map[string]any) (string, bool) {
 	}
 }
 
-func sortedKeys(m map[string]any) []string {
+func sortedMapKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -447,13 +447,13 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		return nil, err
 	}
 	content, _ := m["content"].(map[string]any)
-	ct := pickContentType(sortedKeys(content))
+	ct := pickContentType(sortedMapKeys(content))
 	if ct == "" {
 		return nil, nil
 	}
 	body := &Body{
 		Required:    isTrue(m["required"]),
-		Description: trimDescription(str(m["description"]), paramDescMax),
+		Description: trimDescription(text(m["description"]), paramDescMax),
 		ContentType: sendType(ct),
 	}
 	media, _ := content[ct].(map[string]any)
@@ -469,7 +469,7 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		body.Encoding = map[string]Encoding{}
 		for name, e := range enc {
 			em, _ := e.(map[string]any)
-			x := Encoding{ContentType: str(em["contentType"]), Style: str(em["style"])}
+			x := Encoding{ContentType: text(em["contentType"]), Style: text(em["style"])}
 			if v, ok := em["explode"].(bool); ok {
 				x.Explode = &v
 			}
@@ -487,7 +487,7 @@ func (b *builder) consumes(opm map[string]any) []string {
 	}
 	var out []string
 	for _, x := range list {
-		if s := str(x); s != "" {
+		if s := text(x); s != "" {
 			out = append(out, s)
 		}
 	}
@@ -507,7 +507,7 @@ func (b *builder) swaggerBody(opm map[string]any, rp rawParam) (*Body, error) {
 	}
 	return &Body{
 		Required:    isTrue(rp.m["required"]),
-		Description: trimDescription(str(rp.m["description"]), paramDescMax),
+		Description: trimDescription(text(rp.m["description"]), paramDescMax),
 		ContentType: sendType(cmp.Or(pickContentType(types), "application/json")),
 		Schema:      schema,
 	}, nil
@@ -521,7 +521,7 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 	enc := map[string]Encoding{}
 	conv := newConverter(b.docs, true)
 	for _, rp := range params {
-		name := str(rp.m["name"])
+		name := text(rp.m["name"])
 		if name == "" {
 			return nil, errors.New("a formData parameter has no name")
 		}
@@ -529,14 +529,14 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 		if err != nil {
 			return nil, fmt.Errorf("parameter %q: %w", name, err)
 		}
-		if str(rp.m["type"]) == "file" {
+		if text(rp.m["type"]) == "file" {
 			hasFile = true
 		}
 		props[name] = s
 		if isTrue(rp.m["required"]) {
 			required = append(required, name)
 		}
-		if str(rp.m["type"]) == "array" && rp.m["collectionFormat"] != nil {
+		if text(rp.m["type"]) == "array" && rp.m["collectionFormat"] != nil {
 			style, explode := swaggerStyle("formData", rp.m)
 			enc[name] = Encoding{Style: style, Explode: &explode}
 		}
