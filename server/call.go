@@ -21,6 +21,9 @@ import (
 	"github.com/restmcp/restmcp/client"
 )
 
+// errorExcerptBytes bounds the body excerpt of an HTTP error result.
+const errorExcerptBytes = 1000
+
 // request maps validated arguments to a client.Request by location and
 // wire name.
 func request(t *tool, args map[string]any) client.Request {
@@ -122,7 +125,7 @@ func (s *Server) httpErrorResult(t *tool, e *client.HTTPError) *mcp.CallToolResu
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP %d %s (%s)", r.Status, http.StatusText(r.Status), where)
-	if ex := excerpt(r.ContentType, r.Body, 1000); ex != "" {
+	if ex := r.Excerpt(errorExcerptBytes); ex != "" {
 		b.WriteString("\n")
 		b.WriteString(ex)
 	}
@@ -167,36 +170,6 @@ func (s *Server) hint(t *tool, r *client.Response) string {
 		return "The API failed on its side: try again later."
 	}
 	return ""
-}
-
-// excerpt is a short, readable piece of an error body.
-func excerpt(contentType string, body []byte, max int) string {
-	if len(body) == 0 {
-		return ""
-	}
-	kind := bodyKind(contentType, body)
-	var s string
-	switch kind {
-	case kindJSON:
-		var buf bytes.Buffer
-		if json.Compact(&buf, body) == nil {
-			s = buf.String()
-		} else {
-			s = string(body)
-		}
-	case kindText:
-		s = string(body)
-		if strings.Contains(strings.ToLower(contentType), "html") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {
-			s = plainText(s)
-		}
-	default:
-		return fmt.Sprintf("(%s body, %d bytes)", contentType, len(body))
-	}
-	s = strings.TrimSpace(strings.ToValidUTF8(s, "�"))
-	if len(s) > max {
-		s = cutText(s, max)
-	}
-	return s
 }
 
 type kind int
