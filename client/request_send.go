@@ -191,7 +191,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // origin (net/http itself only strips Authorization and Cookie, and only
 // when the host changes).
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= MaxRedirects {
+	if len(via) > MaxRedirects {
 		return fmt.Errorf("stopped after %d redirects", MaxRedirects)
 	}
 	if c.base == nil || !sameOrigin(req.URL, c.base) {
