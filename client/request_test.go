@@ -82,6 +82,8 @@ func TestDoPath(t *testing.T) {
 		{"space and unicode", "/users/{user}", []*Param{user}, map[string]any{"user": "José Ñ"}, "/api/users/Jos%C3%A9%20%C3%91"},
 		{"percent", "/users/{user}", []*Param{user}, map[string]any{"user": "100%"}, "/api/users/100%25"},
 		{"integer number", "/items/{id}", []*Param{{Name: "id", In: "path", Required: true}}, map[string]any{"id": float64(1000000)}, "/api/items/1000000"},
+		{"Box fragment dropped", "/files/{user}#get_shared_link", []*Param{user}, map[string]any{"user": "7"}, "/api/files/7"},
+		{"query in the path kept", "/search?type=user&q[]=a b", nil, nil, "/api/search?type=user&q[]=a%20b"},
 		{"partial segment", "/files/{name}.{ext}", nil, map[string]any{"name": "report", "ext": "pdf"}, "/api/files/report.pdf"},
 		{"simple array", "/t/{ids}", []*Param{{Name: "ids", In: "path", Style: "simple"}}, map[string]any{"ids": []any{"a", "b,c"}}, "/api/t/a,b%2Cc"},
 		{"simple object", "/t/{o}", []*Param{{Name: "o", In: "path", Style: "simple"}}, map[string]any{"o": map[string]any{"r": 1.0, "g": 2.0}}, "/api/t/g,2,r,1"},
