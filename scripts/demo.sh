@@ -144,11 +144,11 @@ note "a new API key is in $tmp/api-key (mode 0600); it is never printed"
 
 # --- 4. login --------------------------------------------------------------
 step "Logging in"
-login=("$restmcp" login --profile demo --spec "$api/api/schema/" --auth-scheme Api-Key --with-key)
+login=("$restmcp" login --profile demo --spec "$api/api/schema/" --base-url "$api" --auth-scheme Api-Key --with-key)
 case $store in
   desktop|private)
     if [ $store = desktop ]; then where="your OS keyring"; else where="a private gnome-keyring (D-Bus Secret Service)"; fi
-    show "restmcp login --profile demo --spec $api/api/schema/ --auth-scheme Api-Key --with-key < api-key"
+    show "restmcp login --profile demo --spec $api/api/schema/ --base-url $api --auth-scheme Api-Key --with-key < api-key"
     if "${login[@]}" <"$tmp/api-key"; then
       logged_in=1
       note "the key is stored in $where (service restmcp, account demo), not in any file"
@@ -165,7 +165,7 @@ if [ $store = env ]; then
   RESTMCP_API_KEY=$(cat "$tmp/api-key")
   export RESTMCP_API_KEY
   show "restmcp login ... skipped; profile flags given on each command instead"
-  profile=(--profile demo --spec "$api/api/schema/" --auth-scheme Api-Key)
+  profile=(--profile demo --spec "$api/api/schema/" --base-url "$api" --auth-scheme Api-Key)
 else
   profile=(--profile demo)
 fi

@@ -156,10 +156,20 @@ export async function api(path, { method = 'GET', body } = {}) {
   return { status: res.status, body: t ? JSON.parse(t) : null };
 }
 
-/** How many requests the example API has logged so far. */
-export function apiRequestCount() {
-  const log = readFileSync(need('E2E_API_LOG'), 'utf8');
-  return (log.match(/"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \//g) ?? []).length;
+/**
+ * How many requests the example API has logged so far. Django's development
+ * server logs a request after sending its answer, so this waits until the
+ * count stays the same for 200 ms.
+ */
+export async function apiRequestCount() {
+  const count = () => (readFileSync(need('E2E_API_LOG'), 'utf8').match(/"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \//g) ?? []).length;
+  let last = count();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = count();
+    if (now === last) return now;
+    last = now;
+  }
 }
 
 /** Every regular file below dir with its contents. */

@@ -18,7 +18,7 @@ describe('restmcp install cursor', () => {
     const env = childEnv({ HOME: home, XDG_CONFIG_HOME: undefined });
     const key = apiKey();
 
-    const login = await run(['login', '--profile', PROFILE, '--spec', `${apiURL()}/api/schema/`, '--auth-scheme', 'Api-Key', '--with-key'],
+    const login = await run(['login', '--profile', PROFILE, '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'],
       { env, input: `${key}\n` });
     const missing = notBuilt('login') ?? notBuilt('install') ?? missingFeature(login.stderr);
     if (missing) return t.skip(missing);

@@ -37,7 +37,7 @@ describe('the key in the OS keyring', () => {
   });
 
   it('login --with-key checks the key against the API and stores it in the keyring', async (t) => {
-    const r = await run(['login', '--profile', PROFILE, '--spec', `${apiURL()}/api/schema/`, '--auth-scheme', 'Api-Key', '--with-key'],
+    const r = await run(['login', '--profile', PROFILE, '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'],
       { env, input: `${key}\n` });
     if (skipped(t, r, 'login')) return;
     assert.equal(r.code, 0, r.stderr);
@@ -79,7 +79,7 @@ describe('the key in the OS keyring', () => {
   });
 
   it('login refuses a key the API rejects and stores nothing', async (t) => {
-    const r = await run(['login', '--profile', 'e2e-rejected', '--spec', `${apiURL()}/api/schema/`, '--auth-scheme', 'Api-Key', '--with-key'],
+    const r = await run(['login', '--profile', 'e2e-rejected', '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'],
       { env, input: 'AAAAAAAA.not-a-valid-key\n' });
     if (skipped(t, r, 'login')) return;
     assert.notEqual(r.code, 0);
