@@ -1,8 +1,8 @@
 package client
 
 import (
-	"encoding/json"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
