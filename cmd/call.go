@@ -1,26 +1,219 @@
 package cmd
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 )
 
 // CallOptions are the inputs of `call`.
 type CallOptions struct {
-	F *Factory
+	F       *Factory
+	Profile *profileFlags
+	Tool    string
+	Args    []string // k=v
+	JSON    string   // a JSON object of arguments
+	Raw     bool
 }
 
 func newCallCmd(f *Factory, runF func(*CallOptions) error) *cobra.Command {
 	opts := &CallOptions{F: f}
-	return &cobra.Command{
-		Use:   "call",
-		Short: "call (not yet available)",
+	c := &cobra.Command{
+		Use:   "call TOOL [--arg name=value]... [--json '{...}']",
+		Short: "Call one tool, exactly as an MCP client would, and print the result",
+		Long: `Call runs the same code path as a tools/call from an editor: argument
+validation, the HTTP request with the key, the result the model would see.
+--arg values are converted to the type the tool's schema expects (numbers,
+booleans; JSON for arrays and objects, or comma-separated for arrays of
+scalars). It exits non-zero when the tool returns an error.`,
+		Example: `  restmcp call list_projects --arg search=onboarding --arg page=2
+  restmcp call create_task --json '{"project_id": 3, "title": "Write docs"}'`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			opts.Tool = args[0]
 			if runF != nil {
 				return runF(opts)
 			}
-			return errors.New("call: not implemented yet")
+			return callRun(c, opts)
 		},
+	}
+	opts.Profile = addProfileFlags(c)
+	c.Flags().StringArrayVarP(&opts.Args, "arg", "a", nil, "argument as name=value (repeatable)")
+	c.Flags().StringVar(&opts.JSON, "json", "", "arguments as a JSON object (--arg values are applied on top)")
+	c.Flags().BoolVar(&opts.Raw, "raw", false, "print the whole MCP result as JSON")
+	return c
+}
+
+func callRun(c *cobra.Command, opts *CallOptions) error {
+	f := opts.F
+	p, _, err := opts.Profile.resolve(f)
+	if err != nil {
+		return err
+	}
+	srv, err := f.newServer(c.Context(), p)
+	if err != nil {
+		return err
+	}
+	var tool *mcp.Tool
+	for _, t := range srv.Tools() {
+		if t.Name == opts.Tool {
+			tool = t
+			break
+		}
+	}
+	if tool == nil {
+		return FlagErrorf("no tool named %q: run `%s tools --profile %s` to list them", opts.Tool, f.Brand.Name, p.Name)
+	}
+	args, err := callArguments(tool, opts.JSON, opts.Args)
+	if err != nil {
+		return &FlagError{Err: err}
+	}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	res, err := srv.Call(c.Context(), tool.Name, raw)
+	if err != nil {
+		return err
+	}
+	if opts.Raw {
+		b, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(f.IO.Out, string(b))
+	} else {
+		out := f.IO.Out
+		if res.IsError {
+			out = f.IO.ErrOut
+		}
+		for _, content := range res.Content {
+			if t, ok := content.(*mcp.TextContent); ok {
+				fmt.Fprintln(out, t.Text)
+			} else {
+				b, _ := json.Marshal(content)
+				fmt.Fprintln(out, string(b))
+			}
+		}
+	}
+	if res.IsError {
+		return &SilentError{Code: 1}
+	}
+	return nil
+}
+
+// callArguments merges a JSON object and name=value pairs into the
+// arguments of tool, converting values to the types its schema declares.
+func callArguments(tool *mcp.Tool, jsonArgs string, pairs []string) (map[string]any, error) {
+	args := map[string]any{}
+	if strings.TrimSpace(jsonArgs) != "" {
+		if err := json.Unmarshal([]byte(jsonArgs), &args); err != nil {
+			return nil, fmt.Errorf("--json: not a JSON object: %w", err)
+		}
+	}
+	props := schemaProperties(tool.InputSchema)
+	for _, kv := range pairs {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("--arg %q: want name=value", kv)
+		}
+		v, err := convertArg(props[name], value)
+		if err != nil {
+			return nil, fmt.Errorf("--arg %s: %w", name, err)
+		}
+		args[name] = v
+	}
+	return args, nil
+}
+
+// schemaProperties returns the property schemas of an input schema of any
+// representation (map, *jsonschema.Schema, raw JSON).
+func schemaProperties(schema any) map[string]map[string]any {
+	var s struct {
+		Properties map[string]map[string]any `json:"properties"`
+	}
+	b, err := json.Marshal(schema)
+	if err == nil {
+		_ = json.Unmarshal(b, &s)
+	}
+	return s.Properties
+}
+
+// schemaTypes lists the JSON types a property schema allows.
+func schemaTypes(prop map[string]any) []string {
+	switch t := prop["type"].(type) {
+	case string:
+		return []string{t}
+	case []any:
+		var out []string
+		for _, v := range t {
+			if s, ok := v.(string); ok && s != "null" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func convertArg(prop map[string]any, value string) (any, error) {
+	types := schemaTypes(prop)
+	if len(types) != 1 {
+		// Unknown or mixed: JSON when it parses as a structure, else a string.
+		var v any
+		if t := strings.TrimSpace(value); (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Unmarshal([]byte(t), &v) == nil {
+			return v, nil
+		}
+		return value, nil
+	}
+	switch types[0] {
+	case "string":
+		return value, nil
+	case "integer":
+		n, err := strconv.ParseInt(value, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an integer", value)
+		}
+		return n, nil
+	case "number":
+		n, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", value)
+		}
+		return n, nil
+	case "boolean":
+		b, err := strconv.ParseBool(value)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not true or false", value)
+		}
+		return b, nil
+	case "array":
+		if strings.HasPrefix(strings.TrimSpace(value), "[") {
+			var v []any
+			if err := json.Unmarshal([]byte(value), &v); err != nil {
+				return nil, fmt.Errorf("not a JSON array: %w", err)
+			}
+			return v, nil
+		}
+		items, _ := prop["items"].(map[string]any)
+		var out []any
+		for _, part := range strings.Split(value, ",") {
+			v, err := convertArg(items, strings.TrimSpace(part))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	default: // object
+		var v any
+		if err := json.Unmarshal([]byte(value), &v); err != nil {
+			return nil, fmt.Errorf("not valid JSON: %w", err)
+		}
+		return v, nil
 	}
 }

@@ -18,6 +18,12 @@ type profileFlags struct {
 	AuthHeader string
 	AuthScheme string
 	Prefix     string
+	// Tool selection.
+	Tags       []string
+	Operations []string
+	Methods    []string
+	ReadOnly   bool
+	Layout     string
 }
 
 func addProfileFlags(c *cobra.Command) *profileFlags {
@@ -29,6 +35,11 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringVar(&pf.AuthHeader, "auth-header", "", `header that carries the key (default "Authorization")`)
 	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key (default "Bearer")`)
 	fl.StringVar(&pf.Prefix, "prefix", "", "prefix for tool names")
+	fl.StringSliceVar(&pf.Tags, "tag", nil, "only operations with one of these tags (repeatable)")
+	fl.StringSliceVar(&pf.Operations, "operation", nil, "only these operations: operationIds or tool names (repeatable)")
+	fl.StringSliceVar(&pf.Methods, "method", nil, "only these HTTP methods, e.g. GET (repeatable)")
+	fl.BoolVar(&pf.ReadOnly, "read-only", false, "only read-only operations (GET, HEAD)")
+	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "operations" (one tool per operation), "resources" or "search"`)
 	return pf
 }
 
@@ -70,6 +81,21 @@ func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err
 	}
 	if fl.Changed("prefix") {
 		p.Prefix = pf.Prefix
+	}
+	if fl.Changed("tag") {
+		p.Tags = pf.Tags
+	}
+	if fl.Changed("operation") {
+		p.Operations = pf.Operations
+	}
+	if fl.Changed("method") {
+		p.Methods = pf.Methods
+	}
+	if fl.Changed("read-only") {
+		p.ReadOnly = pf.ReadOnly
+	}
+	if fl.Changed("layout") {
+		p.Layout = pf.Layout
 	}
 	return f.Brand.Apply(p), stored, nil
 }

@@ -2,25 +2,59 @@ package cmd
 
 import (
 	"errors"
+	"io"
 
+	"github.com/charmbracelet/log"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 )
 
 // ServeOptions are the inputs of `serve`.
 type ServeOptions struct {
-	F *Factory
+	F       *Factory
+	Profile *profileFlags
+	Verbose bool
 }
 
 func newServeCmd(f *Factory, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{F: f}
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "serve",
-		Short: "serve (not yet available)",
-		RunE: func(c *cobra.Command, args []string) error {
+		Short: "Serve the API's operations as MCP tools over stdio",
+		Long: `Serve speaks MCP over standard input and output: it is what an editor launches.
+Logs go to standard error. It starts even without a key; each tool call then
+says how to log in.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)
 			}
-			return errors.New("serve: not implemented yet")
+			return serveRun(c, opts)
 		},
 	}
+	opts.Profile = addProfileFlags(c)
+	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "log every call (to stderr)")
+	return c
+}
+
+func serveRun(c *cobra.Command, opts *ServeOptions) error {
+	f := opts.F
+	if opts.Verbose {
+		f.Log.SetLevel(log.DebugLevel)
+	}
+	p, _, err := opts.Profile.resolve(f)
+	if err != nil {
+		return err
+	}
+	ctx := c.Context()
+	srv, err := f.newServer(ctx, p)
+	if err != nil {
+		return err
+	}
+	f.Log.Info("serving", "profile", p.Name, "tools", len(srv.Tools()))
+	err = srv.Run(ctx, &mcp.StdioTransport{})
+	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

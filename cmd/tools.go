@@ -1,26 +1,127 @@
 package cmd
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 )
 
 // ToolsOptions are the inputs of `tools`.
 type ToolsOptions struct {
-	F *Factory
+	F       *Factory
+	Profile *profileFlags
+	JSON    bool
+	Tokens  bool
 }
 
 func newToolsCmd(f *Factory, runF func(*ToolsOptions) error) *cobra.Command {
 	opts := &ToolsOptions{F: f}
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "tools",
-		Short: "tools (not yet available)",
-		RunE: func(c *cobra.Command, args []string) error {
+		Short: "List the tools serve would expose",
+		Long: `List the tools that serve would expose, as the model sees them. --json prints
+exactly what tools/list returns. No key is needed.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)
 			}
-			return errors.New("tools: not implemented yet")
+			return toolsRun(c, opts)
 		},
 	}
+	opts.Profile = addProfileFlags(c)
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the tools as a JSON array, exactly as tools/list returns them")
+	c.Flags().BoolVar(&opts.Tokens, "tokens", false, "show an estimate of the tokens each tool costs the model")
+	return c
+}
+
+// estimateTokens is a rough token count for JSON text: about four bytes a
+// token, the usual rule of thumb for English and JSON.
+func estimateTokens(b []byte) int { return (len(b) + 3) / 4 }
+
+func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
+	f := opts.F
+	p, _, err := opts.Profile.resolve(f)
+	if err != nil {
+		return err
+	}
+	srv, err := f.newServer(c.Context(), p)
+	if err != nil {
+		return err
+	}
+	tools := srv.Tools()
+	if opts.JSON {
+		b, err := json.MarshalIndent(tools, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(f.IO.Out, string(b))
+		return nil
+	}
+	w := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+	header := "NAME\tKIND\tTITLE"
+	if opts.Tokens {
+		header += "\tTOKENS"
+	}
+	fmt.Fprintln(w, header)
+	total := 0
+	for _, t := range tools {
+		line := fmt.Sprintf("%s\t%s\t%s", t.Name, toolKind(t), oneLine(toolTitle(t), 70))
+		if opts.Tokens {
+			b, _ := json.Marshal(t)
+			n := estimateTokens(b)
+			total += n
+			line += fmt.Sprintf("\t%d", n)
+		}
+		fmt.Fprintln(w, line)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if opts.Tokens {
+		all, _ := json.Marshal(tools)
+		fmt.Fprintf(f.IO.Out, "\n%d tools, about %d tokens (%d bytes of tool definitions)\n", len(tools), total, len(all))
+	} else if f.IO.OutTTY {
+		fmt.Fprintf(f.IO.Out, "\n%d tools\n", len(tools))
+	}
+	return nil
+}
+
+func toolTitle(t *mcp.Tool) string {
+	if t.Title != "" {
+		return t.Title
+	}
+	if t.Annotations != nil && t.Annotations.Title != "" {
+		return t.Annotations.Title
+	}
+	return t.Description
+}
+
+func toolKind(t *mcp.Tool) string {
+	a := t.Annotations
+	switch {
+	case a == nil:
+		return "?"
+	case a.ReadOnlyHint:
+		return "read"
+	case a.DestructiveHint != nil && *a.DestructiveHint:
+		return "delete"
+	default:
+		return "write"
+	}
+}
+
+func oneLine(s string, max int) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max-1]) + "…"
+	}
+	return s
 }

@@ -1,0 +1,103 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/server"
+)
+
+// loadAPI reads the profile's description. The key, when one is available,
+// is sent only for a description on the API's own origin (client.Load
+// decides); a missing key is not an error here.
+func (f *Factory) loadAPI(ctx context.Context, p profile.Profile) (*client.API, error) {
+	if p.Spec == "" {
+		return nil, fmt.Errorf("profile %q has no OpenAPI description: pass --spec FILE|URL, or run `%s login --profile %s --spec FILE|URL`",
+			p.Name, f.Brand.Name, p.Name)
+	}
+	keys := f.keySource(p.Name)
+	auth := func(req *http.Request) error {
+		k, err := keys(req.Context())
+		if err != nil {
+			return nil // fetch without the key; the API decides what it shows
+		}
+		req.Header.Set(p.Header(), authValue(p.Scheme(), k))
+		return nil
+	}
+	api, err := client.Load(ctx, p.Spec, client.LoadOptions{
+		BaseURL:   p.BaseURL,
+		Auth:      auth,
+		UserAgent: f.userAgent(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading the API description: %w", err)
+	}
+	for _, s := range api.Skipped {
+		f.Log.Warn("operation skipped", "method", s.Method, "path", s.Path, "reason", s.Reason)
+	}
+	return api, nil
+}
+
+func authValue(scheme, key string) string {
+	if scheme == "" {
+		return key
+	}
+	return scheme + " " + key
+}
+
+func (f *Factory) userAgent() string { return f.Brand.Name + "/" + Version() }
+
+// newServer loads the profile's API and builds the MCP server for it. The
+// key is resolved per request, so a server without a key still starts.
+func (f *Factory) newServer(ctx context.Context, p profile.Profile) (*server.Server, error) {
+	api, err := f.loadAPI(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	base := p.BaseURL
+	if base == "" {
+		base = api.BaseURL()
+	}
+	if base == "" || !strings.Contains(base, "://") {
+		hint := "the description declares no server"
+		if base != "" {
+			hint = fmt.Sprintf("the description's server %q is relative", base)
+		}
+		return nil, fmt.Errorf("%s: pass --base-url https://api.example.com (or store it with `%s login --profile %s --base-url …`)",
+			hint, f.Brand.Name, p.Name)
+	}
+	c := client.New(client.Options{
+		BaseURL:    base,
+		AuthHeader: p.Header(),
+		AuthScheme: p.Scheme(),
+		Key:        f.keySource(p.Name),
+		UserAgent:  f.userAgent(),
+	})
+	srv, err := server.New(server.Config{
+		API:     api,
+		Client:  c,
+		Name:    f.Brand.Name,
+		Version: Version(),
+		Prefix:  p.Prefix,
+		Filter: server.Filter{
+			Tags:       p.Tags,
+			Operations: p.Operations,
+			Methods:    p.Methods,
+			ReadOnly:   p.ReadOnly,
+		},
+		Layout: p.Layout,
+		Logger: f.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(srv.Tools()) == 0 {
+		return nil, errors.New("no operation matches the tool selection (--tag, --operation, --method, --read-only)")
+	}
+	return srv, nil
+}
