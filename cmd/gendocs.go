@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,7 +45,7 @@ func newGenDocsCmd(f *Factory, runF func(*GenDocsOptions) error) *cobra.Command 
 func genDocsRun(root *cobra.Command, opts *GenDocsOptions) error {
 	name := opts.F.Brand.Name
 	header := &doc.GenManHeader{
-		Title:   name,
+		Title:   strings.ToUpper(name),
 		Section: "1",
 		Source:  name + " " + Version(),
 		Manual:  name + " manual",
