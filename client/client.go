@@ -2,9 +2,10 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -38,13 +39,53 @@ type Options struct {
 	MaxBodyBytes int64
 }
 
-// Client sends requests for operations of one API.
+// Client sends requests for operations of one API. It is safe for
+// concurrent use.
 type Client struct {
-	opts Options
+	opts    Options
+	base    *url.URL // nil when Options.BaseURL is unusable
+	baseErr error    // why, returned by Do for operations without servers
+	http    *http.Client
+
+	// retry tuning; tests shorten them.
+	retryWait     time.Duration // first pause between attempts, doubled each time
+	maxRetryAfter time.Duration // cap on a Retry-After pause
 }
 
-// New returns a Client.
-func New(opts Options) *Client { return &Client{opts: opts} }
+// Defaults applied by New.
+const (
+	DefaultAuthHeader   = "Authorization"
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxBodyBytes = 8 << 20
+	// DefaultAccept is sent when the request does not set Accept.
+	DefaultAccept = "application/json, */*;q=0.5"
+	// MaxRedirects is how many redirects one request follows.
+	MaxRedirects = 10
+	// MaxRetries is how many times an idempotent request is retried.
+	MaxRetries = 2
+)
+
+// New returns a Client. An unusable BaseURL is reported by Do.
+func New(opts Options) *Client {
+	if opts.AuthHeader == "" {
+		opts.AuthHeader = DefaultAuthHeader
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	c := &Client{opts: opts, retryWait: 300 * time.Millisecond, maxRetryAfter: 5 * time.Second}
+	c.base, c.baseErr = parseBase(opts.BaseURL)
+	hc := http.Client{}
+	if opts.HTTPClient != nil {
+		hc = *opts.HTTPClient // a copy: its Transport and Jar are shared
+	}
+	hc.CheckRedirect = c.checkRedirect
+	c.http = &hc
+	return c
+}
 
 // Request is one call of an operation, its values keyed by wire name and
 // location. Values are JSON-decoded Go values (string, float64, bool,
@@ -71,9 +112,11 @@ type Response struct {
 	Duration time.Duration
 }
 
-// HTTPError is returned by Do for an answer with status >= 400.
+// HTTPError is returned by Do for an answer with status >= 400, together
+// with the Response. Its message never holds the key (keys are sent only in
+// a header) nor the query string.
 type HTTPError struct {
-	Method, URL string // URL without query secrets
+	Method, URL string // URL without its query string
 	Response    *Response
 }
 
@@ -81,9 +124,49 @@ func (e *HTTPError) Error() string {
 	return fmt.Sprintf("%s %s: %d %s", e.Method, e.URL, e.Response.Status, http.StatusText(e.Response.Status))
 }
 
+// Excerpt is a short text of the error body for a person or a model to
+// read: see Response.Excerpt.
+func (e *HTTPError) Excerpt() string { return e.Response.Excerpt(DefaultExcerptBytes) }
+
 // Do builds and sends the request. A status >= 400 returns the response and
 // an *HTTPError; other errors are invalid arguments, the key source's error
-// or transport failures.
+// (wrapped: errors.Is and errors.As see it) or transport failures.
+//
+// The URL is the base URL (Options.BaseURL, or the operation's first own
+// server) followed by the operation path. The key goes in Options.AuthHeader
+// only when the request's origin (scheme, host, port) is the base URL's, and
+// only for operations that require security; a redirect to another origin
+// drops it. GET, HEAD, PUT, DELETE and OPTIONS are retried up to MaxRetries
+// times on 429, 502, 503, 504 or a connection reset, honouring Retry-After
+// up to 5 s; POST and PATCH never are. Options.Timeout bounds each attempt.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
-	return nil, errors.New("client.Do: not implemented")
+	b, err := c.build(r)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, b, r.Op.Security)
+}
+
+// Check sends an authenticated request for path (which may carry a query
+// string, e.g. "/me" or "/projects?limit=1") on the base URL, for example to
+// verify a key before storing it. Its result is Do's.
+func (c *Client) Check(ctx context.Context, method, path string) (*Response, error) {
+	if c.baseErr != nil {
+		return nil, c.baseErr
+	}
+	rawPath, rawQuery, _ := strings.Cut(path, "?")
+	if strings.ContainsAny(rawPath, "{}") {
+		return nil, fmt.Errorf("check path %q has {templates}: give a concrete path", path)
+	}
+	b, err := c.build(Request{Op: &Operation{Method: method, Path: rawPath, Security: true}})
+	if err != nil {
+		return nil, err
+	}
+	if rawQuery != "" {
+		if b.url.RawQuery != "" {
+			b.url.RawQuery += "&"
+		}
+		b.url.RawQuery += rawQuery
+	}
+	return c.send(ctx, b, true)
 }

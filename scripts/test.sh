@@ -22,6 +22,9 @@ scripts/check-imports.sh
 step "go test -race"
 go test -race -count=1 ./...
 
+step "example API tests (Django)"
+(cd examples/django-drf && PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 manage.py test -v 1)
+
 if [ -x e2e/run.sh ]; then
   step "end-to-end suite"
   e2e/run.sh

@@ -1,0 +1,256 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"mime/multipart"
+	"net/textproto"
+	"strings"
+)
+
+// encodeBody encodes v per op.Body.ContentType into b.
+//
+//   - application/json and any +json type: JSON (HTML characters not escaped).
+//   - application/x-www-form-urlencoded: see encodeForm.
+//   - multipart/form-data: see encodeMultipart.
+//   - text/*: a string as is, another scalar as JSON writes it.
+//   - anything else: a string (or []byte) sent as is.
+func encodeBody(b *built, op *Operation, v any) error {
+	if op.Body == nil {
+		if v != nil {
+			return fmt.Errorf("%s %s takes no request body", op.Method, op.Path)
+		}
+		return nil
+	}
+	if v == nil {
+		if op.Body.Required {
+			return fmt.Errorf("missing required request body for %s %s", op.Method, op.Path)
+		}
+		return nil
+	}
+	ct := op.Body.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	}
+	if raw, ok := v.([]byte); ok {
+		b.body, b.contentType = raw, ct
+		return nil
+	}
+	v, err = normalize(v)
+	if err != nil {
+		return fmt.Errorf("request body: %w", err)
+	}
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		b.body, b.contentType = []byte(compactJSON(v)), ct
+	case mt == "application/x-www-form-urlencoded":
+		if s, ok := v.(string); ok { // already encoded
+			b.body, b.contentType = []byte(s), ct
+			return nil
+		}
+		body, err := encodeForm(op.Body, v)
+		if err != nil {
+			return err
+		}
+		b.body, b.contentType = []byte(body), ct
+	case mt == "multipart/form-data":
+		body, ctype, err := encodeMultipart(op.Body, v)
+		if err != nil {
+			return err
+		}
+		b.body, b.contentType = body, ctype
+	case strings.HasPrefix(mt, "text/"):
+		if !isScalar(v) {
+			return fmt.Errorf("request body: %s takes text; pass a string", ct)
+		}
+		b.body, b.contentType = []byte(scalarString(v)), ct
+	case strings.Contains(mt, "*"): // */*, application/*: pick for the value
+		if s, ok := v.(string); ok {
+			b.body, b.contentType = []byte(s), "text/plain; charset=utf-8"
+		} else {
+			b.body, b.contentType = []byte(compactJSON(v)), "application/json"
+		}
+	default:
+		s, ok := v.(string)
+		if !ok {
+			return fmt.Errorf("request body: restmcp sends %s bodies as given; pass the body as a string", mt)
+		}
+		b.body, b.contentType = []byte(s), ct
+	}
+	return nil
+}
+
+// encodeForm writes an application/x-www-form-urlencoded body from an
+// object. Each property follows its OpenAPI encoding (style, explode,
+// contentType) when the description gives one. Without one, scalars are
+// name=value, arrays of scalars repeat the name (OpenAPI's default, form
+// exploded), and objects or arrays of objects use the bracket form Stripe
+// uses (see bracketPairs), the only form in common use for nested values.
+// Brackets in names stay literal, as Stripe's libraries send them.
+func encodeForm(body *Body, v any) (string, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return "", fmt.Errorf("request body: a form body must be an object of fields, got %s", jsonKind(v))
+	}
+	var sb strings.Builder
+	for _, name := range sortedKeys(obj) {
+		val := obj[name]
+		if val == nil {
+			continue
+		}
+		enc, hasEnc := body.Encoding[name]
+		if hasEnc && isJSONType(enc.ContentType) && !isScalar(val) {
+			encodePairs(&sb, []styledPair{{name: name, parts: []string{compactJSON(val)}}}, false)
+			continue
+		}
+		style := enc.Style
+		explode := style == "" || style == "form"
+		if enc.Explode != nil {
+			explode = *enc.Explode
+		}
+		if style == "" && !isScalarArray(val) {
+			style = "deepObject"
+		}
+		switch style {
+		case "", "form", "spaceDelimited", "pipeDelimited", "deepObject":
+		default:
+			return "", fmt.Errorf("request body field %q has style %q, which restmcp cannot send", name, style)
+		}
+		if style == "" {
+			style = "form"
+		}
+		encodePairs(&sb, styled(name, style, explode, val), false)
+	}
+	return sb.String(), nil
+}
+
+// isScalarArray reports whether v is a scalar or an array of scalars.
+func isScalarArray(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		return false
+	case []any:
+		for _, e := range t {
+			if !isScalar(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// encodeMultipart writes a multipart/form-data body from an object: one
+// part per scalar field (repeated for arrays of scalars), objects and other
+// arrays as JSON parts. A string field whose schema says it is binary
+// (format: binary, or contentMediaType in OpenAPI 3.1) is sent as a file
+// part named after the field, with the encoding's content type or
+// application/octet-stream.
+func encodeMultipart(body *Body, v any) ([]byte, string, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, "", fmt.Errorf("request body: a multipart body must be an object of fields, got %s", jsonKind(v))
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	props, _ := body.Schema["properties"].(map[string]any)
+	for _, name := range sortedKeys(obj) {
+		val := obj[name]
+		if val == nil {
+			continue
+		}
+		schema, _ := props[name].(map[string]any)
+		enc := body.Encoding[name]
+		values := []any{val}
+		if arr, ok := val.([]any); ok && isScalarArray(val) {
+			values = arr
+			items, _ := schema["items"].(map[string]any)
+			schema = items
+		}
+		for _, e := range values {
+			if err := writePart(w, name, schema, enc, e); err != nil {
+				return nil, "", fmt.Errorf("request body field %q: %w", name, err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), w.FormDataContentType(), nil
+}
+
+func writePart(w *multipart.Writer, name string, schema map[string]any, enc Encoding, v any) error {
+	h := textproto.MIMEHeader{}
+	s, isString := v.(string)
+	switch {
+	case isString && isBinarySchema(schema):
+		ct := enc.ContentType
+		if ct == "" || strings.Contains(ct, "*") || strings.Contains(ct, ",") {
+			ct = "application/octet-stream"
+		}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscape(name), quoteEscape(name)))
+		h.Set("Content-Type", ct)
+	case isScalar(v):
+		s = scalarString(v)
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscape(name)))
+		if enc.ContentType != "" && !strings.Contains(enc.ContentType, "*") {
+			h.Set("Content-Type", enc.ContentType)
+		}
+	default:
+		s = compactJSON(v)
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscape(name)))
+		h.Set("Content-Type", "application/json")
+	}
+	pw, err := w.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	_, err = pw.Write([]byte(s))
+	return err
+}
+
+func isBinarySchema(s map[string]any) bool {
+	if s == nil {
+		return false
+	}
+	if f, _ := s["format"].(string); f == "binary" {
+		return true
+	}
+	if _, ok := s["contentMediaType"]; ok {
+		return true
+	}
+	return false
+}
+
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")
+
+func quoteEscape(s string) string { return quoteEscaper.Replace(s) }
+
+func isJSONType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64, json.Number:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}

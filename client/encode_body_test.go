@@ -1,0 +1,263 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// stripeEncoding is the encoding Stripe's description declares for the
+// object and array fields of POST /v1/subscriptions.
+var stripeEncoding = map[string]Encoding{
+	"expand":   {Style: "deepObject", Explode: boolp(true)},
+	"items":    {Style: "deepObject", Explode: boolp(true)},
+	"metadata": {Style: "deepObject", Explode: boolp(true)},
+}
+
+func TestDoFormBody(t *testing.T) {
+	tests := []struct {
+		name     string
+		encoding map[string]Encoding
+		body     map[string]any
+		want     string
+	}{
+		{
+			// Stripe's documented form: curl https://api.stripe.com/v1/subscriptions
+			//   -d customer=cus_123 -d "items[0][price]"=price_123
+			//   -d "metadata[order_id]"=6735 -d "expand[]"=latest_invoice
+			name:     "Stripe subscription",
+			encoding: stripeEncoding,
+			body: map[string]any{
+				"customer": "cus_123",
+				"items":    []any{map[string]any{"price": "price_123", "quantity": 2.0}, map[string]any{"price": "price_456"}},
+				"metadata": map[string]any{"order_id": "6735", "note": "a&b=c d"},
+				"expand":   []any{"latest_invoice", "customer"},
+			},
+			want: "customer=cus_123&expand[]=latest_invoice&expand[]=customer&items[0][price]=price_123&items[0][quantity]=2" +
+				"&items[1][price]=price_456&metadata[note]=a%26b%3Dc%20d&metadata[order_id]=6735",
+		},
+		{
+			name:     "Stripe deeper nesting",
+			encoding: map[string]Encoding{"payment_settings": {Style: "deepObject", Explode: boolp(true)}},
+			body: map[string]any{"payment_settings": map[string]any{
+				"payment_method_types":   []any{"card"},
+				"payment_method_options": map[string]any{"card": map[string]any{"request_three_d_secure": "any"}},
+			}},
+			want: "payment_settings[payment_method_options][card][request_three_d_secure]=any&payment_settings[payment_method_types][]=card",
+		},
+		{
+			name: "Stripe empty string unsets",
+			body: map[string]any{"metadata": "", "description": ""},
+			want: "description=&metadata=",
+		},
+		{
+			name: "no encoding: scalars, repeated arrays, bracketed objects",
+			body: map[string]any{"name": "Ann", "age": 30.0, "ok": true, "tags": []any{"a", "b"}, "address": map[string]any{"city": "Oslo"}},
+			want: "address[city]=Oslo&age=30&name=Ann&ok=true&tags=a&tags=b",
+		},
+		{
+			name:     "encoding form unexploded",
+			encoding: map[string]Encoding{"tags": {Style: "form", Explode: boolp(false)}},
+			body:     map[string]any{"tags": []any{"a", "b"}},
+			want:     "tags=a,b",
+		},
+		{
+			name:     "encoding pipeDelimited",
+			encoding: map[string]Encoding{"tags": {Style: "pipeDelimited", Explode: boolp(false)}},
+			body:     map[string]any{"tags": []any{"a", "b"}},
+			want:     "tags=a%7Cb",
+		},
+		{
+			name:     "encoding contentType JSON",
+			encoding: map[string]Encoding{"meta": {ContentType: "application/json"}},
+			body:     map[string]any{"meta": map[string]any{"a": 1.0}},
+			want:     "meta=%7B%22a%22%3A1%7D",
+		},
+	}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			op := &Operation{Method: "POST", Path: "/v1/subscriptions", Body: &Body{ContentType: "application/x-www-form-urlencoded", Encoding: tt.encoding}}
+			if _, err := c.Do(context.Background(), Request{Op: op, Body: tt.body}); err != nil {
+				t.Fatal(err)
+			}
+			got := srv.last(t)
+			if string(got.Body) != tt.want {
+				t.Errorf("body:\n got %s\nwant %s", got.Body, tt.want)
+			}
+			if ct := got.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded" {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			// Whatever the brackets, a standard form parser reads the same fields.
+			if _, err := url.ParseQuery(string(got.Body)); err != nil {
+				t.Errorf("body is not a valid form: %v", err)
+			}
+		})
+	}
+}
+
+type part struct {
+	name, filename, contentType, content string
+}
+
+func TestDoMultipartBody(t *testing.T) {
+	body := &Body{
+		ContentType: "multipart/form-data",
+		Schema: map[string]any{"type": "object", "properties": map[string]any{
+			"file":        map[string]any{"type": "string", "format": "binary"},
+			"attachments": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}},
+			"title":       map[string]any{"type": "string"},
+			"count":       map[string]any{"type": "integer"},
+			"labels":      map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+			"meta":        map[string]any{"type": "object"},
+			"image":       map[string]any{"type": "string", "contentMediaType": "image/png"},
+		}},
+		Encoding: map[string]Encoding{"image": {ContentType: "image/png"}},
+	}
+	value := map[string]any{
+		"file":        "hello, file\n",
+		"attachments": []any{"one", "two"},
+		"title":       "Report é",
+		"count":       1e6,
+		"labels":      []any{"x", "y"},
+		"meta":        map[string]any{"k": "v"},
+		"image":       "PNG…",
+	}
+	want := []part{
+		{"attachments", "attachments", "application/octet-stream", "one"},
+		{"attachments", "attachments", "application/octet-stream", "two"},
+		{"count", "", "", "1000000"},
+		{"file", "file", "application/octet-stream", "hello, file\n"},
+		{"image", "image", "image/png", "PNG…"},
+		{"labels", "", "", "x"},
+		{"labels", "", "", "y"},
+		{"meta", "", "application/json", `{"k":"v"}`},
+		{"title", "", "", "Report é"},
+	}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	op := &Operation{Method: "POST", Path: "/upload", Body: body}
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: value}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.last(t)
+	mt, params, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		t.Fatalf("Content-Type = %q (%v)", got.Header.Get("Content-Type"), err)
+	}
+	mr := multipart.NewReader(bytes.NewReader(got.Body), params["boundary"])
+	var parts []part
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		content, _ := io.ReadAll(p)
+		parts = append(parts, part{p.FormName(), p.FileName(), p.Header.Get("Content-Type"), string(content)})
+	}
+	if len(parts) != len(want) {
+		t.Fatalf("parts:\n got %q\nwant %q", parts, want)
+	}
+	for i := range want {
+		if parts[i] != want[i] {
+			t.Errorf("part %d = %q, want %q", i, parts[i], want[i])
+		}
+	}
+}
+
+func TestDoRawBodies(t *testing.T) {
+	tests := []struct {
+		name, contentType string
+		body              any
+		want, wantCT      string
+	}{
+		{"text/plain string", "text/plain", "hello\nworld", "hello\nworld", "text/plain"},
+		{"text/plain number", "text/plain", 1e6, "1000000", "text/plain"},
+		{"xml string", "application/xml", "<a>1</a>", "<a>1</a>", "application/xml"},
+		{"octet-stream bytes", "application/octet-stream", []byte{0, 1, 2}, "\x00\x01\x02", "application/octet-stream"},
+		{"form already encoded", "application/x-www-form-urlencoded", "a=1&b=2", "a=1&b=2", "application/x-www-form-urlencoded"},
+		{"wildcard with object", "*/*", map[string]any{"a": 1.0}, `{"a":1}`, "application/json"},
+	}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			op := &Operation{Method: "PUT", Path: "/raw", Body: &Body{ContentType: tt.contentType}}
+			if _, err := c.Do(context.Background(), Request{Op: op, Body: tt.body}); err != nil {
+				t.Fatal(err)
+			}
+			got := srv.last(t)
+			if string(got.Body) != tt.want {
+				t.Errorf("body = %q, want %q", got.Body, tt.want)
+			}
+			if ct := got.Header.Get("Content-Type"); ct != tt.wantCT {
+				t.Errorf("Content-Type = %q, want %q", ct, tt.wantCT)
+			}
+		})
+	}
+}
+
+func TestDoHeadersAndCookies(t *testing.T) {
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL, Key: StaticKey("k-1"), AuthHeader: "X-Api-Key"})
+	op := &Operation{Method: "GET", Path: "/h", Security: true, Params: []*Param{
+		{Name: "X-Request-Id", In: "header", Required: true, Style: "simple"},
+		{Name: "X-Tags", In: "header", Style: "simple"},
+		{Name: "X-Obj", In: "header", Style: "simple", Explode: true},
+		{Name: "Accept", In: "header"},
+		{Name: "Content-Type", In: "header"},
+		{Name: "session", In: "cookie", Style: "form"},
+		{Name: "prefs", In: "cookie", Style: "form"},
+	}}
+	_, err := c.Do(context.Background(), Request{Op: op,
+		Header: map[string]any{"x-request-id": "abc 123", "X-Tags": []any{"a", "b"}, "X-Obj": map[string]any{"r": 1.0, "g": 2.0},
+			"Accept": "text/csv", "Content-Type": "text/evil", "X-Api-Key": "spoofed"},
+		Cookie: map[string]any{"session": "s p;c", "prefs": []any{"dark", "wide"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.last(t).Header
+	want := map[string]string{
+		"X-Request-Id": "abc 123",
+		"X-Tags":       "a,b",
+		"X-Obj":        "g=2,r=1",
+		"Accept":       "text/csv",
+		"Content-Type": "",
+		"X-Api-Key":    "k-1",
+		"Cookie":       "session=s%20p%3Bc; prefs=dark,wide",
+	}
+	for k, v := range want {
+		if got := h.Values(k); v == "" && len(got) != 0 || v != "" && (len(got) != 1 || got[0] != v) {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+
+	_, err = c.Do(context.Background(), Request{Op: op, Header: map[string]any{"X-Request-Id": "a\r\nX-Evil: 1"}})
+	if err == nil || !strings.Contains(err.Error(), "X-Request-Id") || strings.Contains(err.Error(), "X-Evil") {
+		t.Errorf("error = %v, want one naming the header without echoing the value", err)
+	}
+	_, err = c.Do(context.Background(), Request{Op: op})
+	if err == nil || !strings.Contains(err.Error(), "X-Request-Id") {
+		t.Errorf("error = %v, want one naming the missing header", err)
+	}
+
+	// A description that declares the key's header as a required parameter
+	// is satisfied by the configured key.
+	keyOp := &Operation{Method: "GET", Path: "/k", Security: true, Params: []*Param{{Name: "x-api-key", In: "header", Required: true}}}
+	if _, err := c.Do(context.Background(), Request{Op: keyOp}); err != nil {
+		t.Fatalf("declared key header: %v", err)
+	}
+	if got := srv.last(t).Header.Get("X-Api-Key"); got != "k-1" {
+		t.Errorf("X-Api-Key = %q, want the key", got)
+	}
+}

@@ -1,0 +1,584 @@
+package client
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// methods in the order operations are listed for one path.
+var pathMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// paramDescMax caps Param.Description and Body.Description.
+const paramDescMax = 300
+
+// builder turns a decoded description into an API.
+type builder struct {
+	docs    *docSet
+	loc     string // location of the main document
+	root    map[string]any
+	swagger bool
+	srcURL  *url.URL // the source, when it is a URL
+	lim     schemaLimits
+}
+
+func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, error) {
+	root, ok := doc.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("not an OpenAPI description: the document is %s, not an object", kindOf(doc))
+	}
+	format, err := detectFormat(root)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{docs: docs, loc: loc, root: root, swagger: format == "swagger-2.0", lim: lim}
+	if isURL(loc) {
+		b.srcURL, _ = url.Parse(loc)
+	}
+	info, _ := root["info"].(map[string]any)
+	api := &API{
+		Source:      source,
+		Format:      format,
+		Title:       text(info["title"]),
+		Version:     text(info["version"]),
+		Description: strings.TrimSpace(text(info["description"])),
+	}
+	if b.swagger {
+		api.Servers = b.swaggerServers()
+	} else {
+		api.Servers = b.servers(root["servers"])
+		if len(api.Servers) == 0 && b.srcURL != nil {
+			// OpenAPI 3: without servers the default server is "/".
+			api.Servers = []string{b.resolveServer("/")}
+		}
+	}
+	paths, _ := root["paths"].(map[string]any)
+	keys := make([]string, 0, len(paths))
+	for p := range paths {
+		keys = append(keys, p)
+	}
+	sort.Strings(keys)
+	for _, p := range keys {
+		if strings.HasPrefix(p, "x-") {
+			continue
+		}
+		item, iloc, err := docs.deref(paths[p], loc)
+		if err != nil {
+			api.Skipped = append(api.Skipped, Skipped{Path: p, Reason: "path item: " + err.Error()})
+			continue
+		}
+		for _, m := range pathMethods {
+			raw, ok := item[m]
+			if !ok {
+				continue
+			}
+			op, err := b.operation(p, m, item, iloc, raw)
+			if err != nil {
+				api.Skipped = append(api.Skipped, Skipped{Method: strings.ToUpper(m), Path: p, Reason: err.Error()})
+				continue
+			}
+			api.Operations = append(api.Operations, op)
+		}
+	}
+	return api, nil
+}
+
+func detectFormat(root map[string]any) (string, error) {
+	if v, ok := root["swagger"]; ok {
+		if s := text(v); strings.HasPrefix(s, "2") {
+			return "swagger-2.0", nil
+		}
+		return "", fmt.Errorf("unsupported Swagger version %q (2.0 is supported)", text(v))
+	}
+	if v, ok := root["openapi"]; ok {
+		s := text(v)
+		switch {
+		case strings.HasPrefix(s, "3.0"), s == "3":
+			return "openapi-3.0", nil
+		case strings.HasPrefix(s, "3."):
+			return "openapi-3.1", nil
+		}
+		return "", fmt.Errorf("unsupported OpenAPI version %q (3.0 and 3.1 are supported)", s)
+	}
+	return "", errors.New(`not an OpenAPI description: no "openapi" or "swagger" field`)
+}
+
+// str renders a scalar as text ("" for nil, maps and lists).
+func text(v any) string {
+	switch x := v.(type) {
+	case nil, map[string]any, []any:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// servers reads an OpenAPI 3 servers list: variables substituted with their
+// defaults, relative URLs resolved against a URL source.
+func (b *builder) servers(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, s := range list {
+		m, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		u := text(m["url"])
+		if u == "" {
+			continue
+		}
+		vars, _ := m["variables"].(map[string]any)
+		for name, vv := range vars {
+			vm, _ := vv.(map[string]any)
+			def := text(vm["default"])
+			if def == "" {
+				if e, _ := vm["enum"].([]any); len(e) > 0 {
+					def = text(e[0])
+				}
+			}
+			u = strings.ReplaceAll(u, "{"+name+"}", def)
+		}
+		if u = b.resolveServer(u); !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// resolveServer resolves a server URL against a URL source and drops a
+// trailing slash. Relative URLs of a file source stay relative.
+func (b *builder) resolveServer(u string) string {
+	if !isURL(u) && b.srcURL != nil {
+		if r, err := url.Parse(u); err == nil {
+			u = b.srcURL.ResolveReference(r).String()
+		}
+	}
+	if t := strings.TrimRight(u, "/"); t != "" && !strings.HasSuffix(t, ":") {
+		u = t
+	}
+	return u
+}
+
+func (b *builder) swaggerServers() []string {
+	host := text(b.root["host"])
+	basePath := text(b.root["basePath"])
+	if host == "" {
+		if b.srcURL == nil {
+			if basePath == "" {
+				return nil
+			}
+			return []string{b.resolveServer(basePath)}
+		}
+		return []string{b.resolveServer(cmp.Or(basePath, "/"))}
+	}
+	scheme := "https"
+	schemes, _ := b.root["schemes"].([]any)
+	switch {
+	case slices.Contains(schemes, any("https")):
+	case len(schemes) > 0:
+		scheme = text(schemes[0])
+	case b.srcURL != nil:
+		scheme = b.srcURL.Scheme
+	}
+	if basePath != "" && !strings.HasPrefix(basePath, "/") {
+		basePath = "/" + basePath
+	}
+	return []string{b.resolveServer(scheme + "://" + host + basePath)}
+}
+
+// rawParam is a parameter object and the location its $refs resolve against.
+type rawParam struct {
+	m   map[string]any
+	loc string
+}
+
+func (b *builder) operation(path, method string, item map[string]any, iloc string, raw any) (*Operation, error) {
+	opm, ok := raw.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the operation is %s, not an object", kindOf(raw))
+	}
+	op := &Operation{
+		ID:          text(opm["operationId"]),
+		Method:      strings.ToUpper(method),
+		Path:        path,
+		Summary:     strings.TrimSpace(text(opm["summary"])),
+		Description: strings.TrimSpace(text(opm["description"])),
+		Deprecated:  isTrue(opm["deprecated"]),
+		Security:    true,
+	}
+	if tags, ok := opm["tags"].([]any); ok {
+		for _, t := range tags {
+			if s := text(t); s != "" {
+				op.Tags = append(op.Tags, s)
+			}
+		}
+	}
+	sec, ok := opm["security"]
+	if !ok {
+		sec = b.root["security"]
+	}
+	if l, ok := sec.([]any); ok && len(l) == 0 {
+		op.Security = false
+	}
+	if !b.swagger {
+		if s := b.servers(opm["servers"]); len(s) > 0 {
+			op.Servers = s
+		} else if s := b.servers(item["servers"]); len(s) > 0 {
+			op.Servers = s
+		}
+	}
+
+	params, err := b.mergedParams(item["parameters"], iloc, opm["parameters"], iloc)
+	if err != nil {
+		return nil, err
+	}
+	var bodyParam *rawParam
+	var formParams []rawParam
+	for _, rp := range params {
+		in := text(rp.m["in"])
+		name := text(rp.m["name"])
+		switch {
+		case b.swagger && in == "body":
+			bodyParam = &rp
+			continue
+		case b.swagger && in == "formData":
+			formParams = append(formParams, rp)
+			continue
+		}
+		p, err := b.param(rp)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %q: %w", name, err)
+		}
+		if p != nil {
+			op.Params = append(op.Params, p)
+		}
+	}
+	switch {
+	case b.swagger && bodyParam != nil:
+		op.Body, err = b.swaggerBody(opm, *bodyParam)
+	case b.swagger && len(formParams) > 0:
+		op.Body, err = b.swaggerForm(opm, formParams)
+	case !b.swagger && opm["requestBody"] != nil:
+		op.Body, err = b.body(opm["requestBody"], iloc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("request body: %w", err)
+	}
+	return op, nil
+}
+
+// mergedParams joins path-level and operation-level parameters; an
+// operation parameter replaces the path one with the same name and location.
+func (b *builder) mergedParams(pathLevel any, ploc string, opLevel any, oloc string) ([]rawParam, error) {
+	var out []rawParam
+	index := map[string]int{}
+	for i, list := range []any{pathLevel, opLevel} {
+		l, _ := list.([]any)
+		loc := ploc
+		if i == 1 {
+			loc = oloc
+		}
+		for _, raw := range l {
+			m, mloc, err := b.docs.deref(raw, loc)
+			if err != nil {
+				return nil, fmt.Errorf("parameter: %w", err)
+			}
+			key := text(m["name"]) + "\x00" + text(m["in"])
+			if j, ok := index[key]; ok {
+				out[j] = rawParam{m, mloc}
+				continue
+			}
+			index[key] = len(out)
+			out = append(out, rawParam{m, mloc})
+		}
+	}
+	return out, nil
+}
+
+// param converts one non-body parameter; nil for headers that OpenAPI says
+// to ignore (Accept, Content-Type, Authorization).
+func (b *builder) param(rp rawParam) (*Param, error) {
+	m := rp.m
+	name, in := text(m["name"]), text(m["in"])
+	if name == "" {
+		return nil, errors.New("no name")
+	}
+	switch in {
+	case "path", "query", "header", "cookie":
+	default:
+		return nil, fmt.Errorf("unsupported location in: %q", in)
+	}
+	if in == "header" {
+		switch strings.ToLower(name) {
+		case "accept", "content-type", "authorization":
+			return nil, nil
+		}
+	}
+	p := &Param{
+		Name:          name,
+		In:            in,
+		Required:      isTrue(m["required"]) || in == "path",
+		Description:   trimDescription(text(m["description"]), paramDescMax),
+		AllowReserved: isTrue(m["allowReserved"]),
+	}
+	conv := newConverter(b.docs, true, b.lim)
+	var err error
+	if b.swagger {
+		p.Schema, err = conv.root(m, rp.loc)
+		delete(p.Schema, "description")
+		p.Style, p.Explode = swaggerStyle(in, m)
+		return p, err
+	}
+	switch {
+	case m["schema"] != nil:
+		p.Schema, err = conv.root(m["schema"], rp.loc)
+	case m["content"] != nil:
+		content, _ := m["content"].(map[string]any)
+		if ct := pickContentType(sortedMapKeys(content)); ct != "" {
+			media, _ := content[ct].(map[string]any)
+			p.Schema, err = conv.root(media["schema"], rp.loc)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.Schema == nil {
+		p.Schema = map[string]any{}
+	}
+	p.Style = text(m["style"])
+	if p.Style == "" {
+		p.Style = "simple"
+		if in == "query" || in == "cookie" {
+			p.Style = "form"
+		}
+	}
+	p.Explode = p.Style == "form"
+	if e, ok := m["explode"].(bool); ok {
+		p.Explode = e
+	}
+	return p, nil
+}
+
+// swaggerStyle maps Swagger 2.0's collectionFormat to style and explode.
+func swaggerStyle(in string, m map[string]any) (string, bool) {
+	style := "simple"
+	if in == "query" || in == "cookie" || in == "formData" {
+		style = "form"
+	}
+	if text(m["type"]) != "array" {
+		return style, style == "form"
+	}
+	switch text(m["collectionFormat"]) {
+	case "multi":
+		return "form", true
+	case "ssv":
+		return "spaceDelimited", false
+	case "pipes":
+		return "pipeDelimited", false
+	case "tsv":
+		return "tabDelimited", false
+	default: // csv
+		return style, false
+	}
+}
+
+func sortedMapKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// contentRank orders media types: JSON first, then form-urlencoded, then
+// multipart, then the rest in their given order.
+func contentRank(ct string) int {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(ct))
+	}
+	switch {
+	case mt == "application/json":
+		return 0
+	case strings.HasSuffix(mt, "+json") || mt == "text/json":
+		return 1
+	case mt == "*/*" || mt == "application/*":
+		return 2
+	case mt == "application/x-www-form-urlencoded":
+		return 3
+	case mt == "multipart/form-data":
+		return 4
+	}
+	return 5
+}
+
+// pickContentType chooses the media type restmcp sends from the ones a
+// description offers ("" when there are none).
+func pickContentType(types []string) string {
+	if len(types) == 0 {
+		return ""
+	}
+	best := slices.MinFunc(types, func(a, b string) int { return cmp.Compare(contentRank(a), contentRank(b)) })
+	return best
+}
+
+// sendType is the Content-Type sent for a chosen media type key: a wildcard
+// is sent as JSON.
+func sendType(ct string) string {
+	if contentRank(ct) == 2 {
+		return "application/json"
+	}
+	return ct
+}
+
+func (b *builder) body(raw any, loc string) (*Body, error) {
+	m, mloc, err := b.docs.deref(raw, loc)
+	if err != nil {
+		return nil, err
+	}
+	content, _ := m["content"].(map[string]any)
+	ct := pickContentType(sortedMapKeys(content))
+	if ct == "" {
+		return nil, nil
+	}
+	body := &Body{
+		Required:    isTrue(m["required"]),
+		Description: trimDescription(text(m["description"]), paramDescMax),
+		ContentType: sendType(ct),
+	}
+	media, _ := content[ct].(map[string]any)
+	if media["schema"] != nil {
+		body.Schema, err = b.bodySchema(media["schema"], mloc)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		body.Schema = map[string]any{}
+	}
+	if enc, ok := media["encoding"].(map[string]any); ok && len(enc) > 0 {
+		body.Encoding = map[string]Encoding{}
+		for name, e := range enc {
+			em, _ := e.(map[string]any)
+			x := Encoding{ContentType: text(em["contentType"]), Style: text(em["style"])}
+			if v, ok := em["explode"].(bool); ok {
+				x.Explode = &v
+			}
+			body.Encoding[name] = x
+		}
+	}
+	return body, nil
+}
+
+// consumes is the Swagger 2.0 list of request media types for an operation.
+func (b *builder) consumes(opm map[string]any) []string {
+	list, ok := opm["consumes"].([]any)
+	if !ok {
+		list, _ = b.root["consumes"].([]any)
+	}
+	var out []string
+	for _, x := range list {
+		if s := text(x); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (b *builder) swaggerBody(opm map[string]any, rp rawParam) (*Body, error) {
+	schema, err := b.bodySchema(rp.m["schema"], rp.loc)
+	if err != nil {
+		return nil, err
+	}
+	var types []string
+	for _, t := range b.consumes(opm) {
+		if r := contentRank(t); r != 3 && r != 4 {
+			types = append(types, t)
+		}
+	}
+	return &Body{
+		Required:    isTrue(rp.m["required"]),
+		Description: trimDescription(text(rp.m["description"]), paramDescMax),
+		ContentType: sendType(cmp.Or(pickContentType(types), "application/json")),
+		Schema:      schema,
+	}, nil
+}
+
+// swaggerForm turns Swagger 2.0 formData parameters into an object body.
+func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, error) {
+	props := map[string]any{}
+	var required []any
+	hasFile := false
+	enc := map[string]Encoding{}
+	conv := newConverter(b.docs, true, b.lim)
+	for _, rp := range params {
+		name := text(rp.m["name"])
+		if name == "" {
+			return nil, errors.New("a formData parameter has no name")
+		}
+		s, err := conv.root(rp.m, rp.loc)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %q: %w", name, err)
+		}
+		if text(rp.m["type"]) == "file" {
+			hasFile = true
+		}
+		props[name] = s
+		if isTrue(rp.m["required"]) {
+			required = append(required, name)
+		}
+		if text(rp.m["type"]) == "array" && rp.m["collectionFormat"] != nil {
+			style, explode := swaggerStyle("formData", rp.m)
+			enc[name] = Encoding{Style: style, Explode: &explode}
+		}
+	}
+	consumes := b.consumes(opm)
+	ct := "application/x-www-form-urlencoded"
+	hasMultipart := slices.ContainsFunc(consumes, func(t string) bool { return contentRank(t) == 4 })
+	hasURLEnc := slices.ContainsFunc(consumes, func(t string) bool { return contentRank(t) == 3 })
+	if hasFile || hasMultipart && !hasURLEnc {
+		ct = "multipart/form-data"
+	}
+	schema := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		schema["required"] = required
+	}
+	body := &Body{Required: len(required) > 0, ContentType: ct, Schema: schema}
+	if len(enc) > 0 {
+		body.Encoding = enc
+	}
+	return body, nil
+}
+
+// bodySchema converts a request body schema within the size budget: a body
+// larger than lim.Budget bytes of JSON is converted again with fewer nested
+// levels (down to one), so that a few huge operations (Stripe's issuing
+// cardholders, Box's AI agents) do not dominate the tool list.
+func (b *builder) bodySchema(v any, loc string) (map[string]any, error) {
+	lim := b.lim
+	for {
+		s, err := newConverter(b.docs, true, lim).root(v, loc)
+		if err != nil || lim.Budget <= 0 || lim.Depth <= 1 {
+			return s, err
+		}
+		data, err := json.Marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("schema cannot be encoded as JSON: %w", err)
+		}
+		if len(data) <= lim.Budget {
+			return s, nil
+		}
+		lim.Depth--
+	}
+}

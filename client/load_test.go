@@ -1,0 +1,347 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func loadFixture(t *testing.T, name string) *API {
+	t.Helper()
+	api, err := Load(context.Background(), filepath.Join("testdata", "load", name), LoadOptions{})
+	if err != nil {
+		t.Fatalf("Load(%s): %v", name, err)
+	}
+	assertSelfContained(t, api)
+	return api
+}
+
+// assertSelfContained checks every schema of api is JSON-marshalable and
+// free of $ref, $defs and $schema keywords (data under enum/default is not
+// a schema and may hold anything).
+func assertSelfContained(t *testing.T, api *API) {
+	t.Helper()
+	for _, op := range api.Operations {
+		var schemas []map[string]any
+		for _, p := range op.Params {
+			schemas = append(schemas, p.Schema)
+		}
+		if op.Body != nil {
+			schemas = append(schemas, op.Body.Schema)
+		}
+		for _, s := range schemas {
+			if s == nil {
+				t.Errorf("%s %s: nil schema", op.Method, op.Path)
+				continue
+			}
+			if _, err := json.Marshal(s); err != nil {
+				t.Errorf("%s %s: schema does not marshal: %v", op.Method, op.Path, err)
+			}
+			if kw := forbiddenKeyword(s); kw != "" {
+				t.Errorf("%s %s: schema contains %s", op.Method, op.Path, kw)
+			}
+		}
+	}
+}
+
+// forbiddenKeyword walks a converted schema structurally and returns the
+// first keyword no client should see.
+func forbiddenKeyword(s map[string]any) string {
+	for k, v := range s {
+		switch k {
+		case "$ref", "$defs", "$schema", "definitions", "nullable", "example", "examples",
+			"discriminator", "xml", "externalDocs", "readOnly", "writeOnly", "$id", "oneOf", "const":
+			return k
+		case "properties":
+			for _, p := range v.(map[string]any) {
+				if kw := forbiddenKeyword(p.(map[string]any)); kw != "" {
+					return kw
+				}
+			}
+		case "items", "additionalProperties", "not":
+			if m, ok := v.(map[string]any); ok {
+				if kw := forbiddenKeyword(m); kw != "" {
+					return kw
+				}
+			}
+		case "anyOf", "allOf":
+			for _, b := range v.([]any) {
+				if kw := forbiddenKeyword(b.(map[string]any)); kw != "" {
+					return kw
+				}
+			}
+		case "exclusiveMinimum", "exclusiveMaximum":
+			if _, ok := v.(bool); ok {
+				return k + " (boolean)"
+			}
+		}
+	}
+	return ""
+}
+
+func opByID(t *testing.T, api *API, id string) *Operation {
+	t.Helper()
+	for _, op := range api.Operations {
+		if op.ID == id {
+			return op
+		}
+	}
+	t.Fatalf("operation %q not found", id)
+	return nil
+}
+
+func paramByName(t *testing.T, op *Operation, name string) *Param {
+	t.Helper()
+	for _, p := range op.Params {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("%s: parameter %q not found", op.ID, name)
+	return nil
+}
+
+// at walks a schema along property names ("properties" is implied) and
+// "[]" for items.
+func at(t *testing.T, s map[string]any, path ...string) map[string]any {
+	t.Helper()
+	cur := s
+	for _, p := range path {
+		var next any
+		if p == "[]" {
+			next = cur["items"]
+		} else {
+			props, _ := cur["properties"].(map[string]any)
+			next = props[p]
+		}
+		m, ok := next.(map[string]any)
+		if !ok {
+			b, _ := json.Marshal(cur)
+			t.Fatalf("no %q in %s", p, b)
+		}
+		cur = m
+	}
+	return cur
+}
+
+func jsonEqual(t *testing.T, what string, got any, want string) {
+	t.Helper()
+	var w any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("bad want %s: %v", want, err)
+	}
+	gb, _ := json.Marshal(got)
+	var g any
+	_ = json.Unmarshal(gb, &g)
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s:\n got %s\nwant %s", what, gb, want)
+	}
+}
+
+func TestLoadOpenAPI30(t *testing.T) {
+	api := loadFixture(t, "oas30.yaml")
+	if api.Format != "openapi-3.0" || api.Title != "Pets" || api.Version != "1.0" {
+		t.Errorf("format/title/version = %q %q %q", api.Format, api.Title, api.Version)
+	}
+	jsonEqual(t, "servers", api.Servers, `["https://eu.pets.example/v1"]`)
+	var order []string
+	for _, op := range api.Operations {
+		order = append(order, op.Method+" "+op.Path)
+	}
+	jsonEqual(t, "order", order, `["GET /pets","POST /pets","GET /pets/{petId}","PATCH /pets/{petId}"]`)
+
+	get := opByID(t, api, "getPet")
+	if len(get.Params) != 3 {
+		t.Errorf("getPet has %d params, want petId, verbose, ids (Accept ignored)", len(get.Params))
+	}
+	petID := paramByName(t, get, "petId")
+	if petID.In != "path" || !petID.Required || petID.Style != "simple" || petID.Explode || petID.Description != "The pet's id." {
+		t.Errorf("petId = %+v", petID)
+	}
+	verbose := paramByName(t, get, "verbose")
+	jsonEqual(t, "verbose schema (operation-level wins)", verbose.Schema, `{"type":"string","enum":["yes","no"]}`)
+	if verbose.Style != "form" || !verbose.Explode {
+		t.Errorf("verbose style %q explode %v, want form true", verbose.Style, verbose.Explode)
+	}
+	ids := paramByName(t, get, "ids")
+	if ids.Style != "pipeDelimited" || ids.Explode {
+		t.Errorf("ids style %q explode %v", ids.Style, ids.Explode)
+	}
+	if !get.Security || !reflect.DeepEqual(get.Tags, []string{"pets"}) || get.Summary != "Get a pet" {
+		t.Errorf("getPet = %+v", get)
+	}
+
+	patch := opByID(t, api, "updatePet")
+	if patch.Security {
+		t.Error("updatePet has security: [] but Security is true")
+	}
+	if patch.Body == nil || patch.Body.ContentType != "application/merge-patch+json" || patch.Body.Description != "A pet." {
+		t.Fatalf("updatePet body = %+v", patch.Body)
+	}
+	s := patch.Body.Schema
+	if _, ok := s["properties"].(map[string]any)["id"]; ok {
+		t.Error("readOnly id kept in the request body")
+	}
+	jsonEqual(t, "required", s["required"], `["name"]`)
+	jsonEqual(t, "description", s["description"], `"A pet in the store."`)
+	jsonEqual(t, "nullable name", at(t, s, "name"), `{"type":["string","null"]}`)
+	jsonEqual(t, "nullable enum", at(t, s, "kind"), `{"type":["string","null"],"enum":["cat","dog",null]}`)
+	jsonEqual(t, "owner", at(t, s, "owner"), `{"type":"object","properties":{"name":{"type":"string"}}}`)
+
+	create := opByID(t, api, "createPet")
+	jsonEqual(t, "createPet servers", create.Servers, `["https://upload.pets.example"]`)
+	if create.Body == nil || !create.Body.Required || create.Body.ContentType != "multipart/form-data" {
+		t.Fatalf("createPet body = %+v", create.Body)
+	}
+	jsonEqual(t, "encoding", create.Body.Encoding, `{"photo":{"ContentType":"image/png","Style":"","Explode":null},"tags":{"ContentType":"","Style":"form","Explode":false}}`)
+	jsonEqual(t, "photo", at(t, create.Body.Schema, "photo"), `{"type":"string","format":"binary"}`)
+
+	list := opByID(t, api, "listPets")
+	jsonEqual(t, "limit", paramByName(t, list, "limit").Schema, `{"type":"integer","minimum":1,"exclusiveMaximum":100,"default":20}`)
+}
+
+func TestLoadCircular(t *testing.T) {
+	api := loadFixture(t, "circular.json")
+	s := opByID(t, api, "createNode").Body.Schema
+	for _, path := range [][]string{{"children", "[]"}, {"parent"}} {
+		n := at(t, s, path...)
+		if n["type"] != "object" || n["properties"] != nil || !strings.Contains(n["description"].(string), "recursive") {
+			t.Errorf("%v: want a cut recursive node, got %v", path, n)
+		}
+	}
+	// Depth: root 0, deep 1, l2 2, l3 3, l4 4; l5 would be 5, cut.
+	l4 := at(t, s, "deep", "l2", "l3", "l4")
+	l5 := at(t, l4, "l5")
+	if l5["properties"] != nil || l5["type"] != "object" {
+		t.Errorf("l5 past the depth limit not cut: %v", l5)
+	}
+}
+
+func TestLoadSwagger2(t *testing.T) {
+	api := loadFixture(t, "swagger2.json")
+	if api.Format != "swagger-2.0" {
+		t.Errorf("format %q", api.Format)
+	}
+	jsonEqual(t, "servers (https preferred)", api.Servers, `["https://files.example/api"]`)
+	if len(api.Operations) != 4 {
+		t.Fatalf("%d operations, want 4", len(api.Operations))
+	}
+	list := opByID(t, api, "listFiles")
+	tests := []struct {
+		name, style string
+		explode     bool
+		schema      string
+	}{
+		{"page", "form", true, `{"type":"integer","minimum":1,"default":1}`},
+		{"ids", "form", false, `{"type":"array","items":{"type":"string"}}`},
+		{"tags", "form", true, `{"type":"array","items":{"type":"string"}}`},
+		{"kinds", "pipeDelimited", false, `{"type":"array","items":{"type":"string"}}`},
+		{"size", "form", true, `{"type":["integer","null"]}`},
+	}
+	for _, tt := range tests {
+		p := paramByName(t, list, tt.name)
+		if p.Style != tt.style || p.Explode != tt.explode {
+			t.Errorf("%s: style %q explode %v, want %q %v", tt.name, p.Style, p.Explode, tt.style, tt.explode)
+		}
+		jsonEqual(t, tt.name, p.Schema, tt.schema)
+	}
+
+	upload := opByID(t, api, "uploadFile")
+	if upload.Body == nil || upload.Body.ContentType != "multipart/form-data" || !upload.Body.Required {
+		t.Fatalf("uploadFile body %+v", upload.Body)
+	}
+	jsonEqual(t, "upload schema", upload.Body.Schema, `{"type":"object","required":["file"],"properties":{
+		"file":{"type":"string","format":"binary","description":"The file."},
+		"channels":{"type":"array","items":{"type":"string"}},
+		"title":{"type":"string"}}}`)
+	if e := upload.Body.Encoding["channels"]; e.Style != "form" || e.Explode == nil || *e.Explode {
+		t.Errorf("channels encoding %+v, want form, explode false", e)
+	}
+
+	replace := opByID(t, api, "replaceFile")
+	if replace.Security || !list.Security {
+		t.Errorf("security: replaceFile %v (want false), listFiles %v (want true)", replace.Security, list.Security)
+	}
+	if p := paramByName(t, replace, "id"); p.In != "path" || !p.Required {
+		t.Errorf("path-level id param %+v", p)
+	}
+	if replace.Body == nil || replace.Body.ContentType != "application/json" || replace.Body.Description != "The new file record." {
+		t.Fatalf("replaceFile body %+v", replace.Body)
+	}
+	jsonEqual(t, "definitions inlined, readOnly dropped", replace.Body.Schema,
+		`{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"owner":{"type":"object","properties":{"login":{"type":"string"}}}}}`)
+
+	rename := opByID(t, api, "renameFile")
+	if rename.Body == nil || rename.Body.ContentType != "application/x-www-form-urlencoded" {
+		t.Errorf("renameFile body %+v", rename.Body)
+	}
+}
+
+func TestLoadOpenAPI31(t *testing.T) {
+	api := loadFixture(t, "oas31.yaml")
+	if api.Format != "openapi-3.1" || len(api.Operations) != 1 || api.Operations[0].ID != "createEvent" {
+		t.Fatalf("format %q, operations %v (webhooks are not operations)", api.Format, api.Operations)
+	}
+	jsonEqual(t, "relative server of a file stays relative", api.Servers, `["/v2"]`)
+	jsonEqual(t, "event", api.Operations[0].Body.Schema, `{"type":"object","properties":{
+		"name":{"type":["string","null"]},
+		"kind":{"enum":["gala"]},
+		"price":{"type":"number","exclusiveMinimum":0},
+		"notes":{"anyOf":[{"type":"string"},{"type":"null"}]},
+		"flag":{}}}`)
+}
+
+func TestLoadYAMLKeys(t *testing.T) {
+	api := loadFixture(t, "yaml-int-keys.yaml")
+	if api.Version != "1" {
+		t.Errorf("version %q, want 1", api.Version)
+	}
+	get := opByID(t, api, "getA")
+	jsonEqual(t, "n", paramByName(t, get, "n").Schema, `{"type":"integer","enum":[1,2],"default":1}`)
+	jsonEqual(t, "v (YAML 1.2: on/off are strings)", paramByName(t, get, "v").Schema, `{"type":"string","enum":["on","off","yes"]}`)
+	post := opByID(t, api, "postA")
+	jsonEqual(t, "numeric keys become strings", post.Body.Schema, `{"type":"object","properties":{
+		"200":{"type":"string"},"1.5":{"type":"number"},"true":{"type":"boolean"}}}`)
+}
+
+func TestLoadMultiFile(t *testing.T) {
+	api := loadFixture(t, filepath.Join("multi", "main.yaml"))
+	create := opByID(t, api, "createPet")
+	s := create.Body.Schema
+	owner := at(t, s, "owner")
+	if owner["description"] != "An owner." {
+		t.Errorf("owner %v", owner)
+	}
+	jsonEqual(t, "limit via common.yaml relative to schemas/", at(t, owner, "limit"), `{"type":"integer","maximum":50}`)
+	pet := at(t, owner, "pets", "[]")
+	if pet["properties"] != nil || !strings.Contains(text(pet["description"]), "recursive") {
+		t.Errorf("pet.yaml ⇄ owner.yaml cycle not cut: %v", pet)
+	}
+	list := opByID(t, api, "listOwners")
+	jsonEqual(t, "limit param from params.json", paramByName(t, list, "limit").Schema, `{"type":"integer","maximum":50}`)
+	if text(list.Body.Schema["description"]) != "An owner." {
+		t.Errorf("owner body %v", list.Body.Schema)
+	}
+}
+
+func TestLoadRefs(t *testing.T) {
+	api := loadFixture(t, "refs.json")
+	op := opByID(t, api, "createUser")
+	jsonEqual(t, "createUser body", op.Body.Schema, `{
+		"type":"object",
+		"description":"A user.",
+		"required":["id","name"],
+		"properties":{
+			"id":{"type":"string"},
+			"name":{"type":"string","description":"Sibling description wins.","maxLength":40},
+			"nick":{"type":["string","null"],"description":"Target description.","maxLength":40},
+			"$ref":{"type":"string","description":"A property named $ref (SCIM)."},
+			"meta":{"type":"object","default":{"$ref":"#/also/missing"},"properties":{"k":{"type":"string","enum":[{"$ref":"#/x"}]}}},
+			"kind":{"type":"string","description":"Kind of user.","maxLength":40},
+			"pick":{"anyOf":[{"type":"string"},{"type":"integer"}]},
+			"tags":{"type":"array","items":{"type":"string"},"minItems":1}
+		}}`)
+}

@@ -1,0 +1,180 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// docSet holds the documents of one description: the main one and every
+// file or URL a $ref points into, each decoded once, keyed by location (an
+// absolute file path or a URL without fragment).
+type docSet struct {
+	ctx   context.Context
+	fetch *fetcher
+	docs  map[string]any
+}
+
+func newDocSet(ctx context.Context, f *fetcher) *docSet {
+	return &docSet{ctx: ctx, fetch: f, docs: map[string]any{}}
+}
+
+// isURL reports whether s is an http(s) URL.
+func isURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// locate resolves the document part of a reference (before '#') against the
+// location of the referring document.
+func locate(base, ref string) (string, error) {
+	if ref == "" {
+		return base, nil
+	}
+	if isURL(ref) {
+		return ref, nil
+	}
+	if isURL(base) {
+		b, err := url.Parse(base)
+		if err != nil {
+			return "", err
+		}
+		r, err := url.Parse(ref)
+		if err != nil {
+			return "", err
+		}
+		return b.ResolveReference(r).String(), nil
+	}
+	if strings.HasPrefix(ref, "file://") {
+		u, err := url.Parse(ref)
+		if err != nil {
+			return "", err
+		}
+		return filepath.FromSlash(u.Path), nil
+	}
+	p, err := url.PathUnescape(ref)
+	if err != nil {
+		p = ref
+	}
+	p = filepath.FromSlash(p)
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p), nil
+	}
+	return filepath.Join(filepath.Dir(base), p), nil
+}
+
+// doc returns the decoded document at loc, reading it on first use.
+func (d *docSet) doc(loc string) (any, error) {
+	if v, ok := d.docs[loc]; ok {
+		return v, nil
+	}
+	data, err := d.fetch.read(d.ctx, loc)
+	if err != nil {
+		return nil, err
+	}
+	v, err := decodeDocument(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", loc, err)
+	}
+	d.docs[loc] = v
+	return v, nil
+}
+
+// resolve follows one $ref written in the document at base. It returns the
+// target value, the location of the document holding it (against which the
+// target's own $refs resolve) and a key naming the target uniquely.
+func (d *docSet) resolve(base, ref string) (any, string, string, error) {
+	docPart, frag, _ := strings.Cut(ref, "#")
+	loc, err := locate(base, docPart)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("bad $ref %q: %w", ref, err)
+	}
+	root, err := d.doc(loc)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("$ref %q: %w", ref, err)
+	}
+	v, err := pointer(root, frag)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("$ref %q: %w", ref, err)
+	}
+	return v, loc, loc + "#" + frag, nil
+}
+
+// maxRefChain bounds a chain of references to references.
+const maxRefChain = 32
+
+// deref follows $ref until it reaches a value that is not a Reference
+// Object (for parameters, request bodies, path items and the like, where
+// sibling keys carry no meaning except summary and description).
+func (d *docSet) deref(v any, loc string) (map[string]any, string, error) {
+	for range maxRefChain {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, loc, fmt.Errorf("expected an object, found %s", kindOf(v))
+		}
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return m, loc, nil
+		}
+		t, tloc, _, err := d.resolve(loc, ref)
+		if err != nil {
+			return nil, loc, err
+		}
+		v, loc = t, tloc
+	}
+	return nil, loc, fmt.Errorf("$ref chain longer than %d", maxRefChain)
+}
+
+// pointer evaluates a JSON pointer given as a URI fragment.
+func pointer(root any, frag string) (any, error) {
+	if frag == "" {
+		return root, nil
+	}
+	if f, err := url.PathUnescape(frag); err == nil {
+		frag = f
+	}
+	if !strings.HasPrefix(frag, "/") {
+		return nil, fmt.Errorf("unsupported fragment %q (only JSON pointers such as #/components/schemas/Pet)", frag)
+	}
+	cur := root
+	for _, tok := range strings.Split(frag[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[tok]
+			if !ok {
+				return nil, fmt.Errorf("%q not found", tok)
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, fmt.Errorf("index %q out of range", tok)
+			}
+			cur = c[i]
+		default:
+			return nil, fmt.Errorf("cannot descend into %s at %q", kindOf(cur), tok)
+		}
+	}
+	return cur, nil
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}

@@ -1,0 +1,687 @@
+package client
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// schemaLimits keep the generated schemas small.
+type schemaLimits struct {
+	// Depth is how many levels of nested properties/items are kept below a
+	// parameter or body schema; deeper objects become a short
+	// {"type":"object","description":"…"} node that accepts any value.
+	Depth int
+	// Desc caps a description inside a schema (first paragraph, cut at a
+	// sentence boundary when longer).
+	Desc int
+	// Enum is the largest enum kept; a longer one (time zones, countries,
+	// merchant categories) is dropped and a few of its values are named in
+	// the description instead.
+	Enum int
+	// Budget is the size in bytes of JSON above which a body schema is
+	// converted again with one nested level less (0: no budget).
+	Budget int
+}
+
+// defaultLimits were chosen by measuring the total size of all parameter and
+// body schemas of the Stripe and GitHub descriptions
+// (docs/openapi-library.md).
+var defaultLimits = schemaLimits{Depth: 4, Desc: 160, Enum: 64, Budget: 8 << 10}
+
+// cutDescMax caps the description kept on a node whose fields are cut.
+const cutDescMax = 100
+
+// converter turns OpenAPI schemas (Swagger 2.0, 3.0 or 3.1) into
+// self-contained JSON Schema that Claude, OpenAI and Gemini accept: $refs
+// inlined, recursion cut, OpenAPI-only keywords converted or dropped.
+//
+// Only positions where a schema can appear are walked (properties values,
+// items, allOf/anyOf/oneOf members, additionalProperties), so a "$ref" key
+// inside example, default or enum data, or a property named "$ref", is never
+// taken for a reference.
+type converter struct {
+	docs *docSet
+	// request drops readOnly properties (a request body or parameter).
+	request bool
+	lim     schemaLimits
+	// stack holds the references being expanded on the current path.
+	stack []string
+}
+
+func newConverter(docs *docSet, request bool, lim schemaLimits) *converter {
+	return &converter{docs: docs, request: request, lim: lim}
+}
+
+// root converts a parameter or body schema.
+func (c *converter) root(v any, loc string) (map[string]any, error) {
+	out, err := c.schema(v, loc, 0)
+	if err != nil {
+		return nil, err
+	}
+	delete(out, "readOnly")
+	delete(out, "title")
+	scrub(out)
+	return out, nil
+}
+
+// droppedKey marks, while converting, the readOnly properties removed from
+// an object, so that required lists of merged allOf members drop them too.
+const droppedKey = "\x00readOnly"
+
+// scrub removes the droppedKey markers from a converted schema.
+func scrub(s map[string]any) {
+	delete(s, droppedKey)
+	for k, v := range s {
+		switch k {
+		case "properties":
+			for _, p := range v.(map[string]any) {
+				scrub(p.(map[string]any))
+			}
+		case "items", "additionalProperties":
+			if m, ok := v.(map[string]any); ok {
+				scrub(m)
+			}
+		case "anyOf", "allOf":
+			for _, b := range v.([]any) {
+				scrub(b.(map[string]any))
+			}
+		}
+	}
+}
+
+// dropRequired removes the readOnly properties dropped from s from its
+// required list.
+func dropRequired(s map[string]any) {
+	dropped, _ := s[droppedKey].([]any)
+	req, _ := s["required"].([]any)
+	if len(dropped) == 0 || len(req) == 0 {
+		return
+	}
+	req = slices.DeleteFunc(slices.Clone(req), func(x any) bool { return slices.Contains(dropped, x) })
+	if len(req) == 0 {
+		delete(s, "required")
+	} else {
+		s["required"] = req
+	}
+}
+
+func (c *converter) schema(v any, loc string, depth int) (map[string]any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if b, ok := v.(bool); ok && !b {
+			return map[string]any{"not": map[string]any{}}, nil
+		}
+		return map[string]any{}, nil
+	}
+	if ref, ok := m["$ref"].(string); ok {
+		return c.ref(m, ref, loc, depth)
+	}
+	if depth > c.lim.Depth && structured(m) {
+		return cutNode(m, ""), nil
+	}
+	return c.plain(m, loc, depth)
+}
+
+func (c *converter) ref(m map[string]any, ref, loc string, depth int) (map[string]any, error) {
+	target, tloc, key, err := c.docs.resolve(loc, ref)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	switch {
+	case slices.Contains(c.stack, key):
+		out = cutNode(target, refName(ref)+", recursive")
+	case depth > c.lim.Depth && structured(target):
+		out = cutNode(target, "")
+	default:
+		if len(c.stack) > 3*maxRefChain+c.lim.Depth*8 {
+			out = cutNode(target, "")
+			break
+		}
+		c.stack = append(c.stack, key)
+		out, err = c.schema(target, tloc, depth)
+		c.stack = c.stack[:len(c.stack)-1]
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(m) == 1 {
+		return out, nil
+	}
+	// Sibling keys (description, nullable, readOnly, …) override the target's.
+	sib := make(map[string]any, len(m)-1)
+	for k, v := range m {
+		if k != "$ref" && k != "nullable" && k != "x-nullable" {
+			sib[k] = v
+		}
+	}
+	sout, err := c.plain(sib, loc, depth)
+	if err != nil {
+		return nil, err
+	}
+	overlay(out, sout)
+	if isTrue(m["nullable"]) || isTrue(m["x-nullable"]) {
+		out = makeNullable(out)
+	}
+	return out, nil
+}
+
+// refName is the last segment of a reference, for notes on cut nodes.
+func refName(ref string) string {
+	if i := strings.LastIndexAny(ref, "/#"); i >= 0 {
+		ref = ref[i+1:]
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(ref, "~1", "/"), "~0", "~")
+}
+
+// structured reports whether a schema has nested structure worth cutting.
+func structured(m any) bool {
+	s, ok := m.(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, k := range []string{"$ref", "properties", "allOf", "anyOf", "oneOf"} {
+		if _, ok := s[k]; ok {
+			return true
+		}
+	}
+	if _, ok := s["additionalProperties"].(map[string]any); ok {
+		return true
+	}
+	return structured(s["items"])
+}
+
+// cutNode stands for a schema whose nested fields are not shown: it keeps
+// the type (so any value of that type validates) and a short description.
+func cutNode(target any, note string) map[string]any {
+	out := map[string]any{}
+	m, _ := target.(map[string]any)
+	switch t := m["type"].(type) {
+	case string:
+		out["type"] = t
+	case []any:
+		out["type"] = slices.Clone(t)
+	default:
+		if m["properties"] != nil {
+			out["type"] = "object"
+		}
+	}
+	desc, _ := m["description"].(string)
+	desc = trimDescription(desc, cutDescMax)
+	if note != "" {
+		note = "(" + note + "; fields not listed)"
+	} else {
+		note = "(fields not listed)"
+	}
+	if desc != "" {
+		desc += " " + note
+	} else {
+		desc = note
+	}
+	out["description"] = desc
+	return out
+}
+
+// numeric keywords copied as they are.
+var numericKeywords = []string{
+	"minimum", "maximum", "multipleOf", "minLength", "maxLength",
+	"minItems", "maxItems", "minProperties", "maxProperties",
+}
+
+func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]any, error) {
+	out := make(map[string]any, 4)
+	switch t := m["type"].(type) {
+	case string:
+		setType(out, t)
+	case []any: // OpenAPI 3.1, and Slack's invalid Swagger
+		var types []any
+		for _, x := range t {
+			s, ok := x.(string)
+			if s == "file" {
+				s = "string"
+			}
+			if ok && !slices.Contains(types, any(s)) {
+				types = append(types, s)
+			}
+		}
+		switch len(types) {
+		case 0:
+		case 1:
+			out["type"] = types[0]
+		default:
+			out["type"] = types
+		}
+	}
+	if f, ok := m["format"].(string); ok && f != "" {
+		out["format"] = f
+	}
+	if d, ok := m["description"].(string); ok {
+		if d = trimDescription(d, c.lim.Desc); d != "" {
+			out["description"] = d
+		}
+	}
+	if t, ok := m["title"].(string); ok && t != "" {
+		out["title"] = t
+	}
+	var dropped map[string]bool
+	if p, ok := m["properties"].(map[string]any); ok {
+		props := make(map[string]any, len(p))
+		for name, pv := range p {
+			sub, err := c.schema(pv, loc, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			if isTrue(sub["readOnly"]) && c.request {
+				if dropped == nil {
+					dropped = map[string]bool{}
+				}
+				dropped[name] = true
+				out[droppedKey] = append(asList(out[droppedKey]), name)
+				continue
+			}
+			delete(sub, "readOnly")
+			delete(sub, "title")
+			props[name] = sub
+		}
+		out["properties"] = props
+		if out["type"] == nil && m["allOf"] == nil && m["anyOf"] == nil && m["oneOf"] == nil {
+			out["type"] = "object"
+		}
+	}
+	if r, ok := m["required"].([]any); ok {
+		var req []any
+		for _, x := range r {
+			if s, ok := x.(string); ok && !dropped[s] && !slices.Contains(req, x) {
+				req = append(req, s)
+			}
+		}
+		if len(req) > 0 {
+			out["required"] = req
+		}
+	}
+	switch it := m["items"].(type) {
+	case map[string]any:
+		sub, err := c.schema(it, loc, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		delete(sub, "readOnly")
+		delete(sub, "title")
+		out["items"] = sub
+	case []any: // Slack: items given as a list
+		var subs []any
+		for _, x := range it {
+			sub, err := c.schema(x, loc, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			delete(sub, "readOnly")
+			subs = append(subs, sub)
+		}
+		switch len(subs) {
+		case 0:
+		case 1:
+			delete(subs[0].(map[string]any), "title")
+			out["items"] = subs[0]
+		default:
+			out["items"] = map[string]any{"anyOf": subs}
+		}
+	}
+	switch ap := m["additionalProperties"].(type) {
+	case bool:
+		if !ap {
+			out["additionalProperties"] = false
+		}
+	case map[string]any:
+		if len(ap) > 0 {
+			sub, err := c.schema(ap, loc, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			delete(sub, "readOnly")
+			delete(sub, "title")
+			if len(sub) > 0 {
+				out["additionalProperties"] = sub
+			}
+		}
+	}
+	if e, ok := m["enum"].([]any); ok && len(e) > 0 {
+		if len(e) <= c.lim.Enum {
+			out["enum"] = slices.Clone(e)
+		} else {
+			out["description"] = enumNote(text(out["description"]), e)
+		}
+	}
+	if v, ok := m["const"]; ok {
+		out["enum"] = []any{v}
+	}
+	if v, ok := m["default"]; ok && v != nil {
+		out["default"] = v
+	}
+	if p, ok := m["pattern"].(string); ok && p != "" {
+		// Keep only patterns Go (and so the argument validator) can compile.
+		if _, err := regexp.Compile(p); err == nil {
+			out["pattern"] = p
+		}
+	}
+	for _, k := range numericKeywords {
+		if v, ok := m[k]; ok && isNumber(v) {
+			out[k] = v
+		}
+	}
+	if isTrue(m["uniqueItems"]) {
+		out["uniqueItems"] = true
+	}
+	exclusive(out, m, "exclusiveMinimum", "minimum")
+	exclusive(out, m, "exclusiveMaximum", "maximum")
+	if isTrue(m["readOnly"]) {
+		out["readOnly"] = true
+	}
+
+	var anyOf []any
+	for _, k := range []string{"anyOf", "oneOf"} {
+		list, ok := m[k].([]any)
+		if !ok {
+			continue
+		}
+		branches, err := c.branches(list, loc, depth)
+		if err != nil {
+			return nil, err
+		}
+		if anyOf == nil {
+			anyOf = branches
+		} else {
+			// Both anyOf and oneOf: both must hold.
+			addAllOf(out, map[string]any{"anyOf": branches})
+		}
+	}
+	switch len(anyOf) {
+	case 0:
+	case 1:
+		b := anyOf[0].(map[string]any)
+		delete(b, "title")
+		overlayMissing(out, b)
+	default:
+		out["anyOf"] = anyOf
+	}
+	if list, ok := m["allOf"].([]any); ok {
+		branches, err := c.branches(list, loc, depth)
+		if err != nil {
+			return nil, err
+		}
+		out = mergeAllOf(out, branches)
+		dropRequired(out)
+	}
+	if isTrue(m["nullable"]) || isTrue(m["x-nullable"]) {
+		out = makeNullable(out)
+	}
+	return out, nil
+}
+
+func (c *converter) branches(list []any, loc string, depth int) ([]any, error) {
+	out := make([]any, 0, len(list))
+	for _, x := range list {
+		sub, err := c.schema(x, loc, depth)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sub)
+	}
+	return out, nil
+}
+
+func setType(out map[string]any, t string) {
+	if t == "file" { // Swagger 2.0
+		out["type"] = "string"
+		out["format"] = "binary"
+		return
+	}
+	if t != "" {
+		out["type"] = t
+	}
+}
+
+// exclusive converts OpenAPI 3.0's boolean exclusiveMinimum/Maximum into
+// the numeric form of JSON Schema.
+func exclusive(out, m map[string]any, key, bound string) {
+	switch v := m[key].(type) {
+	case bool:
+		if b, ok := out[bound]; ok && v {
+			out[key] = b
+			delete(out, bound)
+		}
+	default:
+		if isNumber(v) {
+			out[key] = v
+		}
+	}
+}
+
+func isTrue(v any) bool { b, ok := v.(bool); return ok && b }
+
+func isNumber(v any) bool {
+	switch v.(type) {
+	case float64, int, int64, uint64, float32, int32:
+		return true
+	}
+	return false
+}
+
+// overlay copies src's keys over dst: properties are merged, required lists
+// joined, every other key of src wins.
+func overlay(dst, src map[string]any) {
+	for k, v := range src {
+		switch k {
+		case "properties":
+			dp, _ := dst[k].(map[string]any)
+			if dp == nil {
+				dp = map[string]any{}
+			}
+			maps.Copy(dp, v.(map[string]any))
+			dst[k] = dp
+		case "required", droppedKey:
+			dst[k] = union(dst[k], v)
+		default:
+			dst[k] = v
+		}
+	}
+}
+
+// overlayMissing copies src's keys that dst lacks (properties merged,
+// required joined).
+func overlayMissing(dst, src map[string]any) {
+	for k, v := range src {
+		switch k {
+		case "properties":
+			dp, _ := dst[k].(map[string]any)
+			if dp == nil {
+				dp = map[string]any{}
+			}
+			for name, s := range v.(map[string]any) {
+				if _, ok := dp[name]; !ok {
+					dp[name] = s
+				}
+			}
+			dst[k] = dp
+		case "required", droppedKey:
+			dst[k] = union(dst[k], v)
+		default:
+			if _, ok := dst[k]; !ok {
+				dst[k] = v
+			}
+		}
+	}
+}
+
+func union(a, b any) []any {
+	x, _ := a.([]any)
+	out := slices.Clone(x)
+	y, _ := b.([]any)
+	for _, s := range y {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func addAllOf(out map[string]any, s map[string]any) {
+	list, _ := out["allOf"].([]any)
+	out["allOf"] = append(list, s)
+}
+
+// mergeAllOf folds allOf members into out when they are all objects (or
+// there is only one), so that clients see one flat object; otherwise the
+// allOf is kept.
+func mergeAllOf(out map[string]any, branches []any) map[string]any {
+	if len(branches) == 0 {
+		return out
+	}
+	mergeable := true
+	if len(branches) > 1 {
+		for _, b := range branches {
+			bm := b.(map[string]any)
+			if _, ok := bm["anyOf"]; ok {
+				mergeable = false
+			}
+			if _, ok := bm["allOf"]; ok {
+				mergeable = false
+			}
+			if t, ok := bm["type"]; ok && t != "object" {
+				mergeable = false
+			}
+		}
+	}
+	if !mergeable {
+		list, _ := out["allOf"].([]any)
+		out["allOf"] = append(list, branches...)
+		return out
+	}
+	merged := map[string]any{}
+	withProps := 0
+	for _, b := range branches {
+		bm := b.(map[string]any)
+		if _, ok := bm["properties"]; ok {
+			withProps++
+		}
+		for k, v := range bm {
+			switch k {
+			case "properties":
+				dp, _ := merged[k].(map[string]any)
+				if dp == nil {
+					dp = map[string]any{}
+				}
+				maps.Copy(dp, v.(map[string]any))
+				merged[k] = dp
+			case "required", droppedKey:
+				merged[k] = union(merged[k], v)
+			default:
+				if _, ok := merged[k]; !ok {
+					merged[k] = v
+				}
+			}
+		}
+	}
+	if withProps > 1 {
+		delete(merged, "additionalProperties")
+	}
+	delete(merged, "title")
+	overlay(merged, out)
+	return merged
+}
+
+// makeNullable lets a schema also accept null (OpenAPI 3.0 nullable).
+func makeNullable(out map[string]any) map[string]any {
+	if e, ok := out["enum"].([]any); ok && !slices.Contains(e, nil) {
+		out["enum"] = append(e, nil)
+	}
+	switch t := out["type"].(type) {
+	case string:
+		out["type"] = []any{t, "null"}
+		return out
+	case []any:
+		if !slices.Contains(t, any("null")) {
+			out["type"] = append(t, "null")
+		}
+		return out
+	}
+	if a, ok := out["anyOf"].([]any); ok {
+		out["anyOf"] = append(a, map[string]any{"type": "null"})
+		return out
+	}
+	if len(out) == 0 || len(out) == 1 && out["description"] != nil {
+		return out // already accepts anything
+	}
+	wrapped := map[string]any{"anyOf": []any{out, map[string]any{"type": "null"}}}
+	if d, ok := out["description"]; ok {
+		wrapped["description"] = d
+		delete(out, "description")
+	}
+	return wrapped
+}
+
+var mdLink = regexp.MustCompile(`\[([^\]\n]+)\]\([^)\s]+\)`)
+
+// trimDescription keeps the first paragraph of s, whitespace collapsed and
+// Markdown links reduced to their text, cut at a sentence boundary (or a
+// word, with "…") when longer than max bytes.
+func trimDescription(s string, max int) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if i := strings.Index(s, "\n\n"); i > 0 {
+		s = s[:i]
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if strings.Contains(s, "](") {
+		s = mdLink.ReplaceAllString(s, "$1")
+	}
+	if len(s) <= max {
+		return s
+	}
+	head := s[:max]
+	if i := strings.LastIndex(head, ". "); i >= max/3 {
+		return head[:i+1]
+	}
+	if i := strings.LastIndexByte(head, ' '); i >= max/3 {
+		return strings.TrimRight(head[:i], ",;:") + "…"
+	}
+	for !utf8.ValidString(head) {
+		head = head[:len(head)-1]
+	}
+	return head + "…"
+}
+
+// enumNote names a few values of an enum too long to list.
+func enumNote(desc string, e []any) string {
+	var sb strings.Builder
+	sb.WriteString(desc)
+	if desc != "" {
+		sb.WriteString(" ")
+	}
+	fmt.Fprintf(&sb, "One of %d values, e.g. ", len(e))
+	n := 0
+	for _, v := range e {
+		if v == nil || n == 5 {
+			continue
+		}
+		if n > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(text(v))
+		n++
+	}
+	sb.WriteString(".")
+	return sb.String()
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}

@@ -1,0 +1,182 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// decodeDocument turns the bytes of a description into plain Go values
+// (map[string]any, []any, string, float64/int, bool, nil). The server's
+// content type is never trusted: a document whose first non-space byte is
+// '{' or '[' is JSON and goes to encoding/json (a YAML parser mangles JSON
+// string escapes such as surrogate pairs); anything else is YAML.
+func decodeDocument(data []byte) (any, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, errors.New("the document is empty")
+	}
+	if trimmed[0] == '{' || trimmed[0] == '[' {
+		return decodeJSON(data)
+	}
+	return decodeYAML(data)
+}
+
+func decodeJSON(data []byte) (any, error) {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			line, col := lineCol(data, syn.Offset)
+			return nil, fmt.Errorf("invalid JSON at line %d, column %d: %w", line, col, err)
+		}
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	return v, nil
+}
+
+// lineCol converts a byte offset into a 1-based line and column.
+func lineCol(data []byte, offset int64) (int, int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+func decodeYAML(data []byte) (any, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("invalid YAML: %w", err)
+	}
+	if doc.Kind == 0 {
+		return nil, errors.New("the document is empty")
+	}
+	return yamlValue(&doc, 0)
+}
+
+// maxYAMLDepth bounds nesting (and alias expansion) while converting.
+const maxYAMLDepth = 400
+
+// yamlValue converts a YAML node to plain Go values. Mapping keys become
+// strings as written (Asana's unquoted response codes, 200:, become "200").
+func yamlValue(n *yaml.Node, depth int) (any, error) {
+	if depth > maxYAMLDepth {
+		return nil, fmt.Errorf("line %d: YAML nested too deeply (or a recursive alias)", n.Line)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return yamlValue(n.Content[0], depth+1)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, fmt.Errorf("line %d: unknown alias", n.Line)
+		}
+		return yamlValue(n.Alias, depth+1)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := yamlValue(c, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		if err := yamlMapping(n, out, depth); err != nil {
+			return nil, err
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str", "!!timestamp", "!!binary":
+			return n.Value, nil
+		case "!!null":
+			return nil, nil
+		default:
+			var v any
+			if err := n.Decode(&v); err != nil {
+				return nil, fmt.Errorf("line %d: %w", n.Line, err)
+			}
+			return v, nil
+		}
+	}
+	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
+}
+
+func yamlMapping(n *yaml.Node, out map[string]any, depth int) error {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			if err := yamlMerge(v, out, depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		key, err := yamlKey(k)
+		if err != nil {
+			return err
+		}
+		val, err := yamlValue(v, depth+1)
+		if err != nil {
+			return err
+		}
+		out[key] = val
+	}
+	return nil
+}
+
+// yamlMerge applies a merge key (<<: *base or <<: [*a, *b]); keys already
+// present win.
+func yamlMerge(v *yaml.Node, out map[string]any, depth int) error {
+	if depth > maxYAMLDepth {
+		return fmt.Errorf("line %d: YAML nested too deeply", v.Line)
+	}
+	switch {
+	case v.Kind == yaml.AliasNode && v.Alias != nil:
+		return yamlMerge(v.Alias, out, depth+1)
+	case v.Kind == yaml.SequenceNode:
+		for _, c := range v.Content {
+			if err := yamlMerge(c, out, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	case v.Kind == yaml.MappingNode:
+		tmp := make(map[string]any, len(v.Content)/2)
+		if err := yamlMapping(v, tmp, depth); err != nil {
+			return err
+		}
+		for k, x := range tmp {
+			if _, ok := out[k]; !ok {
+				out[k] = x
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("line %d: a merge key (<<) needs a mapping", v.Line)
+}
+
+func yamlKey(k *yaml.Node) (string, error) {
+	if k.Kind == yaml.AliasNode && k.Alias != nil {
+		k = k.Alias
+	}
+	if k.Kind != yaml.ScalarNode {
+		return "", fmt.Errorf("line %d: mapping keys must be scalars", k.Line)
+	}
+	if k.ShortTag() == "!!null" && strings.TrimSpace(k.Value) == "" {
+		return "", nil
+	}
+	return k.Value, nil
+}

@@ -1,0 +1,243 @@
+// The core bridge, end to end: the built binary serving the example Django
+// REST Framework API to the official TypeScript MCP client over stdio, with
+// the key from RESTMCP_API_KEY.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import {
+  api, apiKey, apiRequestCount, apiURL, childEnv, connectExample, connect, exampleFlags, json, missingFeature, run,
+  stderrLog, tempDir, text, toolsByName, withBody,
+} from '../lib/harness.mjs';
+
+const EXPECTED_TOOLS = [
+  'list_projects', 'create_project', 'retrieve_project', 'update_project', 'partial_update_project',
+  'destroy_project', 'archive_project',
+  'list_tasks', 'create_task', 'retrieve_task', 'update_task', 'partial_update_task', 'destroy_task',
+  'list_tags', 'create_tag', 'retrieve_tag', 'update_tag', 'partial_update_tag', 'destroy_tag',
+];
+
+const env = () => childEnv({ RESTMCP_API_KEY: apiKey(), RESTMCP_CONFIG_DIR: tempDir('config') });
+
+// serve needs the loader, the request builder and the server; until all
+// three exist the suite reports itself skipped, with the reason.
+let session;
+let skip = false;
+try {
+  session = await connectExample({ env: env() });
+} catch (e) {
+  skip = missingFeature(e.message) ?? false;
+  if (!skip) throw e;
+}
+
+// Each test is skipped (and counted as skipped) while serve is missing.
+const test = (name, fn) => it(name, { skip }, fn);
+
+describe('serve with the example API', () => {
+  let client;
+  let tools;
+  before(async () => {
+    if (skip) return;
+    client = session.client;
+    tools = await toolsByName(client);
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  const call = (name, args) => client.callTool({ name, arguments: args });
+
+  test('answers initialize with its name, version and the API title', () => {
+    const v = client.getServerVersion();
+    assert.equal(v.name, 'restmcp');
+    assert.match(v.version, /\S/);
+    assert.match(client.getInstructions() ?? '', /Task tracker API/);
+  });
+
+  test('lists one valid tool per operation', () => {
+    assert.deepEqual([...tools.keys()].sort(), [...EXPECTED_TOOLS].sort());
+    for (const t of tools.values()) {
+      assert.match(t.name, /^[A-Za-z0-9_-]{1,64}$/);
+      assert.equal(t.inputSchema.type, 'object', t.name);
+      const s = JSON.stringify(t.inputSchema);
+      assert.doesNotMatch(s, /"\$ref"|"\$schema"|"\$defs"/, `${t.name} schema must be self-contained`);
+      assert.ok(t.description || t.title, `${t.name} has no description`);
+    }
+  });
+
+  test('derives annotations from the HTTP method', () => {
+    const cases = [
+      ['list_tasks', { readOnlyHint: true }],
+      ['retrieve_project', { readOnlyHint: true }],
+      ['destroy_task', { readOnlyHint: false, destructiveHint: true, idempotentHint: true }],
+      ['update_project', { readOnlyHint: false, idempotentHint: true }],
+      ['create_tag', { readOnlyHint: false }],
+      ['archive_project', { readOnlyHint: false }],
+    ];
+    for (const [name, want] of cases) {
+      for (const [k, v] of Object.entries(want)) {
+        assert.equal(tools.get(name).annotations?.[k] ?? false, v, `${name}.annotations.${k}`);
+      }
+    }
+  });
+
+  test('keeps enums, required fields and descriptions from the description', () => {
+    const list = tools.get('list_tasks').inputSchema;
+    assert.deepEqual(list.properties.status.enum, ['todo', 'doing', 'done']);
+    for (const p of ['search', 'page', 'page_size', 'project', 'tag']) assert.ok(list.properties[p], `list_tasks.${p}`);
+    const create = tools.get('create_task');
+    const body = create.inputSchema.properties.body?.properties ? create.inputSchema.properties.body : create.inputSchema;
+    for (const f of ['project', 'title']) assert.ok(body.required?.includes(f), `create_task requires ${f}`);
+    assert.match(JSON.stringify(body.properties.priority), /urgent/);
+    assert.equal(tools.get('retrieve_project').inputSchema.properties.id.type, 'integer');
+    assert.ok(tools.get('retrieve_project').inputSchema.required.includes('id'));
+  });
+
+  test('`restmcp tools --json` prints exactly what tools/list returns', async () => {
+    const r = await run(['tools', '--json', ...exampleFlags()], { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
+    assert.equal(r.code, 0, r.stderr);
+    const printed = JSON.parse(r.stdout);
+    assert.deepEqual(new Map(printed.map((t) => [t.name, t.inputSchema])), new Map([...tools].map(([n, t]) => [n, t.inputSchema])));
+  });
+
+  test('lists with search, filters and pagination, as the API answers', async () => {
+    const cases = [
+      [{ search: 'onboarding' }, '?search=onboarding'],
+      [{ status: 'done' }, '?status=done'],
+      [{ tag: 'bug' }, '?tag=bug'],
+      [{ search: 'onboarding', status: 'todo' }, '?search=onboarding&status=todo'],
+      [{ page_size: 5, page: 2 }, '?page_size=5&page=2'],
+    ];
+    for (const [args, query] of cases) {
+      const got = json(await call('list_tasks', args));
+      const want = (await api(`/api/tasks/${query}`)).body;
+      assert.ok(want.count > 0, `the seed data has tasks for ${query}`);
+      assert.deepEqual(got.results.map((t) => t.id), want.results.map((t) => t.id), query);
+      assert.equal(got.count, want.count, query);
+    }
+  });
+
+  test('retrieves one object', async () => {
+    const want = (await api('/api/projects/1/')).body;
+    const res = await call('retrieve_project', { id: 1 });
+    assert.deepEqual(json(res), want);
+    assert.deepEqual(res.structuredContent, want, 'objects come back as structuredContent too');
+  });
+
+  test('creates, replaces, partially updates, archives and deletes', async () => {
+    const created = json(await call('create_project', withBody(tools.get('create_project'), {}, {
+      name: 'E2E launch', description: 'made by the end-to-end suite',
+    })));
+    assert.equal(created.status, 'active');
+    assert.deepEqual((await api(`/api/projects/${created.id}/`)).body.name, 'E2E launch');
+
+    const replaced = json(await call('update_project', withBody(tools.get('update_project'), { id: created.id }, {
+      name: 'E2E relaunch',
+    })));
+    assert.equal(replaced.name, 'E2E relaunch');
+
+    const task = json(await call('create_task', withBody(tools.get('create_task'), {}, {
+      project: created.id, title: 'Ship it', tags: ['ops'], priority: 2,
+    })));
+    const patched = json(await call('partial_update_task', withBody(tools.get('partial_update_task'), { id: task.id }, {
+      status: 'done',
+    })));
+    assert.deepEqual([patched.status, patched.title, patched.tags], ['done', 'Ship it', ['ops']]);
+    assert.equal((await api(`/api/tasks/${task.id}/`)).body.status, 'done');
+
+    const archived = json(await call('archive_project', { id: created.id }));
+    assert.equal(archived.status, 'archived');
+    const again = await call('archive_project', { id: created.id });
+    assert.equal(again.isError, true, 'archiving twice is an API error');
+    assert.match(text(again), /409/);
+
+    const rejected = await call('create_task', withBody(tools.get('create_task'), {}, { project: created.id, title: 'Too late' }));
+    assert.equal(rejected.isError, true);
+    assert.match(text(rejected), /400/);
+    assert.match(text(rejected), /archived project/, 'the API\'s own message reaches the model');
+
+    const deleted = await call('destroy_task', { id: task.id });
+    assert.equal(deleted.isError ?? false, false, text(deleted));
+    assert.equal((await api(`/api/tasks/${task.id}/`)).status, 404);
+    await call('destroy_project', { id: created.id });
+    assert.equal((await api(`/api/projects/${created.id}/`)).status, 404);
+  });
+
+  test('rejects invalid arguments before any request, naming the field', async () => {
+    const cases = [
+      ['create_task', withBody(tools.get('create_task'), {}, { project: 1, title: 'x', priority: 'urgent' }), /priority/],
+      ['list_tasks', { status: 'later' }, /status/],
+      ['retrieve_task', {}, /\bid\b/],
+    ];
+    for (const [name, args, field] of cases) {
+      const before = await apiRequestCount();
+      const res = await call(name, args);
+      assert.equal(res.isError, true, `${name} ${JSON.stringify(args)} should be a tool error`);
+      assert.match(text(res), field);
+      assert.equal(await apiRequestCount(), before, `${name}: no request may reach the API`);
+    }
+  });
+
+  test('turns a 404 into a tool error with the status', async () => {
+    const res = await call('retrieve_project', { id: 999999 });
+    assert.equal(res.isError, true);
+    assert.match(text(res), /404/);
+    assert.match(text(res), /Not Found|No Project matches/i);
+  });
+
+  test('keeps running after an unknown tool', async () => {
+    let failed = false;
+    try {
+      const res = await call('no_such_tool', {});
+      failed = res.isError === true;
+    } catch (e) {
+      failed = /no_such_tool|unknown tool|not found/i.test(e.message);
+    }
+    assert.ok(failed, 'an unknown tool is reported');
+    assert.equal(json(await call('retrieve_tag', { id: 1 })).id, 1);
+  });
+
+  test('never shows the key in a tool result or in its log', async () => {
+    const key = apiKey();
+    const res = await call('list_projects', {});
+    assert.ok(!JSON.stringify(res).includes(key));
+    assert.ok(!session.stderr().includes(key));
+  });
+});
+
+describe('restmcp call', () => {
+  test('runs one tool call and prints the result', async () => {
+    const r = await run(['call', 'list_tasks', ...exampleFlags(), '--arg', 'search=onboarding'], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    const want = (await api('/api/tasks/?search=onboarding')).body;
+    assert.deepEqual(JSON.parse(r.stdout).results.map((t) => t.id), want.results.map((t) => t.id));
+  });
+
+  test('takes JSON arguments and exits non-zero on a tool error', async () => {
+    const r = await run(['call', 'retrieve_project', ...exampleFlags(), '--json', '{"id": 999999}'], { env: env() });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stdout + r.stderr, /404/);
+    assert.ok(!(r.stdout + r.stderr).includes(apiKey()));
+  });
+});
+
+describe('serve with the description fetched from the API', () => {
+  test('fetches the key-protected schema view with the key (same origin as --base-url)', async () => {
+    const s = await connect(['serve', '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key'], { env: env() });
+    try {
+      const tools = await toolsByName(s.client);
+      assert.equal(tools.size, EXPECTED_TOOLS.length);
+      const got = json(await s.client.callTool({ name: 'retrieve_tag', arguments: { id: 1 } }));
+      assert.deepEqual(got, (await api('/api/tags/1/')).body);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('no secret in any output', () => {
+  test('no stderr of any process of this file contains the key', () => {
+    const key = apiKey();
+    assert.ok(stderrLog.length > 0);
+    for (const s of stderrLog) assert.ok(!s.includes(key), 'the key appeared on stderr');
+  });
+});

@@ -1,0 +1,179 @@
+// Package install puts an MCP server entry into the configuration file of an
+// MCP client (Cursor, Claude Desktop, VS Code, Claude Code, Windsurf, Codex,
+// Gemini CLI, Zed) and takes it out again.
+//
+// It edits files the user also edits by hand, so it merges and never
+// replaces: only the entry it owns changes, everything else (other servers,
+// settings, comments, indentation, key order) stays byte for byte. JSON and
+// JSONC files are parsed with github.com/tailscale/hujson and edited in
+// place; Codex's TOML file is checked with github.com/pelletier/go-toml/v2 and
+// edited one table at a time. Writes are atomic (a temporary file in the same
+// directory, then a rename), keep the file's mode and leave the previous
+// version next to it as <file>.bak.
+//
+//	c, _ := install.Lookup("cursor")
+//	path, _ := c.Path(install.HostEnv(), false)
+//	res, err := c.Install(path, install.Entry{Name: "acme", Command: "/usr/local/bin/restmcp",
+//		Args: []string{"serve", "--profile", "acme"}}, install.Options{})
+package install
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Entry is the server entry written into a client's configuration.
+type Entry struct {
+	// Name is the server's name (the key under the client's servers object).
+	Name string
+	// Command is the absolute path of the executable.
+	Command string
+	// Args are the arguments passed to Command.
+	Args []string
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// ValidName reports whether name can name a server in every client: letters,
+// digits, '-' and '_' (Cursor and Claude prefix tool names with it, and
+// Codex takes it as a bare TOML key).
+func ValidName(name string) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("server name %q: use only letters, digits, '-' and '_'", name)
+	}
+	return nil
+}
+
+func (e Entry) validate() error {
+	if err := ValidName(e.Name); err != nil {
+		return err
+	}
+	if e.Command == "" {
+		return errors.New("the server entry has no command")
+	}
+	return nil
+}
+
+type format int
+
+const (
+	formatJSON format = iota
+	formatTOML
+)
+
+// Client is one MCP client and where it keeps its servers.
+type Client struct {
+	// ID is the command-line name ("cursor", "claude-desktop").
+	ID string
+	// Title is the product name ("Cursor", "Claude Desktop").
+	Title string
+	// Key is the top-level key that holds the servers ("mcpServers",
+	// "servers", "context_servers", "mcp_servers").
+	Key string
+	// ToolNameLimit, when non-zero, is the longest server name + tool name the
+	// client accepts (Cursor: 60).
+	ToolNameLimit int
+	// Docs is where the file location and entry shape were checked.
+	Docs string
+
+	format format
+	// fields are written before command and args, in order (VS Code's
+	// "type": "stdio", Zed's "source": "custom").
+	fields [][2]string
+	user   func(Env) (string, error)
+	// project is the file relative to the project directory; "" when the
+	// client has no project-level file.
+	project string
+}
+
+// SupportsProject reports whether the client reads a project-level file.
+func (c Client) SupportsProject() bool { return c.project != "" }
+
+var clients = []Client{
+	{
+		ID: "cursor", Title: "Cursor", Key: "mcpServers", ToolNameLimit: 60,
+		Docs:    "https://cursor.com/docs/mcp",
+		user:    homeFile(".cursor", "mcp.json"),
+		project: ".cursor/mcp.json",
+	},
+	{
+		ID: "claude-desktop", Title: "Claude Desktop", Key: "mcpServers",
+		Docs: "https://modelcontextprotocol.io/docs/develop/connect-local-servers",
+		user: claudeDesktopPath,
+	},
+	{
+		ID: "vscode", Title: "VS Code", Key: "servers",
+		Docs:    "https://code.visualstudio.com/docs/copilot/reference/mcp-configuration",
+		fields:  [][2]string{{"type", "stdio"}},
+		user:    vscodePath,
+		project: ".vscode/mcp.json",
+	},
+	{
+		ID: "claude-code", Title: "Claude Code", Key: "mcpServers",
+		Docs:    "https://code.claude.com/docs/en/mcp",
+		user:    claudeCodePath,
+		project: ".mcp.json",
+	},
+	{
+		ID: "windsurf", Title: "Windsurf", Key: "mcpServers",
+		Docs: "https://docs.windsurf.com/windsurf/cascade/mcp",
+		user: homeFile(".codeium", "windsurf", "mcp_config.json"),
+	},
+	{
+		ID: "codex", Title: "Codex", Key: "mcp_servers",
+		Docs:    "https://developers.openai.com/codex/mcp",
+		format:  formatTOML,
+		user:    codexPath,
+		project: ".codex/config.toml",
+	},
+	{
+		ID: "gemini", Title: "Gemini CLI", Key: "mcpServers",
+		Docs:    "https://geminicli.com/docs/tools/mcp-server/",
+		user:    homeFile(".gemini", "settings.json"),
+		project: ".gemini/settings.json",
+	},
+	{
+		ID: "zed", Title: "Zed", Key: "context_servers",
+		Docs:    "https://zed.dev/docs/ai/mcp",
+		fields:  [][2]string{{"source", "custom"}},
+		user:    zedPath,
+		project: ".zed/settings.json",
+	},
+}
+
+// Clients returns every supported client, in a stable order.
+func Clients() []Client { return append([]Client(nil), clients...) }
+
+// IDs returns the names of the supported clients.
+func IDs() []string {
+	ids := make([]string, len(clients))
+	for i, c := range clients {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// ProjectIDs returns the names of the clients that read a project-level file.
+func ProjectIDs() []string {
+	var ids []string
+	for _, c := range clients {
+		if c.SupportsProject() {
+			ids = append(ids, c.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Lookup returns the client named id; the error lists the supported ones.
+func Lookup(id string) (Client, error) {
+	for _, c := range clients {
+		if c.ID == strings.ToLower(id) {
+			return c, nil
+		}
+	}
+	return Client{}, fmt.Errorf("unknown client %q: use one of %s", id, strings.Join(IDs(), ", "))
+}

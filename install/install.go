@@ -1,0 +1,265 @@
+package install
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ParseError means a configuration file exists but could not be read as
+// JSON(C) or TOML. The file is left untouched.
+type ParseError struct {
+	Path string
+	// Err says where (line, column) and what.
+	Err string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("cannot parse %s: %s (the file was not changed: fix it, or move it away, and run again)", e.Path, e.Err)
+}
+
+// ConflictError means the file already has a server of that name that runs
+// something else.
+type ConflictError struct {
+	Path, Name string
+	// Command is what the existing entry runs.
+	Command string
+}
+
+func (e *ConflictError) Error() string {
+	what := "no command"
+	if e.Command != "" {
+		what = e.Command
+	}
+	return fmt.Sprintf("%s already has a server named %q that runs %s", e.Path, e.Name, what)
+}
+
+// Action is what Install or Uninstall did (or, in a dry run, would do).
+type Action string
+
+// Actions.
+const (
+	Added     Action = "added"
+	Updated   Action = "updated"
+	Unchanged Action = "unchanged"
+	Removed   Action = "removed"
+	Absent    Action = "absent"
+)
+
+// Options change how Install and Uninstall behave.
+type Options struct {
+	// Force replaces (or removes) an entry of the same name that runs
+	// another program.
+	Force bool
+	// DryRun computes the change and writes nothing.
+	DryRun bool
+	// FileMode is the mode of a file that does not exist yet (default 0600).
+	FileMode fs.FileMode
+}
+
+// Result says what happened to the file.
+type Result struct {
+	Path   string
+	Action Action
+	// Before and After are the file's contents (Before is nil when the file
+	// did not exist).
+	Before, After []byte
+	// Backup is the copy of the previous version ("" when none was made).
+	Backup string
+	// Replaced is the command of the entry that was replaced or removed.
+	Replaced string
+}
+
+// Changed reports whether the file is (or, in a dry run, would be) written.
+func (r Result) Changed() bool {
+	return r.Action == Added || r.Action == Updated || r.Action == Removed
+}
+
+// readConfig reads path, following a symbolic link to the real file so that
+// a rename replaces the file and not the link (dotfile managers link them).
+func readConfig(path string) (real string, src []byte, mode fs.FileMode, exists bool, err error) {
+	real = path
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		real = r
+	}
+	fi, err := os.Stat(real)
+	if errors.Is(err, fs.ErrNotExist) {
+		return real, nil, 0, false, nil
+	}
+	if err != nil {
+		return real, nil, 0, false, err
+	}
+	if fi.IsDir() {
+		return real, nil, 0, false, fmt.Errorf("%s is a directory", path)
+	}
+	src, err = os.ReadFile(real)
+	return real, src, fi.Mode().Perm(), true, err
+}
+
+// runs reports whether an existing entry runs our executable: the same path,
+// the same file, or another copy of the same program started with "serve"
+// (an upgrade that moved the binary).
+func runs(command string, args []string, e Entry) bool {
+	if command == e.Command {
+		return true
+	}
+	if command == "" {
+		return false
+	}
+	if a, err := os.Stat(command); err == nil {
+		if b, err := os.Stat(e.Command); err == nil && os.SameFile(a, b) {
+			return true
+		}
+	}
+	base := func(p string) string {
+		p = p[strings.LastIndexAny(p, `/\`)+1:]
+		return strings.TrimSuffix(strings.ToLower(p), ".exe")
+	}
+	return base(command) == base(e.Command) && len(args) > 0 && args[0] == "serve"
+}
+
+func (c Client) lookup(path string, src []byte, name string, e *Entry) (found, error) {
+	if c.format == formatTOML {
+		return c.tomlLookup(path, src, name, e)
+	}
+	return c.jsonLookup(path, src, name, e)
+}
+
+// Install adds e to the client's file at path, or updates it. An entry of the
+// same name that runs another program is replaced only with opts.Force.
+// Running it twice leaves the file byte-identical.
+func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
+	if err := e.validate(); err != nil {
+		return Result{}, err
+	}
+	real, src, mode, exists, err := readConfig(path)
+	res := Result{Path: path, Before: src}
+	if err != nil {
+		return res, err
+	}
+	f, err := c.lookup(path, src, e.Name, &e)
+	if err != nil {
+		return res, err
+	}
+	switch {
+	case f.same:
+		res.Action, res.After = Unchanged, src
+		return res, nil
+	case f.present && !runs(f.command, f.args, e) && !opts.Force:
+		return res, &ConflictError{Path: path, Name: e.Name, Command: f.command}
+	case f.present:
+		res.Action, res.Replaced = Updated, f.command
+	default:
+		res.Action = Added
+	}
+	if c.format == formatTOML {
+		res.After, err = c.tomlUpsert(path, src, e)
+	} else {
+		res.After, err = c.jsonUpsert(path, src, e)
+	}
+	if err != nil || opts.DryRun {
+		return res, err
+	}
+	if !exists {
+		mode = opts.FileMode
+	}
+	res.Backup, err = writeAtomic(real, res.After, src, exists, mode)
+	return res, err
+}
+
+// Uninstall removes the entry called name from the client's file at path.
+// An entry that runs another program than command is removed only with
+// opts.Force; the rest of the file is left as it was.
+func (c Client) Uninstall(path, name, command string, opts Options) (Result, error) {
+	if err := ValidName(name); err != nil {
+		return Result{}, err
+	}
+	real, src, mode, exists, err := readConfig(path)
+	res := Result{Path: path, Before: src, After: src, Action: Absent}
+	if err != nil || !exists {
+		return res, err
+	}
+	f, err := c.lookup(path, src, name, nil)
+	if err != nil || !f.present {
+		return res, err
+	}
+	if !runs(f.command, f.args, Entry{Name: name, Command: command}) && !opts.Force {
+		return res, &ConflictError{Path: path, Name: name, Command: f.command}
+	}
+	if c.format == formatTOML {
+		res.After, _, err = c.tomlRemove(path, src, name)
+	} else {
+		res.After, _, err = c.jsonRemove(path, src, name)
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Action, res.Replaced = Removed, f.command
+	if opts.DryRun {
+		return res, nil
+	}
+	res.Backup, err = writeAtomic(real, res.After, src, true, mode)
+	return res, err
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// directory and a rename, with mode; when the file existed, its previous
+// contents go to path.bak first. Missing directories are created (0700).
+func writeAtomic(path string, data, previous []byte, existed bool, mode fs.FileMode) (backup string, err error) {
+	if mode == 0 {
+		mode = 0o600
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("creating %s: %w", dir, err)
+	}
+	if existed {
+		backup = path + ".bak"
+		if err := writeTemp(backup, previous, mode); err != nil {
+			return "", fmt.Errorf("writing the backup %s: %w", backup, err)
+		}
+	}
+	if err := writeTemp(path, data, mode); err != nil {
+		return backup, fmt.Errorf("writing %s: %w", path, err)
+	}
+	return backup, nil
+}
+
+func writeTemp(path string, data []byte, mode fs.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Snippet is the entry as a file of its own: what Install would merge into
+// the client's file (for --print, and for pasting by hand).
+func (c Client) Snippet(e Entry) ([]byte, error) {
+	if err := e.validate(); err != nil {
+		return nil, err
+	}
+	if c.format == formatTOML {
+		return []byte(c.renderTable(e, "\n")), nil
+	}
+	return c.jsonUpsert("snippet", nil, e)
+}

@@ -1,0 +1,646 @@
+package install
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	toml "github.com/pelletier/go-toml/v2"
+	"github.com/tailscale/hujson"
+)
+
+const testCommand = "/opt/restmcp/bin/restmcp"
+
+func testEntry(name string) Entry {
+	return Entry{Name: name, Command: testCommand, Args: []string{"serve", "--profile", name}}
+}
+
+// testEnv is a temporary home with the OS's configuration variables set
+// inside it.
+func testEnv(t *testing.T, goos string) Env {
+	t.Helper()
+	root := t.TempDir()
+	home := filepath.Join(root, "home")
+	vars := map[string]string{}
+	switch goos {
+	case "windows":
+		vars["USERPROFILE"] = home
+		vars["APPDATA"] = filepath.Join(root, "appdata")
+	case "darwin":
+		vars["HOME"] = home
+	default:
+		vars["HOME"] = home
+		vars["XDG_CONFIG_HOME"] = filepath.Join(root, "xdg")
+	}
+	return Env{OS: goos, Getenv: func(k string) string { return vars[k] }, Dir: filepath.Join(root, "project")}
+}
+
+// serversOf decodes the file and returns what is under the client's key.
+func serversOf(t *testing.T, c Client, b []byte) map[string]map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if c.format == formatTOML {
+		if err := toml.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("result is not TOML: %v\n%s", err, b)
+		}
+	} else {
+		std, err := hujson.Standardize(append([]byte(nil), b...))
+		if err != nil {
+			t.Fatalf("result is not JSONC: %v\n%s", err, b)
+		}
+		if err := json.Unmarshal(std, &doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := map[string]map[string]any{}
+	m, _ := doc[c.Key].(map[string]any)
+	for k, v := range m {
+		out[k], _ = v.(map[string]any)
+	}
+	return out
+}
+
+func wantEntry(t *testing.T, c Client, b []byte, e Entry) {
+	t.Helper()
+	got, ok := serversOf(t, c, b)[e.Name]
+	if !ok {
+		t.Fatalf("no %q under %q in\n%s", e.Name, c.Key, b)
+	}
+	want := map[string]any{"command": e.Command, "args": []any{}}
+	args := []any{}
+	for _, a := range e.Args {
+		args = append(args, a)
+	}
+	want["args"] = args
+	for _, f := range c.fields {
+		want[f[0]] = f[1]
+	}
+	gj, _ := json.Marshal(got)
+	wj, _ := json.Marshal(want)
+	if !bytes.Equal(gj, wj) {
+		t.Fatalf("entry = %s, want %s", gj, wj)
+	}
+}
+
+// existing is a file that already holds another server, other settings and
+// comments.
+func existing(c Client) string {
+	if c.format == formatTOML {
+		return `# Codex settings
+model = "gpt-5"
+
+[mcp_servers.github]
+command = "npx" # from npm
+args = ["-y", "@modelcontextprotocol/server-github"]
+
+# sandbox settings
+[sandbox]
+mode = "workspace-write"
+`
+	}
+	return `{
+  // my settings
+  "theme": "dark",
+  "` + c.Key + `": {
+    "github": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-github"] // official
+    }
+  },
+  "other": [1, 2, 3]
+}
+`
+}
+
+func malformed(c Client) (text string, line int) {
+	if c.format == formatTOML {
+		return "model = \"gpt-5\"\n\n[mcp_servers.github\ncommand = \"npx\"\n", 3
+	}
+	return "{\n  \"theme\": \"dark\"\n  \"" + c.Key + "\": {}\n}\n", 3
+}
+
+func writeFile(t *testing.T, path, text string, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestPaths(t *testing.T) {
+	tests := []struct {
+		client, goos string
+		project      bool
+		want         string // relative to the temp root
+	}{
+		{"cursor", "linux", false, "home/.cursor/mcp.json"},
+		{"cursor", "windows", false, "home/.cursor/mcp.json"},
+		{"cursor", "darwin", true, "project/.cursor/mcp.json"},
+		{"claude-desktop", "darwin", false, "home/Library/Application Support/Claude/claude_desktop_config.json"},
+		{"claude-desktop", "windows", false, "appdata/Claude/claude_desktop_config.json"},
+		{"claude-desktop", "linux", false, "xdg/Claude/claude_desktop_config.json"},
+		{"vscode", "darwin", false, "home/Library/Application Support/Code/User/mcp.json"},
+		{"vscode", "windows", false, "appdata/Code/User/mcp.json"},
+		{"vscode", "linux", false, "xdg/Code/User/mcp.json"},
+		{"vscode", "linux", true, "project/.vscode/mcp.json"},
+		{"claude-code", "linux", false, "home/.claude.json"},
+		{"claude-code", "windows", false, "home/.claude.json"},
+		{"claude-code", "darwin", true, "project/.mcp.json"},
+		{"windsurf", "darwin", false, "home/.codeium/windsurf/mcp_config.json"},
+		{"windsurf", "windows", false, "home/.codeium/windsurf/mcp_config.json"},
+		{"codex", "linux", false, "home/.codex/config.toml"},
+		{"codex", "windows", true, "project/.codex/config.toml"},
+		{"gemini", "linux", false, "home/.gemini/settings.json"},
+		{"gemini", "darwin", true, "project/.gemini/settings.json"},
+		{"zed", "linux", false, "xdg/zed/settings.json"},
+		{"zed", "darwin", false, "home/.config/zed/settings.json"},
+		{"zed", "windows", false, "appdata/Zed/settings.json"},
+		{"zed", "linux", true, "project/.zed/settings.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.client+"/"+tt.goos, func(t *testing.T) {
+			env := testEnv(t, tt.goos)
+			c, err := Lookup(tt.client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.Path(env, tt.project)
+			if err != nil {
+				t.Fatal(err)
+			}
+			root := filepath.Dir(env.Dir)
+			if want := filepath.Join(root, filepath.FromSlash(tt.want)); got != want {
+				t.Errorf("Path = %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+func TestPathOverrides(t *testing.T) {
+	vars := map[string]string{"HOME": "/h", "CODEX_HOME": "/codex", "CLAUDE_CONFIG_DIR": "/cc",
+		"FLATPAK_XDG_CONFIG_HOME": "/flat", "XDG_CONFIG_HOME": "relative/ignored"}
+	env := Env{OS: "linux", Getenv: func(k string) string { return vars[k] }}
+	for id, want := range map[string]string{
+		"codex":          "/codex/config.toml",
+		"claude-code":    "/cc/.claude.json",
+		"zed":            "/flat/zed/settings.json",
+		"claude-desktop": "/h/.config/Claude/claude_desktop_config.json", // a relative XDG_CONFIG_HOME is ignored
+	} {
+		c, _ := Lookup(id)
+		if got, err := c.Path(env, false); err != nil || got != filepath.FromSlash(want) {
+			t.Errorf("%s: Path = %q, %v; want %q", id, got, err, want)
+		}
+	}
+	// Windows without %APPDATA% falls back to the profile's roaming folder.
+	env = Env{OS: "windows", Getenv: func(k string) string { return map[string]string{"USERPROFILE": "/u"}[k] }}
+	c, _ := Lookup("claude-desktop")
+	if got, _ := c.Path(env, false); got != filepath.FromSlash("/u/AppData/Roaming/Claude/claude_desktop_config.json") {
+		t.Errorf("Path = %s", got)
+	}
+	if _, err := c.Path(Env{OS: "linux", Getenv: func(string) string { return "" }}, false); err == nil {
+		t.Error("no home: want an error")
+	}
+}
+
+func TestProjectUnsupported(t *testing.T) {
+	for _, id := range []string{"claude-desktop", "windsurf"} {
+		c, _ := Lookup(id)
+		_, err := c.Path(testEnv(t, "linux"), true)
+		if !errors.Is(err, ErrNoProjectFile) {
+			t.Fatalf("%s: err = %v, want ErrNoProjectFile", id, err)
+		}
+		for _, p := range ProjectIDs() {
+			if !strings.Contains(err.Error(), p) {
+				t.Errorf("%s: error %q does not name %s", id, err, p)
+			}
+		}
+	}
+}
+
+func TestLookupUnknown(t *testing.T) {
+	_, err := Lookup("notepad")
+	if err == nil || !strings.Contains(err.Error(), "claude-desktop") {
+		t.Fatalf("err = %v, want the list of clients", err)
+	}
+}
+
+// TestEveryClient runs the whole life cycle on every client and OS.
+func TestEveryClient(t *testing.T) {
+	for _, c := range Clients() {
+		for _, goos := range []string{"linux", "darwin", "windows"} {
+			t.Run(c.ID+"/"+goos, func(t *testing.T) { lifeCycle(t, c, goos) })
+		}
+	}
+}
+
+func lifeCycle(t *testing.T, c Client, goos string) {
+	env := testEnv(t, goos)
+	path, err := c.Path(env, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := testEntry("acme")
+
+	// Dry run on a missing file writes nothing.
+	res, err := c.Install(path, e, Options{DryRun: true})
+	if err != nil || res.Action != Added {
+		t.Fatalf("dry run: %v, %v", res.Action, err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("dry run created %s", path)
+	}
+	wantEntry(t, c, res.After, e)
+
+	// Fresh file: created with its directories, no backup.
+	res, err = c.Install(path, e, Options{})
+	if err != nil || res.Action != Added || res.Backup != "" {
+		t.Fatalf("fresh: %+v, %v", res.Action, err)
+	}
+	first := readFile(t, path)
+	wantEntry(t, c, first, e)
+	if fi, _ := os.Stat(filepath.Dir(path)); fi.Mode().Perm() != 0o700 {
+		t.Errorf("created directory mode = %v, want 0700", fi.Mode().Perm())
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("new file mode = %v, want 0600", fi.Mode().Perm())
+	}
+
+	// Twice in a row: byte-identical, nothing written.
+	res, err = c.Install(path, e, Options{})
+	if err != nil || res.Action != Unchanged {
+		t.Fatalf("second run: %v, %v", res.Action, err)
+	}
+	if !bytes.Equal(readFile(t, path), first) {
+		t.Fatal("second run changed the file")
+	}
+	if _, err := os.Stat(path + ".bak"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("an unchanged run wrote a backup")
+	}
+
+	// Uninstall removes it.
+	res, err = c.Uninstall(path, "acme", testCommand, Options{})
+	if err != nil || res.Action != Removed {
+		t.Fatalf("uninstall: %v, %v", res.Action, err)
+	}
+	if _, ok := serversOf(t, c, readFile(t, path))["acme"]; ok {
+		t.Fatal("entry still there after uninstall")
+	}
+	res, err = c.Uninstall(path, "acme", testCommand, Options{})
+	if err != nil || res.Action != Absent {
+		t.Fatalf("uninstall again: %v, %v", res.Action, err)
+	}
+}
+
+// TestMergeKeepsEverything installs into a file with other servers,
+// settings and comments: only our entry is added, and uninstalling gives the
+// original bytes back.
+func TestMergeKeepsEverything(t *testing.T) {
+	for _, c := range Clients() {
+		t.Run(c.ID, func(t *testing.T) {
+			env := testEnv(t, "linux")
+			path, _ := c.Path(env, false)
+			orig := existing(c)
+			writeFile(t, path, orig, 0o640)
+			e := testEntry("acme")
+
+			res, err := c.Install(path, e, Options{})
+			if err != nil || res.Action != Added {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			after := readFile(t, path)
+			wantEntry(t, c, after, e)
+			servers := serversOf(t, c, after)
+			if servers["github"]["command"] != "npx" {
+				t.Errorf("github entry lost: %v", servers["github"])
+			}
+			for _, keep := range []string{"my settings", "// official", "Codex settings", "# from npm", "# sandbox settings", `"theme": "dark"`, `"other": [1, 2, 3]`, `mode = "workspace-write"`} {
+				if strings.Contains(orig, keep) && !strings.Contains(string(after), keep) {
+					t.Errorf("lost %q:\n%s", keep, after)
+				}
+			}
+			// Every original line is still there, in order.
+			if !linesInOrder(orig, string(after)) {
+				t.Errorf("original lines changed:\n%s", after)
+			}
+			if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
+				t.Errorf("mode = %v, want 0640 kept", fi.Mode().Perm())
+			}
+			if b := readFile(t, path+".bak"); string(b) != orig {
+				t.Errorf(".bak = %q, want the previous version", b)
+			}
+
+			// Twice: byte-identical.
+			if _, err := c.Install(path, e, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(readFile(t, path), after) {
+				t.Fatal("second install changed the file")
+			}
+
+			// Uninstall: byte-identical to the original.
+			if _, err := c.Uninstall(path, "acme", testCommand, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := readFile(t, path); string(got) != orig {
+				t.Errorf("after uninstall:\n%s\nwant the original:\n%s", got, orig)
+			}
+			if b := readFile(t, path+".bak"); !bytes.Equal(b, after) {
+				t.Error(".bak is not the version before uninstall")
+			}
+		})
+	}
+}
+
+// linesInOrder reports whether every line of a appears in b, in order
+// (a line may have gained a trailing comma).
+func linesInOrder(a, b string) bool {
+	bl := strings.Split(b, "\n")
+	j := 0
+	for _, l := range strings.Split(a, "\n") {
+		for j < len(bl) && bl[j] != l && bl[j] != l+"," {
+			j++
+		}
+		if j == len(bl) {
+			return false
+		}
+		j++
+	}
+	return true
+}
+
+func TestMalformedUntouched(t *testing.T) {
+	for _, c := range Clients() {
+		t.Run(c.ID, func(t *testing.T) {
+			env := testEnv(t, "linux")
+			path, _ := c.Path(env, false)
+			text, line := malformed(c)
+			writeFile(t, path, text, 0o644)
+			for _, run := range []func() error{
+				func() error { _, err := c.Install(path, testEntry("acme"), Options{}); return err },
+				func() error { _, err := c.Install(path, testEntry("acme"), Options{Force: true}); return err },
+				func() error { _, err := c.Uninstall(path, "github", "npx", Options{Force: true}); return err },
+			} {
+				err := run()
+				var pe *ParseError
+				if !errors.As(err, &pe) {
+					t.Fatalf("err = %v, want a ParseError", err)
+				}
+				msg := err.Error()
+				if !strings.Contains(msg, path) || !strings.Contains(msg, "line "+itoa(line)) {
+					t.Errorf("error %q does not name the file and line %d", msg, line)
+				}
+			}
+			if got := readFile(t, path); string(got) != text {
+				t.Error("malformed file was changed")
+			}
+			if _, err := os.Stat(path + ".bak"); !errors.Is(err, os.ErrNotExist) {
+				t.Error("a backup was written for a file that was not changed")
+			}
+		})
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestForce(t *testing.T) {
+	for _, c := range Clients() {
+		t.Run(c.ID, func(t *testing.T) {
+			env := testEnv(t, "linux")
+			path, _ := c.Path(env, false)
+			other := Entry{Name: "acme", Command: "/usr/bin/other-server", Args: []string{"--stdio"}}
+			if _, err := c.Install(path, other, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			before := readFile(t, path)
+
+			_, err := c.Install(path, testEntry("acme"), Options{})
+			var ce *ConflictError
+			if !errors.As(err, &ce) || ce.Command != "/usr/bin/other-server" {
+				t.Fatalf("err = %v, want a ConflictError naming the other command", err)
+			}
+			if _, err := c.Uninstall(path, "acme", testCommand, Options{}); !errors.As(err, &ce) {
+				t.Fatalf("uninstall of another program's entry: err = %v, want a ConflictError", err)
+			}
+			if !bytes.Equal(readFile(t, path), before) {
+				t.Fatal("refused change modified the file")
+			}
+
+			res, err := c.Install(path, testEntry("acme"), Options{Force: true})
+			if err != nil || res.Action != Updated || res.Replaced != "/usr/bin/other-server" {
+				t.Fatalf("force: %+v, %v", res, err)
+			}
+			wantEntry(t, c, readFile(t, path), testEntry("acme"))
+
+			// Our own entry from an older location is updated without --force.
+			moved := testEntry("acme")
+			moved.Command = "/usr/local/Cellar/restmcp/2.0/bin/restmcp"
+			res, err = c.Install(path, moved, Options{})
+			if err != nil || res.Action != Updated {
+				t.Fatalf("moved binary: %v, %v", res.Action, err)
+			}
+			wantEntry(t, c, readFile(t, path), moved)
+		})
+	}
+}
+
+func TestDryRunExistingFile(t *testing.T) {
+	c, _ := Lookup("cursor")
+	env := testEnv(t, "darwin")
+	path, _ := c.Path(env, false)
+	writeFile(t, path, existing(c), 0o644)
+	res, err := c.Install(path, testEntry("acme"), Options{DryRun: true})
+	if err != nil || !res.Changed() {
+		t.Fatalf("%v, %v", res.Action, err)
+	}
+	if string(readFile(t, path)) != existing(c) {
+		t.Fatal("dry run wrote the file")
+	}
+	if _, err := os.Stat(path + ".bak"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("dry run wrote a backup")
+	}
+	if _, err := c.Uninstall(path, "github", "npx", Options{DryRun: true}); err != nil {
+		t.Fatal(err)
+	}
+	if string(readFile(t, path)) != existing(c) {
+		t.Fatal("uninstall dry run wrote the file")
+	}
+}
+
+// TestJSONShapes checks the exact text written in common layouts.
+func TestJSONShapes(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	vscode, _ := Lookup("vscode")
+	zed, _ := Lookup("zed")
+	tests := []struct {
+		name string
+		c    Client
+		in   string
+		want string
+	}{
+		{"fresh", cursor, "", `{
+  "mcpServers": {
+    "acme": {
+      "command": "/opt/restmcp/bin/restmcp",
+      "args": ["serve", "--profile", "acme"]
+    }
+  }
+}
+`},
+		{"empty object", cursor, "{}", `{
+  "mcpServers": {
+    "acme": {
+      "command": "/opt/restmcp/bin/restmcp",
+      "args": ["serve", "--profile", "acme"]
+    }
+  }
+}`},
+		{"tabs and a trailing comma", vscode, "{\n\t\"servers\": {\n\t\t\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n\t},\n}\n", "{\n\t\"servers\": {\n\t\t\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n\t\t\"acme\": {\n\t\t\t\"type\": \"stdio\",\n\t\t\t\"command\": \"/opt/restmcp/bin/restmcp\",\n\t\t\t\"args\": [\"serve\", \"--profile\", \"acme\"]\n\t\t}\n\t},\n}\n"},
+		{"four spaces, comment after the last value", zed, "{\n    \"theme\": \"One Dark\" // dark\n}\n", `{
+    "theme": "One Dark", // dark
+    "context_servers": {
+        "acme": {
+            "source": "custom",
+            "command": "/opt/restmcp/bin/restmcp",
+            "args": ["serve", "--profile", "acme"]
+        }
+    }
+}
+`},
+		{"one line", cursor, `{"mcpServers": {"x": {"command": "x"}}}`, `{"mcpServers": {"x": {"command": "x"},
+  "acme": {
+    "command": "/opt/restmcp/bin/restmcp",
+    "args": ["serve", "--profile", "acme"]
+  }
+}}`},
+		{"crlf", cursor, "{\r\n  \"a\": 1\r\n}\r\n", "{\r\n  \"a\": 1,\r\n  \"mcpServers\": {\r\n    \"acme\": {\r\n      \"command\": \"/opt/restmcp/bin/restmcp\",\r\n      \"args\": [\"serve\", \"--profile\", \"acme\"]\r\n    }\r\n  }\r\n}\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.c.jsonUpsert("f.json", []byte(tt.in), testEntry("acme"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestJSONRemoveShapes(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	tests := []struct{ name, in, want string }{
+		{"only member", "{\n  \"mcpServers\": {\n    \"acme\": {\"command\": \"x\"}\n  }\n}\n", "{\n  \"mcpServers\": {}\n}\n"},
+		{"first of two", "{\"mcpServers\": {\n  \"acme\": {\"command\": \"x\"}, // ours\n  \"b\": {}\n}}", "{\"mcpServers\": {\n  \"b\": {}\n}}"},
+		{"last with trailing comma", "{\"mcpServers\": {\n  \"b\": {},\n  \"acme\": {\"command\": \"x\"},\n}}", "{\"mcpServers\": {\n  \"b\": {},\n}}"},
+		{"same line", `{"mcpServers": {"b": 1, "acme": {"command": "x"}, "c": 2}}`, `{"mcpServers": {"b": 1, "c": 2}}`},
+		{"bom", "\ufeff{\"mcpServers\": {\"acme\": {}, \"b\": 1}}", "\ufeff{\"mcpServers\": {\"b\": 1}}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok, err := cursor.jsonRemove("f.json", []byte(tt.in), "acme")
+			if err != nil || !ok {
+				t.Fatal(ok, err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got:\n%q\nwant:\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTOMLShapes(t *testing.T) {
+	codex, _ := Lookup("codex")
+	e := testEntry("acme")
+	e.Command = `C:\Program Files\restmcp\restmcp.exe`
+	got, err := codex.tomlUpsert("config.toml", []byte("model = \"o3\""), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "model = \"o3\"\n\n[mcp_servers.acme]\ncommand = \"C:\\\\Program Files\\\\restmcp\\\\restmcp.exe\"\nargs = [\"serve\", \"--profile\", \"acme\"]\n"
+	if string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	// Sub-tables of ours go with it on uninstall; a server defined inline is
+	// not edited.
+	in := "[mcp_servers.acme]\ncommand = \"x\"\nargs = [\"serve\"]\n\n[mcp_servers.acme.env]\nA = \"1\"\n\n[other]\nb = 2\n"
+	out, _, err := codex.tomlRemove("config.toml", []byte(in), "acme")
+	if err != nil || string(out) != "[other]\nb = 2\n" {
+		t.Errorf("remove: %q, %v", out, err)
+	}
+	inline := "[mcp_servers]\nacme = { command = \"x\", args = [\"serve\"] }\n"
+	if _, err := codex.tomlUpsert("config.toml", []byte(inline), testEntry("acme")); err == nil || !strings.Contains(err.Error(), "by hand") {
+		t.Errorf("inline: err = %v", err)
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	for _, c := range Clients() {
+		b, err := c.Snippet(testEntry("acme"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantEntry(t, c, b, testEntry("acme"))
+	}
+	c, _ := Lookup("cursor")
+	if _, err := c.Snippet(Entry{Name: "has space", Command: "/x"}); err == nil {
+		t.Error("a name with a space was accepted")
+	}
+}
+
+func TestSymlinkedConfigStaysALink(t *testing.T) {
+	c, _ := Lookup("cursor")
+	env := testEnv(t, "linux")
+	path, _ := c.Path(env, false)
+	real := filepath.Join(filepath.Dir(env.Dir), "dotfiles", "mcp.json")
+	writeFile(t, real, "{}\n", 0o644)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, path); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if _, err := c.Install(path, testEntry("acme"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Lstat(path); fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the link was replaced by a file")
+	}
+	wantEntry(t, c, readFile(t, real), testEntry("acme"))
+}
+
+func TestStablePath(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "Cellar", "restmcp")
+	writeFile(t, real, "bin", 0o755)
+	link := filepath.Join(dir, "bin", "restmcp")
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip(err)
+	}
+	other := filepath.Join(dir, "other")
+	writeFile(t, other, "other", 0o755)
+	if got := StablePath(real, "", other, link); got != link {
+		t.Errorf("StablePath = %s, want the link %s", got, link)
+	}
+	if got := StablePath(real, other); got != real {
+		t.Errorf("StablePath = %s, want the executable", got)
+	}
+}

@@ -1,0 +1,454 @@
+package install
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tailscale/hujson"
+)
+
+// The JSON editor never re-encodes a file: it parses it with hujson (JSON
+// with comments and trailing commas, a superset of JSON) only to learn where
+// things are, then splices text at those offsets. Bytes outside the entry
+// being changed are left as they were.
+
+// edit replaces src[start:end] with text.
+type edit struct {
+	start, end int
+	text       string
+}
+
+// Edits at the same offset keep their order in the result.
+func applyEdits(src []byte, edits []edit) []byte {
+	rev := make([]edit, len(edits))
+	for i, e := range edits {
+		rev[len(edits)-1-i] = e
+	}
+	sort.SliceStable(rev, func(i, j int) bool { return rev[i].start > rev[j].start })
+	out := append([]byte(nil), src...)
+	for _, e := range rev {
+		out = append(out[:e.start], append([]byte(e.text), out[e.end:]...)...)
+	}
+	return out
+}
+
+// jsonDoc is a parsed JSON(C) file.
+type jsonDoc struct {
+	src  []byte // without a byte order mark
+	bom  bool
+	root hujson.Value
+	nl   string // "\n" or "\r\n"
+	unit string // one level of indentation
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// parseJSON parses src; an empty (or blank) file is an empty object.
+func parseJSON(path string, src []byte) (*jsonDoc, error) {
+	d := &jsonDoc{src: src}
+	if bytes.HasPrefix(src, utf8BOM) {
+		d.bom, d.src = true, src[len(utf8BOM):]
+	}
+	if len(bytes.TrimSpace(d.src)) == 0 {
+		d.src = []byte("{}\n")
+	}
+	v, err := hujson.Parse(d.src)
+	if err != nil {
+		return nil, &ParseError{Path: path, Err: strings.TrimPrefix(err.Error(), "hujson: ")}
+	}
+	if _, ok := v.Value.(*hujson.Object); !ok {
+		line, _ := lineColumn(d.src, v.StartOffset)
+		return nil, &ParseError{Path: path, Err: fmt.Sprintf("line %d: the file holds %s, not a JSON object", line, kindName(v))}
+	}
+	d.root = v
+	d.nl = "\n"
+	if bytes.Contains(d.src, []byte("\r\n")) {
+		d.nl = "\r\n"
+	}
+	d.unit = detectIndent(d.src)
+	return d, nil
+}
+
+func (d *jsonDoc) bytes(src []byte) []byte {
+	if d.bom {
+		return append(append([]byte(nil), utf8BOM...), src...)
+	}
+	return src
+}
+
+func kindName(v hujson.Value) string {
+	switch v.Value.Kind() {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
+
+func lineColumn(b []byte, n int) (line, column int) {
+	line = 1 + bytes.Count(b[:n], []byte("\n"))
+	column = 1 + n - (bytes.LastIndexByte(b[:n], '\n') + 1)
+	return line, column
+}
+
+// detectIndent returns the indentation unit of src: the smallest leading
+// whitespace of a line that starts a member, or two spaces.
+func detectIndent(src []byte) string {
+	best := ""
+	for _, line := range strings.Split(string(src), "\n") {
+		trimmed := strings.TrimLeft(line, " \t")
+		if len(trimmed) == len(line) || !strings.HasPrefix(trimmed, `"`) {
+			continue
+		}
+		ws := line[:len(line)-len(trimmed)]
+		if strings.Contains(ws, "\t") {
+			return "\t"
+		}
+		if best == "" || len(ws) < len(best) {
+			best = ws
+		}
+	}
+	if best == "" {
+		return "  "
+	}
+	return best
+}
+
+func lineStart(src []byte, p int) int { return bytes.LastIndexByte(src[:p], '\n') + 1 }
+
+func isBlank(b []byte) bool { return len(bytes.Trim(b, " \t")) == 0 }
+
+// lineIndent is the leading whitespace of the line holding offset p.
+func lineIndent(src []byte, p int) string {
+	ls := lineStart(src, p)
+	i := ls
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	return string(src[ls:i])
+}
+
+// skipExtra skips whitespace and comments from p.
+func skipExtra(src []byte, p int) int {
+	for p < len(src) {
+		switch {
+		case src[p] == ' ' || src[p] == '\t' || src[p] == '\n' || src[p] == '\r':
+			p++
+		case bytes.HasPrefix(src[p:], []byte("//")):
+			i := bytes.IndexByte(src[p:], '\n')
+			if i < 0 {
+				return len(src)
+			}
+			p += i + 1
+		case bytes.HasPrefix(src[p:], []byte("/*")):
+			i := bytes.Index(src[p+2:], []byte("*/"))
+			if i < 0 {
+				return len(src)
+			}
+			p += 2 + i + 2
+		default:
+			return p
+		}
+	}
+	return p
+}
+
+// restOfLine returns the offset after the newline that ends the line at p
+// when only spaces and a line comment stand between p and it; ok is false
+// when something else follows on the line.
+func restOfLine(src []byte, p int) (end int, ok bool) {
+	for p < len(src) && (src[p] == ' ' || src[p] == '\t' || src[p] == '\r') {
+		p++
+	}
+	if bytes.HasPrefix(src[p:], []byte("//")) {
+		i := bytes.IndexByte(src[p:], '\n')
+		if i < 0 {
+			return len(src), true
+		}
+		return p + i + 1, true
+	}
+	if p == len(src) {
+		return p, true
+	}
+	if src[p] == '\n' {
+		return p + 1, true
+	}
+	return p, false
+}
+
+// member finds the last member called name in obj (the last one wins in
+// every client's JSON parser).
+func member(obj *hujson.Object, name string) int {
+	idx := -1
+	for i, m := range obj.Members {
+		if lit, ok := m.Name.Value.(hujson.Literal); ok && lit.String() == name {
+			idx = i
+		}
+	}
+	return idx
+}
+
+// container returns the object under key in the root, or nil when the key
+// is absent.
+func (d *jsonDoc) container(path, key string) (*hujson.Value, error) {
+	root := d.root.Value.(*hujson.Object)
+	i := member(root, key)
+	if i < 0 {
+		return nil, nil
+	}
+	v := &root.Members[i].Value
+	if _, ok := v.Value.(*hujson.Object); !ok {
+		line, _ := lineColumn(d.src, v.StartOffset)
+		return nil, &ParseError{Path: path, Err: fmt.Sprintf("line %d: %q holds %s, not an object", line, key, kindName(*v))}
+	}
+	return v, nil
+}
+
+// jsonEntry is a server entry as found in a file.
+type jsonEntry struct {
+	Command string   `json:"command"`
+	Args    []string `json:"args"`
+	fields  map[string]any
+}
+
+func decodeEntry(v hujson.Value) jsonEntry {
+	c := v.Clone()
+	c.Standardize()
+	var e jsonEntry
+	_ = json.Unmarshal(c.Pack(), &e)
+	_ = json.Unmarshal(c.Pack(), &e.fields)
+	return e
+}
+
+func jsonString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// renderEntry writes the entry object for a member indented by ind.
+func (c Client) renderEntry(e Entry, ind, unit, nl string) string {
+	var b strings.Builder
+	b.WriteString("{" + nl)
+	in := ind + unit
+	for _, f := range c.fields {
+		b.WriteString(in + jsonString(f[0]) + ": " + jsonString(f[1]) + "," + nl)
+	}
+	b.WriteString(in + `"command": ` + jsonString(e.Command) + "," + nl)
+	args := make([]string, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = jsonString(a)
+	}
+	b.WriteString(in + `"args": [` + strings.Join(args, ", ") + "]" + nl)
+	b.WriteString(ind + "}")
+	return b.String()
+}
+
+// sameEntry reports whether the entry found already says what we would write.
+func (c Client) sameEntry(found jsonEntry, e Entry) bool {
+	if found.Command != e.Command || !equalStrings(found.Args, e.Args) {
+		return false
+	}
+	for _, f := range c.fields {
+		if s, ok := found.fields[f[0]].(string); !ok || s != f[1] {
+			return false
+		}
+	}
+	return true
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// memberIndent is the indentation of obj's members.
+func (d *jsonDoc) memberIndent(v *hujson.Value) string {
+	obj := v.Value.(*hujson.Object)
+	if len(obj.Members) > 0 {
+		p := obj.Members[0].Name.StartOffset
+		if ls := lineStart(d.src, p); ls > v.StartOffset && isBlank(d.src[ls:p]) {
+			return string(d.src[ls:p])
+		}
+	}
+	return lineIndent(d.src, v.StartOffset) + d.unit
+}
+
+// insertMember adds `"name": value` as the last member of the object v;
+// value renders the member's value for a given indentation.
+func (d *jsonDoc) insertMember(v *hujson.Value, name string, value func(ind string) string) []edit {
+	obj := v.Value.(*hujson.Object)
+	var edits []edit
+	if n := len(obj.Members); n > 0 {
+		end := obj.Members[n-1].Value.EndOffset
+		if p := skipExtra(d.src, end); p >= len(d.src) || d.src[p] != ',' {
+			edits = append(edits, edit{end, end, ","})
+		}
+	}
+	ind := d.memberIndent(v)
+	text := ind + jsonString(name) + ": " + value(ind)
+	closing := v.EndOffset - 1
+	if ls := lineStart(d.src, closing); ls > v.StartOffset && isBlank(d.src[ls:closing]) {
+		// The closing brace has a line of its own: add ours just above it.
+		return append(edits, edit{ls, ls, text + d.nl})
+	}
+	return append(edits, edit{closing, closing, d.nl + text + d.nl + lineIndent(d.src, v.StartOffset)})
+}
+
+// removeMember deletes member i of the object v with its comma.
+func (d *jsonDoc) removeMember(v *hujson.Value, i int) []edit {
+	obj := v.Value.(*hujson.Object)
+	m := obj.Members[i]
+	start, valEnd := m.Name.StartOffset, m.Value.EndOffset
+	ls := lineStart(d.src, start)
+	ownLine := ls > v.StartOffset && isBlank(d.src[ls:start])
+	after := skipExtra(d.src, valEnd)
+	hasComma := after < len(d.src) && d.src[after] == ','
+	var edits []edit
+	end := valEnd
+	if hasComma {
+		end = after + 1
+	} else if i > 0 {
+		prev := skipExtra(d.src, obj.Members[i-1].Value.EndOffset)
+		edits = append(edits, edit{prev, prev + 1, ""})
+	}
+	if e, ok := restOfLine(d.src, end); ok && ownLine {
+		start, end = ls, e
+	} else {
+		for end < len(d.src) && (d.src[end] == ' ' || d.src[end] == '\t') && hasComma {
+			end++
+		}
+	}
+	return append(edits, edit{start, end, ""})
+}
+
+// collapseEmpty turns an object left with nothing but whitespace inside
+// into {}.
+func collapseEmpty(src []byte, v *hujson.Value) []edit {
+	obj, ok := v.Value.(*hujson.Object)
+	if !ok || len(obj.Members) > 0 || !isBlank(bytes.ReplaceAll(bytes.ReplaceAll(src[v.StartOffset+1:v.EndOffset-1], []byte("\n"), nil), []byte("\r"), nil)) {
+		return nil
+	}
+	return []edit{{v.StartOffset + 1, v.EndOffset - 1, ""}}
+}
+
+// found is what a file holds under our name.
+type found struct {
+	present bool
+	command string
+	args    []string
+	// same reports that the entry already says what we would write.
+	same bool
+	// editable is false when the entry exists in a form we do not edit.
+	editable bool
+}
+
+func (c Client) jsonLookup(path string, src []byte, name string, e *Entry) (found, error) {
+	d, err := parseJSON(path, src)
+	if err != nil {
+		return found{}, err
+	}
+	cv, err := d.container(path, c.Key)
+	if err != nil || cv == nil {
+		return found{}, err
+	}
+	obj := cv.Value.(*hujson.Object)
+	i := member(obj, name)
+	if i < 0 {
+		return found{}, nil
+	}
+	fe := decodeEntry(obj.Members[i].Value)
+	f := found{present: true, command: fe.Command, args: fe.Args, editable: true}
+	if e != nil {
+		f.same = c.sameEntry(fe, *e)
+	}
+	return f, nil
+}
+
+// jsonUpsert returns src with our entry added or replaced.
+func (c Client) jsonUpsert(path string, src []byte, e Entry) ([]byte, error) {
+	d, err := parseJSON(path, src)
+	if err != nil {
+		return nil, err
+	}
+	cv, err := d.container(path, c.Key)
+	if err != nil {
+		return nil, err
+	}
+	var edits []edit
+	if cv == nil {
+		root := &d.root
+		edits = d.insertMember(root, c.Key, func(ind string) string {
+			in := ind + d.unit
+			return "{" + d.nl + in + jsonString(e.Name) + ": " + c.renderEntry(e, in, d.unit, d.nl) + d.nl + ind + "}"
+		})
+	} else {
+		obj := cv.Value.(*hujson.Object)
+		if i := member(obj, e.Name); i >= 0 {
+			m := obj.Members[i]
+			ind := lineIndent(d.src, m.Name.StartOffset)
+			edits = []edit{{m.Value.StartOffset, m.Value.EndOffset, c.renderEntry(e, ind, d.unit, d.nl)}}
+		} else {
+			edits = d.insertMember(cv, e.Name, func(ind string) string { return c.renderEntry(e, ind, d.unit, d.nl) })
+		}
+	}
+	out := applyEdits(d.src, edits)
+	if !bytes.HasSuffix(out, []byte("\n")) && len(bytes.TrimSpace(src)) == 0 {
+		out = append(out, d.nl...)
+	}
+	// The result must parse and hold exactly our entry.
+	f, err := c.jsonLookup(path, out, e.Name, &e)
+	if err != nil || !f.same {
+		return nil, fmt.Errorf("internal error: editing %s produced an invalid file (nothing was written)", path)
+	}
+	return d.bytes(out), nil
+}
+
+// jsonRemove returns src without the entry called name.
+func (c Client) jsonRemove(path string, src []byte, name string) ([]byte, bool, error) {
+	d, err := parseJSON(path, src)
+	if err != nil {
+		return nil, false, err
+	}
+	cv, err := d.container(path, c.Key)
+	if err != nil || cv == nil {
+		return src, false, err
+	}
+	i := member(cv.Value.(*hujson.Object), name)
+	if i < 0 {
+		return src, false, nil
+	}
+	out := applyEdits(d.src, d.removeMember(cv, i))
+	// Tidy an object left empty, and check the result.
+	d2, err := parseJSON(path, out)
+	if err != nil {
+		return nil, false, fmt.Errorf("internal error: editing %s produced an invalid file (nothing was written)", path)
+	}
+	if cv2, _ := d2.container(path, c.Key); cv2 != nil {
+		if member(cv2.Value.(*hujson.Object), name) >= 0 {
+			return nil, false, fmt.Errorf("%s: %q is defined more than once under %q; remove the others by hand", path, name, c.Key)
+		}
+		out = applyEdits(out, collapseEmpty(out, cv2))
+	}
+	return d.bytes(out), true, nil
+}

@@ -1,0 +1,195 @@
+package install
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Env is what locating a client's file depends on: the operating system, the
+// environment and the directories. Tests set all of it.
+type Env struct {
+	// OS is "darwin", "windows" or "linux" (any other value is treated as
+	// linux).
+	OS string
+	// Getenv reads an environment variable.
+	Getenv func(string) string
+	// Home is the user's home directory; empty means $HOME ($USERPROFILE on
+	// Windows).
+	Home string
+	// Dir is the project directory for project-level files.
+	Dir string
+}
+
+// HostEnv is the Env of this process.
+func HostEnv() Env {
+	home, _ := os.UserHomeDir()
+	dir, _ := os.Getwd()
+	return Env{OS: runtime.GOOS, Getenv: os.Getenv, Home: home, Dir: dir}
+}
+
+func (e Env) getenv(k string) string {
+	if e.Getenv == nil {
+		return ""
+	}
+	return e.Getenv(k)
+}
+
+func (e Env) home() (string, error) {
+	if e.Home != "" {
+		return e.Home, nil
+	}
+	k := "HOME"
+	if e.OS == "windows" {
+		k = "USERPROFILE"
+	}
+	if h := e.getenv(k); h != "" {
+		return h, nil
+	}
+	return "", fmt.Errorf("cannot find the home directory: $%s is not set", k)
+}
+
+// absEnv returns the environment variable k when it holds an absolute path.
+func (e Env) absEnv(k string) string {
+	v := e.getenv(k)
+	if v == "" || !(filepath.IsAbs(v) || (e.OS == "windows" && isWindowsAbs(v))) {
+		return ""
+	}
+	return v
+}
+
+func isWindowsAbs(p string) bool {
+	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') || strings.HasPrefix(p, `\\`)
+}
+
+// appData is %APPDATA% (the roaming application data folder) on Windows.
+func (e Env) appData() (string, error) {
+	if v := e.absEnv("APPDATA"); v != "" {
+		return v, nil
+	}
+	h, err := e.home()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(h, "AppData", "Roaming"), nil
+}
+
+// xdgConfig is $XDG_CONFIG_HOME, else ~/.config.
+func (e Env) xdgConfig() (string, error) {
+	if v := e.absEnv("XDG_CONFIG_HOME"); v != "" {
+		return v, nil
+	}
+	h, err := e.home()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(h, ".config"), nil
+}
+
+// appSupport is ~/Library/Application Support on macOS.
+func (e Env) appSupport() (string, error) {
+	h, err := e.home()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(h, "Library", "Application Support"), nil
+}
+
+// userConfig is the per-OS folder of GUI applications' settings: Application
+// Support on macOS, %APPDATA% on Windows, $XDG_CONFIG_HOME on Linux.
+func (e Env) userConfig() (string, error) {
+	switch e.OS {
+	case "darwin":
+		return e.appSupport()
+	case "windows":
+		return e.appData()
+	default:
+		return e.xdgConfig()
+	}
+}
+
+func homeFile(elem ...string) func(Env) (string, error) {
+	return func(e Env) (string, error) {
+		h, err := e.home()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(append([]string{h}, elem...)...), nil
+	}
+}
+
+func claudeDesktopPath(e Env) (string, error) {
+	d, err := e.userConfig()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "Claude", "claude_desktop_config.json"), nil
+}
+
+func vscodePath(e Env) (string, error) {
+	d, err := e.userConfig()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "Code", "User", "mcp.json"), nil
+}
+
+func claudeCodePath(e Env) (string, error) {
+	if d := e.absEnv("CLAUDE_CONFIG_DIR"); d != "" {
+		return filepath.Join(d, ".claude.json"), nil
+	}
+	return homeFile(".claude.json")(e)
+}
+
+func codexPath(e Env) (string, error) {
+	if d := e.absEnv("CODEX_HOME"); d != "" {
+		return filepath.Join(d, "config.toml"), nil
+	}
+	return homeFile(".codex", "config.toml")(e)
+}
+
+// zedPath follows Zed's paths::config_dir: %APPDATA%\Zed on Windows,
+// $FLATPAK_XDG_CONFIG_HOME or $XDG_CONFIG_HOME /zed on Linux, ~/.config/zed
+// on macOS.
+func zedPath(e Env) (string, error) {
+	switch e.OS {
+	case "windows":
+		d, err := e.appData()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(d, "Zed", "settings.json"), nil
+	case "darwin":
+		return homeFile(".config", "zed", "settings.json")(e)
+	default:
+		d := e.absEnv("FLATPAK_XDG_CONFIG_HOME")
+		if d == "" {
+			var err error
+			if d, err = e.xdgConfig(); err != nil {
+				return "", err
+			}
+		}
+		return filepath.Join(d, "zed", "settings.json"), nil
+	}
+}
+
+// ErrNoProjectFile means the client has no project-level configuration.
+var ErrNoProjectFile = errors.New("no project-level configuration")
+
+// Path returns the client's configuration file: the user's, or with project
+// the one in e.Dir.
+func (c Client) Path(e Env, project bool) (string, error) {
+	if !project {
+		return c.user(e)
+	}
+	if !c.SupportsProject() {
+		return "", fmt.Errorf("%s has %w; --project works with %s", c.Title, ErrNoProjectFile, strings.Join(ProjectIDs(), ", "))
+	}
+	if e.Dir == "" {
+		return "", errors.New("no project directory")
+	}
+	return filepath.Join(e.Dir, filepath.FromSlash(c.project)), nil
+}

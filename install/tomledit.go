@@ -1,0 +1,268 @@
+package install
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	toml "github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// The TOML editor works one table at a time. go-toml checks the whole file
+// and reads the entry; its parser gives the offset of every table header.
+// The entry is the `[mcp_servers.NAME]` table: from its header to the next
+// header, less the comments and blank lines just above that next header
+// (they describe the next table). Everything else is left as it was,
+// comments included — go-toml (like BurntSushi/toml) drops comments when it
+// re-encodes a document, so the file is never re-encoded.
+
+type tomlTable struct {
+	keys       []string
+	start, end int // header line start; end of its content (see above)
+}
+
+func tomlParseError(path string, err error) error {
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, col := de.Position()
+		return &ParseError{Path: path, Err: fmt.Sprintf("line %d, column %d: %s", row, col, de.Error())}
+	}
+	return &ParseError{Path: path, Err: err.Error()}
+}
+
+// tomlTables lists the [table] and [[array]] headers of src.
+func tomlTables(src []byte) []tomlTable {
+	var p unstable.Parser
+	p.Reset(src)
+	var tables []tomlTable
+	for p.NextExpression() {
+		e := p.Expression()
+		if e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
+			continue
+		}
+		var keys []string
+		first := -1
+		it := e.Key()
+		for it.Next() {
+			k := it.Node()
+			if first < 0 {
+				first = int(k.Raw.Offset)
+			}
+			keys = append(keys, string(k.Data))
+		}
+		tables = append(tables, tomlTable{keys: keys, start: lineStart(src, first)})
+	}
+	for i := range tables {
+		end := len(src)
+		if i+1 < len(tables) {
+			end = tables[i+1].start
+		}
+		tables[i].end = trimTrailingComments(src, tables[i].start, end)
+	}
+	return tables
+}
+
+// trimTrailingComments moves end back over the comment and blank lines that
+// precede it, but not before the header line.
+func trimTrailingComments(src []byte, start, end int) int {
+	headerEnd := bytes.IndexByte(src[start:end], '\n')
+	if headerEnd < 0 {
+		return end
+	}
+	min := start + headerEnd + 1
+	for end > min {
+		ls := lineStart(src, end-1)
+		line := bytes.TrimSpace(src[ls:end])
+		if len(line) != 0 && line[0] != '#' {
+			break
+		}
+		end = ls
+	}
+	return end
+}
+
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func (c Client) renderTable(e Entry, nl string) string {
+	args := make([]string, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = tomlString(a)
+	}
+	return "[" + c.Key + "." + e.Name + "]" + nl +
+		"command = " + tomlString(e.Command) + nl +
+		"args = [" + strings.Join(args, ", ") + "]" + nl
+}
+
+func newline(src []byte) string {
+	if bytes.Contains(src, []byte("\r\n")) {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+func (c Client) tomlLookup(path string, src []byte, name string, e *Entry) (found, error) {
+	var doc map[string]any
+	if err := toml.Unmarshal(src, &doc); err != nil {
+		return found{}, tomlParseError(path, err)
+	}
+	servers, ok := doc[c.Key].(map[string]any)
+	if !ok {
+		if _, present := doc[c.Key]; present {
+			return found{}, &ParseError{Path: path, Err: fmt.Sprintf("%q is not a table", c.Key)}
+		}
+		return found{}, nil
+	}
+	raw, present := servers[name]
+	if !present {
+		return found{}, nil
+	}
+	f := found{present: true}
+	if t, ok := raw.(map[string]any); ok {
+		f.command, _ = t["command"].(string)
+		if list, ok := t["args"].([]any); ok {
+			for _, a := range list {
+				s, _ := a.(string)
+				f.args = append(f.args, s)
+			}
+		}
+	}
+	for _, t := range tomlTables(src) {
+		if len(t.keys) == 2 && t.keys[0] == c.Key && t.keys[1] == name {
+			f.editable = true
+		}
+	}
+	if e != nil {
+		f.same = f.editable && f.command == e.Command && equalStrings(f.args, e.Args)
+	}
+	return f, nil
+}
+
+func (c Client) notEditable(path, name string) error {
+	return fmt.Errorf("%s defines %s.%s in a form this command does not edit (not as a [%s.%s] table); change or remove it by hand",
+		path, c.Key, name, c.Key, name)
+}
+
+// tomlUpsert returns src with our [mcp_servers.NAME] table added or replaced.
+func (c Client) tomlUpsert(path string, src []byte, e Entry) ([]byte, error) {
+	f, err := c.tomlLookup(path, src, e.Name, nil)
+	if err != nil {
+		return nil, err
+	}
+	if f.present && !f.editable {
+		return nil, c.notEditable(path, e.Name)
+	}
+	nl := newline(src)
+	table := c.renderTable(e, nl)
+	tables := tomlTables(src)
+	var out []byte
+	replaced := false
+	for _, t := range tables {
+		if len(t.keys) == 2 && t.keys[0] == c.Key && t.keys[1] == e.Name {
+			out = applyEdits(src, []edit{{t.start, t.end, table}})
+			replaced = true
+			break
+		}
+	}
+	if !replaced {
+		// After the last server table, else at the end of the file.
+		at := -1
+		for _, t := range tables {
+			if len(t.keys) > 0 && t.keys[0] == c.Key {
+				at = t.end
+			}
+		}
+		switch {
+		case at >= 0 && at < len(src):
+			out = applyEdits(src, []edit{{at, at, nl + table}})
+		case len(bytes.TrimSpace(src)) == 0:
+			out = []byte(table)
+		default:
+			prefix := nl
+			if !bytes.HasSuffix(src, []byte("\n")) {
+				prefix = nl + nl
+			}
+			out = append(append([]byte(nil), src...), prefix+table...)
+		}
+	}
+	if g, err := c.tomlLookup(path, out, e.Name, &e); err != nil || !g.same {
+		return nil, fmt.Errorf("internal error: editing %s produced an invalid file (nothing was written)", path)
+	}
+	return out, nil
+}
+
+// tomlRemove returns src without our table and its sub-tables.
+func (c Client) tomlRemove(path string, src []byte, name string) ([]byte, bool, error) {
+	f, err := c.tomlLookup(path, src, name, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	if !f.present {
+		return src, false, nil
+	}
+	if !f.editable {
+		return nil, false, c.notEditable(path, name)
+	}
+	var edits []edit
+	for _, t := range tomlTables(src) {
+		if len(t.keys) < 2 || t.keys[0] != c.Key || t.keys[1] != name {
+			continue
+		}
+		// A sub-table right after ours (only blank lines between) joins it.
+		if n := len(edits); n > 0 && isBlank(bytes.TrimSpace(src[edits[n-1].end:t.start])) {
+			edits[n-1].end = t.end
+			continue
+		}
+		edits = append(edits, edit{t.start, t.end, ""})
+	}
+	// Drop one blank line that separated the removed table from its
+	// neighbours: the one after it at the top of the file, else the one
+	// before it when it was followed by a blank line or the end of the file.
+	first, last := &edits[0], &edits[len(edits)-1]
+	rest := src[last.end:]
+	switch {
+	case first.start == 0:
+		for last.end < len(src) && (src[last.end] == '\n' || src[last.end] == '\r') {
+			last.end++
+		}
+	case first.start >= 2 && isBlankLineEnd(src[:first.start-1]) &&
+		(len(rest) == 0 || rest[0] == '\n' || bytes.HasPrefix(rest, []byte("\r\n"))):
+		first.start--
+		if first.start >= 1 && src[first.start-1] == '\r' {
+			first.start--
+		}
+	}
+	out := applyEdits(src, edits)
+	if g, err := c.tomlLookup(path, out, name, nil); err != nil || g.present {
+		return nil, false, fmt.Errorf("internal error: editing %s produced an invalid file (nothing was written)", path)
+	}
+	return out, true, nil
+}
+
+// isBlankLineEnd reports whether b ends with an empty line (so the newline
+// that follows it only made a blank line).
+func isBlankLineEnd(b []byte) bool {
+	b = bytes.TrimSuffix(b, []byte("\r"))
+	return len(b) == 0 || b[len(b)-1] == '\n'
+}

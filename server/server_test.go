@@ -1,0 +1,374 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/log"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+func resultText(t *testing.T, r *mcp.CallToolResult) string {
+	t.Helper()
+	var b strings.Builder
+	for _, c := range r.Content {
+		tc, ok := c.(*mcp.TextContent)
+		if !ok {
+			t.Fatalf("content %T, want text", c)
+		}
+		b.WriteString(tc.Text)
+	}
+	return b.String()
+}
+
+func TestInitializeAndListTools(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{Version: "1.2.3"})
+	cs := connect(t, s)
+
+	init := cs.InitializeResult()
+	if init.ServerInfo.Name != "acme" || init.ServerInfo.Version != "1.2.3" {
+		t.Errorf("server info = %+v, want acme 1.2.3", init.ServerInfo)
+	}
+	if !strings.Contains(init.Instructions, "Projects API") || !strings.Contains(init.Instructions, "8 tools") {
+		t.Errorf("instructions = %q, want the title and the tool count", init.Instructions)
+	}
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range res.Tools {
+		names = append(names, tool.Name)
+	}
+	want := []string{"create_project", "delete_project", "download_project", "get_health", "get_project", "list_projects", "set_project_tags", "update_project"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("tools = %v, want %v", names, want)
+	}
+	// Tools() is what tools/list sends.
+	local, _ := json.Marshal(s.Tools())
+	remote, _ := json.Marshal(res.Tools)
+	var a, b any
+	json.Unmarshal(local, &a)
+	json.Unmarshal(remote, &b)
+	la, _ := json.Marshal(a)
+	lb, _ := json.Marshal(b)
+	if !bytes.Equal(la, lb) {
+		t.Errorf("Tools() differs from tools/list:\n%s\n%s", la, lb)
+	}
+	if ts.hits.Load() != 0 {
+		t.Errorf("listing tools sent %d requests to the API", ts.hits.Load())
+	}
+}
+
+func TestCallOverMCP(t *testing.T) {
+	ts := newTestAPIServer(t)
+	var logs bytes.Buffer
+	logger := log.New(&logs)
+	logger.SetLevel(log.DebugLevel)
+	var audit bytes.Buffer
+	s := newTestServer(t, ts, client.StaticKey("sekret-key"), Config{Logger: logger, AuditLog: &audit})
+	cs := connect(t, s)
+	ctx := context.Background()
+
+	call := func(name string, args map[string]any) *mcp.CallToolResult {
+		t.Helper()
+		r, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+		if err != nil {
+			t.Fatalf("CallTool(%s): %v", name, err)
+		}
+		return r
+	}
+
+	t.Run("object result has structured content", func(t *testing.T) {
+		r := call("get_project", map[string]any{"id": 1})
+		if r.IsError {
+			t.Fatalf("IsError: %s", resultText(t, r))
+		}
+		if got := resultText(t, r); got != `{"id":1,"name":"alpha","description":"first"}` {
+			t.Errorf("text = %s, want compact JSON", got)
+		}
+		sc, ok := r.StructuredContent.(map[string]any)
+		if !ok || sc["name"] != "alpha" {
+			t.Errorf("structuredContent = %#v, want the object", r.StructuredContent)
+		}
+		if got := ts.last.Load(); got.Path != "/projects/1" || got.Auth != "Bearer sekret-key" {
+			t.Errorf("request = %+v", got)
+		}
+	})
+	t.Run("array result is text only", func(t *testing.T) {
+		r := call("list_projects", map[string]any{"search": "al", "include": []any{"tasks", "owner"}, "X-Request-Id": "r-1"})
+		if r.IsError {
+			t.Fatalf("IsError: %s", resultText(t, r))
+		}
+		if got := resultText(t, r); got != `[{"id":1,"name":"alpha"},{"id":2,"name":"beta"}]` {
+			t.Errorf("text = %s", got)
+		}
+		if r.StructuredContent != nil {
+			t.Errorf("structuredContent = %v, want none for an array", r.StructuredContent)
+		}
+		last := ts.last.Load()
+		if !strings.Contains(last.RawQuery, "include%5B%5D=tasks") && !strings.Contains(last.RawQuery, "include[]=tasks") {
+			t.Errorf("query = %q, want the wire name include[]", last.RawQuery)
+		}
+		if last.RequestID != "r-1" {
+			t.Errorf("X-Request-Id = %q, want r-1", last.RequestID)
+		}
+	})
+	t.Run("body merged with a clash", func(t *testing.T) {
+		r := call("update_project", map[string]any{"id": 7, "body_id": 8, "name": "n"})
+		if r.IsError {
+			t.Fatalf("IsError: %s", resultText(t, r))
+		}
+		last := ts.last.Load()
+		if last.Path != "/projects/7" {
+			t.Errorf("path = %q", last.Path)
+		}
+		var body map[string]any
+		if err := json.Unmarshal([]byte(last.Body), &body); err != nil || body["id"] != float64(8) || body["name"] != "n" || len(body) != 2 {
+			t.Errorf("body = %s, want {id: 8, name: n}", last.Body)
+		}
+	})
+	t.Run("non-object body", func(t *testing.T) {
+		r := call("set_project_tags", map[string]any{"id": 1, "body": []any{"a", "b"}})
+		if r.IsError {
+			t.Fatalf("IsError: %s", resultText(t, r))
+		}
+		if got := ts.last.Load().Body; got != `["a","b"]` {
+			t.Errorf("body = %s", got)
+		}
+	})
+	t.Run("invalid argument never reaches the API", func(t *testing.T) {
+		before := ts.hits.Load()
+		for _, tc := range []struct {
+			tool  string
+			args  map[string]any
+			field string
+		}{
+			{"get_project", map[string]any{"id": "one"}, `"id"`},
+			{"get_project", map[string]any{}, `"id"`},
+			{"list_projects", map[string]any{"status": "deleted"}, `"status"`},
+			{"list_projects", map[string]any{"page_size": 500}, `"page_size"`},
+			{"list_projects", map[string]any{"pages": 2}, `"pages"`},
+			{"create_project", map[string]any{"name": strings.Repeat("x", 51)}, `"name"`},
+			{"create_project", map[string]any{"description": "no name"}, `"name"`},
+		} {
+			r := call(tc.tool, tc.args)
+			text := resultText(t, r)
+			if !r.IsError || !strings.Contains(text, tc.field) || !strings.Contains(text, "invalid arguments") {
+				t.Errorf("%s %v: IsError=%v text=%q, want an error naming %s", tc.tool, tc.args, r.IsError, text, tc.field)
+			}
+		}
+		if n := ts.hits.Load() - before; n != 0 {
+			t.Errorf("invalid calls sent %d requests to the API", n)
+		}
+	})
+	t.Run("404 is a tool error with a hint", func(t *testing.T) {
+		r := call("get_project", map[string]any{"id": 42})
+		text := resultText(t, r)
+		if !r.IsError || !strings.Contains(text, "404") || !strings.Contains(text, "Not found.") || !strings.Contains(text, `check "id"`) {
+			t.Errorf("IsError=%v text=%q", r.IsError, text)
+		}
+	})
+	t.Run("204", func(t *testing.T) {
+		r := call("delete_project", map[string]any{"id": 1})
+		if r.IsError || resultText(t, r) != "204 No Content (empty body)" {
+			t.Errorf("IsError=%v text=%q", r.IsError, resultText(t, r))
+		}
+	})
+	t.Run("binary is described", func(t *testing.T) {
+		r := call("download_project", map[string]any{"id": 1})
+		text := resultText(t, r)
+		if r.IsError || !strings.Contains(text, "application/zip") || !strings.Contains(text, "4.0 KiB") || !strings.Contains(text, "project-1.zip") {
+			t.Errorf("IsError=%v text=%q", r.IsError, text)
+		}
+	})
+	t.Run("budget", func(t *testing.T) {
+		r := call("list_projects", map[string]any{"page_size": 1000})
+		// page_size 1000 is over the schema maximum of 100.
+		if !r.IsError {
+			t.Fatalf("page_size 1000 was accepted")
+		}
+	})
+	t.Run("unknown tool is a protocol error", func(t *testing.T) {
+		_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "nope", Arguments: map[string]any{}})
+		if err == nil || !strings.Contains(err.Error(), "nope") {
+			t.Errorf("err = %v, want unknown tool", err)
+		}
+	})
+
+	if strings.Contains(logs.String(), "sekret-key") || strings.Contains(audit.String(), "sekret-key") {
+		t.Errorf("the key appears in the logs")
+	}
+	if strings.Contains(logs.String(), "r-1") || strings.Contains(audit.String(), "r-1") {
+		t.Errorf("a header value appears in the logs")
+	}
+	if !strings.Contains(logs.String(), "tool=get_project") || !strings.Contains(logs.String(), "status=404") {
+		t.Errorf("debug log lacks the call line:\n%s", logs.String())
+	}
+	var entries []auditEntry
+	for _, line := range strings.Split(strings.TrimSpace(audit.String()), "\n") {
+		var e auditEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) != int(ts.hits.Load()) {
+		t.Errorf("audit has %d entries for %d API requests", len(entries), ts.hits.Load())
+	}
+}
+
+func TestBudget(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{MaxResultBytes: 5000})
+	// Call the operation tool directly with a page size the schema allows
+	// but the test API answers with 2000 items for: lift the maximum.
+	tool := s.byName["list_projects"]
+	props := tool.def.InputSchema.(map[string]any)["properties"].(map[string]any)
+	delete(props["page_size"].(map[string]any), "maximum")
+	r, err := s.Call(context.Background(), "list_projects", json.RawMessage(`{"page_size": 1000}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := resultText(t, r)
+	if r.IsError {
+		t.Fatalf("IsError: %s", text)
+	}
+	body, note, ok := strings.Cut(text, "\n… truncated at ")
+	if !ok {
+		t.Fatalf("no truncation note in %d bytes: %.200s", len(text), text)
+	}
+	if len(body) > 5000 {
+		t.Errorf("kept %d bytes, budget 5000", len(body))
+	}
+	if !strings.HasSuffix(body, "}") {
+		t.Errorf("cut is not after a complete element: …%s", body[len(body)-40:])
+	}
+	for _, want := range []string{fmt.Sprintf("%d of ", len(body)), "page, page_size, search"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q lacks %q", note, want)
+		}
+	}
+	if r.StructuredContent != nil {
+		t.Errorf("a truncated result carries structuredContent")
+	}
+}
+
+func TestNoKeyIsAToolError(t *testing.T) {
+	ts := newTestAPIServer(t)
+	noKey := func(context.Context) (string, error) {
+		return "", errors.New("no API key for profile default: run `acme login`")
+	}
+	s := newTestServer(t, ts, noKey, Config{})
+	cs := connect(t, s) // initialize works without a key
+	r, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "get_project", Arguments: map[string]any{"id": 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, "run `acme login`") {
+		t.Errorf("IsError=%v text=%q", r.IsError, text)
+	}
+	if ts.hits.Load() != 0 {
+		t.Errorf("a request was sent without a key")
+	}
+	// An operation that needs no authentication still works.
+	r, err = cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "get_health"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.IsError || resultText(t, r) != "ok" {
+		t.Errorf("health: IsError=%v text=%q", r.IsError, resultText(t, r))
+	}
+}
+
+func TestHTTPErrorHints(t *testing.T) {
+	s := &Server{cfg: Config{Name: "acme"}}
+	tool := &tool{op: &client.Operation{Method: "GET", Path: "/projects/{id}"}, in: &inputSchema{bindings: map[string]binding{"id": {In: inPath, Name: "id"}}}}
+	tests := []struct {
+		status int
+		header map[string]string
+		want   string
+	}{
+		{401, nil, "run `acme login`"},
+		{403, nil, "run `acme login`"},
+		{404, nil, `check "id"`},
+		{429, map[string]string{"Retry-After": "7"}, "wait 7 s"},
+		{422, nil, "fix what the message names"},
+		{503, nil, "try again later"},
+	}
+	for _, tt := range tests {
+		h := make(map[string][]string)
+		for k, v := range tt.header {
+			h[k] = []string{v}
+		}
+		resp := &client.Response{Status: tt.status, Header: h, ContentType: "application/json", Body: []byte(`{"error": "nope"}`)}
+		r := s.httpErrorResult(tool, &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects/9", Response: resp})
+		text := resultText(t, r)
+		if !r.IsError || !strings.Contains(text, "HTTP ") || !strings.Contains(text, `{"error":"nope"}`) || !strings.Contains(text, tt.want) {
+			t.Errorf("%d: text = %q, want %q", tt.status, text, tt.want)
+		}
+	}
+}
+
+func TestCallUnknownToolAndBadArguments(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{})
+	if _, err := s.Call(context.Background(), "list_project", nil); err == nil || !strings.Contains(err.Error(), "list_projects") {
+		t.Errorf("err = %v, want a suggestion of list_projects", err)
+	}
+	r, err := s.Call(context.Background(), "list_projects", json.RawMessage(`[1,2]`))
+	if err != nil || !r.IsError || !strings.Contains(resultText(t, r), "not a JSON object") {
+		t.Errorf("r = %v, err = %v", r, err)
+	}
+	if ts.hits.Load() != 0 {
+		t.Errorf("bad calls reached the API")
+	}
+}
+
+func TestEveryToolHasAnnotations(t *testing.T) {
+	s, err := New(Config{API: projectsAPI()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range s.Tools() {
+		a := tool.Annotations
+		if a == nil {
+			t.Errorf("%s: no annotations", tool.Name)
+			continue
+		}
+		method := strings.Fields(tool.Description[strings.LastIndex(tool.Description, "\n")+1:])[0]
+		if a.ReadOnlyHint != (method == "GET" || method == "HEAD") {
+			t.Errorf("%s (%s): readOnlyHint = %v", tool.Name, method, a.ReadOnlyHint)
+		}
+		// ReadOnlyHint must be on the wire, even when false.
+		b, _ := json.Marshal(a)
+		if !strings.Contains(string(b), `"readOnlyHint":`) {
+			t.Errorf("%s: readOnlyHint not serialised: %s", tool.Name, b)
+		}
+		if a.OpenWorldHint == nil || !*a.OpenWorldHint || a.Title == "" {
+			t.Errorf("%s: openWorldHint or title missing: %s", tool.Name, b)
+		}
+		switch method {
+		case "DELETE":
+			if a.DestructiveHint == nil || !*a.DestructiveHint || !a.IdempotentHint {
+				t.Errorf("%s: DELETE must be destructive and idempotent: %s", tool.Name, b)
+			}
+		case "POST":
+			if a.DestructiveHint == nil || *a.DestructiveHint || a.IdempotentHint {
+				t.Errorf("%s: POST must be additive and not idempotent: %s", tool.Name, b)
+			}
+		case "PUT":
+			if !a.IdempotentHint {
+				t.Errorf("%s: PUT must be idempotent: %s", tool.Name, b)
+			}
+		}
+	}
+}

@@ -1,0 +1,128 @@
+package server
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Description budgets, in bytes.
+const (
+	toolDescMax  = 1000 // a tool's description, method and path line excluded
+	paramDescMax = 300  // one property's description
+	titleMax     = 100
+)
+
+var (
+	reFence     = regexp.MustCompile("(?s)```.*?```")
+	reImage     = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
+	reLink      = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	reRefLink   = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
+	reLinkDef   = regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*\S+.*$`)
+	reHeading   = regexp.MustCompile(`(?m)^\s{0,3}#{1,6}\s*`)
+	reBold      = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
+	reBlockTag  = regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/li|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`)
+	reListTag   = regexp.MustCompile(`(?i)<\s*li\b[^>]*>`)
+	reTag       = regexp.MustCompile(`<[^>]+>`)
+	reSpaces    = regexp.MustCompile(`[ \t\f\v]+`)
+	reBlankRuns = regexp.MustCompile(`\n{3,}`)
+	reAdmonish  = regexp.MustCompile(`(?m)^>\s*\[!(NOTE|WARNING|IMPORTANT|TIP|CAUTION)\]\s*$`)
+)
+
+// plainText removes HTML and markdown noise (links keep their text, images,
+// code fences and link definitions go) and normalises white space, keeping
+// paragraph breaks.
+func plainText(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = reFence.ReplaceAllString(s, "")
+	s = reImage.ReplaceAllString(s, "")
+	s = reLink.ReplaceAllString(s, "$1")
+	s = reRefLink.ReplaceAllString(s, "$1")
+	s = reLinkDef.ReplaceAllString(s, "")
+	s = reAdmonish.ReplaceAllString(s, "")
+	s = reHeading.ReplaceAllString(s, "")
+	s = reBold.ReplaceAllString(s, "$1$2")
+	if strings.ContainsRune(s, '<') {
+		s = reListTag.ReplaceAllString(s, "\n- ")
+		s = reBlockTag.ReplaceAllString(s, "\n\n")
+		s = reTag.ReplaceAllString(s, "")
+	}
+	s = html.UnescapeString(s)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		l = strings.TrimSpace(reSpaces.ReplaceAllString(l, " "))
+		l = strings.TrimPrefix(l, "> ")
+		if l == ">" {
+			l = ""
+		}
+		lines[i] = l
+	}
+	s = strings.Join(lines, "\n")
+	s = reBlankRuns.ReplaceAllString(s, "\n\n")
+	return strings.TrimSpace(s)
+}
+
+// brief cleans s and keeps its first paragraphs within max bytes; a first
+// paragraph that is longer is cut after its last full sentence that fits,
+// else at a word, with "…".
+func brief(s string, max int) string {
+	s = plainText(s)
+	if len(s) <= max {
+		return s
+	}
+	paras := strings.Split(s, "\n\n")
+	var b strings.Builder
+	for _, p := range paras {
+		if b.Len() == 0 {
+			if len(p) <= max {
+				b.WriteString(p)
+				continue
+			}
+			return cutText(p, max)
+		}
+		if b.Len()+2+len(p) > max {
+			break
+		}
+		b.WriteString("\n\n")
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// cutText shortens one paragraph to at most max bytes: at the end of the
+// last sentence that fits when that keeps at least half, else at a space,
+// with "…".
+func cutText(p string, max int) string {
+	if len(p) <= max {
+		return p
+	}
+	head := p[:max]
+	for i := len(head) - 1; i > max/2; i-- {
+		if (head[i] == '.' || head[i] == '!' || head[i] == '?') && (i+1 == len(p) || p[i+1] == ' ' || p[i+1] == '\n') {
+			return head[:i+1]
+		}
+	}
+	limit := max - len("…")
+	for limit > 0 && !utf8.RuneStart(p[limit]) {
+		limit--
+	}
+	head = p[:limit]
+	if i := strings.LastIndexAny(head, " \n"); i > max/2 {
+		head = head[:i]
+	}
+	return strings.TrimRight(head, " ,;:") + "…"
+}
+
+// oneLine cleans s into a single line of at most max bytes.
+func oneLine(s string, max int) string {
+	s = plainText(s)
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.ReplaceAll(s, "\n", " ")
+	return cutText(s, max)
+}

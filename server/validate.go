@@ -1,0 +1,172 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/google/jsonschema-go/jsonschema"
+)
+
+// validate checks args against the tool's input schema and returns a
+// message for the model naming the argument and the problem, or "".
+// Missing and unknown arguments are checked first, by hand, for clear
+// messages; types, enums and formats by the JSON Schema validator, whose
+// schema is compiled on the first call and cached.
+func (t *tool) validate(args map[string]any) string {
+	schema, _ := t.def.InputSchema.(map[string]any)
+	props, _ := schema["properties"].(map[string]any)
+	var missing []string
+	for _, r := range stringList(schema["required"]) {
+		if v, ok := args[r]; !ok || v == nil {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Sprintf("invalid arguments for %s: missing required %s %s", t.def.Name, plural(len(missing), "argument"), quoteList(missing))
+	}
+	if t.strict {
+		var unknown []string
+		for k := range args {
+			if _, ok := props[k]; !ok {
+				unknown = append(unknown, k)
+			}
+		}
+		if len(unknown) > 0 {
+			sort.Strings(unknown)
+			names := make([]string, 0, len(props))
+			for k := range props {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			takes := "no arguments"
+			if len(names) > 0 {
+				takes = strings.Join(names, ", ")
+			}
+			return fmt.Sprintf("invalid arguments for %s: unknown %s %s; it takes: %s", t.def.Name, plural(len(unknown), "argument"), quoteList(unknown), takes)
+		}
+	}
+	t.once.Do(func() { t.resolved, t.resolveErr = resolveSchema(schema) })
+	if t.resolved == nil {
+		return ""
+	}
+	// Drop explicit nulls of optional arguments: models send them for
+	// "not set", and they are not sent to the API.
+	for k, v := range args {
+		if v == nil {
+			delete(args, k)
+		}
+	}
+	if err := t.resolved.Validate(args); err != nil {
+		return fmt.Sprintf("invalid arguments for %s: %s", t.def.Name, validationMessage(err.Error()))
+	}
+	return ""
+}
+
+// resolveSchema compiles a tool schema for validation. A schema the
+// validator cannot compile (a pattern in a regexp dialect Go lacks) is
+// retried without patterns; if that fails too, calls go unvalidated.
+func resolveSchema(schema map[string]any) (*jsonschema.Resolved, error) {
+	compile := func(m map[string]any) (*jsonschema.Resolved, error) {
+		b, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		var s jsonschema.Schema
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil, err
+		}
+		return s.Resolve(nil)
+	}
+	r, err := compile(schema)
+	if err == nil {
+		return r, nil
+	}
+	r, err2 := compile(withoutPatterns(schema))
+	if err2 == nil {
+		return r, nil
+	}
+	return nil, fmt.Errorf("compiling the input schema: %w", err)
+}
+
+// withoutPatterns returns a copy of a schema with every pattern keyword
+// removed.
+func withoutPatterns(v any) map[string]any {
+	m, _ := stripKey(v, "pattern").(map[string]any)
+	return m
+}
+
+func stripKey(v any, key string) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			if k == key {
+				if _, isString := e.(string); isString {
+					continue
+				}
+			}
+			out[k] = stripKey(e, key)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = stripKey(e, key)
+		}
+		return out
+	}
+	return v
+}
+
+var rePropPath = regexp.MustCompile(`/properties/([^/]+)|/items(/\d+)?|/(anyOf|oneOf|allOf)/\d+|/additionalProperties`)
+
+// validationMessage turns a validator error ("validating root: validating
+// /properties/page: type: 1.5 has type \"number\", want \"integer\"") into
+// one that names the argument: `argument "page": 1.5 has type "number",
+// want "integer"`.
+func validationMessage(msg string) string {
+	const marker = "validating "
+	path := ""
+	for strings.HasPrefix(msg, marker) {
+		rest := msg[len(marker):]
+		i := strings.Index(rest, ": ")
+		if i < 0 {
+			break
+		}
+		path = rest[:i]
+		msg = rest[i+2:]
+	}
+	var field []string
+	for _, m := range rePropPath.FindAllStringSubmatch(path, -1) {
+		switch {
+		case m[1] != "":
+			field = append(field, strings.ReplaceAll(strings.ReplaceAll(m[1], "~1", "/"), "~0", "~"))
+		case strings.HasPrefix(m[0], "/items"):
+			if len(field) > 0 {
+				field[len(field)-1] += "[]"
+			}
+		}
+	}
+	if len(field) == 0 {
+		return msg
+	}
+	return fmt.Sprintf("argument %q: %s", strings.Join(field, "."), msg)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func quoteList(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
