@@ -64,7 +64,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if remote && opts.Auth != nil && opts.BaseURL != "" && sameOriginURL(loc, opts.BaseURL) {
 		f.authOrigin = originOf(loc)
 	}
-	api, err := loadOnce(ctx, source, loc, f)
+	api, err := loadOnce(ctx, source, loc, f, defaultLimits)
 	if err != nil {
 		var se *statusError
 		if remote && errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden) && f.authOrigin == "" {
@@ -78,7 +78,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if remote && opts.Auth != nil && opts.BaseURL == "" && f.authOrigin == "" &&
 		api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) {
 		f.authOrigin = originOf(loc)
-		authed, err := loadOnce(ctx, source, loc, f)
+		authed, err := loadOnce(ctx, source, loc, f, defaultLimits)
 		if err != nil {
 			return nil, fmt.Errorf("fetching the description again with the API key: %w", err)
 		}
@@ -88,7 +88,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 }
 
 // loadOnce reads, decodes and indexes the description at loc.
-func loadOnce(ctx context.Context, source, loc string, f *fetcher) (*API, error) {
+func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLimits) (*API, error) {
 	data, err := f.read(ctx, loc)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the API description: %w", err)
@@ -99,7 +99,7 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher) (*API, error)
 	}
 	docs := newDocSet(ctx, f)
 	docs.docs[loc] = root
-	api, err := build(docs, source, loc, root)
+	api, err := build(docs, source, loc, root, lim)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}

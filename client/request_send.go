@@ -89,11 +89,7 @@ func (c *Client) attempt(ctx context.Context, b *built, key string) (resp *Respo
 		req.Header.Set("User-Agent", c.opts.UserAgent)
 	}
 	if key != "" {
-		v := key
-		if c.opts.AuthScheme != "" {
-			v = c.opts.AuthScheme + " " + key
-		}
-		req.Header.Set(c.opts.AuthHeader, v)
+		req.Header.Set(c.opts.AuthHeader, authValue(c.opts.AuthScheme, key))
 	}
 	hr, err := c.http.Do(req)
 	if err != nil {
@@ -114,6 +110,19 @@ func (c *Client) attempt(ctx context.Context, b *built, key string) (resp *Respo
 		resp.Body, resp.Truncated = data[:c.opts.MaxBodyBytes], true
 	}
 	return resp, false, nil
+}
+
+// authValue is "<scheme> <key>", or the bare key without a scheme. A key
+// stored with the scheme already in front ("Bearer abc") is not prefixed
+// twice.
+func authValue(scheme, key string) string {
+	if scheme == "" {
+		return key
+	}
+	if len(key) > len(scheme) && strings.EqualFold(key[:len(scheme)], scheme) && key[len(scheme)] == ' ' {
+		key = strings.TrimSpace(key[len(scheme):])
+	}
+	return scheme + " " + key
 }
 
 // transportError gives a transport failure a readable message. *url.Error
