@@ -263,6 +263,16 @@ func TestDoAuth(t *testing.T) {
 		{"api-key scheme", "", "Api-Key", "Authorization", "Api-Key sk_test_123"},
 		{"bare key, custom header", "X-API-Key", "", "X-Api-Key", "sk_test_123"},
 	}
+	for _, tt := range []struct{ scheme, key, want string }{
+		{"Bearer", "bearer  abc", "Bearer abc"},
+		{"Token", "Tokenabc", "Token Tokenabc"},
+		{"", "Bearer abc", "Bearer abc"},
+		{"Api-Key", "Api-Key abc", "Api-Key abc"},
+	} {
+		if got := authValue(tt.scheme, tt.key); got != tt.want {
+			t.Errorf("authValue(%q, %q) = %q, want %q", tt.scheme, tt.key, got, tt.want)
+		}
+	}
 	srv := newRecorder(t, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -286,6 +296,15 @@ func TestDoAuth(t *testing.T) {
 			}
 		})
 	}
+	t.Run("key pasted with blanks around it", func(t *testing.T) {
+		c := New(Options{BaseURL: srv.URL, AuthScheme: "Bearer", Key: StaticKey("  sk_test_123\n")})
+		if _, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/me", Security: true}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.last(t).Header.Get("Authorization"); got != "Bearer sk_test_123" {
+			t.Errorf("Authorization = %q", got)
+		}
+	})
 	t.Run("security: [] sends no key", func(t *testing.T) {
 		called := false
 		c := New(Options{BaseURL: srv.URL, Key: func(context.Context) (string, error) { called = true; return "k", nil }})
