@@ -116,12 +116,24 @@ func (e *authEnv) assertKeyNowhere(key string) {
 type fakeAPI struct {
 	*httptest.Server
 	mu   sync.Mutex
-	hits []string // "METHOD path auth-ok"
+	hits []string // "METHOD path"
+	// elsewhere is the URL of another origin /elsewhere redirects to.
+	elsewhere string
 }
 
 func newFakeAPI(t *testing.T, goodKey, header, scheme string) *fakeAPI {
 	t.Helper()
 	a := &fakeAPI{}
+	// elsewhere is another origin that answers 200 to anything and records
+	// whether a key reached it.
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.mu.Lock()
+		a.hits = append(a.hits, "ELSEWHERE "+r.URL.RequestURI()+" key="+r.Header.Get(header))
+		a.mu.Unlock()
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(elsewhere.Close)
+	a.elsewhere = elsewhere.URL
 	want := goodKey
 	if scheme != "" {
 		want = scheme + " " + goodKey
@@ -135,7 +147,10 @@ func newFakeAPI(t *testing.T, goodKey, header, scheme string) *fakeAPI {
 		case r.URL.Path == "/missing":
 			http.NotFound(w, r)
 		case r.URL.Path == "/elsewhere":
-			http.Redirect(w, r, "https://other.example/steal", http.StatusFound)
+			http.Redirect(w, r, a.elsewhere+"/steal", http.StatusFound)
+		case r.URL.Path == "/login-page":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = io.WriteString(w, "<html><form>Sign in</form></html>")
 		case !ok:
 			w.WriteHeader(http.StatusUnauthorized)
 			_, _ = io.WriteString(w, `{"detail":"Invalid API key."}`)

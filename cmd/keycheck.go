@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,58 +32,92 @@ type keyCheck struct {
 
 // checkKey sends one authenticated GET to the API: the profile's check
 // path, else the description's URL when it is on the API's origin, else the
-// first GET operation without required parameters. The key is only ever
-// sent to the API's origin. An error means no request could be chosen (for
-// example the description did not load); the request's own outcome is in
-// the keyCheck.
+// first GET operation without required parameters. It goes through the
+// same client as tool calls (client.Check), so the key is sent exactly as
+// they send it, and only to the API's origin. An error means no request
+// could be chosen (for example the description did not load); the
+// request's own outcome is in the keyCheck.
 func (f *Factory) checkKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*keyCheck, error) {
-	target, err := f.checkTarget(ctx, p, key)
+	base, path, err := f.checkTarget(ctx, p, key)
+	if err != nil {
+		return nil, err
+	}
+	target, err := joinURL(base, path)
 	if err != nil {
 		return nil, err
 	}
 	kc := &keyCheck{Method: http.MethodGet, URL: target.String()}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set(p.Header(), authValue(p.Scheme(), key))
-	req.Header.Set("User-Agent", f.userAgent())
-	req.Header.Set("Accept", "application/json, */*;q=0.5")
-	hc := &http.Client{CheckRedirect: func(r *http.Request, via []*http.Request) error {
-		if !sameOrigin(r.URL, target) {
-			// Keep the key on the API's origin: stop and report the redirect.
-			return http.ErrUseLastResponse
-		}
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
-		return nil
-	}}
-	resp, err := hc.Do(req)
-	if err != nil {
-		kc.Err = fmt.Errorf("GET %s: the API could not be reached: %w", kc.URL, stripURLError(err))
-		return kc, nil
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	kc.Status = resp.StatusCode
+	c := client.New(client.Options{
+		BaseURL:    base.String(),
+		AuthHeader: p.Header(),
+		AuthScheme: p.Scheme(),
+		Key:        client.StaticKey(key),
+		UserAgent:  f.userAgent(),
+		Timeout:    timeout,
+		// A redirect to another origin would answer without the key (the
+		// client drops it there), so it proves nothing: refuse to follow.
+		HTTPClient: &http.Client{Transport: originGuard{base: base, next: http.DefaultTransport}},
+	})
+	resp, err := c.Check(ctx, http.MethodGet, path)
+	var he *client.HTTPError
 	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		kc.Accepted = true
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		kc.Err = fmt.Errorf("%w: GET %s answered %d %s", errKeyRejected, kc.URL, resp.StatusCode, http.StatusText(resp.StatusCode))
-	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		kc.Err = fmt.Errorf("GET %s redirects to %s (another origin; the key is not sent there)", kc.URL, resp.Header.Get("Location"))
+	case errors.As(err, &he):
+		kc.Status = he.Response.Status
+	case err != nil:
+		var off *offOriginError
+		if errors.As(err, &off) {
+			kc.Err = fmt.Errorf("GET %s redirects to %s, another origin: the key is not sent there, so the answer proves nothing", kc.URL, off.URL)
+			return kc, nil
+		}
+		err = stripURLError(err)
+		if strings.Contains(err.Error(), kc.URL) {
+			kc.Err = fmt.Errorf("the API could not be reached: %w", err)
+		} else {
+			kc.Err = fmt.Errorf("GET %s: the API could not be reached: %w", kc.URL, err)
+		}
+		return kc, nil
 	default:
-		kc.Err = fmt.Errorf("GET %s answered %d %s, which does not tell whether the key is valid", kc.URL, resp.StatusCode, http.StatusText(resp.StatusCode))
+		kc.Status = resp.Status
+	}
+	switch st := kc.Status; {
+	case st == http.StatusUnauthorized || st == http.StatusForbidden:
+		kc.Err = fmt.Errorf("%w: GET %s answered %d %s", errKeyRejected, kc.URL, st, http.StatusText(st))
+	case st >= 200 && st < 300 && isHTML(resp.ContentType):
+		// A login page reached by a redirect, or documentation: not the API.
+		kc.Err = fmt.Errorf("GET %s answered with an HTML page (a login page?), which does not tell whether the key is valid", kc.URL)
+	case st >= 200 && st < 300:
+		kc.Accepted = true
+	default:
+		kc.Err = fmt.Errorf("GET %s answered %d %s, which does not tell whether the key is valid", kc.URL, st, http.StatusText(st))
 	}
 	return kc, nil
 }
 
+// originGuard refuses requests that leave base's origin.
+type originGuard struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (g originGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !sameOrigin(r.URL, g.base) {
+		return nil, &offOriginError{URL: r.URL.Redacted()}
+	}
+	return g.next.RoundTrip(r)
+}
+
+type offOriginError struct{ URL string }
+
+func (e *offOriginError) Error() string { return "redirected to another origin: " + e.URL }
+
+func isHTML(contentType string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html")
+}
+
 // checkTarget picks the URL checkKey requests.
-func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string) (*url.URL, error) {
+func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string) (base *url.URL, path string, err error) {
 	var api *client.API
 	load := func() error {
 		if api != nil {
@@ -122,49 +155,52 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 	if p.CheckPath != "" {
 		base, err := baseURL()
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		u, err := url.Parse(p.CheckPath)
 		if err != nil {
-			return nil, fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
+			return nil, "", fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
 		}
 		if u.IsAbs() {
 			if !sameOrigin(u, base) {
-				return nil, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, origin(base))
+				return nil, "", fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, origin(base))
 			}
-			return u, nil
+			return originURL(u), u.RequestURI(), nil
 		}
-		return joinURL(base, p.CheckPath)
+		return base, "/" + strings.TrimLeft(p.CheckPath, "/"), nil
 	}
 
 	if spec, err := url.Parse(p.Spec); err == nil && (spec.Scheme == "http" || spec.Scheme == "https") {
 		base, err := baseURL()
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if sameOrigin(spec, base) {
-			return spec, nil
+			return originURL(spec), spec.RequestURI(), nil
 		}
 	}
 
 	if err := load(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	op := firstCheckableGET(api.Operations)
 	if op == nil {
-		return nil, errors.New("the API description has no GET operation without required parameters to check the key with: pass --check-path PATH (a GET that needs the key), or --no-check")
+		return nil, "", errors.New("the API description has no GET operation without required parameters to check the key with: pass --check-path PATH (a GET that needs the key), or --no-check")
 	}
-	base, err := baseURL()
+	base, err = baseURL()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if p.BaseURL == "" && len(op.Servers) > 0 {
 		if b, err := url.Parse(op.Servers[0]); err == nil && b.IsAbs() && sameOrigin(b, base) {
 			base = b
 		}
 	}
-	return joinURL(base, op.Path)
+	return base, op.Path, nil
 }
+
+// originURL is u's scheme and host.
+func originURL(u *url.URL) *url.URL { return &url.URL{Scheme: u.Scheme, Host: u.Host} }
 
 // firstCheckableGET returns the first GET operation that needs no
 // arguments, preferring one that requires authentication.

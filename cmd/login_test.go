@@ -1,9 +1,11 @@
 package cmd
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,8 +94,14 @@ func TestLogin(t *testing.T) {
 		{
 			name:  "redirect to another origin is not followed",
 			stdin: goodKey, args: []string{"--with-key", "--check-path", "/elsewhere"},
-			wantCode: 1, wantErr: []string{"redirects to https://other.example/steal", "Nothing was stored"},
+			wantCode: 1, wantErr: []string{"redirects to " + api.elsewhere + "/steal, another origin", "Nothing was stored"},
 			wantHits: []string{"GET /elsewhere"},
+		},
+		{
+			name:  "an HTML page proves nothing",
+			stdin: goodKey, args: []string{"--with-key", "--check-path", "/login-page"},
+			wantCode: 1, wantErr: []string{"answered with an HTML page", "Nothing was stored"},
+			wantHits: []string{"GET /login-page"},
 		},
 		{
 			name:  "check path on another origin is refused",
@@ -317,4 +325,62 @@ func TestLoginWithoutDBus(t *testing.T) {
 		t.Errorf("login took %v", r.elapsed)
 	}
 	e.assertKeyNowhere(goodKey)
+}
+
+// TestLoginChecksFirstGET loads the description to choose the check: the
+// first GET that needs no arguments and requires the key.
+func TestLoginChecksFirstGET(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	fixture, err := os.ReadFile("testdata/keycheck-api.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	withServer := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(withServer, bytes.ReplaceAll(fixture, []byte("http://127.0.0.1:1/v1"), []byte(api.URL+"/v1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	postOnly := filepath.Join(dir, "post.yaml")
+	if err := os.WriteFile(postOnly, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: `+api.URL+`}]
+paths:
+  /things:
+    post:
+      responses: {"201": {description: created}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+		wantHits []string
+	}{
+		{name: "base URL from the description", args: []string{"--spec", withServer},
+			wantErr: "accepted the key (GET " + api.URL + "/v1/projects: 200)", wantHits: []string{"GET /v1/projects"}},
+		{name: "base URL from the flag", args: []string{"--spec", "testdata/keycheck-api.yaml", "--base-url", api.URL + "/api/"},
+			wantErr: "accepted the key (GET " + api.URL + "/api/projects: 200)", wantHits: []string{"GET /api/projects"}},
+		{name: "no GET to check with", args: []string{"--spec", postOnly}, wantCode: 1,
+			wantErr: "no GET operation without required parameters to check the key with: pass --check-path PATH"},
+		{name: "description does not load", args: []string{"--spec", filepath.Join(dir, "missing.yaml")}, wantCode: 1,
+			wantErr: "loading the API description to find a request that checks the key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			before := len(api.requests())
+			r := e.run(goodKey, append([]string{"login", "-p", "acme", "--with-key"}, tt.args...)...)
+			if r.code != tt.wantCode || !strings.Contains(r.err, tt.wantErr) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s", r.code, tt.wantCode, tt.wantErr, r.err)
+			}
+			if hits := api.requests()[before:]; strings.Join(hits, ",") != strings.Join(tt.wantHits, ",") {
+				t.Errorf("requests = %q, want %q", hits, tt.wantHits)
+			}
+			if stored := e.storedKey("acme") != ""; stored != (tt.wantCode == 0) {
+				t.Errorf("key stored = %v", stored)
+			}
+		})
+	}
 }
