@@ -213,7 +213,7 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 func describe(op *client.Operation) string {
 	var parts []string
 	sum := oneLine(op.Summary, titleMax*2)
-	desc := brief(op.Description, toolDescMax)
+	desc := brief(op.Description, toolDescWant, toolDescMax)
 	switch {
 	case desc == "":
 		parts = append(parts, sum)
