@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -115,7 +116,7 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 		case "maxLength", "maxItems", "maxProperties":
 			// Limits far beyond anything a model sends (Stripe's maxLength
 			// 5000 on every string) cost tokens and say nothing.
-			if n, ok := v.(float64); !ok || n < hugeLimit {
+			if n, ok := number(v); !ok || n < hugeLimit {
 				out[k] = v
 			}
 		default:
@@ -210,6 +211,8 @@ type inputSchema struct {
 	// extraBody names no property: when true, arguments that match no
 	// property go into the body (the body schema allows any property).
 	extraBody bool
+	// additional is the root's additionalProperties when extraBody is set.
+	additional any
 	// skipped lists parameters left out (cookies, auth headers).
 	skipped []string
 }
@@ -285,6 +288,14 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 				}
 			}
 			in.extraBody = extra
+			if extra {
+				// Tell the model other arguments are welcome, and what they are.
+				if ap, isSchema := b.Schema["additionalProperties"].(map[string]any); isSchema {
+					in.additional = cleanSchema(ap, 1)
+				} else {
+					in.additional = true
+				}
+			}
 		} else {
 			name := "body"
 			if _, taken := props[name]; taken {
@@ -314,6 +325,9 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 		}
 	}
 	in.schema = map[string]any{"type": "object", "properties": props}
+	if in.additional != nil {
+		in.schema["additionalProperties"] = in.additional
+	}
 	if len(required) > 0 {
 		req := make([]any, len(required))
 		for i, r := range required {
@@ -402,4 +416,24 @@ func emptyObject(s map[string]any) bool {
 	p, _ := s["properties"].(map[string]any)
 	_, hasAll := s["allOf"]
 	return len(p) == 0 && !hasAll
+}
+
+// number returns v as a float64 when it is any Go number.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case float32:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case uint64:
+		return float64(n), true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
 }

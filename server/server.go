@@ -180,7 +180,7 @@ func (s *Server) operationTools() []*tool {
 		if len(in.skipped) > 0 {
 			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
 		}
-		name := nm.name(baseWords(op))
+		name := nm.name(baseWords(op), op.Method)
 		t := &tool{
 			def:    operationTool(name, op, in),
 			op:     op,

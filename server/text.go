@@ -73,9 +73,29 @@ func plainText(s string) string {
 		}
 		lines[i] = l
 	}
-	s = strings.Join(lines, "\n")
+	s = joinSoftBreaks(lines)
 	s = reBlankRuns.ReplaceAllString(s, "\n\n")
 	return strings.TrimSpace(s)
+}
+
+var reListItem = regexp.MustCompile(`^([-*+]|\d+[.)])\s`)
+
+// joinSoftBreaks joins the lines of a paragraph (markdown's soft line
+// breaks) with spaces; list items and table rows keep their lines.
+func joinSoftBreaks(lines []string) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			prev := lines[i-1]
+			if prev != "" && l != "" && !reListItem.MatchString(l) && !strings.HasPrefix(l, "|") && !strings.HasPrefix(prev, "|") {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // brief cleans s and keeps its first paragraphs: paragraphs are added
