@@ -250,4 +250,14 @@ func TestDoHeadersAndCookies(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "X-Request-Id") {
 		t.Errorf("error = %v, want one naming the missing header", err)
 	}
+
+	// A description that declares the key's header as a required parameter
+	// is satisfied by the configured key.
+	keyOp := &Operation{Method: "GET", Path: "/k", Security: true, Params: []*Param{{Name: "x-api-key", In: "header", Required: true}}}
+	if _, err := c.Do(context.Background(), Request{Op: keyOp}); err != nil {
+		t.Fatalf("declared key header: %v", err)
+	}
+	if got := srv.last(t).Header.Get("X-Api-Key"); got != "k-1" {
+		t.Errorf("X-Api-Key = %q, want the key", got)
+	}
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -25,9 +26,10 @@ type builder struct {
 	root    map[string]any
 	swagger bool
 	srcURL  *url.URL // the source, when it is a URL
+	lim     schemaLimits
 }
 
-func build(docs *docSet, source, loc string, doc any) (*API, error) {
+func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, error) {
 	root, ok := doc.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("not an OpenAPI description: the document is %s, not an object", kindOf(doc))
@@ -36,7 +38,7 @@ func build(docs *docSet, source, loc string, doc any) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{docs: docs, loc: loc, root: root, swagger: format == "swagger-2.0"}
+	b := &builder{docs: docs, loc: loc, root: root, swagger: format == "swagger-2.0", lim: lim}
 	if isURL(loc) {
 		b.srcURL, _ = url.Parse(loc)
 	}
@@ -330,7 +332,7 @@ func (b *builder) param(rp rawParam) (*Param, error) {
 		Description:   trimDescription(text(m["description"]), paramDescMax),
 		AllowReserved: isTrue(m["allowReserved"]),
 	}
-	conv := newConverter(b.docs, true)
+	conv := newConverter(b.docs, true, b.lim)
 	var err error
 	if b.swagger {
 		p.Schema, err = conv.root(m, rp.loc)
@@ -458,7 +460,7 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 	}
 	media, _ := content[ct].(map[string]any)
 	if media["schema"] != nil {
-		body.Schema, err = newConverter(b.docs, true).root(media["schema"], mloc)
+		body.Schema, err = b.bodySchema(media["schema"], mloc)
 		if err != nil {
 			return nil, err
 		}
@@ -495,7 +497,7 @@ func (b *builder) consumes(opm map[string]any) []string {
 }
 
 func (b *builder) swaggerBody(opm map[string]any, rp rawParam) (*Body, error) {
-	schema, err := newConverter(b.docs, true).root(rp.m["schema"], rp.loc)
+	schema, err := b.bodySchema(rp.m["schema"], rp.loc)
 	if err != nil {
 		return nil, err
 	}
@@ -519,7 +521,7 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 	var required []any
 	hasFile := false
 	enc := map[string]Encoding{}
-	conv := newConverter(b.docs, true)
+	conv := newConverter(b.docs, true, b.lim)
 	for _, rp := range params {
 		name := text(rp.m["name"])
 		if name == "" {
@@ -557,4 +559,26 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 		body.Encoding = enc
 	}
 	return body, nil
+}
+
+// bodySchema converts a request body schema within the size budget: a body
+// larger than lim.Budget bytes of JSON is converted again with fewer nested
+// levels (down to one), so that a few huge operations (Stripe's issuing
+// cardholders, Box's AI agents) do not dominate the tool list.
+func (b *builder) bodySchema(v any, loc string) (map[string]any, error) {
+	lim := b.lim
+	for {
+		s, err := newConverter(b.docs, true, lim).root(v, loc)
+		if err != nil || lim.Budget <= 0 || lim.Depth <= 1 {
+			return s, err
+		}
+		data, err := json.Marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("schema cannot be encoded as JSON: %w", err)
+		}
+		if len(data) <= lim.Budget {
+			return s, nil
+		}
+		lim.Depth--
+	}
 }

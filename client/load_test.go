@@ -219,3 +219,129 @@ func TestLoadCircular(t *testing.T) {
 		t.Errorf("l5 past the depth limit not cut: %v", l5)
 	}
 }
+
+func TestLoadSwagger2(t *testing.T) {
+	api := loadFixture(t, "swagger2.json")
+	if api.Format != "swagger-2.0" {
+		t.Errorf("format %q", api.Format)
+	}
+	jsonEqual(t, "servers (https preferred)", api.Servers, `["https://files.example/api"]`)
+	if len(api.Operations) != 4 {
+		t.Fatalf("%d operations, want 4", len(api.Operations))
+	}
+	list := opByID(t, api, "listFiles")
+	tests := []struct {
+		name, style string
+		explode     bool
+		schema      string
+	}{
+		{"page", "form", true, `{"type":"integer","minimum":1,"default":1}`},
+		{"ids", "form", false, `{"type":"array","items":{"type":"string"}}`},
+		{"tags", "form", true, `{"type":"array","items":{"type":"string"}}`},
+		{"kinds", "pipeDelimited", false, `{"type":"array","items":{"type":"string"}}`},
+		{"size", "form", true, `{"type":["integer","null"]}`},
+	}
+	for _, tt := range tests {
+		p := paramByName(t, list, tt.name)
+		if p.Style != tt.style || p.Explode != tt.explode {
+			t.Errorf("%s: style %q explode %v, want %q %v", tt.name, p.Style, p.Explode, tt.style, tt.explode)
+		}
+		jsonEqual(t, tt.name, p.Schema, tt.schema)
+	}
+
+	upload := opByID(t, api, "uploadFile")
+	if upload.Body == nil || upload.Body.ContentType != "multipart/form-data" || !upload.Body.Required {
+		t.Fatalf("uploadFile body %+v", upload.Body)
+	}
+	jsonEqual(t, "upload schema", upload.Body.Schema, `{"type":"object","required":["file"],"properties":{
+		"file":{"type":"string","format":"binary","description":"The file."},
+		"channels":{"type":"array","items":{"type":"string"}},
+		"title":{"type":"string"}}}`)
+	if e := upload.Body.Encoding["channels"]; e.Style != "form" || e.Explode == nil || *e.Explode {
+		t.Errorf("channels encoding %+v, want form, explode false", e)
+	}
+
+	replace := opByID(t, api, "replaceFile")
+	if replace.Security || !list.Security {
+		t.Errorf("security: replaceFile %v (want false), listFiles %v (want true)", replace.Security, list.Security)
+	}
+	if p := paramByName(t, replace, "id"); p.In != "path" || !p.Required {
+		t.Errorf("path-level id param %+v", p)
+	}
+	if replace.Body == nil || replace.Body.ContentType != "application/json" || replace.Body.Description != "The new file record." {
+		t.Fatalf("replaceFile body %+v", replace.Body)
+	}
+	jsonEqual(t, "definitions inlined, readOnly dropped", replace.Body.Schema,
+		`{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"owner":{"type":"object","properties":{"login":{"type":"string"}}}}}`)
+
+	rename := opByID(t, api, "renameFile")
+	if rename.Body == nil || rename.Body.ContentType != "application/x-www-form-urlencoded" {
+		t.Errorf("renameFile body %+v", rename.Body)
+	}
+}
+
+func TestLoadOpenAPI31(t *testing.T) {
+	api := loadFixture(t, "oas31.yaml")
+	if api.Format != "openapi-3.1" || len(api.Operations) != 1 || api.Operations[0].ID != "createEvent" {
+		t.Fatalf("format %q, operations %v (webhooks are not operations)", api.Format, api.Operations)
+	}
+	jsonEqual(t, "relative server of a file stays relative", api.Servers, `["/v2"]`)
+	jsonEqual(t, "event", api.Operations[0].Body.Schema, `{"type":"object","properties":{
+		"name":{"type":["string","null"]},
+		"kind":{"enum":["gala"]},
+		"price":{"type":"number","exclusiveMinimum":0},
+		"notes":{"anyOf":[{"type":"string"},{"type":"null"}]},
+		"flag":{}}}`)
+}
+
+func TestLoadYAMLKeys(t *testing.T) {
+	api := loadFixture(t, "yaml-int-keys.yaml")
+	if api.Version != "1" {
+		t.Errorf("version %q, want 1", api.Version)
+	}
+	get := opByID(t, api, "getA")
+	jsonEqual(t, "n", paramByName(t, get, "n").Schema, `{"type":"integer","enum":[1,2],"default":1}`)
+	jsonEqual(t, "v (YAML 1.2: on/off are strings)", paramByName(t, get, "v").Schema, `{"type":"string","enum":["on","off","yes"]}`)
+	post := opByID(t, api, "postA")
+	jsonEqual(t, "numeric keys become strings", post.Body.Schema, `{"type":"object","properties":{
+		"200":{"type":"string"},"1.5":{"type":"number"},"true":{"type":"boolean"}}}`)
+}
+
+func TestLoadMultiFile(t *testing.T) {
+	api := loadFixture(t, filepath.Join("multi", "main.yaml"))
+	create := opByID(t, api, "createPet")
+	s := create.Body.Schema
+	owner := at(t, s, "owner")
+	if owner["description"] != "An owner." {
+		t.Errorf("owner %v", owner)
+	}
+	jsonEqual(t, "limit via common.yaml relative to schemas/", at(t, owner, "limit"), `{"type":"integer","maximum":50}`)
+	pet := at(t, owner, "pets", "[]")
+	if pet["properties"] != nil || !strings.Contains(text(pet["description"]), "recursive") {
+		t.Errorf("pet.yaml ⇄ owner.yaml cycle not cut: %v", pet)
+	}
+	list := opByID(t, api, "listOwners")
+	jsonEqual(t, "limit param from params.json", paramByName(t, list, "limit").Schema, `{"type":"integer","maximum":50}`)
+	if text(list.Body.Schema["description"]) != "An owner." {
+		t.Errorf("owner body %v", list.Body.Schema)
+	}
+}
+
+func TestLoadRefs(t *testing.T) {
+	api := loadFixture(t, "refs.json")
+	op := opByID(t, api, "createUser")
+	jsonEqual(t, "createUser body", op.Body.Schema, `{
+		"type":"object",
+		"description":"A user.",
+		"required":["id","name"],
+		"properties":{
+			"id":{"type":"string"},
+			"name":{"type":"string","description":"Sibling description wins.","maxLength":40},
+			"nick":{"type":["string","null"],"description":"Target description.","maxLength":40},
+			"$ref":{"type":"string","description":"A property named $ref (SCIM)."},
+			"meta":{"type":"object","default":{"$ref":"#/also/missing"},"properties":{"k":{"type":"string","enum":[{"$ref":"#/x"}]}}},
+			"kind":{"type":"string","description":"Kind of user.","maxLength":40},
+			"pick":{"anyOf":[{"type":"string"},{"type":"integer"}]},
+			"tags":{"type":"array","items":{"type":"string"},"minItems":1}
+		}}`)
+}

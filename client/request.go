@@ -31,7 +31,7 @@ func (c *Client) build(r Request) (*built, error) {
 	if err != nil {
 		return nil, err
 	}
-	path, err := expandPath(op, r.Path)
+	path, fixedQuery, err := expandPath(op, r.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -39,6 +39,7 @@ func (c *Client) build(r Request) (*built, error) {
 	if err != nil {
 		return nil, err
 	}
+	query = joinQuery(fixedQuery, query)
 	u := *base
 	u.Path, u.RawPath = "", ""
 	rawPath := strings.TrimSuffix(base.EscapedPath(), "/") + path
@@ -47,16 +48,15 @@ func (c *Client) build(r Request) (*built, error) {
 		return nil, fmt.Errorf("%s %s: building the URL: %w", method, op.Path, err)
 	}
 	u.Path, u.RawPath = parsed.Path, parsed.RawPath
-	switch {
-	case base.RawQuery != "" && query != "":
-		u.RawQuery = base.RawQuery + "&" + query
-	case query != "":
-		u.RawQuery = query
-	}
+	u.RawQuery = joinQuery(base.RawQuery, query)
 	u.Fragment, u.RawFragment = "", ""
 
 	b := &built{method: method, url: &u, header: http.Header{}}
-	if err := setHeaders(b.header, op, r.Header); err != nil {
+	keyHeader := ""
+	if c.opts.Key != nil {
+		keyHeader = c.opts.AuthHeader
+	}
+	if err := setHeaders(b.header, op, r.Header, keyHeader); err != nil {
 		return nil, err
 	}
 	if err := setCookies(b.header, op, r.Cookie); err != nil {
@@ -74,10 +74,11 @@ func (c *Client) build(r Request) (*built, error) {
 // result has the same origin as Options.BaseURL.
 func (c *Client) baseFor(op *Operation) (*url.URL, error) {
 	base := c.base
-	if c.baseErr != nil && len(op.Servers) == 0 {
+	hasServer := len(op.Servers) > 0 && op.Servers[0] != ""
+	if base == nil && !hasServer {
 		return nil, c.baseErr
 	}
-	if len(op.Servers) > 0 && op.Servers[0] != "" {
+	if hasServer {
 		s, err := url.Parse(op.Servers[0])
 		if err != nil {
 			return nil, fmt.Errorf("server URL %q of %s %s: %w", op.Servers[0], op.Method, op.Path, err)
@@ -91,7 +92,7 @@ func (c *Client) baseFor(op *Operation) (*url.URL, error) {
 		base = s
 	}
 	if base.Scheme != "http" && base.Scheme != "https" {
-		return nil, fmt.Errorf("base URL %q must be an http or https URL", base.Redacted())
+		return nil, fmt.Errorf("server URL %q of %s %s must be an http or https URL", base.Redacted(), op.Method, op.Path)
 	}
 	return base, nil
 }
@@ -111,13 +112,24 @@ func parseBase(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+func joinQuery(a, b string) string {
+	if a != "" && b != "" {
+		return a + "&" + b
+	}
+	return a + b
+}
+
 // expandPath substitutes the {templates} of op.Path with escaped values.
-// Every value is fully percent-encoded (only RFC 3986 unreserved characters
+// A fragment in the path is dropped (Box writes `/files/{file_id}#get_shared_link`
+// to tell apart operations on one path) and a query written in the path is
+// returned apart, to go first in the query string. Every value is fully percent-encoded (only RFC 3986 unreserved characters
 // stay), so `a/b?c#d` becomes `a%2Fb%3Fc%23d` and stays one segment; a
 // segment that would read `.` or `..` has its dots encoded, so that neither
 // the client nor a server normalising the path can climb out of it.
-func expandPath(op *Operation, values map[string]any) (string, error) {
-	tmpl := op.Path
+func expandPath(op *Operation, values map[string]any) (path, query string, err error) {
+	tmpl, _, _ := strings.Cut(op.Path, "#")
+	tmpl, query, _ = strings.Cut(tmpl, "?")
+	query = escape(query, reservedQuery+"&[]", true)
 	if tmpl != "" && !strings.HasPrefix(tmpl, "/") {
 		tmpl = "/" + tmpl
 	}
@@ -130,7 +142,7 @@ func expandPath(op *Operation, values map[string]any) (string, error) {
 		}
 		end := strings.IndexByte(tmpl[open:], '}')
 		if end < 0 {
-			return "", fmt.Errorf("path %q has an unclosed {", op.Path)
+			return "", "", fmt.Errorf("path %q has an unclosed {", op.Path)
 		}
 		end += open
 		sb.WriteString(escape(tmpl[:open], pathKeep, true))
@@ -140,11 +152,11 @@ func expandPath(op *Operation, values map[string]any) (string, error) {
 		p := findParam(op, "path", name)
 		v, ok := lookup(values, name, false)
 		if !ok || v == nil {
-			return "", fmt.Errorf("missing required path parameter %q", name)
+			return "", "", fmt.Errorf("missing required path parameter %q", name)
 		}
-		v, err := normalize(v)
+		v, err = normalize(v)
 		if err != nil {
-			return "", fmt.Errorf("path parameter %q: %w", name, err)
+			return "", "", fmt.Errorf("path parameter %q: %w", name, err)
 		}
 		style, explode := "simple", false
 		if p != nil {
@@ -155,10 +167,10 @@ func expandPath(op *Operation, values map[string]any) (string, error) {
 		}
 		s, err := pathValue(name, style, explode, v)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		if s == "" && style == "simple" {
-			return "", fmt.Errorf("path parameter %q is empty: give it a value", name)
+			return "", "", fmt.Errorf("path parameter %q is empty: give it a value", name)
 		}
 		sb.WriteString(s)
 	}
@@ -168,7 +180,7 @@ func expandPath(op *Operation, values map[string]any) (string, error) {
 			segs[i] = strings.ReplaceAll(s, ".", "%2E")
 		}
 	}
-	return strings.Join(segs, "/"), nil
+	return strings.Join(segs, "/"), query, nil
 }
 
 // pathValue serialises one path parameter: style simple (`a,b`), label
@@ -279,8 +291,10 @@ func encodeQuery(op *Operation, values map[string]any) (string, error) {
 // them itself.
 var headerSkip = map[string]bool{"Content-Type": true, "Authorization": true}
 
-// setHeaders adds header parameters (style simple).
-func setHeaders(h http.Header, op *Operation, values map[string]any) error {
+// setHeaders adds header parameters (style simple). keyHeader, when set,
+// is the header the key goes in: a description that declares it as a
+// required parameter is satisfied by the key.
+func setHeaders(h http.Header, op *Operation, values map[string]any, keyHeader string) error {
 	seen := map[string]bool{}
 	add := func(name string, explode bool, v any) error {
 		v, err := normalize(v)
@@ -312,7 +326,7 @@ func setHeaders(h http.Header, op *Operation, values map[string]any) error {
 		seen[http.CanonicalHeaderKey(p.Name)] = true
 		v, ok := lookup(values, p.Name, true)
 		if !ok || v == nil {
-			if p.Required && !headerSkip[http.CanonicalHeaderKey(p.Name)] {
+			if p.Required && !headerSkip[http.CanonicalHeaderKey(p.Name)] && !strings.EqualFold(p.Name, keyHeader) {
 				return fmt.Errorf("missing required header %q", p.Name)
 			}
 			continue

@@ -89,11 +89,7 @@ func (c *Client) attempt(ctx context.Context, b *built, key string) (resp *Respo
 		req.Header.Set("User-Agent", c.opts.UserAgent)
 	}
 	if key != "" {
-		v := key
-		if c.opts.AuthScheme != "" {
-			v = c.opts.AuthScheme + " " + key
-		}
-		req.Header.Set(c.opts.AuthHeader, v)
+		req.Header.Set(c.opts.AuthHeader, authValue(c.opts.AuthScheme, key))
 	}
 	hr, err := c.http.Do(req)
 	if err != nil {
@@ -116,15 +112,29 @@ func (c *Client) attempt(ctx context.Context, b *built, key string) (resp *Respo
 	return resp, false, nil
 }
 
-// transportError gives a transport failure a readable message. *url.Error
-// prints the URL, which never holds the key: keys travel in a header only.
+// authValue is "<scheme> <key>", or the bare key without a scheme. A key
+// stored with the scheme already in front ("Bearer abc") is not prefixed
+// twice.
+func authValue(scheme, key string) string {
+	if scheme == "" {
+		return key
+	}
+	if len(key) > len(scheme) && strings.EqualFold(key[:len(scheme)], scheme) && key[len(scheme)] == ' ' {
+		key = strings.TrimSpace(key[len(scheme):])
+	}
+	return scheme + " " + key
+}
+
+// transportError gives a transport failure a readable message naming the
+// method and the URL without its query string (*url.Error would print the
+// whole URL). The key is never part of it: keys travel in a header only.
 func (c *Client) transportError(ctx context.Context, b *built, err error) error {
 	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s %s: no complete answer within %s: %w", b.method, displayURL(b.url), c.opts.Timeout, err)
+		return fmt.Errorf("%s %s: no complete answer within %s: %w", b.method, displayURL(b.url), c.opts.Timeout, context.DeadlineExceeded)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return err
+		err = ue.Err
 	}
 	return fmt.Errorf("%s %s: %w", b.method, displayURL(b.url), err)
 }

@@ -82,6 +82,8 @@ func TestDoPath(t *testing.T) {
 		{"space and unicode", "/users/{user}", []*Param{user}, map[string]any{"user": "José Ñ"}, "/api/users/Jos%C3%A9%20%C3%91"},
 		{"percent", "/users/{user}", []*Param{user}, map[string]any{"user": "100%"}, "/api/users/100%25"},
 		{"integer number", "/items/{id}", []*Param{{Name: "id", In: "path", Required: true}}, map[string]any{"id": float64(1000000)}, "/api/items/1000000"},
+		{"Box fragment dropped", "/files/{user}#get_shared_link", []*Param{user}, map[string]any{"user": "7"}, "/api/files/7"},
+		{"query in the path kept", "/search?type=user&q[]=a b", nil, nil, "/api/search?type=user&q[]=a%20b"},
 		{"partial segment", "/files/{name}.{ext}", nil, map[string]any{"name": "report", "ext": "pdf"}, "/api/files/report.pdf"},
 		{"simple array", "/t/{ids}", []*Param{{Name: "ids", In: "path", Style: "simple"}}, map[string]any{"ids": []any{"a", "b,c"}}, "/api/t/a,b%2Cc"},
 		{"simple object", "/t/{o}", []*Param{{Name: "o", In: "path", Style: "simple"}}, map[string]any{"o": map[string]any{"r": 1.0, "g": 2.0}}, "/api/t/g,2,r,1"},
@@ -261,6 +263,16 @@ func TestDoAuth(t *testing.T) {
 		{"api-key scheme", "", "Api-Key", "Authorization", "Api-Key sk_test_123"},
 		{"bare key, custom header", "X-API-Key", "", "X-Api-Key", "sk_test_123"},
 	}
+	for _, tt := range []struct{ scheme, key, want string }{
+		{"Bearer", "bearer  abc", "Bearer abc"},
+		{"Token", "Tokenabc", "Token Tokenabc"},
+		{"", "Bearer abc", "Bearer abc"},
+		{"Api-Key", "Api-Key abc", "Api-Key abc"},
+	} {
+		if got := authValue(tt.scheme, tt.key); got != tt.want {
+			t.Errorf("authValue(%q, %q) = %q, want %q", tt.scheme, tt.key, got, tt.want)
+		}
+	}
 	srv := newRecorder(t, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,6 +296,15 @@ func TestDoAuth(t *testing.T) {
 			}
 		})
 	}
+	t.Run("key pasted with blanks around it", func(t *testing.T) {
+		c := New(Options{BaseURL: srv.URL, AuthScheme: "Bearer", Key: StaticKey("  sk_test_123\n")})
+		if _, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/me", Security: true}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.last(t).Header.Get("Authorization"); got != "Bearer sk_test_123" {
+			t.Errorf("Authorization = %q", got)
+		}
+	})
 	t.Run("security: [] sends no key", func(t *testing.T) {
 		called := false
 		c := New(Options{BaseURL: srv.URL, Key: func(context.Context) (string, error) { called = true; return "k", nil }})
@@ -375,6 +396,44 @@ func TestCheck(t *testing.T) {
 			}
 			if got := srv.last(t).RequestURI; got != "/api/v2/users/me?fields=id" {
 				t.Errorf("request URI = %q", got)
+			}
+		})
+	}
+}
+
+func TestDoBaseURL(t *testing.T) {
+	srv := newRecorder(t, nil)
+	tests := []struct {
+		name    string
+		base    string
+		servers []string
+		wantURI string // "" when an error is expected
+		wantErr string
+	}{
+		{"no base URL", "", nil, "", "no base URL: set one with --base-url"},
+		{"relative base URL", "/api", nil, "", "must be an absolute http or https URL"},
+		{"not http", "ftp://example.com", nil, "", "must be an absolute http or https URL"},
+		{"empty operation server", "", []string{""}, "", "no base URL"},
+		{"operation server without a base URL", "", []string{srv.URL + "/x"}, "/x/ping", ""},
+		{"relative operation server without a base URL", "", []string{"/x"}, "", "is relative and no base URL is set"},
+		{"operation server not http", srv.URL, []string{"ws://example.com"}, "", "must be an http or https URL"},
+		{"trailing slash", srv.URL + "/api/", nil, "/api/ping", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Options{BaseURL: tt.base})
+			_, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "ping", Servers: tt.servers}})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := srv.last(t).RequestURI; got != tt.wantURI {
+				t.Errorf("request URI = %q, want %q", got, tt.wantURI)
 			}
 		})
 	}

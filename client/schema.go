@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -8,20 +9,31 @@ import (
 	"unicode/utf8"
 )
 
-// Limits that keep the generated schemas small. They were chosen by
-// measuring the total size of all parameter and body schemas of the Stripe
-// and GitHub descriptions (docs/openapi-library.md).
-const (
-	// schemaMaxDepth is how many levels of nested properties/items are kept
-	// below a parameter or body schema; deeper objects become a short
+// schemaLimits keep the generated schemas small.
+type schemaLimits struct {
+	// Depth is how many levels of nested properties/items are kept below a
+	// parameter or body schema; deeper objects become a short
 	// {"type":"object","description":"…"} node that accepts any value.
-	schemaMaxDepth = 4
-	// descMax caps a description inside a schema (first paragraph, cut at
-	// a sentence boundary when it is longer).
-	descMax = 200
-	// cutDescMax caps the description kept on a node whose fields are cut.
-	cutDescMax = 100
-)
+	Depth int
+	// Desc caps a description inside a schema (first paragraph, cut at a
+	// sentence boundary when longer).
+	Desc int
+	// Enum is the largest enum kept; a longer one (time zones, countries,
+	// merchant categories) is dropped and a few of its values are named in
+	// the description instead.
+	Enum int
+	// Budget is the size in bytes of JSON above which a body schema is
+	// converted again with one nested level less (0: no budget).
+	Budget int
+}
+
+// defaultLimits were chosen by measuring the total size of all parameter and
+// body schemas of the Stripe and GitHub descriptions
+// (docs/openapi-library.md).
+var defaultLimits = schemaLimits{Depth: 4, Desc: 160, Enum: 64, Budget: 8 << 10}
+
+// cutDescMax caps the description kept on a node whose fields are cut.
+const cutDescMax = 100
 
 // converter turns OpenAPI schemas (Swagger 2.0, 3.0 or 3.1) into
 // self-contained JSON Schema that Claude, OpenAI and Gemini accept: $refs
@@ -34,14 +46,14 @@ const (
 type converter struct {
 	docs *docSet
 	// request drops readOnly properties (a request body or parameter).
-	request  bool
-	maxDepth int
+	request bool
+	lim     schemaLimits
 	// stack holds the references being expanded on the current path.
 	stack []string
 }
 
-func newConverter(docs *docSet, request bool) *converter {
-	return &converter{docs: docs, request: request, maxDepth: schemaMaxDepth}
+func newConverter(docs *docSet, request bool, lim schemaLimits) *converter {
+	return &converter{docs: docs, request: request, lim: lim}
 }
 
 // root converts a parameter or body schema.
@@ -52,7 +64,51 @@ func (c *converter) root(v any, loc string) (map[string]any, error) {
 	}
 	delete(out, "readOnly")
 	delete(out, "title")
+	scrub(out)
 	return out, nil
+}
+
+// droppedKey marks, while converting, the readOnly properties removed from
+// an object, so that required lists of merged allOf members drop them too.
+const droppedKey = "\x00readOnly"
+
+// scrub removes the droppedKey markers (and readOnly flags left inside
+// combinators) from a converted schema.
+func scrub(s map[string]any) {
+	delete(s, droppedKey)
+	delete(s, "readOnly")
+	for k, v := range s {
+		switch k {
+		case "properties":
+			for _, p := range v.(map[string]any) {
+				scrub(p.(map[string]any))
+			}
+		case "items", "additionalProperties":
+			if m, ok := v.(map[string]any); ok {
+				scrub(m)
+			}
+		case "anyOf", "allOf":
+			for _, b := range v.([]any) {
+				scrub(b.(map[string]any))
+			}
+		}
+	}
+}
+
+// dropRequired removes the readOnly properties dropped from s from its
+// required list.
+func dropRequired(s map[string]any) {
+	dropped, _ := s[droppedKey].([]any)
+	req, _ := s["required"].([]any)
+	if len(dropped) == 0 || len(req) == 0 {
+		return
+	}
+	req = slices.DeleteFunc(slices.Clone(req), func(x any) bool { return slices.Contains(dropped, x) })
+	if len(req) == 0 {
+		delete(s, "required")
+	} else {
+		s["required"] = req
+	}
 }
 
 func (c *converter) schema(v any, loc string, depth int) (map[string]any, error) {
@@ -66,7 +122,7 @@ func (c *converter) schema(v any, loc string, depth int) (map[string]any, error)
 	if ref, ok := m["$ref"].(string); ok {
 		return c.ref(m, ref, loc, depth)
 	}
-	if depth > c.maxDepth && structured(m) {
+	if depth > c.lim.Depth && structured(m) {
 		return cutNode(m, ""), nil
 	}
 	return c.plain(m, loc, depth)
@@ -81,10 +137,10 @@ func (c *converter) ref(m map[string]any, ref, loc string, depth int) (map[strin
 	switch {
 	case slices.Contains(c.stack, key):
 		out = cutNode(target, refName(ref)+", recursive")
-	case depth > c.maxDepth && structured(target):
+	case depth > c.lim.Depth && structured(target):
 		out = cutNode(target, "")
 	default:
-		if len(c.stack) > 3*maxRefChain+c.maxDepth*8 {
+		if len(c.stack) > 3*maxRefChain+c.lim.Depth*8 {
 			out = cutNode(target, "")
 			break
 		}
@@ -206,7 +262,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		out["format"] = f
 	}
 	if d, ok := m["description"].(string); ok {
-		if d = trimDescription(d, descMax); d != "" {
+		if d = trimDescription(d, c.lim.Desc); d != "" {
 			out["description"] = d
 		}
 	}
@@ -226,6 +282,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 					dropped = map[string]bool{}
 				}
 				dropped[name] = true
+				out[droppedKey] = append(asList(out[droppedKey]), name)
 				continue
 			}
 			delete(sub, "readOnly")
@@ -295,7 +352,11 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		}
 	}
 	if e, ok := m["enum"].([]any); ok && len(e) > 0 {
-		out["enum"] = slices.Clone(e)
+		if len(e) <= c.lim.Enum {
+			out["enum"] = slices.Clone(e)
+		} else {
+			out["description"] = enumNote(text(out["description"]), e)
+		}
 	}
 	if v, ok := m["const"]; ok {
 		out["enum"] = []any{v}
@@ -355,6 +416,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			return nil, err
 		}
 		out = mergeAllOf(out, branches)
+		dropRequired(out)
 	}
 	if isTrue(m["nullable"]) || isTrue(m["x-nullable"]) {
 		out = makeNullable(out)
@@ -423,7 +485,7 @@ func overlay(dst, src map[string]any) {
 			}
 			maps.Copy(dp, v.(map[string]any))
 			dst[k] = dp
-		case "required":
+		case "required", droppedKey:
 			dst[k] = union(dst[k], v)
 		default:
 			dst[k] = v
@@ -447,7 +509,7 @@ func overlayMissing(dst, src map[string]any) {
 				}
 			}
 			dst[k] = dp
-		case "required":
+		case "required", droppedKey:
 			dst[k] = union(dst[k], v)
 		default:
 			if _, ok := dst[k]; !ok {
@@ -517,7 +579,7 @@ func mergeAllOf(out map[string]any, branches []any) map[string]any {
 				}
 				maps.Copy(dp, v.(map[string]any))
 				merged[k] = dp
-			case "required":
+			case "required", droppedKey:
 				merged[k] = union(merged[k], v)
 			default:
 				if _, ok := merged[k]; !ok {
@@ -553,15 +615,23 @@ func makeNullable(out map[string]any) map[string]any {
 		out["anyOf"] = append(a, map[string]any{"type": "null"})
 		return out
 	}
-	if len(out) == 0 || len(out) == 1 && out["description"] != nil {
-		return out // already accepts anything
+	// Annotations stay outside; if nothing else constrains the value, it
+	// already accepts null.
+	inner := map[string]any{}
+	outer := map[string]any{}
+	for k, v := range out {
+		switch k {
+		case "description", "title", "default", "readOnly", droppedKey:
+			outer[k] = v
+		default:
+			inner[k] = v
+		}
 	}
-	wrapped := map[string]any{"anyOf": []any{out, map[string]any{"type": "null"}}}
-	if d, ok := out["description"]; ok {
-		wrapped["description"] = d
-		delete(out, "description")
+	if len(inner) == 0 {
+		return out
 	}
-	return wrapped
+	outer["anyOf"] = []any{inner, map[string]any{"type": "null"}}
+	return outer
 }
 
 var mdLink = regexp.MustCompile(`\[([^\]\n]+)\]\([^)\s]+\)`)
@@ -596,4 +666,32 @@ func trimDescription(s string, max int) string {
 		head = head[:len(head)-1]
 	}
 	return head + "…"
+}
+
+// enumNote names a few values of an enum too long to list.
+func enumNote(desc string, e []any) string {
+	var sb strings.Builder
+	sb.WriteString(desc)
+	if desc != "" {
+		sb.WriteString(" ")
+	}
+	fmt.Fprintf(&sb, "One of %d values, e.g. ", len(e))
+	n := 0
+	for _, v := range e {
+		if v == nil || n == 5 {
+			continue
+		}
+		if n > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(text(v))
+		n++
+	}
+	sb.WriteString(".")
+	return sb.String()
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

@@ -1,26 +1,324 @@
 package cmd
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/install"
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
 )
 
 // InstallOptions are the inputs of `install`.
 type InstallOptions struct {
-	F *Factory
+	F       *Factory
+	Client  string
+	Profile string
+	Name    string
+	Project bool
+	DryRun  bool
+	Print   bool
+	Force   bool
+
+	// Executable returns the command to write (default: this binary, by a
+	// path that survives upgrades; see install.StablePath).
+	Executable func() (string, error)
+	// Env locates the clients' files (default: this machine, with f.Getenv).
+	Env func() install.Env
+	// ToolNames returns the names of the tools the profile serves (default:
+	// load its description as serve does).
+	ToolNames func(ctx context.Context, p profile.Profile) ([]string, error)
 }
 
 func newInstallCmd(f *Factory, runF func(*InstallOptions) error) *cobra.Command {
 	opts := &InstallOptions{F: f}
-	return &cobra.Command{
-		Use:   "install",
-		Short: "install (not yet available)",
+	c := &cobra.Command{
+		Use:   "install CLIENT",
+		Short: "Add this server to an MCP client's configuration",
+		Long: fmt.Sprintf(`Add an entry that starts "%[1]s serve --profile P" to an MCP client's configuration.
+
+Clients: %[2]s.
+
+The entry holds the absolute path of this program and the profile name: never
+the key, which stays in the OS keyring (run "%[1]s login" first, or after).
+The file is merged, not replaced: other servers, settings and comments are
+kept, the previous version is saved as <file>.bak, and running the command
+twice changes nothing. --project writes the project's file (in the current
+directory) for %[3]s.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
+		Example: fmt.Sprintf(`  %[1]s install cursor --profile acme
+  %[1]s install claude-desktop --profile acme --dry-run
+  %[1]s install vscode --project
+  %[1]s install cursor --print`, f.Brand.Name),
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
+			opts.Client = args[0]
+			if opts.Name == "" {
+				opts.Name = opts.Profile
+			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return errors.New("install: not implemented yet")
+			return installRun(c.Context(), opts)
 		},
 	}
+	fl := c.Flags()
+	fl.StringVarP(&opts.Profile, "profile", "p", f.Brand.ProfileName(), "profile the client's server uses")
+	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name)")
+	fl.BoolVar(&opts.Project, "project", false, "write the project's configuration file (in the current directory) instead of the user's")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
+	fl.BoolVar(&opts.Print, "print", false, "print the configuration snippet and write nothing")
+	fl.BoolVar(&opts.Force, "force", false, "replace an entry of the same name that runs another program")
+	return c
+}
+
+// executablePath is this program, preferably by a path that survives
+// upgrades (a package manager's link on $PATH rather than the versioned
+// file it points to).
+func (f *Factory) executablePath() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("cannot find this program's path: %w", err)
+	}
+	var candidates []string
+	if strings.ContainsAny(os.Args[0], `/\`) {
+		candidates = append(candidates, os.Args[0])
+	} else if p, err := exec.LookPath(os.Args[0]); err == nil {
+		candidates = append(candidates, p)
+	}
+	if p, err := exec.LookPath(f.Brand.Name); err == nil {
+		candidates = append(candidates, p)
+	}
+	return install.StablePath(exe, candidates...), nil
+}
+
+func (f *Factory) installEnv() install.Env {
+	dir, _ := os.Getwd()
+	return install.Env{OS: runtime.GOOS, Getenv: f.Getenv, Dir: dir}
+}
+
+// toolNames loads the profile's tools as serve would.
+func (f *Factory) toolNames(ctx context.Context, p profile.Profile) ([]string, error) {
+	srv, err := f.newServer(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, t := range srv.Tools() {
+		names = append(names, t.Name)
+	}
+	return names, nil
+}
+
+func (o *InstallOptions) defaults() {
+	if o.Executable == nil {
+		o.Executable = o.F.executablePath
+	}
+	if o.Env == nil {
+		o.Env = o.F.installEnv
+	}
+	if o.ToolNames == nil {
+		o.ToolNames = o.F.toolNames
+	}
+}
+
+// serverEntry builds the entry for a profile and server name.
+func serverEntry(f *Factory, exe func() (string, error), profileName, name string) (install.Entry, error) {
+	if strings.TrimSpace(profileName) == "" || strings.ContainsAny(profileName, " \t\r\n\"'") {
+		return install.Entry{}, FlagErrorf("profile name %q: a name with spaces or quotes cannot be passed safely to the server (some clients split such arguments); use a simple name", profileName)
+	}
+	if err := install.ValidName(name); err != nil {
+		return install.Entry{}, FlagErrorf("%v: pass --name", err)
+	}
+	command, err := exe()
+	if err != nil {
+		return install.Entry{}, err
+	}
+	return install.Entry{Name: name, Command: command, Args: []string{"serve", "--profile", profileName}}, nil
+}
+
+func installRun(ctx context.Context, opts *InstallOptions) error {
+	opts.defaults()
+	f := opts.F
+	client, err := install.Lookup(opts.Client)
+	if err != nil {
+		return &FlagError{Err: err}
+	}
+	entry, err := serverEntry(f, opts.Executable, opts.Profile, opts.Name)
+	if err != nil {
+		return err
+	}
+	if opts.Print {
+		b, err := client.Snippet(entry)
+		if err != nil {
+			return err
+		}
+		_, err = f.IO.Out.Write(b)
+		return err
+	}
+	path, err := client.Path(opts.Env(), opts.Project)
+	if err != nil {
+		if errors.Is(err, install.ErrNoProjectFile) {
+			return &FlagError{Err: err}
+		}
+		return err
+	}
+	mode := os.FileMode(0o600)
+	if opts.Project {
+		mode = 0o644 // meant to be shared
+	}
+	res, err := client.Install(path, entry, install.Options{Force: opts.Force, DryRun: opts.DryRun, FileMode: mode})
+	var conflict *install.ConflictError
+	if errors.As(err, &conflict) {
+		return fmt.Errorf("%w: pass --force to replace it, or --name to add this one under another name", err)
+	}
+	if err != nil {
+		return err
+	}
+	out := f.IO.Out
+	switch {
+	case opts.DryRun && res.Changed():
+		fmt.Fprintf(out, "Would %s %q %s %s (%s); nothing was written:\n", verb(res.Action), entry.Name, prep(res.Action), client.Title, path)
+		writeDiff(out, res.Before, res.After)
+	case res.Action == install.Unchanged:
+		fmt.Fprintf(out, "%s already has %q in %s; nothing changed.\n", client.Title, entry.Name, path)
+	default:
+		fmt.Fprintf(out, "%s %q %s %s: %s\n", capitalize(string(res.Action)), entry.Name, prep(res.Action), client.Title, path)
+		if res.Replaced != "" && res.Replaced != entry.Command {
+			fmt.Fprintf(out, "It ran %s before.\n", res.Replaced)
+		}
+		if res.Backup != "" {
+			fmt.Fprintf(out, "The previous version is in %s.\n", res.Backup)
+		}
+		fmt.Fprintf(out, "Restart %s (or reload its MCP servers) to load it.\n", client.Title)
+	}
+	opts.warnings(ctx, client, entry)
+	return nil
+}
+
+func verb(a install.Action) string {
+	switch a {
+	case install.Added:
+		return "add"
+	case install.Updated:
+		return "update"
+	default:
+		return "remove"
+	}
+}
+
+func prep(a install.Action) string {
+	if a == install.Added {
+		return "to"
+	}
+	return "in"
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// warnings tells, on stderr, what would stop the client's server from
+// working: no stored profile, no key, tool names the client drops.
+func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e install.Entry) {
+	f := o.F
+	warn := func(format string, a ...any) { fmt.Fprintf(f.IO.ErrOut, "Warning: "+format+"\n", a...) }
+	p := profile.Profile{Name: o.Profile}
+	store, err := f.Profiles()
+	if err == nil {
+		p, err = store.Get(o.Profile)
+	}
+	switch {
+	case errors.Is(err, profile.ErrNotFound) && f.Brand.Defaults.Spec != "" && o.Profile == f.Brand.ProfileName():
+		// A vendor build's built-in profile needs no saving.
+		p, err = profile.Profile{Name: o.Profile}, nil
+	case errors.Is(err, profile.ErrNotFound):
+		warn("profile %q is not saved yet: run `%s login --profile %s --spec <file or URL>` before starting %s",
+			o.Profile, f.Brand.Name, o.Profile, client.Title)
+		return
+	case err != nil:
+		warn("cannot read profile %q: %v", o.Profile, err)
+		return
+	}
+	p = f.Brand.Apply(p)
+
+	_, kerr := f.Keyring.Get(o.Profile)
+	switch {
+	case kerr == nil:
+	case errors.Is(kerr, keyring.ErrNotFound) && f.Getenv(f.Brand.Env("API_KEY")) != "":
+		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s login --profile %s`",
+			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.Brand.Name, o.Profile)
+	case errors.Is(kerr, keyring.ErrNotFound):
+		warn("profile %q has no key yet: run `%s login --profile %s`", o.Profile, f.Brand.Name, o.Profile)
+	default:
+		warn("cannot check the key of profile %q: %v", o.Profile, kerr)
+	}
+
+	if client.ToolNameLimit > 0 {
+		names, err := o.ToolNames(ctx, p)
+		if err != nil {
+			warn("cannot load the tools of profile %q to check their names for %s: %v", o.Profile, client.Title, err)
+			return
+		}
+		var long []string
+		for _, n := range names {
+			if len(e.Name)+len(n) > client.ToolNameLimit {
+				long = append(long, n)
+			}
+		}
+		if len(long) > 0 {
+			shown := long
+			if len(shown) > 5 {
+				shown = shown[:5]
+			}
+			warn("%s drops tools whose server name + tool name is longer than %d characters: %d of %d tools of %q would be dropped (%s). Use a shorter --name, or a shorter --prefix for the profile",
+				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, strings.Join(shown, ", "))
+		}
+	}
+}
+
+// writeDiff prints the lines that differ between a and b, with two lines of
+// context; the change is one contiguous region.
+func writeDiff(w io.Writer, a, b []byte) {
+	al, bl := splitLines(a), splitLines(b)
+	pre := 0
+	for pre < len(al) && pre < len(bl) && al[pre] == bl[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(al)-pre && suf < len(bl)-pre && al[len(al)-1-suf] == bl[len(bl)-1-suf] {
+		suf++
+	}
+	from := max(pre-2, 0)
+	for _, l := range al[from:pre] {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	for _, l := range al[pre : len(al)-suf] {
+		fmt.Fprintf(w, "- %s\n", l)
+	}
+	for _, l := range bl[pre : len(bl)-suf] {
+		fmt.Fprintf(w, "+ %s\n", l)
+	}
+	for _, l := range al[len(al)-suf : min(len(al)-suf+2, len(al))] {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+}
+
+func splitLines(b []byte) []string {
+	s := strings.TrimSuffix(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }

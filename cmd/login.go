@@ -1,26 +1,195 @@
 package cmd
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/keyring"
 )
+
+// loginCheckTimeout bounds the request that checks a key at login.
+const loginCheckTimeout = 15 * time.Second
+
+// maxKeyBytes bounds what --with-key reads from standard input.
+const maxKeyBytes = 16 << 10
 
 // LoginOptions are the inputs of `login`.
 type LoginOptions struct {
-	F *Factory
+	F       *Factory
+	Profile *profileFlags
+	// WithKey reads the key from standard input instead of prompting.
+	WithKey bool
+	// CheckPath is the API path requested to check the key (stored).
+	CheckPath string
+	// NoCheck stores the key without asking the API.
+	NoCheck bool
+	// CheckTimeout bounds the check request (default 15 s).
+	CheckTimeout time.Duration
 }
 
 func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
-	opts := &LoginOptions{F: f}
-	return &cobra.Command{
+	opts := &LoginOptions{F: f, CheckTimeout: loginCheckTimeout}
+	c := &cobra.Command{
 		Use:   "login",
-		Short: "login (not yet available)",
-		RunE: func(c *cobra.Command, args []string) error {
+		Short: "Save a profile and store its API key in the OS keyring",
+		Long: `Login saves the profile (description, base URL, how the key is sent) and stores
+the API key in the OS keyring: the macOS Keychain, the Windows Credential
+Manager or the Secret Service (gnome-keyring, KWallet) on Linux. The key is
+never written to a file and never taken as an argument.
+
+On a terminal the key is asked for with hidden input; --with-key reads it from
+standard input instead. Before anything is stored, the key is checked with one
+authenticated GET: --check-path if given, else the description's URL when it
+is on the API's origin, else the first GET operation that needs no arguments.
+A key the API rejects (401 or 403) is not stored. Logging in again replaces
+the key.
+
+The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
+the keyring (for CI, containers and machines without a keyring).`,
+		Example: `  ` + f.Brand.Name + ` login --profile acme --spec https://api.acme.com/openapi.json
+  ` + f.Brand.Name + ` login --profile acme --with-key < acme.key
+  ` + f.Brand.Name + ` login --profile acme --spec ./openapi.yaml --base-url https://api.acme.com --auth-scheme Token --check-path /me`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)
 			}
-			return errors.New("login: not implemented yet")
+			return loginRun(c, opts)
 		},
 	}
+	opts.Profile = addProfileFlags(c)
+	fl := c.Flags()
+	fl.BoolVar(&opts.WithKey, "with-key", false, "read the key from standard input (one line)")
+	fl.StringVar(&opts.CheckPath, "check-path", "", "API path to GET to check the key, e.g. /me (stored in the profile)")
+	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
+	return c
+}
+
+func loginRun(c *cobra.Command, opts *LoginOptions) error {
+	f := opts.F
+	errOut := f.IO.ErrOut
+	p, _, err := opts.Profile.resolve(f)
+	if err != nil {
+		return err
+	}
+	if opts.CheckPath != "" {
+		p.CheckPath = opts.CheckPath
+	}
+	if p.Spec == "" {
+		return FlagErrorf("profile %q has no OpenAPI description: pass --spec FILE|URL", p.Name)
+	}
+
+	store, err := f.Profiles()
+	if err != nil {
+		return err
+	}
+
+	// Fail before asking for the key when the keyring cannot store it. The
+	// profile is saved all the same: with the key in the environment
+	// variable, the other commands need it.
+	if _, err := f.Keyring.Get(p.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		if serr := store.Save(p); serr == nil {
+			fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
+		}
+		return f.keyringUnavailableError(err)
+	}
+
+	key, err := readKey(f, p.Name, opts.WithKey)
+	if err != nil {
+		return err
+	}
+
+	if opts.NoCheck {
+		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
+	} else {
+		timeout := opts.CheckTimeout
+		if timeout <= 0 {
+			timeout = loginCheckTimeout
+		}
+		kc, err := f.checkKey(c.Context(), p, key, timeout)
+		if err != nil {
+			return fmt.Errorf("%w; nothing was stored", err)
+		}
+		switch {
+		case errors.Is(kc.Err, errKeyRejected):
+			return fmt.Errorf("%w, so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again", kc.Err, p.Header()+": "+schemeLabel(p.Scheme()))
+		case kc.Err != nil:
+			return fmt.Errorf("checking the key: %w. Nothing was stored: fix the check with --check-path PATH, or pass --no-check to store the key unchecked", kc.Err)
+		}
+		fmt.Fprintf(errOut, "✓ The API accepted the key (GET %s: %d).\n", kc.URL, kc.Status)
+	}
+
+	if err := store.Save(p); err != nil {
+		return fmt.Errorf("saving profile %q: %w; nothing was stored", p.Name, err)
+	}
+	fmt.Fprintf(errOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())
+
+	if err := f.Keyring.Set(p.Name, key); err != nil {
+		if errors.Is(err, keyring.ErrUnavailable) {
+			return f.keyringUnavailableError(err)
+		}
+		return fmt.Errorf("storing the key in %s: %w", f.Keyring.Describe(), err)
+	}
+	fmt.Fprintf(errOut, "✓ Stored the key in %s, account %q.\n", f.Keyring.Describe(), p.Name)
+	if env := f.Brand.Env("API_KEY"); f.Getenv(env) != "" {
+		fmt.Fprintf(errOut, "! %s is set: it takes precedence over the keyring for every command until you unset it.\n", env)
+	}
+	return nil
+}
+
+// readKey reads the key from standard input (--with-key) or a hidden prompt.
+func readKey(f *Factory, profileName string, withKey bool) (string, error) {
+	var raw string
+	switch {
+	case withKey:
+		line, err := bufio.NewReaderSize(io.LimitReader(f.IO.In, maxKeyBytes), 4096).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("reading the key from standard input: %w", err)
+		}
+		raw = line
+	case f.IO.CanPrompt() && f.IO.ReadSecret != nil:
+		fmt.Fprintf(f.IO.ErrOut, "? API key for profile %q (input hidden): ", profileName)
+		s, err := f.IO.ReadSecret()
+		fmt.Fprintln(f.IO.ErrOut)
+		if err != nil {
+			return "", fmt.Errorf("reading the key: %w", err)
+		}
+		raw = s
+	default:
+		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s --with-key < key.txt`", f.loginCommand(profileName))
+	}
+	key := strings.TrimSpace(raw)
+	if key == "" {
+		if withKey {
+			return "", errors.New("no key on standard input (--with-key reads one line)")
+		}
+		return "", errors.New("no key entered")
+	}
+	return key, nil
+}
+
+// keyringUnavailableError explains a keyring that cannot be used and names
+// the environment variable that replaces it.
+func (f *Factory) keyringUnavailableError(err error) error {
+	hint := ""
+	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
+		hint = " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see docs/keyring.md)."
+	}
+	return fmt.Errorf("%w\nThe key cannot be stored in %s.%s Instead, set %s in the environment of every command that needs the key",
+		err, f.Keyring.Describe(), hint, f.Brand.Env("API_KEY"))
+}
+
+// schemeLabel shows an auth scheme, naming the bare key.
+func schemeLabel(s string) string {
+	if s == "" {
+		return "<key>"
+	}
+	return s + " <key>"
 }

@@ -2,25 +2,86 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
 )
 
 // LogoutOptions are the inputs of `logout`.
 type LogoutOptions struct {
-	F *Factory
+	F           *Factory
+	ProfileName string
+	// All removes the profile's stored settings as well as its key.
+	All bool
 }
 
 func newLogoutCmd(f *Factory, runF func(*LogoutOptions) error) *cobra.Command {
 	opts := &LogoutOptions{F: f}
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "logout",
-		Short: "logout (not yet available)",
-		RunE: func(c *cobra.Command, args []string) error {
+		Short: "Remove a profile's API key from the OS keyring",
+		Long: `Logout deletes the profile's API key from the OS keyring. The profile's
+settings (description, base URL, auth header) stay, so a later login only asks
+for the key again. With --all the profile itself is removed too: its key and
+its settings. Other profiles are never touched.
+
+A key passed in ` + f.Brand.Env("API_KEY") + ` is not affected: unset the variable yourself.`,
+		Example: `  ` + f.Brand.Name + ` logout --profile acme
+  ` + f.Brand.Name + ` logout --profile acme --all`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)
 			}
-			return errors.New("logout: not implemented yet")
+			return logoutRun(opts)
 		},
 	}
+	c.Flags().StringVarP(&opts.ProfileName, "profile", "p", profile.DefaultName, "profile name")
+	c.Flags().BoolVar(&opts.All, "all", false, "remove the profile's settings too, not only its key")
+	return c
+}
+
+func logoutRun(opts *LogoutOptions) error {
+	f := opts.F
+	errOut := f.IO.ErrOut
+	name := opts.ProfileName
+	store, err := f.Profiles()
+	if err != nil {
+		return err
+	}
+	_, perr := store.Get(name)
+	if perr != nil && !errors.Is(perr, profile.ErrNotFound) {
+		return perr
+	}
+	hasProfile := perr == nil
+
+	switch err := f.Keyring.Delete(name); {
+	case err == nil:
+		fmt.Fprintf(errOut, "✓ Removed the key of profile %q from %s.\n", name, f.Keyring.Describe())
+	case errors.Is(err, keyring.ErrNotFound):
+		fmt.Fprintf(errOut, "No key of profile %q in %s: nothing to remove.\n", name, f.Keyring.Describe())
+	default:
+		return fmt.Errorf("removing the key of profile %q: %w", name, err)
+	}
+
+	if opts.All {
+		if hasProfile {
+			if err := store.Delete(name); err != nil {
+				return fmt.Errorf("removing profile %q: %w", name, err)
+			}
+			fmt.Fprintf(errOut, "✓ Removed profile %q from %s.\n", name, store.Path())
+		} else {
+			fmt.Fprintf(errOut, "No profile %q in %s.\n", name, store.Path())
+		}
+	} else if hasProfile {
+		fmt.Fprintf(errOut, "The profile's settings stay in %s (remove them with --all).\n", store.Path())
+	}
+
+	if env := f.Brand.Env("API_KEY"); f.Getenv(env) != "" {
+		fmt.Fprintf(errOut, "! %s is still set: commands keep using that key until you unset it.\n", env)
+	}
+	return nil
 }

@@ -1,26 +1,226 @@
 package cmd
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
 )
+
+// statusCheckTimeout bounds the request that checks one profile's key.
+const statusCheckTimeout = 5 * time.Second
 
 // StatusOptions are the inputs of `status`.
 type StatusOptions struct {
 	F *Factory
+	// ProfileName limits the report to one profile ("" for all).
+	ProfileName string
+	Offline     bool
+	JSON        bool
+	// CheckTimeout bounds each check request (default 5 s).
+	CheckTimeout time.Duration
 }
 
 func newStatusCmd(f *Factory, runF func(*StatusOptions) error) *cobra.Command {
-	opts := &StatusOptions{F: f}
-	return &cobra.Command{
+	opts := &StatusOptions{F: f, CheckTimeout: statusCheckTimeout}
+	c := &cobra.Command{
 		Use:   "status",
-		Short: "status (not yet available)",
-		RunE: func(c *cobra.Command, args []string) error {
+		Short: "Show profiles, where their keys come from and whether the API accepts them",
+		Long: `Status lists every profile (or the one named with --profile): its description,
+base URL, how the key is sent, where the key comes from (` + f.Brand.Env("API_KEY") + `, the OS
+keyring, or missing) with only its last 4 characters shown, and whether the API
+accepts it (one GET per profile, the same one login makes; --offline skips it).
+
+It exits with status 1 when a profile has no key or the API does not accept it.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if c.Flags().Changed("profile") && opts.ProfileName == "" {
+				return FlagErrorf("--profile needs a name")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return errors.New("status: not implemented yet")
+			return statusRun(c.Context(), opts)
 		},
+	}
+	c.Flags().StringVarP(&opts.ProfileName, "profile", "p", "", "only this profile")
+	c.Flags().BoolVar(&opts.Offline, "offline", false, "do not ask the API whether it accepts the keys")
+	c.Flags().BoolVar(&opts.JSON, "json", false, "print the report as JSON")
+	return c
+}
+
+// profileStatus is one profile's line of the report (and its JSON form).
+type profileStatus struct {
+	Profile    string `json:"profile"`
+	Spec       string `json:"spec"`
+	BaseURL    string `json:"base_url,omitempty"`
+	AuthHeader string `json:"auth_header"`
+	AuthScheme string `json:"auth_scheme"`
+	// KeySource is "env", "keyring", "missing" or "unavailable".
+	KeySource string `json:"key_source"`
+	// KeyLocation names the variable or keyring the key comes from.
+	KeyLocation string `json:"key_location,omitempty"`
+	// Key is the masked key: "****abcd".
+	Key      string `json:"key,omitempty"`
+	KeyError string `json:"key_error,omitempty"`
+	// Check is the API's answer; nil when offline or without a key.
+	Check *checkStatus `json:"check,omitempty"`
+	OK    bool         `json:"ok"`
+}
+
+type checkStatus struct {
+	Method   string `json:"method,omitempty"`
+	URL      string `json:"url,omitempty"`
+	Status   int    `json:"status,omitempty"`
+	Accepted bool   `json:"accepted"`
+	Error    string `json:"error,omitempty"`
+}
+
+func statusRun(ctx context.Context, opts *StatusOptions) error {
+	f := opts.F
+	store, err := f.Profiles()
+	if err != nil {
+		return err
+	}
+	var profiles []profile.Profile
+	if opts.ProfileName != "" {
+		p, err := store.Get(opts.ProfileName)
+		if errors.Is(err, profile.ErrNotFound) {
+			return fmt.Errorf("no profile %q in %s: run `%s --spec FILE|URL`", opts.ProfileName, store.Path(), f.loginCommand(opts.ProfileName))
+		}
+		if err != nil {
+			return err
+		}
+		profiles = []profile.Profile{p}
+	} else if profiles, err = store.List(); err != nil {
+		return err
+	}
+
+	timeout := opts.CheckTimeout
+	if timeout <= 0 {
+		timeout = statusCheckTimeout
+	}
+	var keyringDown error // after one timeout, do not wait on the keyring again
+	report := make([]profileStatus, 0, len(profiles))
+	for _, p := range profiles {
+		st := profileStatus{
+			Profile:    p.Name,
+			Spec:       p.Spec,
+			BaseURL:    p.BaseURL,
+			AuthHeader: p.Header(),
+			AuthScheme: p.Scheme(),
+		}
+		var rk resolvedKey
+		if keyringDown != nil && f.Getenv(f.Brand.Env("API_KEY")) == "" {
+			rk = resolvedKey{Source: keyringUnavailable, Err: keyringDown}
+		} else {
+			rk = f.resolveKey(p.Name)
+			var te *keyring.TimeoutError
+			if errors.As(rk.Err, &te) {
+				keyringDown = rk.Err
+			}
+		}
+		st.KeySource = rk.Source
+		switch rk.Source {
+		case keyFromEnv:
+			st.KeyLocation = f.Brand.Env("API_KEY")
+		case keyFromKeyring:
+			st.KeyLocation = f.Keyring.Describe()
+		}
+		if rk.Err != nil {
+			st.KeyError = rk.Err.Error()
+		} else {
+			st.Key = maskKey(rk.Key)
+			st.OK = true
+			if !opts.Offline {
+				st.Check, st.OK = f.statusCheck(ctx, p, rk.Key, timeout)
+			}
+		}
+		report = append(report, st)
+	}
+
+	if opts.JSON {
+		b, err := json.MarshalIndent(report, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(f.IO.Out, string(b))
+	} else {
+		f.printStatus(report, store.Path())
+	}
+	for _, st := range report {
+		if !st.OK {
+			return &SilentError{Code: 1}
+		}
+	}
+	return nil
+}
+
+func (f *Factory) statusCheck(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*checkStatus, bool) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	kc, err := f.checkKey(ctx, p, key, timeout)
+	if err != nil {
+		return &checkStatus{Error: "not checked: " + err.Error()}, false
+	}
+	cs := &checkStatus{Method: kc.Method, URL: kc.URL, Status: kc.Status, Accepted: kc.Accepted}
+	if kc.Err != nil {
+		cs.Error = kc.Err.Error()
+	}
+	return cs, kc.Accepted
+}
+
+func (f *Factory) printStatus(report []profileStatus, path string) {
+	out := f.IO.Out
+	env := f.Brand.Env("API_KEY")
+	if len(report) == 0 {
+		fmt.Fprintf(out, "No profiles in %s: run `%s login --profile NAME --spec FILE|URL`.\n", path, f.Brand.Name)
+		if f.Getenv(env) != "" {
+			fmt.Fprintf(out, "%s is set: it will be the key of every profile.\n", env)
+		}
+		return
+	}
+	for i, st := range report {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		fmt.Fprintf(out, "%s\n", st.Profile)
+		spec := st.Spec
+		if spec == "" {
+			spec = "(none: pass --spec)"
+		}
+		fmt.Fprintf(out, "  Description: %s\n", spec)
+		base := st.BaseURL
+		if base == "" {
+			base = "(the description's first server)"
+		}
+		fmt.Fprintf(out, "  Base URL:    %s\n", base)
+		fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, schemeLabel(st.AuthScheme))
+		switch st.KeySource {
+		case keyFromEnv, keyFromKeyring:
+			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
+		case keyMissing:
+			fmt.Fprintf(out, "  Key:         missing: run `%s`\n", f.loginCommand(st.Profile))
+		default:
+			fmt.Fprintf(out, "  Key:         keyring unavailable: %s\n", st.KeyError)
+		}
+		if c := st.Check; c != nil {
+			switch {
+			case c.Accepted:
+				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s %s: %d)\n", c.Method, c.URL, c.Status)
+			case (c.Status == 401 || c.Status == 403) && st.KeySource == keyFromEnv:
+				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): fix or unset %s\n", c.Method, c.URL, c.Status, env)
+			case c.Status == 401 || c.Status == 403:
+				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): run `%s` with a valid key\n", c.Method, c.URL, c.Status, f.loginCommand(st.Profile))
+			default:
+				fmt.Fprintf(out, "  API:         ✗ %s\n", c.Error)
+			}
+		}
 	}
 }

@@ -1,26 +1,118 @@
 package cmd
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/install"
 )
 
 // UninstallOptions are the inputs of `uninstall`.
 type UninstallOptions struct {
-	F *Factory
+	F       *Factory
+	Client  string
+	Profile string
+	Name    string
+	Project bool
+	DryRun  bool
+	Force   bool
+
+	// Executable and Env: as in InstallOptions.
+	Executable func() (string, error)
+	Env        func() install.Env
 }
 
 func newUninstallCmd(f *Factory, runF func(*UninstallOptions) error) *cobra.Command {
 	opts := &UninstallOptions{F: f}
-	return &cobra.Command{
-		Use:   "uninstall",
-		Short: "uninstall (not yet available)",
+	c := &cobra.Command{
+		Use:   "uninstall CLIENT",
+		Short: "Remove this server from an MCP client's configuration",
+		Long: fmt.Sprintf(`Remove the entry that install added from an MCP client's configuration.
+
+Clients: %s.
+
+Only that entry is removed; the rest of the file is left as it was, and the
+previous version is saved as <file>.bak. An entry of that name that runs
+another program is left alone unless --force is given.`, strings.Join(install.IDs(), ", ")),
+		Example: fmt.Sprintf(`  %[1]s uninstall cursor --profile acme
+  %[1]s uninstall vscode --project --name acme`, f.Brand.Name),
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
+			opts.Client = args[0]
+			if opts.Name == "" {
+				opts.Name = opts.Profile
+			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return errors.New("uninstall: not implemented yet")
+			return uninstallRun(c.Context(), opts)
 		},
 	}
+	fl := c.Flags()
+	fl.StringVarP(&opts.Profile, "profile", "p", f.Brand.ProfileName(), "profile whose entry to remove")
+	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name)")
+	fl.BoolVar(&opts.Project, "project", false, "edit the project's configuration file (in the current directory)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
+	fl.BoolVar(&opts.Force, "force", false, "remove the entry even if it runs another program")
+	return c
+}
+
+func uninstallRun(_ context.Context, opts *UninstallOptions) error {
+	f := opts.F
+	if opts.Executable == nil {
+		opts.Executable = f.executablePath
+	}
+	if opts.Env == nil {
+		opts.Env = f.installEnv
+	}
+	client, err := install.Lookup(opts.Client)
+	if err != nil {
+		return &FlagError{Err: err}
+	}
+	if err := install.ValidName(opts.Name); err != nil {
+		return FlagErrorf("%v: pass --name", err)
+	}
+	path, err := client.Path(opts.Env(), opts.Project)
+	if err != nil {
+		if errors.Is(err, install.ErrNoProjectFile) {
+			return &FlagError{Err: err}
+		}
+		return err
+	}
+	command, err := opts.Executable()
+	if err != nil {
+		return err
+	}
+	res, err := client.Uninstall(path, opts.Name, command, install.Options{Force: opts.Force, DryRun: opts.DryRun})
+	var conflict *install.ConflictError
+	if errors.As(err, &conflict) {
+		return fmt.Errorf("%w, not %s: left as it is (pass --force to remove it anyway)", err, f.Brand.Name)
+	}
+	if err != nil {
+		return err
+	}
+	out := f.IO.Out
+	switch {
+	case res.Action == install.Absent:
+		if _, statErr := os.Stat(path); statErr != nil {
+			fmt.Fprintf(out, "%s has no configuration file at %s; nothing to remove.\n", client.Title, path)
+		} else {
+			fmt.Fprintf(out, "%s has no server %q in %s; nothing changed.\n", client.Title, opts.Name, path)
+		}
+	case opts.DryRun:
+		fmt.Fprintf(out, "Would remove %q from %s (%s); nothing was written:\n", opts.Name, client.Title, path)
+		writeDiff(out, res.Before, res.After)
+	default:
+		fmt.Fprintf(out, "Removed %q from %s: %s\n", opts.Name, client.Title, path)
+		if res.Backup != "" {
+			fmt.Fprintf(out, "The previous version is in %s.\n", res.Backup)
+		}
+	}
+	return nil
 }

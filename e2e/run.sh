@@ -56,7 +56,14 @@ export E2E_API_URL="http://127.0.0.1:$port"
 export E2E_API_KEY_FILE="$tmp/api-key"
 export E2E_API_LOG="$tmp/api.log"
 export E2E_SPEC="$root/examples/django-drf/openapi.yaml"
-export E2E_SHARED_SPECS="$root/../shared/specs"
+# ../shared/specs beside the repository (in a git worktree: beside the main
+# checkout); the spec suite skips when there is none.
+shared="$root/../shared/specs"
+if [ ! -d "$shared" ]; then
+  common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+  [ -n "$common" ] && [ -d "$common/../../shared/specs" ] && shared="$common/../../shared/specs"
+fi
+export E2E_SHARED_SPECS="${RESTMCP_SHARED_SPECS:-$shared}"
 export E2E_TMP="$tmp/scratch"
 export E2E_REPORT_DIR="${E2E_REPORT_DIR:-$root/e2e/.tmp}"
 mkdir -p "$E2E_TMP" "$E2E_REPORT_DIR"

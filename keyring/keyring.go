@@ -111,6 +111,13 @@ func (s Store) Describe() string {
 	return fmt.Sprintf("%s (service %q)", osKeyringName(s.Backend), s.Service)
 }
 
+func (s Store) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return s.Timeout
+}
+
 // do runs call in its own goroutine so that a keyring that never answers
 // cannot block the caller beyond the timeout; the goroutine is abandoned then.
 func (s Store) do(op string, call func(Backend) error) error {
@@ -118,10 +125,7 @@ func (s Store) do(op string, call func(Backend) error) error {
 	if b == nil {
 		b = osBackend{}
 	}
-	timeout := s.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
+	timeout := s.timeout()
 	done := make(chan error, 1)
 	go func() { done <- call(b) }()
 	t := time.NewTimer(timeout)

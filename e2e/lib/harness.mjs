@@ -11,7 +11,7 @@
 //   E2E_SPEC           the example API's committed OpenAPI description
 //   E2E_SHARED_SPECS   ../shared/specs (may be absent)
 //   E2E_TMP            scratch directory, removed by run.sh
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -156,10 +156,20 @@ export async function api(path, { method = 'GET', body } = {}) {
   return { status: res.status, body: t ? JSON.parse(t) : null };
 }
 
-/** How many requests the example API has logged so far. */
-export function apiRequestCount() {
-  const log = readFileSync(need('E2E_API_LOG'), 'utf8');
-  return (log.match(/"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \//g) ?? []).length;
+/**
+ * How many requests the example API has logged so far. Django's development
+ * server logs a request after sending its answer, so this waits until the
+ * count stays the same for 200 ms.
+ */
+export async function apiRequestCount() {
+  const count = () => (readFileSync(need('E2E_API_LOG'), 'utf8').match(/"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \//g) ?? []).length;
+  let last = count();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = count();
+    if (now === last) return now;
+    last = now;
+  }
 }
 
 /** Every regular file below dir with its contents. */
@@ -182,4 +192,16 @@ export function filesUnder(dir) {
 export function missingFeature(s) {
   const m = /([\w.]+: not implemented( yet)?|not yet available)/.exec(s);
   return m ? m[0] : null;
+}
+
+let helpText;
+/**
+ * Why the subcommand cmd cannot be tested yet ("restmcp login is not built
+ * yet"), or null when `restmcp --help` lists it as available.
+ */
+export function notBuilt(cmd) {
+  helpText ??= spawnSync(bin(), ['--help'], { encoding: 'utf8' }).stdout;
+  const line = helpText.split('\n').find((l) => l.trim().startsWith(`${cmd} `));
+  if (!line) return `restmcp ${cmd} does not exist yet`;
+  return /not yet available/.test(line) ? `restmcp ${cmd} is not built yet` : null;
 }

@@ -169,11 +169,11 @@ describe('serve with the example API', () => {
       ['retrieve_task', {}, /\bid\b/],
     ];
     for (const [name, args, field] of cases) {
-      const before = apiRequestCount();
+      const before = await apiRequestCount();
       const res = await call(name, args);
       assert.equal(res.isError, true, `${name} ${JSON.stringify(args)} should be a tool error`);
       assert.match(text(res), field);
-      assert.equal(apiRequestCount(), before, `${name}: no request may reach the API`);
+      assert.equal(await apiRequestCount(), before, `${name}: no request may reach the API`);
     }
   });
 
@@ -221,8 +221,8 @@ describe('restmcp call', () => {
 });
 
 describe('serve with the description fetched from the API', () => {
-  test('fetches the key-protected schema view with the key and uses its server', async () => {
-    const s = await connect(['serve', '--spec', `${apiURL()}/api/schema/`, '--auth-scheme', 'Api-Key'], { env: env() });
+  test('fetches the key-protected schema view with the key (same origin as --base-url)', async () => {
+    const s = await connect(['serve', '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key'], { env: env() });
     try {
       const tools = await toolsByName(s.client);
       assert.equal(tools.size, EXPECTED_TOOLS.length);

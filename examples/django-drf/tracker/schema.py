@@ -24,7 +24,8 @@ DEFAULT_SERVER = "http://127.0.0.1:8000"
 class Schema(AutoSchema):
     """DRF's AutoSchema with a few fixes for OpenAPI clients: integer IDs in
     paths, a summary per operation, filters only on list operations, no
-    `required` in PATCH bodies, and actions that take no body."""
+    `required` in PATCH bodies, request bodies marked required, and actions
+    that take no body."""
 
     def __init__(self, tags=None, bodyless_actions=(), **kwargs):
         super().__init__(tags=tags, **kwargs)
@@ -63,8 +64,11 @@ class Schema(AutoSchema):
             self.request_media_types = self.map_parsers(path, method)
             item = self.map_serializer(self.get_request_serializer(path, method))
             item.pop("required", None)
-            return {"content": {ct: {"schema": item} for ct in self.request_media_types}}
-        return super().get_request_body(path, method)
+            return {"required": True, "content": {ct: {"schema": item} for ct in self.request_media_types}}
+        body = super().get_request_body(path, method)
+        # DRF leaves requestBody.required out, which makes the body (and with
+        # it its required fields) optional to clients.
+        return {"required": True, **body} if body else body
 
     def get_responses(self, path, method):
         responses = super().get_responses(path, method)

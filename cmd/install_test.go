@@ -1,0 +1,434 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/log"
+
+	"github.com/restmcp/restmcp/install"
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
+)
+
+// memKeyring is an in-memory keyring backend.
+type memKeyring map[string]string
+
+func (m memKeyring) Get(service, account string) (string, error) {
+	if v, ok := m[service+"/"+account]; ok {
+		return v, nil
+	}
+	return "", keyring.ErrNotFound
+}
+func (m memKeyring) Set(service, account, secret string) error {
+	m[service+"/"+account] = secret
+	return nil
+}
+func (m memKeyring) Delete(service, account string) error {
+	delete(m, service+"/"+account)
+	return nil
+}
+
+type installFixture struct {
+	f           *Factory
+	out, errOut *bytes.Buffer
+	vars        map[string]string
+	keys        memKeyring
+	root, exe   string
+	goos        string
+	tools       []string
+	toolsErr    error
+	// realTools loads the profile's tools as serve does.
+	realTools bool
+}
+
+func newInstallFixture(t *testing.T, goos string) *installFixture {
+	t.Helper()
+	root := t.TempDir()
+	x := &installFixture{
+		out: &bytes.Buffer{}, errOut: &bytes.Buffer{},
+		vars: map[string]string{"HOME": filepath.Join(root, "home"), "USERPROFILE": filepath.Join(root, "home"),
+			"APPDATA": filepath.Join(root, "appdata"), "XDG_CONFIG_HOME": filepath.Join(root, "xdg"),
+			"RESTMCP_CONFIG_DIR": filepath.Join(root, "config")},
+		keys: memKeyring{}, root: root, goos: goos,
+		exe: filepath.Join(root, "bin", "restmcp"),
+	}
+	x.f = &Factory{
+		IO:      &IOStreams{In: strings.NewReader(""), Out: x.out, ErrOut: x.errOut},
+		Brand:   Brand{Name: "restmcp"},
+		Getenv:  func(k string) string { return x.vars[k] },
+		Keyring: keyring.Store{Service: "restmcp", Backend: x.keys},
+		Log:     log.New(x.errOut),
+	}
+	return x
+}
+
+func (x *installFixture) env() install.Env {
+	return install.Env{OS: x.goos, Getenv: x.f.Getenv, Dir: filepath.Join(x.root, "project")}
+}
+
+func (x *installFixture) saveProfile(t *testing.T, name string) {
+	t.Helper()
+	store, _ := x.f.Profiles()
+	if err := store.Save(profile.Profile{Name: name, Spec: "https://api.example.com/openapi.json"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run runs install (or uninstall when args[0] is "uninstall") and returns
+// the exit code as the root command would.
+func (x *installFixture) run(t *testing.T, args ...string) int {
+	t.Helper()
+	x.out.Reset()
+	x.errOut.Reset()
+	exe := func() (string, error) { return x.exe, nil }
+	inst := newInstallCmd(x.f, func(o *InstallOptions) error {
+		o.Executable, o.Env = exe, x.env
+		if !x.realTools {
+			o.ToolNames = func(context.Context, profile.Profile) ([]string, error) { return x.tools, x.toolsErr }
+		}
+		return installRun(context.Background(), o)
+	})
+	uninst := newUninstallCmd(x.f, func(o *UninstallOptions) error {
+		o.Executable, o.Env = exe, x.env
+		return uninstallRun(context.Background(), o)
+	})
+	root := NewRootCmd(x.f)
+	for _, c := range root.Commands() {
+		if c.Name() == "install" || c.Name() == "uninstall" {
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(inst, uninst)
+	root.SetArgs(args)
+	return Execute(context.Background(), x.f, root)
+}
+
+func (x *installFixture) path(t *testing.T, client string, project bool) string {
+	t.Helper()
+	c, err := install.Lookup(client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Path(x.env(), project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestInstallFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want InstallOptions
+	}{
+		{[]string{"cursor"}, InstallOptions{Client: "cursor", Profile: "default", Name: "default"}},
+		{[]string{"vscode", "-p", "acme", "--project", "--dry-run"}, InstallOptions{Client: "vscode", Profile: "acme", Name: "acme", Project: true, DryRun: true}},
+		{[]string{"zed", "--profile", "acme", "--name", "a", "--force", "--print"}, InstallOptions{Client: "zed", Profile: "acme", Name: "a", Force: true, Print: true}},
+	}
+	for _, tt := range tests {
+		var got *InstallOptions
+		c := newInstallCmd(&Factory{Brand: Brand{Name: "restmcp"}}, func(o *InstallOptions) error { got = o; return nil })
+		c.SetArgs(tt.args)
+		if err := c.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		got.F = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("%v: got %+v, want %+v", tt.args, *got, tt.want)
+		}
+	}
+	c := newInstallCmd(&Factory{Brand: Brand{Name: "restmcp"}}, func(*InstallOptions) error { return nil })
+	c.SetArgs(nil)
+	c.SetOut(&bytes.Buffer{})
+	c.SetErr(&bytes.Buffer{})
+	if err := c.Execute(); err == nil {
+		t.Error("install without a client: want an error")
+	}
+}
+
+// TestInstallEveryClient installs, re-installs and uninstalls through the
+// command for every client.
+func TestInstallEveryClient(t *testing.T) {
+	for _, id := range install.IDs() {
+		for _, goos := range []string{"linux", "windows", "darwin"} {
+			t.Run(id+"/"+goos, func(t *testing.T) {
+				x := newInstallFixture(t, goos)
+				x.saveProfile(t, "acme")
+				x.keys["restmcp/acme"] = "sk-secret-value"
+				path := x.path(t, id, false)
+
+				if code := x.run(t, "install", id, "--profile", "acme"); code != 0 {
+					t.Fatalf("exit %d: %s%s", code, x.out, x.errOut)
+				}
+				if !strings.Contains(x.out.String(), path) {
+					t.Errorf("output does not name the file: %s", x.out)
+				}
+				first, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Contains(first, []byte(`"serve", "--profile", "acme"`)) || !bytes.Contains(first, []byte(jsonOrTOMLString(x.exe))) {
+					t.Errorf("file lacks the entry:\n%s", first)
+				}
+				if strings.Contains(x.errOut.String(), "Warning:") {
+					t.Errorf("unexpected warning: %s", x.errOut)
+				}
+				if code := x.run(t, "install", id, "--profile", "acme"); code != 0 || !strings.Contains(x.out.String(), "nothing changed") {
+					t.Fatalf("second run: exit %d: %s", code, x.out)
+				}
+				if again, _ := os.ReadFile(path); !bytes.Equal(again, first) {
+					t.Fatal("second run changed the file")
+				}
+				if code := x.run(t, "uninstall", id, "--profile", "acme"); code != 0 || !strings.Contains(x.out.String(), "Removed") {
+					t.Fatalf("uninstall: exit %d: %s%s", code, x.out, x.errOut)
+				}
+				if after, _ := os.ReadFile(path); bytes.Contains(after, []byte("acme")) {
+					t.Errorf("entry left after uninstall:\n%s", after)
+				}
+				if code := x.run(t, "uninstall", id, "--profile", "acme"); code != 0 || !strings.Contains(x.out.String(), "nothing changed") {
+					t.Errorf("second uninstall: exit %d: %s", code, x.out)
+				}
+				for _, s := range []string{x.out.String(), x.errOut.String()} {
+					if strings.Contains(s, "sk-secret-value") {
+						t.Fatal("the key was printed")
+					}
+				}
+			})
+		}
+	}
+}
+
+func jsonOrTOMLString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// TestInstallPrint is what the end-to-end suite and the demo rely on: the
+// snippet is exactly the JSON that install writes into a fresh file.
+func TestInstallPrint(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	if code := x.run(t, "install", "cursor", "--print", "--profile", "acme"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	printed := x.out.String()
+	var doc struct {
+		MCPServers map[string]struct {
+			Command string   `json:"command"`
+			Args    []string `json:"args"`
+		} `json:"mcpServers"`
+	}
+	if err := json.Unmarshal([]byte(printed), &doc); err != nil {
+		t.Fatalf("--print is not JSON: %v\n%s", err, printed)
+	}
+	e := doc.MCPServers["acme"]
+	if e.Command != x.exe || strings.Join(e.Args, " ") != "serve --profile acme" || len(doc.MCPServers) != 1 {
+		t.Fatalf("printed %s", printed)
+	}
+	path := x.path(t, "cursor", false)
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("--print wrote the file")
+	}
+	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+		t.Fatal(x.errOut)
+	}
+	if written, _ := os.ReadFile(path); string(written) != printed {
+		t.Errorf("written:\n%s\nprinted:\n%s", written, printed)
+	}
+	// Codex prints its TOML table.
+	if code := x.run(t, "install", "codex", "--print", "--profile", "acme"); code != 0 || !strings.HasPrefix(x.out.String(), "[mcp_servers.acme]\n") {
+		t.Errorf("codex --print: %d %q", code, x.out)
+	}
+}
+
+func TestInstallDryRun(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	path := x.path(t, "claude-desktop", false)
+	if code := x.run(t, "install", "claude-desktop", "--profile", "acme", "--dry-run"); code != 0 {
+		t.Fatal(x.errOut)
+	}
+	if !strings.Contains(x.out.String(), "Would add") || !strings.Contains(x.out.String(), `+       "command": "`+x.exe+`",`) {
+		t.Errorf("dry run output:\n%s", x.out)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("dry run wrote the file")
+	}
+}
+
+func TestInstallProject(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	if code := x.run(t, "install", "vscode", "--project", "--profile", "acme"); code != 0 {
+		t.Fatal(x.errOut)
+	}
+	path := filepath.Join(x.root, "project", ".vscode", "mcp.json")
+	b, err := os.ReadFile(path)
+	if err != nil || !bytes.Contains(b, []byte(`"type": "stdio"`)) || !bytes.Contains(b, []byte(`"servers"`)) {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o644 {
+		t.Errorf("project file mode = %v, want 0644", fi.Mode().Perm())
+	}
+	code := x.run(t, "install", "claude-desktop", "--project")
+	if code != 2 || !strings.Contains(x.errOut.String(), "--project works with claude-code, codex, cursor, gemini, vscode, zed") {
+		t.Errorf("exit %d: %s", code, x.errOut)
+	}
+}
+
+func TestInstallRefusals(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	path := x.path(t, "cursor", false)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	// Malformed: exit 1, file and line named, file untouched.
+	bad := "{\n  \"mcpServers\": {\n    \"x\": {\"command\": \"y\"}\n  \n"
+	if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 1 || !strings.Contains(x.errOut.String(), path+": line 5") {
+		t.Errorf("malformed: exit %d: %s", code, x.errOut)
+	}
+	if b, _ := os.ReadFile(path); string(b) != bad {
+		t.Error("malformed file changed")
+	}
+
+	// Another program under our name: refused without --force.
+	other := "{\"mcpServers\": {\"acme\": {\"command\": \"/usr/bin/node\", \"args\": [\"server.js\"]}}}\n"
+	if err := os.WriteFile(path, []byte(other), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 1 || !strings.Contains(x.errOut.String(), "/usr/bin/node") || !strings.Contains(x.errOut.String(), "--force") {
+		t.Errorf("conflict: exit %d: %s", code, x.errOut)
+	}
+	if code := x.run(t, "uninstall", "cursor", "--profile", "acme"); code != 1 || !strings.Contains(x.errOut.String(), "--force") {
+		t.Errorf("uninstall conflict: exit %d: %s", code, x.errOut)
+	}
+	if b, _ := os.ReadFile(path); string(b) != other {
+		t.Error("refused install changed the file")
+	}
+	if code := x.run(t, "install", "cursor", "--profile", "acme", "--force"); code != 0 || !strings.Contains(x.out.String(), "It ran /usr/bin/node before") {
+		t.Errorf("force: exit %d: %s%s", code, x.out, x.errOut)
+	}
+	if b, _ := os.ReadFile(path + ".bak"); string(b) != other {
+		t.Error(".bak is not the previous version")
+	}
+
+	// Names that cannot be used.
+	if code := x.run(t, "install", "cursor", "--profile", "my api"); code != 2 {
+		t.Errorf("profile with a space: exit %d", code)
+	}
+	if code := x.run(t, "install", "cursor", "--name", "a.b"); code != 2 || !strings.Contains(x.errOut.String(), "--name") {
+		t.Errorf("bad name: exit %d: %s", code, x.errOut)
+	}
+	if code := x.run(t, "install", "notepad"); code != 2 || !strings.Contains(x.errOut.String(), "claude-desktop") {
+		t.Errorf("unknown client: exit %d: %s", code, x.errOut)
+	}
+}
+
+func TestInstallWarnings(t *testing.T) {
+	long := strings.Repeat("x", 57)
+	tests := []struct {
+		name     string
+		saved    bool
+		key      string
+		envKey   string
+		tools    []string
+		toolsErr error
+		want     []string
+		notWant  []string
+	}{
+		{name: "before login", want: []string{`profile "acme" is not saved yet`, "restmcp login --profile acme --spec"}},
+		{name: "no key", saved: true, tools: []string{"list"}, want: []string{`profile "acme" has no key yet: run ` + "`restmcp login --profile acme`"}},
+		{name: "key only in the environment", saved: true, envKey: "sk-env-secret", want: []string{"RESTMCP_API_KEY is set in this shell", "restmcp login --profile acme"}, notWant: []string{"sk-env-secret"}},
+		{name: "long tool names", saved: true, key: "sk-key-secret", tools: []string{"list_projects", long, long + "y"}, want: []string{"2 of 3 tools", "longer than 60"}, notWant: []string{"list_projects", "sk-key-secret", "no key"}},
+		{name: "spec cannot load", saved: true, key: "k", toolsErr: errors.New("spec unreachable"), want: []string{"cannot load the tools", "spec unreachable"}},
+		{name: "all good", saved: true, key: "k", tools: []string{"list_projects"}, notWant: []string{"Warning:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := newInstallFixture(t, "linux")
+			if tt.saved {
+				x.saveProfile(t, "acme")
+			}
+			if tt.key != "" {
+				x.keys["restmcp/acme"] = tt.key
+			}
+			if tt.envKey != "" {
+				x.vars["RESTMCP_API_KEY"] = tt.envKey
+			}
+			x.tools, x.toolsErr = tt.tools, tt.toolsErr
+			if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+				t.Fatalf("exit %d: %s", code, x.errOut)
+			}
+			all := x.out.String() + x.errOut.String()
+			for _, w := range tt.want {
+				if !strings.Contains(x.errOut.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, x.errOut)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(all, w) {
+					t.Errorf("output has %q:\n%s", w, all)
+				}
+			}
+		})
+	}
+}
+
+// TestInstallWarnsLongToolNames loads a real description, as serve does, and
+// finds the tool whose name is too long for Cursor.
+func TestInstallWarnsLongToolNames(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	x.realTools = true
+	spec, err := filepath.Abs(filepath.Join("testdata", "long-names-api.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, _ := x.f.Profiles()
+	if err := store.Save(profile.Profile{Name: "acme", Spec: spec}); err != nil {
+		t.Fatal(err)
+	}
+	x.keys["restmcp/acme"] = "k"
+	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	msg := x.errOut.String()
+	if !strings.Contains(msg, "1 of 2 tools") || !strings.Contains(msg, "archived") || strings.Contains(msg, "list_projects") {
+		t.Errorf("stderr:\n%s", msg)
+	}
+	// A short server name does not help a 60+ character tool name, but the
+	// check is per client: Claude Desktop has no such limit.
+	if code := x.run(t, "install", "claude-desktop", "--profile", "acme"); code != 0 || strings.Contains(x.errOut.String(), "Warning:") {
+		t.Errorf("claude-desktop: exit %d: %s", code, x.errOut)
+	}
+}
+
+// TestInstallVendorBuild: a branded build's built-in profile is the default
+// and needs no saving.
+func TestInstallVendorBuild(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	x.realTools = true
+	spec, _ := filepath.Abs(filepath.Join("testdata", "long-names-api.yaml"))
+	x.f.Brand = Brand{Name: "acme-mcp", Defaults: profile.Profile{Name: "acme", Spec: spec}}
+	x.f.Keyring.Service = "acme-mcp"
+	x.keys["acme-mcp/acme"] = "k"
+	x.vars["ACME_MCP_CONFIG_DIR"] = filepath.Join(x.root, "config")
+	if code := x.run(t, "install", "cursor", "--name", "a"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	b, _ := os.ReadFile(x.path(t, "cursor", false))
+	if !bytes.Contains(b, []byte(`"args": ["serve", "--profile", "acme"]`)) {
+		t.Errorf("entry:\n%s", b)
+	}
+	if strings.Contains(x.errOut.String(), "not saved") || strings.Contains(x.errOut.String(), "no key") {
+		t.Errorf("stderr: %s", x.errOut)
+	}
+}

@@ -1,0 +1,276 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/profile"
+)
+
+// errKeyRejected means the API answered 401 or 403 to the key.
+var errKeyRejected = errors.New("the API rejected the key")
+
+// keyCheck is the outcome of one authenticated request made to see whether
+// the API accepts a key.
+type keyCheck struct {
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	// Status is the HTTP status, 0 when no answer came.
+	Status int `json:"status,omitempty"`
+	// Accepted is true for a 2xx answer.
+	Accepted bool `json:"accepted"`
+	// Err is why the key is not known to be accepted: errKeyRejected, an
+	// unexpected status or a network error.
+	Err error `json:"-"`
+}
+
+// checkKey sends one authenticated GET to the API: the profile's check
+// path, else the description's URL when it is on the API's origin, else the
+// first GET operation without required parameters. It goes through the
+// same client as tool calls (client.Check), so the key is sent exactly as
+// they send it, and only to the API's origin. An error means no request
+// could be chosen (for example the description did not load); the
+// request's own outcome is in the keyCheck.
+func (f *Factory) checkKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*keyCheck, error) {
+	base, path, err := f.checkTarget(ctx, p, key)
+	if err != nil {
+		return nil, err
+	}
+	target, err := joinURL(base, path)
+	if err != nil {
+		return nil, err
+	}
+	kc := &keyCheck{Method: http.MethodGet, URL: target.String()}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := client.New(client.Options{
+		BaseURL:    base.String(),
+		AuthHeader: p.Header(),
+		AuthScheme: p.Scheme(),
+		Key:        client.StaticKey(key),
+		UserAgent:  f.userAgent(),
+		Timeout:    timeout,
+		// A redirect to another origin would answer without the key (the
+		// client drops it there), so it proves nothing: refuse to follow.
+		HTTPClient: &http.Client{Transport: originGuard{base: base, next: http.DefaultTransport}},
+	})
+	resp, err := c.Check(ctx, http.MethodGet, path)
+	var he *client.HTTPError
+	switch {
+	case errors.As(err, &he):
+		kc.Status = he.Response.Status
+	case err != nil:
+		var off *offOriginError
+		if errors.As(err, &off) {
+			kc.Err = fmt.Errorf("GET %s redirects to %s, another origin: the key is not sent there, so the answer proves nothing", kc.URL, off.URL)
+			return kc, nil
+		}
+		err = stripURLError(err)
+		if strings.Contains(err.Error(), kc.URL) {
+			kc.Err = fmt.Errorf("the API could not be reached: %w", err)
+		} else {
+			kc.Err = fmt.Errorf("GET %s: the API could not be reached: %w", kc.URL, err)
+		}
+		return kc, nil
+	default:
+		kc.Status = resp.Status
+	}
+	switch st := kc.Status; {
+	case st == http.StatusUnauthorized || st == http.StatusForbidden:
+		kc.Err = fmt.Errorf("%w: GET %s answered %d %s", errKeyRejected, kc.URL, st, http.StatusText(st))
+	case st >= 200 && st < 300 && isHTML(resp.ContentType):
+		// A login page reached by a redirect, or documentation: not the API.
+		kc.Err = fmt.Errorf("GET %s answered with an HTML page (a login page?), which does not tell whether the key is valid", kc.URL)
+	case st >= 200 && st < 300:
+		kc.Accepted = true
+	default:
+		kc.Err = fmt.Errorf("GET %s answered %d %s, which does not tell whether the key is valid", kc.URL, st, http.StatusText(st))
+	}
+	return kc, nil
+}
+
+// originGuard refuses requests that leave base's origin.
+type originGuard struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (g originGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !sameOrigin(r.URL, g.base) {
+		return nil, &offOriginError{URL: r.URL.Redacted()}
+	}
+	return g.next.RoundTrip(r)
+}
+
+type offOriginError struct{ URL string }
+
+func (e *offOriginError) Error() string { return "redirected to another origin: " + e.URL }
+
+func isHTML(contentType string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html")
+}
+
+// checkTarget picks the URL checkKey requests.
+func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string) (base *url.URL, path string, err error) {
+	var api *client.API
+	load := func() error {
+		if api != nil {
+			return nil
+		}
+		var err error
+		api, err = client.Load(ctx, p.Spec, client.LoadOptions{
+			BaseURL: p.BaseURL,
+			Auth: func(r *http.Request) error {
+				r.Header.Set(p.Header(), authValue(p.Scheme(), key))
+				return nil
+			},
+			UserAgent: f.userAgent(),
+		})
+		if err != nil {
+			return fmt.Errorf("loading the API description to find a request that checks the key: %w (pass --base-url and --check-path, or --no-check)", err)
+		}
+		return nil
+	}
+	baseURL := func() (*url.URL, error) {
+		b := p.BaseURL
+		if b == "" {
+			if err := load(); err != nil {
+				return nil, err
+			}
+			b = api.BaseURL()
+		}
+		u, err := url.Parse(b)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("no absolute API base URL (got %q): pass --base-url https://api.example.com", b)
+		}
+		return u, nil
+	}
+
+	if p.CheckPath != "" {
+		base, err := baseURL()
+		if err != nil {
+			return nil, "", err
+		}
+		u, err := url.Parse(p.CheckPath)
+		if err != nil {
+			return nil, "", fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
+		}
+		if u.IsAbs() {
+			if !sameOrigin(u, base) {
+				return nil, "", fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, origin(base))
+			}
+			return originURL(u), u.RequestURI(), nil
+		}
+		return base, "/" + strings.TrimLeft(p.CheckPath, "/"), nil
+	}
+
+	if spec, err := url.Parse(p.Spec); err == nil && (spec.Scheme == "http" || spec.Scheme == "https") {
+		base, err := baseURL()
+		if err != nil {
+			return nil, "", err
+		}
+		if sameOrigin(spec, base) {
+			return originURL(spec), spec.RequestURI(), nil
+		}
+	}
+
+	if err := load(); err != nil {
+		return nil, "", err
+	}
+	op := firstCheckableGET(api.Operations)
+	if op == nil {
+		return nil, "", errors.New("the API description has no GET operation without required parameters to check the key with: pass --check-path PATH (a GET that needs the key), or --no-check")
+	}
+	base, err = baseURL()
+	if err != nil {
+		return nil, "", err
+	}
+	if p.BaseURL == "" && len(op.Servers) > 0 {
+		if b, err := url.Parse(op.Servers[0]); err == nil && b.IsAbs() && sameOrigin(b, base) {
+			base = b
+		}
+	}
+	return base, op.Path, nil
+}
+
+// originURL is u's scheme and host.
+func originURL(u *url.URL) *url.URL { return &url.URL{Scheme: u.Scheme, Host: u.Host} }
+
+// firstCheckableGET returns the first GET operation that needs no
+// arguments, preferring one that requires authentication.
+func firstCheckableGET(ops []*client.Operation) *client.Operation {
+	var open *client.Operation
+	for _, op := range ops {
+		if op.Method != http.MethodGet || strings.Contains(op.Path, "{") {
+			continue
+		}
+		required := false
+		for _, prm := range op.Params {
+			if prm.Required {
+				required = true
+				break
+			}
+		}
+		if required {
+			continue
+		}
+		if op.Security {
+			return op
+		}
+		if open == nil {
+			open = op
+		}
+	}
+	return open
+}
+
+func joinURL(base *url.URL, path string) (*url.URL, error) {
+	rel, err := url.Parse(strings.TrimLeft(path, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("path %q: %w", path, err)
+	}
+	b := *base
+	if !strings.HasSuffix(b.Path, "/") {
+		b.Path += "/"
+		b.RawPath = ""
+	}
+	return b.ResolveReference(rel), nil
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
+}
+
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return u.Hostname() + ":443"
+	case "http":
+		return u.Hostname() + ":80"
+	}
+	return u.Host
+}
+
+func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
+
+// stripURLError drops the *url.Error wrapper, whose message repeats the
+// method and URL.
+func stripURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return fmt.Errorf("no answer in time (%w)", ue.Err)
+		}
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,386 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
+)
+
+const (
+	goodKey = "sk-live-0123456789abcdWXYZ"
+	badKey  = "sk-live-wrongwrongwrongQQQQ"
+)
+
+func TestLoginFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want LoginOptions
+	}{
+		{name: "defaults", args: nil, want: LoginOptions{}},
+		{name: "with key and check path", args: []string{"--with-key", "--check-path", "/me"}, want: LoginOptions{WithKey: true, CheckPath: "/me"}},
+		{name: "no check", args: []string{"--no-check"}, want: LoginOptions{NoCheck: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *LoginOptions
+			c := newLoginCmd(&Factory{Brand: Brand{Name: "restmcp"}}, func(o *LoginOptions) error { got = o; return nil })
+			c.SetArgs(append(tt.args, "--profile", "acme"))
+			if err := c.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			if got.WithKey != tt.want.WithKey || got.CheckPath != tt.want.CheckPath || got.NoCheck != tt.want.NoCheck {
+				t.Errorf("options = %+v, want %+v", *got, tt.want)
+			}
+			if got.Profile.Name != "acme" {
+				t.Errorf("profile = %q", got.Profile.Name)
+			}
+		})
+	}
+}
+
+func TestLogin(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	tests := []struct {
+		name      string
+		stdin     string
+		args      []string
+		tty       bool
+		secret    string
+		env       map[string]string
+		wantCode  int
+		wantErr   []string // substrings of stderr
+		wantKey   string   // in the keyring afterwards ("" = none)
+		wantSaved bool     // profile saved
+		wantHits  []string
+	}{
+		{
+			name:  "key from stdin, checked with --check-path",
+			stdin: goodKey + "\n", args: []string{"--with-key", "--check-path", "/v1/me"},
+			wantErr: []string{"accepted the key (GET " + api.URL + "/v1/me: 200)", `Stored the key in the in-memory test keyring (service "restmcp"), account "acme"`},
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /v1/me"},
+		},
+		{
+			name:  "spec URL on the API origin is the check",
+			stdin: goodKey, args: []string{"--with-key", "--spec", api.URL + "/openapi.json"},
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /openapi.json"},
+		},
+		{
+			name: "hidden prompt on a terminal",
+			tty:  true, secret: "  " + goodKey + "  ", args: []string{"--check-path", "/v1/me"},
+			wantErr: []string{`API key for profile "acme" (input hidden)`},
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /v1/me"},
+		},
+		{
+			name:  "rejected key stores nothing",
+			stdin: badKey + "\n", args: []string{"--with-key", "--check-path", "/v1/me"},
+			wantCode: 1, wantErr: []string{"the API rejected the key", "401", "nothing was stored"},
+			wantHits: []string{"GET /v1/me"},
+		},
+		{
+			name:  "inconclusive check stores nothing",
+			stdin: goodKey, args: []string{"--with-key", "--check-path", "/missing"},
+			wantCode: 1, wantErr: []string{"404", "Nothing was stored", "--no-check"},
+			wantHits: []string{"GET /missing"},
+		},
+		{
+			name:  "redirect to another origin is not followed",
+			stdin: goodKey, args: []string{"--with-key", "--check-path", "/elsewhere"},
+			wantCode: 1, wantErr: []string{"redirects to " + api.elsewhere + "/steal, another origin", "Nothing was stored"},
+			wantHits: []string{"GET /elsewhere"},
+		},
+		{
+			name:  "an HTML page proves nothing",
+			stdin: goodKey, args: []string{"--with-key", "--check-path", "/login-page"},
+			wantCode: 1, wantErr: []string{"answered with an HTML page", "Nothing was stored"},
+			wantHits: []string{"GET /login-page"},
+		},
+		{
+			name:  "check path on another origin is refused",
+			stdin: goodKey, args: []string{"--with-key", "--check-path", "https://other.example/me"},
+			wantCode: 1, wantErr: []string{"not on the API's origin", "nothing was stored"},
+		},
+		{
+			name:  "unreachable API stores nothing",
+			stdin: goodKey, args: []string{"--with-key", "--base-url", "http://127.0.0.1:1", "--check-path", "/me"},
+			wantCode: 1, wantErr: []string{"could not be reached", "connection refused", "Nothing was stored", "--no-check"},
+		},
+		{
+			name:  "--no-check stores without a request",
+			stdin: goodKey, args: []string{"--with-key", "--base-url", "http://127.0.0.1:1", "--no-check"},
+			wantErr: []string{"not checked"}, wantKey: goodKey, wantSaved: true,
+		},
+		{
+			name:  "env var precedence is announced",
+			stdin: goodKey, args: []string{"--with-key", "--check-path", "/v1/me"},
+			env:     map[string]string{"RESTMCP_API_KEY": "sk-env-000000000000"},
+			wantErr: []string{"RESTMCP_API_KEY is set: it takes precedence over the keyring"},
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /v1/me"},
+		},
+		{
+			name:  "no terminal and no --with-key",
+			stdin: goodKey, args: []string{"--check-path", "/v1/me"},
+			wantCode: 2, wantErr: []string{"--with-key", "restmcp login --profile acme --with-key < key.txt"},
+		},
+		{
+			name:  "empty stdin",
+			stdin: "\n", args: []string{"--with-key", "--check-path", "/v1/me"},
+			wantCode: 1, wantErr: []string{"no key on standard input"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			e.tty, e.secret = tt.tty, tt.secret
+			for k, v := range tt.env {
+				e.env[k] = v
+			}
+			before := len(api.requests())
+			args := append([]string{"login", "--profile", "acme", "--spec", "testdata/keycheck-api.yaml", "--base-url", api.URL}, tt.args...)
+			r := e.run(tt.stdin, args...)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit code %d, want %d\nstderr: %s", r.code, tt.wantCode, r.err)
+			}
+			for _, s := range tt.wantErr {
+				if !strings.Contains(r.err, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.err)
+				}
+			}
+			if got := e.storedKey("acme"); got != tt.wantKey {
+				t.Errorf("keyring holds %q, want %q", got, tt.wantKey)
+			}
+			store := profile.Store{Dir: e.dir}
+			_, err := store.Get("acme")
+			if saved := err == nil; saved != tt.wantSaved {
+				t.Errorf("profile saved = %v, want %v (%v)", saved, tt.wantSaved, err)
+			}
+			hits := api.requests()[before:]
+			if strings.Join(hits, ",") != strings.Join(tt.wantHits, ",") {
+				t.Errorf("API requests = %q, want %q", hits, tt.wantHits)
+			}
+			e.assertKeyNowhere(goodKey)
+			e.assertKeyNowhere(badKey)
+		})
+	}
+}
+
+func TestLoginSavesProfile(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "X-Api-Key", "Token")
+	e := newAuthEnv(t)
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "testdata/keycheck-api.yaml", "--base-url", api.URL+"/v1",
+		"--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--prefix", "acme", "--check-path", "me", "--with-key")
+	if r.code != 0 {
+		t.Fatalf("login failed: %s", r.err)
+	}
+	got, err := profile.Store{Dir: e.dir}.Get("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Spec != "testdata/keycheck-api.yaml" || got.BaseURL != api.URL+"/v1" || got.Header() != "X-Api-Key" ||
+		got.Scheme() != "Token" || got.Prefix != "acme" || got.CheckPath != "me" {
+		t.Errorf("saved profile = %+v", got)
+	}
+	if hits := api.requests(); len(hits) != 1 || hits[0] != "GET /v1/me" {
+		t.Errorf("requests = %q, want the check path joined to the base URL", hits)
+	}
+	// A second login takes everything from the stored profile.
+	r = e.run(goodKey, "login", "-p", "acme", "--with-key")
+	if r.code != 0 || !strings.Contains(r.err, "/v1/me: 200") {
+		t.Fatalf("login from the stored profile: %d %s", r.code, r.err)
+	}
+	e.assertKeyNowhere(goodKey)
+}
+
+func TestLoginReplacesKey(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	e := newAuthEnv(t)
+	if err := e.keyring.Set("acme", "sk-old-key-0000000000"); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+	if r.code != 0 {
+		t.Fatalf("login: %s", r.err)
+	}
+	if got := e.storedKey("acme"); got != goodKey {
+		t.Errorf("keyring holds %q after re-login, want the new key", got)
+	}
+	// A rejected re-login keeps the working key.
+	r = e.run(badKey, "login", "-p", "acme", "--with-key")
+	if r.code == 0 {
+		t.Fatal("a rejected key was accepted")
+	}
+	if got := e.storedKey("acme"); got != goodKey {
+		t.Errorf("keyring holds %q after a rejected login, want the old key kept", got)
+	}
+}
+
+func TestLoginNeedsSpec(t *testing.T) {
+	e := newAuthEnv(t)
+	r := e.run(goodKey, "login", "-p", "acme", "--with-key", "--base-url", "http://127.0.0.1:1")
+	if r.code != 2 || !strings.Contains(r.err, `profile "acme" has no OpenAPI description: pass --spec FILE|URL`) {
+		t.Errorf("exit %d, stderr %q", r.code, r.err)
+	}
+}
+
+// unavailableBackend fails like go-keyring without a Secret Service.
+type unavailableBackend struct{}
+
+func (unavailableBackend) Get(string, string) (string, error) {
+	return "", errors.New("The name org.freedesktop.secrets was not provided by any .service files")
+}
+func (b unavailableBackend) Set(s, a, k string) error { _, err := b.Get(s, a); return err }
+func (b unavailableBackend) Delete(s, a string) error { _, err := b.Get(s, a); return err }
+
+// hangingBackend never answers, like an unlock prompt nobody sees.
+type hangingBackend struct{ release chan struct{} }
+
+func (b hangingBackend) Get(string, string) (string, error) { <-b.release; return "", nil }
+func (b hangingBackend) Set(string, string, string) error   { <-b.release; return nil }
+func (b hangingBackend) Delete(string, string) error        { <-b.release; return nil }
+
+func TestLoginKeyringUnavailable(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	tests := []struct {
+		name    string
+		store   keyring.Store
+		wantErr []string
+	}{
+		{name: "no secret service", store: keyring.Store{Service: "restmcp", Backend: unavailableBackend{}},
+			wantErr: []string{"the OS keyring is unavailable", "org.freedesktop.secrets was not provided"}},
+		{name: "no answer", store: keyring.Store{Service: "restmcp", Backend: hangingBackend{release}, Timeout: 200 * time.Millisecond},
+			wantErr: []string{"the OS keyring is unavailable", "no answer to get within 200ms"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			e.keyring = tt.store
+			r := e.run(goodKey, "login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+			if r.code != 1 {
+				t.Fatalf("exit %d, want 1: %s", r.code, r.err)
+			}
+			for _, s := range append(tt.wantErr, "set RESTMCP_API_KEY", "docs/keyring.md") {
+				if !strings.Contains(r.err, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.err)
+				}
+			}
+			if r.elapsed > 2*time.Second {
+				t.Errorf("login took %v", r.elapsed)
+			}
+			if len(api.requests()) != 0 {
+				t.Errorf("the key was checked although it could not be stored")
+			}
+			if _, err := (profile.Store{Dir: e.dir}).Get("acme"); err != nil {
+				t.Errorf("the profile was not saved for use with RESTMCP_API_KEY: %v", err)
+			}
+			e.assertKeyNowhere(goodKey)
+		})
+	}
+}
+
+// TestLoginWithoutDBus runs login against the real OS keyring with the
+// session bus pointing at a socket that does not exist: it must fail within
+// 5 s, naming the cause and the environment variable. It runs in a child
+// process because the D-Bus library keeps its session connection.
+func TestLoginWithoutDBus(t *testing.T) {
+	const child = "RESTMCP_TEST_LOGIN_NO_DBUS"
+	if os.Getenv(child) == "" {
+		if _, err := os.Stat("/proc"); err != nil {
+			t.Skip("Secret Service keyring: Linux only")
+		}
+		start := time.Now()
+		c := exec.Command(os.Args[0], "-test.run=^TestLoginWithoutDBus$", "-test.count=1", "-test.v")
+		c.Env = append(os.Environ(), child+"=1", "DBUS_SESSION_BUS_ADDRESS=unix:path="+t.TempDir()+"/no-such-bus")
+		out, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		if d := time.Since(start); d >= 5*time.Second {
+			t.Errorf("login without D-Bus took %v, want < 5s", d)
+		}
+		return
+	}
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	e := newAuthEnv(t)
+	e.keyring = keyring.Store{Service: "restmcp-test"} // the real OS keyring
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+	if r.code == 0 {
+		t.Fatal("login succeeded without D-Bus")
+	}
+	for _, s := range []string{"the OS keyring is unavailable", "no-such-bus", "RESTMCP_API_KEY"} {
+		if !strings.Contains(r.err, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, r.err)
+		}
+	}
+	if r.elapsed >= 5*time.Second {
+		t.Errorf("login took %v", r.elapsed)
+	}
+	e.assertKeyNowhere(goodKey)
+}
+
+// TestLoginChecksFirstGET loads the description to choose the check: the
+// first GET that needs no arguments and requires the key.
+func TestLoginChecksFirstGET(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	fixture, err := os.ReadFile("testdata/keycheck-api.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	withServer := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(withServer, bytes.ReplaceAll(fixture, []byte("http://127.0.0.1:1/v1"), []byte(api.URL+"/v1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	postOnly := filepath.Join(dir, "post.yaml")
+	if err := os.WriteFile(postOnly, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: `+api.URL+`}]
+paths:
+  /things:
+    post:
+      responses: {"201": {description: created}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+		wantHits []string
+	}{
+		{name: "base URL from the description", args: []string{"--spec", withServer},
+			wantErr: "accepted the key (GET " + api.URL + "/v1/projects: 200)", wantHits: []string{"GET /v1/projects"}},
+		{name: "base URL from the flag", args: []string{"--spec", "testdata/keycheck-api.yaml", "--base-url", api.URL + "/api/"},
+			wantErr: "accepted the key (GET " + api.URL + "/api/projects: 200)", wantHits: []string{"GET /api/projects"}},
+		{name: "no GET to check with", args: []string{"--spec", postOnly}, wantCode: 1,
+			wantErr: "no GET operation without required parameters to check the key with: pass --check-path PATH"},
+		{name: "description does not load", args: []string{"--spec", filepath.Join(dir, "missing.yaml")}, wantCode: 1,
+			wantErr: "loading the API description to find a request that checks the key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			before := len(api.requests())
+			r := e.run(goodKey, append([]string{"login", "-p", "acme", "--with-key"}, tt.args...)...)
+			if r.code != tt.wantCode || !strings.Contains(r.err, tt.wantErr) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s", r.code, tt.wantCode, tt.wantErr, r.err)
+			}
+			if hits := api.requests()[before:]; strings.Join(hits, ",") != strings.Join(tt.wantHits, ",") {
+				t.Errorf("requests = %q, want %q", hits, tt.wantHits)
+			}
+			if stored := e.storedKey("acme") != ""; stored != (tt.wantCode == 0) {
+				t.Errorf("key stored = %v", stored)
+			}
+		})
+	}
+}

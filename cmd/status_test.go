@@ -1,0 +1,283 @@
+package cmd
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
+)
+
+func TestMaskKey(t *testing.T) {
+	tests := []struct{ key, want string }{
+		{"", "****"},
+		{"abc", "****"},
+		{"12345678901", "****"},
+		{"123456789012", "****9012"},
+		{goodKey, "****WXYZ"},
+		{"ключ-ключ-ключ-ёжик", "****ёжик"},
+	}
+	for _, tt := range tests {
+		if got := maskKey(tt.key); got != tt.want {
+			t.Errorf("maskKey(%q) = %q, want %q", tt.key, got, tt.want)
+		}
+	}
+}
+
+func TestResolveKey(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	tests := []struct {
+		name       string
+		env        string
+		stored     string
+		backend    keyring.Backend
+		timeout    time.Duration
+		wantKey    string
+		wantSource string
+		wantErr    []string
+	}{
+		{name: "env wins over keyring", env: "sk-env-111111111111", stored: goodKey, wantKey: "sk-env-111111111111", wantSource: keyFromEnv},
+		{name: "keyring", stored: goodKey, wantKey: goodKey, wantSource: keyFromKeyring},
+		{name: "missing names the login command", wantSource: keyMissing,
+			wantErr: []string{"no API key for profile \"acme\"", "run `restmcp login --profile acme`", "or set RESTMCP_API_KEY"}},
+		{name: "keyring unavailable", backend: unavailableBackend{}, wantSource: keyringUnavailable,
+			wantErr: []string{"the OS keyring is unavailable", "set RESTMCP_API_KEY"}},
+		{name: "keyring timeout", backend: hangingBackend{release}, timeout: 50 * time.Millisecond, wantSource: keyringUnavailable,
+			wantErr: []string{"no answer to get within 50ms"}},
+		{name: "env needs no keyring", env: "sk-env-111111111111", backend: hangingBackend{release}, wantKey: "sk-env-111111111111", wantSource: keyFromEnv},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := keyring.NewMemory()
+			var b keyring.Backend = mem
+			if tt.backend != nil {
+				b = tt.backend
+			}
+			if tt.stored != "" {
+				_ = mem.Set("restmcp", "acme", tt.stored)
+			}
+			f := &Factory{
+				Brand:   Brand{Name: "restmcp"},
+				Getenv:  func(k string) string { return map[string]string{"RESTMCP_API_KEY": tt.env}[k] },
+				Keyring: keyring.Store{Service: "restmcp", Backend: b, Timeout: tt.timeout},
+			}
+			r := f.resolveKey("acme")
+			if r.Key != tt.wantKey || r.Source != tt.wantSource {
+				t.Errorf("resolveKey = %q from %q, want %q from %q", r.Key, r.Source, tt.wantKey, tt.wantSource)
+			}
+			k, err := f.keySource("acme")(t.Context())
+			if k != tt.wantKey {
+				t.Errorf("keySource = %q, want %q", k, tt.wantKey)
+			}
+			if (err != nil) != (len(tt.wantErr) > 0) {
+				t.Fatalf("keySource error = %v", err)
+			}
+			for _, s := range tt.wantErr {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q lacks %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestStatus(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	setup := func(t *testing.T) *authEnv {
+		e := newAuthEnv(t)
+		store := profile.Store{Dir: e.dir}
+		token := "Token"
+		for _, p := range []profile.Profile{
+			{Name: "acme", Spec: "acme.yaml", BaseURL: api.URL, CheckPath: "/me"},
+			{Name: "beta", Spec: "beta.yaml", BaseURL: api.URL, AuthHeader: "X-Api-Key", AuthScheme: &token, CheckPath: "/me"},
+			{Name: "short", Spec: "short.yaml", BaseURL: api.URL, CheckPath: "/me"},
+			{Name: "zeta", Spec: "zeta.yaml", BaseURL: api.URL, CheckPath: "/me"},
+		} {
+			if err := store.Save(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_ = e.keyring.Set("acme", goodKey)
+		_ = e.keyring.Set("beta", badKey)
+		_ = e.keyring.Set("short", "abc123")
+		return e
+	}
+
+	t.Run("offline", func(t *testing.T) {
+		e := setup(t)
+		before := len(api.requests())
+		r := e.run("", "status", "--offline")
+		if r.code != 1 {
+			t.Errorf("exit %d, want 1 (zeta has no key)", r.code)
+		}
+		for _, s := range []string{
+			"acme\n  Description: acme.yaml\n  Base URL:    " + api.URL + "\n  Auth:        Authorization: Bearer <key>\n  Key:         ****WXYZ from the in-memory test keyring",
+			"beta\n", "Auth:        X-Api-Key: Token <key>", "****QQQQ",
+			"short\n", "Key:         **** from",
+			"zeta\n", "Key:         missing: run `restmcp login --profile zeta`",
+		} {
+			if !strings.Contains(r.out, s) {
+				t.Errorf("stdout lacks %q:\n%s", s, r.out)
+			}
+		}
+		if strings.Contains(r.out, "API:") || len(api.requests()) != before {
+			t.Errorf("--offline asked the API:\n%s", r.out)
+		}
+		e.assertKeyNowhere(goodKey)
+		e.assertKeyNowhere(badKey)
+		e.assertKeyNowhere("abc123")
+	})
+
+	t.Run("online", func(t *testing.T) {
+		e := setup(t)
+		r := e.run("", "status")
+		if r.code != 1 {
+			t.Errorf("exit %d, want 1", r.code)
+		}
+		for _, s := range []string{
+			"API:         ✓ accepts the key (GET " + api.URL + "/me: 200)",
+			"API:         ✗ rejects the key (GET " + api.URL + "/me: 401): run `restmcp login --profile beta` with a valid key",
+		} {
+			if !strings.Contains(r.out, s) {
+				t.Errorf("stdout lacks %q:\n%s", s, r.out)
+			}
+		}
+		e.assertKeyNowhere(goodKey)
+		e.assertKeyNowhere(badKey)
+	})
+
+	t.Run("one profile, json", func(t *testing.T) {
+		e := setup(t)
+		r := e.run("", "status", "--profile", "acme", "--json")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.err)
+		}
+		var got []profileStatus
+		if err := json.Unmarshal([]byte(r.out), &got); err != nil {
+			t.Fatalf("%v\n%s", err, r.out)
+		}
+		if len(got) != 1 {
+			t.Fatalf("%d profiles, want 1", len(got))
+		}
+		g := got[0]
+		if g.Profile != "acme" || g.KeySource != "keyring" || g.Key != "****WXYZ" || !g.OK ||
+			g.Check == nil || !g.Check.Accepted || g.Check.Status != 200 || g.AuthScheme != "Bearer" {
+			t.Errorf("status = %+v, check %+v", g, g.Check)
+		}
+		e.assertKeyNowhere(goodKey)
+	})
+
+	t.Run("env wins", func(t *testing.T) {
+		e := setup(t)
+		e.env["RESTMCP_API_KEY"] = goodKey
+		r := e.run("", "status", "--profile", "short")
+		if r.code != 0 || !strings.Contains(r.out, "****WXYZ from RESTMCP_API_KEY") || !strings.Contains(r.out, "✓ accepts") {
+			t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
+		}
+		// beta sends the key as X-Api-Key: the API rejects it, and the
+		// hint is about the variable, not about login.
+		r = e.run("", "status", "--profile", "beta")
+		if r.code != 1 || !strings.Contains(r.out, "✗ rejects the key") || !strings.Contains(r.out, "fix or unset RESTMCP_API_KEY") {
+			t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
+		}
+		e.assertKeyNowhere(goodKey)
+	})
+
+	t.Run("unknown profile", func(t *testing.T) {
+		e := setup(t)
+		r := e.run("", "status", "--profile", "nope")
+		if r.code != 1 || !strings.Contains(r.err, "run `restmcp login --profile nope --spec FILE|URL`") {
+			t.Errorf("exit %d: %s", r.code, r.err)
+		}
+	})
+
+	t.Run("no profiles", func(t *testing.T) {
+		e := newAuthEnv(t)
+		r := e.run("", "status")
+		if r.code != 0 || !strings.Contains(r.out, "No profiles") || !strings.Contains(r.out, "restmcp login --profile NAME --spec FILE|URL") {
+			t.Errorf("exit %d: %s", r.code, r.out)
+		}
+	})
+
+	t.Run("keyring timeout is waited for once", func(t *testing.T) {
+		e := setup(t)
+		release := make(chan struct{})
+		t.Cleanup(func() { close(release) })
+		e.keyring = keyring.Store{Service: "restmcp", Backend: hangingBackend{release}, Timeout: 200 * time.Millisecond}
+		r := e.run("", "status", "--offline")
+		if r.code != 1 || strings.Count(r.out, "keyring unavailable") != 4 {
+			t.Errorf("exit %d:\n%s", r.code, r.out)
+		}
+		if r.elapsed > 600*time.Millisecond {
+			t.Errorf("status took %v: the keyring was waited for more than once", r.elapsed)
+		}
+	})
+}
+
+// TestKeyNeverInArgv checks that no command takes a value flag that could
+// carry a key: keys come from the keyring, the environment or stdin only.
+func TestKeyNeverInArgv(t *testing.T) {
+	root := NewRootCmd(&Factory{IO: &IOStreams{}, Brand: Brand{Name: "restmcp"}})
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(fl *pflag.Flag) {
+			n := strings.ToLower(fl.Name)
+			if !(strings.Contains(n, "key") || strings.Contains(n, "token") || strings.Contains(n, "secret") || strings.Contains(n, "password")) {
+				return
+			}
+			if fl.Value.Type() != "bool" {
+				t.Errorf("%s --%s takes a %s value: a key must never be an argument", c.CommandPath(), fl.Name, fl.Value.Type())
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	if c, _, err := root.Find([]string{"login"}); err != nil || c.Flags().Lookup("with-key") == nil {
+		t.Fatal("login has no --with-key flag")
+	}
+}
+
+// TestKeyNeverPrinted runs every command with a key in the keyring and in
+// the environment and checks that no output and no file shows it, whether
+// the command succeeds or fails.
+func TestKeyNeverPrinted(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	const envKey = "sk-env-5555555555554444"
+	e := newAuthEnv(t)
+	login := []string{"login", "-p", "acme", "--spec", "testdata/keycheck-api.yaml", "--base-url", api.URL + "/v1", "--check-path", "/me", "--with-key"}
+	if r := e.run(goodKey+"\n", login...); r.code != 0 {
+		t.Fatalf("login: %s", r.err)
+	}
+	_ = e.run(badKey+"\n", login...)
+	commands := [][]string{
+		{"status"}, {"status", "--json"}, {"status", "--offline"},
+		{"tools", "-p", "acme"}, {"tools", "-p", "acme", "--json"},
+		{"call", "listProjects", "-p", "acme"}, {"call", "nope", "-p", "acme"},
+		{"install", "cursor", "--profile", "acme", "--dry-run"},
+		{"version"}, {"--help"}, {"login", "--help"},
+	}
+	for _, withEnv := range []bool{false, true} {
+		if withEnv {
+			e.env["RESTMCP_API_KEY"] = envKey
+		}
+		for _, args := range commands {
+			_ = e.run("", args...)
+		}
+	}
+	_ = e.run("", "logout", "-p", "acme")
+	_ = e.run("", "logout", "-p", "acme", "--all")
+	e.assertKeyNowhere(goodKey)
+	e.assertKeyNowhere(badKey)
+	e.assertKeyNowhere(envKey)
+	if len(e.printed) < 2*len(commands) {
+		t.Fatalf("only %d outputs recorded", len(e.printed))
+	}
+}

@@ -1,0 +1,78 @@
+// Every real-world description in ../shared/specs, served by restmcp and
+// listed by the official TypeScript MCP client: one tool per operation, and
+// every tool passes the SDK's tools/list validation. The size of each
+// tools/list answer is recorded in $E2E_REPORT_DIR/spec-tools.json.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYAML } from 'yaml';
+
+import { childEnv, connect, missingFeature, tempDir } from '../lib/harness.mjs';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const dir = process.env.E2E_SHARED_SPECS ?? '';
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.(json|ya?ml)$/.test(f)).sort() : [];
+
+/** The operations of a Swagger 2.0 or OpenAPI 3.x document (webhooks are not operations). */
+export function countOperations(doc) {
+  let n = 0;
+  for (const item of Object.values(doc.paths ?? {})) {
+    let it = item;
+    if (it?.$ref?.startsWith('#/')) it = it.$ref.slice(2).split('/').reduce((o, k) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    for (const m of METHODS) if (it && typeof it[m] === 'object') n++;
+  }
+  return n;
+}
+
+function load(file) {
+  const text = readFileSync(file, 'utf8');
+  return file.endsWith('.json') ? JSON.parse(text) : parseYAML(text, { maxAliasCount: -1, intAsBigInt: false });
+}
+
+const sizes = {};
+
+describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '../shared/specs'}` : false }, () => {
+  after(() => {
+    if (Object.keys(sizes).length === 0) return;
+    const out = join(process.env.E2E_REPORT_DIR ?? tempDir('report'), 'spec-tools.json');
+    writeFileSync(out, `${JSON.stringify(sizes, null, 2)}\n`);
+  });
+
+  for (const f of files) {
+    it(f, { timeout: 180_000 }, async (t) => {
+      const path = join(dir, f);
+      const want = countOperations(load(path));
+      assert.ok(want > 0, `${f} has operations`);
+      const started = Date.now();
+      let s;
+      try {
+        s = await connect(['serve', '--spec', path, '--base-url', 'http://127.0.0.1:9'],
+          { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
+      } catch (e) {
+        if (missingFeature(e.message)) return t.skip(missingFeature(e.message));
+        throw e;
+      }
+      try {
+        const ready = Date.now() - started;
+        // listTools validates every tool against the MCP schema (zod) and
+        // fails on the first invalid one.
+        const { tools } = await s.client.listTools();
+        assert.equal(tools.length, want, `${f}: tools vs operations`);
+        const names = new Set();
+        for (const tool of tools) {
+          assert.match(tool.name, /^[A-Za-z0-9_-]{1,64}$/, `${f}: tool name`);
+          assert.ok(!names.has(tool.name), `${f}: duplicate tool ${tool.name}`);
+          names.add(tool.name);
+          assert.equal(tool.inputSchema.type, 'object');
+          assert.ok(!JSON.stringify(tool.inputSchema).includes('"$schema"'), `${f}: ${tool.name} has $schema`);
+        }
+        const bytes = Buffer.byteLength(JSON.stringify({ tools }));
+        sizes[f] = { operations: want, tools: tools.length, toolsListBytes: bytes, initializeMs: ready };
+        t.diagnostic(`${f}: ${tools.length} tools, tools/list ${(bytes / 1024).toFixed(0)} KiB, ready in ${ready} ms`);
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
