@@ -12,9 +12,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// goldenConfigs are the settings a fixture is served with, besides its API.
-var goldenConfigs = map[string]Config{
-	"naming": {Prefix: "acme"},
+// goldenConfigs are the settings a fixture is served with, besides its API
+// (default: none), by variant: "tools" is <fixture>.tools.golden.json.
+var goldenConfigs = map[string]map[string]Config{
+	"naming": {"tools": {Prefix: "acme"}},
+	"drf":    {"tools": {}, "resources": {Layout: LayoutResources}, "search": {Layout: LayoutSearch}},
 }
 
 // TestGolden turns every fixture description in testdata/ into tools and
@@ -27,36 +29,41 @@ func TestGolden(t *testing.T) {
 	}
 	for _, fixture := range fixtures {
 		name := strings.TrimSuffix(filepath.Base(fixture), ".yaml")
-		t.Run(name, func(t *testing.T) {
-			cfg := goldenConfigs[name]
-			cfg.API = loadSpec(t, fixture)
-			s, err := New(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(s.Tools()) != len(cfg.API.Operations) {
-				t.Errorf("%d tools for %d operations", len(s.Tools()), len(cfg.API.Operations))
-			}
-			got, err := json.MarshalIndent(s.Tools(), "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			golden := filepath.Join("testdata", name+".tools.golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
+		variants := goldenConfigs[name]
+		if variants == nil {
+			variants = map[string]Config{"tools": {}}
+		}
+		for variant, cfg := range variants {
+			t.Run(name+"."+variant, func(t *testing.T) {
+				cfg.API = loadSpec(t, fixture)
+				s, err := New(cfg)
+				if err != nil {
 					t.Fatal(err)
 				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v: run `go test ./server -update` to create it", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("tools differ from %s (run `go test ./server -update` if the change is intended):\n%s", golden, lineDiff(string(want), string(got)))
-			}
-		})
+				if cfg.Layout == "" && len(s.Tools()) != len(cfg.API.Operations) {
+					t.Errorf("%d tools for %d operations", len(s.Tools()), len(cfg.API.Operations))
+				}
+				got, err := json.MarshalIndent(s.Tools(), "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, '\n')
+				golden := filepath.Join("testdata", name+"."+variant+".golden.json")
+				if *update {
+					if err := os.WriteFile(golden, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v: run `go test ./server -update` to create it", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("tools differ from %s (run `go test ./server -update` if the change is intended):\n%s", golden, lineDiff(string(want), string(got)))
+				}
+			})
+		}
 	}
 }
 

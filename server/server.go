@@ -98,6 +98,12 @@ type tool struct {
 	paging []string
 	// strict rejects arguments the schema does not name.
 	strict bool
+	// shallow skips the JSON Schema check (a layout tool whose operation
+	// checks the values).
+	shallow bool
+	// label names the tool in messages when it is not listed itself
+	// ("projects (action retrieve)"); default its name.
+	label string
 	// run handles a validated call of a layout tool (nil for operation tools).
 	run func(ctx context.Context, args map[string]any) *mcp.CallToolResult
 

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,7 +109,23 @@ func TestSharedSpecs(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d tools, tools/list %d bytes (%d per tool)", len(tools), len(b), len(b)/max(1, len(tools)))
+			sizes := []string{fmt.Sprintf("operations: %d tools, %d bytes", len(tools), len(b))}
+			for _, layout := range []string{LayoutResources, LayoutSearch} {
+				ls, err := New(Config{API: api, Prefix: "acme", Layout: layout})
+				if err != nil {
+					t.Fatalf("layout %s: %v", layout, err)
+				}
+				seen := map[string]bool{}
+				for _, tool := range ls.Tools() {
+					if !validName.MatchString(tool.Name) || seen[tool.Name] {
+						t.Errorf("layout %s: invalid or duplicate name %q", layout, tool.Name)
+					}
+					seen[tool.Name] = true
+				}
+				lb, _ := json.Marshal(ls.Tools())
+				sizes = append(sizes, fmt.Sprintf("%s: %d tools, %d bytes", layout, len(ls.Tools()), len(lb)))
+			}
+			t.Logf("tools/list sizes: %s", strings.Join(sizes, "; "))
 		})
 	}
 }
