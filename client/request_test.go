@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -437,4 +438,36 @@ func TestDoBaseURL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzPathValueStaysInSegment checks that any value substituted into a path
+// template stays one segment, cannot be read as `.` or `..`, and decodes
+// back to itself.
+func FuzzPathValueStaysInSegment(f *testing.F) {
+	for _, s := range []string{"../admin", "..", ".", "a/b?c#d", "%2F", "é ;,=", "", "...", "./.", "\x00\n"} {
+		f.Add(s)
+	}
+	op := &Operation{Method: "GET", Path: "/a/{v}/b", Params: []*Param{{Name: "v", In: "path", Required: true, Style: "simple"}}}
+	f.Fuzz(func(t *testing.T, v string) {
+		path, query, err := expandPath(op, map[string]any{"v": v})
+		if v == "" {
+			if err == nil {
+				t.Error("an empty path value was accepted")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs := strings.Split(path, "/")
+		if len(segs) != 4 || segs[1] != "a" || segs[3] != "b" || query != "" {
+			t.Fatalf("%q became %q", v, path)
+		}
+		if segs[2] == "." || segs[2] == ".." || strings.ContainsAny(segs[2], "?#") {
+			t.Fatalf("%q became the segment %q", v, segs[2])
+		}
+		if got, err := url.PathUnescape(segs[2]); err != nil || got != v {
+			t.Fatalf("%q became %q, which decodes to %q (%v)", v, segs[2], got, err)
+		}
+	})
 }
