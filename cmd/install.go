@@ -71,7 +71,7 @@ directory) for %[3]s.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings
 		},
 	}
 	fl := c.Flags()
-	fl.StringVarP(&opts.Profile, "profile", "p", profile.DefaultName, "profile the client's server uses")
+	fl.StringVarP(&opts.Profile, "profile", "p", f.Brand.ProfileName(), "profile the client's server uses")
 	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name)")
 	fl.BoolVar(&opts.Project, "project", false, "write the project's configuration file (in the current directory) instead of the user's")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
