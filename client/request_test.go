@@ -400,3 +400,41 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestDoBaseURL(t *testing.T) {
+	srv := newRecorder(t, nil)
+	tests := []struct {
+		name    string
+		base    string
+		servers []string
+		wantURI string // "" when an error is expected
+		wantErr string
+	}{
+		{"no base URL", "", nil, "", "no base URL: set one with --base-url"},
+		{"relative base URL", "/api", nil, "", "must be an absolute http or https URL"},
+		{"not http", "ftp://example.com", nil, "", "must be an absolute http or https URL"},
+		{"empty operation server", "", []string{""}, "", "no base URL"},
+		{"operation server without a base URL", "", []string{srv.URL + "/x"}, "/x/ping", ""},
+		{"relative operation server without a base URL", "", []string{"/x"}, "", "is relative and no base URL is set"},
+		{"operation server not http", srv.URL, []string{"ws://example.com"}, "", "must be an http or https URL"},
+		{"trailing slash", srv.URL + "/api/", nil, "/api/ping", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Options{BaseURL: tt.base})
+			_, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "ping", Servers: tt.servers}})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := srv.last(t).RequestURI; got != tt.wantURI {
+				t.Errorf("request URI = %q, want %q", got, tt.wantURI)
+			}
+		})
+	}
+}

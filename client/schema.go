@@ -72,9 +72,11 @@ func (c *converter) root(v any, loc string) (map[string]any, error) {
 // an object, so that required lists of merged allOf members drop them too.
 const droppedKey = "\x00readOnly"
 
-// scrub removes the droppedKey markers from a converted schema.
+// scrub removes the droppedKey markers (and readOnly flags left inside
+// combinators) from a converted schema.
 func scrub(s map[string]any) {
 	delete(s, droppedKey)
+	delete(s, "readOnly")
 	for k, v := range s {
 		switch k {
 		case "properties":
@@ -613,15 +615,23 @@ func makeNullable(out map[string]any) map[string]any {
 		out["anyOf"] = append(a, map[string]any{"type": "null"})
 		return out
 	}
-	if len(out) == 0 || len(out) == 1 && out["description"] != nil {
-		return out // already accepts anything
+	// Annotations stay outside; if nothing else constrains the value, it
+	// already accepts null.
+	inner := map[string]any{}
+	outer := map[string]any{}
+	for k, v := range out {
+		switch k {
+		case "description", "title", "default", "readOnly", droppedKey:
+			outer[k] = v
+		default:
+			inner[k] = v
+		}
 	}
-	wrapped := map[string]any{"anyOf": []any{out, map[string]any{"type": "null"}}}
-	if d, ok := out["description"]; ok {
-		wrapped["description"] = d
-		delete(out, "description")
+	if len(inner) == 0 {
+		return out
 	}
-	return wrapped
+	outer["anyOf"] = []any{inner, map[string]any{"type": "null"}}
+	return outer
 }
 
 var mdLink = regexp.MustCompile(`\[([^\]\n]+)\]\([^)\s]+\)`)
