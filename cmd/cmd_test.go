@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -218,5 +219,51 @@ func TestUnknownToolIsAFlagError(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "restmcp tools") {
 		t.Errorf("error does not say how to list tools: %s", errOut)
+	}
+}
+
+func TestURLDescriptionFallsBackToSavedCopy(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := true
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !up {
+			http.Error(w, "maintenance", http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.oai.openapi")
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	f, out, errOut := testFactory(t, nil)
+	args := []string{"tools", "--profile", "notes", "--spec", srv.URL + "/schema/", "--base-url", "http://127.0.0.1:9/api", "--json"}
+	if code := run(t, f, args...); code != 0 {
+		t.Fatalf("first load: exit %d: %s", code, errOut)
+	}
+	first := out.String()
+	mu.Lock()
+	up = false
+	mu.Unlock()
+	out.Reset()
+	errOut.Reset()
+	if code := run(t, f, args...); code != 0 {
+		t.Fatalf("with the host down: exit %d: %s", code, errOut)
+	}
+	if out.String() != first {
+		t.Errorf("tools from the saved copy differ from the fetched ones")
+	}
+	if !strings.Contains(errOut.String(), "saved earlier") {
+		t.Errorf("no warning about the saved copy: %s", errOut)
+	}
+	// Another profile has no saved copy: the error stands.
+	errOut.Reset()
+	args[2] = "other"
+	if code := run(t, f, args...); code == 0 {
+		t.Fatal("a profile without a saved copy loaded from a failing host")
 	}
 }

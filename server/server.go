@@ -180,7 +180,7 @@ func (s *Server) operationTools() []*tool {
 		if len(in.skipped) > 0 {
 			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
 		}
-		name := nm.name(baseWords(op))
+		name := nm.name(baseWords(op), op.Method)
 		t := &tool{
 			def:    operationTool(name, op, in),
 			op:     op,
@@ -213,7 +213,7 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 func describe(op *client.Operation) string {
 	var parts []string
 	sum := oneLine(op.Summary, titleMax*2)
-	desc := brief(op.Description, toolDescMax)
+	desc := brief(op.Description, toolDescWant, toolDescMax)
 	switch {
 	case desc == "":
 		parts = append(parts, sum)
