@@ -20,7 +20,10 @@ func StaticKey(key string) KeySource {
 
 // Options configure a Client.
 type Options struct {
-	// BaseURL is where operation paths are appended (required).
+	// BaseURL is where operation paths are appended (required). An
+	// operation that declares its own servers is sent to the first of them
+	// instead (a relative one resolved against BaseURL); the key is only
+	// ever sent to BaseURL's origin.
 	BaseURL string
 	// AuthHeader is the header that carries the key (default "Authorization").
 	AuthHeader string
@@ -31,7 +34,8 @@ type Options struct {
 	Key KeySource
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
-	// Timeout bounds one request, body included (default 30 s).
+	// Timeout bounds one attempt of a request, reading the answer included
+	// (default 30 s); retries get their own.
 	Timeout time.Duration
 	// HTTPClient to use (default: a new client; its Transport is reused).
 	HTTPClient *http.Client
