@@ -25,6 +25,10 @@ type Options struct {
 	// instead (a relative one resolved against BaseURL); the key is only
 	// ever sent to BaseURL's origin.
 	BaseURL string
+	// OverrideServers sends every operation to BaseURL, also those that
+	// declare servers of their own: set it when the user chose the base URL
+	// (a proxy, a staging host).
+	OverrideServers bool
 	// AuthHeader is the header that carries the key (default "Authorization").
 	AuthHeader string
 	// AuthScheme prefixes the key ("Bearer", "Api-Key", "Token"); empty sends

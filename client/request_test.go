@@ -471,3 +471,30 @@ func FuzzPathValueStaysInSegment(f *testing.F) {
 		}
 	})
 }
+
+func TestDoOverrideServers(t *testing.T) {
+	srv := newRecorder(t, nil)
+	op := &Operation{Method: "GET", Path: "ping", Servers: []string{"http://127.0.0.1:9/elsewhere"}, Security: true}
+	c := New(Options{BaseURL: srv.URL + "/proxy", OverrideServers: true, AuthScheme: "Bearer", Key: StaticKey("k-override")})
+	if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.last(t)
+	if r.RequestURI != "/proxy/ping" {
+		t.Errorf("request URI = %q, want the chosen base URL", r.RequestURI)
+	}
+	if got := r.Header.Get("Authorization"); got != "Bearer k-override" {
+		t.Errorf("Authorization = %q", got)
+	}
+}
+
+func TestAPIBaseURLFallsBackToOperationServers(t *testing.T) {
+	api := &API{Operations: []*Operation{{Path: "/a"}, {Path: "/b", Servers: []string{"https://api.example.com/v1"}}}}
+	if got := api.BaseURL(); got != "https://api.example.com/v1" {
+		t.Errorf("BaseURL() = %q", got)
+	}
+	api.Servers = []string{"https://top.example.com"}
+	if got := api.BaseURL(); got != "https://top.example.com" {
+		t.Errorf("BaseURL() = %q", got)
+	}
+}
