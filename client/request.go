@@ -70,11 +70,11 @@ func (c *Client) build(r Request) (*built, error) {
 
 // baseFor returns the base URL for op: the first of the operation's own
 // servers when it declares any (a relative one resolved against
-// Options.BaseURL), else Options.BaseURL. The key is only sent when the
+// Options.BaseURL) unless Options.OverrideServers, else Options.BaseURL. The key is only sent when the
 // result has the same origin as Options.BaseURL.
 func (c *Client) baseFor(op *Operation) (*url.URL, error) {
 	base := c.base
-	hasServer := len(op.Servers) > 0 && op.Servers[0] != ""
+	hasServer := !c.opts.OverrideServers && len(op.Servers) > 0 && op.Servers[0] != ""
 	if base == nil && !hasServer {
 		return nil, c.baseErr
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -436,5 +437,64 @@ func TestDoBaseURL(t *testing.T) {
 				t.Errorf("request URI = %q, want %q", got, tt.wantURI)
 			}
 		})
+	}
+}
+
+// FuzzPathValueStaysInSegment checks that any value substituted into a path
+// template stays one segment, cannot be read as `.` or `..`, and decodes
+// back to itself.
+func FuzzPathValueStaysInSegment(f *testing.F) {
+	for _, s := range []string{"../admin", "..", ".", "a/b?c#d", "%2F", "é ;,=", "", "...", "./.", "\x00\n"} {
+		f.Add(s)
+	}
+	op := &Operation{Method: "GET", Path: "/a/{v}/b", Params: []*Param{{Name: "v", In: "path", Required: true, Style: "simple"}}}
+	f.Fuzz(func(t *testing.T, v string) {
+		path, query, err := expandPath(op, map[string]any{"v": v})
+		if v == "" {
+			if err == nil {
+				t.Error("an empty path value was accepted")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs := strings.Split(path, "/")
+		if len(segs) != 4 || segs[1] != "a" || segs[3] != "b" || query != "" {
+			t.Fatalf("%q became %q", v, path)
+		}
+		if segs[2] == "." || segs[2] == ".." || strings.ContainsAny(segs[2], "?#") {
+			t.Fatalf("%q became the segment %q", v, segs[2])
+		}
+		if got, err := url.PathUnescape(segs[2]); err != nil || got != v {
+			t.Fatalf("%q became %q, which decodes to %q (%v)", v, segs[2], got, err)
+		}
+	})
+}
+
+func TestDoOverrideServers(t *testing.T) {
+	srv := newRecorder(t, nil)
+	op := &Operation{Method: "GET", Path: "ping", Servers: []string{"http://127.0.0.1:9/elsewhere"}, Security: true}
+	c := New(Options{BaseURL: srv.URL + "/proxy", OverrideServers: true, AuthScheme: "Bearer", Key: StaticKey("k-override")})
+	if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.last(t)
+	if r.RequestURI != "/proxy/ping" {
+		t.Errorf("request URI = %q, want the chosen base URL", r.RequestURI)
+	}
+	if got := r.Header.Get("Authorization"); got != "Bearer k-override" {
+		t.Errorf("Authorization = %q", got)
+	}
+}
+
+func TestAPIBaseURLFallsBackToOperationServers(t *testing.T) {
+	api := &API{Operations: []*Operation{{Path: "/a"}, {Path: "/b", Servers: []string{"https://api.example.com/v1"}}}}
+	if got := api.BaseURL(); got != "https://api.example.com/v1" {
+		t.Errorf("BaseURL() = %q", got)
+	}
+	api.Servers = []string{"https://top.example.com"}
+	if got := api.BaseURL(); got != "https://top.example.com" {
+		t.Errorf("BaseURL() = %q", got)
 	}
 }

@@ -83,11 +83,12 @@ func (f *Factory) newServer(ctx context.Context, p profile.Profile) (*server.Ser
 			hint, f.Brand.Name, p.Name)
 	}
 	c := client.New(client.Options{
-		BaseURL:    base,
-		AuthHeader: p.Header(),
-		AuthScheme: p.Scheme(),
-		Key:        f.keySource(p.Name),
-		UserAgent:  f.userAgent(),
+		BaseURL:         base,
+		OverrideServers: p.BaseURL != "",
+		AuthHeader:      p.Header(),
+		AuthScheme:      p.Scheme(),
+		Key:             f.keySource(p.Name),
+		UserAgent:       f.userAgent(),
 	})
 	srv, err := server.New(server.Config{
 		API:     api,
