@@ -20,14 +20,18 @@ type GenDocsOptions struct {
 	// Date is the man pages' date (RFC 3339); empty means $SOURCE_DATE_EPOCH,
 	// else now.
 	Date string
+	// Clean removes DIR/man and DIR/completions first, so that no page of
+	// another build (another brand) is left behind.
+	Clean bool
 }
 
 func newGenDocsCmd(f *Factory, runF func(*GenDocsOptions) error) *cobra.Command {
 	opts := &GenDocsOptions{F: f}
 	c := &cobra.Command{
-		Use:    "gen-docs DIR",
-		Short:  "Write man pages and shell completions into DIR",
-		Long:   "Write man pages to DIR/man and shell completions (bash, zsh, fish, PowerShell) to DIR/completions.",
+		Use:   "gen-docs DIR",
+		Short: "Write man pages and shell completions into DIR",
+		Long: `Write man pages to DIR/man and shell completions (bash, zsh, fish, PowerShell)
+to DIR/completions. Both must be empty or absent unless --clean is given.`,
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -39,6 +43,7 @@ func newGenDocsCmd(f *Factory, runF func(*GenDocsOptions) error) *cobra.Command 
 		},
 	}
 	c.Flags().StringVar(&opts.Date, "date", "", "date of the man pages, RFC 3339 (default: $SOURCE_DATE_EPOCH, else now)")
+	c.Flags().BoolVar(&opts.Clean, "clean", false, "remove DIR/man and DIR/completions first")
 	return c
 }
 
@@ -60,17 +65,16 @@ func genDocsRun(root *cobra.Command, opts *GenDocsOptions) error {
 	root.DisableAutoGenTag = true
 
 	manDir := filepath.Join(opts.Dir, "man")
-	if err := os.MkdirAll(manDir, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", manDir, err)
+	compDir := filepath.Join(opts.Dir, "completions")
+	for _, d := range []string{manDir, compDir} {
+		if err := prepareDir(d, opts.Clean); err != nil {
+			return err
+		}
 	}
 	if err := doc.GenManTree(root, header, manDir); err != nil {
 		return fmt.Errorf("writing man pages to %s: %w", manDir, err)
 	}
 
-	compDir := filepath.Join(opts.Dir, "completions")
-	if err := os.MkdirAll(compDir, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", compDir, err)
-	}
 	completions := []struct {
 		file string
 		gen  func(io.Writer) error
@@ -84,6 +88,22 @@ func genDocsRun(root *cobra.Command, opts *GenDocsOptions) error {
 		if err := writeFile(filepath.Join(compDir, c.file), c.gen); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// prepareDir creates dir; an existing dir must be empty unless clean, which
+// removes it first.
+func prepareDir(dir string, clean bool) error {
+	if clean {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("removing %s: %w", dir, err)
+		}
+	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%s is not empty: pass --clean to replace what is there", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
 	}
 	return nil
 }

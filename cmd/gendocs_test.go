@@ -56,6 +56,34 @@ func TestGenDocs(t *testing.T) {
 	}
 }
 
+// A second run into the same directory refuses without --clean, and with it
+// leaves no page of the first build behind.
+func TestGenDocsClean(t *testing.T) {
+	dir := t.TempDir()
+	run := func(b Brand, args ...string) error {
+		f, _ := brandFactory(t, b)
+		root := NewRootCmd(f)
+		root.SetArgs(append([]string{"gen-docs", dir}, args...))
+		return root.Execute()
+	}
+	if err := run(newBrand("restmcp", Brand{}.Defaults, unsetScheme)); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(acmeBrand()); err == nil || !strings.Contains(err.Error(), "pass --clean") {
+		t.Fatalf("second run without --clean: err = %v, want a refusal naming --clean", err)
+	}
+	if err := run(acmeBrand(), "--clean"); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*", "*restmcp*"))
+	if len(left) > 0 {
+		t.Errorf("--clean left the first build's files: %v", left)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "man", "acme-mcp.1")); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestGenDocsBadDate(t *testing.T) {
 	f, _ := brandFactory(t, acmeBrand())
 	root := NewRootCmd(f)

@@ -410,3 +410,25 @@ func TestInstallWarnsLongToolNames(t *testing.T) {
 		t.Errorf("claude-desktop: exit %d: %s", code, x.errOut)
 	}
 }
+
+// TestInstallVendorBuild: a branded build's built-in profile is the default
+// and needs no saving.
+func TestInstallVendorBuild(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	x.realTools = true
+	spec, _ := filepath.Abs(filepath.Join("testdata", "long-names-api.yaml"))
+	x.f.Brand = Brand{Name: "acme-mcp", Defaults: profile.Profile{Name: "acme", Spec: spec}}
+	x.f.Keyring.Service = "acme-mcp"
+	x.keys["acme-mcp/acme"] = "k"
+	x.vars["ACME_MCP_CONFIG_DIR"] = filepath.Join(x.root, "config")
+	if code := x.run(t, "install", "cursor", "--name", "a"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	b, _ := os.ReadFile(x.path(t, "cursor", false))
+	if !bytes.Contains(b, []byte(`"args": ["serve", "--profile", "acme"]`)) {
+		t.Errorf("entry:\n%s", b)
+	}
+	if strings.Contains(x.errOut.String(), "not saved") || strings.Contains(x.errOut.String(), "no key") {
+		t.Errorf("stderr: %s", x.errOut)
+	}
+}

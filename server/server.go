@@ -98,6 +98,12 @@ type tool struct {
 	paging []string
 	// strict rejects arguments the schema does not name.
 	strict bool
+	// shallow skips the JSON Schema check (a layout tool whose operation
+	// checks the values).
+	shallow bool
+	// label names the tool in messages when it is not listed itself
+	// ("projects (action retrieve)"); default its name.
+	label string
 	// run handles a validated call of a layout tool (nil for operation tools).
 	run func(ctx context.Context, args map[string]any) *mcp.CallToolResult
 
@@ -180,7 +186,7 @@ func (s *Server) operationTools() []*tool {
 		if len(in.skipped) > 0 {
 			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
 		}
-		name := nm.name(baseWords(op))
+		name := nm.name(baseWords(op), op.Method)
 		t := &tool{
 			def:    operationTool(name, op, in),
 			op:     op,
@@ -213,7 +219,7 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 func describe(op *client.Operation) string {
 	var parts []string
 	sum := oneLine(op.Summary, titleMax*2)
-	desc := brief(op.Description, toolDescMax)
+	desc := brief(op.Description, toolDescWant, toolDescMax)
 	switch {
 	case desc == "":
 		parts = append(parts, sum)

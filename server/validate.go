@@ -16,6 +16,10 @@ import (
 // messages; types, enums and formats by the JSON Schema validator, whose
 // schema is compiled on the first call and cached.
 func (t *tool) validate(args map[string]any) string {
+	name := t.def.Name
+	if t.label != "" {
+		name = t.label
+	}
 	schema, _ := t.def.InputSchema.(map[string]any)
 	props, _ := schema["properties"].(map[string]any)
 	var missing []string
@@ -25,7 +29,7 @@ func (t *tool) validate(args map[string]any) string {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Sprintf("invalid arguments for %s: missing required %s %s", t.def.Name, plural(len(missing), "argument"), quoteList(missing))
+		return fmt.Sprintf("invalid arguments for %s: missing required %s %s", name, plural(len(missing), "argument"), quoteList(missing))
 	}
 	if t.strict {
 		var unknown []string
@@ -45,8 +49,11 @@ func (t *tool) validate(args map[string]any) string {
 			if len(names) > 0 {
 				takes = strings.Join(names, ", ")
 			}
-			return fmt.Sprintf("invalid arguments for %s: unknown %s %s; it takes: %s", t.def.Name, plural(len(unknown), "argument"), quoteList(unknown), takes)
+			return fmt.Sprintf("invalid arguments for %s: unknown %s %s; it takes: %s", name, plural(len(unknown), "argument"), quoteList(unknown), takes)
 		}
+	}
+	if t.shallow {
+		return ""
 	}
 	t.once.Do(func() { t.resolved, t.resolveErr = resolveSchema(schema) })
 	if t.resolved == nil {
@@ -60,7 +67,7 @@ func (t *tool) validate(args map[string]any) string {
 		}
 	}
 	if err := t.resolved.Validate(args); err != nil {
-		return fmt.Sprintf("invalid arguments for %s: %s", t.def.Name, validationMessage(err.Error()))
+		return fmt.Sprintf("invalid arguments for %s: %s", name, validationMessage(err.Error()))
 	}
 	return ""
 }
