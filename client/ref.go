@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -16,6 +17,8 @@ type docSet struct {
 	ctx   context.Context
 	fetch *fetcher
 	docs  map[string]document
+	// patterns remembers which regular expressions Go can compile.
+	patterns map[string]bool
 }
 
 // document is one decoded document and where it was finally read from (a
@@ -26,7 +29,20 @@ type document struct {
 }
 
 func newDocSet(ctx context.Context, f *fetcher) *docSet {
-	return &docSet{ctx: ctx, fetch: f, docs: map[string]document{}}
+	return &docSet{ctx: ctx, fetch: f, docs: map[string]document{}, patterns: map[string]bool{}}
+}
+
+// patternOK reports whether a schema pattern compiles with Go's regexp
+// (RE2), which the argument validator uses; others (look-arounds,
+// backreferences) are dropped from schemas.
+func (d *docSet) patternOK(p string) bool {
+	ok, seen := d.patterns[p]
+	if !seen {
+		_, err := regexp.Compile(p)
+		ok = err == nil
+		d.patterns[p] = ok
+	}
+	return ok
 }
 
 // isURL reports whether s is an http(s) URL.

@@ -366,7 +366,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	}
 	if p, ok := m["pattern"].(string); ok && p != "" {
 		// Keep only patterns Go (and so the argument validator) can compile.
-		if _, err := regexp.Compile(p); err == nil {
+		if c.docs.patternOK(p) {
 			out["pattern"] = p
 		}
 	}
