@@ -85,6 +85,7 @@ type Server struct {
 	list []*mcp.Tool
 
 	instructions string
+	mcpOnce      sync.Once
 	mcp          *mcp.Server
 }
 
@@ -160,14 +161,22 @@ func New(cfg Config) (*Server, error) {
 	sort.Slice(s.list, func(i, j int) bool { return s.list[i].Name < s.list[j].Name })
 
 	s.instructions = s.buildInstructions()
-	s.mcp = mcp.NewServer(&mcp.Implementation{Name: cfg.Name, Title: cfg.API.Title, Version: cfg.Version},
-		&mcp.ServerOptions{Instructions: s.instructions})
-	for _, def := range s.list {
-		s.mcp.AddTool(def, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			return s.Call(ctx, req.Params.Name, req.Params.Arguments)
-		})
-	}
 	return s, nil
+}
+
+// mcpServer builds the MCP server on first use: listing tools or calling
+// one from the command line does not need it.
+func (s *Server) mcpServer() *mcp.Server {
+	s.mcpOnce.Do(func() {
+		s.mcp = mcp.NewServer(&mcp.Implementation{Name: s.cfg.Name, Title: s.cfg.API.Title, Version: s.cfg.Version},
+			&mcp.ServerOptions{Instructions: s.instructions})
+		for _, def := range s.list {
+			s.mcp.AddTool(def, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				return s.Call(ctx, req.Params.Name, req.Params.Arguments)
+			})
+		}
+	})
+	return s.mcp
 }
 
 // operationTools makes one tool per operation, names assigned over the
@@ -351,11 +360,11 @@ func (s *Server) Instructions() string { return s.instructions }
 
 // MCPServer returns the underlying MCP server, for transports other than
 // Run's (an HTTP handler, for example).
-func (s *Server) MCPServer() *mcp.Server { return s.mcp }
+func (s *Server) MCPServer() *mcp.Server { return s.mcpServer() }
 
 // Run serves MCP on t until the client disconnects or ctx is done.
 func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
-	return s.mcp.Run(ctx, t)
+	return s.mcpServer().Run(ctx, t)
 }
 
 // buildInstructions summarises the API for the model, in a few lines.

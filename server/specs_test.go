@@ -148,3 +148,24 @@ func BenchmarkNew(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNewMCP is New plus registering every tool with the MCP server,
+// what `serve` does before it answers initialize.
+func BenchmarkNewMCP(b *testing.B) {
+	for _, file := range sharedSpecs(b) {
+		base := filepath.Base(file)
+		if !strings.HasPrefix(base, "github") && !strings.HasPrefix(base, "stripe") {
+			continue
+		}
+		api := loadSpec(b, file)
+		b.Run(strings.TrimSuffix(base, filepath.Ext(base)), func(b *testing.B) {
+			for b.Loop() {
+				s, err := New(Config{API: api})
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.MCPServer()
+			}
+		})
+	}
+}

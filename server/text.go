@@ -50,23 +50,44 @@ func plainText(s string) string {
 		return ""
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = reFence.ReplaceAllString(s, "")
-	s = reImage.ReplaceAllString(s, "")
-	s = reLink.ReplaceAllString(s, "$1")
-	s = reRefLink.ReplaceAllString(s, "$1")
-	s = reLinkDef.ReplaceAllString(s, "")
-	s = reAdmonish.ReplaceAllString(s, "")
-	s = reHeading.ReplaceAllString(s, "")
-	s = reBold.ReplaceAllString(s, "$1$2")
+	// Each rewrite runs only when its marker is there: most descriptions
+	// are plain sentences, and this runs for every argument.
+	if strings.Contains(s, "```") {
+		s = reFence.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "](") {
+		s = reImage.ReplaceAllString(s, "")
+		s = reLink.ReplaceAllString(s, "$1")
+	}
+	if strings.Contains(s, "][") {
+		s = reRefLink.ReplaceAllString(s, "$1")
+	}
+	if strings.Contains(s, "]:") {
+		s = reLinkDef.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "[!") {
+		s = reAdmonish.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "#") {
+		s = reHeading.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "**") || strings.Contains(s, "__") {
+		s = reBold.ReplaceAllString(s, "$1$2")
+	}
 	if strings.ContainsRune(s, '<') {
 		s = reListTag.ReplaceAllString(s, "\n- ")
 		s = reBlockTag.ReplaceAllString(s, "\n\n")
 		s = reTag.ReplaceAllString(s, "")
 	}
-	s = html.UnescapeString(s)
+	if strings.ContainsRune(s, '&') {
+		s = html.UnescapeString(s)
+	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		l = strings.TrimSpace(reSpaces.ReplaceAllString(l, " "))
+		if strings.ContainsAny(l, "\t\f\v") || strings.Contains(l, "  ") {
+			l = reSpaces.ReplaceAllString(l, " ")
+		}
+		l = strings.TrimSpace(l)
 		l = strings.TrimPrefix(l, "> ")
 		if l == ">" {
 			l = ""
@@ -74,7 +95,9 @@ func plainText(s string) string {
 		lines[i] = l
 	}
 	s = joinSoftBreaks(lines)
-	s = reBlankRuns.ReplaceAllString(s, "\n\n")
+	if strings.Contains(s, "\n\n\n") {
+		s = reBlankRuns.ReplaceAllString(s, "\n\n")
+	}
 	return strings.TrimSpace(s)
 }
 
