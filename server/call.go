@@ -62,7 +62,7 @@ func request(t *tool, args map[string]any) client.Request {
 	}
 	if body != nil {
 		r.Body = body
-	} else if r.Body == nil && t.op.Body != nil && t.op.Body.Required && len(t.in.bindings) > 0 {
+	} else if r.Body == nil && t.op.Body != nil && t.op.Body.Required {
 		if _, _, _, isObject := objectProperties(t.op.Body.Schema); isObject {
 			r.Body = map[string]any{}
 		}
