@@ -76,26 +76,28 @@ func (t *tool) validate(args map[string]any) string {
 // validator cannot compile (a pattern in a regexp dialect Go lacks) is
 // retried without patterns; if that fails too, calls go unvalidated.
 func resolveSchema(schema map[string]any) (*jsonschema.Resolved, error) {
-	compile := func(m map[string]any) (*jsonschema.Resolved, error) {
-		b, err := json.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		var s jsonschema.Schema
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, err
-		}
-		return s.Resolve(nil)
-	}
-	r, err := compile(schema)
+	r, err := compileSchema(schema)
 	if err == nil {
 		return r, nil
 	}
-	r, err2 := compile(withoutPatterns(schema))
+	r, err2 := compileSchema(withoutPatterns(schema))
 	if err2 == nil {
 		return r, nil
 	}
 	return nil, fmt.Errorf("compiling the input schema: %w", err)
+}
+
+// compileSchema resolves a schema map with the JSON Schema validator.
+func compileSchema(m map[string]any) (*jsonschema.Resolved, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var s jsonschema.Schema
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	return s.Resolve(nil)
 }
 
 // withoutPatterns returns a copy of a schema with every pattern keyword
