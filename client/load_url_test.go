@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -250,5 +251,38 @@ func TestLoadSkipsBrokenOperations(t *testing.T) {
 		if s.Reason == "" || s.Method == "" {
 			t.Errorf("skipped entry without method or reason: %+v", s)
 		}
+	}
+}
+
+func TestLoadTolerant(t *testing.T) {
+	api := loadFixture(t, "../bad/weird.yaml")
+	jsonEqual(t, "servers", api.Servers, `["https://a.example"]`)
+	var skipped []string
+	for _, s := range api.Skipped {
+		skipped = append(skipped, s.Method+" "+s.Path)
+	}
+	jsonEqual(t, "skipped", skipped, `[" /list","PUT /ok","POST /ok"]`)
+	op := opByID(t, api, "ok")
+	jsonEqual(t, "a (merge key)", paramByName(t, op, "a").Schema, `{"type":"string","description":"merged"}`)
+	jsonEqual(t, "b (malformed keywords ignored)", paramByName(t, op, "b").Schema, `{"type":"object"}`)
+	jsonEqual(t, "c (content)", paramByName(t, op, "c").Schema, `{"type":"array","items":{"type":"integer"}}`)
+	jsonEqual(t, "d (no schema)", paramByName(t, op, "d").Schema, `{}`)
+	if len(op.Params) != 4 {
+		t.Errorf("%d params, want a, b, c, d (Authorization header ignored)", len(op.Params))
+	}
+	if op.Body == nil || op.Body.ContentType != "application/octet-stream" {
+		t.Errorf("body %+v", op.Body)
+	}
+}
+
+func TestDecodeYAMLAliasBomb(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 12; i++ {
+		fmt.Fprintf(&sb, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	_, err := decodeDocument([]byte(sb.String()))
+	if err == nil || !strings.Contains(err.Error(), "too many values") {
+		t.Fatalf("err = %v, want a limit on alias expansion", err)
 	}
 }

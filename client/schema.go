@@ -32,6 +32,9 @@ type schemaLimits struct {
 // (docs/openapi-library.md).
 var defaultLimits = schemaLimits{Depth: 4, Desc: 160, Enum: 64, Budget: 8 << 10}
 
+// maxLengthKept is the largest maxLength kept in a schema.
+const maxLengthKept = 1024
+
 // cutDescMax caps the description kept on a node whose fields are cut.
 const cutDescMax = 100
 
@@ -63,7 +66,6 @@ func (c *converter) root(v any, loc string) (map[string]any, error) {
 		return nil, err
 	}
 	delete(out, "readOnly")
-	delete(out, "title")
 	scrub(out)
 	return out, nil
 }
@@ -266,9 +268,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["description"] = d
 		}
 	}
-	if t, ok := m["title"].(string); ok && t != "" {
-		out["title"] = t
-	}
 	var dropped map[string]bool
 	if p, ok := m["properties"].(map[string]any); ok {
 		props := make(map[string]any, len(p))
@@ -286,7 +285,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 				continue
 			}
 			delete(sub, "readOnly")
-			delete(sub, "title")
 			props[name] = sub
 		}
 		out["properties"] = props
@@ -312,7 +310,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			return nil, err
 		}
 		delete(sub, "readOnly")
-		delete(sub, "title")
 		out["items"] = sub
 	case []any: // Slack: items given as a list
 		var subs []any
@@ -327,7 +324,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		switch len(subs) {
 		case 0:
 		case 1:
-			delete(subs[0].(map[string]any), "title")
 			out["items"] = subs[0]
 		default:
 			out["items"] = map[string]any{"anyOf": subs}
@@ -345,7 +341,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 				return nil, err
 			}
 			delete(sub, "readOnly")
-			delete(sub, "title")
 			if len(sub) > 0 {
 				out["additionalProperties"] = sub
 			}
@@ -374,6 +369,11 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		if v, ok := m[k]; ok && isNumber(v) {
 			out[k] = v
 		}
+	}
+	// A generous cap such as Stripe's maxLength 5000 on every string tells a
+	// model nothing and costs tokens on every field.
+	if n, ok := toFloat(out["maxLength"]); ok && n > maxLengthKept {
+		delete(out, "maxLength")
 	}
 	if isTrue(m["uniqueItems"]) {
 		out["uniqueItems"] = true
@@ -405,7 +405,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	case 0:
 	case 1:
 		b := anyOf[0].(map[string]any)
-		delete(b, "title")
 		overlayMissing(out, b)
 	default:
 		out["anyOf"] = anyOf
@@ -591,7 +590,6 @@ func mergeAllOf(out map[string]any, branches []any) map[string]any {
 	if withProps > 1 {
 		delete(merged, "additionalProperties")
 	}
-	delete(merged, "title")
 	overlay(merged, out)
 	return merged
 }
@@ -621,7 +619,7 @@ func makeNullable(out map[string]any) map[string]any {
 	outer := map[string]any{}
 	for k, v := range out {
 		switch k {
-		case "description", "title", "default", "readOnly", droppedKey:
+		case "description", "default", "readOnly", droppedKey:
 			outer[k] = v
 		default:
 			inner[k] = v
@@ -694,4 +692,18 @@ func enumNote(desc string, e []any) string {
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	}
+	return 0, false
 }
