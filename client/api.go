@@ -33,13 +33,19 @@ type Skipped struct {
 	Reason       string
 }
 
-// BaseURL is the default base URL: the first server, or "" when the
-// description declares none.
+// BaseURL is the default base URL: the first server; else, when only
+// operations declare servers (as Twilio's description does), the first
+// operation's first server; else "".
 func (a *API) BaseURL() string {
-	if len(a.Servers) == 0 {
-		return ""
+	if len(a.Servers) > 0 {
+		return a.Servers[0]
 	}
-	return a.Servers[0]
+	for _, op := range a.Operations {
+		if len(op.Servers) > 0 {
+			return op.Servers[0]
+		}
+	}
+	return ""
 }
 
 // Operation is one HTTP operation of the API.

@@ -20,8 +20,15 @@ func StaticKey(key string) KeySource {
 
 // Options configure a Client.
 type Options struct {
-	// BaseURL is where operation paths are appended (required).
+	// BaseURL is where operation paths are appended (required). An
+	// operation that declares its own servers is sent to the first of them
+	// instead (a relative one resolved against BaseURL); the key is only
+	// ever sent to BaseURL's origin.
 	BaseURL string
+	// OverrideServers sends every operation to BaseURL, also those that
+	// declare servers of their own: set it when the user chose the base URL
+	// (a proxy, a staging host).
+	OverrideServers bool
 	// AuthHeader is the header that carries the key (default "Authorization").
 	AuthHeader string
 	// AuthScheme prefixes the key ("Bearer", "Api-Key", "Token"); empty sends
@@ -31,7 +38,8 @@ type Options struct {
 	Key KeySource
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
-	// Timeout bounds one request, body included (default 30 s).
+	// Timeout bounds one attempt of a request, reading the answer included
+	// (default 30 s); retries get their own.
 	Timeout time.Duration
 	// HTTPClient to use (default: a new client; its Transport is reused).
 	HTTPClient *http.Client

@@ -89,7 +89,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 
 // loadOnce reads, decodes and indexes the description at loc.
 func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLimits) (*API, error) {
-	data, err := f.read(ctx, loc)
+	data, final, err := f.read(ctx, loc)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the API description: %w", err)
 	}
@@ -98,8 +98,9 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 		return nil, fmt.Errorf("cannot parse the API description %s: %w", source, err)
 	}
 	docs := newDocSet(ctx, f)
-	docs.docs[loc] = root
-	api, err := build(docs, source, loc, root, lim)
+	docs.docs[loc] = document{root: root, loc: final}
+	docs.docs[final] = docs.docs[loc]
+	api, err := build(docs, source, final, root, lim)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
@@ -137,16 +138,19 @@ func (e *statusError) Error() string {
 	return fmt.Sprintf("GET %s: HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status))
 }
 
-func (f *fetcher) read(ctx context.Context, loc string) ([]byte, error) {
+// read returns the content at loc and the location it was finally read
+// from (after redirects).
+func (f *fetcher) read(ctx context.Context, loc string) ([]byte, string, error) {
 	if !isURL(loc) {
-		return os.ReadFile(loc)
+		data, err := os.ReadFile(loc)
+		return data, loc, err
 	}
 	const maxRedirects = 10
 	target := loc
 	for range maxRedirects + 1 {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		req.Header.Set("Accept", "application/vnd.oai.openapi+json, application/json;q=0.9, application/vnd.oai.openapi;q=0.8, application/yaml;q=0.8, */*;q=0.5")
 		if f.userAgent != "" {
@@ -154,36 +158,36 @@ func (f *fetcher) read(ctx context.Context, loc string) ([]byte, error) {
 		}
 		if f.auth != nil && f.authOrigin != "" && originOf(target) == f.authOrigin {
 			if err := f.auth(req); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 		}
 		resp, err := f.client.Do(req)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
 			resp.Body.Close()
 			next, err := req.URL.Parse(loc)
 			if err != nil {
-				return nil, fmt.Errorf("GET %s: bad redirect: %w", target, err)
+				return nil, "", fmt.Errorf("GET %s: bad redirect: %w", target, err)
 			}
 			target = next.String()
 			continue
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode >= 400 {
-			return nil, &statusError{URL: redact(target), Status: resp.StatusCode}
+			return nil, "", &statusError{URL: redact(target), Status: resp.StatusCode}
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
 		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", redact(target), err)
+			return nil, "", fmt.Errorf("GET %s: %w", redact(target), err)
 		}
 		if len(data) > maxDocumentBytes {
-			return nil, fmt.Errorf("GET %s: larger than %d MiB", redact(target), maxDocumentBytes>>20)
+			return nil, "", fmt.Errorf("GET %s: larger than %d MiB", redact(target), maxDocumentBytes>>20)
 		}
-		return data, nil
+		return data, target, nil
 	}
-	return nil, fmt.Errorf("GET %s: more than %d redirects", redact(loc), maxRedirects)
+	return nil, "", fmt.Errorf("GET %s: more than %d redirects", redact(loc), maxRedirects)
 }
 
 // redact drops the query and user info of a URL for messages.

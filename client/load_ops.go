@@ -134,7 +134,7 @@ func (b *builder) servers(v any) []string {
 		if !ok {
 			continue
 		}
-		u := text(m["url"])
+		u, _ := m["url"].(string)
 		if u == "" {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -15,11 +16,33 @@ import (
 type docSet struct {
 	ctx   context.Context
 	fetch *fetcher
-	docs  map[string]any
+	docs  map[string]document
+	// patterns remembers which regular expressions Go can compile.
+	patterns map[string]bool
+}
+
+// document is one decoded document and where it was finally read from (a
+// URL after redirects), against which its relative $refs resolve.
+type document struct {
+	root any
+	loc  string
 }
 
 func newDocSet(ctx context.Context, f *fetcher) *docSet {
-	return &docSet{ctx: ctx, fetch: f, docs: map[string]any{}}
+	return &docSet{ctx: ctx, fetch: f, docs: map[string]document{}, patterns: map[string]bool{}}
+}
+
+// patternOK reports whether a schema pattern compiles with Go's regexp
+// (RE2), which the argument validator uses; others (look-arounds,
+// backreferences) are dropped from schemas.
+func (d *docSet) patternOK(p string) bool {
+	ok, seen := d.patterns[p]
+	if !seen {
+		_, err := regexp.Compile(p)
+		ok = err == nil
+		d.patterns[p] = ok
+	}
+	return ok
 }
 
 // isURL reports whether s is an http(s) URL.
@@ -67,20 +90,22 @@ func locate(base, ref string) (string, error) {
 }
 
 // doc returns the decoded document at loc, reading it on first use.
-func (d *docSet) doc(loc string) (any, error) {
+func (d *docSet) doc(loc string) (document, error) {
 	if v, ok := d.docs[loc]; ok {
 		return v, nil
 	}
-	data, err := d.fetch.read(d.ctx, loc)
+	data, final, err := d.fetch.read(d.ctx, loc)
 	if err != nil {
-		return nil, err
+		return document{}, err
 	}
 	v, err := decodeDocument(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", loc, err)
+		return document{}, fmt.Errorf("%s: %w", loc, err)
 	}
-	d.docs[loc] = v
-	return v, nil
+	doc := document{root: v, loc: final}
+	d.docs[loc] = doc
+	d.docs[final] = doc
+	return doc, nil
 }
 
 // resolve follows one $ref written in the document at base. It returns the
@@ -92,15 +117,15 @@ func (d *docSet) resolve(base, ref string) (any, string, string, error) {
 	if err != nil {
 		return nil, "", "", fmt.Errorf("bad $ref %q: %w", ref, err)
 	}
-	root, err := d.doc(loc)
+	doc, err := d.doc(loc)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("$ref %q: %w", ref, err)
 	}
-	v, err := pointer(root, frag)
+	v, err := pointer(doc.root, frag)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("$ref %q: %w", ref, err)
 	}
-	return v, loc, loc + "#" + frag, nil
+	return v, doc.loc, doc.loc + "#" + frag, nil
 }
 
 // maxRefChain bounds a chain of references to references.

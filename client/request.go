@@ -70,14 +70,15 @@ func (c *Client) build(r Request) (*built, error) {
 
 // baseFor returns the base URL for op: the first of the operation's own
 // servers when it declares any (a relative one resolved against
-// Options.BaseURL), else Options.BaseURL. The key is only sent when the
+// Options.BaseURL) unless Options.OverrideServers, else Options.BaseURL. The key is only sent when the
 // result has the same origin as Options.BaseURL.
 func (c *Client) baseFor(op *Operation) (*url.URL, error) {
 	base := c.base
-	if c.baseErr != nil && len(op.Servers) == 0 {
+	hasServer := !c.opts.OverrideServers && len(op.Servers) > 0 && op.Servers[0] != ""
+	if base == nil && !hasServer {
 		return nil, c.baseErr
 	}
-	if len(op.Servers) > 0 && op.Servers[0] != "" {
+	if hasServer {
 		s, err := url.Parse(op.Servers[0])
 		if err != nil {
 			return nil, fmt.Errorf("server URL %q of %s %s: %w", op.Servers[0], op.Method, op.Path, err)
@@ -91,7 +92,7 @@ func (c *Client) baseFor(op *Operation) (*url.URL, error) {
 		base = s
 	}
 	if base.Scheme != "http" && base.Scheme != "https" {
-		return nil, fmt.Errorf("base URL %q must be an http or https URL", base.Redacted())
+		return nil, fmt.Errorf("server URL %q of %s %s must be an http or https URL", base.Redacted(), op.Method, op.Path)
 	}
 	return base, nil
 }

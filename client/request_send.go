@@ -125,15 +125,16 @@ func authValue(scheme, key string) string {
 	return scheme + " " + key
 }
 
-// transportError gives a transport failure a readable message. *url.Error
-// prints the URL, which never holds the key: keys travel in a header only.
+// transportError gives a transport failure a readable message naming the
+// method and the URL without its query string (*url.Error would print the
+// whole URL). The key is never part of it: keys travel in a header only.
 func (c *Client) transportError(ctx context.Context, b *built, err error) error {
 	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s %s: no complete answer within %s: %w", b.method, displayURL(b.url), c.opts.Timeout, err)
+		return fmt.Errorf("%s %s: no complete answer within %s: %w", b.method, displayURL(b.url), c.opts.Timeout, context.DeadlineExceeded)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return err
+		err = ue.Err
 	}
 	return fmt.Errorf("%s %s: %w", b.method, displayURL(b.url), err)
 }

@@ -326,3 +326,19 @@ func TestExcerpt(t *testing.T) {
 		})
 	}
 }
+
+func TestDoTransportErrorMessage(t *testing.T) {
+	closed := newRecorder(t, nil)
+	base := closed.URL
+	closed.Close()
+	c := New(Options{BaseURL: base})
+	op := &Operation{Method: "GET", Path: "/items", Params: []*Param{{Name: "q", In: "query"}}}
+	_, err := c.Do(context.Background(), Request{Op: op, Query: map[string]any{"q": "private-search"}})
+	if err == nil {
+		t.Fatal("no error from a closed server")
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "GET "+base+"/items: ") || strings.Contains(msg, "private-search") || !strings.Contains(msg, "refused") {
+		t.Errorf("error = %q, want the method, the URL without its query and the cause", msg)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -398,5 +399,102 @@ func TestCheck(t *testing.T) {
 				t.Errorf("request URI = %q", got)
 			}
 		})
+	}
+}
+
+func TestDoBaseURL(t *testing.T) {
+	srv := newRecorder(t, nil)
+	tests := []struct {
+		name    string
+		base    string
+		servers []string
+		wantURI string // "" when an error is expected
+		wantErr string
+	}{
+		{"no base URL", "", nil, "", "no base URL: set one with --base-url"},
+		{"relative base URL", "/api", nil, "", "must be an absolute http or https URL"},
+		{"not http", "ftp://example.com", nil, "", "must be an absolute http or https URL"},
+		{"empty operation server", "", []string{""}, "", "no base URL"},
+		{"operation server without a base URL", "", []string{srv.URL + "/x"}, "/x/ping", ""},
+		{"relative operation server without a base URL", "", []string{"/x"}, "", "is relative and no base URL is set"},
+		{"operation server not http", srv.URL, []string{"ws://example.com"}, "", "must be an http or https URL"},
+		{"trailing slash", srv.URL + "/api/", nil, "/api/ping", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Options{BaseURL: tt.base})
+			_, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "ping", Servers: tt.servers}})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := srv.last(t).RequestURI; got != tt.wantURI {
+				t.Errorf("request URI = %q, want %q", got, tt.wantURI)
+			}
+		})
+	}
+}
+
+// FuzzPathValueStaysInSegment checks that any value substituted into a path
+// template stays one segment, cannot be read as `.` or `..`, and decodes
+// back to itself.
+func FuzzPathValueStaysInSegment(f *testing.F) {
+	for _, s := range []string{"../admin", "..", ".", "a/b?c#d", "%2F", "é ;,=", "", "...", "./.", "\x00\n"} {
+		f.Add(s)
+	}
+	op := &Operation{Method: "GET", Path: "/a/{v}/b", Params: []*Param{{Name: "v", In: "path", Required: true, Style: "simple"}}}
+	f.Fuzz(func(t *testing.T, v string) {
+		path, query, err := expandPath(op, map[string]any{"v": v})
+		if v == "" {
+			if err == nil {
+				t.Error("an empty path value was accepted")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs := strings.Split(path, "/")
+		if len(segs) != 4 || segs[1] != "a" || segs[3] != "b" || query != "" {
+			t.Fatalf("%q became %q", v, path)
+		}
+		if segs[2] == "." || segs[2] == ".." || strings.ContainsAny(segs[2], "?#") {
+			t.Fatalf("%q became the segment %q", v, segs[2])
+		}
+		if got, err := url.PathUnescape(segs[2]); err != nil || got != v {
+			t.Fatalf("%q became %q, which decodes to %q (%v)", v, segs[2], got, err)
+		}
+	})
+}
+
+func TestDoOverrideServers(t *testing.T) {
+	srv := newRecorder(t, nil)
+	op := &Operation{Method: "GET", Path: "ping", Servers: []string{"http://127.0.0.1:9/elsewhere"}, Security: true}
+	c := New(Options{BaseURL: srv.URL + "/proxy", OverrideServers: true, AuthScheme: "Bearer", Key: StaticKey("k-override")})
+	if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
+		t.Fatal(err)
+	}
+	r := srv.last(t)
+	if r.RequestURI != "/proxy/ping" {
+		t.Errorf("request URI = %q, want the chosen base URL", r.RequestURI)
+	}
+	if got := r.Header.Get("Authorization"); got != "Bearer k-override" {
+		t.Errorf("Authorization = %q", got)
+	}
+}
+
+func TestAPIBaseURLFallsBackToOperationServers(t *testing.T) {
+	api := &API{Operations: []*Operation{{Path: "/a"}, {Path: "/b", Servers: []string{"https://api.example.com/v1"}}}}
+	if got := api.BaseURL(); got != "https://api.example.com/v1" {
+		t.Errorf("BaseURL() = %q", got)
+	}
+	api.Servers = []string{"https://top.example.com"}
+	if got := api.BaseURL(); got != "https://top.example.com" {
+		t.Errorf("BaseURL() = %q", got)
 	}
 }

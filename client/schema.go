@@ -32,6 +32,9 @@ type schemaLimits struct {
 // (docs/openapi-library.md).
 var defaultLimits = schemaLimits{Depth: 4, Desc: 160, Enum: 64, Budget: 8 << 10}
 
+// maxLengthKept is the largest maxLength kept in a schema.
+const maxLengthKept = 1024
+
 // cutDescMax caps the description kept on a node whose fields are cut.
 const cutDescMax = 100
 
@@ -63,7 +66,6 @@ func (c *converter) root(v any, loc string) (map[string]any, error) {
 		return nil, err
 	}
 	delete(out, "readOnly")
-	delete(out, "title")
 	scrub(out)
 	return out, nil
 }
@@ -72,9 +74,11 @@ func (c *converter) root(v any, loc string) (map[string]any, error) {
 // an object, so that required lists of merged allOf members drop them too.
 const droppedKey = "\x00readOnly"
 
-// scrub removes the droppedKey markers from a converted schema.
+// scrub removes the droppedKey markers (and readOnly flags left inside
+// combinators) from a converted schema.
 func scrub(s map[string]any) {
 	delete(s, droppedKey)
+	delete(s, "readOnly")
 	for k, v := range s {
 		switch k {
 		case "properties":
@@ -264,9 +268,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["description"] = d
 		}
 	}
-	if t, ok := m["title"].(string); ok && t != "" {
-		out["title"] = t
-	}
 	var dropped map[string]bool
 	if p, ok := m["properties"].(map[string]any); ok {
 		props := make(map[string]any, len(p))
@@ -284,7 +285,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 				continue
 			}
 			delete(sub, "readOnly")
-			delete(sub, "title")
 			props[name] = sub
 		}
 		out["properties"] = props
@@ -310,7 +310,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			return nil, err
 		}
 		delete(sub, "readOnly")
-		delete(sub, "title")
 		out["items"] = sub
 	case []any: // Slack: items given as a list
 		var subs []any
@@ -325,7 +324,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		switch len(subs) {
 		case 0:
 		case 1:
-			delete(subs[0].(map[string]any), "title")
 			out["items"] = subs[0]
 		default:
 			out["items"] = map[string]any{"anyOf": subs}
@@ -343,7 +341,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 				return nil, err
 			}
 			delete(sub, "readOnly")
-			delete(sub, "title")
 			if len(sub) > 0 {
 				out["additionalProperties"] = sub
 			}
@@ -364,7 +361,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	}
 	if p, ok := m["pattern"].(string); ok && p != "" {
 		// Keep only patterns Go (and so the argument validator) can compile.
-		if _, err := regexp.Compile(p); err == nil {
+		if c.docs.patternOK(p) {
 			out["pattern"] = p
 		}
 	}
@@ -372,6 +369,11 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		if v, ok := m[k]; ok && isNumber(v) {
 			out[k] = v
 		}
+	}
+	// A generous cap such as Stripe's maxLength 5000 on every string tells a
+	// model nothing and costs tokens on every field.
+	if n, ok := toFloat(out["maxLength"]); ok && n > maxLengthKept {
+		delete(out, "maxLength")
 	}
 	if isTrue(m["uniqueItems"]) {
 		out["uniqueItems"] = true
@@ -403,7 +405,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	case 0:
 	case 1:
 		b := anyOf[0].(map[string]any)
-		delete(b, "title")
 		overlayMissing(out, b)
 	default:
 		out["anyOf"] = anyOf
@@ -589,7 +590,6 @@ func mergeAllOf(out map[string]any, branches []any) map[string]any {
 	if withProps > 1 {
 		delete(merged, "additionalProperties")
 	}
-	delete(merged, "title")
 	overlay(merged, out)
 	return merged
 }
@@ -613,15 +613,23 @@ func makeNullable(out map[string]any) map[string]any {
 		out["anyOf"] = append(a, map[string]any{"type": "null"})
 		return out
 	}
-	if len(out) == 0 || len(out) == 1 && out["description"] != nil {
-		return out // already accepts anything
+	// Annotations stay outside; if nothing else constrains the value, it
+	// already accepts null.
+	inner := map[string]any{}
+	outer := map[string]any{}
+	for k, v := range out {
+		switch k {
+		case "description", "default", "readOnly", droppedKey:
+			outer[k] = v
+		default:
+			inner[k] = v
+		}
 	}
-	wrapped := map[string]any{"anyOf": []any{out, map[string]any{"type": "null"}}}
-	if d, ok := out["description"]; ok {
-		wrapped["description"] = d
-		delete(out, "description")
+	if len(inner) == 0 {
+		return out
 	}
-	return wrapped
+	outer["anyOf"] = []any{inner, map[string]any{"type": "null"}}
+	return outer
 }
 
 var mdLink = regexp.MustCompile(`\[([^\]\n]+)\]\([^)\s]+\)`)
@@ -684,4 +692,18 @@ func enumNote(desc string, e []any) string {
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	}
+	return 0, false
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/profile"
@@ -35,7 +36,17 @@ func (f *Factory) loadAPI(ctx context.Context, p profile.Profile) (*client.API, 
 		UserAgent: f.userAgent(),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("loading the API description: %w", err)
+		if !isURL(p.Spec) {
+			return nil, fmt.Errorf("loading the API description: %w", err)
+		}
+		cached, cerr := f.readAPICache(p.Name, p.Spec)
+		if cerr != nil {
+			return nil, fmt.Errorf("loading the API description: %w", err)
+		}
+		f.Log.Warn("using the copy of the API description saved earlier", "fetched", cached.Fetched.Format(time.RFC3339), "err", err)
+		api = cached.API
+	} else if isURL(p.Spec) {
+		f.saveAPICache(p.Name, api)
 	}
 	for _, s := range api.Skipped {
 		f.Log.Warn("operation skipped", "method", s.Method, "path", s.Path, "reason", s.Reason)
@@ -72,11 +83,12 @@ func (f *Factory) newServer(ctx context.Context, p profile.Profile) (*server.Ser
 			hint, f.Brand.Name, p.Name)
 	}
 	c := client.New(client.Options{
-		BaseURL:    base,
-		AuthHeader: p.Header(),
-		AuthScheme: p.Scheme(),
-		Key:        f.keySource(p.Name),
-		UserAgent:  f.userAgent(),
+		BaseURL:         base,
+		OverrideServers: p.BaseURL != "",
+		AuthHeader:      p.Header(),
+		AuthScheme:      p.Scheme(),
+		Key:             f.keySource(p.Name),
+		UserAgent:       f.userAgent(),
 	})
 	srv, err := server.New(server.Config{
 		API:     api,

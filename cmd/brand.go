@@ -1,9 +1,20 @@
 package cmd
 
-import "strings"
+import (
+	"strings"
 
-// Build-time settings. Release builds set them with -ldflags -X; a vendor's
-// branded build sets the name and default profile too (docs/vendor-builds.md).
+	"github.com/restmcp/restmcp/profile"
+)
+
+// Build-time settings. Release builds set version, commit and date with
+// -ldflags -X; a vendor's branded build sets the name and the default profile
+// too (docs/vendor-builds.md), e.g.
+//
+//	-X github.com/restmcp/restmcp/cmd.name=acme-mcp
+//	-X github.com/restmcp/restmcp/cmd.profileSpec=https://api.acme.com/openapi.json
+//
+// They are read once, by defaultBrand and Version; nothing writes them at run
+// time.
 var (
 	version = ""
 	commit  = ""
@@ -11,12 +22,30 @@ var (
 	// name is the binary's name: the keyring service, the config directory
 	// and the prefix of environment variables derive from it.
 	name = "restmcp"
+
+	// The vendor's default profile. Empty values leave the usual defaults.
+	profileName       = ""
+	profileSpec       = ""
+	profileBaseURL    = ""
+	profileAuthHeader = ""
+	// profileAuthScheme is unsetScheme unless the build sets it; set to ""
+	// it means the bare key.
+	profileAuthScheme = unsetScheme
+	profilePrefix     = ""
 )
+
+// unsetScheme marks profileAuthScheme as not set by the build, since -X can
+// set a variable to "" (the bare key).
+const unsetScheme = "\x00unset"
 
 // Brand is the identity of this build.
 type Brand struct {
 	// Name of the binary ("restmcp", "acme-mcp").
 	Name string
+	// Defaults is the vendor's default profile: its Name is the profile used
+	// when none is named, its other fields apply wherever neither a stored
+	// profile nor a flag sets them. restmcp's own builds leave it zero.
+	Defaults profile.Profile
 }
 
 // EnvPrefix is the prefix of this build's environment variables:
@@ -29,4 +58,68 @@ func (b Brand) EnvPrefix() string {
 // "RESTMCP_API_KEY").
 func (b Brand) Env(suffix string) string { return b.EnvPrefix() + "_" + suffix }
 
-func defaultBrand() Brand { return Brand{Name: name} }
+// ProfileName is the profile used when none is named: the vendor's default
+// profile, else "default".
+func (b Brand) ProfileName() string {
+	if b.Defaults.Name != "" {
+		return b.Defaults.Name
+	}
+	return profile.DefaultName
+}
+
+// HasDefaults reports whether the build sets a default profile.
+func (b Brand) HasDefaults() bool {
+	d := b.Defaults
+	return d.Name != "" || d.Spec != "" || d.BaseURL != "" || d.AuthHeader != "" ||
+		d.AuthScheme != nil || d.Prefix != ""
+}
+
+// Apply fills the fields of p that are unset with the brand's defaults. A
+// profile of another API (its description is set and is not the brand's) is
+// left alone: the vendor's base URL, auth and prefix belong to the vendor's
+// API.
+func (b Brand) Apply(p profile.Profile) profile.Profile {
+	d := b.Defaults
+	if p.Spec != "" && p.Spec != d.Spec {
+		return p
+	}
+	if p.Spec == "" {
+		p.Spec = d.Spec
+	}
+	if p.BaseURL == "" {
+		p.BaseURL = d.BaseURL
+	}
+	if p.AuthHeader == "" {
+		p.AuthHeader = d.AuthHeader
+	}
+	if p.AuthScheme == nil && d.AuthScheme != nil {
+		s := *d.AuthScheme
+		p.AuthScheme = &s
+	}
+	if p.Prefix == "" {
+		p.Prefix = d.Prefix
+	}
+	return p
+}
+
+func defaultBrand() Brand {
+	return newBrand(name, profile.Profile{
+		Name:       profileName,
+		Spec:       profileSpec,
+		BaseURL:    profileBaseURL,
+		AuthHeader: profileAuthHeader,
+		Prefix:     profilePrefix,
+	}, profileAuthScheme)
+}
+
+// newBrand builds a Brand from the build-time settings; scheme is
+// unsetScheme when the build leaves the auth scheme alone.
+func newBrand(binName string, defaults profile.Profile, scheme string) Brand {
+	if binName == "" {
+		binName = "restmcp"
+	}
+	if scheme != unsetScheme {
+		defaults.AuthScheme = &scheme
+	}
+	return Brand{Name: binName, Defaults: defaults}
+}

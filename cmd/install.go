@@ -71,7 +71,7 @@ directory) for %[3]s.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings
 		},
 	}
 	fl := c.Flags()
-	fl.StringVarP(&opts.Profile, "profile", "p", profile.DefaultName, "profile the client's server uses")
+	fl.StringVarP(&opts.Profile, "profile", "p", f.Brand.ProfileName(), "profile the client's server uses")
 	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name)")
 	fl.BoolVar(&opts.Project, "project", false, "write the project's configuration file (in the current directory) instead of the user's")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
@@ -240,6 +240,9 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		p, err = store.Get(o.Profile)
 	}
 	switch {
+	case errors.Is(err, profile.ErrNotFound) && f.Brand.Defaults.Spec != "" && o.Profile == f.Brand.ProfileName():
+		// A vendor build's built-in profile needs no saving.
+		p, err = profile.Profile{Name: o.Profile}, nil
 	case errors.Is(err, profile.ErrNotFound):
 		warn("profile %q is not saved yet: run `%s login --profile %s --spec <file or URL>` before starting %s",
 			o.Profile, f.Brand.Name, o.Profile, client.Title)
@@ -248,6 +251,7 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		warn("cannot read profile %q: %v", o.Profile, err)
 		return
 	}
+	p = f.Brand.Apply(p)
 
 	_, kerr := f.Keyring.Get(o.Profile)
 	switch {

@@ -45,6 +45,8 @@ type installFixture struct {
 	goos        string
 	tools       []string
 	toolsErr    error
+	// realTools loads the profile's tools as serve does.
+	realTools bool
 }
 
 func newInstallFixture(t *testing.T, goos string) *installFixture {
@@ -89,7 +91,9 @@ func (x *installFixture) run(t *testing.T, args ...string) int {
 	exe := func() (string, error) { return x.exe, nil }
 	inst := newInstallCmd(x.f, func(o *InstallOptions) error {
 		o.Executable, o.Env = exe, x.env
-		o.ToolNames = func(context.Context, profile.Profile) ([]string, error) { return x.tools, x.toolsErr }
+		if !x.realTools {
+			o.ToolNames = func(context.Context, profile.Profile) ([]string, error) { return x.tools, x.toolsErr }
+		}
 		return installRun(context.Background(), o)
 	})
 	uninst := newUninstallCmd(x.f, func(o *UninstallOptions) error {
@@ -376,5 +380,55 @@ func TestInstallWarnings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestInstallWarnsLongToolNames loads a real description, as serve does, and
+// finds the tool whose name is too long for Cursor.
+func TestInstallWarnsLongToolNames(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	x.realTools = true
+	spec, err := filepath.Abs(filepath.Join("testdata", "long-names-api.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, _ := x.f.Profiles()
+	if err := store.Save(profile.Profile{Name: "acme", Spec: spec}); err != nil {
+		t.Fatal(err)
+	}
+	x.keys["restmcp/acme"] = "k"
+	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	msg := x.errOut.String()
+	if !strings.Contains(msg, "1 of 2 tools") || !strings.Contains(msg, "archived") || strings.Contains(msg, "list_projects") {
+		t.Errorf("stderr:\n%s", msg)
+	}
+	// A short server name does not help a 60+ character tool name, but the
+	// check is per client: Claude Desktop has no such limit.
+	if code := x.run(t, "install", "claude-desktop", "--profile", "acme"); code != 0 || strings.Contains(x.errOut.String(), "Warning:") {
+		t.Errorf("claude-desktop: exit %d: %s", code, x.errOut)
+	}
+}
+
+// TestInstallVendorBuild: a branded build's built-in profile is the default
+// and needs no saving.
+func TestInstallVendorBuild(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	x.realTools = true
+	spec, _ := filepath.Abs(filepath.Join("testdata", "long-names-api.yaml"))
+	x.f.Brand = Brand{Name: "acme-mcp", Defaults: profile.Profile{Name: "acme", Spec: spec}}
+	x.f.Keyring.Service = "acme-mcp"
+	x.keys["acme-mcp/acme"] = "k"
+	x.vars["ACME_MCP_CONFIG_DIR"] = filepath.Join(x.root, "config")
+	if code := x.run(t, "install", "cursor", "--name", "a"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	b, _ := os.ReadFile(x.path(t, "cursor", false))
+	if !bytes.Contains(b, []byte(`"args": ["serve", "--profile", "acme"]`)) {
+		t.Errorf("entry:\n%s", b)
+	}
+	if strings.Contains(x.errOut.String(), "not saved") || strings.Contains(x.errOut.String(), "no key") {
+		t.Errorf("stderr: %s", x.errOut)
 	}
 }

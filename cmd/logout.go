@@ -39,7 +39,7 @@ A key passed in ` + f.Brand.Env("API_KEY") + ` is not affected: unset the variab
 			return logoutRun(opts)
 		},
 	}
-	c.Flags().StringVarP(&opts.ProfileName, "profile", "p", profile.DefaultName, "profile name")
+	c.Flags().StringVarP(&opts.ProfileName, "profile", "p", f.Brand.ProfileName(), "profile name")
 	c.Flags().BoolVar(&opts.All, "all", false, "remove the profile's settings too, not only its key")
 	return c
 }

@@ -29,7 +29,7 @@ type profileFlags struct {
 func addProfileFlags(c *cobra.Command) *profileFlags {
 	pf := &profileFlags{cmd: c}
 	fl := c.Flags()
-	fl.StringVarP(&pf.Name, "profile", "p", profile.DefaultName, "profile name")
+	fl.StringVarP(&pf.Name, "profile", "p", defaultBrand().ProfileName(), "profile name")
 	fl.StringVar(&pf.Spec, "spec", "", "OpenAPI description: a file or an http(s) URL")
 	fl.StringVar(&pf.BaseURL, "base-url", "", "API base URL (default: the description's first server)")
 	fl.StringVar(&pf.AuthHeader, "auth-header", "", `header that carries the key (default "Authorization")`)
@@ -43,10 +43,15 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	return pf
 }
 
-// resolve returns the stored profile with the set flags applied. A missing
-// profile is not an error when the flags say enough (stored reports whether
-// it existed).
+// resolve returns the stored profile with the set flags applied, on top of
+// the brand's default profile (a vendor build's built-in settings). A missing
+// profile is not an error when the flags or the brand say enough (stored
+// reports whether it existed). Without --profile it is the brand's default
+// profile name.
 func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err error) {
+	if !pf.cmd.Flags().Changed("profile") {
+		pf.Name = f.Brand.ProfileName()
+	}
 	store, err := f.Profiles()
 	if err != nil {
 		return p, false, err
@@ -92,5 +97,5 @@ func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err
 	if fl.Changed("layout") {
 		p.Layout = pf.Layout
 	}
-	return p, stored, nil
+	return f.Brand.Apply(p), stored, nil
 }

@@ -85,6 +85,7 @@ call to the REST API.`,
 		newInstallCmd(f, nil),
 		newUninstallCmd(f, nil),
 		newVersionCmd(f),
+		newGenDocsCmd(f, nil),
 	)
 	return root
 }

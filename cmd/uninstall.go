@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/install"
-	"github.com/restmcp/restmcp/profile"
 )
 
 // UninstallOptions are the inputs of `uninstall`.
@@ -56,7 +55,7 @@ another program is left alone unless --force is given.`, strings.Join(install.ID
 		},
 	}
 	fl := c.Flags()
-	fl.StringVarP(&opts.Profile, "profile", "p", profile.DefaultName, "profile whose entry to remove")
+	fl.StringVarP(&opts.Profile, "profile", "p", f.Brand.ProfileName(), "profile whose entry to remove")
 	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name)")
 	fl.BoolVar(&opts.Project, "project", false, "edit the project's configuration file (in the current directory)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")

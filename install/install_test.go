@@ -549,6 +549,7 @@ func TestJSONRemoveShapes(t *testing.T) {
 		{"first of two", "{\"mcpServers\": {\n  \"acme\": {\"command\": \"x\"}, // ours\n  \"b\": {}\n}}", "{\"mcpServers\": {\n  \"b\": {}\n}}"},
 		{"last with trailing comma", "{\"mcpServers\": {\n  \"b\": {},\n  \"acme\": {\"command\": \"x\"},\n}}", "{\"mcpServers\": {\n  \"b\": {},\n}}"},
 		{"same line", `{"mcpServers": {"b": 1, "acme": {"command": "x"}, "c": 2}}`, `{"mcpServers": {"b": 1, "c": 2}}`},
+		{"crlf", "{\r\n  \"a\": 1,\r\n  \"mcpServers\": {\r\n    \"b\": {},\r\n    \"acme\": {\"command\": \"x\"}\r\n  }\r\n}\r\n", "{\r\n  \"a\": 1,\r\n  \"mcpServers\": {\r\n    \"b\": {}\r\n  }\r\n}\r\n"},
 		{"bom", "\ufeff{\"mcpServers\": {\"acme\": {}, \"b\": 1}}", "\ufeff{\"mcpServers\": {\"b\": 1}}"},
 	}
 	for _, tt := range tests {
@@ -642,5 +643,27 @@ func TestStablePath(t *testing.T) {
 	}
 	if got := StablePath(real, other); got != real {
 		t.Errorf("StablePath = %s, want the executable", got)
+	}
+}
+
+// TestTOMLRoundTripCRLF: install then uninstall gives the original bytes back
+// in a Windows-edited file.
+func TestTOMLRoundTripCRLF(t *testing.T) {
+	codex, _ := Lookup("codex")
+	for _, orig := range []string{
+		"# settings\r\nmodel = \"o3\"\r\n",
+		"[mcp_servers.x]\r\ncommand = \"y\"\r\n\r\n# tui\r\n[tui]\r\nx = 1\r\n",
+	} {
+		in, err := codex.tomlUpsert("c.toml", []byte(orig), testEntry("acme"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.ReplaceAll(string(in), "\r\n", ""), "\n") {
+			t.Errorf("bare LF written into a CRLF file: %q", in)
+		}
+		out, _, err := codex.tomlRemove("c.toml", in, "acme")
+		if err != nil || string(out) != orig {
+			t.Errorf("round trip: %q, %v; want %q", out, err, orig)
+		}
 	}
 }

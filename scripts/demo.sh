@@ -151,7 +151,7 @@ case $store in
     show "restmcp login --profile demo --spec $api/api/schema/ --base-url $api --auth-scheme Api-Key --with-key < api-key"
     if "${login[@]}" <"$tmp/api-key"; then
       logged_in=1
-      note "the key is stored in $where (service restmcp, account demo), not in any file"
+      note "the key is in $where, not in any file"
       if command -v secret-tool >/dev/null && [ "$(uname -s)" = Linux ]; then
         secret-tool lookup service restmcp username demo >/dev/null && note "secret-tool finds it there: secret-tool lookup service restmcp username demo"
       fi
@@ -164,13 +164,12 @@ if [ $store = env ]; then
   note "no OS keyring available: the key is taken from the RESTMCP_API_KEY environment variable"
   RESTMCP_API_KEY=$(cat "$tmp/api-key")
   export RESTMCP_API_KEY
-  show "restmcp login ... skipped; profile flags given on each command instead"
+  note "(no login: the commands below take the profile flags themselves)"
   profile=(--profile demo --spec "$api/api/schema/" --base-url "$api" --auth-scheme Api-Key)
 else
   profile=(--profile demo)
-fi
-if "$restmcp" status --profile demo >"$tmp/status" 2>&1; then
-  show "restmcp status --profile demo"; cat "$tmp/status"
+  show "restmcp status --profile demo"
+  "$restmcp" status --profile demo || note "(restmcp status exited with $?)"
 fi
 
 # --- 5. tools and calls ----------------------------------------------------

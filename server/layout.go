@@ -1,7 +1,449 @@
 package server
 
-// resourceTools groups the operations by resource (layout "resources").
-func (s *Server) resourceTools() []*tool { return s.ops }
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
 
-// searchTools is the search layout: one tool to find operations, one to call them.
-func (s *Server) searchTools() []*tool { return s.ops }
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// resourceKey groups an operation by its path without parameters:
+// /projects and /projects/{id} are both "projects"; /projects/{id}/tasks
+// is "projects/tasks". item reports that the path ends with a parameter.
+// A format suffix goes (Calls.json → Calls); a last segment made of a
+// group and a method (Slack's /chat.postMessage) is the group "chat" and
+// the action "post_message".
+func resourceKey(path string) (key string, item bool, action string) {
+	var lit []string
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, s := range segs {
+		if s == "" || strings.HasPrefix(s, "{") {
+			continue
+		}
+		for _, ext := range []string{".json", ".xml"} {
+			s = strings.TrimSuffix(s, ext)
+		}
+		lit = append(lit, s)
+	}
+	if len(segs) > 0 && strings.HasPrefix(segs[len(segs)-1], "{") {
+		item = true
+	}
+	if len(lit) == 0 {
+		return "root", item, ""
+	}
+	if last := lit[len(lit)-1]; !item {
+		if group, act, ok := strings.Cut(last, "."); ok && group != "" && act != "" {
+			lit[len(lit)-1] = group
+			action = strings.Join(nameWords(act), "_")
+		}
+	}
+	return strings.Join(lit, "/"), item, action
+}
+
+// actionName is the conventional action of a method on a collection or an
+// item (list, create, retrieve, update, partial_update, delete).
+func actionName(method string, item bool) string {
+	switch m := strings.ToUpper(method); {
+	case m == "GET" && !item:
+		return "list"
+	case m == "POST" && !item:
+		return "create"
+	case m == "GET":
+		return "retrieve"
+	case (m == "PUT" || m == "POST") && item:
+		// POST on an item updates it in APIs without PUT (Stripe).
+		return "update"
+	case m == "PATCH" && item:
+		return "partial_update"
+	case m == "DELETE" && item:
+		return "delete"
+	}
+	return strings.ToLower(method)
+}
+
+// resourceTools is the resources layout: one tool per resource path, whose
+// action argument picks the operation. The operation tools stay behind it
+// and validate their own arguments.
+func (s *Server) resourceTools() []*tool {
+	groups := map[string][]*tool{}
+	named := map[*tool]string{}
+	var keys []string
+	for _, t := range s.ops {
+		k, _, act := resourceKey(t.op.Path)
+		if act != "" {
+			named[t] = act
+		}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], t)
+	}
+	// A small group under another one is an action of it: POST
+	// /projects/{id}/archive is the action "archive" of /projects.
+	for _, k := range keys {
+		i := strings.LastIndex(k, "/")
+		if i < 0 || len(groups[k]) > 2 {
+			continue
+		}
+		parent := k[:i]
+		if _, ok := groups[parent]; !ok || len(groups[parent]) == 0 {
+			continue
+		}
+		for _, t := range groups[k] {
+			a := strings.Join(nameWords(k[i+1:]), "_")
+			if len(groups[k]) > 1 {
+				a += "_" + strings.ToLower(t.op.Method)
+			}
+			named[t] = a
+			groups[parent] = append(groups[parent], t)
+		}
+		delete(groups, k)
+	}
+	keys = slices.DeleteFunc(keys, func(k string) bool { _, ok := groups[k]; return !ok })
+	strip := commonPrefix(keys)
+	nm := newNamer(s.cfg.Prefix)
+	var out []*tool
+	for _, k := range keys {
+		short := strings.TrimPrefix(k, strip)
+		out = append(out, s.resourceTool(nm.name(nameWords(short), ""), k, groups[k], named))
+	}
+	return out
+}
+
+// commonPrefix is the leading path segments ("api/", "v1/") that all keys
+// share and that leave every key something of its own.
+func commonPrefix(keys []string) string {
+	if len(keys) < 2 {
+		return ""
+	}
+	prefix := keys[0]
+	for _, k := range keys[1:] {
+		for !strings.HasPrefix(k, prefix) {
+			i := strings.LastIndex(strings.TrimSuffix(prefix, "/"), "/")
+			if i < 0 {
+				return ""
+			}
+			prefix = prefix[:i+1]
+		}
+	}
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		prefix = prefix[:i+1]
+	} else {
+		return ""
+	}
+	for _, k := range keys {
+		if k == strings.TrimSuffix(prefix, "/") || k == prefix {
+			return ""
+		}
+	}
+	return prefix
+}
+
+func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]string) *tool {
+	// Action names: conventional ones when they are unique in the group,
+	// else the operation tool's own name.
+	action := func(t *tool) string {
+		if a, ok := named[t]; ok {
+			return a
+		}
+		_, item, _ := resourceKey(t.op.Path)
+		return actionName(t.op.Method, item)
+	}
+	count := map[string]int{}
+	for _, t := range ops {
+		count[action(t)]++
+	}
+	actions := map[string]*tool{}
+	var order []string
+	for _, t := range ops {
+		a := action(t)
+		if count[a] > 1 {
+			a = strings.TrimPrefix(t.def.Name, sanitizePrefix(s.cfg.Prefix))
+		}
+		actions[a] = t
+		order = append(order, a)
+		t.label = fmt.Sprintf("%s (action %s)", name, a)
+	}
+
+	// The union of the actions' arguments; a property some actions lack
+	// says which take it.
+	props := map[string]any{}
+	users := map[string][]string{}
+	for _, a := range order {
+		t := actions[a]
+		for p, ps := range t.def.InputSchema.(map[string]any)["properties"].(map[string]any) {
+			if _, ok := props[p]; !ok {
+				props[p] = ps
+			}
+			users[p] = append(users[p], a)
+		}
+	}
+	for p, who := range users {
+		if len(who) == len(order) {
+			continue
+		}
+		ps := maps.Clone(props[p].(map[string]any))
+		ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), strings.Join(who, ", ")))
+		props[p] = ps
+	}
+	var lines []string
+	readOnly, idempotent, destructive := true, true, false
+	for _, a := range order {
+		t := actions[a]
+		title := t.def.Title
+		lines = append(lines, fmt.Sprintf("- %s: %s (%s %s)", a, title, t.op.Method, t.op.Path))
+		ann := t.def.Annotations
+		readOnly = readOnly && ann.ReadOnlyHint
+		idempotent = idempotent && ann.IdempotentHint
+		destructive = destructive || (ann.DestructiveHint != nil && *ann.DestructiveHint)
+	}
+	// The selector is "action", unless an operation has an argument of
+	// that name.
+	selector := "action"
+	for _, candidate := range []string{"action", "resource_action", "tool_action"} {
+		selector = candidate
+		if _, taken := props[candidate]; !taken {
+			break
+		}
+	}
+	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
+	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
+	title := "/" + key
+	ann := &mcp.ToolAnnotations{Title: title, ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
+	if !readOnly {
+		ann.DestructiveHint = ptr(destructive)
+	}
+	rt := &tool{
+		def: &mcp.Tool{
+			Name:        name,
+			Title:       title,
+			Description: fmt.Sprintf("The /%s resource: %s.\n\n%s", key, strings.Join(order, ", "), strings.Join(lines, "\n")),
+			InputSchema: schema,
+			Annotations: ann,
+		},
+		// The action's own tool checks the arguments' values; here only
+		// the action and the argument names are checked.
+		strict:  true,
+		shallow: true,
+	}
+	rt.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
+		a, _ := args[selector].(string)
+		t, ok := actions[a]
+		if !ok {
+			return errorResult(fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
+		}
+		rest := maps.Clone(args)
+		delete(rest, selector)
+		return s.callTool(ctx, t, rest)
+	}
+	return rt
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+func toAny(l []string) []any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
+}
+
+// searchLimitMax bounds how many operations one search returns.
+const searchLimitMax = 25
+
+// searchTools is the search layout: search_operations finds operations by
+// words and returns their names, descriptions and input schemas;
+// call_operation runs one by name.
+func (s *Server) searchTools() []*tool {
+	prefix := sanitizePrefix(s.cfg.Prefix)
+	ix := &searchIndex{}
+	byName := map[string]*tool{}
+	readOnly := true
+	for _, t := range s.ops {
+		byName[t.def.Name] = t
+		readOnly = readOnly && t.def.Annotations.ReadOnlyHint
+	}
+	count := fmt.Sprintf("%d", len(s.ops))
+	search := &tool{
+		def: &mcp.Tool{
+			Name:  prefix + "search_operations",
+			Title: "Search the API's operations",
+			Description: "Find operations of " + apiTitle(s) + " (" + count + " in all) by words: returns the best matches " +
+				"with their names, descriptions and input schemas. Then run one with " + prefix + "call_operation.",
+			InputSchema: map[string]any{
+				"type": "object",
+				"properties": map[string]any{
+					"query": map[string]any{"type": "string", "description": "Words describing what to do, e.g. \"list projects\"."},
+					"limit": map[string]any{"type": "integer", "minimum": 1, "maximum": searchLimitMax, "default": 5,
+						"description": "How many operations to return."},
+				},
+				"required": []any{"query"},
+			},
+			Annotations: &mcp.ToolAnnotations{Title: "Search the API's operations", ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: ptr(false)},
+		},
+		strict: true,
+	}
+	search.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
+		q, _ := args["query"].(string)
+		limit := 5
+		if n, ok := number(args["limit"]); ok {
+			limit = int(n)
+		}
+		hits := ix.search(s.ops, q, limit)
+		if len(hits) == 0 {
+			return textResult(fmt.Sprintf("No operation matches %q. Try other words; the main areas are: %s.", q, strings.Join(mainTags(s.ops, 8), ", ")))
+		}
+		type found struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+			InputSchema any    `json:"inputSchema"`
+			ReadOnly    bool   `json:"readOnly"`
+		}
+		out := make([]found, 0, len(hits))
+		for _, t := range hits {
+			out = append(out, found{Name: t.def.Name, Description: t.def.Description, InputSchema: t.def.InputSchema, ReadOnly: t.def.Annotations.ReadOnlyHint})
+		}
+		b, _ := json.Marshal(out)
+		if len(b) > s.cfg.MaxResultBytes {
+			cut := cutJSON(b, s.cfg.MaxResultBytes)
+			return textResult(string(b[:cut]) + fmt.Sprintf("\n… truncated at %d of %d bytes — ask for fewer (this tool takes: limit)", cut, len(b)))
+		}
+		return textResult(string(b))
+	}
+	callAnn := &mcp.ToolAnnotations{Title: "Call an API operation", ReadOnlyHint: readOnly, IdempotentHint: readOnly, OpenWorldHint: ptr(true)}
+	if !readOnly {
+		callAnn.DestructiveHint = ptr(true)
+	}
+	call := &tool{
+		def: &mcp.Tool{
+			Name:  prefix + "call_operation",
+			Title: "Call an API operation",
+			Description: "Run one operation of " + apiTitle(s) + " by the name " + prefix + "search_operations returned, " +
+				"with arguments that follow its input schema.",
+			InputSchema: map[string]any{
+				"type": "object",
+				"properties": map[string]any{
+					"name":      map[string]any{"type": "string", "description": "The operation's name, from " + prefix + "search_operations."},
+					"arguments": map[string]any{"type": "object", "description": "The operation's arguments."},
+				},
+				"required": []any{"name"},
+			},
+			Annotations: callAnn,
+		},
+		strict: true,
+	}
+	call.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
+		name, _ := args["name"].(string)
+		t, ok := byName[name]
+		if !ok {
+			msg := fmt.Sprintf("unknown operation %q: find it with %ssearch_operations", name, prefix)
+			if hits := ix.search(s.ops, strings.Join(nameWords(name), " "), 3); len(hits) > 0 {
+				var names []string
+				for _, h := range hits {
+					names = append(names, h.def.Name)
+				}
+				msg += "; close matches: " + strings.Join(names, ", ")
+			}
+			return errorResult(msg)
+		}
+		a, _ := args["arguments"].(map[string]any)
+		if a == nil {
+			a = map[string]any{}
+		}
+		return s.callTool(ctx, t, a)
+	}
+	return []*tool{search, call}
+}
+
+func apiTitle(s *Server) string {
+	if s.cfg.API.Title != "" {
+		return s.cfg.API.Title
+	}
+	return "the API"
+}
+
+// searchEntry is one operation's words, by field weight.
+type searchEntry struct {
+	t      *tool
+	fields []searchField
+}
+
+type searchField struct {
+	words  []string
+	weight int
+}
+
+// searchIndex holds the words of every operation, built on the first search.
+type searchIndex struct {
+	once    sync.Once
+	entries []searchEntry
+}
+
+func (ix *searchIndex) build(ops []*tool) []searchEntry {
+	ix.once.Do(func() {
+		for _, t := range ops {
+			ix.entries = append(ix.entries, searchEntry{t: t, fields: []searchField{
+				{nameWords(t.def.Name), 4},
+				{nameWords(t.op.Summary), 3},
+				{nameWords(strings.Join(t.op.Tags, " ")), 2},
+				{nameWords(t.op.Path), 2},
+				{nameWords(t.op.Method), 1},
+				{nameWords(brief(t.op.Description, 300, 600)), 1},
+			}})
+		}
+	})
+	return ix.entries
+}
+
+// search ranks operations by how well their name, summary, tags, path and
+// description match the words of q (a word of three letters or more also
+// matches words it begins, so "project" finds "projects").
+func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
+	terms := nameWords(q)
+	if len(terms) == 0 {
+		return nil
+	}
+	limit = max(1, min(limit, searchLimitMax))
+	type scored struct {
+		t     *tool
+		score int
+	}
+	var hits []scored
+	for _, e := range ix.build(ops) {
+		score, matched := 0, 0
+		for _, term := range terms {
+			hit := false
+			for _, f := range e.fields {
+				if slices.ContainsFunc(f.words, func(w string) bool { return w == term || (len(term) >= 3 && strings.HasPrefix(w, term)) }) {
+					score += f.weight
+					hit = true
+				}
+			}
+			if hit {
+				matched++
+			}
+		}
+		if score > 0 {
+			// Matching every word beats matching one word many times.
+			hits = append(hits, scored{e.t, score + 10*matched})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].t.def.Name < hits[j].t.def.Name
+	})
+	var out []*tool
+	for i := 0; i < len(hits) && i < limit; i++ {
+		out = append(out, hits[i].t)
+	}
+	return out
+}

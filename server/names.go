@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -206,8 +207,10 @@ func newNamer(prefix string) *namer {
 func (n *namer) limit() int { return maxNameLen - len(n.prefix) }
 
 // name returns a unique name for words: the shortened name, or when that is
-// taken, the name with a numeric suffix (_2, _3, …) that still fits.
-func (n *namer) name(words []string) string {
+// taken, the name with a readable suffix that still fits: the HTTP method
+// (list_projects_post) when the name does not say it, else a number
+// (_2, _3, …).
+func (n *namer) name(words []string, method string) string {
 	if len(words) == 0 {
 		words = []string{"operation"}
 	}
@@ -216,13 +219,22 @@ func (n *namer) name(words []string) string {
 		n.used[n.prefix+base] = true
 		return n.prefix + base
 	}
+	try := func(suffix string) (string, bool) {
+		cand := n.prefix + shorten(words, n.limit()-len(suffix)) + suffix
+		if n.used[cand] {
+			return "", false
+		}
+		n.used[cand] = true
+		return cand, true
+	}
+	if m := strings.ToLower(method); m != "" && !slices.Contains(words, m) {
+		if c, ok := try("_" + m); ok {
+			return c
+		}
+	}
 	for i := 2; ; i++ {
-		suffix := fmt.Sprintf("_%d", i)
-		b := shorten(words, n.limit()-len(suffix))
-		cand := n.prefix + b + suffix
-		if !n.used[cand] {
-			n.used[cand] = true
-			return cand
+		if c, ok := try(fmt.Sprintf("_%d", i)); ok {
+			return c
 		}
 	}
 }

@@ -47,7 +47,7 @@ func TestToolNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := newNamer(tt.prefix).name(baseWords(&tt.op))
+			got := newNamer(tt.prefix).name(baseWords(&tt.op), tt.op.Method)
 			if got != tt.want {
 				t.Errorf("name = %q, want %q", got, tt.want)
 			}
@@ -74,11 +74,14 @@ func TestNamerDeduplicates(t *testing.T) {
 	long := "enterprise-admin/list-selected-organizations-enabled-github-actions-enterprise-alpha-beta-gamma"
 	n := newNamer("")
 	got := []string{
-		n.name(nameWords("listProjects")),
-		n.name(nameWords("listProjects")),
-		n.name(nameWords("list_projects")),
-		n.name(nameWords(long)),
-		n.name(nameWords(long)),
+		n.name(nameWords("listProjects"), "GET"),
+		n.name(nameWords("listProjects"), "POST"),
+		n.name(nameWords("list_projects"), "POST"),
+		n.name(nameWords("list_projects"), "GET"),
+		n.name(nameWords(long), "GET"),
+		n.name(nameWords(long), "GET"),
+		n.name(nameWords("get_thing"), "GET"),
+		n.name(nameWords("get_thing"), "GET"),
 	}
 	seen := map[string]bool{}
 	for _, g := range got {
@@ -90,10 +93,13 @@ func TestNamerDeduplicates(t *testing.T) {
 			t.Errorf("invalid name %q", g)
 		}
 	}
-	if got[1] != "list_projects_2" || got[2] != "list_projects_3" {
-		t.Errorf("suffixes = %q, %q; want list_projects_2, list_projects_3", got[1], got[2])
+	want := map[int]string{1: "list_projects_post", 2: "list_projects_2", 3: "list_projects_get", 7: "get_thing_2"}
+	for i, w := range want {
+		if got[i] != w {
+			t.Errorf("name %d = %q, want %q", i, got[i], w)
+		}
 	}
-	if !strings.HasSuffix(got[4], "_2") {
-		t.Errorf("shortened duplicate = %q, want a _2 suffix", got[4])
+	if !strings.HasSuffix(got[5], "_get") || len(got[5]) > maxNameLen {
+		t.Errorf("shortened duplicate = %q, want a _get suffix within %d", got[5], maxNameLen)
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -58,7 +59,12 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 		switch k {
 		case "description":
 			if d, ok := v.(string); ok {
-				if d = brief(d, paramDescMax); d != "" {
+				if depth > 0 {
+					d = sentence(d, 0, nestedDescMax)
+				} else {
+					d = sentence(d, paramDescWant, paramDescMax)
+				}
+				if d != "" {
 					out[k] = d
 				}
 			}
@@ -99,12 +105,50 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 				}
 				out[k] = req
 			}
+		case "enum":
+			// A very long enum (Stripe's 300 merchant categories, repeated
+			// in several arguments) becomes a note with a few examples.
+			if l, ok := v.([]any); ok && len(l) > maxEnum {
+				out["x-enum-note"] = enumNote(l)
+				continue
+			}
+			out[k] = v
+		case "maxLength", "maxItems", "maxProperties":
+			// Limits far beyond anything a model sends (Stripe's maxLength
+			// 5000 on every string) cost tokens and say nothing.
+			if n, ok := number(v); !ok || n < hugeLimit {
+				out[k] = v
+			}
 		default:
 			out[k] = v
 		}
 	}
+	if note, ok := out["x-enum-note"].(string); ok {
+		delete(out, "x-enum-note")
+		d, _ := out["description"].(string)
+		if d != "" {
+			d += " "
+		}
+		out["description"] = d + note
+	}
 	return out
 }
+
+// maxEnum is the longest enum kept in a tool schema.
+const maxEnum = 50
+
+// enumNote describes a long enum by its size and first values.
+func enumNote(l []any) string {
+	var ex []string
+	for _, v := range l[:5] {
+		ex = append(ex, fmt.Sprint(v))
+	}
+	return fmt.Sprintf("(one of %d values, such as %s, …)", len(l), strings.Join(ex, ", "))
+}
+
+// hugeLimit is where a maxLength, maxItems or maxProperties stops being
+// worth its tokens.
+const hugeLimit = 1000
 
 func cleanList(l []any, depth int) []any {
 	out := make([]any, 0, len(l))
@@ -167,6 +211,8 @@ type inputSchema struct {
 	// extraBody names no property: when true, arguments that match no
 	// property go into the body (the body schema allows any property).
 	extraBody bool
+	// additional is the root's additionalProperties when extraBody is set.
+	additional any
 	// skipped lists parameters left out (cookies, auth headers).
 	skipped []string
 }
@@ -206,7 +252,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			}
 			name := claim(p.Name, loc)
 			ps := cleanSchema(p.Schema, 0)
-			if d := brief(p.Description, paramDescMax); d != "" {
+			if d := sentence(p.Description, paramDescWant, paramDescMax); d != "" {
 				ps["description"] = d
 			}
 			props[name] = ps
@@ -216,7 +262,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			}
 		}
 	}
-	if b := op.Body; b != nil {
+	if b := op.Body; b != nil && !emptyObject(b.Schema) {
 		bp, breq, extra, ok := objectProperties(b.Schema)
 		if ok && len(bp) > 0 {
 			names := make([]string, 0, len(bp))
@@ -242,6 +288,14 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 				}
 			}
 			in.extraBody = extra
+			if extra {
+				// Tell the model other arguments are welcome, and what they are.
+				if ap, isSchema := b.Schema["additionalProperties"].(map[string]any); isSchema {
+					in.additional = cleanSchema(ap, 1)
+				} else {
+					in.additional = true
+				}
+			}
 		} else {
 			name := "body"
 			if _, taken := props[name]; taken {
@@ -253,7 +307,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			} else {
 				bs = map[string]any{}
 			}
-			desc := brief(b.Description, paramDescMax)
+			desc := brief(b.Description, bodyDescMax, bodyDescMax)
 			if desc == "" {
 				desc = "The request body"
 			}
@@ -271,6 +325,9 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 		}
 	}
 	in.schema = map[string]any{"type": "object", "properties": props}
+	if in.additional != nil {
+		in.schema["additionalProperties"] = in.additional
+	}
 	if len(required) > 0 {
 		req := make([]any, len(required))
 		for i, r := range required {
@@ -348,4 +405,35 @@ func stringList(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// emptyObject reports a schema that admits only {}: an object with no
+// properties that forbids others (Stripe declares one on GET operations).
+func emptyObject(s map[string]any) bool {
+	if s == nil || s["type"] != "object" || s["additionalProperties"] != false {
+		return false
+	}
+	p, _ := s["properties"].(map[string]any)
+	_, hasAll := s["allOf"]
+	return len(p) == 0 && !hasAll
+}
+
+// number returns v as a float64 when it is any Go number.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case float32:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case uint64:
+		return float64(n), true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
 }

@@ -85,6 +85,7 @@ type Server struct {
 	list []*mcp.Tool
 
 	instructions string
+	mcpOnce      sync.Once
 	mcp          *mcp.Server
 }
 
@@ -98,6 +99,12 @@ type tool struct {
 	paging []string
 	// strict rejects arguments the schema does not name.
 	strict bool
+	// shallow skips the JSON Schema check (a layout tool whose operation
+	// checks the values).
+	shallow bool
+	// label names the tool in messages when it is not listed itself
+	// ("projects (action retrieve)"); default its name.
+	label string
 	// run handles a validated call of a layout tool (nil for operation tools).
 	run func(ctx context.Context, args map[string]any) *mcp.CallToolResult
 
@@ -154,14 +161,22 @@ func New(cfg Config) (*Server, error) {
 	sort.Slice(s.list, func(i, j int) bool { return s.list[i].Name < s.list[j].Name })
 
 	s.instructions = s.buildInstructions()
-	s.mcp = mcp.NewServer(&mcp.Implementation{Name: cfg.Name, Title: cfg.API.Title, Version: cfg.Version},
-		&mcp.ServerOptions{Instructions: s.instructions})
-	for _, def := range s.list {
-		s.mcp.AddTool(def, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			return s.Call(ctx, req.Params.Name, req.Params.Arguments)
-		})
-	}
 	return s, nil
+}
+
+// mcpServer builds the MCP server on first use: listing tools or calling
+// one from the command line does not need it.
+func (s *Server) mcpServer() *mcp.Server {
+	s.mcpOnce.Do(func() {
+		s.mcp = mcp.NewServer(&mcp.Implementation{Name: s.cfg.Name, Title: s.cfg.API.Title, Version: s.cfg.Version},
+			&mcp.ServerOptions{Instructions: s.instructions})
+		for _, def := range s.list {
+			s.mcp.AddTool(def, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				return s.Call(ctx, req.Params.Name, req.Params.Arguments)
+			})
+		}
+	})
+	return s.mcp
 }
 
 // operationTools makes one tool per operation, names assigned over the
@@ -180,7 +195,7 @@ func (s *Server) operationTools() []*tool {
 		if len(in.skipped) > 0 {
 			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
 		}
-		name := nm.name(baseWords(op))
+		name := nm.name(baseWords(op), op.Method)
 		t := &tool{
 			def:    operationTool(name, op, in),
 			op:     op,
@@ -196,6 +211,10 @@ func (s *Server) operationTools() []*tool {
 // operationTool is the MCP definition of one operation.
 func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool {
 	title := oneLine(op.Summary, titleMax)
+	if title == "" {
+		// Stripe writes no summaries: the description's first sentence.
+		title = sentence(op.Description, 0, titleMax)
+	}
 	if title == "" {
 		title = op.Method + " " + op.Path
 	}
@@ -213,7 +232,7 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 func describe(op *client.Operation) string {
 	var parts []string
 	sum := oneLine(op.Summary, titleMax*2)
-	desc := brief(op.Description, toolDescMax)
+	desc := brief(op.Description, toolDescWant, toolDescMax)
 	switch {
 	case desc == "":
 		parts = append(parts, sum)
@@ -345,11 +364,11 @@ func (s *Server) Instructions() string { return s.instructions }
 
 // MCPServer returns the underlying MCP server, for transports other than
 // Run's (an HTTP handler, for example).
-func (s *Server) MCPServer() *mcp.Server { return s.mcp }
+func (s *Server) MCPServer() *mcp.Server { return s.mcpServer() }
 
 // Run serves MCP on t until the client disconnects or ctx is done.
 func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
-	return s.mcp.Run(ctx, t)
+	return s.mcpServer().Run(ctx, t)
 }
 
 // buildInstructions summarises the API for the model, in a few lines.

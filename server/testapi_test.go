@@ -193,3 +193,13 @@ func connect(t *testing.T, s *Server) *mcp.ClientSession {
 	})
 	return cs
 }
+
+// mcpCall builds CallToolParams in one expression.
+type mcpCall struct {
+	Name      string
+	Arguments map[string]any
+}
+
+func (c mcpCall) params() *mcp.CallToolParams {
+	return &mcp.CallToolParams{Name: c.Name, Arguments: c.Arguments}
+}

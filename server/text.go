@@ -9,9 +9,21 @@ import (
 
 // Description budgets, in bytes.
 const (
-	toolDescMax  = 1000 // a tool's description, method and path line excluded
-	paramDescMax = 300  // one property's description
-	titleMax     = 100
+	// toolDescMax bounds a tool's description (the method and path line
+	// excluded): its first paragraphs, as long as they are shorter than
+	// toolDescWant.
+	toolDescMax  = 1000
+	toolDescWant = 400
+	// paramDescMax bounds an argument's description: its first sentences,
+	// as long as they are shorter than paramDescWant.
+	paramDescMax  = 200
+	paramDescWant = 60
+	// nestedDescMax bounds a description inside an argument's schema (a
+	// nested property, an array item, an alternative): its first sentence.
+	nestedDescMax = 100
+	// bodyDescMax bounds the description of a whole-body argument.
+	bodyDescMax = 300
+	titleMax    = 100
 )
 
 var (
@@ -22,7 +34,7 @@ var (
 	reLinkDef   = regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*\S+.*$`)
 	reHeading   = regexp.MustCompile(`(?m)^\s{0,3}#{1,6}\s*`)
 	reBold      = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
-	reBlockTag  = regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/li|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`)
+	reBlockTag  = regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`)
 	reListTag   = regexp.MustCompile(`(?i)<\s*li\b[^>]*>`)
 	reTag       = regexp.MustCompile(`<[^>]+>`)
 	reSpaces    = regexp.MustCompile(`[ \t\f\v]+`)
@@ -38,53 +50,97 @@ func plainText(s string) string {
 		return ""
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = reFence.ReplaceAllString(s, "")
-	s = reImage.ReplaceAllString(s, "")
-	s = reLink.ReplaceAllString(s, "$1")
-	s = reRefLink.ReplaceAllString(s, "$1")
-	s = reLinkDef.ReplaceAllString(s, "")
-	s = reAdmonish.ReplaceAllString(s, "")
-	s = reHeading.ReplaceAllString(s, "")
-	s = reBold.ReplaceAllString(s, "$1$2")
+	// Each rewrite runs only when its marker is there: most descriptions
+	// are plain sentences, and this runs for every argument.
+	if strings.Contains(s, "```") {
+		s = reFence.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "](") {
+		s = reImage.ReplaceAllString(s, "")
+		s = reLink.ReplaceAllString(s, "$1")
+	}
+	if strings.Contains(s, "][") {
+		s = reRefLink.ReplaceAllString(s, "$1")
+	}
+	if strings.Contains(s, "]:") {
+		s = reLinkDef.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "[!") {
+		s = reAdmonish.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "#") {
+		s = reHeading.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "**") || strings.Contains(s, "__") {
+		s = reBold.ReplaceAllString(s, "$1$2")
+	}
 	if strings.ContainsRune(s, '<') {
 		s = reListTag.ReplaceAllString(s, "\n- ")
 		s = reBlockTag.ReplaceAllString(s, "\n\n")
 		s = reTag.ReplaceAllString(s, "")
 	}
-	s = html.UnescapeString(s)
+	if strings.ContainsRune(s, '&') {
+		s = strings.ReplaceAll(html.UnescapeString(s), "\u00a0", " ")
+	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		l = strings.TrimSpace(reSpaces.ReplaceAllString(l, " "))
+		if strings.ContainsAny(l, "\t\f\v") || strings.Contains(l, "  ") {
+			l = reSpaces.ReplaceAllString(l, " ")
+		}
+		l = strings.TrimSpace(l)
 		l = strings.TrimPrefix(l, "> ")
 		if l == ">" {
 			l = ""
 		}
 		lines[i] = l
 	}
-	s = strings.Join(lines, "\n")
-	s = reBlankRuns.ReplaceAllString(s, "\n\n")
+	s = joinSoftBreaks(lines)
+	if strings.Contains(s, "\n\n\n") {
+		s = reBlankRuns.ReplaceAllString(s, "\n\n")
+	}
 	return strings.TrimSpace(s)
 }
 
-// brief cleans s and keeps its first paragraphs within max bytes; a first
-// paragraph that is longer is cut after its last full sentence that fits,
-// else at a word, with "…".
-func brief(s string, max int) string {
+var reListItem = regexp.MustCompile(`^([-*+]|\d+[.)])\s`)
+
+// joinSoftBreaks joins the lines of a paragraph (markdown's soft line
+// breaks) with spaces; list items and table rows keep their lines.
+func joinSoftBreaks(lines []string) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			prev := lines[i-1]
+			if prev != "" && l != "" && !reListItem.MatchString(l) && !strings.HasPrefix(l, "|") && !strings.HasPrefix(prev, "|") {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+// brief cleans s and keeps its first paragraphs: paragraphs are added
+// while the text is shorter than want, and it stays within max bytes; a
+// first paragraph longer than max is cut after its last full sentence that
+// fits, else at a word, with "…".
+func brief(s string, want, max int) string {
 	s = plainText(s)
-	if len(s) <= max {
+	if len(s) <= want {
 		return s
 	}
 	paras := strings.Split(s, "\n\n")
 	var b strings.Builder
 	for _, p := range paras {
 		if b.Len() == 0 {
-			if len(p) <= max {
-				b.WriteString(p)
-				continue
+			if len(p) > max {
+				return cutText(p, max)
 			}
-			return cutText(p, max)
+			b.WriteString(p)
+			continue
 		}
-		if b.Len()+2+len(p) > max {
+		if b.Len() >= want || b.Len()+2+len(p) > max {
 			break
 		}
 		b.WriteString("\n\n")
@@ -125,4 +181,21 @@ func oneLine(s string, max int) string {
 	}
 	s = strings.ReplaceAll(s, "\n", " ")
 	return cutText(s, max)
+}
+
+// sentence cleans s and keeps its first sentences (or line): sentences
+// are added while the text is shorter than want, and it stays within max
+// bytes.
+func sentence(s string, want, max int) string {
+	s = plainText(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	for i := 0; i+1 < len(s); i++ {
+		if (s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == ':') && s[i+1] == ' ' && i >= want {
+			s = s[:i+1]
+			break
+		}
+	}
+	return cutText(strings.TrimSuffix(s, ":"), max)
 }

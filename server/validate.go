@@ -16,6 +16,10 @@ import (
 // messages; types, enums and formats by the JSON Schema validator, whose
 // schema is compiled on the first call and cached.
 func (t *tool) validate(args map[string]any) string {
+	name := t.def.Name
+	if t.label != "" {
+		name = t.label
+	}
 	schema, _ := t.def.InputSchema.(map[string]any)
 	props, _ := schema["properties"].(map[string]any)
 	var missing []string
@@ -25,7 +29,7 @@ func (t *tool) validate(args map[string]any) string {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Sprintf("invalid arguments for %s: missing required %s %s", t.def.Name, plural(len(missing), "argument"), quoteList(missing))
+		return fmt.Sprintf("invalid arguments for %s: missing required %s %s", name, plural(len(missing), "argument"), quoteList(missing))
 	}
 	if t.strict {
 		var unknown []string
@@ -45,8 +49,11 @@ func (t *tool) validate(args map[string]any) string {
 			if len(names) > 0 {
 				takes = strings.Join(names, ", ")
 			}
-			return fmt.Sprintf("invalid arguments for %s: unknown %s %s; it takes: %s", t.def.Name, plural(len(unknown), "argument"), quoteList(unknown), takes)
+			return fmt.Sprintf("invalid arguments for %s: unknown %s %s; it takes: %s", name, plural(len(unknown), "argument"), quoteList(unknown), takes)
 		}
+	}
+	if t.shallow {
+		return ""
 	}
 	t.once.Do(func() { t.resolved, t.resolveErr = resolveSchema(schema) })
 	if t.resolved == nil {
@@ -60,7 +67,7 @@ func (t *tool) validate(args map[string]any) string {
 		}
 	}
 	if err := t.resolved.Validate(args); err != nil {
-		return fmt.Sprintf("invalid arguments for %s: %s", t.def.Name, validationMessage(err.Error()))
+		return fmt.Sprintf("invalid arguments for %s: %s", name, validationMessage(err.Error()))
 	}
 	return ""
 }
@@ -69,26 +76,28 @@ func (t *tool) validate(args map[string]any) string {
 // validator cannot compile (a pattern in a regexp dialect Go lacks) is
 // retried without patterns; if that fails too, calls go unvalidated.
 func resolveSchema(schema map[string]any) (*jsonschema.Resolved, error) {
-	compile := func(m map[string]any) (*jsonschema.Resolved, error) {
-		b, err := json.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		var s jsonschema.Schema
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, err
-		}
-		return s.Resolve(nil)
-	}
-	r, err := compile(schema)
+	r, err := compileSchema(schema)
 	if err == nil {
 		return r, nil
 	}
-	r, err2 := compile(withoutPatterns(schema))
+	r, err2 := compileSchema(withoutPatterns(schema))
 	if err2 == nil {
 		return r, nil
 	}
 	return nil, fmt.Errorf("compiling the input schema: %w", err)
+}
+
+// compileSchema resolves a schema map with the JSON Schema validator.
+func compileSchema(m map[string]any) (*jsonschema.Resolved, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var s jsonschema.Schema
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	return s.Resolve(nil)
 }
 
 // withoutPatterns returns a copy of a schema with every pattern keyword

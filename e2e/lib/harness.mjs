@@ -11,7 +11,7 @@
 //   E2E_SPEC           the example API's committed OpenAPI description
 //   E2E_SHARED_SPECS   ../shared/specs (may be absent)
 //   E2E_TMP            scratch directory, removed by run.sh
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -183,25 +183,4 @@ export function filesUnder(dir) {
     else if (st.isFile()) out.push({ path: p, text: readFileSync(p, 'latin1') });
   }
   return out;
-}
-
-/**
- * The text of a part not yet built ("not implemented") — for a test to
- * report it as skipped with the reason instead of failing.
- */
-export function missingFeature(s) {
-  const m = /([\w.]+: not implemented( yet)?|not yet available)/.exec(s);
-  return m ? m[0] : null;
-}
-
-let helpText;
-/**
- * Why the subcommand cmd cannot be tested yet ("restmcp login is not built
- * yet"), or null when `restmcp --help` lists it as available.
- */
-export function notBuilt(cmd) {
-  helpText ??= spawnSync(bin(), ['--help'], { encoding: 'utf8' }).stdout;
-  const line = helpText.split('\n').find((l) => l.trim().startsWith(`${cmd} `));
-  if (!line) return `restmcp ${cmd} does not exist yet`;
-  return /not yet available/.test(line) ? `restmcp ${cmd} is not built yet` : null;
 }

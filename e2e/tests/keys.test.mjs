@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 import {
-  api, apiKey, apiURL, childEnv, connect, filesUnder, json, missingFeature, notBuilt, run, stderrLog, tempDir, text,
+  api, apiKey, apiURL, childEnv, connect, filesUnder, json, run, stderrLog, tempDir, text,
 } from '../lib/harness.mjs';
 
 const PROFILE = 'e2e-keyring';
@@ -16,13 +16,6 @@ const PROFILE = 'e2e-keyring';
 function keyringLookup(profile) {
   const r = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', profile], { encoding: 'utf8', env: process.env });
   return r.status === 0 ? r.stdout : null;
-}
-
-/** Skips t when r shows that the command (or a part it needs) is not built yet. */
-function skipped(t, r, cmd) {
-  const missing = notBuilt(cmd) ?? missingFeature(r.stderr + r.stdout);
-  if (missing) t.skip(missing);
-  return Boolean(missing);
 }
 
 describe('the key in the OS keyring', () => {
@@ -36,10 +29,9 @@ describe('the key in the OS keyring', () => {
     assert.equal(keyringLookup(PROFILE), null, 'the keyring starts without the key');
   });
 
-  it('login --with-key checks the key against the API and stores it in the keyring', async (t) => {
+  it('login --with-key checks the key against the API and stores it in the keyring', async () => {
     const r = await run(['login', '--profile', PROFILE, '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'],
       { env, input: `${key}\n` });
-    if (skipped(t, r, 'login')) return;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(keyringLookup(PROFILE), key, 'secret-tool finds the key under service restmcp');
     assert.ok(!(r.stdout + r.stderr).includes(key));
@@ -48,8 +40,8 @@ describe('the key in the OS keyring', () => {
     for (const f of files) assert.ok(!f.text.includes(key), `${f.path} contains the key`);
   });
 
-  it('serve takes the key from the keyring for a real call', async (t) => {
-    if (keyringLookup(PROFILE) === null) return t.skip('no key stored (login is not built yet)');
+  it('serve takes the key from the keyring for a real call', async () => {
+    assert.equal(keyringLookup(PROFILE), key, 'login stored the key');
     const s = await connect(['serve', '--profile', PROFILE], { env });
     try {
       const res = await s.client.callTool({ name: 'retrieve_tag', arguments: { id: 2 } });
@@ -60,9 +52,8 @@ describe('the key in the OS keyring', () => {
     }
   });
 
-  it('status names the keyring as the source and shows only the last 4 characters', async (t) => {
+  it('status names the keyring as the source and shows only the last 4 characters', async () => {
     const r = await run(['status', '--profile', PROFILE], { env });
-    if (skipped(t, r, 'status')) return;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /keyring/i);
     assert.ok(r.stdout.includes(key.slice(-4)), 'the last 4 characters are shown');
@@ -70,40 +61,33 @@ describe('the key in the OS keyring', () => {
     assert.match(r.stdout, new RegExp(apiURL().replace(/[.:/]/g, '\\$&')), 'the API is named');
   });
 
-  it('status says the environment variable takes precedence', async (t) => {
+  it('status says the environment variable takes precedence', async () => {
     const r = await run(['status', '--profile', PROFILE, '--offline'], { env: { ...env, RESTMCP_API_KEY: key } });
-    if (skipped(t, r, 'status')) return;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /RESTMCP_API_KEY|env/);
     assert.ok(!(r.stdout + r.stderr).includes(key.slice(0, -4)));
   });
 
-  it('login refuses a key the API rejects and stores nothing', async (t) => {
+  it('login refuses a key the API rejects and stores nothing', async () => {
     const r = await run(['login', '--profile', 'e2e-rejected', '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'],
       { env, input: 'AAAAAAAA.not-a-valid-key\n' });
-    if (skipped(t, r, 'login')) return;
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /40[13]|reject/i);
     assert.equal(keyringLookup('e2e-rejected'), null);
     assert.ok(!r.stderr.includes('not-a-valid-key'), 'even a rejected key is not echoed');
   });
 
-  it('logout removes the key from the keyring', async (t) => {
+  it('logout removes the key from the keyring', async () => {
     const r = await run(['logout', '--profile', PROFILE], { env });
-    if (skipped(t, r, 'logout')) return;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(keyringLookup(PROFILE), null);
     const st = await run(['status', '--profile', PROFILE, '--offline'], { env });
-    if (!notBuilt('status')) assert.match(st.stdout + st.stderr, /missing|no key|not logged in/i);
+    assert.match(st.stdout + st.stderr, /missing|no key|not logged in/i);
   });
 
-  it('serve without a key starts, and each call says which login to run', async (t) => {
+  it('serve without a key starts, and each call says which login to run', async () => {
     const s = await connect(['serve', '--profile', PROFILE, '--spec', `${process.env.E2E_SPEC}`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key'],
-      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) }).catch((e) => {
-      if (missingFeature(e.message)) { t.skip(missingFeature(e.message)); return null; }
-      throw e;
-    });
-    if (!s) return;
+      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
     try {
       assert.equal(s.client.getServerVersion().name, 'restmcp');
       const res = await s.client.callTool({ name: 'list_projects', arguments: {} });
@@ -116,15 +100,11 @@ describe('the key in the OS keyring', () => {
 });
 
 describe('the key from RESTMCP_API_KEY', () => {
-  it('serve uses the environment variable when no keyring entry exists', async (t) => {
+  it('serve uses the environment variable when no keyring entry exists', async () => {
     const key = apiKey();
     const config = tempDir('config');
     const s = await connect(['serve', '--spec', process.env.E2E_SPEC, '--base-url', apiURL(), '--auth-scheme', 'Api-Key'],
-      { env: childEnv({ RESTMCP_CONFIG_DIR: config, RESTMCP_API_KEY: key }) }).catch((e) => {
-      if (missingFeature(e.message)) { t.skip(missingFeature(e.message)); return null; }
-      throw e;
-    });
-    if (!s) return;
+      { env: childEnv({ RESTMCP_CONFIG_DIR: config, RESTMCP_API_KEY: key }) });
     try {
       const res = await s.client.callTool({ name: 'list_tags', arguments: { search: 'design' } });
       assert.deepEqual(json(res).results, (await api('/api/tags/?search=design')).body.results);

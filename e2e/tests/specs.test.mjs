@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYAML } from 'yaml';
 
-import { childEnv, connect, missingFeature, tempDir } from '../lib/harness.mjs';
+import { childEnv, connect, tempDir } from '../lib/harness.mjs';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const dir = process.env.E2E_SHARED_SPECS ?? '';
@@ -45,14 +45,8 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
       const want = countOperations(load(path));
       assert.ok(want > 0, `${f} has operations`);
       const started = Date.now();
-      let s;
-      try {
-        s = await connect(['serve', '--spec', path, '--base-url', 'http://127.0.0.1:9'],
-          { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
-      } catch (e) {
-        if (missingFeature(e.message)) return t.skip(missingFeature(e.message));
-        throw e;
-      }
+      const s = await connect(['serve', '--spec', path, '--base-url', 'http://127.0.0.1:9'],
+        { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
       try {
         const ready = Date.now() - started;
         // listTools validates every tool against the MCP schema (zod) and

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  api, apiKey, apiRequestCount, apiURL, childEnv, connectExample, connect, exampleFlags, json, missingFeature, run,
+  api, apiKey, apiRequestCount, apiURL, childEnv, connectExample, connect, exampleFlags, json, run,
   stderrLog, tempDir, text, toolsByName, withBody,
 } from '../lib/harness.mjs';
 
@@ -18,25 +18,13 @@ const EXPECTED_TOOLS = [
 
 const env = () => childEnv({ RESTMCP_API_KEY: apiKey(), RESTMCP_CONFIG_DIR: tempDir('config') });
 
-// serve needs the loader, the request builder and the server; until all
-// three exist the suite reports itself skipped, with the reason.
-let session;
-let skip = false;
-try {
-  session = await connectExample({ env: env() });
-} catch (e) {
-  skip = missingFeature(e.message) ?? false;
-  if (!skip) throw e;
-}
-
-// Each test is skipped (and counted as skipped) while serve is missing.
-const test = (name, fn) => it(name, { skip }, fn);
 
 describe('serve with the example API', () => {
   let client;
   let tools;
+  let session;
   before(async () => {
-    if (skip) return;
+    session = await connectExample({ env: env() });
     client = session.client;
     tools = await toolsByName(client);
   });
@@ -46,14 +34,14 @@ describe('serve with the example API', () => {
 
   const call = (name, args) => client.callTool({ name, arguments: args });
 
-  test('answers initialize with its name, version and the API title', () => {
+  it('answers initialize with its name, version and the API title', () => {
     const v = client.getServerVersion();
     assert.equal(v.name, 'restmcp');
     assert.match(v.version, /\S/);
     assert.match(client.getInstructions() ?? '', /Task tracker API/);
   });
 
-  test('lists one valid tool per operation', () => {
+  it('lists one valid tool per operation', () => {
     assert.deepEqual([...tools.keys()].sort(), [...EXPECTED_TOOLS].sort());
     for (const t of tools.values()) {
       assert.match(t.name, /^[A-Za-z0-9_-]{1,64}$/);
@@ -64,7 +52,7 @@ describe('serve with the example API', () => {
     }
   });
 
-  test('derives annotations from the HTTP method', () => {
+  it('derives annotations from the HTTP method', () => {
     const cases = [
       ['list_tasks', { readOnlyHint: true }],
       ['retrieve_project', { readOnlyHint: true }],
@@ -80,7 +68,7 @@ describe('serve with the example API', () => {
     }
   });
 
-  test('keeps enums, required fields and descriptions from the description', () => {
+  it('keeps enums, required fields and descriptions from the description', () => {
     const list = tools.get('list_tasks').inputSchema;
     assert.deepEqual(list.properties.status.enum, ['todo', 'doing', 'done']);
     for (const p of ['search', 'page', 'page_size', 'project', 'tag']) assert.ok(list.properties[p], `list_tasks.${p}`);
@@ -92,14 +80,14 @@ describe('serve with the example API', () => {
     assert.ok(tools.get('retrieve_project').inputSchema.required.includes('id'));
   });
 
-  test('`restmcp tools --json` prints exactly what tools/list returns', async () => {
+  it('`restmcp tools --json` prints exactly what tools/list returns', async () => {
     const r = await run(['tools', '--json', ...exampleFlags()], { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
     assert.equal(r.code, 0, r.stderr);
     const printed = JSON.parse(r.stdout);
     assert.deepEqual(new Map(printed.map((t) => [t.name, t.inputSchema])), new Map([...tools].map(([n, t]) => [n, t.inputSchema])));
   });
 
-  test('lists with search, filters and pagination, as the API answers', async () => {
+  it('lists with search, filters and pagination, as the API answers', async () => {
     const cases = [
       [{ search: 'onboarding' }, '?search=onboarding'],
       [{ status: 'done' }, '?status=done'],
@@ -116,14 +104,14 @@ describe('serve with the example API', () => {
     }
   });
 
-  test('retrieves one object', async () => {
+  it('retrieves one object', async () => {
     const want = (await api('/api/projects/1/')).body;
     const res = await call('retrieve_project', { id: 1 });
     assert.deepEqual(json(res), want);
     assert.deepEqual(res.structuredContent, want, 'objects come back as structuredContent too');
   });
 
-  test('creates, replaces, partially updates, archives and deletes', async () => {
+  it('creates, replaces, partially updates, archives and deletes', async () => {
     const created = json(await call('create_project', withBody(tools.get('create_project'), {}, {
       name: 'E2E launch', description: 'made by the end-to-end suite',
     })));
@@ -162,7 +150,7 @@ describe('serve with the example API', () => {
     assert.equal((await api(`/api/projects/${created.id}/`)).status, 404);
   });
 
-  test('rejects invalid arguments before any request, naming the field', async () => {
+  it('rejects invalid arguments before any request, naming the field', async () => {
     const cases = [
       ['create_task', withBody(tools.get('create_task'), {}, { project: 1, title: 'x', priority: 'urgent' }), /priority/],
       ['list_tasks', { status: 'later' }, /status/],
@@ -177,14 +165,14 @@ describe('serve with the example API', () => {
     }
   });
 
-  test('turns a 404 into a tool error with the status', async () => {
+  it('turns a 404 into a tool error with the status', async () => {
     const res = await call('retrieve_project', { id: 999999 });
     assert.equal(res.isError, true);
     assert.match(text(res), /404/);
     assert.match(text(res), /Not Found|No Project matches/i);
   });
 
-  test('keeps running after an unknown tool', async () => {
+  it('keeps running after an unknown tool', async () => {
     let failed = false;
     try {
       const res = await call('no_such_tool', {});
@@ -196,7 +184,7 @@ describe('serve with the example API', () => {
     assert.equal(json(await call('retrieve_tag', { id: 1 })).id, 1);
   });
 
-  test('never shows the key in a tool result or in its log', async () => {
+  it('never shows the key in a tool result or in its log', async () => {
     const key = apiKey();
     const res = await call('list_projects', {});
     assert.ok(!JSON.stringify(res).includes(key));
@@ -205,14 +193,14 @@ describe('serve with the example API', () => {
 });
 
 describe('restmcp call', () => {
-  test('runs one tool call and prints the result', async () => {
+  it('runs one tool call and prints the result', async () => {
     const r = await run(['call', 'list_tasks', ...exampleFlags(), '--arg', 'search=onboarding'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
     const want = (await api('/api/tasks/?search=onboarding')).body;
     assert.deepEqual(JSON.parse(r.stdout).results.map((t) => t.id), want.results.map((t) => t.id));
   });
 
-  test('takes JSON arguments and exits non-zero on a tool error', async () => {
+  it('takes JSON arguments and exits non-zero on a tool error', async () => {
     const r = await run(['call', 'retrieve_project', ...exampleFlags(), '--json', '{"id": 999999}'], { env: env() });
     assert.notEqual(r.code, 0);
     assert.match(r.stdout + r.stderr, /404/);
@@ -221,7 +209,7 @@ describe('restmcp call', () => {
 });
 
 describe('serve with the description fetched from the API', () => {
-  test('fetches the key-protected schema view with the key (same origin as --base-url)', async () => {
+  it('fetches the key-protected schema view with the key (same origin as --base-url)', async () => {
     const s = await connect(['serve', '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key'], { env: env() });
     try {
       const tools = await toolsByName(s.client);
@@ -235,7 +223,7 @@ describe('serve with the description fetched from the API', () => {
 });
 
 describe('no secret in any output', () => {
-  test('no stderr of any process of this file contains the key', () => {
+  it('no stderr of any process of this file contains the key', () => {
     const key = apiKey();
     assert.ok(stderrLog.length > 0);
     for (const s of stderrLog) assert.ok(!s.includes(key), 'the key appeared on stderr');

@@ -1,0 +1,288 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// specServer serves descriptions and records which requests carried the key.
+type specServer struct {
+	*httptest.Server
+	mu     sync.Mutex
+	hits   []string // path + " auth" or " anon"
+	routes map[string]func(w http.ResponseWriter, r *http.Request)
+}
+
+func newSpecServer(t *testing.T) *specServer {
+	s := &specServer{routes: map[string]func(http.ResponseWriter, *http.Request){}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		who := " anon"
+		if r.Header.Get("Authorization") != "" {
+			who = " auth"
+		}
+		s.mu.Lock()
+		s.hits = append(s.hits, r.URL.Path+who)
+		s.mu.Unlock()
+		h, ok := s.routes[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		h(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *specServer) serve(path, contentType, body string) {
+	s.routes[path] = func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+func (s *specServer) log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.hits, ",")
+}
+
+func auth(r *http.Request) error {
+	r.Header.Set("Authorization", "Bearer secret")
+	return nil
+}
+
+const yamlSpec = `openapi: 3.0.0
+info: {title: Served, version: "1"}
+servers: [{url: /api}]
+paths:
+  /items:
+    get: {operationId: listItems}
+    post:
+      operationId: createItem
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: 'schemas.json#/Item'}
+`
+
+func TestLoadURLContentSniffing(t *testing.T) {
+	srv := newSpecServer(t)
+	// Django REST Framework serves YAML under this media type.
+	srv.serve("/api/schema/", "application/vnd.oai.openapi", yamlSpec)
+	srv.serve("/api/schema/schemas.json", "text/plain", `{"Item": {"type": "object", "properties": {"name": {"type": "string", "description": "caf\u00e9 \ud83d\ude00"}}}}`)
+	api, err := Load(context.Background(), srv.URL+"/api/schema/", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonEqual(t, "relative server resolved against the spec URL", api.Servers, `["`+srv.URL+`/api"]`)
+	if len(api.Operations) != 2 {
+		t.Fatalf("%d operations", len(api.Operations))
+	}
+	jsonEqual(t, "remote ref relative to the spec URL, surrogate pairs decoded",
+		opByID(t, api, "createItem").Body.Schema, `{"type":"object","properties":{"name":{"type":"string","description":"café 😀"}}}`)
+}
+
+func TestLoadURLAuthPolicy(t *testing.T) {
+	other := newSpecServer(t)
+	other.serve("/spec.yaml", "application/yaml", strings.Replace(yamlSpec, "/api", "https://api.example", 1))
+	other.serve("/schemas.json", "application/json", `{"Item": {"type": "object"}}`)
+
+	tests := []struct {
+		name    string
+		setup   func(api *specServer) (source string, opts LoadOptions)
+		wantErr string
+		wantOps int
+		apiLog  string // requests the API's own server saw
+		other   string // requests the other origin saw
+	}{
+		{
+			name: "base URL on the spec origin: key sent at once",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.serve("/api/schema/", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
+				return s.URL + "/api/schema/", LoadOptions{BaseURL: s.URL + "/api", Auth: auth}
+			},
+			wantOps: 1,
+			apiLog:  "/api/schema/ auth",
+		},
+		{
+			name: "base URL on another origin: key never sent",
+			setup: func(s *specServer) (string, LoadOptions) {
+				return other.URL + "/spec.yaml", LoadOptions{BaseURL: s.URL, Auth: auth}
+			},
+			wantOps: 2,
+			other:   "/spec.yaml anon,/schemas.json anon",
+		},
+		{
+			name: "no base URL, spec needs the key: error says to pass --base-url",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.routes["/api/schema/"] = func(w http.ResponseWriter, r *http.Request) {
+					http.Error(w, "authentication required", http.StatusUnauthorized)
+				}
+				return s.URL + "/api/schema/", LoadOptions{Auth: auth}
+			},
+			wantErr: "--base-url",
+			apiLog:  "/api/schema/ anon",
+		},
+		{
+			name: "no base URL, default server on the spec origin: fetched again with the key",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.routes["/api/schema/"] = func(w http.ResponseWriter, r *http.Request) {
+					spec := yamlSpec
+					if r.Header.Get("Authorization") == "" { // DRF lists only what the caller may see
+						spec = strings.Replace(spec, "    post:\n", "    x-hidden:\n", 1)
+					}
+					_, _ = w.Write([]byte(spec))
+				}
+				s.serve("/api/schema/schemas.json", "application/json", `{"Item": {"type": "object"}}`)
+				return s.URL + "/api/schema/", LoadOptions{Auth: auth}
+			},
+			wantOps: 2,
+			apiLog:  "/api/schema/ anon,/api/schema/ auth,/api/schema/schemas.json auth",
+		},
+		{
+			name: "no base URL, default server elsewhere: key never sent",
+			setup: func(s *specServer) (string, LoadOptions) {
+				return other.URL + "/spec.yaml", LoadOptions{Auth: auth}
+			},
+			wantOps: 2,
+			other:   "/spec.yaml anon,/schemas.json anon",
+		},
+		{
+			name: "redirect to another origin drops the key",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.routes["/moved"] = func(w http.ResponseWriter, r *http.Request) {
+					http.Redirect(w, r, other.URL+"/spec.yaml", http.StatusFound)
+				}
+				return s.URL + "/moved", LoadOptions{BaseURL: s.URL, Auth: auth}
+			},
+			wantOps: 2,
+			apiLog:  "/moved auth",
+			other:   "/spec.yaml anon,/schemas.json anon",
+		},
+		{
+			name: "redirect within the origin keeps the key",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.routes["/old"] = func(w http.ResponseWriter, r *http.Request) {
+					http.Redirect(w, r, "/api/schema/", http.StatusMovedPermanently)
+				}
+				s.serve("/api/schema/", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
+				return s.URL + "/old", LoadOptions{BaseURL: s.URL, Auth: auth}
+			},
+			wantOps: 1,
+			apiLog:  "/old auth,/api/schema/ auth",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSpecServer(t)
+			other.mu.Lock()
+			other.hits = nil
+			other.mu.Unlock()
+			source, opts := tt.setup(s)
+			api, err := Load(context.Background(), source, opts)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one mentioning %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "secret") {
+					t.Errorf("error shows the key: %v", err)
+				}
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(api.Operations) != tt.wantOps {
+					t.Errorf("%d operations, want %d", len(api.Operations), tt.wantOps)
+				}
+			}
+			if got := s.log(); got != tt.apiLog {
+				t.Errorf("API origin saw %q, want %q", got, tt.apiLog)
+			}
+			if got := other.log(); got != tt.other {
+				t.Errorf("other origin saw %q, want %q", got, tt.other)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	srv := newSpecServer(t)
+	tests := []struct {
+		name, source string
+		want         []string
+	}{
+		{"missing file", "testdata/load/nope.yaml", []string{"nope.yaml", "no such file"}},
+		{"bad YAML", "testdata/bad/bad.yaml", []string{"bad.yaml", "line 5"}},
+		{"bad JSON", "testdata/bad/bad.json", []string{"bad.json", "line 3"}},
+		{"not OpenAPI", "testdata/bad/notopenapi.yaml", []string{"notopenapi.yaml", `no "openapi" or "swagger"`}},
+		{"HTTP 404", srv.URL + "/missing.json", []string{"/missing.json", "404"}},
+		{"empty source", " ", []string{"--spec"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(context.Background(), tt.source, LoadOptions{})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadSkipsBrokenOperations(t *testing.T) {
+	api := loadFixture(t, "../bad/broken-op.yaml")
+	if len(api.Operations) != 1 || api.Operations[0].ID != "good" {
+		t.Errorf("operations %v, want only good", api.Operations)
+	}
+	if len(api.Skipped) != 2 {
+		t.Fatalf("skipped %v, want 2", api.Skipped)
+	}
+	for _, s := range api.Skipped {
+		if s.Reason == "" || s.Method == "" {
+			t.Errorf("skipped entry without method or reason: %+v", s)
+		}
+	}
+}
+
+func TestLoadTolerant(t *testing.T) {
+	api := loadFixture(t, "../bad/weird.yaml")
+	jsonEqual(t, "servers", api.Servers, `["https://a.example"]`)
+	var skipped []string
+	for _, s := range api.Skipped {
+		skipped = append(skipped, s.Method+" "+s.Path)
+	}
+	jsonEqual(t, "skipped", skipped, `[" /list","PUT /ok","POST /ok"]`)
+	op := opByID(t, api, "ok")
+	jsonEqual(t, "a (merge key)", paramByName(t, op, "a").Schema, `{"type":"string","description":"merged"}`)
+	jsonEqual(t, "b (malformed keywords ignored)", paramByName(t, op, "b").Schema, `{"type":"object"}`)
+	jsonEqual(t, "c (content)", paramByName(t, op, "c").Schema, `{"type":"array","items":{"type":"integer"}}`)
+	jsonEqual(t, "d (no schema)", paramByName(t, op, "d").Schema, `{}`)
+	if len(op.Params) != 4 {
+		t.Errorf("%d params, want a, b, c, d (Authorization header ignored)", len(op.Params))
+	}
+	if op.Body == nil || op.Body.ContentType != "application/octet-stream" {
+		t.Errorf("body %+v", op.Body)
+	}
+}
+
+func TestDecodeYAMLAliasBomb(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 12; i++ {
+		fmt.Fprintf(&sb, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	_, err := decodeDocument([]byte(sb.String()))
+	if err == nil || !strings.Contains(err.Error(), "too many values") {
+		t.Fatalf("err = %v, want a limit on alias expansion", err)
+	}
+}

@@ -1,0 +1,88 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+// A description read from a URL is kept in the config dir, so that serve
+// still starts, with the last known tools, when the API's host is down or
+// the laptop is offline. The copy holds the description only, never a key.
+
+type cachedAPI struct {
+	Source  string      `json:"source"`
+	Fetched time.Time   `json:"fetched"`
+	API     *client.API `json:"api"`
+}
+
+func isURL(source string) bool {
+	return strings.HasPrefix(source, "http://") || strings.HasPrefix(source, "https://")
+}
+
+func (f *Factory) apiCachePath(profileName string) (string, error) {
+	dir, err := f.ConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "cache", profileName+".api.json"), nil
+}
+
+// saveAPICache stores api for the profile; failures are only logged.
+func (f *Factory) saveAPICache(profileName string, api *client.API) {
+	path, err := f.apiCachePath(profileName)
+	if err == nil {
+		err = writeJSONAtomic(path, cachedAPI{Source: api.Source, Fetched: time.Now().UTC(), API: api})
+	}
+	if err != nil {
+		f.Log.Debug("could not keep a copy of the API description", "err", err)
+	}
+}
+
+// readAPICache returns the saved copy of source for the profile.
+func (f *Factory) readAPICache(profileName, source string) (*cachedAPI, error) {
+	path, err := f.apiCachePath(profileName)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c cachedAPI
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if c.Source != source || c.API == nil {
+		return nil, fmt.Errorf("%s holds another description", path)
+	}
+	return &c, nil
+}
+
+func writeJSONAtomic(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,269 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/charmbracelet/log"
+
+	"github.com/restmcp/restmcp/keyring"
+)
+
+// testFactory returns a Factory with captured streams, an isolated config
+// dir, a mocked keyring and the given environment.
+func testFactory(t *testing.T, env map[string]string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	keyring.MockInit()
+	var out, errOut bytes.Buffer
+	dir := t.TempDir()
+	b := Brand{Name: "restmcp"}
+	f := &Factory{
+		IO:    &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut},
+		Brand: b,
+		Getenv: func(k string) string {
+			if k == "RESTMCP_CONFIG_DIR" {
+				return dir
+			}
+			return env[k]
+		},
+		Keyring: keyring.Store{Service: b.Name},
+		Log:     log.New(&errOut),
+	}
+	return f, &out, &errOut
+}
+
+// run executes the command line args against f.
+func run(t *testing.T, f *Factory, args ...string) (code int) {
+	t.Helper()
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	return Execute(context.Background(), f, root)
+}
+
+// notesAPI is an httptest API for testdata/notes.yaml that records requests.
+type notesAPI struct {
+	*httptest.Server
+	mu       sync.Mutex
+	requests []*http.Request
+	bodies   []string
+}
+
+func newNotesAPI(t *testing.T) *notesAPI {
+	a := &notesAPI{}
+	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		a.mu.Lock()
+		a.requests = append(a.requests, r)
+		a.bodies = append(a.bodies, string(b))
+		a.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/api/notes/":
+			json.NewEncoder(w).Encode(map[string]any{"count": 1, "results": []any{map[string]any{"id": 1, "title": "hello " + r.URL.Query().Get("search")}}})
+		case r.Method == "POST" && r.URL.Path == "/api/notes/":
+			w.WriteHeader(201)
+			w.Write(b)
+		case r.URL.Path == "/api/notes/1/":
+			json.NewEncoder(w).Encode(map[string]any{"id": 1, "title": "hello"})
+		default:
+			w.WriteHeader(404)
+			w.Write([]byte(`{"detail":"Not found."}`))
+		}
+	}))
+	t.Cleanup(a.Close)
+	return a
+}
+
+func (a *notesAPI) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.requests)
+}
+
+func (a *notesAPI) last() (*http.Request, string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.requests[len(a.requests)-1], a.bodies[len(a.bodies)-1]
+}
+
+func TestToolsJSONNeedsNoKey(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--json"); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, errOut)
+	}
+	var tools []struct {
+		Name        string         `json:"name"`
+		InputSchema map[string]any `json:"inputSchema"`
+		Annotations map[string]any `json:"annotations"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &tools); err != nil {
+		t.Fatalf("tools --json is not a JSON array: %v\n%s", err, out)
+	}
+	if len(tools) != 4 {
+		t.Fatalf("%d tools, want 4", len(tools))
+	}
+	for _, tool := range tools {
+		if tool.InputSchema["type"] != "object" {
+			t.Errorf("%s: schema root type %v", tool.Name, tool.InputSchema["type"])
+		}
+		if _, ok := tool.Annotations["readOnlyHint"]; !ok {
+			t.Errorf("%s: no readOnlyHint", tool.Name)
+		}
+	}
+}
+
+func TestToolsTableAndTokens(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--tokens", "--read-only"); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, errOut)
+	}
+	s := out.String()
+	if !strings.Contains(s, "list_notes") || strings.Contains(s, "create_note") {
+		t.Fatalf("--read-only table wrong:\n%s", s)
+	}
+	if !strings.Contains(s, "2 tools, about") {
+		t.Fatalf("no token summary:\n%s", s)
+	}
+}
+
+func TestCallSendsKeyAndPrintsResult(t *testing.T) {
+	api := newNotesAPI(t)
+	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-test-0123456789"})
+	code := run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api",
+		"--auth-scheme", "Api-Key", "--arg", "search=milk", "--arg", "page=2")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, errOut)
+	}
+	r, _ := api.last()
+	if got := r.Header.Get("Authorization"); got != "Api-Key sk-test-0123456789" {
+		t.Errorf("Authorization = %q", got)
+	}
+	if r.URL.RawQuery != "page=2&search=milk" && r.URL.RawQuery != "search=milk&page=2" {
+		t.Errorf("query = %q", r.URL.RawQuery)
+	}
+	if !strings.Contains(out.String(), `"hello milk"`) {
+		t.Errorf("result not printed: %s", out)
+	}
+	if strings.Contains(out.String()+errOut.String(), "sk-test-0123456789") {
+		t.Error("the key was printed")
+	}
+}
+
+func TestCallToolErrorExitsNonZero(t *testing.T) {
+	api := newNotesAPI(t)
+	f, _, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "k"})
+	code := run(t, f, "call", "get_note", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api", "--arg", "id=7")
+	if code == 0 {
+		t.Fatal("a 404 exited 0")
+	}
+	if !strings.Contains(errOut.String(), "404") {
+		t.Errorf("stderr does not name the status: %s", errOut)
+	}
+}
+
+func TestCallInvalidArgumentSendsNothing(t *testing.T) {
+	api := newNotesAPI(t)
+	f, _, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "k"})
+	code := run(t, f, "call", "create_note", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api", "--arg", "pinned=true")
+	if code == 0 {
+		t.Fatal("missing required title exited 0")
+	}
+	if api.count() != 0 {
+		t.Fatalf("%d requests reached the API", api.count())
+	}
+	if !strings.Contains(errOut.String(), "title") {
+		t.Errorf("error does not name the field: %s", errOut)
+	}
+}
+
+func TestCallWithoutKeyNamesLogin(t *testing.T) {
+	api := newNotesAPI(t)
+	f, _, errOut := testFactory(t, nil)
+	code := run(t, f, "call", "list_notes", "--profile", "acme", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api")
+	if code == 0 {
+		t.Fatal("call without a key exited 0")
+	}
+	if !strings.Contains(errOut.String(), "restmcp login --profile acme") {
+		t.Errorf("error does not name the login command: %s", errOut)
+	}
+	if api.count() != 0 {
+		t.Fatalf("%d requests reached the API without a key", api.count())
+	}
+}
+
+func TestBadSpecNamesFile(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/missing.yaml"); code == 0 {
+		t.Fatal("missing spec exited 0")
+	}
+	if !strings.Contains(errOut.String(), "missing.yaml") {
+		t.Errorf("error does not name the file: %s", errOut)
+	}
+	if strings.Contains(errOut.String(), "goroutine") {
+		t.Errorf("stack trace printed: %s", errOut)
+	}
+}
+
+func TestUnknownToolIsAFlagError(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	if code := run(t, f, "call", "nope", "--spec", "testdata/notes.yaml"); code != 2 {
+		t.Fatalf("exit %d, want 2; stderr: %s", code, errOut)
+	}
+	if !strings.Contains(errOut.String(), "restmcp tools") {
+		t.Errorf("error does not say how to list tools: %s", errOut)
+	}
+}
+
+func TestURLDescriptionFallsBackToSavedCopy(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := true
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !up {
+			http.Error(w, "maintenance", http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.oai.openapi")
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	f, out, errOut := testFactory(t, nil)
+	args := []string{"tools", "--profile", "notes", "--spec", srv.URL + "/schema/", "--base-url", "http://127.0.0.1:9/api", "--json"}
+	if code := run(t, f, args...); code != 0 {
+		t.Fatalf("first load: exit %d: %s", code, errOut)
+	}
+	first := out.String()
+	mu.Lock()
+	up = false
+	mu.Unlock()
+	out.Reset()
+	errOut.Reset()
+	if code := run(t, f, args...); code != 0 {
+		t.Fatalf("with the host down: exit %d: %s", code, errOut)
+	}
+	if out.String() != first {
+		t.Errorf("tools from the saved copy differ from the fetched ones")
+	}
+	if !strings.Contains(errOut.String(), "saved earlier") {
+		t.Errorf("no warning about the saved copy: %s", errOut)
+	}
+	// Another profile has no saved copy: the error stands.
+	errOut.Reset()
+	args[2] = "other"
+	if code := run(t, f, args...); code == 0 {
+		t.Fatal("a profile without a saved copy loaded from a failing host")
+	}
+}

@@ -1,0 +1,106 @@
+// How serve behaves as a process an editor owns: clean exits, a dead API,
+// tool selection flags, and its log.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+
+import {
+  api, apiKey, apiURL, bin, childEnv, connect, connectExample, json, specFile, tempDir, text,
+} from '../lib/harness.mjs';
+
+/**
+ * Starts serve with a raw pipe, sends initialize, then ends it with how
+ * ('EOF' closes stdin, else a signal). Resolves to { code, signal, stdout }.
+ */
+function serveAndEnd(how) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin(), ['serve', '--spec', specFile(), '--base-url', 'http://127.0.0.1:9'],
+      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let ended = false;
+    p.stdout.on('data', (c) => {
+      stdout += c;
+      if (!ended && stdout.includes('\n')) {
+        ended = true;
+        if (how === 'EOF') p.stdin.end();
+        else p.kill(how);
+      }
+    });
+    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`serve did not exit within 5 s after ${how}`)); }, 5000);
+    p.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout }); });
+    p.stdin.write(`${JSON.stringify({
+      jsonrpc: '2.0', id: 1, method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+    })}\n`);
+  });
+}
+
+describe('serve as a process', () => {
+  for (const how of ['EOF', 'SIGTERM', 'SIGINT']) {
+    it(`answers initialize on stdout and exits 0 on ${how}`, async () => {
+      const r = await serveAndEnd(how);
+      assert.deepEqual([r.code, r.signal], [0, null]);
+      const first = JSON.parse(r.stdout.split('\n')[0]);
+      assert.equal(first.id, 1);
+      assert.equal(first.result.serverInfo.name, 'restmcp');
+      for (const line of r.stdout.split('\n').filter(Boolean)) {
+        assert.doesNotThrow(() => JSON.parse(line), 'stdout carries only JSON-RPC messages');
+      }
+    });
+  }
+
+  it('reports an API that does not answer as a tool error and keeps serving', async () => {
+    const s = await connect(['serve', '--spec', specFile(), '--base-url', 'http://127.0.0.1:9', '--auth-scheme', 'Api-Key'],
+      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config'), RESTMCP_API_KEY: apiKey() }) });
+    try {
+      const res = await s.client.callTool({ name: 'list_projects', arguments: {} });
+      assert.equal(res.isError, true);
+      assert.match(text(res), /127\.0\.0\.1:9|connect|refused|unreachable/i);
+      assert.ok(!text(res).includes(apiKey()));
+      const { tools } = await s.client.listTools();
+      assert.equal(tools.length, 19, 'still serving');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--prefix and --read-only shape the tool list, and calls still work', async () => {
+    const s = await connectExample({
+      env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config'), RESTMCP_API_KEY: apiKey() }),
+      extraArgs: ['--prefix', 'tracker', '--read-only'],
+    });
+    try {
+      const { tools } = await s.client.listTools();
+      assert.deepEqual(tools.map((t) => t.name).sort(), [
+        'tracker_list_projects', 'tracker_list_tags', 'tracker_list_tasks',
+        'tracker_retrieve_project', 'tracker_retrieve_tag', 'tracker_retrieve_task',
+      ]);
+      for (const t of tools) assert.equal(t.annotations?.readOnlyHint, true, t.name);
+      const got = json(await s.client.callTool({ name: 'tracker_retrieve_task', arguments: { id: 3 } }));
+      assert.deepEqual(got, (await api('/api/tasks/3/')).body);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--verbose logs each call on stderr, without the key', async () => {
+    const key = apiKey();
+    const s = await connectExample({
+      env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config'), RESTMCP_API_KEY: key }),
+      extraArgs: ['--verbose'],
+    });
+    try {
+      json(await s.client.callTool({ name: 'list_tags', arguments: { search: 'ops' } }));
+      await s.client.callTool({ name: 'retrieve_tag', arguments: { id: 424242 } });
+    } finally {
+      await s.close();
+    }
+    const log = s.stderr();
+    assert.match(log, /list_tags/);
+    assert.match(log, /retrieve_tag/);
+    assert.match(log, /404/);
+    assert.ok(!log.includes(key), 'the key appeared in the log');
+    assert.ok(!log.includes(key.split('.')[1]), 'the secret part of the key appeared in the log');
+    assert.ok(log.includes(apiURL().replace('http://', '')) || /\/api\/tags\//.test(log), 'the log names what was called');
+  });
+});

@@ -1,0 +1,166 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+// fixtureServer serves testdata/<name>.yaml against an httptest API that
+// records the last request.
+func fixtureServer(t *testing.T, name string, cfg Config) (*Server, *http.Request, *[]byte) {
+	t.Helper()
+	var last http.Request
+	var body []byte
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ = io.ReadAll(r.Body)
+		last = *r.Clone(context.Background())
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(ts.Close)
+	cfg.API = loadSpec(t, "testdata/"+name+".yaml")
+	cfg.Client = client.New(client.Options{BaseURL: ts.URL, Key: client.StaticKey("k")})
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, &last, &body
+}
+
+func call(t *testing.T, s *Server, tool, args string) string {
+	t.Helper()
+	r, err := s.Call(context.Background(), tool, json.RawMessage(args))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := resultText(t, r)
+	if r.IsError {
+		t.Fatalf("%s %s: %s", tool, args, text)
+	}
+	return text
+}
+
+// TestWireNames checks that arguments are sent under their wire names and
+// in their locations.
+func TestWireNames(t *testing.T) {
+	s, last, body := fixtureServer(t, "params", Config{})
+
+	call(t, s, "list_calls", `{"AccountSid": "AC00000000000000000000000000000000", "StartTime_lt": "2024-01-01T00:00:00Z",
+		"StartTime_gt": "2023-01-01T00:00:00Z", "include": ["events"], "completed_on.before": "2024-02-01",
+		"filter_status": "done", "top": 5, "X-Request-Id": "trace-1"}`)
+	q := last.URL.Query()
+	for wire, want := range map[string]string{
+		"StartTime<": "2024-01-01T00:00:00Z", "StartTime>": "2023-01-01T00:00:00Z", "include[]": "events",
+		"completed_on.before": "2024-02-01", "filter[status]": "done", "$top": "5",
+	} {
+		if got := q.Get(wire); got != want {
+			t.Errorf("query %s = %q, want %q (query %s)", wire, got, want, last.URL.RawQuery)
+		}
+	}
+	if last.URL.Path != "/accounts/AC00000000000000000000000000000000/calls" {
+		t.Errorf("path = %s", last.URL.Path)
+	}
+	if got := last.Header.Get("X-Request-Id"); got != "trace-1" {
+		t.Errorf("X-Request-Id = %q", got)
+	}
+
+	call(t, s, "update_item", `{"id": 1, "query_id": "q", "header_id": "h", "body_id": 2, "name": "n", "version": 3, "body_version": 4}`)
+	if last.URL.Path != "/items/1" || last.URL.Query().Get("id") != "q" || last.URL.Query().Get("version") != "3" || last.Header.Get("id") != "h" {
+		t.Errorf("request = %s %s, id header %q", last.Method, last.URL, last.Header.Get("id"))
+	}
+	var b map[string]any
+	if err := json.Unmarshal(*body, &b); err != nil || b["id"] != float64(2) || b["version"] != float64(4) || b["name"] != "n" {
+		t.Errorf("body = %s", *body)
+	}
+}
+
+func TestBodies(t *testing.T) {
+	s, last, body := fixtureServer(t, "body", Config{})
+	tests := []struct {
+		tool, args, want string
+	}{
+		{"create_object", `{"name": "x", "kind": "a"}`, `{"kind":"a","name":"x"}`},
+		{"create_composed", `{"name": "x", "tags": ["t"]}`, `{"name":"x","tags":["t"]}`},
+		{"create_batch", `{"body": [{"name": "a"}, {"name": "b"}]}`, `[{"name":"a"},{"name":"b"}]`},
+		{"create_extensible", `{"name": "x", "colour": "red"}`, `{"colour":"red","name":"x"}`},
+		{"put_settings", `{"body": {"theme": "dark"}}`, `{"theme":"dark"}`},
+		{"body_clash", `{"body": "q", "request_body": [1, 2]}`, `[1,2]`},
+	}
+	for _, tt := range tests {
+		call(t, s, tt.tool, tt.args)
+		var got, want any
+		if err := json.Unmarshal(*body, &got); err != nil {
+			t.Errorf("%s: body %q: %v", tt.tool, *body, err)
+			continue
+		}
+		json.Unmarshal([]byte(tt.want), &want)
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if string(g) != string(w) {
+			t.Errorf("%s: body = %s, want %s", tt.tool, g, w)
+		}
+	}
+	if last.URL.Query().Get("body") != "q" {
+		t.Errorf("body_clash: query body = %q", last.URL.Query().Get("body"))
+	}
+
+	call(t, s, "submit_form", `{"amount": 5, "metadata": {"a": "b"}}`)
+	form, _ := url.ParseQuery(string(*body))
+	if form.Get("amount") != "5" || form.Get("metadata[a]") != "b" {
+		t.Errorf("form body = %s", *body)
+	}
+	call(t, s, "create_note", `{"body": "hello"}`)
+	if string(*body) != "hello" || !strings.HasPrefix(last.Header.Get("Content-Type"), "text/plain") {
+		t.Errorf("text body = %q (%s)", *body, last.Header.Get("Content-Type"))
+	}
+	// Unknown arguments are refused where the body takes no others.
+	r, _ := s.Call(context.Background(), "create_object", json.RawMessage(`{"name": "x", "kind": "a", "colour": "red"}`))
+	if !r.IsError || !strings.Contains(resultText(t, r), `"colour"`) {
+		t.Errorf("unknown argument accepted: %s", resultText(t, r))
+	}
+}
+
+func TestFilter(t *testing.T) {
+	api := loadSpec(t, "testdata/annotations.yaml")
+	tests := []struct {
+		name   string
+		filter Filter
+		want   []string
+	}{
+		{"all", Filter{}, []string{"count_widgets", "create_widget", "delete_widget", "legacy_widgets", "list_widgets", "long_description", "replace_widget", "update_widget", "widget_options"}},
+		{"read-only", Filter{ReadOnly: true}, []string{"count_widgets", "legacy_widgets", "list_widgets", "long_description", "widget_options"}},
+		{"methods", Filter{Methods: []string{"delete", "PUT"}}, []string{"delete_widget", "replace_widget"}},
+		{"tags", Filter{Tags: []string{"LEGACY"}}, []string{"legacy_widgets"}},
+		{"operations by id and name", Filter{Operations: []string{"createWidget", "delete_widget"}}, []string{"create_widget", "delete_widget"}},
+		{"combined", Filter{Tags: []string{"widgets"}, ReadOnly: true, Methods: []string{"GET"}}, []string{"list_widgets", "long_description"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(Config{API: api, Filter: tt.filter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, tool := range s.Tools() {
+				got = append(got, tool.Name)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("tools = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	// A prefixed server accepts names with or without the prefix.
+	s, _ := New(Config{API: api, Prefix: "acme", Filter: Filter{Operations: []string{"list_widgets", "acme_delete_widget"}}})
+	if n := len(s.Tools()); n != 2 {
+		t.Errorf("prefixed filter: %d tools, want 2", n)
+	}
+}

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+func TestResourcesLayout(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{Layout: LayoutResources})
+	var names []string
+	for _, tool := range s.Tools() {
+		names = append(names, tool.Name)
+	}
+	// /projects/{id}/tags and /projects/{id}/export are actions of projects.
+	if got := strings.Join(names, " "); got != "health projects" {
+		t.Fatalf("tools = %s, want health projects", got)
+	}
+	cs := connect(t, s)
+	ctx := context.Background()
+	tests := []struct {
+		args    map[string]any
+		isError bool
+		want    string
+		path    string
+	}{
+		{map[string]any{"action": "retrieve", "id": 1}, false, `"name":"alpha"`, "/projects/1"},
+		{map[string]any{"action": "list", "search": "a"}, false, `"beta"`, "/projects"},
+		{map[string]any{"action": "create", "name": "new"}, false, `"created"`, "/projects"},
+		{map[string]any{"action": "tags", "id": 1, "body": []any{"x"}}, false, `["a","b"]`, "/projects/1/tags"},
+		{map[string]any{"action": "retrieve"}, true, `invalid arguments for projects (action retrieve): missing required argument "id"`, ""},
+		{map[string]any{"action": "retrieve", "id": "x"}, true, `argument "id"`, ""},
+		{map[string]any{"action": "retrieve", "id": 1, "search": "a"}, true, `unknown argument "search"`, ""},
+		{map[string]any{"action": "explode"}, true, `use one of list, create, retrieve`, ""},
+		{map[string]any{"id": 1}, true, `missing required argument "action"`, ""},
+	}
+	for _, tt := range tests {
+		before := ts.hits.Load()
+		r, err := cs.CallTool(ctx, mcpCall{Name: "projects", Arguments: tt.args}.params())
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := resultText(t, r)
+		if r.IsError != tt.isError || !strings.Contains(text, tt.want) {
+			t.Errorf("%v: IsError=%v %s; want %v %q", tt.args, r.IsError, text, tt.isError, tt.want)
+		}
+		if tt.isError && ts.hits.Load() != before {
+			t.Errorf("%v: an invalid call reached the API", tt.args)
+		}
+		if tt.path != "" && ts.last.Load().Path != tt.path {
+			t.Errorf("%v: path %s, want %s", tt.args, ts.last.Load().Path, tt.path)
+		}
+	}
+	if !strings.Contains(s.Instructions(), "action") {
+		t.Errorf("instructions do not explain actions: %s", s.Instructions())
+	}
+}
+
+func TestSearchLayout(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{Layout: LayoutSearch, Prefix: "acme"})
+	var names []string
+	for _, tool := range s.Tools() {
+		names = append(names, tool.Name)
+	}
+	if got := strings.Join(names, " "); got != "acme_call_operation acme_search_operations" {
+		t.Fatalf("tools = %s", got)
+	}
+	cs := connect(t, s)
+	ctx := context.Background()
+
+	r, err := cs.CallTool(ctx, mcpCall{Name: "acme_search_operations", Arguments: map[string]any{"query": "delete project", "limit": 2}}.params())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []struct {
+		Name        string         `json:"name"`
+		Description string         `json:"description"`
+		InputSchema map[string]any `json:"inputSchema"`
+	}
+	if err := json.Unmarshal([]byte(resultText(t, r)), &found); err != nil {
+		t.Fatalf("search result %q: %v", resultText(t, r), err)
+	}
+	if len(found) != 2 || found[0].Name != "acme_delete_project" || found[0].InputSchema["type"] != "object" {
+		t.Errorf("search = %+v, want acme_delete_project first with its schema", found)
+	}
+
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "acme_search_operations", Arguments: map[string]any{"query": "zebra"}}.params())
+	if text := resultText(t, r); r.IsError || !strings.Contains(text, "No operation matches") || !strings.Contains(text, "projects") {
+		t.Errorf("empty search: %s", text)
+	}
+
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "acme_call_operation", Arguments: map[string]any{"name": "acme_get_project", "arguments": map[string]any{"id": 1}}}.params())
+	if text := resultText(t, r); r.IsError || !strings.Contains(text, `"alpha"`) {
+		t.Errorf("call_operation: %s", text)
+	}
+	before := ts.hits.Load()
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "acme_call_operation", Arguments: map[string]any{"name": "acme_get_project", "arguments": map[string]any{"id": "one"}}}.params())
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `argument "id"`) {
+		t.Errorf("call_operation with a bad argument: %s", text)
+	}
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "acme_call_operation", Arguments: map[string]any{"name": "get_projects"}}.params())
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, "acme_get_project") {
+		t.Errorf("call_operation with an unknown name: %s", text)
+	}
+	if ts.hits.Load() != before {
+		t.Errorf("invalid calls reached the API")
+	}
+}
+
+func TestResourcesLayoutActionArgument(t *testing.T) {
+	api := projectsAPI()
+	// An operation with its own "action" argument.
+	api.Operations[0].Params = append(api.Operations[0].Params, &client.Param{Name: "action", In: "query", Schema: map[string]any{"type": "string"}})
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, ok := s.Tool("projects")
+	if !ok {
+		t.Fatal("no projects tool")
+	}
+	schema := def.InputSchema.(map[string]any)
+	props := schema["properties"].(map[string]any)
+	if _, ok := props["resource_action"]; !ok || schema["required"].([]any)[0] != "resource_action" {
+		t.Errorf("selector is not resource_action: %v", schema["required"])
+	}
+	if p, ok := props["action"].(map[string]any); !ok || p["type"] != "string" || p["enum"] != nil {
+		t.Errorf("the operation's action argument was replaced: %v", props["action"])
+	}
+}

@@ -1,0 +1,171 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+// sharedSpecs returns the API descriptions in ../shared/specs beside the
+// repository root, skipping the test when there are none.
+func sharedSpecs(tb testing.TB) []string {
+	tb.Helper()
+	// The repository root's sibling; from a linked worktree, the main
+	// checkout's sibling.
+	var dir string
+	for _, arg := range []string{"--show-toplevel", "--git-common-dir"} {
+		out, err := exec.Command("git", "rev-parse", "--path-format=absolute", arg).Output()
+		if err != nil {
+			continue
+		}
+		root := strings.TrimSpace(string(out))
+		if arg == "--git-common-dir" {
+			root = filepath.Dir(root)
+		}
+		if st, err := os.Stat(filepath.Join(root, "..", "shared", "specs")); err == nil && st.IsDir() {
+			dir = filepath.Join(root, "..", "shared", "specs")
+			break
+		}
+	}
+	if dir == "" {
+		tb.Skip("no ../shared/specs beside the repository")
+	}
+	var files []string
+	for _, pat := range []string{"*.json", "*.yaml", "*.yml"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		tb.Skipf("no API descriptions in %s", dir)
+	}
+	return files
+}
+
+func loadSpec(tb testing.TB, file string) *client.API {
+	tb.Helper()
+	api, err := client.Load(context.Background(), file, client.LoadOptions{})
+	if err != nil {
+		tb.Fatalf("Load(%s): %v", filepath.Base(file), err)
+	}
+	return api
+}
+
+var reSchemaRefs = regexp.MustCompile(`"\$(ref|defs|schema)":`)
+
+// TestSharedSpecs turns every shared description into tools and checks
+// what every MCP client and model API needs of them.
+func TestSharedSpecs(t *testing.T) {
+	for _, file := range sharedSpecs(t) {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			api := loadSpec(t, file)
+			s, err := New(Config{API: api, Prefix: "acme"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tools := s.Tools()
+			if len(tools) != len(api.Operations) {
+				t.Errorf("%d tools for %d operations", len(tools), len(api.Operations))
+			}
+			seen := map[string]bool{}
+			for _, tool := range tools {
+				if !validName.MatchString(tool.Name) {
+					t.Errorf("invalid name %q", tool.Name)
+				}
+				if seen[tool.Name] {
+					t.Errorf("duplicate name %q", tool.Name)
+				}
+				seen[tool.Name] = true
+				schema := tool.InputSchema.(map[string]any)
+				if schema["type"] != "object" {
+					t.Errorf("%s: schema root type %v", tool.Name, schema["type"])
+				}
+				for name := range schema["properties"].(map[string]any) {
+					if !validArg.MatchString(name) {
+						t.Errorf("%s: invalid property name %q", tool.Name, name)
+					}
+				}
+				if tool.Annotations == nil {
+					t.Errorf("%s: no annotations", tool.Name)
+				}
+			}
+			b, err := json.Marshal(tools)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Property names may legitimately be "$ref" (SCIM); keywords never.
+			if m := reSchemaRefs.FindAllIndex(b, 3); m != nil {
+				for _, loc := range m {
+					ctx := string(b[max(0, loc[0]-80):min(len(b), loc[1]+40)])
+					if !strings.Contains(ctx, `"properties":{`) {
+						t.Errorf("schema keyword in tools: …%s…", ctx)
+					}
+				}
+			}
+			sizes := []string{fmt.Sprintf("operations: %d tools, %d bytes", len(tools), len(b))}
+			for _, layout := range []string{LayoutResources, LayoutSearch} {
+				ls, err := New(Config{API: api, Prefix: "acme", Layout: layout})
+				if err != nil {
+					t.Fatalf("layout %s: %v", layout, err)
+				}
+				seen := map[string]bool{}
+				for _, tool := range ls.Tools() {
+					if !validName.MatchString(tool.Name) || seen[tool.Name] {
+						t.Errorf("layout %s: invalid or duplicate name %q", layout, tool.Name)
+					}
+					seen[tool.Name] = true
+				}
+				lb, _ := json.Marshal(ls.Tools())
+				sizes = append(sizes, fmt.Sprintf("%s: %d tools, %d bytes", layout, len(ls.Tools()), len(lb)))
+			}
+			t.Logf("tools/list sizes: %s", strings.Join(sizes, "; "))
+		})
+	}
+}
+
+var validArg = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,64}$`)
+
+func BenchmarkNew(b *testing.B) {
+	for _, file := range sharedSpecs(b) {
+		base := filepath.Base(file)
+		if !strings.HasPrefix(base, "github") && !strings.HasPrefix(base, "stripe") {
+			continue
+		}
+		api := loadSpec(b, file)
+		b.Run(strings.TrimSuffix(base, filepath.Ext(base)), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := New(Config{API: api}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNewMCP is New plus registering every tool with the MCP server,
+// what `serve` does before it answers initialize.
+func BenchmarkNewMCP(b *testing.B) {
+	for _, file := range sharedSpecs(b) {
+		base := filepath.Base(file)
+		if !strings.HasPrefix(base, "github") && !strings.HasPrefix(base, "stripe") {
+			continue
+		}
+		api := loadSpec(b, file)
+		b.Run(strings.TrimSuffix(base, filepath.Ext(base)), func(b *testing.B) {
+			for b.Loop() {
+				s, err := New(Config{API: api})
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.MCPServer()
+			}
+		})
+	}
+}
