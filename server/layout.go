@@ -203,8 +203,17 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		idempotent = idempotent && ann.IdempotentHint
 		destructive = destructive || (ann.DestructiveHint != nil && *ann.DestructiveHint)
 	}
-	props["action"] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
-	schema := map[string]any{"type": "object", "properties": props, "required": []any{"action"}}
+	// The selector is "action", unless an operation has an argument of
+	// that name.
+	selector := "action"
+	for _, candidate := range []string{"action", "resource_action", "tool_action"} {
+		selector = candidate
+		if _, taken := props[candidate]; !taken {
+			break
+		}
+	}
+	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
+	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
 	title := "/" + key
 	ann := &mcp.ToolAnnotations{Title: title, ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
 	if !readOnly {
@@ -224,13 +233,13 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		shallow: true,
 	}
 	rt.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
-		a, _ := args["action"].(string)
+		a, _ := args[selector].(string)
 		t, ok := actions[a]
 		if !ok {
 			return errorResult(fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
 		}
 		rest := maps.Clone(args)
-		delete(rest, "action")
+		delete(rest, selector)
 		return s.callTool(ctx, t, rest)
 	}
 	return rt

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/restmcp/restmcp/client"
 )
 
 func TestResourcesLayout(t *testing.T) {
@@ -107,5 +109,27 @@ func TestSearchLayout(t *testing.T) {
 	}
 	if ts.hits.Load() != before {
 		t.Errorf("invalid calls reached the API")
+	}
+}
+
+func TestResourcesLayoutActionArgument(t *testing.T) {
+	api := projectsAPI()
+	// An operation with its own "action" argument.
+	api.Operations[0].Params = append(api.Operations[0].Params, &client.Param{Name: "action", In: "query", Schema: map[string]any{"type": "string"}})
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, ok := s.Tool("projects")
+	if !ok {
+		t.Fatal("no projects tool")
+	}
+	schema := def.InputSchema.(map[string]any)
+	props := schema["properties"].(map[string]any)
+	if _, ok := props["resource_action"]; !ok || schema["required"].([]any)[0] != "resource_action" {
+		t.Errorf("selector is not resource_action: %v", schema["required"])
+	}
+	if p, ok := props["action"].(map[string]any); !ok || p["type"] != "string" || p["enum"] != nil {
+		t.Errorf("the operation's action argument was replaced: %v", props["action"])
 	}
 }

@@ -212,6 +212,10 @@ func (s *Server) operationTools() []*tool {
 func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool {
 	title := oneLine(op.Summary, titleMax)
 	if title == "" {
+		// Stripe writes no summaries: the description's first sentence.
+		title = sentence(op.Description, 0, titleMax)
+	}
+	if title == "" {
 		title = op.Method + " " + op.Path
 	}
 	return &mcp.Tool{

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -370,5 +371,34 @@ func TestEveryToolHasAnnotations(t *testing.T) {
 				t.Errorf("%s: PUT must be idempotent: %s", tool.Name, b)
 			}
 		}
+	}
+}
+
+func TestResultExtras(t *testing.T) {
+	s := &Server{cfg: Config{Name: "acme", MaxResultBytes: DefaultMaxResultBytes}}
+	in := &inputSchema{bindings: map[string]binding{
+		"page": {In: inQuery, Name: "page"}, "per_page": {In: inQuery, Name: "per_page"}, "state": {In: inQuery, Name: "state"},
+	}}
+	list := &tool{op: &client.Operation{Method: "GET", Path: "/issues"}, in: in, paging: pagingArgs(in)}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Add("Link", `<https://api.example.com/issues?state=open&page=1>; rel="prev", <https://api.example.com/issues?state=open&page=3&per_page=30>; rel="next"`)
+	r := s.result(list, &client.Response{Status: 200, Header: h, ContentType: "application/json", Body: []byte(`[1,2]`)})
+	if len(r.Content) != 2 || resultText(t, r) != "[1,2]More results: call again with page=3, per_page=30" {
+		t.Errorf("content = %q", resultText(t, r))
+	}
+
+	create := &tool{op: &client.Operation{Method: "POST", Path: "/issues"}, in: &inputSchema{}}
+	h = http.Header{}
+	h.Set("Location", "https://api.example.com/issues/9")
+	h.Set("ETag", `"abc"`)
+	r = s.result(create, &client.Response{Status: 201, Header: h})
+	if got := resultText(t, r); got != "201 Created (empty body)\nLocation: https://api.example.com/issues/9" {
+		t.Errorf("created = %q", got)
+	}
+	head := &tool{op: &client.Operation{Method: "HEAD", Path: "/issues"}, in: &inputSchema{}}
+	r = s.result(head, &client.Response{Status: 200, Header: h})
+	if got := resultText(t, r); !strings.Contains(got, `ETag: "abc"`) {
+		t.Errorf("head = %q", got)
 	}
 }
