@@ -642,6 +642,9 @@ func trimDescription(s string, max int) string {
 	if s == "" {
 		return ""
 	}
+	if len(s) <= max && plainLine(s) {
+		return s
+	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	if i := strings.Index(s, "\n\n"); i > 0 {
 		s = s[:i]
@@ -706,4 +709,26 @@ func toFloat(v any) (float64, bool) {
 		return float64(x), true
 	}
 	return 0, false
+}
+
+// plainLine reports whether s needs no whitespace or Markdown clean-up.
+func plainLine(s string) bool {
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\n' || c == '\r' || c == '\t':
+			return false
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		case c == ']' && i+1 < len(s) && s[i+1] == '(':
+			return false
+		default:
+			prevSpace = false
+		}
+	}
+	return true
 }
