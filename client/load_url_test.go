@@ -146,6 +146,15 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 			apiLog:  "/api/schema/ anon,/api/schema/ auth,/api/schema/schemas.json auth",
 		},
 		{
+			name: "no base URL, default server on the spec origin, no key available: fetched once",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.serve("/api/schema/", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
+				return s.URL + "/api/schema/", LoadOptions{Auth: func(*http.Request) error { return nil }}
+			},
+			wantOps: 1,
+			apiLog:  "/api/schema/ anon",
+		},
+		{
 			name: "no base URL, default server elsewhere: key never sent",
 			setup: func(s *specServer) (string, LoadOptions) {
 				return other.URL + "/spec.yaml", LoadOptions{Auth: auth}

@@ -230,15 +230,80 @@ func cutNode(target any, note string) map[string]any {
 	return out
 }
 
+// schemaKeys are the keywords of one schema object that plain reads,
+// gathered in one pass over the map (a schema has a few keys; looking up
+// each keyword in turn was the loader's main cost).
+type schemaKeys struct {
+	typ, format, description, properties, required, items, additional, enum any
+	def, pattern, uniqueItems, exclMin, exclMax, readOnly                   any
+	anyOf, oneOf, allOf, nullable, xNullable, constant                      any
+	hasConst                                                                bool
+	nums                                                                    [len(numericKeywords)]any
+}
+
+func gather(m map[string]any) schemaKeys {
+	var k schemaKeys
+	for name, v := range m {
+		switch name {
+		case "type":
+			k.typ = v
+		case "format":
+			k.format = v
+		case "description":
+			k.description = v
+		case "properties":
+			k.properties = v
+		case "required":
+			k.required = v
+		case "items":
+			k.items = v
+		case "additionalProperties":
+			k.additional = v
+		case "enum":
+			k.enum = v
+		case "const":
+			k.constant, k.hasConst = v, true
+		case "default":
+			k.def = v
+		case "pattern":
+			k.pattern = v
+		case "uniqueItems":
+			k.uniqueItems = v
+		case "exclusiveMinimum":
+			k.exclMin = v
+		case "exclusiveMaximum":
+			k.exclMax = v
+		case "readOnly":
+			k.readOnly = v
+		case "anyOf":
+			k.anyOf = v
+		case "oneOf":
+			k.oneOf = v
+		case "allOf":
+			k.allOf = v
+		case "nullable":
+			k.nullable = v
+		case "x-nullable":
+			k.xNullable = v
+		default:
+			if i := slices.Index(numericKeywords[:], name); i >= 0 {
+				k.nums[i] = v
+			}
+		}
+	}
+	return k
+}
+
 // numeric keywords copied as they are.
-var numericKeywords = []string{
+var numericKeywords = [...]string{
 	"minimum", "maximum", "multipleOf", "minLength", "maxLength",
 	"minItems", "maxItems", "minProperties", "maxProperties",
 }
 
 func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]any, error) {
+	k := gather(m)
 	out := make(map[string]any, 4)
-	switch t := m["type"].(type) {
+	switch t := k.typ.(type) {
 	case string:
 		setType(out, t)
 	case []any: // OpenAPI 3.1, and Slack's invalid Swagger
@@ -260,16 +325,16 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["type"] = types
 		}
 	}
-	if f, ok := m["format"].(string); ok && f != "" {
+	if f, ok := k.format.(string); ok && f != "" {
 		out["format"] = f
 	}
-	if d, ok := m["description"].(string); ok {
+	if d, ok := k.description.(string); ok {
 		if d = trimDescription(d, c.lim.Desc); d != "" {
 			out["description"] = d
 		}
 	}
 	var dropped map[string]bool
-	if p, ok := m["properties"].(map[string]any); ok {
+	if p, ok := k.properties.(map[string]any); ok {
 		props := make(map[string]any, len(p))
 		for name, pv := range p {
 			sub, err := c.schema(pv, loc, depth+1)
@@ -288,11 +353,11 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			props[name] = sub
 		}
 		out["properties"] = props
-		if out["type"] == nil && m["allOf"] == nil && m["anyOf"] == nil && m["oneOf"] == nil {
+		if out["type"] == nil && k.allOf == nil && k.anyOf == nil && k.oneOf == nil {
 			out["type"] = "object"
 		}
 	}
-	if r, ok := m["required"].([]any); ok {
+	if r, ok := k.required.([]any); ok {
 		var req []any
 		for _, x := range r {
 			if s, ok := x.(string); ok && !dropped[s] && !slices.Contains(req, x) {
@@ -303,7 +368,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["required"] = req
 		}
 	}
-	switch it := m["items"].(type) {
+	switch it := k.items.(type) {
 	case map[string]any:
 		sub, err := c.schema(it, loc, depth+1)
 		if err != nil {
@@ -329,7 +394,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["items"] = map[string]any{"anyOf": subs}
 		}
 	}
-	switch ap := m["additionalProperties"].(type) {
+	switch ap := k.additional.(type) {
 	case bool:
 		if !ap {
 			out["additionalProperties"] = false
@@ -346,28 +411,28 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			}
 		}
 	}
-	if e, ok := m["enum"].([]any); ok && len(e) > 0 {
+	if e, ok := k.enum.([]any); ok && len(e) > 0 {
 		if len(e) <= c.lim.Enum {
 			out["enum"] = slices.Clone(e)
 		} else {
 			out["description"] = enumNote(text(out["description"]), e)
 		}
 	}
-	if v, ok := m["const"]; ok {
-		out["enum"] = []any{v}
+	if k.hasConst {
+		out["enum"] = []any{k.constant}
 	}
-	if v, ok := m["default"]; ok && v != nil {
-		out["default"] = v
+	if k.def != nil {
+		out["default"] = k.def
 	}
-	if p, ok := m["pattern"].(string); ok && p != "" {
+	if p, ok := k.pattern.(string); ok && p != "" {
 		// Keep only patterns Go (and so the argument validator) can compile.
 		if c.docs.patternOK(p) {
 			out["pattern"] = p
 		}
 	}
-	for _, k := range numericKeywords {
-		if v, ok := m[k]; ok && isNumber(v) {
-			out[k] = v
+	for i, name := range numericKeywords {
+		if v := k.nums[i]; v != nil && isNumber(v) {
+			out[name] = v
 		}
 	}
 	// A generous cap such as Stripe's maxLength 5000 on every string tells a
@@ -375,18 +440,18 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	if n, ok := toFloat(out["maxLength"]); ok && n > maxLengthKept {
 		delete(out, "maxLength")
 	}
-	if isTrue(m["uniqueItems"]) {
+	if isTrue(k.uniqueItems) {
 		out["uniqueItems"] = true
 	}
-	exclusive(out, m, "exclusiveMinimum", "minimum")
-	exclusive(out, m, "exclusiveMaximum", "maximum")
-	if isTrue(m["readOnly"]) {
+	exclusive(out, k.exclMin, "exclusiveMinimum", "minimum")
+	exclusive(out, k.exclMax, "exclusiveMaximum", "maximum")
+	if isTrue(k.readOnly) {
 		out["readOnly"] = true
 	}
 
 	var anyOf []any
-	for _, k := range []string{"anyOf", "oneOf"} {
-		list, ok := m[k].([]any)
+	for _, v := range []any{k.anyOf, k.oneOf} {
+		list, ok := v.([]any)
 		if !ok {
 			continue
 		}
@@ -409,7 +474,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	default:
 		out["anyOf"] = anyOf
 	}
-	if list, ok := m["allOf"].([]any); ok {
+	if list, ok := k.allOf.([]any); ok {
 		branches, err := c.branches(list, loc, depth)
 		if err != nil {
 			return nil, err
@@ -417,7 +482,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		out = mergeAllOf(out, branches)
 		dropRequired(out)
 	}
-	if isTrue(m["nullable"]) || isTrue(m["x-nullable"]) {
+	if isTrue(k.nullable) || isTrue(k.xNullable) {
 		out = makeNullable(out)
 	}
 	return out, nil
@@ -448,8 +513,8 @@ func setType(out map[string]any, t string) {
 
 // exclusive converts OpenAPI 3.0's boolean exclusiveMinimum/Maximum into
 // the numeric form of JSON Schema.
-func exclusive(out, m map[string]any, key, bound string) {
-	switch v := m[key].(type) {
+func exclusive(out map[string]any, value any, key, bound string) {
+	switch v := value.(type) {
 	case bool:
 		if b, ok := out[bound]; ok && v {
 			out[key] = b

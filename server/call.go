@@ -88,16 +88,19 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	s.log.Debug("call", "tool", t.def.Name, "method", t.op.Method, "path", t.op.Path, "status", status, "duration", d.Round(time.Millisecond))
 	var httpErr *client.HTTPError
 	var res *mcp.CallToolResult
+	outcome := "ok"
 	switch {
 	case errors.As(err, &httpErr):
 		res = s.httpErrorResult(t, httpErr)
+		outcome = "http_error"
 	case err != nil:
 		res = requestErrorResult(ctx, t, err)
+		outcome = "failed"
 	default:
 		res = s.result(t, resp)
 	}
 	s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
-		DurationMS: d.Milliseconds(), Error: res.IsError})
+		DurationMS: d.Milliseconds(), Outcome: outcome})
 	return res
 }
 

@@ -470,14 +470,21 @@ func (s *Server) unknownTool(name string) error {
 }
 
 // decodeArgs parses tool arguments; a non-object is a message for the model.
+// Numbers are kept as json.Number, so that a 19-digit identifier reaches the
+// API as written.
 func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 	m := map[string]any{}
 	t := strings.TrimSpace(string(raw))
 	if t == "" || t == "null" {
 		return m, ""
 	}
-	if err := json.Unmarshal(raw, &m); err != nil {
+	dec := json.NewDecoder(strings.NewReader(t))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
 		return nil, "invalid arguments: not a JSON object: " + err.Error()
+	}
+	if dec.More() {
+		return nil, "invalid arguments: not a JSON object: text after the object"
 	}
 	if m == nil {
 		m = map[string]any{}
@@ -488,6 +495,9 @@ func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 // callTool validates args for t and runs it.
 func (s *Server) callTool(ctx context.Context, t *tool, args map[string]any) *mcp.CallToolResult {
 	if msg := t.validate(args); msg != "" {
+		if t.op != nil {
+			s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
+		}
 		return errorResult(msg)
 	}
 	if t.run != nil {

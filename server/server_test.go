@@ -171,6 +171,15 @@ func TestCallOverMCP(t *testing.T) {
 			t.Errorf("invalid calls sent %d requests to the API", n)
 		}
 	})
+	t.Run("large integers reach the API as written", func(t *testing.T) {
+		r, err := s.Call(ctx, "get_project", json.RawMessage(`{"id": 9007199254740993}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ts.last.Load().Path; got != "/projects/9007199254740993" {
+			t.Errorf("path = %s (%s)", got, resultText(t, r))
+		}
+	})
 	t.Run("404 is a tool error with a hint", func(t *testing.T) {
 		r := call("get_project", map[string]any{"id": 42})
 		text := resultText(t, r)
@@ -222,8 +231,22 @@ func TestCallOverMCP(t *testing.T) {
 		}
 		entries = append(entries, e)
 	}
-	if len(entries) != int(ts.hits.Load()) {
-		t.Errorf("audit has %d entries for %d API requests", len(entries), ts.hits.Load())
+	sent, invalid := 0, 0
+	for _, e := range entries {
+		switch e.Outcome {
+		case "invalid_arguments":
+			invalid++
+		case "ok", "http_error":
+			sent++
+			if e.Status == 0 || e.Method == "" || e.Path == "" || e.Time == "" {
+				t.Errorf("audit entry lacks fields: %+v", e)
+			}
+		default:
+			t.Errorf("audit outcome %q", e.Outcome)
+		}
+	}
+	if sent != int(ts.hits.Load()) || invalid < 7 {
+		t.Errorf("audit: %d sent for %d API requests, %d invalid", sent, ts.hits.Load(), invalid)
 	}
 }
 
