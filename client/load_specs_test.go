@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -96,7 +97,38 @@ func TestLoadSharedSpecs(t *testing.T) {
 			}
 			assertSelfContained(t, api)
 			assertSorted(t, api)
+			assertResolvable(t, api)
 		})
+	}
+}
+
+// assertResolvable checks that the argument validator (jsonschema-go, the
+// library go-sdk uses) accepts every schema: patterns compile, keywords are
+// well-formed.
+func assertResolvable(t *testing.T, api *API) {
+	t.Helper()
+	check := func(op *Operation, what string, m map[string]any) {
+		data, err := json.Marshal(m)
+		if err != nil {
+			t.Errorf("%s %s %s: %v", op.Method, op.Path, what, err)
+			return
+		}
+		var s jsonschema.Schema
+		if err := json.Unmarshal(data, &s); err != nil {
+			t.Errorf("%s %s %s: not a JSON Schema: %v", op.Method, op.Path, what, err)
+			return
+		}
+		if _, err := s.Resolve(nil); err != nil {
+			t.Errorf("%s %s %s: %v", op.Method, op.Path, what, err)
+		}
+	}
+	for _, op := range api.Operations {
+		for _, p := range op.Params {
+			check(op, "parameter "+p.Name, p.Schema)
+		}
+		if op.Body != nil {
+			check(op, "body", op.Body.Schema)
+		}
 	}
 }
 

@@ -2,11 +2,13 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // specServer serves descriptions and records which requests carried the key.
@@ -145,6 +147,15 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 			apiLog:  "/api/schema/ anon,/api/schema/ auth,/api/schema/schemas.json auth",
 		},
 		{
+			name: "no base URL, default server on the spec origin, no key available: fetched once",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.serve("/api/schema/", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
+				return s.URL + "/api/schema/", LoadOptions{Auth: func(*http.Request) error { return nil }}
+			},
+			wantOps: 1,
+			apiLog:  "/api/schema/ anon",
+		},
+		{
 			name: "no base URL, default server elsewhere: key never sent",
 			setup: func(s *specServer) (string, LoadOptions) {
 				return other.URL + "/spec.yaml", LoadOptions{Auth: auth}
@@ -250,5 +261,49 @@ func TestLoadSkipsBrokenOperations(t *testing.T) {
 		if s.Reason == "" || s.Method == "" {
 			t.Errorf("skipped entry without method or reason: %+v", s)
 		}
+	}
+}
+
+func TestLoadTolerant(t *testing.T) {
+	api := loadFixture(t, "../bad/weird.yaml")
+	jsonEqual(t, "servers", api.Servers, `["https://a.example"]`)
+	var skipped []string
+	for _, s := range api.Skipped {
+		skipped = append(skipped, s.Method+" "+s.Path)
+	}
+	jsonEqual(t, "skipped", skipped, `[" /list","PUT /ok","POST /ok"]`)
+	op := opByID(t, api, "ok")
+	jsonEqual(t, "a (merge key)", paramByName(t, op, "a").Schema, `{"type":"string","description":"merged"}`)
+	jsonEqual(t, "b (malformed keywords ignored)", paramByName(t, op, "b").Schema, `{"type":"object"}`)
+	jsonEqual(t, "c (content)", paramByName(t, op, "c").Schema, `{"type":"array","items":{"type":"integer"}}`)
+	jsonEqual(t, "d (no schema)", paramByName(t, op, "d").Schema, `{}`)
+	if len(op.Params) != 4 {
+		t.Errorf("%d params, want a, b, c, d (Authorization header ignored)", len(op.Params))
+	}
+	if op.Body == nil || op.Body.ContentType != "application/octet-stream" {
+		t.Errorf("body %+v", op.Body)
+	}
+}
+
+func TestDecodeYAMLAliasBomb(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 12; i++ {
+		fmt.Fprintf(&sb, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	_, err := decodeDocument([]byte(sb.String()))
+	if err == nil || !strings.Contains(err.Error(), "too many values") {
+		t.Fatalf("err = %v, want a limit on alias expansion", err)
+	}
+}
+
+func TestLoadFanOutIsBounded(t *testing.T) {
+	start := time.Now()
+	api := loadFixture(t, "../bad/fanout.json")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("loading took %v", d)
+	}
+	if n := jsonSize(opByID(t, api, "fan").Body.Schema, 1<<30); n > 2<<20 {
+		t.Errorf("body schema is %d bytes", n)
 	}
 }

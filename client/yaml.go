@@ -59,15 +59,25 @@ func decodeYAML(data []byte) (any, error) {
 	if doc.Kind == 0 {
 		return nil, errors.New("the document is empty")
 	}
-	return yamlValue(&doc, 0)
+	// Without aliases a document cannot hold more values than bytes.
+	budget := len(data) + maxAliasValues
+	return yamlValue(&doc, 0, &budget)
 }
 
 // maxYAMLDepth bounds nesting (and alias expansion) while converting.
 const maxYAMLDepth = 400
 
+// maxAliasValues bounds the values aliases may add, so that aliases
+// expanding into aliases ("billion laughs") fail instead of exhausting
+// memory.
+const maxAliasValues = 1_000_000
+
 // yamlValue converts a YAML node to plain Go values. Mapping keys become
 // strings as written (Asana's unquoted response codes, 200:, become "200").
-func yamlValue(n *yaml.Node, depth int) (any, error) {
+func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
+	if *budget--; *budget < 0 {
+		return nil, fmt.Errorf("line %d: the document expands to too many values (aliases)", n.Line)
+	}
 	if depth > maxYAMLDepth {
 		return nil, fmt.Errorf("line %d: YAML nested too deeply (or a recursive alias)", n.Line)
 	}
@@ -76,16 +86,16 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return yamlValue(n.Content[0], depth+1)
+		return yamlValue(n.Content[0], depth+1, budget)
 	case yaml.AliasNode:
 		if n.Alias == nil {
 			return nil, fmt.Errorf("line %d: unknown alias", n.Line)
 		}
-		return yamlValue(n.Alias, depth+1)
+		return yamlValue(n.Alias, depth+1, budget)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := yamlValue(c, depth+1)
+			v, err := yamlValue(c, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -94,7 +104,7 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 		return out, nil
 	case yaml.MappingNode:
 		out := make(map[string]any, len(n.Content)/2)
-		if err := yamlMapping(n, out, depth); err != nil {
+		if err := yamlMapping(n, out, depth, budget); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -115,11 +125,11 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
 }
 
-func yamlMapping(n *yaml.Node, out map[string]any, depth int) error {
+func yamlMapping(n *yaml.Node, out map[string]any, depth int, budget *int) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			if err := yamlMerge(v, out, depth+1); err != nil {
+			if err := yamlMerge(v, out, depth+1, budget); err != nil {
 				return err
 			}
 			continue
@@ -128,7 +138,7 @@ func yamlMapping(n *yaml.Node, out map[string]any, depth int) error {
 		if err != nil {
 			return err
 		}
-		val, err := yamlValue(v, depth+1)
+		val, err := yamlValue(v, depth+1, budget)
 		if err != nil {
 			return err
 		}
@@ -139,23 +149,23 @@ func yamlMapping(n *yaml.Node, out map[string]any, depth int) error {
 
 // yamlMerge applies a merge key (<<: *base or <<: [*a, *b]); keys already
 // present win.
-func yamlMerge(v *yaml.Node, out map[string]any, depth int) error {
+func yamlMerge(v *yaml.Node, out map[string]any, depth int, budget *int) error {
 	if depth > maxYAMLDepth {
 		return fmt.Errorf("line %d: YAML nested too deeply", v.Line)
 	}
 	switch {
 	case v.Kind == yaml.AliasNode && v.Alias != nil:
-		return yamlMerge(v.Alias, out, depth+1)
+		return yamlMerge(v.Alias, out, depth+1, budget)
 	case v.Kind == yaml.SequenceNode:
 		for _, c := range v.Content {
-			if err := yamlMerge(c, out, depth+1); err != nil {
+			if err := yamlMerge(c, out, depth+1, budget); err != nil {
 				return err
 			}
 		}
 		return nil
 	case v.Kind == yaml.MappingNode:
 		tmp := make(map[string]any, len(v.Content)/2)
-		if err := yamlMapping(v, tmp, depth); err != nil {
+		if err := yamlMapping(v, tmp, depth, budget); err != nil {
 			return err
 		}
 		for k, x := range tmp {

@@ -74,9 +74,15 @@ func (b Brand) HasDefaults() bool {
 		d.AuthScheme != nil || d.Prefix != ""
 }
 
-// Apply fills the fields of p that are unset with the brand's defaults.
+// Apply fills the fields of p that are unset with the brand's defaults. A
+// profile of another API (its description is set and is not the brand's) is
+// left alone: the vendor's base URL, auth and prefix belong to the vendor's
+// API.
 func (b Brand) Apply(p profile.Profile) profile.Profile {
 	d := b.Defaults
+	if p.Spec != "" && p.Spec != d.Spec {
+		return p
+	}
 	if p.Spec == "" {
 		p.Spec = d.Spec
 	}

@@ -156,6 +156,11 @@ func TestResolveAppliesBrandDefaults(t *testing.T) {
 			want: profile.Profile{Name: "staging", Spec: "https://api.acme.test/openapi.json", BaseURL: "https://staging.acme.test",
 				AuthHeader: "X-Api-Key", AuthScheme: strPtr(""), Prefix: "acme"},
 		},
+		{
+			name: "a profile of another API gets none of the vendor's settings", brand: acmeBrand(),
+			args: []string{"--profile", "other", "--spec", "other.yaml"},
+			want: profile.Profile{Name: "other", Spec: "other.yaml"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -279,5 +280,44 @@ func TestKeyNeverPrinted(t *testing.T) {
 	e.assertKeyNowhere(envKey)
 	if len(e.printed) < 2*len(commands) {
 		t.Fatalf("only %d outputs recorded", len(e.printed))
+	}
+}
+
+// countingBackend counts Get calls.
+type countingBackend struct {
+	*keyring.Memory
+	mu   sync.Mutex
+	gets int
+}
+
+func (c *countingBackend) Get(s, a string) (string, error) {
+	c.mu.Lock()
+	c.gets++
+	c.mu.Unlock()
+	return c.Memory.Get(s, a)
+}
+
+func TestKeySourceCaches(t *testing.T) {
+	cb := &countingBackend{Memory: keyring.NewMemory()}
+	f := &Factory{
+		Brand:   Brand{Name: "restmcp"},
+		Getenv:  func(string) string { return "" },
+		Keyring: keyring.Store{Service: "restmcp", Backend: cb},
+	}
+	ks := f.keySource("acme")
+	// Missing: asked again every time, so a login takes effect at once.
+	for range 2 {
+		if _, err := ks(t.Context()); err == nil {
+			t.Fatal("no error for a missing key")
+		}
+	}
+	_ = cb.Memory.Set("restmcp", "acme", goodKey)
+	for range 3 {
+		if k, err := ks(t.Context()); k != goodKey || err != nil {
+			t.Fatalf("key = %q, %v", k, err)
+		}
+	}
+	if cb.gets != 3 {
+		t.Errorf("%d keyring reads, want 3 (two misses, then one read cached)", cb.gets)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -170,6 +171,15 @@ func TestCallOverMCP(t *testing.T) {
 			t.Errorf("invalid calls sent %d requests to the API", n)
 		}
 	})
+	t.Run("large integers reach the API as written", func(t *testing.T) {
+		r, err := s.Call(ctx, "get_project", json.RawMessage(`{"id": 9007199254740993}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ts.last.Load().Path; got != "/projects/9007199254740993" {
+			t.Errorf("path = %s (%s)", got, resultText(t, r))
+		}
+	})
 	t.Run("404 is a tool error with a hint", func(t *testing.T) {
 		r := call("get_project", map[string]any{"id": 42})
 		text := resultText(t, r)
@@ -221,8 +231,22 @@ func TestCallOverMCP(t *testing.T) {
 		}
 		entries = append(entries, e)
 	}
-	if len(entries) != int(ts.hits.Load()) {
-		t.Errorf("audit has %d entries for %d API requests", len(entries), ts.hits.Load())
+	sent, invalid := 0, 0
+	for _, e := range entries {
+		switch e.Outcome {
+		case "invalid_arguments":
+			invalid++
+		case "ok", "http_error":
+			sent++
+			if e.Status == 0 || e.Method == "" || e.Path == "" || e.Time == "" {
+				t.Errorf("audit entry lacks fields: %+v", e)
+			}
+		default:
+			t.Errorf("audit outcome %q", e.Outcome)
+		}
+	}
+	if sent != int(ts.hits.Load()) || invalid < 7 {
+		t.Errorf("audit: %d sent for %d API requests, %d invalid", sent, ts.hits.Load(), invalid)
 	}
 }
 
@@ -370,5 +394,50 @@ func TestEveryToolHasAnnotations(t *testing.T) {
 				t.Errorf("%s: PUT must be idempotent: %s", tool.Name, b)
 			}
 		}
+	}
+}
+
+func TestResultExtras(t *testing.T) {
+	s := &Server{cfg: Config{Name: "acme", MaxResultBytes: DefaultMaxResultBytes}}
+	in := &inputSchema{bindings: map[string]binding{
+		"page": {In: inQuery, Name: "page"}, "per_page": {In: inQuery, Name: "per_page"}, "state": {In: inQuery, Name: "state"},
+	}}
+	list := &tool{op: &client.Operation{Method: "GET", Path: "/issues"}, in: in, paging: pagingArgs(in)}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Add("Link", `<https://api.example.com/issues?state=open&page=1>; rel="prev", <https://api.example.com/issues?state=open&page=3&per_page=30>; rel="next"`)
+	r := s.result(list, &client.Response{Status: 200, Header: h, ContentType: "application/json", Body: []byte(`[1,2]`)})
+	if len(r.Content) != 2 || resultText(t, r) != "[1,2]More results: call again with page=3, per_page=30" {
+		t.Errorf("content = %q", resultText(t, r))
+	}
+
+	create := &tool{op: &client.Operation{Method: "POST", Path: "/issues"}, in: &inputSchema{}}
+	h = http.Header{}
+	h.Set("Location", "https://api.example.com/issues/9")
+	h.Set("ETag", `"abc"`)
+	r = s.result(create, &client.Response{Status: 201, Header: h})
+	if got := resultText(t, r); got != "201 Created (empty body)\nLocation: https://api.example.com/issues/9" {
+		t.Errorf("created = %q", got)
+	}
+	head := &tool{op: &client.Operation{Method: "HEAD", Path: "/issues"}, in: &inputSchema{}}
+	r = s.result(head, &client.Response{Status: 200, Header: h})
+	if got := resultText(t, r); !strings.Contains(got, `ETag: "abc"`) {
+		t.Errorf("head = %q", got)
+	}
+}
+
+func TestPanicBecomesToolError(t *testing.T) {
+	var logs bytes.Buffer
+	s, err := New(Config{API: projectsAPI(), Logger: log.New(&logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.byName["get_health"].run = func(context.Context, map[string]any) *mcp.CallToolResult { panic("boom") }
+	r, err := s.Call(context.Background(), "get_health", nil)
+	if err != nil || !r.IsError || !strings.Contains(resultText(t, r), "internal error in get_health: boom") {
+		t.Errorf("r = %v, err = %v", r, err)
+	}
+	if !strings.Contains(logs.String(), "boom") {
+		t.Errorf("the panic was not logged: %q", logs.String())
 	}
 }

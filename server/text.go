@@ -34,7 +34,7 @@ var (
 	reLinkDef   = regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*\S+.*$`)
 	reHeading   = regexp.MustCompile(`(?m)^\s{0,3}#{1,6}\s*`)
 	reBold      = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
-	reBlockTag  = regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/li|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`)
+	reBlockTag  = regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`)
 	reListTag   = regexp.MustCompile(`(?i)<\s*li\b[^>]*>`)
 	reTag       = regexp.MustCompile(`<[^>]+>`)
 	reSpaces    = regexp.MustCompile(`[ \t\f\v]+`)
@@ -80,7 +80,7 @@ func plainText(s string) string {
 		s = reTag.ReplaceAllString(s, "")
 	}
 	if strings.ContainsRune(s, '&') {
-		s = html.UnescapeString(s)
+		s = strings.ReplaceAll(html.UnescapeString(s), "\u00a0", " ")
 	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {

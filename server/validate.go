@@ -66,7 +66,7 @@ func (t *tool) validate(args map[string]any) string {
 			delete(args, k)
 		}
 	}
-	if err := t.resolved.Validate(args); err != nil {
+	if err := t.resolved.Validate(numbers(args)); err != nil {
 		return fmt.Sprintf("invalid arguments for %s: %s", name, validationMessage(err.Error()))
 	}
 	return ""
@@ -76,26 +76,28 @@ func (t *tool) validate(args map[string]any) string {
 // validator cannot compile (a pattern in a regexp dialect Go lacks) is
 // retried without patterns; if that fails too, calls go unvalidated.
 func resolveSchema(schema map[string]any) (*jsonschema.Resolved, error) {
-	compile := func(m map[string]any) (*jsonschema.Resolved, error) {
-		b, err := json.Marshal(m)
-		if err != nil {
-			return nil, err
-		}
-		var s jsonschema.Schema
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, err
-		}
-		return s.Resolve(nil)
-	}
-	r, err := compile(schema)
+	r, err := compileSchema(schema)
 	if err == nil {
 		return r, nil
 	}
-	r, err2 := compile(withoutPatterns(schema))
+	r, err2 := compileSchema(withoutPatterns(schema))
 	if err2 == nil {
 		return r, nil
 	}
 	return nil, fmt.Errorf("compiling the input schema: %w", err)
+}
+
+// compileSchema resolves a schema map with the JSON Schema validator.
+func compileSchema(m map[string]any) (*jsonschema.Resolved, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var s jsonschema.Schema
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	return s.Resolve(nil)
 }
 
 // withoutPatterns returns a copy of a schema with every pattern keyword
@@ -176,4 +178,33 @@ func quoteList(l []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return strings.Join(q, ", ")
+}
+
+// numbers returns a copy of v with every json.Number as an int64 (when it
+// is one) or a float64, the values the validator understands; the
+// arguments sent keep the numbers as written.
+func numbers(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		if i, err := t.Int64(); err == nil {
+			return i
+		}
+		if f, err := t.Float64(); err == nil {
+			return f
+		}
+		return t.String()
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = numbers(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = numbers(e)
+		}
+		return out
+	}
+	return v
 }

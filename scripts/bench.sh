@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# bench.sh [--runs N] [--markdown] [SPEC...]
+#
+# restmcp side by side with the npm peer @ivotoby/openapi-mcp-server (pinned
+# in bench/package-lock.json) on real public OpenAPI descriptions from
+# ../shared/specs (default: petstore, GitHub, Stripe, Asana, Slack, Twilio).
+# Both servers are started over stdio by bench/driver.mjs with the same raw
+# JSON-RPC lines; per description it reports the median (over N runs, default
+# 5) time from spawn to the initialize answer and to the complete tools/list
+# answer, the peak resident memory after tools/list (VmHWM, Linux only), the
+# bytes of the tools/list answer, the number of tools, and whether the server
+# works at all. The base URL is loopback and no tool is called: nothing leaves
+# the machine. --markdown prints the table as Markdown (docs/benchmarks.md).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# The descriptions live in shared/ beside the repository (beside the main
+# checkout when this is a git worktree); $RESTMCP_SPECS_DIR overrides.
+specs_dir=${RESTMCP_SPECS_DIR:-$root/../shared/specs}
+if [ ! -d "$specs_dir" ] && common=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
+  specs_dir="$(dirname "$common")/../shared/specs"
+fi
+runs=5
+markdown=0
+specs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --markdown) markdown=1; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) specs+=("$1"); shift ;;
+  esac
+done
+if [ ${#specs[@]} -eq 0 ]; then
+  if [ ! -d "$specs_dir" ]; then
+    echo "bench: no descriptions: $specs_dir is absent (pass spec files as arguments)" >&2
+    exit 0
+  fi
+  for f in petstore3-openapi.yaml github-api.github.com.json stripe-spec3.json asana_oas.yaml \
+    slack_web_openapi_v2.json twilio_api_v2010.json; do
+    [ -f "$specs_dir/$f" ] && specs+=("$specs_dir/$f")
+  done
+fi
+for tool in go node npm; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/restmcp-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+echo "bench: building restmcp" >&2
+(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/restmcp" ./cmd/restmcp)
+if [ ! -x "$root/bench/node_modules/@ivotoby/openapi-mcp-server/bin/mcp-server.js" ]; then
+  echo "bench: installing the peer (npm ci in bench/)" >&2
+  (cd "$root/bench" && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+peer="$root/bench/node_modules/@ivotoby/openapi-mcp-server/bin/mcp-server.js"
+peer_version=$(node -p 'require(process.argv[1]).version' "$root/bench/node_modules/@ivotoby/openapi-mcp-server/package.json")
+base=http://127.0.0.1:9 # loopback, never called: the benchmark calls no tool
+
+measure() { # SPEC WHICH → one JSON line
+  local spec=$1 which=$2
+  if [ "$which" = restmcp ]; then
+    RESTMCP_CONFIG_DIR="$work/config" RESTMCP_API_KEY=bench-key \
+      node "$root/bench/driver.mjs" --runs "$runs" --timeout 120 -- \
+      "$work/restmcp" serve --spec "$spec" --base-url "$base"
+  else
+    node "$root/bench/driver.mjs" --runs "$runs" --timeout 120 -- \
+      node "$peer" --transport stdio --openapi-spec "$spec" --api-base-url "$base" \
+      --headers "Authorization:Bearer bench-key"
+  fi
+}
+
+results="$work/results.jsonl"
+for spec in "${specs[@]}"; do
+  name=$(basename "$spec")
+  echo "bench: $name ($runs runs each)" >&2
+  r=$(measure "$spec" restmcp)
+  p=$(measure "$spec" peer)
+  printf '{"spec":"%s","restmcp":%s,"peer":%s}\n' "$name" "$r" "$p" >>"$results"
+done
+
+node - "$results" "$markdown" "$runs" "$peer_version" <<'EOF'
+const [file, md, runs, peerVersion] = process.argv.slice(2);
+const rows = require("fs").readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const fmt = {
+  initializeMs: (v) => `${v.toFixed(0)} ms`,
+  toolsListMs: (v) => `${v.toFixed(0)} ms`,
+  hwmKB: (v) => `${(v / 1024).toFixed(1)} MB`,
+  bytes: (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)} MB` : `${(v / 1e3).toFixed(1)} kB`),
+  tools: (v) => String(v),
+  noArgs: (v) => String(v),
+  badNames: (v) => String(v),
+};
+const label = {
+  initializeMs: "initialize (median)",
+  toolsListMs: "tools/list done (median)",
+  hwmKB: "peak RSS after tools/list",
+  bytes: "tools/list bytes",
+  tools: "tools",
+  noArgs: "tools that take no argument",
+  badNames: "tool names a client refuses",
+};
+const out = [];
+const head = ["description", "measure", "restmcp", `peer ${peerVersion}`, "peer / restmcp"];
+for (const r of rows) {
+  const works = (x) => (x.ok === x.runs ? "yes" : x.ok ? `${x.ok}/${x.runs} runs` : `no: ${x.error}`);
+  out.push([r.spec, "works", works(r.restmcp), works(r.peer), ""]);
+  for (const k of Object.keys(fmt)) {
+    const a = r.restmcp[k], b = r.peer[k];
+    const cell = (v) => (v == null ? "–" : fmt[k](v));
+    const ratio = !["badNames", "tools", "noArgs"].includes(k) && a && b ? `${(b / a).toFixed(1)}×` : "";
+    out.push(["", label[k], cell(a), cell(b), ratio]);
+  }
+}
+if (md === "1") {
+  console.log(`| ${head.join(" | ")} |`);
+  console.log(`|${head.map(() => "---").join("|")}|`);
+  for (const row of out) console.log(`| ${row.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`);
+} else {
+  const w = head.map((h, i) => Math.max(h.length, ...out.map((r) => Math.min(r[i].length, 60))));
+  const line = (r) => r.map((c, i) => (c.length > 60 ? c.slice(0, 57) + "..." : c).padEnd(w[i])).join("  ");
+  console.log(line(head));
+  for (const row of out) console.log(line(row));
+}
+for (const r of rows) {
+  for (const [who, x] of [["restmcp", r.restmcp], ["peer", r.peer]]) {
+    if (x.badExample) console.log(`${r.spec}: ${who} names e.g. ${JSON.stringify(x.badExample)}`);
+  }
+}
+console.log(`\n${runs} runs per cell; medians of the runs that worked.`);
+EOF

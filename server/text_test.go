@@ -1,0 +1,88 @@
+package server
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"See [the guide](https://x.example/g) and ![img](i.png).", "See the guide and ."},
+		{"## Title\n\nBody **bold** and __also__.", "Title\n\nBody bold and also."},
+		{"<p>One&nbsp;<b>two</b></p><ul><li>a</li><li>b</li></ul>", "One two\n\n- a\n- b"},
+		{"soft\nwrapped line\n\n- item one\n- item two", "soft wrapped line\n\n- item one\n- item two"},
+		{"before\n```json\n{\"a\": 1}\n```\nafter", "before\n\nafter"},
+		{"> [!NOTE]\n> Quoted note.", "Quoted note."},
+		{"ref [link][1]\n\n[1]: https://x.example", "ref link"},
+	}
+	for _, tt := range tests {
+		if got := plainText(tt.in); got != tt.want {
+			t.Errorf("plainText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestBriefAndSentence(t *testing.T) {
+	long := strings.Repeat("Word ", 300) + "end."
+	if got := brief(long, 400, 1000); len(got) > 1000 || !strings.HasSuffix(got, "…") {
+		t.Errorf("brief(long) = %d bytes, %q…", len(got), got[len(got)-10:])
+	}
+	if got := brief("First.\n\nSecond.\n\nThird.", 10, 1000); got != "First.\n\nSecond." {
+		t.Errorf("brief adds paragraphs while short: %q", got)
+	}
+	if got := brief("A first paragraph that is long enough.\n\nSecond.", 10, 1000); got != "A first paragraph that is long enough." {
+		t.Errorf("brief stops once long enough: %q", got)
+	}
+	if got := sentence("Short. A second sentence. A third.", 10, 200); got != "Short. A second sentence." {
+		t.Errorf("sentence = %q", got)
+	}
+	if got := sentence("A cursor for use in pagination. More text.", 10, 200); got != "A cursor for use in pagination." {
+		t.Errorf("sentence = %q", got)
+	}
+}
+
+func TestCutJSON(t *testing.T) {
+	b := []byte(`[{"a":"x,y"},{"a":"z"},{"a":"w"}]`)
+	for max := 1; max < len(b); max++ {
+		cut := cutJSON(b, max)
+		if cut > max {
+			t.Fatalf("cut %d > max %d", cut, max)
+		}
+		if cut == 0 || cut < 12 {
+			continue
+		}
+		// A cut after a complete element ends with "}", never inside a string.
+		if s := string(b[:cut]); !strings.HasSuffix(s, "}") {
+			t.Errorf("max %d: cut at %q", max, s)
+		}
+	}
+	if got := cutJSON(b, len(b)); got != len(b) {
+		t.Errorf("no cut needed: %d", got)
+	}
+}
+
+func TestArgName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"page", "page"},
+		{"include[]", "include"},
+		{"StartTime<", "StartTime_lt"},
+		{"StartTime>=", "StartTime_gte"},
+		{"completed_on.before", "completed_on.before"},
+		{"filter[status]", "filter_status"},
+		{"$top", "top"},
+		{"$ref", "ref"},
+		{"X-Request-Id", "X-Request-Id"},
+		{"名前", "param"},
+		{strings.Repeat("a", 70), strings.Repeat("a", 64)},
+	}
+	for _, tt := range tests {
+		got := argName(tt.in)
+		if got != tt.want {
+			t.Errorf("argName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if !validArg.MatchString(got) {
+			t.Errorf("argName(%q) = %q is not a valid property name", tt.in, got)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+func TestValidate(t *testing.T) {
+	schema := map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"id":     map[string]any{"type": "integer"},
+			"status": map[string]any{"type": "string", "enum": []any{"open", "closed"}},
+			"code":   map[string]any{"type": "string", "pattern": `^(?=[A-Z])[A-Z0-9]+$`, "maxLength": 4},
+			"filter": map[string]any{"type": "object", "properties": map[string]any{
+				"tags": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+			}},
+		},
+		"required": []any{"id"},
+	}
+	tests := []struct {
+		name string
+		args map[string]any
+		want string // "" when valid
+	}{
+		{"valid", map[string]any{"id": 1.0, "status": "open"}, ""},
+		{"null optional is dropped", map[string]any{"id": 1.0, "status": nil}, ""},
+		{"missing", map[string]any{"status": "open"}, `missing required argument "id"`},
+		{"null required is missing", map[string]any{"id": nil}, `missing required argument "id"`},
+		{"unknown", map[string]any{"id": 1.0, "ids": 2.0, "x": 1.0}, `unknown arguments "ids", "x"; it takes: code, filter, id, status`},
+		{"type", map[string]any{"id": "one"}, `argument "id": type: one has type "string", want "integer"`},
+		{"fraction for integer", map[string]any{"id": 1.5}, `argument "id"`},
+		{"enum", map[string]any{"id": 1.0, "status": "gone"}, `argument "status": enum`},
+		{"nested", map[string]any{"id": 1.0, "filter": map[string]any{"tags": []any{1.0}}}, `argument "filter.tags[]"`},
+		// The lookahead is not Go syntax: patterns are dropped, other rules stay.
+		{"pattern dropped, length kept", map[string]any{"id": 1.0, "code": "ABCDE"}, `argument "code": maxLength`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, strict: true}
+			got := tool.validate(tt.args)
+			if tt.want == "" {
+				if got != "" {
+					t.Errorf("validate = %q, want valid", got)
+				}
+				return
+			}
+			if !strings.HasPrefix(got, "invalid arguments for t: ") || !strings.Contains(got, tt.want) {
+				t.Errorf("validate = %q, want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidationMessage(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`validating root: validating /properties/page: type: 1.5 has type "number", want "integer"`, `argument "page": type: 1.5 has type "number", want "integer"`},
+		{`validating root: validating /properties/a/properties/b~1c/items: minimum: 0 is less than 1`, `argument "a.b/c[]": minimum: 0 is less than 1`},
+		{`validating root: required: missing properties: ["x"]`, `required: missing properties: ["x"]`},
+	}
+	for _, tt := range tests {
+		if got := validationMessage(tt.in); got != tt.want {
+			t.Errorf("validationMessage(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
