@@ -50,7 +50,8 @@ never written to a file and never taken as an argument.
 On a terminal the key is asked for with hidden input; --with-key reads it from
 standard input instead. Before anything is stored, the key is checked with one
 authenticated GET: --check-path if given, else the description's URL when it
-is on the API's origin, else the first GET operation that needs no arguments.
+is on the API's origin and needs the key, else the first GET operation that
+needs no arguments.
 A key the API rejects (401 or 403) is not stored. Logging in again replaces
 the key.
 

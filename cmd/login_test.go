@@ -71,7 +71,9 @@ func TestLogin(t *testing.T) {
 		{
 			name:  "spec URL on the API origin is the check",
 			stdin: goodKey, args: []string{"--with-key", "--spec", api.URL + "/openapi.json"},
-			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /openapi.json"},
+			// With the key, then without: the description needs the key,
+			// so fetching it proves the key.
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /openapi.json", "GET /openapi.json"},
 		},
 		{
 			name: "hidden prompt on a terminal",
@@ -380,6 +382,32 @@ paths:
 			}
 			if stored := e.storedKey("acme") != ""; stored != (tt.wantCode == 0) {
 				t.Errorf("key stored = %v", stored)
+			}
+		})
+	}
+}
+
+// TestLoginPublicDescription: when anyone may read the description, fetching
+// it proves nothing, so login checks with an operation instead.
+func TestLoginPublicDescription(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	tests := []struct {
+		name, key string
+		wantCode  int
+		wantErr   string
+	}{
+		{name: "good key", key: goodKey, wantErr: "accepted the key (GET " + api.URL + "/v1/projects: 200)"},
+		{name: "bad key", key: badKey, wantCode: 1, wantErr: "the API rejected the key: GET " + api.URL + "/v1/projects answered 401"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			r := e.run(tt.key, "login", "-p", "acme", "--with-key", "--spec", api.URL+"/public/openapi.yaml")
+			if r.code != tt.wantCode || !strings.Contains(r.err, tt.wantErr) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s", r.code, tt.wantCode, tt.wantErr, r.err)
+			}
+			if stored := e.storedKey("acme"); (stored != "") != (tt.wantCode == 0) {
+				t.Errorf("stored %q", stored)
 			}
 		})
 	}

@@ -13,8 +13,9 @@ import (
 	"github.com/restmcp/restmcp/profile"
 )
 
-// statusCheckTimeout bounds the request that checks one profile's key.
-const statusCheckTimeout = 5 * time.Second
+// statusCheckTimeout bounds the check of one profile's key (some APIs take
+// seconds to build their description).
+const statusCheckTimeout = 10 * time.Second
 
 // StatusOptions are the inputs of `status`.
 type StatusOptions struct {
@@ -23,7 +24,7 @@ type StatusOptions struct {
 	ProfileName string
 	Offline     bool
 	JSON        bool
-	// CheckTimeout bounds each check request (default 5 s).
+	// CheckTimeout bounds each profile's check (default 10 s).
 	CheckTimeout time.Duration
 }
 
