@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // specServer serves descriptions and records which requests carried the key.
@@ -293,5 +294,16 @@ func TestDecodeYAMLAliasBomb(t *testing.T) {
 	_, err := decodeDocument([]byte(sb.String()))
 	if err == nil || !strings.Contains(err.Error(), "too many values") {
 		t.Fatalf("err = %v, want a limit on alias expansion", err)
+	}
+}
+
+func TestLoadFanOutIsBounded(t *testing.T) {
+	start := time.Now()
+	api := loadFixture(t, "../bad/fanout.json")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("loading took %v", d)
+	}
+	if n := jsonSize(opByID(t, api, "fan").Body.Schema, 1<<30); n > 2<<20 {
+		t.Errorf("body schema is %d bytes", n)
 	}
 }

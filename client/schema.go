@@ -53,7 +53,15 @@ type converter struct {
 	lim     schemaLimits
 	// stack holds the references being expanded on the current path.
 	stack []string
+	// nodes counts the schema objects converted, bounded by maxSchemaNodes.
+	nodes int
 }
+
+// maxSchemaNodes bounds the work for one parameter or body schema:
+// allOf/anyOf members do not count as nesting, so a description whose
+// combinators fan out over shared schemas could otherwise take exponential
+// time. Past the bound, schemas are cut like deep ones.
+const maxSchemaNodes = 20_000
 
 func newConverter(docs *docSet, request bool, lim schemaLimits) *converter {
 	return &converter{docs: docs, request: request, lim: lim}
@@ -120,6 +128,9 @@ func (c *converter) schema(v any, loc string, depth int) (map[string]any, error)
 			return map[string]any{"not": map[string]any{}}, nil
 		}
 		return map[string]any{}, nil
+	}
+	if c.nodes++; c.nodes > maxSchemaNodes {
+		return cutNode(m, ""), nil
 	}
 	if ref, ok := m["$ref"].(string); ok {
 		return c.ref(m, ref, loc, depth)

@@ -300,22 +300,40 @@ func (s *Server) searchTools() []*tool {
 		if len(hits) == 0 {
 			return textResult(fmt.Sprintf("No operation matches %q. Try other words; the main areas are: %s.", q, strings.Join(mainTags(s.ops, 8), ", ")))
 		}
+		// Matches keep their schemas while they fit the budget; the rest
+		// are listed by name and description, to be searched by name.
 		type found struct {
 			Name        string `json:"name"`
 			Description string `json:"description"`
-			InputSchema any    `json:"inputSchema"`
+			InputSchema any    `json:"inputSchema,omitempty"`
 			ReadOnly    bool   `json:"readOnly"`
 		}
 		out := make([]found, 0, len(hits))
+		size, omitted := 2, 0
 		for _, t := range hits {
-			out = append(out, found{Name: t.def.Name, Description: t.def.Description, InputSchema: t.def.InputSchema, ReadOnly: t.def.Annotations.ReadOnlyHint})
+			f := found{Name: t.def.Name, Description: t.def.Description, InputSchema: t.def.InputSchema, ReadOnly: t.def.Annotations.ReadOnlyHint}
+			b, _ := json.Marshal(f)
+			if size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
+				f.InputSchema = nil
+				b, _ = json.Marshal(f)
+				omitted++
+			}
+			if size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
+				break
+			}
+			out = append(out, f)
+			size += len(b) + 1
 		}
 		b, _ := json.Marshal(out)
+		text := string(b)
 		if len(b) > s.cfg.MaxResultBytes {
 			cut := cutJSON(b, s.cfg.MaxResultBytes)
-			return textResult(string(b[:cut]) + fmt.Sprintf("\n… truncated at %d of %d bytes — ask for fewer (this tool takes: limit)", cut, len(b)))
+			text = string(b[:cut]) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b))
 		}
-		return textResult(string(b))
+		if omitted > 0 {
+			text += fmt.Sprintf("\n%d matches are listed without their input schema, to stay within the result budget: search for one by its name to see it.", omitted)
+		}
+		return textResult(text)
 	}
 	callAnn := &mcp.ToolAnnotations{Title: "Call an API operation", ReadOnlyHint: readOnly, IdempotentHint: readOnly, OpenWorldHint: ptr(true)}
 	if !readOnly {
@@ -431,8 +449,13 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
 			}
 		}
 		if score > 0 {
-			// Matching every word beats matching one word many times.
-			hits = append(hits, scored{e.t, score + 10*matched})
+			// Matching every word beats matching one word many times; the
+			// exact name beats everything.
+			score += 10 * matched
+			if strings.EqualFold(strings.TrimSpace(q), e.t.def.Name) {
+				score += 1000
+			}
+			hits = append(hits, scored{e.t, score})
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {

@@ -133,3 +133,36 @@ func TestResourcesLayoutActionArgument(t *testing.T) {
 		t.Errorf("the operation's action argument was replaced: %v", props["action"])
 	}
 }
+
+func TestSearchStaysWithinBudget(t *testing.T) {
+	api := projectsAPI()
+	s, err := New(Config{API: api, Layout: LayoutSearch, MaxResultBytes: 900})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Call(context.Background(), "search_operations", json.RawMessage(`{"query": "project", "limit": 6}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := resultText(t, r)
+	body, note, _ := strings.Cut(text, "\n")
+	var found []map[string]any
+	if err := json.Unmarshal([]byte(body), &found); err != nil {
+		t.Fatalf("result is not JSON then a note: %q", text)
+	}
+	if len(body) > 900 || len(found) < 2 {
+		t.Errorf("%d bytes, %d matches", len(body), len(found))
+	}
+	if found[0]["inputSchema"] == nil || found[len(found)-1]["inputSchema"] != nil {
+		t.Errorf("the first match should keep its schema and the last lose it: %s", body)
+	}
+	if !strings.Contains(note, "search for one by its name") {
+		t.Errorf("note = %q", note)
+	}
+	// Searching by an exact name puts that operation first.
+	last := found[len(found)-1]["name"].(string)
+	r, _ = s.Call(context.Background(), "search_operations", json.RawMessage(`{"query": "`+last+`", "limit": 1}`))
+	if err := json.Unmarshal([]byte(resultText(t, r)), &found); err != nil || found[0]["name"] != last || found[0]["inputSchema"] == nil {
+		t.Errorf("search by name %s: %s", last, resultText(t, r))
+	}
+}

@@ -282,15 +282,15 @@ func ptr[T any](v T) *T { return &v }
 var pagingWords = []string{
 	"page", "limit", "offset", "cursor", "after", "before", "size", "per_page",
 	"max", "top", "skip", "count", "fields", "filter", "search", "query", "q",
-	"since", "until", "select", "expand", "starting", "ending", "next", "token",
+	"since", "until", "select", "expand", "starting", "ending", "next",
 }
 
-// pagingArgs lists the query arguments of a tool that page, limit or
-// narrow its result, for the budget note.
+// pagingArgs lists the query and body arguments of a tool that page,
+// limit or narrow its result, for the budget note.
 func pagingArgs(in *inputSchema) []string {
 	var out []string
 	for name, b := range in.bindings {
-		if b.In != inQuery {
+		if b.In != inQuery && (b.In != inBody || b.Name == "") {
 			continue
 		}
 		for _, w := range nameWords(name) {
@@ -383,7 +383,7 @@ func (s *Server) buildInstructions() string {
 	if api.Version != "" {
 		b.WriteString(" (version " + api.Version + ")")
 	}
-	if d := oneLine(api.Description, 200); d != "" {
+	if d := sentence(api.Description, 40, 200); d != "" {
 		b.WriteString(": " + d)
 	}
 	b.WriteString("\n")

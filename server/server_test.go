@@ -425,3 +425,19 @@ func TestResultExtras(t *testing.T) {
 		t.Errorf("head = %q", got)
 	}
 }
+
+func TestPanicBecomesToolError(t *testing.T) {
+	var logs bytes.Buffer
+	s, err := New(Config{API: projectsAPI(), Logger: log.New(&logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.byName["get_health"].run = func(context.Context, map[string]any) *mcp.CallToolResult { panic("boom") }
+	r, err := s.Call(context.Background(), "get_health", nil)
+	if err != nil || !r.IsError || !strings.Contains(resultText(t, r), "internal error in get_health: boom") {
+		t.Errorf("r = %v, err = %v", r, err)
+	}
+	if !strings.Contains(logs.String(), "boom") {
+		t.Errorf("the panic was not logged: %q", logs.String())
+	}
+}
