@@ -303,7 +303,7 @@ func TestLoginWithoutDBus(t *testing.T) {
 		c := exec.Command(os.Args[0], "-test.run=^TestLoginWithoutDBus$", "-test.count=1", "-test.v")
 		c.Env = append(os.Environ(), child+"=1", "DBUS_SESSION_BUS_ADDRESS=unix:path="+t.TempDir()+"/no-such-bus")
 		out, err := c.CombinedOutput()
-		if err != nil {
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestLoginWithoutDBus") {
 			t.Fatalf("child: %v\n%s", err, out)
 		}
 		if d := time.Since(start); d >= 5*time.Second {
