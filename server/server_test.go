@@ -400,6 +400,13 @@ func TestResultExtras(t *testing.T) {
 		t.Errorf("content = %q", resultText(t, r))
 	}
 
+	page := &tool{op: &client.Operation{Method: "GET", Path: "/page"}, in: &inputSchema{}}
+	r = s.result(page, &client.Response{Status: 200, Header: http.Header{}, ContentType: "text/html; charset=utf-8",
+		Body: []byte("<html><body><h1>Title</h1><p>Some &amp; text.</p></body></html>")})
+	if got := resultText(t, r); got != "Title\n\nSome & text." {
+		t.Errorf("html = %q", got)
+	}
+
 	create := &tool{op: &client.Operation{Method: "POST", Path: "/issues"}, in: &inputSchema{}}
 	h = http.Header{}
 	h.Set("Location", "https://api.example.com/issues/9")
