@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,6 +73,10 @@ func forbiddenKeyword(s map[string]any) string {
 				if kw := forbiddenKeyword(b.(map[string]any)); kw != "" {
 					return kw
 				}
+			}
+		case "type":
+			if (v == "array" || slices.Contains(asList(v), any("array"))) && s["items"] == nil {
+				return "array without items"
 			}
 		case "exclusiveMinimum", "exclusiveMaximum":
 			if _, ok := v.(bool); ok {

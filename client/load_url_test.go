@@ -277,8 +277,9 @@ func TestLoadTolerant(t *testing.T) {
 	jsonEqual(t, "b (malformed keywords ignored)", paramByName(t, op, "b").Schema, `{"type":"object"}`)
 	jsonEqual(t, "c (content)", paramByName(t, op, "c").Schema, `{"type":"array","items":{"type":"integer"}}`)
 	jsonEqual(t, "d (no schema)", paramByName(t, op, "d").Schema, `{}`)
-	if len(op.Params) != 4 {
-		t.Errorf("%d params, want a, b, c, d (Authorization header ignored)", len(op.Params))
+	jsonEqual(t, "e (array without items)", paramByName(t, op, "e").Schema, `{"type":"array","items":{}}`)
+	if len(op.Params) != 5 {
+		t.Errorf("%d params, want a to e (Authorization header ignored)", len(op.Params))
 	}
 	if op.Body == nil || op.Body.ContentType != "application/octet-stream" {
 		t.Errorf("body %+v", op.Body)

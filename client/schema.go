@@ -238,6 +238,7 @@ func cutNode(target any, note string) map[string]any {
 		desc = note
 	}
 	out["description"] = desc
+	ensureItems(out)
 	return out
 }
 
@@ -493,10 +494,32 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		out = mergeAllOf(out, branches)
 		dropRequired(out)
 	}
+	ensureItems(out)
 	if isTrue(k.nullable) || isTrue(k.xNullable) {
 		out = makeNullable(out)
 	}
 	return out, nil
+}
+
+// ensureItems gives an array schema without items an empty one: OpenAI
+// rejects function parameters with "array schema missing items".
+func ensureItems(out map[string]any) {
+	if _, ok := out["items"]; ok {
+		return
+	}
+	switch t := out["type"].(type) {
+	case string:
+		if t != "array" {
+			return
+		}
+	case []any:
+		if !slices.Contains(t, any("array")) {
+			return
+		}
+	default:
+		return
+	}
+	out["items"] = map[string]any{}
 }
 
 func (c *converter) branches(list []any, loc string, depth int) ([]any, error) {

@@ -113,6 +113,7 @@ type tool struct {
 	// resolveErr is kept so a schema the validator cannot compile is
 	// reported once and the call still goes through (the API validates).
 	resolveErr error
+	warnOnce   sync.Once
 }
 
 // New builds the tools for cfg.API.
@@ -494,7 +495,13 @@ func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 
 // callTool validates args for t and runs it.
 func (s *Server) callTool(ctx context.Context, t *tool, args map[string]any) *mcp.CallToolResult {
-	if msg := t.validate(args); msg != "" {
+	msg := t.validate(args)
+	if t.resolveErr != nil {
+		t.warnOnce.Do(func() {
+			s.log.Warn("arguments not checked against the schema", "tool", t.def.Name, "err", t.resolveErr)
+		})
+	}
+	if msg != "" {
 		if t.op != nil {
 			s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
 		}
