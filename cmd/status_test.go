@@ -1,12 +1,14 @@
 package cmd
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -319,5 +321,45 @@ func TestKeySourceCaches(t *testing.T) {
 	}
 	if cb.gets != 3 {
 		t.Errorf("%d keyring reads, want 3 (two misses, then one read cached)", cb.gets)
+	}
+}
+
+// TestBrandedKeys: a vendor build keeps its keys under its own service and
+// environment variable.
+func TestBrandedKeys(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	mem := keyring.NewMemory()
+	env := map[string]string{"ACME_MCP_CONFIG_DIR": t.TempDir()}
+	var errOut bytes.Buffer
+	f := &Factory{
+		IO:      &IOStreams{In: strings.NewReader(goodKey), Out: &errOut, ErrOut: &errOut},
+		Brand:   Brand{Name: "acme-mcp"},
+		Getenv:  func(k string) string { return env[k] },
+		Keyring: keyring.Store{Service: "acme-mcp", Backend: mem},
+		Log:     log.New(&errOut),
+	}
+	root := NewRootCmd(f)
+	root.SetArgs([]string{"login", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key"})
+	if code := Execute(t.Context(), f, root); code != 0 {
+		t.Fatalf("login: %s", errOut.String())
+	}
+	if k, err := mem.Get("acme-mcp", "default"); err != nil || k != goodKey {
+		t.Errorf("key under service acme-mcp = %q, %v", k, err)
+	}
+	if _, err := mem.Get("restmcp", "default"); err == nil {
+		t.Error("a branded build wrote under restmcp")
+	}
+	env["ACME_MCP_API_KEY"] = "sk-from-env-00000000"
+	env["RESTMCP_API_KEY"] = "sk-wrong-brand-0000000"
+	if r := f.resolveKey("default"); r.Key != "sk-from-env-00000000" || r.Source != keyFromEnv {
+		t.Errorf("resolveKey = %q from %s", r.Key, r.Source)
+	}
+	delete(env, "ACME_MCP_API_KEY")
+	if r := f.resolveKey("default"); r.Key != goodKey || r.Source != keyFromKeyring {
+		t.Errorf("resolveKey ignores RESTMCP_API_KEY in a branded build: %q from %s", r.Key, r.Source)
+	}
+	if r := (&Factory{Brand: f.Brand, Getenv: f.Getenv, Keyring: keyring.Store{Service: "acme-mcp", Backend: keyring.NewMemory()}}).resolveKey("default"); r.Err == nil ||
+		!strings.Contains(r.Err.Error(), "run `acme-mcp login --profile default` (or set ACME_MCP_API_KEY)") {
+		t.Errorf("missing-key error = %v", r.Err)
 	}
 }
