@@ -91,11 +91,11 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLimits) (*API, error) {
 	data, final, err := f.read(ctx, loc)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the API description: %w", err)
+		return nil, err // names the file or URL
 	}
 	root, err := decodeDocument(data)
 	if err != nil {
-		return nil, fmt.Errorf("cannot parse the API description %s: %w", source, err)
+		return nil, fmt.Errorf("%s: %w", source, err)
 	}
 	docs := newDocSet(ctx, f)
 	docs.docs[loc] = document{root: root, loc: final}

@@ -223,6 +223,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	srv := newSpecServer(t)
+	srv.serve("/docs/", "text/html", "\n<!DOCTYPE html><html><body>Swagger UI</body></html>")
 	tests := []struct {
 		name, source string
 		want         []string
@@ -232,6 +233,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad JSON", "testdata/bad/bad.json", []string{"bad.json", "line 3"}},
 		{"not OpenAPI", "testdata/bad/notopenapi.yaml", []string{"notopenapi.yaml", `no "openapi" or "swagger"`}},
 		{"HTTP 404", srv.URL + "/missing.json", []string{"/missing.json", "404"}},
+		{"HTML page", srv.URL + "/docs/", []string{"/docs/", "HTML", "schema file"}},
 		{"empty source", " ", []string{"--spec"}},
 	}
 	for _, tt := range tests {

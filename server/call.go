@@ -258,7 +258,12 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		}
 		return res
 	case kindText:
-		return s.textWithin(t, strings.ToValidUTF8(string(r.Body), "�"), r)
+		text := strings.ToValidUTF8(string(r.Body), "�")
+		if mt, _, _ := mime.ParseMediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
+			// A page's text, not its markup.
+			text = plainText(text)
+		}
+		return s.textWithin(t, text, r)
 	default:
 		desc := fmt.Sprintf("Binary response: %s, %s (not shown).", orUnknown(r.ContentType), sizeString(len(r.Body)))
 		if cd := r.Header.Get("Content-Disposition"); cd != "" {
