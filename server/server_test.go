@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -435,5 +437,42 @@ func TestPanicBecomesToolError(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "boom") {
 		t.Errorf("the panic was not logged: %q", logs.String())
+	}
+}
+
+func TestTransportFailuresAreToolErrors(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+
+	tests := []struct {
+		name, base string
+		want       string
+	}{
+		{"timeout", slow.URL, "did not answer in time"},
+		{"connection refused", closedURL, "GET /health"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := client.New(client.Options{BaseURL: tt.base, Timeout: 200 * time.Millisecond})
+			s, err := New(Config{API: projectsAPI(), Client: c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := s.Call(context.Background(), "get_health", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text := resultText(t, r); !r.IsError || !strings.Contains(text, tt.want) {
+				t.Errorf("IsError=%v text=%q, want %q", r.IsError, text, tt.want)
+			}
+		})
 	}
 }
