@@ -17,10 +17,12 @@ import (
 // An API of one operation becomes one tool; a call goes to the API and its
 // JSON answer comes back compact.
 func Example() {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /projects/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{ "id": `+r.PathValue("id")+`, "name": "alpha" }`)
-	}))
+	})
+	api := httptest.NewServer(mux)
 	defer api.Close()
 
 	desc := &client.API{Title: "Projects", Operations: []*client.Operation{{
