@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -205,6 +206,10 @@ func readKey(f *Factory, profileName string, withKey bool) (string, error) {
 			return "", errors.New("no key on standard input (--with-key reads one line)")
 		}
 		return "", errors.New("no key entered")
+	}
+	if i := strings.IndexFunc(key, unicode.IsControl); i >= 0 {
+		// It could not be sent in an HTTP header. Say where, not what.
+		return "", fmt.Errorf("the key has a control character at position %d (a pasted escape sequence or tab?): paste the key alone", i+1)
 	}
 	return key, nil
 }

@@ -133,6 +133,11 @@ func TestLogin(t *testing.T) {
 			wantCode: 2, wantErr: []string{"--with-key", "restmcp login --profile acme --with-key < key.txt"},
 		},
 		{
+			name:  "control character in the key",
+			stdin: "sk-live-0123\x1b[201~456789abcdWXYZ\n", args: []string{"--with-key", "--check-path", "/v1/me"},
+			wantCode: 1, wantErr: []string{"control character at position 13", "paste the key alone"},
+		},
+		{
 			name:  "empty stdin",
 			stdin: "\n", args: []string{"--with-key", "--check-path", "/v1/me"},
 			wantCode: 1, wantErr: []string{"no key on standard input"},
