@@ -263,7 +263,7 @@ func TestKeyNeverPrinted(t *testing.T) {
 	commands := [][]string{
 		{"status"}, {"status", "--json"}, {"status", "--offline"},
 		{"tools", "-p", "acme"}, {"tools", "-p", "acme", "--json"},
-		{"call", "listProjects", "-p", "acme"}, {"call", "nope", "-p", "acme"},
+		{"call", "list_projects", "-p", "acme"}, {"call", "get_project", "-p", "acme", "--arg", "id=7"}, {"call", "nope", "-p", "acme"},
 		{"install", "cursor", "--profile", "acme", "--dry-run"},
 		{"version"}, {"--help"}, {"login", "--help"},
 	}
@@ -274,6 +274,17 @@ func TestKeyNeverPrinted(t *testing.T) {
 		for _, args := range commands {
 			_ = e.run("", args...)
 		}
+	}
+	// The calls reached the API with the key from the keyring, then the
+	// one from the environment.
+	var calls int
+	for _, h := range api.requests() {
+		if strings.HasPrefix(h, "GET /v1/projects") {
+			calls++
+		}
+	}
+	if calls != 4 {
+		t.Errorf("%d tool calls reached the API, want 4: %q", calls, api.requests())
 	}
 	_ = e.run("", "logout", "-p", "acme")
 	_ = e.run("", "logout", "-p", "acme", "--all")
