@@ -390,3 +390,18 @@ func (b *countingHang) Get(string, string) (string, error) {
 }
 func (b *countingHang) Set(string, string, string) error { b.calls.Add(1); <-b.release; return nil }
 func (b *countingHang) Delete(string, string) error      { b.calls.Add(1); <-b.release; return nil }
+
+func TestLoginCommandQuotes(t *testing.T) {
+	f := &Factory{Brand: Brand{Name: "restmcp"}}
+	for name, want := range map[string]string{
+		"acme":        "restmcp login --profile acme",
+		"team/prod-1": "restmcp login --profile team/prod-1",
+		"my api":      "restmcp login --profile 'my api'",
+		"it's":        `restmcp login --profile 'it'\''s'`,
+		"$(rm -rf)":   "restmcp login --profile '$(rm -rf)'",
+	} {
+		if got := f.loginCommand(name); got != want {
+			t.Errorf("loginCommand(%q) = %s, want %s", name, got, want)
+		}
+	}
+}
