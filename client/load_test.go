@@ -335,6 +335,10 @@ func TestLoadMultiFile(t *testing.T) {
 func TestLoadRefs(t *testing.T) {
 	api := loadFixture(t, "refs.json")
 	op := opByID(t, api, "createUser")
+	if p := paramByName(t, op, "limit"); p.Description != "Overrides the shared description." {
+		t.Errorf("limit description %q: a $ref's description overrides the target's", p.Description)
+	}
+	jsonEqual(t, "q (examples holding $ref are data)", paramByName(t, op, "q").Schema, `{"type":"string"}`)
 	jsonEqual(t, "createUser body", op.Body.Schema, `{
 		"type":"object",
 		"description":"A user.",

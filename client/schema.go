@@ -2,7 +2,9 @@ package client
 
 import (
 	"fmt"
+	"html"
 	"maps"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -433,7 +435,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	if k.hasConst {
 		out["enum"] = []any{k.constant}
 	}
-	if k.def != nil {
+	if k.def != nil && inEnum(out["enum"], k.def) {
 		out["default"] = k.def
 	}
 	if p, ok := k.pattern.(string); ok && p != "" {
@@ -733,6 +735,10 @@ func makeNullable(out map[string]any) map[string]any {
 
 var mdLink = regexp.MustCompile(`\[([^\]\n]+)\]\([^)\s]+\)`)
 
+// htmlTag matches the HTML tags descriptions use for formatting (Asana's
+// <strong>, <code>, <a href>), not placeholders such as <branch name>.
+var htmlTag = regexp.MustCompile(`(?i)</?(a|b|i|u|em|strong|code|p|br|hr|ul|ol|li|pre|span|div|h[1-6]|table|thead|tbody|tr|td|th|sup|sub|blockquote|small|kbd|img)(\s[^<>]*)?/?>`)
+
 // trimDescription keeps the first paragraph of s, whitespace collapsed and
 // Markdown links reduced to their text, cut at a sentence boundary (or a
 // word, with "…") when longer than max bytes.
@@ -751,6 +757,13 @@ func trimDescription(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if strings.Contains(s, "](") {
 		s = mdLink.ReplaceAllString(s, "$1")
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		s = strings.Join(strings.Fields(htmlTag.ReplaceAllString(s, " ")), " ")
+		s = strings.ReplaceAll(s, " .", ".")
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
 	}
 	if len(s) <= max {
 		return s
@@ -823,11 +836,26 @@ func plainLine(s string) bool {
 				return false
 			}
 			prevSpace = true
-		case c == ']' && i+1 < len(s) && s[i+1] == '(':
+		case c == ']' && i+1 < len(s) && s[i+1] == '(', c == '<', c == '&':
 			return false
 		default:
 			prevSpace = false
 		}
 	}
 	return true
+}
+
+// inEnum reports whether v is allowed by enum (always, when there is none):
+// a default outside its own enum (InvenTree has some) would mislead.
+func inEnum(enum, v any) bool {
+	list, ok := enum.([]any)
+	if !ok {
+		return true
+	}
+	for _, e := range list {
+		if reflect.DeepEqual(e, v) || isNumber(e) && isNumber(v) && fmt.Sprint(e) == fmt.Sprint(v) {
+			return true
+		}
+	}
+	return false
 }

@@ -16,27 +16,28 @@ import (
 // errKeyRejected means the API answered 401 or 403 to the key.
 var errKeyRejected = errors.New("the API rejected the key")
 
-// keyCheck is the outcome of one authenticated request made to see whether
+// keyCheck is the outcome of the authenticated request made to see whether
 // the API accepts a key.
 type keyCheck struct {
-	Method string `json:"method"`
-	URL    string `json:"url"`
+	Method string
+	URL    string
 	// Status is the HTTP status, 0 when no answer came.
-	Status int `json:"status,omitempty"`
-	// Accepted is true for a 2xx answer.
-	Accepted bool `json:"accepted"`
+	Status int
+	// Accepted is true for a 2xx answer that is not an HTML page.
+	Accepted bool
 	// Err is why the key is not known to be accepted: errKeyRejected, an
 	// unexpected status or a network error.
-	Err error `json:"-"`
+	Err error
 }
 
 // checkKey sends one authenticated GET to the API: the profile's check
-// path, else the description's URL when it is on the API's origin, else the
-// first GET operation without required parameters. It goes through the
+// path, else the description's URL when it is on the API's origin and
+// cannot be read without the key (one more GET, without it, tells), else
+// the first GET operation without required parameters. It goes through the
 // same client as tool calls (client.Check), so the key is sent exactly as
 // they send it, and only to the API's origin. An error means no request
 // could be chosen (for example the description did not load); the
-// request's own outcome is in the keyCheck.
+// request's own outcome is in the keyCheck. timeout bounds it all.
 func (f *Factory) checkKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*keyCheck, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
