@@ -76,7 +76,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		return nil, err
 	}
 	if remote && opts.Auth != nil && opts.BaseURL == "" && f.authOrigin == "" &&
-		api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) {
+		api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) && addsCredentials(ctx, opts.Auth, loc) {
 		f.authOrigin = originOf(loc)
 		authed, err := loadOnce(ctx, source, loc, f, defaultLimits)
 		if err != nil {
@@ -91,11 +91,11 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLimits) (*API, error) {
 	data, final, err := f.read(ctx, loc)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the API description: %w", err)
+		return nil, err // names the file or URL
 	}
 	root, err := decodeDocument(data)
 	if err != nil {
-		return nil, fmt.Errorf("cannot parse the API description %s: %w", source, err)
+		return nil, fmt.Errorf("%s: %w", source, err)
 	}
 	docs := newDocSet(ctx, f)
 	docs.docs[loc] = document{root: root, loc: final}
@@ -229,4 +229,19 @@ func originOf(raw string) string {
 func sameOriginURL(a, b string) bool {
 	oa := originOf(a)
 	return oa != "" && oa == originOf(b)
+}
+
+// addsCredentials reports whether auth changes a request for loc at all (it
+// adds nothing when no key is available), so that a description is not
+// fetched twice for nothing.
+func addsCredentials(ctx context.Context, auth func(*http.Request) error, loc string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, loc, nil)
+	if err != nil {
+		return false
+	}
+	before := req.URL.String()
+	if err := auth(req); err != nil {
+		return true // let the real fetch report the error
+	}
+	return len(req.Header) > 0 || req.URL.String() != before || req.URL.User != nil
 }

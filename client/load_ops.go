@@ -2,7 +2,6 @@ package client
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -572,13 +571,45 @@ func (b *builder) bodySchema(v any, loc string) (map[string]any, error) {
 		if err != nil || lim.Budget <= 0 || lim.Depth <= 1 {
 			return s, err
 		}
-		data, err := json.Marshal(s)
-		if err != nil {
-			return nil, fmt.Errorf("schema cannot be encoded as JSON: %w", err)
-		}
-		if len(data) <= lim.Budget {
+		if jsonSize(s, lim.Budget+1) <= lim.Budget {
 			return s, nil
 		}
 		lim.Depth--
+	}
+}
+
+// jsonSize estimates the size of v encoded as compact JSON (exact for plain
+// ASCII strings), stopping once it exceeds limit.
+func jsonSize(v any, limit int) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if x {
+			return 4
+		}
+		return 5
+	case string:
+		return len(x) + 2
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			n += len(k) + 4 + jsonSize(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	case []any:
+		n := 2
+		for _, e := range x {
+			n += 1 + jsonSize(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	default:
+		return len(fmt.Sprint(x))
 	}
 }

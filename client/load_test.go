@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,6 +73,10 @@ func forbiddenKeyword(s map[string]any) string {
 				if kw := forbiddenKeyword(b.(map[string]any)); kw != "" {
 					return kw
 				}
+			}
+		case "type":
+			if (v == "array" || slices.Contains(asList(v), any("array"))) && s["items"] == nil {
+				return "array without items"
 			}
 		case "exclusiveMinimum", "exclusiveMaximum":
 			if _, ok := v.(bool); ok {
@@ -330,6 +335,10 @@ func TestLoadMultiFile(t *testing.T) {
 func TestLoadRefs(t *testing.T) {
 	api := loadFixture(t, "refs.json")
 	op := opByID(t, api, "createUser")
+	if p := paramByName(t, op, "limit"); p.Description != "Overrides the shared description." {
+		t.Errorf("limit description %q: a $ref's description overrides the target's", p.Description)
+	}
+	jsonEqual(t, "q (examples holding $ref are data)", paramByName(t, op, "q").Schema, `{"type":"string"}`)
 	jsonEqual(t, "createUser body", op.Body.Schema, `{
 		"type":"object",
 		"description":"A user.",

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // specServer serves descriptions and records which requests carried the key.
@@ -146,6 +147,15 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 			apiLog:  "/api/schema/ anon,/api/schema/ auth,/api/schema/schemas.json auth",
 		},
 		{
+			name: "no base URL, default server on the spec origin, no key available: fetched once",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.serve("/api/schema/", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
+				return s.URL + "/api/schema/", LoadOptions{Auth: func(*http.Request) error { return nil }}
+			},
+			wantOps: 1,
+			apiLog:  "/api/schema/ anon",
+		},
+		{
 			name: "no base URL, default server elsewhere: key never sent",
 			setup: func(s *specServer) (string, LoadOptions) {
 				return other.URL + "/spec.yaml", LoadOptions{Auth: auth}
@@ -213,6 +223,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	srv := newSpecServer(t)
+	srv.serve("/docs/", "text/html", "\n<!DOCTYPE html><html><body>Swagger UI</body></html>")
 	tests := []struct {
 		name, source string
 		want         []string
@@ -222,6 +233,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad JSON", "testdata/bad/bad.json", []string{"bad.json", "line 3"}},
 		{"not OpenAPI", "testdata/bad/notopenapi.yaml", []string{"notopenapi.yaml", `no "openapi" or "swagger"`}},
 		{"HTTP 404", srv.URL + "/missing.json", []string{"/missing.json", "404"}},
+		{"HTML page", srv.URL + "/docs/", []string{"/docs/", "HTML", "schema file"}},
 		{"empty source", " ", []string{"--spec"}},
 	}
 	for _, tt := range tests {
@@ -267,8 +279,9 @@ func TestLoadTolerant(t *testing.T) {
 	jsonEqual(t, "b (malformed keywords ignored)", paramByName(t, op, "b").Schema, `{"type":"object"}`)
 	jsonEqual(t, "c (content)", paramByName(t, op, "c").Schema, `{"type":"array","items":{"type":"integer"}}`)
 	jsonEqual(t, "d (no schema)", paramByName(t, op, "d").Schema, `{}`)
-	if len(op.Params) != 4 {
-		t.Errorf("%d params, want a, b, c, d (Authorization header ignored)", len(op.Params))
+	jsonEqual(t, "e (array without items)", paramByName(t, op, "e").Schema, `{"type":"array","items":{}}`)
+	if len(op.Params) != 5 {
+		t.Errorf("%d params, want a to e (Authorization header ignored)", len(op.Params))
 	}
 	if op.Body == nil || op.Body.ContentType != "application/octet-stream" {
 		t.Errorf("body %+v", op.Body)
@@ -284,5 +297,16 @@ func TestDecodeYAMLAliasBomb(t *testing.T) {
 	_, err := decodeDocument([]byte(sb.String()))
 	if err == nil || !strings.Contains(err.Error(), "too many values") {
 		t.Fatalf("err = %v, want a limit on alias expansion", err)
+	}
+}
+
+func TestLoadFanOutIsBounded(t *testing.T) {
+	start := time.Now()
+	api := loadFixture(t, "../bad/fanout.json")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("loading took %v", d)
+	}
+	if n := jsonSize(opByID(t, api, "fan").Body.Schema, 1<<30); n > 2<<20 {
+		t.Errorf("body schema is %d bytes", n)
 	}
 }

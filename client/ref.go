@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -133,8 +134,10 @@ const maxRefChain = 32
 
 // deref follows $ref until it reaches a value that is not a Reference
 // Object (for parameters, request bodies, path items and the like, where
-// sibling keys carry no meaning except summary and description).
+// sibling keys carry no meaning except summary and description, which
+// override the target's as OpenAPI 3.1 says).
 func (d *docSet) deref(v any, loc string) (map[string]any, string, error) {
+	var override map[string]any
 	for range maxRefChain {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -142,7 +145,19 @@ func (d *docSet) deref(v any, loc string) (map[string]any, string, error) {
 		}
 		ref, ok := m["$ref"].(string)
 		if !ok {
+			if len(override) > 0 {
+				m = maps.Clone(m)
+				maps.Copy(m, override)
+			}
 			return m, loc, nil
+		}
+		for _, k := range []string{"summary", "description"} {
+			if s, ok := m[k].(string); ok && override[k] == nil {
+				if override == nil {
+					override = map[string]any{}
+				}
+				override[k] = s
+			}
 		}
 		t, tloc, _, err := d.resolve(loc, ref)
 		if err != nil {

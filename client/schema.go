@@ -2,7 +2,9 @@ package client
 
 import (
 	"fmt"
+	"html"
 	"maps"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -53,7 +55,15 @@ type converter struct {
 	lim     schemaLimits
 	// stack holds the references being expanded on the current path.
 	stack []string
+	// nodes counts the schema objects converted, bounded by maxSchemaNodes.
+	nodes int
 }
+
+// maxSchemaNodes bounds the work for one parameter or body schema:
+// allOf/anyOf members do not count as nesting, so a description whose
+// combinators fan out over shared schemas could otherwise take exponential
+// time. Past the bound, schemas are cut like deep ones.
+const maxSchemaNodes = 20_000
 
 func newConverter(docs *docSet, request bool, lim schemaLimits) *converter {
 	return &converter{docs: docs, request: request, lim: lim}
@@ -120,6 +130,9 @@ func (c *converter) schema(v any, loc string, depth int) (map[string]any, error)
 			return map[string]any{"not": map[string]any{}}, nil
 		}
 		return map[string]any{}, nil
+	}
+	if c.nodes++; c.nodes > maxSchemaNodes {
+		return cutNode(m, ""), nil
 	}
 	if ref, ok := m["$ref"].(string); ok {
 		return c.ref(m, ref, loc, depth)
@@ -227,18 +240,84 @@ func cutNode(target any, note string) map[string]any {
 		desc = note
 	}
 	out["description"] = desc
+	ensureItems(out)
 	return out
 }
 
+// schemaKeys are the keywords of one schema object that plain reads,
+// gathered in one pass over the map (a schema has a few keys; looking up
+// each keyword in turn was the loader's main cost).
+type schemaKeys struct {
+	typ, format, description, properties, required, items, additional, enum any
+	def, pattern, uniqueItems, exclMin, exclMax, readOnly                   any
+	anyOf, oneOf, allOf, nullable, xNullable, constant                      any
+	hasConst                                                                bool
+	nums                                                                    [len(numericKeywords)]any
+}
+
+func gather(m map[string]any) schemaKeys {
+	var k schemaKeys
+	for name, v := range m {
+		switch name {
+		case "type":
+			k.typ = v
+		case "format":
+			k.format = v
+		case "description":
+			k.description = v
+		case "properties":
+			k.properties = v
+		case "required":
+			k.required = v
+		case "items":
+			k.items = v
+		case "additionalProperties":
+			k.additional = v
+		case "enum":
+			k.enum = v
+		case "const":
+			k.constant, k.hasConst = v, true
+		case "default":
+			k.def = v
+		case "pattern":
+			k.pattern = v
+		case "uniqueItems":
+			k.uniqueItems = v
+		case "exclusiveMinimum":
+			k.exclMin = v
+		case "exclusiveMaximum":
+			k.exclMax = v
+		case "readOnly":
+			k.readOnly = v
+		case "anyOf":
+			k.anyOf = v
+		case "oneOf":
+			k.oneOf = v
+		case "allOf":
+			k.allOf = v
+		case "nullable":
+			k.nullable = v
+		case "x-nullable":
+			k.xNullable = v
+		default:
+			if i := slices.Index(numericKeywords[:], name); i >= 0 {
+				k.nums[i] = v
+			}
+		}
+	}
+	return k
+}
+
 // numeric keywords copied as they are.
-var numericKeywords = []string{
+var numericKeywords = [...]string{
 	"minimum", "maximum", "multipleOf", "minLength", "maxLength",
 	"minItems", "maxItems", "minProperties", "maxProperties",
 }
 
 func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]any, error) {
+	k := gather(m)
 	out := make(map[string]any, 4)
-	switch t := m["type"].(type) {
+	switch t := k.typ.(type) {
 	case string:
 		setType(out, t)
 	case []any: // OpenAPI 3.1, and Slack's invalid Swagger
@@ -260,16 +339,16 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["type"] = types
 		}
 	}
-	if f, ok := m["format"].(string); ok && f != "" {
+	if f, ok := k.format.(string); ok && f != "" {
 		out["format"] = f
 	}
-	if d, ok := m["description"].(string); ok {
+	if d, ok := k.description.(string); ok {
 		if d = trimDescription(d, c.lim.Desc); d != "" {
 			out["description"] = d
 		}
 	}
 	var dropped map[string]bool
-	if p, ok := m["properties"].(map[string]any); ok {
+	if p, ok := k.properties.(map[string]any); ok {
 		props := make(map[string]any, len(p))
 		for name, pv := range p {
 			sub, err := c.schema(pv, loc, depth+1)
@@ -288,11 +367,11 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			props[name] = sub
 		}
 		out["properties"] = props
-		if out["type"] == nil && m["allOf"] == nil && m["anyOf"] == nil && m["oneOf"] == nil {
+		if out["type"] == nil && k.allOf == nil && k.anyOf == nil && k.oneOf == nil {
 			out["type"] = "object"
 		}
 	}
-	if r, ok := m["required"].([]any); ok {
+	if r, ok := k.required.([]any); ok {
 		var req []any
 		for _, x := range r {
 			if s, ok := x.(string); ok && !dropped[s] && !slices.Contains(req, x) {
@@ -303,7 +382,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["required"] = req
 		}
 	}
-	switch it := m["items"].(type) {
+	switch it := k.items.(type) {
 	case map[string]any:
 		sub, err := c.schema(it, loc, depth+1)
 		if err != nil {
@@ -329,7 +408,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["items"] = map[string]any{"anyOf": subs}
 		}
 	}
-	switch ap := m["additionalProperties"].(type) {
+	switch ap := k.additional.(type) {
 	case bool:
 		if !ap {
 			out["additionalProperties"] = false
@@ -346,28 +425,28 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			}
 		}
 	}
-	if e, ok := m["enum"].([]any); ok && len(e) > 0 {
+	if e, ok := k.enum.([]any); ok && len(e) > 0 {
 		if len(e) <= c.lim.Enum {
 			out["enum"] = slices.Clone(e)
 		} else {
 			out["description"] = enumNote(text(out["description"]), e)
 		}
 	}
-	if v, ok := m["const"]; ok {
-		out["enum"] = []any{v}
+	if k.hasConst {
+		out["enum"] = []any{k.constant}
 	}
-	if v, ok := m["default"]; ok && v != nil {
-		out["default"] = v
+	if k.def != nil && inEnum(out["enum"], k.def) {
+		out["default"] = k.def
 	}
-	if p, ok := m["pattern"].(string); ok && p != "" {
+	if p, ok := k.pattern.(string); ok && p != "" {
 		// Keep only patterns Go (and so the argument validator) can compile.
 		if c.docs.patternOK(p) {
 			out["pattern"] = p
 		}
 	}
-	for _, k := range numericKeywords {
-		if v, ok := m[k]; ok && isNumber(v) {
-			out[k] = v
+	for i, name := range numericKeywords {
+		if v := k.nums[i]; v != nil && isNumber(v) {
+			out[name] = v
 		}
 	}
 	// A generous cap such as Stripe's maxLength 5000 on every string tells a
@@ -375,18 +454,18 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	if n, ok := toFloat(out["maxLength"]); ok && n > maxLengthKept {
 		delete(out, "maxLength")
 	}
-	if isTrue(m["uniqueItems"]) {
+	if isTrue(k.uniqueItems) {
 		out["uniqueItems"] = true
 	}
-	exclusive(out, m, "exclusiveMinimum", "minimum")
-	exclusive(out, m, "exclusiveMaximum", "maximum")
-	if isTrue(m["readOnly"]) {
+	exclusive(out, k.exclMin, "exclusiveMinimum", "minimum")
+	exclusive(out, k.exclMax, "exclusiveMaximum", "maximum")
+	if isTrue(k.readOnly) {
 		out["readOnly"] = true
 	}
 
 	var anyOf []any
-	for _, k := range []string{"anyOf", "oneOf"} {
-		list, ok := m[k].([]any)
+	for _, v := range []any{k.anyOf, k.oneOf} {
+		list, ok := v.([]any)
 		if !ok {
 			continue
 		}
@@ -409,7 +488,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	default:
 		out["anyOf"] = anyOf
 	}
-	if list, ok := m["allOf"].([]any); ok {
+	if list, ok := k.allOf.([]any); ok {
 		branches, err := c.branches(list, loc, depth)
 		if err != nil {
 			return nil, err
@@ -417,10 +496,32 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		out = mergeAllOf(out, branches)
 		dropRequired(out)
 	}
-	if isTrue(m["nullable"]) || isTrue(m["x-nullable"]) {
+	ensureItems(out)
+	if isTrue(k.nullable) || isTrue(k.xNullable) {
 		out = makeNullable(out)
 	}
 	return out, nil
+}
+
+// ensureItems gives an array schema without items an empty one: OpenAI
+// rejects function parameters with "array schema missing items".
+func ensureItems(out map[string]any) {
+	if _, ok := out["items"]; ok {
+		return
+	}
+	switch t := out["type"].(type) {
+	case string:
+		if t != "array" {
+			return
+		}
+	case []any:
+		if !slices.Contains(t, any("array")) {
+			return
+		}
+	default:
+		return
+	}
+	out["items"] = map[string]any{}
 }
 
 func (c *converter) branches(list []any, loc string, depth int) ([]any, error) {
@@ -448,8 +549,8 @@ func setType(out map[string]any, t string) {
 
 // exclusive converts OpenAPI 3.0's boolean exclusiveMinimum/Maximum into
 // the numeric form of JSON Schema.
-func exclusive(out, m map[string]any, key, bound string) {
-	switch v := m[key].(type) {
+func exclusive(out map[string]any, value any, key, bound string) {
+	switch v := value.(type) {
 	case bool:
 		if b, ok := out[bound]; ok && v {
 			out[key] = b
@@ -634,6 +735,10 @@ func makeNullable(out map[string]any) map[string]any {
 
 var mdLink = regexp.MustCompile(`\[([^\]\n]+)\]\([^)\s]+\)`)
 
+// htmlTag matches the HTML tags descriptions use for formatting (Asana's
+// <strong>, <code>, <a href>), not placeholders such as <branch name>.
+var htmlTag = regexp.MustCompile(`(?i)</?(a|b|i|u|em|strong|code|p|br|hr|ul|ol|li|pre|span|div|h[1-6]|table|thead|tbody|tr|td|th|sup|sub|blockquote|small|kbd|img)(\s[^<>]*)?/?>`)
+
 // trimDescription keeps the first paragraph of s, whitespace collapsed and
 // Markdown links reduced to their text, cut at a sentence boundary (or a
 // word, with "…") when longer than max bytes.
@@ -642,6 +747,9 @@ func trimDescription(s string, max int) string {
 	if s == "" {
 		return ""
 	}
+	if len(s) <= max && plainLine(s) {
+		return s
+	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	if i := strings.Index(s, "\n\n"); i > 0 {
 		s = s[:i]
@@ -649,6 +757,13 @@ func trimDescription(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if strings.Contains(s, "](") {
 		s = mdLink.ReplaceAllString(s, "$1")
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		s = strings.Join(strings.Fields(htmlTag.ReplaceAllString(s, " ")), " ")
+		s = strings.ReplaceAll(s, " .", ".")
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
 	}
 	if len(s) <= max {
 		return s
@@ -706,4 +821,41 @@ func toFloat(v any) (float64, bool) {
 		return float64(x), true
 	}
 	return 0, false
+}
+
+// plainLine reports whether s needs no whitespace or Markdown clean-up.
+func plainLine(s string) bool {
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\n' || c == '\r' || c == '\t':
+			return false
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		case c == ']' && i+1 < len(s) && s[i+1] == '(', c == '<', c == '&':
+			return false
+		default:
+			prevSpace = false
+		}
+	}
+	return true
+}
+
+// inEnum reports whether v is allowed by enum (always, when there is none):
+// a default outside its own enum (InvenTree has some) would mislead.
+func inEnum(enum, v any) bool {
+	list, ok := enum.([]any)
+	if !ok {
+		return true
+	}
+	for _, e := range list {
+		if reflect.DeepEqual(e, v) || isNumber(e) && isNumber(v) && fmt.Sprint(e) == fmt.Sprint(v) {
+			return true
+		}
+	}
+	return false
 }

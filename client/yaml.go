@@ -24,6 +24,9 @@ func decodeDocument(data []byte) (any, error) {
 	if trimmed[0] == '{' || trimmed[0] == '[' {
 		return decodeJSON(data)
 	}
+	if trimmed[0] == '<' {
+		return nil, errors.New("this is HTML or XML, not a JSON or YAML OpenAPI description (a documentation page such as Swagger UI? point to the schema file it loads)")
+	}
 	return decodeYAML(data)
 }
 

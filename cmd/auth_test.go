@@ -148,6 +148,15 @@ func newFakeAPI(t *testing.T, goodKey, header, scheme string) *fakeAPI {
 			http.NotFound(w, r)
 		case r.URL.Path == "/elsewhere":
 			http.Redirect(w, r, a.elsewhere+"/steal", http.StatusFound)
+		case r.URL.Path == "/public/openapi.yaml":
+			// A description anyone may read.
+			b, err := os.ReadFile("testdata/keycheck-api.yaml")
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			w.Header().Set("Content-Type", "application/yaml")
+			_, _ = w.Write(bytes.ReplaceAll(b, []byte("http://127.0.0.1:1/v1"), []byte(a.URL+"/v1")))
 		case r.URL.Path == "/login-page":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			_, _ = io.WriteString(w, "<html><form>Sign in</form></html>")

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
@@ -15,6 +17,7 @@ import (
 const (
 	keyFromEnv         = "env"
 	keyFromKeyring     = "keyring"
+	keyFromFile        = "file" // login --insecure-storage
 	keyMissing         = "missing"
 	keyringUnavailable = "unavailable"
 )
@@ -27,11 +30,22 @@ type resolvedKey struct {
 	Err    error
 }
 
-// resolveKey finds a profile's key: $<BRAND>_API_KEY, else the keyring.
+// resolveKey finds a profile's key: $<BRAND>_API_KEY, else the plain-text
+// file when the user chose login --insecure-storage for the profile, else
+// the keyring.
 func (f *Factory) resolveKey(profileName string) resolvedKey {
 	envName := f.Brand.Env("API_KEY")
 	if k := f.Getenv(envName); k != "" {
 		return resolvedKey{Key: k, Source: keyFromEnv}
+	}
+	if pf, err := f.insecureKeys(); err == nil {
+		k, err := pf.Get(profileName)
+		switch {
+		case err == nil:
+			return resolvedKey{Key: k, Source: keyFromFile}
+		case !errors.Is(err, keyring.ErrNotFound):
+			return resolvedKey{Source: keyMissing, Err: fmt.Errorf("reading the key of profile %q: %w", profileName, err)}
+		}
 	}
 	k, err := f.Keyring.Get(profileName)
 	switch {
@@ -46,12 +60,29 @@ func (f *Factory) resolveKey(profileName string) resolvedKey {
 	}
 }
 
+// keyCacheTTL is how long a keySource reuses what the keyring said: a
+// long-running server then asks the keyring at most twice a minute, a
+// keyring that does not answer costs one timeout per period rather than
+// one per tool call, and a new login is picked up within the period.
+const keyCacheTTL = 30 * time.Second
+
 // keySource resolves a profile's key when a request needs it:
-// $<BRAND>_API_KEY, else the keyring, else an error naming the login command.
+// $<BRAND>_API_KEY, else the keyring, else an error naming the login
+// command. A missing key is looked up again on every call, so that a login
+// in another terminal takes effect at once.
 func (f *Factory) keySource(profileName string) client.KeySource {
+	var (
+		mu   sync.Mutex
+		last resolvedKey
+		at   time.Time
+	)
 	return func(ctx context.Context) (string, error) {
-		r := f.resolveKey(profileName)
-		return r.Key, r.Err
+		mu.Lock()
+		defer mu.Unlock()
+		if at.IsZero() || last.Source == keyMissing || time.Since(at) >= keyCacheTTL {
+			last, at = f.resolveKey(profileName), time.Now()
+		}
+		return last.Key, last.Err
 	}
 }
 

@@ -16,44 +16,69 @@ import (
 // errKeyRejected means the API answered 401 or 403 to the key.
 var errKeyRejected = errors.New("the API rejected the key")
 
-// keyCheck is the outcome of one authenticated request made to see whether
+// keyCheck is the outcome of the authenticated request made to see whether
 // the API accepts a key.
 type keyCheck struct {
-	Method string `json:"method"`
-	URL    string `json:"url"`
+	Method string
+	URL    string
 	// Status is the HTTP status, 0 when no answer came.
-	Status int `json:"status,omitempty"`
-	// Accepted is true for a 2xx answer.
-	Accepted bool `json:"accepted"`
+	Status int
+	// Accepted is true for a 2xx answer that is not an HTML page.
+	Accepted bool
 	// Err is why the key is not known to be accepted: errKeyRejected, an
 	// unexpected status or a network error.
-	Err error `json:"-"`
+	Err error
 }
 
 // checkKey sends one authenticated GET to the API: the profile's check
-// path, else the description's URL when it is on the API's origin, else the
-// first GET operation without required parameters. It goes through the
+// path, else the description's URL when it is on the API's origin and
+// cannot be read without the key (one more GET, without it, tells), else
+// the first GET operation without required parameters. It goes through the
 // same client as tool calls (client.Check), so the key is sent exactly as
 // they send it, and only to the API's origin. An error means no request
 // could be chosen (for example the description did not load); the
-// request's own outcome is in the keyCheck.
+// request's own outcome is in the keyCheck. timeout bounds it all.
 func (f *Factory) checkKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*keyCheck, error) {
-	base, path, err := f.checkTarget(ctx, p, key)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	base, path, viaSpec, err := f.checkTarget(ctx, p, key, false)
 	if err != nil {
 		return nil, err
 	}
+	if viaSpec {
+		// A description anyone may read proves nothing about the key: then
+		// check with an operation instead. Asking without the key first is
+		// also the fast way: an API refuses before it builds the document.
+		anon, err := f.sendCheck(ctx, p, "", base, path, timeout)
+		if err != nil {
+			return nil, err
+		}
+		if anon.Accepted {
+			public := anon.URL
+			if base, path, _, err = f.checkTarget(ctx, p, key, true); err != nil {
+				return nil, fmt.Errorf("the description at %s is public, so it cannot tell whether the key is valid, and %w", public, err)
+			}
+		}
+	}
+	return f.sendCheck(ctx, p, key, base, path, timeout)
+}
+
+// sendCheck sends one GET of path on base with key ("" for none).
+func (f *Factory) sendCheck(ctx context.Context, p profile.Profile, key string, base *url.URL, path string, timeout time.Duration) (*keyCheck, error) {
 	target, err := joinURL(base, path)
 	if err != nil {
 		return nil, err
 	}
 	kc := &keyCheck{Method: http.MethodGet, URL: target.String()}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	var ks client.KeySource
+	if key != "" {
+		ks = client.StaticKey(key)
+	}
 	c := client.New(client.Options{
 		BaseURL:    base.String(),
 		AuthHeader: p.Header(),
 		AuthScheme: p.Scheme(),
-		Key:        client.StaticKey(key),
+		Key:        ks,
 		UserAgent:  f.userAgent(),
 		Timeout:    timeout,
 		// A redirect to another origin would answer without the key (the
@@ -116,8 +141,10 @@ func isHTML(contentType string) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html")
 }
 
-// checkTarget picks the URL checkKey requests.
-func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string) (base *url.URL, path string, err error) {
+// checkTarget picks the URL checkKey requests, as a base URL and a path on
+// it; viaSpec reports that it is the description's own URL. noSpec skips
+// that choice.
+func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string, noSpec bool) (base *url.URL, path string, viaSpec bool, err error) {
 	var api *client.API
 	load := func() error {
 		if api != nil {
@@ -155,48 +182,48 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 	if p.CheckPath != "" {
 		base, err := baseURL()
 		if err != nil {
-			return nil, "", err
+			return nil, "", false, err
 		}
 		u, err := url.Parse(p.CheckPath)
 		if err != nil {
-			return nil, "", fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
+			return nil, "", false, fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
 		}
 		if u.IsAbs() {
 			if !sameOrigin(u, base) {
-				return nil, "", fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, origin(base))
+				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, origin(base))
 			}
-			return originURL(u), u.RequestURI(), nil
+			return originURL(u), u.RequestURI(), false, nil
 		}
-		return base, "/" + strings.TrimLeft(p.CheckPath, "/"), nil
+		return base, "/" + strings.TrimLeft(p.CheckPath, "/"), false, nil
 	}
 
-	if spec, err := url.Parse(p.Spec); err == nil && (spec.Scheme == "http" || spec.Scheme == "https") {
+	if spec, err := url.Parse(p.Spec); err == nil && !noSpec && (spec.Scheme == "http" || spec.Scheme == "https") {
 		base, err := baseURL()
 		if err != nil {
-			return nil, "", err
+			return nil, "", false, err
 		}
 		if sameOrigin(spec, base) {
-			return originURL(spec), spec.RequestURI(), nil
+			return originURL(spec), spec.RequestURI(), true, nil
 		}
 	}
 
 	if err := load(); err != nil {
-		return nil, "", err
+		return nil, "", false, err
 	}
 	op := firstCheckableGET(api.Operations)
 	if op == nil {
-		return nil, "", errors.New("the API description has no GET operation without required parameters to check the key with: pass --check-path PATH (a GET that needs the key), or --no-check")
+		return nil, "", false, errors.New("the API description has no GET operation without required parameters to check the key with: pass --check-path PATH (a GET that needs the key), or --no-check")
 	}
 	base, err = baseURL()
 	if err != nil {
-		return nil, "", err
+		return nil, "", false, err
 	}
 	if p.BaseURL == "" && len(op.Servers) > 0 {
 		if b, err := url.Parse(op.Servers[0]); err == nil && b.IsAbs() && sameOrigin(b, base) {
 			base = b
 		}
 	}
-	return base, op.Path, nil
+	return base, op.Path, false, nil
 }
 
 // originURL is u's scheme and host.

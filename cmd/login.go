@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -30,6 +31,9 @@ type LoginOptions struct {
 	CheckPath string
 	// NoCheck stores the key without asking the API.
 	NoCheck bool
+	// InsecureStorage keeps the key in a plain-text file instead of the
+	// OS keyring.
+	InsecureStorage bool
 	// CheckTimeout bounds the check request (default 15 s).
 	CheckTimeout time.Duration
 }
@@ -47,7 +51,8 @@ never written to a file and never taken as an argument.
 On a terminal the key is asked for with hidden input; --with-key reads it from
 standard input instead. Before anything is stored, the key is checked with one
 authenticated GET: --check-path if given, else the description's URL when it
-is on the API's origin, else the first GET operation that needs no arguments.
+is on the API's origin and needs the key, else the first GET operation that
+needs no arguments.
 A key the API rejects (401 or 403) is not stored. Logging in again replaces
 the key.
 
@@ -69,6 +74,7 @@ the keyring (for CI, containers and machines without a keyring).`,
 	fl.BoolVar(&opts.WithKey, "with-key", false, "read the key from standard input (one line)")
 	fl.StringVar(&opts.CheckPath, "check-path", "", "API path to GET to check the key, e.g. /me (stored in the profile)")
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
+	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file (0600) in the config directory instead of the OS keyring")
 	return c
 }
 
@@ -94,7 +100,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	// Fail before asking for the key when the keyring cannot store it. The
 	// profile is saved all the same: with the key in the environment
 	// variable, the other commands need it.
-	if _, err := f.Keyring.Get(p.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+	if opts.InsecureStorage {
+		// The keyring is not used.
+	} else if _, err := f.Keyring.Get(p.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
 		if serr := store.Save(p); serr == nil {
 			fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
 		}
@@ -131,6 +139,20 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	fmt.Fprintf(errOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())
 
+	pf, err := f.insecureKeys()
+	if err != nil {
+		return err
+	}
+	if opts.InsecureStorage {
+		if err := pf.Set(p.Name, key); err != nil {
+			return fmt.Errorf("storing the key in %s: %w", pf.Path, err)
+		}
+		fmt.Fprintf(errOut, "! Stored the key UNENCRYPTED in %s (--insecure-storage): anyone who can read that file can use the key. Prefer the OS keyring, or %s.\n",
+			pf.Path, f.Brand.Env("API_KEY"))
+		f.warnEnvPrecedence("the key file")
+		return nil
+	}
+
 	if err := f.Keyring.Set(p.Name, key); err != nil {
 		if errors.Is(err, keyring.ErrUnavailable) {
 			return f.keyringUnavailableError(err)
@@ -138,10 +160,23 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		return fmt.Errorf("storing the key in %s: %w", f.Keyring.Describe(), err)
 	}
 	fmt.Fprintf(errOut, "✓ Stored the key in %s, account %q.\n", f.Keyring.Describe(), p.Name)
-	if env := f.Brand.Env("API_KEY"); f.Getenv(env) != "" {
-		fmt.Fprintf(errOut, "! %s is set: it takes precedence over the keyring for every command until you unset it.\n", env)
+	// A plain-text copy from an earlier --insecure-storage would win.
+	switch err := pf.Delete(p.Name); {
+	case err == nil:
+		fmt.Fprintf(errOut, "✓ Removed the plain-text copy of the key from %s.\n", pf.Path)
+	case !errors.Is(err, keyring.ErrNotFound):
+		return fmt.Errorf("removing the plain-text copy of the key from %s: %w", pf.Path, err)
 	}
+	f.warnEnvPrecedence("the keyring")
 	return nil
+}
+
+// warnEnvPrecedence says when the environment variable overrides the key
+// just stored in where.
+func (f *Factory) warnEnvPrecedence(where string) {
+	if env := f.Brand.Env("API_KEY"); f.Getenv(env) != "" {
+		fmt.Fprintf(f.IO.ErrOut, "! %s is set: it takes precedence over %s for every command until you unset it.\n", env, where)
+	}
 }
 
 // readKey reads the key from standard input (--with-key) or a hidden prompt.
@@ -171,6 +206,10 @@ func readKey(f *Factory, profileName string, withKey bool) (string, error) {
 			return "", errors.New("no key on standard input (--with-key reads one line)")
 		}
 		return "", errors.New("no key entered")
+	}
+	if i := strings.IndexFunc(key, unicode.IsControl); i >= 0 {
+		// It could not be sent in an HTTP header. Say where, not what.
+		return "", fmt.Errorf("the key has a control character at position %d (a pasted escape sequence or tab?): paste the key alone", i+1)
 	}
 	return key, nil
 }

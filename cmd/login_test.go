@@ -71,7 +71,9 @@ func TestLogin(t *testing.T) {
 		{
 			name:  "spec URL on the API origin is the check",
 			stdin: goodKey, args: []string{"--with-key", "--spec", api.URL + "/openapi.json"},
-			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /openapi.json"},
+			// With the key, then without: the description needs the key,
+			// so fetching it proves the key.
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /openapi.json", "GET /openapi.json"},
 		},
 		{
 			name: "hidden prompt on a terminal",
@@ -129,6 +131,11 @@ func TestLogin(t *testing.T) {
 			name:  "no terminal and no --with-key",
 			stdin: goodKey, args: []string{"--check-path", "/v1/me"},
 			wantCode: 2, wantErr: []string{"--with-key", "restmcp login --profile acme --with-key < key.txt"},
+		},
+		{
+			name:  "control character in the key",
+			stdin: "sk-live-0123\x1b[201~456789abcdWXYZ\n", args: []string{"--with-key", "--check-path", "/v1/me"},
+			wantCode: 1, wantErr: []string{"control character at position 13", "paste the key alone"},
 		},
 		{
 			name:  "empty stdin",
@@ -301,7 +308,7 @@ func TestLoginWithoutDBus(t *testing.T) {
 		c := exec.Command(os.Args[0], "-test.run=^TestLoginWithoutDBus$", "-test.count=1", "-test.v")
 		c.Env = append(os.Environ(), child+"=1", "DBUS_SESSION_BUS_ADDRESS=unix:path="+t.TempDir()+"/no-such-bus")
 		out, err := c.CombinedOutput()
-		if err != nil {
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestLoginWithoutDBus") {
 			t.Fatalf("child: %v\n%s", err, out)
 		}
 		if d := time.Since(start); d >= 5*time.Second {
@@ -380,6 +387,32 @@ paths:
 			}
 			if stored := e.storedKey("acme") != ""; stored != (tt.wantCode == 0) {
 				t.Errorf("key stored = %v", stored)
+			}
+		})
+	}
+}
+
+// TestLoginPublicDescription: when anyone may read the description, fetching
+// it proves nothing, so login checks with an operation instead.
+func TestLoginPublicDescription(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	tests := []struct {
+		name, key string
+		wantCode  int
+		wantErr   string
+	}{
+		{name: "good key", key: goodKey, wantErr: "accepted the key (GET " + api.URL + "/v1/projects: 200)"},
+		{name: "bad key", key: badKey, wantCode: 1, wantErr: "the API rejected the key: GET " + api.URL + "/v1/projects answered 401"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			r := e.run(tt.key, "login", "-p", "acme", "--with-key", "--spec", api.URL+"/public/openapi.yaml")
+			if r.code != tt.wantCode || !strings.Contains(r.err, tt.wantErr) {
+				t.Fatalf("exit %d, want %d; stderr lacks %q:\n%s", r.code, tt.wantCode, tt.wantErr, r.err)
+			}
+			if stored := e.storedKey("acme"); (stored != "") != (tt.wantCode == 0) {
+				t.Errorf("stored %q", stored)
 			}
 		})
 	}

@@ -67,6 +67,17 @@ func logoutRun(opts *LogoutOptions) error {
 		return fmt.Errorf("removing the key of profile %q: %w", name, err)
 	}
 
+	pf, err := f.insecureKeys()
+	if err != nil {
+		return err
+	}
+	switch err := pf.Delete(name); {
+	case err == nil:
+		fmt.Fprintf(errOut, "✓ Removed the plain-text key of profile %q from %s.\n", name, pf.Path)
+	case !errors.Is(err, keyring.ErrNotFound):
+		return fmt.Errorf("removing the plain-text key of profile %q: %w", name, err)
+	}
+
 	if opts.All {
 		if hasProfile {
 			if err := store.Delete(name); err != nil {

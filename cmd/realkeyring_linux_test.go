@@ -22,6 +22,18 @@ func TestRealKeyring(t *testing.T) {
 	if os.Getenv("RESTMCP_TEST_SECRET_SERVICE") != "1" {
 		t.Skip("needs a Secret Service: run under scripts/with-keyring.sh")
 	}
+	// Other tests of this package may replace go-keyring's provider with
+	// its process-wide mock; a child process has the real one.
+	const child = "RESTMCP_TEST_REAL_KEYRING_CHILD"
+	if os.Getenv(child) == "" {
+		c := exec.Command(os.Args[0], "-test.run=^TestRealKeyring$", "-test.count=1", "-test.v")
+		c.Env = append(os.Environ(), child+"=1")
+		out, err := c.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestRealKeyring") {
+			t.Fatalf("in a child process: %v\n%s", err, out)
+		}
+		return
+	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	service := "restmcp-cmd-test-" + hex.EncodeToString(b)

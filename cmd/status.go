@@ -13,8 +13,9 @@ import (
 	"github.com/restmcp/restmcp/profile"
 )
 
-// statusCheckTimeout bounds the request that checks one profile's key.
-const statusCheckTimeout = 5 * time.Second
+// statusCheckTimeout bounds the check of one profile's key (some APIs take
+// seconds to build their description).
+const statusCheckTimeout = 10 * time.Second
 
 // StatusOptions are the inputs of `status`.
 type StatusOptions struct {
@@ -23,7 +24,7 @@ type StatusOptions struct {
 	ProfileName string
 	Offline     bool
 	JSON        bool
-	// CheckTimeout bounds each check request (default 5 s).
+	// CheckTimeout bounds each profile's check (default 10 s).
 	CheckTimeout time.Duration
 }
 
@@ -62,7 +63,8 @@ type profileStatus struct {
 	BaseURL    string `json:"base_url,omitempty"`
 	AuthHeader string `json:"auth_header"`
 	AuthScheme string `json:"auth_scheme"`
-	// KeySource is "env", "keyring", "missing" or "unavailable".
+	// KeySource is "env", "keyring", "file" (login --insecure-storage),
+	// "missing" or "unavailable".
 	KeySource string `json:"key_source"`
 	// KeyLocation names the variable or keyring the key comes from.
 	KeyLocation string `json:"key_location,omitempty"`
@@ -132,6 +134,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			st.KeyLocation = f.Brand.Env("API_KEY")
 		case keyFromKeyring:
 			st.KeyLocation = f.Keyring.Describe()
+		case keyFromFile:
+			if pf, err := f.insecureKeys(); err == nil {
+				st.KeyLocation = pf.Path
+			}
 		}
 		if rk.Err != nil {
 			st.KeyError = rk.Err.Error()
@@ -205,6 +211,9 @@ func (f *Factory) printStatus(report []profileStatus, path string) {
 		switch st.KeySource {
 		case keyFromEnv, keyFromKeyring:
 			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
+		case keyFromFile:
+			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
+			fmt.Fprintf(out, "  ⚠ INSECURE:  the key is stored UNENCRYPTED in that file (login --insecure-storage); run `%s` to move it to the OS keyring\n", f.loginCommand(st.Profile))
 		case keyMissing:
 			fmt.Fprintf(out, "  Key:         missing: run `%s`\n", f.loginCommand(st.Profile))
 		default:

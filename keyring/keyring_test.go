@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,7 +173,7 @@ func inChild(t *testing.T, env []string) bool {
 	c := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
 	c.Env = append(append(os.Environ(), childEnv+"="+t.Name()), env...)
 	out, err := c.CombinedOutput()
-	if err != nil {
+	if err != nil || !strings.Contains(string(out), "--- PASS: "+t.Name()) {
 		t.Fatalf("%s in a child process: %v\n%s", t.Name(), err, out)
 	}
 	return false

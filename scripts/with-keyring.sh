@@ -41,9 +41,12 @@ fi
 # Keep the caller's build caches: a fresh $HOME would otherwise mean a cold
 # Go build cache and an empty npm cache.
 if command -v go >/dev/null 2>&1; then
-  { read -r gocache; read -r gomodcache; read -r gopath; read -r goenv; } < <(go env GOCACHE GOMODCACHE GOPATH GOENV)
-  export GOCACHE="${GOCACHE:-$gocache}" GOMODCACHE="${GOMODCACHE:-$gomodcache}" \
-    GOPATH="${GOPATH:-$gopath}" GOENV="${GOENV:-$goenv}"
+  gocache= gomodcache= gopath= goenv=
+  { read -r gocache; read -r gomodcache; read -r gopath; read -r goenv; } < <(go env GOCACHE GOMODCACHE GOPATH GOENV 2>/dev/null) || true
+  keep() { # NAME VALUE: export NAME=VALUE unless NAME is set or VALUE empty
+    if [ -z "${!1:-}" ] && [ -n "$2" ]; then export "$1=$2"; fi
+  }
+  keep GOCACHE "$gocache"; keep GOMODCACHE "$gomodcache"; keep GOPATH "$gopath"; keep GOENV "$goenv"
 fi
 export npm_config_cache="${npm_config_cache:-${HOME:-/nonexistent}/.npm}"
 

@@ -21,7 +21,9 @@ type auditEntry struct {
 	Path       string `json:"path"`
 	Status     int    `json:"status,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
-	Error      bool   `json:"error,omitempty"`
+	// Outcome is "ok", "http_error" (status >= 400), "failed" (no answer:
+	// no key, timeout, network) or "invalid_arguments" (not sent).
+	Outcome string `json:"outcome"`
 }
 
 // record appends e; a nil log records nothing.

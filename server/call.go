@@ -88,16 +88,19 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	s.log.Debug("call", "tool", t.def.Name, "method", t.op.Method, "path", t.op.Path, "status", status, "duration", d.Round(time.Millisecond))
 	var httpErr *client.HTTPError
 	var res *mcp.CallToolResult
+	outcome := "ok"
 	switch {
 	case errors.As(err, &httpErr):
 		res = s.httpErrorResult(t, httpErr)
+		outcome = "http_error"
 	case err != nil:
 		res = requestErrorResult(ctx, t, err)
+		outcome = "failed"
 	default:
 		res = s.result(t, resp)
 	}
 	s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
-		DurationMS: d.Milliseconds(), Error: res.IsError})
+		DurationMS: d.Milliseconds(), Outcome: outcome})
 	return res
 }
 
@@ -212,8 +215,30 @@ func bodyKind(contentType string, body []byte) kind {
 
 // result turns a successful answer into a tool result within the budget.
 func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
+	res := s.bodyResult(t, r)
+	if next := nextPage(t, r.Header); next != "" {
+		res.Content = append(res.Content, &mcp.TextContent{Text: next})
+	}
+	return res
+}
+
+// emptyBodyHeaders are the response headers worth showing when there is no
+// body: where a created resource is, and what a HEAD request learnt.
+var emptyBodyHeaders = []string{"Location", "Content-Type", "Content-Length", "Last-Modified", "ETag"}
+
+func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 	if len(r.Body) == 0 {
-		return textResult(fmt.Sprintf("%d %s (empty body)", r.Status, http.StatusText(r.Status)))
+		text := fmt.Sprintf("%d %s (empty body)", r.Status, http.StatusText(r.Status))
+		var hs []string
+		for _, h := range emptyBodyHeaders {
+			if v := r.Header.Get(h); v != "" && (h == "Location" || t.op.Method == "HEAD") {
+				hs = append(hs, h+": "+v)
+			}
+		}
+		if len(hs) > 0 {
+			text += "\n" + strings.Join(hs, "\n")
+		}
+		return textResult(text)
 	}
 	budget := s.cfg.MaxResultBytes
 	switch bodyKind(r.ContentType, r.Body) {
@@ -233,7 +258,12 @@ func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
 		}
 		return res
 	case kindText:
-		return s.textWithin(t, strings.ToValidUTF8(string(r.Body), "�"), r)
+		text := strings.ToValidUTF8(string(r.Body), "�")
+		if mt, _, _ := mime.ParseMediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
+			// A page's text, not its markup.
+			text = plainText(text)
+		}
+		return s.textWithin(t, text, r)
 	default:
 		desc := fmt.Sprintf("Binary response: %s, %s (not shown).", orUnknown(r.ContentType), sizeString(len(r.Body)))
 		if cd := r.Header.Get("Content-Disposition"); cd != "" {
@@ -331,4 +361,34 @@ func cutJSON(b []byte, max int) int {
 		cut--
 	}
 	return cut
+}
+
+// nextPage turns a Link header's rel="next" URL (GitHub's paging) into the
+// arguments of the next call, e.g. `More results: call again with page=2`.
+func nextPage(t *tool, h http.Header) string {
+	for _, link := range h.Values("Link") {
+		for _, part := range strings.Split(link, ",") {
+			target, params, ok := strings.Cut(part, ";")
+			if !ok || !strings.Contains(strings.ReplaceAll(params, " ", ""), `rel="next"`) {
+				continue
+			}
+			u, err := url.Parse(strings.Trim(strings.TrimSpace(target), "<>"))
+			if err != nil {
+				continue
+			}
+			q := u.Query()
+			var args []string
+			for name, b := range t.in.bindings {
+				if b.In == inQuery && q.Has(b.Name) && slices.Contains(t.paging, name) {
+					args = append(args, name+"="+q.Get(b.Name))
+				}
+			}
+			if len(args) == 0 {
+				return ""
+			}
+			slices.Sort(args)
+			return "More results: call again with " + strings.Join(args, ", ")
+		}
+	}
+	return ""
 }

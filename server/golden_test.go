@@ -40,6 +40,7 @@ func TestGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				checkAnnotations(t, s)
 				if cfg.Layout == "" && len(s.Tools()) != len(cfg.API.Operations) {
 					t.Errorf("%d tools for %d operations", len(s.Tools()), len(cfg.API.Operations))
 				}

@@ -203,8 +203,17 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		idempotent = idempotent && ann.IdempotentHint
 		destructive = destructive || (ann.DestructiveHint != nil && *ann.DestructiveHint)
 	}
-	props["action"] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
-	schema := map[string]any{"type": "object", "properties": props, "required": []any{"action"}}
+	// The selector is "action", unless an operation has an argument of
+	// that name.
+	selector := "action"
+	for _, candidate := range []string{"action", "resource_action", "tool_action"} {
+		selector = candidate
+		if _, taken := props[candidate]; !taken {
+			break
+		}
+	}
+	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
+	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
 	title := "/" + key
 	ann := &mcp.ToolAnnotations{Title: title, ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
 	if !readOnly {
@@ -224,13 +233,13 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		shallow: true,
 	}
 	rt.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
-		a, _ := args["action"].(string)
+		a, _ := args[selector].(string)
 		t, ok := actions[a]
 		if !ok {
 			return errorResult(fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
 		}
 		rest := maps.Clone(args)
-		delete(rest, "action")
+		delete(rest, selector)
 		return s.callTool(ctx, t, rest)
 	}
 	return rt
@@ -291,22 +300,40 @@ func (s *Server) searchTools() []*tool {
 		if len(hits) == 0 {
 			return textResult(fmt.Sprintf("No operation matches %q. Try other words; the main areas are: %s.", q, strings.Join(mainTags(s.ops, 8), ", ")))
 		}
+		// Matches keep their schemas while they fit the budget; the rest
+		// are listed by name and description, to be searched by name.
 		type found struct {
 			Name        string `json:"name"`
 			Description string `json:"description"`
-			InputSchema any    `json:"inputSchema"`
+			InputSchema any    `json:"inputSchema,omitempty"`
 			ReadOnly    bool   `json:"readOnly"`
 		}
 		out := make([]found, 0, len(hits))
+		size, omitted := 2, 0
 		for _, t := range hits {
-			out = append(out, found{Name: t.def.Name, Description: t.def.Description, InputSchema: t.def.InputSchema, ReadOnly: t.def.Annotations.ReadOnlyHint})
+			f := found{Name: t.def.Name, Description: t.def.Description, InputSchema: t.def.InputSchema, ReadOnly: t.def.Annotations.ReadOnlyHint}
+			b, _ := json.Marshal(f)
+			if size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
+				f.InputSchema = nil
+				b, _ = json.Marshal(f)
+				omitted++
+			}
+			if size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
+				break
+			}
+			out = append(out, f)
+			size += len(b) + 1
 		}
 		b, _ := json.Marshal(out)
+		text := string(b)
 		if len(b) > s.cfg.MaxResultBytes {
 			cut := cutJSON(b, s.cfg.MaxResultBytes)
-			return textResult(string(b[:cut]) + fmt.Sprintf("\n… truncated at %d of %d bytes — ask for fewer (this tool takes: limit)", cut, len(b)))
+			text = string(b[:cut]) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b))
 		}
-		return textResult(string(b))
+		if omitted > 0 {
+			text += fmt.Sprintf("\n%d matches are listed without their input schema, to stay within the result budget: search for one by its name to see it.", omitted)
+		}
+		return textResult(text)
 	}
 	callAnn := &mcp.ToolAnnotations{Title: "Call an API operation", ReadOnlyHint: readOnly, IdempotentHint: readOnly, OpenWorldHint: ptr(true)}
 	if !readOnly {
@@ -422,8 +449,13 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
 			}
 		}
 		if score > 0 {
-			// Matching every word beats matching one word many times.
-			hits = append(hits, scored{e.t, score + 10*matched})
+			// Matching every word beats matching one word many times; the
+			// exact name beats everything.
+			score += 10 * matched
+			if strings.EqualFold(strings.TrimSpace(q), e.t.def.Name) {
+				score += 1000
+			}
+			hits = append(hits, scored{e.t, score})
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {

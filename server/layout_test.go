@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/restmcp/restmcp/client"
 )
 
 func TestResourcesLayout(t *testing.T) {
@@ -107,5 +109,60 @@ func TestSearchLayout(t *testing.T) {
 	}
 	if ts.hits.Load() != before {
 		t.Errorf("invalid calls reached the API")
+	}
+}
+
+func TestResourcesLayoutActionArgument(t *testing.T) {
+	api := projectsAPI()
+	// An operation with its own "action" argument.
+	api.Operations[0].Params = append(api.Operations[0].Params, &client.Param{Name: "action", In: "query", Schema: map[string]any{"type": "string"}})
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, ok := s.Tool("projects")
+	if !ok {
+		t.Fatal("no projects tool")
+	}
+	schema := def.InputSchema.(map[string]any)
+	props := schema["properties"].(map[string]any)
+	if _, ok := props["resource_action"]; !ok || schema["required"].([]any)[0] != "resource_action" {
+		t.Errorf("selector is not resource_action: %v", schema["required"])
+	}
+	if p, ok := props["action"].(map[string]any); !ok || p["type"] != "string" || p["enum"] != nil {
+		t.Errorf("the operation's action argument was replaced: %v", props["action"])
+	}
+}
+
+func TestSearchStaysWithinBudget(t *testing.T) {
+	api := projectsAPI()
+	s, err := New(Config{API: api, Layout: LayoutSearch, MaxResultBytes: 900})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Call(context.Background(), "search_operations", json.RawMessage(`{"query": "project", "limit": 6}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := resultText(t, r)
+	body, note, _ := strings.Cut(text, "\n")
+	var found []map[string]any
+	if err := json.Unmarshal([]byte(body), &found); err != nil {
+		t.Fatalf("result is not JSON then a note: %q", text)
+	}
+	if len(body) > 900 || len(found) < 2 {
+		t.Errorf("%d bytes, %d matches", len(body), len(found))
+	}
+	if found[0]["inputSchema"] == nil || found[len(found)-1]["inputSchema"] != nil {
+		t.Errorf("the first match should keep its schema and the last lose it: %s", body)
+	}
+	if !strings.Contains(note, "search for one by its name") {
+		t.Errorf("note = %q", note)
+	}
+	// Searching by an exact name puts that operation first.
+	last := found[len(found)-1]["name"].(string)
+	r, _ = s.Call(context.Background(), "search_operations", json.RawMessage(`{"query": "`+last+`", "limit": 1}`))
+	if err := json.Unmarshal([]byte(resultText(t, r)), &found); err != nil || found[0]["name"] != last || found[0]["inputSchema"] == nil {
+		t.Errorf("search by name %s: %s", last, resultText(t, r))
 	}
 }

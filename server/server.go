@@ -113,6 +113,7 @@ type tool struct {
 	// resolveErr is kept so a schema the validator cannot compile is
 	// reported once and the call still goes through (the API validates).
 	resolveErr error
+	warnOnce   sync.Once
 }
 
 // New builds the tools for cfg.API.
@@ -212,6 +213,10 @@ func (s *Server) operationTools() []*tool {
 func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool {
 	title := oneLine(op.Summary, titleMax)
 	if title == "" {
+		// Stripe writes no summaries: the description's first sentence.
+		title = sentence(op.Description, 0, titleMax)
+	}
+	if title == "" {
 		title = op.Method + " " + op.Path
 	}
 	return &mcp.Tool{
@@ -278,15 +283,15 @@ func ptr[T any](v T) *T { return &v }
 var pagingWords = []string{
 	"page", "limit", "offset", "cursor", "after", "before", "size", "per_page",
 	"max", "top", "skip", "count", "fields", "filter", "search", "query", "q",
-	"since", "until", "select", "expand", "starting", "ending", "next", "token",
+	"since", "until", "select", "expand", "starting", "ending", "next",
 }
 
-// pagingArgs lists the query arguments of a tool that page, limit or
-// narrow its result, for the budget note.
+// pagingArgs lists the query and body arguments of a tool that page,
+// limit or narrow its result, for the budget note.
 func pagingArgs(in *inputSchema) []string {
 	var out []string
 	for name, b := range in.bindings {
-		if b.In != inQuery {
+		if b.In != inQuery && (b.In != inBody || b.Name == "") {
 			continue
 		}
 		for _, w := range nameWords(name) {
@@ -379,7 +384,7 @@ func (s *Server) buildInstructions() string {
 	if api.Version != "" {
 		b.WriteString(" (version " + api.Version + ")")
 	}
-	if d := oneLine(api.Description, 200); d != "" {
+	if d := sentence(api.Description, 40, 200); d != "" {
 		b.WriteString(": " + d)
 	}
 	b.WriteString("\n")
@@ -466,14 +471,21 @@ func (s *Server) unknownTool(name string) error {
 }
 
 // decodeArgs parses tool arguments; a non-object is a message for the model.
+// Numbers are kept as json.Number, so that a 19-digit identifier reaches the
+// API as written.
 func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 	m := map[string]any{}
 	t := strings.TrimSpace(string(raw))
 	if t == "" || t == "null" {
 		return m, ""
 	}
-	if err := json.Unmarshal(raw, &m); err != nil {
+	dec := json.NewDecoder(strings.NewReader(t))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil {
 		return nil, "invalid arguments: not a JSON object: " + err.Error()
+	}
+	if dec.More() {
+		return nil, "invalid arguments: not a JSON object: text after the object"
 	}
 	if m == nil {
 		m = map[string]any{}
@@ -483,7 +495,16 @@ func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 
 // callTool validates args for t and runs it.
 func (s *Server) callTool(ctx context.Context, t *tool, args map[string]any) *mcp.CallToolResult {
-	if msg := t.validate(args); msg != "" {
+	msg := t.validate(args)
+	if t.resolveErr != nil {
+		t.warnOnce.Do(func() {
+			s.log.Warn("arguments not checked against the schema", "tool", t.def.Name, "err", t.resolveErr)
+		})
+	}
+	if msg != "" {
+		if t.op != nil {
+			s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
+		}
 		return errorResult(msg)
 	}
 	if t.run != nil {

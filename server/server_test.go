@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -170,6 +173,15 @@ func TestCallOverMCP(t *testing.T) {
 			t.Errorf("invalid calls sent %d requests to the API", n)
 		}
 	})
+	t.Run("large integers reach the API as written", func(t *testing.T) {
+		r, err := s.Call(ctx, "get_project", json.RawMessage(`{"id": 9007199254740993}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ts.last.Load().Path; got != "/projects/9007199254740993" {
+			t.Errorf("path = %s (%s)", got, resultText(t, r))
+		}
+	})
 	t.Run("404 is a tool error with a hint", func(t *testing.T) {
 		r := call("get_project", map[string]any{"id": 42})
 		text := resultText(t, r)
@@ -188,13 +200,6 @@ func TestCallOverMCP(t *testing.T) {
 		text := resultText(t, r)
 		if r.IsError || !strings.Contains(text, "application/zip") || !strings.Contains(text, "4.0 KiB") || !strings.Contains(text, "project-1.zip") {
 			t.Errorf("IsError=%v text=%q", r.IsError, text)
-		}
-	})
-	t.Run("budget", func(t *testing.T) {
-		r := call("list_projects", map[string]any{"page_size": 1000})
-		// page_size 1000 is over the schema maximum of 100.
-		if !r.IsError {
-			t.Fatalf("page_size 1000 was accepted")
 		}
 	})
 	t.Run("unknown tool is a protocol error", func(t *testing.T) {
@@ -221,20 +226,30 @@ func TestCallOverMCP(t *testing.T) {
 		}
 		entries = append(entries, e)
 	}
-	if len(entries) != int(ts.hits.Load()) {
-		t.Errorf("audit has %d entries for %d API requests", len(entries), ts.hits.Load())
+	sent, invalid := 0, 0
+	for _, e := range entries {
+		switch e.Outcome {
+		case "invalid_arguments":
+			invalid++
+		case "ok", "http_error":
+			sent++
+			if e.Status == 0 || e.Method == "" || e.Path == "" || e.Time == "" {
+				t.Errorf("audit entry lacks fields: %+v", e)
+			}
+		default:
+			t.Errorf("audit outcome %q", e.Outcome)
+		}
+	}
+	if sent != int(ts.hits.Load()) || invalid < 7 {
+		t.Errorf("audit: %d sent for %d API requests, %d invalid", sent, ts.hits.Load(), invalid)
 	}
 }
 
 func TestBudget(t *testing.T) {
 	ts := newTestAPIServer(t)
 	s := newTestServer(t, ts, nil, Config{MaxResultBytes: 5000})
-	// Call the operation tool directly with a page size the schema allows
-	// but the test API answers with 2000 items for: lift the maximum.
-	tool := s.byName["list_projects"]
-	props := tool.def.InputSchema.(map[string]any)["properties"].(map[string]any)
-	delete(props["page_size"].(map[string]any), "maximum")
-	r, err := s.Call(context.Background(), "list_projects", json.RawMessage(`{"page_size": 1000}`))
+	cs := connect(t, s)
+	r, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_projects", Arguments: map[string]any{"search": "everything"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,13 +261,13 @@ func TestBudget(t *testing.T) {
 	if !ok {
 		t.Fatalf("no truncation note in %d bytes: %.200s", len(text), text)
 	}
-	if len(body) > 5000 {
+	if len(body) > 5000 || len(body) < 4000 {
 		t.Errorf("kept %d bytes, budget 5000", len(body))
 	}
 	if !strings.HasSuffix(body, "}") {
 		t.Errorf("cut is not after a complete element: …%s", body[len(body)-40:])
 	}
-	for _, want := range []string{fmt.Sprintf("%d of ", len(body)), "page, page_size, search"} {
+	for _, want := range []string{fmt.Sprintf("%d of ", len(body)), "ask for a smaller page (this operation takes: page, page_size, search)"} {
 		if !strings.Contains(note, want) {
 			t.Errorf("note %q lacks %q", note, want)
 		}
@@ -370,5 +385,94 @@ func TestEveryToolHasAnnotations(t *testing.T) {
 				t.Errorf("%s: PUT must be idempotent: %s", tool.Name, b)
 			}
 		}
+	}
+}
+
+func TestResultExtras(t *testing.T) {
+	s := &Server{cfg: Config{Name: "acme", MaxResultBytes: DefaultMaxResultBytes}}
+	in := &inputSchema{bindings: map[string]binding{
+		"page": {In: inQuery, Name: "page"}, "per_page": {In: inQuery, Name: "per_page"}, "state": {In: inQuery, Name: "state"},
+	}}
+	list := &tool{op: &client.Operation{Method: "GET", Path: "/issues"}, in: in, paging: pagingArgs(in)}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Add("Link", `<https://api.example.com/issues?state=open&page=1>; rel="prev", <https://api.example.com/issues?state=open&page=3&per_page=30>; rel="next"`)
+	r := s.result(list, &client.Response{Status: 200, Header: h, ContentType: "application/json", Body: []byte(`[1,2]`)})
+	if len(r.Content) != 2 || resultText(t, r) != "[1,2]More results: call again with page=3, per_page=30" {
+		t.Errorf("content = %q", resultText(t, r))
+	}
+
+	page := &tool{op: &client.Operation{Method: "GET", Path: "/page"}, in: &inputSchema{}}
+	r = s.result(page, &client.Response{Status: 200, Header: http.Header{}, ContentType: "text/html; charset=utf-8",
+		Body: []byte("<html><body><h1>Title</h1><p>Some &amp; text.</p></body></html>")})
+	if got := resultText(t, r); got != "Title\n\nSome & text." {
+		t.Errorf("html = %q", got)
+	}
+
+	create := &tool{op: &client.Operation{Method: "POST", Path: "/issues"}, in: &inputSchema{}}
+	h = http.Header{}
+	h.Set("Location", "https://api.example.com/issues/9")
+	h.Set("ETag", `"abc"`)
+	r = s.result(create, &client.Response{Status: 201, Header: h})
+	if got := resultText(t, r); got != "201 Created (empty body)\nLocation: https://api.example.com/issues/9" {
+		t.Errorf("created = %q", got)
+	}
+	head := &tool{op: &client.Operation{Method: "HEAD", Path: "/issues"}, in: &inputSchema{}}
+	r = s.result(head, &client.Response{Status: 200, Header: h})
+	if got := resultText(t, r); !strings.Contains(got, `ETag: "abc"`) {
+		t.Errorf("head = %q", got)
+	}
+}
+
+func TestPanicBecomesToolError(t *testing.T) {
+	var logs bytes.Buffer
+	s, err := New(Config{API: projectsAPI(), Logger: log.New(&logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.byName["get_health"].run = func(context.Context, map[string]any) *mcp.CallToolResult { panic("boom") }
+	r, err := s.Call(context.Background(), "get_health", nil)
+	if err != nil || !r.IsError || !strings.Contains(resultText(t, r), "internal error in get_health: boom") {
+		t.Errorf("r = %v, err = %v", r, err)
+	}
+	if !strings.Contains(logs.String(), "boom") {
+		t.Errorf("the panic was not logged: %q", logs.String())
+	}
+}
+
+func TestTransportFailuresAreToolErrors(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+
+	tests := []struct {
+		name, base string
+		want       string
+	}{
+		{"timeout", slow.URL, "did not answer in time"},
+		{"connection refused", closedURL, "GET /health"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := client.New(client.Options{BaseURL: tt.base, Timeout: 200 * time.Millisecond})
+			s, err := New(Config{API: projectsAPI(), Client: c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := s.Call(context.Background(), "get_health", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text := resultText(t, r); !r.IsError || !strings.Contains(text, tt.want) {
+				t.Errorf("IsError=%v text=%q, want %q", r.IsError, text, tt.want)
+			}
+		})
 	}
 }

@@ -70,6 +70,7 @@ func TestSharedSpecs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkAnnotations(t, s)
 			tools := s.Tools()
 			if len(tools) != len(api.Operations) {
 				t.Errorf("%d tools for %d operations", len(tools), len(api.Operations))

@@ -97,7 +97,7 @@ func newTestAPIServer(t *testing.T) *testAPIServer {
 	ts := &testAPIServer{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /projects", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("page_size") == "1000" {
+		if r.URL.Query().Get("search") == "everything" {
 			w.Header().Set("Content-Type", "application/json")
 			var items []string
 			for i := range 2000 {

@@ -37,6 +37,7 @@ var (
 	reBlockTag  = regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`)
 	reListTag   = regexp.MustCompile(`(?i)<\s*li\b[^>]*>`)
 	reTag       = regexp.MustCompile(`<[^>]+>`)
+	reNoText    = regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<head\b.*?</head\s*>|<!--.*?-->`)
 	reSpaces    = regexp.MustCompile(`[ \t\f\v]+`)
 	reBlankRuns = regexp.MustCompile(`\n{3,}`)
 	reAdmonish  = regexp.MustCompile(`(?m)^>\s*\[!(NOTE|WARNING|IMPORTANT|TIP|CAUTION)\]\s*$`)
@@ -75,6 +76,7 @@ func plainText(s string) string {
 		s = reBold.ReplaceAllString(s, "$1$2")
 	}
 	if strings.ContainsRune(s, '<') {
+		s = reNoText.ReplaceAllString(s, "")
 		s = reListTag.ReplaceAllString(s, "\n- ")
 		s = reBlockTag.ReplaceAllString(s, "\n\n")
 		s = reTag.ReplaceAllString(s, "")

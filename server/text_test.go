@@ -15,6 +15,7 @@ func TestPlainText(t *testing.T) {
 		{"before\n```json\n{\"a\": 1}\n```\nafter", "before\n\nafter"},
 		{"> [!NOTE]\n> Quoted note.", "Quoted note."},
 		{"ref [link][1]\n\n[1]: https://x.example", "ref link"},
+		{"<html><head><title>T</title></head><body><script>var x = 1;</script><style>p {}</style><!-- c -->Text</body></html>", "Text"},
 	}
 	for _, tt := range tests {
 		if got := plainText(tt.in); got != tt.want {

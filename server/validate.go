@@ -66,7 +66,7 @@ func (t *tool) validate(args map[string]any) string {
 			delete(args, k)
 		}
 	}
-	if err := t.resolved.Validate(args); err != nil {
+	if err := t.resolved.Validate(numbers(args)); err != nil {
 		return fmt.Sprintf("invalid arguments for %s: %s", name, validationMessage(err.Error()))
 	}
 	return ""
@@ -178,4 +178,33 @@ func quoteList(l []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return strings.Join(q, ", ")
+}
+
+// numbers returns a copy of v with every json.Number as an int64 (when it
+// is one) or a float64, the values the validator understands; the
+// arguments sent keep the numbers as written.
+func numbers(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		if i, err := t.Int64(); err == nil {
+			return i
+		}
+		if f, err := t.Float64(); err == nil {
+			return f
+		}
+		return t.String()
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = numbers(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = numbers(e)
+		}
+		return out
+	}
+	return v
 }

@@ -1,0 +1,155 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// convertJSON converts one schema written as JSON; components/schemas of
+// the same document may be referenced as #/components/schemas/Name.
+func convertJSON(t *testing.T, schema string, components string, lim schemaLimits) map[string]any {
+	t.Helper()
+	var root any
+	doc := `{"components":{"schemas":` + components + `},"s":` + schema + `}`
+	if err := json.Unmarshal([]byte(doc), &root); err != nil {
+		t.Fatalf("bad test document: %v", err)
+	}
+	docs := newDocSet(context.Background(), newFetcher(LoadOptions{}))
+	docs.docs["mem"] = document{root: root, loc: "mem"}
+	out, err := newConverter(docs, true, lim).root(root.(map[string]any)["s"], "mem")
+	if err != nil {
+		t.Fatalf("convert: %v", err)
+	}
+	return out
+}
+
+func TestConvertSchema(t *testing.T) {
+	tests := []struct {
+		name, schema, components, want string
+	}{
+		{"nullable without type wraps in anyOf",
+			`{"nullable":true,"description":"d","properties":{"a":{"type":"string"}},"allOf":[{"type":"object"},{"type":"string"}]}`, `{}`,
+			`{"description":"d","anyOf":[{"allOf":[{"type":"object"},{"type":"string"}],"properties":{"a":{"type":"string"}}},{"type":"null"}]}`},
+		{"nullable anyOf gains a null branch",
+			`{"nullable":true,"anyOf":[{"type":"string"},{"type":"integer"}]}`, `{}`,
+			`{"anyOf":[{"type":"string"},{"type":"integer"},{"type":"null"}]}`},
+		{"exclusiveMinimum boolean becomes the bound",
+			`{"type":"number","minimum":0,"exclusiveMinimum":true,"maximum":9,"exclusiveMaximum":false}`, `{}`,
+			`{"type":"number","exclusiveMinimum":0,"maximum":9}`},
+		{"allOf of an object and a string is kept",
+			`{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"string","minLength":1}]}`, `{}`,
+			`{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"string","minLength":1}]}`},
+		{"allOf of two objects is merged",
+			`{"description":"outer","allOf":[{"$ref":"#/components/schemas/A"},{"type":"object","required":["b"],"properties":{"b":{"type":"integer"}},"additionalProperties":false}]}`,
+			`{"A":{"type":"object","description":"A.","required":["a"],"properties":{"a":{"type":"string"}},"additionalProperties":false}}`,
+			`{"type":"object","description":"outer","required":["a","b"],"properties":{"a":{"type":"string"},"b":{"type":"integer"}}}`},
+		{"single anyOf member is folded in",
+			`{"description":"x","anyOf":[{"$ref":"#/components/schemas/A"}]}`, `{"A":{"type":"string","format":"uuid"}}`,
+			`{"description":"x","type":"string","format":"uuid"}`},
+		{"oneOf becomes anyOf",
+			`{"oneOf":[{"type":"string"},{"type":"integer"}]}`, `{}`,
+			`{"anyOf":[{"type":"string"},{"type":"integer"}]}`},
+		{"long enum becomes a note",
+			`{"type":"string","description":"Zone.","enum":["a","b","c","d","e","f","g"]}`, `{}`,
+			`{"type":"string","description":"Zone. One of 7 values, e.g. a, b, c, d, e."}`},
+		{"huge maxLength and Go-incompatible pattern dropped",
+			`{"type":"string","maxLength":5000,"minLength":1,"pattern":"^(?!x)"}`, `{}`,
+			`{"type":"string","minLength":1}`},
+		{"small maxLength and valid pattern kept",
+			`{"type":"string","maxLength":34,"pattern":"^AC[0-9a-f]{32}$"}`, `{}`,
+			`{"type":"string","maxLength":34,"pattern":"^AC[0-9a-f]{32}$"}`},
+		{"default outside its enum dropped",
+			`{"type":"string","enum":["a","b"],"default":"c"}`, `{}`,
+			`{"type":"string","enum":["a","b"]}`},
+		{"default inside its enum kept",
+			`{"type":"integer","enum":[1,2],"default":2}`, `{}`,
+			`{"type":"integer","enum":[1,2],"default":2}`},
+		{"OpenAPI-only keywords dropped",
+			`{"type":"object","xml":{"name":"x"},"example":{"a":1},"examples":[1],"discriminator":{"propertyName":"k"},"externalDocs":{"url":"u"},"deprecated":true,"x-extra":1,"title":"T","properties":{"a":{"type":"string","title":"A","writeOnly":true}}}`, `{}`,
+			`{"type":"object","properties":{"a":{"type":"string"}}}`},
+		{"readOnly removed from properties and required",
+			`{"type":"object","required":["id","name"],"properties":{"id":{"$ref":"#/components/schemas/Id"},"name":{"type":"string"}}}`,
+			`{"Id":{"type":"string","readOnly":true}}`,
+			`{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}`},
+		{"depth limit cuts nested objects with their description",
+			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"object","description":"The b.","properties":{"c":{"type":"string"}}}}}}}`, `{}`,
+			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"object","description":"The b. (fields not listed)"}}}}}`},
+		{"primitive past the depth limit kept",
+			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"array","items":{"type":"string"}}}}}}`, `{}`,
+			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"array","items":{"type":"string"}}}}}}`},
+	}
+	lim := schemaLimits{Depth: 1, Desc: 160, Enum: 5}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			jsonEqual(t, tt.name, convertJSON(t, tt.schema, tt.components, lim), tt.want)
+		})
+	}
+}
+
+func TestTrimDescription(t *testing.T) {
+	long := strings.Repeat("word ", 60)
+	tests := []struct {
+		name, in string
+		max      int
+		want     string
+	}{
+		{"short kept", "  Short one.  ", 50, "Short one."},
+		{"first paragraph", "First line\ncontinues.\n\nSecond paragraph.", 100, "First line continues."},
+		{"markdown links", "See [the docs](https://example.com/docs) now.", 100, "See the docs now."},
+		{"HTML tags and entities", "<p>The <strong>task</strong> name &amp; <a href=\"https://x\">link</a>.</p>", 100, "The task name & link."},
+		{"placeholders kept", "Formatted as `refs/heads/<branch name>`.", 100, "Formatted as `refs/heads/<branch name>`."},
+		{"sentence boundary", "One sentence here. Another sentence that is long enough to go over.", 40, "One sentence here."},
+		{"word boundary", strings.TrimSpace(long), 23, "word word word word…"},
+		{"no spaces", strings.Repeat("é", 30), 11, "ééééé…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := trimDescription(tt.in, tt.max); got != tt.want {
+				t.Errorf("trimDescription(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPickContentType(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"application/xml", "multipart/form-data", "application/x-www-form-urlencoded"}, "application/x-www-form-urlencoded"},
+		{[]string{"multipart/form-data", "application/xml"}, "multipart/form-data"},
+		{[]string{"application/x-www-form-urlencoded", "application/vnd.api+json"}, "application/vnd.api+json"},
+		{[]string{"application/vnd.api+json", "application/json; charset=utf-8"}, "application/json; charset=utf-8"},
+		{[]string{"text/plain", "application/octet-stream"}, "text/plain"},
+		{[]string{"*/*", "multipart/form-data"}, "*/*"},
+	}
+	for _, tt := range tests {
+		if got := pickContentType(tt.in); got != tt.want {
+			t.Errorf("pickContentType(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := sendType("*/*"); got != "application/json" {
+		t.Errorf("sendType(*/*) = %q", got)
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"https://API.example.com/x", "https://api.example.com:443/y", true},
+		{"http://api.example.com", "https://api.example.com", false},
+		{"https://api.example.com", "https://api.example.com.evil.test", false},
+		{"https://api.example.com:8443/", "https://api.example.com/", false},
+		{"/relative", "/relative", false},
+	}
+	for _, tt := range tests {
+		if got := sameOriginURL(tt.a, tt.b); got != tt.same {
+			t.Errorf("sameOriginURL(%q, %q) = %v", tt.a, tt.b, got)
+		}
+	}
+}

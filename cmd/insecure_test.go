@@ -1,0 +1,77 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestInsecureStorage(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	e := newAuthEnv(t)
+	e.keyring.Backend = unavailableBackend{} // the reason to use it
+	path := filepath.Join(e.dir, "insecure-keys.json")
+	login := []string{"login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key"}
+
+	r := e.run(goodKey, append(login, "--insecure-storage")...)
+	if r.code != 0 {
+		t.Fatalf("login --insecure-storage: %s", r.err)
+	}
+	if !strings.Contains(r.err, "Stored the key UNENCRYPTED in "+path) {
+		t.Errorf("login does not warn loudly:\n%s", r.err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), goodKey) {
+		t.Fatalf("key file: %v\n%s", err, b)
+	}
+	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v, want 0600", fi.Mode().Perm())
+	}
+
+	// status and the key source use the file, and say so loudly.
+	r = e.run("", "status", "-p", "acme")
+	if r.code != 0 || !strings.Contains(r.out, "****WXYZ from "+path) || !strings.Contains(r.out, "⚠ INSECURE") || !strings.Contains(r.out, "✓ accepts") {
+		t.Errorf("status: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r = e.run("", "status", "--json", "--offline")
+	if !strings.Contains(r.out, `"key_source": "file"`) {
+		t.Errorf("status --json:\n%s", r.out)
+	}
+	if k, err := e.newFactoryForKeys().keySource("acme")(t.Context()); k != goodKey || err != nil {
+		t.Errorf("keySource = %q, %v", k, err)
+	}
+
+	// A normal login moves the key to the keyring and removes the file.
+	e.keyring.Backend = e.kr
+	r = e.run(goodKey, login...)
+	if r.code != 0 || !strings.Contains(r.err, "Removed the plain-text copy") {
+		t.Fatalf("login: exit %d\n%s", r.code, r.err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("key file still there: %v", err)
+	}
+	if e.storedKey("acme") != goodKey {
+		t.Error("key not in the keyring")
+	}
+
+	// logout removes a plain-text key too.
+	_ = e.run(goodKey, append(login, "--insecure-storage")...)
+	r = e.run("", "logout", "-p", "acme")
+	if r.code != 0 || !strings.Contains(r.err, "Removed the plain-text key") {
+		t.Errorf("logout: exit %d\n%s", r.code, r.err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("key file still there after logout: %v", err)
+	}
+}
+
+// newFactoryForKeys is a Factory over the env's config dir and keyring.
+func (e *authEnv) newFactoryForKeys() *Factory {
+	return &Factory{
+		Brand:   Brand{Name: "restmcp"},
+		Getenv:  func(k string) string { return e.env[k] },
+		Keyring: e.keyring,
+	}
+}

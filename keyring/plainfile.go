@@ -1,0 +1,109 @@
+package keyring
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// PlainFile keeps keys unencrypted in one JSON file readable only by its
+// owner (0600). It exists for machines without a usable OS keyring, only
+// when the user asks for it (login --insecure-storage); anyone who can read
+// the file has the keys.
+type PlainFile struct {
+	Path string
+}
+
+type plainFileData struct {
+	Keys map[string]string `json:"keys"`
+}
+
+func (p PlainFile) read() (plainFileData, error) {
+	d := plainFileData{Keys: map[string]string{}}
+	b, err := os.ReadFile(p.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return d, nil
+	}
+	if err != nil {
+		return d, err
+	}
+	if err := json.Unmarshal(b, &d); err != nil {
+		// Never echo the content: it holds keys.
+		return d, fmt.Errorf("%s is not valid JSON (fix or remove it)", p.Path)
+	}
+	if d.Keys == nil {
+		d.Keys = map[string]string{}
+	}
+	return d, nil
+}
+
+func (p PlainFile) write(d plainFileData) error {
+	dir := filepath.Dir(p.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".keys-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), p.Path)
+}
+
+// Get returns the key of account, or ErrNotFound.
+func (p PlainFile) Get(account string) (string, error) {
+	d, err := p.read()
+	if err != nil {
+		return "", err
+	}
+	k, ok := d.Keys[account]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return k, nil
+}
+
+// Set stores secret for account, replacing any key stored before.
+func (p PlainFile) Set(account, secret string) error {
+	d, err := p.read()
+	if err != nil {
+		return err
+	}
+	d.Keys[account] = secret
+	return p.write(d)
+}
+
+// Delete removes the key of account; ErrNotFound when there was none. The
+// file is removed with its last key.
+func (p PlainFile) Delete(account string) error {
+	d, err := p.read()
+	if err != nil {
+		return err
+	}
+	if _, ok := d.Keys[account]; !ok {
+		return ErrNotFound
+	}
+	delete(d.Keys, account)
+	if len(d.Keys) == 0 {
+		return os.Remove(p.Path)
+	}
+	return p.write(d)
+}

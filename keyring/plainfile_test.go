@@ -1,0 +1,66 @@
+package keyring
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestPlainFile(t *testing.T) {
+	t.Parallel()
+	p := PlainFile{Path: filepath.Join(t.TempDir(), "sub", "insecure-keys.json")}
+	if _, err := p.Get("acme"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get on no file = %v, want ErrNotFound", err)
+	}
+	for _, k := range []string{"first", "second"} {
+		if err := p.Set("acme", k); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := p.Get("acme"); err != nil || got != k {
+			t.Fatalf("Get = %q, %v; want %q", got, err, k)
+		}
+	}
+	if err := p.Set("beta", "b"); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(p.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("file mode %v, want 0600", fi.Mode().Perm())
+	}
+	if err := p.Delete("acme"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Delete("acme"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second Delete = %v, want ErrNotFound", err)
+	}
+	if got, _ := p.Get("beta"); got != "b" {
+		t.Errorf("Delete of acme lost beta: %q", got)
+	}
+	if err := p.Delete("beta"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p.Path); !os.IsNotExist(err) {
+		t.Errorf("file left behind after its last key: %v", err)
+	}
+}
+
+func TestPlainFileCorruptNotEchoed(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "insecure-keys.json")
+	if err := os.WriteFile(path, []byte(`{"keys": {"acme": "sk-secret-1234567890"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := PlainFile{Path: path}.Get("acme")
+	if err == nil || strings.Contains(err.Error(), "sk-secret") || !strings.Contains(err.Error(), "fix or remove") {
+		t.Errorf("Get on a corrupt file = %v", err)
+	}
+	if err := (PlainFile{Path: path}).Set("acme", "x"); err == nil {
+		t.Error("Set overwrote a file it could not parse")
+	}
+}

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// checkAnnotations asserts that every operation tool of s carries
+// annotations whose hints match its HTTP method.
+func checkAnnotations(t *testing.T, s *Server) {
+	t.Helper()
+	for _, op := range s.ops {
+		a := op.def.Annotations
+		if a == nil {
+			t.Errorf("%s: no annotations", op.def.Name)
+			continue
+		}
+		m := op.op.Method
+		if a.ReadOnlyHint != isReadOnly(m) {
+			t.Errorf("%s (%s): readOnlyHint %v", op.def.Name, m, a.ReadOnlyHint)
+		}
+		if a.OpenWorldHint == nil || !*a.OpenWorldHint {
+			t.Errorf("%s: openWorldHint not true", op.def.Name)
+		}
+		if a.Title == "" {
+			t.Errorf("%s: no title", op.def.Name)
+		}
+		if !a.ReadOnlyHint {
+			if a.DestructiveHint == nil || *a.DestructiveHint != (m != "POST") {
+				t.Errorf("%s (%s): destructiveHint %v", op.def.Name, m, a.DestructiveHint)
+			}
+			if a.IdempotentHint != (m == "PUT" || m == "DELETE") {
+				t.Errorf("%s (%s): idempotentHint %v", op.def.Name, m, a.IdempotentHint)
+			}
+		}
+	}
+}
+
+// TestToolLiteralsSetReadOnlyHint scans the package's source: every
+// mcp.ToolAnnotations literal must set ReadOnlyHint explicitly, because an
+// unset hint and false look the same at run time.
+func TestToolLiteralsSetReadOnlyHint(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	found := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			lit, ok := n.(*ast.CompositeLit)
+			if !ok {
+				return true
+			}
+			sel, ok := lit.Type.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "ToolAnnotations" {
+				return true
+			}
+			found++
+			for _, e := range lit.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "ReadOnlyHint" {
+						return true
+					}
+				}
+			}
+			t.Errorf("%s: mcp.ToolAnnotations without ReadOnlyHint", fset.Position(lit.Pos()))
+			return true
+		})
+	}
+	if found == 0 {
+		t.Fatal("no mcp.ToolAnnotations literal found: the scan is broken")
+	}
+}
