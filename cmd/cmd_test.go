@@ -21,7 +21,6 @@ import (
 // dir, a mocked keyring and the given environment.
 func testFactory(t *testing.T, env map[string]string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
-	keyring.MockInit()
 	var out, errOut bytes.Buffer
 	dir := t.TempDir()
 	b := Brand{Name: "restmcp"}
@@ -34,7 +33,7 @@ func testFactory(t *testing.T, env map[string]string) (*Factory, *bytes.Buffer, 
 			}
 			return env[k]
 		},
-		Keyring: keyring.Store{Service: b.Name},
+		Keyring: keyring.Store{Service: b.Name, Backend: keyring.NewMemory()},
 		Log:     log.New(&errOut),
 	}
 	return f, &out, &errOut

@@ -55,7 +55,7 @@ func NewFactory() *Factory {
 		Brand:   b,
 		Getenv:  os.Getenv,
 		Keyring: keyring.Store{Service: b.Name},
-		Log:     log.NewWithOptions(os.Stderr, log.Options{Prefix: b.Name}),
+		Log:     newLogger(os.Stderr, b.Name),
 	}
 	return f
 }
@@ -80,4 +80,12 @@ func (f *Factory) Profiles() (profile.Store, error) {
 		return profile.Store{}, err
 	}
 	return profile.Store{Dir: d}, nil
+}
+
+// newLogger returns the stderr logger. The writer is wrapped so the logger
+// does not see a terminal: on one, it would query the terminal's colours at
+// start-up, which prints escape codes and waits seconds on terminals that do
+// not answer (and can swallow keys typed before login's prompt).
+func newLogger(w io.Writer, prefix string) *log.Logger {
+	return log.NewWithOptions(struct{ io.Writer }{w}, log.Options{Prefix: prefix})
 }

@@ -61,6 +61,10 @@ case "$arch" in
   aarch64|arm64) arch=arm64 ;;
   *) die "no release archive for this CPU ($arch): build from source with 'go install github.com/$repo/cmd/restmcp@latest'" ;;
 esac
+# A shell under Rosetta reports x86_64 on Apple silicon: take the native build.
+if [ "$os" = darwin ] && [ "$arch" = amd64 ] && [ "$(sysctl -n sysctl.proc_translated 2>/dev/null || true)" = 1 ]; then
+  arch=arm64
+fi
 ext=tar.gz
 exe=$name
 if [ "$os" = windows ]; then ext=zip; exe=$name.exe; fi

@@ -19,8 +19,8 @@ go vet ./...
 step "import rules"
 scripts/check-imports.sh
 
-step "go test -race"
-go test -race -count=1 ./...
+step "go test -race (inside a private D-Bus session with a real gnome-keyring)"
+scripts/with-keyring.sh go test -race -count=1 ./...
 
 step "example API tests (Django)"
 (cd examples/django-drf && PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 manage.py test -v 1)
