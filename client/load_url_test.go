@@ -293,6 +293,14 @@ func TestLoadTolerant(t *testing.T) {
 		skipped = append(skipped, s.Method+" "+s.Path)
 	}
 	jsonEqual(t, "skipped", skipped, `[" /list","PUT /ok","POST /ok"]`)
+	part := opByID(t, api, "getPart")
+	if p := paramByName(t, part, "thingId"); !p.Required || p.In != "path" || p.Style != "simple" {
+		t.Errorf("undeclared path template not added: %+v", p)
+	}
+	jsonEqual(t, "declared partId kept", paramByName(t, part, "partId").Schema, `{"type":"integer"}`)
+	if len(part.Params) != 2 {
+		t.Errorf("getPart params %d, want 2", len(part.Params))
+	}
 	op := opByID(t, api, "ok")
 	jsonEqual(t, "a (merge key)", paramByName(t, op, "a").Schema, `{"type":"string","description":"merged"}`)
 	jsonEqual(t, "b (malformed keywords ignored)", paramByName(t, op, "b").Schema, `{"type":"object"}`)
