@@ -20,7 +20,7 @@ func (t *tool) validate(args map[string]any) string {
 	if t.label != "" {
 		name = t.label
 	}
-	schema, _ := t.def.InputSchema.(map[string]any)
+	schema := t.schema
 	props, _ := schema["properties"].(map[string]any)
 	var missing []string
 	for _, r := range stringList(schema["required"]) {
