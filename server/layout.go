@@ -224,7 +224,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			Name:        name,
 			Title:       title,
 			Description: fmt.Sprintf("The /%s resource: %s.\n\n%s", key, strings.Join(order, ", "), strings.Join(lines, "\n")),
-			InputSchema: schema,
+			InputSchema: listedSchema(schema),
 			Annotations: ann,
 		},
 		schema: schema,

@@ -161,7 +161,7 @@ func New(cfg Config) (*Server, error) {
 	for _, t := range listed {
 		// Encoded once: the MCP SDK re-encodes a map schema when a tool is
 		// added, and tools/list sends it on every request.
-		b, err := json.Marshal(t.schema)
+		b, err := json.Marshal(t.def.InputSchema)
 		if err != nil {
 			return nil, fmt.Errorf("tool %s: encoding its input schema: %w", t.def.Name, err)
 		}
@@ -236,7 +236,7 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 		Name:        name,
 		Title:       title,
 		Description: describe(op),
-		InputSchema: in.schema,
+		InputSchema: listedSchema(in.schema),
 		Annotations: annotations(op.Method, title),
 	}
 }
