@@ -114,12 +114,6 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 				out["x-enum-note"] = enumNote(l)
 			}
 			out[k] = v
-		case "maxLength", "maxItems", "maxProperties":
-			// Limits far beyond anything a model sends (Stripe's maxLength
-			// 5000 on every string) cost tokens and say nothing.
-			if n, ok := number(v); !ok || n < hugeLimit {
-				out[k] = v
-			}
 		default:
 			out[k] = v
 		}
@@ -139,8 +133,10 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 const maxEnum = 50
 
 // listedSchema returns s as tools/list shows it: without enums longer
-// than maxEnum (their description already says what they hold). s itself,
-// used to check calls, keeps them. s is returned unchanged when it has none.
+// than maxEnum (their description already says what they hold) and without
+// limits far beyond anything a model sends (Stripe's maxLength 5000 on
+// every string), which cost tokens and say nothing. s itself, used to check
+// calls, keeps both. s is returned unchanged when it has neither.
 func listedSchema(s map[string]any) map[string]any {
 	out, changed := trimEnums(s)
 	if !changed {
@@ -156,6 +152,11 @@ func trimEnums(s map[string]any) (map[string]any, bool) {
 		switch k {
 		case "enum":
 			if l, ok := v.([]any); ok && len(l) > maxEnum {
+				changed = true
+				continue
+			}
+		case "maxLength", "maxItems", "maxProperties":
+			if n, ok := number(v); ok && n >= hugeLimit {
 				changed = true
 				continue
 			}
