@@ -43,11 +43,11 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	}
 	loc := source
 	if strings.HasPrefix(source, "file://") {
-		u, err := url.Parse(source)
+		p, err := fileURLPath(source)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", source, err)
 		}
-		loc = filepath.FromSlash(u.Path)
+		loc = p
 	}
 	remote := isURL(loc)
 	if !remote {

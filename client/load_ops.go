@@ -263,6 +263,7 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 			op.Params = append(op.Params, p)
 		}
 	}
+	op.Params = addTemplateParams(path, op.Params)
 	switch {
 	case b.swagger && bodyParam != nil:
 		op.Body, err = b.swaggerBody(opm, *bodyParam)
@@ -611,5 +612,33 @@ func jsonSize(v any, limit int) int {
 		return n
 	default:
 		return len(fmt.Sprint(x))
+	}
+}
+
+// addTemplateParams declares the path's {templates} that the description
+// forgot to declare, as required string path parameters, so that a call can
+// still fill them.
+func addTemplateParams(path string, params []*Param) []*Param {
+	for rest := path; ; {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			return params
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return params
+		}
+		name := rest[i+1 : i+j]
+		rest = rest[i+j+1:]
+		if name == "" || slices.ContainsFunc(params, func(p *Param) bool { return p.In == "path" && p.Name == name }) {
+			continue
+		}
+		params = append(params, &Param{
+			Name:     name,
+			In:       "path",
+			Required: true,
+			Schema:   map[string]any{"type": "string"},
+			Style:    "simple",
+		})
 	}
 }

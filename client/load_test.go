@@ -313,6 +313,14 @@ func TestLoadYAMLKeys(t *testing.T) {
 }
 
 func TestLoadMultiFile(t *testing.T) {
+	abs, err := filepath.Abs(filepath.Join("testdata", "load", "multi", "main.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byURL, err := Load(context.Background(), "file://"+filepath.ToSlash(abs), LoadOptions{})
+	if err != nil || len(byURL.Operations) != 2 {
+		t.Fatalf("file:// source: %v, %v", err, byURL)
+	}
 	api := loadFixture(t, filepath.Join("multi", "main.yaml"))
 	create := opByID(t, api, "createPet")
 	s := create.Body.Schema

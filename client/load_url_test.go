@@ -89,6 +89,25 @@ func TestLoadURLContentSniffing(t *testing.T) {
 		opByID(t, api, "createItem").Body.Schema, `{"type":"object","properties":{"name":{"type":"string","description":"café 😀"}}}`)
 }
 
+func TestLoadURLServers(t *testing.T) {
+	srv := newSpecServer(t)
+	srv.serve("/swagger.json", "application/json", `{"swagger":"2.0","info":{"title":"x","version":"1"},"basePath":"/v1","paths":{"/a":{"get":{}}}}`)
+	srv.serve("/deep/openapi.yaml", "text/yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {/a: {get: {}}}\n")
+	srv.serve("/rel/openapi.json", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"servers":[{"url":"../api/"},{"url":"https://{env}.example.com/","variables":{"env":{"default":"prod"}}}],"paths":{}}`)
+	tests := []struct{ path, want string }{
+		{"/swagger.json", `["` + srv.URL + `/v1"]`},
+		{"/deep/openapi.yaml", `["` + srv.URL + `"]`},
+		{"/rel/openapi.json", `["` + srv.URL + `/api","https://prod.example.com"]`},
+	}
+	for _, tt := range tests {
+		api, err := Load(context.Background(), srv.URL+tt.path, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jsonEqual(t, tt.path, api.Servers, tt.want)
+	}
+}
+
 func TestLoadURLAuthPolicy(t *testing.T) {
 	other := newSpecServer(t)
 	other.serve("/spec.yaml", "application/yaml", strings.Replace(yamlSpec, "/api", "https://api.example", 1))
@@ -274,6 +293,14 @@ func TestLoadTolerant(t *testing.T) {
 		skipped = append(skipped, s.Method+" "+s.Path)
 	}
 	jsonEqual(t, "skipped", skipped, `[" /list","PUT /ok","POST /ok"]`)
+	part := opByID(t, api, "getPart")
+	if p := paramByName(t, part, "thingId"); !p.Required || p.In != "path" || p.Style != "simple" {
+		t.Errorf("undeclared path template not added: %+v", p)
+	}
+	jsonEqual(t, "declared partId kept", paramByName(t, part, "partId").Schema, `{"type":"integer"}`)
+	if len(part.Params) != 2 {
+		t.Errorf("getPart params %d, want 2", len(part.Params))
+	}
 	op := opByID(t, api, "ok")
 	jsonEqual(t, "a (merge key)", paramByName(t, op, "a").Schema, `{"type":"string","description":"merged"}`)
 	jsonEqual(t, "b (malformed keywords ignored)", paramByName(t, op, "b").Schema, `{"type":"object"}`)

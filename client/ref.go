@@ -73,11 +73,7 @@ func locate(base, ref string) (string, error) {
 		return b.ResolveReference(r).String(), nil
 	}
 	if strings.HasPrefix(ref, "file://") {
-		u, err := url.Parse(ref)
-		if err != nil {
-			return "", err
-		}
-		return filepath.FromSlash(u.Path), nil
+		return fileURLPath(ref)
 	}
 	p, err := url.PathUnescape(ref)
 	if err != nil {
@@ -217,4 +213,18 @@ func kindOf(v any) string {
 	default:
 		return "a number"
 	}
+}
+
+// fileURLPath turns a file:// URL into a path (file:///C:/x is C:\x on
+// Windows).
+func fileURLPath(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	p := u.Path
+	if len(p) >= 3 && p[0] == '/' && p[2] == ':' {
+		p = p[1:]
+	}
+	return filepath.FromSlash(p), nil
 }

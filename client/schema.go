@@ -219,7 +219,7 @@ func cutNode(target any, note string) map[string]any {
 	m, _ := target.(map[string]any)
 	switch t := m["type"].(type) {
 	case string:
-		out["type"] = t
+		setType(out, t)
 	case []any:
 		out["type"] = slices.Clone(t)
 	default:

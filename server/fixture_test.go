@@ -164,3 +164,30 @@ func TestFilter(t *testing.T) {
 		t.Errorf("prefixed filter: %d tools, want 2", n)
 	}
 }
+
+// TestLongEnumIsCheckedNotListed: an enum too long to list is summarised in
+// the description but still checked, like a limit too large to list.
+func TestLongEnumIsCheckedNotListed(t *testing.T) {
+	s, last, _ := fixtureServer(t, "schema", Config{})
+	def, _ := s.Tool("list_things")
+	category := schemaOf(t, def)["properties"].(map[string]any)["category"].(map[string]any)
+	if category["enum"] != nil || !strings.Contains(category["description"].(string), "one of 60 values") {
+		t.Errorf("listed category = %v", category)
+	}
+	call(t, s, "list_things", `{"category": "c59"}`)
+	if last.URL.Query().Get("category") != "c59" {
+		t.Errorf("query = %s", last.URL.RawQuery)
+	}
+	r, _ := s.Call(context.Background(), "list_things", json.RawMessage(`{"category": "c99"}`))
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `argument "category": enum`) || !strings.Contains(text, "c58") {
+		t.Errorf("c99: IsError=%v %q", r.IsError, text)
+	}
+	nickname := schemaOf(t, def)["properties"].(map[string]any)["nickname"].(map[string]any)
+	if nickname["maxLength"] != nil {
+		t.Errorf("listed nickname = %v, want no maxLength 5000", nickname)
+	}
+	r, _ = s.Call(context.Background(), "list_things", json.RawMessage(`{"nickname": "`+strings.Repeat("n", 5001)+`"}`))
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `argument "nickname": maxLength`) {
+		t.Errorf("long nickname: IsError=%v %.200q", r.IsError, text)
+	}
+}

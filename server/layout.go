@@ -177,7 +177,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 	users := map[string][]string{}
 	for _, a := range order {
 		t := actions[a]
-		for p, ps := range t.def.InputSchema.(map[string]any)["properties"].(map[string]any) {
+		for p, ps := range t.schema["properties"].(map[string]any) {
 			if _, ok := props[p]; !ok {
 				props[p] = ps
 			}
@@ -224,9 +224,10 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			Name:        name,
 			Title:       title,
 			Description: fmt.Sprintf("The /%s resource: %s.\n\n%s", key, strings.Join(order, ", "), strings.Join(lines, "\n")),
-			InputSchema: schema,
+			InputSchema: listedSchema(schema),
 			Annotations: ann,
 		},
+		schema: schema,
 		// The action's own tool checks the arguments' values; here only
 		// the action and the argument names are checked.
 		strict:  true,
@@ -290,6 +291,7 @@ func (s *Server) searchTools() []*tool {
 		},
 		strict: true,
 	}
+	search.schema = search.def.InputSchema.(map[string]any)
 	search.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
 		q, _ := args["query"].(string)
 		limit := 5
@@ -357,6 +359,7 @@ func (s *Server) searchTools() []*tool {
 		},
 		strict: true,
 	}
+	call.schema = call.def.InputSchema.(map[string]any)
 	call.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
 		name, _ := args["name"].(string)
 		t, ok := byName[name]

@@ -124,7 +124,7 @@ func TestResourcesLayoutActionArgument(t *testing.T) {
 	if !ok {
 		t.Fatal("no projects tool")
 	}
-	schema := def.InputSchema.(map[string]any)
+	schema := schemaOf(t, def)
 	props := schema["properties"].(map[string]any)
 	if _, ok := props["resource_action"]; !ok || schema["required"].([]any)[0] != "resource_action" {
 		t.Errorf("selector is not resource_action: %v", schema["required"])

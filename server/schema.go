@@ -107,18 +107,13 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 			}
 		case "enum":
 			// A very long enum (Stripe's 300 merchant categories, repeated
-			// in several arguments) becomes a note with a few examples.
+			// in several arguments) is described by a note with a few
+			// examples; it stays for checking calls but is not listed
+			// (see listedSchema).
 			if l, ok := v.([]any); ok && len(l) > maxEnum {
 				out["x-enum-note"] = enumNote(l)
-				continue
 			}
 			out[k] = v
-		case "maxLength", "maxItems", "maxProperties":
-			// Limits far beyond anything a model sends (Stripe's maxLength
-			// 5000 on every string) cost tokens and say nothing.
-			if n, ok := number(v); !ok || n < hugeLimit {
-				out[k] = v
-			}
 		default:
 			out[k] = v
 		}
@@ -134,8 +129,74 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 	return out
 }
 
-// maxEnum is the longest enum kept in a tool schema.
+// maxEnum is the longest enum listed in a tool schema.
 const maxEnum = 50
+
+// listedSchema returns s as tools/list shows it: without enums longer
+// than maxEnum (their description already says what they hold) and without
+// limits far beyond anything a model sends (Stripe's maxLength 5000 on
+// every string), which cost tokens and say nothing. s itself, used to check
+// calls, keeps both. s is returned unchanged when it has neither.
+func listedSchema(s map[string]any) map[string]any {
+	out, changed := trimEnums(s)
+	if !changed {
+		return s
+	}
+	return out
+}
+
+func trimEnums(s map[string]any) (map[string]any, bool) {
+	changed := false
+	out := make(map[string]any, len(s))
+	for k, v := range s {
+		switch k {
+		case "enum":
+			if l, ok := v.([]any); ok && len(l) > maxEnum {
+				changed = true
+				continue
+			}
+		case "maxLength", "maxItems", "maxProperties":
+			if n, ok := number(v); ok && n >= hugeLimit {
+				changed = true
+				continue
+			}
+		case "properties":
+			if m, ok := v.(map[string]any); ok {
+				props := make(map[string]any, len(m))
+				for name, ps := range m {
+					if pm, ok := ps.(map[string]any); ok {
+						var c bool
+						ps, c = trimEnums(pm)
+						changed = changed || c
+					}
+					props[name] = ps
+				}
+				v = props
+			}
+		case "items", "additionalProperties":
+			if m, ok := v.(map[string]any); ok {
+				var c bool
+				v, c = trimEnums(m)
+				changed = changed || c
+			}
+		case "anyOf", "oneOf", "allOf", "prefixItems":
+			if l, ok := v.([]any); ok {
+				list := make([]any, len(l))
+				for i, e := range l {
+					if m, ok := e.(map[string]any); ok {
+						var c bool
+						e, c = trimEnums(m)
+						changed = changed || c
+					}
+					list[i] = e
+				}
+				v = list
+			}
+		}
+		out[k] = v
+	}
+	return out, changed
+}
 
 // enumNote describes a long enum by its size and first values.
 func enumNote(l []any) string {

@@ -92,6 +92,9 @@ type Server struct {
 // tool is one listed tool, or one operation behind a layout tool.
 type tool struct {
 	def *mcp.Tool
+	// schema is the input schema as a map; a listed tool's definition holds
+	// it encoded, ready to send.
+	schema map[string]any
 	// op and in are set for an operation tool.
 	op *client.Operation
 	in *inputSchema
@@ -156,6 +159,15 @@ func New(cfg Config) (*Server, error) {
 		listed = s.ops
 	}
 	for _, t := range listed {
+		// Encoded once: the MCP SDK re-encodes a map schema when a tool is
+		// added, and tools/list sends it on every request.
+		b, err := json.Marshal(t.def.InputSchema)
+		if err != nil {
+			return nil, fmt.Errorf("tool %s: encoding its input schema: %w", t.def.Name, err)
+		}
+		def := *t.def
+		def.InputSchema = json.RawMessage(b)
+		t.def = &def
 		s.byName[t.def.Name] = t
 		s.list = append(s.list, t.def)
 	}
@@ -199,6 +211,7 @@ func (s *Server) operationTools() []*tool {
 		name := nm.name(baseWords(op), op.Method)
 		t := &tool{
 			def:    operationTool(name, op, in),
+			schema: in.schema,
 			op:     op,
 			in:     in,
 			paging: pagingArgs(in),
@@ -223,7 +236,7 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 		Name:        name,
 		Title:       title,
 		Description: describe(op),
-		InputSchema: in.schema,
+		InputSchema: listedSchema(in.schema),
 		Annotations: annotations(op.Method, title),
 	}
 }

@@ -476,3 +476,26 @@ func TestTransportFailuresAreToolErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestRunEndsWhenTheClientLeaves(t *testing.T) {
+	s, err := New(Config{API: projectsAPI()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, st := mcp.NewInMemoryTransports()
+	done := make(chan error, 1)
+	go func() { done <- s.Run(context.Background(), st) }()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "0"}, nil).Connect(context.Background(), ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run = %v, want nil after the client left", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after the client disconnected")
+	}
+}

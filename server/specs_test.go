@@ -84,7 +84,7 @@ func TestSharedSpecs(t *testing.T) {
 					t.Errorf("duplicate name %q", tool.Name)
 				}
 				seen[tool.Name] = true
-				schema := tool.InputSchema.(map[string]any)
+				schema := schemaOf(t, tool)
 				if schema["type"] != "object" {
 					t.Errorf("%s: schema root type %v", tool.Name, schema["type"])
 				}

@@ -203,3 +203,17 @@ type mcpCall struct {
 func (c mcpCall) params() *mcp.CallToolParams {
 	return &mcp.CallToolParams{Name: c.Name, Arguments: c.Arguments}
 }
+
+// schemaOf decodes a tool's input schema, whatever its representation.
+func schemaOf(t testing.TB, tool *mcp.Tool) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(tool.InputSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

@@ -10,6 +10,10 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 )
 
+// maxValidationMessage bounds the validator's part of a message (an enum
+// of 300 values lists them all).
+const maxValidationMessage = 2000
+
 // validate checks args against the tool's input schema and returns a
 // message for the model naming the argument and the problem, or "".
 // Missing and unknown arguments are checked first, by hand, for clear
@@ -20,7 +24,7 @@ func (t *tool) validate(args map[string]any) string {
 	if t.label != "" {
 		name = t.label
 	}
-	schema, _ := t.def.InputSchema.(map[string]any)
+	schema := t.schema
 	props, _ := schema["properties"].(map[string]any)
 	var missing []string
 	for _, r := range stringList(schema["required"]) {
@@ -67,7 +71,7 @@ func (t *tool) validate(args map[string]any) string {
 		}
 	}
 	if err := t.resolved.Validate(numbers(args)); err != nil {
-		return fmt.Sprintf("invalid arguments for %s: %s", name, validationMessage(err.Error()))
+		return fmt.Sprintf("invalid arguments for %s: %s", name, cutText(validationMessage(err.Error()), maxValidationMessage))
 	}
 	return ""
 }

@@ -39,7 +39,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, strict: true}
+			tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, schema: schema, strict: true}
 			got := tool.validate(tt.args)
 			if tt.want == "" {
 				if got != "" {
