@@ -9,7 +9,8 @@
 # 5) time from spawn to the initialize answer and to the complete tools/list
 # answer, the peak resident memory after tools/list (VmHWM, Linux only), the
 # bytes of the tools/list answer, the number of tools, and whether the server
-# works at all. The base URL is loopback and no tool is called: nothing leaves
+# works at all; and the bytes of restmcp's compact layouts (--layout
+# resources, --layout search) for the same API. The base URL is loopback and no tool is called: nothing leaves
 # the machine. --markdown prints the table as Markdown (docs/benchmarks.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,12 +59,13 @@ peer="$root/bench/node_modules/@ivotoby/openapi-mcp-server/bin/mcp-server.js"
 peer_version=$(node -p 'require(process.argv[1]).version' "$root/bench/node_modules/@ivotoby/openapi-mcp-server/package.json")
 base=http://127.0.0.1:9 # loopback, never called: the benchmark calls no tool
 
-measure() { # SPEC WHICH → one JSON line
-  local spec=$1 which=$2
+measure() { # SPEC WHICH [RUNS [restmcp serve args...]] → one JSON line
+  local spec=$1 which=$2 n=${3:-$runs}
+  shift 3 2>/dev/null || shift $#
   if [ "$which" = restmcp ]; then
     RESTMCP_CONFIG_DIR="$work/config" RESTMCP_API_KEY=bench-key \
-      node "$root/bench/driver.mjs" --runs "$runs" --timeout 120 -- \
-      "$work/restmcp" serve --spec "$spec" --base-url "$base"
+      node "$root/bench/driver.mjs" --runs "$n" --timeout 120 -- \
+      "$work/restmcp" serve --spec "$spec" --base-url "$base" "$@"
   else
     node "$root/bench/driver.mjs" --runs "$runs" --timeout 120 -- \
       node "$peer" --transport stdio --openapi-spec "$spec" --api-base-url "$base" \
@@ -77,7 +79,11 @@ for spec in "${specs[@]}"; do
   echo "bench: $name ($runs runs each)" >&2
   r=$(measure "$spec" restmcp)
   p=$(measure "$spec" peer)
-  printf '{"spec":"%s","restmcp":%s,"peer":%s}\n' "$name" "$r" "$p" >>"$results"
+  # restmcp's compact layouts: same API, fewer tool definitions (one run:
+  # the bytes do not vary).
+  res=$(measure "$spec" restmcp 1 --layout resources)
+  sea=$(measure "$spec" restmcp 1 --layout search)
+  printf '{"spec":"%s","restmcp":%s,"peer":%s,"resources":%s,"search":%s}\n' "$name" "$r" "$p" "$res" "$sea" >>"$results"
 done
 
 node - "$results" "$markdown" "$runs" "$peer_version" <<'EOF'
@@ -111,6 +117,15 @@ for (const r of rows) {
     const cell = (v) => (v == null ? "–" : fmt[k](v));
     const ratio = !["badNames", "tools", "noArgs"].includes(k) && a && b ? `${(b / a).toFixed(1)}×` : "";
     out.push(["", label[k], cell(a), cell(b), ratio]);
+  }
+  for (const layout of ["resources", "search"]) {
+    const x = r[layout];
+    if (!x || !x.ok) {
+      out.push(["", `restmcp --layout ${layout}`, `no: ${x?.error ?? "not run"}`, "", ""]);
+      continue;
+    }
+    const ratio = r.peer.bytes ? `${(r.peer.bytes / x.bytes).toFixed(1)}×` : "";
+    out.push(["", `tools/list bytes, --layout ${layout}`, `${fmt.bytes(x.bytes)} (${x.tools} tools)`, fmt.bytes(r.peer.bytes ?? 0), ratio]);
   }
 }
 if (md === "1") {
