@@ -182,12 +182,26 @@ func TestLongEnumIsCheckedNotListed(t *testing.T) {
 	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `argument "category": enum`) || !strings.Contains(text, "c58") {
 		t.Errorf("c99: IsError=%v %q", r.IsError, text)
 	}
-	nickname := schemaOf(t, def)["properties"].(map[string]any)["nickname"].(map[string]any)
-	if nickname["maxLength"] != nil {
-		t.Errorf("listed nickname = %v, want no maxLength 5000", nickname)
+}
+
+// TestHugeLimitIsCheckedNotListed: a limit too large to list is still checked.
+func TestHugeLimitIsCheckedNotListed(t *testing.T) {
+	api := &client.API{Operations: []*client.Operation{{ID: "setName", Method: "POST", Path: "/name",
+		Params: []*client.Param{{Name: "name", In: "query", Schema: map[string]any{"type": "string", "maxLength": 5000}}}}}}
+	s, err := New(Config{API: api})
+	if err != nil {
+		t.Fatal(err)
 	}
-	r, _ = s.Call(context.Background(), "list_things", json.RawMessage(`{"nickname": "`+strings.Repeat("n", 5001)+`"}`))
-	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `argument "nickname": maxLength`) {
-		t.Errorf("long nickname: IsError=%v %.200q", r.IsError, text)
+	def, _ := s.Tool("set_name")
+	if name := schemaOf(t, def)["properties"].(map[string]any)["name"].(map[string]any); name["maxLength"] != nil {
+		t.Errorf("listed name = %v, want no maxLength 5000", name)
+	}
+	r, _ := s.Call(context.Background(), "set_name", json.RawMessage(`{"name": "`+strings.Repeat("n", 5001)+`"}`))
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `argument "name": maxLength`) {
+		t.Errorf("long name: IsError=%v %.200q", r.IsError, text)
+	}
+	r, _ = s.Call(context.Background(), "set_name", json.RawMessage(`{"name": "ok"}`))
+	if text := resultText(t, r); !strings.Contains(text, "no API client") {
+		t.Errorf("a valid name was refused: %q", text)
 	}
 }
