@@ -132,70 +132,120 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 // maxEnum is the longest enum listed in a tool schema.
 const maxEnum = 50
 
-// listedSchema returns s as tools/list shows it: without enums longer
-// than maxEnum (their description already says what they hold) and without
-// limits far beyond anything a model sends (Stripe's maxLength 5000 on
-// every string), which cost tokens and say nothing. s itself, used to check
-// calls, keeps both. s is returned unchanged when it has neither.
+// listedSchema returns s as tools/list shows it, in the subset of JSON
+// Schema that every model API accepts (Gemini's function declarations
+// reject several keywords Claude and OpenAI take), while s itself, used to
+// check calls, keeps everything:
+//   - enums longer than maxEnum go (the description already says what they
+//     hold), and so do limits far beyond anything a model sends (Stripe's
+//     maxLength 5000 on every string): they cost tokens and say nothing;
+//   - additionalProperties, uniqueItems, multipleOf, prefixItems,
+//     exclusiveMinimum and exclusiveMaximum go;
+//   - const becomes a one-value enum;
+//   - a nullable type list ["string", "null"] becomes its type, a list of
+//     several types an anyOf of them;
+//   - a boolean schema (true) becomes {}, and required names only defined
+//     properties.
 func listedSchema(s map[string]any) map[string]any {
-	out, changed := trimEnums(s)
-	if !changed {
-		return s
-	}
-	return out
+	return portable(s)
 }
 
-func trimEnums(s map[string]any) (map[string]any, bool) {
-	changed := false
+// unlisted are the keywords listedSchema drops.
+var unlisted = map[string]bool{
+	"additionalProperties": true, "uniqueItems": true, "multipleOf": true, "prefixItems": true,
+	"exclusiveMinimum": true, "exclusiveMaximum": true,
+}
+
+func portable(s map[string]any) map[string]any {
 	out := make(map[string]any, len(s))
 	for k, v := range s {
+		if unlisted[k] {
+			continue
+		}
 		switch k {
 		case "enum":
 			if l, ok := v.([]any); ok && len(l) > maxEnum {
-				changed = true
 				continue
 			}
+		case "const":
+			k, v = "enum", []any{v}
 		case "maxLength", "maxItems", "maxProperties":
 			if n, ok := number(v); ok && n >= hugeLimit {
-				changed = true
 				continue
+			}
+		case "type":
+			if l, ok := v.([]any); ok {
+				var types []any
+				for _, t := range l {
+					if t != "null" {
+						types = append(types, t)
+					}
+				}
+				switch len(types) {
+				case 0:
+					v = "null"
+				case 1:
+					v = types[0]
+				default:
+					alts := make([]any, len(types))
+					for i, t := range types {
+						alts[i] = map[string]any{"type": t}
+					}
+					if _, has := s["anyOf"]; !has {
+						out["anyOf"] = alts
+					}
+					continue
+				}
 			}
 		case "properties":
 			if m, ok := v.(map[string]any); ok {
 				props := make(map[string]any, len(m))
 				for name, ps := range m {
-					if pm, ok := ps.(map[string]any); ok {
-						var c bool
-						ps, c = trimEnums(pm)
-						changed = changed || c
+					switch p := ps.(type) {
+					case map[string]any:
+						props[name] = portable(p)
+					default: // a boolean schema
+						props[name] = map[string]any{}
 					}
-					props[name] = ps
 				}
 				v = props
 			}
-		case "items", "additionalProperties":
+		case "items":
 			if m, ok := v.(map[string]any); ok {
-				var c bool
-				v, c = trimEnums(m)
-				changed = changed || c
+				v = portable(m)
+			} else {
+				v = map[string]any{}
 			}
-		case "anyOf", "oneOf", "allOf", "prefixItems":
+		case "anyOf", "oneOf", "allOf":
 			if l, ok := v.([]any); ok {
-				list := make([]any, len(l))
-				for i, e := range l {
+				list := make([]any, 0, len(l))
+				for _, e := range l {
 					if m, ok := e.(map[string]any); ok {
-						var c bool
-						e, c = trimEnums(m)
-						changed = changed || c
+						list = append(list, portable(m))
+					} else {
+						list = append(list, map[string]any{})
 					}
-					list[i] = e
 				}
 				v = list
 			}
 		}
 		out[k] = v
 	}
-	return out, changed
+	if req := stringList(out["required"]); len(req) > 0 {
+		props, _ := out["properties"].(map[string]any)
+		var kept []any
+		for _, r := range req {
+			if _, ok := props[r]; ok {
+				kept = append(kept, r)
+			}
+		}
+		if len(kept) > 0 {
+			out["required"] = kept
+		} else {
+			delete(out, "required")
+		}
+	}
+	return out
 }
 
 // enumNote describes a long enum by its size and first values.

@@ -232,10 +232,20 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 	if title == "" {
 		title = op.Method + " " + op.Path
 	}
+	desc := describe(op)
+	if in.extraBody {
+		// The listed schema cannot say so (not every model API takes
+		// additionalProperties).
+		i := strings.LastIndex(desc, "\n\n") + 2
+		if i < 2 {
+			i = 0
+		}
+		desc = desc[:i] + "Arguments not listed here are sent in the request body too.\n\n" + desc[i:]
+	}
 	return &mcp.Tool{
 		Name:        name,
 		Title:       title,
-		Description: describe(op),
+		Description: desc,
 		InputSchema: listedSchema(in.schema),
 		Annotations: annotations(op.Method, title),
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -64,5 +65,33 @@ func TestValidationMessage(t *testing.T) {
 		if got := validationMessage(tt.in); got != tt.want {
 			t.Errorf("validationMessage(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestListedSchemaIsPortable(t *testing.T) {
+	in := map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"kind":  map[string]any{"const": "user"},
+			"name":  map[string]any{"type": []any{"string", "null"}, "maxLength": 5000.0},
+			"value": map[string]any{"type": []any{"string", "number"}},
+			"ratio": map[string]any{"type": "number", "exclusiveMinimum": 0.0, "multipleOf": 0.5},
+			"tags":  map[string]any{"type": "array", "items": true, "uniqueItems": true, "maxItems": 10.0},
+			"meta":  map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
+			"any":   true,
+		},
+		"required":             []any{"kind", "ghost"},
+		"additionalProperties": false,
+	}
+	want := `{"properties":{"any":{},"kind":{"enum":["user"]},"meta":{"type":"object"},"name":{"type":"string"},` +
+		`"ratio":{"type":"number"},"tags":{"items":{},"maxItems":10,"type":"array"},` +
+		`"value":{"anyOf":[{"type":"string"},{"type":"number"}]}},"required":["kind"],"type":"object"}`
+	b, _ := json.Marshal(listedSchema(in))
+	if string(b) != want {
+		t.Errorf("listed =\n%s\nwant\n%s", b, want)
+	}
+	// The schema used for checks is untouched.
+	if in["additionalProperties"] != false || in["properties"].(map[string]any)["ratio"].(map[string]any)["multipleOf"] != 0.5 {
+		t.Errorf("listedSchema changed its input: %v", in)
 	}
 }
