@@ -79,6 +79,9 @@ if node --test-concurrency=1 -e 0 2>/dev/null; then runner+=(--test-concurrency=
 scripts/with-keyring.sh "${runner[@]}" "$@"
 rc=$?
 set -e
+if [ -f "$E2E_REPORT_DIR/spec-tools.json" ]; then
+  say "tools/list sizes per shared spec: $E2E_REPORT_DIR/spec-tools.json"
+fi
 if [ "$rc" -ne 0 ]; then
   say "failed (exit $rc); the example API's log:"; tail -n 40 "$tmp/api.log" >&2
 fi
