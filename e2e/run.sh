@@ -67,6 +67,7 @@ export E2E_SHARED_SPECS="${RESTMCP_SHARED_SPECS:-$shared}"
 export E2E_TMP="$tmp/scratch"
 export E2E_REPORT_DIR="${E2E_REPORT_DIR:-$root/e2e/.tmp}"
 mkdir -p "$E2E_TMP" "$E2E_REPORT_DIR"
+rm -f "$E2E_REPORT_DIR/spec-tools.json"
 unset RESTMCP_API_KEY RESTMCP_CONFIG_DIR
 
 if [ $# -eq 0 ]; then set -- e2e/tests/*.test.mjs; fi
