@@ -200,3 +200,52 @@ func TestResolveAppliesBrandDefaults(t *testing.T) {
 		})
 	}
 }
+
+func TestVendorLoginSavesOnlyWhatTheUserSet(t *testing.T) {
+	f, _ := brandFactory(t, acmeBrand())
+	f.IO.In = strings.NewReader("acme-key-0123456789\n")
+	if code := run(t, f, "login", "--with-key", "--no-check", "--prefix", "ac"); code != 0 {
+		t.Fatalf("login exited %d", code)
+	}
+	store, err := f.Profiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := store.Get("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Spec != "" || saved.BaseURL != "" || saved.AuthHeader != "" || saved.AuthScheme != nil {
+		t.Errorf("login pinned the build's defaults in the profile: %+v", saved)
+	}
+	if saved.Prefix != "ac" {
+		t.Errorf("the user's --prefix was not saved: %+v", saved)
+	}
+	// A later release with another description reaches the saved profile.
+	b := acmeBrand()
+	b.Defaults.Spec = "https://api.acme.test/v2/openapi.json"
+	f.Brand = b
+	c := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+	pf := addProfileFlags(c)
+	got, stored, err := pf.resolve(f)
+	if err != nil || !stored {
+		t.Fatalf("resolve: stored=%v err=%v", stored, err)
+	}
+	if got.Spec != b.Defaults.Spec || got.Prefix != "ac" {
+		t.Errorf("resolved %+v", got)
+	}
+}
+
+func TestVendorStatusBeforeLoginShowsBuiltInProfile(t *testing.T) {
+	f, out := brandFactory(t, acmeBrand())
+	code := run(t, f, "status", "--offline")
+	if code == 0 {
+		t.Error("status exited 0 with no key")
+	}
+	s := out.String()
+	for _, want := range []string{"acme", "https://api.acme.test/openapi.json", "acme-mcp login"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("status lacks %q:\n%s", want, s)
+		}
+	}
+}

@@ -81,13 +81,16 @@ the keyring (for CI, containers and machines without a keyring).`,
 func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	f := opts.F
 	errOut := f.IO.ErrOut
-	p, _, err := opts.Profile.resolve(f)
+	// p is what login works with; own, without the build's defaults, is
+	// what it saves.
+	own, _, err := opts.Profile.own(f)
 	if err != nil {
 		return err
 	}
 	if opts.CheckPath != "" {
-		p.CheckPath = opts.CheckPath
+		own.CheckPath = opts.CheckPath
 	}
+	p := f.Brand.Apply(own)
 	if p.Spec == "" {
 		return FlagErrorf("profile %q has no OpenAPI description: pass --spec FILE|URL", p.Name)
 	}
@@ -103,7 +106,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if opts.InsecureStorage {
 		// The keyring is not used.
 	} else if _, err := f.Keyring.Get(p.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		if serr := store.Save(p); serr == nil {
+		if serr := store.Save(own); serr == nil {
 			fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
 		}
 		return f.keyringUnavailableError(err)
@@ -134,7 +137,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		fmt.Fprintf(errOut, "✓ The API accepted the key (GET %s: %d).\n", kc.URL, kc.Status)
 	}
 
-	if err := store.Save(p); err != nil {
+	if err := store.Save(own); err != nil {
 		return fmt.Errorf("saving profile %q: %w; nothing was stored", p.Name, err)
 	}
 	fmt.Fprintf(errOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())

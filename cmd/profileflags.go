@@ -49,6 +49,17 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 // reports whether it existed). Without --profile it is the brand's default
 // profile name.
 func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err error) {
+	p, stored, err = pf.own(f)
+	if err != nil {
+		return p, stored, err
+	}
+	return f.Brand.Apply(p), stored, nil
+}
+
+// own is the stored profile with the set flags applied, without the brand's
+// defaults: what login saves, so that a vendor's next release (a new spec
+// URL, say) reaches profiles saved before it.
+func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err error) {
 	if !pf.cmd.Flags().Changed("profile") {
 		pf.Name = f.Brand.ProfileName()
 	}
@@ -97,5 +108,5 @@ func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err
 	if fl.Changed("layout") {
 		p.Layout = pf.Layout
 	}
-	return f.Brand.Apply(p), stored, nil
+	return p, stored, nil
 }

@@ -103,6 +103,13 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	} else if profiles, err = store.List(); err != nil {
 		return err
 	}
+	// A vendor build's built-in profile is there before any login.
+	if f.Brand.HasDefaults() && opts.ProfileName == "" && !hasProfile(profiles, f.Brand.ProfileName()) {
+		profiles = append([]profile.Profile{{Name: f.Brand.ProfileName()}}, profiles...)
+	}
+	for i := range profiles {
+		profiles[i] = f.Brand.Apply(profiles[i])
+	}
 
 	timeout := opts.CheckTimeout
 	if timeout <= 0 {
@@ -232,4 +239,13 @@ func (f *Factory) printStatus(report []profileStatus, path string) {
 			}
 		}
 	}
+}
+
+func hasProfile(ps []profile.Profile, name string) bool {
+	for _, p := range ps {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }

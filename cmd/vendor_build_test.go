@@ -297,8 +297,11 @@ func TestVendorBuild(t *testing.T) {
 			}
 		}
 		saved, err := os.ReadFile(filepath.Join(cfgDir, "profiles.json"))
-		if err != nil || !strings.Contains(string(saved), spec) {
+		if err != nil || !strings.Contains(string(saved), `"acme"`) {
 			t.Errorf("profiles.json in the vendor's config dir: %v\n%s", err, saved)
+		}
+		if strings.Contains(string(saved), spec) {
+			t.Errorf("login pinned the built-in description in the profile:\n%s", saved)
 		}
 		if strings.Contains(string(saved)+errOut, key) {
 			t.Error("the key was written or printed")

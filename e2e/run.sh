@@ -67,6 +67,7 @@ export E2E_SHARED_SPECS="${RESTMCP_SHARED_SPECS:-$shared}"
 export E2E_TMP="$tmp/scratch"
 export E2E_REPORT_DIR="${E2E_REPORT_DIR:-$root/e2e/.tmp}"
 mkdir -p "$E2E_TMP" "$E2E_REPORT_DIR"
+rm -f "$E2E_REPORT_DIR/spec-tools.json"
 unset RESTMCP_API_KEY RESTMCP_CONFIG_DIR
 
 if [ $# -eq 0 ]; then set -- e2e/tests/*.test.mjs; fi
@@ -79,6 +80,9 @@ if node --test-concurrency=1 -e 0 2>/dev/null; then runner+=(--test-concurrency=
 scripts/with-keyring.sh "${runner[@]}" "$@"
 rc=$?
 set -e
+if [ -f "$E2E_REPORT_DIR/spec-tools.json" ]; then
+  say "tools/list sizes per shared spec: $E2E_REPORT_DIR/spec-tools.json"
+fi
 if [ "$rc" -ne 0 ]; then
   say "failed (exit $rc); the example API's log:"; tail -n 40 "$tmp/api.log" >&2
 fi

@@ -108,7 +108,7 @@ mkdir -p bin
 show "go build -o bin/restmcp ./cmd/restmcp"
 go build -o bin/restmcp ./cmd/restmcp
 restmcp="$root/bin/restmcp"
-note "$("$restmcp" version)"
+"$restmcp" version | sed "s/^/    /"
 
 # --- 3. the example API ----------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/restmcp-demo.XXXXXX")

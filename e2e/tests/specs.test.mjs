@@ -1,7 +1,8 @@
 // Every real-world description in ../shared/specs, served by restmcp and
 // listed by the official TypeScript MCP client: one tool per operation, and
-// every tool passes the SDK's tools/list validation. The size of each
-// tools/list answer is recorded in $E2E_REPORT_DIR/spec-tools.json.
+// every tool passes the SDK's tools/list validation, in the default layout
+// and in the resources layout. The size of each tools/list answer is
+// recorded in $E2E_REPORT_DIR/spec-tools.json.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -66,6 +67,24 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
         t.diagnostic(`${f}: ${tools.length} tools, tools/list ${(bytes / 1024).toFixed(0)} KiB, ready in ${ready} ms`);
       } finally {
         await s.close();
+      }
+
+      // The resources layout groups operations into fewer tools; the SDK
+      // must accept those (union) schemas too.
+      const r = await connect(['serve', '--spec', path, '--base-url', 'http://127.0.0.1:9', '--layout', 'resources'],
+        { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
+      try {
+        const { tools } = await r.client.listTools();
+        assert.ok(tools.length > 0 && tools.length <= want, `${f}: ${tools.length} resource tools for ${want} operations`);
+        for (const tool of tools) {
+          assert.match(tool.name, /^[A-Za-z0-9_-]{1,64}$/, `${f}: resource tool name`);
+          assert.equal(tool.inputSchema.type, 'object');
+        }
+        const bytes = Buffer.byteLength(JSON.stringify({ tools }));
+        Object.assign(sizes[f], { resourceTools: tools.length, resourcesToolsListBytes: bytes });
+        t.diagnostic(`${f}: resources layout ${tools.length} tools, ${(bytes / 1024).toFixed(0)} KiB`);
+      } finally {
+        await r.close();
       }
     });
   }

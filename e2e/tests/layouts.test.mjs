@@ -1,0 +1,76 @@
+// The two compact layouts, through the TypeScript SDK against the example
+// API: `resources` (one tool per resource with an action) and `search`
+// (search_operations + call_operation).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { api, apiKey, apiRequestCount, childEnv, connectExample, json, tempDir, text } from '../lib/harness.mjs';
+
+const env = () => childEnv({ RESTMCP_CONFIG_DIR: tempDir('config'), RESTMCP_API_KEY: apiKey() });
+
+describe('--layout resources', () => {
+  let s;
+  let tools;
+  before(async () => {
+    s = await connectExample({ env: env(), extraArgs: ['--layout', 'resources'] });
+    tools = new Map((await s.client.listTools()).tools.map((t) => [t.name, t]));
+  });
+  after(() => s?.close());
+  const call = (name, args) => s.client.callTool({ name, arguments: args });
+
+  it('has one tool per resource, its actions in an enum', () => {
+    assert.deepEqual([...tools.keys()].sort(), ['projects', 'tags', 'tasks']);
+    assert.deepEqual(new Set(tools.get('projects').inputSchema.properties.action.enum),
+      new Set(['list', 'create', 'retrieve', 'update', 'partial_update', 'delete', 'archive']));
+    assert.ok(tools.get('tasks').inputSchema.required.includes('action'));
+    assert.equal(tools.get('tasks').annotations?.destructiveHint, true, 'destructive when any action is');
+  });
+
+  it('runs list, retrieve, create, partial update, the custom action and delete', async () => {
+    const listed = json(await call('tasks', { action: 'list', search: 'onboarding' }));
+    assert.deepEqual(listed, (await api('/api/tasks/?search=onboarding')).body);
+    assert.deepEqual(json(await call('tags', { action: 'retrieve', id: 4 })), (await api('/api/tags/4/')).body);
+    const p = json(await call('projects', { action: 'create', name: 'Layout check' }));
+    const patched = json(await call('projects', { action: 'partial_update', id: p.id, description: 'via resources' }));
+    assert.equal(patched.description, 'via resources');
+    assert.equal(json(await call('projects', { action: 'archive', id: p.id })).status, 'archived');
+    const del = await call('projects', { action: 'delete', id: p.id });
+    assert.equal(del.isError ?? false, false, text(del));
+    assert.equal((await api(`/api/projects/${p.id}/`)).status, 404);
+  });
+
+  it("checks each action's own arguments before any request", async () => {
+    const before = await apiRequestCount();
+    const res = await call('projects', { action: 'retrieve' });
+    assert.equal(res.isError, true);
+    assert.match(text(res), /\bid\b/);
+    assert.match(text(res), /retrieve/);
+    const bad = await call('projects', { action: 'explode', id: 1 });
+    assert.equal(bad.isError, true);
+    assert.match(text(bad), /action/);
+    assert.equal(await apiRequestCount(), before, 'no request reached the API');
+  });
+});
+
+describe('--layout search', () => {
+  let s;
+  before(async () => {
+    s = await connectExample({ env: env(), extraArgs: ['--layout', 'search'] });
+  });
+  after(() => s?.close());
+
+  it('finds an operation by words and calls it by name', async () => {
+    const { tools } = await s.client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['call_operation', 'search_operations']);
+    const matches = json(await s.client.callTool({ name: 'search_operations', arguments: { query: 'archive a project', limit: 3 } }));
+    assert.equal(matches.length, 3);
+    assert.deepEqual([matches[0].name, matches[0].readOnly], ['archive_project', false]);
+    assert.deepEqual(matches[0].inputSchema.required, ['id']);
+    assert.equal(matches[0].inputSchema.properties.id.type, 'integer');
+    const got = json(await s.client.callTool({ name: 'call_operation', arguments: { name: 'retrieve_task', arguments: { id: 6 } } }));
+    assert.deepEqual(got, (await api('/api/tasks/6/')).body);
+    const bad = await s.client.callTool({ name: 'call_operation', arguments: { name: 'retrieve_task', arguments: { id: 'six' } } });
+    assert.equal(bad.isError, true);
+    assert.match(text(bad), /\bid\b/);
+  });
+});
