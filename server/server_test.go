@@ -533,3 +533,18 @@ func TestConcurrentCalls(t *testing.T) {
 		t.Errorf("%d audit lines for 40 calls", n)
 	}
 }
+
+func TestTruncatedByTheClient(t *testing.T) {
+	s := &Server{cfg: Config{MaxResultBytes: 100}}
+	list := &tool{op: &client.Operation{Method: "GET", Path: "/x"}, in: &inputSchema{}}
+	// The client stopped reading: the note says so even within the budget.
+	for _, r := range []*client.Response{
+		{Status: 200, Header: http.Header{}, ContentType: "text/plain", Body: []byte("héllo wörld"), Truncated: true},
+		{Status: 200, Header: http.Header{}, ContentType: "application/json", Body: []byte(`[1,2,3]`), Truncated: true},
+	} {
+		text := resultText(t, s.result(list, r))
+		if !strings.Contains(text, "of more than") {
+			t.Errorf("%s: %q", r.ContentType, text)
+		}
+	}
+}
