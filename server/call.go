@@ -299,7 +299,7 @@ func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallT
 		return textResult(text)
 	}
 	cut := min(budget, len(text))
-	for cut > 0 && !utf8.RuneStart(text[cut]) && cut < len(text) {
+	for cut > 0 && cut < len(text) && !utf8.RuneStart(text[cut]) {
 		cut--
 	}
 	if i := strings.LastIndexAny(text[:cut], "\n"); i > cut*3/4 {

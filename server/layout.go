@@ -415,7 +415,7 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 				{nameWords(t.op.Summary), 3},
 				{nameWords(strings.Join(t.op.Tags, " ")), 2},
 				{nameWords(t.op.Path), 2},
-				{nameWords(t.op.Method), 1},
+				{methodWords[t.op.Method], 2},
 				{nameWords(brief(t.op.Description, 300, 600)), 1},
 			}})
 		}
@@ -423,11 +423,33 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 	return ix.entries
 }
 
+// methodWords are the verbs a query may use for an HTTP method, for APIs
+// whose operation names do not say what they do (Stripe's post_customers).
+var methodWords = map[string][]string{
+	"GET":    {"get", "list", "retrieve", "read", "fetch", "find", "show"},
+	"HEAD":   {"head", "check"},
+	"POST":   {"post", "create", "add", "new", "send", "make"},
+	"PUT":    {"put", "update", "replace", "set", "edit"},
+	"PATCH":  {"patch", "update", "modify", "edit", "change"},
+	"DELETE": {"delete", "remove", "destroy", "cancel"},
+}
+
+// stopWords are left out of queries.
+var stopWords = map[string]bool{
+	"a": true, "an": true, "the": true, "for": true, "of": true, "to": true, "in": true,
+	"on": true, "by": true, "with": true, "my": true, "all": true, "and": true, "or": true,
+}
+
 // search ranks operations by how well their name, summary, tags, path and
 // description match the words of q (a word of three letters or more also
 // matches words it begins, so "project" finds "projects").
 func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
-	terms := nameWords(q)
+	var terms []string
+	for _, w := range nameWords(q) {
+		if !stopWords[w] {
+			terms = append(terms, w)
+		}
+	}
 	if len(terms) == 0 {
 		return nil
 	}
@@ -441,8 +463,12 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
 		score, matched := 0, 0
 		for _, term := range terms {
 			hit := false
+			// "repositories" also finds "repos", as names shorten it.
+			short := abbreviations[term]
 			for _, f := range e.fields {
-				if slices.ContainsFunc(f.words, func(w string) bool { return w == term || (len(term) >= 3 && strings.HasPrefix(w, term)) }) {
+				if slices.ContainsFunc(f.words, func(w string) bool {
+					return w == term || (len(term) >= 3 && strings.HasPrefix(w, term)) || (short != "" && w == short)
+				}) {
 					score += f.weight
 					hit = true
 				}

@@ -166,3 +166,33 @@ func TestSearchStaysWithinBudget(t *testing.T) {
 		t.Errorf("search by name %s: %s", last, resultText(t, r))
 	}
 }
+
+func TestSearchRanking(t *testing.T) {
+	api := projectsAPI()
+	api.Operations = append(api.Operations, &client.Operation{ID: "listRepositories", Method: "GET", Path: "/repos", Summary: "List repositories"},
+		&client.Operation{ID: "PostCustomers", Method: "POST", Path: "/v1/customers", Description: "Creates a new customer object."},
+		&client.Operation{ID: "GetCustomers", Method: "GET", Path: "/v1/customers", Description: "Returns a list of your customers."})
+	s, err := New(Config{API: api, Layout: LayoutSearch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := &searchIndex{}
+	tests := []struct{ query, first string }{
+		{"remove a project", "delete_project"},  // DELETE answers "remove"
+		{"create customer", "post_customers"},   // POST answers "create"
+		{"list the customers", "get_customers"}, // stop words go; GET answers "list"
+		{"repositories", "list_repositories"},   // summary
+		{"get_project", "get_project"},          // an exact name first
+		{"export projects", "download_project"}, // summary words
+	}
+	for _, tt := range tests {
+		hits := ix.search(s.ops, tt.query, 3)
+		if len(hits) == 0 || hits[0].def.Name != tt.first {
+			var names []string
+			for _, h := range hits {
+				names = append(names, h.def.Name)
+			}
+			t.Errorf("search %q = %v, want %s first", tt.query, names, tt.first)
+		}
+	}
+}

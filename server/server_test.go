@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -497,5 +498,53 @@ func TestRunEndsWhenTheClientLeaves(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after the client disconnected")
+	}
+}
+
+func TestConcurrentCalls(t *testing.T) {
+	ts := newTestAPIServer(t)
+	var audit bytes.Buffer
+	s := newTestServer(t, ts, client.StaticKey("k"), Config{AuditLog: &audit, Layout: LayoutSearch})
+	var wg sync.WaitGroup
+	errs := make(chan string, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			args := `{"name": "get_project", "arguments": {"id": 1}}`
+			if i%2 == 1 {
+				args = `{"name": "list_projects", "arguments": {"page": 1}}`
+			}
+			r, err := s.Call(context.Background(), "call_operation", json.RawMessage(args))
+			if err != nil || r.IsError {
+				errs <- fmt.Sprint(err, r)
+			}
+			if _, err := s.Call(context.Background(), "search_operations", json.RawMessage(`{"query": "project"}`)); err != nil {
+				errs <- err.Error()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if n := strings.Count(audit.String(), "\n"); n != 40 {
+		t.Errorf("%d audit lines for 40 calls", n)
+	}
+}
+
+func TestTruncatedByTheClient(t *testing.T) {
+	s := &Server{cfg: Config{MaxResultBytes: 100}}
+	list := &tool{op: &client.Operation{Method: "GET", Path: "/x"}, in: &inputSchema{}}
+	// The client stopped reading: the note says so even within the budget.
+	for _, r := range []*client.Response{
+		{Status: 200, Header: http.Header{}, ContentType: "text/plain", Body: []byte("héllo wörld"), Truncated: true},
+		{Status: 200, Header: http.Header{}, ContentType: "application/json", Body: []byte(`[1,2,3]`), Truncated: true},
+	} {
+		text := resultText(t, s.result(list, r))
+		if !strings.Contains(text, "of more than") {
+			t.Errorf("%s: %q", r.ContentType, text)
+		}
 	}
 }
