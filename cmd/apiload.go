@@ -27,7 +27,7 @@ func (f *Factory) loadAPI(ctx context.Context, p profile.Profile) (*client.API, 
 		if err != nil {
 			return nil // fetch without the key; the API decides what it shows
 		}
-		req.Header.Set(p.Header(), authValue(p.Scheme(), k))
+		req.Header.Set(p.Header(), client.AuthValue(p.Scheme(), k))
 		return nil
 	}
 	api, err := client.Load(ctx, p.Spec, client.LoadOptions{
@@ -52,13 +52,6 @@ func (f *Factory) loadAPI(ctx context.Context, p profile.Profile) (*client.API, 
 		f.Log.Warn("operation skipped", "method", s.Method, "path", s.Path, "reason", s.Reason)
 	}
 	return api, nil
-}
-
-func authValue(scheme, key string) string {
-	if scheme == "" {
-		return key
-	}
-	return scheme + " " + key
 }
 
 func (f *Factory) userAgent() string { return f.Brand.Name + "/" + Version() }
