@@ -59,6 +59,16 @@ func (f *Factory) userAgent() string { return f.Brand.Name + "/" + Version() }
 // newServer loads the profile's API and builds the MCP server for it. The
 // key is resolved per request, so a server without a key still starts.
 func (f *Factory) newServer(ctx context.Context, p profile.Profile) (*server.Server, error) {
+	return f.buildServer(ctx, p, true)
+}
+
+// listServer is newServer for listing tools only: no request is sent, so
+// no base URL is needed.
+func (f *Factory) listServer(ctx context.Context, p profile.Profile) (*server.Server, error) {
+	return f.buildServer(ctx, p, false)
+}
+
+func (f *Factory) buildServer(ctx context.Context, p profile.Profile, sends bool) (*server.Server, error) {
 	api, err := f.loadAPI(ctx, p)
 	if err != nil {
 		return nil, err
@@ -67,7 +77,7 @@ func (f *Factory) newServer(ctx context.Context, p profile.Profile) (*server.Ser
 	if base == "" {
 		base = api.BaseURL()
 	}
-	if base == "" || !strings.Contains(base, "://") {
+	if sends && (base == "" || !strings.Contains(base, "://")) {
 		hint := "the description declares no server"
 		if base != "" {
 			hint = fmt.Sprintf("the description's server %q is relative", base)
