@@ -30,7 +30,24 @@ func (f *Factory) apiCachePath(profileName string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "cache", profileName+".api.json"), nil
+	return filepath.Join(dir, "cache", fileNamePart(profileName)+".api.json"), nil
+}
+
+// fileNamePart turns a profile name into one safe file name: letters,
+// digits, '_' and '-' stay, every other byte becomes %XX, so that a name
+// such as "../x" or "a/b" cannot reach outside the cache directory and two
+// names never share a file.
+func fileNamePart(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '_' || c == '-' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }
 
 // saveAPICache stores api for the profile; failures are only logged.

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/install"
-	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -253,16 +252,17 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 	}
 	p = f.Brand.Apply(p)
 
-	_, kerr := f.Keyring.Get(o.Profile)
-	switch {
-	case kerr == nil:
-	case errors.Is(kerr, keyring.ErrNotFound) && f.Getenv(f.Brand.Env("API_KEY")) != "":
+	// The client does not start servers with this shell's environment:
+	// only a stored key counts.
+	switch k := f.storedKey(o.Profile); {
+	case k.Err == nil:
+	case k.Source == keyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
 		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s login --profile %s`",
 			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.Brand.Name, o.Profile)
-	case errors.Is(kerr, keyring.ErrNotFound):
+	case k.Source == keyMissing:
 		warn("profile %q has no key yet: run `%s login --profile %s`", o.Profile, f.Brand.Name, o.Profile)
 	default:
-		warn("cannot check the key of profile %q: %v", o.Profile, kerr)
+		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
 	}
 
 	if client.ToolNameLimit > 0 {

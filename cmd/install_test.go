@@ -340,6 +340,7 @@ func TestInstallWarnings(t *testing.T) {
 		saved    bool
 		key      string
 		envKey   string
+		fileKey  string
 		tools    []string
 		toolsErr error
 		want     []string
@@ -351,6 +352,7 @@ func TestInstallWarnings(t *testing.T) {
 		{name: "long tool names", saved: true, key: "sk-key-secret", tools: []string{"list_projects", long, long + "y"}, want: []string{"2 of 3 tools", "longer than 60"}, notWant: []string{"list_projects", "sk-key-secret", "no key"}},
 		{name: "spec cannot load", saved: true, key: "k", toolsErr: errors.New("spec unreachable"), want: []string{"cannot load the tools", "spec unreachable"}},
 		{name: "all good", saved: true, key: "k", tools: []string{"list_projects"}, notWant: []string{"Warning:"}},
+		{name: "key in the plain-text file", saved: true, fileKey: "sk-file-secret", tools: []string{"list_projects"}, notWant: []string{"Warning:", "sk-file-secret"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -363,6 +365,17 @@ func TestInstallWarnings(t *testing.T) {
 			}
 			if tt.envKey != "" {
 				x.vars["RESTMCP_API_KEY"] = tt.envKey
+			}
+			if tt.fileKey != "" {
+				// login --insecure-storage, on a machine without a keyring.
+				x.f.Keyring.Backend = unavailableBackend{}
+				pf, err := x.f.insecureKeys()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := pf.Set("acme", tt.fileKey); err != nil {
+					t.Fatal(err)
+				}
 			}
 			x.tools, x.toolsErr = tt.tools, tt.toolsErr
 			if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {

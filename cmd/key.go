@@ -34,10 +34,17 @@ type resolvedKey struct {
 // file when the user chose login --insecure-storage for the profile, else
 // the keyring.
 func (f *Factory) resolveKey(profileName string) resolvedKey {
-	envName := f.Brand.Env("API_KEY")
-	if k := f.Getenv(envName); k != "" {
+	if k := f.Getenv(f.Brand.Env("API_KEY")); k != "" {
 		return resolvedKey{Key: k, Source: keyFromEnv}
 	}
+	return f.storedKey(profileName)
+}
+
+// storedKey finds the key login stored for a profile, ignoring the
+// environment: the plain-text file when the user chose login
+// --insecure-storage, else the keyring.
+func (f *Factory) storedKey(profileName string) resolvedKey {
+	envName := f.Brand.Env("API_KEY")
 	if pf, err := f.insecureKeys(); err == nil {
 		k, err := pf.Get(profileName)
 		switch {
