@@ -18,7 +18,7 @@ import (
 // and the operation requires security, retrying idempotent requests.
 func (c *Client) send(ctx context.Context, b *built, secured bool) (*Response, error) {
 	var key string
-	if secured && c.opts.Key != nil && c.base != nil && sameOrigin(b.url, c.base) {
+	if secured && c.opts.Key != nil && c.base != nil && SameOrigin(b.url, c.base) {
 		k, err := c.opts.Key(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("API key: %w", err)
@@ -89,7 +89,7 @@ func (c *Client) attempt(ctx context.Context, b *built, key string) (resp *Respo
 		req.Header.Set("User-Agent", c.opts.UserAgent)
 	}
 	if key != "" {
-		req.Header.Set(c.opts.AuthHeader, authValue(c.opts.AuthScheme, key))
+		req.Header.Set(c.opts.AuthHeader, AuthValue(c.opts.AuthScheme, key))
 	}
 	hr, err := c.http.Do(req)
 	if err != nil {
@@ -112,10 +112,13 @@ func (c *Client) attempt(ctx context.Context, b *built, key string) (resp *Respo
 	return resp, false, nil
 }
 
-// authValue is "<scheme> <key>", or the bare key without a scheme. A key
-// stored with the scheme already in front ("Bearer abc") is not prefixed
-// twice.
-func authValue(scheme, key string) string {
+// AuthValue is the value of the auth header for key: "<scheme> <key>", or
+// the bare key without a scheme. A key stored with the scheme already in
+// front ("Bearer abc") is not prefixed twice. Everything that sends the key
+// (tool calls, fetching the description, checking a key) uses it, so the key
+// is sent the same way everywhere.
+func AuthValue(scheme, key string) string {
+	key = strings.TrimSpace(key)
 	if scheme == "" {
 		return key
 	}
@@ -204,14 +207,16 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > MaxRedirects {
 		return fmt.Errorf("stopped after %d redirects", MaxRedirects)
 	}
-	if c.base == nil || !sameOrigin(req.URL, c.base) {
+	if c.base == nil || !SameOrigin(req.URL, c.base) {
 		req.Header.Del(c.opts.AuthHeader)
 	}
 	return nil
 }
 
-// sameOrigin compares scheme, host and port (default ports made explicit).
-func sameOrigin(a, b *url.URL) bool {
+// SameOrigin reports whether a and b have the same scheme, host and port
+// (default ports made explicit): the test that decides where the key may
+// go.
+func SameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) &&
 		strings.EqualFold(a.Hostname(), b.Hostname()) &&
 		portOf(a) == portOf(b)

@@ -270,8 +270,8 @@ func TestDoAuth(t *testing.T) {
 		{"", "Bearer abc", "Bearer abc"},
 		{"Api-Key", "Api-Key abc", "Api-Key abc"},
 	} {
-		if got := authValue(tt.scheme, tt.key); got != tt.want {
-			t.Errorf("authValue(%q, %q) = %q, want %q", tt.scheme, tt.key, got, tt.want)
+		if got := AuthValue(tt.scheme, tt.key); got != tt.want {
+			t.Errorf("AuthValue(%q, %q) = %q, want %q", tt.scheme, tt.key, got, tt.want)
 		}
 	}
 	srv := newRecorder(t, nil)

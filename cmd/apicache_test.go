@@ -1,8 +1,12 @@
 package cmd
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -33,5 +37,37 @@ func TestAPICachePathStaysInCacheDir(t *testing.T) {
 	}
 	if p, _ := f.apiCachePath("acme"); filepath.Base(p) != "acme.api.json" {
 		t.Errorf("a plain profile name is not kept as it is: %s", p)
+	}
+}
+
+// A key saved with its scheme in front ("Bearer sk-…") is sent once
+// prefixed, when the description is fetched as when tools are called.
+func TestDescriptionFetchSendsKeyAsCallsDo(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "Bearer sk-test-0123456789"
+	var got []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("Authorization"))
+		mu.Unlock()
+		if r.Header.Get("Authorization") != want {
+			http.Error(w, `{"detail":"Authentication credentials were not provided."}`, http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.oai.openapi")
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	for _, key := range []string{"sk-test-0123456789", want, want + "\n"} {
+		f, _, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": key})
+		if code := run(t, f, "tools", "--spec", srv.URL+"/schema/", "--base-url", srv.URL+"/api", "--json"); code != 0 {
+			mu.Lock()
+			t.Errorf("key %q: exit %d (the API saw %q): %s", key, code, got, errOut)
+			mu.Unlock()
+		}
 	}
 }

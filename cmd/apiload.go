@@ -27,7 +27,7 @@ func (f *Factory) loadAPI(ctx context.Context, p profile.Profile) (*client.API, 
 		if err != nil {
 			return nil // fetch without the key; the API decides what it shows
 		}
-		req.Header.Set(p.Header(), authValue(p.Scheme(), k))
+		req.Header.Set(p.Header(), client.AuthValue(p.Scheme(), k))
 		return nil
 	}
 	api, err := client.Load(ctx, p.Spec, client.LoadOptions{
@@ -54,18 +54,21 @@ func (f *Factory) loadAPI(ctx context.Context, p profile.Profile) (*client.API, 
 	return api, nil
 }
 
-func authValue(scheme, key string) string {
-	if scheme == "" {
-		return key
-	}
-	return scheme + " " + key
-}
-
 func (f *Factory) userAgent() string { return f.Brand.Name + "/" + Version() }
 
 // newServer loads the profile's API and builds the MCP server for it. The
 // key is resolved per request, so a server without a key still starts.
 func (f *Factory) newServer(ctx context.Context, p profile.Profile) (*server.Server, error) {
+	return f.buildServer(ctx, p, true)
+}
+
+// listServer is newServer for listing tools only: no request is sent, so
+// no base URL is needed.
+func (f *Factory) listServer(ctx context.Context, p profile.Profile) (*server.Server, error) {
+	return f.buildServer(ctx, p, false)
+}
+
+func (f *Factory) buildServer(ctx context.Context, p profile.Profile, sends bool) (*server.Server, error) {
 	api, err := f.loadAPI(ctx, p)
 	if err != nil {
 		return nil, err
@@ -74,7 +77,7 @@ func (f *Factory) newServer(ctx context.Context, p profile.Profile) (*server.Ser
 	if base == "" {
 		base = api.BaseURL()
 	}
-	if base == "" || !strings.Contains(base, "://") {
+	if sends && (base == "" || !strings.Contains(base, "://")) {
 		hint := "the description declares no server"
 		if base != "" {
 			hint = fmt.Sprintf("the description's server %q is relative", base)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -264,5 +265,36 @@ func TestURLDescriptionFallsBackToSavedCopy(t *testing.T) {
 	args[2] = "other"
 	if code := run(t, f, args...); code == 0 {
 		t.Fatal("a profile without a saved copy loaded from a failing host")
+	}
+}
+
+// tools sends no request, so a description without servers lists its tools
+// without --base-url; call still needs one and says how to give it.
+func TestDescriptionWithoutServers(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec = []byte(strings.Replace(string(spec), "servers:\n  - url: http://127.0.0.1:9/api\n", "", 1))
+	if strings.Contains(string(spec), "servers:") {
+		t.Fatal("fixture still declares servers")
+	}
+	path := filepath.Join(t.TempDir(), "noservers.yaml")
+	if err := os.WriteFile(path, spec, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", path); code != 0 {
+		t.Fatalf("tools: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out.String(), "list_notes") {
+		t.Errorf("tools lists no list_notes:\n%s", out)
+	}
+	errOut.Reset()
+	if code := run(t, f, "call", "list_notes", "--spec", path); code == 0 {
+		t.Fatal("call without a base URL succeeded")
+	}
+	if !strings.Contains(errOut.String(), "--base-url") {
+		t.Errorf("call error does not name --base-url: %s", errOut)
 	}
 }

@@ -106,7 +106,7 @@ func (f *Factory) installEnv() install.Env {
 
 // toolNames loads the profile's tools as serve would.
 func (f *Factory) toolNames(ctx context.Context, p profile.Profile) ([]string, error) {
-	srv, err := f.newServer(ctx, p)
+	srv, err := f.listServer(ctx, p)
 	if err != nil {
 		return nil, err
 	}

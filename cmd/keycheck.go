@@ -127,7 +127,7 @@ type originGuard struct {
 }
 
 func (g originGuard) RoundTrip(r *http.Request) (*http.Response, error) {
-	if !sameOrigin(r.URL, g.base) {
+	if !client.SameOrigin(r.URL, g.base) {
 		return nil, &offOriginError{URL: r.URL.Redacted()}
 	}
 	return g.next.RoundTrip(r)
@@ -154,7 +154,7 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 		api, err = client.Load(ctx, p.Spec, client.LoadOptions{
 			BaseURL: p.BaseURL,
 			Auth: func(r *http.Request) error {
-				r.Header.Set(p.Header(), authValue(p.Scheme(), key))
+				r.Header.Set(p.Header(), client.AuthValue(p.Scheme(), key))
 				return nil
 			},
 			UserAgent: f.userAgent(),
@@ -189,7 +189,7 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 			return nil, "", false, fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
 		}
 		if u.IsAbs() {
-			if !sameOrigin(u, base) {
+			if !client.SameOrigin(u, base) {
 				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, origin(base))
 			}
 			return originURL(u), u.RequestURI(), false, nil
@@ -202,7 +202,7 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 		if err != nil {
 			return nil, "", false, err
 		}
-		if sameOrigin(spec, base) {
+		if client.SameOrigin(spec, base) {
 			return originURL(spec), spec.RequestURI(), true, nil
 		}
 	}
@@ -219,7 +219,7 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 		return nil, "", false, err
 	}
 	if p.BaseURL == "" && len(op.Servers) > 0 {
-		if b, err := url.Parse(op.Servers[0]); err == nil && b.IsAbs() && sameOrigin(b, base) {
+		if b, err := url.Parse(op.Servers[0]); err == nil && b.IsAbs() && client.SameOrigin(b, base) {
 			base = b
 		}
 	}
@@ -268,23 +268,6 @@ func joinURL(base *url.URL, path string) (*url.URL, error) {
 		b.RawPath = ""
 	}
 	return b.ResolveReference(rel), nil
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
-}
-
-func hostPort(u *url.URL) string {
-	if u.Port() != "" {
-		return u.Host
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return u.Hostname() + ":443"
-	case "http":
-		return u.Hostname() + ":80"
-	}
-	return u.Host
 }
 
 func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }

@@ -58,24 +58,36 @@ func logoutRun(opts *LogoutOptions) error {
 	}
 	hasProfile := perr == nil
 
-	switch err := f.Keyring.Delete(name); {
-	case err == nil:
-		fmt.Fprintf(errOut, "✓ Removed the key of profile %q from %s.\n", name, f.Keyring.Describe())
-	case errors.Is(err, keyring.ErrNotFound):
-		fmt.Fprintf(errOut, "No key of profile %q in %s: nothing to remove.\n", name, f.Keyring.Describe())
-	default:
-		return fmt.Errorf("removing the key of profile %q: %w", name, err)
-	}
-
+	// The plain-text file first: on a machine without a usable keyring
+	// (where --insecure-storage is used) the keyring's failure must not keep
+	// the key in the file.
 	pf, err := f.insecureKeys()
 	if err != nil {
 		return err
 	}
+	removedFile := false
 	switch err := pf.Delete(name); {
 	case err == nil:
+		removedFile = true
 		fmt.Fprintf(errOut, "✓ Removed the plain-text key of profile %q from %s.\n", name, pf.Path)
 	case !errors.Is(err, keyring.ErrNotFound):
 		return fmt.Errorf("removing the plain-text key of profile %q: %w", name, err)
+	}
+
+	var keyringErr error
+	switch err := f.Keyring.Delete(name); {
+	case err == nil:
+		fmt.Fprintf(errOut, "✓ Removed the key of profile %q from %s.\n", name, f.Keyring.Describe())
+	case errors.Is(err, keyring.ErrNotFound):
+		if !removedFile {
+			fmt.Fprintf(errOut, "No key of profile %q in %s: nothing to remove.\n", name, f.Keyring.Describe())
+		}
+	case removedFile && errors.Is(err, keyring.ErrUnavailable):
+		fmt.Fprintf(errOut, "! Could not look for a key of profile %q in %s: %v\n", name, f.Keyring.Describe(), err)
+	default:
+		// Finish what can be done, then report it.
+		keyringErr = fmt.Errorf("removing the key of profile %q from %s: %w (run `%s logout --profile %s` again once the keyring can be used)",
+			name, f.Keyring.Describe(), err, f.Brand.Name, quoteProfileName(name))
 	}
 
 	if opts.All {
@@ -94,5 +106,5 @@ func logoutRun(opts *LogoutOptions) error {
 	if env := f.Brand.Env("API_KEY"); f.Getenv(env) != "" {
 		fmt.Fprintf(errOut, "! %s is still set: commands keep using that key until you unset it.\n", env)
 	}
-	return nil
+	return keyringErr
 }

@@ -74,10 +74,49 @@ func TestLogout(t *testing.T) {
 }
 
 func TestLogoutKeyringUnavailable(t *testing.T) {
-	e := newAuthEnv(t)
-	e.keyring.Backend = unavailableBackend{}
-	r := e.run("", "logout", "--profile", "acme", "--all")
-	if r.code != 1 || !strings.Contains(r.err, "the OS keyring is unavailable") {
-		t.Errorf("exit %d, stderr %q", r.code, r.err)
+	tests := []struct {
+		name     string
+		fileKey  bool // login --insecure-storage stored acme's key
+		wantCode int
+		wantErr  []string
+	}{
+		{name: "no plain-text key: the failure is reported", wantCode: 1,
+			wantErr: []string{"the OS keyring is unavailable", "logout --profile acme` again"}},
+		{name: "plain-text key: removed all the same", fileKey: true,
+			wantErr: []string{"Removed the plain-text key", `Removed profile "acme"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			e.keyring.Backend = unavailableBackend{}
+			if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "acme", Spec: "x.yaml"}); err != nil {
+				t.Fatal(err)
+			}
+			pf, err := e.newFactoryForKeys().insecureKeys()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.fileKey {
+				if err := pf.Set("acme", goodKey); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := e.run("", "logout", "--profile", "acme", "--all")
+			if r.code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, tt.wantCode, r.err)
+			}
+			for _, s := range tt.wantErr {
+				if !strings.Contains(r.err, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.err)
+				}
+			}
+			if k, err := pf.Get("acme"); err == nil {
+				t.Errorf("the plain-text key %q is still stored", k)
+			}
+			if _, err := (profile.Store{Dir: e.dir}).Get("acme"); err == nil {
+				t.Error("logout --all kept the profile")
+			}
+			e.assertKeyNowhere(goodKey)
+		})
 	}
 }
