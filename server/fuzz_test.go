@@ -1,0 +1,44 @@
+package server
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzNamesAndText checks the invariants of names and text cleaning on any
+// input: valid names within the limit, text within its budget and valid
+// UTF-8 when the input was.
+func FuzzNamesAndText(f *testing.F) {
+	for _, s := range []string{"repos/get", "get_files_id#x", "StartTime<", "include[]", "héllo wörld. Second.",
+		"<p>a&amp;b</p>", "[x](y) **z**", strings.Repeat("word ", 100), "名前", "a.b.c", "```x```"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name := newNamer("acme").name(nameWords(s), "GET")
+		if !validName.MatchString(name) {
+			t.Errorf("name %q from %q", name, s)
+		}
+		if a := argName(s); !validArg.MatchString(a) {
+			t.Errorf("argName %q from %q", a, s)
+		}
+		for _, max := range []int{10, 100, 1000} {
+			for _, out := range []string{brief(s, max/2, max), sentence(s, max/4, max), oneLine(s, max)} {
+				if len(out) > max+len("…") {
+					t.Errorf("%d bytes for max %d from %q", len(out), max, s)
+				}
+				if utf8.ValidString(s) && !utf8.ValidString(out) {
+					t.Errorf("invalid UTF-8 %q from %q", out, s)
+				}
+			}
+		}
+		if b, err := json.Marshal(s); err == nil {
+			for _, max := range []int{1, 5, 50} {
+				if cut := cutJSON(b, max); cut > max && cut != len(b) {
+					t.Errorf("cutJSON(%s, %d) = %d", b, max, cut)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// buildInstructions summarises the API for the model, in a few lines.
+func (s *Server) buildInstructions() string {
+	api := s.cfg.API
+	var b strings.Builder
+	title := api.Title
+	if title == "" {
+		title = "This API"
+	}
+	b.WriteString(title)
+	if api.Version != "" {
+		b.WriteString(" (version " + api.Version + ")")
+	}
+	if d := sentence(api.Description, 40, 200); d != "" {
+		b.WriteString(": " + d)
+	}
+	b.WriteString("\n")
+	prefix := sanitizePrefix(s.cfg.Prefix)
+	switch s.cfg.Layout {
+	case LayoutResources:
+		fmt.Fprintf(&b, "%d tools, one per resource, cover %d operations: pass `action` to choose what to do; the other arguments are those of that action.", len(s.list), len(s.ops))
+	case LayoutSearch:
+		fmt.Fprintf(&b, "%d operations behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), prefix, prefix)
+	default:
+		fmt.Fprintf(&b, "%d tools, one per API operation, named after the operation", len(s.list))
+		if prefix != "" {
+			fmt.Fprintf(&b, " with the prefix %q", prefix)
+		}
+		b.WriteString("; each description ends with the HTTP method and path. Tools with readOnlyHint change nothing.")
+	}
+	if tags := mainTags(s.ops, 8); len(tags) > 0 {
+		b.WriteString("\nMain areas: " + strings.Join(tags, ", ") + ".")
+	}
+	fmt.Fprintf(&b, "\nResults over %d bytes are cut with a note; use the paging or filter arguments it names.", s.cfg.MaxResultBytes)
+	return b.String()
+}
+
+// mainTags returns up to n tags, the most used first.
+func mainTags(ops []*tool, n int) []string {
+	count := map[string]int{}
+	for _, t := range ops {
+		for _, tag := range t.op.Tags {
+			count[tag]++
+		}
+	}
+	tags := make([]string, 0, len(count))
+	for t := range count {
+		tags = append(tags, t)
+	}
+	sort.Slice(tags, func(i, j int) bool {
+		if count[tags[i]] != count[tags[j]] {
+			return count[tags[i]] > count[tags[j]]
+		}
+		return tags[i] < tags[j]
+	})
+	if len(tags) > n {
+		tags = tags[:n]
+	}
+	return tags
+}

@@ -1,0 +1,254 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// resourceKey groups an operation by its path without parameters:
+// /projects and /projects/{id} are both "projects"; /projects/{id}/tasks
+// is "projects/tasks". item reports that the path ends with a parameter.
+// A format suffix goes (Calls.json → Calls); a last segment made of a
+// group and a method (Slack's /chat.postMessage) is the group "chat" and
+// the action "post_message".
+func resourceKey(path string) (key string, item bool, action string) {
+	var lit []string
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, s := range segs {
+		if s == "" || strings.HasPrefix(s, "{") {
+			continue
+		}
+		for _, ext := range []string{".json", ".xml"} {
+			s = strings.TrimSuffix(s, ext)
+		}
+		lit = append(lit, s)
+	}
+	if len(segs) > 0 && strings.HasPrefix(segs[len(segs)-1], "{") {
+		item = true
+	}
+	if len(lit) == 0 {
+		return "root", item, ""
+	}
+	if last := lit[len(lit)-1]; !item {
+		if group, act, ok := strings.Cut(last, "."); ok && group != "" && act != "" {
+			lit[len(lit)-1] = group
+			action = strings.Join(nameWords(act), "_")
+		}
+	}
+	return strings.Join(lit, "/"), item, action
+}
+
+// actionName is the conventional action of a method on a collection or an
+// item (list, create, retrieve, update, partial_update, delete).
+func actionName(method string, item bool) string {
+	switch m := strings.ToUpper(method); {
+	case m == "GET" && !item:
+		return "list"
+	case m == "POST" && !item:
+		return "create"
+	case m == "GET":
+		return "retrieve"
+	case (m == "PUT" || m == "POST") && item:
+		// POST on an item updates it in APIs without PUT (Stripe).
+		return "update"
+	case m == "PATCH" && item:
+		return "partial_update"
+	case m == "DELETE" && item:
+		return "delete"
+	}
+	return strings.ToLower(method)
+}
+
+// resourceTools is the resources layout: one tool per resource path, whose
+// action argument picks the operation. The operation tools stay behind it
+// and validate their own arguments.
+func (s *Server) resourceTools() []*tool {
+	groups := map[string][]*tool{}
+	named := map[*tool]string{}
+	var keys []string
+	for _, t := range s.ops {
+		k, _, act := resourceKey(t.op.Path)
+		if act != "" {
+			named[t] = act
+		}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], t)
+	}
+	// A small group under another one is an action of it: POST
+	// /projects/{id}/archive is the action "archive" of /projects.
+	for _, k := range keys {
+		i := strings.LastIndex(k, "/")
+		if i < 0 || len(groups[k]) > 2 {
+			continue
+		}
+		parent := k[:i]
+		if _, ok := groups[parent]; !ok || len(groups[parent]) == 0 {
+			continue
+		}
+		for _, t := range groups[k] {
+			a := strings.Join(nameWords(k[i+1:]), "_")
+			if len(groups[k]) > 1 {
+				a += "_" + strings.ToLower(t.op.Method)
+			}
+			named[t] = a
+			groups[parent] = append(groups[parent], t)
+		}
+		delete(groups, k)
+	}
+	keys = slices.DeleteFunc(keys, func(k string) bool { _, ok := groups[k]; return !ok })
+	strip := commonPrefix(keys)
+	nm := newNamer(s.cfg.Prefix)
+	var out []*tool
+	for _, k := range keys {
+		short := strings.TrimPrefix(k, strip)
+		out = append(out, s.resourceTool(nm.name(nameWords(short), ""), k, groups[k], named))
+	}
+	return out
+}
+
+// commonPrefix is the leading path segments ("api/", "v1/") that all keys
+// share and that leave every key something of its own.
+func commonPrefix(keys []string) string {
+	if len(keys) < 2 {
+		return ""
+	}
+	prefix := keys[0]
+	for _, k := range keys[1:] {
+		for !strings.HasPrefix(k, prefix) {
+			i := strings.LastIndex(strings.TrimSuffix(prefix, "/"), "/")
+			if i < 0 {
+				return ""
+			}
+			prefix = prefix[:i+1]
+		}
+	}
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		prefix = prefix[:i+1]
+	} else {
+		return ""
+	}
+	for _, k := range keys {
+		if k == strings.TrimSuffix(prefix, "/") || k == prefix {
+			return ""
+		}
+	}
+	return prefix
+}
+
+func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]string) *tool {
+	// Action names: conventional ones when they are unique in the group,
+	// else the operation tool's own name.
+	action := func(t *tool) string {
+		if a, ok := named[t]; ok {
+			return a
+		}
+		_, item, _ := resourceKey(t.op.Path)
+		return actionName(t.op.Method, item)
+	}
+	count := map[string]int{}
+	for _, t := range ops {
+		count[action(t)]++
+	}
+	actions := map[string]*tool{}
+	var order []string
+	for _, t := range ops {
+		a := action(t)
+		if count[a] > 1 {
+			a = strings.TrimPrefix(t.def.Name, sanitizePrefix(s.cfg.Prefix))
+		}
+		actions[a] = t
+		order = append(order, a)
+		t.label = fmt.Sprintf("%s (action %s)", name, a)
+	}
+
+	// The union of the actions' arguments; a property some actions lack
+	// says which take it.
+	props := map[string]any{}
+	users := map[string][]string{}
+	for _, a := range order {
+		t := actions[a]
+		for p, ps := range t.schema["properties"].(map[string]any) {
+			if _, ok := props[p]; !ok {
+				props[p] = ps
+			}
+			users[p] = append(users[p], a)
+		}
+	}
+	for p, who := range users {
+		if len(who) == len(order) {
+			continue
+		}
+		ps := maps.Clone(props[p].(map[string]any))
+		ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), strings.Join(who, ", ")))
+		props[p] = ps
+	}
+	var lines []string
+	readOnly, idempotent, destructive := true, true, false
+	for _, a := range order {
+		t := actions[a]
+		title := t.def.Title
+		lines = append(lines, fmt.Sprintf("- %s: %s (%s %s)", a, title, t.op.Method, t.op.Path))
+		ann := t.def.Annotations
+		readOnly = readOnly && ann.ReadOnlyHint
+		idempotent = idempotent && ann.IdempotentHint
+		destructive = destructive || (ann.DestructiveHint != nil && *ann.DestructiveHint)
+	}
+	// The selector is "action", unless an operation has an argument of
+	// that name.
+	selector := "action"
+	for _, candidate := range []string{"action", "resource_action", "tool_action"} {
+		selector = candidate
+		if _, taken := props[candidate]; !taken {
+			break
+		}
+	}
+	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
+	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
+	title := "/" + key
+	ann := &mcp.ToolAnnotations{Title: title, ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
+	if !readOnly {
+		ann.DestructiveHint = ptr(destructive)
+	}
+	rt := &tool{
+		def: &mcp.Tool{
+			Name:        name,
+			Title:       title,
+			Description: fmt.Sprintf("The /%s resource: %s.\n\n%s", key, strings.Join(order, ", "), strings.Join(lines, "\n")),
+			InputSchema: listedSchema(schema),
+			Annotations: ann,
+		},
+		schema: schema,
+		// The action's own tool checks the arguments' values; here only
+		// the action and the argument names are checked.
+		strict:  true,
+		shallow: true,
+	}
+	rt.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
+		a, _ := args[selector].(string)
+		t, ok := actions[a]
+		if !ok {
+			return errorResult(fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
+		}
+		rest := maps.Clone(args)
+		delete(rest, selector)
+		return s.callTool(ctx, t, rest)
+	}
+	return rt
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+func toAny(l []string) []any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
+}

@@ -1,0 +1,313 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+// errorExcerptBytes bounds the body excerpt of an HTTP error result.
+const errorExcerptBytes = 1000
+
+// requestErrorResult explains a call that got no HTTP answer: no key,
+// invalid arguments the client refused, a timeout or a network failure.
+func requestErrorResult(ctx context.Context, t *tool, err error) *mcp.CallToolResult {
+	what := t.op.Method + " " + t.op.Path
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return errorResult(fmt.Sprintf("%s: the call was cancelled", what))
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return errorResult(fmt.Sprintf("%s: the API did not answer in time (%v). Try again, or ask for less.", what, err))
+	}
+	return errorResult(fmt.Sprintf("%s: %v", what, err))
+}
+
+// httpErrorResult is the tool error for an HTTP status >= 400: status,
+// reason, a short excerpt of the body and a hint the model can act on.
+func (s *Server) httpErrorResult(t *tool, e *client.HTTPError) *mcp.CallToolResult {
+	r := e.Response
+	where := t.op.Method + " " + t.op.Path
+	if u, err := url.Parse(e.URL); err == nil && u.Path != "" {
+		where = e.Method + " " + u.Path
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d %s (%s)", r.Status, http.StatusText(r.Status), where)
+	if ex := r.Excerpt(errorExcerptBytes); ex != "" {
+		b.WriteString("\n")
+		b.WriteString(ex)
+	}
+	if h := s.hint(t, r); h != "" {
+		b.WriteString("\n")
+		b.WriteString(h)
+	}
+	return errorResult(b.String())
+}
+
+// hint suggests the next step for an error status.
+func (s *Server) hint(t *tool, r *client.Response) string {
+	switch st := r.Status; {
+	case st == http.StatusUnauthorized:
+		return fmt.Sprintf("The API rejected the key: run `%s login` to store a valid one.", s.cfg.Name)
+	case st == http.StatusForbidden:
+		return fmt.Sprintf("The API refused this with the current key: it may lack the permission, or be wrong (run `%s login` to store another).", s.cfg.Name)
+	case st == http.StatusNotFound:
+		var ids []string
+		for name, b := range t.in.bindings {
+			if b.In == inPath {
+				ids = append(ids, name)
+			}
+		}
+		if len(ids) == 0 {
+			return "Not found: the operation may not exist on this server (check the base URL)."
+		}
+		return fmt.Sprintf("Not found: check %s; a list tool shows the valid values.", quoteList(slices.Sorted(slices.Values(ids))))
+	case st == http.StatusTooManyRequests:
+		wait := "a while"
+		if ra := r.Header.Get("Retry-After"); ra != "" {
+			if n, err := strconv.Atoi(ra); err == nil {
+				wait = fmt.Sprintf("%d s", n)
+			} else {
+				wait = "until " + ra
+			}
+		}
+		return fmt.Sprintf("Rate limited: wait %s before calling again.", wait)
+	case st == http.StatusBadRequest || st == http.StatusUnprocessableEntity || st == http.StatusConflict:
+		return "The API refused the arguments: fix what the message names and call again."
+	case st >= 500:
+		return "The API failed on its side: try again later."
+	}
+	return ""
+}
+
+type kind int
+
+const (
+	kindBinary kind = iota
+	kindJSON
+	kindText
+)
+
+// bodyKind classifies a response body by its content type, and by its
+// bytes when the type is missing.
+func bodyKind(contentType string, body []byte) kind {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt == "" {
+		mt = strings.ToLower(strings.TrimSpace(contentType))
+	}
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/json") ||
+		mt == "application/x-ndjson" || mt == "text/json":
+		if json.Valid(body) {
+			return kindJSON
+		}
+		return kindText
+	case strings.HasPrefix(mt, "text/"), strings.HasSuffix(mt, "+xml"), mt == "application/xml",
+		mt == "application/yaml", mt == "application/x-yaml", strings.HasSuffix(mt, "+yaml"),
+		mt == "application/javascript", mt == "application/x-www-form-urlencoded",
+		mt == "application/graphql", mt == "application/csv", mt == "application/problem+xml":
+		return kindText
+	case mt == "" || mt == "application/octet-stream":
+		if json.Valid(body) {
+			return kindJSON
+		}
+		if utf8.Valid(body) && !bytes.ContainsRune(body, 0) && mt == "" {
+			return kindText
+		}
+	}
+	return kindBinary
+}
+
+// result turns a successful answer into a tool result within the budget.
+func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
+	res := s.bodyResult(t, r)
+	if next := nextPage(t, r.Header); next != "" {
+		res.Content = append(res.Content, &mcp.TextContent{Text: next})
+	}
+	return res
+}
+
+// emptyBodyHeaders are the response headers worth showing when there is no
+// body: where a created resource is, and what a HEAD request learnt.
+var emptyBodyHeaders = []string{"Location", "Content-Type", "Content-Length", "Last-Modified", "ETag"}
+
+func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
+	if len(r.Body) == 0 {
+		text := fmt.Sprintf("%d %s (empty body)", r.Status, http.StatusText(r.Status))
+		var hs []string
+		for _, h := range emptyBodyHeaders {
+			if v := r.Header.Get(h); v != "" && (h == "Location" || t.op.Method == "HEAD") {
+				hs = append(hs, h+": "+v)
+			}
+		}
+		if len(hs) > 0 {
+			text += "\n" + strings.Join(hs, "\n")
+		}
+		return textResult(text)
+	}
+	budget := s.cfg.MaxResultBytes
+	switch bodyKind(r.ContentType, r.Body) {
+	case kindJSON:
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, r.Body); err != nil {
+			return s.textWithin(t, string(r.Body), r)
+		}
+		text := buf.Bytes()
+		if len(text) > budget || r.Truncated {
+			cut := cutJSON(text, budget)
+			return textResult(string(text[:cut]) + s.truncationNote(t, cut, len(text), r.Truncated))
+		}
+		res := textResult(string(text))
+		if text[0] == '{' {
+			res.StructuredContent = json.RawMessage(text)
+		}
+		return res
+	case kindText:
+		text := strings.ToValidUTF8(string(r.Body), "�")
+		if mt, _, _ := mime.ParseMediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
+			// A page's text, not its markup.
+			text = plainText(text)
+		}
+		return s.textWithin(t, text, r)
+	default:
+		desc := fmt.Sprintf("Binary response: %s, %s (not shown).", orUnknown(r.ContentType), sizeString(len(r.Body)))
+		if cd := r.Header.Get("Content-Disposition"); cd != "" {
+			if _, params, err := mime.ParseMediaType(cd); err == nil && params["filename"] != "" {
+				desc = fmt.Sprintf("Binary response: %s, %s, file %q (not shown).", orUnknown(r.ContentType), sizeString(len(r.Body)), params["filename"])
+			}
+		}
+		return textResult(desc)
+	}
+}
+
+func orUnknown(ct string) string {
+	if ct == "" {
+		return "unknown type"
+	}
+	return ct
+}
+
+func sizeString(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// textWithin returns text, cut at a line or word within the budget.
+func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallToolResult {
+	budget := s.cfg.MaxResultBytes
+	if len(text) <= budget && !r.Truncated {
+		return textResult(text)
+	}
+	cut := min(budget, len(text))
+	for cut > 0 && cut < len(text) && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexAny(text[:cut], "\n"); i > cut*3/4 {
+		cut = i
+	} else if i := strings.LastIndexAny(text[:cut], " \t"); i > cut*3/4 {
+		cut = i
+	}
+	return textResult(text[:cut] + s.truncationNote(t, cut, len(text), r.Truncated))
+}
+
+// truncationNote says how much was cut and which arguments ask for less.
+func (s *Server) truncationNote(t *tool, cut, total int, clientCut bool) string {
+	of := fmt.Sprintf("of %d bytes", total)
+	if clientCut {
+		of = fmt.Sprintf("of more than %d bytes", total)
+	}
+	note := fmt.Sprintf("\n… truncated at %d %s", cut, of)
+	if len(t.paging) > 0 {
+		return note + " — ask for a smaller page (this operation takes: " + strings.Join(t.paging, ", ") + ")"
+	}
+	return note + " — ask for less (narrower arguments), if the operation allows"
+}
+
+// cutJSON returns where to cut compact JSON so that at most max bytes are
+// kept and the cut falls after a complete value: just before the last comma
+// outside a string that is within max (so the text ends with a whole
+// element or member), else at max on a rune boundary.
+func cutJSON(b []byte, max int) int {
+	if len(b) <= max {
+		return len(b)
+	}
+	last := -1
+	inString, escaped := false, false
+	for i := 0; i < max; i++ {
+		c := b[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case ',':
+			last = i
+		}
+	}
+	if last > 0 {
+		return last
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return cut
+}
+
+// nextPage turns a Link header's rel="next" URL (GitHub's paging) into the
+// arguments of the next call, e.g. `More results: call again with page=2`.
+func nextPage(t *tool, h http.Header) string {
+	for _, link := range h.Values("Link") {
+		for _, part := range strings.Split(link, ",") {
+			target, params, ok := strings.Cut(part, ";")
+			if !ok || !strings.Contains(strings.ReplaceAll(params, " ", ""), `rel="next"`) {
+				continue
+			}
+			u, err := url.Parse(strings.Trim(strings.TrimSpace(target), "<>"))
+			if err != nil {
+				continue
+			}
+			q := u.Query()
+			var args []string
+			for name, b := range t.in.bindings {
+				if b.In == inQuery && q.Has(b.Name) && slices.Contains(t.paging, name) {
+					args = append(args, name+"="+q.Get(b.Name))
+				}
+			}
+			if len(args) == 0 {
+				return ""
+			}
+			slices.Sort(args)
+			return "More results: call again with " + strings.Join(args, ", ")
+		}
+	}
+	return ""
+}

@@ -1,0 +1,147 @@
+package server
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+// operationTools makes one tool per operation, names assigned over the
+// whole API so that filters do not change them.
+func (s *Server) operationTools() []*tool {
+	nm := newNamer(s.cfg.Prefix)
+	// Operations whose natural name is unique keep it; on a clash every
+	// claimant after the first (in the description's order) gets a suffix.
+	var out []*tool
+	for _, op := range s.cfg.API.Operations {
+		in, err := buildInput(op, s.cfg.AuthHeader)
+		if err != nil {
+			s.log.Warn("operation skipped", "method", op.Method, "path", op.Path, "err", err)
+			continue
+		}
+		if len(in.skipped) > 0 {
+			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
+		}
+		name := nm.name(baseWords(op), op.Method)
+		t := &tool{
+			def:    operationTool(name, op, in),
+			schema: in.schema,
+			op:     op,
+			in:     in,
+			paging: pagingArgs(in),
+			strict: !in.extraBody,
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// operationTool is the MCP definition of one operation.
+func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool {
+	title := oneLine(op.Summary, titleMax)
+	if title == "" {
+		// Stripe writes no summaries: the description's first sentence.
+		title = sentence(op.Description, 0, titleMax)
+	}
+	if title == "" {
+		title = op.Method + " " + op.Path
+	}
+	desc := describe(op)
+	if in.extraBody {
+		// The listed schema cannot say so (not every model API takes
+		// additionalProperties).
+		i := strings.LastIndex(desc, "\n\n") + 2
+		if i < 2 {
+			i = 0
+		}
+		desc = desc[:i] + "Arguments not listed here are sent in the request body too.\n\n" + desc[i:]
+	}
+	return &mcp.Tool{
+		Name:        name,
+		Title:       title,
+		Description: desc,
+		InputSchema: listedSchema(in.schema),
+		Annotations: annotations(op.Method, title),
+	}
+}
+
+// describe is a tool description: the summary, the first paragraphs of the
+// description, a deprecation note and the method and path.
+func describe(op *client.Operation) string {
+	var parts []string
+	sum := oneLine(op.Summary, titleMax*2)
+	desc := brief(op.Description, toolDescWant, toolDescMax)
+	switch {
+	case desc == "":
+		parts = append(parts, sum)
+	case sum == "" || strings.HasPrefix(desc, strings.TrimRight(sum, ".")):
+		parts = append(parts, desc)
+	default:
+		parts = append(parts, sum, desc)
+	}
+	if parts[0] == "" {
+		parts = parts[:0]
+	}
+	if op.Deprecated {
+		parts = append(parts, "Deprecated: prefer another tool when one does the same.")
+	}
+	parts = append(parts, op.Method+" "+op.Path)
+	return strings.Join(parts, "\n\n")
+}
+
+// isReadOnly reports whether an HTTP method does not change anything.
+func isReadOnly(method string) bool {
+	switch strings.ToUpper(method) {
+	case "GET", "HEAD", "OPTIONS", "TRACE":
+		return true
+	}
+	return false
+}
+
+// annotations derives the tool hints from the HTTP method: GET and HEAD
+// read only; DELETE, PUT and PATCH may overwrite or remove (destructive),
+// POST adds; PUT and DELETE are idempotent. Every tool talks to an external
+// API (open world).
+func annotations(method, title string) *mcp.ToolAnnotations {
+	m := strings.ToUpper(method)
+	a := &mcp.ToolAnnotations{Title: title, OpenWorldHint: ptr(true), ReadOnlyHint: isReadOnly(m)}
+	if a.ReadOnlyHint {
+		a.IdempotentHint = true
+		return a
+	}
+	a.DestructiveHint = ptr(m != "POST")
+	a.IdempotentHint = m == "PUT" || m == "DELETE"
+	return a
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// pagingWords mark arguments that page, limit or narrow a result.
+var pagingWords = []string{
+	"page", "limit", "offset", "cursor", "after", "before", "size", "per_page",
+	"max", "top", "skip", "count", "fields", "filter", "search", "query", "q",
+	"since", "until", "select", "expand", "starting", "ending", "next",
+}
+
+// pagingArgs lists the query and body arguments of a tool that page,
+// limit or narrow its result, for the budget note.
+func pagingArgs(in *inputSchema) []string {
+	var out []string
+	for name, b := range in.bindings {
+		if b.In != inQuery && (b.In != inBody || b.Name == "") {
+			continue
+		}
+		for _, w := range nameWords(name) {
+			if slices.Contains(pagingWords, w) {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
