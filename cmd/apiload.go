@@ -18,8 +18,8 @@ import (
 // decides); a missing key is not an error here.
 func (f *Factory) loadAPI(ctx context.Context, p profile.Profile) (*client.API, error) {
 	if p.Spec == "" {
-		return nil, fmt.Errorf("profile %q has no OpenAPI description: pass --spec FILE|URL, or run `%s login --profile %s --spec FILE|URL`",
-			p.Name, f.Brand.Name, p.Name)
+		return nil, fmt.Errorf("profile %q has no OpenAPI description: pass --spec FILE|URL, or run `%s --spec FILE|URL`",
+			p.Name, f.loginCommand(p.Name))
 	}
 	keys := f.keySource(p.Name)
 	auth := func(req *http.Request) error {
@@ -82,8 +82,8 @@ func (f *Factory) buildServer(ctx context.Context, p profile.Profile, sends bool
 		if base != "" {
 			hint = fmt.Sprintf("the description's server %q is relative", base)
 		}
-		return nil, fmt.Errorf("%s: pass --base-url https://api.example.com (or store it with `%s login --profile %s --base-url …`)",
-			hint, f.Brand.Name, p.Name)
+		return nil, fmt.Errorf("%s: pass --base-url https://api.example.com (or store it with `%s --base-url …`)",
+			hint, f.loginCommand(p.Name))
 	}
 	c := client.New(client.Options{
 		BaseURL:         base,

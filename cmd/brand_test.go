@@ -237,15 +237,17 @@ func TestVendorLoginSavesOnlyWhatTheUserSet(t *testing.T) {
 }
 
 func TestVendorStatusBeforeLoginShowsBuiltInProfile(t *testing.T) {
-	f, out := brandFactory(t, acmeBrand())
-	code := run(t, f, "status", "--offline")
-	if code == 0 {
-		t.Error("status exited 0 with no key")
-	}
-	s := out.String()
-	for _, want := range []string{"acme", "https://api.acme.test/openapi.json", "acme-mcp login"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("status lacks %q:\n%s", want, s)
+	for _, args := range [][]string{{"status", "--offline"}, {"status", "--offline", "--profile", "acme"}} {
+		f, out := brandFactory(t, acmeBrand())
+		code := run(t, f, args...)
+		if code == 0 {
+			t.Errorf("%v exited 0 with no key", args)
+		}
+		s := out.String()
+		for _, want := range []string{"acme", "https://api.acme.test/openapi.json", "acme-mcp login"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%v lacks %q:\n%s", args, want, s)
+			}
 		}
 	}
 }

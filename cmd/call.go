@@ -66,7 +66,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 		}
 	}
 	if tool == nil {
-		return FlagErrorf("no tool named %q: run `%s tools --profile %s` to list them", opts.Tool, f.Brand.Name, p.Name)
+		return FlagErrorf("no tool named %q: run `%s tools --profile %s` to list them", opts.Tool, f.Brand.Name, quoteProfileName(p.Name))
 	}
 	args, err := callArguments(tool, opts.JSON, opts.Args)
 	if err != nil {

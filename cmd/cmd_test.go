@@ -298,3 +298,27 @@ func TestDescriptionWithoutServers(t *testing.T) {
 		t.Errorf("call error does not name --base-url: %s", errOut)
 	}
 }
+
+// Every command a message tells the user to run can be pasted into a shell
+// as it is, whatever the profile's name.
+func TestSuggestedCommandsQuoteProfileName(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no description", []string{"tools", "--profile", "my api"}, "restmcp login --profile 'my api' --spec"},
+		{"unknown tool", []string{"call", "nope", "--profile", "my api", "--spec", "testdata/notes.yaml"}, "restmcp tools --profile 'my api'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, errOut := testFactory(t, nil)
+			if code := run(t, f, tt.args...); code == 0 {
+				t.Fatal("exit 0")
+			}
+			if !strings.Contains(errOut.String(), tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, errOut)
+			}
+		})
+	}
+}

@@ -243,8 +243,8 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		// A vendor build's built-in profile needs no saving.
 		p, err = profile.Profile{Name: o.Profile}, nil
 	case errors.Is(err, profile.ErrNotFound):
-		warn("profile %q is not saved yet: run `%s login --profile %s --spec <file or URL>` before starting %s",
-			o.Profile, f.Brand.Name, o.Profile, client.Title)
+		warn("profile %q is not saved yet: run `%s --spec <file or URL>` before starting %s",
+			o.Profile, f.loginCommand(o.Profile), client.Title)
 		return
 	case err != nil:
 		warn("cannot read profile %q: %v", o.Profile, err)
@@ -257,10 +257,10 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 	switch k := f.storedKey(o.Profile); {
 	case k.Err == nil:
 	case k.Source == keyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
-		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s login --profile %s`",
-			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.Brand.Name, o.Profile)
+		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s`",
+			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.loginCommand(o.Profile))
 	case k.Source == keyMissing:
-		warn("profile %q has no key yet: run `%s login --profile %s`", o.Profile, f.Brand.Name, o.Profile)
+		warn("profile %q has no key yet: run `%s`", o.Profile, f.loginCommand(o.Profile))
 	default:
 		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
 	}

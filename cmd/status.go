@@ -93,6 +93,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	var profiles []profile.Profile
 	if opts.ProfileName != "" {
 		p, err := store.Get(opts.ProfileName)
+		if errors.Is(err, profile.ErrNotFound) && f.Brand.HasDefaults() && opts.ProfileName == f.Brand.ProfileName() {
+			// A vendor build's built-in profile is there before any login.
+			p, err = profile.Profile{Name: opts.ProfileName}, nil
+		}
 		if errors.Is(err, profile.ErrNotFound) {
 			return fmt.Errorf("no profile %q in %s: run `%s --spec FILE|URL`", opts.ProfileName, store.Path(), f.loginCommand(opts.ProfileName))
 		}

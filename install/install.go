@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/restmcp/restmcp/internal/atomicfile"
 )
 
 // ParseError means a configuration file exists but could not be read as
@@ -205,51 +207,23 @@ func (c Client) Uninstall(path, name, command string, opts Options) (Result, err
 	return res, err
 }
 
-// writeAtomic writes data to path through a temporary file in the same
-// directory and a rename, with mode; when the file existed, its previous
-// contents go to path.bak first. Missing directories are created (0700).
+// writeAtomic writes data to path atomically, with mode; when the file
+// existed, its previous contents go to path.bak first. Missing directories
+// are created (0700).
 func writeAtomic(path string, data, previous []byte, existed bool, mode fs.FileMode) (backup string, err error) {
 	if mode == 0 {
 		mode = 0o600
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("creating %s: %w", dir, err)
-	}
 	if existed {
 		backup = path + ".bak"
-		if err := writeTemp(backup, previous, mode); err != nil {
+		if err := atomicfile.Write(backup, previous, mode); err != nil {
 			return "", fmt.Errorf("writing the backup %s: %w", backup, err)
 		}
 	}
-	if err := writeTemp(path, data, mode); err != nil {
+	if err := atomicfile.Write(path, data, mode); err != nil {
 		return backup, fmt.Errorf("writing %s: %w", path, err)
 	}
 	return backup, nil
-}
-
-func writeTemp(path string, data []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // Snippet is the entry as a file of its own: what Install would merge into

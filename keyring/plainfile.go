@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+
+	"github.com/restmcp/restmcp/internal/atomicfile"
 )
 
 // PlainFile keeps keys unencrypted in one JSON file readable only by its
@@ -41,31 +42,11 @@ func (p PlainFile) read() (plainFileData, error) {
 }
 
 func (p PlainFile) write(d plainFileData) error {
-	dir := filepath.Dir(p.Path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".keys-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p.Path)
+	return atomicfile.Write(p.Path, append(b, '\n'), 0o600)
 }
 
 // Get returns the key of account, or ErrNotFound.

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/restmcp/restmcp/internal/atomicfile"
 )
 
 // DefaultName is the profile used when none is named.
@@ -88,30 +90,11 @@ func (s Store) read() (file, error) {
 }
 
 func (s Store) write(f file) error {
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return err
-	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(s.Dir, ".profiles-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), s.Path())
+	return atomicfile.Write(s.Path(), append(b, '\n'), 0o600)
 }
 
 // Get returns the named profile, or ErrNotFound.
