@@ -17,6 +17,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/charmbracelet/log"
@@ -134,6 +135,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Layout == "" {
 		cfg.Layout = LayoutOperations
+	}
+	if p := strings.Join(nameWords(cfg.Prefix), "_"); len(p) > maxPrefixLen {
+		return nil, fmt.Errorf("tool name prefix %q is too long: use at most %d letters, digits and underscores", cfg.Prefix, maxPrefixLen)
 	}
 	switch cfg.Layout {
 	case LayoutOperations, LayoutResources, LayoutSearch:
