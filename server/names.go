@@ -190,8 +190,16 @@ func sanitizePrefix(p string) string {
 	if len(w) == 0 {
 		return ""
 	}
-	return strings.Join(w, "_") + "_"
+	s := strings.Join(w, "_")
+	if len(s) > maxPrefixLen {
+		s = strings.TrimRight(s[:maxPrefixLen], "_")
+	}
+	return s + "_"
 }
+
+// maxPrefixLen is the longest tool name prefix: the rest of the 64
+// characters is the operation's.
+const maxPrefixLen = 24
 
 // namer hands out unique tool names.
 type namer struct {

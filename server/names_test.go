@@ -103,3 +103,22 @@ func TestNamerDeduplicates(t *testing.T) {
 		t.Errorf("shortened duplicate = %q, want a _get suffix within %d", got[5], maxNameLen)
 	}
 }
+
+func TestLongPrefix(t *testing.T) {
+	if _, err := New(Config{API: projectsAPI(), Prefix: strings.Repeat("acme", 10)}); err == nil || !strings.Contains(err.Error(), "too long") {
+		t.Errorf("err = %v, want a prefix too long error", err)
+	}
+	s, err := New(Config{API: projectsAPI(), Prefix: strings.Repeat("a", maxPrefixLen)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range s.Tools() {
+		if !validName.MatchString(tool.Name) {
+			t.Errorf("invalid name %q", tool.Name)
+		}
+	}
+	// The namer never panics, whatever prefix it is given.
+	if n := newNamer(strings.Repeat("b", 100)).name([]string{"x"}, "GET"); !validName.MatchString(n) {
+		t.Errorf("name %q", n)
+	}
+}

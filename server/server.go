@@ -17,6 +17,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/charmbracelet/log"
@@ -31,7 +32,7 @@ type Filter struct {
 	Tags       []string // operation tags (any match)
 	Operations []string // operationIds or tool names
 	Methods    []string // HTTP methods
-	ReadOnly   bool     // only GET and HEAD
+	ReadOnly   bool     // only methods that change nothing (GET, HEAD, OPTIONS, TRACE)
 }
 
 // Layouts.
@@ -46,7 +47,9 @@ const DefaultMaxResultBytes = 20000
 
 // Config is everything a Server needs.
 type Config struct {
-	API    *client.API
+	API *client.API
+	// Client sends the calls; without one, tools are listed and every call
+	// is a tool error.
 	Client *client.Client
 	// Name and Version are reported in initialize. Name is also the command
 	// named in hints ("run `acme login`"); default "restmcp".
@@ -64,8 +67,9 @@ type Config struct {
 	// AuthHeader is the header that carries the key; a header parameter of
 	// that name is not exposed as an argument (Authorization never is).
 	AuthHeader string
-	// AuditLog, when set, receives one JSON line per tool call: time, tool,
-	// method, path, status, duration. No argument values, no key.
+	// AuditLog, when set, receives one JSON line per call of an operation:
+	// time, tool, method, path, status, duration and outcome (ok,
+	// http_error, failed, invalid_arguments). No argument values, no key.
 	AuditLog io.Writer
 }
 
@@ -132,6 +136,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Layout == "" {
 		cfg.Layout = LayoutOperations
 	}
+	if p := strings.Join(nameWords(cfg.Prefix), "_"); len(p) > maxPrefixLen {
+		return nil, fmt.Errorf("tool name prefix %q is too long: use at most %d letters, digits and underscores", cfg.Prefix, maxPrefixLen)
+	}
 	switch cfg.Layout {
 	case LayoutOperations, LayoutResources, LayoutSearch:
 	default:
@@ -191,7 +198,8 @@ func (s *Server) mcpServer() *mcp.Server {
 	return s.mcp
 }
 
-// Tools returns the tools exactly as tools/list reports them, sorted by name.
+// Tools returns the tools exactly as tools/list reports them, sorted by
+// name. Their InputSchema is the encoded JSON (a json.RawMessage).
 func (s *Server) Tools() []*mcp.Tool { return slices.Clone(s.list) }
 
 // Tool returns the listed tool called name.
