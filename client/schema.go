@@ -3,7 +3,6 @@ package client
 import (
 	"fmt"
 	"html"
-	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -575,27 +574,17 @@ func isNumber(v any) bool {
 
 // overlay copies src's keys over dst: properties are merged, required lists
 // joined, every other key of src wins.
-func overlay(dst, src map[string]any) {
-	for k, v := range src {
-		switch k {
-		case "properties":
-			dp, _ := dst[k].(map[string]any)
-			if dp == nil {
-				dp = map[string]any{}
-			}
-			maps.Copy(dp, v.(map[string]any))
-			dst[k] = dp
-		case "required", droppedKey:
-			dst[k] = union(dst[k], v)
-		default:
-			dst[k] = v
-		}
-	}
-}
+func overlay(dst, src map[string]any) { mergeKeys(dst, src, true, true) }
 
 // overlayMissing copies src's keys that dst lacks (properties merged,
 // required joined).
-func overlayMissing(dst, src map[string]any) {
+func overlayMissing(dst, src map[string]any) { mergeKeys(dst, src, false, false) }
+
+// mergeKeys merges the schema src into dst: the property maps are merged
+// (src's property wins a clash when srcProps), the required and dropped
+// lists joined, and every other key is copied when dst lacks it, or always
+// when srcKeys.
+func mergeKeys(dst, src map[string]any, srcProps, srcKeys bool) {
 	for k, v := range src {
 		switch k {
 		case "properties":
@@ -604,7 +593,7 @@ func overlayMissing(dst, src map[string]any) {
 				dp = map[string]any{}
 			}
 			for name, s := range v.(map[string]any) {
-				if _, ok := dp[name]; !ok {
+				if _, ok := dp[name]; srcProps || !ok {
 					dp[name] = s
 				}
 			}
@@ -612,7 +601,7 @@ func overlayMissing(dst, src map[string]any) {
 		case "required", droppedKey:
 			dst[k] = union(dst[k], v)
 		default:
-			if _, ok := dst[k]; !ok {
+			if _, ok := dst[k]; srcKeys || !ok {
 				dst[k] = v
 			}
 		}
@@ -670,23 +659,7 @@ func mergeAllOf(out map[string]any, branches []any) map[string]any {
 		if _, ok := bm["properties"]; ok {
 			withProps++
 		}
-		for k, v := range bm {
-			switch k {
-			case "properties":
-				dp, _ := merged[k].(map[string]any)
-				if dp == nil {
-					dp = map[string]any{}
-				}
-				maps.Copy(dp, v.(map[string]any))
-				merged[k] = dp
-			case "required", droppedKey:
-				merged[k] = union(merged[k], v)
-			default:
-				if _, ok := merged[k]; !ok {
-					merged[k] = v
-				}
-			}
-		}
+		mergeKeys(merged, bm, true, false)
 	}
 	if withProps > 1 {
 		delete(merged, "additionalProperties")
