@@ -165,6 +165,9 @@ func cutText(p string, max int) string {
 		}
 	}
 	limit := max - len("…")
+	if limit < 0 {
+		limit = 0
+	}
 	for limit > 0 && !utf8.RuneStart(p[limit]) {
 		limit--
 	}
