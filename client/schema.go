@@ -316,10 +316,41 @@ var numericKeywords = [...]string{
 func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]any, error) {
 	k := gather(m)
 	out := make(map[string]any, 4)
-	switch t := k.typ.(type) {
+	setTypes(out, k.typ)
+	if f, ok := k.format.(string); ok && f != "" {
+		out["format"] = f
+	}
+	if d, ok := k.description.(string); ok {
+		if d = trimDescription(d, c.lim.Desc); d != "" {
+			out["description"] = d
+		}
+	}
+	if err := c.objectKeys(out, k, loc, depth); err != nil {
+		return nil, err
+	}
+	if err := c.memberKeys(out, k, loc, depth); err != nil {
+		return nil, err
+	}
+	c.valueKeys(out, k)
+	out, err := c.combinators(out, k, loc, depth)
+	if err != nil {
+		return nil, err
+	}
+	ensureItems(out)
+	if isTrue(k.nullable) || isTrue(k.xNullable) {
+		out = makeNullable(out)
+	}
+	return out, nil
+}
+
+// setTypes copies a schema's type: one name, or for a list (OpenAPI 3.1,
+// and Slack's invalid Swagger) its distinct names, Swagger's "file" read
+// as "string".
+func setTypes(out map[string]any, typ any) {
+	switch t := typ.(type) {
 	case string:
 		setType(out, t)
-	case []any: // OpenAPI 3.1, and Slack's invalid Swagger
+	case []any:
 		var types []any
 		for _, x := range t {
 			s, ok := x.(string)
@@ -338,21 +369,29 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["type"] = types
 		}
 	}
-	if f, ok := k.format.(string); ok && f != "" {
-		out["format"] = f
+}
+
+// sub converts a subschema that is not a property: its readOnly flag
+// means nothing there.
+func (c *converter) sub(v any, loc string, depth int) (map[string]any, error) {
+	s, err := c.schema(v, loc, depth+1)
+	if err != nil {
+		return nil, err
 	}
-	if d, ok := k.description.(string); ok {
-		if d = trimDescription(d, c.lim.Desc); d != "" {
-			out["description"] = d
-		}
-	}
+	delete(s, "readOnly")
+	return s, nil
+}
+
+// objectKeys converts properties and required. In a request, readOnly
+// properties are dropped, from required too.
+func (c *converter) objectKeys(out map[string]any, k schemaKeys, loc string, depth int) error {
 	var dropped map[string]bool
 	if p, ok := k.properties.(map[string]any); ok {
 		props := make(map[string]any, len(p))
 		for name, pv := range p {
 			sub, err := c.schema(pv, loc, depth+1)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if isTrue(sub["readOnly"]) && c.request {
 				if dropped == nil {
@@ -381,22 +420,27 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 			out["required"] = req
 		}
 	}
+	return nil
+}
+
+// memberKeys converts the schemas of members: items (a list of items, as
+// Slack writes, becomes one schema, an anyOf of them when there are
+// several), then additionalProperties.
+func (c *converter) memberKeys(out map[string]any, k schemaKeys, loc string, depth int) error {
 	switch it := k.items.(type) {
 	case map[string]any:
-		sub, err := c.schema(it, loc, depth+1)
+		sub, err := c.sub(it, loc, depth)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		delete(sub, "readOnly")
 		out["items"] = sub
-	case []any: // Slack: items given as a list
+	case []any:
 		var subs []any
 		for _, x := range it {
-			sub, err := c.schema(x, loc, depth+1)
+			sub, err := c.sub(x, loc, depth)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			delete(sub, "readOnly")
 			subs = append(subs, sub)
 		}
 		switch len(subs) {
@@ -414,16 +458,22 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		}
 	case map[string]any:
 		if len(ap) > 0 {
-			sub, err := c.schema(ap, loc, depth+1)
+			sub, err := c.sub(ap, loc, depth)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			delete(sub, "readOnly")
 			if len(sub) > 0 {
 				out["additionalProperties"] = sub
 			}
 		}
 	}
+	return nil
+}
+
+// valueKeys copies the keywords that constrain values: enum (a long one
+// summarised in the description), const, default, pattern, the numeric
+// bounds, uniqueItems, exclusive bounds and readOnly.
+func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
 	if e, ok := k.enum.([]any); ok && len(e) > 0 {
 		if len(e) <= c.lim.Enum {
 			out["enum"] = slices.Clone(e)
@@ -461,7 +511,11 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	if isTrue(k.readOnly) {
 		out["readOnly"] = true
 	}
+}
 
+// combinators converts anyOf, oneOf (both read as anyOf; a single branch is
+// folded in) and allOf (merged where it can be).
+func (c *converter) combinators(out map[string]any, k schemaKeys, loc string, depth int) (map[string]any, error) {
 	var anyOf []any
 	for _, v := range []any{k.anyOf, k.oneOf} {
 		list, ok := v.([]any)
@@ -494,10 +548,6 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		}
 		out = mergeAllOf(out, branches)
 		dropRequired(out)
-	}
-	ensureItems(out)
-	if isTrue(k.nullable) || isTrue(k.xNullable) {
-		out = makeNullable(out)
 	}
 	return out, nil
 }
