@@ -168,8 +168,8 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		}
 		text := buf.Bytes()
 		if len(text) > budget || r.Truncated {
-			cut := cutJSON(text, budget)
-			return textResult(string(text[:cut]) + s.truncationNote(t, cut, len(text), r.Truncated))
+			kept, cut := truncateJSON(text, budget)
+			return textResult(string(kept) + s.truncationNote(t, cut, len(text), r.Truncated))
 		}
 		res := textResult(string(text))
 		if text[0] == '{' {
@@ -242,17 +242,20 @@ func (s *Server) truncationNote(t *tool, cut, total int, clientCut bool) string 
 	return note + " — ask for less (narrower arguments), if the operation allows"
 }
 
-// cutJSON returns where to cut compact JSON so that at most max bytes are
-// kept and the cut falls after a complete value: just before the last comma
-// outside a string that is within max (so the text ends with a whole
-// element or member), else at max on a rune boundary.
-func cutJSON(b []byte, max int) int {
+// truncateJSON shortens compact JSON to at most max bytes that are still
+// valid JSON: it cuts just before the last comma outside a string where
+// the text, with the brackets then open closed again, fits (so it ends
+// with whole elements or members), and closes those brackets. It returns
+// the text and how many bytes of b it kept. JSON without such a comma is
+// cut at max, on a rune boundary, and is not valid.
+func truncateJSON(b []byte, max int) ([]byte, int) {
 	if len(b) <= max {
-		return len(b)
+		return b, len(b)
 	}
-	last := -1
+	var stack []byte // the closers of the containers open at i
+	last, lastClosers := -1, ""
 	inString, escaped := false, false
-	for i := 0; i < max; i++ {
+	for i := 0; i < len(b) && i+len(stack) <= max; i++ {
 		c := b[i]
 		if inString {
 			switch {
@@ -268,18 +271,35 @@ func cutJSON(b []byte, max int) int {
 		switch c {
 		case '"':
 			inString = true
+		case '{':
+			stack = append(stack, '}')
+		case '[':
+			stack = append(stack, ']')
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
 		case ',':
-			last = i
+			if i+len(stack) <= max {
+				last = i
+				closers := make([]byte, len(stack))
+				for k := range stack {
+					closers[k] = stack[len(stack)-1-k]
+				}
+				lastClosers = string(closers)
+			}
 		}
 	}
 	if last > 0 {
-		return last
+		out := make([]byte, 0, last+len(lastClosers))
+		out = append(out, b[:last]...)
+		return append(out, lastClosers...), last
 	}
 	cut := max
 	for cut > 0 && !utf8.RuneStart(b[cut]) {
 		cut--
 	}
-	return cut
+	return b[:cut], cut
 }
 
 // nextPage turns a Link header's rel="next" URL (GitHub's paging) into the
