@@ -128,6 +128,7 @@ type HTTPError struct {
 	Response    *Response
 }
 
+// Error implements error.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("%s %s: %d %s", e.Method, e.URL, e.Response.Status, http.StatusText(e.Response.Status))
 }

@@ -18,29 +18,11 @@ import (
 	"github.com/restmcp/restmcp/profile"
 )
 
-// memKeyring is an in-memory keyring backend.
-type memKeyring map[string]string
-
-func (m memKeyring) Get(service, account string) (string, error) {
-	if v, ok := m[service+"/"+account]; ok {
-		return v, nil
-	}
-	return "", keyring.ErrNotFound
-}
-func (m memKeyring) Set(service, account, secret string) error {
-	m[service+"/"+account] = secret
-	return nil
-}
-func (m memKeyring) Delete(service, account string) error {
-	delete(m, service+"/"+account)
-	return nil
-}
-
 type installFixture struct {
 	f           *Factory
 	out, errOut *bytes.Buffer
 	vars        map[string]string
-	keys        memKeyring
+	keys        *keyring.Memory
 	root, exe   string
 	goos        string
 	tools       []string
@@ -57,7 +39,7 @@ func newInstallFixture(t *testing.T, goos string) *installFixture {
 		vars: map[string]string{"HOME": filepath.Join(root, "home"), "USERPROFILE": filepath.Join(root, "home"),
 			"APPDATA": filepath.Join(root, "appdata"), "XDG_CONFIG_HOME": filepath.Join(root, "xdg"),
 			"RESTMCP_CONFIG_DIR": filepath.Join(root, "config")},
-		keys: memKeyring{}, root: root, goos: goos,
+		keys: keyring.NewMemory(), root: root, goos: goos,
 		exe: filepath.Join(root, "bin", "restmcp"),
 	}
 	x.f = &Factory{
@@ -162,7 +144,7 @@ func TestInstallEveryClient(t *testing.T) {
 			t.Run(id+"/"+goos, func(t *testing.T) {
 				x := newInstallFixture(t, goos)
 				x.saveProfile(t, "acme")
-				x.keys["restmcp/acme"] = "sk-secret-value"
+				x.keys.Set("restmcp", "acme", "sk-secret-value")
 				path := x.path(t, id, false)
 
 				if code := x.run(t, "install", id, "--profile", "acme"); code != 0 {
@@ -361,7 +343,7 @@ func TestInstallWarnings(t *testing.T) {
 				x.saveProfile(t, "acme")
 			}
 			if tt.key != "" {
-				x.keys["restmcp/acme"] = tt.key
+				x.keys.Set("restmcp", "acme", tt.key)
 			}
 			if tt.envKey != "" {
 				x.vars["RESTMCP_API_KEY"] = tt.envKey
@@ -409,7 +391,7 @@ func TestInstallWarnsLongToolNames(t *testing.T) {
 	if err := store.Save(profile.Profile{Name: "acme", Spec: spec}); err != nil {
 		t.Fatal(err)
 	}
-	x.keys["restmcp/acme"] = "k"
+	x.keys.Set("restmcp", "acme", "k")
 	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
 		t.Fatalf("exit %d: %s", code, x.errOut)
 	}
@@ -432,7 +414,7 @@ func TestInstallVendorBuild(t *testing.T) {
 	spec, _ := filepath.Abs(filepath.Join("testdata", "long-names-api.yaml"))
 	x.f.Brand = Brand{Name: "acme-mcp", Defaults: profile.Profile{Name: "acme", Spec: spec}}
 	x.f.Keyring.Service = "acme-mcp"
-	x.keys["acme-mcp/acme"] = "k"
+	x.keys.Set("acme-mcp", "acme", "k")
 	x.vars["ACME_MCP_CONFIG_DIR"] = filepath.Join(x.root, "config")
 	if code := x.run(t, "install", "cursor", "--name", "a"); code != 0 {
 		t.Fatalf("exit %d: %s", code, x.errOut)

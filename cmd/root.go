@@ -33,24 +33,27 @@ func Execute(ctx context.Context, f *Factory, root *cobra.Command) int {
 	if errors.As(err, &silent) {
 		return silent.Code
 	}
+	fmt.Fprintf(f.IO.ErrOut, "Error: %v\n", err)
 	var flagErr *FlagError
 	if errors.As(err, &flagErr) {
-		fmt.Fprintf(f.IO.ErrOut, "Error: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Error: %v\n", err)
 	return 1
 }
 
 // SilentError means the failure was already reported; exit with Code.
 type SilentError struct{ Code int }
 
+// Error implements error.
 func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
-// FlagError is bad command-line input: the usage is printed too.
+// FlagError is bad command-line input: the command exits with status 2.
 type FlagError struct{ Err error }
 
+// Error implements error.
 func (e *FlagError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the bad input.
 func (e *FlagError) Unwrap() error { return e.Err }
 
 // FlagErrorf formats a FlagError.

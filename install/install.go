@@ -19,6 +19,7 @@ type ParseError struct {
 	Err string
 }
 
+// Error implements error.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("cannot parse %s: %s (the file was not changed: fix it, or move it away, and run again)", e.Path, e.Err)
 }
@@ -31,6 +32,7 @@ type ConflictError struct {
 	Command string
 }
 
+// Error implements error.
 func (e *ConflictError) Error() string {
 	what := "no command"
 	if e.Command != "" {

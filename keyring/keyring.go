@@ -42,6 +42,7 @@ type UnavailableError struct {
 	Cause error
 }
 
+// Error implements error.
 func (e *UnavailableError) Error() string {
 	return fmt.Sprintf("%v: %v", ErrUnavailable, e.Cause)
 }
@@ -59,6 +60,7 @@ type TimeoutError struct {
 	After time.Duration
 }
 
+// Error implements error.
 func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("no answer to %s within %v (a locked keyring may be waiting for an unlock prompt)", e.Op, e.After)
 }
