@@ -169,7 +169,10 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		text := buf.Bytes()
 		if len(text) > budget || r.Truncated {
 			kept, cut := truncateJSON(text, budget)
-			return textResult(string(kept) + s.truncationNote(t, cut, len(text), r.Truncated))
+			// The note is a content item of its own, so the first stays JSON.
+			res := textResult(string(kept))
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated)})
+			return res
 		}
 		res := textResult(string(text))
 		if text[0] == '{' {
@@ -226,7 +229,7 @@ func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallT
 	} else if i := strings.LastIndexAny(text[:cut], " \t"); i > cut*3/4 {
 		cut = i
 	}
-	return textResult(text[:cut] + s.truncationNote(t, cut, len(text), r.Truncated))
+	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated))
 }
 
 // truncationNote says how much was cut and which arguments ask for less.
@@ -235,7 +238,7 @@ func (s *Server) truncationNote(t *tool, cut, total int, clientCut bool) string 
 	if clientCut {
 		of = fmt.Sprintf("of more than %d bytes", total)
 	}
-	note := fmt.Sprintf("\n… truncated at %d %s", cut, of)
+	note := fmt.Sprintf("… truncated at %d %s", cut, of)
 	if len(t.paging) > 0 {
 		return note + " — ask for a smaller page (this operation takes: " + strings.Join(t.paging, ", ") + ")"
 	}

@@ -86,7 +86,7 @@ func (s *Server) searchTools() []*tool {
 		text := string(b)
 		if len(b) > s.cfg.MaxResultBytes {
 			kept, cut := truncateJSON(b, s.cfg.MaxResultBytes)
-			text = string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b))
+			text = string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes: ask for fewer (limit)", cut, len(b))
 		}
 		if omitted > 0 {
 			text += fmt.Sprintf("\n%d matches are listed without their input schema, to stay within the result budget: search for one by its name to see it.", omitted)

@@ -254,13 +254,13 @@ func TestBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := resultText(t, r)
-	if r.IsError {
-		t.Fatalf("IsError: %s", text)
+	if r.IsError || len(r.Content) != 2 {
+		t.Fatalf("IsError=%v, %d content items: %.300s", r.IsError, len(r.Content), resultText(t, r))
 	}
-	body, note, ok := strings.Cut(text, "\n… truncated at ")
+	body := r.Content[0].(*mcp.TextContent).Text
+	note, ok := strings.CutPrefix(r.Content[1].(*mcp.TextContent).Text, "… truncated at ")
 	if !ok {
-		t.Fatalf("no truncation note in %d bytes: %.200s", len(text), text)
+		t.Fatalf("no truncation note: %q", r.Content[1].(*mcp.TextContent).Text)
 	}
 	if len(body) > 5000 || len(body) < 4000 {
 		t.Errorf("kept %d bytes, budget 5000", len(body))
