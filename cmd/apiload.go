@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -112,7 +111,21 @@ func (f *Factory) buildServer(ctx context.Context, p profile.Profile, sends bool
 		return nil, err
 	}
 	if len(srv.Tools()) == 0 {
-		return nil, errors.New("no operation matches the tool selection (--tag, --operation, --method, --read-only)")
+		return nil, noToolsError(api, p)
 	}
 	return srv, nil
+}
+
+// noToolsError says why a profile has no tools: a description without
+// operations, operations that could all not be read, or a tool selection
+// that leaves none.
+func noToolsError(api *client.API, p profile.Profile) error {
+	switch {
+	case len(api.Operations) == 0 && len(api.Skipped) > 0:
+		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", p.Spec, len(api.Skipped))
+	case len(api.Operations) == 0:
+		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", p.Spec)
+	default:
+		return fmt.Errorf("none of the %d operations matches the tool selection (--tag, --operation, --method, --read-only, as given or stored in profile %q)", len(api.Operations), p.Name)
+	}
 }

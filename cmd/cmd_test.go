@@ -322,3 +322,38 @@ func TestSuggestedCommandsQuoteProfileName(t *testing.T) {
 		})
 	}
 }
+
+// A profile without tools is told apart: an empty description, one whose
+// operations could not be read, and a selection that leaves none.
+func TestNoToolsSaysWhy(t *testing.T) {
+	const head = "openapi: 3.0.0\ninfo: {title: t, version: \"1\"}\nservers: [{url: http://127.0.0.1:9}]\n"
+	tests := []struct {
+		name    string
+		spec    string
+		args    []string
+		want    string
+		notWant string
+	}{
+		{name: "no paths", spec: head + "paths: {}\n", want: "declares no operations", notWant: "--tag"},
+		{name: "all skipped", spec: head + "paths:\n  /a:\n    get: 5\n", want: "none of its 1 operations could be read", notWant: "--tag"},
+		{name: "selection", spec: head + "paths:\n  /a:\n    post: {responses: {}}\n", args: []string{"--read-only"}, want: "none of the 1 operations matches the tool selection"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "api.yaml")
+			if err := os.WriteFile(path, []byte(tt.spec), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			f, _, errOut := testFactory(t, nil)
+			if code := run(t, f, append([]string{"tools", "--spec", path}, tt.args...)...); code != 1 {
+				t.Fatalf("exit %d, want 1: %s", code, errOut)
+			}
+			if !strings.Contains(errOut.String(), tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, errOut)
+			}
+			if tt.notWant != "" && strings.Contains(errOut.String(), tt.notWant) {
+				t.Errorf("stderr has %q:\n%s", tt.notWant, errOut)
+			}
+		})
+	}
+}
