@@ -35,8 +35,8 @@ func FuzzNamesAndText(f *testing.F) {
 		}
 		if b, err := json.Marshal(s); err == nil {
 			for _, max := range []int{1, 5, 50} {
-				if cut := cutJSON(b, max); cut > max && cut != len(b) {
-					t.Errorf("cutJSON(%s, %d) = %d", b, max, cut)
+				if kept, _ := truncateJSON(b, max); len(kept) > max && len(b) > max {
+					t.Errorf("truncateJSON(%s, %d) = %s", b, max, kept)
 				}
 			}
 		}

@@ -168,8 +168,11 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		}
 		text := buf.Bytes()
 		if len(text) > budget || r.Truncated {
-			cut := cutJSON(text, budget)
-			return textResult(string(text[:cut]) + s.truncationNote(t, cut, len(text), r.Truncated))
+			kept, cut := truncateJSON(text, budget)
+			// The note is a content item of its own, so the first stays JSON.
+			res := textResult(string(kept))
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated)})
+			return res
 		}
 		res := textResult(string(text))
 		if text[0] == '{' {
@@ -226,7 +229,7 @@ func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallT
 	} else if i := strings.LastIndexAny(text[:cut], " \t"); i > cut*3/4 {
 		cut = i
 	}
-	return textResult(text[:cut] + s.truncationNote(t, cut, len(text), r.Truncated))
+	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated))
 }
 
 // truncationNote says how much was cut and which arguments ask for less.
@@ -235,24 +238,27 @@ func (s *Server) truncationNote(t *tool, cut, total int, clientCut bool) string 
 	if clientCut {
 		of = fmt.Sprintf("of more than %d bytes", total)
 	}
-	note := fmt.Sprintf("\n… truncated at %d %s", cut, of)
+	note := fmt.Sprintf("… truncated at %d %s", cut, of)
 	if len(t.paging) > 0 {
 		return note + " — ask for a smaller page (this operation takes: " + strings.Join(t.paging, ", ") + ")"
 	}
 	return note + " — ask for less (narrower arguments), if the operation allows"
 }
 
-// cutJSON returns where to cut compact JSON so that at most max bytes are
-// kept and the cut falls after a complete value: just before the last comma
-// outside a string that is within max (so the text ends with a whole
-// element or member), else at max on a rune boundary.
-func cutJSON(b []byte, max int) int {
+// truncateJSON shortens compact JSON to at most max bytes that are still
+// valid JSON: it cuts just before the last comma outside a string where
+// the text, with the brackets then open closed again, fits (so it ends
+// with whole elements or members), and closes those brackets. It returns
+// the text and how many bytes of b it kept. JSON without such a comma is
+// cut at max, on a rune boundary, and is not valid.
+func truncateJSON(b []byte, max int) ([]byte, int) {
 	if len(b) <= max {
-		return len(b)
+		return b, len(b)
 	}
-	last := -1
+	var stack []byte // the closers of the containers open at i
+	last, lastClosers := -1, ""
 	inString, escaped := false, false
-	for i := 0; i < max; i++ {
+	for i := 0; i < len(b) && i+len(stack) <= max; i++ {
 		c := b[i]
 		if inString {
 			switch {
@@ -268,18 +274,35 @@ func cutJSON(b []byte, max int) int {
 		switch c {
 		case '"':
 			inString = true
+		case '{':
+			stack = append(stack, '}')
+		case '[':
+			stack = append(stack, ']')
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
 		case ',':
-			last = i
+			if i+len(stack) <= max {
+				last = i
+				closers := make([]byte, len(stack))
+				for k := range stack {
+					closers[k] = stack[len(stack)-1-k]
+				}
+				lastClosers = string(closers)
+			}
 		}
 	}
 	if last > 0 {
-		return last
+		out := make([]byte, 0, last+len(lastClosers))
+		out = append(out, b[:last]...)
+		return append(out, lastClosers...), last
 	}
 	cut := max
 	for cut > 0 && !utf8.RuneStart(b[cut]) {
 		cut--
 	}
-	return cut
+	return b[:cut], cut
 }
 
 // nextPage turns a Link header's rel="next" URL (GitHub's paging) into the

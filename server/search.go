@@ -85,8 +85,8 @@ func (s *Server) searchTools() []*tool {
 		b, _ := json.Marshal(out)
 		text := string(b)
 		if len(b) > s.cfg.MaxResultBytes {
-			cut := cutJSON(b, s.cfg.MaxResultBytes)
-			text = string(b[:cut]) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b))
+			kept, cut := truncateJSON(b, s.cfg.MaxResultBytes)
+			text = string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes: ask for fewer (limit)", cut, len(b))
 		}
 		if omitted > 0 {
 			text += fmt.Sprintf("\n%d matches are listed without their input schema, to stay within the result budget: search for one by its name to see it.", omitted)

@@ -254,13 +254,13 @@ func TestBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := resultText(t, r)
-	if r.IsError {
-		t.Fatalf("IsError: %s", text)
+	if r.IsError || len(r.Content) != 2 {
+		t.Fatalf("IsError=%v, %d content items: %.300s", r.IsError, len(r.Content), resultText(t, r))
 	}
-	body, note, ok := strings.Cut(text, "\n… truncated at ")
+	body := r.Content[0].(*mcp.TextContent).Text
+	note, ok := strings.CutPrefix(r.Content[1].(*mcp.TextContent).Text, "… truncated at ")
 	if !ok {
-		t.Fatalf("no truncation note in %d bytes: %.200s", len(text), text)
+		t.Fatalf("no truncation note: %q", r.Content[1].(*mcp.TextContent).Text)
 	}
 	if len(body) > 5000 || len(body) < 4000 {
 		t.Errorf("kept %d bytes, budget 5000", len(body))
@@ -268,7 +268,14 @@ func TestBudget(t *testing.T) {
 	if !strings.HasSuffix(body, "}") {
 		t.Errorf("cut is not after a complete element: …%s", body[len(body)-40:])
 	}
-	for _, want := range []string{fmt.Sprintf("%d of ", len(body)), "ask for a smaller page (this operation takes: page, page_size, search)"} {
+	if !json.Valid([]byte(body)) {
+		t.Errorf("the kept part is not valid JSON: …%s", body[len(body)-40:])
+	}
+	var kept, total int
+	if _, err := fmt.Sscanf(note, "%d of %d bytes", &kept, &total); err != nil || kept > len(body) || len(body)-kept > 3 || total <= 5000 {
+		t.Errorf("note %q for %d bytes kept: %v", note, len(body), err)
+	}
+	for _, want := range []string{"ask for a smaller page (this operation takes: page, page_size, search)"} {
 		if !strings.Contains(note, want) {
 			t.Errorf("note %q lacks %q", note, want)
 		}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -43,23 +45,29 @@ func TestBriefAndSentence(t *testing.T) {
 	}
 }
 
-func TestCutJSON(t *testing.T) {
-	b := []byte(`[{"a":"x,y"},{"a":"z"},{"a":"w"}]`)
+func TestTruncateJSON(t *testing.T) {
+	b := []byte(`{"count":3,"results":[{"a":"x,y"},{"a":"z","b":[1,2]},{"a":"w"}]}`)
 	for max := 1; max < len(b); max++ {
-		cut := cutJSON(b, max)
-		if cut > max {
-			t.Fatalf("cut %d > max %d", cut, max)
+		kept, cut := truncateJSON(b, max)
+		if len(kept) > max {
+			t.Fatalf("max %d: kept %d bytes: %s", max, len(kept), kept)
 		}
-		if cut == 0 || cut < 12 {
-			continue
+		if cut > 10 && !json.Valid(kept) {
+			t.Errorf("max %d: %s is not valid JSON", max, kept)
 		}
-		// A cut after a complete element ends with "}", never inside a string.
-		if s := string(b[:cut]); !strings.HasSuffix(s, "}") {
-			t.Errorf("max %d: cut at %q", max, s)
+		if !bytes.HasPrefix(b, kept[:cut]) {
+			t.Errorf("max %d: %s is not a prefix plus closers", max, kept)
 		}
 	}
-	if got := cutJSON(b, len(b)); got != len(b) {
-		t.Errorf("no cut needed: %d", got)
+	// The last member that fits is kept, even inside a nested object.
+	if kept, cut := truncateJSON(b, 45); string(kept) != `{"count":3,"results":[{"a":"x,y"},{"a":"z"}]}` || cut != 42 {
+		t.Errorf("truncateJSON(45) = %s, %d", kept, cut)
+	}
+	if kept, cut := truncateJSON(b, 40); string(kept) != `{"count":3,"results":[{"a":"x,y"}]}` || cut != 33 {
+		t.Errorf("truncateJSON(40) = %s, %d", kept, cut)
+	}
+	if kept, cut := truncateJSON(b, len(b)); cut != len(b) || string(kept) != string(b) {
+		t.Errorf("no cut needed: %s %d", kept, cut)
 	}
 }
 
