@@ -66,27 +66,22 @@ func isWindowsAbs(p string) bool {
 }
 
 // appData is %APPDATA% (the roaming application data folder) on Windows.
-func (e Env) appData() (string, error) {
-	if v := e.absEnv("APPDATA"); v != "" {
-		return v, nil
-	}
-	h, err := e.home()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(h, "AppData", "Roaming"), nil
-}
+func (e Env) appData() (string, error) { return e.envOrHome("APPDATA", "AppData", "Roaming") }
 
 // xdgConfig is $XDG_CONFIG_HOME, else ~/.config.
-func (e Env) xdgConfig() (string, error) {
-	if v := e.absEnv("XDG_CONFIG_HOME"); v != "" {
+func (e Env) xdgConfig() (string, error) { return e.envOrHome("XDG_CONFIG_HOME", ".config") }
+
+// envOrHome is the absolute path in the environment variable k, else the
+// folder rel under the home directory.
+func (e Env) envOrHome(k string, rel ...string) (string, error) {
+	if v := e.absEnv(k); v != "" {
 		return v, nil
 	}
 	h, err := e.home()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(h, ".config"), nil
+	return filepath.Join(append([]string{h}, rel...)...), nil
 }
 
 // appSupport is ~/Library/Application Support on macOS.
