@@ -90,29 +90,9 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	var profiles []profile.Profile
-	if opts.ProfileName != "" {
-		p, err := store.Get(opts.ProfileName)
-		if errors.Is(err, profile.ErrNotFound) && f.Brand.HasDefaults() && opts.ProfileName == f.Brand.ProfileName() {
-			// A vendor build's built-in profile is there before any login.
-			p, err = profile.Profile{Name: opts.ProfileName}, nil
-		}
-		if errors.Is(err, profile.ErrNotFound) {
-			return fmt.Errorf("no profile %q in %s: run `%s --spec FILE|URL`", opts.ProfileName, store.Path(), f.loginCommand(opts.ProfileName))
-		}
-		if err != nil {
-			return err
-		}
-		profiles = []profile.Profile{p}
-	} else if profiles, err = store.List(); err != nil {
+	profiles, err := f.statusProfiles(store, opts.ProfileName)
+	if err != nil {
 		return err
-	}
-	// A vendor build's built-in profile is there before any login.
-	if f.Brand.HasDefaults() && opts.ProfileName == "" && !hasProfile(profiles, f.Brand.ProfileName()) {
-		profiles = append([]profile.Profile{{Name: f.Brand.ProfileName()}}, profiles...)
-	}
-	for i := range profiles {
-		profiles[i] = f.Brand.Apply(profiles[i])
 	}
 
 	timeout := opts.CheckTimeout
@@ -122,13 +102,6 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	var keyringDown error // after one timeout, do not wait on the keyring again
 	report := make([]profileStatus, 0, len(profiles))
 	for _, p := range profiles {
-		st := profileStatus{
-			Profile:    p.Name,
-			Spec:       p.Spec,
-			BaseURL:    p.BaseURL,
-			AuthHeader: p.Header(),
-			AuthScheme: p.Scheme(),
-		}
 		var rk resolvedKey
 		if keyringDown != nil && f.Getenv(f.Brand.Env("API_KEY")) == "" {
 			rk = resolvedKey{Source: keyringUnavailable, Err: keyringDown}
@@ -139,25 +112,9 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 				keyringDown = rk.Err
 			}
 		}
-		st.KeySource = rk.Source
-		switch rk.Source {
-		case keyFromEnv:
-			st.KeyLocation = f.Brand.Env("API_KEY")
-		case keyFromKeyring:
-			st.KeyLocation = f.Keyring.Describe()
-		case keyFromFile:
-			if pf, err := f.insecureKeys(); err == nil {
-				st.KeyLocation = pf.Path
-			}
-		}
-		if rk.Err != nil {
-			st.KeyError = rk.Err.Error()
-		} else {
-			st.Key = maskKey(rk.Key)
-			st.OK = true
-			if !opts.Offline {
-				st.Check, st.OK = f.statusCheck(ctx, p, rk.Key, timeout)
-			}
+		st := f.profileStatus(p, rk)
+		if st.OK && !opts.Offline {
+			st.Check, st.OK = f.statusCheck(ctx, p, rk.Key, timeout)
 		}
 		report = append(report, st)
 	}
@@ -177,6 +134,68 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		}
 	}
 	return nil
+}
+
+// statusProfiles returns the profiles status reports on, the brand's
+// defaults applied: the one named, else all of them. A vendor build's
+// built-in profile is there before any login.
+func (f *Factory) statusProfiles(store profile.Store, name string) ([]profile.Profile, error) {
+	var profiles []profile.Profile
+	if name != "" {
+		p, err := store.Get(name)
+		if errors.Is(err, profile.ErrNotFound) && f.Brand.HasDefaults() && name == f.Brand.ProfileName() {
+			p, err = profile.Profile{Name: name}, nil
+		}
+		if errors.Is(err, profile.ErrNotFound) {
+			return nil, fmt.Errorf("no profile %q in %s: run `%s --spec FILE|URL`", name, store.Path(), f.loginCommand(name))
+		}
+		if err != nil {
+			return nil, err
+		}
+		profiles = []profile.Profile{p}
+	} else {
+		var err error
+		if profiles, err = store.List(); err != nil {
+			return nil, err
+		}
+		if f.Brand.HasDefaults() && !hasProfile(profiles, f.Brand.ProfileName()) {
+			profiles = append([]profile.Profile{{Name: f.Brand.ProfileName()}}, profiles...)
+		}
+	}
+	for i := range profiles {
+		profiles[i] = f.Brand.Apply(profiles[i])
+	}
+	return profiles, nil
+}
+
+// profileStatus is p's line of the report before the API is asked: OK
+// when a key was found.
+func (f *Factory) profileStatus(p profile.Profile, rk resolvedKey) profileStatus {
+	st := profileStatus{
+		Profile:    p.Name,
+		Spec:       p.Spec,
+		BaseURL:    p.BaseURL,
+		AuthHeader: p.Header(),
+		AuthScheme: p.Scheme(),
+		KeySource:  rk.Source,
+	}
+	switch rk.Source {
+	case keyFromEnv:
+		st.KeyLocation = f.Brand.Env("API_KEY")
+	case keyFromKeyring:
+		st.KeyLocation = f.Keyring.Describe()
+	case keyFromFile:
+		if pf, err := f.insecureKeys(); err == nil {
+			st.KeyLocation = pf.Path
+		}
+	}
+	if rk.Err != nil {
+		st.KeyError = rk.Err.Error()
+	} else {
+		st.Key = maskKey(rk.Key)
+		st.OK = true
+	}
+	return st
 }
 
 func (f *Factory) statusCheck(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*checkStatus, bool) {
