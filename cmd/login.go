@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
 )
 
 // loginCheckTimeout bounds the request that checks a key at login.
@@ -110,16 +112,16 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		return err
 	}
 
-	// Fail before asking for the key when the keyring cannot store it. The
-	// profile is saved all the same: with the key in the environment
-	// variable, the other commands need it.
-	if opts.InsecureStorage {
-		// The keyring is not used.
-	} else if _, err := f.Keyring.Get(p.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		if serr := store.Save(own); serr == nil {
-			fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
+	// Fail before asking for the key when the keyring cannot store it (and
+	// is to be used). The profile is saved all the same: with the key in
+	// the environment variable, the other commands need it.
+	if !opts.InsecureStorage {
+		if _, err := f.Keyring.Get(p.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			if serr := store.Save(own); serr == nil {
+				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
+			}
+			return f.keyringUnavailableError(err)
 		}
-		return f.keyringUnavailableError(err)
 	}
 
 	key, err := readKey(f, p.Name, opts.WithKey)
@@ -129,22 +131,8 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 
 	if opts.NoCheck {
 		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
-	} else {
-		timeout := opts.CheckTimeout
-		if timeout <= 0 {
-			timeout = loginCheckTimeout
-		}
-		kc, err := f.checkKey(c.Context(), p, key, timeout)
-		if err != nil {
-			return fmt.Errorf("%w; nothing was stored", err)
-		}
-		switch {
-		case errors.Is(kc.Err, errKeyRejected):
-			return fmt.Errorf("%w, so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again", kc.Err, p.Header()+": "+schemeLabel(p.Scheme()))
-		case kc.Err != nil:
-			return fmt.Errorf("checking the key: %w. Nothing was stored: fix the check with --check-path PATH, or pass --no-check to store the key unchecked", kc.Err)
-		}
-		fmt.Fprintf(errOut, "✓ The API accepted the key (GET %s: %d).\n", kc.URL, kc.Status)
+	} else if err := f.loginCheck(c.Context(), p, key, opts.CheckTimeout); err != nil {
+		return err
 	}
 
 	if err := store.Save(own); err != nil {
@@ -152,12 +140,40 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	fmt.Fprintf(errOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())
 
+	return f.storeKey(p.Name, key, opts.InsecureStorage)
+}
+
+// loginCheck asks the API whether it accepts key; an error says why the
+// key is not stored.
+func (f *Factory) loginCheck(ctx context.Context, p profile.Profile, key string, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = loginCheckTimeout
+	}
+	kc, err := f.checkKey(ctx, p, key, timeout)
+	if err != nil {
+		return fmt.Errorf("%w; nothing was stored", err)
+	}
+	switch {
+	case errors.Is(kc.Err, errKeyRejected):
+		return fmt.Errorf("%w, so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again", kc.Err, p.Header()+": "+schemeLabel(p.Scheme()))
+	case kc.Err != nil:
+		return fmt.Errorf("checking the key: %w. Nothing was stored: fix the check with --check-path PATH, or pass --no-check to store the key unchecked", kc.Err)
+	}
+	fmt.Fprintf(f.IO.ErrOut, "✓ The API accepted the key (GET %s: %d).\n", kc.URL, kc.Status)
+	return nil
+}
+
+// storeKey stores the profile's key in the keyring, removing a plain-text
+// copy an earlier --insecure-storage left (it would win), or with insecure
+// in the plain-text file.
+func (f *Factory) storeKey(profileName, key string, insecure bool) error {
+	errOut := f.IO.ErrOut
 	pf, err := f.insecureKeys()
 	if err != nil {
 		return err
 	}
-	if opts.InsecureStorage {
-		if err := pf.Set(p.Name, key); err != nil {
+	if insecure {
+		if err := pf.Set(profileName, key); err != nil {
 			return fmt.Errorf("storing the key in %s: %w", pf.Path, err)
 		}
 		fmt.Fprintf(errOut, "! Stored the key UNENCRYPTED in %s (--insecure-storage): anyone who can read that file can use the key. Prefer the OS keyring, or %s.\n",
@@ -166,15 +182,14 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		return nil
 	}
 
-	if err := f.Keyring.Set(p.Name, key); err != nil {
+	if err := f.Keyring.Set(profileName, key); err != nil {
 		if errors.Is(err, keyring.ErrUnavailable) {
 			return f.keyringUnavailableError(err)
 		}
 		return fmt.Errorf("storing the key in %s: %w", f.Keyring.Describe(), err)
 	}
-	fmt.Fprintf(errOut, "✓ Stored the key in %s, account %q.\n", f.Keyring.Describe(), p.Name)
-	// A plain-text copy from an earlier --insecure-storage would win.
-	switch err := pf.Delete(p.Name); {
+	fmt.Fprintf(errOut, "✓ Stored the key in %s, account %q.\n", f.Keyring.Describe(), profileName)
+	switch err := pf.Delete(profileName); {
 	case err == nil:
 		fmt.Fprintf(errOut, "✓ Removed the plain-text copy of the key from %s.\n", pf.Path)
 	case !errors.Is(err, keyring.ErrNotFound):
