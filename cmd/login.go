@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -89,6 +90,15 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	if opts.CheckPath != "" {
 		own.CheckPath = opts.CheckPath
+	}
+	// The profile is used from other directories (an editor starts the
+	// server in its own): a description file is saved by its absolute path.
+	if own.Spec != "" && !isURL(own.Spec) && !strings.HasPrefix(own.Spec, "file://") && !filepath.IsAbs(own.Spec) {
+		abs, err := filepath.Abs(own.Spec)
+		if err != nil {
+			return fmt.Errorf("--spec %q: %w", own.Spec, err)
+		}
+		own.Spec = abs
 	}
 	p := f.Brand.Apply(own)
 	if p.Spec == "" {

@@ -191,7 +191,12 @@ func TestLoginSavesProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Spec != "testdata/keycheck-api.yaml" || got.BaseURL != api.URL+"/v1" || got.Header() != "X-Api-Key" ||
+	// Saved by its absolute path: an editor starts the server elsewhere.
+	wantSpec, err := filepath.Abs("testdata/keycheck-api.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Spec != wantSpec || got.BaseURL != api.URL+"/v1" || got.Header() != "X-Api-Key" ||
 		got.Scheme() != "Token" || got.Prefix != "acme" || got.CheckPath != "me" {
 		t.Errorf("saved profile = %+v", got)
 	}
