@@ -3,7 +3,9 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -92,12 +94,23 @@ func (f *Factory) buildServer(ctx context.Context, p profile.Profile, sends bool
 		Key:             f.keySource(p.Name),
 		UserAgent:       f.userAgent(),
 	})
+	var audit io.Writer
+	if p.AuditLog != "" {
+		af, err := os.OpenFile(p.AuditLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("opening the audit log: %w (fix --audit-log)", err)
+		}
+		audit = af // closed when the process exits
+	}
 	srv, err := server.New(server.Config{
-		API:     api,
-		Client:  c,
-		Name:    f.Brand.Name,
-		Version: Version(),
-		Prefix:  p.Prefix,
+		API:            api,
+		Client:         c,
+		Name:           f.Brand.Name,
+		Version:        Version(),
+		Prefix:         p.Prefix,
+		AuthHeader:     p.Header(),
+		MaxResultBytes: p.MaxResultBytes,
+		AuditLog:       audit,
 		Filter: server.Filter{
 			Tags:       p.Tags,
 			Operations: p.Operations,

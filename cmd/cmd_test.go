@@ -357,3 +357,62 @@ func TestNoToolsSaysWhy(t *testing.T) {
 		})
 	}
 }
+
+func TestCallAuditLogAndResultBudget(t *testing.T) {
+	api := newNotesAPI(t)
+	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-audit-0123456789"})
+	logPath := t.TempDir() + "/audit.jsonl"
+	code := run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api",
+		"--arg", "search=secret-search-term", "--audit-log", logPath, "--max-result-bytes", "40")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out.String(), "truncated") {
+		t.Errorf("a result over --max-result-bytes was not cut with a note:\n%s", out)
+	}
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entry map[string]any
+	if err := json.Unmarshal(b, &entry); err != nil {
+		t.Fatalf("audit log is not one JSON line: %v\n%s", err, b)
+	}
+	if entry["tool"] != "list_notes" {
+		t.Errorf("audit entry %v does not name the tool", entry)
+	}
+	for _, secret := range []string{"sk-audit-0123456789", "secret-search-term"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("audit log contains %q: %s", secret, b)
+		}
+	}
+}
+
+func TestAuthHeaderParameterIsNotAnArgument(t *testing.T) {
+	spec := `openapi: 3.0.3
+info: {title: Keyed, version: "1"}
+servers: [{url: "http://127.0.0.1:9"}]
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: X-Api-Key, in: header, required: true, schema: {type: string}}
+        - {name: q, in: query, schema: {type: string}}
+      responses: {"200": {description: OK}}
+`
+	path := t.TempDir() + "/keyed.yaml"
+	if err := os.WriteFile(path, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", path, "--auth-header", "X-Api-Key", "--auth-scheme", "", "--json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out.String(), "X-Api-Key") || strings.Contains(out.String(), "X_Api_Key") {
+		t.Errorf("the key's header is offered to the model as an argument:\n%s", out)
+	}
+	if !strings.Contains(out.String(), `"q"`) {
+		t.Errorf("the other parameter is missing:\n%s", out)
+	}
+}

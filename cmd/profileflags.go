@@ -24,6 +24,9 @@ type profileFlags struct {
 	Methods    []string
 	ReadOnly   bool
 	Layout     string
+	// Results and audit.
+	MaxResultBytes int
+	AuditLog       string
 }
 
 func addProfileFlags(c *cobra.Command) *profileFlags {
@@ -40,6 +43,8 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringSliceVar(&pf.Methods, "method", nil, "only these HTTP methods, e.g. GET (repeatable)")
 	fl.BoolVar(&pf.ReadOnly, "read-only", false, "only read-only operations (GET, HEAD)")
 	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "operations" (one tool per operation), "resources" or "search"`)
+	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
+	fl.StringVar(&pf.AuditLog, "audit-log", "", "append one JSON line per tool call to this file (no argument values, never the key)")
 	return pf
 }
 
@@ -107,6 +112,12 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 	}
 	if fl.Changed("layout") {
 		p.Layout = pf.Layout
+	}
+	if fl.Changed("max-result-bytes") {
+		p.MaxResultBytes = pf.MaxResultBytes
+	}
+	if fl.Changed("audit-log") {
+		p.AuditLog = pf.AuditLog
 	}
 	return p, stored, nil
 }

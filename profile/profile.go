@@ -38,6 +38,11 @@ type Profile struct {
 	Methods    []string `json:"methods,omitempty"`
 	ReadOnly   bool     `json:"read_only,omitempty"`
 	Layout     string   `json:"layout,omitempty"`
+	// MaxResultBytes is the budget of one tool result (0: the default).
+	MaxResultBytes int `json:"max_result_bytes,omitempty"`
+	// AuditLog is a file that receives one JSON line per tool call (what
+	// was called and how it went; no argument values, never the key).
+	AuditLog string `json:"audit_log,omitempty"`
 }
 
 // Scheme returns the effective auth scheme.
