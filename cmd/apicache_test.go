@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/restmcp/restmcp/keyring"
 )
 
 func TestAPICachePathStaysInCacheDir(t *testing.T) {
@@ -69,5 +71,47 @@ func TestDescriptionFetchSendsKeyAsCallsDo(t *testing.T) {
 			t.Errorf("key %q: exit %d (the API saw %q): %s", key, code, got, errOut)
 			mu.Unlock()
 		}
+	}
+}
+
+// A call whose description is on the API's origin reads the keyring once:
+// the description and the call share the key.
+func TestDescriptionAndCallReadKeyringOnce(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var auth []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auth = append(auth, r.URL.Path+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+		if r.URL.Path == "/schema/" {
+			w.Header().Set("Content-Type", "application/vnd.oai.openapi")
+			w.Write(spec)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"count": 0, "results": []}`))
+	}))
+	defer srv.Close()
+	f, _, errOut := testFactory(t, nil)
+	cb := &countingBackend{Memory: keyring.NewMemory()}
+	if err := cb.Memory.Set("restmcp", "default", goodKey); err != nil {
+		t.Fatal(err)
+	}
+	f.Keyring.Backend = cb
+	if code := run(t, f, "call", "list_notes", "--spec", srv.URL+"/schema/", "--base-url", srv.URL+"/api"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"/schema/ Bearer " + goodKey, "/api/notes/ Bearer " + goodKey}
+	if strings.Join(auth, "\n") != strings.Join(want, "\n") {
+		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(auth, "\n"), strings.Join(want, "\n"))
+	}
+	if cb.gets != 1 {
+		t.Errorf("%d keyring reads, want 1", cb.gets)
 	}
 }

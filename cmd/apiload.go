@@ -14,15 +14,14 @@ import (
 	"github.com/restmcp/restmcp/server"
 )
 
-// loadAPI reads the profile's description. The key, when one is available,
-// is sent only for a description on the API's own origin (client.Load
-// decides); a missing key is not an error here.
-func (f *Factory) loadAPI(ctx context.Context, p profile.Profile) (*client.API, error) {
+// loadAPI reads the profile's description. The key from keys, when one is
+// available, is sent only for a description on the API's own origin
+// (client.Load decides); a missing key is not an error here.
+func (f *Factory) loadAPI(ctx context.Context, p profile.Profile, keys client.KeySource) (*client.API, error) {
 	if p.Spec == "" {
 		return nil, fmt.Errorf("profile %q has no OpenAPI description: pass --spec FILE|URL, or run `%s --spec FILE|URL`",
 			p.Name, f.loginCommand(p.Name))
 	}
-	keys := f.keySource(p.Name)
 	auth := func(req *http.Request) error {
 		k, err := keys(req.Context())
 		if err != nil {
@@ -70,7 +69,10 @@ func (f *Factory) listServer(ctx context.Context, p profile.Profile) (*server.Se
 }
 
 func (f *Factory) buildServer(ctx context.Context, p profile.Profile, sends bool) (*server.Server, error) {
-	api, err := f.loadAPI(ctx, p)
+	// One key source for the description and the calls: the keyring is
+	// asked once, and a keyring that does not answer costs one timeout.
+	keys := f.keySource(p.Name)
+	api, err := f.loadAPI(ctx, p, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +93,7 @@ func (f *Factory) buildServer(ctx context.Context, p profile.Profile, sends bool
 		OverrideServers: p.BaseURL != "",
 		AuthHeader:      p.Header(),
 		AuthScheme:      p.Scheme(),
-		Key:             f.keySource(p.Name),
+		Key:             keys,
 		UserAgent:       f.userAgent(),
 	})
 	var audit io.Writer
