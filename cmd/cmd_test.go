@@ -416,3 +416,26 @@ paths:
 		t.Errorf("the other parameter is missing:\n%s", out)
 	}
 }
+
+func TestMethodFlagMustBeAnHTTPMethod(t *testing.T) {
+	tests := []struct {
+		method string
+		code   int
+	}{
+		{"GET", 0},
+		{"get", 0},
+		{"FOO", 2},
+		{"GETS", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			f, _, errOut := testFactory(t, nil)
+			if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--method", tt.method); code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, errOut)
+			}
+			if tt.code == 2 && !strings.Contains(errOut.String(), "not an HTTP method: use GET, PUT, POST") {
+				t.Errorf("error does not list the methods: %s", errOut)
+			}
+		})
+	}
+}

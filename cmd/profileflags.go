@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -105,6 +107,11 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 		p.Operations = pf.Operations
 	}
 	if fl.Changed("method") {
+		for _, m := range pf.Methods {
+			if !slices.Contains(httpMethods, strings.ToUpper(strings.TrimSpace(m))) {
+				return p, false, FlagErrorf("--method %q is not an HTTP method: use %s", m, strings.Join(httpMethods, ", "))
+			}
+		}
 		p.Methods = pf.Methods
 	}
 	if fl.Changed("read-only") {
@@ -121,3 +128,6 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 	}
 	return p, stored, nil
 }
+
+// httpMethods are the methods an OpenAPI operation can have.
+var httpMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
