@@ -439,3 +439,15 @@ func TestMethodFlagMustBeAnHTTPMethod(t *testing.T) {
 		})
 	}
 }
+
+// Listing tools calls none: the audit log is not opened, so not created.
+func TestToolsOpensNoAuditLog(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	logPath := filepath.Join(t.TempDir(), "audit.jsonl")
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--audit-log", logPath); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(logPath); err == nil {
+		t.Error("tools created the audit log")
+	}
+}
