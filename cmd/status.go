@@ -99,18 +99,15 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if timeout <= 0 {
 		timeout = statusCheckTimeout
 	}
-	var keyringDown error // after one timeout, do not wait on the keyring again
+	keys := f // after one timeout, keys stops waiting on the keyring
 	report := make([]profileStatus, 0, len(profiles))
 	for _, p := range profiles {
-		var rk resolvedKey
-		if keyringDown != nil && f.Getenv(f.Brand.Env("API_KEY")) == "" {
-			rk = resolvedKey{Source: keyringUnavailable, Err: keyringDown}
-		} else {
-			rk = f.resolveKey(p.Name)
-			var te *keyring.TimeoutError
-			if errors.As(rk.Err, &te) {
-				keyringDown = rk.Err
-			}
+		rk := keys.resolveKey(p.Name)
+		var te *keyring.TimeoutError
+		if keys == f && errors.As(rk.Err, &te) {
+			down := *f
+			down.Keyring.Backend = failingBackend{errors.Unwrap(rk.Err)}
+			keys = &down
 		}
 		st := f.profileStatus(p, rk)
 		if st.OK && !opts.Offline {
@@ -272,3 +269,10 @@ func hasProfile(ps []profile.Profile, name string) bool {
 	}
 	return false
 }
+
+// failingBackend is a keyring whose every call fails with err at once.
+type failingBackend struct{ err error }
+
+func (b failingBackend) Get(string, string) (string, error) { return "", b.err }
+func (b failingBackend) Set(string, string, string) error   { return b.err }
+func (b failingBackend) Delete(string, string) error        { return b.err }

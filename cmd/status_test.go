@@ -215,9 +215,21 @@ func TestStatus(t *testing.T) {
 		t.Cleanup(func() { close(release) })
 		hb := &countingHang{release: release}
 		e.keyring = keyring.Store{Service: "restmcp", Backend: hb, Timeout: 100 * time.Millisecond}
+		// zeta's key is in the plain-text file: found without the keyring,
+		// also after the keyring timed out for acme.
+		pf, err := e.newFactoryForKeys().insecureKeys()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pf.Set("zeta", goodKey); err != nil {
+			t.Fatal(err)
+		}
 		r := e.run("", "status", "--offline")
-		if r.code != 1 || strings.Count(r.out, "keyring unavailable") != 4 {
+		if r.code != 1 || strings.Count(r.out, "keyring unavailable") != 3 || !strings.Contains(r.out, "****WXYZ from "+pf.Path) {
 			t.Errorf("exit %d:\n%s", r.code, r.out)
+		}
+		if !strings.Contains(r.out, `reading the key of profile "short"`) {
+			t.Errorf("short's line does not name short:\n%s", r.out)
 		}
 		if n := hb.calls.Load(); n != 1 {
 			t.Errorf("the keyring was asked %d times, want once: after a timeout status stops waiting on it", n)
