@@ -45,7 +45,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if strings.HasPrefix(source, "file://") {
 		p, err := fileURLPath(source)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", source, err)
+			return nil, fmt.Errorf("%s: %w", redactSource(source), err)
 		}
 		loc = p
 	}
@@ -57,7 +57,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		}
 		loc = abs
 	} else if _, err := url.Parse(loc); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
 	}
 
 	f := newFetcher(opts)
@@ -95,14 +95,14 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 	}
 	root, err := decodeDocument(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
 	}
 	docs := newDocSet(ctx, f)
 	docs.docs[loc] = document{root: root, loc: final}
 	docs.docs[final] = docs.docs[loc]
 	api, err := build(docs, source, final, root, lim)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
 	}
 	return api, nil
 }
@@ -163,7 +163,12 @@ func (f *fetcher) read(ctx context.Context, loc string) ([]byte, string, error) 
 		}
 		resp, err := f.client.Do(req)
 		if err != nil {
-			return nil, "", err
+			// *url.Error would print the whole URL, query included.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return nil, "", fmt.Errorf("GET %s: %w", redact(target), err)
 		}
 		if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
 			resp.Body.Close()
@@ -190,15 +195,22 @@ func (f *fetcher) read(ctx context.Context, loc string) ([]byte, string, error) 
 	return nil, "", fmt.Errorf("GET %s: more than %d redirects", redact(loc), maxRedirects)
 }
 
-// redact drops the query and user info of a URL for messages.
+// redactSource is a file path as it is, a URL as redact shows it.
+func redactSource(source string) string {
+	if isURL(source) {
+		return redact(source)
+	}
+	return source
+}
+
+// redact is the URL raw for messages: without its query, user info or
+// fragment (see displayURL).
 func redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return raw
 	}
-	u.User = nil
-	u.RawQuery = ""
-	return u.String()
+	return displayURL(u)
 }
 
 // origin is scheme://host[:port] in lower case, default ports dropped; ""

@@ -337,3 +337,58 @@ func TestLoadFanOutIsBounded(t *testing.T) {
 		t.Errorf("body schema is %d bytes", n)
 	}
 }
+
+// Errors about a description URL never show its user info or query, where
+// credentials such as ?token=… live.
+func TestLoadErrorsHideURLCredentials(t *testing.T) {
+	s := newSpecServer(t)
+	s.routes["/not-openapi"] = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"hello": "world"}`))
+	}
+	s.routes["/bad-ref"] = func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"parameters": [{"$ref": "/broken?token=s3cr3t-ref#/p"}], "responses": {}}}}}`))
+	}
+	s.routes["/broken"] = func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("{not yaml: [")) }
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	withCreds := func(base, path string) string {
+		return strings.Replace(base, "http://", "http://user:p4ssw0rd@", 1) + path + "?token=s3cr3t"
+	}
+	tests := []struct {
+		name   string
+		source string
+		want   string
+	}{
+		{"not a description", withCreds(s.URL, "/not-openapi"), "not an OpenAPI description"},
+		{"HTTP error", withCreds(s.URL, "/missing"), "404"},
+		{"unreachable", withCreds(closed.URL, "/spec"), "GET http://"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(context.Background(), tt.source, LoadOptions{})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("error lacks %q: %s", tt.want, msg)
+			}
+			for _, secret := range []string{"s3cr3t", "p4ssw0rd"} {
+				if strings.Contains(msg, secret) {
+					t.Errorf("error shows %q: %s", secret, msg)
+				}
+			}
+		})
+	}
+	// A $ref to a broken document: the reason quotes the $ref as the
+	// description writes it, and names the document it fetched without
+	// the query.
+	api, err := Load(context.Background(), s.URL+"/bad-ref", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.Skipped) != 1 || !strings.Contains(api.Skipped[0].Reason, "/broken: invalid JSON") {
+		t.Errorf("skipped = %+v", api.Skipped)
+	}
+}

@@ -97,7 +97,7 @@ func (d *docSet) doc(loc string) (document, error) {
 	}
 	v, err := decodeDocument(data)
 	if err != nil {
-		return document{}, fmt.Errorf("%s: %w", loc, err)
+		return document{}, fmt.Errorf("%s: %w", redactSource(loc), err)
 	}
 	doc := document{root: v, loc: final}
 	d.docs[loc] = doc

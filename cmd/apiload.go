@@ -97,7 +97,7 @@ func (f *Factory) buildServer(ctx context.Context, p profile.Profile, sends bool
 		UserAgent:       f.userAgent(),
 	})
 	var audit io.Writer
-	if p.AuditLog != "" {
+	if sends && p.AuditLog != "" { // listing tools calls nothing: no log to open
 		af, err := os.OpenFile(p.AuditLog, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("opening the audit log: %w (fix --audit-log)", err)

@@ -417,25 +417,41 @@ paths:
 	}
 }
 
-func TestMethodFlagMustBeAnHTTPMethod(t *testing.T) {
+func TestToolSelectionFlagValues(t *testing.T) {
 	tests := []struct {
-		method string
-		code   int
+		args []string
+		code int
+		want string
 	}{
-		{"GET", 0},
-		{"get", 0},
-		{"FOO", 2},
-		{"GETS", 2},
+		{[]string{"--method", "GET"}, 0, ""},
+		{[]string{"--method", "get"}, 0, ""},
+		{[]string{"--method", "FOO"}, 2, "not an HTTP method: use GET, PUT, POST"},
+		{[]string{"--method", "GETS"}, 2, "not an HTTP method"},
+		{[]string{"--max-result-bytes", "5000"}, 0, ""},
+		{[]string{"--max-result-bytes", "0"}, 2, "give a positive number of bytes"},
+		{[]string{"--max-result-bytes", "-5"}, 2, "give a positive number of bytes"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.method, func(t *testing.T) {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			f, _, errOut := testFactory(t, nil)
-			if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--method", tt.method); code != tt.code {
+			if code := run(t, f, append([]string{"tools", "--spec", "testdata/notes.yaml"}, tt.args...)...); code != tt.code {
 				t.Fatalf("exit %d, want %d: %s", code, tt.code, errOut)
 			}
-			if tt.code == 2 && !strings.Contains(errOut.String(), "not an HTTP method: use GET, PUT, POST") {
-				t.Errorf("error does not list the methods: %s", errOut)
+			if !strings.Contains(errOut.String(), tt.want) {
+				t.Errorf("stderr lacks %q: %s", tt.want, errOut)
 			}
 		})
+	}
+}
+
+// Listing tools calls none: the audit log is not opened, so not created.
+func TestToolsOpensNoAuditLog(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	logPath := filepath.Join(t.TempDir(), "audit.jsonl")
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--audit-log", logPath); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(logPath); err == nil {
+		t.Error("tools created the audit log")
 	}
 }

@@ -9,12 +9,17 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/install"
 	"github.com/restmcp/restmcp/profile"
 )
+
+// toolNamesTimeout bounds the loading of a profile's tools that install
+// does to check their names' length.
+const toolNamesTimeout = 10 * time.Second
 
 // InstallOptions are the inputs of `install`.
 type InstallOptions struct {
@@ -35,6 +40,8 @@ type InstallOptions struct {
 	// ToolNames returns the names of the tools the profile serves (default:
 	// load its description as serve does).
 	ToolNames func(ctx context.Context, p profile.Profile) ([]string, error)
+	// ToolNamesTimeout bounds ToolNames (default 10 s).
+	ToolNamesTimeout time.Duration
 }
 
 func newInstallCmd(f *Factory, runF func(*InstallOptions) error) *cobra.Command {
@@ -266,7 +273,15 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 	}
 
 	if client.ToolNameLimit > 0 {
-		names, err := o.ToolNames(ctx, p)
+		// Only for a warning: an API host that does not answer must not
+		// hold the command up for long.
+		timeout := o.ToolNamesTimeout
+		if timeout <= 0 {
+			timeout = toolNamesTimeout
+		}
+		tctx, cancel := context.WithTimeout(ctx, timeout)
+		names, err := o.ToolNames(tctx, p)
+		cancel()
 		if err != nil {
 			warn("cannot load the tools of profile %q to check their names for %s: %v", o.Profile, client.Title, err)
 			return

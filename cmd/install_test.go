@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/log"
 
@@ -29,6 +32,8 @@ type installFixture struct {
 	toolsErr    error
 	// realTools loads the profile's tools as serve does.
 	realTools bool
+	// toolNamesTimeout bounds that (0: the default).
+	toolNamesTimeout time.Duration
 }
 
 func newInstallFixture(t *testing.T, goos string) *installFixture {
@@ -73,6 +78,7 @@ func (x *installFixture) run(t *testing.T, args ...string) int {
 	exe := func() (string, error) { return x.exe, nil }
 	inst := newInstallCmd(x.f, func(o *InstallOptions) error {
 		o.Executable, o.Env = exe, x.env
+		o.ToolNamesTimeout = x.toolNamesTimeout
 		if !x.realTools {
 			o.ToolNames = func(context.Context, profile.Profile) ([]string, error) { return x.tools, x.toolsErr }
 		}
@@ -403,6 +409,41 @@ func TestInstallWarnsLongToolNames(t *testing.T) {
 	// check is per client: Claude Desktop has no such limit.
 	if code := x.run(t, "install", "claude-desktop", "--profile", "acme"); code != 0 || strings.Contains(x.errOut.String(), "Warning:") {
 		t.Errorf("claude-desktop: exit %d: %s", code, x.errOut)
+	}
+}
+
+// An API host that never answers delays install by the tool-name check's
+// timeout at most, and the entry is written all the same.
+func TestInstallToolCheckIsBounded(t *testing.T) {
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(hang)
+	x := newInstallFixture(t, "linux")
+	x.realTools = true
+	x.toolNamesTimeout = 200 * time.Millisecond
+	store, _ := x.f.Profiles()
+	if err := store.Save(profile.Profile{Name: "acme", Spec: srv.URL + "/openapi.json"}); err != nil {
+		t.Fatal(err)
+	}
+	x.keys.Set("restmcp", "acme", "k")
+	start := time.Now()
+	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("install took %v with a host that does not answer", d)
+	}
+	if !strings.Contains(x.errOut.String(), "cannot load the tools") {
+		t.Errorf("no warning about the tools:\n%s", x.errOut)
+	}
+	if _, err := os.Stat(x.path(t, "cursor", false)); err != nil {
+		t.Errorf("entry not written: %v", err)
 	}
 }
 

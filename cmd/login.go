@@ -94,13 +94,16 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		own.CheckPath = opts.CheckPath
 	}
 	// The profile is used from other directories (an editor starts the
-	// server in its own): a description file is saved by its absolute path.
-	if own.Spec != "" && !isURL(own.Spec) && !strings.HasPrefix(own.Spec, "file://") && !filepath.IsAbs(own.Spec) {
-		abs, err := filepath.Abs(own.Spec)
-		if err != nil {
-			return fmt.Errorf("--spec %q: %w", own.Spec, err)
+	// server in its own): files are saved by their absolute paths.
+	if own.Spec != "" && !isURL(own.Spec) && !strings.HasPrefix(own.Spec, "file://") {
+		if own.Spec, err = absPath("--spec", own.Spec); err != nil {
+			return err
 		}
-		own.Spec = abs
+	}
+	if own.AuditLog != "" {
+		if own.AuditLog, err = absPath("--audit-log", own.AuditLog); err != nil {
+			return err
+		}
 	}
 	p := f.Brand.Apply(own)
 	if p.Spec == "" {
@@ -197,6 +200,15 @@ func (f *Factory) storeKey(profileName, key string, insecure bool) error {
 	}
 	f.warnEnvPrecedence("the keyring")
 	return nil
+}
+
+// absPath is the absolute form of the file path given with flag.
+func absPath(flag, path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("%s %q: %w", flag, path, err)
+	}
+	return abs, nil
 }
 
 // warnEnvPrecedence says when the environment variable overrides the key

@@ -183,7 +183,8 @@ func TestLoginSavesProfile(t *testing.T) {
 	api := newFakeAPI(t, goodKey, "X-Api-Key", "Token")
 	e := newAuthEnv(t)
 	r := e.run(goodKey, "login", "-p", "acme", "--spec", "testdata/keycheck-api.yaml", "--base-url", api.URL+"/v1",
-		"--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--prefix", "acme", "--check-path", "me", "--with-key")
+		"--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--prefix", "acme", "--check-path", "me",
+		"--audit-log", "acme-audit.jsonl", "--with-key")
 	if r.code != 0 {
 		t.Fatalf("login failed: %s", r.err)
 	}
@@ -195,6 +196,17 @@ func TestLoginSavesProfile(t *testing.T) {
 	wantSpec, err := filepath.Abs("testdata/keycheck-api.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	wantAudit, err := filepath.Abs("acme-audit.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AuditLog != wantAudit {
+		t.Errorf("audit log saved as %q, want %q", got.AuditLog, wantAudit)
+	}
+	if _, err := os.Stat("acme-audit.jsonl"); err == nil {
+		os.Remove("acme-audit.jsonl")
+		t.Error("login created the audit log; only commands that call tools write it")
 	}
 	if got.Spec != wantSpec || got.BaseURL != api.URL+"/v1" || got.Header() != "X-Api-Key" ||
 		got.Scheme() != "Token" || got.Prefix != "acme" || got.CheckPath != "me" {

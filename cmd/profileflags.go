@@ -121,6 +121,9 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 		p.Layout = pf.Layout
 	}
 	if fl.Changed("max-result-bytes") {
+		if pf.MaxResultBytes <= 0 {
+			return p, false, FlagErrorf("--max-result-bytes %d: give a positive number of bytes (the default is 20000)", pf.MaxResultBytes)
+		}
 		p.MaxResultBytes = pf.MaxResultBytes
 	}
 	if fl.Changed("audit-log") {
