@@ -3,6 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import {
   api, apiKey, apiURL, bin, childEnv, connect, connectExample, json, specFile, tempDir, text,
@@ -102,5 +104,53 @@ describe('serve as a process', () => {
     assert.ok(!log.includes(key), 'the key appeared in the log');
     assert.ok(!log.includes(key.split('.')[1]), 'the secret part of the key appeared in the log');
     assert.ok(log.includes(apiURL().replace('http://', '')) || /\/api\/tags\//.test(log), 'the log names what was called');
+  });
+
+  it('cuts a long answer to --max-result-bytes, still JSON, with a note saying how to page', async () => {
+    const s = await connectExample({
+      env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config'), RESTMCP_API_KEY: apiKey() }),
+      extraArgs: ['--max-result-bytes', '800'],
+    });
+    try {
+      const res = await s.client.callTool({ name: 'list_tasks', arguments: { page_size: 12 } });
+      assert.equal(res.isError ?? false, false);
+      const [answer, ...rest] = res.content;
+      assert.ok(Buffer.byteLength(answer.text) <= 800, `${Buffer.byteLength(answer.text)} bytes`);
+      const cut = JSON.parse(answer.text);
+      assert.equal(cut.count, 12);
+      assert.ok(cut.results.length > 0 && cut.results.length < 12, `${cut.results.length} of 12 tasks kept`);
+      const note = rest.map((c) => c.text).join('\n');
+      assert.match(note, /truncated/);
+      assert.match(note, /page/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--audit-log records every call without argument values or the key', async () => {
+    const key = apiKey();
+    const audit = join(tempDir('audit'), 'calls.jsonl');
+    const s = await connectExample({
+      env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config'), RESTMCP_API_KEY: key }),
+      extraArgs: ['--audit-log', audit],
+    });
+    try {
+      json(await s.client.callTool({ name: 'list_tasks', arguments: { search: 'onboarding' } }));
+      await s.client.callTool({ name: 'retrieve_project', arguments: { id: 987654 } });
+      await s.client.callTool({ name: 'list_tasks', arguments: { status: 'someday-maybe' } });
+    } finally {
+      await s.close();
+    }
+    const raw = readFileSync(audit, 'utf8');
+    const lines = raw.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.tool, l.outcome]), [
+      ['list_tasks', 'ok'], ['retrieve_project', 'http_error'], ['list_tasks', 'invalid_arguments'],
+    ]);
+    assert.equal(lines[1].status, 404);
+    assert.equal(lines[0].path, '/api/tasks/');
+    assert.equal(lines[1].path, '/api/projects/{id}/', 'the path template, not the ID');
+    for (const secret of [key, 'onboarding', 'someday-maybe']) {
+      assert.ok(!raw.includes(secret), `the audit log contains ${secret === key ? 'the key' : secret}`);
+    }
   });
 });
