@@ -66,7 +66,10 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 		}
 	}
 	if tool == nil {
-		return FlagErrorf("no tool named %q: run `%s tools --profile %s` to list them", opts.Tool, f.Brand.Name, quoteProfileName(p.Name))
+		if similar := similarTools(srv.Tools(), opts.Tool); len(similar) > 0 {
+			return FlagErrorf("no tool named %q; did you mean %s?", opts.Tool, strings.Join(similar, ", "))
+		}
+		return FlagErrorf("no tool named %q: run `%s tools` with the same profile flags to list them", opts.Tool, f.Brand.Name)
 	}
 	args, err := callArguments(tool, opts.JSON, opts.Args)
 	if err != nil {
@@ -216,4 +219,27 @@ func convertArg(prop map[string]any, value string) (any, error) {
 		}
 		return v, nil
 	}
+}
+
+// similarTools names at most 5 tools whose names contain want, or are
+// contained in it, ignoring case, '_' and '-' (an operationId such as
+// listProjects finds list_projects).
+func similarTools(tools []*mcp.Tool, want string) []string {
+	norm := func(s string) string {
+		return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s))
+	}
+	w := norm(want)
+	if w == "" {
+		return nil
+	}
+	var out []string
+	for _, t := range tools {
+		if n := norm(t.Name); strings.Contains(n, w) || strings.Contains(w, n) {
+			out = append(out, t.Name)
+			if len(out) == 5 {
+				break
+			}
+		}
+	}
+	return out
 }

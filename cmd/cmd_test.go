@@ -213,12 +213,24 @@ func TestBadSpecNamesFile(t *testing.T) {
 }
 
 func TestUnknownToolIsAFlagError(t *testing.T) {
-	f, _, errOut := testFactory(t, nil)
-	if code := run(t, f, "call", "nope", "--spec", "testdata/notes.yaml"); code != 2 {
-		t.Fatalf("exit %d, want 2; stderr: %s", code, errOut)
+	tests := []struct {
+		tool, want string
+	}{
+		{"nope", "run `restmcp tools` with the same profile flags"},
+		{"listNotes", "did you mean list_notes?"},
+		{"list-notes", "did you mean list_notes?"},
+		{"note", "did you mean create_note, delete_note, get_note, list_notes?"},
 	}
-	if !strings.Contains(errOut.String(), "restmcp tools") {
-		t.Errorf("error does not say how to list tools: %s", errOut)
+	for _, tt := range tests {
+		t.Run(tt.tool, func(t *testing.T) {
+			f, _, errOut := testFactory(t, nil)
+			if code := run(t, f, "call", tt.tool, "--spec", "testdata/notes.yaml"); code != 2 {
+				t.Fatalf("exit %d, want 2; stderr: %s", code, errOut)
+			}
+			if !strings.Contains(errOut.String(), tt.want) {
+				t.Errorf("stderr lacks %q: %s", tt.want, errOut)
+			}
+		})
 	}
 }
 
@@ -308,7 +320,6 @@ func TestSuggestedCommandsQuoteProfileName(t *testing.T) {
 		want string
 	}{
 		{"no description", []string{"tools", "--profile", "my api"}, "restmcp login --profile 'my api' --spec"},
-		{"unknown tool", []string{"call", "nope", "--profile", "my api", "--spec", "testdata/notes.yaml"}, "restmcp tools --profile 'my api'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
