@@ -59,7 +59,7 @@ func (e *authEnv) run(stdin string, args ...string) result {
 		IO: &IOStreams{
 			In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut,
 			InTTY: e.tty, OutTTY: e.tty,
-			ReadSecret: func() (string, error) { return e.secret, nil },
+			ReadSecret: func(context.Context) (string, error) { return e.secret, nil },
 		},
 		Brand:   Brand{Name: "restmcp"},
 		Getenv:  func(k string) string { return e.env[k] },

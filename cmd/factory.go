@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,8 +21,9 @@ type IOStreams struct {
 	ErrOut io.Writer
 	// InTTY and OutTTY report whether stdin and stdout are terminals.
 	InTTY, OutTTY bool
-	// ReadSecret reads one line from the terminal without echo.
-	ReadSecret func() (string, error)
+	// ReadSecret reads one line from the terminal without echo; it gives
+	// up when ctx ends (Ctrl-C).
+	ReadSecret func(ctx context.Context) (string, error)
 }
 
 // CanPrompt reports whether the user can be asked interactively.
@@ -47,9 +50,8 @@ func NewFactory() *Factory {
 			ErrOut: os.Stderr,
 			InTTY:  term.IsTerminal(stdin),
 			OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-			ReadSecret: func() (string, error) {
-				b, err := term.ReadPassword(stdin)
-				return string(b), err
+			ReadSecret: func(ctx context.Context) (string, error) {
+				return readPassword(ctx, stdin)
 			},
 		},
 		Brand:   b,
@@ -88,4 +90,41 @@ func (f *Factory) Profiles() (profile.Store, error) {
 // not answer (and can swallow keys typed before login's prompt).
 func newLogger(w io.Writer, prefix string) *log.Logger {
 	return log.NewWithOptions(struct{ io.Writer }{w}, log.Options{Prefix: prefix})
+}
+
+// readPassword reads a line without echo from the terminal fd. Ctrl-C does
+// not end the process while it waits (the command's context catches the
+// signal), so it gives up when ctx ends, and puts the terminal back as it
+// was: echo on.
+func readPassword(ctx context.Context, fd int) (string, error) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
+	return readUntilDone(ctx, func() ([]byte, error) { return term.ReadPassword(fd) },
+		func() { _ = term.Restore(fd, state) })
+}
+
+// errInterrupted is returned by a prompt that Ctrl-C (or SIGTERM) ended.
+var errInterrupted = errors.New("interrupted")
+
+// readUntilDone returns what read returns, or errInterrupted as soon as ctx
+// ends, after calling restore; read is then abandoned.
+func readUntilDone(ctx context.Context, read func() ([]byte, error), restore func()) (string, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		b, err := read()
+		ch <- result{b, err}
+	}()
+	select {
+	case r := <-ch:
+		return string(r.b), r.err
+	case <-ctx.Done():
+		restore()
+		return "", errInterrupted
+	}
 }

@@ -127,7 +127,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 
-	key, err := readKey(f, p.Name, opts.WithKey)
+	key, err := readKey(c.Context(), f, p.Name, opts.WithKey)
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func (f *Factory) warnEnvPrecedence(where string) {
 }
 
 // readKey reads the key from standard input (--with-key) or a hidden prompt.
-func readKey(f *Factory, profileName string, withKey bool) (string, error) {
+func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) (string, error) {
 	var raw string
 	switch {
 	case withKey:
@@ -231,7 +231,7 @@ func readKey(f *Factory, profileName string, withKey bool) (string, error) {
 		raw = line
 	case f.IO.CanPrompt() && f.IO.ReadSecret != nil:
 		fmt.Fprintf(f.IO.ErrOut, "? API key for profile %q (input hidden): ", profileName)
-		s, err := f.IO.ReadSecret()
+		s, err := f.IO.ReadSecret(ctx)
 		fmt.Fprintln(f.IO.ErrOut)
 		if err != nil {
 			return "", fmt.Errorf("reading the key: %w", err)

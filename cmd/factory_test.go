@@ -1,0 +1,46 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestReadUntilDone(t *testing.T) {
+	t.Run("answer", func(t *testing.T) {
+		restored := false
+		s, err := readUntilDone(context.Background(), func() ([]byte, error) { return []byte("sk-typed"), nil }, func() { restored = true })
+		if s != "sk-typed" || err != nil || restored {
+			t.Errorf("got %q, %v, restored %v", s, err, restored)
+		}
+	})
+	t.Run("Ctrl-C while waiting", func(t *testing.T) {
+		block := make(chan struct{})
+		defer close(block)
+		ctx, cancel := context.WithCancel(context.Background())
+		restored := make(chan bool, 1)
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			cancel()
+		}()
+		done := make(chan error, 1)
+		go func() {
+			_, err := readUntilDone(ctx, func() ([]byte, error) { <-block; return nil, nil }, func() { restored <- true })
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, errInterrupted) {
+				t.Errorf("error %v, want errInterrupted", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the prompt still waits after the context ended")
+		}
+		select {
+		case <-restored:
+		default:
+			t.Error("the terminal was not restored")
+		}
+	})
+}
