@@ -466,3 +466,23 @@ func TestToolsOpensNoAuditLog(t *testing.T) {
 		t.Error("tools created the audit log")
 	}
 }
+
+func TestToolsTableKinds(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := map[string]string{"list_notes": "read", "create_note": "write", "delete_note": "destructive"}
+	for _, line := range strings.Split(out.String(), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) >= 2 && want[fields[0]] != "" {
+			if fields[1] != want[fields[0]] {
+				t.Errorf("%s: kind %q, want %q", fields[0], fields[1], want[fields[0]])
+			}
+			delete(want, fields[0])
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("tools missing from the table: %v\n%s", want, out)
+	}
+}

@@ -101,6 +101,8 @@ func toolTitle(t *mcp.Tool) string {
 	return t.Description
 }
 
+// toolKind labels a tool by its annotations: "read" (GET, HEAD), "write"
+// (POST: adds), "destructive" (PUT, PATCH, DELETE: may overwrite or remove).
 func toolKind(t *mcp.Tool) string {
 	a := t.Annotations
 	switch {
@@ -109,7 +111,7 @@ func toolKind(t *mcp.Tool) string {
 	case a.ReadOnlyHint:
 		return "read"
 	case a.DestructiveHint != nil && *a.DestructiveHint:
-		return "delete"
+		return "destructive"
 	default:
 		return "write"
 	}
