@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"io"
 	"testing"
 	"time"
 )
@@ -43,4 +44,27 @@ func TestReadUntilDone(t *testing.T) {
 			t.Error("the terminal was not restored")
 		}
 	})
+}
+
+// login --with-key waiting on a terminal ends on Ctrl-C.
+func TestReadKeyFromStdinEndsOnInterrupt(t *testing.T) {
+	f, _, _ := testFactory(t, nil)
+	stdin, w := io.Pipe() // nothing is ever typed
+	defer w.Close()
+	f.IO.In = stdin
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := readKey(ctx, f, "acme", true)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errInterrupted) {
+			t.Errorf("error %v, want errInterrupted", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("readKey still waits on standard input after the context ended")
+	}
 }

@@ -224,7 +224,11 @@ func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) 
 	var raw string
 	switch {
 	case withKey:
-		line, err := bufio.NewReaderSize(io.LimitReader(f.IO.In, maxKeyBytes), 4096).ReadString('\n')
+		// A terminal may be waited on: Ctrl-C ends the wait.
+		line, err := readUntilDone(ctx, func() ([]byte, error) {
+			s, err := bufio.NewReaderSize(io.LimitReader(f.IO.In, maxKeyBytes), 4096).ReadString('\n')
+			return []byte(s), err
+		}, func() {})
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", fmt.Errorf("reading the key from standard input: %w", err)
 		}

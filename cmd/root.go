@@ -17,6 +17,9 @@ import (
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal asks the command to finish; a second one ends the
+	// process at once, whatever the command is waiting on.
+	context.AfterFunc(ctx, stop)
 	f := NewFactory()
 	root := NewRootCmd(f)
 	root.SetArgs(os.Args[1:])
