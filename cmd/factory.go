@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -70,7 +71,7 @@ func (f *Factory) ConfigDir() (string, error) {
 	}
 	d, err := os.UserConfigDir()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("no directory for profiles: %w (set %s to one)", err, f.Brand.Env("CONFIG_DIR"))
 	}
 	return filepath.Join(d, f.Brand.Name), nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -66,5 +68,19 @@ func TestReadKeyFromStdinEndsOnInterrupt(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("readKey still waits on standard input after the context ended")
+	}
+}
+
+// Without a home directory the error names the variable that replaces it.
+func TestConfigDirWithoutHome(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("os.UserConfigDir reads $XDG_CONFIG_HOME and $HOME only on Linux")
+	}
+	t.Setenv("XDG_CONFIG_HOME", "")
+	t.Setenv("HOME", "")
+	f := &Factory{Brand: Brand{Name: "acme-mcp"}, Getenv: func(string) string { return "" }}
+	_, err := f.ConfigDir()
+	if err == nil || !strings.Contains(err.Error(), "set ACME_MCP_CONFIG_DIR") {
+		t.Errorf("error %v does not name ACME_MCP_CONFIG_DIR", err)
 	}
 }
