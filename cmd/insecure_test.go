@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/restmcp/restmcp/profile"
 )
 
 func TestInsecureStorage(t *testing.T) {
@@ -73,5 +75,29 @@ func (e *authEnv) newFactoryForKeys() *Factory {
 		Brand:   Brand{Name: "restmcp"},
 		Getenv:  func(k string) string { return e.env[k] },
 		Keyring: e.keyring,
+	}
+}
+
+// A plain-text key file that cannot be read is reported as such, with what
+// to do, not as a missing key; the file is left as it is.
+func TestInsecureKeyFileUnreadable(t *testing.T) {
+	e := newAuthEnv(t)
+	if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "acme", Spec: "x.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(e.dir, "insecure-keys.json")
+	broken := []byte(`{"keys": {"acme": "sk-half-written`)
+	if err := os.WriteFile(path, broken, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run("", "status", "--offline")
+	if r.code != 1 || !strings.Contains(r.out, "unreadable: ") || !strings.Contains(r.out, "fix or remove it") || strings.Contains(r.out, "missing") {
+		t.Errorf("status: exit %d\n%s", r.code, r.out)
+	}
+	if strings.Contains(r.out, "sk-half-written") {
+		t.Errorf("status shows the file's contents:\n%s", r.out)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(broken) {
+		t.Errorf("the file changed to %q", b)
 	}
 }

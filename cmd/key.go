@@ -22,8 +22,9 @@ const (
 	keyringUnavailable = "unavailable"
 )
 
-// resolvedKey is a profile's key and where it came from. Key is empty when
-// Source is keyMissing or keyringUnavailable; Err then says what to do.
+// resolvedKey is a profile's key and where it came from. When the key
+// could not be had (Source keyMissing, keyringUnavailable, or keyFromFile
+// for a file that cannot be read), Key is empty and Err says what to do.
 type resolvedKey struct {
 	Key    string
 	Source string
@@ -51,7 +52,7 @@ func (f *Factory) storedKey(profileName string) resolvedKey {
 		case err == nil:
 			return resolvedKey{Key: k, Source: keyFromFile}
 		case !errors.Is(err, keyring.ErrNotFound):
-			return resolvedKey{Source: keyMissing, Err: fmt.Errorf("reading the key of profile %q: %w", profileName, err)}
+			return resolvedKey{Source: keyFromFile, Err: fmt.Errorf("reading the key of profile %q: %w", profileName, err)}
 		}
 	}
 	k, err := f.Keyring.Get(profileName)

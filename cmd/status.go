@@ -239,6 +239,10 @@ func (f *Factory) printStatus(report []profileStatus, path string) {
 		case keyFromEnv, keyFromKeyring:
 			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
 		case keyFromFile:
+			if st.KeyError != "" {
+				fmt.Fprintf(out, "  Key:         unreadable: %s\n", st.KeyError)
+				break
+			}
 			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
 			fmt.Fprintf(out, "  ⚠ INSECURE:  the key is stored UNENCRYPTED in that file (login --insecure-storage); run `%s` to move it to the OS keyring\n", f.loginCommand(st.Profile))
 		case keyMissing:
