@@ -27,19 +27,10 @@ func TestReadUntilDone(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 			cancel()
 		}()
-		done := make(chan error, 1)
-		go func() {
+		wantInterrupted(t, "the prompt", func() error {
 			_, err := readUntilDone(ctx, func() ([]byte, error) { <-block; return nil, nil }, func() { restored <- true })
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			if !errors.Is(err, errInterrupted) {
-				t.Errorf("error %v, want errInterrupted", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("the prompt still waits after the context ended")
-		}
+			return err
+		})
 		select {
 		case <-restored:
 		default:
@@ -56,18 +47,25 @@ func TestReadKeyFromStdinEndsOnInterrupt(t *testing.T) {
 	f.IO.In = stdin
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
+	wantInterrupted(t, "readKey --with-key", func() error {
 		_, err := readKey(ctx, f, "acme", true)
-		done <- err
-	}()
+		return err
+	})
+}
+
+// wantInterrupted runs wait, which should end with errInterrupted soon
+// after its context ends.
+func wantInterrupted(t *testing.T, what string, wait func() error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- wait() }()
 	select {
 	case err := <-done:
 		if !errors.Is(err, errInterrupted) {
-			t.Errorf("error %v, want errInterrupted", err)
+			t.Errorf("%s: error %v, want errInterrupted", what, err)
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("readKey still waits on standard input after the context ended")
+		t.Fatalf("%s still waits after the context ended", what)
 	}
 }
 
