@@ -210,6 +210,17 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	return nil
 }
 
+// isTemporaryBuild reports whether command is a binary `go run` or `go
+// test` built in a temporary directory, deleted when it exits.
+func isTemporaryBuild(command string) bool {
+	for _, part := range strings.FieldsFunc(command, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if strings.HasPrefix(part, "go-build") {
+			return true
+		}
+	}
+	return false
+}
+
 func verb(a install.Action) string {
 	switch a {
 	case install.Added:
@@ -240,6 +251,10 @@ func capitalize(s string) string {
 func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e install.Entry) {
 	f := o.F
 	warn := func(format string, a ...any) { fmt.Fprintf(f.IO.ErrOut, "Warning: "+format+"\n", a...) }
+	if isTemporaryBuild(e.Command) {
+		warn("%s is a temporary build (go run) that is deleted when it exits, so %s cannot start it: install %s (go install, or a release) and run this again",
+			e.Command, client.Title, f.Brand.Name)
+	}
 	p := profile.Profile{Name: o.Profile}
 	store, err := f.Profiles()
 	if err == nil {

@@ -329,6 +329,7 @@ func TestInstallWarnings(t *testing.T) {
 		key      string
 		envKey   string
 		fileKey  string
+		exe      string // the program's path (default: the fixture's)
 		tools    []string
 		toolsErr error
 		want     []string
@@ -341,6 +342,8 @@ func TestInstallWarnings(t *testing.T) {
 		{name: "spec cannot load", saved: true, key: "k", toolsErr: errors.New("spec unreachable"), want: []string{"cannot load the tools", "spec unreachable"}},
 		{name: "all good", saved: true, key: "k", tools: []string{"list_projects"}, notWant: []string{"Warning:"}},
 		{name: "key in the plain-text file", saved: true, fileKey: "sk-file-secret", tools: []string{"list_projects"}, notWant: []string{"Warning:", "sk-file-secret"}},
+		{name: "go run build", saved: true, key: "k", tools: []string{"list_projects"}, exe: "/tmp/go-build3512/b001/exe/restmcp",
+			want: []string{"/tmp/go-build3512/b001/exe/restmcp is a temporary build (go run)", "install restmcp"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -353,6 +356,9 @@ func TestInstallWarnings(t *testing.T) {
 			}
 			if tt.envKey != "" {
 				x.vars["RESTMCP_API_KEY"] = tt.envKey
+			}
+			if tt.exe != "" {
+				x.exe = tt.exe
 			}
 			if tt.fileKey != "" {
 				// login --insecure-storage, on a machine without a keyring.
