@@ -37,6 +37,8 @@ func newStatusCmd(f *Factory, runF func(*StatusOptions) error) *cobra.Command {
 base URL, how the key is sent, where the key comes from (` + f.Brand.Env("API_KEY") + `, the OS
 keyring, or missing) with only its last 4 characters shown, and whether the API
 accepts it (one GET per profile, the same one login makes; --offline skips it).
+A key from ` + f.Brand.Env("API_KEY") + ` is checked only for one profile (--profile), since it
+is meant for one API.
 
 It exits with status 1 when a profile has no key or the API does not accept it.`,
 		Args: cobra.NoArgs,
@@ -82,6 +84,8 @@ type checkStatus struct {
 	Status   int    `json:"status,omitempty"`
 	Accepted bool   `json:"accepted"`
 	Error    string `json:"error,omitempty"`
+	// Skipped says why no request was sent.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 func statusRun(ctx context.Context, opts *StatusOptions) error {
@@ -110,7 +114,14 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			keys = &down
 		}
 		st := f.profileStatus(p, rk)
-		if st.OK && !opts.Offline {
+		switch {
+		case !st.OK || opts.Offline:
+		case rk.Source == keyFromEnv && len(profiles) > 1:
+			// The variable is the key of every profile, but is meant for
+			// one API: it is not sent to all of them.
+			st.Check = &checkStatus{Skipped: fmt.Sprintf("%s is the key of every profile; check this one with `%s status --profile %s`",
+				f.Brand.Env("API_KEY"), f.Brand.Name, quoteProfileName(p.Name))}
+		default:
 			st.Check, st.OK = f.statusCheck(ctx, p, rk.Key, timeout)
 		}
 		report = append(report, st)
@@ -252,6 +263,8 @@ func (f *Factory) printStatus(report []profileStatus, path string) {
 		}
 		if c := st.Check; c != nil {
 			switch {
+			case c.Skipped != "":
+				fmt.Fprintf(out, "  API:         not checked: %s\n", c.Skipped)
 			case c.Accepted:
 				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s %s: %d)\n", c.Method, c.URL, c.Status)
 			case (c.Status == 401 || c.Status == 403) && st.KeySource == keyFromEnv:

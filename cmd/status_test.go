@@ -193,6 +193,21 @@ func TestStatus(t *testing.T) {
 		e.assertKeyNowhere(goodKey)
 	})
 
+	t.Run("env key is not sent to every profile's API", func(t *testing.T) {
+		e := setup(t)
+		e.env["RESTMCP_API_KEY"] = goodKey
+		before := len(api.requests())
+		r := e.run("", "status")
+		if r.code != 0 || strings.Count(r.out, "not checked: RESTMCP_API_KEY is the key of every profile") != 4 ||
+			!strings.Contains(r.out, "restmcp status --profile acme") {
+			t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
+		}
+		if n := len(api.requests()) - before; n != 0 {
+			t.Errorf("status sent %d requests with the environment's key", n)
+		}
+		e.assertKeyNowhere(goodKey)
+	})
+
 	t.Run("unknown profile", func(t *testing.T) {
 		e := setup(t)
 		r := e.run("", "status", "--profile", "nope")
