@@ -5,8 +5,9 @@ import (
 	"io"
 
 	"github.com/charmbracelet/log"
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/server"
 )
 
 // ServeOptions are the inputs of `serve`.
@@ -52,7 +53,7 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 		return err
 	}
 	f.Log.Info("serving", "profile", p.Name, "tools", len(srv.Tools()))
-	err = srv.Run(ctx, &mcp.StdioTransport{})
+	err = srv.Run(ctx, &server.StdioTransport{In: f.IO.In, Out: f.IO.Out})
 	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		return nil
 	}

@@ -112,3 +112,35 @@ func TestServeExitsOnSIGTERM(t *testing.T) {
 	}
 	waitExit(t, cmd, stderr)
 }
+
+func TestServeAnswersABadLineAndKeepsServing(t *testing.T) {
+	bin := buildBinary(t)
+	cmd, stdin, r, stderr := startServe(t, bin)
+	io.WriteString(stdin, "{oops\n")
+	line, err := r.ReadString('\n')
+	if err != nil || !strings.Contains(line, "-32700") {
+		t.Fatalf("answer to a bad line: %q, %v; stderr: %s", line, err, stderr)
+	}
+	io.WriteString(stdin, `{"jsonrpc":"2.0","id":3,"method":"tools/list"}`+"\n")
+	line, err = r.ReadString('\n')
+	if err != nil || !strings.Contains(line, `"list_notes"`) {
+		t.Fatalf("tools/list after a bad line: %q, %v; stderr: %s", line, err, stderr)
+	}
+	stdin.Close()
+	waitExit(t, cmd, stderr)
+}
+
+func TestServeAnswersCallsSentBeforeEOF(t *testing.T) {
+	bin := buildBinary(t)
+	cmd, stdin, r, stderr := startServe(t, bin)
+	io.WriteString(stdin, `{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`+"\n")
+	stdin.Close()
+	line, err := r.ReadString('\n')
+	if err != nil || !strings.Contains(line, `"id":4`) {
+		t.Fatalf("no answer to a call sent just before the end of input: %q, %v; stderr: %s", line, err, stderr)
+	}
+	if !strings.Contains(line, `"isError":true`) || !(strings.Contains(line, "restmcp login") || strings.Contains(line, "RESTMCP_API_KEY")) {
+		t.Errorf("a call without a key should be a tool error saying how to provide one: %s", line)
+	}
+	waitExit(t, cmd, stderr)
+}
