@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // schemaLimits keep the generated schemas small.
@@ -792,8 +794,8 @@ func trimDescription(s string, max int) string {
 		return s
 	}
 	head := s[:max]
-	if i := strings.LastIndex(head, ". "); i >= max/3 {
-		return head[:i+1]
+	if i := prose.LastSentenceEnd(s[:max+1], max/3); i >= 0 {
+		return s[:i+1]
 	}
 	if i := strings.LastIndexByte(head, ' '); i >= max/3 {
 		return strings.TrimRight(head[:i], ",;:") + "…"

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // Description budgets, in bytes.
@@ -197,7 +199,7 @@ func sentence(s string, want, max int) string {
 		s = s[:i]
 	}
 	for i := 0; i+1 < len(s); i++ {
-		if (s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == ':') && s[i+1] == ' ' && i >= want {
+		if i >= want && prose.SentenceEnd(s, i) {
 			s = s[:i+1]
 			break
 		}
