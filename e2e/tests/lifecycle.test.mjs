@@ -51,6 +51,24 @@ describe('serve as a process', () => {
     });
   }
 
+  it('answers a line that is not JSON-RPC with a parse error and keeps serving', async () => {
+    const p = spawn(bin(), ['serve', '--spec', specFile(), '--base-url', 'http://127.0.0.1:9'],
+      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    p.stdout.on('data', (c) => { stdout += c; });
+    const exited = new Promise((resolve) => p.on('exit', (code) => resolve(code)));
+    p.stdin.write('this is not json\n');
+    p.stdin.end(`${JSON.stringify({
+      jsonrpc: '2.0', id: 7, method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+    })}\n`);
+    assert.equal(await exited, 0);
+    const [parseError, init] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(parseError.error.code, -32700);
+    assert.equal(init.id, 7);
+    assert.equal(init.result.serverInfo.name, 'restmcp');
+  });
+
   it('reports an API that does not answer as a tool error and keeps serving', async () => {
     const s = await connect(['serve', '--spec', specFile(), '--base-url', 'http://127.0.0.1:9', '--auth-scheme', 'Api-Key'],
       { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config'), RESTMCP_API_KEY: apiKey() }) });
