@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -189,11 +190,23 @@ func (s *Server) mcpServer() *mcp.Server {
 	s.mcpOnce.Do(func() {
 		s.mcp = mcp.NewServer(&mcp.Implementation{Name: s.cfg.Name, Title: s.cfg.API.Title, Version: s.cfg.Version},
 			&mcp.ServerOptions{Instructions: s.instructions})
-		for _, def := range s.list {
-			s.mcp.AddTool(def, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-				return s.Call(ctx, req.Params.Name, req.Params.Arguments)
+		handler := func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return s.Call(ctx, req.Params.Name, req.Params.Arguments)
+		}
+		// AddTool decodes each schema again to check it; that is most of
+		// the cost of registering hundreds of tools, and it runs outside
+		// the SDK's lock, so the tools are registered from one goroutine
+		// per CPU. tools/list is sorted by name whatever the order.
+		workers := min(runtime.GOMAXPROCS(0), len(s.list)/64+1)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(s.list); i += workers {
+					s.mcp.AddTool(s.list[i], handler)
+				}
 			})
 		}
+		wg.Wait()
 	})
 	return s.mcp
 }
