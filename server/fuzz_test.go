@@ -16,9 +16,17 @@ func FuzzNamesAndText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		name := newNamer("acme").name(nameWords(s), "GET")
-		if !validName.MatchString(name) {
-			t.Errorf("name %q from %q", name, s)
+		names := assignNames("acme", []nameRequest{
+			{words: nameWords(s), method: "GET", path: "/" + s},
+			{words: nameWords(s), method: "GET", path: "/v2/" + s},
+			{words: nameWords(s), method: "POST", path: "/" + s},
+		})
+		seen := map[string]bool{}
+		for _, n := range names {
+			if !validName.MatchString(n.name) || seen[n.name] {
+				t.Errorf("name %q from %q (invalid or repeated)", n.name, s)
+			}
+			seen[n.name] = true
 		}
 		if a := argName(s); !validArg.MatchString(a) {
 			t.Errorf("argName %q from %q", a, s)

@@ -104,11 +104,14 @@ func (s *Server) resourceTools() []*tool {
 	}
 	keys = slices.DeleteFunc(keys, func(k string) bool { _, ok := groups[k]; return !ok })
 	strip := commonPrefix(keys)
-	nm := newNamer(s.cfg.Prefix)
+	reqs := make([]nameRequest, len(keys))
+	for i, k := range keys {
+		reqs[i] = nameRequest{words: nameWords(strings.TrimPrefix(k, strip)), path: k}
+	}
+	names := assignNames(s.cfg.Prefix, reqs)
 	var out []*tool
-	for _, k := range keys {
-		short := strings.TrimPrefix(k, strip)
-		out = append(out, s.resourceTool(nm.name(nameWords(short), ""), k, groups[k], named))
+	for i, k := range keys {
+		out = append(out, s.resourceTool(names[i].name, k, groups[k], named))
 	}
 	return out
 }

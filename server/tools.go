@@ -13,11 +13,18 @@ import (
 // operationTools makes one tool per operation, names assigned over the
 // whole API so that filters do not change them.
 func (s *Server) operationTools() []*tool {
-	nm := newNamer(s.cfg.Prefix)
-	// Operations whose natural name is unique keep it; on a clash every
-	// claimant after the first (in the description's order) gets a suffix.
+	ops := s.cfg.API.Operations
+	ids := map[string]bool{}
+	for _, op := range ops {
+		ids[op.ID] = true
+	}
+	reqs := make([]nameRequest, len(ops))
+	for i, op := range ops {
+		reqs[i] = operationNameRequest(op, ids, s.cfg.API.BaseURL())
+	}
+	names := assignNames(s.cfg.Prefix, reqs)
 	var out []*tool
-	for _, op := range s.cfg.API.Operations {
+	for i, op := range ops {
 		in, err := buildInput(op, s.cfg.AuthHeader)
 		if err != nil {
 			s.log.Warn("operation skipped", "method", op.Method, "path", op.Path, "err", err)
@@ -26,9 +33,8 @@ func (s *Server) operationTools() []*tool {
 		if len(in.skipped) > 0 {
 			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
 		}
-		name := nm.name(baseWords(op), op.Method)
 		t := &tool{
-			def:    operationTool(name, op, in),
+			def:    operationTool(names[i], op, in),
 			schema: in.schema,
 			op:     op,
 			in:     in,
@@ -41,7 +47,7 @@ func (s *Server) operationTools() []*tool {
 }
 
 // operationTool is the MCP definition of one operation.
-func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool {
+func operationTool(name toolName, op *client.Operation, in *inputSchema) *mcp.Tool {
 	title := oneLine(op.Summary, titleMax)
 	if title == "" {
 		// Stripe writes no summaries: the description's first sentence.
@@ -54,19 +60,28 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 	if in.extraBody {
 		// The listed schema cannot say so (not every model API takes
 		// additionalProperties).
-		i := strings.LastIndex(desc, "\n\n") + 2
-		if i < 2 {
-			i = 0
-		}
-		desc = desc[:i] + "Arguments not listed here are sent in the request body too.\n\n" + desc[i:]
+		desc = beforeLastParagraph(desc, "Arguments not listed here are sent in the request body too.")
+	}
+	if name.note != "" {
+		desc = beforeLastParagraph(desc, name.note)
 	}
 	return &mcp.Tool{
-		Name:        name,
+		Name:        name.name,
 		Title:       title,
 		Description: desc,
 		InputSchema: listedSchema(in.schema),
 		Annotations: annotations(op.Method, title),
 	}
+}
+
+// beforeLastParagraph inserts a paragraph before the last one of text (the
+// method and path).
+func beforeLastParagraph(text, p string) string {
+	i := strings.LastIndex(text, "\n\n") + 2
+	if i < 2 {
+		i = 0
+	}
+	return text[:i] + p + "\n\n" + text[i:]
 }
 
 // describe is a tool description: the summary, the first paragraphs of the
