@@ -272,24 +272,15 @@ func assignNames(prefix string, reqs []nameRequest) []toolName {
 	sort.Strings(shared)
 	for _, b := range shared {
 		g := groups[b]
+		sort.SliceStable(g, func(x, y int) bool { return reqs[g[x]].less(&reqs[g[y]]) })
 		members := make([]*nameRequest, len(g))
 		for i, j := range g {
 			members[i] = &reqs[j]
 		}
-		order := make([]int, len(g))
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(a, b int) bool { return members[order[a]].less(members[order[b]]) })
-		sorted := make([]*nameRequest, len(g))
-		for i, o := range order {
-			sorted[i] = members[o]
-		}
-		c := clash{prefix: p, limit: limit, base: b, members: sorted, taken: taken}
-		names := c.resolve()
-		for i, o := range order {
-			out[g[o]] = names[i]
-			taken[names[i].name] = true
+		c := clash{prefix: p, limit: limit, members: members, taken: taken}
+		for i, n := range c.resolve() {
+			out[g[i]] = n
+			taken[n.name] = true
 		}
 	}
 	return out
@@ -299,7 +290,6 @@ func assignNames(prefix string, reqs []nameRequest) []toolName {
 type clash struct {
 	prefix  string
 	limit   int
-	base    string
 	members []*nameRequest // in a stable order: path, method, server, tag
 	taken   map[string]bool
 }
@@ -311,12 +301,13 @@ type nameParts struct {
 	suffix string   // at the end, with its "_"
 }
 
-// resolve names the members apart. It tries, in order, the first that
-// makes every name unique: the verbs of the methods (list_/create_, or the
-// method at the end where no verb fits); the methods at the end; what differs between the paths
-// (path segments, with the API group before a version), then the tags,
-// then the servers, then the path parameters, each alone and then with the
-// verbs; and only then a number, with a note saying what differs.
+// resolve names the members apart. It takes the first of these that makes
+// every name unique and free: the verbs of the methods (list_/create_, or
+// the method at the end where no verb fits); the methods at the end; what
+// differs between the paths (segments, with the API group before a
+// version), then the tags, then the servers, then the path parameters, each
+// alone and then with the verbs; and only then a number, with a note saying
+// what the others call.
 func (c *clash) resolve() []toolName {
 	verbs, methods := c.verbParts(false), c.verbParts(true)
 	sources := [][]nameParts{c.pathParts(), c.tagParts(), c.serverParts(), c.paramParts()}
@@ -389,15 +380,18 @@ func (c *clash) numbered() []toolName {
 	return out
 }
 
-// calls says what member m calls, with its server when that is what tells
-// it from other.
+// calls says what member m calls: its method and path, and its server or
+// tag when other calls the same method and path.
 func (c *clash) calls(m, other *nameRequest) string {
 	s := strings.TrimSpace(m.method + " " + m.path)
-	if m.method == other.method && m.path == other.path && m.server != other.server && m.server != "" {
-		s += " on " + m.server
+	if m.method != other.method || m.path != other.path {
+		return s
 	}
-	if s == "" || (m.method == other.method && m.path == other.path && m.server == other.server && m.tag != "") {
-		s = strings.TrimSpace(s + ", tag " + m.tag)
+	switch {
+	case m.server != other.server && m.server != "":
+		return s + " on " + m.server
+	case m.tag != other.tag && m.tag != "":
+		return s + ", tag " + m.tag
 	}
 	return s
 }
