@@ -158,10 +158,21 @@ func (c Config) oauth2Config(redirectURL string, refresh bool) *oauth2.Config {
 			AuthURL:       c.AuthURL,
 			TokenURL:      tokenURL,
 			DeviceAuthURL: c.DeviceAuthURL,
+			AuthStyle:     c.authStyle(),
 		},
 		RedirectURL: redirectURL,
 		Scopes:      c.Scopes,
 	}
+}
+
+// authStyle: a public client names itself in the form (RFC 6749 2.3.1
+// has no Basic credentials without a secret); a confidential one lets
+// golang.org/x/oauth2 find out whether the server wants Basic or the form.
+func (c Config) authStyle() oauth2.AuthStyle {
+	if c.ClientSecret == "" {
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleAutoDetect
 }
 
 // withClient makes golang.org/x/oauth2 send its requests with c's client.

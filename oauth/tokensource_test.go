@@ -310,3 +310,33 @@ func TestTokenNeverPrintsSecrets(t *testing.T) {
 		t.Errorf("String() = %q", got)
 	}
 }
+
+// A caller that gives up while the refresh is on its way does not lose the
+// rotated refresh token: the renewal completes and is stored.
+func TestTokenSourceKeepsRefreshWhenCallerGivesUp(t *testing.T) {
+	s := startServer(t, oauthtest.Options{TokenDelay: 300 * time.Millisecond})
+	store := memStore()
+	tok := signIn(t, s)
+	tok.Expiry = time.Now().Add(-time.Minute)
+	oauth.Save(store, "acme", tok)
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := src.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the caller's deadline", err)
+	}
+	got, err := src.Token(t.Context()) // waits for the renewal in flight
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := oauth.Load(store, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessToken == tok.AccessToken || stored.RefreshToken != got.RefreshToken {
+		t.Fatal("the renewal in flight was not completed and stored")
+	}
+	if st := s.Stats(); st.Refreshes != 1 || st.RefusedRefreshes != 0 {
+		t.Errorf("refreshes = %d, refused = %d; want one refresh", st.Refreshes, st.RefusedRefreshes)
+	}
+}

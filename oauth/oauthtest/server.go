@@ -50,6 +50,10 @@ type Options struct {
 	// DeviceInterval is the device grant's polling interval in seconds
 	// (default 1).
 	DeviceInterval int
+	// TokenDelay holds every token endpoint answer back this long, after
+	// the server has acted on the request (a refresh token is already
+	// rotated when the client gives up waiting).
+	TokenDelay time.Duration
 	// NoRotation keeps a refresh token valid after use instead of issuing
 	// a new one each time.
 	NoRotation bool
@@ -182,7 +186,9 @@ func (s *Server) ExpireAccessTokens() {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /authorize", s.authorize)
-	mux.HandleFunc("POST /token", s.token)
+	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+		s.token(delayWriter{w, s.opts.TokenDelay}, r)
+	})
 	mux.HandleFunc("POST /device", s.deviceAuth)
 	mux.HandleFunc("GET /device/verify", s.deviceVerify)
 	mux.HandleFunc("POST /revoke", s.revoke)
@@ -462,6 +468,17 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"sub": "test-user"})
+}
+
+// delayWriter holds the answer back by d.
+type delayWriter struct {
+	http.ResponseWriter
+	d time.Duration
+}
+
+func (w delayWriter) WriteHeader(code int) {
+	time.Sleep(w.d)
+	w.ResponseWriter.WriteHeader(code)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
