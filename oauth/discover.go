@@ -51,6 +51,9 @@ func (m Metadata) Apply(c *Config) {
 	if c.DeviceAuthURL == "" {
 		c.DeviceAuthURL = m.DeviceAuthorizationEndpoint
 	}
+	if c.RevocationURL == "" {
+		c.RevocationURL = m.RevocationEndpoint
+	}
 }
 
 // maxDiscoveryBytes bounds a discovery document.
@@ -100,6 +103,7 @@ func Discover(ctx context.Context, hc *http.Client, discoveryURL string) (*Metad
 		"authorization_endpoint":        m.AuthorizationEndpoint,
 		"token_endpoint":                m.TokenEndpoint,
 		"device_authorization_endpoint": m.DeviceAuthorizationEndpoint,
+		"revocation_endpoint":           m.RevocationEndpoint,
 	} {
 		if u == "" {
 			continue

@@ -20,7 +20,7 @@ func TestDiscoverFillsEndpoints(t *testing.T) {
 	}
 	cfg := oauth.Config{ClientID: "restmcp-test", TokenURL: "https://kept.example.com/token"}
 	m.Apply(&cfg)
-	if cfg.AuthURL != s.URL+"/authorize" || cfg.DeviceAuthURL != s.URL+"/device" || cfg.TokenURL != "https://kept.example.com/token" {
+	if cfg.AuthURL != s.URL+"/authorize" || cfg.DeviceAuthURL != s.URL+"/device" || cfg.RevocationURL != s.URL+"/revoke" || cfg.TokenURL != "https://kept.example.com/token" {
 		t.Errorf("config after Apply = %+v", cfg)
 	}
 	for g, want := range map[oauth.Grant]bool{oauth.GrantAuthorizationCode: true, oauth.GrantDeviceCode: true, oauth.GrantClientCredentials: true} {

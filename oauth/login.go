@@ -58,7 +58,7 @@ func (o LoginOptions) timeout() time.Duration {
 var ErrStateMismatch = errors.New("oauth: the authorization answer does not match this sign-in (state mismatch); start the sign-in again")
 
 // ErrLoginTimeout means the user did not finish signing in in time.
-var ErrLoginTimeout = errors.New("oauth: no answer from the browser in time; start the sign-in again")
+var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; start it again")
 
 // AuthorizationError is an error the authorization endpoint sent back to
 // the redirect URI (the user denied access, an unknown scope …).
@@ -196,7 +196,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
 	t, err := oc.DeviceAccessToken(hctx, da)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
 			return nil, ErrLoginTimeout
 		}
 		return nil, serverError("token", err, da.DeviceCode)

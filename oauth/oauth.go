@@ -69,6 +69,9 @@ type Config struct {
 	// DeviceAuthURL is the device authorization endpoint (RFC 8628), when
 	// the server offers the device grant.
 	DeviceAuthURL string
+	// RevocationURL is the token revocation endpoint (RFC 7009), when the
+	// server has one (OpenID Connect discovery's revocation_endpoint).
+	RevocationURL string
 	// Scopes requested.
 	Scopes []string
 	// HTTPClient sends requests to the authorization server (default: a
@@ -109,9 +112,12 @@ func (c Config) Validate(g Grant) error {
 			return fmt.Errorf("oauth: %s: %w", name, err)
 		}
 	}
-	if c.RefreshURL != "" {
-		if err := checkEndpoint(c.RefreshURL); err != nil {
-			return fmt.Errorf("oauth: refresh URL: %w", err)
+	for name, u := range map[string]string{"refresh URL": c.RefreshURL, "revocation URL": c.RevocationURL} {
+		if u == "" {
+			continue
+		}
+		if err := checkEndpoint(u); err != nil {
+			return fmt.Errorf("oauth: %s: %w", name, err)
 		}
 	}
 	return nil

@@ -340,3 +340,22 @@ func TestTokenSourceKeepsRefreshWhenCallerGivesUp(t *testing.T) {
 		t.Errorf("refreshes = %d, refused = %d; want one refresh", st.Refreshes, st.RefusedRefreshes)
 	}
 }
+
+func TestRevoke(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	tok := signIn(t, s)
+	cfg := s.Config("read")
+	if err := cfg.Revoke(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	tok.Expiry = time.Now().Add(-time.Minute)
+	store := memStore()
+	oauth.Save(store, "acme", tok)
+	if _, err := oauth.NewTokenSource(cfg, store, "acme", "").Token(t.Context()); !errors.Is(err, oauth.ErrLoginRequired) {
+		t.Fatalf("after revocation: err = %v, want ErrLoginRequired", err)
+	}
+	cfg.RevocationURL = ""
+	if err := cfg.Revoke(t.Context(), tok); err == nil {
+		t.Error("revoking without an endpoint succeeded")
+	}
+}

@@ -144,6 +144,7 @@ func (s *Server) Config(scopes ...string) oauth.Config {
 		AuthURL:       s.URL + "/authorize",
 		TokenURL:      s.URL + "/token",
 		DeviceAuthURL: s.URL + "/device",
+		RevocationURL: s.URL + "/revoke",
 		Scopes:        scopes,
 	}
 }
@@ -440,6 +441,10 @@ func (s *Server) deviceVerify(w http.ResponseWriter, r *http.Request) {
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		tokenError(w, http.StatusBadRequest, "invalid_request", "the body is not a form")
+		return
+	}
+	if _, err := s.client(r); err != nil {
+		tokenError(w, http.StatusUnauthorized, "invalid_client", err.Error())
 		return
 	}
 	t := r.PostForm.Get("token")
