@@ -91,12 +91,12 @@ func TestTokenSourceUsesStoredTokenWithoutRefresh(t *testing.T) {
 }
 
 func TestTokenSourceRefreshesBeforeExpiryAndStoresRotatedToken(t *testing.T) {
-	s := startServer(t, oauthtest.Options{AccessTTL: time.Second})
+	s := startServer(t, oauthtest.Options{AccessTTL: 3 * time.Second})
 	store := memStore()
 	first := signIn(t, s)
 	oauth.Save(store, "acme", first)
 	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
-	src.Skew = 500 * time.Millisecond // the token expires within the skew in about half a second
+	src.Skew = 2500 * time.Millisecond // the token expires within the skew in about half a second
 
 	time.Sleep(600 * time.Millisecond)
 	// Still valid at the server: renewed early, before the API refuses it.
