@@ -1,0 +1,233 @@
+package oauth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// DefaultLoginTimeout bounds how long a sign-in waits for the user.
+const DefaultLoginTimeout = 5 * time.Minute
+
+// CallbackPath is the path of the loopback redirect URI.
+const CallbackPath = "/callback"
+
+// LoginOptions are how a sign-in reaches the user.
+type LoginOptions struct {
+	// Out receives the instructions: the URL to open, the device code
+	// (stderr in the product). Nil discards them.
+	Out io.Writer
+	// OpenBrowser opens a URL in the user's browser. Nil (--no-browser)
+	// or an error makes the sign-in print the URL on Out and wait.
+	OpenBrowser func(url string) error
+	// Timeout bounds the wait for the user (default DefaultLoginTimeout).
+	Timeout time.Duration
+	// CallbackPort is the loopback redirect's port, for providers that
+	// only accept a registered one; 0 picks a free port.
+	CallbackPort int
+}
+
+func (o LoginOptions) out() io.Writer {
+	if o.Out == nil {
+		return io.Discard
+	}
+	return o.Out
+}
+
+func (o LoginOptions) timeout() time.Duration {
+	if o.Timeout <= 0 {
+		return DefaultLoginTimeout
+	}
+	return o.Timeout
+}
+
+// ErrStateMismatch means the redirect to the loopback server did not carry
+// the state of this sign-in: it was not the answer to our request.
+var ErrStateMismatch = errors.New("oauth: the authorization answer does not match this sign-in (state mismatch); start the sign-in again")
+
+// ErrLoginTimeout means the user did not finish signing in in time.
+var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; start it again")
+
+// AuthorizationError is an error the authorization endpoint sent back to
+// the redirect URI (the user denied access, an unknown scope …).
+type AuthorizationError struct {
+	Code        string // e.g. "access_denied"
+	Description string
+}
+
+func (e *AuthorizationError) Error() string {
+	msg := "oauth: the authorization server refused: " + e.Code
+	if e.Description != "" {
+		msg += " (" + e.Description + ")"
+	}
+	return msg
+}
+
+// LoginAuthCode runs the authorization code grant with PKCE (S256): it
+// listens on http://127.0.0.1:<port>/callback, sends the user's browser to
+// the authorization URL (or prints it), waits for the one redirect that
+// carries this sign-in's state, and exchanges the code for a token.
+func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, error) {
+	if err := c.Validate(GrantAuthorizationCode); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout())
+	defer cancel()
+
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(o.CallbackPort)))
+	if err != nil {
+		return nil, fmt.Errorf("oauth: cannot listen for the browser's redirect on 127.0.0.1: %w", err)
+	}
+	redirect := "http://" + ln.Addr().String() + CallbackPath
+	state, err := randomString()
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	verifier := oauth2.GenerateVerifier()
+	oc := c.oauth2Config(redirect, false)
+	authURL := oc.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
+
+	type answer struct {
+		code string
+		err  error
+	}
+	answers := make(chan answer, 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc(CallbackPath, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		var a answer
+		switch {
+		case subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1:
+			a.err = ErrStateMismatch
+		case q.Get("error") != "":
+			a.err = &AuthorizationError{Code: q.Get("error"), Description: q.Get("error_description")}
+		case q.Get("code") == "":
+			a.err = errors.New("oauth: the redirect carried no authorization code")
+		default:
+			a.code = q.Get("code")
+		}
+		select {
+		case answers <- a: // one-shot: only the first answer counts
+		default:
+			http.Error(w, "This sign-in is already finished.", http.StatusGone)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if a.err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p>", html.EscapeString(a.err.Error()))
+			return
+		}
+		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>")
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer func() {
+		sctx, scancel := context.WithTimeout(context.Background(), time.Second)
+		defer scancel()
+		srv.Shutdown(sctx)
+	}()
+
+	out := o.out()
+	opened := false
+	if o.OpenBrowser != nil {
+		opened = o.OpenBrowser(authURL) == nil
+	}
+	if opened {
+		fmt.Fprintf(out, "Opened the browser to sign in. If it did not open, visit:\n\n  %s\n\n", authURL)
+	} else {
+		fmt.Fprintf(out, "Open this URL in a browser to sign in:\n\n  %s\n\n", authURL)
+	}
+	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
+
+	var a answer
+	select {
+	case a = <-answers:
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, ErrLoginTimeout
+		}
+		return nil, ctx.Err()
+	}
+	if a.err != nil {
+		return nil, a.err
+	}
+	t, err := oc.Exchange(c.withClient(ctx), a.code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, serverError("token", err, a.code, verifier)
+	}
+	return fromOAuth2(t, GrantAuthorizationCode, c.Scopes), nil
+}
+
+// LoginDevice runs the device authorization grant (RFC 8628): it asks for
+// a user code, prints where to enter it, and polls the token endpoint until
+// the user has approved, refused, or the code expired.
+func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error) {
+	if err := c.Validate(GrantDeviceCode); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout())
+	defer cancel()
+	oc := c.oauth2Config("", false)
+	hctx := c.withClient(ctx)
+	da, err := oc.DeviceAuth(hctx)
+	if err != nil {
+		return nil, serverError("device authorization", err)
+	}
+	out := o.out()
+	fmt.Fprintf(out, "To sign in, visit\n\n  %s\n\nand enter the code %s\n", da.VerificationURI, da.UserCode)
+	if da.VerificationURIComplete != "" {
+		fmt.Fprintf(out, "or open\n\n  %s\n", da.VerificationURIComplete)
+	}
+	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
+	t, err := oc.DeviceAccessToken(hctx, da)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
+			return nil, ErrLoginTimeout
+		}
+		return nil, serverError("token", err, da.DeviceCode)
+	}
+	return fromOAuth2(t, GrantDeviceCode, c.Scopes), nil
+}
+
+// ClientCredentials gets a token for the client itself (no user). A
+// TokenSource gets a new one the same way when it expires.
+func (c Config) ClientCredentials(ctx context.Context) (*Token, error) {
+	if err := c.Validate(GrantClientCredentials); err != nil {
+		return nil, err
+	}
+	cc := clientcredentials.Config{
+		ClientID:     c.ClientID,
+		ClientSecret: c.ClientSecret,
+		TokenURL:     c.TokenURL,
+		Scopes:       c.Scopes,
+	}
+	t, err := cc.Token(c.withClient(ctx))
+	if err != nil {
+		return nil, serverError("token", err, c.ClientSecret)
+	}
+	return fromOAuth2(t, GrantClientCredentials, c.Scopes), nil
+}
+
+// randomString is 32 random bytes, base64url without padding.
+func randomString() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

@@ -1,0 +1,342 @@
+package oauth_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
+	"github.com/restmcp/restmcp/oauth/oauthtest"
+	"golang.org/x/oauth2"
+)
+
+// The product's stores fit without an adapter.
+var (
+	_ oauth.Store = keyring.Store{}
+	_ oauth.Store = keyring.PlainFile{}
+)
+
+func startServer(t *testing.T, o oauthtest.Options) *oauthtest.Server {
+	t.Helper()
+	s, err := oauthtest.Start(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func memStore() keyring.Store {
+	return keyring.Store{Service: "restmcp-test", Backend: keyring.NewMemory()}
+}
+
+// urlWriter is the terminal: it keeps what a sign-in prints and sends each
+// URL it sees on urls.
+type urlWriter struct {
+	mu   sync.Mutex
+	text strings.Builder
+	seen map[string]bool
+	urls chan string
+}
+
+func newURLWriter() *urlWriter {
+	return &urlWriter{seen: map[string]bool{}, urls: make(chan string, 8)}
+}
+
+var urlRE = regexp.MustCompile(`https?://\S+`)
+
+func (w *urlWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.text.Write(p)
+	for _, u := range urlRE.FindAllString(w.text.String(), -1) {
+		if !w.seen[u] {
+			w.seen[u] = true
+			w.urls <- u
+		}
+	}
+	return len(p), nil
+}
+
+func (w *urlWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.text.String()
+}
+
+// browse follows u as a browser would (redirects included) and returns the
+// final status.
+func browse(t *testing.T, u string) int {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Errorf("browsing %s: %v", u, err)
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// apiStatus calls the test server's protected API with tok.
+func apiStatus(t *testing.T, s *oauthtest.Server, tok *oauth.Token) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, s.APIURL(), nil)
+	tok.SetAuthHeader(req)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+type loginResult struct {
+	tok *oauth.Token
+	err error
+}
+
+func loginAsync(ctx context.Context, cfg oauth.Config, o oauth.LoginOptions) chan loginResult {
+	ch := make(chan loginResult, 1)
+	go func() {
+		tok, err := cfg.LoginAuthCode(ctx, o)
+		ch <- loginResult{tok, err}
+	}()
+	return ch
+}
+
+func TestLoginAuthCodePrintsURLAndExchangesWithPKCE(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	out := newURLWriter()
+	res := loginAsync(t.Context(), s.Config("read", "write"), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
+	authURL := <-out.urls
+	u, _ := url.Parse(authURL)
+	q := u.Query()
+	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("state") == "" {
+		t.Fatalf("authorization URL lacks PKCE or state: %s", authURL)
+	}
+	if redirect := q.Get("redirect_uri"); !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/callback$`).MatchString(redirect) {
+		t.Fatalf("redirect_uri = %q, want http://127.0.0.1:<port>/callback", redirect)
+	}
+	if got := browse(t, authURL); got != http.StatusOK {
+		t.Fatalf("the browser ended on status %d", got)
+	}
+	r := <-res
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.tok.RefreshToken == "" || r.tok.Grant != oauth.GrantAuthorizationCode || strings.Join(r.tok.Scopes, " ") != "read write" {
+		t.Fatalf("token = %v", r.tok)
+	}
+	if got := apiStatus(t, s, r.tok); got != http.StatusOK {
+		t.Fatalf("API answered %d with the new token", got)
+	}
+	if !strings.Contains(out.String(), "Open this URL in a browser") {
+		t.Errorf("no browser: the URL should be offered to open by hand; printed:\n%s", out)
+	}
+	if st := s.Stats(); st.CodeExchanges != 1 {
+		t.Errorf("code exchanges = %d, want 1", st.CodeExchanges)
+	}
+	// The one-shot server is gone.
+	if _, err := http.Get(q.Get("redirect_uri")); err == nil {
+		t.Error("the loopback server still answers after the sign-in")
+	}
+}
+
+func TestLoginAuthCodeOpensBrowser(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	var opened []string
+	tok, err := s.Config().LoginAuthCode(t.Context(), oauth.LoginOptions{
+		Timeout: 10 * time.Second,
+		OpenBrowser: func(u string) error {
+			opened = append(opened, u)
+			go browse(t, u)
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(opened) != 1 || tok.AccessToken == "" {
+		t.Fatalf("opened %v, token %v", opened, tok)
+	}
+}
+
+func TestLoginAuthCodeFallsBackToPrintingWhenBrowserFails(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	out := newURLWriter()
+	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{
+		Out: out, Timeout: 10 * time.Second,
+		OpenBrowser: func(string) error { return errors.New("no display") },
+	})
+	browse(t, <-out.urls)
+	if r := <-res; r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !strings.Contains(out.String(), "Open this URL in a browser") {
+		t.Errorf("printed:\n%s", out)
+	}
+}
+
+func TestLoginAuthCodeRejectsStateMismatch(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	out := newURLWriter()
+	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
+	u, _ := url.Parse(<-out.urls)
+	redirect := u.Query().Get("redirect_uri")
+	if got := browse(t, redirect+"?code=forged&state=not-ours"); got != http.StatusBadRequest {
+		t.Errorf("callback with a foreign state answered %d, want 400", got)
+	}
+	r := <-res
+	if !errors.Is(r.err, oauth.ErrStateMismatch) {
+		t.Fatalf("err = %v, want ErrStateMismatch", r.err)
+	}
+	if st := s.Stats(); st.CodeExchanges != 0 {
+		t.Errorf("a code was exchanged after a state mismatch")
+	}
+}
+
+func TestLoginAuthCodeReportsAuthorizationError(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	out := newURLWriter()
+	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
+	u, _ := url.Parse(<-out.urls)
+	q := u.Query()
+	q.Del("code_challenge") // the server requires PKCE and redirects back with an error
+	u.RawQuery = q.Encode()
+	browse(t, u.String())
+	var ae *oauth.AuthorizationError
+	if r := <-res; !errors.As(r.err, &ae) || ae.Code != "invalid_request" {
+		t.Fatalf("err = %v, want an AuthorizationError invalid_request", r.err)
+	}
+}
+
+func TestLoginAuthCodeTimeoutAndCancel(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	_, err := s.Config().LoginAuthCode(t.Context(), oauth.LoginOptions{Timeout: 100 * time.Millisecond})
+	if !errors.Is(err, oauth.ErrLoginTimeout) {
+		t.Errorf("err = %v, want ErrLoginTimeout", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	out := newURLWriter()
+	res := loginAsync(ctx, s.Config(), oauth.LoginOptions{Out: out, Timeout: time.Minute})
+	<-out.urls
+	cancel()
+	select {
+	case r := <-res:
+		if !errors.Is(r.err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", r.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the sign-in did not stop when its context was cancelled")
+	}
+}
+
+// The server refuses a code exchanged with another verifier than the one
+// whose challenge was sent: PKCE is checked, so the success above means
+// the client sent the right one.
+func TestServerRejectsWrongVerifier(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	cfg := s.Config()
+	oc := &oauth2.Config{ClientID: cfg.ClientID, Endpoint: oauth2.Endpoint{AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL}, RedirectURL: "http://127.0.0.1:1/callback"}
+	verifier := oauth2.GenerateVerifier()
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	code := func() string {
+		resp, err := noRedirect.Get(oc.AuthCodeURL("st", oauth2.S256ChallengeOption(verifier)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, _ := url.Parse(resp.Header.Get("Location"))
+		return loc.Query().Get("code")
+	}
+	_, err := oc.Exchange(t.Context(), code(), oauth2.VerifierOption(oauth2.GenerateVerifier()))
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {
+		t.Fatalf("wrong verifier: err = %v, want invalid_grant", err)
+	}
+	if _, err := oc.Exchange(t.Context(), code()); err == nil {
+		t.Fatal("no verifier: the code was exchanged")
+	}
+	if _, err := oc.Exchange(t.Context(), code(), oauth2.VerifierOption(verifier)); err != nil {
+		t.Fatalf("right verifier: %v", err)
+	}
+}
+
+func TestLoginDevice(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	out := newURLWriter()
+	res := make(chan loginResult, 1)
+	go func() {
+		tok, err := s.Config("read").LoginDevice(t.Context(), oauth.LoginOptions{Out: out, Timeout: 20 * time.Second})
+		res <- loginResult{tok, err}
+	}()
+	<-out.urls // verification URI
+	complete := <-out.urls
+	if !strings.Contains(complete, "user_code=") {
+		t.Fatalf("second URL printed is %q, want the complete verification URI", complete)
+	}
+	if got := browse(t, complete); got != http.StatusOK {
+		t.Fatalf("approving the device answered %d", got)
+	}
+	r := <-res
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.tok.Grant != oauth.GrantDeviceCode || r.tok.RefreshToken == "" || apiStatus(t, s, r.tok) != http.StatusOK {
+		t.Fatalf("token = %v", r.tok)
+	}
+	if !strings.Contains(out.String(), "enter the code") {
+		t.Errorf("printed:\n%s", out)
+	}
+}
+
+func TestClientCredentials(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	cfg := s.Config("read")
+	if _, err := cfg.ClientCredentials(t.Context()); err == nil {
+		t.Fatal("client credentials without a secret succeeded")
+	}
+	cfg.ClientSecret = "wrong"
+	_, err := cfg.ClientCredentials(t.Context())
+	var se *oauth.ServerError
+	if !errors.As(err, &se) || se.Code != "invalid_client" {
+		t.Fatalf("wrong secret: err = %v, want a ServerError invalid_client", err)
+	}
+	if strings.Contains(err.Error(), "wrong") {
+		t.Errorf("the error shows the secret: %v", err)
+	}
+	cfg.ClientSecret = s.ClientSecret()
+	tok, err := cfg.ClientCredentials(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Grant != oauth.GrantClientCredentials || tok.RefreshToken != "" || apiStatus(t, s, tok) != http.StatusOK {
+		t.Fatalf("token = %v", tok)
+	}
+}
+
+func TestValidateRefusesPlainHTTPEndpoints(t *testing.T) {
+	cfg := oauth.Config{ClientID: "x", AuthURL: "http://auth.example.com/authorize", TokenURL: "https://auth.example.com/token"}
+	if err := cfg.Validate(oauth.GrantAuthorizationCode); err == nil || !strings.Contains(err.Error(), "https") {
+		t.Errorf("err = %v, want a refusal naming https", err)
+	}
+	cfg.AuthURL = "https://auth.example.com/authorize"
+	if err := cfg.Validate(oauth.GrantAuthorizationCode); err != nil {
+		t.Error(err)
+	}
+	if err := cfg.Validate(oauth.GrantDeviceCode); err == nil {
+		t.Error("device grant without a device authorization URL accepted")
+	}
+	if err := (oauth.Config{TokenURL: "https://a/t"}).Validate(oauth.GrantAuthorizationCode); err == nil || !strings.Contains(err.Error(), "client ID") {
+		t.Errorf("err = %v, want one naming the client ID", err)
+	}
+}

@@ -1,0 +1,374 @@
+// Package oauth signs in to an API with OAuth 2.0 and keeps the tokens
+// fresh: the authorization code grant with PKCE through a loopback redirect,
+// the device authorization grant and client credentials (all on
+// golang.org/x/oauth2), OpenID Connect discovery, tokens persisted in a
+// [Store] (the OS keyring in the product) and a [TokenSource] that refreshes
+// them before they expire, at most once across processes.
+//
+// It knows nothing about the command line, MCP or the keyring: the caller
+// fills a [Config] from the API description (an OpenAPI oauth2 flow or an
+// openIdConnect scheme through [Discover]) and passes a Store.
+//
+//	cfg := oauth.Config{ClientID: id, AuthURL: a, TokenURL: t, Scopes: s}
+//	tok, err := cfg.LoginAuthCode(ctx, oauth.LoginOptions{Out: os.Stderr, OpenBrowser: oauth.OpenBrowser})
+//	err = oauth.Save(store, "acme", tok)
+//	src := oauth.NewTokenSource(cfg, store, "acme", lockDir)
+//	tok, err = src.Token(ctx) // refreshed when it is about to expire
+//
+// No token ever appears in an error, a log line or the output of a Token's
+// String method.
+package oauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Store keeps one string per account. keyring.Store and keyring.PlainFile
+// satisfy it as they are. Get's error for a missing account is passed on
+// wrapped, so the caller can still match it with errors.Is.
+type Store interface {
+	Get(account string) (string, error)
+	Set(account, secret string) error
+	Delete(account string) error
+}
+
+// Grant names how a token was obtained; it decides how a TokenSource renews
+// it.
+type Grant string
+
+const (
+	GrantAuthorizationCode Grant = "authorization_code"
+	GrantDeviceCode        Grant = "device_code"
+	GrantClientCredentials Grant = "client_credentials"
+)
+
+// Config describes one OAuth 2.0 client of one authorization server: the
+// client registration and the server's endpoints.
+type Config struct {
+	ClientID string
+	// ClientSecret is empty for a public client (PKCE alone protects the
+	// code). Client credentials need it.
+	ClientSecret string
+	// AuthURL is the authorization endpoint (authorization code grant).
+	AuthURL string
+	// TokenURL is the token endpoint.
+	TokenURL string
+	// RefreshURL is where refresh tokens are spent, when the server names
+	// one apart from TokenURL (OpenAPI's refreshUrl).
+	RefreshURL string
+	// DeviceAuthURL is the device authorization endpoint (RFC 8628), when
+	// the server offers the device grant.
+	DeviceAuthURL string
+	// RevocationURL is the token revocation endpoint (RFC 7009), when the
+	// server has one (OpenID Connect discovery's revocation_endpoint).
+	RevocationURL string
+	// Scopes requested.
+	Scopes []string
+	// HTTPClient sends requests to the authorization server (default: a
+	// client with a 30 s timeout). It must not add an API's credential.
+	HTTPClient *http.Client
+}
+
+// DefaultHTTPTimeout bounds one request to the authorization server when
+// Config.HTTPClient is nil.
+const DefaultHTTPTimeout = 30 * time.Second
+
+// Validate checks that the endpoints the grant needs are set and safe to
+// send a secret to: https, or http only to a loopback address.
+func (c Config) Validate(g Grant) error {
+	if c.ClientID == "" && g != GrantClientCredentials {
+		return errors.New("oauth: no client ID (register a client with the provider and pass its ID)")
+	}
+	need := map[string]string{"token URL": c.TokenURL}
+	switch g {
+	case GrantAuthorizationCode:
+		need["authorization URL"] = c.AuthURL
+	case GrantDeviceCode:
+		need["device authorization URL"] = c.DeviceAuthURL
+	case GrantClientCredentials:
+		if c.ClientID == "" || c.ClientSecret == "" {
+			return errors.New("oauth: client credentials need a client ID and a client secret")
+		}
+	}
+	for _, name := range []string{"authorization URL", "device authorization URL", "token URL"} {
+		u, ok := need[name]
+		if !ok {
+			continue
+		}
+		if u == "" {
+			return fmt.Errorf("oauth: no %s for the %s grant", name, g)
+		}
+		if err := checkEndpoint(u); err != nil {
+			return fmt.Errorf("oauth: %s: %w", name, err)
+		}
+	}
+	for name, u := range map[string]string{"refresh URL": c.RefreshURL, "revocation URL": c.RevocationURL} {
+		if u == "" {
+			continue
+		}
+		if err := checkEndpoint(u); err != nil {
+			return fmt.Errorf("oauth: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// checkEndpoint accepts https URLs, and http ones on a loopback host.
+func checkEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%s uses http: an authorization server must be reached over https", raw)
+	default:
+		return fmt.Errorf("%s: unsupported scheme %q (use https)", raw, u.Scheme)
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// oauth2Config is the golang.org/x/oauth2 view of c; refresh selects
+// RefreshURL as the token endpoint.
+func (c Config) oauth2Config(redirectURL string, refresh bool) *oauth2.Config {
+	tokenURL := c.TokenURL
+	if refresh && c.RefreshURL != "" {
+		tokenURL = c.RefreshURL
+	}
+	return &oauth2.Config{
+		ClientID:     c.ClientID,
+		ClientSecret: c.ClientSecret,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:       c.AuthURL,
+			TokenURL:      tokenURL,
+			DeviceAuthURL: c.DeviceAuthURL,
+			AuthStyle:     c.authStyle(),
+		},
+		RedirectURL: redirectURL,
+		Scopes:      c.Scopes,
+	}
+}
+
+// authStyle: a public client names itself in the form (RFC 6749 2.3.1
+// has no Basic credentials without a secret); a confidential one lets
+// golang.org/x/oauth2 find out whether the server wants Basic or the form.
+func (c Config) authStyle() oauth2.AuthStyle {
+	if c.ClientSecret == "" {
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleAutoDetect
+}
+
+// withClient makes golang.org/x/oauth2 send its requests with c's client.
+func (c Config) withClient(ctx context.Context) context.Context {
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: DefaultHTTPTimeout}
+	}
+	return context.WithValue(ctx, oauth2.HTTPClient, hc)
+}
+
+// Token is what a Store keeps for one account. Its String and GoString
+// never show the access or refresh token.
+type Token struct {
+	AccessToken  string    `json:"access_token"`
+	TokenType    string    `json:"token_type,omitempty"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	Expiry       time.Time `json:"expiry,omitzero"`
+	// Scopes granted (the server's answer, else those requested).
+	Scopes []string `json:"scopes,omitempty"`
+	// Grant is how the token was obtained.
+	Grant Grant `json:"grant,omitempty"`
+}
+
+// Type is the scheme for the Authorization header: TokenType with the
+// usual capitalisation, "Bearer" when empty.
+func (t *Token) Type() string {
+	switch {
+	case t.TokenType == "", strings.EqualFold(t.TokenType, "bearer"):
+		return "Bearer"
+	case strings.EqualFold(t.TokenType, "mac"):
+		return "MAC"
+	case strings.EqualFold(t.TokenType, "basic"):
+		return "Basic"
+	}
+	return t.TokenType
+}
+
+// SetAuthHeader sets the Authorization header of r to the token.
+func (t *Token) SetAuthHeader(r *http.Request) {
+	r.Header.Set("Authorization", t.Type()+" "+t.AccessToken)
+}
+
+// ExpiresWithin reports whether the token has expired or will within d. A
+// token without an expiry never does.
+func (t *Token) ExpiresWithin(d time.Duration, now time.Time) bool {
+	return !t.Expiry.IsZero() && !now.Add(d).Before(t.Expiry)
+}
+
+// String describes the token without its secrets.
+func (t Token) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s token", t.Type())
+	if t.Grant != "" {
+		fmt.Fprintf(&b, " from %s", t.Grant)
+	}
+	if t.Expiry.IsZero() {
+		b.WriteString(", no expiry")
+	} else {
+		fmt.Fprintf(&b, ", expires %s", t.Expiry.UTC().Format(time.RFC3339))
+	}
+	if len(t.Scopes) > 0 {
+		fmt.Fprintf(&b, ", scopes %s", strings.Join(t.Scopes, " "))
+	}
+	if t.RefreshToken != "" {
+		b.WriteString(", refreshable")
+	}
+	return b.String()
+}
+
+// GoString is String, so %#v does not print the secrets either.
+func (t Token) GoString() string { return "oauth.Token{" + t.String() + "}" }
+
+// fromOAuth2 converts a token answer; requested is the scope list asked
+// for, used when the server does not say which it granted.
+func fromOAuth2(t *oauth2.Token, g Grant, requested []string) *Token {
+	tok := &Token{
+		AccessToken:  t.AccessToken,
+		TokenType:    t.TokenType,
+		RefreshToken: t.RefreshToken,
+		Expiry:       t.Expiry,
+		Grant:        g,
+		Scopes:       requested,
+	}
+	if s, ok := t.Extra("scope").(string); ok && strings.TrimSpace(s) != "" {
+		tok.Scopes = strings.Fields(s)
+	}
+	return tok
+}
+
+// Save stores tok for account as JSON.
+func Save(s Store, account string, tok *Token) error {
+	b, err := json.Marshal(tok)
+	if err != nil {
+		return err
+	}
+	if err := s.Set(account, string(b)); err != nil {
+		return fmt.Errorf("saving the OAuth token of %s: %w", account, err)
+	}
+	return nil
+}
+
+// Load reads the token stored for account. An error from the store is
+// wrapped (errors.Is still matches the store's not-found error).
+func Load(s Store, account string) (*Token, error) {
+	v, err := s.Get(account)
+	if err != nil {
+		return nil, fmt.Errorf("reading the OAuth token of %s: %w", account, err)
+	}
+	var tok Token
+	if err := json.Unmarshal([]byte(v), &tok); err != nil || tok.AccessToken == "" {
+		// Never echo the value: it holds tokens.
+		return nil, &LoginRequiredError{Account: account, Reason: "the stored OAuth token is not readable"}
+	}
+	return &tok, nil
+}
+
+// ErrLoginRequired means the stored token can no longer be used or renewed:
+// the user has to sign in again. Matched with errors.Is; the error is a
+// *LoginRequiredError.
+var ErrLoginRequired = errors.New("sign-in required")
+
+// LoginRequiredError says why a new sign-in is needed. It never holds a
+// token.
+type LoginRequiredError struct {
+	Account string
+	Reason  string // e.g. "the authorization server refused the refresh token (invalid_grant)"
+}
+
+func (e *LoginRequiredError) Error() string {
+	return fmt.Sprintf("OAuth sign-in needed for %s: %s", e.Account, e.Reason)
+}
+
+// Is reports whether target is ErrLoginRequired.
+func (e *LoginRequiredError) Is(target error) bool { return target == ErrLoginRequired }
+
+// ServerError is an error answer from the authorization server, without
+// the response body (which could echo what was sent).
+type ServerError struct {
+	Endpoint    string // "token", "device authorization"
+	Status      int    // HTTP status, 0 when unknown
+	Code        string // RFC 6749 error code, e.g. "invalid_grant"
+	Description string // the server's error_description, secrets removed
+}
+
+func (e *ServerError) Error() string {
+	msg := fmt.Sprintf("the %s endpoint refused the request", e.Endpoint)
+	if e.Code != "" {
+		msg += ": " + e.Code
+	} else if e.Status != 0 {
+		msg += fmt.Sprintf(": HTTP %d %s", e.Status, http.StatusText(e.Status))
+	}
+	if e.Description != "" {
+		msg += " (" + e.Description + ")"
+	}
+	return msg
+}
+
+// serverError turns golang.org/x/oauth2's errors into ones that cannot
+// carry a secret: a RetrieveError prints the response body, which is
+// dropped here, and any of secrets found in the description is masked.
+func serverError(endpoint string, err error, secrets ...string) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return redactError(err, secrets...)
+	}
+	se := &ServerError{Endpoint: endpoint, Code: re.ErrorCode, Description: redact(re.ErrorDescription, secrets...)}
+	if re.Response != nil {
+		se.Status = re.Response.StatusCode
+	}
+	return se
+}
+
+func redact(s string, secrets ...string) string {
+	for _, v := range secrets {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, "[redacted]")
+		}
+	}
+	return s
+}
+
+// redactError keeps err (for errors.Is) unless its message holds a secret.
+func redactError(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if r := redact(msg, secrets...); r != msg {
+		return errors.New(r)
+	}
+	return err
+}

@@ -1,0 +1,234 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// DefaultSkew is how long before its expiry a token is renewed.
+const DefaultSkew = 30 * time.Second
+
+// DefaultLockWait bounds the wait for another process's refresh.
+const DefaultLockWait = time.Minute
+
+// TokenSource hands out the access token stored for one account, renewing
+// it when it is about to expire or after the API refused it: with the
+// refresh token (the rotated one is stored at once), or for client
+// credentials with a new request. Renewals are serialised across processes
+// by a lock file in LockDir; under the lock the store is read again, so a
+// token another process has just renewed is used rather than spending the
+// refresh token twice. A renewal once sent is completed and stored even if
+// the caller's context ends meanwhile, so a rotated refresh token is never
+// lost. Safe for concurrent use; not to be copied after first use.
+type TokenSource struct {
+	Config  Config
+	Store   Store
+	Account string
+	// LockDir holds the lock files (created 0700 if missing). Empty
+	// serialises renewals within this process only.
+	LockDir string
+	// Skew renews a token this long before it expires (default DefaultSkew).
+	Skew time.Duration
+	// LockWait bounds the wait for another process's renewal (default
+	// DefaultLockWait).
+	LockWait time.Duration
+	// Warn, when set, is told about a renewed token that could not be
+	// stored (it is still used by this process). The error holds no token.
+	Warn func(msg string, err error)
+
+	once sync.Once
+	sem  chan struct{} // held while the store is read or the token renewed
+
+	mu       sync.Mutex // guards cur and rejected
+	cur      *Token
+	rejected string // an access token the API refused
+}
+
+// NewTokenSource returns a TokenSource for the token stored for account in
+// store, renewing it with cfg and locking in lockDir.
+func NewTokenSource(cfg Config, store Store, account, lockDir string) *TokenSource {
+	return &TokenSource{Config: cfg, Store: store, Account: account, LockDir: lockDir}
+}
+
+// Token returns a token that has not expired (nor will within Skew) and
+// was not refused. It fails with a *LoginRequiredError (errors.Is
+// ErrLoginRequired) when the user must sign in again: the stored token is
+// unreadable, the refresh token was refused (invalid_grant), or the token
+// cannot be renewed at all; with the store's error, wrapped, when it
+// cannot be read (nothing stored, keyring unavailable).
+func (s *TokenSource) Token(ctx context.Context) (*Token, error) {
+	if t := s.current(); t != nil {
+		return t, nil
+	}
+	s.once.Do(func() { s.sem = make(chan struct{}, 1) })
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	type result struct {
+		tok *Token
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-s.sem }()
+		tok, err := s.loadOrRenew(ctx)
+		done <- result{tok, err}
+	}()
+	select {
+	case r := <-done:
+		return r.tok, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Invalidate tells the source that the API refused accessToken (an HTTP
+// 401): the next Token renews it, once, unless another process already
+// has. Retrying the request once with the new token is the caller's job.
+func (s *TokenSource) Invalidate(accessToken string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejected = accessToken
+}
+
+// current is the token in memory when it is still usable.
+func (s *TokenSource) current() *Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur != nil && s.usable(s.cur) {
+		return copyToken(s.cur)
+	}
+	return nil
+}
+
+// use makes tok the token in memory; renewed clears a rejection.
+func (s *TokenSource) use(tok *Token, renewed bool) *Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur = tok
+	if renewed {
+		s.rejected = ""
+	}
+	return copyToken(tok)
+}
+
+func (s *TokenSource) wasRejected(accessToken string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return accessToken == s.rejected
+}
+
+// usableNow is usable under s.mu.
+func (s *TokenSource) usableNow(t *Token) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.usable(t)
+}
+
+// loadOrRenew runs with s.sem held: it reads the store (another process
+// may have renewed the token) and renews the token under the lock file if
+// still needed.
+func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
+	if t := s.current(); t != nil { // renewed while we waited for s.sem
+		return t, nil
+	}
+	tok, err := Load(s.Store, s.Account)
+	if err != nil {
+		return nil, err
+	}
+	if s.usableNow(tok) {
+		return s.use(tok, false), nil
+	}
+	if s.LockDir != "" {
+		wait := s.LockWait
+		if wait <= 0 {
+			wait = DefaultLockWait
+		}
+		lctx, cancel := context.WithTimeout(ctx, wait)
+		l, err := acquireLock(lctx, lockPath(s.LockDir, s.Account))
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		defer l.release()
+		// Read again under the lock: the process that held it may have
+		// renewed the token while we waited.
+		if tok, err = Load(s.Store, s.Account); err != nil {
+			return nil, err
+		}
+		if s.usableNow(tok) {
+			return s.use(tok, false), nil
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // nothing sent yet: leave the renewal to the next caller
+	}
+	// From here the renewal is completed whatever happens to ctx: the
+	// server may rotate the refresh token as soon as it receives it.
+	fresh, err := s.renew(context.WithoutCancel(ctx), tok)
+	if err != nil {
+		return nil, err
+	}
+	if err := Save(s.Store, s.Account, fresh); err != nil && s.Warn != nil {
+		s.Warn("the renewed OAuth token could not be stored; the next process will have to renew it again", err)
+	}
+	return s.use(fresh, true), nil
+}
+
+func (s *TokenSource) usable(t *Token) bool {
+	skew := s.Skew
+	if skew <= 0 {
+		skew = DefaultSkew
+	}
+	return t.AccessToken != "" && t.AccessToken != s.rejected && !t.ExpiresWithin(skew, time.Now())
+}
+
+func copyToken(t *Token) *Token {
+	c := *t
+	c.Scopes = append([]string(nil), t.Scopes...)
+	return &c
+}
+
+// renew gets a new token for tok.
+func (s *TokenSource) renew(ctx context.Context, tok *Token) (*Token, error) {
+	switch {
+	case tok.RefreshToken != "":
+		return s.refresh(ctx, tok)
+	case tok.Grant == GrantClientCredentials:
+		return s.Config.ClientCredentials(ctx)
+	case s.wasRejected(tok.AccessToken):
+		return nil, &LoginRequiredError{Account: s.Account, Reason: "the API refused the access token and no refresh token was granted"}
+	default:
+		return nil, &LoginRequiredError{Account: s.Account, Reason: "the access token expired and no refresh token was granted"}
+	}
+}
+
+// refresh spends tok's refresh token.
+func (s *TokenSource) refresh(ctx context.Context, tok *Token) (*Token, error) {
+	oc := s.Config.oauth2Config("", true)
+	if oc.Endpoint.TokenURL == "" {
+		return nil, &LoginRequiredError{Account: s.Account, Reason: "no token URL to refresh the token with"}
+	}
+	if err := checkEndpoint(oc.Endpoint.TokenURL); err != nil {
+		return nil, err
+	}
+	t, err := oc.TokenSource(s.Config.withClient(ctx), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_token") {
+			return nil, &LoginRequiredError{Account: s.Account, Reason: "the authorization server refused the refresh token (" + re.ErrorCode + ")"}
+		}
+		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken)
+	}
+	fresh := fromOAuth2(t, tok.Grant, tok.Scopes)
+	if fresh.Grant == "" {
+		fresh.Grant = GrantAuthorizationCode
+	}
+	return fresh, nil
+}

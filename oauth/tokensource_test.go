@@ -1,0 +1,361 @@
+package oauth_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
+	"github.com/restmcp/restmcp/oauth/oauthtest"
+)
+
+// Environment of the refreshing child process (see TestMain).
+const (
+	envHelper   = "OAUTH_TEST_REFRESH_HELPER"
+	envStore    = "OAUTH_TEST_STORE"
+	envLockDir  = "OAUTH_TEST_LOCK_DIR"
+	envTokenURL = "OAUTH_TEST_TOKEN_URL"
+	envClientID = "OAUTH_TEST_CLIENT_ID"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envHelper) == "1" {
+		os.Exit(refreshHelper())
+	}
+	os.Exit(m.Run())
+}
+
+// refreshHelper is another process using the same token: it prints the
+// access token its TokenSource hands out.
+func refreshHelper() int {
+	cfg := oauth.Config{ClientID: os.Getenv(envClientID), TokenURL: os.Getenv(envTokenURL)}
+	src := oauth.NewTokenSource(cfg, keyring.PlainFile{Path: os.Getenv(envStore)}, "acme", os.Getenv(envLockDir))
+	src.Skew = time.Millisecond
+	tok, err := src.Token(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Print(tok.AccessToken)
+	return 0
+}
+
+// signIn gets a token through the device grant, the quickest flow to drive.
+func signIn(t *testing.T, s *oauthtest.Server) *oauth.Token {
+	t.Helper()
+	out := newURLWriter()
+	res := make(chan loginResult, 1)
+	go func() {
+		tok, err := s.Config("read").LoginDevice(t.Context(), oauth.LoginOptions{Out: out, Timeout: 20 * time.Second})
+		res <- loginResult{tok, err}
+	}()
+	<-out.urls
+	browse(t, <-out.urls)
+	r := <-res
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.tok
+}
+
+func TestTokenSourceUsesStoredTokenWithoutRefresh(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	store := memStore()
+	tok := signIn(t, s)
+	if err := oauth.Save(store, "acme", tok); err != nil {
+		t.Fatal(err)
+	}
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	for range 3 {
+		got, err := src.Token(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.AccessToken != tok.AccessToken {
+			t.Fatal("a valid stored token was replaced")
+		}
+	}
+	if st := s.Stats(); st.Refreshes != 0 {
+		t.Errorf("refreshes = %d, want 0", st.Refreshes)
+	}
+}
+
+func TestTokenSourceRefreshesBeforeExpiryAndStoresRotatedToken(t *testing.T) {
+	s := startServer(t, oauthtest.Options{AccessTTL: 3 * time.Second})
+	store := memStore()
+	first := signIn(t, s)
+	oauth.Save(store, "acme", first)
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	src.Skew = 2500 * time.Millisecond // the token expires within the skew in about half a second
+
+	time.Sleep(600 * time.Millisecond)
+	// Still valid at the server: renewed early, before the API refuses it.
+	if got := apiStatus(t, s, first); got != http.StatusOK {
+		t.Fatalf("the first token was refused before its expiry: %d", got)
+	}
+	got, err := src.Token(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessToken == first.AccessToken || got.RefreshToken == first.RefreshToken || got.RefreshToken == "" {
+		t.Fatal("the token was not renewed with a rotated refresh token")
+	}
+	if strings.Join(got.Scopes, " ") != "read" || got.Grant != oauth.GrantDeviceCode {
+		t.Errorf("renewed token = %v, want the scopes and grant kept", got)
+	}
+	stored, err := oauth.Load(store, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.RefreshToken != got.RefreshToken || stored.AccessToken != got.AccessToken {
+		t.Fatal("the rotated refresh token was not stored")
+	}
+	if apiStatus(t, s, got) != http.StatusOK {
+		t.Fatal("the API refuses the renewed token")
+	}
+	if st := s.Stats(); st.Refreshes != 1 {
+		t.Errorf("refreshes = %d, want 1", st.Refreshes)
+	}
+	// A second source (the next process) starts from the stored token.
+	next := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	next.Skew = time.Millisecond
+	if tok, err := next.Token(t.Context()); err != nil || tok.AccessToken != got.AccessToken {
+		t.Fatalf("next process: %v, %v", tok, err)
+	}
+}
+
+func TestTokenSourceRenewsOnceAfterRejection(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	store := memStore()
+	first := signIn(t, s)
+	oauth.Save(store, "acme", first)
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	s.ExpireAccessTokens() // the API now refuses a token the client believes valid
+	if apiStatus(t, s, first) != http.StatusUnauthorized {
+		t.Fatal("the API accepts an expired token")
+	}
+	// Several requests got the 401 at the same time.
+	for range 3 {
+		src.Invalidate(first.AccessToken)
+	}
+	second, err := src.Token(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.AccessToken == first.AccessToken || apiStatus(t, s, second) != http.StatusOK {
+		t.Fatal("the refused token was not renewed")
+	}
+	// A late 401 for the old token does not renew again.
+	src.Invalidate(first.AccessToken)
+	if third, err := src.Token(t.Context()); err != nil || third.AccessToken != second.AccessToken {
+		t.Fatalf("late rejection: %v, %v", third, err)
+	}
+	if st := s.Stats(); st.Refreshes != 1 {
+		t.Errorf("refreshes = %d, want 1", st.Refreshes)
+	}
+}
+
+func TestTokenSourceRevokedRefreshTokenNeedsLogin(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	store := memStore()
+	tok := signIn(t, s)
+	tok.Expiry = time.Now().Add(-time.Minute)
+	oauth.Save(store, "acme", tok)
+	s.RevokeAll()
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	_, err := src.Token(t.Context())
+	if !errors.Is(err, oauth.ErrLoginRequired) {
+		t.Fatalf("err = %v, want ErrLoginRequired", err)
+	}
+	var le *oauth.LoginRequiredError
+	if !errors.As(err, &le) || le.Account != "acme" || !strings.Contains(le.Reason, "invalid_grant") {
+		t.Errorf("err = %#v", err)
+	}
+	for _, secret := range []string{tok.AccessToken, tok.RefreshToken} {
+		if strings.Contains(err.Error(), secret) {
+			t.Fatalf("the error shows a token: %v", err)
+		}
+	}
+}
+
+func TestTokenSourceWithoutRefreshToken(t *testing.T) {
+	store := memStore()
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at", Expiry: time.Now().Add(-time.Second), Grant: oauth.GrantAuthorizationCode})
+	src := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: "https://auth.example.com/token"}, store, "acme", "")
+	if _, err := src.Token(t.Context()); !errors.Is(err, oauth.ErrLoginRequired) {
+		t.Fatalf("expired, no refresh token: err = %v, want ErrLoginRequired", err)
+	}
+	if _, err := oauth.NewTokenSource(oauth.Config{}, memStore(), "none", "").Token(t.Context()); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("nothing stored: err = %v, want the store's not-found error", err)
+	}
+	store.Set("bad", "not json: secret-value")
+	_, err := oauth.NewTokenSource(oauth.Config{}, store, "bad", "").Token(t.Context())
+	if !errors.Is(err, oauth.ErrLoginRequired) || strings.Contains(err.Error(), "secret-value") {
+		t.Fatalf("unreadable token: err = %v", err)
+	}
+}
+
+func TestTokenSourceClientCredentialsRenewsWithSecret(t *testing.T) {
+	s := startServer(t, oauthtest.Options{AccessTTL: time.Second})
+	cfg := s.Config("read")
+	cfg.ClientSecret = s.ClientSecret()
+	tok, err := cfg.ClientCredentials(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := memStore()
+	oauth.Save(store, "acme", tok)
+	src := oauth.NewTokenSource(cfg, store, "acme", t.TempDir())
+	src.Skew = time.Second
+	got, err := src.Token(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessToken == tok.AccessToken || got.Grant != oauth.GrantClientCredentials {
+		t.Fatalf("not renewed: %v", got)
+	}
+	if st := s.Stats(); st.ClientCredentials != 2 {
+		t.Errorf("client credentials tokens = %d, want 2", st.ClientCredentials)
+	}
+}
+
+// Several processes find the token expired at once: exactly one spends the
+// refresh token (with rotation a second spend would be refused), the others
+// pick up what it stored.
+func TestTokenSourceRefreshesOnceAcrossProcesses(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	dir := t.TempDir()
+	store := keyring.PlainFile{Path: filepath.Join(dir, "tokens.json")}
+	lockDir := filepath.Join(dir, "locks")
+	tok := signIn(t, s)
+	tok.Expiry = time.Now().Add(-time.Minute)
+	if err := oauth.Save(store, "acme", tok); err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const goroutines, processes = 6, 3
+	var wg sync.WaitGroup
+	results := make(chan string, goroutines+processes)
+	errs := make(chan error, goroutines+processes)
+	start := make(chan struct{})
+	for range goroutines {
+		wg.Go(func() {
+			<-start
+			src := oauth.NewTokenSource(oauth.Config{ClientID: s.Config().ClientID, TokenURL: s.Config().TokenURL}, store, "acme", lockDir)
+			src.Skew = time.Millisecond
+			got, err := src.Token(t.Context())
+			if err != nil {
+				errs <- err
+				return
+			}
+			results <- got.AccessToken
+		})
+	}
+	for range processes {
+		wg.Go(func() {
+			<-start
+			cmd := exec.CommandContext(t.Context(), exe, "-test.run=^$")
+			cmd.Env = append(os.Environ(), envHelper+"=1", envStore+"="+store.Path, envLockDir+"="+lockDir,
+				envTokenURL+"="+s.Config().TokenURL, envClientID+"="+s.Config().ClientID)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				errs <- fmt.Errorf("child: %v: %s", err, stderr.String())
+				return
+			}
+			results <- stdout.String()
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(results)
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	seen := map[string]bool{}
+	for r := range results {
+		seen[r] = true
+	}
+	if len(seen) != 1 || seen[tok.AccessToken] {
+		t.Errorf("the sources got %d distinct access tokens, want the same renewed one", len(seen))
+	}
+	st := s.Stats()
+	if st.Refreshes != 1 || st.RefusedRefreshes != 0 {
+		t.Errorf("refreshes = %d, refused = %d; want exactly one refresh", st.Refreshes, st.RefusedRefreshes)
+	}
+}
+
+func TestTokenNeverPrintsSecrets(t *testing.T) {
+	tok := oauth.Token{AccessToken: "at-secret", RefreshToken: "rt-secret", Expiry: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), Scopes: []string{"read"}, Grant: oauth.GrantAuthorizationCode}
+	for _, s := range []string{fmt.Sprint(tok), fmt.Sprintf("%v %+v %#v %s", tok, tok, tok, tok), fmt.Sprintf("%v %+v %#v", &tok, &tok, &tok)} {
+		if strings.Contains(s, "secret") {
+			t.Fatalf("printed a token: %s", s)
+		}
+	}
+	if got := tok.String(); got != "Bearer token from authorization_code, expires 2030-01-02T03:04:05Z, scopes read, refreshable" {
+		t.Errorf("String() = %q", got)
+	}
+}
+
+// A caller that gives up while the refresh is on its way does not lose the
+// rotated refresh token: the renewal completes and is stored.
+func TestTokenSourceKeepsRefreshWhenCallerGivesUp(t *testing.T) {
+	s := startServer(t, oauthtest.Options{TokenDelay: 300 * time.Millisecond})
+	store := memStore()
+	tok := signIn(t, s)
+	tok.Expiry = time.Now().Add(-time.Minute)
+	oauth.Save(store, "acme", tok)
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := src.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the caller's deadline", err)
+	}
+	got, err := src.Token(t.Context()) // waits for the renewal in flight
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := oauth.Load(store, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessToken == tok.AccessToken || stored.RefreshToken != got.RefreshToken {
+		t.Fatal("the renewal in flight was not completed and stored")
+	}
+	if st := s.Stats(); st.Refreshes != 1 || st.RefusedRefreshes != 0 {
+		t.Errorf("refreshes = %d, refused = %d; want one refresh", st.Refreshes, st.RefusedRefreshes)
+	}
+}
+
+func TestRevoke(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	tok := signIn(t, s)
+	cfg := s.Config("read")
+	if err := cfg.Revoke(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	tok.Expiry = time.Now().Add(-time.Minute)
+	store := memStore()
+	oauth.Save(store, "acme", tok)
+	if _, err := oauth.NewTokenSource(cfg, store, "acme", "").Token(t.Context()); !errors.Is(err, oauth.ErrLoginRequired) {
+		t.Fatalf("after revocation: err = %v, want ErrLoginRequired", err)
+	}
+	cfg.RevocationURL = ""
+	if err := cfg.Revoke(t.Context(), tok); err == nil {
+		t.Error("revoking without an endpoint succeeded")
+	}
+}
