@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // Argument locations. A binding with In == inBody and Name == "" carries the
@@ -60,9 +61,9 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 		case "description":
 			if d, ok := v.(string); ok {
 				if depth > 0 {
-					d = sentence(d, 0, nestedDescMax)
+					d = prose.Sentence(d, 0, nestedDescMax)
 				} else {
-					d = sentence(d, paramDescWant, paramDescMax)
+					d = prose.Sentence(d, paramDescWant, paramDescMax)
 				}
 				if d != "" {
 					out[k] = d
@@ -231,7 +232,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			}
 			name := claim(p.Name, loc)
 			ps := cleanSchema(p.Schema, 0)
-			if d := sentence(p.Description, paramDescWant, paramDescMax); d != "" {
+			if d := prose.Sentence(p.Description, paramDescWant, paramDescMax); d != "" {
 				ps["description"] = d
 			}
 			props[name] = ps
@@ -286,7 +287,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			} else {
 				bs = map[string]any{}
 			}
-			desc := brief(b.Description, bodyDescMax, bodyDescMax)
+			desc := prose.Brief(b.Description, bodyDescMax, bodyDescMax)
 			if desc == "" {
 				desc = "The request body"
 			}
