@@ -47,12 +47,28 @@ var schemaKeywords = map[string]bool{
 // cleanSchema returns a copy of s with only schemaKeywords, descriptions
 // shortened, and no deeper than maxSchemaDepth. Data keywords (enum, const,
 // default) are copied as they are; property names are kept whatever they
-// are (a property may be called "$ref").
+// are (a property may be called "$ref"). A node the loader cut
+// (client.CutKey) says so in its description.
 func cleanSchema(s map[string]any, depth int) map[string]any {
+	return schemaCleaner{cut: -1}.clean(s, depth, 0)
+}
+
+// schemaCleaner cleans schemas; cut, when not negative, is how many levels
+// of nested properties, items and additionalProperties are listed (the
+// members of anyOf, oneOf and allOf do not count, as in the loader):
+// deeper structured nodes become a cut node.
+type schemaCleaner struct{ cut int }
+
+func (c schemaCleaner) clean(s map[string]any, depth, level int) map[string]any {
 	out := make(map[string]any, len(s))
 	if depth > maxSchemaDepth {
 		return out
 	}
+	if c.cut >= 0 && level > c.cut && structured(s) {
+		return c.cutNode(s, depth)
+	}
+	// Notes are added once the description is in place.
+	var notes []string
 	for k, v := range s {
 		if !schemaKeywords[k] {
 			continue
@@ -60,36 +76,35 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 		switch k {
 		case "description":
 			if d, ok := v.(string); ok {
-				if depth > 0 {
-					d = prose.Sentence(d, 0, nestedDescMax)
-				} else {
-					d = prose.Sentence(d, paramDescWant, paramDescMax)
-				}
-				if d != "" {
+				if d = descriptionAt(d, depth); d != "" {
 					out[k] = d
 				}
 			}
 		case "items", "additionalProperties":
 			switch t := v.(type) {
 			case map[string]any:
-				out[k] = cleanSchema(t, depth+1)
+				out[k] = c.clean(t, depth+1, level+1)
 			case []any: // draft-4 tuple items
 				if k == "items" {
-					out["prefixItems"] = cleanList(t, depth)
+					out["prefixItems"] = c.cleanList(t, depth, level+1)
 				}
 			case bool:
 				out[k] = t
 			}
-		case "anyOf", "oneOf", "allOf", "prefixItems":
+		case "prefixItems":
 			if l, ok := v.([]any); ok {
-				out[k] = cleanList(l, depth)
+				out[k] = c.cleanList(l, depth, level+1)
+			}
+		case "anyOf", "oneOf", "allOf":
+			if l, ok := v.([]any); ok {
+				out[k] = c.cleanList(l, depth, level)
 			}
 		case "properties":
 			if m, ok := v.(map[string]any); ok {
 				props := make(map[string]any, len(m))
 				for name, ps := range m {
 					if pm, ok := ps.(map[string]any); ok {
-						props[name] = cleanSchema(pm, depth+1)
+						props[name] = c.clean(pm, depth+1, level+1)
 					} else if b, ok := ps.(bool); ok {
 						props[name] = b
 					}
@@ -112,34 +127,96 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 			// examples; it stays for checking calls but is not listed
 			// (see listedSchema).
 			if l, ok := v.([]any); ok && len(l) > maxEnum {
-				out["x-enum-note"] = enumNote(l)
+				notes = append(notes, enumNote(l))
 			}
 			out[k] = v
 		default:
 			out[k] = v
 		}
 	}
-	if note, ok := out["x-enum-note"].(string); ok {
-		delete(out, "x-enum-note")
-		d, _ := out["description"].(string)
-		if d != "" {
-			d += " "
-		}
-		out["description"] = d + note
+	if note, ok := s[client.CutKey].(string); ok {
+		notes = append(notes, cutNote(note))
+	}
+	for _, n := range notes {
+		appendNote(out, n)
 	}
 	return out
 }
 
-func cleanList(l []any, depth int) []any {
+func (c schemaCleaner) cleanList(l []any, depth, level int) []any {
 	out := make([]any, 0, len(l))
 	for _, e := range l {
 		if m, ok := e.(map[string]any); ok {
-			out = append(out, cleanSchema(m, depth+1))
+			out = append(out, c.clean(m, depth+1, level))
 		} else if b, ok := e.(bool); ok {
 			out = append(out, b)
 		}
 	}
 	return out
+}
+
+// cutNode lists a schema without its nested fields: its type (so that a
+// model still sends a value of that type), its description and a note.
+func (c schemaCleaner) cutNode(s map[string]any, depth int) map[string]any {
+	out := map[string]any{}
+	switch t := s["type"].(type) {
+	case string, []any:
+		out["type"] = t
+	default:
+		if s["properties"] != nil {
+			out["type"] = "object"
+		}
+	}
+	if out["type"] == "array" {
+		out["items"] = map[string]any{}
+	}
+	if d, ok := s["description"].(string); ok {
+		if d = descriptionAt(d, depth); d != "" {
+			out["description"] = d
+		}
+	}
+	note, _ := s[client.CutKey].(string)
+	appendNote(out, cutNote(note))
+	return out
+}
+
+// structured reports whether a schema has nested structure worth cutting.
+func structured(s map[string]any) bool {
+	for _, k := range []string{"properties", "allOf", "anyOf", "oneOf"} {
+		if _, ok := s[k]; ok {
+			return true
+		}
+	}
+	if _, ok := s["additionalProperties"].(map[string]any); ok {
+		return true
+	}
+	items, ok := s["items"].(map[string]any)
+	return ok && structured(items)
+}
+
+// descriptionAt shortens a description for a schema at the given depth:
+// an argument's first sentences, a nested field's first sentence.
+func descriptionAt(d string, depth int) string {
+	if depth > 0 {
+		return prose.Sentence(d, 0, nestedDescMax)
+	}
+	return prose.Sentence(d, paramDescWant, paramDescMax)
+}
+
+// cutNote says that a node's fields are not listed.
+func cutNote(note string) string {
+	if note != "" {
+		return "(" + note + "; fields not listed)"
+	}
+	return "(fields not listed)"
+}
+
+// appendNote adds a note to a schema's description.
+func appendNote(s map[string]any, note string) {
+	if d, _ := s["description"].(string); d != "" {
+		note = d + " " + note
+	}
+	s["description"] = note
 }
 
 // argName turns a wire name into a property name every model API accepts
@@ -186,7 +263,11 @@ var skippedHeaders = map[string]bool{
 
 // inputSchema is the merged input schema of one operation.
 type inputSchema struct {
-	schema   map[string]any
+	// schema checks calls: every constraint the loader handed over.
+	schema map[string]any
+	// listed is what tools/list shows (listedSchema of schema, with large
+	// bodies listed less deep).
+	listed   map[string]any
 	bindings map[string]binding
 	// extraBody names no property: when true, arguments that match no
 	// property go into the body (the body schema allows any property).
@@ -204,6 +285,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 	in := &inputSchema{bindings: map[string]binding{}}
 	props := map[string]any{}
 	var required []string
+	var bodyArgs []bodyArg
 	claim := func(wire, loc string) string {
 		name := argName(wire)
 		if _, taken := props[name]; taken {
@@ -260,8 +342,9 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 					ps = map[string]any{}
 				}
 				name := claim(wire, inBody)
-				cs := cleanSchema(ps, 0)
-				props[name] = cs
+				arg := bodyArg{name: name, schema: ps, level: 1}
+				bodyArgs = append(bodyArgs, arg)
+				props[name] = arg.clean(-1)
 				in.bindings[name] = binding{In: inBody, Name: wire}
 				if b.Required && isReq[wire] {
 					required = append(required, name)
@@ -281,12 +364,6 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			if _, taken := props[name]; taken {
 				name = claim("request_body", inBody)
 			}
-			var bs map[string]any
-			if b.Schema != nil {
-				bs = cleanSchema(b.Schema, 0)
-			} else {
-				bs = map[string]any{}
-			}
 			desc := prose.Brief(b.Description, bodyDescMax, bodyDescMax)
 			if desc == "" {
 				desc = "The request body"
@@ -294,10 +371,9 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			if b.ContentType != "" && !strings.Contains(b.ContentType, "json") {
 				desc += " (sent as " + b.ContentType + ")"
 			}
-			if _, has := bs["description"]; !has {
-				bs["description"] = desc
-			}
-			props[name] = bs
+			arg := bodyArg{name: name, schema: b.Schema, desc: desc}
+			bodyArgs = append(bodyArgs, arg)
+			props[name] = arg.clean(-1)
 			in.bindings[name] = binding{In: inBody}
 			if b.Required {
 				required = append(required, name)
@@ -315,7 +391,108 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 		}
 		in.schema["required"] = req
 	}
+	in.listed = listedSchema(in.schema)
+	fitBody(in.listed, bodyArgs)
 	return in, nil
+}
+
+// bodyArg is an argument that carries the request body or one of its
+// properties.
+type bodyArg struct {
+	name   string
+	schema map[string]any
+	// level is the nesting level of schema in the body (1 for a property).
+	level int
+	// desc is the description used when schema has none.
+	desc string
+}
+
+// clean returns the argument's schema cleaned, with structure deeper than
+// cut levels in the body cut (-1: nothing cut).
+func (a bodyArg) clean(cut int) map[string]any {
+	c := schemaCleaner{cut: cut}
+	if cut >= 0 {
+		c.cut = cut - a.level
+	}
+	var s map[string]any
+	if a.schema != nil {
+		s = c.clean(a.schema, 0, 0)
+	} else {
+		s = map[string]any{}
+	}
+	if _, has := s["description"]; !has && a.desc != "" {
+		s["description"] = a.desc
+	}
+	return s
+}
+
+// bodyBudget is the size in bytes of listed JSON above which a request
+// body is listed with one nested level less (down to one), so that a few
+// huge operations (Stripe's issuing cardholders, Box's AI agents) do not
+// dominate the tool list. Calls are still checked against the whole body.
+const bodyBudget = 8 << 10
+
+// listedDepth is the deepest level of a body the loader inlines.
+const listedDepth = 4
+
+// fitBody lists the body arguments of listed less deep while they take
+// more than bodyBudget.
+func fitBody(listed map[string]any, args []bodyArg) {
+	if len(args) == 0 {
+		return
+	}
+	props := listed["properties"].(map[string]any)
+	size := func() int {
+		n := 0
+		for _, a := range args {
+			n += jsonSize(props[a.name], bodyBudget+1-n)
+			if n > bodyBudget {
+				break
+			}
+		}
+		return n
+	}
+	for cut := listedDepth - 1; cut >= 1 && size() > bodyBudget; cut-- {
+		for _, a := range args {
+			props[a.name] = listedSchema(a.clean(cut))
+		}
+	}
+}
+
+// jsonSize estimates the size of v encoded as compact JSON (exact for plain
+// ASCII strings), stopping once it exceeds limit.
+func jsonSize(v any, limit int) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if x {
+			return 4
+		}
+		return 5
+	case string:
+		return len(x) + 2
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			n += len(k) + 4 + jsonSize(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	case []any:
+		n := 2
+		for _, e := range x {
+			n += 1 + jsonSize(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	default:
+		return len(fmt.Sprint(x))
+	}
 }
 
 // objectProperties reports the properties and required names of an object

@@ -65,7 +65,7 @@ func operationTool(name string, op *client.Operation, in *inputSchema) *mcp.Tool
 		Name:        name,
 		Title:       title,
 		Description: desc,
-		InputSchema: listedSchema(in.schema),
+		InputSchema: in.listed,
 		Annotations: annotations(op.Method, title),
 	}
 }

@@ -169,14 +169,17 @@ func OneLine(s string, max int) string {
 	return Cut(s, max)
 }
 
-// Sentence cleans s and keeps its first sentences (or line): sentences
-// are added while the text is shorter than want, and it stays within max
-// bytes.
+// Sentence cleans s and keeps the first sentences of its first paragraph:
+// sentences are added while the text is shorter than want, and it stays
+// within max bytes.
 func Sentence(s string, want, max int) string {
 	s = Plain(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
+	if i := strings.Index(s, "\n\n"); i >= 0 {
 		s = s[:i]
 	}
+	// The lines of a list in the first paragraph ("* `10` - OK") are
+	// read as one line.
+	s = strings.ReplaceAll(s, "\n", " ")
 	for i := 0; i+1 < len(s); i++ {
 		if i >= want && SentenceEnd(s, i) {
 			s = s[:i+1]

@@ -42,3 +42,10 @@ func TestBriefAndSentence(t *testing.T) {
 		t.Errorf("sentence = %q", got)
 	}
 }
+
+func TestSentenceReadsAListAsOneLine(t *testing.T) {
+	in := "* `10` - OK\n* `50` - Attention needed\n\nMore."
+	if got := Sentence(in, 0, 100); got != "* `10` - OK * `50` - Attention needed" {
+		t.Errorf("Sentence(list) = %q", got)
+	}
+}
