@@ -50,22 +50,9 @@ var schemaKeywords = map[string]bool{
 // are (a property may be called "$ref"). A node the loader cut
 // (client.CutKey) says so in its description.
 func cleanSchema(s map[string]any, depth int) map[string]any {
-	return schemaCleaner{cut: -1}.clean(s, depth, 0)
-}
-
-// schemaCleaner cleans schemas; cut, when not negative, is how many levels
-// of nested properties, items and additionalProperties are listed (the
-// members of anyOf, oneOf and allOf do not count, as in the loader):
-// deeper structured nodes become a cut node.
-type schemaCleaner struct{ cut int }
-
-func (c schemaCleaner) clean(s map[string]any, depth, level int) map[string]any {
 	out := make(map[string]any, len(s))
 	if depth > maxSchemaDepth {
 		return out
-	}
-	if c.cut >= 0 && level > c.cut && structured(s) {
-		return c.cutNode(s, depth)
 	}
 	// Notes are added once the description is in place.
 	var notes []string
@@ -83,28 +70,24 @@ func (c schemaCleaner) clean(s map[string]any, depth, level int) map[string]any 
 		case "items", "additionalProperties":
 			switch t := v.(type) {
 			case map[string]any:
-				out[k] = c.clean(t, depth+1, level+1)
+				out[k] = cleanSchema(t, depth+1)
 			case []any: // draft-4 tuple items
 				if k == "items" {
-					out["prefixItems"] = c.cleanList(t, depth, level+1)
+					out["prefixItems"] = cleanList(t, depth)
 				}
 			case bool:
 				out[k] = t
 			}
-		case "prefixItems":
+		case "anyOf", "oneOf", "allOf", "prefixItems":
 			if l, ok := v.([]any); ok {
-				out[k] = c.cleanList(l, depth, level+1)
-			}
-		case "anyOf", "oneOf", "allOf":
-			if l, ok := v.([]any); ok {
-				out[k] = c.cleanList(l, depth, level)
+				out[k] = cleanList(l, depth)
 			}
 		case "properties":
 			if m, ok := v.(map[string]any); ok {
 				props := make(map[string]any, len(m))
 				for name, ps := range m {
 					if pm, ok := ps.(map[string]any); ok {
-						props[name] = c.clean(pm, depth+1, level+1)
+						props[name] = cleanSchema(pm, depth+1)
 					} else if b, ok := ps.(bool); ok {
 						props[name] = b
 					}
@@ -143,40 +126,15 @@ func (c schemaCleaner) clean(s map[string]any, depth, level int) map[string]any 
 	return out
 }
 
-func (c schemaCleaner) cleanList(l []any, depth, level int) []any {
+func cleanList(l []any, depth int) []any {
 	out := make([]any, 0, len(l))
 	for _, e := range l {
 		if m, ok := e.(map[string]any); ok {
-			out = append(out, c.clean(m, depth+1, level))
+			out = append(out, cleanSchema(m, depth+1))
 		} else if b, ok := e.(bool); ok {
 			out = append(out, b)
 		}
 	}
-	return out
-}
-
-// cutNode lists a schema without its nested fields: its type (so that a
-// model still sends a value of that type), its description and a note.
-func (c schemaCleaner) cutNode(s map[string]any, depth int) map[string]any {
-	out := map[string]any{}
-	switch t := s["type"].(type) {
-	case string, []any:
-		out["type"] = t
-	default:
-		if s["properties"] != nil {
-			out["type"] = "object"
-		}
-	}
-	if out["type"] == "array" {
-		out["items"] = map[string]any{}
-	}
-	if d, ok := s["description"].(string); ok {
-		if d = descriptionAt(d, depth); d != "" {
-			out["description"] = d
-		}
-	}
-	note, _ := s[client.CutKey].(string)
-	appendNote(out, cutNote(note))
 	return out
 }
 
@@ -344,7 +302,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 				name := claim(wire, inBody)
 				arg := bodyArg{name: name, schema: ps, level: 1}
 				bodyArgs = append(bodyArgs, arg)
-				props[name] = arg.clean(-1)
+				props[name] = arg.clean()
 				in.bindings[name] = binding{In: inBody, Name: wire}
 				if b.Required && isReq[wire] {
 					required = append(required, name)
@@ -373,7 +331,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			}
 			arg := bodyArg{name: name, schema: b.Schema, desc: desc}
 			bodyArgs = append(bodyArgs, arg)
-			props[name] = arg.clean(-1)
+			props[name] = arg.clean()
 			in.bindings[name] = binding{In: inBody}
 			if b.Required {
 				required = append(required, name)
@@ -407,16 +365,11 @@ type bodyArg struct {
 	desc string
 }
 
-// clean returns the argument's schema cleaned, with structure deeper than
-// cut levels in the body cut (-1: nothing cut).
-func (a bodyArg) clean(cut int) map[string]any {
-	c := schemaCleaner{cut: cut}
-	if cut >= 0 {
-		c.cut = cut - a.level
-	}
+// clean returns the argument's schema cleaned.
+func (a bodyArg) clean() map[string]any {
 	var s map[string]any
 	if a.schema != nil {
-		s = c.clean(a.schema, 0, 0)
+		s = cleanSchema(a.schema, 0)
 	} else {
 		s = map[string]any{}
 	}
@@ -442,7 +395,7 @@ func fitBody(listed map[string]any, args []bodyArg) {
 		return
 	}
 	props := listed["properties"].(map[string]any)
-	size := func() int {
+	size := func(props map[string]any) int {
 		n := 0
 		for _, a := range args {
 			n += jsonSize(props[a.name], bodyBudget+1-n)
@@ -452,11 +405,70 @@ func fitBody(listed map[string]any, args []bodyArg) {
 		}
 		return n
 	}
-	for cut := listedDepth - 1; cut >= 1 && size() > bodyBudget; cut-- {
+	if size(props) <= bodyBudget {
+		return
+	}
+	full := make(map[string]any, len(args))
+	for _, a := range args {
+		full[a.name] = props[a.name]
+	}
+	for cut := listedDepth - 1; cut >= 1; cut-- {
 		for _, a := range args {
-			props[a.name] = listedSchema(a.clean(cut))
+			props[a.name] = cutListed(full[a.name].(map[string]any), a.level, cut)
+		}
+		if size(props) <= bodyBudget {
+			return
 		}
 	}
+}
+
+// cutListed returns a copy of a listed schema at the given level of a body
+// whose structured nodes below the cut level are replaced by their type and
+// description with a note (the members of anyOf, oneOf and allOf do not
+// count as levels, as in the loader).
+func cutListed(s map[string]any, level, cut int) map[string]any {
+	if level > cut && structured(s) {
+		out := map[string]any{}
+		switch t := s["type"].(type) {
+		case string:
+			out["type"] = t
+			if t == "array" {
+				out["items"] = map[string]any{}
+			}
+		default:
+			if s["properties"] != nil {
+				out["type"] = "object"
+			}
+		}
+		if d, _ := s["description"].(string); d != "" {
+			out["description"] = d
+		}
+		appendNote(out, cutNote(""))
+		return out
+	}
+	out := make(map[string]any, len(s))
+	for k, v := range s {
+		switch k {
+		case "properties":
+			m := v.(map[string]any)
+			props := make(map[string]any, len(m))
+			for name, p := range m {
+				props[name] = cutListed(p.(map[string]any), level+1, cut)
+			}
+			v = props
+		case "items":
+			v = cutListed(v.(map[string]any), level+1, cut)
+		case "anyOf", "oneOf", "allOf":
+			l := v.([]any)
+			list := make([]any, len(l))
+			for i, e := range l {
+				list[i] = cutListed(e.(map[string]any), level, cut)
+			}
+			v = list
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // jsonSize estimates the size of v encoded as compact JSON (exact for plain

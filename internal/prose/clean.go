@@ -173,6 +173,12 @@ func OneLine(s string, max int) string {
 // sentences are added while the text is shorter than want, and it stays
 // within max bytes.
 func Sentence(s string, want, max int) string {
+	// Only the first paragraph is kept: the rest is not cleaned (unless a
+	// code fence may span paragraphs).
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "\n\n"); i >= 0 && !strings.Contains(s[:i], "```") {
+		s = s[:i]
+	}
 	s = Plain(s)
 	if i := strings.Index(s, "\n\n"); i >= 0 {
 		s = s[:i]
