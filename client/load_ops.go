@@ -15,9 +15,6 @@ import (
 // methods in the order operations are listed for one path.
 var pathMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
-// paramDescMax caps Param.Description and Body.Description.
-const paramDescMax = 300
-
 // builder turns a decoded description into an API.
 type builder struct {
 	docs    *docSet
@@ -329,7 +326,7 @@ func (b *builder) param(rp rawParam) (*Param, error) {
 		Name:          name,
 		In:            in,
 		Required:      isTrue(m["required"]) || in == "path",
-		Description:   trimDescription(text(m["description"]), paramDescMax),
+		Description:   strings.TrimSpace(text(m["description"])),
 		AllowReserved: isTrue(m["allowReserved"]),
 	}
 	conv := newConverter(b.docs, true, b.lim)
@@ -455,7 +452,7 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 	}
 	body := &Body{
 		Required:    isTrue(m["required"]),
-		Description: trimDescription(text(m["description"]), paramDescMax),
+		Description: strings.TrimSpace(text(m["description"])),
 		ContentType: sendType(ct),
 	}
 	media, _ := content[ct].(map[string]any)
@@ -509,7 +506,7 @@ func (b *builder) swaggerBody(opm map[string]any, rp rawParam) (*Body, error) {
 	}
 	return &Body{
 		Required:    isTrue(rp.m["required"]),
-		Description: trimDescription(text(rp.m["description"]), paramDescMax),
+		Description: strings.TrimSpace(text(rp.m["description"])),
 		ContentType: sendType(cmp.Or(pickContentType(types), "application/json")),
 		Schema:      schema,
 	}, nil
@@ -561,58 +558,9 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 	return body, nil
 }
 
-// bodySchema converts a request body schema within the size budget: a body
-// larger than lim.Budget bytes of JSON is converted again with fewer nested
-// levels (down to one), so that a few huge operations (Stripe's issuing
-// cardholders, Box's AI agents) do not dominate the tool list.
+// bodySchema converts a request body schema.
 func (b *builder) bodySchema(v any, loc string) (map[string]any, error) {
-	lim := b.lim
-	for {
-		s, err := newConverter(b.docs, true, lim).root(v, loc)
-		if err != nil || lim.Budget <= 0 || lim.Depth <= 1 {
-			return s, err
-		}
-		if jsonSize(s, lim.Budget+1) <= lim.Budget {
-			return s, nil
-		}
-		lim.Depth--
-	}
-}
-
-// jsonSize estimates the size of v encoded as compact JSON (exact for plain
-// ASCII strings), stopping once it exceeds limit.
-func jsonSize(v any, limit int) int {
-	switch x := v.(type) {
-	case nil:
-		return 4
-	case bool:
-		if x {
-			return 4
-		}
-		return 5
-	case string:
-		return len(x) + 2
-	case map[string]any:
-		n := 2
-		for k, e := range x {
-			n += len(k) + 4 + jsonSize(e, limit-n)
-			if n > limit {
-				return n
-			}
-		}
-		return n
-	case []any:
-		n := 2
-		for _, e := range x {
-			n += 1 + jsonSize(e, limit-n)
-			if n > limit {
-				return n
-			}
-		}
-		return n
-	default:
-		return len(fmt.Sprint(x))
-	}
+	return newConverter(b.docs, true, b.lim).root(v, loc)
 }
 
 // addTemplateParams declares the path's {templates} that the description

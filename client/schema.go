@@ -2,44 +2,34 @@ package client
 
 import (
 	"fmt"
-	"html"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/restmcp/restmcp/internal/prose"
 )
 
-// schemaLimits keep the generated schemas small.
+// schemaLimits bound the inlining of references. They never drop a
+// constraint for its size: an enum of any length, a maxLength of any value
+// and every description (as written) are handed over, and the server
+// decides what it lists.
 type schemaLimits struct {
-	// Depth is how many levels of nested properties/items are kept below a
-	// parameter or body schema; deeper objects become a short
-	// {"type":"object","description":"…"} node that accepts any value.
+	// Depth is how many levels of nested properties/items/
+	// additionalProperties are inlined below a parameter or body schema
+	// (references and allOf/anyOf members do not count). A structured
+	// schema deeper than that, or a reference back into itself (recursion),
+	// becomes a cut node: its type (so any value of that type validates),
+	// its description and CutKey. Constraints below a cut node are not
+	// checked.
 	Depth int
-	// Desc caps a description inside a schema (first paragraph, cut at a
-	// sentence boundary when longer).
-	Desc int
-	// Enum is the largest enum kept; a longer one (time zones, countries,
-	// merchant categories) is dropped and a few of its values are named in
-	// the description instead.
-	Enum int
-	// Budget is the size in bytes of JSON above which a body schema is
-	// converted again with one nested level less (0: no budget).
-	Budget int
 }
 
-// defaultLimits were chosen by measuring the total size of all parameter and
-// body schemas of the Stripe and GitHub descriptions
-// (docs/openapi-library.md).
-var defaultLimits = schemaLimits{Depth: 4, Desc: 160, Enum: 64, Budget: 8 << 10}
+// defaultLimits inline four levels, which cover the whole request schemas of
+// most operations of the Stripe and GitHub descriptions
+// (docs/openapi-library.md) while keeping the load time bounded.
+var defaultLimits = schemaLimits{Depth: 4}
 
-// maxLengthKept is the largest maxLength kept in a schema.
-const maxLengthKept = 1024
-
-// cutDescMax caps the description kept on a node whose fields are cut.
-const cutDescMax = 100
+// CutKey marks a schema node whose nested fields were not inlined (see
+// schemaLimits). Its value is a note, such as "Account, recursive", or "".
+const CutKey = "x-restmcp-cut"
 
 // converter turns OpenAPI schemas (Swagger 2.0, 3.0 or 3.1) into
 // self-contained JSON Schema that Claude, OpenAI and Gemini accept: $refs
@@ -213,10 +203,11 @@ func structured(m any) bool {
 	return structured(s["items"])
 }
 
-// cutNode stands for a schema whose nested fields are not shown: it keeps
-// the type (so any value of that type validates) and a short description.
+// cutNode stands for a schema whose nested fields are not inlined: it
+// keeps the type (so any value of that type validates), the description
+// and CutKey with the note.
 func cutNode(target any, note string) map[string]any {
-	out := map[string]any{}
+	out := map[string]any{CutKey: note}
 	m, _ := target.(map[string]any)
 	switch t := m["type"].(type) {
 	case string:
@@ -228,19 +219,9 @@ func cutNode(target any, note string) map[string]any {
 			out["type"] = "object"
 		}
 	}
-	desc, _ := m["description"].(string)
-	desc = trimDescription(desc, cutDescMax)
-	if note != "" {
-		note = "(" + note + "; fields not listed)"
-	} else {
-		note = "(fields not listed)"
+	if d := strings.TrimSpace(text(m["description"])); d != "" {
+		out["description"] = d
 	}
-	if desc != "" {
-		desc += " " + note
-	} else {
-		desc = note
-	}
-	out["description"] = desc
 	ensureItems(out)
 	return out
 }
@@ -323,7 +304,7 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 		out["format"] = f
 	}
 	if d, ok := k.description.(string); ok {
-		if d = trimDescription(d, c.lim.Desc); d != "" {
+		if d = strings.TrimSpace(d); d != "" {
 			out["description"] = d
 		}
 	}
@@ -472,16 +453,12 @@ func (c *converter) memberKeys(out map[string]any, k schemaKeys, loc string, dep
 	return nil
 }
 
-// valueKeys copies the keywords that constrain values: enum (a long one
-// summarised in the description), const, default, pattern, the numeric
-// bounds, uniqueItems, exclusive bounds and readOnly.
+// valueKeys copies the keywords that constrain values, whatever their
+// size: enum, const, default, pattern, the numeric bounds, uniqueItems,
+// exclusive bounds and readOnly.
 func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
 	if e, ok := k.enum.([]any); ok && len(e) > 0 {
-		if len(e) <= c.lim.Enum {
-			out["enum"] = slices.Clone(e)
-		} else {
-			out["description"] = enumNote(text(out["description"]), e)
-		}
+		out["enum"] = slices.Clone(e)
 	}
 	if k.hasConst {
 		out["enum"] = []any{k.constant}
@@ -499,11 +476,6 @@ func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
 		if v := k.nums[i]; v != nil && isNumber(v) {
 			out[name] = v
 		}
-	}
-	// A generous cap such as Stripe's maxLength 5000 on every string tells a
-	// model nothing and costs tokens on every field.
-	if n, ok := toFloat(out["maxLength"]); ok && n > maxLengthKept {
-		delete(out, "maxLength")
 	}
 	if isTrue(k.uniqueItems) {
 		out["uniqueItems"] = true
@@ -758,116 +730,9 @@ func makeNullable(out map[string]any) map[string]any {
 	return outer
 }
 
-var mdLink = regexp.MustCompile(`\[([^\]\n]+)\]\([^)\s]+\)`)
-
-// htmlTag matches the HTML tags descriptions use for formatting (Asana's
-// <strong>, <code>, <a href>), not placeholders such as <branch name>.
-var htmlTag = regexp.MustCompile(`(?i)</?(a|b|i|u|em|strong|code|p|br|hr|ul|ol|li|pre|span|div|h[1-6]|table|thead|tbody|tr|td|th|sup|sub|blockquote|small|kbd|img)(\s[^<>]*)?/?>`)
-
-// trimDescription keeps the first paragraph of s, whitespace collapsed and
-// Markdown links reduced to their text, cut at a sentence boundary (or a
-// word, with "…") when longer than max bytes.
-func trimDescription(s string, max int) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	if len(s) <= max && plainLine(s) {
-		return s
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	if i := strings.Index(s, "\n\n"); i > 0 {
-		s = s[:i]
-	}
-	s = strings.Join(strings.Fields(s), " ")
-	if strings.Contains(s, "](") {
-		s = mdLink.ReplaceAllString(s, "$1")
-	}
-	if strings.IndexByte(s, '<') >= 0 {
-		s = strings.Join(strings.Fields(htmlTag.ReplaceAllString(s, " ")), " ")
-		s = strings.ReplaceAll(s, " .", ".")
-	}
-	if strings.IndexByte(s, '&') >= 0 {
-		s = html.UnescapeString(s)
-	}
-	if len(s) <= max {
-		return s
-	}
-	head := s[:max]
-	if i := prose.LastSentenceEnd(s[:max+1], max/3); i >= 0 {
-		return s[:i+1]
-	}
-	if i := strings.LastIndexByte(head, ' '); i >= max/3 {
-		return strings.TrimRight(head[:i], ",;:") + "…"
-	}
-	for !utf8.ValidString(head) {
-		head = head[:len(head)-1]
-	}
-	return head + "…"
-}
-
-// enumNote names a few values of an enum too long to list.
-func enumNote(desc string, e []any) string {
-	var sb strings.Builder
-	sb.WriteString(desc)
-	if desc != "" {
-		sb.WriteString(" ")
-	}
-	fmt.Fprintf(&sb, "One of %d values, e.g. ", len(e))
-	n := 0
-	for _, v := range e {
-		if v == nil || n == 5 {
-			continue
-		}
-		if n > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString(text(v))
-		n++
-	}
-	sb.WriteString(".")
-	return sb.String()
-}
-
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	}
-	return 0, false
-}
-
-// plainLine reports whether s needs no whitespace or Markdown clean-up.
-func plainLine(s string) bool {
-	prevSpace := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\n' || c == '\r' || c == '\t':
-			return false
-		case c == ' ':
-			if prevSpace {
-				return false
-			}
-			prevSpace = true
-		case c == ']' && i+1 < len(s) && s[i+1] == '(', c == '<', c == '&':
-			return false
-		default:
-			prevSpace = false
-		}
-	}
-	return true
 }
 
 // inEnum reports whether v is allowed by enum (always, when there is none):

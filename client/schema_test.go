@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 )
 
@@ -51,12 +50,15 @@ func TestConvertSchema(t *testing.T) {
 		{"oneOf becomes anyOf",
 			`{"oneOf":[{"type":"string"},{"type":"integer"}]}`, `{}`,
 			`{"anyOf":[{"type":"string"},{"type":"integer"}]}`},
-		{"long enum becomes a note",
+		{"long enum kept whole",
 			`{"type":"string","description":"Zone.","enum":["a","b","c","d","e","f","g"]}`, `{}`,
-			`{"type":"string","description":"Zone. One of 7 values, e.g. a, b, c, d, e."}`},
-		{"huge maxLength and Go-incompatible pattern dropped",
+			`{"type":"string","description":"Zone.","enum":["a","b","c","d","e","f","g"]}`},
+		{"huge maxLength kept, Go-incompatible pattern dropped",
 			`{"type":"string","maxLength":5000,"minLength":1,"pattern":"^(?!x)"}`, `{}`,
-			`{"type":"string","minLength":1}`},
+			`{"type":"string","maxLength":5000,"minLength":1}`},
+		{"descriptions handed over as written",
+			`{"type":"string","description":"  See [the docs](https://x.example).\n\nA <b>second</b> paragraph, long enough to have been cut before. It goes on and on.  "}`, `{}`,
+			`{"type":"string","description":"See [the docs](https://x.example).\n\nA <b>second</b> paragraph, long enough to have been cut before. It goes on and on."}`},
 		{"small maxLength and valid pattern kept",
 			`{"type":"string","maxLength":34,"pattern":"^AC[0-9a-f]{32}$"}`, `{}`,
 			`{"type":"string","maxLength":34,"pattern":"^AC[0-9a-f]{32}$"}`},
@@ -75,40 +77,19 @@ func TestConvertSchema(t *testing.T) {
 			`{"type":"object","required":["name"],"properties":{"name":{"type":"string"}}}`},
 		{"depth limit cuts nested objects with their description",
 			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"object","description":"The b.","properties":{"c":{"type":"string"}}}}}}}`, `{}`,
-			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"object","description":"The b. (fields not listed)"}}}}}`},
+			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"object","description":"The b.","x-restmcp-cut":""}}}}}`},
+		{"recursion cut with a note",
+			`{"$ref":"#/components/schemas/Node"}`,
+			`{"Node":{"type":"object","properties":{"next":{"$ref":"#/components/schemas/Node"}}}}`,
+			`{"type":"object","properties":{"next":{"type":"object","x-restmcp-cut":"Node, recursive"}}}`},
 		{"primitive past the depth limit kept",
 			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"array","items":{"type":"string"}}}}}}`, `{}`,
 			`{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"array","items":{"type":"string"}}}}}}`},
 	}
-	lim := schemaLimits{Depth: 1, Desc: 160, Enum: 5}
+	lim := schemaLimits{Depth: 1}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			jsonEqual(t, tt.name, convertJSON(t, tt.schema, tt.components, lim), tt.want)
-		})
-	}
-}
-
-func TestTrimDescription(t *testing.T) {
-	long := strings.Repeat("word ", 60)
-	tests := []struct {
-		name, in string
-		max      int
-		want     string
-	}{
-		{"short kept", "  Short one.  ", 50, "Short one."},
-		{"first paragraph", "First line\ncontinues.\n\nSecond paragraph.", 100, "First line continues."},
-		{"markdown links", "See [the docs](https://example.com/docs) now.", 100, "See the docs now."},
-		{"HTML tags and entities", "<p>The <strong>task</strong> name &amp; <a href=\"https://x\">link</a>.</p>", 100, "The task name & link."},
-		{"placeholders kept", "Formatted as `refs/heads/<branch name>`.", 100, "Formatted as `refs/heads/<branch name>`."},
-		{"sentence boundary", "One sentence here. Another sentence that is long enough to go over.", 40, "One sentence here."},
-		{"word boundary", strings.TrimSpace(long), 23, "word word word word…"},
-		{"no spaces", strings.Repeat("é", 30), 11, "ééééé…"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := trimDescription(tt.in, tt.max); got != tt.want {
-				t.Errorf("trimDescription(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
-			}
 		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // FuzzNamesAndText checks the invariants of names and text cleaning on any
@@ -32,7 +34,7 @@ func FuzzNamesAndText(f *testing.F) {
 			t.Errorf("argName %q from %q", a, s)
 		}
 		for _, max := range []int{10, 100, 1000} {
-			for _, out := range []string{brief(s, max/2, max), sentence(s, max/4, max), oneLine(s, max)} {
+			for _, out := range []string{prose.Brief(s, max/2, max), prose.Sentence(s, max/4, max), prose.OneLine(s, max)} {
 				if len(out) > max+len("…") {
 					t.Errorf("%d bytes for max %d from %q", len(out), max, s)
 				}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // buildInstructions summarises the API for the model, in a few lines.
@@ -18,7 +20,7 @@ func (s *Server) buildInstructions() string {
 	if api.Version != "" {
 		b.WriteString(" (version " + api.Version + ")")
 	}
-	if d := sentence(api.Description, 40, 200); d != "" {
+	if d := prose.Sentence(api.Description, 40, 200); d != "" {
 		b.WriteString(": " + d)
 	}
 	b.WriteString("\n")

@@ -171,13 +171,14 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		t.label = fmt.Sprintf("%s (action %s)", name, a)
 	}
 
-	// The union of the actions' arguments; a property some actions lack
-	// says which take it.
+	// The union of the actions' arguments as listed; a property some
+	// actions lack says which take it. The action's own tool checks the
+	// values against its whole schema.
 	props := map[string]any{}
 	users := map[string][]string{}
 	for _, a := range order {
 		t := actions[a]
-		for p, ps := range t.schema["properties"].(map[string]any) {
+		for p, ps := range t.in.listed["properties"].(map[string]any) {
 			if _, ok := props[p]; !ok {
 				props[p] = ps
 			}

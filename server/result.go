@@ -18,6 +18,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // errorExcerptBytes bounds the body excerpt of an HTTP error result.
@@ -183,7 +184,7 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		text := strings.ToValidUTF8(string(r.Body), "�")
 		if mt, _, _ := mime.ParseMediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
 			// A page's text, not its markup.
-			text = plainText(text)
+			text = prose.Plain(text)
 		}
 		return s.textWithin(t, text, r)
 	default:

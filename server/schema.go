@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // Argument locations. A binding with In == inBody and Name == "" carries the
@@ -46,12 +47,15 @@ var schemaKeywords = map[string]bool{
 // cleanSchema returns a copy of s with only schemaKeywords, descriptions
 // shortened, and no deeper than maxSchemaDepth. Data keywords (enum, const,
 // default) are copied as they are; property names are kept whatever they
-// are (a property may be called "$ref").
+// are (a property may be called "$ref"). A node the loader cut
+// (client.CutKey) says so in its description.
 func cleanSchema(s map[string]any, depth int) map[string]any {
 	out := make(map[string]any, len(s))
 	if depth > maxSchemaDepth {
 		return out
 	}
+	// Notes are added once the description is in place.
+	var notes []string
 	for k, v := range s {
 		if !schemaKeywords[k] {
 			continue
@@ -59,12 +63,7 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 		switch k {
 		case "description":
 			if d, ok := v.(string); ok {
-				if depth > 0 {
-					d = sentence(d, 0, nestedDescMax)
-				} else {
-					d = sentence(d, paramDescWant, paramDescMax)
-				}
-				if d != "" {
+				if d = descriptionAt(d, depth); d != "" {
 					out[k] = d
 				}
 			}
@@ -111,20 +110,18 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 			// examples; it stays for checking calls but is not listed
 			// (see listedSchema).
 			if l, ok := v.([]any); ok && len(l) > maxEnum {
-				out["x-enum-note"] = enumNote(l)
+				notes = append(notes, enumNote(l))
 			}
 			out[k] = v
 		default:
 			out[k] = v
 		}
 	}
-	if note, ok := out["x-enum-note"].(string); ok {
-		delete(out, "x-enum-note")
-		d, _ := out["description"].(string)
-		if d != "" {
-			d += " "
-		}
-		out["description"] = d + note
+	if note, ok := s[client.CutKey].(string); ok {
+		notes = append(notes, cutNote(note))
+	}
+	for _, n := range notes {
+		appendNote(out, n)
 	}
 	return out
 }
@@ -139,6 +136,45 @@ func cleanList(l []any, depth int) []any {
 		}
 	}
 	return out
+}
+
+// structured reports whether a schema has nested structure worth cutting.
+func structured(s map[string]any) bool {
+	for _, k := range []string{"properties", "allOf", "anyOf", "oneOf"} {
+		if _, ok := s[k]; ok {
+			return true
+		}
+	}
+	if _, ok := s["additionalProperties"].(map[string]any); ok {
+		return true
+	}
+	items, ok := s["items"].(map[string]any)
+	return ok && structured(items)
+}
+
+// descriptionAt shortens a description for a schema at the given depth:
+// an argument's first sentences, a nested field's first sentence.
+func descriptionAt(d string, depth int) string {
+	if depth > 0 {
+		return prose.Sentence(d, 0, nestedDescMax)
+	}
+	return prose.Sentence(d, paramDescWant, paramDescMax)
+}
+
+// cutNote says that a node's fields are not listed.
+func cutNote(note string) string {
+	if note != "" {
+		return "(" + note + "; fields not listed)"
+	}
+	return "(fields not listed)"
+}
+
+// appendNote adds a note to a schema's description.
+func appendNote(s map[string]any, note string) {
+	if d, _ := s["description"].(string); d != "" {
+		note = d + " " + note
+	}
+	s["description"] = note
 }
 
 // argName turns a wire name into a property name every model API accepts
@@ -185,7 +221,11 @@ var skippedHeaders = map[string]bool{
 
 // inputSchema is the merged input schema of one operation.
 type inputSchema struct {
-	schema   map[string]any
+	// schema checks calls: every constraint the loader handed over.
+	schema map[string]any
+	// listed is what tools/list shows (listedSchema of schema, with large
+	// bodies listed less deep).
+	listed   map[string]any
 	bindings map[string]binding
 	// extraBody names no property: when true, arguments that match no
 	// property go into the body (the body schema allows any property).
@@ -203,6 +243,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 	in := &inputSchema{bindings: map[string]binding{}}
 	props := map[string]any{}
 	var required []string
+	var bodyArgs []bodyArg
 	claim := func(wire, loc string) string {
 		name := argName(wire)
 		if _, taken := props[name]; taken {
@@ -231,7 +272,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			}
 			name := claim(p.Name, loc)
 			ps := cleanSchema(p.Schema, 0)
-			if d := sentence(p.Description, paramDescWant, paramDescMax); d != "" {
+			if d := prose.Sentence(p.Description, paramDescWant, paramDescMax); d != "" {
 				ps["description"] = d
 			}
 			props[name] = ps
@@ -259,8 +300,9 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 					ps = map[string]any{}
 				}
 				name := claim(wire, inBody)
-				cs := cleanSchema(ps, 0)
-				props[name] = cs
+				arg := bodyArg{name: name, schema: ps, level: 1}
+				bodyArgs = append(bodyArgs, arg)
+				props[name] = arg.clean()
 				in.bindings[name] = binding{In: inBody, Name: wire}
 				if b.Required && isReq[wire] {
 					required = append(required, name)
@@ -280,23 +322,16 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 			if _, taken := props[name]; taken {
 				name = claim("request_body", inBody)
 			}
-			var bs map[string]any
-			if b.Schema != nil {
-				bs = cleanSchema(b.Schema, 0)
-			} else {
-				bs = map[string]any{}
-			}
-			desc := brief(b.Description, bodyDescMax, bodyDescMax)
+			desc := prose.Brief(b.Description, bodyDescMax, bodyDescMax)
 			if desc == "" {
 				desc = "The request body"
 			}
 			if b.ContentType != "" && !strings.Contains(b.ContentType, "json") {
 				desc += " (sent as " + b.ContentType + ")"
 			}
-			if _, has := bs["description"]; !has {
-				bs["description"] = desc
-			}
-			props[name] = bs
+			arg := bodyArg{name: name, schema: b.Schema, desc: desc}
+			bodyArgs = append(bodyArgs, arg)
+			props[name] = arg.clean()
 			in.bindings[name] = binding{In: inBody}
 			if b.Required {
 				required = append(required, name)
@@ -314,7 +349,162 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 		}
 		in.schema["required"] = req
 	}
+	in.listed = listedSchema(in.schema)
+	fitBody(in.listed, bodyArgs)
 	return in, nil
+}
+
+// bodyArg is an argument that carries the request body or one of its
+// properties.
+type bodyArg struct {
+	name   string
+	schema map[string]any
+	// level is the nesting level of schema in the body (1 for a property).
+	level int
+	// desc is the description used when schema has none.
+	desc string
+}
+
+// clean returns the argument's schema cleaned.
+func (a bodyArg) clean() map[string]any {
+	var s map[string]any
+	if a.schema != nil {
+		s = cleanSchema(a.schema, 0)
+	} else {
+		s = map[string]any{}
+	}
+	if _, has := s["description"]; !has && a.desc != "" {
+		s["description"] = a.desc
+	}
+	return s
+}
+
+// bodyBudget is the size in bytes of listed JSON above which a request
+// body is listed with one nested level less (down to one), so that a few
+// huge operations (Stripe's issuing cardholders, Box's AI agents) do not
+// dominate the tool list. Calls are still checked against the whole body.
+const bodyBudget = 8 << 10
+
+// listedDepth is the deepest level of a body the loader inlines.
+const listedDepth = 4
+
+// fitBody lists the body arguments of listed less deep while they take
+// more than bodyBudget.
+func fitBody(listed map[string]any, args []bodyArg) {
+	if len(args) == 0 {
+		return
+	}
+	props := listed["properties"].(map[string]any)
+	size := func(props map[string]any) int {
+		n := 0
+		for _, a := range args {
+			n += jsonSize(props[a.name], bodyBudget+1-n)
+			if n > bodyBudget {
+				break
+			}
+		}
+		return n
+	}
+	if size(props) <= bodyBudget {
+		return
+	}
+	full := make(map[string]any, len(args))
+	for _, a := range args {
+		full[a.name] = props[a.name]
+	}
+	for cut := listedDepth - 1; cut >= 1; cut-- {
+		for _, a := range args {
+			props[a.name] = cutListed(full[a.name].(map[string]any), a.level, cut)
+		}
+		if size(props) <= bodyBudget {
+			return
+		}
+	}
+}
+
+// cutListed returns a copy of a listed schema at the given level of a body
+// whose structured nodes below the cut level are replaced by their type and
+// description with a note (the members of anyOf, oneOf and allOf do not
+// count as levels, as in the loader).
+func cutListed(s map[string]any, level, cut int) map[string]any {
+	if level > cut && structured(s) {
+		out := map[string]any{}
+		switch t := s["type"].(type) {
+		case string:
+			out["type"] = t
+			if t == "array" {
+				out["items"] = map[string]any{}
+			}
+		default:
+			if s["properties"] != nil {
+				out["type"] = "object"
+			}
+		}
+		if d, _ := s["description"].(string); d != "" {
+			out["description"] = d
+		}
+		appendNote(out, cutNote(""))
+		return out
+	}
+	out := make(map[string]any, len(s))
+	for k, v := range s {
+		switch k {
+		case "properties":
+			m := v.(map[string]any)
+			props := make(map[string]any, len(m))
+			for name, p := range m {
+				props[name] = cutListed(p.(map[string]any), level+1, cut)
+			}
+			v = props
+		case "items":
+			v = cutListed(v.(map[string]any), level+1, cut)
+		case "anyOf", "oneOf", "allOf":
+			l := v.([]any)
+			list := make([]any, len(l))
+			for i, e := range l {
+				list[i] = cutListed(e.(map[string]any), level, cut)
+			}
+			v = list
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// jsonSize estimates the size of v encoded as compact JSON (exact for plain
+// ASCII strings), stopping once it exceeds limit.
+func jsonSize(v any, limit int) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if x {
+			return 4
+		}
+		return 5
+	case string:
+		return len(x) + 2
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			n += len(k) + 4 + jsonSize(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	case []any:
+		n := 2
+		for _, e := range x {
+			n += 1 + jsonSize(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	default:
+		return len(fmt.Sprint(x))
+	}
 }
 
 // objectProperties reports the properties and required names of an object

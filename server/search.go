@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // searchLimitMax bounds how many operations one search returns.
@@ -172,7 +174,7 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 				{nameWords(strings.Join(t.op.Tags, " ")), 2},
 				{nameWords(t.op.Path), 2},
 				{methodWords[t.op.Method], 2},
-				{nameWords(brief(t.op.Description, 300, 600)), 1},
+				{nameWords(prose.Brief(t.op.Description, 300, 600)), 1},
 			}})
 		}
 	})

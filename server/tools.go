@@ -8,6 +8,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // operationTools makes one tool per operation, names assigned over the
@@ -48,10 +49,10 @@ func (s *Server) operationTools() []*tool {
 
 // operationTool is the MCP definition of one operation.
 func operationTool(name toolName, op *client.Operation, in *inputSchema) *mcp.Tool {
-	title := oneLine(op.Summary, titleMax)
+	title := prose.OneLine(op.Summary, titleMax)
 	if title == "" {
 		// Stripe writes no summaries: the description's first sentence.
-		title = sentence(op.Description, 0, titleMax)
+		title = prose.Sentence(op.Description, 0, titleMax)
 	}
 	if title == "" {
 		title = op.Method + " " + op.Path
@@ -69,7 +70,7 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema) *mcp.To
 		Name:        name.name,
 		Title:       title,
 		Description: desc,
-		InputSchema: listedSchema(in.schema),
+		InputSchema: in.listed,
 		Annotations: annotations(op.Method, title),
 	}
 }
@@ -88,8 +89,8 @@ func beforeLastParagraph(text, p string) string {
 // description, a deprecation note and the method and path.
 func describe(op *client.Operation) string {
 	var parts []string
-	sum := oneLine(op.Summary, titleMax*2)
-	desc := brief(op.Description, toolDescWant, toolDescMax)
+	sum := prose.OneLine(op.Summary, titleMax*2)
+	desc := prose.Brief(op.Description, toolDescWant, toolDescMax)
 	switch {
 	case desc == "":
 		parts = append(parts, sum)

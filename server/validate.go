@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
+
+	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // maxValidationMessage bounds the validator's part of a message (an enum
@@ -71,7 +73,7 @@ func (t *tool) validate(args map[string]any) string {
 		}
 	}
 	if err := t.resolved.Validate(numbers(args)); err != nil {
-		return fmt.Sprintf("invalid arguments for %s: %s", name, cutText(validationMessage(err.Error()), maxValidationMessage))
+		return fmt.Sprintf("invalid arguments for %s: %s", name, prose.Cut(validationMessage(err.Error()), maxValidationMessage))
 	}
 	return ""
 }

@@ -1,5 +1,7 @@
-// Package prose holds the small text rules that tool and schema
-// descriptions share: where a sentence really ends.
+// Package prose is the one description cleaner: it turns the Markdown and
+// HTML of an API description into plain text (Plain) and shortens it at
+// sentence boundaries (Brief, Sentence, OneLine, Cut). The loader hands
+// descriptions over as written; the server cleans each one once, here.
 package prose
 
 import "strings"

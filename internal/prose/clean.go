@@ -1,0 +1,196 @@
+package prose
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+var (
+	reFence     = regexp.MustCompile("(?s)```.*?```")
+	reImage     = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
+	reLink      = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	reRefLink   = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
+	reLinkDef   = regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*\S+.*$`)
+	reHeading   = regexp.MustCompile(`(?m)^\s{0,3}#{1,6}\s*`)
+	reBold      = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
+	reBlockTag  = regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`)
+	reListTag   = regexp.MustCompile(`(?i)<\s*li\b[^>]*>`)
+	reTag       = regexp.MustCompile(`<[^>]+>`)
+	reNoText    = regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<head\b.*?</head\s*>|<!--.*?-->`)
+	reSpaces    = regexp.MustCompile(`[ \t\f\v]+`)
+	reBlankRuns = regexp.MustCompile(`\n{3,}`)
+	reAdmonish  = regexp.MustCompile(`(?m)^>\s*\[!(NOTE|WARNING|IMPORTANT|TIP|CAUTION)\]\s*$`)
+)
+
+// Plain removes HTML and markdown noise (links keep their text, images,
+// code fences and link definitions go) and normalises white space, keeping
+// paragraph breaks.
+func Plain(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	// Each rewrite runs only when its marker is there: most descriptions
+	// are plain sentences, and this runs for every argument.
+	if strings.Contains(s, "```") {
+		s = reFence.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "](") {
+		s = reImage.ReplaceAllString(s, "")
+		s = reLink.ReplaceAllString(s, "$1")
+	}
+	if strings.Contains(s, "][") {
+		s = reRefLink.ReplaceAllString(s, "$1")
+	}
+	if strings.Contains(s, "]:") {
+		s = reLinkDef.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "[!") {
+		s = reAdmonish.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "#") {
+		s = reHeading.ReplaceAllString(s, "")
+	}
+	if strings.Contains(s, "**") || strings.Contains(s, "__") {
+		s = reBold.ReplaceAllString(s, "$1$2")
+	}
+	if strings.ContainsRune(s, '<') {
+		s = reNoText.ReplaceAllString(s, "")
+		s = reListTag.ReplaceAllString(s, "\n- ")
+		s = reBlockTag.ReplaceAllString(s, "\n\n")
+		s = reTag.ReplaceAllString(s, "")
+	}
+	if strings.ContainsRune(s, '&') {
+		s = strings.ReplaceAll(html.UnescapeString(s), "\u00a0", " ")
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if strings.ContainsAny(l, "\t\f\v") || strings.Contains(l, "  ") {
+			l = reSpaces.ReplaceAllString(l, " ")
+		}
+		l = strings.TrimSpace(l)
+		l = strings.TrimPrefix(l, "> ")
+		if l == ">" {
+			l = ""
+		}
+		lines[i] = l
+	}
+	s = joinSoftBreaks(lines)
+	if strings.Contains(s, "\n\n\n") {
+		s = reBlankRuns.ReplaceAllString(s, "\n\n")
+	}
+	return strings.TrimSpace(s)
+}
+
+var reListItem = regexp.MustCompile(`^([-*+]|\d+[.)])\s`)
+
+// joinSoftBreaks joins the lines of a paragraph (markdown's soft line
+// breaks) with spaces; list items and table rows keep their lines.
+func joinSoftBreaks(lines []string) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			prev := lines[i-1]
+			if prev != "" && l != "" && !reListItem.MatchString(l) && !strings.HasPrefix(l, "|") && !strings.HasPrefix(prev, "|") {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+// Brief cleans s and keeps its first paragraphs: paragraphs are added
+// while the text is shorter than want, and it stays within max bytes; a
+// first paragraph longer than max is cut after its last full sentence that
+// fits, else at a word, with "…".
+func Brief(s string, want, max int) string {
+	s = Plain(s)
+	if len(s) <= want {
+		return s
+	}
+	paras := strings.Split(s, "\n\n")
+	var b strings.Builder
+	for _, p := range paras {
+		if b.Len() == 0 {
+			if len(p) > max {
+				return Cut(p, max)
+			}
+			b.WriteString(p)
+			continue
+		}
+		if b.Len() >= want || b.Len()+2+len(p) > max {
+			break
+		}
+		b.WriteString("\n\n")
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// Cut shortens one paragraph to at most max bytes: at the end of the
+// last sentence that fits when that keeps at least half, else at a space,
+// with "…".
+func Cut(p string, max int) string {
+	if len(p) <= max {
+		return p
+	}
+	head := p[:max]
+	for i := len(head) - 1; i > max/2; i-- {
+		if (head[i] == '.' || head[i] == '!' || head[i] == '?') && (i+1 == len(p) || p[i+1] == ' ' || p[i+1] == '\n') {
+			return head[:i+1]
+		}
+	}
+	limit := max - len("…")
+	if limit < 0 {
+		limit = 0
+	}
+	for limit > 0 && !utf8.RuneStart(p[limit]) {
+		limit--
+	}
+	head = p[:limit]
+	if i := strings.LastIndexAny(head, " \n"); i > max/2 {
+		head = head[:i]
+	}
+	return strings.TrimRight(head, " ,;:") + "…"
+}
+
+// OneLine cleans s into a single line of at most max bytes.
+func OneLine(s string, max int) string {
+	s = Plain(s)
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.ReplaceAll(s, "\n", " ")
+	return Cut(s, max)
+}
+
+// Sentence cleans s and keeps the first sentences of its first paragraph:
+// sentences are added while the text is shorter than want, and it stays
+// within max bytes.
+func Sentence(s string, want, max int) string {
+	// Only the first paragraph is kept: the rest is not cleaned (unless a
+	// code fence may span paragraphs).
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "\n\n"); i >= 0 && !strings.Contains(s[:i], "```") {
+		s = s[:i]
+	}
+	s = Plain(s)
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i]
+	}
+	// The lines of a list in the first paragraph ("* `10` - OK") are
+	// read as one line.
+	s = strings.ReplaceAll(s, "\n", " ")
+	for i := 0; i+1 < len(s); i++ {
+		if i >= want && SentenceEnd(s, i) {
+			s = s[:i+1]
+			break
+		}
+	}
+	return Cut(strings.TrimSuffix(s, ":"), max)
+}

@@ -1,0 +1,51 @@
+package prose
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"See [the guide](https://x.example/g) and ![img](i.png).", "See the guide and ."},
+		{"## Title\n\nBody **bold** and __also__.", "Title\n\nBody bold and also."},
+		{"<p>One&nbsp;<b>two</b></p><ul><li>a</li><li>b</li></ul>", "One two\n\n- a\n- b"},
+		{"soft\nwrapped line\n\n- item one\n- item two", "soft wrapped line\n\n- item one\n- item two"},
+		{"before\n```json\n{\"a\": 1}\n```\nafter", "before\n\nafter"},
+		{"> [!NOTE]\n> Quoted note.", "Quoted note."},
+		{"ref [link][1]\n\n[1]: https://x.example", "ref link"},
+		{"<html><head><title>T</title></head><body><script>var x = 1;</script><style>p {}</style><!-- c -->Text</body></html>", "Text"},
+	}
+	for _, tt := range tests {
+		if got := Plain(tt.in); got != tt.want {
+			t.Errorf("Plain(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestBriefAndSentence(t *testing.T) {
+	long := strings.Repeat("Word ", 300) + "end."
+	if got := Brief(long, 400, 1000); len(got) > 1000 || !strings.HasSuffix(got, "…") {
+		t.Errorf("Brief(long) = %d bytes, %q…", len(got), got[len(got)-10:])
+	}
+	if got := Brief("First.\n\nSecond.\n\nThird.", 10, 1000); got != "First.\n\nSecond." {
+		t.Errorf("brief adds paragraphs while short: %q", got)
+	}
+	if got := Brief("A first paragraph that is long enough.\n\nSecond.", 10, 1000); got != "A first paragraph that is long enough." {
+		t.Errorf("brief stops once long enough: %q", got)
+	}
+	if got := Sentence("Short. A second sentence. A third.", 10, 200); got != "Short. A second sentence." {
+		t.Errorf("sentence = %q", got)
+	}
+	if got := Sentence("A cursor for use in pagination. More text.", 10, 200); got != "A cursor for use in pagination." {
+		t.Errorf("sentence = %q", got)
+	}
+}
+
+func TestSentenceReadsAListAsOneLine(t *testing.T) {
+	in := "* `10` - OK\n* `50` - Attention needed\n\nMore."
+	if got := Sentence(in, 0, 100); got != "* `10` - OK * `50` - Attention needed" {
+		t.Errorf("Sentence(list) = %q", got)
+	}
+}
