@@ -31,12 +31,16 @@ type InstallOptions struct {
 	DryRun  bool
 	Print   bool
 	Force   bool
+	// Command is the command the entry runs (--command); "" picks one.
+	Command string
 
 	// Executable returns the command to write (default: this binary, by a
 	// path that survives upgrades; see install.StablePath).
 	Executable func() (string, error)
 	// Env locates the clients' files (default: this machine, with f.Getenv).
 	Env func() install.Env
+	// LookPath finds a command on $PATH (default exec.LookPath).
+	LookPath func(string) (string, error)
 	// ToolNames returns the names of the tools the profile serves (default:
 	// load its description as serve does).
 	ToolNames func(ctx context.Context, p profile.Profile) ([]string, error)
@@ -57,11 +61,17 @@ The entry holds the absolute path of this program and the profile name: never
 the key, which stays in the OS keyring (run "%[1]s login" first, or after).
 The file is merged, not replaced: other servers, settings and comments are
 kept, the previous version is saved as <file>.bak, and running the command
-twice changes nothing. --project writes the project's file (in the current
-directory) for %[3]s.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
+twice changes nothing. Updating an entry changes only its command and the
+"serve --profile P" arguments: other keys and extra arguments stay.
+
+--project writes the project's file (in the current directory) for %[3]s.
+That file is meant to be committed, so its entry runs "%[1]s" found on
+PATH, which works on every machine that has %[1]s installed. --command sets
+the command to write in either case.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
 		Example: fmt.Sprintf(`  %[1]s install cursor --profile acme
   %[1]s install claude-desktop --profile acme --dry-run
   %[1]s install vscode --project
+  %[1]s install cursor --command /usr/local/bin/%[1]s
   %[1]s install cursor --print`, f.Brand.Name),
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: install.IDs(),
@@ -83,7 +93,22 @@ directory) for %[3]s.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
 	fl.BoolVar(&opts.Print, "print", false, "print the configuration snippet and write nothing")
 	fl.BoolVar(&opts.Force, "force", false, "replace an entry of the same name that runs another program")
+	fl.StringVar(&opts.Command, "command", "", "command the entry runs (default: this program's absolute path; with --project, its name on PATH)")
 	return c
+}
+
+// entryCommand is the command an entry runs: command when set; for a
+// project file (committed, used on other machines) the program's name,
+// which the client finds on PATH; else this program's absolute path.
+func entryCommand(f *Factory, project bool, command string, exe func() (string, error)) (string, error) {
+	switch {
+	case command != "":
+		return command, nil
+	case project:
+		return f.Brand.Name, nil
+	default:
+		return exe()
+	}
 }
 
 // executablePath is this program, preferably by a path that survives
@@ -134,19 +159,18 @@ func (o *InstallOptions) defaults() {
 	if o.ToolNames == nil {
 		o.ToolNames = o.F.toolNames
 	}
+	if o.LookPath == nil {
+		o.LookPath = exec.LookPath
+	}
 }
 
 // serverEntry builds the entry for a profile and server name.
-func serverEntry(f *Factory, exe func() (string, error), profileName, name string) (install.Entry, error) {
+func serverEntry(profileName, name, command string) (install.Entry, error) {
 	if strings.TrimSpace(profileName) == "" || strings.ContainsAny(profileName, " \t\r\n\"'") {
 		return install.Entry{}, FlagErrorf("profile name %q: a name with spaces or quotes cannot be passed safely to the server (some clients split such arguments); use a simple name", profileName)
 	}
 	if err := install.ValidName(name); err != nil {
 		return install.Entry{}, FlagErrorf("%v: pass --name", err)
-	}
-	command, err := exe()
-	if err != nil {
-		return install.Entry{}, err
 	}
 	return install.Entry{Name: name, Command: command, Args: []string{"serve", "--profile", profileName}}, nil
 }
@@ -158,7 +182,11 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	if err != nil {
 		return &FlagError{Err: err}
 	}
-	entry, err := serverEntry(f, opts.Executable, opts.Profile, opts.Name)
+	command, err := entryCommand(f, opts.Project, opts.Command, opts.Executable)
+	if err != nil {
+		return err
+	}
+	entry, err := serverEntry(opts.Profile, opts.Name, command)
 	if err != nil {
 		return err
 	}
@@ -198,13 +226,16 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 		fmt.Fprintf(out, "%s already has %q in %s; nothing changed.\n", client.Title, entry.Name, path)
 	default:
 		fmt.Fprintf(out, "%s %q %s %s: %s\n", capitalize(string(res.Action)), entry.Name, prep(res.Action), client.Title, path)
-		if res.Replaced != "" && res.Replaced != entry.Command {
-			fmt.Fprintf(out, "It ran %s before.\n", res.Replaced)
+		if res.Action == install.Updated && res.Replaced != entry.Command {
+			fmt.Fprintf(out, "The command changed from %s to %s.\n", orNothing(res.Replaced), entry.Command)
 		}
 		if res.Backup != "" {
 			fmt.Fprintf(out, "The previous version is in %s.\n", res.Backup)
 		}
-		fmt.Fprintf(out, "Restart %s (or reload its MCP servers) to load it.\n", client.Title)
+		if opts.Project && opts.Command == "" {
+			fmt.Fprintf(out, "The entry runs %q from PATH, so it works on every machine that has %s installed (--command sets another).\n", entry.Command, f.Brand.Name)
+		}
+		fmt.Fprintln(out, client.NextStep(opts.Project, path, opts.Env().Dir, entry.Name))
 	}
 	opts.warnings(ctx, client, entry)
 	return nil
@@ -219,6 +250,13 @@ func isTemporaryBuild(command string) bool {
 		}
 	}
 	return false
+}
+
+func orNothing(command string) string {
+	if command == "" {
+		return "no command"
+	}
+	return command
 }
 
 func verb(a install.Action) string {
@@ -255,6 +293,13 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		warn("%s is a temporary build (go run) that is deleted when it exits, so %s cannot start it: install %s (go install, or a release) and run this again",
 			e.Command, client.Title, f.Brand.Name)
 	}
+	if _, err := o.LookPath(e.Command); err != nil {
+		if strings.ContainsAny(e.Command, `/\`) {
+			warn("%s does not exist or is not executable, so %s cannot start it", e.Command, client.Title)
+		} else {
+			warn("%s is not on this machine's PATH, so %s will not find it here: add its directory to PATH, or pass --command with its absolute path", e.Command, client.Title)
+		}
+	}
 	p := profile.Profile{Name: o.Profile}
 	store, err := f.Profiles()
 	if err == nil {
@@ -287,20 +332,27 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
 	}
 
+	if client.ToolNameLimit == 0 && client.ToolLimit == 0 {
+		return
+	}
+	// Only for a warning: an API host that does not answer must not hold
+	// the command up for long.
+	timeout := o.ToolNamesTimeout
+	if timeout <= 0 {
+		timeout = toolNamesTimeout
+	}
+	tctx, cancel := context.WithTimeout(ctx, timeout)
+	names, err := o.ToolNames(tctx, p)
+	cancel()
+	if err != nil {
+		warn("cannot load the tools of profile %q to check them against %s's limits: %v", o.Profile, client.Title, err)
+		return
+	}
+	if client.ToolLimit > 0 && len(names) > client.ToolLimit {
+		warn("%s uses at most %d tools %s, and %q alone serves %d: serve fewer with --layout search (a few tools that find and call the operations), or --tag / --read-only, e.g. `%s --layout search`",
+			client.Title, client.ToolLimit, client.ToolLimitScope, e.Name, len(names), f.loginCommand(o.Profile))
+	}
 	if client.ToolNameLimit > 0 {
-		// Only for a warning: an API host that does not answer must not
-		// hold the command up for long.
-		timeout := o.ToolNamesTimeout
-		if timeout <= 0 {
-			timeout = toolNamesTimeout
-		}
-		tctx, cancel := context.WithTimeout(ctx, timeout)
-		names, err := o.ToolNames(tctx, p)
-		cancel()
-		if err != nil {
-			warn("cannot load the tools of profile %q to check their names for %s: %v", o.Profile, client.Title, err)
-			return
-		}
 		var long []string
 		for _, n := range names {
 			if len(e.Name)+len(n) > client.ToolNameLimit {
@@ -312,8 +364,8 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 			if len(shown) > 5 {
 				shown = shown[:5]
 			}
-			warn("%s drops tools whose server name + tool name is longer than %d characters: %d of %d tools of %q would be dropped (%s). Use a shorter --name, or a shorter --prefix for the profile",
-				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, strings.Join(shown, ", "))
+			warn("%s drops tools whose server name + tool name is longer than %d characters: %d of %d tools of %q would be dropped (%s). Use a shorter --name, or a shorter --prefix for the profile (`%s --prefix …`)",
+				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, strings.Join(shown, ", "), f.loginCommand(o.Profile))
 		}
 	}
 }

@@ -34,6 +34,19 @@ type installFixture struct {
 	realTools bool
 	// toolNamesTimeout bounds that (0: the default).
 	toolNamesTimeout time.Duration
+	// path is what is on $PATH: name → path.
+	pathDirs map[string]string
+}
+
+// lookPath finds the test binary by its path, and names in pathDirs.
+func (x *installFixture) lookPath(name string) (string, error) {
+	if name == x.exe {
+		return name, nil
+	}
+	if p, ok := x.pathDirs[name]; ok {
+		return p, nil
+	}
+	return "", errors.New("not found")
 }
 
 func newInstallFixture(t *testing.T, goos string) *installFixture {
@@ -78,6 +91,7 @@ func (x *installFixture) run(t *testing.T, args ...string) int {
 	exe := func() (string, error) { return x.exe, nil }
 	inst := newInstallCmd(x.f, func(o *InstallOptions) error {
 		o.Executable, o.Env = exe, x.env
+		o.LookPath = x.lookPath
 		o.ToolNamesTimeout = x.toolNamesTimeout
 		if !x.realTools {
 			o.ToolNames = func(context.Context, profile.Profile) ([]string, error) { return x.tools, x.toolsErr }
@@ -302,7 +316,7 @@ func TestInstallRefusals(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != other {
 		t.Error("refused install changed the file")
 	}
-	if code := x.run(t, "install", "cursor", "--profile", "acme", "--force"); code != 0 || !strings.Contains(x.out.String(), "It ran /usr/bin/node before") {
+	if code := x.run(t, "install", "cursor", "--profile", "acme", "--force"); code != 0 || !strings.Contains(x.out.String(), "The command changed from /usr/bin/node to "+x.exe) {
 		t.Errorf("force: exit %d: %s%s", code, x.out, x.errOut)
 	}
 	if b, _ := os.ReadFile(path + ".bak"); string(b) != other {
@@ -472,5 +486,176 @@ func TestInstallVendorBuild(t *testing.T) {
 	}
 	if strings.Contains(x.errOut.String(), "not saved") || strings.Contains(x.errOut.String(), "no key") {
 		t.Errorf("stderr: %s", x.errOut)
+	}
+}
+
+// TestInstallProjectCommand: a project file (committed, used on teammates'
+// machines) runs the program by name from PATH; a user file runs it by its
+// absolute path; --command overrides either.
+func TestInstallProjectCommand(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	x.pathDirs = map[string]string{"restmcp": x.exe}
+	entryOf := func(client string, project bool) map[string]any {
+		t.Helper()
+		b, err := os.ReadFile(x.path(t, client, project))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]map[string]map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("%v\n%s", err, b)
+		}
+		for _, servers := range doc {
+			if e, ok := servers["acme"]; ok {
+				return e
+			}
+		}
+		t.Fatalf("no entry in\n%s", b)
+		return nil
+	}
+	for _, client := range []string{"claude-code", "cursor", "vscode"} {
+		if code := x.run(t, "install", client, "--project", "--profile", "acme"); code != 0 {
+			t.Fatalf("%s: exit %d: %s", client, code, x.errOut)
+		}
+		if got := entryOf(client, true)["command"]; got != "restmcp" {
+			t.Errorf("%s --project: command = %v, want the bare name", client, got)
+		}
+		if !strings.Contains(x.out.String(), `runs "restmcp" from PATH`) || strings.Contains(x.errOut.String(), "PATH") {
+			t.Errorf("%s: stdout %s\nstderr %s", client, x.out, x.errOut)
+		}
+	}
+	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+		t.Fatal(x.errOut)
+	}
+	if got := entryOf("cursor", false)["command"]; got != x.exe {
+		t.Errorf("user file: command = %v, want %s", got, x.exe)
+	}
+
+	// Not on this machine's PATH: written all the same, with a warning.
+	x.pathDirs = nil
+	if code := x.run(t, "install", "gemini", "--project", "--profile", "acme"); code != 0 {
+		t.Fatal(x.errOut)
+	}
+	if !strings.Contains(x.errOut.String(), "restmcp is not on this machine's PATH") || !strings.Contains(x.errOut.String(), "--command") {
+		t.Errorf("stderr: %s", x.errOut)
+	}
+
+	// --command, and the updated command is named from and to.
+	if code := x.run(t, "install", "cursor", "--project", "--profile", "acme", "--command", "/usr/local/bin/restmcp"); code != 0 {
+		t.Fatal(x.errOut)
+	}
+	if got := entryOf("cursor", true)["command"]; got != "/usr/local/bin/restmcp" {
+		t.Errorf("--command: command = %v", got)
+	}
+	if !strings.Contains(x.out.String(), "The command changed from restmcp to /usr/local/bin/restmcp.") {
+		t.Errorf("stdout: %s", x.out)
+	}
+	// uninstall finds it the same way.
+	if code := x.run(t, "uninstall", "vscode", "--project", "--profile", "acme"); code != 0 || !strings.Contains(x.out.String(), "Removed") {
+		t.Errorf("uninstall --project: exit %d: %s%s", code, x.out, x.errOut)
+	}
+}
+
+// TestInstallUpdateKeepsUserSettings: an entry the user switched off, gave
+// an environment and an extra argument keeps all of it when its path moves.
+func TestInstallUpdateKeepsUserSettings(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	path := x.path(t, "cursor", false)
+	in := `{"mcpServers": {"acme": {"command": "/old/bin/restmcp", "args": ["serve", "--profile", "acme", "--read-only"], "disabled": true, "env": {"HTTPS_PROXY": "http://proxy:3128"}}}}`
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+		t.Fatal(x.errOut)
+	}
+	if want := "The command changed from /old/bin/restmcp to " + x.exe + ".\n"; !strings.Contains(x.out.String(), want) {
+		t.Errorf("stdout %s\nwant %q", x.out, want)
+	}
+	b, _ := os.ReadFile(path)
+	var doc struct {
+		MCPServers map[string]struct {
+			Command  string
+			Args     []string
+			Disabled bool
+			Env      map[string]string
+		}
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	e := doc.MCPServers["acme"]
+	if e.Command != x.exe || !reflect.DeepEqual(e.Args, []string{"serve", "--profile", "acme", "--read-only"}) || !e.Disabled || e.Env["HTTPS_PROXY"] == "" {
+		t.Errorf("entry: %+v\n%s", e, b)
+	}
+}
+
+// TestInstallToolLimits: Windsurf (100 tools in total) and VS Code (128 in
+// one request) are warned about with the numbers and the flag that helps.
+func TestInstallToolLimits(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	x.saveProfile(t, "acme")
+	x.keys.Set("restmcp", "acme", "k")
+	for i := range 130 {
+		x.tools = append(x.tools, "op"+strings.Repeat("x", i%3)+string(rune('a'+i%26)))
+	}
+	for client, want := range map[string]string{
+		"windsurf": "Windsurf uses at most 100 tools in total, across all its servers, and \"acme\" alone serves 130",
+		"vscode":   "VS Code uses at most 128 tools in one request, and \"acme\" alone serves 130",
+	} {
+		if code := x.run(t, "install", client, "--profile", "acme"); code != 0 {
+			t.Fatal(x.errOut)
+		}
+		if msg := x.errOut.String(); !strings.Contains(msg, want) || !strings.Contains(msg, "--layout search") {
+			t.Errorf("%s: stderr %s", client, msg)
+		}
+	}
+	x.tools = x.tools[:100]
+	for _, client := range []string{"windsurf", "vscode", "cursor"} {
+		if code := x.run(t, "install", client, "--profile", "acme"); code != 0 || strings.Contains(x.errOut.String(), "Warning") {
+			t.Errorf("%s with 100 tools: exit %d: %s", client, code, x.errOut)
+		}
+	}
+}
+
+// TestInstallNextStep: after writing, the client's own next step.
+func TestInstallNextStep(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	x.pathDirs = map[string]string{"restmcp": x.exe}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"claude-code", "--project"}, "Claude Code asks before it uses a project's servers: start claude in " + filepath.Join(x.root, "project") + ` and approve "acme"`},
+		{[]string{"claude-code"}, "claude mcp list"},
+		{[]string{"gemini"}, "Gemini CLI starts no MCP server in an untrusted folder"},
+		{[]string{"codex", "--project"}, "Codex reads " + filepath.Join(x.root, "project", ".codex", "config.toml") + " only in a trusted project"},
+		{[]string{"codex"}, "codex mcp list"},
+		{[]string{"claude-desktop"}, "Quit Claude Desktop completely"},
+		{[]string{"windsurf"}, "refresh button"},
+		{[]string{"zed"}, "Restart Zed"},
+	} {
+		args := append([]string{"install"}, tt.args...)
+		if code := x.run(t, append(args, "--profile", "acme")...); code != 0 || !strings.Contains(x.out.String(), tt.want) {
+			t.Errorf("%v: exit %d: %s\nwant %q", tt.args, code, x.out, tt.want)
+		}
+	}
+}
+
+func TestInstallCodexInlineServers(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	path := x.path(t, "codex", false)
+	in := "mcp_servers = { other = { command = \"x\" } }\n"
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code := x.run(t, "install", "codex", "--profile", "acme")
+	if msg := x.errOut.String(); code != 1 || strings.Contains(msg, "internal error") || !strings.Contains(msg, "inline") || !strings.Contains(msg, "[mcp_servers.acme]") {
+		t.Errorf("exit %d: %s", code, msg)
 	}
 }

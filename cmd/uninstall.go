@@ -21,6 +21,8 @@ type UninstallOptions struct {
 	Project bool
 	DryRun  bool
 	Force   bool
+	// Command is the command install wrote (--command); "" as install picks.
+	Command string
 
 	// Executable and Env: as in InstallOptions.
 	Executable func() (string, error)
@@ -60,6 +62,7 @@ another program is left alone unless --force is given.`, strings.Join(install.ID
 	fl.BoolVar(&opts.Project, "project", false, "edit the project's configuration file (in the current directory)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
 	fl.BoolVar(&opts.Force, "force", false, "remove the entry even if it runs another program")
+	fl.StringVar(&opts.Command, "command", "", "the command install wrote with --command")
 	return c
 }
 
@@ -85,7 +88,7 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 		}
 		return err
 	}
-	command, err := opts.Executable()
+	command, err := entryCommand(f, opts.Project, opts.Command, opts.Executable)
 	if err != nil {
 		return err
 	}

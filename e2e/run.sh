@@ -6,7 +6,12 @@
 #
 #   e2e/run.sh [TEST_FILE...]     default: every e2e/tests/*.test.mjs
 #
-# Needs Go, Node >= 18 with `npm ci` done in e2e/ (done here when missing),
+# tests/clients.test.mjs runs the MCP clients pinned in package-lock.json
+# (Claude Code, Gemini CLI, Codex, MCP Inspector) on what `restmcp install`
+# writes, without network where `unshare -rn` works.
+#
+# Needs Go, Node >= 18 with `npm ci` done in e2e/ (done here when missing or
+# older than package-lock.json),
 # /usr/bin/python3 with Django REST Framework, and dbus, gnome-keyring,
 # libsecret-tools (see scripts/apt-packages.txt). The output ends with the
 # Node test runner's summary; the exit status is non-zero when a test fails.
@@ -32,8 +37,8 @@ say() { printf 'e2e: %s\n' "$*" >&2; }
 say "building restmcp"
 go build -o "$tmp/bin/restmcp" ./cmd/restmcp
 
-if [ ! -d e2e/node_modules/@modelcontextprotocol/sdk ]; then
-  say "installing the TypeScript MCP SDK (npm ci)"
+if [ ! -d e2e/node_modules/@modelcontextprotocol/sdk ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+  say "installing the TypeScript MCP SDK and the MCP clients (npm ci)"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -76,6 +76,11 @@ type Client struct {
 	// ToolNameLimit, when non-zero, is the longest server name + tool name the
 	// client accepts (Cursor: 60).
 	ToolNameLimit int
+	// ToolLimit, when non-zero, is the most tools the client uses, in the
+	// scope ToolLimitScope says (Windsurf: 100 in total, VS Code: 128 per
+	// request).
+	ToolLimit      int
+	ToolLimitScope string
 	// Docs is where the file location and entry shape were checked.
 	Docs string
 
@@ -106,6 +111,7 @@ var clients = []Client{
 	},
 	{
 		ID: "vscode", Title: "VS Code", Key: "servers",
+		ToolLimit: 128, ToolLimitScope: "in one request",
 		Docs:    "https://code.visualstudio.com/docs/copilot/reference/mcp-configuration",
 		fields:  [][2]string{{"type", "stdio"}},
 		user:    vscodePath,
@@ -119,6 +125,7 @@ var clients = []Client{
 	},
 	{
 		ID: "windsurf", Title: "Windsurf", Key: "mcpServers",
+		ToolLimit: 100, ToolLimitScope: "in total, across all its servers",
 		Docs: "https://docs.windsurf.com/windsurf/cascade/mcp",
 		user: homeFile(".codeium", "windsurf", "mcp_config.json"),
 	},
@@ -142,6 +149,34 @@ var clients = []Client{
 		user:    zedPath,
 		project: ".zed/settings.json",
 	},
+}
+
+// NextStep is what the user does after the entry called name is written
+// to file (a project file with project, in the project directory dir) for
+// the client to start the server.
+func (c Client) NextStep(project bool, file, dir, name string) string {
+	switch {
+	case c.ID == "claude-code" && project:
+		return fmt.Sprintf("Claude Code asks before it uses a project's servers: start claude in %s and approve %q (run /mcp there to check).", dir, name)
+	case c.ID == "claude-code":
+		return fmt.Sprintf("Start a new claude session to load it (claude mcp list shows %q and whether it connects).", name)
+	case c.ID == "gemini":
+		where := "the folder you run gemini in"
+		if project {
+			where = dir
+		}
+		return fmt.Sprintf("Gemini CLI starts no MCP server in an untrusted folder, the user's servers included: trust %s when gemini asks (or with /permissions), then gemini mcp list shows %q.", where, name)
+	case c.ID == "codex" && project:
+		return fmt.Sprintf("Codex reads %s only in a trusted project: trust %s when codex asks, then codex mcp list shows %q there.", file, dir, name)
+	case c.ID == "codex":
+		return fmt.Sprintf("Start a new codex session to load it (codex mcp list shows %q).", name)
+	case c.ID == "claude-desktop":
+		return "Quit Claude Desktop completely (not just its window) and start it again to load it."
+	case c.ID == "windsurf":
+		return "Press the refresh button in Cascade's MCP panel (or restart Windsurf) to load it."
+	default:
+		return fmt.Sprintf("Restart %s (or reload its MCP servers) to load it.", c.Title)
+	}
 }
 
 // Clients returns every supported client, in a stable order.

@@ -1,6 +1,7 @@
 package install
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -159,10 +160,13 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	default:
 		res.Action = Added
 	}
+	// Our own entry is updated in place and keeps what the user added to
+	// it; another program's (with Force) is replaced whole.
+	keep := f.present && runs(f.command, f.args, e)
 	if c.format == formatTOML {
-		res.After, err = c.tomlUpsert(path, src, e)
+		res.After, err = c.tomlUpsert(path, src, e, keep)
 	} else {
-		res.After, err = c.jsonUpsert(path, src, e)
+		res.After, err = c.jsonUpsert(path, src, e, keep)
 	}
 	if err != nil || opts.DryRun {
 		return res, err
@@ -197,6 +201,13 @@ func (c Client) Uninstall(path, name, command string, opts Options) (Result, err
 		res.After, _, err = c.tomlRemove(path, src, name)
 	} else {
 		res.After, _, err = c.jsonRemove(path, src, name)
+		// The servers' object is left, empty, unless install created it:
+		// the file's previous version (what install replaced) tells.
+		if alt, ok := c.withoutEmptyContainer(path, res.After); err == nil && ok {
+			if bak, berr := os.ReadFile(real + ".bak"); berr == nil && bytes.Equal(bak, alt) {
+				res.After = alt
+			}
+		}
 	}
 	if err != nil {
 		return res, err
@@ -237,5 +248,5 @@ func (c Client) Snippet(e Entry) ([]byte, error) {
 	if c.format == formatTOML {
 		return []byte(c.renderTable(e, "\n")), nil
 	}
-	return c.jsonUpsert("snippet", nil, e)
+	return c.jsonUpsert("snippet", nil, e, false)
 }

@@ -509,7 +509,7 @@ func TestJSONShapes(t *testing.T) {
     }
   }
 }`},
-		{"tabs and a trailing comma", vscode, "{\n\t\"servers\": {\n\t\t\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n\t},\n}\n", "{\n\t\"servers\": {\n\t\t\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n\t\t\"acme\": {\n\t\t\t\"type\": \"stdio\",\n\t\t\t\"command\": \"/opt/restmcp/bin/restmcp\",\n\t\t\t\"args\": [\"serve\", \"--profile\", \"acme\"]\n\t\t}\n\t},\n}\n"},
+		{"tabs and a trailing comma", vscode, "{\n\t\"servers\": {\n\t\t\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n\t},\n}\n", "{\n\t\"servers\": {\n\t\t\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n\t\t\"acme\": {\n\t\t\t\"type\": \"stdio\",\n\t\t\t\"command\": \"/opt/restmcp/bin/restmcp\",\n\t\t\t\"args\": [\"serve\", \"--profile\", \"acme\"]\n\t\t},\n\t},\n}\n"},
 		{"four spaces, comment after the last value", zed, "{\n    \"theme\": \"One Dark\" // dark\n}\n", `{
     "theme": "One Dark", // dark
     "context_servers": {
@@ -531,7 +531,7 @@ func TestJSONShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := tt.c.jsonUpsert("f.json", []byte(tt.in), testEntry("acme"))
+			got, err := tt.c.jsonUpsert("f.json", []byte(tt.in), testEntry("acme"), false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -569,7 +569,7 @@ func TestTOMLShapes(t *testing.T) {
 	codex, _ := Lookup("codex")
 	e := testEntry("acme")
 	e.Command = `C:\Program Files\restmcp\restmcp.exe`
-	got, err := codex.tomlUpsert("config.toml", []byte("model = \"o3\""), e)
+	got, err := codex.tomlUpsert("config.toml", []byte("model = \"o3\""), e, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,7 +585,7 @@ func TestTOMLShapes(t *testing.T) {
 		t.Errorf("remove: %q, %v", out, err)
 	}
 	inline := "[mcp_servers]\nacme = { command = \"x\", args = [\"serve\"] }\n"
-	if _, err := codex.tomlUpsert("config.toml", []byte(inline), testEntry("acme")); err == nil || !strings.Contains(err.Error(), "by hand") {
+	if _, err := codex.tomlUpsert("config.toml", []byte(inline), testEntry("acme"), false); err == nil || !strings.Contains(err.Error(), "by hand") {
 		t.Errorf("inline: err = %v", err)
 	}
 }
@@ -654,7 +654,7 @@ func TestTOMLRoundTripCRLF(t *testing.T) {
 		"# settings\r\nmodel = \"o3\"\r\n",
 		"[mcp_servers.x]\r\ncommand = \"y\"\r\n\r\n# tui\r\n[tui]\r\nx = 1\r\n",
 	} {
-		in, err := codex.tomlUpsert("c.toml", []byte(orig), testEntry("acme"))
+		in, err := codex.tomlUpsert("c.toml", []byte(orig), testEntry("acme"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -665,5 +665,156 @@ func TestTOMLRoundTripCRLF(t *testing.T) {
 		if err != nil || string(out) != orig {
 			t.Errorf("round trip: %q, %v; want %q", out, err, orig)
 		}
+	}
+}
+
+// TestUpdateKeepsWhatTheUserAdded updates an entry whose command moved:
+// restmcp's command and arguments change, every other key and extra
+// argument the user added stays.
+func TestUpdateKeepsWhatTheUserAdded(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	vscode, _ := Lookup("vscode")
+	codex, _ := Lookup("codex")
+	tests := []struct {
+		name    string
+		c       Client
+		in, out string
+	}{
+		{"json", cursor, `{
+  "mcpServers": {
+    "acme": {
+      "command": "/old/bin/restmcp",
+      "args": ["serve", "--read-only", "--profile", "acme", "--layout", "search"],
+      "disabled": true, // switched off
+      "env": {"HTTPS_PROXY": "http://proxy:3128"}
+    }
+  }
+}
+`, `{
+  "mcpServers": {
+    "acme": {
+      "command": "/opt/restmcp/bin/restmcp",
+      "args": ["serve", "--profile", "acme", "--read-only", "--layout", "search"],
+      "disabled": true, // switched off
+      "env": {"HTTPS_PROXY": "http://proxy:3128"}
+    }
+  }
+}
+`},
+		{"json, missing type added", vscode, `{"servers": {"acme": {"command": "/old/restmcp", "args": ["serve", "-p=acme", "--tag", "pets"], "envFile": ".env"}}}`,
+			`{"servers": {"acme": {"command": "/opt/restmcp/bin/restmcp", "args": ["serve", "--profile", "acme", "--tag", "pets"], "envFile": ".env",
+  "type": "stdio"
+}}}`},
+		{"toml", codex, `[mcp_servers.acme]
+command = "/old/bin/restmcp"
+# slow API
+startup_timeout_sec = 30
+args = [
+  "serve", "--profile", "acme",
+  "--read-only",
+]
+enabled = false
+
+[mcp_servers.acme.env]
+HTTPS_PROXY = "http://proxy:3128"
+`, `[mcp_servers.acme]
+command = "/opt/restmcp/bin/restmcp"
+# slow API
+startup_timeout_sec = 30
+args = [
+  "serve", "--profile", "acme",
+  "--read-only",
+]
+enabled = false
+
+[mcp_servers.acme.env]
+HTTPS_PROXY = "http://proxy:3128"
+`},
+		{"toml, arguments changed", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"old\", # was old\n  \"--read-only\",\n]\ncommand = 'restmcp' # on PATH\nstartup_timeout_sec = 30\n",
+			"[mcp_servers.acme]\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\ncommand = \"/opt/restmcp/bin/restmcp\"\nstartup_timeout_sec = 30\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "f")
+			writeFile(t, path, tt.in, 0o600)
+			res, err := tt.c.Install(path, testEntry("acme"), Options{})
+			if err != nil || res.Action != Updated {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			if got := string(readFile(t, path)); got != tt.out {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.out)
+			}
+			// Again: nothing to change, extras and all.
+			if res, err := tt.c.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Unchanged {
+				t.Errorf("second install: %v, %v", res.Action, err)
+			}
+		})
+	}
+}
+
+func TestMergeArgs(t *testing.T) {
+	ours := []string{"serve", "--profile", "acme"}
+	tests := []struct{ old, want []string }{
+		{nil, ours},
+		{[]string{"serve", "--profile", "old", "--read-only"}, []string{"serve", "--profile", "acme", "--read-only"}},
+		{[]string{"serve", "--profile=old", "-v"}, []string{"serve", "--profile", "acme", "-v"}},
+		{[]string{"serve", "-p", "old", "-pother"}, ours},
+		{[]string{"serve", "--read-only"}, []string{"serve", "--profile", "acme", "--read-only"}},
+		{[]string{"-y", "@some/server"}, ours},
+	}
+	for _, tt := range tests {
+		if got := mergeArgs(tt.old, ours); !equalStrings(got, tt.want) {
+			t.Errorf("mergeArgs(%q) = %q, want %q", tt.old, got, tt.want)
+		}
+	}
+}
+
+// TestInstallUninstallRoundTrip: uninstall after install gives back the
+// original bytes, for files whose shape install has to add to.
+func TestInstallUninstallRoundTrip(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	vscode, _ := Lookup("vscode")
+	tests := []struct {
+		name string
+		c    Client
+		in   string
+	}{
+		{"trailing comma after the last server", cursor, "{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"npx\"},\n  }\n}\n"},
+		{"trailing comma on one line", vscode, "{\"servers\": {\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n}}\n"},
+		{"only inputs", vscode, "{\n  \"inputs\": []\n}\n"},
+		{"an empty servers object stays", vscode, "{\n  \"servers\": {},\n  \"inputs\": []\n}\n"},
+		{"nothing but {}", cursor, "{}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "mcp.json")
+			writeFile(t, path, tt.in, 0o600)
+			if res, err := tt.c.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Added {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			wantEntry(t, tt.c, readFile(t, path), testEntry("acme"))
+			if _, err := tt.c.Uninstall(path, "acme", testCommand, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := string(readFile(t, path)); got != tt.in {
+				t.Errorf("after uninstall:\n%q\nwant the original:\n%q", got, tt.in)
+			}
+		})
+	}
+}
+
+// TestTOMLInlineServers: servers written as one inline table are not
+// edited, and the message says how to add ours.
+func TestTOMLInlineServers(t *testing.T) {
+	codex, _ := Lookup("codex")
+	path := filepath.Join(t.TempDir(), "config.toml")
+	in := "model = \"o3\"\nmcp_servers = { other = { command = \"x\" } }\n"
+	writeFile(t, path, in, 0o600)
+	_, err := codex.Install(path, testEntry("acme"), Options{})
+	if err == nil || strings.Contains(err.Error(), "internal error") || !strings.Contains(err.Error(), "inline") || !strings.Contains(err.Error(), "[mcp_servers.acme]") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := string(readFile(t, path)); got != in {
+		t.Errorf("file changed:\n%s", got)
 	}
 }

@@ -248,18 +248,15 @@ func (c Client) renderEntry(e Entry, ind, unit, nl string) string {
 		b.WriteString(in + jsonString(f[0]) + ": " + jsonString(f[1]) + "," + nl)
 	}
 	b.WriteString(in + `"command": ` + jsonString(e.Command) + "," + nl)
-	args := make([]string, len(e.Args))
-	for i, a := range e.Args {
-		args[i] = jsonString(a)
-	}
-	b.WriteString(in + `"args": [` + strings.Join(args, ", ") + "]" + nl)
+	b.WriteString(in + `"args": ` + renderArgs(e.Args) + nl)
 	b.WriteString(ind + "}")
 	return b.String()
 }
 
-// sameEntry reports whether the entry found already says what we would write.
+// sameEntry reports whether the entry found already says what we would write
+// (the user's extra arguments and keys aside).
 func (c Client) sameEntry(found jsonEntry, e Entry) bool {
-	if found.Command != e.Command || !equalStrings(found.Args, e.Args) {
+	if found.Command != e.Command || !equalStrings(found.Args, mergeArgs(found.Args, e.Args)) {
 		return false
 	}
 	for _, f := range c.fields {
@@ -294,25 +291,91 @@ func (d *jsonDoc) memberIndent(v *hujson.Value) string {
 	return lineIndent(d.src, v.StartOffset) + d.unit
 }
 
+// jsonMember is a member to insert: its name, and its value rendered for
+// a given indentation.
+type jsonMember struct {
+	name  string
+	value func(ind string) string
+}
+
 // insertMember adds `"name": value` as the last member of the object v;
 // value renders the member's value for a given indentation.
 func (d *jsonDoc) insertMember(v *hujson.Value, name string, value func(ind string) string) []edit {
+	return d.insertMembers(v, []jsonMember{{name, value}})
+}
+
+// insertMembers adds members after the last member of the object v. When
+// that member is followed by a comma (a JSONC trailing comma), so is the
+// last one added, which keeps the file's style and lets removing them give
+// the original text back.
+func (d *jsonDoc) insertMembers(v *hujson.Value, members []jsonMember) []edit {
 	obj := v.Value.(*hujson.Object)
 	var edits []edit
+	trailing := ""
 	if n := len(obj.Members); n > 0 {
 		end := obj.Members[n-1].Value.EndOffset
 		if p := skipExtra(d.src, end); p >= len(d.src) || d.src[p] != ',' {
 			edits = append(edits, edit{end, end, ","})
+		} else {
+			trailing = ","
 		}
 	}
 	ind := d.memberIndent(v)
-	text := ind + jsonString(name) + ": " + value(ind)
+	parts := make([]string, len(members))
+	for i, m := range members {
+		parts[i] = ind + jsonString(m.name) + ": " + m.value(ind)
+	}
+	text := strings.Join(parts, ","+d.nl) + trailing
 	closing := v.EndOffset - 1
 	if ls := lineStart(d.src, closing); ls > v.StartOffset && isBlank(d.src[ls:closing]) {
 		// The closing brace has a line of its own: add ours just above it.
 		return append(edits, edit{ls, ls, text + d.nl})
 	}
 	return append(edits, edit{closing, closing, d.nl + text + d.nl + lineIndent(d.src, v.StartOffset)})
+}
+
+// updateEntry edits the entry object v in place so that it says what e
+// says: the client's fields, the command and our arguments are set, and
+// every other key and extra argument the user added stays as it was.
+func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
+	obj := v.Value.(*hujson.Object)
+	fe := decodeEntry(*v)
+	args := mergeArgs(fe.Args, e.Args)
+	want := append([][2]string(nil), c.fields...)
+	want = append(want, [2]string{"command", jsonString(e.Command)}, [2]string{"args", renderArgs(args)})
+	var edits []edit
+	var missing []jsonMember
+	for i, w := range want {
+		text := w[1]
+		if i < len(c.fields) {
+			text = jsonString(w[1])
+		}
+		j := member(obj, w[0])
+		if j < 0 {
+			missing = append(missing, jsonMember{w[0], func(string) string { return text }})
+			continue
+		}
+		mv := obj.Members[j].Value
+		switch {
+		case w[0] == "command" && fe.Command == e.Command,
+			w[0] == "args" && equalStrings(fe.Args, args),
+			i < len(c.fields) && fe.fields[w[0]] == w[1]:
+			continue
+		}
+		edits = append(edits, edit{mv.StartOffset, mv.EndOffset, text})
+	}
+	if len(missing) > 0 {
+		edits = append(edits, d.insertMembers(v, missing)...)
+	}
+	return edits
+}
+
+func renderArgs(args []string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = jsonString(a)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
 }
 
 // removeMember deletes member i of the object v with its comma.
@@ -385,8 +448,9 @@ func (c Client) jsonLookup(path string, src []byte, name string, e *Entry) (foun
 	return f, nil
 }
 
-// jsonUpsert returns src with our entry added or replaced.
-func (c Client) jsonUpsert(path string, src []byte, e Entry) ([]byte, error) {
+// jsonUpsert returns src with our entry added or replaced; with keep, an
+// existing entry object is updated in place and keeps what the user added.
+func (c Client) jsonUpsert(path string, src []byte, e Entry, keep bool) ([]byte, error) {
 	d, err := parseJSON(path, src)
 	if err != nil {
 		return nil, err
@@ -405,9 +469,13 @@ func (c Client) jsonUpsert(path string, src []byte, e Entry) ([]byte, error) {
 	} else {
 		obj := cv.Value.(*hujson.Object)
 		if i := member(obj, e.Name); i >= 0 {
-			m := obj.Members[i]
-			ind := lineIndent(d.src, m.Name.StartOffset)
-			edits = []edit{{m.Value.StartOffset, m.Value.EndOffset, c.renderEntry(e, ind, d.unit, d.nl)}}
+			m := &obj.Members[i]
+			if _, isObj := m.Value.Value.(*hujson.Object); keep && isObj {
+				edits = c.updateEntry(d, &m.Value, e)
+			} else {
+				ind := lineIndent(d.src, m.Name.StartOffset)
+				edits = []edit{{m.Value.StartOffset, m.Value.EndOffset, c.renderEntry(e, ind, d.unit, d.nl)}}
+			}
 		} else {
 			edits = d.insertMember(cv, e.Name, func(ind string) string { return c.renderEntry(e, ind, d.unit, d.nl) })
 		}
@@ -422,6 +490,25 @@ func (c Client) jsonUpsert(path string, src []byte, e Entry) ([]byte, error) {
 		return nil, fmt.Errorf("internal error: editing %s produced an invalid file (nothing was written)", path)
 	}
 	return d.bytes(out), nil
+}
+
+// withoutEmptyContainer returns src without the client's key when that key
+// holds an empty object; ok is false otherwise.
+func (c Client) withoutEmptyContainer(path string, src []byte) (out []byte, ok bool) {
+	d, err := parseJSON(path, src)
+	if err != nil {
+		return nil, false
+	}
+	cv, err := d.container(path, c.Key)
+	if err != nil || cv == nil || len(cv.Value.(*hujson.Object).Members) > 0 {
+		return nil, false
+	}
+	root := &d.root
+	out = applyEdits(d.src, d.removeMember(root, member(root.Value.(*hujson.Object), c.Key)))
+	if v, err := hujson.Parse(out); err == nil {
+		out = applyEdits(out, collapseEmpty(out, &v))
+	}
+	return d.bytes(out), true
 }
 
 // jsonRemove returns src without the entry called name.

@@ -105,14 +105,85 @@ func tomlString(s string) string {
 	return b.String()
 }
 
-func (c Client) renderTable(e Entry, nl string) string {
-	args := make([]string, len(e.Args))
-	for i, a := range e.Args {
-		args[i] = tomlString(a)
+func tomlArgs(args []string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = tomlString(a)
 	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+func (c Client) renderTable(e Entry, nl string) string {
 	return "[" + c.Key + "." + e.Name + "]" + nl +
 		"command = " + tomlString(e.Command) + nl +
-		"args = [" + strings.Join(args, ", ") + "]" + nl
+		"args = " + tomlArgs(e.Args) + nl
+}
+
+// tomlKeyValue is one `key = value` of a table: from its line's start to the
+// end of its value's last line.
+type tomlKeyValue struct {
+	key        string
+	start, end int
+}
+
+// tomlKeyValues lists the top-level keys of the table t (a dotted key is
+// listed by its first part).
+func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
+	var p unstable.Parser
+	p.Reset(src)
+	var kvs []tomlKeyValue
+	for p.NextExpression() {
+		e := p.Expression()
+		if e.Kind != unstable.KeyValue {
+			continue
+		}
+		it := e.Key()
+		if !it.Next() {
+			continue
+		}
+		k := it.Node()
+		off := int(k.Raw.Offset)
+		if off < t.start || off >= t.end {
+			continue
+		}
+		kvs = append(kvs, tomlKeyValue{key: string(k.Data), start: lineStart(src, off)})
+	}
+	for i := range kvs {
+		end := t.end
+		if i+1 < len(kvs) {
+			end = kvs[i+1].start
+		}
+		kvs[i].end = trimTrailingComments(src, kvs[i].start, end)
+	}
+	return kvs
+}
+
+// updateTable edits our table t in place: command and args are set, every
+// other key (startup_timeout_sec, env, …) and extra argument stays.
+func (c Client) updateTable(src []byte, t tomlTable, e Entry, f found, nl string) []edit {
+	args := mergeArgs(f.args, e.Args)
+	want := [][2]string{{"command", "command = " + tomlString(e.Command) + nl}, {"args", "args = " + tomlArgs(args) + nl}}
+	kvs := tomlKeyValues(src, t)
+	var edits []edit
+	at := t.start + bytes.IndexByte(src[t.start:t.end], '\n') + 1
+	for _, w := range want {
+		i := -1
+		for j, kv := range kvs {
+			if kv.key == w[0] {
+				i = j
+			}
+		}
+		switch {
+		case i < 0:
+			edits = append(edits, edit{at, at, w[1]})
+		case w[0] == "command" && f.command == e.Command, w[0] == "args" && equalStrings(f.args, args):
+			at = kvs[i].end
+		default:
+			edits = append(edits, edit{kvs[i].start, kvs[i].end, w[1]})
+			at = kvs[i].end
+		}
+	}
+	return edits
 }
 
 func newline(src []byte) string {
@@ -154,7 +225,7 @@ func (c Client) tomlLookup(path string, src []byte, name string, e *Entry) (foun
 		}
 	}
 	if e != nil {
-		f.same = f.editable && f.command == e.Command && equalStrings(f.args, e.Args)
+		f.same = f.editable && f.command == e.Command && equalStrings(f.args, mergeArgs(f.args, e.Args))
 	}
 	return f, nil
 }
@@ -164,8 +235,10 @@ func (c Client) notEditable(path, name string) error {
 		path, c.Key, name, c.Key, name)
 }
 
-// tomlUpsert returns src with our [mcp_servers.NAME] table added or replaced.
-func (c Client) tomlUpsert(path string, src []byte, e Entry) ([]byte, error) {
+// tomlUpsert returns src with our [mcp_servers.NAME] table added or
+// replaced; with keep, an existing table is updated in place and keeps what
+// the user added.
+func (c Client) tomlUpsert(path string, src []byte, e Entry, keep bool) ([]byte, error) {
 	f, err := c.tomlLookup(path, src, e.Name, nil)
 	if err != nil {
 		return nil, err
@@ -180,7 +253,11 @@ func (c Client) tomlUpsert(path string, src []byte, e Entry) ([]byte, error) {
 	replaced := false
 	for _, t := range tables {
 		if len(t.keys) == 2 && t.keys[0] == c.Key && t.keys[1] == e.Name {
-			out = applyEdits(src, []edit{{t.start, t.end, table}})
+			if keep {
+				out = applyEdits(src, c.updateTable(src, t, e, f, nl))
+			} else {
+				out = applyEdits(src, []edit{{t.start, t.end, table}})
+			}
 			replaced = true
 			break
 		}
@@ -207,9 +284,33 @@ func (c Client) tomlUpsert(path string, src []byte, e Entry) ([]byte, error) {
 		}
 	}
 	if g, err := c.tomlLookup(path, out, e.Name, &e); err != nil || !g.same {
+		if !replaced && c.inlineServers(src) {
+			return nil, fmt.Errorf("%s defines %s inline (%s = { … }), a form this command does not edit: turn it into [%s.NAME] tables, or add this table by hand (nothing was written):%s%s",
+				path, c.Key, c.Key, c.Key, nl+nl, table)
+		}
 		return nil, fmt.Errorf("internal error: editing %s produced an invalid file (nothing was written)", path)
 	}
 	return out, nil
+}
+
+// inlineServers reports whether src sets the servers' table as a value
+// (`mcp_servers = { … }`) rather than with [mcp_servers.NAME] headers.
+func (c Client) inlineServers(src []byte) bool {
+	var p unstable.Parser
+	p.Reset(src)
+	for p.NextExpression() {
+		e := p.Expression()
+		if e.Kind == unstable.Table || e.Kind == unstable.ArrayTable {
+			return false // keys below a header belong to that table
+		}
+		if e.Kind != unstable.KeyValue {
+			continue
+		}
+		if it := e.Key(); it.Next() && string(it.Node().Data) == c.Key && !it.Next() {
+			return true
+		}
+	}
+	return false
 }
 
 // tomlRemove returns src without our table and its sub-tables.
