@@ -53,8 +53,8 @@ func (c *Client) build(r Request) (*built, error) {
 
 	b := &built{method: method, url: &u, header: http.Header{}}
 	keyHeader := ""
-	if c.opts.Key != nil {
-		keyHeader = c.opts.AuthHeader
+	if h, ok := c.opts.Credential.(interface{ HeaderName() string }); ok {
+		keyHeader = h.HeaderName()
 	}
 	if err := setHeaders(b.header, op, r.Header, keyHeader); err != nil {
 		return nil, err

@@ -21,7 +21,7 @@ func TestAPICachePathStaysInCacheDir(t *testing.T) {
 	cacheDir := filepath.Join(dir, "cache")
 	seen := map[string]string{}
 	for _, name := range []string{"default", "acme", "../../escape", "a/b", `a\b`, "..", "a b", "a%2Fb", "C:x"} {
-		path, err := f.apiCachePath(name)
+		path, err := f.App().APICachePath(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestAPICachePathStaysInCacheDir(t *testing.T) {
 		}
 		seen[base] = name
 	}
-	if p, _ := f.apiCachePath("acme"); filepath.Base(p) != "acme.api.json" {
+	if p, _ := f.App().APICachePath("acme"); filepath.Base(p) != "acme.api.json" {
 		t.Errorf("a plain profile name is not kept as it is: %s", p)
 	}
 }

@@ -54,7 +54,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, err := f.newServer(c.Context(), p)
+	srv, err := f.App().NewServer(c.Context(), p)
 	if err != nil {
 		return err
 	}

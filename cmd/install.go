@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/install"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -113,7 +114,7 @@ func (f *Factory) installEnv() install.Env {
 
 // toolNames loads the profile's tools as serve would.
 func (f *Factory) toolNames(ctx context.Context, p profile.Profile) ([]string, error) {
-	srv, err := f.listServer(ctx, p)
+	srv, err := f.App().ListServer(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +267,7 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		p, err = profile.Profile{Name: o.Profile}, nil
 	case errors.Is(err, profile.ErrNotFound):
 		warn("profile %q is not saved yet: run `%s --spec <file or URL>` before starting %s",
-			o.Profile, f.loginCommand(o.Profile), client.Title)
+			o.Profile, f.App().LoginCommand(o.Profile), client.Title)
 		return
 	case err != nil:
 		warn("cannot read profile %q: %v", o.Profile, err)
@@ -276,13 +277,13 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 
 	// The client does not start servers with this shell's environment:
 	// only a stored key counts.
-	switch k := f.storedKey(o.Profile); {
+	switch k := f.App().StoredKey(o.Profile); {
 	case k.Err == nil:
-	case k.Source == keyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
+	case k.Source == app.KeyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
 		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s`",
-			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.loginCommand(o.Profile))
-	case k.Source == keyMissing:
-		warn("profile %q has no key yet: run `%s`", o.Profile, f.loginCommand(o.Profile))
+			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.App().LoginCommand(o.Profile))
+	case k.Source == app.KeyMissing:
+		warn("profile %q has no key yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
 	default:
 		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
 	}

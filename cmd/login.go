@@ -14,6 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -95,7 +97,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	// The profile is used from other directories (an editor starts the
 	// server in its own): files are saved by their absolute paths.
-	if own.Spec != "" && !isURL(own.Spec) && !strings.HasPrefix(own.Spec, "file://") {
+	if own.Spec != "" && !client.IsURL(own.Spec) && !strings.HasPrefix(own.Spec, "file://") {
 		if own.Spec, err = absPath("--spec", own.Spec); err != nil {
 			return err
 		}
@@ -152,12 +154,12 @@ func (f *Factory) loginCheck(ctx context.Context, p profile.Profile, key string,
 	if timeout <= 0 {
 		timeout = loginCheckTimeout
 	}
-	kc, err := f.checkKey(ctx, p, key, timeout)
+	kc, err := f.App().CheckKey(ctx, p, key, timeout)
 	if err != nil {
 		return fmt.Errorf("%w; nothing was stored", err)
 	}
 	switch {
-	case errors.Is(kc.Err, errKeyRejected):
+	case errors.Is(kc.Err, app.ErrKeyRejected):
 		return fmt.Errorf("%w, so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again", kc.Err, p.Header()+": "+schemeLabel(p.Scheme()))
 	case kc.Err != nil:
 		return fmt.Errorf("checking the key: %w. Nothing was stored: fix the check with --check-path PATH, or pass --no-check to store the key unchecked", kc.Err)
@@ -171,7 +173,7 @@ func (f *Factory) loginCheck(ctx context.Context, p profile.Profile, key string,
 // in the plain-text file.
 func (f *Factory) storeKey(profileName, key string, insecure bool) error {
 	errOut := f.IO.ErrOut
-	pf, err := f.insecureKeys()
+	pf, err := f.App().InsecureKeys()
 	if err != nil {
 		return err
 	}
@@ -242,7 +244,7 @@ func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) 
 		}
 		raw = s
 	default:
-		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s --with-key < key.txt`", f.loginCommand(profileName))
+		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s --with-key < key.txt`", f.App().LoginCommand(profileName))
 	}
 	key := strings.TrimSpace(raw)
 	if key == "" {

@@ -1,6 +1,6 @@
 // Package server turns the operations of an API into MCP tools and tool
 // calls into API requests. It knows nothing about the command line or the
-// keyring: the key arrives through the client's KeySource.
+// keyring: the key arrives as the client's Credential.
 //
 //	srv, err := server.New(server.Config{API: api, Client: c, Name: "acme", Version: "1.0.0"})
 //	if err != nil { … }
