@@ -133,7 +133,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		var err error
 		api, err = client.Load(ctx, p.Spec, client.LoadOptions{
-			BaseURL: p.BaseURL,
+			BaseURL:    p.BaseURL,
 			Credential: Credential(p, client.StaticKey(key)),
 			UserAgent:  a.UserAgent(),
 		})
