@@ -206,29 +206,14 @@ func redact(raw string) string {
 	return displayURL(u)
 }
 
-// origin is scheme://host[:port] in lower case, default ports dropped; ""
-// for anything that is not an absolute http(s) URL.
+// originOf is the origin of the http(s) URL raw (see Origin); "" for
+// anything else.
 func originOf(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Host == "" || !IsURL(raw) {
 		return ""
 	}
-	scheme := strings.ToLower(u.Scheme)
-	if scheme != "http" && scheme != "https" {
-		return ""
-	}
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
-	if scheme == "http" && port == "80" || scheme == "https" && port == "443" {
-		port = ""
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	return scheme + "://" + host
+	return Origin(u).String()
 }
 
 func sameOriginURL(a, b string) bool {

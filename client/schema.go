@@ -502,7 +502,7 @@ func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
 	}
 	// A generous cap such as Stripe's maxLength 5000 on every string tells a
 	// model nothing and costs tokens on every field.
-	if n, ok := toFloat(out["maxLength"]); ok && n > maxLengthKept {
+	if n, ok := Number(out["maxLength"]); ok && n > maxLengthKept {
 		delete(out, "maxLength")
 	}
 	if isTrue(k.uniqueItems) {
@@ -832,20 +832,6 @@ func enumNote(desc string, e []any) string {
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	}
-	return 0, false
 }
 
 // plainLine reports whether s needs no whitespace or Markdown clean-up.

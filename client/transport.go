@@ -231,30 +231,30 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 
 func (b *redactingBody) Close() error { return b.src.Close() }
 
-// SameOrigin reports whether a and b have the same scheme, host and port
-// (default ports made explicit): the test that decides where the key may
-// go.
+// SameOrigin reports whether a and b are absolute URLs with the same
+// scheme, host and port (default ports made explicit): the test that
+// decides where the credential may go.
 func SameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) &&
-		strings.EqualFold(a.Hostname(), b.Hostname()) &&
-		portOf(a) == portOf(b)
+	return a.Host != "" && Origin(a).String() == Origin(b).String()
 }
 
-func portOf(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
+// Origin is u's scheme, host and port, nothing else: in lower case, a
+// default port dropped.
+func Origin(u *url.URL) *url.URL {
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if scheme == "http" && port == "80" || scheme == "https" && port == "443" {
+		port = ""
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "http":
-		return "80"
-	case "https":
-		return "443"
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
 	}
-	return ""
+	if port != "" {
+		host += ":" + port
+	}
+	return &url.URL{Scheme: scheme, Host: host}
 }
-
-// Origin is u's scheme and host (with its port), nothing else.
-func Origin(u *url.URL) *url.URL { return &url.URL{Scheme: u.Scheme, Host: u.Host} }
 
 // IsURL reports whether s is an http(s) URL, in any letter case
 // ("HTTPS://…" is one).

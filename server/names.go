@@ -246,6 +246,3 @@ func (n *namer) name(words []string, method string) string {
 		}
 	}
 }
-
-// reserve marks a name as taken (a fixed name such as a layout's tool).
-func (n *namer) reserve(name string) { n.used[name] = true }

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/client"
 )
 
 // searchLimitMax bounds how many operations one search returns.
@@ -51,7 +53,7 @@ func (s *Server) searchTools() []*tool {
 	search.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
 		q, _ := args["query"].(string)
 		limit := 5
-		if n, ok := number(args["limit"]); ok {
+		if n, ok := client.Number(args["limit"]); ok {
 			limit = int(n)
 		}
 		hits := ix.search(s.ops, q, limit)

@@ -18,11 +18,7 @@ func (s *Server) operationTools() []*tool {
 	// claimant after the first (in the description's order) gets a suffix.
 	var out []*tool
 	for _, op := range s.cfg.API.Operations {
-		in, err := buildInput(op, s.cfg.AuthHeader)
-		if err != nil {
-			s.log.Warn("operation skipped", "method", op.Method, "path", op.Path, "err", err)
-			continue
-		}
+		in := buildInput(op, s.cfg.AuthHeader)
 		if len(in.skipped) > 0 {
 			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
 		}
