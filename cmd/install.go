@@ -90,7 +90,7 @@ directory) for %[3]s.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings
 // executablePath is this program, preferably by a path that survives
 // upgrades (a package manager's link on $PATH rather than the versioned
 // file it points to).
-func (f *Factory) executablePath() (string, error) {
+func executablePath(f *Factory) (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", fmt.Errorf("cannot find this program's path: %w", err)
@@ -107,13 +107,13 @@ func (f *Factory) executablePath() (string, error) {
 	return install.StablePath(exe, candidates...), nil
 }
 
-func (f *Factory) installEnv() install.Env {
+func installEnv(f *Factory) install.Env {
 	dir, _ := os.Getwd()
 	return install.Env{OS: runtime.GOOS, Getenv: f.Getenv, Dir: dir}
 }
 
 // toolNames loads the profile's tools as serve would.
-func (f *Factory) toolNames(ctx context.Context, p profile.Profile) ([]string, error) {
+func toolNames(ctx context.Context, f *Factory, p profile.Profile) ([]string, error) {
 	srv, err := f.App().ListServer(ctx, p)
 	if err != nil {
 		return nil, err
@@ -127,13 +127,13 @@ func (f *Factory) toolNames(ctx context.Context, p profile.Profile) ([]string, e
 
 func (o *InstallOptions) defaults() {
 	if o.Executable == nil {
-		o.Executable = o.F.executablePath
+		o.Executable = func() (string, error) { return executablePath(o.F) }
 	}
 	if o.Env == nil {
-		o.Env = o.F.installEnv
+		o.Env = func() install.Env { return installEnv(o.F) }
 	}
 	if o.ToolNames == nil {
-		o.ToolNames = o.F.toolNames
+		o.ToolNames = func(ctx context.Context, p profile.Profile) ([]string, error) { return toolNames(ctx, o.F, p) }
 	}
 }
 

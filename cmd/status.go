@@ -95,7 +95,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	profiles, err := f.statusProfiles(store, opts.ProfileName)
+	profiles, err := statusProfiles(f, store, opts.ProfileName)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			keys.Keyring.Backend = failingBackend{errors.Unwrap(rk.Err)}
 			down = true
 		}
-		st := f.profileStatus(p, rk)
+		st := newProfileStatus(f, p, rk)
 		switch {
 		case !st.OK || opts.Offline:
 		case rk.Source == app.KeyFromEnv && len(profiles) > 1:
@@ -123,7 +123,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			st.Check = &checkStatus{Skipped: fmt.Sprintf("%s is the key of every profile; check this one with `%s status --profile %s`",
 				f.Brand.Env("API_KEY"), f.Brand.Name, app.QuoteProfileName(p.Name))}
 		default:
-			st.Check, st.OK = f.statusCheck(ctx, p, rk.Key, timeout)
+			st.Check, st.OK = statusCheck(ctx, f, p, rk.Key, timeout)
 		}
 		report = append(report, st)
 	}
@@ -135,7 +135,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		}
 		fmt.Fprintln(f.IO.Out, string(b))
 	} else {
-		f.printStatus(report, store.Path())
+		printStatus(f, report, store.Path())
 	}
 	for _, st := range report {
 		if !st.OK {
@@ -148,7 +148,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 // statusProfiles returns the profiles status reports on, the brand's
 // defaults applied: the one named, else all of them. A vendor build's
 // built-in profile is there before any login.
-func (f *Factory) statusProfiles(store profile.Store, name string) ([]profile.Profile, error) {
+func statusProfiles(f *Factory, store profile.Store, name string) ([]profile.Profile, error) {
 	var profiles []profile.Profile
 	if name != "" {
 		p, err := store.Get(name)
@@ -179,7 +179,7 @@ func (f *Factory) statusProfiles(store profile.Store, name string) ([]profile.Pr
 
 // profileStatus is p's line of the report before the API is asked: OK
 // when a key was found.
-func (f *Factory) profileStatus(p profile.Profile, rk app.Key) profileStatus {
+func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 	st := profileStatus{
 		Profile:    p.Name,
 		Spec:       p.Spec,
@@ -207,7 +207,7 @@ func (f *Factory) profileStatus(p profile.Profile, rk app.Key) profileStatus {
 	return st
 }
 
-func (f *Factory) statusCheck(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*checkStatus, bool) {
+func statusCheck(ctx context.Context, f *Factory, p profile.Profile, key string, timeout time.Duration) (*checkStatus, bool) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	kc, err := f.App().CheckKey(ctx, p, key, timeout)
@@ -221,7 +221,7 @@ func (f *Factory) statusCheck(ctx context.Context, p profile.Profile, key string
 	return cs, kc.Accepted
 }
 
-func (f *Factory) printStatus(report []profileStatus, path string) {
+func printStatus(f *Factory, report []profileStatus, path string) {
 	out := f.IO.Out
 	env := f.Brand.Env("API_KEY")
 	if len(report) == 0 {

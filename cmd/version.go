@@ -89,7 +89,7 @@ func resolveStamp(s buildStamp, bi *debug.BuildInfo, ok bool) buildStamp {
 	return s
 }
 
-func (f *Factory) versionInfo() versionInfo {
+func newVersionInfo(f *Factory) versionInfo {
 	bi, ok := debug.ReadBuildInfo()
 	s := resolveStamp(buildStamp{version, commit, date}, bi, ok)
 	v := versionInfo{
@@ -147,7 +147,7 @@ default profile.`,
 }
 
 func versionRun(opts *VersionOptions) error {
-	v := opts.F.versionInfo()
+	v := newVersionInfo(opts.F)
 	out := opts.F.IO.Out
 	if opts.JSON {
 		b, err := json.MarshalIndent(v, "", "  ")
