@@ -127,7 +127,7 @@ type VersionOptions struct {
 	JSON bool
 }
 
-func newVersionCmd(f *Factory) *cobra.Command {
+func newVersionCmd(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
 	opts := &VersionOptions{F: f}
 	c := &cobra.Command{
 		Use:   "version",
@@ -139,6 +139,9 @@ directory, environment variable prefix) and, for a vendor build, its built-in
 default profile.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
 			return versionRun(opts)
 		},
 	}
