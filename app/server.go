@@ -78,7 +78,6 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 		Name:           a.Name,
 		Version:        a.Version,
 		Prefix:         p.Prefix,
-		AuthHeader:     p.Header(),
 		MaxResultBytes: p.MaxResultBytes,
 		AuditLog:       audit,
 		Filter: server.Filter{

@@ -83,6 +83,16 @@ func New(opts Options) *Client {
 	return c
 }
 
+// CredentialHeader is the header the credential travels in, "" when none
+// does: an operation's own header parameter of that name is filled by the
+// credential, not by arguments.
+func (c *Client) CredentialHeader() string {
+	if h, ok := c.opts.Credential.(interface{ HeaderName() string }); ok {
+		return h.HeaderName()
+	}
+	return ""
+}
+
 // Request is one call of an operation, its values keyed by wire name and
 // location. Values are JSON-decoded Go values (string, float64, bool,
 // []any, map[string]any).

@@ -65,9 +65,6 @@ type Config struct {
 	MaxResultBytes int
 	// Logger receives diagnostics (default: discard). Never stdout.
 	Logger *log.Logger
-	// AuthHeader is the header that carries the key; a header parameter of
-	// that name is not exposed as an argument (Authorization never is).
-	AuthHeader string
 	// AuditLog, when set, receives one JSON line per call of an operation:
 	// time, tool, method, path, status, duration and outcome (ok,
 	// http_error, failed, invalid_arguments). No argument values, no key.

@@ -16,9 +16,15 @@ func (s *Server) operationTools() []*tool {
 	nm := newNamer(s.cfg.Prefix)
 	// Operations whose natural name is unique keep it; on a clash every
 	// claimant after the first (in the description's order) gets a suffix.
+	// A header parameter that the credential fills is not an argument
+	// (Authorization never is).
+	authHeader := ""
+	if s.cfg.Client != nil {
+		authHeader = s.cfg.Client.CredentialHeader()
+	}
 	var out []*tool
 	for _, op := range s.cfg.API.Operations {
-		in := buildInput(op, s.cfg.AuthHeader)
+		in := buildInput(op, authHeader)
 		if len(in.skipped) > 0 {
 			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
 		}
