@@ -3,7 +3,7 @@
 // requests from arguments and sends them. It knows nothing about MCP.
 //
 //	api, err := client.Load(ctx, "https://api.example.com/openapi.json", client.LoadOptions{})
-//	c := client.New(client.Options{BaseURL: api.BaseURL(), Key: client.StaticKey("…")})
+//	c := client.New(client.Options{BaseURL: api.BaseURL(), Credential: client.HeaderKey{Scheme: "Bearer", Key: client.StaticKey("…")}})
 //	resp, err := c.Do(ctx, client.Request{Op: api.Operations[0], Query: map[string]any{"page": 2}})
 package client
 

@@ -9,40 +9,32 @@ import (
 	"time"
 )
 
-// KeySource returns the API key at the moment a request is sent. An error
-// (for example "no key: run restmcp login") is returned from Do unchanged.
-type KeySource func(ctx context.Context) (string, error)
-
-// StaticKey is a KeySource that always returns key.
-func StaticKey(key string) KeySource {
-	return func(context.Context) (string, error) { return key, nil }
-}
-
 // Options configure a Client.
 type Options struct {
 	// BaseURL is where operation paths are appended (required). An
 	// operation that declares its own servers is sent to the first of them
-	// instead (a relative one resolved against BaseURL); the key is only
-	// ever sent to BaseURL's origin.
+	// instead (a relative one resolved against BaseURL); the credential is
+	// only ever sent to BaseURL's origin.
 	BaseURL string
+	// StayOnOrigin refuses to follow a redirect to another origin (an
+	// *OffOriginError): for a key check, whose answer must come from the
+	// API.
+	StayOnOrigin bool
 	// OverrideServers sends every operation to BaseURL, also those that
 	// declare servers of their own: set it when the user chose the base URL
 	// (a proxy, a staging host).
 	OverrideServers bool
-	// AuthHeader is the header that carries the key (default "Authorization").
-	AuthHeader string
-	// AuthScheme prefixes the key ("Bearer", "Api-Key", "Token"); empty sends
-	// the bare key.
-	AuthScheme string
-	// Key supplies the key; nil sends requests without one.
-	Key KeySource
+	// Credential is applied to requests for BaseURL's origin, for
+	// operations that require security; nil sends requests without one.
+	Credential Credential
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
 	// Timeout bounds one attempt of a request, reading the answer included
 	// (default 30 s); retries get their own.
 	Timeout time.Duration
-	// HTTPClient to use (default: a new client; its Transport is reused).
-	HTTPClient *http.Client
+	// Transport sends requests below the credential Transport (default
+	// http.DefaultTransport).
+	Transport http.RoundTripper
 	// MaxBodyBytes caps how much of a response is read (default 8 MiB).
 	MaxBodyBytes int64
 }
@@ -75,9 +67,6 @@ const (
 
 // New returns a Client. An unusable BaseURL is reported by Do.
 func New(opts Options) *Client {
-	if opts.AuthHeader == "" {
-		opts.AuthHeader = DefaultAuthHeader
-	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
@@ -86,13 +75,22 @@ func New(opts Options) *Client {
 	}
 	c := &Client{opts: opts, retryWait: 300 * time.Millisecond, maxRetryAfter: 5 * time.Second}
 	c.base, c.baseErr = parseBase(opts.BaseURL)
-	hc := http.Client{}
-	if opts.HTTPClient != nil {
-		hc = *opts.HTTPClient // a copy: its Transport and Jar are shared
+	t := &Transport{Credential: opts.Credential, UserAgent: opts.UserAgent, Next: opts.Transport, StayOnOrigin: opts.StayOnOrigin}
+	if c.base != nil {
+		t.Origin = c.base
 	}
-	hc.CheckRedirect = c.checkRedirect
-	c.http = &hc
+	c.http = NewHTTPClient(t, 0)
 	return c
+}
+
+// CredentialHeader is the header the credential travels in, "" when none
+// does: an operation's own header parameter of that name is filled by the
+// credential, not by arguments.
+func (c *Client) CredentialHeader() string {
+	if h, ok := c.opts.Credential.(interface{ HeaderName() string }); ok {
+		return h.HeaderName()
+	}
+	return ""
 }
 
 // Request is one call of an operation, its values keyed by wire name and
@@ -121,8 +119,7 @@ type Response struct {
 }
 
 // HTTPError is returned by Do for an answer with status >= 400, together
-// with the Response. Its message never holds the key (keys are sent only in
-// a header) nor the query string.
+// with the Response. Its message never holds the key nor the query string.
 type HTTPError struct {
 	Method, URL string // URL without its query string
 	Response    *Response
@@ -142,10 +139,10 @@ func (e *HTTPError) Excerpt() string { return e.Response.Excerpt(DefaultExcerptB
 // (wrapped: errors.Is and errors.As see it) or transport failures.
 //
 // The URL is the base URL (Options.BaseURL, or the operation's first own
-// server) followed by the operation path. The key goes in Options.AuthHeader
-// only when the request's origin (scheme, host, port) is the base URL's, and
-// only for operations that require security; a redirect to another origin
-// drops it. GET, HEAD, PUT, DELETE and OPTIONS are retried up to MaxRetries
+// server) followed by the operation path. The Transport applies
+// Options.Credential only when the request's origin (scheme, host, port) is
+// the base URL's, and only for operations that require security; a
+// redirect to another origin arrives without it. GET, HEAD, PUT, DELETE and OPTIONS are retried up to MaxRetries
 // times on 429, 502, 503, 504 or a connection reset, honouring Retry-After
 // up to 5 s; POST and PATCH never are. Options.Timeout bounds each attempt.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {

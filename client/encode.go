@@ -48,6 +48,27 @@ func normalize(v any) (any, error) {
 	return out, nil
 }
 
+// Number returns v as a float64 when it is a number of any Go type a
+// decoded document or argument holds (float64, json.Number, an integer).
+func Number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case float32:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case uint64:
+		return float64(n), true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
 // scalarString formats a scalar the way JSON writes it: integers without an
 // exponent (1000000, not 1e+06), booleans as true/false. Arrays and objects
 // nested where only a scalar fits are written as compact JSON.

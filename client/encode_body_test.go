@@ -208,7 +208,7 @@ func TestDoRawBodies(t *testing.T) {
 
 func TestDoHeadersAndCookies(t *testing.T) {
 	srv := newRecorder(t, nil)
-	c := New(Options{BaseURL: srv.URL, Key: StaticKey("k-1"), AuthHeader: "X-Api-Key"})
+	c := New(Options{BaseURL: srv.URL, Credential: HeaderKey{Header: "X-Api-Key", Key: StaticKey("k-1")}})
 	op := &Operation{Method: "GET", Path: "/h", Security: true, Params: []*Param{
 		{Name: "X-Request-Id", In: "header", Required: true, Style: "simple"},
 		{Name: "X-Tags", In: "header", Style: "simple"},

@@ -15,22 +15,23 @@ import (
 
 // LoadOptions tune Load.
 type LoadOptions struct {
-	// HTTPClient fetches URL sources and remote $refs (default: a client
-	// with a 30 s timeout).
-	HTTPClient *http.Client
+	// Transport fetches URL sources and remote $refs below the credential
+	// Transport (default http.DefaultTransport).
+	Transport http.RoundTripper
 	// BaseURL is the configured API base URL, when the user set one. A spec
-	// URL on the same origin is fetched with the key.
+	// URL on the same origin is fetched with the credential.
 	BaseURL string
-	// Auth, when set, adds the credentials to a request for the spec; Load
-	// only calls it for URLs on the API's own origin.
-	Auth func(*http.Request) error
+	// Credential, when set, is applied to fetches on the API's own origin
+	// only. One that cannot apply itself (no key yet) is left out: the
+	// description is then fetched without it.
+	Credential Credential
 	// UserAgent is sent when fetching URLs.
 	UserAgent string
 }
 
 // Load reads an API description from a file path or an http(s) URL.
 //
-// The key (Auth) is only ever sent to the API's own origin: when BaseURL is
+// The credential is only ever sent to the API's own origin: when BaseURL is
 // set, to a spec URL on BaseURL's origin; when it is not, the spec is first
 // fetched without the key and fetched again with it only when the
 // description's default server is on the spec URL's origin (APIs such as
@@ -49,7 +50,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		}
 		loc = p
 	}
-	remote := isURL(loc)
+	remote := IsURL(loc)
 	if !remote {
 		abs, err := filepath.Abs(loc)
 		if err != nil {
@@ -60,14 +61,18 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
 	}
 
+	cred := opts.Credential
+	if cred != nil && (!remote || !applies(ctx, cred, loc)) {
+		cred = nil
+	}
 	f := newFetcher(opts)
-	if remote && opts.Auth != nil && opts.BaseURL != "" && sameOriginURL(loc, opts.BaseURL) {
-		f.authOrigin = originOf(loc)
+	if cred != nil && opts.BaseURL != "" && sameOriginURL(loc, opts.BaseURL) {
+		f = f.withCredential(cred, loc)
 	}
 	api, err := loadOnce(ctx, source, loc, f, defaultLimits)
 	if err != nil {
 		var se *statusError
-		if remote && errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden) && f.authOrigin == "" {
+		if remote && errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden) && !f.authed() {
 			if opts.BaseURL == "" {
 				return nil, fmt.Errorf("%w: the description needs the API key; pass --base-url with the API's address so the key can be sent to %s", err, originOf(loc))
 			}
@@ -75,9 +80,9 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		}
 		return nil, err
 	}
-	if remote && opts.Auth != nil && opts.BaseURL == "" && f.authOrigin == "" &&
-		api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) && addsCredentials(ctx, opts.Auth, loc) {
-		f.authOrigin = originOf(loc)
+	if cred != nil && opts.BaseURL == "" && !f.authed() &&
+		api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) {
+		f = f.withCredential(cred, loc)
 		authed, err := loadOnce(ctx, source, loc, f, defaultLimits)
 		if err != nil {
 			return nil, fmt.Errorf("fetching the description again with the API key: %w", err)
@@ -110,23 +115,32 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 // maxDocumentBytes bounds one fetched document.
 const maxDocumentBytes = 64 << 20
 
-// fetcher reads files and URLs, sending the key only to authOrigin.
+// fetcher reads files and URLs, the latter through a Transport that sends
+// the credential to one origin only.
 type fetcher struct {
-	client     *http.Client
-	userAgent  string
-	auth       func(*http.Request) error
-	authOrigin string
+	client    *http.Client
+	transport *Transport
 }
 
+// newFetcher returns a fetcher that sends no credential.
 func newFetcher(opts LoadOptions) *fetcher {
-	c := opts.HTTPClient
-	if c == nil {
-		c = &http.Client{Timeout: 30 * time.Second}
-	}
-	cc := *c // redirects are followed by hand to decide on the key at each hop
-	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &fetcher{client: &cc, userAgent: opts.UserAgent, auth: opts.Auth}
+	t := &Transport{UserAgent: opts.UserAgent, Next: opts.Transport}
+	return &fetcher{client: NewHTTPClient(t, 30*time.Second), transport: t}
 }
+
+// withCredential is f sending cred to the origin of loc.
+func (f *fetcher) withCredential(cred Credential, loc string) *fetcher {
+	u, err := url.Parse(loc)
+	if err != nil {
+		return f
+	}
+	t := *f.transport
+	t.Origin, t.Credential = Origin(u), cred
+	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t}
+}
+
+// authed reports whether the fetcher sends a credential.
+func (f *fetcher) authed() bool { return f.transport.Credential != nil }
 
 // statusError is an HTTP answer >= 400 to a fetch.
 type statusError struct {
@@ -141,63 +155,42 @@ func (e *statusError) Error() string {
 // read returns the content at loc and the location it was finally read
 // from (after redirects).
 func (f *fetcher) read(ctx context.Context, loc string) ([]byte, string, error) {
-	if !isURL(loc) {
+	if !IsURL(loc) {
 		data, err := os.ReadFile(loc)
 		return data, loc, err
 	}
-	const maxRedirects = 10
-	target := loc
-	for range maxRedirects + 1 {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-		if err != nil {
-			return nil, "", err
-		}
-		req.Header.Set("Accept", "application/vnd.oai.openapi+json, application/json;q=0.9, application/vnd.oai.openapi;q=0.8, application/yaml;q=0.8, */*;q=0.5")
-		if f.userAgent != "" {
-			req.Header.Set("User-Agent", f.userAgent)
-		}
-		if f.auth != nil && f.authOrigin != "" && originOf(target) == f.authOrigin {
-			if err := f.auth(req); err != nil {
-				return nil, "", err
-			}
-		}
-		resp, err := f.client.Do(req)
-		if err != nil {
-			// *url.Error would print the whole URL, query included.
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			return nil, "", fmt.Errorf("GET %s: %w", redact(target), err)
-		}
-		if loc := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != "" {
-			resp.Body.Close()
-			next, err := req.URL.Parse(loc)
-			if err != nil {
-				return nil, "", fmt.Errorf("GET %s: bad redirect: %w", target, err)
-			}
-			target = next.String()
-			continue
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode >= 400 {
-			return nil, "", &statusError{URL: redact(target), Status: resp.StatusCode}
-		}
-		data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
-		if err != nil {
-			return nil, "", fmt.Errorf("GET %s: %w", redact(target), err)
-		}
-		if len(data) > maxDocumentBytes {
-			return nil, "", fmt.Errorf("GET %s: larger than %d MiB", redact(target), maxDocumentBytes>>20)
-		}
-		return data, target, nil
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, loc, nil)
+	if err != nil {
+		return nil, "", err
 	}
-	return nil, "", fmt.Errorf("GET %s: more than %d redirects", redact(loc), maxRedirects)
+	req.Header.Set("Accept", "application/vnd.oai.openapi+json, application/json;q=0.9, application/vnd.oai.openapi;q=0.8, application/yaml;q=0.8, */*;q=0.5")
+	resp, err := f.client.Do(req)
+	if err != nil {
+		// *url.Error would print the whole URL, query included.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, "", fmt.Errorf("GET %s: %w", redact(loc), err)
+	}
+	defer resp.Body.Close()
+	target := resp.Request.URL.String() // after redirects
+	if resp.StatusCode >= 400 {
+		return nil, "", &statusError{URL: redact(target), Status: resp.StatusCode}
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("GET %s: %w", redact(target), err)
+	}
+	if len(data) > maxDocumentBytes {
+		return nil, "", fmt.Errorf("GET %s: larger than %d MiB", redact(target), maxDocumentBytes>>20)
+	}
+	return data, target, nil
 }
 
 // redactSource is a file path as it is, a URL as redact shows it.
 func redactSource(source string) string {
-	if isURL(source) {
+	if IsURL(source) {
 		return redact(source)
 	}
 	return source
@@ -213,29 +206,14 @@ func redact(raw string) string {
 	return displayURL(u)
 }
 
-// origin is scheme://host[:port] in lower case, default ports dropped; ""
-// for anything that is not an absolute http(s) URL.
+// originOf is the origin of the http(s) URL raw (see Origin); "" for
+// anything else.
 func originOf(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+	if err != nil || u.Host == "" || !IsURL(raw) {
 		return ""
 	}
-	scheme := strings.ToLower(u.Scheme)
-	if scheme != "http" && scheme != "https" {
-		return ""
-	}
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
-	if scheme == "http" && port == "80" || scheme == "https" && port == "443" {
-		port = ""
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	return scheme + "://" + host
+	return Origin(u).String()
 }
 
 func sameOriginURL(a, b string) bool {
@@ -243,17 +221,14 @@ func sameOriginURL(a, b string) bool {
 	return oa != "" && oa == originOf(b)
 }
 
-// addsCredentials reports whether auth changes a request for loc at all (it
-// adds nothing when no key is available), so that a description is not
-// fetched twice for nothing.
-func addsCredentials(ctx context.Context, auth func(*http.Request) error, loc string) bool {
+// applies reports whether cred can apply itself to a request for loc (it
+// cannot when no key is available), so that a description is not fetched
+// twice for nothing, and a missing key only means fetching without it.
+func applies(ctx context.Context, cred Credential, loc string) bool {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, loc, nil)
 	if err != nil {
 		return false
 	}
-	before := req.URL.String()
-	if err := auth(req); err != nil {
-		return true // let the real fetch report the error
-	}
-	return len(req.Header) > 0 || req.URL.String() != before || req.URL.User != nil
+	_, err = cred.Apply(req)
+	return err == nil
 }

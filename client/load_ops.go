@@ -35,7 +35,7 @@ func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, e
 		return nil, err
 	}
 	b := &builder{docs: docs, loc: loc, root: root, swagger: format == "swagger-2.0", lim: lim}
-	if isURL(loc) {
+	if IsURL(loc) {
 		b.srcURL, _ = url.Parse(loc)
 	}
 	info, _ := root["info"].(map[string]any)
@@ -155,7 +155,7 @@ func (b *builder) servers(v any) []string {
 // resolveServer resolves a server URL against a URL source and drops a
 // trailing slash. Relative URLs of a file source stay relative.
 func (b *builder) resolveServer(u string) string {
-	if !isURL(u) && b.srcURL != nil {
+	if !IsURL(u) && b.srcURL != nil {
 		if r, err := url.Parse(u); err == nil {
 			u = b.srcURL.ResolveReference(r).String()
 		}

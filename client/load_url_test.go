@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -54,10 +55,11 @@ func (s *specServer) log() string {
 	return strings.Join(s.hits, ",")
 }
 
-func auth(r *http.Request) error {
-	r.Header.Set("Authorization", "Bearer secret")
-	return nil
-}
+// auth is a credential with a key; noKey one whose key is missing.
+var (
+	auth  = HeaderKey{Scheme: "Bearer", Key: StaticKey("secret")}
+	noKey = HeaderKey{Key: func(context.Context) (string, error) { return "", errors.New("no key") }}
+)
 
 const yamlSpec = `openapi: 3.0.0
 info: {title: Served, version: "1"}
@@ -126,7 +128,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 			name: "base URL on the spec origin: key sent at once",
 			setup: func(s *specServer) (string, LoadOptions) {
 				s.serve("/api/schema/", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
-				return s.URL + "/api/schema/", LoadOptions{BaseURL: s.URL + "/api", Auth: auth}
+				return s.URL + "/api/schema/", LoadOptions{BaseURL: s.URL + "/api", Credential: auth}
 			},
 			wantOps: 1,
 			apiLog:  "/api/schema/ auth",
@@ -134,7 +136,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 		{
 			name: "base URL on another origin: key never sent",
 			setup: func(s *specServer) (string, LoadOptions) {
-				return other.URL + "/spec.yaml", LoadOptions{BaseURL: s.URL, Auth: auth}
+				return other.URL + "/spec.yaml", LoadOptions{BaseURL: s.URL, Credential: auth}
 			},
 			wantOps: 2,
 			other:   "/spec.yaml anon,/schemas.json anon",
@@ -145,7 +147,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 				s.routes["/api/schema/"] = func(w http.ResponseWriter, r *http.Request) {
 					http.Error(w, "authentication required", http.StatusUnauthorized)
 				}
-				return s.URL + "/api/schema/", LoadOptions{Auth: auth}
+				return s.URL + "/api/schema/", LoadOptions{Credential: auth}
 			},
 			wantErr: "--base-url",
 			apiLog:  "/api/schema/ anon",
@@ -161,7 +163,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 					_, _ = w.Write([]byte(spec))
 				}
 				s.serve("/api/schema/schemas.json", "application/json", `{"Item": {"type": "object"}}`)
-				return s.URL + "/api/schema/", LoadOptions{Auth: auth}
+				return s.URL + "/api/schema/", LoadOptions{Credential: auth}
 			},
 			wantOps: 2,
 			apiLog:  "/api/schema/ anon,/api/schema/ auth,/api/schema/schemas.json auth",
@@ -170,7 +172,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 			name: "no base URL, default server on the spec origin, no key available: fetched once",
 			setup: func(s *specServer) (string, LoadOptions) {
 				s.serve("/api/schema/", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
-				return s.URL + "/api/schema/", LoadOptions{Auth: func(*http.Request) error { return nil }}
+				return s.URL + "/api/schema/", LoadOptions{Credential: noKey}
 			},
 			wantOps: 1,
 			apiLog:  "/api/schema/ anon",
@@ -178,7 +180,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 		{
 			name: "no base URL, default server elsewhere: key never sent",
 			setup: func(s *specServer) (string, LoadOptions) {
-				return other.URL + "/spec.yaml", LoadOptions{Auth: auth}
+				return other.URL + "/spec.yaml", LoadOptions{Credential: auth}
 			},
 			wantOps: 2,
 			other:   "/spec.yaml anon,/schemas.json anon",
@@ -189,7 +191,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 				s.routes["/moved"] = func(w http.ResponseWriter, r *http.Request) {
 					http.Redirect(w, r, other.URL+"/spec.yaml", http.StatusFound)
 				}
-				return s.URL + "/moved", LoadOptions{BaseURL: s.URL, Auth: auth}
+				return s.URL + "/moved", LoadOptions{BaseURL: s.URL, Credential: auth}
 			},
 			wantOps: 2,
 			apiLog:  "/moved auth",
@@ -202,7 +204,7 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 					http.Redirect(w, r, "/api/schema/", http.StatusMovedPermanently)
 				}
 				s.serve("/api/schema/", "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
-				return s.URL + "/old", LoadOptions{BaseURL: s.URL, Auth: auth}
+				return s.URL + "/old", LoadOptions{BaseURL: s.URL, Credential: auth}
 			},
 			wantOps: 1,
 			apiLog:  "/old auth,/api/schema/ auth",

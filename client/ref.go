@@ -46,22 +46,16 @@ func (d *docSet) patternOK(p string) bool {
 	return ok
 }
 
-// isURL reports whether s is an http(s) URL.
-func isURL(s string) bool {
-	l := strings.ToLower(s)
-	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
-}
-
 // locate resolves the document part of a reference (before '#') against the
 // location of the referring document.
 func locate(base, ref string) (string, error) {
 	if ref == "" {
 		return base, nil
 	}
-	if isURL(ref) {
+	if IsURL(ref) {
 		return ref, nil
 	}
-	if isURL(base) {
+	if IsURL(base) {
 		b, err := url.Parse(base)
 		if err != nil {
 			return "", err

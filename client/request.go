@@ -52,11 +52,7 @@ func (c *Client) build(r Request) (*built, error) {
 	u.Fragment, u.RawFragment = "", ""
 
 	b := &built{method: method, url: &u, header: http.Header{}}
-	keyHeader := ""
-	if c.opts.Key != nil {
-		keyHeader = c.opts.AuthHeader
-	}
-	if err := setHeaders(b.header, op, r.Header, keyHeader); err != nil {
+	if err := setHeaders(b.header, op, r.Header, c.CredentialHeader()); err != nil {
 		return nil, err
 	}
 	if err := setCookies(b.header, op, r.Cookie); err != nil {

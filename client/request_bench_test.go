@@ -33,7 +33,7 @@ func BenchmarkDoJSON(b *testing.B) {
 		_, _ = io.WriteString(w, `{"id":1,"name":"x"}`)
 	}))
 	defer srv.Close()
-	c := New(Options{BaseURL: srv.URL, Key: StaticKey("k"), AuthScheme: "Bearer"})
+	c := New(Options{BaseURL: srv.URL, Credential: HeaderKey{Scheme: "Bearer", Key: StaticKey("k")}})
 	op := &Operation{Method: "POST", Path: "/things", Security: true, Body: &Body{ContentType: "application/json"}}
 	r := Request{Op: op, Body: map[string]any{"name": "x", "tags": []any{"a", "b"}}}
 	for b.Loop() {

@@ -25,7 +25,7 @@ func ExampleClient_Do() {
 	}))
 	defer api.Close()
 
-	c := client.New(client.Options{BaseURL: api.URL + "/v1", AuthScheme: "Bearer", Key: client.StaticKey("sk_test_123")})
+	c := client.New(client.Options{BaseURL: api.URL + "/v1", Credential: client.HeaderKey{Scheme: "Bearer", Key: client.StaticKey("sk_test_123")}})
 	op := &client.Operation{
 		Method: "POST", Path: "/customers/{customer}/subscriptions", Security: true,
 		Params: []*client.Param{

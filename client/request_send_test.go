@@ -18,7 +18,7 @@ func TestDoAuthOnlyToBaseOrigin(t *testing.T) {
 	other := newRecorder(t, nil)
 	var asked atomic.Int32
 	key := func(context.Context) (string, error) { asked.Add(1); return secretKey, nil }
-	c := New(Options{BaseURL: api.URL + "/v1", AuthHeader: "X-Api-Key", Key: key})
+	c := New(Options{BaseURL: api.URL + "/v1", Credential: HeaderKey{Header: "X-Api-Key", Key: key}})
 
 	tests := []struct {
 		name     string
@@ -79,7 +79,7 @@ func TestDoRedirects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := New(Options{BaseURL: api.URL, AuthHeader: tt.header, AuthScheme: tt.scheme, Key: StaticKey(secretKey)})
+			c := New(Options{BaseURL: api.URL, Credential: HeaderKey{Header: tt.header, Scheme: tt.scheme, Key: StaticKey(secretKey)}})
 			hdr := tt.header
 			if hdr == "" {
 				hdr = "Authorization"
@@ -280,7 +280,7 @@ func TestDoErrorsNeverHoldTheKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := New(Options{BaseURL: tt.base, Key: StaticKey(tt.key), AuthScheme: "Bearer"})
+			c := New(Options{BaseURL: tt.base, Credential: HeaderKey{Scheme: "Bearer", Key: StaticKey(tt.key)}})
 			c.retryWait = time.Millisecond
 			resp, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/x", Security: true}})
 			if err == nil {

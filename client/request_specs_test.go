@@ -93,7 +93,7 @@ func TestBuildEverySharedSpec(t *testing.T) {
 			if err != nil {
 				t.Fatalf("load: %v", err)
 			}
-			c := New(Options{BaseURL: "https://api.example.com/base", Key: StaticKey("k")})
+			c := New(Options{BaseURL: "https://api.example.com/base", Credential: HeaderKey{Key: StaticKey("k")}})
 			counts := map[string]int{}
 			for _, op := range api.Operations {
 				r := Request{Op: op, Path: map[string]any{}, Query: map[string]any{}, Header: map[string]any{}, Cookie: map[string]any{}}

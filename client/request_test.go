@@ -277,7 +277,7 @@ func TestDoAuth(t *testing.T) {
 	srv := newRecorder(t, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := New(Options{BaseURL: srv.URL, AuthHeader: tt.header, AuthScheme: tt.scheme, Key: StaticKey("sk_test_123"), UserAgent: "restmcp/1.2.3"})
+			c := New(Options{BaseURL: srv.URL, Credential: HeaderKey{Header: tt.header, Scheme: tt.scheme, Key: StaticKey("sk_test_123")}, UserAgent: "restmcp/1.2.3"})
 			op := &Operation{Method: "GET", Path: "/me", Security: true}
 			if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
 				t.Fatal(err)
@@ -298,7 +298,7 @@ func TestDoAuth(t *testing.T) {
 		})
 	}
 	t.Run("key pasted with blanks around it", func(t *testing.T) {
-		c := New(Options{BaseURL: srv.URL, AuthScheme: "Bearer", Key: StaticKey("  sk_test_123\n")})
+		c := New(Options{BaseURL: srv.URL, Credential: HeaderKey{Scheme: "Bearer", Key: StaticKey("  sk_test_123\n")}})
 		if _, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/me", Security: true}}); err != nil {
 			t.Fatal(err)
 		}
@@ -308,7 +308,7 @@ func TestDoAuth(t *testing.T) {
 	})
 	t.Run("security: [] sends no key", func(t *testing.T) {
 		called := false
-		c := New(Options{BaseURL: srv.URL, Key: func(context.Context) (string, error) { called = true; return "k", nil }})
+		c := New(Options{BaseURL: srv.URL, Credential: HeaderKey{Key: func(context.Context) (string, error) { called = true; return "k", nil }}})
 		if _, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/public"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -330,7 +330,7 @@ func (e *keyMissingError) Error() string {
 func TestDoKeySourceError(t *testing.T) {
 	srv := newRecorder(t, nil)
 	sentinel := &keyMissingError{"acme"}
-	c := New(Options{BaseURL: srv.URL, Key: func(context.Context) (string, error) { return "", sentinel }})
+	c := New(Options{BaseURL: srv.URL, Credential: HeaderKey{Key: func(context.Context) (string, error) { return "", sentinel }}})
 	_, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/me", Security: true}})
 	var km *keyMissingError
 	if !errors.As(err, &km) || km != sentinel {
@@ -350,7 +350,7 @@ func TestDoHTTPError(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, "{\n  \"detail\": \"Not found.\",\n  \"echo\": \"secret-key-123\"\n}\n")
 	})
-	c := New(Options{BaseURL: srv.URL, Key: StaticKey("secret-key-123")})
+	c := New(Options{BaseURL: srv.URL, Credential: HeaderKey{Key: StaticKey("secret-key-123")}})
 	op := &Operation{Method: "GET", Path: "/projects/{id}", Security: true, Params: []*Param{{Name: "id", In: "path", Required: true}}}
 	resp, err := c.Do(context.Background(), Request{Op: op, Path: map[string]any{"id": "42"}, Query: map[string]any{"token": "q"}})
 	var he *HTTPError
@@ -386,7 +386,7 @@ func TestCheck(t *testing.T) {
 	}{{"good", 200, false}, {"bad", 401, true}}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {
-			c := New(Options{BaseURL: srv.URL + "/api/v2/", AuthScheme: "Token", Key: StaticKey(tt.key)})
+			c := New(Options{BaseURL: srv.URL + "/api/v2/", Credential: HeaderKey{Scheme: "Token", Key: StaticKey(tt.key)}})
 			resp, err := c.Check(context.Background(), "GET", "/users/me?fields=id")
 			var he *HTTPError
 			if tt.wantErr != errors.As(err, &he) {
@@ -475,7 +475,7 @@ func FuzzPathValueStaysInSegment(f *testing.F) {
 func TestDoOverrideServers(t *testing.T) {
 	srv := newRecorder(t, nil)
 	op := &Operation{Method: "GET", Path: "ping", Servers: []string{"http://127.0.0.1:9/elsewhere"}, Security: true}
-	c := New(Options{BaseURL: srv.URL + "/proxy", OverrideServers: true, AuthScheme: "Bearer", Key: StaticKey("k-override")})
+	c := New(Options{BaseURL: srv.URL + "/proxy", OverrideServers: true, Credential: HeaderKey{Scheme: "Bearer", Key: StaticKey("k-override")}})
 	if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
 		t.Fatal(err)
 	}

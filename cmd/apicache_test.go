@@ -4,43 +4,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/restmcp/restmcp/keyring"
 )
-
-func TestAPICachePathStaysInCacheDir(t *testing.T) {
-	f, _, _ := testFactory(t, nil)
-	dir, err := f.ConfigDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cacheDir := filepath.Join(dir, "cache")
-	seen := map[string]string{}
-	for _, name := range []string{"default", "acme", "../../escape", "a/b", `a\b`, "..", "a b", "a%2Fb", "C:x"} {
-		path, err := f.apiCachePath(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if filepath.Dir(path) != cacheDir {
-			t.Errorf("profile %q: cache file %s is outside %s", name, path, cacheDir)
-		}
-		base := filepath.Base(path)
-		if strings.ContainsAny(base, `/\:`) || !strings.HasSuffix(base, ".api.json") {
-			t.Errorf("profile %q: cache file name %q", name, base)
-		}
-		if other, ok := seen[base]; ok {
-			t.Errorf("profiles %q and %q share the cache file %s", other, name, base)
-		}
-		seen[base] = name
-	}
-	if p, _ := f.apiCachePath("acme"); filepath.Base(p) != "acme.api.json" {
-		t.Errorf("a plain profile name is not kept as it is: %s", p)
-	}
-}
 
 // A key saved with its scheme in front ("Bearer sk-…") is sent once
 // prefixed, when the description is fetched as when tools are called.

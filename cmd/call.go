@@ -54,7 +54,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, err := f.newServer(c.Context(), p)
+	srv, err := f.App().NewServer(c.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 		}
 	}
 	if tool == nil {
-		if similar := similarTools(srv.Tools(), opts.Tool); len(similar) > 0 {
+		if similar := srv.Similar(opts.Tool); len(similar) > 0 {
 			return FlagErrorf("no tool named %q; did you mean %s?", opts.Tool, strings.Join(similar, ", "))
 		}
 		return FlagErrorf("no tool named %q: run `%s tools` with the same profile flags to list them", opts.Tool, f.Brand.Name)
@@ -219,27 +219,4 @@ func convertArg(prop map[string]any, value string) (any, error) {
 		}
 		return v, nil
 	}
-}
-
-// similarTools names at most 5 tools whose names contain want, or are
-// contained in it, ignoring case, '_' and '-' (an operationId such as
-// listProjects finds list_projects).
-func similarTools(tools []*mcp.Tool, want string) []string {
-	norm := func(s string) string {
-		return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s))
-	}
-	w := norm(want)
-	if w == "" {
-		return nil
-	}
-	var out []string
-	for _, t := range tools {
-		if n := norm(t.Name); strings.Contains(n, w) || strings.Contains(w, n) {
-			out = append(out, t.Name)
-			if len(out) == 5 {
-				break
-			}
-		}
-	}
-	return out
 }

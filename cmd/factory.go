@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/log"
 	"golang.org/x/term"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -74,6 +75,20 @@ func (f *Factory) ConfigDir() (string, error) {
 		return "", fmt.Errorf("no directory for profiles: %w (set %s to one)", err, f.Brand.Env("CONFIG_DIR"))
 	}
 	return filepath.Join(d, f.Brand.Name), nil
+}
+
+// App is the program below its command line, over the Factory's
+// dependencies.
+func (f *Factory) App() *app.App {
+	return &app.App{
+		Name:      f.Brand.Name,
+		Version:   Version(),
+		KeyEnv:    f.Brand.Env("API_KEY"),
+		Getenv:    f.Getenv,
+		Keyring:   f.Keyring,
+		ConfigDir: f.ConfigDir,
+		Log:       f.Log,
+	}
 }
 
 // Profiles returns the profile store.

@@ -41,7 +41,7 @@ func TestInsecureStorage(t *testing.T) {
 	if !strings.Contains(r.out, `"key_source": "file"`) {
 		t.Errorf("status --json:\n%s", r.out)
 	}
-	if k, err := e.newFactoryForKeys().keySource("acme")(t.Context()); k != goodKey || err != nil {
+	if k, err := e.newFactoryForKeys().App().KeySource("acme")(t.Context()); k != goodKey || err != nil {
 		t.Errorf("keySource = %q, %v", k, err)
 	}
 

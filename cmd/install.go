@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/install"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -114,7 +115,7 @@ func entryCommand(f *Factory, project bool, command string, exe func() (string, 
 // executablePath is this program, preferably by a path that survives
 // upgrades (a package manager's link on $PATH rather than the versioned
 // file it points to).
-func (f *Factory) executablePath() (string, error) {
+func executablePath(f *Factory) (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", fmt.Errorf("cannot find this program's path: %w", err)
@@ -131,14 +132,14 @@ func (f *Factory) executablePath() (string, error) {
 	return install.StablePath(exe, candidates...), nil
 }
 
-func (f *Factory) installEnv() install.Env {
+func installEnv(f *Factory) install.Env {
 	dir, _ := os.Getwd()
 	return install.Env{OS: runtime.GOOS, Getenv: f.Getenv, Dir: dir}
 }
 
 // toolNames loads the profile's tools as serve would.
-func (f *Factory) toolNames(ctx context.Context, p profile.Profile) ([]string, error) {
-	srv, err := f.listServer(ctx, p)
+func toolNames(ctx context.Context, f *Factory, p profile.Profile) ([]string, error) {
+	srv, err := f.App().ListServer(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -151,13 +152,13 @@ func (f *Factory) toolNames(ctx context.Context, p profile.Profile) ([]string, e
 
 func (o *InstallOptions) defaults() {
 	if o.Executable == nil {
-		o.Executable = o.F.executablePath
+		o.Executable = func() (string, error) { return executablePath(o.F) }
 	}
 	if o.Env == nil {
-		o.Env = o.F.installEnv
+		o.Env = func() install.Env { return installEnv(o.F) }
 	}
 	if o.ToolNames == nil {
-		o.ToolNames = o.F.toolNames
+		o.ToolNames = func(ctx context.Context, p profile.Profile) ([]string, error) { return toolNames(ctx, o.F, p) }
 	}
 	if o.LookPath == nil {
 		o.LookPath = exec.LookPath
@@ -311,7 +312,7 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		p, err = profile.Profile{Name: o.Profile}, nil
 	case errors.Is(err, profile.ErrNotFound):
 		warn("profile %q is not saved yet: run `%s --spec <file or URL>` before starting %s",
-			o.Profile, f.loginCommand(o.Profile), client.Title)
+			o.Profile, f.App().LoginCommand(o.Profile), client.Title)
 		return
 	case err != nil:
 		warn("cannot read profile %q: %v", o.Profile, err)
@@ -321,13 +322,13 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 
 	// The client does not start servers with this shell's environment:
 	// only a stored key counts.
-	switch k := f.storedKey(o.Profile); {
+	switch k := f.App().StoredKey(o.Profile); {
 	case k.Err == nil:
-	case k.Source == keyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
+	case k.Source == app.KeyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
 		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s`",
-			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.loginCommand(o.Profile))
-	case k.Source == keyMissing:
-		warn("profile %q has no key yet: run `%s`", o.Profile, f.loginCommand(o.Profile))
+			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.App().LoginCommand(o.Profile))
+	case k.Source == app.KeyMissing:
+		warn("profile %q has no key yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
 	default:
 		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
 	}
@@ -350,7 +351,7 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 	}
 	if client.ToolLimit > 0 && len(names) > client.ToolLimit {
 		warn("%s uses at most %d tools %s, and %q alone serves %d: serve fewer with --layout search (a few tools that find and call the operations), or --tag / --read-only, e.g. `%s --layout search`",
-			client.Title, client.ToolLimit, client.ToolLimitScope, e.Name, len(names), f.loginCommand(o.Profile))
+			client.Title, client.ToolLimit, client.ToolLimitScope, e.Name, len(names), f.App().LoginCommand(o.Profile))
 	}
 	if client.ToolNameLimit > 0 {
 		var long []string
@@ -365,7 +366,7 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 				shown = shown[:5]
 			}
 			warn("%s drops tools whose server name + tool name is longer than %d characters: %d of %d tools of %q would be dropped (%s). Use a shorter --name, or a shorter --prefix for the profile (`%s --prefix …`)",
-				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, strings.Join(shown, ", "), f.loginCommand(o.Profile))
+				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, strings.Join(shown, ", "), f.App().LoginCommand(o.Profile))
 		}
 	}
 }

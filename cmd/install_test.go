@@ -377,7 +377,7 @@ func TestInstallWarnings(t *testing.T) {
 			if tt.fileKey != "" {
 				// login --insecure-storage, on a machine without a keyring.
 				x.f.Keyring.Backend = unavailableBackend{}
-				pf, err := x.f.insecureKeys()
+				pf, err := x.f.App().InsecureKeys()
 				if err != nil {
 					t.Fatal(err)
 				}

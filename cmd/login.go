@@ -14,6 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -95,7 +97,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	// The profile is used from other directories (an editor starts the
 	// server in its own): files are saved by their absolute paths.
-	if own.Spec != "" && !isURL(own.Spec) && !strings.HasPrefix(own.Spec, "file://") {
+	if own.Spec != "" && !client.IsURL(own.Spec) && !strings.HasPrefix(own.Spec, "file://") {
 		if own.Spec, err = absPath("--spec", own.Spec); err != nil {
 			return err
 		}
@@ -123,7 +125,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			if serr := store.Save(own); serr == nil {
 				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
 			}
-			return f.keyringUnavailableError(err)
+			return keyringUnavailableError(f, err)
 		}
 	}
 
@@ -134,7 +136,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 
 	if opts.NoCheck {
 		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
-	} else if err := f.loginCheck(c.Context(), p, key, opts.CheckTimeout); err != nil {
+	} else if err := loginCheck(c.Context(), f, p, key, opts.CheckTimeout); err != nil {
 		return err
 	}
 
@@ -143,21 +145,21 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	fmt.Fprintf(errOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())
 
-	return f.storeKey(p.Name, key, opts.InsecureStorage)
+	return storeKey(f, p.Name, key, opts.InsecureStorage)
 }
 
 // loginCheck asks the API whether it accepts key; an error says why the
 // key is not stored.
-func (f *Factory) loginCheck(ctx context.Context, p profile.Profile, key string, timeout time.Duration) error {
+func loginCheck(ctx context.Context, f *Factory, p profile.Profile, key string, timeout time.Duration) error {
 	if timeout <= 0 {
 		timeout = loginCheckTimeout
 	}
-	kc, err := f.checkKey(ctx, p, key, timeout)
+	kc, err := f.App().CheckKey(ctx, p, key, timeout)
 	if err != nil {
 		return fmt.Errorf("%w; nothing was stored", err)
 	}
 	switch {
-	case errors.Is(kc.Err, errKeyRejected):
+	case errors.Is(kc.Err, app.ErrKeyRejected):
 		return fmt.Errorf("%w, so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again", kc.Err, p.Header()+": "+schemeLabel(p.Scheme()))
 	case kc.Err != nil:
 		return fmt.Errorf("checking the key: %w. Nothing was stored: fix the check with --check-path PATH, or pass --no-check to store the key unchecked", kc.Err)
@@ -169,9 +171,9 @@ func (f *Factory) loginCheck(ctx context.Context, p profile.Profile, key string,
 // storeKey stores the profile's key in the keyring, removing a plain-text
 // copy an earlier --insecure-storage left (it would win), or with insecure
 // in the plain-text file.
-func (f *Factory) storeKey(profileName, key string, insecure bool) error {
+func storeKey(f *Factory, profileName, key string, insecure bool) error {
 	errOut := f.IO.ErrOut
-	pf, err := f.insecureKeys()
+	pf, err := f.App().InsecureKeys()
 	if err != nil {
 		return err
 	}
@@ -181,13 +183,13 @@ func (f *Factory) storeKey(profileName, key string, insecure bool) error {
 		}
 		fmt.Fprintf(errOut, "! Stored the key UNENCRYPTED in %s (--insecure-storage): anyone who can read that file can use the key. Prefer the OS keyring, or %s.\n",
 			pf.Path, f.Brand.Env("API_KEY"))
-		f.warnEnvPrecedence("the key file")
+		warnEnvPrecedence(f, "the key file")
 		return nil
 	}
 
 	if err := f.Keyring.Set(profileName, key); err != nil {
 		if errors.Is(err, keyring.ErrUnavailable) {
-			return f.keyringUnavailableError(err)
+			return keyringUnavailableError(f, err)
 		}
 		return fmt.Errorf("storing the key in %s: %w", f.Keyring.Describe(), err)
 	}
@@ -198,7 +200,7 @@ func (f *Factory) storeKey(profileName, key string, insecure bool) error {
 	case !errors.Is(err, keyring.ErrNotFound):
 		return fmt.Errorf("removing the plain-text copy of the key from %s: %w", pf.Path, err)
 	}
-	f.warnEnvPrecedence("the keyring")
+	warnEnvPrecedence(f, "the keyring")
 	return nil
 }
 
@@ -213,7 +215,7 @@ func absPath(flag, path string) (string, error) {
 
 // warnEnvPrecedence says when the environment variable overrides the key
 // just stored in where.
-func (f *Factory) warnEnvPrecedence(where string) {
+func warnEnvPrecedence(f *Factory, where string) {
 	if env := f.Brand.Env("API_KEY"); f.Getenv(env) != "" {
 		fmt.Fprintf(f.IO.ErrOut, "! %s is set: it takes precedence over %s for every command until you unset it.\n", env, where)
 	}
@@ -242,7 +244,7 @@ func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) 
 		}
 		raw = s
 	default:
-		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s --with-key < key.txt`", f.loginCommand(profileName))
+		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s --with-key < key.txt`", f.App().LoginCommand(profileName))
 	}
 	key := strings.TrimSpace(raw)
 	if key == "" {
@@ -260,7 +262,7 @@ func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) 
 
 // keyringUnavailableError explains a keyring that cannot be used and names
 // the environment variable that replaces it.
-func (f *Factory) keyringUnavailableError(err error) error {
+func keyringUnavailableError(f *Factory, err error) error {
 	hint := ""
 	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
 		hint = " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see docs/keyring.md)."

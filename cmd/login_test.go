@@ -434,3 +434,21 @@ func TestLoginPublicDescription(t *testing.T) {
 		})
 	}
 }
+
+// A URL is a URL in any letter case: it is saved as given, not taken for a
+// file path and made absolute.
+func TestLoginSpecURLAnyCase(t *testing.T) {
+	e := newAuthEnv(t)
+	const spec = "HTTPS://api.example.invalid/openapi.json"
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", spec, "--base-url", "http://127.0.0.1:1", "--no-check", "--with-key")
+	if r.code != 0 {
+		t.Fatalf("login failed: %s", r.err)
+	}
+	got, err := profile.Store{Dir: e.dir}.Get("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Spec != spec {
+		t.Errorf("spec saved as %q, want %q", got.Spec, spec)
+	}
+}

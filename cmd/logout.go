@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -61,7 +62,7 @@ func logoutRun(opts *LogoutOptions) error {
 	// The plain-text file first: on a machine without a usable keyring
 	// (where --insecure-storage is used) the keyring's failure must not keep
 	// the key in the file.
-	pf, err := f.insecureKeys()
+	pf, err := f.App().InsecureKeys()
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func logoutRun(opts *LogoutOptions) error {
 	default:
 		// Finish what can be done, then report it.
 		keyringErr = fmt.Errorf("removing the key of profile %q from %s: %w (run `%s logout --profile %s` again once the keyring can be used)",
-			name, f.Keyring.Describe(), err, f.Brand.Name, quoteProfileName(name))
+			name, f.Keyring.Describe(), err, f.Brand.Name, app.QuoteProfileName(name))
 	}
 
 	if opts.All {

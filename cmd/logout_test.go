@@ -92,7 +92,7 @@ func TestLogoutKeyringUnavailable(t *testing.T) {
 			if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "acme", Spec: "x.yaml"}); err != nil {
 				t.Fatal(err)
 			}
-			pf, err := e.newFactoryForKeys().insecureKeys()
+			pf, err := e.newFactoryForKeys().App().InsecureKeys()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -90,7 +90,7 @@ call to the REST API.`,
 		newStatusCmd(f, nil),
 		newInstallCmd(f, nil),
 		newUninstallCmd(f, nil),
-		newVersionCmd(f),
+		newVersionCmd(f, nil),
 		newGenDocsCmd(f, nil),
 	)
 	return root

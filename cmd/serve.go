@@ -1,13 +1,8 @@
 package cmd
 
 import (
-	"errors"
-	"io"
-
 	"github.com/charmbracelet/log"
 	"github.com/spf13/cobra"
-
-	"github.com/restmcp/restmcp/server"
 )
 
 // ServeOptions are the inputs of `serve`.
@@ -47,15 +42,5 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Context()
-	srv, err := f.newServer(ctx, p)
-	if err != nil {
-		return err
-	}
-	f.Log.Info("serving", "profile", p.Name, "tools", len(srv.Tools()))
-	err = srv.Run(ctx, &server.StdioTransport{In: f.IO.In, Out: f.IO.Out})
-	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
-		return nil
-	}
-	return err
+	return f.App().Serve(c.Context(), p, f.IO.In, f.IO.Out)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -94,7 +95,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	profiles, err := f.statusProfiles(store, opts.ProfileName)
+	profiles, err := statusProfiles(f, store, opts.ProfileName)
 	if err != nil {
 		return err
 	}
@@ -103,26 +104,26 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if timeout <= 0 {
 		timeout = statusCheckTimeout
 	}
-	keys := f // after one timeout, keys stops waiting on the keyring
+	keys := f.App() // after one timeout, keys stops waiting on the keyring
+	down := false
 	report := make([]profileStatus, 0, len(profiles))
 	for _, p := range profiles {
-		rk := keys.resolveKey(p.Name)
+		rk := keys.ResolveKey(p.Name)
 		var te *keyring.TimeoutError
-		if keys == f && errors.As(rk.Err, &te) {
-			down := *f
-			down.Keyring.Backend = failingBackend{errors.Unwrap(rk.Err)}
-			keys = &down
+		if !down && errors.As(rk.Err, &te) {
+			keys.Keyring.Backend = failingBackend{errors.Unwrap(rk.Err)}
+			down = true
 		}
-		st := f.profileStatus(p, rk)
+		st := newProfileStatus(f, p, rk)
 		switch {
 		case !st.OK || opts.Offline:
-		case rk.Source == keyFromEnv && len(profiles) > 1:
+		case rk.Source == app.KeyFromEnv && len(profiles) > 1:
 			// The variable is the key of every profile, but is meant for
 			// one API: it is not sent to all of them.
 			st.Check = &checkStatus{Skipped: fmt.Sprintf("%s is the key of every profile; check this one with `%s status --profile %s`",
-				f.Brand.Env("API_KEY"), f.Brand.Name, quoteProfileName(p.Name))}
+				f.Brand.Env("API_KEY"), f.Brand.Name, app.QuoteProfileName(p.Name))}
 		default:
-			st.Check, st.OK = f.statusCheck(ctx, p, rk.Key, timeout)
+			st.Check, st.OK = statusCheck(ctx, f, p, rk.Key, timeout)
 		}
 		report = append(report, st)
 	}
@@ -134,7 +135,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		}
 		fmt.Fprintln(f.IO.Out, string(b))
 	} else {
-		f.printStatus(report, store.Path())
+		printStatus(f, report, store.Path())
 	}
 	for _, st := range report {
 		if !st.OK {
@@ -147,7 +148,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 // statusProfiles returns the profiles status reports on, the brand's
 // defaults applied: the one named, else all of them. A vendor build's
 // built-in profile is there before any login.
-func (f *Factory) statusProfiles(store profile.Store, name string) ([]profile.Profile, error) {
+func statusProfiles(f *Factory, store profile.Store, name string) ([]profile.Profile, error) {
 	var profiles []profile.Profile
 	if name != "" {
 		p, err := store.Get(name)
@@ -155,7 +156,7 @@ func (f *Factory) statusProfiles(store profile.Store, name string) ([]profile.Pr
 			p, err = profile.Profile{Name: name}, nil
 		}
 		if errors.Is(err, profile.ErrNotFound) {
-			return nil, fmt.Errorf("no profile %q in %s: run `%s --spec FILE|URL`", name, store.Path(), f.loginCommand(name))
+			return nil, fmt.Errorf("no profile %q in %s: run `%s --spec FILE|URL`", name, store.Path(), f.App().LoginCommand(name))
 		}
 		if err != nil {
 			return nil, err
@@ -178,7 +179,7 @@ func (f *Factory) statusProfiles(store profile.Store, name string) ([]profile.Pr
 
 // profileStatus is p's line of the report before the API is asked: OK
 // when a key was found.
-func (f *Factory) profileStatus(p profile.Profile, rk resolvedKey) profileStatus {
+func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 	st := profileStatus{
 		Profile:    p.Name,
 		Spec:       p.Spec,
@@ -188,12 +189,12 @@ func (f *Factory) profileStatus(p profile.Profile, rk resolvedKey) profileStatus
 		KeySource:  rk.Source,
 	}
 	switch rk.Source {
-	case keyFromEnv:
+	case app.KeyFromEnv:
 		st.KeyLocation = f.Brand.Env("API_KEY")
-	case keyFromKeyring:
+	case app.KeyFromKeyring:
 		st.KeyLocation = f.Keyring.Describe()
-	case keyFromFile:
-		if pf, err := f.insecureKeys(); err == nil {
+	case app.KeyFromFile:
+		if pf, err := f.App().InsecureKeys(); err == nil {
 			st.KeyLocation = pf.Path
 		}
 	}
@@ -206,10 +207,10 @@ func (f *Factory) profileStatus(p profile.Profile, rk resolvedKey) profileStatus
 	return st
 }
 
-func (f *Factory) statusCheck(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*checkStatus, bool) {
+func statusCheck(ctx context.Context, f *Factory, p profile.Profile, key string, timeout time.Duration) (*checkStatus, bool) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	kc, err := f.checkKey(ctx, p, key, timeout)
+	kc, err := f.App().CheckKey(ctx, p, key, timeout)
 	if err != nil {
 		return &checkStatus{Error: "not checked: " + err.Error()}, false
 	}
@@ -220,7 +221,7 @@ func (f *Factory) statusCheck(ctx context.Context, p profile.Profile, key string
 	return cs, kc.Accepted
 }
 
-func (f *Factory) printStatus(report []profileStatus, path string) {
+func printStatus(f *Factory, report []profileStatus, path string) {
 	out := f.IO.Out
 	env := f.Brand.Env("API_KEY")
 	if len(report) == 0 {
@@ -247,17 +248,17 @@ func (f *Factory) printStatus(report []profileStatus, path string) {
 		fmt.Fprintf(out, "  Base URL:    %s\n", base)
 		fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, schemeLabel(st.AuthScheme))
 		switch st.KeySource {
-		case keyFromEnv, keyFromKeyring:
+		case app.KeyFromEnv, app.KeyFromKeyring:
 			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
-		case keyFromFile:
+		case app.KeyFromFile:
 			if st.KeyError != "" {
 				fmt.Fprintf(out, "  Key:         unreadable: %s\n", st.KeyError)
 				break
 			}
 			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
-			fmt.Fprintf(out, "  ⚠ INSECURE:  the key is stored UNENCRYPTED in that file (login --insecure-storage); run `%s` to move it to the OS keyring\n", f.loginCommand(st.Profile))
-		case keyMissing:
-			fmt.Fprintf(out, "  Key:         missing: run `%s`\n", f.loginCommand(st.Profile))
+			fmt.Fprintf(out, "  ⚠ INSECURE:  the key is stored UNENCRYPTED in that file (login --insecure-storage); run `%s` to move it to the OS keyring\n", f.App().LoginCommand(st.Profile))
+		case app.KeyMissing:
+			fmt.Fprintf(out, "  Key:         missing: run `%s`\n", f.App().LoginCommand(st.Profile))
 		default:
 			fmt.Fprintf(out, "  Key:         keyring unavailable: %s\n", st.KeyError)
 		}
@@ -267,10 +268,10 @@ func (f *Factory) printStatus(report []profileStatus, path string) {
 				fmt.Fprintf(out, "  API:         not checked: %s\n", c.Skipped)
 			case c.Accepted:
 				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s %s: %d)\n", c.Method, c.URL, c.Status)
-			case (c.Status == 401 || c.Status == 403) && st.KeySource == keyFromEnv:
+			case (c.Status == 401 || c.Status == 403) && st.KeySource == app.KeyFromEnv:
 				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): fix or unset %s\n", c.Method, c.URL, c.Status, env)
 			case c.Status == 401 || c.Status == 403:
-				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): run `%s` with a valid key\n", c.Method, c.URL, c.Status, f.loginCommand(st.Profile))
+				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): run `%s` with a valid key\n", c.Method, c.URL, c.Status, f.App().LoginCommand(st.Profile))
 			default:
 				fmt.Fprintf(out, "  API:         ✗ %s\n", c.Error)
 			}
@@ -293,3 +294,13 @@ type failingBackend struct{ err error }
 func (b failingBackend) Get(string, string) (string, error) { return "", b.err }
 func (b failingBackend) Set(string, string, string) error   { return b.err }
 func (b failingBackend) Delete(string, string) error        { return b.err }
+
+// maskKey shows at most the last 4 characters of a key, and none of a key
+// shorter than 12 characters.
+func maskKey(k string) string {
+	r := []rune(k)
+	if len(r) < 12 {
+		return "****"
+	}
+	return "****" + string(r[len(r)-4:])
+}

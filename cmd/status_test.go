@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -46,15 +47,15 @@ func TestResolveKey(t *testing.T) {
 		wantSource string
 		wantErr    []string
 	}{
-		{name: "env wins over keyring", env: "sk-env-111111111111", stored: goodKey, wantKey: "sk-env-111111111111", wantSource: keyFromEnv},
-		{name: "keyring", stored: goodKey, wantKey: goodKey, wantSource: keyFromKeyring},
-		{name: "missing names the login command", wantSource: keyMissing,
+		{name: "env wins over keyring", env: "sk-env-111111111111", stored: goodKey, wantKey: "sk-env-111111111111", wantSource: app.KeyFromEnv},
+		{name: "keyring", stored: goodKey, wantKey: goodKey, wantSource: app.KeyFromKeyring},
+		{name: "missing names the login command", wantSource: app.KeyMissing,
 			wantErr: []string{"no API key for profile \"acme\"", "run `restmcp login --profile acme`", "or set RESTMCP_API_KEY"}},
-		{name: "keyring unavailable", backend: unavailableBackend{}, wantSource: keyringUnavailable,
+		{name: "keyring unavailable", backend: unavailableBackend{}, wantSource: app.KeyringUnavailable,
 			wantErr: []string{"the OS keyring is unavailable", "set RESTMCP_API_KEY"}},
-		{name: "keyring timeout", backend: hangingBackend{release}, timeout: 50 * time.Millisecond, wantSource: keyringUnavailable,
+		{name: "keyring timeout", backend: hangingBackend{release}, timeout: 50 * time.Millisecond, wantSource: app.KeyringUnavailable,
 			wantErr: []string{"no answer to get within 50ms"}},
-		{name: "env needs no keyring", env: "sk-env-111111111111", backend: hangingBackend{release}, wantKey: "sk-env-111111111111", wantSource: keyFromEnv},
+		{name: "env needs no keyring", env: "sk-env-111111111111", backend: hangingBackend{release}, wantKey: "sk-env-111111111111", wantSource: app.KeyFromEnv},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,11 +72,11 @@ func TestResolveKey(t *testing.T) {
 				Getenv:  func(k string) string { return map[string]string{"RESTMCP_API_KEY": tt.env}[k] },
 				Keyring: keyring.Store{Service: "restmcp", Backend: b, Timeout: tt.timeout},
 			}
-			r := f.resolveKey("acme")
+			r := f.App().ResolveKey("acme")
 			if r.Key != tt.wantKey || r.Source != tt.wantSource {
 				t.Errorf("resolveKey = %q from %q, want %q from %q", r.Key, r.Source, tt.wantKey, tt.wantSource)
 			}
-			k, err := f.keySource("acme")(t.Context())
+			k, err := f.App().KeySource("acme")(t.Context())
 			if k != tt.wantKey {
 				t.Errorf("keySource = %q, want %q", k, tt.wantKey)
 			}
@@ -232,7 +233,7 @@ func TestStatus(t *testing.T) {
 		e.keyring = keyring.Store{Service: "restmcp", Backend: hb, Timeout: 100 * time.Millisecond}
 		// zeta's key is in the plain-text file: found without the keyring,
 		// also after the keyring timed out for acme.
-		pf, err := e.newFactoryForKeys().insecureKeys()
+		pf, err := e.newFactoryForKeys().App().InsecureKeys()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -346,7 +347,7 @@ func TestKeySourceCaches(t *testing.T) {
 		Getenv:  func(string) string { return "" },
 		Keyring: keyring.Store{Service: "restmcp", Backend: cb},
 	}
-	ks := f.keySource("acme")
+	ks := f.App().KeySource("acme")
 	// Missing: asked again every time, so a login takes effect at once.
 	for range 2 {
 		if _, err := ks(t.Context()); err == nil {
@@ -391,14 +392,14 @@ func TestBrandedKeys(t *testing.T) {
 	}
 	env["ACME_MCP_API_KEY"] = "sk-from-env-00000000"
 	env["RESTMCP_API_KEY"] = "sk-wrong-brand-0000000"
-	if r := f.resolveKey("default"); r.Key != "sk-from-env-00000000" || r.Source != keyFromEnv {
+	if r := f.App().ResolveKey("default"); r.Key != "sk-from-env-00000000" || r.Source != app.KeyFromEnv {
 		t.Errorf("resolveKey = %q from %s", r.Key, r.Source)
 	}
 	delete(env, "ACME_MCP_API_KEY")
-	if r := f.resolveKey("default"); r.Key != goodKey || r.Source != keyFromKeyring {
+	if r := f.App().ResolveKey("default"); r.Key != goodKey || r.Source != app.KeyFromKeyring {
 		t.Errorf("resolveKey ignores RESTMCP_API_KEY in a branded build: %q from %s", r.Key, r.Source)
 	}
-	if r := (&Factory{Brand: f.Brand, Getenv: f.Getenv, Keyring: keyring.Store{Service: "acme-mcp", Backend: keyring.NewMemory()}}).resolveKey("default"); r.Err == nil ||
+	if r := (&Factory{Brand: f.Brand, Getenv: f.Getenv, Keyring: keyring.Store{Service: "acme-mcp", Backend: keyring.NewMemory()}}).App().ResolveKey("default"); r.Err == nil ||
 		!strings.Contains(r.Err.Error(), "run `acme-mcp login --profile default` (or set ACME_MCP_API_KEY)") {
 		t.Errorf("missing-key error = %v", r.Err)
 	}
@@ -427,7 +428,7 @@ func TestLoginCommandQuotes(t *testing.T) {
 		"it's":        `restmcp login --profile 'it'\''s'`,
 		"$(rm -rf)":   "restmcp login --profile '$(rm -rf)'",
 	} {
-		if got := f.loginCommand(name); got != want {
+		if got := f.App().LoginCommand(name); got != want {
 			t.Errorf("loginCommand(%q) = %s, want %s", name, got, want)
 		}
 	}

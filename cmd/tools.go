@@ -49,7 +49,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, err := f.listServer(c.Context(), p)
+	srv, err := f.App().ListServer(c.Context(), p)
 	if err != nil {
 		return err
 	}

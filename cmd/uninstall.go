@@ -69,10 +69,10 @@ another program is left alone unless --force is given.`, strings.Join(install.ID
 func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 	f := opts.F
 	if opts.Executable == nil {
-		opts.Executable = f.executablePath
+		opts.Executable = func() (string, error) { return executablePath(f) }
 	}
 	if opts.Env == nil {
-		opts.Env = f.installEnv
+		opts.Env = func() install.Env { return installEnv(f) }
 	}
 	client, err := install.Lookup(opts.Client)
 	if err != nil {

@@ -89,7 +89,7 @@ func resolveStamp(s buildStamp, bi *debug.BuildInfo, ok bool) buildStamp {
 	return s
 }
 
-func (f *Factory) versionInfo() versionInfo {
+func newVersionInfo(f *Factory) versionInfo {
 	bi, ok := debug.ReadBuildInfo()
 	s := resolveStamp(buildStamp{version, commit, date}, bi, ok)
 	v := versionInfo{
@@ -127,7 +127,7 @@ type VersionOptions struct {
 	JSON bool
 }
 
-func newVersionCmd(f *Factory) *cobra.Command {
+func newVersionCmd(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
 	opts := &VersionOptions{F: f}
 	c := &cobra.Command{
 		Use:   "version",
@@ -139,6 +139,9 @@ directory, environment variable prefix) and, for a vendor build, its built-in
 default profile.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
 			return versionRun(opts)
 		},
 	}
@@ -147,7 +150,7 @@ default profile.`,
 }
 
 func versionRun(opts *VersionOptions) error {
-	v := opts.F.versionInfo()
+	v := newVersionInfo(opts.F)
 	out := opts.F.IO.Out
 	if opts.JSON {
 		b, err := json.MarshalIndent(v, "", "  ")

@@ -12,7 +12,7 @@
 // version next to it as <file>.bak.
 //
 //	c, _ := install.Lookup("cursor")
-//	path, _ := c.Path(install.HostEnv(), false)
+//	path, _ := c.Path(install.Env{OS: runtime.GOOS, Getenv: os.Getenv}, false)
 //	res, err := c.Install(path, install.Entry{Name: "acme", Command: "/usr/local/bin/restmcp",
 //		Args: []string{"serve", "--profile", "acme"}}, install.Options{})
 package install

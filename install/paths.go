@@ -3,9 +3,7 @@ package install
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 )
 
@@ -22,13 +20,6 @@ type Env struct {
 	Home string
 	// Dir is the project directory for project-level files.
 	Dir string
-}
-
-// HostEnv is the Env of this process.
-func HostEnv() Env {
-	home, _ := os.UserHomeDir()
-	dir, _ := os.Getwd()
-	return Env{OS: runtime.GOOS, Getenv: os.Getenv, Home: home, Dir: dir}
 }
 
 func (e Env) getenv(k string) string {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Dependencies point one way: cmd → server → client. client/ and server/
-# never import cobra or go-keyring; client/ never imports server/ or MCP;
+# Dependencies point one way: cmd → app → server → client (cmd and app also
+# use keyring and profile). client/, server/ and app/ never import cobra;
+# client/ and server/ never import go-keyring; client/ never imports server/
+# or MCP; nothing below cmd/ imports it, nothing below app/ imports app;
 # oauth/ knows nothing of the command line, MCP, the keyring or the API client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +12,12 @@ check() { # package, forbidden import regexp
   bad=$(go list -deps "./$1" 2>/dev/null | grep -E "$2" || true)
   if [ -n "$bad" ]; then echo "$1 must not depend on: $bad" >&2; fail=1; fi
 }
-check client 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(server|cmd|keyring)$'
-check server 'spf13/cobra|zalando/go-keyring|restmcp/restmcp/(cmd|keyring)$'
-check keyring 'spf13/cobra|restmcp/restmcp/(server|client|cmd)$'
-check oauth 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(server|client|cmd|keyring)$'
+check client 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|cmd|keyring)$'
+check server 'spf13/cobra|zalando/go-keyring|restmcp/restmcp/(app|cmd|keyring)$'
+check app 'spf13/cobra|restmcp/restmcp/cmd$'
+check keyring 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd)$'
+check profile 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring)$'
+check install 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring)$'
+check oauth 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|client|cmd|keyring)$'
 [ $fail = 0 ] && echo "import rules: ok" >&2
 exit $fail

@@ -116,19 +116,33 @@ func (s *Server) Call(ctx context.Context, name string, args json.RawMessage) (r
 
 // unknownTool names the closest tools, if any.
 func (s *Server) unknownTool(name string) error {
-	var near []string
-	for _, t := range s.list {
-		if strings.Contains(t.Name, name) || strings.Contains(name, t.Name) {
-			near = append(near, t.Name)
-		}
-		if len(near) == 3 {
-			break
-		}
-	}
-	if len(near) > 0 {
+	if near := s.Similar(name); len(near) > 0 {
 		return fmt.Errorf("unknown tool %q: did you mean %s?", name, strings.Join(near, ", "))
 	}
 	return fmt.Errorf("unknown tool %q: list the tools to see the %d there are", name, len(s.list))
+}
+
+// Similar names at most 5 tools whose names contain want, or are contained
+// in it, ignoring case, '_' and '-' (an operationId such as listProjects
+// finds list_projects): the "did you mean" of an unknown tool.
+func (s *Server) Similar(want string) []string {
+	norm := func(s string) string {
+		return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s))
+	}
+	w := norm(want)
+	if w == "" {
+		return nil
+	}
+	var out []string
+	for _, t := range s.list {
+		if n := norm(t.Name); strings.Contains(n, w) || strings.Contains(w, n) {
+			out = append(out, t.Name)
+			if len(out) == 5 {
+				break
+			}
+		}
+	}
+	return out
 }
 
 // decodeArgs parses tool arguments; a non-object is a message for the model.

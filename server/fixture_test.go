@@ -28,7 +28,7 @@ func fixtureServer(t *testing.T, name string, cfg Config) (*Server, *http.Reques
 	}))
 	t.Cleanup(ts.Close)
 	cfg.API = loadSpec(t, "testdata/"+name+".yaml")
-	cfg.Client = client.New(client.Options{BaseURL: ts.URL, Key: client.StaticKey("k")})
+	cfg.Client = client.New(client.Options{BaseURL: ts.URL, Credential: client.HeaderKey{Key: client.StaticKey("k")}})
 	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)

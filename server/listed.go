@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"strings"
+
+	"github.com/restmcp/restmcp/client"
 )
 
 // maxEnum is the longest enum listed in a tool schema.
@@ -46,7 +48,7 @@ func portable(s map[string]any) map[string]any {
 		case "const":
 			k, v = "enum", []any{v}
 		case "maxLength", "maxItems", "maxProperties":
-			if n, ok := number(v); ok && n >= hugeLimit {
+			if n, ok := client.Number(v); ok && n >= hugeLimit {
 				continue
 			}
 		case "type":

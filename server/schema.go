@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -239,7 +238,7 @@ type inputSchema struct {
 // buildInput merges the path, query, header and body parameters of op into
 // one object schema. Names are claimed in that order, so on a clash the
 // later location is prefixed (body id beside path id → body_id).
-func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
+func buildInput(op *client.Operation, authHeader string) *inputSchema {
 	in := &inputSchema{bindings: map[string]binding{}}
 	props := map[string]any{}
 	var required []string
@@ -351,7 +350,7 @@ func buildInput(op *client.Operation, authHeader string) (*inputSchema, error) {
 	}
 	in.listed = listedSchema(in.schema)
 	fitBody(in.listed, bodyArgs)
-	return in, nil
+	return in
 }
 
 // bodyArg is an argument that carries the request body or one of its
@@ -585,24 +584,4 @@ func emptyObject(s map[string]any) bool {
 	p, _ := s["properties"].(map[string]any)
 	_, hasAll := s["allOf"]
 	return len(p) == 0 && !hasAll
-}
-
-// number returns v as a float64 when it is any Go number.
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case float32:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case uint64:
-		return float64(n), true
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	}
-	return 0, false
 }

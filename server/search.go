@@ -11,6 +11,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/internal/prose"
 )
 
@@ -53,7 +54,7 @@ func (s *Server) searchTools() []*tool {
 	search.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
 		q, _ := args["query"].(string)
 		limit := 5
-		if n, ok := number(args["limit"]); ok {
+		if n, ok := client.Number(args["limit"]); ok {
 			limit = int(n)
 		}
 		hits := ix.search(s.ops, q, limit)

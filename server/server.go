@@ -1,6 +1,6 @@
 // Package server turns the operations of an API into MCP tools and tool
 // calls into API requests. It knows nothing about the command line or the
-// keyring: the key arrives through the client's KeySource.
+// keyring: the key arrives as the client's Credential.
 //
 //	srv, err := server.New(server.Config{API: api, Client: c, Name: "acme", Version: "1.0.0"})
 //	if err != nil { … }
@@ -65,9 +65,6 @@ type Config struct {
 	MaxResultBytes int
 	// Logger receives diagnostics (default: discard). Never stdout.
 	Logger *log.Logger
-	// AuthHeader is the header that carries the key; a header parameter of
-	// that name is not exposed as an argument (Authorization never is).
-	AuthHeader string
 	// AuditLog, when set, receives one JSON line per call of an operation:
 	// time, tool, method, path, status, duration and outcome (ok,
 	// http_error, failed, invalid_arguments). No argument values, no key.

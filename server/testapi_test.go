@@ -162,7 +162,11 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 func newTestServer(t *testing.T, ts *testAPIServer, key client.KeySource, cfg Config) *Server {
 	t.Helper()
 	cfg.API = projectsAPI()
-	cfg.Client = client.New(client.Options{BaseURL: ts.URL, Key: key, AuthScheme: "Bearer"})
+	opts := client.Options{BaseURL: ts.URL}
+	if key != nil {
+		opts.Credential = client.HeaderKey{Scheme: "Bearer", Key: key}
+	}
+	cfg.Client = client.New(opts)
 	if cfg.Name == "" {
 		cfg.Name = "acme"
 	}

@@ -24,13 +24,15 @@ func (s *Server) operationTools() []*tool {
 		reqs[i] = operationNameRequest(op, ids, s.cfg.API.BaseURL())
 	}
 	names := assignNames(s.cfg.Prefix, reqs)
+	// A header parameter that the credential fills is not an argument
+	// (Authorization never is).
+	authHeader := ""
+	if s.cfg.Client != nil {
+		authHeader = s.cfg.Client.CredentialHeader()
+	}
 	var out []*tool
 	for i, op := range ops {
-		in, err := buildInput(op, s.cfg.AuthHeader)
-		if err != nil {
-			s.log.Warn("operation skipped", "method", op.Method, "path", op.Path, "err", err)
-			continue
-		}
+		in := buildInput(op, authHeader)
 		if len(in.skipped) > 0 {
 			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
 		}

@@ -1,4 +1,4 @@
-package cmd
+package app
 
 import (
 	"context"
@@ -13,35 +13,35 @@ import (
 	"github.com/restmcp/restmcp/profile"
 )
 
-// errKeyRejected means the API answered 401 or 403 to the key.
-var errKeyRejected = errors.New("the API rejected the key")
+// ErrKeyRejected means the API answered 401 or 403 to the key.
+var ErrKeyRejected = errors.New("the API rejected the key")
 
-// keyCheck is the outcome of the authenticated request made to see whether
+// KeyCheck is the outcome of the authenticated request made to see whether
 // the API accepts a key.
-type keyCheck struct {
+type KeyCheck struct {
 	Method string
 	URL    string
 	// Status is the HTTP status, 0 when no answer came.
 	Status int
 	// Accepted is true for a 2xx answer that is not an HTML page.
 	Accepted bool
-	// Err is why the key is not known to be accepted: errKeyRejected, an
+	// Err is why the key is not known to be accepted: ErrKeyRejected, an
 	// unexpected status or a network error.
 	Err error
 }
 
-// checkKey sends one authenticated GET to the API: the profile's check
+// CheckKey sends one authenticated GET to the API: the profile's check
 // path, else the description's URL when it is on the API's origin and
 // cannot be read without the key (one more GET, without it, tells), else
 // the first GET operation without required parameters. It goes through the
-// same client as tool calls (client.Check), so the key is sent exactly as
-// they send it, and only to the API's origin. An error means no request
+// same client and transport as tool calls (client.Check), so the key is
+// sent exactly as they send it, and only to the API's origin. An error means no request
 // could be chosen (for example the description did not load); the
-// request's own outcome is in the keyCheck. timeout bounds it all.
-func (f *Factory) checkKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*keyCheck, error) {
+// request's own outcome is in the KeyCheck. timeout bounds it all.
+func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*KeyCheck, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	base, path, viaSpec, err := f.checkTarget(ctx, p, key, false)
+	base, path, viaSpec, err := a.checkTarget(ctx, p, key, false)
 	if err != nil {
 		return nil, err
 	}
@@ -49,49 +49,47 @@ func (f *Factory) checkKey(ctx context.Context, p profile.Profile, key string, t
 		// A description anyone may read proves nothing about the key: then
 		// check with an operation instead. Asking without the key first is
 		// also the fast way: an API refuses before it builds the document.
-		anon, err := f.sendCheck(ctx, p, "", base, path, timeout)
+		anon, err := a.sendCheck(ctx, p, "", base, path, timeout)
 		if err != nil {
 			return nil, err
 		}
 		if anon.Accepted {
 			public := anon.URL
-			if base, path, _, err = f.checkTarget(ctx, p, key, true); err != nil {
+			if base, path, _, err = a.checkTarget(ctx, p, key, true); err != nil {
 				return nil, fmt.Errorf("the description at %s is public, so it cannot tell whether the key is valid, and %w", public, err)
 			}
 		}
 	}
-	return f.sendCheck(ctx, p, key, base, path, timeout)
+	return a.sendCheck(ctx, p, key, base, path, timeout)
 }
 
 // sendCheck sends one GET of path on base with key ("" for none).
-func (f *Factory) sendCheck(ctx context.Context, p profile.Profile, key string, base *url.URL, path string, timeout time.Duration) (*keyCheck, error) {
+func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base *url.URL, path string, timeout time.Duration) (*KeyCheck, error) {
 	target, err := joinURL(base, path)
 	if err != nil {
 		return nil, err
 	}
-	kc := &keyCheck{Method: http.MethodGet, URL: target.String()}
-	var ks client.KeySource
-	if key != "" {
-		ks = client.StaticKey(key)
-	}
+	kc := &KeyCheck{Method: http.MethodGet, URL: target.String()}
 	c := client.New(client.Options{
 		BaseURL:    base.String(),
-		AuthHeader: p.Header(),
-		AuthScheme: p.Scheme(),
-		Key:        ks,
-		UserAgent:  f.userAgent(),
+		Credential: Credential(p, client.StaticKey(key)),
+		UserAgent:  a.UserAgent(),
 		Timeout:    timeout,
 		// A redirect to another origin would answer without the key (the
-		// client drops it there), so it proves nothing: refuse to follow.
-		HTTPClient: &http.Client{Transport: originGuard{base: base, next: http.DefaultTransport}},
+		// transport does not send it there), so it proves nothing: refuse
+		// to follow.
+		StayOnOrigin: true,
 	})
+	if key == "" {
+		ctx = client.WithoutCredential(ctx)
+	}
 	resp, err := c.Check(ctx, http.MethodGet, path)
 	var he *client.HTTPError
 	switch {
 	case errors.As(err, &he):
 		kc.Status = he.Response.Status
 	case err != nil:
-		var off *offOriginError
+		var off *client.OffOriginError
 		if errors.As(err, &off) {
 			kc.Err = fmt.Errorf("GET %s redirects to %s, another origin: the key is not sent there, so the answer proves nothing", kc.URL, off.URL)
 			return kc, nil
@@ -108,7 +106,7 @@ func (f *Factory) sendCheck(ctx context.Context, p profile.Profile, key string, 
 	}
 	switch st := kc.Status; {
 	case st == http.StatusUnauthorized || st == http.StatusForbidden:
-		kc.Err = fmt.Errorf("%w: GET %s answered %d %s", errKeyRejected, kc.URL, st, http.StatusText(st))
+		kc.Err = fmt.Errorf("%w: GET %s answered %d %s", ErrKeyRejected, kc.URL, st, http.StatusText(st))
 	case st >= 200 && st < 300 && isHTML(resp.ContentType):
 		// A login page reached by a redirect, or documentation: not the API.
 		kc.Err = fmt.Errorf("GET %s answered with an HTML page (a login page?), which does not tell whether the key is valid", kc.URL)
@@ -120,23 +118,6 @@ func (f *Factory) sendCheck(ctx context.Context, p profile.Profile, key string, 
 	return kc, nil
 }
 
-// originGuard refuses requests that leave base's origin.
-type originGuard struct {
-	base *url.URL
-	next http.RoundTripper
-}
-
-func (g originGuard) RoundTrip(r *http.Request) (*http.Response, error) {
-	if !client.SameOrigin(r.URL, g.base) {
-		return nil, &offOriginError{URL: r.URL.Redacted()}
-	}
-	return g.next.RoundTrip(r)
-}
-
-type offOriginError struct{ URL string }
-
-func (e *offOriginError) Error() string { return "redirected to another origin: " + e.URL }
-
 func isHTML(contentType string) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html")
 }
@@ -144,7 +125,7 @@ func isHTML(contentType string) bool {
 // checkTarget picks the URL checkKey requests, as a base URL and a path on
 // it; viaSpec reports that it is the description's own URL. noSpec skips
 // that choice.
-func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string, noSpec bool) (base *url.URL, path string, viaSpec bool, err error) {
+func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, noSpec bool) (base *url.URL, path string, viaSpec bool, err error) {
 	var api *client.API
 	load := func() error {
 		if api != nil {
@@ -152,12 +133,9 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 		}
 		var err error
 		api, err = client.Load(ctx, p.Spec, client.LoadOptions{
-			BaseURL: p.BaseURL,
-			Auth: func(r *http.Request) error {
-				r.Header.Set(p.Header(), client.AuthValue(p.Scheme(), key))
-				return nil
-			},
-			UserAgent: f.userAgent(),
+			BaseURL:    p.BaseURL,
+			Credential: Credential(p, client.StaticKey(key)),
+			UserAgent:  a.UserAgent(),
 		})
 		if err != nil {
 			return fmt.Errorf("loading the API description to find a request that checks the key: %w (pass --base-url and --check-path, or --no-check)", err)
@@ -190,9 +168,9 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 		}
 		if u.IsAbs() {
 			if !client.SameOrigin(u, base) {
-				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, origin(base))
+				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, client.Origin(base))
 			}
-			return originURL(u), u.RequestURI(), false, nil
+			return client.Origin(u), u.RequestURI(), false, nil
 		}
 		return base, "/" + strings.TrimLeft(p.CheckPath, "/"), false, nil
 	}
@@ -203,7 +181,7 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 			return nil, "", false, err
 		}
 		if client.SameOrigin(spec, base) {
-			return originURL(spec), spec.RequestURI(), true, nil
+			return client.Origin(spec), spec.RequestURI(), true, nil
 		}
 	}
 
@@ -225,9 +203,6 @@ func (f *Factory) checkTarget(ctx context.Context, p profile.Profile, key string
 	}
 	return base, op.Path, false, nil
 }
-
-// originURL is u's scheme and host.
-func originURL(u *url.URL) *url.URL { return &url.URL{Scheme: u.Scheme, Host: u.Host} }
 
 // firstCheckableGET returns the first GET operation that needs no
 // arguments, preferring one that requires authentication.
@@ -269,8 +244,6 @@ func joinURL(base *url.URL, path string) (*url.URL, error) {
 	}
 	return b.ResolveReference(rel), nil
 }
-
-func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
 
 // stripURLError drops the *url.Error wrapper, whose message repeats the
 // method and URL.

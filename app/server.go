@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/server"
+)
+
+// NewServer loads the profile's API and builds the MCP server for it. The
+// key is resolved per request, so a server without a key still starts.
+func (a *App) NewServer(ctx context.Context, p profile.Profile) (*server.Server, error) {
+	return a.buildServer(ctx, p, true)
+}
+
+// ListServer is NewServer for listing tools only: no request is sent, so
+// no base URL is needed and no audit log is opened.
+func (a *App) ListServer(ctx context.Context, p profile.Profile) (*server.Server, error) {
+	return a.buildServer(ctx, p, false)
+}
+
+// Serve runs the profile's server over stdio (in, out) until in ends or
+// ctx is done; either is a normal end.
+func (a *App) Serve(ctx context.Context, p profile.Profile, in io.Reader, out io.Writer) error {
+	srv, err := a.NewServer(ctx, p)
+	if err != nil {
+		return err
+	}
+	a.Log.Info("serving", "profile", p.Name, "tools", len(srv.Tools()))
+	err = srv.Run(ctx, &server.StdioTransport{In: in, Out: out})
+	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*server.Server, error) {
+	// One credential for the description and the calls: the keyring is
+	// asked once, and a keyring that does not answer costs one timeout.
+	cred := Credential(p, a.KeySource(p.Name))
+	api, err := a.LoadAPI(ctx, p, cred)
+	if err != nil {
+		return nil, err
+	}
+	base := p.BaseURL
+	if base == "" {
+		base = api.BaseURL()
+	}
+	if sends && (base == "" || !strings.Contains(base, "://")) {
+		hint := "the description declares no server"
+		if base != "" {
+			hint = fmt.Sprintf("the description's server %q is relative", base)
+		}
+		return nil, fmt.Errorf("%s: pass --base-url https://api.example.com (or store it with `%s --base-url …`)",
+			hint, a.LoginCommand(p.Name))
+	}
+	c := client.New(client.Options{
+		BaseURL:         base,
+		OverrideServers: p.BaseURL != "",
+		Credential:      cred,
+		UserAgent:       a.UserAgent(),
+	})
+	var audit io.Writer
+	if sends && p.AuditLog != "" { // listing tools calls nothing: no log to open
+		if audit, err = openAuditLog(p.AuditLog); err != nil {
+			return nil, err
+		}
+	}
+	srv, err := server.New(server.Config{
+		API:            api,
+		Client:         c,
+		Name:           a.Name,
+		Version:        a.Version,
+		Prefix:         p.Prefix,
+		MaxResultBytes: p.MaxResultBytes,
+		AuditLog:       audit,
+		Filter: server.Filter{
+			Tags:       p.Tags,
+			Operations: p.Operations,
+			Methods:    p.Methods,
+			ReadOnly:   p.ReadOnly,
+		},
+		Layout: p.Layout,
+		Logger: a.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(srv.Tools()) == 0 {
+		return nil, noToolsError(api, p)
+	}
+	return srv, nil
+}
+
+// openAuditLog opens the audit log for appending; it is closed when the
+// process exits.
+func openAuditLog(path string) (io.Writer, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the audit log: %w (fix --audit-log)", err)
+	}
+	return f, nil
+}
+
+// noToolsError says why a profile has no tools: a description without
+// operations, operations that could all not be read, or a tool selection
+// that leaves none.
+func noToolsError(api *client.API, p profile.Profile) error {
+	switch {
+	case len(api.Operations) == 0 && len(api.Skipped) > 0:
+		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", p.Spec, len(api.Skipped))
+	case len(api.Operations) == 0:
+		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", p.Spec)
+	default:
+		return fmt.Errorf("none of the %d operations matches the tool selection (--tag, --operation, --method, --read-only, as given or stored in profile %q)", len(api.Operations), p.Name)
+	}
+}

@@ -1,0 +1,264 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Credential proves who sends a request. A Transport applies it, at send
+// time, to requests bound for the API's origin and to no other: a key in a
+// header today (HeaderKey); a key in a query parameter or a cookie, basic
+// credentials or an OAuth token source are other implementations.
+type Credential interface {
+	// Apply adds the credential to r. It returns the secret it added, so
+	// that an echo of it in the answer can be redacted, or an error that
+	// stops the request (a missing key says how to log in).
+	Apply(r *http.Request) (secret string, err error)
+}
+
+// KeySource returns the API key at the moment a request is sent. An error
+// (for example "no key: run restmcp login") stops the request and is
+// returned unchanged, inside a *CredentialError.
+type KeySource func(ctx context.Context) (string, error)
+
+// StaticKey is a KeySource that always returns key.
+func StaticKey(key string) KeySource {
+	return func(context.Context) (string, error) { return key, nil }
+}
+
+// HeaderKey sends a key in a header: "<Scheme> <key>", or the bare key
+// when Scheme is empty.
+type HeaderKey struct {
+	// Header carries the key (default "Authorization").
+	Header string
+	// Scheme prefixes the key ("Bearer", "Api-Key", "Token").
+	Scheme string
+	// Key is asked for the key when a request is sent.
+	Key KeySource
+}
+
+// Apply implements Credential.
+func (h HeaderKey) Apply(r *http.Request) (string, error) {
+	k, err := h.Key(r.Context())
+	if err != nil {
+		return "", err
+	}
+	k = strings.TrimSpace(k)
+	if !validHeaderValue(k) {
+		return "", errors.New("the API key contains a line break or control character and cannot be sent: store it again with restmcp login")
+	}
+	r.Header.Set(h.HeaderName(), AuthValue(h.Scheme, k))
+	return k, nil
+}
+
+// HeaderName is the header that carries the key.
+func (h HeaderKey) HeaderName() string {
+	if h.Header == "" {
+		return DefaultAuthHeader
+	}
+	return h.Header
+}
+
+// AuthValue is the value of the auth header for key: "<scheme> <key>", or
+// the bare key without a scheme. A key stored with the scheme already in
+// front ("Bearer abc") is not prefixed twice.
+func AuthValue(scheme, key string) string {
+	key = strings.TrimSpace(key)
+	if scheme == "" {
+		return key
+	}
+	if len(key) > len(scheme) && strings.EqualFold(key[:len(scheme)], scheme) && key[len(scheme)] == ' ' {
+		key = strings.TrimSpace(key[len(scheme):])
+	}
+	return scheme + " " + key
+}
+
+// CredentialError is a Credential's refusal to apply itself (no key, a
+// keyring that does not answer). Its message is the credential's own,
+// after "API key: ".
+type CredentialError struct{ Err error }
+
+func (e *CredentialError) Error() string { return "API key: " + e.Err.Error() }
+func (e *CredentialError) Unwrap() error { return e.Err }
+
+// OffOriginError is a redirect to another origin that a Transport with
+// StayOnOrigin refused to follow.
+type OffOriginError struct{ URL string }
+
+func (e *OffOriginError) Error() string { return "redirected to another origin: " + e.URL }
+
+// Transport is the one way restmcp's requests reach the network: tool
+// calls, description fetches and key checks. For every request, each hop of
+// a redirect included, it
+//   - applies Credential only when the request goes to Origin's scheme,
+//     host and port (a redirect elsewhere arrives without it, whatever
+//     header carries it), and not for a request marked WithoutCredential;
+//   - never sends Referer, which would tell another origin the API's URLs;
+//   - sets User-Agent;
+//   - replaces the secret it sent, when the answer echoes it, with
+//     "[REDACTED]";
+//   - with StayOnOrigin, refuses a request to another origin with an
+//     *OffOriginError.
+type Transport struct {
+	// Origin is where Credential may go; nil sends it nowhere.
+	Origin *url.URL
+	// Credential to apply; nil sends requests without one.
+	Credential Credential
+	// StayOnOrigin refuses to leave Origin (a key check whose answer must
+	// come from the API).
+	StayOnOrigin bool
+	// UserAgent, e.g. "restmcp/1.2.3".
+	UserAgent string
+	// Next sends the request (default http.DefaultTransport).
+	Next http.RoundTripper
+}
+
+type noCredentialKey struct{}
+
+// WithoutCredential marks requests made with ctx as sent without the
+// credential (operations declaring `security: []`, a request that checks
+// whether a document is public).
+func WithoutCredential(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noCredentialKey{}, true)
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
+	onOrigin := t.Origin != nil && SameOrigin(r.URL, t.Origin)
+	if t.StayOnOrigin && !onOrigin {
+		closeBody(r)
+		return nil, &OffOriginError{URL: displayURL(r.URL)}
+	}
+	r = r.Clone(r.Context())
+	r.Header.Del("Referer")
+	if t.UserAgent != "" {
+		r.Header.Set("User-Agent", t.UserAgent)
+	}
+	var secret string
+	if onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil {
+		s, err := t.Credential.Apply(r)
+		if err != nil {
+			closeBody(r)
+			return nil, &CredentialError{Err: err}
+		}
+		secret = s
+	}
+	next := t.Next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(r)
+	if err == nil && len(secret) >= minRedactLen {
+		resp.Body = &redactingBody{src: resp.Body, secret: []byte(secret)}
+		resp.ContentLength = -1
+		resp.Header.Del("Content-Length")
+	}
+	return resp, err
+}
+
+func closeBody(r *http.Request) {
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+}
+
+// NewHTTPClient returns an http.Client that sends through t and follows at
+// most MaxRedirects redirects.
+func NewHTTPClient(t *Transport, timeout time.Duration) *http.Client {
+	return &http.Client{Transport: t, Timeout: timeout, CheckRedirect: limitRedirects}
+}
+
+func limitRedirects(_ *http.Request, via []*http.Request) error {
+	if len(via) > MaxRedirects {
+		return fmt.Errorf("stopped after %d redirects", MaxRedirects)
+	}
+	return nil
+}
+
+// A key echoed in a response body is replaced by redacted, so that it never
+// reaches a tool result. Shorter keys are not looked for: replacing a few
+// common characters would damage the answer.
+const (
+	minRedactLen = 8
+	redacted     = "[REDACTED]"
+)
+
+// redactingBody replaces secret in what src reads, holding back the last
+// len(secret)-1 bytes of each chunk, which may begin a secret the next
+// chunk ends.
+type redactingBody struct {
+	src    io.ReadCloser
+	secret []byte
+	held   []byte // read, not yet safe to return
+	ready  []byte // safe to return
+	err    error  // src's error, returned once held is drained
+}
+
+func (b *redactingBody) Read(p []byte) (int, error) {
+	for len(b.ready) == 0 {
+		if b.err != nil {
+			if len(b.held) == 0 {
+				return 0, b.err
+			}
+			b.ready, b.held = b.held, nil
+			break
+		}
+		chunk := make([]byte, 32<<10)
+		n, err := b.src.Read(chunk)
+		b.err = err
+		b.held = bytes.ReplaceAll(append(b.held, chunk[:n]...), b.secret, []byte(redacted))
+		keep := len(b.secret) - 1
+		if b.err != nil {
+			keep = 0
+		}
+		if len(b.held) > keep {
+			cut := len(b.held) - keep
+			b.ready = b.held[:cut]
+			b.held = append([]byte(nil), b.held[cut:]...)
+		}
+	}
+	n := copy(p, b.ready)
+	b.ready = b.ready[n:]
+	return n, nil
+}
+
+func (b *redactingBody) Close() error { return b.src.Close() }
+
+// SameOrigin reports whether a and b are absolute URLs with the same
+// scheme, host and port (default ports made explicit): the test that
+// decides where the credential may go.
+func SameOrigin(a, b *url.URL) bool {
+	return a.Host != "" && Origin(a).String() == Origin(b).String()
+}
+
+// Origin is u's scheme, host and port, nothing else: in lower case, a
+// default port dropped.
+func Origin(u *url.URL) *url.URL {
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if scheme == "http" && port == "80" || scheme == "https" && port == "443" {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return &url.URL{Scheme: scheme, Host: host}
+}
+
+// IsURL reports whether s is an http(s) URL, in any letter case
+// ("HTTPS://…" is one).
+func IsURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}

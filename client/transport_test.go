@@ -1,0 +1,181 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"testing/iotest"
+)
+
+// seen is what one test server received.
+type seen struct {
+	mu   sync.Mutex
+	reqs []*http.Request
+}
+
+func (s *seen) server(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.reqs = append(s.reqs, r)
+		s.mu.Unlock()
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func (s *seen) all() []*http.Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*http.Request(nil), s.reqs...)
+}
+
+// twoOrigins starts the API and another origin it redirects /away to.
+func twoOrigins(t *testing.T) (api, other *httptest.Server, apiSeen, otherSeen *seen) {
+	apiSeen, otherSeen = &seen{}, &seen{}
+	other = otherSeen.server(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
+	})
+	api = apiSeen.server(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, other.URL+"/landed", http.StatusFound)
+		case "/here":
+			http.Redirect(w, r, "/spec", http.StatusFound)
+		default:
+			_, _ = io.WriteString(w, `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{}}}}`)
+		}
+	})
+	return api, other, apiSeen, otherSeen
+}
+
+func TestTransportCredentialStaysOnOrigin(t *testing.T) {
+	for _, tt := range []struct{ header, scheme, want string }{
+		{"", "Bearer", "Bearer sk-transport-1"},
+		{"X-Api-Key", "", "sk-transport-1"},
+	} {
+		t.Run(tt.want, func(t *testing.T) {
+			api, _, apiSeen, otherSeen := twoOrigins(t)
+			cred := HeaderKey{Header: tt.header, Scheme: tt.scheme, Key: StaticKey("sk-transport-1")}
+			hdr := cred.HeaderName()
+			u, _ := url.Parse(api.URL)
+			hc := NewHTTPClient(&Transport{Origin: u, Credential: cred, UserAgent: "restmcp/test"}, 0)
+			for _, path := range []string{"/here", "/away"} {
+				req, _ := http.NewRequest(http.MethodGet, api.URL+path, nil)
+				resp, err := hc.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			for _, r := range apiSeen.all() {
+				if got := r.Header.Get(hdr); got != tt.want {
+					t.Errorf("same origin %s: %s = %q, want %q", r.URL.Path, hdr, got, tt.want)
+				}
+				if r.Header.Get("Referer") != "" {
+					t.Errorf("same origin %s: Referer %q sent", r.URL.Path, r.Header.Get("Referer"))
+				}
+				if r.UserAgent() != "restmcp/test" {
+					t.Errorf("%s: User-Agent %q", r.URL.Path, r.UserAgent())
+				}
+			}
+			got := otherSeen.all()
+			if len(got) != 1 {
+				t.Fatalf("other origin saw %d requests, want 1 (the redirect)", len(got))
+			}
+			if v := got[0].Header.Get(hdr); v != "" {
+				t.Errorf("redirect to another origin carried %s: %q", hdr, v)
+			}
+			if v := got[0].Header.Get("Referer"); v != "" {
+				t.Errorf("redirect to another origin carried Referer %q", v)
+			}
+		})
+	}
+}
+
+func TestTransportStayOnOrigin(t *testing.T) {
+	api, _, _, otherSeen := twoOrigins(t)
+	u, _ := url.Parse(api.URL)
+	hc := NewHTTPClient(&Transport{Origin: u, Credential: HeaderKey{Key: StaticKey("k")}, StayOnOrigin: true}, 0)
+	_, err := hc.Get(api.URL + "/away")
+	var off *OffOriginError
+	if !errors.As(err, &off) || !strings.HasSuffix(off.URL, "/landed") {
+		t.Fatalf("err = %v, want an *OffOriginError naming /landed", err)
+	}
+	if n := len(otherSeen.all()); n != 0 {
+		t.Errorf("other origin saw %d requests, want none", n)
+	}
+}
+
+func TestTransportWithoutCredential(t *testing.T) {
+	s := &seen{}
+	api := s.server(t, func(http.ResponseWriter, *http.Request) {})
+	u, _ := url.Parse(api.URL)
+	asked := false
+	hc := NewHTTPClient(&Transport{Origin: u, Credential: HeaderKey{Key: func(context.Context) (string, error) {
+		asked = true
+		return "k", nil
+	}}}, 0)
+	req, _ := http.NewRequestWithContext(WithoutCredential(context.Background()), http.MethodGet, api.URL, nil)
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if asked || s.all()[0].Header.Get("Authorization") != "" {
+		t.Errorf("key asked for (%v) or sent for a request without credential", asked)
+	}
+}
+
+func TestTransportCredentialError(t *testing.T) {
+	api := (&seen{}).server(t, func(http.ResponseWriter, *http.Request) { t.Error("request sent without its key") })
+	u, _ := url.Parse(api.URL)
+	want := errors.New("no API key for profile \"x\": run `restmcp login --profile x`")
+	hc := NewHTTPClient(&Transport{Origin: u, Credential: HeaderKey{Key: func(context.Context) (string, error) { return "", want }}}, 0)
+	_, err := hc.Get(api.URL)
+	var ce *CredentialError
+	if !errors.As(err, &ce) || !errors.Is(err, want) {
+		t.Fatalf("err = %v, want a *CredentialError wrapping the key source's", err)
+	}
+}
+
+func TestTransportDescriptionFetch(t *testing.T) {
+	api, _, apiSeen, otherSeen := twoOrigins(t)
+	cred := HeaderKey{Header: "X-Api-Key", Key: StaticKey("sk-transport-2")}
+	if _, err := Load(context.Background(), api.URL+"/here", LoadOptions{BaseURL: api.URL, Credential: cred}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(context.Background(), api.URL+"/away", LoadOptions{BaseURL: api.URL, Credential: cred}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range apiSeen.all() {
+		if r.Header.Get("X-Api-Key") != "sk-transport-2" || r.Header.Get("Referer") != "" {
+			t.Errorf("%s: X-Api-Key %q, Referer %q; want the key and no Referer", r.URL.Path, r.Header.Get("X-Api-Key"), r.Header.Get("Referer"))
+		}
+	}
+	for _, r := range otherSeen.all() {
+		if r.Header.Get("X-Api-Key") != "" || r.Header.Get("Referer") != "" {
+			t.Errorf("other origin %s: X-Api-Key %q, Referer %q; want neither", r.URL.Path, r.Header.Get("X-Api-Key"), r.Header.Get("Referer"))
+		}
+	}
+}
+
+func TestRedactingBody(t *testing.T) {
+	const key = "sk-live-0123456789"
+	body := strings.Repeat("x", 40000) + key + "middle" + key + strings.Repeat("y", 70000) + key
+	b := &redactingBody{src: io.NopCloser(iotest.OneByteReader(strings.NewReader(body))), secret: []byte(key)}
+	got, err := io.ReadAll(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll(body, key, redacted)
+	if string(got) != want {
+		t.Errorf("redacted body differs: %d bytes, want %d; key left: %v", len(got), len(want), strings.Contains(string(got), key))
+	}
+}

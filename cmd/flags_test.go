@@ -1,0 +1,105 @@
+package cmd
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// parse runs c with args, its run function replaced by runF, and fails the
+// test on a parse error.
+func parse(t *testing.T, c *cobra.Command, args ...string) {
+	t.Helper()
+	c.SetArgs(args)
+	c.SetOut(new(strings.Builder))
+	c.SetErr(new(strings.Builder))
+	if err := c.Execute(); err != nil {
+		t.Fatalf("%s %q: %v", c.Name(), args, err)
+	}
+}
+
+func flagFactory() *Factory { return &Factory{Brand: Brand{Name: "restmcp"}} }
+
+func TestServeFlags(t *testing.T) {
+	var got *ServeOptions
+	parse(t, newServeCmd(flagFactory(), func(o *ServeOptions) error { got = o; return nil }),
+		"-v", "--profile", "acme", "--layout", "search", "--read-only", "--tag", "a", "--tag", "b", "--audit-log", "a.jsonl")
+	pf := got.Profile
+	if !got.Verbose || pf.Name != "acme" || pf.Layout != "search" || !pf.ReadOnly ||
+		!reflect.DeepEqual(pf.Tags, []string{"a", "b"}) || pf.AuditLog != "a.jsonl" {
+		t.Errorf("options = %+v, profile flags = %+v", *got, *pf)
+	}
+}
+
+func TestToolsFlags(t *testing.T) {
+	var got *ToolsOptions
+	parse(t, newToolsCmd(flagFactory(), func(o *ToolsOptions) error { got = o; return nil }),
+		"--json", "--tokens", "--spec", "api.yaml", "--method", "GET,POST", "--prefix", "acme")
+	pf := got.Profile
+	if !got.JSON || !got.Tokens || pf.Spec != "api.yaml" || !reflect.DeepEqual(pf.Methods, []string{"GET", "POST"}) || pf.Prefix != "acme" {
+		t.Errorf("options = %+v, profile flags = %+v", *got, *pf)
+	}
+}
+
+func TestCallFlags(t *testing.T) {
+	var got *CallOptions
+	parse(t, newCallCmd(flagFactory(), func(o *CallOptions) error { got = o; return nil }),
+		"list_notes", "--arg", "search=a,b", "-a", "page=2", "--json", `{"x": 1}`, "--raw", "--base-url", "https://api.example.com")
+	if got.Tool != "list_notes" || !reflect.DeepEqual(got.Args, []string{"search=a,b", "page=2"}) ||
+		got.JSON != `{"x": 1}` || !got.Raw || got.Profile.BaseURL != "https://api.example.com" {
+		t.Errorf("options = %+v", *got)
+	}
+	c := newCallCmd(flagFactory(), func(*CallOptions) error { t.Error("ran without a tool name"); return nil })
+	c.SetArgs(nil)
+	c.SetOut(new(strings.Builder))
+	c.SetErr(new(strings.Builder))
+	if err := c.Execute(); err == nil {
+		t.Error("call without a tool name: no error")
+	}
+}
+
+func TestStatusFlags(t *testing.T) {
+	var got *StatusOptions
+	parse(t, newStatusCmd(flagFactory(), func(o *StatusOptions) error { got = o; return nil }), "-p", "acme", "--offline", "--json")
+	if got.ProfileName != "acme" || !got.Offline || !got.JSON || got.CheckTimeout != statusCheckTimeout {
+		t.Errorf("options = %+v", *got)
+	}
+	c := newStatusCmd(flagFactory(), func(*StatusOptions) error { t.Error("ran with an empty --profile"); return nil })
+	c.SetArgs([]string{"--profile", ""})
+	c.SetOut(new(strings.Builder))
+	c.SetErr(new(strings.Builder))
+	if err := c.Execute(); err == nil || !strings.Contains(err.Error(), "--profile needs a name") {
+		t.Errorf("empty --profile: err = %v", err)
+	}
+}
+
+func TestLogoutFlags(t *testing.T) {
+	var got *LogoutOptions
+	parse(t, newLogoutCmd(flagFactory(), func(o *LogoutOptions) error { got = o; return nil }))
+	if got.ProfileName != "default" || got.All {
+		t.Errorf("defaults = %+v", *got)
+	}
+	parse(t, newLogoutCmd(flagFactory(), func(o *LogoutOptions) error { got = o; return nil }), "--profile", "acme", "--all")
+	if got.ProfileName != "acme" || !got.All {
+		t.Errorf("options = %+v", *got)
+	}
+}
+
+func TestVersionFlags(t *testing.T) {
+	var got *VersionOptions
+	parse(t, newVersionCmd(flagFactory(), func(o *VersionOptions) error { got = o; return nil }), "--json")
+	if !got.JSON {
+		t.Errorf("options = %+v", *got)
+	}
+}
+
+func TestGenDocsFlags(t *testing.T) {
+	var got *GenDocsOptions
+	parse(t, newGenDocsCmd(flagFactory(), func(o *GenDocsOptions) error { got = o; return nil }),
+		"out", "--date", "2026-01-02T00:00:00Z", "--clean")
+	if got.Dir != "out" || got.Date != "2026-01-02T00:00:00Z" || !got.Clean {
+		t.Errorf("options = %+v", *got)
+	}
+}
