@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"io"
 
@@ -53,7 +54,9 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 		return err
 	}
 	f.Log.Info("serving", "profile", p.Name, "tools", len(srv.Tools()))
-	err = srv.Run(ctx, &server.StdioTransport{In: f.IO.In, Out: f.IO.Out})
+	// A signal ends the input (running calls are cancelled and answered);
+	// the session itself ends when the transport reports the end.
+	err = srv.Run(context.WithoutCancel(ctx), &server.StdioTransport{In: f.IO.In, Out: f.IO.Out, Stop: ctx.Done()})
 	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		return nil
 	}
