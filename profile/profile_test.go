@@ -2,8 +2,10 @@ package profile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -62,5 +64,31 @@ func TestStoreRefusesToOverwriteUnparsableFile(t *testing.T) {
 	b, _ := os.ReadFile(s.Path())
 	if string(b) != string(bad) {
 		t.Fatalf("file changed to %q", b)
+	}
+}
+
+// Parallel commands each saving their own profile keep every profile: each
+// read-modify-write holds the file's lock.
+func TestStoreParallelSavesKeepEveryProfile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cfg")
+	const n = 20
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			s := Store{Dir: dir} // one Store per command, as separate processes have
+			errs <- s.Save(Profile{Name: fmt.Sprintf("p%d", i), Spec: "spec.yaml"})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := Store{Dir: dir}.List()
+	if err != nil || len(list) != n {
+		t.Fatalf("List = %d profiles, %v; want %d", len(list), err, n)
 	}
 }
