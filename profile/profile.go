@@ -97,7 +97,8 @@ func (s Store) read() (file, error) {
 
 // update applies change to the profiles as they are on disk, holding the
 // file's lock from the read to the write so that no other command's change
-// is lost; the file is written when change reports a change.
+// is lost; the file is written when change reports a change. A symbolic
+// link is followed: the file it points to is replaced.
 func (s Store) update(change func(f *file) bool) error {
 	unlock, err := filelock.Lock(s.Path())
 	if err != nil {
@@ -112,7 +113,7 @@ func (s Store) update(change func(f *file) bool) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(s.Path(), append(b, '\n'), 0o600)
+	return atomicfile.Write(atomicfile.Resolve(s.Path()), append(b, '\n'), 0o600)
 }
 
 // Get returns the named profile, or ErrNotFound.
