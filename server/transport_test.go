@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -320,5 +321,19 @@ func TestStdioTransportCancelsRunningCallsAtTheEnd(t *testing.T) {
 				t.Errorf("the session took %v to end", d)
 			}
 		})
+	}
+}
+
+// An error answer without a JSON-RPC code goes out as Internal error, not 0.
+func TestStdioTransportGivesUncodedErrorsACode(t *testing.T) {
+	conn, in, out := pipeConn(t, time.Second)
+	go io.WriteString(in, `{"jsonrpc":"2.0","id":1,"method":"x"}`+"\n")
+	msg, err := conn.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	go conn.Write(context.Background(), &jsonrpc.Response{ID: msg.(*jsonrpc.Request).ID, Error: errors.New("no code")})
+	if a := readAnswer(t, out); a.Error == nil || a.Error.Code != -32603 || a.Error.Message != "no code" {
+		t.Errorf("answer = %+v (error %+v), want -32603", a, a.Error)
 	}
 }
