@@ -123,10 +123,9 @@ func (c *lineConn) readLines(r io.Reader, maxLine int) {
 		case oversize:
 			// Skip the rest of a line that is too long.
 		case len(line)+len(chunk) > maxLine+1: // +1: the newline
+			// Keep the start only, where the id usually is.
 			keep := min(idPrefix, maxLine)
-			if len(line) < keep {
-				line = append(line, chunk[:min(len(chunk), keep-len(line))]...)
-			}
+			line = append(bytes.Clone(line[:min(len(line), keep)]), chunk[:max(0, min(len(chunk), keep-len(line)))]...)
 			oversize = true
 		default:
 			line = append(line, chunk...)
