@@ -33,7 +33,9 @@ func (a *App) Serve(ctx context.Context, p profile.Profile, in io.Reader, out io
 		return err
 	}
 	a.Log.Info("serving", "profile", p.Name, "tools", len(srv.Tools()))
-	err = srv.Run(ctx, &server.StdioTransport{In: in, Out: out})
+	// A signal (ctx ending) ends the input: running calls are cancelled and
+	// answered, and the session ends when the transport reports the end.
+	err = srv.Run(context.WithoutCancel(ctx), &server.StdioTransport{In: in, Out: out, Stop: ctx.Done()})
 	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		return nil
 	}

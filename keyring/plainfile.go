@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/restmcp/restmcp/internal/atomicfile"
+	"github.com/restmcp/restmcp/internal/filelock"
 )
 
 // PlainFile keeps keys unencrypted in one JSON file readable only by its
@@ -41,7 +42,25 @@ func (p PlainFile) read() (plainFileData, error) {
 	return d, nil
 }
 
-func (p PlainFile) write(d plainFileData) error {
+// update applies change to the keys as they are on disk, holding the
+// file's lock from the read to the write so that no other command's key is
+// lost. The file is removed with its last key.
+func (p PlainFile) update(change func(d plainFileData) error) error {
+	unlock, err := filelock.Lock(p.Path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	d, err := p.read()
+	if err != nil {
+		return err
+	}
+	if err := change(d); err != nil {
+		return err
+	}
+	if len(d.Keys) == 0 {
+		return os.Remove(p.Path)
+	}
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return err
@@ -64,27 +83,20 @@ func (p PlainFile) Get(account string) (string, error) {
 
 // Set stores secret for account, replacing any key stored before.
 func (p PlainFile) Set(account, secret string) error {
-	d, err := p.read()
-	if err != nil {
-		return err
-	}
-	d.Keys[account] = secret
-	return p.write(d)
+	return p.update(func(d plainFileData) error {
+		d.Keys[account] = secret
+		return nil
+	})
 }
 
 // Delete removes the key of account; ErrNotFound when there was none. The
 // file is removed with its last key.
 func (p PlainFile) Delete(account string) error {
-	d, err := p.read()
-	if err != nil {
-		return err
-	}
-	if _, ok := d.Keys[account]; !ok {
-		return ErrNotFound
-	}
-	delete(d.Keys, account)
-	if len(d.Keys) == 0 {
-		return os.Remove(p.Path)
-	}
-	return p.write(d)
+	return p.update(func(d plainFileData) error {
+		if _, ok := d.Keys[account]; !ok {
+			return ErrNotFound
+		}
+		delete(d.Keys, account)
+		return nil
+	})
 }

@@ -2,10 +2,12 @@ package keyring
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -62,5 +64,40 @@ func TestPlainFileCorruptNotEchoed(t *testing.T) {
 	}
 	if err := (PlainFile{Path: path}).Set("acme", "x"); err == nil {
 		t.Error("Set overwrote a file it could not parse")
+	}
+}
+
+// Parallel commands each storing their own key keep every key, and removing
+// one key while others are stored loses none of the others.
+func TestPlainFileParallelWritersKeepEveryKey(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "insecure-keys.json")
+	if err := (PlainFile{Path: path}).Set("gone", "x"); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	errs := make(chan error, n+1)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs <- PlainFile{Path: path}.Set(fmt.Sprintf("acct%d", i), fmt.Sprintf("key%d", i))
+		})
+	}
+	wg.Go(func() { errs <- PlainFile{Path: path}.Delete("gone") })
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := PlainFile{Path: path}
+	for i := range n {
+		if got, err := p.Get(fmt.Sprintf("acct%d", i)); err != nil || got != fmt.Sprintf("key%d", i) {
+			t.Errorf("acct%d: %q, %v", i, got, err)
+		}
+	}
+	if _, err := p.Get("gone"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleted key: %v, want ErrNotFound", err)
 	}
 }

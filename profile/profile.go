@@ -12,6 +12,7 @@ import (
 	"sort"
 
 	"github.com/restmcp/restmcp/internal/atomicfile"
+	"github.com/restmcp/restmcp/internal/filelock"
 )
 
 // DefaultName is the profile used when none is named.
@@ -94,12 +95,25 @@ func (s Store) read() (file, error) {
 	return f, nil
 }
 
-func (s Store) write(f file) error {
+// update applies change to the profiles as they are on disk, holding the
+// file's lock from the read to the write so that no other command's change
+// is lost; the file is written when change reports a change. A symbolic
+// link is followed: the file it points to is replaced.
+func (s Store) update(change func(f *file) bool) error {
+	unlock, err := filelock.Lock(s.Path())
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	f, err := s.read()
+	if err != nil || !change(&f) {
+		return err
+	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(s.Path(), append(b, '\n'), 0o600)
+	return atomicfile.Write(atomicfile.Resolve(s.Path()), append(b, '\n'), 0o600)
 }
 
 // Get returns the named profile, or ErrNotFound.
@@ -136,23 +150,19 @@ func (s Store) Save(p Profile) error {
 	if p.Name == "" {
 		return errors.New("profile has no name")
 	}
-	f, err := s.read()
-	if err != nil {
-		return err
-	}
-	f.Profiles[p.Name] = p
-	return s.write(f)
+	return s.update(func(f *file) bool {
+		f.Profiles[p.Name] = p
+		return true
+	})
 }
 
 // Delete removes the named profile; deleting a missing one is not an error.
 func (s Store) Delete(name string) error {
-	f, err := s.read()
-	if err != nil {
-		return err
-	}
-	if _, ok := f.Profiles[name]; !ok {
-		return nil
-	}
-	delete(f.Profiles, name)
-	return s.write(f)
+	return s.update(func(f *file) bool {
+		if _, ok := f.Profiles[name]; !ok {
+			return false
+		}
+		delete(f.Profiles, name)
+		return true
+	})
 }

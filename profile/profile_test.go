@@ -2,8 +2,11 @@ package profile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -62,5 +65,61 @@ func TestStoreRefusesToOverwriteUnparsableFile(t *testing.T) {
 	b, _ := os.ReadFile(s.Path())
 	if string(b) != string(bad) {
 		t.Fatalf("file changed to %q", b)
+	}
+}
+
+// Parallel commands each saving their own profile keep every profile: each
+// read-modify-write holds the file's lock.
+func TestStoreParallelSavesKeepEveryProfile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cfg")
+	const n = 20
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			s := Store{Dir: dir} // one Store per command, as separate processes have
+			errs <- s.Save(Profile{Name: fmt.Sprintf("p%d", i), Spec: "spec.yaml"})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := Store{Dir: dir}.List()
+	if err != nil || len(list) != n {
+		t.Fatalf("List = %d profiles, %v; want %d", len(list), err, n)
+	}
+}
+
+// A profiles file that is a symbolic link (a dotfile manager's) stays one:
+// the file it points to is replaced.
+func TestStoreWritesThroughASymlink(t *testing.T) {
+	root := t.TempDir()
+	s := Store{Dir: filepath.Join(root, "cfg")}
+	target := filepath.Join(root, "dotfiles", "profiles.json")
+	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, []byte(`{"profiles":{"old":{"spec":"old.yaml"}}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, s.Path()); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if err := s.Save(Profile{Name: "new", Spec: "new.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(s.Path()); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("profiles.json is no longer a symbolic link: %v, %v", fi, err)
+	}
+	b, err := os.ReadFile(target)
+	if err != nil || !strings.Contains(string(b), `"old"`) || !strings.Contains(string(b), `"new"`) {
+		t.Fatalf("target holds %s, %v; want both profiles", b, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -14,25 +15,47 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// maxLine bounds one inbound message (a tool call with a large body fits).
-const maxLine = 16 << 20
+// MaxMessageBytes bounds one inbound message (a tool call with a large body
+// fits). A longer line is answered with an error and skipped.
+const MaxMessageBytes = 16 << 20
+
+// MaxMessageDepth bounds how deeply a message's objects and arrays nest.
+const MaxMessageDepth = 128
 
 // DefaultDrain is how long a StdioTransport waits, at the end of its input,
-// for the answers to requests already read.
-const DefaultDrain = 30 * time.Second
+// for the answers to requests already read before it cancels them.
+const DefaultDrain = time.Second
+
+// cancelWait is how long the answers of requests cancelled at the end of the
+// input are waited for.
+const cancelWait = 500 * time.Millisecond
+
+// idPrefix is how much of a message that cannot be decoded is searched for
+// its id.
+const idPrefix = 64 << 10
 
 // StdioTransport speaks newline-delimited JSON-RPC over r and w, like
 // mcp.StdioTransport, and is forgiving where an editor or a script is not
 // careful:
-//   - a line that is not a JSON-RPC message is answered with a parse error
-//     (-32700) and the session goes on;
-//   - at the end of the input it waits, up to Drain, for the answers to the
-//     requests already read (`printf '…' | restmcp serve` gets its answers).
+//   - a line that is not a JSON-RPC 2.0 message (not JSON, a batch, another
+//     version, longer than MaxMessageBytes or nested deeper than
+//     MaxMessageDepth) is answered with an error, with the line's id when
+//     it can be read, and the session goes on;
+//   - a second initialize is refused with Invalid Request;
+//   - a request the client cancelled is not answered;
+//   - at the end of the input, or when Stop is closed, the answers that come
+//     within Drain still go out; requests still running then are cancelled
+//     and answered with a cancellation error if they end quickly.
 type StdioTransport struct {
 	In  io.Reader
 	Out io.Writer
 	// Drain bounds the wait at the end of the input (default DefaultDrain).
 	Drain time.Duration
+	// Stop, when closed, ends the session as the end of the input does,
+	// but without waiting for running requests.
+	Stop <-chan struct{}
+
+	maxLine int // MaxMessageBytes unless a test lowers it
 }
 
 // Connect implements mcp.Transport.
@@ -41,88 +64,223 @@ func (t *StdioTransport) Connect(context.Context) (mcp.Connection, error) {
 	if drain <= 0 {
 		drain = DefaultDrain
 	}
-	c := &lineConn{
-		out:     t.Out,
-		drain:   drain,
-		lines:   make(chan []byte),
-		readErr: make(chan error, 1),
-		closed:  make(chan struct{}),
-		pending: map[any]bool{},
-		idle:    make(chan struct{}, 1),
+	maxLine := t.maxLine
+	if maxLine <= 0 {
+		maxLine = MaxMessageBytes
 	}
-	go c.readLines(t.In)
+	c := &lineConn{
+		out:       t.Out,
+		drain:     drain,
+		stop:      t.Stop,
+		lines:     make(chan inLine),
+		readErr:   make(chan error, 1),
+		closed:    make(chan struct{}),
+		pending:   map[any]bool{},
+		cancelled: map[any]bool{},
+		idle:      make(chan struct{}, 1),
+	}
+	go c.readLines(t.In, maxLine)
 	return c, nil
+}
+
+// inLine is one line of input; an oversized line keeps only its start.
+type inLine struct {
+	data     []byte
+	oversize bool
 }
 
 type lineConn struct {
 	out   io.Writer
 	drain time.Duration
+	stop  <-chan struct{}
 
-	lines   chan []byte
+	lines   chan inLine
 	readErr chan error
 	closed  chan struct{}
 	once    sync.Once
 
-	mu      sync.Mutex // guards out and pending
-	pending map[any]bool
-	idle    chan struct{} // signalled when pending becomes empty
+	// ending holds the cancellations Read still has to deliver at the end.
+	ending []jsonrpc.Message
+	ended  error
+
+	mu        sync.Mutex    // guards out and the fields below
+	pending   map[any]bool  // ids of requests read and not answered
+	cancelled map[any]bool  // pending ids the client cancelled
+	initID    any           // id of the initialize request being answered
+	inited    bool          // initialize was answered with a result
+	idle      chan struct{} // signalled when pending becomes empty
 }
 
-func (c *lineConn) readLines(r io.Reader) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	for sc.Scan() {
-		line := bytes.Clone(sc.Bytes())
-		select {
-		case c.lines <- line:
-		case <-c.closed:
+func (c *lineConn) readLines(r io.Reader, maxLine int) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var (
+		line     []byte
+		oversize bool
+	)
+	for {
+		chunk, err := br.ReadSlice('\n')
+		switch {
+		case oversize:
+			// Skip the rest of a line that is too long.
+		case len(line)+len(chunk) > maxLine+1: // +1: the newline
+			// Keep the start only, where the id usually is.
+			keep := min(idPrefix, maxLine)
+			line = append(bytes.Clone(line[:min(len(line), keep)]), chunk[:max(0, min(len(chunk), keep-len(line)))]...)
+			oversize = true
+		default:
+			line = append(line, chunk...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if len(line) > 0 || oversize {
+			select {
+			case c.lines <- inLine{data: line, oversize: oversize}:
+			case <-c.closed:
+				return
+			}
+		}
+		line, oversize = nil, false
+		if err != nil {
+			c.readErr <- err
 			return
 		}
 	}
-	err := sc.Err()
-	if err == nil {
-		err = io.EOF
-	}
-	c.readErr <- err
 }
 
 // Read returns the next message, answering lines that are not messages.
 func (c *lineConn) Read(ctx context.Context) (jsonrpc.Message, error) {
+	if c.ended != nil {
+		return c.nextEnding()
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-c.closed:
 			return nil, io.EOF
+		case <-c.stop:
+			return c.end(ctx, 0, io.EOF, "the server is stopping")
 		case err := <-c.readErr:
-			c.waitPending(ctx)
-			return nil, err
-		case line := <-c.lines:
-			line = bytes.TrimSpace(line)
-			if len(line) == 0 {
-				continue
-			}
-			msg, err := jsonrpc.DecodeMessage(line)
+			return c.end(ctx, c.drain, err, "the input ended")
+		case l := <-c.lines:
+			msg, err := c.decode(l)
 			if err != nil {
-				if werr := c.writeParseError(err); werr != nil {
-					return nil, werr
-				}
-				continue
+				return nil, err
 			}
-			if req, ok := msg.(*jsonrpc.Request); ok && req.IsCall() {
-				c.mu.Lock()
-				c.pending[req.ID.Raw()] = true
-				c.mu.Unlock()
+			if msg != nil {
+				return msg, nil
 			}
-			return msg, nil
 		}
 	}
 }
 
-// waitPending waits until every request read has been answered, the drain
-// time is over, or the connection is closed.
-func (c *lineConn) waitPending(ctx context.Context) {
-	timer := time.NewTimer(c.drain)
+// decode turns a line into a message, or answers it and returns nil.
+func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
+	line := bytes.TrimSpace(l.data)
+	if l.oversize {
+		return nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
+			fmt.Sprintf("Invalid Request: a message is limited to %d MiB", MaxMessageBytes>>20))
+	}
+	if len(line) == 0 {
+		return nil, nil
+	}
+	if depthOver(line, MaxMessageDepth) {
+		return nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
+			fmt.Sprintf("Invalid Request: objects and arrays nest more than %d levels", MaxMessageDepth))
+	}
+	msg, err := jsonrpc.DecodeMessage(line)
+	if err != nil {
+		code, text := invalid(line, err)
+		return nil, c.writeError(peekID(line), code, text)
+	}
+	req, ok := msg.(*jsonrpc.Request)
+	if !ok {
+		return msg, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case req.Method == "notifications/cancelled":
+		var p struct {
+			RequestID any `json:"requestId"`
+		}
+		if json.Unmarshal(req.Params, &p) == nil {
+			if id, err := jsonrpc.MakeID(p.RequestID); err == nil && c.pending[id.Raw()] {
+				c.cancelled[id.Raw()] = true
+			}
+		}
+	case !req.IsCall():
+	case req.Method == "initialize" && (c.inited || c.initID != nil):
+		return nil, c.writeLocked(req.ID.Raw(), jsonrpc.CodeInvalidRequest,
+			"Invalid Request: the session is already initialized")
+	default:
+		if req.Method == "initialize" {
+			c.initID = req.ID.Raw()
+		}
+		c.pending[req.ID.Raw()] = true
+	}
+	return msg, nil
+}
+
+// invalid classifies a line that does not decode as a JSON-RPC message.
+func invalid(line []byte, cause error) (int, string) {
+	if !json.Valid(line) {
+		text := "Parse error: each line must be one JSON-RPC 2.0 message"
+		var syn *json.SyntaxError
+		if err := json.Unmarshal(line, new(any)); errors.As(err, &syn) {
+			text = "Parse error: not JSON (" + syn.Error() + ")"
+		}
+		return jsonrpc.CodeParseError, text
+	}
+	if line[0] == '[' {
+		return jsonrpc.CodeInvalidRequest, "Invalid Request: batches are not supported; send one message per line"
+	}
+	var head struct {
+		Version any `json:"jsonrpc"`
+	}
+	if json.Unmarshal(line, &head) != nil || head.Version != "2.0" {
+		return jsonrpc.CodeInvalidRequest, `Invalid Request: "jsonrpc" must be "2.0"`
+	}
+	return jsonrpc.CodeInvalidRequest, "Invalid Request: " + cause.Error()
+}
+
+// end finishes the input: it waits up to wait for the answers of pending
+// requests, then queues a cancellation for each one still running.
+func (c *lineConn) end(ctx context.Context, wait time.Duration, err error, reason string) (jsonrpc.Message, error) {
+	if err == nil {
+		err = io.EOF
+	}
+	c.ended = err
+	c.waitPending(ctx, wait)
+	c.mu.Lock()
+	for id := range c.pending {
+		if c.cancelled[id] {
+			continue
+		}
+		params, _ := json.Marshal(map[string]any{"requestId": id, "reason": reason})
+		c.ending = append(c.ending, &jsonrpc.Request{Method: "notifications/cancelled", Params: params})
+	}
+	c.mu.Unlock()
+	return c.nextEnding()
+}
+
+// nextEnding delivers the queued cancellations, then waits briefly for
+// their answers and reports the end of the input.
+func (c *lineConn) nextEnding() (jsonrpc.Message, error) {
+	if len(c.ending) > 0 {
+		msg := c.ending[0]
+		c.ending = c.ending[1:]
+		return msg, nil
+	}
+	c.waitPending(context.Background(), cancelWait)
+	return nil, c.ended
+}
+
+// waitPending waits until every request read has been answered, wait is
+// over, or the connection is closed.
+func (c *lineConn) waitPending(ctx context.Context, wait time.Duration) {
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	for {
 		c.mu.Lock()
@@ -143,44 +301,64 @@ func (c *lineConn) waitPending(ctx context.Context) {
 	}
 }
 
-func (c *lineConn) writeParseError(cause error) error {
-	msg := "Parse error: each line must be one JSON-RPC 2.0 message"
-	var syn *json.SyntaxError
-	if errors.As(cause, &syn) {
-		msg = "Parse error: not JSON (" + syn.Error() + ")"
-	}
+// writeError answers a line that is not a message; id is nil when unknown.
+func (c *lineConn) writeError(id any, code int, text string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.writeLocked(id, code, text)
+}
+
+func (c *lineConn) writeLocked(id any, code int, text string) error {
 	b, err := json.Marshal(map[string]any{
 		"jsonrpc": "2.0",
-		"id":      nil,
-		"error":   map[string]any{"code": jsonrpc.CodeParseError, "message": msg},
+		"id":      id,
+		"error":   map[string]any{"code": code, "message": text},
 	})
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	_, err = c.out.Write(append(b, '\n'))
 	return err
 }
 
-// Write sends one message as one line.
+// Write sends one message as one line; the answer to a request the client
+// cancelled is dropped.
 func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
+	resp, isResp := msg.(*jsonrpc.Response)
+	if isResp && resp.Error != nil {
+		var coded *jsonrpc.Error
+		if !errors.As(resp.Error, &coded) || coded.Code == 0 {
+			resp = &jsonrpc.Response{ID: resp.ID,
+				Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: resp.Error.Error()}}
+			msg = resp
+		}
+	}
 	b, err := jsonrpc.EncodeMessage(msg)
 	if err != nil {
 		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, err := c.out.Write(append(b, '\n')); err != nil {
+	if !isResp {
+		_, err := c.out.Write(append(b, '\n'))
 		return err
 	}
-	if resp, ok := msg.(*jsonrpc.Response); ok {
-		delete(c.pending, resp.ID.Raw())
-		if len(c.pending) == 0 {
-			select {
-			case c.idle <- struct{}{}:
-			default:
-			}
+	id := resp.ID.Raw()
+	if !c.cancelled[id] {
+		if _, err := c.out.Write(append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	if c.initID != nil && id == c.initID {
+		c.inited = resp.Error == nil
+		c.initID = nil
+	}
+	delete(c.cancelled, id)
+	delete(c.pending, id)
+	if len(c.pending) == 0 {
+		select {
+		case c.idle <- struct{}{}:
+		default:
 		}
 	}
 	return nil
@@ -194,3 +372,87 @@ func (c *lineConn) Close() error {
 
 // SessionID implements mcp.Connection; stdio has one session.
 func (c *lineConn) SessionID() string { return "" }
+
+// depthOver reports whether objects and arrays in data nest deeper than max.
+func depthOver(data []byte, max int) bool {
+	depth := 0
+	inString, escaped := false, false
+	for _, b := range data {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			switch b {
+			case '\\':
+				escaped = true
+			case '"':
+				inString = false
+			}
+		case b == '"':
+			inString = true
+		case b == '{' || b == '[':
+			depth++
+			if depth > max {
+				return true
+			}
+		case b == '}' || b == ']':
+			depth--
+		}
+	}
+	return false
+}
+
+// peekID returns the id member of a message that cannot be decoded whole,
+// read from its first idPrefix bytes, or nil when it cannot be read there.
+func peekID(line []byte) any {
+	dec := json.NewDecoder(bytes.NewReader(line[:min(len(line), idPrefix)]))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		if key == "id" {
+			tok, err := dec.Token()
+			if err != nil {
+				return nil
+			}
+			switch v := tok.(type) {
+			case string:
+				return v
+			case json.Number:
+				if n, err := v.Int64(); err == nil {
+					return n
+				}
+			}
+			return nil
+		}
+		if skipValue(dec) != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
+// skipValue reads one value of dec, however deep, token by token.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -115,10 +116,224 @@ func TestStdioTransportDrainIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
+	msg, err := conn.Read(context.Background())
+	if req, ok := msg.(*jsonrpc.Request); err != nil || !ok || req.Method != "notifications/cancelled" {
+		t.Fatalf("Read = %#v, %v; want the request's cancellation", msg, err)
+	}
 	if _, err := conn.Read(context.Background()); err != io.EOF {
 		t.Fatalf("Read = %v, want io.EOF", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("waited %v for an answer that never came", d)
+	}
+}
+
+// answer is one line the transport wrote.
+type answer struct {
+	ID    any `json:"id"`
+	Error *struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+	Result json.RawMessage `json:"result"`
+}
+
+func readAnswer(t *testing.T, out *bufio.Reader) answer {
+	t.Helper()
+	got := make(chan string, 1)
+	go func() {
+		line, _ := out.ReadString('\n')
+		got <- line
+	}()
+	select {
+	case line := <-got:
+		var a answer
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatalf("answer %q: %v", line, err)
+		}
+		return a
+	case <-time.After(10 * time.Second):
+		t.Fatal("no answer")
+	}
+	return answer{}
+}
+
+func TestStdioTransportAnswersInvalidLinesAndGoesOn(t *testing.T) {
+	nested := `{"jsonrpc":"2.0","id":"deep","method":"tools/call","params":` +
+		strings.Repeat(`{"a":`, 1000) + "1" + strings.Repeat("}", 1000) + "}"
+	long := strings.Repeat("x", 2000)
+	tests := []struct {
+		name, line string
+		code       int
+		id         any
+	}{
+		{"not JSON", "this is not json", -32700, nil},
+		{"cut JSON with an id", `{"jsonrpc":"2.0","id":5,"method":"ping","params":{`, -32700, 5.0},
+		{"nested too deep", nested, -32600, "deep"},
+		{"batch", `[{"jsonrpc":"2.0","id":1,"method":"ping"}]`, -32600, nil},
+		{"version 1.0", `{"jsonrpc":"1.0","id":3,"method":"ping"}`, -32600, 3.0},
+		{"no version", `{"id":"v","method":"ping"}`, -32600, "v"},
+		{"not an object", `42`, -32600, nil},
+		{"over the cap", `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"s":"` + long + `"}}`, -32600, 9.0},
+		{"over the cap, id after the cap", `{"jsonrpc":"2.0","params":{"s":"` + long + `"},"id":9,"method":"tools/call"}`, -32600, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inR, in := io.Pipe()
+			outR, outW := io.Pipe()
+			tr := &StdioTransport{In: inR, Out: outW, maxLine: 1024}
+			conn, err := tr.Connect(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { conn.Close(); in.Close(); outR.Close() })
+			go io.WriteString(in, tt.line+"\n"+`{"jsonrpc":"2.0","id":7,"method":"ping"}`+"\n")
+			got := make(chan jsonrpc.Message, 1)
+			go func() {
+				msg, _ := conn.Read(context.Background())
+				got <- msg
+			}()
+			a := readAnswer(t, bufio.NewReader(outR))
+			if a.Error == nil || a.Error.Code != tt.code || a.ID != tt.id {
+				t.Errorf("answer = %+v (error %+v), want code %d and id %v", a, a.Error, tt.code, tt.id)
+			}
+			if req, ok := (<-got).(*jsonrpc.Request); !ok || req.Method != "ping" {
+				t.Errorf("the next message was not read")
+			}
+		})
+	}
+}
+
+// A line over MaxMessageBytes is skipped whole, and the session goes on.
+func TestStdioTransportSkipsALineOverTheCap(t *testing.T) {
+	conn, in, out := pipeConn(t, time.Second)
+	go func() {
+		io.WriteString(in, `{"jsonrpc":"2.0","id":"big","method":"tools/call","params":{"s":"`)
+		chunk := strings.Repeat("x", 1<<20)
+		for range MaxMessageBytes>>20 + 1 {
+			io.WriteString(in, chunk)
+		}
+		io.WriteString(in, "\"}}\n"+`{"jsonrpc":"2.0","id":2,"method":"ping"}`+"\n")
+	}()
+	got := make(chan jsonrpc.Message, 1)
+	go func() {
+		msg, _ := conn.Read(context.Background())
+		got <- msg
+	}()
+	a := readAnswer(t, out)
+	if a.Error == nil || a.Error.Code != -32600 || a.ID != "big" || !strings.Contains(a.Error.Message, "16 MiB") {
+		t.Errorf("answer = %+v (error %+v)", a, a.Error)
+	}
+	if req, ok := (<-got).(*jsonrpc.Request); !ok || req.Method != "ping" {
+		t.Errorf("the next message was not read")
+	}
+}
+
+// session runs an MCP server with one tool, "wait", that runs until it is
+// cancelled, over a StdioTransport on pipes.
+type session struct {
+	in   io.WriteCloser
+	out  *bufio.Reader
+	done chan error
+}
+
+func startSession(t *testing.T, stop <-chan struct{}) *session {
+	t.Helper()
+	srv := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
+	mcp.AddTool(srv, &mcp.Tool{Name: "wait"}, func(ctx context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+		<-ctx.Done()
+		return nil, nil, ctx.Err()
+	})
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	s := &session{in: inW, out: bufio.NewReader(outR), done: make(chan error, 1)}
+	go func() {
+		s.done <- srv.Run(context.Background(), &StdioTransport{In: inR, Out: outW, Stop: stop})
+	}()
+	t.Cleanup(func() { inW.Close(); outR.Close() })
+	s.send(t, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`)
+	if a := readAnswer(t, s.out); a.Error != nil {
+		t.Fatalf("initialize: %+v", a.Error)
+	}
+	s.send(t, `{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	return s
+}
+
+func (s *session) send(t *testing.T, line string) {
+	t.Helper()
+	if _, err := io.WriteString(s.in, line+"\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStdioTransportRefusesASecondInitialize(t *testing.T) {
+	s := startSession(t, nil)
+	s.send(t, `{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`)
+	a := readAnswer(t, s.out)
+	if a.Error == nil || a.Error.Code != -32600 || a.ID != 2.0 {
+		t.Errorf("second initialize: %+v (error %+v), want -32600", a, a.Error)
+	}
+}
+
+func TestStdioTransportDoesNotAnswerCancelledRequests(t *testing.T) {
+	s := startSession(t, nil)
+	s.send(t, `{"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"wait","arguments":{}}}`)
+	time.Sleep(50 * time.Millisecond)
+	s.send(t, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w"}}`)
+	s.send(t, `{"jsonrpc":"2.0","id":3,"method":"ping"}`)
+	if a := readAnswer(t, s.out); a.ID != 3.0 {
+		t.Errorf("answer = %+v, want the ping's (id 3); the cancelled call was answered", a)
+	}
+	s.send(t, `{"jsonrpc":"2.0","id":4,"method":"ping"}`)
+	if a := readAnswer(t, s.out); a.ID != 4.0 {
+		t.Errorf("answer = %+v, want the ping's (id 4)", a)
+	}
+}
+
+// At the end of the input, or on Stop, a running call is cancelled and
+// answered at once, and the session ends within 2 s.
+func TestStdioTransportCancelsRunningCallsAtTheEnd(t *testing.T) {
+	for _, how := range []string{"EOF", "Stop"} {
+		t.Run(how, func(t *testing.T) {
+			stop := make(chan struct{})
+			s := startSession(t, stop)
+			s.send(t, `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"wait","arguments":{}}}`)
+			time.Sleep(50 * time.Millisecond)
+			start := time.Now()
+			if how == "EOF" {
+				s.in.Close()
+			} else {
+				close(stop)
+			}
+			a := readAnswer(t, s.out)
+			if a.ID != 5.0 || (a.Error == nil && !strings.Contains(string(a.Result), `"isError":true`)) {
+				t.Errorf("answer = %+v %s, want a cancellation error for id 5", a, a.Result)
+			}
+			select {
+			case err := <-s.done:
+				if err != nil && err != io.EOF {
+					t.Errorf("Run = %v", err)
+				}
+			case <-time.After(3 * time.Second):
+				t.Fatal("the session did not end")
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("the session took %v to end", d)
+			}
+		})
+	}
+}
+
+// An error answer without a JSON-RPC code goes out as Internal error, not 0.
+func TestStdioTransportGivesUncodedErrorsACode(t *testing.T) {
+	conn, in, out := pipeConn(t, time.Second)
+	go io.WriteString(in, `{"jsonrpc":"2.0","id":1,"method":"x"}`+"\n")
+	msg, err := conn.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	go conn.Write(context.Background(), &jsonrpc.Response{ID: msg.(*jsonrpc.Request).ID, Error: errors.New("no code")})
+	if a := readAnswer(t, out); a.Error == nil || a.Error.Code != -32603 || a.Error.Message != "no code" {
+		t.Errorf("answer = %+v (error %+v), want -32603", a, a.Error)
 	}
 }

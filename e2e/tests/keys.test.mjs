@@ -5,6 +5,8 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import {
   api, apiKey, apiURL, childEnv, connect, filesUnder, json, run, stderrLog, tempDir, text,
@@ -113,6 +115,24 @@ describe('the key from RESTMCP_API_KEY', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('parallel commands', () => {
+  it('ten parallel logins with --insecure-storage keep ten profiles and ten keys', async () => {
+    const config = tempDir('config');
+    const env = childEnv({ RESTMCP_CONFIG_DIR: config });
+    const names = Array.from({ length: 10 }, (_, i) => `par${i}`);
+    const results = await Promise.all(names.map((name) => run(
+      ['login', '--profile', name, '--spec', process.env.E2E_SPEC, '--base-url', apiURL(), '--auth-scheme', 'Api-Key',
+        '--with-key', '--no-check', '--insecure-storage'],
+      { env, input: `${apiKey()}\n` },
+    )));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const profiles = JSON.parse(readFileSync(join(config, 'profiles.json'), 'utf8')).profiles;
+    assert.deepEqual(Object.keys(profiles).sort(), names);
+    const keys = JSON.parse(readFileSync(join(config, 'insecure-keys.json'), 'utf8')).keys;
+    assert.equal(Object.keys(keys).length, 10, 'one key per profile');
   });
 });
 

@@ -69,6 +69,26 @@ describe('serve as a process', () => {
     assert.equal(init.result.serverInfo.name, 'restmcp');
   });
 
+  it('answers a line over 16 MiB with an error carrying its id and keeps serving', async () => {
+    const p = spawn(bin(), ['serve', '--spec', specFile(), '--base-url', 'http://127.0.0.1:9'],
+      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    p.stdout.on('data', (c) => { stdout += c; });
+    const exited = new Promise((resolve) => p.on('exit', (code) => resolve(code)));
+    p.stdin.write(`{"jsonrpc":"2.0","id":"big","method":"tools/call","params":{"name":"list_projects","arguments":{"search":"${'x'.repeat(17 << 20)}"}}}\n`);
+    p.stdin.end(`${JSON.stringify({
+      jsonrpc: '2.0', id: 8, method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } },
+    })}\n`);
+    assert.equal(await exited, 0);
+    const [tooLong, init] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(tooLong.id, 'big');
+    assert.equal(tooLong.error.code, -32600);
+    assert.match(tooLong.error.message, /16 MiB/);
+    assert.equal(init.id, 8);
+    assert.equal(init.result.serverInfo.name, 'restmcp');
+  });
+
   it('reports an API that does not answer as a tool error and keeps serving', async () => {
     const s = await connect(['serve', '--spec', specFile(), '--base-url', 'http://127.0.0.1:9', '--auth-scheme', 'Api-Key'],
       { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config'), RESTMCP_API_KEY: apiKey() }) });

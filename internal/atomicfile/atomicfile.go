@@ -14,7 +14,7 @@ import (
 // Write replaces the file at path with data, with permissions perm.
 // Missing parent directories are created, readable by the owner only
 // (0700). path must not be a symbolic link the caller wants to keep: the
-// rename replaces the link itself.
+// rename replaces the link itself (Resolve it first).
 func Write(path string, data []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -73,3 +73,35 @@ func TestWriteFailureKeepsPrevious(t *testing.T) {
 		t.Errorf("directory holds %d entries, want 1 (no temporary left)", len(entries))
 	}
 }
+
+func TestResolve(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "real.json")
+	if err := os.WriteFile(file, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	dangling := filepath.Join(dir, "dangling.json")
+	if err := os.Symlink(filepath.Join("sub", "missing.json"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	loop := filepath.Join(dir, "loop")
+	if err := os.Symlink("loop", loop); err != nil {
+		t.Fatal(err)
+	}
+	realDir, _ := filepath.EvalSymlinks(dir)
+	for path, want := range map[string]string{
+		file:                               filepath.Join(realDir, "real.json"),
+		link:                               filepath.Join(realDir, "real.json"),
+		dangling:                           filepath.Join(dir, "sub", "missing.json"),
+		loop:                               loop,
+		filepath.Join(dir, "missing.json"): filepath.Join(dir, "missing.json"),
+	} {
+		if got := Resolve(path); got != want {
+			t.Errorf("Resolve(%s) = %s, want %s", path, got, want)
+		}
+	}
+}
