@@ -54,10 +54,11 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, err := f.newServer(c.Context(), p)
+	srv, done, err := f.tools(c.Context(), p, true)
 	if err != nil {
 		return err
 	}
+	defer done()
 	var tool *mcp.Tool
 	for _, t := range srv.Tools() {
 		if t.Name == opts.Tool {

@@ -113,6 +113,9 @@ func (f *Factory) installEnv() install.Env {
 
 // toolNames loads the profile's tools as serve would.
 func (f *Factory) toolNames(ctx context.Context, p profile.Profile) ([]string, error) {
+	if p.MCPURL != "" {
+		return f.remoteToolNames(ctx, p)
+	}
 	srv, err := f.listServer(ctx, p)
 	if err != nil {
 		return nil, err

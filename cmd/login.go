@@ -106,8 +106,13 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 	p := f.Brand.Apply(own)
-	if p.Spec == "" {
-		return FlagErrorf("profile %q has no OpenAPI description: pass --spec FILE|URL", p.Name)
+	if p.Spec == "" && p.MCPURL == "" {
+		return FlagErrorf("profile %q has no OpenAPI description: pass --spec FILE|URL (or --mcp-url URL for a remote MCP server)", p.Name)
+	}
+	if p.MCPURL != "" {
+		if err := checkMCPURL(p.MCPURL); err != nil {
+			return err
+		}
 	}
 
 	store, err := f.Profiles()
@@ -132,7 +137,11 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		return err
 	}
 
-	if opts.NoCheck {
+	if p.MCPURL != "" {
+		if err := f.remoteLogin(c.Context(), p, key, opts.NoCheck, opts.CheckTimeout); err != nil {
+			return err
+		}
+	} else if opts.NoCheck {
 		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
 	} else if err := f.loginCheck(c.Context(), p, key, opts.CheckTimeout); err != nil {
 		return err

@@ -48,6 +48,9 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 		return err
 	}
 	ctx := c.Context()
+	if p.MCPURL != "" {
+		return f.serveRemote(ctx, p)
+	}
 	srv, err := f.newServer(ctx, p)
 	if err != nil {
 		return err
