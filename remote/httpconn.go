@@ -196,7 +196,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		streaming = true
 		go func() {
 			defer cancel()
-			c.readStream(resp.Body)
+			c.readCallStream(resp.Body, req)
 		}()
 	default:
 		resp.Body.Close()
@@ -254,9 +254,36 @@ func (c *httpConn) deliver(m jsonrpc.Message) {
 	}
 }
 
-// readStream delivers every message of an event stream; it returns the
-// last event ID and whether the stream ended cleanly.
+// readCallStream reads the event stream that answers req. When it ends
+// without the answer (the server or the network dropped it), the caller
+// gets an error answer rather than waiting for ever.
+func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
+	answered := false
+	var want jsonrpc.ID
+	if req != nil && req.IsCall() {
+		want = req.ID
+	}
+	c.readEvents(body, func(m jsonrpc.Message) {
+		if r, ok := m.(*jsonrpc.Response); ok && want.IsValid() && r.ID == want {
+			answered = true
+		}
+	})
+	if want.IsValid() && !answered && c.ctx.Err() == nil {
+		c.deliver(&jsonrpc.Response{ID: want, Error: &jsonrpc.Error{
+			Code:    jsonrpc.CodeInternalError,
+			Message: "the MCP server's stream ended before the answer to " + req.Method + " came: try again",
+		}})
+	}
+}
+
 func (c *httpConn) readStream(body io.ReadCloser) (lastID string, err error) {
+	return c.readEvents(body, nil)
+}
+
+// readEvents delivers every message of an event stream (seen is told of
+// each first); it returns the
+// last event ID and whether the stream ended cleanly.
+func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message)) (lastID string, err error) {
 	defer body.Close()
 	stop := context.AfterFunc(c.ctx, func() { body.Close() })
 	defer stop()
@@ -280,6 +307,9 @@ func (c *httpConn) readStream(body io.ReadCloser) (lastID string, err error) {
 				m, derr := jsonrpc.DecodeMessage(data.Bytes())
 				if derr != nil {
 					return lastID, fmt.Errorf("the MCP server sent an event that is not a JSON-RPC message: %w", derr)
+				}
+				if seen != nil {
+					seen(m)
 				}
 				c.deliver(m)
 			}
