@@ -264,7 +264,7 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		p, err = store.Get(o.Profile)
 	}
 	switch {
-	case errors.Is(err, profile.ErrNotFound) && f.Brand.Defaults.Spec != "" && o.Profile == f.Brand.ProfileName():
+	case errors.Is(err, profile.ErrNotFound) && (f.Brand.Defaults.Spec != "" || f.Brand.Defaults.MCPURL != "") && o.Profile == f.Brand.ProfileName():
 		// A vendor build's built-in profile needs no saving.
 		p, err = profile.Profile{Name: o.Profile}, nil
 	case errors.Is(err, profile.ErrNotFound):

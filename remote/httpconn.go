@@ -26,6 +26,8 @@ type StatusError struct {
 	Status int
 	// Body is the start of the answer's body, for the message.
 	Body string
+	// Challenge is the WWW-Authenticate header of a 401.
+	Challenge string
 }
 
 // Error implements error.
@@ -35,6 +37,12 @@ func (e *StatusError) Error() string {
 		s += ": " + e.Body
 	}
 	return s
+}
+
+// WantsOAuth reports whether the server asks for MCP authorization
+// (OAuth) rather than a key.
+func (e *StatusError) WantsOAuth() bool {
+	return e.Status == http.StatusUnauthorized && strings.Contains(e.Challenge, "resource_metadata")
 }
 
 // Unauthorized reports whether the server refused the credentials.
@@ -229,7 +237,7 @@ func (c *httpConn) check(resp *http.Response, sessionSent string) error {
 		return errSessionLost
 	}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b))}
+	return &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
 }
 
 // deliver passes m to Read, noting the protocol version the initialize

@@ -292,6 +292,9 @@ func (b *bridge) explain(err error) error {
 	if !refused && b.refused.Load() != 0 {
 		refused, se = true, &StatusError{Status: int(b.refused.Load())}
 	}
+	if refused && se.WantsOAuth() {
+		return fmt.Errorf("%w: the server asks for OAuth authorization, which is not supported yet; if it also takes an API key, run `%s`", se, b.cfg.Login)
+	}
 	if refused {
 		hint := "check the key"
 		if b.cfg.Login != "" {

@@ -337,3 +337,17 @@ func TestDroppedStreamAnswersWithAnError(t *testing.T) {
 		t.Errorf("err = %v, want the dropped stream named", err)
 	}
 }
+
+func TestOAuthChallengeIsNamed(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="http://`+r.Host+`/.well-known/oauth-protected-resource"`)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Probe(ctx, Config{URL: ts.URL, Login: "restmcp login --profile x"}, &mcp.Implementation{Name: "c", Version: "1"})
+	if err == nil || !strings.Contains(err.Error(), "OAuth authorization, which is not supported yet") {
+		t.Errorf("err = %v", err)
+	}
+}
