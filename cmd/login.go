@@ -39,6 +39,12 @@ type LoginOptions struct {
 	InsecureStorage bool
 	// CheckTimeout bounds the check request (default 15 s).
 	CheckTimeout time.Duration
+	// OAuth signs in to a remote MCP server even when its first answer
+	// does not ask for it; NoBrowser only prints the URL; ClientID is a
+	// client registered beforehand.
+	OAuth     bool
+	NoBrowser bool
+	ClientID  string
 }
 
 func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
@@ -77,6 +83,9 @@ the keyring (for CI, containers and machines without a keyring).`,
 	fl.BoolVar(&opts.WithKey, "with-key", false, "read the key from standard input (one line)")
 	fl.StringVar(&opts.CheckPath, "check-path", "", "API path to GET to check the key, e.g. /me (stored in the profile)")
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
+	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
+	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the OAuth sign-in URL instead of opening a browser")
+	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the server's authorization server (default: register one)")
 	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file (0600) in the config directory instead of the OS keyring")
 	return c
 }
@@ -132,6 +141,11 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 
+	if p.MCPURL != "" {
+		if done, err := f.loginOAuth(c.Context(), opts, own, p, store); done {
+			return err
+		}
+	}
 	key, err := readKey(c.Context(), f, p.Name, opts.WithKey)
 	if err != nil {
 		return err

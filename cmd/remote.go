@@ -8,12 +8,17 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os/exec"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"golang.org/x/oauth2"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 	"github.com/restmcp/restmcp/remote"
 	"github.com/restmcp/restmcp/server"
@@ -27,16 +32,38 @@ import (
 // the environment variable, else the keyring) is sent only to the
 // server's origin; without one, requests go without it and a server that
 // needs one answers 401, which names the login command.
+//
+// A stored OAuth grant (login's sign-in) is sent as its access token,
+// refreshed when it expires; the new token is stored again.
 func (f *Factory) remoteConfig(p profile.Profile, key string) remote.Config {
-	value := func(context.Context) (string, error) {
-		if key != "" {
-			return client.AuthValue(p.Scheme(), key), nil
-		}
-		rk := f.resolveKey(p.Name)
-		if rk.Err != nil {
+	keys := client.StaticKey(key)
+	if key == "" {
+		keys = f.keySource(p.Name)
+	}
+	var (
+		mu     sync.Mutex
+		tokens oauth2.TokenSource
+		from   string // the stored grant tokens started from
+	)
+	value := func(ctx context.Context) (string, error) {
+		k, err := keys(ctx)
+		if err != nil || k == "" {
 			return "", nil
 		}
-		return client.AuthValue(p.Scheme(), rk.Key), nil
+		g, ok := remote.DecodeGrant(k)
+		if !ok {
+			return client.AuthValue(p.Scheme(), k), nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if tokens == nil || from != k {
+			tokens, from = g.TokenSource(nil, func(g *remote.Grant) { f.saveGrant(p.Name, g) }), k
+		}
+		t, err := tokens.Token()
+		if err != nil {
+			return "", fmt.Errorf("%w: sign in again with `%s`", err, f.loginCommand(p.Name))
+		}
+		return "Bearer " + t.AccessToken, nil
 	}
 	return remote.Config{
 		URL: p.MCPURL,
@@ -62,6 +89,108 @@ func (u userAgent) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", u.value)
 	return u.base.RoundTrip(r)
+}
+
+// saveGrant stores a refreshed OAuth grant where login stored the first.
+func (f *Factory) saveGrant(profileName string, g *remote.Grant) {
+	s, err := g.Encode()
+	if err != nil {
+		return
+	}
+	switch f.storedKey(profileName).Source {
+	case keyFromKeyring:
+		err = f.Keyring.Set(profileName, s)
+	case keyFromFile:
+		var pf keyring.PlainFile
+		if pf, err = f.insecureKeys(); err == nil {
+			err = pf.Set(profileName, s)
+		}
+	default:
+		return
+	}
+	if err != nil {
+		f.Log.Warn("could not store the refreshed OAuth token", "profile", profileName, "err", err)
+		return
+	}
+	f.Log.Info("refreshed the OAuth token", "profile", profileName)
+}
+
+// maskCredential shows a stored key masked, or says an OAuth token and
+// when it expires.
+func maskCredential(k string) string {
+	g, ok := remote.DecodeGrant(k)
+	if !ok {
+		return maskKey(k)
+	}
+	if g.Token.Expiry.IsZero() {
+		return "OAuth token"
+	}
+	return "OAuth token (expires " + g.Token.Expiry.Local().Format(time.RFC3339) + ", refreshed as needed)"
+}
+
+// loginOAuth signs in to p's server when it asks for MCP authorization
+// (or opts.OAuth says so), then saves the profile and stores the grant;
+// done is false when the server wants a key instead.
+func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p profile.Profile, store profile.Store) (done bool, err error) {
+	if opts.WithKey {
+		return false, nil
+	}
+	hc := &http.Client{Transport: userAgent{f.userAgent(), http.DefaultTransport}}
+	pctx, cancel := context.WithTimeout(ctx, opts.CheckTimeout)
+	req, resp, wants, err := remote.NeedsOAuth(pctx, p.MCPURL, hc)
+	cancel()
+	switch {
+	case !opts.OAuth && (err != nil || !wants):
+		return false, nil
+	case err != nil:
+		return true, fmt.Errorf("asking %s how to sign in: %w", p.MCPURL, err)
+	case !wants:
+		return true, fmt.Errorf("the MCP server does not ask for OAuth (it answered %d without authorization metadata): log in with its API key instead (without --oauth)", resp.StatusCode)
+	}
+	fmt.Fprintf(f.IO.ErrOut, "The MCP server asks for OAuth sign-in.\n")
+	g, err := remote.SignIn(ctx, req, resp, remote.OAuthOptions{
+		HTTPClient: hc,
+		ClientName: f.Brand.Name,
+		ClientID:   opts.ClientID,
+		Show:       func(u string) error { return f.showAuthURL(u, opts.NoBrowser) },
+	})
+	if err != nil {
+		return true, fmt.Errorf("%w; nothing was stored", err)
+	}
+	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
+	s, err := g.Encode()
+	if err != nil {
+		return true, err
+	}
+	if err := store.Save(own); err != nil {
+		return true, fmt.Errorf("saving profile %q: %w; nothing was stored", p.Name, err)
+	}
+	fmt.Fprintf(f.IO.ErrOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())
+	return true, f.storeKey(p.Name, s, opts.InsecureStorage)
+}
+
+// showAuthURL prints the authorization URL and, unless noBrowser, opens it
+// in the browser.
+func (f *Factory) showAuthURL(u string, noBrowser bool) error {
+	fmt.Fprintf(f.IO.ErrOut, "Open this URL to sign in (waiting for the redirect to this machine):\n  %s\n", u)
+	if noBrowser {
+		return nil
+	}
+	var c *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		c = exec.Command("open", u)
+	case "windows":
+		c = exec.Command("rundll32", "url.dll,FileProtocolHandler", u)
+	default:
+		c = exec.Command("xdg-open", u)
+	}
+	if err := c.Start(); err != nil {
+		fmt.Fprintln(f.IO.ErrOut, "! Could not open a browser: open the URL yourself.")
+		return nil
+	}
+	go c.Wait()
+	return nil
 }
 
 // checkMCPURL says what is wrong with a remote server's URL.

@@ -1,14 +1,18 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
 const remoteKey = "rk-0123456789abcdef"
@@ -130,5 +134,68 @@ func TestRemoteProfileFlagErrors(t *testing.T) {
 	errOut.Reset()
 	if code := run(t, f, "login", "--profile", "x", "--mcp-url", "https://x/mcp", "--spec", "a.yaml", "--with-key"); code != 2 || !strings.Contains(errOut.String(), "give one") {
 		t.Errorf("spec and URL: exit %d, %s", code, errOut)
+	}
+}
+
+// browserWriter is standard error that follows the first sign-in URL
+// printed to it, as a user would in a browser.
+type browserWriter struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	follow  func(string) error
+	started bool
+}
+
+func (w *browserWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if !w.started {
+		for _, line := range strings.Split(w.buf.String(), "\n") {
+			if u := strings.TrimSpace(line); strings.HasPrefix(u, "http") && strings.Contains(u, "/authorize?") {
+				w.started = true
+				w.follow(u)
+			}
+		}
+	}
+	return len(p), nil
+}
+
+func (w *browserWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestRemoteOAuthLogin(t *testing.T) {
+	s := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "whoami"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "signed-in user"}}}, nil, nil
+	})
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil))
+	f, out, _ := testFactory(t, nil)
+	errOut := &browserWriter{follow: remotetest.Browser(t)}
+	f.IO.ErrOut = errOut
+
+	if code := run(t, f, "login", "--profile", "o", "--mcp-url", o.URL+"/mcp", "--no-browser"); code != 0 {
+		t.Fatalf("login: exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(errOut.String(), "asks for OAuth sign-in") || !strings.Contains(errOut.String(), "✓ Signed in.") {
+		t.Errorf("stderr = %s", errOut)
+	}
+	stored, err := f.Keyring.Get("o")
+	if err != nil || !strings.Contains(stored, "refresh-1") {
+		t.Fatalf("keyring = %q, %v", stored, err)
+	}
+
+	if code := run(t, f, "call", "whoami", "--profile", "o"); code != 0 || strings.TrimSpace(out.String()) != "signed-in user" {
+		t.Errorf("call: exit %d, stdout %q, stderr %s", code, out, errOut)
+	}
+	out.Reset()
+	if code := run(t, f, "status", "--profile", "o"); code != 0 || !strings.Contains(out.String(), "OAuth token (expires") {
+		t.Errorf("status: exit %d, stdout %s", code, out)
+	}
+	if strings.Contains(out.String()+errOut.String(), "access-1") {
+		t.Error("the token was printed")
 	}
 }

@@ -204,7 +204,7 @@ func (f *Factory) profileStatus(p profile.Profile, rk resolvedKey) profileStatus
 	if rk.Err != nil {
 		st.KeyError = rk.Err.Error()
 	} else {
-		st.Key = maskKey(rk.Key)
+		st.Key = maskCredential(rk.Key)
 		st.OK = true
 	}
 	return st
