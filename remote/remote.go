@@ -293,7 +293,7 @@ func (b *bridge) explain(err error) error {
 		refused, se = true, &StatusError{Status: int(b.refused.Load())}
 	}
 	if refused && se.WantsOAuth() {
-		return fmt.Errorf("%w: the server asks for OAuth authorization, which is not supported yet; if it also takes an API key, run `%s`", se, b.cfg.Login)
+		return fmt.Errorf("%w: the server asks for OAuth sign-in: run `%s` (without --with-key)", se, b.cfg.Login)
 	}
 	if refused {
 		hint := "check the key"

@@ -347,7 +347,7 @@ func TestOAuthChallengeIsNamed(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, err := Probe(ctx, Config{URL: ts.URL, Login: "restmcp login --profile x"}, &mcp.Implementation{Name: "c", Version: "1"})
-	if err == nil || !strings.Contains(err.Error(), "OAuth authorization, which is not supported yet") {
+	if err == nil || !strings.Contains(err.Error(), "asks for OAuth sign-in: run `restmcp login --profile x` (without --with-key)") {
 		t.Errorf("err = %v", err)
 	}
 }
