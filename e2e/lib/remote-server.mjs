@@ -146,3 +146,69 @@ export async function startRemoteServer({ sse = false, header, key } = {}) {
     },
   };
 }
+
+/**
+ * Starts a Streamable HTTP server that wants OAuth: an authorization server
+ * from the SDK's in-memory demo provider (dynamic client registration,
+ * authorization code with PKCE, approved at once) and the MCP endpoint
+ * behind the SDK's bearer-token middleware. Resolves to { url, seen,
+ * close() }.
+ */
+export async function startOAuthServer() {
+  const { default: express } = await import('express');
+  const { DemoInMemoryAuthProvider } = await import('@modelcontextprotocol/sdk/examples/server/demoInMemoryOAuthProvider.js');
+  const { mcpAuthRouter, mcpAuthMetadataRouter, createOAuthMetadata, getOAuthProtectedResourceMetadataUrl } = await import('@modelcontextprotocol/sdk/server/auth/router.js');
+  const { requireBearerAuth } = await import('@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js');
+
+  const listen = (app) => new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+  const provider = new DemoInMemoryAuthProvider();
+  const authApp = express();
+  authApp.use(express.json());
+  authApp.use(express.urlencoded());
+  // The issuer is known once listening: a placeholder router is replaced.
+  let authRouter = (req, res, next) => next();
+  authApp.use((req, res, next) => authRouter(req, res, next));
+  const authHTTP = await listen(authApp);
+  const issuer = new URL(`http://127.0.0.1:${authHTTP.address().port}`);
+  authRouter = mcpAuthRouter({ provider, issuerUrl: issuer, scopesSupported: ['mcp:tools'] });
+
+  const state = { grown: false };
+  const seen = [];
+  const sessions = new Map();
+  const app = express();
+  let mcpRoutes = (req, res, next) => next();
+  app.use((req, res, next) => { seen.push({ method: req.method, path: req.path, value: req.headers.authorization }); next(); });
+  app.use((req, res, next) => mcpRoutes(req, res, next));
+  const http = await listen(app);
+  const mcpURL = new URL(`http://127.0.0.1:${http.address().port}/mcp`);
+  const routes = express.Router();
+  routes.use(mcpAuthMetadataRouter({
+    oauthMetadata: createOAuthMetadata({ provider, issuerUrl: issuer, scopesSupported: ['mcp:tools'] }),
+    resourceServerUrl: mcpURL,
+    scopesSupported: ['mcp:tools'],
+  }));
+  routes.all('/mcp', express.json(), requireBearerAuth({
+    verifier: provider,
+    resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(mcpURL),
+  }), async (req, res) => {
+    const sid = req.headers['mcp-session-id'];
+    let t = sid ? sessions.get(sid) : undefined;
+    if (sid && !t) { res.status(404).end(); return; }
+    if (!t) {
+      t = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => { sessions.set(id, t); } });
+      await newServer(state).connect(t);
+    }
+    await t.handleRequest(req, res, req.body);
+  });
+  mcpRoutes = routes;
+  return {
+    url: mcpURL.href,
+    seen,
+    async close() {
+      for (const s of [http, authHTTP]) {
+        s.closeAllConnections?.();
+        await new Promise((r) => s.close(r));
+      }
+    },
+  };
+}

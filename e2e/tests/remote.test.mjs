@@ -5,7 +5,7 @@
 // argv, the client entry, logs or results.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -14,7 +14,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 
 import { bin, childEnv, filesUnder, run, stderrLog, tempDir, text } from '../lib/harness.mjs';
-import { startRemoteServer } from '../lib/remote-server.mjs';
+import { startOAuthServer, startRemoteServer } from '../lib/remote-server.mjs';
 
 const KEY = 'rmt-e2e-5f2c9a7d1b3e4f60';
 const HEADER = 'X-Api-Key';
@@ -195,5 +195,48 @@ describe('a remote server speaking only HTTP+SSE', () => {
     assert.ok(server.seen.some((r) => r.method === 'GET' && r.path === '/sse'));
     assert.ok(server.seen.every((r) => r.value === KEY || r.path === '/mcp'), 'the key went with every request');
     await run(['logout', '--profile', 'rem-sse', '--all'], { env });
+  });
+});
+
+describe('a remote server that wants OAuth', () => {
+  let server;
+  let env;
+  before(async () => {
+    server = await startOAuthServer();
+    env = childEnv({ RESTMCP_CONFIG_DIR: tempDir('remote-oauth') });
+  });
+  after(async () => { await server.close(); });
+
+  it('login signs in (registration, PKCE, loopback redirect), serve uses the token', async () => {
+    // login prints the sign-in URL (--no-browser); the test is the browser.
+    const p = spawn(bin(), ['login', '--profile', 'rem-oauth', '--mcp-url', server.url, '--no-browser'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let opened = null;
+    p.stderr.on('data', (c) => {
+      stderr += c;
+      const m = stderr.match(/^\s+(http\S+\/authorize\?\S+)$/m);
+      if (m && !opened) opened = fetch(m[1]).then((r) => r.text());
+    });
+    const code = await new Promise((resolve) => p.on('close', resolve));
+    stderrLog.push(stderr);
+    assert.equal(code, 0, stderr);
+    assert.match(await opened, /Signed in/);
+    assert.match(stderr, /asks for OAuth sign-in/);
+    const stored = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth'], { encoding: 'utf8', env: process.env }).stdout;
+    const token = JSON.parse(stored).oauth.token.access_token;
+    assert.ok(token, 'the token is in the keyring');
+
+    const s = await connectBridge(['serve', '--profile', 'rem-oauth'], env);
+    try {
+      assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'oauth' } })), 'echo: oauth');
+    } finally {
+      await s.close();
+    }
+    assert.ok(server.seen.some((r) => r.path === '/mcp' && r.value === `Bearer ${token}`), 'the token was sent');
+    const st = await run(['status', '--profile', 'rem-oauth'], { env });
+    assert.equal(st.code, 0, st.stdout);
+    assert.match(st.stdout, /OAuth token \(expires/);
+    for (const s of stderrLog) assert.ok(!s.includes(token), 'the token appeared on stderr');
+    assert.ok(!st.stdout.includes(token));
   });
 });
