@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-	"golang.org/x/oauth2"
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
@@ -42,7 +41,7 @@ func (f *Factory) remoteConfig(p profile.Profile, key string) remote.Config {
 	}
 	var (
 		mu     sync.Mutex
-		tokens oauth2.TokenSource
+		tokens remote.Renewer
 		from   string // the stored grant tokens started from
 	)
 	value := func(ctx context.Context) (string, error) {
@@ -71,7 +70,12 @@ func (f *Factory) remoteConfig(p profile.Profile, key string) remote.Config {
 			Origin: remote.Origin(p.MCPURL),
 			Header: p.Header(),
 			Value:  value,
-			Base:   userAgent{f.userAgent(), http.DefaultTransport},
+			Renew: func(context.Context) bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return tokens != nil && tokens.Renew()
+			},
+			Base: userAgent{f.userAgent(), http.DefaultTransport},
 		}},
 		Filter: remote.Filter{Tools: p.Tools, ReadOnly: p.ReadOnly, Prefix: p.Prefix},
 		Login:  f.loginCommand(p.Name),

@@ -18,6 +18,10 @@ type HeaderTransport struct {
 	// Value returns the header's value, e.g. "Bearer KEY", when a request
 	// is sent; an error fails the request.
 	Value func(ctx context.Context) (string, error)
+	// Renew, when set, is called once when the origin answers 401: true
+	// means Value now has new credentials (a refreshed token), and the
+	// request is sent again with them.
+	Renew func(ctx context.Context) bool
 	// Base sends the requests (default http.DefaultTransport).
 	Base http.RoundTripper
 }
@@ -40,7 +44,25 @@ func (t *HeaderTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r := req.Clone(req.Context())
 	r.Header.Set(t.Header, v)
-	return base.RoundTrip(r)
+	resp, err := base.RoundTrip(r)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || t.Renew == nil || (req.Body != nil && req.GetBody == nil) {
+		return resp, err
+	}
+	if !t.Renew(req.Context()) {
+		return resp, nil
+	}
+	again := req.Clone(req.Context())
+	if req.GetBody != nil {
+		if again.Body, err = req.GetBody(); err != nil {
+			return resp, nil
+		}
+	}
+	if v, err = t.Value(req.Context()); err != nil {
+		return resp, nil
+	}
+	resp.Body.Close()
+	again.Header.Set(t.Header, v)
+	return base.RoundTrip(again)
 }
 
 // Origin returns the origin of rawURL ("scheme://host[:port]").

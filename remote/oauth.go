@@ -56,9 +56,17 @@ func DecodeGrant(s string) (g *Grant, ok bool) {
 	return v.OAuth, true
 }
 
-// TokenSource returns the grant's token, refreshed when it expires; saved
-// is told of every new token (to store it). client sends the refresh.
-func (g *Grant) TokenSource(client *http.Client, saved func(*Grant)) oauth2.TokenSource {
+// Renewer is a token source whose token can be refreshed before it
+// expires.
+type Renewer interface {
+	oauth2.TokenSource
+	Renew() bool
+}
+
+// TokenSource returns the grant's token, refreshed when it expires (or
+// when Renew says so); saved is told of every new token (to store it).
+// client sends the refresh.
+func (g *Grant) TokenSource(client *http.Client, saved func(*Grant)) Renewer {
 	cfg := &oauth2.Config{
 		ClientID:     g.ClientID,
 		ClientSecret: g.ClientSecret,
@@ -68,18 +76,38 @@ func (g *Grant) TokenSource(client *http.Client, saved func(*Grant)) oauth2.Toke
 	if client != nil {
 		ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
 	}
-	return &savingSource{grant: *g, src: cfg.TokenSource(ctx, g.Token), saved: saved}
+	return &savingSource{grant: *g, src: cfg.TokenSource(ctx, g.Token), saved: saved, client: client}
+}
+
+// Renew refreshes the token now, even though it has not expired (the
+// server refused it); false when there is no refresh token.
+func (s *savingSource) Renew() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.grant.Token == nil || s.grant.Token.RefreshToken == "" {
+		return false
+	}
+	g := s.grant
+	t := *g.Token
+	t.Expiry = time.Now().Add(-time.Minute)
+	g.Token = &t
+	s.src = g.TokenSource(s.client, nil).(*savingSource).src
+	return true
 }
 
 type savingSource struct {
-	mu    sync.Mutex
-	grant Grant
-	src   oauth2.TokenSource
-	saved func(*Grant)
+	mu     sync.Mutex
+	grant  Grant
+	src    oauth2.TokenSource
+	saved  func(*Grant)
+	client *http.Client
 }
 
 func (s *savingSource) Token() (*oauth2.Token, error) {
-	t, err := s.src.Token()
+	s.mu.Lock()
+	src := s.src
+	s.mu.Unlock()
+	t, err := src.Token()
 	if err != nil {
 		return nil, fmt.Errorf("refreshing the OAuth token: %w", err)
 	}

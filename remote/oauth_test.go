@@ -65,6 +65,29 @@ func TestOAuthSignInAndRefresh(t *testing.T) {
 	if refreshs := o.Refreshes(); refreshs != 1 || saved == nil || saved.Token.AccessToken != "access-2" {
 		t.Errorf("refreshes = %d, saved = %+v", o.Refreshes(), saved)
 	}
+
+	// A token the server refuses before it expires is refreshed once.
+	g2, _ := DecodeGrant(s)
+	ts2 := g2.TokenSource(nil, nil)
+	client2 := &http.Client{Transport: &HeaderTransport{
+		Origin: Origin(o.URL), Header: "Authorization",
+		Value: func(context.Context) (string, error) {
+			t, err := ts2.Token()
+			if err != nil {
+				return "", err
+			}
+			return "Bearer " + t.AccessToken, nil
+		},
+		Renew: func(context.Context) bool { return ts2.Renew() },
+	}}
+	cs2 := connectTest(t, Config{URL: o.URL + "/mcp", HTTPClient: client2}, nil)
+	o.Revoke("access-1")
+	if text, isErr := callText(t, cs2, "echo", map[string]any{"text": "renewed"}); isErr || text != "echo: renewed" {
+		t.Errorf("echo after the token was refused = %q (error %v)", text, isErr)
+	}
+	if n := o.Refreshes(); n != 2 {
+		t.Errorf("refreshes = %d, want 2", n)
+	}
 	if strings.Contains(s, "code-1") {
 		t.Error("the grant keeps the authorization code")
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -21,6 +22,14 @@ type OAuthServer struct {
 	mu       sync.Mutex
 	verifier string
 	refreshs int
+	revoked  map[string]bool
+}
+
+// Revoke makes the MCP endpoint refuse an access token.
+func (o *OAuthServer) Revoke(token string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.revoked[token] = true
 }
 
 // Verifier is the PKCE verifier the token request carried.
@@ -54,10 +63,14 @@ func Browser(t *testing.T) func(string) error {
 
 // NewOAuthServer starts the servers; they stop when the test ends.
 func NewOAuthServer(t *testing.T, h http.Handler) *OAuthServer {
-	o := &OAuthServer{}
+	o := &OAuthServer{revoked: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/mcp", func(w http.ResponseWriter, r *http.Request) {
-		if a := r.Header.Get("Authorization"); a != "Bearer access-1" && a != "Bearer access-2" {
+		a := r.Header.Get("Authorization")
+		o.mu.Lock()
+		revoked := o.revoked[strings.TrimPrefix(a, "Bearer ")]
+		o.mu.Unlock()
+		if (a != "Bearer access-1" && a != "Bearer access-2") || revoked {
 			w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+o.URL+`/.well-known/oauth-protected-resource/mcp"`)
 			http.Error(w, "sign in", http.StatusUnauthorized)
 			return
