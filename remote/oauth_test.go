@@ -48,16 +48,7 @@ func TestOAuthSignInAndRefresh(t *testing.T) {
 	back.Token.Expiry = time.Now().Add(-time.Minute)
 	var saved *Grant
 	ts := back.TokenSource(nil, func(g *Grant) { saved = g })
-	client := &http.Client{Transport: &HeaderTransport{
-		Origin: Origin(o.URL), Header: "Authorization",
-		Value: func(context.Context) (string, error) {
-			t, err := ts.Token()
-			if err != nil {
-				return "", err
-			}
-			return "Bearer " + t.AccessToken, nil
-		},
-	}}
+	client := tokenClient(o.URL, ts)
 	cs := connectTest(t, Config{URL: o.URL + "/mcp", HTTPClient: client}, nil)
 	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "signed in"}); isErr || text != "echo: signed in" {
 		t.Errorf("echo = %q (error %v)", text, isErr)
@@ -69,17 +60,7 @@ func TestOAuthSignInAndRefresh(t *testing.T) {
 	// A token the server refuses before it expires is refreshed once.
 	g2, _ := DecodeGrant(s)
 	ts2 := g2.TokenSource(nil, nil)
-	client2 := &http.Client{Transport: &HeaderTransport{
-		Origin: Origin(o.URL), Header: "Authorization",
-		Value: func(context.Context) (string, error) {
-			t, err := ts2.Token()
-			if err != nil {
-				return "", err
-			}
-			return "Bearer " + t.AccessToken, nil
-		},
-		Renew: func(context.Context) bool { return ts2.Renew() },
-	}}
+	client2 := tokenClient(o.URL, ts2)
 	cs2 := connectTest(t, Config{URL: o.URL + "/mcp", HTTPClient: client2}, nil)
 	o.Revoke("access-1")
 	if text, isErr := callText(t, cs2, "echo", map[string]any{"text": "renewed"}); isErr || text != "echo: renewed" {
@@ -91,4 +72,19 @@ func TestOAuthSignInAndRefresh(t *testing.T) {
 	if strings.Contains(s, "code-1") {
 		t.Error("the grant keeps the authorization code")
 	}
+}
+
+// tokenClient sends ts's token to origin, renewing it once when refused.
+func tokenClient(origin string, ts Renewer) *http.Client {
+	return &http.Client{Transport: &HeaderTransport{
+		Origin: Origin(origin), Header: "Authorization",
+		Value: func(context.Context) (string, error) {
+			t, err := ts.Token()
+			if err != nil {
+				return "", err
+			}
+			return "Bearer " + t.AccessToken, nil
+		},
+		Renew: func(context.Context) bool { return ts.Renew() },
+	}}
 }
