@@ -95,6 +95,9 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 		p.MCPURL = pf.MCPURL
 	}
 	if fl.Changed("tool") {
+		if p.MCPURL == "" && f.Brand.Defaults.MCPURL == "" {
+			return p, false, FlagErrorf("--tool selects tools of a remote MCP server (--mcp-url); for an OpenAPI description use --operation")
+		}
 		p.Tools = pf.Tools
 	}
 	if p.MCPURL != "" && p.Spec != "" {

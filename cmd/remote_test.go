@@ -199,3 +199,10 @@ func TestRemoteOAuthLogin(t *testing.T) {
 		t.Error("the token was printed")
 	}
 }
+
+func TestToolFlagNeedsRemoteProfile(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--tool", "x"); code != 2 || !strings.Contains(errOut.String(), "use --operation") {
+		t.Errorf("exit %d, %s", code, errOut)
+	}
+}
