@@ -26,6 +26,7 @@ var (
 	// The vendor's default profile. Empty values leave the usual defaults.
 	profileName       = ""
 	profileSpec       = ""
+	profileMCPURL     = "" // a remote MCP server instead of a description
 	profileBaseURL    = ""
 	profileAuthHeader = ""
 	// profileAuthScheme is unsetScheme unless the build sets it; set to ""
@@ -70,7 +71,7 @@ func (b Brand) ProfileName() string {
 // HasDefaults reports whether the build sets a default profile.
 func (b Brand) HasDefaults() bool {
 	d := b.Defaults
-	return d.Name != "" || d.Spec != "" || d.BaseURL != "" || d.AuthHeader != "" ||
+	return d.Name != "" || d.Spec != "" || d.MCPURL != "" || d.BaseURL != "" || d.AuthHeader != "" ||
 		d.AuthScheme != nil || d.Prefix != ""
 }
 
@@ -80,11 +81,11 @@ func (b Brand) HasDefaults() bool {
 // API.
 func (b Brand) Apply(p profile.Profile) profile.Profile {
 	d := b.Defaults
-	if p.Spec != "" && p.Spec != d.Spec {
+	if (p.Spec != "" && p.Spec != d.Spec) || (p.MCPURL != "" && p.MCPURL != d.MCPURL) {
 		return p
 	}
-	if p.Spec == "" {
-		p.Spec = d.Spec
+	if p.Spec == "" && p.MCPURL == "" {
+		p.Spec, p.MCPURL = d.Spec, d.MCPURL
 	}
 	if p.BaseURL == "" {
 		p.BaseURL = d.BaseURL
@@ -106,6 +107,7 @@ func defaultBrand() Brand {
 	return newBrand(name, profile.Profile{
 		Name:       profileName,
 		Spec:       profileSpec,
+		MCPURL:     profileMCPURL,
 		BaseURL:    profileBaseURL,
 		AuthHeader: profileAuthHeader,
 		Prefix:     profilePrefix,

@@ -8,6 +8,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/server"
 )
 
 // CallOptions are the inputs of `call`.
@@ -54,10 +56,11 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, err := f.App().NewServer(c.Context(), p)
+	srv, done, err := f.tools(c.Context(), p, true)
 	if err != nil {
 		return err
 	}
+	defer done()
 	var tool *mcp.Tool
 	for _, t := range srv.Tools() {
 		if t.Name == opts.Tool {
@@ -66,7 +69,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 		}
 	}
 	if tool == nil {
-		if similar := srv.Similar(opts.Tool); len(similar) > 0 {
+		if similar := server.Similar(opts.Tool, srv.Tools()); len(similar) > 0 {
 			return FlagErrorf("no tool named %q; did you mean %s?", opts.Tool, strings.Join(similar, ", "))
 		}
 		return FlagErrorf("no tool named %q: run `%s tools` with the same profile flags to list them", opts.Tool, f.Brand.Name)

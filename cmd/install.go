@@ -139,6 +139,9 @@ func installEnv(f *Factory) install.Env {
 
 // toolNames loads the profile's tools as serve would.
 func toolNames(ctx context.Context, f *Factory, p profile.Profile) ([]string, error) {
+	if p.MCPURL != "" {
+		return f.remoteToolNames(ctx, p)
+	}
 	srv, err := f.App().ListServer(ctx, p)
 	if err != nil {
 		return nil, err
@@ -307,7 +310,7 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		p, err = store.Get(o.Profile)
 	}
 	switch {
-	case errors.Is(err, profile.ErrNotFound) && f.Brand.Defaults.Spec != "" && o.Profile == f.Brand.ProfileName():
+	case errors.Is(err, profile.ErrNotFound) && (f.Brand.Defaults.Spec != "" || f.Brand.Defaults.MCPURL != "") && o.Profile == f.Brand.ProfileName():
 		// A vendor build's built-in profile needs no saving.
 		p, err = profile.Profile{Name: o.Profile}, nil
 	case errors.Is(err, profile.ErrNotFound):

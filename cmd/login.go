@@ -41,6 +41,12 @@ type LoginOptions struct {
 	InsecureStorage bool
 	// CheckTimeout bounds the check request (default 15 s).
 	CheckTimeout time.Duration
+	// OAuth signs in to a remote MCP server even when its first answer
+	// does not ask for it; NoBrowser only prints the URL; ClientID is a
+	// client registered beforehand.
+	OAuth     bool
+	NoBrowser bool
+	ClientID  string
 }
 
 func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
@@ -79,6 +85,9 @@ the keyring (for CI, containers and machines without a keyring).`,
 	fl.BoolVar(&opts.WithKey, "with-key", false, "read the key from standard input (one line)")
 	fl.StringVar(&opts.CheckPath, "check-path", "", "API path to GET to check the key, e.g. /me (stored in the profile)")
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
+	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
+	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the OAuth sign-in URL instead of opening a browser")
+	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the server's authorization server (default: register one)")
 	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file (0600) in the config directory instead of the OS keyring")
 	return c
 }
@@ -108,8 +117,13 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 	p := f.Brand.Apply(own)
-	if p.Spec == "" {
-		return FlagErrorf("profile %q has no OpenAPI description: pass --spec FILE|URL", p.Name)
+	if p.Spec == "" && p.MCPURL == "" {
+		return FlagErrorf("profile %q has no OpenAPI description: pass --spec FILE|URL (or --mcp-url URL for a remote MCP server)", p.Name)
+	}
+	if p.MCPURL != "" {
+		if err := checkMCPURL(p.MCPURL); err != nil {
+			return err
+		}
 	}
 
 	store, err := f.Profiles()
@@ -129,12 +143,21 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 
+	if p.MCPURL != "" {
+		if done, err := f.loginOAuth(c.Context(), opts, own, p, store); done {
+			return err
+		}
+	}
 	key, err := readKey(c.Context(), f, p.Name, opts.WithKey)
 	if err != nil {
 		return err
 	}
 
-	if opts.NoCheck {
+	if p.MCPURL != "" {
+		if err := f.remoteLogin(c.Context(), p, key, opts.NoCheck, opts.CheckTimeout); err != nil {
+			return err
+		}
+	} else if opts.NoCheck {
 		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
 	} else if err := loginCheck(c.Context(), f, p, key, opts.CheckTimeout); err != nil {
 		return err

@@ -16,6 +16,7 @@ type profileFlags struct {
 	cmd        *cobra.Command
 	Name       string
 	Spec       string
+	MCPURL     string
 	BaseURL    string
 	AuthHeader string
 	AuthScheme string
@@ -25,6 +26,7 @@ type profileFlags struct {
 	Operations []string
 	Methods    []string
 	ReadOnly   bool
+	Tools      []string
 	Layout     string
 	// Results and audit.
 	MaxResultBytes int
@@ -36,6 +38,7 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl := c.Flags()
 	fl.StringVarP(&pf.Name, "profile", "p", defaultBrand().ProfileName(), "profile name")
 	fl.StringVar(&pf.Spec, "spec", "", "OpenAPI description: a file or an http(s) URL")
+	fl.StringVar(&pf.MCPURL, "mcp-url", "", "a remote MCP server's endpoint (Streamable HTTP or HTTP+SSE), instead of --spec")
 	fl.StringVar(&pf.BaseURL, "base-url", "", "API base URL (default: the description's first server)")
 	fl.StringVar(&pf.AuthHeader, "auth-header", "", `header that carries the key (default "Authorization")`)
 	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key (default "Bearer")`)
@@ -43,7 +46,8 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringSliceVar(&pf.Tags, "tag", nil, "only operations with one of these tags (repeatable)")
 	fl.StringSliceVar(&pf.Operations, "operation", nil, "only these operations: operationIds or tool names (repeatable)")
 	fl.StringSliceVar(&pf.Methods, "method", nil, "only these HTTP methods, e.g. GET (repeatable)")
-	fl.BoolVar(&pf.ReadOnly, "read-only", false, "only read-only operations (GET, HEAD)")
+	fl.BoolVar(&pf.ReadOnly, "read-only", false, "only read-only operations (GET, HEAD; for a remote MCP server, tools annotated read-only)")
+	fl.StringSliceVar(&pf.Tools, "tool", nil, "only these tools of the remote MCP server (repeatable)")
 	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "operations" (one tool per operation), "resources" or "search"`)
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
 	fl.StringVar(&pf.AuditLog, "audit-log", "", "append one JSON line per tool call to this file (no argument values, never the key)")
@@ -86,6 +90,18 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 	fl := pf.cmd.Flags()
 	if fl.Changed("spec") {
 		p.Spec = pf.Spec
+	}
+	if fl.Changed("mcp-url") {
+		p.MCPURL = pf.MCPURL
+	}
+	if fl.Changed("tool") {
+		if p.MCPURL == "" && f.Brand.Defaults.MCPURL == "" {
+			return p, false, FlagErrorf("--tool selects tools of a remote MCP server (--mcp-url); for an OpenAPI description use --operation")
+		}
+		p.Tools = pf.Tools
+	}
+	if p.MCPURL != "" && p.Spec != "" {
+		return p, false, FlagErrorf("profile %q has both an OpenAPI description (--spec) and a remote MCP server (--mcp-url): give one (another profile name keeps both)", p.Name)
 	}
 	if fl.Changed("base-url") {
 		p.BaseURL = pf.BaseURL

@@ -42,5 +42,8 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 	if err != nil {
 		return err
 	}
+	if p.MCPURL != "" {
+		return f.serveRemote(c.Context(), p)
+	}
 	return f.App().Serve(c.Context(), p, f.IO.In, f.IO.Out)
 }

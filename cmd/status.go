@@ -63,6 +63,7 @@ It exits with status 1 when a profile has no key or the API does not accept it.`
 type profileStatus struct {
 	Profile    string `json:"profile"`
 	Spec       string `json:"spec"`
+	MCPURL     string `json:"mcp_url,omitempty"`
 	BaseURL    string `json:"base_url,omitempty"`
 	AuthHeader string `json:"auth_header"`
 	AuthScheme string `json:"auth_scheme"`
@@ -85,6 +86,8 @@ type checkStatus struct {
 	Status   int    `json:"status,omitempty"`
 	Accepted bool   `json:"accepted"`
 	Error    string `json:"error,omitempty"`
+	// Server names a remote MCP server that accepted the key.
+	Server string `json:"server,omitempty"`
 	// Skipped says why no request was sent.
 	Skipped string `json:"skipped,omitempty"`
 }
@@ -183,6 +186,7 @@ func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 	st := profileStatus{
 		Profile:    p.Name,
 		Spec:       p.Spec,
+		MCPURL:     p.MCPURL,
 		BaseURL:    p.BaseURL,
 		AuthHeader: p.Header(),
 		AuthScheme: p.Scheme(),
@@ -201,13 +205,17 @@ func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 	if rk.Err != nil {
 		st.KeyError = rk.Err.Error()
 	} else {
-		st.Key = maskKey(rk.Key)
+		st.Key = maskCredential(rk.Key)
 		st.OK = true
 	}
 	return st
 }
 
 func statusCheck(ctx context.Context, f *Factory, p profile.Profile, key string, timeout time.Duration) (*checkStatus, bool) {
+	if p.MCPURL != "" {
+		cs, _ := f.remoteCheck(ctx, p, key, timeout)
+		return cs, cs.Accepted
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	kc, err := f.App().CheckKey(ctx, p, key, timeout)
@@ -236,16 +244,20 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			fmt.Fprintln(out)
 		}
 		fmt.Fprintf(out, "%s\n", st.Profile)
-		spec := st.Spec
-		if spec == "" {
-			spec = "(none: pass --spec)"
+		if st.MCPURL != "" {
+			fmt.Fprintf(out, "  MCP server:  %s\n", st.MCPURL)
+		} else {
+			spec := st.Spec
+			if spec == "" {
+				spec = "(none: pass --spec)"
+			}
+			fmt.Fprintf(out, "  Description: %s\n", spec)
+			base := st.BaseURL
+			if base == "" {
+				base = "(the description's first server)"
+			}
+			fmt.Fprintf(out, "  Base URL:    %s\n", base)
 		}
-		fmt.Fprintf(out, "  Description: %s\n", spec)
-		base := st.BaseURL
-		if base == "" {
-			base = "(the description's first server)"
-		}
-		fmt.Fprintf(out, "  Base URL:    %s\n", base)
 		fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, schemeLabel(st.AuthScheme))
 		switch st.KeySource {
 		case app.KeyFromEnv, app.KeyFromKeyring:
@@ -266,6 +278,8 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			switch {
 			case c.Skipped != "":
 				fmt.Fprintf(out, "  API:         not checked: %s\n", c.Skipped)
+			case c.Accepted && c.Server != "":
+				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s: %s)\n", c.URL, c.Server)
 			case c.Accepted:
 				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s %s: %d)\n", c.Method, c.URL, c.Status)
 			case (c.Status == 401 || c.Status == 403) && st.KeySource == app.KeyFromEnv:

@@ -49,10 +49,11 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, err := f.App().ListServer(c.Context(), p)
+	srv, done, err := f.tools(c.Context(), p, false)
 	if err != nil {
 		return err
 	}
+	defer done()
 	tools := srv.Tools()
 	if opts.JSON {
 		b, err := json.MarshalIndent(tools, "", "  ")

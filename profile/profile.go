@@ -23,6 +23,9 @@ type Profile struct {
 	Name string `json:"-"`
 	// Spec is the OpenAPI description: a file path or an http(s) URL.
 	Spec string `json:"spec,omitempty"`
+	// MCPURL, instead of Spec, is a remote MCP server's endpoint: the
+	// profile is then served by relaying to it.
+	MCPURL string `json:"mcp_url,omitempty"`
 	// BaseURL overrides the description's first server.
 	BaseURL string `json:"base_url,omitempty"`
 	// AuthHeader carries the key (default "Authorization").
@@ -38,7 +41,9 @@ type Profile struct {
 	Operations []string `json:"operations,omitempty"`
 	Methods    []string `json:"methods,omitempty"`
 	ReadOnly   bool     `json:"read_only,omitempty"`
-	Layout     string   `json:"layout,omitempty"`
+	// Tools keeps only these tools of a remote MCP server.
+	Tools  []string `json:"tools,omitempty"`
+	Layout string   `json:"layout,omitempty"`
 	// MaxResultBytes is the budget of one tool result (0: the default).
 	MaxResultBytes int `json:"max_result_bytes,omitempty"`
 	// AuditLog is a file that receives one JSON line per tool call (what

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Dependencies point one way: cmd → app → server → client (cmd and app also
-# use keyring and profile). client/, server/ and app/ never import cobra;
-# client/ and server/ never import go-keyring; client/ never imports server/
-# or MCP; nothing below cmd/ imports it, nothing below app/ imports app;
-# oauth/ knows nothing of the command line, MCP, the keyring or the API client.
+# Dependencies point one way: cmd → app → server → client, and cmd → remote
+# (cmd and app also use keyring and profile). client/, server/, remote/ and
+# app/ never import cobra; client/, server/ and remote/ never import
+# go-keyring; client/ never imports server/ or MCP; nothing below cmd/ imports
+# it, nothing below app/ imports app; remote/ (the relay to remote MCP
+# servers) knows nothing of the REST side; oauth/ knows nothing of the command
+# line, MCP, the keyring or the API client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -12,12 +14,13 @@ check() { # package, forbidden import regexp
   bad=$(go list -deps "./$1" 2>/dev/null | grep -E "$2" || true)
   if [ -n "$bad" ]; then echo "$1 must not depend on: $bad" >&2; fail=1; fi
 }
-check client 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|cmd|keyring)$'
-check server 'spf13/cobra|zalando/go-keyring|restmcp/restmcp/(app|cmd|keyring)$'
+check client 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|cmd|keyring|remote)$'
+check server 'spf13/cobra|zalando/go-keyring|restmcp/restmcp/(app|cmd|keyring|remote)$'
 check app 'spf13/cobra|restmcp/restmcp/cmd$'
-check keyring 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd)$'
-check profile 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring)$'
-check install 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring)$'
-check oauth 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|client|cmd|keyring)$'
+check remote 'spf13/cobra|zalando/go-keyring|restmcp/restmcp/(app|server|client|cmd|keyring|profile)$'
+check keyring 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|remote)$'
+check profile 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring|remote)$'
+check install 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring|remote)$'
+check oauth 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|client|cmd|keyring|remote)$'
 [ $fail = 0 ] && echo "import rules: ok" >&2
 exit $fail

@@ -125,7 +125,11 @@ func (s *Server) unknownTool(name string) error {
 // Similar names at most 5 tools whose names contain want, or are contained
 // in it, ignoring case, '_' and '-' (an operationId such as listProjects
 // finds list_projects): the "did you mean" of an unknown tool.
-func (s *Server) Similar(want string) []string {
+func (s *Server) Similar(want string) []string { return Similar(want, s.list) }
+
+// Similar returns up to five names of tools whose name contains want or is
+// contained in it, ignoring case, "_" and "-".
+func Similar(want string, tools []*mcp.Tool) []string {
 	norm := func(s string) string {
 		return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s))
 	}
@@ -134,7 +138,7 @@ func (s *Server) Similar(want string) []string {
 		return nil
 	}
 	var out []string
-	for _, t := range s.list {
+	for _, t := range tools {
 		if n := norm(t.Name); strings.Contains(n, w) || strings.Contains(w, n) {
 			out = append(out, t.Name)
 			if len(out) == 5 {

@@ -1,0 +1,208 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/remote/remotetest"
+)
+
+const remoteKey = "rk-0123456789abcdef"
+
+// newRemoteMCP is a remote MCP server (Streamable HTTP) that wants
+// "X-Api-Key: Token <remoteKey>", with a read-only tool "greet" and a tool
+// "wipe".
+func newRemoteMCP(t *testing.T) *httptest.Server {
+	t.Helper()
+	s := mcp.NewServer(&mcp.Implementation{Name: "acme-remote", Version: "2.0"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "greet", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true}},
+		func(ctx context.Context, req *mcp.CallToolRequest, in struct {
+			Name string `json:"name"`
+		}) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "hello " + in.Name}}}, nil, nil
+		})
+	mcp.AddTool(s, &mcp.Tool{Name: "wipe"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "wiped"}}}, nil, nil
+	})
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Api-Key") != "Token "+remoteKey {
+			http.Error(w, "no or bad key", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func TestRemoteProfile(t *testing.T) {
+	ts := newRemoteMCP(t)
+	f, out, errOut := testFactory(t, nil)
+	url := ts.URL + "/mcp"
+
+	f.IO.In = strings.NewReader("wrong-key\n")
+	if code := run(t, f, "login", "--profile", "acme", "--mcp-url", url, "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key"); code != 1 {
+		t.Fatalf("login with a wrong key: exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(errOut.String(), "refused the key (401)") {
+		t.Errorf("stderr = %s", errOut)
+	}
+	if _, err := f.Keyring.Get("acme"); err == nil {
+		t.Error("a refused key was stored")
+	}
+
+	errOut.Reset()
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	if code := run(t, f, "login", "--profile", "acme", "--mcp-url", url, "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key", "--prefix", "acme_"); code != 0 {
+		t.Fatalf("login: exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(errOut.String(), "accepted the key (acme-remote 2.0)") {
+		t.Errorf("stderr = %s", errOut)
+	}
+	store, _ := f.Profiles()
+	p, err := store.Get("acme")
+	if err != nil || p.MCPURL != url || p.Spec != "" {
+		t.Fatalf("profile = %+v, %v", p, err)
+	}
+
+	out.Reset()
+	if code := run(t, f, "tools", "--profile", "acme", "--json"); code != 0 {
+		t.Fatalf("tools: exit %d, stderr %s", code, errOut)
+	}
+	var tools []*mcp.Tool
+	if err := json.Unmarshal(out.Bytes(), &tools); err != nil || len(tools) != 2 || tools[0].Name != "acme_greet" {
+		t.Errorf("tools = %s (%v)", out, err)
+	}
+
+	out.Reset()
+	if code := run(t, f, "call", "acme_greet", "--profile", "acme", "--arg", "name=Ada"); code != 0 || strings.TrimSpace(out.String()) != "hello Ada" {
+		t.Errorf("call: exit %d, stdout %q, stderr %s", code, out, errOut)
+	}
+
+	out.Reset()
+	if code := run(t, f, "tools", "--profile", "acme", "--read-only", "--json"); code != 0 || strings.Contains(out.String(), "wipe") {
+		t.Errorf("tools --read-only: exit %d, stdout %s", code, out)
+	}
+
+	out.Reset()
+	if code := run(t, f, "status", "--profile", "acme"); code != 0 {
+		t.Errorf("status: exit %d, stdout %s", code, out)
+	}
+	for _, want := range []string{"MCP server:  " + url, "accepts the key", "X-Api-Key: Token <key>"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+
+	out.Reset()
+	if code := run(t, f, "install", "cursor", "--profile", "acme", "--print"); code != 0 {
+		t.Fatalf("install --print: exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(out.String(), `"--profile"`) || !strings.Contains(out.String(), `"acme"`) {
+		t.Errorf("entry = %s", out)
+	}
+
+	for _, s := range []string{out.String(), errOut.String()} {
+		if strings.Contains(s, remoteKey) {
+			t.Fatal("the key was printed")
+		}
+	}
+
+	if code := run(t, f, "logout", "--profile", "acme"); code != 0 {
+		t.Fatal("logout failed")
+	}
+	out.Reset()
+	if code := run(t, f, "call", "acme_greet", "--profile", "acme"); code == 0 || !strings.Contains(errOut.String(), "restmcp login --profile acme") {
+		t.Errorf("call after logout: exit %d, stderr %s", code, errOut)
+	}
+}
+
+func TestRemoteProfileFlagErrors(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	if code := run(t, f, "login", "--profile", "x", "--mcp-url", "ftp://x", "--with-key"); code != 2 || !strings.Contains(errOut.String(), "http(s) endpoint") {
+		t.Errorf("bad URL: exit %d, %s", code, errOut)
+	}
+	errOut.Reset()
+	if code := run(t, f, "login", "--profile", "x", "--mcp-url", "https://x/mcp", "--spec", "a.yaml", "--with-key"); code != 2 || !strings.Contains(errOut.String(), "give one") {
+		t.Errorf("spec and URL: exit %d, %s", code, errOut)
+	}
+}
+
+// browserWriter is standard error that follows the first sign-in URL
+// printed to it, as a user would in a browser.
+type browserWriter struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	follow  func(string) error
+	started bool
+}
+
+func (w *browserWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if !w.started {
+		for _, line := range strings.Split(w.buf.String(), "\n") {
+			if u := strings.TrimSpace(line); strings.HasPrefix(u, "http") && strings.Contains(u, "/authorize?") {
+				w.started = true
+				w.follow(u)
+			}
+		}
+	}
+	return len(p), nil
+}
+
+func (w *browserWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestRemoteOAuthLogin(t *testing.T) {
+	s := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "whoami"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "signed-in user"}}}, nil, nil
+	})
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil))
+	f, out, _ := testFactory(t, nil)
+	errOut := &browserWriter{follow: remotetest.Browser(t)}
+	f.IO.ErrOut = errOut
+
+	if code := run(t, f, "login", "--profile", "o", "--mcp-url", o.URL+"/mcp", "--no-browser"); code != 0 {
+		t.Fatalf("login: exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(errOut.String(), "asks for OAuth sign-in") || !strings.Contains(errOut.String(), "✓ Signed in.") {
+		t.Errorf("stderr = %s", errOut)
+	}
+	stored, err := f.Keyring.Get("o")
+	if err != nil || !strings.Contains(stored, "refresh-1") {
+		t.Fatalf("keyring = %q, %v", stored, err)
+	}
+
+	if code := run(t, f, "call", "whoami", "--profile", "o"); code != 0 || strings.TrimSpace(out.String()) != "signed-in user" {
+		t.Errorf("call: exit %d, stdout %q, stderr %s", code, out, errOut)
+	}
+	out.Reset()
+	if code := run(t, f, "status", "--profile", "o"); code != 0 || !strings.Contains(out.String(), "OAuth token (expires") {
+		t.Errorf("status: exit %d, stdout %s", code, out)
+	}
+	if strings.Contains(out.String()+errOut.String(), "access-1") {
+		t.Error("the token was printed")
+	}
+}
+
+func TestToolFlagNeedsRemoteProfile(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--tool", "x"); code != 2 || !strings.Contains(errOut.String(), "use --operation") {
+		t.Errorf("exit %d, %s", code, errOut)
+	}
+}

@@ -1,0 +1,242 @@
+// Remote MCP servers: restmcp serve as the stdio bridge to servers the test
+// starts with the TypeScript SDK (Streamable HTTP wanting a key header, and
+// one speaking only HTTP+SSE), driven by the TypeScript SDK client. The key
+// comes from the real keyring through login --with-key and never shows in
+// argv, the client entry, logs or results.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import {
+  CreateMessageRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+
+import { bin, childEnv, filesUnder, run, stderrLog, tempDir, text } from '../lib/harness.mjs';
+import { startOAuthServer, startRemoteServer } from '../lib/remote-server.mjs';
+
+const KEY = 'rmt-e2e-5f2c9a7d1b3e4f60';
+const HEADER = 'X-Api-Key';
+
+/**
+ * Starts `restmcp args` and connects a TypeScript SDK client that can
+ * sample, and records the notifications it gets.
+ */
+async function connectBridge(args, env) {
+  const transport = new StdioClientTransport({ command: bin(), args, env, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr.on('data', (c) => { stderr += c; });
+  const client = new Client({ name: 'e2e-remote-client', version: '1.0.0' }, { capabilities: { sampling: {} } });
+  const notes = { listChanged: 0, logs: [] };
+  client.setRequestHandler(CreateMessageRequestSchema, async (req) => ({
+    model: 'e2e', role: 'assistant', content: { type: 'text', text: `answer to ${req.params.messages[0].content.text}` },
+  }));
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => { notes.listChanged++; });
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => { notes.logs.push(n.params.data); });
+  await client.connect(transport);
+  return {
+    client,
+    notes,
+    pid: transport.pid,
+    async close() {
+      await client.close();
+      stderrLog.push(stderr);
+    },
+  };
+}
+
+/** The command line of a running process (to check the key is not in it). */
+function argvOf(pid) {
+  const r = spawnSync('cat', [`/proc/${pid}/cmdline`], { encoding: 'latin1' });
+  return r.stdout.replaceAll('\0', ' ');
+}
+
+async function until(cond, what, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('a remote Streamable HTTP server that wants a key', () => {
+  let server;
+  let env;
+  let config;
+  before(async () => {
+    server = await startRemoteServer({ header: HEADER, key: KEY });
+    config = tempDir('remote');
+    env = childEnv({ RESTMCP_CONFIG_DIR: config });
+  });
+  after(async () => { await server.close(); });
+
+  it('login --with-key refuses a wrong key and stores a good one in the keyring', async () => {
+    const flags = ['login', '--profile', 'rem', '--mcp-url', server.url, '--auth-header', HEADER, '--auth-scheme', '', '--with-key'];
+    const bad = await run(flags, { env, input: 'wrong-key\n' });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /refused the key \(401\)/);
+    const good = await run(flags, { env, input: `${KEY}\n` });
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stderr, /accepted the key \(e2e-remote 1\.0\.0\)/);
+    const r = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem'], { encoding: 'utf8', env: process.env });
+    assert.equal(r.stdout, KEY, 'the key is in the keyring');
+    for (const f of filesUnder(config)) assert.ok(!f.text.includes(KEY), `${f.path} holds the key`);
+  });
+
+  it('serve passes tools, logging, sampling and list_changed through', async () => {
+    const from = server.seen.length;
+    const s = await connectBridge(['serve', '--profile', 'rem'], env);
+    try {
+      assert.equal(s.client.getServerVersion().name, 'e2e-remote');
+      assert.ok(!argvOf(s.pid).includes(KEY), 'the key is not in argv');
+      const { tools } = await s.client.listTools();
+      assert.deepEqual(tools.map((t) => t.name), ['echo', 'delete_everything', 'ask', 'grow']);
+
+      const echo = await s.client.callTool({ name: 'echo', arguments: { text: 'hi' } });
+      assert.equal(text(echo), 'echo: hi');
+      await until(() => s.notes.logs.includes('echoing hi'), 'the log message');
+
+      const ask = await s.client.callTool({ name: 'ask', arguments: { question: 'why?' } });
+      assert.equal(text(ask), 'sampled: answer to why?', 'the server asked the client to sample, through the bridge');
+
+      await s.client.callTool({ name: 'grow', arguments: {} });
+      await until(() => s.notes.listChanged > 0, 'tools/list_changed');
+      const after = await s.client.listTools();
+      assert.ok(after.tools.some((t) => t.name === 'late'));
+      for (const r of [echo, ask]) assert.ok(!JSON.stringify(r).includes(KEY));
+    } finally {
+      await s.close();
+    }
+    const sent = server.seen.slice(from);
+    assert.ok(sent.length > 3 && sent.every((r) => r.value === KEY), 'every request carried the key header');
+  });
+
+  it('a lost session is replaced and the call goes through', async () => {
+    const s = await connectBridge(['serve', '--profile', 'rem'], env);
+    try {
+      const before = server.initializes;
+      server.dropSessions();
+      const res = await s.client.callTool({ name: 'echo', arguments: { text: 'again' } });
+      assert.equal(text(res), 'echo: again');
+      assert.equal(server.initializes, before + 1, 'one new initialize');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--read-only and --prefix narrow and rename the remote tools', async () => {
+    const s = await connectBridge(['serve', '--profile', 'rem', '--read-only', '--prefix', 'acme_'], env);
+    try {
+      const { tools } = await s.client.listTools();
+      assert.deepEqual(tools.map((t) => t.name), ['acme_echo']);
+      assert.equal(text(await s.client.callTool({ name: 'acme_echo', arguments: { text: 'x' } })), 'echo: x');
+      const refused = await s.client.callTool({ name: 'acme_delete_everything', arguments: {} });
+      assert.equal(refused.isError, true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('status, tools and call work on the remote profile', async () => {
+    const st = await run(['status', '--profile', 'rem'], { env });
+    assert.equal(st.code, 0, st.stdout + st.stderr);
+    assert.match(st.stdout, /MCP server: +http:\/\/127\.0\.0\.1:\d+\/mcp/);
+    assert.match(st.stdout, /accepts the key/);
+    const tools = await run(['tools', '--profile', 'rem', '--json'], { env });
+    assert.equal(tools.code, 0, tools.stderr);
+    assert.ok(JSON.parse(tools.stdout).some((t) => t.name === 'echo'));
+    const call = await run(['call', 'echo', '--profile', 'rem', '--arg', 'text=cli'], { env });
+    assert.equal(call.code, 0, call.stderr);
+    assert.equal(call.stdout.trim(), 'echo: cli');
+  });
+
+  it('install writes an entry without the key or npx', async () => {
+    const r = await run(['install', 'cursor', '--profile', 'rem', '--print'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const entry = JSON.parse(r.stdout).mcpServers.rem;
+    assert.deepEqual(entry.args, ['serve', '--profile', 'rem']);
+    assert.ok(!r.stdout.includes(KEY) && !r.stdout.includes('npx'));
+  });
+
+  it('after logout, serve says which login to run', async () => {
+    assert.equal((await run(['logout', '--profile', 'rem'], { env })).code, 0);
+    const call = await run(['call', 'echo', '--profile', 'rem', '--arg', 'text=x'], { env });
+    assert.notEqual(call.code, 0);
+    assert.match(call.stderr, /restmcp login --profile rem/);
+  });
+
+  it('the key never appeared on stderr', () => {
+    assert.ok(stderrLog.length > 0);
+    for (const s of stderrLog) assert.ok(!s.includes(KEY), 'the key appeared on stderr');
+  });
+});
+
+describe('a remote server speaking only HTTP+SSE', () => {
+  let server;
+  let env;
+  before(async () => {
+    server = await startRemoteServer({ sse: true, header: HEADER, key: KEY });
+    env = childEnv({ RESTMCP_CONFIG_DIR: tempDir('remote-sse') });
+  });
+  after(async () => { await server.close(); });
+
+  it('serve falls back to HTTP+SSE and passes calls and sampling', async () => {
+    const login = await run(['login', '--profile', 'rem-sse', '--mcp-url', server.url, '--auth-header', HEADER, '--auth-scheme', '', '--with-key'],
+      { env, input: `${KEY}\n` });
+    assert.equal(login.code, 0, login.stderr);
+    const s = await connectBridge(['serve', '--profile', 'rem-sse'], env);
+    try {
+      assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'sse' } })), 'echo: sse');
+      assert.equal(text(await s.client.callTool({ name: 'ask', arguments: { question: 'q' } })), 'sampled: answer to q');
+    } finally {
+      await s.close();
+    }
+    assert.ok(server.seen.some((r) => r.method === 'GET' && r.path === '/sse'));
+    assert.ok(server.seen.every((r) => r.value === KEY || r.path === '/mcp'), 'the key went with every request');
+    await run(['logout', '--profile', 'rem-sse', '--all'], { env });
+  });
+});
+
+describe('a remote server that wants OAuth', () => {
+  let server;
+  let env;
+  before(async () => {
+    server = await startOAuthServer();
+    env = childEnv({ RESTMCP_CONFIG_DIR: tempDir('remote-oauth') });
+  });
+  after(async () => { await server.close(); });
+
+  it('login signs in (registration, PKCE, loopback redirect), serve uses the token', async () => {
+    // login prints the sign-in URL (--no-browser); the test is the browser.
+    const p = spawn(bin(), ['login', '--profile', 'rem-oauth', '--mcp-url', server.url, '--no-browser'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let opened = null;
+    p.stderr.on('data', (c) => {
+      stderr += c;
+      const m = stderr.match(/^\s+(http\S+\/authorize\?\S+)$/m);
+      if (m && !opened) opened = fetch(m[1]).then((r) => r.text());
+    });
+    const code = await new Promise((resolve) => p.on('close', resolve));
+    stderrLog.push(stderr);
+    assert.equal(code, 0, stderr);
+    assert.match(await opened, /Signed in/);
+    assert.match(stderr, /asks for OAuth sign-in/);
+    const stored = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth'], { encoding: 'utf8', env: process.env }).stdout;
+    const token = JSON.parse(stored).oauth.token.access_token;
+    assert.ok(token, 'the token is in the keyring');
+
+    const s = await connectBridge(['serve', '--profile', 'rem-oauth'], env);
+    try {
+      assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'oauth' } })), 'echo: oauth');
+    } finally {
+      await s.close();
+    }
+    assert.ok(server.seen.some((r) => r.path === '/mcp' && r.value === `Bearer ${token}`), 'the token was sent');
+    const st = await run(['status', '--profile', 'rem-oauth'], { env });
+    assert.equal(st.code, 0, st.stdout);
+    assert.match(st.stdout, /OAuth token \(expires/);
+    for (const s of stderrLog) assert.ok(!s.includes(token), 'the token appeared on stderr');
+    assert.ok(!st.stdout.includes(token));
+  });
+});

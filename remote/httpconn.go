@@ -1,0 +1,430 @@
+package remote
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// errSessionLost means the server no longer knows the session (HTTP 404 on
+// a request carrying its session ID): the bridge starts a new one.
+var errSessionLost = errors.New("the remote server ended the session")
+
+// StatusError is an HTTP answer other than success from the MCP server.
+type StatusError struct {
+	Status int
+	// Body is the start of the answer's body, for the message.
+	Body string
+	// Challenge is the WWW-Authenticate header of a 401.
+	Challenge string
+}
+
+// Error implements error.
+func (e *StatusError) Error() string {
+	s := fmt.Sprintf("the MCP server answered %d %s", e.Status, http.StatusText(e.Status))
+	if e.Body != "" {
+		s += ": " + e.Body
+	}
+	return s
+}
+
+// WantsOAuth reports whether the server asks for MCP authorization
+// (OAuth) rather than a key.
+func (e *StatusError) WantsOAuth() bool {
+	return e.Status == http.StatusUnauthorized && strings.Contains(e.Challenge, "resource_metadata")
+}
+
+// Unauthorized reports whether the server refused the credentials.
+func (e *StatusError) Unauthorized() bool {
+	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
+}
+
+const (
+	sessionHeader  = "Mcp-Session-Id"
+	versionHeader  = "Mcp-Protocol-Version"
+	maxEventBytes  = 16 << 20
+	maxErrorBody   = 300
+	deleteTimeout  = 5 * time.Second
+	streamRetries  = 5
+	streamMinDelay = 500 * time.Millisecond
+)
+
+// httpConn is the client side of the Streamable HTTP transport, as an
+// mcp.Connection: each message is POSTed; answers come back as JSON or as
+// an event stream; after initialization a GET stream carries what the
+// server sends on its own (notifications, requests such as sampling).
+//
+// It is written here rather than taken from the SDK because a bridge needs
+// what the SDK keeps to its own client: the protocol version and the
+// standalone stream start when the relayed initialize completes.
+type httpConn struct {
+	url    string
+	client *http.Client
+
+	ctx    context.Context // the connection's life
+	cancel context.CancelFunc
+
+	incoming chan jsonrpc.Message
+	failed   chan struct{}
+	failOnce sync.Once
+	failErr  error
+
+	mu        sync.Mutex
+	sessionID string
+	version   string
+	initID    jsonrpc.ID // the initialize request in flight
+	streaming bool       // the GET stream was started
+}
+
+func newHTTPConn(url string, client *http.Client) *httpConn {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &httpConn{
+		url:      url,
+		client:   client,
+		ctx:      ctx,
+		cancel:   cancel,
+		incoming: make(chan jsonrpc.Message, 16),
+		failed:   make(chan struct{}),
+	}
+}
+
+var _ mcp.Connection = (*httpConn)(nil)
+
+func (c *httpConn) SessionID() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sessionID
+}
+
+func (c *httpConn) fail(err error) {
+	c.failOnce.Do(func() {
+		c.failErr = err
+		close(c.failed)
+	})
+}
+
+// Read returns the next message from the server.
+func (c *httpConn) Read(ctx context.Context) (jsonrpc.Message, error) {
+	select {
+	case m := <-c.incoming:
+		return m, nil
+	case <-c.failed:
+		return nil, c.failErr
+	case <-c.ctx.Done():
+		return nil, io.EOF
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Write POSTs msg. An error is a *StatusError, errSessionLost or a network
+// error; answers arrive through Read.
+func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
+	data, err := jsonrpc.EncodeMessage(msg)
+	if err != nil {
+		return err
+	}
+	streaming := false
+	req, isReq := msg.(*jsonrpc.Request)
+	if isReq && req.Method == "initialize" && req.IsCall() {
+		c.mu.Lock()
+		c.initID = req.ID
+		c.mu.Unlock()
+	}
+	// The caller's ctx bounds the wait for the answer's headers; an event
+	// stream that follows lives as long as the connection.
+	reqCtx, cancel := context.WithCancel(c.ctx)
+	stop := context.AfterFunc(ctx, cancel)
+	hreq, err := http.NewRequestWithContext(reqCtx, http.MethodPost, c.url, bytes.NewReader(data))
+	if err != nil {
+		cancel()
+		return err
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	hreq.Header.Set("Accept", "application/json, text/event-stream")
+	sid := c.setHeaders(hreq)
+	resp, err := c.client.Do(hreq)
+	if !stop() {
+		err = errors.Join(err, ctx.Err())
+	}
+	if err != nil {
+		cancel()
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	defer func() {
+		if !streaming {
+			cancel()
+		}
+	}()
+	if err := c.check(resp, sid); err != nil {
+		return err
+	}
+	if s := resp.Header.Get(sessionHeader); s != "" {
+		c.mu.Lock()
+		c.sessionID = s
+		c.mu.Unlock()
+	}
+	if isReq && req.Method == "notifications/initialized" {
+		c.startStream()
+	}
+	switch ct := mediaType(resp.Header.Get("Content-Type")); {
+	case resp.StatusCode == http.StatusAccepted || resp.StatusCode == http.StatusNoContent:
+		resp.Body.Close()
+	case ct == "application/json":
+		defer resp.Body.Close()
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxEventBytes))
+		if err != nil {
+			return err
+		}
+		if len(bytes.TrimSpace(body)) == 0 {
+			return nil
+		}
+		m, err := jsonrpc.DecodeMessage(body)
+		if err != nil {
+			return fmt.Errorf("the MCP server's answer is not a JSON-RPC message: %w", err)
+		}
+		c.deliver(m)
+	case ct == "text/event-stream":
+		// The stream ends when the call's answer has come; it outlives the
+		// request's context (the caller only waits for the POST to be taken).
+		streaming = true
+		go func() {
+			defer cancel()
+			c.readCallStream(resp.Body, req)
+		}()
+	default:
+		resp.Body.Close()
+		return fmt.Errorf("the MCP server answered with an unexpected content type %q", ct)
+	}
+	return nil
+}
+
+// setHeaders adds the session and protocol version; it returns the session
+// ID sent.
+func (c *httpConn) setHeaders(req *http.Request) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sessionID != "" {
+		req.Header.Set(sessionHeader, c.sessionID)
+	}
+	if c.version != "" {
+		req.Header.Set(versionHeader, c.version)
+	}
+	return c.sessionID
+}
+
+// check turns a failed answer into an error (closing its body).
+func (c *httpConn) check(resp *http.Response, sessionSent string) error {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound && sessionSent != "" {
+		return errSessionLost
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
+}
+
+// deliver passes m to Read, noting the protocol version the initialize
+// answer chose.
+func (c *httpConn) deliver(m jsonrpc.Message) {
+	if r, ok := m.(*jsonrpc.Response); ok && r.Error == nil {
+		c.mu.Lock()
+		if c.initID.IsValid() && r.ID == c.initID {
+			var res struct {
+				ProtocolVersion string `json:"protocolVersion"`
+			}
+			if json.Unmarshal(r.Result, &res) == nil {
+				c.version = res.ProtocolVersion
+			}
+			c.initID = jsonrpc.ID{}
+		}
+		c.mu.Unlock()
+	}
+	select {
+	case c.incoming <- m:
+	case <-c.ctx.Done():
+	}
+}
+
+// readCallStream reads the event stream that answers req. When it ends
+// without the answer (the server or the network dropped it), the caller
+// gets an error answer rather than waiting for ever.
+func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
+	answered := false
+	var want jsonrpc.ID
+	if req != nil && req.IsCall() {
+		want = req.ID
+	}
+	c.readEvents(body, func(m jsonrpc.Message) {
+		if r, ok := m.(*jsonrpc.Response); ok && want.IsValid() && r.ID == want {
+			answered = true
+		}
+	})
+	if want.IsValid() && !answered && c.ctx.Err() == nil {
+		c.deliver(&jsonrpc.Response{ID: want, Error: &jsonrpc.Error{
+			Code:    jsonrpc.CodeInternalError,
+			Message: "the MCP server's stream ended before the answer to " + req.Method + " came: try again",
+		}})
+	}
+}
+
+func (c *httpConn) readStream(body io.ReadCloser) (lastID string, err error) {
+	return c.readEvents(body, nil)
+}
+
+// readEvents delivers every message of an event stream (seen is told of
+// each first); it returns the
+// last event ID and whether the stream ended cleanly.
+func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message)) (lastID string, err error) {
+	defer body.Close()
+	stop := context.AfterFunc(c.ctx, func() { body.Close() })
+	defer stop()
+	r := bufio.NewReaderSize(body, 64<<10)
+	var data bytes.Buffer
+	event := ""
+	for {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A long line: collect it whole.
+			rest, err2 := r.ReadBytes('\n')
+			line, err = append(append([]byte(nil), line...), rest...), err2
+		}
+		if len(line) == 0 && err != nil {
+			return lastID, err
+		}
+		s := strings.TrimRight(string(line), "\r\n")
+		switch {
+		case s == "":
+			if data.Len() > 0 && (event == "" || event == "message") {
+				m, derr := jsonrpc.DecodeMessage(data.Bytes())
+				if derr != nil {
+					return lastID, fmt.Errorf("the MCP server sent an event that is not a JSON-RPC message: %w", derr)
+				}
+				if seen != nil {
+					seen(m)
+				}
+				c.deliver(m)
+			}
+			data.Reset()
+			event = ""
+		case strings.HasPrefix(s, ":"):
+		default:
+			field, value, _ := strings.Cut(s, ":")
+			value = strings.TrimPrefix(value, " ")
+			switch field {
+			case "data":
+				if data.Len()+len(value) > maxEventBytes {
+					return lastID, errors.New("the MCP server sent an event over 16 MiB")
+				}
+				if data.Len() > 0 {
+					data.WriteByte('\n')
+				}
+				data.WriteString(value)
+			case "event":
+				event = value
+			case "id":
+				lastID = value
+			}
+		}
+		if err != nil {
+			return lastID, err
+		}
+	}
+}
+
+// startStream opens the GET stream for what the server sends on its own,
+// once per connection, and keeps it open: it reconnects after a drop
+// (resuming after the last event seen) and gives up quietly when the
+// server offers no such stream.
+func (c *httpConn) startStream() {
+	c.mu.Lock()
+	if c.streaming {
+		c.mu.Unlock()
+		return
+	}
+	c.streaming = true
+	c.mu.Unlock()
+	go func() {
+		lastID := ""
+		delay := streamMinDelay
+		for failures := 0; failures <= streamRetries; {
+			req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
+			if err != nil {
+				return
+			}
+			req.Header.Set("Accept", "text/event-stream")
+			if lastID != "" {
+				req.Header.Set("Last-Event-ID", lastID)
+			}
+			sid := c.setHeaders(req)
+			resp, err := c.client.Do(req)
+			switch {
+			case c.ctx.Err() != nil:
+				return
+			case err != nil:
+				failures++
+			case resp.StatusCode == http.StatusNotFound && sid != "":
+				resp.Body.Close()
+				c.fail(errSessionLost)
+				return
+			case resp.StatusCode < 200 || resp.StatusCode >= 300 || mediaType(resp.Header.Get("Content-Type")) != "text/event-stream":
+				// 405 (or another refusal): no stream offered.
+				resp.Body.Close()
+				return
+			default:
+				id, _ := c.readStream(resp.Body)
+				if id != "" {
+					lastID = id
+				}
+				failures, delay = 0, streamMinDelay
+			}
+			if c.ctx.Err() != nil {
+				return
+			}
+			select {
+			case <-time.After(delay):
+			case <-c.ctx.Done():
+				return
+			}
+			delay = min(delay*2, 30*time.Second)
+		}
+	}()
+}
+
+// Close ends the session on the server (best effort) and stops the streams.
+func (c *httpConn) Close() error {
+	sid := c.SessionID()
+	if sid != "" && c.ctx.Err() == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), deleteTimeout)
+		defer cancel()
+		if req, err := http.NewRequestWithContext(ctx, http.MethodDelete, c.url, nil); err == nil {
+			c.setHeaders(req)
+			if resp, err := c.client.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}
+	}
+	c.cancel()
+	return nil
+}
+
+func mediaType(ct string) string {
+	ct, _, _ = strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(ct))
+}

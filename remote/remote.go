@@ -1,0 +1,483 @@
+// Package remote bridges a local MCP client to a remote MCP server: stdio
+// on one side, Streamable HTTP (or the older HTTP+SSE transport) on the
+// other. Messages are relayed as JSON-RPC, without the bridge knowing the
+// methods, so tools, resources, prompts, completions, logging, progress,
+// cancellation, notifications and the server's own requests (sampling,
+// elicitation, roots) all pass. Only tools/list answers and tools/call
+// requests are rewritten, and only when a Filter asks for it.
+//
+// The credentials are added by the HTTP client's transport (see
+// HeaderTransport); they never pass through the messages.
+package remote
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/log"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// initTimeout bounds one initialize with the remote server.
+const initTimeout = 30 * time.Second
+
+// Config says which remote server to bridge to, and how.
+type Config struct {
+	// URL is the server's MCP endpoint, e.g. https://mcp.example.com/mcp.
+	URL string
+	// HTTPClient sends every request; its transport adds the credentials
+	// (default http.DefaultClient: none).
+	HTTPClient *http.Client
+	// Filter narrows and renames the remote tools.
+	Filter Filter
+	// Login is the command that stores new credentials, named when the
+	// server refuses them.
+	Login string
+	// Logger receives the bridge's log (default: none).
+	Logger *log.Logger
+}
+
+// bridge relays between one local connection and the remote server,
+// reconnecting to the server when it loses the session.
+type bridge struct {
+	cfg     Config
+	life    context.Context // the bridge's lifetime: reads from the server
+	client  *http.Client
+	filter  *toolFilter
+	log     *log.Logger
+	refused atomic.Int32 // the last 401/403 the server answered
+
+	local   mcp.Connection
+	localMu sync.Mutex // serializes writes to local
+
+	mu      sync.Mutex // guards up, sse, init, initialized; held while connecting
+	up      mcp.Connection
+	sse     bool             // the server speaks only HTTP+SSE
+	init    *jsonrpc.Request // the client's initialize, replayed on reconnection
+	initted *jsonrpc.Request // the client's initialized notification
+
+	wmu     sync.Mutex
+	waiters map[jsonrpc.ID]chan *jsonrpc.Response // answers the bridge waits for
+	lists   map[jsonrpc.ID]bool                   // tools/list calls in flight
+	replays atomic.Int64
+}
+
+func newBridge(life context.Context, cfg Config) *bridge {
+	base := http.DefaultTransport
+	timeout := time.Duration(0)
+	if cfg.HTTPClient != nil {
+		if cfg.HTTPClient.Transport != nil {
+			base = cfg.HTTPClient.Transport
+		}
+		timeout = cfg.HTTPClient.Timeout
+	}
+	b := &bridge{
+		cfg:     cfg,
+		life:    life,
+		filter:  newToolFilter(cfg.Filter),
+		log:     cfg.Logger,
+		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
+		lists:   map[jsonrpc.ID]bool{},
+	}
+	if b.log == nil {
+		b.log = log.New(io.Discard)
+	}
+	b.client = &http.Client{Timeout: timeout, Transport: refusalWatch{base, &b.refused}}
+	return b
+}
+
+// refusalWatch notes the statuses that mean the credentials were refused
+// (the SSE transport's errors do not carry them).
+type refusalWatch struct {
+	base    http.RoundTripper
+	refused *atomic.Int32
+}
+
+func (w refusalWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := w.base.RoundTrip(req)
+	if err == nil && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) {
+		w.refused.Store(int32(resp.StatusCode))
+	}
+	return resp, err
+}
+
+// Serve relays the MCP session of the client on local to the remote
+// server until the client goes away (or ctx ends).
+func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
+	b := newBridge(ctx, cfg)
+	conn, err := local.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	b.local = conn
+	defer conn.Close()
+	defer b.closeUp()
+	for {
+		msg, err := conn.Read(ctx)
+		if err != nil {
+			if errors.Is(err, io.EOF) || ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		switch m := msg.(type) {
+		case *jsonrpc.Request:
+			switch {
+			case m.Method == "initialize" && m.IsCall():
+				b.initialize(ctx, m)
+			case m.IsCall():
+				go b.forwardCall(ctx, m)
+			default:
+				if m.Method == "notifications/initialized" {
+					b.mu.Lock()
+					b.initted = m
+					b.mu.Unlock()
+				}
+				if err := b.send(ctx, m); err != nil {
+					b.log.Warn("could not pass a notification to the MCP server", "method", m.Method, "err", err)
+				}
+			}
+		case *jsonrpc.Response:
+			if err := b.send(ctx, m); err != nil {
+				b.log.Warn("could not pass an answer to the MCP server", "err", err)
+			}
+		}
+	}
+}
+
+// Probe connects to the server and initializes a session as a client
+// named impl would, then ends it. A refused key is a *StatusError with
+// Unauthorized true.
+func Probe(ctx context.Context, cfg Config, impl *mcp.Implementation) (*mcp.InitializeResult, error) {
+	b := newBridge(ctx, cfg)
+	params, _ := json.Marshal(&mcp.InitializeParams{
+		ProtocolVersion: "2025-06-18",
+		ClientInfo:      impl,
+		Capabilities:    &mcp.ClientCapabilities{},
+	})
+	id, _ := jsonrpc.MakeID("probe")
+	resp, err := b.open(ctx, &jsonrpc.Request{ID: id, Method: "initialize", Params: params})
+	defer b.closeUp()
+	if err != nil {
+		return nil, err
+	}
+	if resp.Error != nil {
+		return nil, resp.Error
+	}
+	var res mcp.InitializeResult
+	if err := json.Unmarshal(resp.Result, &res); err != nil {
+		return nil, fmt.Errorf("reading the initialize answer: %w", err)
+	}
+	return &res, nil
+}
+
+// Connect starts a bridge in this process and connects client to it: the
+// remote server as serve shows it, for commands that list or call its
+// tools. The session ends with ctx or when it is closed.
+func Connect(ctx context.Context, cfg Config, client *mcp.Client) (*mcp.ClientSession, error) {
+	ct, st := mcp.NewInMemoryTransports()
+	go Serve(ctx, st, cfg)
+	return client.Connect(ctx, ct, nil)
+}
+
+// initialize opens the remote session with the client's initialize and
+// passes the answer back.
+func (b *bridge) initialize(ctx context.Context, req *jsonrpc.Request) {
+	b.closeUp()
+	resp, err := b.open(ctx, req)
+	if err != nil {
+		b.replyError(req, err)
+		return
+	}
+	b.mu.Lock()
+	b.init = req
+	b.mu.Unlock()
+	b.writeLocal(ctx, resp)
+}
+
+// open connects to the server (Streamable HTTP, else HTTP+SSE), sends init
+// and waits for its answer. The connection becomes b.up.
+func (b *bridge) open(ctx context.Context, init *jsonrpc.Request) (*jsonrpc.Response, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.openLocked(ctx, init)
+}
+
+func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrpc.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, initTimeout)
+	defer cancel()
+	if !b.sse {
+		conn := newHTTPConn(b.cfg.URL, b.client)
+		resp, err := b.handshake(ctx, conn, init)
+		if err == nil {
+			return resp, nil
+		}
+		var se *StatusError
+		if !errors.As(err, &se) || se.Unauthorized() || se.Status >= 500 {
+			return nil, b.explain(err)
+		}
+		// 400, 404, 405…: perhaps a server of the older HTTP+SSE transport.
+		sc, serr := b.connectSSE(ctx)
+		if serr != nil {
+			b.log.Debug("no HTTP+SSE transport either", "err", serr)
+			return nil, b.explain(err)
+		}
+		b.log.Info("the MCP server speaks the HTTP+SSE transport")
+		b.sse = true
+		return b.handshakeConn(ctx, sc, init)
+	}
+	sc, err := b.connectSSE(ctx)
+	if err != nil {
+		return nil, b.explain(err)
+	}
+	return b.handshakeConn(ctx, sc, init)
+}
+
+// connectSSE opens the HTTP+SSE transport's stream. ctx bounds the wait
+// for it; the stream itself lives as long as the bridge.
+func (b *bridge) connectSSE(ctx context.Context) (mcp.Connection, error) {
+	life, cancel := context.WithCancel(b.life)
+	stop := context.AfterFunc(ctx, cancel)
+	conn, err := (&mcp.SSEClientTransport{Endpoint: b.cfg.URL, HTTPClient: b.client}).Connect(life)
+	if !stop() && err == nil {
+		conn.Close()
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		cancel()
+	}
+	return conn, err
+}
+
+func (b *bridge) handshakeConn(ctx context.Context, conn mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
+	resp, err := b.handshake(ctx, conn, init)
+	if err != nil {
+		return nil, b.explain(err)
+	}
+	return resp, nil
+}
+
+// handshake sends init on conn, reading conn from now on; on success conn
+// is b.up.
+func (b *bridge) handshake(ctx context.Context, conn mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
+	ch := b.wait(init.ID)
+	defer b.unwait(init.ID)
+	go b.readUp(b.life, conn)
+	if err := conn.Write(ctx, init); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	select {
+	case resp := <-ch:
+		b.up = conn
+		return resp, nil
+	case <-ctx.Done():
+		conn.Close()
+		return nil, fmt.Errorf("the MCP server did not answer initialize: %w", ctx.Err())
+	}
+}
+
+// explain names the fix of a connection error.
+func (b *bridge) explain(err error) error {
+	var se *StatusError
+	refused := errors.As(err, &se) && se.Unauthorized()
+	if !refused && b.refused.Load() != 0 {
+		refused, se = true, &StatusError{Status: int(b.refused.Load())}
+	}
+	if refused && se.WantsOAuth() {
+		return fmt.Errorf("%w: the server asks for OAuth sign-in: run `%s` (without --with-key)", se, b.cfg.Login)
+	}
+	if refused {
+		hint := "check the key"
+		if b.cfg.Login != "" {
+			hint = "run `" + b.cfg.Login + "`"
+		}
+		return fmt.Errorf("%w: the server refused the credentials (%s)", se, hint)
+	}
+	return fmt.Errorf("connecting to %s: %w", b.cfg.URL, err)
+}
+
+// conn returns the live connection to the server, reconnecting (and
+// replaying the client's initialize) when the last one was lost.
+func (b *bridge) conn(ctx context.Context) (mcp.Connection, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.up != nil {
+		return b.up, nil
+	}
+	if b.init == nil {
+		return nil, errors.New("the session is not initialized")
+	}
+	id, _ := jsonrpc.MakeID(fmt.Sprintf("restmcp-reconnect-%d", b.replays.Add(1)))
+	replay := &jsonrpc.Request{ID: id, Method: b.init.Method, Params: b.init.Params}
+	resp, err := b.openLocked(ctx, replay)
+	if err != nil {
+		return nil, err
+	}
+	if resp.Error != nil {
+		b.dropLocked(b.up)
+		return nil, fmt.Errorf("the MCP server refused the new session: %w", resp.Error)
+	}
+	if b.initted != nil {
+		if err := b.up.Write(ctx, b.initted); err != nil {
+			b.dropLocked(b.up)
+			return nil, err
+		}
+	}
+	b.log.Info("started a new session with the MCP server")
+	return b.up, nil
+}
+
+// send writes msg to the server; a lost session is replaced once and the
+// message sent again.
+func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
+	for attempt := 0; ; attempt++ {
+		conn, err := b.conn(ctx)
+		if err != nil {
+			return err
+		}
+		err = conn.Write(ctx, msg)
+		if err == nil {
+			return nil
+		}
+		if attempt == 0 && (errors.Is(err, errSessionLost) || errors.Is(err, mcp.ErrSessionMissing) || b.sse) {
+			b.log.Info("the MCP server lost the session; reconnecting", "err", err)
+			b.drop(conn)
+			continue
+		}
+		return b.explain(err)
+	}
+}
+
+// forwardCall passes a request of the client to the server; when it cannot
+// be sent, the client gets the error as the answer.
+func (b *bridge) forwardCall(ctx context.Context, req *jsonrpc.Request) {
+	if req.Method == "tools/call" && b.cfg.Filter.active() {
+		params, err := b.filter.rewriteCall(req.Params)
+		if err != nil {
+			b.replyError(req, err)
+			return
+		}
+		r := *req
+		r.Params = params
+		req = &r
+	}
+	if req.Method == "tools/list" && b.cfg.Filter.active() {
+		b.wmu.Lock()
+		b.lists[req.ID] = true
+		b.wmu.Unlock()
+	}
+	if err := b.send(ctx, req); err != nil {
+		b.wmu.Lock()
+		delete(b.lists, req.ID)
+		b.wmu.Unlock()
+		b.replyError(req, err)
+	}
+}
+
+// readUp passes what the server sends to the client until conn fails.
+func (b *bridge) readUp(ctx context.Context, conn mcp.Connection) {
+	for {
+		msg, err := conn.Read(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				b.log.Debug("the connection to the MCP server ended", "err", err)
+			}
+			b.drop(conn)
+			return
+		}
+		switch m := msg.(type) {
+		case *jsonrpc.Request:
+			b.writeLocal(ctx, m)
+		case *jsonrpc.Response:
+			b.wmu.Lock()
+			ch, waited := b.waiters[m.ID]
+			list := b.lists[m.ID]
+			delete(b.lists, m.ID)
+			b.wmu.Unlock()
+			if waited {
+				ch <- m
+				continue
+			}
+			if list && m.Error == nil {
+				res, err := b.filter.rewriteList(m.Result)
+				if err != nil {
+					m = &jsonrpc.Response{ID: m.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error()}}
+				} else {
+					m = &jsonrpc.Response{ID: m.ID, Result: res}
+				}
+			}
+			b.writeLocal(ctx, m)
+		}
+	}
+}
+
+func (b *bridge) wait(id jsonrpc.ID) chan *jsonrpc.Response {
+	ch := make(chan *jsonrpc.Response, 1)
+	b.wmu.Lock()
+	b.waiters[id] = ch
+	b.wmu.Unlock()
+	return ch
+}
+
+func (b *bridge) unwait(id jsonrpc.ID) {
+	b.wmu.Lock()
+	delete(b.waiters, id)
+	b.wmu.Unlock()
+}
+
+// drop forgets conn when it is the live connection, and closes it.
+func (b *bridge) drop(conn mcp.Connection) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.dropLocked(conn)
+}
+
+func (b *bridge) dropLocked(conn mcp.Connection) {
+	if b.up == conn {
+		b.up = nil
+	}
+	go conn.Close()
+}
+
+// closeUp ends the session with the server.
+func (b *bridge) closeUp() {
+	b.mu.Lock()
+	up := b.up
+	b.up = nil
+	b.mu.Unlock()
+	if up != nil {
+		up.Close()
+	}
+}
+
+func (b *bridge) writeLocal(ctx context.Context, msg jsonrpc.Message) {
+	if b.local == nil {
+		return
+	}
+	b.localMu.Lock()
+	defer b.localMu.Unlock()
+	if err := b.local.Write(ctx, msg); err != nil && ctx.Err() == nil {
+		b.log.Debug("could not write to the client", "err", err)
+	}
+}
+
+// replyError answers the client's request with err: a tool error for
+// tools/call (the model sees it), a JSON-RPC error otherwise.
+func (b *bridge) replyError(req *jsonrpc.Request, err error) {
+	ctx := context.Background()
+	if req.Method == "tools/call" {
+		res, _ := json.Marshal(&mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: err.Error()}}})
+		b.writeLocal(ctx, &jsonrpc.Response{ID: req.ID, Result: res})
+		return
+	}
+	b.writeLocal(ctx, &jsonrpc.Response{ID: req.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error()}})
+}

@@ -1,0 +1,353 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+const testKey = "sk-test-0123456789abcdef"
+
+type echoIn struct {
+	Text string `json:"text"`
+}
+
+// newTestServer is an MCP server with a read-only tool "echo", a tool
+// "delete_all", and a tool "ask" that asks the client to sample a message.
+func newTestServer() *mcp.Server {
+	s := mcp.NewServer(&mcp.Implementation{Name: "test-remote", Version: "1.0.0"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "echo", Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true}},
+		func(ctx context.Context, req *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "echo: " + in.Text}}}, nil, nil
+		})
+	mcp.AddTool(s, &mcp.Tool{Name: "delete_all"},
+		func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "deleted"}}}, nil, nil
+		})
+	mcp.AddTool(s, &mcp.Tool{Name: "ask"},
+		func(ctx context.Context, req *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, any, error) {
+			res, err := req.Session.CreateMessage(ctx, &mcp.CreateMessageParams{
+				MaxTokens: 10,
+				Messages:  []*mcp.SamplingMessage{{Role: "user", Content: &mcp.TextContent{Text: in.Text}}},
+			})
+			if err != nil {
+				return nil, nil, err
+			}
+			return &mcp.CallToolResult{Content: []mcp.Content{res.Content}}, nil, nil
+		})
+	return s
+}
+
+// requireKey refuses requests without the test key, and counts them.
+func requireKey(h http.Handler, seen *atomic.Int32) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+testKey {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		if seen != nil {
+			seen.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func keyClient(url, key string) *http.Client {
+	return &http.Client{Transport: &HeaderTransport{
+		Origin: Origin(url),
+		Header: "Authorization",
+		Value:  func(context.Context) (string, error) { return "Bearer " + key, nil },
+	}}
+}
+
+func connectTest(t *testing.T, cfg Config, opts *mcp.ClientOptions) *mcp.ClientSession {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	cs, err := Connect(ctx, cfg, mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, opts))
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
+}
+
+func callText(t *testing.T, cs *mcp.ClientSession, name string, args any) (string, bool) {
+	t.Helper()
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: args})
+	if err != nil {
+		t.Fatalf("call %s: %v", name, err)
+	}
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String(), res.IsError
+}
+
+func toolNames(t *testing.T, cs *mcp.ClientSession) []string {
+	t.Helper()
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range res.Tools {
+		names = append(names, tool.Name)
+	}
+	return names
+}
+
+func TestStreamableWithKey(t *testing.T) {
+	var seen atomic.Int32
+	srv := newTestServer()
+	ts := httptest.NewServer(requireKey(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil), &seen))
+	t.Cleanup(ts.Close)
+
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: keyClient(ts.URL, testKey)}, nil)
+	if got := cs.InitializeResult().ServerInfo.Name; got != "test-remote" {
+		t.Errorf("server name = %q, want the remote server's", got)
+	}
+	if got := strings.Join(toolNames(t, cs), ","); got != "ask,delete_all,echo" {
+		t.Errorf("tools = %s", got)
+	}
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "hi"}); isErr || text != "echo: hi" {
+		t.Errorf("echo = %q (error %v)", text, isErr)
+	}
+	if seen.Load() == 0 {
+		t.Error("the server saw no request with the key")
+	}
+}
+
+func TestRefusedKeyNamesLogin(t *testing.T) {
+	srv := newTestServer()
+	ts := httptest.NewServer(requireKey(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil), nil))
+	t.Cleanup(ts.Close)
+
+	cfg := Config{URL: ts.URL, HTTPClient: keyClient(ts.URL, "wrong-key"), Login: "restmcp login --profile acme"}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Connect(ctx, cfg, mcp.NewClient(&mcp.Implementation{Name: "c", Version: "1"}, nil))
+	if err == nil || !strings.Contains(err.Error(), "restmcp login --profile acme") {
+		t.Fatalf("err = %v, want one naming the login command", err)
+	}
+	if strings.Contains(err.Error(), "wrong-key") {
+		t.Errorf("the error shows the key: %v", err)
+	}
+	_, err = Probe(ctx, cfg, &mcp.Implementation{Name: "c", Version: "1"})
+	var se *StatusError
+	if !errors.As(err, &se) || !se.Unauthorized() {
+		t.Errorf("Probe err = %v, want an unauthorized *StatusError", err)
+	}
+}
+
+func TestSSEOnly(t *testing.T) {
+	srv := newTestServer()
+	ts := httptest.NewServer(requireKey(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil), nil))
+	t.Cleanup(ts.Close)
+
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: keyClient(ts.URL, testKey)}, nil)
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "over sse"}); isErr || text != "echo: over sse" {
+		t.Errorf("echo = %q (error %v)", text, isErr)
+	}
+}
+
+// swappable serves through a handler that a test can replace, dropping
+// every session the server had.
+type swappable struct {
+	mu sync.Mutex
+	h  http.Handler
+}
+
+func (s *swappable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	h := s.h
+	s.mu.Unlock()
+	h.ServeHTTP(w, r)
+}
+
+func (s *swappable) set(h http.Handler) {
+	s.mu.Lock()
+	s.h = h
+	s.mu.Unlock()
+}
+
+func TestSessionLossReconnects(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	var inits atomic.Int32
+	sw := &swappable{h: newHandler()}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.Header.Get(sessionHeader) == "" {
+			inits.Add(1)
+		}
+		sw.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+
+	cs := connectTest(t, Config{URL: ts.URL}, nil)
+	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
+		t.Fatalf("echo = %q", text)
+	}
+	sw.set(newHandler()) // the server forgets the session: 404 from now on
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "after"}); isErr || text != "echo: after" {
+		t.Errorf("echo after the session was lost = %q (error %v)", text, isErr)
+	}
+	if n := inits.Load(); n != 2 {
+		t.Errorf("initialize sent %d times, want 2 (the client's, then the replay)", n)
+	}
+}
+
+func TestServerNotificationAndSampling(t *testing.T) {
+	srv := newTestServer()
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	t.Cleanup(ts.Close)
+
+	changed := make(chan struct{}, 1)
+	var sampled atomic.Value
+	cs := connectTest(t, Config{URL: ts.URL}, &mcp.ClientOptions{
+		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		},
+		CreateMessageHandler: func(ctx context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+			sampled.Store(req.Params.Messages[0].Content.(*mcp.TextContent).Text)
+			return &mcp.CreateMessageResult{Model: "m", Role: "assistant", Content: &mcp.TextContent{Text: "sampled answer"}}, nil
+		},
+	})
+
+	if text, isErr := callText(t, cs, "ask", map[string]any{"text": "question"}); isErr || text != "sampled answer" {
+		t.Errorf("ask = %q (error %v)", text, isErr)
+	}
+	if got, _ := sampled.Load().(string); got != "question" {
+		t.Errorf("the client was asked to sample %q", got)
+	}
+
+	// A tool added now is announced on the server's own stream, outside
+	// any request.
+	deadline := time.After(10 * time.Second)
+	for i := 0; ; i++ {
+		mcp.AddTool(srv, &mcp.Tool{Name: "late"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{}, nil, nil
+		})
+		select {
+		case <-changed:
+			return
+		case <-time.After(200 * time.Millisecond):
+			srv.RemoveTools("late") // the stream may not be open yet: again
+		case <-deadline:
+			t.Fatal("no tools/list_changed notification reached the client")
+		}
+	}
+}
+
+func TestFilterPrefixAndReadOnly(t *testing.T) {
+	srv := newTestServer()
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	t.Cleanup(ts.Close)
+
+	cs := connectTest(t, Config{URL: ts.URL, Filter: Filter{ReadOnly: true, Prefix: "acme_"}}, nil)
+	if got := strings.Join(toolNames(t, cs), ","); got != "acme_echo" {
+		t.Errorf("tools = %s, want acme_echo only", got)
+	}
+	if text, isErr := callText(t, cs, "acme_echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+		t.Errorf("acme_echo = %q (error %v)", text, isErr)
+	}
+	for _, name := range []string{"acme_delete_all", "delete_all", "echo"} {
+		if text, isErr := callText(t, cs, name, map[string]any{}); !isErr || !strings.Contains(text, "unknown tool") {
+			t.Errorf("%s = %q (error %v), want an unknown tool error", name, text, isErr)
+		}
+	}
+
+	named := connectTest(t, Config{URL: ts.URL, Filter: Filter{Tools: []string{"delete_all"}}}, nil)
+	if got := strings.Join(toolNames(t, named), ","); got != "delete_all" {
+		t.Errorf("tools with --tool delete_all = %s", got)
+	}
+	if _, isErr := callText(t, named, "echo", map[string]any{"text": "x"}); !isErr {
+		t.Error("echo was called though not selected")
+	}
+}
+
+func TestHeaderTransportOnlyToOrigin(t *testing.T) {
+	var got []string
+	var mu sync.Mutex
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, "other:"+r.Header.Get("Authorization"))
+		mu.Unlock()
+	}))
+	defer other.Close()
+	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, "home:"+r.Header.Get("Authorization"))
+		mu.Unlock()
+		http.Redirect(w, r, other.URL+"/x", http.StatusFound)
+	}))
+	defer home.Close()
+
+	resp, err := keyClient(home.URL, testKey).Get(home.URL + "/mcp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := "home:Bearer " + testKey + ",other:"
+	if s := strings.Join(got, ","); s != want {
+		t.Errorf("headers seen = %q, want %q", s, want)
+	}
+}
+
+func TestDroppedStreamAnswersWithAnError(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.Header.Get(sessionHeader) != "" {
+			body, _ := io.ReadAll(r.Body)
+			if strings.Contains(string(body), `"tools/call"`) {
+				// The stream starts, then ends before the answer.
+				w.Header().Set("Content-Type", "text/event-stream")
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+			r.Body = io.NopCloser(strings.NewReader(string(body)))
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+
+	cs := connectTest(t, Config{URL: ts.URL}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
+	if err == nil || !strings.Contains(err.Error(), "stream ended before the answer") {
+		t.Errorf("err = %v, want the dropped stream named", err)
+	}
+}
+
+func TestOAuthChallengeIsNamed(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="http://`+r.Host+`/.well-known/oauth-protected-resource"`)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Probe(ctx, Config{URL: ts.URL, Login: "restmcp login --profile x"}, &mcp.Implementation{Name: "c", Version: "1"})
+	if err == nil || !strings.Contains(err.Error(), "asks for OAuth sign-in: run `restmcp login --profile x` (without --with-key)") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,127 @@
+// Package remotetest serves what tests of remote MCP servers need: an MCP
+// endpoint behind a minimal OAuth authorization server.
+package remotetest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// OAuthServer serves mcp at /mcp to requests with "Bearer access-1" or
+// "Bearer access-2", and answers others 401 with MCP authorization
+// metadata. Its authorization server registers "client-1", redirects
+// /authorize at once with "code-1", issues "access-1" and "refresh-1" for
+// the code and "access-2" for the refresh token.
+type OAuthServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	verifier string
+	refreshs int
+	revoked  map[string]bool
+}
+
+// Revoke makes the MCP endpoint refuse an access token.
+func (o *OAuthServer) Revoke(token string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.revoked[token] = true
+}
+
+// Verifier is the PKCE verifier the token request carried.
+func (o *OAuthServer) Verifier() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.verifier
+}
+
+// Refreshes counts the refresh token grants.
+func (o *OAuthServer) Refreshes() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.refreshs
+}
+
+// Browser follows an authorization URL as a user's browser would.
+func Browser(t *testing.T) func(string) error {
+	return func(u string) error {
+		go func() {
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+		}()
+		return nil
+	}
+}
+
+// NewOAuthServer starts the servers; they stop when the test ends.
+func NewOAuthServer(t *testing.T, h http.Handler) *OAuthServer {
+	o := &OAuthServer{revoked: map[string]bool{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/mcp", func(w http.ResponseWriter, r *http.Request) {
+		a := r.Header.Get("Authorization")
+		o.mu.Lock()
+		revoked := o.revoked[strings.TrimPrefix(a, "Bearer ")]
+		o.mu.Unlock()
+		if (a != "Bearer access-1" && a != "Bearer access-2") || revoked {
+			w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+o.URL+`/.well-known/oauth-protected-resource/mcp"`)
+			http.Error(w, "sign in", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+	writeJSON := func(w http.ResponseWriter, status int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(v)
+	}
+	mux.HandleFunc("/.well-known/oauth-protected-resource/mcp", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"resource": o.URL + "/mcp", "authorization_servers": []string{o.URL}})
+	})
+	mux.HandleFunc("/.well-known/oauth-authorization-server", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{
+			"issuer": o.URL, "authorization_endpoint": o.URL + "/authorize", "token_endpoint": o.URL + "/token",
+			"registration_endpoint": o.URL + "/register", "response_types_supported": []string{"code"},
+			"code_challenge_methods_supported": []string{"S256"}, "grant_types_supported": []string{"authorization_code", "refresh_token"},
+		})
+	})
+	mux.HandleFunc("/register", func(w http.ResponseWriter, r *http.Request) {
+		var md map[string]any
+		json.NewDecoder(r.Body).Decode(&md)
+		md["client_id"] = "client-1"
+		writeJSON(w, 201, md)
+	})
+	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Get("code_challenge_method") != "S256" || q.Get("client_id") != "client-1" {
+			http.Error(w, "bad authorization request", 400)
+			return
+		}
+		http.Redirect(w, r, q.Get("redirect_uri")+"?code=code-1&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+	})
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		switch {
+		case r.Form.Get("grant_type") == "authorization_code" && r.Form.Get("code") == "code-1":
+			o.verifier = r.Form.Get("code_verifier")
+			writeJSON(w, 200, map[string]any{"access_token": "access-1", "refresh_token": "refresh-1", "token_type": "Bearer", "expires_in": 3600})
+		case r.Form.Get("grant_type") == "refresh_token" && r.Form.Get("refresh_token") == "refresh-1":
+			o.refreshs++
+			writeJSON(w, 200, map[string]any{"access_token": "access-2", "refresh_token": "refresh-1", "token_type": "Bearer", "expires_in": 3600})
+		default:
+			writeJSON(w, 400, map[string]any{"error": "invalid_grant"})
+		}
+	})
+	o.Server = httptest.NewServer(mux)
+	t.Cleanup(o.Close)
+	return o
+}
