@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -257,4 +258,16 @@ func Scopes(ops []*Operation, scheme string) []string {
 		}
 	}
 	return slices.Sorted(maps.Keys(set))
+}
+
+// SchemeError is an operation that needs a credential of a scheme the
+// profile does not have.
+type SchemeError struct {
+	Scheme  string   // the profile's
+	Accepts []string // the operation's
+}
+
+func (e *SchemeError) Error() string {
+	return fmt.Sprintf("this operation needs a credential of scheme %s, and the profile has one of scheme %q",
+		strings.Join(e.Accepts, " or "), e.Scheme)
 }

@@ -3,7 +3,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -42,17 +41,20 @@ type HeaderKey struct {
 	Scheme string
 	// Key is asked for the key when a request is sent.
 	Key KeySource
+	// Format, when set, is the whole header value with "{key}" where the
+	// key goes ("Token token={key}"); Scheme is then ignored.
+	Format string
 }
 
 // Apply implements Credential.
 func (h HeaderKey) Apply(r *http.Request) (string, error) {
-	k, err := h.Key(r.Context())
+	k, err := cleanKey(r.Context(), h.Key)
 	if err != nil {
 		return "", err
 	}
-	k = strings.TrimSpace(k)
-	if !validHeaderValue(k) {
-		return "", errors.New("the API key contains a line break or control character and cannot be sent: store it again with restmcp login")
+	if h.Format != "" {
+		r.Header.Set(h.HeaderName(), strings.ReplaceAll(h.Format, "{key}", k))
+		return k, nil
 	}
 	r.Header.Set(h.HeaderName(), AuthValue(h.Scheme, k))
 	return k, nil
@@ -141,26 +143,48 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if t.UserAgent != "" {
 		r.Header.Set("User-Agent", t.UserAgent)
 	}
-	var secret string
-	if onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil {
-		s, err := t.Credential.Apply(r)
-		if err != nil {
-			closeBody(r)
-			return nil, &CredentialError{Err: err}
-		}
-		secret = s
-	}
 	next := t.Next
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	resp, err := next.RoundTrip(r)
+	withCred := onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil
+	resp, secret, err := t.send(next, r, withCred)
+	if rn, ok := t.Credential.(Renewer); ok && withCred && err == nil && resp.StatusCode == http.StatusUnauthorized &&
+		(r.Body == nil || r.Body == http.NoBody || r.GetBody != nil) && rn.Renew(secret) {
+		// Refused: renewed once, sent once more.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+		r = r.Clone(r.Context())
+		if r.GetBody != nil {
+			if r.Body, err = r.GetBody(); err != nil {
+				return nil, err
+			}
+		}
+		resp, secret, err = t.send(next, r, true)
+	}
 	if err == nil && len(secret) >= minRedactLen {
 		resp.Body = &redactingBody{src: resp.Body, secret: []byte(secret)}
 		resp.ContentLength = -1
 		resp.Header.Del("Content-Length")
 	}
 	return resp, err
+}
+
+// send applies the credential to r (when withCred) and sends it, returning
+// the secret applied.
+func (t *Transport) send(next http.RoundTripper, r *http.Request, withCred bool) (*http.Response, string, error) {
+	var secret string
+	if withCred {
+		r = r.Clone(r.Context()) // r stays without it, for a retry
+		s, err := t.Credential.Apply(r)
+		if err != nil {
+			closeBody(r)
+			return nil, "", &CredentialError{Err: err}
+		}
+		secret = s
+	}
+	resp, err := next.RoundTrip(r)
+	return resp, secret, err
 }
 
 func closeBody(r *http.Request) {
