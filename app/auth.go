@@ -150,7 +150,13 @@ func Credential(p profile.Profile, keys client.KeySource) client.Credential {
 			case "cookie":
 				return client.CookieKey{Name: au.Name, Key: keys}
 			}
-			return client.HeaderKey{Header: au.Name, Format: p.AuthFormat, Key: keys}
+			scheme := ""
+			if strings.EqualFold(au.Name, client.DefaultAuthHeader) {
+				// The declaration does not say what precedes the key
+				// in Authorization: the profile's scheme (Bearer).
+				scheme = p.Scheme()
+			}
+			return client.HeaderKey{Header: au.Name, Scheme: scheme, Format: p.AuthFormat, Key: keys}
 		case profile.AuthBasic:
 			return client.BasicAuth{Username: au.Username, Password: keys}
 		case profile.AuthBearer:
@@ -172,19 +178,24 @@ func (a *App) ProfileCredential(p profile.Profile) client.Credential {
 // OAuthConfig is p's OAuth 2.0 client, its secret read from the keyring
 // when one was stored.
 func (a *App) OAuthConfig(p profile.Profile) (oauth.Config, error) {
-	o := p.Auth.OAuth
-	cfg := oauth.Config{
-		ClientID: o.ClientID, AuthURL: o.AuthURL, TokenURL: o.TokenURL, RefreshURL: o.RefreshURL,
-		DeviceAuthURL: o.DeviceAuthURL, RevocationURL: o.RevocationURL, Scopes: o.Scopes,
-	}
-	if o.ClientSecret {
+	var secret string
+	if p.Auth.OAuth.ClientSecret {
 		s, err := a.Keyring.Get(ClientSecretAccount(p.Name))
 		if err != nil {
-			return cfg, fmt.Errorf("reading the client secret of profile %q: %w", p.Name, err)
+			return oauth.Config{}, fmt.Errorf("reading the client secret of profile %q: %w", p.Name, err)
 		}
-		cfg.ClientSecret = s
+		secret = s
 	}
-	return cfg, nil
+	return OAuthClient(p.Auth.OAuth, secret), nil
+}
+
+// OAuthClient is the OAuth 2.0 client o describes, with secret ("" for a
+// public client).
+func OAuthClient(o *profile.OAuth, secret string) oauth.Config {
+	return oauth.Config{
+		ClientID: o.ClientID, ClientSecret: secret, AuthURL: o.AuthURL, TokenURL: o.TokenURL, RefreshURL: o.RefreshURL,
+		DeviceAuthURL: o.DeviceAuthURL, RevocationURL: o.RevocationURL, Scopes: o.Scopes,
+	}
 }
 
 // LockDir holds the lock files that serialise token refreshes.

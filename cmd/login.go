@@ -47,6 +47,12 @@ type LoginOptions struct {
 	OAuth     bool
 	NoBrowser bool
 	ClientID  string
+	// Scheme names the description's security scheme to sign in with;
+	// Username is HTTP basic's user name; Scopes replace the OAuth 2.0
+	// scopes the operations declare.
+	Scheme   string
+	Username string
+	Scopes   []string
 }
 
 func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
@@ -88,6 +94,9 @@ the keyring (for CI, containers and machines without a keyring).`,
 	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the OAuth sign-in URL instead of opening a browser")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the server's authorization server (default: register one)")
+	fl.StringVar(&opts.Scheme, "scheme", "", "the description's security scheme to sign in with, when it declares several")
+	fl.StringVar(&opts.Username, "username", "", "user name for HTTP basic (an account SID, an e-mail address); the password or token is asked for")
+	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "OAuth 2.0 scopes to request (default: those the operations declare)")
 	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file (0600) in the config directory instead of the OS keyring")
 	return c
 }
@@ -148,7 +157,22 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			return err
 		}
 	}
-	key, err := readKey(c.Context(), f, p.Name, opts.WithKey)
+	if p.MCPURL == "" {
+		if err := f.chooseAuth(c.Context(), opts, &own, p); err != nil {
+			return err
+		}
+		p = f.Brand.Apply(own)
+		if own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2 {
+			return f.loginOAuthAPI(c.Context(), opts, own, store)
+		}
+	} else if opts.Scheme != "" || opts.Username != "" {
+		return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
+	}
+	label := "API key"
+	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic {
+		label = "Password or token of " + p.Auth.Username
+	}
+	key, err := readSecret(c.Context(), f, p.Name, opts.WithKey, label)
 	if err != nil {
 		return err
 	}
@@ -182,6 +206,8 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, key string, 
 		return fmt.Errorf("%w; nothing was stored", err)
 	}
 	switch {
+	case errors.Is(kc.Err, app.ErrKeyRejected) && p.Auth != nil:
+		return fmt.Errorf("%w, so nothing was stored. Check the key (sent as scheme %s), then log in again", kc.Err, p.Auth.Scheme)
 	case errors.Is(kc.Err, app.ErrKeyRejected):
 		return fmt.Errorf("%w, so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again", kc.Err, p.Header()+": "+schemeLabel(p.Scheme()))
 	case kc.Err != nil:
@@ -246,6 +272,12 @@ func warnEnvPrecedence(f *Factory, where string) {
 
 // readKey reads the key from standard input (--with-key) or a hidden prompt.
 func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) (string, error) {
+	return readSecret(ctx, f, profileName, withKey, "API key")
+}
+
+// readSecret reads a secret, shown as label, from standard input
+// (--with-key) or a hidden prompt.
+func readSecret(ctx context.Context, f *Factory, profileName string, withKey bool, label string) (string, error) {
 	var raw string
 	switch {
 	case withKey:
@@ -259,7 +291,7 @@ func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) 
 		}
 		raw = line
 	case f.IO.CanPrompt() && f.IO.ReadSecret != nil:
-		fmt.Fprintf(f.IO.ErrOut, "? API key for profile %q (input hidden): ", profileName)
+		fmt.Fprintf(f.IO.ErrOut, "? %s for profile %q (input hidden): ", label, profileName)
 		s, err := f.IO.ReadSecret(ctx)
 		fmt.Fprintln(f.IO.ErrOut)
 		if err != nil {

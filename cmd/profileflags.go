@@ -20,6 +20,7 @@ type profileFlags struct {
 	BaseURL    string
 	AuthHeader string
 	AuthScheme string
+	AuthFormat string
 	Prefix     string
 	// Tool selection.
 	Tags       []string
@@ -42,6 +43,7 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringVar(&pf.BaseURL, "base-url", "", "API base URL (default: the description's first server)")
 	fl.StringVar(&pf.AuthHeader, "auth-header", "", `header that carries the key (default "Authorization")`)
 	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key (default "Bearer")`)
+	fl.StringVar(&pf.AuthFormat, "auth-format", "", `the whole header value, "{key}" where the key goes, e.g. "Token token={key}" (instead of --auth-scheme)`)
 	fl.StringVar(&pf.Prefix, "prefix", "", "prefix for tool names")
 	fl.StringSliceVar(&pf.Tags, "tag", nil, "only operations with one of these tags (repeatable)")
 	fl.StringSliceVar(&pf.Operations, "operation", nil, "only these operations: operationIds or tool names (repeatable)")
@@ -112,6 +114,12 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 	if fl.Changed("auth-scheme") {
 		s := pf.AuthScheme
 		p.AuthScheme = &s
+	}
+	if fl.Changed("auth-format") {
+		if pf.AuthFormat != "" && !strings.Contains(pf.AuthFormat, "{key}") {
+			return p, false, FlagErrorf("--auth-format %q has no {key}: write where the key goes, e.g. \"Token token={key}\"", pf.AuthFormat)
+		}
+		p.AuthFormat = pf.AuthFormat
 	}
 	if fl.Changed("prefix") {
 		p.Prefix = pf.Prefix
