@@ -66,9 +66,9 @@ func (s *SecurityScheme) Kind() string {
 		}
 		return "HTTP " + s.Scheme
 	case TypeOAuth2:
-		return "OAuth 2.0 (" + strings.Join(slices.Sorted(maps.Keys(s.Flows)), ", ") + "): a registered client ID"
+		return "OAuth 2.0 (" + strings.Join(slices.Sorted(maps.Keys(s.Flows)), ", ") + ")"
 	case TypeOpenIDConnect:
-		return "OpenID Connect: a registered client ID"
+		return "OpenID Connect"
 	}
 	return s.Type
 }
