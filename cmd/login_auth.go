@@ -27,9 +27,9 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 	// description unless --scheme says otherwise.
 	chosen := own.Auth == nil && (own.AuthHeader != "" || own.AuthScheme != nil || own.AuthFormat != "") ||
 		d.AuthHeader != "" || d.AuthScheme != nil
-	if fl.Changed("auth-header") || fl.Changed("auth-scheme") || (opts.Scheme == "" && chosen) {
+	if fl.Changed("auth-header") || fl.Changed("auth-scheme") || fl.Changed("auth-format") || (opts.Scheme == "" && chosen) {
 		if opts.Scheme != "" {
-			return FlagErrorf("--scheme chooses a scheme the description declares; --auth-header and --auth-scheme send the key in a header of your choice: give one or the other")
+			return FlagErrorf("--scheme chooses a scheme the description declares; --auth-header, --auth-scheme and --auth-format send the key in a header of your choice: give one or the other")
 		}
 		own.Auth = nil
 		return nil
