@@ -91,3 +91,29 @@ func TestMissingSchemeFailsBeforeRequest(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestSecuritySchemesSwagger2(t *testing.T) {
+	api := loadString(t, `{"swagger":"2.0","info":{"title":"s","version":"1"},"host":"api.example.com",
+"securityDefinitions":{
+ "basic":{"type":"basic"},
+ "key":{"type":"apiKey","in":"header","name":"X-Key"},
+ "oauth":{"type":"oauth2","flow":"accessCode","authorizationUrl":"https://a.example.com/auth","tokenUrl":"https://a.example.com/token","scopes":{"read":"r"}},
+ "app":{"type":"oauth2","flow":"application","tokenUrl":"https://a.example.com/token"}},
+"security":[{"basic":[]}],
+"paths":{"/a":{"get":{"operationId":"a"}},"/b":{"get":{"operationId":"b","security":[{"oauth":["read"]}]}}}}`)
+	if s := api.SecuritySchemes["basic"]; s.Type != TypeHTTP || s.Scheme != "basic" {
+		t.Errorf("basic: %+v", s)
+	}
+	if s := api.SecuritySchemes["key"]; s.In != "header" || s.ParamName != "X-Key" {
+		t.Errorf("key: %+v", s)
+	}
+	if f, ok := api.SecuritySchemes["oauth"].Flows["authorizationCode"]; !ok || f.TokenURL != "https://a.example.com/token" || f.Scopes[0] != "read" {
+		t.Errorf("oauth: %+v", api.SecuritySchemes["oauth"])
+	}
+	if _, ok := api.SecuritySchemes["app"].Flows["clientCredentials"]; !ok {
+		t.Errorf("app: %+v", api.SecuritySchemes["app"])
+	}
+	if !opByID(t, api, "a").SatisfiedBy("basic") || opByID(t, api, "b").SatisfiedBy("basic") {
+		t.Error("requirements not read")
+	}
+}
