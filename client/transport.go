@@ -129,6 +129,15 @@ func WithoutCredential(ctx context.Context) context.Context {
 	return context.WithValue(ctx, noCredentialKey{}, true)
 }
 
+// Renewer is a Credential that can renew itself when the origin refuses
+// it (an OAuth token refreshed before its expiry).
+type Renewer interface {
+	Credential
+	// Renew gets new credentials after a 401 from the origin; true means
+	// Apply now adds them, and the request is sent once more with them.
+	Renew(ctx context.Context) bool
+}
+
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	onOrigin := t.Origin != nil && SameOrigin(r.URL, t.Origin)
@@ -136,17 +145,40 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		closeBody(r)
 		return nil, &OffOriginError{URL: displayURL(r.URL)}
 	}
+	apply := onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil
+	resp, secret, err := t.send(r, apply)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !apply {
+		return t.redact(resp, secret), err
+	}
+	rn, ok := t.Credential.(Renewer)
+	if !ok || (r.Body != nil && r.GetBody == nil) || !rn.Renew(r.Context()) {
+		return t.redact(resp, secret), nil
+	}
+	again := r.Clone(r.Context())
+	if r.GetBody != nil {
+		if again.Body, err = r.GetBody(); err != nil {
+			return t.redact(resp, secret), nil
+		}
+	}
+	resp.Body.Close()
+	resp, secret, err = t.send(again, true)
+	return t.redact(resp, secret), err
+}
+
+// send sends a copy of r without Referer, with User-Agent and, when apply,
+// the credential, whose secret it returns.
+func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, error) {
 	r = r.Clone(r.Context())
 	r.Header.Del("Referer")
 	if t.UserAgent != "" {
 		r.Header.Set("User-Agent", t.UserAgent)
 	}
 	var secret string
-	if onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil {
+	if apply {
 		s, err := t.Credential.Apply(r)
 		if err != nil {
 			closeBody(r)
-			return nil, &CredentialError{Err: err}
+			return nil, "", &CredentialError{Err: err}
 		}
 		secret = s
 	}
@@ -155,12 +187,17 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		next = http.DefaultTransport
 	}
 	resp, err := next.RoundTrip(r)
-	if err == nil && len(secret) >= minRedactLen {
+	return resp, secret, err
+}
+
+// redact makes resp's body replace secret when it echoes it.
+func (t *Transport) redact(resp *http.Response, secret string) *http.Response {
+	if resp != nil && len(secret) >= minRedactLen {
 		resp.Body = &redactingBody{src: resp.Body, secret: []byte(secret)}
 		resp.ContentLength = -1
 		resp.Header.Del("Content-Length")
 	}
-	return resp, err
+	return resp
 }
 
 func closeBody(r *http.Request) {
@@ -190,9 +227,9 @@ const (
 	redacted     = "[REDACTED]"
 )
 
-// redactingBody replaces secret in what src reads, holding back the last
-// len(secret)-1 bytes of each chunk, which may begin a secret the next
-// chunk ends.
+// redactingBody replaces secret in what src reads, holding back only the
+// end of a chunk that begins the secret (the next chunk may end it), so
+// that a stream of events is passed on as it comes.
 type redactingBody struct {
 	src    io.ReadCloser
 	secret []byte
@@ -214,9 +251,9 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 		n, err := b.src.Read(chunk)
 		b.err = err
 		b.held = bytes.ReplaceAll(append(b.held, chunk[:n]...), b.secret, []byte(redacted))
-		keep := len(b.secret) - 1
-		if b.err != nil {
-			keep = 0
+		keep := 0
+		if b.err == nil {
+			keep = secretStart(b.held, b.secret)
 		}
 		if len(b.held) > keep {
 			cut := len(b.held) - keep
@@ -227,6 +264,17 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 	n := copy(p, b.ready)
 	b.ready = b.ready[n:]
 	return n, nil
+}
+
+// secretStart is the length of the longest end of b that begins secret
+// (shorter than secret).
+func secretStart(b, secret []byte) int {
+	for n := min(len(b), len(secret)-1); n > 0; n-- {
+		if bytes.HasPrefix(secret, b[len(b)-n:]) {
+			return n
+		}
+	}
+	return 0
 }
 
 func (b *redactingBody) Close() error { return b.src.Close() }
