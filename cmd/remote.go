@@ -13,22 +13,9 @@ import (
 	"github.com/restmcp/restmcp/remote"
 )
 
-// Commands on a profile of a remote MCP server (--mcp-url): serve relays
-// to it, tools and call go through the same relay, login and status check
-// the key with an initialize.
-
-// maskCredential shows a stored key masked, or says an OAuth token and
-// when it expires.
-func maskCredential(k string) string {
-	g, ok := remote.DecodeGrant(k)
-	if !ok {
-		return maskKey(k)
-	}
-	if g.Token.Expiry.IsZero() {
-		return "OAuth token"
-	}
-	return "OAuth token (expires " + g.Token.Expiry.Local().Format(time.RFC3339) + ", refreshed as needed)"
-}
+// What login and status print and ask for a profile of a remote MCP server
+// (--mcp-url); the relay itself, and tools and call through it, are in
+// app/remote.go.
 
 // loginOAuth signs in to p's server when it asks for MCP authorization
 // (or opts.OAuth says so), then saves the profile and stores the grant;

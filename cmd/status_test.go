@@ -18,7 +18,7 @@ import (
 	"github.com/restmcp/restmcp/profile"
 )
 
-func TestMaskKey(t *testing.T) {
+func TestMaskCredential(t *testing.T) {
 	tests := []struct{ key, want string }{
 		{"", "****"},
 		{"abc", "****"},
@@ -26,10 +26,11 @@ func TestMaskKey(t *testing.T) {
 		{"123456789012", "****9012"},
 		{goodKey, "****WXYZ"},
 		{"ключ-ключ-ключ-ёжик", "****ёжик"},
+		{`{"oauth":{"client_id":"c","token_url":"https://a/t","token":{"access_token":"secret-access-token"}}}`, "OAuth token"},
 	}
 	for _, tt := range tests {
-		if got := maskKey(tt.key); got != tt.want {
-			t.Errorf("maskKey(%q) = %q, want %q", tt.key, got, tt.want)
+		if got := maskCredential(tt.key); got != tt.want {
+			t.Errorf("maskCredential(%q) = %q, want %q", tt.key, got, tt.want)
 		}
 	}
 }
