@@ -19,7 +19,8 @@
 # `npx mcp-remote` would, without npx's own start-up): time from spawn to the
 # initialize answer, peak RSS, and the latency each adds to a tool call over
 # the same call sent straight to the server (bench/remote.mjs; --calls N
-# calls per run, default 50). --no-remote skips it.
+# calls per run, default 50). --no-remote skips it; --remote-only measures
+# only the bridges.
 #
 # --markdown prints the tables as Markdown (docs/benchmarks.md).
 set -euo pipefail
@@ -33,6 +34,7 @@ fi
 runs=5
 calls=50
 remote=1
+remote_only=0
 markdown=0
 specs=()
 while [ $# -gt 0 ]; do
@@ -41,12 +43,13 @@ while [ $# -gt 0 ]; do
     --markdown) markdown=1; shift ;;
     --calls) calls=$2; shift 2 ;;
     --no-remote) remote=0; shift ;;
+    --remote-only) remote_only=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) specs+=("$1"); shift ;;
   esac
 done
-if [ ${#specs[@]} -eq 0 ]; then
+if [ ${#specs[@]} -eq 0 ] && [ "$remote_only" = 0 ]; then
   if [ ! -d "$specs_dir" ]; then
     echo "bench: no descriptions: $specs_dir is absent (pass spec files as arguments); only the remote bridges are measured" >&2
   fi
