@@ -14,6 +14,7 @@
 // Prints one JSON object: {direct: {callMs}, restmcp: {...}, mcpRemote: {...}}
 // with medians over the runs that worked and the first error.
 import { spawn } from "node:child_process";
+import http from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,9 +107,7 @@ function runOnce(cmd, args, env, calls) {
   });
 }
 
-async function bridge(name, cmd, args, env, o) {
-  const runs = [];
-  for (let i = 0; i < o.runs; i++) runs.push(await runOnce(cmd, args, env, o.calls));
+function summary(name, runs) {
   const ok = runs.filter((r) => r.ok);
   return {
     name,
@@ -126,17 +125,27 @@ async function bridge(name, cmd, args, env, o) {
  * sends them), warmed up: what a call costs without a bridge.
  */
 async function direct(url, o) {
-  const times = [];
-  for (let i = 0; i < o.runs; i++) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  {
     const headers = { Authorization: KEY, "Content-Type": "application/json", Accept: "application/json, text/event-stream" };
-    const post = async (m) => {
-      const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(m) });
-      const text = await res.text();
-      if (res.status >= 400) throw new Error(`direct ${m.method}: ${res.status} ${text}`);
-      return res;
-    };
+    const send = (method, m) => new Promise((resolve, reject) => {
+      const req = http.request(url, { method, headers, agent }, (res) => {
+        let text = "";
+        // The answer counts when its message arrives, as a bridge passes it
+        // on, not when the server closes the event stream after it.
+        const answer = m?.id != null ? `"id":${m.id}` : null;
+        res.on("data", (d) => {
+          text += d;
+          if (answer && res.statusCode < 400 && text.includes(answer) && text.includes("\n\n", text.indexOf(answer))) resolve(res);
+        });
+        res.on("end", () => (res.statusCode >= 400 ? reject(new Error(`direct ${m?.method ?? method}: ${res.statusCode} ${text}`)) : resolve(res)));
+      });
+      req.on("error", reject);
+      req.end(m ? JSON.stringify(m) : undefined);
+    });
+    const post = (m) => send("POST", m);
     const init = await post({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } } });
-    headers["Mcp-Session-Id"] = init.headers.get("mcp-session-id");
+    headers["Mcp-Session-Id"] = init.headers["mcp-session-id"];
     headers["Mcp-Protocol-Version"] = "2025-06-18";
     await post({ jsonrpc: "2.0", method: "notifications/initialized" });
     const per = [];
@@ -145,10 +154,10 @@ async function direct(url, o) {
       await post({ jsonrpc: "2.0", id: 100 + j, method: "tools/call", params: { name: "echo", arguments: { text: `call ${j}` } } });
       if (j >= 10) per.push(ms(t));
     }
-    times.push(median(per));
-    await fetch(url, { method: "DELETE", headers }).catch(() => {});
+    await send("DELETE").catch(() => {});
+    agent.destroy();
+    return median(per);
   }
-  return { callMs: median(times) };
 }
 
 if (process.argv[2] === "--serve") {
@@ -168,12 +177,17 @@ if (process.argv[2] === "--serve") {
     const cfg = join(home, "config");
     mkdirSync(cfg, { recursive: true });
     writeFileSync(join(cfg, "profiles.json"), JSON.stringify({ profiles: { bench: { mcp_url: url } } }));
-    const d = await direct(url, o);
-    const r = await bridge("restmcp", o.restmcp, ["serve", "--profile", "bench"],
-      { RESTMCP_CONFIG_DIR: cfg, RESTMCP_API_KEY: KEY, HOME: home }, o);
-    // mcp-remote keeps its state under ~/.mcp-auth: a fresh HOME per bench.
-    const m = await bridge("mcp-remote", process.execPath, [o.mcpRemote, url, "--header", `Authorization:${KEY}`],
-      { HOME: home }, o);
+    // The three in turn, run after run, so that the machine's load weighs
+    // on each alike.
+    const directMs = [], rs = [], ms_ = [];
+    for (let i = 0; i < o.runs; i++) {
+      directMs.push(await direct(url, o));
+      rs.push(await runOnce(o.restmcp, ["serve", "--profile", "bench"], { RESTMCP_CONFIG_DIR: cfg, RESTMCP_API_KEY: KEY, HOME: home }, o.calls));
+      // mcp-remote keeps its state under ~/.mcp-auth: a fresh HOME per bench.
+      ms_.push(await runOnce(process.execPath, [o.mcpRemote, url, "--header", `Authorization:${KEY}`], { HOME: home }, o.calls));
+    }
+    const d = { callMs: median(directMs) };
+    const r = summary("restmcp", rs), m = summary("mcp-remote", ms_);
     for (const x of [r, m]) x.addedMs = x.callMs != null ? x.callMs - d.callMs : null;
     console.log(JSON.stringify({ calls: o.calls, runs: o.runs, direct: d, restmcp: r, mcpRemote: m }));
   } finally {
