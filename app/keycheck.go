@@ -28,6 +28,8 @@ type KeyCheck struct {
 	// Err is why the key is not known to be accepted: ErrKeyRejected, an
 	// unexpected status or a network error.
 	Err error
+	// Server names a remote MCP server that accepted the key.
+	Server string
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check

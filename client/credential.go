@@ -67,12 +67,13 @@ func (b BasicAuth) Apply(r *http.Request) (string, error) {
 }
 
 // Renewer is a Credential whose secret can be renewed after the API
-// refused it (an OAuth access token). On a 401 the Transport calls Renew
-// with the secret Apply returned and, when it reports true, sends the
-// request once more with a fresh Apply.
+// refused it (an OAuth access token). On a 401 from the origin the
+// Transport calls Renew with the secret Apply returned and, when it reports
+// true, sends the request once more (when its body can be sent again) with
+// a fresh Apply.
 type Renewer interface {
 	Credential
-	Renew(secret string) bool
+	Renew(ctx context.Context, sent string) bool
 }
 
 // TokenSource returns an access token at the moment a request is sent;
@@ -85,6 +86,8 @@ type TokenSource interface {
 // BearerToken sends an OAuth access token as "Authorization: Bearer
 // <token>", renewing it once after a 401.
 type BearerToken struct{ Tokens TokenSource }
+
+var _ Renewer = BearerToken{}
 
 // Apply implements Credential.
 func (b BearerToken) Apply(r *http.Request) (string, error) {
@@ -100,8 +103,8 @@ func (b BearerToken) Apply(r *http.Request) (string, error) {
 }
 
 // Renew implements Renewer.
-func (b BearerToken) Renew(secret string) bool {
-	b.Tokens.Invalidate(secret)
+func (b BearerToken) Renew(_ context.Context, sent string) bool {
+	b.Tokens.Invalidate(sent)
 	return true
 }
 

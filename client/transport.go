@@ -138,44 +138,38 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		closeBody(r)
 		return nil, &OffOriginError{URL: displayURL(r.URL)}
 	}
+	apply := onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil
+	resp, secret, err := t.send(r, apply)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !apply {
+		return t.redact(resp, secret), err
+	}
+	rn, ok := t.Credential.(Renewer)
+	if !ok || (r.Body != nil && r.GetBody == nil) || !rn.Renew(r.Context(), secret) {
+		return t.redact(resp, secret), nil
+	}
+	again := r.Clone(r.Context())
+	if r.GetBody != nil {
+		if again.Body, err = r.GetBody(); err != nil {
+			return t.redact(resp, secret), nil
+		}
+	}
+	// Refused: renewed once, sent once more.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	resp, secret, err = t.send(again, true)
+	return t.redact(resp, secret), err
+}
+
+// send sends a copy of r without Referer, with User-Agent and, when apply,
+// the credential, whose secret it returns.
+func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, error) {
 	r = r.Clone(r.Context())
 	r.Header.Del("Referer")
 	if t.UserAgent != "" {
 		r.Header.Set("User-Agent", t.UserAgent)
 	}
-	next := t.Next
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	withCred := onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil
-	resp, secret, err := t.send(next, r, withCred)
-	if rn, ok := t.Credential.(Renewer); ok && withCred && err == nil && resp.StatusCode == http.StatusUnauthorized &&
-		(r.Body == nil || r.Body == http.NoBody || r.GetBody != nil) && rn.Renew(secret) {
-		// Refused: renewed once, sent once more.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		_ = resp.Body.Close()
-		r = r.Clone(r.Context())
-		if r.GetBody != nil {
-			if r.Body, err = r.GetBody(); err != nil {
-				return nil, err
-			}
-		}
-		resp, secret, err = t.send(next, r, true)
-	}
-	if err == nil && len(secret) >= minRedactLen {
-		resp.Body = &redactingBody{src: resp.Body, secret: []byte(secret)}
-		resp.ContentLength = -1
-		resp.Header.Del("Content-Length")
-	}
-	return resp, err
-}
-
-// send applies the credential to r (when withCred) and sends it, returning
-// the secret applied.
-func (t *Transport) send(next http.RoundTripper, r *http.Request, withCred bool) (*http.Response, string, error) {
 	var secret string
-	if withCred {
-		r = r.Clone(r.Context()) // r stays without it, for a retry
+	if apply {
 		s, err := t.Credential.Apply(r)
 		if err != nil {
 			closeBody(r)
@@ -183,8 +177,22 @@ func (t *Transport) send(next http.RoundTripper, r *http.Request, withCred bool)
 		}
 		secret = s
 	}
+	next := t.Next
+	if next == nil {
+		next = http.DefaultTransport
+	}
 	resp, err := next.RoundTrip(r)
 	return resp, secret, err
+}
+
+// redact makes resp's body replace secret when it echoes it.
+func (t *Transport) redact(resp *http.Response, secret string) *http.Response {
+	if resp != nil && len(secret) >= minRedactLen {
+		resp.Body = &redactingBody{src: resp.Body, secret: []byte(secret)}
+		resp.ContentLength = -1
+		resp.Header.Del("Content-Length")
+	}
+	return resp
 }
 
 func closeBody(r *http.Request) {
@@ -214,9 +222,9 @@ const (
 	redacted     = "[REDACTED]"
 )
 
-// redactingBody replaces secret in what src reads, holding back the last
-// len(secret)-1 bytes of each chunk, which may begin a secret the next
-// chunk ends.
+// redactingBody replaces secret in what src reads, holding back only the
+// end of a chunk that begins the secret (the next chunk may end it), so
+// that a stream of events is passed on as it comes.
 type redactingBody struct {
 	src    io.ReadCloser
 	secret []byte
@@ -238,9 +246,9 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 		n, err := b.src.Read(chunk)
 		b.err = err
 		b.held = bytes.ReplaceAll(append(b.held, chunk[:n]...), b.secret, []byte(redacted))
-		keep := len(b.secret) - 1
-		if b.err != nil {
-			keep = 0
+		keep := 0
+		if b.err == nil {
+			keep = secretStart(b.held, b.secret)
 		}
 		if len(b.held) > keep {
 			cut := len(b.held) - keep
@@ -251,6 +259,17 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 	n := copy(p, b.ready)
 	b.ready = b.ready[n:]
 	return n, nil
+}
+
+// secretStart is the length of the longest end of b that begins secret
+// (shorter than secret).
+func secretStart(b, secret []byte) int {
+	for n := min(len(b), len(secret)-1); n > 0; n-- {
+		if bytes.HasPrefix(secret, b[len(b)-n:]) {
+			return n
+		}
+	}
+	return 0
 }
 
 func (b *redactingBody) Close() error { return b.src.Close() }

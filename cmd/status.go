@@ -13,6 +13,7 @@ import (
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/remote"
 )
 
 // statusCheckTimeout bounds the check of one profile's key (some APIs take
@@ -374,9 +375,16 @@ func (b failingBackend) Get(string, string) (string, error) { return "", b.err }
 func (b failingBackend) Set(string, string, string) error   { return b.err }
 func (b failingBackend) Delete(string, string) error        { return b.err }
 
-// maskKey shows at most the last 4 characters of a key, and none of a key
-// shorter than 12 characters.
-func maskKey(k string) string {
+// maskCredential shows at most the last 4 characters of a key, and none of
+// a key shorter than 12 characters; of a stored OAuth grant, when its token
+// expires.
+func maskCredential(k string) string {
+	if g, ok := remote.DecodeGrant(k); ok {
+		if g.Token.Expiry.IsZero() {
+			return "OAuth token"
+		}
+		return "OAuth token (expires " + g.Token.Expiry.Local().Format(time.RFC3339) + ", refreshed as needed)"
+	}
 	r := []rune(k)
 	if len(r) < 12 {
 		return "****"

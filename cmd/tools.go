@@ -49,7 +49,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, done, err := f.tools(c.Context(), p, false)
+	srv, done, err := f.App().Tools(c.Context(), p, false)
 	if err != nil {
 		return err
 	}
