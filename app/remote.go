@@ -62,8 +62,6 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 // request is sent: an API key in the profile's header and scheme, or an
 // OAuth grant (login's sign-in) sent as its access token, refreshed when
 // it expires or is refused (client.Renewer), the new token stored again.
-var _ client.Renewer = (*remoteCredential)(nil)
-
 type remoteCredential struct {
 	header, scheme string
 	keys           client.KeySource
@@ -97,6 +95,8 @@ func (c *remoteCredential) Apply(r *http.Request) (string, error) {
 	r.Header.Set(client.HeaderKey{Header: c.header}.HeaderName(), "Bearer "+t.AccessToken)
 	return t.AccessToken, nil
 }
+
+var _ client.Renewer = (*remoteCredential)(nil)
 
 // Renew implements client.Renewer: an OAuth token the server refused is
 // refreshed once.
