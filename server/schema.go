@@ -233,6 +233,9 @@ type inputSchema struct {
 	additional any
 	// skipped lists parameters left out (cookies, auth headers).
 	skipped []string
+	// fields names the field selection argument ("" when there is none;
+	// see fields.go).
+	fields string
 }
 
 // buildInput merges the path, query, header and body parameters of op into
@@ -336,6 +339,9 @@ func buildInput(op *client.Operation, authHeader string) *inputSchema {
 				required = append(required, name)
 			}
 		}
+	}
+	if selects(op) {
+		in.fields = addFields(props)
 	}
 	in.schema = map[string]any{"type": "object", "properties": props}
 	if in.additional != nil {
