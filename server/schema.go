@@ -137,12 +137,12 @@ func cleanList(l []any, depth int) []any {
 	return out
 }
 
-// structured reports whether a schema has nested structure worth cutting.
+// structured reports whether a schema has fields worth cutting: its own
+// properties or those of its items. A choice (anyOf, oneOf, allOf) is not
+// cut itself: its alternatives are, so that the types stay listed.
 func structured(s map[string]any) bool {
-	for _, k := range []string{"properties", "allOf", "anyOf", "oneOf"} {
-		if _, ok := s[k]; ok {
-			return true
-		}
+	if _, ok := s["properties"]; ok {
+		return true
 	}
 	if _, ok := s["additionalProperties"].(map[string]any); ok {
 		return true
@@ -448,7 +448,16 @@ func cutListed(s map[string]any, level, cut int) map[string]any {
 		if d, _ := s["description"].(string); d != "" {
 			out["description"] = d
 		}
-		appendNote(out, cutNote(""))
+		note := ""
+		req := stringList(s["required"])
+		if items, ok := s["items"].(map[string]any); ok && len(req) == 0 {
+			req = stringList(items["required"])
+		}
+		if len(req) > 0 {
+			// What a call cannot leave out is named even when not listed.
+			note = "required: " + strings.Join(req, ", ")
+		}
+		appendNote(out, cutNote(note))
 		return out
 	}
 	out := make(map[string]any, len(s))
