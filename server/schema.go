@@ -388,7 +388,7 @@ func (a bodyArg) clean() map[string]any {
 // body is listed with one nested level less (down to one), so that a few
 // huge operations (Stripe's issuing cardholders, Box's AI agents) do not
 // dominate the tool list. Calls are still checked against the whole body.
-const bodyBudget = 8 << 10
+const bodyBudget = 3 << 10
 
 // listedDepth is the deepest level of a body the loader inlines.
 const listedDepth = 4

@@ -5,8 +5,8 @@ const (
 	// toolDescMax bounds a tool's description (the method and path line
 	// excluded): its first paragraphs, as long as they are shorter than
 	// toolDescWant.
-	toolDescMax  = 400
-	toolDescWant = 120
+	toolDescMax  = 300
+	toolDescWant = 0
 	// paramDescMax bounds an argument's description: its first sentences,
 	// as long as they are shorter than paramDescWant.
 	paramDescMax  = 160
