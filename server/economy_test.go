@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -184,4 +186,63 @@ func openEnd(d string) bool {
 	w := s[strings.LastIndexAny(s, " \n")+1:]
 	open := strings.TrimLeft(w, "*_`~")
 	return len(open) < len(w) && (open == "" || !strings.Contains(open, w[:1]))
+}
+
+// sizesFile is the committed size report: the bytes of the tools/list
+// answer's tools (what `restmcp tools --tokens --json` reports) for every
+// shared description and layout.
+const sizesFile = "testdata/sizes.json"
+
+// sizeTolerance is how far, in per cent, a listing may grow or shrink from
+// the committed report before the test asks for it to be rewritten (so that
+// the change shows in review).
+const sizeTolerance = 2.0
+
+// TestListingSizes compares the listing sizes with the committed report.
+// `go test ./server -run TestListingSizes -update` rewrites it.
+func TestListingSizes(t *testing.T) {
+	got := map[string]map[string]int{}
+	for _, file := range sharedSpecs(t) {
+		api := loadSpec(t, file)
+		sizes := map[string]int{}
+		for _, layout := range []string{LayoutOperations, LayoutResources, LayoutSearch, LayoutAuto} {
+			s, err := New(Config{API: api, Layout: layout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(s.Tools())
+			sizes[layout] = len(b)
+		}
+		if sizes[LayoutSearch] > 5000 {
+			t.Errorf("%s: the search layout lists %d bytes, more than 5 kB", filepath.Base(file), sizes[LayoutSearch])
+		}
+		got[filepath.Base(file)] = sizes
+	}
+	if *update {
+		b, _ := json.MarshalIndent(got, "", "  ")
+		if err := os.WriteFile(sizesFile, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(sizesFile)
+	if err != nil {
+		t.Fatalf("%v: run `go test ./server -run TestListingSizes -update`", err)
+	}
+	var want map[string]map[string]int
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatalf("%s: %v", sizesFile, err)
+	}
+	for spec, sizes := range got {
+		for layout, n := range sizes {
+			w, ok := want[spec][layout]
+			if !ok {
+				t.Errorf("%s %s: %d bytes, not in %s (rewrite it with -update)", spec, layout, n, sizesFile)
+				continue
+			}
+			if d := 100 * float64(n-w) / float64(w); d > sizeTolerance || d < -sizeTolerance {
+				t.Errorf("%s %s: %d bytes listed, %d in %s (%+.1f%%): rewrite it with `go test ./server -run TestListingSizes -update` if the change is intended", spec, layout, n, w, sizesFile, d)
+			}
+		}
+	}
 }
