@@ -151,7 +151,7 @@ func TestToolsSizeReport(t *testing.T) {
 			t.Fatalf("exit %d, stderr: %s", code, errOut)
 		}
 		var r struct {
-			Layout, Reason      string
+			Layout, Reason       string
 			Tools, Bytes, Tokens int
 		}
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
