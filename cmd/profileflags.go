@@ -50,7 +50,7 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringSliceVar(&pf.Methods, "method", nil, "only these HTTP methods, e.g. GET (repeatable)")
 	fl.BoolVar(&pf.ReadOnly, "read-only", false, "only read-only operations (GET, HEAD; for a remote MCP server, tools annotated read-only)")
 	fl.StringSliceVar(&pf.Tools, "tool", nil, "only these tools of the remote MCP server (repeatable)")
-	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "operations" (one tool per operation), "resources" or "search"`)
+	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "auto" (the default: operations when they fit the strictest common client, else resources, else search), "operations" (one tool per operation), "resources" or "search"`)
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
 	fl.StringVar(&pf.AuditLog, "audit-log", "", "append one JSON line per tool call to this file (no argument values, never the key)")
 	return pf

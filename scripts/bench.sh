@@ -9,8 +9,10 @@
 # 5) time from spawn to the initialize answer and to the complete tools/list
 # answer, the peak resident memory after tools/list (VmHWM, Linux only), the
 # bytes of the tools/list answer, the number of tools, and whether the server
-# works at all; and the bytes of restmcp's compact layouts (--layout
-# resources, --layout search) for the same API. The base URL is loopback and no tool is called: nothing leaves
+# works at all (restmcp with --layout operations: one tool per operation, as
+# the peer); and the bytes of restmcp's other layouts (--layout resources,
+# search and auto, the default) for the same API, each as a share of the
+# peer's. The base URL is loopback and no tool is called: nothing leaves
 # the machine.
 #
 # In the same run, a remote MCP server (the end-to-end suite's, on 127.0.0.1,
@@ -96,13 +98,15 @@ results="$work/results.jsonl"
 for spec in ${specs[@]+"${specs[@]}"}; do
   name=$(basename "$spec")
   echo "bench: $name ($runs runs each)" >&2
-  r=$(measure "$spec" restmcp)
+  # One tool per operation, as the peer serves.
+  r=$(measure "$spec" restmcp "$runs" --layout operations)
   p=$(measure "$spec" peer)
-  # restmcp's compact layouts: same API, fewer tool definitions (one run:
-  # the bytes do not vary).
+  # restmcp's other layouts: same API, fewer tool definitions (one run:
+  # the bytes do not vary); auto is the default.
   res=$(measure "$spec" restmcp 1 --layout resources)
   sea=$(measure "$spec" restmcp 1 --layout search)
-  printf '{"spec":"%s","restmcp":%s,"peer":%s,"resources":%s,"search":%s}\n' "$name" "$r" "$p" "$res" "$sea" >>"$results"
+  aut=$(measure "$spec" restmcp 1 --layout auto)
+  printf '{"spec":"%s","restmcp":%s,"peer":%s,"resources":%s,"search":%s,"auto":%s}\n' "$name" "$r" "$p" "$res" "$sea" "$aut" >>"$results"
 done
 
 [ ! -s "$results" ] || node - "$results" "$markdown" "$runs" "$peer_version" <<'EOF'
@@ -137,14 +141,18 @@ for (const r of rows) {
     const ratio = !["badNames", "tools", "noArgs"].includes(k) && a && b ? `${(b / a).toFixed(1)}×` : "";
     out.push(["", label[k], cell(a), cell(b), ratio]);
   }
-  for (const layout of ["resources", "search"]) {
+  if (r.restmcp.bytes && r.peer.bytes) {
+    out.push(["", "tools/list bytes, --layout operations, share of the peer's", `${(100 * r.restmcp.bytes / r.peer.bytes).toFixed(0)}%`, "", ""]);
+  }
+  for (const layout of ["resources", "search", "auto"]) {
     const x = r[layout];
     if (!x || !x.ok) {
       out.push(["", `restmcp --layout ${layout}`, `no: ${x?.error ?? "not run"}`, "", ""]);
       continue;
     }
     const ratio = r.peer.bytes ? `${(r.peer.bytes / x.bytes).toFixed(1)}×` : "";
-    out.push(["", `tools/list bytes, --layout ${layout}`, `${fmt.bytes(x.bytes)} (${x.tools} tools)`, fmt.bytes(r.peer.bytes ?? 0), ratio]);
+    const share = r.peer.bytes ? `, ${(100 * x.bytes / r.peer.bytes).toFixed(1)}% of the peer's` : "";
+    out.push(["", `tools/list bytes, --layout ${layout}`, `${fmt.bytes(x.bytes)} (${x.tools} tools${share})`, fmt.bytes(r.peer.bytes ?? 0), ratio]);
   }
 }
 if (md === "1") {

@@ -64,8 +64,12 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	if s.cfg.Client == nil {
 		return errorResult("no API client is configured: nothing can be sent")
 	}
+	paths := takeFields(t.in, args)
 	start := time.Now()
 	resp, err := s.cfg.Client.Do(ctx, request(t, args))
+	if err == nil && len(paths) > 0 && bodyKind(resp.ContentType, resp.Body) == kindJSON {
+		resp.Body = selectFields(resp.Body, paths)
+	}
 	d := time.Since(start)
 	status := 0
 	if resp != nil {
