@@ -239,6 +239,9 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 		if opts.Project && opts.Command == "" {
 			fmt.Fprintf(out, "The entry runs %q from PATH, so it works on every machine that has %s installed (--command sets another).\n", entry.Command, f.Brand.Name)
 		}
+		if note := client.PathNote(opts.Env(), opts.Project); note != "" {
+			fmt.Fprintln(out, note)
+		}
 		fmt.Fprintln(out, client.NextStep(opts.Project, path, opts.Env().Dir, entry.Name))
 	}
 	opts.warnings(ctx, client, entry)

@@ -30,6 +30,7 @@ func testEnv(t *testing.T, goos string) Env {
 	case "windows":
 		vars["USERPROFILE"] = home
 		vars["APPDATA"] = filepath.Join(root, "appdata")
+		vars["LOCALAPPDATA"] = filepath.Join(root, "localappdata")
 	case "darwin":
 		vars["HOME"] = home
 	default:
@@ -214,6 +215,47 @@ func TestPathOverrides(t *testing.T) {
 	}
 	if _, err := c.Path(Env{OS: "linux", Getenv: func(string) string { return "" }}, false); err == nil {
 		t.Error("no home: want an error")
+	}
+}
+
+// TestClaudeDesktopMSIX: with the Microsoft Store package of Claude Desktop
+// installed, the file is the one inside the package folder, which is what
+// the app reads; the classic file is named when it exists too.
+func TestClaudeDesktopMSIX(t *testing.T) {
+	env := testEnv(t, "windows")
+	root := filepath.Dir(env.Dir)
+	c, _ := Lookup("claude-desktop")
+	classic := filepath.Join(root, "appdata", "Claude", "claude_desktop_config.json")
+	if got, _ := c.Path(env, false); got != classic {
+		t.Fatalf("no package: Path = %s, want %s", got, classic)
+	}
+	if note := c.PathNote(env, false); note != "" {
+		t.Errorf("no package: note %q", note)
+	}
+	pkg := filepath.Join(root, "localappdata", "Packages", "Claude_pzs8sxrjxfjjc")
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(pkg, "LocalCache", "Roaming", "Claude", "claude_desktop_config.json")
+	got, err := c.Path(env, false)
+	if err != nil || got != want {
+		t.Fatalf("package: Path = %s, %v; want %s", got, err, want)
+	}
+	if note := c.PathNote(env, false); note != "" {
+		t.Errorf("no classic file: note %q", note)
+	}
+	res, err := c.Install(got, testEntry("acme"), Options{})
+	if err != nil || res.Action != Added {
+		t.Fatalf("Install = %+v, %v", res, err)
+	}
+	wantEntry(t, c, readFile(t, want), testEntry("acme"))
+
+	writeFile(t, classic, "{}\n", 0o600)
+	if note := c.PathNote(env, false); !strings.Contains(note, "Microsoft Store") || !strings.Contains(note, classic) {
+		t.Errorf("both files: note %q, want it to name the store package and %s", note, classic)
+	}
+	if note := c.PathNote(testEnv(t, "darwin"), false); note != "" {
+		t.Errorf("macOS: note %q", note)
 	}
 }
 
