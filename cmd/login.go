@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -267,18 +266,16 @@ func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) 
 		}
 		raw = s
 	default:
-		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s --with-key < key.txt`", f.App().LoginCommand(profileName))
+		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s`", app.PipeKeyExample(runtime.GOOS, f.App().LoginCommand(profileName)))
 	}
-	key := strings.TrimSpace(raw)
-	if key == "" {
-		if withKey {
-			return "", errors.New("no key on standard input (--with-key reads one line)")
-		}
+	key, err := app.DecodeKey([]byte(raw))
+	switch {
+	case err != nil:
+		return "", err
+	case key == "" && withKey:
+		return "", errors.New("no key on standard input (--with-key reads one line)")
+	case key == "":
 		return "", errors.New("no key entered")
-	}
-	if i := strings.IndexFunc(key, unicode.IsControl); i >= 0 {
-		// It could not be sent in an HTTP header. Say where, not what.
-		return "", fmt.Errorf("the key has a control character at position %d (a pasted escape sequence or tab?): paste the key alone", i+1)
 	}
 	return key, nil
 }
