@@ -28,6 +28,8 @@ type KeyCheck struct {
 	// Err is why the key is not known to be accepted: ErrKeyRejected, an
 	// unexpected status or a network error.
 	Err error
+	// unreachable is the network error when no answer came.
+	unreachable error
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check
@@ -52,6 +54,11 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 		anon, err := a.sendCheck(ctx, p, "", base, path, timeout)
 		if err != nil {
 			return nil, err
+		}
+		if anon.unreachable != nil {
+			// Not a verdict on the key: the description itself is out of
+			// reach (a vendor's built-in one, or the profile's).
+			return nil, fmt.Errorf("the API description at %s cannot be reached: %w; check the network and the address, then log in again (--no-check stores the key without asking the API)", anon.URL, anon.unreachable)
 		}
 		if anon.Accepted {
 			public := anon.URL
@@ -95,6 +102,7 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 			return kc, nil
 		}
 		err = stripURLError(err)
+		kc.unreachable = err
 		if strings.Contains(err.Error(), kc.URL) {
 			kc.Err = fmt.Errorf("the API could not be reached: %w", err)
 		} else {

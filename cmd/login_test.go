@@ -116,7 +116,12 @@ func TestLogin(t *testing.T) {
 		{
 			name:  "unreachable API stores nothing",
 			stdin: goodKey, args: []string{"--with-key", "--base-url", "http://127.0.0.1:1", "--check-path", "/me"},
-			wantCode: 1, wantErr: []string{"could not be reached", "connection refused", "Nothing was stored", "--no-check"},
+			wantCode: 1, wantErr: []string{"could not be reached", "Nothing was stored", "--no-check"},
+		},
+		{
+			name:  "unreachable description is not a failed key check",
+			stdin: goodKey, args: []string{"--with-key", "--spec", "http://127.0.0.1:1/openapi.json", "--base-url", "http://127.0.0.1:1"},
+			wantCode: 1, wantErr: []string{"the API description at http://127.0.0.1:1/openapi.json cannot be reached", "nothing was stored"},
 		},
 		{
 			name:  "--no-check stores without a request",
