@@ -35,6 +35,30 @@ type vendorConfig struct {
 	} `yaml:"builds"`
 }
 
+// TestDocsHookRunsOnHost: the hook that writes man pages and completions
+// runs `go run`, which must build for the machine it runs on even when
+// GOOS/GOARCH select another target (GOOS=windows goreleaser build
+// --single-target), in restmcp's configuration and the vendor example.
+// Hooks run with the global env; every build sets its own GOOS and GOARCH
+// after it.
+func TestDocsHookRunsOnHost(t *testing.T) {
+	for _, path := range []string{"../.goreleaser.yaml", "../examples/vendor/.goreleaser.yaml"} {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cfg vendorConfig
+		if err := yaml.Unmarshal(raw, &cfg); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, want := range []string{"GOOS={{ .Runtime.Goos }}", "GOARCH={{ .Runtime.Goarch }}"} {
+			if !slices.Contains(cfg.Env, want) {
+				t.Errorf("%s: env lacks %s, so its go run hook builds for the target", path, want)
+			}
+		}
+	}
+}
+
 var tmplField = regexp.MustCompile(`\{\{\s*\.(Env\.)?(\w+)\s*\}\}`)
 
 // expand applies the few goreleaser template fields the example uses.
