@@ -68,10 +68,8 @@ the key.
 
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
 the keyring (for CI, containers and machines without a keyring).`,
-		Example: `  ` + f.Brand.Name + ` login --profile acme --spec https://api.acme.com/openapi.json
-  ` + f.Brand.Name + ` login --profile acme --with-key < acme.key
-  ` + f.Brand.Name + ` login --profile acme --spec ./openapi.yaml --base-url https://api.acme.com --auth-scheme Token --check-path /me`,
-		Args: cobra.NoArgs,
+		Example: loginExample(f.Brand),
+		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)

@@ -226,6 +226,74 @@ func TestVendorBuild(t *testing.T) {
 		}
 	})
 
+	// Every command's help and man page names acme-mcp, never restmcp, and
+	// shows the built-in settings as the defaults of the profile flags.
+	t.Run("help and man pages of every command", func(t *testing.T) {
+		out, _, code := run(t, "", nil, "--help")
+		if code != 0 {
+			t.Fatalf("--help: exit %d", code)
+		}
+		_, list, _ := strings.Cut(out, "Available Commands:")
+		list, _, _ = strings.Cut(list, "\n\n")
+		var cmds []string
+		for _, line := range strings.Split(strings.TrimSpace(list), "\n") {
+			cmds = append(cmds, strings.Fields(line)[0])
+		}
+		if len(cmds) < 9 {
+			t.Fatalf("found commands %v in:\n%s", cmds, out)
+		}
+		defaults := []string{
+			fmt.Sprintf("(default %q)", want["BRAND_AUTH_SCHEME"]),
+			fmt.Sprintf("(default %q)", want["BRAND_AUTH_HEADER"]),
+			fmt.Sprintf("(default %q)", want["BRAND_BASE_URL"]),
+			fmt.Sprintf("(default %q)", want["BRAND_PREFIX"]),
+			fmt.Sprintf("(default %q)", spec),
+		}
+		for _, c := range append([]string{""}, cmds...) {
+			args := []string{"--help"}
+			if c != "" {
+				args = []string{c, "--help"}
+			}
+			out, errOut, code := run(t, "", nil, args...)
+			if code != 0 || !strings.Contains(out, "acme-mcp") || strings.Contains(strings.ToLower(out+errOut), "restmcp") {
+				t.Errorf("%s --help: exit %d, want acme-mcp and never restmcp:\n%s%s", c, code, out, errOut)
+			}
+			if strings.Contains(out, "--auth-scheme") {
+				for _, d := range defaults {
+					if !strings.Contains(out, d) {
+						t.Errorf("%s --help lacks the built-in default %s:\n%s", c, d, out)
+					}
+				}
+				if strings.Contains(out, "--profile acme") || strings.Contains(out, "--spec http") {
+					t.Errorf("%s --help: the examples pass the built-in profile or description:\n%s", c, out)
+				}
+			}
+		}
+
+		docs := filepath.Join(dir, "docs")
+		if _, errOut, code := run(t, "", nil, "gen-docs", docs); code != 0 {
+			t.Fatalf("gen-docs: exit %d\n%s", code, errOut)
+		}
+		pages, _ := filepath.Glob(filepath.Join(docs, "man", "*.1"))
+		if len(pages) <= len(cmds) {
+			t.Errorf("%d man pages for %d commands: %v", len(pages), len(cmds), pages)
+		}
+		for _, page := range pages {
+			b, err := os.ReadFile(page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(filepath.Base(page), "acme-mcp") || !strings.Contains(string(b), "acme-mcp") ||
+				strings.Contains(strings.ToLower(string(b)), "restmcp") {
+				t.Errorf("man page %s does not name acme-mcp only", filepath.Base(page))
+			}
+		}
+		call, _ := os.ReadFile(filepath.Join(docs, "man", "acme-mcp-call.1"))
+		if !strings.Contains(string(call), "acme_list_projects") {
+			t.Errorf("acme-mcp-call.1 lacks an example with the vendor's tool names:\n%s", call)
+		}
+	})
+
 	t.Run("tools needs no flags", func(t *testing.T) {
 		out, errOut, code := run(t, "", nil, "tools", "--json")
 		var tools []struct{ Name string }
