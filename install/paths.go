@@ -47,10 +47,19 @@ func (e Env) home() (string, error) {
 // absEnv returns the environment variable k when it holds an absolute path.
 func (e Env) absEnv(k string) string {
 	v := e.getenv(k)
-	if v == "" || !(filepath.IsAbs(v) || (e.OS == "windows" && isWindowsAbs(v))) {
+	if v == "" || !(filepath.IsAbs(v) || e.isAbs(v)) {
 		return ""
 	}
 	return v
+}
+
+// isAbs reports whether p is absolute on e.OS, wherever this runs (the
+// tests simulate each OS on every other).
+func (e Env) isAbs(p string) bool {
+	if e.OS == "windows" {
+		return isWindowsAbs(p)
+	}
+	return strings.HasPrefix(p, "/")
 }
 
 func isWindowsAbs(p string) bool {
