@@ -85,7 +85,7 @@ the keyring (for CI, containers and machines without a keyring).`,
 	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the OAuth sign-in URL instead of opening a browser")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the server's authorization server (default: register one)")
-	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file (0600) in the config directory instead of the OS keyring")
+	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file only you can read, in the config directory, instead of the OS keyring")
 	return c
 }
 
