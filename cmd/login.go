@@ -149,6 +149,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := keyFits(f, p.Name, key, opts.InsecureStorage); err != nil {
+		return err
+	}
 
 	if p.MCPURL != "" {
 		if err := f.remoteLogin(c.Context(), p, key, opts.NoCheck, opts.CheckTimeout); err != nil {
