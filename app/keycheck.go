@@ -30,6 +30,8 @@ type KeyCheck struct {
 	Err error
 	// Server names a remote MCP server that accepted the key.
 	Server string
+	// unreachable is the network error when no answer came.
+	unreachable error
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check
@@ -54,6 +56,11 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 		anon, err := a.sendCheck(ctx, p, "", base, path, timeout)
 		if err != nil {
 			return nil, err
+		}
+		if anon.unreachable != nil {
+			// Not a verdict on the key: the description itself is out of
+			// reach (a vendor's built-in one, or the profile's).
+			return nil, fmt.Errorf("the API description at %s cannot be reached: %w; check the network and the address, then log in again (--no-check stores the key without asking the API)", anon.URL, anon.unreachable)
 		}
 		if anon.Accepted {
 			public := anon.URL
@@ -97,6 +104,7 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 			return kc, nil
 		}
 		err = stripURLError(err)
+		kc.unreachable = err
 		if strings.Contains(err.Error(), kc.URL) {
 			kc.Err = fmt.Errorf("the API could not be reached: %w", err)
 		} else {

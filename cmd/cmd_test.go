@@ -405,7 +405,7 @@ func TestNoToolsSaysWhy(t *testing.T) {
 func TestCallAuditLogAndResultBudget(t *testing.T) {
 	api := newNotesAPI(t)
 	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-audit-0123456789"})
-	logPath := t.TempDir() + "/audit.jsonl"
+	logPath := filepath.Join(t.TempDir(), "audit.jsonl")
 	code := run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api",
 		"--arg", "search=secret-search-term", "--audit-log", logPath, "--max-result-bytes", "40")
 	if code != 0 {
@@ -445,7 +445,7 @@ paths:
         - {name: q, in: query, schema: {type: string}}
       responses: {"200": {description: OK}}
 `
-	path := t.TempDir() + "/keyed.yaml"
+	path := filepath.Join(t.TempDir(), "keyed.yaml")
 	if err := os.WriteFile(path, []byte(spec), 0o600); err != nil {
 		t.Fatal(err)
 	}
