@@ -29,6 +29,7 @@ func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Creden
 		BaseURL:    p.BaseURL,
 		Credential: cred,
 		UserAgent:  a.UserAgent(),
+		RefDirs:    p.RefDirs,
 	})
 	remote := client.IsURL(p.Spec)
 	switch {

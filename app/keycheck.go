@@ -136,6 +136,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 			BaseURL:    p.BaseURL,
 			Credential: Credential(p, client.StaticKey(key)),
 			UserAgent:  a.UserAgent(),
+			RefDirs:    p.RefDirs,
 		})
 		if err != nil {
 			return fmt.Errorf("loading the API description to find a request that checks the key: %w (pass --base-url and --check-path, or --no-check)", err)
