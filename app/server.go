@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/profile"
@@ -67,6 +68,7 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 		OverrideServers: p.BaseURL != "",
 		Credential:      cred,
 		UserAgent:       a.UserAgent(),
+		Timeout:         time.Duration(p.Timeout),
 	})
 	var audit io.Writer
 	if sends && p.AuditLog != "" { // listing tools calls nothing: no log to open

@@ -464,7 +464,7 @@ func TestTransportFailuresAreToolErrors(t *testing.T) {
 		name, base string
 		want       string
 	}{
-		{"timeout", slow.URL, "did not answer in time"},
+		{"timeout", slow.URL, "did not answer within"},
 		{"connection refused", closedURL, "GET /health"},
 	}
 	for _, tt := range tests {
