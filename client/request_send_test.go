@@ -382,3 +382,24 @@ func TestDoRetryAfterTooLong(t *testing.T) {
 		}
 	}
 }
+
+// A redirect to another origin never tells it the API's URL: no Referer,
+// so the query string (which may hold a token) stays with the API.
+func TestNoRefererAfterRedirectToOtherOrigin(t *testing.T) {
+	other := newRecorder(t, nil)
+	api := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		http.Redirect(w, r, other.URL+"/landing", http.StatusFound)
+	})
+	c := New(Options{BaseURL: api.URL})
+	op := &Operation{Method: "GET", Path: "/search", Params: []*Param{{Name: "token", In: "query", Style: "form", Explode: true}}}
+	if _, err := c.Do(context.Background(), Request{Op: op, Query: map[string]any{"token": "q-secret-123"}}); err != nil {
+		t.Fatal(err)
+	}
+	got := other.last(t)
+	if ref := got.Header.Get("Referer"); ref != "" {
+		t.Errorf("the other origin received Referer %q", ref)
+	}
+	if !strings.Contains(api.last(t).RequestURI, "q-secret-123") {
+		t.Errorf("the API did not receive the query (test is wrong): %q", api.last(t).RequestURI)
+	}
+}
