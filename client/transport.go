@@ -3,11 +3,17 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -102,8 +108,8 @@ func (e *OffOriginError) Error() string { return "redirected to another origin: 
 //     header carries it), and not for a request marked WithoutCredential;
 //   - never sends Referer, which would tell another origin the API's URLs;
 //   - sets User-Agent;
-//   - replaces the secret it sent, when the answer echoes it, with
-//     "[REDACTED]";
+//   - replaces the secret it sent, when the answer echoes it in any form
+//     (see redactor), with "[REDACTED]";
 //   - with StayOnOrigin, refuses a request to another origin with an
 //     *OffOriginError.
 type Transport struct {
@@ -141,22 +147,23 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if t.UserAgent != "" {
 		r.Header.Set("User-Agent", t.UserAgent)
 	}
-	var secret string
+	var secrets []string
 	if onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil {
 		s, err := t.Credential.Apply(r)
 		if err != nil {
 			closeBody(r)
 			return nil, &CredentialError{Err: err}
 		}
-		secret = s
+		secrets = sentSecrets(r, s)
 	}
 	next := t.Next
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	resp, err := next.RoundTrip(r)
-	if err == nil && len(secret) >= minRedactLen {
-		resp.Body = &redactingBody{src: resp.Body, secret: []byte(secret)}
+	if rd := newRedactor(secrets); err == nil && rd != nil {
+		rd.redactHeader(resp.Header)
+		resp.Body = &redactingBody{src: resp.Body, r: rd}
 		resp.ContentLength = -1
 		resp.Header.Del("Content-Length")
 	}
@@ -182,50 +189,168 @@ func limitRedirects(_ *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// A key echoed in a response body is replaced by redacted, so that it never
-// reaches a tool result. Shorter keys are not looked for: replacing a few
-// common characters would damage the answer.
+// An echo of the credential in an answer, body or headers, is replaced by
+// redacted, so that it never reaches a tool result: the secret a Credential
+// reports, and the password of the basic credentials it sent, in every form
+// an answer can carry them (see secretForms). A form of at least
+// minRedactLen bytes is replaced wherever it appears, also split by HTML
+// tags; a shorter one only where it stands alone (not next to a letter,
+// digit, '-' or '_'), since replacing a few common characters everywhere
+// would destroy the answer.
 const (
 	minRedactLen = 8
 	redacted     = "[REDACTED]"
+	// maxRedactBody bounds how much of an answer is read to redact it (as
+	// much as any reader of an answer takes, plus one byte).
+	maxRedactBody = maxDocumentBytes + 1
 )
 
-// redactingBody replaces secret in what src reads, holding back the last
-// len(secret)-1 bytes of each chunk, which may begin a secret the next
-// chunk ends.
+// redactor replaces the forms of a set of secrets.
+type redactor struct {
+	re    *regexp.Regexp
+	short map[string]bool // forms matched only as whole tokens
+}
+
+// newRedactor returns the redactor of the secrets, nil when there is none.
+func newRedactor(secrets []string) *redactor {
+	forms := map[string]bool{}
+	for _, s := range secrets {
+		for _, f := range secretForms(s) {
+			forms[f] = true
+		}
+	}
+	if len(forms) == 0 {
+		return nil
+	}
+	sorted := slices.SortedFunc(maps.Keys(forms), func(a, b string) int { return len(b) - len(a) })
+	r := &redactor{short: map[string]bool{}}
+	alts := make([]string, 0, len(sorted))
+	for _, f := range sorted {
+		if len(f) < minRedactLen {
+			r.short[f] = true
+			alts = append(alts, regexp.QuoteMeta(f))
+			continue
+		}
+		// Tags between characters (<b>, </span>) do not hide the secret.
+		var b strings.Builder
+		for i, c := range f {
+			if i > 0 {
+				b.WriteString(`(?:<[^<>]*>)*`)
+			}
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+		alts = append(alts, b.String())
+	}
+	r.re = regexp.MustCompile(strings.Join(alts, "|"))
+	return r
+}
+
+// secretForms are the ways an answer may carry secret: as it is,
+// JSON-escaped (with or without HTML-safe escapes and "\/"), URL-encoded
+// (either hex case), HTML-escaped and base64 (every alphabet).
+func secretForms(secret string) []string {
+	if secret == "" {
+		return nil
+	}
+	forms := []string{secret, html.EscapeString(secret)}
+	var b bytes.Buffer
+	for _, escapeHTML := range []bool{true, false} {
+		b.Reset()
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(escapeHTML)
+		_ = enc.Encode(secret)
+		j := strings.TrimSuffix(strings.TrimSpace(b.String()), `"`)[1:]
+		forms = append(forms, j, strings.ReplaceAll(j, "/", `\/`))
+	}
+	for _, e := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
+		forms = append(forms, e, percentLower.ReplaceAllStringFunc(e, strings.ToLower))
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		forms = append(forms, enc.EncodeToString([]byte(secret)))
+	}
+	return forms
+}
+
+var percentLower = regexp.MustCompile(`%[0-9A-F]{2}`)
+
+// sentSecrets are the secrets r carries after a Credential applied itself:
+// the one it reported and, for basic credentials, the password and the
+// encoded pair.
+func sentSecrets(r *http.Request, secret string) []string {
+	out := []string{secret}
+	if user, pw, ok := r.BasicAuth(); ok && pw != "" {
+		out = append(out, pw, base64.StdEncoding.EncodeToString([]byte(user+":"+pw)))
+	}
+	return out
+}
+
+// replace returns b with every form replaced.
+func (r *redactor) replace(b []byte) []byte {
+	locs := r.re.FindAllIndex(b, -1)
+	if locs == nil {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	last := 0
+	for _, l := range locs {
+		if r.short[string(b[l[0]:l[1]])] && !(standsAlone(b, l[0]-1) && standsAlone(b, l[1])) {
+			continue
+		}
+		out = append(out, b[last:l[0]]...)
+		out = append(out, redacted...)
+		last = l[1]
+	}
+	return append(out, b[last:]...)
+}
+
+// standsAlone reports whether b[i] (out of range counts) does not continue
+// a token.
+func standsAlone(b []byte, i int) bool {
+	if i < 0 || i >= len(b) {
+		return true
+	}
+	c := b[i]
+	return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c >= 0x80)
+}
+
+// redactHeader replaces the secrets in every header value (Location,
+// Link, an echo of the request's own headers).
+func (r *redactor) redactHeader(h http.Header) {
+	for k, vs := range h {
+		for i, v := range vs {
+			vs[i] = string(r.replace([]byte(v)))
+		}
+		h[k] = vs
+	}
+}
+
+// redactingBody is an answer's body with the secrets replaced: it reads up
+// to maxRedactBody bytes of src on first use, and fails past that.
 type redactingBody struct {
-	src    io.ReadCloser
-	secret []byte
-	held   []byte // read, not yet safe to return
-	ready  []byte // safe to return
-	err    error  // src's error, returned once held is drained
+	src  io.ReadCloser
+	r    *redactor
+	read bool
+	buf  []byte
+	err  error
 }
 
 func (b *redactingBody) Read(p []byte) (int, error) {
-	for len(b.ready) == 0 {
-		if b.err != nil {
-			if len(b.held) == 0 {
-				return 0, b.err
+	if !b.read {
+		b.read = true
+		data, err := io.ReadAll(io.LimitReader(b.src, maxRedactBody))
+		b.buf, b.err = b.r.replace(data), err
+		if err == nil {
+			b.err = io.EOF
+			if len(data) == maxRedactBody {
+				b.err = fmt.Errorf("answer larger than %d MiB", maxDocumentBytes>>20)
 			}
-			b.ready, b.held = b.held, nil
-			break
-		}
-		chunk := make([]byte, 32<<10)
-		n, err := b.src.Read(chunk)
-		b.err = err
-		b.held = bytes.ReplaceAll(append(b.held, chunk[:n]...), b.secret, []byte(redacted))
-		keep := len(b.secret) - 1
-		if b.err != nil {
-			keep = 0
-		}
-		if len(b.held) > keep {
-			cut := len(b.held) - keep
-			b.ready = b.held[:cut]
-			b.held = append([]byte(nil), b.held[cut:]...)
 		}
 	}
-	n := copy(p, b.ready)
-	b.ready = b.ready[n:]
+	if len(b.buf) == 0 {
+		return 0, b.err
+	}
+	n := copy(p, b.buf)
+	b.buf = b.buf[n:]
 	return n, nil
 }
 
