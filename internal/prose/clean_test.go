@@ -49,3 +49,22 @@ func TestSentenceReadsAListAsOneLine(t *testing.T) {
 		t.Errorf("Sentence(list) = %q", got)
 	}
 }
+
+// Control characters and bidirectional overrides never pass, also when
+// written as HTML entities.
+func TestPlainStripsControls(t *testing.T) {
+	in := "Get\x00 the\u202e pet\u2066s\u200f\x1b[31m &#x202E;red\x7f\u0085 list\tnow"
+	got := Plain(in)
+	if got != "Get the pets[31m red list now" {
+		t.Errorf("Plain = %q", got)
+	}
+	for _, f := range []func(string) string{
+		func(s string) string { return OneLine(s, 100) },
+		func(s string) string { return Brief(s, 100, 200) },
+		func(s string) string { return Sentence(s, 0, 100) },
+	} {
+		if out := f(in); strings.ContainsAny(out, "\x00\u202e\u2066\u200f\x1b\x7f\u0085") {
+			t.Errorf("%q keeps a control character", out)
+		}
+	}
+}
