@@ -109,6 +109,14 @@ func openAuditLog(path string) (io.Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the audit log: %w (fix --audit-log)", err)
 	}
+	// Only the user reads what the user's tools did: an existing file
+	// others could read is tightened (a device such as /dev/null is not).
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(st.Mode().Perm() &^ 0o077); err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("making the audit log private: %w (fix its permissions or --audit-log)", err)
+		}
+	}
 	return f, nil
 }
 

@@ -369,6 +369,33 @@ func TestNoToolsSaysWhy(t *testing.T) {
 	}
 }
 
+// An audit log others could read is made private; one that cannot be
+// written (a full disk) is warned about once, and the call goes on.
+func TestAuditLogPermissionsAndWriteErrors(t *testing.T) {
+	api := newNotesAPI(t)
+	logPath := filepath.Join(t.TempDir(), "audit.jsonl")
+	if err := os.WriteFile(logPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-audit-0123456789"})
+	if code := run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api", "--audit-log", logPath); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if st, err := os.Stat(logPath); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("existing audit log left at %v (%v), want 0600", st.Mode().Perm(), err)
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		return
+	}
+	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-audit-0123456789"})
+	if code := run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api", "--audit-log", "/dev/full"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(errOut.String(), "audit log"); n != 1 || out.Len() == 0 {
+		t.Errorf("stderr has %d audit warnings, want 1:\n%s", n, errOut)
+	}
+}
+
 func TestCallAuditLogAndResultBudget(t *testing.T) {
 	api := newNotesAPI(t)
 	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-audit-0123456789"})
@@ -385,12 +412,22 @@ func TestCallAuditLogAndResultBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var entry map[string]any
-	if err := json.Unmarshal(b, &entry); err != nil {
-		t.Fatalf("audit log is not one JSON line: %v\n%s", err, b)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("audit log has %d lines, want a start and an end line:\n%s", len(lines), b)
 	}
-	if entry["tool"] != "list_notes" {
-		t.Errorf("audit entry %v does not name the tool", entry)
+	for i, want := range []string{"start", "end"} {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &entry); err != nil {
+			t.Fatalf("audit line is not JSON: %v\n%s", err, lines[i])
+		}
+		if entry["tool"] != "list_notes" || entry["event"] != want {
+			t.Errorf("audit entry %v, want the %s line of list_notes", entry, want)
+		}
+	}
+	st, err := os.Stat(logPath)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("audit log mode %v (%v), want 0600", st.Mode().Perm(), err)
 	}
 	for _, secret := range []string{"sk-audit-0123456789", "secret-search-term"} {
 		if strings.Contains(string(b), secret) {

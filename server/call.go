@@ -64,6 +64,7 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	if s.cfg.Client == nil {
 		return errorResult("no API client is configured: nothing can be sent")
 	}
+	call := s.audit.start(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path})
 	start := time.Now()
 	resp, err := s.cfg.Client.Do(ctx, request(t, args))
 	d := time.Since(start)
@@ -88,7 +89,7 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	default:
 		res = s.result(t, resp)
 	}
-	s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
+	s.audit.end(call, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
 		DurationMS: d.Milliseconds(), Outcome: outcome})
 	return res
 }
@@ -182,7 +183,7 @@ func (s *Server) callTool(ctx context.Context, t *tool, args map[string]any) *mc
 	}
 	if msg != "" {
 		if t.op != nil {
-			s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
+			s.audit.end(0, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
 		}
 		return errorResult(msg)
 	}

@@ -1,7 +1,12 @@
 package server
 
 import (
+	"bytes"
+	"errors"
+	"sync"
+
 	"encoding/json"
+	"github.com/charmbracelet/log"
 
 	"context"
 	"fmt"
@@ -69,5 +74,66 @@ func TestReadCapCutJSONStaysValid(t *testing.T) {
 	}
 	if note := r.Content[1].(*mcp.TextContent).Text; !strings.Contains(note, "truncated") {
 		t.Errorf("note = %q", note)
+	}
+}
+
+// hitsWriter records each audit line with the API requests seen when it
+// was written.
+type hitsWriter struct {
+	mu    sync.Mutex
+	ts    *testAPIServer
+	lines []string
+	hits  []int64
+	err   error
+}
+
+func (w *hitsWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return 0, w.err
+	}
+	w.lines = append(w.lines, string(b))
+	w.hits = append(w.hits, int64(w.ts.hits.Load()))
+	return len(b), nil
+}
+
+// A start line is written before the request reaches the API, an end line
+// after, paired by call number.
+func TestAuditStartAndEndLines(t *testing.T) {
+	ts := newTestAPIServer(t)
+	w := &hitsWriter{ts: ts}
+	s := newTestServer(t, ts, client.StaticKey("k"), Config{AuditLog: w})
+	if r, err := s.Call(context.Background(), "get_project", json.RawMessage(`{"id":1}`)); err != nil || r.IsError {
+		t.Fatal(err, r)
+	}
+	if len(w.lines) != 2 {
+		t.Fatalf("%d audit lines, want start and end: %q", len(w.lines), w.lines)
+	}
+	var start, end auditEntry
+	_ = json.Unmarshal([]byte(w.lines[0]), &start)
+	_ = json.Unmarshal([]byte(w.lines[1]), &end)
+	if start.Event != "start" || w.hits[0] != 0 || start.Tool != "get_project" {
+		t.Errorf("first line %q written after %d requests, want a start line before the request", w.lines[0], w.hits[0])
+	}
+	if end.Event != "end" || w.hits[1] != 1 || end.Outcome != "ok" || end.Status != 200 || end.Call != start.Call || start.Call == 0 {
+		t.Errorf("second line %q, want the end line of call %d", w.lines[1], start.Call)
+	}
+}
+
+// An audit log that cannot be written warns once on the log, and calls go
+// on.
+func TestAuditWriteErrorWarnsOnce(t *testing.T) {
+	ts := newTestAPIServer(t)
+	var logs bytes.Buffer
+	w := &hitsWriter{ts: ts, err: errors.New("no space left on device")}
+	s := newTestServer(t, ts, client.StaticKey("k"), Config{AuditLog: w, Logger: log.New(&logs)})
+	for range 3 {
+		if r, err := s.Call(context.Background(), "get_project", json.RawMessage(`{"id":1}`)); err != nil || r.IsError {
+			t.Fatal(err, r)
+		}
+	}
+	if n := strings.Count(logs.String(), "audit log"); n != 1 || !strings.Contains(logs.String(), "no space left") {
+		t.Errorf("%d warnings, want one naming the error:\n%s", n, logs.String())
 	}
 }
