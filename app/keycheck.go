@@ -153,7 +153,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		u, err := url.Parse(b)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("no absolute API base URL (got %q): pass --base-url https://api.example.com", b)
+			return nil, fmt.Errorf("no absolute API base URL (got %q): pass --base-url https://api.example.com", client.ShowURL(b))
 		}
 		return u, nil
 	}
@@ -165,11 +165,11 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		u, err := url.Parse(p.CheckPath)
 		if err != nil {
-			return nil, "", false, fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
+			return nil, "", false, fmt.Errorf("--check-path %q: not a URL path", client.ShowURL(p.CheckPath))
 		}
 		if u.IsAbs() {
 			if !client.SameOrigin(u, base) {
-				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, client.Origin(base))
+				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", client.ShowURL(p.CheckPath), client.Origin(base))
 			}
 			return client.Origin(u), u.RequestURI(), false, nil
 		}

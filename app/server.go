@@ -58,7 +58,7 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 	if sends && (base == "" || !strings.Contains(base, "://")) {
 		hint := "the description declares no server"
 		if base != "" {
-			hint = fmt.Sprintf("the description's server %q is relative", base)
+			hint = fmt.Sprintf("the description's server %q is relative", client.ShowURL(base))
 		}
 		return nil, fmt.Errorf("%s: pass --base-url https://api.example.com (or store it with `%s --base-url …`)",
 			hint, a.LoginCommand(p.Name))
@@ -126,9 +126,9 @@ func openAuditLog(path string) (io.Writer, error) {
 func noToolsError(api *client.API, p profile.Profile) error {
 	switch {
 	case len(api.Operations) == 0 && len(api.Skipped) > 0:
-		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", p.Spec, len(api.Skipped))
+		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", client.ShowURL(p.Spec), len(api.Skipped))
 	case len(api.Operations) == 0:
-		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", p.Spec)
+		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", client.ShowURL(p.Spec))
 	default:
 		return fmt.Errorf("none of the %d operations matches the tool selection (--tag, --operation, --method, --read-only, as given or stored in profile %q)", len(api.Operations), p.Name)
 	}

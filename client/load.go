@@ -49,7 +49,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if strings.HasPrefix(source, "file://") {
 		p, err := fileURLPath(source)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", redactSource(source), err)
+			return nil, fmt.Errorf("%s: %w", redactSource(source), parseError(err))
 		}
 		loc = p
 	}
@@ -61,7 +61,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		}
 		loc = abs
 	} else if _, err := url.Parse(loc); err != nil {
-		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
+		return nil, fmt.Errorf("%s: %w", redactSource(source), parseError(err))
 	}
 
 	cred := opts.Credential
@@ -269,13 +269,7 @@ func redactSource(source string) string {
 
 // redact is the URL raw for messages: without its query, user info or
 // fragment (see displayURL).
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return displayURL(u)
-}
+func redact(raw string) string { return ShowURL(raw) }
 
 // originOf is the origin of the http(s) URL raw (see Origin); "" for
 // anything else.

@@ -171,6 +171,39 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return max(t.Sub(now), 0), true
 }
 
+// ShowURL is raw as messages may show it: without its user info, query
+// string or fragment, also when raw does not parse as a URL.
+func ShowURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return displayURL(u)
+	}
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i]
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	auth, path, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(auth, "@"); i >= 0 {
+		auth = auth[i+1:]
+	}
+	if path != "" || strings.Contains(rest, "/") {
+		return scheme + "://" + auth + "/" + path
+	}
+	return scheme + "://" + auth
+}
+
+// parseError is the reason of a url.Parse error without the URL, which
+// *url.Error repeats whole.
+func parseError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
 // displayURL is u without its query string, user info or fragment.
 func displayURL(u *url.URL) string {
 	v := *u

@@ -523,3 +523,25 @@ func TestToolsTableKinds(t *testing.T) {
 		t.Errorf("tools missing from the table: %v\n%s", want, out)
 	}
 }
+
+// A URL shown in an error never carries its user info or query string,
+// whether it parses or not.
+func TestErrorsHideURLCredentials(t *testing.T) {
+	api := newNotesAPI(t)
+	bad := []string{"http://user:pw-secret@127.0.0.1:1/%zz?apikey=q-secret", "http://user:pw-secret@127.0.0.1:1/api?apikey=q-secret"}
+	for _, u := range bad {
+		for _, args := range [][]string{
+			{"tools", "--spec", u},
+			{"call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", u},
+			{"call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL + "/api", "--audit-log", t.TempDir() + "/x/" + "y"},
+		} {
+			f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-0123456789"})
+			run(t, f, args...)
+			for _, s := range []string{"pw-secret", "q-secret"} {
+				if strings.Contains(out.String()+errOut.String(), s) {
+					t.Errorf("%v shows %q:\n%s%s", args, s, out, errOut)
+				}
+			}
+		}
+	}
+}

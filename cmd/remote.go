@@ -202,7 +202,7 @@ func (f *Factory) showAuthURL(u string, noBrowser bool) error {
 func checkMCPURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return FlagErrorf("--mcp-url %q: give the server's http(s) endpoint, e.g. https://mcp.example.com/mcp", raw)
+		return FlagErrorf("--mcp-url %q: give the server's http(s) endpoint, e.g. https://mcp.example.com/mcp", client.ShowURL(raw))
 	}
 	return nil
 }
