@@ -97,7 +97,7 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 		return nil, err
 	}
 	if len(srv.Tools()) == 0 {
-		return nil, noToolsError(api, p)
+		return nil, noToolsError(api, p, a.LoginCommand(p.Name))
 	}
 	return srv, nil
 }
@@ -123,10 +123,12 @@ func openAuditLog(path string) (io.Writer, error) {
 // noToolsError says why a profile has no tools: a description without
 // operations, operations that could all not be read, or a tool selection
 // that leaves none.
-func noToolsError(api *client.API, p profile.Profile) error {
+func noToolsError(api *client.API, p profile.Profile, login string) error {
 	switch {
 	case len(api.Operations) == 0 && len(api.Skipped) > 0:
 		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", client.ShowURL(p.Spec), len(api.Skipped))
+	case len(api.Operations) == 0 && client.IsURL(p.Spec):
+		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): the API may describe itself only to authenticated callers, so store a valid key with `%s` (or check that it is the API's OpenAPI description)", client.ShowURL(p.Spec), login)
 	case len(api.Operations) == 0:
 		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", client.ShowURL(p.Spec))
 	default:
