@@ -247,7 +247,8 @@ func newRedactor(secrets []string) *redactor {
 
 // secretForms are the ways an answer may carry secret: as it is,
 // JSON-escaped (with or without HTML-safe escapes and "\/"), URL-encoded
-// (either hex case), HTML-escaped and base64 (every alphabet).
+// (either hex case), HTML-escaped and base64 (either alphabet, also inside
+// a longer encoded text such as a basic-auth pair).
 func secretForms(secret string) []string {
 	if secret == "" {
 		return nil
@@ -265,8 +266,16 @@ func secretForms(secret string) []string {
 	for _, e := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
 		forms = append(forms, e, percentLower.ReplaceAllStringFunc(e, strings.ToLower))
 	}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		forms = append(forms, enc.EncodeToString([]byte(secret)))
+	// In base64 the secret may follow anything ("user:" in a basic-auth
+	// pair): at each of the three alignments, the characters that encode
+	// only the secret's bits are the same whatever comes before or after.
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		for o := range 3 {
+			e := enc.EncodeToString(append(make([]byte, o), secret...))
+			if start, end := (8*o+5)/6, (o+len(secret))*8/6; end > start {
+				forms = append(forms, e[start:end])
+			}
+		}
 	}
 	return forms
 }
