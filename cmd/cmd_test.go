@@ -532,6 +532,7 @@ func TestErrorsHideURLCredentials(t *testing.T) {
 	for _, u := range bad {
 		for _, args := range [][]string{
 			{"tools", "--spec", u},
+			{"tools", "--mcp-url", u},
 			{"call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", u},
 			{"call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL + "/api", "--audit-log", t.TempDir() + "/x/" + "y"},
 		} {

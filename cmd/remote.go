@@ -212,7 +212,7 @@ func (f *Factory) serveRemote(ctx context.Context, p profile.Profile) error {
 	if err := checkMCPURL(p.MCPURL); err != nil {
 		return err
 	}
-	f.Log.Info("relaying to a remote MCP server", "profile", p.Name, "url", p.MCPURL)
+	f.Log.Info("relaying to a remote MCP server", "profile", p.Name, "url", client.ShowURL(p.MCPURL))
 	err := remote.Serve(ctx, &server.StdioTransport{In: f.IO.In, Out: f.IO.Out}, f.remoteConfig(p, ""))
 	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		return nil
