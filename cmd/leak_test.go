@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +14,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // leakKey is recognisable, and has characters JSON and URLs escape.
@@ -108,10 +111,25 @@ func TestKeyNeverLeaks(t *testing.T) {
 		`{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"create_note","arguments":{"title":"x"}}}`,
 		`{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"delete_note","arguments":{"id":1}}}`,
 	}
-	exe(strings.Join(session, "\n")+"\n", append([]string{"serve"}, prof...)...)
+	// The session's input stays open until the last call is answered.
+	pr, pw := io.Pipe()
+	srv := exec.Command(bin, append([]string{"serve"}, prof...)...)
+	var sout syncBuffer
+	var serr bytes.Buffer
+	srv.Env, srv.Stdin, srv.Stdout, srv.Stderr = env, pr, &sout, &serr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.WriteString(pw, strings.Join(session, "\n")+"\n")
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(sout.String(), `"id":6`) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = pw.Close()
+	_ = srv.Wait()
+	fmt.Fprintf(&seen, "$ serve\n%s%s", sout.String(), serr.String())
 	exe("", "logout", "--profile", "leak", "--all")
 
-	if !strings.Contains(seen.String(), `"id":3`) || !strings.Contains(seen.String(), "[REDACTED]") {
+	if !strings.Contains(seen.String(), `"id":6`) || !strings.Contains(seen.String(), "[REDACTED]") {
 		t.Fatalf("the session did not run, or nothing was echoed:\n%s", seen.String())
 	}
 	var files bytes.Buffer
@@ -132,4 +150,22 @@ func TestKeyNeverLeaks(t *testing.T) {
 			}
 		}
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
