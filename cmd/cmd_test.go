@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/log"
 
@@ -544,5 +545,29 @@ func TestErrorsHideURLCredentials(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// --timeout bounds the whole call, and the error says how to raise it.
+func TestCallTimeoutFlag(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer slow.Close()
+	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-0123456789"})
+	start := time.Now()
+	run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", slow.URL+"/api", "--timeout", "300ms")
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %s with --timeout 300ms", d)
+	}
+	if text := out.String() + errOut.String(); !strings.Contains(text, "300ms") || !strings.Contains(text, "--timeout") {
+		t.Errorf("output does not name the limit and the flag:\n%s", text)
+	}
+	f, _, errOut = testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--timeout", "-1s"); code == 0 || !strings.Contains(errOut.String(), "--timeout") {
+		t.Errorf("a negative --timeout: exit %d: %s", code, errOut)
 	}
 }
