@@ -1,6 +1,7 @@
 // Package app is restmcp below its command line: where a profile's key
 // comes from, whether the API accepts it, loading the description (with the
-// copy kept for offline starts) and the MCP server built from a profile.
+// copy kept for offline starts), the MCP server built from a profile, and
+// the relay to a remote MCP server for a profile of one.
 // It parses no flags and prints nothing; cmd fills an App with the
 // process's dependencies and calls it, and so can a test or another front
 // end:

@@ -28,6 +28,8 @@ type KeyCheck struct {
 	// Err is why the key is not known to be accepted: ErrKeyRejected, an
 	// unexpected status or a network error.
 	Err error
+	// Server names a remote MCP server that accepted the key.
+	Server string
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check
@@ -189,7 +191,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	if err := load(); err != nil {
 		return nil, "", false, err
 	}
-	op := firstCheckableGET(api.Operations)
+	op := firstCheckableGET(api.Operations, schemeOf(p))
 	if op == nil {
 		return nil, "", false, errors.New("the API description has no GET operation without required parameters to check the key with: pass --check-path PATH (a GET that needs the key), or --no-check")
 	}
@@ -206,8 +208,9 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 }
 
 // firstCheckableGET returns the first GET operation that needs no
-// arguments, preferring one that requires authentication.
-func firstCheckableGET(ops []*client.Operation) *client.Operation {
+// arguments, preferring one that requires authentication (that scheme
+// satisfies, when set).
+func firstCheckableGET(ops []*client.Operation, scheme string) *client.Operation {
 	var open *client.Operation
 	for _, op := range ops {
 		if op.Method != http.MethodGet || strings.Contains(op.Path, "{") {
@@ -223,7 +226,7 @@ func firstCheckableGET(ops []*client.Operation) *client.Operation {
 		if required {
 			continue
 		}
-		if op.Security {
+		if op.Security && (scheme == "" || op.SatisfiedBy(scheme)) {
 			return op
 		}
 		if open == nil {

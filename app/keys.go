@@ -9,7 +9,6 @@ import (
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
-	"github.com/restmcp/restmcp/profile"
 )
 
 // Where a profile's key comes from, as status reports it.
@@ -90,11 +89,4 @@ func (a *App) KeySource(profileName string) client.KeySource {
 		}
 		return last.Key, last.Err
 	}
-}
-
-// Credential is how requests for p's API prove who sends them: the key
-// from keys in the profile's header and scheme. Other auth schemes (a key
-// in the query or a cookie, basic, OAuth) are chosen here.
-func Credential(p profile.Profile, keys client.KeySource) client.Credential {
-	return client.HeaderKey{Header: p.Header(), Scheme: p.Scheme(), Key: keys}
 }

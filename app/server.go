@@ -46,7 +46,7 @@ func (a *App) Serve(ctx context.Context, p profile.Profile, in io.Reader, out io
 func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*server.Server, error) {
 	// One credential for the description and the calls: the keyring is
 	// asked once, and a keyring that does not answer costs one timeout.
-	cred := Credential(p, a.KeySource(p.Name))
+	cred := a.ProfileCredential(p)
 	api, err := a.LoadAPI(ctx, p, cred)
 	if err != nil {
 		return nil, err
@@ -67,6 +67,8 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 		BaseURL:         base,
 		OverrideServers: p.BaseURL != "",
 		Credential:      cred,
+		Scheme:          schemeOf(p),
+		MissingScheme:   a.MissingScheme(p),
 		UserAgent:       a.UserAgent(),
 		Timeout:         time.Duration(p.Timeout),
 	})
@@ -134,4 +136,13 @@ func noToolsError(api *client.API, p profile.Profile, login string) error {
 	default:
 		return fmt.Errorf("none of the %d operations matches the tool selection (--tag, --operation, --method, --read-only, as given or stored in profile %q)", len(api.Operations), p.Name)
 	}
+}
+
+// schemeOf is the declared scheme p signs in with, "" for a key sent the
+// way the profile's flags say.
+func schemeOf(p profile.Profile) string {
+	if p.Auth == nil {
+		return ""
+	}
+	return p.Auth.Scheme
 }

@@ -25,6 +25,8 @@ type API struct {
 	// Skipped lists operations that could not be turned into something
 	// callable, each with the reason; the rest of the API still loads.
 	Skipped []Skipped
+	// SecuritySchemes are the declared schemes by name.
+	SecuritySchemes map[string]*SecurityScheme
 }
 
 // Skipped names an operation that was left out and why.
@@ -69,6 +71,10 @@ type Operation struct {
 	// Security reports whether the operation requires authentication at
 	// all: false only when the description says `security: []` for it.
 	Security bool
+	// Requirements are the security requirement alternatives that apply
+	// (the operation's, else the description's): nil when none is
+	// declared, empty for `security: []`.
+	Requirements []Requirement
 }
 
 // Param is one non-body parameter.

@@ -28,6 +28,12 @@ type Options struct {
 	// Credential is applied to requests for BaseURL's origin, for
 	// operations that require security; nil sends requests without one.
 	Credential Credential
+	// Scheme names the declared security scheme Credential satisfies.
+	// When set, an operation that accepts only other schemes fails before
+	// any request, with MissingScheme's error (given the schemes it
+	// accepts) or else a *SchemeError.
+	Scheme        string
+	MissingScheme func(op *Operation, accepts []string) error
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
 	// Timeout bounds one call, its retries and reading the answer included
@@ -167,6 +173,12 @@ func (e *HTTPError) Excerpt() string { return e.Response.Excerpt(DefaultExcerptB
 // up to 5 s (a longer one gives up at once); POST and PATCH never are.
 // Options.Timeout bounds the whole call, retries included.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
+	if o := c.opts; r.Op.Security && o.Scheme != "" && !r.Op.SatisfiedBy(o.Scheme) {
+		if o.MissingScheme != nil {
+			return nil, o.MissingScheme(r.Op, r.Op.SchemesIn())
+		}
+		return nil, &SchemeError{Scheme: o.Scheme, Accepts: r.Op.SchemesIn()}
+	}
 	b, err := c.build(r)
 	if err != nil {
 		return nil, err

@@ -55,6 +55,7 @@ func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, e
 			api.Servers = []string{b.resolveServer("/")}
 		}
 	}
+	api.SecuritySchemes = b.securitySchemes()
 	paths, _ := root["paths"].(map[string]any)
 	keys := make([]string, 0, len(paths))
 	for p := range paths {
@@ -220,13 +221,14 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 			}
 		}
 	}
-	sec, ok := opm["security"]
+	reqs, ok := requirements(opm["security"])
 	if !ok {
-		sec = b.root["security"]
+		reqs, _ = requirements(b.root["security"])
 	}
-	if l, ok := sec.([]any); ok && len(l) == 0 {
+	if reqs != nil && len(reqs) == 0 {
 		op.Security = false
 	}
+	op.Requirements = reqs
 	if !b.swagger {
 		if s := b.servers(opm["servers"]); len(s) > 0 {
 			op.Servers = s

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -48,17 +47,20 @@ type HeaderKey struct {
 	Scheme string
 	// Key is asked for the key when a request is sent.
 	Key KeySource
+	// Format, when set, is the whole header value with "{key}" where the
+	// key goes ("Token token={key}"); Scheme is then ignored.
+	Format string
 }
 
 // Apply implements Credential.
 func (h HeaderKey) Apply(r *http.Request) (string, error) {
-	k, err := h.Key(r.Context())
+	k, err := cleanKey(r.Context(), h.Key)
 	if err != nil {
 		return "", err
 	}
-	k = strings.TrimSpace(k)
-	if !validHeaderValue(k) {
-		return "", errors.New("the API key contains a line break or control character and cannot be sent: store it again with restmcp login")
+	if h.Format != "" {
+		r.Header.Set(h.HeaderName(), strings.ReplaceAll(h.Format, "{key}", k))
+		return k, nil
 	}
 	r.Header.Set(h.HeaderName(), AuthValue(h.Scheme, k))
 	return k, nil
@@ -142,32 +144,66 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		closeBody(r)
 		return nil, &OffOriginError{URL: displayURL(r.URL)}
 	}
+	apply := onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil
+	resp, secret, err := t.send(r, apply)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !apply {
+		return t.redact(resp, secret), err
+	}
+	rn, ok := t.Credential.(Renewer)
+	if !ok || (r.Body != nil && r.GetBody == nil) || !rn.Renew(r.Context(), secret) {
+		return t.redact(resp, secret), nil
+	}
+	again := r.Clone(r.Context())
+	if r.GetBody != nil {
+		if again.Body, err = r.GetBody(); err != nil {
+			return t.redact(resp, secret), nil
+		}
+	}
+	// Refused: renewed once, sent once more.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	resp, secret, err = t.send(again, true)
+	return t.redact(resp, secret), err
+}
+
+// send sends a copy of r without Referer, with User-Agent and, when apply,
+// the credential, whose secret it returns.
+func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, error) {
 	r = r.Clone(r.Context())
 	r.Header.Del("Referer")
 	if t.UserAgent != "" {
 		r.Header.Set("User-Agent", t.UserAgent)
 	}
-	var secrets []string
-	if onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil {
+	var secret string
+	if apply {
 		s, err := t.Credential.Apply(r)
 		if err != nil {
 			closeBody(r)
-			return nil, &CredentialError{Err: err}
+			return nil, "", &CredentialError{Err: err}
 		}
-		secrets = sentSecrets(r, s)
+		secret = s
 	}
 	next := t.Next
 	if next == nil {
 		next = http.DefaultTransport
 	}
 	resp, err := next.RoundTrip(r)
-	if rd := newRedactor(secrets); err == nil && rd != nil {
+	return resp, secret, err
+}
+
+// redact makes resp's headers and body replace the secret the request
+// carried, in every form (see redactor), when they echo it.
+func (t *Transport) redact(resp *http.Response, secret string) *http.Response {
+	if resp == nil || secret == "" {
+		return resp
+	}
+	if rd := newRedactor(sentSecrets(resp.Request, secret)); rd != nil {
 		rd.redactHeader(resp.Header)
 		resp.Body = &redactingBody{src: resp.Body, r: rd}
 		resp.ContentLength = -1
 		resp.Header.Del("Content-Length")
 	}
-	return resp, err
+	return resp
 }
 
 func closeBody(r *http.Request) {
@@ -200,14 +236,12 @@ func limitRedirects(_ *http.Request, via []*http.Request) error {
 const (
 	minRedactLen = 8
 	redacted     = "[REDACTED]"
-	// maxRedactBody bounds how much of an answer is read to redact it (as
-	// much as any reader of an answer takes, plus one byte).
-	maxRedactBody = maxDocumentBytes + 1
 )
 
 // redactor replaces the forms of a set of secrets.
 type redactor struct {
 	re    *regexp.Regexp
+	forms [][]byte
 	short map[string]bool // forms matched only as whole tokens
 }
 
@@ -226,6 +260,7 @@ func newRedactor(secrets []string) *redactor {
 	r := &redactor{short: map[string]bool{}}
 	alts := make([]string, 0, len(sorted))
 	for _, f := range sorted {
+		r.forms = append(r.forms, []byte(f))
 		if len(f) < minRedactLen {
 			r.short[f] = true
 			alts = append(alts, regexp.QuoteMeta(f))
@@ -282,15 +317,27 @@ func secretForms(secret string) []string {
 
 var percentLower = regexp.MustCompile(`%[0-9A-F]{2}`)
 
-// sentSecrets are the secrets r carries after a Credential applied itself:
-// the one it reported and, for basic credentials, the password and the
-// encoded pair.
+// sentSecrets are the secrets a request carried: the one its Credential
+// reported and, for basic credentials, the password and the encoded pair.
 func sentSecrets(r *http.Request, secret string) []string {
 	out := []string{secret}
+	if r == nil {
+		return out
+	}
 	if user, pw, ok := r.BasicAuth(); ok && pw != "" {
 		out = append(out, pw, base64.StdEncoding.EncodeToString([]byte(user+":"+pw)))
 	}
 	return out
+}
+
+// pending is the length of the longest end of b that begins a form (and
+// is shorter than it): what must wait for the next chunk.
+func (r *redactor) pending(b []byte) int {
+	n := 0
+	for _, f := range r.forms {
+		n = max(n, secretStart(b, f))
+	}
+	return n
 }
 
 // replace returns b with every form replaced.
@@ -333,34 +380,55 @@ func (r *redactor) redactHeader(h http.Header) {
 	}
 }
 
-// redactingBody is an answer's body with the secrets replaced: it reads up
-// to maxRedactBody bytes of src on first use, and fails past that.
+// redactingBody replaces the secrets in what src reads, holding back only
+// the end of a chunk that begins one of their forms (the next chunk may end
+// it), so that a stream of events is passed on as it comes. A form split by
+// HTML tags is found within a chunk (32 KiB), not across two.
 type redactingBody struct {
-	src  io.ReadCloser
-	r    *redactor
-	read bool
-	buf  []byte
-	err  error
+	src   io.ReadCloser
+	r     *redactor
+	held  []byte // read, not yet safe to return
+	ready []byte // safe to return
+	err   error  // src's error, returned once held is drained
 }
 
 func (b *redactingBody) Read(p []byte) (int, error) {
-	if !b.read {
-		b.read = true
-		data, err := io.ReadAll(io.LimitReader(b.src, maxRedactBody))
-		b.buf, b.err = b.r.replace(data), err
-		if err == nil {
-			b.err = io.EOF
-			if len(data) == maxRedactBody {
-				b.err = fmt.Errorf("answer larger than %d MiB", maxDocumentBytes>>20)
+	for len(b.ready) == 0 {
+		if b.err != nil {
+			if len(b.held) == 0 {
+				return 0, b.err
 			}
+			b.ready, b.held = b.held, nil
+			break
+		}
+		chunk := make([]byte, 32<<10)
+		n, err := b.src.Read(chunk)
+		b.err = err
+		b.held = b.r.replace(append(b.held, chunk[:n]...))
+		keep := 0
+		if b.err == nil {
+			keep = b.r.pending(b.held)
+		}
+		if len(b.held) > keep {
+			cut := len(b.held) - keep
+			b.ready = b.held[:cut]
+			b.held = append([]byte(nil), b.held[cut:]...)
 		}
 	}
-	if len(b.buf) == 0 {
-		return 0, b.err
-	}
-	n := copy(p, b.buf)
-	b.buf = b.buf[n:]
+	n := copy(p, b.ready)
+	b.ready = b.ready[n:]
 	return n, nil
+}
+
+// secretStart is the length of the longest end of b that begins secret
+// (shorter than secret).
+func secretStart(b, secret []byte) int {
+	for n := min(len(b), len(secret)-1); n > 0; n-- {
+		if bytes.HasPrefix(secret, b[len(b)-n:]) {
+			return n
+		}
+	}
+	return 0
 }
 
 func (b *redactingBody) Close() error { return b.src.Close() }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 // seen is what one test server received.
@@ -281,5 +282,83 @@ func TestRedactsShortKeyAsWholeToken(t *testing.T) {
 	want := `{"key":"[REDACTED]","word":"tab1e","id":"ab1x"} [REDACTED]`
 	if string(body) != want {
 		t.Errorf("body %s, want %s", body, want)
+	}
+}
+
+// An event that does not end with the start of the secret is passed on
+// before the stream sends more.
+func TestRedactingBodyPassesEventsAtOnce(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	b := &redactingBody{src: pr, r: newRedactor([]string{"sk-live-0123456789"})}
+	go pw.Write([]byte("data: {\"ok\":true}\n\n"))
+	got := make(chan string, 1)
+	go func() {
+		p := make([]byte, 100)
+		n, _ := b.Read(p)
+		got <- string(p[:n])
+	}()
+	select {
+	case s := <-got:
+		if s != "data: {\"ok\":true}\n\n" {
+			t.Errorf("read %q, want the whole event", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the event was held back")
+	}
+}
+
+// renewingKey is a credential whose first key is refused and renewed once.
+type renewingKey struct {
+	keys    []string
+	renewed int
+}
+
+func (c *renewingKey) Apply(r *http.Request) (string, error) {
+	k := c.keys[min(c.renewed, len(c.keys)-1)]
+	r.Header.Set("Authorization", "Bearer "+k)
+	return k, nil
+}
+
+func (c *renewingKey) Renew(context.Context, string) bool {
+	c.renewed++
+	return c.renewed < len(c.keys)
+}
+
+func TestTransportRenewsARefusedCredentialOnce(t *testing.T) {
+	var bodies []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, r.Header.Get("Authorization")+" "+string(b))
+		if r.Header.Get("Authorization") != "Bearer fresh-token-2" {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	for _, tc := range []struct {
+		keys []string
+		want int
+		sent int
+	}{
+		{[]string{"stale-token-1", "fresh-token-2"}, http.StatusOK, 2},
+		{[]string{"stale-token-1"}, http.StatusUnauthorized, 1}, // nothing to renew
+		{[]string{"stale-token-1", "stale-token-3", "fresh-token-2"}, http.StatusUnauthorized, 2},
+	} {
+		bodies = nil
+		c := &http.Client{Transport: &Transport{Origin: u, Credential: &renewingKey{keys: tc.keys}}}
+		resp, err := c.Post(srv.URL, "text/plain", strings.NewReader("call"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want || len(bodies) != tc.sent {
+			t.Errorf("keys %v: status %d after %d requests (%q), want %d after %d", tc.keys, resp.StatusCode, len(bodies), bodies, tc.want, tc.sent)
+		}
+		for _, b := range bodies {
+			if !strings.HasSuffix(b, " call") {
+				t.Errorf("request sent without its body: %q", b)
+			}
+		}
 	}
 }

@@ -67,8 +67,8 @@ func TestDescriptionAndCallReadKeyringOnce(t *testing.T) {
 	}))
 	defer srv.Close()
 	f, _, errOut := testFactory(t, nil)
-	cb := &countingBackend{Memory: keyring.NewMemory()}
-	if err := cb.Memory.Set("restmcp", "default", goodKey); err != nil {
+	cb := keyring.NewMemory()
+	if err := cb.Set("restmcp", "default", goodKey); err != nil {
 		t.Fatal(err)
 	}
 	f.Keyring.Backend = cb
@@ -81,8 +81,8 @@ func TestDescriptionAndCallReadKeyringOnce(t *testing.T) {
 	if strings.Join(auth, "\n") != strings.Join(want, "\n") {
 		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(auth, "\n"), strings.Join(want, "\n"))
 	}
-	if cb.gets != 1 {
-		t.Errorf("%d keyring reads, want 1", cb.gets)
+	if n := cb.Gets(); n != 1 {
+		t.Errorf("%d keyring reads, want 1", n)
 	}
 }
 

@@ -56,7 +56,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, done, err := f.tools(c.Context(), p, true)
+	srv, done, err := f.App().Tools(c.Context(), p, true)
 	if err != nil {
 		return err
 	}

@@ -133,6 +133,39 @@ func TestToolsTableAndTokens(t *testing.T) {
 	if !strings.Contains(s, "2 tools, about") {
 		t.Fatalf("no token summary:\n%s", s)
 	}
+	if !strings.Contains(s, "layout operations (auto: one tool per operation (2 tools, about") {
+		t.Fatalf("no layout line:\n%s", s)
+	}
+}
+
+func TestToolsSizeReport(t *testing.T) {
+	for _, tt := range []struct{ layout, reason string }{
+		{"", "fits the budget of 100 tools"},
+		{"search", ""},
+	} {
+		f, out, errOut := testFactory(t, nil)
+		args := []string{"tools", "--spec", "testdata/notes.yaml", "--tokens", "--json"}
+		if tt.layout != "" {
+			args = append(args, "--layout", tt.layout)
+		}
+		if code := run(t, f, args...); code != 0 {
+			t.Fatalf("exit %d, stderr: %s", code, errOut)
+		}
+		var r struct {
+			Layout, Reason       string
+			Tools, Bytes, Tokens int
+		}
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			t.Fatalf("%v:\n%s", err, out)
+		}
+		want := tt.layout
+		if want == "" {
+			want = "operations"
+		}
+		if r.Layout != want || !strings.Contains(r.Reason, tt.reason) || (tt.reason == "") != (r.Reason == "") || r.Tools == 0 || r.Tokens != (r.Bytes+3)/4 {
+			t.Errorf("--layout %q: %+v", tt.layout, r)
+		}
+	}
 }
 
 func TestCallSendsKeyAndPrintsResult(t *testing.T) {

@@ -103,3 +103,39 @@ func TestGenDocsFlags(t *testing.T) {
 		t.Errorf("options = %+v", *got)
 	}
 }
+
+func TestLoginRemoteFlags(t *testing.T) {
+	var got *LoginOptions
+	parse(t, newLoginCmd(flagFactory(), func(o *LoginOptions) error { got = o; return nil }),
+		"-p", "acme", "--mcp-url", "https://mcp.example.com/mcp", "--oauth", "--no-browser", "--client-id", "cid",
+		"--insecure-storage", "--auth-header", "X-Api-Key", "--auth-scheme", "", "--tool", "a,b", "--prefix", "acme")
+	pf := got.Profile
+	if !got.OAuth || !got.NoBrowser || got.ClientID != "cid" || !got.InsecureStorage || got.WithKey ||
+		pf.Name != "acme" || pf.MCPURL != "https://mcp.example.com/mcp" || pf.AuthHeader != "X-Api-Key" || pf.AuthScheme != "" ||
+		!reflect.DeepEqual(pf.Tools, []string{"a", "b"}) || pf.Prefix != "acme" {
+		t.Errorf("options = %+v, profile flags = %+v", *got, *pf)
+	}
+	if got.CheckTimeout != loginCheckTimeout {
+		t.Errorf("check timeout = %s, want %s", got.CheckTimeout, loginCheckTimeout)
+	}
+}
+
+func TestUninstallFlags(t *testing.T) {
+	var got *UninstallOptions
+	parse(t, newUninstallCmd(flagFactory(), func(o *UninstallOptions) error { got = o; return nil }),
+		"cursor", "-p", "acme", "--name", "a", "--project", "--dry-run", "--force", "--command", "/opt/bin/acme-mcp")
+	if got.Client != "cursor" || got.Profile != "acme" || got.Name != "a" || !got.Project || !got.DryRun || !got.Force || got.Command != "/opt/bin/acme-mcp" {
+		t.Errorf("options = %+v", *got)
+	}
+	parse(t, newUninstallCmd(flagFactory(), func(o *UninstallOptions) error { got = o; return nil }), "zed")
+	if got.Profile != "default" || got.Name != "default" || got.Project || got.DryRun || got.Force {
+		t.Errorf("defaults = %+v", *got)
+	}
+	c := newUninstallCmd(flagFactory(), func(*UninstallOptions) error { t.Error("ran without a client"); return nil })
+	c.SetArgs(nil)
+	c.SetOut(new(strings.Builder))
+	c.SetErr(new(strings.Builder))
+	if err := c.Execute(); err == nil {
+		t.Error("uninstall without a client: no error")
+	}
+}

@@ -140,7 +140,7 @@ func installEnv(f *Factory) install.Env {
 // toolNames loads the profile's tools as serve would.
 func toolNames(ctx context.Context, f *Factory, p profile.Profile) ([]string, error) {
 	if p.MCPURL != "" {
-		return f.remoteToolNames(ctx, p)
+		return f.App().RemoteToolNames(ctx, p)
 	}
 	srv, err := f.App().ListServer(ctx, p)
 	if err != nil {

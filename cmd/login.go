@@ -47,6 +47,12 @@ type LoginOptions struct {
 	OAuth     bool
 	NoBrowser bool
 	ClientID  string
+	// Scheme names the description's security scheme to sign in with;
+	// Username is HTTP basic's user name; Scopes replace the OAuth 2.0
+	// scopes the operations declare.
+	Scheme   string
+	Username string
+	Scopes   []string
 }
 
 func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
@@ -55,22 +61,49 @@ func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
 		Use:   "login",
 		Short: "Save a profile and store its API key in the OS keyring",
 		Long: `Login saves the profile (description, base URL, how the key is sent) and stores
-the API key in the OS keyring: the macOS Keychain, the Windows Credential
-Manager or the Secret Service (gnome-keyring, KWallet) on Linux. The key is
+the secret in the OS keyring: the macOS Keychain, the Windows Credential
+Manager or the Secret Service (gnome-keyring, KWallet) on Linux. Secrets are
 never written to a file and never taken as an argument.
 
-On a terminal the key is asked for with hidden input; --with-key reads it from
-standard input instead. Before anything is stored, the key is checked with one
+How to authenticate comes from the description's security schemes
+(components.securitySchemes, or securityDefinitions in Swagger 2.0). When it
+declares one, login uses it; when several, --scheme NAME chooses (on a
+terminal login asks; in a script it fails at once listing each scheme and
+what it needs). Supported schemes:
+
+  apiKey (header, query, cookie)  the key under the declared name
+  http bearer                     Authorization: Bearer <key>
+  http basic                      --username USER, the password or token asked for
+  oauth2, openIdConnect           --client-id ID, then a browser sign-in
+                                  (authorization code + PKCE, or the device
+                                  grant); client credentials ask for the
+                                  client secret. Tokens are refreshed.
+
+--auth-header, --auth-scheme and --auth-format override the description: the
+key is sent in that header ("Token token={key}" puts it inside a value).
+Without a usable scheme the key goes in "Authorization: Bearer <key>".
+
+On a terminal the secret is asked for with hidden input; --with-key reads it
+from standard input instead. Before a key is stored, it is checked with one
 authenticated GET: --check-path if given, else the description's URL when it
 is on the API's origin and needs the key, else the first GET operation that
-needs no arguments.
-A key the API rejects (401 or 403) is not stored. Logging in again replaces
-the key.
+needs no arguments. A key the API rejects (401 or 403) is not stored.
+Logging in again replaces the secret.
 
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
-the keyring (for CI, containers and machines without a keyring).`,
-		Example: `  ` + f.Brand.Name + ` login --profile acme --spec https://api.acme.com/openapi.json
+the keyring for keys (for CI, containers and machines without a keyring).`,
+		Example: `  # apiKey, bearer: the one scheme declared (or --scheme NAME)
+  ` + f.Brand.Name + ` login --profile acme --spec https://api.acme.com/openapi.json
   ` + f.Brand.Name + ` login --profile acme --with-key < acme.key
+  # http basic (Twilio: account SID + auth token)
+  ` + f.Brand.Name + ` login --profile twilio --spec twilio_api_v2010.json --username ACXXXXXXXX
+  # OAuth 2.0 (Box, Slack, Asana): sign in through the browser
+  ` + f.Brand.Name + ` login --profile box --spec box-openapi.json --client-id CLIENT_ID --no-browser
+  # several schemes declared: choose one
+  ` + f.Brand.Name + ` login --profile stripe --spec stripe-spec3.json --scheme bearerAuth
+  # a key inside a longer header value (PagerDuty)
+  ` + f.Brand.Name + ` login --profile pd --spec pagerduty.json --auth-format 'Token token={key}'
+  # a header of your choice, overriding the description
   ` + f.Brand.Name + ` login --profile acme --spec ./openapi.yaml --base-url https://api.acme.com --auth-scheme Token --check-path /me`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -87,7 +120,10 @@ the keyring (for CI, containers and machines without a keyring).`,
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
 	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the OAuth sign-in URL instead of opening a browser")
-	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the server's authorization server (default: register one)")
+	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the provider (for an MCP server, default: register one)")
+	fl.StringVar(&opts.Scheme, "scheme", "", "the description's security scheme to sign in with, when it declares several")
+	fl.StringVar(&opts.Username, "username", "", "user name for HTTP basic (an account SID, an e-mail address); the password or token is asked for")
+	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "OAuth 2.0 scopes to request (default: those the operations declare)")
 	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file (0600) in the config directory instead of the OS keyring")
 	return c
 }
@@ -148,7 +184,22 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			return err
 		}
 	}
-	key, err := readKey(c.Context(), f, p.Name, opts.WithKey)
+	if p.MCPURL == "" {
+		if err := f.chooseAuth(c.Context(), opts, &own, p); err != nil {
+			return err
+		}
+		p = f.Brand.Apply(own)
+		if own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2 {
+			return f.loginOAuthAPI(c.Context(), opts, own, store)
+		}
+	} else if opts.Scheme != "" || opts.Username != "" {
+		return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
+	}
+	label := "API key"
+	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic {
+		label = "Password or token of " + p.Auth.Username
+	}
+	key, err := readSecret(c.Context(), f, p.Name, opts.WithKey, label)
 	if err != nil {
 		return err
 	}
@@ -182,6 +233,8 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, key string, 
 		return fmt.Errorf("%w; nothing was stored", err)
 	}
 	switch {
+	case errors.Is(kc.Err, app.ErrKeyRejected) && p.Auth != nil:
+		return fmt.Errorf("%w, so nothing was stored. Check the key (sent as scheme %s), then log in again", kc.Err, p.Auth.Scheme)
 	case errors.Is(kc.Err, app.ErrKeyRejected):
 		return fmt.Errorf("%w, so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again", kc.Err, p.Header()+": "+schemeLabel(p.Scheme()))
 	case kc.Err != nil:
@@ -246,6 +299,12 @@ func warnEnvPrecedence(f *Factory, where string) {
 
 // readKey reads the key from standard input (--with-key) or a hidden prompt.
 func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) (string, error) {
+	return readSecret(ctx, f, profileName, withKey, "API key")
+}
+
+// readSecret reads a secret, shown as label, from standard input
+// (--with-key) or a hidden prompt.
+func readSecret(ctx context.Context, f *Factory, profileName string, withKey bool, label string) (string, error) {
 	var raw string
 	switch {
 	case withKey:
@@ -259,7 +318,7 @@ func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) 
 		}
 		raw = line
 	case f.IO.CanPrompt() && f.IO.ReadSecret != nil:
-		fmt.Fprintf(f.IO.ErrOut, "? API key for profile %q (input hidden): ", profileName)
+		fmt.Fprintf(f.IO.ErrOut, "? %s for profile %q (input hidden): ", label, profileName)
 		s, err := f.IO.ReadSecret(ctx)
 		fmt.Fprintln(f.IO.ErrOut)
 		if err != nil {

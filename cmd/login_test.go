@@ -71,9 +71,10 @@ func TestLogin(t *testing.T) {
 		{
 			name:  "spec URL on the API origin is the check",
 			stdin: goodKey, args: []string{"--with-key", "--spec", api.URL + "/openapi.json"},
-			// With the key, then without: the description needs the key,
-			// so fetching it proves the key.
-			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /openapi.json", "GET /openapi.json"},
+			// Without the key to read its security schemes (refused),
+			// then with the key, then without: the description needs the
+			// key, so fetching it proves the key.
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /openapi.json", "GET /openapi.json", "GET /openapi.json"},
 		},
 		{
 			name: "hidden prompt on a terminal",

@@ -1,8 +1,11 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"github.com/restmcp/restmcp/oauth"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -91,6 +94,14 @@ func logoutRun(opts *LogoutOptions) error {
 			name, f.Keyring.Describe(), err, f.Brand.Name, app.QuoteProfileName(name))
 	}
 
+	if hasProfile {
+		if p, _ := store.Get(name); p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 && p.Auth.OAuth != nil {
+			if err := logoutOAuth(opts, f.Brand.Apply(p)); err != nil && keyringErr == nil {
+				keyringErr = err
+			}
+		}
+	}
+
 	if opts.All {
 		if hasProfile {
 			if err := store.Delete(name); err != nil {
@@ -108,4 +119,39 @@ func logoutRun(opts *LogoutOptions) error {
 		fmt.Fprintf(errOut, "! %s is still set: commands keep using that key until you unset it.\n", env)
 	}
 	return keyringErr
+}
+
+// logoutOAuth revokes p's OAuth 2.0 token where the provider allows it,
+// then removes it and the client secret from the keyring.
+func logoutOAuth(opts *LogoutOptions, p profile.Profile) error {
+	f := opts.F
+	errOut := f.IO.ErrOut
+	account := app.TokenAccount(p.Name)
+	tok, err := oauth.Load(f.Keyring, account)
+	switch {
+	case errors.Is(err, keyring.ErrNotFound):
+		fmt.Fprintf(errOut, "No OAuth token of profile %q in %s.\n", p.Name, f.Keyring.Describe())
+	case err != nil:
+		return fmt.Errorf("reading the OAuth token of profile %q: %w", p.Name, err)
+	default:
+		cfg, cerr := f.App().OAuthConfig(p)
+		if cerr == nil && cfg.RevocationURL != "" {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			rerr := cfg.Revoke(ctx, tok)
+			cancel()
+			if rerr != nil {
+				fmt.Fprintf(errOut, "! The provider did not revoke the token: %v\n", rerr)
+			} else {
+				fmt.Fprintln(errOut, "✓ Revoked the token at the provider.")
+			}
+		}
+		if err := f.Keyring.Delete(account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			return fmt.Errorf("removing the OAuth token of profile %q: %w", p.Name, err)
+		}
+		fmt.Fprintf(errOut, "✓ Removed the OAuth token of profile %q from %s.\n", p.Name, f.Keyring.Describe())
+	}
+	if err := f.Keyring.Delete(app.ClientSecretAccount(p.Name)); err == nil {
+		fmt.Fprintf(errOut, "✓ Removed the client secret of profile %q.\n", p.Name)
+	}
+	return nil
 }

@@ -22,6 +22,7 @@ type profileFlags struct {
 	BaseURL    string
 	AuthHeader string
 	AuthScheme string
+	AuthFormat string
 	Prefix     string
 	// Tool selection.
 	Tags       []string
@@ -46,13 +47,14 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringVar(&pf.BaseURL, "base-url", "", "API base URL (default: the description's first server)")
 	fl.StringVar(&pf.AuthHeader, "auth-header", "", `header that carries the key (default "Authorization")`)
 	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key (default "Bearer")`)
+	fl.StringVar(&pf.AuthFormat, "auth-format", "", `the whole header value, "{key}" where the key goes, e.g. "Token token={key}" (instead of --auth-scheme)`)
 	fl.StringVar(&pf.Prefix, "prefix", "", "prefix for tool names")
 	fl.StringSliceVar(&pf.Tags, "tag", nil, "only operations with one of these tags (repeatable)")
 	fl.StringSliceVar(&pf.Operations, "operation", nil, "only these operations: operationIds or tool names (repeatable)")
 	fl.StringSliceVar(&pf.Methods, "method", nil, "only these HTTP methods, e.g. GET (repeatable)")
 	fl.BoolVar(&pf.ReadOnly, "read-only", false, "only read-only operations (GET, HEAD; for a remote MCP server, tools annotated read-only)")
 	fl.StringSliceVar(&pf.Tools, "tool", nil, "only these tools of the remote MCP server (repeatable)")
-	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "operations" (one tool per operation), "resources" or "search"`)
+	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "auto" (the default: operations when they fit the strictest common client, else resources, else search), "operations" (one tool per operation), "resources" or "search"`)
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
 	fl.StringVar(&pf.AuditLog, "audit-log", "", "append one JSON line per tool call to this file (no argument values, never the key)")
 	fl.StringSliceVar(&pf.RefDirs, "allow-ref-dir", nil, "folder from which a local description's $refs may read files, besides its own (repeatable)")
@@ -118,6 +120,12 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 	if fl.Changed("auth-scheme") {
 		s := pf.AuthScheme
 		p.AuthScheme = &s
+	}
+	if fl.Changed("auth-format") {
+		if pf.AuthFormat != "" && !strings.Contains(pf.AuthFormat, "{key}") {
+			return p, false, FlagErrorf("--auth-format %q has no {key}: write where the key goes, e.g. \"Token token={key}\"", pf.AuthFormat)
+		}
+		p.AuthFormat = pf.AuthFormat
 	}
 	if fl.Changed("prefix") {
 		p.Prefix = pf.Prefix

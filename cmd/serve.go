@@ -43,7 +43,10 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 		return err
 	}
 	if p.MCPURL != "" {
-		return f.serveRemote(c.Context(), p)
+		if err := checkMCPURL(p.MCPURL); err != nil {
+			return err
+		}
+		return f.App().ServeRemote(c.Context(), p, f.IO.In, f.IO.Out)
 	}
 	return f.App().Serve(c.Context(), p, f.IO.In, f.IO.Out)
 }

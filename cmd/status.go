@@ -11,7 +11,9 @@ import (
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/remote"
 )
 
 // statusCheckTimeout bounds the check of one profile's key (some APIs take
@@ -67,6 +69,15 @@ type profileStatus struct {
 	BaseURL    string `json:"base_url,omitempty"`
 	AuthHeader string `json:"auth_header"`
 	AuthScheme string `json:"auth_scheme"`
+	// Scheme is the description's security scheme the profile signs in
+	// with, and how its credential is sent.
+	Scheme     string `json:"scheme,omitempty"`
+	SchemeKind string `json:"scheme_kind,omitempty"`
+	// Token describes an OAuth 2.0 token (type, expiry, scopes), never
+	// the token itself.
+	Token       string    `json:"token,omitempty"`
+	TokenExpiry time.Time `json:"token_expiry,omitzero"`
+	Scopes      []string  `json:"scopes,omitempty"`
 	// KeySource is "env", "keyring", "file" (login --insecure-storage),
 	// "missing" or "unavailable".
 	KeySource string `json:"key_source"`
@@ -111,6 +122,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	down := false
 	report := make([]profileStatus, 0, len(profiles))
 	for _, p := range profiles {
+		if p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 {
+			report = append(report, oauthStatus(f, p))
+			continue
+		}
 		rk := keys.ResolveKey(p.Name)
 		var te *keyring.TimeoutError
 		if !down && errors.As(rk.Err, &te) {
@@ -192,6 +207,9 @@ func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 		AuthScheme: p.Scheme(),
 		KeySource:  rk.Source,
 	}
+	if au := p.Auth; au != nil {
+		st.Scheme, st.SchemeKind = au.Scheme, authKind(p)
+	}
 	switch rk.Source {
 	case app.KeyFromEnv:
 		st.KeyLocation = f.Brand.Env("API_KEY")
@@ -258,7 +276,20 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			}
 			fmt.Fprintf(out, "  Base URL:    %s\n", base)
 		}
-		fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, schemeLabel(st.AuthScheme))
+		switch {
+		case st.Scheme != "":
+			fmt.Fprintf(out, "  Auth:        scheme %s: %s\n", st.Scheme, st.SchemeKind)
+		default:
+			fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, schemeLabel(st.AuthScheme))
+		}
+		if st.SchemeKind == "OAuth 2.0" {
+			if st.Token != "" {
+				fmt.Fprintf(out, "  Token:       %s\n", st.Token)
+			} else {
+				fmt.Fprintf(out, "  Token:       %s\n", st.KeyError)
+			}
+			continue
+		}
 		switch st.KeySource {
 		case app.KeyFromEnv, app.KeyFromKeyring:
 			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
@@ -293,6 +324,41 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 	}
 }
 
+// authKind says how p's declared scheme sends its credential.
+func authKind(p profile.Profile) string {
+	au := p.Auth
+	switch au.Kind {
+	case profile.AuthAPIKey:
+		return "API key in " + au.In + " " + au.Name
+	case profile.AuthBasic:
+		return "HTTP basic, user " + au.Username
+	case profile.AuthBearer:
+		return "bearer token"
+	}
+	return "OAuth 2.0"
+}
+
+// oauthStatus is an OAuth 2.0 profile's line: the stored token's expiry
+// and scopes.
+func oauthStatus(f *Factory, p profile.Profile) profileStatus {
+	st := profileStatus{Profile: p.Name, Spec: p.Spec, BaseURL: p.BaseURL, Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
+	tok, err := oauth.Load(f.Keyring, app.TokenAccount(p.Name))
+	switch {
+	case errors.Is(err, keyring.ErrNotFound):
+		st.KeySource, st.KeyError = app.KeyMissing, fmt.Sprintf("not signed in: run `%s`", f.App().LoginCommand(p.Name))
+	case err != nil:
+		st.KeySource, st.KeyError = app.KeyringUnavailable, err.Error()
+	default:
+		st.Token, st.TokenExpiry, st.Scopes, st.OK = tok.String(), tok.Expiry, tok.Scopes, true
+		st.KeyLocation = f.Keyring.Describe()
+		if tok.RefreshToken == "" && tok.ExpiresWithin(0, time.Now()) && tok.Grant != oauth.GrantClientCredentials {
+			st.OK, st.KeyError = false, fmt.Sprintf("expired: run `%s`", f.App().LoginCommand(p.Name))
+			st.Token += " (expired: run `" + f.App().LoginCommand(p.Name) + "`)"
+		}
+	}
+	return st
+}
+
 func hasProfile(ps []profile.Profile, name string) bool {
 	for _, p := range ps {
 		if p.Name == name {
@@ -309,9 +375,16 @@ func (b failingBackend) Get(string, string) (string, error) { return "", b.err }
 func (b failingBackend) Set(string, string, string) error   { return b.err }
 func (b failingBackend) Delete(string, string) error        { return b.err }
 
-// maskKey shows at most the last 4 characters of a key, and none of a key
-// shorter than 12 characters.
-func maskKey(k string) string {
+// maskCredential shows at most the last 4 characters of a key, and none of
+// a key shorter than 12 characters; of a stored OAuth grant, when its token
+// expires.
+func maskCredential(k string) string {
+	if g, ok := remote.DecodeGrant(k); ok {
+		if g.Token.Expiry.IsZero() {
+			return "OAuth token"
+		}
+		return "OAuth token (expires " + g.Token.Expiry.Local().Format(time.RFC3339) + ", refreshed as needed)"
+	}
 	r := []rune(k)
 	if len(r) < 12 {
 		return "****"

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,7 +17,7 @@ import (
 	"github.com/restmcp/restmcp/profile"
 )
 
-func TestMaskKey(t *testing.T) {
+func TestMaskCredential(t *testing.T) {
 	tests := []struct{ key, want string }{
 		{"", "****"},
 		{"abc", "****"},
@@ -26,69 +25,12 @@ func TestMaskKey(t *testing.T) {
 		{"123456789012", "****9012"},
 		{goodKey, "****WXYZ"},
 		{"ключ-ключ-ключ-ёжик", "****ёжик"},
+		{`{"oauth":{"client_id":"c","token_url":"https://a/t","token":{"access_token":"secret-access-token"}}}`, "OAuth token"},
 	}
 	for _, tt := range tests {
-		if got := maskKey(tt.key); got != tt.want {
-			t.Errorf("maskKey(%q) = %q, want %q", tt.key, got, tt.want)
+		if got := maskCredential(tt.key); got != tt.want {
+			t.Errorf("maskCredential(%q) = %q, want %q", tt.key, got, tt.want)
 		}
-	}
-}
-
-func TestResolveKey(t *testing.T) {
-	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
-	tests := []struct {
-		name       string
-		env        string
-		stored     string
-		backend    keyring.Backend
-		timeout    time.Duration
-		wantKey    string
-		wantSource string
-		wantErr    []string
-	}{
-		{name: "env wins over keyring", env: "sk-env-111111111111", stored: goodKey, wantKey: "sk-env-111111111111", wantSource: app.KeyFromEnv},
-		{name: "keyring", stored: goodKey, wantKey: goodKey, wantSource: app.KeyFromKeyring},
-		{name: "missing names the login command", wantSource: app.KeyMissing,
-			wantErr: []string{"no API key for profile \"acme\"", "run `restmcp login --profile acme`", "or set RESTMCP_API_KEY"}},
-		{name: "keyring unavailable", backend: unavailableBackend{}, wantSource: app.KeyringUnavailable,
-			wantErr: []string{"the OS keyring is unavailable", "set RESTMCP_API_KEY"}},
-		{name: "keyring timeout", backend: hangingBackend{release}, timeout: 50 * time.Millisecond, wantSource: app.KeyringUnavailable,
-			wantErr: []string{"no answer to get within 50ms"}},
-		{name: "env needs no keyring", env: "sk-env-111111111111", backend: hangingBackend{release}, wantKey: "sk-env-111111111111", wantSource: app.KeyFromEnv},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			mem := keyring.NewMemory()
-			var b keyring.Backend = mem
-			if tt.backend != nil {
-				b = tt.backend
-			}
-			if tt.stored != "" {
-				_ = mem.Set("restmcp", "acme", tt.stored)
-			}
-			f := &Factory{
-				Brand:   Brand{Name: "restmcp"},
-				Getenv:  func(k string) string { return map[string]string{"RESTMCP_API_KEY": tt.env}[k] },
-				Keyring: keyring.Store{Service: "restmcp", Backend: b, Timeout: tt.timeout},
-			}
-			r := f.App().ResolveKey("acme")
-			if r.Key != tt.wantKey || r.Source != tt.wantSource {
-				t.Errorf("resolveKey = %q from %q, want %q from %q", r.Key, r.Source, tt.wantKey, tt.wantSource)
-			}
-			k, err := f.App().KeySource("acme")(t.Context())
-			if k != tt.wantKey {
-				t.Errorf("keySource = %q, want %q", k, tt.wantKey)
-			}
-			if (err != nil) != (len(tt.wantErr) > 0) {
-				t.Fatalf("keySource error = %v", err)
-			}
-			for _, s := range tt.wantErr {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q lacks %q", err, s)
-				}
-			}
-		})
 	}
 }
 
@@ -323,45 +265,6 @@ func TestKeyNeverPrinted(t *testing.T) {
 	e.assertKeyNowhere(envKey)
 	if len(e.printed) < 2*len(commands) {
 		t.Fatalf("only %d outputs recorded", len(e.printed))
-	}
-}
-
-// countingBackend counts Get calls.
-type countingBackend struct {
-	*keyring.Memory
-	mu   sync.Mutex
-	gets int
-}
-
-func (c *countingBackend) Get(s, a string) (string, error) {
-	c.mu.Lock()
-	c.gets++
-	c.mu.Unlock()
-	return c.Memory.Get(s, a)
-}
-
-func TestKeySourceCaches(t *testing.T) {
-	cb := &countingBackend{Memory: keyring.NewMemory()}
-	f := &Factory{
-		Brand:   Brand{Name: "restmcp"},
-		Getenv:  func(string) string { return "" },
-		Keyring: keyring.Store{Service: "restmcp", Backend: cb},
-	}
-	ks := f.App().KeySource("acme")
-	// Missing: asked again every time, so a login takes effect at once.
-	for range 2 {
-		if _, err := ks(t.Context()); err == nil {
-			t.Fatal("no error for a missing key")
-		}
-	}
-	_ = cb.Memory.Set("restmcp", "acme", goodKey)
-	for range 3 {
-		if k, err := ks(t.Context()); k != goodKey || err != nil {
-			t.Fatalf("key = %q, %v", k, err)
-		}
-	}
-	if cb.gets != 3 {
-		t.Errorf("%d keyring reads, want 3 (two misses, then one read cached)", cb.gets)
 	}
 }
 

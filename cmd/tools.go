@@ -24,7 +24,9 @@ func newToolsCmd(f *Factory, runF func(*ToolsOptions) error) *cobra.Command {
 		Use:   "tools",
 		Short: "List the tools serve would expose",
 		Long: `List the tools that serve would expose, as the model sees them. --json prints
-exactly what tools/list returns. No key is needed.`,
+exactly what tools/list returns; --tokens estimates what each tool costs the
+model and says which layout is served (and, for the auto layout, why);
+--tokens --json prints that as a size report. No key is needed.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -49,12 +51,26 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, done, err := f.tools(c.Context(), p, false)
+	srv, done, err := f.App().Tools(c.Context(), p, false)
 	if err != nil {
 		return err
 	}
 	defer done()
 	tools := srv.Tools()
+	layout, why := "", ""
+	if l, ok := srv.(interface{ Layout() (string, string) }); ok {
+		layout, why = l.Layout()
+	}
+	if opts.JSON && opts.Tokens {
+		// A size report: the layout served and what its listing costs.
+		all, _ := json.Marshal(tools)
+		b, err := json.MarshalIndent(sizeReport{Layout: layout, Reason: why, Tools: len(tools), Bytes: len(all), Tokens: estimateTokens(all)}, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(f.IO.Out, string(b))
+		return nil
+	}
 	if opts.JSON {
 		b, err := json.MarshalIndent(tools, "", "  ")
 		if err != nil {
@@ -86,10 +102,27 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	if opts.Tokens {
 		all, _ := json.Marshal(tools)
 		fmt.Fprintf(f.IO.Out, "\n%d tools, about %d tokens (%d bytes of tool definitions)\n", len(tools), total, len(all))
+		if layout != "" {
+			fmt.Fprintf(f.IO.Out, "layout %s", layout)
+			if why != "" {
+				fmt.Fprintf(f.IO.Out, " (auto: %s)", why)
+			}
+			fmt.Fprintln(f.IO.Out)
+		}
 	} else if f.IO.OutTTY {
 		fmt.Fprintf(f.IO.Out, "\n%d tools\n", len(tools))
 	}
 	return nil
+}
+
+// sizeReport is what `tools --tokens --json` prints.
+type sizeReport struct {
+	Layout string `json:"layout,omitempty"`
+	// Reason says why the auto layout chose Layout.
+	Reason string `json:"reason,omitempty"`
+	Tools  int    `json:"tools"`
+	Bytes  int    `json:"bytes"`
+	Tokens int    `json:"tokens"`
 }
 
 func toolTitle(t *mcp.Tool) string {

@@ -11,7 +11,8 @@ type Memory struct {
 	mu   sync.Mutex
 	keys map[[2]string]string
 	// Err, when set, is returned by every call.
-	Err error
+	Err  error
+	gets int
 }
 
 // NewMemory returns an empty in-memory keyring.
@@ -21,6 +22,7 @@ func NewMemory() *Memory { return &Memory{keys: map[[2]string]string{}} }
 func (m *Memory) Get(service, account string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.gets++
 	if m.Err != nil {
 		return "", m.Err
 	}
@@ -72,4 +74,11 @@ func osKeyringName(b Backend) string {
 	default:
 		return "the Secret Service keyring"
 	}
+}
+
+// Gets is how many times Get was called (a test of caching counts them).
+func (m *Memory) Gets() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.gets
 }

@@ -5,20 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"time"
+
+	"github.com/restmcp/restmcp/internal/filelock"
 )
 
-// lockPoll is how often a waiting process retries a held lock.
-const lockPoll = 25 * time.Millisecond
-
-// lockFile is an exclusive lock on a file, held across processes.
-type lockFile struct{ f *os.File }
-
-// lockPath is the lock file of account in dir: the account's safe
-// characters plus a hash, so two accounts never share a file.
+// lockPath is the path locked for account in dir (filelock adds ".lock"):
+// the account's safe characters plus a hash, so two accounts never share a
+// file.
 func lockPath(dir, account string) string {
 	safe := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
@@ -30,40 +25,15 @@ func lockPath(dir, account string) string {
 		safe = safe[:40]
 	}
 	sum := sha256.Sum256([]byte(account))
-	return filepath.Join(dir, "oauth-"+safe+"-"+hex.EncodeToString(sum[:4])+".lock")
+	return filepath.Join(dir, "oauth-"+safe+"-"+hex.EncodeToString(sum[:4]))
 }
 
-// acquireLock takes the exclusive lock on path, retrying until ctx is done.
-func acquireLock(ctx context.Context, path string) (*lockFile, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("oauth: creating the lock directory: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+// acquireLock takes the exclusive lock of path, shared with other
+// processes, waiting until ctx is done; the returned function releases it.
+func acquireLock(ctx context.Context, path string) (release func(), err error) {
+	release, err = filelock.LockContext(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("oauth: opening the lock file: %w", err)
+		return nil, fmt.Errorf("oauth: waiting for another process to finish refreshing the token: %w", err)
 	}
-	t := time.NewTicker(lockPoll)
-	defer t.Stop()
-	for {
-		ok, err := tryLock(f)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("oauth: locking %s: %w", path, err)
-		}
-		if ok {
-			return &lockFile{f: f}, nil
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, fmt.Errorf("oauth: waiting for another process to finish refreshing the token (%s): %w", path, ctx.Err())
-		case <-t.C:
-		}
-	}
-}
-
-// release unlocks and closes the file; it stays on disk for the next one.
-func (l *lockFile) release() {
-	unlock(l.f)
-	l.f.Close()
+	return release, nil
 }

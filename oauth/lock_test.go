@@ -23,12 +23,12 @@ func TestLockIsExclusiveAndWaitIsBounded(t *testing.T) {
 	go func() {
 		l, err := acquireLock(t.Context(), path)
 		if err == nil {
-			l.release()
+			l()
 		}
 		got <- err
 	}()
 	time.Sleep(50 * time.Millisecond)
-	first.release()
+	first()
 	select {
 	case err := <-got:
 		if err != nil {

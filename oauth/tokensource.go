@@ -151,12 +151,12 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 			wait = DefaultLockWait
 		}
 		lctx, cancel := context.WithTimeout(ctx, wait)
-		l, err := acquireLock(lctx, lockPath(s.LockDir, s.Account))
+		release, err := acquireLock(lctx, lockPath(s.LockDir, s.Account))
 		cancel()
 		if err != nil {
 			return nil, err
 		}
-		defer l.release()
+		defer release()
 		// Read again under the lock: the process that held it may have
 		// renewed the token while we waited.
 		if tok, err = Load(s.Store, s.Account); err != nil {

@@ -33,6 +33,12 @@ type Profile struct {
 	AuthHeader string `json:"auth_header,omitempty"`
 	// AuthScheme prefixes the key; nil means "Bearer", "" the bare key.
 	AuthScheme *string `json:"auth_scheme,omitempty"`
+	// AuthFormat is the whole header value with "{key}" where the key
+	// goes ("Token token={key}"), instead of AuthScheme.
+	AuthFormat string `json:"auth_format,omitempty"`
+	// Auth is the description's security scheme the profile signs in
+	// with; nil sends the key in AuthHeader.
+	Auth *Auth `json:"auth,omitempty"`
 	// Prefix is prepended to tool names.
 	Prefix string `json:"prefix,omitempty"`
 	// CheckPath is the path login requests to check a key.
@@ -55,6 +61,46 @@ type Profile struct {
 	// AuditLog is a file that receives one JSON line per tool call (what
 	// was called and how it went; no argument values, never the key).
 	AuditLog string `json:"audit_log,omitempty"`
+}
+
+// Kinds of Auth.
+const (
+	AuthAPIKey = "apiKey" // a key in a header, the query or a cookie
+	AuthBasic  = "basic"  // HTTP basic: Username and the secret
+	AuthBearer = "bearer" // Authorization: Bearer <key>
+	AuthOAuth2 = "oauth2" // OAuth 2.0 or OpenID Connect tokens
+)
+
+// Auth is how a profile authenticates, from the description's security
+// scheme of that name. It holds no secret: keys, passwords, client
+// secrets and tokens stay in the keyring.
+type Auth struct {
+	// Scheme is the scheme's name in the description.
+	Scheme string `json:"scheme"`
+	// Kind is AuthAPIKey, AuthBasic, AuthBearer or AuthOAuth2.
+	Kind string `json:"kind"`
+	// In ("header", "query", "cookie") and Name place an API key.
+	In   string `json:"in,omitempty"`
+	Name string `json:"name,omitempty"`
+	// Username of HTTP basic (an account SID, an e-mail address).
+	Username string `json:"username,omitempty"`
+	// OAuth client and provider endpoints.
+	OAuth *OAuth `json:"oauth,omitempty"`
+}
+
+// OAuth is an OAuth 2.0 client registration and its provider.
+type OAuth struct {
+	// Grant: "authorization_code", "device_code" or "client_credentials".
+	Grant         string   `json:"grant"`
+	ClientID      string   `json:"client_id,omitempty"`
+	AuthURL       string   `json:"auth_url,omitempty"`
+	TokenURL      string   `json:"token_url"`
+	RefreshURL    string   `json:"refresh_url,omitempty"`
+	DeviceAuthURL string   `json:"device_auth_url,omitempty"`
+	RevocationURL string   `json:"revocation_url,omitempty"`
+	Scopes        []string `json:"scopes,omitempty"`
+	// ClientSecret reports that a client secret is stored in the keyring.
+	ClientSecret bool `json:"client_secret,omitempty"`
 }
 
 // Scheme returns the effective auth scheme.

@@ -3,12 +3,14 @@ package remote
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
@@ -74,17 +76,23 @@ func TestOAuthSignInAndRefresh(t *testing.T) {
 	}
 }
 
-// tokenClient sends ts's token to origin, renewing it once when refused.
+// tokenClient sends ts's token to origin through the credential transport
+// serve uses, renewing it once when refused.
 func tokenClient(origin string, ts Renewer) *http.Client {
-	return &http.Client{Transport: &HeaderTransport{
-		Origin: Origin(origin), Header: "Authorization",
-		Value: func(context.Context) (string, error) {
-			t, err := ts.Token()
-			if err != nil {
-				return "", err
-			}
-			return "Bearer " + t.AccessToken, nil
-		},
-		Renew: func(context.Context) bool { return ts.Renew() },
-	}}
+	u, _ := url.Parse(origin)
+	return client.NewHTTPClient(&client.Transport{Origin: client.Origin(u), Credential: tokenCredential{ts}}, 0)
 }
+
+// tokenCredential sends a token source's token as a bearer token.
+type tokenCredential struct{ ts Renewer }
+
+func (c tokenCredential) Apply(r *http.Request) (string, error) {
+	t, err := c.ts.Token()
+	if err != nil {
+		return "", err
+	}
+	r.Header.Set("Authorization", "Bearer "+t.AccessToken)
+	return t.AccessToken, nil
+}
+
+func (c tokenCredential) Renew(context.Context, string) bool { return c.ts.Renew() }

@@ -6,8 +6,9 @@
 // elicitation, roots) all pass. Only tools/list answers and tools/call
 // requests are rewritten, and only when a Filter asks for it.
 //
-// The credentials are added by the HTTP client's transport (see
-// HeaderTransport); they never pass through the messages.
+// The credentials are added by the transport of Config.HTTPClient (restmcp
+// gives it the one credential transport, client.Transport); they never
+// pass through the messages.
 package remote
 
 import (

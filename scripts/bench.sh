@@ -9,9 +9,22 @@
 # 5) time from spawn to the initialize answer and to the complete tools/list
 # answer, the peak resident memory after tools/list (VmHWM, Linux only), the
 # bytes of the tools/list answer, the number of tools, and whether the server
-# works at all; and the bytes of restmcp's compact layouts (--layout
-# resources, --layout search) for the same API. The base URL is loopback and no tool is called: nothing leaves
-# the machine. --markdown prints the table as Markdown (docs/benchmarks.md).
+# works at all (restmcp with --layout operations: one tool per operation, as
+# the peer); and the bytes of restmcp's other layouts (--layout resources,
+# search and auto, the default) for the same API, each as a share of the
+# peer's. The base URL is loopback and no tool is called: nothing leaves
+# the machine.
+#
+# In the same run, a remote MCP server (the end-to-end suite's, on 127.0.0.1,
+# requiring a key header) behind `restmcp serve` on a remote profile and
+# behind mcp-remote (pinned in bench/package-lock.json, run by node as
+# `npx mcp-remote` would, without npx's own start-up): time from spawn to the
+# initialize answer, peak RSS, and the latency each adds to a tool call over
+# the same call sent straight to the server (bench/remote.mjs; --calls N
+# calls per run, default 50). --no-remote skips it; --remote-only measures
+# only the bridges.
+#
+# --markdown prints the tables as Markdown (docs/benchmarks.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # The descriptions live in shared/ beside the repository (beside the main
@@ -21,23 +34,28 @@ if [ ! -d "$specs_dir" ] && common=$(git -C "$root" rev-parse --path-format=abso
   specs_dir="$(dirname "$common")/../shared/specs"
 fi
 runs=5
+calls=50
+remote=1
+remote_only=0
 markdown=0
 specs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --markdown) markdown=1; shift ;;
+    --calls) calls=$2; shift 2 ;;
+    --no-remote) remote=0; shift ;;
+    --remote-only) remote_only=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) specs+=("$1"); shift ;;
   esac
 done
-if [ ${#specs[@]} -eq 0 ]; then
+if [ ${#specs[@]} -eq 0 ] && [ "$remote_only" = 0 ]; then
   if [ ! -d "$specs_dir" ]; then
-    echo "bench: no descriptions: $specs_dir is absent (pass spec files as arguments)" >&2
-    exit 0
+    echo "bench: no descriptions: $specs_dir is absent (pass spec files as arguments); only the remote bridges are measured" >&2
   fi
-  for f in petstore3-openapi.yaml github-api.github.com.json stripe-spec3.json asana_oas.yaml \
+  [ -d "$specs_dir" ] && for f in petstore3-openapi.yaml github-api.github.com.json stripe-spec3.json asana_oas.yaml \
     slack_web_openapi_v2.json twilio_api_v2010.json; do
     [ -f "$specs_dir/$f" ] && specs+=("$specs_dir/$f")
   done
@@ -51,8 +69,10 @@ trap 'rm -rf "$work"' EXIT
 
 echo "bench: building restmcp" >&2
 (cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/restmcp" ./cmd/restmcp)
-if [ ! -x "$root/bench/node_modules/@ivotoby/openapi-mcp-server/bin/mcp-server.js" ]; then
-  echo "bench: installing the peer (npm ci in bench/)" >&2
+if [ ! -x "$root/bench/node_modules/@ivotoby/openapi-mcp-server/bin/mcp-server.js" ] ||
+  [ ! -f "$root/bench/node_modules/mcp-remote/dist/proxy.js" ] ||
+  [ "$root/bench/package-lock.json" -nt "$root/bench/node_modules/.package-lock.json" ]; then
+  echo "bench: installing the peers (npm ci in bench/)" >&2
   (cd "$root/bench" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 peer="$root/bench/node_modules/@ivotoby/openapi-mcp-server/bin/mcp-server.js"
@@ -74,19 +94,22 @@ measure() { # SPEC WHICH [RUNS [restmcp serve args...]] → one JSON line
 }
 
 results="$work/results.jsonl"
-for spec in "${specs[@]}"; do
+: >"$results"
+for spec in ${specs[@]+"${specs[@]}"}; do
   name=$(basename "$spec")
   echo "bench: $name ($runs runs each)" >&2
-  r=$(measure "$spec" restmcp)
+  # One tool per operation, as the peer serves.
+  r=$(measure "$spec" restmcp "$runs" --layout operations)
   p=$(measure "$spec" peer)
-  # restmcp's compact layouts: same API, fewer tool definitions (one run:
-  # the bytes do not vary).
+  # restmcp's other layouts: same API, fewer tool definitions (one run:
+  # the bytes do not vary); auto is the default.
   res=$(measure "$spec" restmcp 1 --layout resources)
   sea=$(measure "$spec" restmcp 1 --layout search)
-  printf '{"spec":"%s","restmcp":%s,"peer":%s,"resources":%s,"search":%s}\n' "$name" "$r" "$p" "$res" "$sea" >>"$results"
+  aut=$(measure "$spec" restmcp 1 --layout auto)
+  printf '{"spec":"%s","restmcp":%s,"peer":%s,"resources":%s,"search":%s,"auto":%s}\n' "$name" "$r" "$p" "$res" "$sea" "$aut" >>"$results"
 done
 
-node - "$results" "$markdown" "$runs" "$peer_version" <<'EOF'
+[ ! -s "$results" ] || node - "$results" "$markdown" "$runs" "$peer_version" <<'EOF'
 const [file, md, runs, peerVersion] = process.argv.slice(2);
 const rows = require("fs").readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
 const fmt = {
@@ -118,14 +141,18 @@ for (const r of rows) {
     const ratio = !["badNames", "tools", "noArgs"].includes(k) && a && b ? `${(b / a).toFixed(1)}×` : "";
     out.push(["", label[k], cell(a), cell(b), ratio]);
   }
-  for (const layout of ["resources", "search"]) {
+  if (r.restmcp.bytes && r.peer.bytes) {
+    out.push(["", "tools/list bytes, --layout operations, share of the peer's", `${(100 * r.restmcp.bytes / r.peer.bytes).toFixed(0)}%`, "", ""]);
+  }
+  for (const layout of ["resources", "search", "auto"]) {
     const x = r[layout];
     if (!x || !x.ok) {
       out.push(["", `restmcp --layout ${layout}`, `no: ${x?.error ?? "not run"}`, "", ""]);
       continue;
     }
     const ratio = r.peer.bytes ? `${(r.peer.bytes / x.bytes).toFixed(1)}×` : "";
-    out.push(["", `tools/list bytes, --layout ${layout}`, `${fmt.bytes(x.bytes)} (${x.tools} tools)`, fmt.bytes(r.peer.bytes ?? 0), ratio]);
+    const share = r.peer.bytes ? `, ${(100 * x.bytes / r.peer.bytes).toFixed(1)}% of the peer's` : "";
+    out.push(["", `tools/list bytes, --layout ${layout}`, `${fmt.bytes(x.bytes)} (${x.tools} tools${share})`, fmt.bytes(r.peer.bytes ?? 0), ratio]);
   }
 }
 if (md === "1") {
@@ -144,4 +171,42 @@ for (const r of rows) {
   }
 }
 console.log(`\n${runs} runs per cell; medians of the runs that worked.`);
+EOF
+
+[ "$remote" = 1 ] || exit 0
+if [ ! -d "$root/e2e/node_modules/@modelcontextprotocol/sdk" ]; then
+  echo "bench: installing the TypeScript MCP SDK for the remote server (npm ci in e2e/)" >&2
+  (cd "$root/e2e" && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+mcp_remote="$root/bench/node_modules/mcp-remote/dist/proxy.js"
+mcp_remote_version=$(node -p 'require(process.argv[1]).version' "$root/bench/node_modules/mcp-remote/package.json")
+echo "bench: remote MCP server bridges ($runs runs of $calls calls each)" >&2
+node "$root/bench/remote.mjs" --runs "$runs" --calls "$calls" --restmcp "$work/restmcp" --mcp-remote "$mcp_remote" >"$work/remote.json"
+node - "$work/remote.json" "$markdown" "$mcp_remote_version" <<'EOF'
+const [file, md, version] = process.argv.slice(2);
+const r = JSON.parse(require("fs").readFileSync(file, "utf8"));
+const works = (x) => (x.ok === x.runs ? "yes" : x.ok ? `${x.ok}/${x.runs} runs` : `no: ${x.error}`);
+const n = (v, f) => (v == null ? "–" : f(v));
+const msf = (v) => `${v.toFixed(0)} ms`;
+const ratio = (a, b) => (a && b ? `${(b / a).toFixed(1)}×` : "");
+const a = r.restmcp, b = r.mcpRemote;
+const head = ["remote MCP server bridge", "restmcp serve", `mcp-remote ${version}`, "mcp-remote / restmcp"];
+const rows = [
+  ["works", works(a), works(b), ""],
+  ["spawn → initialize answered (median)", n(a.initializeMs, msf), n(b.initializeMs, msf), ratio(a.initializeMs, b.initializeMs)],
+  ["peak RSS after the calls", n(a.hwmKB, (v) => `${(v / 1024).toFixed(1)} MB`), n(b.hwmKB, (v) => `${(v / 1024).toFixed(1)} MB`), ratio(a.hwmKB, b.hwmKB)],
+  ["tool call through the bridge (median)", n(a.callMs, (v) => `${v.toFixed(1)} ms`), n(b.callMs, (v) => `${v.toFixed(1)} ms`), ""],
+  [`added per call (straight to the server: ${r.direct.callMs.toFixed(1)} ms)`, n(a.addedMs, (v) => `${v.toFixed(1)} ms`), n(b.addedMs, (v) => `${v.toFixed(1)} ms`), ""],
+];
+console.log("");
+if (md === "1") {
+  console.log(`| ${head.join(" | ")} |`);
+  console.log(`|${head.map(() => "---").join("|")}|`);
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+} else {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
+  for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padEnd(w[i])).join("  "));
+}
+for (const x of [a, b]) if (x.error) console.log(`${x.name}: ${x.error}`);
+console.log(`\n${r.runs} runs of ${r.calls} tools/call each per bridge; medians of the runs that worked.`);
 EOF

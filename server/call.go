@@ -64,9 +64,13 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	if s.cfg.Client == nil {
 		return errorResult("no API client is configured: nothing can be sent")
 	}
+	paths := takeFields(t.in, args)
 	call := s.audit.start(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path})
 	start := time.Now()
 	resp, err := s.cfg.Client.Do(ctx, request(t, args))
+	if err == nil && len(paths) > 0 && bodyKind(resp.ContentType, resp.Body) == kindJSON {
+		resp.Body = selectFields(resp.Body, paths)
+	}
 	d := time.Since(start)
 	status := 0
 	if resp != nil {

@@ -23,9 +23,36 @@ const maxEnum = 50
 //   - a nullable type list ["string", "null"] becomes its type, a list of
 //     several types an anyOf of them;
 //   - a boolean schema (true) becomes {}, and required names only defined
-//     properties.
+//     properties;
+//   - a format that changes nothing a model sends goes (listedFormats are
+//     kept), and so does a default that says the same as leaving the
+//     argument out (false, "", null, [] or {}).
 func listedSchema(s map[string]any) map[string]any {
 	return portable(s)
+}
+
+// listedFormats are the formats worth their tokens: they say how to write
+// a string the type alone does not (int64, decimal, unix-time… do not).
+var listedFormats = map[string]bool{
+	"date": true, "date-time": true, "time": true, "duration": true, "email": true,
+	"uri": true, "url": true, "uuid": true, "binary": true, "byte": true, "ipv4": true, "ipv6": true,
+}
+
+// absentDefault reports whether a default says the same as no value.
+func absentDefault(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case bool:
+		return !x
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
 }
 
 // unlisted are the keywords listedSchema drops.
@@ -41,6 +68,14 @@ func portable(s map[string]any) map[string]any {
 			continue
 		}
 		switch k {
+		case "format":
+			if f, _ := v.(string); !listedFormats[f] {
+				continue
+			}
+		case "default":
+			if absentDefault(v) {
+				continue
+			}
 		case "enum":
 			if l, ok := v.([]any); ok && len(l) > maxEnum {
 				continue

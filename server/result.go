@@ -279,6 +279,9 @@ func (s *Server) truncationNote(t *tool, cut, total int, clientCut bool) string 
 		of = fmt.Sprintf("of more than %d bytes", total)
 	}
 	note := fmt.Sprintf("… truncated at %d %s", cut, of)
+	if t.in != nil && t.in.fields != "" {
+		note += " — keep only the fields you need (" + t.in.fields + ": dotted paths)"
+	}
 	if len(t.paging) > 0 {
 		return note + " — ask for a smaller page (this operation takes: " + strings.Join(t.paging, ", ") + ")"
 	}

@@ -137,12 +137,12 @@ func cleanList(l []any, depth int) []any {
 	return out
 }
 
-// structured reports whether a schema has nested structure worth cutting.
+// structured reports whether a schema has fields worth cutting: its own
+// properties or those of its items. A choice (anyOf, oneOf, allOf) is not
+// cut itself: its alternatives are, so that the types stay listed.
 func structured(s map[string]any) bool {
-	for _, k := range []string{"properties", "allOf", "anyOf", "oneOf"} {
-		if _, ok := s[k]; ok {
-			return true
-		}
+	if _, ok := s["properties"]; ok {
+		return true
 	}
 	if _, ok := s["additionalProperties"].(map[string]any); ok {
 		return true
@@ -233,6 +233,9 @@ type inputSchema struct {
 	additional any
 	// skipped lists parameters left out (cookies, auth headers).
 	skipped []string
+	// fields names the field selection argument ("" when there is none;
+	// see fields.go).
+	fields string
 }
 
 // buildInput merges the path, query, header and body parameters of op into
@@ -337,6 +340,9 @@ func buildInput(op *client.Operation, authHeader string) *inputSchema {
 			}
 		}
 	}
+	if selects(op) {
+		in.fields = addFields(props)
+	}
 	in.schema = map[string]any{"type": "object", "properties": props}
 	if in.additional != nil {
 		in.schema["additionalProperties"] = in.additional
@@ -382,7 +388,7 @@ func (a bodyArg) clean() map[string]any {
 // body is listed with one nested level less (down to one), so that a few
 // huge operations (Stripe's issuing cardholders, Box's AI agents) do not
 // dominate the tool list. Calls are still checked against the whole body.
-const bodyBudget = 8 << 10
+const bodyBudget = 3 << 10
 
 // listedDepth is the deepest level of a body the loader inlines.
 const listedDepth = 4
@@ -442,7 +448,16 @@ func cutListed(s map[string]any, level, cut int) map[string]any {
 		if d, _ := s["description"].(string); d != "" {
 			out["description"] = d
 		}
-		appendNote(out, cutNote(""))
+		note := ""
+		req := stringList(s["required"])
+		if items, ok := s["items"].(map[string]any); ok && len(req) == 0 {
+			req = stringList(items["required"])
+		}
+		if len(req) > 0 {
+			// What a call cannot leave out is named even when not listed.
+			note = "required: " + strings.Join(req, ", ")
+		}
+		appendNote(out, cutNote(note))
 		return out
 	}
 	out := make(map[string]any, len(s))

@@ -41,6 +41,7 @@ const (
 	LayoutOperations = "operations" // one tool per operation (the default)
 	LayoutResources  = "resources"  // one tool per resource, with an action argument
 	LayoutSearch     = "search"     // search_operations + call_operation
+	LayoutAuto       = "auto"       // the first of the three that fits a client's budget (the default)
 )
 
 // DefaultMaxResultBytes is the default response budget of one tool result.
@@ -58,8 +59,9 @@ type Config struct {
 	// Prefix is prepended to every tool name ("acme" → "acme_list_projects").
 	Prefix string
 	Filter Filter
-	// Layout is "operations" (one tool per operation, the default),
-	// "resources" or "search".
+	// Layout is "auto" (the default: the first of operations, resources
+	// and search that fits the strictest common client's budget),
+	// "operations" (one tool per operation), "resources" or "search".
 	Layout string
 	// MaxResultBytes is the response budget for one tool result (default 20000).
 	MaxResultBytes int
@@ -86,6 +88,8 @@ type Server struct {
 	list []*mcp.Tool
 
 	instructions string
+	// layoutReason says why the auto layout chose the one served.
+	layoutReason string
 	mcpOnce      sync.Once
 	mcp          *mcp.Server
 }
@@ -132,15 +136,15 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxResultBytes = DefaultMaxResultBytes
 	}
 	if cfg.Layout == "" {
-		cfg.Layout = LayoutOperations
+		cfg.Layout = LayoutAuto
 	}
 	if p := strings.Join(nameWords(cfg.Prefix), "_"); len(p) > maxPrefixLen {
 		return nil, fmt.Errorf("tool name prefix %q is too long: use at most %d letters, digits and underscores", cfg.Prefix, maxPrefixLen)
 	}
 	switch cfg.Layout {
-	case LayoutOperations, LayoutResources, LayoutSearch:
+	case LayoutAuto, LayoutOperations, LayoutResources, LayoutSearch:
 	default:
-		return nil, fmt.Errorf("unknown layout %q: use %s, %s or %s", cfg.Layout, LayoutOperations, LayoutResources, LayoutSearch)
+		return nil, fmt.Errorf("unknown layout %q: use %s, %s, %s or %s", cfg.Layout, LayoutAuto, LayoutOperations, LayoutResources, LayoutSearch)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, byName: map[string]*tool{}}
 	if s.log == nil {
@@ -155,6 +159,8 @@ func New(cfg Config) (*Server, error) {
 
 	var listed []*tool
 	switch cfg.Layout {
+	case LayoutAuto:
+		s.cfg.Layout, listed, s.layoutReason = s.autoLayout()
 	case LayoutResources:
 		listed = s.resourceTools()
 	case LayoutSearch:

@@ -66,7 +66,7 @@ func TestSharedSpecs(t *testing.T) {
 	for _, file := range sharedSpecs(t) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			api := loadSpec(t, file)
-			s, err := New(Config{API: api, Prefix: "acme"})
+			s, err := New(Config{API: api, Prefix: "acme", Layout: LayoutOperations})
 			if err != nil {
 				t.Fatal(err)
 			}

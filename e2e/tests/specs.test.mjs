@@ -1,7 +1,7 @@
 // Every real-world description in ../shared/specs, served by restmcp and
 // listed by the official TypeScript MCP client: one tool per operation, and
-// every tool passes the SDK's tools/list validation, in the default layout
-// and in the resources layout. The size of each tools/list answer is
+// every tool passes the SDK's tools/list validation, in the operations
+// layout and in the resources layout. The size of each tools/list answer is
 // recorded in $E2E_REPORT_DIR/spec-tools.json.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,7 +46,7 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
       const want = countOperations(load(path));
       assert.ok(want > 0, `${f} has operations`);
       const started = Date.now();
-      const s = await connect(['serve', '--spec', path, '--base-url', 'http://127.0.0.1:9'],
+      const s = await connect(['serve', '--spec', path, '--base-url', 'http://127.0.0.1:9', '--layout', 'operations'],
         { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
       try {
         const ready = Date.now() - started;

@@ -104,6 +104,17 @@ describe('serve with the example API', () => {
     }
   });
 
+  it('keeps only the fields asked for', async () => {
+    assert.match(tools.get('list_tasks').inputSchema.properties.fields?.description ?? '', /dotted paths/);
+    const want = (await api('/api/tasks/?page_size=5')).body;
+    const res = await call('list_tasks', { page_size: 5, fields: ['count', 'results.id', 'results.title'] });
+    const got = json(res);
+    assert.deepEqual(Object.keys(got).sort(), ['count', 'results']);
+    assert.equal(got.count, want.count);
+    assert.deepEqual(got.results, want.results.map((t) => ({ id: t.id, title: t.title })));
+    assert.ok(JSON.stringify(got).length < JSON.stringify(want).length / 2, 'the answer is smaller');
+  });
+
   it('retrieves one object', async () => {
     const want = (await api('/api/projects/1/')).body;
     const res = await call('retrieve_project', { id: 1 });

@@ -6,6 +6,7 @@
 package filelock
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -27,6 +28,19 @@ func Lock(path string) (unlock func(), err error) {
 }
 
 func lockWithin(path string, timeout time.Duration) (func(), error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	release, err := LockContext(ctx, path)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, fmt.Errorf("%s is being changed by another restmcp command (waited %s for %s.lock); "+
+			"try again once it has finished", path, timeout, path)
+	}
+	return release, err
+}
+
+// LockContext is Lock waiting until ctx is done instead of Timeout; the
+// error then wraps ctx's.
+func LockContext(ctx context.Context, path string) (release func(), err error) {
 	name := path + ".lock"
 	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", filepath.Dir(name), err)
@@ -35,7 +49,6 @@ func lockWithin(path string, timeout time.Duration) (func(), error) {
 	if err != nil {
 		return nil, fmt.Errorf("locking %s: %w", path, err)
 	}
-	deadline := time.Now().Add(timeout)
 	wait := time.Millisecond
 	for {
 		err := tryLock(f)
@@ -49,12 +62,12 @@ func lockWithin(path string, timeout time.Duration) (func(), error) {
 			f.Close()
 			return nil, fmt.Errorf("locking %s: %w", path, err)
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-ctx.Done():
 			f.Close()
-			return nil, fmt.Errorf("%s is being changed by another restmcp command (waited %s for %s); "+
-				"try again once it has finished", path, timeout, name)
+			return nil, fmt.Errorf("waiting for the lock %s held by another restmcp process: %w", name, ctx.Err())
+		case <-time.After(wait):
 		}
-		time.Sleep(wait)
 		wait = min(2*wait, 50*time.Millisecond)
 	}
 }

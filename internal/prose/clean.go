@@ -195,7 +195,32 @@ func Cut(p string, max int) string {
 	if i := strings.LastIndexAny(head, " \n"); i > max/2 {
 		head = head[:i]
 	}
-	return strings.TrimRight(head, " ,;:") + "…"
+	return closeMarkup(strings.TrimRight(head, " ,;:")) + "…"
+}
+
+// markers open or close an inline Markdown span (or a list item).
+const markers = "*_`~"
+
+// closeMarkup makes the end of a cut text whole: no open code span (it is
+// cut before its backtick), no bare list or emphasis marker, and no last
+// word that opens an emphasis it does not close (its marker goes).
+func closeMarkup(s string) string {
+	if strings.Count(s, "`")%2 == 1 {
+		s = s[:strings.LastIndexByte(s, '`')]
+	}
+	for {
+		t := strings.TrimRight(s, " ,;:")
+		w := t[strings.LastIndexAny(t, " \n")+1:]
+		if w != "" && strings.TrimLeft(w, markers+"-") == "" {
+			t = t[:len(t)-len(w)] // a bare marker or dash
+		} else if open := strings.TrimLeft(w, markers); len(open) < len(w) && !strings.ContainsAny(open, w[:1]) {
+			t = t[:len(t)-len(w)] + open
+		}
+		if t == s {
+			return s
+		}
+		s = t
+	}
 }
 
 // OneLine cleans s into a single line of at most max bytes.
@@ -225,11 +250,22 @@ func Sentence(s string, want, max int) string {
 	// The lines of a list in the first paragraph ("* `10` - OK") are
 	// read as one line.
 	s = strings.ReplaceAll(s, "\n", " ")
+	last := -1 // the end of the last full sentence kept
 	for i := 0; i+1 < len(s); i++ {
-		if i >= want && SentenceEnd(s, i) {
+		if !SentenceEnd(s, i) {
+			continue
+		}
+		if i >= want {
+			if s[i] == ':' && last >= 0 {
+				// A label ("…to. _NOTE:") starts what the cut leaves out.
+				i = last
+			}
 			s = s[:i+1]
 			break
 		}
+		if s[i] != ':' {
+			last = i
+		}
 	}
-	return Cut(strings.TrimSuffix(s, ":"), max)
+	return Cut(closeMarkup(strings.TrimSuffix(s, ":")), max)
 }

@@ -68,3 +68,27 @@ func TestPlainStripsControls(t *testing.T) {
 		}
 	}
 }
+
+func TestCutsEndOutsideMarkup(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Login for the user that this issue should be assigned to. _NOTE: Only users with push access can set the assignee for new issues._", "Login for the user that this issue should be assigned to."},
+		{"*Deprecated: new integrations should prefer the other field.*", "Deprecated"},
+		{"The `name` field.", "The `name` field."},
+	} {
+		if got := Sentence(tt.in, 0, 200); got != tt.want {
+			t.Errorf("Sentence(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"One of * `a` - Alpha * `b` - Beta * `c` - Gamma * `d` - Delta", 40, "One of * `a` - Alpha * `b` - Beta…"},
+		{"Use the value `some_long_code_identifier_here` for this", 30, "Use the value…"},
+	} {
+		if got := Cut(tt.in, tt.max); got != tt.want {
+			t.Errorf("Cut(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,265 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
+	"github.com/restmcp/restmcp/profile"
+)
+
+// TokenAccount is the keyring account of a profile's OAuth tokens (one
+// JSON value: access and refresh token, expiry, scopes).
+func TokenAccount(profileName string) string { return profileName + "/oauth-token" }
+
+// ClientSecretAccount is the keyring account of a profile's OAuth client
+// secret.
+func ClientSecretAccount(profileName string) string { return profileName + "/client-secret" }
+
+// ErrNoScheme means the description declares no security scheme restmcp
+// can use: the key is sent in the profile's header (--auth-header,
+// --auth-scheme).
+var ErrNoScheme = errors.New("the description declares no usable security scheme")
+
+// SchemeChoiceError is a description that declares several schemes when
+// none was chosen: the caller asks the user or lists them.
+type SchemeChoiceError struct {
+	Schemes []*client.SecurityScheme
+}
+
+func (e *SchemeChoiceError) Error() string {
+	var b strings.Builder
+	b.WriteString("the API declares several ways to authenticate: choose one with --scheme NAME")
+	for _, s := range e.Schemes {
+		fmt.Fprintf(&b, "\n  %s", SchemeLine(s))
+	}
+	return b.String()
+}
+
+// SchemeLine shows a scheme and what signing in with it needs.
+func SchemeLine(s *client.SecurityScheme) string {
+	return fmt.Sprintf("--scheme %-24s %s; needs %s", s.Name, s.Kind(), SchemeNeeds(s))
+}
+
+// SchemeNeeds says what login asks for to use s.
+func SchemeNeeds(s *client.SecurityScheme) string {
+	switch {
+	case !s.Supported():
+		return "a flow restmcp does not support (use --auth-header/--auth-scheme with a key)"
+	case s.Type == client.TypeAPIKey:
+		return "an API key"
+	case s.Type == client.TypeHTTP && s.Scheme == "basic":
+		return "--username and a password or token"
+	case s.Type == client.TypeHTTP:
+		return "a token"
+	}
+	_, code := s.Flows["authorizationCode"]
+	_, dev := s.Flows["deviceCode"]
+	if s.Type == client.TypeOAuth2 && !code && !dev {
+		return "--client-id and a client secret"
+	}
+	return "--client-id (a client registered with the provider) and a browser sign-in"
+}
+
+// ChooseScheme picks the scheme a login uses: name when given (it must be
+// declared and supported), else the only supported scheme the operations
+// use. It fails with ErrNoScheme when there is none and a
+// *SchemeChoiceError when there are several.
+func ChooseScheme(api *client.API, name string) (*client.SecurityScheme, error) {
+	if name != "" {
+		s := api.SecuritySchemes[name]
+		if s == nil || !s.Supported() {
+			all := &SchemeChoiceError{Schemes: api.UsedSchemes()}
+			why := "is not declared"
+			if s != nil {
+				why = "is not supported (" + s.Kind() + ")"
+			}
+			return nil, fmt.Errorf("--scheme %s %s; %s", name, why, strings.TrimPrefix(all.Error(), "the API declares several ways to authenticate: choose one with --scheme NAME"))
+		}
+		return s, nil
+	}
+	var ok []*client.SecurityScheme
+	for _, s := range api.UsedSchemes() {
+		if s.Supported() {
+			ok = append(ok, s)
+		}
+	}
+	switch len(ok) {
+	case 0:
+		return nil, ErrNoScheme
+	case 1:
+		return ok[0], nil
+	}
+	return nil, &SchemeChoiceError{Schemes: ok}
+}
+
+// AuthFor is the profile's Auth for scheme s; the scopes of an OAuth 2.0
+// scheme are the union ops need (an openIdConnect scheme's endpoints are
+// filled by discovery, see Discover).
+func AuthFor(s *client.SecurityScheme, ops []*client.Operation) *profile.Auth {
+	au := &profile.Auth{Scheme: s.Name}
+	switch s.Type {
+	case client.TypeAPIKey:
+		au.Kind, au.In, au.Name = profile.AuthAPIKey, s.In, s.ParamName
+	case client.TypeHTTP:
+		au.Kind = profile.AuthBearer
+		if s.Scheme == "basic" {
+			au.Kind = profile.AuthBasic
+		}
+	case client.TypeOAuth2, client.TypeOpenIDConnect:
+		au.Kind = profile.AuthOAuth2
+		o := &profile.OAuth{Scopes: client.Scopes(ops, s.Name), Grant: string(oauth.GrantAuthorizationCode)}
+		for _, flow := range []string{"authorizationCode", "deviceCode", "clientCredentials"} {
+			f, ok := s.Flows[flow]
+			if !ok {
+				continue
+			}
+			o.AuthURL, o.TokenURL, o.RefreshURL, o.DeviceAuthURL = f.AuthorizationURL, f.TokenURL, f.RefreshURL, f.DeviceAuthURL
+			switch flow {
+			case "deviceCode":
+				o.Grant = string(oauth.GrantDeviceCode)
+			case "clientCredentials":
+				o.Grant = string(oauth.GrantClientCredentials)
+			}
+			break
+		}
+		if s.Type == client.TypeOpenIDConnect && len(o.Scopes) == 0 {
+			o.Scopes = []string{"openid"}
+		}
+		au.OAuth = o
+	}
+	return au
+}
+
+// Credential is how requests for p's API prove who sends them, for a key
+// from keys: in the declared place of p.Auth's scheme, else in the
+// profile's header and scheme (or format). An OAuth 2.0 profile's tokens
+// come from the keyring: see ProfileCredential.
+func Credential(p profile.Profile, keys client.KeySource) client.Credential {
+	if au := p.Auth; au != nil {
+		switch au.Kind {
+		case profile.AuthAPIKey:
+			switch au.In {
+			case "query":
+				return client.QueryKey{Name: au.Name, Key: keys}
+			case "cookie":
+				return client.CookieKey{Name: au.Name, Key: keys}
+			}
+			scheme := ""
+			if strings.EqualFold(au.Name, client.DefaultAuthHeader) {
+				// The declaration does not say what precedes the key
+				// in Authorization: the profile's scheme (Bearer).
+				scheme = p.Scheme()
+			}
+			return client.HeaderKey{Header: au.Name, Scheme: scheme, Format: p.AuthFormat, Key: keys}
+		case profile.AuthBasic:
+			return client.BasicAuth{Username: au.Username, Password: keys}
+		case profile.AuthBearer:
+			return client.HeaderKey{Scheme: "Bearer", Format: p.AuthFormat, Key: keys}
+		}
+	}
+	return client.HeaderKey{Header: p.Header(), Scheme: p.Scheme(), Format: p.AuthFormat, Key: keys}
+}
+
+// ProfileCredential is the credential serve uses for p: OAuth 2.0 tokens
+// from the keyring, refreshed as needed, or p's key (see Credential).
+func (a *App) ProfileCredential(p profile.Profile) client.Credential {
+	if p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 && p.Auth.OAuth != nil {
+		return client.BearerToken{Tokens: a.tokens(p)}
+	}
+	return Credential(p, a.KeySource(p.Name))
+}
+
+// OAuthConfig is p's OAuth 2.0 client, its secret read from the keyring
+// when one was stored.
+func (a *App) OAuthConfig(p profile.Profile) (oauth.Config, error) {
+	var secret string
+	if p.Auth.OAuth.ClientSecret {
+		s, err := a.Keyring.Get(ClientSecretAccount(p.Name))
+		if err != nil {
+			return oauth.Config{}, fmt.Errorf("reading the client secret of profile %q: %w", p.Name, err)
+		}
+		secret = s
+	}
+	return OAuthClient(p.Auth.OAuth, secret), nil
+}
+
+// OAuthClient is the OAuth 2.0 client o describes, with secret ("" for a
+// public client).
+func OAuthClient(o *profile.OAuth, secret string) oauth.Config {
+	return oauth.Config{
+		ClientID: o.ClientID, ClientSecret: secret, AuthURL: o.AuthURL, TokenURL: o.TokenURL, RefreshURL: o.RefreshURL,
+		DeviceAuthURL: o.DeviceAuthURL, RevocationURL: o.RevocationURL, Scopes: o.Scopes,
+	}
+}
+
+// LockDir holds the lock files that serialise token refreshes.
+func (a *App) LockDir() string {
+	dir, err := a.ConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "locks")
+}
+
+// profileTokens hands out p's access token; its errors name the login
+// command.
+type profileTokens struct {
+	a   *App
+	p   profile.Profile
+	src *oauth.TokenSource
+	err error
+}
+
+func (a *App) tokens(p profile.Profile) *profileTokens {
+	t := &profileTokens{a: a, p: p}
+	cfg, err := a.OAuthConfig(p)
+	if err != nil {
+		t.err = err
+		return t
+	}
+	t.src = oauth.NewTokenSource(cfg, a.Keyring, TokenAccount(p.Name), a.LockDir())
+	t.src.Warn = func(msg string, err error) {
+		if a.Log != nil {
+			a.Log.Warn(msg, "err", err)
+		}
+	}
+	return t
+}
+
+func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
+	if t.err != nil {
+		return "", fmt.Errorf("%w: run `%s`", t.err, t.a.LoginCommand(t.p.Name))
+	}
+	tok, err := t.src.Token(ctx)
+	switch {
+	case err == nil:
+		return tok.AccessToken, nil
+	case errors.Is(err, oauth.ErrLoginRequired), errors.Is(err, keyring.ErrNotFound):
+		return "", fmt.Errorf("not signed in to profile %q (or the sign-in expired): run `%s`", t.p.Name, t.a.LoginCommand(t.p.Name))
+	}
+	return "", fmt.Errorf("%w (sign in again with `%s`)", err, t.a.LoginCommand(t.p.Name))
+}
+
+func (t *profileTokens) Invalidate(tok string) {
+	if t.src != nil {
+		t.src.Invalidate(tok)
+	}
+}
+
+// MissingScheme is the error of an operation p's scheme cannot satisfy:
+// it names the login that signs in with one it accepts.
+func (a *App) MissingScheme(p profile.Profile) func(op *client.Operation, accepts []string) error {
+	return func(op *client.Operation, accepts []string) error {
+		if len(accepts) == 0 {
+			return fmt.Errorf("%s %s needs several credentials at once, which one profile cannot hold", op.Method, op.Path)
+		}
+		return fmt.Errorf("%s %s needs a credential of scheme %s; profile %q signs in with %q: run `%s --scheme %s` (or use another profile for it)",
+			op.Method, op.Path, strings.Join(accepts, " or "), p.Name, p.Auth.Scheme, a.LoginCommand(p.Name), accepts[0])
+	}
+}

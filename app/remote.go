@@ -1,0 +1,252 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/remote"
+	"github.com/restmcp/restmcp/server"
+)
+
+// A profile of a remote MCP server (mcp_url) is served by relaying to it;
+// tools and call go through the same relay, login and status check the
+// key with an initialize.
+
+// CheckMCPURL says what is wrong with a remote server's URL.
+func CheckMCPURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("--mcp-url %q: give the server's http(s) endpoint, e.g. https://mcp.example.com/mcp", client.ShowURL(raw))
+	}
+	return nil
+}
+
+// RemoteConfig is the relay to p's server. The credential (keys: as for
+// REST profiles, the environment variable, else the stored key) goes
+// through the one credential transport, so only to the server's origin;
+// without one, requests go without it and a server that needs one answers
+// 401, which names the login command.
+func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Config {
+	var origin *url.URL
+	if u, err := url.Parse(p.MCPURL); err == nil && u.Host != "" {
+		origin = client.Origin(u)
+	}
+	cred := &remoteCredential{
+		header: p.Header(), scheme: p.Scheme(), keys: keys,
+		login: a.LoginCommand(p.Name),
+		save:  func(g *remote.Grant) { a.SaveGrant(p.Name, g) },
+	}
+	return remote.Config{
+		URL:        p.MCPURL,
+		HTTPClient: client.NewHTTPClient(&client.Transport{Origin: origin, Credential: cred, UserAgent: a.UserAgent()}, 0),
+		Filter:     remote.Filter{Tools: p.Tools, ReadOnly: p.ReadOnly, Prefix: p.Prefix},
+		Login:      a.LoginCommand(p.Name),
+		Logger:     a.Log,
+	}
+}
+
+// remoteCredential is a remote profile's stored credential, read when a
+// request is sent: an API key in the profile's header and scheme, or an
+// OAuth grant (login's sign-in) sent as its access token, refreshed when
+// it expires or is refused (client.Renewer), the new token stored again.
+type remoteCredential struct {
+	header, scheme string
+	keys           client.KeySource
+	login          string
+	save           func(*remote.Grant)
+
+	mu     sync.Mutex
+	tokens remote.Renewer
+	from   string // the stored grant tokens started from
+}
+
+// Apply implements client.Credential.
+func (c *remoteCredential) Apply(r *http.Request) (string, error) {
+	k, err := c.keys(r.Context())
+	if err != nil || strings.TrimSpace(k) == "" {
+		return "", nil
+	}
+	g, ok := remote.DecodeGrant(k)
+	if !ok {
+		return client.HeaderKey{Header: c.header, Scheme: c.scheme, Key: client.StaticKey(k)}.Apply(r)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tokens == nil || c.from != k {
+		c.tokens, c.from = g.TokenSource(nil, c.save), k
+	}
+	t, err := c.tokens.Token()
+	if err != nil {
+		return "", fmt.Errorf("%w: sign in again with `%s`", err, c.login)
+	}
+	r.Header.Set(client.HeaderKey{Header: c.header}.HeaderName(), "Bearer "+t.AccessToken)
+	return t.AccessToken, nil
+}
+
+var _ client.Renewer = (*remoteCredential)(nil)
+
+// Renew implements client.Renewer: an OAuth token the server refused is
+// refreshed once.
+func (c *remoteCredential) Renew(context.Context, string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tokens != nil && c.tokens.Renew()
+}
+
+// SaveGrant stores a refreshed OAuth grant where login stored the first.
+func (a *App) SaveGrant(profileName string, g *remote.Grant) {
+	s, err := g.Encode()
+	if err != nil {
+		return
+	}
+	switch a.StoredKey(profileName).Source {
+	case KeyFromKeyring:
+		err = a.Keyring.Set(profileName, s)
+	case KeyFromFile:
+		var pf keyring.PlainFile
+		if pf, err = a.InsecureKeys(); err == nil {
+			err = pf.Set(profileName, s)
+		}
+	default:
+		return
+	}
+	if err != nil {
+		a.Log.Warn("could not store the refreshed OAuth token", "profile", profileName, "err", err)
+		return
+	}
+	a.Log.Info("refreshed the OAuth token", "profile", profileName)
+}
+
+// ServeRemote relays the MCP session on stdio (in, out) to p's server
+// until in ends or ctx is done; either is a normal end.
+func (a *App) ServeRemote(ctx context.Context, p profile.Profile, in io.Reader, out io.Writer) error {
+	if err := CheckMCPURL(p.MCPURL); err != nil {
+		return err
+	}
+	a.Log.Info("relaying to a remote MCP server", "profile", p.Name, "url", client.ShowURL(p.MCPURL))
+	err := remote.Serve(ctx, &server.StdioTransport{In: in, Out: out}, a.RemoteConfig(p, a.KeySource(p.Name)))
+	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// ToolSource is what listing and calling tools work with: a REST API's
+// *server.Server, or a remote server's tools through the relay
+// (*RemoteTools).
+type ToolSource interface {
+	Tools() []*mcp.Tool
+	Call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error)
+}
+
+// Tools returns p's tools: a remote server's, or the REST API's (sends
+// says whether calls will be made). done ends a remote session.
+func (a *App) Tools(ctx context.Context, p profile.Profile, sends bool) (src ToolSource, done func(), err error) {
+	if p.MCPURL != "" {
+		rt, err := a.ConnectRemote(ctx, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rt, func() { rt.Close() }, nil
+	}
+	if sends {
+		src, err = a.NewServer(ctx, p)
+	} else {
+		src, err = a.ListServer(ctx, p)
+	}
+	return src, func() {}, err
+}
+
+// RemoteTools is a remote server seen through the relay, as the serve
+// command's client sees it.
+type RemoteTools struct {
+	session *mcp.ClientSession
+	tools   []*mcp.Tool
+}
+
+// ConnectRemote connects to p's server through the relay and lists its
+// tools.
+func (a *App) ConnectRemote(ctx context.Context, p profile.Profile) (*RemoteTools, error) {
+	if err := CheckMCPURL(p.MCPURL); err != nil {
+		return nil, err
+	}
+	c := mcp.NewClient(&mcp.Implementation{Name: a.Name, Version: a.Version}, nil)
+	cs, err := remote.Connect(ctx, a.RemoteConfig(p, a.KeySource(p.Name)), c)
+	if err != nil {
+		return nil, err
+	}
+	rt := &RemoteTools{session: cs}
+	for t, err := range cs.Tools(ctx, nil) {
+		if err != nil {
+			cs.Close()
+			return nil, fmt.Errorf("listing the tools of %s: %w", p.MCPURL, err)
+		}
+		rt.tools = append(rt.tools, t)
+	}
+	return rt, nil
+}
+
+// Tools are the remote tools, filtered and renamed as the profile says.
+func (r *RemoteTools) Tools() []*mcp.Tool { return r.tools }
+
+// Call calls a tool on the remote server.
+func (r *RemoteTools) Call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	return r.session.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+}
+
+// Close ends the session.
+func (r *RemoteTools) Close() error { return r.session.Close() }
+
+// RemoteToolNames lists the names of p's remote tools.
+func (a *App) RemoteToolNames(ctx context.Context, p profile.Profile) ([]string, error) {
+	rt, err := a.ConnectRemote(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	defer rt.Close()
+	names := make([]string, 0, len(rt.tools))
+	for _, t := range rt.tools {
+		names = append(names, t.Name)
+	}
+	return names, nil
+}
+
+// CheckRemoteKey initializes a session with p's server, sending key (the
+// stored credential when empty): Accepted, refused (Status 401 or 403, Err
+// a *remote.StatusError) or unreachable. timeout bounds it.
+func (a *App) CheckRemoteKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) *KeyCheck {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	keys := a.KeySource(p.Name)
+	if key != "" {
+		keys = client.StaticKey(key)
+	}
+	kc := &KeyCheck{Method: "initialize", URL: p.MCPURL}
+	res, err := remote.Probe(ctx, a.RemoteConfig(p, keys), &mcp.Implementation{Name: a.Name, Version: a.Version})
+	var se *remote.StatusError
+	switch {
+	case err == nil:
+		kc.Accepted, kc.Status = true, http.StatusOK
+		if res.ServerInfo != nil {
+			kc.Server = strings.TrimSpace(res.ServerInfo.Name + " " + res.ServerInfo.Version)
+		}
+	case errors.As(err, &se):
+		kc.Status, kc.Err = se.Status, err
+	default:
+		kc.Err = err
+	}
+	return kc
+}

@@ -1,0 +1,122 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// QueryKey sends a key as the query parameter Name. The key is added by
+// the Transport to the request it sends, never to the URL a caller shows
+// or logs.
+type QueryKey struct {
+	Name string
+	Key  KeySource
+}
+
+// Apply implements Credential.
+func (q QueryKey) Apply(r *http.Request) (string, error) {
+	k, err := cleanKey(r.Context(), q.Key)
+	if err != nil {
+		return "", err
+	}
+	v := r.URL.Query()
+	v.Set(q.Name, k)
+	r.URL.RawQuery = v.Encode()
+	return k, nil
+}
+
+// CookieKey sends a key as the cookie Name.
+type CookieKey struct {
+	Name string
+	Key  KeySource
+}
+
+// Apply implements Credential.
+func (c CookieKey) Apply(r *http.Request) (string, error) {
+	k, err := cleanKey(r.Context(), c.Key)
+	if err != nil {
+		return "", err
+	}
+	if strings.ContainsAny(k, `;" ,\`) {
+		return "", errors.New("the API key contains a character a cookie cannot carry (; \" , \\ or a space)")
+	}
+	r.AddCookie(&http.Cookie{Name: c.Name, Value: k})
+	return k, nil
+}
+
+// BasicAuth sends HTTP basic credentials: Username and the secret from
+// Password (a token or password).
+type BasicAuth struct {
+	Username string
+	Password KeySource
+}
+
+// Apply implements Credential.
+func (b BasicAuth) Apply(r *http.Request) (string, error) {
+	k, err := cleanKey(r.Context(), b.Password)
+	if err != nil {
+		return "", err
+	}
+	if b.Username == "" {
+		return "", errors.New("no user name for HTTP basic authentication: log in again with --username")
+	}
+	r.SetBasicAuth(b.Username, k)
+	return k, nil
+}
+
+// Renewer is a Credential whose secret can be renewed after the API
+// refused it (an OAuth access token). On a 401 from the origin the
+// Transport calls Renew with the secret Apply returned and, when it reports
+// true, sends the request once more (when its body can be sent again) with
+// a fresh Apply.
+type Renewer interface {
+	Credential
+	Renew(ctx context.Context, sent string) bool
+}
+
+// TokenSource returns an access token at the moment a request is sent;
+// Invalidate is told about a token the API refused.
+type TokenSource interface {
+	AccessToken(ctx context.Context) (string, error)
+	Invalidate(token string)
+}
+
+// BearerToken sends an OAuth access token as "Authorization: Bearer
+// <token>", renewing it once after a 401.
+type BearerToken struct{ Tokens TokenSource }
+
+var _ Renewer = BearerToken{}
+
+// Apply implements Credential.
+func (b BearerToken) Apply(r *http.Request) (string, error) {
+	t, err := b.Tokens.AccessToken(r.Context())
+	if err != nil {
+		return "", err
+	}
+	if !validHeaderValue(t) {
+		return "", errors.New("the access token contains a control character and cannot be sent")
+	}
+	r.Header.Set(DefaultAuthHeader, "Bearer "+t)
+	return t, nil
+}
+
+// Renew implements Renewer.
+func (b BearerToken) Renew(_ context.Context, sent string) bool {
+	b.Tokens.Invalidate(sent)
+	return true
+}
+
+// cleanKey asks ks for the key, trimmed, refusing one that cannot be sent.
+func cleanKey(ctx context.Context, ks KeySource) (string, error) {
+	k, err := ks(ctx)
+	if err != nil {
+		return "", err
+	}
+	k = strings.TrimSpace(k)
+	if !validHeaderValue(k) {
+		return "", errors.New("the API key contains a line break or control character and cannot be sent: store it again with restmcp login")
+	}
+	return k, nil
+}

@@ -1,0 +1,119 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+const securityDoc = `{"openapi":"3.0.3","info":{"title":"s","version":"1"},
+"servers":[{"url":"https://api.example.com"}],
+"security":[{"key":[]}],
+"components":{"securitySchemes":{
+ "key":{"type":"apiKey","in":"query","name":"api_key"},
+ "basic":{"type":"http","scheme":"basic"},
+ "oauth":{"type":"oauth2","flows":{"authorizationCode":{"authorizationUrl":"https://a.example.com/auth","tokenUrl":"https://a.example.com/token","scopes":{"read":"r","write":"w"}}}}}},
+"paths":{
+ "/public":{"get":{"operationId":"public","security":[]}},
+ "/global":{"get":{"operationId":"global"}},
+ "/either":{"get":{"operationId":"either","security":[{"basic":[]},{"oauth":["read"]}]}},
+ "/write":{"post":{"operationId":"write","security":[{"oauth":["write","read"]}]}},
+ "/optional":{"get":{"operationId":"optional","security":[{},{"oauth":["read"]}]}}}}`
+
+func loadString(t *testing.T, doc string) *API {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "openapi.json")
+	if err := os.WriteFile(f, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	api, err := Load(context.Background(), f, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api
+}
+
+func TestSecurityRequirements(t *testing.T) {
+	api := loadString(t, securityDoc)
+	if s := api.SecuritySchemes["key"]; s == nil || s.In != "query" || s.ParamName != "api_key" {
+		t.Fatalf("key scheme: %+v", s)
+	}
+	if s := api.SecuritySchemes["oauth"]; s == nil || !slices.Equal(s.Flows["authorizationCode"].Scopes, []string{"read", "write"}) {
+		t.Fatalf("oauth scheme: %+v", s)
+	}
+	for _, tt := range []struct {
+		id       string
+		security bool
+		ok       map[string]bool
+	}{
+		{"public", false, map[string]bool{"key": true, "basic": true, "oauth": true}},
+		{"global", true, map[string]bool{"key": true}},
+		{"either", true, map[string]bool{"basic": true, "oauth": true}},
+		{"write", true, map[string]bool{"oauth": true}},
+		{"optional", true, map[string]bool{"key": true, "basic": true, "oauth": true}},
+	} {
+		op := opByID(t, api, tt.id)
+		if op.Security != tt.security {
+			t.Errorf("%s: Security %v", tt.id, op.Security)
+		}
+		for _, scheme := range []string{"key", "basic", "oauth"} {
+			if got := op.SatisfiedBy(scheme); got != tt.ok[scheme] {
+				t.Errorf("%s satisfied by %s: %v", tt.id, scheme, got)
+			}
+		}
+	}
+	if got := Scopes(api.Operations, "oauth"); !slices.Equal(got, []string{"read", "write"}) {
+		t.Errorf("scopes %v", got)
+	}
+	if n := len(api.UsedSchemes()); n != 3 {
+		t.Errorf("%d used schemes", n)
+	}
+}
+
+// An operation the profile's scheme cannot satisfy fails before any
+// request is made.
+func TestMissingSchemeFailsBeforeRequest(t *testing.T) {
+	api := loadString(t, securityDoc)
+	sent := 0
+	c := New(Options{BaseURL: "https://api.example.com", Scheme: "key", Credential: QueryKey{Name: "api_key", Key: StaticKey("k")},
+		Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { sent++; return nil, errors.New("sent") })})
+	_, err := c.Do(context.Background(), Request{Op: opByID(t, api, "write")})
+	var se *SchemeError
+	if !errors.As(err, &se) || !slices.Equal(se.Accepts, []string{"oauth"}) || sent != 0 {
+		t.Fatalf("err %v, %d requests sent", err, sent)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestSecuritySchemesSwagger2(t *testing.T) {
+	api := loadString(t, `{"swagger":"2.0","info":{"title":"s","version":"1"},"host":"api.example.com",
+"securityDefinitions":{
+ "basic":{"type":"basic"},
+ "key":{"type":"apiKey","in":"header","name":"X-Key"},
+ "oauth":{"type":"oauth2","flow":"accessCode","authorizationUrl":"https://a.example.com/auth","tokenUrl":"https://a.example.com/token","scopes":{"read":"r"}},
+ "app":{"type":"oauth2","flow":"application","tokenUrl":"https://a.example.com/token"}},
+"security":[{"basic":[]}],
+"paths":{"/a":{"get":{"operationId":"a"}},"/b":{"get":{"operationId":"b","security":[{"oauth":["read"]}]}}}}`)
+	if s := api.SecuritySchemes["basic"]; s.Type != TypeHTTP || s.Scheme != "basic" {
+		t.Errorf("basic: %+v", s)
+	}
+	if s := api.SecuritySchemes["key"]; s.In != "header" || s.ParamName != "X-Key" {
+		t.Errorf("key: %+v", s)
+	}
+	if f, ok := api.SecuritySchemes["oauth"].Flows["authorizationCode"]; !ok || f.TokenURL != "https://a.example.com/token" || f.Scopes[0] != "read" {
+		t.Errorf("oauth: %+v", api.SecuritySchemes["oauth"])
+	}
+	if _, ok := api.SecuritySchemes["app"].Flows["clientCredentials"]; !ok {
+		t.Errorf("app: %+v", api.SecuritySchemes["app"])
+	}
+	if !opByID(t, api, "a").SatisfiedBy("basic") || opByID(t, api, "b").SatisfiedBy("basic") {
+		t.Error("requirements not read")
+	}
+}

@@ -1,0 +1,188 @@
+package cmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/oauth"
+	"github.com/restmcp/restmcp/profile"
+)
+
+// chooseAuth sets own.Auth from the description's security schemes: the
+// one --scheme names, the one stored before, the only one declared, or the
+// one the user picks on a terminal. --auth-header and --auth-scheme
+// override the description (the key goes in that header); so does a
+// description that declares nothing usable.
+func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profile.Profile, p profile.Profile) error {
+	fl := opts.Profile.cmd.Flags()
+	d := f.Brand.Defaults
+	// A header chosen now, before (saved), or by the build wins over the
+	// description unless --scheme says otherwise.
+	chosen := own.Auth == nil && (own.AuthHeader != "" || own.AuthScheme != nil || own.AuthFormat != "") ||
+		d.AuthHeader != "" || d.AuthScheme != nil
+	if fl.Changed("auth-header") || fl.Changed("auth-scheme") || fl.Changed("auth-format") || (opts.Scheme == "" && chosen) {
+		if opts.Scheme != "" {
+			return FlagErrorf("--scheme chooses a scheme the description declares; --auth-header, --auth-scheme and --auth-format send the key in a header of your choice: give one or the other")
+		}
+		own.Auth = nil
+		return nil
+	}
+	api, err := f.App().LoadAPI(ctx, p, nil)
+	if err != nil {
+		if opts.Scheme != "" {
+			return err
+		}
+		return nil // the key check reports it; the header default applies
+	}
+	name := opts.Scheme
+	if name == "" && own.Auth != nil && api.SecuritySchemes[own.Auth.Scheme] != nil && api.SecuritySchemes[own.Auth.Scheme].Supported() {
+		name = own.Auth.Scheme // logging in again keeps the scheme
+	}
+	s, err := app.ChooseScheme(api, name)
+	var choice *app.SchemeChoiceError
+	switch {
+	case errors.Is(err, app.ErrNoScheme):
+		own.Auth = nil
+		return nil
+	case errors.As(err, &choice) && f.IO.CanPrompt():
+		if s, err = f.askScheme(ctx, choice.Schemes); err != nil {
+			return err
+		}
+	case errors.As(err, &choice):
+		return FlagErrorf("%s\nfor example: `%s --scheme %s`", err, f.App().LoginCommand(p.Name), choice.Schemes[0].Name)
+	case err != nil:
+		return FlagErrorf("%s", err)
+	}
+	prev := own.Auth
+	au := app.AuthFor(s, api.Operations)
+	switch au.Kind {
+	case profile.AuthBasic:
+		au.Username = opts.Username
+		if au.Username == "" && prev != nil && prev.Kind == profile.AuthBasic {
+			au.Username = prev.Username
+		}
+		if au.Username == "" {
+			return FlagErrorf("scheme %s is HTTP basic: pass the user name (account ID, e-mail) with --username; the password or token is asked for next", s.Name)
+		}
+	case profile.AuthOAuth2:
+		if err := f.fillOAuth(ctx, opts, au.OAuth, s, prev); err != nil {
+			return err
+		}
+	}
+	if opts.Username != "" && au.Kind != profile.AuthBasic {
+		return FlagErrorf("--username is for HTTP basic; scheme %s is %s", s.Name, s.Kind())
+	}
+	own.Auth = au
+	fmt.Fprintf(f.IO.ErrOut, "Using scheme %s: %s.\n", s.Name, s.Kind())
+	return nil
+}
+
+// askScheme lists schemes on the terminal and reads the user's pick.
+func (f *Factory) askScheme(ctx context.Context, schemes []*client.SecurityScheme) (*client.SecurityScheme, error) {
+	fmt.Fprintln(f.IO.ErrOut, "The API declares several ways to authenticate:")
+	for i, s := range schemes {
+		fmt.Fprintf(f.IO.ErrOut, "  %d. %s: %s; needs %s\n", i+1, s.Name, s.Kind(), app.SchemeNeeds(s))
+	}
+	fmt.Fprintf(f.IO.ErrOut, "? Which one (1-%d)? ", len(schemes))
+	line, err := readUntilDone(ctx, func() ([]byte, error) {
+		s, err := bufio.NewReader(f.IO.In).ReadString('\n')
+		return []byte(s), err
+	}, func() {})
+	if err != nil && line == "" {
+		return nil, fmt.Errorf("reading the choice: %w", err)
+	}
+	line = strings.TrimSpace(line)
+	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(schemes) {
+		return schemes[n-1], nil
+	}
+	for _, s := range schemes {
+		if s.Name == line {
+			return s, nil
+		}
+	}
+	return nil, FlagErrorf("%q is not one of the schemes: pass --scheme NAME", line)
+}
+
+// fillOAuth completes an OAuth 2.0 client: the provider's endpoints (by
+// discovery for openIdConnect), the client ID, and --scopes.
+func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.OAuth, s *client.SecurityScheme, prev *profile.Auth) error {
+	if s.Type == client.TypeOpenIDConnect {
+		md, err := oauth.Discover(ctx, &http.Client{Timeout: opts.CheckTimeout}, s.OpenIDConnectURL)
+		if err != nil {
+			return fmt.Errorf("discovering the sign-in endpoints of scheme %s: %w", s.Name, err)
+		}
+		o.AuthURL, o.TokenURL, o.DeviceAuthURL, o.RevocationURL = md.AuthorizationEndpoint, md.TokenEndpoint, md.DeviceAuthorizationEndpoint, md.RevocationEndpoint
+		if o.AuthURL == "" && md.SupportsGrant(oauth.GrantDeviceCode) {
+			o.Grant = string(oauth.GrantDeviceCode)
+		}
+	}
+	o.ClientID = opts.ClientID
+	if o.ClientID == "" && prev != nil && prev.OAuth != nil {
+		o.ClientID = prev.OAuth.ClientID
+	}
+	if o.ClientID == "" {
+		return FlagErrorf("scheme %s is %s: register a client with the provider (redirect URI http://127.0.0.1/callback) and pass its ID with --client-id", s.Name, s.Kind())
+	}
+	if opts.Scopes != nil {
+		o.Scopes = opts.Scopes
+	}
+	return nil
+}
+
+// loginOAuthAPI signs in to the API's OAuth 2.0 provider and stores the
+// tokens (and a client secret) in the keyring.
+func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own profile.Profile, store profile.Store) error {
+	if opts.InsecureStorage {
+		return FlagErrorf("OAuth tokens are only kept in the OS keyring: drop --insecure-storage")
+	}
+	o := own.Auth.OAuth
+	var secret string
+	if o.Grant == string(oauth.GrantClientCredentials) || opts.WithKey {
+		s, err := readSecret(ctx, f, own.Name, opts.WithKey, "Client secret")
+		if err != nil {
+			return err
+		}
+		secret = s
+	}
+	o.ClientSecret = secret != ""
+	cfg := app.OAuthClient(o, secret)
+	var err error
+	lo := oauth.LoginOptions{Out: f.IO.ErrOut}
+	if !opts.NoBrowser {
+		lo.OpenBrowser = oauth.OpenBrowser
+	}
+	var tok *oauth.Token
+	switch oauth.Grant(o.Grant) {
+	case oauth.GrantClientCredentials:
+		tok, err = cfg.ClientCredentials(ctx)
+	case oauth.GrantDeviceCode:
+		tok, err = cfg.LoginDevice(ctx, lo)
+	default:
+		tok, err = cfg.LoginAuthCode(ctx, lo)
+	}
+	if err != nil {
+		return fmt.Errorf("%w; nothing was stored", err)
+	}
+	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
+	if secret != "" {
+		if err := f.Keyring.Set(app.ClientSecretAccount(own.Name), secret); err != nil {
+			return fmt.Errorf("storing the client secret in %s: %w", f.Keyring.Describe(), err)
+		}
+	}
+	if err := oauth.Save(f.Keyring, app.TokenAccount(own.Name), tok); err != nil {
+		return fmt.Errorf("storing the tokens in %s: %w", f.Keyring.Describe(), err)
+	}
+	if err := store.Save(own); err != nil {
+		return fmt.Errorf("saving profile %q: %w", own.Name, err)
+	}
+	fmt.Fprintf(f.IO.ErrOut, "✓ Saved profile %q in %s.\n", own.Name, store.Path())
+	fmt.Fprintf(f.IO.ErrOut, "✓ Stored the tokens in %s, account %q.\n", f.Keyring.Describe(), app.TokenAccount(own.Name))
+	return nil
+}

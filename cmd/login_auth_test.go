@@ -1,0 +1,178 @@
+package cmd
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/restmcp/restmcp/profile"
+)
+
+const authKey = "sk-auth-0123456789abcdef"
+
+// authAPI accepts authKey in the api_key query parameter, the session
+// cookie or as the password of user AC1, and records what it was sent.
+type authAPI struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen []string // path and how the request authenticated
+}
+
+func newAuthAPI(t *testing.T) *authAPI {
+	a := &authAPI{}
+	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		how := "none"
+		if r.URL.Query().Get("api_key") == authKey {
+			how = "query"
+		} else if c, err := r.Cookie("session"); err == nil && c.Value == authKey {
+			how = "cookie"
+		} else if u, p, ok := r.BasicAuth(); ok && u == "AC1" && p == authKey {
+			how = "basic"
+		}
+		a.mu.Lock()
+		a.seen = append(a.seen, r.URL.Path+" "+how)
+		a.mu.Unlock()
+		if how == "none" && r.URL.Path != "/health" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(a.Close)
+	return a
+}
+
+func (a *authAPI) requests() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.seen...)
+}
+
+func TestLoginSeveralSchemesInScriptFailsWithList(t *testing.T) {
+	api := newAuthAPI(t)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key")
+	if code == 0 {
+		t.Fatal("login succeeded without a scheme")
+	}
+	for _, s := range []string{"--scheme basic", "--scheme cookieKey", "--scheme queryKey", "--username", "API key in query api_key"} {
+		if !strings.Contains(errOut.String(), s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errOut)
+		}
+	}
+	if len(api.requests()) != 0 {
+		t.Errorf("requests sent: %v", api.requests())
+	}
+	if _, err := (profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}).Get("a"); err == nil {
+		t.Error("the profile was saved")
+	}
+}
+
+func TestLoginSchemeKinds(t *testing.T) {
+	for _, tt := range []struct {
+		scheme, how string
+		extra       []string
+	}{
+		{"queryKey", "query", nil},
+		{"cookieKey", "cookie", nil},
+		{"basic", "basic", []string{"--username", "AC1"}},
+	} {
+		t.Run(tt.scheme, func(t *testing.T) {
+			api := newAuthAPI(t)
+			f, out, errOut := testFactory(t, nil)
+			f.IO.In = strings.NewReader(authKey + "\n")
+			args := append([]string{"login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", tt.scheme}, tt.extra...)
+			if code := run(t, f, args...); code != 0 {
+				t.Fatalf("login: exit %d: %s", code, errOut)
+			}
+			p, err := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}.Get("a")
+			if err != nil || p.Auth == nil || p.Auth.Scheme != tt.scheme {
+				t.Fatalf("saved profile %+v (%v)", p, err)
+			}
+			if code := run(t, f, "call", "me", "-p", "a"); code != 0 {
+				t.Fatalf("call: exit %d: %s", code, errOut)
+			}
+			if code := run(t, f, "call", "health", "-p", "a"); code != 0 {
+				t.Fatalf("call health: exit %d: %s", code, errOut)
+			}
+			got := api.requests()
+			check := "/me"
+			if tt.how == "basic" {
+				check = "/admin" // the first GET basic satisfies
+			}
+			want := []string{check + " " + tt.how, "/me " + tt.how, "/health none"}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("requests %q, want %q", got, want)
+			}
+			before := len(got)
+			code := run(t, f, "call", "admin", "-p", "a")
+			if tt.how != "basic" {
+				if code == 0 || !strings.Contains(errOut.String(), "login --profile a --scheme basic") || len(api.requests()) != before {
+					t.Errorf("admin with %s: exit %d, %d requests, stderr %s", tt.scheme, code, len(api.requests())-before, errOut)
+				}
+			} else if code != 0 {
+				t.Errorf("admin: exit %d: %s", code, errOut)
+			}
+			cfg, _ := os.ReadFile(profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}.Path())
+			if strings.Contains(out.String()+errOut.String()+string(cfg), authKey) {
+				t.Error("the key was printed or saved in the profile")
+			}
+		})
+	}
+}
+
+func TestLoginSchemeAskedOnTerminal(t *testing.T) {
+	api := newAuthAPI(t)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.InTTY, f.IO.OutTTY = true, true
+	f.IO.In = strings.NewReader("3\n")
+	f.IO.ReadSecret = func(context.Context) (string, error) { return authKey, nil }
+	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	p, _ := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}.Get("a")
+	if p.Auth == nil || p.Auth.Scheme != "queryKey" {
+		t.Fatalf("chose %+v; stderr %s", p.Auth, errOut)
+	}
+}
+
+func TestLoginBasicNeedsUsername(t *testing.T) {
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", "http://127.0.0.1:1", "--with-key", "--scheme", "basic"); code == 0 ||
+		!strings.Contains(errOut.String(), "--username") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestLoginAuthFormat(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Get("Authorization")
+		if got != "Token token="+authKey {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/notes.yaml", "--base-url", srv.URL, "--with-key", "--auth-format", "Token token={key}", "--check-path", "/x"); code != 0 {
+		t.Fatalf("exit %d: %s (sent %q)", code, errOut, got)
+	}
+	p, _ := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}.Get("a")
+	if p.AuthFormat != "Token token={key}" {
+		t.Errorf("format not saved: %+v", p)
+	}
+	if code := run(t, f, "login", "-p", "b", "--spec", "testdata/notes.yaml", "--auth-format", "Token"); code == 0 || !strings.Contains(errOut.String(), "{key}") {
+		t.Errorf("a format without {key} was accepted: %s", errOut)
+	}
+}

@@ -1,0 +1,127 @@
+package cmd
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/restmcp/restmcp/oauth/oauthtest"
+	"github.com/restmcp/restmcp/profile"
+)
+
+// signInWriter collects stderr and follows the first sign-in URL it
+// shows, as a user's browser would.
+type signInWriter struct {
+	mu       sync.Mutex
+	buf      bytes.Buffer
+	followed bool
+	t        *testing.T
+}
+
+var signInURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+/authorize\?\S+`)
+
+func (w *signInWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if u := signInURL.FindString(w.buf.String()); u != "" && !w.followed {
+		w.followed = true
+		go func() {
+			resp, err := http.Get(u)
+			if err != nil {
+				w.t.Errorf("following the sign-in URL: %v", err)
+				return
+			}
+			resp.Body.Close()
+		}()
+	}
+	return len(p), nil
+}
+
+func (w *signInWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func oauthSpec(t *testing.T, s *oauthtest.Server) string {
+	t.Helper()
+	spec := `openapi: 3.0.3
+info: {title: OAuth test API, version: "1"}
+servers: [{url: "` + s.URL + `/api"}]
+security: [{oidc: [read]}]
+components:
+  securitySchemes:
+    oidc: {type: openIdConnect, openIdConnectUrl: "` + s.DiscoveryURL() + `"}
+paths:
+  /me:
+    get:
+      operationId: me
+      responses: {"200": {description: ok}}
+`
+	f := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(f, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// Sign in through the printed URL, call, survive an access token the API
+// stops accepting (refresh once, retry), then a revoked refresh token
+// makes the call fail naming login; logout revokes and removes.
+func TestLoginOAuthOpenIDConnect(t *testing.T) {
+	s, err := oauthtest.Start(oauthtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f, out, _ := testFactory(t, nil)
+	w := &signInWriter{t: t}
+	f.IO.ErrOut = w
+	spec := oauthSpec(t, s)
+
+	if code := run(t, f, "login", "-p", "o", "--spec", spec, "--no-browser"); code == 0 || !strings.Contains(w.String(), "--client-id") {
+		t.Fatalf("login without a client ID: exit %d: %s", code, w)
+	}
+	if code := run(t, f, "login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	p, err := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}.Get("o")
+	if err != nil || p.Auth == nil || p.Auth.OAuth == nil || p.Auth.OAuth.ClientID != "restmcp-test" || strings.Join(p.Auth.OAuth.Scopes, " ") != "read" {
+		t.Fatalf("profile %+v (%v)", p.Auth, err)
+	}
+	if code := run(t, f, "call", "me", "-p", "o"); code != 0 || !strings.Contains(out.String(), "test-user") {
+		t.Fatalf("call: exit %d: %s %s", code, out, w)
+	}
+	s.ExpireAccessTokens()
+	if code := run(t, f, "call", "me", "-p", "o"); code != 0 {
+		t.Fatalf("call after expiry: exit %d: %s", code, w)
+	}
+	if st := s.Stats(); st.APIRefusals != 1 {
+		t.Errorf("stats %+v, want one refusal then a retry", st)
+	}
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 || !strings.Contains(out.String(), "scheme oidc") || !strings.Contains(out.String(), "scopes read") {
+		t.Errorf("status: exit %d: %s", code, out)
+	}
+	s.RevokeAll()
+	s.ExpireAccessTokens()
+	if code := run(t, f, "call", "me", "-p", "o"); code == 0 || !strings.Contains(w.String(), "restmcp login --profile o") {
+		t.Errorf("call with a revoked refresh token: exit %d: %s", code, w)
+	}
+	if code := run(t, f, "logout", "-p", "o"); code != 0 || !strings.Contains(w.String(), "Removed the OAuth token") {
+		t.Errorf("logout: exit %d: %s", code, w)
+	}
+	all := out.String() + w.String()
+	cfg, _ := os.ReadFile(profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}.Path())
+	for _, secret := range []string{"at_", "rt_", "access_token", "refresh_token"} {
+		if strings.Contains(all, secret) || strings.Contains(string(cfg), secret) {
+			t.Errorf("%q appears in the output or the profile", secret)
+		}
+	}
+}

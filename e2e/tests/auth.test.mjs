@@ -1,0 +1,225 @@
+// Authentication read from the description, against local servers the test
+// starts: OAuth 2.0 (the test authorization server of e2e/oauth-server:
+// sign-in through the printed URL, refresh after expiry, a revoked refresh
+// token) and keys in a query parameter, a cookie, HTTP basic and a
+// formatted header (a Node upstream). Tokens and keys live in the real
+// keyring and never appear in an output, a log or a file.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+import { bin, childEnv, connect, filesUnder, run, stderrLog, tempDir, text } from '../lib/harness.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function keyringLookup(account) {
+  const r = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', account], { encoding: 'utf8', env: process.env });
+  return r.status === 0 ? r.stdout : null;
+}
+
+/** Starts the test authorization server; resolves to its URLs and the process. */
+async function startOAuthServer(dir) {
+  const exe = join(dir, 'oauth-server');
+  const b = spawnSync('go', ['build', '-o', exe, './e2e/oauth-server'], { cwd: root, encoding: 'utf8' });
+  assert.equal(b.status, 0, b.stderr);
+  const p = spawn(exe, ['-access-ttl', '34s'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: p.stdout }).once('line', resolve);
+    p.once('exit', (c) => reject(new Error(`oauth-server exited ${c}`)));
+  });
+  return { proc: p, ...JSON.parse(line) };
+}
+
+/** Runs login, following the sign-in URL it prints as a browser would. */
+function loginFollowingURL(args, env) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(bin(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let followed = false;
+    p.stderr.on('data', (c) => {
+      stderr += c;
+      const m = stderr.match(/http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+/);
+      if (m && !followed) {
+        followed = true;
+        fetch(m[0]).then((r) => r.text()).catch(reject);
+      }
+    });
+    const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`login did not finish: ${stderr}`)); }, 60_000);
+    p.on('close', (code) => { clearTimeout(timer); stderrLog.push(stderr); resolve({ code, stderr, followed }); });
+  });
+}
+
+describe('OAuth 2.0 from the description', () => {
+  let dir;
+  let env;
+  let srv;
+  let spec;
+  const PROFILE = 'e2e-oauth';
+  before(async () => {
+    dir = tempDir('oauth');
+    env = childEnv({ RESTMCP_CONFIG_DIR: join(dir, 'config') });
+    srv = await startOAuthServer(dir);
+    spec = join(dir, 'api.json');
+    writeFileSync(spec, JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'OAuth API', version: '1' },
+      servers: [{ url: `${srv.url}/api` }],
+      security: [{ oauth: ['read'] }],
+      components: {
+        securitySchemes: {
+          oauth: {
+            type: 'oauth2',
+            flows: { authorizationCode: { authorizationUrl: srv.authorization_url, tokenUrl: srv.token_url, scopes: { read: 'read', write: 'write' } } },
+          },
+        },
+      },
+      paths: { '/me': { get: { operationId: 'me', responses: { 200: { description: 'ok' } } } } },
+    }));
+  });
+  after(() => { srv?.proc.kill(); });
+
+  it('login --no-browser prints the URL, waits for the sign-in and stores the tokens in the keyring', async () => {
+    const r = await loginFollowingURL(['login', '--profile', PROFILE, '--spec', spec, '--no-browser', '--client-id', srv.client_id], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.followed, 'the authorization URL was printed');
+    const stored = keyringLookup(`${PROFILE}/oauth-token`);
+    assert.ok(stored && stored.includes('access_token'), 'the token is in the keyring');
+    const tok = JSON.parse(stored);
+    assert.ok(!r.stderr.includes(tok.access_token) && !r.stderr.includes(tok.refresh_token));
+  });
+
+  it('a tool call through serve, then again after the token expired (refreshed)', async () => {
+    const s = await connect(['serve', '--profile', PROFILE], { env });
+    try {
+      let res = await s.client.callTool({ name: 'me', arguments: {} });
+      assert.ok(!res.isError, text(res));
+      assert.match(text(res), /test-user/);
+      // Renewed 30 s before it expires: 34 s tokens are renewed after 4 s.
+      await new Promise((r) => setTimeout(r, 4500));
+      res = await s.client.callTool({ name: 'me', arguments: {} });
+      assert.ok(!res.isError, text(res));
+      await fetch(`${srv.url}/admin/expire`, { method: 'POST' });
+      res = await s.client.callTool({ name: 'me', arguments: {} });
+      assert.ok(!res.isError, `after a 401 the token is refreshed once and the call retried: ${text(res)}`);
+      const stats = await (await fetch(`${srv.url}/admin/stats`)).json();
+      assert.equal(stats.refreshes, 2, `one refresh before expiry, one after the 401: ${JSON.stringify(stats)}`);
+      assert.equal(stats.api_refusals, 1, JSON.stringify(stats));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('status shows the scheme, expiry and scopes, never the token', async () => {
+    const r = await run(['status', '--profile', PROFILE, '--offline'], { env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /scheme oauth/);
+    assert.match(r.stdout, /expires \d{4}-/);
+    assert.match(r.stdout, /scopes read/);
+    const tok = JSON.parse(keyringLookup(`${PROFILE}/oauth-token`));
+    assert.ok(!r.stdout.includes(tok.access_token));
+  });
+
+  it('a revoked refresh token turns into a tool error naming login', async () => {
+    await fetch(`${srv.url}/admin/revoke`, { method: 'POST' });
+    await fetch(`${srv.url}/admin/expire`, { method: 'POST' });
+    const s = await connect(['serve', '--profile', PROFILE], { env });
+    try {
+      const { tools } = await s.client.listTools();
+      assert.ok(tools.some((t) => t.name === 'me'), 'tools are listed without a usable token');
+      const res = await s.client.callTool({ name: 'me', arguments: {} });
+      assert.ok(res.isError);
+      assert.match(text(res), new RegExp(`restmcp login --profile ${PROFILE}`));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('logout removes the token from the keyring', async () => {
+    const r = await run(['logout', '--profile', PROFILE], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(keyringLookup(`${PROFILE}/oauth-token`), null);
+    for (const f of filesUnder(join(dir, 'config'))) assert.ok(!/at_|rt_/.test(f.text), `${f.path} holds a token`);
+  });
+});
+
+const KEY = 'sk-e2e-auth-3f9a1c77b2';
+
+describe('keys where the description puts them', () => {
+  let dir;
+  let env;
+  let upstream;
+  let url;
+  let spec;
+  const seen = [];
+  before(async () => {
+    dir = tempDir('keys');
+    env = childEnv({ RESTMCP_CONFIG_DIR: join(dir, 'config') });
+    upstream = createServer((req, res) => {
+      const u = new URL(req.url, 'http://x');
+      const cookie = (req.headers.cookie || '').split(/;\s*/).find((c) => c.startsWith('sid='));
+      const auth = req.headers.authorization || '';
+      let how = 'none';
+      if (u.searchParams.get('api_key') === KEY) how = 'query';
+      else if (cookie === `sid=${KEY}`) how = 'cookie';
+      else if (auth === `Basic ${Buffer.from(`AC42:${KEY}`).toString('base64')}`) how = 'basic';
+      else if (auth === `Token token=${KEY}`) how = 'format';
+      seen.push(how);
+      res.writeHead(how === 'none' ? 401 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(how === 'none' ? { error: 'unauthorized' } : { how }));
+    });
+    await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${upstream.address().port}`;
+    spec = join(dir, 'api.json');
+    writeFileSync(spec, JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'Keys API', version: '1' },
+      servers: [{ url }],
+      security: [{ q: [] }, { c: [] }, { b: [] }],
+      components: {
+        securitySchemes: {
+          q: { type: 'apiKey', in: 'query', name: 'api_key' },
+          c: { type: 'apiKey', in: 'cookie', name: 'sid' },
+          b: { type: 'http', scheme: 'basic' },
+        },
+      },
+      paths: { '/who': { get: { operationId: 'who', responses: { 200: { description: 'ok' } } } } },
+    }));
+  });
+  after(() => upstream?.close());
+
+  it('in a script, several schemes without --scheme fail at once with the list', async () => {
+    const r = await run(['login', '--profile', 'e2e-keys-none', '--spec', spec, '--with-key'], { env, input: `${KEY}\n` });
+    assert.notEqual(r.code, 0);
+    for (const s of ['--scheme q', '--scheme c', '--scheme b', '--username']) assert.ok(r.stderr.includes(s), `${s} in ${r.stderr}`);
+  });
+
+  for (const [scheme, how, extra] of [['q', 'query', []], ['c', 'cookie', []], ['b', 'basic', ['--username', 'AC42']], [null, 'format', ['--auth-format', 'Token token={key}']]]) {
+    it(`login and a tool call: ${how}`, async () => {
+      const profile = `e2e-keys-${how}`;
+      const audit = join(dir, `${how}-audit.jsonl`);
+      const args = ['login', '--profile', profile, '--spec', spec, '--with-key', '--audit-log', audit, ...extra];
+      if (scheme) args.push('--scheme', scheme);
+      const r = await run(args, { env, input: `${KEY}\n` });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(keyringLookup(profile), KEY);
+      const s = await connect(['serve', '--profile', profile], { env });
+      try {
+        const res = await s.client.callTool({ name: 'who', arguments: {} });
+        assert.ok(!res.isError, text(res));
+        assert.equal(JSON.parse(text(res)).how, how);
+        assert.ok(!JSON.stringify(res).includes(KEY));
+      } finally {
+        await s.close();
+      }
+      assert.ok(existsSync(audit), 'the audit log was written');
+      assert.ok(!readFileSync(audit, 'utf8').includes(KEY), 'the audit log holds no key');
+      for (const f of filesUnder(join(dir, 'config'))) assert.ok(!f.text.includes(KEY), `${f.path} contains the key`);
+      for (const e of stderrLog) assert.ok(!e.includes(KEY), 'a log line holds the key');
+    });
+  }
+});

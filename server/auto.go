@@ -1,0 +1,56 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// The auto layout serves one tool per operation when the API fits what the
+// strictest common client accepts, else one tool per resource when that
+// fits, else the search pair, which fits any API.
+const (
+	// autoMaxTools is the most tools the strictest common client takes
+	// (Windsurf: 100 in total, across all its servers; VS Code: 128 in one
+	// request).
+	autoMaxTools = 100
+	// autoMaxTokens is the most the tool definitions of one server may
+	// cost the model: about 25,000 tokens, an eighth of a 200,000-token
+	// context, paid on every turn.
+	autoMaxTokens = 25000
+)
+
+// tokens estimates the tokens of JSON text: about four bytes a token.
+func tokens(bytes int) int { return (bytes + 3) / 4 }
+
+// listingSize is the size in bytes of the tool definitions of tools.
+func listingSize(tools []*tool) int {
+	n := 0
+	for _, t := range tools {
+		b, _ := json.Marshal(t.def)
+		n += len(b) + 1
+	}
+	return n
+}
+
+// autoLayout picks the layout for the auto setting and says why.
+func (s *Server) autoLayout() (string, []*tool, string) {
+	budget := fmt.Sprintf("the budget of %d tools and %d tokens the strictest common client accepts", autoMaxTools, autoMaxTokens)
+	fits := func(tools []*tool) (bool, string) {
+		t := tokens(listingSize(tools))
+		return len(tools) <= autoMaxTools && t <= autoMaxTokens, fmt.Sprintf("%d tools, about %d tokens", len(tools), t)
+	}
+	ok, ops := fits(s.ops)
+	if ok {
+		return LayoutOperations, s.ops, fmt.Sprintf("one tool per operation (%s) fits %s", ops, budget)
+	}
+	res := s.resourceTools()
+	ok, r := fits(res)
+	if ok {
+		return LayoutResources, res, fmt.Sprintf("one tool per operation (%s) exceeds %s; one per resource (%s) fits", ops, budget, r)
+	}
+	return LayoutSearch, s.searchTools(), fmt.Sprintf("one tool per operation (%s) and one per resource (%s) exceed %s", ops, r, budget)
+}
+
+// Layout returns the layout served and, for the auto setting, why it was
+// chosen ("" otherwise).
+func (s *Server) Layout() (layout, reason string) { return s.cfg.Layout, s.layoutReason }

@@ -1,0 +1,248 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestListingComplete checks, on every shared description, that the
+// listed schema of every operation leaves out nothing a call needs: every
+// argument, every required field (listed, or named in the note of a node
+// whose fields are not listed) and every enum (listed, or summarised in a
+// note when longer than maxEnum); and that calls are checked against the
+// full schema.
+func TestListingComplete(t *testing.T) {
+	for _, file := range sharedSpecs(t) {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			s, err := New(Config{API: loadSpec(t, file)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var problems []string
+			for _, tl := range s.ops {
+				if tl.in == nil {
+					continue
+				}
+				if fmt.Sprintf("%p", tl.schema) != fmt.Sprintf("%p", tl.in.schema) {
+					problems = append(problems, tl.def.Name+": calls are not checked against the full schema")
+				}
+				problems = append(problems, compareListed(tl.def.Name, tl.in.schema, tl.in.listed)...)
+			}
+			for i, p := range problems {
+				if i == 10 {
+					t.Errorf("… and %d more", len(problems)-10)
+					break
+				}
+				t.Error(p)
+			}
+		})
+	}
+}
+
+// compareListed walks a full schema and its listed copy side by side.
+func compareListed(at string, full, listed map[string]any) []string {
+	var out []string
+	desc, _ := listed["description"].(string)
+	if e, ok := full["enum"].([]any); ok {
+		le, _ := listed["enum"].([]any)
+		switch {
+		case len(e) <= maxEnum && len(le) != len(e):
+			out = append(out, fmt.Sprintf("%s: enum of %d values listed with %d", at, len(e), len(le)))
+		case len(e) > maxEnum && !strings.Contains(desc, fmt.Sprintf("one of %d values", len(e))):
+			out = append(out, fmt.Sprintf("%s: long enum not named in the description %q", at, desc))
+		}
+	}
+	fp, _ := full["properties"].(map[string]any)
+	lp, listedProps := listed["properties"].(map[string]any)
+	req := stringList(full["required"])
+	if len(fp) > 0 && !listedProps {
+		// A node whose fields are not listed names its required ones.
+		if !strings.Contains(desc, "fields not listed") {
+			out = append(out, fmt.Sprintf("%s: fields left out without a note", at))
+		}
+		for _, r := range req {
+			if !strings.Contains(desc, r) {
+				out = append(out, fmt.Sprintf("%s: required %s neither listed nor named in %q", at, r, desc))
+			}
+		}
+		return out
+	}
+	lreq := stringList(listed["required"])
+	for _, r := range req {
+		if _, ok := fp[r]; ok && !slices.Contains(lreq, r) {
+			out = append(out, fmt.Sprintf("%s: required %s not listed as required", at, r))
+		}
+	}
+	for name, ps := range fp {
+		fs, _ := ps.(map[string]any)
+		ls, ok := lp[name].(map[string]any)
+		if !ok {
+			out = append(out, fmt.Sprintf("%s.%s: not listed", at, name))
+			continue
+		}
+		out = append(out, compareListed(at+"."+name, fs, ls)...)
+	}
+	if fi, ok := full["items"].(map[string]any); ok {
+		li, _ := listed["items"].(map[string]any)
+		if len(fi) > 0 && len(li) == 0 {
+			if r := stringList(fi["required"]); len(r) > 0 && !strings.Contains(desc, strings.Join(r, ", ")) {
+				out = append(out, fmt.Sprintf("%s[]: required %v neither listed nor named in %q", at, r, desc))
+			}
+		} else if li != nil {
+			out = append(out, compareListed(at+"[]", fi, li)...)
+		}
+	}
+	for _, k := range []string{"anyOf", "oneOf", "allOf"} {
+		fl, _ := full[k].([]any)
+		ll, _ := listed[k].([]any)
+		if len(fl) != len(ll) {
+			if len(fl) > 0 {
+				out = append(out, fmt.Sprintf("%s: %s of %d listed with %d", at, k, len(fl), len(ll)))
+			}
+			continue
+		}
+		for i := range fl {
+			fm, _ := fl[i].(map[string]any)
+			lm, _ := ll[i].(map[string]any)
+			if fm != nil && lm != nil {
+				out = append(out, compareListed(fmt.Sprintf("%s.%s[%d]", at, k, i), fm, lm)...)
+			}
+		}
+	}
+	return out
+}
+
+// TestDescriptionsEndWhole checks, on every shared description and in
+// every layout, that no listed description ends inside a Markdown span
+// (an open code span, a bare marker, a word that opens an emphasis).
+func TestDescriptionsEndWhole(t *testing.T) {
+	for _, file := range sharedSpecs(t) {
+		api := loadSpec(t, file)
+		for _, layout := range []string{LayoutOperations, LayoutResources, LayoutSearch} {
+			t.Run(filepath.Base(file)+"/"+layout, func(t *testing.T) {
+				s, err := New(Config{API: api, Layout: layout})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, tool := range s.Tools() {
+					walkDescriptions(tool.Name, map[string]any{"description": tool.Description}, func(at, d string) {
+						if openEnd(d) && n < 10 {
+							n++
+							t.Errorf("%s ends inside markup: …%s", at, d[max(0, len(d)-80):])
+						}
+					})
+					walkDescriptions(tool.Name, schemaOf(t, tool), func(at, d string) {
+						if openEnd(d) && n < 10 {
+							n++
+							t.Errorf("%s ends inside markup: …%s", at, d[max(0, len(d)-80):])
+						}
+					})
+				}
+			})
+		}
+	}
+}
+
+func walkDescriptions(at string, v any, f func(at, d string)) {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			walkDescriptions(at, e, f)
+		}
+	case map[string]any:
+		for k, e := range x {
+			switch k {
+			case "description":
+				if d, ok := e.(string); ok {
+					f(at, d)
+				}
+			case "properties":
+				if m, ok := e.(map[string]any); ok {
+					for name, p := range m {
+						walkDescriptions(at+"."+name, p, f)
+					}
+				}
+			default:
+				walkDescriptions(at, e, f)
+			}
+		}
+	}
+}
+
+// openEnd reports whether a description ends inside Markdown: an odd
+// number of backticks, or a last word that opens an emphasis or code span
+// it does not close, or is a bare marker.
+func openEnd(d string) bool {
+	if strings.Count(d, "`")%2 == 1 {
+		return true
+	}
+	s := strings.TrimRight(d, "….,;:!?) \n")
+	w := s[strings.LastIndexAny(s, " \n")+1:]
+	open := strings.TrimLeft(w, "*_`~")
+	return len(open) < len(w) && (open == "" || !strings.Contains(open, w[:1]))
+}
+
+// sizesFile is the committed size report: the bytes of the tools/list
+// answer's tools (what `restmcp tools --tokens --json` reports) for every
+// shared description and layout.
+const sizesFile = "testdata/sizes.json"
+
+// sizeTolerance is how far, in per cent, a listing may grow or shrink from
+// the committed report before the test asks for it to be rewritten (so that
+// the change shows in review).
+const sizeTolerance = 2.0
+
+// TestListingSizes compares the listing sizes with the committed report.
+// `go test ./server -run TestListingSizes -update` rewrites it.
+func TestListingSizes(t *testing.T) {
+	got := map[string]map[string]int{}
+	for _, file := range sharedSpecs(t) {
+		api := loadSpec(t, file)
+		sizes := map[string]int{}
+		for _, layout := range []string{LayoutOperations, LayoutResources, LayoutSearch, LayoutAuto} {
+			s, err := New(Config{API: api, Layout: layout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(s.Tools())
+			sizes[layout] = len(b)
+		}
+		if sizes[LayoutSearch] > 5000 {
+			t.Errorf("%s: the search layout lists %d bytes, more than 5 kB", filepath.Base(file), sizes[LayoutSearch])
+		}
+		got[filepath.Base(file)] = sizes
+	}
+	if *update {
+		b, _ := json.MarshalIndent(got, "", "  ")
+		if err := os.WriteFile(sizesFile, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(sizesFile)
+	if err != nil {
+		t.Fatalf("%v: run `go test ./server -run TestListingSizes -update`", err)
+	}
+	var want map[string]map[string]int
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatalf("%s: %v", sizesFile, err)
+	}
+	for spec, sizes := range got {
+		for layout, n := range sizes {
+			w, ok := want[spec][layout]
+			if !ok {
+				t.Errorf("%s %s: %d bytes, not in %s (rewrite it with -update)", spec, layout, n, sizesFile)
+				continue
+			}
+			if d := 100 * float64(n-w) / float64(w); d > sizeTolerance || d < -sizeTolerance {
+				t.Errorf("%s %s: %d bytes listed, %d in %s (%+.1f%%): rewrite it with `go test ./server -run TestListingSizes -update` if the change is intended", spec, layout, n, w, sizesFile, d)
+			}
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+func TestSelectFields(t *testing.T) {
+	body := `{"count":2,"next":null,"results":[{"id":1,"name":"a","owner":{"login":"x","id":9}},{"id":2,"name":"b","owner":{"login":"y","id":8}},7]}`
+	for _, tt := range []struct {
+		paths []string
+		want  string
+	}{
+		{[]string{"results.id"}, `{"results":[{"id":1},{"id":2},7]}`},
+		{[]string{"count", "results.owner.login"}, `{"count":2,"results":[{"owner":{"login":"x"}},{"owner":{"login":"y"}},7]}`},
+		{[]string{"results.owner", "results.owner.id"}, `{"results":[{"owner":{"id":9,"login":"x"}},{"owner":{"id":8,"login":"y"}},7]}`},
+		{[]string{"next"}, `{"next":null}`},
+	} {
+		if got := string(selectFields([]byte(body), tt.paths)); got != tt.want {
+			t.Errorf("%v: got %s, want %s", tt.paths, got, tt.want)
+		}
+	}
+	// A top-level array: the paths apply to each element.
+	if got := string(selectFields([]byte(`[{"id":1,"n":"a"},{"id":2,"n":"b"}]`), []string{"id"})); got != `[{"id":1},{"id":2}]` {
+		t.Errorf("array: %s", got)
+	}
+	// Big numbers stay as written.
+	if got := string(selectFields([]byte(`{"id":12345678901234567890,"x":1}`), []string{"id"})); got != `{"id":12345678901234567890}` {
+		t.Errorf("number: %s", got)
+	}
+	// Nothing matched: the answer says which fields there are.
+	got := string(selectFields([]byte(body), []string{"items.id"}))
+	for _, want := range []string{"no field matched items.id", "results.owner", "count"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no match: %s lacks %q", got, want)
+		}
+	}
+	// Not JSON: unchanged.
+	if got := string(selectFields([]byte("plain"), []string{"a"})); got != "plain" {
+		t.Errorf("text: %s", got)
+	}
+}
+
+// An API parameter named fields keeps its name; the selection takes the
+// next free one.
+func TestFieldsNameClash(t *testing.T) {
+	op := &client.Operation{Method: "GET", Path: "/things", Params: []*client.Param{
+		{Name: "fields", In: "query", Schema: map[string]any{"type": "string"}},
+	}}
+	in := buildInput(op, "")
+	if in.fields != "result_fields" {
+		t.Fatalf("selection argument %q, want result_fields", in.fields)
+	}
+	if b := in.bindings["fields"]; b.In != inQuery || b.Name != "fields" {
+		t.Errorf("the API's fields parameter is bound to %+v", b)
+	}
+	props := in.listed["properties"].(map[string]any)
+	if props["fields"].(map[string]any)["type"] != "string" || props["result_fields"].(map[string]any)["type"] != "array" {
+		t.Errorf("listed: %v", props)
+	}
+	args := map[string]any{"fields": "a,b", "result_fields": []any{"id"}}
+	if got := takeFields(in, args); len(got) != 1 || got[0] != "id" {
+		t.Errorf("takeFields: %v", got)
+	}
+	if r := request(&tool{op: op, in: in}, args); r.Query["fields"] != "a,b" || len(r.Query) != 1 {
+		t.Errorf("query: %v", r.Query)
+	}
+	// Writes do not take it.
+	if in := buildInput(&client.Operation{Method: "POST", Path: "/things"}, ""); in.fields != "" {
+		t.Errorf("POST has %q", in.fields)
+	}
+}
+
+func TestFieldsOverMCP(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{MaxResultBytes: 5000})
+	cs := connect(t, s)
+	ctx := context.Background()
+	r, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "list_projects", Arguments: map[string]any{"search": "everything", "fields": []string{"count", "results.id"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := resultText(t, r)
+	if r.IsError || len(r.Content) != 2 || !strings.HasPrefix(text, `{"count":2000,"results":[{"id":0},{"id":1},`) {
+		t.Fatalf("IsError=%v, %d items: %.200s", r.IsError, len(r.Content), text)
+	}
+	// The note says fields too.
+	if note := r.Content[1].(*mcp.TextContent).Text; !strings.Contains(note, "keep only the fields you need (fields") {
+		t.Errorf("note: %s", note)
+	}
+	r, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "get_project", Arguments: map[string]any{"id": 1, "fields": []string{"name"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resultText(t, r); got != `{"name":"alpha"}` {
+		t.Errorf("get_project: %s", got)
+	}
+	var sc map[string]any
+	if b, _ := json.Marshal(r.StructuredContent); json.Unmarshal(b, &sc) != nil || len(sc) != 1 {
+		t.Errorf("structured: %v", r.StructuredContent)
+	}
+	// Not a list of strings: a clear argument error.
+	r, _ = cs.CallTool(ctx, &mcp.CallToolParams{Name: "get_project", Arguments: map[string]any{"id": 1, "fields": "name"}})
+	if !r.IsError || !strings.Contains(resultText(t, r), "fields") {
+		t.Errorf("fields as a string: %v %s", r.IsError, resultText(t, r))
+	}
+}
