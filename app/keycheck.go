@@ -146,6 +146,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 			BaseURL:    p.BaseURL,
 			Credential: Credential(p, client.StaticKey(key)),
 			UserAgent:  a.UserAgent(),
+			RefDirs:    p.RefDirs,
 		})
 		if err != nil {
 			return fmt.Errorf("loading the API description to find a request that checks the key: %w (pass --base-url and --check-path, or --no-check)", err)
@@ -162,7 +163,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		u, err := url.Parse(b)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("no absolute API base URL (got %q): pass --base-url https://api.example.com", b)
+			return nil, fmt.Errorf("no absolute API base URL (got %q): pass --base-url https://api.example.com", client.ShowURL(b))
 		}
 		return u, nil
 	}
@@ -174,11 +175,11 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		u, err := url.Parse(p.CheckPath)
 		if err != nil {
-			return nil, "", false, fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
+			return nil, "", false, fmt.Errorf("--check-path %q: not a URL path", client.ShowURL(p.CheckPath))
 		}
 		if u.IsAbs() {
 			if !client.SameOrigin(u, base) {
-				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, client.Origin(base))
+				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", client.ShowURL(p.CheckPath), client.Origin(base))
 			}
 			return client.Origin(u), u.RequestURI(), false, nil
 		}

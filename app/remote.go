@@ -29,7 +29,7 @@ import (
 func CheckMCPURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("--mcp-url %q: give the server's http(s) endpoint, e.g. https://mcp.example.com/mcp", raw)
+		return fmt.Errorf("--mcp-url %q: give the server's http(s) endpoint, e.g. https://mcp.example.com/mcp", client.ShowURL(raw))
 	}
 	return nil
 }
@@ -136,7 +136,7 @@ func (a *App) ServeRemote(ctx context.Context, p profile.Profile, in io.Reader, 
 	if err := CheckMCPURL(p.MCPURL); err != nil {
 		return err
 	}
-	a.Log.Info("relaying to a remote MCP server", "profile", p.Name, "url", p.MCPURL)
+	a.Log.Info("relaying to a remote MCP server", "profile", p.Name, "url", client.ShowURL(p.MCPURL))
 	err := remote.Serve(ctx, &server.StdioTransport{In: in, Out: out}, a.RemoteConfig(p, a.KeySource(p.Name)))
 	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		return nil

@@ -2,8 +2,10 @@ package cmd
 
 import (
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +34,8 @@ type profileFlags struct {
 	// Results and audit.
 	MaxResultBytes int
 	AuditLog       string
+	RefDirs        []string
+	Timeout        time.Duration
 }
 
 func addProfileFlags(c *cobra.Command) *profileFlags {
@@ -53,6 +57,8 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "auto" (the default: operations when they fit the strictest common client, else resources, else search), "operations" (one tool per operation), "resources" or "search"`)
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
 	fl.StringVar(&pf.AuditLog, "audit-log", "", "append one JSON line per tool call to this file (no argument values, never the key)")
+	fl.StringSliceVar(&pf.RefDirs, "allow-ref-dir", nil, "folder from which a local description's $refs may read files, besides its own (repeatable)")
+	fl.DurationVar(&pf.Timeout, "timeout", 0, "limit of one API call, retries included, e.g. 90s or 2m (default 30s)")
 	return pf
 }
 
@@ -152,6 +158,22 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 	}
 	if fl.Changed("audit-log") {
 		p.AuditLog = pf.AuditLog
+	}
+	if fl.Changed("allow-ref-dir") {
+		p.RefDirs = nil
+		for _, d := range pf.RefDirs {
+			abs, err := filepath.Abs(d)
+			if err != nil {
+				return p, false, FlagErrorf("--allow-ref-dir %q: %v", d, err)
+			}
+			p.RefDirs = append(p.RefDirs, abs)
+		}
+	}
+	if fl.Changed("timeout") {
+		if pf.Timeout <= 0 {
+			return p, false, FlagErrorf("--timeout %s: give a positive duration such as 90s or 2m (the default is 30s)", pf.Timeout)
+		}
+		p.Timeout = profile.Duration(pf.Timeout)
 	}
 	return p, stored, nil
 }

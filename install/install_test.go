@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	toml "github.com/pelletier/go-toml/v2"
@@ -860,5 +862,44 @@ func TestTOMLInlineServers(t *testing.T) {
 	}
 	if got := string(readFile(t, path)); got != in {
 		t.Errorf("file changed:\n%s", got)
+	}
+}
+
+// Parallel installs into one file each keep their entry: every
+// read-modify-write holds the file's lock and reads under it.
+func TestParallelInstallsKeepEveryEntry(t *testing.T) {
+	c, err := Lookup("cursor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "mcp.json")
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Install(path, testEntry(fmt.Sprintf("p%d", i)), Options{FileMode: 0o600}); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var cfg struct {
+		MCPServers map[string]any `json:"mcpServers"`
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.MCPServers) != 20 {
+		t.Errorf("%d entries after 20 parallel installs, want 20", len(cfg.MCPServers))
 	}
 }
