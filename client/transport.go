@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -238,15 +239,42 @@ const (
 	redacted     = "[REDACTED]"
 )
 
-// redactor replaces the forms of a set of secrets.
+// redactor replaces the forms of a set of secrets. Its expression is
+// compiled only when an answer may hold one of them: most answers hold none
+// of the forms and no '<', and cost a few byte searches.
 type redactor struct {
-	re    *regexp.Regexp
 	forms [][]byte
 	short map[string]bool // forms matched only as whole tokens
+	alts  []string
+
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// redactors keeps the redactors of recent secret sets: a process sends the
+// same key or token again and again.
+var redactors struct {
+	sync.Mutex
+	m map[string]*redactor
 }
 
 // newRedactor returns the redactor of the secrets, nil when there is none.
 func newRedactor(secrets []string) *redactor {
+	id := strings.Join(secrets, "\x00")
+	redactors.Lock()
+	defer redactors.Unlock()
+	if r, ok := redactors.m[id]; ok {
+		return r
+	}
+	r := buildRedactor(secrets)
+	if redactors.m == nil || len(redactors.m) >= 16 {
+		redactors.m = map[string]*redactor{}
+	}
+	redactors.m[id] = r
+	return r
+}
+
+func buildRedactor(secrets []string) *redactor {
 	forms := map[string]bool{}
 	for _, s := range secrets {
 		for _, f := range secretForms(s) {
@@ -258,12 +286,11 @@ func newRedactor(secrets []string) *redactor {
 	}
 	sorted := slices.SortedFunc(maps.Keys(forms), func(a, b string) int { return len(b) - len(a) })
 	r := &redactor{short: map[string]bool{}}
-	alts := make([]string, 0, len(sorted))
 	for _, f := range sorted {
 		r.forms = append(r.forms, []byte(f))
 		if len(f) < minRedactLen {
 			r.short[f] = true
-			alts = append(alts, regexp.QuoteMeta(f))
+			r.alts = append(r.alts, regexp.QuoteMeta(f))
 			continue
 		}
 		// Tags between characters (<b>, </span>) do not hide the secret.
@@ -274,10 +301,29 @@ func newRedactor(secrets []string) *redactor {
 			}
 			b.WriteString(regexp.QuoteMeta(string(c)))
 		}
-		alts = append(alts, b.String())
+		r.alts = append(r.alts, b.String())
 	}
-	r.re = regexp.MustCompile(strings.Join(alts, "|"))
 	return r
+}
+
+// expr is the expression matching every form.
+func (r *redactor) expr() *regexp.Regexp {
+	r.once.Do(func() { r.re = regexp.MustCompile(strings.Join(r.alts, "|")) })
+	return r.re
+}
+
+// mayHold reports whether b may hold a form: one as it is, or one split by
+// tags (b has a '<'). Short forms always take the expression.
+func (r *redactor) mayHold(b []byte) bool {
+	if len(r.short) > 0 || bytes.IndexByte(b, '<') >= 0 {
+		return true
+	}
+	for _, f := range r.forms {
+		if bytes.Contains(b, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // secretForms are the ways an answer may carry secret: as it is,
@@ -342,7 +388,10 @@ func (r *redactor) pending(b []byte) int {
 
 // replace returns b with every form replaced.
 func (r *redactor) replace(b []byte) []byte {
-	locs := r.re.FindAllIndex(b, -1)
+	if !r.mayHold(b) {
+		return b
+	}
+	locs := r.expr().FindAllIndex(b, -1)
 	if locs == nil {
 		return b
 	}
@@ -390,6 +439,7 @@ type redactingBody struct {
 	held  []byte // read, not yet safe to return
 	ready []byte // safe to return
 	err   error  // src's error, returned once held is drained
+	chunk []byte // read buffer, reused
 }
 
 func (b *redactingBody) Read(p []byte) (int, error) {
@@ -401,10 +451,12 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 			b.ready, b.held = b.held, nil
 			break
 		}
-		chunk := make([]byte, 32<<10)
-		n, err := b.src.Read(chunk)
+		if b.chunk == nil {
+			b.chunk = make([]byte, 32<<10)
+		}
+		n, err := b.src.Read(b.chunk)
 		b.err = err
-		b.held = b.r.replace(append(b.held, chunk[:n]...))
+		b.held = b.r.replace(append(b.held, b.chunk[:n]...))
 		keep := 0
 		if b.err == nil {
 			keep = b.r.pending(b.held)
