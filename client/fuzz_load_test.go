@@ -38,3 +38,19 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// specWithRef is a description whose one parameter schema is a $ref.
+func specWithRef(ref string) string {
+	return `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"http://api.test"}],
+"paths":{"/x":{"get":{"operationId":"x","parameters":[{"name":"q","in":"query","schema":{"$ref":"` + ref + `"}}],
+"responses":{"200":{"description":"ok"}}}}}}`
+}
+
+func writeSpec(t *testing.T, dir, ref string) string {
+	t.Helper()
+	p := filepath.Join(dir, "api.json")
+	if err := os.WriteFile(p, []byte(specWithRef(ref)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

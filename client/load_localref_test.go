@@ -1,3 +1,7 @@
+//go:build unix
+
+// The cases are Unix files: /dev/zero, a FIFO, /etc/passwd.
+
 package client
 
 import (
@@ -9,22 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-// specWithRef is a description whose one parameter schema is a $ref.
-func specWithRef(ref string) string {
-	return `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"http://api.test"}],
-"paths":{"/x":{"get":{"operationId":"x","parameters":[{"name":"q","in":"query","schema":{"$ref":"` + ref + `"}}],
-"responses":{"200":{"description":"ok"}}}}}}`
-}
-
-func writeSpec(t *testing.T, dir, ref string) string {
-	t.Helper()
-	p := filepath.Join(dir, "api.json")
-	if err := os.WriteFile(p, []byte(specWithRef(ref)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 func TestLocalRefLimits(t *testing.T) {
 	dir := t.TempDir()
