@@ -56,7 +56,7 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	// shown and removed the same way.
 	own.Auth = &profile.Auth{Scheme: app.RemoteOAuthScheme, Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{
 		Grant: string(oauth.GrantAuthorizationCode), ClientID: cfg.ClientID, AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL,
-		Scopes: cfg.Scopes, ClientSecret: cfg.ClientSecret != "",
+		RevocationURL: cfg.RevocationURL, Scopes: cfg.Scopes, ClientSecret: cfg.ClientSecret != "",
 	}}
 	if err := f.storeOAuthLogin(own, store, cfg.ClientSecret, tok); err != nil {
 		return true, err

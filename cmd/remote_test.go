@@ -228,7 +228,8 @@ func TestRemoteOAuthLogin(t *testing.T) {
 	}
 
 	// logout removes the tokens, as for REST OAuth profiles.
-	if code := run(t, f, "logout", "--profile", "o"); code != 0 || !strings.Contains(errOut.String(), "Removed the OAuth token") {
+	if code := run(t, f, "logout", "--profile", "o"); code != 0 || !strings.Contains(errOut.String(), "Revoked the token at the provider") ||
+		!strings.Contains(errOut.String(), "Removed the OAuth token") || !o.Revoked(tok.RefreshToken) {
 		t.Errorf("logout: exit %d, stderr %s", code, errOut)
 	}
 	if _, err := f.Keyring.Get(app.TokenAccount("o")); !errors.Is(err, keyring.ErrNotFound) {

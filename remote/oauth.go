@@ -153,5 +153,35 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 	if tok == nil || tok.AccessToken == "" {
 		return oauth.Config{}, nil, errors.New("OAuth sign-in: no token")
 	}
+	cfg0.RevocationURL = revocationURL(ctx, req, resp, opts.HTTPClient)
 	return cfg0, tok, nil
+}
+
+// revocationURL is the revocation endpoint (RFC 7009) of the authorization
+// server that resp's challenge leads to; "" when its metadata names none
+// or cannot be read (logout then only forgets the token).
+func revocationURL(ctx context.Context, req *http.Request, resp *http.Response, c *http.Client) string {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	cs, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	if err != nil {
+		return ""
+	}
+	for _, ch := range cs {
+		u := ch.Params["resource_metadata"]
+		if u == "" {
+			continue
+		}
+		prm, err := oauthex.GetProtectedResourceMetadata(ctx, u, req.URL.String(), c)
+		if err != nil || prm == nil || len(prm.AuthorizationServers) == 0 {
+			return ""
+		}
+		asm, err := auth.GetAuthServerMetadata(ctx, prm.AuthorizationServers[0], c)
+		if err != nil || asm == nil {
+			return ""
+		}
+		return asm.RevocationEndpoint
+	}
+	return ""
 }

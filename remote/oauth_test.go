@@ -36,7 +36,7 @@ func TestOAuthSignInAndRefresh(t *testing.T) {
 	srv := newTestServer()
 	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
 	cfg, tok := signIn(t, o)
-	if cfg.ClientID != "client-1" || cfg.TokenURL != o.URL+"/token" || cfg.AuthURL != o.URL+"/authorize" || cfg.ClientSecret != "" {
+	if cfg.ClientID != "client-1" || cfg.TokenURL != o.URL+"/token" || cfg.AuthURL != o.URL+"/authorize" || cfg.RevocationURL != o.URL+"/revoke" || cfg.ClientSecret != "" {
 		t.Errorf("config = %+v", cfg)
 	}
 	if tok.AccessToken != "access-1" || tok.RefreshToken != "refresh-1" || tok.Grant != oauth.GrantAuthorizationCode || tok.Expiry.IsZero() {

@@ -29,7 +29,8 @@ type OAuthServer struct {
 	revoked  map[string]bool
 }
 
-// Revoke makes the MCP endpoint refuse an access token.
+// Revoke makes the MCP endpoint refuse an access token (as the
+// authorization server's revocation endpoint does).
 func (o *OAuthServer) Revoke(token string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -42,6 +43,13 @@ func (o *OAuthServer) SlowRefresh(d time.Duration) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.slow = d
+}
+
+// Revoked says whether a token was revoked.
+func (o *OAuthServer) Revoked(token string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.revoked[token]
 }
 
 // Verifier is the PKCE verifier the token request carried.
@@ -100,9 +108,13 @@ func NewOAuthServer(t *testing.T, h http.Handler) *OAuthServer {
 	mux.HandleFunc("/.well-known/oauth-authorization-server", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{
 			"issuer": o.URL, "authorization_endpoint": o.URL + "/authorize", "token_endpoint": o.URL + "/token",
-			"registration_endpoint": o.URL + "/register", "response_types_supported": []string{"code"},
+			"registration_endpoint": o.URL + "/register", "revocation_endpoint": o.URL + "/revoke", "response_types_supported": []string{"code"},
 			"code_challenge_methods_supported": []string{"S256"}, "grant_types_supported": []string{"authorization_code", "refresh_token"},
 		})
+	})
+	mux.HandleFunc("/revoke", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		o.Revoke(r.Form.Get("token"))
 	})
 	mux.HandleFunc("/register", func(w http.ResponseWriter, r *http.Request) {
 		var md map[string]any
