@@ -170,6 +170,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		if done, err := f.loginOAuth(c.Context(), opts, own, p, store); done {
 			return err
 		}
+		// A key replaces an earlier OAuth sign-in.
+		own.Auth = nil
+		p = f.Brand.Apply(own)
 	}
 	if p.MCPURL == "" {
 		if err := f.chooseAuth(c.Context(), opts, &own, p); err != nil {
