@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,3 +101,69 @@ func TestCredentialKinds(t *testing.T) {
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// The OAuth scopes login asks for are those of the operations the
+// profile's filters keep, not of the whole API.
+func TestScopesOfSelectedOperations(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.test"}]
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: https://auth.example.test/authorize
+          tokenUrl: https://auth.example.test/token
+          scopes: {"tasks:read": read, "tasks:write": write, "admin": everything}
+paths:
+  /tasks:
+    get:
+      operationId: listTasks
+      tags: [tasks]
+      security: [{oauth: ["tasks:read"]}]
+      responses: {"200": {description: ok}}
+    post:
+      operationId: createTask
+      tags: [tasks]
+      security: [{oauth: ["tasks:write"]}]
+      responses: {"201": {description: ok}}
+  /admin/reset:
+    post:
+      operationId: reset
+      tags: [admin]
+      security: [{oauth: ["admin"]}]
+      responses: {"204": {description: ok}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	api, err := client.Load(context.Background(), spec, client.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := api.SecuritySchemes["oauth"]
+	for _, tt := range []struct {
+		name string
+		p    profile.Profile
+		want string
+	}{
+		{"every operation", profile.Profile{}, "admin tasks:read tasks:write"},
+		{"read-only", profile.Profile{ReadOnly: true}, "tasks:read"},
+		{"a tag", profile.Profile{Tags: []string{"tasks"}}, "tasks:read tasks:write"},
+		{"an operation by tool name", profile.Profile{Operations: []string{"create_task"}}, "tasks:write"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			au := AuthFor(s, SelectedOperations(api, tt.p))
+			if au.OAuth == nil {
+				t.Fatalf("AuthFor = %+v, want OAuth", au)
+			}
+			scopes := append([]string(nil), au.OAuth.Scopes...)
+			slices.Sort(scopes)
+			if got := strings.Join(scopes, " "); got != tt.want {
+				t.Errorf("scopes = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -86,14 +86,9 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 		Prefix:         p.Prefix,
 		MaxResultBytes: p.MaxResultBytes,
 		AuditLog:       audit,
-		Filter: server.Filter{
-			Tags:       p.Tags,
-			Operations: p.Operations,
-			Methods:    p.Methods,
-			ReadOnly:   p.ReadOnly,
-		},
-		Layout: p.Layout,
-		Logger: a.Log,
+		Filter:         filterOf(p),
+		Layout:         p.Layout,
+		Logger:         a.Log,
 	})
 	if err != nil {
 		return nil, err
@@ -102,6 +97,21 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 		return nil, noToolsError(api, p, a.LoginCommand(p.Name))
 	}
 	return srv, nil
+}
+
+// filterOf is the profile's selection of operations.
+func filterOf(p profile.Profile) server.Filter {
+	return server.Filter{Tags: p.Tags, Operations: p.Operations, Methods: p.Methods, ReadOnly: p.ReadOnly}
+}
+
+// SelectedOperations are the operations of api that p's filters (tags,
+// operations, methods, read-only) keep: what its tools will call.
+func SelectedOperations(api *client.API, p profile.Profile) []*client.Operation {
+	srv, err := server.New(server.Config{API: api, Prefix: p.Prefix, Filter: filterOf(p), Layout: server.LayoutSearch})
+	if err != nil {
+		return api.Operations
+	}
+	return srv.Operations()
 }
 
 // openAuditLog opens the audit log for appending; it is closed when the

@@ -61,7 +61,7 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		return FlagErrorf("%s", err)
 	}
 	prev := own.Auth
-	au := app.AuthFor(s, api.Operations)
+	au := app.AuthFor(s, app.SelectedOperations(api, p))
 	switch au.Kind {
 	case profile.AuthBasic:
 		au.Username = opts.Username

@@ -187,6 +187,16 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Operations are the operations the filter selected, behind whichever
+// layout lists them.
+func (s *Server) Operations() []*client.Operation {
+	ops := make([]*client.Operation, 0, len(s.ops))
+	for _, t := range s.ops {
+		ops = append(ops, t.op)
+	}
+	return ops
+}
+
 // mcpServer builds the MCP server on first use: listing tools or calling
 // one from the command line does not need it.
 func (s *Server) mcpServer() *mcp.Server {
