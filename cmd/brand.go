@@ -33,6 +33,12 @@ var (
 	// it means the bare key.
 	profileAuthScheme = unsetScheme
 	profilePrefix     = ""
+	// The vendor's sign-in: the security scheme login picks when the
+	// description declares several, and for OAuth 2.0 the vendor's
+	// registered client ID and the scopes to ask for (space-separated).
+	profileScheme   = ""
+	oauthClientID   = ""
+	oauthScopesList = ""
 )
 
 // unsetScheme marks profileAuthScheme as not set by the build, since -X can
@@ -47,6 +53,17 @@ type Brand struct {
 	// when none is named, its other fields apply wherever neither a stored
 	// profile nor a flag sets them. restmcp's own builds leave it zero.
 	Defaults profile.Profile
+	// SignIn is the vendor's sign-in defaults, used where login's flags and
+	// the stored profile leave them unset.
+	SignIn SignIn
+}
+
+// SignIn is what a vendor build sets for login: the scheme to use, and its
+// registered OAuth 2.0 client.
+type SignIn struct {
+	Scheme        string
+	OAuthClientID string
+	OAuthScopes   []string
 }
 
 // EnvPrefix is the prefix of this build's environment variables:
@@ -111,7 +128,12 @@ func defaultBrand() Brand {
 		BaseURL:    profileBaseURL,
 		AuthHeader: profileAuthHeader,
 		Prefix:     profilePrefix,
-	}, profileAuthScheme)
+	}, profileAuthScheme).withSignIn(SignIn{Scheme: profileScheme, OAuthClientID: oauthClientID, OAuthScopes: strings.Fields(oauthScopesList)})
+}
+
+func (b Brand) withSignIn(s SignIn) Brand {
+	b.SignIn = s
+	return b
 }
 
 // newBrand builds a Brand from the build-time settings; scheme is

@@ -42,6 +42,9 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		return nil // the key check reports it; the header default applies
 	}
 	name := opts.Scheme
+	if name == "" && f.Brand.SignIn.Scheme != "" && api.SecuritySchemes[f.Brand.SignIn.Scheme] != nil {
+		name = f.Brand.SignIn.Scheme
+	}
 	if name == "" && own.Auth != nil && api.SecuritySchemes[own.Auth.Scheme] != nil && api.SecuritySchemes[own.Auth.Scheme].Supported() {
 		name = own.Auth.Scheme // logging in again keeps the scheme
 	}
@@ -128,10 +131,15 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 		o.ClientID = prev.OAuth.ClientID
 	}
 	if o.ClientID == "" {
+		o.ClientID = f.Brand.SignIn.OAuthClientID
+	}
+	if o.ClientID == "" {
 		return FlagErrorf("scheme %s is %s: register a client with the provider (redirect URI http://127.0.0.1/callback) and pass its ID with --client-id", s.Name, s.Kind())
 	}
 	if opts.Scopes != nil {
 		o.Scopes = opts.Scopes
+	} else if len(f.Brand.SignIn.OAuthScopes) > 0 {
+		o.Scopes = f.Brand.SignIn.OAuthScopes
 	}
 	return nil
 }

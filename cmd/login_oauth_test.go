@@ -125,3 +125,33 @@ func TestLoginOAuthOpenIDConnect(t *testing.T) {
 		}
 	}
 }
+
+// A vendor build's registered client ID and scopes sign in without
+// --client-id; the flags still win.
+func TestLoginOAuthVendorClient(t *testing.T) {
+	s, err := oauthtest.Start(oauthtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f, _, _ := testFactory(t, nil)
+	w := &signInWriter{t: t}
+	f.IO.ErrOut = w
+	f.Brand.SignIn = SignIn{OAuthClientID: "restmcp-test", OAuthScopes: []string{"read", "profile"}}
+	spec := oauthSpec(t, s)
+	if code := run(t, f, "login", "-p", "v", "--spec", spec, "--no-browser"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	p, err := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}.Get("v")
+	if err != nil || p.Auth == nil || p.Auth.OAuth == nil || p.Auth.OAuth.ClientID != "restmcp-test" || strings.Join(p.Auth.OAuth.Scopes, " ") != "read profile" {
+		t.Fatalf("profile %+v (%v), want the build's client and scopes", p.Auth, err)
+	}
+	w2 := &signInWriter{t: t}
+	f.IO.ErrOut = w2
+	if code := run(t, f, "login", "-p", "v", "--spec", spec, "--no-browser", "--scopes", "read"); code != 0 {
+		t.Fatalf("login --scopes: exit %d: %s", code, w2)
+	}
+	if p, _ = (profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}).Get("v"); strings.Join(p.Auth.OAuth.Scopes, " ") != "read" {
+		t.Errorf("scopes %v, want --scopes to win", p.Auth.OAuth.Scopes)
+	}
+}
