@@ -35,7 +35,8 @@ var (
 	profilePrefix     = ""
 	// The vendor's sign-in: the security scheme login picks when the
 	// description declares several, and for OAuth 2.0 the vendor's
-	// registered client ID and the scopes to ask for (space-separated).
+	// registered client ID and the scopes to ask for (separated by commas
+	// or spaces).
 	profileScheme   = ""
 	oauthClientID   = ""
 	oauthScopesList = ""
@@ -128,7 +129,12 @@ func defaultBrand() Brand {
 		BaseURL:    profileBaseURL,
 		AuthHeader: profileAuthHeader,
 		Prefix:     profilePrefix,
-	}, profileAuthScheme).withSignIn(SignIn{Scheme: profileScheme, OAuthClientID: oauthClientID, OAuthScopes: strings.Fields(oauthScopesList)})
+	}, profileAuthScheme).withSignIn(SignIn{Scheme: profileScheme, OAuthClientID: oauthClientID, OAuthScopes: scopeList(oauthScopesList)})
+}
+
+// scopeList splits a build's scope list at commas and spaces.
+func scopeList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 func (b Brand) withSignIn(s SignIn) Brand {

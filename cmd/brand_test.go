@@ -251,3 +251,11 @@ func TestVendorStatusBeforeLoginShowsBuiltInProfile(t *testing.T) {
 		}
 	}
 }
+
+func TestScopeList(t *testing.T) {
+	for in, want := range map[string]string{"": "", "read": "read", "read,write": "read|write", "read, write admin": "read|write|admin"} {
+		if got := strings.Join(scopeList(in), "|"); got != want {
+			t.Errorf("scopeList(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
