@@ -17,6 +17,10 @@ import (
 // JSON value: access and refresh token, expiry, scopes).
 func TokenAccount(profileName string) string { return profileName + "/oauth-token" }
 
+// Tokens is where OAuth tokens are kept: the keyring, in parts when a
+// token is longer than the OS keyring takes in one entry.
+func (a *App) Tokens() keyring.Split { return keyring.Split{Store: a.Keyring} }
+
 // ClientSecretAccount is the keyring account of a profile's OAuth client
 // secret.
 func ClientSecretAccount(profileName string) string { return profileName + "/client-secret" }
@@ -223,7 +227,7 @@ func (a *App) tokens(p profile.Profile) *profileTokens {
 		t.err = err
 		return t
 	}
-	t.src = oauth.NewTokenSource(cfg, a.Keyring, TokenAccount(p.Name), a.LockDir())
+	t.src = oauth.NewTokenSource(cfg, a.Tokens(), TokenAccount(p.Name), a.LockDir())
 	t.src.Warn = func(msg string, err error) {
 		if a.Log != nil {
 			a.Log.Warn(msg, "err", err)

@@ -190,7 +190,7 @@ func (f *Factory) storeOAuthLogin(own profile.Profile, store profile.Store, secr
 			return fmt.Errorf("storing the client secret in %s: %w", f.Keyring.Describe(), err)
 		}
 	}
-	if err := oauth.Save(f.Keyring, app.TokenAccount(own.Name), tok); err != nil {
+	if err := oauth.Save(f.App().Tokens(), app.TokenAccount(own.Name), tok); err != nil {
 		return fmt.Errorf("storing the tokens in %s: %w", f.Keyring.Describe(), err)
 	}
 	if err := store.Save(own); err != nil {

@@ -126,7 +126,7 @@ func logoutOAuth(opts *LogoutOptions, p profile.Profile) error {
 	f := opts.F
 	errOut := f.IO.ErrOut
 	account := app.TokenAccount(p.Name)
-	tok, err := oauth.Load(f.Keyring, account)
+	tok, err := oauth.Load(f.App().Tokens(), account)
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
 		fmt.Fprintf(errOut, "No OAuth token of profile %q in %s.\n", p.Name, f.Keyring.Describe())
@@ -144,7 +144,7 @@ func logoutOAuth(opts *LogoutOptions, p profile.Profile) error {
 				fmt.Fprintln(errOut, "✓ Revoked the token at the provider.")
 			}
 		}
-		if err := f.Keyring.Delete(account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		if err := f.App().Tokens().Delete(account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
 			return fmt.Errorf("removing the OAuth token of profile %q: %w", p.Name, err)
 		}
 		fmt.Fprintf(errOut, "✓ Removed the OAuth token of profile %q from %s.\n", p.Name, f.Keyring.Describe())

@@ -341,7 +341,7 @@ func authKind(p profile.Profile) string {
 // and scopes.
 func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 	st := profileStatus{Profile: p.Name, Spec: p.Spec, MCPURL: p.MCPURL, BaseURL: p.BaseURL, Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
-	tok, err := oauth.Load(f.Keyring, app.TokenAccount(p.Name))
+	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount(p.Name))
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
 		st.KeySource, st.KeyError = app.KeyMissing, fmt.Sprintf("not signed in: run `%s`", f.App().LoginCommand(p.Name))
