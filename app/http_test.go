@@ -1,0 +1,189 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/profile"
+)
+
+// keyHeader adds one caller's key to every request it sends.
+type keyHeader struct {
+	key  string
+	next http.RoundTripper
+}
+
+func (k keyHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if k.key != "" {
+		r.Header.Set("X-Api-Key", k.key)
+	}
+	return k.next.RoundTrip(r)
+}
+
+// serveHTTPTest serves the notes API's tools over HTTP against an API that
+// answers with the owner of the key it received; it returns the MCP
+// endpoint and the server's base URL.
+func serveHTTPTest(t *testing.T, cfg HTTPConfig) (endpoint, base string) {
+	t.Helper()
+	api := newEchoAPI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Listener = ln
+	empty := ""
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, cfg) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ServeHTTP: %v", err)
+		}
+	})
+	base = "http://" + ln.Addr().String()
+	return base + basePath(cfg), base
+}
+
+// newEchoAPI is an API whose list of notes names the owner of the key it
+// received ("owner-N" for key "sk-caller-N-…"), slowly enough for calls to
+// overlap.
+func newEchoAPI(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(5 * time.Millisecond)
+		owner := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("X-Api-Key"), "sk-caller-"), "-0123456789")
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"count": 1, "results": [{"owner": "owner-%s"}]}`, owner)
+	})}
+	go func() { _ = hs.Serve(ln) }()
+	t.Cleanup(func() { _ = hs.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+func connect(t *testing.T, endpoint, key string) *mcp.ClientSession {
+	t.Helper()
+	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
+	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
+		Endpoint:   endpoint,
+		HTTPClient: &http.Client{Transport: keyHeader{key: key, next: http.DefaultTransport}},
+	}, nil)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// Eight callers with eight keys call at once through one server: each
+// answer is the one the API gave for that caller's own key.
+func TestHTTPCallerKeysStayApart(t *testing.T) {
+	endpoint, base := serveHTTPTest(t, HTTPConfig{})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		s := connect(t, endpoint, fmt.Sprintf("sk-caller-%d-0123456789", i))
+		wg.Go(func() {
+			for range 10 {
+				res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}})
+				if err != nil {
+					t.Errorf("caller %d: %v", i, err)
+					return
+				}
+				text := res.Content[0].(*mcp.TextContent).Text
+				if res.IsError || !strings.Contains(text, fmt.Sprintf(`"owner-%d"`, i)) {
+					t.Errorf("caller %d got %s", i, text)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	body := get(t, base+"/metrics", http.StatusOK)
+	for _, want := range []string{
+		`restmcp_tool_calls_total{tool="list_notes",outcome="ok"} 80`,
+		`restmcp_upstream_responses_total{code="200"} 80`,
+		`restmcp_tool_call_duration_seconds_count 80`,
+		`restmcp_http_requests_total{path="/mcp",code="200"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "sk-caller") {
+		t.Errorf("metrics show a key:\n%s", body)
+	}
+}
+
+// A request without a credential is refused with 401 and a body naming
+// the header to send; nothing reaches the API.
+func TestHTTPNoCredential(t *testing.T) {
+	endpoint, _ := serveHTTPTest(t, HTTPConfig{BasePath: "/tools/"})
+	if !strings.HasSuffix(endpoint, "/tools") {
+		t.Fatalf("endpoint %s", endpoint)
+	}
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), `"X-Api-Key"`) {
+		t.Errorf("status %d, body %q", resp.StatusCode, body)
+	}
+}
+
+// Health and readiness answer without a credential; CORS headers appear
+// for the configured origin only.
+func TestHTTPOperatorEndpoints(t *testing.T) {
+	endpoint, base := serveHTTPTest(t, HTTPConfig{CORSOrigins: []string{"https://app.example"}})
+	get(t, base+"/healthz", http.StatusOK)
+	if body := get(t, base+"/readyz", http.StatusOK); !strings.Contains(body, "ready: 4 tools") {
+		t.Errorf("readyz: %q", body)
+	}
+	for origin, want := range map[string]string{"https://app.example": "https://app.example", "https://evil.example": ""} {
+		req, _ := http.NewRequest("OPTIONS", endpoint, nil)
+		req.Header.Set("Origin", origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("origin %s: allowed %q, want %q", origin, got, want)
+		}
+	}
+}
+
+func get(t *testing.T, url string, code int) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != code {
+		t.Errorf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
+
