@@ -186,4 +186,3 @@ func get(t *testing.T, url string, code int) string {
 	}
 	return string(b)
 }
-
