@@ -16,17 +16,15 @@ import (
 	"github.com/restmcp/restmcp/profile"
 )
 
-// keyHeader adds one caller's key to every request it sends.
+// keyHeader adds one caller's key, in header, to every request it sends.
 type keyHeader struct {
-	key  string
-	next http.RoundTripper
+	header, key string
+	next        http.RoundTripper
 }
 
 func (k keyHeader) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
-	if k.key != "" {
-		r.Header.Set("X-Api-Key", k.key)
-	}
+	r.Header.Set(k.header, k.key)
 	return k.next.RoundTrip(r)
 }
 
@@ -81,7 +79,7 @@ func connect(t *testing.T, endpoint, key string) *mcp.ClientSession {
 	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
 	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
 		Endpoint:   endpoint,
-		HTTPClient: &http.Client{Transport: keyHeader{key: key, next: http.DefaultTransport}},
+		HTTPClient: &http.Client{Transport: keyHeader{header: "X-Api-Key", key: key, next: http.DefaultTransport}},
 	}, nil)
 	if err != nil {
 		t.Fatalf("connect: %v", err)
@@ -185,4 +183,51 @@ func get(t *testing.T, url string, code int) string {
 		t.Errorf("GET %s: %d %s", url, resp.StatusCode, b)
 	}
 	return string(b)
+}
+
+// A shutdown lets a call in flight finish and answer; then ServeHTTP
+// returns.
+func TestHTTPShutdownDrains(t *testing.T) {
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	api := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"count": 0, "results": []}`)
+	})}
+	apiLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	go func() { _ = api.Serve(apiLn) }()
+	defer api.Close()
+
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://" + apiLn.Addr().String()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln}) }()
+
+	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
+	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: "http://" + ln.Addr().String() + "/mcp",
+		HTTPClient: &http.Client{Transport: keyHeader{header: "Authorization", key: "Bearer sk-caller-0123456789", next: http.DefaultTransport}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := make(chan error, 1)
+	go func() {
+		res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}})
+		if err == nil && res.IsError {
+			err = fmt.Errorf("error result: %v", res.Content[0].(*mcp.TextContent).Text)
+		}
+		answered <- err
+	}()
+	<-arrived
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	if err := <-answered; err != nil {
+		t.Errorf("the call in flight: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("ServeHTTP: %v", err)
+	}
 }

@@ -2,9 +2,9 @@ package cmd
 
 import (
 	"reflect"
-	"time"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 )
