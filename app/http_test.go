@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,9 +32,13 @@ func (k keyHeader) RoundTrip(r *http.Request) (*http.Response, error) {
 // serveHTTPTest serves the notes API's tools over HTTP against an API that
 // answers with the owner of the key it received; it returns the MCP
 // endpoint and the server's base URL.
-func serveHTTPTest(t *testing.T, cfg HTTPConfig) (endpoint, base string) {
+func serveHTTPTest(t testing.TB, cfg HTTPConfig) (endpoint, base string) {
+	return serveHTTPDelay(t, cfg, 5*time.Millisecond)
+}
+
+func serveHTTPDelay(t testing.TB, cfg HTTPConfig, delay time.Duration) (endpoint, base string) {
 	t.Helper()
-	api := newEchoAPI(t)
+	api := newEchoAPI(t, delay)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -55,16 +60,16 @@ func serveHTTPTest(t *testing.T, cfg HTTPConfig) (endpoint, base string) {
 }
 
 // newEchoAPI is an API whose list of notes names the owner of the key it
-// received ("owner-N" for key "sk-caller-N-…"), slowly enough for calls to
-// overlap.
-func newEchoAPI(t *testing.T) string {
+// received ("owner-N" for key "sk-caller-N-…"), after delay (for calls
+// to overlap).
+func newEchoAPI(t testing.TB, delay time.Duration) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(delay)
 		owner := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("X-Api-Key"), "sk-caller-"), "-0123456789")
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"count": 1, "results": [{"owner": "owner-%s"}]}`, owner)
@@ -74,7 +79,7 @@ func newEchoAPI(t *testing.T) string {
 	return "http://" + ln.Addr().String()
 }
 
-func connect(t *testing.T, endpoint, key string) *mcp.ClientSession {
+func connect(t testing.TB, endpoint, key string) *mcp.ClientSession {
 	t.Helper()
 	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
 	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
@@ -229,5 +234,36 @@ func TestHTTPShutdownDrains(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Errorf("ServeHTTP: %v", err)
+	}
+}
+
+// BenchmarkHTTPCalls measures tool calls per second through one HTTP
+// server against a loopback API that answers at once, for 1 and 8
+// callers, each with its own session and key.
+func BenchmarkHTTPCalls(b *testing.B) {
+	endpoint, _ := serveHTTPDelay(b, HTTPConfig{}, 0)
+	for _, callers := range []int{1, 8} {
+		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
+			sessions := make([]*mcp.ClientSession, callers)
+			for i := range sessions {
+				sessions[i] = connect(b, endpoint, fmt.Sprintf("sk-caller-%d-0123456789", i))
+			}
+			var next atomic.Int64
+			start := time.Now()
+			b.ResetTimer()
+			var wg sync.WaitGroup
+			for _, s := range sessions {
+				wg.Go(func() {
+					for next.Add(1) <= int64(b.N) {
+						if _, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}}); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
+		})
 	}
 }
