@@ -67,6 +67,9 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return errors.New("--tls-cert and --tls-key go together: pass both, or neither to serve plain HTTP behind a TLS proxy")
 	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = time.Minute
+	}
 	m := newMetrics()
 	srv, err := a.buildServerWith(ctx, p, true, callerCredential(p), upstreamCounter{m: m, next: http.DefaultTransport})
 	if err != nil {
@@ -76,8 +79,9 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          nil,
+		// A body that arrives slower than a whole request may take is cut.
+		ReadTimeout: cfg.Timeout,
+		IdleTimeout: 2 * time.Minute,
 	}
 	ln := cfg.Listener
 	if ln == nil {
@@ -169,10 +173,6 @@ func (a *App) httpHandler(srv *server.Server, p profile.Profile, cfg HTTPConfig,
 	if maxBody <= 0 {
 		maxBody = server.MaxMessageBytes
 	}
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = time.Minute
-	}
 	header, scheme := callerHeader(p)
 	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := callerKey(r.Header.Get(header), scheme)
@@ -186,7 +186,7 @@ func (a *App) httpHandler(srv *server.Server, p profile.Profile, cfg HTTPConfig,
 			fmt.Fprintf(w, "no credential: send your own API key for the API with each request, in the header %q (%s)\n", header, example)
 			return
 		}
-		ctx, cancel := context.WithTimeout(client.WithCallerKey(r.Context(), key), timeout)
+		ctx, cancel := context.WithTimeout(client.WithCallerKey(r.Context(), key), cfg.Timeout)
 		defer cancel()
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		mcpHandler.ServeHTTP(w, r.WithContext(ctx))

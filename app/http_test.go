@@ -267,3 +267,24 @@ func BenchmarkHTTPCalls(b *testing.B) {
 		})
 	}
 }
+
+// A body over the limit is refused before it reaches the MCP server.
+func TestHTTPBodyLimit(t *testing.T) {
+	endpoint, base := serveHTTPTest(t, HTTPConfig{MaxBodyBytes: 1024})
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{"search":"` + strings.Repeat("x", 2048) + `"}}}`
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+		t.Errorf("status %d, want a refusal", resp.StatusCode)
+	}
+	if m := get(t, base+"/metrics", http.StatusOK); strings.Contains(m, "restmcp_upstream_responses_total{") {
+		t.Errorf("the API was called:\n%s", m)
+	}
+}
