@@ -2,11 +2,15 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -35,6 +39,11 @@ type HTTPConfig struct {
 	Timeout time.Duration
 	// Drain is how long a shutdown waits for requests in flight (default 10 s).
 	Drain time.Duration
+	// AuthTokens, when set, is a file of SHA-256 hashes (hex, one a line)
+	// of the bearer tokens callers are admitted with; the API then receives
+	// the profile's own key (keyring, key file or environment), never a
+	// caller's.
+	AuthTokens string
 	// Listener, when set, is used instead of listening on Addr (tests).
 	Listener net.Listener
 	// Ready, when set, is called with the address once the server listens.
@@ -61,8 +70,9 @@ func callerHeader(p profile.Profile) (header, scheme string) {
 // cfg.Addr until ctx is done, then drains the requests in flight. It is
 // stateless: any replica answers any request. Each caller's key, sent in
 // the profile's header, is the one the API receives for that caller's
-// calls; restmcp keeps none. /healthz, /readyz and /metrics serve
-// operators.
+// calls; restmcp keeps none. With cfg.AuthTokens, callers are admitted by
+// listed tokens instead and the API receives p's own key. /healthz, /readyz
+// and /metrics serve operators.
 func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) error {
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return errors.New("--tls-cert and --tls-key go together: pass both, or neither to serve plain HTTP behind a TLS proxy")
@@ -70,12 +80,20 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Minute
 	}
+	cred, admit := callerCredential(p), callerAdmit(p)
+	if cfg.AuthTokens != "" {
+		hashes, err := readTokenHashes(cfg.AuthTokens)
+		if err != nil {
+			return err
+		}
+		cred, admit = a.ProfileCredential(p), tokenAdmit(hashes)
+	}
 	m := newMetrics()
-	srv, err := a.buildServerWith(ctx, p, true, callerCredential(p), upstreamCounter{m: m, next: http.DefaultTransport})
+	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: http.DefaultTransport})
 	if err != nil {
 		return err
 	}
-	h := a.httpHandler(srv, p, cfg, m)
+	h := a.httpHandler(srv, cfg, m, admit)
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -145,7 +163,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-func (a *App) httpHandler(srv *server.Server, p profile.Profile, cfg HTTPConfig, m *metrics) *httpHandler {
+func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter) *httpHandler {
 	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
 	ms := srv.MCPServer()
 	ms.AddReceivingMiddleware(func(next mcp.MethodHandler) mcp.MethodHandler {
@@ -173,26 +191,24 @@ func (a *App) httpHandler(srv *server.Server, p profile.Profile, cfg HTTPConfig,
 	if maxBody <= 0 {
 		maxBody = server.MaxMessageBytes
 	}
-	header, scheme := callerHeader(p)
 	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key := callerKey(r.Header.Get(header), scheme)
-		if key == "" {
+		ctx, refusal := admit.admit(r)
+		if refusal != "" {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			if strings.EqualFold(header, client.DefaultAuthHeader) {
+			if strings.EqualFold(admit.header, client.DefaultAuthHeader) {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="`+a.Name+`"`)
 			}
 			w.WriteHeader(http.StatusUnauthorized)
-			example := header + ": " + client.AuthValue(scheme, "<your API key>")
-			fmt.Fprintf(w, "no credential: send your own API key for the API with each request, in the header %q (%s)\n", header, example)
+			fmt.Fprintln(w, refusal)
 			return
 		}
-		ctx, cancel := context.WithTimeout(client.WithCallerKey(r.Context(), key), cfg.Timeout)
+		ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 		defer cancel()
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		mcpHandler.ServeHTTP(w, r.WithContext(ctx))
 	})
 	path := basePath(cfg)
-	h.mux.Handle(path, a.accessLog(m, path, cors(cfg.CORSOrigins, header, endpoint)))
+	h.mux.Handle(path, a.accessLog(m, path, cors(cfg.CORSOrigins, admit.header, endpoint)))
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -208,6 +224,73 @@ func (a *App) httpHandler(srv *server.Server, p profile.Profile, cfg HTTPConfig,
 		m.write(w, "restmcp")
 	})
 	return h
+}
+
+// admitter decides whether a request may call tools: it returns the
+// request's context (carrying what its calls need) or why it is refused.
+type admitter struct {
+	header string // the header it reads
+	admit  func(r *http.Request) (context.Context, string)
+}
+
+// callerAdmit admits a request that carries a key in p's header, and
+// carries that key to the API.
+func callerAdmit(p profile.Profile) admitter {
+	header, scheme := callerHeader(p)
+	example := header + ": " + client.AuthValue(scheme, "<your API key>")
+	return admitter{header: header, admit: func(r *http.Request) (context.Context, string) {
+		key := callerKey(r.Header.Get(header), scheme)
+		if key == "" {
+			return nil, fmt.Sprintf("no credential: send your own API key for the API with each request, in the header %q (%s)", header, example)
+		}
+		return client.WithCallerKey(r.Context(), key), ""
+	}}
+}
+
+// tokenAdmit admits a request whose bearer token hashes to one of hashes;
+// the API then receives the server's own key.
+func tokenAdmit(hashes [][]byte) admitter {
+	return admitter{header: client.DefaultAuthHeader, admit: func(r *http.Request) (context.Context, string) {
+		tok := callerKey(r.Header.Get(client.DefaultAuthHeader), "Bearer")
+		if tok == "" {
+			return nil, "no credential: send the token the server's operator gave you, as \"Authorization: Bearer <token>\""
+		}
+		sum := sha256.Sum256([]byte(tok))
+		ok := 0
+		for _, h := range hashes {
+			ok |= subtle.ConstantTimeCompare(sum[:], h)
+		}
+		if ok == 0 {
+			return nil, "this token is not admitted: ask the server's operator for one"
+		}
+		return r.Context(), ""
+	}}
+}
+
+// readTokenHashes reads a file of SHA-256 hashes, hex, one a line ("#"
+// starts a comment; a "sha256:" prefix is allowed).
+func readTokenHashes(path string) ([][]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading --auth-tokens: %w", err)
+	}
+	var hashes [][]byte
+	for i, line := range strings.Split(string(b), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		line = strings.TrimPrefix(strings.TrimSpace(line), "sha256:")
+		if line == "" {
+			continue
+		}
+		h, err := hex.DecodeString(line)
+		if err != nil || len(h) != sha256.Size {
+			return nil, fmt.Errorf("%s:%d: not a SHA-256 hash in hex: write each token's hash, e.g. `printf %%s \"$TOKEN\" | sha256sum`", path, i+1)
+		}
+		hashes = append(hashes, h)
+	}
+	if len(hashes) == 0 {
+		return nil, fmt.Errorf("%s lists no token hashes: add one a line (`printf %%s \"$TOKEN\" | sha256sum`)", path)
+	}
+	return hashes, nil
 }
 
 // callerKey is the key in a caller's header value: what follows scheme,

@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,10 +37,10 @@ func (k keyHeader) RoundTrip(r *http.Request) (*http.Response, error) {
 // answers with the owner of the key it received; it returns the MCP
 // endpoint and the server's base URL.
 func serveHTTPTest(t testing.TB, cfg HTTPConfig) (endpoint, base string) {
-	return serveHTTPDelay(t, cfg, 5*time.Millisecond)
+	return serveHTTPWith(t, testApp(t, nil), cfg, 5*time.Millisecond)
 }
 
-func serveHTTPDelay(t testing.TB, cfg HTTPConfig, delay time.Duration) (endpoint, base string) {
+func serveHTTPWith(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration) (endpoint, base string) {
 	t.Helper()
 	api := newEchoAPI(t, delay)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -48,7 +52,7 @@ func serveHTTPDelay(t testing.TB, cfg HTTPConfig, delay time.Duration) (endpoint
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, cfg) }()
+	go func() { done <- a.ServeHTTP(ctx, p, cfg) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -241,7 +245,7 @@ func TestHTTPShutdownDrains(t *testing.T) {
 // server against a loopback API that answers at once, for 1 and 8
 // callers, each with its own session and key.
 func BenchmarkHTTPCalls(b *testing.B) {
-	endpoint, _ := serveHTTPDelay(b, HTTPConfig{}, 0)
+	endpoint, _ := serveHTTPWith(b, testApp(b, nil), HTTPConfig{}, 0)
 	for _, callers := range []int{1, 8} {
 		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
 			sessions := make([]*mcp.ClientSession, callers)
@@ -286,5 +290,52 @@ func TestHTTPBodyLimit(t *testing.T) {
 	}
 	if m := get(t, base+"/metrics", http.StatusOK); strings.Contains(m, "restmcp_upstream_responses_total{") {
 		t.Errorf("the API was called:\n%s", m)
+	}
+}
+
+// With --auth-tokens, callers are admitted by a listed token and the API
+// receives the server's own key, whatever key a caller sends.
+func TestHTTPAuthTokens(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "tokens")
+	sum := sha256.Sum256([]byte("team-token-1"))
+	if err := os.WriteFile(file, []byte("# the team\nsha256:"+hex.EncodeToString(sum[:])+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := testApp(t, map[string]string{"RESTMCP_API_KEY": "sk-caller-server-0123456789"})
+	endpoint, _ := serveHTTPWith(t, a, HTTPConfig{AuthTokens: file}, 0)
+
+	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
+	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: endpoint,
+		HTTPClient: &http.Client{Transport: keyHeader{header: "Authorization", key: "Bearer team-token-1",
+			next: keyHeader{header: "X-Api-Key", key: "sk-caller-7-0123456789", next: http.DefaultTransport}}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}})
+	if err != nil || res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, `"owner-server"`) {
+		t.Errorf("call: %v %+v", err, res)
+	}
+	for _, tok := range []string{"", "Bearer team-token-2"} {
+		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("token %q: status %d", tok, resp.StatusCode)
+		}
+	}
+	if _, err := readTokenHashes(filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Error("a missing token file was accepted")
+	}
+	bad := filepath.Join(t.TempDir(), "bad")
+	_ = os.WriteFile(bad, []byte("team-token-1\n"), 0o600)
+	if _, err := readTokenHashes(bad); err == nil || !strings.Contains(err.Error(), "sha256sum") {
+		t.Errorf("a plain token in the file: %v", err)
 	}
 }

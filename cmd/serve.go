@@ -32,7 +32,8 @@ With --http ADDR it serves MCP's Streamable HTTP transport at --base-path
 (/mcp) for many callers, statelessly, so replicas can sit behind a load
 balancer. Each caller sends its own API key in the profile's header
 (Authorization: Bearer <key> by default) and the API receives that key;
-restmcp uses no stored key. /healthz, /readyz and /metrics (Prometheus) serve
+restmcp uses no stored key. With --auth-tokens FILE callers are admitted by
+tokens the operator lists and the API receives the profile's own key. /healthz, /readyz and /metrics (Prometheus) serve
 operators; logs are JSON lines on standard error. See docs/http.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -52,6 +53,7 @@ operators; logs are JSON lines on standard error. See docs/http.md.`,
 	fl.StringVar(&opts.HTTP.TLSKey, "tls-key", "", "with --http: the private key (PEM) of --tls-cert")
 	fl.Int64Var(&opts.HTTP.MaxBodyBytes, "max-body", server.MaxMessageBytes, "with --http: the largest request body, in bytes")
 	fl.DurationVar(&opts.HTTP.Timeout, "request-timeout", time.Minute, "with --http: how long one request may take, the API's answers included")
+	fl.StringVar(&opts.HTTP.AuthTokens, "auth-tokens", "", "with --http: admit callers by bearer tokens whose SHA-256 hashes this file lists, and send the API the profile's own key instead of theirs")
 	fl.DurationVar(&opts.HTTP.Drain, "drain", 10*time.Second, "with --http: how long a shutdown waits for calls in flight")
 	return c
 }
