@@ -169,7 +169,7 @@ func Credential(p profile.Profile, keys client.KeySource) client.Credential {
 // ProfileCredential is the credential serve uses for p: OAuth 2.0 tokens
 // from the keyring, refreshed as needed, or p's key (see Credential).
 func (a *App) ProfileCredential(p profile.Profile) client.Credential {
-	if p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 && p.Auth.OAuth != nil {
+	if IsOAuthProfile(p) {
 		return client.BearerToken{Tokens: a.tokens(p)}
 	}
 	return Credential(p, a.KeySource(p.Name))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/internal/atomicfile"
+	"github.com/restmcp/restmcp/internal/filelock"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -29,6 +30,7 @@ func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Creden
 		BaseURL:    p.BaseURL,
 		Credential: cred,
 		UserAgent:  a.UserAgent(),
+		RefDirs:    p.RefDirs,
 	})
 	remote := client.IsURL(p.Spec)
 	switch {
@@ -41,6 +43,16 @@ func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Creden
 		}
 		a.Log.Warn("using the copy of the API description saved earlier", "fetched", cached.Fetched.Format(time.RFC3339), "err", err)
 		api = cached.API
+	case remote && len(api.Operations) == 0:
+		// Some APIs describe themselves only to authenticated callers: with
+		// no usable key the description is empty, and the copy saved with
+		// the key still says what the API offers (calls then say how to
+		// log in).
+		if cached, cerr := a.readAPICache(p.Name, p.Spec); cerr == nil && len(cached.API.Operations) > 0 {
+			a.Log.Warn("the API described no operations (it may describe itself only to authenticated callers): using the copy saved earlier",
+				"fetched", cached.Fetched.Format(time.RFC3339))
+			api = cached.API
+		}
 	case remote:
 		a.saveAPICache(p.Name, api)
 	}
@@ -88,9 +100,13 @@ func fileNamePart(s string) string {
 func (a *App) saveAPICache(profileName string, api *client.API) {
 	path, err := a.APICachePath(profileName)
 	if err == nil {
-		var b []byte
-		if b, err = json.Marshal(cachedAPI{Source: api.Source, Fetched: time.Now().UTC(), API: api}); err == nil {
-			err = atomicfile.Write(path, b, 0o600)
+		var unlock func()
+		if unlock, err = filelock.Lock(path); err == nil {
+			defer unlock()
+			var b []byte
+			if b, err = json.Marshal(cachedAPI{Source: api.Source, Fetched: time.Now().UTC(), API: api}); err == nil {
+				err = atomicfile.Write(path, b, 0o600)
+			}
 		}
 	}
 	if err != nil {

@@ -30,6 +30,8 @@ type KeyCheck struct {
 	Err error
 	// Server names a remote MCP server that accepted the key.
 	Server string
+	// unreachable is the network error when no answer came.
+	unreachable error
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check
@@ -54,6 +56,11 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 		anon, err := a.sendCheck(ctx, p, "", base, path, timeout)
 		if err != nil {
 			return nil, err
+		}
+		if anon.unreachable != nil {
+			// Not a verdict on the key: the description itself is out of
+			// reach (a vendor's built-in one, or the profile's).
+			return nil, fmt.Errorf("the API description at %s cannot be reached: %w; check the network and the address, then log in again (--no-check stores the key without asking the API)", anon.URL, anon.unreachable)
 		}
 		if anon.Accepted {
 			public := anon.URL
@@ -97,6 +104,7 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 			return kc, nil
 		}
 		err = stripURLError(err)
+		kc.unreachable = err
 		if strings.Contains(err.Error(), kc.URL) {
 			kc.Err = fmt.Errorf("the API could not be reached: %w", err)
 		} else {
@@ -138,6 +146,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 			BaseURL:    p.BaseURL,
 			Credential: Credential(p, client.StaticKey(key)),
 			UserAgent:  a.UserAgent(),
+			RefDirs:    p.RefDirs,
 		})
 		if err != nil {
 			return fmt.Errorf("loading the API description to find a request that checks the key: %w (pass --base-url and --check-path, or --no-check)", err)
@@ -154,7 +163,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		u, err := url.Parse(b)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("no absolute API base URL (got %q): pass --base-url https://api.example.com", b)
+			return nil, fmt.Errorf("no absolute API base URL (got %q): pass --base-url https://api.example.com", client.ShowURL(b))
 		}
 		return u, nil
 	}
@@ -166,11 +175,11 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		u, err := url.Parse(p.CheckPath)
 		if err != nil {
-			return nil, "", false, fmt.Errorf("--check-path %q: %w", p.CheckPath, err)
+			return nil, "", false, fmt.Errorf("--check-path %q: not a URL path", client.ShowURL(p.CheckPath))
 		}
 		if u.IsAbs() {
 			if !client.SameOrigin(u, base) {
-				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", p.CheckPath, client.Origin(base))
+				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", client.ShowURL(p.CheckPath), client.Origin(base))
 			}
 			return client.Origin(u), u.RequestURI(), false, nil
 		}

@@ -9,13 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
-	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 	"github.com/restmcp/restmcp/remote"
 	"github.com/restmcp/restmcp/server"
@@ -29,25 +27,26 @@ import (
 func CheckMCPURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("--mcp-url %q: give the server's http(s) endpoint, e.g. https://mcp.example.com/mcp", raw)
+		return fmt.Errorf("--mcp-url %q: give the server's http(s) endpoint, e.g. https://mcp.example.com/mcp", client.ShowURL(raw))
 	}
 	return nil
 }
 
-// RemoteConfig is the relay to p's server. The credential (keys: as for
-// REST profiles, the environment variable, else the stored key) goes
-// through the one credential transport, so only to the server's origin;
-// without one, requests go without it and a server that needs one answers
-// 401, which names the login command.
+// RemoteConfig is the relay to p's server. The credential goes through
+// the one credential transport, so only to the server's origin: after an
+// OAuth sign-in (p.Auth of kind oauth2), the profile's OAuth tokens,
+// refreshed as for REST OAuth profiles (see ProfileCredential); else the
+// key (keys: the environment variable, else the stored key) in the
+// profile's header and scheme. Without one, requests go without it and a
+// server that needs one answers 401, which names the login command.
 func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Config {
 	var origin *url.URL
 	if u, err := url.Parse(p.MCPURL); err == nil && u.Host != "" {
 		origin = client.Origin(u)
 	}
-	cred := &remoteCredential{
-		header: p.Header(), scheme: p.Scheme(), keys: keys,
-		login: a.LoginCommand(p.Name),
-		save:  func(g *remote.Grant) { a.SaveGrant(p.Name, g) },
+	var cred client.Credential = &remoteKey{header: p.Header(), scheme: p.Scheme(), keys: keys, profile: p.Name, login: a.LoginCommand(p.Name)}
+	if IsOAuthProfile(p) {
+		cred = client.BearerToken{Tokens: a.tokens(p)}
 	}
 	return remote.Config{
 		URL:        p.MCPURL,
@@ -58,76 +57,39 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 	}
 }
 
-// remoteCredential is a remote profile's stored credential, read when a
-// request is sent: an API key in the profile's header and scheme, or an
-// OAuth grant (login's sign-in) sent as its access token, refreshed when
-// it expires or is refused (client.Renewer), the new token stored again.
-type remoteCredential struct {
+// IsOAuthProfile says whether p signs in with OAuth 2.0: its tokens are
+// in the keyring account TokenAccount(p.Name), not in its key slot.
+func IsOAuthProfile(p profile.Profile) bool {
+	return p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 && p.Auth.OAuth != nil
+}
+
+// RemoteOAuthScheme names the scheme of a remote profile's OAuth sign-in
+// (the MCP authorization flow) in its Auth.
+const RemoteOAuthScheme = "mcp-authorization"
+
+// IsOldGrant says whether a stored key is an OAuth sign-in kept in the
+// key slot by earlier versions (JSON marked {"oauth":…}); it is not sent,
+// the user signs in again.
+func IsOldGrant(key string) bool { return strings.HasPrefix(strings.TrimSpace(key), `{"oauth":`) }
+
+// remoteKey is a remote profile's key, read when a request is sent and
+// sent in the profile's header and scheme.
+type remoteKey struct {
 	header, scheme string
 	keys           client.KeySource
-	login          string
-	save           func(*remote.Grant)
-
-	mu     sync.Mutex
-	tokens remote.Renewer
-	from   string // the stored grant tokens started from
+	profile, login string
 }
 
 // Apply implements client.Credential.
-func (c *remoteCredential) Apply(r *http.Request) (string, error) {
+func (c *remoteKey) Apply(r *http.Request) (string, error) {
 	k, err := c.keys(r.Context())
 	if err != nil || strings.TrimSpace(k) == "" {
 		return "", nil
 	}
-	g, ok := remote.DecodeGrant(k)
-	if !ok {
-		return client.HeaderKey{Header: c.header, Scheme: c.scheme, Key: client.StaticKey(k)}.Apply(r)
+	if IsOldGrant(k) {
+		return "", fmt.Errorf("profile %q holds an OAuth sign-in stored by an earlier version, which is no longer read: sign in again with `%s`", c.profile, c.login)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.tokens == nil || c.from != k {
-		c.tokens, c.from = g.TokenSource(nil, c.save), k
-	}
-	t, err := c.tokens.Token()
-	if err != nil {
-		return "", fmt.Errorf("%w: sign in again with `%s`", err, c.login)
-	}
-	r.Header.Set(client.HeaderKey{Header: c.header}.HeaderName(), "Bearer "+t.AccessToken)
-	return t.AccessToken, nil
-}
-
-var _ client.Renewer = (*remoteCredential)(nil)
-
-// Renew implements client.Renewer: an OAuth token the server refused is
-// refreshed once.
-func (c *remoteCredential) Renew(context.Context, string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.tokens != nil && c.tokens.Renew()
-}
-
-// SaveGrant stores a refreshed OAuth grant where login stored the first.
-func (a *App) SaveGrant(profileName string, g *remote.Grant) {
-	s, err := g.Encode()
-	if err != nil {
-		return
-	}
-	switch a.StoredKey(profileName).Source {
-	case KeyFromKeyring:
-		err = a.Keyring.Set(profileName, s)
-	case KeyFromFile:
-		var pf keyring.PlainFile
-		if pf, err = a.InsecureKeys(); err == nil {
-			err = pf.Set(profileName, s)
-		}
-	default:
-		return
-	}
-	if err != nil {
-		a.Log.Warn("could not store the refreshed OAuth token", "profile", profileName, "err", err)
-		return
-	}
-	a.Log.Info("refreshed the OAuth token", "profile", profileName)
+	return client.HeaderKey{Header: c.header, Scheme: c.scheme, Key: client.StaticKey(k)}.Apply(r)
 }
 
 // ServeRemote relays the MCP session on stdio (in, out) to p's server
@@ -136,7 +98,7 @@ func (a *App) ServeRemote(ctx context.Context, p profile.Profile, in io.Reader, 
 	if err := CheckMCPURL(p.MCPURL); err != nil {
 		return err
 	}
-	a.Log.Info("relaying to a remote MCP server", "profile", p.Name, "url", p.MCPURL)
+	a.Log.Info("relaying to a remote MCP server", "profile", p.Name, "url", client.ShowURL(p.MCPURL))
 	err := remote.Serve(ctx, &server.StdioTransport{In: in, Out: out}, a.RemoteConfig(p, a.KeySource(p.Name)))
 	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		return nil

@@ -8,16 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
-	"github.com/restmcp/restmcp/remote"
 )
 
 // A remote profile's stored credential goes, through the one credential
 // transport, to the server's origin only: a key in the profile's header and
-// scheme, a stored OAuth grant as its access token, nothing without one.
+// scheme, after an OAuth sign-in the stored access token, nothing without
+// one.
 func TestRemoteCredential(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string
@@ -38,18 +37,14 @@ func TestRemoteCredential(t *testing.T) {
 	}))
 	defer home.Close()
 
-	grant, err := (&remote.Grant{ClientID: "c", TokenURL: home.URL + "/token",
-		Token: &oauth2.Token{AccessToken: "access-token-1", Expiry: time.Now().Add(time.Hour)}}).Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range []struct {
 		name, stored, header, want string
+		oauth                      bool
 	}{
-		{"key in the profile's header", "sk-remote-0123456789", "X-Api-Key", "home sk-remote-0123456789 restmcp/1.2.3"},
-		{"key with the scheme", "sk-remote-0123456789", "", "home Bearer sk-remote-0123456789 restmcp/1.2.3"},
-		{"OAuth grant", grant, "", "home Bearer access-token-1 restmcp/1.2.3"},
-		{"no key", "", "", "home  restmcp/1.2.3"},
+		{"key in the profile's header", "sk-remote-0123456789", "X-Api-Key", "home sk-remote-0123456789 restmcp/1.2.3", false},
+		{"key with the scheme", "sk-remote-0123456789", "", "home Bearer sk-remote-0123456789 restmcp/1.2.3", false},
+		{"OAuth sign-in", "", "", "home Bearer access-token-1 restmcp/1.2.3", true},
+		{"no key", "", "", "home  restmcp/1.2.3", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a := testApp(t, nil)
@@ -59,6 +54,12 @@ func TestRemoteCredential(t *testing.T) {
 				}
 			}
 			p := profile.Profile{Name: "acme", MCPURL: home.URL + "/mcp", AuthHeader: tt.header}
+			if tt.oauth {
+				p.Auth = remoteOAuth(home.URL)
+				if err := oauth.Save(a.Keyring, TokenAccount("acme"), &oauth.Token{AccessToken: "access-token-1", Expiry: time.Now().Add(time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if tt.header != "" {
 				bare := ""
 				p.AuthScheme = &bare
@@ -77,10 +78,56 @@ func TestRemoteCredential(t *testing.T) {
 	}
 }
 
-// The relay's transport is the one credential transport.
+// remoteOAuth is the Auth login saves after the MCP authorization flow
+// with the authorization server at as.
+func remoteOAuth(as string) *profile.Auth {
+	return &profile.Auth{Scheme: RemoteOAuthScheme, Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{
+		Grant: string(oauth.GrantAuthorizationCode), ClientID: "client-1", AuthURL: as + "/authorize", TokenURL: as + "/token"}}
+}
+
+// An OAuth sign-in kept in the key slot by earlier versions is not sent:
+// the request fails with the login command.
+func TestRemoteOldGrant(t *testing.T) {
+	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("sent %s with %q", r.URL, r.Header.Get("Authorization"))
+	}))
+	defer home.Close()
+	a := testApp(t, nil)
+	if err := a.Keyring.Set("acme", `{"oauth":{"client_id":"c","token_url":"https://a/t","token":{"access_token":"old-access-token"}}}`); err != nil {
+		t.Fatal(err)
+	}
+	hc := a.RemoteConfig(profile.Profile{Name: "acme", MCPURL: home.URL + "/mcp"}, a.KeySource("acme")).HTTPClient
+	_, err := hc.Get(home.URL + "/mcp")
+	if err == nil || !strings.Contains(err.Error(), "earlier version") || !strings.Contains(err.Error(), "restmcp login --profile acme") || strings.Contains(err.Error(), "old-access-token") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A refused refresh fails the request with the login command.
+func TestRemoteRefreshRefused(t *testing.T) {
+	as := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":"invalid_grant"}`))
+	}))
+	defer as.Close()
+	a := testApp(t, nil)
+	p := profile.Profile{Name: "acme", MCPURL: as.URL + "/mcp", Auth: remoteOAuth(as.URL)}
+	if err := oauth.Save(a.Keyring, TokenAccount("acme"), &oauth.Token{AccessToken: "a", RefreshToken: "r", Expiry: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.RemoteConfig(p, a.KeySource("acme")).HTTPClient.Get(as.URL + "/mcp")
+	if err == nil || !strings.Contains(err.Error(), "run `restmcp login --profile acme`") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// The relay's transport is the one credential transport; after an OAuth
+// sign-in it renews a refused token.
 func TestRemoteConfigUsesTheCredentialTransport(t *testing.T) {
 	a := testApp(t, nil)
-	hc := a.RemoteConfig(profile.Profile{Name: "acme", MCPURL: "https://mcp.example.com/mcp"}, a.KeySource("acme")).HTTPClient
+	p := profile.Profile{Name: "acme", MCPURL: "https://mcp.example.com/mcp", Auth: remoteOAuth("https://as.example.com")}
+	hc := a.RemoteConfig(p, a.KeySource("acme")).HTTPClient
 	tr, ok := hc.Transport.(*client.Transport)
 	if !ok || tr.Origin.String() != "https://mcp.example.com" {
 		t.Fatalf("transport = %#v, want a *client.Transport for https://mcp.example.com", hc.Transport)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/profile"
@@ -63,7 +64,7 @@ func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool
 	if sends && (base == "" || !strings.Contains(base, "://")) {
 		hint := "the description declares no server"
 		if base != "" {
-			hint = fmt.Sprintf("the description's server %q is relative", base)
+			hint = fmt.Sprintf("the description's server %q is relative", client.ShowURL(base))
 		}
 		return nil, fmt.Errorf("%s: pass --base-url https://api.example.com (or store it with `%s --base-url …`)",
 			hint, a.LoginCommand(p.Name))
@@ -75,6 +76,7 @@ func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool
 		Scheme:          schemeOf(p),
 		MissingScheme:   a.MissingScheme(p),
 		UserAgent:       a.UserAgent(),
+		Timeout:         time.Duration(p.Timeout),
 		Transport:       next,
 	})
 	var audit io.Writer
@@ -104,7 +106,7 @@ func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool
 		return nil, err
 	}
 	if len(srv.Tools()) == 0 {
-		return nil, noToolsError(api, p)
+		return nil, noToolsError(api, p, a.LoginCommand(p.Name))
 	}
 	return srv, nil
 }
@@ -116,18 +118,28 @@ func openAuditLog(path string) (io.Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the audit log: %w (fix --audit-log)", err)
 	}
+	// Only the user reads what the user's tools did: an existing file
+	// others could read is tightened (a device such as /dev/null is not).
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(st.Mode().Perm() &^ 0o077); err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("making the audit log private: %w (fix its permissions or --audit-log)", err)
+		}
+	}
 	return f, nil
 }
 
 // noToolsError says why a profile has no tools: a description without
 // operations, operations that could all not be read, or a tool selection
 // that leaves none.
-func noToolsError(api *client.API, p profile.Profile) error {
+func noToolsError(api *client.API, p profile.Profile, login string) error {
 	switch {
 	case len(api.Operations) == 0 && len(api.Skipped) > 0:
-		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", p.Spec, len(api.Skipped))
+		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", client.ShowURL(p.Spec), len(api.Skipped))
+	case len(api.Operations) == 0 && client.IsURL(p.Spec):
+		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): the API may describe itself only to authenticated callers, so store a valid key with `%s` (or check that it is the API's OpenAPI description)", client.ShowURL(p.Spec), login)
 	case len(api.Operations) == 0:
-		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", p.Spec)
+		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", client.ShowURL(p.Spec))
 	default:
 		return fmt.Errorf("none of the %d operations matches the tool selection (--tag, --operation, --method, --read-only, as given or stored in profile %q)", len(api.Operations), p.Name)
 	}

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,8 +36,8 @@ type Options struct {
 	MissingScheme func(op *Operation, accepts []string) error
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
-	// Timeout bounds one attempt of a request, reading the answer included
-	// (default 30 s); retries get their own.
+	// Timeout bounds one call, its retries and reading the answer included
+	// (default 30 s); going over it is a *TimeoutError.
 	Timeout time.Duration
 	// Transport sends requests below the credential Transport (default
 	// http.DefaultTransport).
@@ -129,11 +130,30 @@ type Response struct {
 type HTTPError struct {
 	Method, URL string // URL without its query string
 	Response    *Response
+	// Wait is how long the API's Retry-After asked to wait, when that was
+	// longer than restmcp waits (the call then gave up).
+	Wait time.Duration
 }
 
 // Error implements error.
 func (e *HTTPError) Error() string {
-	return fmt.Sprintf("%s %s: %d %s", e.Method, e.URL, e.Response.Status, http.StatusText(e.Response.Status))
+	msg := fmt.Sprintf("%s %s: %d %s", e.Method, e.URL, e.Response.Status, http.StatusText(e.Response.Status))
+	if e.Wait > 0 {
+		msg += "; " + e.WaitText()
+	}
+	return msg
+}
+
+// WaitText says how long the API asks to wait, "" when it did not ask
+// for more than restmcp waits.
+func (e *HTTPError) WaitText() string {
+	switch {
+	case e.Wait <= 0:
+		return ""
+	case e.Wait >= time.Duration(math.MaxInt64):
+		return "the API asks to wait longer than can be counted: try much later"
+	}
+	return fmt.Sprintf("the API asks to wait %d s before calling again", int64(e.Wait.Round(time.Second)/time.Second))
 }
 
 // Excerpt is a short text of the error body for a person or a model to
@@ -150,7 +170,8 @@ func (e *HTTPError) Excerpt() string { return e.Response.Excerpt(DefaultExcerptB
 // the base URL's, and only for operations that require security; a
 // redirect to another origin arrives without it. GET, HEAD, PUT, DELETE and OPTIONS are retried up to MaxRetries
 // times on 429, 502, 503, 504 or a connection reset, honouring Retry-After
-// up to 5 s; POST and PATCH never are. Options.Timeout bounds each attempt.
+// up to 5 s (a longer one gives up at once); POST and PATCH never are.
+// Options.Timeout bounds the whole call, retries included.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if o := c.opts; r.Op.Security && o.Scheme != "" && !r.Op.SatisfiedBy(o.Scheme) {
 		if o.MissingScheme != nil {

@@ -27,6 +27,9 @@ type LoadOptions struct {
 	Credential Credential
 	// UserAgent is sent when fetching URLs.
 	UserAgent string
+	// RefDirs are folders, besides the description's own, from which a
+	// local description's $refs may read files.
+	RefDirs []string
 }
 
 // Load reads an API description from a file path or an http(s) URL.
@@ -46,7 +49,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if strings.HasPrefix(source, "file://") {
 		p, err := fileURLPath(source)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", redactSource(source), err)
+			return nil, fmt.Errorf("%s: %w", redactSource(source), parseError(err))
 		}
 		loc = p
 	}
@@ -58,7 +61,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		}
 		loc = abs
 	} else if _, err := url.Parse(loc); err != nil {
-		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
+		return nil, fmt.Errorf("%s: %w", redactSource(source), parseError(err))
 	}
 
 	cred := opts.Credential
@@ -66,6 +69,9 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		cred = nil
 	}
 	f := newFetcher(opts)
+	if !remote {
+		f.refDirs = refRoots(filepath.Dir(loc), opts.RefDirs)
+	}
 	if cred != nil && opts.BaseURL != "" && sameOriginURL(loc, opts.BaseURL) {
 		f = f.withCredential(cred, loc)
 	}
@@ -120,6 +126,9 @@ const maxDocumentBytes = 64 << 20
 type fetcher struct {
 	client    *http.Client
 	transport *Transport
+	// refDirs are the folders local $refs may read from (with symlinks
+	// resolved); none for a description read from a URL.
+	refDirs []string
 }
 
 // newFetcher returns a fetcher that sends no credential.
@@ -136,7 +145,7 @@ func (f *fetcher) withCredential(cred Credential, loc string) *fetcher {
 	}
 	t := *f.transport
 	t.Origin, t.Credential = Origin(u), cred
-	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t}
+	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t, refDirs: f.refDirs}
 }
 
 // authed reports whether the fetcher sends a credential.
@@ -156,7 +165,7 @@ func (e *statusError) Error() string {
 // from (after redirects).
 func (f *fetcher) read(ctx context.Context, loc string) ([]byte, string, error) {
 	if !IsURL(loc) {
-		data, err := os.ReadFile(loc)
+		data, err := readLocal(loc)
 		return data, loc, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, loc, nil)
@@ -188,6 +197,68 @@ func (f *fetcher) read(ctx context.Context, loc string) ([]byte, string, error) 
 	return data, target, nil
 }
 
+// readLocal reads a local document: a regular file of at most
+// maxDocumentBytes (a device, FIFO or directory would hang or never end).
+func readLocal(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (an API description and the files its $refs name must be regular files)", path)
+	}
+	if st.Size() > maxDocumentBytes {
+		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxDocumentBytes>>20)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, maxDocumentBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxDocumentBytes {
+		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxDocumentBytes>>20)
+	}
+	return data, nil
+}
+
+// refRoots are the folders local $refs may read from: the description's
+// own and the extra ones allowed, each with symlinks resolved.
+func refRoots(own string, extra []string) []string {
+	var roots []string
+	for _, d := range append([]string{own}, extra...) {
+		if abs, err := filepath.Abs(d); err == nil {
+			d = abs
+		}
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			d = r
+		}
+		roots = append(roots, filepath.Clean(d))
+	}
+	return roots
+}
+
+// checkRef returns an error unless a $ref may read the local file path:
+// the file, with symlinks resolved, must be under one of refDirs.
+func (f *fetcher) checkRef(path string) error {
+	if len(f.refDirs) == 0 {
+		return fmt.Errorf("%s: a description read from a URL cannot refer to local files", path)
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	for _, d := range f.refDirs {
+		if rel, err := filepath.Rel(d, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s is outside the description's folder (%s): move it there, or allow its folder with --allow-ref-dir", path, f.refDirs[0])
+}
+
 // redactSource is a file path as it is, a URL as redact shows it.
 func redactSource(source string) string {
 	if IsURL(source) {
@@ -198,13 +269,7 @@ func redactSource(source string) string {
 
 // redact is the URL raw for messages: without its query, user info or
 // fragment (see displayURL).
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return displayURL(u)
-}
+func redact(raw string) string { return ShowURL(raw) }
 
 // originOf is the origin of the http(s) URL raw (see Origin); "" for
 // anything else.

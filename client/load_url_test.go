@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -250,7 +253,7 @@ func TestLoadErrors(t *testing.T) {
 		name, source string
 		want         []string
 	}{
-		{"missing file", "testdata/load/nope.yaml", []string{"nope.yaml", "no such file"}},
+		{"missing file", "testdata/load/nope.yaml", []string{"nope.yaml", notExistText(t)}},
 		{"bad YAML", "testdata/bad/bad.yaml", []string{"bad.yaml", "line 5"}},
 		{"bad JSON", "testdata/bad/bad.json", []string{"bad.json", "line 3"}},
 		{"not OpenAPI", "testdata/bad/notopenapi.yaml", []string{"notopenapi.yaml", `no "openapi" or "swagger"`}},
@@ -394,4 +397,16 @@ func TestLoadErrorsHideURLCredentials(t *testing.T) {
 	if len(api.Skipped) != 1 || !strings.Contains(api.Skipped[0].Reason, "/broken: invalid JSON") {
 		t.Errorf("skipped = %+v", api.Skipped)
 	}
+}
+
+// notExistText is how this OS says a file does not exist ("no such file or
+// directory", "The system cannot find the file specified.").
+func notExistText(t *testing.T) string {
+	t.Helper()
+	_, err := os.Stat(filepath.Join(t.TempDir(), "missing"))
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		t.Fatalf("stat of a missing file: %v", err)
+	}
+	return pe.Err.Error()
 }

@@ -85,6 +85,11 @@ func (d *docSet) doc(loc string) (document, error) {
 	if v, ok := d.docs[loc]; ok {
 		return v, nil
 	}
+	if !IsURL(loc) {
+		if err := d.fetch.checkRef(loc); err != nil {
+			return document{}, err
+		}
+	}
 	data, final, err := d.fetch.read(d.ctx, loc)
 	if err != nil {
 		return document{}, err

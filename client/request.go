@@ -100,10 +100,10 @@ func parseBase(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("base URL %q: %w", raw, err)
+		return nil, fmt.Errorf("base URL %q: %w", ShowURL(raw), parseError(err))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("base URL %q must be an absolute http or https URL, e.g. https://api.example.com/v1: set it with --base-url", u.Redacted())
+		return nil, fmt.Errorf("base URL %q must be an absolute http or https URL, e.g. https://api.example.com/v1: set it with --base-url", displayURL(u))
 	}
 	return u, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,9 +22,16 @@ func (c *Client) send(ctx context.Context, b *built, secured bool) (*Response, e
 		ctx = WithoutCredential(ctx)
 	}
 	start := time.Now()
+	ctx, cancel := context.WithTimeoutCause(ctx, c.opts.Timeout, &TimeoutError{Limit: c.opts.Timeout})
+	defer cancel()
 	for attempt := 0; ; attempt++ {
 		resp, beforeResponse, err := c.attempt(ctx, b)
-		if ok, wait := c.retryAfter(ctx, b.method, resp, beforeResponse, err, attempt); ok {
+		ok, wait := c.retryAfter(ctx, b.method, resp, beforeResponse, err, attempt)
+		if wait < 0 {
+			resp.Duration = time.Since(start)
+			return resp, &HTTPError{Method: b.method, URL: displayURL(b.url), Response: resp, Wait: -wait}
+		}
+		if ok {
 			t := time.NewTimer(wait)
 			select {
 			case <-ctx.Done():
@@ -47,14 +55,12 @@ func (c *Client) send(ctx context.Context, b *built, secured bool) (*Response, e
 // attempt sends b once and reads the answer. beforeResponse is true when
 // the error happened before any response arrived.
 func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeResponse bool, err error) {
-	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
 	var body io.Reader
 	if b.body != nil {
 		body = bytes.NewReader(b.body)
 	}
 	u := *b.url
-	req, err := http.NewRequestWithContext(actx, b.method, u.String(), body)
+	req, err := http.NewRequestWithContext(ctx, b.method, u.String(), body)
 	if err != nil {
 		return nil, true, fmt.Errorf("%s %s: %w", b.method, displayURL(b.url), err)
 	}
@@ -95,8 +101,9 @@ func (c *Client) transportError(ctx context.Context, b *built, err error) error 
 	if errors.As(err, &ce) {
 		return ce
 	}
-	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s %s: no complete answer within %s: %w", b.method, displayURL(b.url), c.opts.Timeout, context.DeadlineExceeded)
+	var te *TimeoutError
+	if errors.As(context.Cause(ctx), &te) {
+		return fmt.Errorf("%s %s: %w", b.method, displayURL(b.url), te)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -107,8 +114,9 @@ func (c *Client) transportError(ctx context.Context, b *built, err error) error 
 
 // retryAfter decides whether attempt number attempt (0-based) is retried,
 // and after how long. Only idempotent methods are, on 429, 502, 503, 504 or
-// a connection reset before any response; a Retry-After longer than
-// maxRetryAfter is not waited for (the answer is returned instead).
+// a connection reset before any response. A Retry-After longer than
+// maxRetryAfter (or too large to read) is not waited for: the wait is then
+// returned negated, and the call gives up.
 func (c *Client) retryAfter(ctx context.Context, method string, resp *Response, beforeResponse bool, err error, attempt int) (bool, time.Duration) {
 	if attempt >= MaxRetries || ctx.Err() != nil {
 		return false, 0
@@ -136,7 +144,7 @@ func (c *Client) retryAfter(ctx context.Context, method string, resp *Response, 
 			return true, backoff
 		}
 		if wait > c.maxRetryAfter {
-			return false, 0
+			return false, -wait
 		}
 		return true, wait
 	}
@@ -149,9 +157,10 @@ func isConnReset(err error) bool {
 
 // parseRetryAfter reads a Retry-After value: seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-		if n < 0 {
-			return 0, false
+	v = strings.TrimSpace(v)
+	if n, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || n > uint64(math.MaxInt64/int64(time.Second)) {
+			return time.Duration(math.MaxInt64), true // too large to wait for
 		}
 		return time.Duration(n) * time.Second, true
 	}
@@ -162,9 +171,53 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return max(t.Sub(now), 0), true
 }
 
+// ShowURL is raw as messages may show it: without its user info, query
+// string or fragment, also when raw does not parse as a URL.
+func ShowURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return displayURL(u)
+	}
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i]
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	auth, path, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(auth, "@"); i >= 0 {
+		auth = auth[i+1:]
+	}
+	if path != "" || strings.Contains(rest, "/") {
+		return scheme + "://" + auth + "/" + path
+	}
+	return scheme + "://" + auth
+}
+
+// parseError is the reason of a url.Parse error without the URL, which
+// *url.Error repeats whole.
+func parseError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
 // displayURL is u without its query string, user info or fragment.
 func displayURL(u *url.URL) string {
 	v := *u
 	v.User, v.RawQuery, v.ForceQuery, v.Fragment, v.RawFragment = nil, "", false, "", ""
 	return v.String()
 }
+
+// TimeoutError is a call that got no complete answer within Options.Timeout,
+// retries included.
+type TimeoutError struct{ Limit time.Duration }
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("no complete answer within %s (the limit for one call, retries included)", e.Limit)
+}
+
+// Unwrap makes a TimeoutError a context.DeadlineExceeded.
+func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }

@@ -342,3 +342,64 @@ func TestDoTransportErrorMessage(t *testing.T) {
 		t.Errorf("error = %q, want the method, the URL without its query and the cause", msg)
 	}
 }
+
+// The timeout bounds the whole call, retries included, and its error names
+// the limit.
+func TestDoTimeoutCoversRetries(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		time.Sleep(150 * time.Millisecond)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	c := New(Options{BaseURL: srv.URL, Timeout: 250 * time.Millisecond})
+	c.retryWait = 5 * time.Millisecond
+	start := time.Now()
+	_, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/slow"}})
+	if d := time.Since(start); d > 400*time.Millisecond {
+		t.Errorf("took %s with a 250ms limit for the whole call", d)
+	}
+	var te *TimeoutError
+	if !errors.As(err, &te) || te.Limit != 250*time.Millisecond || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error = %v, want a *TimeoutError of 250ms", err)
+	}
+}
+
+// A Retry-After beyond the cap, or a number too large to read, ends the
+// call at once, saying how long the API asks to wait.
+func TestDoRetryAfterTooLong(t *testing.T) {
+	for _, ra := range []string{"60", "99999999999999999999999"} {
+		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Retry-After", ra)
+			w.WriteHeader(http.StatusServiceUnavailable)
+		})
+		c := New(Options{BaseURL: srv.URL})
+		c.retryWait = time.Millisecond
+		_, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/r"}})
+		if n := len(srv.all()); n != 1 {
+			t.Errorf("Retry-After %s: %d requests, want 1", ra, n)
+		}
+		if err == nil || !strings.Contains(err.Error(), "the API asks to wait") {
+			t.Errorf("Retry-After %s: error = %v, want one saying how long the API asks to wait", ra, err)
+		}
+	}
+}
+
+// A redirect to another origin never tells it the API's URL: no Referer,
+// so the query string (which may hold a token) stays with the API.
+func TestNoRefererAfterRedirectToOtherOrigin(t *testing.T) {
+	other := newRecorder(t, nil)
+	api := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		http.Redirect(w, r, other.URL+"/landing", http.StatusFound)
+	})
+	c := New(Options{BaseURL: api.URL})
+	op := &Operation{Method: "GET", Path: "/search", Params: []*Param{{Name: "token", In: "query", Style: "form", Explode: true}}}
+	if _, err := c.Do(context.Background(), Request{Op: op, Query: map[string]any{"token": "q-secret-123"}}); err != nil {
+		t.Fatal(err)
+	}
+	got := other.last(t)
+	if ref := got.Header.Get("Referer"); ref != "" {
+		t.Errorf("the other origin received Referer %q", ref)
+	}
+	if !strings.Contains(api.last(t).RequestURI, "q-secret-123") {
+		t.Errorf("the API did not receive the query (test is wrong): %q", api.last(t).RequestURI)
+	}
+}

@@ -3,11 +3,18 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -104,8 +111,8 @@ func (e *OffOriginError) Error() string { return "redirected to another origin: 
 //     header carries it), and not for a request marked WithoutCredential;
 //   - never sends Referer, which would tell another origin the API's URLs;
 //   - sets User-Agent;
-//   - replaces the secret it sent, when the answer echoes it, with
-//     "[REDACTED]";
+//   - replaces the secret it sent, when the answer echoes it in any form
+//     (see redactor), with "[REDACTED]";
 //   - with StayOnOrigin, refuses a request to another origin with an
 //     *OffOriginError.
 type Transport struct {
@@ -185,10 +192,15 @@ func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, e
 	return resp, secret, err
 }
 
-// redact makes resp's body replace secret when it echoes it.
+// redact makes resp's headers and body replace the secret the request
+// carried, in every form (see redactor), when they echo it.
 func (t *Transport) redact(resp *http.Response, secret string) *http.Response {
-	if resp != nil && len(secret) >= minRedactLen {
-		resp.Body = &redactingBody{src: resp.Body, secret: []byte(secret)}
+	if resp == nil || secret == "" {
+		return resp
+	}
+	if rd := newRedactor(sentSecrets(resp.Request, secret)); rd != nil {
+		rd.redactHeader(resp.Header)
+		resp.Body = &redactingBody{src: resp.Body, r: rd}
 		resp.ContentLength = -1
 		resp.Header.Del("Content-Length")
 	}
@@ -214,23 +226,220 @@ func limitRedirects(_ *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// A key echoed in a response body is replaced by redacted, so that it never
-// reaches a tool result. Shorter keys are not looked for: replacing a few
-// common characters would damage the answer.
+// An echo of the credential in an answer, body or headers, is replaced by
+// redacted, so that it never reaches a tool result: the secret a Credential
+// reports, and the password of the basic credentials it sent, in every form
+// an answer can carry them (see secretForms). A form of at least
+// minRedactLen bytes is replaced wherever it appears, also split by HTML
+// tags; a shorter one only where it stands alone (not next to a letter,
+// digit, '-' or '_'), since replacing a few common characters everywhere
+// would destroy the answer.
 const (
 	minRedactLen = 8
 	redacted     = "[REDACTED]"
 )
 
-// redactingBody replaces secret in what src reads, holding back only the
-// end of a chunk that begins the secret (the next chunk may end it), so
-// that a stream of events is passed on as it comes.
+// redactor replaces the forms of a set of secrets. Its expression is
+// compiled only when an answer may hold one of them: most answers hold none
+// of the forms and no '<', and cost a few byte searches.
+type redactor struct {
+	forms [][]byte
+	short map[string]bool // forms matched only as whole tokens
+	alts  []string
+
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// redactors keeps the redactors of recent secret sets: a process sends the
+// same key or token again and again.
+var redactors struct {
+	sync.Mutex
+	m map[string]*redactor
+}
+
+// newRedactor returns the redactor of the secrets, nil when there is none.
+func newRedactor(secrets []string) *redactor {
+	id := strings.Join(secrets, "\x00")
+	redactors.Lock()
+	defer redactors.Unlock()
+	if r, ok := redactors.m[id]; ok {
+		return r
+	}
+	r := buildRedactor(secrets)
+	if redactors.m == nil || len(redactors.m) >= 16 {
+		redactors.m = map[string]*redactor{}
+	}
+	redactors.m[id] = r
+	return r
+}
+
+func buildRedactor(secrets []string) *redactor {
+	forms := map[string]bool{}
+	for _, s := range secrets {
+		for _, f := range secretForms(s) {
+			forms[f] = true
+		}
+	}
+	if len(forms) == 0 {
+		return nil
+	}
+	sorted := slices.SortedFunc(maps.Keys(forms), func(a, b string) int { return len(b) - len(a) })
+	r := &redactor{short: map[string]bool{}}
+	for _, f := range sorted {
+		r.forms = append(r.forms, []byte(f))
+		if len(f) < minRedactLen {
+			r.short[f] = true
+			r.alts = append(r.alts, regexp.QuoteMeta(f))
+			continue
+		}
+		// Tags between characters (<b>, </span>) do not hide the secret.
+		var b strings.Builder
+		for i, c := range f {
+			if i > 0 {
+				b.WriteString(`(?:<[^<>]*>)*`)
+			}
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+		r.alts = append(r.alts, b.String())
+	}
+	return r
+}
+
+// expr is the expression matching every form.
+func (r *redactor) expr() *regexp.Regexp {
+	r.once.Do(func() { r.re = regexp.MustCompile(strings.Join(r.alts, "|")) })
+	return r.re
+}
+
+// mayHold reports whether b may hold a form: one as it is, or one split by
+// tags (b has a '<'). Short forms always take the expression.
+func (r *redactor) mayHold(b []byte) bool {
+	if len(r.short) > 0 || bytes.IndexByte(b, '<') >= 0 {
+		return true
+	}
+	for _, f := range r.forms {
+		if bytes.Contains(b, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretForms are the ways an answer may carry secret: as it is,
+// JSON-escaped (with or without HTML-safe escapes and "\/"), URL-encoded
+// (either hex case), HTML-escaped and base64 (either alphabet, also inside
+// a longer encoded text such as a basic-auth pair).
+func secretForms(secret string) []string {
+	if secret == "" {
+		return nil
+	}
+	forms := []string{secret, html.EscapeString(secret)}
+	var b bytes.Buffer
+	for _, escapeHTML := range []bool{true, false} {
+		b.Reset()
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(escapeHTML)
+		_ = enc.Encode(secret)
+		j := strings.TrimSuffix(strings.TrimSpace(b.String()), `"`)[1:]
+		forms = append(forms, j, strings.ReplaceAll(j, "/", `\/`))
+	}
+	for _, e := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
+		forms = append(forms, e, percentLower.ReplaceAllStringFunc(e, strings.ToLower))
+	}
+	// In base64 the secret may follow anything ("user:" in a basic-auth
+	// pair): at each of the three alignments, the characters that encode
+	// only the secret's bits are the same whatever comes before or after.
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		for o := range 3 {
+			e := enc.EncodeToString(append(make([]byte, o), secret...))
+			if start, end := (8*o+5)/6, (o+len(secret))*8/6; end > start {
+				forms = append(forms, e[start:end])
+			}
+		}
+	}
+	return forms
+}
+
+var percentLower = regexp.MustCompile(`%[0-9A-F]{2}`)
+
+// sentSecrets are the secrets a request carried: the one its Credential
+// reported and, for basic credentials, the password and the encoded pair.
+func sentSecrets(r *http.Request, secret string) []string {
+	out := []string{secret}
+	if r == nil {
+		return out
+	}
+	if user, pw, ok := r.BasicAuth(); ok && pw != "" {
+		out = append(out, pw, base64.StdEncoding.EncodeToString([]byte(user+":"+pw)))
+	}
+	return out
+}
+
+// pending is the length of the longest end of b that begins a form (and
+// is shorter than it): what must wait for the next chunk.
+func (r *redactor) pending(b []byte) int {
+	n := 0
+	for _, f := range r.forms {
+		n = max(n, secretStart(b, f))
+	}
+	return n
+}
+
+// replace returns b with every form replaced.
+func (r *redactor) replace(b []byte) []byte {
+	if !r.mayHold(b) {
+		return b
+	}
+	locs := r.expr().FindAllIndex(b, -1)
+	if locs == nil {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	last := 0
+	for _, l := range locs {
+		if r.short[string(b[l[0]:l[1]])] && !(standsAlone(b, l[0]-1) && standsAlone(b, l[1])) {
+			continue
+		}
+		out = append(out, b[last:l[0]]...)
+		out = append(out, redacted...)
+		last = l[1]
+	}
+	return append(out, b[last:]...)
+}
+
+// standsAlone reports whether b[i] (out of range counts) does not continue
+// a token.
+func standsAlone(b []byte, i int) bool {
+	if i < 0 || i >= len(b) {
+		return true
+	}
+	c := b[i]
+	return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c >= 0x80)
+}
+
+// redactHeader replaces the secrets in every header value (Location,
+// Link, an echo of the request's own headers).
+func (r *redactor) redactHeader(h http.Header) {
+	for k, vs := range h {
+		for i, v := range vs {
+			vs[i] = string(r.replace([]byte(v)))
+		}
+		h[k] = vs
+	}
+}
+
+// redactingBody replaces the secrets in what src reads, holding back only
+// the end of a chunk that begins one of their forms (the next chunk may end
+// it), so that a stream of events is passed on as it comes. A form split by
+// HTML tags is found within a chunk (32 KiB), not across two.
 type redactingBody struct {
-	src    io.ReadCloser
-	secret []byte
-	held   []byte // read, not yet safe to return
-	ready  []byte // safe to return
-	err    error  // src's error, returned once held is drained
+	src   io.ReadCloser
+	r     *redactor
+	held  []byte // read, not yet safe to return
+	ready []byte // safe to return
+	err   error  // src's error, returned once held is drained
+	chunk []byte // read buffer, reused
 }
 
 func (b *redactingBody) Read(p []byte) (int, error) {
@@ -242,13 +451,15 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 			b.ready, b.held = b.held, nil
 			break
 		}
-		chunk := make([]byte, 32<<10)
-		n, err := b.src.Read(chunk)
+		if b.chunk == nil {
+			b.chunk = make([]byte, 32<<10)
+		}
+		n, err := b.src.Read(b.chunk)
 		b.err = err
-		b.held = bytes.ReplaceAll(append(b.held, chunk[:n]...), b.secret, []byte(redacted))
+		b.held = b.r.replace(append(b.held, b.chunk[:n]...))
 		keep := 0
 		if b.err == nil {
-			keep = secretStart(b.held, b.secret)
+			keep = b.r.pending(b.held)
 		}
 		if len(b.held) > keep {
 			cut := len(b.held) - keep

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -170,7 +172,7 @@ func TestTransportDescriptionFetch(t *testing.T) {
 func TestRedactingBody(t *testing.T) {
 	const key = "sk-live-0123456789"
 	body := strings.Repeat("x", 40000) + key + "middle" + key + strings.Repeat("y", 70000) + key
-	b := &redactingBody{src: io.NopCloser(iotest.OneByteReader(strings.NewReader(body))), secret: []byte(key)}
+	b := &redactingBody{src: io.NopCloser(iotest.OneByteReader(strings.NewReader(body))), r: newRedactor([]string{key})}
 	got, err := io.ReadAll(b)
 	if err != nil {
 		t.Fatal(err)
@@ -181,12 +183,114 @@ func TestRedactingBody(t *testing.T) {
 	}
 }
 
+// basicCred sends user:password as basic credentials, reporting the
+// password as its secret.
+type basicCred struct{ user, password string }
+
+func (b basicCred) Apply(r *http.Request) (string, error) {
+	r.SetBasicAuth(b.user, b.password)
+	return b.password, nil
+}
+
+// An echo of the credential is redacted in every form an answer can carry
+// it: raw, JSON-escaped, URL-encoded, base64 (of basic-auth pairs too),
+// split by HTML tags, in the body and in headers.
+func TestRedactsEveryForm(t *testing.T) {
+	const key = "k3y&<with>/odd+chars=="
+	jsonEsc, _ := json.Marshal(key)
+	forms := map[string]string{
+		"raw":        key,
+		"json":       strings.Trim(string(jsonEsc), `"`),
+		"json slash": strings.ReplaceAll(strings.Trim(string(jsonEsc), `"`), "/", `\/`),
+		"query":      url.QueryEscape(key),
+		"path":       url.PathEscape(key),
+		"lower hex":  strings.ToLower(url.QueryEscape(key)),
+		"base64":     base64.StdEncoding.EncodeToString([]byte(key)),
+		"base64 url": base64.RawURLEncoding.EncodeToString([]byte(key)),
+		"basic pair": base64.StdEncoding.EncodeToString([]byte("me:" + key)),
+		"html split": "k3y&amp;&lt;with&gt;/odd+chars==", // entity-escaped is a form too
+	}
+	for name, form := range forms {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Location", "/x?token="+form)
+				w.Header().Set("X-Echo", form)
+				_, _ = io.WriteString(w, `{"echo":"`+form+`","again":"`+form+`"}`)
+			}))
+			defer srv.Close()
+			u, _ := url.Parse(srv.URL)
+			for _, cred := range []Credential{HeaderKey{Key: StaticKey(key)}, basicCred{"me", key}} {
+				tr := &Transport{Origin: u, Credential: cred}
+				resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if strings.Contains(string(body), form) || !strings.Contains(string(body), redacted) {
+					t.Errorf("%T: body %s", cred, body)
+				}
+				for h, vs := range resp.Header {
+					for _, v := range vs {
+						if strings.Contains(v, form) {
+							t.Errorf("%T: header %s: %s", cred, h, v)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// HTML tags between the key's characters do not hide it.
+func TestRedactsKeySplitByHTMLTags(t *testing.T) {
+	const key = "sk-live-0123456789"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = io.WriteString(w, "<p>Your key: sk-live-<b>0123</b><span>456789</span></p>")
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	tr := &Transport{Origin: u, Credential: HeaderKey{Key: StaticKey(key)}}
+	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), redacted) || strings.Contains(string(body), "0123") {
+		t.Errorf("body %s", body)
+	}
+}
+
+// A short key is redacted where it stands alone, not inside other words
+// (so that a 3-byte key does not destroy every answer).
+func TestRedactsShortKeyAsWholeToken(t *testing.T) {
+	const key = "ab1"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, `{"key":"ab1","word":"tab1e","id":"ab1x"} ab1`)
+	}))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	tr := &Transport{Origin: u, Credential: HeaderKey{Key: StaticKey(key)}}
+	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := `{"key":"[REDACTED]","word":"tab1e","id":"ab1x"} [REDACTED]`
+	if string(body) != want {
+		t.Errorf("body %s, want %s", body, want)
+	}
+}
+
 // An event that does not end with the start of the secret is passed on
 // before the stream sends more.
 func TestRedactingBodyPassesEventsAtOnce(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	b := &redactingBody{src: pr, secret: []byte("sk-live-0123456789")}
+	b := &redactingBody{src: pr, r: newRedactor([]string{"sk-live-0123456789"})}
 	go pw.Write([]byte("data: {\"ok\":true}\n\n"))
 	got := make(chan string, 1)
 	go func() {

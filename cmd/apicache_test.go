@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -82,5 +83,53 @@ func TestDescriptionAndCallReadKeyringOnce(t *testing.T) {
 	}
 	if n := cb.Gets(); n != 1 {
 		t.Errorf("%d keyring reads, want 1", n)
+	}
+}
+
+// An API that describes itself only to authenticated callers (an empty
+// "paths" without the key): without a usable key, the copy saved at login
+// is served and calls say which login to run; without a copy, the error
+// says why the description is empty.
+func TestDescriptionOnlyForAuthenticatedCallers(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path != "/schema/":
+			http.Error(w, `{"detail":"Invalid token."}`, http.StatusUnauthorized)
+		case r.Header.Get("Authorization") == "Bearer sk-good-0123456789":
+			w.Header().Set("Content-Type", "application/vnd.oai.openapi")
+			w.Write(spec)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"openapi":"3.0.3","info":{"title":"Notes","version":"1"},"paths":{}}`)
+		}
+	}))
+	defer srv.Close()
+	args := []string{"--spec", srv.URL + "/schema/", "--base-url", srv.URL + "/api"}
+	env := map[string]string{"RESTMCP_API_KEY": "sk-good-0123456789"}
+	f, out, errOut := testFactory(t, env)
+	if code := run(t, f, append([]string{"tools"}, args...)...); code != 0 || !strings.Contains(out.String(), "list_notes") {
+		t.Fatalf("with the key: exit %d: %s%s", code, out, errOut)
+	}
+	for _, key := range []string{"", "sk-revoked-0123456789"} {
+		env["RESTMCP_API_KEY"] = key
+		out.Reset()
+		errOut.Reset()
+		if code := run(t, f, append([]string{"tools"}, args...)...); code != 0 || !strings.Contains(out.String(), "list_notes") {
+			t.Errorf("key %q: tools exit %d, want the saved copy's tools: %s%s", key, code, out, errOut)
+		}
+		out.Reset()
+		errOut.Reset()
+		run(t, f, append([]string{"call", "list_notes"}, args...)...)
+		if !strings.Contains(out.String()+errOut.String(), "restmcp login") {
+			t.Errorf("key %q: call does not say which login to run: %s%s", key, out, errOut)
+		}
+	}
+	f, out, errOut = testFactory(t, map[string]string{})
+	if code := run(t, f, append([]string{"tools"}, args...)...); code == 0 || !strings.Contains(errOut.String(), "authenticated callers") {
+		t.Errorf("without a saved copy: exit %d: %s%s", code, out, errOut)
 	}
 }

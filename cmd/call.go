@@ -32,9 +32,8 @@ validation, the HTTP request with the key, the result the model would see.
 --arg values are converted to the type the tool's schema expects (numbers,
 booleans; JSON for arrays and objects, or comma-separated for arrays of
 scalars). It exits non-zero when the tool returns an error.`,
-		Example: `  restmcp call list_projects --arg search=onboarding --arg page=2
-  restmcp call create_task --json '{"project_id": 3, "title": "Write docs"}'`,
-		Args: cobra.ExactArgs(1),
+		Example: callExample(f.Brand),
+		Args:    cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Tool = args[0]
 			if runF != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/log"
 
@@ -402,10 +403,37 @@ func TestNoToolsSaysWhy(t *testing.T) {
 	}
 }
 
+// An audit log others could read is made private; one that cannot be
+// written (a full disk) is warned about once, and the call goes on.
+func TestAuditLogPermissionsAndWriteErrors(t *testing.T) {
+	api := newNotesAPI(t)
+	logPath := filepath.Join(t.TempDir(), "audit.jsonl")
+	if err := os.WriteFile(logPath, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-audit-0123456789"})
+	if code := run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api", "--audit-log", logPath); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if st, err := os.Stat(logPath); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("existing audit log left at %v (%v), want 0600", st.Mode().Perm(), err)
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		return
+	}
+	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-audit-0123456789"})
+	if code := run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api", "--audit-log", "/dev/full"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(errOut.String(), "audit log"); n != 1 || out.Len() == 0 {
+		t.Errorf("stderr has %d audit warnings, want 1:\n%s", n, errOut)
+	}
+}
+
 func TestCallAuditLogAndResultBudget(t *testing.T) {
 	api := newNotesAPI(t)
 	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-audit-0123456789"})
-	logPath := t.TempDir() + "/audit.jsonl"
+	logPath := filepath.Join(t.TempDir(), "audit.jsonl")
 	code := run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api",
 		"--arg", "search=secret-search-term", "--audit-log", logPath, "--max-result-bytes", "40")
 	if code != 0 {
@@ -418,12 +446,22 @@ func TestCallAuditLogAndResultBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var entry map[string]any
-	if err := json.Unmarshal(b, &entry); err != nil {
-		t.Fatalf("audit log is not one JSON line: %v\n%s", err, b)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("audit log has %d lines, want a start and an end line:\n%s", len(lines), b)
 	}
-	if entry["tool"] != "list_notes" {
-		t.Errorf("audit entry %v does not name the tool", entry)
+	for i, want := range []string{"start", "end"} {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &entry); err != nil {
+			t.Fatalf("audit line is not JSON: %v\n%s", err, lines[i])
+		}
+		if entry["tool"] != "list_notes" || entry["event"] != want {
+			t.Errorf("audit entry %v, want the %s line of list_notes", entry, want)
+		}
+	}
+	st, err := os.Stat(logPath)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("audit log mode %v (%v), want 0600", st.Mode().Perm(), err)
 	}
 	for _, secret := range []string{"sk-audit-0123456789", "secret-search-term"} {
 		if strings.Contains(string(b), secret) {
@@ -445,7 +483,7 @@ paths:
         - {name: q, in: query, schema: {type: string}}
       responses: {"200": {description: OK}}
 `
-	path := t.TempDir() + "/keyed.yaml"
+	path := filepath.Join(t.TempDir(), "keyed.yaml")
 	if err := os.WriteFile(path, []byte(spec), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -517,5 +555,52 @@ func TestToolsTableKinds(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("tools missing from the table: %v\n%s", want, out)
+	}
+}
+
+// A URL shown in an error never carries its user info or query string,
+// whether it parses or not.
+func TestErrorsHideURLCredentials(t *testing.T) {
+	api := newNotesAPI(t)
+	bad := []string{"http://user:pw-secret@127.0.0.1:1/%zz?apikey=q-secret", "http://user:pw-secret@127.0.0.1:1/api?apikey=q-secret"}
+	for _, u := range bad {
+		for _, args := range [][]string{
+			{"tools", "--spec", u},
+			{"tools", "--mcp-url", u},
+			{"call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", u},
+			{"call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", api.URL + "/api", "--audit-log", t.TempDir() + "/x/" + "y"},
+		} {
+			f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-0123456789"})
+			run(t, f, args...)
+			for _, s := range []string{"pw-secret", "q-secret"} {
+				if strings.Contains(out.String()+errOut.String(), s) {
+					t.Errorf("%v shows %q:\n%s%s", args, s, out, errOut)
+				}
+			}
+		}
+	}
+}
+
+// --timeout bounds the whole call, and the error says how to raise it.
+func TestCallTimeoutFlag(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer slow.Close()
+	f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "sk-0123456789"})
+	start := time.Now()
+	run(t, f, "call", "list_notes", "--spec", "testdata/notes.yaml", "--base-url", slow.URL+"/api", "--timeout", "300ms")
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %s with --timeout 300ms", d)
+	}
+	if text := out.String() + errOut.String(); !strings.Contains(text, "300ms") || !strings.Contains(text, "--timeout") {
+		t.Errorf("output does not name the limit and the flag:\n%s", text)
+	}
+	f, _, errOut = testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--timeout", "-1s"); code == 0 || !strings.Contains(errOut.String(), "--timeout") {
+		t.Errorf("a negative --timeout: exit %d: %s", code, errOut)
 	}
 }

@@ -69,11 +69,11 @@ twice changes nothing. Updating an entry changes only its command and the
 That file is meant to be committed, so its entry runs "%[1]s" found on
 PATH, which works on every machine that has %[1]s installed. --command sets
 the command to write in either case.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
-		Example: fmt.Sprintf(`  %[1]s install cursor --profile acme
-  %[1]s install claude-desktop --profile acme --dry-run
+		Example: fmt.Sprintf(`  %[1]s install cursor%[2]s
+  %[1]s install claude-desktop%[2]s --dry-run
   %[1]s install vscode --project
   %[1]s install cursor --command /usr/local/bin/%[1]s
-  %[1]s install cursor --print`, f.Brand.Name),
+  %[1]s install cursor --print`, f.Brand.Name, exampleProfile(f.Brand)),
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -238,6 +238,9 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 		}
 		if opts.Project && opts.Command == "" {
 			fmt.Fprintf(out, "The entry runs %q from PATH, so it works on every machine that has %s installed (--command sets another).\n", entry.Command, f.Brand.Name)
+		}
+		if note := client.PathNote(opts.Env(), opts.Project); note != "" {
+			fmt.Fprintln(out, note)
 		}
 		fmt.Fprintln(out, client.NextStep(opts.Project, path, opts.Env().Dir, entry.Name))
 	}

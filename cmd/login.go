@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -91,21 +90,9 @@ needs no arguments. A key the API rejects (401 or 403) is not stored.
 Logging in again replaces the secret.
 
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
-the keyring for keys (for CI, containers and machines without a keyring).`,
-		Example: `  # apiKey, bearer: the one scheme declared (or --scheme NAME)
-  ` + f.Brand.Name + ` login --profile acme --spec https://api.acme.com/openapi.json
-  ` + f.Brand.Name + ` login --profile acme --with-key < acme.key
-  # http basic (Twilio: account SID + auth token)
-  ` + f.Brand.Name + ` login --profile twilio --spec twilio_api_v2010.json --username ACXXXXXXXX
-  # OAuth 2.0 (Box, Slack, Asana): sign in through the browser
-  ` + f.Brand.Name + ` login --profile box --spec box-openapi.json --client-id CLIENT_ID --no-browser
-  # several schemes declared: choose one
-  ` + f.Brand.Name + ` login --profile stripe --spec stripe-spec3.json --scheme bearerAuth
-  # a key inside a longer header value (PagerDuty)
-  ` + f.Brand.Name + ` login --profile pd --spec pagerduty.json --auth-format 'Token token={key}'
-  # a header of your choice, overriding the description
-  ` + f.Brand.Name + ` login --profile acme --spec ./openapi.yaml --base-url https://api.acme.com --auth-scheme Token --check-path /me`,
-		Args: cobra.NoArgs,
+the keyring (for CI, containers and machines without a keyring).`,
+		Example: loginExample(f.Brand),
+		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)
@@ -124,7 +111,7 @@ the keyring for keys (for CI, containers and machines without a keyring).`,
 	fl.StringVar(&opts.Scheme, "scheme", "", "the description's security scheme to sign in with, when it declares several")
 	fl.StringVar(&opts.Username, "username", "", "user name for HTTP basic (an account SID, an e-mail address); the password or token is asked for")
 	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "OAuth 2.0 scopes to request (default: those the operations declare)")
-	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file (0600) in the config directory instead of the OS keyring")
+	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file only you can read, in the config directory, instead of the OS keyring")
 	return c
 }
 
@@ -183,6 +170,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		if done, err := f.loginOAuth(c.Context(), opts, own, p, store); done {
 			return err
 		}
+		// A key replaces an earlier OAuth sign-in.
+		own.Auth = nil
+		p = f.Brand.Apply(own)
 	}
 	if p.MCPURL == "" {
 		if err := f.chooseAuth(c.Context(), opts, &own, p); err != nil {
@@ -201,6 +191,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	key, err := readSecret(c.Context(), f, p.Name, opts.WithKey, label)
 	if err != nil {
+		return err
+	}
+	if err := keyFits(f, p.Name, key, opts.InsecureStorage); err != nil {
 		return err
 	}
 
@@ -326,18 +319,16 @@ func readSecret(ctx context.Context, f *Factory, profileName string, withKey boo
 		}
 		raw = s
 	default:
-		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s --with-key < key.txt`", f.App().LoginCommand(profileName))
+		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s`", app.PipeKeyExample(runtime.GOOS, f.App().LoginCommand(profileName)))
 	}
-	key := strings.TrimSpace(raw)
-	if key == "" {
-		if withKey {
-			return "", errors.New("no key on standard input (--with-key reads one line)")
-		}
+	key, err := app.DecodeKey([]byte(raw))
+	switch {
+	case err != nil:
+		return "", err
+	case key == "" && withKey:
+		return "", errors.New("no key on standard input (--with-key reads one line)")
+	case key == "":
 		return "", errors.New("no key entered")
-	}
-	if i := strings.IndexFunc(key, unicode.IsControl); i >= 0 {
-		// It could not be sent in an HTTP header. Say where, not what.
-		return "", fmt.Errorf("the key has a control character at position %d (a pasted escape sequence or tab?): paste the key alone", i+1)
 	}
 	return key, nil
 }

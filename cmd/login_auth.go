@@ -171,6 +171,12 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 		return fmt.Errorf("%w; nothing was stored", err)
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
+	return f.storeOAuthLogin(own, store, secret, tok)
+}
+
+// storeOAuthLogin stores what an OAuth sign-in left: the client secret
+// (when there is one) and the tokens in the keyring, then the profile.
+func (f *Factory) storeOAuthLogin(own profile.Profile, store profile.Store, secret string, tok *oauth.Token) error {
 	if secret != "" {
 		if err := f.Keyring.Set(app.ClientSecretAccount(own.Name), secret); err != nil {
 			return fmt.Errorf("storing the client secret in %s: %w", f.Keyring.Describe(), err)

@@ -6,10 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -114,7 +117,12 @@ func TestLogin(t *testing.T) {
 		{
 			name:  "unreachable API stores nothing",
 			stdin: goodKey, args: []string{"--with-key", "--base-url", "http://127.0.0.1:1", "--check-path", "/me"},
-			wantCode: 1, wantErr: []string{"could not be reached", "connection refused", "Nothing was stored", "--no-check"},
+			wantCode: 1, wantErr: []string{"could not be reached", "Nothing was stored", "--no-check"},
+		},
+		{
+			name:  "unreachable description is not a failed key check",
+			stdin: goodKey, args: []string{"--with-key", "--spec", "http://127.0.0.1:1/openapi.json", "--base-url", "http://127.0.0.1:1"},
+			wantCode: 1, wantErr: []string{"the API description at http://127.0.0.1:1/openapi.json cannot be reached", "nothing was stored"},
 		},
 		{
 			name:  "--no-check stores without a request",
@@ -131,7 +139,17 @@ func TestLogin(t *testing.T) {
 		{
 			name:  "no terminal and no --with-key",
 			stdin: goodKey, args: []string{"--check-path", "/v1/me"},
-			wantCode: 2, wantErr: []string{"--with-key", "restmcp login --profile acme --with-key < key.txt"},
+			wantCode: 2, wantErr: []string{"--with-key", app.PipeKeyExample(runtime.GOOS, "restmcp login --profile acme")},
+		},
+		{
+			name:  "UTF-8 key file with a byte-order mark",
+			stdin: "\xEF\xBB\xBF" + goodKey + "\r\n", args: []string{"--with-key", "--check-path", "/v1/me"},
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /v1/me"},
+		},
+		{
+			name:  "UTF-16 key file (PowerShell 5.1 echo KEY > key.txt)",
+			stdin: utf16LE(goodKey + "\r\n"), args: []string{"--with-key", "--check-path", "/v1/me"},
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /v1/me"},
 		},
 		{
 			name:  "control character in the key",
@@ -452,4 +470,14 @@ func TestLoginSpecURLAnyCase(t *testing.T) {
 	if got.Spec != spec {
 		t.Errorf("spec saved as %q, want %q", got.Spec, spec)
 	}
+}
+
+// utf16LE is s as Windows PowerShell 5.1 writes it to a file: UTF-16LE with
+// a byte-order mark.
+func utf16LE(s string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return string(b)
 }

@@ -33,9 +33,8 @@ for the key again. With --all the profile itself is removed too: its key and
 its settings. Other profiles are never touched.
 
 A key passed in ` + f.Brand.Env("API_KEY") + ` is not affected: unset the variable yourself.`,
-		Example: `  ` + f.Brand.Name + ` logout --profile acme
-  ` + f.Brand.Name + ` logout --profile acme --all`,
-		Args: cobra.NoArgs,
+		Example: logoutExample(f.Brand),
+		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)

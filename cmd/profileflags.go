@@ -2,8 +2,10 @@ package cmd
 
 import (
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +34,8 @@ type profileFlags struct {
 	// Results and audit.
 	MaxResultBytes int
 	AuditLog       string
+	RefDirs        []string
+	Timeout        time.Duration
 }
 
 func addProfileFlags(c *cobra.Command) *profileFlags {
@@ -40,9 +44,9 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringVarP(&pf.Name, "profile", "p", defaultBrand().ProfileName(), "profile name")
 	fl.StringVar(&pf.Spec, "spec", "", "OpenAPI description: a file or an http(s) URL")
 	fl.StringVar(&pf.MCPURL, "mcp-url", "", "a remote MCP server's endpoint (Streamable HTTP or HTTP+SSE), instead of --spec")
-	fl.StringVar(&pf.BaseURL, "base-url", "", "API base URL (default: the description's first server)")
-	fl.StringVar(&pf.AuthHeader, "auth-header", "", `header that carries the key (default "Authorization")`)
-	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key (default "Bearer")`)
+	fl.StringVar(&pf.BaseURL, "base-url", "", "API base URL")
+	fl.StringVar(&pf.AuthHeader, "auth-header", "", "header that carries the key")
+	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key`)
 	fl.StringVar(&pf.AuthFormat, "auth-format", "", `the whole header value, "{key}" where the key goes, e.g. "Token token={key}" (instead of --auth-scheme)`)
 	fl.StringVar(&pf.Prefix, "prefix", "", "prefix for tool names")
 	fl.StringSliceVar(&pf.Tags, "tag", nil, "only operations with one of these tags (repeatable)")
@@ -53,6 +57,8 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "auto" (the default: operations when they fit the strictest common client, else resources, else search), "operations" (one tool per operation), "resources" or "search"`)
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
 	fl.StringVar(&pf.AuditLog, "audit-log", "", "append one JSON line per tool call to this file (no argument values, never the key)")
+	fl.StringSliceVar(&pf.RefDirs, "allow-ref-dir", nil, "folder from which a local description's $refs may read files, besides its own (repeatable)")
+	fl.DurationVar(&pf.Timeout, "timeout", 0, "limit of one API call, retries included, e.g. 90s or 2m (default 30s)")
 	return pf
 }
 
@@ -152,6 +158,22 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 	}
 	if fl.Changed("audit-log") {
 		p.AuditLog = pf.AuditLog
+	}
+	if fl.Changed("allow-ref-dir") {
+		p.RefDirs = nil
+		for _, d := range pf.RefDirs {
+			abs, err := filepath.Abs(d)
+			if err != nil {
+				return p, false, FlagErrorf("--allow-ref-dir %q: %v", d, err)
+			}
+			p.RefDirs = append(p.RefDirs, abs)
+		}
+	}
+	if fl.Changed("timeout") {
+		if pf.Timeout <= 0 {
+			return p, false, FlagErrorf("--timeout %s: give a positive duration such as 90s or 2m (the default is 30s)", pf.Timeout)
+		}
+		p.Timeout = profile.Duration(pf.Timeout)
 	}
 	return p, stored, nil
 }

@@ -18,7 +18,7 @@ import (
 // app/remote.go.
 
 // loginOAuth signs in to p's server when it asks for MCP authorization
-// (or opts.OAuth says so), then saves the profile and stores the grant;
+// (or opts.OAuth says so), then saves the profile and stores the tokens;
 // done is false when the server wants a key instead.
 func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p profile.Profile, store profile.Store) (done bool, err error) {
 	if opts.WithKey {
@@ -36,8 +36,11 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	case !wants:
 		return true, fmt.Errorf("the MCP server does not ask for OAuth (it answered %d without authorization metadata): log in with its API key instead (without --oauth)", resp.StatusCode)
 	}
+	if opts.InsecureStorage {
+		return true, FlagErrorf("the MCP server asks for OAuth sign-in, and OAuth tokens are only kept in the OS keyring: drop --insecure-storage")
+	}
 	fmt.Fprintf(f.IO.ErrOut, "The MCP server asks for OAuth sign-in.\n")
-	g, err := remote.SignIn(ctx, req, resp, remote.OAuthOptions{
+	cfg, tok, err := remote.SignIn(ctx, req, resp, remote.OAuthOptions{
 		HTTPClient: hc,
 		ClientName: f.Brand.Name,
 		ClientID:   opts.ClientID,
@@ -47,15 +50,24 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 		return true, fmt.Errorf("%w; nothing was stored", err)
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
-	s, err := g.Encode()
-	if err != nil {
+	// The client the authorization server knows is kept in the profile
+	// (its secret, if registration gave one, in the keyring) and the
+	// tokens where those of REST OAuth profiles are: they are refreshed,
+	// shown and removed the same way.
+	own.Auth = &profile.Auth{Scheme: app.RemoteOAuthScheme, Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{
+		Grant: string(oauth.GrantAuthorizationCode), ClientID: cfg.ClientID, AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL,
+		RevocationURL: cfg.RevocationURL, Scopes: cfg.Scopes, ClientSecret: cfg.ClientSecret != "",
+	}}
+	if err := f.storeOAuthLogin(own, store, cfg.ClientSecret, tok); err != nil {
 		return true, err
 	}
-	if err := store.Save(own); err != nil {
-		return true, fmt.Errorf("saving profile %q: %w; nothing was stored", p.Name, err)
+	// A key (or a sign-in kept the earlier way) in the key slot would
+	// only confuse status.
+	_ = f.Keyring.Delete(p.Name)
+	if pf, err := f.App().InsecureKeys(); err == nil {
+		_ = pf.Delete(p.Name)
 	}
-	fmt.Fprintf(f.IO.ErrOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())
-	return true, storeKey(f, p.Name, s, opts.InsecureStorage)
+	return true, nil
 }
 
 // showAuthURL prints the authorization URL and, unless noBrowser, opens it

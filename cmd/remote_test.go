@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
@@ -183,20 +188,52 @@ func TestRemoteOAuthLogin(t *testing.T) {
 	if !strings.Contains(errOut.String(), "asks for OAuth sign-in") || !strings.Contains(errOut.String(), "✓ Signed in.") {
 		t.Errorf("stderr = %s", errOut)
 	}
-	stored, err := f.Keyring.Get("o")
+	// The tokens are where those of REST OAuth profiles are, the client
+	// in the profile.
+	stored, err := f.Keyring.Get(app.TokenAccount("o"))
 	if err != nil || !strings.Contains(stored, "refresh-1") {
 		t.Fatalf("keyring = %q, %v", stored, err)
+	}
+	if k, err := f.Keyring.Get("o"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("key slot = %q, %v", k, err)
+	}
+	store, _ := f.Profiles()
+	if p, _ := store.Get("o"); p.Auth == nil || p.Auth.OAuth == nil || p.Auth.OAuth.ClientID != "client-1" || p.Auth.OAuth.TokenURL != o.URL+"/token" {
+		t.Errorf("profile = %+v", p)
 	}
 
 	if code := run(t, f, "call", "whoami", "--profile", "o"); code != 0 || strings.TrimSpace(out.String()) != "signed-in user" {
 		t.Errorf("call: exit %d, stdout %q, stderr %s", code, out, errOut)
 	}
 	out.Reset()
-	if code := run(t, f, "status", "--profile", "o"); code != 0 || !strings.Contains(out.String(), "OAuth token (expires") {
+	if code := run(t, f, "status", "--profile", "o"); code != 0 || !strings.Contains(out.String(), "MCP server:  "+o.URL) || !strings.Contains(out.String(), ", expires ") || !strings.Contains(out.String(), "refreshable") {
 		t.Errorf("status: exit %d, stdout %s", code, out)
 	}
 	if strings.Contains(out.String()+errOut.String(), "access-1") {
 		t.Error("the token was printed")
+	}
+
+	// An expired token is refreshed; a refused refresh names the login.
+	tok, _ := oauth.Load(f.Keyring, app.TokenAccount("o"))
+	tok.Expiry = time.Now().Add(-time.Minute)
+	oauth.Save(f.Keyring, app.TokenAccount("o"), tok)
+	out.Reset()
+	if code := run(t, f, "call", "whoami", "--profile", "o"); code != 0 || o.Refreshes() != 1 {
+		t.Errorf("call with an expired token: exit %d, %d refreshes, stderr %s", code, o.Refreshes(), errOut)
+	}
+	tok.RefreshToken = "refresh-spent"
+	oauth.Save(f.Keyring, app.TokenAccount("o"), tok)
+	if code := run(t, f, "call", "whoami", "--profile", "o"); code == 0 || !strings.Contains(errOut.String(), "run `restmcp login --profile o`") {
+		t.Errorf("call after a refused refresh: exit %d, stderr %s", code, errOut)
+	}
+
+	// logout removes the tokens, as for REST OAuth profiles.
+	if code := run(t, f, "logout", "--profile", "o"); code != 0 || !strings.Contains(errOut.String(), "Revoked the token at the provider") ||
+		!strings.Contains(errOut.String(), "Removed the OAuth token") || !o.Revoked(tok.RefreshToken) {
+		t.Errorf("logout: exit %d, stderr %s", code, errOut)
+	}
+	if _, err := f.Keyring.Get(app.TokenAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("token after logout: %v", err)
 	}
 }
 

@@ -93,5 +93,6 @@ call to the REST API.`,
 		newVersionCmd(f, nil),
 		newGenDocsCmd(f, nil),
 	)
+	brandHelp(root, f.Brand)
 	return root
 }

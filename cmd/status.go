@@ -13,7 +13,6 @@ import (
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
-	"github.com/restmcp/restmcp/remote"
 )
 
 // statusCheckTimeout bounds the check of one profile's key (some APIs take
@@ -341,7 +340,7 @@ func authKind(p profile.Profile) string {
 // oauthStatus is an OAuth 2.0 profile's line: the stored token's expiry
 // and scopes.
 func oauthStatus(f *Factory, p profile.Profile) profileStatus {
-	st := profileStatus{Profile: p.Name, Spec: p.Spec, BaseURL: p.BaseURL, Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
+	st := profileStatus{Profile: p.Name, Spec: p.Spec, MCPURL: p.MCPURL, BaseURL: p.BaseURL, Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
 	tok, err := oauth.Load(f.Keyring, app.TokenAccount(p.Name))
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
@@ -376,14 +375,11 @@ func (b failingBackend) Set(string, string, string) error   { return b.err }
 func (b failingBackend) Delete(string, string) error        { return b.err }
 
 // maskCredential shows at most the last 4 characters of a key, and none of
-// a key shorter than 12 characters; of a stored OAuth grant, when its token
-// expires.
+// a key shorter than 12 characters; an OAuth sign-in kept in the key slot
+// by earlier versions is named as such.
 func maskCredential(k string) string {
-	if g, ok := remote.DecodeGrant(k); ok {
-		if g.Token.Expiry.IsZero() {
-			return "OAuth token"
-		}
-		return "OAuth token (expires " + g.Token.Expiry.Local().Format(time.RFC3339) + ", refreshed as needed)"
+	if app.IsOldGrant(k) {
+		return "an OAuth sign-in stored by an earlier version, no longer read (log in again)"
 	}
 	r := []rune(k)
 	if len(r) < 12 {

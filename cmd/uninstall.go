@@ -41,8 +41,8 @@ Clients: %s.
 Only that entry is removed; the rest of the file is left as it was, and the
 previous version is saved as <file>.bak. An entry of that name that runs
 another program is left alone unless --force is given.`, strings.Join(install.IDs(), ", ")),
-		Example: fmt.Sprintf(`  %[1]s uninstall cursor --profile acme
-  %[1]s uninstall vscode --project --name acme`, f.Brand.Name),
+		Example: fmt.Sprintf(`  %[1]s uninstall cursor%[2]s
+  %[1]s uninstall vscode --project --name acme`, f.Brand.Name, exampleProfile(f.Brand)),
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {

@@ -35,6 +35,30 @@ type vendorConfig struct {
 	} `yaml:"builds"`
 }
 
+// TestDocsHookRunsOnHost: the hook that writes man pages and completions
+// runs `go run`, which must build for the machine it runs on even when
+// GOOS/GOARCH select another target (GOOS=windows goreleaser build
+// --single-target), in restmcp's configuration and the vendor example.
+// Hooks run with the global env; every build sets its own GOOS and GOARCH
+// after it.
+func TestDocsHookRunsOnHost(t *testing.T) {
+	for _, path := range []string{"../.goreleaser.yaml", "../examples/vendor/.goreleaser.yaml"} {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cfg vendorConfig
+		if err := yaml.Unmarshal(raw, &cfg); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, want := range []string{"GOOS={{ .Runtime.Goos }}", "GOARCH={{ .Runtime.Goarch }}"} {
+			if !slices.Contains(cfg.Env, want) {
+				t.Errorf("%s: env lacks %s, so its go run hook builds for the target", path, want)
+			}
+		}
+	}
+}
+
 var tmplField = regexp.MustCompile(`\{\{\s*\.(Env\.)?(\w+)\s*\}\}`)
 
 // expand applies the few goreleaser template fields the example uses.
@@ -199,6 +223,74 @@ func TestVendorBuild(t *testing.T) {
 			if code != 0 || !strings.Contains(out, fmt.Sprintf("(default %q)", want["BRAND_PROFILE"])) || !strings.Contains(out, "acme-mcp "+cmd) {
 				t.Errorf("%s --help: exit %d, want the vendor's profile as default and its name:\n%s", cmd, code, out)
 			}
+		}
+	})
+
+	// Every command's help and man page names acme-mcp, never restmcp, and
+	// shows the built-in settings as the defaults of the profile flags.
+	t.Run("help and man pages of every command", func(t *testing.T) {
+		out, _, code := run(t, "", nil, "--help")
+		if code != 0 {
+			t.Fatalf("--help: exit %d", code)
+		}
+		_, list, _ := strings.Cut(out, "Available Commands:")
+		list, _, _ = strings.Cut(list, "\n\n")
+		var cmds []string
+		for _, line := range strings.Split(strings.TrimSpace(list), "\n") {
+			cmds = append(cmds, strings.Fields(line)[0])
+		}
+		if len(cmds) < 9 {
+			t.Fatalf("found commands %v in:\n%s", cmds, out)
+		}
+		defaults := []string{
+			fmt.Sprintf("(default %q)", want["BRAND_AUTH_SCHEME"]),
+			fmt.Sprintf("(default %q)", want["BRAND_AUTH_HEADER"]),
+			fmt.Sprintf("(default %q)", want["BRAND_BASE_URL"]),
+			fmt.Sprintf("(default %q)", want["BRAND_PREFIX"]),
+			fmt.Sprintf("(default %q)", spec),
+		}
+		for _, c := range append([]string{""}, cmds...) {
+			args := []string{"--help"}
+			if c != "" {
+				args = []string{c, "--help"}
+			}
+			out, errOut, code := run(t, "", nil, args...)
+			if code != 0 || !strings.Contains(out, "acme-mcp") || strings.Contains(strings.ToLower(out+errOut), "restmcp") {
+				t.Errorf("%s --help: exit %d, want acme-mcp and never restmcp:\n%s%s", c, code, out, errOut)
+			}
+			if strings.Contains(out, "--auth-scheme") {
+				for _, d := range defaults {
+					if !strings.Contains(out, d) {
+						t.Errorf("%s --help lacks the built-in default %s:\n%s", c, d, out)
+					}
+				}
+				if strings.Contains(out, "--profile acme") || strings.Contains(out, "--spec http") {
+					t.Errorf("%s --help: the examples pass the built-in profile or description:\n%s", c, out)
+				}
+			}
+		}
+
+		docs := filepath.Join(dir, "docs")
+		if _, errOut, code := run(t, "", nil, "gen-docs", docs); code != 0 {
+			t.Fatalf("gen-docs: exit %d\n%s", code, errOut)
+		}
+		pages, _ := filepath.Glob(filepath.Join(docs, "man", "*.1"))
+		if len(pages) <= len(cmds) {
+			t.Errorf("%d man pages for %d commands: %v", len(pages), len(cmds), pages)
+		}
+		for _, page := range pages {
+			b, err := os.ReadFile(page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(filepath.Base(page), "acme-mcp") || !strings.Contains(string(b), "acme-mcp") ||
+				strings.Contains(strings.ToLower(string(b)), "restmcp") {
+				t.Errorf("man page %s does not name acme-mcp only", filepath.Base(page))
+			}
+		}
+		call, _ := os.ReadFile(filepath.Join(docs, "man", "acme-mcp-call.1"))
+		if !strings.Contains(string(call), "acme_list_projects") {
+			t.Errorf("acme-mcp-call.1 lacks an example with the vendor's tool names:\n%s", call)
 		}
 	})
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/restmcp/restmcp/internal/atomicfile"
+	"github.com/restmcp/restmcp/internal/filelock"
 )
 
 // ParseError means a configuration file exists but could not be read as
@@ -83,6 +84,23 @@ func (r Result) Changed() bool {
 	return r.Action == Added || r.Action == Updated || r.Action == Removed
 }
 
+// lockConfig takes the lock of the client file at path (of the file a
+// symbolic link points to), so that commands editing it in parallel each
+// read what the previous one wrote; a dry run takes none.
+func lockConfig(path string, dryRun bool) (func(), error) {
+	if dryRun {
+		return func() {}, nil
+	}
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		path = r
+	}
+	unlock, err := filelock.Lock(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return unlock, nil
+}
+
 // readConfig reads path, following a symbolic link to the real file so that
 // a rename replaces the file and not the link (dotfile managers link them).
 func readConfig(path string) (real string, src []byte, mode fs.FileMode, exists bool, err error) {
@@ -140,6 +158,11 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	if err := e.validate(); err != nil {
 		return Result{}, err
 	}
+	unlock, err := lockConfig(path, opts.DryRun)
+	if err != nil {
+		return Result{Path: path}, err
+	}
+	defer unlock()
 	real, src, mode, exists, err := readConfig(path)
 	res := Result{Path: path, Before: src}
 	if err != nil {
@@ -185,6 +208,11 @@ func (c Client) Uninstall(path, name, command string, opts Options) (Result, err
 	if err := ValidName(name); err != nil {
 		return Result{}, err
 	}
+	unlock, err := lockConfig(path, opts.DryRun)
+	if err != nil {
+		return Result{Path: path}, err
+	}
+	defer unlock()
 	real, src, mode, exists, err := readConfig(path)
 	res := Result{Path: path, Before: src, After: src, Action: Absent}
 	if err != nil || !exists {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	toml "github.com/pelletier/go-toml/v2"
@@ -30,6 +33,7 @@ func testEnv(t *testing.T, goos string) Env {
 	case "windows":
 		vars["USERPROFILE"] = home
 		vars["APPDATA"] = filepath.Join(root, "appdata")
+		vars["LOCALAPPDATA"] = filepath.Join(root, "localappdata")
 	case "darwin":
 		vars["HOME"] = home
 	default:
@@ -217,6 +221,47 @@ func TestPathOverrides(t *testing.T) {
 	}
 }
 
+// TestClaudeDesktopMSIX: with the Microsoft Store package of Claude Desktop
+// installed, the file is the one inside the package folder, which is what
+// the app reads; the classic file is named when it exists too.
+func TestClaudeDesktopMSIX(t *testing.T) {
+	env := testEnv(t, "windows")
+	root := filepath.Dir(env.Dir)
+	c, _ := Lookup("claude-desktop")
+	classic := filepath.Join(root, "appdata", "Claude", "claude_desktop_config.json")
+	if got, _ := c.Path(env, false); got != classic {
+		t.Fatalf("no package: Path = %s, want %s", got, classic)
+	}
+	if note := c.PathNote(env, false); note != "" {
+		t.Errorf("no package: note %q", note)
+	}
+	pkg := filepath.Join(root, "localappdata", "Packages", "Claude_pzs8sxrjxfjjc")
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(pkg, "LocalCache", "Roaming", "Claude", "claude_desktop_config.json")
+	got, err := c.Path(env, false)
+	if err != nil || got != want {
+		t.Fatalf("package: Path = %s, %v; want %s", got, err, want)
+	}
+	if note := c.PathNote(env, false); note != "" {
+		t.Errorf("no classic file: note %q", note)
+	}
+	res, err := c.Install(got, testEntry("acme"), Options{})
+	if err != nil || res.Action != Added {
+		t.Fatalf("Install = %+v, %v", res, err)
+	}
+	wantEntry(t, c, readFile(t, want), testEntry("acme"))
+
+	writeFile(t, classic, "{}\n", 0o600)
+	if note := c.PathNote(env, false); !strings.Contains(note, "Microsoft Store") || !strings.Contains(note, classic) {
+		t.Errorf("both files: note %q, want it to name the store package and %s", note, classic)
+	}
+	if note := c.PathNote(testEnv(t, "darwin"), false); note != "" {
+		t.Errorf("macOS: note %q", note)
+	}
+}
+
 func TestProjectUnsupported(t *testing.T) {
 	for _, id := range []string{"claude-desktop", "windsurf"} {
 		c, _ := Lookup(id)
@@ -273,10 +318,11 @@ func lifeCycle(t *testing.T, c Client, goos string) {
 	}
 	first := readFile(t, path)
 	wantEntry(t, c, first, e)
-	if fi, _ := os.Stat(filepath.Dir(path)); fi.Mode().Perm() != 0o700 {
+	// Windows has no Unix permission bits to check.
+	if fi, _ := os.Stat(filepath.Dir(path)); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
 		t.Errorf("created directory mode = %v, want 0700", fi.Mode().Perm())
 	}
-	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 		t.Errorf("new file mode = %v, want 0600", fi.Mode().Perm())
 	}
 
@@ -337,7 +383,7 @@ func TestMergeKeepsEverything(t *testing.T) {
 			if !linesInOrder(orig, string(after)) {
 				t.Errorf("original lines changed:\n%s", after)
 			}
-			if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
+			if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o640 { // no Unix modes on Windows
 				t.Errorf("mode = %v, want 0640 kept", fi.Mode().Perm())
 			}
 			if b := readFile(t, path+".bak"); string(b) != orig {
@@ -816,5 +862,44 @@ func TestTOMLInlineServers(t *testing.T) {
 	}
 	if got := string(readFile(t, path)); got != in {
 		t.Errorf("file changed:\n%s", got)
+	}
+}
+
+// Parallel installs into one file each keep their entry: every
+// read-modify-write holds the file's lock and reads under it.
+func TestParallelInstallsKeepEveryEntry(t *testing.T) {
+	c, err := Lookup("cursor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "mcp.json")
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Install(path, testEntry(fmt.Sprintf("p%d", i)), Options{FileMode: 0o600}); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var cfg struct {
+		MCPServers map[string]any `json:"mcpServers"`
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.MCPServers) != 20 {
+		t.Errorf("%d entries after 20 parallel installs, want 20", len(cfg.MCPServers))
 	}
 }

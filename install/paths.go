@@ -3,6 +3,7 @@ package install
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -46,10 +47,19 @@ func (e Env) home() (string, error) {
 // absEnv returns the environment variable k when it holds an absolute path.
 func (e Env) absEnv(k string) string {
 	v := e.getenv(k)
-	if v == "" || !(filepath.IsAbs(v) || (e.OS == "windows" && isWindowsAbs(v))) {
+	if v == "" || !(filepath.IsAbs(v) || e.isAbs(v)) {
 		return ""
 	}
 	return v
+}
+
+// isAbs reports whether p is absolute on e.OS, wherever this runs (the
+// tests simulate each OS on every other).
+func (e Env) isAbs(p string) bool {
+	if e.OS == "windows" {
+		return isWindowsAbs(p)
+	}
+	return strings.HasPrefix(p, "/")
 }
 
 func isWindowsAbs(p string) bool {
@@ -108,11 +118,67 @@ func homeFile(elem ...string) func(Env) (string, error) {
 }
 
 func claudeDesktopPath(e Env) (string, error) {
+	if e.OS == "windows" {
+		if d := e.claudeMSIXDir(); d != "" {
+			return filepath.Join(d, "claude_desktop_config.json"), nil
+		}
+	}
+	return claudeDesktopClassicPath(e)
+}
+
+// claudeDesktopClassicPath is the file of Claude Desktop's classic installer
+// on Windows (%APPDATA%\Claude), and its only file on macOS and Linux.
+func claudeDesktopClassicPath(e Env) (string, error) {
 	d, err := e.userConfig()
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(d, "Claude", "claude_desktop_config.json"), nil
+}
+
+// claudeMSIXDir is the folder the Microsoft Store (MSIX) build of Claude
+// Desktop reads its settings from:
+// %LOCALAPPDATA%\Packages\Claude_<publisher id>\LocalCache\Roaming\Claude.
+// Windows redirects the packaged app's %APPDATA% there, so the app never
+// sees %APPDATA%\Claude. It is "" when no such package is installed.
+func (e Env) claudeMSIXDir() string {
+	local, err := e.envOrHome("LOCALAPPDATA", "AppData", "Local")
+	if err != nil {
+		return ""
+	}
+	pkgs, _ := filepath.Glob(filepath.Join(local, "Packages", "Claude_*"))
+	found := ""
+	for _, p := range pkgs { // sorted; prefer a package that already has the file
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			continue
+		}
+		d := filepath.Join(p, "LocalCache", "Roaming", "Claude")
+		if _, err := os.Stat(filepath.Join(d, "claude_desktop_config.json")); err == nil {
+			return d
+		}
+		if found == "" {
+			found = d
+		}
+	}
+	return found
+}
+
+// PathNote explains a choice Path made between two files the client may
+// read, or is "" when there was none to make. On Windows with Claude
+// Desktop's Microsoft Store package installed, it says why the package's file
+// was written when the classic installer's file exists too.
+func (c Client) PathNote(e Env, project bool) string {
+	if c.ID != "claude-desktop" || project || e.OS != "windows" || e.claudeMSIXDir() == "" {
+		return ""
+	}
+	classic, err := claudeDesktopClassicPath(e)
+	if err != nil {
+		return ""
+	}
+	if _, err := os.Stat(classic); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("Claude Desktop is installed from the Microsoft Store and reads its settings from its package folder; %s, the classic installer's file, was left alone.", classic)
 }
 
 func vscodePath(e Env) (string, error) {

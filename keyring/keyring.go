@@ -81,6 +81,9 @@ type Store struct {
 	Timeout time.Duration
 	// Backend is the keyring to use (default: the OS keyring).
 	Backend Backend
+	// OS is the operating system whose keyring limits Fits applies
+	// (default: this one).
+	OS string
 }
 
 // Get returns the key stored for account.

@@ -12,7 +12,8 @@ import (
 )
 
 // PlainFile keeps keys unencrypted in one JSON file readable only by its
-// owner (0600). It exists for machines without a usable OS keyring, only
+// owner: mode 0600, and on Windows, which ignores modes, an access list
+// that grants the current user alone. It exists for machines without a usable OS keyring, only
 // when the user asks for it (login --insecure-storage); anyone who can read
 // the file has the keys.
 type PlainFile struct {
@@ -65,7 +66,10 @@ func (p PlainFile) update(change func(d plainFileData) error) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(p.Path, append(b, '\n'), 0o600)
+	if err := atomicfile.Write(p.Path, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	return restrictToOwner(p.Path)
 }
 
 // Get returns the key of account, or ErrNotFound.

@@ -170,7 +170,7 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	if err != nil {
 		return nil, serverError("token", err, a.code, verifier)
 	}
-	return fromOAuth2(t, GrantAuthorizationCode, c.Scopes), nil
+	return FromOAuth2(t, GrantAuthorizationCode, c.Scopes), nil
 }
 
 // LoginDevice runs the device authorization grant (RFC 8628): it asks for
@@ -201,7 +201,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 		}
 		return nil, serverError("token", err, da.DeviceCode)
 	}
-	return fromOAuth2(t, GrantDeviceCode, c.Scopes), nil
+	return FromOAuth2(t, GrantDeviceCode, c.Scopes), nil
 }
 
 // ClientCredentials gets a token for the client itself (no user). A
@@ -220,7 +220,7 @@ func (c Config) ClientCredentials(ctx context.Context) (*Token, error) {
 	if err != nil {
 		return nil, serverError("token", err, c.ClientSecret)
 	}
-	return fromOAuth2(t, GrantClientCredentials, c.Scopes), nil
+	return FromOAuth2(t, GrantClientCredentials, c.Scopes), nil
 }
 
 // randomString is 32 random bytes, base64url without padding.

@@ -252,9 +252,9 @@ func (t Token) String() string {
 // GoString is String, so %#v does not print the secrets either.
 func (t Token) GoString() string { return "oauth.Token{" + t.String() + "}" }
 
-// fromOAuth2 converts a token answer; requested is the scope list asked
-// for, used when the server does not say which it granted.
-func fromOAuth2(t *oauth2.Token, g Grant, requested []string) *Token {
+// FromOAuth2 converts a token answer of grant g; requested is the scope
+// list asked for, used when the server does not say which it granted.
+func FromOAuth2(t *oauth2.Token, g Grant, requested []string) *Token {
 	tok := &Token{
 		AccessToken:  t.AccessToken,
 		TokenType:    t.TokenType,

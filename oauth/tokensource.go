@@ -226,7 +226,7 @@ func (s *TokenSource) refresh(ctx context.Context, tok *Token) (*Token, error) {
 		}
 		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken)
 	}
-	fresh := fromOAuth2(t, tok.Grant, tok.Scopes)
+	fresh := FromOAuth2(t, tok.Grant, tok.Scopes)
 	if fresh.Grant == "" {
 		fresh.Grant = GrantAuthorizationCode
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/restmcp/restmcp/internal/atomicfile"
 	"github.com/restmcp/restmcp/internal/filelock"
@@ -52,6 +53,11 @@ type Profile struct {
 	Layout string   `json:"layout,omitempty"`
 	// MaxResultBytes is the budget of one tool result (0: the default).
 	MaxResultBytes int `json:"max_result_bytes,omitempty"`
+	// RefDirs are folders, besides the description's own, from which a
+	// local description's $refs may read files.
+	RefDirs []string `json:"ref_dirs,omitempty"`
+	// Timeout bounds one tool call, retries included (0: 30 s).
+	Timeout Duration `json:"timeout,omitempty"`
 	// AuditLog is a file that receives one JSON line per tool call (what
 	// was called and how it went; no argument values, never the key).
 	AuditLog string `json:"audit_log,omitempty"`
@@ -216,4 +222,31 @@ func (s Store) Delete(name string) error {
 		delete(f.Profiles, name)
 		return true
 	})
+}
+
+// Duration is a time.Duration stored as text such as "90s".
+type Duration time.Duration
+
+// MarshalJSON writes d as text such as "1m30s".
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// UnmarshalJSON reads text such as "90s" (or a number of seconds).
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var n float64
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("timeout: want text such as \"90s\"")
+		}
+		*d = Duration(n * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("timeout %q: want text such as \"90s\" or \"2m\"", s)
+	}
+	*d = Duration(v)
+	return nil
 }

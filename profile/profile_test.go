@@ -1,13 +1,16 @@
 package profile
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestStoreRoundTrip(t *testing.T) {
@@ -42,7 +45,9 @@ func TestStoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o600 {
+	// Windows has no Unix permission bits: Go reports 0666 for every
+	// writable file there.
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
 	}
 	if err := s.Delete("acme"); err != nil {
@@ -121,5 +126,22 @@ func TestStoreWritesThroughASymlink(t *testing.T) {
 	b, err := os.ReadFile(target)
 	if err != nil || !strings.Contains(string(b), `"old"`) || !strings.Contains(string(b), `"new"`) {
 		t.Fatalf("target holds %s, %v; want both profiles", b, err)
+	}
+}
+
+func TestTimeoutRoundTrip(t *testing.T) {
+	b, err := json.Marshal(Profile{Timeout: Duration(90 * time.Second)})
+	if err != nil || string(b) != `{"timeout":"1m30s"}` {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+	var p Profile
+	for in, want := range map[string]time.Duration{`{"timeout":"2m"}`: 2 * time.Minute, `{"timeout":45}`: 45 * time.Second, `{}`: 0} {
+		p = Profile{}
+		if err := json.Unmarshal([]byte(in), &p); err != nil || time.Duration(p.Timeout) != want {
+			t.Errorf("%s: %v, %v; want %v", in, time.Duration(p.Timeout), err, want)
+		}
+	}
+	if err := json.Unmarshal([]byte(`{"timeout":"soon"}`), &p); err == nil {
+		t.Error("a timeout of \"soon\" was accepted")
 	}
 }

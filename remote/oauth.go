@@ -3,7 +3,6 @@ package remote
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -11,117 +10,14 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/oauthex"
 	"golang.org/x/oauth2"
+
+	"github.com/restmcp/restmcp/oauth"
 )
-
-// Grant is what OAuth sign-in leaves for later sessions: the client the
-// authorization server knows, where to refresh, and the token. It is a
-// secret: it belongs in the keyring.
-type Grant struct {
-	ClientID     string        `json:"client_id"`
-	ClientSecret string        `json:"client_secret,omitempty"`
-	TokenURL     string        `json:"token_url"`
-	AuthStyle    int           `json:"auth_style,omitempty"`
-	Token        *oauth2.Token `json:"token"`
-}
-
-// grantPrefix marks a stored Grant, to tell it from an API key.
-const grantPrefix = `{"oauth":`
-
-// Encode returns g as the text to store.
-func (g *Grant) Encode() (string, error) {
-	b, err := json.Marshal(struct {
-		OAuth *Grant `json:"oauth"`
-	}{g})
-	return string(b), err
-}
-
-// DecodeGrant reads a stored Grant; ok is false for anything else (an API
-// key).
-func DecodeGrant(s string) (g *Grant, ok bool) {
-	if !strings.HasPrefix(s, grantPrefix) {
-		return nil, false
-	}
-	var v struct {
-		OAuth *Grant `json:"oauth"`
-	}
-	if json.Unmarshal([]byte(s), &v) != nil || v.OAuth == nil || v.OAuth.Token == nil {
-		return nil, false
-	}
-	return v.OAuth, true
-}
-
-// Renewer is a token source whose token can be refreshed before it
-// expires.
-type Renewer interface {
-	oauth2.TokenSource
-	Renew() bool
-}
-
-// TokenSource returns the grant's token, refreshed when it expires (or
-// when Renew says so); saved is told of every new token (to store it).
-// client sends the refresh.
-func (g *Grant) TokenSource(client *http.Client, saved func(*Grant)) Renewer {
-	cfg := &oauth2.Config{
-		ClientID:     g.ClientID,
-		ClientSecret: g.ClientSecret,
-		Endpoint:     oauth2.Endpoint{TokenURL: g.TokenURL, AuthStyle: oauth2.AuthStyle(g.AuthStyle)},
-	}
-	ctx := context.Background()
-	if client != nil {
-		ctx = context.WithValue(ctx, oauth2.HTTPClient, client)
-	}
-	return &savingSource{grant: *g, src: cfg.TokenSource(ctx, g.Token), saved: saved, client: client}
-}
-
-// Renew refreshes the token now, even though it has not expired (the
-// server refused it); false when there is no refresh token.
-func (s *savingSource) Renew() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.grant.Token == nil || s.grant.Token.RefreshToken == "" {
-		return false
-	}
-	g := s.grant
-	t := *g.Token
-	t.Expiry = time.Now().Add(-time.Minute)
-	g.Token = &t
-	s.src = g.TokenSource(s.client, nil).(*savingSource).src
-	return true
-}
-
-type savingSource struct {
-	mu     sync.Mutex
-	grant  Grant
-	src    oauth2.TokenSource
-	saved  func(*Grant)
-	client *http.Client
-}
-
-func (s *savingSource) Token() (*oauth2.Token, error) {
-	s.mu.Lock()
-	src := s.src
-	s.mu.Unlock()
-	t, err := src.Token()
-	if err != nil {
-		return nil, fmt.Errorf("refreshing the OAuth token: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.grant.Token == nil || t.AccessToken != s.grant.Token.AccessToken {
-		s.grant.Token = t
-		if s.saved != nil {
-			g := s.grant
-			s.saved(&g)
-		}
-	}
-	return t, nil
-}
 
 // OAuthOptions configure SignIn.
 type OAuthOptions struct {
@@ -168,10 +64,13 @@ func NeedsOAuth(ctx context.Context, url string, client *http.Client) (*http.Req
 // resp from NeedsOAuth): protected-resource metadata, authorization server
 // metadata, client registration, then the authorization code with PKCE,
 // received on a loopback redirect.
-func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OAuthOptions) (*Grant, error) {
+// It returns the client the authorization server knows (ID, secret when
+// registration gave one, endpoints, scopes) and the first token, to store
+// and refresh as any OAuth 2.0 token (oauth.Save, oauth.TokenSource).
+func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OAuthOptions) (oauth.Config, *oauth.Token, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("listening for the authorization redirect: %w", err)
+		return oauth.Config{}, nil, fmt.Errorf("listening for the authorization redirect: %w", err)
 	}
 	defer ln.Close()
 	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
@@ -218,14 +117,18 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		}
 	}
 
-	var grant Grant
+	var (
+		cfg0 oauth.Config
+		tok  *oauth.Token
+	)
 	cfg := &auth.AuthorizationCodeHandlerConfig{
 		RedirectURL:              redirect,
 		AuthorizationCodeFetcher: fetch,
 		RequestRefreshToken:      true,
 		Client:                   opts.HTTPClient,
 		NewTokenSource: func(ctx context.Context, c *oauth2.Config, t *oauth2.Token) (oauth2.TokenSource, error) {
-			grant = Grant{ClientID: c.ClientID, ClientSecret: c.ClientSecret, TokenURL: c.Endpoint.TokenURL, AuthStyle: int(c.Endpoint.AuthStyle), Token: t}
+			cfg0 = oauth.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthURL: c.Endpoint.AuthURL, TokenURL: c.Endpoint.TokenURL, Scopes: c.Scopes}
+			tok = oauth.FromOAuth2(t, oauth.GrantAuthorizationCode, c.Scopes)
 			return oauth2.StaticTokenSource(t), nil
 		},
 	}
@@ -242,13 +145,43 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 	}
 	h, err := auth.NewAuthorizationCodeHandler(cfg)
 	if err != nil {
-		return nil, err
+		return oauth.Config{}, nil, err
 	}
 	if err := h.Authorize(ctx, req, resp); err != nil {
-		return nil, fmt.Errorf("OAuth sign-in: %w", err)
+		return oauth.Config{}, nil, fmt.Errorf("OAuth sign-in: %w", err)
 	}
-	if grant.Token == nil {
-		return nil, errors.New("OAuth sign-in: no token")
+	if tok == nil || tok.AccessToken == "" {
+		return oauth.Config{}, nil, errors.New("OAuth sign-in: no token")
 	}
-	return &grant, nil
+	cfg0.RevocationURL = revocationURL(ctx, req, resp, opts.HTTPClient)
+	return cfg0, tok, nil
+}
+
+// revocationURL is the revocation endpoint (RFC 7009) of the authorization
+// server that resp's challenge leads to; "" when its metadata names none
+// or cannot be read (logout then only forgets the token).
+func revocationURL(ctx context.Context, req *http.Request, resp *http.Response, c *http.Client) string {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	cs, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	if err != nil {
+		return ""
+	}
+	for _, ch := range cs {
+		u := ch.Params["resource_metadata"]
+		if u == "" {
+			continue
+		}
+		prm, err := oauthex.GetProtectedResourceMetadata(ctx, u, req.URL.String(), c)
+		if err != nil || prm == nil || len(prm.AuthorizationServers) == 0 {
+			return ""
+		}
+		asm, err := auth.GetAuthServerMetadata(ctx, prm.AuthorizationServers[0], c)
+		if err != nil || asm == nil {
+			return ""
+		}
+		return asm.RevocationEndpoint
+	}
+	return ""
 }

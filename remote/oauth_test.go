@@ -2,97 +2,170 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
-	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
-func TestOAuthSignInAndRefresh(t *testing.T) {
-	srv := newTestServer()
-	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+// signIn runs the MCP authorization flow against o.
+func signIn(t *testing.T, o *remotetest.OAuthServer) (oauth.Config, *oauth.Token) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-
 	req, resp, wants, err := NeedsOAuth(ctx, o.URL+"/mcp", nil)
 	if err != nil || !wants {
 		t.Fatalf("NeedsOAuth = %v, %v", wants, err)
 	}
-	g, err := SignIn(ctx, req, resp, OAuthOptions{ClientName: "restmcp", Show: remotetest.Browser(t)})
+	cfg, tok, err := SignIn(ctx, req, resp, OAuthOptions{ClientName: "restmcp", Show: remotetest.Browser(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.ClientID != "client-1" || g.Token.AccessToken != "access-1" || g.Token.RefreshToken != "refresh-1" {
-		t.Errorf("grant = %+v", g)
+	return cfg, tok
+}
+
+func TestOAuthSignInAndRefresh(t *testing.T) {
+	srv := newTestServer()
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	cfg, tok := signIn(t, o)
+	if cfg.ClientID != "client-1" || cfg.TokenURL != o.URL+"/token" || cfg.AuthURL != o.URL+"/authorize" || cfg.RevocationURL != o.URL+"/revoke" || cfg.ClientSecret != "" {
+		t.Errorf("config = %+v", cfg)
+	}
+	if tok.AccessToken != "access-1" || tok.RefreshToken != "refresh-1" || tok.Grant != oauth.GrantAuthorizationCode || tok.Expiry.IsZero() {
+		t.Errorf("token = %#v", tok)
 	}
 	if o.Verifier() == "" {
 		t.Error("the token request carried no PKCE verifier")
 	}
-	s, err := g.Encode()
-	if err != nil {
+
+	// An expired token is refreshed, the new one stored and sent.
+	store := &memStore{m: map[string]string{}}
+	tok.Expiry = time.Now().Add(-time.Minute)
+	if err := oauth.Save(store, "acme/oauth-token", tok); err != nil {
 		t.Fatal(err)
 	}
-	back, ok := DecodeGrant(s)
-	if !ok || back.TokenURL != o.URL+"/token" || back.Token.RefreshToken != "refresh-1" {
-		t.Fatalf("DecodeGrant(%s) = %+v, %v", s, back, ok)
-	}
-	if _, ok := DecodeGrant("sk-an-api-key"); ok {
-		t.Error("an API key decoded as a grant")
-	}
-
-	// An expired token is refreshed, the new one saved and sent.
-	back.Token.Expiry = time.Now().Add(-time.Minute)
-	var saved *Grant
-	ts := back.TokenSource(nil, func(g *Grant) { saved = g })
-	client := tokenClient(o.URL, ts)
-	cs := connectTest(t, Config{URL: o.URL + "/mcp", HTTPClient: client}, nil)
+	ts := oauth.NewTokenSource(cfg, store, "acme/oauth-token", t.TempDir())
+	cs := connectTest(t, Config{URL: o.URL + "/mcp", HTTPClient: tokenClient(o.URL, ts)}, nil)
 	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "signed in"}); isErr || text != "echo: signed in" {
 		t.Errorf("echo = %q (error %v)", text, isErr)
 	}
-	if refreshs := o.Refreshes(); refreshs != 1 || saved == nil || saved.Token.AccessToken != "access-2" {
-		t.Errorf("refreshes = %d, saved = %+v", o.Refreshes(), saved)
+	saved, err := oauth.Load(store, "acme/oauth-token")
+	if n := o.Refreshes(); n != 1 || err != nil || saved.AccessToken != "access-2" || saved.RefreshToken != "refresh-2" {
+		t.Errorf("refreshes = %d, stored %#v, %v", n, saved, err)
 	}
 
 	// A token the server refuses before it expires is refreshed once.
-	g2, _ := DecodeGrant(s)
-	ts2 := g2.TokenSource(nil, nil)
-	client2 := tokenClient(o.URL, ts2)
-	cs2 := connectTest(t, Config{URL: o.URL + "/mcp", HTTPClient: client2}, nil)
+	if err := oauth.Save(store, "acme/oauth-token", &oauth.Token{AccessToken: "access-1", RefreshToken: "refresh-2", Expiry: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
 	o.Revoke("access-1")
+	ts2 := oauth.NewTokenSource(cfg, store, "acme/oauth-token", t.TempDir())
+	cs2 := connectTest(t, Config{URL: o.URL + "/mcp", HTTPClient: tokenClient(o.URL, ts2)}, nil)
 	if text, isErr := callText(t, cs2, "echo", map[string]any{"text": "renewed"}); isErr || text != "echo: renewed" {
 		t.Errorf("echo after the token was refused = %q (error %v)", text, isErr)
 	}
 	if n := o.Refreshes(); n != 2 {
 		t.Errorf("refreshes = %d, want 2", n)
 	}
-	if strings.Contains(s, "code-1") {
-		t.Error("the grant keeps the authorization code")
+}
+
+// Two sessions (two editors) on the same store and lock directory whose
+// token has expired refresh it once: the second uses the token the first
+// stored rather than spending the rotated refresh token again.
+func TestOAuthRefreshOnceAcrossSessions(t *testing.T) {
+	srv := newTestServer()
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	cfg, tok := signIn(t, o)
+	store := &memStore{m: map[string]string{}}
+	tok.Expiry = time.Now().Add(-time.Minute)
+	if err := oauth.Save(store, "acme/oauth-token", tok); err != nil {
+		t.Fatal(err)
+	}
+	o.SlowRefresh(200 * time.Millisecond)
+	locks := t.TempDir()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Each its own token source, as in separate processes.
+			ts := oauth.NewTokenSource(cfg, store, "acme/oauth-token", locks)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cs, err := Connect(ctx, Config{URL: o.URL + "/mcp", HTTPClient: tokenClient(o.URL, ts)}, mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil))
+			if err != nil {
+				t.Errorf("session %d: connect: %v", i, err)
+				return
+			}
+			defer cs.Close()
+			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
+			if err != nil || res.IsError {
+				t.Errorf("session %d: echo = %+v, %v", i, res, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := o.Refreshes(); n != 1 {
+		t.Errorf("refreshes = %d, want 1", n)
 	}
 }
+
+// memStore is an in-memory oauth.Store.
+type memStore struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (s *memStore) Get(a string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[a]
+	if !ok {
+		return "", errNotFound
+	}
+	return v, nil
+}
+
+func (s *memStore) Set(a, v string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[a] = v
+	return nil
+}
+
+func (s *memStore) Delete(a string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, a)
+	return nil
+}
+
+var errNotFound = errors.New("not found")
 
 // tokenClient sends ts's token to origin through the credential transport
 // serve uses, renewing it once when refused.
-func tokenClient(origin string, ts Renewer) *http.Client {
+func tokenClient(origin string, ts *oauth.TokenSource) *http.Client {
 	u, _ := url.Parse(origin)
-	return client.NewHTTPClient(&client.Transport{Origin: client.Origin(u), Credential: tokenCredential{ts}}, 0)
+	return client.NewHTTPClient(&client.Transport{Origin: client.Origin(u), Credential: client.BearerToken{Tokens: tokens{ts}}}, 0)
 }
 
-// tokenCredential sends a token source's token as a bearer token.
-type tokenCredential struct{ ts Renewer }
+// tokens is a client.TokenSource of an oauth.TokenSource.
+type tokens struct{ ts *oauth.TokenSource }
 
-func (c tokenCredential) Apply(r *http.Request) (string, error) {
-	t, err := c.ts.Token()
+func (t tokens) AccessToken(ctx context.Context) (string, error) {
+	tok, err := t.ts.Token(ctx)
 	if err != nil {
 		return "", err
 	}
-	r.Header.Set("Authorization", "Bearer "+t.AccessToken)
-	return t.AccessToken, nil
+	return tok.AccessToken, nil
 }
 
-func (c tokenCredential) Renew(context.Context, string) bool { return c.ts.Renew() }
+func (t tokens) Invalidate(s string) { t.ts.Invalidate(s) }

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -303,7 +304,22 @@ func (b *bridge) explain(err error) error {
 		}
 		return fmt.Errorf("%w: the server refused the credentials (%s)", se, hint)
 	}
-	return fmt.Errorf("connecting to %s: %w", b.cfg.URL, err)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // it would repeat the whole URL
+	}
+	return fmt.Errorf("connecting to %s: %w", shownURL(b.cfg.URL), err)
+}
+
+// shownURL is raw as a message may show it: without user info, query
+// string or fragment, which may hold credentials.
+func shownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the server's URL"
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return u.String()
 }
 
 // conn returns the live connection to the server, reconnecting (and

@@ -4,33 +4,67 @@ import (
 	"encoding/json"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/charmbracelet/log"
 )
 
-// auditLog writes one JSON line per tool call. It records what was called
-// and how it ended, never argument values or the key.
+// auditLog writes JSON lines about tool calls: a "start" line before a
+// request is sent and an "end" line when the call ends, paired by call
+// number, so that a process killed mid-call still leaves a trace of a
+// request that reached the API. It records what was called and how it
+// ended, never argument values or the key. A write that fails is reported
+// once on the log; calls go on.
 type auditLog struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu     sync.Mutex
+	w      io.Writer
+	log    *log.Logger
+	warned bool
+	calls  atomic.Int64
 }
 
 type auditEntry struct {
-	Time       string `json:"time"`
-	Tool       string `json:"tool"`
-	Method     string `json:"method"`
-	Path       string `json:"path"`
-	Status     int    `json:"status,omitempty"`
-	DurationMS int64  `json:"duration_ms"`
+	Time string `json:"time"`
+	// Event is "start" (the request is about to be sent) or "end".
+	Event  string `json:"event"`
+	Call   int64  `json:"call"`
+	Tool   string `json:"tool"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Status int    `json:"status,omitempty"`
+	// DurationMS and Outcome are set on end lines.
+	DurationMS int64 `json:"duration_ms,omitempty"`
 	// Outcome is "ok", "http_error" (status >= 400), "failed" (no answer:
 	// no key, timeout, network) or "invalid_arguments" (not sent).
-	Outcome string `json:"outcome"`
+	Outcome string `json:"outcome,omitempty"`
 }
 
-// record appends e; a nil log records nothing.
-func (a *auditLog) record(e auditEntry) {
+// start records that a request for e is about to be sent and returns the
+// call number its end line repeats; 0 for a nil log.
+func (a *auditLog) start(e auditEntry) int64 {
+	if a == nil {
+		return 0
+	}
+	e.Event, e.Call = "start", a.calls.Add(1)
+	a.write(e)
+	return e.Call
+}
+
+// end records how call ended (call 0: a call that sent nothing gets a
+// number of its own).
+func (a *auditLog) end(call int64, e auditEntry) {
 	if a == nil {
 		return
 	}
+	if call == 0 {
+		call = a.calls.Add(1)
+	}
+	e.Event, e.Call = "end", call
+	a.write(e)
+}
+
+func (a *auditLog) write(e auditEntry) {
 	e.Time = time.Now().UTC().Format(time.RFC3339Nano)
 	b, err := json.Marshal(e)
 	if err != nil {
@@ -38,5 +72,21 @@ func (a *auditLog) record(e auditEntry) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	_, _ = a.w.Write(append(b, '\n'))
+	if _, err := a.w.Write(append(b, '\n')); err != nil && !a.warned {
+		a.warned = true
+		a.log.Warn("cannot write the audit log; tool calls go on without it", "err", err)
+	}
+}
+
+// flush makes the lines written so far durable (a file is synced).
+func (a *auditLog) flush() error {
+	if a == nil {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if s, ok := a.w.(interface{ Sync() error }); ok {
+		return s.Sync()
+	}
+	return nil
 }

@@ -65,6 +65,7 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 		return errorResult("no API client is configured: nothing can be sent")
 	}
 	paths := takeFields(t.in, args)
+	call := s.audit.start(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path})
 	start := time.Now()
 	resp, err := s.cfg.Client.Do(ctx, request(t, args))
 	if err == nil && len(paths) > 0 && bodyKind(resp.ContentType, resp.Body) == kindJSON {
@@ -92,7 +93,7 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	default:
 		res = s.result(t, resp)
 	}
-	s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
+	s.audit.end(call, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
 		DurationMS: d.Milliseconds(), Outcome: outcome})
 	return res
 }
@@ -186,7 +187,7 @@ func (s *Server) callTool(ctx context.Context, t *tool, args map[string]any) *mc
 	}
 	if msg != "" {
 		if t.op != nil {
-			s.audit.record(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
+			s.audit.end(0, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
 		}
 		return errorResult(msg)
 	}

@@ -29,9 +29,12 @@ const errorExcerptBytes = 1000
 func requestErrorResult(ctx context.Context, t *tool, err error) *mcp.CallToolResult {
 	what := t.op.Method + " " + t.op.Path
 	var ne net.Error
+	var te *client.TimeoutError
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		return errorResult(fmt.Sprintf("%s: the call was cancelled", what))
+	case errors.As(err, &te):
+		return errorResult(fmt.Sprintf("%s: the API did not answer within the %s limit of one call (retries included). Try again or ask for less; the user can raise the limit with --timeout (e.g. --timeout 2m) or the profile's \"timeout\".", what, te.Limit))
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		return errorResult(fmt.Sprintf("%s: the API did not answer in time (%v). Try again, or ask for less.", what, err))
 	}
@@ -44,7 +47,7 @@ func (s *Server) httpErrorResult(t *tool, e *client.HTTPError) *mcp.CallToolResu
 	r := e.Response
 	where := t.op.Method + " " + t.op.Path
 	if u, err := url.Parse(e.URL); err == nil && u.Path != "" {
-		where = e.Method + " " + u.Path
+		where = e.Method + " " + clip(u.Path, 200)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP %d %s (%s)", r.Status, http.StatusText(r.Status), where)
@@ -52,11 +55,31 @@ func (s *Server) httpErrorResult(t *tool, e *client.HTTPError) *mcp.CallToolResu
 		b.WriteString("\n")
 		b.WriteString(ex)
 	}
-	if h := s.hint(t, r); h != "" {
+	if w := e.WaitText(); w != "" {
+		b.WriteString("\n")
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:] + ".")
+	} else if h := s.hint(t, r); h != "" {
 		b.WriteString("\n")
 		b.WriteString(h)
 	}
-	return errorResult(b.String())
+	budget := s.cfg.MaxResultBytes
+	if budget <= 0 {
+		budget = DefaultMaxResultBytes
+	}
+	return errorResult(clip(b.String(), budget))
+}
+
+// clip is text cut to at most max bytes, on a rune boundary, ending with
+// "…" when cut.
+func clip(text string, limit int) string {
+	if len(text) <= limit {
+		return text
+	}
+	cut := max(limit-len("…"), 0)
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut] + "…"
 }
 
 // hint suggests the next step for an error status.
@@ -83,7 +106,7 @@ func (s *Server) hint(t *tool, r *client.Response) string {
 			if n, err := strconv.Atoi(ra); err == nil {
 				wait = fmt.Sprintf("%d s", n)
 			} else {
-				wait = "until " + ra
+				wait = "until " + clip(ra, 64)
 			}
 		}
 		return fmt.Sprintf("Rate limited: wait %s before calling again.", wait)
@@ -103,6 +126,16 @@ const (
 	kindText
 )
 
+// jsonType reports whether contentType names JSON.
+func jsonType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt == "" {
+		mt = strings.ToLower(strings.TrimSpace(contentType))
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/json") ||
+		mt == "application/x-ndjson" || mt == "text/json"
+}
+
 // bodyKind classifies a response body by its content type, and by its
 // bytes when the type is missing.
 func bodyKind(contentType string, body []byte) kind {
@@ -111,8 +144,7 @@ func bodyKind(contentType string, body []byte) kind {
 		mt = strings.ToLower(strings.TrimSpace(contentType))
 	}
 	switch {
-	case mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/json") ||
-		mt == "application/x-ndjson" || mt == "text/json":
+	case jsonType(contentType):
 		if json.Valid(body) {
 			return kindJSON
 		}
@@ -161,6 +193,13 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		return textResult(text)
 	}
 	budget := s.cfg.MaxResultBytes
+	if r.Truncated && jsonType(r.ContentType) {
+		// Cut by the read cap, maybe mid-string: keep whole values only.
+		kept, cut := truncateJSON(r.Body, min(budget, len(r.Body)-1))
+		res := textResult(string(kept))
+		res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true)})
+		return res
+	}
 	switch bodyKind(r.ContentType, r.Body) {
 	case kindJSON:
 		var buf bytes.Buffer

@@ -151,7 +151,7 @@ func New(cfg Config) (*Server, error) {
 		s.log = log.New(io.Discard)
 	}
 	if cfg.AuditLog != nil {
-		s.audit = &auditLog{w: cfg.AuditLog}
+		s.audit = &auditLog{w: cfg.AuditLog, log: s.log}
 	}
 
 	all := s.operationTools()
@@ -235,7 +235,12 @@ func (s *Server) Instructions() string { return s.instructions }
 // Run's (an HTTP handler, for example).
 func (s *Server) MCPServer() *mcp.Server { return s.mcpServer() }
 
-// Run serves MCP on t until the client disconnects or ctx is done.
+// Run serves MCP on t until the client disconnects or ctx is done, then
+// flushes the audit log.
 func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
-	return s.mcpServer().Run(ctx, t)
+	err := s.mcpServer().Run(ctx, t)
+	if ferr := s.audit.flush(); ferr != nil {
+		s.log.Warn("cannot flush the audit log", "err", ferr)
+	}
+	return err
 }

@@ -165,7 +165,7 @@ describe('serve as a process', () => {
     }
   });
 
-  it('--audit-log records every call without argument values or the key', async () => {
+  it('--audit-log records a start and an end line per call, without argument values or the key', async () => {
     const key = apiKey();
     const audit = join(tempDir('audit'), 'calls.jsonl');
     const s = await connectExample({
@@ -180,10 +180,15 @@ describe('serve as a process', () => {
       await s.close();
     }
     const raw = readFileSync(audit, 'utf8');
-    const lines = raw.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => [l.tool, l.outcome]), [
-      ['list_tasks', 'ok'], ['retrieve_project', 'http_error'], ['list_tasks', 'invalid_arguments'],
+    const all = raw.trim().split('\n').map((l) => JSON.parse(l));
+    // A start line before each request, an end line after it, paired by call.
+    assert.deepEqual(all.map((l) => [l.event, l.tool, l.outcome]), [
+      ['start', 'list_tasks', undefined], ['end', 'list_tasks', 'ok'],
+      ['start', 'retrieve_project', undefined], ['end', 'retrieve_project', 'http_error'],
+      ['end', 'list_tasks', 'invalid_arguments'],
     ]);
+    assert.equal(all[0].call, all[1].call);
+    const lines = all.filter((l) => l.event === 'end');
     assert.equal(lines[1].status, 404);
     assert.equal(lines[0].path, '/api/tasks/');
     assert.equal(lines[1].path, '/api/projects/{id}/', 'the path template, not the ID');

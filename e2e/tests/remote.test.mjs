@@ -222,8 +222,9 @@ describe('a remote server that wants OAuth', () => {
     assert.equal(code, 0, stderr);
     assert.match(await opened, /Signed in/);
     assert.match(stderr, /asks for OAuth sign-in/);
-    const stored = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth'], { encoding: 'utf8', env: process.env }).stdout;
-    const token = JSON.parse(stored).oauth.token.access_token;
+    // The tokens are kept as those of REST OAuth profiles are.
+    const stored = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth/oauth-token'], { encoding: 'utf8', env: process.env }).stdout;
+    const token = JSON.parse(stored).access_token;
     assert.ok(token, 'the token is in the keyring');
 
     const s = await connectBridge(['serve', '--profile', 'rem-oauth'], env);
@@ -235,8 +236,14 @@ describe('a remote server that wants OAuth', () => {
     assert.ok(server.seen.some((r) => r.path === '/mcp' && r.value === `Bearer ${token}`), 'the token was sent');
     const st = await run(['status', '--profile', 'rem-oauth'], { env });
     assert.equal(st.code, 0, st.stdout);
-    assert.match(st.stdout, /OAuth token \(expires/);
+    assert.match(st.stdout, /Token: +Bearer token from authorization_code, expires \S+/);
     for (const s of stderrLog) assert.ok(!s.includes(token), 'the token appeared on stderr');
     assert.ok(!st.stdout.includes(token));
+
+    const out = await run(['logout', '--profile', 'rem-oauth'], { env });
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /Removed the OAuth token/);
+    const gone = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth/oauth-token'], { encoding: 'utf8', env: process.env }).stdout;
+    assert.equal(gone, '');
   });
 });

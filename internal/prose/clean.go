@@ -65,6 +65,7 @@ func Plain(s string) string {
 	if strings.ContainsRune(s, '&') {
 		s = strings.ReplaceAll(html.UnescapeString(s), "\u00a0", " ")
 	}
+	s = stripControls(s)
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		if strings.ContainsAny(l, "\t\f\v") || strings.Contains(l, "  ") {
@@ -82,6 +83,44 @@ func Plain(s string) string {
 		s = reBlankRuns.ReplaceAllString(s, "\n\n")
 	}
 	return strings.TrimSpace(s)
+}
+
+// stripControls removes control characters (tab and line feed turn into
+// white space) and the invisible marks that reorder text (bidirectional
+// overrides, isolates, embeddings and marks), which could make a tool's
+// text read differently from what it says.
+func stripControls(s string) string {
+	clean := true
+	for _, r := range s {
+		if unwanted(r) || r == '\t' || r == '\r' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\r':
+			return ' '
+		case unwanted(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func unwanted(r rune) bool {
+	switch {
+	case r == '\n':
+		return false
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff:
+		return true
+	}
+	return false
 }
 
 var reListItem = regexp.MustCompile(`^([-*+]|\d+[.)])\s`)

@@ -50,6 +50,25 @@ func TestSentenceReadsAListAsOneLine(t *testing.T) {
 	}
 }
 
+// Control characters and bidirectional overrides never pass, also when
+// written as HTML entities.
+func TestPlainStripsControls(t *testing.T) {
+	in := "Get\x00 the\u202e pet\u2066s\u200f\x1b[31m &#x202E;red\x7f\u0085 list\tnow"
+	got := Plain(in)
+	if got != "Get the pets[31m red list now" {
+		t.Errorf("Plain = %q", got)
+	}
+	for _, f := range []func(string) string{
+		func(s string) string { return OneLine(s, 100) },
+		func(s string) string { return Brief(s, 100, 200) },
+		func(s string) string { return Sentence(s, 0, 100) },
+	} {
+		if out := f(in); strings.ContainsAny(out, "\x00\u202e\u2066\u200f\x1b\x7f\u0085") {
+			t.Errorf("%q keeps a control character", out)
+		}
+	}
+}
+
 func TestCutsEndOutsideMarkup(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"Login for the user that this issue should be assigned to. _NOTE: Only users with push access can set the assignee for new issues._", "Login for the user that this issue should be assigned to."},

@@ -4,32 +4,52 @@ package remotetest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // OAuthServer serves mcp at /mcp to requests with "Bearer access-1" or
 // "Bearer access-2", and answers others 401 with MCP authorization
 // metadata. Its authorization server registers "client-1", redirects
 // /authorize at once with "code-1", issues "access-1" and "refresh-1" for
-// the code and "access-2" for the refresh token.
+// the code and "access-2" for the refresh token, which rotates: refresh-1,
+// then refresh-2, each good once.
 type OAuthServer struct {
 	*httptest.Server
 	mu       sync.Mutex
 	verifier string
 	refreshs int
+	slow     time.Duration
 	revoked  map[string]bool
 }
 
-// Revoke makes the MCP endpoint refuse an access token.
+// Revoke makes the MCP endpoint refuse an access token (as the
+// authorization server's revocation endpoint does).
 func (o *OAuthServer) Revoke(token string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.revoked[token] = true
+}
+
+// SlowRefresh makes every token request take d, so that concurrent
+// refreshes overlap.
+func (o *OAuthServer) SlowRefresh(d time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.slow = d
+}
+
+// Revoked says whether a token was revoked.
+func (o *OAuthServer) Revoked(token string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.revoked[token]
 }
 
 // Verifier is the PKCE verifier the token request carried.
@@ -88,9 +108,13 @@ func NewOAuthServer(t *testing.T, h http.Handler) *OAuthServer {
 	mux.HandleFunc("/.well-known/oauth-authorization-server", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{
 			"issuer": o.URL, "authorization_endpoint": o.URL + "/authorize", "token_endpoint": o.URL + "/token",
-			"registration_endpoint": o.URL + "/register", "response_types_supported": []string{"code"},
+			"registration_endpoint": o.URL + "/register", "revocation_endpoint": o.URL + "/revoke", "response_types_supported": []string{"code"},
 			"code_challenge_methods_supported": []string{"S256"}, "grant_types_supported": []string{"authorization_code", "refresh_token"},
 		})
+	})
+	mux.HandleFunc("/revoke", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		o.Revoke(r.Form.Get("token"))
 	})
 	mux.HandleFunc("/register", func(w http.ResponseWriter, r *http.Request) {
 		var md map[string]any
@@ -109,14 +133,19 @@ func NewOAuthServer(t *testing.T, h http.Handler) *OAuthServer {
 	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		o.mu.Lock()
+		slow := o.slow
+		o.mu.Unlock()
+		time.Sleep(slow)
+		o.mu.Lock()
 		defer o.mu.Unlock()
 		switch {
 		case r.Form.Get("grant_type") == "authorization_code" && r.Form.Get("code") == "code-1":
 			o.verifier = r.Form.Get("code_verifier")
 			writeJSON(w, 200, map[string]any{"access_token": "access-1", "refresh_token": "refresh-1", "token_type": "Bearer", "expires_in": 3600})
-		case r.Form.Get("grant_type") == "refresh_token" && r.Form.Get("refresh_token") == "refresh-1":
+		case r.Form.Get("grant_type") == "refresh_token" && r.Form.Get("refresh_token") == fmt.Sprintf("refresh-%d", o.refreshs+1):
+			// Refresh tokens rotate: each is good for one refresh.
 			o.refreshs++
-			writeJSON(w, 200, map[string]any{"access_token": "access-2", "refresh_token": "refresh-1", "token_type": "Bearer", "expires_in": 3600})
+			writeJSON(w, 200, map[string]any{"access_token": "access-2", "refresh_token": fmt.Sprintf("refresh-%d", o.refreshs+1), "token_type": "Bearer", "expires_in": 3600})
 		default:
 			writeJSON(w, 400, map[string]any{"error": "invalid_grant"})
 		}

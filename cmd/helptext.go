@@ -1,0 +1,106 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/profile"
+)
+
+// Help text that depends on the build: a vendor's build names its own
+// binary, needs no --profile or --spec in its examples, and shows its
+// built-in settings as the flags' defaults, in --help and in the man pages
+// alike (both come from the command tree).
+
+// exampleProfile is the profile an example passes: none in a vendor's
+// build, whose default profile is built in.
+func exampleProfile(b Brand) string {
+	if b.HasDefaults() {
+		return ""
+	}
+	return " --profile acme"
+}
+
+// exampleTool is a tool name as this build's tools are named.
+func exampleTool(b Brand, name string) string {
+	if b.Defaults.Prefix != "" {
+		return b.Defaults.Prefix + "_" + name
+	}
+	return name
+}
+
+func loginExample(b Brand) string {
+	n := b.Name
+	if b.HasDefaults() {
+		return fmt.Sprintf(`  %[1]s login
+  %[1]s login --with-key < key.txt
+  Get-Content key.txt | %[1]s login --with-key        # PowerShell`, n)
+	}
+	return fmt.Sprintf(`  # apiKey, bearer: the one scheme declared (or --scheme NAME)
+  %[1]s login --profile acme --spec https://api.acme.com/openapi.json
+  %[1]s login --profile acme --with-key < acme.key
+  Get-Content acme.key | %[1]s login --profile acme --with-key        # PowerShell
+  # http basic (Twilio: account SID + auth token)
+  %[1]s login --profile twilio --spec twilio_api_v2010.json --username ACXXXXXXXX
+  # OAuth 2.0 (Box, Slack, Asana): sign in through the browser
+  %[1]s login --profile box --spec box-openapi.json --client-id CLIENT_ID --no-browser
+  # several schemes declared: choose one
+  %[1]s login --profile stripe --spec stripe-spec3.json --scheme bearerAuth
+  # a key inside a longer header value (PagerDuty)
+  %[1]s login --profile pd --spec pagerduty.json --auth-format 'Token token={key}'
+  # a header of your choice, overriding the description
+  %[1]s login --profile acme --spec ./openapi.yaml --base-url https://api.acme.com --auth-scheme Token --check-path /me`, n)
+}
+
+func logoutExample(b Brand) string {
+	return fmt.Sprintf(`  %[1]s logout%[2]s
+  %[1]s logout%[2]s --all`, b.Name, exampleProfile(b))
+}
+
+func callExample(b Brand) string {
+	return fmt.Sprintf(`  %[1]s call %[2]s --arg search=onboarding --arg page=2
+  %[1]s call %[3]s --json '{"project_id": 3, "title": "Write docs"}'`,
+		b.Name, exampleTool(b, "list_projects"), exampleTool(b, "create_task"))
+}
+
+// profileFlagDefaults is the "(default …)" note of each profile flag: the
+// brand's built-in value, else the usual default where there is one.
+func profileFlagDefaults(b Brand) map[string]string {
+	d := b.Defaults
+	p := b.Apply(profile.Profile{})
+	m := map[string]string{
+		"auth-header": fmt.Sprintf("(default %q)", p.Header()),
+		"base-url":    "(default: the description's first server)",
+	}
+	if p.Scheme() == "" {
+		m["auth-scheme"] = "(default: the bare key)"
+	} else {
+		m["auth-scheme"] = fmt.Sprintf("(default %q)", p.Scheme())
+	}
+	for flag, v := range map[string]string{"spec": d.Spec, "mcp-url": d.MCPURL, "base-url": d.BaseURL, "prefix": d.Prefix} {
+		if v != "" {
+			m[flag] = fmt.Sprintf("(default %q)", v)
+		}
+	}
+	return m
+}
+
+// brandHelp shows the brand's built-in settings as the defaults of the
+// profile flags of every command under root.
+func brandHelp(root *cobra.Command, b Brand) {
+	notes := profileFlagDefaults(b)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for flag, note := range notes {
+			if fl := c.Flags().Lookup(flag); fl != nil {
+				fl.Usage = strings.TrimSpace(fl.Usage + " " + note)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}

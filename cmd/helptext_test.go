@@ -1,0 +1,50 @@
+package cmd
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/restmcp/restmcp/profile"
+)
+
+func TestProfileFlagDefaults(t *testing.T) {
+	plain := profileFlagDefaults(newBrand("restmcp", profile.Profile{}, unsetScheme))
+	for flag, want := range map[string]string{
+		"auth-scheme": `(default "Bearer")`,
+		"auth-header": `(default "Authorization")`,
+		"base-url":    "(default: the description's first server)",
+	} {
+		if plain[flag] != want {
+			t.Errorf("restmcp --%s: %q, want %q", flag, plain[flag], want)
+		}
+	}
+	if _, ok := plain["spec"]; ok {
+		t.Error("restmcp --spec has a default")
+	}
+	bare := profileFlagDefaults(newBrand("acme-mcp", profile.Profile{Name: "acme", Spec: "https://api.acme.example/openapi.json", Prefix: "acme"}, ""))
+	for flag, want := range map[string]string{
+		"auth-scheme": "(default: the bare key)",
+		"spec":        `(default "https://api.acme.example/openapi.json")`,
+		"prefix":      `(default "acme")`,
+	} {
+		if bare[flag] != want {
+			t.Errorf("acme-mcp --%s: %q, want %q", flag, bare[flag], want)
+		}
+	}
+}
+
+func TestExamplesFollowTheBrand(t *testing.T) {
+	vendor := newBrand("acme-mcp", profile.Profile{Name: "acme", Prefix: "acme"}, unsetScheme)
+	for _, ex := range []string{loginExample(vendor), logoutExample(vendor), callExample(vendor)} {
+		if strings.Contains(ex, "restmcp") || strings.Contains(ex, "--profile") || !strings.Contains(ex, "acme-mcp") {
+			t.Errorf("vendor example:\n%s", ex)
+		}
+	}
+	if ex := callExample(vendor); !strings.Contains(ex, "acme-mcp call acme_list_projects") {
+		t.Errorf("call example without the vendor's prefix:\n%s", ex)
+	}
+	plain := newBrand("restmcp", profile.Profile{}, unsetScheme)
+	if ex := loginExample(plain); !strings.Contains(ex, "Get-Content acme.key | restmcp login --profile acme --with-key") {
+		t.Errorf("login example lacks the PowerShell form:\n%s", ex)
+	}
+}
