@@ -31,10 +31,11 @@ says how to log in.
 With --http ADDR it serves MCP's Streamable HTTP transport at --base-path
 (/mcp) for many callers, statelessly, so replicas can sit behind a load
 balancer. Each caller sends its own API key in the profile's header
-(Authorization: Bearer <key> by default) and the API receives that key;
-restmcp uses no stored key. With --auth-tokens FILE callers are admitted by
-tokens the operator lists and the API receives the profile's own key. /healthz, /readyz and /metrics (Prometheus) serve
-operators; logs are JSON lines on standard error. See docs/http.md.`,
+(Authorization: Bearer <key> by default) and the API receives that key; no
+stored key is used. With --auth-tokens FILE callers are admitted by tokens
+the operator lists and the API receives the profile's own key. /healthz,
+/readyz and /metrics (Prometheus) serve operators; logs are JSON lines on
+standard error. See docs/http.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
