@@ -20,7 +20,7 @@ import (
 
 // testApp is an App over an in-memory keyring, a temporary config dir and
 // the environment env.
-func testApp(t *testing.T, env map[string]string) *App {
+func testApp(t testing.TB, env map[string]string) *App {
 	t.Helper()
 	dir := t.TempDir()
 	return &App{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -46,7 +47,12 @@ func (a *App) Serve(ctx context.Context, p profile.Profile, in io.Reader, out io
 func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*server.Server, error) {
 	// One credential for the description and the calls: the keyring is
 	// asked once, and a keyring that does not answer costs one timeout.
-	cred := a.ProfileCredential(p)
+	return a.buildServerWith(ctx, p, sends, a.ProfileCredential(p), nil)
+}
+
+// buildServerWith is buildServer with the credential of the calls and the
+// transport below it (nil: http.DefaultTransport).
+func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper) (*server.Server, error) {
 	api, err := a.LoadAPI(ctx, p, cred)
 	if err != nil {
 		return nil, err
@@ -71,6 +77,7 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 		MissingScheme:   a.MissingScheme(p),
 		UserAgent:       a.UserAgent(),
 		Timeout:         time.Duration(p.Timeout),
+		Transport:       next,
 	})
 	var audit io.Writer
 	if sends && p.AuditLog != "" { // listing tools calls nothing: no log to open

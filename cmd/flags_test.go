@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -30,6 +31,18 @@ func TestServeFlags(t *testing.T) {
 	if !got.Verbose || pf.Name != "acme" || pf.Layout != "search" || !pf.ReadOnly ||
 		!reflect.DeepEqual(pf.Tags, []string{"a", "b"}) || pf.AuditLog != "a.jsonl" {
 		t.Errorf("options = %+v, profile flags = %+v", *got, *pf)
+	}
+}
+
+func TestServeHTTPFlags(t *testing.T) {
+	var got *ServeOptions
+	parse(t, newServeCmd(flagFactory(), func(o *ServeOptions) error { got = o; return nil }),
+		"--http", ":8080", "--base-path", "/tools", "--cors-origin", "https://a.example", "--tls-cert", "c.pem", "--tls-key", "k.pem",
+		"--max-body", "1024", "--request-timeout", "5s", "--drain", "2s", "--auth-tokens", "tokens.txt")
+	h := got.HTTP
+	if h.Addr != ":8080" || h.BasePath != "/tools" || !reflect.DeepEqual(h.CORSOrigins, []string{"https://a.example"}) ||
+		h.TLSCert != "c.pem" || h.TLSKey != "k.pem" || h.MaxBodyBytes != 1024 || h.Timeout != 5*time.Second || h.Drain != 2*time.Second || h.AuthTokens != "tokens.txt" {
+		t.Errorf("http options = %+v", h)
 	}
 }
 

@@ -1,8 +1,13 @@
 package cmd
 
 import (
+	"time"
+
 	"github.com/charmbracelet/log"
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/server"
 )
 
 // ServeOptions are the inputs of `serve`.
@@ -10,16 +15,27 @@ type ServeOptions struct {
 	F       *Factory
 	Profile *profileFlags
 	Verbose bool
+	// HTTP serves Streamable HTTP on an address instead of stdio.
+	HTTP app.HTTPConfig
 }
 
 func newServeCmd(f *Factory, runF func(*ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{F: f}
 	c := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the API's operations as MCP tools over stdio",
+		Short: "Serve the API's operations as MCP tools over stdio or HTTP",
 		Long: `Serve speaks MCP over standard input and output: it is what an editor launches.
 Logs go to standard error. It starts even without a key; each tool call then
-says how to log in.`,
+says how to log in.
+
+With --http ADDR it serves MCP's Streamable HTTP transport at --base-path
+(/mcp) for many callers, statelessly, so replicas can sit behind a load
+balancer. Each caller sends its own API key in the profile's header
+(Authorization: Bearer <key> by default) and the API receives that key; no
+stored key is used. With --auth-tokens FILE callers are admitted by tokens
+the operator lists and the API receives the profile's own key. /healthz,
+/readyz and /metrics (Prometheus) serve operators; logs are JSON lines on
+standard error. See docs/http.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -30,6 +46,16 @@ says how to log in.`,
 	}
 	opts.Profile = addProfileFlags(c)
 	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "log every call (to stderr)")
+	fl := c.Flags()
+	fl.StringVar(&opts.HTTP.Addr, "http", "", "serve MCP over Streamable HTTP on ADDR (\"127.0.0.1:8080\", \":8080\") instead of stdio; each caller sends its own API key")
+	fl.StringVar(&opts.HTTP.BasePath, "base-path", "/mcp", "with --http: the MCP endpoint's path")
+	fl.StringSliceVar(&opts.HTTP.CORSOrigins, "cors-origin", nil, "with --http: a browser origin allowed to call (repeatable; none by default)")
+	fl.StringVar(&opts.HTTP.TLSCert, "tls-cert", "", "with --http: serve HTTPS with this certificate (PEM), with --tls-key")
+	fl.StringVar(&opts.HTTP.TLSKey, "tls-key", "", "with --http: the private key (PEM) of --tls-cert")
+	fl.Int64Var(&opts.HTTP.MaxBodyBytes, "max-body", server.MaxMessageBytes, "with --http: the largest request body, in bytes")
+	fl.DurationVar(&opts.HTTP.Timeout, "request-timeout", time.Minute, "with --http: how long one request may take, the API's answers included")
+	fl.StringVar(&opts.HTTP.AuthTokens, "auth-tokens", "", "with --http: admit callers by bearer tokens whose SHA-256 hashes this file lists, and send the API the profile's own key instead of theirs")
+	fl.DurationVar(&opts.HTTP.Drain, "drain", 10*time.Second, "with --http: how long a shutdown waits for calls in flight")
 	return c
 }
 
@@ -42,11 +68,19 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 	if err != nil {
 		return err
 	}
+	if p.MCPURL != "" && opts.HTTP.Addr != "" {
+		return FlagErrorf("--http serves an OpenAPI description's tools; profile %q relays a remote MCP server, which clients can reach directly at %s", p.Name, p.MCPURL)
+	}
 	if p.MCPURL != "" {
 		if err := checkMCPURL(p.MCPURL); err != nil {
 			return err
 		}
 		return f.App().ServeRemote(c.Context(), p, f.IO.In, f.IO.Out)
+	}
+	if opts.HTTP.Addr != "" {
+		// Logs and access logs as JSON lines, for a log collector.
+		f.Log.SetFormatter(log.JSONFormatter)
+		return f.App().ServeHTTP(c.Context(), p, opts.HTTP)
 	}
 	return f.App().Serve(c.Context(), p, f.IO.In, f.IO.Out)
 }

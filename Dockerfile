@@ -1,0 +1,17 @@
+# The restmcp image: the static binary on distroless, as a non-root user.
+# The release builds the binary; to build the image by hand:
+#
+#   CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o restmcp ./cmd/restmcp
+#   docker build -t restmcp .
+#   docker run -p 8080:8080 -v "$PWD/openapi.yaml:/etc/restmcp/openapi.yaml:ro" restmcp \
+#     serve --http :8080 --spec /etc/restmcp/openapi.yaml --base-url https://api.example.com
+#
+# Each caller sends its own API key; the image holds none. See docs/http.md.
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY restmcp /usr/local/bin/restmcp
+# The copy of a description read from a URL is kept here.
+ENV RESTMCP_CONFIG_DIR=/tmp/restmcp
+USER nonroot:nonroot
+EXPOSE 8080
+ENTRYPOINT ["/usr/local/bin/restmcp"]
+CMD ["serve", "--http", ":8080", "--spec", "/etc/restmcp/openapi.yaml"]

@@ -1,0 +1,371 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/server"
+)
+
+// HTTPConfig is how ServeHTTP listens.
+type HTTPConfig struct {
+	// Addr is the address to listen on ("127.0.0.1:8080", ":8080").
+	Addr string
+	// BasePath is the MCP endpoint (default "/mcp").
+	BasePath string
+	// CORSOrigins may call from a browser; none sends no CORS header.
+	CORSOrigins []string
+	// TLSCert and TLSKey, both or neither, serve HTTPS.
+	TLSCert, TLSKey string
+	// MaxBodyBytes bounds a request's body (default server.MaxMessageBytes).
+	MaxBodyBytes int64
+	// Timeout bounds one request, the API's answers included (default 60 s).
+	Timeout time.Duration
+	// Drain is how long a shutdown waits for requests in flight (default 10 s).
+	Drain time.Duration
+	// AuthTokens, when set, is a file of SHA-256 hashes (hex, one a line)
+	// of the bearer tokens callers are admitted with; the API then receives
+	// the profile's own key (keyring, key file or environment), never a
+	// caller's.
+	AuthTokens string
+	// Listener, when set, is used instead of listening on Addr (tests).
+	Listener net.Listener
+	// Ready, when set, is called with the address once the server listens.
+	Ready func(addr net.Addr)
+}
+
+// callerCredential is the credential of a server shared by many callers:
+// each request's own key, from the caller's HTTP request (see
+// WithCallerKey), in the place p's credential puts it.
+func callerCredential(p profile.Profile) client.Credential {
+	return Credential(p, client.CallerKey)
+}
+
+// callerHeader is the header a caller sends its key in for p, and the
+// scheme that may precede the key there.
+func callerHeader(p profile.Profile) (header, scheme string) {
+	if h, ok := callerCredential(p).(client.HeaderKey); ok && h.Format == "" {
+		return h.HeaderName(), h.Scheme
+	}
+	return client.DefaultAuthHeader, "Bearer"
+}
+
+// ServeHTTP serves p's tools over MCP's Streamable HTTP transport on
+// cfg.Addr until ctx is done, then drains the requests in flight. It is
+// stateless: any replica answers any request. Each caller's key, sent in
+// the profile's header, is the one the API receives for that caller's
+// calls; restmcp keeps none. With cfg.AuthTokens, callers are admitted by
+// listed tokens instead and the API receives p's own key. /healthz, /readyz
+// and /metrics serve operators.
+func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) error {
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key go together: pass both, or neither to serve plain HTTP behind a TLS proxy")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = time.Minute
+	}
+	cred, admit := callerCredential(p), callerAdmit(p)
+	if cfg.AuthTokens != "" {
+		hashes, err := readTokenHashes(cfg.AuthTokens)
+		if err != nil {
+			return err
+		}
+		cred, admit = a.ProfileCredential(p), tokenAdmit(hashes)
+	}
+	m := newMetrics()
+	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: http.DefaultTransport})
+	if err != nil {
+		return err
+	}
+	h := a.httpHandler(srv, cfg, m, admit)
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		// A body that arrives slower than a whole request may take is cut.
+		ReadTimeout: cfg.Timeout,
+		IdleTimeout: 2 * time.Minute,
+	}
+	ln := cfg.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("listening on %s: %w (choose another --http address)", cfg.Addr, err)
+		}
+	}
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("reading --tls-cert and --tls-key: %w", err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}})
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	a.Log.Info("serving", "profile", p.Name, "tools", len(srv.Tools()), "url", scheme+"://"+ln.Addr().String()+basePath(cfg))
+	if cfg.Ready != nil {
+		cfg.Ready(ln.Addr())
+	}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	h.draining.Store(true)
+	drain := cfg.Drain
+	if drain <= 0 {
+		drain = 10 * time.Second
+	}
+	a.Log.Info("shutting down: draining requests in flight", "for", drain)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("requests still running after %s were cut: %w", drain, err)
+	}
+	return nil
+}
+
+func basePath(cfg HTTPConfig) string {
+	if cfg.BasePath == "" {
+		return "/mcp"
+	}
+	return "/" + strings.Trim(cfg.BasePath, "/")
+}
+
+// httpHandler routes the MCP endpoint and the operators' endpoints.
+type httpHandler struct {
+	mux      *http.ServeMux
+	a        *App
+	m        *metrics
+	draining atomic.Bool
+}
+
+func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mux.ServeHTTP(w, r)
+}
+
+func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter) *httpHandler {
+	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
+	ms := srv.MCPServer()
+	ms.AddReceivingMiddleware(func(next mcp.MethodHandler) mcp.MethodHandler {
+		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+			call, ok := req.(*mcp.CallToolRequest)
+			if !ok {
+				return next(ctx, method, req)
+			}
+			start := time.Now()
+			res, err := next(ctx, method, req)
+			tool, outcome := "unknown", "ok"
+			if _, known := srv.Tool(call.Params.Name); known {
+				tool = call.Params.Name
+			}
+			if r, _ := res.(*mcp.CallToolResult); err != nil || r == nil || r.IsError {
+				outcome = "error"
+			}
+			m.call(tool, outcome, time.Since(start))
+			return res, err
+		}
+	})
+	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
+		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true})
+	maxBody := cfg.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = server.MaxMessageBytes
+	}
+	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, refusal := admit.admit(r)
+		if refusal != "" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			if strings.EqualFold(admit.header, client.DefaultAuthHeader) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="`+a.Name+`"`)
+			}
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintln(w, refusal)
+			return
+		}
+		ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+		defer cancel()
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		mcpHandler.ServeHTTP(w, r.WithContext(ctx))
+	})
+	path := basePath(cfg)
+	h.mux.Handle(path, a.accessLog(m, path, cors(cfg.CORSOrigins, admit.header, endpoint)))
+	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	h.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if h.draining.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintf(w, "ready: %d tools\n", len(srv.Tools()))
+	})
+	h.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		m.write(w, "restmcp")
+	})
+	return h
+}
+
+// admitter decides whether a request may call tools: it returns the
+// request's context (carrying what its calls need) or why it is refused.
+type admitter struct {
+	header string // the header it reads
+	admit  func(r *http.Request) (context.Context, string)
+}
+
+// callerAdmit admits a request that carries a key in p's header, and
+// carries that key to the API.
+func callerAdmit(p profile.Profile) admitter {
+	header, scheme := callerHeader(p)
+	example := header + ": " + client.AuthValue(scheme, "<your API key>")
+	return admitter{header: header, admit: func(r *http.Request) (context.Context, string) {
+		key := callerKey(r.Header.Get(header), scheme)
+		if key == "" {
+			return nil, fmt.Sprintf("no credential: send your own API key for the API with each request, in the header %q (%s)", header, example)
+		}
+		return client.WithCallerKey(r.Context(), key), ""
+	}}
+}
+
+// tokenAdmit admits a request whose bearer token hashes to one of hashes;
+// the API then receives the server's own key.
+func tokenAdmit(hashes [][]byte) admitter {
+	return admitter{header: client.DefaultAuthHeader, admit: func(r *http.Request) (context.Context, string) {
+		tok := callerKey(r.Header.Get(client.DefaultAuthHeader), "Bearer")
+		if tok == "" {
+			return nil, "no credential: send the token the server's operator gave you, as \"Authorization: Bearer <token>\""
+		}
+		sum := sha256.Sum256([]byte(tok))
+		ok := 0
+		for _, h := range hashes {
+			ok |= subtle.ConstantTimeCompare(sum[:], h)
+		}
+		if ok == 0 {
+			return nil, "this token is not admitted: ask the server's operator for one"
+		}
+		return r.Context(), ""
+	}}
+}
+
+// readTokenHashes reads a file of SHA-256 hashes, hex, one a line ("#"
+// starts a comment; a "sha256:" prefix is allowed).
+func readTokenHashes(path string) ([][]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading --auth-tokens: %w", err)
+	}
+	var hashes [][]byte
+	for i, line := range strings.Split(string(b), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		line = strings.TrimPrefix(strings.TrimSpace(line), "sha256:")
+		if line == "" {
+			continue
+		}
+		h, err := hex.DecodeString(line)
+		if err != nil || len(h) != sha256.Size {
+			return nil, fmt.Errorf("%s:%d: not a SHA-256 hash in hex: write each token's hash, e.g. `printf %%s \"$TOKEN\" | sha256sum`", path, i+1)
+		}
+		hashes = append(hashes, h)
+	}
+	if len(hashes) == 0 {
+		return nil, fmt.Errorf("%s lists no token hashes: add one a line (`printf %%s \"$TOKEN\" | sha256sum`)", path)
+	}
+	return hashes, nil
+}
+
+// callerKey is the key in a caller's header value: what follows scheme,
+// or the whole value.
+func callerKey(v, scheme string) string {
+	v = strings.TrimSpace(v)
+	if scheme != "" && len(v) > len(scheme) && strings.EqualFold(v[:len(scheme)], scheme) && v[len(scheme)] == ' ' {
+		v = strings.TrimSpace(v[len(scheme):])
+	}
+	return v
+}
+
+// statusWriter remembers the status code written.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusWriter) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// accessLog logs each request (method, path, status, duration, remote
+// address; never a header or a body) and counts it.
+func (a *App) accessLog(m *metrics, path string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if sw.code == 0 {
+			sw.code = http.StatusOK
+		}
+		m.request(path, sw.code)
+		a.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.code,
+			"duration_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+	})
+}
+
+// cors lets browsers on origins call next; with no origins it adds
+// nothing, and browsers refuse cross-origin calls.
+func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
+	if len(origins) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o := r.Header.Get("Origin")
+		if o != "" && (slices.Contains(origins, o) || slices.Contains(origins, "*")) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Add("Vary", "Origin")
+			w.Header().Set("Access-Control-Allow-Methods", "POST, GET, DELETE, OPTIONS")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, "+keyHeader)
+			w.Header().Set("Access-Control-Expose-Headers", "Mcp-Session-Id")
+			if r.Method == http.MethodOptions {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

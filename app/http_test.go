@@ -1,0 +1,341 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/profile"
+)
+
+// keyHeader adds one caller's key, in header, to every request it sends.
+type keyHeader struct {
+	header, key string
+	next        http.RoundTripper
+}
+
+func (k keyHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(k.header, k.key)
+	return k.next.RoundTrip(r)
+}
+
+// serveHTTPTest serves the notes API's tools over HTTP against an API that
+// answers with the owner of the key it received; it returns the MCP
+// endpoint and the server's base URL.
+func serveHTTPTest(t testing.TB, cfg HTTPConfig) (endpoint, base string) {
+	return serveHTTPWith(t, testApp(t, nil), cfg, 5*time.Millisecond)
+}
+
+func serveHTTPWith(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration) (endpoint, base string) {
+	t.Helper()
+	api := newEchoAPI(t, delay)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Listener = ln
+	empty := ""
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.ServeHTTP(ctx, p, cfg) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ServeHTTP: %v", err)
+		}
+	})
+	base = "http://" + ln.Addr().String()
+	return base + basePath(cfg), base
+}
+
+// newEchoAPI is an API whose list of notes names the owner of the key it
+// received ("owner-N" for key "sk-caller-N-…"), after delay (for calls
+// to overlap).
+func newEchoAPI(t testing.TB, delay time.Duration) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(delay)
+		owner := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("X-Api-Key"), "sk-caller-"), "-0123456789")
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"count": 1, "results": [{"owner": "owner-%s"}]}`, owner)
+	})}
+	go func() { _ = hs.Serve(ln) }()
+	t.Cleanup(func() { _ = hs.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+func connect(t testing.TB, endpoint, key string) *mcp.ClientSession {
+	t.Helper()
+	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
+	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
+		Endpoint:   endpoint,
+		HTTPClient: &http.Client{Transport: keyHeader{header: "X-Api-Key", key: key, next: http.DefaultTransport}},
+	}, nil)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// Eight callers with eight keys call at once through one server: each
+// answer is the one the API gave for that caller's own key.
+func TestHTTPCallerKeysStayApart(t *testing.T) {
+	endpoint, base := serveHTTPTest(t, HTTPConfig{})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		s := connect(t, endpoint, fmt.Sprintf("sk-caller-%d-0123456789", i))
+		wg.Go(func() {
+			for range 10 {
+				res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}})
+				if err != nil {
+					t.Errorf("caller %d: %v", i, err)
+					return
+				}
+				text := res.Content[0].(*mcp.TextContent).Text
+				if res.IsError || !strings.Contains(text, fmt.Sprintf(`"owner-%d"`, i)) {
+					t.Errorf("caller %d got %s", i, text)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	body := get(t, base+"/metrics", http.StatusOK)
+	for _, want := range []string{
+		`restmcp_tool_calls_total{tool="list_notes",outcome="ok"} 80`,
+		`restmcp_upstream_responses_total{code="200"} 80`,
+		`restmcp_tool_call_duration_seconds_count 80`,
+		`restmcp_http_requests_total{path="/mcp",code="200"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "sk-caller") {
+		t.Errorf("metrics show a key:\n%s", body)
+	}
+}
+
+// A request without a credential is refused with 401 and a body naming
+// the header to send; nothing reaches the API.
+func TestHTTPNoCredential(t *testing.T) {
+	endpoint, _ := serveHTTPTest(t, HTTPConfig{BasePath: "/tools/"})
+	if !strings.HasSuffix(endpoint, "/tools") {
+		t.Fatalf("endpoint %s", endpoint)
+	}
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), `"X-Api-Key"`) {
+		t.Errorf("status %d, body %q", resp.StatusCode, body)
+	}
+}
+
+// Health and readiness answer without a credential; CORS headers appear
+// for the configured origin only.
+func TestHTTPOperatorEndpoints(t *testing.T) {
+	endpoint, base := serveHTTPTest(t, HTTPConfig{CORSOrigins: []string{"https://app.example"}})
+	get(t, base+"/healthz", http.StatusOK)
+	if body := get(t, base+"/readyz", http.StatusOK); !strings.Contains(body, "ready: 4 tools") {
+		t.Errorf("readyz: %q", body)
+	}
+	for origin, want := range map[string]string{"https://app.example": "https://app.example", "https://evil.example": ""} {
+		req, _ := http.NewRequest("OPTIONS", endpoint, nil)
+		req.Header.Set("Origin", origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("origin %s: allowed %q, want %q", origin, got, want)
+		}
+	}
+}
+
+func get(t *testing.T, url string, code int) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != code {
+		t.Errorf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+// A shutdown lets a call in flight finish and answer; then ServeHTTP
+// returns.
+func TestHTTPShutdownDrains(t *testing.T) {
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	api := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"count": 0, "results": []}`)
+	})}
+	apiLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	go func() { _ = api.Serve(apiLn) }()
+	defer api.Close()
+
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://" + apiLn.Addr().String()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln}) }()
+
+	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
+	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: "http://" + ln.Addr().String() + "/mcp",
+		HTTPClient: &http.Client{Transport: keyHeader{header: "Authorization", key: "Bearer sk-caller-0123456789", next: http.DefaultTransport}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := make(chan error, 1)
+	go func() {
+		res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}})
+		if err == nil && res.IsError {
+			err = fmt.Errorf("error result: %v", res.Content[0].(*mcp.TextContent).Text)
+		}
+		answered <- err
+	}()
+	<-arrived
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	if err := <-answered; err != nil {
+		t.Errorf("the call in flight: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("ServeHTTP: %v", err)
+	}
+}
+
+// BenchmarkHTTPCalls measures tool calls per second through one HTTP
+// server against a loopback API that answers at once, for 1 and 8
+// callers, each with its own session and key.
+func BenchmarkHTTPCalls(b *testing.B) {
+	endpoint, _ := serveHTTPWith(b, testApp(b, nil), HTTPConfig{}, 0)
+	for _, callers := range []int{1, 8} {
+		b.Run(fmt.Sprintf("callers=%d", callers), func(b *testing.B) {
+			sessions := make([]*mcp.ClientSession, callers)
+			for i := range sessions {
+				sessions[i] = connect(b, endpoint, fmt.Sprintf("sk-caller-%d-0123456789", i))
+			}
+			var next atomic.Int64
+			start := time.Now()
+			b.ResetTimer()
+			var wg sync.WaitGroup
+			for _, s := range sessions {
+				wg.Go(func() {
+					for next.Add(1) <= int64(b.N) {
+						if _, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}}); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
+		})
+	}
+}
+
+// A body over the limit is refused before it reaches the MCP server.
+func TestHTTPBodyLimit(t *testing.T) {
+	endpoint, base := serveHTTPTest(t, HTTPConfig{MaxBodyBytes: 1024})
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{"search":"` + strings.Repeat("x", 2048) + `"}}}`
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+		t.Errorf("status %d, want a refusal", resp.StatusCode)
+	}
+	if m := get(t, base+"/metrics", http.StatusOK); strings.Contains(m, "restmcp_upstream_responses_total{") {
+		t.Errorf("the API was called:\n%s", m)
+	}
+}
+
+// With --auth-tokens, callers are admitted by a listed token and the API
+// receives the server's own key, whatever key a caller sends.
+func TestHTTPAuthTokens(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "tokens")
+	sum := sha256.Sum256([]byte("team-token-1"))
+	if err := os.WriteFile(file, []byte("# the team\nsha256:"+hex.EncodeToString(sum[:])+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := testApp(t, map[string]string{"RESTMCP_API_KEY": "sk-caller-server-0123456789"})
+	endpoint, _ := serveHTTPWith(t, a, HTTPConfig{AuthTokens: file}, 0)
+
+	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
+	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: endpoint,
+		HTTPClient: &http.Client{Transport: keyHeader{header: "Authorization", key: "Bearer team-token-1",
+			next: keyHeader{header: "X-Api-Key", key: "sk-caller-7-0123456789", next: http.DefaultTransport}}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}})
+	if err != nil || res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, `"owner-server"`) {
+		t.Errorf("call: %v %+v", err, res)
+	}
+	for _, tok := range []string{"", "Bearer team-token-2"} {
+		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("token %q: status %d", tok, resp.StatusCode)
+		}
+	}
+	if _, err := readTokenHashes(filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Error("a missing token file was accepted")
+	}
+	bad := filepath.Join(t.TempDir(), "bad")
+	_ = os.WriteFile(bad, []byte("team-token-1\n"), 0o600)
+	if _, err := readTokenHashes(bad); err == nil || !strings.Contains(err.Error(), "sha256sum") {
+		t.Errorf("a plain token in the file: %v", err)
+	}
+}

@@ -1,0 +1,29 @@
+package client
+
+import (
+	"context"
+	"errors"
+)
+
+type callerKey struct{}
+
+// ErrNoCallerKey is CallerKey's error for a request whose caller sent no
+// credential.
+var ErrNoCallerKey = errors.New("the caller sent no credential")
+
+// WithCallerKey returns ctx carrying key, the credential one caller sent
+// with its own request (a server shared by many callers). It lives only as
+// long as ctx: nothing keeps it, and no other caller's context sees it.
+func WithCallerKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, callerKey{}, key)
+}
+
+// CallerKey is a KeySource that returns the key WithCallerKey put in the
+// request's context, or ErrNoCallerKey.
+func CallerKey(ctx context.Context) (string, error) {
+	k, _ := ctx.Value(callerKey{}).(string)
+	if k == "" {
+		return "", ErrNoCallerKey
+	}
+	return k, nil
+}

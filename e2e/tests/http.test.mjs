@@ -1,0 +1,148 @@
+// `restmcp serve --http`: two stateless replicas behind a round-robin proxy
+// serve one MCP session (the official TypeScript SDK's Streamable HTTP
+// client); each caller's own key is the one the example API receives; health,
+// readiness, metrics and a drained shutdown.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+import { bin, childEnv, exampleFlags, apiKey, tempDir, stderrLog } from '../lib/harness.mjs';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+/** Starts `restmcp serve --http` and resolves once /readyz answers. */
+async function replica() {
+  const port = await freePort();
+  const p = spawn(bin(), ['serve', '--http', `127.0.0.1:${port}`, ...exampleFlags()],
+    { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('http') }), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (c) => { stderr += c; });
+  p.on('close', () => stderrLog.push(stderr));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) return { p, base, stderr: () => stderr };
+    } catch { /* not listening yet */ }
+    if (p.exitCode !== null) throw new Error(`serve --http exited: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`serve --http did not become ready: ${stderr}`);
+}
+
+/** A proxy that sends each request to the next of targets in turn. */
+function roundRobin(targets) {
+  let next = 0;
+  const hits = targets.map(() => 0);
+  const server = http.createServer((req, res) => {
+    const i = next++ % targets.length;
+    hits[i]++;
+    const u = new URL(targets[i]);
+    const up = http.request({ host: u.hostname, port: u.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+      res.writeHead(ur.statusCode, ur.headers);
+      ur.pipe(res);
+    });
+    up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
+    req.pipe(up);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, hits, url: `http://127.0.0.1:${server.address().port}` })));
+}
+
+async function session(url, key) {
+  const headers = key === undefined ? {} : { Authorization: `Api-Key ${key}` };
+  const client = new Client({ name: 'e2e-http', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }));
+  return client;
+}
+
+describe('serve --http', () => {
+  let a, b, proxy;
+  before(async () => {
+    [a, b] = await Promise.all([replica(), replica()]);
+    proxy = await roundRobin([a.base, b.base]);
+  });
+  after(async () => {
+    proxy?.server.close();
+    for (const r of [a, b]) r?.p.kill('SIGTERM');
+  });
+
+  it('one session through two replicas: every call succeeds', async () => {
+    const client = await session(proxy.url, apiKey());
+    try {
+      const { tools } = await client.listTools();
+      assert.ok(tools.some((t) => t.name === 'list_tasks'));
+      for (let i = 0; i < 10; i++) {
+        const res = await client.callTool({ name: 'list_tasks', arguments: { page_size: 1 } });
+        assert.ok(!res.isError, res.content?.[0]?.text);
+        assert.ok(JSON.parse(res.content[0].text).count >= 0);
+      }
+      assert.ok(proxy.hits[0] >= 5 && proxy.hits[1] >= 5, `requests per replica: ${proxy.hits}`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("8 concurrent callers: each call carries its caller's key", async () => {
+    // Even callers hold the API's key, odd callers a key the API refuses:
+    // a mix-up would show as a refusal for one or an answer for the other.
+    const good = apiKey();
+    const clients = await Promise.all([...Array(8).keys()].map((i) =>
+      session(a.base, i % 2 === 0 ? good : `wrong-key-of-caller-${i}-0123456789`)));
+    try {
+      await Promise.all(clients.map(async (c, i) => {
+        for (let n = 0; n < 5; n++) {
+          const res = await c.callTool({ name: 'list_tasks', arguments: { page_size: 1 } });
+          if (i % 2 === 0) assert.ok(!res.isError, `caller ${i}: ${res.content?.[0]?.text}`);
+          else assert.ok(res.isError && /40[13]/.test(res.content[0].text), `caller ${i}: ${res.content?.[0]?.text}`);
+        }
+      }));
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  });
+
+  it('no credential: 401 with a body naming the header', async () => {
+    const r = await fetch(`${a.base}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    assert.equal(r.status, 401);
+    assert.match(await r.text(), /Authorization: Api-Key <your API key>/);
+  });
+
+  it('health, readiness and metrics; no key in logs or metrics', async () => {
+    assert.equal((await fetch(`${b.base}/healthz`)).status, 200);
+    assert.match(await (await fetch(`${b.base}/readyz`)).text(), /^ready: \d+ tools/);
+    const m = await (await fetch(`${a.base}/metrics`)).text();
+    assert.match(m, /restmcp_tool_calls_total\{tool="list_tasks",outcome="ok"\} \d+/);
+    assert.match(m, /restmcp_tool_calls_total\{tool="list_tasks",outcome="error"\} \d+/);
+    assert.match(m, /restmcp_upstream_responses_total\{code="200"\} \d+/);
+    assert.match(m, /restmcp_tool_call_duration_seconds_bucket\{le="\+Inf"\} \d+/);
+    for (const text of [m, a.stderr(), b.stderr()]) {
+      assert.ok(!text.includes(apiKey()), 'a key was shown');
+      assert.ok(!text.includes('wrong-key-of-caller'), 'a key was shown');
+    }
+    const line = a.stderr().split('\n').find((l) => l.includes('"request"'));
+    assert.ok(line && JSON.parse(line).status, `no JSON access log line in: ${a.stderr()}`);
+  });
+
+  it('SIGTERM drains: not ready, then exits 0', async () => {
+    const r = await replica();
+    const exited = new Promise((resolve) => r.p.on('close', resolve));
+    r.p.kill('SIGTERM');
+    assert.equal(await exited, 0, r.stderr());
+    assert.match(r.stderr(), /draining/);
+  });
+});
