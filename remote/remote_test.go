@@ -293,13 +293,20 @@ func TestFilterPrefixAndReadOnly(t *testing.T) {
 func TestDroppedStreamAnswersWithAnError(t *testing.T) {
 	srv := newTestServer()
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var resumes atomic.Int32
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Last-Event-ID") != "" {
+			resumes.Add(1) // the handler has no event store: 400
+		}
 		if r.Method == http.MethodPost && r.Header.Get(sessionHeader) != "" {
 			body, _ := io.ReadAll(r.Body)
 			if strings.Contains(string(body), `"tools/call"`) {
 				// The stream starts, then ends before the answer.
 				w.Header().Set("Content-Type", "text/event-stream")
 				w.WriteHeader(http.StatusOK)
+				if strings.Contains(string(body), "numbered") {
+					io.WriteString(w, "id: gone_0\nretry: 10\n\n")
+				}
 				return
 			}
 			r.Body = io.NopCloser(strings.NewReader(string(body)))
@@ -309,11 +316,23 @@ func TestDroppedStreamAnswersWithAnError(t *testing.T) {
 	t.Cleanup(ts.Close)
 
 	cs := connectTest(t, Config{URL: ts.URL}, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
-	if err == nil || !strings.Contains(err.Error(), "stream ended before the answer") {
-		t.Errorf("err = %v, want the dropped stream named", err)
+	for _, tc := range []struct {
+		text    string
+		resumes int32
+	}{
+		{"plain", 0},    // no event ID: nothing to resume
+		{"numbered", 1}, // the resumption is refused, and not tried again
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		before := resumes.Load()
+		_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": tc.text}})
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "stream ended before the answer") {
+			t.Errorf("%s: err = %v, want the dropped stream named", tc.text, err)
+		}
+		if n := resumes.Load() - before; n != tc.resumes {
+			t.Errorf("%s: %d resumptions tried, want %d", tc.text, n, tc.resumes)
+		}
 	}
 }
 
