@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -262,21 +263,61 @@ func (c *httpConn) deliver(m jsonrpc.Message) {
 	}
 }
 
+// streamPos is how far an event stream was read: the ID of the last
+// event dispatched and the reconnection delay the server asked for.
+type streamPos struct {
+	lastID string
+	retry  time.Duration
+}
+
 // readCallStream reads the event stream that answers req. When it ends
-// without the answer (the server or the network dropped it), the caller
-// gets an error answer rather than waiting for ever.
+// without the answer (the server or the network dropped it) and the server
+// numbered its events, the stream is resumed by a GET carrying
+// Last-Event-ID; when it cannot be, the caller gets an error answer rather
+// than waiting for ever.
 func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
-	answered := false
 	var want jsonrpc.ID
 	if req != nil && req.IsCall() {
 		want = req.ID
 	}
-	c.readEvents(body, func(m jsonrpc.Message) {
+	answered := false
+	seen := func(m jsonrpc.Message) {
 		if r, ok := m.(*jsonrpc.Response); ok && want.IsValid() && r.ID == want {
 			answered = true
 		}
-	})
-	if want.IsValid() && !answered && c.ctx.Err() == nil {
+	}
+	var pos streamPos
+	c.readEvents(body, seen, &pos)
+	if !want.IsValid() {
+		return
+	}
+	delay := streamMinDelay
+	for failures := 0; !answered && pos.lastID != "" && failures < streamRetries && c.ctx.Err() == nil; {
+		if pos.retry > 0 {
+			delay = pos.retry
+		}
+		select {
+		case <-time.After(delay):
+		case <-c.ctx.Done():
+		}
+		resp, err := c.resume(pos.lastID)
+		if err != nil {
+			if !errors.Is(err, errRetry) {
+				break
+			}
+			failures++
+			delay = min(delay*2, 30*time.Second)
+			continue
+		}
+		last := pos.lastID
+		c.readEvents(resp.Body, seen, &pos)
+		if pos.lastID != last {
+			failures, delay = 0, streamMinDelay
+		} else {
+			failures++
+		}
+	}
+	if !answered && c.ctx.Err() == nil {
 		c.deliver(&jsonrpc.Response{ID: want, Error: &jsonrpc.Error{
 			Code:    jsonrpc.CodeInternalError,
 			Message: "the MCP server's stream ended before the answer to " + req.Method + " came: try again",
@@ -284,20 +325,43 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 	}
 }
 
-func (c *httpConn) readStream(body io.ReadCloser) (lastID string, err error) {
-	return c.readEvents(body, nil)
+// errRetry marks a failed resumption worth trying again (network error,
+// server busy or failing).
+var errRetry = errors.New("the MCP server could not resume the stream yet")
+
+// resume asks the server to replay a stream after the event lastID.
+func (c *httpConn) resume(lastID string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Last-Event-ID", lastID)
+	c.setHeaders(req)
+	resp, err := c.client.Do(req)
+	switch {
+	case err != nil:
+		return nil, errors.Join(errRetry, err)
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		resp.Body.Close()
+		return nil, errRetry
+	case resp.StatusCode < 200 || resp.StatusCode >= 300 || mediaType(resp.Header.Get("Content-Type")) != "text/event-stream":
+		// 405, 404, 400: this stream cannot be resumed.
+		resp.Body.Close()
+		return nil, fmt.Errorf("the MCP server answered %d to the stream's resumption", resp.StatusCode)
+	}
+	return resp, nil
 }
 
 // readEvents delivers every message of an event stream (seen is told of
-// each first); it returns the
-// last event ID and whether the stream ended cleanly.
-func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message)) (lastID string, err error) {
+// each first), keeping pos up to date; it returns why the stream ended.
+func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), pos *streamPos) error {
 	defer body.Close()
 	stop := context.AfterFunc(c.ctx, func() { body.Close() })
 	defer stop()
 	r := bufio.NewReaderSize(body, 64<<10)
 	var data bytes.Buffer
-	event := ""
+	event, id := "", pos.lastID
 	for {
 		line, err := r.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -306,21 +370,23 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message)) (l
 			line, err = append(append([]byte(nil), line...), rest...), err2
 		}
 		if len(line) == 0 && err != nil {
-			return lastID, err
+			return err
 		}
 		s := strings.TrimRight(string(line), "\r\n")
 		switch {
 		case s == "":
+			// An event is dispatched, and its ID counts, only once whole.
 			if data.Len() > 0 && (event == "" || event == "message") {
 				m, derr := jsonrpc.DecodeMessage(data.Bytes())
 				if derr != nil {
-					return lastID, fmt.Errorf("the MCP server sent an event that is not a JSON-RPC message: %w", derr)
+					return fmt.Errorf("the MCP server sent an event that is not a JSON-RPC message: %w", derr)
 				}
 				if seen != nil {
 					seen(m)
 				}
 				c.deliver(m)
 			}
+			pos.lastID = id
 			data.Reset()
 			event = ""
 		case strings.HasPrefix(s, ":"):
@@ -330,7 +396,7 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message)) (l
 			switch field {
 			case "data":
 				if data.Len()+len(value) > maxEventBytes {
-					return lastID, errors.New("the MCP server sent an event over 16 MiB")
+					return errors.New("the MCP server sent an event over 16 MiB")
 				}
 				if data.Len() > 0 {
 					data.WriteByte('\n')
@@ -339,11 +405,17 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message)) (l
 			case "event":
 				event = value
 			case "id":
-				lastID = value
+				if !strings.ContainsRune(value, 0) {
+					id = value
+				}
+			case "retry":
+				if ms, perr := strconv.Atoi(value); perr == nil && ms >= 0 {
+					pos.retry = time.Duration(ms) * time.Millisecond
+				}
 			}
 		}
 		if err != nil {
-			return lastID, err
+			return err
 		}
 	}
 }
@@ -361,7 +433,7 @@ func (c *httpConn) startStream() {
 	c.streaming = true
 	c.mu.Unlock()
 	go func() {
-		lastID := ""
+		var pos streamPos
 		delay := streamMinDelay
 		for failures := 0; failures <= streamRetries; {
 			req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
@@ -369,8 +441,8 @@ func (c *httpConn) startStream() {
 				return
 			}
 			req.Header.Set("Accept", "text/event-stream")
-			if lastID != "" {
-				req.Header.Set("Last-Event-ID", lastID)
+			if pos.lastID != "" {
+				req.Header.Set("Last-Event-ID", pos.lastID)
 			}
 			sid := c.setHeaders(req)
 			resp, err := c.client.Do(req)
@@ -388,11 +460,8 @@ func (c *httpConn) startStream() {
 				resp.Body.Close()
 				return
 			default:
-				id, _ := c.readStream(resp.Body)
-				if id != "" {
-					lastID = id
-				}
-				failures, delay = 0, streamMinDelay
+				c.readEvents(resp.Body, nil, &pos)
+				failures, delay = 0, max(pos.retry, streamMinDelay)
 			}
 			if c.ctx.Err() != nil {
 				return

@@ -1,6 +1,8 @@
 package remote
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -291,13 +293,20 @@ func TestFilterPrefixAndReadOnly(t *testing.T) {
 func TestDroppedStreamAnswersWithAnError(t *testing.T) {
 	srv := newTestServer()
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var resumes atomic.Int32
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Last-Event-ID") != "" {
+			resumes.Add(1) // the handler has no event store: 400
+		}
 		if r.Method == http.MethodPost && r.Header.Get(sessionHeader) != "" {
 			body, _ := io.ReadAll(r.Body)
 			if strings.Contains(string(body), `"tools/call"`) {
 				// The stream starts, then ends before the answer.
 				w.Header().Set("Content-Type", "text/event-stream")
 				w.WriteHeader(http.StatusOK)
+				if strings.Contains(string(body), "numbered") {
+					io.WriteString(w, "id: gone_0\nretry: 10\n\n")
+				}
 				return
 			}
 			r.Body = io.NopCloser(strings.NewReader(string(body)))
@@ -307,11 +316,23 @@ func TestDroppedStreamAnswersWithAnError(t *testing.T) {
 	t.Cleanup(ts.Close)
 
 	cs := connectTest(t, Config{URL: ts.URL}, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
-	if err == nil || !strings.Contains(err.Error(), "stream ended before the answer") {
-		t.Errorf("err = %v, want the dropped stream named", err)
+	for _, tc := range []struct {
+		text    string
+		resumes int32
+	}{
+		{"plain", 0},    // no event ID: nothing to resume
+		{"numbered", 1}, // the resumption is refused, and not tried again
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		before := resumes.Load()
+		_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": tc.text}})
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "stream ended before the answer") {
+			t.Errorf("%s: err = %v, want the dropped stream named", tc.text, err)
+		}
+		if n := resumes.Load() - before; n != tc.resumes {
+			t.Errorf("%s: %d resumptions tried, want %d", tc.text, n, tc.resumes)
+		}
 	}
 }
 
@@ -326,5 +347,116 @@ func TestOAuthChallengeIsNamed(t *testing.T) {
 	_, err := Probe(ctx, Config{URL: ts.URL, Login: "restmcp login --profile x"}, &mcp.Implementation{Name: "c", Version: "1"})
 	if err == nil || !strings.Contains(err.Error(), "asks for OAuth sign-in: run `restmcp login --profile x` (without --with-key)") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// cutProxy forwards to upstream, flushing as it goes; the first POST that
+// calls the tool "slow" has its event stream cut after the first
+// notification, and cut is closed then.
+type cutProxy struct {
+	upstream string
+	cut      chan struct{}
+	once     sync.Once
+	resumed  atomic.Value // the Last-Event-ID of the first GET with one
+}
+
+func (p *cutProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	if id := r.Header.Get("Last-Event-ID"); id != "" && r.Method == http.MethodGet {
+		p.resumed.CompareAndSwap(nil, id)
+	}
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.upstream, bytes.NewReader(body))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	out.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	flusher := w.(http.Flusher)
+	cutting := false
+	if r.Method == http.MethodPost && strings.Contains(string(body), `"slow"`) {
+		p.once.Do(func() { cutting = true })
+	}
+	lines := bufio.NewReader(resp.Body)
+	notified := false
+	for {
+		line, err := lines.ReadString('\n')
+		w.Write([]byte(line))
+		flusher.Flush()
+		if strings.Contains(line, "notifications/progress") {
+			notified = true
+		}
+		if cutting && notified && strings.TrimSpace(line) == "" {
+			close(p.cut)
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func TestDroppedCallStreamResumes(t *testing.T) {
+	srv := newTestServer()
+	proxy := &cutProxy{cut: make(chan struct{})}
+	mcp.AddTool(srv, &mcp.Tool{Name: "slow"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: req.Params.GetProgressToken(), Progress: 1, Message: "started"})
+		select {
+		case <-proxy.cut:
+		case <-time.After(10 * time.Second):
+		}
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "done"}}}, nil, nil
+	})
+	upstream := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv },
+		&mcp.StreamableHTTPOptions{EventStore: mcp.NewMemoryEventStore(nil)}))
+	t.Cleanup(upstream.Close)
+	proxy.upstream = upstream.URL
+	ts := httptest.NewServer(requireKey(proxy, nil))
+	t.Cleanup(ts.Close)
+
+	var progress atomic.Int32
+	client := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, &mcp.ClientOptions{
+		ProgressNotificationHandler: func(context.Context, *mcp.ProgressNotificationClientRequest) {
+			progress.Add(1)
+		},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	ct, st := mcp.NewInMemoryTransports()
+	go Serve(ctx, st, Config{URL: ts.URL, HTTPClient: keyClient(ts.URL, testKey)})
+	// Numbered (resumable) events come with protocol versions up to 2025-11-25.
+	cs, err := client.Connect(ctx, ct, &mcp.ClientSessionOptions{ProtocolVersion: "2025-11-25"})
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer cs.Close()
+	params := &mcp.CallToolParams{Name: "slow", Arguments: map[string]any{}}
+	params.SetProgressToken("p1")
+	res, err := cs.CallTool(ctx, params)
+	if err != nil {
+		t.Fatalf("call slow: %v", err)
+	}
+	if len(res.Content) != 1 || res.Content[0].(*mcp.TextContent).Text != "done" || res.IsError {
+		t.Errorf("slow = %+v, want the tool's result", res.Content)
+	}
+	select {
+	case <-proxy.cut:
+	default:
+		t.Fatal("the call's stream was not cut")
+	}
+	if id, _ := proxy.resumed.Load().(string); id == "" {
+		t.Error("no GET carried Last-Event-ID")
+	}
+	if progress.Load() != 1 {
+		t.Errorf("%d progress notifications reached the client, want 1 (none replayed twice)", progress.Load())
 	}
 }
