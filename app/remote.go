@@ -44,7 +44,7 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 	if u, err := url.Parse(p.MCPURL); err == nil && u.Host != "" {
 		origin = client.Origin(u)
 	}
-	var cred client.Credential = &remoteKey{header: p.Header(), scheme: p.Scheme(), keys: keys, profile: p.Name, login: a.LoginCommand(p.Name)}
+	var cred client.Credential = &remoteKey{header: p.Header(), scheme: p.Scheme(), keys: keys}
 	if IsOAuthProfile(p) {
 		cred = client.BearerToken{Tokens: a.tokens(p)}
 	}
@@ -67,17 +67,11 @@ func IsOAuthProfile(p profile.Profile) bool {
 // (the MCP authorization flow) in its Auth.
 const RemoteOAuthScheme = "mcp-authorization"
 
-// IsOldGrant says whether a stored key is an OAuth sign-in kept in the
-// key slot by earlier versions (JSON marked {"oauth":…}); it is not sent,
-// the user signs in again.
-func IsOldGrant(key string) bool { return strings.HasPrefix(strings.TrimSpace(key), `{"oauth":`) }
-
 // remoteKey is a remote profile's key, read when a request is sent and
 // sent in the profile's header and scheme.
 type remoteKey struct {
 	header, scheme string
 	keys           client.KeySource
-	profile, login string
 }
 
 // Apply implements client.Credential.
@@ -85,9 +79,6 @@ func (c *remoteKey) Apply(r *http.Request) (string, error) {
 	k, err := c.keys(r.Context())
 	if err != nil || strings.TrimSpace(k) == "" {
 		return "", nil
-	}
-	if IsOldGrant(k) {
-		return "", fmt.Errorf("profile %q holds an OAuth sign-in stored by an earlier version, which is no longer read: sign in again with `%s`", c.profile, c.login)
 	}
 	return client.HeaderKey{Header: c.header, Scheme: c.scheme, Key: client.StaticKey(k)}.Apply(r)
 }

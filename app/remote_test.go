@@ -85,24 +85,6 @@ func remoteOAuth(as string) *profile.Auth {
 		Grant: string(oauth.GrantAuthorizationCode), ClientID: "client-1", AuthURL: as + "/authorize", TokenURL: as + "/token"}}
 }
 
-// An OAuth sign-in kept in the key slot by earlier versions is not sent:
-// the request fails with the login command.
-func TestRemoteOldGrant(t *testing.T) {
-	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("sent %s with %q", r.URL, r.Header.Get("Authorization"))
-	}))
-	defer home.Close()
-	a := testApp(t, nil)
-	if err := a.Keyring.Set("acme", `{"oauth":{"client_id":"c","token_url":"https://a/t","token":{"access_token":"old-access-token"}}}`); err != nil {
-		t.Fatal(err)
-	}
-	hc := a.RemoteConfig(profile.Profile{Name: "acme", MCPURL: home.URL + "/mcp"}, a.KeySource("acme")).HTTPClient
-	_, err := hc.Get(home.URL + "/mcp")
-	if err == nil || !strings.Contains(err.Error(), "earlier version") || !strings.Contains(err.Error(), "restmcp login --profile acme") || strings.Contains(err.Error(), "old-access-token") {
-		t.Errorf("err = %v", err)
-	}
-}
-
 // A refused refresh fails the request with the login command.
 func TestRemoteRefreshRefused(t *testing.T) {
 	as := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -375,12 +375,8 @@ func (b failingBackend) Set(string, string, string) error   { return b.err }
 func (b failingBackend) Delete(string, string) error        { return b.err }
 
 // maskCredential shows at most the last 4 characters of a key, and none of
-// a key shorter than 12 characters; an OAuth sign-in kept in the key slot
-// by earlier versions is named as such.
+// a key shorter than 12 characters.
 func maskCredential(k string) string {
-	if app.IsOldGrant(k) {
-		return "an OAuth sign-in stored by an earlier version, no longer read (log in again)"
-	}
 	r := []rune(k)
 	if len(r) < 12 {
 		return "****"
