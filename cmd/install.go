@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"runtime"
@@ -34,6 +35,11 @@ type InstallOptions struct {
 	Force   bool
 	// Command is the command the entry runs (--command); "" picks one.
 	Command string
+	// URL makes the entry a remote one (--url): the client connects to a
+	// running "serve --http" instead of starting this program.
+	URL string
+	// Headers are the names of the headers a remote entry sends (--header).
+	Headers []string
 
 	// Executable returns the command to write (default: this binary, by a
 	// path that survives upgrades; see install.StablePath).
@@ -68,12 +74,19 @@ twice changes nothing. Updating an entry changes only its command and the
 --project writes the project's file (in the current directory) for %[3]s.
 That file is meant to be committed, so its entry runs "%[1]s" found on
 PATH, which works on every machine that has %[1]s installed. --command sets
-the command to write in either case.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
+the command to write in either case.
+
+--url writes a remote entry instead, for a server started elsewhere with
+"%[1]s serve --http": the client connects to that URL (Cursor, VS Code,
+Claude Code, Windsurf, Gemini CLI). --header NAME adds a header whose value
+the client reads from an environment variable (Cursor, Claude Code); no
+secret is written into the file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
 		Example: fmt.Sprintf(`  %[1]s install cursor%[2]s
   %[1]s install claude-desktop%[2]s --dry-run
   %[1]s install vscode --project
   %[1]s install cursor --command /usr/local/bin/%[1]s
-  %[1]s install cursor --print`, f.Brand.Name, exampleProfile(f.Brand)),
+  %[1]s install cursor --print
+  %[1]s install cursor --url https://mcp.example.com/mcp --header Authorization`, f.Brand.Name, exampleProfile(f.Brand)),
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -95,6 +108,8 @@ the command to write in either case.`, f.Brand.Name, strings.Join(install.IDs(),
 	fl.BoolVar(&opts.Print, "print", false, "print the configuration snippet and write nothing")
 	fl.BoolVar(&opts.Force, "force", false, "replace an entry of the same name that runs another program")
 	fl.StringVar(&opts.Command, "command", "", "command the entry runs (default: this program's absolute path; with --project, its name on PATH)")
+	fl.StringVar(&opts.URL, "url", "", "write a remote entry that connects to this Streamable HTTP URL (a running serve --http) instead of a command")
+	fl.StringArrayVar(&opts.Headers, "header", nil, "with --url: a header the client sends, its value read from an environment variable (repeatable)")
 	return c
 }
 
@@ -179,6 +194,64 @@ func serverEntry(profileName, name, command string) (install.Entry, error) {
 	return install.Entry{Name: name, Command: command, Args: []string{"serve", "--profile", profileName}}, nil
 }
 
+// remoteEntry builds a remote entry: name, URL and, for each header, the
+// environment variable its value comes from (RESTMCP_HEADER_<NAME>).
+func remoteEntry(f *Factory, client install.Client, name, rawURL string, headers []string) (install.Entry, error) {
+	if err := install.ValidName(name); err != nil {
+		return install.Entry{}, FlagErrorf("%v: pass --name", err)
+	}
+	if err := client.SupportsURL(); err != nil {
+		return install.Entry{}, &FlagError{Err: err}
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return install.Entry{}, FlagErrorf("--url %q: give the server's full address, such as https://mcp.example.com/mcp", rawURL)
+	}
+	if u.User != nil {
+		return install.Entry{}, FlagErrorf("--url %q holds a user name or password: drop it, and pass the key in a header (--header Authorization)", u.Redacted())
+	}
+	e := install.Entry{Name: name, URL: rawURL}
+	for _, h := range headers {
+		env := f.Brand.Env("HEADER_" + strings.Map(func(r rune) rune {
+			switch {
+			case r >= 'a' && r <= 'z':
+				return r - 'a' + 'A'
+			case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+				return r
+			default:
+				return '_'
+			}
+		}, h))
+		e.Headers = append(e.Headers, install.Header{Name: h, Env: env})
+	}
+	return e, nil
+}
+
+// headerNote says where a remote entry's headers come from, or, for a
+// client that has no reference to the environment in its file, how to add
+// them by hand.
+func headerNote(client install.Client, e install.Entry) string {
+	if len(e.Headers) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, h := range e.Headers {
+		example := ""
+		if strings.EqualFold(h.Name, "Authorization") {
+			example = " (Bearer <key>)"
+		}
+		switch {
+		case client.PromptsForHeaders():
+			fmt.Fprintf(&b, "%s asks for the %s header%s when it first starts %q and keeps it in its secret storage: the file holds only the input's name.\n", client.Title, h.Name, example, e.Name)
+		case client.HeaderReferences():
+			fmt.Fprintf(&b, "The entry sends the %s header from the environment variable %s: set it%s in the environment %s is started from, not in the file.\n", h.Name, h.Env, example, client.Title)
+		default:
+			fmt.Fprintf(&b, "No %s header was written: %s has no way to refer to a secret from this file, and a key written there would sit in plain text. Add \"headers\": {%q: \"…\"} to the entry %q by hand if you accept that.\n", h.Name, client.Title, h.Name, e.Name)
+		}
+	}
+	return b.String()
+}
+
 func installRun(ctx context.Context, opts *InstallOptions) error {
 	opts.defaults()
 	f := opts.F
@@ -186,11 +259,21 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	if err != nil {
 		return &FlagError{Err: err}
 	}
-	command, err := entryCommand(f, opts.Project, opts.Command, opts.Executable)
-	if err != nil {
-		return err
+	var entry install.Entry
+	switch {
+	case opts.URL != "" && opts.Command != "":
+		return FlagErrorf("--url and --command cannot be used together: a remote entry runs no command")
+	case opts.URL != "":
+		entry, err = remoteEntry(f, client, opts.Name, opts.URL, opts.Headers)
+	case len(opts.Headers) > 0:
+		return FlagErrorf("--header works only with --url")
+	default:
+		var command string
+		command, err = entryCommand(f, opts.Project, opts.Command, opts.Executable)
+		if err == nil {
+			entry, err = serverEntry(opts.Profile, opts.Name, command)
+		}
 	}
-	entry, err := serverEntry(opts.Profile, opts.Name, command)
 	if err != nil {
 		return err
 	}
@@ -236,13 +319,19 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 		if res.Backup != "" {
 			fmt.Fprintf(out, "The previous version is in %s.\n", res.Backup)
 		}
-		if opts.Project && opts.Command == "" {
+		if opts.Project && opts.Command == "" && entry.URL == "" {
 			fmt.Fprintf(out, "The entry runs %q from PATH, so it works on every machine that has %s installed (--command sets another).\n", entry.Command, f.Brand.Name)
 		}
 		if note := client.PathNote(opts.Env(), opts.Project); note != "" {
 			fmt.Fprintln(out, note)
 		}
 		fmt.Fprintln(out, client.NextStep(opts.Project, path, opts.Env().Dir, entry.Name))
+	}
+	if entry.URL != "" {
+		// The key and the tools live on the server: only the headers need
+		// a word.
+		fmt.Fprint(f.IO.ErrOut, headerNote(client, entry))
+		return nil
 	}
 	opts.warnings(ctx, client, entry)
 	return nil

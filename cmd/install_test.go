@@ -660,3 +660,55 @@ func TestInstallCodexInlineServers(t *testing.T) {
 		t.Errorf("exit %d: %s", code, msg)
 	}
 }
+
+func TestInstallURL(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	const u = "https://mcp.example.com/mcp"
+	if code := x.run(t, "install", "cursor", "--name", "acme", "--url", u, "--header", "Authorization"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	path := x.path(t, "cursor", false)
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `"url": "https://mcp.example.com/mcp"`) || !strings.Contains(string(b), "${env:RESTMCP_HEADER_AUTHORIZATION}") || strings.Contains(string(b), "command") {
+		t.Errorf("file:\n%s", b)
+	}
+	if !strings.Contains(x.errOut.String(), "environment variable RESTMCP_HEADER_AUTHORIZATION") || strings.Contains(x.errOut.String(), "profile") {
+		t.Errorf("stderr: %s", x.errOut)
+	}
+	// A client with no reference to a secret gets no header, and is told how.
+	if code := x.run(t, "install", "windsurf", "--name", "acme", "--url", u, "--header", "Authorization"); code != 0 || !strings.Contains(x.errOut.String(), "No Authorization header was written") {
+		t.Errorf("windsurf: exit %d: %s", code, x.errOut)
+	}
+	if b, _ := os.ReadFile(x.path(t, "windsurf", false)); strings.Contains(string(b), "headers") {
+		t.Errorf("windsurf file has a header:\n%s", b)
+	}
+	if code := x.run(t, "install", "vscode", "--name", "acme", "--url", u, "--header", "Authorization"); code != 0 || !strings.Contains(x.errOut.String(), "secret storage") {
+		t.Errorf("vscode: exit %d: %s", code, x.errOut)
+	}
+	// Refusals.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"claude-desktop", "--url", u}, "Claude Desktop reads only servers it starts"},
+		{[]string{"codex", "--url", u}, "--url does not work with codex"},
+		{[]string{"zed", "--url", u}, "--url does not work with zed"},
+		{[]string{"cursor", "--url", "mcp.example.com"}, "full address"},
+		{[]string{"cursor", "--url", "https://me:secret@mcp.example.com/mcp"}, "user name or password"},
+		{[]string{"cursor", "--url", u, "--command", "/bin/x"}, "cannot be used together"},
+		{[]string{"cursor", "--header", "Authorization"}, "only with --url"},
+		{[]string{"cursor", "--url", u, "--header", "Bad Header"}, "header name"},
+	} {
+		code := x.run(t, append([]string{"install"}, tc.args...)...)
+		if code == 0 || !strings.Contains(x.errOut.String(), tc.want) || strings.Contains(x.errOut.String(), "secret@") {
+			t.Errorf("%v: exit %d: %s", tc.args, code, x.errOut)
+		}
+	}
+	// uninstall --url removes it; without, it is another program's.
+	if code := x.run(t, "uninstall", "cursor", "--name", "acme"); code != 1 || !strings.Contains(x.errOut.String(), "connects to "+u) {
+		t.Errorf("uninstall without --url: exit %d: %s", code, x.errOut)
+	}
+	if code := x.run(t, "uninstall", "cursor", "--name", "acme", "--url", u); code != 0 {
+		t.Errorf("uninstall --url: exit %d: %s", code, x.errOut)
+	}
+}

@@ -23,6 +23,8 @@ type UninstallOptions struct {
 	Force   bool
 	// Command is the command install wrote (--command); "" as install picks.
 	Command string
+	// URL is the URL install wrote with --url.
+	URL string
 
 	// Executable and Env: as in InstallOptions.
 	Executable func() (string, error)
@@ -63,6 +65,7 @@ another program is left alone unless --force is given.`, strings.Join(install.ID
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
 	fl.BoolVar(&opts.Force, "force", false, "remove the entry even if it runs another program")
 	fl.StringVar(&opts.Command, "command", "", "the command install wrote with --command")
+	fl.StringVar(&opts.URL, "url", "", "the URL install wrote with --url (a remote entry)")
 	return c
 }
 
@@ -88,11 +91,13 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 		}
 		return err
 	}
-	command, err := entryCommand(f, opts.Project, opts.Command, opts.Executable)
-	if err != nil {
-		return err
+	entry := install.Entry{Name: opts.Name, URL: opts.URL}
+	if opts.URL == "" {
+		if entry.Command, err = entryCommand(f, opts.Project, opts.Command, opts.Executable); err != nil {
+			return err
+		}
 	}
-	res, err := client.Uninstall(path, opts.Name, command, install.Options{Force: opts.Force, DryRun: opts.DryRun})
+	res, err := client.UninstallEntry(path, entry, install.Options{Force: opts.Force, DryRun: opts.DryRun})
 	var conflict *install.ConflictError
 	if errors.As(err, &conflict) {
 		return fmt.Errorf("%w, not %s: left as it is (pass --force to remove it anyway)", err, f.Brand.Name)

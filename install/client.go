@@ -33,7 +33,22 @@ type Entry struct {
 	Command string
 	// Args are the arguments passed to Command.
 	Args []string
+	// URL, when set, makes the entry a remote one: the client connects to
+	// this Streamable HTTP endpoint instead of starting Command.
+	URL string
+	// Headers are sent with every request to URL. Their values are never
+	// written: each refers to an environment variable, in the client's
+	// syntax, where the client has one.
+	Headers []Header
 }
+
+// Header is a header a remote entry sends: its value comes from the
+// environment variable Env of the client's process.
+type Header struct {
+	Name, Env string
+}
+
+var headerRE = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`)
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
@@ -50,6 +65,14 @@ func ValidName(name string) error {
 func (e Entry) validate() error {
 	if err := ValidName(e.Name); err != nil {
 		return err
+	}
+	if e.URL != "" {
+		for _, h := range e.Headers {
+			if !headerRE.MatchString(h.Name) {
+				return fmt.Errorf("header name %q: use a plain HTTP header name such as Authorization", h.Name)
+			}
+		}
+		return nil
 	}
 	if e.Command == "" {
 		return errors.New("the server entry has no command")
@@ -89,10 +112,41 @@ type Client struct {
 	// "type": "stdio", Zed's "source": "custom").
 	fields [][2]string
 	user   func(Env) (string, error)
+	// urlKey is the key of a remote entry's URL ("url", "serverUrl",
+	// "httpUrl"); "" when the client takes no remote entry in its file, and
+	// noURL says why.
+	urlKey string
+	noURL  string
+	// remote are written before a remote entry's URL (VS Code's and
+	// Claude Code's "type": "http").
+	remote [][2]string
+	// headerRef is the client's reference to an environment variable in a
+	// header value; nil when it has none.
+	headerRef func(env string) string
+	// inputs: a header's value is a secret input the client prompts for
+	// and keeps (VS Code's top-level "inputs", with "password": true).
+	inputs bool
 	// project is the file relative to the project directory; "" when the
 	// client has no project-level file.
 	project string
 }
+
+// SupportsURL returns nil when the client takes a remote (URL) entry in
+// its file, else an error that says what to do instead.
+func (c Client) SupportsURL() error {
+	if c.urlKey == "" {
+		return fmt.Errorf("--url does not work with %s: %s", c.ID, c.noURL)
+	}
+	return nil
+}
+
+// HeaderReferences reports whether a remote entry's header can refer to an
+// environment variable (else Install writes no header).
+func (c Client) HeaderReferences() bool { return c.headerRef != nil || c.inputs }
+
+// PromptsForHeaders reports whether the client asks the user for a remote
+// entry's header values and keeps them (VS Code's inputs).
+func (c Client) PromptsForHeaders() bool { return c.inputs }
 
 // SupportsProject reports whether the client reads a project-level file.
 func (c Client) SupportsProject() bool { return c.project != "" }
@@ -100,46 +154,54 @@ func (c Client) SupportsProject() bool { return c.project != "" }
 var clients = []Client{
 	{
 		ID: "cursor", Title: "Cursor", Key: "mcpServers", ToolNameLimit: 60,
-		Docs:    "https://cursor.com/docs/mcp",
-		user:    homeFile(".cursor", "mcp.json"),
+		Docs:   "https://cursor.com/docs/mcp",
+		user:   homeFile(".cursor", "mcp.json"),
+		urlKey: "url", headerRef: func(v string) string { return "${env:" + v + "}" },
 		project: ".cursor/mcp.json",
 	},
 	{
 		ID: "claude-desktop", Title: "Claude Desktop", Key: "mcpServers",
-		Docs: "https://modelcontextprotocol.io/docs/develop/connect-local-servers",
-		user: claudeDesktopPath,
+		Docs:  "https://modelcontextprotocol.io/docs/develop/connect-local-servers",
+		user:  claudeDesktopPath,
+		noURL: "Claude Desktop reads only servers it starts from claude_desktop_config.json; add a remote server in the app (Settings → Connectors → Add custom connector), or install for another client",
 	},
 	{
 		ID: "vscode", Title: "VS Code", Key: "servers",
 		ToolLimit: 128, ToolLimitScope: "in one request",
-		Docs:    "https://code.visualstudio.com/docs/copilot/reference/mcp-configuration",
-		fields:  [][2]string{{"type", "stdio"}},
-		user:    vscodePath,
+		Docs:   "https://code.visualstudio.com/docs/copilot/reference/mcp-configuration",
+		fields: [][2]string{{"type", "stdio"}},
+		user:   vscodePath,
+		urlKey: "url", remote: [][2]string{{"type", "http"}}, inputs: true,
 		project: ".vscode/mcp.json",
 	},
 	{
 		ID: "claude-code", Title: "Claude Code", Key: "mcpServers",
-		Docs:    "https://code.claude.com/docs/en/mcp",
-		user:    claudeCodePath,
-		project: ".mcp.json",
+		Docs:   "https://code.claude.com/docs/en/mcp",
+		user:   claudeCodePath,
+		urlKey: "url", remote: [][2]string{{"type", "http"}},
+		headerRef: func(v string) string { return "${" + v + "}" },
+		project:   ".mcp.json",
 	},
 	{
 		ID: "windsurf", Title: "Windsurf", Key: "mcpServers",
 		ToolLimit: 100, ToolLimitScope: "in total, across all its servers",
-		Docs: "https://docs.windsurf.com/windsurf/cascade/mcp",
-		user: homeFile(".codeium", "windsurf", "mcp_config.json"),
+		Docs:   "https://docs.windsurf.com/windsurf/cascade/mcp",
+		user:   homeFile(".codeium", "windsurf", "mcp_config.json"),
+		urlKey: "serverUrl",
 	},
 	{
 		ID: "codex", Title: "Codex", Key: "mcp_servers",
 		Docs:    "https://developers.openai.com/codex/mcp",
 		format:  formatTOML,
 		user:    codexPath,
+		noURL:   "this command writes no remote entry for Codex: its config.toml takes one only in newer releases, under a form that changes; add url = \"…\" under [mcp_servers.NAME] by hand, as its documentation shows",
 		project: ".codex/config.toml",
 	},
 	{
 		ID: "gemini", Title: "Gemini CLI", Key: "mcpServers",
 		Docs:    "https://geminicli.com/docs/tools/mcp-server/",
 		user:    homeFile(".gemini", "settings.json"),
+		urlKey:  "httpUrl",
 		project: ".gemini/settings.json",
 	},
 	{
@@ -147,6 +209,7 @@ var clients = []Client{
 		Docs:    "https://zed.dev/docs/ai/mcp",
 		fields:  [][2]string{{"source", "custom"}},
 		user:    zedPath,
+		noURL:   "this command writes no remote entry for Zed: its context_servers take a URL only in recent releases; add \"url\" to the entry by hand, as its documentation shows",
 		project: ".zed/settings.json",
 	},
 }

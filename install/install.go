@@ -32,15 +32,20 @@ type ConflictError struct {
 	Path, Name string
 	// Command is what the existing entry runs.
 	Command string
+	// URL is what the existing entry connects to, when it is remote.
+	URL string
 }
 
 // Error implements error.
 func (e *ConflictError) Error() string {
-	what := "no command"
-	if e.Command != "" {
-		what = e.Command
+	what := "runs no command"
+	switch {
+	case e.Command != "":
+		what = "runs " + e.Command
+	case e.URL != "":
+		what = "connects to " + e.URL
 	}
-	return fmt.Sprintf("%s already has a server named %q that runs %s", e.Path, e.Name, what)
+	return fmt.Sprintf("%s already has a server named %q that %s", e.Path, e.Name, what)
 }
 
 // Action is what Install or Uninstall did (or, in a dry run, would do).
@@ -144,6 +149,15 @@ func runs(command string, args []string, e Entry) bool {
 	return base(command) == base(e.Command) && len(args) > 0 && args[0] == "serve"
 }
 
+// ours reports whether the entry found is the one e describes: a remote
+// entry with the same URL, or an entry that runs our executable.
+func (f found) ours(e Entry) bool {
+	if e.URL != "" {
+		return f.url == e.URL && f.command == ""
+	}
+	return runs(f.command, f.args, e)
+}
+
 func (c Client) lookup(path string, src []byte, name string, e *Entry) (found, error) {
 	if c.format == formatTOML {
 		return c.tomlLookup(path, src, name, e)
@@ -155,7 +169,7 @@ func (c Client) lookup(path string, src []byte, name string, e *Entry) (found, e
 // same name that runs another program is replaced only with opts.Force.
 // Running it twice leaves the file byte-identical.
 func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
-	if err := e.validate(); err != nil {
+	if err := c.validate(e); err != nil {
 		return Result{}, err
 	}
 	unlock, err := lockConfig(path, opts.DryRun)
@@ -176,8 +190,8 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	case f.same:
 		res.Action, res.After = Unchanged, src
 		return res, nil
-	case f.present && !runs(f.command, f.args, e) && !opts.Force:
-		return res, &ConflictError{Path: path, Name: e.Name, Command: f.command}
+	case f.present && !f.ours(e) && !opts.Force:
+		return res, &ConflictError{Path: path, Name: e.Name, Command: f.command, URL: f.url}
 	case f.present:
 		res.Action, res.Replaced = Updated, f.command
 	default:
@@ -185,7 +199,7 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	}
 	// Our own entry is updated in place and keeps what the user added to
 	// it; another program's (with Force) is replaced whole.
-	keep := f.present && runs(f.command, f.args, e)
+	keep := f.present && f.ours(e)
 	if c.format == formatTOML {
 		res.After, err = c.tomlUpsert(path, src, e, keep)
 	} else {
@@ -205,6 +219,13 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 // An entry that runs another program than command is removed only with
 // opts.Force; the rest of the file is left as it was.
 func (c Client) Uninstall(path, name, command string, opts Options) (Result, error) {
+	return c.UninstallEntry(path, Entry{Name: name, Command: command}, opts)
+}
+
+// UninstallEntry removes the entry called e.Name when it is the one e
+// describes (a remote entry when e.URL is set), or with opts.Force.
+func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, error) {
+	name := e.Name
 	if err := ValidName(name); err != nil {
 		return Result{}, err
 	}
@@ -222,8 +243,8 @@ func (c Client) Uninstall(path, name, command string, opts Options) (Result, err
 	if err != nil || !f.present {
 		return res, err
 	}
-	if !runs(f.command, f.args, Entry{Name: name, Command: command}) && !opts.Force {
-		return res, &ConflictError{Path: path, Name: name, Command: f.command}
+	if !f.ours(e) && !opts.Force {
+		return res, &ConflictError{Path: path, Name: name, Command: f.command, URL: f.url}
 	}
 	if c.format == formatTOML {
 		res.After, _, err = c.tomlRemove(path, src, name)
@@ -270,11 +291,22 @@ func writeAtomic(path string, data, previous []byte, existed bool, mode fs.FileM
 // Snippet is the entry as a file of its own: what Install would merge into
 // the client's file (for --print, and for pasting by hand).
 func (c Client) Snippet(e Entry) ([]byte, error) {
-	if err := e.validate(); err != nil {
+	if err := c.validate(e); err != nil {
 		return nil, err
 	}
 	if c.format == formatTOML {
 		return []byte(c.renderTable(e, "\n")), nil
 	}
 	return c.jsonUpsert("snippet", nil, e, false)
+}
+
+// validate checks e, and that the client takes a remote entry when e is one.
+func (c Client) validate(e Entry) error {
+	if err := e.validate(); err != nil {
+		return err
+	}
+	if e.URL != "" {
+		return c.SupportsURL()
+	}
+	return nil
 }

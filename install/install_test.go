@@ -903,3 +903,125 @@ func TestParallelInstallsKeepEveryEntry(t *testing.T) {
 		t.Errorf("%d entries after 20 parallel installs, want 20", len(cfg.MCPServers))
 	}
 }
+
+// TestRemoteEntries writes a URL entry for every client that takes one, in
+// its own shape, with no secret in the file; the others refuse.
+func TestRemoteEntries(t *testing.T) {
+	const u = "https://mcp.example.com/mcp"
+	e := Entry{Name: "acme", URL: u, Headers: []Header{{Name: "Authorization", Env: "RESTMCP_HEADER_AUTHORIZATION"}}}
+	want := map[string]map[string]any{
+		"cursor":      {"url": u, "headers": map[string]any{"Authorization": "${env:RESTMCP_HEADER_AUTHORIZATION}"}},
+		"vscode":      {"type": "http", "url": u, "headers": map[string]any{"Authorization": "${input:acme-authorization}"}},
+		"claude-code": {"type": "http", "url": u, "headers": map[string]any{"Authorization": "${RESTMCP_HEADER_AUTHORIZATION}"}},
+		"windsurf":    {"serverUrl": u},
+		"gemini":      {"httpUrl": u},
+	}
+	for _, c := range Clients() {
+		t.Run(c.ID, func(t *testing.T) {
+			path, err := c.Path(testEnv(t, "linux"), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, ok := want[c.ID]
+			if !ok {
+				if _, err := c.Install(path, e, Options{}); err == nil || !strings.Contains(err.Error(), "--url does not work with "+c.ID) {
+					t.Fatalf("want a refusal, got %v", err)
+				}
+				if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+					t.Fatal("a refused install wrote the file")
+				}
+				return
+			}
+			res, err := c.Install(path, e, Options{})
+			if err != nil || res.Action != Added {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			first := readFile(t, path)
+			got := serversOf(t, c, first)["acme"]
+			if fmt.Sprint(got) != fmt.Sprint(w) {
+				t.Errorf("entry = %v, want %v\n%s", got, w, first)
+			}
+			if c.ID == "vscode" {
+				var doc struct{ Inputs []map[string]any }
+				std, _ := hujson.Standardize(append([]byte(nil), first...))
+				if err := json.Unmarshal(std, &doc); err != nil || len(doc.Inputs) != 1 || doc.Inputs[0]["id"] != "acme-authorization" || doc.Inputs[0]["password"] != true {
+					t.Errorf("inputs = %v (%v)\n%s", doc.Inputs, err, first)
+				}
+			}
+			// Again: unchanged. Snippet: the same bytes as a new file.
+			if res, err := c.Install(path, e, Options{}); err != nil || res.Action != Unchanged {
+				t.Fatalf("second run: %v, %v", res.Action, err)
+			}
+			if b, err := c.Snippet(e); err != nil || !bytes.Equal(b, first) {
+				t.Errorf("snippet differs from a new file (%v):\n%s", err, b)
+			}
+			// Another URL under the name is not ours.
+			other := e
+			other.URL = "https://other.example.com/mcp"
+			var conflict *ConflictError
+			if _, err := c.Install(path, other, Options{}); !errors.As(err, &conflict) || !strings.Contains(err.Error(), "connects to "+u) {
+				t.Fatalf("another URL: %v", err)
+			}
+			if _, err := c.Uninstall(path, "acme", testCommand, Options{}); !errors.As(err, &conflict) {
+				t.Fatalf("uninstall by command removed a remote entry: %v", err)
+			}
+			if res, err := c.UninstallEntry(path, Entry{Name: "acme", URL: u}, Options{}); err != nil || res.Action != Removed {
+				t.Fatalf("uninstall: %v, %v", res.Action, err)
+			}
+		})
+	}
+}
+
+// TestRemoteEntryKeepsWhatTheUserAdded updates a remote entry: the keys the
+// user added stay, and a key the file had is not written twice.
+func TestRemoteEntryKeepsWhatTheUserAdded(t *testing.T) {
+	c, _ := Lookup("cursor")
+	path := filepath.Join(t.TempDir(), "mcp.json")
+	src := "{\n\t\"mcpServers\": {\n\t\t\"acme\": {\"url\": \"https://mcp.example.com/mcp\", \"disabled\": true}, // mine\n\t}\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := Entry{Name: "acme", URL: "https://mcp.example.com/mcp", Headers: []Header{{Name: "X-Api-Key", Env: "K"}}}
+	res, err := c.Install(path, e, Options{})
+	if err != nil || res.Action != Updated {
+		t.Fatalf("install: %v, %v", res.Action, err)
+	}
+	got := string(readFile(t, path))
+	for _, s := range []string{`"disabled": true`, "// mine", `"headers": {"X-Api-Key": "${env:K}"}`, "\t\t\"acme\""} {
+		if !strings.Contains(got, s) {
+			t.Errorf("missing %q:\n%s", s, got)
+		}
+	}
+	if strings.Count(got, `"url"`) != 1 {
+		t.Errorf("url written twice:\n%s", got)
+	}
+	if res, _ := c.Install(path, e, Options{}); res.Action != Unchanged {
+		t.Errorf("second run: %v", res.Action)
+	}
+}
+
+// TestVSCodeInputsMerge adds the inputs a remote entry needs to an existing
+// "inputs" array, after what is there, once.
+func TestVSCodeInputsMerge(t *testing.T) {
+	c, _ := Lookup("vscode")
+	path := filepath.Join(t.TempDir(), "mcp.json")
+	src := "{\n  \"inputs\": [{\"type\": \"promptString\", \"id\": \"mine\"}],\n  \"servers\": {}\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := Entry{Name: "acme", URL: "https://mcp.example.com/mcp", Headers: []Header{{Name: "Authorization"}}}
+	if _, err := c.Install(path, e, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got := string(readFile(t, path))
+	if !strings.Contains(got, `"id": "mine"}, {"type": "promptString", "id": "acme-authorization"`) || strings.Count(got, "acme-authorization\",") != 1 {
+		t.Errorf("inputs not merged:\n%s", got)
+	}
+	if err := os.WriteFile(path, []byte("{\"inputs\": {}}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var perr *ParseError
+	if _, err := c.Install(path, e, Options{}); !errors.As(err, &perr) {
+		t.Errorf("inputs that is not an array: %v", err)
+	}
+}

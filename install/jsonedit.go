@@ -239,16 +239,143 @@ func jsonString(s string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// ownedKey is a key restmcp sets in an entry: its rendered value, and
+// whether the entry found already holds that value.
+type ownedKey struct {
+	key, text string
+	same      bool
+}
+
+// owned lists the keys the entry e sets, in order, compared with the entry
+// found (the user's extra arguments are merged into ours).
+func (c Client) owned(found jsonEntry, e Entry) []ownedKey {
+	var keys []ownedKey
+	str := func(k, v string) {
+		s, ok := found.fields[k].(string)
+		keys = append(keys, ownedKey{k, jsonString(v), ok && s == v})
+	}
+	if e.URL != "" {
+		for _, f := range c.remote {
+			str(f[0], f[1])
+		}
+		str(c.urlKey, e.URL)
+		if hs := c.headers(e); len(hs) > 0 {
+			var parts []string
+			same := true
+			have, _ := found.fields["headers"].(map[string]any)
+			for _, h := range hs {
+				parts = append(parts, jsonString(h[0])+": "+jsonString(h[1]))
+				if v, ok := have[h[0]].(string); !ok || v != h[1] {
+					same = false
+				}
+			}
+			keys = append(keys, ownedKey{"headers", "{" + strings.Join(parts, ", ") + "}", same && len(have) == len(hs)})
+		}
+		return keys
+	}
+	for _, f := range c.fields {
+		str(f[0], f[1])
+	}
+	args := mergeArgs(found.Args, e.Args)
+	keys = append(keys,
+		ownedKey{"command", jsonString(e.Command), found.Command == e.Command},
+		ownedKey{"args", renderArgs(args), found.fields["args"] != nil && equalStrings(found.Args, args)})
+	return keys
+}
+
+// headers are the name and value of each header a remote entry sends, the
+// value a reference to its environment variable; none when the client has
+// no such reference.
+func (c Client) headers(e Entry) [][2]string {
+	var hs [][2]string
+	for _, h := range e.Headers {
+		switch {
+		case c.inputs:
+			hs = append(hs, [2]string{h.Name, "${input:" + inputID(e, h) + "}"})
+		case c.headerRef != nil:
+			hs = append(hs, [2]string{h.Name, c.headerRef(h.Env)})
+		}
+	}
+	return hs
+}
+
+// inputID names the input that holds a header's value (VS Code).
+func inputID(e Entry, h Header) string { return e.Name + "-" + strings.ToLower(h.Name) }
+
+// missingInputs returns the inputs e's headers need that the file's
+// top-level "inputs" array lacks, rendered; the array's value (nil when
+// absent) is returned too.
+func (c Client) missingInputs(path string, d *jsonDoc, e Entry) ([]string, *hujson.Value, error) {
+	if !c.inputs || e.URL == "" || len(e.Headers) == 0 {
+		return nil, nil, nil
+	}
+	root := d.root.Value.(*hujson.Object)
+	var arr *hujson.Value
+	have := map[string]bool{}
+	if i := member(root, "inputs"); i >= 0 {
+		arr = &root.Members[i].Value
+		a, ok := arr.Value.(*hujson.Array)
+		if !ok {
+			line, _ := lineColumn(d.src, arr.StartOffset)
+			return nil, nil, &ParseError{Path: path, Err: fmt.Sprintf("line %d: \"inputs\" holds %s, not an array", line, kindName(*arr))}
+		}
+		for _, el := range a.Elements {
+			var in struct{ ID string }
+			std := el.Clone()
+			std.Standardize()
+			if json.Unmarshal(std.Pack(), &in) == nil {
+				have[in.ID] = true
+			}
+		}
+	}
+	var out []string
+	for _, h := range e.Headers {
+		if id := inputID(e, h); !have[id] {
+			have[id] = true
+			out = append(out, `{"type": "promptString", "id": `+jsonString(id)+`, "description": `+
+				jsonString(h.Name+" header for "+e.Name)+`, "password": true}`)
+		}
+	}
+	return out, arr, nil
+}
+
+// addInputs adds to src the inputs e's headers need (VS Code prompts for
+// each once and keeps the answer in its secret storage).
+func (c Client) addInputs(path string, src []byte, e Entry) ([]byte, error) {
+	d, err := parseJSON(path, src)
+	if err != nil {
+		return nil, err
+	}
+	items, arr, err := c.missingInputs(path, d, e)
+	if err != nil || len(items) == 0 {
+		return src, err
+	}
+	text := strings.Join(items, ", ")
+	switch {
+	case arr == nil:
+		return applyEdits(d.src, d.insertMember(&d.root, "inputs", func(string) string { return "[" + text + "]" })), nil
+	case len(arr.Value.(*hujson.Array).Elements) == 0:
+		return applyEdits(d.src, []edit{{arr.EndOffset - 1, arr.EndOffset - 1, text}}), nil
+	default:
+		els := arr.Value.(*hujson.Array).Elements
+		end := els[len(els)-1].EndOffset
+		return applyEdits(d.src, []edit{{end, end, ", " + text}}), nil
+	}
+}
+
 // renderEntry writes the entry object for a member indented by ind.
 func (c Client) renderEntry(e Entry, ind, unit, nl string) string {
 	var b strings.Builder
 	b.WriteString("{" + nl)
 	in := ind + unit
-	for _, f := range c.fields {
-		b.WriteString(in + jsonString(f[0]) + ": " + jsonString(f[1]) + "," + nl)
+	keys := c.owned(jsonEntry{}, e)
+	for i, k := range keys {
+		b.WriteString(in + jsonString(k.key) + ": " + k.text)
+		if i < len(keys)-1 {
+			b.WriteString(",")
+		}
+		b.WriteString(nl)
 	}
-	b.WriteString(in + `"command": ` + jsonString(e.Command) + "," + nl)
-	b.WriteString(in + `"args": ` + renderArgs(e.Args) + nl)
 	b.WriteString(ind + "}")
 	return b.String()
 }
@@ -256,11 +383,8 @@ func (c Client) renderEntry(e Entry, ind, unit, nl string) string {
 // sameEntry reports whether the entry found already says what we would write
 // (the user's extra arguments and keys aside).
 func (c Client) sameEntry(found jsonEntry, e Entry) bool {
-	if found.Command != e.Command || !equalStrings(found.Args, mergeArgs(found.Args, e.Args)) {
-		return false
-	}
-	for _, f := range c.fields {
-		if s, ok := found.fields[f[0]].(string); !ok || s != f[1] {
+	for _, k := range c.owned(found, e) {
+		if !k.same {
 			return false
 		}
 	}
@@ -339,30 +463,18 @@ func (d *jsonDoc) insertMembers(v *hujson.Value, members []jsonMember) []edit {
 // every other key and extra argument the user added stays as it was.
 func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
 	obj := v.Value.(*hujson.Object)
-	fe := decodeEntry(*v)
-	args := mergeArgs(fe.Args, e.Args)
-	want := append([][2]string(nil), c.fields...)
-	want = append(want, [2]string{"command", jsonString(e.Command)}, [2]string{"args", renderArgs(args)})
 	var edits []edit
 	var missing []jsonMember
-	for i, w := range want {
-		text := w[1]
-		if i < len(c.fields) {
-			text = jsonString(w[1])
-		}
-		j := member(obj, w[0])
-		if j < 0 {
-			missing = append(missing, jsonMember{w[0], func(string) string { return text }})
-			continue
-		}
-		mv := obj.Members[j].Value
+	for _, k := range c.owned(decodeEntry(*v), e) {
+		text := k.text
+		j := member(obj, k.key)
 		switch {
-		case w[0] == "command" && fe.Command == e.Command,
-			w[0] == "args" && equalStrings(fe.Args, args),
-			i < len(c.fields) && fe.fields[w[0]] == w[1]:
-			continue
+		case j < 0:
+			missing = append(missing, jsonMember{k.key, func(string) string { return text }})
+		case !k.same:
+			mv := obj.Members[j].Value
+			edits = append(edits, edit{mv.StartOffset, mv.EndOffset, text})
 		}
-		edits = append(edits, edit{mv.StartOffset, mv.EndOffset, text})
 	}
 	if len(missing) > 0 {
 		edits = append(edits, d.insertMembers(v, missing)...)
@@ -420,6 +532,8 @@ type found struct {
 	present bool
 	command string
 	args    []string
+	// url is a remote entry's URL.
+	url string
 	// same reports that the entry already says what we would write.
 	same bool
 	// editable is false when the entry exists in a form we do not edit.
@@ -442,8 +556,15 @@ func (c Client) jsonLookup(path string, src []byte, name string, e *Entry) (foun
 	}
 	fe := decodeEntry(obj.Members[i].Value)
 	f := found{present: true, command: fe.Command, args: fe.Args, editable: true}
+	if c.urlKey != "" {
+		f.url, _ = fe.fields[c.urlKey].(string)
+	}
 	if e != nil {
-		f.same = c.sameEntry(fe, *e)
+		missing, _, err := c.missingInputs(path, d, *e)
+		if err != nil {
+			return found{}, err
+		}
+		f.same = c.sameEntry(fe, *e) && len(missing) == 0
 	}
 	return f, nil
 }
@@ -481,6 +602,9 @@ func (c Client) jsonUpsert(path string, src []byte, e Entry, keep bool) ([]byte,
 		}
 	}
 	out := applyEdits(d.src, edits)
+	if out, err = c.addInputs(path, out, e); err != nil {
+		return nil, err
+	}
 	if !bytes.HasSuffix(out, []byte("\n")) && len(bytes.TrimSpace(src)) == 0 {
 		out = append(out, d.nl...)
 	}
