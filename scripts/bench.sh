@@ -24,6 +24,15 @@
 # calls per run, default 50). --no-remote skips it; --remote-only measures
 # only the bridges.
 #
+# Then a load run of `restmcp serve --http` (bench/http-load.mjs): a loopback
+# API with fixed JSON answers (bench/loopback), one replica, then two behind
+# a round-robin proxy (bench/loopback proxy), and the peer's own HTTP mode
+# (--transport http, one process: its sessions live in memory); 1, 8 and 64
+# concurrent MCP clients (the TypeScript SDK's Streamable HTTP client, one
+# session each) call one tool for --http-seconds (default 5): calls/s, p50
+# and p99 latency, errors, peak RSS of the server processes (VmHWM).
+# --no-http skips it; --http-only runs only it.
+#
 # --markdown prints the tables as Markdown (docs/benchmarks.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,6 +46,8 @@ runs=5
 calls=50
 remote=1
 remote_only=0
+http=1
+http_seconds=5
 markdown=0
 specs=()
 while [ $# -gt 0 ]; do
@@ -46,6 +57,9 @@ while [ $# -gt 0 ]; do
     --calls) calls=$2; shift 2 ;;
     --no-remote) remote=0; shift ;;
     --remote-only) remote_only=1; shift ;;
+    --no-http) http=0; shift ;;
+    --http-only) remote_only=1; remote=0; shift ;;
+    --http-seconds) http_seconds=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) specs+=("$1"); shift ;;
@@ -65,7 +79,12 @@ for tool in go node npm; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/restmcp-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+pids=()
+cleanup() {
+  for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 echo "bench: building restmcp" >&2
 (cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/restmcp" ./cmd/restmcp)
@@ -173,7 +192,81 @@ for (const r of rows) {
 console.log(`\n${runs} runs per cell; medians of the runs that worked.`);
 EOF
 
-[ "$remote" = 1 ] || exit 0
+http_load() {
+  echo "bench: serve --http load run ($http_seconds s per level)" >&2
+  (cd "$root" && go build -o "$work/loopback" ./bench/loopback)
+  cat >"$work/notes.yaml" <<'YAML'
+openapi: 3.0.3
+info: {title: Notes, version: "1"}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+security: [{bearer: []}]
+paths:
+  /notes:
+    get:
+      operationId: listNotes
+      summary: List the notes
+      responses:
+        "200":
+          description: The notes
+          content:
+            application/json:
+              schema: {type: array, items: {type: object}}
+YAML
+  # start NAME CMD... : runs CMD in the background, its pid in $last.
+  start() { local name=$1; shift; "$@" >"$work/$name.out" 2>"$work/$name.err" & last=$!; pids+=("$last"); }
+  wait_for() { # URL
+    for _ in $(seq 150); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+    echo "bench: $1 did not answer" >&2; cat "$work"/*.err >&2; exit 1
+  }
+  port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+  local api=$(port) r1=$(port) r2=$(port) lb=$(port) pp=$(port)
+  start api "$work/loopback" api "127.0.0.1:$api"
+  for r in "$r1" "$r2"; do
+    start "serve-$r" env RESTMCP_CONFIG_DIR="$work/config" "$work/restmcp" serve --http "127.0.0.1:$r" \
+      --spec "$work/notes.yaml" --base-url "http://127.0.0.1:$api" --layout operations
+  done
+  local p1=${pids[-2]} p2=${pids[-1]}
+  start proxy "$work/loopback" proxy "127.0.0.1:$lb" "http://127.0.0.1:$r1" "http://127.0.0.1:$r2"
+  start peer env VERBOSE=false node "$peer" --transport http --host 127.0.0.1 --port "$pp" \
+    --openapi-spec "$work/notes.yaml" --api-base-url "http://127.0.0.1:$api" --headers "Authorization:Bearer bench-key"
+  local pp_pid=$last
+  wait_for "http://127.0.0.1:$r1/readyz"; wait_for "http://127.0.0.1:$r2/readyz"; wait_for "http://127.0.0.1:$pp/health"
+  local load=(node "$root/bench/http-load.mjs" --tool notes --seconds "$http_seconds" --clients 1,8,64)
+  : >"$work/http.jsonl"
+  # The second replica is idle for the first run: its memory is not counted there.
+  "${load[@]}" --url "http://127.0.0.1:$r1/mcp" --header "Authorization: Bearer bench-key" --pids "$p1" |
+    sed 's/^/{"target":"one","r":/; s/$/}/' >>"$work/http.jsonl"
+  "${load[@]}" --url "http://127.0.0.1:$lb/mcp" --header "Authorization: Bearer bench-key" --pids "$p1,$p2" |
+    sed 's/^/{"target":"two","r":/; s/$/}/' >>"$work/http.jsonl"
+  "${load[@]}" --url "http://127.0.0.1:$pp/mcp" --pids "$pp_pid" |
+    sed 's/^/{"target":"peer","r":/; s/$/}/' >>"$work/http.jsonl"
+  node - "$work/http.jsonl" "$markdown" "$peer_version" <<'JS'
+const [file, md, version] = process.argv.slice(2);
+const rows = require("fs").readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const what = { one: "restmcp, 1 replica", two: "restmcp, 2 replicas + proxy", peer: `peer ${version} --transport http` };
+const head = ["server", "clients", "calls/s", "p50", "p99", "errors", "peak RSS"];
+const out = rows.map(({ target, r }) => [what[target], String(r.clients), r.callsPerSec.toFixed(0), `${r.p50.toFixed(1)} ms`,
+  `${r.p99.toFixed(1)} ms`, `${r.errors} of ${r.calls}`, r.hwmKB.map((k) => (k == null ? "–" : `${(k / 1024).toFixed(1)} MB`)).join(" + ")]);
+console.log("");
+if (md === "1") {
+  console.log(`| ${head.join(" | ")} |`);
+  console.log(`|${head.map(() => "---").join("|")}|`);
+  for (const row of out) console.log(`| ${row.join(" | ")} |`);
+} else {
+  const w = head.map((h, i) => Math.max(h.length, ...out.map((x) => x[i].length)));
+  for (const row of [head, ...out]) console.log(row.map((c, i) => c.padEnd(w[i])).join("  "));
+}
+for (const { target, r } of rows) if (r.errors) console.log(`${what[target]}, ${r.clients} clients: first error ${r.firstError}`);
+console.log(`\n${rows[0]?.r.tool ?? ""} called for the given seconds per level; peak RSS is VmHWM after the level.`);
+JS
+}
+
+if [ "$remote" != 1 ]; then
+  [ "$http" = 1 ] && http_load
+  exit 0
+fi
 if [ ! -d "$root/e2e/node_modules/@modelcontextprotocol/sdk" ]; then
   echo "bench: installing the TypeScript MCP SDK for the remote server (npm ci in e2e/)" >&2
   (cd "$root/e2e" && npm ci --no-audit --no-fund --loglevel=error >&2)
@@ -210,3 +303,5 @@ if (md === "1") {
 for (const x of [a, b]) if (x.error) console.log(`${x.name}: ${x.error}`);
 console.log(`\n${r.runs} runs of ${r.calls} tools/call each per bridge; medians of the runs that worked.`);
 EOF
+[ "$http" = 1 ] && http_load
+exit 0
