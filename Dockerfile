@@ -11,7 +11,8 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY restmcp /usr/local/bin/restmcp
 # The copy of a description read from a URL is kept here.
 ENV RESTMCP_CONFIG_DIR=/tmp/restmcp
-USER nonroot:nonroot
+# nonroot:nonroot, by number so that Kubernetes can check runAsNonRoot.
+USER 65532:65532
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/restmcp"]
 CMD ["serve", "--http", ":8080", "--spec", "/etc/restmcp/openapi.yaml"]
