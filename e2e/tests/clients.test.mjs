@@ -5,15 +5,17 @@
 // namespace — with no network at all: the servers are started over stdio
 // and load the committed description, so nothing needs one. Each client's
 // own listing command must show the server, and the clients that start it
-// to check (Claude Code, Gemini CLI) must report it connected.
+// to check (Claude Code, Gemini CLI) must report it connected. Claude Code
+// also connects to a running `serve --http` through a remote entry.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { api, apiKey, apiURL, bin, childEnv, run, specFile, tempDir } from '../lib/harness.mjs';
+import { api, apiKey, apiURL, bin, childEnv, exampleFlags, run, specFile, tempDir } from '../lib/harness.mjs';
 
 const nodeBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin');
 
@@ -214,5 +216,37 @@ describe('real MCP clients read what install writes', () => {
     const result = JSON.parse(r.stdout);
     assert.notEqual(result.isError, true, r.stdout);
     assert.deepEqual(JSON.parse(result.content[0].text), (await api('/api/projects/')).body);
+  });
+
+  it('Claude Code: a remote entry (install --url --header) connects to serve --http, the key read from the environment', async (t) => {
+    const { home, env } = await setup('e2e-remote-entry');
+    if (!ready(t, 'claude', ['--version'], env)) return;
+    const port = await new Promise((resolve) => {
+      const l = createServer().listen(0, '127.0.0.1', () => { const { port: p } = l.address(); l.close(() => resolve(p)); });
+    });
+    const srv = spawn(bin(), ['serve', '--http', `127.0.0.1:${port}`, ...exampleFlags()],
+      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('remote-entry') }), stdio: ['ignore', 'ignore', 'pipe'] });
+    t.after(() => srv.kill());
+    let up = false;
+    for (let i = 0; i < 150 && !up; i++) {
+      up = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (!up) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(up, 'serve --http became ready');
+    const url = `http://127.0.0.1:${port}/mcp`;
+    const inst = await run(['install', 'claude-code', '--name', 'shared', '--url', url, '--header', 'Authorization'], { env });
+    assert.equal(inst.code, 0, inst.stderr);
+    assert.match(inst.stderr, /RESTMCP_HEADER_AUTHORIZATION/);
+    const entry = JSON.parse(readFileSync(join(home, '.claude.json'), 'utf8')).mcpServers.shared;
+    assert.deepEqual(entry, { type: 'http', url, headers: { Authorization: '${RESTMCP_HEADER_AUTHORIZATION}' } });
+    assert.ok(!JSON.stringify(entry).includes(apiKey()), 'no key in the file');
+    // The server is on 127.0.0.1, outside a network namespace.
+    let r = await client(t, 'claude', ['mcp', 'list'], { env: { ...env, RESTMCP_HEADER_AUTHORIZATION: `Api-Key ${apiKey()}` }, cwd: home, network: true });
+    assert.match(r.stdout, new RegExp(`^shared: ${url} \\(HTTP\\) - .*Connected`, 'm'), r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, /Missing environment variables/, r.stdout);
+    // Without the variable, Claude Code names it: the header is read from
+    // its environment, not from the file.
+    r = await client(t, 'claude', ['mcp', 'list'], { env, cwd: home, network: true });
+    assert.match(r.stdout, /Missing environment variables: RESTMCP_HEADER_AUTHORIZATION/, r.stdout);
   });
 });
