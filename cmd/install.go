@@ -79,8 +79,8 @@ the command to write in either case.
 --url writes a remote entry instead, for a server started elsewhere with
 "%[1]s serve --http": the client connects to that URL (Cursor, VS Code,
 Claude Code, Windsurf, Gemini CLI). --header NAME adds a header whose value
-the client reads from an environment variable (Cursor, Claude Code); no
-secret is written into the file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
+the client reads from an environment variable (Cursor, Claude Code) or asks
+for and keeps (VS Code); no secret is written into the file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
 		Example: fmt.Sprintf(`  %[1]s install cursor%[2]s
   %[1]s install claude-desktop%[2]s --dry-run
   %[1]s install vscode --project
