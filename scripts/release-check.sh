@@ -86,7 +86,7 @@ check_release() {
 
   step "goreleaser release --snapshot ($name)"
   local t0=$(date +%s)
-  if ! "$gr" release --snapshot --clean --skip=publish --config "$config" >"$work/$name-release.log" 2>&1; then
+  if ! "$gr" release --snapshot --clean --skip=publish,docker --config "$config" >"$work/$name-release.log" 2>&1; then
     tail -40 "$work/$name-release.log" >&2
     fail "goreleaser release --snapshot for $name"
   fi
