@@ -58,12 +58,13 @@ func callerCredential(p profile.Profile) client.Credential {
 }
 
 // callerHeader is the header a caller sends its key in for p, and the
-// scheme that may precede the key there.
-func callerHeader(p profile.Profile) (header, scheme string) {
-	if h, ok := callerCredential(p).(client.HeaderKey); ok && h.Format == "" {
-		return h.HeaderName(), h.Scheme
+// scheme that may precede the key there, or the value format around it
+// ("Token token={key}").
+func callerHeader(p profile.Profile) (header, scheme, format string) {
+	if h, ok := callerCredential(p).(client.HeaderKey); ok {
+		return h.HeaderName(), h.Scheme, h.Format
 	}
-	return client.DefaultAuthHeader, "Bearer"
+	return client.DefaultAuthHeader, "Bearer", ""
 }
 
 // ServeHTTP serves p's tools over MCP's Streamable HTTP transport on
@@ -236,10 +237,16 @@ type admitter struct {
 // callerAdmit admits a request that carries a key in p's header, and
 // carries that key to the API.
 func callerAdmit(p profile.Profile) admitter {
-	header, scheme := callerHeader(p)
+	header, scheme, format := callerHeader(p)
 	example := header + ": " + client.AuthValue(scheme, "<your API key>")
+	if format != "" {
+		example = header + ": " + strings.ReplaceAll(format, "{key}", "<your API key>")
+	}
 	return admitter{header: header, admit: func(r *http.Request) (context.Context, string) {
 		key := callerKey(r.Header.Get(header), scheme)
+		if format != "" {
+			key = keyInFormat(r.Header.Get(header), format)
+		}
 		if key == "" {
 			return nil, fmt.Sprintf("no credential: send your own API key for the API with each request, in the header %q (%s)", header, example)
 		}
@@ -299,6 +306,17 @@ func callerKey(v, scheme string) string {
 	v = strings.TrimSpace(v)
 	if scheme != "" && len(v) > len(scheme) && strings.EqualFold(v[:len(scheme)], scheme) && v[len(scheme)] == ' ' {
 		v = strings.TrimSpace(v[len(scheme):])
+	}
+	return v
+}
+
+// keyInFormat is the key in a header value written as format ("Token
+// token={key}"), or the whole value when it does not follow the format.
+func keyInFormat(v, format string) string {
+	v = strings.TrimSpace(v)
+	pre, post, _ := strings.Cut(format, "{key}")
+	if len(v) >= len(pre)+len(post) && strings.HasPrefix(v, pre) && strings.HasSuffix(v, post) {
+		return strings.TrimSpace(v[len(pre) : len(v)-len(post)])
 	}
 	return v
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -337,5 +339,30 @@ func TestHTTPAuthTokens(t *testing.T) {
 	_ = os.WriteFile(bad, []byte("team-token-1\n"), 0o600)
 	if _, err := readTokenHashes(bad); err == nil || !strings.Contains(err.Error(), "sha256sum") {
 		t.Errorf("a plain token in the file: %v", err)
+	}
+}
+
+// A profile whose key sits inside a longer header value (--auth-format)
+// takes each caller's key out of that value, and its 401 shows the format.
+func TestHTTPCallerKeyInFormat(t *testing.T) {
+	p := profile.Profile{Name: "pd", AuthHeader: "Authorization", AuthFormat: "Token token={key}"}
+	adm := callerAdmit(p)
+	for value, want := range map[string]string{
+		"Token token=sk-pd-0123456789": "sk-pd-0123456789",
+		"sk-pd-0123456789":             "sk-pd-0123456789",
+	} {
+		r := httptest.NewRequest("POST", "/mcp", nil)
+		r.Header.Set("Authorization", value)
+		ctx, why := adm.admit(r)
+		if why != "" {
+			t.Fatalf("%q refused: %s", value, why)
+		}
+		if got, err := client.CallerKey(ctx); err != nil || got != want {
+			t.Errorf("%q: key %q (%v), want %q", value, got, err, want)
+		}
+	}
+	r := httptest.NewRequest("POST", "/mcp", nil)
+	if _, why := adm.admit(r); !strings.Contains(why, "Authorization: Token token=<your API key>") {
+		t.Errorf("refusal %q does not show the format", why)
 	}
 }
