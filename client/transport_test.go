@@ -245,9 +245,18 @@ func TestRedactsEveryForm(t *testing.T) {
 // HTML tags between the key's characters do not hide it.
 func TestRedactsKeySplitByHTMLTags(t *testing.T) {
 	const key = "sk-live-0123456789"
+	body := echoThroughTransport(t, key, "<p>Your key: sk-live-<b>0123</b><span>456789</span></p>")
+	if !strings.Contains(string(body), redacted) || strings.Contains(string(body), "0123") {
+		t.Errorf("body %s", body)
+	}
+}
+
+// echoThroughTransport fetches answer from an API through a Transport that
+// sends key, and returns the body as a tool result would see it.
+func echoThroughTransport(t *testing.T, key, answer string) []byte {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		_, _ = io.WriteString(w, "<p>Your key: sk-live-<b>0123</b><span>456789</span></p>")
+		_, _ = io.WriteString(w, answer)
 	}))
 	defer srv.Close()
 	u, _ := url.Parse(srv.URL)
@@ -258,27 +267,14 @@ func TestRedactsKeySplitByHTMLTags(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(body), redacted) || strings.Contains(string(body), "0123") {
-		t.Errorf("body %s", body)
-	}
+	return body
 }
 
 // A short key is redacted where it stands alone, not inside other words
 // (so that a 3-byte key does not destroy every answer).
 func TestRedactsShortKeyAsWholeToken(t *testing.T) {
 	const key = "ab1"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, `{"key":"ab1","word":"tab1e","id":"ab1x"} ab1`)
-	}))
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	tr := &Transport{Origin: u, Credential: HeaderKey{Key: StaticKey(key)}}
-	resp, err := (&http.Client{Transport: tr}).Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := echoThroughTransport(t, key, `{"key":"ab1","word":"tab1e","id":"ab1x"} ab1`)
 	want := `{"key":"[REDACTED]","word":"tab1e","id":"ab1x"} [REDACTED]`
 	if string(body) != want {
 		t.Errorf("body %s, want %s", body, want)
