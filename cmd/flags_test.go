@@ -108,15 +108,6 @@ func TestVersionFlags(t *testing.T) {
 	}
 }
 
-func TestGenDocsFlags(t *testing.T) {
-	var got *GenDocsOptions
-	parse(t, newGenDocsCmd(flagFactory(), func(o *GenDocsOptions) error { got = o; return nil }),
-		"out", "--date", "2026-01-02T00:00:00Z", "--clean")
-	if got.Dir != "out" || got.Date != "2026-01-02T00:00:00Z" || !got.Clean {
-		t.Errorf("options = %+v", *got)
-	}
-}
-
 func TestLoginRemoteFlags(t *testing.T) {
 	var got *LoginOptions
 	parse(t, newLoginCmd(flagFactory(), func(o *LoginOptions) error { got = o; return nil }),

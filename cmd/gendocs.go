@@ -1,3 +1,5 @@
+//go:build gendocs
+
 package cmd
 
 import (
@@ -11,6 +13,14 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 )
+
+// The hidden `gen-docs` command exists only in builds tagged gendocs
+// (`go run -tags gendocs ./cmd/restmcp gen-docs DIR`, the release's
+// before-hook): the man-page generator and its Markdown parser stay out of
+// the binary users run, which starts without initialising them.
+func init() {
+	extraCommands = append(extraCommands, func(f *Factory) *cobra.Command { return newGenDocsCmd(f, nil) })
+}
 
 // GenDocsOptions are the inputs of the hidden `gen-docs` command, which
 // release builds run to ship man pages and shell completions.

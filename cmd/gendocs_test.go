@@ -1,3 +1,5 @@
+//go:build gendocs
+
 package cmd
 
 import (
@@ -104,5 +106,14 @@ func TestGenDocsIsHidden(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "gen-docs") {
 		t.Errorf("help lists gen-docs:\n%s", out)
+	}
+}
+
+func TestGenDocsFlags(t *testing.T) {
+	var got *GenDocsOptions
+	parse(t, newGenDocsCmd(flagFactory(), func(o *GenDocsOptions) error { got = o; return nil }),
+		"out", "--date", "2026-01-02T00:00:00Z", "--clean")
+	if got.Dir != "out" || got.Date != "2026-01-02T00:00:00Z" || !got.Clean {
+		t.Errorf("options = %+v", *got)
 	}
 }

@@ -64,6 +64,9 @@ func FlagErrorf(format string, a ...any) error {
 	return &FlagError{Err: fmt.Errorf(format, a...)}
 }
 
+// extraCommands are added by files built only under a build tag.
+var extraCommands []func(*Factory) *cobra.Command
+
 // NewRootCmd builds the command tree.
 func NewRootCmd(f *Factory) *cobra.Command {
 	root := &cobra.Command{
@@ -91,8 +94,10 @@ call to the REST API.`,
 		newInstallCmd(f, nil),
 		newUninstallCmd(f, nil),
 		newVersionCmd(f, nil),
-		newGenDocsCmd(f, nil),
 	)
+	for _, extra := range extraCommands {
+		root.AddCommand(extra(f))
+	}
 	brandHelp(root, f.Brand)
 	return root
 }

@@ -56,6 +56,12 @@ func TestDocsHookRunsOnHost(t *testing.T) {
 				t.Errorf("%s: env lacks %s, so its go run hook builds for the target", path, want)
 			}
 		}
+		// gen-docs exists only in builds tagged gendocs.
+		for _, hook := range cfg.Before.Hooks {
+			if strings.Contains(hook, "gen-docs") && !strings.Contains(hook, "-tags gendocs") {
+				t.Errorf("%s: the hook %q lacks -tags gendocs, so its binary has no gen-docs command", path, hook)
+			}
+		}
 	}
 }
 
@@ -147,7 +153,8 @@ func TestVendorBuild(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	args := append([]string{"build"}, b.Flags...)
+	// Tagged like the docs hook, so that gen-docs below runs on this binary.
+	args := append([]string{"build", "-tags", "gendocs"}, b.Flags...)
 	args = append(args, "-ldflags", strings.Join(ldflags, " "), "-o", bin, "."+strings.TrimPrefix(b.Main, "."))
 	build := exec.Command(goBin, args...)
 	build.Dir = ".."

@@ -16,6 +16,7 @@ fi
 
 step "go vet"
 go vet ./...
+go vet -tags gendocs ./cmd/...
 
 # Windows and macOS: no machine of either here, so at least vet and compile
 # (and link) the tests for them: 1-2 minutes on 2 cores with a warm build
@@ -36,6 +37,8 @@ scripts/check-imports.sh
 
 step "go test -race (inside a private D-Bus session with a real gnome-keyring)"
 scripts/with-keyring.sh go test -race -count=1 ./...
+# gen-docs is built only with -tags gendocs (the release's docs hook).
+go test -race -count=1 -tags gendocs -run 'GenDocs' ./cmd
 
 step "example API tests (Django)"
 (cd examples/django-drf && PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 manage.py test -v 1)
