@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/log"
 
@@ -49,11 +50,11 @@ func (a *App) LoginCommand(profileName string) string {
 	return fmt.Sprintf("%s login --profile %s", a.Name, QuoteProfileName(profileName))
 }
 
-var plainWord = regexp.MustCompile(`^[A-Za-z0-9_.@%+=:,/-]+$`)
+var plainWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.@%+=:,/-]+$`) })
 
 // QuoteProfileName quotes a profile name for a POSIX shell when it needs it.
 func QuoteProfileName(s string) string {
-	if plainWord.MatchString(s) {
+	if plainWord().MatchString(s) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

@@ -23,6 +23,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Entry is the server entry written into a client's configuration.
@@ -48,15 +49,15 @@ type Header struct {
 	Name, Env string
 }
 
-var headerRE = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`)
+var headerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]+$`) })
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]+$`) })
 
 // ValidName reports whether name can name a server in every client: letters,
 // digits, '-' and '_' (Cursor and Claude prefix tool names with it, and
 // Codex takes it as a bare TOML key).
 func ValidName(name string) error {
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return fmt.Errorf("server name %q: use only letters, digits, '-' and '_'", name)
 	}
 	return nil
@@ -68,7 +69,7 @@ func (e Entry) validate() error {
 	}
 	if e.URL != "" {
 		for _, h := range e.Headers {
-			if !headerRE.MatchString(h.Name) {
+			if !headerRE().MatchString(h.Name) {
 				return fmt.Errorf("header name %q: use a plain HTTP header name such as Authorization", h.Name)
 			}
 		}

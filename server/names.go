@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/restmcp/restmcp/client"
@@ -694,10 +695,10 @@ func commonEnds(lists [][]string) (pre, suf int) {
 	return pre, suf
 }
 
-var reVersion = regexp.MustCompile(`^[vV]\d+([a-z]+\d*)?$`)
+var reVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[vV]\d+([a-z]+\d*)?$`) })
 
 // isVersion reports whether a path segment is an API version: v1, v2beta1.
-func isVersion(seg string) bool { return reVersion.MatchString(seg) }
+func isVersion(seg string) bool { return reVersion().MatchString(seg) }
 
 // isDomain reports whether a path segment is a domain name, as API groups
 // are (rbac.authorization.k8s.io).

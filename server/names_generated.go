@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/restmcp/restmcp/client"
 )
@@ -31,7 +32,7 @@ func operationWords(op *client.Operation, ids map[string]bool) []string {
 
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
-var reNonWord = regexp.MustCompile(`[^A-Za-z0-9_]`)
+var reNonWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9_]`) })
 
 // fastAPIWords recognises FastAPI's generated operationId: the function's
 // name, then the path and the method with every non-word character made
@@ -40,7 +41,7 @@ var reNonWord = regexp.MustCompile(`[^A-Za-z0-9_]`)
 // method of a route serving several from the first of them, so any method
 // is accepted.
 func fastAPIWords(op *client.Operation, _ map[string]bool) []string {
-	path := reNonWord.ReplaceAllString(op.Path, "_")
+	path := reNonWord().ReplaceAllString(op.Path, "_")
 	for _, m := range httpMethods {
 		if fn, ok := strings.CutSuffix(op.ID, path+"_"+m); ok && fn != "" {
 			return nameWords(fn)
@@ -49,25 +50,27 @@ func fastAPIWords(op *client.Operation, _ map[string]bool) []string {
 	return nil
 }
 
-var reSpringfox = regexp.MustCompile(`^(.+)Using(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)(_\d+)?$`)
+var reSpringfox = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(.+)Using(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)(_\d+)?$`)
+})
 
 // springfoxWords recognises springfox's generated operationId, the Java
 // method's name with "Using" and the method and a number for repeated
 // names (getUserUsingGET_1), and keeps the method's name.
 func springfoxWords(op *client.Operation, _ map[string]bool) []string {
-	if m := reSpringfox.FindStringSubmatch(op.ID); m != nil {
+	if m := reSpringfox().FindStringSubmatch(op.ID); m != nil {
 		return nameWords(m[1])
 	}
 	return nil
 }
 
-var reNest = regexp.MustCompile(`^([A-Za-z0-9]+)Controller_([A-Za-z0-9]+)$`)
+var reNest = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([A-Za-z0-9]+)Controller_([A-Za-z0-9]+)$`) })
 
 // nestWords recognises NestJS's generated operationId,
 // {Controller}_{method} (UsersController_findAll), and drops "Controller":
 // users_find_all.
 func nestWords(op *client.Operation, _ map[string]bool) []string {
-	if m := reNest.FindStringSubmatch(op.ID); m != nil {
+	if m := reNest().FindStringSubmatch(op.ID); m != nil {
 		return append(nameWords(m[1]), nameWords(m[2])...)
 	}
 	return nil
@@ -96,14 +99,14 @@ func pathMethodWords(op *client.Operation, _ map[string]bool) []string {
 	return w
 }
 
-var reNumbered = regexp.MustCompile(`^(.+)_(\d+)$`)
+var reNumbered = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+)_(\d+)$`) })
 
 // numberedWords recognises a number a generator added to a repeated
 // operationId (springdoc's getUser_1 beside getUser) and drops it, so that
 // the names are told apart by what differs. A number that is a segment of
 // the path (put_users_id_folders_0 for /users/{id}/folders/0) stays.
 func numberedWords(op *client.Operation, ids map[string]bool) []string {
-	m := reNumbered.FindStringSubmatch(op.ID)
+	m := reNumbered().FindStringSubmatch(op.ID)
 	if m == nil || !ids[m[1]] || slices.Contains(strings.Split(op.Path, "/"), m[2]) {
 		return nil
 	}
