@@ -253,7 +253,7 @@ func storeKey(f *Factory, profileName, key string, insecure bool) error {
 		fmt.Fprintf(errOut, "! Stored the key UNENCRYPTED in %s (--insecure-storage): anyone who can read that file can use the key. Prefer the OS keyring, or %s.\n",
 			pf.Path, f.Brand.Env("API_KEY"))
 		warnEnvPrecedence(f, "the key file")
-		return nil
+		return forgetOAuthLogin(f, profileName)
 	}
 
 	if err := f.Keyring.Set(profileName, key); err != nil {
@@ -270,6 +270,47 @@ func storeKey(f *Factory, profileName, key string, insecure bool) error {
 		return fmt.Errorf("removing the plain-text copy of the key from %s: %w", pf.Path, err)
 	}
 	warnEnvPrecedence(f, "the keyring")
+	return forgetOAuthLogin(f, profileName)
+}
+
+// forgetOAuthLogin removes the tokens and client secret an earlier OAuth
+// sign-in of the profile left in the keyring: a key replaces them, and a
+// secret nothing uses any more should not stay behind.
+func forgetOAuthLogin(f *Factory, profileName string) error {
+	tokens := app.TokenAccount(profileName)
+	switch err := f.App().Tokens().Delete(tokens); {
+	case err == nil:
+		fmt.Fprintf(f.IO.ErrOut, "✓ Removed the OAuth tokens of the earlier sign-in (account %q).\n", tokens)
+	case !errors.Is(err, keyring.ErrNotFound) && !errors.Is(err, keyring.ErrUnavailable):
+		return fmt.Errorf("removing the OAuth tokens of the earlier sign-in from %s: %w", f.Keyring.Describe(), err)
+	}
+	if err := f.Keyring.Delete(app.ClientSecretAccount(profileName)); err != nil &&
+		!errors.Is(err, keyring.ErrNotFound) && !errors.Is(err, keyring.ErrUnavailable) {
+		return fmt.Errorf("removing the OAuth client secret of the earlier sign-in from %s: %w", f.Keyring.Describe(), err)
+	}
+	return nil
+}
+
+// forgetKey removes the key an earlier login of the profile stored (in the
+// keyring and in the plain-text file): the OAuth tokens just stored replace
+// it, and a secret nothing uses any more should not stay behind.
+func forgetKey(f *Factory, profileName string) error {
+	switch err := f.Keyring.Delete(profileName); {
+	case err == nil:
+		fmt.Fprintf(f.IO.ErrOut, "✓ Removed the key of the earlier login from %s.\n", f.Keyring.Describe())
+	case !errors.Is(err, keyring.ErrNotFound) && !errors.Is(err, keyring.ErrUnavailable):
+		return fmt.Errorf("removing the key of the earlier login from %s: %w", f.Keyring.Describe(), err)
+	}
+	pf, err := f.App().InsecureKeys()
+	if err != nil {
+		return err
+	}
+	switch err := pf.Delete(profileName); {
+	case err == nil:
+		fmt.Fprintf(f.IO.ErrOut, "✓ Removed the plain-text key of the earlier login from %s.\n", pf.Path)
+	case !errors.Is(err, keyring.ErrNotFound):
+		return fmt.Errorf("removing the plain-text key of the earlier login from %s: %w", pf.Path, err)
+	}
 	return nil
 }
 

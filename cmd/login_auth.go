@@ -198,5 +198,5 @@ func (f *Factory) storeOAuthLogin(own profile.Profile, store profile.Store, secr
 	}
 	fmt.Fprintf(f.IO.ErrOut, "✓ Saved profile %q in %s.\n", own.Name, store.Path())
 	fmt.Fprintf(f.IO.ErrOut, "✓ Stored the tokens in %s, account %q.\n", f.Keyring.Describe(), app.TokenAccount(own.Name))
-	return nil
+	return forgetKey(f, own.Name)
 }

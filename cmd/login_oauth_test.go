@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/oauth/oauthtest"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -153,5 +156,66 @@ func TestLoginOAuthVendorClient(t *testing.T) {
 	}
 	if p, _ = (profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}).Get("v"); strings.Join(p.Auth.OAuth.Scopes, " ") != "read" {
 		t.Errorf("scopes %v, want --scopes to win", p.Auth.OAuth.Scopes)
+	}
+}
+
+// Switching a profile between a key and OAuth leaves no secret of the
+// other behind: a sign-in removes the stored key (keyring and plain-text
+// copy), a key removes the tokens and the client secret.
+func TestLoginSwitchingKindForgetsTheOther(t *testing.T) {
+	s, err := oauthtest.Start(oauthtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f, _, _ := testFactory(t, nil)
+	w := &signInWriter{t: t}
+	f.IO.ErrOut = w
+	f.IO.In = strings.NewReader("first-key\n")
+	if code := run(t, f, "login", "-p", "o", "--spec", "testdata/notes.yaml", "--base-url", "http://127.0.0.1:9",
+		"--no-check", "--with-key"); code != 0 {
+		t.Fatalf("key login: exit %d: %s", code, w)
+	}
+	if k, err := f.Keyring.Get("o"); err != nil || k != "first-key" {
+		t.Fatalf("key = %q (%v)", k, err)
+	}
+	f.IO.In = strings.NewReader("plain-key\n")
+	if code := run(t, f, "login", "-p", "o", "--no-check", "--with-key", "--insecure-storage"); code != 0 {
+		t.Fatalf("plain-text key login: exit %d: %s", code, w)
+	}
+
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--base-url", "", "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("OAuth login: exit %d: %s", code, w)
+	}
+	if _, err := f.Keyring.Get("o"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the earlier key is still in the keyring (%v)", err)
+	}
+	keys, err := f.App().InsecureKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keys.Get("o"); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the earlier plain-text key is still in %s (%v)", keys.Path, err)
+	}
+	if _, err := f.App().Tokens().Get(app.TokenAccount("o")); err != nil {
+		t.Fatalf("no tokens after the sign-in: %v", err)
+	}
+	if !strings.Contains(w.String(), "Removed the key of the earlier login") {
+		t.Errorf("the sign-in did not say it removed the key:\n%s", w)
+	}
+
+	f.IO.In = strings.NewReader("second-key\n")
+	if code := run(t, f, "login", "-p", "o", "--spec", "testdata/notes.yaml", "--base-url", "http://127.0.0.1:9",
+		"--no-check", "--with-key"); code != 0 {
+		t.Fatalf("key login after OAuth: exit %d: %s", code, w)
+	}
+	if _, err := f.App().Tokens().Get(app.TokenAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the OAuth tokens are still in the keyring (%v)", err)
+	}
+	if k, err := f.Keyring.Get("o"); err != nil || k != "second-key" {
+		t.Errorf("key = %q (%v)", k, err)
+	}
+	if !strings.Contains(w.String(), "Removed the OAuth tokens of the earlier sign-in") {
+		t.Errorf("the key login did not say it removed the tokens:\n%s", w)
 	}
 }
