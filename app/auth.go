@@ -198,7 +198,7 @@ func (a *App) OAuthConfig(p profile.Profile) (oauth.Config, error) {
 func OAuthClient(o *profile.OAuth, secret string) oauth.Config {
 	return oauth.Config{
 		ClientID: o.ClientID, ClientSecret: secret, AuthURL: o.AuthURL, TokenURL: o.TokenURL, RefreshURL: o.RefreshURL,
-		DeviceAuthURL: o.DeviceAuthURL, RevocationURL: o.RevocationURL, Scopes: o.Scopes,
+		DeviceAuthURL: o.DeviceAuthURL, RevocationURL: o.RevocationURL, Scopes: o.Scopes, Resource: o.Resource,
 	}
 }
 

@@ -56,18 +56,9 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	// shown and removed the same way.
 	own.Auth = &profile.Auth{Scheme: app.RemoteOAuthScheme, Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{
 		Grant: string(oauth.GrantAuthorizationCode), ClientID: cfg.ClientID, AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL,
-		RevocationURL: cfg.RevocationURL, Scopes: cfg.Scopes, ClientSecret: cfg.ClientSecret != "",
+		RevocationURL: cfg.RevocationURL, Scopes: cfg.Scopes, Resource: cfg.Resource, ClientSecret: cfg.ClientSecret != "",
 	}}
-	if err := f.storeOAuthLogin(own, store, cfg.ClientSecret, tok); err != nil {
-		return true, err
-	}
-	// A key (or a sign-in kept the earlier way) in the key slot would
-	// only confuse status.
-	_ = f.Keyring.Delete(p.Name)
-	if pf, err := f.App().InsecureKeys(); err == nil {
-		_ = pf.Delete(p.Name)
-	}
-	return true, nil
+	return true, f.storeOAuthLogin(own, store, cfg.ClientSecret, tok)
 }
 
 // showAuthURL prints the authorization URL and, unless noBrowser, opens it

@@ -98,7 +98,11 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	}
 	verifier := oauth2.GenerateVerifier()
 	oc := c.oauth2Config(redirect, false)
-	authURL := oc.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
+	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	if c.Resource != "" {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam("resource", c.Resource))
+	}
+	authURL := oc.AuthCodeURL(state, authOpts...)
 
 	type answer struct {
 		code string

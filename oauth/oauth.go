@@ -24,9 +24,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,6 +76,10 @@ type Config struct {
 	RevocationURL string
 	// Scopes requested.
 	Scopes []string
+	// Resource is the resource indicator (RFC 8707) of the server the tokens
+	// are for, sent as `resource` with every request to the token endpoint,
+	// refreshes included: an MCP server's canonical URL. Empty: none.
+	Resource string
 	// HTTPClient sends requests to the authorization server (default: a
 	// client with a 30 s timeout). It must not add an API's credential.
 	HTTPClient *http.Client
@@ -181,13 +187,57 @@ func (c Config) authStyle() oauth2.AuthStyle {
 	return oauth2.AuthStyleAutoDetect
 }
 
-// withClient makes golang.org/x/oauth2 send its requests with c's client.
+// withClient makes golang.org/x/oauth2 send its requests with c's client
+// (with Resource added to the token requests, which golang.org/x/oauth2
+// cannot do for a refresh).
 func (c Config) withClient(ctx context.Context) context.Context {
 	hc := c.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: DefaultHTTPTimeout}
 	}
+	if c.Resource != "" {
+		with := *hc
+		with.Transport = resourceParam{resource: c.Resource, tokenURLs: []string{c.TokenURL, c.RefreshURL}, next: hc.Transport}
+		hc = &with
+	}
 	return context.WithValue(ctx, oauth2.HTTPClient, hc)
+}
+
+// resourceParam adds the resource parameter (RFC 8707) to the form of each
+// POST to a token endpoint that lacks one.
+type resourceParam struct {
+	resource  string
+	tokenURLs []string
+	next      http.RoundTripper
+}
+
+func (t resourceParam) RoundTrip(r *http.Request) (*http.Response, error) {
+	next := t.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if r.Method != http.MethodPost || r.Body == nil || !slices.Contains(t.tokenURLs, r.URL.String()) ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return next.RoundTrip(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, err
+	}
+	if !form.Has("resource") {
+		form.Set("resource", t.resource)
+	}
+	enc := form.Encode()
+	r = r.Clone(r.Context())
+	r.Body = io.NopCloser(strings.NewReader(enc))
+	r.ContentLength = int64(len(enc))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(enc)), nil }
+	return next.RoundTrip(r)
 }
 
 // Token is what a Store keeps for one account. Its String and GoString

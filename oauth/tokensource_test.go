@@ -359,3 +359,52 @@ func TestRevoke(t *testing.T) {
 		t.Error("revoking without an endpoint succeeded")
 	}
 }
+
+// A Config with a Resource names it (RFC 8707) in every token request,
+// the refresh that golang.org/x/oauth2 sends included; without one, none.
+func TestResourceIndicatorOnEveryTokenRequest(t *testing.T) {
+	for _, resource := range []string{"https://mcp.example.com/mcp", ""} {
+		s := startServer(t, oauthtest.Options{})
+		cfg := s.Config("read")
+		cfg.Resource = resource
+		cfg.ClientSecret = s.ClientSecret()
+		if _, err := cfg.ClientCredentials(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		store := memStore()
+		oauth.Save(store, "acme", signIn(t, s))
+		s.ExpireAccessTokens()
+		src := oauth.NewTokenSource(cfg, store, "acme", t.TempDir())
+		src.Invalidate(mustLoad(t, store).AccessToken)
+		if _, err := src.Token(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		st := s.Stats()
+		if st.Refreshes != 1 {
+			t.Fatalf("refreshes = %d, want 1", st.Refreshes)
+		}
+		// Client credentials, the device sign-in (signIn, with a Config
+		// without Resource), the refresh.
+		if len(st.Resources) != 3 {
+			t.Fatalf("token requests %q, want 3", st.Resources)
+		}
+		for i, got := range st.Resources {
+			want := resource
+			if i == 1 {
+				want = ""
+			}
+			if got != want {
+				t.Errorf("resource %q of token request %d = %q, want %q", resource, i, got, want)
+			}
+		}
+	}
+}
+
+func mustLoad(t *testing.T, store oauth.Store) *oauth.Token {
+	t.Helper()
+	tok, err := oauth.Load(store, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}

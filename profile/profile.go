@@ -99,6 +99,9 @@ type OAuth struct {
 	DeviceAuthURL string   `json:"device_auth_url,omitempty"`
 	RevocationURL string   `json:"revocation_url,omitempty"`
 	Scopes        []string `json:"scopes,omitempty"`
+	// Resource is the resource indicator (RFC 8707) sent with token
+	// requests: a remote MCP server's canonical URL.
+	Resource string `json:"resource,omitempty"`
 	// ClientSecret reports that a client secret is stored in the keyring.
 	ClientSecret bool `json:"client_secret,omitempty"`
 }

@@ -153,20 +153,24 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 	if tok == nil || tok.AccessToken == "" {
 		return oauth.Config{}, nil, errors.New("OAuth sign-in: no token")
 	}
-	cfg0.RevocationURL = revocationURL(ctx, req, resp, opts.HTTPClient)
+	cfg0.Resource, cfg0.RevocationURL = serverMetadata(ctx, req, resp, opts.HTTPClient)
 	return cfg0, tok, nil
 }
 
-// revocationURL is the revocation endpoint (RFC 7009) of the authorization
-// server that resp's challenge leads to; "" when its metadata names none
-// or cannot be read (logout then only forgets the token).
-func revocationURL(ctx context.Context, req *http.Request, resp *http.Response, c *http.Client) string {
+// serverMetadata reads, from the metadata that resp's challenge leads to,
+// the resource indicator (RFC 8707) that token requests carry, the
+// protected resource's own name else the MCP server's URL; and the
+// revocation endpoint (RFC 7009) of its authorization server, "" when its
+// metadata names none or cannot be read (logout then only forgets the
+// token).
+func serverMetadata(ctx context.Context, req *http.Request, resp *http.Response, c *http.Client) (resource, revocation string) {
 	if c == nil {
 		c = http.DefaultClient
 	}
+	resource = req.URL.String()
 	cs, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
 	if err != nil {
-		return ""
+		return resource, ""
 	}
 	for _, ch := range cs {
 		u := ch.Params["resource_metadata"]
@@ -175,13 +179,16 @@ func revocationURL(ctx context.Context, req *http.Request, resp *http.Response, 
 		}
 		prm, err := oauthex.GetProtectedResourceMetadata(ctx, u, req.URL.String(), c)
 		if err != nil || prm == nil || len(prm.AuthorizationServers) == 0 {
-			return ""
+			return resource, ""
+		}
+		if prm.Resource != "" {
+			resource = prm.Resource
 		}
 		asm, err := auth.GetAuthServerMetadata(ctx, prm.AuthorizationServers[0], c)
 		if err != nil || asm == nil {
-			return ""
+			return resource, ""
 		}
-		return asm.RevocationEndpoint
+		return resource, asm.RevocationEndpoint
 	}
-	return ""
+	return resource, ""
 }

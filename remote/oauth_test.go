@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -74,6 +75,21 @@ func TestOAuthSignInAndRefresh(t *testing.T) {
 	}
 	if n := o.Refreshes(); n != 2 {
 		t.Errorf("refreshes = %d, want 2", n)
+	}
+	// Every token request names the MCP server it is for (RFC 8707), the
+	// refreshes too.
+	want := "resource=" + o.URL + "/mcp"
+	if cfg.Resource != o.URL+"/mcp" {
+		t.Errorf("resource = %q, want %q", cfg.Resource, o.URL+"/mcp")
+	}
+	reqs := o.TokenRequests()
+	if len(reqs) != 3 {
+		t.Errorf("token requests %q, want the code exchange and two refreshes", reqs)
+	}
+	for _, r := range reqs {
+		if !strings.HasSuffix(r, want) {
+			t.Errorf("token request %q lacks %s", r, want)
+		}
 	}
 }
 

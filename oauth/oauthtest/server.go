@@ -27,6 +27,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -69,6 +70,9 @@ type Stats struct {
 	ClientCredentials int `json:"client_credentials"` // client credentials tokens issued
 	APICalls          int `json:"api_calls"`          // /api/me answered 200
 	APIRefusals       int `json:"api_refusals"`       // /api/me answered 401
+	// Resources are the resource parameters (RFC 8707) of the token
+	// requests, in order, "" where a request had none.
+	Resources []string `json:"resources"`
 }
 
 // Server is a running authorization server.
@@ -162,7 +166,9 @@ func (s *Server) APIURL() string { return s.URL + "/api/me" }
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.stats
+	st := s.stats
+	st.Resources = slices.Clone(st.Resources)
+	return st
 }
 
 // RevokeAll revokes every refresh and access token issued so far.
@@ -300,6 +306,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stats.Resources = append(s.stats.Resources, f.Get("resource"))
 	switch f.Get("grant_type") {
 	case "authorization_code":
 		g, ok := s.codes[f.Get("code")]

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -54,7 +55,7 @@ func TestAdminEndpointsAndRotation(t *testing.T) {
 		var st Stats
 		json.NewDecoder(resp.Body).Decode(&st)
 		resp.Body.Close()
-		if st.ClientCredentials != 1 || st.DeviceTokens != 1 || st != s.Stats() {
+		if st.ClientCredentials != 1 || st.DeviceTokens != 1 || !reflect.DeepEqual(st, s.Stats()) {
 			t.Errorf("stats = %+v", st)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +26,7 @@ type OAuthServer struct {
 	mu       sync.Mutex
 	verifier string
 	refreshs int
+	grants   []string
 	slow     time.Duration
 	revoked  map[string]bool
 }
@@ -50,6 +52,14 @@ func (o *OAuthServer) Revoked(token string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.revoked[token]
+}
+
+// TokenRequests are the token requests so far, each as its grant type and
+// resource parameter (RFC 8707): "refresh_token resource=https://…".
+func (o *OAuthServer) TokenRequests() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.grants)
 }
 
 // Verifier is the PKCE verifier the token request carried.
@@ -138,6 +148,7 @@ func NewOAuthServer(t *testing.T, h http.Handler) *OAuthServer {
 		time.Sleep(slow)
 		o.mu.Lock()
 		defer o.mu.Unlock()
+		o.grants = append(o.grants, r.Form.Get("grant_type")+" resource="+r.Form.Get("resource"))
 		switch {
 		case r.Form.Get("grant_type") == "authorization_code" && r.Form.Get("code") == "code-1":
 			o.verifier = r.Form.Get("code_verifier")
