@@ -62,7 +62,7 @@ func compareListed(at string, full, listed map[string]any) []string {
 	req := stringList(full["required"])
 	if len(fp) > 0 && !listedProps {
 		// A node whose fields are not listed names its required ones.
-		if !strings.Contains(desc, "fields not listed") {
+		if !strings.Contains(desc, "fields not listed") && !strings.Contains(desc, "fields: ") {
 			out = append(out, fmt.Sprintf("%s: fields left out without a note", at))
 		}
 		for _, r := range req {

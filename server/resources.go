@@ -216,7 +216,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
 	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
 	title := "/" + key
-	ann := &mcp.ToolAnnotations{Title: title, ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
+	ann := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
 	if !readOnly {
 		ann.DestructiveHint = ptr(destructive)
 	}

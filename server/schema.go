@@ -388,13 +388,15 @@ func (a bodyArg) clean() map[string]any {
 // body is listed with one nested level less (down to one), so that a few
 // huge operations (Stripe's issuing cardholders, Box's AI agents) do not
 // dominate the tool list. Calls are still checked against the whole body.
-const bodyBudget = 3 << 10
+var bodyBudget = 3 << 10
 
-// listedDepth is the deepest level of a body the loader inlines.
-const listedDepth = 4
+// listedDepth is the deepest level of a body listed with its fields: an
+// object deeper than that is listed by its type, description and field
+// names (fieldsNote).
+var listedDepth = 4
 
-// fitBody lists the body arguments of listed less deep while they take
-// more than bodyBudget.
+// fitBody lists the body arguments of listed no deeper than listedDepth,
+// and less deep while they take more than bodyBudget.
 func fitBody(listed map[string]any, args []bodyArg) {
 	if len(args) == 0 {
 		return
@@ -410,14 +412,11 @@ func fitBody(listed map[string]any, args []bodyArg) {
 		}
 		return n
 	}
-	if size(props) <= bodyBudget {
-		return
-	}
 	full := make(map[string]any, len(args))
 	for _, a := range args {
 		full[a.name] = props[a.name]
 	}
-	for cut := listedDepth - 1; cut >= 1; cut-- {
+	for cut := listedDepth; cut >= 1; cut-- {
 		for _, a := range args {
 			props[a.name] = cutListed(full[a.name].(map[string]any), a.level, cut)
 		}
@@ -448,16 +447,8 @@ func cutListed(s map[string]any, level, cut int) map[string]any {
 		if d, _ := s["description"].(string); d != "" {
 			out["description"] = d
 		}
-		note := ""
-		req := stringList(s["required"])
-		if items, ok := s["items"].(map[string]any); ok && len(req) == 0 {
-			req = stringList(items["required"])
-		}
-		if len(req) > 0 {
-			// What a call cannot leave out is named even when not listed.
-			note = "required: " + strings.Join(req, ", ")
-		}
-		appendNote(out, cutNote(note))
+		note := fieldsNote(s)
+		appendNote(out, note)
 		return out
 	}
 	out := make(map[string]any, len(s))
@@ -483,6 +474,59 @@ func cutListed(s map[string]any, level, cut int) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// maxNamedFields is how many field names the note of a summarised node
+// gives (required ones always).
+const maxNamedFields = 12
+
+// fieldsNote names the fields of a node that is listed without them (its
+// items' fields for an array): "(fields: city, country, line1; required:
+// city)". Required fields are always named; beyond maxNamedFields, optional
+// ones are counted.
+func fieldsNote(s map[string]any) string {
+	props, _ := s["properties"].(map[string]any)
+	req := stringList(s["required"])
+	what := "fields"
+	if items, ok := s["items"].(map[string]any); ok && props == nil {
+		props, _ = items["properties"].(map[string]any)
+		req = stringList(items["required"])
+		what = "items' fields"
+	}
+	if len(props) == 0 {
+		return cutNote("")
+	}
+	isReq := map[string]bool{}
+	for _, r := range req {
+		isReq[r] = true
+	}
+	names := make([]string, 0, len(props))
+	for n := range props {
+		if !isReq[n] {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	more := 0
+	if room := maxNamedFields - len(req); len(names) > max(room, 0) {
+		more = len(names) - max(room, 0)
+		names = names[:max(room, 0)]
+	}
+	var parts []string
+	if len(req) > 0 {
+		parts = append(parts, "required "+strings.Join(req, ", "))
+	}
+	if len(names) > 0 {
+		l := strings.Join(names, ", ")
+		if len(req) > 0 {
+			l = "optional " + l
+		}
+		parts = append(parts, l)
+	}
+	if more > 0 {
+		parts = append(parts, fmt.Sprintf("%d more", more))
+	}
+	return "(" + what + ": " + strings.Join(parts, "; ") + ")"
 }
 
 // jsonSize estimates the size of v encoded as compact JSON (exact for plain

@@ -73,7 +73,7 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema) *mcp.To
 		Title:       title,
 		Description: desc,
 		InputSchema: in.listed,
-		Annotations: annotations(op.Method, title),
+		Annotations: annotations(op.Method),
 	}
 }
 
@@ -123,10 +123,11 @@ func isReadOnly(method string) bool {
 // annotations derives the tool hints from the HTTP method: GET and HEAD
 // read only; DELETE, PUT and PATCH may overwrite or remove (destructive),
 // POST adds; PUT and DELETE are idempotent. Every tool talks to an external
-// API (open world).
-func annotations(method, title string) *mcp.ToolAnnotations {
+// API (open world). The title is the tool's own (the annotations' one would
+// repeat it: clients show the tool's title first).
+func annotations(method string) *mcp.ToolAnnotations {
 	m := strings.ToUpper(method)
-	a := &mcp.ToolAnnotations{Title: title, OpenWorldHint: ptr(true), ReadOnlyHint: isReadOnly(m)}
+	a := &mcp.ToolAnnotations{OpenWorldHint: ptr(true), ReadOnlyHint: isReadOnly(m)}
 	if a.ReadOnlyHint {
 		a.IdempotentHint = true
 		return a
