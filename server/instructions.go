@@ -37,6 +37,9 @@ func (s *Server) buildInstructions() string {
 		}
 		b.WriteString("; each description ends with the HTTP method and path. Tools with readOnlyHint change nothing.")
 	}
+	if note := sharedNote(s.ops); note != "" {
+		b.WriteString("\n" + note)
+	}
 	if tags := mainTags(s.ops, 8); len(tags) > 0 {
 		b.WriteString("\nMain areas: " + strings.Join(tags, ", ") + ".")
 	}

@@ -236,6 +236,9 @@ type inputSchema struct {
 	// fields names the field selection argument ("" when there is none;
 	// see fields.go).
 	fields string
+	// shared are the arguments whose description is said once, in the
+	// instructions, rather than in this tool's listing (see shareArgs).
+	shared []sharedArg
 }
 
 // buildInput merges the path, query, header and body parameters of op into
@@ -416,7 +419,7 @@ func fitBody(listed map[string]any, args []bodyArg) {
 	for _, a := range args {
 		full[a.name] = props[a.name]
 	}
-	for cut := listedDepth; cut >= 1; cut-- {
+	for cut := listedDepth; cut >= min(listedDepth, 1); cut-- {
 		for _, a := range args {
 			props[a.name] = cutListed(full[a.name].(map[string]any), a.level, cut)
 		}

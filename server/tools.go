@@ -46,6 +46,7 @@ func (s *Server) operationTools() []*tool {
 		}
 		out = append(out, t)
 	}
+	shareArgs(out)
 	return out
 }
 
