@@ -160,6 +160,36 @@ func descriptionAt(d string, depth int) string {
 	return prose.Sentence(d, paramDescWant, paramDescMax)
 }
 
+// plainWords say nothing about an argument that its name does not.
+var plainWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("a an the of for to this that is are in on by with and or its it be will which parameter value given specified unique identifier id ids object number string list request") {
+		plainWords[w] = true
+	}
+}
+
+// restates reports whether a description only restates an argument's
+// name ("team_slug parameter", "The ID of the file." for file, "The
+// request body" for body): every word of it is a word of the name (or
+// its plural) or a plain word.
+func restates(name, d string) bool {
+	words := map[string]bool{}
+	for _, w := range nameWords(name) {
+		words[strings.TrimSuffix(w, "s")] = true
+	}
+	f := strings.FieldsFunc(strings.ToLower(d), func(r rune) bool { return !isLower(byte(r)) && !isDigit(byte(r)) || r >= 0x80 })
+	if len(f) == 0 {
+		return false
+	}
+	for _, w := range f {
+		if !plainWords[w] && !words[strings.TrimSuffix(w, "s")] {
+			return false
+		}
+	}
+	return true
+}
+
 // cutNote says that a node's fields are not listed.
 func cutNote(note string) string {
 	if note != "" {
@@ -341,6 +371,11 @@ func buildInput(op *client.Operation, authHeader string) *inputSchema {
 			if b.Required {
 				required = append(required, name)
 			}
+		}
+	}
+	for name, p := range props {
+		if ps, ok := p.(map[string]any); ok && restates(name, str(ps["description"])) {
+			delete(ps, "description")
 		}
 	}
 	if selects(op) {

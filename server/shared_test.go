@@ -57,3 +57,24 @@ func TestSharedArgumentsAreDescribedOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestRestates(t *testing.T) {
+	for _, tc := range []struct {
+		name, desc string
+		want       bool
+	}{
+		{"team_slug", "team_slug parameter", true},
+		{"file", "The ID of the file.", true},
+		{"tax_rates", "A list of Tax Rate ids.", true},
+		{"body", "The request body", true},
+		{"Parameter14.Value", "Parameter value", true},
+		{"issue_number", "The number that identifies the issue.", false},
+		{"per_page", "Results per page (max 100)", false},
+		{"state", "", false},
+		{"name", "Nom du projet", false},
+	} {
+		if got := restates(tc.name, tc.desc); got != tc.want {
+			t.Errorf("restates(%q, %q) = %v", tc.name, tc.desc, got)
+		}
+	}
+}
