@@ -88,12 +88,18 @@ func beforeLastParagraph(text, p string) string {
 	return text[:i] + p + "\n\n" + text[i:]
 }
 
-// describe is a tool description: the summary, the first paragraphs of the
-// description, a deprecation note and the method and path.
+// describe is a tool description: the summary and the description's first
+// sentence (without a summary, its first paragraph), a deprecation note
+// and the method and path.
 func describe(op *client.Operation) string {
 	var parts []string
 	sum := prose.OneLine(op.Summary, titleMax*2)
-	desc := prose.Brief(op.Description, toolDescWant, toolDescMax)
+	var desc string
+	if sum != "" {
+		desc = prose.Sentence(op.Description, 0, toolDescMax)
+	} else {
+		desc = prose.Brief(op.Description, toolDescWant, toolDescMax)
+	}
 	switch {
 	case desc == "":
 		parts = append(parts, sum)
