@@ -267,7 +267,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			continue
 		}
 		ps := maps.Clone(props[p].(map[string]any))
-		ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), strings.Join(who, ", ")))
+		ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), takers(who, order)))
 		props[p] = ps
 	}
 	var lines []string
@@ -298,7 +298,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			break
 		}
 	}
-	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
+	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do."}
 	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
 	title := "/" + key
 	ann := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
@@ -330,6 +330,22 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		return s.callTool(ctx, t, rest)
 	}
 	return rt, actions
+}
+
+// takers names the actions that take an argument, or those that do not
+// when that is shorter: "list, retrieve" or "all but list, create".
+func takers(who, all []string) string {
+	l := strings.Join(who, ", ")
+	var not []string
+	for _, a := range all {
+		if !slices.Contains(who, a) {
+			not = append(not, a)
+		}
+	}
+	if but := "all but " + strings.Join(not, ", "); len(but) < len(l) {
+		return but
+	}
+	return l
 }
 
 func str(v any) string { s, _ := v.(string); return s }
