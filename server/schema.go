@@ -426,15 +426,14 @@ func (a bodyArg) clean() map[string]any {
 // body is listed with one nested level less (down to one), so that a few
 // huge operations (Stripe's issuing cardholders, Box's AI agents) do not
 // dominate the tool list. Calls are still checked against the whole body.
-var bodyBudget = 3 << 10
+const bodyBudget = 3 << 10
 
-// listedDepth is the deepest level of a body listed with its fields: an
-// object deeper than that is listed by its type, description and field
-// names (fieldsNote).
-var listedDepth = 4
+// listedDepth is the deepest level of a body the loader inlines.
+const listedDepth = 4
 
-// fitBody lists the body arguments of listed no deeper than listedDepth,
-// and less deep while they take more than bodyBudget.
+// fitBody lists the body arguments of listed less deep while they take
+// more than bodyBudget, an object below the cut by its type, description
+// and field names (fieldsNote).
 func fitBody(listed map[string]any, args []bodyArg) {
 	if len(args) == 0 {
 		return
@@ -450,11 +449,14 @@ func fitBody(listed map[string]any, args []bodyArg) {
 		}
 		return n
 	}
+	if size(props) <= bodyBudget {
+		return
+	}
 	full := make(map[string]any, len(args))
 	for _, a := range args {
 		full[a.name] = props[a.name]
 	}
-	for cut := listedDepth; cut >= min(listedDepth, 1); cut-- {
+	for cut := listedDepth - 1; cut >= 1; cut-- {
 		for _, a := range args {
 			props[a.name] = cutListed(full[a.name].(map[string]any), a.level, cut)
 		}
