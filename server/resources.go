@@ -119,10 +119,7 @@ func (s *Server) resourceTools() []*tool {
 		}
 		return out, all
 	}
-	out, actions := build(false)
-	if listingSize(out) > compactAbove {
-		out, actions = build(true)
-	}
+	out, actions := build(unionSize(groups, compactAbove) > compactAbove)
 	return append(out, s.describeTool(out, actions))
 }
 
@@ -130,6 +127,30 @@ func (s *Server) resourceTools() []*tool {
 // its arguments are listed compactly (compactArg): the budget of the auto
 // layout, about 25,000 tokens.
 const compactAbove = autoMaxTokens * 4
+
+// unionSize estimates the size in bytes of the resource tools of groups
+// listed in full (each argument once per resource, an action line per
+// operation), stopping once it exceeds limit.
+func unionSize(groups map[string][]*tool, limit int) int {
+	n := 0
+	for _, ops := range groups {
+		seen := map[string]bool{}
+		n += 200 // the tool's name, title, annotations and action argument
+		for _, t := range ops {
+			n += len(t.def.Title) + len(t.op.Path) + 30
+			for name, p := range t.in.listed["properties"].(map[string]any) {
+				if !seen[name] {
+					seen[name] = true
+					n += len(name) + 4 + jsonSize(p, limit-n)
+				}
+			}
+			if n > limit {
+				return n
+			}
+		}
+	}
+	return n
+}
 
 // compactArg is an argument as a compact resources listing shows it: its
 // type, enum and a note of the actions that take it, without its
@@ -299,6 +320,10 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		}
 	}
 	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do."}
+	if len(order) > maxEnum {
+		// Listed as any long enum is not: the description names them.
+		delete(props[selector].(map[string]any), "enum")
+	}
 	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
 	title := "/" + key
 	ann := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
@@ -310,7 +335,8 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			Name:        name,
 			Title:       title,
 			Description: fmt.Sprintf("The /%s resource:\n%s", key, strings.Join(lines, "\n")),
-			InputSchema: listedSchema(schema),
+			// Made of listed schemas already: no copy.
+			InputSchema: schema,
 			Annotations: ann,
 		},
 		schema: schema,
