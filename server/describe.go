@@ -33,7 +33,7 @@ func (s *Server) describeTool(resources []*tool, actions map[string]map[string]*
 			InputSchema: map[string]any{
 				"type": "object",
 				"properties": map[string]any{
-					"tool":   map[string]any{"type": "string", "description": "The resource tool, e.g. " + resources[0].def.Name + "."},
+					"tool":   map[string]any{"type": "string", "description": "The resource tool, e.g. " + busiest(resources) + "."},
 					"action": map[string]any{"type": "string", "description": "One of its actions."},
 				},
 				"required": []any{"tool", "action"},
@@ -80,4 +80,16 @@ func (s *Server) describeAction(resource, action string, t *tool) string {
 	b, _ := json.Marshal(out)
 	kept, cut := truncateJSON(b, s.cfg.MaxResultBytes)
 	return string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b))
+}
+
+// busiest is the name of the resource tool with the most actions, the
+// example describe_action gives.
+func busiest(resources []*tool) string {
+	best, most := "", -1
+	for _, t := range resources {
+		if n := strings.Count(t.def.Description, "\n- "); n > most {
+			best, most = t.def.Name, n
+		}
+	}
+	return best
 }
