@@ -168,7 +168,7 @@ func withoutDescriptions(s map[string]any) map[string]any {
 	for k, v := range s {
 		switch k {
 		case "description":
-			if note := keptNote(v.(string)); note != "" {
+			if note := keptNote(str(v)); note != "" {
 				out[k] = note
 			}
 			continue
