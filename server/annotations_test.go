@@ -26,8 +26,8 @@ func checkAnnotations(t *testing.T, s *Server) {
 		if a.OpenWorldHint == nil || !*a.OpenWorldHint {
 			t.Errorf("%s: openWorldHint not true", op.def.Name)
 		}
-		if a.Title == "" {
-			t.Errorf("%s: no title", op.def.Name)
+		if op.def.Title == "" || a.Title != "" {
+			t.Errorf("%s: title %q, annotations' title %q: the title goes once, in the tool", op.def.Name, op.def.Title, a.Title)
 		}
 		if !a.ReadOnlyHint {
 			if a.DestructiveHint == nil || *a.DestructiveHint != (m != "POST") {

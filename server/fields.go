@@ -20,7 +20,7 @@ import (
 var fieldsNames = []string{"fields", "result_fields", "_fields"}
 
 // fieldsDescription is the one sentence the schema says about it.
-const fieldsDescription = "Keep only these answer fields: dotted paths, e.g. items.id."
+const fieldsDescription = "Keep only these answer fields (dotted paths)."
 
 // selects reports whether an operation's answer is worth selecting from:
 // a GET, whose answer is the data asked for (lists, records). A write

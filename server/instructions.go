@@ -27,7 +27,7 @@ func (s *Server) buildInstructions() string {
 	prefix := sanitizePrefix(s.cfg.Prefix)
 	switch s.cfg.Layout {
 	case LayoutResources:
-		fmt.Fprintf(&b, "%d tools, one per resource, cover %d operations: pass `action` to choose what to do; the other arguments are those of that action.", len(s.list), len(s.ops))
+		fmt.Fprintf(&b, "%d tools, one per resource, cover %d operations: pass `action` to choose what to do; the other arguments are those of that action. %s%s shows an action's arguments in full.", len(s.list)-1, len(s.ops), sanitizePrefix(s.cfg.Prefix), describeName)
 	case LayoutSearch:
 		fmt.Fprintf(&b, "%d operations behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), prefix, prefix)
 	default:
@@ -36,6 +36,9 @@ func (s *Server) buildInstructions() string {
 			fmt.Fprintf(&b, " with the prefix %q", prefix)
 		}
 		b.WriteString("; each description ends with the HTTP method and path. Tools with readOnlyHint change nothing.")
+	}
+	if note := sharedNote(s.ops); note != "" {
+		b.WriteString("\n" + note)
 	}
 	if tags := mainTags(s.ops, 8); len(tags) > 0 {
 		b.WriteString("\nMain areas: " + strings.Join(tags, ", ") + ".")

@@ -17,8 +17,8 @@ func TestResourcesLayout(t *testing.T) {
 		names = append(names, tool.Name)
 	}
 	// /projects/{id}/tags and /projects/{id}/export are actions of projects.
-	if got := strings.Join(names, " "); got != "health projects" {
-		t.Fatalf("tools = %s, want health projects", got)
+	if got := strings.Join(names, " "); got != "describe_action health projects" {
+		t.Fatalf("tools = %s, want describe_action health projects", got)
 	}
 	cs := connect(t, s)
 	ctx := context.Background()
@@ -55,8 +55,29 @@ func TestResourcesLayout(t *testing.T) {
 			t.Errorf("%v: path %s, want %s", tt.args, ts.last.Load().Path, tt.path)
 		}
 	}
-	if !strings.Contains(s.Instructions(), "action") {
+	if !strings.Contains(s.Instructions(), "action") || !strings.Contains(s.Instructions(), "describe_action") {
 		t.Errorf("instructions do not explain actions: %s", s.Instructions())
+	}
+	for _, tt := range []struct {
+		args    map[string]any
+		isError bool
+		want    string
+	}{
+		{map[string]any{"tool": "projects", "action": "retrieve"}, false, `"action":"retrieve"`},
+		{map[string]any{"tool": "projects", "action": "explode"}, true, "projects has no action \"explode\": use one of"},
+		{map[string]any{"tool": "nope", "action": "list"}, true, `unknown tool "nope": use one of health, projects`},
+	} {
+		r, err := cs.CallTool(ctx, mcpCall{Name: "describe_action", Arguments: tt.args}.params())
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := resultText(t, r)
+		if r.IsError != tt.isError || !strings.Contains(text, tt.want) {
+			t.Errorf("describe_action %v: IsError=%v %s; want %q", tt.args, r.IsError, text, tt.want)
+		}
+		if !tt.isError && !strings.Contains(text, `"required":["id"]`) {
+			t.Errorf("describe_action %v: no input schema: %s", tt.args, text)
+		}
 	}
 }
 

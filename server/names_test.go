@@ -316,10 +316,10 @@ func TestSharedSpecNames(t *testing.T) {
 			}
 			for _, tool := range s.Tools() {
 				m := reNumberEnd.FindStringSubmatch(tool.Name)
-				if m == nil {
+				op := s.byName[tool.Name].op
+				if m == nil || op == nil { // a layout's tool (auto may serve resources)
 					continue
 				}
-				op := s.byName[tool.Name].op
 				if slices.Contains(strings.Split(op.Path, "/"), m[1]) || strings.Contains(tool.Description, "Not the same tool as ") {
 					continue
 				}

@@ -109,11 +109,104 @@ func (s *Server) resourceTools() []*tool {
 		reqs[i] = nameRequest{words: nameWords(strings.TrimPrefix(k, strip)), path: k}
 	}
 	names := assignNames(s.cfg.Prefix, reqs)
-	var out []*tool
-	for i, k := range keys {
-		out = append(out, s.resourceTool(names[i].name, k, groups[k], named))
+	build := func(compact bool) ([]*tool, map[string]map[string]*tool) {
+		out := make([]*tool, 0, len(keys)+1)
+		all := map[string]map[string]*tool{}
+		for i, k := range keys {
+			rt, actions := s.resourceTool(names[i].name, k, groups[k], named, compact)
+			out = append(out, rt)
+			all[rt.def.Name] = actions
+		}
+		return out, all
+	}
+	out, actions := build(unionSize(groups, compactAbove) > compactAbove)
+	return append(out, s.describeTool(out, actions))
+}
+
+// compactAbove is the size in bytes of a resources listing above which
+// its arguments are listed compactly (compactArg): the budget of the auto
+// layout, about 25,000 tokens.
+const compactAbove = autoMaxTokens * 4
+
+// unionSize estimates the size in bytes of the resource tools of groups
+// listed in full (each argument once per resource, an action line per
+// operation), stopping once it exceeds limit.
+func unionSize(groups map[string][]*tool, limit int) int {
+	n := 0
+	for _, ops := range groups {
+		seen := map[string]bool{}
+		n += 200 // the tool's name, title, annotations and action argument
+		for _, t := range ops {
+			n += len(t.def.Title) + len(t.op.Path) + 30
+			for name, p := range t.in.listed["properties"].(map[string]any) {
+				if !seen[name] {
+					seen[name] = true
+					n += len(name) + 4 + jsonSize(p, limit-n)
+				}
+			}
+			if n > limit {
+				return n
+			}
+		}
+	}
+	return n
+}
+
+// compactArg is an argument as a compact resources listing shows it: its
+// type, enum and a note of the actions that take it, without its
+// description; an object (or an array of objects) by the names of its
+// fields. describe_action shows the rest.
+func compactArg(ps map[string]any) map[string]any {
+	return cutListed(withoutDescriptions(ps), 1, 0)
+}
+
+// withoutDescriptions copies a listed schema without its descriptions,
+// keeping the notes that stand for what is not listed (a long enum's
+// values, a node the loader cut).
+func withoutDescriptions(s map[string]any) map[string]any {
+	out := make(map[string]any, len(s))
+	for k, v := range s {
+		switch k {
+		case "description":
+			if note := keptNote(str(v)); note != "" {
+				out[k] = note
+			}
+			continue
+		case "properties":
+			m := v.(map[string]any)
+			props := make(map[string]any, len(m))
+			for name, p := range m {
+				props[name] = withoutDescriptions(p.(map[string]any))
+			}
+			v = props
+		case "items":
+			v = withoutDescriptions(v.(map[string]any))
+		case "anyOf", "oneOf", "allOf":
+			l := v.([]any)
+			list := make([]any, len(l))
+			for i, e := range l {
+				list[i] = withoutDescriptions(e.(map[string]any))
+			}
+			v = list
+		}
+		out[k] = v
 	}
 	return out
+}
+
+// keptNote returns the note at the end of a description that stands for
+// something not listed ("(one of 288 values, such as …)", "(fields:
+// city, country)", "(Node, recursive; fields not listed)"), or "".
+func keptNote(d string) string {
+	i := strings.LastIndex(d, "(")
+	if i < 0 || !strings.HasSuffix(d, ")") {
+		return ""
+	}
+	if note := d[i:]; strings.HasPrefix(note, "(one of ") || strings.HasSuffix(note, "fields not listed)") ||
+		strings.HasPrefix(note, "(fields: ") || strings.HasPrefix(note, "(items' fields: ") {
+		return note
+	}
+	return ""
 }
 
 // commonPrefix is the leading path segments ("api/", "v1/") that all keys
@@ -145,7 +238,9 @@ func commonPrefix(keys []string) string {
 	return prefix
 }
 
-func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]string) *tool {
+// resourceTool makes the tool of one resource and returns it with its
+// actions. A compact one lists its arguments with compactArg.
+func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]string, compact bool) (*tool, map[string]*tool) {
 	// Action names: conventional ones when they are unique in the group,
 	// else the operation tool's own name.
 	action := func(t *tool) string {
@@ -180,6 +275,9 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		t := actions[a]
 		for p, ps := range t.in.listed["properties"].(map[string]any) {
 			if _, ok := props[p]; !ok {
+				if compact {
+					ps = compactArg(ps.(map[string]any))
+				}
 				props[p] = ps
 			}
 			users[p] = append(users[p], a)
@@ -190,15 +288,23 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			continue
 		}
 		ps := maps.Clone(props[p].(map[string]any))
-		ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), strings.Join(who, ", ")))
+		ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), takers(who, order)))
 		props[p] = ps
 	}
 	var lines []string
 	readOnly, idempotent, destructive := true, true, false
 	for _, a := range order {
 		t := actions[a]
-		title := t.def.Title
-		lines = append(lines, fmt.Sprintf("- %s: %s (%s %s)", a, title, t.op.Method, t.op.Path))
+		// A compact listing gives the method only: describe_action
+		// gives the path.
+		line := fmt.Sprintf("- %s: %s (%s %s)", a, t.def.Title, t.op.Method, t.op.Path)
+		switch {
+		case t.def.Title == t.op.Method+" "+t.op.Path:
+			line = fmt.Sprintf("- %s: %s", a, t.def.Title)
+		case compact:
+			line = fmt.Sprintf("- %s: %s (%s)", a, t.def.Title, t.op.Method)
+		}
+		lines = append(lines, line)
 		ann := t.def.Annotations
 		readOnly = readOnly && ann.ReadOnlyHint
 		idempotent = idempotent && ann.IdempotentHint
@@ -213,10 +319,14 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			break
 		}
 	}
-	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do; the other arguments are those of the action."}
+	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do."}
+	if len(order) > maxEnum {
+		// Listed as any long enum is not: the description names them.
+		delete(props[selector].(map[string]any), "enum")
+	}
 	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
 	title := "/" + key
-	ann := &mcp.ToolAnnotations{Title: title, ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
+	ann := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
 	if !readOnly {
 		ann.DestructiveHint = ptr(destructive)
 	}
@@ -224,8 +334,9 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		def: &mcp.Tool{
 			Name:        name,
 			Title:       title,
-			Description: fmt.Sprintf("The /%s resource: %s.\n\n%s", key, strings.Join(order, ", "), strings.Join(lines, "\n")),
-			InputSchema: listedSchema(schema),
+			Description: fmt.Sprintf("The /%s resource:\n%s", key, strings.Join(lines, "\n")),
+			// Made of listed schemas already: no copy.
+			InputSchema: schema,
 			Annotations: ann,
 		},
 		schema: schema,
@@ -244,7 +355,23 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		delete(rest, selector)
 		return s.callTool(ctx, t, rest)
 	}
-	return rt
+	return rt, actions
+}
+
+// takers names the actions that take an argument, or those that do not
+// when that is shorter: "list, retrieve" or "all but list, create".
+func takers(who, all []string) string {
+	l := strings.Join(who, ", ")
+	var not []string
+	for _, a := range all {
+		if !slices.Contains(who, a) {
+			not = append(not, a)
+		}
+	}
+	if but := "all but " + strings.Join(not, ", "); len(but) < len(l) {
+		return but
+	}
+	return l
 }
 
 func str(v any) string { s, _ := v.(string); return s }

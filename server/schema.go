@@ -160,6 +160,36 @@ func descriptionAt(d string, depth int) string {
 	return prose.Sentence(d, paramDescWant, paramDescMax)
 }
 
+// plainWords say nothing about an argument that its name does not.
+var plainWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("a an the of for to this that is are in on by with and or its it be will which parameter value given specified unique identifier id ids object number string list request") {
+		plainWords[w] = true
+	}
+}
+
+// restates reports whether a description only restates an argument's
+// name ("team_slug parameter", "The ID of the file." for file, "The
+// request body" for body): every word of it is a word of the name (or
+// its plural) or a plain word.
+func restates(name, d string) bool {
+	words := map[string]bool{}
+	for _, w := range nameWords(name) {
+		words[strings.TrimSuffix(w, "s")] = true
+	}
+	f := strings.FieldsFunc(strings.ToLower(d), func(r rune) bool { return !isLower(byte(r)) && !isDigit(byte(r)) || r >= 0x80 })
+	if len(f) == 0 {
+		return false
+	}
+	for _, w := range f {
+		if !plainWords[w] && !words[strings.TrimSuffix(w, "s")] {
+			return false
+		}
+	}
+	return true
+}
+
 // cutNote says that a node's fields are not listed.
 func cutNote(note string) string {
 	if note != "" {
@@ -236,6 +266,9 @@ type inputSchema struct {
 	// fields names the field selection argument ("" when there is none;
 	// see fields.go).
 	fields string
+	// shared are the arguments whose description is said once, in the
+	// instructions, rather than in this tool's listing (see shareArgs).
+	shared []sharedArg
 }
 
 // buildInput merges the path, query, header and body parameters of op into
@@ -340,6 +373,11 @@ func buildInput(op *client.Operation, authHeader string) *inputSchema {
 			}
 		}
 	}
+	for name, p := range props {
+		if ps, ok := p.(map[string]any); ok && restates(name, str(ps["description"])) {
+			delete(ps, "description")
+		}
+	}
 	if selects(op) {
 		in.fields = addFields(props)
 	}
@@ -394,7 +432,8 @@ const bodyBudget = 3 << 10
 const listedDepth = 4
 
 // fitBody lists the body arguments of listed less deep while they take
-// more than bodyBudget.
+// more than bodyBudget, an object below the cut by its type, description
+// and field names (fieldsNote).
 func fitBody(listed map[string]any, args []bodyArg) {
 	if len(args) == 0 {
 		return
@@ -448,16 +487,8 @@ func cutListed(s map[string]any, level, cut int) map[string]any {
 		if d, _ := s["description"].(string); d != "" {
 			out["description"] = d
 		}
-		note := ""
-		req := stringList(s["required"])
-		if items, ok := s["items"].(map[string]any); ok && len(req) == 0 {
-			req = stringList(items["required"])
-		}
-		if len(req) > 0 {
-			// What a call cannot leave out is named even when not listed.
-			note = "required: " + strings.Join(req, ", ")
-		}
-		appendNote(out, cutNote(note))
+		note := fieldsNote(s)
+		appendNote(out, note)
 		return out
 	}
 	out := make(map[string]any, len(s))
@@ -483,6 +514,59 @@ func cutListed(s map[string]any, level, cut int) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// maxNamedFields is how many field names the note of a summarised node
+// gives (required ones always).
+const maxNamedFields = 12
+
+// fieldsNote names the fields of a node that is listed without them (its
+// items' fields for an array): "(fields: city, country, line1; required:
+// city)". Required fields are always named; beyond maxNamedFields, optional
+// ones are counted.
+func fieldsNote(s map[string]any) string {
+	props, _ := s["properties"].(map[string]any)
+	req := stringList(s["required"])
+	what := "fields"
+	if items, ok := s["items"].(map[string]any); ok && props == nil {
+		props, _ = items["properties"].(map[string]any)
+		req = stringList(items["required"])
+		what = "items' fields"
+	}
+	if len(props) == 0 {
+		return cutNote("")
+	}
+	isReq := map[string]bool{}
+	for _, r := range req {
+		isReq[r] = true
+	}
+	names := make([]string, 0, len(props))
+	for n := range props {
+		if !isReq[n] {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	more := 0
+	if room := maxNamedFields - len(req); len(names) > max(room, 0) {
+		more = len(names) - max(room, 0)
+		names = names[:max(room, 0)]
+	}
+	var parts []string
+	if len(req) > 0 {
+		parts = append(parts, "required "+strings.Join(req, ", "))
+	}
+	if len(names) > 0 {
+		l := strings.Join(names, ", ")
+		if len(req) > 0 {
+			l = "optional " + l
+		}
+		parts = append(parts, l)
+	}
+	if more > 0 {
+		parts = append(parts, fmt.Sprintf("%d more", more))
+	}
+	return "(" + what + ": " + strings.Join(parts, "; ") + ")"
 }
 
 // jsonSize estimates the size of v encoded as compact JSON (exact for plain

@@ -46,7 +46,7 @@ func (s *Server) searchTools() []*tool {
 				},
 				"required": []any{"query"},
 			},
-			Annotations: &mcp.ToolAnnotations{Title: "Search the API's operations", ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: ptr(false)},
+			Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: ptr(false)},
 		},
 		strict: true,
 	}
@@ -96,7 +96,7 @@ func (s *Server) searchTools() []*tool {
 		}
 		return textResult(text)
 	}
-	callAnn := &mcp.ToolAnnotations{Title: "Call an API operation", ReadOnlyHint: readOnly, IdempotentHint: readOnly, OpenWorldHint: ptr(true)}
+	callAnn := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: readOnly, OpenWorldHint: ptr(true)}
 	if !readOnly {
 		callAnn.DestructiveHint = ptr(true)
 	}

@@ -379,7 +379,7 @@ func TestEveryToolHasAnnotations(t *testing.T) {
 		if !strings.Contains(string(b), `"readOnlyHint":`) {
 			t.Errorf("%s: readOnlyHint not serialised: %s", tool.Name, b)
 		}
-		if a.OpenWorldHint == nil || !*a.OpenWorldHint || a.Title == "" {
+		if a.OpenWorldHint == nil || !*a.OpenWorldHint || tool.Title == "" || a.Title != "" {
 			t.Errorf("%s: openWorldHint or title missing: %s", tool.Name, b)
 		}
 		switch method {

@@ -46,6 +46,7 @@ func (s *Server) operationTools() []*tool {
 		}
 		out = append(out, t)
 	}
+	shareArgs(out)
 	return out
 }
 
@@ -73,7 +74,7 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema) *mcp.To
 		Title:       title,
 		Description: desc,
 		InputSchema: in.listed,
-		Annotations: annotations(op.Method, title),
+		Annotations: annotations(op.Method),
 	}
 }
 
@@ -87,12 +88,18 @@ func beforeLastParagraph(text, p string) string {
 	return text[:i] + p + "\n\n" + text[i:]
 }
 
-// describe is a tool description: the summary, the first paragraphs of the
-// description, a deprecation note and the method and path.
+// describe is a tool description: the summary and the description's first
+// sentence (without a summary, its first paragraph), a deprecation note
+// and the method and path.
 func describe(op *client.Operation) string {
 	var parts []string
 	sum := prose.OneLine(op.Summary, titleMax*2)
-	desc := prose.Brief(op.Description, toolDescWant, toolDescMax)
+	var desc string
+	if sum != "" {
+		desc = prose.Sentence(op.Description, 0, toolDescMax)
+	} else {
+		desc = prose.Brief(op.Description, toolDescWant, toolDescMax)
+	}
 	switch {
 	case desc == "":
 		parts = append(parts, sum)
@@ -123,10 +130,11 @@ func isReadOnly(method string) bool {
 // annotations derives the tool hints from the HTTP method: GET and HEAD
 // read only; DELETE, PUT and PATCH may overwrite or remove (destructive),
 // POST adds; PUT and DELETE are idempotent. Every tool talks to an external
-// API (open world).
-func annotations(method, title string) *mcp.ToolAnnotations {
+// API (open world). The title is the tool's own (the annotations' one would
+// repeat it: clients show the tool's title first).
+func annotations(method string) *mcp.ToolAnnotations {
 	m := strings.ToUpper(method)
-	a := &mcp.ToolAnnotations{Title: title, OpenWorldHint: ptr(true), ReadOnlyHint: isReadOnly(m)}
+	a := &mcp.ToolAnnotations{OpenWorldHint: ptr(true), ReadOnlyHint: isReadOnly(m)}
 	if a.ReadOnlyHint {
 		a.IdempotentHint = true
 		return a

@@ -18,8 +18,8 @@ describe('--layout resources', () => {
   after(() => s?.close());
   const call = (name, args) => s.client.callTool({ name, arguments: args });
 
-  it('has one tool per resource, its actions in an enum', () => {
-    assert.deepEqual([...tools.keys()].sort(), ['projects', 'tags', 'tasks']);
+  it('has one tool per resource, its actions in an enum, and describe_action', () => {
+    assert.deepEqual([...tools.keys()].sort(), ['describe_action', 'projects', 'tags', 'tasks']);
     assert.deepEqual(new Set(tools.get('projects').inputSchema.properties.action.enum),
       new Set(['list', 'create', 'retrieve', 'update', 'partial_update', 'delete', 'archive']));
     assert.ok(tools.get('tasks').inputSchema.required.includes('action'));
@@ -37,6 +37,16 @@ describe('--layout resources', () => {
     const del = await call('projects', { action: 'delete', id: p.id });
     assert.equal(del.isError ?? false, false, text(del));
     assert.equal((await api(`/api/projects/${p.id}/`)).status, 404);
+  });
+
+  it('describes one action in full', async () => {
+    const d = json(await call('describe_action', { tool: 'tasks', action: 'create' }));
+    assert.deepEqual([d.tool, d.action, d.readOnly], ['tasks', 'create', false]);
+    assert.match(d.description, /POST \/api\/tasks\//);
+    for (const f of ['project', 'title']) assert.ok(d.inputSchema.required.includes(f), `create requires ${f}`);
+    const bad = await call('describe_action', { tool: 'tasks', action: 'explode' });
+    assert.equal(bad.isError, true);
+    assert.match(text(bad), /use one of/);
   });
 
   it("checks each action's own arguments before any request", async () => {

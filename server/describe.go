@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// describeName is the name of the resources layout's describe tool
+// (after the prefix).
+const describeName = "describe_action"
+
+// describeTool shows one action of a resource tool in full: its
+// description and the input schema its operation checks calls against,
+// every argument's description and nested fields included, where the
+// resources listing gives names, types and enums (and, when compact, no
+// descriptions and objects by their field names).
+func (s *Server) describeTool(resources []*tool, actions map[string]map[string]*tool) *tool {
+	name := sanitizePrefix(s.cfg.Prefix) + describeName
+	for i := 2; slices.ContainsFunc(resources, func(t *tool) bool { return t.def.Name == name }); i++ {
+		name = fmt.Sprintf("%s%s_%d", sanitizePrefix(s.cfg.Prefix), describeName, i)
+	}
+	d := &tool{
+		def: &mcp.Tool{
+			Name:        name,
+			Title:       "Describe an action",
+			Description: "The full description and input schema of one action of a resource tool: what each argument means and the fields of nested objects.",
+			InputSchema: map[string]any{
+				"type": "object",
+				"properties": map[string]any{
+					"tool":   map[string]any{"type": "string", "description": "The resource tool, e.g. " + busiest(resources) + "."},
+					"action": map[string]any{"type": "string", "description": "One of its actions."},
+				},
+				"required": []any{"tool", "action"},
+			},
+			Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: ptr(false)},
+		},
+		strict: true,
+	}
+	d.schema = d.def.InputSchema.(map[string]any)
+	d.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
+		tn, _ := args["tool"].(string)
+		an, _ := args["action"].(string)
+		acts, ok := actions[tn]
+		if !ok {
+			return errorResult(fmt.Sprintf("unknown tool %q: use one of %s", tn, strings.Join(slices.Sorted(maps.Keys(actions)), ", ")))
+		}
+		t, ok := acts[an]
+		if !ok {
+			return errorResult(fmt.Sprintf("%s has no action %q: use one of %s", tn, an, strings.Join(slices.Sorted(maps.Keys(acts)), ", ")))
+		}
+		return textResult(s.describeAction(tn, an, t))
+	}
+	return d
+}
+
+// describeAction is the JSON describe_action answers for one action: its
+// whole listed schema when it fits the result budget, else the one the
+// operations layout lists (large bodies less deep).
+func (s *Server) describeAction(resource, action string, t *tool) string {
+	type described struct {
+		Tool        string `json:"tool"`
+		Action      string `json:"action"`
+		Description string `json:"description"`
+		InputSchema any    `json:"inputSchema"`
+		ReadOnly    bool   `json:"readOnly"`
+	}
+	out := described{Tool: resource, Action: action, Description: t.def.Description, ReadOnly: t.def.Annotations.ReadOnlyHint}
+	for _, schema := range []any{listedSchema(t.in.schema), t.in.listed} {
+		out.InputSchema = schema
+		if b, _ := json.Marshal(out); len(b) <= s.cfg.MaxResultBytes {
+			return string(b)
+		}
+	}
+	b, _ := json.Marshal(out)
+	kept, cut := truncateJSON(b, s.cfg.MaxResultBytes)
+	return string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b))
+}
+
+// busiest is the name of the resource tool with the most actions, the
+// example describe_action gives.
+func busiest(resources []*tool) string {
+	best, most := "", -1
+	for _, t := range resources {
+		if n := strings.Count(t.def.Description, "\n- "); n > most {
+			best, most = t.def.Name, n
+		}
+	}
+	return best
+}

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+// sharedAPI has n operations that all take "cursor" with one description,
+// and "note" with a description of their own.
+func sharedAPI(n int) *client.API {
+	api := &client.API{Title: "Shared", Servers: []string{"http://example.invalid"}}
+	for i := range n {
+		api.Operations = append(api.Operations, &client.Operation{
+			ID: fmt.Sprintf("list_things_%d", i), Method: "GET", Path: fmt.Sprintf("/things%d", i),
+			Params: []*client.Param{
+				{Name: "cursor", In: "query", Description: "A cursor for use in pagination.", Schema: map[string]any{"type": "string"}, Style: "form", Explode: true},
+				{Name: "note", In: "query", Description: fmt.Sprintf("Note number %d.", i), Schema: map[string]any{"type": "string"}, Style: "form", Explode: true},
+			},
+		})
+	}
+	return api
+}
+
+func TestSharedArgumentsAreDescribedOnce(t *testing.T) {
+	for _, tc := range []struct {
+		n      int
+		shared bool
+	}{{sharedMinTools, true}, {sharedMinTools - 1, false}} {
+		for _, filter := range [][]string{nil, {"list_things_1"}} {
+			s, err := New(Config{API: sharedAPI(tc.n), Layout: LayoutOperations, Filter: Filter{Operations: filter}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tool := range s.Tools() {
+				props := schemaOf(t, tool)["properties"].(map[string]any)
+				cursor := props["cursor"].(map[string]any)
+				if _, has := cursor["description"]; has == tc.shared {
+					t.Errorf("%d tools, filter %v: %s lists cursor as %v", tc.n, filter, tool.Name, cursor)
+				}
+				if cursor["type"] != "string" {
+					t.Errorf("%s: cursor listed without its type: %v", tool.Name, cursor)
+				}
+				if _, has := props["note"].(map[string]any)["description"]; !has {
+					t.Errorf("%s: an argument of its own lost its description", tool.Name)
+				}
+				if _, has := props["fields"].(map[string]any)["description"]; !has {
+					t.Errorf("%s: the field selection lost its description", tool.Name)
+				}
+			}
+			says := strings.Contains(s.instructions, "cursor: A cursor for use in pagination")
+			if says != tc.shared {
+				t.Errorf("%d tools, filter %v: instructions %q", tc.n, filter, s.instructions)
+			}
+		}
+	}
+}
+
+func TestRestates(t *testing.T) {
+	for _, tc := range []struct {
+		name, desc string
+		want       bool
+	}{
+		{"team_slug", "team_slug parameter", true},
+		{"file", "The ID of the file.", true},
+		{"tax_rates", "A list of Tax Rate ids.", true},
+		{"body", "The request body", true},
+		{"Parameter14.Value", "Parameter value", true},
+		{"issue_number", "The number that identifies the issue.", false},
+		{"per_page", "Results per page (max 100)", false},
+		{"state", "", false},
+		{"name", "Nom du projet", false},
+	} {
+		if got := restates(tc.name, tc.desc); got != tc.want {
+			t.Errorf("restates(%q, %q) = %v", tc.name, tc.desc, got)
+		}
+	}
+}
