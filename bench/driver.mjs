@@ -4,7 +4,10 @@
 // /proc/<pid>/status), the size of the tools/list answer (all pages), and how
 // many tool names some client would refuse (not [A-Za-z0-9_-]{1,64}, or a
 // duplicate), and how many tools take no argument at all (a server that drops
-// parameters shows here). The same raw
+// parameters shows here), and the bytes a model reads of it: the server's
+// instructions plus each tool's name, description and input schema, what
+// clients pass to the model (titles and annotations are for the client's
+// own display). The same raw
 // JSON-RPC lines go to every server, so the measure is equal for all.
 //
 //   node driver.mjs --runs 5 --timeout 60 -- CMD ARG...
@@ -93,6 +96,8 @@ function runOnce(cmd, args, timeoutMs) {
         if (msg.id === 1) {
           r.initializeMs = ms(t0);
           if (msg.error) return finish(`initialize: ${JSON.stringify(msg.error).slice(0, 300)}`);
+          r.instructionsBytes = Buffer.byteLength(msg.result?.instructions ?? "");
+          r.modelBytes = r.instructionsBytes;
           send({ jsonrpc: "2.0", method: "notifications/initialized" });
           send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
         } else if (msg.id >= 2) {
@@ -101,6 +106,9 @@ function runOnce(cmd, args, timeoutMs) {
           r.bytes = (r.bytes ?? 0) + Buffer.byteLength(line);
           for (const tool of msg.result?.tools ?? []) {
             r.tools = (r.tools ?? 0) + 1;
+            r.modelBytes += Buffer.byteLength(
+              JSON.stringify({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }),
+            );
             if (Object.keys(tool.inputSchema?.properties ?? {}).length === 0) r.noArgs = (r.noArgs ?? 0) + 1;
             // Names every client accepts: [A-Za-z0-9_-], 1 to 64, unique.
             const bad = !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name) || r.names?.has(tool.name);
@@ -154,6 +162,8 @@ console.log(
     toolsListMs: median(good.map((r) => r.toolsListMs)),
     hwmKB: median(good.map((r) => r.hwmKB)),
     bytes: good.length ? good[0].bytes : null,
+    modelBytes: good.length ? good[0].modelBytes : null,
+    instructionsBytes: good.length ? good[0].instructionsBytes : null,
     tools: good.length ? good[0].tools : null,
     noArgs: good.length ? (good[0].noArgs ?? 0) : null,
     badNames: good.length ? (good[0].badNames ?? 0) : null,
