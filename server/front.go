@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -69,7 +70,9 @@ func listResult(tools []*mcp.Tool, next string) *mcp.ListToolsResult {
 
 // Front serves MCP for a server that may not be built yet: initialize and
 // tools/list are answered from Prepared, and the first tool call builds
-// the server. Replace swaps in other tools and tells the clients
+// the server. Tools are listed and called through a middleware of the MCP
+// SDK's server, not registered one by one: registering decodes each
+// schema again, the largest cost of starting with hundreds of tools. Replace swaps in other tools and tells the clients
 // (notifications/tools/list_changed).
 type Front struct {
 	name, version string
@@ -132,55 +135,45 @@ type rawTool struct {
 	InputSchema json.RawMessage `json:"inputSchema"`
 }
 
-// anyObject is the schema tools are registered with in the MCP SDK: tools/list
-// is answered from the prepared tools and calls are validated by Server.Call,
-// so the SDK need not decode every schema.
-var anyObject = json.RawMessage(`{"type":"object"}`)
+// changedMarker is a tool added to and removed from the MCP SDK's own
+// (otherwise empty) list at once: the SDK then sends
+// notifications/tools/list_changed to every session. Tools are listed and
+// called through Front's middleware, so no client ever sees it.
+var changedMarker = &mcp.Tool{Name: "tools-changed", InputSchema: &jsonschema.Schema{Type: "object"}}
 
 // NewFront serves prep; build makes the server on the first tool call.
 func NewFront(name, version string, prep *Prepared, build func() (*Server, error)) *Front {
 	f := &Front{name: name, version: version}
 	f.mcp = mcp.NewServer(&mcp.Implementation{Name: name, Title: prep.Title, Version: version},
 		&mcp.ServerOptions{Instructions: prep.Instructions, HasTools: true})
-	f.mcp.AddReceivingMiddleware(f.listMiddleware)
+	f.mcp.AddReceivingMiddleware(f.middleware)
 	f.cur.Store(&generation{prep: prep, build: build})
-	f.register(nil, prep.Names)
 	return f
 }
 
-// front serves the built server s.
-func (s *Server) front() *Front {
+// Front is the Front serving s.
+func (s *Server) Front() *Front {
 	s.frontOnce.Do(func() {
 		s.fr = NewFront(s.cfg.Name, s.cfg.Version, s.Prepared(), func() (*Server, error) { return s, nil })
 	})
 	return s.fr
 }
 
-// register makes the MCP SDK dispatch calls of names (and no longer of
-// the old names that are gone).
-func (f *Front) register(old, names []string) {
-	var gone []string
-	for _, n := range old {
-		if _, found := slices.BinarySearch(names, n); !found {
-			gone = append(gone, n)
-		}
+// call answers tools/call as the MCP SDK would for a registered tool.
+func (f *Front) call(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	g := f.cur.Load()
+	if _, found := slices.BinarySearch(g.prep.Names, req.Params.Name); !found {
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown tool %q", req.Params.Name)}
 	}
-	if len(gone) > 0 {
-		f.mcp.RemoveTools(gone...)
-	}
-	for _, n := range names {
-		f.mcp.AddTool(&mcp.Tool{Name: n, InputSchema: anyObject}, f.handle)
-	}
-}
-
-func (f *Front) handle(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	srv, err := f.cur.Load().server()
+	srv, err := g.server()
 	if err != nil {
-		res := &mcp.CallToolResult{IsError: true}
-		res.Content = []mcp.Content{&mcp.TextContent{Text: "the tools could not be prepared: " + err.Error()}}
-		return res, nil
+		return errorResult("the tools could not be prepared: " + err.Error()), nil
 	}
-	return srv.Call(ctx, req.Params.Name, req.Params.Arguments)
+	res, err := srv.Call(ctx, req.Params.Name, req.Params.Arguments)
+	if err == nil && res != nil && res.Content == nil {
+		res.Content = []mcp.Content{} // never "null"
+	}
+	return res, err
 }
 
 // Replace serves other tools from now on: calls already running finish
@@ -189,8 +182,9 @@ func (f *Front) handle(ctx context.Context, req *mcp.CallToolRequest) (*mcp.Call
 func (f *Front) Replace(prep *Prepared, build func() (*Server, error)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	old := f.cur.Swap(&generation{prep: prep, build: build})
-	f.register(old.prep.Names, prep.Names)
+	f.cur.Store(&generation{prep: prep, build: build})
+	f.mcp.AddTool(changedMarker, func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil })
+	f.mcp.RemoveTools(changedMarker.Name)
 }
 
 // Server returns the server behind the tools served now, building it if
@@ -216,11 +210,18 @@ func (f *Front) Run(ctx context.Context, t mcp.Transport) error {
 	return f.mcp.Run(ctx, t)
 }
 
-// listMiddleware answers tools/list from the prepared tools, paged as
-// the MCP SDK pages.
-func (f *Front) listMiddleware(next mcp.MethodHandler) mcp.MethodHandler {
+// middleware answers tools/call, and tools/list from the prepared tools,
+// paged as the MCP SDK pages.
+func (f *Front) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
-		if method != "tools/list" {
+		switch method {
+		case "tools/call":
+			if cr, ok := req.(*mcp.CallToolRequest); ok {
+				return f.call(ctx, cr)
+			}
+			return next(ctx, method, req)
+		case "tools/list":
+		default:
 			return next(ctx, method, req)
 		}
 		tools, err := f.cur.Load().listed()

@@ -218,12 +218,12 @@ func (s *Server) Instructions() string { return s.instructions }
 
 // MCPServer returns the underlying MCP server, for transports other than
 // Run's (an HTTP handler, for example).
-func (s *Server) MCPServer() *mcp.Server { return s.front().MCPServer() }
+func (s *Server) MCPServer() *mcp.Server { return s.Front().MCPServer() }
 
 // Run serves MCP on t until the client disconnects or ctx is done, then
 // flushes the audit log.
 func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
-	err := s.front().Run(ctx, t)
+	err := s.Front().Run(ctx, t)
 	if ferr := s.audit.flush(); ferr != nil {
 		s.log.Warn("cannot flush the audit log", "err", ferr)
 	}
