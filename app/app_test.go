@@ -89,4 +89,3 @@ func TestNewServerFromProfile(t *testing.T) {
 }
 
 func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
-
