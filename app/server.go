@@ -84,6 +84,7 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 			}
 			return a.serverFor(p, api, true, cred, nil, audit)
 		}
+		a.Log.Debug("starting from the compiled description", "file", e.path)
 		fr := server.NewFront(a.Name, a.Version, &e.head.Prepared, build)
 		done := make(chan struct{})
 		if client.IsURL(p.Spec) {
@@ -97,10 +98,11 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		a.Cache.touch(key)
 		return fr, len(e.head.Prepared.Names), func() { waitFor(done, cacheWait) }, nil
 	}
-	srv, api, write, err := a.build(ctx, p, true, cred, nil)
+	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
 	if err != nil {
 		return nil, 0, nil, err
 	}
+	a.Log.Debug("built the tools from the description")
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -194,19 +196,19 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 // buildServerWith is buildServer with the credential of the calls and the
 // transport below it (nil: http.DefaultTransport).
 func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper) (*server.Server, error) {
-	srv, api, write, err := a.build(ctx, p, sends, cred, next)
+	_, e := a.cachedEntry(p)
+	srv, api, write, err := a.build(ctx, p, sends, cred, next, e)
 	if err == nil && write && client.IsURL(p.Spec) {
 		a.writeCache(p, srv, api)
 	}
 	return srv, err
 }
 
-// build loads p's description, from the compiled description cache when
-// it holds a current one (a URL description is fetched conditionally
+// build loads p's description, from e, p's current entry in the compiled
+// description cache, if any (a URL description is fetched conditionally
 // first), and builds the server; write says whether the cache lacks the
 // entry of what was built.
-func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper) (srv *server.Server, api *client.API, write bool, err error) {
-	_, e := a.cachedEntry(p)
+func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper, e *cacheEntry) (srv *server.Server, api *client.API, write bool, err error) {
 	if e != nil {
 		defer e.close()
 		if client.IsURL(p.Spec) {
