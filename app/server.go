@@ -51,6 +51,10 @@ func (a *App) Serve(ctx context.Context, p profile.Profile, in io.Reader, out io
 	return err
 }
 
+// replaceWait bounds how long changed tools wait for the client to finish
+// initializing before they replace the served ones.
+const replaceWait = 3 * time.Second
+
 // cacheWait bounds how long the end of serve waits for the cache entry
 // being written.
 const cacheWait = 5 * time.Second
@@ -87,16 +91,17 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		a.Log.Debug("starting from the compiled description", "file", e.path)
 		fr := server.NewFront(a.Name, a.Version, &e.head.Prepared, build)
 		done := make(chan struct{})
+		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		if client.IsURL(p.Spec) {
 			go func() {
 				defer close(done)
-				a.revalidate(context.WithoutCancel(ctx), p, e, fr, cred, audit)
+				a.revalidate(rctx, p, e, fr, cred, audit)
 			}()
 		} else {
 			close(done)
 		}
 		a.Cache.touch(key)
-		return fr, len(e.head.Prepared.Names), func() { waitFor(done, cacheWait) }, nil
+		return fr, len(e.head.Prepared.Names), func() { cancel(); waitFor(done, cacheWait) }, nil
 	}
 	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
 	if err != nil {
@@ -182,9 +187,19 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		a.Log.Warn("the API description changed, and its tools cannot be built: keeping the earlier tools", "err", err)
 		return
 	}
-	a.Log.Info("the API description changed: tools updated", "tools", len(srv.Tools()))
-	fr.Replace(srv.Prepared(), func() (*server.Server, error) { return srv, nil })
 	a.writeCache(p, srv, api)
+	// The client hears of the new tools once it has initialized (one that
+	// has not yet lists them anyway).
+	t := time.NewTimer(replaceWait)
+	defer t.Stop()
+	select {
+	case <-fr.Initialized():
+	case <-t.C:
+	case <-ctx.Done():
+		return
+	}
+	fr.Replace(srv.Prepared(), func() (*server.Server, error) { return srv, nil })
+	a.Log.Info("the API description changed: tools updated", "tools", len(srv.Tools()))
 }
 
 func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*server.Server, error) {

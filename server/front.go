@@ -79,6 +79,9 @@ type Front struct {
 	mcp           *mcp.Server
 	mu            sync.Mutex // serializes Replace
 	cur           atomic.Pointer[generation]
+
+	initOnce    sync.Once
+	initialized chan struct{}
 }
 
 // generation is one set of tools: its prepared answers and the server
@@ -143,9 +146,10 @@ var changedMarker = &mcp.Tool{Name: "tools-changed", InputSchema: &jsonschema.Sc
 
 // NewFront serves prep; build makes the server on the first tool call.
 func NewFront(name, version string, prep *Prepared, build func() (*Server, error)) *Front {
-	f := &Front{name: name, version: version}
+	f := &Front{name: name, version: version, initialized: make(chan struct{})}
 	f.mcp = mcp.NewServer(&mcp.Implementation{Name: name, Title: prep.Title, Version: version},
-		&mcp.ServerOptions{Instructions: prep.Instructions, HasTools: true})
+		&mcp.ServerOptions{Instructions: prep.Instructions, HasTools: true,
+			InitializedHandler: func(context.Context, *mcp.InitializedRequest) { f.markInitialized() }})
 	f.mcp.AddReceivingMiddleware(f.middleware)
 	f.cur.Store(&generation{prep: prep, build: build})
 	return f
@@ -187,6 +191,13 @@ func (f *Front) Replace(prep *Prepared, build func() (*Server, error)) {
 	f.mcp.RemoveTools(changedMarker.Name)
 }
 
+// Initialized is closed when a client has finished initializing (the
+// initialized notification) or subscribed to changes (protocol versions
+// without initialize): from then on it hears of a Replace.
+func (f *Front) Initialized() <-chan struct{} { return f.initialized }
+
+func (f *Front) markInitialized() { f.initOnce.Do(func() { close(f.initialized) }) }
+
 // Server returns the server behind the tools served now, building it if
 // no call has yet.
 func (f *Front) Server() (*Server, error) { return f.cur.Load().server() }
@@ -221,6 +232,11 @@ func (f *Front) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 			}
 			return next(ctx, method, req)
 		case "tools/list":
+		case "subscriptions/listen":
+			// The subscription is registered before the SDK's debounced
+			// notification goes out.
+			f.markInitialized()
+			return next(ctx, method, req)
 		default:
 			return next(ctx, method, req)
 		}
