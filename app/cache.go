@@ -75,8 +75,9 @@ type cacheHeader struct {
 	Profile string    `json:"profile"`
 	Source  string    `json:"source"`
 	Written time.Time `json:"written"`
-	// Digest is the description document's SHA-256; Files the other local
-	// files its $refs read, each with its own.
+	// Digest is the description document's SHA-256; Files the local files
+	// it was read from (the description and the files its $refs read),
+	// each with its own.
 	Digest     string            `json:"digest"`
 	Files      []cacheFile       `json:"files,omitempty"`
 	Validators client.Validators `json:"validators,omitzero"`
@@ -89,10 +90,21 @@ type cacheHeader struct {
 	API  section `json:"api"`
 }
 
+// cacheFile is a local file an entry was built from. Size and MTime, when
+// set, are the file's as its bytes were hashed: a file that still has them
+// is not hashed again. They are left out for a file changed within
+// racyWindow before the entry was written, whose next change might keep
+// both.
 type cacheFile struct {
 	Path   string `json:"path"`
 	Digest string `json:"digest"`
+	Size   int64  `json:"size,omitempty"`
+	MTime  int64  `json:"mtime,omitempty"`
 }
+
+// racyWindow is how old a file's modification time must be for its size
+// and time to stand for its bytes.
+const racyWindow = 2 * time.Second
 
 // section is a byte range after the header, with its CRC-32C.
 type section struct {
@@ -219,18 +231,43 @@ func (e *cacheEntry) close() { e.f.Close() }
 // current reports why a local description's entry is stale ("" when it
 // is current): the description or a file its $refs read has other bytes.
 func (e *cacheEntry) current() string {
-	if client.IsURL(e.head.Source) {
-		return ""
-	}
-	if d, err := fileDigest(e.head.Source); err != nil || d != e.head.Digest {
-		return "the description changed"
+	if !client.IsURL(e.head.Source) && len(e.head.Files) == 0 {
+		return "no files recorded"
 	}
 	for _, f := range e.head.Files {
+		if f.MTime != 0 {
+			if st, err := os.Stat(f.Path); err == nil && st.Size() == f.Size && st.ModTime().UnixNano() == f.MTime {
+				continue
+			}
+		}
 		if d, err := fileDigest(f.Path); err != nil || d != f.Digest {
 			return f.Path + " changed"
 		}
 	}
 	return ""
+}
+
+// recordFile hashes the local file path for an entry written at now;
+// want, when set, is the digest its bytes had when they were read.
+func recordFile(path, want string, now time.Time) (cacheFile, error) {
+	before, err := os.Stat(path)
+	if err != nil {
+		return cacheFile{}, err
+	}
+	d, err := fileDigest(path)
+	if err != nil {
+		return cacheFile{}, err
+	}
+	if want != "" && d != want {
+		return cacheFile{}, fmt.Errorf("%s changed while it was read", path)
+	}
+	f := cacheFile{Path: path, Digest: d}
+	after, err := os.Stat(path)
+	if err == nil && after.Size() == before.Size() && after.ModTime().Equal(before.ModTime()) &&
+		after.ModTime().Before(now.Add(-racyWindow)) {
+		f.Size, f.MTime = after.Size(), after.ModTime().UnixNano()
+	}
+	return f, nil
 }
 
 // fileDigest is the SHA-256 of a file's bytes, read through a small
@@ -258,12 +295,19 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 		Key: key, Profile: p.Name, Source: specLocation(p.Spec), Written: time.Now().UTC(),
 		Digest: api.Digest, Validators: api.Validators, Base: api.BaseURL(), Prepared: *prep,
 	}
-	for _, f := range api.Files {
-		d, err := fileDigest(f)
+	if !client.IsURL(h.Source) {
+		f, err := recordFile(h.Source, api.Digest, h.Written)
 		if err != nil {
 			return err
 		}
-		h.Files = append(h.Files, cacheFile{Path: f, Digest: d})
+		h.Files = append(h.Files, f)
+	}
+	for _, path := range api.Files {
+		f, err := recordFile(path, "", h.Written)
+		if err != nil {
+			return err
+		}
+		h.Files = append(h.Files, f)
 	}
 	// The header's length depends on the offsets it holds: encode it with
 	// its final offsets, which depend only on its own length.

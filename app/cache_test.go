@@ -258,6 +258,36 @@ func TestCacheInvalidation(t *testing.T) {
 	})
 }
 
+// A description older than the entry is recognized by its size and time;
+// a change of its bytes that changes either is still found.
+func TestCacheTrustsOldFilesBySizeAndTime(t *testing.T) {
+	api := notesAPI(t)
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(p.Spec, old, old)
+	serveOnce(t, a, p)
+	e, err := a.Cache.open(a.Cache.key(a.Name, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.head.Files) != 1 || e.head.Files[0].MTime != old.UnixNano() {
+		t.Errorf("files recorded: %+v", e.head.Files)
+	}
+	e.close()
+	serveOnce(t, a, p)
+	if !strings.Contains(logs.take(), hitLog) {
+		t.Fatal("entry not used")
+	}
+	b, _ := os.ReadFile(p.Spec)
+	os.WriteFile(p.Spec, bytes.Replace(b, []byte("List notes"), []byte("List notez"), 1), 0o600)
+	os.Chtimes(p.Spec, old.Add(time.Minute), old.Add(time.Minute)) // same size, another old time
+	out := serveOnce(t, a, p)
+	if l := logs.take(); strings.Contains(l, hitLog) || !strings.Contains(out[1], "List notez") {
+		t.Errorf("changed bytes with an old time: entry used")
+	}
+}
+
 // A file read by a $ref is part of what an entry depends on.
 func TestCacheFollowsRefFiles(t *testing.T) {
 	dir := t.TempDir()

@@ -101,7 +101,7 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 			close(done)
 		}
 		a.Cache.touch(key)
-		return fr, len(e.head.Prepared.Names), func() { cancel(); waitFor(done, cacheWait) }, nil
+		return fr, len(e.head.Prepared.Names), func() { cancel(); waitFor(done, cacheWait); e.close() }, nil
 	}
 	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
 	if err != nil {

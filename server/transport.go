@@ -218,7 +218,7 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 			}
 		}
 	case !req.IsCall():
-	case req.Method == "tools/list" && c.inited && c.list != nil && firstPage(req.Params):
+	case req.Method == "tools/list" && (c.inited || c.initID != nil) && c.list != nil && firstPage(req.Params):
 		if list := c.list(); list != nil {
 			return nil, c.writeResultLocked(req.ID, list)
 		}
