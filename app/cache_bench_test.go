@@ -66,4 +66,3 @@ func BenchmarkServe(b *testing.B) {
 		}
 	}
 }
-

@@ -90,18 +90,19 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		}
 		a.Log.Debug("starting from the compiled description", "file", e.path)
 		fr := server.NewFront(a.Name, a.Version, &e.head.Prepared, build)
-		done := make(chan struct{})
-		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		// The session's end does not stop the fetch: a changed description
+		// is still written for the next start.
+		done, ended := make(chan struct{}), make(chan struct{})
 		if client.IsURL(p.Spec) {
 			go func() {
 				defer close(done)
-				a.revalidate(rctx, p, e, fr, cred, audit)
+				a.revalidate(context.WithoutCancel(ctx), p, e, fr, cred, audit, ended)
 			}()
 		} else {
 			close(done)
 		}
 		a.Cache.touch(key)
-		return fr, len(e.head.Prepared.Names), func() { cancel(); waitFor(done, cacheWait); e.close() }, nil
+		return fr, len(e.head.Prepared.Names), func() { close(ended); waitFor(done, cacheWait); e.close() }, nil
 	}
 	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
 	if err != nil {
@@ -166,7 +167,8 @@ func (a *App) writeCache(p profile.Profile, srv *server.Server, api *client.API)
 // revalidate fetches a URL description again, conditionally on the
 // entry's validators: unchanged, nothing happens; changed, the tools are
 // rebuilt, replaced in fr and written to the cache.
-func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, fr *server.Front, cred client.Credential, audit io.Writer) {
+// ended is closed when the session ends.
+func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, fr *server.Front, cred client.Credential, audit io.Writer, ended <-chan struct{}) {
 	api, err := client.Load(ctx, p.Spec, a.loadOptions(p, cred, e.head.Validators))
 	switch {
 	case errors.Is(err, client.ErrNotModified):
@@ -195,7 +197,7 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 	select {
 	case <-fr.Initialized():
 	case <-t.C:
-	case <-ctx.Done():
+	case <-ended:
 		return
 	}
 	fr.Replace(srv.Prepared(), func() (*server.Server, error) { return srv, nil })
