@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -262,10 +263,14 @@ func readLocal(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxDocumentBytes+1))
-	if err != nil {
+	// Read into a buffer of the file's size: growing one from nothing
+	// copies a large description many times.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(fh, maxDocumentBytes+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > maxDocumentBytes {
 		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxDocumentBytes>>20)
 	}
