@@ -333,20 +333,20 @@ func (c *lineConn) writeLocked(id any, code int, text string) error {
 	return err
 }
 
-// writeResultLocked answers request id with result, encoded already.
+// writeResultLocked answers request id with result, encoded already: the
+// line is written in three parts, the result not copied.
 func (c *lineConn) writeResultLocked(id jsonrpc.ID, result []byte) error {
 	idJSON, err := json.Marshal(id.Raw())
 	if err != nil {
 		return err
 	}
-	line := make([]byte, 0, len(result)+len(idJSON)+32)
-	line = append(line, `{"jsonrpc":"2.0","id":`...)
-	line = append(line, idJSON...)
-	line = append(line, `,"result":`...)
-	line = append(line, result...)
-	line = append(line, "}\n"...)
-	_, err = c.out.Write(line)
-	return err
+	head := append(append([]byte(`{"jsonrpc":"2.0","id":`), idJSON...), `,"result":`...)
+	for _, part := range [][]byte{head, result, []byte("}\n")} {
+		if _, err := c.out.Write(part); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // firstPage reports whether tools/list params ask for the first page in
