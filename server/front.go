@@ -28,21 +28,28 @@ type Prepared struct {
 	List json.RawMessage `json:"-"`
 }
 
-// Prepared returns the server's prepared answers; the tools/list result
-// is encoded on first use.
+// Prepared returns the server's prepared answers, the tools/list result
+// encoded on the first call.
 func (s *Server) Prepared() *Prepared {
 	s.prepOnce.Do(func() {
-		names := make([]string, len(s.list))
-		for i, t := range s.list {
-			names[i] = t.Name
-		}
 		list, err := EncodeList(s.list)
 		if err != nil { // a schema that does not encode was refused by New
 			panic(err)
 		}
-		s.prep = &Prepared{Title: s.cfg.API.Title, Instructions: s.instructions, Names: names, List: list}
+		p := s.head()
+		p.List = list
+		s.prep = p
 	})
 	return s.prep
+}
+
+// head is Prepared without the tools/list result.
+func (s *Server) head() *Prepared {
+	names := make([]string, len(s.list))
+	for i, t := range s.list {
+		names[i] = t.Name
+	}
+	return &Prepared{Title: s.cfg.API.Title, Instructions: s.instructions, Names: names}
 }
 
 // listPageSize is how many tools one tools/list answer holds, as the MCP
@@ -89,6 +96,9 @@ type Front struct {
 type generation struct {
 	prep  *Prepared
 	build func() (*Server, error)
+	// built, when set, is the server already built: its tools are listed
+	// and its list encoded from it.
+	built *Server
 
 	once sync.Once
 	srv  *Server
@@ -99,10 +109,18 @@ type generation struct {
 	toolsErr  error
 }
 
+// list is the encoded tools/list result.
+func (g *generation) list() []byte {
+	if g.prep.List == nil && g.built != nil {
+		return g.built.Prepared().List
+	}
+	return g.prep.List
+}
+
 // server returns the generation's server, building it on first use.
 func (g *generation) server() (*Server, error) {
 	g.once.Do(func() {
-		if g.srv == nil {
+		if g.srv = g.built; g.srv == nil {
 			g.srv, g.err = g.build()
 		}
 	})
@@ -113,8 +131,8 @@ func (g *generation) server() (*Server, error) {
 // server's), for answers that do not send the prepared bytes.
 func (g *generation) listed() ([]*mcp.Tool, error) {
 	g.toolsOnce.Do(func() {
-		if g.srv != nil {
-			g.tools = g.srv.list
+		if g.built != nil {
+			g.tools = g.built.list
 			return
 		}
 		var res struct {
@@ -146,19 +164,24 @@ var changedMarker = &mcp.Tool{Name: "tools-changed", InputSchema: &jsonschema.Sc
 
 // NewFront serves prep; build makes the server on the first tool call.
 func NewFront(name, version string, prep *Prepared, build func() (*Server, error)) *Front {
+	return newFront(name, version, &generation{prep: prep, build: build})
+}
+
+func newFront(name, version string, g *generation) *Front {
 	f := &Front{name: name, version: version, initialized: make(chan struct{})}
-	f.mcp = mcp.NewServer(&mcp.Implementation{Name: name, Title: prep.Title, Version: version},
-		&mcp.ServerOptions{Instructions: prep.Instructions, HasTools: true,
+	f.mcp = mcp.NewServer(&mcp.Implementation{Name: name, Title: g.prep.Title, Version: version},
+		&mcp.ServerOptions{Instructions: g.prep.Instructions, HasTools: true,
 			InitializedHandler: func(context.Context, *mcp.InitializedRequest) { f.markInitialized() }})
 	f.mcp.AddReceivingMiddleware(f.middleware)
-	f.cur.Store(&generation{prep: prep, build: build})
+	f.cur.Store(g)
 	return f
 }
 
-// Front is the Front serving s.
+// Front is the Front serving s; the tools/list result is encoded when it
+// is first asked for, not before initialize is answered.
 func (s *Server) Front() *Front {
 	s.frontOnce.Do(func() {
-		s.fr = NewFront(s.cfg.Name, s.cfg.Version, s.Prepared(), func() (*Server, error) { return s, nil })
+		s.fr = newFront(s.cfg.Name, s.cfg.Version, &generation{prep: s.head(), built: s})
 	})
 	return s.fr
 }
@@ -211,10 +234,10 @@ func (f *Front) Run(ctx context.Context, t mcp.Transport) error {
 	if st, ok := t.(*StdioTransport); ok {
 		c := *st
 		c.list = func() []byte {
-			if p := f.cur.Load().prep; len(p.Names) <= listPageSize {
-				return p.List
+			if g := f.cur.Load(); len(g.prep.Names) <= listPageSize {
+				return g.list()
 			}
-			return nil // paged by listMiddleware
+			return nil // paged by the middleware
 		}
 		t = &c
 	}
