@@ -440,3 +440,20 @@ func TestCachePrunes(t *testing.T) {
 		t.Errorf("entries after pruning: %v (the older was %s)", left, files[0])
 	}
 }
+
+// A server started from the cache keeps the audit log of its calls.
+func TestCachedServeAudits(t *testing.T) {
+	api := notesAPI(t)
+	a, logs := cacheApp(t)
+	audit := filepath.Join(t.TempDir(), "audit.jsonl")
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api", AuditLog: audit}
+	serveOnce(t, a, p)
+	serveOnce(t, a, p, `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`)
+	if !strings.Contains(logs.take(), hitLog) {
+		t.Fatal("not started from the cache")
+	}
+	b, err := os.ReadFile(audit)
+	if err != nil || strings.Count(string(b), `"tool":"list_notes"`) != 2 {
+		t.Errorf("audit log: %s %v", b, err)
+	}
+}

@@ -100,9 +100,10 @@ type generation struct {
 	// and its list encoded from it.
 	built *Server
 
-	once sync.Once
-	srv  *Server
-	err  error
+	once  sync.Once
+	srv   *Server
+	err   error
+	ready atomic.Pointer[Server] // srv, once built
 
 	toolsOnce sync.Once
 	tools     []*mcp.Tool
@@ -123,6 +124,7 @@ func (g *generation) server() (*Server, error) {
 		if g.srv = g.built; g.srv == nil {
 			g.srv, g.err = g.build()
 		}
+		g.ready.Store(g.srv)
 	})
 	return g.srv, g.err
 }
@@ -181,7 +183,9 @@ func newFront(name, version string, g *generation) *Front {
 // is first asked for, not before initialize is answered.
 func (s *Server) Front() *Front {
 	s.frontOnce.Do(func() {
-		s.fr = newFront(s.cfg.Name, s.cfg.Version, &generation{prep: s.head(), built: s})
+		g := &generation{prep: s.head(), built: s}
+		g.ready.Store(s)
+		s.fr = newFront(s.cfg.Name, s.cfg.Version, g)
 	})
 	return s.fr
 }
@@ -228,8 +232,9 @@ func (f *Front) Server() (*Server, error) { return f.cur.Load().server() }
 // MCPServer returns the MCP server, for transports other than Run's.
 func (f *Front) MCPServer() *mcp.Server { return f.mcp }
 
-// Run serves MCP on t until the client disconnects or ctx is done. On a
-// StdioTransport, tools/list is answered with the prepared bytes.
+// Run serves MCP on t until the client disconnects or ctx is done, then
+// flushes the audit log. On a StdioTransport, tools/list is answered with
+// the prepared bytes.
 func (f *Front) Run(ctx context.Context, t mcp.Transport) error {
 	if st, ok := t.(*StdioTransport); ok {
 		c := *st
@@ -241,7 +246,14 @@ func (f *Front) Run(ctx context.Context, t mcp.Transport) error {
 		}
 		t = &c
 	}
-	return f.mcp.Run(ctx, t)
+	err := f.mcp.Run(ctx, t)
+	// The audit log of the server that answered calls, if one was built.
+	if s := f.cur.Load().ready.Load(); s != nil {
+		if ferr := s.audit.flush(); ferr != nil {
+			s.log.Warn("cannot flush the audit log", "err", ferr)
+		}
+	}
+	return err
 }
 
 // middleware answers tools/call, and tools/list from the prepared tools,

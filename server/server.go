@@ -222,10 +222,4 @@ func (s *Server) MCPServer() *mcp.Server { return s.Front().MCPServer() }
 
 // Run serves MCP on t until the client disconnects or ctx is done, then
 // flushes the audit log.
-func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
-	err := s.Front().Run(ctx, t)
-	if ferr := s.audit.flush(); ferr != nil {
-		s.log.Warn("cannot flush the audit log", "err", ferr)
-	}
-	return err
-}
+func (s *Server) Run(ctx context.Context, t mcp.Transport) error { return s.Front().Run(ctx, t) }
