@@ -40,6 +40,8 @@ type App struct {
 	// descriptions live.
 	ConfigDir func() (string, error)
 	Log       *log.Logger
+	// Cache is the compiled description cache; nil: none (--no-cache).
+	Cache *Cache
 }
 
 // UserAgent is sent with every request: "restmcp/1.2.3".

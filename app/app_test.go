@@ -31,6 +31,7 @@ func testApp(t testing.TB, env map[string]string) *App {
 		Keyring:   keyring.Store{Service: "restmcp", Backend: keyring.NewMemory()},
 		ConfigDir: func() (string, error) { return dir, nil },
 		Log:       log.New(io.Discard),
+		Cache:     &Cache{Dir: filepath.Join(dir, "cache"), Stamp: "test", Log: log.New(io.Discard)},
 	}
 }
 
@@ -80,36 +81,11 @@ func TestNewServerFromProfile(t *testing.T) {
 	}
 	// A description fetched by URL, in any letter case, is kept for
 	// offline starts.
-	if path, _ := a.APICachePath("acme"); !fileExists(path) {
-		t.Errorf("no saved copy of the description at %s", path)
+	if e, err := a.Cache.latest("acme", p.Spec); err != nil {
+		t.Errorf("no saved copy of the description: %v", err)
+	} else {
+		e.close()
 	}
 }
 
 func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
-
-func TestAPICachePathStaysInCacheDir(t *testing.T) {
-	a := testApp(t, nil)
-	dir, _ := a.ConfigDir()
-	cacheDir := filepath.Join(dir, "cache")
-	seen := map[string]string{}
-	for _, name := range []string{"default", "acme", "../../escape", "a/b", `a\b`, "..", "a b", "a%2Fb", "C:x"} {
-		path, err := a.APICachePath(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if filepath.Dir(path) != cacheDir {
-			t.Errorf("profile %q: cache file %s is outside %s", name, path, cacheDir)
-		}
-		base := filepath.Base(path)
-		if strings.ContainsAny(base, `/\:`) || !strings.HasSuffix(base, ".api.json") {
-			t.Errorf("profile %q: cache file name %q", name, base)
-		}
-		if other, ok := seen[base]; ok {
-			t.Errorf("profiles %q and %q share the cache file %s", other, name, base)
-		}
-		seen[base] = name
-	}
-	if p, _ := a.APICachePath("acme"); filepath.Base(p) != "acme.api.json" {
-		t.Errorf("a plain profile name is not kept as it is: %s", p)
-	}
-}

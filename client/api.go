@@ -27,6 +27,14 @@ type API struct {
 	Skipped []Skipped
 	// SecuritySchemes are the declared schemes by name.
 	SecuritySchemes map[string]*SecurityScheme
+
+	// Digest is the SHA-256 (hex) of the description's own document, as
+	// read; Files are the other local files its $refs read; Validators
+	// are the HTTP answer's, for a URL description. They say whether a
+	// copy of what was built from the description is still current.
+	Digest     string     `json:",omitempty"`
+	Files      []string   `json:",omitempty"`
+	Validators Validators `json:",omitzero"`
 }
 
 // Skipped names an operation that was left out and why.

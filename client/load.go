@@ -1,7 +1,10 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,7 +34,22 @@ type LoadOptions struct {
 	// RefDirs are folders, besides the description's own, from which a
 	// local description's $refs may read files.
 	RefDirs []string
+	// IfChanged, for a URL description, makes the fetch conditional on
+	// these validators of an earlier answer: Load returns ErrNotModified
+	// when the server answers 304 Not Modified.
+	IfChanged Validators
 }
+
+// Validators are what an HTTP answer says to recognize its content again
+// (ETag, Last-Modified).
+type Validators struct {
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"lastModified,omitempty"`
+}
+
+// ErrNotModified is Load's answer when a URL description is unchanged
+// since the answer LoadOptions.IfChanged describes.
+var ErrNotModified = errors.New("the API description is not modified")
 
 // Load reads an API description from a file path or an http(s) URL.
 //
@@ -75,6 +94,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if cred != nil && opts.BaseURL != "" && sameOriginURL(loc, opts.BaseURL) {
 		f = f.withCredential(cred, loc)
 	}
+	f.ifChanged = opts.IfChanged
 	api, err := loadOnce(ctx, source, loc, f, defaultLimits)
 	if err != nil {
 		var se *statusError
@@ -100,10 +120,11 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 
 // loadOnce reads, decodes and indexes the description at loc.
 func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLimits) (*API, error) {
-	data, final, err := f.read(ctx, loc)
+	data, final, got, err := f.readDoc(ctx, loc, f.ifChanged)
 	if err != nil {
 		return nil, err // names the file or URL
 	}
+	sum := sha256.Sum256(data)
 	root, err := decodeDocument(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
@@ -115,6 +136,14 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
 	}
+	api.Digest = hex.EncodeToString(sum[:])
+	api.Validators = got
+	for l := range docs.docs {
+		if l != loc && !IsURL(l) && !slices.Contains(api.Files, l) {
+			api.Files = append(api.Files, l)
+		}
+	}
+	slices.Sort(api.Files)
 	return api, nil
 }
 
@@ -129,6 +158,8 @@ type fetcher struct {
 	// refDirs are the folders local $refs may read from (with symlinks
 	// resolved); none for a description read from a URL.
 	refDirs []string
+	// ifChanged are the validators sent with the description's own fetch.
+	ifChanged Validators
 }
 
 // newFetcher returns a fetcher that sends no credential.
@@ -145,7 +176,7 @@ func (f *fetcher) withCredential(cred Credential, loc string) *fetcher {
 	}
 	t := *f.transport
 	t.Origin, t.Credential = Origin(u), cred
-	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t, refDirs: f.refDirs}
+	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t, refDirs: f.refDirs, ifChanged: f.ifChanged}
 }
 
 // authed reports whether the fetcher sends a credential.
@@ -164,15 +195,28 @@ func (e *statusError) Error() string {
 // read returns the content at loc and the location it was finally read
 // from (after redirects).
 func (f *fetcher) read(ctx context.Context, loc string) ([]byte, string, error) {
+	data, final, _, err := f.readDoc(ctx, loc, Validators{})
+	return data, final, err
+}
+
+// readDoc is read, the fetch of a URL made conditional on cond (an
+// answer 304 is ErrNotModified); it also returns the answer's validators.
+func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]byte, string, Validators, error) {
 	if !IsURL(loc) {
 		data, err := readLocal(loc)
-		return data, loc, err
+		return data, loc, Validators{}, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, loc, nil)
 	if err != nil {
-		return nil, "", err
+		return nil, "", Validators{}, err
 	}
 	req.Header.Set("Accept", "application/vnd.oai.openapi+json, application/json;q=0.9, application/vnd.oai.openapi;q=0.8, application/yaml;q=0.8, */*;q=0.5")
+	if cond.ETag != "" {
+		req.Header.Set("If-None-Match", cond.ETag)
+	}
+	if cond.LastModified != "" {
+		req.Header.Set("If-Modified-Since", cond.LastModified)
+	}
 	resp, err := f.client.Do(req)
 	if err != nil {
 		// *url.Error would print the whole URL, query included.
@@ -180,21 +224,25 @@ func (f *fetcher) read(ctx context.Context, loc string) ([]byte, string, error) 
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, "", fmt.Errorf("GET %s: %w", redact(loc), err)
+		return nil, "", Validators{}, fmt.Errorf("GET %s: %w", redact(loc), err)
 	}
 	defer resp.Body.Close()
 	target := resp.Request.URL.String() // after redirects
+	if resp.StatusCode == http.StatusNotModified && cond != (Validators{}) {
+		return nil, target, cond, ErrNotModified
+	}
 	if resp.StatusCode >= 400 {
-		return nil, "", &statusError{URL: redact(target), Status: resp.StatusCode}
+		return nil, "", Validators{}, &statusError{URL: redact(target), Status: resp.StatusCode}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("GET %s: %w", redact(target), err)
+		return nil, "", Validators{}, fmt.Errorf("GET %s: %w", redact(target), err)
 	}
 	if len(data) > maxDocumentBytes {
-		return nil, "", fmt.Errorf("GET %s: larger than %d MiB", redact(target), maxDocumentBytes>>20)
+		return nil, "", Validators{}, fmt.Errorf("GET %s: larger than %d MiB", redact(target), maxDocumentBytes>>20)
 	}
-	return data, target, nil
+	got := Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	return data, target, got, nil
 }
 
 // readLocal reads a local document: a regular file of at most
@@ -215,10 +263,14 @@ func readLocal(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxDocumentBytes+1))
-	if err != nil {
+	// Read into a buffer of the file's size: growing one from nothing
+	// copies a large description many times.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(fh, maxDocumentBytes+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > maxDocumentBytes {
 		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxDocumentBytes>>20)
 	}

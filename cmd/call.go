@@ -16,6 +16,7 @@ import (
 type CallOptions struct {
 	F       *Factory
 	Profile *profileFlags
+	NoCache bool
 	Tool    string
 	Args    []string // k=v
 	JSON    string   // a JSON object of arguments
@@ -43,6 +44,7 @@ scalars). It exits non-zero when the tool returns an error.`,
 		},
 	}
 	opts.Profile = addProfileFlags(c)
+	c.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read and build the description now, without the compiled description cache")
 	c.Flags().StringArrayVarP(&opts.Args, "arg", "a", nil, "argument as name=value (repeatable)")
 	c.Flags().StringVar(&opts.JSON, "json", "", "arguments as a JSON object (--arg values are applied on top)")
 	c.Flags().BoolVar(&opts.Raw, "raw", false, "print the whole MCP result as JSON")
@@ -55,7 +57,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, done, err := f.App().Tools(c.Context(), p, true)
+	srv, done, err := f.AppNoCache(opts.NoCache).Tools(c.Context(), p, true)
 	if err != nil {
 		return err
 	}

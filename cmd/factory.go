@@ -77,10 +77,28 @@ func (f *Factory) ConfigDir() (string, error) {
 	return filepath.Join(d, f.Brand.Name), nil
 }
 
+// CacheDir is where compiled descriptions are kept: $<BRAND>_CACHE_DIR;
+// else, when $<BRAND>_CONFIG_DIR is set, its cache folder (an isolated
+// configuration keeps its cache with it); else the user cache
+// directory's <brand> folder.
+func (f *Factory) CacheDir() (string, error) {
+	if d := f.Getenv(f.Brand.Env("CACHE_DIR")); d != "" {
+		return d, nil
+	}
+	if d := f.Getenv(f.Brand.Env("CONFIG_DIR")); d != "" {
+		return filepath.Join(d, "cache"), nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory: %w (set %s to one, or pass --no-cache)", err, f.Brand.Env("CACHE_DIR"))
+	}
+	return filepath.Join(d, f.Brand.Name), nil
+}
+
 // App is the program below its command line, over the Factory's
 // dependencies.
 func (f *Factory) App() *app.App {
-	return &app.App{
+	a := &app.App{
 		Name:      f.Brand.Name,
 		Version:   Version(),
 		KeyEnv:    f.Brand.Env("API_KEY"),
@@ -89,6 +107,24 @@ func (f *Factory) App() *app.App {
 		ConfigDir: f.ConfigDir,
 		Log:       f.Log,
 	}
+	if f.Getenv == nil || f.Log == nil {
+		return a // a Factory for help text or a test: no cache
+	}
+	if dir, err := f.CacheDir(); err != nil {
+		f.Log.Debug("no compiled description cache", "err", err)
+	} else {
+		a.Cache = &app.Cache{Dir: dir, Stamp: app.BuildStamp(a.Version), Log: f.Log}
+	}
+	return a
+}
+
+// AppNoCache is App without the compiled description cache, for --no-cache.
+func (f *Factory) AppNoCache(noCache bool) *app.App {
+	a := f.App()
+	if noCache {
+		a.Cache = nil
+	}
+	return a
 }
 
 // Profiles returns the profile store.

@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/log"
 )
 
 func TestReadUntilDone(t *testing.T) {
@@ -80,5 +84,36 @@ func TestConfigDirWithoutHome(t *testing.T) {
 	_, err := f.ConfigDir()
 	if err == nil || !strings.Contains(err.Error(), "set ACME_MCP_CONFIG_DIR") {
 		t.Errorf("error %v does not name ACME_MCP_CONFIG_DIR", err)
+	}
+}
+
+// The compiled description cache lives in <BRAND>_CACHE_DIR, else beside an
+// isolated configuration, else in the user cache directory; --no-cache
+// turns it off.
+func TestCacheDir(t *testing.T) {
+	userCache, err := os.UserCacheDir()
+	if err != nil {
+		t.Skip("no user cache directory here")
+	}
+	b := Brand{Name: "acme-mcp"}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"ACME_MCP_CACHE_DIR": "/c", "ACME_MCP_CONFIG_DIR": "/p"}, "/c"},
+		{map[string]string{"ACME_MCP_CONFIG_DIR": "/p"}, filepath.Join("/p", "cache")},
+		{nil, filepath.Join(userCache, "acme-mcp")},
+	} {
+		f := &Factory{Brand: b, Getenv: func(k string) string { return tc.env[k] }, Log: log.New(io.Discard)}
+		got, err := f.CacheDir()
+		if err != nil || got != tc.want {
+			t.Errorf("env %v: %q, %v; want %q", tc.env, got, err, tc.want)
+		}
+		if a := f.App(); a.Cache == nil || a.Cache.Dir != tc.want {
+			t.Errorf("env %v: App's cache %+v", tc.env, a.Cache)
+		}
+		if a := f.AppNoCache(true); a.Cache != nil {
+			t.Errorf("--no-cache: App has a cache")
+		}
 	}
 }

@@ -15,6 +15,7 @@ type ServeOptions struct {
 	F       *Factory
 	Profile *profileFlags
 	Verbose bool
+	NoCache bool
 	// HTTP serves Streamable HTTP on an address instead of stdio.
 	HTTP app.HTTPConfig
 }
@@ -46,6 +47,7 @@ standard error. See docs/http.md.`,
 	}
 	opts.Profile = addProfileFlags(c)
 	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "log every call (to stderr)")
+	c.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read and build the description now, without the compiled description cache")
 	fl := c.Flags()
 	fl.StringVar(&opts.HTTP.Addr, "http", "", "serve MCP over Streamable HTTP on ADDR (\"127.0.0.1:8080\", \":8080\") instead of stdio; each caller sends its own API key")
 	fl.StringVar(&opts.HTTP.BasePath, "base-path", "/mcp", "with --http: the MCP endpoint's path")
@@ -80,7 +82,7 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 	if opts.HTTP.Addr != "" {
 		// Logs and access logs as JSON lines, for a log collector.
 		f.Log.SetFormatter(log.JSONFormatter)
-		return f.App().ServeHTTP(c.Context(), p, opts.HTTP)
+		return f.AppNoCache(opts.NoCache).ServeHTTP(c.Context(), p, opts.HTTP)
 	}
-	return f.App().Serve(c.Context(), p, f.IO.In, f.IO.Out)
+	return f.AppNoCache(opts.NoCache).Serve(c.Context(), p, f.IO.In, f.IO.Out)
 }

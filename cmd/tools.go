@@ -14,6 +14,7 @@ import (
 type ToolsOptions struct {
 	F       *Factory
 	Profile *profileFlags
+	NoCache bool
 	JSON    bool
 	Tokens  bool
 }
@@ -36,6 +37,7 @@ model and says which layout is served (and, for the auto layout, why);
 		},
 	}
 	opts.Profile = addProfileFlags(c)
+	c.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read and build the description now, without the compiled description cache")
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the tools as a JSON array, exactly as tools/list returns them")
 	c.Flags().BoolVar(&opts.Tokens, "tokens", false, "show an estimate of the tokens each tool costs the model")
 	return c
@@ -51,7 +53,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, done, err := f.App().Tools(c.Context(), p, false)
+	srv, done, err := f.AppNoCache(opts.NoCache).Tools(c.Context(), p, false)
 	if err != nil {
 		return err
 	}

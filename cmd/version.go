@@ -26,6 +26,7 @@ type versionInfo struct {
 	// for all three, so two brands never share keys or profiles.
 	KeyringService string          `json:"keyring_service"`
 	ConfigDir      string          `json:"config_dir,omitempty"`
+	CacheDir       string          `json:"cache_dir,omitempty"`
 	EnvPrefix      string          `json:"env_prefix"`
 	DefaultProfile *defaultProfile `json:"default_profile,omitempty"`
 }
@@ -104,6 +105,9 @@ func newVersionInfo(f *Factory) versionInfo {
 	}
 	if bi != nil && ok && bi.GoVersion != "" {
 		v.GoVersion = bi.GoVersion
+	}
+	if d, err := f.CacheDir(); err == nil {
+		v.CacheDir = d
 	}
 	if d, err := f.ConfigDir(); err == nil {
 		v.ConfigDir = d

@@ -10,9 +10,10 @@
 # answer, the peak resident memory after tools/list (VmHWM, Linux only), the
 # bytes of the tools/list answer, the number of tools, and whether the server
 # works at all (restmcp with --layout operations: one tool per operation, as
-# the peer); and the bytes of restmcp's other layouts (--layout resources,
-# search and auto, the default) for the same API, each as a share of the
-# peer's. The base URL is loopback and no tool is called: nothing leaves
+# the peer; started cold with --no-cache, and again from the compiled
+# description cache, written by one untimed run first); and the bytes of
+# restmcp's other layouts (--layout resources, search and auto, the default)
+# for the same API, each as a share of the peer's. The base URL is loopback and no tool is called: nothing leaves
 # the machine.
 #
 # In the same run, a remote MCP server (the end-to-end suite's, on 127.0.0.1,
@@ -117,15 +118,18 @@ results="$work/results.jsonl"
 for spec in ${specs[@]+"${specs[@]}"}; do
   name=$(basename "$spec")
   echo "bench: $name ($runs runs each)" >&2
-  # One tool per operation, as the peer serves.
-  r=$(measure "$spec" restmcp "$runs" --layout operations)
+  # One tool per operation, as the peer serves: cold (--no-cache), then
+  # from the compiled description cache (one untimed run writes it).
+  r=$(measure "$spec" restmcp "$runs" --layout operations --no-cache)
+  measure "$spec" restmcp 1 --layout operations >/dev/null
+  c=$(measure "$spec" restmcp "$runs" --layout operations)
   p=$(measure "$spec" peer)
   # restmcp's other layouts: same API, fewer tool definitions (one run:
   # the bytes do not vary); auto is the default.
   res=$(measure "$spec" restmcp 1 --layout resources)
   sea=$(measure "$spec" restmcp 1 --layout search)
   aut=$(measure "$spec" restmcp 1 --layout auto)
-  printf '{"spec":"%s","restmcp":%s,"peer":%s,"resources":%s,"search":%s,"auto":%s}\n' "$name" "$r" "$p" "$res" "$sea" "$aut" >>"$results"
+  printf '{"spec":"%s","restmcp":%s,"cached":%s,"peer":%s,"resources":%s,"search":%s,"auto":%s}\n' "$name" "$r" "$c" "$p" "$res" "$sea" "$aut" >>"$results"
 done
 
 [ ! -s "$results" ] || node - "$results" "$markdown" "$runs" "$peer_version" <<'EOF'
@@ -159,6 +163,11 @@ for (const r of rows) {
     const cell = (v) => (v == null ? "–" : fmt[k](v));
     const ratio = !["badNames", "tools", "noArgs"].includes(k) && a && b ? `${(b / a).toFixed(1)}×` : "";
     out.push(["", label[k], cell(a), cell(b), ratio]);
+  }
+  for (const k of ["initializeMs", "toolsListMs", "hwmKB"]) {
+    const a = r.cached?.[k], b = r.peer[k];
+    if (a == null) continue;
+    out.push(["", `${label[k]}, from the compiled cache`, fmt[k](a), b == null ? "–" : fmt[k](b), b ? `${(b / a).toFixed(1)}×` : ""]);
   }
   if (r.restmcp.bytes && r.peer.bytes) {
     out.push(["", "tools/list bytes, --layout operations, share of the peer's", `${(100 * r.restmcp.bytes / r.peer.bytes).toFixed(0)}%`, "", ""]);

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -90,8 +89,11 @@ type Server struct {
 	instructions string
 	// layoutReason says why the auto layout chose the one served.
 	layoutReason string
-	mcpOnce      sync.Once
-	mcp          *mcp.Server
+
+	prepOnce  sync.Once
+	prep      *Prepared
+	frontOnce sync.Once
+	fr        *Front
 }
 
 // tool is one listed tool, or one operation behind a layout tool.
@@ -197,33 +199,6 @@ func (s *Server) Operations() []*client.Operation {
 	return ops
 }
 
-// mcpServer builds the MCP server on first use: listing tools or calling
-// one from the command line does not need it.
-func (s *Server) mcpServer() *mcp.Server {
-	s.mcpOnce.Do(func() {
-		s.mcp = mcp.NewServer(&mcp.Implementation{Name: s.cfg.Name, Title: s.cfg.API.Title, Version: s.cfg.Version},
-			&mcp.ServerOptions{Instructions: s.instructions})
-		handler := func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			return s.Call(ctx, req.Params.Name, req.Params.Arguments)
-		}
-		// AddTool decodes each schema again to check it; that is most of
-		// the cost of registering hundreds of tools, and it runs outside
-		// the SDK's lock, so the tools are registered from one goroutine
-		// per CPU. tools/list is sorted by name whatever the order.
-		workers := min(runtime.GOMAXPROCS(0), len(s.list)/64+1)
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() {
-				for i := w; i < len(s.list); i += workers {
-					s.mcp.AddTool(s.list[i], handler)
-				}
-			})
-		}
-		wg.Wait()
-	})
-	return s.mcp
-}
-
 // Tools returns the tools exactly as tools/list reports them, sorted by
 // name. Their InputSchema is the encoded JSON (a json.RawMessage).
 func (s *Server) Tools() []*mcp.Tool { return slices.Clone(s.list) }
@@ -243,14 +218,8 @@ func (s *Server) Instructions() string { return s.instructions }
 
 // MCPServer returns the underlying MCP server, for transports other than
 // Run's (an HTTP handler, for example).
-func (s *Server) MCPServer() *mcp.Server { return s.mcpServer() }
+func (s *Server) MCPServer() *mcp.Server { return s.Front().MCPServer() }
 
 // Run serves MCP on t until the client disconnects or ctx is done, then
 // flushes the audit log.
-func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
-	err := s.mcpServer().Run(ctx, t)
-	if ferr := s.audit.flush(); ferr != nil {
-		s.log.Warn("cannot flush the audit log", "err", ferr)
-	}
-	return err
-}
+func (s *Server) Run(ctx context.Context, t mcp.Transport) error { return s.Front().Run(ctx, t) }

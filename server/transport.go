@@ -56,6 +56,10 @@ type StdioTransport struct {
 	Stop <-chan struct{}
 
 	maxLine int // MaxMessageBytes unless a test lowers it
+	// list, when set, returns the encoded tools/list result to answer a
+	// tools/list request without a cursor with (nil: the MCP server
+	// answers).
+	list func() []byte
 }
 
 // Connect implements mcp.Transport.
@@ -78,6 +82,7 @@ func (t *StdioTransport) Connect(context.Context) (mcp.Connection, error) {
 		pending:   map[any]bool{},
 		cancelled: map[any]bool{},
 		idle:      make(chan struct{}, 1),
+		list:      t.list,
 	}
 	go c.readLines(t.In, maxLine)
 	return c, nil
@@ -109,6 +114,8 @@ type lineConn struct {
 	initID    any           // id of the initialize request being answered
 	inited    bool          // initialize was answered with a result
 	idle      chan struct{} // signalled when pending becomes empty
+
+	list func() []byte // see StdioTransport.list
 }
 
 func (c *lineConn) readLines(r io.Reader, maxLine int) {
@@ -211,6 +218,11 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 			}
 		}
 	case !req.IsCall():
+	case req.Method == "tools/list" && (c.inited || c.initID != nil) && c.list != nil && firstPage(req.Params):
+		if list := c.list(); list != nil {
+			return nil, c.writeResultLocked(req.ID, list)
+		}
+		c.pending[req.ID.Raw()] = true
 	case req.Method == "initialize" && (c.inited || c.initID != nil):
 		return nil, c.writeLocked(req.ID.Raw(), jsonrpc.CodeInvalidRequest,
 			"Invalid Request: the session is already initialized")
@@ -319,6 +331,54 @@ func (c *lineConn) writeLocked(id any, code int, text string) error {
 	}
 	_, err = c.out.Write(append(b, '\n'))
 	return err
+}
+
+// writeResultLocked answers request id with result, encoded already: the
+// line is written in three parts, the result not copied.
+func (c *lineConn) writeResultLocked(id jsonrpc.ID, result []byte) error {
+	idJSON, err := json.Marshal(id.Raw())
+	if err != nil {
+		return err
+	}
+	head := append(append([]byte(`{"jsonrpc":"2.0","id":`), idJSON...), `,"result":`...)
+	for _, part := range [][]byte{head, result, []byte("}\n")} {
+		if _, err := c.out.Write(part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// firstPage reports whether tools/list params ask for the first page in
+// the protocol versions that negotiate at initialize: no cursor, and no
+// per-request protocol version in _meta.
+func firstPage(params json.RawMessage) bool {
+	if len(params) == 0 || string(params) == "null" {
+		return true
+	}
+	var p map[string]json.RawMessage
+	if json.Unmarshal(params, &p) != nil {
+		return false
+	}
+	for k, v := range p {
+		switch k {
+		case "_meta":
+			var meta map[string]json.RawMessage
+			if json.Unmarshal(v, &meta) != nil {
+				return false
+			}
+			if _, ok := meta[mcp.MetaKeyProtocolVersion]; ok {
+				return false
+			}
+		case "cursor":
+			if string(v) != `""` && string(v) != "null" {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Write sends one message as one line; the answer to a request the client

@@ -1,0 +1,421 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/log"
+
+	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/internal/atomicfile"
+	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/server"
+)
+
+// Cache is the compiled description cache: for one description and the
+// options that shape its tools, what serve answers initialize and
+// tools/list with (the instructions, the encoded tools/list result) and
+// the description as loaded, decoded only when a tool is first called. An
+// entry that is corrupt, truncated, stale or of another build is ignored
+// and written again; nothing in it is a key or a token.
+type Cache struct {
+	// Dir holds the entries, one file each.
+	Dir string
+	// Stamp identifies the build that writes and reads the entries (see
+	// BuildStamp): an entry of another build is never read.
+	Stamp string
+	// MaxBytes bounds the entries' total size (default DefaultCacheBytes);
+	// the least recently used go first.
+	MaxBytes int64
+	Log      *log.Logger
+}
+
+// DefaultCacheBytes bounds the cache's size unless Cache.MaxBytes says
+// otherwise.
+const DefaultCacheBytes = 256 << 20
+
+// cacheMaxAge is how long an entry not used is kept.
+const cacheMaxAge = 30 * 24 * time.Hour
+
+// cacheMagic begins every entry: the format, changed when it changes.
+const cacheMagic = "restmcp compiled description 1\n"
+
+// cacheExt names the entries' files.
+const cacheExt = ".tools"
+
+// BuildStamp identifies this build for the cache: its version and the
+// executable's path, size and modification time, so that a rebuilt
+// development binary never reads entries in an older format.
+func BuildStamp(version string) string {
+	stamp := version
+	if exe, err := os.Executable(); err == nil {
+		if st, err := os.Stat(exe); err == nil {
+			stamp += fmt.Sprintf("|%s|%d|%d", exe, st.Size(), st.ModTime().UnixNano())
+		}
+	}
+	return stamp
+}
+
+// cacheHeader is an entry's index: what initialize and tools/list need,
+// what the entry was built from, and where its sections are.
+type cacheHeader struct {
+	Key     string    `json:"key"`
+	Profile string    `json:"profile"`
+	Source  string    `json:"source"`
+	Written time.Time `json:"written"`
+	// Digest is the description document's SHA-256; Files the local files
+	// it was read from (the description and the files its $refs read),
+	// each with its own.
+	Digest     string            `json:"digest"`
+	Files      []cacheFile       `json:"files,omitempty"`
+	Validators client.Validators `json:"validators,omitzero"`
+	// Base is the description's default base URL.
+	Base     string          `json:"base,omitempty"`
+	Prepared server.Prepared `json:"prepared"`
+	// List and API are the sections after the header: the tools/list
+	// result and the description as loaded (client.API in JSON).
+	List section `json:"list"`
+	API  section `json:"api"`
+}
+
+// cacheFile is a local file an entry was built from. Size and MTime, when
+// set, are the file's as its bytes were hashed: a file that still has them
+// is not hashed again. They are left out for a file changed within
+// racyWindow before the entry was written, whose next change might keep
+// both.
+type cacheFile struct {
+	Path   string `json:"path"`
+	Digest string `json:"digest"`
+	Size   int64  `json:"size,omitempty"`
+	MTime  int64  `json:"mtime,omitempty"`
+}
+
+// racyWindow is how old a file's modification time must be for its size
+// and time to stand for its bytes.
+const racyWindow = 2 * time.Second
+
+// section is a byte range after the header, with its CRC-32C.
+type section struct {
+	Off, Len int64
+	CRC      uint32
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// cacheEntry is an entry opened for reading; the API section is read
+// when first needed.
+type cacheEntry struct {
+	path string
+	f    *os.File
+	head cacheHeader
+}
+
+// key is the entry name for a profile: the build, the brand, the profile's
+// name and every option it holds (tools, names, instructions and calls
+// depend on them), and where the description is.
+func (c *Cache) key(appName string, p profile.Profile) string {
+	spec := specLocation(p.Spec)
+	opts, _ := json.Marshal(p) // a profile holds no secret
+	h := sha256.New()
+	for _, part := range []string{cacheMagic, c.Stamp, appName, p.Name, spec, string(opts)} {
+		fmt.Fprintf(h, "%d:%s\n", len(part), part)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:40]
+}
+
+// specLocation is where a description is: its URL, or its file's
+// absolute path.
+func specLocation(spec string) string {
+	if client.IsURL(spec) {
+		return spec
+	}
+	if abs, err := filepath.Abs(strings.TrimPrefix(spec, "file://")); err == nil {
+		return abs
+	}
+	return spec
+}
+
+func (c *Cache) path(key string) string { return filepath.Join(c.Dir, key+cacheExt) }
+
+// open reads the entry for key: its header and its tools/list section,
+// both checked. A missing entry is fs.ErrNotExist; any other error means
+// the entry cannot be used.
+func (c *Cache) open(key string) (*cacheEntry, error) {
+	path := c.path(key)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	e, err := readEntry(f, key)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	e.path = path
+	return e, nil
+}
+
+func readEntry(f *os.File, key string) (*cacheEntry, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	magic, err := br.ReadString('\n')
+	if err != nil || magic != cacheMagic {
+		return nil, errors.New("not an entry of this format")
+	}
+	line, err := br.ReadBytes('\n')
+	if err != nil {
+		return nil, fmt.Errorf("truncated header: %w", err)
+	}
+	e := &cacheEntry{f: f}
+	if err := json.Unmarshal(line, &e.head); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	h := &e.head
+	if h.Key != key {
+		return nil, errors.New("entry of another key")
+	}
+	body := int64(len(cacheMagic) + len(line))
+	if h.List.Off != body || h.API.Off != h.List.Off+h.List.Len || st.Size() != h.API.Off+h.API.Len {
+		return nil, fmt.Errorf("size %d does not match its sections (truncated?)", st.Size())
+	}
+	list, err := e.read(h.List)
+	if err != nil {
+		return nil, err
+	}
+	h.Prepared.List = list
+	return e, nil
+}
+
+// read returns a section, checked against its CRC.
+func (e *cacheEntry) read(s section) ([]byte, error) {
+	b := make([]byte, s.Len)
+	if _, err := e.f.ReadAt(b, s.Off); err != nil {
+		return nil, fmt.Errorf("reading a section: %w", err)
+	}
+	if crc32.Checksum(b, castagnoli) != s.CRC {
+		return nil, errors.New("a section does not match its checksum")
+	}
+	return b, nil
+}
+
+// api decodes the description kept in the entry.
+func (e *cacheEntry) api() (*client.API, error) {
+	b, err := e.read(e.head.API)
+	if err != nil {
+		return nil, err
+	}
+	var api client.API
+	if err := json.Unmarshal(b, &api); err != nil {
+		return nil, fmt.Errorf("%s: the description: %w", e.path, err)
+	}
+	return &api, nil
+}
+
+func (e *cacheEntry) close() { e.f.Close() }
+
+// current reports why a local description's entry is stale ("" when it
+// is current): the description or a file its $refs read has other bytes.
+func (e *cacheEntry) current() string {
+	if !client.IsURL(e.head.Source) && len(e.head.Files) == 0 {
+		return "no files recorded"
+	}
+	for _, f := range e.head.Files {
+		if f.MTime != 0 {
+			if st, err := os.Stat(f.Path); err == nil && st.Size() == f.Size && st.ModTime().UnixNano() == f.MTime {
+				continue
+			}
+		}
+		if d, err := fileDigest(f.Path); err != nil || d != f.Digest {
+			return f.Path + " changed"
+		}
+	}
+	return ""
+}
+
+// recordFile hashes the local file path for an entry written at now;
+// want, when set, is the digest its bytes had when they were read.
+func recordFile(path, want string, now time.Time) (cacheFile, error) {
+	before, err := os.Stat(path)
+	if err != nil {
+		return cacheFile{}, err
+	}
+	d, err := fileDigest(path)
+	if err != nil {
+		return cacheFile{}, err
+	}
+	if want != "" && d != want {
+		return cacheFile{}, fmt.Errorf("%s changed while it was read", path)
+	}
+	f := cacheFile{Path: path, Digest: d}
+	after, err := os.Stat(path)
+	if err == nil && after.Size() == before.Size() && after.ModTime().Equal(before.ModTime()) &&
+		after.ModTime().Before(now.Add(-racyWindow)) {
+		f.Size, f.MTime = after.Size(), after.ModTime().UnixNano()
+	}
+	return f, nil
+}
+
+// fileDigest is the SHA-256 of a file's bytes, read through a small
+// buffer (no copy of a large description in memory).
+func fileDigest(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.CopyBuffer(h, f, make([]byte, 256<<10)); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// write stores an entry for key: prep (its List encoded) and api.
+func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api *client.API) error {
+	apiJSON, err := json.Marshal(api)
+	if err != nil {
+		return err
+	}
+	h := cacheHeader{
+		Key: key, Profile: p.Name, Source: specLocation(p.Spec), Written: time.Now().UTC(),
+		Digest: api.Digest, Validators: api.Validators, Base: api.BaseURL(), Prepared: *prep,
+	}
+	if !client.IsURL(h.Source) {
+		f, err := recordFile(h.Source, api.Digest, h.Written)
+		if err != nil {
+			return err
+		}
+		h.Files = append(h.Files, f)
+	}
+	for _, path := range api.Files {
+		f, err := recordFile(path, "", h.Written)
+		if err != nil {
+			return err
+		}
+		h.Files = append(h.Files, f)
+	}
+	// The header's length depends on the offsets it holds: encode it with
+	// its final offsets, which depend only on its own length.
+	var line []byte
+	for off := int64(0); ; {
+		h.List = section{Off: off, Len: int64(len(prep.List)), CRC: crc32.Checksum(prep.List, castagnoli)}
+		h.API = section{Off: off + h.List.Len, Len: int64(len(apiJSON)), CRC: crc32.Checksum(apiJSON, castagnoli)}
+		if line, err = json.Marshal(h); err != nil {
+			return err
+		}
+		next := int64(len(cacheMagic) + len(line) + 1)
+		if next == off {
+			break
+		}
+		off = next
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(h.API.Off + h.API.Len))
+	buf.WriteString(cacheMagic)
+	buf.Write(line)
+	buf.WriteByte('\n')
+	buf.Write(prep.List)
+	buf.Write(apiJSON)
+	if err := atomicfile.Write(c.path(key), buf.Bytes(), 0o600); err != nil {
+		return err
+	}
+	c.prune(key)
+	return nil
+}
+
+// touch marks an entry used, for pruning.
+func (c *Cache) touch(key string) {
+	now := time.Now()
+	_ = os.Chtimes(c.path(key), now, now)
+}
+
+// prune removes entries unused for cacheMaxAge, then the least recently
+// used until the rest fit MaxBytes; keep stays.
+func (c *Cache) prune(keep string) {
+	limit := c.MaxBytes
+	if limit <= 0 {
+		limit = DefaultCacheBytes
+	}
+	dirents, err := os.ReadDir(c.Dir)
+	if err != nil {
+		return
+	}
+	type ent struct {
+		name string
+		size int64
+		used time.Time
+	}
+	var ents []ent
+	var total int64
+	for _, d := range dirents {
+		if !strings.HasSuffix(d.Name(), cacheExt) || strings.HasPrefix(d.Name(), ".") {
+			continue
+		}
+		info, err := d.Info()
+		if err != nil {
+			continue
+		}
+		ents = append(ents, ent{d.Name(), info.Size(), info.ModTime()})
+		total += info.Size()
+	}
+	slices.SortFunc(ents, func(a, b ent) int { return a.used.Compare(b.used) })
+	for _, e := range ents {
+		if e.name == keep+cacheExt {
+			continue
+		}
+		if total <= limit && time.Since(e.used) < cacheMaxAge {
+			break
+		}
+		if os.Remove(filepath.Join(c.Dir, e.name)) == nil {
+			total -= e.size
+			c.Log.Debug("removed a compiled description from the cache", "file", e.name)
+		}
+	}
+}
+
+// latest returns the newest entry of profileName for source, whatever its
+// options: the description last seen there, for starting offline.
+func (c *Cache) latest(profileName, source string) (*cacheEntry, error) {
+	dirents, err := os.ReadDir(c.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var best *cacheEntry
+	for _, d := range dirents {
+		key, ok := strings.CutSuffix(d.Name(), cacheExt)
+		if !ok || strings.HasPrefix(key, ".") {
+			continue
+		}
+		e, err := c.open(key)
+		if err != nil {
+			continue
+		}
+		if e.head.Profile != profileName || e.head.Source != source || best != nil && !e.head.Written.After(best.head.Written) {
+			e.close()
+			continue
+		}
+		if best != nil {
+			best.close()
+		}
+		best = e
+	}
+	if best == nil {
+		return nil, os.ErrNotExist
+	}
+	return best, nil
+}

@@ -1,0 +1,459 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/log"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/profile"
+)
+
+// logBuffer is a goroutine-safe log sink.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) take() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.b.String()
+	l.b.Reset()
+	return s
+}
+
+// cacheApp is a test App whose cache logs at debug level into the
+// returned buffer.
+func cacheApp(t *testing.T) (*App, *logBuffer) {
+	t.Helper()
+	a := testApp(t, map[string]string{"RESTMCP_API_KEY": "sk-cache-secret-0123"})
+	var logs logBuffer
+	a.Log = log.New(&logs)
+	a.Log.SetLevel(log.DebugLevel)
+	a.Cache.Log = a.Log
+	return a, &logs
+}
+
+const (
+	initLine = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
+	listLine = `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`
+)
+
+// serveOnce runs a.Serve with initialize, tools/list and the extra lines
+// (each a request with an id), and returns the answer lines: initialize,
+// tools/list, then the extra ones.
+func serveOnce(t *testing.T, a *App, p profile.Profile, extra ...string) []string {
+	t.Helper()
+	in := initLine + "\n" + `{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n" + listLine + "\n" + strings.Join(extra, "\n")
+	var out bytes.Buffer
+	if err := a.Serve(context.Background(), p, strings.NewReader(in+"\n"), &out); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2+len(extra) {
+		t.Fatalf("%d answers, want %d: %s", len(lines), 2+len(extra), out.String())
+	}
+	// Answers may come in any order: sort by id as sent.
+	byID := map[string]string{}
+	for _, l := range lines {
+		var m struct{ ID json.RawMessage }
+		json.Unmarshal([]byte(l), &m)
+		byID[string(m.ID)] = l
+	}
+	ordered := []string{byID["1"], byID["2"]}
+	for _, x := range extra {
+		var m struct{ ID json.RawMessage }
+		json.Unmarshal([]byte(x), &m)
+		ordered = append(ordered, byID[string(m.ID)])
+	}
+	return ordered
+}
+
+// notesSpec writes the notes description into a temporary folder.
+func notesSpec(t *testing.T) string {
+	t.Helper()
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "notes.yaml")
+	if err := os.WriteFile(path, spec, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// notesAPI answers every request with the request's method and path.
+func notesAPI(t *testing.T) *httptest.Server {
+	t.Helper()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"method": r.Method, "path": r.URL.Path, "query": r.URL.RawQuery})
+	}))
+	t.Cleanup(api.Close)
+	return api
+}
+
+const (
+	hitLog   = "starting from the compiled description"
+	staleLog = "compiled description out of date"
+)
+
+// Without the cache, writing it, and from it: the same initialize and
+// tools/list bytes, and the same call results.
+func TestCachedServeMatchesUncached(t *testing.T) {
+	api := notesAPI(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	calls := []string{
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_notes","arguments":{"search":"x y","page":2}}}`,
+		`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"list_notes","arguments":{"page":"two"}}}`,
+		`{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}`,
+	}
+	a, logs := cacheApp(t)
+	cache := a.Cache
+	a.Cache = nil
+	uncached := serveOnce(t, a, p, calls...)
+	a.Cache = cache
+	first := serveOnce(t, a, p, calls...)
+	if strings.Contains(logs.take(), hitLog) {
+		t.Fatal("the first start read a cache entry")
+	}
+	cached := serveOnce(t, a, p, calls...)
+	if !strings.Contains(logs.take(), hitLog) {
+		t.Fatal("the second start did not use the cache entry")
+	}
+	for i := range uncached {
+		if first[i] != uncached[i] || cached[i] != uncached[i] {
+			t.Errorf("answer %d differs:\nuncached %.400s\nfirst    %.400s\ncached   %.400s", i, uncached[i], first[i], cached[i])
+		}
+	}
+	if !strings.Contains(cached[2], `\"query\":\"page=2\u0026search=x+y\"`) && !strings.Contains(cached[2], `page=2`) {
+		t.Errorf("call from the cache did not reach the API: %s", cached[2])
+	}
+	// No key in the cache.
+	files, _ := filepath.Glob(filepath.Join(a.Cache.Dir, "*"+cacheExt))
+	if len(files) != 1 {
+		t.Fatalf("%d entries, want 1", len(files))
+	}
+	b, _ := os.ReadFile(files[0])
+	if bytes.Contains(b, []byte("sk-cache-secret")) {
+		t.Error("the cache entry holds the key")
+	}
+	if st, _ := os.Stat(files[0]); st.Mode().Perm() != 0o600 {
+		t.Errorf("entry mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+// Each rule that makes an entry unusable: the description's bytes, a file
+// its $refs read, the build, an option; corrupt or truncated entries.
+func TestCacheInvalidation(t *testing.T) {
+	api := notesAPI(t)
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	warm := func() []string {
+		t.Helper()
+		out := serveOnce(t, a, p)
+		logs.take()
+		return out
+	}
+	expectMiss := func(what string) []string {
+		t.Helper()
+		out := serveOnce(t, a, p)
+		if l := logs.take(); strings.Contains(l, hitLog) {
+			t.Errorf("%s: the stale entry was used", what)
+		}
+		// The entry was written again: the next start uses it.
+		again := serveOnce(t, a, p)
+		if l := logs.take(); !strings.Contains(l, hitLog) {
+			t.Errorf("%s: no entry written again", what)
+		}
+		if again[1] != out[1] {
+			t.Errorf("%s: rebuilt and cached lists differ", what)
+		}
+		return out
+	}
+	before := warm()
+
+	t.Run("description bytes", func(t *testing.T) {
+		b, _ := os.ReadFile(p.Spec)
+		os.WriteFile(p.Spec, bytes.Replace(b, []byte("List notes"), []byte("List every note"), 1), 0o600)
+		out := expectMiss("changed description")
+		if out[1] == before[1] || !strings.Contains(out[1], "List every note") {
+			t.Errorf("the tools do not show the changed description: %.300s", out[1])
+		}
+	})
+
+	t.Run("option", func(t *testing.T) {
+		p.Prefix = "acme"
+		defer func() { p.Prefix = "" }()
+		out := expectMiss("another prefix")
+		if !strings.Contains(out[1], `"name":"acme_list_notes"`) {
+			t.Errorf("prefix not applied: %.300s", out[1])
+		}
+	})
+
+	t.Run("build", func(t *testing.T) {
+		old := a.Cache.Stamp
+		a.Cache.Stamp = "another build"
+		defer func() { a.Cache.Stamp = old }()
+		expectMiss("another build")
+	})
+
+	entry := func() string {
+		t.Helper()
+		warm()
+		return a.Cache.path(a.Cache.key(a.Name, p))
+	}
+	for _, tc := range []struct {
+		name  string
+		spoil func(b []byte) []byte
+	}{
+		{"truncated", func(b []byte) []byte { return b[:len(b)-10] }},
+		{"flipped byte in the list", func(b []byte) []byte {
+			i := bytes.Index(b, []byte(`"tools":[`)) + 12
+			b[i] ^= 0x20
+			return b
+		}},
+		{"garbage", func([]byte) []byte { return []byte("not an entry\n{") }},
+		{"empty", func([]byte) []byte { return nil }},
+		{"header cut", func(b []byte) []byte { return b[:len(cacheMagic)+20] }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := entry()
+			b, _ := os.ReadFile(path)
+			os.WriteFile(path, tc.spoil(b), 0o600)
+			expectMiss(tc.name)
+		})
+	}
+
+	// A damaged description section is found at the first call, which
+	// then loads the description itself.
+	t.Run("damaged description section", func(t *testing.T) {
+		path := entry()
+		b, _ := os.ReadFile(path)
+		b[len(b)-5] ^= 0x20
+		os.WriteFile(path, b, 0o600)
+		out := serveOnce(t, a, p, `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`)
+		if !strings.Contains(out[2], `/api/notes/`) || strings.Contains(out[2], `"isError":true`) {
+			t.Errorf("call after a damaged section: %s", out[2])
+		}
+	})
+}
+
+// A description older than the entry is recognized by its size and time;
+// a change of its bytes that changes either is still found.
+func TestCacheTrustsOldFilesBySizeAndTime(t *testing.T) {
+	api := notesAPI(t)
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(p.Spec, old, old)
+	serveOnce(t, a, p)
+	e, err := a.Cache.open(a.Cache.key(a.Name, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.head.Files) != 1 || e.head.Files[0].MTime != old.UnixNano() {
+		t.Errorf("files recorded: %+v", e.head.Files)
+	}
+	e.close()
+	serveOnce(t, a, p)
+	if !strings.Contains(logs.take(), hitLog) {
+		t.Fatal("entry not used")
+	}
+	b, _ := os.ReadFile(p.Spec)
+	os.WriteFile(p.Spec, bytes.Replace(b, []byte("List notes"), []byte("List notez"), 1), 0o600)
+	os.Chtimes(p.Spec, old.Add(time.Minute), old.Add(time.Minute)) // same size, another old time
+	out := serveOnce(t, a, p)
+	if l := logs.take(); strings.Contains(l, hitLog) || !strings.Contains(out[1], "List notez") {
+		t.Errorf("changed bytes with an old time: entry used")
+	}
+}
+
+// A file read by a $ref is part of what an entry depends on.
+func TestCacheFollowsRefFiles(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "main.yaml"), []byte(`openapi: 3.0.3
+info: {title: Refs, version: "1"}
+servers: [{url: "http://127.0.0.1:9"}]
+paths:
+  /things:
+    get:
+      operationId: listThings
+      summary: List things
+      parameters:
+        - $ref: "params.yaml#/limit"
+      responses: {"200": {description: OK}}
+`), 0o600)
+	params := filepath.Join(dir, "params.yaml")
+	os.WriteFile(params, []byte("limit: {name: limit, in: query, description: At most this many., schema: {type: integer}}\n"), 0o600)
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "refs", Spec: filepath.Join(dir, "main.yaml")}
+	serveOnce(t, a, p)
+	serveOnce(t, a, p)
+	if !strings.Contains(logs.take(), hitLog) {
+		t.Fatal("no cache entry used")
+	}
+	os.WriteFile(params, []byte("limit: {name: limit, in: query, description: Up to this many things., schema: {type: integer}}\n"), 0o600)
+	out := serveOnce(t, a, p)
+	if l := logs.take(); strings.Contains(l, hitLog) || !strings.Contains(l, staleLog) {
+		t.Errorf("changed $ref file: entry used: %s", l)
+	}
+	if !strings.Contains(out[1], "Up to this many things") {
+		t.Errorf("the tools do not show the changed $ref file: %s", out[1])
+	}
+}
+
+// A URL description: served from the cache at once; fetched again with
+// its validators; 304 changes nothing; a changed description replaces the
+// tools and the client hears of it.
+func TestCachedURLDescriptionIsRevalidated(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	version, sent304 := 1, 0
+	var conds []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		etag := `"v` + string(rune('0'+version)) + `"`
+		conds = append(conds, r.Header.Get("If-None-Match"))
+		if r.Header.Get("If-None-Match") == etag {
+			sent304++
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		body := spec
+		if version > 1 {
+			body = bytes.Replace(spec, []byte("summary: List notes"), []byte("summary: List the notes, newest first"), 1)
+		}
+		w.Write(body)
+	}))
+	defer srv.Close()
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	first := serveOnce(t, a, p)
+	logs.take()
+
+	// Unchanged: 304, the same tools.
+	second := serveOnce(t, a, p)
+	mu.Lock()
+	got304 := sent304
+	mu.Unlock()
+	if l := logs.take(); !strings.Contains(l, hitLog) {
+		t.Fatalf("URL description not served from the cache: %s", l)
+	}
+	if got304 != 1 || second[1] != first[1] {
+		t.Errorf("304s %d (conditions sent %q); lists equal %v", got304, conds, second[1] == first[1])
+	}
+
+	// Changed: a client connected over stdio is told and lists the new tools.
+	mu.Lock()
+	version = 2
+	mu.Unlock()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(context.Background(), p, inR, outW) }()
+	changed := make(chan struct{}, 1)
+	c := mcp.NewClient(&mcp.Implementation{Name: "t"}, &mcp.ClientOptions{
+		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		},
+	})
+	ctx := context.Background()
+	cs, err := c.Connect(ctx, &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no notifications/tools/list_changed; log: %s", logs.take())
+	}
+	res, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var desc string
+	for _, tl := range res.Tools {
+		if tl.Name == "list_notes" {
+			desc = tl.Description
+		}
+	}
+	if !strings.Contains(desc, "newest first") {
+		t.Errorf("list_notes after the change: %q", desc)
+	}
+	cs.Close()
+	inW.Close()
+	<-done
+	outR.Close()
+	// The next start serves the changed tools from the cache.
+	third := serveOnce(t, a, p)
+	if !strings.Contains(third[1], "newest first") {
+		t.Errorf("the cache was not updated: %.300s", third[1])
+	}
+}
+
+// The cache stays within its size: the least recently used entries go.
+func TestCachePrunes(t *testing.T) {
+	api := notesAPI(t)
+	a, _ := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	serveOnce(t, a, p)
+	files, _ := filepath.Glob(filepath.Join(a.Cache.Dir, "*"+cacheExt))
+	if len(files) != 1 {
+		t.Fatalf("%d entries", len(files))
+	}
+	st, _ := os.Stat(files[0])
+	a.Cache.MaxBytes = st.Size() + 10
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(files[0], old, old)
+	p.Prefix = "other"
+	serveOnce(t, a, p)
+	left, _ := filepath.Glob(filepath.Join(a.Cache.Dir, "*"+cacheExt))
+	if len(left) != 1 || left[0] == files[0] {
+		t.Errorf("entries after pruning: %v (the older was %s)", left, files[0])
+	}
+}
+
+// A server started from the cache keeps the audit log of its calls.
+func TestCachedServeAudits(t *testing.T) {
+	api := notesAPI(t)
+	a, logs := cacheApp(t)
+	audit := filepath.Join(t.TempDir(), "audit.jsonl")
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api", AuditLog: audit}
+	serveOnce(t, a, p)
+	serveOnce(t, a, p, `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`)
+	if !strings.Contains(logs.take(), hitLog) {
+		t.Fatal("not started from the cache")
+	}
+	b, err := os.ReadFile(audit)
+	if err != nil || strings.Count(string(b), `"tool":"list_notes"`) != 2 {
+		t.Errorf("audit log: %s %v", b, err)
+	}
+}

@@ -1,0 +1,69 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A URL description carries its validators and digest; a fetch made
+// conditional on them is ErrNotModified when the server answers 304, and
+// the new description when it changed.
+func TestLoadConditional(t *testing.T) {
+	spec, err := os.ReadFile("testdata/load/oas30.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	etag := `"v1"`
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Header.Get("If-None-Match")+"|"+r.Header.Get("If-Modified-Since"))
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", "Mon, 02 Jan 2006 15:04:05 GMT")
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	api, err := Load(ctx, srv.URL+"/openapi.yaml", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.Validators.ETag != etag || api.Validators.LastModified == "" || len(api.Digest) != 64 {
+		t.Fatalf("validators %+v, digest %q", api.Validators, api.Digest)
+	}
+	if _, err := Load(ctx, srv.URL+"/openapi.yaml", LoadOptions{IfChanged: api.Validators}); !errors.Is(err, ErrNotModified) {
+		t.Fatalf("unchanged: got %v, want ErrNotModified", err)
+	}
+	if seen[1] != etag+"|"+api.Validators.LastModified {
+		t.Errorf("conditional fetch sent %q", seen[1])
+	}
+	etag = `"v2"`
+	again, err := Load(ctx, srv.URL+"/openapi.yaml", LoadOptions{IfChanged: api.Validators})
+	if err != nil || again.Validators.ETag != `"v2"` {
+		t.Fatalf("changed: %v, %+v", err, again)
+	}
+}
+
+// A local description names the other files its $refs read.
+func TestLoadNamesRefFiles(t *testing.T) {
+	api, err := Load(context.Background(), "testdata/load/multi/main.yaml", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.Files) == 0 {
+		t.Fatal("no $ref files named")
+	}
+	for _, f := range api.Files {
+		if !filepath.IsAbs(f) {
+			t.Errorf("%s is not absolute", f)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+// The compiled description cache seen from an MCP client: a URL description
+// is served from the cache and fetched again in the background; when it
+// changed, the client receives notifications/tools/list_changed and the new
+// tools; cached and uncached starts list the same tools.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+
+import { apiURL, bin, childEnv, connect, specFile, stderrLog, tempDir } from '../lib/harness.mjs';
+
+/**
+ * connect, with a handler of notifications/tools/list_changed set before
+ * the client connects (as an editor does). Resolves to { client, changes, close }.
+ */
+async function connectWatching(args, env) {
+  const transport = new StdioClientTransport({ command: bin(), args, env, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr.on('data', (c) => { stderr += c; });
+  const client = new Client({ name: 'restmcp-e2e', version: '1.0.0' });
+  const changes = [];
+  let notify = () => {};
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changes.push(Date.now()); notify(); });
+  await client.connect(transport);
+  return {
+    client,
+    changes,
+    changed: (ms) => new Promise((resolve) => {
+      if (changes.length > 0) { resolve(true); return; }
+      const timer = setTimeout(() => resolve(false), ms);
+      notify = () => { clearTimeout(timer); resolve(true); };
+    }),
+    async close() { await client.close(); stderrLog.push(stderr); },
+  };
+}
+
+/** Serves the example description with an ETag; version 2 renames a summary. */
+function descriptionServer() {
+  const original = readFileSync(specFile(), 'utf8');
+  const state = { version: 1, requests: [] };
+  const server = createServer((req, res) => {
+    const etag = `"v${state.version}"`;
+    state.requests.push({ ifNoneMatch: req.headers['if-none-match'] ?? null, status: 0 });
+    const seen = state.requests[state.requests.length - 1];
+    if (req.headers['if-none-match'] === etag) {
+      seen.status = 304;
+      res.writeHead(304).end();
+      return;
+    }
+    const body = state.version === 1 ? original
+      : original.replace('summary: List projects', 'summary: List the projects, newest first');
+    seen.status = 200;
+    res.writeHead(200, { 'Content-Type': 'application/vnd.oai.openapi', ETag: etag }).end(body);
+  });
+  return { server, state };
+}
+
+describe('compiled description cache', () => {
+  let desc;
+  let specURL;
+  before(async () => {
+    desc = descriptionServer();
+    await new Promise((resolve) => desc.server.listen(0, '127.0.0.1', resolve));
+    specURL = `http://127.0.0.1:${desc.server.address().port}/openapi.yaml`;
+  });
+  after(() => desc.server.close());
+
+  const args = (...extra) => ['serve', '--spec', specURL, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', ...extra];
+
+  it('serves a changed URL description after telling the client', async () => {
+    const config = tempDir('cache');
+    const env = childEnv({ RESTMCP_CONFIG_DIR: config });
+
+    // First start: fetched, compiled, written to the cache.
+    const first = await connect(args(), { env });
+    const before = await first.client.listTools();
+    await first.close();
+    assert.ok(readdirSync(join(config, 'cache')).some((f) => f.endsWith('.tools')), 'an entry is written');
+
+    // Unchanged: answered 304, the same tools, no notification.
+    desc.state.requests.length = 0;
+    const same = await connectWatching(args(), env);
+    const sameTools = await same.client.listTools();
+    assert.equal(await same.changed(500), false, 'no notifications/tools/list_changed');
+    await same.close();
+    assert.deepEqual(sameTools, before);
+    assert.deepEqual(desc.state.requests.map((r) => [r.ifNoneMatch, r.status]), [['"v1"', 304]]);
+
+    // Changed: the client is told, and lists the new tools.
+    desc.state.version = 2;
+    const changed = await connectWatching(args(), env);
+    assert.equal(await changed.changed(10_000), true, 'notifications/tools/list_changed received');
+    const after = await changed.client.listTools();
+    await changed.close();
+    const listProjects = after.tools.find((t) => t.name === 'list_projects');
+    assert.match(listProjects.description, /newest first/);
+    assert.notDeepEqual(after, before);
+  });
+
+  it('lists the same tools with and without the cache', async () => {
+    const env = childEnv({ RESTMCP_CONFIG_DIR: tempDir('cache') });
+    const lists = [];
+    for (const extra of [[], [], ['--no-cache']]) {
+      const c = await connect(['serve', '--spec', specFile(), '--base-url', apiURL(), '--auth-scheme', 'Api-Key', ...extra], { env });
+      lists.push(await c.client.listTools());
+      await c.close();
+    }
+    assert.deepEqual(lists[1], lists[0], 'cached = first start');
+    assert.deepEqual(lists[2], lists[0], '--no-cache = cached');
+  });
+});

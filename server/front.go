@@ -1,0 +1,302 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Prepared is what a server answers before its first tool call: the parts
+// of the initialize answer and the tools/list result, encoded once. It is
+// what the compiled description cache keeps, so that a server can start
+// without loading its description.
+type Prepared struct {
+	Title        string   `json:"title,omitempty"`
+	Instructions string   `json:"instructions"`
+	Names        []string `json:"names"` // the listed tools, sorted
+	// List is the tools/list result as sent (all tools, one page).
+	List json.RawMessage `json:"-"`
+}
+
+// Prepared returns the server's prepared answers, the tools/list result
+// encoded on the first call.
+func (s *Server) Prepared() *Prepared {
+	s.prepOnce.Do(func() {
+		list, err := EncodeList(s.list)
+		if err != nil { // a schema that does not encode was refused by New
+			panic(err)
+		}
+		p := s.head()
+		p.List = list
+		s.prep = p
+	})
+	return s.prep
+}
+
+// head is Prepared without the tools/list result.
+func (s *Server) head() *Prepared {
+	names := make([]string, len(s.list))
+	for i, t := range s.list {
+		names[i] = t.Name
+	}
+	return &Prepared{Title: s.cfg.API.Title, Instructions: s.instructions, Names: names}
+}
+
+// listPageSize is how many tools one tools/list answer holds, as the MCP
+// SDK pages.
+const listPageSize = mcp.DefaultPageSize
+
+// EncodeList encodes the tools/list result for tools (sorted by name)
+// exactly as the MCP SDK sends it.
+func EncodeList(tools []*mcp.Tool) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if tools == nil {
+		tools = []*mcp.Tool{}
+	}
+	if err := enc.Encode(listResult(tools, "")); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func listResult(tools []*mcp.Tool, next string) *mcp.ListToolsResult {
+	return &mcp.ListToolsResult{Cacheable: mcp.Cacheable{CacheScope: "public"}, NextCursor: next, Tools: tools}
+}
+
+// Front serves MCP for a server that may not be built yet: initialize and
+// tools/list are answered from Prepared, and the first tool call builds
+// the server. Tools are listed and called through a middleware of the MCP
+// SDK's server, not registered one by one: registering decodes each
+// schema again, the largest cost of starting with hundreds of tools. Replace swaps in other tools and tells the clients
+// (notifications/tools/list_changed).
+type Front struct {
+	name, version string
+	mcp           *mcp.Server
+	mu            sync.Mutex // serializes Replace
+	cur           atomic.Pointer[generation]
+
+	initOnce    sync.Once
+	initialized chan struct{}
+}
+
+// generation is one set of tools: its prepared answers and the server
+// behind them.
+type generation struct {
+	prep  *Prepared
+	build func() (*Server, error)
+	// built, when set, is the server already built: its tools are listed
+	// and its list encoded from it.
+	built *Server
+
+	once  sync.Once
+	srv   *Server
+	err   error
+	ready atomic.Pointer[Server] // srv, once built
+
+	toolsOnce sync.Once
+	tools     []*mcp.Tool
+	toolsErr  error
+}
+
+// list is the encoded tools/list result.
+func (g *generation) list() []byte {
+	if g.prep.List == nil && g.built != nil {
+		return g.built.Prepared().List
+	}
+	return g.prep.List
+}
+
+// server returns the generation's server, building it on first use.
+func (g *generation) server() (*Server, error) {
+	g.once.Do(func() {
+		if g.srv = g.built; g.srv == nil {
+			g.srv, g.err = g.build()
+		}
+		g.ready.Store(g.srv)
+	})
+	return g.srv, g.err
+}
+
+// listed returns the tools decoded from the prepared list (or the built
+// server's), for answers that do not send the prepared bytes.
+func (g *generation) listed() ([]*mcp.Tool, error) {
+	g.toolsOnce.Do(func() {
+		if g.built != nil {
+			g.tools = g.built.list
+			return
+		}
+		var res struct {
+			Tools []*rawTool `json:"tools"`
+		}
+		if g.toolsErr = json.Unmarshal(g.prep.List, &res); g.toolsErr != nil {
+			return
+		}
+		g.tools = make([]*mcp.Tool, len(res.Tools))
+		for i, t := range res.Tools {
+			t.Tool.InputSchema = t.InputSchema
+			g.tools[i] = &t.Tool
+		}
+	})
+	return g.tools, g.toolsErr
+}
+
+// rawTool keeps a decoded tool's input schema as it was encoded.
+type rawTool struct {
+	mcp.Tool
+	InputSchema json.RawMessage `json:"inputSchema"`
+}
+
+// changedMarker is a tool added to and removed from the MCP SDK's own
+// (otherwise empty) list at once: the SDK then sends
+// notifications/tools/list_changed to every session. Tools are listed and
+// called through Front's middleware, so no client ever sees it.
+var changedMarker = &mcp.Tool{Name: "tools-changed", InputSchema: &jsonschema.Schema{Type: "object"}}
+
+// NewFront serves prep; build makes the server on the first tool call.
+func NewFront(name, version string, prep *Prepared, build func() (*Server, error)) *Front {
+	return newFront(name, version, &generation{prep: prep, build: build})
+}
+
+func newFront(name, version string, g *generation) *Front {
+	f := &Front{name: name, version: version, initialized: make(chan struct{})}
+	f.mcp = mcp.NewServer(&mcp.Implementation{Name: name, Title: g.prep.Title, Version: version},
+		&mcp.ServerOptions{Instructions: g.prep.Instructions, HasTools: true,
+			InitializedHandler: func(context.Context, *mcp.InitializedRequest) { f.markInitialized() }})
+	f.mcp.AddReceivingMiddleware(f.middleware)
+	f.cur.Store(g)
+	return f
+}
+
+// Front is the Front serving s; the tools/list result is encoded when it
+// is first asked for, not before initialize is answered.
+func (s *Server) Front() *Front {
+	s.frontOnce.Do(func() {
+		g := &generation{prep: s.head(), built: s}
+		g.ready.Store(s)
+		s.fr = newFront(s.cfg.Name, s.cfg.Version, g)
+	})
+	return s.fr
+}
+
+// call answers tools/call as the MCP SDK would for a registered tool.
+func (f *Front) call(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	g := f.cur.Load()
+	if _, found := slices.BinarySearch(g.prep.Names, req.Params.Name); !found {
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown tool %q", req.Params.Name)}
+	}
+	srv, err := g.server()
+	if err != nil {
+		return errorResult("the tools could not be prepared: " + err.Error()), nil
+	}
+	res, err := srv.Call(ctx, req.Params.Name, req.Params.Arguments)
+	if err == nil && res != nil && res.Content == nil {
+		res.Content = []mcp.Content{} // never "null"
+	}
+	return res, err
+}
+
+// Replace serves other tools from now on: calls already running finish
+// with the old server, and every client is sent
+// notifications/tools/list_changed.
+func (f *Front) Replace(prep *Prepared, build func() (*Server, error)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cur.Store(&generation{prep: prep, build: build})
+	f.mcp.AddTool(changedMarker, func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil })
+	f.mcp.RemoveTools(changedMarker.Name)
+}
+
+// Initialized is closed when a client has finished initializing (the
+// initialized notification) or subscribed to changes (protocol versions
+// without initialize): from then on it hears of a Replace.
+func (f *Front) Initialized() <-chan struct{} { return f.initialized }
+
+func (f *Front) markInitialized() { f.initOnce.Do(func() { close(f.initialized) }) }
+
+// Server returns the server behind the tools served now, building it if
+// no call has yet.
+func (f *Front) Server() (*Server, error) { return f.cur.Load().server() }
+
+// MCPServer returns the MCP server, for transports other than Run's.
+func (f *Front) MCPServer() *mcp.Server { return f.mcp }
+
+// Run serves MCP on t until the client disconnects or ctx is done, then
+// flushes the audit log. On a StdioTransport, tools/list is answered with
+// the prepared bytes.
+func (f *Front) Run(ctx context.Context, t mcp.Transport) error {
+	if st, ok := t.(*StdioTransport); ok {
+		c := *st
+		c.list = func() []byte {
+			if g := f.cur.Load(); len(g.prep.Names) <= listPageSize {
+				return g.list()
+			}
+			return nil // paged by the middleware
+		}
+		t = &c
+	}
+	err := f.mcp.Run(ctx, t)
+	// The audit log of the server that answered calls, if one was built.
+	if s := f.cur.Load().ready.Load(); s != nil {
+		if ferr := s.audit.flush(); ferr != nil {
+			s.log.Warn("cannot flush the audit log", "err", ferr)
+		}
+	}
+	return err
+}
+
+// middleware answers tools/call, and tools/list from the prepared tools,
+// paged as the MCP SDK pages.
+func (f *Front) middleware(next mcp.MethodHandler) mcp.MethodHandler {
+	return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
+		switch method {
+		case "tools/call":
+			if cr, ok := req.(*mcp.CallToolRequest); ok {
+				return f.call(ctx, cr)
+			}
+			return next(ctx, method, req)
+		case "tools/list":
+		case "subscriptions/listen":
+			// The subscription is registered before the SDK's debounced
+			// notification goes out.
+			f.markInitialized()
+			return next(ctx, method, req)
+		default:
+			return next(ctx, method, req)
+		}
+		tools, err := f.cur.Load().listed()
+		if err != nil {
+			return nil, fmt.Errorf("listing the tools: %w", err)
+		}
+		var cursor string
+		if lr, ok := req.(*mcp.ListToolsRequest); ok && lr.Params != nil {
+			cursor = lr.Params.Cursor
+		}
+		start := 0
+		if cursor != "" {
+			last, err := base64.RawURLEncoding.DecodeString(cursor)
+			if err != nil {
+				return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: "invalid cursor"}
+			}
+			start = sort.Search(len(tools), func(i int) bool { return tools[i].Name > string(last) })
+		}
+		end := min(len(tools), start+listPageSize)
+		next := ""
+		if end < len(tools) {
+			next = base64.RawURLEncoding.EncodeToString([]byte(tools[end-1].Name))
+		}
+		page := make([]*mcp.Tool, 0, end-start)
+		return listResult(append(page, tools[start:end]...), next), nil
+	}
+}

@@ -1,0 +1,194 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// stdioLines runs serve over a StdioTransport, sends lines (after
+// initialize) and returns the answer line of each request.
+func stdioLines(t *testing.T, serve func(context.Context, mcp.Transport) error, lines ...string) []string {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- serve(context.Background(), &StdioTransport{In: inR, Out: outW}) }()
+	t.Cleanup(func() { inW.Close(); outR.Close(); <-done })
+	out := bufio.NewReaderSize(outR, 1<<20)
+	send := func(line string) {
+		if _, err := io.WriteString(inW, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() string {
+		b, err := out.ReadBytes('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`)
+	answers := []string{read()}
+	send(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+	for _, l := range lines {
+		send(l)
+		answers = append(answers, read())
+	}
+	return answers
+}
+
+// The prepared tools/list answer on stdio is byte for byte what the MCP
+// SDK sends for the same tools registered the usual way.
+func TestPreparedListIsWhatTheSDKSends(t *testing.T) {
+	for _, fixture := range []string{"drf", "schema", "naming", "limits"} {
+		t.Run(fixture, func(t *testing.T) {
+			s, _, _ := fixtureServer(t, fixture, Config{})
+			// Some description text with HTML characters, which encoders may escape.
+			s.list[0].Description += " <b>&amp;</b>"
+			plain := mcp.NewServer(&mcp.Implementation{Name: "restmcp", Title: s.cfg.API.Title}, &mcp.ServerOptions{Instructions: s.instructions})
+			for _, tool := range s.list {
+				plain.AddTool(tool, func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil })
+			}
+			for _, list := range []string{
+				`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`,
+				`{"jsonrpc":"2.0","id":"x","method":"tools/list","params":{}}`,
+				`{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"_meta":{"progressToken":1}}}`,
+			} {
+				want := stdioLines(t, plain.Run, list)
+				got := stdioLines(t, s.Run, list)
+				if got[1] != want[1] {
+					t.Errorf("%s: tools/list differs:\n got %.300s\nwant %.300s", list, got[1], want[1])
+				}
+				if got[0] != want[0] {
+					t.Errorf("initialize differs:\n got %s\nwant %s", got[0], want[0])
+				}
+			}
+		})
+	}
+}
+
+// Through other transports (and with a cursor) tools/list comes from the
+// same tools, paged.
+func TestFrontListsThroughTheSDK(t *testing.T) {
+	s, _, _ := fixtureServer(t, "drf", Config{})
+	cs := connect(t, s)
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(res.Tools)
+	want, _ := json.Marshal(s.Tools())
+	if string(got) != string(want) {
+		t.Errorf("listed tools differ:\n got %.300s\nwant %.300s", got, want)
+	}
+	if res.NextCursor != "" {
+		t.Errorf("one page expected, got cursor %q", res.NextCursor)
+	}
+}
+
+// More tools than a page: the listing is paged and every tool is listed once.
+func TestFrontPagesLongLists(t *testing.T) {
+	var tools []*mcp.Tool
+	for i := range listPageSize + 5 {
+		tools = append(tools, &mcp.Tool{Name: fmt.Sprintf("t%04d", i), InputSchema: json.RawMessage(`{"type":"object"}`)})
+	}
+	list, err := EncodeList(tools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(tools))
+	for i, tl := range tools {
+		names[i] = tl.Name
+	}
+	f := NewFront("x", "1", &Prepared{Names: names, List: list}, nil)
+	ct, st := mcp.NewInMemoryTransports()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go f.Run(ctx, st)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "c"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	var seen []string
+	for tl, err := range cs.Tools(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen = append(seen, tl.Name)
+	}
+	if strings.Join(seen, ",") != strings.Join(names, ",") {
+		t.Errorf("listed %d tools, want %d", len(seen), len(names))
+	}
+	// Over stdio the long list is paged too.
+	got := stdioLines(t, f.Run, `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+	if !strings.Contains(got[1], `"nextCursor"`) {
+		t.Errorf("first page of %d tools has no cursor", len(names))
+	}
+}
+
+// Replace swaps the tools and the client hears of it.
+func TestFrontReplaceNotifiesClients(t *testing.T) {
+	a, _, _ := fixtureServer(t, "drf", Config{})
+	b, _, _ := fixtureServer(t, "methods", Config{})
+	f := NewFront("x", "1", a.Prepared(), func() (*Server, error) { return a, nil })
+	changed := make(chan struct{}, 4)
+	c := mcp.NewClient(&mcp.Implementation{Name: "c"}, &mcp.ClientOptions{
+		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { changed <- struct{}{} },
+	})
+	ct, st := mcp.NewInMemoryTransports()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go f.Run(ctx, st)
+	cs, err := c.Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	f.Replace(b.Prepared(), func() (*Server, error) { return b, nil })
+	select {
+	case <-changed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no notifications/tools/list_changed")
+	}
+	res, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tools) != len(b.Tools()) || res.Tools[0].Name != b.Tools()[0].Name {
+		t.Errorf("after Replace, listed %d tools, want %d", len(res.Tools), len(b.Tools()))
+	}
+	// A tool of the old list only is gone; one of the new list is called.
+	if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: a.Tools()[0].Name}); err == nil && !hasName(b, a.Tools()[0].Name) {
+		t.Errorf("%s still callable after Replace", a.Tools()[0].Name)
+	}
+}
+
+func hasName(s *Server, name string) bool { _, ok := s.Tool(name); return ok }
+
+// A server that cannot be built makes each call a tool error.
+func TestFrontBuildErrorIsAToolError(t *testing.T) {
+	f := NewFront("x", "1", &Prepared{Names: []string{"a"}, List: json.RawMessage(`{"tools":[]}`)},
+		func() (*Server, error) { return nil, fmt.Errorf("boom") })
+	ct, st := mcp.NewInMemoryTransports()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go f.Run(ctx, st)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "c"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "a"})
+	if err != nil || !res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "boom") {
+		t.Errorf("got %+v, %v", res, err)
+	}
+}
