@@ -192,3 +192,27 @@ func TestFrontBuildErrorIsAToolError(t *testing.T) {
 		t.Errorf("got %+v, %v", res, err)
 	}
 }
+
+// A client that writes tools/list right behind initialize, without waiting,
+// gets initialize's answer first: the prepared listing never overtakes it.
+func TestPipelinedListComesAfterInitialize(t *testing.T) {
+	s, _, _ := fixtureServer(t, "drf", Config{})
+	for range 20 {
+		in := strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/list"}
+`)
+		var out lockedBuffer
+		if err := s.Run(context.Background(), &StdioTransport{In: in, Out: &out}); err != nil && err != io.EOF {
+			t.Fatal(err)
+		}
+		out.mu.Lock()
+		text := out.buf.String()
+		out.mu.Unlock()
+		lines := strings.Split(strings.TrimSpace(text), "\n")
+		if len(lines) != 2 || !strings.Contains(lines[0], `"id":1,`) || !strings.Contains(lines[1], `"id":2,`) {
+			t.Fatalf("answers out of order or missing:\n%.400s", text)
+		}
+	}
+}
+

@@ -218,7 +218,10 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 			}
 		}
 	case !req.IsCall():
-	case req.Method == "tools/list" && (c.inited || c.initID != nil) && c.list != nil && firstPage(req.Params):
+	// tools/list from the prepared bytes once initialize is answered: a
+	// request pipelined behind initialize goes to the MCP server, so that
+	// its answer never overtakes initialize's.
+	case req.Method == "tools/list" && c.inited && c.list != nil && firstPage(req.Params):
 		if list := c.list(); list != nil {
 			return nil, c.writeResultLocked(req.ID, list)
 		}
