@@ -215,4 +215,3 @@ func TestPipelinedListComesAfterInitialize(t *testing.T) {
 		}
 	}
 }
-
