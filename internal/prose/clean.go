@@ -4,25 +4,50 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
-var (
-	reFence     = regexp.MustCompile("(?s)```.*?```")
-	reImage     = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
-	reLink      = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
-	reRefLink   = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
-	reLinkDef   = regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*\S+.*$`)
-	reHeading   = regexp.MustCompile(`(?m)^\s{0,3}#{1,6}\s*`)
-	reBold      = regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`)
-	reBlockTag  = regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`)
-	reListTag   = regexp.MustCompile(`(?i)<\s*li\b[^>]*>`)
-	reTag       = regexp.MustCompile(`<[^>]+>`)
-	reNoText    = regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<head\b.*?</head\s*>|<!--.*?-->`)
-	reSpaces    = regexp.MustCompile(`[ \t\f\v]+`)
-	reBlankRuns = regexp.MustCompile(`\n{3,}`)
-	reAdmonish  = regexp.MustCompile(`(?m)^>\s*\[!(NOTE|WARNING|IMPORTANT|TIP|CAUTION)\]\s*$`)
-)
+// patterns are the expressions Plain uses, compiled on first use: a
+// process that cleans no text (a start from the compiled cache) does not
+// pay for them.
+type patterns struct {
+	fence     *regexp.Regexp
+	image     *regexp.Regexp
+	link      *regexp.Regexp
+	refLink   *regexp.Regexp
+	linkDef   *regexp.Regexp
+	heading   *regexp.Regexp
+	bold      *regexp.Regexp
+	blockTag  *regexp.Regexp
+	listTag   *regexp.Regexp
+	tag       *regexp.Regexp
+	noText    *regexp.Regexp
+	spaces    *regexp.Regexp
+	blankRuns *regexp.Regexp
+	admonish  *regexp.Regexp
+	listItem  *regexp.Regexp
+}
+
+var re = sync.OnceValue(func() *patterns {
+	return &patterns{
+		fence:     regexp.MustCompile("(?s)```.*?```"),
+		image:     regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`),
+		link:      regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`),
+		refLink:   regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`),
+		linkDef:   regexp.MustCompile(`(?m)^\s*\[[^\]]+\]:\s*\S+.*$`),
+		heading:   regexp.MustCompile(`(?m)^\s{0,3}#{1,6}\s*`),
+		bold:      regexp.MustCompile(`\*\*([^*]+)\*\*|__([^_]+)__`),
+		blockTag:  regexp.MustCompile(`(?i)<\s*(br|/p|p|/div|div|/ul|/ol|ul|ol|h[1-6]|/h[1-6]|table|/table|tr|/tr)\b[^>]*>`),
+		listTag:   regexp.MustCompile(`(?i)<\s*li\b[^>]*>`),
+		tag:       regexp.MustCompile(`<[^>]+>`),
+		noText:    regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<head\b.*?</head\s*>|<!--.*?-->`),
+		spaces:    regexp.MustCompile(`[ \t\f\v]+`),
+		blankRuns: regexp.MustCompile(`\n{3,}`),
+		admonish:  regexp.MustCompile(`(?m)^>\s*\[!(NOTE|WARNING|IMPORTANT|TIP|CAUTION)\]\s*$`),
+		listItem:  regexp.MustCompile(`^([-*+]|\d+[.)])\s`),
+	}
+})
 
 // Plain removes HTML and markdown noise (links keep their text, images,
 // code fences and link definitions go) and normalises white space, keeping
@@ -35,32 +60,32 @@ func Plain(s string) string {
 	// Each rewrite runs only when its marker is there: most descriptions
 	// are plain sentences, and this runs for every argument.
 	if strings.Contains(s, "```") {
-		s = reFence.ReplaceAllString(s, "")
+		s = re().fence.ReplaceAllString(s, "")
 	}
 	if strings.Contains(s, "](") {
-		s = reImage.ReplaceAllString(s, "")
-		s = reLink.ReplaceAllString(s, "$1")
+		s = re().image.ReplaceAllString(s, "")
+		s = re().link.ReplaceAllString(s, "$1")
 	}
 	if strings.Contains(s, "][") {
-		s = reRefLink.ReplaceAllString(s, "$1")
+		s = re().refLink.ReplaceAllString(s, "$1")
 	}
 	if strings.Contains(s, "]:") {
-		s = reLinkDef.ReplaceAllString(s, "")
+		s = re().linkDef.ReplaceAllString(s, "")
 	}
 	if strings.Contains(s, "[!") {
-		s = reAdmonish.ReplaceAllString(s, "")
+		s = re().admonish.ReplaceAllString(s, "")
 	}
 	if strings.Contains(s, "#") {
-		s = reHeading.ReplaceAllString(s, "")
+		s = re().heading.ReplaceAllString(s, "")
 	}
 	if strings.Contains(s, "**") || strings.Contains(s, "__") {
-		s = reBold.ReplaceAllString(s, "$1$2")
+		s = re().bold.ReplaceAllString(s, "$1$2")
 	}
 	if strings.ContainsRune(s, '<') {
-		s = reNoText.ReplaceAllString(s, "")
-		s = reListTag.ReplaceAllString(s, "\n- ")
-		s = reBlockTag.ReplaceAllString(s, "\n\n")
-		s = reTag.ReplaceAllString(s, "")
+		s = re().noText.ReplaceAllString(s, "")
+		s = re().listTag.ReplaceAllString(s, "\n- ")
+		s = re().blockTag.ReplaceAllString(s, "\n\n")
+		s = re().tag.ReplaceAllString(s, "")
 	}
 	if strings.ContainsRune(s, '&') {
 		s = strings.ReplaceAll(html.UnescapeString(s), "\u00a0", " ")
@@ -69,7 +94,7 @@ func Plain(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		if strings.ContainsAny(l, "\t\f\v") || strings.Contains(l, "  ") {
-			l = reSpaces.ReplaceAllString(l, " ")
+			l = re().spaces.ReplaceAllString(l, " ")
 		}
 		l = strings.TrimSpace(l)
 		l = strings.TrimPrefix(l, "> ")
@@ -80,7 +105,7 @@ func Plain(s string) string {
 	}
 	s = joinSoftBreaks(lines)
 	if strings.Contains(s, "\n\n\n") {
-		s = reBlankRuns.ReplaceAllString(s, "\n\n")
+		s = re().blankRuns.ReplaceAllString(s, "\n\n")
 	}
 	return strings.TrimSpace(s)
 }
@@ -123,8 +148,6 @@ func unwanted(r rune) bool {
 	return false
 }
 
-var reListItem = regexp.MustCompile(`^([-*+]|\d+[.)])\s`)
-
 // joinSoftBreaks joins the lines of a paragraph (markdown's soft line
 // breaks) with spaces; list items and table rows keep their lines.
 func joinSoftBreaks(lines []string) string {
@@ -132,7 +155,7 @@ func joinSoftBreaks(lines []string) string {
 	for i, l := range lines {
 		if i > 0 {
 			prev := lines[i-1]
-			if prev != "" && l != "" && !reListItem.MatchString(l) && !strings.HasPrefix(l, "|") && !strings.HasPrefix(prev, "|") {
+			if prev != "" && l != "" && !re().listItem.MatchString(l) && !strings.HasPrefix(l, "|") && !strings.HasPrefix(prev, "|") {
 				b.WriteByte(' ')
 			} else {
 				b.WriteByte('\n')
