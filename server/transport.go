@@ -189,14 +189,19 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 		return nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: objects and arrays nest more than %d levels", MaxMessageDepth))
 	}
-	msg, err := jsonrpc.DecodeMessage(line)
-	if err != nil {
-		code, text := invalid(line, err)
-		return nil, c.writeError(peekID(line), code, text)
-	}
-	req, ok := msg.(*jsonrpc.Request)
-	if !ok {
-		return msg, nil
+	var msg jsonrpc.Message
+	req, ok := decodeRequest(line)
+	if ok {
+		msg = req
+	} else {
+		var err error
+		if msg, err = jsonrpc.DecodeMessage(line); err != nil {
+			code, text := invalid(line, err)
+			return nil, c.writeError(peekID(line), code, text)
+		}
+		if req, ok = msg.(*jsonrpc.Request); !ok {
+			return msg, nil
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
