@@ -167,6 +167,20 @@ func plainMediaType(s string) bool {
 	return true
 }
 
+// compactJSON is body compacted when bodyKind reads it as JSON (checked
+// and compacted in one pass), else false.
+func compactJSON(contentType string, body []byte) ([]byte, bool) {
+	if mt := mediaType(contentType); !jsonMedia(mt) && mt != "" && mt != "application/octet-stream" {
+		return nil, false
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(body))
+	if json.Compact(&buf, body) != nil {
+		return nil, false
+	}
+	return buf.Bytes(), true
+}
+
 // bodyKind classifies a response body by its content type, and by its
 // bytes when the type is missing.
 func bodyKind(contentType string, body []byte) kind {
@@ -228,13 +242,7 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true)})
 		return res
 	}
-	switch bodyKind(r.ContentType, r.Body) {
-	case kindJSON:
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, r.Body); err != nil {
-			return s.textWithin(t, string(r.Body), r)
-		}
-		text := buf.Bytes()
+	if text, ok := compactJSON(r.ContentType, r.Body); ok {
 		if len(text) > budget || r.Truncated {
 			kept, cut := truncateJSON(text, budget)
 			// The note is a content item of its own, so the first stays JSON.
@@ -247,6 +255,8 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 			res.StructuredContent = json.RawMessage(text)
 		}
 		return res
+	}
+	switch bodyKind(r.ContentType, r.Body) {
 	case kindText:
 		text := strings.ToValidUTF8(string(r.Body), "�")
 		if mt := mediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
