@@ -458,7 +458,7 @@ type redactingBody struct {
 	held  []byte  // read, not yet safe to return
 	ready []byte  // safe to return
 	err   error   // src's error, returned once held is drained
-	chunk *[]byte // read buffer, from chunks until src ends or is closed
+	chunk *[]byte // read buffer, from chunks until src ends
 }
 
 // chunks are the read buffers of redactingBody: an answer needs one only
@@ -517,10 +517,10 @@ func secretStart(b, secret []byte) int {
 	return 0
 }
 
-func (b *redactingBody) Close() error {
-	b.release()
-	return b.src.Close()
-}
+// Close closes src. It may be called while Read runs (to stop a stream),
+// so the read buffer is left to Read: one that is not given back is
+// collected as any garbage.
+func (b *redactingBody) Close() error { return b.src.Close() }
 
 // SameOrigin reports whether a and b are absolute URLs with the same
 // scheme, host and port (default ports made explicit): the test that
