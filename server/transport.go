@@ -338,9 +338,12 @@ func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
 			msg = resp
 		}
 	}
-	b, err := jsonrpc.EncodeMessage(msg)
-	if err != nil {
-		return err
+	b, ok := encodeResult(resp)
+	if !ok {
+		var err error
+		if b, err = jsonrpc.EncodeMessage(msg); err != nil {
+			return err
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 
@@ -89,11 +90,40 @@ func plainString(s []byte) bool {
 		return false
 	}
 	for _, c := range s[1 : len(s)-1] {
-		if c < 0x20 || c > 0x7e || c == '\\' {
+		if c < 0x20 || c > 0x7e || c == '\\' || c == '"' {
 			return false
 		}
 	}
 	return true
+}
+
+// encodeResult writes a successful response as jsonrpc.EncodeMessage does,
+// without encoding its result again (encoding/json would check and compact
+// the whole answer once more): the SDK encoded it compact already. It
+// returns false for anything else (an error, an id that would need
+// escaping, a result with a line break), which EncodeMessage then writes.
+func encodeResult(resp *jsonrpc.Response) ([]byte, bool) {
+	if resp == nil || resp.Error != nil || len(resp.Result) == 0 || bytes.IndexByte(resp.Result, '\n') >= 0 {
+		return nil, false
+	}
+	var id []byte
+	switch v := resp.ID.Raw().(type) {
+	case int64:
+		id = strconv.AppendInt(nil, v, 10)
+	case string:
+		id = append(append([]byte{'"'}, v...), '"')
+		if !plainString(id) {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	b := make([]byte, 0, len(`{"jsonrpc":"2.0","id":,"result":}`)+len(id)+len(resp.Result)+1)
+	b = append(b, `{"jsonrpc":"2.0","id":`...)
+	b = append(b, id...)
+	b = append(b, `,"result":`...)
+	b = append(b, resp.Result...)
+	return append(b, '}'), true
 }
 
 func skipSpace(b []byte, i int) int {

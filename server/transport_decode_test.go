@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -59,5 +60,48 @@ func TestDecodeRequestFastPath(t *testing.T) {
 		if _, ok := decodeRequest([]byte(s)); !ok {
 			t.Errorf("%s: not read", s)
 		}
+	}
+}
+
+// encodeResult writes what jsonrpc.EncodeMessage writes for a result the
+// SDK encoded (compact JSON), or leaves the response to it.
+func FuzzEncodeResult(f *testing.F) {
+	f.Add(int64(1), "", true, `{"content":[{"type":"text","text":"[{\"id\":1}]"}]}`)
+	f.Add(int64(-7), "", true, `{"a":"<b>&</b>","c":"\u2028"}`)
+	f.Add(int64(0), "abc-1", false, `{}`)
+	f.Add(int64(0), "a\"b\\c", false, `[1,2]`)
+	f.Add(int64(0), "é<>&", false, `"x"`)
+	f.Fuzz(func(t *testing.T, n int64, s string, numeric bool, result string) {
+		var buf bytes.Buffer
+		if json.Compact(&buf, []byte(result)) != nil || buf.Len() == 0 {
+			return
+		}
+		id, _ := jsonrpc.MakeID(float64(n))
+		if !numeric {
+			id, _ = jsonrpc.MakeID(s)
+		}
+		resp := &jsonrpc.Response{ID: id, Result: json.RawMessage(buf.Bytes())}
+		got, ok := encodeResult(resp)
+		if !ok {
+			return
+		}
+		want, err := jsonrpc.EncodeMessage(resp)
+		if err != nil {
+			t.Fatalf("EncodeMessage: %v", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("encodeResult = %s\nEncodeMessage = %s", got, want)
+		}
+	})
+}
+
+// A usual answer takes the direct path; an error does not.
+func TestEncodeResultPaths(t *testing.T) {
+	id, _ := jsonrpc.MakeID(float64(3))
+	if _, ok := encodeResult(&jsonrpc.Response{ID: id, Result: json.RawMessage(`{"content":[]}`)}); !ok {
+		t.Error("a result was not written directly")
+	}
+	if _, ok := encodeResult(&jsonrpc.Response{ID: id, Error: &jsonrpc.Error{Code: 1, Message: "x"}}); ok {
+		t.Error("an error was written directly")
 	}
 }
