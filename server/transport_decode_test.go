@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -104,4 +105,29 @@ func TestEncodeResultPaths(t *testing.T) {
 	if _, ok := encodeResult(&jsonrpc.Response{ID: id, Error: &jsonrpc.Error{Code: 1, Message: "x"}}); ok {
 		t.Error("an error was written directly")
 	}
+}
+
+// BenchmarkEncodeAnswer writes the answer of a call whose result holds a
+// 20 kB JSON text: directly, and through jsonrpc.EncodeMessage.
+func BenchmarkEncodeAnswer(b *testing.B) {
+	text := `[` + strings.Repeat(`{"id":1,"name":"project number 1","tags":["a","b"]},`, 400) + `{}]`
+	result, _ := json.Marshal(map[string]any{"content": []any{map[string]any{"type": "text", "text": text}}})
+	id, _ := jsonrpc.MakeID(float64(42))
+	resp := &jsonrpc.Response{ID: id, Result: result}
+	b.Run("direct", func(b *testing.B) {
+		b.SetBytes(int64(len(result)))
+		for b.Loop() {
+			if _, ok := encodeResult(resp); !ok {
+				b.Fatal("not written directly")
+			}
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		b.SetBytes(int64(len(result)))
+		for b.Loop() {
+			if _, err := jsonrpc.EncodeMessage(resp); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
