@@ -90,7 +90,7 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 		cred, admit = a.ProfileCredential(p), tokenAdmit(hashes)
 	}
 	m := newMetrics()
-	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: http.DefaultTransport})
+	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()})
 	if err != nil {
 		return err
 	}

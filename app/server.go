@@ -229,7 +229,7 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 }
 
 // buildServerWith is buildServer with the credential of the calls and the
-// transport below it (nil: http.DefaultTransport).
+// transport below it (nil: client.DefaultTransport()).
 func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper) (*server.Server, error) {
 	_, e := a.cachedEntry(p)
 	srv, api, write, err := a.build(ctx, p, sends, cred, next, e)

@@ -40,7 +40,7 @@ type Options struct {
 	// (default 30 s); going over it is a *TimeoutError.
 	Timeout time.Duration
 	// Transport sends requests below the credential Transport (default
-	// http.DefaultTransport).
+	// DefaultTransport()).
 	Transport http.RoundTripper
 	// MaxBodyBytes caps how much of a response is read (default 8 MiB).
 	MaxBodyBytes int64

@@ -20,7 +20,7 @@ import (
 // LoadOptions tune Load.
 type LoadOptions struct {
 	// Transport fetches URL sources and remote $refs below the credential
-	// Transport (default http.DefaultTransport).
+	// Transport (default DefaultTransport()).
 	Transport http.RoundTripper
 	// BaseURL is the configured API base URL, when the user set one. A spec
 	// URL on the same origin is fetched with the credential.

@@ -59,12 +59,13 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 	if b.body != nil {
 		body = bytes.NewReader(b.body)
 	}
-	u := *b.url
-	req, err := http.NewRequestWithContext(ctx, b.method, u.String(), body)
+	// The URL is built already: it is not printed and parsed again.
+	req, err := http.NewRequestWithContext(ctx, b.method, "", body)
 	if err != nil {
 		return nil, true, fmt.Errorf("%s %s: %w", b.method, displayURL(b.url), err)
 	}
-	req.URL = &u
+	u := *b.url
+	req.URL, req.Host = &u, strings.TrimSuffix(u.Host, ":")
 	req.Header = b.header.Clone()
 	if b.contentType != "" {
 		req.Header.Set("Content-Type", b.contentType)

@@ -125,9 +125,28 @@ type Transport struct {
 	StayOnOrigin bool
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
-	// Next sends the request (default http.DefaultTransport).
+	// Next sends the request (default DefaultTransport()).
 	Next http.RoundTripper
 }
+
+// MaxIdleConnsPerHost is how many idle connections to one API the default
+// transport keeps: as many as calls may run at once, so that a burst of
+// concurrent calls reuses its connections instead of opening new ones
+// (http.DefaultTransport keeps 2).
+const MaxIdleConnsPerHost = 64
+
+// DefaultTransport sends requests for every Transport and Client that names
+// no other: http.DefaultTransport's settings (proxy from the environment,
+// timeouts, HTTP/2), keeping MaxIdleConnsPerHost idle connections per host.
+// One is shared by the process, so that its connections are.
+func DefaultTransport() http.RoundTripper { return defaultTransport() }
+
+var defaultTransport = sync.OnceValue(func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	t.MaxIdleConns = max(t.MaxIdleConns, 4*MaxIdleConnsPerHost)
+	return t
+})
 
 type noCredentialKey struct{}
 
@@ -186,7 +205,7 @@ func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, e
 	}
 	next := t.Next
 	if next == nil {
-		next = http.DefaultTransport
+		next = defaultTransport()
 	}
 	resp, err := next.RoundTrip(r)
 	return resp, secret, err
@@ -436,10 +455,22 @@ func (r *redactor) redactHeader(h http.Header) {
 type redactingBody struct {
 	src   io.ReadCloser
 	r     *redactor
-	held  []byte // read, not yet safe to return
-	ready []byte // safe to return
-	err   error  // src's error, returned once held is drained
-	chunk []byte // read buffer, reused
+	held  []byte  // read, not yet safe to return
+	ready []byte  // safe to return
+	err   error   // src's error, returned once held is drained
+	chunk *[]byte // read buffer, from chunks until src ends
+}
+
+// chunks are the read buffers of redactingBody: an answer needs one only
+// while it is read.
+var chunks = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// release gives the read buffer back.
+func (b *redactingBody) release() {
+	if b.chunk != nil {
+		chunks.Put(b.chunk)
+		b.chunk = nil
+	}
 }
 
 func (b *redactingBody) Read(p []byte) (int, error) {
@@ -452,11 +483,14 @@ func (b *redactingBody) Read(p []byte) (int, error) {
 			break
 		}
 		if b.chunk == nil {
-			b.chunk = make([]byte, 32<<10)
+			b.chunk = chunks.Get().(*[]byte)
 		}
-		n, err := b.src.Read(b.chunk)
+		n, err := b.src.Read(*b.chunk)
 		b.err = err
-		b.held = b.r.replace(append(b.held, b.chunk[:n]...))
+		b.held = b.r.replace(append(b.held, (*b.chunk)[:n]...))
+		if err != nil {
+			b.release()
+		}
 		keep := 0
 		if b.err == nil {
 			keep = b.r.pending(b.held)
@@ -483,6 +517,9 @@ func secretStart(b, secret []byte) int {
 	return 0
 }
 
+// Close closes src. It may be called while Read runs (to stop a stream),
+// so the read buffer is left to Read: one that is not given back is
+// collected as any garbage.
 func (b *redactingBody) Close() error { return b.src.Close() }
 
 // SameOrigin reports whether a and b are absolute URLs with the same

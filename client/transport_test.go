@@ -358,3 +358,23 @@ func TestTransportRenewsARefusedCredentialOnce(t *testing.T) {
 		}
 	}
 }
+
+// Closing an answer while a read waits on it (a stream being stopped) ends
+// the read with the source's error.
+func TestRedactingBodyClosedDuringRead(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	b := &redactingBody{src: pr, r: newRedactor([]string{"sk-close-0123456789"})}
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.Read(make([]byte, 64))
+		done <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // the read waits on the pipe
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("read after close: %v, want io.ErrClosedPipe", err)
+	}
+}

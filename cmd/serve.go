@@ -1,6 +1,9 @@
 package cmd
 
 import (
+	"fmt"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/charmbracelet/log"
@@ -84,5 +87,31 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 		f.Log.SetFormatter(log.JSONFormatter)
 		return f.AppNoCache(opts.NoCache).ServeHTTP(c.Context(), p, opts.HTTP)
 	}
+	if path := os.Getenv(cpuProfileEnv); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	return f.AppNoCache(opts.NoCache).Serve(c.Context(), p, f.IO.In, f.IO.Out)
+}
+
+// cpuProfileEnv names a file that serve writes a CPU profile of the session
+// to (pprof's format), for docs/performance.md.
+const cpuProfileEnv = "RESTMCP_CPUPROFILE"
+
+func startCPUProfile(path string) (stop func(), err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cpuProfileEnv, err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		_ = out.Close()
+		return nil, fmt.Errorf("%s: %w", cpuProfileEnv, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = out.Close()
+	}, nil
 }

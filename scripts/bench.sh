@@ -34,6 +34,16 @@
 # and p99 latency, errors, peak RSS of the server processes (VmHWM).
 # --no-http skips it; --http-only runs only it.
 #
+# Then the cost of a tool call over stdio (bench/calls.mjs), restmcp
+# (--layout operations) and the peer side by side on one loopback API with
+# fixed JSON answers (bench/loopback), the same raw JSON-RPC lines sent to
+# both: the call's p50 and p99 latency minus a direct HTTP request for the
+# same URL (what the server adds), the server's CPU time per call
+# (utime + stime from /proc/<pid>/stat over --stdio-calls calls, default
+# 4000, one at a time), calls/s with 1 and 8 calls in flight in one
+# session, peak RSS; medians of --runs runs, each with its ratio to the
+# peer. --no-calls skips it; --calls-only runs only it.
+#
 # --markdown prints the tables as Markdown (docs/benchmarks.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,6 +59,9 @@ remote=1
 remote_only=0
 http=1
 http_seconds=5
+stdio_calls=4000
+calls_part=1
+calls_only=0
 markdown=0
 specs=()
 while [ $# -gt 0 ]; do
@@ -61,12 +74,15 @@ while [ $# -gt 0 ]; do
     --no-http) http=0; shift ;;
     --http-only) remote_only=1; remote=0; shift ;;
     --http-seconds) http_seconds=$2; shift 2 ;;
+    --stdio-calls) stdio_calls=$2; shift 2 ;;
+    --no-calls) calls_part=0; shift ;;
+    --calls-only) calls_only=1; remote=0; http=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) specs+=("$1"); shift ;;
   esac
 done
-if [ ${#specs[@]} -eq 0 ] && [ "$remote_only" = 0 ]; then
+if [ ${#specs[@]} -eq 0 ] && [ "$remote_only" = 0 ] && [ "$calls_only" = 0 ]; then
   if [ ! -d "$specs_dir" ]; then
     echo "bench: no descriptions: $specs_dir is absent (pass spec files as arguments); only the remote bridges are measured" >&2
   fi
@@ -201,9 +217,8 @@ for (const r of rows) {
 console.log(`\n${runs} runs per cell; medians of the runs that worked.`);
 EOF
 
-http_load() {
-  echo "bench: serve --http load run ($http_seconds s per level)" >&2
-  (cd "$root" && go build -o "$work/loopback" ./bench/loopback)
+# The loopback API of the call measures: one GET /notes, a bearer key.
+notes_spec() {
   cat >"$work/notes.yaml" <<'YAML'
 openapi: 3.0.3
 info: {title: Notes, version: "1"}
@@ -223,13 +238,73 @@ paths:
             application/json:
               schema: {type: array, items: {type: object}}
 YAML
-  # start NAME CMD... : runs CMD in the background, its pid in $last.
-  start() { local name=$1; shift; "$@" >"$work/$name.out" 2>"$work/$name.err" & last=$!; pids+=("$last"); }
-  wait_for() { # URL
-    for _ in $(seq 150); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
-    echo "bench: $1 did not answer" >&2; cat "$work"/*.err >&2; exit 1
-  }
-  port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+}
+build_loopback() { [ -x "$work/loopback" ] || (cd "$root" && go build -o "$work/loopback" ./bench/loopback); }
+# start NAME CMD... : runs CMD in the background, its pid in $last.
+start() { local name=$1; shift; "$@" >"$work/$name.out" 2>"$work/$name.err" & last=$!; pids+=("$last"); }
+wait_for() { # URL
+  for _ in $(seq 150); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "bench: $1 did not answer" >&2; cat "$work"/*.err >&2; exit 1
+}
+port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+stdio_calls() {
+  echo "bench: tool calls over stdio ($runs runs of $stdio_calls calls each)" >&2
+  build_loopback
+  notes_spec
+  local api=$(port)
+  start calls-api "$work/loopback" api "127.0.0.1:$api"
+  for _ in $(seq 150); do grep -q listening "$work/calls-api.out" 2>/dev/null && break; sleep 0.1; done
+  local drive=(node "$root/bench/calls.mjs" --runs "$runs" --calls "$stdio_calls" --pairs 1000
+    --url "http://127.0.0.1:$api/notes" --header "Authorization: Bearer bench-key" --)
+  local r p
+  r=$(RESTMCP_CONFIG_DIR="$work/config" RESTMCP_API_KEY=bench-key "${drive[@]}" "$work/restmcp" serve \
+    --spec "$work/notes.yaml" --base-url "http://127.0.0.1:$api" --layout operations)
+  p=$(VERBOSE=false "${drive[@]}" node "$peer" --transport stdio --openapi-spec "$work/notes.yaml" \
+    --api-base-url "http://127.0.0.1:$api" --headers "Authorization:Bearer bench-key")
+  node - "$r" "$p" "$markdown" "$peer_version" <<'JS'
+const [rj, pj, md, version] = process.argv.slice(2);
+const a = JSON.parse(rj), b = JSON.parse(pj);
+const works = (x) => (x.ok === x.runs ? "yes" : x.ok ? `${x.ok}/${x.runs} runs` : `no: ${x.error}`);
+const ms = (v) => (v == null ? "–" : `${v.toFixed(3)} ms`);
+const per = (v) => (v == null ? "–" : v.toFixed(0));
+const mb = (v) => (v == null ? "–" : `${(v / 1024).toFixed(1)} MB`);
+// less: lower is better (the peer's ÷ restmcp's); more: higher is better.
+const less = (x, y) => (x > 0 && y > 0 ? `${(y / x).toFixed(1)}× less` : "");
+const more = (x, y) => (x > 0 && y > 0 ? `${(x / y).toFixed(1)}× more` : "");
+const rows = [
+  ["works", works(a), works(b), ""],
+  ["tool call p50", ms(a.p50Ms), ms(b.p50Ms), less(a.p50Ms, b.p50Ms)],
+  ["tool call p99", ms(a.p99Ms), ms(b.p99Ms), less(a.p99Ms, b.p99Ms)],
+  ["direct HTTP request p50 (same URL, same run)", ms(a.directP50Ms), ms(b.directP50Ms), ""],
+  ["added per call p50 (call − direct)", ms(a.addedP50Ms), ms(b.addedP50Ms), less(a.addedP50Ms, b.addedP50Ms)],
+  ["added per call p99 (call − direct)", ms(a.addedP99Ms), ms(b.addedP99Ms), less(a.addedP99Ms, b.addedP99Ms)],
+  ["server CPU per call (user + sys)", ms(a.cpuMsPerCall), ms(b.cpuMsPerCall), less(a.cpuMsPerCall, b.cpuMsPerCall)],
+  ["calls/s, 1 in flight", per(a.callsPerSec1), per(b.callsPerSec1), more(a.callsPerSec1, b.callsPerSec1)],
+  [`calls/s, ${a.concurrency} in flight, one session`, per(a.callsPerSecN), per(b.callsPerSecN), more(a.callsPerSecN, b.callsPerSecN)],
+  [`server CPU per call, ${a.concurrency} in flight`, ms(a.cpuMsPerCallN), ms(b.cpuMsPerCallN), less(a.cpuMsPerCallN, b.cpuMsPerCallN)],
+  ["peak RSS after the calls", mb(a.hwmKB), mb(b.hwmKB), less(a.hwmKB, b.hwmKB)],
+];
+const head = ["tool call over stdio", "restmcp", `peer ${version}`, "restmcp vs the peer"];
+console.log("");
+if (md === "1") {
+  console.log(`| ${head.join(" | ")} |`);
+  console.log(`|${head.map(() => "---").join("|")}|`);
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+} else {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
+  for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padEnd(w[i])).join("  "));
+}
+for (const [who, x] of [["restmcp", a], ["peer", b]]) if (x.error) console.log(`${who}: ${x.error}`);
+console.log(`\n${a.runs} runs; each: ${a.pairs} calls alternating with a direct request, then ${a.calls} calls one at a time, then ${a.calls} with ${a.concurrency} in flight; medians of the runs that worked.`);
+JS
+}
+[ "$calls_part" = 1 ] && [ "$remote_only" = 0 ] && stdio_calls
+
+http_load() {
+  echo "bench: serve --http load run ($http_seconds s per level)" >&2
+  build_loopback
+  notes_spec
   local api=$(port) r1=$(port) r2=$(port) lb=$(port) pp=$(port)
   start api "$work/loopback" api "127.0.0.1:$api"
   for r in "$r1" "$r2"; do

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"io"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,10 +67,7 @@ func (a *auditLog) end(call int64, e auditEntry) {
 
 func (a *auditLog) write(e auditEntry) {
 	e.Time = time.Now().UTC().Format(time.RFC3339Nano)
-	b, err := json.Marshal(e)
-	if err != nil {
-		return
-	}
+	b := e.appendJSON(make([]byte, 0, 256))
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if _, err := a.w.Write(append(b, '\n')); err != nil && !a.warned {
@@ -89,4 +87,48 @@ func (a *auditLog) flush() error {
 		return s.Sync()
 	}
 	return nil
+}
+
+// appendJSON appends e as json.Marshal encodes it, without reflection.
+func (e auditEntry) appendJSON(b []byte) []byte {
+	b = append(b, `{"time":`...)
+	b = appendJSONString(b, e.Time)
+	b = append(b, `,"event":`...)
+	b = appendJSONString(b, e.Event)
+	b = append(b, `,"call":`...)
+	b = strconv.AppendInt(b, e.Call, 10)
+	b = append(b, `,"tool":`...)
+	b = appendJSONString(b, e.Tool)
+	b = append(b, `,"method":`...)
+	b = appendJSONString(b, e.Method)
+	b = append(b, `,"path":`...)
+	b = appendJSONString(b, e.Path)
+	if e.Status != 0 {
+		b = append(b, `,"status":`...)
+		b = strconv.AppendInt(b, int64(e.Status), 10)
+	}
+	if e.DurationMS != 0 {
+		b = append(b, `,"duration_ms":`...)
+		b = strconv.AppendInt(b, e.DurationMS, 10)
+	}
+	if e.Outcome != "" {
+		b = append(b, `,"outcome":`...)
+		b = appendJSONString(b, e.Outcome)
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s as json.Marshal encodes a string: printable
+// ASCII other than the characters it escapes as it is, anything else
+// through json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
@@ -79,7 +81,9 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 			d = resp.Duration
 		}
 	}
-	s.log.Debug("call", "tool", t.def.Name, "method", t.op.Method, "path", t.op.Path, "status", status, "duration", d.Round(time.Millisecond))
+	if s.log.GetLevel() <= log.DebugLevel { // the fields cost nothing when off
+		s.log.Debug("call", "tool", t.def.Name, "method", t.op.Method, "path", t.op.Path, "status", status, "duration", d.Round(time.Millisecond))
+	}
 	var httpErr *client.HTTPError
 	var res *mcp.CallToolResult
 	outcome := "ok"
@@ -159,11 +163,11 @@ func Similar(want string, tools []*mcp.Tool) []string {
 // API as written.
 func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 	m := map[string]any{}
-	t := strings.TrimSpace(string(raw))
-	if t == "" || t == "null" {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || string(t) == "null" || string(t) == "{}" {
 		return m, ""
 	}
-	dec := json.NewDecoder(strings.NewReader(t))
+	dec := json.NewDecoder(bytes.NewReader(t))
 	dec.UseNumber()
 	if err := dec.Decode(&m); err != nil {
 		return nil, "invalid arguments: not a JSON object: " + err.Error()

@@ -127,24 +127,66 @@ const (
 )
 
 // jsonType reports whether contentType names JSON.
-func jsonType(contentType string) bool {
+func jsonType(contentType string) bool { return jsonMedia(mediaType(contentType)) }
+
+// jsonMedia reports whether the media type mt (lower case) is JSON.
+func jsonMedia(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/json") ||
+		mt == "application/x-ndjson" || mt == "text/json"
+}
+
+// mediaType is the media type of contentType in lower case, without
+// parameters; when it cannot be parsed, the whole value in lower case. The
+// usual values ("application/json", the same with "; charset=utf-8") are
+// read without mime.ParseMediaType, which builds a map of the parameters.
+func mediaType(contentType string) string {
+	base, params, hasParams := strings.Cut(contentType, ";")
+	if !hasParams || (strings.EqualFold(strings.TrimSpace(params), "charset=utf-8") && plainMediaType(strings.TrimSpace(base))) {
+		return strings.ToLower(strings.TrimSpace(base))
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil || mt == "" {
 		mt = strings.ToLower(strings.TrimSpace(contentType))
 	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/json") ||
-		mt == "application/x-ndjson" || mt == "text/json"
+	return mt
+}
+
+// plainMediaType reports whether s is type/subtype made of letters,
+// digits and the marks media types use, which mime.ParseMediaType accepts
+// as it is.
+func plainMediaType(s string) bool {
+	slash := strings.IndexByte(s, '/')
+	if slash <= 0 || slash == len(s)-1 || strings.Count(s, "/") != 1 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/+.-_!#$&^", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// compactJSON is body compacted when bodyKind reads it as JSON (checked
+// and compacted in one pass), else false.
+func compactJSON(contentType string, body []byte) ([]byte, bool) {
+	if mt := mediaType(contentType); !jsonMedia(mt) && mt != "" && mt != "application/octet-stream" {
+		return nil, false
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(body))
+	if json.Compact(&buf, body) != nil {
+		return nil, false
+	}
+	return buf.Bytes(), true
 }
 
 // bodyKind classifies a response body by its content type, and by its
 // bytes when the type is missing.
 func bodyKind(contentType string, body []byte) kind {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil || mt == "" {
-		mt = strings.ToLower(strings.TrimSpace(contentType))
-	}
+	mt := mediaType(contentType)
 	switch {
-	case jsonType(contentType):
+	case jsonMedia(mt):
 		if json.Valid(body) {
 			return kindJSON
 		}
@@ -200,13 +242,7 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true)})
 		return res
 	}
-	switch bodyKind(r.ContentType, r.Body) {
-	case kindJSON:
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, r.Body); err != nil {
-			return s.textWithin(t, string(r.Body), r)
-		}
-		text := buf.Bytes()
+	if text, ok := compactJSON(r.ContentType, r.Body); ok {
 		if len(text) > budget || r.Truncated {
 			kept, cut := truncateJSON(text, budget)
 			// The note is a content item of its own, so the first stays JSON.
@@ -219,9 +255,11 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 			res.StructuredContent = json.RawMessage(text)
 		}
 		return res
+	}
+	switch bodyKind(r.ContentType, r.Body) {
 	case kindText:
 		text := strings.ToValidUTF8(string(r.Body), "�")
-		if mt, _, _ := mime.ParseMediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
+		if mt := mediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
 			// A page's text, not its markup.
 			text = prose.Plain(text)
 		}

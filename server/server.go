@@ -124,6 +124,9 @@ type tool struct {
 	// reported once and the call still goes through (the API validates).
 	resolveErr error
 	warnOnce   sync.Once
+	// emptyMsg is validate's answer to a call without arguments.
+	emptyOnce sync.Once
+	emptyMsg  string
 }
 
 // New builds the tools for cfg.API.

@@ -196,14 +196,19 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 		return nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: objects and arrays nest more than %d levels", MaxMessageDepth))
 	}
-	msg, err := jsonrpc.DecodeMessage(line)
-	if err != nil {
-		code, text := invalid(line, err)
-		return nil, c.writeError(peekID(line), code, text)
-	}
-	req, ok := msg.(*jsonrpc.Request)
-	if !ok {
-		return msg, nil
+	var msg jsonrpc.Message
+	req, ok := decodeRequest(line)
+	if ok {
+		msg = req
+	} else {
+		var err error
+		if msg, err = jsonrpc.DecodeMessage(line); err != nil {
+			code, text := invalid(line, err)
+			return nil, c.writeError(peekID(line), code, text)
+		}
+		if req, ok = msg.(*jsonrpc.Request); !ok {
+			return msg, nil
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -396,9 +401,12 @@ func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
 			msg = resp
 		}
 	}
-	b, err := jsonrpc.EncodeMessage(msg)
-	if err != nil {
-		return err
+	b, ok := encodeResult(resp)
+	if !ok {
+		var err error
+		if b, err = jsonrpc.EncodeMessage(msg); err != nil {
+			return err
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -95,3 +95,25 @@ func TestListedSchemaIsPortable(t *testing.T) {
 		t.Errorf("listedSchema changed its input: %v", in)
 	}
 }
+
+// A call without arguments gets the schema's verdict on {}, every time.
+func TestValidateNoArguments(t *testing.T) {
+	for _, tt := range []struct {
+		schema map[string]any
+		want   string
+	}{
+		{map[string]any{"type": "object", "properties": map[string]any{"q": map[string]any{"type": "string"}}}, ""},
+		{map[string]any{"type": "object", "minProperties": 1.0, "properties": map[string]any{"q": map[string]any{"type": "string"}}}, "minProperties"},
+	} {
+		tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: tt.schema}, schema: tt.schema, strict: true}
+		for _, args := range []map[string]any{{}, {"q": nil}, {}} {
+			got := tool.validate(args)
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("schema %v, args %v: validate = %q, want %q", tt.schema, args, got, tt.want)
+			}
+		}
+		if got := tool.validate(map[string]any{"q": "x"}); got != "" {
+			t.Errorf("schema %v: a valid argument refused: %q", tt.schema, got)
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+)
+
+// decodeRequest reads a request or notification from line, a JSON-RPC
+// message, without the SDK's decoder (which allocates a 32 KiB buffer for
+// each value it decodes): it picks the top-level members out of line and
+// keeps params as they are. It returns false for anything other than a
+// plain well-formed request (a response, a key written with escapes, a
+// member given twice, an id that is not a string or a number), which the
+// SDK's decoder then reads, so that the result and every error are the
+// SDK's own.
+func decodeRequest(line []byte) (*jsonrpc.Request, bool) {
+	if len(line) == 0 || line[0] != '{' || !json.Valid(line) {
+		return nil, false
+	}
+	var version, id, method, params []byte
+	i := skipSpace(line, 1)
+	for i < len(line) && line[i] != '}' {
+		if line[i] == ',' {
+			i = skipSpace(line, i+1)
+		}
+		keyEnd := stringEnd(line, i)
+		if !plainString(line[i:keyEnd]) {
+			return nil, false
+		}
+		key := line[i+1 : keyEnd-1]
+		i = skipSpace(line, keyEnd)
+		i = skipSpace(line, i+1) // the colon
+		end := valueEnd(line, i)
+		v := line[i:end]
+		var slot *[]byte
+		switch string(key) {
+		case "jsonrpc":
+			slot = &version
+		case "id":
+			slot = &id
+		case "method":
+			slot = &method
+		case "params":
+			slot = &params
+		case "result", "error":
+			return nil, false
+		}
+		if slot != nil {
+			if *slot != nil {
+				return nil, false
+			}
+			*slot = v
+		}
+		i = skipSpace(line, end)
+	}
+	if string(version) != `"2.0"` || method == nil || !plainString(method) || string(params) == "null" {
+		return nil, false
+	}
+	var rawID any
+	switch {
+	case id == nil || string(id) == "null":
+	case id[0] == '"':
+		if !plainString(id) {
+			return nil, false
+		}
+		rawID = string(id[1 : len(id)-1])
+	case id[0] == '-' || id[0] >= '0' && id[0] <= '9':
+		f, err := strconv.ParseFloat(string(id), 64)
+		if err != nil {
+			return nil, false
+		}
+		rawID = f
+	default:
+		return nil, false
+	}
+	rid, err := jsonrpc.MakeID(rawID)
+	if err != nil {
+		return nil, false
+	}
+	return &jsonrpc.Request{ID: rid, Method: string(method[1 : len(method)-1]), Params: json.RawMessage(params)}, true
+}
+
+// plainString reports whether s is a JSON string of printable ASCII
+// without escapes: its text is the bytes between the quotes.
+func plainString(s []byte) bool {
+	if len(s) < 2 || s[0] != '"' {
+		return false
+	}
+	for _, c := range s[1 : len(s)-1] {
+		if c < 0x20 || c > 0x7e || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	return true
+}
+
+// encodeResult writes a successful response as jsonrpc.EncodeMessage does,
+// without encoding its result again (encoding/json would check and compact
+// the whole answer once more): the SDK encoded it compact already. It
+// returns false for anything else (an error, an id that would need
+// escaping, a result with a line break), which EncodeMessage then writes.
+func encodeResult(resp *jsonrpc.Response) ([]byte, bool) {
+	if resp == nil || resp.Error != nil || len(resp.Result) == 0 || bytes.IndexByte(resp.Result, '\n') >= 0 {
+		return nil, false
+	}
+	var id []byte
+	switch v := resp.ID.Raw().(type) {
+	case int64:
+		id = strconv.AppendInt(nil, v, 10)
+	case string:
+		id = append(append([]byte{'"'}, v...), '"')
+		if !plainString(id) {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	b := make([]byte, 0, len(`{"jsonrpc":"2.0","id":,"result":}`)+len(id)+len(resp.Result)+1)
+	b = append(b, `{"jsonrpc":"2.0","id":`...)
+	b = append(b, id...)
+	b = append(b, `,"result":`...)
+	b = append(b, resp.Result...)
+	return append(b, '}'), true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd is the index just after the string that starts at b[i].
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd is the index just after the value that starts at b[i], in
+// valid JSON.
+func valueEnd(b []byte, i int) int {
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = stringEnd(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' && b[j] != '\n' && b[j] != '\r' {
+		j++
+	}
+	return j
+}
