@@ -8,6 +8,7 @@ import (
 	"mime"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -61,14 +62,16 @@ func isBinaryType(mt string) bool {
 }
 
 var (
-	htmlDropRE = regexp.MustCompile(`(?is)<(script|style|head)\b.*?</(script|style|head)\s*>|<!--.*?-->`)
-	htmlTagRE  = regexp.MustCompile(`(?s)<[^>]*>`)
+	htmlDropRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?is)<(script|style|head)\b.*?</(script|style|head)\s*>|<!--.*?-->`)
+	})
+	htmlTagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
 )
 
 // htmlText reduces an HTML page to its visible text.
 func htmlText(s string) string {
-	s = htmlDropRE.ReplaceAllString(s, " ")
-	s = htmlTagRE.ReplaceAllString(s, " ")
+	s = htmlDropRE().ReplaceAllString(s, " ")
+	s = htmlTagRE().ReplaceAllString(s, " ")
 	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
 }
 

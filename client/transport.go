@@ -364,7 +364,7 @@ func secretForms(secret string) []string {
 		forms = append(forms, j, strings.ReplaceAll(j, "/", `\/`))
 	}
 	for _, e := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
-		forms = append(forms, e, percentLower.ReplaceAllStringFunc(e, strings.ToLower))
+		forms = append(forms, e, percentLower().ReplaceAllStringFunc(e, strings.ToLower))
 	}
 	// In base64 the secret may follow anything ("user:" in a basic-auth
 	// pair): at each of the three alignments, the characters that encode
@@ -380,7 +380,7 @@ func secretForms(secret string) []string {
 	return forms
 }
 
-var percentLower = regexp.MustCompile(`%[0-9A-F]{2}`)
+var percentLower = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%[0-9A-F]{2}`) })
 
 // sentSecrets are the secrets a request carried: the one its Credential
 // reported and, for basic credentials, the password and the encoded pair.

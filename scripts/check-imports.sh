@@ -26,5 +26,12 @@ check profile 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring|remote
 check install 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring|remote)$'
 check cmd/restmcp 'spf13/cobra/doc|go-md2man|russross/blackfriday'
 check oauth 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|client|cmd|keyring|remote)$'
+# Nothing of ours compiles a regular expression while the program starts
+# (a package-level regexp.MustCompile): wrap it in sync.OnceValue, so that a
+# start that never uses it does not pay for it.
+init_re=$(git grep -nE '^(var +)?[[:space:]]*[A-Za-z_][A-Za-z0-9_]* *= *regexp\.MustCompile' -- '*.go' ':!*_test.go' ':!e2e/**' ':!scripts/**' ':!bench/**' 2>/dev/null || true)
+if [ -n "$init_re" ]; then
+  echo "compiled at every start (use sync.OnceValue):" >&2; echo "$init_re" >&2; fail=1
+fi
 [ $fail = 0 ] && echo "import rules: ok" >&2
 exit $fail

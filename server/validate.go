@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/google/jsonschema-go/jsonschema"
 
@@ -147,7 +148,9 @@ func stripKey(v any, key string) any {
 	return v
 }
 
-var rePropPath = regexp.MustCompile(`/properties/([^/]+)|/items(/\d+)?|/(anyOf|oneOf|allOf)/\d+|/additionalProperties`)
+var rePropPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`/properties/([^/]+)|/items(/\d+)?|/(anyOf|oneOf|allOf)/\d+|/additionalProperties`)
+})
 
 // validationMessage turns a validator error ("validating root: validating
 // /properties/page: type: 1.5 has type \"number\", want \"integer\"") into
@@ -166,7 +169,7 @@ func validationMessage(msg string) string {
 		msg = rest[i+2:]
 	}
 	var field []string
-	for _, m := range rePropPath.FindAllStringSubmatch(path, -1) {
+	for _, m := range rePropPath().FindAllStringSubmatch(path, -1) {
 		switch {
 		case m[1] != "":
 			field = append(field, strings.ReplaceAll(strings.ReplaceAll(m[1], "~1", "/"), "~0", "~"))
