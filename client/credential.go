@@ -102,6 +102,9 @@ func (b BearerToken) Apply(r *http.Request) (string, error) {
 	return t, nil
 }
 
+// CredentialName implements Named.
+func (BearerToken) CredentialName() string { return "OAuth access token" }
+
 // Renew implements Renewer.
 func (b BearerToken) Renew(_ context.Context, sent string) bool {
 	b.Tokens.Invalidate(sent)

@@ -90,12 +90,37 @@ func AuthValue(scheme, key string) string {
 }
 
 // CredentialError is a Credential's refusal to apply itself (no key, a
-// keyring that does not answer). Its message is the credential's own,
-// after "API key: ".
-type CredentialError struct{ Err error }
+// keyring that does not answer, a token that cannot be renewed). Its
+// message is the credential's own, after what the credential is ("API
+// key: ", "OAuth access token: ").
+type CredentialError struct {
+	Err error
+	// What names the credential; empty means "API key".
+	What string
+}
 
-func (e *CredentialError) Error() string { return "API key: " + e.Err.Error() }
+func (e *CredentialError) Error() string {
+	what := e.What
+	if what == "" {
+		what = "API key"
+	}
+	return what + ": " + e.Err.Error()
+}
 func (e *CredentialError) Unwrap() error { return e.Err }
+
+// credentialName is what c is called in its errors: its own name when it
+// has one (Named), else "API key".
+func credentialName(c Credential) string {
+	if n, ok := c.(Named); ok {
+		return n.CredentialName()
+	}
+	return ""
+}
+
+// Named is a Credential that is not an API key and says what it is.
+type Named interface {
+	CredentialName() string
+}
 
 // OffOriginError is a redirect to another origin that a Transport with
 // StayOnOrigin refused to follow.
@@ -199,7 +224,7 @@ func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, e
 		s, err := t.Credential.Apply(r)
 		if err != nil {
 			closeBody(r)
-			return nil, "", &CredentialError{Err: err}
+			return nil, "", &CredentialError{Err: err, What: credentialName(t.Credential)}
 		}
 		secret = s
 	}

@@ -378,3 +378,25 @@ func TestRedactingBodyClosedDuringRead(t *testing.T) {
 		t.Errorf("read after close: %v, want io.ErrClosedPipe", err)
 	}
 }
+
+type refusingTokens struct{ err error }
+
+func (r refusingTokens) AccessToken(context.Context) (string, error) { return "", r.err }
+func (refusingTokens) Invalidate(string)                             {}
+
+// A token that cannot be had is named as what it is, not as an API key.
+func TestTransportCredentialErrorNamesTheCredential(t *testing.T) {
+	api := (&seen{}).server(t, func(http.ResponseWriter, *http.Request) { t.Error("request sent without its token") })
+	u, _ := url.Parse(api.URL)
+	want := errors.New("the authorization server refused the refresh token: run `restmcp login --profile x`")
+	hc := NewHTTPClient(&Transport{Origin: u, Credential: BearerToken{Tokens: refusingTokens{want}}}, 0)
+	_, err := hc.Get(api.URL)
+	var ce *CredentialError
+	if !errors.As(err, &ce) || !errors.Is(err, want) || !strings.HasPrefix(ce.Error(), "OAuth access token: ") {
+		t.Fatalf("err = %v, want a *CredentialError naming the OAuth access token", err)
+	}
+	key := HeaderKey{Key: func(context.Context) (string, error) { return "", want }}
+	if msg := (&CredentialError{Err: want, What: credentialName(key)}).Error(); !strings.HasPrefix(msg, "API key: ") {
+		t.Errorf("a key's error = %q", msg)
+	}
+}
