@@ -13,8 +13,12 @@
 # the peer; started cold with --no-cache, and again from the compiled
 # description cache, written by one untimed run first); and the bytes of
 # restmcp's other layouts (--layout resources, search and auto, the default)
-# for the same API, each as a share of the peer's. The base URL is loopback and no tool is called: nothing leaves
-# the machine.
+# for the same API, each as a share of the peer's; and the bytes a model
+# reads of each server (its instructions and the tools' names, descriptions
+# and input schemas: titles and annotations are for the client). A first row
+# gives the floor of the machine: bench/floor, a static Go binary answering
+# initialize with fixed bytes. The base URL is loopback and no tool is
+# called: nothing leaves the machine.
 #
 # In the same run, a remote MCP server (the end-to-end suite's, on 127.0.0.1,
 # requiring a key header) behind `restmcp serve` on a remote profile and
@@ -43,6 +47,9 @@
 # 4000, one at a time), calls/s with 1 and 8 calls in flight in one
 # session, peak RSS; medians of --runs runs, each with its ratio to the
 # peer. --no-calls skips it; --calls-only runs only it.
+#
+# After these, one table holds every measure that has a target, restmcp's
+# and the peer's figures from this run side by side with the target.
 #
 # --markdown prints the tables as Markdown (docs/benchmarks.md).
 set -euo pipefail
@@ -131,6 +138,12 @@ measure() { # SPEC WHICH [RUNS [restmcp serve args...]] → one JSON line
 
 results="$work/results.jsonl"
 : >"$results"
+# The floor of this machine: a static Go binary that answers initialize and
+# tools/list with fixed bytes (bench/floor); no server starts faster here.
+if [ ${#specs[@]} -gt 0 ]; then
+  (cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/floor" ./bench/floor)
+  node "$root/bench/driver.mjs" --runs "$runs" --timeout 60 -- "$work/floor" >"$work/floor.json"
+fi
 for spec in ${specs[@]+"${specs[@]}"}; do
   name=$(basename "$spec")
   echo "bench: $name ($runs runs each)" >&2
@@ -148,9 +161,10 @@ for spec in ${specs[@]+"${specs[@]}"}; do
   printf '{"spec":"%s","restmcp":%s,"cached":%s,"peer":%s,"resources":%s,"search":%s,"auto":%s}\n' "$name" "$r" "$c" "$p" "$res" "$sea" "$aut" >>"$results"
 done
 
-[ ! -s "$results" ] || node - "$results" "$markdown" "$runs" "$peer_version" <<'EOF'
-const [file, md, runs, peerVersion] = process.argv.slice(2);
+[ ! -s "$results" ] || node - "$results" "$markdown" "$runs" "$peer_version" "$work/floor.json" <<'EOF'
+const [file, md, runs, peerVersion, floorFile] = process.argv.slice(2);
 const rows = require("fs").readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const floor = JSON.parse(require("fs").readFileSync(floorFile, "utf8"));
 const fmt = {
   initializeMs: (v) => `${v.toFixed(0)} ms`,
   toolsListMs: (v) => `${v.toFixed(0)} ms`,
@@ -171,6 +185,7 @@ const label = {
 };
 const out = [];
 const head = ["description", "measure", "restmcp", `peer ${peerVersion}`, "peer / restmcp"];
+out.push(["floor of this machine (bench/floor)", "initialize (median)", floor.ok ? fmt.initializeMs(floor.initializeMs) : `no: ${floor.error}`, "", ""]);
 for (const r of rows) {
   const works = (x) => (x.ok === x.runs ? "yes" : x.ok ? `${x.ok}/${x.runs} runs` : `no: ${x.error}`);
   out.push([r.spec, "works", works(r.restmcp), works(r.peer), ""]);
@@ -185,8 +200,17 @@ for (const r of rows) {
     if (a == null) continue;
     out.push(["", `${label[k]}, from the compiled cache`, fmt[k](a), b == null ? "–" : fmt[k](b), b ? `${(b / a).toFixed(1)}×` : ""]);
   }
+  if (r.cached?.toolsListMs != null && r.peer.toolsListMs != null) {
+    const a = r.cached.toolsListMs - r.cached.initializeMs, b = r.peer.toolsListMs - r.peer.initializeMs;
+    out.push(["", "tools/list answered after initialize, from the compiled cache", fmt.toolsListMs(a), fmt.toolsListMs(b), a > 0 ? `${(b / a).toFixed(1)}×` : ""]);
+  }
   if (r.restmcp.bytes && r.peer.bytes) {
     out.push(["", "tools/list bytes, --layout operations, share of the peer's", `${(100 * r.restmcp.bytes / r.peer.bytes).toFixed(0)}%`, "", ""]);
+  }
+  if (r.restmcp.modelBytes && r.peer.modelBytes) {
+    const a = r.restmcp.modelBytes, b = r.peer.modelBytes;
+    out.push(["", "bytes a model reads (instructions, tool names, descriptions, input schemas), --layout operations",
+      `${fmt.bytes(a)} (${(100 * a / b).toFixed(0)}% of the peer's)`, fmt.bytes(b), `${(b / a).toFixed(1)}×`]);
   }
   for (const layout of ["resources", "search", "auto"]) {
     const x = r[layout];
@@ -262,6 +286,7 @@ stdio_calls() {
     --spec "$work/notes.yaml" --base-url "http://127.0.0.1:$api" --layout operations)
   p=$(VERBOSE=false "${drive[@]}" node "$peer" --transport stdio --openapi-spec "$work/notes.yaml" \
     --api-base-url "http://127.0.0.1:$api" --headers "Authorization:Bearer bench-key")
+  printf '{"restmcp":%s,"peer":%s}\n' "$r" "$p" >"$work/calls.json"
   node - "$r" "$p" "$markdown" "$peer_version" <<'JS'
 const [rj, pj, md, version] = process.argv.slice(2);
 const a = JSON.parse(rj), b = JSON.parse(pj);
@@ -300,6 +325,53 @@ console.log(`\n${a.runs} runs; each: ${a.pairs} calls alternating with a direct 
 JS
 }
 [ "$calls_part" = 1 ] && [ "$remote_only" = 0 ] && stdio_calls
+
+# The targets: every measure above that has one, next to the peer's, from
+# this run.
+[ ! -s "$results" ] || node - "$results" "$work/calls.json" "$markdown" "$peer_version" <<'EOF'
+const fs = require("fs");
+const [file, callsFile, md, version] = process.argv.slice(2);
+const rows = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const calls = fs.existsSync(callsFile) ? JSON.parse(fs.readFileSync(callsFile, "utf8")) : null;
+const spec = (p) => rows.find((r) => r.spec.startsWith(p));
+const ms = (v, d = 0) => (v == null ? "–" : `${v.toFixed(d)} ms`);
+const mb = (v) => (v == null ? "–" : `${(v / 1024).toFixed(1)} MB`);
+const kb = (v) => (v == null ? "–" : `${(v / 1000).toFixed(1)} kB`);
+const pct = (a, b) => (a && b ? ` (${(100 * a / b).toFixed(0)}%)` : "");
+const out = [];
+const add = (what, ours, peer, target) => out.push([what, ours, peer, target]);
+const small = spec("petstore"), stripe = spec("stripe"), github = spec("github");
+const after = (x) => (x?.toolsListMs != null ? x.toolsListMs - x.initializeMs : null);
+if (small) add("spawn → initialize, Petstore (19 operations): cold / cached", `${ms(small.restmcp.initializeMs)} / ${ms(small.cached?.initializeMs)}`, ms(small.peer.initializeMs), "≤ 15 ms");
+for (const [name, r] of [["Stripe", stripe], ["GitHub", github]]) {
+  if (r) add(`spawn → initialize, ${name} (${r.restmcp.tools} operations): cold / cached`, `${ms(r.restmcp.initializeMs)} / ${ms(r.cached?.initializeMs)}`, ms(r.peer.initializeMs), "≤ 100 ms cold, ≤ 20 ms cached");
+}
+if (github) add(`tools/list answered after initialize, GitHub (${github.restmcp.tools} tools), cached`, ms(after(github.cached)), ms(after(github.peer)), "≤ 20 ms");
+if (calls) {
+  const a = calls.restmcp, b = calls.peer;
+  add("added latency per call, p50 (call − direct request)", ms(a.addedP50Ms, 3), ms(b.addedP50Ms, 3), "≤ 0.1 ms");
+  add("server CPU per call (user + sys)", ms(a.cpuMsPerCall, 3), ms(b.cpuMsPerCall, 3), "≤ 0.1 ms");
+  add(`calls/s, ${a.concurrency} in flight in one session`, `${a.callsPerSecN?.toFixed(0)} (${(a.callsPerSecN / b.callsPerSecN).toFixed(1)}× the peer)`, `${b.callsPerSecN?.toFixed(0)}`, "≥ 2× the peer");
+  add("peak RSS after the calls (small API)", mb(a.hwmKB), mb(b.hwmKB), "≤ 20 MB");
+}
+if (stripe) {
+  add("peak RSS after tools/list, Stripe: cold / cached", `${mb(stripe.restmcp.hwmKB)} / ${mb(stripe.cached?.hwmKB)}`, mb(stripe.peer.hwmKB), "≤ 40 MB");
+  add("tools/list bytes, Stripe, --layout operations", kb(stripe.restmcp.bytes) + pct(stripe.restmcp.bytes, stripe.peer.bytes), kb(stripe.peer.bytes), "≤ 40% of the peer");
+  add("tools/list bytes, Stripe, --layout resources", kb(stripe.resources?.bytes) + pct(stripe.resources?.bytes, stripe.peer.bytes), kb(stripe.peer.bytes), "≤ 15% of the peer");
+}
+if (github) add("tools/list bytes, GitHub, --layout operations", kb(github.restmcp.bytes) + pct(github.restmcp.bytes, github.peer.bytes), kb(github.peer.bytes), "≤ 45% of the peer");
+add("tools/list bytes, --layout search (largest of the APIs above)", kb(Math.max(...rows.map((r) => r.search?.bytes ?? 0))), "", "≤ 5 kB");
+const head = ["measure", "restmcp", `peer ${version}`, "target"];
+console.log("");
+if (md === "1") {
+  console.log(`| ${head.join(" | ")} |`);
+  console.log(`|${head.map(() => "---").join("|")}|`);
+  for (const row of out) console.log(`| ${row.join(" | ")} |`);
+} else {
+  const w = head.map((h, i) => Math.max(h.length, ...out.map((x) => x[i].length)));
+  for (const row of [head, ...out]) console.log(row.map((c, i) => c.padEnd(w[i])).join("  "));
+}
+EOF
 
 http_load() {
   echo "bench: serve --http load run ($http_seconds s per level)" >&2
