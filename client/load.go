@@ -45,7 +45,14 @@ type LoadOptions struct {
 type Validators struct {
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"lastModified,omitempty"`
+	// WithKey says the answer was fetched with the API key: an answer
+	// fetched without it is another document (an API may describe only
+	// what the caller may see), which these validators do not describe.
+	WithKey bool `json:"withKey,omitempty"`
 }
+
+// conditional reports whether v can make a fetch conditional.
+func (v Validators) conditional() bool { return v.ETag != "" || v.LastModified != "" }
 
 // ErrNotModified is Load's answer when a URL description is unchanged
 // since the answer LoadOptions.IfChanged describes.
@@ -94,7 +101,13 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if cred != nil && opts.BaseURL != "" && sameOriginURL(loc, opts.BaseURL) {
 		f = f.withCredential(cred, loc)
 	}
-	f.ifChanged = opts.IfChanged
+	// The fetch is conditional only when its answer becomes the API and is
+	// fetched as the earlier one was (with or without the key): a first
+	// fetch without the key that the key's fetch may follow is not.
+	refetch := cred != nil && opts.BaseURL == "" && !f.authed()
+	if !refetch && opts.IfChanged.WithKey == f.authed() {
+		f.ifChanged = opts.IfChanged
+	}
 	api, err := loadOnce(ctx, source, loc, f, defaultLimits)
 	if err != nil {
 		var se *statusError
@@ -106,10 +119,15 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		}
 		return nil, err
 	}
-	if cred != nil && opts.BaseURL == "" && !f.authed() &&
-		api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) {
+	if refetch && api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) {
 		f = f.withCredential(cred, loc)
+		if opts.IfChanged.WithKey {
+			f.ifChanged = opts.IfChanged
+		}
 		authed, err := loadOnce(ctx, source, loc, f, defaultLimits)
+		if errors.Is(err, ErrNotModified) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("fetching the description again with the API key: %w", err)
 		}
@@ -138,6 +156,7 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 	}
 	api.Digest = hex.EncodeToString(sum[:])
 	api.Validators = got
+	api.Validators.WithKey = f.authed()
 	for l := range docs.docs {
 		if l != loc && !IsURL(l) && !slices.Contains(api.Files, l) {
 			api.Files = append(api.Files, l)
@@ -228,7 +247,7 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 	}
 	defer resp.Body.Close()
 	target := resp.Request.URL.String() // after redirects
-	if resp.StatusCode == http.StatusNotModified && cond != (Validators{}) {
+	if resp.StatusCode == http.StatusNotModified && cond.conditional() {
 		return nil, target, cond, ErrNotModified
 	}
 	if resp.StatusCode >= 400 {

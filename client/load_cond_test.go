@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +66,47 @@ func TestLoadNamesRefFiles(t *testing.T) {
 		if !filepath.IsAbs(f) {
 			t.Errorf("%s is not absolute", f)
 		}
+	}
+}
+
+// An API that describes only what the caller may see answers a fetch
+// without the key with another document and other validators: a copy
+// fetched without the key is never taken as current for the key holder
+// (an answer 304 to the first, anonymous fetch), nor the other way round.
+func TestLoadConditionalKeepsKeyedAndAnonymousApart(t *testing.T) {
+	const key = "sk-cond-1"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		etag, paths := `"anon"`, "  /a: {get: {operationId: a, responses: {\"200\": {description: ok}}}}\n"
+		if strings.Contains(r.Header.Get("Authorization"), key) {
+			etag, paths = `"authed"`, paths+"  /b: {get: {operationId: b, responses: {\"200\": {description: ok}}}}\n"
+		}
+		// A server that dates both documents alike answers any
+		// If-Modified-Since with 304.
+		if r.Header.Get("If-None-Match") == etag || r.Header.Get("If-Modified-Since") != "" {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", "Mon, 02 Jan 2006 15:04:05 GMT")
+		w.Write([]byte("openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\nservers: [{url: /}]\npaths:\n" + paths))
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	spec := srv.URL + "/openapi.yaml"
+	anon, err := Load(ctx, spec, LoadOptions{})
+	if err != nil || len(anon.Operations) != 1 || anon.Validators.WithKey {
+		t.Fatalf("without the key: %v, %+v", err, anon)
+	}
+	cred := HeaderKey{Key: StaticKey(key)}
+	keyed, err := Load(ctx, spec, LoadOptions{Credential: cred, IfChanged: anon.Validators})
+	if err != nil || len(keyed.Operations) != 2 || !keyed.Validators.WithKey {
+		t.Fatalf("with the key, after a copy fetched without it: %v, %+v", err, keyed)
+	}
+	if _, err := Load(ctx, spec, LoadOptions{Credential: cred, IfChanged: keyed.Validators}); !errors.Is(err, ErrNotModified) {
+		t.Fatalf("with the key, unchanged: got %v, want ErrNotModified", err)
+	}
+	again, err := Load(ctx, spec, LoadOptions{IfChanged: keyed.Validators})
+	if err != nil || len(again.Operations) != 1 {
+		t.Fatalf("without the key, after a copy fetched with it: %v, %+v", err, again)
 	}
 }
