@@ -363,11 +363,21 @@ func (c *Cache) prune(keep string) {
 	var ents []ent
 	var total int64
 	for _, d := range dirents {
-		if !strings.HasSuffix(d.Name(), cacheExt) || strings.HasPrefix(d.Name(), ".") {
+		info, err := d.Info()
+		if err != nil || !info.Mode().IsRegular() {
 			continue
 		}
-		info, err := d.Info()
-		if err != nil {
+		if tmp, ok := strings.CutPrefix(d.Name(), "."); ok {
+			// A write cut short (the process killed) leaves its temporary
+			// file: gone after an hour.
+			if key, _, ok := strings.Cut(tmp, cacheExt+".tmp-"); ok && isEntryKey(key) && time.Since(info.ModTime()) > time.Hour {
+				_ = os.Remove(filepath.Join(c.Dir, d.Name()))
+			}
+			continue
+		}
+		// Only entries: the folder may be one the user also keeps other
+		// files in ($RESTMCP_CACHE_DIR).
+		if key, ok := strings.CutSuffix(d.Name(), cacheExt); !ok || !isEntryKey(key) {
 			continue
 		}
 		ents = append(ents, ent{d.Name(), info.Size(), info.ModTime()})
@@ -386,6 +396,20 @@ func (c *Cache) prune(keep string) {
 			c.Log.Debug("removed a compiled description from the cache", "file", e.name)
 		}
 	}
+}
+
+// isEntryKey reports whether name is a key as Cache.key makes them: 40
+// lower-case hex digits.
+func isEntryKey(name string) bool {
+	if len(name) != 40 {
+		return false
+	}
+	for _, r := range name {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // latest returns the newest entry of profileName for source, whatever its

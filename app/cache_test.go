@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -433,11 +436,25 @@ func TestCachePrunes(t *testing.T) {
 	a.Cache.MaxBytes = st.Size() + 10
 	old := time.Now().Add(-time.Hour)
 	os.Chtimes(files[0], old, old)
+	// Files of the user's in the same folder, older and larger than any
+	// entry, and a temporary file a killed write left two hours ago.
+	user := filepath.Join(a.Cache.Dir, "build.tools")
+	tmp := filepath.Join(a.Cache.Dir, "."+strings.Repeat("ab", 20)+cacheExt+".tmp-123")
+	for _, f := range []string{user, tmp} {
+		if err := os.WriteFile(f, make([]byte, 2*st.Size()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		older := time.Now().Add(-2 * time.Hour)
+		os.Chtimes(f, older, older)
+	}
 	p.Prefix = "other"
 	serveOnce(t, a, p)
 	left, _ := filepath.Glob(filepath.Join(a.Cache.Dir, "*"+cacheExt))
-	if len(left) != 1 || left[0] == files[0] {
-		t.Errorf("entries after pruning: %v (the older was %s)", left, files[0])
+	if len(left) != 2 || !slices.Contains(left, user) || slices.Contains(left, files[0]) {
+		t.Errorf("entries after pruning: %v (the older was %s; %s is the user's)", left, files[0], user)
+	}
+	if _, err := os.Stat(tmp); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the left-over temporary file is still there (%v)", err)
 	}
 }
 
