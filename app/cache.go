@@ -94,7 +94,8 @@ type cacheHeader struct {
 // set, are the file's as its bytes were hashed: a file that still has them
 // is not hashed again. They are left out for a file changed within
 // racyWindow before the entry was written, whose next change might keep
-// both.
+// both. No Digest: the file could not be read or decoded when the entry
+// was built; Size and MTime are its then (Size -1: it was absent).
 type cacheFile struct {
 	Path   string `json:"path"`
 	Digest string `json:"digest"`
@@ -235,6 +236,15 @@ func (e *cacheEntry) current() string {
 		return "no files recorded"
 	}
 	for _, f := range e.head.Files {
+		if f.Digest == "" {
+			// A file that could not be read or decoded: stale once it
+			// appears, goes or changes.
+			st, err := os.Stat(f.Path)
+			if err != nil && f.Size == -1 || err == nil && st.Size() == f.Size && st.ModTime().UnixNano() == f.MTime {
+				continue
+			}
+			return f.Path + " changed"
+		}
 		if f.MTime != 0 {
 			if st, err := os.Stat(f.Path); err == nil && st.Size() == f.Size && st.ModTime().UnixNano() == f.MTime {
 				continue
@@ -248,7 +258,9 @@ func (e *cacheEntry) current() string {
 }
 
 // recordFile hashes the local file path for an entry written at now;
-// want, when set, is the digest its bytes had when they were read.
+// want, when set, is the digest its bytes had when they were read: a file
+// changed since is an error (the entry would hold what the old bytes
+// built under the new bytes' digest).
 func recordFile(path, want string, now time.Time) (cacheFile, error) {
 	before, err := os.Stat(path)
 	if err != nil {
@@ -302,8 +314,19 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 		}
 		h.Files = append(h.Files, f)
 	}
-	for _, path := range api.Files {
-		f, err := recordFile(path, "", h.Written)
+	if api.RemoteRefs {
+		return errors.New("not cached: a $ref of the description reads a URL, whose changes the cache cannot see")
+	}
+	for _, ref := range api.Files {
+		if ref.Digest == "" {
+			f := cacheFile{Path: ref.Path, Size: -1}
+			if st, err := os.Stat(ref.Path); err == nil {
+				f.Size, f.MTime = st.Size(), st.ModTime().UnixNano()
+			}
+			h.Files = append(h.Files, f)
+			continue
+		}
+		f, err := recordFile(ref.Path, ref.Digest, h.Written)
 		if err != nil {
 			return err
 		}

@@ -323,6 +323,41 @@ paths:
 	if !strings.Contains(out[1], "Up to this many things") {
 		t.Errorf("the tools do not show the changed $ref file: %s", out[1])
 	}
+
+	// An operation whose $ref file is missing is left out; the entry
+	// built without it is stale once the file appears.
+	os.WriteFile(filepath.Join(dir, "main.yaml"), []byte(`openapi: 3.0.3
+info: {title: Refs, version: "1"}
+servers: [{url: "http://127.0.0.1:9"}]
+paths:
+  /things:
+    get:
+      operationId: listThings
+      summary: List things
+      responses: {"200": {description: OK}}
+  /others:
+    $ref: "others.yaml#/others"
+`), 0o600)
+	if out := serveOnce(t, a, p); strings.Contains(out[1], "list_others") {
+		t.Fatalf("an operation of a missing file is listed: %s", out[1])
+	}
+	serveOnce(t, a, p)
+	if !strings.Contains(logs.take(), hitLog) {
+		t.Fatal("no cache entry used while the $ref file is missing")
+	}
+	os.WriteFile(filepath.Join(dir, "others.yaml"), []byte(`others:
+  get:
+    operationId: listOthers
+    summary: List others
+    responses: {"200": {description: OK}}
+`), 0o600)
+	out = serveOnce(t, a, p)
+	if l := logs.take(); strings.Contains(l, hitLog) {
+		t.Errorf("the missing $ref file appeared: entry used: %s", l)
+	}
+	if !strings.Contains(out[1], "list_others") {
+		t.Errorf("the tools do not show the operation of the $ref file that appeared: %.400s", out[1])
+	}
 }
 
 // A URL description: served from the cache at once; fetched again with

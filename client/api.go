@@ -33,8 +33,20 @@ type API struct {
 	// are the HTTP answer's, for a URL description. They say whether a
 	// copy of what was built from the description is still current.
 	Digest     string     `json:",omitempty"`
-	Files      []string   `json:",omitempty"`
+	Files      []RefFile  `json:",omitempty"`
 	Validators Validators `json:",omitzero"`
+	// RemoteRefs says a $ref read a URL: nothing here tells whether what
+	// it read is still current.
+	RemoteRefs bool `json:",omitempty"`
+}
+
+// RefFile is a local file a description's $refs named, with the SHA-256
+// (hex) of its bytes when they were read; Digest is empty when the file
+// could not be read or decoded (its operations were left out, and the
+// file appearing or being fixed changes the API).
+type RefFile struct {
+	Path   string
+	Digest string `json:",omitempty"`
 }
 
 // Skipped names an operation that was left out and why.

@@ -157,12 +157,13 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 	api.Digest = hex.EncodeToString(sum[:])
 	api.Validators = got
 	api.Validators.WithKey = f.authed()
-	for l := range docs.docs {
-		if l != loc && !IsURL(l) && !slices.Contains(api.Files, l) {
-			api.Files = append(api.Files, l)
+	for l, digest := range docs.files {
+		if l != loc {
+			api.Files = append(api.Files, RefFile{Path: l, Digest: digest})
 		}
 	}
-	slices.Sort(api.Files)
+	slices.SortFunc(api.Files, func(a, b RefFile) int { return strings.Compare(a.Path, b.Path) })
+	api.RemoteRefs = docs.remote
 	return api, nil
 }
 

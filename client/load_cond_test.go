@@ -63,9 +63,12 @@ func TestLoadNamesRefFiles(t *testing.T) {
 		t.Fatal("no $ref files named")
 	}
 	for _, f := range api.Files {
-		if !filepath.IsAbs(f) {
-			t.Errorf("%s is not absolute", f)
+		if !filepath.IsAbs(f.Path) || len(f.Digest) != 64 {
+			t.Errorf("%s is not absolute or has no digest (%q)", f.Path, f.Digest)
 		}
+	}
+	if api.RemoteRefs {
+		t.Error("a description with local $refs only says it read a URL")
 	}
 }
 
@@ -108,5 +111,31 @@ func TestLoadConditionalKeepsKeyedAndAnonymousApart(t *testing.T) {
 	again, err := Load(ctx, spec, LoadOptions{IfChanged: keyed.Validators})
 	if err != nil || len(again.Operations) != 1 {
 		t.Fatalf("without the key, after a copy fetched with it: %v, %+v", err, again)
+	}
+}
+
+// A description whose $ref reads a URL says so: nothing else tells whether
+// what it read there is still the same.
+func TestLoadSaysARefReadAURL(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("limit: {name: limit, in: query, schema: {type: integer}}\n"))
+	}))
+	defer srv.Close()
+	main := filepath.Join(t.TempDir(), "main.yaml")
+	os.WriteFile(main, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters: [{$ref: "`+srv.URL+`/params.yaml#/limit"}]
+      responses: {"200": {description: OK}}
+`), 0o600)
+	api, err := Load(context.Background(), main, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !api.RemoteRefs || len(api.Operations) != 1 || len(api.Operations[0].Params) != 1 {
+		t.Errorf("remote refs %v, operations %+v", api.RemoteRefs, api.Operations)
 	}
 }

@@ -2,7 +2,11 @@ package client
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/url"
 	"path/filepath"
@@ -18,6 +22,11 @@ type docSet struct {
 	ctx   context.Context
 	fetch *fetcher
 	docs  map[string]document
+	// files are the local documents $refs named, each with the SHA-256 of
+	// its bytes as read ("" when it could not be read or decoded); remote
+	// says a $ref named a URL.
+	files  map[string]string
+	remote bool
 	// patterns remembers which regular expressions Go can compile.
 	patterns map[string]bool
 }
@@ -30,7 +39,7 @@ type document struct {
 }
 
 func newDocSet(ctx context.Context, f *fetcher) *docSet {
-	return &docSet{ctx: ctx, fetch: f, docs: map[string]document{}, patterns: map[string]bool{}}
+	return &docSet{ctx: ctx, fetch: f, docs: map[string]document{}, files: map[string]string{}, patterns: map[string]bool{}}
 }
 
 // patternOK reports whether a schema pattern compiles with Go's regexp
@@ -85,10 +94,16 @@ func (d *docSet) doc(loc string) (document, error) {
 	if v, ok := d.docs[loc]; ok {
 		return v, nil
 	}
-	if !IsURL(loc) {
+	if IsURL(loc) {
+		d.remote = true
+	} else {
 		if err := d.fetch.checkRef(loc); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				d.files[loc] = "" // its appearing changes the API
+			}
 			return document{}, err
 		}
+		d.files[loc] = "" // until it is read and decoded
 	}
 	data, final, err := d.fetch.read(d.ctx, loc)
 	if err != nil {
@@ -97,6 +112,10 @@ func (d *docSet) doc(loc string) (document, error) {
 	v, err := decodeDocument(data)
 	if err != nil {
 		return document{}, fmt.Errorf("%s: %w", redactSource(loc), err)
+	}
+	if !IsURL(loc) {
+		sum := sha256.Sum256(data)
+		d.files[loc] = hex.EncodeToString(sum[:])
 	}
 	doc := document{root: v, loc: final}
 	d.docs[loc] = doc
