@@ -71,10 +71,14 @@ func BuildStamp(version string) string {
 // cacheHeader is an entry's index: what initialize and tools/list need,
 // what the entry was built from, and where its sections are.
 type cacheHeader struct {
-	Key     string    `json:"key"`
-	Profile string    `json:"profile"`
-	Source  string    `json:"source"`
-	Written time.Time `json:"written"`
+	Key     string `json:"key"`
+	Profile string `json:"profile"`
+	// Source is where the description is, a URL without its user info
+	// and query (which may hold a key); SourceSum, the SHA-256 of the
+	// whole location, is what tells entries apart.
+	Source    string    `json:"source"`
+	SourceSum string    `json:"sourceSum"`
+	Written   time.Time `json:"written"`
 	// Digest is the description document's SHA-256; Files the local files
 	// it was read from (the description and the files its $refs read),
 	// each with its own.
@@ -134,6 +138,12 @@ func (c *Cache) key(appName string, p profile.Profile) string {
 		fmt.Fprintf(h, "%d:%s\n", len(part), part)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:40]
+}
+
+// sourceSum names a description's location without showing it.
+func sourceSum(loc string) string {
+	sum := sha256.Sum256([]byte(loc))
+	return hex.EncodeToString(sum[:])
 }
 
 // specLocation is where a description is: its URL, or its file's
@@ -299,16 +309,23 @@ func fileDigest(path string) (string, error) {
 
 // write stores an entry for key: prep (its List encoded) and api.
 func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api *client.API) error {
-	apiJSON, err := json.Marshal(api)
+	loc := specLocation(p.Spec)
+	shown := *api
+	if client.IsURL(api.Source) {
+		shown.Source = client.ShowURL(api.Source) // nothing in an entry is a key
+	}
+	apiJSON, err := json.Marshal(&shown)
 	if err != nil {
 		return err
 	}
 	h := cacheHeader{
-		Key: key, Profile: p.Name, Source: specLocation(p.Spec), Written: time.Now().UTC(),
+		Key: key, Profile: p.Name, Source: loc, SourceSum: sourceSum(loc), Written: time.Now().UTC(),
 		Digest: api.Digest, Validators: api.Validators, Base: api.BaseURL(), Prepared: *prep,
 	}
-	if !client.IsURL(h.Source) {
-		f, err := recordFile(h.Source, api.Digest, h.Written)
+	if client.IsURL(loc) {
+		h.Source = client.ShowURL(loc)
+	} else {
+		f, err := recordFile(loc, api.Digest, h.Written)
 		if err != nil {
 			return err
 		}
@@ -452,7 +469,7 @@ func (c *Cache) latest(profileName, source string) (*cacheEntry, error) {
 		if err != nil {
 			continue
 		}
-		if e.head.Profile != profileName || e.head.Source != source || best != nil && !e.head.Written.After(best.head.Written) {
+		if e.head.Profile != profileName || e.head.SourceSum != sourceSum(source) || best != nil && !e.head.Written.After(best.head.Written) {
 			e.close()
 			continue
 		}

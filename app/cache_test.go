@@ -390,9 +390,16 @@ func TestCachedURLDescriptionIsRevalidated(t *testing.T) {
 	}))
 	defer srv.Close()
 	a, logs := cacheApp(t)
-	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	// A URL that carries a secret in its query: the entry never holds it.
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml?token=sk-url-secret-1", BaseURL: "http://127.0.0.1:9/api"}
 	first := serveOnce(t, a, p)
 	logs.take()
+	files, _ := filepath.Glob(filepath.Join(a.Cache.Dir, "*"+cacheExt))
+	for _, f := range files {
+		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("sk-url-secret-1")) {
+			t.Errorf("%s holds the secret of the description's URL", f)
+		}
+	}
 
 	// Unchanged: 304, the same tools.
 	second := serveOnce(t, a, p)
