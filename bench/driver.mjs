@@ -81,12 +81,17 @@ function runOnce(cmd, args, timeoutMs) {
       if (stderr.length < 20000) stderr += d;
     });
     child.stdin.on("error", () => {});
+    let scanned = 0; // buf holds no newline before this index
     child.stdout.on("data", (chunk) => {
+      // The time an answer arrived: when the chunk that ends its line came,
+      // before the driver parses it.
+      const at = ms(t0);
       buf += chunk;
       let nl;
-      while ((nl = buf.indexOf("\n")) >= 0) {
+      while ((nl = buf.indexOf("\n", scanned)) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
+        scanned = 0;
         let msg;
         try {
           msg = JSON.parse(line);
@@ -94,7 +99,7 @@ function runOnce(cmd, args, timeoutMs) {
           return finish(`not JSON on stdout: ${line.slice(0, 200)}`);
         }
         if (msg.id === 1) {
-          r.initializeMs = ms(t0);
+          r.initializeMs = at;
           if (msg.error) return finish(`initialize: ${JSON.stringify(msg.error).slice(0, 300)}`);
           r.instructionsBytes = Buffer.byteLength(msg.result?.instructions ?? "");
           r.modelBytes = r.instructionsBytes;
@@ -124,12 +129,13 @@ function runOnce(cmd, args, timeoutMs) {
             send({ jsonrpc: "2.0", id: msg.id + 1, method: "tools/list", params: { cursor } });
             continue;
           }
-          r.toolsListMs = ms(t0);
+          r.toolsListMs = at;
           r.hwmKB = memKB(child.pid, "VmHWM");
           r.ok = r.tools > 0;
           return finish(r.ok ? undefined : "tools/list returned no tools");
         }
       }
+      scanned = buf.length;
     });
     send({
       jsonrpc: "2.0",
