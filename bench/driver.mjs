@@ -50,7 +50,6 @@ function runOnce(cmd, args, timeoutMs) {
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
     const r = { ok: false };
-    let buf = "";
     let stderr = "";
     let done = false;
     const finish = (err) => {
@@ -81,17 +80,21 @@ function runOnce(cmd, args, timeoutMs) {
       if (stderr.length < 20000) stderr += d;
     });
     child.stdin.on("error", () => {});
-    let scanned = 0; // buf holds no newline before this index
+    // Chunks are kept as they come and joined once a line is complete: a
+    // growing string would be copied at every chunk (a 0.5 MB answer takes
+    // tens of milliseconds that way, which would be counted as the
+    // server's).
+    let parts = [];
     child.stdout.on("data", (chunk) => {
       // The time an answer arrived: when the chunk that ends its line came,
       // before the driver parses it.
       const at = ms(t0);
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf("\n", scanned)) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        scanned = 0;
+      let from = 0, nl;
+      while ((nl = chunk.indexOf(10, from)) >= 0) {
+        parts.push(chunk.subarray(from, nl));
+        const line = Buffer.concat(parts).toString("utf8");
+        parts = [];
+        from = nl + 1;
         let msg;
         try {
           msg = JSON.parse(line);
@@ -135,7 +138,7 @@ function runOnce(cmd, args, timeoutMs) {
           return finish(r.ok ? undefined : "tools/list returned no tools");
         }
       }
-      scanned = buf.length;
+      if (from < chunk.length) parts.push(chunk.subarray(from));
     });
     send({
       jsonrpc: "2.0",
