@@ -21,6 +21,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/server"
 )
 
 // logBuffer is a goroutine-safe log sink.
@@ -514,5 +515,18 @@ func TestCachedServeAudits(t *testing.T) {
 	b, err := os.ReadFile(audit)
 	if err != nil || strings.Count(string(b), `"tool":"list_notes"`) != 2 {
 		t.Errorf("audit log: %s %v", b, err)
+	}
+}
+
+// The audit log a session opens numbers the calls of every server of the
+// session: a server rebuilt from a changed description goes on numbering.
+func TestAuditLogNumbersTheSession(t *testing.T) {
+	w, err := openAuditLog(filepath.Join(t.TempDir(), "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.(io.Closer).Close()
+	if _, ok := w.(server.CallNumbers); !ok {
+		t.Fatalf("%T does not number the session's calls", w)
 	}
 }

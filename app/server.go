@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/restmcp/restmcp/client"
@@ -372,8 +373,17 @@ func openAuditLog(path string) (io.Writer, error) {
 			return nil, fmt.Errorf("making the audit log private: %w (fix its permissions or --audit-log)", err)
 		}
 	}
-	return f, nil
+	return &auditFile{File: f}, nil
 }
+
+// auditFile is an open audit log that numbers the calls of every server of
+// the session (server.CallNumbers).
+type auditFile struct {
+	*os.File
+	calls atomic.Int64
+}
+
+func (f *auditFile) AuditCalls() *atomic.Int64 { return &f.calls }
 
 // noToolsError says why a profile has no tools: a description without
 // operations, operations that could all not be read, or a tool selection

@@ -22,7 +22,26 @@ type auditLog struct {
 	w      io.Writer
 	log    *log.Logger
 	warned bool
-	calls  atomic.Int64
+	calls  *atomic.Int64
+}
+
+// CallNumbers is an audit log writer that numbers the calls written to it:
+// servers that share it (one replacing another when the description
+// changes during a session) number their calls on from each other, so
+// that no number repeats in the session.
+type CallNumbers interface {
+	io.Writer
+	AuditCalls() *atomic.Int64
+}
+
+func newAuditLog(w io.Writer, l *log.Logger) *auditLog {
+	a := &auditLog{w: w, log: l}
+	if n, ok := w.(CallNumbers); ok {
+		a.calls = n.AuditCalls()
+	} else {
+		a.calls = new(atomic.Int64)
+	}
+	return a
 }
 
 type auditEntry struct {

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"sync/atomic"
 	"testing"
 )
 
@@ -24,9 +26,31 @@ func FuzzAuditLine(f *testing.F) {
 }
 
 func BenchmarkAuditLine(b *testing.B) {
-	a := &auditLog{w: io.Discard}
+	a := newAuditLog(io.Discard, nil)
 	e := auditEntry{Tool: "list_projects", Method: "GET", Path: "/projects/{id}"}
 	for b.Loop() {
 		a.end(a.start(e), auditEntry{Tool: e.Tool, Method: e.Method, Path: e.Path, Status: 200, DurationMS: 12, Outcome: "ok"})
+	}
+}
+
+type numberedLog struct {
+	bytes.Buffer
+	calls atomic.Int64
+}
+
+func (n *numberedLog) AuditCalls() *atomic.Int64 { return &n.calls }
+
+// Two servers on one session's log (the second replacing the first when
+// the description changed) number their calls on from each other; logs
+// of their own start at 1.
+func TestAuditCallNumbersGoOnAcrossServers(t *testing.T) {
+	shared := &numberedLog{}
+	first, second := newAuditLog(shared, nil), newAuditLog(shared, nil)
+	e := auditEntry{Tool: "list_projects", Method: "GET", Path: "/projects"}
+	if a, b := first.start(e), second.start(e); a != 1 || b != 2 {
+		t.Errorf("calls numbered %d then %d on a shared log, want 1 then 2", a, b)
+	}
+	if n := newAuditLog(&bytes.Buffer{}, nil).start(e); n != 1 {
+		t.Errorf("a log of its own starts at %d", n)
 	}
 }

@@ -156,7 +156,7 @@ func New(cfg Config) (*Server, error) {
 		s.log = log.New(io.Discard)
 	}
 	if cfg.AuditLog != nil {
-		s.audit = &auditLog{w: cfg.AuditLog, log: s.log}
+		s.audit = newAuditLog(cfg.AuditLog, s.log)
 	}
 
 	all := s.operationTools()
