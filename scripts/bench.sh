@@ -103,6 +103,8 @@ for tool in go node npm; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/restmcp-bench.XXXXXX")
+# Every table below is printed by bench/table.cjs.
+export BENCH_TABLE="$root/bench/table.cjs"
 pids=()
 cleanup() {
   for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null || true; done
@@ -223,16 +225,7 @@ for (const r of rows) {
     out.push(["", `tools/list bytes, --layout ${layout}`, `${fmt.bytes(x.bytes)} (${x.tools} tools${share})`, fmt.bytes(r.peer.bytes ?? 0), ratio]);
   }
 }
-if (md === "1") {
-  console.log(`| ${head.join(" | ")} |`);
-  console.log(`|${head.map(() => "---").join("|")}|`);
-  for (const row of out) console.log(`| ${row.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`);
-} else {
-  const w = head.map((h, i) => Math.max(h.length, ...out.map((r) => Math.min(r[i].length, 60))));
-  const line = (r) => r.map((c, i) => (c.length > 60 ? c.slice(0, 57) + "..." : c).padEnd(w[i])).join("  ");
-  console.log(line(head));
-  for (const row of out) console.log(line(row));
-}
+require(process.env.BENCH_TABLE)(head, out, md, 60);
 for (const r of rows) {
   for (const [who, x] of [["restmcp", r.restmcp], ["peer", r.peer]]) {
     if (x.badExample) console.log(`${r.spec}: ${who} names e.g. ${JSON.stringify(x.badExample)}`);
@@ -312,14 +305,7 @@ const rows = [
 ];
 const head = ["tool call over stdio", "restmcp", `peer ${version}`, "restmcp vs the peer"];
 console.log("");
-if (md === "1") {
-  console.log(`| ${head.join(" | ")} |`);
-  console.log(`|${head.map(() => "---").join("|")}|`);
-  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
-} else {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
-  for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padEnd(w[i])).join("  "));
-}
+require(process.env.BENCH_TABLE)(head, rows, md);
 for (const [who, x] of [["restmcp", a], ["peer", b]]) if (x.error) console.log(`${who}: ${x.error}`);
 console.log(`\n${a.runs} runs; each: ${a.pairs} calls alternating with a direct request, then ${a.calls} calls one at a time, then ${a.calls} with ${a.concurrency} in flight; medians of the runs that worked.`);
 JS
@@ -363,14 +349,7 @@ if (github) add("tools/list bytes, GitHub, --layout operations", kb(github.restm
 add("tools/list bytes, --layout search (largest of the APIs above)", kb(Math.max(...rows.map((r) => r.search?.bytes ?? 0))), "", "≤ 5 kB");
 const head = ["measure", "restmcp", `peer ${version}`, "target"];
 console.log("");
-if (md === "1") {
-  console.log(`| ${head.join(" | ")} |`);
-  console.log(`|${head.map(() => "---").join("|")}|`);
-  for (const row of out) console.log(`| ${row.join(" | ")} |`);
-} else {
-  const w = head.map((h, i) => Math.max(h.length, ...out.map((x) => x[i].length)));
-  for (const row of [head, ...out]) console.log(row.map((c, i) => c.padEnd(w[i])).join("  "));
-}
+require(process.env.BENCH_TABLE)(head, out, md);
 EOF
 
 http_load() {
@@ -406,14 +385,7 @@ const head = ["server", "clients", "calls/s", "p50", "p99", "errors", "peak RSS"
 const out = rows.map(({ target, r }) => [what[target], String(r.clients), r.callsPerSec.toFixed(0), `${r.p50.toFixed(1)} ms`,
   `${r.p99.toFixed(1)} ms`, `${r.errors} of ${r.calls}`, r.hwmKB.map((k) => (k == null ? "–" : `${(k / 1024).toFixed(1)} MB`)).join(" + ")]);
 console.log("");
-if (md === "1") {
-  console.log(`| ${head.join(" | ")} |`);
-  console.log(`|${head.map(() => "---").join("|")}|`);
-  for (const row of out) console.log(`| ${row.join(" | ")} |`);
-} else {
-  const w = head.map((h, i) => Math.max(h.length, ...out.map((x) => x[i].length)));
-  for (const row of [head, ...out]) console.log(row.map((c, i) => c.padEnd(w[i])).join("  "));
-}
+require(process.env.BENCH_TABLE)(head, out, md);
 for (const { target, r } of rows) if (r.errors) console.log(`${what[target]}, ${r.clients} clients: first error ${r.firstError}`);
 console.log(`\n${rows[0]?.r.tool ?? ""} called for the given seconds per level; peak RSS is VmHWM after the level.`);
 JS
@@ -448,14 +420,7 @@ const rows = [
   [`added per call (straight to the server: ${r.direct.callMs.toFixed(1)} ms)`, n(a.addedMs, (v) => `${v.toFixed(1)} ms`), n(b.addedMs, (v) => `${v.toFixed(1)} ms`), ""],
 ];
 console.log("");
-if (md === "1") {
-  console.log(`| ${head.join(" | ")} |`);
-  console.log(`|${head.map(() => "---").join("|")}|`);
-  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
-} else {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
-  for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padEnd(w[i])).join("  "));
-}
+require(process.env.BENCH_TABLE)(head, rows, md);
 for (const x of [a, b]) if (x.error) console.log(`${x.name}: ${x.error}`);
 console.log(`\n${r.runs} runs of ${r.calls} tools/call each per bridge; medians of the runs that worked.`);
 EOF
