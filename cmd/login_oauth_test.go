@@ -74,18 +74,26 @@ paths:
 	return f
 }
 
-// Sign in through the printed URL, call, survive an access token the API
-// stops accepting (refresh once, retry), then a revoked refresh token
-// makes the call fail naming login; logout revokes and removes.
-func TestLoginOAuthOpenIDConnect(t *testing.T) {
+// oauthLogin starts a local authorization server (closed with the test)
+// and a command factory whose stderr follows the first sign-in URL.
+func oauthLogin(t *testing.T) (*oauthtest.Server, *Factory, *bytes.Buffer, *signInWriter) {
+	t.Helper()
 	s, err := oauthtest.Start(oauthtest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(s.Close)
 	f, out, _ := testFactory(t, nil)
 	w := &signInWriter{t: t}
 	f.IO.ErrOut = w
+	return s, f, out, w
+}
+
+// Sign in through the printed URL, call, survive an access token the API
+// stops accepting (refresh once, retry), then a revoked refresh token
+// makes the call fail naming login; logout revokes and removes.
+func TestLoginOAuthOpenIDConnect(t *testing.T) {
+	s, f, out, w := oauthLogin(t)
 	spec := oauthSpec(t, s)
 
 	if code := run(t, f, "login", "-p", "o", "--spec", spec, "--no-browser"); code == 0 || !strings.Contains(w.String(), "--client-id") {
@@ -132,14 +140,7 @@ func TestLoginOAuthOpenIDConnect(t *testing.T) {
 // A vendor build's registered client ID and scopes sign in without
 // --client-id; the flags still win.
 func TestLoginOAuthVendorClient(t *testing.T) {
-	s, err := oauthtest.Start(oauthtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	f, _, _ := testFactory(t, nil)
-	w := &signInWriter{t: t}
-	f.IO.ErrOut = w
+	s, f, _, w := oauthLogin(t)
 	f.Brand.SignIn = SignIn{OAuthClientID: "restmcp-test", OAuthScopes: []string{"read", "profile"}}
 	spec := oauthSpec(t, s)
 	if code := run(t, f, "login", "-p", "v", "--spec", spec, "--no-browser"); code != 0 {
@@ -163,14 +164,7 @@ func TestLoginOAuthVendorClient(t *testing.T) {
 // other behind: a sign-in removes the stored key (keyring and plain-text
 // copy), a key removes the tokens and the client secret.
 func TestLoginSwitchingKindForgetsTheOther(t *testing.T) {
-	s, err := oauthtest.Start(oauthtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	f, _, _ := testFactory(t, nil)
-	w := &signInWriter{t: t}
-	f.IO.ErrOut = w
+	s, f, _, w := oauthLogin(t)
 	f.IO.In = strings.NewReader("first-key\n")
 	if code := run(t, f, "login", "-p", "o", "--spec", "testdata/notes.yaml", "--base-url", "http://127.0.0.1:9",
 		"--no-check", "--with-key"); code != 0 {
