@@ -164,6 +164,16 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		if resp != nil {
 			resp.Body.Close()
 		}
+		// The connection failed while the request was out (its event
+		// stream found the session gone, and it was closed): that is the
+		// error, not the cancellation it caused.
+		select {
+		case <-c.failed:
+			if ctx.Err() == nil {
+				return c.failErr
+			}
+		default:
+		}
 		return err
 	}
 	defer func() {
