@@ -94,7 +94,13 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		}
 	})}
 	go srv.Serve(ln)
-	defer srv.Close()
+	// Shut down, not closed: the browser still gets the page that says
+	// the sign-in is done.
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
 
 	timeout := opts.Timeout
 	if timeout <= 0 {
