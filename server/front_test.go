@@ -109,15 +109,8 @@ func TestFrontPagesLongLists(t *testing.T) {
 		names[i] = tl.Name
 	}
 	f := NewFront("x", "1", &Prepared{Names: names, List: list}, nil)
-	ct, st := mcp.NewInMemoryTransports()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go f.Run(ctx, st)
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "c"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cs.Close()
+	ctx := t.Context()
+	cs := connectFront(t, f, mcp.NewClient(&mcp.Implementation{Name: "c"}, nil))
 	var seen []string
 	for tl, err := range cs.Tools(ctx, nil) {
 		if err != nil {
@@ -144,15 +137,8 @@ func TestFrontReplaceNotifiesClients(t *testing.T) {
 	c := mcp.NewClient(&mcp.Implementation{Name: "c"}, &mcp.ClientOptions{
 		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { changed <- struct{}{} },
 	})
-	ct, st := mcp.NewInMemoryTransports()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go f.Run(ctx, st)
-	cs, err := c.Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cs.Close()
+	ctx := t.Context()
+	cs := connectFront(t, f, c)
 	f.Replace(b.Prepared(), func() (*Server, error) { return b, nil })
 	select {
 	case <-changed:
@@ -178,15 +164,8 @@ func hasName(s *Server, name string) bool { _, ok := s.Tool(name); return ok }
 func TestFrontBuildErrorIsAToolError(t *testing.T) {
 	f := NewFront("x", "1", &Prepared{Names: []string{"a"}, List: json.RawMessage(`{"tools":[]}`)},
 		func() (*Server, error) { return nil, fmt.Errorf("boom") })
-	ct, st := mcp.NewInMemoryTransports()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go f.Run(ctx, st)
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "c"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cs.Close()
+	ctx := t.Context()
+	cs := connectFront(t, f, mcp.NewClient(&mcp.Implementation{Name: "c"}, nil))
 	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "a"})
 	if err != nil || !res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "boom") {
 		t.Errorf("got %+v, %v", res, err)
@@ -214,4 +193,18 @@ func TestPipelinedListComesAfterInitialize(t *testing.T) {
 			t.Fatalf("answers out of order or missing:\n%.400s", text)
 		}
 	}
+}
+
+// connectFront serves f over an in-memory transport for the test's life
+// and connects c to it.
+func connectFront(t *testing.T, f *Front, c *mcp.Client) *mcp.ClientSession {
+	t.Helper()
+	ct, st := mcp.NewInMemoryTransports()
+	go f.Run(t.Context(), st)
+	cs, err := c.Connect(t.Context(), ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
 }
