@@ -27,12 +27,13 @@ type sharedArg struct {
 // shareArgs finds the shared arguments of tools (the whole API, before
 // any filter, so that a filter changes no listing) and takes their
 // description out of each tool's listed schema. The field selection
-// argument keeps its own.
+// argument is one of them on any API where enough tools read: its sentence
+// is the same in every GET tool.
 func shareArgs(tools []*tool) {
 	count := map[sharedArg]int{}
 	for _, t := range tools {
 		for name, p := range listedProps(t) {
-			if d, _ := p["description"].(string); d != "" && name != t.in.fields {
+			if d, _ := p["description"].(string); d != "" {
 				count[sharedArg{name, d}]++
 			}
 		}
@@ -41,7 +42,7 @@ func shareArgs(tools []*tool) {
 	for _, t := range tools {
 		for name, p := range listedProps(t) {
 			d, _ := p["description"].(string)
-			if a := (sharedArg{name, d}); d != "" && name != t.in.fields && count[a] >= least {
+			if a := (sharedArg{name, d}); d != "" && count[a] >= least {
 				delete(p, "description")
 				t.in.shared = append(t.in.shared, a)
 			}

@@ -46,13 +46,16 @@ func TestSharedArgumentsAreDescribedOnce(t *testing.T) {
 				if _, has := props["note"].(map[string]any)["description"]; !has {
 					t.Errorf("%s: an argument of its own lost its description", tool.Name)
 				}
-				if _, has := props["fields"].(map[string]any)["description"]; !has {
-					t.Errorf("%s: the field selection lost its description", tool.Name)
+				// The field selection is shared by every GET tool: described
+				// once in the instructions like cursor, or in each tool.
+				if _, has := props["fields"].(map[string]any)["description"]; has == tc.shared {
+					t.Errorf("%d tools, filter %v: %s lists fields as %v", tc.n, filter, tool.Name, props["fields"])
 				}
 			}
-			says := strings.Contains(s.instructions, "cursor: A cursor for use in pagination")
-			if says != tc.shared {
-				t.Errorf("%d tools, filter %v: instructions %q", tc.n, filter, s.instructions)
+			for _, said := range []string{"cursor: A cursor for use in pagination", "fields: " + strings.TrimSuffix(fieldsDescription, ".")} {
+				if says := strings.Contains(s.instructions, said); says != tc.shared {
+					t.Errorf("%d tools, filter %v: instructions %q, saying %q: %v", tc.n, filter, s.instructions, said, says)
+				}
 			}
 		}
 	}
