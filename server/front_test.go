@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -207,4 +209,43 @@ func connectFront(t *testing.T, f *Front, c *mcp.Client) *mcp.ClientSession {
 	}
 	t.Cleanup(func() { cs.Close() })
 	return cs
+}
+
+// Over Streamable HTTP (stateless, JSON answers, as serve --http runs it),
+// tools/list is answered from the prepared bytes through the middleware:
+// the body is byte for byte what the MCP SDK sends for the same tools.
+func TestPreparedListOverHTTPIsWhatTheSDKSends(t *testing.T) {
+	s, _, _ := fixtureServer(t, "drf", Config{})
+	s.list[0].Description += " <b>&amp;</b>"
+	plain := mcp.NewServer(&mcp.Implementation{Name: "restmcp", Title: s.cfg.API.Title}, &mcp.ServerOptions{Instructions: s.instructions})
+	for _, tool := range s.list {
+		plain.AddTool(tool, func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil })
+	}
+	post := func(ms *mcp.Server, body, version string) (int, string) {
+		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, &mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true})
+		req := httptest.NewRequest("POST", "http://127.0.0.1/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if version != "" {
+			req.Header.Set("Mcp-Protocol-Version", version)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code, w.Body.String()
+	}
+	for _, version := range []string{"", "2025-06-18", "2025-11-25"} {
+		for _, body := range []string{
+			`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`,
+			`{"jsonrpc":"2.0","id":"x","method":"tools/list","params":{"_meta":{"progressToken":1}}}`,
+		} {
+			wantCode, want := post(plain, body, version)
+			gotCode, got := post(s.MCPServer(), body, version)
+			if gotCode != wantCode || got != want {
+				t.Errorf("%s (version %q): tools/list differs:\n got %d %.300s\nwant %d %.300s", body, version, gotCode, got, wantCode, want)
+			}
+			if wantCode != http.StatusOK || !strings.Contains(want, `"tools":[`) {
+				t.Errorf("%s (version %q): the SDK answered %d %.300s", body, version, wantCode, want)
+			}
+		}
+	}
 }
