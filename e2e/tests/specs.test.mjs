@@ -62,6 +62,15 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
           assert.equal(tool.inputSchema.type, 'object');
           assert.ok(!JSON.stringify(tool.inputSchema).includes('"$schema"'), `${f}: ${tool.name} has $schema`);
         }
+        // The field selection is explained to the model once: in each
+        // tool's schema, or (shared by enough tools) in the instructions.
+        const instructions = s.client.getInstructions() ?? '';
+        for (const tool of tools) {
+          for (const [name, arg] of Object.entries(tool.inputSchema.properties ?? {})) {
+            if (!['fields', 'result_fields', '_fields'].includes(name) || arg.description) continue;
+            assert.ok(instructions.includes(`${name}: `), `${f}: ${tool.name} lists ${name} undescribed and the instructions do not describe it`);
+          }
+        }
         const bytes = Buffer.byteLength(JSON.stringify({ tools }));
         sizes[f] = { operations: want, tools: tools.length, toolsListBytes: bytes, initializeMs: ready };
         t.diagnostic(`${f}: ${tools.length} tools, tools/list ${(bytes / 1024).toFixed(0)} KiB, ready in ${ready} ms`);
