@@ -43,6 +43,9 @@ const idPrefix = 64 << 10
 //     it can be read, and the session goes on;
 //   - a second initialize is refused with Invalid Request;
 //   - a request the client cancelled is not answered;
+//   - served by a Front, a plain tools/call is answered by the transport
+//     itself once initialize is answered, as the MCP SDK would answer it
+//     (see transport_call.go);
 //   - at the end of the input, or when Stop is closed, the answers that come
 //     within Drain still go out; requests still running then are cancelled
 //     and answered with a cancellation error if they end quickly.
@@ -60,10 +63,16 @@ type StdioTransport struct {
 	// tools/list request without a cursor with (nil: the MCP server
 	// answers).
 	list func() []byte
+	// call, when set, runs the tools/call requests the transport answers
+	// itself (nil: the MCP server answers them all).
+	call callFunc
+	// sdkCalls leaves every tools/call to the MCP server (tests compare
+	// the two paths).
+	sdkCalls bool
 }
 
 // Connect implements mcp.Transport.
-func (t *StdioTransport) Connect(context.Context) (mcp.Connection, error) {
+func (t *StdioTransport) Connect(ctx context.Context) (mcp.Connection, error) {
 	drain := t.Drain
 	if drain <= 0 {
 		drain = DefaultDrain
@@ -83,6 +92,10 @@ func (t *StdioTransport) Connect(context.Context) (mcp.Connection, error) {
 		cancelled: map[any]bool{},
 		idle:      make(chan struct{}, 1),
 		list:      t.list,
+		call:      t.call,
+		base:      context.WithoutCancel(ctx),
+		running:   map[any]context.CancelCauseFunc{},
+		broken:    make(chan struct{}),
 	}
 	go c.readLines(t.In, maxLine)
 	return c, nil
@@ -116,6 +129,16 @@ type lineConn struct {
 	idle      chan struct{} // signalled when pending becomes empty
 
 	list func() []byte // see StdioTransport.list
+
+	// The tools/call requests answered here (transport_call.go).
+	call      callFunc
+	base      context.Context                 // what their contexts derive from
+	running   map[any]context.CancelCauseFunc // by id, under mu
+	over      bool                            // the session ended: their answers are dropped (under mu)
+	calls     sync.WaitGroup                  // their goroutines
+	broken    chan struct{}                   // closed when writing one of their answers failed
+	outErr    error                           // that failure, set before broken is closed
+	brokeOnce sync.Once
 }
 
 func (c *lineConn) readLines(r io.Reader, maxLine int) {
@@ -168,6 +191,9 @@ func (c *lineConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 			return nil, io.EOF
 		case <-c.stop:
 			return c.end(ctx, 0, io.EOF, "the server is stopping")
+		case <-c.broken:
+			c.ended = c.outErr
+			return nil, c.stopCalls(c.outErr)
 		case err := <-c.readErr:
 			return c.end(ctx, c.drain, err, "the input ended")
 		case l := <-c.lines:
@@ -220,6 +246,7 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 		if json.Unmarshal(req.Params, &p) == nil {
 			if id, err := jsonrpc.MakeID(p.RequestID); err == nil && c.pending[id.Raw()] {
 				c.cancelled[id.Raw()] = true
+				c.cancelCall(id.Raw(), req.Params)
 			}
 		}
 	case !req.IsCall():
@@ -234,6 +261,12 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 	case req.Method == "initialize" && (c.inited || c.initID != nil):
 		return nil, c.writeLocked(req.ID.Raw(), jsonrpc.CodeInvalidRequest,
 			"Invalid Request: the session is already initialized")
+	case c.running[req.ID.Raw()] != nil:
+		// The id of a call running here: the SDK drops a request whose
+		// id is in use, unanswered.
+		return nil, nil
+	case req.Method == "tools/call" && c.startCall(req):
+		return nil, nil
 	default:
 		if req.Method == "initialize" {
 			c.initID = req.ID.Raw()
@@ -278,6 +311,10 @@ func (c *lineConn) end(ctx context.Context, wait time.Duration, err error, reaso
 		if c.cancelled[id] {
 			continue
 		}
+		if cancel := c.running[id]; cancel != nil {
+			cancel(nil) // as the MCP server cancels on a notification
+			continue
+		}
 		params, _ := json.Marshal(map[string]any{"requestId": id, "reason": reason})
 		c.ending = append(c.ending, &jsonrpc.Request{Method: "notifications/cancelled", Params: params})
 	}
@@ -294,7 +331,7 @@ func (c *lineConn) nextEnding() (jsonrpc.Message, error) {
 		return msg, nil
 	}
 	c.waitPending(context.Background(), cancelWait)
-	return nil, c.ended
+	return nil, c.stopCalls(c.ended)
 }
 
 // waitPending waits until every request read has been answered, wait is
@@ -391,7 +428,10 @@ func firstPage(params json.RawMessage) bool {
 
 // Write sends one message as one line; the answer to a request the client
 // cancelled is dropped.
-func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
+func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error { return c.write(msg, false) }
+
+// write sends msg; ours marks the answer of a call the transport ran.
+func (c *lineConn) write(msg jsonrpc.Message, ours bool) error {
 	resp, isResp := msg.(*jsonrpc.Response)
 	if isResp && resp.Error != nil {
 		var coded *jsonrpc.Error
@@ -415,8 +455,11 @@ func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
 		return err
 	}
 	id := resp.ID.Raw()
-	if !c.cancelled[id] {
+	if !c.cancelled[id] && !(ours && c.over) {
 		if _, err := c.out.Write(append(b, '\n')); err != nil {
+			if ours {
+				c.breakLocked(err)
+			}
 			return err
 		}
 	}
@@ -435,9 +478,12 @@ func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
 	return nil
 }
 
-// Close ends the connection; a blocked Read returns.
+// Close ends the connection; a blocked Read returns. The calls the
+// transport runs are cancelled, and Close returns when they have ended.
 func (c *lineConn) Close() error {
 	c.once.Do(func() { close(c.closed) })
+	_ = c.stopCalls(io.EOF)
+	c.calls.Wait()
 	return nil
 }
 
