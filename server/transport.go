@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -85,7 +86,7 @@ func (t *StdioTransport) Connect(ctx context.Context) (mcp.Connection, error) {
 		out:       t.Out,
 		drain:     drain,
 		stop:      t.Stop,
-		lines:     make(chan inLine),
+		msgs:      make(chan inMsg),
 		readErr:   make(chan error, 1),
 		closed:    make(chan struct{}),
 		pending:   map[any]bool{},
@@ -96,6 +97,7 @@ func (t *StdioTransport) Connect(ctx context.Context) (mcp.Connection, error) {
 		base:      context.WithoutCancel(ctx),
 		running:   map[any]context.CancelCauseFunc{},
 		broken:    make(chan struct{}),
+		jobs:      make(chan func()),
 	}
 	go c.readLines(t.In, maxLine)
 	return c, nil
@@ -107,12 +109,19 @@ type inLine struct {
 	oversize bool
 }
 
+// inMsg is what Read returns for a line: a message for the MCP server, or
+// the error of answering the line.
+type inMsg struct {
+	msg jsonrpc.Message
+	err error
+}
+
 type lineConn struct {
 	out   io.Writer
 	drain time.Duration
 	stop  <-chan struct{}
 
-	lines   chan inLine
+	msgs    chan inMsg
 	readErr chan error
 	closed  chan struct{}
 	once    sync.Once
@@ -120,6 +129,9 @@ type lineConn struct {
 	// ending holds the cancellations Read still has to deliver at the end.
 	ending []jsonrpc.Message
 	ended  error
+	// stopping is set when the session starts to end: no line is read
+	// after it.
+	stopping atomic.Bool
 
 	mu        sync.Mutex    // guards out and the fields below
 	pending   map[any]bool  // ids of requests read and not answered
@@ -135,12 +147,17 @@ type lineConn struct {
 	base      context.Context                 // what their contexts derive from
 	running   map[any]context.CancelCauseFunc // by id, under mu
 	over      bool                            // the session ended: their answers are dropped (under mu)
-	calls     sync.WaitGroup                  // their goroutines
+	calls     sync.WaitGroup                  // the calls running
+	jobs      chan func()                     // hands a call to an idle worker
 	broken    chan struct{}                   // closed when writing one of their answers failed
 	outErr    error                           // that failure, set before broken is closed
 	brokeOnce sync.Once
 }
 
+// readLines reads the input line by line and decodes each line: the
+// messages for the MCP server go to Read, in order; the lines the
+// transport answers (errors, tools/list, tools/call) are answered from
+// here, without a hand-off to the MCP server's reading goroutine.
 func (c *lineConn) readLines(r io.Reader, maxLine int) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var (
@@ -164,10 +181,16 @@ func (c *lineConn) readLines(r io.Reader, maxLine int) {
 			continue
 		}
 		if len(line) > 0 || oversize {
-			select {
-			case c.lines <- inLine{data: line, oversize: oversize}:
-			case <-c.closed:
+			if c.stopping.Load() {
 				return
+			}
+			msg, err := c.decode(inLine{data: line, oversize: oversize})
+			if msg != nil || err != nil {
+				select {
+				case c.msgs <- inMsg{msg, err}:
+				case <-c.closed:
+					return
+				}
 			}
 		}
 		line, oversize = nil, false
@@ -196,14 +219,8 @@ func (c *lineConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 			return nil, c.stopCalls(c.outErr)
 		case err := <-c.readErr:
 			return c.end(ctx, c.drain, err, "the input ended")
-		case l := <-c.lines:
-			msg, err := c.decode(l)
-			if err != nil {
-				return nil, err
-			}
-			if msg != nil {
-				return msg, nil
-			}
+		case m := <-c.msgs:
+			return m.msg, m.err
 		}
 	}
 }
@@ -305,6 +322,7 @@ func (c *lineConn) end(ctx context.Context, wait time.Duration, err error, reaso
 		err = io.EOF
 	}
 	c.ended = err
+	c.stopping.Store(true)
 	c.waitPending(ctx, wait)
 	c.mu.Lock()
 	for id := range c.pending {

@@ -40,7 +40,7 @@ func (c *lineConn) startCall(req *jsonrpc.Request) bool {
 	c.pending[id] = true
 	c.running[id] = cancel
 	c.calls.Add(1)
-	go func() {
+	c.dispatch(func() {
 		defer c.calls.Done()
 		res, err := c.call(ctx, name, args)
 		resp := &jsonrpc.Response{ID: req.ID, Error: err}
@@ -59,8 +59,30 @@ func (c *lineConn) startCall(req *jsonrpc.Request) bool {
 			_ = c.write(resp, true)
 		}
 		cancel(nil)
-	}()
+	})
 	return true
+}
+
+// dispatch runs job on an idle worker goroutine, or on a new one. Workers
+// wait for more until the connection closes: a call runs on a stack grown
+// by the calls before it, instead of growing a new goroutine's each time.
+func (c *lineConn) dispatch(job func()) {
+	select {
+	case c.jobs <- job:
+	default:
+		go c.work(job)
+	}
+}
+
+func (c *lineConn) work(job func()) {
+	for {
+		job()
+		select {
+		case job = <-c.jobs:
+		case <-c.closed:
+			return
+		}
+	}
 }
 
 // cancelCall cancels the running call id when params are cancellation
