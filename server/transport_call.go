@@ -50,7 +50,7 @@ func (c *lineConn) startCall(req *jsonrpc.Request) bool {
 		case res == nil: // never from a Front; the SDK answers an internal error
 			resp.Error = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "no result for " + name}
 		default:
-			resp.Result, encErr = encodeJSON(res)
+			resp.Result, encErr = encodeCallResult(res)
 		}
 		c.mu.Lock()
 		delete(c.running, id) // before the answer: the client may use the id again
@@ -133,6 +133,52 @@ func encodeJSON(v any) (json.RawMessage, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// encodeCallResult encodes res as encodeJSON does, without reflection for
+// the results restmcp makes: text content items, structured content held
+// as JSON text, isError. Each text and the structured content are escaped
+// once, straight into the answer, where the SDK's encoding goes over them
+// once per level of MarshalJSON methods (the text item's, the result's,
+// the answer's), each in a buffer of its own. Any other result goes
+// through encodeJSON. res comes straight from a call: the SDK never set
+// its result type.
+func encodeCallResult(res *mcp.CallToolResult) (json.RawMessage, error) {
+	raw, isRaw := res.StructuredContent.(json.RawMessage)
+	if res.Meta != nil || res.Content == nil || res.InputRequests != nil || res.RequestState != "" || res.NeedsInput() ||
+		(res.StructuredContent != nil && (!isRaw || raw == nil)) {
+		return encodeJSON(res)
+	}
+	size := 64 + len(raw) + len(raw)/8
+	for _, c := range res.Content {
+		t, ok := c.(*mcp.TextContent)
+		if !ok || t == nil || t.Meta != nil || t.Annotations != nil {
+			return encodeJSON(res)
+		}
+		size += 32 + len(t.Text) + len(t.Text)/8
+	}
+	b := make([]byte, 0, size)
+	b = append(b, `{"content":[`...)
+	for i, c := range res.Content {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"type":"text","text":`...)
+		b = appendJSONString(b, c.(*mcp.TextContent).Text)
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if raw != nil {
+		b = append(b, `,"structuredContent":`...)
+		var ok bool
+		if b, ok = appendRawJSON(b, raw); !ok {
+			return encodeJSON(res) // its error
+		}
+	}
+	if res.IsError {
+		b = append(b, `,"isError":true`...)
+	}
+	return append(b, '}'), nil
 }
 
 // metaProtocolVersion is the _meta key that makes a request one of the

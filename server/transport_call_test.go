@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -437,4 +438,70 @@ func FuzzTransportCall(f *testing.F) {
 			t.Errorf("%s:\n got %q\nwant %q", line, got.lines, want.lines)
 		}
 	})
+}
+
+// FuzzEncodeCallResult checks that a result encoded directly is, byte for
+// byte, what the SDK's encoding makes of it.
+func FuzzEncodeCallResult(f *testing.F) {
+	f.Add("plain", "", "", false, false)
+	f.Add(`{"a":"<b>&amp;</b> é \u2028"}`, "note \u2029 <x>", `{"a": "<b>&amp;</b>" , "n":1e3}`, true, true)
+	f.Add("bad \xff utf-8 \x00 \t", "", `[1, 2]`, false, true)
+	f.Add("", "", `not json`, true, true)
+	f.Add("", "", ``, false, true)
+	f.Fuzz(func(t *testing.T, text, note, structured string, isError, withStructured bool) {
+		res := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}, IsError: isError}
+		if note != "" {
+			res.Content = append(res.Content, &mcp.TextContent{Text: note})
+		}
+		if withStructured {
+			res.StructuredContent = json.RawMessage(structured)
+		}
+		want, wantErr := encodeJSON(res)
+		got, err := encodeCallResult(res)
+		if (err == nil) != (wantErr == nil) || string(got) != string(want) {
+			t.Errorf("encodeCallResult = %s, %v\nencodeJSON       = %s, %v", got, err, want, wantErr)
+		}
+	})
+}
+
+// Results of other shapes are encoded as the SDK encodes them.
+func TestEncodeCallResultOtherShapes(t *testing.T) {
+	for _, res := range []*mcp.CallToolResult{
+		{},
+		{Content: []mcp.Content{}},
+		{Content: []mcp.Content{&mcp.ImageContent{Data: []byte("x"), MIMEType: "image/png"}}},
+		{Content: []mcp.Content{&mcp.TextContent{Text: "a", Meta: mcp.Meta{"k": 1}}}},
+		{Content: []mcp.Content{&mcp.TextContent{Text: "a", Annotations: &mcp.Annotations{Priority: 1}}}},
+		{Meta: mcp.Meta{"k": "v"}, Content: []mcp.Content{&mcp.TextContent{Text: "a"}}},
+		{Content: []mcp.Content{&mcp.TextContent{Text: "a"}}, StructuredContent: map[string]any{"<": 1}},
+		{Content: []mcp.Content{&mcp.TextContent{Text: "a"}}, StructuredContent: json.RawMessage(nil)},
+		{Content: []mcp.Content{&mcp.TextContent{Text: "a"}}, RequestState: "s"},
+	} {
+		want, wantErr := encodeJSON(res)
+		got, err := encodeCallResult(res)
+		if (err == nil) != (wantErr == nil) || string(got) != string(want) {
+			t.Errorf("encodeCallResult = %s, %v\nencodeJSON       = %s, %v", got, err, want, wantErr)
+		}
+	}
+}
+
+// BenchmarkEncodeCallResult encodes the result of a 20 kB JSON answer
+// (text and structured content): directly, and as the SDK encodes it.
+func BenchmarkEncodeCallResult(b *testing.B) {
+	text := `{"results":[` + strings.Repeat(`{"id":1,"name":"project <number> 1","tags":["a","b"]},`, 400) + `{}]}`
+	res := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}, StructuredContent: json.RawMessage(text)}
+	for _, c := range []struct {
+		name   string
+		encode func(*mcp.CallToolResult) (json.RawMessage, error)
+	}{{"direct", encodeCallResult}, {"sdk", func(r *mcp.CallToolResult) (json.RawMessage, error) { return encodeJSON(r) }}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.encode(res); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
