@@ -99,7 +99,9 @@ func (t *StdioTransport) Connect(ctx context.Context) (mcp.Connection, error) {
 		broken:    make(chan struct{}),
 		jobs:      make(chan func()),
 	}
-	go c.readLines(t.In, maxLine)
+	c.in = lineReader{br: bufio.NewReaderSize(t.In, 64<<10), maxLine: maxLine}
+	c.leadJob = c.lead
+	go c.work(c.leadJob)
 	return c, nil
 }
 
@@ -121,6 +123,8 @@ type lineConn struct {
 	drain time.Duration
 	stop  <-chan struct{}
 
+	in      lineReader // used by the goroutine leading only
+	leadJob func()     // c.lead
 	msgs    chan inMsg
 	readErr chan error
 	closed  chan struct{}
@@ -154,46 +158,66 @@ type lineConn struct {
 	brokeOnce sync.Once
 }
 
-// readLines reads the input line by line and decodes each line: the
-// messages for the MCP server go to Read, in order; the lines the
-// transport answers (errors, tools/list, tools/call) are answered from
-// here, without a hand-off to the MCP server's reading goroutine.
-func (c *lineConn) readLines(r io.Reader, maxLine int) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var (
-		line     []byte
-		oversize bool
-	)
+// lineReader reads the input line by line; only the goroutine leading
+// (see lead) uses it.
+type lineReader struct {
+	br      *bufio.Reader
+	maxLine int
+}
+
+// next reads the next line, without its newline when it is the last;
+// an empty line when the input ended.
+func (r *lineReader) next() (inLine, error) {
+	var l inLine
 	for {
-		chunk, err := br.ReadSlice('\n')
+		chunk, err := r.br.ReadSlice('\n')
 		switch {
-		case oversize:
+		case l.oversize:
 			// Skip the rest of a line that is too long.
-		case len(line)+len(chunk) > maxLine+1: // +1: the newline
+		case len(l.data)+len(chunk) > r.maxLine+1: // +1: the newline
 			// Keep the start only, where the id usually is.
-			keep := min(idPrefix, maxLine)
-			line = append(bytes.Clone(line[:min(len(line), keep)]), chunk[:max(0, min(len(chunk), keep-len(line)))]...)
-			oversize = true
+			keep := min(idPrefix, r.maxLine)
+			l.data = append(bytes.Clone(l.data[:min(len(l.data), keep)]), chunk[:max(0, min(len(chunk), keep-len(l.data)))]...)
+			l.oversize = true
 		default:
-			line = append(line, chunk...)
+			l.data = append(l.data, chunk...)
 		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return l, err
 		}
-		if len(line) > 0 || oversize {
+	}
+}
+
+// lead reads the input and decodes each line: the messages for the MCP
+// server go to Read, in order; the lines the transport answers (errors,
+// tools/list, tools/call) are answered from here, without a hand-off to
+// the MCP server's reading goroutine. A tools/call is run by the goroutine
+// that read it, once it has handed the reading to another worker: the
+// call starts at once, on a warm stack.
+func (c *lineConn) lead() {
+	for {
+		l, err := c.in.next()
+		if len(l.data) > 0 || l.oversize {
 			if c.stopping.Load() {
 				return
 			}
-			msg, err := c.decode(inLine{data: line, oversize: oversize})
-			if msg != nil || err != nil {
+			msg, run, derr := c.decode(l)
+			if run != nil {
+				if err == nil {
+					c.dispatch(c.leadJob) // another worker reads on
+					run()
+					return
+				}
+				c.dispatch(run) // the last line
+			}
+			if msg != nil || derr != nil {
 				select {
-				case c.msgs <- inMsg{msg, err}:
+				case c.msgs <- inMsg{msg, derr}:
 				case <-c.closed:
 					return
 				}
 			}
 		}
-		line, oversize = nil, false
 		if err != nil {
 			c.readErr <- err
 			return
@@ -225,18 +249,19 @@ func (c *lineConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 	}
 }
 
-// decode turns a line into a message, or answers it and returns nil.
-func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
+// decode turns a line into a message, or answers it and returns nil, or
+// returns the tools/call to run that answers it.
+func (c *lineConn) decode(l inLine) (jsonrpc.Message, func(), error) {
 	line := bytes.TrimSpace(l.data)
 	if l.oversize {
-		return nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
+		return nil, nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: a message is limited to %d MiB", MaxMessageBytes>>20))
 	}
 	if len(line) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if depthOver(line, MaxMessageDepth) {
-		return nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
+		return nil, nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: objects and arrays nest more than %d levels", MaxMessageDepth))
 	}
 	var msg jsonrpc.Message
@@ -247,10 +272,10 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 		var err error
 		if msg, err = jsonrpc.DecodeMessage(line); err != nil {
 			code, text := invalid(line, err)
-			return nil, c.writeError(peekID(line), code, text)
+			return nil, nil, c.writeError(peekID(line), code, text)
 		}
 		if req, ok = msg.(*jsonrpc.Request); !ok {
-			return msg, nil
+			return msg, nil, nil
 		}
 	}
 	c.mu.Lock()
@@ -272,25 +297,28 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 	// its answer never overtakes initialize's.
 	case req.Method == "tools/list" && c.inited && c.list != nil && firstPage(req.Params):
 		if list := c.list(); list != nil {
-			return nil, c.writeResultLocked(req.ID, list)
+			return nil, nil, c.writeResultLocked(req.ID, list)
 		}
 		c.pending[req.ID.Raw()] = true
 	case req.Method == "initialize" && (c.inited || c.initID != nil):
-		return nil, c.writeLocked(req.ID.Raw(), jsonrpc.CodeInvalidRequest,
+		return nil, nil, c.writeLocked(req.ID.Raw(), jsonrpc.CodeInvalidRequest,
 			"Invalid Request: the session is already initialized")
 	case c.running[req.ID.Raw()] != nil:
 		// The id of a call running here: the SDK drops a request whose
 		// id is in use, unanswered.
-		return nil, nil
-	case req.Method == "tools/call" && c.startCall(req):
-		return nil, nil
+		return nil, nil, nil
 	default:
+		if req.Method == "tools/call" {
+			if run := c.startCall(req); run != nil {
+				return nil, run, nil
+			}
+		}
 		if req.Method == "initialize" {
 			c.initID = req.ID.Raw()
 		}
 		c.pending[req.ID.Raw()] = true
 	}
-	return msg, nil
+	return msg, nil, nil
 }
 
 // invalid classifies a line that does not decode as a JSON-RPC message.

@@ -25,22 +25,23 @@ import (
 // callFunc runs a tool call as the Front's middleware does.
 type callFunc func(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error)
 
-// startCall runs req, a tools/call, in its own goroutine and reports true,
-// or reports false when the MCP server is to answer it. c.mu is held.
-func (c *lineConn) startCall(req *jsonrpc.Request) bool {
+// startCall registers req, a tools/call, and returns the function that
+// runs it and writes its answer, or nil when the MCP server is to answer
+// it. c.mu is held.
+func (c *lineConn) startCall(req *jsonrpc.Request) func() {
 	id := req.ID.Raw()
 	if c.call == nil || !c.inited || c.over || c.pending[id] {
-		return false
+		return nil
 	}
 	name, args, ok := callParams(req.Params)
 	if !ok {
-		return false
+		return nil
 	}
 	ctx, cancel := context.WithCancelCause(c.base)
 	c.pending[id] = true
 	c.running[id] = cancel
 	c.calls.Add(1)
-	c.dispatch(func() {
+	return func() {
 		defer c.calls.Done()
 		res, err := c.call(ctx, name, args)
 		resp := &jsonrpc.Response{ID: req.ID, Error: err}
@@ -59,13 +60,13 @@ func (c *lineConn) startCall(req *jsonrpc.Request) bool {
 			_ = c.write(resp, true)
 		}
 		cancel(nil)
-	})
-	return true
+	}
 }
 
 // dispatch runs job on an idle worker goroutine, or on a new one. Workers
 // wait for more until the connection closes: a call runs on a stack grown
 // by the calls before it, instead of growing a new goroutine's each time.
+// The jobs are reading the input (lead) and the calls read with it.
 func (c *lineConn) dispatch(job func()) {
 	select {
 	case c.jobs <- job:
