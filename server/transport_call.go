@@ -258,7 +258,8 @@ func members(obj []byte, f func(key, value []byte) bool) bool {
 	if len(obj) == 0 || obj[0] != '{' {
 		return false
 	}
-	var seen [][]byte
+	var keys [8][]byte // most objects read here have fewer members
+	seen := keys[:0]
 	i := skipSpace(obj, 1)
 	for i < len(obj) && obj[i] != '}' {
 		if obj[i] == ',' {
