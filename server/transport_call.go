@@ -15,8 +15,9 @@ import (
 // params with a 32 KiB buffer each, its middleware) costs more CPU than
 // restmcp's own work on a call. What a client sees is what the SDK would
 // send: the same answer bytes, the same errors, cancellation by
-// notifications/cancelled, an id in use refused, calls running
-// concurrently, nothing answered once the session is over. Only calls the
+// notifications/cancelled, a request whose id is in use dropped
+// unanswered, calls running concurrently, nothing answered once the
+// session is over. Only calls the
 // SDK would handle as a plain call take this path: once initialize is
 // answered (a call pipelined behind it goes to the SDK), with params
 // holding a name, arguments that are an object, and a _meta of plain
