@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"io"
 	"strconv"
 	"sync"
@@ -135,19 +134,4 @@ func (e auditEntry) appendJSON(b []byte) []byte {
 		b = appendJSONString(b, e.Outcome)
 	}
 	return append(b, '}')
-}
-
-// appendJSONString appends s as json.Marshal encodes a string: printable
-// ASCII other than the characters it escapes as it is, anything else
-// through json.Marshal.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }

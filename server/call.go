@@ -184,6 +184,9 @@ func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 // callTool validates args for t and runs it.
 func (s *Server) callTool(ctx context.Context, t *tool, args map[string]any) *mcp.CallToolResult {
 	msg := t.validate(args)
+	if !t.shallow {
+		t.resolve() // read resolveErr after it is set, even when validate stopped early
+	}
 	if t.resolveErr != nil {
 		t.warnOnce.Do(func() {
 			s.log.Warn("arguments not checked against the schema", "tool", t.def.Name, "err", t.resolveErr)

@@ -52,8 +52,8 @@ func BenchmarkCallInMemory(b *testing.B) {
 }
 
 // BenchmarkResult turns a 20 kB JSON answer into a tool result and encodes
-// it as the wire does: whole within the budget, cut to the budget, and
-// with a fields selection.
+// it as the stdio transport writes it: whole within the budget, cut to the
+// budget, and with a fields selection.
 func BenchmarkResult(b *testing.B) {
 	s, err := New(Config{API: projectsAPI()})
 	if err != nil {
@@ -82,7 +82,7 @@ func BenchmarkResult(b *testing.B) {
 				if c.fields != nil {
 					r.Body = selectFields(r.Body, c.fields)
 				}
-				if _, err := json.Marshal(s.result(t, r)); err != nil {
+				if _, err := encodeCallResult(s.result(t, r)); err != nil {
 					b.Fatal(err)
 				}
 			}

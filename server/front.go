@@ -190,17 +190,18 @@ func (s *Server) Front() *Front {
 	return s.fr
 }
 
-// call answers tools/call as the MCP SDK would for a registered tool.
-func (f *Front) call(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+// call answers tools/call as the MCP SDK would for a registered tool,
+// with the tools served now.
+func (f *Front) call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
 	g := f.cur.Load()
-	if _, found := slices.BinarySearch(g.prep.Names, req.Params.Name); !found {
-		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown tool %q", req.Params.Name)}
+	if _, found := slices.BinarySearch(g.prep.Names, name); !found {
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown tool %q", name)}
 	}
 	srv, err := g.server()
 	if err != nil {
 		return errorResult("the tools could not be prepared: " + err.Error()), nil
 	}
-	res, err := srv.Call(ctx, req.Params.Name, req.Params.Arguments)
+	res, err := srv.Call(ctx, name, args)
 	if err == nil && res != nil && res.Content == nil {
 		res.Content = []mcp.Content{} // never "null"
 	}
@@ -234,7 +235,9 @@ func (f *Front) MCPServer() *mcp.Server { return f.mcp }
 
 // Run serves MCP on t until the client disconnects or ctx is done, then
 // flushes the audit log. On a StdioTransport, tools/list is answered with
-// the prepared bytes.
+// the prepared bytes, and a plain tools/call by the transport itself (see
+// StdioTransport): neither goes through receiving middleware added to
+// MCPServer.
 func (f *Front) Run(ctx context.Context, t mcp.Transport) error {
 	if st, ok := t.(*StdioTransport); ok {
 		c := *st
@@ -243,6 +246,9 @@ func (f *Front) Run(ctx context.Context, t mcp.Transport) error {
 				return g.list()
 			}
 			return nil // paged by the middleware
+		}
+		if !st.sdkCalls {
+			c.call = f.call
 		}
 		t = &c
 	}
@@ -263,7 +269,7 @@ func (f *Front) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 		switch method {
 		case "tools/call":
 			if cr, ok := req.(*mcp.CallToolRequest); ok {
-				return f.call(ctx, cr)
+				return f.call(ctx, cr.Params.Name, cr.Params.Arguments)
 			}
 			return next(ctx, method, req)
 		case "tools/list":

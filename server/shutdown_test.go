@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,8 +19,15 @@ import (
 
 // At the end of the input, a call waiting on the API is cancelled and
 // answered, its audit log end line is written, and the session ends within
-// 2 s: nothing of a request that reached the API is lost at shutdown.
+// 2 s: nothing of a request that reached the API is lost at shutdown,
+// whether the call is answered by the transport or by the MCP SDK.
 func TestEndOfInputCancelsCallsAndCompletesTheAuditLog(t *testing.T) {
+	for _, sdk := range []bool{false, true} {
+		t.Run(fmt.Sprintf("sdk=%v", sdk), func(t *testing.T) { endOfInputCancelsCalls(t, sdk) })
+	}
+}
+
+func endOfInputCancelsCalls(t *testing.T, sdkCalls bool) {
 	reached := make(chan struct{}, 1)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reached <- struct{}{}
@@ -45,7 +53,7 @@ func TestEndOfInputCancelsCallsAndCompletesTheAuditLog(t *testing.T) {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- s.Run(context.Background(), &StdioTransport{In: inR, Out: outW}) }()
+	go func() { done <- s.Run(context.Background(), &StdioTransport{In: inR, Out: outW, sdkCalls: sdkCalls}) }()
 	answers := bufio.NewScanner(outR)
 	send := func(line string) {
 		t.Helper()

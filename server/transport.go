@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -43,6 +44,9 @@ const idPrefix = 64 << 10
 //     it can be read, and the session goes on;
 //   - a second initialize is refused with Invalid Request;
 //   - a request the client cancelled is not answered;
+//   - served by a Front, a plain tools/call is answered by the transport
+//     itself once initialize is answered, as the MCP SDK would answer it
+//     (see transport_call.go);
 //   - at the end of the input, or when Stop is closed, the answers that come
 //     within Drain still go out; requests still running then are cancelled
 //     and answered with a cancellation error if they end quickly.
@@ -60,10 +64,16 @@ type StdioTransport struct {
 	// tools/list request without a cursor with (nil: the MCP server
 	// answers).
 	list func() []byte
+	// call, when set, runs the tools/call requests the transport answers
+	// itself (nil: the MCP server answers them all).
+	call callFunc
+	// sdkCalls leaves every tools/call to the MCP server (tests compare
+	// the two paths).
+	sdkCalls bool
 }
 
 // Connect implements mcp.Transport.
-func (t *StdioTransport) Connect(context.Context) (mcp.Connection, error) {
+func (t *StdioTransport) Connect(ctx context.Context) (mcp.Connection, error) {
 	drain := t.Drain
 	if drain <= 0 {
 		drain = DefaultDrain
@@ -76,15 +86,22 @@ func (t *StdioTransport) Connect(context.Context) (mcp.Connection, error) {
 		out:       t.Out,
 		drain:     drain,
 		stop:      t.Stop,
-		lines:     make(chan inLine),
+		msgs:      make(chan inMsg),
 		readErr:   make(chan error, 1),
 		closed:    make(chan struct{}),
 		pending:   map[any]bool{},
 		cancelled: map[any]bool{},
 		idle:      make(chan struct{}, 1),
 		list:      t.list,
+		call:      t.call,
+		base:      context.WithoutCancel(ctx),
+		running:   map[any]context.CancelCauseFunc{},
+		broken:    make(chan struct{}),
+		jobs:      make(chan func()),
 	}
-	go c.readLines(t.In, maxLine)
+	c.in = lineReader{br: bufio.NewReaderSize(t.In, 64<<10), maxLine: maxLine}
+	c.leadJob = c.lead
+	go c.work(c.leadJob)
 	return c, nil
 }
 
@@ -94,12 +111,21 @@ type inLine struct {
 	oversize bool
 }
 
+// inMsg is what Read returns for a line: a message for the MCP server, or
+// the error of answering the line.
+type inMsg struct {
+	msg jsonrpc.Message
+	err error
+}
+
 type lineConn struct {
 	out   io.Writer
 	drain time.Duration
 	stop  <-chan struct{}
 
-	lines   chan inLine
+	in      lineReader // used by the goroutine leading only
+	leadJob func()     // c.lead
+	msgs    chan inMsg
 	readErr chan error
 	closed  chan struct{}
 	once    sync.Once
@@ -107,6 +133,9 @@ type lineConn struct {
 	// ending holds the cancellations Read still has to deliver at the end.
 	ending []jsonrpc.Message
 	ended  error
+	// stopping is set when the session starts to end: no line is read
+	// after it.
+	stopping atomic.Bool
 
 	mu        sync.Mutex    // guards out and the fields below
 	pending   map[any]bool  // ids of requests read and not answered
@@ -116,38 +145,79 @@ type lineConn struct {
 	idle      chan struct{} // signalled when pending becomes empty
 
 	list func() []byte // see StdioTransport.list
+
+	// The tools/call requests answered here (transport_call.go).
+	call      callFunc
+	base      context.Context                 // what their contexts derive from
+	running   map[any]context.CancelCauseFunc // by id, under mu
+	over      bool                            // the session ended: their answers are dropped (under mu)
+	calls     sync.WaitGroup                  // the calls running
+	jobs      chan func()                     // hands a call to an idle worker
+	broken    chan struct{}                   // closed when writing one of their answers failed
+	outErr    error                           // that failure, set before broken is closed
+	brokeOnce sync.Once
 }
 
-func (c *lineConn) readLines(r io.Reader, maxLine int) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var (
-		line     []byte
-		oversize bool
-	)
+// lineReader reads the input line by line; only the goroutine leading
+// (see lead) uses it.
+type lineReader struct {
+	br      *bufio.Reader
+	maxLine int
+}
+
+// next reads the next line, without its newline when it is the last;
+// an empty line when the input ended.
+func (r *lineReader) next() (inLine, error) {
+	var l inLine
 	for {
-		chunk, err := br.ReadSlice('\n')
+		chunk, err := r.br.ReadSlice('\n')
 		switch {
-		case oversize:
+		case l.oversize:
 			// Skip the rest of a line that is too long.
-		case len(line)+len(chunk) > maxLine+1: // +1: the newline
+		case len(l.data)+len(chunk) > r.maxLine+1: // +1: the newline
 			// Keep the start only, where the id usually is.
-			keep := min(idPrefix, maxLine)
-			line = append(bytes.Clone(line[:min(len(line), keep)]), chunk[:max(0, min(len(chunk), keep-len(line)))]...)
-			oversize = true
+			keep := min(idPrefix, r.maxLine)
+			l.data = append(bytes.Clone(l.data[:min(len(l.data), keep)]), chunk[:max(0, min(len(chunk), keep-len(l.data)))]...)
+			l.oversize = true
 		default:
-			line = append(line, chunk...)
+			l.data = append(l.data, chunk...)
 		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return l, err
 		}
-		if len(line) > 0 || oversize {
-			select {
-			case c.lines <- inLine{data: line, oversize: oversize}:
-			case <-c.closed:
+	}
+}
+
+// lead reads the input and decodes each line: the messages for the MCP
+// server go to Read, in order; the lines the transport answers (errors,
+// tools/list, tools/call) are answered from here, without a hand-off to
+// the MCP server's reading goroutine. A tools/call is run by the goroutine
+// that read it, once it has handed the reading to another worker: the
+// call starts at once, on a warm stack.
+func (c *lineConn) lead() {
+	for {
+		l, err := c.in.next()
+		if len(l.data) > 0 || l.oversize {
+			if c.stopping.Load() {
 				return
 			}
+			msg, run, derr := c.decode(l)
+			if run != nil {
+				if err == nil {
+					c.dispatch(c.leadJob) // another worker reads on
+					run()
+					return
+				}
+				c.dispatch(run) // the last line
+			}
+			if msg != nil || derr != nil {
+				select {
+				case c.msgs <- inMsg{msg, derr}:
+				case <-c.closed:
+					return
+				}
+			}
 		}
-		line, oversize = nil, false
 		if err != nil {
 			c.readErr <- err
 			return
@@ -168,32 +238,30 @@ func (c *lineConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 			return nil, io.EOF
 		case <-c.stop:
 			return c.end(ctx, 0, io.EOF, "the server is stopping")
+		case <-c.broken:
+			c.ended = c.outErr
+			return nil, c.stopCalls(c.outErr)
 		case err := <-c.readErr:
 			return c.end(ctx, c.drain, err, "the input ended")
-		case l := <-c.lines:
-			msg, err := c.decode(l)
-			if err != nil {
-				return nil, err
-			}
-			if msg != nil {
-				return msg, nil
-			}
+		case m := <-c.msgs:
+			return m.msg, m.err
 		}
 	}
 }
 
-// decode turns a line into a message, or answers it and returns nil.
-func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
+// decode turns a line into a message, or answers it and returns nil, or
+// returns the tools/call to run that answers it.
+func (c *lineConn) decode(l inLine) (jsonrpc.Message, func(), error) {
 	line := bytes.TrimSpace(l.data)
 	if l.oversize {
-		return nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
+		return nil, nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: a message is limited to %d MiB", MaxMessageBytes>>20))
 	}
 	if len(line) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if depthOver(line, MaxMessageDepth) {
-		return nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
+		return nil, nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: objects and arrays nest more than %d levels", MaxMessageDepth))
 	}
 	var msg jsonrpc.Message
@@ -204,10 +272,10 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 		var err error
 		if msg, err = jsonrpc.DecodeMessage(line); err != nil {
 			code, text := invalid(line, err)
-			return nil, c.writeError(peekID(line), code, text)
+			return nil, nil, c.writeError(peekID(line), code, text)
 		}
 		if req, ok = msg.(*jsonrpc.Request); !ok {
-			return msg, nil
+			return msg, nil, nil
 		}
 	}
 	c.mu.Lock()
@@ -220,6 +288,7 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 		if json.Unmarshal(req.Params, &p) == nil {
 			if id, err := jsonrpc.MakeID(p.RequestID); err == nil && c.pending[id.Raw()] {
 				c.cancelled[id.Raw()] = true
+				c.cancelCall(id.Raw(), req.Params)
 			}
 		}
 	case !req.IsCall():
@@ -228,19 +297,28 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, error) {
 	// its answer never overtakes initialize's.
 	case req.Method == "tools/list" && c.inited && c.list != nil && firstPage(req.Params):
 		if list := c.list(); list != nil {
-			return nil, c.writeResultLocked(req.ID, list)
+			return nil, nil, c.writeResultLocked(req.ID, list)
 		}
 		c.pending[req.ID.Raw()] = true
 	case req.Method == "initialize" && (c.inited || c.initID != nil):
-		return nil, c.writeLocked(req.ID.Raw(), jsonrpc.CodeInvalidRequest,
+		return nil, nil, c.writeLocked(req.ID.Raw(), jsonrpc.CodeInvalidRequest,
 			"Invalid Request: the session is already initialized")
+	case c.running[req.ID.Raw()] != nil:
+		// The id of a call running here: the SDK drops a request whose
+		// id is in use, unanswered.
+		return nil, nil, nil
 	default:
+		if req.Method == "tools/call" {
+			if run := c.startCall(req); run != nil {
+				return nil, run, nil
+			}
+		}
 		if req.Method == "initialize" {
 			c.initID = req.ID.Raw()
 		}
 		c.pending[req.ID.Raw()] = true
 	}
-	return msg, nil
+	return msg, nil, nil
 }
 
 // invalid classifies a line that does not decode as a JSON-RPC message.
@@ -272,10 +350,15 @@ func (c *lineConn) end(ctx context.Context, wait time.Duration, err error, reaso
 		err = io.EOF
 	}
 	c.ended = err
+	c.stopping.Store(true)
 	c.waitPending(ctx, wait)
 	c.mu.Lock()
 	for id := range c.pending {
 		if c.cancelled[id] {
+			continue
+		}
+		if cancel := c.running[id]; cancel != nil {
+			cancel(nil) // as the MCP server cancels on a notification
 			continue
 		}
 		params, _ := json.Marshal(map[string]any{"requestId": id, "reason": reason})
@@ -294,7 +377,7 @@ func (c *lineConn) nextEnding() (jsonrpc.Message, error) {
 		return msg, nil
 	}
 	c.waitPending(context.Background(), cancelWait)
-	return nil, c.ended
+	return nil, c.stopCalls(c.ended)
 }
 
 // waitPending waits until every request read has been answered, wait is
@@ -391,7 +474,10 @@ func firstPage(params json.RawMessage) bool {
 
 // Write sends one message as one line; the answer to a request the client
 // cancelled is dropped.
-func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
+func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error { return c.write(msg, false) }
+
+// write sends msg; ours marks the answer of a call the transport ran.
+func (c *lineConn) write(msg jsonrpc.Message, ours bool) error {
 	resp, isResp := msg.(*jsonrpc.Response)
 	if isResp && resp.Error != nil {
 		var coded *jsonrpc.Error
@@ -415,8 +501,11 @@ func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
 		return err
 	}
 	id := resp.ID.Raw()
-	if !c.cancelled[id] {
+	if !c.cancelled[id] && !(ours && c.over) {
 		if _, err := c.out.Write(append(b, '\n')); err != nil {
+			if ours {
+				c.breakLocked(err)
+			}
 			return err
 		}
 	}
@@ -435,9 +524,12 @@ func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error {
 	return nil
 }
 
-// Close ends the connection; a blocked Read returns.
+// Close ends the connection; a blocked Read returns. The calls the
+// transport runs are cancelled, and Close returns when they have ended.
 func (c *lineConn) Close() error {
 	c.once.Do(func() { close(c.closed) })
+	_ = c.stopCalls(io.EOF)
+	c.calls.Wait()
 	return nil
 }
 

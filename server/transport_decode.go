@@ -21,40 +21,22 @@ func decodeRequest(line []byte) (*jsonrpc.Request, bool) {
 		return nil, false
 	}
 	var version, id, method, params []byte
-	i := skipSpace(line, 1)
-	for i < len(line) && line[i] != '}' {
-		if line[i] == ',' {
-			i = skipSpace(line, i+1)
-		}
-		keyEnd := stringEnd(line, i)
-		if !plainString(line[i:keyEnd]) {
-			return nil, false
-		}
-		key := line[i+1 : keyEnd-1]
-		i = skipSpace(line, keyEnd)
-		i = skipSpace(line, i+1) // the colon
-		end := valueEnd(line, i)
-		v := line[i:end]
-		var slot *[]byte
+	if !members(line, func(key, v []byte) bool {
 		switch string(key) {
-		case "jsonrpc":
-			slot = &version
-		case "id":
-			slot = &id
-		case "method":
-			slot = &method
-		case "params":
-			slot = &params
-		case "result", "error":
-			return nil, false
+		case `"jsonrpc"`:
+			version = v
+		case `"id"`:
+			id = v
+		case `"method"`:
+			method = v
+		case `"params"`:
+			params = v
+		case `"result"`, `"error"`:
+			return false
 		}
-		if slot != nil {
-			if *slot != nil {
-				return nil, false
-			}
-			*slot = v
-		}
-		i = skipSpace(line, end)
+		return true
+	}) {
+		return nil, false
 	}
 	if string(version) != `"2.0"` || method == nil || !plainString(method) || string(params) == "null" {
 		return nil, false

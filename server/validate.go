@@ -17,6 +17,11 @@ import (
 // of 300 values lists them all).
 const maxValidationMessage = 2000
 
+// resolve prepares the tool's schema for validation, once.
+func (t *tool) resolve() {
+	t.once.Do(func() { t.resolved, t.resolveErr = resolveSchema(t.schema) })
+}
+
 // validate checks args against the tool's input schema and returns a
 // message for the model naming the argument and the problem, or "".
 // Missing and unknown arguments are checked first, by hand, for clear
@@ -62,7 +67,7 @@ func (t *tool) validate(args map[string]any) string {
 	if t.shallow {
 		return ""
 	}
-	t.once.Do(func() { t.resolved, t.resolveErr = resolveSchema(schema) })
+	t.resolve()
 	if t.resolved == nil {
 		return ""
 	}
