@@ -13,8 +13,9 @@ import (
 // decodeDocument turns the bytes of a description into plain Go values
 // (map[string]any, []any, string, float64/int, bool, nil). The server's
 // content type is never trusted: a document whose first non-space byte is
-// '{' or '[' is JSON and goes to encoding/json (a YAML parser mangles JSON
-// string escapes such as surrogate pairs); anything else is YAML.
+// '{' or '[' is JSON, decoded as encoding/json does (decodeTree, with
+// fewer allocations; a YAML parser mangles JSON string escapes such as
+// surrogate pairs); anything else is YAML.
 func decodeDocument(data []byte) (any, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
@@ -31,6 +32,9 @@ func decodeDocument(data []byte) (any, error) {
 }
 
 func decodeJSON(data []byte) (any, error) {
+	if v, ok := decodeTree(data); ok {
+		return v, nil
+	}
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
 		var syn *json.SyntaxError

@@ -1,0 +1,331 @@
+package client
+
+import (
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+)
+
+// decodeTree decodes a JSON document into the values encoding/json gives
+// an `any` (map[string]any, []any, string, float64, bool, nil) with far
+// fewer allocations: every object key, and every short string value, is
+// one string however often it appears (a large description repeats
+// "type", "description", "string" and its $refs thousands of times);
+// maps and slices are made at their final size; small whole numbers share
+// their boxed values. The result is the same as encoding/json's for every
+// document it accepts. ok is false for anything it does not handle itself
+// (invalid JSON, a number out of range, a string with invalid UTF-8,
+// nesting deeper than encoding/json allows): the caller then decodes the
+// document with encoding/json, whose result or error is the one given.
+func decodeTree(data []byte) (v any, ok bool) {
+	d := treeDecoder{data: data, strs: make(map[string]string, 1024)}
+	v, ok = d.value()
+	if !ok {
+		return nil, false
+	}
+	d.space()
+	if d.pos != len(d.data) {
+		return nil, false
+	}
+	return v, true
+}
+
+// maxTreeDepth is encoding/json's nesting limit: deeper documents are
+// left to it (it reports the error).
+const maxTreeDepth = 10000
+
+// internMax is the longest string value shared between its occurrences;
+// keys are always shared.
+const internMax = 64
+
+// smallNumbers are the boxed values of the whole numbers 0–255, shared.
+var smallNumbers = func() (n [256]any) {
+	for i := range n {
+		n[i] = float64(i)
+	}
+	return n
+}()
+
+type treeDecoder struct {
+	data    []byte
+	pos     int
+	depth   int
+	strs    map[string]string
+	members []member // the members of the objects being decoded
+	items   []any    // the items of the arrays being decoded
+}
+
+type member struct {
+	key string
+	val any
+}
+
+func (d *treeDecoder) space() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *treeDecoder) value() (any, bool) {
+	d.space()
+	if d.pos >= len(d.data) {
+		return nil, false
+	}
+	switch c := d.data[d.pos]; {
+	case c == '{':
+		return d.object()
+	case c == '[':
+		return d.array()
+	case c == '"':
+		s, ok := d.str(internMax)
+		return s, ok
+	case c == '-' || '0' <= c && c <= '9':
+		return d.number()
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	}
+	return nil, false
+}
+
+func (d *treeDecoder) literal(word string) bool {
+	if len(d.data)-d.pos < len(word) || string(d.data[d.pos:d.pos+len(word)]) != word {
+		return false
+	}
+	d.pos += len(word)
+	return true
+}
+
+func (d *treeDecoder) object() (any, bool) {
+	if d.depth++; d.depth > maxTreeDepth {
+		return nil, false
+	}
+	d.pos++ // {
+	base := len(d.members)
+	d.space()
+	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+		d.pos++
+		d.depth--
+		return map[string]any{}, true
+	}
+	for {
+		d.space()
+		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+			return nil, false
+		}
+		k, ok := d.str(-1)
+		if !ok {
+			return nil, false
+		}
+		d.space()
+		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+			return nil, false
+		}
+		d.pos++
+		v, ok := d.value()
+		if !ok {
+			return nil, false
+		}
+		d.members = append(d.members, member{k, v})
+		d.space()
+		if d.pos >= len(d.data) {
+			return nil, false
+		}
+		c := d.data[d.pos]
+		d.pos++
+		if c == '}' {
+			break
+		}
+		if c != ',' {
+			return nil, false
+		}
+	}
+	ms := d.members[base:]
+	m := make(map[string]any, len(ms))
+	for _, kv := range ms { // in order: a repeated key keeps its last value
+		m[kv.key] = kv.val
+	}
+	clear(ms)
+	d.members = d.members[:base]
+	d.depth--
+	return m, true
+}
+
+func (d *treeDecoder) array() (any, bool) {
+	if d.depth++; d.depth > maxTreeDepth {
+		return nil, false
+	}
+	d.pos++ // [
+	base := len(d.items)
+	d.space()
+	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+		d.pos++
+		d.depth--
+		return []any{}, true
+	}
+	for {
+		v, ok := d.value()
+		if !ok {
+			return nil, false
+		}
+		d.items = append(d.items, v)
+		d.space()
+		if d.pos >= len(d.data) {
+			return nil, false
+		}
+		c := d.data[d.pos]
+		d.pos++
+		if c == ']' {
+			break
+		}
+		if c != ',' {
+			return nil, false
+		}
+	}
+	items := d.items[base:]
+	a := make([]any, len(items))
+	copy(a, items)
+	clear(items)
+	d.items = d.items[:base]
+	d.depth--
+	return a, true
+}
+
+// str decodes the string at d.pos; one of at most share bytes (any, when
+// share is negative) is shared with its other occurrences. A string with
+// escapes or bytes outside ASCII goes through encoding/json, which
+// decodes escapes and replaces invalid UTF-8 as it always does.
+func (d *treeDecoder) str(share int) (string, bool) {
+	start := d.pos + 1
+	i := start
+	plain := true
+	for ; i < len(d.data); i++ {
+		c := d.data[i]
+		if c == '"' {
+			break
+		}
+		if c < 0x20 {
+			return "", false
+		}
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			if c == '\\' {
+				i++ // the escaped byte cannot end the string
+			}
+		}
+	}
+	if i >= len(d.data) {
+		return "", false
+	}
+	d.pos = i + 1
+	raw := d.data[start:i]
+	if !plain {
+		if utf8.Valid(raw) && !hasByte(raw, '\\') {
+			plain = true
+		} else {
+			var s string
+			if json.Unmarshal(d.data[start-1:i+1], &s) != nil {
+				return "", false
+			}
+			return d.share(s, share), true
+		}
+	}
+	if share >= 0 && len(raw) > share {
+		return string(raw), true
+	}
+	if s, ok := d.strs[string(raw)]; ok {
+		return s, true
+	}
+	s := string(raw)
+	d.strs[s] = s
+	return s, true
+}
+
+func (d *treeDecoder) share(s string, share int) string {
+	if share >= 0 && len(s) > share {
+		return s
+	}
+	if t, ok := d.strs[s]; ok {
+		return t
+	}
+	d.strs[s] = s
+	return s
+}
+
+func hasByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// number decodes a JSON number as encoding/json does into an `any`: a
+// float64, from strconv.ParseFloat of its text.
+func (d *treeDecoder) number() (any, bool) {
+	start := d.pos
+	i := start
+	if d.data[i] == '-' {
+		i++
+	}
+	digits := i
+	for i < len(d.data) && '0' <= d.data[i] && d.data[i] <= '9' {
+		i++
+	}
+	if i == digits || d.data[digits] == '0' && i-digits > 1 {
+		return nil, false
+	}
+	whole := true
+	if i < len(d.data) && d.data[i] == '.' {
+		whole = false
+		i++
+		frac := i
+		for i < len(d.data) && '0' <= d.data[i] && d.data[i] <= '9' {
+			i++
+		}
+		if i == frac {
+			return nil, false
+		}
+	}
+	if i < len(d.data) && (d.data[i] == 'e' || d.data[i] == 'E') {
+		whole = false
+		i++
+		if i < len(d.data) && (d.data[i] == '+' || d.data[i] == '-') {
+			i++
+		}
+		exp := i
+		for i < len(d.data) && '0' <= d.data[i] && d.data[i] <= '9' {
+			i++
+		}
+		if i == exp {
+			return nil, false
+		}
+	}
+	d.pos = i
+	text := d.data[start:i]
+	if whole && start == digits && len(text) <= 15 {
+		// Exact in a float64: no parsing needed.
+		var n int64
+		for _, c := range text {
+			n = n*10 + int64(c-'0')
+		}
+		if n < int64(len(smallNumbers)) {
+			return smallNumbers[n], true
+		}
+		return float64(n), true
+	}
+	f, err := strconv.ParseFloat(string(text), 64)
+	if err != nil {
+		return nil, false
+	}
+	return f, true
+}
