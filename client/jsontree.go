@@ -1,7 +1,9 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
+	"hash/maphash"
 	"strconv"
 	"unicode/utf8"
 )
@@ -18,7 +20,8 @@ import (
 // nesting deeper than encoding/json allows): the caller then decodes the
 // document with encoding/json, whose result or error is the one given.
 func decodeTree(data []byte) (v any, ok bool) {
-	d := treeDecoder{data: data, strs: make(map[string]string, 1024)}
+	d := treeDecoder{data: data, strs: make(map[string]string, 1024), spans: make(map[uint64]span, 1024),
+		seed: maphash.MakeSeed()}
 	v, ok = d.value()
 	if !ok {
 		return nil, false
@@ -51,8 +54,70 @@ type treeDecoder struct {
 	pos     int
 	depth   int
 	strs    map[string]string
+	spans   map[uint64]span // small objects and arrays decoded, by their text's hash
+	seed    maphash.Seed
 	members []member // the members of the objects being decoded
 	items   []any    // the items of the arrays being decoded
+}
+
+// span is a small object or array decoded: its text and its value.
+type span struct {
+	start, end int
+	val        any
+}
+
+// shareMax is the longest text of an object or array whose value is
+// shared with the other occurrences of the same text.
+const shareMax = 1024
+
+// shared decodes the object or array at d.pos with decode, or returns the
+// value of an earlier occurrence of the same text. The same text decodes
+// to the same value, which nothing changes once decoded: a description
+// repeats many small schemas ({"type": "string", "maxLength": 5000},
+// {"$ref": "…"}) word for word.
+func (d *treeDecoder) shared(decode func() (any, bool)) (any, bool) {
+	start := d.pos
+	end := d.skip(start, shareMax)
+	if end < 0 {
+		return decode()
+	}
+	h := maphash.Bytes(d.seed, d.data[start:end])
+	if s, ok := d.spans[h]; ok && bytes.Equal(d.data[s.start:s.end], d.data[start:end]) {
+		d.pos = end
+		return s.val, true
+	}
+	v, ok := decode()
+	if ok && d.pos == end {
+		if _, taken := d.spans[h]; !taken {
+			d.spans[h] = span{start, end, v}
+		}
+	}
+	return v, ok
+}
+
+// skip returns the end of the object or array at i when its text is at
+// most max bytes long, else -1. It only matches brackets outside strings:
+// decoding checks the rest.
+func (d *treeDecoder) skip(i, max int) int {
+	depth := 0
+	limit := min(len(d.data), i+max)
+	for ; i < limit; i++ {
+		switch d.data[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case '"':
+			for i++; i < limit && d.data[i] != '"'; i++ {
+				if d.data[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return -1
 }
 
 type member struct {
@@ -78,9 +143,9 @@ func (d *treeDecoder) value() (any, bool) {
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':
-		return d.object()
+		return d.shared(d.object)
 	case c == '[':
-		return d.array()
+		return d.shared(d.array)
 	case c == '"':
 		s, ok := d.str(internMax)
 		return s, ok

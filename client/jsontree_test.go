@@ -1,7 +1,11 @@
 package client
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -51,8 +55,8 @@ func TestDecodeTreeIsEncodingJSON(t *testing.T) {
 	treeSame(t, []byte(deep), true)
 }
 
-// TestDecodeTreeSharedSpecs decodes the real JSON descriptions both ways.
-func TestDecodeTreeSharedSpecs(t *testing.T) {
+// eachSharedJSON runs test on each real JSON description, with its bytes.
+func eachSharedJSON(t *testing.T, test func(t *testing.T, file string, data []byte)) {
 	for _, file := range sharedSpecFiles(t) {
 		if filepath.Ext(file) != ".json" {
 			continue
@@ -62,9 +66,14 @@ func TestDecodeTreeSharedSpecs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			treeSame(t, data, true)
+			test(t, file, data)
 		})
 	}
+}
+
+// TestDecodeTreeSharedSpecs decodes the real JSON descriptions both ways.
+func TestDecodeTreeSharedSpecs(t *testing.T) {
+	eachSharedJSON(t, func(t *testing.T, _ string, data []byte) { treeSame(t, data, true) })
 }
 
 func FuzzDecodeTree(f *testing.F) {
@@ -114,4 +123,102 @@ func BenchmarkDecodeJSON(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestMappedJSON: a large JSON description is decoded from its mapped
+// pages as encoding/json decodes it; one cut short while mapped is read
+// again (no crash), and YAML or small files are left to the reader.
+func TestMappedJSON(t *testing.T) {
+	dir := t.TempDir()
+	var sb strings.Builder
+	sb.WriteString("\ufeff {\"openapi\":\"3.0.0\",\"paths\":{")
+	for i := 0; sb.Len() < 2*mapMinBytes; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `"/p%d":{"get":{"description":"operation \u00e9 %d","responses":{"200":{"description":"ok"}}}}`, i, i)
+	}
+	sb.WriteString("}}\n")
+	path := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum, root, ok := mappedJSON(path)
+	if !ok {
+		t.Fatal("a large JSON description was not decoded from its mapping")
+	}
+	var want any
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(sb.String(), "\ufeff")), &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(root, want) || sum != sha256.Sum256([]byte(sb.String())) {
+		t.Fatal("the mapped description decodes or digests differently")
+	}
+
+	small := filepath.Join(dir, "small.json")
+	yml := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(small, []byte(`{"openapi":"3.0.0"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(yml, []byte("openapi: 3.0.0\n#"+strings.Repeat("x", 2*mapMinBytes)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{small, yml, filepath.Join(dir, "absent.json"), dir} {
+		if _, _, ok := mappedJSON(p); ok {
+			t.Errorf("%s was decoded from a mapping", p)
+		}
+	}
+
+	afterMap = func(p string) {
+		if err := os.Truncate(p, 0); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { afterMap = nil }()
+	if _, _, ok := mappedJSON(path); ok {
+		t.Error("a description cut short while mapped was decoded")
+	}
+}
+
+// TestSharedTreeBuildsTheSameAPI: the values decodeTree shares between
+// equal texts are never changed by loading, and the API loaded from a
+// real description is the one built from encoding/json's values.
+func TestSharedTreeBuildsTheSameAPI(t *testing.T) {
+	eachSharedJSON(t, func(t *testing.T, file string, data []byte) {
+		got, err := Load(context.Background(), file, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plain any
+		if err := json.Unmarshal(data, &plain); err != nil {
+			t.Fatal(err)
+		}
+		f := newFetcher(LoadOptions{})
+		f.refDirs = refRoots(filepath.Dir(file), nil)
+		docs := newDocSet(context.Background(), f)
+		docs.docs[file] = document{root: plain, loc: file}
+		want, err := build(docs, file, file, plain, defaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Digest, want.Validators, want.Files, want.RemoteRefs = got.Digest, got.Validators, got.Files, got.RemoteRefs
+		gotJSON, _ := json.Marshal(got)
+		wantJSON, _ := json.Marshal(want)
+		if !bytes.Equal(gotJSON, wantJSON) {
+			t.Fatal("the API loaded from the shared tree differs from the one built from encoding/json's")
+		}
+
+		tree, ok := decodeTree(data)
+		if !ok {
+			t.Fatal("not decoded")
+		}
+		docs = newDocSet(context.Background(), f)
+		docs.docs[file] = document{root: tree, loc: file}
+		if _, err := build(docs, file, file, tree, defaultLimits); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(tree, plain) {
+			t.Fatal("loading changed the decoded description")
+		}
+	})
 }

@@ -17,7 +17,7 @@ import (
 // fewer allocations; a YAML parser mangles JSON string escapes such as
 // surrogate pairs); anything else is YAML.
 func decodeDocument(data []byte) (any, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, errors.New("the document is empty")
@@ -30,6 +30,9 @@ func decodeDocument(data []byte) (any, error) {
 	}
 	return decodeYAML(data)
 }
+
+// utf8BOM is the UTF-8 byte order mark a document may begin with.
+const utf8BOM = "\xef\xbb\xbf"
 
 func decodeJSON(data []byte) (any, error) {
 	if v, ok := decodeTree(data); ok {
