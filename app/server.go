@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -81,7 +80,6 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 			return nil, 0, nil, err
 		}
 		build := func() (*server.Server, error) {
-			defer startupGC()()
 			api, err := e.api()
 			if err != nil {
 				a.Log.Debug("the compiled description cannot be read: loading the description", "err", err)
@@ -107,9 +105,7 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		a.Cache.touch(key)
 		return fr, len(e.head.Prepared.Names), func() { close(ended); waitFor(done, cacheWait); e.close() }, nil
 	}
-	restore := startupGC()
 	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
-	restore()
 	if err != nil {
 		return nil, 0, nil, err
 	}
@@ -122,20 +118,6 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		}
 	}()
 	return srv.Front(), len(srv.Tools()), func() { waitFor(done, cacheWait) }, nil
-}
-
-// startupGC makes the garbage collector run twice as often while a
-// description is decoded and its tools built, and returns the function
-// that restores it: the decoded document is garbage as soon as the tools
-// are built, and the default lets the heap grow to twice what is live
-// (Stripe's description: 48 MB peak resident memory, 38 MB with this, for
-// about 10% more CPU time, mostly on another core). GOGC, when set, wins.
-func startupGC() (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	old := debug.SetGCPercent(50)
-	return func() { debug.SetGCPercent(old) }
 }
 
 func waitFor(done <-chan struct{}, d time.Duration) {
