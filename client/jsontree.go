@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/maphash"
+	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -13,16 +15,33 @@ import (
 // fewer allocations: every object key, and every short string value, is
 // one string however often it appears (a large description repeats
 // "type", "description", "string" and its $refs thousands of times);
-// maps and slices are made at their final size; small whole numbers share
-// their boxed values. The result is the same as encoding/json's for every
-// document it accepts. ok is false for anything it does not handle itself
-// (invalid JSON, a number out of range, a string with invalid UTF-8,
-// nesting deeper than encoding/json allows): the caller then decodes the
-// document with encoding/json, whose result or error is the one given.
+// equal small objects and arrays are one value; maps and slices are made
+// at their final size; small whole numbers share their boxed values. The
+// result is the same as encoding/json's for every document it accepts.
+// ok is false for anything it does not handle itself (invalid JSON, a
+// number out of range, nesting deeper than encoding/json allows): the
+// caller then decodes the document with encoding/json, whose result or
+// error is the one given.
 func decodeTree(data []byte) (v any, ok bool) {
-	d := treeDecoder{data: data, strs: make(map[string]string, 1024), spans: make(map[uint64]span, 1024),
-		seed: maphash.MakeSeed()}
-	v, ok = d.value()
+	return newTreeDecoder(data, false).document()
+}
+
+// decodeDescription is decodeTree for an OpenAPI description: the members
+// no tool is built from — each operation's responses and the components'
+// examples, a third of some descriptions — are checked as encoding/json
+// would check them but kept as their text (a *lazyJSON), decoded only if
+// a $ref reaches into them (pointer).
+func decodeDescription(data []byte) (v any, ok bool) {
+	return newTreeDecoder(data, true).document()
+}
+
+func newTreeDecoder(data []byte, lazy bool) *treeDecoder {
+	return &treeDecoder{data: data, lazy: lazy, strs: make(map[string]string, 1024),
+		spans: make(map[uint64]span, 1024), seed: maphash.MakeSeed()}
+}
+
+func (d *treeDecoder) document() (any, bool) {
+	v, ok := d.value()
 	if !ok {
 		return nil, false
 	}
@@ -32,6 +51,41 @@ func decodeTree(data []byte) (v any, ok bool) {
 	}
 	return v, true
 }
+
+// lazyJSON is a member of a description kept as its text, checked, and
+// decoded when first reached.
+type lazyJSON struct {
+	raw  []byte
+	val  any
+	done bool
+}
+
+// value is the member decoded (once).
+func (l *lazyJSON) value() any {
+	if !l.done {
+		var ok bool
+		if l.val, ok = decodeTree(l.raw); !ok { // checked when it was kept
+			_ = json.Unmarshal(l.raw, &l.val)
+		}
+		l.raw, l.done = nil, true
+	}
+	return l.val
+}
+
+// unread reports whether the member key of the object reached through
+// the keys trail is one decodeDescription keeps as its text.
+func unread(trail []string, key string) bool {
+	switch len(trail) {
+	case 1:
+		return key == "examples" && trail[0] == "components"
+	case 3:
+		return key == "responses" && trail[0] == "paths" && slices.Contains(pathMethods, trail[2])
+	}
+	return false
+}
+
+// trailMax is how deep decodeDescription follows the keys of objects.
+const trailMax = 4
 
 // maxTreeDepth is encoding/json's nesting limit: deeper documents are
 // left to it (it reports the error).
@@ -53,6 +107,8 @@ type treeDecoder struct {
 	data    []byte
 	pos     int
 	depth   int
+	lazy    bool
+	trail   []string // the keys (or "" for an array) down to here, trailMax at most
 	strs    map[string]string
 	spans   map[uint64]span // small objects and arrays decoded, by their text's hash
 	seed    maphash.Seed
@@ -76,6 +132,9 @@ const shareMax = 1024
 // repeats many small schemas ({"type": "string", "maxLength": 5000},
 // {"$ref": "…"}) word for word.
 func (d *treeDecoder) shared(decode func() (any, bool)) (any, bool) {
+	if d.tracking() {
+		return decode() // may hold members kept as their text
+	}
 	start := d.pos
 	end := d.skip(start, shareMax)
 	if end < 0 {
@@ -118,6 +177,29 @@ func (d *treeDecoder) skip(i, max int) int {
 		}
 	}
 	return -1
+}
+
+// tracking reports whether the keys down to here are followed.
+func (d *treeDecoder) tracking() bool { return d.lazy && len(d.trail) < trailMax }
+
+// member decodes the value of key (of an array item: ""), kept as its
+// text when no tool is built from it.
+func (d *treeDecoder) member(key string) (any, bool) {
+	if !d.tracking() {
+		return d.value()
+	}
+	if unread(d.trail, key) {
+		d.space()
+		start := d.pos
+		if !d.check() {
+			return nil, false
+		}
+		return &lazyJSON{raw: bytes.Clone(d.data[start:d.pos])}, true
+	}
+	d.trail = append(d.trail, key)
+	v, ok := d.value()
+	d.trail = d.trail[:len(d.trail)-1]
+	return v, ok
 }
 
 type member struct {
@@ -195,7 +277,7 @@ func (d *treeDecoder) object() (any, bool) {
 			return nil, false
 		}
 		d.pos++
-		v, ok := d.value()
+		v, ok := d.member(k)
 		if !ok {
 			return nil, false
 		}
@@ -237,7 +319,7 @@ func (d *treeDecoder) array() (any, bool) {
 		return []any{}, true
 	}
 	for {
-		v, ok := d.value()
+		v, ok := d.member("")
 		if !ok {
 			return nil, false
 		}
@@ -337,6 +419,18 @@ func hasByte(b []byte, c byte) bool {
 // number decodes a JSON number as encoding/json does into an `any`: a
 // float64, from strconv.ParseFloat of its text.
 func (d *treeDecoder) number() (any, bool) {
+	f, ok := d.scanNumber()
+	if !ok {
+		return nil, false
+	}
+	if f >= 0 && !math.Signbit(f) && f < float64(len(smallNumbers)) && f == math.Trunc(f) {
+		return smallNumbers[int(f)], true
+	}
+	return f, true
+}
+
+// scanNumber moves past the number at d.pos and returns its value.
+func (d *treeDecoder) scanNumber() (float64, bool) {
 	start := d.pos
 	i := start
 	if d.data[i] == '-' {
@@ -347,7 +441,7 @@ func (d *treeDecoder) number() (any, bool) {
 		i++
 	}
 	if i == digits || d.data[digits] == '0' && i-digits > 1 {
-		return nil, false
+		return 0, false
 	}
 	whole := true
 	if i < len(d.data) && d.data[i] == '.' {
@@ -358,7 +452,7 @@ func (d *treeDecoder) number() (any, bool) {
 			i++
 		}
 		if i == frac {
-			return nil, false
+			return 0, false
 		}
 	}
 	if i < len(d.data) && (d.data[i] == 'e' || d.data[i] == 'E') {
@@ -372,7 +466,7 @@ func (d *treeDecoder) number() (any, bool) {
 			i++
 		}
 		if i == exp {
-			return nil, false
+			return 0, false
 		}
 	}
 	d.pos = i
@@ -383,14 +477,115 @@ func (d *treeDecoder) number() (any, bool) {
 		for _, c := range text {
 			n = n*10 + int64(c-'0')
 		}
-		if n < int64(len(smallNumbers)) {
-			return smallNumbers[n], true
-		}
 		return float64(n), true
 	}
 	f, err := strconv.ParseFloat(string(text), 64)
-	if err != nil {
-		return nil, false
+	return f, err == nil
+}
+
+// check moves past the value at d.pos, checking it as encoding/json
+// would decode it, without keeping anything.
+func (d *treeDecoder) check() bool {
+	d.space()
+	if d.pos >= len(d.data) {
+		return false
 	}
-	return f, true
+	switch c := d.data[d.pos]; {
+	case c == '{', c == '[':
+		return d.checkList(c)
+	case c == '"':
+		return d.checkString()
+	case c == '-' || '0' <= c && c <= '9':
+		_, ok := d.scanNumber()
+		return ok
+	case c == 't':
+		return d.literal("true")
+	case c == 'f':
+		return d.literal("false")
+	case c == 'n':
+		return d.literal("null")
+	}
+	return false
+}
+
+// checkList checks an object (open '{') or an array.
+func (d *treeDecoder) checkList(open byte) bool {
+	if d.depth++; d.depth > maxTreeDepth {
+		return false
+	}
+	closing := byte(']')
+	if open == '{' {
+		closing = '}'
+	}
+	d.pos++
+	d.space()
+	if d.pos < len(d.data) && d.data[d.pos] == closing {
+		d.pos++
+		d.depth--
+		return true
+	}
+	for {
+		if open == '{' {
+			d.space()
+			if d.pos >= len(d.data) || d.data[d.pos] != '"' || !d.checkString() {
+				return false
+			}
+			d.space()
+			if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+				return false
+			}
+			d.pos++
+		}
+		if !d.check() {
+			return false
+		}
+		d.space()
+		if d.pos >= len(d.data) {
+			return false
+		}
+		c := d.data[d.pos]
+		d.pos++
+		if c == closing {
+			d.depth--
+			return true
+		}
+		if c != ',' {
+			return false
+		}
+	}
+}
+
+// checkString checks a string: no control character, valid escapes
+// (encoding/json replaces invalid UTF-8 and lone surrogates).
+func (d *treeDecoder) checkString() bool {
+	for i := d.pos + 1; i < len(d.data); i++ {
+		switch c := d.data[i]; {
+		case c == '"':
+			d.pos = i + 1
+			return true
+		case c < 0x20:
+			return false
+		case c == '\\':
+			i++
+			if i >= len(d.data) {
+				return false
+			}
+			switch d.data[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(d.data) {
+					return false
+				}
+				for _, h := range d.data[i+1 : i+5] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return false
+					}
+				}
+				i += 4
+			default:
+				return false
+			}
+		}
+	}
+	return false
 }

@@ -24,6 +24,9 @@ func treeSame(t *testing.T, doc []byte, wantOK bool) {
 		t.Fatalf("%.80q: decodeTree ok = %v, want %v (encoding/json: %v)", doc, ok, wantOK, jsonErr)
 	}
 	if !ok {
+		if _, ok := decodeDescription(doc); ok {
+			t.Fatalf("%.80q: decodeDescription accepted what decodeTree leaves to encoding/json", doc)
+		}
 		return
 	}
 	if jsonErr != nil {
@@ -32,6 +35,31 @@ func treeSame(t *testing.T, doc []byte, wantOK bool) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%.80q: decodeTree = %#v, encoding/json = %#v", doc, got, want)
 	}
+	if lazy, ok := decodeDescription(doc); !ok || !reflect.DeepEqual(readAll(lazy), want) {
+		t.Fatalf("%.80q: decodeDescription = %#v, %v, encoding/json = %#v", doc, lazy, ok, want)
+	}
+}
+
+// readAll replaces the members decodeDescription kept as text with their
+// values.
+func readAll(v any) any {
+	switch x := v.(type) {
+	case *lazyJSON:
+		return readAll(x.value())
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = readAll(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = readAll(e)
+		}
+		return out
+	}
+	return v
 }
 
 func TestDecodeTreeIsEncodingJSON(t *testing.T) {
@@ -77,7 +105,8 @@ func TestDecodeTreeSharedSpecs(t *testing.T) {
 }
 
 func FuzzDecodeTree(f *testing.F) {
-	for _, s := range []string{`{"a":[1,2.5,"x\u00e9",null,true]}`, `[]`, `"\ud83d\ude00"`, `-0.0e1`} {
+	for _, s := range []string{`{"a":[1,2.5,"x\u00e9",null,true]}`, `[]`, `"\ud83d\ude00"`, `-0.0e1`,
+		`{"paths":{"/a":{"get":{"responses":{"200":{"x":[1e5,"\u00e9"]}}}}},"components":{"examples":{"E":{"value":-0}}}}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
@@ -86,6 +115,10 @@ func FuzzDecodeTree(f *testing.F) {
 		got, ok := decodeTree(doc)
 		if ok && (jsonErr != nil || !reflect.DeepEqual(got, want)) {
 			t.Fatalf("%q: decodeTree = %#v, encoding/json = %#v, %v", doc, got, want, jsonErr)
+		}
+		lazy, ok := decodeDescription(doc)
+		if ok && (jsonErr != nil || !reflect.DeepEqual(readAll(lazy), want)) {
+			t.Fatalf("%q: decodeDescription = %#v, encoding/json = %#v, %v", doc, lazy, want, jsonErr)
 		}
 	})
 }
@@ -151,7 +184,7 @@ func TestMappedJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.TrimPrefix(sb.String(), "\ufeff")), &want); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(root, want) || sum != sha256.Sum256([]byte(sb.String())) {
+	if !reflect.DeepEqual(readAll(root), want) || sum != sha256.Sum256([]byte(sb.String())) {
 		t.Fatal("the mapped description decodes or digests differently")
 	}
 
@@ -221,4 +254,50 @@ func TestSharedTreeBuildsTheSameAPI(t *testing.T) {
 			t.Fatal("loading changed the decoded description")
 		}
 	})
+}
+
+// TestDecodeDescriptionKeepsUnreadMembers: operations' responses and the
+// components' examples are kept as their checked text, decoded when a
+// $ref reaches them; anything encoding/json would refuse there is refused.
+func TestDecodeDescriptionKeepsUnreadMembers(t *testing.T) {
+	doc := func(responses, examples string) string {
+		return `{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"operationId":"getA",` +
+			`"parameters":[{"name":"q","in":"query","schema":{"$ref":"#/paths/~1a/get/responses/200/content/application~1json/schema"}},` +
+			`{"name":"r","in":"query","schema":{"$ref":"#/components/examples/E/value"}}],"responses":` + responses +
+			`}}},"components":{"examples":` + examples + `}}`
+	}
+	good := doc(`{"200":{"description":"ok \u00e9\n","content":{"application/json":{"schema":{"type":"integer","maximum":-0.5e2}}}}}`,
+		`{"E":{"value":{"type":"string","enum":["a","b",null,true,[]]}},"F":{"value":[1,2,{"x":{}}]}}`)
+	treeSame(t, []byte(doc(`{}`, `[]`)), true)
+	treeSame(t, []byte(good), true)
+	v, _ := decodeDescription([]byte(good))
+	root := v.(map[string]any)
+	if _, ok := root["components"].(map[string]any)["examples"].(*lazyJSON); !ok {
+		t.Error("components.examples was decoded")
+	}
+	op := root["paths"].(map[string]any)["/a"].(map[string]any)["get"].(map[string]any)
+	if _, ok := op["responses"].(*lazyJSON); !ok {
+		t.Error("the operation's responses were decoded")
+	}
+	if _, ok := op["parameters"].([]any); !ok {
+		t.Error("the operation's parameters were not decoded")
+	}
+	for _, bad := range []string{`{"200":1e999}`, `{"200":"\x"}`, "{\"200\":\"a\tb\"}", `{"200":"\u12"}`, `{"200":[1,]}`,
+		`{"200":01}`, `{"200"}`, `{"200":tru}`, `[` + strings.Repeat("[", maxTreeDepth) + strings.Repeat("]", maxTreeDepth) + `]`} {
+		treeSame(t, []byte(doc(bad, `{}`)), false)
+		treeSame(t, []byte(doc(`{}`, bad)), false)
+	}
+
+	path := filepath.Join(t.TempDir(), "refs.json")
+	if err := os.WriteFile(path, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	api, err := Load(context.Background(), path, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := api.Operations[0].Params
+	if params[0].Schema["type"] != "integer" || params[1].Schema["type"] != "string" || len(params[1].Schema["enum"].([]any)) != 5 {
+		t.Errorf("$refs into responses and examples resolve to %v and %v", params[0].Schema, params[1].Schema)
+	}
 }

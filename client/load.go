@@ -355,7 +355,7 @@ func mappedJSON(path string) (sum [sha256.Size]byte, root any, ok bool) {
 	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 		return sum, nil, false
 	}
-	if root, ok = decodeTree(body); !ok {
+	if root, ok = decodeDescription(body); !ok {
 		return sum, nil, false
 	}
 	return sha256.Sum256(data), root, true

@@ -35,7 +35,7 @@ func decodeDocument(data []byte) (any, error) {
 const utf8BOM = "\xef\xbb\xbf"
 
 func decodeJSON(data []byte) (any, error) {
-	if v, ok := decodeTree(data); ok {
+	if v, ok := decodeDescription(data); ok {
 		return v, nil
 	}
 	var v any
