@@ -35,7 +35,8 @@ func (a *App) ListServer(ctx context.Context, p profile.Profile) (*server.Server
 // it and the server is built on the first tool call; a URL description is
 // then fetched again in the background, and when it changed the tools are
 // replaced and the client told (notifications/tools/list_changed).
-// Otherwise the server is built now and its entry written while it serves.
+// Otherwise the server is built now and its entry written once the client
+// has initialized.
 func (a *App) Serve(ctx context.Context, p profile.Profile, in io.Reader, out io.Writer) error {
 	fr, tools, background, err := a.stdioFront(ctx, p)
 	if err != nil {
@@ -110,14 +111,23 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		return nil, 0, nil, err
 	}
 	a.Log.Debug("built the tools from the description")
-	done := make(chan struct{})
+	fr := srv.Front()
+	done, ended := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		if write {
-			a.writeCache(p, srv, api)
+		srv.Prepared() // the tools/list answer, encoded before it is asked for
+		if !write {
+			return
 		}
+		// The entry is written once the client has initialized (or the
+		// session ends): encoding it does not delay the answers.
+		select {
+		case <-fr.Initialized():
+		case <-ended:
+		}
+		a.writeCache(p, srv, api)
 	}()
-	return srv.Front(), len(srv.Tools()), func() { waitFor(done, cacheWait) }, nil
+	return fr, len(srv.Tools()), func() { close(ended); waitFor(done, cacheWait) }, nil
 }
 
 func waitFor(done <-chan struct{}, d time.Duration) {
