@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"hash/maphash"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -41,6 +42,17 @@ func newTreeDecoder(data []byte, lazy bool) *treeDecoder {
 }
 
 func (d *treeDecoder) document() (any, bool) {
+	d.space()
+	if d.lazy && len(d.data) >= parallelMinBytes && runtime.GOMAXPROCS(0) > 1 && d.pos < len(d.data) && d.data[d.pos] == '{' {
+		d.depth = 1
+		v, ok := d.rootObject()
+		d.depth = 0
+		if !ok {
+			return nil, false
+		}
+		d.space()
+		return v, d.pos == len(d.data)
+	}
 	v, ok := d.value()
 	if !ok {
 		return nil, false
@@ -179,6 +191,18 @@ func (d *treeDecoder) skip(i, max int) int {
 	return -1
 }
 
+// after moves past what follows a member or an item: a comma (end is
+// false), or the closing bracket (end is true); anything else is not ok.
+func (d *treeDecoder) after(closing byte) (end, ok bool) {
+	d.space()
+	if d.pos >= len(d.data) {
+		return false, false
+	}
+	c := d.data[d.pos]
+	d.pos++
+	return c == closing, c == closing || c == ','
+}
+
 // tracking reports whether the keys down to here are followed.
 func (d *treeDecoder) tracking() bool { return d.lazy && len(d.trail) < trailMax }
 
@@ -282,17 +306,10 @@ func (d *treeDecoder) object() (any, bool) {
 			return nil, false
 		}
 		d.members = append(d.members, member{k, v})
-		d.space()
-		if d.pos >= len(d.data) {
+		if end, ok := d.after('}'); !ok {
 			return nil, false
-		}
-		c := d.data[d.pos]
-		d.pos++
-		if c == '}' {
+		} else if end {
 			break
-		}
-		if c != ',' {
-			return nil, false
 		}
 	}
 	ms := d.members[base:]
@@ -324,17 +341,10 @@ func (d *treeDecoder) array() (any, bool) {
 			return nil, false
 		}
 		d.items = append(d.items, v)
-		d.space()
-		if d.pos >= len(d.data) {
+		if end, ok := d.after(']'); !ok {
 			return nil, false
-		}
-		c := d.data[d.pos]
-		d.pos++
-		if c == ']' {
+		} else if end {
 			break
-		}
-		if c != ',' {
-			return nil, false
 		}
 	}
 	items := d.items[base:]
@@ -539,18 +549,9 @@ func (d *treeDecoder) checkList(open byte) bool {
 		if !d.check() {
 			return false
 		}
-		d.space()
-		if d.pos >= len(d.data) {
-			return false
-		}
-		c := d.data[d.pos]
-		d.pos++
-		if c == closing {
+		if end, ok := d.after(closing); !ok || end {
 			d.depth--
-			return true
-		}
-		if c != ',' {
-			return false
+			return ok
 		}
 	}
 }

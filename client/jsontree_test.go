@@ -150,7 +150,7 @@ func BenchmarkDecodeJSON(b *testing.B) {
 		b.Run(short+"/tree", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, ok := decodeTree(data); !ok {
+				if _, ok := decodeDescription(data); !ok {
 					b.Fatal("not decoded")
 				}
 			}
@@ -300,4 +300,40 @@ func TestDecodeDescriptionKeepsUnreadMembers(t *testing.T) {
 	if params[0].Schema["type"] != "integer" || params[1].Schema["type"] != "string" || len(params[1].Schema["enum"].([]any)) != 5 {
 		t.Errorf("$refs into responses and examples resolve to %v and %v", params[0].Schema, params[1].Schema)
 	}
+}
+
+// TestDecodeDescriptionInParallel: a large description is decoded in
+// pieces on every core, put together as encoding/json decodes it (a
+// repeated key keeps its last value); anything encoding/json refuses,
+// between the pieces or inside one, is refused.
+func TestDecodeDescriptionInParallel(t *testing.T) {
+	var paths strings.Builder
+	for i := 0; paths.Len() < parallelMinBytes; i++ {
+		fmt.Fprintf(&paths, `"/p%d":{"get":{"operationId":"op%d","description":"caf\u00e9 %d","responses":{"200":{"description":"ok"}}}},`, i, i, i)
+	}
+	body := paths.String()
+	doc := func(pathsTail, rest string) []byte {
+		return []byte(`{"openapi":"3.0.0","paths":{` + body + pathsTail + `},"info":{"title":"t"},` +
+			`"components":{"schemas":{"A":{"type":"string"}},"examples":{"E":{"value":1}}}` + rest + `}`)
+	}
+	treeSame(t, doc(`"/p0":{"get":{"operationId":"again"}}`, `,"openapi":"3.1.0"`), true)
+	v, ok := decodeDescription(doc(`"/z":{}`, ``))
+	if !ok {
+		t.Fatal("not decoded")
+	}
+	root := v.(map[string]any)
+	if _, ok := root["components"].(map[string]any)["examples"].(*lazyJSON); !ok {
+		t.Error("components.examples was decoded")
+	}
+	if _, ok := root["paths"].(map[string]any)["/p1"].(map[string]any)["get"].(map[string]any)["responses"].(*lazyJSON); !ok {
+		t.Error("an operation's responses were decoded")
+	}
+	for _, bad := range [][2]string{
+		{`"/z":{} "/y":{}`, ``}, {`"/z":{},`, ``}, {`"/z":1e999`, ``}, {`"/z":{"get":{"responses":[1,]}}`, ``},
+		{`"/z":{}`, `,"x":tru`}, {`"/z":{}`, `,"x"`}, {`"/z":{}`, `}`}, {`"/z":{}`, `,"x":"\q"`}, {`"/z" {}`, ``},
+		{`"/z":` + strings.Repeat("[", maxTreeDepth) + strings.Repeat("]", maxTreeDepth), ``},
+	} {
+		treeSame(t, doc(bad[0], bad[1]), false)
+	}
+	treeSame(t, append(doc(`"/z":{}`, ``), " x"...), false)
 }
