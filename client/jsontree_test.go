@@ -124,7 +124,7 @@ func FuzzDecodeTree(f *testing.F) {
 }
 
 // BenchmarkDecodeJSON decodes the largest shared descriptions with
-// encoding/json into an `any` and with decodeTree.
+// encoding/json into an `any` and with decodeDescription.
 func BenchmarkDecodeJSON(b *testing.B) {
 	files := sharedSpecFiles(b)
 	for _, name := range []string{"stripe-spec3.json", "github-api.github.com.json"} {
@@ -147,7 +147,7 @@ func BenchmarkDecodeJSON(b *testing.B) {
 				}
 			}
 		})
-		b.Run(short+"/tree", func(b *testing.B) {
+		b.Run(short+"/description", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, ok := decodeDescription(data); !ok {
