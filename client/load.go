@@ -320,11 +320,12 @@ func openLocal(path string) (*os.File, os.FileInfo, error) {
 const mapMinBytes = 256 << 10
 
 // mappedJSON digests and decodes a large local JSON description from the
-// file's pages mapped into memory (mapFile), without a copy: decodeTree
-// copies every string it keeps. ok is false when it cannot (a small file,
-// YAML, a document decodeTree leaves to encoding/json, no mapping on this
-// system, or a file cut short while it was read, which faults): the
-// description is then read as any other, which says what is wrong.
+// file's pages mapped into memory (mapFile), without a copy:
+// decodeDescription copies every string and text it keeps. ok is false
+// when it cannot (a small file, YAML, a document left to encoding/json, no
+// mapping on this system, or a file cut short while it was read, which
+// faults): the description is then read as any other, which says what is
+// wrong.
 func mappedJSON(path string) (sum [sha256.Size]byte, root any, ok bool) {
 	fh, st, err := openLocal(path)
 	if err != nil {

@@ -11,11 +11,13 @@ import (
 )
 
 // decodeDocument turns the bytes of a description into plain Go values
-// (map[string]any, []any, string, float64/int, bool, nil). The server's
-// content type is never trusted: a document whose first non-space byte is
-// '{' or '[' is JSON, decoded as encoding/json does (decodeTree, with
-// fewer allocations; a YAML parser mangles JSON string escapes such as
-// surrogate pairs); anything else is YAML.
+// (map[string]any, []any, string, float64/int, bool, nil; a JSON
+// document's members no tool is built from are a *lazyJSON, which pointer
+// decodes). The server's content type is never trusted: a document whose
+// first non-space byte is '{' or '[' is JSON, decoded as encoding/json
+// decodes it (decodeDescription, with fewer allocations; a YAML parser
+// mangles JSON string escapes such as surrogate pairs); anything else is
+// YAML.
 func decodeDocument(data []byte) (any, error) {
 	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
