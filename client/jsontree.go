@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -38,7 +39,7 @@ func decodeDescription(data []byte) (v any, ok bool) {
 
 func newTreeDecoder(data []byte, lazy bool) *treeDecoder {
 	return &treeDecoder{data: data, lazy: lazy, strs: make(map[string]string, 1024),
-		spans: make(map[uint64]span, 1024), seed: maphash.MakeSeed()}
+		spans: make(map[uint64]span, 1024), seed: maphash.MakeSeed(), small: smallNumbers()}
 }
 
 func (d *treeDecoder) document() (any, bool) {
@@ -107,13 +108,15 @@ const maxTreeDepth = 10000
 // keys are always shared.
 const internMax = 64
 
-// smallNumbers are the boxed values of the whole numbers 0–255, shared.
-var smallNumbers = func() (n [256]any) {
+// smallNumbers are the boxed values of the whole numbers 0–255, shared
+// (made on the first decode, not at every start).
+var smallNumbers = sync.OnceValue(func() *[256]any {
+	var n [256]any
 	for i := range n {
 		n[i] = float64(i)
 	}
-	return n
-}()
+	return &n
+})
 
 type treeDecoder struct {
 	data    []byte
@@ -124,8 +127,9 @@ type treeDecoder struct {
 	strs    map[string]string
 	spans   map[uint64]span // small objects and arrays decoded, by their text's hash
 	seed    maphash.Seed
-	members []member // the members of the objects being decoded
-	items   []any    // the items of the arrays being decoded
+	small   *[256]any // smallNumbers
+	members []member  // the members of the objects being decoded
+	items   []any     // the items of the arrays being decoded
 }
 
 // span is a small object or array decoded: its text and its value.
@@ -433,8 +437,8 @@ func (d *treeDecoder) number() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	if f >= 0 && !math.Signbit(f) && f < float64(len(smallNumbers)) && f == math.Trunc(f) {
-		return smallNumbers[int(f)], true
+	if f >= 0 && !math.Signbit(f) && f < float64(len(d.small)) && f == math.Trunc(f) {
+		return d.small[int(f)], true
 	}
 	return f, true
 }
