@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -36,7 +35,8 @@ func (a *App) ListServer(ctx context.Context, p profile.Profile) (*server.Server
 // it and the server is built on the first tool call; a URL description is
 // then fetched again in the background, and when it changed the tools are
 // replaced and the client told (notifications/tools/list_changed).
-// Otherwise the server is built now and its entry written while it serves.
+// Otherwise the server is built now and its entry written once the client
+// has initialized.
 func (a *App) Serve(ctx context.Context, p profile.Profile, in io.Reader, out io.Writer) error {
 	fr, tools, background, err := a.stdioFront(ctx, p)
 	if err != nil {
@@ -81,7 +81,6 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 			return nil, 0, nil, err
 		}
 		build := func() (*server.Server, error) {
-			defer startupGC()()
 			api, err := e.api()
 			if err != nil {
 				a.Log.Debug("the compiled description cannot be read: loading the description", "err", err)
@@ -107,35 +106,28 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		a.Cache.touch(key)
 		return fr, len(e.head.Prepared.Names), func() { close(ended); waitFor(done, cacheWait); e.close() }, nil
 	}
-	restore := startupGC()
 	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
-	restore()
 	if err != nil {
 		return nil, 0, nil, err
 	}
 	a.Log.Debug("built the tools from the description")
-	done := make(chan struct{})
+	fr := srv.Front()
+	done, ended := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		if write {
-			a.writeCache(p, srv, api)
+		srv.Prepared() // the tools/list answer, encoded before it is asked for
+		if !write {
+			return
 		}
+		// The entry is written once the client has initialized (or the
+		// session ends): encoding it does not delay the answers.
+		select {
+		case <-fr.Initialized():
+		case <-ended:
+		}
+		a.writeCache(p, srv, api)
 	}()
-	return srv.Front(), len(srv.Tools()), func() { waitFor(done, cacheWait) }, nil
-}
-
-// startupGC makes the garbage collector run twice as often while a
-// description is decoded and its tools built, and returns the function
-// that restores it: the decoded document is garbage as soon as the tools
-// are built, and the default lets the heap grow to twice what is live
-// (Stripe's description: 48 MB peak resident memory, 38 MB with this, for
-// about 10% more CPU time, mostly on another core). GOGC, when set, wins.
-func startupGC() (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	old := debug.SetGCPercent(50)
-	return func() { debug.SetGCPercent(old) }
+	return fr, len(srv.Tools()), func() { close(ended); waitFor(done, cacheWait) }, nil
 }
 
 func waitFor(done <-chan struct{}, d time.Duration) {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -138,14 +139,21 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 
 // loadOnce reads, decodes and indexes the description at loc.
 func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLimits) (*API, error) {
-	data, final, got, err := f.readDoc(ctx, loc, f.ifChanged)
-	if err != nil {
-		return nil, err // names the file or URL
+	sum, root, mapped := [sha256.Size]byte{}, any(nil), false
+	final, got := loc, Validators{}
+	if !IsURL(loc) {
+		sum, root, mapped = mappedJSON(loc)
 	}
-	sum := sha256.Sum256(data)
-	root, err := decodeDocument(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", redactSource(source), err)
+	if !mapped {
+		data, fin, vals, err := f.readDoc(ctx, loc, f.ifChanged)
+		if err != nil {
+			return nil, err // names the file or URL
+		}
+		final, got = fin, vals
+		sum = sha256.Sum256(data)
+		if root, err = decodeDocument(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", redactSource(source), err)
+		}
 	}
 	docs := newDocSet(ctx, f)
 	docs.docs[loc] = document{root: root, loc: final}
@@ -268,17 +276,7 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 // readLocal reads a local document: a regular file of at most
 // maxDocumentBytes (a device, FIFO or directory would hang or never end).
 func readLocal(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (an API description and the files its $refs name must be regular files)", path)
-	}
-	if st.Size() > maxDocumentBytes {
-		return nil, fmt.Errorf("%s: larger than %d MiB", path, maxDocumentBytes>>20)
-	}
-	fh, err := os.Open(path)
+	fh, st, err := openLocal(path)
 	if err != nil {
 		return nil, err
 	}
@@ -296,6 +294,76 @@ func readLocal(path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// openLocal opens a local document after checking it is a regular file
+// of at most maxDocumentBytes.
+func openLocal(path string) (*os.File, os.FileInfo, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s: not a regular file (an API description and the files its $refs name must be regular files)", path)
+	}
+	if st.Size() > maxDocumentBytes {
+		return nil, nil, fmt.Errorf("%s: larger than %d MiB", path, maxDocumentBytes>>20)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fh, st, nil
+}
+
+// mapMinBytes is the size from which a local JSON description is decoded
+// from its mapped pages rather than read.
+const mapMinBytes = 256 << 10
+
+// mappedJSON digests and decodes a large local JSON description from the
+// file's pages mapped into memory (mapFile), without a copy:
+// decodeDescription copies every string and text it keeps. ok is false
+// when it cannot (a small file, YAML, a document left to encoding/json, no
+// mapping on this system, or a file cut short while it was read, which
+// faults): the description is then read as any other, which says what is
+// wrong.
+func mappedJSON(path string) (sum [sha256.Size]byte, root any, ok bool) {
+	fh, st, err := openLocal(path)
+	if err != nil {
+		return sum, nil, false
+	}
+	defer fh.Close()
+	if st.Size() < mapMinBytes {
+		return sum, nil, false
+	}
+	data, unmap, err := mapFile(fh, int(st.Size()))
+	if err != nil {
+		return sum, nil, false
+	}
+	defer unmap()
+	if afterMap != nil {
+		afterMap(path)
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			root, ok = nil, false
+		}
+	}()
+	body := bytes.TrimPrefix(data, []byte(utf8BOM))
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
+		return sum, nil, false
+	}
+	if root, ok = decodeDescription(body); !ok {
+		return sum, nil, false
+	}
+	return sha256.Sum256(data), root, true
+}
+
+// afterMap, in tests, runs once a description is mapped.
+var afterMap func(path string)
 
 // refRoots are the folders local $refs may read from: the description's
 // own and the extra ones allowed, each with symlinks resolved.

@@ -196,6 +196,9 @@ func pointer(root any, frag string) (any, error) {
 	cur := root
 	for _, tok := range strings.Split(frag[1:], "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if l, ok := cur.(*lazyJSON); ok {
+			cur = l.value()
+		}
 		switch c := cur.(type) {
 		case map[string]any:
 			v, ok := c[tok]
@@ -212,6 +215,9 @@ func pointer(root any, frag string) (any, error) {
 		default:
 			return nil, fmt.Errorf("cannot descend into %s at %q", kindOf(cur), tok)
 		}
+	}
+	if l, ok := cur.(*lazyJSON); ok {
+		cur = l.value()
 	}
 	return cur, nil
 }

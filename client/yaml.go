@@ -11,12 +11,15 @@ import (
 )
 
 // decodeDocument turns the bytes of a description into plain Go values
-// (map[string]any, []any, string, float64/int, bool, nil). The server's
-// content type is never trusted: a document whose first non-space byte is
-// '{' or '[' is JSON and goes to encoding/json (a YAML parser mangles JSON
-// string escapes such as surrogate pairs); anything else is YAML.
+// (map[string]any, []any, string, float64/int, bool, nil; a JSON
+// document's members no tool is built from are a *lazyJSON, which pointer
+// decodes). The server's content type is never trusted: a document whose
+// first non-space byte is '{' or '[' is JSON, decoded as encoding/json
+// decodes it (decodeDescription, with fewer allocations; a YAML parser
+// mangles JSON string escapes such as surrogate pairs); anything else is
+// YAML.
 func decodeDocument(data []byte) (any, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, errors.New("the document is empty")
@@ -30,7 +33,13 @@ func decodeDocument(data []byte) (any, error) {
 	return decodeYAML(data)
 }
 
+// utf8BOM is the UTF-8 byte order mark a document may begin with.
+const utf8BOM = "\xef\xbb\xbf"
+
 func decodeJSON(data []byte) (any, error) {
+	if v, ok := decodeDescription(data); ok {
+		return v, nil
+	}
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
 		var syn *json.SyntaxError

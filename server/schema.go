@@ -498,22 +498,60 @@ func cutListed(s map[string]any, level, cut int) map[string]any {
 			m := v.(map[string]any)
 			props := make(map[string]any, len(m))
 			for name, p := range m {
-				props[name] = cutListed(p.(map[string]any), level+1, cut)
+				props[name] = cutBelow(p.(map[string]any), level+1, cut)
 			}
 			v = props
 		case "items":
-			v = cutListed(v.(map[string]any), level+1, cut)
+			v = cutBelow(v.(map[string]any), level+1, cut)
 		case "anyOf", "oneOf", "allOf":
 			l := v.([]any)
 			list := make([]any, len(l))
 			for i, e := range l {
-				list[i] = cutListed(e.(map[string]any), level, cut)
+				list[i] = cutBelow(e.(map[string]any), level, cut)
 			}
 			v = list
 		}
 		out[k] = v
 	}
 	return out
+}
+
+// cutBelow is cutListed for a node inside the copy cutListed makes: a
+// node that nothing is cut from is kept, not copied (the copy is the
+// only holder of what it is built from).
+func cutBelow(s map[string]any, level, cut int) map[string]any {
+	if !cutsAny(s, level, cut) {
+		return s
+	}
+	return cutListed(s, level, cut)
+}
+
+// cutsAny reports whether cutListed would summarise s or a node below it.
+func cutsAny(s map[string]any, level, cut int) bool {
+	if level > cut && structured(s) {
+		return true
+	}
+	for k, v := range s {
+		switch k {
+		case "properties":
+			for _, p := range v.(map[string]any) {
+				if cutsAny(p.(map[string]any), level+1, cut) {
+					return true
+				}
+			}
+		case "items":
+			if cutsAny(v.(map[string]any), level+1, cut) {
+				return true
+			}
+		case "anyOf", "oneOf", "allOf":
+			for _, e := range v.([]any) {
+				if cutsAny(e.(map[string]any), level, cut) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // maxNamedFields is how many field names the note of a summarised node

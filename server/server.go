@@ -173,15 +173,17 @@ func New(cfg Config) (*Server, error) {
 	default:
 		listed = s.ops
 	}
-	for _, t := range listed {
-		// Encoded once: the MCP SDK re-encodes a map schema when a tool is
-		// added, and tools/list sends it on every request.
-		b, err := json.Marshal(t.def.InputSchema)
-		if err != nil {
-			return nil, fmt.Errorf("tool %s: encoding its input schema: %w", t.def.Name, err)
+	// Encoded once: the MCP SDK re-encodes a map schema when a tool is
+	// added, and tools/list sends it on every request.
+	schemas := make([][]byte, len(listed))
+	errs := make([]error, len(listed))
+	parallel(len(listed), func(i int) { schemas[i], errs[i] = json.Marshal(listed[i].def.InputSchema) })
+	for i, t := range listed {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("tool %s: encoding its input schema: %w", t.def.Name, errs[i])
 		}
 		def := *t.def
-		def.InputSchema = json.RawMessage(b)
+		def.InputSchema = json.RawMessage(schemas[i])
 		t.def = &def
 		s.byName[t.def.Name] = t
 		s.list = append(s.list, t.def)

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -30,13 +33,11 @@ func (s *Server) operationTools() []*tool {
 	if s.cfg.Client != nil {
 		authHeader = s.cfg.Client.CredentialHeader()
 	}
-	var out []*tool
-	for i, op := range ops {
+	out := make([]*tool, len(ops))
+	parallel(len(ops), func(i int) {
+		op := ops[i]
 		in := buildInput(op, authHeader)
-		if len(in.skipped) > 0 {
-			s.log.Debug("parameters not exposed", "method", op.Method, "path", op.Path, "params", strings.Join(in.skipped, ", "))
-		}
-		t := &tool{
+		out[i] = &tool{
 			def:    operationTool(names[i], op, in),
 			schema: in.schema,
 			op:     op,
@@ -44,10 +45,42 @@ func (s *Server) operationTools() []*tool {
 			paging: pagingArgs(in),
 			strict: !in.extraBody,
 		}
-		out = append(out, t)
+	})
+	for _, t := range out {
+		if len(t.in.skipped) > 0 {
+			s.log.Debug("parameters not exposed", "method", t.op.Method, "path", t.op.Path, "params", strings.Join(t.in.skipped, ", "))
+		}
 	}
 	shareArgs(out)
+	if len(out) == 0 {
+		return nil
+	}
 	return out
+}
+
+// parallelMin is the number of items from which parallel uses every core.
+const parallelMin = 64
+
+// parallel calls f(i) for i in [0, n), on every core when n is large: each
+// operation's tool is built from that operation alone.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/parallelMin+1)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // operationTool is the MCP definition of one operation.
