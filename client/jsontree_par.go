@@ -3,6 +3,7 @@ package client
 import (
 	"cmp"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,10 @@ const parallelMinBytes = 1 << 20
 // splitMinBytes is the size from which a member of the description's root
 // object (its paths, its components) is decoded in parts: its own members.
 const splitMinBytes = 128 << 10
+
+// beforePieces, in tests, runs once the pieces are found, before they are
+// decoded.
+var beforePieces func()
 
 // piece is one value of a description decoded on its own: a member of the
 // root object, or a member of one of its large members.
@@ -71,10 +76,26 @@ func (d *treeDecoder) rootObject() (any, bool) {
 	order := make([]*piece, len(pieces))
 	copy(order, pieces)
 	slices.SortStableFunc(order, func(a, b *piece) int { return cmp.Compare(b.end-b.start, a.end-a.start) })
+	if beforePieces != nil {
+		beforePieces()
+	}
 	var next atomic.Int64
+	var faulted atomic.Bool
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(order)) {
 		wg.Go(func() {
+			// The text may be a file's mapped pages: a file cut short
+			// under it faults here as in the caller (mappedJSON), which
+			// then reads the file instead.
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() {
+				if r := recover(); r != nil {
+					if _, fault := r.(interface{ Addr() uintptr }); !fault {
+						panic(r)
+					}
+					faulted.Store(true)
+				}
+			}()
 			w := newTreeDecoder(d.data, d.lazy)
 			for i := next.Add(1) - 1; i < int64(len(order)); i = next.Add(1) - 1 {
 				p := order[i]
@@ -85,6 +106,9 @@ func (d *treeDecoder) rootObject() (any, bool) {
 		})
 	}
 	wg.Wait()
+	if faulted.Load() {
+		return nil, false
+	}
 	root := make(map[string]any, len(entries))
 	for _, e := range entries {
 		if !e.split {

@@ -337,3 +337,36 @@ func TestDecodeDescriptionInParallel(t *testing.T) {
 	}
 	treeSame(t, append(doc(`"/z":{}`, ``), " x"...), false)
 }
+
+// TestMappedJSONCutShortWhileDecodedInPieces: a large description whose
+// file is cut short while its pieces are decoded on other goroutines is
+// read again, not a crash.
+func TestMappedJSONCutShortWhileDecodedInPieces(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"openapi":"3.0.0","paths":{`)
+	for i := 0; sb.Len() < 2*parallelMinBytes; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `"/p%d":{"get":{"description":"operation %d","responses":{"200":{"description":"ok"}}}}`, i, i)
+	}
+	sb.WriteString("}}\n")
+	path := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cut := false
+	beforePieces = func() {
+		cut = true
+		if err := os.Truncate(path, 4096); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { beforePieces = nil }()
+	if _, _, ok := mappedJSON(path); ok {
+		t.Error("a description cut short while its pieces were decoded was decoded")
+	}
+	if !cut {
+		t.Fatal("the description was not decoded in pieces")
+	}
+}
