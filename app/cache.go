@@ -119,8 +119,8 @@ type section struct {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// cacheEntry is an entry opened for reading; the API section is read
-// when first needed.
+// cacheEntry is an entry opened for reading; its sections are read when
+// first needed.
 type cacheEntry struct {
 	path string
 	f    *os.File
@@ -160,9 +160,9 @@ func specLocation(spec string) string {
 
 func (c *Cache) path(key string) string { return filepath.Join(c.Dir, key+cacheExt) }
 
-// open reads the entry for key: its header and its tools/list section,
-// both checked. A missing entry is fs.ErrNotExist; any other error means
-// the entry cannot be used.
+// open reads the entry for key: its header, checked against the entry's
+// size; each section is read, and checked, when it is needed. A missing
+// entry is fs.ErrNotExist; any other error means the entry cannot be used.
 func (c *Cache) open(key string) (*cacheEntry, error) {
 	path := c.path(key)
 	f, err := os.Open(path)
@@ -204,11 +204,9 @@ func readEntry(f *os.File, key string) (*cacheEntry, error) {
 	if h.List.Off != body || h.API.Off != h.List.Off+h.List.Len || st.Size() != h.API.Off+h.API.Len {
 		return nil, fmt.Errorf("size %d does not match its sections (truncated?)", st.Size())
 	}
-	list, err := e.read(h.List)
-	if err != nil {
-		return nil, err
-	}
-	h.Prepared.List = list
+	// The tools/list section is read (and checked) when it is first
+	// needed: initialize is answered from the header alone.
+	h.Prepared.ReadList = func() ([]byte, error) { return e.read(h.List) }
 	return e, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -80,6 +81,20 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 			e.close()
 			return nil, 0, nil, err
 		}
+		// A tools/list section that does not match its checksum is never
+		// served: the tools are built (from the description section, else
+		// the description) and listed, and the entry written again.
+		var listBad atomic.Bool
+		var rewrite sync.WaitGroup
+		prep := e.head.Prepared
+		prep.ReadList = func() ([]byte, error) {
+			b, err := e.head.Prepared.ReadList()
+			if err != nil {
+				a.Log.Debug("compiled description ignored: building the tools", "file", e.path, "err", err)
+				listBad.Store(true)
+			}
+			return b, err
+		}
 		build := func() (*server.Server, error) {
 			api, err := e.api()
 			if err != nil {
@@ -88,10 +103,14 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 					return nil, err
 				}
 			}
-			return a.serverFor(p, api, true, cred, nil, audit)
+			srv, err := a.serverFor(p, api, true, cred, nil, audit)
+			if err == nil && listBad.Load() {
+				rewrite.Go(func() { a.writeCache(p, srv, api) })
+			}
+			return srv, err
 		}
 		a.Log.Debug("starting from the compiled description", "file", e.path)
-		fr := server.NewFront(a.Name, a.Version, &e.head.Prepared, build)
+		fr := server.NewFront(a.Name, a.Version, &prep, build)
 		// The session's end does not stop the fetch: a changed description
 		// is still written for the next start.
 		done, ended := make(chan struct{}), make(chan struct{})
@@ -103,8 +122,26 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		} else {
 			close(done)
 		}
+		// The tools/list section is read once the client has initialized
+		// (or when tools/list comes first), not before initialize is
+		// answered.
+		listRead := make(chan struct{})
+		go func() {
+			defer close(listRead)
+			select {
+			case <-fr.Initialized():
+				fr.LoadList()
+			case <-ended:
+			}
+		}()
 		a.Cache.touch(key)
-		return fr, len(e.head.Prepared.Names), func() { close(ended); waitFor(done, cacheWait); e.close() }, nil
+		return fr, len(e.head.Prepared.Names), func() {
+			close(ended)
+			waitFor(done, cacheWait)
+			waitFor(listRead, cacheWait)
+			waitFor(waitGroupDone(&rewrite), cacheWait)
+			e.close()
+		}, nil
 	}
 	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
 	if err != nil {
@@ -128,6 +165,13 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		a.writeCache(p, srv, api)
 	}()
 	return fr, len(srv.Tools()), func() { close(ended); waitFor(done, cacheWait) }, nil
+}
+
+// waitGroupDone is closed when wg's goroutines have returned.
+func waitGroupDone(wg *sync.WaitGroup) <-chan struct{} {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	return done
 }
 
 func waitFor(done <-chan struct{}, d time.Duration) {
