@@ -183,7 +183,7 @@ func readEntry(f *os.File, key string) (*cacheEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(f, 64<<10)
+	br := bufio.NewReaderSize(f, 16<<10)
 	magic, err := br.ReadString('\n')
 	if err != nil || magic != cacheMagic {
 		return nil, errors.New("not an entry of this format")
