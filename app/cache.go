@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/log"
@@ -117,7 +118,9 @@ type section struct {
 	CRC      uint32
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is made when a section is first checked or written, not at
+// every start.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // cacheEntry is an entry opened for reading; its sections are read when
 // first needed.
@@ -216,7 +219,7 @@ func (e *cacheEntry) read(s section) ([]byte, error) {
 	if _, err := e.f.ReadAt(b, s.Off); err != nil {
 		return nil, fmt.Errorf("reading a section: %w", err)
 	}
-	if crc32.Checksum(b, castagnoli) != s.CRC {
+	if crc32.Checksum(b, castagnoli()) != s.CRC {
 		return nil, errors.New("a section does not match its checksum")
 	}
 	return b, nil
@@ -351,8 +354,8 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 	// its final offsets, which depend only on its own length.
 	var line []byte
 	for off := int64(0); ; {
-		h.List = section{Off: off, Len: int64(len(prep.List)), CRC: crc32.Checksum(prep.List, castagnoli)}
-		h.API = section{Off: off + h.List.Len, Len: int64(len(apiJSON)), CRC: crc32.Checksum(apiJSON, castagnoli)}
+		h.List = section{Off: off, Len: int64(len(prep.List)), CRC: crc32.Checksum(prep.List, castagnoli())}
+		h.API = section{Off: off + h.List.Len, Len: int64(len(apiJSON)), CRC: crc32.Checksum(apiJSON, castagnoli())}
 		if line, err = json.Marshal(h); err != nil {
 			return err
 		}

@@ -32,7 +32,10 @@ func Main() int {
 // its own), so that a start does not build every other command and flag.
 func rootFor(f *Factory, args []string) *cobra.Command {
 	if len(args) > 0 && args[0] == "serve" {
-		return newRoot(f, newServeCmd(f, nil))
+		root := newRoot(f, newServeCmd(f, nil))
+		// Only `completion` reaches the completion command.
+		root.CompletionOptions.DisableDefaultCmd = true
+		return root
 	}
 	return NewRootCmd(f)
 }
