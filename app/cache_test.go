@@ -254,6 +254,14 @@ func TestCacheInvalidation(t *testing.T) {
 		i := bytes.Index(b, []byte(`"tools":[`)) + 12
 		b[i] ^= 0x20
 		os.WriteFile(path, b, 0o600)
+		// initialize alone does not read the section.
+		var initOut bytes.Buffer
+		if err := a.Serve(context.Background(), p, strings.NewReader(initLine+"\n"), &initOut); err != nil {
+			t.Fatal(err)
+		}
+		if l := logs.take(); strings.TrimSpace(initOut.String()) != want[0] || !strings.Contains(l, hitLog) || strings.Contains(l, "ignored") {
+			t.Errorf("initialize from the header:\n got %s\nwant %s\n%s", initOut.String(), want[0], l)
+		}
 		out := serveOnce(t, a, p, `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`)
 		l := logs.take()
 		if !strings.Contains(l, hitLog) || !strings.Contains(l, "compiled description ignored") {
