@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/log"
@@ -117,10 +118,12 @@ type section struct {
 	CRC      uint32
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is made when a section is first checked or written, not at
+// every start.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
-// cacheEntry is an entry opened for reading; the API section is read
-// when first needed.
+// cacheEntry is an entry opened for reading; its sections are read when
+// first needed.
 type cacheEntry struct {
 	path string
 	f    *os.File
@@ -160,9 +163,9 @@ func specLocation(spec string) string {
 
 func (c *Cache) path(key string) string { return filepath.Join(c.Dir, key+cacheExt) }
 
-// open reads the entry for key: its header and its tools/list section,
-// both checked. A missing entry is fs.ErrNotExist; any other error means
-// the entry cannot be used.
+// open reads the entry for key: its header, checked against the entry's
+// size; each section is read, and checked, when it is needed. A missing
+// entry is fs.ErrNotExist; any other error means the entry cannot be used.
 func (c *Cache) open(key string) (*cacheEntry, error) {
 	path := c.path(key)
 	f, err := os.Open(path)
@@ -183,7 +186,7 @@ func readEntry(f *os.File, key string) (*cacheEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(f, 64<<10)
+	br := bufio.NewReaderSize(f, 16<<10)
 	magic, err := br.ReadString('\n')
 	if err != nil || magic != cacheMagic {
 		return nil, errors.New("not an entry of this format")
@@ -204,11 +207,9 @@ func readEntry(f *os.File, key string) (*cacheEntry, error) {
 	if h.List.Off != body || h.API.Off != h.List.Off+h.List.Len || st.Size() != h.API.Off+h.API.Len {
 		return nil, fmt.Errorf("size %d does not match its sections (truncated?)", st.Size())
 	}
-	list, err := e.read(h.List)
-	if err != nil {
-		return nil, err
-	}
-	h.Prepared.List = list
+	// The tools/list section is read (and checked) when it is first
+	// needed: initialize is answered from the header alone.
+	h.Prepared.ReadList = func() ([]byte, error) { return e.read(h.List) }
 	return e, nil
 }
 
@@ -218,7 +219,7 @@ func (e *cacheEntry) read(s section) ([]byte, error) {
 	if _, err := e.f.ReadAt(b, s.Off); err != nil {
 		return nil, fmt.Errorf("reading a section: %w", err)
 	}
-	if crc32.Checksum(b, castagnoli) != s.CRC {
+	if crc32.Checksum(b, castagnoli()) != s.CRC {
 		return nil, errors.New("a section does not match its checksum")
 	}
 	return b, nil
@@ -353,8 +354,8 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 	// its final offsets, which depend only on its own length.
 	var line []byte
 	for off := int64(0); ; {
-		h.List = section{Off: off, Len: int64(len(prep.List)), CRC: crc32.Checksum(prep.List, castagnoli)}
-		h.API = section{Off: off + h.List.Len, Len: int64(len(apiJSON)), CRC: crc32.Checksum(apiJSON, castagnoli)}
+		h.List = section{Off: off, Len: int64(len(prep.List)), CRC: crc32.Checksum(prep.List, castagnoli())}
+		h.API = section{Off: off + h.List.Len, Len: int64(len(apiJSON)), CRC: crc32.Checksum(apiJSON, castagnoli())}
 		if line, err = json.Marshal(h); err != nil {
 			return err
 		}

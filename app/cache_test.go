@@ -231,11 +231,6 @@ func TestCacheInvalidation(t *testing.T) {
 		spoil func(b []byte) []byte
 	}{
 		{"truncated", func(b []byte) []byte { return b[:len(b)-10] }},
-		{"flipped byte in the list", func(b []byte) []byte {
-			i := bytes.Index(b, []byte(`"tools":[`)) + 12
-			b[i] ^= 0x20
-			return b
-		}},
 		{"garbage", func([]byte) []byte { return []byte("not an entry\n{") }},
 		{"empty", func([]byte) []byte { return nil }},
 		{"header cut", func(b []byte) []byte { return b[:len(cacheMagic)+20] }},
@@ -247,6 +242,45 @@ func TestCacheInvalidation(t *testing.T) {
 			expectMiss(tc.name)
 		})
 	}
+
+	// A damaged tools/list section is found when tools/list is first
+	// answered (initialize comes from the header alone): its bytes are
+	// never sent, the tools are built and listed instead, and the entry
+	// is written again.
+	t.Run("flipped byte in the list", func(t *testing.T) {
+		want := warm()
+		path := a.Cache.path(a.Cache.key(a.Name, p))
+		b, _ := os.ReadFile(path)
+		i := bytes.Index(b, []byte(`"tools":[`)) + 12
+		b[i] ^= 0x20
+		os.WriteFile(path, b, 0o600)
+		// initialize alone does not read the section.
+		var initOut bytes.Buffer
+		if err := a.Serve(context.Background(), p, strings.NewReader(initLine+"\n"), &initOut); err != nil {
+			t.Fatal(err)
+		}
+		if l := logs.take(); strings.TrimSpace(initOut.String()) != want[0] || !strings.Contains(l, hitLog) || strings.Contains(l, "ignored") {
+			t.Errorf("initialize from the header:\n got %s\nwant %s\n%s", initOut.String(), want[0], l)
+		}
+		out := serveOnce(t, a, p, `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`)
+		l := logs.take()
+		if !strings.Contains(l, hitLog) || !strings.Contains(l, "compiled description ignored") {
+			t.Errorf("the damaged list section was not found when read:\n%s", l)
+		}
+		if out[0] != want[0] || out[1] != want[1] {
+			t.Errorf("answers from a damaged list section differ:\n got %.300s\nwant %.300s", out[1], want[1])
+		}
+		if !strings.Contains(out[2], `/api/notes/`) || strings.Contains(out[2], `"isError":true`) {
+			t.Errorf("call after a damaged list section: %s", out[2])
+		}
+		again := serveOnce(t, a, p)
+		if l := logs.take(); !strings.Contains(l, hitLog) || strings.Contains(l, "compiled description ignored") {
+			t.Errorf("the entry was not written again:\n%s", l)
+		}
+		if again[1] != want[1] {
+			t.Errorf("rewritten entry lists other tools: %.300s", again[1])
+		}
+	})
 
 	// A damaged description section is found at the first call, which
 	// then loads the description itself.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -67,44 +68,7 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 	cred := a.ProfileCredential(p)
 	key, e := a.cachedEntry(p)
 	if e != nil {
-		base := p.BaseURL
-		if base == "" {
-			base = e.head.Base
-		}
-		if err := a.checkBase(p, base); err != nil {
-			e.close()
-			return nil, 0, nil, err
-		}
-		audit, err := a.auditLog(p, true)
-		if err != nil {
-			e.close()
-			return nil, 0, nil, err
-		}
-		build := func() (*server.Server, error) {
-			api, err := e.api()
-			if err != nil {
-				a.Log.Debug("the compiled description cannot be read: loading the description", "err", err)
-				if api, err = a.LoadAPI(ctx, p, cred); err != nil {
-					return nil, err
-				}
-			}
-			return a.serverFor(p, api, true, cred, nil, audit)
-		}
-		a.Log.Debug("starting from the compiled description", "file", e.path)
-		fr := server.NewFront(a.Name, a.Version, &e.head.Prepared, build)
-		// The session's end does not stop the fetch: a changed description
-		// is still written for the next start.
-		done, ended := make(chan struct{}), make(chan struct{})
-		if client.IsURL(p.Spec) {
-			go func() {
-				defer close(done)
-				a.revalidate(context.WithoutCancel(ctx), p, e, fr, cred, audit, ended)
-			}()
-		} else {
-			close(done)
-		}
-		a.Cache.touch(key)
-		return fr, len(e.head.Prepared.Names), func() { close(ended); waitFor(done, cacheWait); e.close() }, nil
+		return a.cachedFront(ctx, p, key, e, cred)
 	}
 	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
 	if err != nil {
@@ -128,6 +92,103 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 		a.writeCache(p, srv, api)
 	}()
 	return fr, len(srv.Tools()), func() { close(ended); waitFor(done, cacheWait) }, nil
+}
+
+// cachedFront is stdioFront from e, p's current entry in the compiled
+// description cache: initialize is answered from its header, the tools/list
+// section read once the client has initialized (or asks for it), and the
+// tools built on the first call.
+func (a *App) cachedFront(ctx context.Context, p profile.Profile, key string, e *cacheEntry, cred client.Credential) (*server.Front, int, func(), error) {
+	base := p.BaseURL
+	if base == "" {
+		base = e.head.Base
+	}
+	if err := a.checkBase(p, base); err != nil {
+		e.close()
+		return nil, 0, nil, err
+	}
+	audit, err := a.auditLog(p, true)
+	if err != nil {
+		e.close()
+		return nil, 0, nil, err
+	}
+	// The tools, built on the first call (or when the tools/list
+	// section cannot be served), from the description section, else
+	// the description.
+	type builtTools struct {
+		srv *server.Server
+		api *client.API
+	}
+	built := sync.OnceValues(func() (builtTools, error) {
+		api, err := e.api()
+		if err != nil {
+			a.Log.Debug("the compiled description cannot be read: loading the description", "err", err)
+			if api, err = a.LoadAPI(ctx, p, cred); err != nil {
+				return builtTools{}, err
+			}
+		}
+		srv, err := a.serverFor(p, api, true, cred, nil, audit)
+		return builtTools{srv, api}, err
+	})
+	build := func() (*server.Server, error) {
+		b, err := built()
+		return b.srv, err
+	}
+	// A tools/list section that does not match its checksum is never
+	// served: the tools are built and listed, and the entry written
+	// again.
+	var rewriting atomic.Bool
+	rewritten := make(chan struct{})
+	prep := e.head.Prepared
+	prep.ReadList = func() ([]byte, error) {
+		b, err := e.head.Prepared.ReadList()
+		if err != nil {
+			a.Log.Debug("compiled description ignored: building the tools", "file", e.path, "err", err)
+			rewriting.Store(true)
+			go func() {
+				defer close(rewritten)
+				if b, err := built(); err == nil {
+					a.writeCache(p, b.srv, b.api)
+				}
+			}()
+		}
+		return b, err
+	}
+	a.Log.Debug("starting from the compiled description", "file", e.path)
+	fr := server.NewFront(a.Name, a.Version, &prep, build)
+	// The session's end does not stop the fetch: a changed description
+	// is still written for the next start.
+	done, ended := make(chan struct{}), make(chan struct{})
+	if client.IsURL(p.Spec) {
+		go func() {
+			defer close(done)
+			a.revalidate(context.WithoutCancel(ctx), p, e, fr, cred, audit, ended)
+		}()
+	} else {
+		close(done)
+	}
+	// The tools/list section is read once the client has initialized
+	// (or when tools/list comes first), not before initialize is
+	// answered.
+	listRead := make(chan struct{})
+	go func() {
+		defer close(listRead)
+		select {
+		case <-fr.Initialized():
+			fr.LoadList()
+		case <-ended:
+		}
+	}()
+	a.Cache.touch(key)
+	return fr, len(e.head.Prepared.Names), func() {
+		close(ended)
+		waitFor(done, cacheWait)
+		waitFor(listRead, cacheWait)
+		if rewriting.Load() {
+			waitFor(rewritten, cacheWait)
+		}
+		e.close()
+	}, nil
 }
 
 func waitFor(done <-chan struct{}, d time.Duration) {

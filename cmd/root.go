@@ -21,9 +21,23 @@ func Main() int {
 	// process at once, whatever the command is waiting on.
 	context.AfterFunc(ctx, stop)
 	f := NewFactory()
-	root := NewRootCmd(f)
+	root := rootFor(f, os.Args[1:])
 	root.SetArgs(os.Args[1:])
 	return Execute(ctx, f, root)
+}
+
+// rootFor is the command tree that runs args: for `serve`, which editors
+// start often and wait on, the root with serve alone (its help, flags and
+// errors are the same: serve has no subcommand and the root no flag of
+// its own), so that a start does not build every other command and flag.
+func rootFor(f *Factory, args []string) *cobra.Command {
+	if len(args) > 0 && args[0] == "serve" {
+		root := newRoot(f, newServeCmd(f, nil))
+		// Only `completion` reaches the completion command.
+		root.CompletionOptions.DisableDefaultCmd = true
+		return root
+	}
+	return NewRootCmd(f)
 }
 
 // Execute runs root and maps its error to an exit code, printing it once.
@@ -69,6 +83,25 @@ var extraCommands []func(*Factory) *cobra.Command
 
 // NewRootCmd builds the command tree.
 func NewRootCmd(f *Factory) *cobra.Command {
+	cmds := []*cobra.Command{
+		newServeCmd(f, nil),
+		newToolsCmd(f, nil),
+		newCallCmd(f, nil),
+		newLoginCmd(f, nil),
+		newLogoutCmd(f, nil),
+		newStatusCmd(f, nil),
+		newInstallCmd(f, nil),
+		newUninstallCmd(f, nil),
+		newVersionCmd(f, nil),
+	}
+	for _, extra := range extraCommands {
+		cmds = append(cmds, extra(f))
+	}
+	return newRoot(f, cmds...)
+}
+
+// newRoot is the root command with cmds under it.
+func newRoot(f *Factory, cmds ...*cobra.Command) *cobra.Command {
 	root := &cobra.Command{
 		Use:   f.Brand.Name,
 		Short: "Serve any REST API described by OpenAPI as MCP tools",
@@ -84,20 +117,7 @@ call to the REST API.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &FlagError{Err: fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath())}
 	})
-	root.AddCommand(
-		newServeCmd(f, nil),
-		newToolsCmd(f, nil),
-		newCallCmd(f, nil),
-		newLoginCmd(f, nil),
-		newLogoutCmd(f, nil),
-		newStatusCmd(f, nil),
-		newInstallCmd(f, nil),
-		newUninstallCmd(f, nil),
-		newVersionCmd(f, nil),
-	)
-	for _, extra := range extraCommands {
-		root.AddCommand(extra(f))
-	}
+	root.AddCommand(cmds...)
 	brandHelp(root, f.Brand)
 	return root
 }

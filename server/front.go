@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -26,6 +27,11 @@ type Prepared struct {
 	Names        []string `json:"names"` // the listed tools, sorted
 	// List is the tools/list result as sent (all tools, one page).
 	List json.RawMessage `json:"-"`
+	// ReadList, when List is nil, reads it when it is first needed (a
+	// cache entry's section, not read before initialize is answered). An
+	// error means the bytes cannot be served: the server is built (Front's
+	// build) and its own list served instead.
+	ReadList func() ([]byte, error) `json:"-"`
 }
 
 // Prepared returns the server's prepared answers, the tools/list result
@@ -105,17 +111,47 @@ type generation struct {
 	err   error
 	ready atomic.Pointer[Server] // srv, once built
 
+	listOnce  sync.Once
+	listBytes []byte
+	listErr   error
+
 	toolsOnce sync.Once
 	tools     []*mcp.Tool
 	toolsErr  error
 }
 
-// list is the encoded tools/list result.
+// list is the encoded tools/list result, nil when it cannot be had (see
+// encodedList).
 func (g *generation) list() []byte {
-	if g.prep.List == nil && g.built != nil {
-		return g.built.Prepared().List
-	}
-	return g.prep.List
+	b, _ := g.encodedList()
+	return b
+}
+
+// encodedList is the encoded tools/list result: the prepared bytes, read
+// on first use when they are not in memory; or, when they cannot be read,
+// the built server's.
+func (g *generation) encodedList() ([]byte, error) {
+	g.listOnce.Do(func() {
+		switch {
+		case g.prep.List != nil:
+			g.listBytes = g.prep.List
+		case g.built != nil:
+			g.listBytes = g.built.Prepared().List
+		case g.prep.ReadList != nil:
+			if g.listBytes, g.listErr = g.prep.ReadList(); g.listErr == nil {
+				return
+			}
+			srv, err := g.server()
+			if err != nil {
+				g.listBytes, g.listErr = nil, err
+				return
+			}
+			g.listBytes, g.listErr = srv.Prepared().List, nil
+		default:
+			g.listErr = errors.New("no tools/list result prepared")
+		}
+	})
+	return g.listBytes, g.listErr
 }
 
 // server returns the generation's server, building it on first use.
@@ -137,10 +173,15 @@ func (g *generation) listed() ([]*mcp.Tool, error) {
 			g.tools = g.built.list
 			return
 		}
+		list, err := g.encodedList()
+		if err != nil {
+			g.toolsErr = err
+			return
+		}
 		var res struct {
 			Tools []*rawTool `json:"tools"`
 		}
-		if g.toolsErr = json.Unmarshal(g.prep.List, &res); g.toolsErr != nil {
+		if g.toolsErr = json.Unmarshal(list, &res); g.toolsErr != nil {
 			return
 		}
 		g.tools = make([]*mcp.Tool, len(res.Tools))
@@ -225,6 +266,10 @@ func (f *Front) Replace(prep *Prepared, build func() (*Server, error)) {
 func (f *Front) Initialized() <-chan struct{} { return f.initialized }
 
 func (f *Front) markInitialized() { f.initOnce.Do(func() { close(f.initialized) }) }
+
+// LoadList reads the tools/list result served now, if it is read on
+// first use (Prepared.ReadList), so that the request finds it ready.
+func (f *Front) LoadList() { f.cur.Load().encodedList() }
 
 // Server returns the server behind the tools served now, building it if
 // no call has yet.

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,6 +163,45 @@ func TestFrontReplaceNotifiesClients(t *testing.T) {
 }
 
 func hasName(s *Server, name string) bool { _, ok := s.Tool(name); return ok }
+
+// A list read on first use (Prepared.ReadList) is not read to answer
+// initialize; read, it is what tools/list sends, over stdio and through the
+// SDK; when it cannot be read, the built server's list is sent instead.
+func TestFrontReadsTheListWhenNeeded(t *testing.T) {
+	s, _, _ := fixtureServer(t, "drf", Config{})
+	want := stdioLines(t, s.Run, `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprintf("unreadable=%v", fail), func(t *testing.T) {
+			var reads, builds atomic.Int32
+			prep := *s.Prepared()
+			prep.List = nil
+			prep.ReadList = func() ([]byte, error) {
+				reads.Add(1)
+				if fail {
+					return nil, errors.New("a section does not match its checksum")
+				}
+				return s.Prepared().List, nil
+			}
+			f := NewFront("restmcp", "", &prep, func() (*Server, error) { builds.Add(1); return s, nil })
+			got := stdioLines(t, f.Run)
+			if got[0] != want[0] || reads.Load() != 0 {
+				t.Errorf("initialize read the list (%d reads) or differs:\n got %s\nwant %s", reads.Load(), got[0], want[0])
+			}
+			got = stdioLines(t, f.Run, `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
+			if got[1] != want[1] {
+				t.Errorf("tools/list differs:\n got %.300s\nwant %.300s", got[1], want[1])
+			}
+			cs := connectFront(t, f, mcp.NewClient(&mcp.Implementation{Name: "c"}, nil))
+			res, err := cs.ListTools(t.Context(), &mcp.ListToolsParams{})
+			if err != nil || len(res.Tools) != len(s.Tools()) {
+				t.Fatalf("listed through the SDK: %v, %v", res, err)
+			}
+			if reads.Load() != 1 || fail != (builds.Load() == 1) {
+				t.Errorf("%d reads, %d builds", reads.Load(), builds.Load())
+			}
+		})
+	}
+}
 
 // A server that cannot be built makes each call a tool error.
 func TestFrontBuildErrorIsAToolError(t *testing.T) {
