@@ -99,8 +99,9 @@ type Server struct {
 // tool is one listed tool, or one operation behind a layout tool.
 type tool struct {
 	def *mcp.Tool
-	// schema is the input schema as a map; a listed tool's definition holds
-	// it encoded, ready to send.
+	// schema is a layout tool's input schema as a map (an operation tool's
+	// is in.checked()); a listed tool's definition holds it encoded, ready
+	// to send.
 	schema map[string]any
 	// op and in are set for an operation tool.
 	op *client.Operation
