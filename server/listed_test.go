@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -94,5 +95,22 @@ func TestCheckedSchemaMatchesListing(t *testing.T) {
 				t.Errorf("%s %s: listed %v, checked %v", op.Method, op.Path, in.listed, listed)
 			}
 		}
+	}
+}
+
+// listingSize counts what json.Marshal gives for each definition, and one
+// byte more.
+func TestListingSizeIsMarshalled(t *testing.T) {
+	s, _, _ := fixtureServer(t, "drf", Config{Layout: LayoutOperations})
+	want := 0
+	for _, tl := range s.ops {
+		b, err := json.Marshal(tl.def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want += len(b) + 1
+	}
+	if got := listingSize(s.ops); got != want || want < 100 {
+		t.Errorf("listingSize = %d, want %d", got, want)
 	}
 }
