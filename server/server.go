@@ -178,7 +178,7 @@ func New(cfg Config) (*Server, error) {
 	// added, and tools/list sends it on every request.
 	schemas := make([][]byte, len(listed))
 	errs := make([]error, len(listed))
-	parallel(len(listed), func(i int) { schemas[i], errs[i] = json.Marshal(listed[i].def.InputSchema) })
+	parallel(len(listed), func(i int) { schemas[i], errs[i] = appendSchemaJSON(nil, listed[i].def.InputSchema) })
 	for i, t := range listed {
 		if errs[i] != nil {
 			return nil, fmt.Errorf("tool %s: encoding its input schema: %w", t.def.Name, errs[i])
