@@ -22,14 +22,26 @@ const (
 // tokens estimates the tokens of JSON text: about four bytes a token.
 func tokens(bytes int) int { return (bytes + 3) / 4 }
 
-// listingSize is the size in bytes of the tool definitions of tools.
+// listingSize is the size in bytes of the tool definitions of tools, each
+// as json.Marshal encodes it and one byte more. They are counted as an
+// encoder writes them (with its newline), not kept.
 func listingSize(tools []*tool) int {
-	n := 0
+	var n byteCount
+	enc := json.NewEncoder(&n)
 	for _, t := range tools {
-		b, _ := json.Marshal(t.def)
-		n += len(b) + 1
+		if enc.Encode(t.def) != nil {
+			n++
+		}
 	}
-	return n
+	return int(n)
+}
+
+// byteCount counts the bytes written to it.
+type byteCount int
+
+func (c *byteCount) Write(p []byte) (int, error) {
+	*c += byteCount(len(p))
+	return len(p), nil
 }
 
 // autoLayout picks the layout for the auto setting and says why.

@@ -71,7 +71,7 @@ func (s *Server) describeAction(resource, action string, t *tool) string {
 		ReadOnly    bool   `json:"readOnly"`
 	}
 	out := described{Tool: resource, Action: action, Description: t.def.Description, ReadOnly: t.def.Annotations.ReadOnlyHint}
-	for _, schema := range []any{listedSchema(t.in.schema), t.in.listed} {
+	for _, schema := range []any{listedSchema(t.in.checked()), t.in.listed} {
 		out.InputSchema = schema
 		if b, _ := json.Marshal(out); len(b) <= s.cfg.MaxResultBytes {
 			return string(b)

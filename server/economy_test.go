@@ -29,10 +29,10 @@ func TestListingComplete(t *testing.T) {
 				if tl.in == nil {
 					continue
 				}
-				if fmt.Sprintf("%p", tl.schema) != fmt.Sprintf("%p", tl.in.schema) {
+				if fmt.Sprintf("%p", tl.checkSchema()) != fmt.Sprintf("%p", tl.in.checked()) {
 					problems = append(problems, tl.def.Name+": calls are not checked against the full schema")
 				}
-				problems = append(problems, compareListed(tl.def.Name, tl.in.schema, tl.in.listed)...)
+				problems = append(problems, compareListed(tl.def.Name, tl.in.checked(), tl.in.listed)...)
 			}
 			for i, p := range problems {
 				if i == 10 {
@@ -81,7 +81,7 @@ func TestResourcesListingComplete(t *testing.T) {
 				}
 				var first []string
 				for i, op := range ops {
-					p := compareListed(at, op.in.schema["properties"].(map[string]any)[name].(map[string]any), listed)
+					p := compareListed(at, op.in.checked()["properties"].(map[string]any)[name].(map[string]any), listed)
 					if len(p) == 0 {
 						first = nil
 						break

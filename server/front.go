@@ -64,17 +64,39 @@ const listPageSize = mcp.DefaultPageSize
 
 // EncodeList encodes the tools/list result for tools (sorted by name)
 // exactly as the MCP SDK sends it.
+//
+// Each tool is encoded on its own, on every core, and the result put
+// together in one buffer of its final size: encoded whole, the answer (half
+// a megabyte for hundreds of tools) was copied each time a buffer grew.
 func EncodeList(tools []*mcp.Tool) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if tools == nil {
-		tools = []*mcp.Tool{}
-	}
-	if err := enc.Encode(listResult(tools, "")); err != nil {
+	empty, err := encodeJSON(listResult([]*mcp.Tool{}, ""))
+	if err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	at := bytes.Index(empty, []byte(`"tools":[]`))
+	if at < 0 {
+		return nil, fmt.Errorf("tools/list result without its tools: %s", empty)
+	}
+	at += len(`"tools":[`)
+	parts := make([][]byte, len(tools))
+	errs := make([]error, len(tools))
+	parallel(len(tools), func(i int) { parts[i], errs[i] = encodeJSON(tools[i]) })
+	size := len(empty) + len(tools)
+	for i, p := range parts {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		size += len(p)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, empty[:at]...)
+	for i, p := range parts {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, p...)
+	}
+	return append(out, empty[at:]...), nil
 }
 
 func listResult(tools []*mcp.Tool, next string) *mcp.ListToolsResult {

@@ -290,3 +290,26 @@ func TestPreparedListOverHTTPIsWhatTheSDKSends(t *testing.T) {
 		}
 	}
 }
+
+// EncodeList puts the tools encoded one by one (on every core) together:
+// the bytes are those of the whole result encoded at once.
+func TestEncodeListIsTheResultEncoded(t *testing.T) {
+	var tools []*mcp.Tool
+	for i := range 3 * parallelMin {
+		tools = append(tools, &mcp.Tool{Name: fmt.Sprintf("t%03d", i), Description: "<b>&</b>", InputSchema: json.RawMessage(fmt.Sprintf(`{"type": "object", "maxProperties": %d}`, i))})
+	}
+	for _, tools := range [][]*mcp.Tool{nil, {}, tools[:1], tools} {
+		all := tools
+		if all == nil {
+			all = []*mcp.Tool{}
+		}
+		want, err := encodeJSON(listResult(all, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := EncodeList(tools)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%d tools: EncodeList = %.200s, %v\nwant %.200s", len(tools), got, err, want)
+		}
+	}
+}

@@ -3,6 +3,9 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -91,4 +94,68 @@ func needsHTMLEscape(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// appendSchemaJSON appends v, a schema as the server builds it (maps,
+// lists, strings, float64 numbers, booleans, null), as json.Marshal
+// encodes it: object keys sorted, strings as appendJSONString, numbers as
+// encoding/json writes a float64. Any other value is json.Marshal's. It
+// spares the reflection and the sorting buffers of encoding/json for the
+// hundreds of schemas a server lists.
+func appendSchemaJSON(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case string:
+		return appendJSONString(b, x), nil
+	case float64:
+		// encoding/json writes other numbers with an exponent, and refuses
+		// NaN and the infinities: json.Marshal below.
+		if a := math.Abs(x); a == 0 || a >= 1e-6 && a < 1e21 {
+			return strconv.AppendFloat(b, x, 'f', -1, 64), nil
+		}
+	case map[string]any:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(appendJSONString(b, k), ':')
+			var err error
+			if b, err = appendSchemaJSON(b, x[k]); err != nil {
+				return b, err
+			}
+		}
+		return append(b, '}'), nil
+	case []any:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendSchemaJSON(b, e); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return b, err
+	}
+	return append(b, raw...), nil
 }

@@ -88,27 +88,14 @@ func portable(s map[string]any) map[string]any {
 			}
 		case "type":
 			if l, ok := v.([]any); ok {
-				var types []any
-				for _, t := range l {
-					if t != "null" {
-						types = append(types, t)
-					}
-				}
-				switch len(types) {
-				case 0:
-					v = "null"
-				case 1:
-					v = types[0]
-				default:
-					alts := make([]any, len(types))
-					for i, t := range types {
-						alts[i] = map[string]any{"type": t}
-					}
+				t, one := listedType(l)
+				if !one {
 					if _, has := s["anyOf"]; !has {
-						out["anyOf"] = alts
+						out["anyOf"] = typeChoice(l)
 					}
 					continue
 				}
+				v = t
 			}
 		case "properties":
 			if m, ok := v.(map[string]any); ok {
@@ -144,21 +131,52 @@ func portable(s map[string]any) map[string]any {
 		}
 		out[k] = v
 	}
-	if req := stringList(out["required"]); len(req) > 0 {
-		props, _ := out["properties"].(map[string]any)
-		var kept []any
-		for _, r := range req {
-			if _, ok := props[r]; ok {
-				kept = append(kept, r)
-			}
-		}
-		if len(kept) > 0 {
-			out["required"] = kept
-		} else {
-			delete(out, "required")
+	delete(out, "required")
+	listRequired(out, stringList(s["required"]))
+	return out
+}
+
+// listRequired sets the required names of a listed schema: those of req
+// that name one of its properties, if any.
+func listRequired(out map[string]any, req []string) {
+	props, _ := out["properties"].(map[string]any)
+	var kept []any
+	for _, r := range req {
+		if _, ok := props[r]; ok {
+			kept = append(kept, r)
 		}
 	}
-	return out
+	if len(kept) > 0 {
+		out["required"] = kept
+	}
+}
+
+// listedType is how a list of types is listed when it names one type
+// besides "null" (or none: "null"); one is false for several types, which
+// typeChoice lists.
+func listedType(l []any) (t any, one bool) {
+	t = "null"
+	for _, e := range l {
+		if e == "null" {
+			continue
+		}
+		if t != "null" {
+			return nil, false
+		}
+		t = e
+	}
+	return t, true
+}
+
+// typeChoice is an anyOf of the types of a list besides "null".
+func typeChoice(l []any) []any {
+	var alts []any
+	for _, t := range l {
+		if t != "null" {
+			alts = append(alts, map[string]any{"type": t})
+		}
+	}
+	return alts
 }
 
 // enumNote describes a long enum by its size and first values.
@@ -173,3 +191,101 @@ func enumNote(l []any) string {
 // hugeLimit is where a maxLength, maxItems or maxProperties stops being
 // worth its tokens.
 const hugeLimit = 1000
+
+// listedClean is listedSchema(cleanSchema(s, depth)) made in one copy: what
+// tools/list shows of an argument's schema, without first making the copy
+// that checks calls (that one is made on the tool's first call).
+func listedClean(s map[string]any, depth int) map[string]any {
+	out := make(map[string]any, len(s))
+	if depth > maxSchemaDepth {
+		return out
+	}
+	// cleanSchema keeps anyOf only as a list; portable reads the copy.
+	_, choice := s["anyOf"].([]any)
+	var notes []string
+	for k, v := range s {
+		if !schemaKeywords[k] || unlisted[k] {
+			continue
+		}
+		switch k {
+		case "description":
+			setDescription(out, v, depth)
+		case "items":
+			// A list (draft-4 tuple items) becomes prefixItems, not listed.
+			switch t := v.(type) {
+			case map[string]any:
+				out[k] = listedClean(t, depth+1)
+			case bool:
+				out[k] = map[string]any{}
+			}
+		case "anyOf", "oneOf", "allOf":
+			if l, ok := v.([]any); ok {
+				list := make([]any, 0, len(l))
+				for _, e := range l {
+					switch m := e.(type) {
+					case map[string]any:
+						list = append(list, listedClean(m, depth+1))
+					case bool:
+						list = append(list, map[string]any{})
+					}
+				}
+				out[k] = list
+			}
+		case "properties":
+			if m, ok := v.(map[string]any); ok {
+				props := make(map[string]any, len(m))
+				for name, ps := range m {
+					switch p := ps.(type) {
+					case map[string]any:
+						props[name] = listedClean(p, depth+1)
+					case bool:
+						props[name] = map[string]any{}
+					}
+				}
+				out[k] = props
+			}
+		case "required":
+			// Filtered below, once the properties are in place.
+		case "enum":
+			if l, ok := v.([]any); ok && len(l) > maxEnum {
+				notes = append(notes, enumNote(l))
+				continue
+			}
+			out[k] = v
+		case "const":
+			out["enum"] = []any{v}
+		case "format":
+			if f, _ := v.(string); listedFormats[f] {
+				out[k] = v
+			}
+		case "default":
+			if !absentDefault(v) {
+				out[k] = v
+			}
+		case "maxLength", "maxItems", "maxProperties":
+			if n, ok := client.Number(v); !ok || n < hugeLimit {
+				out[k] = v
+			}
+		case "type":
+			if l, ok := v.([]any); ok {
+				if t, one := listedType(l); one {
+					out[k] = t
+				} else if !choice {
+					out["anyOf"] = typeChoice(l)
+				}
+				continue
+			}
+			out[k] = v
+		default:
+			out[k] = v
+		}
+	}
+	listRequired(out, stringList(s["required"]))
+	if note, ok := s[client.CutKey].(string); ok {
+		notes = append(notes, cutNote(note))
+	}
+	for _, n := range notes {
+		appendNote(out, n)
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/internal/prose"
@@ -61,11 +62,7 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 		}
 		switch k {
 		case "description":
-			if d, ok := v.(string); ok {
-				if d = descriptionAt(d, depth); d != "" {
-					out[k] = d
-				}
-			}
+			setDescription(out, v, depth)
 		case "items", "additionalProperties":
 			switch t := v.(type) {
 			case map[string]any:
@@ -149,6 +146,16 @@ func structured(s map[string]any) bool {
 	}
 	items, ok := s["items"].(map[string]any)
 	return ok && structured(items)
+}
+
+// setDescription sets the description of a schema copy at the given depth
+// from v, shortened, when v is a string that says something.
+func setDescription(out map[string]any, v any, depth int) {
+	if d, ok := v.(string); ok {
+		if d = descriptionAt(d, depth); d != "" {
+			out["description"] = d
+		}
+	}
 }
 
 // descriptionAt shortens a description for a schema at the given depth:
@@ -250,10 +257,8 @@ var skippedHeaders = map[string]bool{
 
 // inputSchema is the merged input schema of one operation.
 type inputSchema struct {
-	// schema checks calls: every constraint the loader handed over.
-	schema map[string]any
-	// listed is what tools/list shows (listedSchema of schema, with large
-	// bodies listed less deep).
+	// listed is what tools/list shows (listedSchema of the checked schema,
+	// with large bodies listed less deep).
 	listed   map[string]any
 	bindings map[string]binding
 	// extraBody names no property: when true, arguments that match no
@@ -269,14 +274,44 @@ type inputSchema struct {
 	// shared are the arguments whose description is said once, in the
 	// instructions, rather than in this tool's listing (see shareArgs).
 	shared []sharedArg
+
+	// op and authHeader build the checked schema on the first call.
+	op         *client.Operation
+	authHeader string
+	once       sync.Once
+	schema     map[string]any
+}
+
+// checked returns the schema that checks calls, every constraint the
+// loader handed over, built on the first call: starting needs only the
+// listed one.
+func (in *inputSchema) checked() map[string]any {
+	in.once.Do(func() {
+		if in.schema == nil {
+			in.schema = mergeInput(in.op, in.authHeader, true).schema
+		}
+	})
+	return in.schema
 }
 
 // buildInput merges the path, query, header and body parameters of op into
-// one object schema. Names are claimed in that order, so on a clash the
+// one object schema, as tools/list shows it; the schema that checks calls
+// is made by checked. Names are claimed in that order, so on a clash the
 // later location is prefixed (body id beside path id → body_id).
 func buildInput(op *client.Operation, authHeader string) *inputSchema {
-	in := &inputSchema{bindings: map[string]binding{}}
+	return mergeInput(op, authHeader, false)
+}
+
+// mergeInput is buildInput, making the listed schema, or with check the
+// schema that checks calls instead.
+func mergeInput(op *client.Operation, authHeader string, check bool) *inputSchema {
+	in := &inputSchema{bindings: map[string]binding{}, op: op, authHeader: authHeader}
+	// props are the arguments' schemas: listed, or checked with check.
 	props := map[string]any{}
+	shape := listedClean
+	if check {
+		shape = cleanSchema
+	}
 	var required []string
 	var bodyArgs []bodyArg
 	claim := func(wire, loc string) string {
@@ -306,7 +341,7 @@ func buildInput(op *client.Operation, authHeader string) *inputSchema {
 				continue
 			}
 			name := claim(p.Name, loc)
-			ps := cleanSchema(p.Schema, 0)
+			ps := shape(p.Schema, 0)
 			if d := prose.Sentence(p.Description, paramDescWant, paramDescMax); d != "" {
 				ps["description"] = d
 			}
@@ -337,15 +372,16 @@ func buildInput(op *client.Operation, authHeader string) *inputSchema {
 				name := claim(wire, inBody)
 				arg := bodyArg{name: name, schema: ps, level: 1}
 				bodyArgs = append(bodyArgs, arg)
-				props[name] = arg.clean()
+				props[name] = arg.clean(shape)
 				in.bindings[name] = binding{In: inBody, Name: wire}
 				if b.Required && isReq[wire] {
 					required = append(required, name)
 				}
 			}
 			in.extraBody = extra
-			if extra {
-				// Tell the model other arguments are welcome, and what they are.
+			if extra && check {
+				// Other arguments are welcome (the listing cannot say so:
+				// operationTool's description does).
 				if ap, isSchema := b.Schema["additionalProperties"].(map[string]any); isSchema {
 					in.additional = cleanSchema(ap, 1)
 				} else {
@@ -366,7 +402,7 @@ func buildInput(op *client.Operation, authHeader string) *inputSchema {
 			}
 			arg := bodyArg{name: name, schema: b.Schema, desc: desc}
 			bodyArgs = append(bodyArgs, arg)
-			props[name] = arg.clean()
+			props[name] = arg.clean(shape)
 			in.bindings[name] = binding{In: inBody}
 			if b.Required {
 				required = append(required, name)
@@ -381,18 +417,25 @@ func buildInput(op *client.Operation, authHeader string) *inputSchema {
 	if selects(op) {
 		in.fields = addFields(props)
 	}
-	in.schema = map[string]any{"type": "object", "properties": props}
-	if in.additional != nil {
-		in.schema["additionalProperties"] = in.additional
-	}
+	root := map[string]any{"type": "object", "properties": props}
 	if len(required) > 0 {
+		// Every required name is a property: listedSchema keeps them all.
 		req := make([]any, len(required))
 		for i, r := range required {
 			req[i] = r
 		}
-		in.schema["required"] = req
+		root["required"] = req
 	}
-	in.listed = listedSchema(in.schema)
+	if check {
+		if in.additional != nil {
+			root["additionalProperties"] = in.additional
+		}
+		in.schema = root
+		return in
+	}
+	// listedSchema of the checked root: its properties are listed already,
+	// additionalProperties is not listed.
+	in.listed = root
 	fitBody(in.listed, bodyArgs)
 	return in
 }
@@ -408,11 +451,11 @@ type bodyArg struct {
 	desc string
 }
 
-// clean returns the argument's schema cleaned.
-func (a bodyArg) clean() map[string]any {
+// clean returns the argument's schema shaped (cleanSchema or listedClean).
+func (a bodyArg) clean(shape func(map[string]any, int) map[string]any) map[string]any {
 	var s map[string]any
 	if a.schema != nil {
-		s = cleanSchema(a.schema, 0)
+		s = shape(a.schema, 0)
 	} else {
 		s = map[string]any{}
 	}

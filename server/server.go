@@ -99,8 +99,9 @@ type Server struct {
 // tool is one listed tool, or one operation behind a layout tool.
 type tool struct {
 	def *mcp.Tool
-	// schema is the input schema as a map; a listed tool's definition holds
-	// it encoded, ready to send.
+	// schema is a layout tool's input schema as a map (an operation tool's
+	// is in.checked()); a listed tool's definition holds it encoded, ready
+	// to send.
 	schema map[string]any
 	// op and in are set for an operation tool.
 	op *client.Operation
@@ -177,7 +178,7 @@ func New(cfg Config) (*Server, error) {
 	// added, and tools/list sends it on every request.
 	schemas := make([][]byte, len(listed))
 	errs := make([]error, len(listed))
-	parallel(len(listed), func(i int) { schemas[i], errs[i] = json.Marshal(listed[i].def.InputSchema) })
+	parallel(len(listed), func(i int) { schemas[i], errs[i] = appendSchemaJSON(nil, listed[i].def.InputSchema) })
 	for i, t := range listed {
 		if errs[i] != nil {
 			return nil, fmt.Errorf("tool %s: encoding its input schema: %w", t.def.Name, errs[i])

@@ -39,7 +39,6 @@ func (s *Server) operationTools() []*tool {
 		in := buildInput(op, authHeader)
 		out[i] = &tool{
 			def:    operationTool(names[i], op, in),
-			schema: in.schema,
 			op:     op,
 			in:     in,
 			paging: pagingArgs(in),

@@ -17,9 +17,17 @@ import (
 // of 300 values lists them all).
 const maxValidationMessage = 2000
 
+// checkSchema is the schema that checks the tool's calls.
+func (t *tool) checkSchema() map[string]any {
+	if t.in != nil {
+		return t.in.checked()
+	}
+	return t.schema
+}
+
 // resolve prepares the tool's schema for validation, once.
 func (t *tool) resolve() {
-	t.once.Do(func() { t.resolved, t.resolveErr = resolveSchema(t.schema) })
+	t.once.Do(func() { t.resolved, t.resolveErr = resolveSchema(t.checkSchema()) })
 }
 
 // validate checks args against the tool's input schema and returns a
@@ -32,7 +40,7 @@ func (t *tool) validate(args map[string]any) string {
 	if t.label != "" {
 		name = t.label
 	}
-	schema := t.schema
+	schema := t.checkSchema()
 	props, _ := schema["properties"].(map[string]any)
 	var missing []string
 	for _, r := range stringList(schema["required"]) {

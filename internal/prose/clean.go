@@ -60,31 +60,33 @@ func Plain(s string) string {
 	// Each rewrite runs only when its marker is there: most descriptions
 	// are plain sentences, and this runs for every argument.
 	if strings.Contains(s, "```") {
-		s = re().fence.ReplaceAllString(s, "")
+		s = replace(re().fence, s, "")
 	}
 	if strings.Contains(s, "](") {
-		s = re().image.ReplaceAllString(s, "")
+		if strings.Contains(s, "![") {
+			s = replace(re().image, s, "")
+		}
 		s = re().link.ReplaceAllString(s, "$1")
 	}
 	if strings.Contains(s, "][") {
-		s = re().refLink.ReplaceAllString(s, "$1")
+		s = replace(re().refLink, s, "$1")
 	}
 	if strings.Contains(s, "]:") {
-		s = re().linkDef.ReplaceAllString(s, "")
+		s = replace(re().linkDef, s, "")
 	}
 	if strings.Contains(s, "[!") {
-		s = re().admonish.ReplaceAllString(s, "")
+		s = replace(re().admonish, s, "")
 	}
 	if strings.Contains(s, "#") {
-		s = re().heading.ReplaceAllString(s, "")
+		s = replace(re().heading, s, "")
 	}
 	if strings.Contains(s, "**") || strings.Contains(s, "__") {
-		s = re().bold.ReplaceAllString(s, "$1$2")
+		s = replace(re().bold, s, "$1$2")
 	}
 	if strings.ContainsRune(s, '<') {
-		s = re().noText.ReplaceAllString(s, "")
-		s = re().listTag.ReplaceAllString(s, "\n- ")
-		s = re().blockTag.ReplaceAllString(s, "\n\n")
+		s = replace(re().noText, s, "")
+		s = replace(re().listTag, s, "\n- ")
+		s = replace(re().blockTag, s, "\n\n")
 		s = re().tag.ReplaceAllString(s, "")
 	}
 	if strings.ContainsRune(s, '&') {
@@ -105,7 +107,7 @@ func Plain(s string) string {
 	}
 	s = joinSoftBreaks(lines)
 	if strings.Contains(s, "\n\n\n") {
-		s = re().blankRuns.ReplaceAllString(s, "\n\n")
+		s = replace(re().blankRuns, s, "\n\n")
 	}
 	return strings.TrimSpace(s)
 }
@@ -148,10 +150,28 @@ func unwanted(r rune) bool {
 	return false
 }
 
+// replace is re.ReplaceAllString(s, repl), without copying s when re does
+// not match: the markers Plain looks for first (a "#" in a URL, a "**")
+// often belong to no match.
+func replace(re *regexp.Regexp, s, repl string) string {
+	if !re.MatchString(s) {
+		return s
+	}
+	return re.ReplaceAllString(s, repl)
+}
+
 // joinSoftBreaks joins the lines of a paragraph (markdown's soft line
 // breaks) with spaces; list items and table rows keep their lines.
 func joinSoftBreaks(lines []string) string {
+	if len(lines) == 1 {
+		return lines[0]
+	}
 	var b strings.Builder
+	n := len(lines)
+	for _, l := range lines {
+		n += len(l)
+	}
+	b.Grow(n)
 	for i, l := range lines {
 		if i > 0 {
 			prev := lines[i-1]
