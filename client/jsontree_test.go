@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // treeSame checks that decodeTree gives what encoding/json gives, or
@@ -368,5 +369,51 @@ func TestMappedJSONCutShortWhileDecodedInPieces(t *testing.T) {
 	}
 	if !cut {
 		t.Fatal("the description was not decoded in pieces")
+	}
+}
+
+// TestMappedJSONRewrittenWhileDecoded: a description rewritten in place
+// while it is decoded is not taken from the mapping (which may hold old and
+// new bytes at once), and its digest is never that of bytes it was not
+// decoded from.
+func TestMappedJSONRewrittenWhileDecoded(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"openapi":"3.0.0","paths":{`)
+	for i := 0; sb.Len() < 2*parallelMinBytes; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `"/p%d":{"get":{"description":"operation %d","responses":{"200":{"description":"ok"}}}}`, i, i)
+	}
+	sb.WriteString("}}\n")
+	before := []byte(sb.String())
+	path := filepath.Join(t.TempDir(), "big.json")
+	if err := os.WriteFile(path, before, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := os.Stat(path)
+	after := bytes.Replace(before, []byte(`"/p0"`), []byte(`"/q0"`), 1)
+	beforePieces = func() {
+		fh, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer fh.Close()
+		if _, err := fh.WriteAt(after, 0); err != nil {
+			t.Error(err)
+		}
+		// A write in the same clock tick as the first one.
+		if err := os.Chtimes(path, old.ModTime().Add(time.Second), old.ModTime().Add(time.Second)); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { beforePieces = nil }()
+	sum, _, ok := mappedJSON(path)
+	if ok {
+		t.Error("a description rewritten while it was decoded was taken from its mapping")
+	}
+	if sum == sha256.Sum256(after) {
+		t.Error("the digest is of bytes that were not decoded")
 	}
 }

@@ -356,10 +356,18 @@ func mappedJSON(path string) (sum [sha256.Size]byte, root any, ok bool) {
 	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' && trimmed[0] != '[' {
 		return sum, nil, false
 	}
+	// The digest is of the bytes before they are decoded: a file rewritten
+	// in place meanwhile then no longer matches it, and the cache entry is
+	// not written (the cache checks the file against the digest). A change
+	// the file's size or time shows is read again at once.
+	sum = sha256.Sum256(data)
 	if root, ok = decodeDescription(body); !ok {
 		return sum, nil, false
 	}
-	return sha256.Sum256(data), root, true
+	if now, err := fh.Stat(); err != nil || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime()) {
+		return sum, nil, false
+	}
+	return sum, root, true
 }
 
 // afterMap, in tests, runs once a description is mapped.
