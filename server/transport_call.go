@@ -251,15 +251,22 @@ func shortInt(v []byte) bool {
 	return true
 }
 
+// maxMembers is the most members an object read here may have: a request
+// line, its params and their _meta have a few. One with more goes to the
+// MCP SDK, so that checking for repeated keys stays cheap whatever a line
+// holds.
+const maxMembers = 16
+
 // members calls f with each member of obj, a JSON object in valid JSON,
 // its key as written (quoted) and its value, while f reports true; it
-// reports false when obj is not an object, a key is not a plain string, a
-// key is given twice, or f reported false.
+// reports false when obj is not an object, has more than maxMembers
+// members, a key is not a plain string, a key is given twice, or f
+// reported false.
 func members(obj []byte, f func(key, value []byte) bool) bool {
 	if len(obj) == 0 || obj[0] != '{' {
 		return false
 	}
-	var keys [8][]byte // most objects read here have fewer members
+	var keys [maxMembers][]byte
 	seen := keys[:0]
 	i := skipSpace(obj, 1)
 	for i < len(obj) && obj[i] != '}' {
@@ -269,6 +276,9 @@ func members(obj []byte, f func(key, value []byte) bool) bool {
 		keyEnd := stringEnd(obj, i)
 		key := obj[i:keyEnd]
 		if !plainString(key) {
+			return false
+		}
+		if len(seen) == maxMembers {
 			return false
 		}
 		for _, k := range seen {

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -130,4 +131,36 @@ func BenchmarkEncodeAnswer(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A line with more members than a request has is left to the MCP SDK:
+// checking it for repeated keys costs at most maxMembers² comparisons,
+// whatever its size (a line of 100,000 members took seconds).
+func TestDecodeRequestLeavesManyMembersToTheSDK(t *testing.T) {
+	line := func(extra int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"jsonrpc":"2.0","id":1,"method":"ping"`)
+		for i := range extra {
+			fmt.Fprintf(&b, `,"k%d":0`, i)
+		}
+		b.WriteString("}")
+		return []byte(b.String())
+	}
+	if _, ok := decodeRequest(line(maxMembers - 3)); !ok {
+		t.Errorf("a request of %d members was left to the SDK", maxMembers)
+	}
+	for _, extra := range []int{maxMembers - 2, 100000} {
+		if _, ok := decodeRequest(line(extra)); ok {
+			t.Errorf("a request of %d members was decoded here", extra+3)
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`{"name":"t","arguments":{}`)
+	for i := range maxMembers {
+		fmt.Fprintf(&b, `,"k%d":0`, i)
+	}
+	b.WriteString("}")
+	if _, _, ok := callParams([]byte(b.String())); ok {
+		t.Error("params of more members than maxMembers were read here")
+	}
 }
