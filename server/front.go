@@ -349,7 +349,7 @@ func (f *Front) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 			return next(ctx, method, req)
 		}
 		g := f.cur.Load()
-		if lr, ok := req.(*mcp.ListToolsRequest); ok && (lr.Params == nil || lr.Params.Cursor == "") && len(g.prep.Names) <= listPageSize {
+		if lr, ok := req.(*mcp.ListToolsRequest); ok && preparedPage(lr.Params) && len(g.prep.Names) <= listPageSize {
 			if list := g.list(); list != nil {
 				return &preparedList{ListToolsResult: listResult(nil, ""), list: list}, nil
 			}
@@ -378,6 +378,18 @@ func (f *Front) middleware(next mcp.MethodHandler) mcp.MethodHandler {
 		page := make([]*mcp.Tool, 0, end-start)
 		return listResult(append(page, tools[start:end]...), next), nil
 	}
+}
+
+// preparedPage reports whether tools/list params ask for what the prepared
+// bytes hold: the first page, in a protocol version given at initialize (a
+// version given per request, as from 2026-07-28, has the MCP SDK add to
+// the result).
+func preparedPage(p *mcp.ListToolsParams) bool {
+	if p == nil {
+		return true
+	}
+	_, perRequest := p.GetMeta()[mcp.MetaKeyProtocolVersion]
+	return p.Cursor == "" && !perRequest
 }
 
 // preparedList is a tools/list result of one page that encodes as the

@@ -263,6 +263,7 @@ func TestPreparedListOverHTTPIsWhatTheSDKSends(t *testing.T) {
 		plain.AddTool(tool, func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil })
 	}
 	post := func(ms *mcp.Server, body, version string) (int, string) {
+		t.Helper()
 		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, &mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true})
 		req := httptest.NewRequest("POST", "http://127.0.0.1/mcp", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -270,15 +271,24 @@ func TestPreparedListOverHTTPIsWhatTheSDKSends(t *testing.T) {
 		if version != "" {
 			req.Header.Set("Mcp-Protocol-Version", version)
 		}
+		if strings.Contains(body, "protocolVersion") {
+			req.Header.Set("Mcp-Method", "tools/list")
+		}
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
 		return w.Code, w.Body.String()
 	}
-	for _, version := range []string{"", "2025-06-18", "2025-11-25"} {
+	for _, version := range []string{"", "2025-06-18", "2025-11-25", "2026-07-28"} {
 		for _, body := range []string{
+			// A protocol version given per request: the SDK adds resultType
+			// and its server info to the result.
+			`{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}`,
 			`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`,
 			`{"jsonrpc":"2.0","id":"x","method":"tools/list","params":{"_meta":{"progressToken":1}}}`,
 		} {
+			if (version == "2026-07-28") != strings.Contains(body, "protocolVersion") {
+				continue // a version per request goes with its header
+			}
 			wantCode, want := post(plain, body, version)
 			gotCode, got := post(s.MCPServer(), body, version)
 			if gotCode != wantCode || got != want {
