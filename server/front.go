@@ -134,8 +134,7 @@ type generation struct {
 	ready atomic.Pointer[Server] // srv, once built
 
 	listOnce  sync.Once
-	listBytes []byte
-	listErr   error
+	listBytes []byte // nil when they cannot be read
 
 	toolsOnce sync.Once
 	tools     []*mcp.Tool
@@ -149,10 +148,11 @@ func (g *generation) list() []byte {
 	return b
 }
 
-// encodedList is the encoded tools/list result: the prepared bytes, read
-// on first use when they are not in memory; or, when they cannot be read,
-// the built server's.
-func (g *generation) encodedList() ([]byte, error) {
+// readList returns the prepared tools/list bytes, read on first use when
+// they are not in memory; nil when they cannot be read. It never builds
+// the tools: the stdio transport calls it on the goroutine reading the
+// input.
+func (g *generation) readList() []byte {
 	g.listOnce.Do(func() {
 		switch {
 		case g.prep.List != nil:
@@ -160,20 +160,28 @@ func (g *generation) encodedList() ([]byte, error) {
 		case g.built != nil:
 			g.listBytes = g.built.Prepared().List
 		case g.prep.ReadList != nil:
-			if g.listBytes, g.listErr = g.prep.ReadList(); g.listErr == nil {
-				return
+			if b, err := g.prep.ReadList(); err == nil && json.Valid(b) {
+				g.listBytes = b
 			}
-			srv, err := g.server()
-			if err != nil {
-				g.listBytes, g.listErr = nil, err
-				return
-			}
-			g.listBytes, g.listErr = srv.Prepared().List, nil
-		default:
-			g.listErr = errors.New("no tools/list result prepared")
 		}
 	})
-	return g.listBytes, g.listErr
+	return g.listBytes
+}
+
+// encodedList is the encoded tools/list result: the prepared bytes, or,
+// when they cannot be read, the built server's.
+func (g *generation) encodedList() ([]byte, error) {
+	if b := g.readList(); b != nil {
+		return b, nil
+	}
+	if g.prep.ReadList == nil {
+		return nil, errors.New("no tools/list result prepared")
+	}
+	srv, err := g.server()
+	if err != nil {
+		return nil, err
+	}
+	return srv.Prepared().List, nil
 }
 
 // server returns the generation's server, building it on first use.
@@ -310,7 +318,7 @@ func (f *Front) Run(ctx context.Context, t mcp.Transport) error {
 		c := *st
 		c.list = func() []byte {
 			if g := f.cur.Load(); len(g.prep.Names) <= listPageSize {
-				return g.list()
+				return g.readList() // else the middleware builds the tools
 			}
 			return nil // paged by the middleware
 		}

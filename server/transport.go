@@ -278,6 +278,19 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, func(), error) {
 			return msg, nil, nil
 		}
 	}
+	// The prepared tools/list bytes are got without holding c.mu: reading
+	// them may take a while (a cache section read, or the tools built when
+	// it cannot be), and answers must be written meanwhile. Lines are
+	// decoded one at a time, so nothing is decoded in between.
+	var list []byte
+	if req.Method == "tools/list" && c.list != nil && firstPage(req.Params) {
+		c.mu.Lock()
+		inited := c.inited
+		c.mu.Unlock()
+		if inited {
+			list = c.list()
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -295,11 +308,8 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, func(), error) {
 	// tools/list from the prepared bytes once initialize is answered: a
 	// request pipelined behind initialize goes to the MCP server, so that
 	// its answer never overtakes initialize's.
-	case req.Method == "tools/list" && c.inited && c.list != nil && firstPage(req.Params):
-		if list := c.list(); list != nil {
-			return nil, nil, c.writeResultLocked(req.ID, list)
-		}
-		c.pending[req.ID.Raw()] = true
+	case list != nil:
+		return nil, nil, c.writeResultLocked(req.ID, list)
 	case req.Method == "initialize" && (c.inited || c.initID != nil):
 		return nil, nil, c.writeLocked(req.ID.Raw(), jsonrpc.CodeInvalidRequest,
 			"Invalid Request: the session is already initialized")
@@ -412,6 +422,9 @@ func (c *lineConn) writeError(id any, code int, text string) error {
 }
 
 func (c *lineConn) writeLocked(id any, code int, text string) error {
+	if c.over {
+		return nil // the session ended: nothing more is answered
+	}
 	b, err := json.Marshal(map[string]any{
 		"jsonrpc": "2.0",
 		"id":      id,
@@ -427,6 +440,9 @@ func (c *lineConn) writeLocked(id any, code int, text string) error {
 // writeResultLocked answers request id with result, encoded already: the
 // line is written in three parts, the result not copied.
 func (c *lineConn) writeResultLocked(id jsonrpc.ID, result []byte) error {
+	if c.over {
+		return nil // the session ended: nothing more is answered
+	}
 	idJSON, err := json.Marshal(id.Raw())
 	if err != nil {
 		return err
@@ -527,6 +543,7 @@ func (c *lineConn) write(msg jsonrpc.Message, ours bool) error {
 // Close ends the connection; a blocked Read returns. The calls the
 // transport runs are cancelled, and Close returns when they have ended.
 func (c *lineConn) Close() error {
+	c.stopping.Store(true) // no line is read and answered from here on
 	c.once.Do(func() { close(c.closed) })
 	_ = c.stopCalls(io.EOF)
 	c.calls.Wait()
