@@ -43,16 +43,7 @@ func TestNothingAnsweredAfterTheSessionEnded(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return")
 	}
-	lines := make(chan string, 4)
-	go func() {
-		for {
-			b, err := out.ReadBytes('\n')
-			if err != nil {
-				return
-			}
-			lines <- string(b)
-		}
-	}()
+	lines := answers(out)
 	go io.WriteString(inW, `{"jsonrpc":"2.0","id":7,"method":"tools/list"}`+"\nnot json\n")
 	select {
 	case l := <-lines:
@@ -87,16 +78,7 @@ func TestListBuiltWhileOtherLinesAreAnswered(t *testing.T) {
 	if _, err := out.ReadBytes('\n'); err != nil {
 		t.Fatal(err)
 	}
-	lines := make(chan string, 8)
-	go func() {
-		for {
-			b, err := out.ReadBytes('\n')
-			if err != nil {
-				return
-			}
-			lines <- string(b)
-		}
-	}()
+	lines := answers(out)
 	io.WriteString(inW, `{"jsonrpc":"2.0","method":"notifications/initialized"}`+"\n")
 	io.WriteString(inW, `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`+"\n")
 	io.WriteString(inW, `{"jsonrpc":"2.0","id":3,"method":"ping"}`+"\n")
@@ -117,4 +99,19 @@ func TestListBuiltWhileOtherLinesAreAnswered(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("tools/list was not answered once the tools were built")
 	}
+}
+
+// answers delivers the lines read from out.
+func answers(out *bufio.Reader) <-chan string {
+	lines := make(chan string, 8)
+	go func() {
+		for {
+			b, err := out.ReadBytes('\n')
+			if err != nil {
+				return
+			}
+			lines <- string(b)
+		}
+	}()
+	return lines
 }
