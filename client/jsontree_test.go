@@ -343,17 +343,9 @@ func TestDecodeDescriptionInParallel(t *testing.T) {
 // file is cut short while its pieces are decoded on other goroutines is
 // read again, not a crash.
 func TestMappedJSONCutShortWhileDecodedInPieces(t *testing.T) {
-	var sb strings.Builder
-	sb.WriteString(`{"openapi":"3.0.0","paths":{`)
-	for i := 0; sb.Len() < 2*parallelMinBytes; i++ {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `"/p%d":{"get":{"description":"operation %d","responses":{"200":{"description":"ok"}}}}`, i, i)
-	}
-	sb.WriteString("}}\n")
+	big := piecesDescription()
 	path := filepath.Join(t.TempDir(), "big.json")
-	if err := os.WriteFile(path, []byte(sb.String()), 0o600); err != nil {
+	if err := os.WriteFile(path, big, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cut := false
@@ -377,16 +369,7 @@ func TestMappedJSONCutShortWhileDecodedInPieces(t *testing.T) {
 // new bytes at once), and its digest is never that of bytes it was not
 // decoded from.
 func TestMappedJSONRewrittenWhileDecoded(t *testing.T) {
-	var sb strings.Builder
-	sb.WriteString(`{"openapi":"3.0.0","paths":{`)
-	for i := 0; sb.Len() < 2*parallelMinBytes; i++ {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `"/p%d":{"get":{"description":"operation %d","responses":{"200":{"description":"ok"}}}}`, i, i)
-	}
-	sb.WriteString("}}\n")
-	before := []byte(sb.String())
+	before := piecesDescription()
 	path := filepath.Join(t.TempDir(), "big.json")
 	if err := os.WriteFile(path, before, 0o600); err != nil {
 		t.Fatal(err)
@@ -416,4 +399,19 @@ func TestMappedJSONRewrittenWhileDecoded(t *testing.T) {
 	if sum == sha256.Sum256(after) {
 		t.Error("the digest is of bytes that were not decoded")
 	}
+}
+
+// piecesDescription is a JSON description large enough to be decoded in
+// pieces.
+func piecesDescription() []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"openapi":"3.0.0","paths":{`)
+	for i := 0; sb.Len() < 2*parallelMinBytes; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `"/p%d":{"get":{"description":"operation %d","responses":{"200":{"description":"ok"}}}}`, i, i)
+	}
+	sb.WriteString("}}\n")
+	return []byte(sb.String())
 }
