@@ -34,16 +34,22 @@ func (s *Server) operationTools() []*tool {
 		authHeader = s.cfg.Client.CredentialHeader()
 	}
 	out := make([]*tool, len(ops))
+	leads := make([][]prose.Lead, len(ops))
+	rests := make([]string, len(ops))
+	summed := make([]bool, len(ops))
 	parallel(len(ops), func(i int) {
 		op := ops[i]
 		in := buildInput(op, authHeader)
-		out[i] = &tool{
-			def:    operationTool(names[i], op, in),
-			op:     op,
-			in:     in,
-			paging: pagingArgs(in),
-			strict: !in.extraBody,
-		}
+		leads[i], rests[i], summed[i] = operationLeads(op.Summary, op.Description, 1)
+		out[i] = &tool{op: op, in: in, paging: pagingArgs(in), strict: !in.extraBody}
+	})
+	// A description is read on past its first paragraph only when that
+	// is an aside, or opens the descriptions of many operations.
+	readOn(ops, leads, rests, func(l prose.Lead) bool { return l.Aside })
+	common := commonLeads(leads)
+	readOn(ops, leads, rests, func(l prose.Lead) bool { return common[l.Text] })
+	parallel(len(ops), func(i int) {
+		out[i].def = operationTool(names[i], out[i].op, out[i].in, pickLead(leads[i], common, summed[i]))
 	})
 	for _, t := range out {
 		if len(t.in.skipped) > 0 {
@@ -83,16 +89,17 @@ func parallel(n int, f func(i int)) {
 }
 
 // operationTool is the MCP definition of one operation.
-func operationTool(name toolName, op *client.Operation, in *inputSchema) *mcp.Tool {
+func operationTool(name toolName, op *client.Operation, in *inputSchema, lead string) *mcp.Tool {
 	title := prose.OneLine(op.Summary, titleMax)
 	if title == "" {
-		// Stripe writes no summaries: the description's first sentence.
-		title = prose.Sentence(op.Description, 0, titleMax)
+		// Stripe writes no summaries: the first sentence of the
+		// description's lead.
+		title = prose.Sentence(lead, 0, titleMax)
 	}
 	if title == "" {
 		title = op.Method + " " + op.Path
 	}
-	desc := describe(op)
+	desc := describe(op, lead)
 	if in.extraBody {
 		// The listed schema cannot say so (not every model API takes
 		// additionalProperties).
@@ -120,23 +127,19 @@ func beforeLastParagraph(text, p string) string {
 	return text[:i] + p + "\n\n" + text[i:]
 }
 
-// describe is a tool description: the summary and the description's first
-// sentence (without a summary, its first paragraph), a deprecation note
-// and the method and path.
-func describe(op *client.Operation) string {
+// describe is a tool description: the summary and the description's
+// lead (see pickLead), a deprecation note and the method and path.
+func describe(op *client.Operation, desc string) string {
 	var parts []string
 	sum := prose.OneLine(op.Summary, titleMax*2)
-	var desc string
-	if sum != "" {
-		desc = prose.Sentence(op.Description, 0, toolDescMax)
-	} else {
-		desc = prose.Brief(op.Description, toolDescWant, toolDescMax)
-	}
 	switch {
 	case desc == "":
 		parts = append(parts, sum)
 	case sum == "" || strings.HasPrefix(desc, strings.TrimRight(sum, ".")):
 		parts = append(parts, desc)
+	case restates(sum, desc):
+		// "Adds followers to a task." after "Add followers to a task".
+		parts = append(parts, sum)
 	default:
 		parts = append(parts, sum, desc)
 	}
@@ -202,4 +205,77 @@ func pagingArgs(in *inputSchema) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// What a tool's description adds to its summary is the first sentence of
+// the description that says what the operation does: paragraphs that are
+// asides ("Note: …", "Deprecation Notice: …") and sentences that many
+// operations of the API share (GitHub's "Protected branches are available
+// in …", in 34) tell no tool apart and are passed over.
+const (
+	// leadParagraphs is how many paragraphs of a description are read.
+	leadParagraphs = 3
+	// commonLeadMin is the fewest operations a common lead is shared by.
+	commonLeadMin = 10
+)
+
+// operationLeads are the leads of the first n paragraphs of an
+// operation's description, the text after them, and whether it has a
+// summary: first sentences after a summary, else whole paragraphs.
+func operationLeads(summary, description string, n int) ([]prose.Lead, string, bool) {
+	summed := prose.OneLine(summary, titleMax*2) != ""
+	leads, rest := prose.Leads(description, n, toolDescMax, !summed)
+	return leads, rest, summed
+}
+
+// readOn reads up to leadParagraphs paragraphs of the descriptions of
+// which only a first lead, one passed over, is read.
+func readOn(ops []*client.Operation, leads [][]prose.Lead, rests []string, passed func(prose.Lead) bool) {
+	var more []int
+	for i, ls := range leads {
+		if len(ls) == 1 && passed(ls[0]) && rests[i] != "" {
+			more = append(more, i)
+		}
+	}
+	parallel(len(more), func(j int) {
+		i := more[j]
+		next, rest, _ := operationLeads(ops[i].Summary, rests[i], leadParagraphs-1)
+		leads[i], rests[i] = append(leads[i], next...), rest
+	})
+}
+
+// commonLeads are the leads that at least commonLeadMin operations open
+// their description with, asides aside (counted over the whole API,
+// before any filter, so that a filter changes no description).
+func commonLeads(leads [][]prose.Lead) map[string]bool {
+	count := map[string]int{}
+	for _, ls := range leads {
+		for _, l := range ls {
+			if !l.Aside {
+				count[l.Text]++
+				break
+			}
+		}
+	}
+	common := map[string]bool{}
+	for text, n := range count {
+		if n >= commonLeadMin {
+			common[text] = true
+		}
+	}
+	return common
+}
+
+// pickLead is the first lead that is neither an aside nor common. Without
+// a summary to stand in, the first lead is taken when none is.
+func pickLead(leads []prose.Lead, common map[string]bool, summary bool) string {
+	for _, l := range leads {
+		if !l.Aside && !common[l.Text] {
+			return l.Text
+		}
+	}
+	if !summary && len(leads) > 0 {
+		return leads[0].Text
+	}
+	return ""
 }

@@ -292,6 +292,12 @@ func Sentence(s string, want, max int) string {
 	}
 	// The lines of a list in the first paragraph ("* `10` - OK") are
 	// read as one line.
+	return firstSentence(s, want, max)
+}
+
+// firstSentence keeps the first sentences of one cleaned paragraph, as
+// Sentence does.
+func firstSentence(s string, want, max int) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	last := -1 // the end of the last full sentence kept
 	for i := 0; i+1 < len(s); i++ {
@@ -311,4 +317,147 @@ func Sentence(s string, want, max int) string {
 		}
 	}
 	return Cut(closeMarkup(strings.TrimSuffix(s, ":")), max)
+}
+
+// A Lead is what one paragraph of a description says first: its first
+// sentence, or the whole paragraph cut at a sentence end.
+type Lead struct {
+	Text string
+	// Aside marks a paragraph that is a note beside the text's subject: it
+	// opens with a label ("Note:", "**Deprecation Notice:**", "Warning:"),
+	// with "Note that", is a quoted alert ("> [!NOTE]") or is all in
+	// italics. The label is not part of Text.
+	Aside bool
+}
+
+// Leads returns the leads of the first n paragraphs of s that have text
+// (headings and tables are not read as paragraphs), and the text after
+// them, to read on from:
+// the first sentence of each (at most max bytes), or with whole the
+// paragraph (cut at max after its last full sentence that fits). Only
+// those paragraphs are cleaned.
+func Leads(s string, n, max int, whole bool) (leads []Lead, rest string) {
+	rest = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	for len(leads) < n && rest != "" {
+		para := rest
+		rest = ""
+		if i := paragraphEnd(para); i >= 0 {
+			para, rest = para[:i], strings.TrimSpace(para[i:])
+		}
+		if heading(para) {
+			continue
+		}
+		// A quoted alert ("> [!NOTE]") or a paragraph all in italics
+		// ("*Board view only*") is a note.
+		t := strings.TrimSpace(para)
+		alert := (strings.Contains(para, "[!") && re().admonish.MatchString(para)) || (!strings.HasPrefix(t, "**") && wrapped(t, "*", "*")) || (!strings.HasPrefix(t, "__") && wrapped(t, "_", "_"))
+		p := Plain(para)
+		if i := strings.Index(p, "\n\n"); i >= 0 {
+			p = p[:i]
+		}
+		aside, label, text := splitLabel(p)
+		if text == "" {
+			continue
+		}
+		l := Lead{Aside: alert || aside || isNoteThat(text)}
+		want := 0
+		if label != "" && !aside {
+			text = label + ": " + text
+			want = len(label) + 1 // the sentence after the label
+		}
+		if whole {
+			l.Text = Cut(text, max)
+		} else {
+			l.Text = firstSentence(text, want, max)
+		}
+		if l.Text != "" {
+			leads = append(leads, l)
+		}
+	}
+	return leads, rest
+}
+
+// paragraphEnd is the index of the blank line that ends the first
+// paragraph of s (a code fence open at a blank line runs on to its end),
+// or -1.
+func paragraphEnd(s string) int {
+	from := 0
+	for {
+		i := strings.Index(s[from:], "\n\n")
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if strings.Count(s[:i], "```")%2 == 0 {
+			return i
+		}
+		j := strings.Index(s[i:], "```")
+		if j < 0 {
+			return -1
+		}
+		from = i + j + 3
+	}
+}
+
+// heading reports whether a raw paragraph is a heading or not prose: a
+// Markdown heading, a paragraph all in bold ("**Signature verification
+// object**"), an HTML heading, a table or code.
+func heading(p string) bool {
+	t := strings.TrimSpace(p)
+	for _, prefix := range []string{"#", "|", "```", "<table", "<pre", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6"} {
+		if len(t) >= len(prefix) && strings.EqualFold(t[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	if t == "" || (t[0] != '*' && t[0] != '_' && t[0] != '<') {
+		return false
+	}
+	low := strings.ToLower(t)
+	return wrapped(t, "**", "**") || wrapped(t, "__", "__") || wrapped(low, "<b>", "</b>") || wrapped(low, "<strong>", "</strong>")
+}
+
+// labelWords is the most words a label ("Deprecation Notice:") has.
+const labelWords = 3
+
+// asideLabels open a note beside what a text is about.
+var asideLabels = map[string]bool{
+	"note": true, "notes": true, "warning": true, "important": true, "caution": true, "tip": true,
+	"deprecated": true, "deprecation notice": true, "required scope": true, "required scopes": true,
+	"beta": true, "preview": true, "info": true, "notice": true,
+}
+
+// splitLabel reads a leading label of a cleaned paragraph: up to three
+// words, the first capitalised, and a colon. An aside's label ("Note: You
+// can…", "Deprecation Notice: …") is taken off; any other ("Board view
+// only: Returns…") stays, with the sentence after it.
+func splitLabel(p string) (aside bool, label, text string) {
+	q := strings.TrimLeft(p, markers) // "*Deprecated: …*"
+	i := strings.IndexByte(q, ':')
+	if i <= 0 || (i+1 < len(q) && q[i+1] != ' ') {
+		return false, "", p
+	}
+	words := strings.Fields(q[:i])
+	if len(words) == 0 || len(words) > labelWords || words[0][0] < 'A' || words[0][0] > 'Z' || strings.ContainsAny(q[:i], "`()[]{}.,;") {
+		return false, "", p
+	}
+	label = strings.TrimRight(q[:i], markers)
+	text = strings.TrimLeft(strings.TrimSpace(q[i+1:]), markers+" ")
+	return asideLabels[strings.ToLower(label)], label, text
+}
+
+// wrapped reports whether t is all inside one open and close mark.
+func wrapped(t, open, close string) bool {
+	return len(t) > len(open)+len(close) && strings.HasPrefix(t, open) && strings.HasSuffix(t, close) &&
+		!strings.Contains(t[len(open):len(t)-len(close)], close)
+}
+
+// isNoteThat reports whether a paragraph opens as a note ("Note that…",
+// "Please note…").
+func isNoteThat(p string) bool {
+	for _, prefix := range []string{"Note that ", "Note, ", "Please note", "NOTE "} {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package prose
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -90,5 +91,55 @@ func TestCutsEndOutsideMarkup(t *testing.T) {
 		if got := Cut(tt.in, tt.max); got != tt.want {
 			t.Errorf("Cut(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
 		}
+	}
+}
+
+func TestLeads(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		whole bool
+		want  []Lead
+	}{
+		{"a label is an aside, taken off", "**Deprecation Notice:** GitHub will discontinue the API. More.\n\nList grants.", false,
+			[]Lead{{"GitHub will discontinue the API.", true}, {"List grants.", false}}},
+		{"a note, then the text", "**Note:** You can also use another route.\n\nDelete a reaction to a comment.", false,
+			[]Lead{{"You can also use another route.", true}, {"Delete a reaction to a comment.", false}}},
+		{"Note that", "Note that you'll need to set `Content-Length` to zero.\n\nStar a gist.", false,
+			[]Lead{{"Note that you'll need to set `Content-Length` to zero.", true}, {"Star a gist.", false}}},
+		{"a quoted alert", "> [!NOTE]\n> Quoted note.\n\nMain text.", false,
+			[]Lead{{"Quoted note.", true}, {"Main text.", false}}},
+		{"a paragraph in italics", "*Board view only*\n\nReturns the records.", false,
+			[]Lead{{"*Board view only*", true}, {"Returns the records.", false}}},
+		{"a label that is no aside stays, with its sentence", "*Board view only*: Returns the compact records. More.", false,
+			[]Lead{{"Board view only: Returns the compact records.", false}}},
+		{"HTML label and scope", "<b>Required scope: </b><code>tasks:read</code>\n\nReturns the task.", false,
+			[]Lead{{"tasks:read", true}, {"Returns the task.", false}}},
+		{"headings, tables and code are no paragraphs", "**Signature verification object**\n\n## Heading\n\n| a | b |\n|---|---|\n\n<table><tr><td>x</td></tr></table>\n\n```\ncode\n\nmore code\n```\n\nThe text.", false,
+			[]Lead{{"The text.", false}}},
+		{"whole paragraphs", "First. Second.\n\nThird.", true,
+			[]Lead{{"First. Second.", false}, {"Third.", false}}},
+		{"at most n", "One.\n\nTwo.\n\nThree.\n\nFour.", false,
+			[]Lead{{"One.", false}, {"Two.", false}, {"Three.", false}}},
+		{"a colon in a sentence is no label", "Lists the files in a repository: all of them.", false,
+			[]Lead{{"Lists the files in a repository", false}}},
+		{"empty", "  \n\n ", false, nil},
+	}
+	for _, tt := range tests {
+		got, _ := Leads(tt.in, 3, 300, tt.whole)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: Leads(%q) =\n%+v, want\n%+v", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+// Reading on from the rest gives the leads of one longer read.
+func TestLeadsReadOn(t *testing.T) {
+	in := "**Note:** an aside.\n\n## Heading\n\nOne. More.\n\nTwo.\n\nThree."
+	first, rest := Leads(in, 1, 300, false)
+	more, _ := Leads(rest, 2, 300, false)
+	all, _ := Leads(in, 3, 300, false)
+	if got := append(first, more...); fmt.Sprint(got) != fmt.Sprint(all) {
+		t.Errorf("read on: %+v, read at once: %+v", got, all)
 	}
 }
