@@ -79,8 +79,9 @@ the command to write in either case.
 --url writes a remote entry instead, for a server started elsewhere with
 "%[1]s serve --http": the client connects to that URL (Cursor, VS Code,
 Claude Code, Windsurf, Gemini CLI). --header NAME adds a header whose value
-the client reads from an environment variable (Cursor, Claude Code) or asks
-for and keeps (VS Code); no secret is written into the file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
+the client reads from an environment variable (Cursor, Claude Code, Windsurf,
+Gemini CLI) or asks for and keeps (VS Code); no secret is written into the
+file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.ProjectIDs(), ", ")),
 		Example: fmt.Sprintf(`  %[1]s install cursor%[2]s
   %[1]s install claude-desktop%[2]s --dry-run
   %[1]s install vscode --project
@@ -227,9 +228,7 @@ func remoteEntry(f *Factory, client install.Client, name, rawURL string, headers
 	return e, nil
 }
 
-// headerNote says where a remote entry's headers come from, or, for a
-// client that has no reference to the environment in its file, how to add
-// them by hand.
+// headerNote says where a remote entry's headers come from.
 func headerNote(client install.Client, e install.Entry) string {
 	if len(e.Headers) == 0 {
 		return ""
@@ -243,10 +242,8 @@ func headerNote(client install.Client, e install.Entry) string {
 		switch {
 		case client.PromptsForHeaders():
 			fmt.Fprintf(&b, "%s asks for the %s header%s when it first starts %q and keeps it in its secret storage: the file holds only the input's name.\n", client.Title, h.Name, example, e.Name)
-		case client.HeaderReferences():
-			fmt.Fprintf(&b, "The entry sends the %s header from the environment variable %s: set it%s in the environment %s is started from, not in the file.\n", h.Name, h.Env, example, client.Title)
 		default:
-			fmt.Fprintf(&b, "No %s header was written: %s has no way to refer to a secret from this file, and a key written there would sit in plain text. Add \"headers\": {%q: \"…\"} to the entry %q by hand if you accept that.\n", h.Name, client.Title, h.Name, e.Name)
+			fmt.Fprintf(&b, "The entry sends the %s header from the environment variable %s: set it%s in the environment %s is started from, not in the file.\n", h.Name, h.Env, example, client.Title)
 		}
 	}
 	return b.String()

@@ -675,12 +675,14 @@ func TestInstallURL(t *testing.T) {
 	if !strings.Contains(x.errOut.String(), "environment variable RESTMCP_HEADER_AUTHORIZATION") || strings.Contains(x.errOut.String(), "profile") {
 		t.Errorf("stderr: %s", x.errOut)
 	}
-	// A client with no reference to a secret gets no header, and is told how.
-	if code := x.run(t, "install", "windsurf", "--name", "acme", "--url", u, "--header", "Authorization"); code != 0 || !strings.Contains(x.errOut.String(), "No Authorization header was written") {
-		t.Errorf("windsurf: exit %d: %s", code, x.errOut)
-	}
-	if b, _ := os.ReadFile(x.path(t, "windsurf", false)); strings.Contains(string(b), "headers") {
-		t.Errorf("windsurf file has a header:\n%s", b)
+	// Windsurf and Gemini CLI expand environment variables in their files.
+	for _, c := range []struct{ id, ref string }{{"windsurf", "${env:RESTMCP_HEADER_X_API_KEY}"}, {"gemini", "${RESTMCP_HEADER_X_API_KEY}"}} {
+		if code := x.run(t, "install", c.id, "--name", "acme", "--url", u, "--header", "X-Api-Key"); code != 0 || !strings.Contains(x.errOut.String(), "environment variable RESTMCP_HEADER_X_API_KEY") {
+			t.Errorf("%s: exit %d: %s", c.id, code, x.errOut)
+		}
+		if b, _ := os.ReadFile(x.path(t, c.id, false)); !strings.Contains(string(b), `"X-Api-Key": "`+c.ref+`"`) {
+			t.Errorf("%s file:\n%s", c.id, b)
+		}
 	}
 	if code := x.run(t, "install", "vscode", "--name", "acme", "--url", u, "--header", "Authorization"); code != 0 || !strings.Contains(x.errOut.String(), "secret storage") {
 		t.Errorf("vscode: exit %d: %s", code, x.errOut)

@@ -141,10 +141,6 @@ func (c Client) SupportsURL() error {
 	return nil
 }
 
-// HeaderReferences reports whether a remote entry's header can refer to an
-// environment variable (else Install writes no header).
-func (c Client) HeaderReferences() bool { return c.headerRef != nil || c.inputs }
-
 // PromptsForHeaders reports whether the client asks the user for a remote
 // entry's header values and keeps them (VS Code's inputs).
 func (c Client) PromptsForHeaders() bool { return c.inputs }
@@ -188,7 +184,7 @@ var clients = []Client{
 		ToolLimit: 100, ToolLimitScope: "in total, across all its servers",
 		Docs:   "https://docs.windsurf.com/windsurf/cascade/mcp",
 		user:   homeFile(".codeium", "windsurf", "mcp_config.json"),
-		urlKey: "serverUrl",
+		urlKey: "serverUrl", headerRef: func(v string) string { return "${env:" + v + "}" },
 	},
 	{
 		ID: "codex", Title: "Codex", Key: "mcp_servers",
@@ -200,10 +196,13 @@ var clients = []Client{
 	},
 	{
 		ID: "gemini", Title: "Gemini CLI", Key: "mcpServers",
-		Docs:    "https://geminicli.com/docs/tools/mcp-server/",
-		user:    homeFile(".gemini", "settings.json"),
-		urlKey:  "httpUrl",
-		project: ".gemini/settings.json",
+		Docs:   "https://geminicli.com/docs/tools/mcp-server/",
+		user:   homeFile(".gemini", "settings.json"),
+		urlKey: "httpUrl",
+		// Gemini CLI resolves $VAR and ${VAR} in every string of its
+		// settings files.
+		headerRef: func(v string) string { return "${" + v + "}" },
+		project:   ".gemini/settings.json",
 	},
 	{
 		ID: "zed", Title: "Zed", Key: "context_servers",

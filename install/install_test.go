@@ -913,8 +913,8 @@ func TestRemoteEntries(t *testing.T) {
 		"cursor":      {"url": u, "headers": map[string]any{"Authorization": "${env:RESTMCP_HEADER_AUTHORIZATION}"}},
 		"vscode":      {"type": "http", "url": u, "headers": map[string]any{"Authorization": "${input:acme-authorization}"}},
 		"claude-code": {"type": "http", "url": u, "headers": map[string]any{"Authorization": "${RESTMCP_HEADER_AUTHORIZATION}"}},
-		"windsurf":    {"serverUrl": u},
-		"gemini":      {"httpUrl": u},
+		"windsurf":    {"serverUrl": u, "headers": map[string]any{"Authorization": "${env:RESTMCP_HEADER_AUTHORIZATION}"}},
+		"gemini":      {"httpUrl": u, "headers": map[string]any{"Authorization": "${RESTMCP_HEADER_AUTHORIZATION}"}},
 	}
 	for _, c := range Clients() {
 		t.Run(c.ID, func(t *testing.T) {

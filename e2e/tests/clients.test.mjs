@@ -5,8 +5,8 @@
 // namespace — with no network at all: the servers are started over stdio
 // and load the committed description, so nothing needs one. Each client's
 // own listing command must show the server, and the clients that start it
-// to check (Claude Code, Gemini CLI) must report it connected. Claude Code
-// also connects to a running `serve --http` through a remote entry.
+// to check (Claude Code, Gemini CLI) must report it connected. Both also
+// connect to a running `serve --http` through a remote entry.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -103,6 +103,26 @@ async function setup(profileName) {
 function runIn(dir, args, env) {
   const r = spawnSync(bin(), args, { cwd: dir, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Starts `restmcp serve --http` for the example API on a free loopback
+ * port, stopped after the test; resolves to its MCP URL once ready.
+ */
+async function serveHTTP(t) {
+  const port = await new Promise((resolve) => {
+    const l = createServer().listen(0, '127.0.0.1', () => { const { port: p } = l.address(); l.close(() => resolve(p)); });
+  });
+  const srv = spawn(bin(), ['serve', '--http', `127.0.0.1:${port}`, ...exampleFlags()],
+    { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('remote-entry') }), stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => srv.kill());
+  let up = false;
+  for (let i = 0; i < 150 && !up; i++) {
+    up = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (!up) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(up, 'serve --http became ready');
+  return `http://127.0.0.1:${port}/mcp`;
 }
 
 describe('real MCP clients read what install writes', () => {
@@ -221,19 +241,7 @@ describe('real MCP clients read what install writes', () => {
   it('Claude Code: a remote entry (install --url --header) connects to serve --http, the key read from the environment', async (t) => {
     const { home, env } = await setup('e2e-remote-entry');
     if (!ready(t, 'claude', ['--version'], env)) return;
-    const port = await new Promise((resolve) => {
-      const l = createServer().listen(0, '127.0.0.1', () => { const { port: p } = l.address(); l.close(() => resolve(p)); });
-    });
-    const srv = spawn(bin(), ['serve', '--http', `127.0.0.1:${port}`, ...exampleFlags()],
-      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('remote-entry') }), stdio: ['ignore', 'ignore', 'pipe'] });
-    t.after(() => srv.kill());
-    let up = false;
-    for (let i = 0; i < 150 && !up; i++) {
-      up = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-      if (!up) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(up, 'serve --http became ready');
-    const url = `http://127.0.0.1:${port}/mcp`;
+    const url = await serveHTTP(t);
     const inst = await run(['install', 'claude-code', '--name', 'shared', '--url', url, '--header', 'Authorization'], { env });
     assert.equal(inst.code, 0, inst.stderr);
     assert.match(inst.stderr, /RESTMCP_HEADER_AUTHORIZATION/);
@@ -248,5 +256,29 @@ describe('real MCP clients read what install writes', () => {
     // its environment, not from the file.
     r = await client(t, 'claude', ['mcp', 'list'], { env, cwd: home, network: true });
     assert.match(r.stdout, /Missing environment variables: RESTMCP_HEADER_AUTHORIZATION/, r.stdout);
+  });
+
+  it('Gemini CLI: a remote entry (install --url --header) connects to serve --http, the key read from the environment', async (t) => {
+    const { home, project, env } = await setup('e2e-gemini-remote');
+    if (!ready(t, 'gemini', ['--version'], env)) return;
+    const url = await serveHTTP(t);
+    const inst = await run(['install', 'gemini', '--name', 'shared', '--url', url, '--header', 'Authorization'], { env });
+    assert.equal(inst.code, 0, inst.stderr);
+    assert.match(inst.stderr, /environment variable RESTMCP_HEADER_AUTHORIZATION/);
+    const entry = JSON.parse(readFileSync(join(home, '.gemini', 'settings.json'), 'utf8')).mcpServers.shared;
+    assert.deepEqual(entry, { httpUrl: url, headers: { Authorization: '${RESTMCP_HEADER_AUTHORIZATION}' } });
+    assert.ok(!JSON.stringify(entry).includes(apiKey()), 'no key in the file');
+    writeFileSync(join(home, '.gemini', 'trustedFolders.json'), JSON.stringify({ [project]: 'TRUST_FOLDER' }));
+    const list = async (e) => {
+      const r = await client(t, 'gemini', ['mcp', 'list'], { env: e, cwd: project, network: true });
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout + r.stderr; // gemini writes the list to stderr
+    };
+    let out = await list({ ...env, RESTMCP_HEADER_AUTHORIZATION: `Api-Key ${apiKey()}` });
+    assert.match(out, new RegExp(`shared: ${url} \\(http\\) - Connected`), out);
+    // Without the variable the server refuses the connection: the header
+    // comes from the environment, not from the file.
+    out = await list(env);
+    assert.match(out, new RegExp(`shared: ${url} \\(http\\) - Disconnected`), out);
   });
 });
