@@ -421,13 +421,61 @@ func sentSecrets(r *http.Request, secret string) []string {
 }
 
 // pending is the length of the longest end of b that begins a form (and
-// is shorter than it): what must wait for the next chunk.
+// is shorter than it): what must wait for the next chunk. A long form may
+// begin there split by HTML tags, or with a tag still open at the end.
 func (r *redactor) pending(b []byte) int {
 	n := 0
 	for _, f := range r.forms {
-		n = max(n, secretStart(b, f))
+		if r.short[string(f)] {
+			n = max(n, secretStart(b, f))
+		} else {
+			n = max(n, taggedStart(b, f))
+		}
 	}
 	return n
+}
+
+// tagWindow bounds how far back an end of a chunk is searched for the
+// start of a form split by tags: the tags between the characters a chunk
+// ends with may take this much.
+const tagWindow = 4 << 10
+
+// taggedStart is the length of the longest end of b (within tagWindow)
+// that begins secret with tags between its characters, or ends inside a
+// tag after beginning it: b's end read without its tags is a prefix of
+// secret, shorter than it.
+func taggedStart(b, secret []byte) int {
+	if bytes.IndexByte(b[max(0, len(b)-tagWindow):], '<') < 0 {
+		return secretStart(b, secret)
+	}
+	for i := max(0, len(b)-tagWindow); i < len(b); i++ {
+		if b[i] == secret[0] && beginsTagged(b[i:], secret) {
+			return len(b) - i
+		}
+	}
+	return 0
+}
+
+// beginsTagged reports whether b, read without its tags (one left open
+// at its end included), is a prefix of secret shorter than it.
+func beginsTagged(b, secret []byte) bool {
+	k := 0 // characters of secret matched
+	for i := 0; i < len(b); {
+		if b[i] == '<' && k > 0 {
+			end := bytes.IndexByte(b[i:], '>')
+			if end < 0 {
+				return !bytes.ContainsAny(b[i+1:], "<")
+			}
+			i += end + 1
+			continue
+		}
+		if k == len(secret) || b[i] != secret[k] {
+			return false
+		}
+		k++
+		i++
+	}
+	return k < len(secret)
 }
 
 // replace returns b with every form replaced.
@@ -476,7 +524,8 @@ func (r *redactor) redactHeader(h http.Header) {
 // redactingBody replaces the secrets in what src reads, holding back only
 // the end of a chunk that begins one of their forms (the next chunk may end
 // it), so that a stream of events is passed on as it comes. A form split by
-// HTML tags is found within a chunk (32 KiB), not across two.
+// HTML tags is found across two chunks too, when the tags between the
+// characters the first chunk ends with take less than tagWindow.
 type redactingBody struct {
 	src   io.ReadCloser
 	r     *redactor

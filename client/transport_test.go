@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -180,6 +181,30 @@ func TestRedactingBody(t *testing.T) {
 	want := strings.ReplaceAll(body, key, redacted)
 	if string(got) != want {
 		t.Errorf("redacted body differs: %d bytes, want %d; key left: %v", len(got), len(want), strings.Contains(string(got), key))
+	}
+}
+
+// A key split by HTML tags is redacted also when it is read in pieces:
+// the end of a chunk that begins it with tags between its characters, or
+// inside a tag, waits for the next.
+func TestRedactingBodyTaggedAcrossReads(t *testing.T) {
+	const key = "sk-live-0123456789"
+	for _, tagged := range []string{
+		"sk-live-<b>0123</b><span class=\"k\">456789</span>",
+		"<i>s</i>k-live-0123456789",
+		"sk-live-0123456<!-- a comment -->789",
+	} {
+		body := "<p>" + strings.Repeat("x", 40000) + tagged + "</p><p>" + tagged + "</p>"
+		for _, src := range []io.Reader{iotest.OneByteReader(strings.NewReader(body)), iotest.HalfReader(strings.NewReader(body))} {
+			b := &redactingBody{src: io.NopCloser(src), r: newRedactor([]string{key})}
+			got, err := io.ReadAll(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plain := regexp.MustCompile(`<[^<>]*>`).ReplaceAllString(string(got), ""); strings.Contains(plain, "0123456789") || strings.Count(string(got), redacted) != 2 {
+				t.Errorf("%q read in pieces: the key is left (%d redactions): …%s", tagged, strings.Count(string(got), redacted), got[len(got)-120:])
+			}
+		}
 	}
 }
 
