@@ -293,6 +293,32 @@ func TestCacheInvalidation(t *testing.T) {
 		if !strings.Contains(out[2], `/api/notes/`) || strings.Contains(out[2], `"isError":true`) {
 			t.Errorf("call after a damaged section: %s", out[2])
 		}
+		// The entry was written again: the next call reads it.
+		logs.take()
+		serveOnce(t, a, p, `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`)
+		if l := logs.take(); !strings.Contains(l, hitLog) || strings.Contains(l, "cannot be read") {
+			t.Errorf("the entry was not written again:\n%s", l)
+		}
+	})
+
+	// restmcp tools and call (one-shot) write a damaged entry again too.
+	t.Run("damaged description section, one-shot", func(t *testing.T) {
+		os.Remove(a.Cache.path(a.Cache.key(a.Name, p)))
+		path := entry()
+		b, _ := os.ReadFile(path)
+		b[len(b)-5] ^= 0x20
+		os.WriteFile(path, b, 0o600)
+		if _, err := a.buildServer(context.Background(), p, false); err != nil {
+			t.Fatal(err)
+		}
+		e, err := a.Cache.open(a.Cache.key(a.Name, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.close()
+		if _, err := e.api(); err != nil {
+			t.Errorf("the entry was not written again: %v", err)
+		}
 	})
 }
 

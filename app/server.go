@@ -119,13 +119,29 @@ func (a *App) cachedFront(ctx context.Context, p profile.Profile, key string, e 
 		srv *server.Server
 		api *client.API
 	}
-	built := sync.OnceValues(func() (builtTools, error) {
+	// A section that does not match its checksum is never used: the
+	// tools are built (from the description, when it is the description
+	// section), and the entry is written again, in the background.
+	var rewriting atomic.Bool
+	rewritten := make(chan struct{})
+	var built func() (builtTools, error)
+	rewrite := sync.OnceFunc(func() {
+		rewriting.Store(true)
+		go func() {
+			defer close(rewritten)
+			if b, err := built(); err == nil {
+				a.writeCache(p, b.srv, b.api)
+			}
+		}()
+	})
+	built = sync.OnceValues(func() (builtTools, error) {
 		api, err := e.api()
 		if err != nil {
 			a.Log.Debug("the compiled description cannot be read: loading the description", "err", err)
 			if api, err = a.LoadAPI(ctx, p, cred); err != nil {
 				return builtTools{}, err
 			}
+			defer rewrite()
 		}
 		srv, err := a.serverFor(p, api, true, cred, nil, audit)
 		return builtTools{srv, api}, err
@@ -134,23 +150,12 @@ func (a *App) cachedFront(ctx context.Context, p profile.Profile, key string, e 
 		b, err := built()
 		return b.srv, err
 	}
-	// A tools/list section that does not match its checksum is never
-	// served: the tools are built and listed, and the entry written
-	// again.
-	var rewriting atomic.Bool
-	rewritten := make(chan struct{})
 	prep := e.head.Prepared
 	prep.ReadList = func() ([]byte, error) {
 		b, err := e.head.Prepared.ReadList()
 		if err != nil {
 			a.Log.Debug("compiled description ignored: building the tools", "file", e.path, "err", err)
-			rewriting.Store(true)
-			go func() {
-				defer close(rewritten)
-				if b, err := built(); err == nil {
-					a.writeCache(p, b.srv, b.api)
-				}
-			}()
+			rewrite()
 		}
 		return b, err
 	}
@@ -287,7 +292,9 @@ func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*
 func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper) (*server.Server, error) {
 	_, e := a.cachedEntry(p)
 	srv, api, write, err := a.build(ctx, p, sends, cred, next, e)
-	if err == nil && write && client.IsURL(p.Spec) {
+	// A URL description's entry is kept current; a local one's is written
+	// by serve, or here when the entry could not be used.
+	if err == nil && write && (client.IsURL(p.Spec) || e != nil) {
 		a.writeCache(p, srv, api)
 	}
 	return srv, err
