@@ -290,6 +290,13 @@ func Sentence(s string, want, max int) string {
 	if i := strings.Index(s, "\n\n"); i >= 0 {
 		s = s[:i]
 	}
+	// A label ("Deprecated: …", "Used for pagination: …") is read with
+	// the sentence after it.
+	if _, label, _ := splitLabel(s); label != "" {
+		if colon := strings.IndexByte(s, ':') + 1; colon > want {
+			want = colon
+		}
+	}
 	// The lines of a list in the first paragraph ("* `10` - OK") are
 	// read as one line.
 	return firstSentence(s, want, max)

@@ -42,6 +42,16 @@ func TestBriefAndSentence(t *testing.T) {
 	if got := Sentence("A cursor for use in pagination. More text.", 10, 200); got != "A cursor for use in pagination." {
 		t.Errorf("sentence = %q", got)
 	}
+	// A label is read with the sentence after it.
+	for in, want := range map[string]string{
+		"Used for pagination: the number of results to return. More.": "Used for pagination: the number of results to return.",
+		"**Deprecated:** new integrations use `due_on`. The due date.": "Deprecated: new integrations use `due_on`.",
+		"Lists the files in a repository: all of them. More.":          "Lists the files in a repository",
+	} {
+		if got := Sentence(in, 0, 160); got != want {
+			t.Errorf("Sentence(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 func TestSentenceReadsAListAsOneLine(t *testing.T) {
@@ -73,7 +83,7 @@ func TestPlainStripsControls(t *testing.T) {
 func TestCutsEndOutsideMarkup(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"Login for the user that this issue should be assigned to. _NOTE: Only users with push access can set the assignee for new issues._", "Login for the user that this issue should be assigned to."},
-		{"*Deprecated: new integrations should prefer the other field.*", "Deprecated"},
+		{"*Deprecated: new integrations should prefer the other field.*", "*Deprecated: new integrations should prefer the other field.*"},
 		{"The `name` field.", "The `name` field."},
 	} {
 		if got := Sentence(tt.in, 0, 200); got != tt.want {
