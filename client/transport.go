@@ -337,11 +337,12 @@ func buildRedactor(secrets []string) *redactor {
 			r.alts = append(r.alts, regexp.QuoteMeta(f))
 			continue
 		}
-		// Tags between characters (<b>, </span>) do not hide the secret.
+		// Tags between characters (<b>, </span>, <!-- -->) do not hide
+		// the secret.
 		var b strings.Builder
 		for i, c := range f {
 			if i > 0 {
-				b.WriteString(`(?:<[^<>]*>)*`)
+				b.WriteString(`(?:<[A-Za-z/!][^<>]*>)*`)
 			}
 			b.WriteString(regexp.QuoteMeta(string(c)))
 		}
@@ -445,23 +446,30 @@ const tagWindow = 4 << 10
 // tag after beginning it: b's end read without its tags is a prefix of
 // secret, shorter than it.
 func taggedStart(b, secret []byte) int {
+	n := secretStart(b, secret)
 	if bytes.IndexByte(b[max(0, len(b)-tagWindow):], '<') < 0 {
-		return secretStart(b, secret)
+		return n
 	}
-	for i := max(0, len(b)-tagWindow); i < len(b); i++ {
-		if b[i] == secret[0] && beginsTagged(b[i:], secret) {
+	for i := max(0, len(b)-tagWindow); i < len(b)-n; i++ {
+		if b[i] == secret[0] && beginsTagged(b[i:], secret, 0) {
 			return len(b) - i
 		}
 	}
-	return 0
+	return n
 }
 
-// beginsTagged reports whether b, read without its tags (one left open
-// at its end included), is a prefix of secret shorter than it.
-func beginsTagged(b, secret []byte) bool {
-	k := 0 // characters of secret matched
+// beginsTagged reports whether b, read without its tags (one left open at
+// its end included), is a prefix of secret[k:] shorter than it. A '<'
+// that the secret holds is tried as the secret's own character first.
+func beginsTagged(b, secret []byte, k int) bool {
 	for i := 0; i < len(b); {
-		if b[i] == '<' && k > 0 {
+		if k == len(secret) {
+			return false
+		}
+		if b[i] == '<' && k > 0 && tagStart(b[i+1:]) {
+			if secret[k] == '<' && beginsTagged(b[i+1:], secret, k+1) {
+				return true
+			}
 			end := bytes.IndexByte(b[i:], '>')
 			if end < 0 {
 				return !bytes.ContainsAny(b[i+1:], "<")
@@ -469,13 +477,23 @@ func beginsTagged(b, secret []byte) bool {
 			i += end + 1
 			continue
 		}
-		if k == len(secret) || b[i] != secret[k] {
+		if b[i] != secret[k] {
 			return false
 		}
 		k++
 		i++
 	}
 	return k < len(secret)
+}
+
+// tagStart reports whether what follows a '<' may open a tag (a letter,
+// '/' or '!'), or is not there yet.
+func tagStart(b []byte) bool {
+	if len(b) == 0 {
+		return true
+	}
+	c := b[0]
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '!'
 }
 
 // replace returns b with every form replaced.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -423,5 +424,89 @@ func TestTransportCredentialErrorNamesTheCredential(t *testing.T) {
 	key := HeaderKey{Key: func(context.Context) (string, error) { return "", want }}
 	if msg := (&CredentialError{Err: want, What: credentialName(key)}).Error(); !strings.HasPrefix(msg, "API key: ") {
 		t.Errorf("a key's error = %q", msg)
+	}
+}
+
+// pieceReader returns its text in pieces of 1 to 40 bytes.
+type pieceReader struct {
+	s string
+	r *rand.Rand
+}
+
+func (p *pieceReader) Read(b []byte) (int, error) {
+	if p.s == "" {
+		return 0, io.EOF
+	}
+	n := min(len(b), len(p.s), 1+p.r.Intn(40))
+	copy(b, p.s[:n])
+	p.s = p.s[n:]
+	return n, nil
+}
+
+// Redacting an answer read in pieces gives what redacting it whole gives:
+// every form of the key, with tags, entities, '<' and '>' around and
+// between its characters, in pieces of every size. Keys may hold '<' and
+// '>' themselves (a basic-auth password).
+func TestRedactingBodyInPiecesIsRedactingItWhole(t *testing.T) {
+	frags := []string{"<b>", "</b>", "<", ">", "<<", "<i", "&amp;", "&lt;", "x", " ", "\n", `<span class="k">`, "<!-- c -->", "s", "sk", "sk-", `<a href="`, `">`, "ms<5"}
+	for _, key := range []string{"sk-live-0123456789", "ab/c&d+e=fgh<12345", "pass<wo>rd12345", "Zm9vYmFyYmF6cXV4"} {
+		red := newRedactor([]string{key})
+		rng := rand.New(rand.NewSource(7))
+		fails := 0
+		for it := 0; it < 4000 && fails < 5; it++ {
+			var b strings.Builder
+			junk := func(n int) {
+				for range n {
+					b.WriteString(frags[rng.Intn(len(frags))])
+				}
+			}
+			junk(rng.Intn(6))
+			form := red.forms[rng.Intn(len(red.forms))]
+			for i, c := range string(form) {
+				if i > 0 && rng.Intn(4) == 0 {
+					junk(1)
+				}
+				b.WriteRune(c)
+			}
+			junk(rng.Intn(6))
+			body := b.String()
+			want := string(red.replace([]byte(body)))
+			got, err := io.ReadAll(&redactingBody{src: io.NopCloser(&pieceReader{body, rand.New(rand.NewSource(int64(it)))}), r: red})
+			if err != nil || string(got) != want {
+				fails++
+				t.Errorf("key %q, answer %q:\n whole:     %q\n in pieces: %q", key, body, want, got)
+			}
+		}
+	}
+}
+
+// An event that holds a '<' which opens no tag (ms<5) right after a key's
+// first character is passed on at once, not held for the next piece.
+func TestRedactingBodyPassesALessThanAtOnce(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	b := &redactingBody{src: pr, r: newRedactor([]string{"sk-live-0123456789"})}
+	ev := "data: {\"latency\":\"ms<5\"}\n\n"
+	go pw.Write([]byte(ev))
+	got := make(chan string, 1)
+	go func() {
+		var out []byte
+		buf := make([]byte, 100)
+		for len(out) < len(ev) {
+			n, err := b.Read(buf)
+			out = append(out, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		got <- string(out)
+	}()
+	select {
+	case s := <-got:
+		if s != ev {
+			t.Errorf("passed %q, want %q", s, ev)
+		}
+	case <-time.After(5 * time.Second):
+		t.Errorf("the event was held back waiting for more of the answer")
 	}
 }

@@ -113,3 +113,22 @@ func TestNoAsideDescribesATool(t *testing.T) {
 		})
 	}
 }
+
+// A title made from the description is cleaned once: entities decoded
+// once, never read as tags.
+func TestTitleFromTheDescriptionIsCleanedOnce(t *testing.T) {
+	api := &client.API{Title: "Titles", Servers: []string{"http://example.invalid"}}
+	for i, d := range []string{"Returns the `&lt;select&gt;` element.", "Sets it to 1 &lt; 2 &gt; 0 for all.", "Use &amp;lt; to escape."} {
+		api.Operations = append(api.Operations, &client.Operation{ID: fmt.Sprintf("op%d", i), Method: "GET", Path: fmt.Sprintf("/op%d", i), Description: d})
+	}
+	s, err := New(Config{API: api, Layout: LayoutOperations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"Returns the `<select>` element.", "Sets it to 1 < 2 > 0 for all.", "Use &lt; to escape."} {
+		tool, _ := s.Tool(fmt.Sprintf("op%d", i))
+		if tool.Title != want || !strings.HasPrefix(tool.Description, want) {
+			t.Errorf("title %q, description %q; want %q", tool.Title, tool.Description, want)
+		}
+	}
+}

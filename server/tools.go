@@ -94,7 +94,7 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema, lead st
 	if title == "" {
 		// Stripe writes no summaries: the first sentence of the
 		// description's lead.
-		title = prose.Sentence(lead, 0, titleMax)
+		title = prose.FirstSentence(lead, titleMax)
 	}
 	if title == "" {
 		title = op.Method + " " + op.Path

@@ -330,19 +330,20 @@ func firstSentence(s string, want, max int) string {
 // sentence, or the whole paragraph cut at a sentence end.
 type Lead struct {
 	Text string
-	// Aside marks a paragraph that is a note beside the text's subject: it
-	// opens with a label ("Note:", "**Deprecation Notice:**", "Warning:"),
-	// with "Note that", is a quoted alert ("> [!NOTE]") or is all in
-	// italics. The label is not part of Text.
+	// Aside marks a paragraph beside the text's subject: a note (it opens
+	// with a label such as "Note:", "**Deprecation Notice:**" or
+	// "Warning:", with "Note that", is a quoted alert "> [!NOTE]" or is all
+	// in italics), a heading ("## Listing", a paragraph all in bold), a
+	// label alone ("Returns:") or a list. A note's label is not part of
+	// Text.
 	Aside bool
 }
 
 // Leads returns the leads of the first n paragraphs of s that have text
-// (headings and tables are not read as paragraphs), and the text after
-// them, to read on from:
-// the first sentence of each (at most max bytes), or with whole the
-// paragraph (cut at max after its last full sentence that fits). Only
-// those paragraphs are cleaned.
+// (tables and code are not read as paragraphs), and the text after them,
+// to read on from: the first sentence of each (at most max bytes), or with
+// whole the paragraph (cut at max after its last full sentence that
+// fits). Only those paragraphs are cleaned.
 func Leads(s string, n, max int, whole bool) (leads []Lead, rest string) {
 	rest = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	for len(leads) < n && rest != "" {
@@ -351,76 +352,141 @@ func Leads(s string, n, max int, whole bool) (leads []Lead, rest string) {
 		if i := paragraphEnd(para); i >= 0 {
 			para, rest = para[:i], strings.TrimSpace(para[i:])
 		}
-		if heading(para) {
-			continue
-		}
-		// A quoted alert ("> [!NOTE]") or a paragraph all in italics
-		// ("*Board view only*") is a note.
-		t := strings.TrimSpace(para)
-		alert := (strings.Contains(para, "[!") && re().admonish.MatchString(para)) || (!strings.HasPrefix(t, "**") && wrapped(t, "*", "*")) || (!strings.HasPrefix(t, "__") && wrapped(t, "_", "_"))
-		p := Plain(para)
-		if i := strings.Index(p, "\n\n"); i >= 0 {
-			p = p[:i]
-		}
-		aside, label, text := splitLabel(p)
-		if text == "" {
-			continue
-		}
-		l := Lead{Aside: alert || aside || isNoteThat(text)}
-		want := 0
-		if label != "" && !aside {
-			text = label + ": " + text
-			want = len(label) + 1 // the sentence after the label
-		}
-		if whole {
-			l.Text = Cut(text, max)
-		} else {
-			l.Text = firstSentence(text, want, max)
-		}
-		if l.Text != "" {
+		if l, ok := lead(para, max, whole); ok {
 			leads = append(leads, l)
 		}
 	}
 	return leads, rest
 }
 
-// paragraphEnd is the index of the blank line that ends the first
-// paragraph of s (a code fence open at a blank line runs on to its end),
-// or -1.
-func paragraphEnd(s string) int {
-	from := 0
-	for {
-		i := strings.Index(s[from:], "\n\n")
-		if i < 0 {
-			return -1
-		}
-		i += from
-		if strings.Count(s[:i], "```")%2 == 0 {
-			return i
-		}
-		j := strings.Index(s[i:], "```")
-		if j < 0 {
-			return -1
-		}
-		from = i + j + 3
+// lead is the lead of one raw paragraph, if it has text.
+func lead(para string, max int, whole bool) (Lead, bool) {
+	t := strings.TrimSpace(para)
+	if notProse(t) {
+		return Lead{}, false
 	}
+	var l Lead
+	if t[0] == '#' {
+		// A heading line: the text under it, else the heading itself, as
+		// an aside.
+		if i := strings.IndexByte(t, '\n'); i >= 0 {
+			t = strings.TrimSpace(t[i+1:])
+		} else {
+			l.Aside = true
+		}
+	}
+	l.Aside = l.Aside || heading(t) || listItem(t) ||
+		(strings.Contains(t, "[!") && re().admonish.MatchString(t)) ||
+		(!strings.HasPrefix(t, "**") && wrapped(t, "*", "*")) || (!strings.HasPrefix(t, "__") && wrapped(t, "_", "_"))
+	p := Plain(t)
+	if i := strings.Index(p, "\n\n"); i >= 0 {
+		p = p[:i]
+	}
+	aside, label, text := splitLabel(p)
+	if text == "" {
+		if label == "" {
+			return Lead{}, false
+		}
+		// A label alone ("Returns:") introduces what follows.
+		text, aside = label, true
+	}
+	l.Aside = l.Aside || aside || isNoteThat(text)
+	want := 0
+	if label != "" && !aside {
+		text = label + ": " + text
+		want = len(label) + 1 // the sentence after the label
+	}
+	if whole {
+		l.Text = Cut(text, max)
+	} else {
+		l.Text = firstSentence(text, want, max)
+	}
+	return l, l.Text != ""
 }
 
-// heading reports whether a raw paragraph is a heading or not prose: a
-// Markdown heading, a paragraph all in bold ("**Signature verification
-// object**"), an HTML heading, a table or code.
-func heading(p string) bool {
-	t := strings.TrimSpace(p)
-	for _, prefix := range []string{"#", "|", "```", "<table", "<pre", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6"} {
+// FirstSentence is the first sentence of a text already cleaned (a Lead's),
+// at most max bytes; a label is read with the sentence after it.
+func FirstSentence(text string, max int) string {
+	want := 0
+	if _, label, _ := splitLabel(text); label != "" {
+		want = strings.IndexByte(text, ':') + 1
+	}
+	return firstSentence(text, want, max)
+}
+
+// paragraphEnd is the index of the blank line that ends the first
+// paragraph of s, or -1: a code fence or an HTML comment open at a blank
+// line runs on to its end.
+func paragraphEnd(s string) int {
+	// next finds sep at or after i, remembering the last answer: each
+	// search runs over a part of s once.
+	type mark struct{ at, searched int }
+	next := func(m *mark, sep string, i int) int {
+		if m.at >= i || m.at == -1 && m.searched >= 0 {
+			return m.at
+		}
+		m.at = strings.Index(s[i:], sep)
+		if m.at >= 0 {
+			m.at += i
+		}
+		m.searched = i
+		return m.at
+	}
+	fences, comments, blanks := mark{-2, -1}, mark{-2, -1}, mark{-2, -1}
+	for i := 0; i < len(s); {
+		blank := next(&blanks, "\n\n", i)
+		if blank < 0 {
+			return -1
+		}
+		open, closer := next(&fences, "```", i), "```"
+		if c := next(&comments, "<!--", i); c >= 0 && (open < 0 || c < open) {
+			open, closer = c, "-->"
+		}
+		if open < 0 || blank < open {
+			return blank
+		}
+		// Skip the fence or comment, whatever blank lines it holds.
+		from := open + 3
+		if closer == "-->" {
+			from = open + 4
+		}
+		end := strings.Index(s[from:], closer)
+		if end < 0 {
+			return -1
+		}
+		i = from + end + len(closer)
+	}
+	return -1
+}
+
+// notProse reports whether a raw paragraph is a table or code.
+func notProse(t string) bool {
+	for _, prefix := range []string{"|", "```", "<table", "<pre"} {
 		if len(t) >= len(prefix) && strings.EqualFold(t[:len(prefix)], prefix) {
 			return true
 		}
 	}
-	if t == "" || (t[0] != '*' && t[0] != '_' && t[0] != '<') {
+	return t == ""
+}
+
+// heading reports whether a raw paragraph is a heading: an HTML heading,
+// or all in bold ("**Signature verification object**").
+func heading(t string) bool {
+	for _, prefix := range []string{"<h1", "<h2", "<h3", "<h4", "<h5", "<h6"} {
+		if len(t) >= len(prefix) && strings.EqualFold(t[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	if t[0] != '*' && t[0] != '_' && t[0] != '<' {
 		return false
 	}
 	low := strings.ToLower(t)
 	return wrapped(t, "**", "**") || wrapped(t, "__", "__") || wrapped(low, "<b>", "</b>") || wrapped(low, "<strong>", "</strong>")
+}
+
+// listItem reports whether a raw paragraph opens as a list.
+func listItem(t string) bool {
+	return re().listItem.MatchString(t) || strings.HasPrefix(strings.ToLower(t), "<ul") || strings.HasPrefix(strings.ToLower(t), "<ol")
 }
 
 // labelWords is the most words a label ("Deprecation Notice:") has.
@@ -439,8 +505,12 @@ var asideLabels = map[string]bool{
 // only: Returns…") stays, with the sentence after it.
 func splitLabel(p string) (aside bool, label, text string) {
 	q := strings.TrimLeft(p, markers) // "*Deprecated: …*"
+	open := p[:len(p)-len(q)]
+	if open != "" && strings.HasPrefix(q, " ") {
+		return false, "", p // a list item ("* Ready: …")
+	}
 	i := strings.IndexByte(q, ':')
-	if i <= 0 || (i+1 < len(q) && q[i+1] != ' ') {
+	if i <= 0 || (i+1 < len(q) && q[i+1] != ' ' && !strings.ContainsRune(markers, rune(q[i+1]))) {
 		return false, "", p
 	}
 	words := strings.Fields(q[:i])
@@ -448,8 +518,10 @@ func splitLabel(p string) (aside bool, label, text string) {
 		return false, "", p
 	}
 	label = strings.TrimRight(q[:i], markers)
-	text = strings.TrimLeft(strings.TrimSpace(q[i+1:]), markers+" ")
-	return asideLabels[strings.ToLower(label)], label, text
+	// The label's own closing marks ("*Deprecated:* new…"), not the
+	// text's ("Default: `true`").
+	text = strings.TrimPrefix(q[i+1:], open)
+	return asideLabels[strings.ToLower(label)], label, strings.TrimSpace(text)
 }
 
 // wrapped reports whether t is all inside one open and close mark.

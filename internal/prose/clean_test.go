@@ -44,7 +44,7 @@ func TestBriefAndSentence(t *testing.T) {
 	}
 	// A label is read with the sentence after it.
 	for in, want := range map[string]string{
-		"Used for pagination: the number of results to return. More.": "Used for pagination: the number of results to return.",
+		"Used for pagination: the number of results to return. More.":  "Used for pagination: the number of results to return.",
 		"**Deprecated:** new integrations use `due_on`. The due date.": "Deprecated: new integrations use `due_on`.",
 		"Lists the files in a repository: all of them. More.":          "Lists the files in a repository",
 	} {
@@ -125,8 +125,22 @@ func TestLeads(t *testing.T) {
 			[]Lead{{"Board view only: Returns the compact records.", false}}},
 		{"HTML label and scope", "<b>Required scope: </b><code>tasks:read</code>\n\nReturns the task.", false,
 			[]Lead{{"tasks:read", true}, {"Returns the task.", false}}},
-		{"headings, tables and code are no paragraphs", "**Signature verification object**\n\n## Heading\n\n| a | b |\n|---|---|\n\n<table><tr><td>x</td></tr></table>\n\n```\ncode\n\nmore code\n```\n\nThe text.", false,
-			[]Lead{{"The text.", false}}},
+		{"headings are asides, tables and code are no paragraphs", "**Signature verification object**\n\n## Heading\n\n| a | b |\n|---|---|\n\n<table><tr><td>x</td></tr></table>\n\n```\ncode\n\nmore code\n```\n\nThe text.", false,
+			[]Lead{{"Signature verification object", true}, {"Heading", true}, {"The text.", false}}},
+		{"the text under a heading line", "## Delete a customer\nDeletes the customer and its cards. More.", false,
+			[]Lead{{"Deletes the customer and its cards.", false}}},
+		{"a paragraph all in bold", "**Deletes the customer.**", true,
+			[]Lead{{"Deletes the customer.", true}}},
+		{"a label alone, then a list", "Returns:\n\n- id\n- name", false,
+			[]Lead{{"Returns", true}, {"- id - name", true}}},
+		{"a list that opens with labels", "* Ready: the build is ready.\n* Failed: it is not.", true,
+			[]Lead{{"* Ready: the build is ready.\n* Failed: it is not.", true}}},
+		{"the text after a label keeps its marks", "Default: `true`. Returns the things.", true,
+			[]Lead{{"Default: `true`. Returns the things.", false}}},
+		{"an aside label's own marks go", "*Deprecated:* use `due_on`.", false,
+			[]Lead{{"use `due_on`.", true}}},
+		{"a comment over a blank line", "<!-- internal\n\nnote -->Returns the widget.", true,
+			[]Lead{{"Returns the widget.", false}}},
 		{"whole paragraphs", "First. Second.\n\nThird.", true,
 			[]Lead{{"First. Second.", false}, {"Third.", false}}},
 		{"at most n", "One.\n\nTwo.\n\nThree.\n\nFour.", false,
