@@ -250,11 +250,11 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated)})
 			return res
 		}
-		res := textResult(string(text))
-		if text[0] == '{' {
-			res.StructuredContent = json.RawMessage(text)
-		}
-		return res
+		// As text only: structuredContent would be a second copy of the
+		// same JSON, and clients that pass both to the model (GitHub
+		// Copilot's, ChatGPT's) would pay for it twice; those that take
+		// structuredContent when present (Claude Code's) read the text.
+		return textResult(string(text))
 	}
 	switch bodyKind(r.ContentType, r.Body) {
 	case kindText:

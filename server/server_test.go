@@ -99,15 +99,14 @@ func TestCallOverMCP(t *testing.T) {
 		if got := resultText(t, r); got != `{"id":1,"name":"alpha","description":"first"}` {
 			t.Errorf("text = %s, want compact JSON", got)
 		}
-		sc, ok := r.StructuredContent.(map[string]any)
-		if !ok || sc["name"] != "alpha" {
-			t.Errorf("structuredContent = %#v, want the object", r.StructuredContent)
+		if r.StructuredContent != nil {
+			t.Errorf("structuredContent = %#v, want none: the text is the one copy of the JSON", r.StructuredContent)
 		}
 		if got := ts.last.Load(); got.Path != "/projects/1" || got.Auth != "Bearer sekret-key" {
 			t.Errorf("request = %+v", got)
 		}
 	})
-	t.Run("array result is text only", func(t *testing.T) {
+	t.Run("array result", func(t *testing.T) {
 		r := call("list_projects", map[string]any{"search": "al", "include": []any{"tasks", "owner"}, "X-Request-Id": "r-1"})
 		if r.IsError {
 			t.Fatalf("IsError: %s", resultText(t, r))
@@ -116,7 +115,7 @@ func TestCallOverMCP(t *testing.T) {
 			t.Errorf("text = %s", got)
 		}
 		if r.StructuredContent != nil {
-			t.Errorf("structuredContent = %v, want none for an array", r.StructuredContent)
+			t.Errorf("structuredContent = %v, want none", r.StructuredContent)
 		}
 		last := ts.last.Load()
 		if !strings.Contains(last.RawQuery, "include%5B%5D=tasks") && !strings.Contains(last.RawQuery, "include[]=tasks") {
