@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -167,6 +169,18 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter) *httpHandler {
 	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
 	ms := srv.MCPServer()
+	// observe counts a call in the metrics, answered by the front or by
+	// the MCP server.
+	observe := func(name string, res *mcp.CallToolResult, err error, took time.Duration) {
+		tool, outcome := "unknown", "ok"
+		if _, known := srv.Tool(name); known {
+			tool = name
+		}
+		if err != nil || res == nil || res.IsError {
+			outcome = "error"
+		}
+		m.call(tool, outcome, took)
+	}
 	ms.AddReceivingMiddleware(func(next mcp.MethodHandler) mcp.MethodHandler {
 		return func(ctx context.Context, method string, req mcp.Request) (mcp.Result, error) {
 			call, ok := req.(*mcp.CallToolRequest)
@@ -175,17 +189,12 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			}
 			start := time.Now()
 			res, err := next(ctx, method, req)
-			tool, outcome := "unknown", "ok"
-			if _, known := srv.Tool(call.Params.Name); known {
-				tool = call.Params.Name
-			}
-			if r, _ := res.(*mcp.CallToolResult); err != nil || r == nil || r.IsError {
-				outcome = "error"
-			}
-			m.call(tool, outcome, time.Since(start))
+			r, _ := res.(*mcp.CallToolResult)
+			observe(call.Params.Name, r, err, time.Since(start))
 			return res, err
 		}
 	})
+	front := srv.Front()
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
 		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true})
 	maxBody := cfg.MaxBodyBytes
@@ -205,8 +214,20 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		}
 		ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 		defer cancel()
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		mcpHandler.ServeHTTP(w, r.WithContext(ctx))
+		r = r.WithContext(ctx)
+		if r.Method == http.MethodPost {
+			// A plain tools/call is answered by the front; anything else,
+			// and a body that cannot be read, by the MCP server, which
+			// reads the same bytes (and the same error).
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+			if err == nil && front.HTTPCall(w, r, body, observe) {
+				return
+			}
+			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+		} else {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
+		mcpHandler.ServeHTTP(w, r)
 	})
 	path := basePath(cfg)
 	h.mux.Handle(path, a.accessLog(m, path, cors(cfg.CORSOrigins, admit.header, endpoint)))
@@ -386,4 +407,14 @@ func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// errReader returns err (io.EOF when nil): the end of a body read before.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err == nil {
+		return 0, io.EOF
+	}
+	return 0, e.err
 }

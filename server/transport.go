@@ -495,20 +495,9 @@ func (c *lineConn) Write(_ context.Context, msg jsonrpc.Message) error { return 
 // write sends msg; ours marks the answer of a call the transport ran.
 func (c *lineConn) write(msg jsonrpc.Message, ours bool) error {
 	resp, isResp := msg.(*jsonrpc.Response)
-	if isResp && resp.Error != nil {
-		var coded *jsonrpc.Error
-		if !errors.As(resp.Error, &coded) || coded.Code == 0 {
-			resp = &jsonrpc.Response{ID: resp.ID,
-				Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: resp.Error.Error()}}
-			msg = resp
-		}
-	}
-	b, ok := encodeResult(resp)
-	if !ok {
-		var err error
-		if b, err = jsonrpc.EncodeMessage(msg); err != nil {
-			return err
-		}
+	b, err := encodeMessage(msg)
+	if err != nil {
+		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -635,4 +624,22 @@ func skipValue(dec *json.Decoder) error {
 			return nil
 		}
 	}
+}
+
+// encodeMessage encodes msg as the MCP SDK does: an error without a
+// JSON-RPC code answers as an internal error.
+func encodeMessage(msg jsonrpc.Message) ([]byte, error) {
+	resp, isResp := msg.(*jsonrpc.Response)
+	if isResp && resp.Error != nil {
+		var coded *jsonrpc.Error
+		if !errors.As(resp.Error, &coded) || coded.Code == 0 {
+			resp = &jsonrpc.Response{ID: resp.ID,
+				Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: resp.Error.Error()}}
+			msg = resp
+		}
+	}
+	if b, ok := encodeResult(resp); ok {
+		return b, nil
+	}
+	return jsonrpc.EncodeMessage(msg)
 }

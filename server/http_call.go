@@ -1,0 +1,133 @@
+package server
+
+import (
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// On a stateless Streamable HTTP endpoint the MCP SDK's handler starts a
+// session for every request: it decodes the body twice, connects a server
+// session with its goroutines, and runs the call through it. HTTPCall
+// answers a plain tools/call without that, with the bytes and headers the
+// SDK's handler (Stateless, JSONResponse) would send. Only a request the
+// SDK would answer as a plain call takes this path: a POST of one JSON-RPC
+// request, tools/call with a name, arguments that are an object and a
+// _meta of plain values, JSON content, an Accept that takes JSON and event
+// streams, a protocol version header of a version before per-request
+// versions (which check no Mcp-Method, Mcp-Name or Mcp-Param header), no
+// Last-Event-ID, and a Host the SDK's DNS rebinding protection lets
+// through. Anything else is left to the SDK, unanswered.
+
+// httpCallVersions are the protocol versions whose calls HTTPCall answers.
+var httpCallVersions = map[string]bool{"2025-03-26": true, "2025-06-18": true, "2025-11-25": true}
+
+// HTTPCall answers r, whose body was read into body, when it is a plain
+// tools/call, and reports whether it did; when it did not, nothing was
+// written. observe, when set, is told of each call it runs, as a
+// receiving middleware of the MCP server would be.
+func (f *Front) HTTPCall(w http.ResponseWriter, r *http.Request, body []byte, observe func(name string, res *mcp.CallToolResult, err error, took time.Duration)) bool {
+	if !plainHTTPCall(r) {
+		return false
+	}
+	req, ok := decodeRequest(body)
+	if !ok || req.Method != "tools/call" || !req.ID.IsValid() {
+		return false
+	}
+	name, args, ok := callParams(req.Params)
+	if !ok {
+		return false
+	}
+	start := time.Now()
+	res, err := f.call(r.Context(), name, args)
+	if observe != nil {
+		observe(name, res, err, time.Since(start))
+	}
+	w.Header().Set("Cache-Control", "no-cache, no-transform")
+	w.Header().Set("Content-Type", "application/json")
+	// A result that does not encode is not answered, as by the SDK (the
+	// call's own context carries the caller's key and the time limit).
+	if answer, err := httpAnswer(req.ID, res, err, name); err == nil {
+		_, _ = w.Write(answer)
+	}
+	return true
+}
+
+// httpAnswer encodes the answer to a call, as the stdio transport does.
+func httpAnswer(id jsonrpc.ID, res *mcp.CallToolResult, err error, name string) ([]byte, error) {
+	resp := &jsonrpc.Response{ID: id, Error: err}
+	switch {
+	case err != nil:
+	case res == nil:
+		resp.Error = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "no result for " + name}
+	default:
+		var encErr error
+		if resp.Result, encErr = encodeCallResult(res); encErr != nil {
+			return nil, encErr
+		}
+	}
+	return encodeMessage(resp)
+}
+
+// plainHTTPCall reports whether r's method and headers are those of a
+// request the SDK's stateless handler answers as a plain call.
+func plainHTTPCall(r *http.Request) bool {
+	if r.Method != http.MethodPost || !httpCallVersions[r.Header.Get("Mcp-Protocol-Version")] ||
+		len(r.Header.Values("Last-Event-ID")) > 0 {
+		return false
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return false
+	}
+	if !acceptsJSONAndEvents(r.Header.Values("Accept")) {
+		return false
+	}
+	// DNS rebinding protection: on a loopback address, only a loopback
+	// Host.
+	if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && local != nil {
+		if loopback(local.String()) && !loopback(r.Host) {
+			return false
+		}
+	}
+	return true
+}
+
+// acceptsJSONAndEvents reports whether Accept values take both JSON and
+// event streams (by exact type or a wildcard).
+func acceptsJSONAndEvents(values []string) bool {
+	var js, events bool
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			t, _, _ := strings.Cut(part, ";")
+			switch strings.ToLower(strings.TrimSpace(t)) {
+			case "*/*":
+				js, events = true, true
+			case "application/json", "application/*":
+				js = true
+			case "text/event-stream", "text/*":
+				events = true
+			}
+		}
+	}
+	return js && events
+}
+
+// loopback reports whether a host, with or without a port, is a loopback
+// name or address.
+func loopback(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = strings.Trim(hostport, "[]")
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
