@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -9,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -195,12 +193,14 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		}
 	})
 	front := srv.Front()
-	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
-		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true})
 	maxBody := cfg.MaxBodyBytes
 	if maxBody <= 0 {
 		maxBody = server.MaxMessageBytes
 	}
+	// The same limit for the front and the MCP server (whose own default
+	// is 4 MiB).
+	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
+		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, MaxRequestBodyBytes: maxBody})
 	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, refusal := admit.admit(r)
 		if refusal != "" {
@@ -214,20 +214,13 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		}
 		ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 		defer cancel()
-		r = r.WithContext(ctx)
-		if r.Method == http.MethodPost {
-			// A plain tools/call is answered by the front; anything else,
-			// and a body that cannot be read, by the MCP server, which
-			// reads the same bytes (and the same error).
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-			if err == nil && front.HTTPCall(w, r, body, observe) {
-				return
-			}
-			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
-		} else {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r = r.WithContext(server.WithCallDeadline(ctx))
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		// A plain tools/call is answered by the front; anything else by
+		// the MCP server.
+		if !front.HTTPCall(w, r, observe) {
+			mcpHandler.ServeHTTP(w, r)
 		}
-		mcpHandler.ServeHTTP(w, r)
 	})
 	path := basePath(cfg)
 	h.mux.Handle(path, a.accessLog(m, path, cors(cfg.CORSOrigins, admit.header, endpoint)))
@@ -407,14 +400,4 @@ func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// errReader returns err (io.EOF when nil): the end of a body read before.
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) {
-	if e.err == nil {
-		return 0, io.EOF
-	}
-	return 0, e.err
 }

@@ -327,6 +327,38 @@ func TestHTTPBodyLimit(t *testing.T) {
 	}
 }
 
+// A body under --max-body is read whoever answers it, the front or the
+// MCP server (whose own limit is 4 MiB), and one over it is refused by both.
+func TestHTTPBodyLimitIsOne(t *testing.T) {
+	const limit = 6 << 20
+	endpoint, _ := serveHTTPTest(t, HTTPConfig{MaxBodyBytes: limit})
+	post := func(size int, version string) (int, string) {
+		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{"x":"` + strings.Repeat("x", size) + `"}}}`
+		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if version != "" {
+			req.Header.Set("Mcp-Protocol-Version", version)
+		}
+		req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(b)
+	}
+	for _, size := range []int{5 << 20, limit} {
+		front, fb := post(size, "2025-11-25") // answered by the front
+		sdk, sb := post(size, "")             // answered by the MCP server
+		over := size >= limit
+		if front != sdk || (front == http.StatusRequestEntityTooLarge) != over {
+			t.Errorf("%d bytes: the front answered %d %.200s, the MCP server %d %.200s", size, front, fb, sdk, sb)
+		}
+	}
+}
+
 // With --auth-tokens, callers are admitted by a listed token and the API
 // receives the server's own key, whatever key a caller sends.
 func TestHTTPAuthTokens(t *testing.T) {

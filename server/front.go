@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -264,6 +265,11 @@ func (s *Server) Front() *Front {
 // call answers tools/call as the MCP SDK would for a registered tool,
 // with the tools served now.
 func (f *Front) call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	if d, ok := ctx.Value(callDeadline{}).(time.Time); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d)
+		defer cancel()
+	}
 	g := f.cur.Load()
 	if _, found := slices.BinarySearch(g.prep.Names, name); !found {
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown tool %q", name)}
@@ -410,3 +416,18 @@ type preparedList struct {
 }
 
 func (p *preparedList) MarshalJSON() ([]byte, error) { return p.list, nil }
+
+// callDeadline is the context key of the time by which a call ends.
+type callDeadline struct{}
+
+// WithCallDeadline returns ctx carrying its deadline as a value, so that
+// a call ends by then even where the MCP SDK runs it under a context of
+// its own that keeps the values but not the deadline (a stateless HTTP
+// request's session).
+func WithCallDeadline(ctx context.Context) context.Context {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return ctx
+	}
+	return context.WithValue(ctx, callDeadline{}, d)
+}

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -22,26 +25,38 @@ import (
 // _meta of plain values, JSON content, an Accept that takes JSON and event
 // streams, a protocol version header of a version before per-request
 // versions (which check no Mcp-Method, Mcp-Name or Mcp-Param header), no
-// Last-Event-ID, and a Host the SDK's DNS rebinding protection lets
-// through. Anything else is left to the SDK, unanswered.
+// Last-Event-ID, a Host the SDK's DNS rebinding protection lets through,
+// and objects nested no deeper than MaxMessageDepth. Anything else is left
+// to the SDK, unanswered; the headers are checked before the body is read.
 
 // httpCallVersions are the protocol versions whose calls HTTPCall answers.
 var httpCallVersions = map[string]bool{"2025-03-26": true, "2025-06-18": true, "2025-11-25": true}
 
-// HTTPCall answers r, whose body was read into body, when it is a plain
-// tools/call, and reports whether it did; when it did not, nothing was
-// written. observe, when set, is told of each call it runs, as a
-// receiving middleware of the MCP server would be.
-func (f *Front) HTTPCall(w http.ResponseWriter, r *http.Request, body []byte, observe func(name string, res *mcp.CallToolResult, err error, took time.Duration)) bool {
+// HTTPCall answers r when it is a plain tools/call, and reports whether
+// it did. When it did not, nothing was written and r.Body reads what it
+// read before (its bytes, then its error): the MCP SDK's handler reads the
+// same request. observe, when set, is told of each call it runs, as a
+// receiving middleware of the MCP server would be. The call runs with r's
+// context (its time limit, the caller's key).
+func (f *Front) HTTPCall(w http.ResponseWriter, r *http.Request, observe func(name string, res *mcp.CallToolResult, err error, took time.Duration)) bool {
 	if !plainHTTPCall(r) {
 		return false
 	}
-	req, ok := decodeRequest(body)
-	if !ok || req.Method != "tools/call" || !req.ID.IsValid() {
+	body, err := io.ReadAll(r.Body)
+	if err != nil || depthOver(body, MaxMessageDepth) {
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
 		return false
 	}
-	name, args, ok := callParams(req.Params)
+	req, ok := decodeRequest(body)
+	var name string
+	var args json.RawMessage
+	if ok && req.Method == "tools/call" && req.ID.IsValid() {
+		name, args, ok = callParams(req.Params)
+	} else {
+		ok = false
+	}
 	if !ok {
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		return false
 	}
 	start := time.Now()
@@ -51,12 +66,21 @@ func (f *Front) HTTPCall(w http.ResponseWriter, r *http.Request, body []byte, ob
 	}
 	w.Header().Set("Cache-Control", "no-cache, no-transform")
 	w.Header().Set("Content-Type", "application/json")
-	// A result that does not encode is not answered, as by the SDK (the
-	// call's own context carries the caller's key and the time limit).
+	// A result that does not encode is not answered, as by the SDK.
 	if answer, err := httpAnswer(req.ID, res, err, name); err == nil {
 		_, _ = w.Write(answer)
 	}
 	return true
+}
+
+// errReader returns err (io.EOF when nil): the end of a body read before.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err == nil {
+		return 0, io.EOF
+	}
+	return 0, e.err
 }
 
 // httpAnswer encodes the answer to a call, as the stdio transport does.

@@ -3,12 +3,16 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/restmcp/restmcp/client"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -53,7 +57,7 @@ func TestHTTPCallAnswersAsTheSDK(t *testing.T) {
 			sdk.ServeHTTP(want, httpPost(body, version, nil))
 			got := httptest.NewRecorder()
 			observed := ""
-			if !f.HTTPCall(got, httpPost(body, version, nil), []byte(body), func(name string, _ *mcp.CallToolResult, _ error, _ time.Duration) { observed = name }) {
+			if !f.HTTPCall(got, httpPost(body, version, nil), func(name string, _ *mcp.CallToolResult, _ error, _ time.Duration) { observed = name }) {
 				t.Errorf("%s (%s): left to the SDK", body, version)
 				continue
 			}
@@ -90,13 +94,68 @@ func TestHTTPCallAnswersAsTheSDK(t *testing.T) {
 		{"arguments that are no object", call("1", `{"name":"`+tool+`","arguments":[]}`), "2025-11-25", nil},
 		{"a protocol version in _meta", call("1", `{"name":"`+tool+`","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-11-25"}}`), "2025-11-25", nil},
 		{"not JSON", `{"jsonrpc":"2.0",`, "2025-11-25", nil},
+		{"nested deeper than a message may be", call("1", `{"name":"`+tool+`","arguments":{"page":`+strings.Repeat("[", MaxMessageDepth)+strings.Repeat("]", MaxMessageDepth)+`}}`), "2025-11-25", nil},
 	} {
 		w := httptest.NewRecorder()
-		if f.HTTPCall(w, httpPost(tc.body, tc.version, tc.edit), []byte(tc.body), nil) {
+		req := httpPost(tc.body, tc.version, tc.edit)
+		if f.HTTPCall(w, req, nil) {
 			t.Errorf("%s: answered by the front", tc.name)
 		}
 		if w.Body.Len() > 0 || len(w.Header()) > 0 {
 			t.Errorf("%s: something was written: %v %s", tc.name, w.Header(), w.Body)
+		}
+		// The SDK reads the body the front read.
+		if b, err := io.ReadAll(req.Body); err != nil || string(b) != tc.body {
+			t.Errorf("%s: the body left to the SDK is %q (%v)", tc.name, b, err)
+		}
+	}
+}
+
+// A call ends by the request's time limit on both ways it is answered:
+// the MCP SDK runs it under a session context without the deadline, and
+// the context carries it as a value (WithCallDeadline).
+func TestHTTPCallEndsByTheRequestsTimeLimit(t *testing.T) {
+	var cancelled atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+			cancelled.Add(1)
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	t.Cleanup(ts.Close)
+	api := loadSpec(t, "testdata/drf.yaml")
+	s, err := New(Config{API: api, Client: client.New(client.Options{BaseURL: ts.URL, Credential: client.HeaderKey{Key: client.StaticKey("k")}}), Layout: LayoutOperations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := s.Front()
+	sdk := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return f.MCPServer() }, &mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true})
+	const tool = "projects_list"
+	for _, version := range []string{"2025-11-25", "2026-07-28"} {
+		meta := ""
+		if version == "2026-07-28" {
+			meta = `,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`
+		}
+		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"` + tool + `","arguments":{}` + meta + `}}`
+		req := httpPost(body, version, func(r *http.Request) {
+			r.Header.Set("Mcp-Method", "tools/call")
+			r.Header.Set("Mcp-Name", tool)
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		req = req.WithContext(WithCallDeadline(ctx))
+		before := cancelled.Load()
+		start := time.Now()
+		w := httptest.NewRecorder()
+		if !f.HTTPCall(w, req, nil) {
+			sdk.ServeHTTP(w, req)
+		}
+		cancel()
+		for i := 0; i < 100 && cancelled.Load() == before; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if cancelled.Load() == before || time.Since(start) > 5*time.Second {
+			t.Errorf("version %s: the API request was not ended by the time limit (%v)", version, time.Since(start))
 		}
 	}
 }
