@@ -100,6 +100,26 @@ func connect(t testing.TB, endpoint, key string) *mcp.ClientSession {
 	return s
 }
 
+// rawPost POSTs a JSON-RPC body to an MCP endpoint with the headers a
+// client sends (and version's protocol header, unless ""), the caller's
+// key in X-Api-Key; it returns the status and body.
+func rawPost(endpoint, body, version, key string) (int, []byte, error) {
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	if version != "" {
+		req.Header.Set("Mcp-Protocol-Version", version)
+	}
+	req.Header.Set("X-Api-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
 // Eight callers with eight keys call at once through one server: each
 // answer is the one the API gave for that caller's own key.
 //
@@ -127,25 +147,15 @@ func TestHTTPCallerKeysStayApart(t *testing.T) {
 		})
 		wg.Go(func() {
 			for j := range 10 {
-				req, _ := http.NewRequest("POST", endpoint, strings.NewReader(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`, j)))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Accept", "application/json, text/event-stream")
-				req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
-				req.Header.Set("X-Api-Key", fmt.Sprintf("sk-caller-%d-0123456789", i))
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Errorf("caller %d: %v", i, err)
-					return
-				}
-				b, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
+				code, b, err := rawPost(endpoint, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`, j),
+					"2025-11-25", fmt.Sprintf("sk-caller-%d-0123456789", i))
 				var answer struct {
 					ID     int                `json:"id"`
 					Result mcp.CallToolResult `json:"result"`
 				}
-				if err := json.Unmarshal(b, &answer); err != nil || resp.StatusCode != http.StatusOK || answer.ID != j || answer.Result.IsError ||
+				if err != nil || json.Unmarshal(b, &answer) != nil || code != http.StatusOK || answer.ID != j || answer.Result.IsError ||
 					!strings.Contains(string(b), fmt.Sprintf(`\"owner-%d\"`, i)) {
-					t.Errorf("caller %d got %d %s (%v)", i, resp.StatusCode, b, err)
+					t.Errorf("caller %d got %d %s (%v)", i, code, b, err)
 					return
 				}
 			}
@@ -308,19 +318,12 @@ func BenchmarkHTTPCalls(b *testing.B) {
 func TestHTTPBodyLimit(t *testing.T) {
 	endpoint, base := serveHTTPTest(t, HTTPConfig{MaxBodyBytes: 1024})
 	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{"search":"` + strings.Repeat("x", 2048) + `"}}}`
-	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Mcp-Protocol-Version", "2025-11-25") // a call the front would answer
-	req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
-	resp, err := http.DefaultClient.Do(req)
+	code, b, err := rawPost(endpoint, body, "2025-11-25", "sk-caller-1-0123456789") // a call the front would answer
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "1024 bytes") {
-		t.Errorf("status %d %s, want 413 naming the limit", resp.StatusCode, b)
+	if code != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "1024 bytes") {
+		t.Errorf("status %d %s, want 413 naming the limit", code, b)
 	}
 	if m := get(t, base+"/metrics", http.StatusOK); strings.Contains(m, "restmcp_upstream_responses_total{") {
 		t.Errorf("the API was called:\n%s", m)
@@ -334,20 +337,11 @@ func TestHTTPBodyLimitIsOne(t *testing.T) {
 	endpoint, _ := serveHTTPTest(t, HTTPConfig{MaxBodyBytes: limit})
 	post := func(size int, version string) (int, string) {
 		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{"x":"` + strings.Repeat("x", size) + `"}}}`
-		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		if version != "" {
-			req.Header.Set("Mcp-Protocol-Version", version)
-		}
-		req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
-		resp, err := http.DefaultClient.Do(req)
+		code, b, err := rawPost(endpoint, body, version, "sk-caller-1-0123456789")
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode, string(b)
+		return code, string(b)
 	}
 	for _, size := range []int{5 << 20, limit} {
 		front, fb := post(size, "2025-11-25") // answered by the front
