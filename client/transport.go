@@ -425,12 +425,13 @@ func sentSecrets(r *http.Request, secret string) []string {
 // is shorter than it): what must wait for the next chunk. A long form may
 // begin there split by HTML tags, or with a tag still open at the end.
 func (r *redactor) pending(b []byte) int {
+	tagged := bytes.IndexByte(b[max(0, len(b)-tagWindow):], '<') >= 0
 	n := 0
 	for _, f := range r.forms {
-		if r.short[string(f)] {
-			n = max(n, secretStart(b, f))
-		} else {
+		if tagged && !r.short[string(f)] {
 			n = max(n, taggedStart(b, f))
+		} else {
+			n = max(n, secretStart(b, f))
 		}
 	}
 	return n
@@ -447,9 +448,6 @@ const tagWindow = 4 << 10
 // secret, shorter than it.
 func taggedStart(b, secret []byte) int {
 	n := secretStart(b, secret)
-	if bytes.IndexByte(b[max(0, len(b)-tagWindow):], '<') < 0 {
-		return n
-	}
 	for i := max(0, len(b)-tagWindow); i < len(b)-n; i++ {
 		if b[i] == secret[0] && beginsTagged(b[i:], secret, 0) {
 			return len(b) - i
