@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -67,7 +66,11 @@ func (f *Front) HTTPCall(w http.ResponseWriter, r *http.Request, observe func(na
 	w.Header().Set("Cache-Control", "no-cache, no-transform")
 	w.Header().Set("Content-Type", "application/json")
 	// A result that does not encode is not answered, as by the SDK.
-	if answer, err := httpAnswer(req.ID, res, err, name); err == nil {
+	resp, err := callResponse(req.ID, name, res, err)
+	if err != nil {
+		return true
+	}
+	if answer, err := encodeMessage(resp); err == nil {
 		_, _ = w.Write(answer)
 	}
 	return true
@@ -81,22 +84,6 @@ func (e errReader) Read([]byte) (int, error) {
 		return 0, io.EOF
 	}
 	return 0, e.err
-}
-
-// httpAnswer encodes the answer to a call, as the stdio transport does.
-func httpAnswer(id jsonrpc.ID, res *mcp.CallToolResult, err error, name string) ([]byte, error) {
-	resp := &jsonrpc.Response{ID: id, Error: err}
-	switch {
-	case err != nil:
-	case res == nil:
-		resp.Error = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "no result for " + name}
-	default:
-		var encErr error
-		if resp.Result, encErr = encodeCallResult(res); encErr != nil {
-			return nil, encErr
-		}
-	}
-	return encodeMessage(resp)
 }
 
 // plainHTTPCall reports whether r's method and headers are those of a

@@ -45,15 +45,7 @@ func (c *lineConn) startCall(req *jsonrpc.Request) func() {
 	return func() {
 		defer c.calls.Done()
 		res, err := c.call(ctx, name, args)
-		resp := &jsonrpc.Response{ID: req.ID, Error: err}
-		var encErr error
-		switch {
-		case err != nil:
-		case res == nil: // never from a Front; the SDK answers an internal error
-			resp.Error = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "no result for " + name}
-		default:
-			resp.Result, encErr = encodeCallResult(res)
-		}
+		resp, encErr := callResponse(req.ID, name, res, err)
 		c.mu.Lock()
 		delete(c.running, id) // before the answer: the client may use the id again
 		c.mu.Unlock()
@@ -62,6 +54,22 @@ func (c *lineConn) startCall(req *jsonrpc.Request) func() {
 		}
 		cancel(nil)
 	}
+}
+
+// callResponse is the answer to a call of the tool name: its result, or
+// its error.
+func callResponse(id jsonrpc.ID, name string, res *mcp.CallToolResult, err error) (*jsonrpc.Response, error) {
+	resp := &jsonrpc.Response{ID: id, Error: err}
+	switch {
+	case err != nil:
+		return resp, nil
+	case res == nil: // never from a Front; the SDK answers an internal error
+		resp.Error = &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "no result for " + name}
+		return resp, nil
+	}
+	var encErr error
+	resp.Result, encErr = encodeCallResult(res)
+	return resp, encErr
 }
 
 // dispatch runs job on an idle worker goroutine, or on a new one. Workers
