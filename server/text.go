@@ -2,11 +2,10 @@ package server
 
 // Description budgets, in bytes.
 const (
-	// toolDescMax bounds a tool's description (the method and path line
-	// excluded): its first paragraphs, as long as they are shorter than
-	// toolDescWant.
-	toolDescMax  = 300
-	toolDescWant = 0
+	// toolDescMax bounds what a tool's description adds to its summary,
+	// or stands for it (the method and path line excluded): a sentence, or
+	// a paragraph cut after its last full sentence that fits.
+	toolDescMax = 300
 	// paramDescMax bounds an argument's description: its first sentences,
 	// as long as they are shorter than paramDescWant.
 	paramDescMax  = 160
