@@ -71,6 +71,19 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
             assert.ok(instructions.includes(`${name}: `), `${f}: ${tool.name} lists ${name} undescribed and the instructions do not describe it`);
           }
         }
+        // What a description adds to the summary says what the operation
+        // does: never a bare label or heading ("Note", "Deprecation
+        // Notice", "Required scope"), and never one sentence that ten or
+        // more tools add.
+        const added = new Map();
+        for (const tool of tools) {
+          const paras = (tool.description ?? '').split('\n\n').slice(1, -1);
+          for (const p of paras) {
+            assert.doesNotMatch(p, /^(notes?|warning|important|deprecation notice|required scopes?)$/i, `${f}: ${tool.name} is described by a label: ${p}`);
+            if (!p.startsWith('Deprecated: prefer another tool')) added.set(p, (added.get(p) ?? 0) + 1);
+          }
+        }
+        for (const [p, n] of added) assert.ok(n < 10, `${f}: ${n} tools add the same sentence: ${p}`);
         const bytes = Buffer.byteLength(JSON.stringify({ tools }));
         sizes[f] = { operations: want, tools: tools.length, toolsListBytes: bytes, initializeMs: ready };
         t.diagnostic(`${f}: ${tools.length} tools, tools/list ${(bytes / 1024).toFixed(0)} KiB, ready in ${ready} ms`);
