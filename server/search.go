@@ -4,15 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
-	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
-	"github.com/restmcp/restmcp/internal/prose"
 )
 
 // searchLimitMax bounds how many operations one search returns.
@@ -147,114 +143,4 @@ func apiTitle(s *Server) string {
 		return s.cfg.API.Title
 	}
 	return "the API"
-}
-
-// searchEntry is one operation's words, by field weight.
-type searchEntry struct {
-	t      *tool
-	fields []searchField
-}
-
-type searchField struct {
-	words  []string
-	weight int
-}
-
-// searchIndex holds the words of every operation, built on the first search.
-type searchIndex struct {
-	once    sync.Once
-	entries []searchEntry
-}
-
-func (ix *searchIndex) build(ops []*tool) []searchEntry {
-	ix.once.Do(func() {
-		for _, t := range ops {
-			ix.entries = append(ix.entries, searchEntry{t: t, fields: []searchField{
-				{nameWords(t.def.Name), 4},
-				{nameWords(t.op.Summary), 3},
-				{nameWords(strings.Join(t.op.Tags, " ")), 2},
-				{nameWords(t.op.Path), 2},
-				{methodWords[t.op.Method], 2},
-				{nameWords(prose.Brief(t.op.Description, 300, 600)), 1},
-			}})
-		}
-	})
-	return ix.entries
-}
-
-// methodWords are the verbs a query may use for an HTTP method, for APIs
-// whose operation names do not say what they do (Stripe's post_customers).
-var methodWords = map[string][]string{
-	"GET":    {"get", "list", "retrieve", "read", "fetch", "find", "show"},
-	"HEAD":   {"head", "check"},
-	"POST":   {"post", "create", "add", "new", "send", "make"},
-	"PUT":    {"put", "update", "replace", "set", "edit"},
-	"PATCH":  {"patch", "update", "modify", "edit", "change"},
-	"DELETE": {"delete", "remove", "destroy", "cancel"},
-}
-
-// stopWords are left out of queries.
-var stopWords = map[string]bool{
-	"a": true, "an": true, "the": true, "for": true, "of": true, "to": true, "in": true,
-	"on": true, "by": true, "with": true, "my": true, "all": true, "and": true, "or": true,
-}
-
-// search ranks operations by how well their name, summary, tags, path and
-// description match the words of q (a word of three letters or more also
-// matches words it begins, so "project" finds "projects").
-func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
-	var terms []string
-	for _, w := range nameWords(q) {
-		if !stopWords[w] {
-			terms = append(terms, w)
-		}
-	}
-	if len(terms) == 0 {
-		return nil
-	}
-	limit = max(1, min(limit, searchLimitMax))
-	type scored struct {
-		t     *tool
-		score int
-	}
-	var hits []scored
-	for _, e := range ix.build(ops) {
-		score, matched := 0, 0
-		for _, term := range terms {
-			hit := false
-			// "repositories" also finds "repos", as names shorten it.
-			short := abbreviations[term]
-			for _, f := range e.fields {
-				if slices.ContainsFunc(f.words, func(w string) bool {
-					return w == term || (len(term) >= 3 && strings.HasPrefix(w, term)) || (short != "" && w == short)
-				}) {
-					score += f.weight
-					hit = true
-				}
-			}
-			if hit {
-				matched++
-			}
-		}
-		if score > 0 {
-			// Matching every word beats matching one word many times; the
-			// exact name beats everything.
-			score += 10 * matched
-			if strings.EqualFold(strings.TrimSpace(q), e.t.def.Name) {
-				score += 1000
-			}
-			hits = append(hits, scored{e.t, score})
-		}
-	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].score != hits[j].score {
-			return hits[i].score > hits[j].score
-		}
-		return hits[i].t.def.Name < hits[j].t.def.Name
-	})
-	var out []*tool
-	for i := 0; i < len(hits) && i < limit; i++ {
-		out = append(out, hits[i].t)
-	}
-	return out
 }

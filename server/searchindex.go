@@ -1,0 +1,290 @@
+package server
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/kljensen/snowball/english"
+
+	"github.com/restmcp/restmcp/internal/prose"
+)
+
+// The search layout ranks operations with BM25F: each operation is a
+// document of weighted fields (name, summary, tags, path, the verbs its
+// method answers to, description); a query word scores by how rare it is
+// across the API (a word every operation has tells none apart) and by the
+// weight and length of the fields it is in (a short summary that says
+// "Merge a pull request" beats a long one that mentions merging). Words are
+// compared by their English stem (Snowball), so "repositories" meets
+// "repository" and the "repos" of a name, and "merged" meets "merge".
+// docs/tools.md records the ranking's measured quality.
+
+// searchField is one field of an operation: its stems (by number, each
+// once) and how many words it has.
+type searchField struct {
+	stems  []int32
+	length int
+}
+
+// searchEntry is one operation's fields, in the order of fieldWeights.
+type searchEntry struct {
+	t      *tool
+	fields [fieldCount]searchField
+}
+
+const (
+	fieldName = iota
+	fieldSummary
+	fieldTags
+	fieldPath
+	fieldMethod
+	fieldDescription
+	fieldCount
+)
+
+// fieldWeights weigh a match by where it is: the name and summary say what
+// an operation does, the description may mention anything.
+var fieldWeights = [fieldCount]float64{3, 2, 1, 1, 1.5, 0.5}
+
+// BM25's term-frequency saturation and length normalization.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// coverBonus weighs how much of an operation's name or summary the query
+// covers.
+const coverBonus = 0.5
+
+// cover is the share of a field's stems among the query's.
+func cover(field, terms []int32) float64 {
+	if len(field) == 0 {
+		return 0
+	}
+	n := 0
+	for _, id := range field {
+		if slices.Contains(terms, id) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(field))
+}
+
+// searchIndex holds the stems of every operation, built on the first search.
+type searchIndex struct {
+	once    sync.Once
+	entries []searchEntry
+	ids     map[string]int32    // stems by number
+	df      []int               // how many operations have a stem, by number
+	avgLen  [fieldCount]float64 // mean length of each field, in words
+}
+
+// stem is the word's English stem; names' short forms ("repos") are read as
+// the words they shorten.
+func stem(w string) string {
+	if self[w] {
+		return "self"
+	}
+	if long, ok := longForms[w]; ok {
+		w = long
+	}
+	return english.Stem(w, true)
+}
+
+// self are the words a query and an API use for the caller: "list my
+// repositories" finds GitHub's repos/list-for-authenticated-user, "current
+// user" an API's /users/me.
+var self = map[string]bool{"i": true, "me": true, "my": true, "mine": true, "myself": true, "self": true,
+	"current": true, "authenticated": true}
+
+// longForms are the words abbreviations shorten, by short form.
+var longForms = func() map[string]string {
+	m := map[string]string{}
+	for long, short := range abbreviations {
+		if cur, ok := m[short]; !ok || len(long) < len(cur) {
+			m[short] = long
+		}
+	}
+	return m
+}()
+
+// field is the field of words: the number of each distinct stem, new ones
+// numbered; cache keeps the stem of every word seen (an API repeats its
+// words).
+func (ix *searchIndex) field(words []string, cache map[string]string) searchField {
+	var f searchField
+	for _, w := range words {
+		if stopWords[w] {
+			continue
+		}
+		f.length++
+		s, ok := cache[w]
+		if !ok {
+			s = stem(w)
+			cache[w] = s
+		}
+		id, ok := ix.ids[s]
+		if !ok {
+			id = int32(len(ix.ids))
+			ix.ids[s] = id
+		}
+		if !slices.Contains(f.stems, id) {
+			f.stems = append(f.stems, id)
+		}
+	}
+	return f
+}
+
+func (ix *searchIndex) build(ops []*tool) []searchEntry {
+	ix.once.Do(func() {
+		ix.ids = map[string]int32{}
+		var total [fieldCount]int
+		cache := map[string]string{}
+		seen := map[int32]int{} // the last operation counted for a stem, plus one
+		for i, t := range ops {
+			e := searchEntry{t: t}
+			words := [fieldCount][]string{
+				fieldName:        nameWords(t.def.Name),
+				fieldSummary:     nameWords(t.op.Summary),
+				fieldTags:        nameWords(strings.Join(t.op.Tags, " ")),
+				fieldPath:        nameWords(t.op.Path),
+				fieldMethod:      verbs(t.op.Method, t.op.Path),
+				fieldDescription: nameWords(prose.Brief(t.op.Description, 300, 600)),
+			}
+			for f, ws := range words {
+				e.fields[f] = ix.field(ws, cache)
+				total[f] += e.fields[f].length
+				for _, id := range e.fields[f].stems {
+					if seen[id] != i+1 {
+						seen[id] = i + 1
+						for int(id) >= len(ix.df) {
+							ix.df = append(ix.df, 0)
+						}
+						ix.df[id]++
+					}
+				}
+			}
+			ix.entries = append(ix.entries, e)
+		}
+		for f := range total {
+			ix.avgLen[f] = max(1, float64(total[f])/float64(max(1, len(ops))))
+		}
+	})
+	return ix.entries
+}
+
+// verbs are the words a query may use for what an operation does, from its
+// method and whether its path ends in a parameter (one item) or not (a
+// collection or an action), for APIs whose operation names do not say it
+// (Stripe's post_customers_customer updates a customer).
+func verbs(method, path string) []string {
+	item := strings.HasSuffix(strings.TrimRight(path, "/"), "}")
+	switch method {
+	case "GET":
+		if item {
+			return []string{"get", "retrieve", "read", "fetch", "show", "find"}
+		}
+		return []string{"list", "get", "search", "find", "show", "fetch", "all"}
+	case "HEAD":
+		return []string{"head", "check"}
+	case "POST":
+		if item {
+			return []string{"update", "edit", "modify", "change", "set", "post"}
+		}
+		return []string{"create", "add", "new", "send", "make", "post"}
+	case "PUT":
+		return []string{"put", "update", "replace", "set", "edit"}
+	case "PATCH":
+		return []string{"patch", "update", "modify", "edit", "change"}
+	case "DELETE":
+		return []string{"delete", "remove", "destroy", "cancel"}
+	}
+	return nil
+}
+
+// stopWords are left out of queries and fields.
+var stopWords = map[string]bool{
+	"a": true, "an": true, "the": true, "for": true, "of": true, "to": true, "in": true,
+	"on": true, "by": true, "with": true, "all": true, "and": true, "or": true,
+}
+
+// search ranks operations by how well their name, summary, tags, path and
+// description match the words of q; an operation's exact name ranks first.
+func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
+	entries := ix.build(ops)
+	// A word no operation has still counts toward matching every word.
+	var terms []int32
+	seen := map[string]bool{}
+	for _, w := range nameWords(q) {
+		if s := stem(w); !stopWords[w] && !seen[s] {
+			seen[s] = true
+			id, ok := ix.ids[s]
+			if !ok {
+				id = -1
+			}
+			terms = append(terms, id)
+		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	limit = max(1, min(limit, searchLimitMax))
+	n := float64(len(entries))
+	idf := make([]float64, len(terms))
+	for i, id := range terms {
+		if id >= 0 {
+			df := float64(ix.df[id])
+			idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
+		}
+	}
+	type scored struct {
+		t     *tool
+		score float64
+	}
+	var hits []scored
+	exact := strings.TrimSpace(q)
+	for _, e := range entries {
+		score, matched := 0.0, 0
+		for i, term := range terms {
+			s := 0.0
+			for f := range e.fields {
+				if term < 0 || !slices.Contains(e.fields[f].stems, term) {
+					continue
+				}
+				norm := 1 - bm25B + bm25B*float64(e.fields[f].length)/ix.avgLen[f]
+				s += fieldWeights[f] * (bm25K1 + 1) / (1 + bm25K1*norm)
+			}
+			if s > 0 {
+				matched++
+				score += idf[i] * s
+			}
+		}
+		if score == 0 {
+			continue
+		}
+		// Matching every word of the query beats matching a few well, and
+		// a name or summary the query says all of ("List pull requests")
+		// beats one it says part of ("List requested reviewers for a pull
+		// request").
+		score *= float64(matched) / float64(len(terms))
+		score *= 1 + coverBonus*max(cover(e.fields[fieldName].stems, terms), cover(e.fields[fieldSummary].stems, terms))
+		if strings.EqualFold(exact, e.t.def.Name) {
+			score += 1e6
+		}
+		hits = append(hits, scored{e.t, score})
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].t.def.Name < hits[j].t.def.Name
+	})
+	var out []*tool
+	for i := 0; i < len(hits) && i < limit; i++ {
+		out = append(out, hits[i].t)
+	}
+	return out
+}
