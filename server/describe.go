@@ -70,7 +70,13 @@ func (s *Server) describeAction(resource, action string, t *tool) string {
 		InputSchema any    `json:"inputSchema"`
 		ReadOnly    bool   `json:"readOnly"`
 	}
-	out := described{Tool: resource, Action: action, Description: t.def.Description, ReadOnly: t.def.Annotations.ReadOnlyHint}
+	// The action is not named after its method and path as its tool was:
+	// the description says them whenever the tool's left them out.
+	desc := t.def.Description
+	if route := t.op.Method + " " + t.op.Path; !strings.HasSuffix(desc, route) {
+		desc += "\n\n" + route
+	}
+	out := described{Tool: resource, Action: action, Description: desc, ReadOnly: t.def.Annotations.ReadOnlyHint}
 	for _, schema := range []any{listedSchema(t.in.checked()), t.in.listed} {
 		out.InputSchema = schema
 		if b, _ := json.Marshal(out); len(b) <= s.cfg.MaxResultBytes {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/restmcp/restmcp/client"
 )
 
 // TestListingComplete checks, on every shared description, that the
@@ -306,5 +309,50 @@ func TestListingSizes(t *testing.T) {
 				t.Errorf("%s %s: %d bytes listed, %d in %s (%+.1f%%): rewrite it with `go test ./server -run TestListingSizes -update` if the change is intended", spec, layout, n, w, sizesFile, d)
 			}
 		}
+	}
+}
+
+// TestRouteLeftOutWhenTheNameSaysIt checks that a description ends with its
+// method and path unless the tool's name says them word for word, the
+// segments every path opens with aside, and that describe_action still
+// gives them.
+func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
+	customer := &client.Param{Name: "customer", In: "path", Required: true, Schema: map[string]any{"type": "string"}, Style: "simple"}
+	api := &client.API{Title: "Payments", Operations: []*client.Operation{
+		{ID: "GetCustomers", Method: "GET", Path: "/v1/customers", Description: "Returns a list of your customers."},
+		{ID: "PostCustomersCustomerSources", Method: "POST", Path: "/v1/customers/{customer}/sources", Params: []*client.Param{customer},
+			Description: "Adds a payment source to a customer."},
+		{ID: "listCharges", Method: "GET", Path: "/v1/charges", Description: "Returns a list of charges."},
+		{ID: "PostCharges", Method: "GET", Path: "/v1/charges/search", Description: "Searches charges."},
+	}}
+	for _, prefix := range []string{"", "acme"} {
+		s, err := New(Config{API: api, Layout: LayoutOperations, Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{
+			"get_customers":                  "Returns a list of your customers.",
+			"post_customers_customer_sources": "Adds a payment source to a customer.",
+			"list_charges":                   "Returns a list of charges.\n\nGET /v1/charges",
+			// The name says POST, the method is GET.
+			"post_charges": "Searches charges.\n\nGET /v1/charges/search",
+		}
+		for _, tool := range s.Tools() {
+			name := strings.TrimPrefix(tool.Name, sanitizePrefix(prefix))
+			if tool.Description != want[name] {
+				t.Errorf("prefix %q, %s: description %q, want %q", prefix, tool.Name, tool.Description, want[name])
+			}
+		}
+	}
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Call(context.Background(), "describe_action", json.RawMessage(`{"tool": "customers", "action": "sources"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := resultText(t, r); !strings.Contains(text, `payment source to a customer.\n\nPOST /v1/customers/{customer}/sources"`) {
+		t.Errorf("describe_action = %s", text)
 	}
 }

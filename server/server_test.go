@@ -363,13 +363,13 @@ func TestEveryToolHasAnnotations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tool := range s.Tools() {
+	for _, op := range s.ops {
+		tool, method := op.def, op.op.Method
 		a := tool.Annotations
 		if a == nil {
 			t.Errorf("%s: no annotations", tool.Name)
 			continue
 		}
-		method := strings.Fields(tool.Description[strings.LastIndex(tool.Description, "\n")+1:])[0]
 		if a.ReadOnlyHint != (method == "GET" || method == "HEAD") {
 			t.Errorf("%s (%s): readOnlyHint = %v", tool.Name, method, a.ReadOnlyHint)
 		}

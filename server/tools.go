@@ -48,8 +48,19 @@ func (s *Server) operationTools() []*tool {
 	readOn(ops, leads, rests, func(l prose.Lead) bool { return l.Aside })
 	common := commonLeads(leads)
 	readOn(ops, leads, rests, func(l prose.Lead) bool { return common[l.Text] })
+	paths := make([]string, len(ops))
+	for i, op := range ops {
+		paths[i] = strings.TrimPrefix(op.Path, "/")
+	}
+	strip := commonPrefix(paths)
+	prefix := sanitizePrefix(s.cfg.Prefix)
 	parallel(len(ops), func(i int) {
-		out[i].def = operationTool(names[i], out[i].op, out[i].in, pickLead(leads[i], common, summed[i]))
+		op := out[i].op
+		route := op.Method + " " + op.Path
+		if spells(strings.TrimPrefix(names[i].name, prefix), op.Method, strings.TrimPrefix(paths[i], strip)) {
+			route = ""
+		}
+		out[i].def = operationTool(names[i], op, out[i].in, pickLead(leads[i], common, summed[i]), route)
 	})
 	for _, t := range out {
 		if len(t.in.skipped) > 0 {
@@ -88,8 +99,17 @@ func parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
-// operationTool is the MCP definition of one operation.
-func operationTool(name toolName, op *client.Operation, in *inputSchema, lead string) *mcp.Tool {
+// spells reports whether a tool name says its method and path, word for
+// word (Stripe's operationIds do: post_customers_customer_sources for POST
+// /v1/customers/{customer}/sources, the segments all paths open with left
+// out); its description then need not say them again.
+func spells(name, method, path string) bool {
+	return slices.Equal(strings.Split(name, "_"), append(nameWords(method), nameWords(path)...))
+}
+
+// operationTool is the MCP definition of one operation; route, its method
+// and path, ends the description unless the name says it.
+func operationTool(name toolName, op *client.Operation, in *inputSchema, lead, route string) *mcp.Tool {
 	title := prose.OneLine(op.Summary, titleMax)
 	if title == "" {
 		// Stripe writes no summaries: the first sentence of the
@@ -99,15 +119,19 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema, lead st
 	if title == "" {
 		title = op.Method + " " + op.Path
 	}
-	desc := describe(op, lead)
+	parts := describe(op, lead)
 	if in.extraBody {
 		// The listed schema cannot say so (not every model API takes
 		// additionalProperties).
-		desc = beforeLastParagraph(desc, "Arguments not listed here are sent in the request body too.")
+		parts = append(parts, "Arguments not listed here are sent in the request body too.")
 	}
 	if name.note != "" {
-		desc = beforeLastParagraph(desc, name.note)
+		parts = append(parts, name.note)
 	}
+	if route != "" {
+		parts = append(parts, route)
+	}
+	desc := strings.Join(parts, "\n\n")
 	return &mcp.Tool{
 		Name:        name.name,
 		Title:       title,
@@ -117,19 +141,9 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema, lead st
 	}
 }
 
-// beforeLastParagraph inserts a paragraph before the last one of text (the
-// method and path).
-func beforeLastParagraph(text, p string) string {
-	i := strings.LastIndex(text, "\n\n") + 2
-	if i < 2 {
-		i = 0
-	}
-	return text[:i] + p + "\n\n" + text[i:]
-}
-
-// describe is a tool description: the summary and the description's
-// lead (see pickLead), a deprecation note and the method and path.
-func describe(op *client.Operation, desc string) string {
+// describe is a tool description's paragraphs: the summary and the
+// description's lead (see pickLead) and a deprecation note.
+func describe(op *client.Operation, desc string) []string {
 	var parts []string
 	sum := prose.OneLine(op.Summary, titleMax*2)
 	switch {
@@ -149,8 +163,7 @@ func describe(op *client.Operation, desc string) string {
 	if op.Deprecated {
 		parts = append(parts, "Deprecated: prefer another tool when one does the same.")
 	}
-	parts = append(parts, op.Method+" "+op.Path)
-	return strings.Join(parts, "\n\n")
+	return parts
 }
 
 // isReadOnly reports whether an HTTP method does not change anything.
