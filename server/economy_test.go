@@ -331,9 +331,9 @@ func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]string{
-			"get_customers":                  "Returns a list of your customers.",
+			"get_customers":                   "Returns a list of your customers.",
 			"post_customers_customer_sources": "Adds a payment source to a customer.",
-			"list_charges":                   "Returns a list of charges.\n\nGET /v1/charges",
+			"list_charges":                    "Returns a list of charges.\n\nGET /v1/charges",
 			// The name says POST, the method is GET.
 			"post_charges": "Searches charges.\n\nGET /v1/charges/search",
 		}
