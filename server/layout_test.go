@@ -103,11 +103,16 @@ func TestSearchLayout(t *testing.T) {
 		Description string         `json:"description"`
 		InputSchema map[string]any `json:"inputSchema"`
 	}
-	if err := json.Unmarshal([]byte(resultText(t, r)), &found); err != nil {
+	body, note, _ := strings.Cut(resultText(t, r), "\n")
+	if err := json.Unmarshal([]byte(body), &found); err != nil {
 		t.Fatalf("search result %q: %v", resultText(t, r), err)
 	}
 	if len(found) != 2 || found[0].Name != "acme_delete_project" || found[0].InputSchema["type"] != "object" {
 		t.Errorf("search = %+v, want acme_delete_project first with its schema", found)
+	}
+	// The second matches one word of two: listed without its schema.
+	if found[1].InputSchema != nil || !strings.HasPrefix(note, "1 match is listed without its input schema") {
+		t.Errorf("search = %+v, note %q: want the weaker match without its schema, and a note", found, note)
 	}
 
 	r, _ = cs.CallTool(ctx, mcpCall{Name: "acme_search_operations", Arguments: map[string]any{"query": "zebra"}}.params())
@@ -208,10 +213,10 @@ func TestSearchRanking(t *testing.T) {
 	}
 	for _, tt := range tests {
 		hits := ix.search(s.ops, tt.query, 3)
-		if len(hits) == 0 || hits[0].def.Name != tt.first {
+		if len(hits) == 0 || hits[0].t.def.Name != tt.first {
 			var names []string
 			for _, h := range hits {
-				names = append(names, h.def.Name)
+				names = append(names, h.t.def.Name)
 			}
 			t.Errorf("search %q = %v, want %s first", tt.query, names, tt.first)
 		}

@@ -14,6 +14,10 @@ import (
 // searchLimitMax bounds how many operations one search returns.
 const searchLimitMax = 25
 
+// schemaShare is the share of the best match's score from which a match is
+// listed with its input schema.
+const schemaShare = 0.6
+
 // searchTools is the search layout: search_operations finds operations by
 // words and returns their names, descriptions and input schemas;
 // call_operation runs one by name.
@@ -57,8 +61,11 @@ func (s *Server) searchTools() []*tool {
 		if len(hits) == 0 {
 			return textResult(fmt.Sprintf("No operation matches %q. Try other words; the main areas are: %s.", q, strings.Join(mainTags(s.ops, 8), ", ")))
 		}
-		// Matches keep their schemas while they fit the budget; the rest
-		// are listed by name and description, to be searched by name.
+		// Matches that score near the best keep their schemas while they
+		// fit the budget; the rest are listed by name and description, to
+		// be searched by name: most searches find what they look for
+		// first, and the schemas of the others would be most of the
+		// answer.
 		type found struct {
 			Name        string `json:"name"`
 			Description string `json:"description"`
@@ -67,10 +74,12 @@ func (s *Server) searchTools() []*tool {
 		}
 		out := make([]found, 0, len(hits))
 		size, omitted := 2, 0
-		for _, t := range hits {
+		for _, h := range hits {
+			t := h.t
 			f := found{Name: t.def.Name, Description: t.def.Description, InputSchema: t.def.InputSchema, ReadOnly: t.def.Annotations.ReadOnlyHint}
 			b, _ := json.Marshal(f)
-			if size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
+			weak := h.score < schemaShare*hits[0].score
+			if weak || size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
 				f.InputSchema = nil
 				b, _ = json.Marshal(f)
 				omitted++
@@ -88,7 +97,11 @@ func (s *Server) searchTools() []*tool {
 			text = string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes: ask for fewer (limit)", cut, len(b))
 		}
 		if omitted > 0 {
-			text += fmt.Sprintf("\n%d matches are listed without their input schema, to stay within the result budget: search for one by its name to see it.", omitted)
+			what := fmt.Sprintf("%d matches are listed without their input schemas", omitted)
+			if omitted == 1 {
+				what = "1 match is listed without its input schema"
+			}
+			text += "\n" + what + " (matching less well than the first, or to stay within the result budget): search for one by its name, with limit 1, to see it."
 		}
 		return textResult(text)
 	}
@@ -123,7 +136,7 @@ func (s *Server) searchTools() []*tool {
 			if hits := ix.search(s.ops, strings.Join(nameWords(name), " "), 3); len(hits) > 0 {
 				var names []string
 				for _, h := range hits {
-					names = append(names, h.def.Name)
+					names = append(names, h.t.def.Name)
 				}
 				msg += "; close matches: " + strings.Join(names, ", ")
 			}

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -16,40 +18,76 @@ type searchQuery struct {
 	Want []string `json:"want"`
 }
 
-// searchQuality ranks every query of testdata/search_queries.json on the
-// shared description it names and returns how often an operation that does
-// the task comes first and within the default five, and the mean reciprocal
-// rank (over 25 results).
-func searchQuality(tb testing.TB, file string, queries []searchQuery) (top1, top5, mrr float64, misses []string) {
-	tb.Helper()
-	s, err := New(Config{API: loadSpec(tb, file), Layout: LayoutSearch})
+// searchScores are how well search_operations finds what a model asks for:
+// how often an operation that does the task comes first and within the
+// default five, the mean reciprocal rank (over 25 results), the share of
+// default answers that hold such an operation with its input schema, and
+// the mean bytes of an answer.
+type searchScores struct {
+	top1, top5, mrr float64
+	withSchema      float64
+	bytes           int
+	misses          []string
+}
+
+// searchQuality asks every query of testdata/search_queries.json of the
+// shared description it names.
+func searchQuality(t *testing.T, file string, queries []searchQuery) searchScores {
+	t.Helper()
+	s, err := New(Config{API: loadSpec(t, file), Layout: LayoutSearch})
 	if err != nil {
-		tb.Fatal(err)
+		t.Fatal(err)
 	}
+	var out searchScores
 	ix := &searchIndex{}
 	for _, q := range queries {
+		does := func(name string) bool { return slices.Contains(q.Want, name) }
 		hits := ix.search(s.ops, q.Q, searchLimitMax)
-		rank := slices.IndexFunc(hits, func(t *tool) bool { return slices.Contains(q.Want, t.def.Name) })
+		rank := slices.IndexFunc(hits, func(h searchHit) bool { return does(h.t.def.Name) })
 		switch {
 		case rank == 0:
-			top1++
+			out.top1++
 			fallthrough
 		case rank >= 0 && rank < 5:
-			top5++
+			out.top5++
 		}
 		if rank >= 0 {
-			mrr += 1 / float64(rank+1)
+			out.mrr += 1 / float64(rank+1)
 		}
 		if rank != 0 {
 			var got []string
 			for _, h := range hits[:min(3, len(hits))] {
-				got = append(got, h.def.Name)
+				got = append(got, h.t.def.Name)
 			}
-			misses = append(misses, q.Q+" → "+q.Want[0]+" at "+rankText(rank)+"; first: "+join(got))
+			out.misses = append(out.misses, q.Q+" → "+q.Want[0]+" at "+rankText(rank)+"; first: "+join(got))
+		}
+
+		args, _ := json.Marshal(map[string]string{"query": q.Q})
+		r, err := s.Call(context.Background(), "search_operations", args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := resultText(t, r)
+		out.bytes += len(text)
+		body, _, _ := strings.Cut(text, "\n")
+		var found []struct {
+			Name        string         `json:"name"`
+			InputSchema map[string]any `json:"inputSchema"`
+		}
+		if err := json.Unmarshal([]byte(body), &found); err != nil {
+			t.Fatalf("%s: %v: %s", q.Q, err, text)
+		}
+		for _, f := range found {
+			if f.InputSchema != nil && does(f.Name) {
+				out.withSchema++
+				break
+			}
 		}
 	}
 	n := float64(len(queries))
-	return top1 / n, top5 / n, mrr / n, misses
+	out.top1, out.top5, out.mrr, out.withSchema = out.top1/n, out.top5/n, out.mrr/n, out.withSchema/n
+	out.bytes /= len(queries)
+	return out
 }
 
 func rankText(rank int) string {
@@ -85,13 +123,19 @@ func TestSearchQuality(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			top1, top5, mrr, misses := searchQuality(t, files[i], queries)
-			t.Logf("%d queries: first %.0f%%, in the first five %.0f%%, MRR %.2f", len(queries), 100*top1, 100*top5, mrr)
-			for _, m := range misses {
+			q := searchQuality(t, files[i], queries)
+			t.Logf("%d queries: first %.0f%%, in the first five %.0f%%, MRR %.2f; answered with the schema %.0f%%, %d bytes an answer",
+				len(queries), 100*q.top1, 100*q.top5, q.mrr, 100*q.withSchema, q.bytes)
+			for _, m := range q.misses {
 				t.Logf("  %s", m)
 			}
-			if top5 < 0.9 || top1 < 0.7 {
-				t.Errorf("first %.0f%% (want ≥ 70%%), in the first five %.0f%% (want ≥ 90%%)", 100*top1, 100*top5)
+			if q.top5 < 0.9 || q.top1 < 0.7 {
+				t.Errorf("first %.0f%% (want ≥ 70%%), in the first five %.0f%% (want ≥ 90%%)", 100*q.top1, 100*q.top5)
+			}
+			// Weaker matches go without their schemas, but not the
+			// operation looked for, most of the time.
+			if q.withSchema < q.top1 || q.withSchema < 0.75 {
+				t.Errorf("answered with the schema of what was looked for %.0f%% (want ≥ 75%%)", 100*q.withSchema)
 			}
 		})
 	}

@@ -211,9 +211,15 @@ var stopWords = map[string]bool{
 	"on": true, "by": true, "with": true, "all": true, "and": true, "or": true,
 }
 
+// searchHit is an operation found and its score.
+type searchHit struct {
+	t     *tool
+	score float64
+}
+
 // search ranks operations by how well their name, summary, tags, path and
 // description match the words of q; an operation's exact name ranks first.
-func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
+func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 	entries := ix.build(ops)
 	// A word no operation has still counts toward matching every word.
 	var terms []int32
@@ -240,11 +246,7 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
 			idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
 		}
 	}
-	type scored struct {
-		t     *tool
-		score float64
-	}
-	var hits []scored
+	var hits []searchHit
 	exact := strings.TrimSpace(q)
 	for _, e := range entries {
 		score, matched := 0.0, 0
@@ -274,7 +276,7 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
 		if strings.EqualFold(exact, e.t.def.Name) {
 			score += 1e6
 		}
-		hits = append(hits, scored{e.t, score})
+		hits = append(hits, searchHit{e.t, score})
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].score != hits[j].score {
@@ -282,9 +284,5 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []*tool {
 		}
 		return hits[i].t.def.Name < hits[j].t.def.Name
 	})
-	var out []*tool
-	for i := 0; i < len(hits) && i < limit; i++ {
-		out = append(out, hits[i].t)
-	}
-	return out
+	return hits[:min(limit, len(hits))]
 }
