@@ -72,11 +72,20 @@ describe('--layout search', () => {
   it('finds an operation by words and calls it by name', async () => {
     const { tools } = await s.client.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), ['call_operation', 'search_operations']);
-    const matches = json(await s.client.callTool({ name: 'search_operations', arguments: { query: 'archive a project', limit: 3 } }));
+    const res = await s.client.callTool({ name: 'search_operations', arguments: { query: 'archive a project', limit: 3 } });
+    const [body, note] = text(res).split('\n');
+    const matches = JSON.parse(body);
     assert.equal(matches.length, 3);
     assert.deepEqual([matches[0].name, matches[0].readOnly], ['archive_project', false]);
     assert.deepEqual(matches[0].inputSchema.required, ['id']);
     assert.equal(matches[0].inputSchema.properties.id.type, 'integer');
+    // The weaker matches (one word of two) come without their schemas,
+    // which a search by name then gives.
+    assert.deepEqual(matches.slice(1).map((m) => m.inputSchema), [undefined, undefined]);
+    assert.match(note, /search for one by its name, with limit 1/);
+    const [byName] = json(await s.client.callTool({ name: 'search_operations', arguments: { query: matches[1].name, limit: 1 } }));
+    assert.equal(byName.name, matches[1].name);
+    assert.equal(byName.inputSchema.type, 'object');
     const got = json(await s.client.callTool({ name: 'call_operation', arguments: { name: 'retrieve_task', arguments: { id: 6 } } }));
     assert.deepEqual(got, (await api('/api/tasks/6/')).body);
     const bad = await s.client.callTool({ name: 'call_operation', arguments: { name: 'retrieve_task', arguments: { id: 'six' } } });
