@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -29,12 +30,38 @@ func checkAnnotations(t *testing.T, s *Server) {
 		if op.def.Title == "" || a.Title != "" {
 			t.Errorf("%s: title %q, annotations' title %q: the title goes once, in the tool", op.def.Name, op.def.Title, a.Title)
 		}
+		if a.ReadOnlyHint && (a.DestructiveHint == nil || *a.DestructiveHint) {
+			t.Errorf("%s (%s): destructiveHint %v, want false set", op.def.Name, m, a.DestructiveHint)
+		}
 		if !a.ReadOnlyHint {
 			if a.DestructiveHint == nil || *a.DestructiveHint != (m != "POST") {
 				t.Errorf("%s (%s): destructiveHint %v", op.def.Name, m, a.DestructiveHint)
 			}
 			if a.IdempotentHint != (m == "PUT" || m == "DELETE") {
 				t.Errorf("%s (%s): idempotentHint %v", op.def.Name, m, a.IdempotentHint)
+			}
+		}
+	}
+}
+
+// TestEveryToolSetsTheThreeHints checks every tool of every layout on the
+// wire: readOnlyHint, destructiveHint and openWorldHint are all there, as
+// app directories ask (a read-only tool is not destructive, and says so).
+func TestEveryToolSetsTheThreeHints(t *testing.T) {
+	for _, layout := range []string{LayoutOperations, LayoutResources, LayoutSearch} {
+		s, err := New(Config{API: projectsAPI(), Layout: layout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tool := range s.Tools() {
+			b, _ := json.Marshal(tool.Annotations)
+			for _, hint := range []string{`"readOnlyHint":`, `"destructiveHint":`, `"openWorldHint":`} {
+				if !strings.Contains(string(b), hint) {
+					t.Errorf("%s layout, %s: %s not set: %s", layout, tool.Name, hint, b)
+				}
+			}
+			if d := tool.Annotations.DestructiveHint; tool.Annotations.ReadOnlyHint && d != nil && *d {
+				t.Errorf("%s layout, %s: read-only and destructive", layout, tool.Name)
 			}
 		}
 	}

@@ -38,7 +38,7 @@ func (s *Server) describeTool(resources []*tool, actions map[string]map[string]*
 				},
 				"required": []any{"tool", "action"},
 			},
-			Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: ptr(false)},
+			Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, DestructiveHint: ptr(false), OpenWorldHint: ptr(false)},
 		},
 		strict: true,
 	}

@@ -326,10 +326,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 	}
 	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
 	title := "/" + key
-	ann := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true)}
-	if !readOnly {
-		ann.DestructiveHint = ptr(destructive)
-	}
+	ann := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true), DestructiveHint: ptr(destructive)}
 	rt := &tool{
 		def: &mcp.Tool{
 			Name:        name,

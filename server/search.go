@@ -46,7 +46,7 @@ func (s *Server) searchTools() []*tool {
 				},
 				"required": []any{"query"},
 			},
-			Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: ptr(false)},
+			Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, DestructiveHint: ptr(false), OpenWorldHint: ptr(false)},
 		},
 		strict: true,
 	}
@@ -105,10 +105,7 @@ func (s *Server) searchTools() []*tool {
 		}
 		return textResult(text)
 	}
-	callAnn := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: readOnly, OpenWorldHint: ptr(true)}
-	if !readOnly {
-		callAnn.DestructiveHint = ptr(true)
-	}
+	callAnn := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: readOnly, DestructiveHint: ptr(!readOnly), OpenWorldHint: ptr(true)}
 	call := &tool{
 		def: &mcp.Tool{
 			Name:  prefix + "call_operation",

@@ -184,7 +184,9 @@ func annotations(method string) *mcp.ToolAnnotations {
 	m := strings.ToUpper(method)
 	a := &mcp.ToolAnnotations{OpenWorldHint: ptr(true), ReadOnlyHint: isReadOnly(m)}
 	if a.ReadOnlyHint {
-		a.IdempotentHint = true
+		// Every hint set, as app directories ask (ChatGPT's submission
+		// requires readOnlyHint, destructiveHint and openWorldHint).
+		a.IdempotentHint, a.DestructiveHint = true, ptr(false)
 		return a
 	}
 	a.DestructiveHint = ptr(m != "POST")

@@ -66,6 +66,14 @@ describe('serve with the example API', () => {
         assert.equal(tools.get(name).annotations?.[k] ?? false, v, `${name}.annotations.${k}`);
       }
     }
+    // Every tool sets the three hints app directories ask for; a read-only
+    // one is explicitly not destructive.
+    for (const t of tools.values()) {
+      for (const k of ['readOnlyHint', 'destructiveHint', 'openWorldHint']) {
+        assert.equal(typeof t.annotations?.[k], 'boolean', `${t.name}.annotations.${k} set`);
+      }
+      if (t.annotations.readOnlyHint) assert.equal(t.annotations.destructiveHint, false, `${t.name} read-only and destructive`);
+    }
   });
 
   it('keeps enums, required fields and descriptions from the description', () => {
