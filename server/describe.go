@@ -74,7 +74,7 @@ func (s *Server) describeAction(resource, action string, t *tool) string {
 	// the description says them whenever the tool's left them out.
 	desc := t.def.Description
 	if route := t.op.Method + " " + t.op.Path; !strings.HasSuffix(desc, route) {
-		desc += "\n\n" + route
+		desc = strings.TrimPrefix(desc+"\n\n"+route, "\n\n")
 	}
 	out := described{Tool: resource, Action: action, Description: desc, ReadOnly: t.def.Annotations.ReadOnlyHint}
 	for _, schema := range []any{listedSchema(t.in.checked()), t.in.listed} {

@@ -324,6 +324,7 @@ func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
 			Description: "Adds a payment source to a customer."},
 		{ID: "listCharges", Method: "GET", Path: "/v1/charges", Description: "Returns a list of charges."},
 		{ID: "PostCharges", Method: "GET", Path: "/v1/charges/search", Description: "Searches charges."},
+		{ID: "GetCustomersCustomerDiscount", Method: "GET", Path: "/v1/customers/{customer}/discount", Params: []*client.Param{customer}},
 	}}
 	for _, prefix := range []string{"", "acme"} {
 		s, err := New(Config{API: api, Layout: LayoutOperations, Prefix: prefix})
@@ -336,6 +337,8 @@ func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
 			"list_charges":                    "Returns a list of charges.\n\nGET /v1/charges",
 			// The name says POST, the method is GET.
 			"post_charges": "Searches charges.\n\nGET /v1/charges/search",
+			// Nothing else to say.
+			"get_customers_customer_discount": "GET /v1/customers/{customer}/discount",
 		}
 		for _, tool := range s.Tools() {
 			name := strings.TrimPrefix(tool.Name, sanitizePrefix(prefix))
@@ -353,6 +356,13 @@ func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	if text := resultText(t, r); !strings.Contains(text, `payment source to a customer.\n\nPOST /v1/customers/{customer}/sources"`) {
+		t.Errorf("describe_action = %s", text)
+	}
+	r, err = s.Call(context.Background(), "describe_action", json.RawMessage(`{"tool": "customers", "action": "discount"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := resultText(t, r); !strings.Contains(text, `"description":"GET /v1/customers/{customer}/discount"`) {
 		t.Errorf("describe_action = %s", text)
 	}
 }

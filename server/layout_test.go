@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 
@@ -193,11 +194,35 @@ func TestSearchStaysWithinBudget(t *testing.T) {
 	}
 }
 
+// TestLongFormsAreOne checks that a short form of several long ones
+// ("auth") is read the same way in every process, not by map order.
+func TestLongFormsAreOne(t *testing.T) {
+	first := readLongForms()
+	if first["auth"] != "authenticated" {
+		t.Errorf(`"auth" reads as %q, want "authenticated"`, first["auth"])
+	}
+	for range 50 {
+		if again := readLongForms(); !maps.Equal(first, again) {
+			t.Fatalf("long forms differ from one reading to the next: %v, %v", first, again)
+		}
+	}
+}
+
 func TestSearchRanking(t *testing.T) {
 	api := projectsAPI()
 	api.Operations = append(api.Operations, &client.Operation{ID: "listRepositories", Method: "GET", Path: "/repos", Summary: "List repositories"},
 		&client.Operation{ID: "PostCustomers", Method: "POST", Path: "/v1/customers", Description: "Creates a new customer object."},
-		&client.Operation{ID: "GetCustomers", Method: "GET", Path: "/v1/customers", Description: "Returns a list of your customers."})
+		&client.Operation{ID: "GetCustomers", Method: "GET", Path: "/v1/customers", Description: "Returns a list of your customers."},
+		&client.Operation{ID: "PostCustomersCustomer", Method: "POST", Path: "/v1/customers/{customer}", Description: "Updates the specified customer by setting the values of the parameters passed."},
+		&client.Operation{ID: "PostCustomersCustomerCardsId", Method: "POST", Path: "/v1/customers/{customer}/cards/{id}", Description: "Update a specified source for a given customer."},
+		// Undescribed: only the method and the path say what they do.
+		&client.Operation{ID: "PostWidgets", Method: "POST", Path: "/v1/widgets"},
+		&client.Operation{ID: "PostWidgetsWidget", Method: "POST", Path: "/v1/widgets/{widget}"},
+		&client.Operation{ID: "GetWidgets", Method: "GET", Path: "/v1/widgets"},
+		&client.Operation{ID: "GetWidgetsWidget", Method: "GET", Path: "/v1/widgets/{widget}"},
+		&client.Operation{ID: "repos/list-for-authenticated-user", Method: "GET", Path: "/user/repos", Summary: "List repositories for the authenticated user"},
+		&client.Operation{ID: "repos/list-for-org", Method: "GET", Path: "/orgs/{org}/repos", Summary: "List organization repositories"},
+		&client.Operation{ID: "actions/list-self-hosted-runners-for-repo", Method: "GET", Path: "/repos/{owner}/{repo}/actions/runners", Summary: "List self-hosted runners for a repository"})
 	s, err := New(Config{API: api, Layout: LayoutSearch})
 	if err != nil {
 		t.Fatal(err)
@@ -210,6 +235,20 @@ func TestSearchRanking(t *testing.T) {
 		{"repositories", "list_repositories"},   // summary
 		{"get_project", "get_project"},          // an exact name first
 		{"export projects", "download_project"}, // summary words
+		// The caller: "my" is the authenticated user, not "self-hosted".
+		{"list my repositories", "repos_list_for_authenticated_user"},
+		// A POST of one item updates it (Stripe).
+		{"update a customer", "post_customers_customer"},
+		{"list customers", "get_customers"}, // a GET of a collection lists
+		{"update a widget", "post_widgets_widget"},
+		{"create a widget", "post_widgets"},
+		{"list widgets", "get_widgets"},
+		{"retrieve a widget", "get_widgets_widget"},
+	}
+	for _, h := range ix.search(s.ops, "my", 25) {
+		if h.t.def.Name != "repos_list_for_authenticated_user" {
+			t.Errorf(`search "my" finds %s`, h.t.def.Name)
+		}
 	}
 	for _, tt := range tests {
 		hits := ix.search(s.ops, tt.query, 3)

@@ -82,10 +82,12 @@ func (s *Server) searchTools() []*tool {
 			if weak || size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
 				f.InputSchema = nil
 				b, _ = json.Marshal(f)
-				omitted++
 			}
 			if size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
 				break
+			}
+			if f.InputSchema == nil {
+				omitted++
 			}
 			out = append(out, f)
 			size += len(b) + 1

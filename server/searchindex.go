@@ -86,7 +86,7 @@ type searchIndex struct {
 // the words they shorten.
 func stem(w string) string {
 	if self[w] {
-		return "self"
+		return callerStem
 	}
 	if long, ok := longForms[w]; ok {
 		w = long
@@ -94,22 +94,32 @@ func stem(w string) string {
 	return english.Stem(w, true)
 }
 
+// callerStem stands for the words of self; no English word stems to it
+// (GitHub's "self-hosted" runners are not the caller's).
+const callerStem = "~caller"
+
 // self are the words a query and an API use for the caller: "list my
 // repositories" finds GitHub's repos/list-for-authenticated-user, "current
 // user" an API's /users/me.
-var self = map[string]bool{"i": true, "me": true, "my": true, "mine": true, "myself": true, "self": true,
+var self = map[string]bool{"i": true, "me": true, "my": true, "mine": true, "myself": true,
 	"current": true, "authenticated": true}
 
 // longForms are the words abbreviations shorten, by short form.
-var longForms = func() map[string]string {
+var longForms = readLongForms()
+
+// readLongForms gives each short form its shortest long form, the first in
+// alphabetical order among those as long ("auth": "authenticated", not
+// "authorization"), whatever the order of the map it reads.
+func readLongForms() map[string]string {
 	m := map[string]string{}
 	for long, short := range abbreviations {
-		if cur, ok := m[short]; !ok || len(long) < len(cur) {
+		cur, ok := m[short]
+		if !ok || len(long) < len(cur) || len(long) == len(cur) && long < cur {
 			m[short] = long
 		}
 	}
 	return m
-}()
+}
 
 // field is the field of words: the number of each distinct stem, new ones
 // numbered; cache keeps the stem of every word seen (an API repeats its
@@ -187,7 +197,7 @@ func verbs(method, path string) []string {
 		if item {
 			return []string{"get", "retrieve", "read", "fetch", "show", "find"}
 		}
-		return []string{"list", "get", "search", "find", "show", "fetch", "all"}
+		return []string{"list", "get", "search", "find", "show", "fetch"}
 	case "HEAD":
 		return []string{"head", "check"}
 	case "POST":

@@ -56,11 +56,8 @@ func (s *Server) operationTools() []*tool {
 	prefix := sanitizePrefix(s.cfg.Prefix)
 	parallel(len(ops), func(i int) {
 		op := out[i].op
-		route := op.Method + " " + op.Path
-		if spells(strings.TrimPrefix(names[i].name, prefix), op.Method, strings.TrimPrefix(paths[i], strip)) {
-			route = ""
-		}
-		out[i].def = operationTool(names[i], op, out[i].in, pickLead(leads[i], common, summed[i]), route)
+		named := spells(strings.TrimPrefix(names[i].name, prefix), op.Method, strings.TrimPrefix(paths[i], strip))
+		out[i].def = operationTool(names[i], op, out[i].in, pickLead(leads[i], common, summed[i]), named)
 	})
 	for _, t := range out {
 		if len(t.in.skipped) > 0 {
@@ -107,9 +104,10 @@ func spells(name, method, path string) bool {
 	return slices.Equal(strings.Split(name, "_"), append(nameWords(method), nameWords(path)...))
 }
 
-// operationTool is the MCP definition of one operation; route, its method
-// and path, ends the description unless the name says it.
-func operationTool(name toolName, op *client.Operation, in *inputSchema, lead, route string) *mcp.Tool {
+// operationTool is the MCP definition of one operation. Its method and path
+// end the description, unless the name says them (named) and the
+// description has something else to say.
+func operationTool(name toolName, op *client.Operation, in *inputSchema, lead string, named bool) *mcp.Tool {
 	title := prose.OneLine(op.Summary, titleMax)
 	if title == "" {
 		// Stripe writes no summaries: the first sentence of the
@@ -128,8 +126,8 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema, lead, r
 	if name.note != "" {
 		parts = append(parts, name.note)
 	}
-	if route != "" {
-		parts = append(parts, route)
+	if !named || len(parts) == 0 {
+		parts = append(parts, op.Method+" "+op.Path)
 	}
 	desc := strings.Join(parts, "\n\n")
 	return &mcp.Tool{

@@ -77,7 +77,10 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
         // more tools add.
         const added = new Map();
         for (const tool of tools) {
-          const paras = (tool.description ?? '').split('\n\n').slice(1, -1);
+          // The paragraphs after the summary, but the method and path
+          // (left out where the tool's name says them).
+          const paras = (tool.description ?? '').split('\n\n').slice(1);
+          if (/^[A-Z]+ \//.test(paras.at(-1) ?? '')) paras.pop();
           for (const p of paras) {
             assert.doesNotMatch(p, /^(notes?|warning|important|deprecation notice|required scopes?)$/i, `${f}: ${tool.name} is described by a label: ${p}`);
             if (!p.startsWith('Deprecated: prefer another tool')) added.set(p, (added.get(p) ?? 0) + 1);
