@@ -12,9 +12,10 @@ import (
 	"github.com/restmcp/restmcp/internal/prose"
 )
 
-// The search layout ranks operations with BM25F: each operation is a
-// document of weighted fields (name, summary, tags, path, the verbs its
-// method answers to, description); a query word scores by how rare it is
+// The search layout ranks operations with BM25, field by field and
+// weighted: each operation is a document of weighted fields (name, summary,
+// tags, path, the verbs its method answers to, description); a query word
+// scores by how rare it is
 // across the API (a word every operation has tells none apart) and by the
 // weight and length of the fields it is in (a short summary that says
 // "Merge a pull request" beats a long one that mentions merging). Words are
