@@ -36,7 +36,7 @@ func (s *Server) searchTools() []*tool {
 			Name:  prefix + "search_operations",
 			Title: "Search the API's operations",
 			Description: "Find operations of " + apiTitle(s) + " (" + count + " in all) by words: returns the best matches " +
-				"with their names, descriptions and input schemas. Then run one with " + prefix + "call_operation.",
+				"with their names and descriptions, the closest with their input schemas. Then run one with " + prefix + "call_operation.",
 			InputSchema: map[string]any{
 				"type": "object",
 				"properties": map[string]any{
