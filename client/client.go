@@ -90,14 +90,21 @@ func New(opts Options) *Client {
 	return c
 }
 
-// CredentialHeader is the header the credential travels in, "" when none
-// does: an operation's own header parameter of that name is filled by the
-// credential, not by arguments.
-func (c *Client) CredentialHeader() string {
-	if h, ok := c.opts.Credential.(interface{ HeaderName() string }); ok {
-		return h.HeaderName()
+// Fills reports whether the credential fills parameter p: the key travels
+// in that header, query parameter or cookie. An operation's own parameter
+// of that name is not an argument, and a call is not missing it.
+func (c *Client) Fills(p *Param) bool {
+	switch cr := c.opts.Credential.(type) {
+	case HeaderKey:
+		return p.In == "header" && strings.EqualFold(p.Name, cr.HeaderName())
+	case QueryKey:
+		return p.In == "query" && p.Name == cr.Name
+	case CookieKey:
+		return p.In == "cookie" && p.Name == cr.Name
+	case BasicAuth, BearerToken:
+		return p.In == "header" && strings.EqualFold(p.Name, DefaultAuthHeader)
 	}
-	return ""
+	return false
 }
 
 // Request is one call of an operation, its values keyed by wire name and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -21,10 +22,27 @@ func (q QueryKey) Apply(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	v := r.URL.Query()
-	v.Set(q.Name, k)
-	r.URL.RawQuery = v.Encode()
+	r.URL.RawQuery = withQueryKey(r.URL.RawQuery, q.Name, k)
 	return k, nil
+}
+
+// withQueryKey is the raw query with the pair name=key in place of any pair
+// of that name: the other pairs stay as they were written, in their order
+// and escaping (parsing and re-encoding would drop a pair holding ";",
+// escape brackets and reorder).
+func withQueryKey(raw, name, key string) string {
+	var kept []string
+	for pair := range strings.SplitSeq(raw, "&") {
+		n, _, _ := strings.Cut(pair, "=")
+		if pair == "" {
+			continue
+		}
+		if u, err := url.QueryUnescape(n); err == nil && u == name {
+			continue
+		}
+		kept = append(kept, pair)
+	}
+	return strings.Join(append(kept, url.QueryEscape(name)+"="+url.QueryEscape(key)), "&")
 }
 
 // CookieKey sends a key as the cookie Name.

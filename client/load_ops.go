@@ -247,6 +247,10 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 		in := text(rp.m["in"])
 		name := text(rp.m["name"])
 		switch {
+		case op.Security && authToken(name, in, text(rp.m["description"])):
+			// The credential goes where the profile says; no model can
+			// know the key, so the operation does not take it.
+			continue
 		case b.swagger && in == "body":
 			bodyParam = &rp
 			continue
@@ -275,6 +279,24 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 		return nil, fmt.Errorf("request body: %w", err)
 	}
 	return op, nil
+}
+
+// authToken reports whether a parameter is the API's own credential, by
+// the description's word: one named token or access_token, in a header,
+// the query or a form, described as for authentication (Slack declares
+// `token`, "Authentication token. Requires scope: chat:write", as a
+// required parameter of 170 methods). A path parameter never is.
+func authToken(name, in, description string) bool {
+	switch in {
+	case "header", "query", "formData":
+	default:
+		return false
+	}
+	switch strings.ToLower(name) {
+	case "token", "access_token":
+		return strings.Contains(strings.ToLower(description), "auth")
+	}
+	return false
 }
 
 // mergedParams joins path-level and operation-level parameters; an

@@ -35,7 +35,7 @@ func (c *Client) build(r Request) (*built, error) {
 	if err != nil {
 		return nil, err
 	}
-	query, err := encodeQuery(op, r.Query)
+	query, err := encodeQuery(op, r.Query, c.Fills)
 	if err != nil {
 		return nil, err
 	}
@@ -52,10 +52,10 @@ func (c *Client) build(r Request) (*built, error) {
 	u.Fragment, u.RawFragment = "", ""
 
 	b := &built{method: method, url: &u, header: http.Header{}}
-	if err := setHeaders(b.header, op, r.Header, c.CredentialHeader()); err != nil {
+	if err := setHeaders(b.header, op, r.Header, c.Fills); err != nil {
 		return nil, err
 	}
-	if err := setCookies(b.header, op, r.Cookie); err != nil {
+	if err := setCookies(b.header, op, r.Cookie, c.Fills); err != nil {
 		return nil, err
 	}
 	if err := encodeBody(b, op, r.Body); err != nil {
@@ -242,8 +242,9 @@ func pathValue(name, style string, explode bool, v any) (string, error) {
 }
 
 // encodeQuery serialises the query parameters: declared ones in the order of
-// the description, then undeclared ones by name (form, exploded).
-func encodeQuery(op *Operation, values map[string]any) (string, error) {
+// the description, then undeclared ones by name (form, exploded). A
+// required parameter the credential fills is satisfied by the key.
+func encodeQuery(op *Operation, values map[string]any, fills func(*Param) bool) (string, error) {
 	var sb strings.Builder
 	seen := map[string]bool{}
 	for _, p := range op.Params {
@@ -253,7 +254,7 @@ func encodeQuery(op *Operation, values map[string]any) (string, error) {
 		seen[p.Name] = true
 		v, ok := values[p.Name]
 		if !ok || v == nil {
-			if p.Required {
+			if p.Required && !fills(p) {
 				return "", fmt.Errorf("missing required query parameter %q", p.Name)
 			}
 			continue
@@ -287,10 +288,13 @@ func encodeQuery(op *Operation, values map[string]any) (string, error) {
 // them itself.
 var headerSkip = map[string]bool{"Content-Type": true, "Authorization": true}
 
-// setHeaders adds header parameters (style simple). keyHeader, when set,
-// is the header the key goes in: a description that declares it as a
-// required parameter is satisfied by the key.
-func setHeaders(h http.Header, op *Operation, values map[string]any, keyHeader string) error {
+// headerOwn are headers the client sends whatever the values say: a
+// description that declares one as required is satisfied.
+var headerOwn = map[string]bool{"Content-Type": true, "Authorization": true, "Accept": true, "User-Agent": true, "Content-Length": true}
+
+// setHeaders adds header parameters (style simple). A required parameter
+// the credential fills is satisfied by the key.
+func setHeaders(h http.Header, op *Operation, values map[string]any, fills func(*Param) bool) error {
 	seen := map[string]bool{}
 	add := func(name string, explode bool, v any) error {
 		v, err := normalize(v)
@@ -322,7 +326,7 @@ func setHeaders(h http.Header, op *Operation, values map[string]any, keyHeader s
 		seen[http.CanonicalHeaderKey(p.Name)] = true
 		v, ok := lookup(values, p.Name, true)
 		if !ok || v == nil {
-			if p.Required && !headerSkip[http.CanonicalHeaderKey(p.Name)] && !strings.EqualFold(p.Name, keyHeader) {
+			if p.Required && !headerOwn[http.CanonicalHeaderKey(p.Name)] && !fills(p) {
 				return fmt.Errorf("missing required header %q", p.Name)
 			}
 			continue
@@ -346,8 +350,9 @@ func setHeaders(h http.Header, op *Operation, values map[string]any, keyHeader s
 	return nil
 }
 
-// setCookies adds cookie parameters (style form) as one Cookie header.
-func setCookies(h http.Header, op *Operation, values map[string]any) error {
+// setCookies adds cookie parameters (style form) as one Cookie header. A
+// required cookie the credential fills is satisfied by the key.
+func setCookies(h http.Header, op *Operation, values map[string]any, fills func(*Param) bool) error {
 	var parts []string
 	seen := map[string]bool{}
 	add := func(name string, v any) error {
@@ -382,7 +387,7 @@ func setCookies(h http.Header, op *Operation, values map[string]any) error {
 		seen[p.Name] = true
 		v, ok := values[p.Name]
 		if !ok || v == nil {
-			if p.Required {
+			if p.Required && !fills(p) {
 				return fmt.Errorf("missing required cookie %q", p.Name)
 			}
 			continue

@@ -52,7 +52,7 @@ func TestFieldsNameClash(t *testing.T) {
 	op := &client.Operation{Method: "GET", Path: "/things", Params: []*client.Param{
 		{Name: "fields", In: "query", Schema: map[string]any{"type": "string"}},
 	}}
-	in := buildInput(op, "")
+	in := buildInput(op, nil)
 	if in.fields != "result_fields" {
 		t.Fatalf("selection argument %q, want result_fields", in.fields)
 	}
@@ -71,7 +71,7 @@ func TestFieldsNameClash(t *testing.T) {
 		t.Errorf("query: %v", r.Query)
 	}
 	// Writes do not take it.
-	if in := buildInput(&client.Operation{Method: "POST", Path: "/things"}, ""); in.fields != "" {
+	if in := buildInput(&client.Operation{Method: "POST", Path: "/things"}, nil); in.fields != "" {
 		t.Errorf("POST has %q", in.fields)
 	}
 }

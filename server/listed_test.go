@@ -85,7 +85,7 @@ func TestCheckedSchemaMatchesListing(t *testing.T) {
 		}
 		api := loadSpec(t, file)
 		for _, op := range api.Operations {
-			in := buildInput(op, "")
+			in := buildInput(op, nil)
 			if in.schema != nil {
 				t.Fatalf("%s %s: the checked schema is built at start", op.Method, op.Path)
 			}

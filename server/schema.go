@@ -275,11 +275,11 @@ type inputSchema struct {
 	// instructions, rather than in this tool's listing (see shareArgs).
 	shared []sharedArg
 
-	// op and authHeader build the checked schema on the first call.
-	op         *client.Operation
-	authHeader string
-	once       sync.Once
-	schema     map[string]any
+	// op and fills build the checked schema on the first call.
+	op     *client.Operation
+	fills  func(*client.Param) bool
+	once   sync.Once
+	schema map[string]any
 }
 
 // checked returns the schema that checks calls, every constraint the
@@ -288,7 +288,7 @@ type inputSchema struct {
 func (in *inputSchema) checked() map[string]any {
 	in.once.Do(func() {
 		if in.schema == nil {
-			in.schema = mergeInput(in.op, in.authHeader, true).schema
+			in.schema = mergeInput(in.op, in.fills, true).schema
 		}
 	})
 	return in.schema
@@ -297,15 +297,16 @@ func (in *inputSchema) checked() map[string]any {
 // buildInput merges the path, query, header and body parameters of op into
 // one object schema, as tools/list shows it; the schema that checks calls
 // is made by checked. Names are claimed in that order, so on a clash the
-// later location is prefixed (body id beside path id → body_id).
-func buildInput(op *client.Operation, authHeader string) *inputSchema {
-	return mergeInput(op, authHeader, false)
+// later location is prefixed (body id beside path id → body_id). A
+// parameter the credential fills (fills, when set) is not an argument.
+func buildInput(op *client.Operation, fills func(*client.Param) bool) *inputSchema {
+	return mergeInput(op, fills, false)
 }
 
 // mergeInput is buildInput, making the listed schema, or with check the
 // schema that checks calls instead.
-func mergeInput(op *client.Operation, authHeader string, check bool) *inputSchema {
-	in := &inputSchema{bindings: map[string]binding{}, op: op, authHeader: authHeader}
+func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool) *inputSchema {
+	in := &inputSchema{bindings: map[string]binding{}, op: op, fills: fills}
 	// props are the arguments' schemas: listed, or checked with check.
 	props := map[string]any{}
 	shape := listedClean
@@ -332,12 +333,8 @@ func mergeInput(op *client.Operation, authHeader string, check bool) *inputSchem
 			if p.In != loc {
 				continue
 			}
-			if loc == inCookie {
-				in.skipped = append(in.skipped, "cookie "+p.Name)
-				continue
-			}
-			if loc == inHeader && (skippedHeaders[strings.ToLower(p.Name)] || (authHeader != "" && strings.EqualFold(p.Name, authHeader))) {
-				in.skipped = append(in.skipped, "header "+p.Name)
+			if fills != nil && fills(p) || loc == inHeader && skippedHeaders[strings.ToLower(p.Name)] {
+				in.skipped = append(in.skipped, loc+" "+p.Name)
 				continue
 			}
 			name := claim(p.Name, loc)

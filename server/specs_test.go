@@ -92,6 +92,17 @@ func TestSharedSpecs(t *testing.T) {
 					if !validArg.MatchString(name) {
 						t.Errorf("%s: invalid property name %q", tool.Name, name)
 					}
+					// No model can know the API's own key (Slack's token
+					// parameter); a token in a body is data (GitHub's
+					// apps/check-token).
+					op := s.byName[tool.Name].op
+					if b := s.byName[tool.Name].in.bindings[name]; b.In == inHeader || b.In == inQuery {
+						for _, p := range op.Params {
+							if p.Name == b.Name && (p.Name == "token" || p.Name == "access_token") && strings.Contains(strings.ToLower(p.Description), "auth") {
+								t.Errorf("%s: takes the authentication token %q as an argument", tool.Name, name)
+							}
+						}
+					}
 				}
 				if tool.Annotations == nil {
 					t.Errorf("%s: no annotations", tool.Name)

@@ -27,11 +27,11 @@ func (s *Server) operationTools() []*tool {
 		reqs[i] = operationNameRequest(op, ids, s.cfg.API.BaseURL())
 	}
 	names := assignNames(s.cfg.Prefix, reqs)
-	// A header parameter that the credential fills is not an argument
+	// A parameter that the credential fills is not an argument
 	// (Authorization never is).
-	authHeader := ""
+	var fills func(*client.Param) bool
 	if s.cfg.Client != nil {
-		authHeader = s.cfg.Client.CredentialHeader()
+		fills = s.cfg.Client.Fills
 	}
 	out := make([]*tool, len(ops))
 	leads := make([][]prose.Lead, len(ops))
@@ -39,7 +39,7 @@ func (s *Server) operationTools() []*tool {
 	summed := make([]bool, len(ops))
 	parallel(len(ops), func(i int) {
 		op := ops[i]
-		in := buildInput(op, authHeader)
+		in := buildInput(op, fills)
 		leads[i], rests[i], summed[i] = operationLeads(op.Summary, op.Description, 1)
 		out[i] = &tool{op: op, in: in, paging: pagingArgs(in), strict: !in.extraBody}
 	})
