@@ -236,7 +236,8 @@ type styledPair struct {
 }
 
 // styled serialises one query parameter (or form property) per the OpenAPI
-// style (form, spaceDelimited, pipeDelimited, deepObject) and explode rules.
+// style (form, spaceDelimited, pipeDelimited, deepObject; tabDelimited for
+// Swagger 2.0's tsv) and explode rules.
 func styled(name, style string, explode bool, v any) []styledPair {
 	if v == nil {
 		return nil
@@ -256,6 +257,10 @@ func styled(name, style string, explode bool, v any) []styledPair {
 		// '|' is not allowed unencoded in a URI (RFC 3986), so it is sent
 		// as %7C; servers decode it back to the pipe OpenAPI shows.
 		sep = "%7C"
+	case "tabDelimited":
+		// Swagger 2.0's collectionFormat tsv (OpenAPI 3 has no style for
+		// it).
+		sep = "%09"
 	}
 	switch t := v.(type) {
 	case []any:

@@ -559,7 +559,7 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 		if isTrue(rp.m["required"]) {
 			required = append(required, name)
 		}
-		if text(rp.m["type"]) == "array" && rp.m["collectionFormat"] != nil {
+		if text(rp.m["type"]) == "array" { // csv when collectionFormat is not given
 			style, explode := swaggerStyle("formData", rp.m)
 			enc[name] = Encoding{Style: style, Explode: &explode}
 		}

@@ -265,7 +265,7 @@ func encodeQuery(op *Operation, values map[string]any, fills func(*Param) bool) 
 		}
 		style := p.Style
 		switch style {
-		case "", "form", "spaceDelimited", "pipeDelimited", "deepObject":
+		case "", "form", "spaceDelimited", "pipeDelimited", "tabDelimited", "deepObject":
 		default:
 			return "", fmt.Errorf("query parameter %q has style %q, which restmcp cannot send", p.Name, style)
 		}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"mime"
 	"context"
 	"errors"
 	"fmt"
@@ -86,7 +87,7 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 		Status:      hr.StatusCode,
 		Header:      hr.Header,
 		ContentType: hr.Header.Get("Content-Type"),
-		Body:        data,
+		Body:        withoutBOM(hr.Header.Get("Content-Type"), data),
 	}
 	if int64(len(data)) > c.opts.MaxBodyBytes {
 		resp.Body, resp.Truncated = data[:c.opts.MaxBodyBytes], true
@@ -222,3 +223,17 @@ func (e *TimeoutError) Error() string {
 
 // Unwrap makes a TimeoutError a context.DeadlineExceeded.
 func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// withoutBOM is body without a leading byte order mark when it is JSON or
+// text (or of no stated type): JSON may not begin with one, so it would
+// be read as text, and text needs none.
+func withoutBOM(contentType string, body []byte) []byte {
+	if !bytes.HasPrefix(body, []byte(utf8BOM)) {
+		return body
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "" || strings.HasPrefix(mt, "text/") || mt == "application/json" || strings.HasSuffix(mt, "+json") {
+		return body[len(utf8BOM):]
+	}
+	return body
+}
