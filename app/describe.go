@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/restmcp/restmcp/client"
@@ -26,6 +27,9 @@ func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Creden
 	api, err := client.Load(ctx, p.Spec, a.loadOptions(p, cred, client.Validators{}))
 	remote := client.IsURL(p.Spec)
 	switch {
+	case err != nil && !remote && errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("loading the API description of profile %q: %w; if it moved, store its new path with `%s --spec NEW_PATH` (or pass --spec)",
+			p.Name, err, a.LoginCommand(p.Name))
 	case err != nil && !remote:
 		return nil, fmt.Errorf("loading the API description: %w", err)
 	case err != nil:

@@ -16,6 +16,36 @@ import (
 // ErrKeyRejected means the API answered 401 or 403 to the key.
 var ErrKeyRejected = errors.New("the API rejected the key")
 
+// CheckSetupError is why no request could be chosen to check a key. Its
+// message says what is wrong, not how to fix it: that is a flag of login
+// and a `login` to run for status, so the caller adds it, as Fix says.
+type CheckSetupError struct {
+	Fix CheckFix
+	Err error
+}
+
+// Error implements error.
+func (e *CheckSetupError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *CheckSetupError) Unwrap() error { return e.Err }
+
+// CheckFix is the profile setting that fixes a CheckSetupError.
+type CheckFix int
+
+const (
+	// FixUnreachable: the description's URL cannot be reached (the
+	// network, or the address: the description).
+	FixUnreachable CheckFix = iota
+	// FixDescription: the description cannot be read (the description,
+	// or a base URL and check path that do without it).
+	FixDescription
+	// FixBaseURL: no absolute base URL (the base URL).
+	FixBaseURL
+	// FixCheckPath: no usable request to check with (the check path).
+	FixCheckPath
+)
+
 // KeyCheck is the outcome of the authenticated request made to see whether
 // the API accepts a key.
 type KeyCheck struct {
@@ -60,7 +90,7 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 		if anon.unreachable != nil {
 			// Not a verdict on the key: the description itself is out of
 			// reach (a vendor's built-in one, or the profile's).
-			return nil, fmt.Errorf("the API description at %s cannot be reached: %w; check the network and the address, then log in again (--no-check stores the key without asking the API)", anon.URL, anon.unreachable)
+			return nil, &CheckSetupError{Fix: FixUnreachable, Err: fmt.Errorf("the API description at %s cannot be reached: %w", anon.URL, anon.unreachable)}
 		}
 		if anon.Accepted {
 			public := anon.URL
@@ -149,7 +179,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 			RefDirs:    p.RefDirs,
 		})
 		if err != nil {
-			return fmt.Errorf("loading the API description to find a request that checks the key: %w (pass --base-url and --check-path, or --no-check)", err)
+			return &CheckSetupError{Fix: FixDescription, Err: fmt.Errorf("loading the API description to find a request that checks the key: %w", err)}
 		}
 		return nil
 	}
@@ -163,7 +193,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		u, err := url.Parse(b)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("no absolute API base URL (got %q): pass --base-url https://api.example.com", client.ShowURL(b))
+			return nil, &CheckSetupError{Fix: FixBaseURL, Err: fmt.Errorf("no absolute API base URL (got %q)", client.ShowURL(b))}
 		}
 		return u, nil
 	}
@@ -175,11 +205,11 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		u, err := url.Parse(p.CheckPath)
 		if err != nil {
-			return nil, "", false, fmt.Errorf("--check-path %q: not a URL path", client.ShowURL(p.CheckPath))
+			return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the check path %q is not a URL path", client.ShowURL(p.CheckPath))}
 		}
 		if u.IsAbs() {
 			if !client.SameOrigin(u, base) {
-				return nil, "", false, fmt.Errorf("--check-path %q is not on the API's origin %s: the key is only sent there", client.ShowURL(p.CheckPath), client.Origin(base))
+				return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the check path %q is not on the API's origin %s: the key is only sent there", client.ShowURL(p.CheckPath), client.Origin(base))}
 			}
 			return client.Origin(u), u.RequestURI(), false, nil
 		}
@@ -201,7 +231,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	}
 	op := firstCheckableGET(api.Operations, schemeOf(p))
 	if op == nil {
-		return nil, "", false, errors.New("the API description has no GET operation without required parameters to check the key with: pass --check-path PATH (a GET that needs the key), or --no-check")
+		return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: errors.New("the API description has no GET operation without required parameters to check the key with")}
 	}
 	base, err = baseURL()
 	if err != nil {

@@ -457,7 +457,8 @@ func noToolsError(api *client.API, p profile.Profile, login string) error {
 	case len(api.Operations) == 0:
 		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", client.ShowURL(p.Spec))
 	default:
-		return fmt.Errorf("none of the %d operations matches the tool selection (--tag, --operation, --method, --read-only, as given or stored in profile %q)", len(api.Operations), p.Name)
+		return fmt.Errorf("none of the %d operations matches the tool selection (--tag, --operation, --method, --read-only, as given or stored in profile %q): `%s --tag TAG` stores another, and an empty value (--tag \"\" --operation \"\" --method \"\") clears one",
+			len(api.Operations), p.Name, login)
 	}
 }
 

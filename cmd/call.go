@@ -34,7 +34,7 @@ validation, the HTTP request with the key, the result the model would see.
 booleans; JSON for arrays and objects, or comma-separated for arrays of
 scalars). It exits non-zero when the tool returns an error.`,
 		Example: callExample(f.Brand),
-		Args:    cobra.ExactArgs(1),
+		Args:    oneArg(fmt.Sprintf("name the tool to call: `%[1]s call TOOL`; run `%[1]s tools` (with the same profile flags) to see the tool names", f.Brand.Name)),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Tool = args[0]
 			if runF != nil {

@@ -88,7 +88,7 @@ file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.Pr
   %[1]s install cursor --command /usr/local/bin/%[1]s
   %[1]s install cursor --print
   %[1]s install cursor --url https://mcp.example.com/mcp --header Authorization`, f.Brand.Name, exampleProfile(f.Brand)),
-		Args:      cobra.ExactArgs(1),
+		Args:      oneArg(clientArgHint("install", f)),
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Client = args[0]
@@ -186,8 +186,8 @@ func (o *InstallOptions) defaults() {
 
 // serverEntry builds the entry for a profile and server name.
 func serverEntry(profileName, name, command string) (install.Entry, error) {
-	if strings.TrimSpace(profileName) == "" || strings.ContainsAny(profileName, " \t\r\n\"'") {
-		return install.Entry{}, FlagErrorf("profile name %q: a name with spaces or quotes cannot be passed safely to the server (some clients split such arguments); use a simple name", profileName)
+	if err := simpleProfileName(profileName); err != nil {
+		return install.Entry{}, err
 	}
 	if err := install.ValidName(name); err != nil {
 		return install.Entry{}, FlagErrorf("%v: pass --name", err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +93,7 @@ Logging in again replaces the secret.
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
 the keyring (for CI, containers and machines without a keyring).`,
 		Example: loginExample(f.Brand),
-		Args:    cobra.NoArgs,
+		Args:    noArgs(loginNoArgsHint(f)),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)
@@ -124,6 +125,11 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
+	// install passes the name to the server as an argument: a name it
+	// would refuse is refused now, before anything is asked or saved.
+	if err := simpleProfileName(own.Name); err != nil {
+		return err
+	}
 	if opts.CheckPath != "" {
 		own.CheckPath = opts.CheckPath
 	}
@@ -147,6 +153,8 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		if err := checkMCPURL(p.MCPURL); err != nil {
 			return err
 		}
+	} else if err := checkSelection(c.Context(), f, opts.Profile, p); err != nil {
+		return err
 	}
 
 	store, err := f.Profiles()
@@ -215,6 +223,35 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	return storeKey(f, p.Name, key, opts.InsecureStorage)
 }
 
+// checkSelection refuses a tool selection given now (--tag, --operation,
+// --method, --read-only) that leaves none of the description's operations:
+// saved, it would fail every later command. A description that cannot be
+// read now is not judged (the key check says why).
+func checkSelection(ctx context.Context, f *Factory, pf *profileFlags, p profile.Profile) error {
+	fl := pf.cmd.Flags()
+	if !fl.Changed("tag") && !fl.Changed("operation") && !fl.Changed("method") && !fl.Changed("read-only") {
+		return nil
+	}
+	api, err := f.App().LoadAPI(ctx, p, nil)
+	if err != nil || len(api.Operations) == 0 || len(app.SelectedOperations(api, p)) > 0 {
+		return nil
+	}
+	var tags []string
+	for _, op := range api.Operations {
+		for _, t := range op.Tags {
+			if !slices.Contains(tags, t) {
+				tags = append(tags, t)
+			}
+		}
+	}
+	hint := fmt.Sprintf("`%s tools --spec %s` lists them", f.Brand.Name, app.QuoteProfileName(p.Spec))
+	if len(p.Tags) > 0 && len(tags) > 0 {
+		slices.Sort(tags)
+		hint = "its tags are " + strings.Join(tags, ", ") + "; " + hint
+	}
+	return FlagErrorf("none of the %d operations of the description matches the tool selection (--tag, --operation, --method, --read-only): %s; nothing was saved", len(api.Operations), hint)
+}
+
 // loginCheck asks the API whether it accepts key; an error says why the
 // key is not stored.
 func loginCheck(ctx context.Context, f *Factory, p profile.Profile, key string, timeout time.Duration) error {
@@ -223,7 +260,7 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, key string, 
 	}
 	kc, err := f.App().CheckKey(ctx, p, key, timeout)
 	if err != nil {
-		return fmt.Errorf("%w; nothing was stored", err)
+		return fmt.Errorf("%w%s; nothing was stored", err, loginCheckHint(err))
 	}
 	switch {
 	case errors.Is(kc.Err, app.ErrKeyRejected) && p.Auth != nil:
@@ -235,6 +272,25 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, key string, 
 	}
 	fmt.Fprintf(f.IO.ErrOut, "✓ The API accepted the key (GET %s: %d).\n", kc.URL, kc.Status)
 	return nil
+}
+
+// loginCheckHint is how login's flags fix err, a key check that could not
+// be made ("" when err is no app.CheckSetupError).
+func loginCheckHint(err error) string {
+	var se *app.CheckSetupError
+	if !errors.As(err, &se) {
+		return ""
+	}
+	switch se.Fix {
+	case app.FixUnreachable:
+		return "; check the network and the address, then log in again (--no-check stores the key without asking the API)"
+	case app.FixDescription:
+		return " (fix --spec, or pass --base-url and --check-path, or --no-check)"
+	case app.FixBaseURL:
+		return ": pass --base-url https://api.example.com"
+	default:
+		return ": pass --check-path PATH (a GET that needs the key), or --no-check"
+	}
 }
 
 // storeKey stores the profile's key in the keyring, removing a plain-text
@@ -374,14 +430,17 @@ func readSecret(ctx context.Context, f *Factory, profileName string, withKey boo
 	return key, nil
 }
 
+// keyringDocURL is the documentation of the keyrings, per operating system.
+const keyringDocURL = "https://github.com/restmcp/restmcp/blob/main/docs/keyring.md"
+
 // keyringUnavailableError explains a keyring that cannot be used and names
 // the environment variable that replaces it.
 func keyringUnavailableError(f *Factory, err error) error {
 	hint := ""
 	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
-		hint = " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see docs/keyring.md)."
+		hint = " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see " + keyringDocURL + ")."
 	}
-	return fmt.Errorf("%w\nThe key cannot be stored in %s.%s Instead, set %s in the environment of every command that needs the key",
+	return fmt.Errorf("%w\nThe key cannot be stored in %s.%s Instead, set %s in the environment of every command that needs the key, or log in again with --insecure-storage to keep the key UNENCRYPTED in a file only you can read",
 		err, f.Keyring.Describe(), hint, f.Brand.Env("API_KEY"))
 }
 

@@ -311,10 +311,16 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 			if r.code != 1 {
 				t.Fatalf("exit %d, want 1: %s", r.code, r.err)
 			}
-			for _, s := range append(tt.wantErr, "set RESTMCP_API_KEY", "docs/keyring.md") {
+			for _, s := range append(tt.wantErr, "set RESTMCP_API_KEY", "--insecure-storage") {
 				if !strings.Contains(r.err, s) {
 					t.Errorf("stderr lacks %q:\n%s", s, r.err)
 				}
+			}
+			if runtime.GOOS == "linux" && !strings.Contains(r.err, keyringDocURL) {
+				t.Errorf("stderr lacks the keyring documentation's address:\n%s", r.err)
+			}
+			if strings.Contains(r.err, "(see docs/") {
+				t.Errorf("stderr points to the documentation as a local file:\n%s", r.err)
 			}
 			if r.elapsed > 2*time.Second {
 				t.Errorf("login took %v", r.elapsed)

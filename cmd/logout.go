@@ -34,7 +34,7 @@ its settings. Other profiles are never touched.
 
 A key passed in ` + f.Brand.Env("API_KEY") + ` is not affected: unset the variable yourself.`,
 		Example: logoutExample(f.Brand),
-		Args:    cobra.NoArgs,
+		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)

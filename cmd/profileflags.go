@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/server"
 )
 
 // profileFlags are the flags every API-facing command takes. Set flags
@@ -72,7 +74,57 @@ func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err
 	if err != nil {
 		return p, stored, err
 	}
-	return f.Brand.Apply(p), stored, nil
+	p = f.Brand.Apply(p)
+	return p, stored, checkStored(f, p)
+}
+
+// checkStored refuses a setting that no flag gave and that cannot be used
+// (saved by an earlier version, or edited by hand), naming the login that
+// fixes it.
+func checkStored(f *Factory, p profile.Profile) error {
+	fix := f.App().LoginCommand(p.Name)
+	switch {
+	case p.Layout != "" && !slices.Contains(layouts, p.Layout):
+		return fmt.Errorf("profile %q has the layout %q, which is not one of %s: fix it with `%s --layout %s`",
+			p.Name, p.Layout, strings.Join(layouts, ", "), fix, server.LayoutAuto)
+	case p.AuthHeader != "" && !validHeaderName(p.AuthHeader):
+		return fmt.Errorf("profile %q sends the key in %q, which is not an HTTP header name: fix it with `%s --auth-header NAME` (e.g. X-Api-Key)",
+			p.Name, p.AuthHeader, fix)
+	}
+	return nil
+}
+
+// layouts are the values of --layout.
+var layouts = []string{server.LayoutAuto, server.LayoutOperations, server.LayoutResources, server.LayoutSearch}
+
+// validHeaderName reports whether s is an HTTP field name (RFC 9110's
+// token).
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("!#$%&'*+-.^_`|~", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// simpleProfileName refuses a profile name that MCP clients cannot pass
+// safely to the server (install writes it as an argument): some split
+// arguments at spaces or mangle quotes.
+func simpleProfileName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return FlagErrorf("--profile needs a name, e.g. --profile acme")
+	}
+	if strings.ContainsAny(name, " \t\r\n\"'") {
+		return FlagErrorf("profile name %q: a name with spaces or quotes cannot be passed safely to the server (some clients split such arguments); use a simple name", name)
+	}
+	return nil
 }
 
 // own is the stored profile with the set flags applied, without the brand's
@@ -115,6 +167,9 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 		p.BaseURL = pf.BaseURL
 	}
 	if fl.Changed("auth-header") {
+		if pf.AuthHeader != "" && !validHeaderName(pf.AuthHeader) {
+			return p, false, FlagErrorf("--auth-header %q is not an HTTP header name: use letters, digits and -, e.g. X-Api-Key", pf.AuthHeader)
+		}
 		p.AuthHeader = pf.AuthHeader
 	}
 	if fl.Changed("auth-scheme") {
@@ -148,6 +203,9 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 		p.ReadOnly = pf.ReadOnly
 	}
 	if fl.Changed("layout") {
+		if !slices.Contains(layouts, pf.Layout) {
+			return p, false, FlagErrorf("--layout %q: use %s", pf.Layout, strings.Join(layouts, ", "))
+		}
 		p.Layout = pf.Layout
 	}
 	if fl.Changed("max-result-bytes") {

@@ -115,7 +115,7 @@ call to the REST API.`,
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &FlagError{Err: fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath())}
+		return &FlagError{Err: fmt.Errorf("%w\nSee '%s --help'.", redactFlagError(f, err), c.CommandPath())}
 	})
 	root.AddCommand(cmds...)
 	brandHelp(root, f.Brand)

@@ -40,7 +40,7 @@ stored key is used. With --auth-tokens FILE callers are admitted by tokens
 the operator lists and the API receives the profile's own key. /healthz,
 /readyz and /metrics (Prometheus) serve operators; logs are JSON lines on
 standard error. See docs/http.md.`,
-		Args: cobra.NoArgs,
+		Args: noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)

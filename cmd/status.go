@@ -43,7 +43,7 @@ A key from ` + f.Brand.Env("API_KEY") + ` is checked only for one profile (--pro
 is meant for one API.
 
 It exits with status 1 when a profile has no key or the API does not accept it.`,
-		Args: cobra.NoArgs,
+		Args: noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if c.Flags().Changed("profile") && opts.ProfileName == "" {
 				return FlagErrorf("--profile needs a name")
@@ -237,13 +237,33 @@ func statusCheck(ctx context.Context, f *Factory, p profile.Profile, key string,
 	defer cancel()
 	kc, err := f.App().CheckKey(ctx, p, key, timeout)
 	if err != nil {
-		return &checkStatus{Error: "not checked: " + err.Error()}, false
+		return &checkStatus{Error: "not checked: " + err.Error() + statusCheckHint(f, p.Name, err)}, false
 	}
 	cs := &checkStatus{Method: kc.Method, URL: kc.URL, Status: kc.Status, Accepted: kc.Accepted}
 	if kc.Err != nil {
 		cs.Error = kc.Err.Error()
 	}
 	return cs, kc.Accepted
+}
+
+// statusCheckHint is the login that fixes err, a key check that could not
+// be made ("" when err is no app.CheckSetupError).
+func statusCheckHint(f *Factory, profileName string, err error) string {
+	var se *app.CheckSetupError
+	if !errors.As(err, &se) {
+		return ""
+	}
+	login := f.App().LoginCommand(profileName)
+	switch se.Fix {
+	case app.FixUnreachable:
+		return fmt.Sprintf("; check the network and the address (`%s --spec FILE|URL` changes it)", login)
+	case app.FixDescription:
+		return fmt.Sprintf(": if the description moved, store its new place with `%s --spec FILE|URL`", login)
+	case app.FixBaseURL:
+		return fmt.Sprintf(": store one with `%s --base-url https://api.example.com`", login)
+	default:
+		return fmt.Sprintf(": store a GET that needs the key with `%s --check-path PATH`", login)
+	}
 }
 
 func printStatus(f *Factory, report []profileStatus, path string) {

@@ -28,7 +28,7 @@ func newToolsCmd(f *Factory, runF func(*ToolsOptions) error) *cobra.Command {
 exactly what tools/list returns; --tokens estimates what each tool costs the
 model and says which layout is served (and, for the auto layout, why);
 --tokens --json prints that as a size report. No key is needed.`,
-		Args: cobra.NoArgs,
+		Args: noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)

@@ -141,7 +141,7 @@ func newVersionCmd(f *Factory, runF func(*VersionOptions) error) *cobra.Command 
 With --json, also where this build keeps its state (keyring service, config
 directory, environment variable prefix) and, for a vendor build, its built-in
 default profile.`,
-		Args: cobra.NoArgs,
+		Args: noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)

@@ -1,0 +1,95 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/restmcp/restmcp/install"
+)
+
+// Command-line errors never repeat what was typed where it does not
+// belong: a key pasted as an argument, or after a flag that takes no value,
+// would otherwise end up on the screen and in terminal logs.
+
+// noArgs refuses arguments without showing them; hint, when set, follows
+// the refusal.
+func noArgs(hint string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return FlagErrorf("%s takes no arguments%s\nSee '%s --help'.", c.Name(), hint, c.CommandPath())
+	}
+}
+
+// loginNoArgsHint says where the key goes instead of the command line.
+func loginNoArgsHint(f *Factory) string {
+	return fmt.Sprintf(" (a key is never given on the command line: pipe it to `%s login --with-key`, or type it when asked)", f.Brand.Name)
+}
+
+// oneArg accepts exactly one argument: missing, it says what to give
+// (what); several, it refuses them without showing them.
+func oneArg(what string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 1:
+			return nil
+		case len(args) == 0:
+			return FlagErrorf("%s\nSee '%s --help'.", what, c.CommandPath())
+		default:
+			return FlagErrorf("%s takes one argument, got %d\nSee '%s --help'.", c.Name(), len(args), c.CommandPath())
+		}
+	}
+}
+
+// redactFlagError is err, a flag parsing error, without the value or
+// argument the user typed.
+func redactFlagError(f *Factory, err error) error {
+	var inv *pflag.InvalidValueError
+	var missing *pflag.NotExistError
+	var syntax *pflag.InvalidSyntaxError
+	switch {
+	case errors.As(err, &inv):
+		fl := inv.GetFlag()
+		if fl.Value.Type() == "bool" {
+			msg := fmt.Sprintf("--%s takes no value (the value given is not shown)", fl.Name)
+			if fl.Name == "with-key" {
+				msg += fmt.Sprintf(": it reads the key from standard input, e.g. `echo \"$KEY\" | %s login --with-key`", f.Brand.Name)
+			}
+			return errors.New(msg)
+		}
+		cause := "not a valid " + fl.Value.Type()
+		if c := errors.Unwrap(inv); c != nil {
+			cause = hideValue(c.Error(), inv.GetValue())
+		}
+		return fmt.Errorf("invalid value for --%s (not shown): %s", fl.Name, cause)
+	case errors.As(err, &missing) && missing.GetSpecifiedShortnames() != "":
+		return fmt.Errorf("unknown shorthand flag %q (in an argument not shown)", missing.GetSpecifiedName()[:1])
+	case errors.As(err, &syntax):
+		return errors.New("bad flag syntax (the argument is not shown)")
+	}
+	return err
+}
+
+// hideValue is msg with v, as quoted or as typed, replaced by "…".
+func hideValue(msg, v string) string {
+	if v == "" {
+		return msg
+	}
+	msg = strings.ReplaceAll(msg, strconv.Quote(v), `"…"`)
+	if len(v) >= 4 {
+		msg = strings.ReplaceAll(msg, v, "…")
+	}
+	return msg
+}
+
+// clientArgHint asks for the client of install or uninstall (verb),
+// listing them.
+func clientArgHint(verb string, f *Factory) string {
+	return fmt.Sprintf("name the MCP client: `%s %s CLIENT`, one of %s", f.Brand.Name, verb, strings.Join(install.IDs(), ", "))
+}
