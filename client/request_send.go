@@ -2,12 +2,12 @@ package client
 
 import (
 	"bytes"
-	"mime"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
