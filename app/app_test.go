@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/log"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
@@ -89,3 +90,45 @@ func TestNewServerFromProfile(t *testing.T) {
 }
 
 func fileExists(path string) bool { _, err := os.Stat(path); return err == nil }
+
+// A refused key's hint names what to fix: the login of the profile served,
+// or the environment variable the key came from.
+func TestRefusedKeyHintNamesTheFix(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/openapi.yaml" {
+			_, _ = w.Write(spec)
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer api.Close()
+	empty := ""
+	p := profile.Profile{Name: "work", Spec: api.URL + "/openapi.yaml", BaseURL: api.URL + "/api", AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, "run `restmcp login --profile work`"},
+		{map[string]string{"RESTMCP_API_KEY": "sk-env-0123456789"}, "the key from RESTMCP_API_KEY: correct that variable"},
+	} {
+		a := testApp(t, tt.env)
+		if err := a.Keyring.Set("work", "sk-app-0123456789"); err != nil {
+			t.Fatal(err)
+		}
+		srv, err := a.NewServer(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := srv.Call(context.Background(), "list_notes", json.RawMessage(`{}`))
+		if err != nil || !res.IsError {
+			t.Fatalf("call: %v %+v", err, res)
+		}
+		if text := res.Content[0].(*mcp.TextContent).Text; !strings.Contains(text, tt.want) {
+			t.Errorf("env %v: %q, want %q", tt.env, text, tt.want)
+		}
+	}
+}

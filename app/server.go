@@ -382,10 +382,18 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		Timeout:         time.Duration(p.Timeout),
 		Transport:       next,
 	})
+	// A key from the environment is used instead of the stored one
+	// (ResolveKey); an OAuth token never is.
+	keyEnv := ""
+	if _, oauth := cred.(client.BearerToken); !oauth && a.KeyEnv != "" && a.Getenv(a.KeyEnv) != "" {
+		keyEnv = a.KeyEnv
+	}
 	srv, err := server.New(server.Config{
 		API:            api,
 		Client:         c,
 		Name:           a.Name,
+		Login:          a.LoginCommand(p.Name),
+		KeyEnv:         keyEnv,
 		Version:        a.Version,
 		Prefix:         p.Prefix,
 		MaxResultBytes: p.MaxResultBytes,

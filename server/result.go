@@ -82,13 +82,25 @@ func clip(text string, limit int) string {
 	return text[:cut] + "…"
 }
 
+// login is the command that stores a key, for hints.
+func (s *Server) login() string {
+	if s.cfg.Login != "" {
+		return s.cfg.Login
+	}
+	return s.cfg.Name + " login"
+}
+
 // hint suggests the next step for an error status.
 func (s *Server) hint(t *tool, r *client.Response) string {
 	switch st := r.Status; {
+	case st == http.StatusUnauthorized && s.cfg.KeyEnv != "":
+		return fmt.Sprintf("The API rejected the key from %s: correct that variable (or unset it to use the key `%s` stores).", s.cfg.KeyEnv, s.login())
 	case st == http.StatusUnauthorized:
-		return fmt.Sprintf("The API rejected the key: run `%s login` to store a valid one.", s.cfg.Name)
+		return fmt.Sprintf("The API rejected the key: run `%s` to store a valid one.", s.login())
+	case st == http.StatusForbidden && s.cfg.KeyEnv != "":
+		return fmt.Sprintf("The API refused this with the key from %s: it may lack the permission, or be wrong (correct that variable).", s.cfg.KeyEnv)
 	case st == http.StatusForbidden:
-		return fmt.Sprintf("The API refused this with the current key: it may lack the permission, or be wrong (run `%s login` to store another).", s.cfg.Name)
+		return fmt.Sprintf("The API refused this with the current key: it may lack the permission, or be wrong (run `%s` to store another).", s.login())
 	case st == http.StatusNotFound:
 		var ids []string
 		for name, b := range t.in.bindings {

@@ -52,9 +52,14 @@ type Config struct {
 	// Client sends the calls; without one, tools are listed and every call
 	// is a tool error.
 	Client *client.Client
-	// Name and Version are reported in initialize. Name is also the command
-	// named in hints ("run `acme login`"); default "restmcp".
+	// Name and Version are reported in initialize; default "restmcp".
 	Name, Version string
+	// Login is the command a hint names to store a key ("acme login
+	// --profile work"); default Name + " login".
+	Login string
+	// KeyEnv, when set, is the environment variable the key comes from:
+	// a hint about a refused key names it rather than the login.
+	KeyEnv string
 	// Prefix is prepended to every tool name ("acme" → "acme_list_projects").
 	Prefix string
 	Filter Filter

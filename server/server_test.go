@@ -341,6 +341,24 @@ func TestHTTPErrorHints(t *testing.T) {
 			t.Errorf("%d: text = %q, want %q", tt.status, text, tt.want)
 		}
 	}
+	// The login of the profile served, or the variable the key came from.
+	for _, tt := range []struct {
+		cfg    Config
+		status int
+		want   string
+	}{
+		{Config{Name: "acme", Login: "acme login --profile work"}, 401, "run `acme login --profile work`"},
+		{Config{Name: "acme", Login: "acme login --profile work"}, 403, "run `acme login --profile work`"},
+		{Config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 401, "the key from ACME_API_KEY: correct that variable"},
+		{Config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 403, "the key from ACME_API_KEY"},
+	} {
+		s := &Server{cfg: tt.cfg}
+		resp := &client.Response{Status: tt.status, Header: http.Header{}, ContentType: "application/json", Body: []byte(`{}`)}
+		text := resultText(t, s.httpErrorResult(tool, &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects/9", Response: resp}))
+		if !strings.Contains(text, tt.want) {
+			t.Errorf("%+v, %d: text = %q, want %q", tt.cfg, tt.status, text, tt.want)
+		}
+	}
 }
 
 func TestCallUnknownToolAndBadArguments(t *testing.T) {
