@@ -2,8 +2,6 @@ package client
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -131,67 +129,6 @@ func TestAuthTokenParametersAreNotTaken(t *testing.T) {
 	} {
 		if got := strings.Join(names(ops[id]), ","); got != want {
 			t.Errorf("%s takes %q, want %q", id, got, want)
-		}
-	}
-}
-
-// TestAnswerWithoutByteOrderMark checks that a JSON or text answer that
-// begins with a UTF-8 byte order mark reaches the caller without it (JSON
-// may not begin with one), and a binary one as it came.
-func TestAnswerWithoutByteOrderMark(t *testing.T) {
-	for _, tt := range []struct {
-		ct   string
-		want string
-	}{
-		{"application/json; charset=utf-8", `{"a":1}`},
-		{"text/plain", `{"a":1}`},
-		{"", `{"a":1}`},
-		{"application/octet-stream", "\xef\xbb\xbf" + `{"a":1}`},
-	} {
-		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if tt.ct != "" {
-				w.Header().Set("Content-Type", tt.ct)
-			}
-			_, _ = io.WriteString(w, "\xef\xbb\xbf"+`{"a":1}`)
-		})
-		c := New(Options{BaseURL: srv.URL})
-		resp, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/x"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(resp.Body) != tt.want {
-			t.Errorf("%q: body %q, want %q", tt.ct, resp.Body, tt.want)
-		}
-	}
-}
-
-// TestSwaggerCollectionFormats checks that Swagger 2.0's collectionFormat
-// is sent as it says: tsv with tabs, and a formData array without one as
-// csv, the default.
-func TestSwaggerCollectionFormats(t *testing.T) {
-	api := loadString(t, `{"swagger":"2.0","info":{"title":"x","version":"1"},"host":"h","basePath":"/",
-"paths":{"/q":{"get":{"operationId":"q","parameters":[{"name":"ids","in":"query","type":"array","items":{"type":"string"},"collectionFormat":"tsv"}]}},
-"/f":{"post":{"operationId":"f","consumes":["application/x-www-form-urlencoded"],"parameters":[{"name":"ids","in":"formData","type":"array","items":{"type":"string"}}]}}}}`)
-	srv := newRecorder(t, nil)
-	c := New(Options{BaseURL: srv.URL})
-	for _, op := range api.Operations {
-		req := Request{Op: op, Query: map[string]any{"ids": []any{"a", "b"}}}
-		if op.ID == "f" {
-			req = Request{Op: op, Body: map[string]any{"ids": []any{"a", "b"}}}
-		}
-		if _, err := c.Do(context.Background(), req); err != nil {
-			t.Fatalf("%s: %v", op.ID, err)
-		}
-		got := srv.last(t)
-		switch op.ID {
-		case "q":
-			if got.RequestURI != "/q?ids=a%09b" {
-				t.Errorf("tsv: %s, want /q?ids=a%%09b", got.RequestURI)
-			}
-		case "f":
-			if v, _ := url.ParseQuery(string(got.Body)); v.Get("ids") != "a,b" || len(v["ids"]) != 1 {
-				t.Errorf("formData array: body %q, want ids=a,b", got.Body)
-			}
 		}
 	}
 }

@@ -2,6 +2,8 @@ package client
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -16,7 +18,8 @@ import (
 //   - application/x-www-form-urlencoded: see encodeForm.
 //   - multipart/form-data: see encodeMultipart.
 //   - text/*: a string as is, another scalar as JSON writes it.
-//   - anything else: a string (or []byte) sent as is.
+//   - anything else: a string (or []byte) sent as is, or the bytes of a
+//     data: URI with base64 (see DataURI).
 func encodeBody(b *built, op *Operation, v any) error {
 	if op.Body == nil {
 		if v != nil {
@@ -71,19 +74,55 @@ func encodeBody(b *built, op *Operation, v any) error {
 		}
 		b.body, b.contentType = []byte(scalarString(v)), ct
 	case strings.Contains(mt, "*"): // */*, application/*: pick for the value
-		if s, ok := v.(string); ok {
+		if data, dt, ok := DataURI(v); ok {
+			b.body, b.contentType = data, cmp.Or(dt, "application/octet-stream")
+		} else if s, ok := v.(string); ok {
 			b.body, b.contentType = []byte(s), "text/plain; charset=utf-8"
 		} else {
 			b.body, b.contentType = []byte(compactJSON(v)), "application/json"
 		}
 	default:
+		if data, _, ok := DataURI(v); ok {
+			b.body, b.contentType = data, ct
+			return nil
+		}
 		s, ok := v.(string)
 		if !ok {
-			return fmt.Errorf("request body: restmcp sends %s bodies as given; pass the body as a string", mt)
+			return fmt.Errorf("request body: restmcp sends %s bodies as given; pass the body as a string (binary content as a data: URI with base64)", mt)
 		}
 		b.body, b.contentType = []byte(s), ct
 	}
 	return nil
+}
+
+// DataURI decodes v when it is a data: URI with base64 content
+// ("data:image/png;base64,iVBOR…", RFC 2397): how a model, which writes
+// text, sends a file's bytes to a binary body or file field. It returns
+// the bytes and the media type the URI names ("" when none).
+func DataURI(v any) (data []byte, mediaType string, ok bool) {
+	s, isString := v.(string)
+	rest, found := strings.CutPrefix(s, "data:")
+	if !isString || !found {
+		return nil, "", false
+	}
+	meta, payload, found := strings.Cut(rest, ",")
+	meta, isBase64 := strings.CutSuffix(meta, ";base64")
+	if !found || !isBase64 {
+		return nil, "", false
+	}
+	payload = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+			return -1
+		}
+		return r
+	}, payload)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if data, err := enc.DecodeString(payload); err == nil {
+			mt, _, _ := strings.Cut(meta, ";")
+			return data, strings.TrimSpace(mt), true
+		}
+	}
+	return nil, "", false
 }
 
 // encodeForm writes an application/x-www-form-urlencoded body from an
@@ -190,6 +229,12 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 	switch {
 	case isString && isBinarySchema(schema):
 		ct := enc.ContentType
+		if data, dt, ok := DataURI(s); ok {
+			s = string(data)
+			if ct == "" || strings.Contains(ct, "*") || strings.Contains(ct, ",") {
+				ct = dt
+			}
+		}
 		if ct == "" || strings.Contains(ct, "*") || strings.Contains(ct, ",") {
 			ct = "application/octet-stream"
 		}

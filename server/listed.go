@@ -38,6 +38,9 @@ var listedFormats = map[string]bool{
 	"uri": true, "url": true, "uuid": true, "binary": true, "byte": true, "ipv4": true, "ipv6": true,
 }
 
+// binaryNote tells how to send a file's bytes (client.DataURI).
+const binaryNote = "(text as is; binary as a data: URI, base64)"
+
 // absentDefault reports whether a default says the same as no value.
 func absentDefault(v any) bool {
 	switch x := v.(type) {
@@ -133,6 +136,9 @@ func portable(s map[string]any) map[string]any {
 	}
 	delete(out, "required")
 	listRequired(out, stringList(s["required"]))
+	if s["format"] == "binary" && !strings.HasSuffix(str(out["description"]), binaryNote) {
+		appendNote(out, binaryNote)
+	}
 	return out
 }
 
@@ -257,6 +263,10 @@ func listedClean(s map[string]any, depth int) map[string]any {
 		case "format":
 			if f, _ := v.(string); listedFormats[f] {
 				out[k] = v
+			}
+			if v == "binary" && !strings.HasSuffix(str(s["description"]), binaryNote) {
+				// A model writes text; a file's bytes travel as base64.
+				notes = append(notes, binaryNote)
 			}
 		case "default":
 			if !absentDefault(v) {

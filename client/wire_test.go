@@ -1,0 +1,125 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// TestAnswerWithoutByteOrderMark checks that a JSON or text answer that
+// begins with a UTF-8 byte order mark reaches the caller without it (JSON
+// may not begin with one), and a binary one as it came.
+func TestAnswerWithoutByteOrderMark(t *testing.T) {
+	for _, tt := range []struct {
+		ct   string
+		want string
+	}{
+		{"application/json; charset=utf-8", `{"a":1}`},
+		{"text/plain", `{"a":1}`},
+		{"", `{"a":1}`},
+		{"application/octet-stream", "\xef\xbb\xbf" + `{"a":1}`},
+	} {
+		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if tt.ct != "" {
+				w.Header().Set("Content-Type", tt.ct)
+			}
+			_, _ = io.WriteString(w, "\xef\xbb\xbf"+`{"a":1}`)
+		})
+		c := New(Options{BaseURL: srv.URL})
+		resp, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(resp.Body) != tt.want {
+			t.Errorf("%q: body %q, want %q", tt.ct, resp.Body, tt.want)
+		}
+	}
+}
+
+// TestSwaggerCollectionFormats checks that Swagger 2.0's collectionFormat
+// is sent as it says: tsv with tabs, and a formData array without one as
+// csv, the default.
+func TestSwaggerCollectionFormats(t *testing.T) {
+	api := loadString(t, `{"swagger":"2.0","info":{"title":"x","version":"1"},"host":"h","basePath":"/",
+"paths":{"/q":{"get":{"operationId":"q","parameters":[{"name":"ids","in":"query","type":"array","items":{"type":"string"},"collectionFormat":"tsv"}]}},
+"/f":{"post":{"operationId":"f","consumes":["application/x-www-form-urlencoded"],"parameters":[{"name":"ids","in":"formData","type":"array","items":{"type":"string"}}]}}}}`)
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	for _, op := range api.Operations {
+		req := Request{Op: op, Query: map[string]any{"ids": []any{"a", "b"}}}
+		if op.ID == "f" {
+			req = Request{Op: op, Body: map[string]any{"ids": []any{"a", "b"}}}
+		}
+		if _, err := c.Do(context.Background(), req); err != nil {
+			t.Fatalf("%s: %v", op.ID, err)
+		}
+		got := srv.last(t)
+		switch op.ID {
+		case "q":
+			if got.RequestURI != "/q?ids=a%09b" {
+				t.Errorf("tsv: %s, want /q?ids=a%%09b", got.RequestURI)
+			}
+		case "f":
+			if v, _ := url.ParseQuery(string(got.Body)); v.Get("ids") != "a,b" || len(v["ids"]) != 1 {
+				t.Errorf("formData array: body %q, want ids=a,b", got.Body)
+			}
+		}
+	}
+}
+
+// TestBinaryContentAsDataURI checks that a data: URI with base64 sends its
+// bytes to a binary body or file field, with its media type where the
+// description names none, and that other text goes as it is.
+func TestBinaryContentAsDataURI(t *testing.T) {
+	png := "\x89PNG\r\n\x1a\n\x00\x01"
+	uri := "data:image/png;base64," + base64.StdEncoding.EncodeToString([]byte(png))
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	raw := &Operation{Method: "PUT", Path: "/raw", Body: &Body{ContentType: "application/octet-stream", Schema: map[string]any{"type": "string", "format": "binary"}}}
+	wild := &Operation{Method: "PUT", Path: "/any", Body: &Body{ContentType: "*/*", Schema: map[string]any{}}}
+	form := &Operation{Method: "POST", Path: "/form", Body: &Body{ContentType: "multipart/form-data", Schema: map[string]any{"type": "object",
+		"properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary"}, "note": map[string]any{"type": "string"}}}}}
+	for _, tt := range []struct {
+		op       *Operation
+		body     any
+		wantBody string
+		wantCT   string
+	}{
+		{raw, uri, png, "application/octet-stream"},
+		{raw, "plain text", "plain text", "application/octet-stream"},
+		{raw, "data:image/png;base64,not base64!", "data:image/png;base64,not base64!", "application/octet-stream"},
+		{wild, uri, png, "image/png"},
+	} {
+		if _, err := c.Do(context.Background(), Request{Op: tt.op, Body: tt.body}); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.last(t)
+		if string(got.Body) != tt.wantBody || got.Header.Get("Content-Type") != tt.wantCT {
+			t.Errorf("%s %v: body %q (%s), want %q (%s)", tt.op.Path, tt.body, got.Body, got.Header.Get("Content-Type"), tt.wantBody, tt.wantCT)
+		}
+	}
+	if _, err := c.Do(context.Background(), Request{Op: form, Body: map[string]any{"file": uri, "note": uri}}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.last(t)
+	_, params, _ := mime.ParseMediaType(got.Header.Get("Content-Type"))
+	r := multipart.NewReader(bytes.NewReader(got.Body), params["boundary"])
+	parts := map[string]string{}
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			break
+		}
+		b, _ := io.ReadAll(p)
+		parts[p.FormName()] = string(b) + " | " + p.Header.Get("Content-Type")
+	}
+	if parts["file"] != png+" | image/png" || parts["note"] != uri+" | " {
+		t.Errorf("parts %q: want the file's bytes as image/png, the text field as written", parts)
+	}
+}
