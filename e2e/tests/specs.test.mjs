@@ -87,6 +87,13 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
           }
         }
         for (const [p, n] of added) assert.ok(n < 10, `${f}: ${n} tools add the same sentence: ${p}`);
+        // No tool asks the model for the API's own key (Slack declares a
+        // required `token`, "Authentication token", on 170 methods).
+        for (const tool of tools) {
+          const token = tool.inputSchema.properties?.token;
+          const said = token?.description ?? (token && /(^|; )token: ([^;]*)/.exec(instructions)?.[2]) ?? '';
+          assert.doesNotMatch(said, /^Authentication token/i, `${f}: ${tool.name} asks for the authentication token`);
+        }
         const bytes = Buffer.byteLength(JSON.stringify({ tools }));
         sizes[f] = { operations: want, tools: tools.length, toolsListBytes: bytes, initializeMs: ready };
         t.diagnostic(`${f}: ${tools.length} tools, tools/list ${(bytes / 1024).toFixed(0)} KiB, ready in ${ready} ms`);
