@@ -107,12 +107,18 @@ type Param struct {
 	// converted or removed; recursion cut at a bounded depth).
 	Schema map[string]any
 	// Style and Explode are the serialisation rules, defaults applied
-	// (query: form + explode=true; path: simple; header: simple).
+	// (query: form + explode=true; path: simple; header: simple); StyleJSON
+	// for a parameter declared with a JSON `content` instead of a schema.
 	Style   string
 	Explode bool
 	// AllowReserved keeps reserved characters unescaped in query values.
 	AllowReserved bool
 }
+
+// StyleJSON marks a parameter declared with `content` of a JSON media type:
+// its value is sent as that JSON, one string (OpenAPI: content and style
+// exclude each other).
+const StyleJSON = "json"
 
 // Body is a request body.
 type Body struct {

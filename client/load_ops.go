@@ -369,6 +369,9 @@ func (b *builder) param(rp rawParam) (*Param, error) {
 		if ct := pickContentType(sortedMapKeys(content)); ct != "" {
 			media, _ := content[ct].(map[string]any)
 			p.Schema, err = conv.root(media["schema"], rp.loc)
+			if mt := strings.ToLower(ct); mt == "application/json" || strings.HasSuffix(mt, "+json") {
+				p.Style = StyleJSON
+			}
 		}
 	}
 	if err != nil {
@@ -376,6 +379,9 @@ func (b *builder) param(rp rawParam) (*Param, error) {
 	}
 	if p.Schema == nil {
 		p.Schema = map[string]any{}
+	}
+	if p.Style == StyleJSON {
+		return p, nil
 	}
 	p.Style = text(m["style"])
 	if p.Style == "" {

@@ -161,6 +161,9 @@ func expandPath(op *Operation, values map[string]any) (path, query string, err e
 			}
 			explode = p.Explode
 		}
+		if style == StyleJSON {
+			style, v = "simple", compactJSON(v)
+		}
 		s, err := pathValue(name, style, explode, v)
 		if err != nil {
 			return "", "", err
@@ -264,6 +267,9 @@ func encodeQuery(op *Operation, values map[string]any, fills func(*Param) bool) 
 			return "", fmt.Errorf("query parameter %q: %w", p.Name, err)
 		}
 		style := p.Style
+		if style == StyleJSON {
+			style, v = "form", compactJSON(v)
+		}
 		switch style {
 		case "", "form", "spaceDelimited", "pipeDelimited", "tabDelimited", "deepObject":
 		default:
@@ -334,6 +340,9 @@ func setHeaders(h http.Header, op *Operation, values map[string]any, fills func(
 		if headerSkip[http.CanonicalHeaderKey(p.Name)] {
 			continue
 		}
+		if p.Style == StyleJSON {
+			v = compactJSON(v)
+		}
 		if err := add(p.Name, p.Explode, v); err != nil {
 			return err
 		}
@@ -391,6 +400,9 @@ func setCookies(h http.Header, op *Operation, values map[string]any, fills func(
 				return fmt.Errorf("missing required cookie %q", p.Name)
 			}
 			continue
+		}
+		if p.Style == StyleJSON {
+			v = compactJSON(v)
 		}
 		if err := add(p.Name, v); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -121,5 +122,40 @@ func TestBinaryContentAsDataURI(t *testing.T) {
 	}
 	if parts["file"] != png+" | image/png" || parts["note"] != uri+" | " {
 		t.Errorf("parts %q: want the file's bytes as image/png, the text field as written", parts)
+	}
+}
+
+// TestContentParameterIsSentAsJSON checks that a parameter declared with a
+// JSON `content` (not a schema) is sent as that JSON, one value, in the
+// query, a header, the path and a cookie.
+func TestContentParameterIsSentAsJSON(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"servers":[{"url":"http://h"}],
+"paths":{"/s/{where}":{"get":{"operationId":"s","parameters":[
+{"name":"filter","in":"query","content":{"application/json":{"schema":{"type":"object"}}}},
+{"name":"X-Filter","in":"header","content":{"application/json":{"schema":{"type":"object"}}}},
+{"name":"where","in":"path","required":true,"content":{"application/json":{"schema":{"type":"array"}}}},
+{"name":"pref","in":"cookie","content":{"application/json":{"schema":{"type":"object"}}}}]}}}}`)
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	obj := map[string]any{"a": 1.0, "b": "x y"}
+	_, err := c.Do(context.Background(), Request{Op: api.Operations[0],
+		Path: map[string]any{"where": []any{"n", 1.0}}, Query: map[string]any{"filter": obj},
+		Header: map[string]any{"X-Filter": obj}, Cookie: map[string]any{"pref": obj}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.last(t)
+	u, _ := url.Parse(got.RequestURI)
+	if u.Query().Get("filter") != `{"a":1,"b":"x y"}` || len(u.Query()) != 1 {
+		t.Errorf("query %q: want filter as JSON", u.RawQuery)
+	}
+	if u.Path != `/s/["n",1]` {
+		t.Errorf("path %q: want the array as JSON", u.Path)
+	}
+	if h := got.Header.Get("X-Filter"); h != `{"a":1,"b":"x y"}` {
+		t.Errorf("header %q: want the object as JSON", h)
+	}
+	if ck := got.Header.Get("Cookie"); !strings.HasPrefix(ck, "pref=") || !strings.Contains(ck, "%22a%22") {
+		t.Errorf("cookie %q: want the object as (escaped) JSON", ck)
 	}
 }
