@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -67,8 +68,10 @@ Clients: %[2]s.
 The entry holds the absolute path of this program and the profile name: never
 the key, which stays in the OS keyring (run "%[1]s login" first, or after).
 The file is merged, not replaced: other servers, settings and comments are
-kept, the previous version is saved as <file>.bak, and running the command
-twice changes nothing. Updating an entry changes only its command and the
+kept, the previous version is saved as <file>.bak (a project's, out of the
+project, in the configuration folder's backups), and running the command
+twice changes nothing. An entry of that name that serves another profile
+is changed only with --force. Updating an entry changes only its command and the
 "serve --profile P" arguments: other keys and extra arguments stay.
 
 --project writes the project's file (in the current directory) for %[3]s.
@@ -114,11 +117,15 @@ file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.Pr
 	return c
 }
 
-// entryCommand is the command an entry runs: command when set; for a
-// project file (committed, used on other machines) the program's name,
-// which the client finds on PATH; else this program's absolute path.
-func entryCommand(f *Factory, project bool, command string, exe func() (string, error)) (string, error) {
+// entryCommand is the command an entry runs: command when set (made
+// absolute from dir when it is a relative path, since the client starts
+// servers in a folder of its own); for a project file (committed, used on
+// other machines) the program's name, which the client finds on PATH;
+// else this program's absolute path.
+func entryCommand(f *Factory, project bool, command, dir string, exe func() (string, error)) (string, error) {
 	switch {
+	case command != "" && !filepath.IsAbs(command) && strings.ContainsAny(command, "/"+string(filepath.Separator)):
+		return filepath.Join(dir, command), nil
 	case command != "":
 		return command, nil
 	case project:
@@ -146,6 +153,21 @@ func executablePath(f *Factory) (string, error) {
 		candidates = append(candidates, p)
 	}
 	return install.StablePath(exe, candidates...), nil
+}
+
+// backupDir is where the previous version of a project's file goes: out
+// of the project (a backup beside the file would be committed with it),
+// in the configuration folder's backups; "" (beside the file) for the
+// user's files.
+func backupDir(f *Factory, project bool) string {
+	if !project {
+		return ""
+	}
+	dir, err := f.ConfigDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), f.Brand.Name+"-backups")
+	}
+	return filepath.Join(dir, "backups")
 }
 
 func installEnv(f *Factory) install.Env {
@@ -266,7 +288,7 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 		return FlagErrorf("--header works only with --url")
 	default:
 		var command string
-		command, err = entryCommand(f, opts.Project, opts.Command, opts.Executable)
+		command, err = entryCommand(f, opts.Project, opts.Command, opts.Env().Dir, opts.Executable)
 		if err == nil {
 			entry, err = serverEntry(opts.Profile, opts.Name, command)
 		}
@@ -293,10 +315,14 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	if opts.Project {
 		mode = 0o644 // meant to be shared
 	}
-	res, err := client.Install(path, entry, install.Options{Force: opts.Force, DryRun: opts.DryRun, FileMode: mode})
+	res, err := client.Install(path, entry, install.Options{Force: opts.Force, DryRun: opts.DryRun, FileMode: mode, BackupDir: backupDir(f, opts.Project)})
 	var conflict *install.ConflictError
 	if errors.As(err, &conflict) {
 		return fmt.Errorf("%w: pass --force to replace it, or --name to add this one under another name", err)
+	}
+	var other *install.ProfileError
+	if errors.As(err, &other) {
+		return fmt.Errorf("%w: pass --force to make it serve %q instead, or --name to add this one under another name", err, opts.Profile)
 	}
 	if err != nil {
 		return err
@@ -313,6 +339,9 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 		if res.Action == install.Updated && res.Replaced != entry.Command {
 			fmt.Fprintf(out, "The command changed from %s to %s.\n", orNothing(res.Replaced), entry.Command)
 		}
+		if res.ReplacedProfile != "" {
+			fmt.Fprintf(out, "The profile changed from %s to %s.\n", res.ReplacedProfile, opts.Profile)
+		}
 		if res.Backup != "" {
 			fmt.Fprintf(out, "The previous version is in %s.\n", res.Backup)
 		}
@@ -323,6 +352,9 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 			fmt.Fprintln(out, note)
 		}
 		fmt.Fprintln(out, client.NextStep(opts.Project, path, opts.Env().Dir, entry.Name))
+	}
+	if entry.URL == "" && opts.Command != "" && entry.Command != opts.Command {
+		fmt.Fprintf(out, "The entry runs %s: --command %s is made absolute, since %s starts servers in a folder of its own.\n", entry.Command, opts.Command, client.Title)
 	}
 	if entry.URL != "" {
 		// The key and the tools live on the server: only the headers need

@@ -714,3 +714,99 @@ func TestInstallURL(t *testing.T) {
 		t.Errorf("uninstall --url: exit %d: %s", code, x.errOut)
 	}
 }
+
+// A name that serves another profile is not retargeted without --force;
+// with it, the output says the profile changed.
+func TestInstallKeepsAnotherProfilesEntry(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	path := x.path(t, "cursor", false)
+	if code := x.run(t, "install", "cursor", "-p", "work"); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	before, _ := os.ReadFile(path)
+	code := x.run(t, "install", "cursor", "-p", "personal", "--name", "work")
+	if msg := x.errOut.String(); code != 1 || !strings.Contains(msg, `serves the profile "work"`) || !strings.Contains(msg, "--force") || !strings.Contains(msg, "--name") {
+		t.Errorf("retarget: exit %d: %s", code, msg)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Errorf("refused install changed the file:\n%s", after)
+	}
+	if code := x.run(t, "install", "cursor", "-p", "personal", "--name", "work", "--force"); code != 0 || !strings.Contains(x.out.String(), "The profile changed from work to personal.") {
+		t.Errorf("--force: exit %d: %s%s", code, x.out, x.errOut)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Contains(b, []byte(`"serve", "--profile", "personal"`)) {
+		t.Errorf("entry not retargeted:\n%s", b)
+	}
+}
+
+// A relative --command is written absolute: the client starts the server
+// in a folder of its own. A bare name, found on PATH, stays.
+func TestInstallRelativeCommand(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	path := x.path(t, "cursor", false)
+	abs := filepath.Join(x.env().Dir, "bin", "restmcp")
+	rel := "." + string(filepath.Separator) + filepath.Join("bin", "restmcp")
+	if code := x.run(t, "install", "cursor", "--command", rel); code != 0 {
+		t.Fatalf("exit %d: %s", code, x.errOut)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Contains(b, []byte(jsonOrTOMLString(abs))) {
+		t.Errorf("file lacks %s:\n%s", abs, b)
+	}
+	if !strings.Contains(x.out.String(), "The entry runs "+abs+": --command "+rel+" is made absolute") {
+		t.Errorf("output does not say the command was made absolute: %s", x.out)
+	}
+	if code := x.run(t, "uninstall", "cursor", "--command", rel); code != 0 || !strings.Contains(x.out.String(), "Removed") {
+		t.Errorf("uninstall --command %s: exit %d: %s%s", rel, code, x.out, x.errOut)
+	}
+	if code := x.run(t, "install", "cursor", "--command", "restmcp"); code != 0 || strings.Contains(x.out.String(), "absolute") {
+		t.Fatalf("bare name: exit %d: %s%s", code, x.out, x.errOut)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Contains(b, []byte(`"command": "restmcp"`)) {
+		t.Errorf("bare name not kept:\n%s", b)
+	}
+}
+
+// A project's file gets no lock file or backup beside it (git add -A
+// would commit them); the backup goes to the configuration folder, and
+// the output says where.
+func TestInstallProjectLeavesNothingBeside(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	project := x.env().Dir
+	for _, args := range [][]string{
+		{"install", "claude-code", "--project", "-p", "acme"},
+		{"install", "claude-code", "--project", "-p", "beta"},
+		{"install", "vscode", "--project", "-p", "acme"},
+		{"install", "vscode", "--project", "-p", "beta"},
+		{"uninstall", "vscode", "--project", "-p", "acme"},
+	} {
+		if code := x.run(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, x.errOut)
+		}
+	}
+	if !strings.Contains(x.out.String(), "The previous version is in "+filepath.Join(x.vars["RESTMCP_CONFIG_DIR"], "backups")) {
+		t.Errorf("output does not name the backup in the configuration folder: %s", x.out)
+	}
+	var files []string
+	filepath.WalkDir(project, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(project, p)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	if want := []string{".mcp.json", filepath.Join(".vscode", "mcp.json")}; !reflect.DeepEqual(files, want) {
+		t.Errorf("the project holds %q, want only %q", files, want)
+	}
+}
+
+// Uninstall on a machine without the client's file writes nothing (no
+// lock, no folder) and says there is nothing to remove.
+func TestUninstallWithoutFile(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	if code := x.run(t, "uninstall", "windsurf"); code != 0 || !strings.Contains(x.out.String(), "nothing to remove") {
+		t.Errorf("exit %d: %s%s", code, x.out, x.errOut)
+	}
+	if _, err := os.Stat(filepath.Join(x.vars["HOME"], ".codeium")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("uninstall created ~/.codeium: %v", err)
+	}
+}

@@ -41,7 +41,8 @@ func newUninstallCmd(f *Factory, runF func(*UninstallOptions) error) *cobra.Comm
 Clients: %s.
 
 Only that entry is removed; the rest of the file is left as it was, and the
-previous version is saved as <file>.bak. An entry of that name that runs
+previous version is saved as <file>.bak (a project's, out of the project, in
+the configuration folder's backups). An entry of that name that runs
 another program is left alone unless --force is given.`, strings.Join(install.IDs(), ", ")),
 		Example: fmt.Sprintf(`  %[1]s uninstall cursor%[2]s
   %[1]s uninstall vscode --project --name acme`, f.Brand.Name, exampleProfile(f.Brand)),
@@ -93,11 +94,11 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 	}
 	entry := install.Entry{Name: opts.Name, URL: opts.URL}
 	if opts.URL == "" {
-		if entry.Command, err = entryCommand(f, opts.Project, opts.Command, opts.Executable); err != nil {
+		if entry.Command, err = entryCommand(f, opts.Project, opts.Command, opts.Env().Dir, opts.Executable); err != nil {
 			return err
 		}
 	}
-	res, err := client.UninstallEntry(path, entry, install.Options{Force: opts.Force, DryRun: opts.DryRun})
+	res, err := client.UninstallEntry(path, entry, install.Options{Force: opts.Force, DryRun: opts.DryRun, BackupDir: backupDir(f, opts.Project)})
 	var conflict *install.ConflictError
 	if errors.As(err, &conflict) {
 		return fmt.Errorf("%w, not %s: left as it is (pass --force to remove it anyway)", err, f.Brand.Name)

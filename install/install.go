@@ -48,6 +48,19 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("%s already has a server named %q that %s", e.Path, e.Name, what)
 }
 
+// ProfileError means the file already has a restmcp server of that name
+// that serves another profile.
+type ProfileError struct {
+	Path, Name string
+	// Profile is the profile the existing entry serves.
+	Profile string
+}
+
+// Error implements error.
+func (e *ProfileError) Error() string {
+	return fmt.Sprintf("%s already has a server named %q that serves the profile %q", e.Path, e.Name, e.Profile)
+}
+
 // Action is what Install or Uninstall did (or, in a dry run, would do).
 type Action string
 
@@ -69,6 +82,27 @@ type Options struct {
 	DryRun bool
 	// FileMode is the mode of a file that does not exist yet (default 0600).
 	FileMode fs.FileMode
+	// BackupDir, when set, holds the previous version of the file, under
+	// the file's own absolute path (BackupDir/home/me/proj/.mcp.json.bak),
+	// instead of <file>.bak beside it: a project's file is committed,
+	// and a backup beside it would be too.
+	BackupDir string
+}
+
+// backupPath is where the previous version of the file at real goes.
+func (o Options) backupPath(real string) string {
+	if o.BackupDir == "" {
+		return real + ".bak"
+	}
+	abs, err := filepath.Abs(real)
+	if err != nil {
+		abs = real
+	}
+	rel := strings.TrimPrefix(abs, filepath.VolumeName(abs))
+	if v := strings.TrimSuffix(filepath.VolumeName(abs), ":"); v != "" {
+		rel = filepath.Join(strings.Trim(v, `\/`), rel) // C: → C
+	}
+	return filepath.Join(o.BackupDir, rel) + ".bak"
 }
 
 // Result says what happened to the file.
@@ -82,6 +116,9 @@ type Result struct {
 	Backup string
 	// Replaced is the command of the entry that was replaced or removed.
 	Replaced string
+	// ReplacedProfile is the profile the updated entry served before,
+	// when that was another ("" otherwise).
+	ReplacedProfile string
 }
 
 // Changed reports whether the file is (or, in a dry run, would be) written.
@@ -91,15 +128,14 @@ func (r Result) Changed() bool {
 
 // lockConfig takes the lock of the client file at path (of the file a
 // symbolic link points to), so that commands editing it in parallel each
-// read what the previous one wrote; a dry run takes none.
+// read what the previous one wrote; a dry run takes none. The lock file
+// is removed on release: none is left in a project to be committed.
 func lockConfig(path string, dryRun bool) (func(), error) {
 	if dryRun {
 		return func() {}, nil
 	}
-	if r, err := filepath.EvalSymlinks(path); err == nil {
-		path = r
-	}
-	unlock, err := filelock.Lock(path)
+	path = atomicfile.Resolve(path)
+	unlock, err := filelock.LockTransient(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -107,12 +143,10 @@ func lockConfig(path string, dryRun bool) (func(), error) {
 }
 
 // readConfig reads path, following a symbolic link to the real file so that
-// a rename replaces the file and not the link (dotfile managers link them).
+// a rename replaces the file and not the link (dotfile managers link them);
+// a link to a file not created yet leads to where that file goes.
 func readConfig(path string) (real string, src []byte, mode fs.FileMode, exists bool, err error) {
-	real = path
-	if r, err := filepath.EvalSymlinks(path); err == nil {
-		real = r
-	}
+	real = atomicfile.Resolve(path)
 	fi, err := os.Stat(real)
 	if errors.Is(err, fs.ErrNotExist) {
 		return real, nil, 0, false, nil
@@ -158,6 +192,18 @@ func (f found) ours(e Entry) bool {
 	return runs(f.command, f.args, e)
 }
 
+// otherProfile returns the profile our entry f serves when it is not the
+// one e serves: a name is changed to serve another profile only on
+// purpose.
+func otherProfile(f found, e Entry) (string, bool) {
+	if e.URL != "" || !f.ours(e) {
+		return "", false
+	}
+	old, ok := flagValue(f.args, "--profile")
+	now, _ := flagValue(e.Args, "--profile")
+	return old, ok && old != now
+}
+
 func (c Client) lookup(path string, src []byte, name string, e *Entry) (found, error) {
 	if c.format == formatTOML {
 		return c.tomlLookup(path, src, name, e)
@@ -194,6 +240,12 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 		return res, &ConflictError{Path: path, Name: e.Name, Command: f.command, URL: f.url}
 	case f.present:
 		res.Action, res.Replaced = Updated, f.command
+		if old, ok := otherProfile(f, e); ok {
+			if !opts.Force {
+				return Result{Path: path, Before: src}, &ProfileError{Path: path, Name: e.Name, Profile: old}
+			}
+			res.ReplacedProfile = old
+		}
 	default:
 		res.Action = Added
 	}
@@ -211,7 +263,7 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	if !exists {
 		mode = opts.FileMode
 	}
-	res.Backup, err = writeAtomic(real, res.After, src, exists, mode)
+	res.Backup, err = writeAtomic(real, opts.backupPath(real), res.After, src, exists, mode)
 	return res, err
 }
 
@@ -228,6 +280,11 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	name := e.Name
 	if err := ValidName(name); err != nil {
 		return Result{}, err
+	}
+	// A file that does not exist has nothing to remove: no lock (nor its
+	// folder) is created for it.
+	if _, err := os.Stat(atomicfile.Resolve(path)); errors.Is(err, fs.ErrNotExist) {
+		return Result{Path: path, Action: Absent}, nil
 	}
 	unlock, err := lockConfig(path, opts.DryRun)
 	if err != nil {
@@ -253,7 +310,7 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 		// The servers' object is left, empty, unless install created it:
 		// the file's previous version (what install replaced) tells.
 		if alt, ok := c.withoutEmptyContainer(path, res.After); err == nil && ok {
-			if bak, berr := os.ReadFile(real + ".bak"); berr == nil && bytes.Equal(bak, alt) {
+			if bak, berr := os.ReadFile(opts.backupPath(real)); berr == nil && bytes.Equal(bak, alt) {
 				res.After = alt
 			}
 		}
@@ -265,22 +322,21 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	if opts.DryRun {
 		return res, nil
 	}
-	res.Backup, err = writeAtomic(real, res.After, src, true, mode)
+	res.Backup, err = writeAtomic(real, opts.backupPath(real), res.After, src, true, mode)
 	return res, err
 }
 
 // writeAtomic writes data to path atomically, with mode; when the file
-// existed, its previous contents go to path.bak first. Missing directories
+// existed, its previous contents go to backup first. Missing directories
 // are created (0700).
-func writeAtomic(path string, data, previous []byte, existed bool, mode fs.FileMode) (backup string, err error) {
+func writeAtomic(path, backup string, data, previous []byte, existed bool, mode fs.FileMode) (string, error) {
 	if mode == 0 {
 		mode = 0o600
 	}
-	if existed {
-		backup = path + ".bak"
-		if err := atomicfile.Write(backup, previous, mode); err != nil {
-			return "", fmt.Errorf("writing the backup %s: %w", backup, err)
-		}
+	if !existed {
+		backup = ""
+	} else if err := atomicfile.Write(backup, previous, mode); err != nil {
+		return "", fmt.Errorf("writing the backup %s: %w", backup, err)
 	}
 	if err := atomicfile.Write(path, data, mode); err != nil {
 		return backup, fmt.Errorf("writing %s: %w", path, err)

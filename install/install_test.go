@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -776,7 +777,7 @@ enabled = false
 [mcp_servers.acme.env]
 HTTPS_PROXY = "http://proxy:3128"
 `},
-		{"toml, arguments changed", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"old\", # was old\n  \"--read-only\",\n]\ncommand = 'restmcp' # on PATH\nstartup_timeout_sec = 30\n",
+		{"toml, arguments changed", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"acme\", # short\n  \"--read-only\",\n]\ncommand = 'restmcp' # on PATH\nstartup_timeout_sec = 30\n",
 			"[mcp_servers.acme]\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\ncommand = \"/opt/restmcp/bin/restmcp\"\nstartup_timeout_sec = 30\n"},
 	}
 	for _, tt := range tests {
@@ -1023,5 +1024,145 @@ func TestVSCodeInputsMerge(t *testing.T) {
 	var perr *ParseError
 	if _, err := c.Install(path, e, Options{}); !errors.As(err, &perr) {
 		t.Errorf("inputs that is not an array: %v", err)
+	}
+}
+
+// An entry of ours that serves another profile keeps serving it unless
+// --force says otherwise: a name is not silently retargeted.
+func TestInstallKeepsAnEntryOfAnotherProfile(t *testing.T) {
+	for _, id := range []string{"cursor", "codex"} {
+		t.Run(id, func(t *testing.T) {
+			c, _ := Lookup(id)
+			path := filepath.Join(t.TempDir(), "f")
+			work := Entry{Name: "work", Command: testCommand, Args: []string{"serve", "--profile", "work"}}
+			if _, err := c.Install(path, work, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			before := readFile(t, path)
+			personal := Entry{Name: "work", Command: testCommand, Args: []string{"serve", "--profile", "personal"}}
+			_, err := c.Install(path, personal, Options{})
+			var pe *ProfileError
+			if !errors.As(err, &pe) || pe.Profile != "work" || !strings.Contains(err.Error(), `serves the profile "work"`) {
+				t.Fatalf("install over another profile's entry: %v, want a ProfileError naming \"work\"", err)
+			}
+			if got := readFile(t, path); !bytes.Equal(got, before) {
+				t.Errorf("file changed to:\n%s", got)
+			}
+			// The same profile from another path is no conflict.
+			res, err := c.Install(path, Entry{Name: "work", Command: "/new/restmcp", Args: work.Args}, Options{})
+			if err != nil || res.ReplacedProfile != "" {
+				t.Fatalf("install of the same profile: %+v, %v", res, err)
+			}
+			res, err = c.Install(path, personal, Options{Force: true})
+			if err != nil || res.Action != Updated || res.ReplacedProfile != "work" {
+				t.Fatalf("install --force: %v, %q, %v; want updated from \"work\"", res.Action, res.ReplacedProfile, err)
+			}
+			wantEntry(t, c, readFile(t, path), personal)
+		})
+	}
+}
+
+func TestFlagValue(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+		ok   bool
+	}{
+		{[]string{"serve", "--profile", "a"}, "a", true},
+		{[]string{"serve", "--read-only", "--profile=b"}, "b", true},
+		{[]string{"serve", "-p", "c", "--tag", "x"}, "c", true},
+		{[]string{"serve", "-pd"}, "d", true},
+		{[]string{"serve", "-p=e", "--profile", "f"}, "f", true},
+		{[]string{"serve", "--read-only"}, "", false},
+		{[]string{"serve", "--profile"}, "", false},
+	} {
+		if got, ok := flagValue(tt.args, "--profile"); got != tt.want || ok != tt.ok {
+			t.Errorf("flagValue(%q) = %q, %v; want %q, %v", tt.args, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// Uninstall from a file that does not exist changes nothing on disk: no
+// lock file, no folder.
+func TestUninstallMissingFileWritesNothing(t *testing.T) {
+	c, _ := Lookup("windsurf")
+	env := testEnv(t, "linux")
+	path, _ := c.Path(env, false)
+	res, err := c.Uninstall(path, "acme", testCommand, Options{})
+	if err != nil || res.Action != Absent {
+		t.Fatalf("uninstall: %v, %v; want absent", res.Action, err)
+	}
+	if _, err := os.Stat(filepath.Dir(filepath.Dir(path))); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("uninstall created %s: %v", filepath.Dir(filepath.Dir(path)), err)
+	}
+}
+
+// No lock file is left beside the client's file (a project's would be
+// committed); with BackupDir, no backup either: it goes there, and
+// uninstall reads it back from there.
+func TestProjectFileLeavesNothingBeside(t *testing.T) {
+	c, _ := Lookup("claude-code")
+	env := testEnv(t, "linux")
+	path, _ := c.Path(env, true)
+	orig := "{\n  \"other\": 1\n}\n"
+	writeFile(t, path, orig, 0o644)
+	backups := filepath.Join(filepath.Dir(env.Dir), "config", "backups")
+	opts := Options{BackupDir: backups}
+	res, err := c.Install(path, testEntry("acme"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(backups, path) + ".bak"
+	if res.Backup != want || string(readFile(t, want)) != orig {
+		t.Errorf("backup = %s, want %s holding the previous version", res.Backup, want)
+	}
+	if _, err := c.Uninstall(path, "acme", testCommand, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(readFile(t, path)); got != orig {
+		t.Errorf("after uninstall:\n%s\nwant the original (the servers object install added removed)", got)
+	}
+	entries, _ := os.ReadDir(env.Dir)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the project holds %q, want only %s", names, filepath.Base(path))
+	}
+	// Without BackupDir (a user's file), the backup stays beside it, and
+	// still no lock file.
+	res, err = c.Install(path, testEntry("acme"), Options{})
+	if err != nil || res.Backup != path+".bak" {
+		t.Fatalf("backup %s, %v; want %s.bak", res.Backup, err, path)
+	}
+	if _, err := os.Stat(path + ".lock"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("lock file left: %v", err)
+	}
+}
+
+// A symbolic link to a file not created yet (dotfiles set up before the
+// client) stays a link: the file is created where it points.
+func TestDanglingSymlinkStaysALink(t *testing.T) {
+	c, _ := Lookup("cursor")
+	env := testEnv(t, "linux")
+	path, _ := c.Path(env, false)
+	real := filepath.Join(filepath.Dir(env.Dir), "dotfiles", "cursor", "mcp.json")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, path); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	res, err := c.Install(path, testEntry("acme"), Options{})
+	if err != nil || res.Action != Added {
+		t.Fatalf("install: %v, %v", res.Action, err)
+	}
+	if fi, _ := os.Lstat(path); fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the link was replaced by a file")
+	}
+	wantEntry(t, c, readFile(t, real), testEntry("acme"))
+	if _, err := os.Stat(real + ".lock"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("lock file left: %v", err)
 	}
 }

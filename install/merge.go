@@ -51,3 +51,24 @@ func ownedFlag(a string, flags []string) (string, bool) {
 
 // shorthands are the one-letter forms of serve's flags.
 var shorthands = map[string][]string{"--profile": {"-p"}}
+
+// flagValue returns the value the arguments give flag (the last one, as
+// the command line reads them), in any spelling ownedFlag accepts; ok is
+// false when they do not set it.
+func flagValue(args []string, flag string) (value string, ok bool) {
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		name, owned := ownedFlag(a, []string{flag})
+		switch {
+		case !owned:
+		case strings.Contains(a, "="):
+			value, ok = a[strings.Index(a, "=")+1:], true
+		case len(name) == 2 && len(a) > 2:
+			value, ok = a[2:], true
+		case i+1 < len(args):
+			i++
+			value, ok = args[i], true
+		}
+	}
+	return value, ok
+}

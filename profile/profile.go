@@ -3,13 +3,16 @@
 package profile
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/restmcp/restmcp/internal/atomicfile"
@@ -132,6 +135,101 @@ type Store struct {
 
 type file struct {
 	Profiles map[string]Profile `json:"profiles"`
+	// other holds the file's members this version does not know, and
+	// otherOf each profile's (a newer version's, a hand-edit's), which
+	// go back into the file when it is written.
+	other   map[string]json.RawMessage
+	otherOf map[string]map[string]json.RawMessage
+}
+
+// raw is the file as its members, to find those not known.
+type raw struct {
+	Profiles map[string]map[string]json.RawMessage `json:"profiles"`
+}
+
+// unknown returns the members of obj that no field of t decodes (as
+// encoding/json matches names: case-insensitively), or nil.
+func unknown(obj map[string]json.RawMessage, t reflect.Type) map[string]json.RawMessage {
+	var out map[string]json.RawMessage
+	for k, v := range obj {
+		known := false
+		for i := range t.NumField() {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if name == "" {
+				name = t.Field(i).Name
+			}
+			if name != "-" && t.Field(i).IsExported() && strings.EqualFold(name, k) {
+				known = true
+				break
+			}
+		}
+		if !known {
+			if out == nil {
+				out = map[string]json.RawMessage{}
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// withMembers returns the JSON object obj with the members extra added
+// after its own, in name order; obj itself when there are none.
+func withMembers(obj []byte, extra map[string]json.RawMessage) ([]byte, error) {
+	if len(extra) == 0 {
+		return obj, nil
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b bytes.Buffer
+	b.Write(bytes.TrimSuffix(obj, []byte("}")))
+	for i, k := range keys {
+		if i > 0 || len(obj) > 2 {
+			b.WriteByte(',')
+		}
+		name, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(extra[k])
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// encode writes f as the profiles file: what json.MarshalIndent writes for
+// the known fields, with the members not known kept.
+func (f file) encode() ([]byte, error) {
+	profiles := make(map[string]json.RawMessage, len(f.Profiles))
+	for name, p := range f.Profiles {
+		b, err := json.Marshal(p)
+		if err != nil {
+			return nil, err
+		}
+		if profiles[name], err = withMembers(b, f.otherOf[name]); err != nil {
+			return nil, err
+		}
+	}
+	b, err := json.Marshal(struct {
+		Profiles map[string]json.RawMessage `json:"profiles"`
+	}{profiles})
+	if err != nil {
+		return nil, err
+	}
+	if b, err = withMembers(b, f.other); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
 }
 
 // Path is the profiles file.
@@ -152,6 +250,19 @@ func (s Store) read() (file, error) {
 	if f.Profiles == nil {
 		f.Profiles = map[string]Profile{}
 	}
+	var top map[string]json.RawMessage
+	var r raw
+	if json.Unmarshal(b, &top) == nil && json.Unmarshal(b, &r) == nil {
+		f.other = unknown(top, reflect.TypeFor[file]())
+		for name, members := range r.Profiles {
+			if extra := unknown(members, reflect.TypeFor[Profile]()); extra != nil {
+				if f.otherOf == nil {
+					f.otherOf = map[string]map[string]json.RawMessage{}
+				}
+				f.otherOf[name] = extra
+			}
+		}
+	}
 	return f, nil
 }
 
@@ -169,11 +280,11 @@ func (s Store) update(change func(f *file) bool) error {
 	if err != nil || !change(&f) {
 		return err
 	}
-	b, err := json.MarshalIndent(f, "", "  ")
+	b, err := f.encode()
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(atomicfile.Resolve(s.Path()), append(b, '\n'), 0o600)
+	return atomicfile.Write(atomicfile.Resolve(s.Path()), b, 0o600)
 }
 
 // Get returns the named profile, or ErrNotFound.
@@ -223,6 +334,7 @@ func (s Store) Delete(name string) error {
 			return false
 		}
 		delete(f.Profiles, name)
+		delete(f.otherOf, name)
 		return true
 	})
 }

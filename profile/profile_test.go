@@ -145,3 +145,80 @@ func TestTimeoutRoundTrip(t *testing.T) {
 		t.Error("a timeout of \"soon\" was accepted")
 	}
 }
+
+// Members this version does not know (a newer version's, a hand-edit's),
+// in a profile or at the top, survive a save of any profile.
+func TestStoreKeepsUnknownMembers(t *testing.T) {
+	s := Store{Dir: t.TempDir()}
+	in := `{
+  "profiles": {
+    "acme": {
+      "spec": "acme.yaml",
+      "future_field": {"mode": "fast", "list": [1, 2]},
+      "Prefix": "ac"
+    },
+    "beta": {"spec": "beta.yaml"}
+  },
+  "future_top": "kept"
+}
+`
+	if err := os.WriteFile(s.Path(), []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(Profile{Name: "gamma", Spec: "gamma.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	acme, err := s.Get("acme")
+	if err != nil || acme.Prefix != "ac" {
+		t.Fatalf("Get = %+v, %v", acme, err)
+	}
+	acme.BaseURL = "https://acme.test"
+	if err := s.Save(acme); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Profiles map[string]map[string]any `json:"profiles"`
+		Top      string                    `json:"future_top"`
+	}
+	b, _ := os.ReadFile(s.Path())
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	a := got.Profiles["acme"]
+	future, _ := a["future_field"].(map[string]any)
+	if got.Top != "kept" || future["mode"] != "fast" || a["base_url"] != "https://acme.test" || a["prefix"] != "ac" || a["Prefix"] != nil || len(got.Profiles) != 3 {
+		t.Errorf("after saves the file holds:\n%s", b)
+	}
+	// Deleting the profile deletes its unknown members with it.
+	if err := s.Delete("acme"); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(s.Path()); strings.Contains(string(b), "future_field") || !strings.Contains(string(b), "future_top") {
+		t.Errorf("after Delete the file holds:\n%s", b)
+	}
+}
+
+// A file with nothing unknown is written as before: the profiles
+// indented by two spaces, in name order, fields in their declared order.
+func TestStoreFileFormat(t *testing.T) {
+	s := Store{Dir: t.TempDir()}
+	empty := ""
+	for _, p := range []Profile{
+		{Name: "b", Spec: "b.yaml", AuthScheme: &empty, Tags: []string{"x<y"}, Timeout: Duration(time.Minute)},
+		{Name: "a", MCPURL: "https://mcp.test/mcp", Auth: &Auth{Scheme: "o", Kind: AuthOAuth2, OAuth: &OAuth{Grant: "device_code", TokenURL: "https://t"}}},
+	} {
+		if err := s.Save(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := s.read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.MarshalIndent(struct {
+		Profiles map[string]Profile `json:"profiles"`
+	}{f.Profiles}, "", "  ")
+	if got, _ := os.ReadFile(s.Path()); string(got) != string(want)+"\n" {
+		t.Errorf("file:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 )
 
@@ -32,8 +33,7 @@ func lockWithin(path string, timeout time.Duration) (func(), error) {
 	defer cancel()
 	release, err := LockContext(ctx, path)
 	if errors.Is(err, context.DeadlineExceeded) {
-		return nil, fmt.Errorf("%s is being changed by another restmcp command (waited %s for %s.lock); "+
-			"try again once it has finished", path, timeout, path)
+		return nil, busyError(path, timeout)
 	}
 	return release, err
 }
@@ -41,33 +41,87 @@ func lockWithin(path string, timeout time.Duration) (func(), error) {
 // LockContext is Lock waiting until ctx is done instead of Timeout; the
 // error then wraps ctx's.
 func LockContext(ctx context.Context, path string) (release func(), err error) {
+	return lockContext(ctx, path, false)
+}
+
+// LockTransient is Lock, and the lock file is removed when the lock is
+// released, so that none is left beside a file that others see (a
+// project's configuration, which a "git add -A" would commit).
+func LockTransient(path string) (unlock func(), err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	release, err := lockContext(ctx, path, true)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil, busyError(path, Timeout)
+	}
+	return release, err
+}
+
+func busyError(path string, timeout time.Duration) error {
+	return fmt.Errorf("%s is being changed by another restmcp command (waited %s for %s.lock); "+
+		"try again once it has finished", path, timeout, path)
+}
+
+// lockContext takes the lock; with remove, the release deletes the lock
+// file. A lock won on a file that was removed (or replaced) meanwhile is
+// no lock at all, since the next command creates a new file: it is given
+// up and taken again on the file now at that name.
+func lockContext(ctx context.Context, path string, remove bool) (release func(), err error) {
 	name := path + ".lock"
 	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", filepath.Dir(name), err)
 	}
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", path, err)
-	}
 	wait := time.Millisecond
 	for {
-		err := tryLock(f)
-		if err == nil {
-			return func() {
-				unlock(f)
-				f.Close()
-			}, nil
+		f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("locking %s: %w", path, err)
 		}
-		if !errors.Is(err, errBusy) {
+		for {
+			err = tryLock(f)
+			if !errors.Is(err, errBusy) {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				f.Close()
+				return nil, fmt.Errorf("waiting for the lock %s held by another restmcp process: %w", name, ctx.Err())
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, 50*time.Millisecond)
+		}
+		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("locking %s: %w", path, err)
 		}
-		select {
-		case <-ctx.Done():
+		if !current(f, name) {
+			unlock(f)
 			f.Close()
-			return nil, fmt.Errorf("waiting for the lock %s held by another restmcp process: %w", name, ctx.Err())
-		case <-time.After(wait):
+			continue
 		}
-		wait = min(2*wait, 50*time.Millisecond)
+		return func() {
+			// Removed while held, where the system allows it (Unix), so
+			// that a waiter that then wins the old file sees it is gone;
+			// Windows refuses to delete a file another process has open,
+			// so there it goes after the release, when no one waits.
+			if remove && runtime.GOOS != "windows" {
+				os.Remove(name)
+			}
+			unlock(f)
+			f.Close()
+			if remove && runtime.GOOS == "windows" {
+				os.Remove(name)
+			}
+		}, nil
 	}
+}
+
+// current reports whether the open file f is still the one at name.
+func current(f *os.File, name string) bool {
+	a, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(name)
+	return err == nil && os.SameFile(a, b)
 }

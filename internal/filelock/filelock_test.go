@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -79,4 +80,43 @@ func TestLockExcludesAnotherProcess(t *testing.T) {
 		t.Fatalf("Lock after the other process ended = %v", err)
 	}
 	unlock()
+}
+
+// A transient lock leaves no lock file, and still excludes: parallel
+// read-modify-write cycles each see what the previous one wrote, though
+// each release removes the file the waiters opened.
+func TestLockTransient(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.json")
+	const n = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			// Staggered, so that some open the lock file after a holder
+			// removed it, while others wait on the removed one.
+			time.Sleep(time.Duration(i) * 500 * time.Microsecond)
+			unlock, err := LockTransient(path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer unlock()
+			b, _ := os.ReadFile(path)
+			time.Sleep(time.Millisecond)
+			errs <- os.WriteFile(path, append(b, 'x'), 0o600)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, _ := os.ReadFile(path); len(b) != n {
+		t.Errorf("%d writes kept, want %d: two holders overlapped", len(b), n)
+	}
+	if _, err := os.Stat(path + ".lock"); !os.IsNotExist(err) {
+		t.Errorf("lock file left behind: %v", err)
+	}
 }
