@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -219,7 +220,7 @@ func serverEntry(profileName, name, command string) (install.Entry, error) {
 
 // remoteEntry builds a remote entry: name, URL and, for each header, the
 // environment variable its value comes from (RESTMCP_HEADER_<NAME>).
-func remoteEntry(f *Factory, client install.Client, name, rawURL string, headers []string) (install.Entry, error) {
+func remoteEntry(f *Factory, client install.Client, name, rawURL string, headers []string, force bool) (install.Entry, error) {
 	if err := install.ValidName(name); err != nil {
 		return install.Entry{}, FlagErrorf("%v: pass --name", err)
 	}
@@ -233,8 +234,14 @@ func remoteEntry(f *Factory, client install.Client, name, rawURL string, headers
 	if u.User != nil {
 		return install.Entry{}, FlagErrorf("--url %q holds a user name or password: drop it, and pass the key in a header (--header Authorization)", u.Redacted())
 	}
+	if k := secretQuery(u); k != "" && !force {
+		return install.Entry{}, FlagErrorf("--url holds %q in its query, which looks like a key: the client's file would keep it in plain text. Pass it in a header instead (--header NAME, its value from the environment), or --force if the server takes it only in the URL", k)
+	}
 	e := install.Entry{Name: name, URL: rawURL}
 	for _, h := range headers {
+		if name, _, hasValue := strings.Cut(h, ":"); hasValue {
+			return install.Entry{}, FlagErrorf("--header %q…: give the header's name only; its value is never written on the command line or in the file, the entry reads it from the environment", strings.TrimSpace(name))
+		}
 		env := f.Brand.Env("HEADER_" + strings.Map(func(r rune) rune {
 			switch {
 			case r >= 'a' && r <= 'z':
@@ -248,6 +255,31 @@ func remoteEntry(f *Factory, client install.Client, name, rawURL string, headers
 		e.Headers = append(e.Headers, install.Header{Name: h, Env: env})
 	}
 	return e, nil
+}
+
+// secretWords mark a query parameter that carries a key.
+var secretWords = []string{"key", "token", "secret", "password", "auth", "signature", "sig"}
+
+// secretQuery is the name of the first query parameter of u that looks
+// like it carries a key (api_key, access_token, …), or "".
+func secretQuery(u *url.URL) string {
+	for _, name := range sortedNames(u.Query()) {
+		for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
+			if slices.Contains(secretWords, w) || strings.HasSuffix(w, "key") || strings.HasSuffix(w, "token") {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+func sortedNames(v url.Values) []string {
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // headerNote says where a remote entry's headers come from.
@@ -283,7 +315,7 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	case opts.URL != "" && opts.Command != "":
 		return FlagErrorf("--url and --command cannot be used together: a remote entry runs no command")
 	case opts.URL != "":
-		entry, err = remoteEntry(f, client, opts.Name, opts.URL, opts.Headers)
+		entry, err = remoteEntry(f, client, opts.Name, opts.URL, opts.Headers, opts.Force)
 	case len(opts.Headers) > 0:
 		return FlagErrorf("--header works only with --url")
 	default:

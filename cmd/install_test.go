@@ -700,11 +700,25 @@ func TestInstallURL(t *testing.T) {
 		{[]string{"cursor", "--url", u, "--command", "/bin/x"}, "cannot be used together"},
 		{[]string{"cursor", "--header", "Authorization"}, "only with --url"},
 		{[]string{"cursor", "--url", u, "--header", "Bad Header"}, "header name"},
+		// A key on the command line is never repeated, nor written.
+		{[]string{"cursor", "--url", u, "--header", "Authorization: Bearer sk-secret-42"}, `--header "Authorization"…: give the header's name only`},
+		{[]string{"cursor", "--url", u + "?api_key=sk-secret-42"}, `"api_key" in its query, which looks like a key`},
+		{[]string{"cursor", "--url", u + "?team=7&X-Access-Token=sk-secret-42"}, `"X-Access-Token"`},
 	} {
 		code := x.run(t, append([]string{"install"}, tc.args...)...)
-		if code == 0 || !strings.Contains(x.errOut.String(), tc.want) || strings.Contains(x.errOut.String(), "secret@") {
+		if code == 0 || !strings.Contains(x.errOut.String(), tc.want) || strings.Contains(x.errOut.String(), "secret@") || strings.Contains(x.errOut.String(), "sk-secret-42") {
 			t.Errorf("%v: exit %d: %s", tc.args, code, x.errOut)
 		}
+	}
+	if b, _ := os.ReadFile(path); strings.Contains(string(b), "sk-secret-42") {
+		t.Errorf("a refused key reached the file: %s", b)
+	}
+	// A query without a key is fine; with --force, the user's call.
+	if code := x.run(t, "install", "cursor", "--name", "q", "--url", u+"?team=7&page=2"); code != 0 {
+		t.Errorf("a plain query: exit %d: %s", code, x.errOut)
+	}
+	if code := x.run(t, "install", "cursor", "--name", "k", "--url", u+"?api_key=sk-secret-42", "--force"); code != 0 {
+		t.Errorf("--force: exit %d: %s", code, x.errOut)
 	}
 	// uninstall --url removes it; without, it is another program's.
 	if code := x.run(t, "uninstall", "cursor", "--name", "acme"); code != 1 || !strings.Contains(x.errOut.String(), "connects to "+u) {
