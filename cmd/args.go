@@ -93,3 +93,28 @@ func hideValue(msg, v string) string {
 func clientArgHint(verb string, f *Factory) string {
 	return fmt.Sprintf("name the MCP client: `%s %s CLIENT`, one of %s", f.Brand.Name, verb, strings.Join(install.IDs(), ", "))
 }
+
+// unknownCommand refuses a first argument that names no command. The word
+// is repeated only when it is close to a command ("sevre": did you mean
+// serve?): anything else may be a key pasted in the wrong place.
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		return FlagErrorf("unknown command %q for %q\n\nDid you mean this?\n\t%s\n\nSee '%s --help'.", args[0], c.CommandPath(), strings.Join(s, "\n\t"), c.CommandPath())
+	}
+	return FlagErrorf("unknown command (not shown: a key is never given on the command line) for %q: the commands are %s\nSee '%s --help'.",
+		c.CommandPath(), strings.Join(commandNames(c), ", "), c.CommandPath())
+}
+
+// commandNames are the commands users run under c.
+func commandNames(c *cobra.Command) []string {
+	var names []string
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
+		}
+	}
+	return names
+}

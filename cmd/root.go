@@ -117,6 +117,11 @@ call to the REST API.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &FlagError{Err: fmt.Errorf("%w\nSee '%s --help'.", redactFlagError(f, err), c.CommandPath())}
 	})
+	// Runnable, so that its arguments are checked (unknownCommand): alone,
+	// it prints its help.
+	root.Args = unknownCommand
+	root.SuggestionsMinimumDistance = 2
+	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	root.AddCommand(cmds...)
 	brandHelp(root, f.Brand)
 	return root
