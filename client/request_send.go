@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // send sends b, with the credential when the operation requires security
@@ -87,7 +88,7 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 		Status:      hr.StatusCode,
 		Header:      hr.Header,
 		ContentType: hr.Header.Get("Content-Type"),
-		Body:        withoutBOM(hr.Header.Get("Content-Type"), data),
+		Body:        asUTF8(hr.Header.Get("Content-Type"), data),
 	}
 	if int64(len(data)) > c.opts.MaxBodyBytes {
 		resp.Body, resp.Truncated = data[:c.opts.MaxBodyBytes], true
@@ -224,16 +225,39 @@ func (e *TimeoutError) Error() string {
 // Unwrap makes a TimeoutError a context.DeadlineExceeded.
 func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }
 
-// withoutBOM is body without a leading byte order mark when it is JSON or
-// text (or of no stated type): JSON may not begin with one, so it would
-// be read as text, and text needs none.
-func withoutBOM(contentType string, body []byte) []byte {
-	if !bytes.HasPrefix(body, []byte(utf8BOM)) {
+// asUTF8 is a JSON or text body (or one of no stated type) as UTF-8: a
+// leading byte order mark goes (JSON may not begin with one, so it would
+// be read as text), and a body in the charsets legacy APIs still send
+// (ISO-8859-1, Windows-1252) is decoded ("café" would otherwise read
+// "caf\ufffd"). Other bodies are returned as they are.
+func asUTF8(contentType string, body []byte) []byte {
+	mt, params, _ := mime.ParseMediaType(contentType)
+	if mt != "" && !strings.HasPrefix(mt, "text/") && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		return body
 	}
-	mt, _, _ := mime.ParseMediaType(contentType)
-	if mt == "" || strings.HasPrefix(mt, "text/") || mt == "application/json" || strings.HasSuffix(mt, "+json") {
-		return body[len(utf8BOM):]
+	switch strings.ToLower(params["charset"]) {
+	case "iso-8859-1", "latin1", "iso_8859-1", "l1", "windows-1252", "cp1252":
+		return latin1(body, strings.HasSuffix(strings.ToLower(params["charset"]), "1252"))
 	}
-	return body
+	return bytes.TrimPrefix(body, []byte(utf8BOM))
+}
+
+// cp1252 are the characters Windows-1252 puts at 0x80–0x9F, where
+// ISO-8859-1 has control characters (0 for the five it leaves undefined).
+var cp1252 = [32]rune{
+	'€', 0, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0, 'Ž', 0,
+	0, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0, 'ž', 'Ÿ',
+}
+
+// latin1 decodes ISO-8859-1 (or, with windows, Windows-1252) to UTF-8.
+func latin1(body []byte, windows bool) []byte {
+	out := make([]byte, 0, len(body)+len(body)/8)
+	for _, c := range body {
+		r := rune(c)
+		if windows && c >= 0x80 && c <= 0x9F && cp1252[c-0x80] != 0 {
+			r = cp1252[c-0x80]
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out
 }

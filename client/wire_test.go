@@ -159,3 +159,27 @@ func TestContentParameterIsSentAsJSON(t *testing.T) {
 		t.Errorf("cookie %q: want the object as (escaped) JSON", ck)
 	}
 }
+
+// TestLegacyCharsetIsDecoded checks that an answer in ISO-8859-1 or
+// Windows-1252 reaches the caller as UTF-8.
+func TestLegacyCharsetIsDecoded(t *testing.T) {
+	for _, tt := range []struct{ ct, body, want string }{
+		{"text/plain; charset=iso-8859-1", "caf\xe9", "café"},
+		{"application/json; charset=ISO-8859-1", `{"n":"caf` + "\xe9" + `"}`, `{"n":"café"}`},
+		{"text/plain; charset=windows-1252", "\x93hi\x94 \x80", "“hi” €"},
+		{"text/plain; charset=utf-8", "café", "café"},
+		{"application/octet-stream; charset=iso-8859-1", "\xe9", "\xe9"},
+	} {
+		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Content-Type", tt.ct)
+			_, _ = io.WriteString(w, tt.body)
+		})
+		resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(resp.Body) != tt.want {
+			t.Errorf("%s: %q, want %q", tt.ct, resp.Body, tt.want)
+		}
+	}
+}
