@@ -39,6 +39,11 @@ type HTTPConfig struct {
 	Timeout time.Duration
 	// Drain is how long a shutdown waits for requests in flight (default 10 s).
 	Drain time.Duration
+	// ShutdownDelay is how long, once shutting down, the server keeps
+	// serving while /readyz answers 503, before it stops accepting
+	// requests: a load balancer that polls readiness stops routing here
+	// first.
+	ShutdownDelay time.Duration
 	// AuthTokens, when set, is a file of SHA-256 hashes (hex, one a line)
 	// of the bearer tokens callers are admitted with; the API then receives
 	// the profile's own key (keyring, key file or environment), never a
@@ -49,6 +54,10 @@ type HTTPConfig struct {
 	// Ready, when set, is called with the address once the server listens.
 	Ready func(addr net.Addr)
 }
+
+// answerGrace is how long after a call's time limit its HTTP request may
+// still take to send the call's error.
+const answerGrace = 2 * time.Second
 
 // callerCredential is the credential of a server shared by many callers:
 // each request's own key, from the caller's HTTP request (see
@@ -132,6 +141,14 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	case <-ctx.Done():
 	}
 	h.draining.Store(true)
+	if cfg.ShutdownDelay > 0 {
+		a.Log.Info("shutting down: not ready, still serving", "for", cfg.ShutdownDelay)
+		select {
+		case <-time.After(cfg.ShutdownDelay):
+		case err := <-done:
+			return err
+		}
+	}
 	drain := cfg.Drain
 	if drain <= 0 {
 		drain = 10 * time.Second
@@ -212,9 +229,12 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			fmt.Fprintln(w, refusal)
 			return
 		}
-		ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+		// The call ends at the time limit and its error is answered; the
+		// request is given a moment more to send that answer.
+		deadline := time.Now().Add(cfg.Timeout)
+		ctx, cancel := context.WithDeadline(ctx, deadline.Add(answerGrace))
 		defer cancel()
-		r = r.WithContext(server.WithCallDeadline(ctx))
+		r = r.WithContext(server.WithCallDeadline(ctx, deadline))
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		// A plain tools/call is answered by the front; anything else by
 		// the MCP server.

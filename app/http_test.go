@@ -424,3 +424,52 @@ func TestHTTPCallerKeyInFormat(t *testing.T) {
 		t.Errorf("refusal %q does not show the format", why)
 	}
 }
+
+// With a shutdown delay, a server told to stop first reports not ready
+// while it still answers calls, then stops accepting.
+func TestHTTPShutdownDelay(t *testing.T) {
+	api := newEchoAPI(t, 0)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := ""
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln, ShutdownDelay: 600 * time.Millisecond})
+	}()
+	base := "http://" + ln.Addr().String()
+	ready := func() int {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := 0; i < 100 && ready() != http.StatusOK; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	time.Sleep(100 * time.Millisecond)
+	if got := ready(); got != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while shutting down: %d, want 503", got)
+	}
+	status, body, err := rawPost(base+"/mcp", `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`, "2025-11-25", "sk-caller-1-0123456789")
+	if err != nil || status != http.StatusOK || !strings.Contains(string(body), "owner-1") {
+		t.Errorf("a call while not ready: %d %s %v, want it answered", status, body, err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("ServeHTTP ended before the delay: %v", err)
+	default:
+	}
+	if err := <-done; err != nil {
+		t.Errorf("ServeHTTP: %v", err)
+	}
+	if _, err := http.Get(base + "/readyz"); err == nil {
+		t.Error("still accepting after the delay")
+	}
+}

@@ -61,6 +61,7 @@ standard error. See docs/http.md.`,
 	fl.DurationVar(&opts.HTTP.Timeout, "request-timeout", time.Minute, "with --http: how long one request may take, the API's answers included")
 	fl.StringVar(&opts.HTTP.AuthTokens, "auth-tokens", "", "with --http: admit callers by bearer tokens whose SHA-256 hashes this file lists, and send the API the profile's own key instead of theirs")
 	fl.DurationVar(&opts.HTTP.Drain, "drain", 10*time.Second, "with --http: how long a shutdown waits for calls in flight")
+	fl.DurationVar(&opts.HTTP.ShutdownDelay, "shutdown-delay", 0, "with --http: on SIGTERM, keep serving this long while /readyz answers 503, so a load balancer stops routing here first (e.g. 5s on Kubernetes)")
 	return c
 }
 

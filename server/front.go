@@ -420,14 +420,12 @@ func (p *preparedList) MarshalJSON() ([]byte, error) { return p.list, nil }
 // callDeadline is the context key of the time by which a call ends.
 type callDeadline struct{}
 
-// WithCallDeadline returns ctx carrying its deadline as a value, so that
-// a call ends by then even where the MCP SDK runs it under a context of
-// its own that keeps the values but not the deadline (a stateless HTTP
-// request's session).
-func WithCallDeadline(ctx context.Context) context.Context {
-	d, ok := ctx.Deadline()
-	if !ok {
-		return ctx
-	}
+// WithCallDeadline returns ctx carrying the time d by which a call ends,
+// as a value, so that the call ends by then even where the MCP SDK runs it
+// under a context of its own that keeps the values but not the deadline
+// (a stateless HTTP request's session). The request's own context should
+// end a moment later: the SDK's handler stops waiting for the answer when
+// it ends, and the call's time-limit error would then never be sent.
+func WithCallDeadline(ctx context.Context, d time.Time) context.Context {
 	return context.WithValue(ctx, callDeadline{}, d)
 }

@@ -132,7 +132,7 @@ func TestHTTPCallEndsByTheRequestsTimeLimit(t *testing.T) {
 	f := s.Front()
 	sdk := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return f.MCPServer() }, &mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true})
 	const tool = "projects_list"
-	for _, version := range []string{"2025-11-25", "2026-07-28"} {
+	for _, version := range []string{"2025-11-25", "2026-07-28", "2026-07-28", "2026-07-28", "2026-07-28", "2026-07-28"} {
 		meta := ""
 		if version == "2026-07-28" {
 			meta = `,"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}`
@@ -142,8 +142,9 @@ func TestHTTPCallEndsByTheRequestsTimeLimit(t *testing.T) {
 			r.Header.Set("Mcp-Method", "tools/call")
 			r.Header.Set("Mcp-Name", tool)
 		})
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		req = req.WithContext(WithCallDeadline(ctx))
+		deadline := time.Now().Add(200 * time.Millisecond)
+		ctx, cancel := context.WithDeadline(context.Background(), deadline.Add(2*time.Second))
+		req = req.WithContext(WithCallDeadline(ctx, deadline))
 		before := cancelled.Load()
 		start := time.Now()
 		w := httptest.NewRecorder()
@@ -156,6 +157,11 @@ func TestHTTPCallEndsByTheRequestsTimeLimit(t *testing.T) {
 		}
 		if cancelled.Load() == before || time.Since(start) > 5*time.Second {
 			t.Errorf("version %s: the API request was not ended by the time limit (%v)", version, time.Since(start))
+		}
+		// The caller is told, on either path: the request outlives the
+		// call long enough to send its error.
+		if !strings.Contains(w.Body.String(), `"isError":true`) {
+			t.Errorf("version %s: answered %d %q, want the call's error", version, w.Code, w.Body)
 		}
 	}
 }
