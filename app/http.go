@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -35,6 +36,11 @@ type HTTPConfig struct {
 	TLSCert, TLSKey string
 	// MaxBodyBytes bounds a request's body (default server.MaxMessageBytes).
 	MaxBodyBytes int64
+	// MaxInflightBytes bounds the bodies of all requests being read or
+	// answered at once (default DefaultInflightBytes): past it, a request
+	// is refused with 503 and Retry-After, so that many large bodies at
+	// once cannot run the server out of memory.
+	MaxInflightBytes int64
 	// Timeout bounds one request, the API's answers included (default 60 s).
 	Timeout time.Duration
 	// Drain is how long a shutdown waits for requests in flight (default 10 s).
@@ -54,6 +60,28 @@ type HTTPConfig struct {
 	// Ready, when set, is called with the address once the server listens.
 	Ready func(addr net.Addr)
 }
+
+// DefaultInflightBytes is HTTPConfig.MaxInflightBytes's default: four
+// bodies of the largest size at once, about 64 MiB, which parsed fit the
+// 256 MiB the Kubernetes manifest gives a replica.
+const DefaultInflightBytes = 4 * server.MaxMessageBytes
+
+// inflight counts the body bytes of the requests in flight.
+type inflight struct {
+	used, max atomic.Int64
+}
+
+// take reserves n bytes, reporting false (and reserving nothing) when
+// that would pass the limit.
+func (f *inflight) take(n int64) bool {
+	if f.used.Add(n) > f.max.Load() {
+		f.used.Add(-n)
+		return false
+	}
+	return true
+}
+
+func (f *inflight) give(n int64) { f.used.Add(-n) }
 
 // answerGrace is how long after a call's time limit its HTTP request may
 // still take to send the call's error.
@@ -214,11 +242,26 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 	if maxBody <= 0 {
 		maxBody = server.MaxMessageBytes
 	}
+	bodies := &inflight{}
+	// One body of the largest size always fits.
+	bodies.max.Store(max(cmp.Or(cfg.MaxInflightBytes, DefaultInflightBytes), maxBody))
 	// The same limit for the front and the MCP server (whose own default
 	// is 4 MiB).
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
 		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, MaxRequestBodyBytes: maxBody})
 	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A body's bytes are reserved before it is read: its length, or
+		// the limit when the length is not announced.
+		size := r.ContentLength
+		if size < 0 || size > maxBody {
+			size = maxBody
+		}
+		if !bodies.take(size) {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy: too many large requests in flight; try again", http.StatusServiceUnavailable)
+			return
+		}
+		defer bodies.give(size)
 		ctx, refusal := admit.admit(r)
 		if refusal != "" {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -411,7 +454,7 @@ func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
 			w.Header().Set("Access-Control-Allow-Origin", o)
 			w.Header().Add("Vary", "Origin")
 			w.Header().Set("Access-Control-Allow-Methods", "POST, GET, DELETE, OPTIONS")
-			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Last-Event-ID, "+keyHeader)
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept, Mcp-Session-Id, Mcp-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, "+keyHeader)
 			w.Header().Set("Access-Control-Expose-Headers", "Mcp-Session-Id")
 			if r.Method == http.MethodOptions {
 				w.WriteHeader(http.StatusNoContent)

@@ -473,3 +473,37 @@ func TestHTTPShutdownDelay(t *testing.T) {
 		t.Error("still accepting after the delay")
 	}
 }
+
+// The bodies of the requests in flight are bounded together: past the
+// limit a request is refused with 503 and Retry-After, and once the
+// others are answered it goes through.
+func TestHTTPInflightBodiesAreBounded(t *testing.T) {
+	endpoint, _ := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 700, MaxInflightBytes: 1000}, 400*time.Millisecond)
+	call := func(pad int) (int, string) {
+		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{},"_meta":{"pad":"` + strings.Repeat("x", pad) + `"}}}`
+		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+		req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0, ""
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Retry-After")
+	}
+	first := make(chan int, 1)
+	go func() { code, _ := call(400); first <- code }()
+	time.Sleep(150 * time.Millisecond) // the first is waiting for the API
+	if code, retry := call(400); code != http.StatusServiceUnavailable || retry == "" {
+		t.Errorf("a second large body in flight: %d (Retry-After %q), want 503 with Retry-After", code, retry)
+	}
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("the first: %d", code)
+	}
+	if code, _ := call(400); code != http.StatusOK {
+		t.Errorf("once the first is answered: %d, want 200", code)
+	}
+}

@@ -58,6 +58,7 @@ standard error. See docs/http.md.`,
 	fl.StringVar(&opts.HTTP.TLSCert, "tls-cert", "", "with --http: serve HTTPS with this certificate (PEM), with --tls-key")
 	fl.StringVar(&opts.HTTP.TLSKey, "tls-key", "", "with --http: the private key (PEM) of --tls-cert")
 	fl.Int64Var(&opts.HTTP.MaxBodyBytes, "max-body", server.MaxMessageBytes, "with --http: the largest request body, in bytes")
+	fl.Int64Var(&opts.HTTP.MaxInflightBytes, "max-inflight-bytes", app.DefaultInflightBytes, "with --http: the request bodies of all requests in flight together, in bytes; past it requests get 503 and Retry-After")
 	fl.DurationVar(&opts.HTTP.Timeout, "request-timeout", time.Minute, "with --http: how long one request may take, the API's answers included")
 	fl.StringVar(&opts.HTTP.AuthTokens, "auth-tokens", "", "with --http: admit callers by bearer tokens whose SHA-256 hashes this file lists, and send the API the profile's own key instead of theirs")
 	fl.DurationVar(&opts.HTTP.Drain, "drain", 10*time.Second, "with --http: how long a shutdown waits for calls in flight")
