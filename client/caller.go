@@ -18,6 +18,13 @@ func WithCallerKey(ctx context.Context, key string) context.Context {
 	return context.WithValue(ctx, callerKey{}, key)
 }
 
+// HasCallerKey reports whether ctx carries a caller's own key: the request
+// went out with the key its caller sent, not one restmcp keeps.
+func HasCallerKey(ctx context.Context) bool {
+	k, _ := ctx.Value(callerKey{}).(string)
+	return k != ""
+}
+
 // CallerKey is a KeySource that returns the key WithCallerKey put in the
 // request's context, or ErrNoCallerKey.
 func CallerKey(ctx context.Context) (string, error) {

@@ -89,7 +89,7 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	outcome := "ok"
 	switch {
 	case errors.As(err, &httpErr):
-		res = s.httpErrorResult(t, httpErr)
+		res = s.httpErrorResult(ctx, t, httpErr)
 		outcome = "http_error"
 	case err != nil:
 		res = requestErrorResult(ctx, t, err)

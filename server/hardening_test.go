@@ -37,7 +37,7 @@ func TestTimeoutResultNamesLimit(t *testing.T) {
 func TestRetryAfterTooLongResult(t *testing.T) {
 	s := &Server{cfg: Config{Name: "acme", MaxResultBytes: 20000}}
 	resp := &client.Response{Status: 503, Header: map[string][]string{"Retry-After": {"600"}}}
-	r := s.httpErrorResult(opTool(), &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects", Response: resp, Wait: 600 * time.Second})
+	r := s.httpErrorResult(context.Background(), opTool(), &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects", Response: resp, Wait: 600 * time.Second})
 	if text := resultText(t, r); !strings.Contains(text, "API asks to wait 600 s") {
 		t.Errorf("text = %q", text)
 	}
@@ -49,12 +49,12 @@ func TestHTTPErrorResultWithinBudget(t *testing.T) {
 	s := &Server{cfg: Config{Name: "acme", MaxResultBytes: 2000}}
 	long := strings.Repeat("x", 1_000_000)
 	resp := &client.Response{Status: 414, Header: map[string][]string{"Retry-After": {long}}, ContentType: "text/plain", Body: []byte(long)}
-	r := s.httpErrorResult(opTool(), &client.HTTPError{Method: "GET", URL: "https://api.example.com/" + long, Response: resp})
+	r := s.httpErrorResult(context.Background(), opTool(), &client.HTTPError{Method: "GET", URL: "https://api.example.com/" + long, Response: resp})
 	if n := len(resultText(t, r)); n > 2000 {
 		t.Errorf("error result of %d bytes, budget 2000", n)
 	}
 	resp.Status = 429
-	r = s.httpErrorResult(opTool(), &client.HTTPError{Method: "GET", URL: "https://api.example.com/" + long, Response: resp})
+	r = s.httpErrorResult(context.Background(), opTool(), &client.HTTPError{Method: "GET", URL: "https://api.example.com/" + long, Response: resp})
 	if n := len(resultText(t, r)); n > 2000 {
 		t.Errorf("429 result of %d bytes, budget 2000", n)
 	}

@@ -43,7 +43,7 @@ func requestErrorResult(ctx context.Context, t *tool, err error) *mcp.CallToolRe
 
 // httpErrorResult is the tool error for an HTTP status >= 400: status,
 // reason, a short excerpt of the body and a hint the model can act on.
-func (s *Server) httpErrorResult(t *tool, e *client.HTTPError) *mcp.CallToolResult {
+func (s *Server) httpErrorResult(ctx context.Context, t *tool, e *client.HTTPError) *mcp.CallToolResult {
 	r := e.Response
 	where := t.op.Method + " " + t.op.Path
 	if u, err := url.Parse(e.URL); err == nil && u.Path != "" {
@@ -58,7 +58,7 @@ func (s *Server) httpErrorResult(t *tool, e *client.HTTPError) *mcp.CallToolResu
 	if w := e.WaitText(); w != "" {
 		b.WriteString("\n")
 		b.WriteString(strings.ToUpper(w[:1]) + w[1:] + ".")
-	} else if h := s.hint(t, r); h != "" {
+	} else if h := s.hint(ctx, t, r); h != "" {
 		b.WriteString("\n")
 		b.WriteString(h)
 	}
@@ -91,8 +91,13 @@ func (s *Server) login() string {
 }
 
 // hint suggests the next step for an error status.
-func (s *Server) hint(t *tool, r *client.Response) string {
+func (s *Server) hint(ctx context.Context, t *tool, r *client.Response) string {
+	caller := client.HasCallerKey(ctx)
 	switch st := r.Status; {
+	case st == http.StatusUnauthorized && caller:
+		return "The API rejected the key this request carried: send a valid one."
+	case st == http.StatusForbidden && caller:
+		return "The API refused this with the key this request carried: it may lack the permission, or be wrong."
 	case st == http.StatusUnauthorized && s.cfg.KeyEnv != "":
 		return fmt.Sprintf("The API rejected the key from %s: correct that variable (or unset it to use the key `%s` stores).", s.cfg.KeyEnv, s.login())
 	case st == http.StatusUnauthorized:

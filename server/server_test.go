@@ -335,26 +335,37 @@ func TestHTTPErrorHints(t *testing.T) {
 			h[k] = []string{v}
 		}
 		resp := &client.Response{Status: tt.status, Header: h, ContentType: "application/json", Body: []byte(`{"error": "nope"}`)}
-		r := s.httpErrorResult(tool, &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects/9", Response: resp})
+		r := s.httpErrorResult(context.Background(), tool, &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects/9", Response: resp})
 		text := resultText(t, r)
 		if !r.IsError || !strings.Contains(text, "HTTP ") || !strings.Contains(text, `{"error":"nope"}`) || !strings.Contains(text, tt.want) {
 			t.Errorf("%d: text = %q, want %q", tt.status, text, tt.want)
 		}
 	}
 	// The login of the profile served, or the variable the key came from.
+	type config struct {
+		Name, Login, KeyEnv string
+		caller              bool
+	}
 	for _, tt := range []struct {
-		cfg    Config
+		cfg    config
 		status int
 		want   string
 	}{
-		{Config{Name: "acme", Login: "acme login --profile work"}, 401, "run `acme login --profile work`"},
-		{Config{Name: "acme", Login: "acme login --profile work"}, 403, "run `acme login --profile work`"},
-		{Config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 401, "the key from ACME_API_KEY: correct that variable"},
-		{Config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 403, "the key from ACME_API_KEY"},
+		{config{Name: "acme", Login: "acme login --profile work"}, 401, "run `acme login --profile work`"},
+		{config{Name: "acme", Login: "acme login --profile work"}, 403, "run `acme login --profile work`"},
+		{config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 401, "the key from ACME_API_KEY: correct that variable"},
+		{config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 403, "the key from ACME_API_KEY"},
+		// serve --http: the caller's own key.
+		{config{Name: "acme", Login: "acme login --profile work", caller: true}, 401, "the key this request carried: send a valid one"},
+		{config{Name: "acme", Login: "acme login --profile work", caller: true}, 403, "the key this request carried"},
 	} {
-		s := &Server{cfg: tt.cfg}
+		s := &Server{cfg: Config{Name: tt.cfg.Name, Login: tt.cfg.Login, KeyEnv: tt.cfg.KeyEnv}}
+		ctx := context.Background()
+		if tt.cfg.caller {
+			ctx = client.WithCallerKey(ctx, "sk-caller")
+		}
 		resp := &client.Response{Status: tt.status, Header: http.Header{}, ContentType: "application/json", Body: []byte(`{}`)}
-		text := resultText(t, s.httpErrorResult(tool, &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects/9", Response: resp}))
+		text := resultText(t, s.httpErrorResult(ctx, tool, &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects/9", Response: resp}))
 		if !strings.Contains(text, tt.want) {
 			t.Errorf("%+v, %d: text = %q, want %q", tt.cfg, tt.status, text, tt.want)
 		}
