@@ -105,8 +105,13 @@ type refusalWatch struct {
 
 func (w refusalWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := w.base.RoundTrip(req)
-	if err == nil && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) {
+	switch {
+	case err != nil:
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		w.refused.Store(int32(resp.StatusCode))
+	case resp.StatusCode < 300:
+		// Accepted since: a later failure is not the credentials'.
+		w.refused.Store(0)
 	}
 	return resp, err
 }
@@ -139,18 +144,22 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				go b.forwardCall(ctx, m)
 			default:
 				if m.Method == "notifications/initialized" {
+					// Before anything else the client sends: in order.
 					b.mu.Lock()
 					b.initted = m
 					b.mu.Unlock()
+					if err := b.send(ctx, m); err != nil {
+						b.log.Warn("could not pass a notification to the MCP server", "method", m.Method, "err", err)
+					}
+					continue
 				}
-				if err := b.send(ctx, m); err != nil {
-					b.log.Warn("could not pass a notification to the MCP server", "method", m.Method, "err", err)
-				}
+				// Not on the loop that reads the client: a server slow to
+				// take a notification (a cancellation, progress) must not
+				// hold up the client's next requests.
+				go b.sendAside(ctx, m, "a notification")
 			}
 		case *jsonrpc.Response:
-			if err := b.send(ctx, m); err != nil {
-				b.log.Warn("could not pass an answer to the MCP server", "err", err)
-			}
+			go b.sendAside(ctx, m, "an answer")
 		}
 	}
 }
@@ -371,6 +380,20 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 			continue
 		}
 		return b.explain(err)
+	}
+}
+
+// asideTimeout bounds how long passing a notification or an answer of the
+// client to the server may take.
+const asideTimeout = 30 * time.Second
+
+// sendAside passes msg, what (a notification, an answer) the client sent,
+// to the server within asideTimeout, logging a failure.
+func (b *bridge) sendAside(ctx context.Context, msg jsonrpc.Message, what string) {
+	ctx, cancel := context.WithTimeout(ctx, asideTimeout)
+	defer cancel()
+	if err := b.send(ctx, msg); err != nil {
+		b.log.Warn("could not pass "+what+" to the MCP server", "err", err)
 	}
 }
 

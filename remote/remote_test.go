@@ -460,3 +460,74 @@ func TestDroppedCallStreamResumes(t *testing.T) {
 		t.Errorf("%d progress notifications reached the client, want 1 (none replayed twice)", progress.Load())
 	}
 }
+
+// A server slow to take a notification does not hold up the client's
+// next requests: notifications travel beside the loop that reads them.
+func TestSlowNotificationHoldsNothingUp(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	release := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(`"notifications/roots/list_changed"`)) {
+			select {
+			case <-release:
+			case <-time.After(10 * time.Second):
+			}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() { close(release) }) // first: the held notification ends
+	c := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cs, err := Connect(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	c.AddRoots(&mcp.Root{URI: "file:///work"})
+	time.Sleep(100 * time.Millisecond) // the notification is on its way
+	start := time.Now()
+	if got := strings.Join(toolNames(t, cs), ","); got != "ask,delete_all,echo" {
+		t.Errorf("tools = %s", got)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("tools/list took %v behind a notification the server holds", d)
+	}
+}
+
+// A refusal seen once is not blamed for a later failure once the server
+// accepted the credentials again.
+func TestOldRefusalIsForgotten(t *testing.T) {
+	var refuse atomic.Bool
+	var transport http.RoundTripper = http.DefaultTransport
+	var w atomic.Int32
+	watch := refusalWatch{base: transport, refused: &w}
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if refuse.Load() {
+			http.Error(rw, "no", http.StatusForbidden)
+			return
+		}
+		rw.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	get := func() {
+		req, _ := http.NewRequest("GET", srv.URL, nil)
+		if resp, err := watch.RoundTrip(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	refuse.Store(true)
+	get()
+	if w.Load() != http.StatusForbidden {
+		t.Fatalf("refusal not seen: %d", w.Load())
+	}
+	refuse.Store(false)
+	get()
+	if w.Load() != 0 {
+		t.Errorf("an accepted request left the refusal standing: %d", w.Load())
+	}
+}
