@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -123,8 +124,15 @@ func (s *Server) Call(ctx context.Context, name string, args json.RawMessage) (r
 	return s.callTool(ctx, t, m), nil
 }
 
-// unknownTool names the closest tools, if any.
+// unknownTool names the closest tools, if any, or the layout that has the
+// tool asked for.
 func (s *Server) unknownTool(name string) error {
+	bare := strings.TrimPrefix(name, sanitizePrefix(s.cfg.Prefix))
+	for tool, layout := range map[string]string{"describe_action": LayoutResources, "search_operations": LayoutSearch, "call_operation": LayoutSearch} {
+		if bare == tool && s.cfg.Layout != layout {
+			return fmt.Errorf("unknown tool %q: it belongs to the %s layout, and this server serves %s (pass --layout %s)", name, layout, s.cfg.Layout, layout)
+		}
+	}
 	if near := s.Similar(name); len(near) > 0 {
 		return fmt.Errorf("unknown tool %q: did you mean %s?", name, strings.Join(near, ", "))
 	}
@@ -136,9 +144,19 @@ func (s *Server) unknownTool(name string) error {
 // finds list_projects): the "did you mean" of an unknown tool.
 func (s *Server) Similar(want string) []string { return Similar(want, s.list) }
 
-// Similar returns up to five names of tools whose name contains want or is
-// contained in it, ignoring case, "_" and "-".
+// Similar returns up to five names of tools whose name is want misspelt
+// (a few letters off: get_customerz, list_project), then those whose name
+// contains want or is contained in it, ignoring case, "_" and "-".
 func Similar(want string, tools []*mcp.Tool) []string {
+	names := make([]string, len(tools))
+	for i, t := range tools {
+		names[i] = t.Name
+	}
+	return similarNames(want, names, 5)
+}
+
+// similarNames is Similar over names, at most n.
+func similarNames(want string, names []string, n int) []string {
 	norm := func(s string) string {
 		return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s))
 	}
@@ -146,16 +164,60 @@ func Similar(want string, tools []*mcp.Tool) []string {
 	if w == "" {
 		return nil
 	}
-	var out []string
-	for _, t := range tools {
-		if n := norm(t.Name); strings.Contains(n, w) || strings.Contains(w, n) {
-			out = append(out, t.Name)
-			if len(out) == 5 {
-				break
-			}
+	type near struct {
+		name string
+		d    int
+	}
+	var typos []near
+	var contained []string
+	for _, name := range names {
+		nn := norm(name)
+		if d := editDistance(nn, w, 2+len(w)/8); d >= 0 {
+			typos = append(typos, near{name, d})
+		} else if strings.Contains(nn, w) || strings.Contains(w, nn) {
+			contained = append(contained, name)
 		}
 	}
-	return out
+	sort.SliceStable(typos, func(i, j int) bool { return typos[i].d < typos[j].d })
+	var out []string
+	for _, t := range typos {
+		out = append(out, t.name)
+	}
+	out = append(out, contained...)
+	return out[:min(n, len(out))]
+}
+
+// editDistance is the Levenshtein distance of a and b, or -1 when it is
+// above limit.
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return -1
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return -1
+		}
+		prev, cur = cur, prev
+	}
+	if prev[len(b)] > limit {
+		return -1
+	}
+	return prev[len(b)]
 }
 
 // decodeArgs parses tool arguments; a non-object is a message for the model.

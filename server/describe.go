@@ -48,7 +48,11 @@ func (s *Server) describeTool(resources []*tool, actions map[string]map[string]*
 		an, _ := args["action"].(string)
 		acts, ok := actions[tn]
 		if !ok {
-			return errorResult(fmt.Sprintf("unknown tool %q: use one of %s", tn, strings.Join(slices.Sorted(maps.Keys(actions)), ", ")))
+			all := slices.Sorted(maps.Keys(actions))
+			if near := similarNames(tn, all, 3); len(near) > 0 {
+				return errorResult(fmt.Sprintf("unknown tool %q: did you mean %s? (%d tools take actions)", tn, strings.Join(near, ", "), len(all)))
+			}
+			return errorResult(fmt.Sprintf("unknown tool %q: use one of %s", tn, strings.Join(all, ", ")))
 		}
 		t, ok := acts[an]
 		if !ok {

@@ -261,3 +261,31 @@ func TestSearchRanking(t *testing.T) {
 		}
 	}
 }
+
+// A misspelt name is answered with the name meant: by call_operation, by
+// describe_action and for a tool of another layout.
+func TestMisspeltNamesFindTheirTool(t *testing.T) {
+	api := projectsAPI()
+	s, err := New(Config{API: api, Layout: LayoutSearch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := s.Call(context.Background(), "call_operation", json.RawMessage(`{"name": "get_projetc", "arguments": {}}`))
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, "close matches: get_project") {
+		t.Errorf("call_operation get_projetc: %s", text)
+	}
+	if _, err := s.Call(context.Background(), "describe_action", nil); err == nil || !strings.Contains(err.Error(), "the resources layout") || !strings.Contains(err.Error(), "--layout resources") {
+		t.Errorf("describe_action in the search layout: %v", err)
+	}
+	r2, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := r2.Call(context.Background(), "describe_action", json.RawMessage(`{"tool": "project", "action": "list"}`))
+	if text := resultText(t, res); !res.IsError || !strings.Contains(text, "did you mean projects?") {
+		t.Errorf("describe_action project: %s", text)
+	}
+	if _, err := r2.Call(context.Background(), "projetcs", nil); err == nil || !strings.Contains(err.Error(), "did you mean projects") {
+		t.Errorf("projetcs: %v", err)
+	}
+}

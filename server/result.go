@@ -107,11 +107,20 @@ func (s *Server) hint(ctx context.Context, t *tool, r *client.Response) string {
 	case st == http.StatusForbidden:
 		return fmt.Sprintf("The API refused this with the current key: it may lack the permission, or be wrong (run `%s` to store another).", s.login())
 	case st == http.StatusNotFound:
-		var ids []string
+		var ids, query []string
 		for name, b := range t.in.bindings {
-			if b.In == inPath {
+			switch b.In {
+			case inPath:
 				ids = append(ids, name)
+			case inQuery:
+				query = append(query, name)
 			}
+		}
+		if len(ids) == 0 && len(query) > 0 {
+			// A page past the last answers 404 in some APIs (Django REST
+			// Framework's "Invalid page.").
+			slices.Sort(query)
+			return fmt.Sprintf("Not found: check the arguments given (this operation takes %s); a page past the last may answer this. Else the operation may not exist on this server (check the base URL).", strings.Join(query[:min(8, len(query))], ", "))
 		}
 		if len(ids) == 0 {
 			return "Not found: the operation may not exist on this server (check the base URL)."

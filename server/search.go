@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -25,9 +26,11 @@ func (s *Server) searchTools() []*tool {
 	prefix := sanitizePrefix(s.cfg.Prefix)
 	ix := &searchIndex{}
 	byName := map[string]*tool{}
+	opNames := make([]string, 0, len(s.ops))
 	readOnly := true
 	for _, t := range s.ops {
 		byName[t.def.Name] = t
+		opNames = append(opNames, t.def.Name)
 		readOnly = readOnly && t.def.Annotations.ReadOnlyHint
 	}
 	count := fmt.Sprintf("%d", len(s.ops))
@@ -132,11 +135,14 @@ func (s *Server) searchTools() []*tool {
 		t, ok := byName[name]
 		if !ok {
 			msg := fmt.Sprintf("unknown operation %q: find it with %ssearch_operations", name, prefix)
-			if hits := ix.search(s.ops, strings.Join(nameWords(name), " "), 3); len(hits) > 0 {
-				var names []string
-				for _, h := range hits {
+			// A misspelt name first, then the operations its words find.
+			names := similarNames(name, opNames, 3)
+			for _, h := range ix.search(s.ops, strings.Join(nameWords(name), " "), 3) {
+				if len(names) < 3 && !slices.Contains(names, h.t.def.Name) {
 					names = append(names, h.t.def.Name)
 				}
+			}
+			if len(names) > 0 {
 				msg += "; close matches: " + strings.Join(names, ", ")
 			}
 			return errorResult(msg)

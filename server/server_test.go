@@ -314,6 +314,12 @@ func TestNoKeyIsAToolError(t *testing.T) {
 	}
 }
 
+// listTool is a GET of a collection with two query arguments.
+func listTool() *tool {
+	return &tool{op: &client.Operation{Method: "GET", Path: "/projects"}, in: &inputSchema{bindings: map[string]binding{
+		"page": {In: inQuery, Name: "page"}, "search": {In: inQuery, Name: "search"}}}}
+}
+
 func TestHTTPErrorHints(t *testing.T) {
 	s := &Server{cfg: Config{Name: "acme"}}
 	tool := &tool{op: &client.Operation{Method: "GET", Path: "/projects/{id}"}, in: &inputSchema{bindings: map[string]binding{"id": {In: inPath, Name: "id"}}}}
@@ -340,6 +346,13 @@ func TestHTTPErrorHints(t *testing.T) {
 		if !r.IsError || !strings.Contains(text, "HTTP ") || !strings.Contains(text, `{"error":"nope"}`) || !strings.Contains(text, tt.want) {
 			t.Errorf("%d: text = %q, want %q", tt.status, text, tt.want)
 		}
+	}
+	// A list whose page is past the last (Django REST Framework answers
+	// 404 "Invalid page."): the arguments, not the base URL, come first.
+	list := listTool()
+	resp404 := &client.Response{Status: 404, Header: http.Header{}, ContentType: "application/json", Body: []byte(`{"detail":"Invalid page."}`)}
+	if text := resultText(t, s.httpErrorResult(context.Background(), list, &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects?page=9", Response: resp404})); !strings.Contains(text, "check the arguments given (this operation takes page, search)") {
+		t.Errorf("404 of a list: %q", text)
 	}
 	// The login of the profile served, or the variable the key came from.
 	type config struct {
