@@ -245,7 +245,13 @@ func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 
 // callTool validates args for t and runs it.
 func (s *Server) callTool(ctx context.Context, t *tool, args map[string]any) *mcp.CallToolResult {
-	msg := t.validate(args)
+	return s.callAs(ctx, t, t.def.Name, args)
+}
+
+// callAs is callTool with the name messages give the tool: a resource
+// tool's action is "projects (action retrieve)", not its operation's tool.
+func (s *Server) callAs(ctx context.Context, t *tool, name string, args map[string]any) *mcp.CallToolResult {
+	msg := t.validate(name, args)
 	if !t.shallow {
 		t.resolve() // read resolveErr after it is set, even when validate stopped early
 	}

@@ -98,11 +98,11 @@ func BenchmarkValidate(b *testing.B) {
 		b.Fatal(err)
 	}
 	bench := func(b *testing.B, t *tool, args map[string]any) {
-		if msg := t.validate(args); msg != "" {
+		if msg := t.validate(t.def.Name, args); msg != "" {
 			b.Fatal(msg)
 		}
 		for b.Loop() {
-			if msg := t.validate(args); msg != "" {
+			if msg := t.validate(t.def.Name, args); msg != "" {
 				b.Fatal(msg)
 			}
 		}

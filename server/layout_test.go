@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -287,5 +288,24 @@ func TestMisspeltNamesFindTheirTool(t *testing.T) {
 	}
 	if _, err := r2.Call(context.Background(), "projetcs", nil); err == nil || !strings.Contains(err.Error(), "did you mean projects") {
 		t.Errorf("projetcs: %v", err)
+	}
+}
+
+// An operation called through call_operation is named as the operation,
+// even where the auto layout weighed the resources layout before choosing
+// search (which used to leave the resource's name on it).
+func TestCallOperationNamesTheOperation(t *testing.T) {
+	for _, file := range sharedSpecs(t) {
+		if filepath.Base(file) != "stripe-spec3.json" {
+			continue
+		}
+		s, err := New(Config{API: loadSpec(t, file)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := s.Call(context.Background(), "call_operation", json.RawMessage(`{"name": "post_customers_customer_tax_ids", "arguments": {}}`))
+		if text := resultText(t, r); !r.IsError || !strings.HasPrefix(text, "invalid arguments for post_customers_customer_tax_ids:") {
+			t.Errorf("call_operation: %s", text)
+		}
 	}
 }

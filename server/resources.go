@@ -350,7 +350,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		}
 		rest := maps.Clone(args)
 		delete(rest, selector)
-		return s.callTool(ctx, t, rest)
+		return s.callAs(ctx, t, t.label, rest)
 	}
 	return rt, actions
 }

@@ -118,8 +118,8 @@ type tool struct {
 	// shallow skips the JSON Schema check (a layout tool whose operation
 	// checks the values).
 	shallow bool
-	// label names the tool in messages when it is not listed itself
-	// ("projects (action retrieve)"); default its name.
+	// label names an operation's tool as an action of its resource tool
+	// ("projects (action retrieve)"), in that tool's messages.
 	label string
 	// run handles a validated call of a layout tool (nil for operation tools).
 	run func(ctx context.Context, args map[string]any) *mcp.CallToolResult

@@ -35,11 +35,7 @@ func (t *tool) resolve() {
 // Missing and unknown arguments are checked first, by hand, for clear
 // messages; types, enums and formats by the JSON Schema validator, whose
 // schema is compiled on the first call and cached.
-func (t *tool) validate(args map[string]any) string {
-	name := t.def.Name
-	if t.label != "" {
-		name = t.label
-	}
+func (t *tool) validate(name string, args map[string]any) string {
 	schema := t.checkSchema()
 	props, _ := schema["properties"].(map[string]any)
 	var missing []string

@@ -41,7 +41,7 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, schema: schema, strict: true}
-			got := tool.validate(tt.args)
+			got := tool.validate(tool.def.Name, tt.args)
 			if tt.want == "" {
 				if got != "" {
 					t.Errorf("validate = %q, want valid", got)
@@ -107,12 +107,12 @@ func TestValidateNoArguments(t *testing.T) {
 	} {
 		tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: tt.schema}, schema: tt.schema, strict: true}
 		for _, args := range []map[string]any{{}, {"q": nil}, {}} {
-			got := tool.validate(args)
+			got := tool.validate(tool.def.Name, args)
 			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 				t.Errorf("schema %v, args %v: validate = %q, want %q", tt.schema, args, got, tt.want)
 			}
 		}
-		if got := tool.validate(map[string]any{"q": "x"}); got != "" {
+		if got := tool.validate(tool.def.Name, map[string]any{"q": "x"}); got != "" {
 			t.Errorf("schema %v: a valid argument refused: %q", tt.schema, got)
 		}
 	}
