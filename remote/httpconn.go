@@ -197,9 +197,12 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		resp.Body.Close()
 	case ct == "application/json":
 		defer resp.Body.Close()
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxEventBytes))
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxEventBytes+1))
 		if err != nil {
 			return err
+		}
+		if len(body) > maxEventBytes {
+			return errTooLarge
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
 			return nil
@@ -297,7 +300,11 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		}
 	}
 	var pos streamPos
-	c.readEvents(body, seen, &pos)
+	if err := c.readEvents(body, seen, &pos); errors.Is(err, errTooLarge) && want.IsValid() && !answered {
+		// Resuming would send the same again.
+		c.deliver(&jsonrpc.Response{ID: want, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error() + " (the answer to " + req.Method + ")"}})
+		return
+	}
 	if !want.IsValid() {
 		return
 	}
@@ -334,6 +341,10 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		}})
 	}
 }
+
+// errTooLarge is the error of a message over maxEventBytes, which the
+// bridge does not relay (as serve's stdio input takes no longer line).
+var errTooLarge = errors.New("the MCP server's answer is over 16 MiB, more than the bridge relays: ask for less (a smaller page, fewer fields)")
 
 // errRetry marks a failed resumption worth trying again (network error,
 // server busy or failing).
@@ -375,9 +386,11 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), po
 	for {
 		line, err := r.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
-			// A long line: collect it whole.
+			// A long line: collect it whole. What ReadSlice returned is the
+			// reader's buffer, which the next read overwrites: copied first.
+			head := append([]byte(nil), line...)
 			rest, err2 := r.ReadBytes('\n')
-			line, err = append(append([]byte(nil), line...), rest...), err2
+			line, err = append(head, rest...), err2
 		}
 		if len(line) == 0 && err != nil {
 			return err
@@ -406,7 +419,7 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), po
 			switch field {
 			case "data":
 				if data.Len()+len(value) > maxEventBytes {
-					return errors.New("the MCP server sent an event over 16 MiB")
+					return errTooLarge
 				}
 				if data.Len() > 0 {
 					data.WriteByte('\n')

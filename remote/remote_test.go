@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -529,5 +531,70 @@ func TestOldRefusalIsForgotten(t *testing.T) {
 	get()
 	if w.Load() != 0 {
 		t.Errorf("an accepted request left the refusal standing: %d", w.Load())
+	}
+}
+
+// An answer over 16 MiB is refused with an error saying so, over a JSON
+// answer and over an event stream, and nothing is retried.
+func TestAnswerTooLargeSaysSo(t *testing.T) {
+	big := strings.Repeat("x", 17<<20)
+	for _, stream := range []bool{false, true} {
+		srv := newTestServer()
+		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+		var posts atomic.Int32
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if !bytes.Contains(body, []byte(`"name":"echo"`)) {
+				h.ServeHTTP(w, r)
+				return
+			}
+			posts.Add(1)
+			answer := `{"jsonrpc":"2.0","id":` + string(idOf(body)) + `,"result":{"content":[{"type":"text","text":"` + big + `"}]}}`
+			if stream {
+				w.Header().Set("Content-Type", "text/event-stream")
+				io.WriteString(w, "id: 1\ndata: "+answer+"\n\n")
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, answer)
+		}))
+		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+		res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
+		msg := fmt.Sprint(err)
+		if err == nil && res.IsError {
+			msg = res.Content[0].(*mcp.TextContent).Text
+		}
+		if !strings.Contains(msg, "over 16 MiB") {
+			t.Errorf("stream %v: %.200q, want an error saying the answer is over 16 MiB", stream, msg)
+		}
+		if posts.Load() != 1 {
+			t.Errorf("stream %v: the call was sent %d times", stream, posts.Load())
+		}
+		cs.Close()
+		ts.Close()
+	}
+}
+
+// idOf is the "id" of a JSON-RPC request.
+func idOf(body []byte) json.RawMessage {
+	var m struct {
+		ID json.RawMessage `json:"id"`
+	}
+	_ = json.Unmarshal(body, &m)
+	return m.ID
+}
+
+// An answer longer than the event reader's buffer (64 KiB) arrives whole
+// over an event stream: its first part used to be overwritten by the rest.
+func TestLongEventArrivesWhole(t *testing.T) {
+	srv := newTestServer()
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	long := strings.Repeat("abcdefghij", 30_000) // 300 KB
+	text, isErr := callText(t, cs, "echo", map[string]any{"text": long})
+	if isErr || text != "echo: "+long {
+		t.Errorf("echo of 300 KB: error %v, %d bytes back, want %d", isErr, len(text), len(long)+6)
 	}
 }
