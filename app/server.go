@@ -537,19 +537,16 @@ func DescriptionTags(api *client.API) []string {
 }
 
 // ClosestTags orders tags by how close each is to one of wanted, ignoring
-// case: equal first, then one containing the other ("issue", "issues"),
-// then by edit distance; ties alphabetically.
+// case: those containing one of wanted or contained in it first ("issue",
+// "issues"), each group by edit distance; ties alphabetically.
 func ClosestTags(tags, wanted []string) []string {
 	dist := func(t string) int {
 		best := -1
 		for _, w := range wanted {
 			a, b := strings.ToLower(t), strings.ToLower(w)
-			d := editDistance(a, b) + 2
-			switch {
-			case a == b:
-				d = 0
-			case strings.Contains(a, b) || strings.Contains(b, a):
-				d = 1
+			d := editDistance(a, b)
+			if !strings.Contains(a, b) && !strings.Contains(b, a) {
+				d += 1000 // after every tag that contains the other
 			}
 			if best < 0 || d < best {
 				best = d
