@@ -69,7 +69,8 @@ func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
 		Long: `Login saves the profile (description, base URL, how the key is sent) and stores
 the secret in the OS keyring: the macOS Keychain, the Windows Credential
 Manager or the Secret Service (gnome-keyring, KWallet) on Linux. Secrets are
-never written to a file and never taken as an argument.
+never taken as an argument, and never written to a file unless you choose
+--insecure-storage.
 
 How to authenticate comes from the description's security schemes
 (components.securitySchemes, or securityDefinitions in Swagger 2.0). When it
@@ -94,7 +95,9 @@ from standard input instead. Before a key is stored, it is checked with one
 authenticated GET: --check-path if given, else the description's URL when it
 is on the API's origin and needs the key, else the first GET operation that
 needs no arguments. A key the API rejects (401 or 403) is not stored.
-Logging in again replaces the secret.
+Logging in again with a key replaces the secret; without one (no --with-key,
+or Enter at the prompt) it keeps the stored key, checked again, so that
+"login --profile P --spec NEW_PATH" only changes the profile.
 
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
 the keyring (for CI, containers and machines without a keyring).`,
@@ -179,8 +182,16 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	// Fail before asking for the key when the keyring cannot store it (and
 	// is to be used). The profile is saved all the same: with the key in
 	// the environment variable, the other commands need it.
-	if !opts.InsecureStorage && stored.Source != app.KeyFromFile {
-		if _, err := f.Keyring.Get(p.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+	if !opts.InsecureStorage && (stored.Key == "" || stored.Source != app.KeyFromFile) {
+		var err error
+		switch stored.Source {
+		case app.KeyringUnavailable: // asked already: one timeout is enough
+			err = errors.Unwrap(stored.Err)
+		case app.KeyFromKeyring, app.KeyMissing: // the keyring answered
+		default:
+			_, err = f.Keyring.Get(p.Name)
+		}
+		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
 			if serr := store.Save(own); serr == nil {
 				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
 			}

@@ -59,9 +59,9 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringSliceVar(&pf.Tools, "tool", nil, "only these tools of the remote MCP server (repeatable)")
 	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "auto" (the default: operations when they fit the strictest common client, else resources, else search), "operations" (one tool per operation), "resources" or "search"`)
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
-	fl.StringVar(&pf.AuditLog, "audit-log", "", "append one JSON line per tool call to this file (no argument values, never the key)")
+	fl.StringVar(&pf.AuditLog, "audit-log", "", "append a start line before each request of a tool call and an end line after it, as JSON, to this file (no argument values, never the key)")
 	fl.StringSliceVar(&pf.RefDirs, "allow-ref-dir", nil, "folder from which a local description's $refs may read files, besides its own (repeatable)")
-	fl.DurationVar(&pf.Timeout, "timeout", 0, "limit of one API call, retries included, e.g. 90s or 2m (default 30s)")
+	fl.DurationVar(&pf.Timeout, "timeout", 0, "limit of one request to the API (a tool call's), retries and reading the answer included, e.g. 90s or 2m (default 30s)")
 	return pf
 }
 
