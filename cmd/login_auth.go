@@ -86,7 +86,12 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		return FlagErrorf("--username is for HTTP basic; scheme %s is %s", s.Name, s.Kind())
 	}
 	own.Auth, opts.scheme = au, s
-	fmt.Fprintf(f.IO.ErrOut, "Using scheme %s: %s.\n", s.Name, s.Kind())
+	sent := ""
+	if au.Kind == profile.AuthAPIKey && au.In == "header" && strings.EqualFold(au.Name, "Authorization") {
+		// The declaration leaves the word before the key to the profile.
+		sent = fmt.Sprintf(", sent as `%s` (--auth-scheme WORD sends another word, \"\" the bare key)", app.SentAs(f.Brand.Apply(*own)))
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Using scheme %s: %s%s.\n", s.Name, s.Kind(), sent)
 	return nil
 }
 
