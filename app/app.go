@@ -42,6 +42,10 @@ type App struct {
 	Log       *log.Logger
 	// Cache is the compiled description cache; nil: none (--no-cache).
 	Cache *Cache
+	// SelectionFrom says where the profile's tool selection came from
+	// (SelectionFlags, SelectionStored; SelectionUnknown when the caller
+	// does not say), for the error that says none of it is left.
+	SelectionFrom string
 }
 
 // UserAgent is sent with every request: "restmcp/1.2.3".

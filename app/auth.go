@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"strings"
 
@@ -266,4 +267,41 @@ func (a *App) MissingScheme(p profile.Profile) func(op *client.Operation, accept
 		return fmt.Errorf("%s %s needs a credential of scheme %s; profile %q signs in with %q: run `%s --scheme %s` (or use another profile for it)",
 			op.Method, op.Path, strings.Join(accepts, " or "), p.Name, p.Auth.Scheme, a.LoginCommand(p.Name), accepts[0])
 	}
+}
+
+// keyPlaceholder stands for the key in SentAs: letters only, so that no
+// escaping changes it.
+const keyPlaceholder = "RESTMCPKEYPLACEHOLDER"
+
+// SentAs shows how requests for p carry a key, with "<key>" in its
+// place: "Authorization: Bearer <key>", "the query parameter
+// api_key=<key>", "the cookie session=<key>", "HTTP basic, user AC1".
+// It applies the credential Credential builds, so it says what is sent.
+func SentAs(p profile.Profile) string {
+	if au := p.Auth; au != nil {
+		switch au.Kind {
+		case profile.AuthBasic:
+			return fmt.Sprintf("HTTP basic, user %q, the key as the password", au.Username)
+		case profile.AuthOAuth2:
+			return "Authorization: Bearer <OAuth access token>"
+		}
+	}
+	r, err := http.NewRequest(http.MethodGet, "http://api.invalid/", nil)
+	if err != nil {
+		return ""
+	}
+	if _, err := Credential(p, client.StaticKey(keyPlaceholder)).Apply(r); err != nil {
+		return ""
+	}
+	show := func(s string) string { return strings.ReplaceAll(s, keyPlaceholder, "<key>") }
+	if q := r.URL.RawQuery; q != "" {
+		return "the query parameter " + show(q)
+	}
+	for name, v := range r.Header {
+		if name == "Cookie" {
+			return "the cookie " + show(strings.Join(v, "; "))
+		}
+		return name + ": " + show(strings.Join(v, ", "))
+	}
+	return ""
 }

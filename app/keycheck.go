@@ -158,6 +158,10 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 	return kc, nil
 }
 
+// Unreachable reports that no answer came: the connection failed (refused,
+// a name that does not resolve, a timeout).
+func (kc *KeyCheck) Unreachable() bool { return kc.unreachable != nil }
+
 func isHTML(contentType string) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html")
 }

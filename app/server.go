@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -406,7 +407,7 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		return nil, err
 	}
 	if len(srv.Tools()) == 0 {
-		return nil, noToolsError(api, p, a.LoginCommand(p.Name))
+		return nil, noToolsError(api, p, a.LoginCommand(p.Name), a.SelectionFrom)
 	}
 	return srv, nil
 }
@@ -453,10 +454,19 @@ type auditFile struct {
 
 func (f *auditFile) AuditCalls() *atomic.Int64 { return &f.calls }
 
+// Where a profile's tool selection (--tag, --operation, --method,
+// --read-only) came from, for the error that says none is left: App's
+// SelectionFrom.
+const (
+	SelectionUnknown = ""        // the command line or the stored profile
+	SelectionFlags   = "flags"   // the command line, at least in part
+	SelectionStored  = "profile" // the stored profile only
+)
+
 // noToolsError says why a profile has no tools: a description without
 // operations, operations that could all not be read, or a tool selection
-// that leaves none.
-func noToolsError(api *client.API, p profile.Profile, login string) error {
+// (given as from says) that leaves none.
+func noToolsError(api *client.API, p profile.Profile, login, from string) error {
 	switch {
 	case len(api.Operations) == 0 && len(api.Skipped) > 0:
 		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", client.ShowURL(p.Spec), len(api.Skipped))
@@ -464,10 +474,123 @@ func noToolsError(api *client.API, p profile.Profile, login string) error {
 		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): the API may describe itself only to authenticated callers, so store a valid key with `%s` (or check that it is the API's OpenAPI description)", client.ShowURL(p.Spec), login)
 	case len(api.Operations) == 0:
 		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): check that it is the API's OpenAPI description", client.ShowURL(p.Spec))
-	default:
-		return fmt.Errorf("none of the %d operations matches the tool selection (--tag, --operation, --method, --read-only, as given or stored in profile %q): `%s --tag TAG` stores another, and an empty value (--tag \"\" --operation \"\" --method \"\") clears one",
-			len(api.Operations), p.Name, login)
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "none of the %d operations matches the tool selection %s", len(api.Operations), selectionFlags(p))
+	switch from {
+	case SelectionFlags:
+		b.WriteString(" given on the command line")
+	case SelectionStored:
+		fmt.Fprintf(&b, " stored in profile %q", p.Name)
+	default:
+		fmt.Fprintf(&b, " (given on the command line or stored in profile %q)", p.Name)
+	}
+	if len(p.Tags) > 0 {
+		if tags := DescriptionTags(api); len(tags) == 0 {
+			b.WriteString(": the description tags no operation, so --tag cannot match")
+		} else {
+			b.WriteString(": the description's tags are " + listTags(ClosestTags(tags, p.Tags), 12))
+		}
+	}
+	const clear = `an empty value (--tag "" --operation "" --method "") clears one`
+	switch from {
+	case SelectionFlags:
+		fmt.Fprintf(&b, "; fix or drop the flag (stored values are changed with `%s --tag TAG`, and %s)", login, clear)
+	case SelectionStored:
+		fmt.Fprintf(&b, "; `%s --tag TAG` stores another, and %s", login, clear)
+	default:
+		fmt.Fprintf(&b, "; fix the flag given, or store another with `%s --tag TAG` (%s)", login, clear)
+	}
+	return errors.New(b.String())
+}
+
+// selectionFlags shows p's tool selection as flags.
+func selectionFlags(p profile.Profile) string {
+	var parts []string
+	for _, t := range p.Tags {
+		parts = append(parts, "--tag "+QuoteProfileName(t))
+	}
+	for _, o := range p.Operations {
+		parts = append(parts, "--operation "+QuoteProfileName(o))
+	}
+	for _, m := range p.Methods {
+		parts = append(parts, "--method "+QuoteProfileName(m))
+	}
+	if p.ReadOnly {
+		parts = append(parts, "--read-only")
+	}
+	return "(" + strings.Join(parts, " ") + ")"
+}
+
+// DescriptionTags are the tags api's operations carry, each once, in the
+// order first met.
+func DescriptionTags(api *client.API) []string {
+	var tags []string
+	for _, op := range api.Operations {
+		for _, t := range op.Tags {
+			if !slices.Contains(tags, t) {
+				tags = append(tags, t)
+			}
+		}
+	}
+	return tags
+}
+
+// ClosestTags orders tags by how close each is to one of wanted, ignoring
+// case: those containing one of wanted or contained in it first ("issue",
+// "issues"), each group by edit distance; ties alphabetically.
+func ClosestTags(tags, wanted []string) []string {
+	dist := func(t string) int {
+		best := -1
+		for _, w := range wanted {
+			a, b := strings.ToLower(t), strings.ToLower(w)
+			d := editDistance(a, b)
+			if !strings.Contains(a, b) && !strings.Contains(b, a) {
+				d += 1000 // after every tag that contains the other
+			}
+			if best < 0 || d < best {
+				best = d
+			}
+		}
+		return best
+	}
+	out := slices.Clone(tags)
+	slices.SortStableFunc(out, func(x, y string) int {
+		if dx, dy := dist(x), dist(y); dx != dy {
+			return dx - dy
+		}
+		return strings.Compare(strings.ToLower(x), strings.ToLower(y))
+	})
+	return out
+}
+
+// listTags shows at most n tags, naming how many more there are.
+func listTags(tags []string, n int) string {
+	if len(tags) <= n {
+		return strings.Join(tags, ", ")
+	}
+	return fmt.Sprintf("%s (and %d more)", strings.Join(tags[:n], ", "), len(tags)-n)
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // schemeOf is the declared scheme p signs in with, "" for a key sent the

@@ -3,8 +3,10 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -63,6 +65,15 @@ func redactFlagError(f *Factory, err error) error {
 			}
 			return errors.New(msg)
 		}
+		if fl.Value.Type() == "duration" {
+			// A number with a short word ("5", "30sec") cannot be a key:
+			// it is shown. Anything else may be a key pasted there.
+			shown := "(not shown)"
+			if durationTypo().MatchString(inv.GetValue()) {
+				shown = strconv.Quote(inv.GetValue())
+			}
+			return fmt.Errorf("invalid value %s for --%s: give a duration, a number with a unit, e.g. 30s, 2m or 1m30s", shown, fl.Name)
+		}
 		cause := "not a valid " + fl.Value.Type()
 		if c := errors.Unwrap(inv); c != nil {
 			cause = hideValue(c.Error(), inv.GetValue())
@@ -75,6 +86,10 @@ func redactFlagError(f *Factory, err error) error {
 	}
 	return err
 }
+
+// durationTypo matches what a mistyped duration looks like: a number,
+// perhaps with a short word after it.
+var durationTypo = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[+-]?[0-9][0-9.]{0,7}[A-Za-zµ ]{0,6}$`) })
 
 // hideValue is msg with v, as quoted or as typed, replaced by "…".
 func hideValue(msg, v string) string {

@@ -57,7 +57,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, done, err := f.AppNoCache(opts.NoCache).Tools(c.Context(), p, true)
+	srv, done, err := opts.Profile.app(f, opts.NoCache).Tools(c.Context(), p, true)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func TestMisplacedKeyIsNotEchoed(t *testing.T) {
 		{"login --with-key=KEY", append([]string{"login", "--with-key=" + secret}, spec...), "--with-key takes no value"},
 		{"login --no-check=KEY", append([]string{"login", "--no-check=" + secret}, spec...), "--no-check takes no value"},
 		{"login -KEY", append([]string{"login", "-" + secret}, spec...), "unknown shorthand flag"},
-		{"login --timeout=KEY", append([]string{"login", "--timeout=" + secret}, spec...), "invalid value for --timeout (not shown)"},
+		{"login --timeout=KEY", append([]string{"login", "--timeout=" + secret}, spec...), "invalid value (not shown) for --timeout: give a duration, a number with a unit, e.g. 30s"},
 		{"serve argument", append([]string{"serve", secret}, spec...), "serve takes no arguments"},
 		{"logout argument", []string{"logout", "-p", "a", secret}, "logout takes no arguments"},
 		{"tools argument", append([]string{"tools", secret}, spec...), "tools takes no arguments"},

@@ -60,8 +60,8 @@ func logoutExample(b Brand) string {
 }
 
 func callExample(b Brand) string {
-	return fmt.Sprintf(`  %[1]s call %[2]s --arg search=onboarding --arg page=2
-  %[1]s call %[3]s --json '{"project_id": 3, "title": "Write docs"}'`,
+	return fmt.Sprintf(`  %[1]s call %[2]s --arg status=active
+  %[1]s call %[3]s --json '{"project": 3, "title": "Write docs"}'`,
 		b.Name, exampleTool(b, "list_projects"), exampleTool(b, "create_task"))
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -42,6 +45,9 @@ type InstallOptions struct {
 	URL string
 	// Headers are the names of the headers a remote entry sends (--header).
 	Headers []string
+	// NamedByURL reports that Name was derived from URL's host (no --name,
+	// no --profile).
+	NamedByURL bool
 
 	// Executable returns the command to write (default: this binary, by a
 	// path that survives upgrades; see install.StablePath).
@@ -96,9 +102,7 @@ file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.Pr
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Client = args[0]
-			if opts.Name == "" {
-				opts.Name = opts.Profile
-			}
+			opts.Name, opts.NamedByURL = entryName(c, opts.Name, opts.Profile, opts.URL)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -107,7 +111,7 @@ file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.Pr
 	}
 	fl := c.Flags()
 	fl.StringVarP(&opts.Profile, "profile", "p", f.Brand.ProfileName(), "profile the client's server uses")
-	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name)")
+	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name; with --url, the URL's host)")
 	fl.BoolVar(&opts.Project, "project", false, "write the project's configuration file (in the current directory) instead of the user's")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
 	fl.BoolVar(&opts.Print, "print", false, "print the configuration snippet and write nothing")
@@ -116,6 +120,49 @@ file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.Pr
 	fl.StringVar(&opts.URL, "url", "", "write a remote entry that connects to this Streamable HTTP URL (a running serve --http) instead of a command")
 	fl.StringArrayVar(&opts.Headers, "header", nil, "with --url: a header the client sends, its value read from an environment variable (repeatable)")
 	return c
+}
+
+// entryName is the name of the entry install or uninstall c works on:
+// --name when given; with --url and no --profile, a name derived from the
+// URL's host (byURL); else the profile's name.
+func entryName(c *cobra.Command, name, profileName, rawURL string) (_ string, byURL bool) {
+	switch {
+	case name != "":
+		return name, false
+	case rawURL != "" && !c.Flags().Changed("profile"):
+		return hostEntryName(rawURL), true
+	}
+	return profileName, false
+}
+
+// hostEntryName names a remote entry after its URL's host: the first label
+// that is not www, mcp or api (mcp.acme.com: acme), an IP address whole,
+// made of the characters entry names allow ("mcp" when nothing is left).
+func hostEntryName(rawURL string) string {
+	host := ""
+	if u, err := url.Parse(rawURL); err == nil {
+		host = strings.ToLower(u.Hostname())
+	}
+	name := host
+	if net.ParseIP(host) == nil {
+		name = ""
+		for label := range strings.SplitSeq(host, ".") {
+			if label != "" && label != "www" && label != "mcp" && label != "api" {
+				name = label
+				break
+			}
+		}
+	}
+	name = strings.Trim(strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_') {
+			return r
+		}
+		return '-'
+	}, name), "-")
+	if name == "" {
+		return "mcp"
+	}
+	return name
 }
 
 // entryCommand is the command an entry runs: command when set (made
@@ -327,6 +374,9 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	if opts.NamedByURL {
+		fmt.Fprintf(f.IO.ErrOut, "The entry is named %q after the URL's host (--name sets another).\n", entry.Name)
 	}
 	if opts.Print {
 		b, err := client.Snippet(entry)

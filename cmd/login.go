@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"runtime"
-	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,6 +55,10 @@ type LoginOptions struct {
 	Scheme   string
 	Username string
 	Scopes   []string
+
+	// scheme is the description's scheme chosen (nil: none), for the
+	// message of a rejected key.
+	scheme *client.SecurityScheme
 }
 
 func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
@@ -63,7 +69,8 @@ func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
 		Long: `Login saves the profile (description, base URL, how the key is sent) and stores
 the secret in the OS keyring: the macOS Keychain, the Windows Credential
 Manager or the Secret Service (gnome-keyring, KWallet) on Linux. Secrets are
-never written to a file and never taken as an argument.
+never taken as an argument, and never written to a file unless you choose
+--insecure-storage.
 
 How to authenticate comes from the description's security schemes
 (components.securitySchemes, or securityDefinitions in Swagger 2.0). When it
@@ -88,7 +95,9 @@ from standard input instead. Before a key is stored, it is checked with one
 authenticated GET: --check-path if given, else the description's URL when it
 is on the API's origin and needs the key, else the first GET operation that
 needs no arguments. A key the API rejects (401 or 403) is not stored.
-Logging in again replaces the secret.
+Logging in again with a key replaces the secret; without one (no --with-key,
+or Enter at the prompt) it keeps the stored key, checked again, so that
+"login --profile P --spec NEW_PATH" only changes the profile.
 
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
 the keyring (for CI, containers and machines without a keyring).`,
@@ -121,7 +130,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	errOut := f.IO.ErrOut
 	// p is what login works with; own, without the build's defaults, is
 	// what it saves.
-	own, _, err := opts.Profile.own(f)
+	own, existed, err := opts.Profile.own(f)
 	if err != nil {
 		return err
 	}
@@ -162,11 +171,27 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		return err
 	}
 
+	// Logging in again without a key (a moved description, another base
+	// URL) keeps the key stored before.
+	var stored app.Key
+	prevAuth := own.Auth
+	if existed && !opts.WithKey {
+		stored = f.App().StoredKey(p.Name)
+	}
+
 	// Fail before asking for the key when the keyring cannot store it (and
 	// is to be used). The profile is saved all the same: with the key in
 	// the environment variable, the other commands need it.
-	if !opts.InsecureStorage {
-		if _, err := f.Keyring.Get(p.Name); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+	if !opts.InsecureStorage && (stored.Key == "" || stored.Source != app.KeyFromFile) {
+		var err error
+		switch stored.Source {
+		case app.KeyringUnavailable: // asked already: one timeout is enough
+			err = errors.Unwrap(stored.Err)
+		case app.KeyFromKeyring, app.KeyMissing: // the keyring answered
+		default:
+			_, err = f.Keyring.Get(p.Name)
+		}
+		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
 			if serr := store.Save(own); serr == nil {
 				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
 			}
@@ -197,10 +222,14 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic {
 		label = "Password or token of " + p.Auth.Username
 	}
-	key, err := readSecret(c.Context(), f, p.Name, opts.WithKey, label)
+	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic && (prevAuth == nil || prevAuth.Username != p.Auth.Username) {
+		stored = app.Key{} // another user: the stored password is not theirs
+	}
+	key, err := readSecretOr(c.Context(), f, p.Name, opts.WithKey, label, stored.Key)
 	if err != nil {
 		return err
 	}
+	kept := stored.Key != "" && key == stored.Key
 	if err := keyFits(f, p.Name, key, opts.InsecureStorage); err != nil {
 		return err
 	}
@@ -211,7 +240,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	} else if opts.NoCheck {
 		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
-	} else if err := loginCheck(c.Context(), f, p, key, opts.CheckTimeout); err != nil {
+	} else if err := loginCheck(c.Context(), f, p, opts.scheme, key, opts.CheckTimeout); err != nil {
 		return err
 	}
 
@@ -220,6 +249,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	fmt.Fprintf(errOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())
 
+	if kept && (!opts.InsecureStorage || stored.Source == app.KeyFromFile) {
+		return nil // where it was
+	}
 	return storeKey(f, p.Name, key, opts.InsecureStorage)
 }
 
@@ -236,25 +268,19 @@ func checkSelection(ctx context.Context, f *Factory, pf *profileFlags, p profile
 	if err != nil || len(api.Operations) == 0 || len(app.SelectedOperations(api, p)) > 0 {
 		return nil
 	}
-	var tags []string
-	for _, op := range api.Operations {
-		for _, t := range op.Tags {
-			if !slices.Contains(tags, t) {
-				tags = append(tags, t)
-			}
-		}
-	}
 	hint := fmt.Sprintf("`%s tools --spec %s` lists them", f.Brand.Name, app.QuoteProfileName(p.Spec))
-	if len(p.Tags) > 0 && len(tags) > 0 {
-		slices.Sort(tags)
-		hint = "its tags are " + strings.Join(tags, ", ") + "; " + hint
+	if tags := app.DescriptionTags(api); len(p.Tags) > 0 && len(tags) > 0 {
+		hint = "its tags are " + strings.Join(app.ClosestTags(tags, p.Tags), ", ") + "; " + hint
+	} else if len(p.Tags) > 0 {
+		hint = "it tags no operation, so --tag cannot match; " + hint
 	}
 	return FlagErrorf("none of the %d operations of the description matches the tool selection (--tag, --operation, --method, --read-only): %s; nothing was saved", len(api.Operations), hint)
 }
 
-// loginCheck asks the API whether it accepts key; an error says why the
+// loginCheck asks the API whether it accepts key, sent as p says (scheme
+// is the description's scheme p uses, nil for none); an error says why the
 // key is not stored.
-func loginCheck(ctx context.Context, f *Factory, p profile.Profile, key string, timeout time.Duration) error {
+func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *client.SecurityScheme, key string, timeout time.Duration) error {
 	if timeout <= 0 {
 		timeout = loginCheckTimeout
 	}
@@ -263,15 +289,74 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, key string, 
 		return fmt.Errorf("%w%s; nothing was stored", err, loginCheckHint(err))
 	}
 	switch {
-	case errors.Is(kc.Err, app.ErrKeyRejected) && p.Auth != nil:
-		return fmt.Errorf("%w, so nothing was stored. Check the key (sent as scheme %s), then log in again", kc.Err, p.Auth.Scheme)
 	case errors.Is(kc.Err, app.ErrKeyRejected):
-		return fmt.Errorf("%w, so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again", kc.Err, p.Header()+": "+schemeLabel(p.Scheme()))
+		return fmt.Errorf("%w, so nothing was stored. %s", kc.Err, rejectedHint(p, scheme))
+	case kc.Err != nil && kc.Unreachable():
+		return fmt.Errorf("checking the key: %w. Nothing was stored: if the API is not at %s, pass --base-url URL; else check the network and the address, or pass --no-check to store the key unchecked",
+			kc.Err, client.Origin(mustParseURL(kc.URL)))
 	case kc.Err != nil:
 		return fmt.Errorf("checking the key: %w. Nothing was stored: fix the check with --check-path PATH, or pass --no-check to store the key unchecked", kc.Err)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "✓ The API accepted the key (GET %s: %d).\n", kc.URL, kc.Status)
 	return nil
+}
+
+// rejectedHint says how a rejected key was sent (never the key), what the
+// description's scheme says of it, and the flags that send it otherwise.
+func rejectedHint(p profile.Profile, scheme *client.SecurityScheme) string {
+	sent := app.SentAs(p)
+	if p.Auth == nil || scheme == nil {
+		return fmt.Sprintf("The key was sent as `%s`. Check the key, and the header and scheme it is sent with (--auth-header, --auth-scheme WORD, or --auth-format), then log in again", sent)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "The key was sent as `%s` (scheme %s: %s", sent, scheme.Name, scheme.Kind())
+	if d := schemeDescription(scheme.Description); d != "" {
+		fmt.Fprintf(&b, "; the description says: %q", d)
+	}
+	b.WriteString(").")
+	if p.Auth.Kind == profile.AuthAPIKey && p.Auth.In == "header" && strings.EqualFold(p.Auth.Name, "Authorization") && p.AuthFormat == "" {
+		word := "WORD"
+		if w := schemeWord(scheme.Description); w != "" {
+			word = w
+		}
+		fmt.Fprintf(&b, " The description does not declare what precedes the key in Authorization: if the API expects another word than %q, log in again with --auth-scheme %s (--auth-scheme \"\" for the bare key, --auth-format 'WORD {key}' for another shape); else check the key, then log in again",
+			p.Scheme(), word)
+		return b.String()
+	}
+	b.WriteString(" Check the key, then log in again (--auth-header, --auth-scheme and --auth-format send it another way)")
+	return b.String()
+}
+
+// schemeDescription is a scheme's description on one line, shortened.
+func schemeDescription(d string) string {
+	d = strings.Join(strings.Fields(d), " ")
+	if r := []rune(d); len(r) > 200 {
+		d = string(r[:199]) + "…"
+	}
+	return d
+}
+
+// schemeWord is the first word a scheme's description quotes in
+// backquotes that could precede a key ("The word `Api-Key`, a space, then
+// the key": Api-Key), "" when there is none.
+func schemeWord(d string) string {
+	for _, m := range quotedWord().FindAllStringSubmatch(d, -1) {
+		if w := m[1]; !strings.EqualFold(w, "Authorization") && !strings.EqualFold(w, "key") {
+			return w
+		}
+	}
+	return ""
+}
+
+var quotedWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`([A-Za-z][A-Za-z0-9._-]{0,30})`") })
+
+// mustParseURL parses a URL this program built.
+func mustParseURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return &url.URL{}
+	}
+	return u
 }
 
 // loginCheckHint is how login's flags fix err, a key check that could not
@@ -395,7 +480,19 @@ func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) 
 // readSecret reads a secret, shown as label, from standard input
 // (--with-key) or a hidden prompt.
 func readSecret(ctx context.Context, f *Factory, profileName string, withKey bool, label string) (string, error) {
+	return readSecretOr(ctx, f, profileName, withKey, label, "")
+}
+
+// readSecretOr is readSecret keeping stored, the key stored before, when
+// no key is given: without --with-key and without a terminal, or when
+// Enter alone answers the prompt. It says which.
+func readSecretOr(ctx context.Context, f *Factory, profileName string, withKey bool, label, stored string) (string, error) {
 	var raw string
+	prompt := f.IO.CanPrompt() && f.IO.ReadSecret != nil
+	keep := func() (string, error) {
+		fmt.Fprintf(f.IO.ErrOut, "Keeping the stored key of profile %q (pipe a new one with --with-key to replace it).\n", profileName)
+		return stored, nil
+	}
 	switch {
 	case withKey:
 		// A terminal may be waited on: Ctrl-C ends the wait.
@@ -407,12 +504,21 @@ func readSecret(ctx context.Context, f *Factory, profileName string, withKey boo
 			return "", fmt.Errorf("reading the key from standard input: %w", err)
 		}
 		raw = line
-	case f.IO.CanPrompt() && f.IO.ReadSecret != nil:
-		fmt.Fprintf(f.IO.ErrOut, "? %s for profile %q (input hidden): ", label, profileName)
+	case stored != "" && !prompt:
+		return keep()
+	case prompt:
+		hint := "input hidden"
+		if stored != "" {
+			hint += "; Enter keeps the stored key"
+		}
+		fmt.Fprintf(f.IO.ErrOut, "? %s for profile %q (%s): ", label, profileName, hint)
 		s, err := f.IO.ReadSecret(ctx)
 		fmt.Fprintln(f.IO.ErrOut)
 		if err != nil {
 			return "", fmt.Errorf("reading the key: %w", err)
+		}
+		if stored != "" && strings.TrimSpace(s) == "" {
+			return keep()
 		}
 		raw = s
 	default:

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/oauth"
@@ -59,7 +62,7 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 			return err
 		}
 	case errors.As(err, &choice):
-		return FlagErrorf("%s\nfor example: `%s --scheme %s`", err, f.App().LoginCommand(p.Name), choice.Schemes[0].Name)
+		return FlagErrorf("%s\nAdd --scheme NAME to the same command, e.g. `%s --scheme %s`; nothing was saved", err, givenCommand(opts.Profile.cmd), choice.Schemes[0].Name)
 	case err != nil:
 		return FlagErrorf("%s", err)
 	}
@@ -82,8 +85,13 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 	if opts.Username != "" && au.Kind != profile.AuthBasic {
 		return FlagErrorf("--username is for HTTP basic; scheme %s is %s", s.Name, s.Kind())
 	}
-	own.Auth = au
-	fmt.Fprintf(f.IO.ErrOut, "Using scheme %s: %s.\n", s.Name, s.Kind())
+	own.Auth, opts.scheme = au, s
+	sent := ""
+	if au.Kind == profile.AuthAPIKey && au.In == "header" && strings.EqualFold(au.Name, "Authorization") {
+		// The declaration leaves the word before the key to the profile.
+		sent = fmt.Sprintf(", sent as `%s` (--auth-scheme WORD sends another word, \"\" the bare key)", app.SentAs(f.Brand.Apply(*own)))
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Using scheme %s: %s%s.\n", s.Name, s.Kind(), sent)
 	return nil
 }
 
@@ -199,4 +207,38 @@ func (f *Factory) storeOAuthLogin(own profile.Profile, store profile.Store, secr
 	fmt.Fprintf(f.IO.ErrOut, "✓ Saved profile %q in %s.\n", own.Name, store.Path())
 	fmt.Fprintf(f.IO.ErrOut, "✓ Stored the tokens in %s, account %q.\n", f.Keyring.Describe(), app.TokenAccount(own.Name))
 	return forgetKey(f, own.Name)
+}
+
+// givenCommand is c's command line as given, rebuilt from its flags (set
+// ones only, --profile first, values quoted for a POSIX shell). No flag
+// carries a key, so none is repeated.
+func givenCommand(c *cobra.Command) string {
+	parts := []string{c.CommandPath()}
+	add := func(fl *pflag.Flag) {
+		switch {
+		case fl.Value.Type() == "bool" && fl.Value.String() == "true":
+			parts = append(parts, "--"+fl.Name)
+			return
+		case fl.Value.Type() == "bool":
+			parts = append(parts, "--"+fl.Name+"="+fl.Value.String())
+			return
+		}
+		vals := []string{fl.Value.String()}
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			vals = sv.GetSlice()
+		}
+		for _, v := range vals {
+			parts = append(parts, "--"+fl.Name, app.QuoteProfileName(v))
+		}
+	}
+	fs := c.Flags()
+	if pfl := fs.Lookup("profile"); pfl != nil {
+		add(pfl) // always: the default profile too, to be plain
+	}
+	fs.Visit(func(fl *pflag.Flag) {
+		if fl.Name != "profile" {
+			add(fl)
+		}
+	})
+	return strings.Join(parts, " ")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/profile"
 	"github.com/restmcp/restmcp/server"
 )
@@ -58,10 +59,29 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringSliceVar(&pf.Tools, "tool", nil, "only these tools of the remote MCP server (repeatable)")
 	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "auto" (the default: operations when they fit the strictest common client, else resources, else search), "operations" (one tool per operation), "resources" or "search"`)
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
-	fl.StringVar(&pf.AuditLog, "audit-log", "", "append one JSON line per tool call to this file (no argument values, never the key)")
+	fl.StringVar(&pf.AuditLog, "audit-log", "", "append a start line before each request of a tool call and an end line after it, as JSON, to this file (no argument values, never the key)")
 	fl.StringSliceVar(&pf.RefDirs, "allow-ref-dir", nil, "folder from which a local description's $refs may read files, besides its own (repeatable)")
-	fl.DurationVar(&pf.Timeout, "timeout", 0, "limit of one API call, retries included, e.g. 90s or 2m (default 30s)")
+	fl.DurationVar(&pf.Timeout, "timeout", 0, "limit of one request to the API (a tool call's), retries and reading the answer included, e.g. 90s or 2m (default 30s)")
 	return pf
+}
+
+// selectionFrom says where the tool selection came from: the command line
+// when a selection flag was given, else the stored profile.
+func (pf *profileFlags) selectionFrom() string {
+	for _, name := range []string{"tag", "operation", "method", "read-only"} {
+		if pf.cmd.Flags().Changed(name) {
+			return app.SelectionFlags
+		}
+	}
+	return app.SelectionStored
+}
+
+// app is the App a command that builds tools runs, knowing where the tool
+// selection came from (--no-cache: without the compiled description cache).
+func (pf *profileFlags) app(f *Factory, noCache bool) *app.App {
+	a := f.AppNoCache(noCache)
+	a.SelectionFrom = pf.selectionFrom()
+	return a
 }
 
 // resolve returns the stored profile with the set flags applied, on top of

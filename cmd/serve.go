@@ -96,7 +96,7 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 		}
 		defer stop()
 	}
-	return f.AppNoCache(opts.NoCache).Serve(c.Context(), p, f.IO.In, f.IO.Out)
+	return opts.Profile.app(f, opts.NoCache).Serve(c.Context(), p, f.IO.In, f.IO.Out)
 }
 
 // cpuProfileEnv names a file that serve writes a CPU profile of the session

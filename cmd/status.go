@@ -36,8 +36,9 @@ func newStatusCmd(f *Factory, runF func(*StatusOptions) error) *cobra.Command {
 		Use:   "status",
 		Short: "Show profiles, where their keys come from and whether the API accepts them",
 		Long: `Status lists every profile (or the one named with --profile): its description,
-base URL, how the key is sent, where the key comes from (` + f.Brand.Env("API_KEY") + `, the OS
-keyring, or missing) with only its last 4 characters shown, and whether the API
+base URL, how the key is sent, where the key comes from (` + f.Brand.Env("API_KEY") + `, the
+plain-text key file of login --insecure-storage, the OS keyring, or missing)
+with only its last 4 characters shown, and whether the API
 accepts it (one GET per profile, the same one login makes; --offline skips it).
 A key from ` + f.Brand.Env("API_KEY") + ` is checked only for one profile (--profile), since it
 is meant for one API.

@@ -53,7 +53,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	if err != nil {
 		return err
 	}
-	srv, done, err := f.AppNoCache(opts.NoCache).Tools(c.Context(), p, false)
+	srv, done, err := opts.Profile.app(f, opts.NoCache).Tools(c.Context(), p, false)
 	if err != nil {
 		return err
 	}

@@ -50,9 +50,7 @@ another program is left alone unless --force is given.`, strings.Join(install.ID
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Client = args[0]
-			if opts.Name == "" {
-				opts.Name = opts.Profile
-			}
+			opts.Name, _ = entryName(c, opts.Name, opts.Profile, opts.URL)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -61,7 +59,7 @@ another program is left alone unless --force is given.`, strings.Join(install.ID
 	}
 	fl := c.Flags()
 	fl.StringVarP(&opts.Profile, "profile", "p", f.Brand.ProfileName(), "profile whose entry to remove")
-	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name)")
+	fl.StringVar(&opts.Name, "name", "", "server name in the client's configuration (default: the profile name; with --url, the URL's host, as install names it)")
 	fl.BoolVar(&opts.Project, "project", false, "edit the project's configuration file (in the current directory)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change and write nothing")
 	fl.BoolVar(&opts.Force, "force", false, "remove the entry even if it runs another program")

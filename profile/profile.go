@@ -59,10 +59,12 @@ type Profile struct {
 	// RefDirs are folders, besides the description's own, from which a
 	// local description's $refs may read files.
 	RefDirs []string `json:"ref_dirs,omitempty"`
-	// Timeout bounds one tool call, retries included (0: 30 s).
+	// Timeout bounds one request to the API (a tool call's), retries and
+	// reading the answer included (0: 30 s).
 	Timeout Duration `json:"timeout,omitempty"`
-	// AuditLog is a file that receives one JSON line per tool call (what
-	// was called and how it went; no argument values, never the key).
+	// AuditLog is a file that receives JSON lines: a start line before each
+	// request of a tool call and an end line after it (what was called and
+	// how it went; no argument values, never the key).
 	AuditLog string `json:"audit_log,omitempty"`
 }
 
