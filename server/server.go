@@ -71,9 +71,10 @@ type Config struct {
 	MaxResultBytes int
 	// Logger receives diagnostics (default: discard). Never stdout.
 	Logger *log.Logger
-	// AuditLog, when set, receives one JSON line per call of an operation:
-	// time, tool, method, path, status, duration and outcome (ok,
-	// http_error, failed, invalid_arguments). No argument values, no key.
+	// AuditLog, when set, receives two JSON lines per call of an operation:
+	// a start line as the request is sent and an end line with its status,
+	// duration and outcome (ok, http_error, failed; invalid_arguments has
+	// the end line only). No argument values, no key.
 	AuditLog io.Writer
 }
 
