@@ -136,6 +136,19 @@ func TestToolsTableAndTokens(t *testing.T) {
 	if !strings.Contains(s, "layout operations (auto: one tool per operation (2 tools, about") {
 		t.Fatalf("no layout line:\n%s", s)
 	}
+	// The total is the one the layout line gives (the listing's estimate).
+	var total, auto string
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(line, "2 tools, about ") {
+			total = strings.Fields(line)[3]
+		}
+		if _, rest, ok := strings.Cut(line, "(2 tools, about "); ok {
+			auto = strings.Fields(rest)[0]
+		}
+	}
+	if total == "" || total != auto {
+		t.Errorf("total %q tokens, the layout line %q:\n%s", total, auto, s)
+	}
 }
 
 func TestToolsSizeReport(t *testing.T) {

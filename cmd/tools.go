@@ -87,14 +87,11 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 		header += "\tTOKENS"
 	}
 	fmt.Fprintln(w, header)
-	total := 0
 	for _, t := range tools {
 		line := fmt.Sprintf("%s\t%s\t%s", t.Name, toolKind(t), oneLine(toolTitle(t), 70))
 		if opts.Tokens {
 			b, _ := json.Marshal(t)
-			n := estimateTokens(b)
-			total += n
-			line += fmt.Sprintf("\t%d", n)
+			line += fmt.Sprintf("\t%d", estimateTokens(b))
 		}
 		fmt.Fprintln(w, line)
 	}
@@ -102,8 +99,10 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 		return err
 	}
 	if opts.Tokens {
+		// The total is the listing's estimate, as --json and the auto
+		// layout's reason give it (the rows' estimates round each apart).
 		all, _ := json.Marshal(tools)
-		fmt.Fprintf(f.IO.Out, "\n%d tools, about %d tokens (%d bytes of tool definitions)\n", len(tools), total, len(all))
+		fmt.Fprintf(f.IO.Out, "\n%d tools, about %d tokens (%d bytes of tool definitions)\n", len(tools), estimateTokens(all), len(all))
 		if layout != "" {
 			fmt.Fprintf(f.IO.Out, "layout %s", layout)
 			if why != "" {
