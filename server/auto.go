@@ -22,9 +22,9 @@ const (
 // tokens estimates the tokens of JSON text: about four bytes a token.
 func tokens(bytes int) int { return (bytes + 3) / 4 }
 
-// listingSize is the size in bytes of the tool definitions of tools, each
-// as json.Marshal encodes it and one byte more. They are counted as an
-// encoder writes them (with its newline), not kept.
+// listingSize is the size in bytes of the list of tools' definitions as
+// json.Marshal encodes it. They are counted as an encoder writes them (with
+// its newline), not kept.
 func listingSize(tools []*tool) int {
 	var n byteCount
 	enc := json.NewEncoder(&n)
@@ -33,7 +33,9 @@ func listingSize(tools []*tool) int {
 			n++
 		}
 	}
-	return int(n)
+	// json.Marshal of the list: a comma between tools where Encode ends
+	// each with a newline, and the brackets.
+	return int(n) + 1
 }
 
 // byteCount counts the bytes written to it.
