@@ -166,6 +166,20 @@ func TestLoginAgainKeepsTheStoredKey(t *testing.T) {
 	if code := run(t, f, "login", "-p", "other", "--spec", moved); code == 0 || !strings.Contains(errOut.String(), "--with-key") {
 		t.Errorf("a new profile without a key: exit %d: %s", code, errOut)
 	}
+
+	// Another address: the stored key is not sent there without being
+	// given again.
+	other := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	errOut.Reset()
+	if code := run(t, f, "login", "-p", "acme", "--spec", moved, "--base-url", other.URL, "--check-path", "/v1/me"); code == 0 {
+		t.Error("the stored key was kept for another address")
+	}
+	if !strings.Contains(errOut.String(), "The API's address changed") {
+		t.Errorf("stderr: %s", errOut)
+	}
+	if n := len(other.requests()); n != 0 {
+		t.Errorf("%d requests reached the other address", n)
+	}
 }
 
 // TestNoToolsListsTagsAndWhereTheSelectionCameFrom: a --tag no operation

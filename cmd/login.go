@@ -97,7 +97,8 @@ is on the API's origin and needs the key, else the first GET operation that
 needs no arguments. A key the API rejects (401 or 403) is not stored.
 Logging in again with a key replaces the secret; without one (no --with-key,
 or Enter at the prompt) it keeps the stored key, checked again, so that
-"login --profile P --spec NEW_PATH" only changes the profile.
+"login --profile P --spec NEW_PATH" only changes the profile; a new base URL
+or description host takes the key given again.
 
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
 the keyring (for CI, containers and machines without a keyring).`,
@@ -171,12 +172,17 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		return err
 	}
 
-	// Logging in again without a key (a moved description, another base
-	// URL) keeps the key stored before.
+	// Logging in again without a key (a moved description, another
+	// layout) keeps the key stored before, unless the key would now go to
+	// another address: that takes the key given again.
 	var stored app.Key
 	prevAuth := own.Auth
 	if existed && !opts.WithKey {
-		stored = f.App().StoredKey(p.Name)
+		if before, err := store.Get(p.Name); err == nil && !sameAddress(before, own) {
+			fmt.Fprintf(errOut, "The API's address changed: the stored key of profile %q is not sent to it unless given again.\n", p.Name)
+		} else {
+			stored = f.App().StoredKey(p.Name)
+		}
 	}
 
 	// Fail before asking for the key when the keyring cannot store it (and
@@ -253,6 +259,22 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		return nil // where it was
 	}
 	return storeKey(f, p.Name, key, opts.InsecureStorage)
+}
+
+// sameAddress reports whether a key of before would go where it went, as
+// far as the profiles tell: the same base URL's and remote MCP URL's
+// origins, and a description read from the same origin (a local one may
+// have moved; the API it names is the one the key was checked against).
+func sameAddress(before, now profile.Profile) bool {
+	origin := func(raw string) string {
+		u, err := url.Parse(raw)
+		if raw == "" || err != nil || !client.IsURL(raw) {
+			return ""
+		}
+		return strings.ToLower(u.Scheme + "://" + u.Host)
+	}
+	return origin(before.BaseURL) == origin(now.BaseURL) && origin(before.MCPURL) == origin(now.MCPURL) &&
+		origin(before.Spec) == origin(now.Spec)
 }
 
 // checkSelection refuses a tool selection given now (--tag, --operation,
