@@ -271,7 +271,7 @@ func sameAddress(before, now profile.Profile) bool {
 		if raw == "" || err != nil || !client.IsURL(raw) {
 			return ""
 		}
-		return strings.ToLower(u.Scheme + "://" + u.Host)
+		return client.Origin(u).String()
 	}
 	return origin(before.BaseURL) == origin(now.BaseURL) && origin(before.MCPURL) == origin(now.MCPURL) &&
 		origin(before.Spec) == origin(now.Spec)
