@@ -69,6 +69,7 @@ type bridge struct {
 	wmu     sync.Mutex
 	waiters map[jsonrpc.ID]chan *jsonrpc.Response // answers the bridge waits for
 	lists   map[jsonrpc.ID]bool                   // tools/list calls in flight
+	calls   map[jsonrpc.ID]context.CancelFunc     // the client's calls being sent
 	replays atomic.Int64
 }
 
@@ -88,6 +89,7 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		log:     cfg.Logger,
 		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
 		lists:   map[jsonrpc.ID]bool{},
+		calls:   map[jsonrpc.ID]context.CancelFunc{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -141,7 +143,14 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 			case m.Method == "initialize" && m.IsCall():
 				b.initialize(ctx, m)
 			case m.IsCall():
-				go b.forwardCall(ctx, m)
+				callCtx, cancel := context.WithCancel(ctx)
+				b.wmu.Lock()
+				b.calls[m.ID] = cancel
+				b.wmu.Unlock()
+				go func() {
+					defer b.endCall(m.ID)
+					b.forwardCall(callCtx, m)
+				}()
 			default:
 				if m.Method == "notifications/initialized" {
 					// Before anything else the client sends: in order.
@@ -156,7 +165,14 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				// Not on the loop that reads the client: a server slow to
 				// take a notification (a cancellation, progress) must not
 				// hold up the client's next requests.
-				go b.sendAside(ctx, m, "a notification")
+				go func() {
+					b.sendAside(ctx, m, "a notification")
+					if m.Method == "notifications/cancelled" {
+						// Told: the call's own request, if the server has
+						// not answered it, need not wait any longer.
+						b.cancelCall(m.Params)
+					}
+				}()
 			}
 		case *jsonrpc.Response:
 			go b.sendAside(ctx, m, "an answer")
@@ -383,6 +399,32 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 	}
 }
 
+// endCall forgets a call of the client once it has been sent.
+func (b *bridge) endCall(id jsonrpc.ID) {
+	b.wmu.Lock()
+	cancel := b.calls[id]
+	delete(b.calls, id)
+	b.wmu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// cancelCall stops sending the call that cancellation params name.
+func (b *bridge) cancelCall(params json.RawMessage) {
+	var p struct {
+		RequestID any `json:"requestId"`
+	}
+	if json.Unmarshal(params, &p) != nil || p.RequestID == nil {
+		return
+	}
+	id, err := jsonrpc.MakeID(p.RequestID)
+	if err != nil {
+		return
+	}
+	b.endCall(id)
+}
+
 // asideTimeout bounds how long passing a notification or an answer of the
 // client to the server may take.
 const asideTimeout = 30 * time.Second
@@ -419,6 +461,9 @@ func (b *bridge) forwardCall(ctx context.Context, req *jsonrpc.Request) {
 		b.wmu.Lock()
 		delete(b.lists, req.ID)
 		b.wmu.Unlock()
+		if ctx.Err() != nil {
+			return // cancelled by the client, who expects no answer
+		}
 		b.replyError(req, err)
 	}
 }

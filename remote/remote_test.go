@@ -598,3 +598,36 @@ func TestLongEventArrivesWhole(t *testing.T) {
 		t.Errorf("echo of 300 KB: error %v, %d bytes back, want %d", isErr, len(text), len(long)+6)
 	}
 }
+
+// A call the client cancels stops waiting for a server that does not
+// answer: its request to the server ends.
+func TestCancelledCallEndsItsRequest(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{JSONResponse: true})
+	ended := make(chan struct{}, 1)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(`"method":"tools/call"`)) {
+			select { // a server that never answers
+			case <-r.Context().Done():
+				ended <- struct{}{}
+			case <-time.After(20 * time.Second):
+			}
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}}); err == nil {
+		t.Fatal("the call was answered")
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Error("the request to the server still waits after the client cancelled")
+	}
+}
