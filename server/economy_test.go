@@ -28,14 +28,19 @@ func TestListingComplete(t *testing.T) {
 				t.Fatal(err)
 			}
 			var problems []string
+			clears := false
 			for _, tl := range s.ops {
 				if tl.in == nil {
 					continue
 				}
+				clears = clears || tl.in.clears
 				if fmt.Sprintf("%p", tl.checkSchema()) != fmt.Sprintf("%p", tl.in.checked()) {
 					problems = append(problems, tl.def.Name+": calls are not checked against the full schema")
 				}
 				problems = append(problems, compareListed(tl.def.Name, tl.in.checked(), tl.in.listed)...)
+			}
+			if clears != strings.Contains(s.Instructions(), clearsNote) {
+				problems = append(problems, fmt.Sprintf("arguments listed without \"\": %v, the instructions say so: %v", clears, !clears))
 			}
 			for i, p := range problems {
 				if i == 10 {
@@ -165,6 +170,20 @@ func compareListed(at string, full, listed map[string]any) []string {
 	for _, k := range []string{"anyOf", "oneOf", "allOf"} {
 		fl, _ := full[k].([]any)
 		ll, _ := listed[k].([]any)
+		if k == "anyOf" {
+			// The empty string that clears an argument is said once, in
+			// the instructions (see unclear); one alternative left stands
+			// for the anyOf.
+			fl = slices.DeleteFunc(slices.Clone(fl), func(e any) bool {
+				m, ok := e.(map[string]any)
+				return ok && clearing(listedSchema(m))
+			})
+			if len(fl) == 1 && ll == nil && len(full[k].([]any)) > 1 {
+				m, _ := fl[0].(map[string]any)
+				out = append(out, compareListed(at, m, listed)...)
+				continue
+			}
+		}
 		if len(fl) != len(ll) {
 			if len(fl) > 0 {
 				out = append(out, fmt.Sprintf("%s: %s of %d listed with %d", at, k, len(fl), len(ll)))
@@ -313,9 +332,8 @@ func TestListingSizes(t *testing.T) {
 }
 
 // TestRouteLeftOutWhenTheNameSaysIt checks that a description ends with its
-// method and path unless the tool's name says them word for word, the
-// segments every path opens with aside, and that describe_action still
-// gives them.
+// method and path unless the tool's name says them (see says), and that
+// describe_action still gives them.
 func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
 	customer := &client.Param{Name: "customer", In: "path", Required: true, Schema: map[string]any{"type": "string"}, Style: "simple"}
 	api := &client.API{Title: "Payments", Operations: []*client.Operation{
@@ -334,7 +352,7 @@ func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
 		want := map[string]string{
 			"get_customers":                   "Returns a list of your customers.",
 			"post_customers_customer_sources": "Adds a payment source to a customer.",
-			"list_charges":                    "Returns a list of charges.\n\nGET /v1/charges",
+			"list_charges":                    "Returns a list of charges.",
 			// The name says POST, the method is GET.
 			"post_charges": "Searches charges.\n\nGET /v1/charges/search",
 			// Nothing else to say.
@@ -347,7 +365,40 @@ func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
 			}
 		}
 	}
-	s, err := New(Config{API: api, Layout: LayoutResources})
+	// A name with a word for every word of the path, or of an argument
+	// the path takes, says them too; one that leaves a word out does not.
+	str := map[string]any{"type": "string"}
+	param := func(name string) *client.Param {
+		return &client.Param{Name: name, In: "path", Required: true, Schema: str, Style: "simple"}
+	}
+	gh := &client.API{Title: "Code", Operations: []*client.Operation{
+		{ID: "actions/get-org-secret", Method: "GET", Path: "/orgs/{org}/actions/secrets/{secret_name}",
+			Params: []*client.Param{param("org"), param("secret_name")}, Summary: "Get an organization secret"},
+		{ID: "issues/list-labels", Method: "GET", Path: "/repos/{owner}/{repo}/labels",
+			Params: []*client.Param{param("owner"), param("repo")}, Summary: "List labels"},
+		{ID: "apps/create-from-manifest", Method: "POST", Path: "/app-manifests/{code}/conversions",
+			Params: []*client.Param{param("code")}, Summary: "Create a GitHub App from a manifest"},
+		{ID: "repos/get-branches", Method: "DELETE", Path: "/repos/{owner}/{repo}/branches",
+			Params: []*client.Param{param("owner"), param("repo")}, Summary: "Delete branches"},
+	}}
+	s, err := New(Config{API: gh, Layout: LayoutOperations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"actions_get_org_secret":    "Get an organization secret",
+		"issues_list_labels":        "List labels",
+		"apps_create_from_manifest": "Create a GitHub App from a manifest\n\nPOST /app-manifests/{code}/conversions",
+		// The name says GET, the method is DELETE.
+		"repos_get_branches": "Delete branches\n\nDELETE /repos/{owner}/{repo}/branches",
+	} {
+		if tool, ok := s.Tool(name); !ok {
+			t.Errorf("no tool %s", name)
+		} else if tool.Description != want {
+			t.Errorf("%s: description %q, want %q", name, tool.Description, want)
+		}
+	}
+	s, err = New(Config{API: api, Layout: LayoutResources})
 	if err != nil {
 		t.Fatal(err)
 	}

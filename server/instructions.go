@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,10 +36,13 @@ func (s *Server) buildInstructions() string {
 		if prefix != "" {
 			fmt.Fprintf(&b, " with the prefix %q", prefix)
 		}
-		b.WriteString("; each description ends with the HTTP method and path. Tools with readOnlyHint change nothing.")
+		b.WriteString("; a description ends with the HTTP method and path unless the name and arguments say them. Tools with readOnlyHint change nothing.")
 	}
 	if note := sharedNote(s.ops); note != "" {
 		b.WriteString("\n" + note)
+	}
+	if slices.ContainsFunc(s.ops, func(t *tool) bool { return t.in != nil && t.in.clears }) {
+		b.WriteString("\n" + clearsNote)
 	}
 	if tags := mainTags(s.ops, 8); len(tags) > 0 {
 		b.WriteString("\nMain areas: " + strings.Join(tags, ", ") + ".")
@@ -70,3 +74,7 @@ func mainTags(ops []*tool, n int) []string {
 	}
 	return tags
 }
+
+// clearsNote says once what the listings leave out of the arguments that
+// may be cleared (see unclear).
+const clearsNote = `Optional arguments the API lets you unset also take "" (an empty string) to clear them.`

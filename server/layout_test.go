@@ -164,7 +164,7 @@ func TestResourcesLayoutActionArgument(t *testing.T) {
 
 func TestSearchStaysWithinBudget(t *testing.T) {
 	api := projectsAPI()
-	s, err := New(Config{API: api, Layout: LayoutSearch, MaxResultBytes: 1000})
+	s, err := New(Config{API: api, Layout: LayoutSearch, MaxResultBytes: 700})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestSearchStaysWithinBudget(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &found); err != nil {
 		t.Fatalf("result is not JSON then a note: %q", text)
 	}
-	if len(body) > 1000 || len(found) < 2 {
+	if len(body) > 700 || len(found) < 2 {
 		t.Errorf("%d bytes, %d matches", len(body), len(found))
 	}
 	if found[0]["inputSchema"] == nil || found[len(found)-1]["inputSchema"] != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -36,11 +37,11 @@ func TestCommonLeadsArePassedOver(t *testing.T) {
 			}
 			for _, tool := range s.Tools() {
 				i := strings.TrimPrefix(tool.Name, "get_thing_")
-				want := "Get thing " + i + "\n\nThings are available with the Pro plan.\n\nGET /things/" + i
+				want := "Get thing " + i + "\n\nThings are available with the Pro plan."
 				if tc.common {
-					want = "Get thing " + i + "\n\nReturns thing " + i + " with its parts.\n\nGET /things/" + i
+					want = "Get thing " + i + "\n\nReturns thing " + i + " with its parts."
 				}
-				if tool.Description != want {
+				if withoutRoute(tool.Description) != want {
 					t.Errorf("%d operations, filter %v: %s is described %q, want %q", tc.n, filter, tool.Name, tool.Description, want)
 				}
 			}
@@ -64,7 +65,7 @@ func TestDescriptionLeads(t *testing.T) {
 	} {
 		api.Operations = append(api.Operations, &client.Operation{ID: op.id, Method: "GET", Path: "/" + op.id, Summary: op.summary, Description: op.desc})
 		t.Run(op.id, func(t *testing.T) {
-			want := op.want + "\n\nGET /" + op.id
+			want := op.want
 			s, err := New(Config{API: api, Layout: LayoutOperations, Filter: Filter{Operations: []string{op.id}}})
 			if err != nil {
 				t.Fatal(err)
@@ -73,11 +74,20 @@ func TestDescriptionLeads(t *testing.T) {
 			if !ok {
 				t.Fatalf("no tool %s", op.id)
 			}
-			if tool.Description != want {
+			if withoutRoute(tool.Description) != want {
 				t.Errorf("description %q, want %q", tool.Description, want)
 			}
 		})
 	}
+}
+
+// routeLine is the method and path that end a tool's description unless its
+// name says them (see says).
+var routeLine = regexp.MustCompile(`(^|\n\n)(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) /\S*$`)
+
+// withoutRoute is a description without the method and path ending it.
+func withoutRoute(d string) string {
+	return routeLine.ReplaceAllString(d, "")
 }
 
 // TestNoAsideDescribesATool checks every shared description: what a tool's
@@ -93,8 +103,8 @@ func TestNoAsideDescribesATool(t *testing.T) {
 			count := map[string]int{}
 			n := 0
 			for _, tool := range s.Tools() {
-				paras := strings.Split(tool.Description, "\n\n")
-				for _, p := range paras[1:max(1, len(paras)-1)] {
+				paras := strings.Split(withoutRoute(tool.Description), "\n\n")
+				for _, p := range paras[1:] {
 					if strings.HasPrefix(p, "Deprecated: prefer another tool") || strings.HasPrefix(p, "Arguments not listed here") {
 						continue // restmcp's own notes
 					}

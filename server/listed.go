@@ -299,3 +299,87 @@ func listedClean(s map[string]any, depth int) map[string]any {
 	}
 	return out
 }
+
+// clearing reports whether a schema is the empty string alone, as an
+// alternative of anyOf: Stripe's way to let an optional argument be
+// cleared (metadata, address, a list of tax rates: anyOf the value's own
+// schema and {"type": "string", "enum": [""]}, 339 times in its tools).
+func clearing(s map[string]any) bool {
+	e, ok := s["enum"].([]any)
+	if !ok || len(e) != 1 || e[0] != "" {
+		return false
+	}
+	for k, v := range s {
+		switch k {
+		case "enum", "description":
+		case "type":
+			if v != "string" {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// unclear lists the anyOf of a listed schema, and of its nested schemas,
+// without their empty-string alternative (clearing): the instructions say
+// once that "" clears an argument where the API allows it, and calls are
+// checked against the whole schema, so "" is still taken where it was. A
+// single alternative left stands for the anyOf. It reports whether it left
+// one out.
+func unclear(s map[string]any) bool {
+	left := false
+	if m, ok := s["properties"].(map[string]any); ok {
+		for _, v := range m {
+			if c, ok := v.(map[string]any); ok && unclear(c) {
+				left = true
+			}
+		}
+	}
+	if c, ok := s["items"].(map[string]any); ok && unclear(c) {
+		left = true
+	}
+	l, ok := s["anyOf"].([]any)
+	if !ok {
+		return left
+	}
+	kept := make([]any, 0, len(l))
+	for _, e := range l {
+		m, ok := e.(map[string]any)
+		if ok && clearing(m) {
+			continue
+		}
+		if ok && unclear(m) {
+			left = true
+		}
+		kept = append(kept, e)
+	}
+	if len(kept) == len(l) || len(kept) == 0 {
+		return left
+	}
+	if alt, ok := kept[0].(map[string]any); ok && len(kept) == 1 && merges(s, alt) {
+		delete(s, "anyOf")
+		for k, v := range alt {
+			if d, _ := s["description"].(string); k == "description" && d != "" {
+				v = d + " " + str(v)
+			}
+			s[k] = v
+		}
+		return true
+	}
+	s["anyOf"] = kept
+	return true
+}
+
+// merges reports whether a schema's keywords besides anyOf and its
+// description can take those of alt without overwriting one.
+func merges(s, alt map[string]any) bool {
+	for k := range alt {
+		if _, has := s[k]; has && k != "description" {
+			return false
+		}
+	}
+	return true
+}

@@ -181,20 +181,47 @@ func init() {
 // request body" for body): every word of it is a word of the name (or
 // its plural) or a plain word.
 func restates(name, d string) bool {
+	return restatesIn(name, d, nil)
+}
+
+// restatesIn is restates, words of the context (the operation's own, see
+// toolContext) counting as the name's: "Unique identifier of the
+// self-hosted runner group." for runner_group_id says nothing the tool's
+// summary "Add repository access to a self-hosted runner group" does not.
+func restatesIn(name, d string, context map[string]bool) bool {
 	words := map[string]bool{}
 	for _, w := range nameWords(name) {
 		words[strings.TrimSuffix(w, "s")] = true
 	}
-	f := strings.FieldsFunc(strings.ToLower(d), func(r rune) bool { return !isLower(byte(r)) && !isDigit(byte(r)) || r >= 0x80 })
+	f := proseWords(d)
 	if len(f) == 0 {
 		return false
 	}
 	for _, w := range f {
-		if !plainWords[w] && !words[strings.TrimSuffix(w, "s")] {
+		w = strings.TrimSuffix(w, "s")
+		if !plainWords[w] && !words[w] && !context[w] {
 			return false
 		}
 	}
 	return true
+}
+
+// proseWords are the lower-case words of a text.
+func proseWords(d string) []string {
+	return strings.FieldsFunc(strings.ToLower(d), func(r rune) bool { return !isLower(byte(r)) && !isDigit(byte(r)) || r >= 0x80 })
+}
+
+// toolContext are the words a tool says of its operation besides its
+// arguments: those of its operationId (its name), its path and its summary
+// (which opens its description), in the singular.
+func toolContext(op *client.Operation) map[string]bool {
+	out := map[string]bool{}
+	for _, list := range [][]string{nameWords(op.ID), nameWords(op.Path), proseWords(op.Summary)} {
+		for _, w := range list {
+			out[strings.TrimSuffix(w, "s")] = true
+		}
+	}
+	return out
 }
 
 // cutNote says that a node's fields are not listed.
@@ -274,6 +301,9 @@ type inputSchema struct {
 	// shared are the arguments whose description is said once, in the
 	// instructions, rather than in this tool's listing (see shareArgs).
 	shared []sharedArg
+	// clears is set when the listing leaves out that an argument may be
+	// "" to clear it (see unclear): the instructions say it once.
+	clears bool
 
 	// op and fills build the checked schema on the first call.
 	op     *client.Operation
@@ -406,8 +436,9 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 			}
 		}
 	}
+	context := toolContext(op)
 	for name, p := range props {
-		if ps, ok := p.(map[string]any); ok && restates(name, str(ps["description"])) {
+		if ps, ok := p.(map[string]any); ok && restatesIn(name, str(ps["description"]), context) {
 			delete(ps, "description")
 		}
 	}
@@ -433,6 +464,7 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 	// listedSchema of the checked root: its properties are listed already,
 	// additionalProperties is not listed.
 	in.listed = root
+	in.clears = unclear(root)
 	fitBody(in.listed, bodyArgs)
 	return in
 }

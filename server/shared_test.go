@@ -17,7 +17,7 @@ func sharedAPI(n int) *client.API {
 			ID: fmt.Sprintf("list_things_%d", i), Method: "GET", Path: fmt.Sprintf("/things%d", i),
 			Params: []*client.Param{
 				{Name: "cursor", In: "query", Description: "A cursor for use in pagination.", Schema: map[string]any{"type": "string"}, Style: "form", Explode: true},
-				{Name: "note", In: "query", Description: fmt.Sprintf("Note number %d.", i), Schema: map[string]any{"type": "string"}, Style: "form", Explode: true},
+				{Name: "note", In: "query", Description: fmt.Sprintf("Text to keep with thing %d, on its own.", i), Schema: map[string]any{"type": "string"}, Style: "form", Explode: true},
 			},
 		})
 	}
@@ -78,6 +78,24 @@ func TestRestates(t *testing.T) {
 	} {
 		if got := restates(tc.name, tc.desc); got != tc.want {
 			t.Errorf("restates(%q, %q) = %v", tc.name, tc.desc, got)
+		}
+	}
+	// The words of the operation count as the argument's own.
+	op := &client.Operation{ID: "actions/add-repo-access-to-self-hosted-runner-group-in-org", Method: "PUT",
+		Path:    "/orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}",
+		Summary: "Add repository access to a self-hosted runner group in an organization"}
+	context := toolContext(op)
+	for _, tc := range []struct {
+		name, desc string
+		want       bool
+	}{
+		{"runner_group_id", "Unique identifier of the self-hosted runner group.", true},
+		{"repository_id", "The id of the repository.", true},
+		{"runner_group_id", "Unique identifier of the runner group, from the list of groups.", false},
+		{"visibility", "Visibility of the group: all, selected or private.", false},
+	} {
+		if got := restatesIn(tc.name, tc.desc, context); got != tc.want {
+			t.Errorf("restatesIn(%q, %q) = %v", tc.name, tc.desc, got)
 		}
 	}
 }

@@ -56,7 +56,7 @@ func (s *Server) operationTools() []*tool {
 	prefix := sanitizePrefix(s.cfg.Prefix)
 	parallel(len(ops), func(i int) {
 		op := out[i].op
-		named := spells(strings.TrimPrefix(names[i].name, prefix), op.Method, strings.TrimPrefix(paths[i], strip))
+		named := says(strings.TrimPrefix(names[i].name, prefix), op.Method, strings.TrimPrefix(paths[i], strip))
 		out[i].def = operationTool(names[i], op, out[i].in, pickLead(leads[i], common, summed[i]), named)
 	})
 	for _, t := range out {
@@ -96,12 +96,70 @@ func parallel(n int, f func(i int)) {
 	wg.Wait()
 }
 
-// spells reports whether a tool name says its method and path, word for
-// word (Stripe's operationIds do: post_customers_customer_sources for POST
-// /v1/customers/{customer}/sources, the segments all paths open with left
-// out); its description then need not say them again.
-func spells(name, method, path string) bool {
-	return slices.Equal(strings.Split(name, "_"), append(nameWords(method), nameWords(path)...))
+// says reports whether a tool name says what its method and path do: it
+// spells them word for word (Stripe's operationIds do:
+// post_customers_customer_sources for POST /v1/customers/{customer}/sources,
+// the segments all paths open with left out), or it has a word for every
+// word of the path outside its parameters (GitHub's actions_get_org_secret
+// for GET /orgs/{org}/actions/secrets/{secret_name}: "orgs" is "org",
+// "secrets" "secret"; or a word of an argument the path takes: "repos" in
+// /repos/{owner}/{repo}) and names no other method. Its description then need
+// not say them again: the arguments are the parameters.
+func says(name, method, path string) bool {
+	words := strings.Split(name, "_")
+	if slices.Equal(words, append(nameWords(method), nameWords(path)...)) {
+		return true
+	}
+	have := make(map[string]bool, len(words))
+	for _, w := range words {
+		if nameMethods[w] && !strings.EqualFold(w, method) {
+			// post_charges for GET /charges/search: the name misleads.
+			return false
+		}
+		have[baseWord(w)] = true
+	}
+	segs := strings.Split(path, "/")
+	for _, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			// A parameter is an argument: its words are said too
+			// (/repos/{owner}/{repo}/labels is issues_list_labels).
+			for _, w := range nameWords(seg) {
+				have[baseWord(w)] = true
+			}
+		}
+	}
+	for _, seg := range segs {
+		if strings.HasPrefix(seg, "{") {
+			continue
+		}
+		for _, w := range nameWords(seg) {
+			if !have[baseWord(w)] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// nameMethods are the method names a tool name may say (not "options",
+// a word of many names).
+var nameMethods = map[string]bool{"get": true, "put": true, "post": true, "patch": true, "delete": true}
+
+// baseWord is a word of a name or path as compared by says: the word a
+// short form shortens ("orgs": "organizations"), in the singular.
+func baseWord(w string) string {
+	if long, ok := longForms[w]; ok {
+		w = long
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"), strings.HasSuffix(w, "xes"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && len(w) > 3:
+		return w[:len(w)-1]
+	}
+	return w
 }
 
 // operationTool is the MCP definition of one operation. Its method and path

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+// TestClearingAlternativeSaidOnce checks that the empty string an argument
+// may take to clear it (Stripe's anyOf of a value and "") is left out of
+// the listing, its other alternative listed in its place, the instructions
+// saying it once; and that a call still sends "" where the API takes it and
+// is refused where it does not.
+func TestClearingAlternativeSaidOnce(t *testing.T) {
+	var sent string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		sent = string(b)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(api.Close)
+	empty := map[string]any{"type": "string", "enum": []any{""}}
+	body := map[string]any{"type": "object", "properties": map[string]any{
+		"metadata": map[string]any{"description": "Set of key-value pairs.", "anyOf": []any{
+			map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}, empty}},
+		"tax_rates": map[string]any{"anyOf": []any{map[string]any{"type": "array", "items": map[string]any{"type": "string"}}, empty}},
+		"ip":        map[string]any{"anyOf": []any{map[string]any{"type": "string"}, empty}},
+		"when":      map[string]any{"anyOf": []any{map[string]any{"type": "integer"}, map[string]any{"type": "string", "enum": []any{"now"}}, empty}},
+		"name":      map[string]any{"type": "string"},
+	}}
+	op := &client.Operation{ID: "PostCustomers", Method: "POST", Path: "/customers",
+		Body: &client.Body{ContentType: "application/json", Schema: body}}
+	s, err := New(Config{API: &client.API{Operations: []*client.Operation{op}}, Client: client.New(client.Options{BaseURL: api.URL})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(s.Tools()[0].InputSchema)
+	want := map[string]string{
+		"metadata":  `{"description":"Set of key-value pairs.","type":"object"}`,
+		"tax_rates": `{"items":{"type":"string"},"type":"array"}`,
+		"ip":        `{"type":"string"}`,
+		"when":      `{"anyOf":[{"type":"integer"},{"enum":["now"],"type":"string"}]}`,
+		"name":      `{"type":"string"}`,
+	}
+	var listed struct{ Properties map[string]json.RawMessage }
+	if err := json.Unmarshal(b, &listed); err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range want {
+		if got := string(listed.Properties[name]); got != w {
+			t.Errorf("%s listed as %s, want %s", name, got, w)
+		}
+	}
+	if !strings.Contains(s.Instructions(), clearsNote) {
+		t.Errorf("the instructions do not say that \"\" clears: %s", s.Instructions())
+	}
+	r, err := s.Call(context.Background(), "post_customers", json.RawMessage(`{"metadata": "", "tax_rates": "", "when": ""}`))
+	if err != nil || r.IsError {
+		t.Fatalf("a call clearing arguments: %v %s", err, resultText(t, r))
+	}
+	if sent != `{"metadata":"","tax_rates":"","when":""}` {
+		t.Errorf("sent %s", sent)
+	}
+	sent = ""
+	r, err = s.Call(context.Background(), "post_customers", json.RawMessage(`{"name": 5}`))
+	if err != nil || !r.IsError || sent != "" {
+		t.Errorf("a call the full schema refuses: %v %s, sent %q", err, resultText(t, r), sent)
+	}
+
+	// Without an argument that clears, the instructions say nothing of it.
+	op.Body.Schema = map[string]any{"type": "object", "properties": map[string]any{"name": map[string]any{"type": "string"}}}
+	s, err = New(Config{API: &client.API{Operations: []*client.Operation{op}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(s.Instructions(), clearsNote) {
+		t.Errorf("the instructions say that \"\" clears with no argument that does")
+	}
+}
