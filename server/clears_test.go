@@ -84,3 +84,28 @@ func TestClearingAlternativeSaidOnce(t *testing.T) {
 		t.Errorf("the instructions say that \"\" clears with no argument that does")
 	}
 }
+
+// TestFieldsNote checks the note of a node listed without its fields: the
+// fields named (required ones first), none for an object that has none,
+// and a note that there are some when their names are not known.
+func TestFieldsNote(t *testing.T) {
+	str := map[string]any{"type": "string"}
+	for _, tc := range []struct {
+		schema map[string]any
+		want   string
+	}{
+		{map[string]any{"type": "object", "properties": map[string]any{"b": str, "a": str}, "required": []any{"b"}}, "(fields: required b; optional a)"},
+		{map[string]any{"type": "array", "items": map[string]any{"properties": map[string]any{"a": str}}}, "(items' fields: a)"},
+		{map[string]any{"type": "object", "properties": map[string]any{}}, ""},
+		{map[string]any{"type": "object"}, "(fields not listed)"},
+	} {
+		if got := fieldsNote(tc.schema); got != tc.want {
+			t.Errorf("fieldsNote(%v) = %q, want %q", tc.schema, got, tc.want)
+		}
+	}
+	s := map[string]any{"description": "Settings."}
+	appendNote(s, "")
+	if s["description"] != "Settings." {
+		t.Errorf("an empty note changed the description: %q", s["description"])
+	}
+}

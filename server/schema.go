@@ -234,6 +234,9 @@ func cutNote(note string) string {
 
 // appendNote adds a note to a schema's description.
 func appendNote(s map[string]any, note string) {
+	if note == "" {
+		return
+	}
 	if d, _ := s["description"].(string); d != "" {
 		note = d + " " + note
 	}
@@ -644,6 +647,12 @@ func fieldsNote(s map[string]any) string {
 		what = "items' fields"
 	}
 	if len(props) == 0 {
+		if props != nil {
+			// An object with no fields (Stripe's payment method types
+			// that take no settings: afterpay_clearpay {}) has none to
+			// leave out.
+			return ""
+		}
 		return cutNote("")
 	}
 	isReq := map[string]bool{}

@@ -207,7 +207,7 @@ func describe(op *client.Operation, desc string) []string {
 		parts = append(parts, sum)
 	case sum == "" || strings.HasPrefix(desc, strings.TrimRight(sum, ".")):
 		parts = append(parts, desc)
-	case restates(sum, desc):
+	case restatesIn(sum, desc, toolContext(op)):
 		// "Adds followers to a task." after "Add followers to a task".
 		parts = append(parts, sum)
 	default:
