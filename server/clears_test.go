@@ -34,6 +34,11 @@ func TestClearingAlternativeSaidOnce(t *testing.T) {
 		"ip":        map[string]any{"anyOf": []any{map[string]any{"type": "string"}, empty}},
 		"when":      map[string]any{"anyOf": []any{map[string]any{"type": "integer"}, map[string]any{"type": "string", "enum": []any{"now"}}, empty}},
 		"name":      map[string]any{"type": "string"},
+		// null alone is no type to list; an empty string with a sentence
+		// of its own is listed; oneOf too.
+		"limit": map[string]any{"anyOf": []any{empty, map[string]any{"type": "null"}}},
+		"label": map[string]any{"anyOf": []any{map[string]any{"type": "string", "enum": []any{""}, "description": "Empty removes the label."}, map[string]any{"type": "integer"}}},
+		"kind":  map[string]any{"description": "Sort of thing", "oneOf": []any{map[string]any{"type": "string", "enum": []any{"a", "b"}, "description": "One of two."}, empty}},
 	}}
 	op := &client.Operation{ID: "PostCustomers", Method: "POST", Path: "/customers",
 		Body: &client.Body{ContentType: "application/json", Schema: body}}
@@ -48,6 +53,9 @@ func TestClearingAlternativeSaidOnce(t *testing.T) {
 		"ip":        `{"type":"string"}`,
 		"when":      `{"anyOf":[{"type":"integer"},{"enum":["now"],"type":"string"}]}`,
 		"name":      `{"type":"string"}`,
+		"limit":     `{"anyOf":[{"enum":[""],"type":"string"},{"type":"null"}]}`,
+		"label":     `{"anyOf":[{"description":"Empty removes the label.","enum":[""],"type":"string"},{"type":"integer"}]}`,
+		"kind":      `{"description":"Sort of thing. One of two.","enum":["a","b"],"type":"string"}`,
 	}
 	var listed struct{ Properties map[string]json.RawMessage }
 	if err := json.Unmarshal(b, &listed); err != nil {

@@ -170,7 +170,7 @@ func compareListed(at string, full, listed map[string]any) []string {
 	for _, k := range []string{"anyOf", "oneOf", "allOf"} {
 		fl, _ := full[k].([]any)
 		ll, _ := listed[k].([]any)
-		if k == "anyOf" {
+		if k != "allOf" {
 			// The empty string that clears an argument is said once, in
 			// the instructions (see unclear); one alternative left stands
 			// for the anyOf.

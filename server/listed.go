@@ -311,7 +311,7 @@ func clearing(s map[string]any) bool {
 	}
 	for k, v := range s {
 		switch k {
-		case "enum", "description":
+		case "enum":
 		case "type":
 			if v != "string" {
 				return false
@@ -323,12 +323,12 @@ func clearing(s map[string]any) bool {
 	return true
 }
 
-// unclear lists the anyOf of a listed schema, and of its nested schemas,
-// without their empty-string alternative (clearing): the instructions say
-// once that "" clears an argument where the API allows it, and calls are
-// checked against the whole schema, so "" is still taken where it was. A
-// single alternative left stands for the anyOf. It reports whether it left
-// one out.
+// unclear lists the anyOf and oneOf of a listed schema, and of its nested
+// schemas, without their empty-string alternative (clearing): the
+// instructions say once that "" clears an argument where the API allows it,
+// and calls are checked against the whole schema, so "" is still taken
+// where it was. A single alternative left stands for the choice. It
+// reports whether it left one out.
 func unclear(s map[string]any) bool {
 	left := false
 	if m, ok := s["properties"].(map[string]any); ok {
@@ -341,36 +341,64 @@ func unclear(s map[string]any) bool {
 	if c, ok := s["items"].(map[string]any); ok && unclear(c) {
 		left = true
 	}
-	l, ok := s["anyOf"].([]any)
-	if !ok {
-		return left
-	}
-	kept := make([]any, 0, len(l))
-	for _, e := range l {
-		m, ok := e.(map[string]any)
-		if ok && clearing(m) {
+	for _, k := range []string{"anyOf", "oneOf", "allOf"} {
+		l, ok := s[k].([]any)
+		if !ok {
 			continue
 		}
-		if ok && unclear(m) {
-			left = true
-		}
-		kept = append(kept, e)
-	}
-	if len(kept) == len(l) || len(kept) == 0 {
-		return left
-	}
-	if alt, ok := kept[0].(map[string]any); ok && len(kept) == 1 && merges(s, alt) {
-		delete(s, "anyOf")
-		for k, v := range alt {
-			if d, _ := s["description"].(string); k == "description" && d != "" {
-				v = d + " " + str(v)
+		kept := make([]any, 0, len(l))
+		for _, e := range l {
+			m, ok := e.(map[string]any)
+			if ok && k != "allOf" && clearing(m) {
+				continue
 			}
-			s[k] = v
+			if ok && unclear(m) {
+				left = true
+			}
+			kept = append(kept, e)
 		}
-		return true
+		if len(kept) == len(l) || onlyNull(kept) {
+			continue
+		}
+		left = true
+		if alt, ok := kept[0].(map[string]any); ok && len(kept) == 1 && merges(s, alt) {
+			delete(s, k)
+			for ak, v := range alt {
+				if ak == "description" {
+					v = joinSentences(str(s["description"]), str(v))
+				}
+				s[ak] = v
+			}
+			continue
+		}
+		s[k] = kept
 	}
-	s["anyOf"] = kept
+	return left
+}
+
+// onlyNull reports whether a list of alternatives allows null alone (or
+// nothing): listed without the empty string, it would say a type no model
+// API takes.
+func onlyNull(l []any) bool {
+	for _, e := range l {
+		if m, ok := e.(map[string]any); !ok || m["type"] != "null" {
+			return false
+		}
+	}
 	return true
+}
+
+// joinSentences joins two descriptions, the first ended as a sentence.
+func joinSentences(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	case strings.HasSuffix(a, ".") || strings.HasSuffix(a, "?") || strings.HasSuffix(a, "!") || strings.HasSuffix(a, ")"):
+		return a + " " + b
+	}
+	return a + ". " + b
 }
 
 // merges reports whether a schema's keywords besides anyOf and its

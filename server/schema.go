@@ -184,26 +184,41 @@ func restates(name, d string) bool {
 	return restatesIn(name, d, nil)
 }
 
-// restatesIn is restates, words of the context (the operation's own, see
-// toolContext) counting as the name's: "Unique identifier of the
-// self-hosted runner group." for runner_group_id says nothing the tool's
-// summary "Add repository access to a self-hosted runner group" does not.
+// restatesIn is restates, the words of the context (the operation's own,
+// see toolContext) counting as the name's when the description says the
+// name too: "Unique identifier of the self-hosted runner group." for
+// runner_group_id says nothing the tool's summary "Add repository access to
+// a self-hosted runner group" does not, while "An organization ID." for
+// since, "The comment to delete." for id say which value to send.
 func restatesIn(name, d string, context map[string]bool) bool {
 	words := map[string]bool{}
 	for _, w := range nameWords(name) {
-		words[strings.TrimSuffix(w, "s")] = true
+		if !plainWords[w] {
+			words[strings.TrimSuffix(w, "s")] = true
+		}
 	}
 	f := proseWords(d)
 	if len(f) == 0 {
 		return false
 	}
+	said, usedContext := map[string]bool{}, false
 	for _, w := range f {
+		if plainWords[w] {
+			continue
+		}
 		w = strings.TrimSuffix(w, "s")
-		if !plainWords[w] && !words[w] && !context[w] {
+		switch {
+		case words[w]:
+			said[w] = true
+		case context[w]:
+			usedContext = true
+		default:
 			return false
 		}
 	}
-	return true
+	// In the operation's words, a description that does not say the
+	// name's may say what the name does not.
+	return !usedContext || len(words) > 0 && len(said) == len(words)
 }
 
 // proseWords are the lower-case words of a text.

@@ -93,9 +93,16 @@ func TestRestates(t *testing.T) {
 		{"repository_id", "The id of the repository.", true},
 		{"runner_group_id", "Unique identifier of the runner group, from the list of groups.", false},
 		{"visibility", "Visibility of the group: all, selected or private.", false},
+		// Without the name's words, the operation's say which value to send.
+		{"since", "An organization ID.", false},
+		{"id", "The repository to add.", false},
 	} {
 		if got := restatesIn(tc.name, tc.desc, context); got != tc.want {
 			t.Errorf("restatesIn(%q, %q) = %v", tc.name, tc.desc, got)
 		}
+	}
+	// Plain words are plain before a plural's s is taken off ("is", "this").
+	if !restates("is_active", "Is this active?") {
+		t.Error(`restates("is_active", "Is this active?") = false`)
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -118,28 +119,28 @@ func says(name, method, path string) bool {
 		}
 		have[baseWord(w)] = true
 	}
-	segs := strings.Split(path, "/")
-	for _, seg := range segs {
-		if strings.HasPrefix(seg, "{") {
-			// A parameter is an argument: its words are said too
-			// (/repos/{owner}/{repo}/labels is issues_list_labels).
-			for _, w := range nameWords(seg) {
-				have[baseWord(w)] = true
-			}
+	// A parameter is an argument: its words are said too
+	// (/repos/{owner}/{repo}/labels is issues_list_labels).
+	for _, p := range pathParam.FindAllString(path, -1) {
+		for _, w := range nameWords(p) {
+			have[baseWord(w)] = true
 		}
 	}
-	for _, seg := range segs {
-		if strings.HasPrefix(seg, "{") {
-			continue
-		}
-		for _, w := range nameWords(seg) {
-			if !have[baseWord(w)] {
-				return false
-			}
+	for _, w := range nameWords(pathParam.ReplaceAllString(path, "/")) {
+		if !have[baseWord(w)] && !formatWords[w] {
+			return false
 		}
 	}
 	return true
 }
+
+// pathParam is a parameter of a path template ({file_id} in
+// /files/{file_id}#add_shared_link, {Sid} in /Accounts/{Sid}.json).
+var pathParam = regexp.MustCompile(`\{[^}]*\}`)
+
+// formatWords end paths to say the format of the answer (Twilio's
+// /Accounts/{Sid}.json), not what the operation does.
+var formatWords = map[string]bool{"json": true, "xml": true}
 
 // nameMethods are the method names a tool name may say (not "options",
 // a word of many names).
