@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -266,7 +267,8 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		if refusal != "" {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			if strings.EqualFold(admit.header, client.DefaultAuthHeader) {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="`+a.Name+`"`)
+				challenge := cmp.Or(admit.challenge, "Bearer")
+				w.Header().Set("WWW-Authenticate", challenge+` realm="`+a.Name+`"`)
 			}
 			w.WriteHeader(http.StatusUnauthorized)
 			fmt.Fprintln(w, refusal)
@@ -308,12 +310,18 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 // request's context (carrying what its calls need) or why it is refused.
 type admitter struct {
 	header string // the header it reads
-	admit  func(r *http.Request) (context.Context, string)
+	// challenge is the scheme a refusal asks for in Authorization
+	// (WWW-Authenticate; "" for Bearer).
+	challenge string
+	admit     func(r *http.Request) (context.Context, string)
 }
 
 // callerAdmit admits a request that carries a key in p's header, and
 // carries that key to the API.
 func callerAdmit(p profile.Profile) admitter {
+	if _, basic := callerCredential(p).(client.BasicAuth); basic {
+		return basicAdmit(p)
+	}
 	header, scheme, format := callerHeader(p)
 	example := header + ": " + client.AuthValue(scheme, "<your API key>")
 	if format != "" {
@@ -328,6 +336,37 @@ func callerAdmit(p profile.Profile) admitter {
 			return nil, fmt.Sprintf("no credential: send your own API key for the API with each request, in the header %q (%s)", header, example)
 		}
 		return client.WithCallerKey(r.Context(), key), ""
+	}}
+}
+
+// basicAdmit admits a request for an API with HTTP basic authentication:
+// the caller sends its own user name and password ("Authorization: Basic
+// <base64 of user:password>"), both forwarded; or its password alone
+// (Bearer, or the bare value), sent with the profile's user name.
+func basicAdmit(p profile.Profile) admitter {
+	const how = `"Authorization: Basic <base64 of user:password>"`
+	return admitter{header: client.DefaultAuthHeader, challenge: "Basic", admit: func(r *http.Request) (context.Context, string) {
+		v := strings.TrimSpace(r.Header.Get(client.DefaultAuthHeader))
+		if encoded := callerKey(v, "Basic"); encoded != v {
+			b, err := base64.StdEncoding.DecodeString(encoded)
+			user, pass, ok := strings.Cut(string(b), ":")
+			if err != nil || !ok || pass == "" {
+				return nil, "the Basic credential is not the base64 of user:password: send " + how
+			}
+			ctx := client.WithCallerKey(r.Context(), pass)
+			if user != "" {
+				ctx = client.WithCallerUser(ctx, user)
+			}
+			return ctx, ""
+		}
+		pass := callerKey(v, "Bearer")
+		switch {
+		case pass == "":
+			return nil, "no credential: send your own user name and password for the API with each request, as " + how
+		case p.Auth.Username == "":
+			return nil, "this server has no user name to send with a password alone: send " + how
+		}
+		return client.WithCallerKey(r.Context(), pass), ""
 	}}
 }
 

@@ -34,3 +34,18 @@ func CallerKey(ctx context.Context) (string, error) {
 	}
 	return k, nil
 }
+
+type callerUser struct{}
+
+// WithCallerUser returns ctx carrying the user name one caller sent with
+// its key for HTTP basic authentication (Twilio's account SID, an e-mail
+// address): BasicAuth sends it in place of the profile's.
+func WithCallerUser(ctx context.Context, user string) context.Context {
+	return context.WithValue(ctx, callerUser{}, user)
+}
+
+// callerUserOf is the user name WithCallerUser put in ctx, or "".
+func callerUserOf(ctx context.Context) string {
+	u, _ := ctx.Value(callerUser{}).(string)
+	return u
+}

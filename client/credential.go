@@ -77,10 +77,15 @@ func (b BasicAuth) Apply(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if b.Username == "" {
+	user := b.Username
+	if u := callerUserOf(r.Context()); u != "" {
+		// A caller of a shared server sent its own.
+		user = u
+	}
+	if user == "" {
 		return "", errors.New("no user name for HTTP basic authentication: log in again with --username")
 	}
-	r.SetBasicAuth(b.Username, k)
+	r.SetBasicAuth(user, k)
 	return k, nil
 }
 
