@@ -8,10 +8,14 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { bin, childEnv, connect, filesUnder, run, stderrLog, tempDir, text } from '../lib/harness.mjs';
 
@@ -222,4 +226,56 @@ describe('keys where the description puts them', () => {
       for (const e of stderrLog) assert.ok(!e.includes(KEY), 'a log line holds the key');
     });
   }
+
+  it('serve --http: each caller of a basic-auth API sends its own user name and password', async () => {
+    const profile = 'e2e-keys-basic-http';
+    const r = await run(['login', '--profile', profile, '--spec', spec, '--with-key', '--scheme', 'b', '--username', 'AC42'], { env, input: `${KEY}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    const port = await new Promise((resolve) => {
+      const l = createNetServer().listen(0, '127.0.0.1', () => { const p = l.address().port; l.close(() => resolve(p)); });
+    });
+    const p = spawn(bin(), ['serve', '--http', `127.0.0.1:${port}`, '--profile', profile], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (c) => { stderr += c; });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      for (let i = 0; ; i++) {
+        try { if ((await fetch(`${base}/readyz`)).ok) break; } catch { /* not listening yet */ }
+        assert.ok(i < 150 && p.exitCode === null, `serve --http did not become ready: ${stderr}`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const basic = (user) => `Basic ${Buffer.from(`${user}:${KEY}`).toString('base64')}`;
+      const call = async (authorization) => {
+        const client = new Client({ name: 'e2e-basic', version: '1.0.0' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: authorization } } }));
+        try {
+          return await client.callTool({ name: 'who', arguments: {} });
+        } finally {
+          await client.close();
+        }
+      };
+      // The caller's own user name goes to the API, not the profile's.
+      const mine = await call(basic('AC42'));
+      assert.ok(!mine.isError, text(mine));
+      assert.equal(JSON.parse(text(mine)).how, 'basic');
+      const other = await call(basic('AC43'));
+      assert.ok(other.isError, `another user name must reach the API as sent: ${text(other)}`);
+      // A password alone goes with the profile's user name, AC42.
+      const alone = await call(`Bearer ${KEY}`);
+      assert.ok(!alone.isError, text(alone));
+      assert.equal(JSON.parse(text(alone)).how, 'basic');
+      const none = await fetch(`${base}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      assert.equal(none.status, 401);
+      assert.match(none.headers.get('www-authenticate') ?? '', /^Basic /);
+      assert.match(await none.text(), /Authorization: Basic <base64 of user:password>/);
+      assert.ok(!stderr.includes(KEY), 'a log line holds the key');
+    } finally {
+      p.kill('SIGTERM');
+      await new Promise((res) => (p.exitCode !== null ? res() : p.on('close', res)));
+    }
+  });
 });
