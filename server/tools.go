@@ -121,12 +121,12 @@ func says(name, method, path string) bool {
 	}
 	// A parameter is an argument: its words are said too
 	// (/repos/{owner}/{repo}/labels is issues_list_labels).
-	for _, p := range pathParam.FindAllString(path, -1) {
+	for _, p := range pathParam().FindAllString(path, -1) {
 		for _, w := range nameWords(p) {
 			have[baseWord(w)] = true
 		}
 	}
-	for _, w := range nameWords(pathParam.ReplaceAllString(path, "/")) {
+	for _, w := range nameWords(pathParam().ReplaceAllString(path, "/")) {
 		if !have[baseWord(w)] && !formatWords[w] {
 			return false
 		}
@@ -136,7 +136,7 @@ func says(name, method, path string) bool {
 
 // pathParam is a parameter of a path template ({file_id} in
 // /files/{file_id}#add_shared_link, {Sid} in /Accounts/{Sid}.json).
-var pathParam = regexp.MustCompile(`\{[^}]*\}`)
+var pathParam = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[^}]*\}`) })
 
 // formatWords end paths to say the format of the answer (Twilio's
 // /Accounts/{Sid}.json), not what the operation does.
