@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,7 +82,7 @@ func scalarString(v any) string {
 	case bool:
 		return strconv.FormatBool(t)
 	case json.Number:
-		return t.String()
+		return numberString(t)
 	case float64:
 		b, err := json.Marshal(t)
 		if err != nil { // NaN or ±Inf: not JSON, but still something readable
@@ -90,6 +91,21 @@ func scalarString(v any) string {
 		return string(b)
 	}
 	return compactJSON(v)
+}
+
+// numberString writes a number for a path, query, header or form: a whole
+// number as an integer, whatever way the client wrote it (42.0, 4.2e1: some
+// clients write every number as a float, and /issues/42.0 is not issue 42);
+// any other as written.
+func numberString(n json.Number) string {
+	s := n.String()
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return s
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return s
 }
 
 func compactJSON(v any) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -181,5 +182,31 @@ func TestLegacyCharsetIsDecoded(t *testing.T) {
 		if string(resp.Body) != tt.want {
 			t.Errorf("%s: %q, want %q", tt.ct, resp.Body, tt.want)
 		}
+	}
+}
+
+// TestWholeNumbersAsIntegers checks that a whole number goes into a path,
+// the query and a header as an integer however the client wrote it (some
+// write every number as a float: /issues/42.0 is no issue), and any other
+// number as written.
+func TestWholeNumbersAsIntegers(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{"/issues/{n}":{"get":{"operationId":"g","parameters":[
+{"name":"n","in":"path","required":true,"schema":{"type":"integer"}},
+{"name":"per_page","in":"query","schema":{"type":"integer"}},
+{"name":"ratio","in":"query","schema":{"type":"number"}},
+{"name":"tiny","in":"query","schema":{"type":"number"}},
+{"name":"X-Page","in":"header","schema":{"type":"integer"}}],"responses":{"200":{"description":"ok"}}}}}}`)
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	_, err := c.Do(context.Background(), Request{Op: api.Operations[0],
+		Path:   map[string]any{"n": json.Number("42.0")},
+		Query:  map[string]any{"per_page": json.Number("4.2e1"), "ratio": json.Number("0.5"), "tiny": json.Number("1e-7")},
+		Header: map[string]any{"X-Page": json.Number("3.00")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.all()[0]
+	if got.RequestURI != "/issues/42?per_page=42&ratio=0.5&tiny=1e-7" || got.Header.Get("X-Page") != "3" {
+		t.Errorf("sent %s with X-Page %q", got.RequestURI, got.Header.Get("X-Page"))
 	}
 }
