@@ -117,3 +117,47 @@ func TestFieldsNote(t *testing.T) {
 		t.Errorf("an empty note changed the description: %q", s["description"])
 	}
 }
+
+// TestResourceArgumentsThatDifferByAction checks that an argument the
+// actions of a resource take with different schemas lists each with its
+// actions (compact: the first, and describe_action for the others), so that
+// no action is shown another's values.
+func TestResourceArgumentsThatDifferByAction(t *testing.T) {
+	id := &client.Param{Name: "id", In: "path", Required: true, Schema: map[string]any{"type": "string"}, Style: "simple"}
+	status := func(values ...any) map[string]any { return map[string]any{"type": "string", "enum": values} }
+	api := &client.API{Title: "Calls", Operations: []*client.Operation{
+		{ID: "listCalls", Method: "GET", Path: "/calls", Params: []*client.Param{
+			{Name: "status", In: "query", Schema: status("queued", "ringing"), Style: "form", Explode: true}}},
+		{ID: "updateCall", Method: "POST", Path: "/calls/{id}", Params: []*client.Param{id},
+			Body: &client.Body{ContentType: "application/json", Schema: map[string]any{"type": "object", "properties": map[string]any{"status": status("completed", "canceled")}}}},
+		{ID: "getCall", Method: "GET", Path: "/calls/{id}", Params: []*client.Param{id}},
+	}}
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tool, ok := s.Tool("calls")
+	if !ok {
+		t.Fatal("no tool calls")
+	}
+	b, _ := json.Marshal(schemaOf(t, tool)["properties"].(map[string]any)["status"])
+	if want := `{"anyOf":[{"description":"(list)","enum":["queued","ringing"],"type":"string"},{"description":"(update)","enum":["completed","canceled"],"type":"string"}],"description":"(list, update)"}`; string(b) != want {
+		t.Errorf("status listed as %s, want %s", b, want)
+	}
+	// Each action's own values go through.
+	for _, args := range []string{`{"action": "update", "id": "c1", "status": "completed"}`, `{"action": "list", "status": "ringing"}`} {
+		r, err := s.Call(context.Background(), "calls", json.RawMessage(args))
+		if err != nil || r.IsError && strings.Contains(resultText(t, r), "invalid arguments") {
+			t.Errorf("%s: %v %s", args, err, resultText(t, r))
+		}
+	}
+
+	var g argShapes
+	g.add("list", status("queued", "ringing"))
+	g.add("update", status("completed", "canceled"))
+	g.add("retrieve", status("queued", "ringing"))
+	b, _ = json.Marshal(g.listed(true, "acme_describe_action"))
+	if want := `{"description":"(as listed for list, retrieve; other actions: acme_describe_action)","enum":["queued","ringing"],"type":"string"}`; string(b) != want {
+		t.Errorf("compact: %s, want %s", b, want)
+	}
+}

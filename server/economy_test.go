@@ -89,7 +89,7 @@ func TestResourcesListingComplete(t *testing.T) {
 				}
 				var first []string
 				for i, op := range ops {
-					p := compareListed(at, op.in.checked()["properties"].(map[string]any)[name].(map[string]any), listed)
+					p := compareListed(at, op.in.checked()["properties"].(map[string]any)[name].(map[string]any), forAction(listed, op))
 					if len(p) == 0 {
 						first = nil
 						break
@@ -110,6 +110,21 @@ func TestResourcesListingComplete(t *testing.T) {
 			}
 		})
 	}
+}
+
+// forAction is the alternative of an argument listed for several schemas
+// (see argShapes) that names op's action, or the listed schema.
+func forAction(listed map[string]any, op *tool) map[string]any {
+	_, action, _ := strings.Cut(strings.TrimSuffix(op.label, ")"), " (action ")
+	alts, _ := listed["anyOf"].([]any)
+	for _, a := range alts {
+		m, _ := a.(map[string]any)
+		d := str(m["description"])
+		if i := strings.LastIndex(d, "("); i >= 0 && slices.Contains(strings.Split(strings.Trim(d[i:], "()"), ", "), action) {
+			return m
+		}
+	}
+	return listed
 }
 
 // compareListed walks a full schema and its listed copy side by side.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -271,24 +272,26 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 	// values against its whole schema.
 	props := map[string]any{}
 	users := map[string][]string{}
+	shapes := map[string]*argShapes{}
 	for _, a := range order {
 		t := actions[a]
 		for p, ps := range t.in.listed["properties"].(map[string]any) {
-			if _, ok := props[p]; !ok {
-				if compact {
-					ps = compactArg(ps.(map[string]any))
-				}
-				props[p] = ps
+			m := ps.(map[string]any)
+			if compact {
+				m = compactArg(m)
 			}
+			if shapes[p] == nil {
+				shapes[p] = &argShapes{}
+			}
+			shapes[p].add(a, m)
 			users[p] = append(users[p], a)
 		}
 	}
 	for p, who := range users {
-		if len(who) == len(order) {
-			continue
+		ps := shapes[p].listed(compact, sanitizePrefix(s.cfg.Prefix)+describeName)
+		if len(who) < len(order) {
+			ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), takers(who, order)))
 		}
-		ps := maps.Clone(props[p].(map[string]any))
-		ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), takers(who, order)))
 		props[p] = ps
 	}
 	var lines []string
@@ -353,6 +356,102 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		return s.callAs(ctx, t, t.label, rest)
 	}
 	return rt, actions
+}
+
+// argShapes are the schemas the actions of a resource list for one
+// argument, told apart by what they accept (types, enums, fields: not
+// their prose), in the order of the actions.
+type argShapes struct {
+	keys    []string
+	schemas []map[string]any
+	actions [][]string
+}
+
+func (g *argShapes) add(action string, schema map[string]any) {
+	b, _ := json.Marshal(shapeOf(withoutDescriptions(schema))) // sorted keys
+	key := string(b)
+	if i := slices.Index(g.keys, key); i >= 0 {
+		g.actions[i] = append(g.actions[i], action)
+		return
+	}
+	g.keys = append(g.keys, key)
+	g.schemas = append(g.schemas, schema)
+	g.actions = append(g.actions, []string{action})
+}
+
+// shapeOf is what a schema accepts as argShapes compares it: without its
+// defaults and bounds (a create's default status, a list's maximum page
+// size), which do not change what a model sends.
+func shapeOf(s map[string]any) map[string]any {
+	out := make(map[string]any, len(s))
+	for k, v := range s {
+		switch k {
+		case "default", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern":
+			continue
+		case "properties":
+			m := v.(map[string]any)
+			props := make(map[string]any, len(m))
+			for name, p := range m {
+				props[name] = shapeOf(p.(map[string]any))
+			}
+			v = props
+		case "items":
+			v = shapeOf(v.(map[string]any))
+		case "anyOf", "oneOf", "allOf":
+			l := v.([]any)
+			list := make([]any, len(l))
+			for i, e := range l {
+				list[i] = shapeOf(e.(map[string]any))
+			}
+			v = list
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// listed is the argument's listed schema, a copy: the one schema all its
+// actions list, or, where they differ (Twilio's Status, a call's or a
+// payment's; Asana's data, a task or a story), each schema with the actions
+// it is for, so that no action is shown another's types. A compact listing
+// shows the first schema, says which actions it is for and sends the others
+// to describe_action: every schema would cost Asana's listing 30 KB.
+func (g *argShapes) listed(compact bool, describe string) map[string]any {
+	if len(g.schemas) == 1 {
+		return maps.Clone(g.schemas[0])
+	}
+	if compact {
+		out := maps.Clone(g.schemas[0])
+		appendNote(out, "(as listed for "+strings.Join(g.actions[0], ", ")+"; other actions: "+describe+")")
+		return out
+	}
+	alts := make([]any, len(g.schemas))
+	desc := ""
+	for i, sc := range g.schemas {
+		alt := maps.Clone(sc)
+		if desc == "" {
+			desc = withoutNote(str(alt["description"]))
+		}
+		note := "(" + strings.Join(g.actions[i], ", ") + ")"
+		if kept := keptNote(str(alt["description"])); kept != "" {
+			note = kept + " " + note
+		}
+		alt["description"] = note
+		alts[i] = alt
+	}
+	out := map[string]any{"anyOf": alts}
+	if desc != "" {
+		out["description"] = desc
+	}
+	return out
+}
+
+// withoutNote is a description without the note that ends it (keptNote).
+func withoutNote(d string) string {
+	if note := keptNote(d); note != "" {
+		return strings.TrimSpace(strings.TrimSuffix(d, note))
+	}
+	return d
 }
 
 // takers names the actions that take an argument, or those that do not
