@@ -133,6 +133,21 @@ func (s *Server) unknownTool(name string) error {
 			return fmt.Errorf("unknown tool %q: it belongs to the %s layout, and this server serves %s (pass --layout %s)", name, layout, s.cfg.Layout, layout)
 		}
 	}
+	// An operation's own name, which this layout serves through another
+	// tool.
+	for _, t := range s.ops {
+		if t.def.Name != name {
+			continue
+		}
+		switch s.cfg.Layout {
+		case LayoutResources:
+			if resource, action, ok := strings.Cut(strings.TrimSuffix(t.label, ")"), " (action "); ok {
+				return fmt.Errorf("unknown tool %q: this server serves it as the tool %s with action %q", name, resource, action)
+			}
+		case LayoutSearch:
+			return fmt.Errorf("unknown tool %q: run it with %scall_operation {\"name\": %q, \"arguments\": {…}}", name, sanitizePrefix(s.cfg.Prefix), name)
+		}
+	}
 	if near := s.Similar(name); len(near) > 0 {
 		return fmt.Errorf("unknown tool %q: did you mean %s?", name, strings.Join(near, ", "))
 	}

@@ -271,10 +271,17 @@ func (f *Front) call(ctx context.Context, name string, args json.RawMessage) (*m
 		defer cancel()
 	}
 	g := f.cur.Load()
-	if _, found := slices.BinarySearch(g.prep.Names, name); !found {
-		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: fmt.Sprintf("unknown tool %q", name)}
-	}
+	_, found := slices.BinarySearch(g.prep.Names, name)
 	srv, err := g.server()
+	if !found {
+		// The tools that are there, or the one that serves an operation
+		// of this name.
+		msg := fmt.Sprintf("unknown tool %q", name)
+		if err == nil {
+			msg = srv.unknownTool(name).Error()
+		}
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: msg}
+	}
 	if err != nil {
 		return errorResult("the tools could not be prepared: " + err.Error()), nil
 	}

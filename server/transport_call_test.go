@@ -362,7 +362,7 @@ func TestTransportCallsFollowReplace(t *testing.T) {
 				t.Errorf("a new tool after Replace: %s", got)
 			}
 			l.send(t, `{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_project","arguments":{"id":1}}}`)
-			if got, want := l.next(t), `{"jsonrpc":"2.0","id":4,"error":{"code":-32602,"message":"unknown tool \"get_project\""}}`+"\n"; got != want {
+			if got, want := l.next(t), `{"jsonrpc":"2.0","id":4,"error":{"code":-32602,"message":"unknown tool \"get_project\": did you mean b_get_project?"}}`+"\n"; got != want {
 				t.Errorf("an old tool after Replace: %s, want %s", got, want)
 			}
 		})

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+// TestResourceArgumentsThatDifferByAction checks that an argument the
+// actions of a resource take with different schemas lists each with its
+// actions (compact: the first, and describe_action for the others), so that
+// no action is shown another's values.
+func TestResourceArgumentsThatDifferByAction(t *testing.T) {
+	id := &client.Param{Name: "id", In: "path", Required: true, Schema: map[string]any{"type": "string"}, Style: "simple"}
+	status := func(values ...any) map[string]any { return map[string]any{"type": "string", "enum": values} }
+	api := &client.API{Title: "Calls", Operations: []*client.Operation{
+		{ID: "listCalls", Method: "GET", Path: "/calls", Params: []*client.Param{
+			{Name: "status", In: "query", Schema: status("queued", "ringing"), Style: "form", Explode: true}}},
+		{ID: "updateCall", Method: "POST", Path: "/calls/{id}", Params: []*client.Param{id},
+			Body: &client.Body{ContentType: "application/json", Schema: map[string]any{"type": "object", "properties": map[string]any{"status": status("completed", "canceled")}}}},
+		{ID: "getCall", Method: "GET", Path: "/calls/{id}", Params: []*client.Param{id}},
+	}}
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tool, ok := s.Tool("calls")
+	if !ok {
+		t.Fatal("no tool calls")
+	}
+	b, _ := json.Marshal(schemaOf(t, tool)["properties"].(map[string]any)["status"])
+	if want := `{"anyOf":[{"description":"(list)","enum":["queued","ringing"],"type":"string"},{"description":"(update)","enum":["completed","canceled"],"type":"string"}],"description":"(list, update)"}`; string(b) != want {
+		t.Errorf("status listed as %s, want %s", b, want)
+	}
+	// Each action's own values go through.
+	for _, args := range []string{`{"action": "update", "id": "c1", "status": "completed"}`, `{"action": "list", "status": "ringing"}`} {
+		r, err := s.Call(context.Background(), "calls", json.RawMessage(args))
+		if err != nil || r.IsError && strings.Contains(resultText(t, r), "invalid arguments") {
+			t.Errorf("%s: %v %s", args, err, resultText(t, r))
+		}
+	}
+
+	var g argShapes
+	g.add("list", status("queued", "ringing"))
+	g.add("update", status("completed", "canceled"))
+	g.add("retrieve", status("queued", "ringing"))
+	b, _ = json.Marshal(g.listed(true, "acme_describe_action"))
+	if want := `{"description":"(as listed for list, retrieve; other actions: acme_describe_action)","enum":["queued","ringing"],"type":"string"}`; string(b) != want {
+		t.Errorf("compact: %s, want %s", b, want)
+	}
+}
+
+// TestUnknownToolNamesTheToolThatServesIt checks that calling an
+// operation's own name in the resources or search layout says which tool
+// serves it, over MCP as through Call.
+func TestUnknownToolNamesTheToolThatServesIt(t *testing.T) {
+	for layout, want := range map[string]string{
+		LayoutResources: `unknown tool \"get_project\": this server serves it as the tool projects with action \"retrieve\"`,
+		LayoutSearch:    `unknown tool \"get_project\": run it with call_operation {\"name\": \"get_project\", \"arguments\": {…}}`,
+	} {
+		s, err := New(Config{API: projectsAPI(), Layout: layout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := NewFront("restmcp", "1", s.Prepared(), func() (*Server, error) { return s, nil })
+		l := startLive(t, f, false, nil)
+		l.send(t, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_project","arguments":{"id":1}}}`)
+		if got := l.next(t); !strings.Contains(got, want) {
+			t.Errorf("%s: %s, want %s", layout, got, want)
+		}
+	}
+}
