@@ -113,11 +113,14 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	mux.HandleFunc(CallbackPath, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		var a answer
+		stateOK := subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) == 1
 		switch {
-		case subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1:
-			a.err = ErrStateMismatch
-		case q.Get("error") != "":
+		case q.Get("error") != "" && (stateOK || q.Get("state") == ""):
+			// Some providers leave the state off an error (access_denied):
+			// the error is what the user needs to see.
 			a.err = &AuthorizationError{Code: q.Get("error"), Description: q.Get("error_description")}
+		case !stateOK:
+			a.err = ErrStateMismatch
 		case q.Get("code") == "":
 			a.err = errors.New("oauth: the redirect carried no authorization code")
 		default:
@@ -136,7 +139,7 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p>", html.EscapeString(a.err.Error()))
 			return
 		}
-		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>")
+		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Sign-in received. You can close this window and go back to the terminal.</p>")
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)

@@ -219,6 +219,20 @@ func TestLoginAuthCodeReportsAuthorizationError(t *testing.T) {
 	}
 }
 
+// A provider that leaves the state off an error redirect: the error is
+// reported, not a state mismatch.
+func TestLoginAuthCodeReportsAnErrorWithoutState(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	out := newURLWriter()
+	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
+	u, _ := url.Parse(<-out.urls)
+	browse(t, u.Query().Get("redirect_uri")+"?error=access_denied&error_description=The+user+said+no")
+	var ae *oauth.AuthorizationError
+	if r := <-res; !errors.As(r.err, &ae) || ae.Code != "access_denied" {
+		t.Fatalf("err = %v, want an AuthorizationError access_denied", r.err)
+	}
+}
+
 func TestLoginAuthCodeTimeoutAndCancel(t *testing.T) {
 	s := startServer(t, oauthtest.Options{})
 	_, err := s.Config().LoginAuthCode(t.Context(), oauth.LoginOptions{Timeout: 100 * time.Millisecond})

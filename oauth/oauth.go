@@ -247,6 +247,8 @@ type Token struct {
 	TokenType    string    `json:"token_type,omitempty"`
 	RefreshToken string    `json:"refresh_token,omitempty"`
 	Expiry       time.Time `json:"expiry,omitzero"`
+	// Issued is when the token was received: with Expiry, its lifetime.
+	Issued time.Time `json:"issued,omitzero"`
 	// Scopes granted (the server's answer, else those requested).
 	Scopes []string `json:"scopes,omitempty"`
 	// Grant is how the token was obtained.
@@ -276,6 +278,18 @@ func (t *Token) SetAuthHeader(r *http.Request) {
 // token without an expiry never does.
 func (t *Token) ExpiresWithin(d time.Duration, now time.Time) bool {
 	return !t.Expiry.IsZero() && !now.Add(d).Before(t.Expiry)
+}
+
+// margin is how long before its expiry a token is renewed: skew, or half
+// its lifetime when that is shorter (a token that lasts 30 s would
+// otherwise be renewed on every use).
+func (t *Token) margin(skew time.Duration) time.Duration {
+	if !t.Issued.IsZero() && !t.Expiry.IsZero() {
+		if half := t.Expiry.Sub(t.Issued) / 2; half < skew {
+			return max(half, 0)
+		}
+	}
+	return skew
 }
 
 // String describes the token without its secrets.
@@ -310,6 +324,7 @@ func FromOAuth2(t *oauth2.Token, g Grant, requested []string) *Token {
 		TokenType:    t.TokenType,
 		RefreshToken: t.RefreshToken,
 		Expiry:       t.Expiry,
+		Issued:       time.Now(),
 		Grant:        g,
 		Scopes:       requested,
 	}

@@ -186,7 +186,7 @@ func (s *TokenSource) usable(t *Token) bool {
 	if skew <= 0 {
 		skew = DefaultSkew
 	}
-	return t.AccessToken != "" && t.AccessToken != s.rejected && !t.ExpiresWithin(skew, time.Now())
+	return t.AccessToken != "" && t.AccessToken != s.rejected && !t.ExpiresWithin(t.margin(skew), time.Now())
 }
 
 func copyToken(t *Token) *Token {

@@ -96,9 +96,9 @@ func TestTokenSourceRefreshesBeforeExpiryAndStoresRotatedToken(t *testing.T) {
 	first := signIn(t, s)
 	oauth.Save(store, "acme", first)
 	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
-	src.Skew = 2500 * time.Millisecond // the token expires within the skew in about half a second
+	src.Skew = 2500 * time.Millisecond // capped at half the token's 3 s: renewed after 1.5 s
 
-	time.Sleep(600 * time.Millisecond)
+	time.Sleep(1600 * time.Millisecond)
 	// Still valid at the server: renewed early, before the API refuses it.
 	if got := apiStatus(t, s, first); got != http.StatusOK {
 		t.Fatalf("the first token was refused before its expiry: %d", got)
@@ -131,6 +131,31 @@ func TestTokenSourceRefreshesBeforeExpiryAndStoresRotatedToken(t *testing.T) {
 	next.Skew = time.Millisecond
 	if tok, err := next.Token(t.Context()); err != nil || tok.AccessToken != got.AccessToken {
 		t.Fatalf("next process: %v, %v", tok, err)
+	}
+}
+
+// A token that lasts less than twice the skew is used for half its life,
+// not renewed on every use.
+func TestTokenSourceShortLivedTokensLastHalfTheirLife(t *testing.T) {
+	s := startServer(t, oauthtest.Options{AccessTTL: 2 * time.Second})
+	store := memStore()
+	first := signIn(t, s)
+	oauth.Save(store, "acme", first)
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	for range 3 {
+		if got, err := src.Token(t.Context()); err != nil || got.AccessToken != first.AccessToken {
+			t.Fatalf("a fresh 2 s token was not used: %v", err)
+		}
+	}
+	if st := s.Stats(); st.Refreshes != 0 {
+		t.Errorf("refreshes = %d, want 0 with the default 30 s skew", st.Refreshes)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if got, err := src.Token(t.Context()); err != nil || got.AccessToken == first.AccessToken {
+		t.Fatalf("past half its life the token was not renewed: %v", err)
+	}
+	if st := s.Stats(); st.Refreshes != 1 {
+		t.Errorf("refreshes = %d, want 1", st.Refreshes)
 	}
 }
 
@@ -213,10 +238,11 @@ func TestTokenSourceClientCredentialsRenewsWithSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stored := *tok
+	stored.Expiry = time.Now().Add(-time.Second) // expired
 	store := memStore()
-	oauth.Save(store, "acme", tok)
+	oauth.Save(store, "acme", &stored)
 	src := oauth.NewTokenSource(cfg, store, "acme", t.TempDir())
-	src.Skew = time.Second
 	got, err := src.Token(t.Context())
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ async function startOAuthServer(dir) {
   const exe = join(dir, 'oauth-server');
   const b = spawnSync('go', ['build', '-o', exe, './e2e/oauth-server'], { cwd: root, encoding: 'utf8' });
   assert.equal(b.status, 0, b.stderr);
-  const p = spawn(exe, ['-access-ttl', '34s'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn(exe, ['-access-ttl', '12s'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: p.stdout }).once('line', resolve);
     p.once('exit', (c) => reject(new Error(`oauth-server exited ${c}`)));
@@ -103,8 +103,9 @@ describe('OAuth 2.0 from the description', () => {
       let res = await s.client.callTool({ name: 'me', arguments: {} });
       assert.ok(!res.isError, text(res));
       assert.match(text(res), /test-user/);
-      // Renewed 30 s before it expires: 34 s tokens are renewed after 4 s.
-      await new Promise((r) => setTimeout(r, 4500));
+      // Renewed 30 s before it expires, or at half its life when that is
+      // sooner: 12 s tokens are renewed after 6 s.
+      await new Promise((r) => setTimeout(r, 6500));
       res = await s.client.callTool({ name: 'me', arguments: {} });
       assert.ok(!res.isError, text(res));
       await fetch(`${srv.url}/admin/expire`, { method: 'POST' });
