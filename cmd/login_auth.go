@@ -166,6 +166,12 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 			return err
 		}
 		secret = s
+	} else if kept := f.keptClientSecret(own, store); kept != "" {
+		// Signing in again (as every "sign in again" message says) keeps
+		// the secret of the same client: providers that want it with
+		// PKCE too (GitHub's OAuth apps) would refuse the sign-in.
+		secret = kept
+		fmt.Fprintln(f.IO.ErrOut, "✓ Using the client secret stored for this client (pass --with-key to give another).")
 	}
 	o.ClientSecret = secret != ""
 	cfg := app.OAuthClient(o, secret)
@@ -188,6 +194,24 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
 	return f.storeOAuthLogin(own, store, secret, tok)
+}
+
+// keptClientSecret is the client secret stored for own's profile when it
+// was stored for the same client (the profile's client ID and token
+// endpoint unchanged), else "".
+func (f *Factory) keptClientSecret(own profile.Profile, store profile.Store) string {
+	prev, err := store.Get(own.Name)
+	if err != nil || prev.Auth == nil || prev.Auth.OAuth == nil || !prev.Auth.OAuth.ClientSecret {
+		return ""
+	}
+	if p, o := prev.Auth.OAuth, own.Auth.OAuth; p.ClientID != o.ClientID || p.TokenURL != o.TokenURL {
+		return ""
+	}
+	secret, err := f.Keyring.Get(app.ClientSecretAccount(own.Name))
+	if err != nil {
+		return ""
+	}
+	return secret
 }
 
 // storeOAuthLogin stores what an OAuth sign-in left: the client secret

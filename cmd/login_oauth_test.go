@@ -239,3 +239,51 @@ func TestLogoutRemovesAnUnreadableToken(t *testing.T) {
 		t.Errorf("the client secret is still stored (%v)", err)
 	}
 }
+
+// Signing in again to the same client keeps its stored secret and sends
+// it (every "sign in again" message names the plain login command);
+// another client does not get it.
+func TestLoginOAuthAgainKeepsTheClientSecret(t *testing.T) {
+	s, f, _, w := oauthLogin(t)
+	spec := oauthSpec(t, s)
+	f.IO.In = strings.NewReader(s.ClientSecret() + "\n")
+	if code := run(t, f, "login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test", "--with-key"); code != 0 {
+		t.Fatalf("login --with-key: exit %d: %s", code, w)
+	}
+	again := func() (int, string) {
+		w2 := &signInWriter{t: t}
+		f.IO.ErrOut = w2
+		code := run(t, f, "login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test")
+		return code, w2.String()
+	}
+	// The stored secret is the one sent: a wrong one is refused.
+	if err := f.Keyring.Set(app.ClientSecretAccount("o"), "cs-wrong-0123456789"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := again(); code == 0 || !strings.Contains(out, "invalid_client") {
+		t.Fatalf("login again with a wrong stored secret: exit %d: %s", code, out)
+	}
+	if err := f.Keyring.Set(app.ClientSecretAccount("o"), s.ClientSecret()); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := again(); code != 0 || !strings.Contains(out, "Using the client secret stored") {
+		t.Fatalf("login again: exit %d: %s", code, out)
+	}
+	store := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}
+	p, err := store.Get("o")
+	if err != nil || !p.Auth.OAuth.ClientSecret {
+		t.Fatalf("signing in again dropped the client secret: %+v (%v)", p.Auth, err)
+	}
+	other := p
+	o := *p.Auth.OAuth
+	o.ClientID = "another-client"
+	a := *p.Auth
+	a.OAuth = &o
+	other.Auth = &a
+	if got := f.keptClientSecret(other, store); got != "" {
+		t.Error("another client was given the first one's secret")
+	}
+	if got := f.keptClientSecret(p, store); got != s.ClientSecret() {
+		t.Error("the same client was not given its secret")
+	}
+}
