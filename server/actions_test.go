@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -48,6 +49,13 @@ func TestResourceArgumentsThatDifferByAction(t *testing.T) {
 	g.add("update", status("completed", "canceled"))
 	g.add("retrieve", status("queued", "ringing"))
 	b, _ = json.Marshal(g.listed(true, "acme_describe_action"))
+	if want := `{"description":"(not as listed for update: acme_describe_action)","enum":["queued","ringing"],"type":"string"}`; string(b) != want {
+		t.Errorf("compact: %s, want %s", b, want)
+	}
+	// The actions listed, when they are fewer.
+	g.add("cancel", status("completed", "canceled"))
+	g.add("complete", status("completed", "canceled"))
+	b, _ = json.Marshal(g.listed(true, "acme_describe_action"))
 	if want := `{"description":"(as listed for list, retrieve; other actions: acme_describe_action)","enum":["queued","ringing"],"type":"string"}`; string(b) != want {
 		t.Errorf("compact: %s, want %s", b, want)
 	}
@@ -71,5 +79,45 @@ func TestUnknownToolNamesTheToolThatServesIt(t *testing.T) {
 		if got := l.next(t); !strings.Contains(got, want) {
 			t.Errorf("%s: %s, want %s", layout, got, want)
 		}
+	}
+}
+
+// TestResourceActionsSayWhatTheyRequire checks that what every action of a
+// resource requires is required of its tool, and that each action's line
+// names the other arguments it requires.
+func TestResourceActionsSayWhatTheyRequire(t *testing.T) {
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tool, ok := s.Tool("projects")
+	if !ok {
+		t.Fatal("no tool projects")
+	}
+	if req := schemaOf(t, tool)["required"]; !reflect.DeepEqual(req, []any{"action"}) {
+		t.Errorf("required %v, want only action (list requires nothing)", req)
+	}
+	for _, want := range []string{"- create: Create a project (POST /projects; needs name)", "- retrieve: Retrieve a project (GET /projects/{id}; needs id)"} {
+		if !strings.Contains(tool.Description, want) {
+			t.Errorf("description lacks %q:\n%s", want, tool.Description)
+		}
+	}
+	id := &client.Param{Name: "owner", In: "path", Required: true, Schema: map[string]any{"type": "string"}, Style: "simple"}
+	num := &client.Param{Name: "number", In: "path", Required: true, Schema: map[string]any{"type": "integer"}, Style: "simple"}
+	api := &client.API{Title: "Issues", Operations: []*client.Operation{
+		{ID: "listIssues", Method: "GET", Path: "/repos/{owner}/issues", Params: []*client.Param{id}},
+		{ID: "getIssue", Method: "GET", Path: "/repos/{owner}/issues/{number}", Params: []*client.Param{id, num}},
+	}}
+	if s, err = New(Config{API: api, Layout: LayoutResources}); err != nil {
+		t.Fatal(err)
+	}
+	if tool, ok = s.Tool("repos_issues"); !ok {
+		t.Fatalf("no tool repos_issues: %v", s.Tools())
+	}
+	if req := schemaOf(t, tool)["required"]; !reflect.DeepEqual(req, []any{"action", "owner"}) {
+		t.Errorf("required %v, want action and owner, which every action requires", req)
+	}
+	if !strings.Contains(tool.Description, "- retrieve: GET /repos/{owner}/issues/{number} (needs number)") || strings.Contains(tool.Description, "needs owner") {
+		t.Errorf("description %s", tool.Description)
 	}
 }

@@ -294,18 +294,38 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		}
 		props[p] = ps
 	}
+	// Arguments every action requires are required of the tool; an
+	// action's line names the others it requires.
+	var common []string
+	for i, a := range order {
+		req := stringList(actions[a].in.listed["required"])
+		if i == 0 {
+			common = req
+			continue
+		}
+		common = slices.DeleteFunc(common, func(r string) bool { return !slices.Contains(req, r) })
+	}
 	var lines []string
 	readOnly, idempotent, destructive := true, true, false
 	for _, a := range order {
 		t := actions[a]
 		// A compact listing gives the method only: describe_action
 		// gives the path.
-		line := fmt.Sprintf("- %s: %s (%s %s)", a, t.def.Title, t.op.Method, t.op.Path)
+		// The arguments it requires: the tool's schema cannot say them
+		// per action.
+		needs := ""
+		req := slices.DeleteFunc(stringList(t.in.listed["required"]), func(r string) bool { return slices.Contains(common, r) })
+		if len(req) > 0 {
+			needs = "; needs " + strings.Join(req, ", ")
+		}
+		line := fmt.Sprintf("- %s: %s (%s %s%s)", a, t.def.Title, t.op.Method, t.op.Path, needs)
 		switch {
-		case t.def.Title == t.op.Method+" "+t.op.Path:
+		case t.def.Title == t.op.Method+" "+t.op.Path && needs == "":
 			line = fmt.Sprintf("- %s: %s", a, t.def.Title)
+		case t.def.Title == t.op.Method+" "+t.op.Path:
+			line = fmt.Sprintf("- %s: %s (%s)", a, t.def.Title, strings.TrimPrefix(needs, "; "))
 		case compact:
-			line = fmt.Sprintf("- %s: %s (%s)", a, t.def.Title, t.op.Method)
+			line = fmt.Sprintf("- %s: %s (%s%s)", a, t.def.Title, t.op.Method, needs)
 		}
 		lines = append(lines, line)
 		ann := t.def.Annotations
@@ -327,7 +347,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		// Listed as any long enum is not: the description names them.
 		delete(props[selector].(map[string]any), "enum")
 	}
-	schema := map[string]any{"type": "object", "properties": props, "required": []any{selector}}
+	schema := map[string]any{"type": "object", "properties": props, "required": toAny(append([]string{selector}, common...))}
 	title := "/" + key
 	ann := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: idempotent, OpenWorldHint: ptr(true), DestructiveHint: ptr(destructive)}
 	rt := &tool{
@@ -422,7 +442,15 @@ func (g *argShapes) listed(compact bool, describe string) map[string]any {
 	}
 	if compact {
 		out := maps.Clone(g.schemas[0])
-		appendNote(out, "(as listed for "+strings.Join(g.actions[0], ", ")+"; other actions: "+describe+")")
+		var others []string
+		for _, l := range g.actions[1:] {
+			others = append(others, l...)
+		}
+		note := "(as listed for " + strings.Join(g.actions[0], ", ") + "; other actions: " + describe + ")"
+		if o := strings.Join(others, ", "); len(o) < len(strings.Join(g.actions[0], ", ")) {
+			note = "(not as listed for " + o + ": " + describe + ")"
+		}
+		appendNote(out, note)
 		return out
 	}
 	alts := make([]any, len(g.schemas))
