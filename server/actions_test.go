@@ -121,3 +121,27 @@ func TestResourceActionsSayWhatTheyRequire(t *testing.T) {
 		t.Errorf("description %s", tool.Description)
 	}
 }
+
+// TestCallOperationTakesArgumentsAsJSONText checks that call_operation
+// reads arguments sent as the JSON text of an object (some models do), and
+// says what to send for any other text.
+func TestCallOperationTakesArgumentsAsJSONText(t *testing.T) {
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutSearch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Checked against the operation's schema, as an object would be.
+	r, err := s.Call(context.Background(), "call_operation", json.RawMessage(`{"name": "get_project", "arguments": "{\"id\": \"x\"}"}`))
+	if err != nil || !r.IsError || !strings.Contains(resultText(t, r), `"id"`) || strings.Contains(resultText(t, r), "not a JSON object") {
+		t.Errorf("arguments as JSON text: %v %s", err, resultText(t, r))
+	}
+	r, err = s.Call(context.Background(), "call_operation", json.RawMessage(`{"name": "get_project", "arguments": "id=1"}`))
+	if err != nil || !r.IsError || !strings.Contains(resultText(t, r), "pass the operation's arguments as an object") {
+		t.Errorf("arguments as other text: %v %s", err, resultText(t, r))
+	}
+	call, _ := s.Tool("call_operation")
+	b, _ := json.Marshal(call.InputSchema)
+	if !strings.Contains(string(b), `"arguments":{"description":"The operation's arguments.","type":"object"}`) {
+		t.Errorf("listed %s", b)
+	}
+}

@@ -354,7 +354,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		def: &mcp.Tool{
 			Name:        name,
 			Title:       title,
-			Description: fmt.Sprintf("The /%s resource:\n%s", key, strings.Join(lines, "\n")),
+			Description: fmt.Sprintf("The /%s resource%s:\n%s", key, selectorNote(selector), strings.Join(lines, "\n")),
 			// Made of listed schemas already: no copy.
 			InputSchema: schema,
 			Annotations: ann,
@@ -480,6 +480,15 @@ func withoutNote(d string) string {
 		return strings.TrimSpace(strings.TrimSuffix(d, note))
 	}
 	return d
+}
+
+// selectorNote names the argument that picks the action where it is not
+// "action", which the instructions name.
+func selectorNote(selector string) string {
+	if selector == "action" {
+		return ""
+	}
+	return " (pick the action with " + selector + ": an operation has an argument called action)"
 }
 
 // takers names the actions that take an argument, or those that do not

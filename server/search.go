@@ -129,7 +129,16 @@ func (s *Server) searchTools() []*tool {
 		},
 		strict: true,
 	}
-	call.schema = call.def.InputSchema.(map[string]any)
+	// Calls are checked as listed, but for arguments given as a JSON text
+	// of an object, which some models send: it is read as the object.
+	call.schema = map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"name":      map[string]any{"type": "string"},
+			"arguments": map[string]any{"type": []any{"object", "string", "null"}},
+		},
+		"required": []any{"name"},
+	}
 	call.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
 		name, _ := args["name"].(string)
 		t, ok := byName[name]
@@ -148,6 +157,11 @@ func (s *Server) searchTools() []*tool {
 			return errorResult(msg)
 		}
 		a, _ := args["arguments"].(map[string]any)
+		if text, ok := args["arguments"].(string); ok {
+			if err := json.Unmarshal([]byte(text), &a); err != nil || a == nil {
+				return errorResult(fmt.Sprintf("invalid arguments for %s: arguments is a string that is not a JSON object; pass the operation's arguments as an object, e.g. {\"name\": %q, \"arguments\": {…}}", name, name))
+			}
+		}
 		if a == nil {
 			a = map[string]any{}
 		}
