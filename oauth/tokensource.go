@@ -139,12 +139,15 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 		return t, nil
 	}
 	tok, err := Load(s.Store, s.Account)
-	if err != nil {
+	switch {
+	case err == nil && s.usableNow(tok):
+		return s.use(tok, false), nil
+	case err != nil && s.LockDir == "":
 		return nil, err
 	}
-	if s.usableNow(tok) {
-		return s.use(tok, false), nil
-	}
+	// A read that failed may have met another process saving the token
+	// (a token split into parts is written part by part): it is read
+	// again under the lock, which that process holds while it saves.
 	if s.LockDir != "" {
 		wait := s.LockWait
 		if wait <= 0 {

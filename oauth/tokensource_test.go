@@ -434,3 +434,37 @@ func mustLoad(t *testing.T, store oauth.Store) *oauth.Token {
 	}
 	return tok
 }
+
+// tornStore answers its first read with half a token, as a token split
+// into parts reads while another process writes it.
+type tornStore struct {
+	oauth.Store
+	reads int
+}
+
+func (s *tornStore) Get(account string) (string, error) {
+	s.reads++
+	if s.reads == 1 {
+		return `{"access_token":"at_half`, nil
+	}
+	return s.Store.Get(account)
+}
+
+// A read that meets another process saving the token is read again under
+// the lock, not taken for a token that needs a new sign-in.
+func TestTokenSourceReadsATornTokenAgainUnderTheLock(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	store := &tornStore{Store: memStore()}
+	tok := signIn(t, s)
+	if err := oauth.Save(store, "acme", tok); err != nil {
+		t.Fatal(err)
+	}
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	got, err := src.Token(t.Context())
+	if err != nil || got.AccessToken != tok.AccessToken {
+		t.Fatalf("token %v, %v; want the stored one", got, err)
+	}
+	if store.reads != 2 {
+		t.Errorf("%d reads, want 2", store.reads)
+	}
+}
