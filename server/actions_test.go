@@ -145,3 +145,17 @@ func TestCallOperationTakesArgumentsAsJSONText(t *testing.T) {
 		t.Errorf("listed %s", b)
 	}
 }
+
+// A query that matches nothing is repeated at most 100 bytes long.
+func TestSearchRepeatsALongQueryShort(t *testing.T) {
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutSearch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := strings.Repeat("é", 60_000) // 120 KB: no word of it is an operation's
+	b, _ := json.Marshal(map[string]any{"query": q})
+	r, err := s.Call(context.Background(), "search_operations", b)
+	if err != nil || len(resultText(t, r)) > 400 || !strings.Contains(resultText(t, r), "No operation matches") {
+		t.Errorf("%v: %d bytes: %.200s", err, len(resultText(t, r)), resultText(t, r))
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -62,7 +63,7 @@ func (s *Server) searchTools() []*tool {
 		}
 		hits := ix.search(s.ops, q, limit)
 		if len(hits) == 0 {
-			return textResult(fmt.Sprintf("No operation matches %q. Try other words; the main areas are: %s.", q, strings.Join(mainTags(s.ops, 8), ", ")))
+			return textResult(fmt.Sprintf("No operation matches %q. Try other words; the main areas are: %s.", shortQuery(q), strings.Join(mainTags(s.ops, 8), ", ")))
 		}
 		// Matches that score near the best keep their schemas while they
 		// fit the budget; the rest are listed by name and description, to
@@ -175,4 +176,17 @@ func apiTitle(s *Server) string {
 		return s.cfg.API.Title
 	}
 	return "the API"
+}
+
+// shortQuery is a query as an answer repeats it: at most 100 bytes, cut
+// between characters (a model may send a whole document as the query).
+func shortQuery(q string) string {
+	if len(q) <= 100 {
+		return q
+	}
+	cut := 100
+	for cut > 0 && !utf8.RuneStart(q[cut]) {
+		cut--
+	}
+	return q[:cut] + "…"
 }
