@@ -159,3 +159,24 @@ func TestSearchRepeatsALongQueryShort(t *testing.T) {
 		t.Errorf("%v: %d bytes: %.200s", err, len(resultText(t, r)), resultText(t, r))
 	}
 }
+
+// describe_action and search_operations give an input schema with its
+// type and required arguments first, so that an answer cut to the result
+// budget keeps them.
+func TestSchemasInAnswersOpenWithRequired(t *testing.T) {
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Call(context.Background(), "describe_action", json.RawMessage(`{"tool": "projects", "action": "create"}`))
+	if err != nil || !strings.Contains(resultText(t, r), `"inputSchema":{"type":"object","required":["name"],"properties":`) {
+		t.Errorf("describe_action: %v %s", err, resultText(t, r))
+	}
+	if s, err = New(Config{API: projectsAPI(), Layout: LayoutSearch}); err != nil {
+		t.Fatal(err)
+	}
+	r, err = s.Call(context.Background(), "search_operations", json.RawMessage(`{"query": "create_project", "limit": 1}`))
+	if err != nil || !strings.Contains(resultText(t, r), `"inputSchema":{"type":"object","required":["name"],"properties":`) {
+		t.Errorf("search_operations: %v %s", err, resultText(t, r))
+	}
+}

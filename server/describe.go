@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -82,7 +84,7 @@ func (s *Server) describeAction(resource, action string, t *tool) string {
 	}
 	out := described{Tool: resource, Action: action, Description: desc, ReadOnly: t.def.Annotations.ReadOnlyHint}
 	for _, schema := range []any{listedSchema(t.in.checked()), t.in.listed} {
-		out.InputSchema = schema
+		out.InputSchema = requiredFirst(schema)
 		if b, _ := json.Marshal(out); len(b) <= s.cfg.MaxResultBytes {
 			return string(b)
 		}
@@ -102,4 +104,47 @@ func busiest(resources []*tool) string {
 		}
 	}
 	return best
+}
+
+// requiredFirst is a tool's input schema marshalled with its type and
+// required arguments first: an answer cut to the result budget keeps what
+// a call must have.
+func requiredFirst(schema any) any {
+	if m, ok := schema.(map[string]any); ok {
+		return rootFirst(m)
+	}
+	return schema
+}
+
+type rootFirst map[string]any
+
+func (r rootFirst) MarshalJSON() ([]byte, error) {
+	keys := make([]string, 0, len(r))
+	for k := range r {
+		if k != "type" && k != "required" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for _, k := range append([]string{"type", "required"}, keys...) {
+		v, ok := r[k]
+		if !ok {
+			continue
+		}
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }

@@ -80,7 +80,7 @@ func (s *Server) searchTools() []*tool {
 		size, omitted := 2, 0
 		for _, h := range hits {
 			t := h.t
-			f := found{Name: t.def.Name, Description: t.def.Description, InputSchema: t.def.InputSchema, ReadOnly: t.def.Annotations.ReadOnlyHint}
+			f := found{Name: t.def.Name, Description: t.def.Description, InputSchema: requiredFirst(t.def.InputSchema), ReadOnly: t.def.Annotations.ReadOnlyHint}
 			b, _ := json.Marshal(f)
 			weak := h.score < schemaShare*hits[0].score
 			if weak || size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
