@@ -3,8 +3,10 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -188,10 +190,43 @@ func validationMessage(msg string) string {
 			}
 		}
 	}
+	msg = plainBound(msg)
 	if len(field) == 0 {
 		return msg
 	}
 	return fmt.Sprintf("argument %q: %s", strings.Join(field, "."), msg)
+}
+
+// reBound matches the validator's message for a number out of bounds,
+// its numbers written as fractions and fixed-point ("minimum: 0/1 is less
+// than 1.000000").
+var reBound = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(minimum|maximum): (\S+) is (?:less|greater) than (\S+)$`)
+})
+
+// plainBound rewrites a bound's message as a model reads it: "must be at
+// least 1 (got 0)".
+func plainBound(msg string) string {
+	m := reBound().FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	word := "at least"
+	if m[1] == "maximum" {
+		word = "at most"
+	}
+	return fmt.Sprintf("must be %s %s (got %s)", word, plainNumber(m[3]), plainNumber(m[2]))
+}
+
+// plainNumber writes a fraction or a fixed-point number shortly: 1, 2.5,
+// 1e+300.
+func plainNumber(s string) string {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return s
+	}
+	f, _ := r.Float64()
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 func plural(n int, word string) string {

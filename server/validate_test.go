@@ -58,7 +58,9 @@ func TestValidate(t *testing.T) {
 func TestValidationMessage(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`validating root: validating /properties/page: type: 1.5 has type "number", want "integer"`, `argument "page": type: 1.5 has type "number", want "integer"`},
-		{`validating root: validating /properties/a/properties/b~1c/items: minimum: 0 is less than 1`, `argument "a.b/c[]": minimum: 0 is less than 1`},
+		{`validating root: validating /properties/a/properties/b~1c/items: minimum: 0 is less than 1`, `argument "a.b/c[]": must be at least 1 (got 0)`},
+		{`validating root: validating /properties/limit: minimum: 0/1 is less than 1.000000`, `argument "limit": must be at least 1 (got 0)`},
+		{`validating root: validating /properties/limit: maximum: 61/2 is greater than 25.000000`, `argument "limit": must be at most 25 (got 30.5)`},
 		{`validating root: required: missing properties: ["x"]`, `required: missing properties: ["x"]`},
 	}
 	for _, tt := range tests {
