@@ -347,24 +347,34 @@ func basicAdmit(p profile.Profile) admitter {
 	const how = `"Authorization: Basic <base64 of user:password>"`
 	return admitter{header: client.DefaultAuthHeader, challenge: "Basic", admit: func(r *http.Request) (context.Context, string) {
 		v := strings.TrimSpace(r.Header.Get(client.DefaultAuthHeader))
-		if encoded := callerKey(v, "Basic"); encoded != v {
-			b, err := base64.StdEncoding.DecodeString(encoded)
+		scheme, rest, spaced := strings.Cut(v, " ")
+		rest = strings.TrimSpace(rest)
+		switch {
+		case v == "":
+			return nil, "no credential: send your own user name and password for the API with each request, as " + how
+		case strings.EqualFold(scheme, "Basic"):
+			b, err := base64.StdEncoding.DecodeString(rest)
 			user, pass, ok := strings.Cut(string(b), ":")
-			if err != nil || !ok || pass == "" {
+			if err != nil || !ok || pass == "" || rest == "" {
 				return nil, "the Basic credential is not the base64 of user:password: send " + how
+			}
+			if user == "" && p.Auth.Username == "" {
+				return nil, "no user name: this server has none to send with a password alone; send " + how
 			}
 			ctx := client.WithCallerKey(r.Context(), pass)
 			if user != "" {
 				ctx = client.WithCallerUser(ctx, user)
 			}
 			return ctx, ""
-		}
-		pass := callerKey(v, "Bearer")
-		switch {
-		case pass == "":
-			return nil, "no credential: send your own user name and password for the API with each request, as " + how
+		case spaced && !strings.EqualFold(scheme, "Bearer"), spaced && rest == "", strings.EqualFold(v, "Bearer"):
+			// Another scheme (Digest …), or a bare scheme name.
+			return nil, "this server takes HTTP basic credentials: send " + how
 		case p.Auth.Username == "":
 			return nil, "this server has no user name to send with a password alone: send " + how
+		}
+		pass := v
+		if spaced {
+			pass = rest
 		}
 		return client.WithCallerKey(r.Context(), pass), ""
 	}}

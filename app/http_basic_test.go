@@ -58,7 +58,7 @@ func TestHTTPCallerBasicAdmit(t *testing.T) {
 			t.Errorf("%q: sent %s:%s, want %s:%s", tc.value, user, pass, want, tc.pass)
 		}
 	}
-	for _, value := range []string{"", "Basic not-base64!", basicHeader("AC-bob", "")} {
+	for _, value := range []string{"", "Basic not-base64!", basicHeader("AC-bob", ""), "Basic", "Basic   ", "Bearer", "Digest abc"} {
 		r := httptest.NewRequest("POST", "/mcp", nil)
 		r.Header.Set("Authorization", value)
 		if _, why := adm.admit(r); !strings.Contains(why, "Authorization: Basic <base64 of user:password>") {
@@ -67,10 +67,12 @@ func TestHTTPCallerBasicAdmit(t *testing.T) {
 	}
 	// Without a user name of its own, the server needs the caller's.
 	p.Auth.Username = ""
-	r := httptest.NewRequest("POST", "/mcp", nil)
-	r.Header.Set("Authorization", "Bearer tok-5")
-	if _, why := callerAdmit(p).admit(r); !strings.Contains(why, "Basic <base64") {
-		t.Errorf("a password alone without a user name: %q", why)
+	for _, value := range []string{"Bearer tok-5", "tok-5", basicHeader("", "tok-5")} {
+		r := httptest.NewRequest("POST", "/mcp", nil)
+		r.Header.Set("Authorization", value)
+		if _, why := callerAdmit(p).admit(r); !strings.Contains(why, "Basic <base64") {
+			t.Errorf("%q without a user name: %q", value, why)
+		}
 	}
 }
 

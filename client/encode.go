@@ -3,7 +3,7 @@ package client
 import (
 	"encoding/json"
 	"fmt"
-	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,10 +102,26 @@ func numberString(n json.Number) string {
 	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return s
 	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-		return strconv.FormatInt(int64(f), 10)
+	// Whole as written, not as a float rounds it (0.99999999999999999 is
+	// not 1): the decimal text read exactly.
+	if !smallExponent(s) {
+		return s
+	}
+	if r, ok := new(big.Rat).SetString(s); ok && r.IsInt() {
+		return r.Num().String()
 	}
 	return s
+}
+
+// smallExponent reports whether a number's exponent, if it has one, is
+// small enough to write it out (1e999999 would be a million digits).
+func smallExponent(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	if i < 0 {
+		return true
+	}
+	e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+	return err == nil && e >= -64 && e <= 64
 }
 
 func compactJSON(v any) string {

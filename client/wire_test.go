@@ -195,18 +195,22 @@ func TestWholeNumbersAsIntegers(t *testing.T) {
 {"name":"per_page","in":"query","schema":{"type":"integer"}},
 {"name":"ratio","in":"query","schema":{"type":"number"}},
 {"name":"tiny","in":"query","schema":{"type":"number"}},
+{"name":"big","in":"query","schema":{"type":"integer"}},
+{"name":"near","in":"query","schema":{"type":"number"}},
+{"name":"huge","in":"query","schema":{"type":"number"}},
 {"name":"X-Page","in":"header","schema":{"type":"integer"}}],"responses":{"200":{"description":"ok"}}}}}}`)
 	srv := newRecorder(t, nil)
 	c := New(Options{BaseURL: srv.URL})
 	_, err := c.Do(context.Background(), Request{Op: api.Operations[0],
-		Path:   map[string]any{"n": json.Number("42.0")},
-		Query:  map[string]any{"per_page": json.Number("4.2e1"), "ratio": json.Number("0.5"), "tiny": json.Number("1e-7")},
+		Path: map[string]any{"n": json.Number("42.0")},
+		Query: map[string]any{"per_page": json.Number("4.2e1"), "ratio": json.Number("0.5"), "tiny": json.Number("1e-7"),
+			"big": json.Number("9007199254740993.0"), "near": json.Number("0.99999999999999999"), "huge": json.Number("1e999999")},
 		Header: map[string]any{"X-Page": json.Number("3.00")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := srv.all()[0]
-	if got.RequestURI != "/issues/42?per_page=42&ratio=0.5&tiny=1e-7" || got.Header.Get("X-Page") != "3" {
+	if got.RequestURI != "/issues/42?per_page=42&ratio=0.5&tiny=1e-7&big=9007199254740993&near=0.99999999999999999&huge=1e999999" || got.Header.Get("X-Page") != "3" {
 		t.Errorf("sent %s with X-Page %q", got.RequestURI, got.Header.Get("X-Page"))
 	}
 }

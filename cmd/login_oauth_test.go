@@ -214,29 +214,36 @@ func TestLoginSwitchingKindForgetsTheOther(t *testing.T) {
 	}
 }
 
-// A stored token that cannot be read is still removed by logout, with the
-// client secret, and said not to be revoked: with --all nothing else would
-// ever remove it.
+// A stored token that cannot be read (not JSON, or split into parts with
+// one missing) is still removed by logout, with the client secret, and
+// said not to be revoked: with --all nothing else would ever remove it.
 func TestLogoutRemovesAnUnreadableToken(t *testing.T) {
-	s, f, _, w := oauthLogin(t)
-	spec := oauthSpec(t, s)
-	if code := run(t, f, "login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test"); code != 0 {
-		t.Fatalf("login: exit %d: %s", code, w)
-	}
-	if err := f.App().Tokens().Set(app.TokenAccount("o"), "{not json"); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Keyring.Set(app.ClientSecretAccount("o"), "cs-0123456789"); err != nil {
-		t.Fatal(err)
-	}
-	if code := run(t, f, "logout", "-p", "o", "--all"); code != 0 || !strings.Contains(w.String(), "not readable, so it was not revoked") {
-		t.Fatalf("logout: exit %d: %s", code, w)
-	}
-	if _, err := f.App().Tokens().Get(app.TokenAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
-		t.Errorf("the token is still stored (%v)", err)
-	}
-	if _, err := f.Keyring.Get(app.ClientSecretAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
-		t.Errorf("the client secret is still stored (%v)", err)
+	for name, damage := range map[string]func(f *Factory) error{
+		"not JSON":     func(f *Factory) error { return f.App().Tokens().Set(app.TokenAccount("o"), "{not json") },
+		"part missing": func(f *Factory) error { return f.Keyring.Set(app.TokenAccount("o"), "\x00restmcp-parts:3") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, f, _, w := oauthLogin(t)
+			spec := oauthSpec(t, s)
+			if code := run(t, f, "login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+				t.Fatalf("login: exit %d: %s", code, w)
+			}
+			if err := damage(f); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Keyring.Set(app.ClientSecretAccount("o"), "cs-0123456789"); err != nil {
+				t.Fatal(err)
+			}
+			if code := run(t, f, "logout", "-p", "o", "--all"); code != 0 || !strings.Contains(w.String(), "not readable, so it was not revoked") {
+				t.Fatalf("logout: exit %d: %s", code, w)
+			}
+			if _, err := f.Keyring.Get(app.TokenAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
+				t.Errorf("the token is still stored (%v)", err)
+			}
+			if _, err := f.Keyring.Get(app.ClientSecretAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
+				t.Errorf("the client secret is still stored (%v)", err)
+			}
+		})
 	}
 }
 

@@ -130,17 +130,17 @@ func logoutOAuth(opts *LogoutOptions, p profile.Profile) error {
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
 		fmt.Fprintf(errOut, "No OAuth token of profile %q in %s.\n", p.Name, f.Keyring.Describe())
-	case errors.Is(err, oauth.ErrLoginRequired):
-		// A damaged entry (or one split into parts, a part missing)
-		// cannot be revoked, but it still goes: nothing else would ever
-		// remove it once the profile is gone.
+	case errors.Is(err, keyring.ErrUnavailable):
+		return fmt.Errorf("reading the OAuth token of profile %q: %w", p.Name, err)
+	case err != nil:
+		// A damaged entry (not JSON, or split into parts with one
+		// missing) cannot be revoked, but it still goes: nothing else
+		// would ever remove it once the profile is gone.
 		fmt.Fprintf(errOut, "! The stored OAuth token of profile %q is not readable, so it was not revoked at the provider.\n", p.Name)
 		if err := f.App().Tokens().Delete(account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
 			return fmt.Errorf("removing the OAuth token of profile %q: %w", p.Name, err)
 		}
 		fmt.Fprintf(errOut, "✓ Removed the OAuth token of profile %q from %s.\n", p.Name, f.Keyring.Describe())
-	case err != nil:
-		return fmt.Errorf("reading the OAuth token of profile %q: %w", p.Name, err)
 	default:
 		cfg, cerr := f.App().OAuthConfig(p)
 		if cerr == nil && cfg.RevocationURL != "" {

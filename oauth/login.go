@@ -12,7 +12,10 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -118,7 +121,7 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 		case q.Get("error") != "" && (stateOK || q.Get("state") == ""):
 			// Some providers leave the state off an error (access_denied):
 			// the error is what the user needs to see.
-			a.err = &AuthorizationError{Code: q.Get("error"), Description: q.Get("error_description")}
+			a.err = &AuthorizationError{Code: printable(q.Get("error"), 64), Description: printable(q.Get("error_description"), 300)}
 		case !stateOK:
 			a.err = ErrStateMismatch
 		case q.Get("code") == "":
@@ -237,4 +240,21 @@ func randomString() (string, error) {
 		return "", err
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// printable is text from a redirect as the terminal may show it: control
+// characters (escape sequences) out, at most max bytes. Any page that
+// finds the callback's port can send an error redirect.
+func printable(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+	for len(s) > max {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
 }

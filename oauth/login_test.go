@@ -226,10 +226,15 @@ func TestLoginAuthCodeReportsAnErrorWithoutState(t *testing.T) {
 	out := newURLWriter()
 	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
 	u, _ := url.Parse(<-out.urls)
-	browse(t, u.Query().Get("redirect_uri")+"?error=access_denied&error_description=The+user+said+no")
+	browse(t, u.Query().Get("redirect_uri")+"?error=access_denied&error_description=The+user+said+no%1b%5b2J")
 	var ae *oauth.AuthorizationError
 	if r := <-res; !errors.As(r.err, &ae) || ae.Code != "access_denied" {
 		t.Fatalf("err = %v, want an AuthorizationError access_denied", r.err)
+	}
+	// Any page may send this redirect: no escape sequence reaches the
+	// terminal.
+	if ae.Description != "The user said no[2J" {
+		t.Errorf("description %q", ae.Description)
 	}
 }
 

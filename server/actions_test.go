@@ -66,12 +66,19 @@ func TestResourceArgumentsThatDifferByAction(t *testing.T) {
 // serves it, over MCP as through Call.
 func TestUnknownToolNamesTheToolThatServesIt(t *testing.T) {
 	for layout, want := range map[string]string{
-		LayoutResources: `unknown tool \"get_project\": this server serves it as the tool projects with action \"retrieve\"`,
+		LayoutResources: `unknown tool \"get_project\": this server serves it as the tool projects with resource_action \"retrieve\"`,
 		LayoutSearch:    `unknown tool \"get_project\": run it with call_operation {\"name\": \"get_project\", \"arguments\": {…}}`,
 	} {
-		s, err := New(Config{API: projectsAPI(), Layout: layout})
+		api := projectsAPI()
+		// An operation with its own "action": the resource's selector is
+		// resource_action.
+		api.Operations[0].Params = append(api.Operations[0].Params, &client.Param{Name: "action", In: "query", Schema: map[string]any{"type": "string"}})
+		s, err := New(Config{API: api, Layout: layout})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if layout == LayoutResources && !strings.Contains(s.Instructions(), "the argument a tool's description names") {
+			t.Errorf("the instructions do not say that the selector may differ: %s", s.Instructions())
 		}
 		f := NewFront("restmcp", "1", s.Prepared(), func() (*Server, error) { return s, nil })
 		l := startLive(t, f, false, nil)
@@ -119,6 +126,22 @@ func TestResourceActionsSayWhatTheyRequire(t *testing.T) {
 	}
 	if !strings.Contains(tool.Description, "- retrieve: GET /repos/{owner}/issues/{number} (needs number)") || strings.Contains(tool.Description, "needs owner") {
 		t.Errorf("description %s", tool.Description)
+	}
+	// A call is told about an unknown action first, then about every
+	// argument its action misses at once.
+	for args, want := range map[string][]string{
+		`{"action": "bogus"}`:    {"use one of list, retrieve"},
+		`{"action": "retrieve"}`: {"repos_issues (action retrieve)", `"owner"`, `"number"`},
+	} {
+		r, err := s.Call(context.Background(), "repos_issues", json.RawMessage(args))
+		if err != nil || !r.IsError {
+			t.Fatalf("%s: %v", args, err)
+		}
+		for _, w := range want {
+			if !strings.Contains(resultText(t, r), w) {
+				t.Errorf("%s: %s, want %s in it", args, resultText(t, r), w)
+			}
+		}
 	}
 }
 

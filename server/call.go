@@ -142,7 +142,13 @@ func (s *Server) unknownTool(name string) error {
 		switch s.cfg.Layout {
 		case LayoutResources:
 			if resource, action, ok := strings.Cut(strings.TrimSuffix(t.label, ")"), " (action "); ok {
-				return fmt.Errorf("unknown tool %q: this server serves it as the tool %s with action %q", name, resource, action)
+				selector := "action"
+				if rt, ok := s.byName[resource]; ok {
+					if req := stringList(rt.schema["required"]); len(req) > 0 {
+						selector = req[0]
+					}
+				}
+				return fmt.Errorf("unknown tool %q: this server serves it as the tool %s with %s %q", name, resource, selector, action)
 			}
 		case LayoutSearch:
 			return fmt.Errorf("unknown tool %q: run it with %scall_operation {\"name\": %q, \"arguments\": {…}}", name, sanitizePrefix(s.cfg.Prefix), name)

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/restmcp/restmcp/internal/prose"
 )
 
@@ -28,7 +30,13 @@ func (s *Server) buildInstructions() string {
 	prefix := sanitizePrefix(s.cfg.Prefix)
 	switch s.cfg.Layout {
 	case LayoutResources:
-		fmt.Fprintf(&b, "%d tools, one per resource, cover %d operations: pass `action` to choose what to do; the other arguments are those of that action. %s%s shows an action's arguments in full.", len(s.list)-1, len(s.ops), sanitizePrefix(s.cfg.Prefix), describeName)
+		fmt.Fprintf(&b, "%d tools, one per resource, cover %d operations: pass `action` to choose what to do", len(s.list)-1, len(s.ops))
+		if slices.ContainsFunc(s.list, func(t *mcp.Tool) bool {
+			return strings.Contains(t.Description, selectorNote("resource_action")) || strings.Contains(t.Description, selectorNote("tool_action"))
+		}) {
+			b.WriteString(" (the argument a tool's description names, where an operation has its own `action`)")
+		}
+		fmt.Fprintf(&b, "; the other arguments are those of that action. %s%s shows an action's arguments in full.", sanitizePrefix(s.cfg.Prefix), describeName)
 	case LayoutSearch:
 		fmt.Fprintf(&b, "%d operations behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), prefix, prefix)
 	default:

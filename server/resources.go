@@ -359,7 +359,10 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			InputSchema: schema,
 			Annotations: ann,
 		},
-		schema: schema,
+		// Only the action is required here: the action's own check names
+		// every argument it misses at once (and an unknown action is
+		// named before any argument).
+		schema: withRequired(schema, selector),
 		// The action's own tool checks the arguments' values; here only
 		// the action and the argument names are checked.
 		strict:  true,
@@ -480,6 +483,13 @@ func withoutNote(d string) string {
 		return strings.TrimSpace(strings.TrimSuffix(d, note))
 	}
 	return d
+}
+
+// withRequired is a copy of an object schema requiring only names.
+func withRequired(schema map[string]any, names ...string) map[string]any {
+	out := maps.Clone(schema)
+	out["required"] = toAny(names)
+	return out
 }
 
 // selectorNote names the argument that picks the action where it is not

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -159,7 +160,15 @@ func (s *Server) searchTools() []*tool {
 		}
 		a, _ := args["arguments"].(map[string]any)
 		if text, ok := args["arguments"].(string); ok {
-			if err := json.Unmarshal([]byte(text), &a); err != nil || a == nil {
+			// Numbers kept as written, as an object's are (an id past
+			// 2^53 is another record as a float).
+			dec := json.NewDecoder(strings.NewReader(text))
+			dec.UseNumber()
+			err := dec.Decode(&a)
+			if err == nil && dec.More() {
+				err = errors.New("text after the object")
+			}
+			if err != nil || a == nil {
 				return errorResult(fmt.Sprintf("invalid arguments for %s: arguments is a string that is not a JSON object; pass the operation's arguments as an object, e.g. {\"name\": %q, \"arguments\": {…}}", name, name))
 			}
 		}
