@@ -130,6 +130,7 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 			return fmt.Errorf("discovering the sign-in endpoints of scheme %s: %w", s.Name, err)
 		}
 		o.AuthURL, o.TokenURL, o.DeviceAuthURL, o.RevocationURL = md.AuthorizationEndpoint, md.TokenEndpoint, md.DeviceAuthorizationEndpoint, md.RevocationEndpoint
+		o.ClientAuth = md.ClientAuth()
 		if o.AuthURL == "" && md.SupportsGrant(oauth.GrantDeviceCode) {
 			o.Grant = string(oauth.GrantDeviceCode)
 		}

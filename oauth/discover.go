@@ -21,6 +21,21 @@ type Metadata struct {
 	ScopesSupported             []string `json:"scopes_supported"`
 	GrantTypesSupported         []string `json:"grant_types_supported"`
 	CodeChallengeMethods        []string `json:"code_challenge_methods_supported"`
+	TokenAuthMethods            []string `json:"token_endpoint_auth_methods_supported"`
+}
+
+// ClientAuth is how a confidential client of this provider authenticates
+// at the token endpoint (Config.ClientAuth): HTTP basic where the provider
+// lists it, or lists nothing (RFC 8414's default), else the form where it
+// lists that, else "" (find out).
+func (m Metadata) ClientAuth() string {
+	switch {
+	case len(m.TokenAuthMethods) == 0 || slices.Contains(m.TokenAuthMethods, "client_secret_basic"):
+		return ClientAuthBasic
+	case slices.Contains(m.TokenAuthMethods, "client_secret_post"):
+		return ClientAuthPost
+	}
+	return ""
 }
 
 // SupportsGrant reports whether the provider lists g among its grant types.

@@ -225,6 +225,7 @@ func (c Config) ClientCredentials(ctx context.Context) (*Token, error) {
 		ClientSecret: c.ClientSecret,
 		TokenURL:     c.TokenURL,
 		Scopes:       c.Scopes,
+		AuthStyle:    c.authStyle(),
 	}
 	t, err := cc.Token(c.withClient(ctx))
 	if err != nil {

@@ -76,6 +76,10 @@ type Config struct {
 	RevocationURL string
 	// Scopes requested.
 	Scopes []string
+	// ClientAuth is how a confidential client authenticates at the token
+	// endpoint: ClientAuthBasic, ClientAuthPost, or "" to find out (each
+	// refused request is then sent twice, once each way).
+	ClientAuth string
 	// Resource is the resource indicator (RFC 8707) of the server the tokens
 	// are for, sent as `resource` with every request to the token endpoint,
 	// refreshes included: an MCP server's canonical URL. Empty: none.
@@ -181,11 +185,21 @@ func (c Config) oauth2Config(redirectURL string, refresh bool) *oauth2.Config {
 // has no Basic credentials without a secret); a confidential one lets
 // golang.org/x/oauth2 find out whether the server wants Basic or the form.
 func (c Config) authStyle() oauth2.AuthStyle {
-	if c.ClientSecret == "" {
+	switch {
+	case c.ClientSecret == "", c.ClientAuth == ClientAuthPost:
 		return oauth2.AuthStyleInParams
+	case c.ClientAuth == ClientAuthBasic:
+		return oauth2.AuthStyleInHeader
 	}
 	return oauth2.AuthStyleAutoDetect
 }
+
+// The ways a confidential client authenticates at the token endpoint
+// (Config.ClientAuth).
+const (
+	ClientAuthBasic = "basic" // client_secret_basic: HTTP basic
+	ClientAuthPost  = "post"  // client_secret_post: in the form
+)
 
 // withClient makes golang.org/x/oauth2 send its requests with c's client
 // (with Resource added to the token requests, which golang.org/x/oauth2

@@ -31,15 +31,18 @@ func (c Config) Revoke(ctx context.Context, tok *Token) error {
 		form.Set("token", tok.AccessToken)
 		form.Set("token_type_hint", "access_token")
 	}
-	if c.ClientSecret == "" {
+	if c.ClientSecret == "" || c.ClientAuth == ClientAuthPost {
 		form.Set("client_id", c.ClientID)
+	}
+	if c.ClientSecret != "" && c.ClientAuth == ClientAuthPost {
+		form.Set("client_secret", c.ClientSecret)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.RevocationURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return fmt.Errorf("oauth: revocation URL: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if c.ClientSecret != "" {
+	if c.ClientSecret != "" && c.ClientAuth != ClientAuthPost {
 		req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret))
 	}
 	hc := c.HTTPClient

@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -466,5 +469,47 @@ func TestTokenSourceReadsATornTokenAgainUnderTheLock(t *testing.T) {
 	}
 	if store.reads != 2 {
 		t.Errorf("%d reads, want 2", store.reads)
+	}
+}
+
+// A confidential client whose way to authenticate is known sends each
+// token request once, that way; unknown, a refused request goes out twice
+// (golang.org/x/oauth2 tries Basic, then the form).
+func TestClientAuthSendsTokenRequestsOnce(t *testing.T) {
+	type seen struct{ basic, form bool }
+	var mu sync.Mutex
+	var got []seen
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		_, _, basic := r.BasicAuth()
+		mu.Lock()
+		got = append(got, seen{basic, r.PostForm.Get("client_secret") != ""})
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"error":"invalid_grant"}`)
+	}))
+	t.Cleanup(srv.Close)
+	for auth, want := range map[string][]seen{
+		oauth.ClientAuthBasic: {{basic: true}},
+		oauth.ClientAuthPost:  {{form: true}},
+		"":                    {{basic: true}, {form: true}},
+	} {
+		got = nil
+		cfg := oauth.Config{ClientID: "c", ClientSecret: "s", TokenURL: srv.URL, ClientAuth: auth, HTTPClient: srv.Client()}
+		if _, err := cfg.ClientCredentials(t.Context()); err == nil {
+			t.Fatalf("%q: a refused request succeeded", auth)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: requests %+v, want %+v", auth, got, want)
+		}
+	}
+	md := oauth.Metadata{}
+	if md.ClientAuth() != oauth.ClientAuthBasic {
+		t.Error("a provider that lists no method takes Basic (RFC 8414)")
+	}
+	md.TokenAuthMethods = []string{"private_key_jwt", "client_secret_post"}
+	if md.ClientAuth() != oauth.ClientAuthPost {
+		t.Error("a provider that lists only the form takes the form")
 	}
 }

@@ -104,6 +104,10 @@ type OAuth struct {
 	DeviceAuthURL string   `json:"device_auth_url,omitempty"`
 	RevocationURL string   `json:"revocation_url,omitempty"`
 	Scopes        []string `json:"scopes,omitempty"`
+	// ClientAuth is how a client secret is sent to the token endpoint
+	// ("basic", "post"; empty: found out on each request), from the
+	// provider's discovery document.
+	ClientAuth string `json:"client_auth,omitempty"`
 	// Resource is the resource indicator (RFC 8707) sent with token
 	// requests: a remote MCP server's canonical URL.
 	Resource string `json:"resource,omitempty"`
