@@ -58,7 +58,7 @@ const (
 
 // coverBonus weighs how much of an operation's name or summary the query
 // covers.
-const coverBonus = 0.5
+const coverBonus = 1.0
 
 // cover is the share of a field's stems among the query's.
 func cover(field, terms []int32) float64 {
