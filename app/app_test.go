@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -86,6 +87,18 @@ func TestNewServerFromProfile(t *testing.T) {
 		t.Errorf("no saved copy of the description: %v", err)
 	} else {
 		e.close()
+	}
+	// Another build reads none of it: its data may be of another shape.
+	other := *a.Cache
+	other.Stamp = "another build"
+	if e, err := other.latest("acme", p.Spec); err == nil {
+		e.close()
+		t.Error("another build's saved copy was read")
+	}
+	// A copy served offline is fetched in full next time, not on a
+	// conditional request that would keep it.
+	if api, _, err := a.savedAPI(p); err != nil || api.Validators != (client.Validators{}) {
+		t.Errorf("saved copy: %v, validators %+v", err, api.Validators)
 	}
 }
 

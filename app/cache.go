@@ -74,6 +74,9 @@ func BuildStamp(version string) string {
 type cacheHeader struct {
 	Key     string `json:"key"`
 	Profile string `json:"profile"`
+	// Build is the SHA-256 of the writing build's stamp: latest reads the
+	// entries of this build only (their data is this build's shape).
+	Build string `json:"build"`
 	// Source is where the description is, a URL without its user info
 	// and query (which may hold a key); SourceSum, the SHA-256 of the
 	// whole location, is what tells entries apart.
@@ -320,7 +323,7 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 		return err
 	}
 	h := cacheHeader{
-		Key: key, Profile: p.Name, Source: loc, SourceSum: sourceSum(loc), Written: time.Now().UTC(),
+		Key: key, Profile: p.Name, Build: sourceSum(c.Stamp), Source: loc, SourceSum: sourceSum(loc), Written: time.Now().UTC(),
 		Digest: api.Digest, Validators: api.Validators, Base: api.BaseURL(), Prepared: *prep,
 	}
 	if client.IsURL(loc) {
@@ -470,7 +473,8 @@ func (c *Cache) latest(profileName, source string) (*cacheEntry, error) {
 		if err != nil {
 			continue
 		}
-		if e.head.Profile != profileName || e.head.SourceSum != sourceSum(source) || best != nil && !e.head.Written.After(best.head.Written) {
+		if e.head.Profile != profileName || e.head.SourceSum != sourceSum(source) || e.head.Build != sourceSum(c.Stamp) ||
+			best != nil && !e.head.Written.After(best.head.Written) {
 			e.close()
 			continue
 		}

@@ -79,5 +79,10 @@ func (a *App) savedAPI(p profile.Profile) (*client.API, time.Time, error) {
 	}
 	defer e.close()
 	api, err := e.api()
+	if api != nil {
+		// Not what the URL answers now: the next fetch is a full one,
+		// not a conditional one that would keep this copy.
+		api.Validators = client.Validators{}
+	}
 	return api, e.head.Written, err
 }

@@ -158,7 +158,12 @@ func (b *builder) servers(v any) []string {
 func (b *builder) resolveServer(u string) string {
 	if !IsURL(u) && b.srcURL != nil {
 		if r, err := url.Parse(u); err == nil {
-			u = b.srcURL.ResolveReference(r).String()
+			// Without the user name and password the description's URL
+			// may hold: a server is no place for them (the cache keeps
+			// servers, logs show them).
+			base := *b.srcURL
+			base.User = nil
+			u = base.ResolveReference(r).String()
 		}
 	}
 	if t := strings.TrimRight(u, "/"); t != "" && !strings.HasSuffix(t, ":") {

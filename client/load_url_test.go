@@ -88,6 +88,14 @@ func TestLoadURLContentSniffing(t *testing.T) {
 		t.Fatal(err)
 	}
 	jsonEqual(t, "relative server resolved against the spec URL", api.Servers, `["`+srv.URL+`/api"]`)
+	// A user name and password in the description's URL stay out of the
+	// servers (which the cache keeps and logs show).
+	withUser := strings.Replace(srv.URL, "http://", "http://alice:pw-0123456789@", 1)
+	if api, err := Load(context.Background(), withUser+"/api/schema/", LoadOptions{}); err != nil {
+		t.Error(err)
+	} else {
+		jsonEqual(t, "relative server without the URL's user info", api.Servers, `["`+srv.URL+`/api"]`)
+	}
 	if len(api.Operations) != 2 {
 		t.Fatalf("%d operations", len(api.Operations))
 	}
