@@ -165,30 +165,42 @@ func compactArg(ps map[string]any) map[string]any {
 // keeping the notes that stand for what is not listed (a long enum's
 // values, a node the loader cut).
 func withoutDescriptions(s map[string]any) map[string]any {
+	return copySchema(s, func(k string, v any) (any, bool) {
+		if k != "description" {
+			return v, true
+		}
+		note := keptNote(str(v))
+		return note, note != ""
+	})
+}
+
+// copySchema copies a listed schema, nested ones included, each keyword
+// through keep (which may change its value or leave it out).
+func copySchema(s map[string]any, keep func(k string, v any) (any, bool)) map[string]any {
 	out := make(map[string]any, len(s))
 	for k, v := range s {
 		switch k {
-		case "description":
-			if note := keptNote(str(v)); note != "" {
-				out[k] = note
-			}
-			continue
 		case "properties":
 			m := v.(map[string]any)
 			props := make(map[string]any, len(m))
 			for name, p := range m {
-				props[name] = withoutDescriptions(p.(map[string]any))
+				props[name] = copySchema(p.(map[string]any), keep)
 			}
 			v = props
 		case "items":
-			v = withoutDescriptions(v.(map[string]any))
+			v = copySchema(v.(map[string]any), keep)
 		case "anyOf", "oneOf", "allOf":
 			l := v.([]any)
 			list := make([]any, len(l))
 			for i, e := range l {
-				list[i] = withoutDescriptions(e.(map[string]any))
+				list[i] = copySchema(e.(map[string]any), keep)
 			}
 			v = list
+		default:
+			var ok bool
+			if v, ok = keep(k, v); !ok {
+				continue
+			}
 		}
 		out[k] = v
 	}
@@ -391,7 +403,7 @@ type argShapes struct {
 }
 
 func (g *argShapes) add(action string, schema map[string]any) {
-	b, _ := json.Marshal(shapeOf(withoutDescriptions(schema))) // sorted keys
+	b, _ := json.Marshal(shapeOf(schema)) // sorted keys
 	key := string(b)
 	if i := slices.Index(g.keys, key); i >= 0 {
 		g.actions[i] = append(g.actions[i], action)
@@ -403,34 +415,20 @@ func (g *argShapes) add(action string, schema map[string]any) {
 }
 
 // shapeOf is what a schema accepts as argShapes compares it: without its
-// defaults and bounds (a create's default status, a list's maximum page
-// size), which do not change what a model sends.
+// prose, defaults and bounds (a create's default status, a list's maximum
+// page size), which do not change what a model sends; with the notes that
+// stand for what is not listed.
 func shapeOf(s map[string]any) map[string]any {
-	out := make(map[string]any, len(s))
-	for k, v := range s {
+	return copySchema(s, func(k string, v any) (any, bool) {
 		switch k {
+		case "description":
+			note := keptNote(str(v))
+			return note, note != ""
 		case "default", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern":
-			continue
-		case "properties":
-			m := v.(map[string]any)
-			props := make(map[string]any, len(m))
-			for name, p := range m {
-				props[name] = shapeOf(p.(map[string]any))
-			}
-			v = props
-		case "items":
-			v = shapeOf(v.(map[string]any))
-		case "anyOf", "oneOf", "allOf":
-			l := v.([]any)
-			list := make([]any, len(l))
-			for i, e := range l {
-				list[i] = shapeOf(e.(map[string]any))
-			}
-			v = list
+			return nil, false
 		}
-		out[k] = v
-	}
-	return out
+		return v, true
+	})
 }
 
 // listed is the argument's listed schema, a copy: the one schema all its

@@ -24,6 +24,15 @@ describe('--layout resources', () => {
       new Set(['list', 'create', 'retrieve', 'update', 'partial_update', 'delete', 'archive']));
     assert.ok(tools.get('tasks').inputSchema.required.includes('action'));
     assert.equal(tools.get('tasks').annotations?.destructiveHint, true, 'destructive when any action is');
+    // What each action requires, which the one schema cannot say per action.
+    assert.match(tools.get('tasks').description, /- create: [^\n]*needs [^\n]*\bproject\b/);
+    assert.match(tools.get('tasks').description, /- create: [^\n]*needs [^\n]*\btitle\b/);
+    assert.match(tools.get('projects').description, /- retrieve: [^\n]*needs id\b/);
+  });
+
+  it('an operation tool name says which resource tool serves it', async () => {
+    const res = await s.client.callTool({ name: 'create_task', arguments: {} }).catch((e) => e);
+    assert.match(String(res?.message ?? text(res)), /tasks with action "create"/);
   });
 
   it('runs list, retrieve, create, partial update, the custom action and delete', async () => {
