@@ -97,6 +97,9 @@ describe('--layout search', () => {
     assert.equal(byName.inputSchema.type, 'object');
     const got = json(await s.client.callTool({ name: 'call_operation', arguments: { name: 'retrieve_task', arguments: { id: 6 } } }));
     assert.deepEqual(got, (await api('/api/tasks/6/')).body);
+    // Arguments sent as the JSON text of an object, as some models do.
+    const asText = json(await s.client.callTool({ name: 'call_operation', arguments: { name: 'retrieve_task', arguments: '{"id": 6}' } }));
+    assert.deepEqual(asText, got);
     const bad = await s.client.callTool({ name: 'call_operation', arguments: { name: 'retrieve_task', arguments: { id: 'six' } } });
     assert.equal(bad.isError, true);
     assert.match(text(bad), /\bid\b/);
