@@ -186,6 +186,17 @@ func TestHTTPNoCredential(t *testing.T) {
 	if !strings.HasSuffix(endpoint, "/tools") {
 		t.Fatalf("endpoint %s", endpoint)
 	}
+	resp, body := postWithoutCredential(t, endpoint)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), `"X-Api-Key"`) {
+		t.Errorf("status %d, body %q", resp.StatusCode, body)
+	}
+}
+
+// postWithoutCredential sends tools/list to an MCP endpoint with the
+// headers a client sends but no credential; it returns the answer and its
+// body.
+func postWithoutCredential(t *testing.T, endpoint string) (*http.Response, []byte) {
+	t.Helper()
 	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
@@ -195,9 +206,7 @@ func TestHTTPNoCredential(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), `"X-Api-Key"`) {
-		t.Errorf("status %d, body %q", resp.StatusCode, body)
-	}
+	return resp, body
 }
 
 // Health and readiness answer without a credential; CORS headers appear
