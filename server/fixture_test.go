@@ -129,6 +129,24 @@ func TestBodies(t *testing.T) {
 	}
 }
 
+// TestExplicitNull checks that a null goes to the API where the body
+// field's schema takes null (it clears the field there) and is dropped
+// everywhere else, where models send it for "not set".
+func TestExplicitNull(t *testing.T) {
+	s, last, body := fixtureServer(t, "body", Config{})
+	call(t, s, "update_issue", `{"number": 7, "notify": null, "title": null, "milestone": null, "assignee": null, "state": null, "reason": null, "kind": null, "labels": null, "meta": null}`)
+	if got := string(*body); got != `{"assignee":null,"kind":null,"milestone":null,"state":null}` {
+		t.Errorf("body = %s, want the nullable fields as null and nothing else", got)
+	}
+	if last.URL.RawQuery != "" {
+		t.Errorf("query = %q, want none", last.URL.RawQuery)
+	}
+	call(t, s, "update_issue", `{"number": 7, "title": null}`)
+	if got := string(*body); got != "" {
+		t.Errorf("body = %q, want none for a null the field does not take", got)
+	}
+}
+
 func TestFilter(t *testing.T) {
 	api := loadSpec(t, "testdata/annotations.yaml")
 	tests := []struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,16 +74,19 @@ func (t *tool) validate(name string, args map[string]any) string {
 	if t.shallow {
 		return ""
 	}
+	// Drop explicit nulls of optional arguments: models send them for
+	// "not set", and they are not sent to the API. A body field whose
+	// schema takes null keeps it: there null is a value the API defines
+	// (GitHub's `"milestone": null` removes an issue's milestone), and
+	// dropping it would answer success for a change never made.
+	for k, v := range args {
+		if v == nil && !t.sendsNull(k, props) {
+			delete(args, k)
+		}
+	}
 	t.resolve()
 	if t.resolved == nil {
 		return ""
-	}
-	// Drop explicit nulls of optional arguments: models send them for
-	// "not set", and they are not sent to the API.
-	for k, v := range args {
-		if v == nil {
-			delete(args, k)
-		}
 	}
 	if len(args) == 0 {
 		// The same answer every time: the schema's verdict on {} is
@@ -91,6 +95,56 @@ func (t *tool) validate(name string, args map[string]any) string {
 		return t.emptyMsg
 	}
 	return t.check(name, args)
+}
+
+// sendsNull reports whether an explicit null for the argument k goes to
+// the API: k is a field of a JSON object body whose schema takes null.
+func (t *tool) sendsNull(k string, props map[string]any) bool {
+	if t.in == nil {
+		return false
+	}
+	b, ok := t.in.bindings[k]
+	if !ok || b.In != inBody || b.Name == "" {
+		return false
+	}
+	p, _ := props[k].(map[string]any)
+	return takesNull(p)
+}
+
+// takesNull reports whether a schema says null is one of its values, as
+// the validator reads it (a schema that says nothing, {}, does not count:
+// there null is more likely "not set" than a value).
+func takesNull(s map[string]any) bool {
+	switch t := s["type"].(type) {
+	case string:
+		if t == "null" {
+			return true
+		}
+	case []any:
+		for _, e := range t {
+			if e == "null" {
+				return true
+			}
+		}
+	}
+	if _, typed := s["type"]; !typed {
+		// Without a type, an enum or const says which values it takes.
+		if e, ok := s["enum"].([]any); ok && slices.Contains(e, any(nil)) {
+			return true
+		}
+		if c, ok := s["const"]; ok && c == nil {
+			return true
+		}
+	}
+	for _, k := range []string{"anyOf", "oneOf"} {
+		l, _ := s[k].([]any)
+		for _, e := range l {
+			if m, ok := e.(map[string]any); ok && takesNull(m) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // check runs the compiled schema on args.

@@ -143,8 +143,16 @@ describe('serve with the example API', () => {
     assert.equal(replaced.name, 'E2E relaunch');
 
     const task = json(await call('create_task', withBody(tools.get('create_task'), {}, {
-      project: created.id, title: 'Ship it', tags: ['ops'], priority: 2,
+      project: created.id, title: 'Ship it', tags: ['ops'], priority: 2, due_date: '2030-01-31',
     })));
+    assert.equal(task.due_date, '2030-01-31');
+    // null clears a field the API declares nullable; a null for any other
+    // field means "not set" and is left out.
+    const cleared = json(await call('partial_update_task', withBody(tools.get('partial_update_task'), { id: task.id }, {
+      due_date: null, title: null,
+    })));
+    assert.deepEqual([cleared.due_date, cleared.title], [null, 'Ship it']);
+    assert.equal((await api(`/api/tasks/${task.id}/`)).body.due_date, null);
     const patched = json(await call('partial_update_task', withBody(tools.get('partial_update_task'), { id: task.id }, {
       status: 'done',
     })));
