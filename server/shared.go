@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,33 +20,59 @@ const (
 	sharedShare = 20
 )
 
-// sharedArg is an argument described once for the whole API.
+// sharedArg is an argument described once for the whole API. def is its
+// default as JSON text when every tool that shares it has that default
+// (GitHub's per_page 30): it is said once too.
 type sharedArg struct {
-	name, description string
+	name, description, def string
 }
 
 // shareArgs finds the shared arguments of tools (the whole API, before
 // any filter, so that a filter changes no listing) and takes their
-// description out of each tool's listed schema. The field selection
-// argument is one of them on any API where enough tools read: its sentence
-// is the same in every GET tool.
+// description out of each tool's listed schema, and their default when it
+// is the same in all of them. The field selection argument is one of them
+// on any API where enough tools read: its sentence is the same in every
+// GET tool.
 func shareArgs(tools []*tool) {
-	count := map[sharedArg]int{}
+	type key struct{ name, description string }
+	count := map[key]int{}
+	// defaults holds each shared argument's default as JSON text, "" once
+	// two tools differ (or one has none).
+	defaults := map[key]string{}
 	for _, t := range tools {
 		for name, p := range listedProps(t) {
-			if d, _ := p["description"].(string); d != "" {
-				count[sharedArg{name, d}]++
+			d, _ := p["description"].(string)
+			if d == "" {
+				continue
 			}
+			k := key{name, d}
+			def := ""
+			if v, ok := p["default"]; ok {
+				b, _ := json.Marshal(v)
+				def = string(b)
+			}
+			if count[k] == 0 {
+				defaults[k] = def
+			} else if defaults[k] != def {
+				defaults[k] = ""
+			}
+			count[k]++
 		}
 	}
 	least := max(sharedMinTools, (len(tools)*sharedShare+99)/100)
 	for _, t := range tools {
 		for name, p := range listedProps(t) {
 			d, _ := p["description"].(string)
-			if a := (sharedArg{name, d}); d != "" && count[a] >= least {
-				delete(p, "description")
-				t.in.shared = append(t.in.shared, a)
+			k := key{name, d}
+			if d == "" || count[k] < least {
+				continue
 			}
+			delete(p, "description")
+			a := sharedArg{name: name, description: d, def: defaults[k]}
+			if a.def != "" {
+				delete(p, "default")
+			}
+			t.in.shared = append(t.in.shared, a)
 		}
 	}
 }
@@ -93,6 +120,9 @@ func sharedNote(tools []*tool) string {
 	parts := make([]string, len(args))
 	for i, a := range args {
 		parts[i] = fmt.Sprintf("%s: %s", a.name, strings.TrimSuffix(a.description, "."))
+		if a.def != "" {
+			parts[i] += " (default " + a.def + ")"
+		}
 	}
 	return "Arguments many tools take, described here once: " + strings.Join(parts, "; ") + "."
 }

@@ -61,6 +61,43 @@ func TestSharedArgumentsAreDescribedOnce(t *testing.T) {
 	}
 }
 
+// TestSharedDefaultIsSaidOnce checks that the default of a shared
+// argument moves to the instructions with its description when every tool
+// has it, and stays in every listing when one tool's differs.
+func TestSharedDefaultIsSaidOnce(t *testing.T) {
+	for _, differ := range []bool{false, true} {
+		api := sharedAPI(sharedMinTools)
+		for i, op := range api.Operations {
+			def := 30.0
+			if differ && i == 3 {
+				def = 100
+			}
+			op.Params = append(op.Params, &client.Param{Name: "per_page", In: "query", Description: "Results per page.",
+				Schema: map[string]any{"type": "integer", "default": def}, Style: "form", Explode: true})
+		}
+		s, err := New(Config{API: api, Layout: LayoutOperations})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tool := range s.Tools() {
+			p := schemaOf(t, tool)["properties"].(map[string]any)["per_page"].(map[string]any)
+			if _, has := p["default"]; has != differ {
+				t.Errorf("defaults differ: %v; %s lists per_page as %v", differ, tool.Name, p)
+			}
+			if _, has := p["description"]; has {
+				t.Errorf("%s: per_page keeps its shared description: %v", tool.Name, p)
+			}
+		}
+		says := strings.Contains(s.instructions, "per_page: Results per page (default 30)")
+		if says == differ {
+			t.Errorf("defaults differ: %v; instructions %q", differ, s.instructions)
+		}
+		if !strings.Contains(s.instructions, "per_page: Results per page") {
+			t.Errorf("instructions lost per_page: %q", s.instructions)
+		}
+	}
+}
+
 func TestRestates(t *testing.T) {
 	for _, tc := range []struct {
 		name, desc string
