@@ -119,10 +119,15 @@ func sharedNote(tools []*tool) string {
 	})
 	parts := make([]string, len(args))
 	for i, a := range args {
-		parts[i] = fmt.Sprintf("%s: %s", a.name, strings.TrimSuffix(a.description, "."))
-		if a.def != "" {
-			parts[i] += " (default " + a.def + ")"
+		d := strings.TrimSuffix(a.description, ".")
+		switch {
+		case a.def == "":
+		case strings.HasSuffix(d, ")"): // "(max 100)" → "(max 100; default 30)"
+			d = d[:len(d)-1] + "; default " + a.def + ")"
+		default:
+			d += " (default " + a.def + ")"
 		}
+		parts[i] = fmt.Sprintf("%s: %s", a.name, d)
 	}
 	return "Arguments many tools take, described here once: " + strings.Join(parts, "; ") + "."
 }

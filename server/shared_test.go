@@ -72,7 +72,7 @@ func TestSharedDefaultIsSaidOnce(t *testing.T) {
 			if differ && i == 3 {
 				def = 100
 			}
-			op.Params = append(op.Params, &client.Param{Name: "per_page", In: "query", Description: "Results per page.",
+			op.Params = append(op.Params, &client.Param{Name: "per_page", In: "query", Description: "Results per page (max 100).",
 				Schema: map[string]any{"type": "integer", "default": def}, Style: "form", Explode: true})
 		}
 		s, err := New(Config{API: api, Layout: LayoutOperations})
@@ -88,7 +88,7 @@ func TestSharedDefaultIsSaidOnce(t *testing.T) {
 				t.Errorf("%s: per_page keeps its shared description: %v", tool.Name, p)
 			}
 		}
-		says := strings.Contains(s.instructions, "per_page: Results per page (default 30)")
+		says := strings.Contains(s.instructions, "per_page: Results per page (max 100; default 30)")
 		if says == differ {
 			t.Errorf("defaults differ: %v; instructions %q", differ, s.instructions)
 		}
