@@ -113,7 +113,7 @@ the keyring (for CI, containers and machines without a keyring).`,
 	}
 	opts.Profile = addProfileFlags(c)
 	fl := c.Flags()
-	fl.BoolVar(&opts.WithKey, "with-key", false, "read the key from standard input (one line)")
+	fl.BoolVar(&opts.WithKey, "with-key", false, "read the key from standard input (one line; at a terminal, asked for without echo)")
 	fl.StringVar(&opts.CheckPath, "check-path", "", "API path to GET to check the key, e.g. /me (stored in the profile)")
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
 	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
@@ -177,8 +177,13 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	// another address: that takes the key given again.
 	var stored app.Key
 	prevAuth := own.Auth
+	// moved is set when the profile is saved with another address than
+	// before: until the new key is stored, saving it would send the old
+	// key (still stored) to the new address, so nothing is saved then.
+	before, berr := store.Get(p.Name)
+	moved := existed && berr == nil && !sameAddress(before, own)
 	if existed && !opts.WithKey {
-		if before, err := store.Get(p.Name); err == nil && !sameAddress(before, own) {
+		if moved {
 			fmt.Fprintf(errOut, "The API's address changed: the stored key of profile %q is not sent to it unless given again.\n", p.Name)
 		} else {
 			stored = f.App().StoredKey(p.Name)
@@ -198,7 +203,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			_, err = f.Keyring.Get(p.Name)
 		}
 		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
-			if serr := store.Save(own); serr == nil {
+			if moved {
+				fmt.Fprintf(errOut, "! Profile %q was not changed: its stored key must not go to the new address.\n", p.Name)
+			} else if serr := store.Save(own); serr == nil {
 				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
 			}
 			return keyringUnavailableError(f, err)
@@ -258,7 +265,17 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if kept && (!opts.InsecureStorage || stored.Source == app.KeyFromFile) {
 		return nil // where it was
 	}
-	return storeKey(f, p.Name, key, opts.InsecureStorage)
+	err = storeKey(f, p.Name, key, opts.InsecureStorage)
+	if err != nil && moved && f.App().StoredKey(p.Name).Key != key {
+		// The old key is still stored: the profile goes back to the
+		// address it was stored for.
+		if rerr := store.Save(before); rerr == nil {
+			fmt.Fprintf(errOut, "! Put profile %q back as it was: the new key was not stored, and the old one must not go to the new address.\n", p.Name)
+		} else {
+			err = fmt.Errorf("%w; putting profile %q back failed too (%v): run `%s logout --profile %s` before using it", err, p.Name, rerr, f.Brand.Name, app.QuoteProfileName(p.Name))
+		}
+	}
+	return err
 }
 
 // sameAddress reports whether a key of before would go where it went, as
@@ -511,6 +528,11 @@ func readSecret(ctx context.Context, f *Factory, profileName string, withKey boo
 func readSecretOr(ctx context.Context, f *Factory, profileName string, withKey bool, label, stored string) (string, error) {
 	var raw string
 	prompt := f.IO.CanPrompt() && f.IO.ReadSecret != nil
+	if withKey && f.IO.InTTY && f.IO.ReadSecret != nil {
+		// --with-key typed or pasted at a terminal: read it hidden, not
+		// echoed into the scrollback.
+		withKey, prompt, stored = false, true, ""
+	}
 	keep := func() (string, error) {
 		fmt.Fprintf(f.IO.ErrOut, "Keeping the stored key of profile %q (pipe a new one with --with-key to replace it).\n", profileName)
 		return stored, nil

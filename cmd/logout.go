@@ -60,6 +60,13 @@ func logoutRun(opts *LogoutOptions) error {
 		return perr
 	}
 	hasProfile := perr == nil
+	if !hasProfile {
+		// A profile saved before names were checked keeps its logout;
+		// otherwise such a name could only reach another profile's entries.
+		if err := simpleProfileName(name); err != nil {
+			return err
+		}
+	}
 
 	// The plain-text file first: on a machine without a usable keyring
 	// (where --insecure-storage is used) the keyring's failure must not keep
@@ -93,16 +100,24 @@ func logoutRun(opts *LogoutOptions) error {
 			name, f.Keyring.Describe(), err, f.Brand.Name, app.QuoteProfileName(name))
 	}
 
-	if hasProfile {
-		if p, _ := store.Get(name); p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 && p.Auth.OAuth != nil {
-			if err := logoutOAuth(opts, f.Brand.Apply(p)); err != nil && keyringErr == nil {
-				keyringErr = err
-			}
-		}
+	oauthErr := error(nil)
+	if p, _ := store.Get(name); hasProfile && p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 && p.Auth.OAuth != nil {
+		oauthErr = logoutOAuth(opts, f.Brand.Apply(p))
+	} else {
+		// No OAuth profile (any more): a token or client secret left by
+		// an earlier logout that could not reach the keyring still goes.
+		oauthErr = forgetOAuthEntries(opts, name)
+	}
+	if oauthErr != nil && keyringErr == nil {
+		keyringErr = oauthErr
 	}
 
 	if opts.All {
-		if hasProfile {
+		if hasProfile && oauthErr != nil {
+			// The profile says where to revoke the token: it stays until
+			// the token is gone, so that the next logout can finish.
+			fmt.Fprintf(errOut, "! Kept profile %q in %s until its OAuth token is removed.\n", name, store.Path())
+		} else if hasProfile {
 			if err := store.Delete(name); err != nil {
 				return fmt.Errorf("removing profile %q: %w", name, err)
 			}
@@ -118,6 +133,31 @@ func logoutRun(opts *LogoutOptions) error {
 		fmt.Fprintf(errOut, "! %s is still set: commands keep using that key until you unset it.\n", env)
 	}
 	return keyringErr
+}
+
+// forgetOAuthEntries removes an OAuth token and client secret stored under
+// a profile name that is no OAuth profile, without revoking (nothing says
+// where): an error only when the keyring cannot be used.
+func forgetOAuthEntries(opts *LogoutOptions, name string) error {
+	f := opts.F
+	for _, e := range []struct {
+		what string
+		del  func() error
+	}{
+		{"OAuth token", func() error { return f.App().Tokens().Delete(app.TokenAccount(name)) }},
+		{"client secret", func() error { return f.Keyring.Delete(app.ClientSecretAccount(name)) }},
+	} {
+		switch err := e.del(); {
+		case err == nil:
+			fmt.Fprintf(f.IO.ErrOut, "✓ Removed the %s left under profile %q from %s.\n", e.what, name, f.Keyring.Describe())
+		case errors.Is(err, keyring.ErrNotFound), errors.Is(err, keyring.ErrUnavailable):
+			// Nothing there, or no keyring: the key's removal above
+			// already reports an unusable keyring.
+		default:
+			return fmt.Errorf("removing the %s of profile %q: %w", e.what, name, err)
+		}
+	}
+	return nil
 }
 
 // logoutOAuth revokes p's OAuth 2.0 token where the provider allows it,

@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -118,5 +121,142 @@ func TestLogoutKeyringUnavailable(t *testing.T) {
 			}
 			e.assertKeyNowhere(goodKey)
 		})
+	}
+}
+
+// TestLogoutAllKeepsOAuthProfileUntilTokenGone checks that logout --all
+// with the keyring out of reach keeps an OAuth profile (it says where the
+// token is revoked), so that the logout it asks for removes the token and
+// the client secret once the keyring is back.
+func TestLogoutAllKeepsOAuthProfileUntilTokenGone(t *testing.T) {
+	e := newAuthEnv(t)
+	store := profile.Store{Dir: e.dir}
+	if err := store.Save(profile.Profile{Name: "acme", Spec: "x.yaml", Auth: &profile.Auth{Scheme: "oa", Kind: profile.AuthOAuth2,
+		OAuth: &profile.OAuth{Grant: "authorization_code", TokenURL: "https://idp.example/token", ClientSecret: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.kr.Set("restmcp", "acme/oauth-token", `{"access_token":"at-1","refresh_token":"rt-1"}`)
+	e.kr.Set("restmcp", "acme/client-secret", "cs-1")
+	good := e.keyring.Backend
+	e.keyring.Backend = unavailableBackend{}
+	r := e.run("", "logout", "--profile", "acme", "--all")
+	if r.code == 0 || !strings.Contains(r.err, `Kept profile "acme"`) {
+		t.Errorf("exit %d, want a failure that keeps the profile; stderr:\n%s", r.code, r.err)
+	}
+	if _, err := store.Get("acme"); err != nil {
+		t.Fatalf("the profile is gone with its token still stored: %v", err)
+	}
+	e.keyring.Backend = good
+	if r := e.run("", "logout", "--profile", "acme", "--all"); r.code != 0 {
+		t.Fatalf("second logout: exit %d\n%s", r.code, r.err)
+	}
+	for _, a := range []string{"acme/oauth-token", "acme/client-secret"} {
+		if v, err := e.kr.Get("restmcp", a); err == nil {
+			t.Errorf("left in the keyring: %s = %s", a, v)
+		}
+	}
+	if _, err := store.Get("acme"); err == nil {
+		t.Error("the second logout --all kept the profile")
+	}
+}
+
+// TestLogoutRemovesOrphanedOAuthEntries checks that a token and client
+// secret stored under a name with no OAuth profile are removed too.
+func TestLogoutRemovesOrphanedOAuthEntries(t *testing.T) {
+	e := newAuthEnv(t)
+	e.kr.Set("restmcp", "acme/oauth-token", `{"access_token":"at-1","refresh_token":"rt-1"}`)
+	e.kr.Set("restmcp", "acme/client-secret", "cs-1")
+	e.kr.Set("restmcp", "other/oauth-token", `{"access_token":"at-2"}`)
+	r := e.run("", "logout", "--profile", "acme", "--all")
+	if r.code != 0 || !strings.Contains(r.err, "Removed the OAuth token left under profile") {
+		t.Errorf("exit %d; stderr:\n%s", r.code, r.err)
+	}
+	for _, a := range []string{"acme/oauth-token", "acme/client-secret"} {
+		if _, err := e.kr.Get("restmcp", a); err == nil {
+			t.Errorf("left in the keyring: %s", a)
+		}
+	}
+	if _, err := e.kr.Get("restmcp", "other/oauth-token"); err != nil {
+		t.Errorf("another profile's token went: %v", err)
+	}
+}
+
+// TestProfileNameCannotReachAnotherProfilesEntries checks that a name with
+// / or # is refused: it would name another profile's OAuth token, client
+// secret or a part of a long token in the keyring.
+func TestProfileNameCannotReachAnotherProfilesEntries(t *testing.T) {
+	e := newAuthEnv(t)
+	e.kr.Set("restmcp", "acme/oauth-token", `{"access_token":"at","refresh_token":"rt"}`)
+	e.kr.Set("restmcp", "acme/oauth-token#1", "part")
+	for _, args := range [][]string{
+		{"logout", "--profile", "acme/oauth-token"},
+		{"logout", "--profile", "acme/oauth-token#1", "--all"},
+		{"login", "--profile", "acme/client-secret", "--spec", "x.yaml", "--with-key", "--no-check"},
+	} {
+		r := e.run("sk-1234567890\n", args...)
+		if r.code == 0 || !strings.Contains(r.err, "would share keyring entries") {
+			t.Errorf("%v: exit %d; stderr:\n%s", args, r.code, r.err)
+		}
+	}
+	for _, a := range []string{"acme/oauth-token", "acme/oauth-token#1"} {
+		if _, err := e.kr.Get("restmcp", a); err != nil {
+			t.Errorf("%s went: %v", a, err)
+		}
+	}
+}
+
+// setFails is a keyring whose reads work and whose writes do not answer.
+type setFails struct{ *keyring.Memory }
+
+func (s setFails) Set(string, string, string) error {
+	return &keyring.UnavailableError{Op: "set", Cause: errors.New("no answer to set within 3s")}
+}
+
+// TestLoginElsewhereKeepsOldKeyAtItsAddress checks that a login to another
+// address whose key cannot be stored leaves the profile at the address the
+// stored key is for: saved, the old key would go to the new address.
+func TestLoginElsewhereKeepsOldKeyAtItsAddress(t *testing.T) {
+	for _, withKey := range []bool{true, false} {
+		e := newAuthEnv(t)
+		store := profile.Store{Dir: e.dir}
+		spec, _ := filepath.Abs("testdata/notes.yaml")
+		if err := store.Save(profile.Profile{Name: "acme", Spec: spec, BaseURL: "https://old.example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		e.kr.Set("restmcp", "acme", "sk-old-key-1111")
+		if withKey {
+			e.keyring.Backend = setFails{e.kr}
+		} else {
+			e.keyring.Backend = unavailableBackend{}
+		}
+		args := []string{"login", "--profile", "acme", "--base-url", "https://new.example.com", "--no-check"}
+		if withKey {
+			args = append(args, "--with-key")
+		}
+		r := e.run("sk-new-key-2222\n", args...)
+		if r.code == 0 {
+			t.Errorf("with key %v: exit 0; stderr:\n%s", withKey, r.err)
+		}
+		if p, _ := store.Get("acme"); p.BaseURL != "https://old.example.com" {
+			t.Errorf("with key %v: profile now at %q with the old key stored; stderr:\n%s", withKey, p.BaseURL, r.err)
+		}
+	}
+}
+
+// TestLoginWithKeyAtTerminalReadsHidden checks that --with-key at a
+// terminal reads the key without echo (ReadSecret), not as a visible line.
+func TestLoginWithKeyAtTerminalReadsHidden(t *testing.T) {
+	e := newAuthEnv(t)
+	e.tty, e.secret = true, "sk-typed-hidden-3333"
+	spec, _ := filepath.Abs("testdata/notes.yaml")
+	r := e.run("sk-echoed-line-4444\n", "login", "--profile", "acme", "--spec", spec, "--with-key", "--no-check")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.err)
+	}
+	if got := e.storedKey("acme"); got != e.secret {
+		t.Errorf("stored %q, want the key read hidden", got)
+	}
+	if !strings.Contains(r.err, "input hidden") {
+		t.Errorf("no prompt for the hidden key:\n%s", r.err)
 	}
 }

@@ -144,6 +144,12 @@ func simpleProfileName(name string) error {
 	if strings.ContainsAny(name, " \t\r\n\"'") {
 		return FlagErrorf("profile name %q: a name with spaces or quotes cannot be passed safely to the server (some clients split such arguments); use a simple name", name)
 	}
+	if strings.ContainsAny(name, "/#") {
+		// The keyring entries of a profile's OAuth token and client secret
+		// are "<name>/oauth-token" and "<name>/client-secret", and a long
+		// token's parts "<account>#1", …: such a name would share them.
+		return FlagErrorf("profile name %q: a name with / or # would share keyring entries with another profile's; use letters, digits, - or _", name)
+	}
 	return nil
 }
 
