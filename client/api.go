@@ -125,9 +125,10 @@ type Body struct {
 	Required    bool
 	Description string
 	// ContentType is the media type restmcp will send, chosen from the
-	// description: application/json (or +json) first, then
-	// application/x-www-form-urlencoded, then multipart/form-data, then
-	// whatever is first.
+	// description: application/json (or +json) first, then a wildcard
+	// (*/*, application/*: the value decides, a data: URI going as its
+	// bytes), then application/x-www-form-urlencoded, then
+	// multipart/form-data, then whatever is first.
 	ContentType string
 	// Schema is a self-contained JSON Schema for the body, like Param.Schema.
 	// Properties marked readOnly are removed.

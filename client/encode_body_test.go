@@ -261,3 +261,34 @@ func TestDoHeadersAndCookies(t *testing.T) {
 		t.Errorf("X-Api-Key = %q, want the key", got)
 	}
 }
+
+// TestWildcardBodyFromDescription checks a body declared as */* or
+// application/* (GitHub's release asset upload) end to end from the
+// description: a data: URI goes as its bytes and type, text as text, an
+// object as JSON — not everything as a JSON string.
+func TestWildcardBodyFromDescription(t *testing.T) {
+	for _, media := range []string{"*/*", "application/*"} {
+		api := loadString(t, `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/assets":{"post":{
+"operationId":"upload","requestBody":{"content":{"`+media+`":{"schema":{"type":"string","format":"binary"}}}},
+"responses":{"201":{"description":"ok"}}}}}}`)
+		op := api.Operations[0]
+		srv := newRecorder(t, nil)
+		c := New(Options{BaseURL: srv.URL})
+		for _, tc := range []struct {
+			body     any
+			want, ct string
+		}{
+			{"data:image/png;base64,iVBORw0KGgo=", "\x89PNG\r\n\x1a\n", "image/png"},
+			{"plain words", "plain words", "text/plain; charset=utf-8"},
+			{map[string]any{"a": 1.0}, `{"a":1}`, "application/json"},
+		} {
+			if _, err := c.Do(context.Background(), Request{Op: op, Body: tc.body}); err != nil {
+				t.Fatal(err)
+			}
+			got := srv.last(t)
+			if string(got.Body) != tc.want || got.Header.Get("Content-Type") != tc.ct {
+				t.Errorf("%s, %v: sent %q as %q, want %q as %q", media, tc.body, got.Body, got.Header.Get("Content-Type"), tc.want, tc.ct)
+			}
+		}
+	}
+}

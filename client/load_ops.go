@@ -466,15 +466,6 @@ func pickContentType(types []string) string {
 	return best
 }
 
-// sendType is the Content-Type sent for a chosen media type key: a wildcard
-// is sent as JSON.
-func sendType(ct string) string {
-	if contentRank(ct) == 2 {
-		return "application/json"
-	}
-	return ct
-}
-
 func (b *builder) body(raw any, loc string) (*Body, error) {
 	m, mloc, err := b.docs.deref(raw, loc)
 	if err != nil {
@@ -488,7 +479,7 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 	body := &Body{
 		Required:    isTrue(m["required"]),
 		Description: strings.TrimSpace(text(m["description"])),
-		ContentType: sendType(ct),
+		ContentType: ct,
 	}
 	media, _ := content[ct].(map[string]any)
 	if media["schema"] != nil {
@@ -542,7 +533,7 @@ func (b *builder) swaggerBody(opm map[string]any, rp rawParam) (*Body, error) {
 	return &Body{
 		Required:    isTrue(rp.m["required"]),
 		Description: strings.TrimSpace(text(rp.m["description"])),
-		ContentType: sendType(cmp.Or(pickContentType(types), "application/json")),
+		ContentType: cmp.Or(pickContentType(types), "application/json"),
 		Schema:      schema,
 	}, nil
 }

@@ -442,7 +442,7 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 			if desc == "" {
 				desc = "The request body"
 			}
-			if b.ContentType != "" && !strings.Contains(b.ContentType, "json") {
+			if b.ContentType != "" && !strings.Contains(b.ContentType, "json") && !strings.Contains(b.ContentType, "*") {
 				desc += " (sent as " + b.ContentType + ")"
 			}
 			arg := bodyArg{name: name, schema: b.Schema, desc: desc}
