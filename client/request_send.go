@@ -84,14 +84,18 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 	if err != nil {
 		return nil, false, c.transportError(ctx, b, fmt.Errorf("reading the response: %w", err))
 	}
+	// Cut first, then convert: a cut answer in another charset is
+	// converted like a whole one.
+	truncated := int64(len(data)) > c.opts.MaxBodyBytes
+	if truncated {
+		data = data[:c.opts.MaxBodyBytes]
+	}
 	resp = &Response{
 		Status:      hr.StatusCode,
 		Header:      hr.Header,
 		ContentType: hr.Header.Get("Content-Type"),
 		Body:        asUTF8(hr.Header.Get("Content-Type"), data),
-	}
-	if int64(len(data)) > c.opts.MaxBodyBytes {
-		resp.Body, resp.Truncated = data[:c.opts.MaxBodyBytes], true
+		Truncated:   truncated,
 	}
 	return resp, false, nil
 }

@@ -183,6 +183,18 @@ func TestLegacyCharsetIsDecoded(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tt.ct, resp.Body, tt.want)
 		}
 	}
+	// An answer cut at the read limit is converted too.
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Type", "text/plain; charset=iso-8859-1")
+		_, _ = io.WriteString(w, strings.Repeat("caf\xe9 ", 10))
+	})
+	resp, err := New(Options{BaseURL: srv.URL, MaxBodyBytes: 12}).Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(resp.Body) != "café café ca" || !resp.Truncated {
+		t.Errorf("cut answer: %q (truncated %v), want %q", resp.Body, resp.Truncated, "café café ca")
+	}
 }
 
 // TestWholeNumbersAsIntegers checks that a whole number goes into a path,

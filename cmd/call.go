@@ -2,7 +2,10 @@ package cmd
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -118,7 +121,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 func callArguments(tool *mcp.Tool, jsonArgs string, pairs []string) (map[string]any, error) {
 	args := map[string]any{}
 	if strings.TrimSpace(jsonArgs) != "" {
-		if err := json.Unmarshal([]byte(jsonArgs), &args); err != nil {
+		if err := unmarshalExact(jsonArgs, &args); err != nil {
 			return nil, fmt.Errorf("--json: not a JSON object: %w", err)
 		}
 	}
@@ -172,7 +175,7 @@ func convertArg(prop map[string]any, value string) (any, error) {
 	if len(types) != 1 {
 		// Unknown or mixed: JSON when it parses as a structure, else a string.
 		var v any
-		if t := strings.TrimSpace(value); (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Unmarshal([]byte(t), &v) == nil {
+		if t := strings.TrimSpace(value); (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && unmarshalExact(t, &v) == nil {
 			return v, nil
 		}
 		return value, nil
@@ -181,14 +184,19 @@ func convertArg(prop map[string]any, value string) (any, error) {
 	case "string":
 		return value, nil
 	case "integer":
-		n, err := strconv.ParseInt(value, 10, 64)
-		if err != nil {
+		// As written, whatever its size: a 20-digit ID stays itself.
+		n, ok := new(big.Int).SetString(strings.TrimSpace(value), 10)
+		if !ok {
 			return nil, fmt.Errorf("%q is not an integer", value)
 		}
-		return n, nil
+		return json.Number(n.String()), nil
 	case "number":
-		n, err := strconv.ParseFloat(value, 64)
-		if err != nil {
+		var v any
+		if err := unmarshalExact(value, &v); err != nil {
+			return nil, fmt.Errorf("%q is not a number", value)
+		}
+		n, ok := v.(json.Number)
+		if !ok {
 			return nil, fmt.Errorf("%q is not a number", value)
 		}
 		return n, nil
@@ -201,7 +209,7 @@ func convertArg(prop map[string]any, value string) (any, error) {
 	case "array":
 		if strings.HasPrefix(strings.TrimSpace(value), "[") {
 			var v []any
-			if err := json.Unmarshal([]byte(value), &v); err != nil {
+			if err := unmarshalExact(value, &v); err != nil {
 				return nil, fmt.Errorf("not a JSON array: %w", err)
 			}
 			return v, nil
@@ -218,9 +226,24 @@ func convertArg(prop map[string]any, value string) (any, error) {
 		return out, nil
 	default: // object
 		var v any
-		if err := json.Unmarshal([]byte(value), &v); err != nil {
+		if err := unmarshalExact(value, &v); err != nil {
 			return nil, fmt.Errorf("not valid JSON: %w", err)
 		}
 		return v, nil
 	}
+}
+
+// unmarshalExact decodes one JSON value with its numbers as written
+// (json.Number), as a tool call over MCP keeps them: 9007199254740993 is
+// not rounded, and 1e400 is passed on for the API to judge.
+func unmarshalExact(s string, v any) error {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("more than one JSON value")
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -29,18 +30,24 @@ func TestCallArguments(t *testing.T) {
 		wantErr string
 	}{
 		{name: "string stays a string even when numeric", pairs: []string{"name=007"}, want: map[string]any{"name": "007"}},
-		{name: "integer", pairs: []string{"page=2"}, want: map[string]any{"page": int64(2)}},
-		{name: "nullable number", pairs: []string{"ratio=0.5"}, want: map[string]any{"ratio": 0.5}},
+		{name: "integer", pairs: []string{"page=2"}, want: map[string]any{"page": json.Number("2")}},
+		{name: "integer past 64 bits", pairs: []string{"page=12345678901234567890"}, want: map[string]any{"page": json.Number("12345678901234567890")}},
+		{name: "nullable number", pairs: []string{"ratio=0.5"}, want: map[string]any{"ratio": json.Number("0.5")}},
+		{name: "number as written", pairs: []string{"ratio=1.10"}, want: map[string]any{"ratio": json.Number("1.10")}},
+		{name: "JSON numbers as written", json: `{"ids": [9007199254740993], "big": 1e400}`,
+			want: map[string]any{"ids": []any{json.Number("9007199254740993")}, "big": json.Number("1e400")}},
 		{name: "boolean", pairs: []string{"active=true"}, want: map[string]any{"active": true}},
-		{name: "comma array of integers", pairs: []string{"ids=1, 2,3"}, want: map[string]any{"ids": []any{int64(1), int64(2), int64(3)}}},
+		{name: "comma array of integers", pairs: []string{"ids=1, 2,3"}, want: map[string]any{"ids": []any{json.Number("1"), json.Number("2"), json.Number("3")}}},
 		{name: "JSON array", pairs: []string{`tags=["a,b","c"]`}, want: map[string]any{"tags": []any{"a,b", "c"}}},
 		{name: "object", pairs: []string{`meta={"k":"v"}`}, want: map[string]any{"meta": map[string]any{"k": "v"}}},
 		{name: "value with equals sign", pairs: []string{"name=a=b"}, want: map[string]any{"name": "a=b"}},
 		{name: "unknown property kept as string", pairs: []string{"other=x"}, want: map[string]any{"other": "x"}},
-		{name: "--arg overrides --json", json: `{"page": 1, "name": "x"}`, pairs: []string{"page=3"}, want: map[string]any{"page": int64(3), "name": "x"}},
+		{name: "--arg overrides --json", json: `{"page": 1, "name": "x"}`, pairs: []string{"page=3"}, want: map[string]any{"page": json.Number("3"), "name": "x"}},
 		{name: "bad integer", pairs: []string{"page=two"}, wantErr: `--arg page: "two" is not an integer`},
 		{name: "missing equals", pairs: []string{"page"}, wantErr: "want name=value"},
 		{name: "bad JSON", json: `[1]`, wantErr: "--json: not a JSON object"},
+		{name: "two JSON values", json: `{"page": 1} {}`, wantErr: "--json: not a JSON object"},
+		{name: "bad number", pairs: []string{"ratio=1,5"}, wantErr: `--arg ratio: "1,5" is not a number`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

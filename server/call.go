@@ -71,8 +71,16 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	call := s.audit.start(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path})
 	start := time.Now()
 	resp, err := s.cfg.Client.Do(ctx, request(t, args))
-	if err == nil && len(paths) > 0 && bodyKind(resp.ContentType, resp.Body) == kindJSON {
-		resp.Body = selectFields(resp.Body, paths)
+	if err == nil && len(paths) > 0 {
+		body := resp.Body
+		if resp.Truncated && jsonType(resp.ContentType) {
+			// Cut at the read limit, maybe mid-value: the whole values
+			// read are selected from.
+			body, _ = truncateJSON(body, len(body)-1)
+		}
+		if bodyKind(resp.ContentType, body) == kindJSON {
+			resp.Body = selectFields(body, paths)
+		}
 	}
 	d := time.Since(start)
 	status := 0

@@ -112,6 +112,10 @@ func (tree fieldTree) pick(v any) (out any, matched bool) {
 		}
 		return o, matched
 	case []any:
+		if len(x) == 0 {
+			// Nothing found is an answer, not a wrong path.
+			return x, true
+		}
 		o := make([]any, 0, len(x))
 		for _, e := range x {
 			p, ok := tree.pick(e)
@@ -141,15 +145,25 @@ func selectFields(body []byte, paths []string) []byte {
 	}
 	out, matched := newFieldTree(paths).pick(v)
 	if !matched {
-		msg := map[string]any{"note": "no field matched " + strings.Join(paths, ", ") + "; the answer has: " + strings.Join(fieldNames(v), ", ")}
-		b, _ := json.Marshal(msg)
+		return plainJSON(map[string]any{"note": "no field matched " + strings.Join(paths, ", ") + "; the answer has: " + strings.Join(fieldNames(v), ", ")})
+	}
+	if b := plainJSON(out); b != nil {
 		return b
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return body
+	return body
+}
+
+// plainJSON is json.Marshal without HTML escaping: the text reaches the
+// model as the API wrote it ("<b>&", not "\u003cb\u003e\u0026"), like
+// every other result.
+func plainJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil
 	}
-	return b
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // fieldNames lists the dotted paths of v's fields two levels deep (an

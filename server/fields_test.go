@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -22,6 +23,21 @@ func TestSelectFields(t *testing.T) {
 		{[]string{"next"}, `{"next":null}`},
 	} {
 		if got := string(selectFields([]byte(body), tt.paths)); got != tt.want {
+			t.Errorf("%v: got %s, want %s", tt.paths, got, tt.want)
+		}
+	}
+	// An empty list is an answer (nothing found), not a wrong path; text
+	// stays as the API wrote it.
+	for _, tt := range []struct {
+		body  string
+		paths []string
+		want  string
+	}{
+		{`{"count":0,"results":[]}`, []string{"results.id", "results.title"}, `{"results":[]}`},
+		{`[]`, []string{"id"}, `[]`},
+		{`{"results":[{"id":1,"title":"<b>Fish & chips</b>"}]}`, []string{"results.title"}, `{"results":[{"title":"<b>Fish & chips</b>"}]}`},
+	} {
+		if got := string(selectFields([]byte(tt.body), tt.paths)); got != tt.want {
 			t.Errorf("%v: got %s, want %s", tt.paths, got, tt.want)
 		}
 	}
@@ -104,5 +120,28 @@ func TestFieldsOverMCP(t *testing.T) {
 	r, _ = cs.CallTool(ctx, &mcp.CallToolParams{Name: "get_project", Arguments: map[string]any{"id": 1, "fields": "name"}})
 	if !r.IsError || !strings.Contains(resultText(t, r), "fields") {
 		t.Errorf("fields as a string: %v %s", r.IsError, resultText(t, r))
+	}
+}
+
+// TestFieldsOnAnAnswerCutAtTheReadLimit checks that an answer longer than
+// the client reads is selected from (its whole values), not passed whole.
+func TestFieldsOnAnAnswerCutAtTheReadLimit(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{MaxResultBytes: 5000})
+	s.cfg.Client = client.New(client.Options{BaseURL: ts.URL, MaxBodyBytes: 30000})
+	cs := connect(t, s)
+	r, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_projects", Arguments: map[string]any{"search": "everything", "fields": []string{"count", "results.id"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := resultText(t, r)
+	if r.IsError || !strings.HasPrefix(text, `{"count":2000,"results":[{"id":0},{"id":1},`) || strings.Contains(text, "alpha") {
+		t.Fatalf("IsError=%v: %.300s", r.IsError, text)
+	}
+	if first := r.Content[0].(*mcp.TextContent).Text; !json.Valid([]byte(first)) {
+		t.Errorf("not JSON: %.300s", first)
+	}
+	if note := r.Content[len(r.Content)-1].(*mcp.TextContent).Text; !strings.Contains(note, "more than") {
+		t.Errorf("note does not say the answer was longer: %s", note)
 	}
 }

@@ -261,7 +261,7 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		return textResult(text)
 	}
 	budget := s.cfg.MaxResultBytes
-	if r.Truncated && jsonType(r.ContentType) {
+	if r.Truncated && jsonType(r.ContentType) && !json.Valid(r.Body) {
 		// Cut by the read cap, maybe mid-string: keep whole values only.
 		kept, cut := truncateJSON(r.Body, min(budget, len(r.Body)-1))
 		res := textResult(string(kept))
