@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -10,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -83,6 +85,46 @@ func (f *inflight) take(n int64) bool {
 }
 
 func (f *inflight) give(n int64) { f.used.Add(-n) }
+
+// errBusy is a body read past the bytes the requests in flight may hold.
+var errBusy = errors.New("too many large requests in flight")
+
+// reservingBody reads a request body, reserving each chunk's bytes in
+// bodies as it arrives; release gives them back.
+type reservingBody struct {
+	src      io.Reader
+	bodies   *inflight
+	reserved int64
+}
+
+func (b *reservingBody) Read(p []byte) (int, error) {
+	n, err := b.src.Read(p)
+	if n > 0 {
+		if !b.bodies.take(int64(n)) {
+			return 0, errBusy
+		}
+		b.reserved += int64(n)
+	}
+	return n, err
+}
+
+// readAll reads the whole body (announced as length bytes, -1 when not).
+func (b *reservingBody) readAll(length, limit int64) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(length, 512), limit+1)))
+	_, err := buf.ReadFrom(b)
+	return buf.Bytes(), err
+}
+
+func (b *reservingBody) release() { b.bodies.give(b.reserved) }
+
+// MaxCredentialBytes bounds the credential a caller sends: a key is a few
+// hundred bytes, a long JWT a few KiB; past this, it is refused before
+// anything is built for it (its redaction from answers above all).
+const MaxCredentialBytes = 8 << 10
+
+// MaxMessageValues bounds the JSON values one request body holds (see
+// server.ValuesOver): a model's tool call holds a few thousand.
+const MaxMessageValues = 250_000
 
 // answerGrace is how long after a call's time limit its HTTP request may
 // still take to send the call's error.
@@ -251,19 +293,10 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
 		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, MaxRequestBodyBytes: maxBody})
 	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// A body's bytes are reserved before it is read: its length, or
-		// the limit when the length is not announced.
-		size := r.ContentLength
-		if size < 0 || size > maxBody {
-			size = maxBody
-		}
-		if !bodies.take(size) {
-			w.Header().Set("Retry-After", "1")
-			http.Error(w, "busy: too many large requests in flight; try again", http.StatusServiceUnavailable)
-			return
-		}
-		defer bodies.give(size)
 		ctx, refusal := admit.admit(r)
+		if len(r.Header.Get(admit.header)) > MaxCredentialBytes {
+			refusal = fmt.Sprintf("the credential in %s is longer than %d bytes", admit.header, MaxCredentialBytes)
+		}
 		if refusal != "" {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			if strings.EqualFold(admit.header, client.DefaultAuthHeader) {
@@ -274,13 +307,34 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			fmt.Fprintln(w, refusal)
 			return
 		}
+		// The body is read whole before the call, its bytes reserved as
+		// they arrive: a connection that sends nothing holds nothing.
+		body := &reservingBody{src: http.MaxBytesReader(w, r.Body, maxBody), bodies: bodies}
+		defer body.release()
+		data, err := body.readAll(r.ContentLength, maxBody)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.Is(err, errBusy):
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy: too many large requests in flight; try again", http.StatusServiceUnavailable)
+			return
+		case errors.As(err, &tooLarge):
+			http.Error(w, fmt.Sprintf("request body larger than %d bytes (--max-body)", maxBody), http.StatusRequestEntityTooLarge)
+			return
+		case err != nil:
+			http.Error(w, "reading the request body: "+err.Error(), http.StatusBadRequest)
+			return
+		case server.ValuesOver(data, MaxMessageValues):
+			http.Error(w, fmt.Sprintf("request body holds more than %d JSON values", MaxMessageValues), http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(data))
 		// The call ends at the time limit and its error is answered; the
 		// request is given a moment more to send that answer.
 		deadline := time.Now().Add(cfg.Timeout)
 		ctx, cancel := context.WithDeadline(ctx, deadline.Add(answerGrace))
 		defer cancel()
 		r = r.WithContext(server.WithCallDeadline(ctx, deadline))
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		// A plain tools/call is answered by the front; anything else by
 		// the MCP server.
 		if !front.HTTPCall(w, r, observe) {

@@ -516,3 +516,60 @@ func TestHTTPInflightBodiesAreBounded(t *testing.T) {
 		t.Errorf("once the first is answered: %d, want 200", code)
 	}
 }
+
+// TestHTTPBodiesHoldOnlyWhatTheySent checks that connections which
+// announce a body and send none hold none of the in-flight budget, that a
+// body past --max-body, one of too many values and a credential past
+// MaxCredentialBytes are refused with their reason, and that the server
+// keeps answering.
+func TestHTTPBodiesHoldOnlyWhatTheySent(t *testing.T) {
+	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 1 << 20, MaxInflightBytes: 2 << 20}, 0)
+	host := strings.TrimPrefix(base, "http://")
+	for range 8 {
+		c, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Api-Key: sk-caller-1-0123456789\r\nTransfer-Encoding: chunked\r\n\r\n", host)
+	}
+	time.Sleep(100 * time.Millisecond) // the holds are read up to their bodies
+	post := func(body, key string) (int, string) {
+		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+		req.Header.Set("X-Api-Key", key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	call := func(args string) string {
+		return `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":` + args + `}}`
+	}
+	const key = "sk-caller-1-0123456789"
+	if code, body := post(call(`{}`), key); code != http.StatusOK || !strings.Contains(body, "owner-1") {
+		t.Errorf("with 8 idle bodies open: %d %s", code, body)
+	}
+	many := `{"pad":[` + strings.Repeat("1,", MaxMessageValues) + `1]}`
+	for _, tc := range []struct {
+		body, key string
+		code      int
+		says      string
+	}{
+		{call(`{"pad":"` + strings.Repeat("x", 1<<20) + `"}`), key, http.StatusRequestEntityTooLarge, "--max-body"},
+		{call(many), key, http.StatusRequestEntityTooLarge, "JSON values"},
+		{call(`{}`), "sk-" + strings.Repeat("k", MaxCredentialBytes), http.StatusUnauthorized, "longer than"},
+	} {
+		if code, body := post(tc.body, tc.key); code != tc.code || !strings.Contains(body, tc.says) {
+			t.Errorf("%.40s…: %d %.200s, want %d saying %q", tc.body, code, body, tc.code, tc.says)
+		}
+	}
+	if code, _ := post(call(`{}`), key); code != http.StatusOK {
+		t.Errorf("after the refusals: %d", code)
+	}
+}

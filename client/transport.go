@@ -278,8 +278,11 @@ func limitRedirects(_ *http.Request, via []*http.Request) error {
 // tags; a shorter one only where it stands alone (not next to a letter,
 // digit, '-' or '_'), since replacing a few common characters everywhere
 // would destroy the answer.
+//
+// A form longer than maxTaggedLen (a long JWT) is found only as it is.
 const (
 	minRedactLen = 8
+	maxTaggedLen = 512
 	redacted     = "[REDACTED]"
 )
 
@@ -334,6 +337,13 @@ func buildRedactor(secrets []string) *redactor {
 		r.forms = append(r.forms, []byte(f))
 		if len(f) < minRedactLen {
 			r.short[f] = true
+			r.alts = append(r.alts, regexp.QuoteMeta(f))
+			continue
+		}
+		if len(f) > maxTaggedLen {
+			// A long form is matched as it is: a tag skipper between
+			// each of thousands of characters costs seconds and
+			// hundreds of MB to compile.
 			r.alts = append(r.alts, regexp.QuoteMeta(f))
 			continue
 		}
@@ -428,7 +438,7 @@ func (r *redactor) pending(b []byte) int {
 	tagged := bytes.IndexByte(b[max(0, len(b)-tagWindow):], '<') >= 0
 	n := 0
 	for _, f := range r.forms {
-		if tagged && !r.short[string(f)] {
+		if tagged && !r.short[string(f)] && len(f) <= maxTaggedLen {
 			n = max(n, taggedStart(b, f))
 		} else {
 			n = max(n, secretStart(b, f))

@@ -277,6 +277,23 @@ func TestRedactsKeySplitByHTMLTags(t *testing.T) {
 	}
 }
 
+// TestRedactsLongKeyAsItIs checks that a long credential (a JWT of KiBs)
+// in an HTML answer is redacted as it is, by a plain match: a tag skipper
+// between each of its characters would take seconds and hundreds of MB to
+// compile for every caller's key.
+func TestRedactsLongKeyAsItIs(t *testing.T) {
+	key := "eyJ" + strings.Repeat("abcdefghij", 800)
+	body := echoThroughTransport(t, key, "<html><p>Bad token: "+key+"</p></html>")
+	if string(body) != "<html><p>Bad token: "+redacted+"</p></html>" {
+		t.Errorf("body %.200s", body)
+	}
+	for _, alt := range buildRedactor([]string{key}).alts {
+		if len(alt) > 2*maxTaggedLen && strings.Contains(alt, "(?:<") {
+			t.Fatalf("a form of %d bytes is matched with tags between its characters", len(alt))
+		}
+	}
+}
+
 // echoThroughTransport fetches answer from an API through a Transport that
 // sends key, and returns the body as a tool result would see it.
 func echoThroughTransport(t *testing.T, key, answer string) []byte {

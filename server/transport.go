@@ -544,6 +544,23 @@ func (c *lineConn) SessionID() string { return "" }
 
 // depthOver reports whether objects and arrays in data nest deeper than max.
 func depthOver(data []byte, max int) bool {
+	depth, _ := jsonShape(data, max, -1)
+	return depth > max
+}
+
+// ValuesOver reports whether data holds more than max JSON values (array
+// elements, object members), read without decoding it: decoded, each costs
+// tens of bytes, so that a small message of many tiny values ([1,1,1,…])
+// takes a hundred times its size in memory.
+func ValuesOver(data []byte, max int) bool {
+	_, values := jsonShape(data, -1, max)
+	return values > max
+}
+
+// jsonShape scans data for its deepest nesting and its number of values,
+// stopping once the depth passes maxDepth or the values pass maxValues (-1:
+// no stop).
+func jsonShape(data []byte, maxDepth, maxValues int) (deepest, values int) {
 	depth := 0
 	inString, escaped := false, false
 	for _, b := range data {
@@ -561,14 +578,20 @@ func depthOver(data []byte, max int) bool {
 			inString = true
 		case b == '{' || b == '[':
 			depth++
-			if depth > max {
-				return true
-			}
+			values++
+			deepest = max(deepest, depth)
 		case b == '}' || b == ']':
 			depth--
+		case b == ',' || b == ':':
+			values++
+		default:
+			continue
+		}
+		if maxDepth >= 0 && deepest > maxDepth || maxValues >= 0 && values > maxValues {
+			return deepest, values
 		}
 	}
-	return false
+	return deepest, values
 }
 
 // peekID returns the id member of a message that cannot be decoded whole,
