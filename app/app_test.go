@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -143,5 +144,58 @@ func TestRefusedKeyHintNamesTheFix(t *testing.T) {
 		if text := res.Content[0].(*mcp.TextContent).Text; !strings.Contains(text, tt.want) {
 			t.Errorf("env %v: %q, want %q", tt.env, text, tt.want)
 		}
+	}
+}
+
+// TestDescribedSchemeWithoutLogin checks that a profile that does not say
+// how its key is sent (served without login, the key from the environment)
+// sends it the way the description declares: its one API key scheme (here
+// a header), and "Authorization: Bearer" when it declares several.
+func TestDescribedSchemeWithoutLogin(t *testing.T) {
+	var mu sync.Mutex
+	var got http.Header
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = r.Header.Clone()
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	defer api.Close()
+	for _, tc := range []struct {
+		schemes, key, header, want string
+	}{
+		{`{"key":{"type":"apiKey","in":"header","name":"X-Api-Key"}}`, "sk-env-0123456789", "X-Api-Key", "sk-env-0123456789"},
+		{`{"basic":{"type":"http","scheme":"basic"}}`, "alice:sk-env-0123456789", "Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:sk-env-0123456789"))},
+		{`{"key":{"type":"apiKey","in":"header","name":"X-Api-Key"},"bearer":{"type":"http","scheme":"bearer"}}`, "sk-env-0123456789", "Authorization", "Bearer sk-env-0123456789"},
+	} {
+		spec := filepath.Join(t.TempDir(), "openapi.json")
+		doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"` + api.URL + `"}],
+"components":{"securitySchemes":` + tc.schemes + `},"security":[` + strings.Join(func() []string {
+			var l []string
+			var m map[string]any
+			_ = json.Unmarshal([]byte(tc.schemes), &m)
+			for k := range m {
+				l = append(l, `{"`+k+`":[]}`)
+			}
+			return l
+		}(), ",") + `],
+"paths":{"/things":{"get":{"operationId":"list_things","responses":{"200":{"description":"ok"}}}}}}`
+		if err := os.WriteFile(spec, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a := testApp(t, map[string]string{"RESTMCP_API_KEY": tc.key})
+		srv, err := a.NewServer(context.Background(), profile.Profile{Name: "acme", Spec: spec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := srv.Call(context.Background(), "list_things", json.RawMessage(`{}`)); err != nil || res.IsError {
+			t.Fatalf("schemes %s: call: %v %s", tc.schemes, err, res.Content[0].(*mcp.TextContent).Text)
+		}
+		mu.Lock()
+		if v := got.Get(tc.header); v != tc.want {
+			t.Errorf("schemes %s: %s = %q, want %q (headers %v)", tc.schemes, tc.header, v, tc.want, got)
+		}
+		mu.Unlock()
 	}
 }

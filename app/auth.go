@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
@@ -177,7 +179,16 @@ func (a *App) ProfileCredential(p profile.Profile) client.Credential {
 	if IsOAuthProfile(p) {
 		return client.BearerToken{Tokens: a.tokens(p)}
 	}
-	return Credential(p, a.KeySource(p.Name))
+	return a.describedOr(p, a.KeySource(p.Name))
+}
+
+// describedOr is Credential(p, keys), or a describedCredential when p does
+// not say how its key is sent.
+func (a *App) describedOr(p profile.Profile, keys client.KeySource) client.Credential {
+	if saysHowToSend(p) {
+		return Credential(p, keys)
+	}
+	return &describedCredential{app: a, p: p, keys: keys, initial: Credential(p, keys)}
 }
 
 // OAuthConfig is p's OAuth 2.0 client, its secret read from the keyring
@@ -305,4 +316,87 @@ func SentAs(p profile.Profile) string {
 		return name + ": " + show(strings.Join(v, ", "))
 	}
 	return ""
+}
+
+// saysHowToSend reports whether p says how its key is sent: a declared
+// scheme chosen at login, or the --auth-header, --auth-scheme and
+// --auth-format flags.
+func saysHowToSend(p profile.Profile) bool {
+	return p.Auth != nil || p.AuthHeader != "" || p.AuthScheme != nil || p.AuthFormat != ""
+}
+
+// Described is p with the way of sending its key that the description
+// declares, when p says none (a description served without login, the key
+// from the environment or from callers over HTTP): the one scheme of the
+// API's that restmcp can use and that takes a key (an API key in a header,
+// the query or a cookie; HTTP basic or bearer). With none, several, or an
+// OAuth 2.0 one (whose tokens come from login), p is unchanged and the key
+// goes as "Authorization: Bearer"; several are logged with how to choose.
+func (a *App) Described(p profile.Profile, api *client.API) profile.Profile {
+	if saysHowToSend(p) || api == nil {
+		return p
+	}
+	s, err := ChooseScheme(api, "")
+	var several *SchemeChoiceError
+	switch {
+	case errors.As(err, &several):
+		a.Log.Warn("the description declares several ways to send the key: it goes as \"Authorization: Bearer\"; choose one with `login --scheme NAME`, or set --auth-header and --auth-scheme", "schemes", strings.Join(schemeNames(several.Schemes), ", "))
+		return p
+	case err != nil, s.Type == client.TypeOAuth2, s.Type == client.TypeOpenIDConnect:
+		return p
+	}
+	p.Auth = AuthFor(s, api.Operations)
+	return p
+}
+
+func schemeNames(l []*client.SecurityScheme) []string {
+	names := make([]string, len(l))
+	for i, s := range l {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// describedCredential is the credential of a profile that does not say how
+// its key is sent (see Described): until the description is read, the key
+// goes as "Authorization: Bearer" (the description's own fetch); from then
+// on (settle), the way the description declares.
+type describedCredential struct {
+	app     *App
+	p       profile.Profile
+	keys    client.KeySource
+	initial client.Credential
+	settled atomic.Pointer[client.Credential]
+	once    sync.Once
+	// described is p as the description made it (see Described), once
+	// settled.
+	described profile.Profile
+}
+
+// profile is p, with the description's way of sending the key once
+// settled.
+func (d *describedCredential) profile() profile.Profile {
+	if d.settled.Load() != nil {
+		return d.described
+	}
+	return d.p
+}
+
+func (d *describedCredential) current() client.Credential {
+	if c := d.settled.Load(); c != nil {
+		return *c
+	}
+	return d.initial
+}
+
+// Apply implements client.Credential.
+func (d *describedCredential) Apply(r *http.Request) (string, error) { return d.current().Apply(r) }
+
+// settle chooses the credential for api, once.
+func (d *describedCredential) settle(api *client.API) {
+	d.once.Do(func() {
+		d.described = d.app.Described(d.p, api)
+		c := Credential(d.described, d.keys)
+		d.settled.Store(&c)
+	})
 }

@@ -161,18 +161,29 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Minute
 	}
-	cred, admit := callerCredential(p), callerAdmit(p)
+	// Without a way of sending keys from login or flags, the
+	// description's declared one is used: known once it is read, and
+	// then read from callers too.
+	cred := a.describedOr(p, client.CallerKey)
+	var hashes [][]byte
 	if cfg.AuthTokens != "" {
-		hashes, err := readTokenHashes(cfg.AuthTokens)
-		if err != nil {
+		var err error
+		if hashes, err = readTokenHashes(cfg.AuthTokens); err != nil {
 			return err
 		}
-		cred, admit = a.ProfileCredential(p), tokenAdmit(hashes)
+		cred = a.ProfileCredential(p)
 	}
 	m := newMetrics()
 	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()})
 	if err != nil {
 		return err
+	}
+	if d, ok := cred.(*describedCredential); ok {
+		p = d.profile()
+	}
+	admit := callerAdmit(p)
+	if hashes != nil {
+		admit = tokenAdmit(hashes)
 	}
 	h := a.httpHandler(srv, cfg, m, admit)
 	hs := &http.Server{

@@ -573,3 +573,58 @@ func TestHTTPBodiesHoldOnlyWhatTheySent(t *testing.T) {
 		t.Errorf("after the refusals: %d", code)
 	}
 }
+
+// TestHTTPDescribedScheme checks that a server whose profile does not say
+// how keys are sent (serve --http --spec, as the container images run it)
+// reads callers' keys from, and sends them to, the header the description
+// declares.
+func TestHTTPDescribedScheme(t *testing.T) {
+	api := newEchoAPI(t, 0)
+	spec := filepath.Join(t.TempDir(), "openapi.json")
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"` + api + `"}],
+"components":{"securitySchemes":{"key":{"type":"apiKey","in":"header","name":"X-Api-Key"}}},"security":[{"key":[]}],
+"paths":{"/notes/":{"get":{"operationId":"list_notes","responses":{"200":{"description":"ok"}}}}}}`
+	if err := os.WriteFile(spec, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- testApp(t, nil).ServeHTTP(ctx, profile.Profile{Name: "acme", Spec: spec}, HTTPConfig{Listener: ln})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ServeHTTP: %v", err)
+		}
+	})
+	endpoint := "http://" + ln.Addr().String() + "/mcp"
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`
+	var code int
+	var b []byte
+	for range 50 { // until it listens
+		if code, b, err = rawPost(endpoint, body, "2025-11-25", "sk-caller-7-0123456789"); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code != http.StatusOK || !strings.Contains(string(b), "owner-7") {
+		t.Errorf("caller key in X-Api-Key: %d %s", code, b)
+	}
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer sk-caller-7-0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), "X-Api-Key") {
+		t.Errorf("caller key in Authorization: %d %s, want 401 naming X-Api-Key", resp.StatusCode, b)
+	}
+}

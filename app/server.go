@@ -364,6 +364,9 @@ func (a *App) auditLog(p profile.Profile, sends bool) (io.Writer, error) {
 
 // serverFor builds the server of p over api.
 func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred client.Credential, next http.RoundTripper, audit io.Writer) (*server.Server, error) {
+	if d, ok := cred.(*describedCredential); ok {
+		d.settle(api)
+	}
 	base := p.BaseURL
 	if base == "" {
 		base = api.BaseURL()

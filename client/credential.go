@@ -82,8 +82,13 @@ func (b BasicAuth) Apply(r *http.Request) (string, error) {
 		// A caller of a shared server sent its own.
 		user = u
 	}
+	if u, pw, ok := strings.Cut(k, ":"); user == "" && ok && u != "" && pw != "" {
+		// No user name stored: the key is the pair (a user name holds
+		// no colon, RFC 7617), as RESTMCP_API_KEY=user:password.
+		user, k = u, pw
+	}
 	if user == "" {
-		return "", errors.New("no user name for HTTP basic authentication: log in again with --username")
+		return "", errors.New("no user name for HTTP basic authentication: log in again with --username, or give the key as user:password")
 	}
 	r.SetBasicAuth(user, k)
 	return k, nil
