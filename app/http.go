@@ -185,7 +185,11 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if hashes != nil {
 		admit = tokenAdmit(hashes)
 	}
-	h := a.httpHandler(srv, cfg, m, admit)
+	// Calls still running when the drain time is up are cancelled, with
+	// this cause, so that each is answered before the server closes.
+	calls, stopCalls := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stopCalls(nil)
+	h := a.httpHandler(srv, cfg, m, admit, calls)
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -238,11 +242,25 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	a.Log.Info("shutting down: draining requests in flight", "for", drain)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("requests still running after %s were cut: %w", drain, err)
+	if hs.Shutdown(sctx) == nil {
+		return nil
 	}
+	// Past the drain time: the calls still running are cancelled and
+	// answered with why, then the server closes.
+	stopCalls(errShuttingDown)
+	gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), answerGrace)
+	defer gcancel()
+	if err := hs.Shutdown(gctx); err != nil {
+		_ = hs.Close()
+		return fmt.Errorf("requests still running after %s were cut: %w", drain+answerGrace, err)
+	}
+	a.Log.Warn("calls still running after the drain time were cancelled and answered", "drain", drain)
 	return nil
 }
+
+// errShuttingDown is why a call still running when the drain time is up
+// was cancelled.
+var errShuttingDown = errors.New("the server is shutting down; call again (another replica answers)")
 
 func basePath(cfg HTTPConfig) string {
 	if cfg.BasePath == "" {
@@ -263,7 +281,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter) *httpHandler {
+func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter, calls context.Context) *httpHandler {
 	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
 	ms := srv.MCPServer()
 	// observe counts a call in the metrics, answered by the front or by
@@ -345,7 +363,7 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		deadline := time.Now().Add(cfg.Timeout)
 		ctx, cancel := context.WithDeadline(ctx, deadline.Add(answerGrace))
 		defer cancel()
-		r = r.WithContext(server.WithCallDeadline(ctx, deadline))
+		r = r.WithContext(server.WithCallStop(server.WithCallDeadline(ctx, deadline), calls))
 		// A plain tools/call is answered by the front; anything else by
 		// the MCP server.
 		if !front.HTTPCall(w, r, observe) {

@@ -292,6 +292,62 @@ func TestHTTPShutdownDrains(t *testing.T) {
 	}
 }
 
+// TestHTTPShutdownAnswersCallsPastTheDrain checks that a call still running
+// when the drain time is up is cancelled and answered with why, over both
+// the go-sdk path and the front's, and that the server then ends cleanly.
+func TestHTTPShutdownAnswersCallsPastTheDrain(t *testing.T) {
+	api := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // never answers in time
+	})}
+	apiLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	go func() { _ = api.Serve(apiLn) }()
+	defer api.Close()
+
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://" + apiLn.Addr().String()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln, Drain: 300 * time.Millisecond})
+	}()
+	endpoint := "http://" + ln.Addr().String() + "/mcp"
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`
+	answers := make(chan string, 2)
+	for _, version := range []string{"2025-11-25", ""} { // the front, the go-sdk
+		go func() {
+			req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			if version != "" {
+				req.Header.Set("Mcp-Protocol-Version", version)
+			}
+			req.Header.Set("Authorization", "Bearer sk-caller-0123456789")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				answers <- version + ": " + err.Error()
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			answers <- fmt.Sprintf("%s: %d %s", version, resp.StatusCode, b)
+		}()
+	}
+	time.Sleep(200 * time.Millisecond) // both calls wait for the API
+	start := time.Now()
+	cancel()
+	for range 2 {
+		if a := <-answers; !strings.Contains(a, "shutting down") {
+			t.Errorf("a call past the drain time: %s", a)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Errorf("ServeHTTP: %v", err)
+	}
+	if d := time.Since(start); d > 300*time.Millisecond+answerGrace {
+		t.Errorf("took %s to end", d)
+	}
+}
+
 // BenchmarkHTTPCalls measures tool calls per second through one HTTP
 // server against a loopback API that answers at once, for 1 and 8
 // callers, each with its own session and key.

@@ -270,6 +270,13 @@ func (f *Front) call(ctx context.Context, name string, args json.RawMessage) (*m
 		ctx, cancel = context.WithDeadline(ctx, d)
 		defer cancel()
 	}
+	if stop, ok := ctx.Value(callStop{}).(context.Context); ok {
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		halt := context.AfterFunc(stop, func() { cancel(context.Cause(stop)) })
+		defer halt()
+	}
 	g := f.cur.Load()
 	_, found := slices.BinarySearch(g.prep.Names, name)
 	srv, err := g.server()
@@ -435,4 +442,15 @@ type callDeadline struct{}
 // it ends, and the call's time-limit error would then never be sent.
 func WithCallDeadline(ctx context.Context, d time.Time) context.Context {
 	return context.WithValue(ctx, callDeadline{}, d)
+}
+
+// callStop is the context key of a context whose end cancels a call.
+type callStop struct{}
+
+// WithCallStop returns ctx carrying stop, whose end cancels the call (with
+// stop's cause, which the call's error then gives), as a value for the
+// same reason as WithCallDeadline: a server shutting down cancels the
+// calls still running, and each is answered.
+func WithCallStop(ctx, stop context.Context) context.Context {
+	return context.WithValue(ctx, callStop{}, stop)
 }

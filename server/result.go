@@ -32,6 +32,9 @@ func requestErrorResult(ctx context.Context, t *tool, err error) *mcp.CallToolRe
 	var te *client.TimeoutError
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			return errorResult(fmt.Sprintf("%s: the call was cancelled: %v", what, cause))
+		}
 		return errorResult(fmt.Sprintf("%s: the call was cancelled", what))
 	case errors.As(err, &te):
 		return errorResult(fmt.Sprintf("%s: the API did not answer within the %s limit of one call (retries included). Try again or ask for less; the user can raise the limit with --timeout (e.g. --timeout 2m) or the profile's \"timeout\".", what, te.Limit))
