@@ -247,27 +247,38 @@ func get(t *testing.T, url string, code int) string {
 
 // A shutdown lets a call in flight finish and answer; then ServeHTTP
 // returns.
+// serveStoppable serves the notes description over HTTP against the API
+// api answers for; it returns the MCP endpoint, what stops the server (as a
+// signal would) and where ServeHTTP's error arrives.
+func serveStoppable(t *testing.T, api http.Handler, cfg HTTPConfig) (string, context.CancelFunc, chan error) {
+	t.Helper()
+	apiServer := httptest.NewServer(api)
+	t.Cleanup(apiServer.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Listener = ln
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: apiServer.URL}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, cfg) }()
+	return "http://" + ln.Addr().String() + "/mcp", cancel, done
+}
+
 func TestHTTPShutdownDrains(t *testing.T) {
 	release := make(chan struct{})
 	arrived := make(chan struct{}, 1)
-	api := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}
 		<-release
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"count": 0, "results": []}`)
-	})}
-	apiLn, _ := net.Listen("tcp", "127.0.0.1:0")
-	go func() { _ = api.Serve(apiLn) }()
-	defer api.Close()
-
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://" + apiLn.Addr().String()}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln}) }()
+	})
+	endpoint, cancel, done := serveStoppable(t, api, HTTPConfig{})
 
 	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
-	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: "http://" + ln.Addr().String() + "/mcp",
+	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: endpoint,
 		HTTPClient: &http.Client{Transport: keyHeader{header: "Authorization", key: "Bearer sk-caller-0123456789", next: http.DefaultTransport}}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -296,21 +307,10 @@ func TestHTTPShutdownDrains(t *testing.T) {
 // when the drain time is up is cancelled and answered with why, over both
 // the go-sdk path and the front's, and that the server then ends cleanly.
 func TestHTTPShutdownAnswersCallsPastTheDrain(t *testing.T) {
-	api := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done() // never answers in time
-	})}
-	apiLn, _ := net.Listen("tcp", "127.0.0.1:0")
-	go func() { _ = api.Serve(apiLn) }()
-	defer api.Close()
-
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://" + apiLn.Addr().String()}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln, Drain: 300 * time.Millisecond})
-	}()
-	endpoint := "http://" + ln.Addr().String() + "/mcp"
+	})
+	endpoint, cancel, done := serveStoppable(t, api, HTTPConfig{Drain: 300 * time.Millisecond})
 	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`
 	answers := make(chan string, 2)
 	for _, version := range []string{"2025-11-25", ""} { // the front, the go-sdk
