@@ -169,6 +169,12 @@ func TestDescribedSchemeWithoutLogin(t *testing.T) {
 		{`{"basic":{"type":"http","scheme":"basic"}}`, "alice:sk-env-0123456789", "Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:sk-env-0123456789"))},
 		{`{"key":{"type":"apiKey","in":"header","name":"X-Api-Key"},"bearer":{"type":"http","scheme":"bearer"}}`, "sk-env-0123456789", "Authorization", "Bearer sk-env-0123456789"},
 	} {
+		// The key's header, declared as a parameter too: filled by the
+		// key, not an argument the call lacks.
+		params := `[]`
+		if tc.header == "X-Api-Key" {
+			params = `[{"name":"X-Api-Key","in":"header","required":true,"schema":{"type":"string"}}]`
+		}
 		spec := filepath.Join(t.TempDir(), "openapi.json")
 		doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"` + api.URL + `"}],
 "components":{"securitySchemes":` + tc.schemes + `},"security":[` + strings.Join(func() []string {
@@ -180,7 +186,7 @@ func TestDescribedSchemeWithoutLogin(t *testing.T) {
 			}
 			return l
 		}(), ",") + `],
-"paths":{"/things":{"get":{"operationId":"list_things","responses":{"200":{"description":"ok"}}}}}}`
+"paths":{"/things":{"get":{"operationId":"list_things","parameters":` + params + `,"responses":{"200":{"description":"ok"}}}}}}`
 		if err := os.WriteFile(spec, []byte(doc), 0o600); err != nil {
 			t.Fatal(err)
 		}

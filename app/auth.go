@@ -392,6 +392,9 @@ func (d *describedCredential) current() client.Credential {
 // Apply implements client.Credential.
 func (d *describedCredential) Apply(r *http.Request) (string, error) { return d.current().Apply(r) }
 
+// Unwrap implements client.Wrapper.
+func (d *describedCredential) Unwrap() client.Credential { return d.current() }
+
 // settle chooses the credential for api, once.
 func (d *describedCredential) settle(api *client.API) {
 	d.once.Do(func() {

@@ -94,7 +94,7 @@ func New(opts Options) *Client {
 // in that header, query parameter or cookie. An operation's own parameter
 // of that name is not an argument, and a call is not missing it.
 func (c *Client) Fills(p *Param) bool {
-	switch cr := c.opts.Credential.(type) {
+	switch cr := Unwrap(c.opts.Credential).(type) {
 	case HeaderKey:
 		return p.In == "header" && strings.EqualFold(p.Name, cr.HeaderName())
 	case QueryKey:

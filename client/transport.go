@@ -111,10 +111,29 @@ func (e *CredentialError) Unwrap() error { return e.Err }
 // credentialName is what c is called in its errors: its own name when it
 // has one (Named), else "API key".
 func credentialName(c Credential) string {
-	if n, ok := c.(Named); ok {
+	if n, ok := Unwrap(c).(Named); ok {
 		return n.CredentialName()
 	}
 	return ""
+}
+
+// Wrapper is a Credential that applies another, chosen once it is known
+// (the way a description declares, read after the credential is made).
+type Wrapper interface {
+	Credential
+	Unwrap() Credential
+}
+
+// Unwrap is the credential c applies now: c itself, or what its Wrappers
+// hold.
+func Unwrap(c Credential) Credential {
+	for {
+		w, ok := c.(Wrapper)
+		if !ok {
+			return c
+		}
+		c = w.Unwrap()
+	}
 }
 
 // Named is a Credential that is not an API key and says what it is.
