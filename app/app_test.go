@@ -205,3 +205,46 @@ func TestDescribedSchemeWithoutLogin(t *testing.T) {
 		mu.Unlock()
 	}
 }
+
+// TestKeyGoesToOperationServers checks that an operation the description
+// sends to a server of its own (Stripe's uploads on files.stripe.com) gets
+// the key, as the description chose the base URL too; and that with
+// --base-url every call goes there.
+func TestKeyGoesToOperationServers(t *testing.T) {
+	seen := make(chan string, 4)
+	record := func(name string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			seen <- name + " " + r.URL.Path + " " + r.Header.Get("X-Api-Key")
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{}`)
+		}
+	}
+	main, files := httptest.NewServer(record("main")), httptest.NewServer(record("files"))
+	defer main.Close()
+	defer files.Close()
+	spec := filepath.Join(t.TempDir(), "openapi.json")
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"` + main.URL + `"}],
+"components":{"securitySchemes":{"key":{"type":"apiKey","in":"header","name":"X-Api-Key"}}},"security":[{"key":[]}],
+"paths":{"/files":{"post":{"operationId":"upload","servers":[{"url":"` + files.URL + `"}],"responses":{"200":{"description":"ok"}}}}}}`
+	if err := os.WriteFile(spec, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		base, want string
+	}{
+		{"", "files /files sk-env-0123456789"},
+		{main.URL, "main /files sk-env-0123456789"},
+	} {
+		a := testApp(t, map[string]string{"RESTMCP_API_KEY": "sk-env-0123456789"})
+		srv, err := a.NewServer(context.Background(), profile.Profile{Name: "acme", Spec: spec, BaseURL: tc.base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := srv.Call(context.Background(), "upload", json.RawMessage(`{}`)); err != nil || res.IsError {
+			t.Fatalf("call: %v %+v", err, res)
+		}
+		if got := <-seen; got != tc.want {
+			t.Errorf("base %q: %q, want %q", tc.base, got, tc.want)
+		}
+	}
+}

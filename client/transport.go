@@ -162,6 +162,8 @@ func (e *OffOriginError) Error() string { return "redirected to another origin: 
 type Transport struct {
 	// Origin is where Credential may go; nil sends it nowhere.
 	Origin *url.URL
+	// Also are other origins Credential goes to (with Origin set).
+	Also []*url.URL
 	// Credential to apply; nil sends requests without one.
 	Credential Credential
 	// StayOnOrigin refuses to leave Origin (a key check whose answer must
@@ -203,7 +205,7 @@ func WithoutCredential(ctx context.Context) context.Context {
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	onOrigin := t.Origin != nil && SameOrigin(r.URL, t.Origin)
+	onOrigin := t.Origin != nil && (SameOrigin(r.URL, t.Origin) || slices.ContainsFunc(t.Also, func(o *url.URL) bool { return SameOrigin(r.URL, o) }))
 	if t.StayOnOrigin && !onOrigin {
 		closeBody(r)
 		return nil, &OffOriginError{URL: displayURL(r.URL)}

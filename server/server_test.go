@@ -320,9 +320,12 @@ func listTool() *tool {
 		"page": {In: inQuery, Name: "page"}, "search": {In: inQuery, Name: "search"}}}}
 }
 
+// newTool is a tool of op with no arguments.
+func newTool(op *client.Operation) *tool { return &tool{op: op, in: &inputSchema{}} }
+
 func TestHTTPErrorHints(t *testing.T) {
 	s := &Server{cfg: Config{Name: "acme"}}
-	tool := &tool{op: &client.Operation{Method: "GET", Path: "/projects/{id}"}, in: &inputSchema{bindings: map[string]binding{"id": {In: inPath, Name: "id"}}}}
+	tool := &tool{op: &client.Operation{Method: "GET", Path: "/projects/{id}", Security: true}, in: &inputSchema{bindings: map[string]binding{"id": {In: inPath, Name: "id"}}}}
 	tests := []struct {
 		status int
 		header map[string]string
@@ -382,6 +385,14 @@ func TestHTTPErrorHints(t *testing.T) {
 		if !strings.Contains(text, tt.want) {
 			t.Errorf("%+v, %d: text = %q, want %q", tt.cfg, tt.status, text, tt.want)
 		}
+	}
+	// An operation declared public went without a key: the key is not
+	// blamed.
+	public := newTool(&client.Operation{Method: "GET", Path: "/status"})
+	resp := &client.Response{Status: 401, Header: http.Header{}, ContentType: "application/json", Body: []byte(`{}`)}
+	text := resultText(t, s.httpErrorResult(context.Background(), public, &client.HTTPError{Method: "GET", URL: "https://api.example.com/status", Response: resp}))
+	if !strings.Contains(text, "declares this operation public") || strings.Contains(text, "rejected the key") {
+		t.Errorf("public operation: %q", text)
 	}
 }
 
