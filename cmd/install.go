@@ -413,7 +413,7 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	switch {
 	case opts.DryRun && res.Changed():
 		fmt.Fprintf(out, "Would %s %q %s %s (%s); nothing was written:\n", verb(res.Action), entry.Name, prep(res.Action), client.Title, path)
-		writeDiff(out, res.Before, res.After)
+		writeDiff(out, client.Redact(res.Before), client.Redact(res.After))
 	case res.Action == install.Unchanged:
 		fmt.Fprintf(out, "%s already has %q in %s; nothing changed.\n", client.Title, entry.Name, path)
 	default:
@@ -578,7 +578,9 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 }
 
 // writeDiff prints the lines that differ between a and b, with two lines of
-// context; the change is one contiguous region.
+// context; the change is one contiguous region. The context is often
+// another server's entry: a and b come through Client.Redact, which hides
+// its secrets.
 func writeDiff(w io.Writer, a, b []byte) {
 	al, bl := splitLines(a), splitLines(b)
 	pre := 0

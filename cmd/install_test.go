@@ -824,3 +824,79 @@ func TestUninstallWithoutFile(t *testing.T) {
 		t.Errorf("uninstall created ~/.codeium: %v", err)
 	}
 }
+
+// A dry run shows the lines around the change, often another server's
+// env or headers: their values are hidden, ours are shown.
+func TestDryRunHidesOtherServersSecrets(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	write := func(client, text string) {
+		t.Helper()
+		path := x.path(t, client, false)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("cursor", `{
+  "mcpServers": {
+    "github": {
+      "command": "npx",
+      "args": ["-y", "github-mcp", "--token", "ghp_ARGSECRET"],
+      "env": {"GITHUB_TOKEN": "ghp_ENVSECRET"},
+      "headers": {"Authorization": "Bearer sk-HEADERSECRET"}
+    }
+  }
+}
+`)
+	write("codex", `[mcp_servers.linear]
+command = "npx"
+env = { LINEAR_API_KEY = "lin_INLINESECRET" }
+
+[mcp_servers.github]
+command = "npx"
+
+[mcp_servers.github.env]
+GITHUB_TOKEN = "ghp_TABLESECRET"
+`)
+	for _, args := range [][]string{
+		{"install", "cursor", "-p", "acme", "--dry-run"},
+		{"install", "codex", "-p", "acme", "--dry-run"},
+		{"install", "cursor", "--name", "remote", "--url", "https://mcp.example.com/mcp", "--header", "Authorization", "--dry-run"},
+		{"install", "cursor", "-p", "github", "--force", "--dry-run"},
+	} {
+		if code := x.run(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, x.errOut)
+		}
+		out := x.out.String()
+		if strings.Contains(out, "SECRET") || !strings.Contains(out, "…") {
+			t.Errorf("%v shows a secret, or hides none:\n%s", args, out)
+		}
+		if !strings.Contains(out, "+ ") {
+			t.Errorf("%v shows no added line:\n%s", args, out)
+		}
+	}
+	// Our own lines stay readable.
+	x.run(t, "install", "cursor", "--name", "remote", "--url", "https://mcp.example.com/mcp", "--header", "Authorization", "--dry-run")
+	if out := x.out.String(); !strings.Contains(out, `"Authorization": "${env:RESTMCP_HEADER_AUTHORIZATION}"`) {
+		t.Errorf("the header's reference is hidden:\n%s", out)
+	}
+	x.run(t, "install", "codex", "-p", "acme", "--dry-run")
+	if out := x.out.String(); !strings.Contains(out, `+ command = "`+x.exe+`"`) || !strings.Contains(out, `GITHUB_TOKEN = "…"`) {
+		t.Errorf("codex dry run:\n%s", out)
+	}
+
+	// uninstall --dry-run: the removed entry sits next to the other one.
+	for _, client := range []string{"cursor", "codex"} {
+		if code := x.run(t, "install", client, "-p", "acme"); code != 0 {
+			t.Fatalf("exit %d: %s", code, x.errOut)
+		}
+		if code := x.run(t, "uninstall", client, "-p", "acme", "--dry-run"); code != 0 {
+			t.Fatalf("exit %d: %s", code, x.errOut)
+		}
+		if out := x.out.String(); strings.Contains(out, "SECRET") || !strings.Contains(out, "- ") {
+			t.Errorf("uninstall %s --dry-run:\n%s", client, out)
+		}
+	}
+}
