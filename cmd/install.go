@@ -21,6 +21,8 @@ import (
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/install"
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -525,18 +527,10 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		return
 	}
 	p = f.Brand.Apply(p)
-
-	// The client does not start servers with this shell's environment:
-	// only a stored key counts.
-	switch k := f.App().StoredKey(o.Profile); {
-	case k.Err == nil:
-	case k.Source == app.KeyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
-		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s`",
-			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.App().LoginCommand(o.Profile))
-	case k.Source == app.KeyMissing:
-		warn("profile %q has no key yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
-	default:
-		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
+	if p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 {
+		o.warnOAuthToken(warn)
+	} else {
+		o.warnKey(client, warn)
 	}
 
 	if client.ToolNameLimit == 0 && client.ToolLimit == 0 {
@@ -574,6 +568,39 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 			warn("%s drops tools whose server name + tool name is longer than %d characters: %d of %d tools of %q would be dropped (%s). Use a shorter --name, or a shorter --prefix for the profile (`%s --prefix …`)",
 				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, strings.Join(shown, ", "), f.App().LoginCommand(o.Profile))
 		}
+	}
+}
+
+// warnKey warns when the profile has no stored key. The client does not
+// start servers with this shell's environment: only a stored key counts.
+func (o *InstallOptions) warnKey(client install.Client, warn func(string, ...any)) {
+	f := o.F
+	switch k := f.App().StoredKey(o.Profile); {
+	case k.Err == nil:
+	case k.Source == app.KeyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
+		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s`",
+			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.App().LoginCommand(o.Profile))
+	case k.Source == app.KeyMissing:
+		warn("profile %q has no key yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
+	default:
+		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
+	}
+}
+
+// warnOAuthToken warns when an OAuth 2.0 profile has no token its server
+// can use: such a profile has no key, its sign-in's token is what is sent.
+// As status does, a token that expired and cannot be renewed counts as
+// none.
+func (o *InstallOptions) warnOAuthToken(warn func(string, ...any)) {
+	f := o.F
+	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount(o.Profile))
+	switch {
+	case errors.Is(err, keyring.ErrNotFound):
+		warn("profile %q is not signed in yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
+	case err != nil:
+		warn("cannot check the OAuth sign-in of profile %q: %v", o.Profile, err)
+	case tok.RefreshToken == "" && tok.ExpiresWithin(0, time.Now()) && tok.Grant != oauth.GrantClientCredentials:
+		warn("the OAuth sign-in of profile %q has expired: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
 	}
 }
 

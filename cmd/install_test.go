@@ -900,3 +900,43 @@ GITHUB_TOKEN = "ghp_TABLESECRET"
 		}
 	}
 }
+
+// A profile signed in with OAuth has a token, not a key: install checks
+// the token, and warns only when there is none its server can use.
+func TestInstallWarnsOAuthProfileWithoutToken(t *testing.T) {
+	tests := []struct {
+		name    string
+		token   string // stored at acme/oauth-token ("" for none)
+		want    string
+		notWant []string
+	}{
+		{name: "signed in", token: `{"access_token":"at-SECRET","refresh_token":"rt-SECRET"}`, notWant: []string{"Warning:", "SECRET"}},
+		{name: "not signed in", want: `profile "acme" is not signed in yet: run ` + "`restmcp login --profile acme`", notWant: []string{"no key"}},
+		{name: "expired", token: `{"access_token":"at-SECRET","expiry":"2001-01-01T00:00:00Z"}`, want: `the OAuth sign-in of profile "acme" has expired`, notWant: []string{"no key", "SECRET"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := newInstallFixture(t, "linux")
+			store, _ := x.f.Profiles()
+			if err := store.Save(profile.Profile{Name: "acme", MCPURL: "https://mcp.example.com/mcp", Auth: &profile.Auth{Scheme: "mcp-oauth", Kind: profile.AuthOAuth2,
+				OAuth: &profile.OAuth{Grant: "authorization_code", TokenURL: "https://idp.example/token"}}}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.token != "" {
+				x.keys.Set("restmcp", "acme/oauth-token", tt.token)
+			}
+			x.tools = []string{"list_projects"}
+			if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+				t.Fatalf("exit %d: %s", code, x.errOut)
+			}
+			if tt.want != "" && !strings.Contains(x.errOut.String(), tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, x.errOut)
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(x.out.String()+x.errOut.String(), w) {
+					t.Errorf("output has %q:\n%s%s", w, x.out, x.errOut)
+				}
+			}
+		})
+	}
+}
