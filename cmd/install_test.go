@@ -687,6 +687,13 @@ func TestInstallURL(t *testing.T) {
 	if code := x.run(t, "install", "vscode", "--name", "acme", "--url", u, "--header", "Authorization"); code != 0 || !strings.Contains(x.errOut.String(), "secret storage") {
 		t.Errorf("vscode: exit %d: %s", code, x.errOut)
 	}
+	// uninstall takes the input install added with the entry.
+	if code := x.run(t, "uninstall", "vscode", "--name", "acme", "--url", u); code != 0 {
+		t.Errorf("uninstall vscode: exit %d: %s", code, x.errOut)
+	}
+	if b, _ := os.ReadFile(x.path(t, "vscode", false)); strings.Contains(string(b), "acme-authorization") {
+		t.Errorf("uninstall left the input:\n%s", b)
+	}
 	// Refusals.
 	for _, tc := range []struct {
 		args []string
