@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -100,4 +101,55 @@ func TestInsecureKeyFileUnreadable(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != string(broken) {
 		t.Errorf("the file changed to %q", b)
 	}
+}
+
+// A login without a new key, as status advises for a key in the
+// plain-text file, moves that key to the keyring when it works; when it
+// does not, or with --insecure-storage again, the key stays in the file.
+func TestLoginMovesKeptFileKeyToKeyring(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	e := newAuthEnv(t)
+	path := filepath.Join(e.dir, "insecure-keys.json")
+	login := []string{"login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me"}
+	inFile := func() bool {
+		k := e.newFactoryForKeys().App().StoredKey("acme")
+		return k.Source == app.KeyFromFile && k.Key == goodKey
+	}
+	if r := e.run(goodKey, append(login, "--with-key", "--insecure-storage")...); r.code != 0 || !inFile() {
+		t.Fatalf("login --insecure-storage: exit %d\n%s", r.code, r.err)
+	}
+	r := e.run("", "status", "-p", "acme", "--offline")
+	if !strings.Contains(r.out, "run `restmcp login --profile acme` to move it to the OS keyring") {
+		t.Fatalf("status no longer gives the advice this test follows:\n%s", r.out)
+	}
+
+	// The keyring is unavailable: the key stays, and login says so.
+	e.keyring.Backend = unavailableBackend{}
+	r = e.run("", login...)
+	if r.code != 0 || !strings.Contains(r.err, "The key stays UNENCRYPTED in "+path) || !inFile() {
+		t.Errorf("keyring unavailable: exit %d, in the file %v\n%s", r.code, inFile(), r.err)
+	}
+	e.keyring.Backend = e.kr
+
+	// --insecure-storage again: the key stays where it is.
+	r = e.run("", append(login, "--insecure-storage")...)
+	if r.code != 0 || !inFile() || e.storedKey("acme") != "" {
+		t.Errorf("--insecure-storage: exit %d, in the file %v, in the keyring %q\n%s", r.code, inFile(), e.storedKey("acme"), r.err)
+	}
+
+	// What status advises: the key moves.
+	r = e.run("", login...)
+	if r.code != 0 || !strings.Contains(r.err, "Keeping the stored key") || !strings.Contains(r.err, "Removed the plain-text copy") {
+		t.Fatalf("login: exit %d\n%s", r.code, r.err)
+	}
+	if e.storedKey("acme") != goodKey || inFile() {
+		t.Errorf("the key was not moved: keyring %q, in the file %v", e.storedKey("acme"), inFile())
+	}
+	if b, _ := os.ReadFile(path); strings.Contains(string(b), goodKey) {
+		t.Errorf("the key is still in %s", path)
+	}
+	if r := e.run("", "status", "-p", "acme"); r.code != 0 || strings.Contains(r.out, "INSECURE") || !strings.Contains(r.out, "from the") {
+		t.Errorf("status after the move: exit %d\n%s", r.code, r.out)
+	}
+	e.assertKeyNowhere(goodKey)
 }

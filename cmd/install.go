@@ -21,6 +21,8 @@ import (
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/install"
+	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -413,7 +415,7 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	switch {
 	case opts.DryRun && res.Changed():
 		fmt.Fprintf(out, "Would %s %q %s %s (%s); nothing was written:\n", verb(res.Action), entry.Name, prep(res.Action), client.Title, path)
-		writeDiff(out, res.Before, res.After)
+		writeDiff(out, client.Redact(res.Before), client.Redact(res.After))
 	case res.Action == install.Unchanged:
 		fmt.Fprintf(out, "%s already has %q in %s; nothing changed.\n", client.Title, entry.Name, path)
 	default:
@@ -525,18 +527,10 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		return
 	}
 	p = f.Brand.Apply(p)
-
-	// The client does not start servers with this shell's environment:
-	// only a stored key counts.
-	switch k := f.App().StoredKey(o.Profile); {
-	case k.Err == nil:
-	case k.Source == app.KeyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
-		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s`",
-			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.App().LoginCommand(o.Profile))
-	case k.Source == app.KeyMissing:
-		warn("profile %q has no key yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
-	default:
-		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
+	if p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 {
+		o.warnOAuthToken(warn)
+	} else {
+		o.warnKey(client, warn)
 	}
 
 	if client.ToolNameLimit == 0 && client.ToolLimit == 0 {
@@ -577,8 +571,43 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 	}
 }
 
+// warnKey warns when the profile has no stored key. The client does not
+// start servers with this shell's environment: only a stored key counts.
+func (o *InstallOptions) warnKey(client install.Client, warn func(string, ...any)) {
+	f := o.F
+	switch k := f.App().StoredKey(o.Profile); {
+	case k.Err == nil:
+	case k.Source == app.KeyMissing && f.Getenv(f.Brand.Env("API_KEY")) != "":
+		warn("profile %q has no key in the keyring; %s is set in this shell, but %s does not start servers with your shell's environment: run `%s`",
+			o.Profile, f.Brand.Env("API_KEY"), client.Title, f.App().LoginCommand(o.Profile))
+	case k.Source == app.KeyMissing:
+		warn("profile %q has no key yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
+	default:
+		warn("cannot check the key of profile %q: %v", o.Profile, k.Err)
+	}
+}
+
+// warnOAuthToken warns when an OAuth 2.0 profile has no token its server
+// can use: such a profile has no key, its sign-in's token is what is sent.
+// As status does, a token that expired and cannot be renewed counts as
+// none.
+func (o *InstallOptions) warnOAuthToken(warn func(string, ...any)) {
+	f := o.F
+	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount(o.Profile))
+	switch {
+	case errors.Is(err, keyring.ErrNotFound):
+		warn("profile %q is not signed in yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
+	case err != nil:
+		warn("cannot check the OAuth sign-in of profile %q: %v", o.Profile, err)
+	case tok.RefreshToken == "" && tok.ExpiresWithin(0, time.Now()) && tok.Grant != oauth.GrantClientCredentials:
+		warn("the OAuth sign-in of profile %q has expired: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
+	}
+}
+
 // writeDiff prints the lines that differ between a and b, with two lines of
-// context; the change is one contiguous region.
+// context; the change is one contiguous region. The context is often
+// another server's entry: a and b come through Client.Redact, which hides
+// its secrets.
 func writeDiff(w io.Writer, a, b []byte) {
 	al, bl := splitLines(a), splitLines(b)
 	pre := 0

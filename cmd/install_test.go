@@ -687,6 +687,13 @@ func TestInstallURL(t *testing.T) {
 	if code := x.run(t, "install", "vscode", "--name", "acme", "--url", u, "--header", "Authorization"); code != 0 || !strings.Contains(x.errOut.String(), "secret storage") {
 		t.Errorf("vscode: exit %d: %s", code, x.errOut)
 	}
+	// uninstall takes the input install added with the entry.
+	if code := x.run(t, "uninstall", "vscode", "--name", "acme", "--url", u); code != 0 {
+		t.Errorf("uninstall vscode: exit %d: %s", code, x.errOut)
+	}
+	if b, _ := os.ReadFile(x.path(t, "vscode", false)); strings.Contains(string(b), "acme-authorization") {
+		t.Errorf("uninstall left the input:\n%s", b)
+	}
 	// Refusals.
 	for _, tc := range []struct {
 		args []string
@@ -822,5 +829,121 @@ func TestUninstallWithoutFile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(x.vars["HOME"], ".codeium")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("uninstall created ~/.codeium: %v", err)
+	}
+}
+
+// A dry run shows the lines around the change, often another server's
+// env or headers: their values are hidden, ours are shown.
+func TestDryRunHidesOtherServersSecrets(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	write := func(client, text string) {
+		t.Helper()
+		path := x.path(t, client, false)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("cursor", `{
+  "mcpServers": {
+    "github": {
+      "command": "npx",
+      "args": ["-y", "github-mcp", "--token", "ghp_ARGSECRET"],
+      "env": {"GITHUB_TOKEN": "ghp_ENVSECRET"},
+      "headers": {"Authorization": "Bearer sk-HEADERSECRET"}
+    }
+  }
+}
+`)
+	write("codex", `[mcp_servers.linear]
+command = "npx"
+env = { LINEAR_API_KEY = "lin_INLINESECRET" }
+
+[mcp_servers.github]
+command = "npx"
+
+[mcp_servers.github.env]
+GITHUB_TOKEN = "ghp_TABLESECRET"
+`)
+	for _, args := range [][]string{
+		{"install", "cursor", "-p", "acme", "--dry-run"},
+		{"install", "codex", "-p", "acme", "--dry-run"},
+		{"install", "cursor", "--name", "remote", "--url", "https://mcp.example.com/mcp", "--header", "Authorization", "--dry-run"},
+		{"install", "cursor", "-p", "github", "--force", "--dry-run"},
+	} {
+		if code := x.run(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, x.errOut)
+		}
+		out := x.out.String()
+		if strings.Contains(out, "SECRET") || !strings.Contains(out, "…") {
+			t.Errorf("%v shows a secret, or hides none:\n%s", args, out)
+		}
+		if !strings.Contains(out, "+ ") {
+			t.Errorf("%v shows no added line:\n%s", args, out)
+		}
+	}
+	// Our own lines stay readable.
+	x.run(t, "install", "cursor", "--name", "remote", "--url", "https://mcp.example.com/mcp", "--header", "Authorization", "--dry-run")
+	if out := x.out.String(); !strings.Contains(out, `"Authorization": "${env:RESTMCP_HEADER_AUTHORIZATION}"`) {
+		t.Errorf("the header's reference is hidden:\n%s", out)
+	}
+	x.run(t, "install", "codex", "-p", "acme", "--dry-run")
+	if out := x.out.String(); !strings.Contains(out, `+ command = "`+x.exe+`"`) || !strings.Contains(out, `GITHUB_TOKEN = "…"`) {
+		t.Errorf("codex dry run:\n%s", out)
+	}
+
+	// uninstall --dry-run: the removed entry sits next to the other one.
+	for _, client := range []string{"cursor", "codex"} {
+		if code := x.run(t, "install", client, "-p", "acme"); code != 0 {
+			t.Fatalf("exit %d: %s", code, x.errOut)
+		}
+		if code := x.run(t, "uninstall", client, "-p", "acme", "--dry-run"); code != 0 {
+			t.Fatalf("exit %d: %s", code, x.errOut)
+		}
+		if out := x.out.String(); strings.Contains(out, "SECRET") || !strings.Contains(out, "- ") {
+			t.Errorf("uninstall %s --dry-run:\n%s", client, out)
+		}
+	}
+}
+
+// A profile signed in with OAuth has a token, not a key: install checks
+// the token, and warns only when there is none its server can use.
+func TestInstallWarnsOAuthProfileWithoutToken(t *testing.T) {
+	tests := []struct {
+		name    string
+		token   string // stored at acme/oauth-token ("" for none)
+		want    string
+		notWant []string
+	}{
+		{name: "signed in", token: `{"access_token":"at-SECRET","refresh_token":"rt-SECRET"}`, notWant: []string{"Warning:", "SECRET"}},
+		{name: "not signed in", want: `profile "acme" is not signed in yet: run ` + "`restmcp login --profile acme`", notWant: []string{"no key"}},
+		{name: "expired", token: `{"access_token":"at-SECRET","expiry":"2001-01-01T00:00:00Z"}`, want: `the OAuth sign-in of profile "acme" has expired`, notWant: []string{"no key", "SECRET"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := newInstallFixture(t, "linux")
+			store, _ := x.f.Profiles()
+			if err := store.Save(profile.Profile{Name: "acme", MCPURL: "https://mcp.example.com/mcp", Auth: &profile.Auth{Scheme: "mcp-oauth", Kind: profile.AuthOAuth2,
+				OAuth: &profile.OAuth{Grant: "authorization_code", TokenURL: "https://idp.example/token"}}}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.token != "" {
+				x.keys.Set("restmcp", "acme/oauth-token", tt.token)
+			}
+			x.tools = []string{"list_projects"}
+			if code := x.run(t, "install", "cursor", "--profile", "acme"); code != 0 {
+				t.Fatalf("exit %d: %s", code, x.errOut)
+			}
+			if tt.want != "" && !strings.Contains(x.errOut.String(), tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, x.errOut)
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(x.out.String()+x.errOut.String(), w) {
+					t.Errorf("output has %q:\n%s%s", w, x.out, x.errOut)
+				}
+			}
+		})
 	}
 }

@@ -37,4 +37,9 @@ func TestLoginKeyTooBigForKeyring(t *testing.T) {
 	if strings.Contains(r.out+r.err, big) {
 		t.Error("the key was printed")
 	}
+	// A login without a new key keeps it in the file: it is not refused.
+	r = e.run("", "login", "--profile", "acme", "--no-check")
+	if r.code != 0 || !strings.Contains(r.err, "The key stays UNENCRYPTED") || strings.Contains(r.out+r.err, big) {
+		t.Errorf("login keeping the key: exit %d\n%s", r.code, r.err)
+	}
 }

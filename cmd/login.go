@@ -98,7 +98,9 @@ needs no arguments. A key the API rejects (401 or 403) is not stored.
 Logging in again with a key replaces the secret; without one (no --with-key,
 or Enter at the prompt) it keeps the stored key, checked again, so that
 "login --profile P --spec NEW_PATH" only changes the profile; a new base URL
-or description host takes the key given again.
+or description host takes the key given again. A kept key from the
+--insecure-storage file moves to the keyring, unless --insecure-storage is
+given again or the keyring cannot take it.
 
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
 the keyring (for CI, containers and machines without a keyring).`,
@@ -243,7 +245,11 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		return err
 	}
 	kept := stored.Key != "" && key == stored.Key
-	if err := keyFits(f, p.Name, key, opts.InsecureStorage); err != nil {
+	// A key kept from the plain-text file moves to the keyring when the
+	// keyring takes it, and stays in the file when it does not: it is
+	// never refused for its size here.
+	keptInFile := kept && stored.Source == app.KeyFromFile
+	if err := keyFits(f, p.Name, key, opts.InsecureStorage || keptInFile); err != nil {
 		return err
 	}
 
@@ -262,7 +268,10 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	}
 	fmt.Fprintf(errOut, "✓ Saved profile %q in %s.\n", p.Name, store.Path())
 
-	if kept && (!opts.InsecureStorage || stored.Source == app.KeyFromFile) {
+	if keptInFile && !opts.InsecureStorage {
+		return moveToKeyring(f, p.Name, key)
+	}
+	if kept && (!opts.InsecureStorage || keptInFile) {
 		return nil // where it was
 	}
 	err = storeKey(f, p.Name, key, opts.InsecureStorage)
@@ -442,6 +451,35 @@ func storeKey(f *Factory, profileName, key string, insecure bool) error {
 		}
 		return fmt.Errorf("storing the key in %s: %w", f.Keyring.Describe(), err)
 	}
+	return keyStored(f, pf, profileName)
+}
+
+// moveToKeyring stores a key that login kept from the plain-text file in
+// the keyring and removes it from the file, as status advises. When the
+// keyring cannot take it, the key stays in the file (the login is not
+// failed for it: the key works as before) and login says why.
+func moveToKeyring(f *Factory, profileName, key string) error {
+	pf, err := f.App().InsecureKeys()
+	if err != nil {
+		return err
+	}
+	err = f.Keyring.Fits(profileName, key)
+	if err == nil {
+		err = f.Keyring.Set(profileName, key)
+	}
+	if err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "! The key stays UNENCRYPTED in %s: it could not be moved to %s (%v). Log in again once the keyring takes it, or use %s.\n",
+			pf.Path, f.Keyring.Describe(), err, f.Brand.Env("API_KEY"))
+		return nil
+	}
+	return keyStored(f, pf, profileName)
+}
+
+// keyStored finishes storing a key in the keyring: the plain-text copy
+// an earlier --insecure-storage left (it would win) and the earlier OAuth
+// sign-in go.
+func keyStored(f *Factory, pf keyring.PlainFile, profileName string) error {
+	errOut := f.IO.ErrOut
 	fmt.Fprintf(errOut, "✓ Stored the key in %s, account %q.\n", f.Keyring.Describe(), profileName)
 	switch err := pf.Delete(profileName); {
 	case err == nil:

@@ -114,7 +114,7 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 		}
 	case opts.DryRun:
 		fmt.Fprintf(out, "Would remove %q from %s (%s); nothing was written:\n", opts.Name, client.Title, path)
-		writeDiff(out, res.Before, res.After)
+		writeDiff(out, client.Redact(res.Before), client.Redact(res.After))
 	default:
 		fmt.Fprintf(out, "Removed %q from %s: %s\n", opts.Name, client.Title, path)
 		if res.Backup != "" {

@@ -1,7 +1,6 @@
 package install
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -307,12 +306,16 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 		res.After, _, err = c.tomlRemove(path, src, name)
 	} else {
 		res.After, _, err = c.jsonRemove(path, src, name)
-		// The servers' object is left, empty, unless install created it:
-		// the file's previous version (what install replaced) tells.
-		if alt, ok := c.withoutEmptyContainer(path, res.After); err == nil && ok {
-			if bak, berr := os.ReadFile(opts.backupPath(real)); berr == nil && bytes.Equal(bak, alt) {
-				res.After = alt
-			}
+		// The inputs install added for the entry's headers (VS Code) go
+		// with it, unless another entry uses them.
+		if err == nil {
+			res.After, err = removeInputs(path, res.After, c.installedInputs(path, src, name))
+		}
+		// The servers' object and the inputs' array are left, empty,
+		// unless install created them: the file's previous version (what
+		// install replaced) tells.
+		if err == nil {
+			res.After = c.withoutWhatInstallCreated(path, res.After, opts.backupPath(real))
 		}
 	}
 	if err != nil {

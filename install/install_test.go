@@ -1166,3 +1166,64 @@ func TestDanglingSymlinkStaysALink(t *testing.T) {
 		t.Errorf("lock file left: %v", err)
 	}
 }
+
+// Uninstall removes the inputs install added for a remote entry's headers
+// (VS Code), unless something else in the file still refers to them; the
+// user's inputs stay, and an "inputs" array install created goes.
+func TestVSCodeUninstallRemovesInputs(t *testing.T) {
+	c, _ := Lookup("vscode")
+	e := Entry{Name: "acme", URL: "https://mcp.example.com/mcp", Headers: []Header{{Name: "Authorization"}, {Name: "X-Team"}}}
+	for _, src := range []string{
+		"{\n  \"servers\": {}\n}\n",
+		"{\n  \"inputs\": [{\"type\": \"promptString\", \"id\": \"mine\"}],\n  \"servers\": {}\n}\n",
+		"{\n  \"inputs\": [],\n  \"servers\": {\n    \"other\": {\"type\": \"stdio\", \"command\": \"x\"}\n  }\n}\n",
+		"{\r\n  \"servers\": {},\r\n  \"inputs\": [\r\n    {\"type\": \"promptString\", \"id\": \"mine\"}\r\n  ]\r\n}\r\n",
+	} {
+		path := filepath.Join(t.TempDir(), "mcp.json")
+		writeFile(t, path, src, 0o600)
+		if _, err := c.Install(path, e, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(readFile(t, path)); !strings.Contains(got, `"id": "acme-x-team"`) {
+			t.Fatalf("install added no inputs:\n%s", got)
+		}
+		if _, err := c.UninstallEntry(path, e, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(readFile(t, path)); got != src {
+			t.Errorf("install then uninstall of\n%s\nleft\n%s", src, got)
+		}
+	}
+
+	// An input another entry refers to stays; the other goes.
+	path := filepath.Join(t.TempDir(), "mcp.json")
+	if _, err := c.Install(path, e, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	b := strings.Replace(string(readFile(t, path)), `"servers": {`, `"servers": {"mine": {"type": "http", "url": "https://x.example.com", "headers": {"Authorization": "${input:acme-authorization}"}},`, 1)
+	writeFile(t, path, b, 0o600)
+	if _, err := c.UninstallEntry(path, e, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got := string(readFile(t, path))
+	if !strings.Contains(got, `"id": "acme-authorization"`) || strings.Contains(got, "acme-x-team") {
+		t.Errorf("shared input:\n%s", got)
+	}
+	if _, err := hujson.Parse([]byte(got)); err != nil {
+		t.Errorf("invalid result: %v\n%s", err, got)
+	}
+
+	// Inputs laid out one a line go with their line, first or last.
+	entry := "{\n  \"servers\": {\n    \"acme\": {\"type\": \"http\", \"url\": \"https://mcp.example.com/mcp\", \"headers\": {\"Authorization\": \"${input:acme-authorization}\"}}\n  },\n"
+	ours, mine := `    {"type": "promptString", "id": "acme-authorization"}`, `    {"type": "promptString", "id": "mine"}`
+	want := "{\n  \"servers\": {},\n  \"inputs\": [\n" + mine + "\n  ]\n}\n"
+	for _, inputs := range [][]string{{ours, mine}, {mine, ours}} {
+		writeFile(t, path, entry+"  \"inputs\": [\n"+strings.Join(inputs, ",\n")+"\n  ]\n}\n", 0o600)
+		if _, err := c.UninstallEntry(path, e, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(readFile(t, path)); got != want {
+			t.Errorf("got\n%s\nwant\n%s", got, want)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -616,23 +618,162 @@ func (c Client) jsonUpsert(path string, src []byte, e Entry, keep bool) ([]byte,
 	return d.bytes(out), nil
 }
 
-// withoutEmptyContainer returns src without the client's key when that key
-// holds an empty object; ok is false otherwise.
-func (c Client) withoutEmptyContainer(path string, src []byte) (out []byte, ok bool) {
+// withoutEmpty returns src without the top-level key when it holds an
+// empty object or array; ok is false otherwise.
+func withoutEmpty(path string, src []byte, key string) (out []byte, ok bool) {
 	d, err := parseJSON(path, src)
 	if err != nil {
 		return nil, false
 	}
-	cv, err := d.container(path, c.Key)
-	if err != nil || cv == nil || len(cv.Value.(*hujson.Object).Members) > 0 {
+	root := &d.root
+	i := member(root.Value.(*hujson.Object), key)
+	if i < 0 {
 		return nil, false
 	}
-	root := &d.root
-	out = applyEdits(d.src, d.removeMember(root, member(root.Value.(*hujson.Object), c.Key)))
+	switch v := root.Value.(*hujson.Object).Members[i].Value.Value.(type) {
+	case *hujson.Object:
+		ok = len(v.Members) == 0
+	case *hujson.Array:
+		ok = len(v.Elements) == 0
+	}
+	if !ok {
+		return nil, false
+	}
+	out = applyEdits(d.src, d.removeMember(root, i))
 	if v, err := hujson.Parse(out); err == nil {
 		out = applyEdits(out, collapseEmpty(out, &v))
 	}
 	return d.bytes(out), true
+}
+
+// withoutWhatInstallCreated returns src without the servers' object and
+// the inputs' array when they are empty and install created them: when
+// the file without them is the version install replaced (backup). Else
+// src is returned: an empty object or array the user had stays.
+func (c Client) withoutWhatInstallCreated(path string, src []byte, backup string) []byte {
+	bak, err := os.ReadFile(backup)
+	if err != nil {
+		return src
+	}
+	keys := []string{c.Key}
+	if c.inputs {
+		keys = append(keys, "inputs")
+	}
+	candidates := [][]byte{src}
+	for _, key := range keys {
+		for _, cand := range slices.Clone(candidates) {
+			if alt, ok := withoutEmpty(path, cand, key); ok {
+				candidates = append(candidates, alt)
+			}
+		}
+	}
+	for _, cand := range candidates[1:] {
+		if bytes.Equal(cand, bak) {
+			return cand
+		}
+	}
+	return src
+}
+
+// installedInputs lists the inputs install added for the entry called
+// name in src: those its headers refer to by the ID install gives them
+// (NAME-<header>). An input of another ID is the user's.
+func (c Client) installedInputs(path string, src []byte, name string) []string {
+	if !c.inputs {
+		return nil
+	}
+	d, err := parseJSON(path, src)
+	if err != nil {
+		return nil
+	}
+	cv, err := d.container(path, c.Key)
+	if err != nil || cv == nil {
+		return nil
+	}
+	obj := cv.Value.(*hujson.Object)
+	i := member(obj, name)
+	if i < 0 {
+		return nil
+	}
+	headers, _ := decodeEntry(obj.Members[i].Value).fields["headers"].(map[string]any)
+	var ids []string
+	for h, v := range headers {
+		if id := inputID(Entry{Name: name}, Header{Name: h}); v == "${input:"+id+"}" {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// removeInputs returns src without the inputs called ids, each only when
+// nothing in src refers to it any more (another entry may share it).
+func removeInputs(path string, src []byte, ids []string) ([]byte, error) {
+	for _, id := range ids {
+		if bytes.Contains(src, []byte("${input:"+id+"}")) {
+			continue
+		}
+		d, err := parseJSON(path, src)
+		if err != nil {
+			return nil, err
+		}
+		root := d.root.Value.(*hujson.Object)
+		j := member(root, "inputs")
+		if j < 0 {
+			return src, nil
+		}
+		arr := &root.Members[j].Value
+		a, ok := arr.Value.(*hujson.Array)
+		if !ok {
+			return src, nil
+		}
+		for k, el := range a.Elements {
+			var in struct{ ID string }
+			std := el.Clone()
+			std.Standardize()
+			if json.Unmarshal(std.Pack(), &in) == nil && in.ID == id {
+				src = d.bytes(applyEdits(d.src, d.removeElement(arr, k)))
+				break
+			}
+		}
+	}
+	if _, err := parseJSON(path, src); err != nil {
+		return nil, fmt.Errorf("internal error: editing %s produced an invalid file (nothing was written)", path)
+	}
+	return src, nil
+}
+
+// removeElement deletes element i of the array v with its comma: the one
+// after it, else the one before it, so that an element install appended
+// (", {…}") goes whole. An element on a line of its own goes with its
+// line.
+func (d *jsonDoc) removeElement(v *hujson.Value, i int) []edit {
+	els := v.Value.(*hujson.Array).Elements
+	start, end := els[i].StartOffset, els[i].EndOffset
+	ls := lineStart(d.src, start)
+	ownLine := ls > v.StartOffset && isBlank(d.src[ls:start])
+	after := skipExtra(d.src, end)
+	switch {
+	case after < len(d.src) && d.src[after] == ',':
+		end = after + 1
+		if e, ok := restOfLine(d.src, end); ok && ownLine {
+			return []edit{{ls, e, ""}}
+		}
+		for end < len(d.src) && (d.src[end] == ' ' || d.src[end] == '\t') {
+			end++
+		}
+	case i > 0:
+		prev := skipExtra(d.src, els[i-1].EndOffset)
+		if e, ok := restOfLine(d.src, end); ok && ownLine {
+			return []edit{{prev, prev + 1, ""}, {ls, e, ""}}
+		}
+		start = els[i-1].EndOffset
+	default:
+		if e, ok := restOfLine(d.src, end); ok && ownLine {
+			start, end = ls, e
+		}
+	}
+	return []edit{{start, end, ""}}
 }
 
 // jsonRemove returns src without the entry called name.

@@ -141,16 +141,20 @@ type Store struct {
 
 type file struct {
 	Profiles map[string]Profile `json:"profiles"`
-	// other holds the file's members this version does not know, and
-	// otherOf each profile's (a newer version's, a hand-edit's), which
-	// go back into the file when it is written.
+	// other holds the file's members this version does not know (a newer
+	// version's, a hand-edit's), which go back into the file when it is
+	// written. rawOf is each profile as the file held it: a profile not
+	// changed is written back as it was, and a changed one keeps the
+	// members this version does not know, at every level (auth,
+	// auth.oauth).
 	other   map[string]json.RawMessage
-	otherOf map[string]map[string]json.RawMessage
+	rawOf   map[string]json.RawMessage
+	changed map[string]bool
 }
 
 // raw is the file as its members, to find those not known.
 type raw struct {
-	Profiles map[string]map[string]json.RawMessage `json:"profiles"`
+	Profiles map[string]json.RawMessage `json:"profiles"`
 }
 
 // unknown returns the members of obj that no field of t decodes (as
@@ -208,16 +212,103 @@ func withMembers(obj []byte, extra map[string]json.RawMessage) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// keepUnknown returns b, the JSON object encoding/json wrote for a value
+// of type t, with the members of old (what the file held) that t does not
+// know put back; in the objects of t's struct fields (auth, auth.oauth)
+// too, when both have them. Members keep their order.
+func keepUnknown(b, old []byte, t reflect.Type) ([]byte, error) {
+	var was map[string]json.RawMessage
+	if len(old) == 0 || json.Unmarshal(old, &was) != nil {
+		return b, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil { // {
+		return nil, err
+	}
+	var out bytes.Buffer
+	out.WriteByte('{')
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if ft, ok := structField(t, name); ok {
+			if o, ok := memberFold(was, name); ok {
+				if v, err = keepUnknown(v, o, ft); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if out.Len() > 1 {
+			out.WriteByte(',')
+		}
+		k, err := json.Marshal(name)
+		if err != nil {
+			return nil, err
+		}
+		out.Write(k)
+		out.WriteByte(':')
+		out.Write(v)
+	}
+	out.WriteByte('}')
+	return withMembers(out.Bytes(), unknown(was, t))
+}
+
+// structField returns the struct type of t's field called name in JSON
+// (through a pointer); ok is false when that field is not a struct.
+func structField(t reflect.Type, name string) (reflect.Type, bool) {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag != name {
+			continue
+		}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		return ft, ft.Kind() == reflect.Struct
+	}
+	return nil, false
+}
+
+// memberFold finds the member called name in obj as encoding/json does:
+// that name, else one equal to it but for case.
+func memberFold(obj map[string]json.RawMessage, name string) (json.RawMessage, bool) {
+	if v, ok := obj[name]; ok {
+		return v, true
+	}
+	for k, v := range obj {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
 // encode writes f as the profiles file: what json.MarshalIndent writes for
-// the known fields, with the members not known kept.
+// the known fields, with the members not known kept, and the profiles not
+// changed as they were.
 func (f file) encode() ([]byte, error) {
 	profiles := make(map[string]json.RawMessage, len(f.Profiles))
 	for name, p := range f.Profiles {
+		if raw, ok := f.rawOf[name]; ok && !f.changed[name] {
+			profiles[name] = raw
+			continue
+		}
 		b, err := json.Marshal(p)
 		if err != nil {
 			return nil, err
 		}
-		if profiles[name], err = withMembers(b, f.otherOf[name]); err != nil {
+		if profiles[name], err = keepUnknown(b, f.rawOf[name], reflect.TypeFor[Profile]()); err != nil {
 			return nil, err
 		}
 	}
@@ -260,14 +351,7 @@ func (s Store) read() (file, error) {
 	var r raw
 	if json.Unmarshal(b, &top) == nil && json.Unmarshal(b, &r) == nil {
 		f.other = unknown(top, reflect.TypeFor[file]())
-		for name, members := range r.Profiles {
-			if extra := unknown(members, reflect.TypeFor[Profile]()); extra != nil {
-				if f.otherOf == nil {
-					f.otherOf = map[string]map[string]json.RawMessage{}
-				}
-				f.otherOf[name] = extra
-			}
-		}
+		f.rawOf = r.Profiles
 	}
 	return f, nil
 }
@@ -329,6 +413,7 @@ func (s Store) Save(p Profile) error {
 	}
 	return s.update(func(f *file) bool {
 		f.Profiles[p.Name] = p
+		f.changed = map[string]bool{p.Name: true}
 		return true
 	})
 }
@@ -340,7 +425,7 @@ func (s Store) Delete(name string) error {
 			return false
 		}
 		delete(f.Profiles, name)
-		delete(f.otherOf, name)
+		delete(f.rawOf, name)
 		return true
 	})
 }

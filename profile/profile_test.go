@@ -222,3 +222,67 @@ func TestStoreFileFormat(t *testing.T) {
 		t.Errorf("file:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// Members this version does not know inside auth and auth.oauth survive a
+// save: of another profile (written back as it was) and of the profile
+// itself (put back into the objects that still exist).
+func TestStoreKeepsUnknownNestedMembers(t *testing.T) {
+	s := Store{Dir: t.TempDir()}
+	in := `{
+  "profiles": {
+    "acme": {
+      "mcp_url": "https://mcp.acme.test/mcp",
+      "auth": {"scheme": "o", "kind": "oauth2", "future_auth": 1,
+        "oauth": {"grant": "authorization_code", "token_url": "https://t", "future_oauth": {"pkce": "S256"}}}
+    },
+    "beta": {"spec": "beta.yaml", "auth": {"scheme": "k", "kind": "apiKey", "in": "header", "name": "X-Key", "future_auth": "b"}}
+  }
+}
+`
+	if err := os.WriteFile(s.Path(), []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(Profile{Name: "gamma", Spec: "gamma.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	beta, err := s.Get("beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	beta.Prefix = "b"
+	if err := s.Save(beta); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Profiles map[string]struct {
+			Prefix string `json:"prefix"`
+			Auth   struct {
+				Kind   string `json:"kind"`
+				Future any    `json:"future_auth"`
+				OAuth  struct {
+					Grant  string         `json:"grant"`
+					Future map[string]any `json:"future_oauth"`
+				} `json:"oauth"`
+			} `json:"auth"`
+		} `json:"profiles"`
+	}
+	b, _ := os.ReadFile(s.Path())
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	acme, bp := got.Profiles["acme"], got.Profiles["beta"]
+	if acme.Auth.Future != 1.0 || acme.Auth.OAuth.Future["pkce"] != "S256" || acme.Auth.OAuth.Grant != "authorization_code" {
+		t.Errorf("another profile's auth lost members:\n%s", b)
+	}
+	if bp.Prefix != "b" || bp.Auth.Future != "b" || bp.Auth.Kind != "apiKey" {
+		t.Errorf("the saved profile's auth lost members:\n%s", b)
+	}
+	// A profile saved without auth drops what its auth held.
+	beta.Auth = nil
+	if err := s.Save(beta); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(s.Path()); strings.Count(string(b), "future_auth") != 1 {
+		t.Errorf("after saving beta without auth:\n%s", b)
+	}
+}
