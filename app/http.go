@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -575,14 +576,19 @@ func (a *App) accessLog(m *metrics, path string, next http.Handler) http.Handler
 }
 
 // cors lets browsers on origins call next; with no origins it adds
-// nothing, and browsers refuse cross-origin calls.
+// nothing, and browsers refuse cross-origin calls. A request from a page
+// of another origin (its Origin header neither listed nor this server's)
+// is refused with 403, as MCP's Streamable HTTP asks: a page must not
+// drive the tools with what its browser sends.
 func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
-	if len(origins) == 0 {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o := r.Header.Get("Origin")
-		if o != "" && (slices.Contains(origins, o) || slices.Contains(origins, "*")) {
+		allowed := o != "" && (slices.Contains(origins, o) || slices.Contains(origins, "*"))
+		if o != "" && !allowed && !sameHost(o, r.Host) {
+			http.Error(w, "forbidden: requests from "+clipOrigin(o)+" are not allowed (--cors-origin lists the origins that are)", http.StatusForbidden)
+			return
+		}
+		if allowed {
 			w.Header().Set("Access-Control-Allow-Origin", o)
 			w.Header().Add("Vary", "Origin")
 			w.Header().Set("Access-Control-Allow-Methods", "POST, GET, DELETE, OPTIONS")
@@ -595,4 +601,19 @@ func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sameHost reports whether origin names the host (and port) a request was
+// sent to: a page of this server's own, which no browser blocks either.
+func sameHost(origin, host string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && host != "" && strings.EqualFold(u.Host, host)
+}
+
+// clipOrigin is an Origin header short enough to repeat in an answer.
+func clipOrigin(o string) string {
+	if len(o) > 100 {
+		return o[:100] + "…"
+	}
+	return o
 }

@@ -229,6 +229,39 @@ func TestHTTPOperatorEndpoints(t *testing.T) {
 			t.Errorf("origin %s: allowed %q, want %q", origin, got, want)
 		}
 	}
+	// A call from a page of another origin is refused (MCP's Streamable
+	// HTTP: 403 for an invalid Origin), with --cors-origin or without;
+	// one from this server's own origin, or with no Origin, is not.
+	bare, bareBase := serveHTTPTest(t, HTTPConfig{})
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`
+	for _, tc := range []struct {
+		endpoint, origin string
+		code             int
+	}{
+		{endpoint, "https://evil.example", http.StatusForbidden},
+		{bare, "https://evil.example", http.StatusForbidden},
+		{bare, "null", http.StatusForbidden},
+		{bare, bareBase, http.StatusOK},
+		{bare, "", http.StatusOK},
+		{endpoint, "https://app.example", http.StatusOK},
+	} {
+		req, _ := http.NewRequest("POST", tc.endpoint, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+		req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.code {
+			t.Errorf("%s from %q: %d, want %d", tc.endpoint, tc.origin, resp.StatusCode, tc.code)
+		}
+	}
 }
 
 func get(t *testing.T, url string, code int) string {

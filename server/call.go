@@ -260,6 +260,9 @@ func decodeArgs(raw json.RawMessage) (map[string]any, string) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(t))
 	dec.UseNumber()
+	if t[0] != '{' {
+		return nil, "invalid arguments: arguments must be a JSON object of the tool's arguments by name"
+	}
 	if err := dec.Decode(&m); err != nil {
 		return nil, "invalid arguments: not a JSON object: " + err.Error()
 	}

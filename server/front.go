@@ -244,7 +244,10 @@ func NewFront(name, version string, prep *Prepared, build func() (*Server, error
 func newFront(name, version string, g *generation) *Front {
 	f := &Front{name: name, version: version, initialized: make(chan struct{})}
 	f.mcp = mcp.NewServer(&mcp.Implementation{Name: name, Title: g.prep.Title, Version: version},
+		// Tools only: no log messages are sent, and there are no
+		// resources or prompts to list.
 		&mcp.ServerOptions{Instructions: g.prep.Instructions, HasTools: true,
+			Capabilities:       &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{ListChanged: true}},
 			InitializedHandler: func(context.Context, *mcp.InitializedRequest) { f.markInitialized() }})
 	f.mcp.AddReceivingMiddleware(f.middleware)
 	f.cur.Store(g)

@@ -57,7 +57,8 @@ func TestPreparedListIsWhatTheSDKSends(t *testing.T) {
 			s, _, _ := fixtureServer(t, fixture, Config{})
 			// Some description text with HTML characters, which encoders may escape.
 			s.list[0].Description += " <b>&amp;</b>"
-			plain := mcp.NewServer(&mcp.Implementation{Name: "restmcp", Title: s.cfg.API.Title}, &mcp.ServerOptions{Instructions: s.instructions})
+			plain := mcp.NewServer(&mcp.Implementation{Name: "restmcp", Title: s.cfg.API.Title}, &mcp.ServerOptions{Instructions: s.instructions,
+				Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{ListChanged: true}}})
 			for _, tool := range s.list {
 				plain.AddTool(tool, func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return nil, nil })
 			}

@@ -403,7 +403,7 @@ func TestCallUnknownToolAndBadArguments(t *testing.T) {
 		t.Errorf("err = %v, want a suggestion of list_projects", err)
 	}
 	r, err := s.Call(context.Background(), "list_projects", json.RawMessage(`[1,2]`))
-	if err != nil || !r.IsError || !strings.Contains(resultText(t, r), "not a JSON object") {
+	if err != nil || !r.IsError || !strings.Contains(resultText(t, r), "arguments must be a JSON object") {
 		t.Errorf("r = %v, err = %v", r, err)
 	}
 	if ts.hits.Load() != 0 {

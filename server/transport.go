@@ -252,7 +252,9 @@ func (c *lineConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 // decode turns a line into a message, or answers it and returns nil, or
 // returns the tools/call to run that answers it.
 func (c *lineConn) decode(l inLine) (jsonrpc.Message, func(), error) {
-	line := bytes.TrimSpace(l.data)
+	// A byte-order mark (a PowerShell pipe writes one) is no part of the
+	// message.
+	line := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(l.data), []byte("\xef\xbb\xbf")))
 	if l.oversize {
 		return nil, nil, c.writeError(peekID(line), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: a message is limited to %d MiB", MaxMessageBytes>>20))
@@ -265,14 +267,26 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, func(), error) {
 			fmt.Sprintf("Invalid Request: objects and arrays nest more than %d levels", MaxMessageDepth))
 	}
 	var msg jsonrpc.Message
-	req, ok := decodeRequest(line)
-	if ok {
+	req, ok, problem := decodeRequestID(line)
+	switch {
+	case problem != "":
+		return nil, nil, c.writeError(nil, jsonrpc.CodeInvalidRequest, "Invalid Request: "+problem)
+	case ok:
 		msg = req
-	} else {
+	case !json.Valid(line):
+		// Not one JSON value (text after it, a second message on the
+		// line): the SDK's decoder would take the first and drop the rest.
+		code, text := invalid(line, nil)
+		return nil, nil, c.writeError(peekID(line), code, text)
+	default:
 		var err error
 		if msg, err = jsonrpc.DecodeMessage(line); err != nil {
 			code, text := invalid(line, err)
 			return nil, nil, c.writeError(peekID(line), code, text)
+		}
+		if resp, isResp := msg.(*jsonrpc.Response); isResp && !isResponse(line) {
+			return nil, nil, c.writeError(resp.ID.Raw(), jsonrpc.CodeInvalidRequest,
+				`Invalid Request: a message has a "method" (a request or notification) or a "result" or "error" (a response)`)
 		}
 		if req, ok = msg.(*jsonrpc.Request); !ok {
 			return msg, nil, nil
@@ -294,7 +308,7 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, func(), error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
-	case req.Method == "notifications/cancelled":
+	case req.Method == "notifications/cancelled" && !req.IsCall():
 		var p struct {
 			RequestID any `json:"requestId"`
 		}
@@ -329,6 +343,17 @@ func (c *lineConn) decode(l inLine) (jsonrpc.Message, func(), error) {
 		c.pending[req.ID.Raw()] = true
 	}
 	return msg, nil, nil
+}
+
+// isResponse reports whether line, a JSON object, has a "result" or an
+// "error" member: what makes it a response.
+func isResponse(line []byte) bool {
+	found := false
+	members(line, func(key, _ []byte) bool {
+		found = found || string(key) == `"result"` || string(key) == `"error"`
+		return !found
+	})
+	return found
 }
 
 // invalid classifies a line that does not decode as a JSON-RPC message.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 )
@@ -17,8 +18,18 @@ import (
 // SDK's decoder then reads, so that the result and every error are the
 // SDK's own.
 func decodeRequest(line []byte) (*jsonrpc.Request, bool) {
+	req, ok, _ := decodeRequestID(line)
+	return req, ok
+}
+
+// decodeRequestID is decodeRequest that also says what is wrong with the
+// id of a request it cannot take ("" when nothing is): a null id where a
+// request needs one, a number that is not an integer JSON-RPC can answer
+// with the same id (1.5; one past 2^53, which would come back as another
+// number).
+func decodeRequestID(line []byte) (*jsonrpc.Request, bool, string) {
 	if len(line) == 0 || line[0] != '{' || !json.Valid(line) {
-		return nil, false
+		return nil, false, ""
 	}
 	var version, id, method, params []byte
 	if !members(line, func(key, v []byte) bool {
@@ -36,33 +47,40 @@ func decodeRequest(line []byte) (*jsonrpc.Request, bool) {
 		}
 		return true
 	}) {
-		return nil, false
+		return nil, false, ""
 	}
 	if string(version) != `"2.0"` || method == nil || !plainString(method) || string(params) == "null" {
-		return nil, false
+		return nil, false, ""
 	}
+	name := string(method[1 : len(method)-1])
 	var rawID any
 	switch {
-	case id == nil || string(id) == "null":
+	case id == nil:
+	case string(id) == "null":
+		if !strings.HasPrefix(name, "notifications/") {
+			return nil, false, "the id of a request must be a string or an integer, not null"
+		}
 	case id[0] == '"':
 		if !plainString(id) {
-			return nil, false
+			return nil, false, ""
 		}
 		rawID = string(id[1 : len(id)-1])
 	case id[0] == '-' || id[0] >= '0' && id[0] <= '9':
-		f, err := strconv.ParseFloat(string(id), 64)
-		if err != nil {
-			return nil, false
+		// The SDK keeps a number id as an int64 made from a float64: an
+		// integer past 2^53 would come back as another number.
+		n, err := strconv.ParseInt(string(id), 10, 64)
+		if err != nil || n > 1<<53 || n < -(1<<53) {
+			return nil, false, "the id must be a string or an integer within ±2^53, not " + clip(string(id), 40)
 		}
-		rawID = f
+		rawID = float64(n)
 	default:
-		return nil, false
+		return nil, false, ""
 	}
 	rid, err := jsonrpc.MakeID(rawID)
 	if err != nil {
-		return nil, false
+		return nil, false, ""
 	}
-	return &jsonrpc.Request{ID: rid, Method: string(method[1 : len(method)-1]), Params: json.RawMessage(params)}, true
+	return &jsonrpc.Request{ID: rid, Method: name, Params: json.RawMessage(params)}, true, ""
 }
 
 // plainString reports whether s is a JSON string of printable ASCII

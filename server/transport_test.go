@@ -337,3 +337,41 @@ func TestStdioTransportGivesUncodedErrorsACode(t *testing.T) {
 		t.Errorf("answer = %+v (error %+v), want -32603", a, a.Error)
 	}
 }
+
+// TestTransportRefusesWhatItCannotAnswerTruly checks the lines a client
+// gets an error for instead of silence, a wrong id or half a message: a
+// request with a null id, an id no answer could repeat, a message neither
+// request nor response, text after the message, a cancellation sent as a
+// request; and that a byte-order mark does not hide a message, and that
+// initialize offers tools only.
+func TestTransportRefusesWhatItCannotAnswerTruly(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{})
+	got := stdioLines(t, s.Run,
+		`{"jsonrpc":"2.0","id":null,"method":"tools/call","params":{"name":"list_projects"}}`,
+		`{"jsonrpc":"2.0","id":1.5,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":12345678901234567890,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":3}`,
+		`{"jsonrpc":"2.0","id":6,"method":"ping"} xyz`,
+		`{"jsonrpc":"2.0","id":61,"method":"ping"}{"jsonrpc":"2.0","id":62,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":51,"method":"notifications/cancelled","params":{"requestId":99}}`,
+		"\xef\xbb\xbf"+`{"jsonrpc":"2.0","id":8,"method":"ping"}`,
+	)
+	if strings.Contains(got[0], `"logging"`) || !strings.Contains(got[0], `"tools":{"listChanged":true}`) {
+		t.Errorf("initialize: %s", got[0])
+	}
+	for i, want := range [][2]string{
+		{`"id":null`, `{"code":-32600,"message":"Invalid Request: the id of a request must be a string or an integer, not null"}`},
+		{`"id":null`, `{"code":-32600,"message":"Invalid Request: the id must be a string or an integer within ±2^53, not 1.5"}`},
+		{`"id":null`, `{"code":-32600,"message":"Invalid Request: the id must be a string or an integer within ±2^53, not 12345678901234567890"}`},
+		{`"id":3`, `"code":-32600`},
+		{`"id":6`, `"code":-32700`},
+		{`"id":61`, `"code":-32700`},
+		{`"id":51`, `"code":-32600`},
+		{`"id":8`, `"result":{}`},
+	} {
+		if line := got[i+1]; !strings.Contains(line, want[0]) || !strings.Contains(line, want[1]) {
+			t.Errorf("line %d: %s, want %s and %s", i+1, line, want[0], want[1])
+		}
+	}
+}
