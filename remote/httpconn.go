@@ -115,17 +115,28 @@ func (c *httpConn) fail(err error) {
 	})
 }
 
-// Read returns the next message from the server.
+// Read returns the next message from the server. The messages that came
+// before the connection failed or closed are returned first: among them may
+// be answers.
 func (c *httpConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 	select {
 	case m := <-c.incoming:
 		return m, nil
 	case <-c.failed:
-		return nil, c.failErr
 	case <-c.ctx.Done():
-		return nil, io.EOF
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+	select {
+	case m := <-c.incoming:
+		return m, nil
+	default:
+	}
+	select {
+	case <-c.failed:
+		return nil, c.failErr
+	default:
+		return nil, io.EOF
 	}
 }
 

@@ -61,7 +61,7 @@ type bridge struct {
 	localMu sync.Mutex // serializes writes to local
 
 	mu      sync.Mutex // guards up, sse, init, initialized; held while connecting
-	up      mcp.Connection
+	up      *upConn
 	sse     bool             // the server speaks only HTTP+SSE
 	init    *jsonrpc.Request // the client's initialize, replayed on reconnection
 	initted *jsonrpc.Request // the client's initialized notification
@@ -70,7 +70,22 @@ type bridge struct {
 	waiters map[jsonrpc.ID]chan *jsonrpc.Response // answers the bridge waits for
 	lists   map[jsonrpc.ID]bool                   // tools/list calls in flight
 	calls   map[jsonrpc.ID]context.CancelFunc     // the client's calls being sent
+	sent    map[jsonrpc.ID]*sentCall              // the client's calls written, not answered
 	replays atomic.Int64
+}
+
+// upConn is a connection to the server. When reading it ends, the calls
+// written on it will get no answer from it: the bridge gives them one.
+type upConn struct {
+	mcp.Connection
+	ended bool // reading it ended (guarded by bridge.wmu)
+}
+
+// sentCall is a call of the client being written, or written, to conn.
+type sentCall struct {
+	conn    *upConn
+	req     *jsonrpc.Request
+	written bool // the write succeeded: the answer is awaited from conn
 }
 
 func newBridge(life context.Context, cfg Config) *bridge {
@@ -90,6 +105,7 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
 		lists:   map[jsonrpc.ID]bool{},
 		calls:   map[jsonrpc.ID]context.CancelFunc{},
+		sent:    map[jsonrpc.ID]*sentCall{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -294,7 +310,8 @@ func (b *bridge) handshakeConn(ctx context.Context, conn mcp.Connection, init *j
 
 // handshake sends init on conn, reading conn from now on; on success conn
 // is b.up.
-func (b *bridge) handshake(ctx context.Context, conn mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
+func (b *bridge) handshake(ctx context.Context, c mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
+	conn := &upConn{Connection: c}
 	ch := b.wait(init.ID)
 	defer b.unwait(init.ID)
 	go b.readUp(b.life, conn)
@@ -349,7 +366,7 @@ func shownURL(raw string) string {
 
 // conn returns the live connection to the server, reconnecting (and
 // replaying the client's initialize) when the last one was lost.
-func (b *bridge) conn(ctx context.Context) (mcp.Connection, error) {
+func (b *bridge) conn(ctx context.Context) (*upConn, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.up != nil {
@@ -386,7 +403,7 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 		if err != nil {
 			return err
 		}
-		err = conn.Write(ctx, msg)
+		err = b.write(ctx, conn, msg)
 		if err == nil {
 			return nil
 		}
@@ -396,6 +413,70 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 			continue
 		}
 		return b.explain(err)
+	}
+}
+
+// write writes msg on conn. A call is recorded until its answer comes, so
+// that it is answered even if conn ends first.
+func (b *bridge) write(ctx context.Context, conn *upConn, msg jsonrpc.Message) error {
+	req, ok := msg.(*jsonrpc.Request)
+	if !ok || !req.IsCall() {
+		return conn.Write(ctx, msg)
+	}
+	sc := &sentCall{conn: conn, req: req}
+	b.wmu.Lock()
+	b.sent[req.ID] = sc
+	b.wmu.Unlock()
+	// Recorded before the write: the answer may be read before it returns.
+	err := conn.Write(ctx, msg)
+	b.wmu.Lock()
+	mine, lost := b.sent[req.ID] == sc, false
+	switch {
+	case !mine:
+		// Answered (or cancelled) already: the client needs nothing more.
+		err = nil
+	case err != nil:
+		delete(b.sent, req.ID)
+	case conn.ended:
+		// Written after the reading ended: no answer can come from conn.
+		delete(b.sent, req.ID)
+		delete(b.lists, req.ID)
+		lost = true
+	default:
+		sc.written = true
+	}
+	b.wmu.Unlock()
+	if lost {
+		b.replyError(req, errConnEnded(req))
+	}
+	return err
+}
+
+// errConnEnded is the answer to req when the connection it was written on
+// ended first. The server may have run it: it is not sent again.
+func errConnEnded(req *jsonrpc.Request) error {
+	return fmt.Errorf("the connection to the MCP server ended before the answer to %s came; it may or may not have run", req.Method)
+}
+
+// connEnded answers every call written on conn and not answered, as no
+// answer will come from it now that its reading ended.
+func (b *bridge) connEnded(conn *upConn) {
+	b.wmu.Lock()
+	conn.ended = true
+	var lost []*jsonrpc.Request
+	for id, sc := range b.sent {
+		if sc.conn == conn && sc.written {
+			lost = append(lost, sc.req)
+			delete(b.sent, id)
+			delete(b.lists, id)
+		}
+	}
+	b.wmu.Unlock()
+	if b.life.Err() != nil {
+		return // the client is gone too
+	}
+	for _, req := range lost {
+		b.replyError(req, errConnEnded(req))
 	}
 }
 
@@ -423,6 +504,11 @@ func (b *bridge) cancelCall(params json.RawMessage) {
 		return
 	}
 	b.endCall(id)
+	// The server need not answer a cancelled call, and the client expects
+	// no answer.
+	b.wmu.Lock()
+	delete(b.sent, id)
+	b.wmu.Unlock()
 }
 
 // asideTimeout bounds how long passing a notification or an answer of the
@@ -468,8 +554,9 @@ func (b *bridge) forwardCall(ctx context.Context, req *jsonrpc.Request) {
 	}
 }
 
-// readUp passes what the server sends to the client until conn fails.
-func (b *bridge) readUp(ctx context.Context, conn mcp.Connection) {
+// readUp passes what the server sends to the client until conn fails,
+// then answers the calls that were waiting for it.
+func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 	for {
 		msg, err := conn.Read(ctx)
 		if err != nil {
@@ -477,6 +564,7 @@ func (b *bridge) readUp(ctx context.Context, conn mcp.Connection) {
 				b.log.Debug("the connection to the MCP server ended", "err", err)
 			}
 			b.drop(conn)
+			b.connEnded(conn)
 			return
 		}
 		switch m := msg.(type) {
@@ -487,6 +575,7 @@ func (b *bridge) readUp(ctx context.Context, conn mcp.Connection) {
 			ch, waited := b.waiters[m.ID]
 			list := b.lists[m.ID]
 			delete(b.lists, m.ID)
+			delete(b.sent, m.ID)
 			b.wmu.Unlock()
 			if waited {
 				ch <- m
@@ -520,13 +609,13 @@ func (b *bridge) unwait(id jsonrpc.ID) {
 }
 
 // drop forgets conn when it is the live connection, and closes it.
-func (b *bridge) drop(conn mcp.Connection) {
+func (b *bridge) drop(conn *upConn) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.dropLocked(conn)
 }
 
-func (b *bridge) dropLocked(conn mcp.Connection) {
+func (b *bridge) dropLocked(conn *upConn) {
 	if b.up == conn {
 		b.up = nil
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
@@ -629,5 +630,197 @@ func TestCancelledCallEndsItsRequest(t *testing.T) {
 	case <-ended:
 	case <-time.After(5 * time.Second):
 		t.Error("the request to the server still waits after the client cancelled")
+	}
+}
+
+// A call in flight when the connection to the server ends is answered
+// with an error rather than never: over Streamable HTTP when the server's
+// stream finds the session gone (the call's own stream is closed with the
+// connection), and over HTTP+SSE when the stream drops.
+func TestCallInFlightAnsweredWhenConnectionEnds(t *testing.T) {
+	t.Run("streamable", func(t *testing.T) {
+		srv := newTestServer()
+		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+		called, gone := make(chan struct{}), make(chan struct{})
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
+				select { // the server's stream, until the session is gone
+				case <-gone:
+					http.Error(w, "no such session", http.StatusNotFound)
+				case <-r.Context().Done():
+				}
+				return
+			}
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if bytes.Contains(body, []byte(`"method":"tools/call"`)) {
+				// The call's stream opens; its answer never comes.
+				w.Header().Set("Content-Type", "text/event-stream")
+				w.WriteHeader(http.StatusOK)
+				w.(http.Flusher).Flush()
+				close(called)
+				<-r.Context().Done()
+				return
+			}
+			h.ServeHTTP(w, r)
+		}))
+		t.Cleanup(ts.Close)
+		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+		go func() {
+			<-called
+			close(gone)
+		}()
+		expectConnEnded(t, cs)
+	})
+	t.Run("sse", func(t *testing.T) {
+		srv := newTestServer()
+		called, release := make(chan struct{}), make(chan struct{})
+		mcp.AddTool(srv, &mcp.Tool{Name: "wait"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+			close(called)
+			<-release // the server's session waits for it to close
+			return &mcp.CallToolResult{}, nil, nil
+		})
+		ts := httptest.NewServer(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+		t.Cleanup(ts.Close)
+		t.Cleanup(func() { close(release) })
+		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+		go func() {
+			<-called
+			ts.CloseClientConnections()
+		}()
+		expectConnEnded(t, cs)
+	})
+}
+
+// expectConnEnded calls the tool "wait" and expects the error of a
+// connection that ended before its answer.
+func expectConnEnded(t *testing.T, cs *mcp.ClientSession) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "wait", Arguments: map[string]any{}})
+	if err != nil {
+		t.Fatalf("call: %v, want an answer", err)
+	}
+	text := res.Content[0].(*mcp.TextContent).Text
+	if !res.IsError || !strings.Contains(text, "connection to the MCP server ended before the answer to tools/call") {
+		t.Errorf("answer = %q (error %v), want the ended connection named", text, res.IsError)
+	}
+}
+
+// stubConn is a connection to the server that answers "ping" and nothing
+// else, until it is closed.
+type stubConn struct {
+	in     chan jsonrpc.Message
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newStubConn() *stubConn {
+	return &stubConn{in: make(chan jsonrpc.Message, 8), closed: make(chan struct{})}
+}
+
+func (s *stubConn) Read(ctx context.Context) (jsonrpc.Message, error) {
+	select {
+	case m := <-s.in:
+		return m, nil
+	case <-s.closed:
+		return nil, io.EOF
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *stubConn) Write(_ context.Context, msg jsonrpc.Message) error {
+	if req, ok := msg.(*jsonrpc.Request); ok && req.Method == "ping" {
+		s.in <- &jsonrpc.Response{ID: req.ID, Result: json.RawMessage(`{}`)}
+	}
+	return nil
+}
+
+func (s *stubConn) Close() error {
+	s.once.Do(func() { close(s.closed) })
+	return nil
+}
+
+func (s *stubConn) SessionID() string { return "" }
+
+// When a connection ends, each call written on it and not answered gets an
+// error, once; a call written on it afterwards gets the error at once.
+func TestEndedConnectionAnswersItsCalls(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b := newBridge(ctx, Config{})
+	ct, st := mcp.NewInMemoryTransports()
+	local, err := st.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.local = local
+	client, err := ct.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub := newStubConn()
+	conn := &upConn{Connection: stub}
+	go b.readUp(ctx, conn)
+	call := func(id int64, method string) {
+		t.Helper()
+		rid, _ := jsonrpc.MakeID(float64(id))
+		if err := b.write(ctx, conn, &jsonrpc.Request{ID: rid, Method: method}); err != nil {
+			t.Fatalf("write %d: %v", id, err)
+		}
+	}
+	answer := func(id int64) *jsonrpc.Response {
+		t.Helper()
+		m, err := client.Read(ctx)
+		if err != nil {
+			t.Fatalf("waiting for the answer to %d: %v", id, err)
+		}
+		r, ok := m.(*jsonrpc.Response)
+		if want, _ := jsonrpc.MakeID(float64(id)); !ok || r.ID != want {
+			t.Fatalf("got %+v, want the answer to %d", m, id)
+		}
+		return r
+	}
+	ended := func(r *jsonrpc.Response) {
+		t.Helper()
+		if r.Error == nil || !strings.Contains(r.Error.Error(), "connection to the MCP server ended before the answer to tools/list came; it may or may not have run") {
+			t.Errorf("answer = %+v, want the ended connection named", r)
+		}
+	}
+
+	call(1, "ping")
+	if r := answer(1); r.Error != nil {
+		t.Fatalf("ping: %v", r.Error)
+	}
+	call(2, "tools/list") // never answered by the server
+	stub.Close()
+	ended(answer(2))
+	call(3, "tools/list")
+	ended(answer(3)) // not the answered ping's: it is answered once
+}
+
+// What the server sent before the connection failed or closed is read
+// before the failure: answers among it reach the client.
+func TestReadPassesQueuedMessagesFirst(t *testing.T) {
+	for i := range 20 {
+		c := newHTTPConn("http://127.0.0.1:1/mcp", http.DefaultClient)
+		id, _ := jsonrpc.MakeID(float64(i))
+		c.deliver(&jsonrpc.Response{ID: id, Result: json.RawMessage(`{}`)})
+		want := io.EOF
+		if i%2 == 0 {
+			c.fail(errSessionLost)
+			want = errSessionLost
+		}
+		c.cancel()
+		if m, err := c.Read(context.Background()); err != nil {
+			t.Fatalf("read: %v, want the message queued first", err)
+		} else if r, ok := m.(*jsonrpc.Response); !ok || r.ID != id {
+			t.Fatalf("read %+v", m)
+		}
+		if _, err := c.Read(context.Background()); !errors.Is(err, want) {
+			t.Fatalf("then read err = %v, want %v", err, want)
+		}
 	}
 }
