@@ -12,6 +12,7 @@
 package remote
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -45,6 +46,9 @@ type Config struct {
 	Login string
 	// Logger receives the bridge's log (default: none).
 	Logger *log.Logger
+
+	// asideTimeout replaces the package's (tests shorten it).
+	asideTimeout time.Duration
 }
 
 // bridge relays between one local connection and the remote server,
@@ -55,7 +59,8 @@ type bridge struct {
 	client  *http.Client
 	filter  *toolFilter
 	log     *log.Logger
-	refused atomic.Int32 // the last 401/403 the server answered
+	aside   time.Duration // bounds passing a notification or an answer
+	refused atomic.Int32  // the last 401/403 the server answered
 
 	local   mcp.Connection
 	localMu sync.Mutex // serializes writes to local
@@ -102,6 +107,7 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		life:    life,
 		filter:  newToolFilter(cfg.Filter),
 		log:     cfg.Logger,
+		aside:   cmp.Or(cfg.asideTimeout, asideTimeout),
 		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
 		lists:   map[jsonrpc.ID]bool{},
 		calls:   map[jsonrpc.ID]context.CancelFunc{},
@@ -137,14 +143,19 @@ func (w refusalWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 // Serve relays the MCP session of the client on local to the remote
 // server until the client goes away (or ctx ends).
 func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
+	// Once the client is gone, what is under way for it stops first: a
+	// reconnection stuck on a server must not keep closeUp waiting.
+	ctx, stop := context.WithCancel(ctx)
 	b := newBridge(ctx, cfg)
 	conn, err := local.Connect(ctx)
 	if err != nil {
+		stop()
 		return err
 	}
 	b.local = conn
 	defer conn.Close()
 	defer b.closeUp()
+	defer stop()
 	for {
 		msg, err := conn.Read(ctx)
 		if err != nil {
@@ -169,13 +180,13 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				}()
 			default:
 				if m.Method == "notifications/initialized" {
-					// Before anything else the client sends: in order.
+					// Sent before anything else the client sends, yet
+					// within b.aside, for a server that stalls on it must
+					// not stop the reading of the client.
 					b.mu.Lock()
 					b.initted = m
 					b.mu.Unlock()
-					if err := b.send(ctx, m); err != nil {
-						b.log.Warn("could not pass a notification to the MCP server", "method", m.Method, "err", err)
-					}
+					b.sendAside(ctx, m, "the initialized notification")
 					continue
 				}
 				// Not on the loop that reads the client: a server slow to
@@ -386,9 +397,14 @@ func (b *bridge) conn(ctx context.Context) (*upConn, error) {
 		return nil, fmt.Errorf("the MCP server refused the new session: %w", resp.Error)
 	}
 	if b.initted != nil {
-		if err := b.up.Write(ctx, b.initted); err != nil {
+		// Within b.aside: b.mu is held, and a server that stalls on it
+		// would hold every sender (and closeUp) with it.
+		wctx, cancel := context.WithTimeout(ctx, b.aside)
+		err := b.up.Write(wctx, b.initted)
+		cancel()
+		if err != nil {
 			b.dropLocked(b.up)
-			return nil, err
+			return nil, fmt.Errorf("the MCP server did not take the initialized notification of the new session: %w", err)
 		}
 	}
 	b.log.Info("started a new session with the MCP server")
@@ -516,9 +532,9 @@ func (b *bridge) cancelCall(params json.RawMessage) {
 const asideTimeout = 30 * time.Second
 
 // sendAside passes msg, what (a notification, an answer) the client sent,
-// to the server within asideTimeout, logging a failure.
+// to the server within b.aside, logging a failure.
 func (b *bridge) sendAside(ctx context.Context, msg jsonrpc.Message, what string) {
-	ctx, cancel := context.WithTimeout(ctx, asideTimeout)
+	ctx, cancel := context.WithTimeout(ctx, b.aside)
 	defer cancel()
 	if err := b.send(ctx, msg); err != nil {
 		b.log.Warn("could not pass "+what+" to the MCP server", "err", err)

@@ -824,3 +824,123 @@ func TestReadPassesQueuedMessagesFirst(t *testing.T) {
 		}
 	}
 }
+
+// stallInitialized serves through h, but holds the answer to the
+// notifications/initialized of each session stall names (1 for the first)
+// until its request ends: the server took the notification, and does not
+// say so. stalled receives the number of each one held.
+func stallInitialized(t *testing.T, h http.Handler, stall func(n int32) bool, stalled chan<- int32) http.Handler {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	var n atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(`"method":"notifications/initialized"`)) || !stall(n.Add(1)) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder() // h's answer must not be flushed early
+		h.ServeHTTP(rec, r)
+		if stalled != nil {
+			stalled <- n.Load()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+		w.WriteHeader(rec.Code)
+	})
+}
+
+// A server that stalls on notifications/initialized does not stop the
+// reading of the client: once the wait for it ends, requests pass.
+func TestStalledInitializedHoldsNothingUp(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	ts := httptest.NewServer(stallInitialized(t, h, func(int32) bool { return true }, nil))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, asideTimeout: 200 * time.Millisecond}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := cs.ListTools(ctx, nil); err != nil {
+		t.Fatalf("tools/list behind a stalled initialized notification: %v", err)
+	}
+}
+
+// A new session whose initialized notification the server stalls on is
+// given up within the wait for it: the call that needed it is answered,
+// and the next call starts another session.
+func TestStalledReplayIsGivenUp(t *testing.T) {
+	srv := newTestServer()
+	sw := &swappable{h: mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)}
+	ts := httptest.NewServer(stallInitialized(t, sw, func(n int32) bool { return n == 2 }, nil))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, asideTimeout: 200 * time.Millisecond}, nil)
+	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
+		t.Fatalf("echo = %q", text)
+	}
+	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
+	if err != nil {
+		t.Fatalf("call during the stalled replay: %v", err)
+	}
+	if text := res.Content[0].(*mcp.TextContent).Text; !res.IsError || !strings.Contains(text, "did not take the initialized notification") {
+		t.Errorf("answer = %q (error %v), want the stalled notification named", text, res.IsError)
+	}
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "after"}); isErr || text != "echo: after" {
+		t.Errorf("echo after = %q (error %v)", text, isErr)
+	}
+}
+
+// keptTransport keeps the connection it makes, so that a test can end it
+// as a client that goes away does, without waiting for its calls.
+type keptTransport struct {
+	mcp.Transport
+	conn mcp.Connection
+}
+
+func (k *keptTransport) Connect(ctx context.Context) (mcp.Connection, error) {
+	c, err := k.Transport.Connect(ctx)
+	k.conn = c
+	return c, err
+}
+
+// The bridge shuts down when the client goes, even while a new session's
+// initialized notification is stalled on (and b.mu held with it).
+func TestShutdownDuringStalledReplay(t *testing.T) {
+	srv := newTestServer()
+	sw := &swappable{h: mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)}
+	stalled := make(chan int32, 1)
+	ts := httptest.NewServer(stallInitialized(t, sw, func(n int32) bool { return n == 2 }, stalled))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient}) }()
+	kept := &keptTransport{Transport: ct}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, kept, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
+		t.Fatalf("echo = %q", text)
+	}
+	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
+	select {
+	case <-stalled:
+	case <-ctx.Done():
+		t.Fatal("no new session was started")
+	}
+	kept.conn.Close() // the client goes, its call unanswered
+	select {
+	case <-served:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve still runs 5s after the client went")
+	}
+}
