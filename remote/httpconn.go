@@ -395,13 +395,9 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), po
 	var data bytes.Buffer
 	event, id := "", pos.lastID
 	for {
-		line, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A long line: collect it whole. What ReadSlice returned is the
-			// reader's buffer, which the next read overwrites: copied first.
-			head := append([]byte(nil), line...)
-			rest, err2 := r.ReadBytes('\n')
-			line, err = append(head, rest...), err2
+		line, err := readLine(r)
+		if errors.Is(err, errTooLarge) {
+			return err
 		}
 		if len(line) == 0 && err != nil {
 			return err
@@ -452,6 +448,31 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), po
 			return err
 		}
 	}
+}
+
+// maxLineBytes is the longest line of an event stream read: a data field
+// of maxEventBytes.
+const maxLineBytes = maxEventBytes + len("data: \r\n")
+
+// readLine reads a line of an event stream. A line longer than
+// maxLineBytes is errTooLarge as soon as it is, not once whole: the
+// server may never end it.
+func readLine(r *bufio.Reader) ([]byte, error) {
+	line, err := r.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	// What ReadSlice returns is the reader's buffer, which the next read
+	// overwrites: copied first.
+	long := append([]byte(nil), line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		if len(long) > maxLineBytes {
+			return nil, errTooLarge
+		}
+		line, err = r.ReadSlice('\n')
+		long = append(long, line...)
+	}
+	return long, err
 }
 
 // startStream opens the GET stream for what the server sends on its own,

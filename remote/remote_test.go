@@ -577,6 +577,67 @@ func TestAnswerTooLargeSaysSo(t *testing.T) {
 	}
 }
 
+// countingTransport counts the bytes read from the bodies of its answers.
+type countingTransport struct {
+	n atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		resp.Body = &countingBody{resp.Body, &c.n}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
+}
+
+// An event line that does not end is refused once over the event limit,
+// not read whole into memory first.
+func TestEndlessEventLineIsCutShort(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(`"name":"echo"`)) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: ")
+		chunk := bytes.Repeat([]byte("a"), 1<<20)
+		for range 64 { // 64 MiB, no end of line
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(ts.Close)
+	counted := &countingTransport{}
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: counted}}, nil)
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
+	msg := fmt.Sprint(err)
+	if err == nil && res.IsError {
+		msg = res.Content[0].(*mcp.TextContent).Text
+	}
+	if !strings.Contains(msg, "over 16 MiB") {
+		t.Errorf("%.200q, want an error saying the answer is over 16 MiB", msg)
+	}
+	if n := counted.n.Load(); n > maxEventBytes+1<<20 {
+		t.Errorf("%d MiB read of a line that does not end, want little over 16", n>>20)
+	}
+}
+
 // idOf is the "id" of a JSON-RPC request.
 func idOf(body []byte) json.RawMessage {
 	var m struct {
