@@ -305,10 +305,11 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		want = req.ID
 	}
 	answered := false
-	seen := func(m jsonrpc.Message) {
+	seen := func(m jsonrpc.Message) bool {
 		if r, ok := m.(*jsonrpc.Response); ok && want.IsValid() && r.ID == want {
 			answered = true
 		}
+		return answered
 	}
 	var pos streamPos
 	if err := c.readEvents(body, seen, &pos); errors.Is(err, errTooLarge) && want.IsValid() && !answered {
@@ -385,9 +386,12 @@ func (c *httpConn) resume(lastID string) (*http.Response, error) {
 	return resp, nil
 }
 
-// readEvents delivers every message of an event stream (seen is told of
-// each first), keeping pos up to date; it returns why the stream ended.
-func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), pos *streamPos) error {
+// readEvents delivers every message of an event stream, keeping pos up to
+// date; it returns why the stream ended. seen is told of each message
+// first; when it answers true, that message is the stream's last: the
+// stream is closed after it, as a server may leave it open (and with it a
+// connection and the goroutines reading it).
+func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message) (last bool), pos *streamPos) error {
 	defer body.Close()
 	stop := context.AfterFunc(c.ctx, func() { body.Close() })
 	defer stop()
@@ -406,19 +410,21 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), po
 		switch {
 		case s == "":
 			// An event is dispatched, and its ID counts, only once whole.
+			last := false
 			if data.Len() > 0 && (event == "" || event == "message") {
 				m, derr := jsonrpc.DecodeMessage(data.Bytes())
 				if derr != nil {
 					return fmt.Errorf("the MCP server sent an event that is not a JSON-RPC message: %w", derr)
 				}
-				if seen != nil {
-					seen(m)
-				}
+				last = seen != nil && seen(m)
 				c.deliver(m)
 			}
 			pos.lastID = id
 			data.Reset()
 			event = ""
+			if last {
+				return nil
+			}
 		case strings.HasPrefix(s, ":"):
 		default:
 			field, value, _ := strings.Cut(s, ":")

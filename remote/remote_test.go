@@ -577,6 +577,43 @@ func TestAnswerTooLargeSaysSo(t *testing.T) {
 	}
 }
 
+// A call's event stream that the server leaves open after the answer is
+// closed once the answer is passed on: it would hold a connection, and
+// goroutines, for each call.
+func TestAnsweredCallStreamIsClosed(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var open atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(`"method":"tools/call"`)) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprintf(w, "data: {\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}}\n\n", idOf(body))
+		w.(http.Flusher).Flush()
+		open.Add(1)
+		defer open.Add(-1)
+		<-r.Context().Done() // the stream stays open
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	for range 5 {
+		if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "ok" {
+			t.Fatalf("echo = %q (error %v)", text, isErr)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for open.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := open.Load(); n > 0 {
+		t.Errorf("%d answered calls' streams still open", n)
+	}
+}
+
 // countingTransport counts the bytes read from the bodies of its answers.
 type countingTransport struct {
 	n atomic.Int64
