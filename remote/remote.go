@@ -281,7 +281,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 		// 400, 404, 405…: perhaps a server of the older HTTP+SSE transport.
 		sc, serr := b.connectSSE(ctx)
 		if serr != nil {
-			b.log.Debug("no HTTP+SSE transport either", "err", serr)
+			b.log.Debug("no HTTP+SSE transport either", "err", withoutURL(serr))
 			return nil, b.explain(err)
 		}
 		b.log.Info("the MCP server speaks the HTTP+SSE transport")
@@ -357,11 +357,17 @@ func (b *bridge) explain(err error) error {
 		}
 		return fmt.Errorf("%w: the server refused the credentials (%s)", se, hint)
 	}
+	return fmt.Errorf("connecting to %s: %w", shownURL(b.cfg.URL), withoutURL(err))
+}
+
+// withoutURL is err without the *url.Error that would repeat the whole
+// URL, query string and all, which may hold a key.
+func withoutURL(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		err = ue.Err // it would repeat the whole URL
+		return ue.Err
 	}
-	return fmt.Errorf("connecting to %s: %w", shownURL(b.cfg.URL), err)
+	return err
 }
 
 // shownURL is raw as a message may show it: without user info, query
@@ -404,7 +410,7 @@ func (b *bridge) conn(ctx context.Context) (*upConn, error) {
 		cancel()
 		if err != nil {
 			b.dropLocked(b.up)
-			return nil, fmt.Errorf("the MCP server did not take the initialized notification of the new session: %w", err)
+			return nil, fmt.Errorf("the MCP server did not take the initialized notification of the new session: %w", withoutURL(err))
 		}
 	}
 	b.log.Info("started a new session with the MCP server")
@@ -424,7 +430,7 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 			return nil
 		}
 		if attempt == 0 && (errors.Is(err, errSessionLost) || errors.Is(err, mcp.ErrSessionMissing) || b.sse) {
-			b.log.Info("the MCP server lost the session; reconnecting", "err", err)
+			b.log.Info("the MCP server lost the session; reconnecting", "err", withoutURL(err))
 			b.drop(conn)
 			continue
 		}
@@ -577,7 +583,7 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 		msg, err := conn.Read(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
-				b.log.Debug("the connection to the MCP server ended", "err", err)
+				b.log.Debug("the connection to the MCP server ended", "err", withoutURL(err))
 			}
 			b.drop(conn)
 			b.connEnded(conn)
