@@ -731,6 +731,27 @@ func TestCancelledCallEndsItsRequest(t *testing.T) {
 	}
 }
 
+// callWatch is a transport that tells when the headers of the answer to
+// the first tools/call came: the call is written, and cutting the
+// connection then cannot make the bridge send it again.
+type callWatch struct {
+	written chan struct{}
+	once    sync.Once
+}
+
+func (w *callWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && bytes.Contains(body, []byte(`"method":"tools/call"`)) {
+		w.once.Do(func() { close(w.written) })
+	}
+	return resp, err
+}
+
 // A call in flight when the connection to the server ends is answered
 // with an error rather than never: over Streamable HTTP when the server's
 // stream finds the session gone (the call's own stream is closed with the
@@ -739,7 +760,7 @@ func TestCallInFlightAnsweredWhenConnectionEnds(t *testing.T) {
 	t.Run("streamable", func(t *testing.T) {
 		srv := newTestServer()
 		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-		called, gone := make(chan struct{}), make(chan struct{})
+		gone := make(chan struct{})
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
 				select { // the server's stream, until the session is gone
@@ -756,34 +777,34 @@ func TestCallInFlightAnsweredWhenConnectionEnds(t *testing.T) {
 				w.Header().Set("Content-Type", "text/event-stream")
 				w.WriteHeader(http.StatusOK)
 				w.(http.Flusher).Flush()
-				close(called)
 				<-r.Context().Done()
 				return
 			}
 			h.ServeHTTP(w, r)
 		}))
 		t.Cleanup(ts.Close)
-		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+		watch := &callWatch{written: make(chan struct{})}
+		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}}, nil)
 		go func() {
-			<-called
+			<-watch.written
 			close(gone)
 		}()
 		expectConnEnded(t, cs)
 	})
 	t.Run("sse", func(t *testing.T) {
 		srv := newTestServer()
-		called, release := make(chan struct{}), make(chan struct{})
+		release := make(chan struct{})
 		mcp.AddTool(srv, &mcp.Tool{Name: "wait"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
-			close(called)
 			<-release // the server's session waits for it to close
 			return &mcp.CallToolResult{}, nil, nil
 		})
 		ts := httptest.NewServer(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil))
 		t.Cleanup(ts.Close)
 		t.Cleanup(func() { close(release) })
-		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+		watch := &callWatch{written: make(chan struct{})}
+		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}}, nil)
 		go func() {
-			<-called
+			<-watch.written
 			ts.CloseClientConnections()
 		}()
 		expectConnEnded(t, cs)
