@@ -59,6 +59,7 @@ const (
 	deleteTimeout  = 5 * time.Second
 	streamRetries  = 5
 	streamMinDelay = 500 * time.Millisecond
+	streamMaxDelay = 30 * time.Second
 )
 
 // httpConn is the client side of the Streamable HTTP transport, as an
@@ -81,6 +82,10 @@ type httpConn struct {
 	failOnce sync.Once
 	failErr  error
 
+	// minDelay and maxDelay bound the wait before the server's stream is
+	// opened again.
+	minDelay, maxDelay time.Duration
+
 	mu        sync.Mutex
 	sessionID string
 	version   string
@@ -97,6 +102,8 @@ func newHTTPConn(url string, client *http.Client) *httpConn {
 		cancel:   cancel,
 		incoming: make(chan jsonrpc.Message, 16),
 		failed:   make(chan struct{}),
+		minDelay: streamMinDelay,
+		maxDelay: streamMaxDelay,
 	}
 }
 
@@ -335,7 +342,7 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 				break
 			}
 			failures++
-			delay = min(delay*2, 30*time.Second)
+			delay = min(delay*2, streamMaxDelay)
 			continue
 		}
 		last := pos.lastID
@@ -482,9 +489,8 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 }
 
 // startStream opens the GET stream for what the server sends on its own,
-// once per connection, and keeps it open: it reconnects after a drop
-// (resuming after the last event seen) and gives up quietly when the
-// server offers no such stream.
+// once per connection, and keeps it open for as long as the connection
+// lives (see keepStream).
 func (c *httpConn) startStream() {
 	c.mu.Lock()
 	if c.streaming {
@@ -493,48 +499,86 @@ func (c *httpConn) startStream() {
 	}
 	c.streaming = true
 	c.mu.Unlock()
-	go func() {
-		var pos streamPos
-		delay := streamMinDelay
-		for failures := 0; failures <= streamRetries; {
-			req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
-			if err != nil {
-				return
-			}
-			req.Header.Set("Accept", "text/event-stream")
-			if pos.lastID != "" {
-				req.Header.Set("Last-Event-ID", pos.lastID)
-			}
-			sid := c.setHeaders(req)
-			resp, err := c.client.Do(req)
-			switch {
-			case c.ctx.Err() != nil:
-				return
-			case err != nil:
-				failures++
-			case resp.StatusCode == http.StatusNotFound && sid != "":
-				resp.Body.Close()
-				c.fail(errSessionLost)
-				return
-			case resp.StatusCode < 200 || resp.StatusCode >= 300 || mediaType(resp.Header.Get("Content-Type")) != "text/event-stream":
-				// 405 (or another refusal): no stream offered.
-				resp.Body.Close()
-				return
-			default:
-				c.readEvents(resp.Body, nil, &pos)
-				failures, delay = 0, max(pos.retry, streamMinDelay)
-			}
-			if c.ctx.Err() != nil {
-				return
-			}
-			select {
-			case <-time.After(delay):
-			case <-c.ctx.Done():
-				return
-			}
-			delay = min(delay*2, 30*time.Second)
+	go c.keepStream()
+}
+
+// keepStream reads the server's GET stream, opening it again after a drop
+// (resuming after the last event seen) and after a failure: a network
+// error, 429 or 5xx (a proxy restarting, a server busy) is passing, and
+// the server's notifications and requests come only this way. The wait
+// doubles from c.minDelay to c.maxDelay. It ends with the connection, or
+// when the server offers no stream (or no longer knows the session).
+func (c *httpConn) keepStream() {
+	var pos streamPos
+	opened := false
+	delay := c.minDelay
+	for {
+		switch c.getStream(&pos, opened) {
+		case streamNone:
+			return
+		case streamRead:
+			opened, delay = true, max(pos.retry, c.minDelay)
 		}
-	}()
+		select {
+		case <-time.After(delay):
+		case <-c.ctx.Done():
+			return
+		}
+		delay = min(delay*2, c.maxDelay)
+	}
+}
+
+// streamOutcome is how one GET of the server's stream went.
+type streamOutcome int
+
+const (
+	streamRead   streamOutcome = iota // a stream was read until it ended
+	streamFailed                      // worth trying again
+	streamNone                        // no stream offered, or the session or connection is gone
+)
+
+// getStream GETs the server's stream and reads it until it ends. opened
+// says whether a stream was read before: until then, a refusal other than
+// 429 means the server offers none; after, it is a passing failure.
+func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
+	req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
+	if err != nil {
+		return streamNone
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	if pos.lastID != "" {
+		req.Header.Set("Last-Event-ID", pos.lastID)
+	}
+	sid := c.setHeaders(req)
+	resp, err := c.client.Do(req)
+	switch {
+	case c.ctx.Err() != nil:
+		if err == nil {
+			resp.Body.Close()
+		}
+		return streamNone
+	case err != nil:
+		return streamFailed
+	case resp.StatusCode >= 200 && resp.StatusCode < 300 && mediaType(resp.Header.Get("Content-Type")) == "text/event-stream":
+		c.readEvents(resp.Body, nil, pos)
+		return streamRead
+	}
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotFound && sid != "":
+		c.fail(errSessionLost)
+		return streamNone
+	case resp.StatusCode == http.StatusMethodNotAllowed:
+		return streamNone
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return streamFailed
+	case !opened:
+		// 400, 404 without a session, a page that is no event stream…
+		// before any stream: none is offered.
+		return streamNone
+	default:
+		return streamFailed
+	}
 }
 
 // Close ends the session on the server (best effort) and stops the streams.

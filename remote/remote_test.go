@@ -1063,3 +1063,134 @@ func TestShutdownDuringStalledReplay(t *testing.T) {
 		t.Fatal("Serve still runs 5s after the client went")
 	}
 }
+
+// openHTTPConn initializes a session on c as a client would, which
+// starts the server's GET stream.
+func openHTTPConn(t *testing.T, c *httpConn) {
+	t.Helper()
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	params, _ := json.Marshal(&mcp.InitializeParams{ProtocolVersion: "2025-06-18", ClientInfo: &mcp.Implementation{Name: "c", Version: "1"}, Capabilities: &mcp.ClientCapabilities{}})
+	id, _ := jsonrpc.MakeID("init")
+	if err := c.Write(ctx, &jsonrpc.Request{ID: id, Method: "initialize", Params: params}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := c.Read(ctx); err != nil {
+		t.Fatal(err)
+	} else if r, ok := m.(*jsonrpc.Response); !ok || r.Error != nil {
+		t.Fatalf("initialize: %+v", m)
+	}
+	if err := c.Write(ctx, &jsonrpc.Request{Method: "notifications/initialized", Params: json.RawMessage(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dropConn ends the request's connection without an answer: a network
+// error for the client.
+func dropConn(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		conn.Close()
+	}
+}
+
+// The server's GET stream is opened again after any number of passing
+// failures (a proxy's 502, 503, 429, a 4xx once a stream was given, network
+// errors), for as long as the connection lives: what the server sends on
+// its own comes only through it.
+func TestServerStreamOutlivesFailures(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var gets atomic.Int32
+	const fine = 12 // the GET the server serves again
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			h.ServeHTTP(w, r)
+			return
+		}
+		switch n := gets.Add(1); {
+		case n == 1: // a stream, which ends at once
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, ": hello\n\n")
+		case n == 2:
+			http.Error(w, "bad request", http.StatusBadRequest)
+		case n == 3:
+			http.Error(w, "<html>502 Bad Gateway</html>", http.StatusBadGateway)
+		case n == 4:
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		case n == 5:
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+		case n < fine:
+			dropConn(w)
+		default:
+			h.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c := newHTTPConn(ts.URL, http.DefaultClient)
+	c.minDelay, c.maxDelay = time.Millisecond, 10*time.Millisecond
+	openHTTPConn(t, c)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for gets.Load() < fine {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the stream was given up after %d GETs", gets.Load())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	changed := make(chan struct{})
+	go func() {
+		for {
+			m, err := c.Read(ctx)
+			if err != nil {
+				return
+			}
+			if r, ok := m.(*jsonrpc.Request); ok && r.Method == "notifications/tools/list_changed" {
+				close(changed)
+				return
+			}
+		}
+	}()
+	for {
+		mcp.AddTool(srv, &mcp.Tool{Name: "late"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{}, nil, nil
+		})
+		select {
+		case <-changed:
+			return
+		case <-time.After(100 * time.Millisecond):
+			srv.RemoveTools("late") // the stream may not be open yet: again
+		case <-ctx.Done():
+			t.Fatal("no tools/list_changed notification came through the stream")
+		}
+	}
+}
+
+// A server that offers no GET stream is not asked again: 405, or another
+// refusal before any stream was opened.
+func TestNoServerStreamOffered(t *testing.T) {
+	for _, status := range []int{http.StatusMethodNotAllowed, http.StatusBadRequest} {
+		srv := newTestServer()
+		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+		var gets atomic.Int32
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				gets.Add(1)
+				http.Error(w, "no stream", status)
+				return
+			}
+			h.ServeHTTP(w, r)
+		}))
+		c := newHTTPConn(ts.URL, http.DefaultClient)
+		c.minDelay, c.maxDelay = time.Millisecond, time.Millisecond
+		openHTTPConn(t, c)
+		time.Sleep(200 * time.Millisecond)
+		if n := gets.Load(); n != 1 {
+			t.Errorf("%d: %d GETs, want 1", status, n)
+		}
+		c.Close()
+		ts.Close()
+	}
+}
