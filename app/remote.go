@@ -145,7 +145,7 @@ func (a *App) ConnectRemote(ctx context.Context, p profile.Profile) (*RemoteTool
 	for t, err := range cs.Tools(ctx, nil) {
 		if err != nil {
 			cs.Close()
-			return nil, fmt.Errorf("listing the tools of %s: %w", p.MCPURL, err)
+			return nil, fmt.Errorf("listing the tools of %s: %w", client.ShowURL(p.MCPURL), err)
 		}
 		rt.tools = append(rt.tools, t)
 	}
@@ -187,7 +187,7 @@ func (a *App) CheckRemoteKey(ctx context.Context, p profile.Profile, key string,
 	if key != "" {
 		keys = client.StaticKey(key)
 	}
-	kc := &KeyCheck{Method: "initialize", URL: p.MCPURL}
+	kc := &KeyCheck{Method: "initialize", URL: client.ShowURL(p.MCPURL)} // shown: without a key in its query
 	res, err := remote.Probe(ctx, a.RemoteConfig(p, keys), &mcp.Implementation{Name: a.Name, Version: a.Version})
 	var se *remote.StatusError
 	switch {

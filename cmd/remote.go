@@ -32,7 +32,7 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	case !opts.OAuth && (err != nil || !wants):
 		return false, nil
 	case err != nil:
-		return true, fmt.Errorf("asking %s how to sign in: %w", p.MCPURL, err)
+		return true, fmt.Errorf("asking %s how to sign in: %w", client.ShowURL(p.MCPURL), err)
 	case !wants:
 		return true, fmt.Errorf("the MCP server does not ask for OAuth (it answered %d without authorization metadata): log in with its API key instead (without --oauth)", resp.StatusCode)
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -241,5 +243,67 @@ func TestToolFlagNeedsRemoteProfile(t *testing.T) {
 	f, _, errOut := testFactory(t, nil)
 	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--tool", "x"); code != 2 || !strings.Contains(errOut.String(), "use --operation") {
 		t.Errorf("exit %d, %s", code, errOut)
+	}
+}
+
+// A key in the query string of a remote server's URL is never shown: not
+// by status (as text or JSON), nor in the errors of serve, login or tools.
+func TestRemoteURLQueryNeverShown(t *testing.T) {
+	const secret = "qs-0123456789abcdef"
+	ts := newRemoteMCP(t)
+	bare := ts.URL + "/mcp"
+	f, out, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	if code := run(t, f, "login", "--profile", "acme", "--mcp-url", bare+"?token="+secret, "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key"); code != 0 {
+		t.Fatalf("login: exit %d, stderr %s", code, errOut)
+	}
+	if code := run(t, f, "status", "--profile", "acme"); code != 0 {
+		t.Errorf("status: exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{"MCP server:  " + bare + "\n", "accepts the key (" + bare + ": acme-remote 2.0)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	if code := run(t, f, "status", "--profile", "acme", "--json"); code != 0 || !strings.Contains(out.String(), `"mcp_url": "`+bare+`"`) {
+		t.Errorf("status --json: exit %d, stdout %s", code, out)
+	}
+	if code := run(t, f, "serve", "--profile", "acme", "--http", "127.0.0.1:0"); code != 2 || !strings.Contains(errOut.String(), "directly at "+bare+"\n") {
+		t.Errorf("serve --http: exit %d, stderr %s", code, errOut)
+	}
+
+	down := "http://127.0.0.1:1/mcp"
+	if code := run(t, f, "login", "--profile", "down", "--mcp-url", down+"?token="+secret, "--oauth", "--no-browser"); code == 0 || !strings.Contains(errOut.String(), "asking "+down+" how to sign in") {
+		t.Errorf("login --oauth to a server down: exit %d, stderr %s", code, errOut)
+	}
+
+	// A server whose tools cannot be listed.
+	s := mcp.NewServer(&mcp.Implementation{Name: "no-list", Version: "1"}, nil)
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+	noList := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var m struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+		}
+		if json.Unmarshal(body, &m) == nil && m.Method == "tools/list" {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"error":{"code":-32603,"message":"no list today"}}`, m.ID)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(noList.Close)
+	f.IO.In = strings.NewReader("any-key\n")
+	if code := run(t, f, "login", "--profile", "nolist", "--mcp-url", noList.URL+"/mcp?token="+secret, "--with-key", "--no-check"); code != 0 {
+		t.Fatalf("login: exit %d, stderr %s", code, errOut)
+	}
+	if code := run(t, f, "tools", "--profile", "nolist"); code == 0 || !strings.Contains(errOut.String(), "listing the tools of "+noList.URL+"/mcp:") {
+		t.Errorf("tools: exit %d, stderr %s", code, errOut)
+	}
+
+	if strings.Contains(out.String()+errOut.String(), secret) {
+		t.Errorf("the key in the URL was shown:\n%s\n%s", out, errOut)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/server"
 )
 
@@ -76,7 +77,7 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 		return err
 	}
 	if p.MCPURL != "" && opts.HTTP.Addr != "" {
-		return FlagErrorf("--http serves an OpenAPI description's tools; profile %q relays a remote MCP server, which clients can reach directly at %s", p.Name, p.MCPURL)
+		return FlagErrorf("--http serves an OpenAPI description's tools; profile %q relays a remote MCP server, which clients can reach directly at %s", p.Name, client.ShowURL(p.MCPURL))
 	}
 	if p.MCPURL != "" {
 		if err := checkMCPURL(p.MCPURL); err != nil {

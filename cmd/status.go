@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
@@ -201,7 +202,7 @@ func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 	st := profileStatus{
 		Profile:    p.Name,
 		Spec:       p.Spec,
-		MCPURL:     p.MCPURL,
+		MCPURL:     client.ShowURL(p.MCPURL), // its query may hold a key
 		BaseURL:    p.BaseURL,
 		AuthHeader: p.Header(),
 		AuthScheme: p.Scheme(),
@@ -361,7 +362,7 @@ func authKind(p profile.Profile) string {
 // oauthStatus is an OAuth 2.0 profile's line: the stored token's expiry
 // and scopes.
 func oauthStatus(f *Factory, p profile.Profile) profileStatus {
-	st := profileStatus{Profile: p.Name, Spec: p.Spec, MCPURL: p.MCPURL, BaseURL: p.BaseURL, Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
+	st := profileStatus{Profile: p.Name, Spec: p.Spec, MCPURL: client.ShowURL(p.MCPURL), BaseURL: p.BaseURL, Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
 	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount(p.Name))
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):

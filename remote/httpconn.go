@@ -59,6 +59,7 @@ const (
 	deleteTimeout  = 5 * time.Second
 	streamRetries  = 5
 	streamMinDelay = 500 * time.Millisecond
+	streamMaxDelay = 30 * time.Second
 )
 
 // httpConn is the client side of the Streamable HTTP transport, as an
@@ -81,6 +82,10 @@ type httpConn struct {
 	failOnce sync.Once
 	failErr  error
 
+	// minDelay and maxDelay bound the wait before the server's stream is
+	// opened again.
+	minDelay, maxDelay time.Duration
+
 	mu        sync.Mutex
 	sessionID string
 	version   string
@@ -97,6 +102,8 @@ func newHTTPConn(url string, client *http.Client) *httpConn {
 		cancel:   cancel,
 		incoming: make(chan jsonrpc.Message, 16),
 		failed:   make(chan struct{}),
+		minDelay: streamMinDelay,
+		maxDelay: streamMaxDelay,
 	}
 }
 
@@ -115,17 +122,28 @@ func (c *httpConn) fail(err error) {
 	})
 }
 
-// Read returns the next message from the server.
+// Read returns the next message from the server. The messages that came
+// before the connection failed or closed are returned first: among them may
+// be answers.
 func (c *httpConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 	select {
 	case m := <-c.incoming:
 		return m, nil
 	case <-c.failed:
-		return nil, c.failErr
 	case <-c.ctx.Done():
-		return nil, io.EOF
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+	select {
+	case m := <-c.incoming:
+		return m, nil
+	default:
+	}
+	select {
+	case <-c.failed:
+		return nil, c.failErr
+	default:
+		return nil, io.EOF
 	}
 }
 
@@ -294,10 +312,11 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		want = req.ID
 	}
 	answered := false
-	seen := func(m jsonrpc.Message) {
+	seen := func(m jsonrpc.Message) bool {
 		if r, ok := m.(*jsonrpc.Response); ok && want.IsValid() && r.ID == want {
 			answered = true
 		}
+		return answered
 	}
 	var pos streamPos
 	if err := c.readEvents(body, seen, &pos); errors.Is(err, errTooLarge) && want.IsValid() && !answered {
@@ -323,7 +342,7 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 				break
 			}
 			failures++
-			delay = min(delay*2, 30*time.Second)
+			delay = min(delay*2, streamMaxDelay)
 			continue
 		}
 		last := pos.lastID
@@ -374,9 +393,12 @@ func (c *httpConn) resume(lastID string) (*http.Response, error) {
 	return resp, nil
 }
 
-// readEvents delivers every message of an event stream (seen is told of
-// each first), keeping pos up to date; it returns why the stream ended.
-func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), pos *streamPos) error {
+// readEvents delivers every message of an event stream, keeping pos up to
+// date; it returns why the stream ended. seen is told of each message
+// first; when it answers true, that message is the stream's last: the
+// stream is closed after it, as a server may leave it open (and with it a
+// connection and the goroutines reading it).
+func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message) (last bool), pos *streamPos) error {
 	defer body.Close()
 	stop := context.AfterFunc(c.ctx, func() { body.Close() })
 	defer stop()
@@ -384,13 +406,9 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), po
 	var data bytes.Buffer
 	event, id := "", pos.lastID
 	for {
-		line, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A long line: collect it whole. What ReadSlice returned is the
-			// reader's buffer, which the next read overwrites: copied first.
-			head := append([]byte(nil), line...)
-			rest, err2 := r.ReadBytes('\n')
-			line, err = append(head, rest...), err2
+		line, err := readLine(r)
+		if errors.Is(err, errTooLarge) {
+			return err
 		}
 		if len(line) == 0 && err != nil {
 			return err
@@ -399,19 +417,21 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), po
 		switch {
 		case s == "":
 			// An event is dispatched, and its ID counts, only once whole.
+			last := false
 			if data.Len() > 0 && (event == "" || event == "message") {
 				m, derr := jsonrpc.DecodeMessage(data.Bytes())
 				if derr != nil {
 					return fmt.Errorf("the MCP server sent an event that is not a JSON-RPC message: %w", derr)
 				}
-				if seen != nil {
-					seen(m)
-				}
+				last = seen != nil && seen(m)
 				c.deliver(m)
 			}
 			pos.lastID = id
 			data.Reset()
 			event = ""
+			if last {
+				return nil
+			}
 		case strings.HasPrefix(s, ":"):
 		default:
 			field, value, _ := strings.Cut(s, ":")
@@ -443,10 +463,34 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message), po
 	}
 }
 
+// maxLineBytes is the longest line of an event stream read: a data field
+// of maxEventBytes.
+const maxLineBytes = maxEventBytes + len("data: \r\n")
+
+// readLine reads a line of an event stream. A line longer than
+// maxLineBytes is errTooLarge as soon as it is, not once whole: the
+// server may never end it.
+func readLine(r *bufio.Reader) ([]byte, error) {
+	line, err := r.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, err
+	}
+	// What ReadSlice returns is the reader's buffer, which the next read
+	// overwrites: copied first.
+	long := append([]byte(nil), line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		if len(long) > maxLineBytes {
+			return nil, errTooLarge
+		}
+		line, err = r.ReadSlice('\n')
+		long = append(long, line...)
+	}
+	return long, err
+}
+
 // startStream opens the GET stream for what the server sends on its own,
-// once per connection, and keeps it open: it reconnects after a drop
-// (resuming after the last event seen) and gives up quietly when the
-// server offers no such stream.
+// once per connection, and keeps it open for as long as the connection
+// lives (see keepStream).
 func (c *httpConn) startStream() {
 	c.mu.Lock()
 	if c.streaming {
@@ -455,48 +499,86 @@ func (c *httpConn) startStream() {
 	}
 	c.streaming = true
 	c.mu.Unlock()
-	go func() {
-		var pos streamPos
-		delay := streamMinDelay
-		for failures := 0; failures <= streamRetries; {
-			req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
-			if err != nil {
-				return
-			}
-			req.Header.Set("Accept", "text/event-stream")
-			if pos.lastID != "" {
-				req.Header.Set("Last-Event-ID", pos.lastID)
-			}
-			sid := c.setHeaders(req)
-			resp, err := c.client.Do(req)
-			switch {
-			case c.ctx.Err() != nil:
-				return
-			case err != nil:
-				failures++
-			case resp.StatusCode == http.StatusNotFound && sid != "":
-				resp.Body.Close()
-				c.fail(errSessionLost)
-				return
-			case resp.StatusCode < 200 || resp.StatusCode >= 300 || mediaType(resp.Header.Get("Content-Type")) != "text/event-stream":
-				// 405 (or another refusal): no stream offered.
-				resp.Body.Close()
-				return
-			default:
-				c.readEvents(resp.Body, nil, &pos)
-				failures, delay = 0, max(pos.retry, streamMinDelay)
-			}
-			if c.ctx.Err() != nil {
-				return
-			}
-			select {
-			case <-time.After(delay):
-			case <-c.ctx.Done():
-				return
-			}
-			delay = min(delay*2, 30*time.Second)
+	go c.keepStream()
+}
+
+// keepStream reads the server's GET stream, opening it again after a drop
+// (resuming after the last event seen) and after a failure: a network
+// error, 429 or 5xx (a proxy restarting, a server busy) is passing, and
+// the server's notifications and requests come only this way. The wait
+// doubles from c.minDelay to c.maxDelay. It ends with the connection, or
+// when the server offers no stream (or no longer knows the session).
+func (c *httpConn) keepStream() {
+	var pos streamPos
+	opened := false
+	delay := c.minDelay
+	for {
+		switch c.getStream(&pos, opened) {
+		case streamNone:
+			return
+		case streamRead:
+			opened, delay = true, max(pos.retry, c.minDelay)
 		}
-	}()
+		select {
+		case <-time.After(delay):
+		case <-c.ctx.Done():
+			return
+		}
+		delay = min(delay*2, c.maxDelay)
+	}
+}
+
+// streamOutcome is how one GET of the server's stream went.
+type streamOutcome int
+
+const (
+	streamRead   streamOutcome = iota // a stream was read until it ended
+	streamFailed                      // worth trying again
+	streamNone                        // no stream offered, or the session or connection is gone
+)
+
+// getStream GETs the server's stream and reads it until it ends. opened
+// says whether a stream was read before: until then, a refusal other than
+// 429 means the server offers none; after, it is a passing failure.
+func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
+	req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
+	if err != nil {
+		return streamNone
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	if pos.lastID != "" {
+		req.Header.Set("Last-Event-ID", pos.lastID)
+	}
+	sid := c.setHeaders(req)
+	resp, err := c.client.Do(req)
+	switch {
+	case c.ctx.Err() != nil:
+		if err == nil {
+			resp.Body.Close()
+		}
+		return streamNone
+	case err != nil:
+		return streamFailed
+	case resp.StatusCode >= 200 && resp.StatusCode < 300 && mediaType(resp.Header.Get("Content-Type")) == "text/event-stream":
+		c.readEvents(resp.Body, nil, pos)
+		return streamRead
+	}
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotFound && sid != "":
+		c.fail(errSessionLost)
+		return streamNone
+	case resp.StatusCode == http.StatusMethodNotAllowed:
+		return streamNone
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return streamFailed
+	case !opened:
+		// 400, 404 without a session, a page that is no event stream…
+		// before any stream: none is offered.
+		return streamNone
+	default:
+		return streamFailed
+	}
 }
 
 // Close ends the session on the server (best effort) and stops the streams.

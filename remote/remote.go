@@ -12,6 +12,7 @@
 package remote
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -45,6 +46,9 @@ type Config struct {
 	Login string
 	// Logger receives the bridge's log (default: none).
 	Logger *log.Logger
+
+	// asideTimeout replaces the package's (tests shorten it).
+	asideTimeout time.Duration
 }
 
 // bridge relays between one local connection and the remote server,
@@ -55,13 +59,14 @@ type bridge struct {
 	client  *http.Client
 	filter  *toolFilter
 	log     *log.Logger
-	refused atomic.Int32 // the last 401/403 the server answered
+	aside   time.Duration // bounds passing a notification or an answer
+	refused atomic.Int32  // the last 401/403 the server answered
 
 	local   mcp.Connection
 	localMu sync.Mutex // serializes writes to local
 
 	mu      sync.Mutex // guards up, sse, init, initialized; held while connecting
-	up      mcp.Connection
+	up      *upConn
 	sse     bool             // the server speaks only HTTP+SSE
 	init    *jsonrpc.Request // the client's initialize, replayed on reconnection
 	initted *jsonrpc.Request // the client's initialized notification
@@ -70,7 +75,22 @@ type bridge struct {
 	waiters map[jsonrpc.ID]chan *jsonrpc.Response // answers the bridge waits for
 	lists   map[jsonrpc.ID]bool                   // tools/list calls in flight
 	calls   map[jsonrpc.ID]context.CancelFunc     // the client's calls being sent
+	sent    map[jsonrpc.ID]*sentCall              // the client's calls written, not answered
 	replays atomic.Int64
+}
+
+// upConn is a connection to the server. When reading it ends, the calls
+// written on it will get no answer from it: the bridge gives them one.
+type upConn struct {
+	mcp.Connection
+	ended bool // reading it ended (guarded by bridge.wmu)
+}
+
+// sentCall is a call of the client being written, or written, to conn.
+type sentCall struct {
+	conn    *upConn
+	req     *jsonrpc.Request
+	written bool // the write succeeded: the answer is awaited from conn
 }
 
 func newBridge(life context.Context, cfg Config) *bridge {
@@ -87,9 +107,11 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		life:    life,
 		filter:  newToolFilter(cfg.Filter),
 		log:     cfg.Logger,
+		aside:   cmp.Or(cfg.asideTimeout, asideTimeout),
 		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
 		lists:   map[jsonrpc.ID]bool{},
 		calls:   map[jsonrpc.ID]context.CancelFunc{},
+		sent:    map[jsonrpc.ID]*sentCall{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -121,14 +143,19 @@ func (w refusalWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 // Serve relays the MCP session of the client on local to the remote
 // server until the client goes away (or ctx ends).
 func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
+	// Once the client is gone, what is under way for it stops first: a
+	// reconnection stuck on a server must not keep closeUp waiting.
+	ctx, stop := context.WithCancel(ctx)
 	b := newBridge(ctx, cfg)
 	conn, err := local.Connect(ctx)
 	if err != nil {
+		stop()
 		return err
 	}
 	b.local = conn
 	defer conn.Close()
 	defer b.closeUp()
+	defer stop()
 	for {
 		msg, err := conn.Read(ctx)
 		if err != nil {
@@ -153,13 +180,13 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				}()
 			default:
 				if m.Method == "notifications/initialized" {
-					// Before anything else the client sends: in order.
+					// Sent before anything else the client sends, yet
+					// within b.aside, for a server that stalls on it must
+					// not stop the reading of the client.
 					b.mu.Lock()
 					b.initted = m
 					b.mu.Unlock()
-					if err := b.send(ctx, m); err != nil {
-						b.log.Warn("could not pass a notification to the MCP server", "method", m.Method, "err", err)
-					}
+					b.sendAside(ctx, m, "the initialized notification")
 					continue
 				}
 				// Not on the loop that reads the client: a server slow to
@@ -254,7 +281,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 		// 400, 404, 405…: perhaps a server of the older HTTP+SSE transport.
 		sc, serr := b.connectSSE(ctx)
 		if serr != nil {
-			b.log.Debug("no HTTP+SSE transport either", "err", serr)
+			b.log.Debug("no HTTP+SSE transport either", "err", withoutURL(serr))
 			return nil, b.explain(err)
 		}
 		b.log.Info("the MCP server speaks the HTTP+SSE transport")
@@ -294,7 +321,8 @@ func (b *bridge) handshakeConn(ctx context.Context, conn mcp.Connection, init *j
 
 // handshake sends init on conn, reading conn from now on; on success conn
 // is b.up.
-func (b *bridge) handshake(ctx context.Context, conn mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
+func (b *bridge) handshake(ctx context.Context, c mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
+	conn := &upConn{Connection: c}
 	ch := b.wait(init.ID)
 	defer b.unwait(init.ID)
 	go b.readUp(b.life, conn)
@@ -329,11 +357,17 @@ func (b *bridge) explain(err error) error {
 		}
 		return fmt.Errorf("%w: the server refused the credentials (%s)", se, hint)
 	}
+	return fmt.Errorf("connecting to %s: %w", shownURL(b.cfg.URL), withoutURL(err))
+}
+
+// withoutURL is err without the *url.Error that would repeat the whole
+// URL, query string and all, which may hold a key.
+func withoutURL(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		err = ue.Err // it would repeat the whole URL
+		return ue.Err
 	}
-	return fmt.Errorf("connecting to %s: %w", shownURL(b.cfg.URL), err)
+	return err
 }
 
 // shownURL is raw as a message may show it: without user info, query
@@ -349,7 +383,7 @@ func shownURL(raw string) string {
 
 // conn returns the live connection to the server, reconnecting (and
 // replaying the client's initialize) when the last one was lost.
-func (b *bridge) conn(ctx context.Context) (mcp.Connection, error) {
+func (b *bridge) conn(ctx context.Context) (*upConn, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.up != nil {
@@ -369,9 +403,14 @@ func (b *bridge) conn(ctx context.Context) (mcp.Connection, error) {
 		return nil, fmt.Errorf("the MCP server refused the new session: %w", resp.Error)
 	}
 	if b.initted != nil {
-		if err := b.up.Write(ctx, b.initted); err != nil {
+		// Within b.aside: b.mu is held, and a server that stalls on it
+		// would hold every sender (and closeUp) with it.
+		wctx, cancel := context.WithTimeout(ctx, b.aside)
+		err := b.up.Write(wctx, b.initted)
+		cancel()
+		if err != nil {
 			b.dropLocked(b.up)
-			return nil, err
+			return nil, fmt.Errorf("the MCP server did not take the initialized notification of the new session: %w", withoutURL(err))
 		}
 	}
 	b.log.Info("started a new session with the MCP server")
@@ -386,16 +425,80 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 		if err != nil {
 			return err
 		}
-		err = conn.Write(ctx, msg)
+		err = b.write(ctx, conn, msg)
 		if err == nil {
 			return nil
 		}
 		if attempt == 0 && (errors.Is(err, errSessionLost) || errors.Is(err, mcp.ErrSessionMissing) || b.sse) {
-			b.log.Info("the MCP server lost the session; reconnecting", "err", err)
+			b.log.Info("the MCP server lost the session; reconnecting", "err", withoutURL(err))
 			b.drop(conn)
 			continue
 		}
 		return b.explain(err)
+	}
+}
+
+// write writes msg on conn. A call is recorded until its answer comes, so
+// that it is answered even if conn ends first.
+func (b *bridge) write(ctx context.Context, conn *upConn, msg jsonrpc.Message) error {
+	req, ok := msg.(*jsonrpc.Request)
+	if !ok || !req.IsCall() {
+		return conn.Write(ctx, msg)
+	}
+	sc := &sentCall{conn: conn, req: req}
+	b.wmu.Lock()
+	b.sent[req.ID] = sc
+	b.wmu.Unlock()
+	// Recorded before the write: the answer may be read before it returns.
+	err := conn.Write(ctx, msg)
+	b.wmu.Lock()
+	mine, lost := b.sent[req.ID] == sc, false
+	switch {
+	case !mine:
+		// Answered (or cancelled) already: the client needs nothing more.
+		err = nil
+	case err != nil:
+		delete(b.sent, req.ID)
+	case conn.ended:
+		// Written after the reading ended: no answer can come from conn.
+		delete(b.sent, req.ID)
+		delete(b.lists, req.ID)
+		lost = true
+	default:
+		sc.written = true
+	}
+	b.wmu.Unlock()
+	if lost {
+		b.replyError(req, errConnEnded(req))
+	}
+	return err
+}
+
+// errConnEnded is the answer to req when the connection it was written on
+// ended first. The server may have run it: it is not sent again.
+func errConnEnded(req *jsonrpc.Request) error {
+	return fmt.Errorf("the connection to the MCP server ended before the answer to %s came; it may or may not have run", req.Method)
+}
+
+// connEnded answers every call written on conn and not answered, as no
+// answer will come from it now that its reading ended.
+func (b *bridge) connEnded(conn *upConn) {
+	b.wmu.Lock()
+	conn.ended = true
+	var lost []*jsonrpc.Request
+	for id, sc := range b.sent {
+		if sc.conn == conn && sc.written {
+			lost = append(lost, sc.req)
+			delete(b.sent, id)
+			delete(b.lists, id)
+		}
+	}
+	b.wmu.Unlock()
+	if b.life.Err() != nil {
+		return // the client is gone too
+	}
+	for _, req := range lost {
+		b.replyError(req, errConnEnded(req))
 	}
 }
 
@@ -423,6 +526,11 @@ func (b *bridge) cancelCall(params json.RawMessage) {
 		return
 	}
 	b.endCall(id)
+	// The server need not answer a cancelled call, and the client expects
+	// no answer.
+	b.wmu.Lock()
+	delete(b.sent, id)
+	b.wmu.Unlock()
 }
 
 // asideTimeout bounds how long passing a notification or an answer of the
@@ -430,9 +538,9 @@ func (b *bridge) cancelCall(params json.RawMessage) {
 const asideTimeout = 30 * time.Second
 
 // sendAside passes msg, what (a notification, an answer) the client sent,
-// to the server within asideTimeout, logging a failure.
+// to the server within b.aside, logging a failure.
 func (b *bridge) sendAside(ctx context.Context, msg jsonrpc.Message, what string) {
-	ctx, cancel := context.WithTimeout(ctx, asideTimeout)
+	ctx, cancel := context.WithTimeout(ctx, b.aside)
 	defer cancel()
 	if err := b.send(ctx, msg); err != nil {
 		b.log.Warn("could not pass "+what+" to the MCP server", "err", err)
@@ -468,15 +576,17 @@ func (b *bridge) forwardCall(ctx context.Context, req *jsonrpc.Request) {
 	}
 }
 
-// readUp passes what the server sends to the client until conn fails.
-func (b *bridge) readUp(ctx context.Context, conn mcp.Connection) {
+// readUp passes what the server sends to the client until conn fails,
+// then answers the calls that were waiting for it.
+func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 	for {
 		msg, err := conn.Read(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
-				b.log.Debug("the connection to the MCP server ended", "err", err)
+				b.log.Debug("the connection to the MCP server ended", "err", withoutURL(err))
 			}
 			b.drop(conn)
+			b.connEnded(conn)
 			return
 		}
 		switch m := msg.(type) {
@@ -487,6 +597,7 @@ func (b *bridge) readUp(ctx context.Context, conn mcp.Connection) {
 			ch, waited := b.waiters[m.ID]
 			list := b.lists[m.ID]
 			delete(b.lists, m.ID)
+			delete(b.sent, m.ID)
 			b.wmu.Unlock()
 			if waited {
 				ch <- m
@@ -520,13 +631,13 @@ func (b *bridge) unwait(id jsonrpc.ID) {
 }
 
 // drop forgets conn when it is the live connection, and closes it.
-func (b *bridge) drop(conn mcp.Connection) {
+func (b *bridge) drop(conn *upConn) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.dropLocked(conn)
 }
 
-func (b *bridge) dropLocked(conn mcp.Connection) {
+func (b *bridge) dropLocked(conn *upConn) {
 	if b.up == conn {
 		b.up = nil
 	}

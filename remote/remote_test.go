@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
@@ -576,6 +577,104 @@ func TestAnswerTooLargeSaysSo(t *testing.T) {
 	}
 }
 
+// A call's event stream that the server leaves open after the answer is
+// closed once the answer is passed on: it would hold a connection, and
+// goroutines, for each call.
+func TestAnsweredCallStreamIsClosed(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var open atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(`"method":"tools/call"`)) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprintf(w, "data: {\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}}\n\n", idOf(body))
+		w.(http.Flusher).Flush()
+		open.Add(1)
+		defer open.Add(-1)
+		<-r.Context().Done() // the stream stays open
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	for range 5 {
+		if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "ok" {
+			t.Fatalf("echo = %q (error %v)", text, isErr)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for open.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := open.Load(); n > 0 {
+		t.Errorf("%d answered calls' streams still open", n)
+	}
+}
+
+// countingTransport counts the bytes read from the bodies of its answers.
+type countingTransport struct {
+	n atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		resp.Body = &countingBody{resp.Body, &c.n}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
+}
+
+// An event line that does not end is refused once over the event limit,
+// not read whole into memory first.
+func TestEndlessEventLineIsCutShort(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(`"name":"echo"`)) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: ")
+		chunk := bytes.Repeat([]byte("a"), 1<<20)
+		for range 64 { // 64 MiB, no end of line
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(ts.Close)
+	counted := &countingTransport{}
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: counted}}, nil)
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
+	msg := fmt.Sprint(err)
+	if err == nil && res.IsError {
+		msg = res.Content[0].(*mcp.TextContent).Text
+	}
+	if !strings.Contains(msg, "over 16 MiB") {
+		t.Errorf("%.200q, want an error saying the answer is over 16 MiB", msg)
+	}
+	if n := counted.n.Load(); n > maxEventBytes+1<<20 {
+		t.Errorf("%d MiB read of a line that does not end, want little over 16", n>>20)
+	}
+}
+
 // idOf is the "id" of a JSON-RPC request.
 func idOf(body []byte) json.RawMessage {
 	var m struct {
@@ -629,5 +728,469 @@ func TestCancelledCallEndsItsRequest(t *testing.T) {
 	case <-ended:
 	case <-time.After(5 * time.Second):
 		t.Error("the request to the server still waits after the client cancelled")
+	}
+}
+
+// callWatch is a transport that tells when the headers of the answer to
+// the first tools/call came: the call is written, and cutting the
+// connection then cannot make the bridge send it again.
+type callWatch struct {
+	written chan struct{}
+	once    sync.Once
+}
+
+func (w *callWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		body, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil && bytes.Contains(body, []byte(`"method":"tools/call"`)) {
+		w.once.Do(func() { close(w.written) })
+	}
+	return resp, err
+}
+
+// A call in flight when the connection to the server ends is answered
+// with an error rather than never: over Streamable HTTP when the server's
+// stream finds the session gone (the call's own stream is closed with the
+// connection), and over HTTP+SSE when the stream drops.
+func TestCallInFlightAnsweredWhenConnectionEnds(t *testing.T) {
+	t.Run("streamable", func(t *testing.T) {
+		srv := newTestServer()
+		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+		gone := make(chan struct{})
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
+				select { // the server's stream, until the session is gone
+				case <-gone:
+					http.Error(w, "no such session", http.StatusNotFound)
+				case <-r.Context().Done():
+				}
+				return
+			}
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if bytes.Contains(body, []byte(`"method":"tools/call"`)) {
+				// The call's stream opens; its answer never comes.
+				w.Header().Set("Content-Type", "text/event-stream")
+				w.WriteHeader(http.StatusOK)
+				w.(http.Flusher).Flush()
+				<-r.Context().Done()
+				return
+			}
+			h.ServeHTTP(w, r)
+		}))
+		t.Cleanup(ts.Close)
+		watch := &callWatch{written: make(chan struct{})}
+		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}}, nil)
+		go func() {
+			<-watch.written
+			close(gone)
+		}()
+		expectConnEnded(t, cs)
+	})
+	t.Run("sse", func(t *testing.T) {
+		srv := newTestServer()
+		release := make(chan struct{})
+		mcp.AddTool(srv, &mcp.Tool{Name: "wait"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+			<-release // the server's session waits for it to close
+			return &mcp.CallToolResult{}, nil, nil
+		})
+		ts := httptest.NewServer(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+		t.Cleanup(ts.Close)
+		t.Cleanup(func() { close(release) })
+		watch := &callWatch{written: make(chan struct{})}
+		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}}, nil)
+		go func() {
+			<-watch.written
+			ts.CloseClientConnections()
+		}()
+		expectConnEnded(t, cs)
+	})
+}
+
+// expectConnEnded calls the tool "wait" and expects the error of a
+// connection that ended before its answer.
+func expectConnEnded(t *testing.T, cs *mcp.ClientSession) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "wait", Arguments: map[string]any{}})
+	if err != nil {
+		t.Fatalf("call: %v, want an answer", err)
+	}
+	text := res.Content[0].(*mcp.TextContent).Text
+	if !res.IsError || !strings.Contains(text, "connection to the MCP server ended before the answer to tools/call") {
+		t.Errorf("answer = %q (error %v), want the ended connection named", text, res.IsError)
+	}
+}
+
+// stubConn is a connection to the server that answers "ping" and nothing
+// else, until it is closed.
+type stubConn struct {
+	in     chan jsonrpc.Message
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newStubConn() *stubConn {
+	return &stubConn{in: make(chan jsonrpc.Message, 8), closed: make(chan struct{})}
+}
+
+func (s *stubConn) Read(ctx context.Context) (jsonrpc.Message, error) {
+	select {
+	case m := <-s.in:
+		return m, nil
+	case <-s.closed:
+		return nil, io.EOF
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (s *stubConn) Write(_ context.Context, msg jsonrpc.Message) error {
+	if req, ok := msg.(*jsonrpc.Request); ok && req.Method == "ping" {
+		s.in <- &jsonrpc.Response{ID: req.ID, Result: json.RawMessage(`{}`)}
+	}
+	return nil
+}
+
+func (s *stubConn) Close() error {
+	s.once.Do(func() { close(s.closed) })
+	return nil
+}
+
+func (s *stubConn) SessionID() string { return "" }
+
+// When a connection ends, each call written on it and not answered gets an
+// error, once; a call written on it afterwards gets the error at once.
+func TestEndedConnectionAnswersItsCalls(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b := newBridge(ctx, Config{})
+	ct, st := mcp.NewInMemoryTransports()
+	local, err := st.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.local = local
+	client, err := ct.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub := newStubConn()
+	conn := &upConn{Connection: stub}
+	go b.readUp(ctx, conn)
+	call := func(id int64, method string) {
+		t.Helper()
+		rid, _ := jsonrpc.MakeID(float64(id))
+		if err := b.write(ctx, conn, &jsonrpc.Request{ID: rid, Method: method}); err != nil {
+			t.Fatalf("write %d: %v", id, err)
+		}
+	}
+	answer := func(id int64) *jsonrpc.Response {
+		t.Helper()
+		m, err := client.Read(ctx)
+		if err != nil {
+			t.Fatalf("waiting for the answer to %d: %v", id, err)
+		}
+		r, ok := m.(*jsonrpc.Response)
+		if want, _ := jsonrpc.MakeID(float64(id)); !ok || r.ID != want {
+			t.Fatalf("got %+v, want the answer to %d", m, id)
+		}
+		return r
+	}
+	ended := func(r *jsonrpc.Response) {
+		t.Helper()
+		if r.Error == nil || !strings.Contains(r.Error.Error(), "connection to the MCP server ended before the answer to tools/list came; it may or may not have run") {
+			t.Errorf("answer = %+v, want the ended connection named", r)
+		}
+	}
+
+	call(1, "ping")
+	if r := answer(1); r.Error != nil {
+		t.Fatalf("ping: %v", r.Error)
+	}
+	call(2, "tools/list") // never answered by the server
+	stub.Close()
+	ended(answer(2))
+	call(3, "tools/list")
+	ended(answer(3)) // not the answered ping's: it is answered once
+}
+
+// What the server sent before the connection failed or closed is read
+// before the failure: answers among it reach the client.
+func TestReadPassesQueuedMessagesFirst(t *testing.T) {
+	for i := range 20 {
+		c := newHTTPConn("http://127.0.0.1:1/mcp", http.DefaultClient)
+		id, _ := jsonrpc.MakeID(float64(i))
+		c.deliver(&jsonrpc.Response{ID: id, Result: json.RawMessage(`{}`)})
+		want := io.EOF
+		if i%2 == 0 {
+			c.fail(errSessionLost)
+			want = errSessionLost
+		}
+		c.cancel()
+		if m, err := c.Read(context.Background()); err != nil {
+			t.Fatalf("read: %v, want the message queued first", err)
+		} else if r, ok := m.(*jsonrpc.Response); !ok || r.ID != id {
+			t.Fatalf("read %+v", m)
+		}
+		if _, err := c.Read(context.Background()); !errors.Is(err, want) {
+			t.Fatalf("then read err = %v, want %v", err, want)
+		}
+	}
+}
+
+// stallInitialized serves through h, but holds the answer to the
+// notifications/initialized of each session stall names (1 for the first)
+// until its request ends: the server took the notification, and does not
+// say so. stalled receives the number of each one held.
+func stallInitialized(t *testing.T, h http.Handler, stall func(n int32) bool, stalled chan<- int32) http.Handler {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	var n atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(`"method":"notifications/initialized"`)) || !stall(n.Add(1)) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder() // h's answer must not be flushed early
+		h.ServeHTTP(rec, r)
+		if stalled != nil {
+			stalled <- n.Load()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+		w.WriteHeader(rec.Code)
+	})
+}
+
+// A server that stalls on notifications/initialized does not stop the
+// reading of the client: once the wait for it ends, requests pass.
+func TestStalledInitializedHoldsNothingUp(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	ts := httptest.NewServer(stallInitialized(t, h, func(int32) bool { return true }, nil))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, asideTimeout: 200 * time.Millisecond}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := cs.ListTools(ctx, nil); err != nil {
+		t.Fatalf("tools/list behind a stalled initialized notification: %v", err)
+	}
+}
+
+// A new session whose initialized notification the server stalls on is
+// given up within the wait for it: the call that needed it is answered,
+// and the next call starts another session.
+func TestStalledReplayIsGivenUp(t *testing.T) {
+	srv := newTestServer()
+	sw := &swappable{h: mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)}
+	ts := httptest.NewServer(stallInitialized(t, sw, func(n int32) bool { return n == 2 }, nil))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, asideTimeout: 200 * time.Millisecond}, nil)
+	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
+		t.Fatalf("echo = %q", text)
+	}
+	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
+	if err != nil {
+		t.Fatalf("call during the stalled replay: %v", err)
+	}
+	if text := res.Content[0].(*mcp.TextContent).Text; !res.IsError || !strings.Contains(text, "did not take the initialized notification") {
+		t.Errorf("answer = %q (error %v), want the stalled notification named", text, res.IsError)
+	}
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "after"}); isErr || text != "echo: after" {
+		t.Errorf("echo after = %q (error %v)", text, isErr)
+	}
+}
+
+// keptTransport keeps the connection it makes, so that a test can end it
+// as a client that goes away does, without waiting for its calls.
+type keptTransport struct {
+	mcp.Transport
+	conn mcp.Connection
+}
+
+func (k *keptTransport) Connect(ctx context.Context) (mcp.Connection, error) {
+	c, err := k.Transport.Connect(ctx)
+	k.conn = c
+	return c, err
+}
+
+// The bridge shuts down when the client goes, even while a new session's
+// initialized notification is stalled on (and b.mu held with it).
+func TestShutdownDuringStalledReplay(t *testing.T) {
+	srv := newTestServer()
+	sw := &swappable{h: mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)}
+	stalled := make(chan int32, 1)
+	ts := httptest.NewServer(stallInitialized(t, sw, func(n int32) bool { return n == 2 }, stalled))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient}) }()
+	kept := &keptTransport{Transport: ct}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, kept, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
+		t.Fatalf("echo = %q", text)
+	}
+	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
+	select {
+	case <-stalled:
+	case <-ctx.Done():
+		t.Fatal("no new session was started")
+	}
+	kept.conn.Close() // the client goes, its call unanswered
+	select {
+	case <-served:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve still runs 5s after the client went")
+	}
+}
+
+// openHTTPConn initializes a session on c as a client would, which
+// starts the server's GET stream.
+func openHTTPConn(t *testing.T, c *httpConn) {
+	t.Helper()
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	params, _ := json.Marshal(&mcp.InitializeParams{ProtocolVersion: "2025-06-18", ClientInfo: &mcp.Implementation{Name: "c", Version: "1"}, Capabilities: &mcp.ClientCapabilities{}})
+	id, _ := jsonrpc.MakeID("init")
+	if err := c.Write(ctx, &jsonrpc.Request{ID: id, Method: "initialize", Params: params}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := c.Read(ctx); err != nil {
+		t.Fatal(err)
+	} else if r, ok := m.(*jsonrpc.Response); !ok || r.Error != nil {
+		t.Fatalf("initialize: %+v", m)
+	}
+	if err := c.Write(ctx, &jsonrpc.Request{Method: "notifications/initialized", Params: json.RawMessage(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dropConn ends the request's connection without an answer: a network
+// error for the client.
+func dropConn(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		conn.Close()
+	}
+}
+
+// The server's GET stream is opened again after any number of passing
+// failures (a proxy's 502, 503, 429, a 4xx once a stream was given, network
+// errors), for as long as the connection lives: what the server sends on
+// its own comes only through it.
+func TestServerStreamOutlivesFailures(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var gets atomic.Int32
+	const fine = 12 // the GET the server serves again
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			h.ServeHTTP(w, r)
+			return
+		}
+		switch n := gets.Add(1); {
+		case n == 1: // a stream, which ends at once
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, ": hello\n\n")
+		case n == 2:
+			http.Error(w, "bad request", http.StatusBadRequest)
+		case n == 3:
+			http.Error(w, "<html>502 Bad Gateway</html>", http.StatusBadGateway)
+		case n == 4:
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		case n == 5:
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+		case n < fine:
+			dropConn(w)
+		default:
+			h.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c := newHTTPConn(ts.URL, http.DefaultClient)
+	c.minDelay, c.maxDelay = time.Millisecond, 10*time.Millisecond
+	openHTTPConn(t, c)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for gets.Load() < fine {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the stream was given up after %d GETs", gets.Load())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	changed := make(chan struct{})
+	go func() {
+		for {
+			m, err := c.Read(ctx)
+			if err != nil {
+				return
+			}
+			if r, ok := m.(*jsonrpc.Request); ok && r.Method == "notifications/tools/list_changed" {
+				close(changed)
+				return
+			}
+		}
+	}()
+	for {
+		mcp.AddTool(srv, &mcp.Tool{Name: "late"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{}, nil, nil
+		})
+		select {
+		case <-changed:
+			return
+		case <-time.After(100 * time.Millisecond):
+			srv.RemoveTools("late") // the stream may not be open yet: again
+		case <-ctx.Done():
+			t.Fatal("no tools/list_changed notification came through the stream")
+		}
+	}
+}
+
+// A server that offers no GET stream is not asked again: 405, or another
+// refusal before any stream was opened.
+func TestNoServerStreamOffered(t *testing.T) {
+	for _, status := range []int{http.StatusMethodNotAllowed, http.StatusBadRequest} {
+		srv := newTestServer()
+		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+		var gets atomic.Int32
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				gets.Add(1)
+				http.Error(w, "no stream", status)
+				return
+			}
+			h.ServeHTTP(w, r)
+		}))
+		c := newHTTPConn(ts.URL, http.DefaultClient)
+		c.minDelay, c.maxDelay = time.Millisecond, time.Millisecond
+		openHTTPConn(t, c)
+		time.Sleep(200 * time.Millisecond)
+		if n := gets.Load(); n != 1 {
+			t.Errorf("%d: %d GETs, want 1", status, n)
+		}
+		c.Close()
+		ts.Close()
 	}
 }
