@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -57,7 +58,69 @@ func NeedsOAuth(ctx context.Context, url string, client *http.Client) (*http.Req
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	se := &StatusError{Status: resp.StatusCode, Challenge: resp.Header.Get("WWW-Authenticate")}
-	return req, resp, se.WantsOAuth(), nil
+	wants := se.WantsOAuth()
+	if !wants && resp.StatusCode == http.StatusUnauthorized && bearerChallenge(resp) {
+		// No resource_metadata (a server of the 2025-03-26 protocol, or
+		// one that leaves it out): the metadata at its well-known URLs
+		// says whether it signs in with OAuth.
+		_, asm := discover(ctx, req.URL.String(), client)
+		wants = asm != nil
+	}
+	return req, resp, wants, nil
+}
+
+// bearerChallenge reports whether resp asks for a bearer token, or names
+// no scheme at all.
+func bearerChallenge(resp *http.Response) bool {
+	h := resp.Header.Values("WWW-Authenticate")
+	if len(h) == 0 {
+		return true
+	}
+	cs, err := oauthex.ParseWWWAuthenticate(h)
+	if err != nil {
+		return false
+	}
+	for _, c := range cs {
+		if strings.EqualFold(c.Scheme, "bearer") {
+			return true
+		}
+	}
+	return false
+}
+
+// discover finds the metadata of the MCP server at mcpURL as MCP clients
+// look for it when its challenge names none: its protected-resource
+// metadata at the well-known URL for its path, then at the root (RFC 9728),
+// and its authorization server's metadata; without protected-resource
+// metadata (the 2025-03-26 protocol), the server's root is its
+// authorization server. Either is nil when not found.
+func discover(ctx context.Context, mcpURL string, c *http.Client) (*oauthex.ProtectedResourceMetadata, *oauthex.AuthServerMeta) {
+	u, err := url.Parse(mcpURL)
+	if err != nil {
+		return nil, nil
+	}
+	root := *u
+	root.Path, root.RawPath, root.RawQuery, root.Fragment = "", "", "", ""
+	candidates := []struct{ metadata, resource string }{
+		{root.String() + "/.well-known/oauth-protected-resource/" + strings.TrimLeft(u.Path, "/"), mcpURL},
+		{root.String() + "/.well-known/oauth-protected-resource", root.String()},
+	}
+	for _, cand := range candidates {
+		prm, err := oauthex.GetProtectedResourceMetadata(ctx, cand.metadata, cand.resource, c)
+		if err != nil || prm == nil || len(prm.AuthorizationServers) == 0 {
+			continue
+		}
+		asm, err := auth.GetAuthServerMetadata(ctx, prm.AuthorizationServers[0], c)
+		if err != nil || asm == nil {
+			return prm, nil
+		}
+		return prm, asm
+	}
+	asm, err := auth.GetAuthServerMetadata(ctx, root.String(), c)
+	if err != nil || asm == nil {
+		return nil, nil
+	}
+	return nil, asm
 }
 
 // SignIn runs the MCP authorization flow after the server's 401 (req,
@@ -174,15 +237,14 @@ func serverMetadata(ctx context.Context, req *http.Request, resp *http.Response,
 		c = http.DefaultClient
 	}
 	resource = req.URL.String()
-	cs, err := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
-	if err != nil {
-		return resource, ""
-	}
+	cs, _ := oauthex.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	named := false
 	for _, ch := range cs {
 		u := ch.Params["resource_metadata"]
 		if u == "" {
 			continue
 		}
+		named = true
 		prm, err := oauthex.GetProtectedResourceMetadata(ctx, u, req.URL.String(), c)
 		if err != nil || prm == nil || len(prm.AuthorizationServers) == 0 {
 			return resource, ""
@@ -195,6 +257,16 @@ func serverMetadata(ctx context.Context, req *http.Request, resp *http.Response,
 			return resource, ""
 		}
 		return resource, asm.RevocationEndpoint
+	}
+	if !named {
+		// No metadata named: where the sign-in found it.
+		prm, asm := discover(ctx, req.URL.String(), c)
+		if prm != nil && prm.Resource != "" {
+			resource = prm.Resource
+		}
+		if asm != nil {
+			return resource, asm.RevocationEndpoint
+		}
 	}
 	return resource, ""
 }

@@ -185,3 +185,22 @@ func (t tokens) AccessToken(ctx context.Context) (string, error) {
 }
 
 func (t tokens) Invalidate(s string) { t.ts.Invalidate(s) }
+
+// TestOAuthSignInWithoutResourceMetadata checks a server whose 401 names no
+// resource_metadata (the 2025-03-26 protocol's bare "Bearer"): its
+// metadata is found at the well-known URLs, the sign-in runs, and the
+// resource and revocation endpoint are those it found. A challenge of
+// another scheme is no OAuth.
+func TestOAuthSignInWithoutResourceMetadata(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	o := remotetest.NewOAuthServerChallenge(t, h, `Bearer realm="mcp"`)
+	cfg, tok := signIn(t, o)
+	if cfg.ClientID != "client-1" || cfg.RevocationURL != o.URL+"/revoke" || cfg.Resource != o.URL+"/mcp" || tok.AccessToken != "access-1" {
+		t.Errorf("config = %+v, token %q", cfg, tok.AccessToken)
+	}
+	basic := remotetest.NewOAuthServerChallenge(t, h, `Basic realm="mcp"`)
+	if _, _, wants, err := NeedsOAuth(context.Background(), basic.URL+"/mcp", nil); wants || err != nil {
+		t.Errorf("a Basic challenge: wants OAuth %v (%v)", wants, err)
+	}
+}

@@ -3,6 +3,7 @@
 package remotetest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -93,6 +94,15 @@ func Browser(t *testing.T) func(string) error {
 
 // NewOAuthServer starts the servers; they stop when the test ends.
 func NewOAuthServer(t *testing.T, h http.Handler) *OAuthServer {
+	return NewOAuthServerChallenge(t, h, "")
+}
+
+// NewOAuthServerChallenge is NewOAuthServer whose MCP endpoint answers 401
+// with challenge, when not "", in place of one naming its
+// resource_metadata (a server of the 2025-03-26 protocol sends a bare
+// `Bearer`, whose client then looks for the metadata at the well-known
+// URLs).
+func NewOAuthServerChallenge(t *testing.T, h http.Handler, challenge string) *OAuthServer {
 	o := &OAuthServer{revoked: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/mcp", func(w http.ResponseWriter, r *http.Request) {
@@ -101,7 +111,7 @@ func NewOAuthServer(t *testing.T, h http.Handler) *OAuthServer {
 		revoked := o.revoked[strings.TrimPrefix(a, "Bearer ")]
 		o.mu.Unlock()
 		if (a != "Bearer access-1" && a != "Bearer access-2") || revoked {
-			w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+o.URL+`/.well-known/oauth-protected-resource/mcp"`)
+			w.Header().Set("WWW-Authenticate", cmp.Or(challenge, `Bearer resource_metadata="`+o.URL+`/.well-known/oauth-protected-resource/mcp"`))
 			http.Error(w, "sign in", http.StatusUnauthorized)
 			return
 		}
