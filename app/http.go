@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -90,30 +89,50 @@ func (f *inflight) give(n int64) { f.used.Add(-n) }
 // errBusy is a body read past the bytes the requests in flight may hold.
 var errBusy = errors.New("too many large requests in flight")
 
-// reservingBody reads a request body, reserving each chunk's bytes in
-// bodies as it arrives; release gives them back.
+// reservingBody reads a request body into memory it reserves in bodies
+// before allocating it: a small buffer at first, doubled as bytes arrive
+// (up to the announced length), so that a connection that announces a
+// large body and sends little holds little; release gives it back.
 type reservingBody struct {
 	src      io.Reader
 	bodies   *inflight
 	reserved int64
 }
 
-func (b *reservingBody) Read(p []byte) (int, error) {
-	n, err := b.src.Read(p)
-	if n > 0 {
-		if !b.bodies.take(int64(n)) {
-			return 0, errBusy
-		}
-		b.reserved += int64(n)
-	}
-	return n, err
-}
+// firstBuffer is the buffer a body is read into at first.
+const firstBuffer = 32 << 10
 
-// readAll reads the whole body (announced as length bytes, -1 when not).
+// readAll reads the whole body (announced as length bytes, -1 when not),
+// of at most limit bytes (src refuses more).
 func (b *reservingBody) readAll(length, limit int64) ([]byte, error) {
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(length, 512), limit+1)))
-	_, err := buf.ReadFrom(b)
-	return buf.Bytes(), err
+	want := limit + 1 // room to see the end
+	if length >= 0 {
+		want = min(length+1, want)
+	}
+	var buf []byte
+	for {
+		if len(buf) == cap(buf) {
+			size := min(max(2*int64(cap(buf)), firstBuffer), want)
+			if size <= int64(cap(buf)) {
+				size = int64(cap(buf)) + firstBuffer // longer than announced: src stops it at limit
+			}
+			if !b.bodies.take(size - int64(cap(buf))) {
+				return nil, errBusy
+			}
+			b.reserved += size - int64(cap(buf))
+			grown := make([]byte, len(buf), size)
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := b.src.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func (b *reservingBody) release() { b.bodies.give(b.reserved) }
@@ -358,7 +377,7 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			http.Error(w, fmt.Sprintf("request body holds more than %d JSON values", MaxMessageValues), http.StatusRequestEntityTooLarge)
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(data))
+		r.Body = server.NewRequestBody(data)
 		// The call ends at the time limit and its error is answered; the
 		// request is given a moment more to send that answer.
 		deadline := time.Now().Add(cfg.Timeout)

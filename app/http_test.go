@@ -614,13 +614,18 @@ func TestHTTPInflightBodiesAreBounded(t *testing.T) {
 func TestHTTPBodiesHoldOnlyWhatTheySent(t *testing.T) {
 	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 1 << 20, MaxInflightBytes: 2 << 20}, 0)
 	host := strings.TrimPrefix(base, "http://")
-	for range 8 {
+	for i := range 8 {
 		c, err := net.Dial("tcp", host)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Api-Key: sk-caller-1-0123456789\r\nTransfer-Encoding: chunked\r\n\r\n", host)
+		// Half announce no length, half the largest body: none sends it.
+		framing := "Transfer-Encoding: chunked\r\n\r\n"
+		if i%2 == 1 {
+			framing = fmt.Sprintf("Content-Length: %d\r\n\r\n{", 1<<20)
+		}
+		fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Api-Key: sk-caller-1-0123456789\r\n%s", host, framing)
 	}
 	time.Sleep(100 * time.Millisecond) // the holds are read up to their bodies
 	post := func(body, key string) (int, string) {
@@ -715,5 +720,36 @@ func TestHTTPDescribedScheme(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), "X-Api-Key") {
 		t.Errorf("caller key in Authorization: %d %s, want 401 naming X-Api-Key", resp.StatusCode, b)
+	}
+}
+
+// TestReservingBodyHoldsWhatArrives checks that a body announced large
+// but short takes, and reserves, a small buffer, and a long one the memory
+// it holds, never more than its announced length (plus the room to see
+// its end) nor less than it allocates.
+func TestReservingBodyHoldsWhatArrives(t *testing.T) {
+	for _, tc := range []struct {
+		body          string
+		length, limit int64
+		maxReserved   int64
+	}{
+		{"{", 1 << 20, 1 << 20, firstBuffer},
+		{strings.Repeat("x", 100_000), 100_000, 1 << 20, 100_001},
+		{strings.Repeat("x", 100_000), -1, 1 << 20, 128 << 10},
+	} {
+		bodies := &inflight{}
+		bodies.max.Store(1 << 30)
+		b := &reservingBody{src: strings.NewReader(tc.body), bodies: bodies}
+		data, err := b.readAll(tc.length, tc.limit)
+		if err != nil || string(data) != tc.body {
+			t.Fatalf("read %d bytes, %v", len(data), err)
+		}
+		if b.reserved > tc.maxReserved || b.reserved < int64(cap(data)) || bodies.used.Load() != b.reserved {
+			t.Errorf("length %d: reserved %d (in flight %d) for a buffer of %d, want at most %d", tc.length, b.reserved, bodies.used.Load(), cap(data), tc.maxReserved)
+		}
+		b.release()
+		if bodies.used.Load() != 0 {
+			t.Errorf("released, %d still reserved", bodies.used.Load())
+		}
 	}
 }

@@ -41,7 +41,13 @@ func (f *Front) HTTPCall(w http.ResponseWriter, r *http.Request, observe func(na
 	if !plainHTTPCall(r) {
 		return false
 	}
-	body, err := io.ReadAll(r.Body)
+	var body []byte
+	var err error
+	if rb, ok := r.Body.(*RequestBody); ok {
+		body = rb.data // read whole already: not copied again
+	} else {
+		body, err = io.ReadAll(r.Body)
+	}
 	if err != nil || depthOver(body, MaxMessageDepth) {
 		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
 		return false
@@ -142,3 +148,19 @@ func loopback(hostport string) bool {
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.IsLoopback()
 }
+
+// RequestBody is a request body read whole already (serve --http reads it
+// before the call, to bound what the requests in flight hold): HTTPCall
+// takes its bytes as they are, and the MCP SDK reads it as any body.
+type RequestBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+// NewRequestBody is data as a request body.
+func NewRequestBody(data []byte) *RequestBody {
+	return &RequestBody{Reader: bytes.NewReader(data), data: data}
+}
+
+// Close implements io.Closer.
+func (*RequestBody) Close() error { return nil }
