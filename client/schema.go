@@ -233,7 +233,7 @@ type schemaKeys struct {
 	typ, format, description, properties, required, items, additional, enum any
 	def, pattern, uniqueItems, exclMin, exclMax, readOnly                   any
 	anyOf, oneOf, allOf, nullable, xNullable, constant                      any
-	hasConst                                                                bool
+	hasConst, hasDef                                                        bool
 	nums                                                                    [len(numericKeywords)]any
 }
 
@@ -260,7 +260,7 @@ func gather(m map[string]any) schemaKeys {
 		case "const":
 			k.constant, k.hasConst = v, true
 		case "default":
-			k.def = v
+			k.def, k.hasDef = v, true
 		case "pattern":
 			k.pattern = v
 		case "uniqueItems":
@@ -463,7 +463,9 @@ func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
 	if k.hasConst {
 		out["enum"] = []any{k.constant}
 	}
-	if k.def != nil && inEnum(out["enum"], k.def) {
+	// A null default is kept: it says that null is what leaving the value
+	// out means, not a value of its own.
+	if k.hasDef && (k.def == nil || inEnum(out["enum"], k.def)) {
 		out["default"] = k.def
 	}
 	if p, ok := k.pattern.(string); ok && p != "" {

@@ -141,9 +141,38 @@ func TestExplicitNull(t *testing.T) {
 	if last.URL.RawQuery != "" {
 		t.Errorf("query = %q, want none", last.URL.RawQuery)
 	}
-	call(t, s, "update_issue", `{"number": 7, "title": null}`)
+	call(t, s, "update_issue", `{"number": 7, "title": null, "due": null}`)
 	if got := string(*body); got != "" {
-		t.Errorf("body = %q, want none for a null the field does not take", got)
+		t.Errorf("body = %q, want none for a null the field does not take or that means its default", got)
+	}
+	// A required field that takes null takes it as its value.
+	call(t, s, "replace_issue", `{"number": 7, "title": "t", "milestone": null}`)
+	if got := string(*body); got != `{"milestone":null,"title":"t"}` {
+		t.Errorf("body = %s, want the required milestone as null", got)
+	}
+	// A form has no spelling for null: nothing is sent.
+	call(t, s, "comment_issue", `{"number": 7, "due": null}`)
+	if got := string(*body); got != "" {
+		t.Errorf("form body = %q, want none", got)
+	}
+	for _, tc := range []struct {
+		schema string
+		takes  bool
+	}{
+		{`{"type":["string","null"]}`, true},
+		{`{"type":["string","null"],"enum":["open","closed"]}`, false},
+		{`{"type":["string","null"],"enum":["open",null]}`, true},
+		{`{"type":"string","enum":["open",null]}`, false},
+		{`{"enum":["bug",null]}`, true},
+		{`{"const":null}`, true},
+		{`{"anyOf":[{"type":"integer"},{"type":"null"}]}`, true},
+		{`{}`, false},
+	} {
+		var m map[string]any
+		_ = json.Unmarshal([]byte(tc.schema), &m)
+		if got := takesNull(m); got != tc.takes {
+			t.Errorf("takesNull(%s) = %v", tc.schema, got)
+		}
 	}
 }
 

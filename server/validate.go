@@ -43,7 +43,7 @@ func (t *tool) validate(name string, args map[string]any) string {
 	props, _ := schema["properties"].(map[string]any)
 	var missing []string
 	for _, r := range stringList(schema["required"]) {
-		if v, ok := args[r]; !ok || v == nil {
+		if v, ok := args[r]; !ok || v == nil && !t.sendsNull(r, props) {
 			missing = append(missing, r)
 		}
 	}
@@ -98,9 +98,13 @@ func (t *tool) validate(name string, args map[string]any) string {
 }
 
 // sendsNull reports whether an explicit null for the argument k goes to
-// the API: k is a field of a JSON object body whose schema takes null.
+// the API: k is a field of a JSON object body whose schema takes null as a
+// value of its own. A null default says null is what leaving it out means
+// (FastAPI writes one for every optional field, and strict clients send
+// null for every field they leave out): such a null is "not set", as
+// elsewhere.
 func (t *tool) sendsNull(k string, props map[string]any) bool {
-	if t.in == nil {
+	if t.in == nil || t.op == nil || t.op.Body == nil || !jsonType(t.op.Body.ContentType) {
 		return false
 	}
 	b, ok := t.in.bindings[k]
@@ -108,38 +112,34 @@ func (t *tool) sendsNull(k string, props map[string]any) bool {
 		return false
 	}
 	p, _ := props[k].(map[string]any)
+	if d, has := p["default"]; has && d == nil {
+		return false
+	}
 	return takesNull(p)
 }
 
-// takesNull reports whether a schema says null is one of its values, as
-// the validator reads it (a schema that says nothing, {}, does not count:
-// there null is more likely "not set" than a value).
+// takesNull reports whether a schema takes null, as the validator reads it:
+// its type allows null (or it has none), and so do its enum and const when
+// it has them. A schema that says nothing, {}, does not count: there null
+// is more likely "not set" than a value.
 func takesNull(s map[string]any) bool {
+	typed := false
 	switch t := s["type"].(type) {
 	case string:
-		if t == "null" {
-			return true
-		}
+		typed = t == "null"
 	case []any:
-		for _, e := range t {
-			if e == "null" {
-				return true
-			}
-		}
+		typed = slices.Contains(t, any("null"))
 	}
-	if _, typed := s["type"]; !typed {
-		// Without a type, an enum or const says which values it takes.
-		if e, ok := s["enum"].([]any); ok && slices.Contains(e, any(nil)) {
-			return true
-		}
-		if c, ok := s["const"]; ok && c == nil {
-			return true
-		}
+	_, hasType := s["type"]
+	e, hasEnum := s["enum"].([]any)
+	c, hasConst := s["const"]
+	if (typed || !hasType) && (hasEnum || hasConst || typed) {
+		return (!hasEnum || slices.Contains(e, any(nil))) && (!hasConst || c == nil)
 	}
 	for _, k := range []string{"anyOf", "oneOf"} {
 		l, _ := s[k].([]any)
-		for _, e := range l {
-			if m, ok := e.(map[string]any); ok && takesNull(m) {
+		for _, m := range l {
+			if m, ok := m.(map[string]any); ok && takesNull(m) {
 				return true
 			}
 		}
