@@ -362,24 +362,6 @@ func (a *App) auditLog(p profile.Profile, sends bool) (io.Writer, error) {
 	return openAuditLog(p.AuditLog)
 }
 
-// operationServers are the servers api's operations declare for
-// themselves, where the key goes too when the description also chose the
-// base URL (no --base-url: with one, every call goes there).
-func operationServers(p profile.Profile, api *client.API) []string {
-	if p.BaseURL != "" {
-		return nil
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, op := range api.Operations {
-		if len(op.Servers) > 0 && !seen[op.Servers[0]] {
-			seen[op.Servers[0]] = true
-			out = append(out, op.Servers[0])
-		}
-	}
-	return out
-}
-
 // serverFor builds the server of p over api.
 func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred client.Credential, next http.RoundTripper, audit io.Writer) (*server.Server, error) {
 	if d, ok := cred.(*describedCredential); ok {
@@ -396,7 +378,6 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 	}
 	c := client.New(client.Options{
 		BaseURL:         base,
-		KeyOrigins:      operationServers(p, api),
 		OverrideServers: p.BaseURL != "",
 		Credential:      cred,
 		Scheme:          schemeOf(p),

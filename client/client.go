@@ -15,13 +15,10 @@ type Options struct {
 	// BaseURL is where operation paths are appended (required). An
 	// operation that declares its own servers is sent to the first of them
 	// instead (a relative one resolved against BaseURL); the credential is
-	// only ever sent to BaseURL's origin and to KeyOrigins.
+	// sent to BaseURL's origin, and to an operation's own server for that
+	// operation's requests when it is https or of BaseURL's scheme (Stripe's
+	// files.stripe.com for uploads).
 	BaseURL string
-	// KeyOrigins are other origins the credential goes to: those of the
-	// servers the description declares for its operations (Stripe's
-	// files.stripe.com for uploads), when the description also chose
-	// BaseURL. Unusable URLs are ignored.
-	KeyOrigins []string
 	// StayOnOrigin refuses to follow a redirect to another origin (an
 	// *OffOriginError): for a key check, whose answer must come from the
 	// API.
@@ -90,11 +87,6 @@ func New(opts Options) *Client {
 	t := &Transport{Credential: opts.Credential, UserAgent: opts.UserAgent, Next: opts.Transport, StayOnOrigin: opts.StayOnOrigin}
 	if c.base != nil {
 		t.Origin = c.base
-		for _, raw := range opts.KeyOrigins {
-			if u, err := url.Parse(raw); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
-				t.Also = append(t.Also, u)
-			}
-		}
 	}
 	c.http = NewHTTPClient(t, 0)
 	return c

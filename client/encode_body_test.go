@@ -292,3 +292,25 @@ func TestWildcardBodyFromDescription(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyNotDownToPlainHTTP checks that an operation's own server gets the
+// key only when it is https or of the base URL's scheme: from an https
+// base, a plain-http operation server gets none.
+func TestKeyNotDownToPlainHTTP(t *testing.T) {
+	srv := newRecorder(t, nil)
+	op := &Operation{Method: "POST", Path: "/files", Security: true, Servers: []string{srv.URL}}
+	for _, tc := range []struct {
+		base, want string
+	}{
+		{"https://api.example.invalid", ""},
+		{"http://api.example.invalid", "k-1"},
+	} {
+		c := New(Options{BaseURL: tc.base, Credential: HeaderKey{Header: "X-Api-Key", Key: StaticKey("k-1")}})
+		if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
+			t.Fatal(err)
+		}
+		if got := srv.last(t).Header.Get("X-Api-Key"); got != tc.want {
+			t.Errorf("base %s: the operation's server got key %q, want %q", tc.base, got, tc.want)
+		}
+	}
+}

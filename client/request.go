@@ -10,8 +10,11 @@ import (
 
 // built is a request ready to send: everything but the key.
 type built struct {
-	method      string
-	url         *url.URL
+	method string
+	url    *url.URL
+	// keyOrigin is the operation's own server when the credential goes
+	// there too (nil: only to the base URL's origin).
+	keyOrigin   *url.URL
 	header      http.Header
 	body        []byte // nil: no body
 	contentType string
@@ -52,6 +55,12 @@ func (c *Client) build(r Request) (*built, error) {
 	u.Fragment, u.RawFragment = "", ""
 
 	b := &built{method: method, url: &u, header: http.Header{}}
+	if base != c.base && c.base != nil && (base.Scheme == "https" || base.Scheme == c.base.Scheme) {
+		// The description sends this operation to a server of its own
+		// (uploads on another host): the key goes along, never from https
+		// down to plain http.
+		b.keyOrigin = base
+	}
 	if err := setHeaders(b.header, op, r.Header, c.Fills); err != nil {
 		return nil, err
 	}

@@ -62,6 +62,9 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 		body = bytes.NewReader(b.body)
 	}
 	// The URL is built already: it is not printed and parsed again.
+	if b.keyOrigin != nil {
+		ctx = withKeyOrigin(ctx, b.keyOrigin)
+	}
 	req, err := http.NewRequestWithContext(ctx, b.method, "", body)
 	if err != nil {
 		return nil, true, fmt.Errorf("%s %s: %w", b.method, displayURL(b.url), err)

@@ -160,10 +160,9 @@ func (e *OffOriginError) Error() string { return "redirected to another origin: 
 //   - with StayOnOrigin, refuses a request to another origin with an
 //     *OffOriginError.
 type Transport struct {
-	// Origin is where Credential may go; nil sends it nowhere.
+	// Origin is where Credential may go; nil sends it nowhere (a request
+	// may name one more, see withKeyOrigin).
 	Origin *url.URL
-	// Also are other origins Credential goes to (with Origin set).
-	Also []*url.URL
 	// Credential to apply; nil sends requests without one.
 	Credential Credential
 	// StayOnOrigin refuses to leave Origin (a key check whose answer must
@@ -196,6 +195,22 @@ var defaultTransport = sync.OnceValue(func() *http.Transport {
 
 type noCredentialKey struct{}
 
+// keyOrigin is the context key of one more origin a request's credential
+// goes to: its operation's own server.
+type keyOrigin struct{}
+
+// withKeyOrigin returns ctx whose request's credential also goes to o's
+// origin (each redirect hop is checked again).
+func withKeyOrigin(ctx context.Context, o *url.URL) context.Context {
+	return context.WithValue(ctx, keyOrigin{}, o)
+}
+
+// onKeyOrigin reports whether r goes to the origin its context names.
+func onKeyOrigin(r *http.Request) bool {
+	o, ok := r.Context().Value(keyOrigin{}).(*url.URL)
+	return ok && SameOrigin(r.URL, o)
+}
+
 // WithoutCredential marks requests made with ctx as sent without the
 // credential (operations declaring `security: []`, a request that checks
 // whether a document is public).
@@ -205,7 +220,7 @@ func WithoutCredential(ctx context.Context) context.Context {
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	onOrigin := t.Origin != nil && (SameOrigin(r.URL, t.Origin) || slices.ContainsFunc(t.Also, func(o *url.URL) bool { return SameOrigin(r.URL, o) }))
+	onOrigin := t.Origin != nil && (SameOrigin(r.URL, t.Origin) || onKeyOrigin(r))
 	if t.StayOnOrigin && !onOrigin {
 		closeBody(r)
 		return nil, &OffOriginError{URL: displayURL(r.URL)}
