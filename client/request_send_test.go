@@ -13,7 +13,10 @@ import (
 
 const secretKey = "sk_live_DO_NOT_LEAK_42"
 
-func TestDoAuthOnlyToBaseOrigin(t *testing.T) {
+// TestDoAuthOnlyToDeclaredOrigins checks that the key goes to the base
+// URL's origin and to the server an operation declares for itself (the
+// description chose both), for that operation's requests.
+func TestDoAuthOnlyToDeclaredOrigins(t *testing.T) {
 	api := newRecorder(t, nil)
 	other := newRecorder(t, nil)
 	var asked atomic.Int32
@@ -29,8 +32,8 @@ func TestDoAuthOnlyToBaseOrigin(t *testing.T) {
 	}{
 		{"base URL", nil, api, "/v1/files", true},
 		{"relative operation server, same origin", []string{"/upload/v2"}, api, "/upload/v2/files", true},
-		{"operation server on another port", []string{other.URL + "/v2"}, other, "/v2/files", false},
-		{"operation server, other host name", []string{strings.Replace(api.URL, "127.0.0.1", "localhost", 1)}, api, "/files", false},
+		{"operation server on another port", []string{other.URL + "/v2"}, other, "/v2/files", true},
+		{"operation server, other host name", []string{strings.Replace(api.URL, "127.0.0.1", "localhost", 1)}, api, "/files", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
