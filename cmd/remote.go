@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/restmcp/restmcp/app"
@@ -33,7 +34,7 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 		return false, nil
 	case err != nil:
 		return true, fmt.Errorf("asking %s how to sign in: %w", client.ShowURL(p.MCPURL), err)
-	case !wants:
+	case !wants && !(opts.OAuth && resp.StatusCode == http.StatusUnauthorized):
 		return true, fmt.Errorf("the MCP server does not ask for OAuth (it answered %d without authorization metadata): log in with its API key instead (without --oauth)", resp.StatusCode)
 	}
 	if opts.InsecureStorage {

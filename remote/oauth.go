@@ -63,8 +63,12 @@ func NeedsOAuth(ctx context.Context, url string, client *http.Client) (*http.Req
 		// No resource_metadata (a server of the 2025-03-26 protocol, or
 		// one that leaves it out): the metadata at its well-known URLs
 		// says whether it signs in with OAuth.
-		_, asm := discover(ctx, req.URL.String(), client)
-		wants = asm != nil
+		// Protected-resource metadata says so; an authorization
+		// server's alone (the 2025-03-26 fallback, which a server that
+		// takes keys may serve too) only when restmcp can register
+		// there (with --oauth and --client-id it signs in all the same).
+		prm, asm := discover(ctx, req.URL.String(), client)
+		wants = asm != nil && (prm != nil || asm.RegistrationEndpoint != "")
 	}
 	return req, resp, wants, nil
 }

@@ -3,7 +3,9 @@ package remote
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -202,5 +204,21 @@ func TestOAuthSignInWithoutResourceMetadata(t *testing.T) {
 	basic := remotetest.NewOAuthServerChallenge(t, h, `Basic realm="mcp"`)
 	if _, _, wants, err := NeedsOAuth(context.Background(), basic.URL+"/mcp", nil); wants || err != nil {
 		t.Errorf("a Basic challenge: wants OAuth %v (%v)", wants, err)
+	}
+	// A server that takes keys, with an authorization server's metadata
+	// at its root but no protected-resource metadata and nowhere to
+	// register: a key, not a sign-in.
+	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/.well-known/oauth-authorization-server" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"issuer":"`+"http://"+r.Host+`","authorization_endpoint":"http://`+r.Host+`/authorize","token_endpoint":"http://`+r.Host+`/token","response_types_supported":["code"]}`)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+		http.Error(w, "key", http.StatusUnauthorized)
+	}))
+	defer keys.Close()
+	if _, _, wants, err := NeedsOAuth(context.Background(), keys.URL+"/mcp", nil); wants || err != nil {
+		t.Errorf("a key server with bare authorization metadata: wants OAuth %v (%v)", wants, err)
 	}
 }
