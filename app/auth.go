@@ -349,6 +349,20 @@ func (a *App) Described(p profile.Profile, api *client.API) profile.Profile {
 	return p
 }
 
+// DescribedProfile is Described(p, its API), the description read now,
+// for what tells how the key goes (status, the key check): p itself when it
+// says how, or when the description cannot be read.
+func (a *App) DescribedProfile(ctx context.Context, p profile.Profile) profile.Profile {
+	if saysHowToSend(p) || p.Spec == "" || p.MCPURL != "" {
+		return p
+	}
+	api, err := a.LoadAPI(ctx, p, nil)
+	if err != nil {
+		return p
+	}
+	return a.Described(p, api)
+}
+
 func schemeNames(l []*client.SecurityScheme) []string {
 	names := make([]string, len(l))
 	for i, s := range l {

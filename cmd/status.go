@@ -133,6 +133,11 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			keys.Keyring.Backend = failingBackend{errors.Unwrap(rk.Err)}
 			down = true
 		}
+		if !opts.Offline {
+			// The place of the key as serve sends it, also where the
+			// description says it.
+			p = f.App().DescribedProfile(ctx, p)
+		}
 		st := newProfileStatus(f, p, rk)
 		switch {
 		case !st.OK || opts.Offline:

@@ -3,6 +3,8 @@ package cmd
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -334,6 +336,31 @@ func TestLoginCommandQuotes(t *testing.T) {
 	} {
 		if got := f.App().LoginCommand(name); got != want {
 			t.Errorf("loginCommand(%q) = %s, want %s", name, got, want)
+		}
+	}
+}
+
+// TestStatusSendsKeyAsServeDoes checks that a profile that does not say
+// how its key is sent is shown and checked with the place its description
+// declares, as serve sends it.
+func TestStatusSendsKeyAsServeDoes(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "X-Api-Key", "")
+	spec := filepath.Join(t.TempDir(), "openapi.json")
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"` + api.URL + `"}],
+"components":{"securitySchemes":{"key":{"type":"apiKey","in":"header","name":"X-Api-Key"}}},"security":[{"key":[]}],
+"paths":{"/me":{"get":{"operationId":"me","responses":{"200":{"description":"ok"}}}}}}`
+	if err := os.WriteFile(spec, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newAuthEnv(t)
+	if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "acme", Spec: spec, CheckPath: "/me"}); err != nil {
+		t.Fatal(err)
+	}
+	_ = e.keyring.Set("acme", goodKey)
+	r := e.run("", "status", "--profile", "acme")
+	for _, s := range []string{"X-Api-Key", "✓ accepts the key"} {
+		if !strings.Contains(r.out, s) {
+			t.Errorf("stdout lacks %q (exit %d):\n%s%s", s, r.code, r.out, r.err)
 		}
 	}
 }
