@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 
@@ -68,11 +69,16 @@ func decodeRequestID(line []byte) (*jsonrpc.Request, bool, string) {
 	case id[0] == '-' || id[0] >= '0' && id[0] <= '9':
 		// The SDK keeps a number id as an int64 made from a float64: an
 		// integer past 2^53 would come back as another number.
-		n, err := strconv.ParseInt(string(id), 10, 64)
-		if err != nil || n > 1<<53 || n < -(1<<53) {
+		// Written as a whole number any way (2, 2.0, 1e1), it is that
+		// integer.
+		f, err := strconv.ParseFloat(string(id), 64)
+		if n, ierr := strconv.ParseInt(string(id), 10, 64); ierr == nil && (n > 1<<53 || n < -(1<<53)) {
+			err = strconv.ErrRange // past what a float64 holds exactly
+		}
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
 			return nil, false, "the id must be a string or an integer within ±2^53, not " + clip(string(id), 40)
 		}
-		rawID = float64(n)
+		rawID = f
 	default:
 		return nil, false, ""
 	}

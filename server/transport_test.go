@@ -356,6 +356,8 @@ func TestTransportRefusesWhatItCannotAnswerTruly(t *testing.T) {
 		`{"jsonrpc":"2.0","id":61,"method":"ping"}{"jsonrpc":"2.0","id":62,"method":"ping"}`,
 		`{"jsonrpc":"2.0","id":51,"method":"notifications/cancelled","params":{"requestId":99}}`,
 		"\xef\xbb\xbf"+`{"jsonrpc":"2.0","id":8,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":2.0,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":1e1,"method":"ping"}`,
 	)
 	if strings.Contains(got[0], `"logging"`) || !strings.Contains(got[0], `"tools":{"listChanged":true}`) {
 		t.Errorf("initialize: %s", got[0])
@@ -369,6 +371,8 @@ func TestTransportRefusesWhatItCannotAnswerTruly(t *testing.T) {
 		{`"id":61`, `"code":-32700`},
 		{`"id":51`, `"code":-32600`},
 		{`"id":8`, `"result":{}`},
+		{`"id":2,`, `"result":{}`},
+		{`"id":10,`, `"result":{}`},
 	} {
 		if line := got[i+1]; !strings.Contains(line, want[0]) || !strings.Contains(line, want[1]) {
 			t.Errorf("line %d: %s, want %s and %s", i+1, line, want[0], want[1])
