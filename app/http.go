@@ -603,7 +603,7 @@ func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o := r.Header.Get("Origin")
 		allowed := o != "" && (slices.Contains(origins, o) || slices.Contains(origins, "*"))
-		if o != "" && !allowed && !sameHost(o, r.Host) {
+		if o != "" && !allowed && !sameHost(o, r.Host) && !sameHost(o, forwardedHost(r)) {
 			http.Error(w, "forbidden: requests from "+clipOrigin(o)+" are not allowed (--cors-origin lists the origins that are)", http.StatusForbidden)
 			return
 		}
@@ -627,6 +627,16 @@ func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
 func sameHost(origin, host string) bool {
 	u, err := url.Parse(origin)
 	return err == nil && host != "" && strings.EqualFold(u.Host, host)
+}
+
+// forwardedHost is the host a reverse proxy says the request was sent to
+// (X-Forwarded-Host, its first value), "" when none: a proxy that rewrites
+// Host (nginx's proxy_pass) keeps the page's own origin recognisable. A
+// browser cannot set it on a cross-origin call without a preflight, which
+// this server does not grant.
+func forwardedHost(r *http.Request) string {
+	h, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ",")
+	return strings.TrimSpace(h)
 }
 
 // clipOrigin is an Origin header short enough to repeat in an answer.

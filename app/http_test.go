@@ -237,13 +237,16 @@ func TestHTTPOperatorEndpoints(t *testing.T) {
 	for _, tc := range []struct {
 		endpoint, origin string
 		code             int
+		forwarded        string
 	}{
-		{endpoint, "https://evil.example", http.StatusForbidden},
-		{bare, "https://evil.example", http.StatusForbidden},
-		{bare, "null", http.StatusForbidden},
-		{bare, bareBase, http.StatusOK},
-		{bare, "", http.StatusOK},
-		{endpoint, "https://app.example", http.StatusOK},
+		{bare, "https://mcp.example.com", http.StatusForbidden, ""},
+		{bare, "https://mcp.example.com", http.StatusOK, "mcp.example.com"}, // behind a proxy that rewrites Host
+		{endpoint, "https://evil.example", http.StatusForbidden, ""},
+		{bare, "https://evil.example", http.StatusForbidden, ""},
+		{bare, "null", http.StatusForbidden, ""},
+		{bare, bareBase, http.StatusOK, ""},
+		{bare, "", http.StatusOK, ""},
+		{endpoint, "https://app.example", http.StatusOK, ""},
 	} {
 		req, _ := http.NewRequest("POST", tc.endpoint, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -252,6 +255,9 @@ func TestHTTPOperatorEndpoints(t *testing.T) {
 		req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
 		if tc.origin != "" {
 			req.Header.Set("Origin", tc.origin)
+		}
+		if tc.forwarded != "" {
+			req.Header.Set("X-Forwarded-Host", tc.forwarded)
 		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
