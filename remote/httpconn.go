@@ -77,10 +77,11 @@ type httpConn struct {
 	ctx    context.Context // the connection's life
 	cancel context.CancelFunc
 
-	incoming chan jsonrpc.Message
-	failed   chan struct{}
-	failOnce sync.Once
-	failErr  error
+	incoming  chan jsonrpc.Message
+	failed    chan struct{}
+	failOnce  sync.Once
+	closeOnce sync.Once
+	failErr   error
 
 	// minDelay and maxDelay bound the wait before the server's stream is
 	// opened again.
@@ -583,6 +584,13 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 
 // Close ends the session on the server (best effort) and stops the streams.
 func (c *httpConn) Close() error {
+	// Once: the bridge closes a connection when its reading ends and
+	// again when the session ends, and the server is told once.
+	c.closeOnce.Do(c.close)
+	return nil
+}
+
+func (c *httpConn) close() {
 	sid := c.SessionID()
 	if sid != "" && c.ctx.Err() == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), deleteTimeout)
@@ -595,7 +603,6 @@ func (c *httpConn) Close() error {
 		}
 	}
 	c.cancel()
-	return nil
 }
 
 func mediaType(ct string) string {

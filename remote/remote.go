@@ -55,6 +55,7 @@ type Config struct {
 // reconnecting to the server when it loses the session.
 type bridge struct {
 	cfg     Config
+	closing []chan struct{} // connections being closed in the background (guarded by mu)
 	life    context.Context // the bridge's lifetime: reads from the server
 	client  *http.Client
 	filter  *toolFilter
@@ -641,7 +642,12 @@ func (b *bridge) dropLocked(conn *upConn) {
 	if b.up == conn {
 		b.up = nil
 	}
-	go conn.Close()
+	done := make(chan struct{})
+	b.closing = append(b.closing, done)
+	go func() {
+		defer close(done)
+		conn.Close()
+	}()
 }
 
 // closeUp ends the session with the server.
@@ -649,9 +655,16 @@ func (b *bridge) closeUp() {
 	b.mu.Lock()
 	up := b.up
 	b.up = nil
+	closing := b.closing
+	b.closing = nil
 	b.mu.Unlock()
 	if up != nil {
 		up.Close()
+	}
+	// A connection dropped just before (its reading ended with the
+	// session) is told goodbye before the process goes.
+	for _, done := range closing {
+		<-done
 	}
 }
 

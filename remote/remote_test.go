@@ -1194,3 +1194,39 @@ func TestNoServerStreamOffered(t *testing.T) {
 		ts.Close()
 	}
 }
+
+// TestSessionEndsWithOneDelete checks that the server is told once that
+// the session ends, however the bridge's connection is closed.
+func TestSessionEndsWithOneDelete(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var deletes atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodDelete {
+			deletes.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	for range 3 {
+		deletes.Store(0)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		cs, err := Connect(ctx, Config{URL: ts.URL}, mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil))
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+			t.Errorf("echo = %q", text)
+		}
+		cs.Close()
+		for deadline := time.Now().Add(3 * time.Second); deletes.Load() == 0 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond) // a second one would come by now
+		cancel()
+		if n := deletes.Load(); n != 1 {
+			t.Errorf("the server got %d DELETEs, want 1", n)
+		}
+	}
+}
