@@ -1168,21 +1168,29 @@ func TestServerStreamOutlivesFailures(t *testing.T) {
 	}
 }
 
+// countingServer serves newTestServer over Streamable HTTP, counting the
+// requests of method, which it refuses with status when not 0.
+func countingServer(method string, status int) (*httptest.Server, *atomic.Int32) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var n atomic.Int32
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == method {
+			n.Add(1)
+			if status != 0 {
+				http.Error(w, "refused", status)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})), &n
+}
+
 // A server that offers no GET stream is not asked again: 405, or another
 // refusal before any stream was opened.
 func TestNoServerStreamOffered(t *testing.T) {
 	for _, status := range []int{http.StatusMethodNotAllowed, http.StatusBadRequest} {
-		srv := newTestServer()
-		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-		var gets atomic.Int32
-		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodGet {
-				gets.Add(1)
-				http.Error(w, "no stream", status)
-				return
-			}
-			h.ServeHTTP(w, r)
-		}))
+		ts, gets := countingServer(http.MethodGet, status)
 		c := newHTTPConn(ts.URL, http.DefaultClient)
 		c.minDelay, c.maxDelay = time.Millisecond, time.Millisecond
 		openHTTPConn(t, c)
@@ -1198,15 +1206,7 @@ func TestNoServerStreamOffered(t *testing.T) {
 // TestSessionEndsWithOneDelete checks that the server is told once that
 // the session ends, however the bridge's connection is closed.
 func TestSessionEndsWithOneDelete(t *testing.T) {
-	srv := newTestServer()
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	var deletes atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodDelete {
-			deletes.Add(1)
-		}
-		h.ServeHTTP(w, r)
-	}))
+	ts, deletes := countingServer(http.MethodDelete, 0)
 	defer ts.Close()
 	for range 3 {
 		deletes.Store(0)
