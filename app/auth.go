@@ -356,6 +356,15 @@ func (a *App) DescribedProfile(ctx context.Context, p profile.Profile) profile.P
 	if saysHowToSend(p) || p.Spec == "" || p.MCPURL != "" {
 		return p
 	}
+	// From the compiled description when serve saved one, as serve reads
+	// it; else read now, within ctx's time.
+	if _, e := a.cachedEntry(p); e != nil {
+		api, err := e.api()
+		e.close()
+		if err == nil {
+			return a.Described(p, api)
+		}
+	}
 	api, err := a.LoadAPI(ctx, p, nil)
 	if err != nil {
 		return p

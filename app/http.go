@@ -335,8 +335,9 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		maxBody = server.MaxMessageBytes
 	}
 	bodies := &inflight{}
-	// One body of the largest size always fits.
-	bodies.max.Store(max(cmp.Or(cfg.MaxInflightBytes, DefaultInflightBytes), maxBody))
+	// One body of the largest size always fits (with the byte read past
+	// it to see its end).
+	bodies.max.Store(max(cmp.Or(cfg.MaxInflightBytes, DefaultInflightBytes), maxBody+1))
 	// The same limit for the front and the MCP server (whose own default
 	// is 4 MiB).
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
@@ -354,6 +355,10 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			}
 			w.WriteHeader(http.StatusUnauthorized)
 			fmt.Fprintln(w, refusal)
+			return
+		}
+		if r.ContentLength > maxBody {
+			http.Error(w, fmt.Sprintf("request body larger than %d bytes (--max-body)", maxBody), http.StatusRequestEntityTooLarge)
 			return
 		}
 		// The body is read whole before the call, its bytes reserved as

@@ -100,6 +100,20 @@ func connect(t testing.TB, endpoint, key string) *mcp.ClientSession {
 	return s
 }
 
+// postCall POSTs body to an MCP endpoint as a 2025-11-25 client does, the
+// caller's key in X-Api-Key.
+func postCall(endpoint string, body io.Reader, key string) (*http.Response, error) {
+	req, err := http.NewRequest("POST", endpoint, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+	req.Header.Set("X-Api-Key", key)
+	return http.DefaultClient.Do(req)
+}
+
 // rawPost POSTs a JSON-RPC body to an MCP endpoint with the headers a
 // client sends (and version's protocol header, unless ""), the caller's
 // key in X-Api-Key; it returns the status and body.
@@ -585,12 +599,7 @@ func TestHTTPInflightBodiesAreBounded(t *testing.T) {
 	endpoint, _ := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 700, MaxInflightBytes: 1000}, 400*time.Millisecond)
 	call := func(pad int) (int, string) {
 		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{},"_meta":{"pad":"` + strings.Repeat("x", pad) + `"}}}`
-		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
-		req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := postCall(endpoint, strings.NewReader(body), "sk-caller-1-0123456789")
 		if err != nil {
 			t.Error(err)
 			return 0, ""
@@ -635,12 +644,7 @@ func TestHTTPBodiesHoldOnlyWhatTheySent(t *testing.T) {
 	}
 	time.Sleep(100 * time.Millisecond) // the holds are read up to their bodies
 	post := func(body, key string) (int, string) {
-		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
-		req.Header.Set("X-Api-Key", key)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := postCall(endpoint, strings.NewReader(body), key)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -756,6 +760,36 @@ func TestReservingBodyHoldsWhatArrives(t *testing.T) {
 		b.release()
 		if bodies.used.Load() != 0 {
 			t.Errorf("released, %d still reserved", bodies.used.Load())
+		}
+	}
+}
+
+// TestHTTPBodyOfTheLimitFits checks that a body of exactly --max-body is
+// taken even when the in-flight budget is no larger, and that a larger one
+// is refused 413, announced or not.
+func TestHTTPBodyOfTheLimitFits(t *testing.T) {
+	const limit = 100_000
+	endpoint, _ := serveHTTPTest(t, HTTPConfig{MaxBodyBytes: limit, MaxInflightBytes: limit})
+	post := func(size int, chunked bool) int {
+		head := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}},"pad":"`
+		body := head + strings.Repeat("x", size-len(head)-2) + `"}`
+		var r io.Reader = strings.NewReader(body)
+		if chunked {
+			r = io.MultiReader(r) // no length known: sent chunked
+		}
+		resp, err := postCall(endpoint, r, "sk-caller-1-0123456789")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, chunked := range []bool{false, true} {
+		if code := post(limit, chunked); code != http.StatusOK {
+			t.Errorf("chunked %v: a body of the limit: %d, want 200", chunked, code)
+		}
+		if code := post(limit+1, chunked); code != http.StatusRequestEntityTooLarge {
+			t.Errorf("chunked %v: a body past the limit: %d, want 413", chunked, code)
 		}
 	}
 }

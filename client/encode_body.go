@@ -276,6 +276,13 @@ var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "
 
 func quoteEscape(s string) string { return quoteEscaper.Replace(s) }
 
+// SendsJSON reports whether a body of the declared media type ct is sent
+// as JSON when its value is an object: JSON types, none declared, and the
+// wildcards (*/*, application/*), where an object goes as JSON.
+func SendsJSON(ct string) bool {
+	return ct == "" || isJSONType(ct) || strings.Contains(ct, "*")
+}
+
 func isJSONType(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {

@@ -29,12 +29,14 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	pctx, cancel := context.WithTimeout(ctx, opts.CheckTimeout)
 	req, resp, wants, err := remote.NeedsOAuth(pctx, p.MCPURL, hc)
 	cancel()
+	// --client-id names an OAuth client: as --oauth, it asks for a sign-in.
+	oauthAsked := opts.OAuth || opts.ClientID != ""
 	switch {
-	case !opts.OAuth && (err != nil || !wants):
+	case !oauthAsked && (err != nil || !wants):
 		return false, nil
 	case err != nil:
 		return true, fmt.Errorf("asking %s how to sign in: %w", client.ShowURL(p.MCPURL), err)
-	case !wants && !(opts.OAuth && resp.StatusCode == http.StatusUnauthorized):
+	case !wants && !(oauthAsked && resp.StatusCode == http.StatusUnauthorized):
 		return true, fmt.Errorf("the MCP server does not ask for OAuth (it answered %d without authorization metadata): log in with its API key instead (without --oauth)", resp.StatusCode)
 	}
 	if opts.InsecureStorage {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -305,5 +306,41 @@ func TestRemoteURLQueryNeverShown(t *testing.T) {
 
 	if strings.Contains(out.String()+errOut.String(), secret) {
 		t.Errorf("the key in the URL was shown:\n%s\n%s", out, errOut)
+	}
+}
+
+// TestRemoteLoginWithClientID checks that --client-id signs in with OAuth
+// at a server whose only metadata is its authorization server's, with no
+// registration endpoint (a pre-registered client is what it needs), where
+// a login without it asks for a key.
+func TestRemoteLoginWithClientID(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/.well-known/oauth-authorization-server":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":%q,"token_endpoint":%q,"response_types_supported":["code"],"code_challenge_methods_supported":["S256"]}`,
+				srv.URL, srv.URL+"/authorize", srv.URL+"/token")
+		case "/authorize":
+			q := r.URL.Query()
+			http.Redirect(w, r, q.Get("redirect_uri")+"?code=c1&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+		case "/token":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"access_token":"at-1","refresh_token":"rt-1","token_type":"Bearer","expires_in":3600}`)
+		default:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="mcp"`)
+			http.Error(w, "sign in", http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	f, _, _ := testFactory(t, nil)
+	errOut := &browserWriter{follow: remotetest.Browser(t)}
+	f.IO.ErrOut = errOut
+	if code := run(t, f, "login", "--profile", "k", "--mcp-url", srv.URL+"/mcp", "--no-browser"); code == 0 || strings.Contains(errOut.String(), "OAuth") {
+		t.Errorf("without --client-id: exit %d, stderr %s", code, errOut)
+	}
+	if code := run(t, f, "login", "--profile", "o", "--mcp-url", srv.URL+"/mcp", "--client-id", "my-client", "--no-browser"); code != 0 ||
+		!strings.Contains(errOut.String(), "asks for OAuth sign-in") {
+		t.Errorf("with --client-id: exit %d, stderr %s", code, errOut)
 	}
 }

@@ -133,10 +133,12 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			keys.Keyring.Backend = failingBackend{errors.Unwrap(rk.Err)}
 			down = true
 		}
-		if !opts.Offline {
+		if !opts.Offline && rk.Err == nil {
 			// The place of the key as serve sends it, also where the
-			// description says it.
-			p = f.App().DescribedProfile(ctx, p)
+			// description says it (read within the check's time).
+			dctx, cancel := context.WithTimeout(ctx, timeout)
+			p = f.App().DescribedProfile(dctx, p)
+			cancel()
 		}
 		st := newProfileStatus(f, p, rk)
 		switch {

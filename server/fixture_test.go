@@ -150,6 +150,11 @@ func TestExplicitNull(t *testing.T) {
 	if got := string(*body); got != `{"milestone":null,"title":"t"}` {
 		t.Errorf("body = %s, want the required milestone as null", got)
 	}
+	// A body declared */* goes as JSON: its null too.
+	call(t, s, "patch_any", `{"id": 1, "note": null}`)
+	if got := string(*body); got != `{"note":null}` {
+		t.Errorf("*/* body = %q, want the null sent", got)
+	}
 	// A form has no spelling for null: nothing is sent.
 	call(t, s, "comment_issue", `{"number": 7, "due": null}`)
 	if got := string(*body); got != "" {

@@ -3,7 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -71,14 +71,11 @@ func decodeRequestID(line []byte) (*jsonrpc.Request, bool, string) {
 		// integer past 2^53 would come back as another number.
 		// Written as a whole number any way (2, 2.0, 1e1), it is that
 		// integer.
-		f, err := strconv.ParseFloat(string(id), 64)
-		if n, ierr := strconv.ParseInt(string(id), 10, 64); ierr == nil && (n > 1<<53 || n < -(1<<53)) {
-			err = strconv.ErrRange // past what a float64 holds exactly
-		}
-		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		n, ok := wholeID(id)
+		if !ok {
 			return nil, false, "the id must be a string or an integer within ±2^53, not " + clip(string(id), 40)
 		}
-		rawID = f
+		rawID = float64(n)
 	default:
 		return nil, false, ""
 	}
@@ -87,6 +84,25 @@ func decodeRequestID(line []byte) (*jsonrpc.Request, bool, string) {
 		return nil, false, ""
 	}
 	return &jsonrpc.Request{ID: rid, Method: name, Params: json.RawMessage(params)}, true, ""
+}
+
+// wholeID reads a JSON number id exactly: the integer it is, written any
+// way (2, 2.0, 1e1), within ±2^53 (the SDK keeps a number id as a float64,
+// which holds those exactly); false for anything else (1.5,
+// 9007199254740993.0, a literal too long to be such a number).
+func wholeID(lit []byte) (int64, bool) {
+	if len(lit) > 40 {
+		return 0, false
+	}
+	r, ok := new(big.Rat).SetString(string(lit))
+	if !ok || !r.IsInt() {
+		return 0, false
+	}
+	n := r.Num()
+	if n.CmpAbs(big.NewInt(1<<53)) > 0 {
+		return 0, false
+	}
+	return n.Int64(), true
 }
 
 // plainString reports whether s is a JSON string of printable ASCII

@@ -358,6 +358,8 @@ func TestTransportRefusesWhatItCannotAnswerTruly(t *testing.T) {
 		"\xef\xbb\xbf"+`{"jsonrpc":"2.0","id":8,"method":"ping"}`,
 		`{"jsonrpc":"2.0","id":2.0,"method":"ping"}`,
 		`{"jsonrpc":"2.0","id":1e1,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":9007199254740993.0,"method":"ping"}`,
+		`{"jsonrpc":"2.0","id":1.0000000000000001,"method":"ping"}`,
 	)
 	if strings.Contains(got[0], `"logging"`) || !strings.Contains(got[0], `"tools":{"listChanged":true}`) {
 		t.Errorf("initialize: %s", got[0])
@@ -373,6 +375,8 @@ func TestTransportRefusesWhatItCannotAnswerTruly(t *testing.T) {
 		{`"id":8`, `"result":{}`},
 		{`"id":2,`, `"result":{}`},
 		{`"id":10,`, `"result":{}`},
+		{`"id":null`, `"code":-32600`},
+		{`"id":null`, `"code":-32600`},
 	} {
 		if line := got[i+1]; !strings.Contains(line, want[0]) || !strings.Contains(line, want[1]) {
 			t.Errorf("line %d: %s, want %s and %s", i+1, line, want[0], want[1])

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/jsonschema-go/jsonschema"
 
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/internal/prose"
 )
 
@@ -104,7 +105,7 @@ func (t *tool) validate(name string, args map[string]any) string {
 // null for every field they leave out): such a null is "not set", as
 // elsewhere.
 func (t *tool) sendsNull(k string, props map[string]any) bool {
-	if t.in == nil || t.op == nil || t.op.Body == nil || !jsonType(t.op.Body.ContentType) {
+	if t.in == nil || t.op == nil || t.op.Body == nil || !client.SendsJSON(t.op.Body.ContentType) {
 		return false
 	}
 	b, ok := t.in.bindings[k]
