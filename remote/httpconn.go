@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"sync"
@@ -166,7 +167,11 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	// stream that follows lives as long as the connection.
 	reqCtx, cancel := context.WithCancel(c.ctx)
 	stop := context.AfterFunc(ctx, cancel)
-	hreq, err := http.NewRequestWithContext(reqCtx, http.MethodPost, c.url, bytes.NewReader(data))
+	traced := reqCtx
+	if wrote := wroteHook(ctx); wrote != nil {
+		traced = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote() }})
+	}
+	hreq, err := http.NewRequestWithContext(traced, http.MethodPost, c.url, bytes.NewReader(data))
 	if err != nil {
 		cancel()
 		return err
@@ -603,6 +608,21 @@ func (c *httpConn) close() {
 		}
 	}
 	c.cancel()
+}
+
+// wroteKey is the context key of what to call once a request written
+// with the context is on the wire.
+type wroteKey struct{}
+
+// withWrote returns ctx whose requests call f once written (a request
+// whose writing fails may not).
+func withWrote(ctx context.Context, f func()) context.Context {
+	return context.WithValue(ctx, wroteKey{}, f)
+}
+
+func wroteHook(ctx context.Context) func() {
+	f, _ := ctx.Value(wroteKey{}).(func())
+	return f
 }
 
 func mediaType(ct string) string {

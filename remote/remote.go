@@ -76,7 +76,11 @@ type bridge struct {
 	waiters map[jsonrpc.ID]chan *jsonrpc.Response // answers the bridge waits for
 	lists   map[jsonrpc.ID]bool                   // tools/list calls in flight
 	calls   map[jsonrpc.ID]context.CancelFunc     // the client's calls being sent
-	sent    map[jsonrpc.ID]*sentCall              // the client's calls written, not answered
+	// posted closes, for each call being sent, once its request is on
+	// the wire (or its sending ended): a cancellation of it waits for that,
+	// so that the server never hears of it before the call.
+	posted  map[jsonrpc.ID]chan struct{}
+	sent    map[jsonrpc.ID]*sentCall // the client's calls written, not answered
 	replays atomic.Int64
 }
 
@@ -112,6 +116,7 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
 		lists:   map[jsonrpc.ID]bool{},
 		calls:   map[jsonrpc.ID]context.CancelFunc{},
+		posted:  map[jsonrpc.ID]chan struct{}{},
 		sent:    map[jsonrpc.ID]*sentCall{},
 	}
 	if b.log == nil {
@@ -174,7 +179,9 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				callCtx, cancel := context.WithCancel(ctx)
 				b.wmu.Lock()
 				b.calls[m.ID] = cancel
+				b.posted[m.ID] = make(chan struct{})
 				b.wmu.Unlock()
+				callCtx = withWrote(callCtx, func() { b.markPosted(m.ID) })
 				go func() {
 					defer b.endCall(m.ID)
 					b.forwardCall(callCtx, m)
@@ -194,6 +201,9 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				// take a notification (a cancellation, progress) must not
 				// hold up the client's next requests.
 				go func() {
+					if m.Method == "notifications/cancelled" {
+						b.waitPosted(m.Params)
+					}
 					b.sendAside(ctx, m, "a notification")
 					if m.Method == "notifications/cancelled" {
 						// Told: the call's own request, if the server has
@@ -452,6 +462,7 @@ func (b *bridge) write(ctx context.Context, conn *upConn, msg jsonrpc.Message) e
 	b.wmu.Unlock()
 	// Recorded before the write: the answer may be read before it returns.
 	err := conn.Write(ctx, msg)
+	b.markPosted(req.ID) // if the transport did not say so sooner
 	b.wmu.Lock()
 	mine, lost := b.sent[req.ID] == sc, false
 	switch {
@@ -505,6 +516,7 @@ func (b *bridge) connEnded(conn *upConn) {
 
 // endCall forgets a call of the client once it has been sent.
 func (b *bridge) endCall(id jsonrpc.ID) {
+	b.markPosted(id)
 	b.wmu.Lock()
 	cancel := b.calls[id]
 	delete(b.calls, id)
@@ -514,16 +526,56 @@ func (b *bridge) endCall(id jsonrpc.ID) {
 	}
 }
 
-// cancelCall stops sending the call that cancellation params name.
-func (b *bridge) cancelCall(params json.RawMessage) {
+// markPosted records that call id's request is on the wire, or that its
+// sending ended.
+func (b *bridge) markPosted(id jsonrpc.ID) {
+	b.wmu.Lock()
+	ch := b.posted[id]
+	delete(b.posted, id)
+	b.wmu.Unlock()
+	if ch != nil {
+		close(ch)
+	}
+}
+
+// waitPosted waits, within b.aside, until the call a cancellation's params
+// name is on the wire: sent on their own, the cancellation could reach the
+// server first, which would ignore it and run the call to its end.
+func (b *bridge) waitPosted(params json.RawMessage) {
+	id, ok := cancelledID(params)
+	if !ok {
+		return
+	}
+	b.wmu.Lock()
+	ch := b.posted[id]
+	b.wmu.Unlock()
+	if ch == nil {
+		return
+	}
+	t := time.NewTimer(b.aside)
+	defer t.Stop()
+	select {
+	case <-ch:
+	case <-t.C:
+	}
+}
+
+// cancelledID is the id of the request a notifications/cancelled names.
+func cancelledID(params json.RawMessage) (jsonrpc.ID, bool) {
 	var p struct {
 		RequestID any `json:"requestId"`
 	}
 	if json.Unmarshal(params, &p) != nil || p.RequestID == nil {
-		return
+		return jsonrpc.ID{}, false
 	}
 	id, err := jsonrpc.MakeID(p.RequestID)
-	if err != nil {
+	return id, err == nil
+}
+
+// cancelCall stops sending the call that cancellation params name.
+func (b *bridge) cancelCall(params json.RawMessage) {
+	id, ok := cancelledID(params)
+	if !ok {
 		return
 	}
 	b.endCall(id)

@@ -1230,3 +1230,70 @@ func TestSessionEndsWithOneDelete(t *testing.T) {
 		}
 	}
 }
+
+// delayCalls holds tools/call requests back before sending them, as a busy
+// bridge might.
+type delayCalls struct {
+	next http.RoundTripper
+	d    time.Duration
+}
+
+func (t delayCalls) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && r.Body != nil {
+		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		if bytes.Contains(b, []byte(`"tools/call"`)) {
+			time.Sleep(t.d)
+		}
+	}
+	return t.next.RoundTrip(r)
+}
+
+// TestCancelFollowsItsCall checks that a client's cancellation reaches the
+// server after the call it cancels, however late the call's request goes
+// out: the other way round, the server ignores it and runs the call to its
+// end.
+func TestCancelFollowsItsCall(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var mu sync.Mutex
+	var order []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			b, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			var m struct{ Method string }
+			if json.Unmarshal(b, &m) == nil && (m.Method == "tools/call" || m.Method == "notifications/cancelled") {
+				mu.Lock()
+				order = append(order, m.Method)
+				mu.Unlock()
+			}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	life, end := context.WithTimeout(context.Background(), 3*time.Second)
+	defer end()
+	cs, err := Connect(life, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: delayCalls{next: http.DefaultTransport, d: 300 * time.Millisecond}}},
+		mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, _ = cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := len(order)
+		mu.Unlock()
+		if n == 2 {
+			break
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(order) != 2 || order[0] != "tools/call" {
+		t.Errorf("the server heard %v, want the call before its cancellation", order)
+	}
+}
