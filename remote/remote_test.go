@@ -535,21 +535,29 @@ func TestOldRefusalIsForgotten(t *testing.T) {
 	}
 }
 
+// interceptPosts serves newTestServer over Streamable HTTP, but for the
+// requests whose body holds match, which answer answers (body read).
+func interceptPosts(match string, answer func(w http.ResponseWriter, r *http.Request, body []byte)) *httptest.Server {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(match)) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		answer(w, r, body)
+	}))
+}
+
 // An answer over 16 MiB is refused with an error saying so, over a JSON
 // answer and over an event stream, and nothing is retried.
 func TestAnswerTooLargeSaysSo(t *testing.T) {
 	big := strings.Repeat("x", 17<<20)
 	for _, stream := range []bool{false, true} {
-		srv := newTestServer()
-		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
 		var posts atomic.Int32
-		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			body, _ := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			if !bytes.Contains(body, []byte(`"name":"echo"`)) {
-				h.ServeHTTP(w, r)
-				return
-			}
+		ts := interceptPosts(`"name":"echo"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
 			posts.Add(1)
 			answer := `{"jsonrpc":"2.0","id":` + string(idOf(body)) + `,"result":{"content":[{"type":"text","text":"` + big + `"}]}}`
 			if stream {
@@ -559,7 +567,7 @@ func TestAnswerTooLargeSaysSo(t *testing.T) {
 			}
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, answer)
-		}))
+		})
 		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
 		res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
 		msg := fmt.Sprint(err)
@@ -581,23 +589,15 @@ func TestAnswerTooLargeSaysSo(t *testing.T) {
 // closed once the answer is passed on: it would hold a connection, and
 // goroutines, for each call.
 func TestAnsweredCallStreamIsClosed(t *testing.T) {
-	srv := newTestServer()
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
 	var open atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if !bytes.Contains(body, []byte(`"method":"tools/call"`)) {
-			h.ServeHTTP(w, r)
-			return
-		}
+	ts := interceptPosts(`"method":"tools/call"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		fmt.Fprintf(w, "data: {\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}}\n\n", idOf(body))
 		w.(http.Flusher).Flush()
 		open.Add(1)
 		defer open.Add(-1)
 		<-r.Context().Done() // the stream stays open
-	}))
+	})
 	t.Cleanup(ts.Close)
 	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
 	for range 5 {
