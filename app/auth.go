@@ -350,7 +350,7 @@ func (a *App) Described(p profile.Profile, api *client.API) profile.Profile {
 }
 
 // DescribedProfile is Described(p, its API), the description read now,
-// for what tells how the key goes (status, the key check): p itself when it
+// for what shows and checks how the key goes (status): p itself when it
 // says how, or when the description cannot be read.
 func (a *App) DescribedProfile(ctx context.Context, p profile.Profile) profile.Profile {
 	if saysHowToSend(p) || p.Spec == "" || p.MCPURL != "" {
