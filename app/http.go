@@ -14,7 +14,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -58,6 +57,11 @@ type HTTPConfig struct {
 	// the profile's own key (keyring, key file or environment), never a
 	// caller's.
 	AuthTokens string
+	// ReloadEvery is how often the TLS certificate and key and the
+	// AuthTokens file are read again to see whether they changed (default
+	// DefaultReloadEvery): new ones are used from then on, without a
+	// restart.
+	ReloadEvery time.Duration
 	// Listener, when set, is used instead of listening on Addr (tests).
 	Listener net.Listener
 	// Ready, when set, is called with the address once the server listens.
@@ -185,7 +189,7 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	// description's declared one is used: known once it is read, and
 	// then read from callers too.
 	cred := a.describedOr(p, client.CallerKey)
-	var hashes [][]byte
+	var hashes *reloaded[tokenHashes]
 	if cfg.AuthTokens != "" {
 		var err error
 		if hashes, err = readTokenHashes(cfg.AuthTokens); err != nil {
@@ -223,13 +227,28 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 			return fmt.Errorf("listening on %s: %w (choose another --http address)", cfg.Addr, err)
 		}
 	}
+	every := cfg.ReloadEvery
+	if every <= 0 {
+		every = DefaultReloadEvery
+	}
+	// The certificate and the token file are read again when they
+	// change, until the server stops.
+	watching, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWatching()
+	if hashes != nil {
+		go hashes.watch(watching, every, a.Log, describeTokens)
+	}
 	if cfg.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		cert, err := newReloaded("--tls-cert and --tls-key", certificate, cfg.TLSCert, cfg.TLSKey)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("reading --tls-cert and --tls-key: %w", err)
+			return err
 		}
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}})
+		go cert.watch(watching, every, a.Log, describeCert)
+		ln = tls.NewListener(ln, &tls.Config{
+			GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return cert.load(), nil },
+			MinVersion:     tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"},
+		})
 	}
 	scheme := "http"
 	if cfg.TLSCert != "" {
@@ -488,9 +507,9 @@ func basicAdmit(p profile.Profile) admitter {
 	}}
 }
 
-// tokenAdmit admits a request whose bearer token hashes to one of hashes;
-// the API then receives the server's own key.
-func tokenAdmit(hashes [][]byte) admitter {
+// tokenAdmit admits a request whose bearer token hashes to one of the
+// hashes listed now; the API then receives the server's own key.
+func tokenAdmit(list *reloaded[tokenHashes]) admitter {
 	return admitter{header: client.DefaultAuthHeader, admit: func(r *http.Request) (context.Context, string) {
 		tok := callerKey(r.Header.Get(client.DefaultAuthHeader), "Bearer")
 		if tok == "" {
@@ -498,7 +517,7 @@ func tokenAdmit(hashes [][]byte) admitter {
 		}
 		sum := sha256.Sum256([]byte(tok))
 		ok := 0
-		for _, h := range hashes {
+		for _, h := range *list.load() {
 			ok |= subtle.ConstantTimeCompare(sum[:], h)
 		}
 		if ok == 0 {
@@ -509,13 +528,16 @@ func tokenAdmit(hashes [][]byte) admitter {
 }
 
 // readTokenHashes reads a file of SHA-256 hashes, hex, one a line ("#"
-// starts a comment; a "sha256:" prefix is allowed).
-func readTokenHashes(path string) ([][]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading --auth-tokens: %w", err)
-	}
-	var hashes [][]byte
+// starts a comment; a "sha256:" prefix is allowed), and reads it again
+// when it changes.
+func readTokenHashes(path string) (*reloaded[tokenHashes], error) {
+	return newReloaded("--auth-tokens", func(contents [][]byte) (*tokenHashes, error) {
+		return parseTokenHashes(path, contents[0])
+	}, path)
+}
+
+func parseTokenHashes(path string, b []byte) (*tokenHashes, error) {
+	var hashes tokenHashes
 	for i, line := range strings.Split(string(b), "\n") {
 		line, _, _ = strings.Cut(line, "#")
 		line = strings.TrimPrefix(strings.TrimSpace(line), "sha256:")
@@ -531,7 +553,7 @@ func readTokenHashes(path string) ([][]byte, error) {
 	if len(hashes) == 0 {
 		return nil, fmt.Errorf("%s lists no token hashes: add one a line (`printf %%s \"$TOKEN\" | sha256sum`)", path)
 	}
-	return hashes, nil
+	return &hashes, nil
 }
 
 // callerKey is the key in a caller's header value: what follows scheme,

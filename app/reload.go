@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/log"
+)
+
+// DefaultReloadEvery is how often serve --http looks for a new TLS
+// certificate and a new --auth-tokens file (HTTPConfig.ReloadEvery).
+const DefaultReloadEvery = 10 * time.Second
+
+// reloaded is a value read from files that is read again when their
+// contents change: a certificate renewed by cert-manager or certbot, a
+// token file an operator edits or a Kubernetes Secret updated in place.
+// Until new contents read and parse whole, the value read before stays:
+// a key written before its certificate, or a file half written, never
+// leaves the server without one.
+type reloaded[T any] struct {
+	what  string // the flag that names the files, for the log
+	paths []string
+	parse func(contents [][]byte) (*T, error)
+	cur   atomic.Pointer[T]
+	// seen is the hash of the contents last read, parsed or not (the
+	// check goroutine's only), and failed the error they gave, so that
+	// each change is logged once.
+	seen   [sha256.Size]byte
+	failed string
+}
+
+// newReloaded reads the files once; the server does not start without them.
+func newReloaded[T any](what string, parse func([][]byte) (*T, error), paths ...string) (*reloaded[T], error) {
+	r := &reloaded[T]{what: what, paths: paths, parse: parse}
+	contents, sum, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	v, err := parse(contents)
+	if err != nil {
+		return nil, err
+	}
+	r.cur.Store(v)
+	r.seen = sum
+	return r, nil
+}
+
+// load is the value in use.
+func (r *reloaded[T]) load() *T { return r.cur.Load() }
+
+func (r *reloaded[T]) read() ([][]byte, [sha256.Size]byte, error) {
+	h := sha256.New()
+	contents := make([][]byte, len(r.paths))
+	for i, p := range r.paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, [sha256.Size]byte{}, fmt.Errorf("reading %s: %w", r.what, err)
+		}
+		contents[i] = b
+		h.Write(b)
+		h.Write([]byte{0})
+	}
+	return contents, [sha256.Size]byte(h.Sum(nil)), nil
+}
+
+// check reads the files again. It reports whether it took a new value,
+// and an error the first time the files cannot be read or their new
+// contents not parsed (the value in use stays).
+func (r *reloaded[T]) check() (bool, error) {
+	contents, sum, err := r.read()
+	if err == nil && sum == r.seen {
+		r.failed = ""
+		return false, nil
+	}
+	if err == nil {
+		var v *T
+		if v, err = r.parse(contents); err == nil {
+			r.cur.Store(v)
+			r.seen, r.failed = sum, ""
+			return true, nil
+		}
+	}
+	if err.Error() == r.failed {
+		return false, nil
+	}
+	r.failed = err.Error()
+	return false, err
+}
+
+// watch checks the files every period until ctx ends, and logs each new
+// value taken and each change that could not be.
+func (r *reloaded[T]) watch(ctx context.Context, every time.Duration, l *log.Logger, describe func(*T) []any) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		switch changed, err := r.check(); {
+		case err != nil:
+			l.Error(r.what+" changed but cannot be used; the one read before stays in use until it can", "err", err)
+		case changed:
+			l.Info(r.what+" read again", describe(r.load())...)
+		}
+	}
+}
+
+// certificate parses a PEM certificate chain and its key.
+func certificate(contents [][]byte) (*tls.Certificate, error) {
+	c, err := tls.X509KeyPair(contents[0], contents[1])
+	if err != nil {
+		return nil, fmt.Errorf("reading --tls-cert and --tls-key: %w", err)
+	}
+	return &c, nil
+}
+
+// describeCert is what the log says of a certificate.
+func describeCert(c *tls.Certificate) []any {
+	if c.Leaf == nil {
+		return nil
+	}
+	return []any{"subject", c.Leaf.Subject.String(), "expires", c.Leaf.NotAfter.UTC().Format(time.RFC3339)}
+}
+
+// tokenHashes is the parsed --auth-tokens file.
+type tokenHashes [][]byte
+
+func describeTokens(h *tokenHashes) []any { return []any{"tokens", len(*h)} }
