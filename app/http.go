@@ -13,6 +13,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -34,6 +35,10 @@ type HTTPConfig struct {
 	BasePath string
 	// CORSOrigins may call from a browser; none sends no CORS header.
 	CORSOrigins []string
+	// TrustedProxies are the networks (CIDR, or one address) of the
+	// reverse proxies in front: the access log names the caller from the
+	// X-Forwarded-For they add instead of the proxy's address.
+	TrustedProxies []string
 	// TLSCert and TLSKey, both or neither, serve HTTPS.
 	TLSCert, TLSKey string
 	// MaxBodyBytes bounds a request's body (default server.MaxMessageBytes).
@@ -185,6 +190,9 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Minute
 	}
+	if _, err := parseProxies(cfg.TrustedProxies); err != nil {
+		return err
+	}
 	// Without a way of sending keys from login or flags, the
 	// description's declared one is used: known once it is read, and
 	// then read from callers too.
@@ -313,6 +321,7 @@ type httpHandler struct {
 	mux      *http.ServeMux
 	a        *App
 	m        *metrics
+	proxies  []netip.Prefix // trusted reverse proxies (for the access log)
 	draining atomic.Bool
 }
 
@@ -322,6 +331,8 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter, calls context.Context) *httpHandler {
 	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
+	// ServeHTTP has checked them.
+	h.proxies, _ = parseProxies(cfg.TrustedProxies)
 	ms := srv.MCPServer()
 	// observe counts a call in the metrics, answered by the front or by
 	// the MCP server.
@@ -415,7 +426,7 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		}
 	})
 	path := basePath(cfg)
-	h.mux.Handle(path, a.accessLog(m, path, cors(cfg.CORSOrigins, admit.header, endpoint)))
+	h.mux.Handle(path, a.accessLog(m, path, h.proxies, cors(cfg.CORSOrigins, admit.header, endpoint)))
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -606,8 +617,9 @@ func (s *statusWriter) Flush() {
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // accessLog logs each request (method, path, status, duration, remote
-// address; never a header or a body) and counts it.
-func (a *App) accessLog(m *metrics, path string, next http.Handler) http.Handler {
+// address — the caller's, behind trusted proxies; never a header or a
+// body) and counts it.
+func (a *App) accessLog(m *metrics, path string, proxies []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -617,8 +629,71 @@ func (a *App) accessLog(m *metrics, path string, next http.Handler) http.Handler
 		}
 		m.request(path, sw.code)
 		a.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.code,
-			"duration_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+			"duration_ms", time.Since(start).Milliseconds(), "remote", remoteAddr(r, proxies))
 	})
+}
+
+// parseProxies reads --trusted-proxy values: networks in CIDR notation or
+// single addresses.
+func parseProxies(values []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxy %q: not an address or a network in CIDR notation (10.0.0.0/8, 192.168.1.7, fd00::/8)", v)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// remoteAddr is the address of a request's caller: the peer's, or, when
+// the peer is a trusted proxy, the last address in X-Forwarded-For that
+// is not one (each proxy appends the address it received from; what the
+// caller itself wrote comes first and is not believed), or the first when
+// all are.
+func remoteAddr(r *http.Request, proxies []netip.Prefix) string {
+	trusted := func(s string) bool {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		if err != nil {
+			return false
+		}
+		a = a.Unmap()
+		for _, p := range proxies {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(proxies) == 0 {
+		return r.RemoteAddr
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil || !trusted(host) {
+		return r.RemoteAddr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	caller := r.RemoteAddr
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break // not an address: what comes before it is not known
+		}
+		caller = hop
+		if !trusted(hop) {
+			break
+		}
+	}
+	return caller
 }
 
 // cors lets browsers on origins call next; with no origins it adds
