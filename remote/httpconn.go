@@ -305,6 +305,9 @@ func (c *httpConn) deliver(m jsonrpc.Message) {
 type streamPos struct {
 	lastID string
 	retry  time.Duration
+	// after is how long the server's last refusal (429, 503) asked to
+	// wait before the next try (Retry-After), 0 when it did not.
+	after time.Duration
 }
 
 // readCallStream reads the event stream that answers req. When it ends
@@ -339,10 +342,10 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 			delay = pos.retry
 		}
 		select {
-		case <-time.After(delay):
+		case <-time.After(max(delay, pos.after)):
 		case <-c.ctx.Done():
 		}
-		resp, err := c.resume(pos.lastID)
+		resp, err := c.resume(&pos)
 		if err != nil {
 			if !errors.Is(err, errRetry) {
 				break
@@ -367,6 +370,26 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 	}
 }
 
+// maxRetryAfter bounds the wait a server's Retry-After asks for: a
+// longer one (or a date far ahead) is read as this.
+const maxRetryAfter = 5 * time.Minute
+
+// retryAfter reads a Retry-After header, seconds or an HTTP date, as the
+// wait it asks for from now (0 when there is none or it cannot be read).
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseUint(v, 10, 32); err == nil {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
 // errTooLarge is the error of a message over maxEventBytes, which the
 // bridge does not relay (as serve's stdio input takes no longer line).
 var errTooLarge = errors.New("the MCP server's answer is over 16 MiB, more than the bridge relays: ask for less (a smaller page, fewer fields)")
@@ -375,21 +398,23 @@ var errTooLarge = errors.New("the MCP server's answer is over 16 MiB, more than 
 // server busy or failing).
 var errRetry = errors.New("the MCP server could not resume the stream yet")
 
-// resume asks the server to replay a stream after the event lastID.
-func (c *httpConn) resume(lastID string) (*http.Response, error) {
+// resume asks the server to replay a stream after the event pos.lastID.
+func (c *httpConn) resume(pos *streamPos) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Accept", "text/event-stream")
-	req.Header.Set("Last-Event-ID", lastID)
+	req.Header.Set("Last-Event-ID", pos.lastID)
 	c.setHeaders(req)
+	pos.after = 0
 	resp, err := c.client.Do(req)
 	switch {
 	case err != nil:
 		return nil, errors.Join(errRetry, err)
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		resp.Body.Close()
+		pos.after = retryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return nil, errRetry
 	case resp.StatusCode < 200 || resp.StatusCode >= 300 || mediaType(resp.Header.Get("Content-Type")) != "text/event-stream":
 		// 405, 404, 400: this stream cannot be resumed.
@@ -526,7 +551,7 @@ func (c *httpConn) keepStream() {
 			opened, delay = true, max(pos.retry, c.minDelay)
 		}
 		select {
-		case <-time.After(delay):
+		case <-time.After(max(delay, pos.after)):
 		case <-c.ctx.Done():
 			return
 		}
@@ -556,6 +581,7 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 		req.Header.Set("Last-Event-ID", pos.lastID)
 	}
 	sid := c.setHeaders(req)
+	pos.after = 0
 	resp, err := c.client.Do(req)
 	switch {
 	case c.ctx.Err() != nil:
@@ -577,6 +603,7 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 	case resp.StatusCode == http.StatusMethodNotAllowed:
 		return streamNone
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		pos.after = retryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return streamFailed
 	case !opened:
 		// 400, 404 without a session, a page that is no event stream…

@@ -1168,6 +1168,69 @@ func TestServerStreamOutlivesFailures(t *testing.T) {
 	}
 }
 
+// A server that refuses the GET stream with Retry-After is asked again
+// once that time has passed, not at the bridge's own shorter pace.
+func TestServerStreamWaitsAsAsked(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var mu sync.Mutex
+	var at []time.Time
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			h.ServeHTTP(w, r)
+			return
+		}
+		mu.Lock()
+		at = append(at, time.Now())
+		n := len(at)
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	c := newHTTPConn(ts.URL, http.DefaultClient)
+	c.minDelay, c.maxDelay = time.Millisecond, 10*time.Millisecond
+	openHTTPConn(t, c)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		mu.Lock()
+		n := len(at)
+		mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stream was not asked for again")
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if d := at[1].Sub(at[0]); d < 900*time.Millisecond {
+		t.Errorf("asked again after %v; the server asked for 1 s", d)
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"3":                             3 * time.Second,
+		" 120 ":                         2 * time.Minute,
+		"86400":                         maxRetryAfter,
+		"-1":                            0,
+		"soon":                          0,
+		"Wed, 02 Dec 2026 12:00:30 GMT": 30 * time.Second,
+		"Wed, 02 Dec 2026 11:00:00 GMT": 0,
+	} {
+		if got := retryAfter(v, now); got != want {
+			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
+		}
+	}
+}
+
 // countingServer serves newTestServer over Streamable HTTP, counting the
 // requests of method, which it refuses with status when not 0.
 func countingServer(method string, status int) (*httptest.Server, *atomic.Int32) {
