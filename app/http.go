@@ -67,6 +67,9 @@ type HTTPConfig struct {
 	// DefaultReloadEvery): new ones are used from then on, without a
 	// restart.
 	ReloadEvery time.Duration
+	// Reload, when it delivers, has them read again at once (serve
+	// --http on SIGHUP).
+	Reload <-chan struct{}
 	// Listener, when set, is used instead of listening on Addr (tests).
 	Listener net.Listener
 	// Ready, when set, is called with the address once the server listens.
@@ -241,22 +244,26 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	}
 	// The certificate and the token file are read again when they
 	// change, until the server stops.
-	watching, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopWatching()
+	var files []poller
 	if hashes != nil {
-		go hashes.watch(watching, every, a.Log, describeTokens)
+		files = append(files, hashes)
 	}
 	if cfg.TLSCert != "" {
-		cert, err := newReloaded("--tls-cert and --tls-key", certificate, cfg.TLSCert, cfg.TLSKey)
+		cert, err := newReloaded("--tls-cert and --tls-key", certificate, describeCert, cfg.TLSCert, cfg.TLSKey)
 		if err != nil {
 			ln.Close()
 			return err
 		}
-		go cert.watch(watching, every, a.Log, describeCert)
+		files = append(files, cert)
 		ln = tls.NewListener(ln, &tls.Config{
 			GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return cert.load(), nil },
 			MinVersion:     tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"},
 		})
+	}
+	if files != nil {
+		watching, stopWatching := context.WithCancel(context.WithoutCancel(ctx))
+		defer stopWatching()
+		go watchFiles(watching, every, cfg.Reload, a.Log, files...)
 	}
 	scheme := "http"
 	if cfg.TLSCert != "" {
@@ -544,7 +551,7 @@ func tokenAdmit(list *reloaded[tokenHashes]) admitter {
 func readTokenHashes(path string) (*reloaded[tokenHashes], error) {
 	return newReloaded("--auth-tokens", func(contents [][]byte) (*tokenHashes, error) {
 		return parseTokenHashes(path, contents[0])
-	}, path)
+	}, describeTokens, path)
 }
 
 func parseTokenHashes(path string, b []byte) (*tokenHashes, error) {

@@ -23,10 +23,11 @@ const DefaultReloadEvery = 10 * time.Second
 // a key written before its certificate, or a file half written, never
 // leaves the server without one.
 type reloaded[T any] struct {
-	what  string // the flag that names the files, for the log
-	paths []string
-	parse func(contents [][]byte) (*T, error)
-	cur   atomic.Pointer[T]
+	what     string // the flag that names the files, for the log
+	paths    []string
+	parse    func(contents [][]byte) (*T, error)
+	describe func(*T) []any // what the log says of a new value
+	cur      atomic.Pointer[T]
 	// seen is the hash of the contents last read, parsed or not (the
 	// check goroutine's only), and failed the error they gave, so that
 	// each change is logged once.
@@ -35,8 +36,8 @@ type reloaded[T any] struct {
 }
 
 // newReloaded reads the files once; the server does not start without them.
-func newReloaded[T any](what string, parse func([][]byte) (*T, error), paths ...string) (*reloaded[T], error) {
-	r := &reloaded[T]{what: what, paths: paths, parse: parse}
+func newReloaded[T any](what string, parse func([][]byte) (*T, error), describe func(*T) []any, paths ...string) (*reloaded[T], error) {
+	r := &reloaded[T]{what: what, paths: paths, parse: parse, describe: describe}
 	contents, sum, err := r.read()
 	if err != nil {
 		return nil, err
@@ -92,9 +93,23 @@ func (r *reloaded[T]) check() (bool, error) {
 	return false, err
 }
 
-// watch checks the files every period until ctx ends, and logs each new
-// value taken and each change that could not be.
-func (r *reloaded[T]) watch(ctx context.Context, every time.Duration, l *log.Logger, describe func(*T) []any) {
+// poll checks the files and logs a new value taken, or a change that
+// could not be.
+func (r *reloaded[T]) poll(l *log.Logger) {
+	switch changed, err := r.check(); {
+	case err != nil:
+		l.Error(r.what+" changed but cannot be used; the one read before stays in use until it can", "err", err)
+	case changed:
+		l.Info(r.what+" read again", r.describe(r.load())...)
+	}
+}
+
+// poller is a reloaded value of any type.
+type poller interface{ poll(*log.Logger) }
+
+// watchFiles polls every period, and at once when now delivers (SIGHUP),
+// until ctx ends.
+func watchFiles(ctx context.Context, every time.Duration, now <-chan struct{}, l *log.Logger, files ...poller) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -102,12 +117,10 @@ func (r *reloaded[T]) watch(ctx context.Context, every time.Duration, l *log.Log
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-now:
 		}
-		switch changed, err := r.check(); {
-		case err != nil:
-			l.Error(r.what+" changed but cannot be used; the one read before stays in use until it can", "err", err)
-		case changed:
-			l.Info(r.what+" read again", describe(r.load())...)
+		for _, f := range files {
+			f.poll(l)
 		}
 	}
 }

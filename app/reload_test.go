@@ -51,12 +51,14 @@ func eventually(t *testing.T, what string, ok func() bool) {
 }
 
 // A token added to the --auth-tokens file admits its caller, and one
-// taken out no longer does, without a restart.
+// taken out no longer does, without a restart: once asked to (SIGHUP).
 func TestHTTPAuthTokensReadAgain(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "tokens")
 	writeFile(t, file, tokenLine("token-a"))
 	a := testApp(t, map[string]string{"RESTMCP_API_KEY": "sk-caller-server-0123456789"})
-	endpoint, _ := serveHTTPWith(t, a, HTTPConfig{AuthTokens: file, ReloadEvery: 10 * time.Millisecond}, 0)
+	// Read again on demand (SIGHUP): the period alone would take an hour.
+	now := make(chan struct{})
+	endpoint, _ := serveHTTPWith(t, a, HTTPConfig{AuthTokens: file, ReloadEvery: time.Hour, Reload: now}, 0)
 	status := func(tok string) int {
 		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
 		req.Header.Set("Content-Type", "application/json")
@@ -74,6 +76,7 @@ func TestHTTPAuthTokensReadAgain(t *testing.T) {
 		t.Fatalf("before: token-a %d, token-b %d", a, b)
 	}
 	writeFile(t, file, "# the team\n"+tokenLine("token-b"))
+	now <- struct{}{}
 	eventually(t, "token-b admitted", func() bool { return status("token-b") == http.StatusOK })
 	if s := status("token-a"); s != http.StatusUnauthorized {
 		t.Errorf("token-a, taken out of the file: %d", s)

@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"github.com/charmbracelet/log"
@@ -89,6 +92,7 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 	if opts.HTTP.Addr != "" {
 		// Logs and access logs as JSON lines, for a log collector.
 		f.Log.SetFormatter(log.JSONFormatter)
+		opts.HTTP.Reload = onHangup(c.Context())
 		return f.AppNoCache(opts.NoCache).ServeHTTP(c.Context(), p, opts.HTTP)
 	}
 	if path := os.Getenv(cpuProfileEnv); path != "" {
@@ -118,4 +122,28 @@ func startCPUProfile(path string) (stop func(), err error) {
 		pprof.StopCPUProfile()
 		_ = out.Close()
 	}, nil
+}
+
+// onHangup delivers on SIGHUP (`systemctl reload`, `kill -HUP`) until ctx
+// ends: serve --http then reads its TLS certificate and token file again
+// at once. (Windows has no SIGHUP: it never delivers there.)
+func onHangup(ctx context.Context) <-chan struct{} {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGHUP)
+	now := make(chan struct{}, 1)
+	go func() {
+		defer signal.Stop(sig)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sig:
+				select {
+				case now <- struct{}{}:
+				default: // one is already waiting
+				}
+			}
+		}
+	}()
+	return now
 }
