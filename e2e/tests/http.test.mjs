@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
+import { createHash } from 'node:crypto';
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -22,10 +25,10 @@ function freePort() {
 }
 
 /** Starts `restmcp serve --http` and resolves once /readyz answers. */
-async function replica() {
+async function replica(args = [], env = {}) {
   const port = await freePort();
-  const p = spawn(bin(), ['serve', '--http', `127.0.0.1:${port}`, ...exampleFlags()],
-    { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('http') }), stdio: ['ignore', 'ignore', 'pipe'] });
+  const p = spawn(bin(), ['serve', '--http', `127.0.0.1:${port}`, ...exampleFlags(), ...args],
+    { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('http'), ...env }), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   p.stderr.on('data', (c) => { stderr += c; });
   p.on('close', () => stderrLog.push(stderr));
@@ -59,8 +62,7 @@ function roundRobin(targets) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, hits, url: `http://127.0.0.1:${server.address().port}` })));
 }
 
-async function session(url, key) {
-  const headers = key === undefined ? {} : { Authorization: `Api-Key ${key}` };
+async function session(url, key, headers = key === undefined ? {} : { Authorization: `Api-Key ${key}` }) {
   const client = new Client({ name: 'e2e-http', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }));
   return client;
@@ -144,5 +146,51 @@ describe('serve --http', () => {
     r.p.kill('SIGTERM');
     assert.equal(await exited, 0, r.stderr());
     assert.match(r.stderr(), /draining/);
+  });
+
+  it('--auth-tokens: the file is read again on SIGHUP; --trusted-proxy names the caller in the log', async () => {
+    const dir = tempDir('http-tokens');
+    const file = join(dir, 'tokens.txt');
+    const hashLine = (tok) => createHash('sha256').update(tok).digest('hex') + '\n';
+    const write = (text) => { writeFileSync(`${file}.new`, text); renameSync(`${file}.new`, file); };
+    write(`# the team\n${hashLine('team-token-a')}`);
+    const r = await replica(['--auth-tokens', file, '--trusted-proxy', '127.0.0.1'], { RESTMCP_API_KEY: apiKey() });
+    const bearer = (tok) => ({ Authorization: `Bearer ${tok}`, 'X-Forwarded-For': '203.0.113.9' });
+    const admitted = async (tok) => {
+      const res = await fetch(`${r.base}/mcp`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...bearer(tok) },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'e2e', version: '1' } } }),
+      });
+      await res.text();
+      return res.status;
+    };
+    try {
+      // The API receives the server's own key: the caller's token is not one.
+      const client = await session(r.base, undefined, bearer('team-token-a'));
+      try {
+        const res = await client.callTool({ name: 'list_tasks', arguments: { page_size: 1 } });
+        assert.ok(!res.isError, res.content?.[0]?.text);
+      } finally {
+        await client.close();
+      }
+      assert.equal(await admitted('team-token-b'), 401);
+
+      write(hashLine('team-token-b'));
+      r.p.kill('SIGHUP');
+      let status;
+      for (let i = 0; i < 100 && (status = await admitted('team-token-b')) !== 200; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.equal(status, 200, `token-b after SIGHUP: ${r.stderr()}`);
+      assert.equal(await admitted('team-token-a'), 401, 'a token taken out of the file still admitted');
+      assert.equal(r.p.exitCode, null, 'SIGHUP ended the server');
+      assert.match(r.stderr(), /--auth-tokens read again/);
+      const lines = r.stderr().split('\n').filter((l) => l.includes('"request"')).map((l) => JSON.parse(l));
+      assert.ok(lines.length > 0 && lines.every((l) => l.remote === '203.0.113.9'), `access log: ${JSON.stringify(lines)}`);
+      for (const tok of ['team-token-a', 'team-token-b']) assert.ok(!r.stderr().includes(tok), 'a token was logged');
+    } finally {
+      r.p.kill('SIGTERM');
+    }
   });
 });
