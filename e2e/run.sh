@@ -13,7 +13,7 @@
 # Needs Go, Node >= 18 with `npm ci` done in e2e/ (done here when missing or
 # older than package-lock.json),
 # /usr/bin/python3 with Django REST Framework, and dbus, gnome-keyring,
-# libsecret-tools (see scripts/apt-packages.txt). The output ends with the
+# libsecret-tools, openssl (see scripts/apt-packages.txt). The output ends with the
 # Node test runner's summary; the exit status is non-zero when a test fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -4,11 +4,13 @@
 // readiness, metrics and a drained shutdown.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
 import net from 'node:net';
 import { createHash } from 'node:crypto';
-import { writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -25,18 +27,17 @@ function freePort() {
 }
 
 /** Starts `restmcp serve --http` and resolves once /readyz answers. */
-async function replica(args = [], env = {}) {
+async function replica(args = [], env = {}, { scheme = 'http', ready = async (url) => (await fetch(url)).ok } = {}) {
   const port = await freePort();
   const p = spawn(bin(), ['serve', '--http', `127.0.0.1:${port}`, ...exampleFlags(), ...args],
     { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('http'), ...env }), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   p.stderr.on('data', (c) => { stderr += c; });
   p.on('close', () => stderrLog.push(stderr));
-  const base = `http://127.0.0.1:${port}`;
+  const base = `${scheme}://127.0.0.1:${port}`;
   for (let i = 0; i < 150; i++) {
     try {
-      const r = await fetch(`${base}/readyz`);
-      if (r.ok) return { p, base, stderr: () => stderr };
+      if (await ready(`${base}/readyz`)) return { p, base, port, stderr: () => stderr };
     } catch { /* not listening yet */ }
     if (p.exitCode !== null) throw new Error(`serve --http exited: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -189,6 +190,59 @@ describe('serve --http', () => {
       const lines = r.stderr().split('\n').filter((l) => l.includes('"request"')).map((l) => JSON.parse(l));
       assert.ok(lines.length > 0 && lines.every((l) => l.remote === '203.0.113.9'), `access log: ${JSON.stringify(lines)}`);
       for (const tok of ['team-token-a', 'team-token-b']) assert.ok(!r.stderr().includes(tok), 'a token was logged');
+    } finally {
+      r.p.kill('SIGTERM');
+    }
+  });
+
+  it('--tls-cert: HTTPS, and a renewed certificate served after SIGHUP without a restart', async () => {
+    const dir = tempDir('http-tls');
+    const cert = join(dir, 'tls.crt');
+    const key = join(dir, 'tls.key');
+    const issue = (serial) => {
+      // Written elsewhere and moved in, as certbot or cert-manager do.
+      const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+        '-keyout', `${key}.new`, '-out', `${cert}.new`, '-days', '1', '-subj', '/CN=restmcp-e2e',
+        '-addext', 'subjectAltName=IP:127.0.0.1', '-set_serial', String(serial)], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `openssl: ${r.error ?? r.stderr}`);
+      renameSync(`${key}.new`, key);
+      renameSync(`${cert}.new`, cert);
+      return readFileSync(cert);
+    };
+    let ca = issue(1);
+    const get = (url) => new Promise((resolve, reject) => {
+      https.get(url, { ca }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode === 200)); }).on('error', reject);
+    });
+    const served = (port) => new Promise((resolve, reject) => {
+      const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+        const serial = parseInt(s.getPeerCertificate().serialNumber, 16);
+        s.end();
+        resolve(serial);
+      });
+      s.on('error', reject);
+    });
+    const r = await replica(['--tls-cert', cert, '--tls-key', key], {}, { scheme: 'https', ready: get });
+    try {
+      assert.equal(await served(r.port), 1);
+      // A tools/list over HTTPS, trusting only the certificate served.
+      const listed = await new Promise((resolve, reject) => {
+        const req = https.request(`${r.base}/mcp`, {
+          method: 'POST', ca,
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Protocol-Version': '2025-06-18', Authorization: `Api-Key ${apiKey()}` },
+        }, (res) => { let body = ''; res.on('data', (c) => { body += c; }); res.on('end', () => resolve({ status: res.statusCode, body })); });
+        req.on('error', reject);
+        req.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+      });
+      assert.equal(listed.status, 200, listed.body);
+      assert.match(listed.body, /list_tasks/);
+
+      ca = issue(2);
+      r.p.kill('SIGHUP');
+      let serial;
+      for (let i = 0; i < 100 && (serial = await served(r.port)) !== 2; i++) await new Promise((res) => setTimeout(res, 100));
+      assert.equal(serial, 2, `the renewed certificate was not served: ${r.stderr()}`);
+      assert.ok(await get(`${r.base}/readyz`), 'the renewed certificate is not trusted');
+      assert.match(r.stderr(), /--tls-cert and --tls-key read again/);
     } finally {
       r.p.kill('SIGTERM');
     }
