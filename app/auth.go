@@ -241,6 +241,7 @@ func (a *App) tokens(p profile.Profile) *profileTokens {
 		return t
 	}
 	t.src = oauth.NewTokenSource(cfg, a.Tokens(), TokenAccount(p.Name), a.LockDir())
+	t.src.Renewals = a.Renewals
 	t.src.Warn = func(msg string, err error) {
 		if a.Log != nil {
 			a.Log.Warn(msg, "err", err)

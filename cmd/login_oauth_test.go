@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/oauth/oauthtest"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -78,7 +80,13 @@ paths:
 // and a command factory whose stderr follows the first sign-in URL.
 func oauthLogin(t *testing.T) (*oauthtest.Server, *Factory, *bytes.Buffer, *signInWriter) {
 	t.Helper()
-	s, err := oauthtest.Start(oauthtest.Options{})
+	return oauthLoginWith(t, oauthtest.Options{})
+}
+
+// oauthLoginWith is oauthLogin with a server started with o.
+func oauthLoginWith(t *testing.T, o oauthtest.Options) (*oauthtest.Server, *Factory, *bytes.Buffer, *signInWriter) {
+	t.Helper()
+	s, err := oauthtest.Start(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,5 +300,41 @@ func TestLoginOAuthAgainKeepsTheClientSecret(t *testing.T) {
 	}
 	if got := f.keptClientSecret(p, store); got != s.ClientSecret() {
 		t.Error("the same client was not given its secret")
+	}
+}
+
+// A call that gives up (--timeout) while the token is being renewed does
+// not end the process before the rotated refresh token is stored: the
+// next call uses it rather than the spent one.
+func TestCallTimeoutKeepsTheRotatedRefreshToken(t *testing.T) {
+	s, f, _, w := oauthLoginWith(t, oauthtest.Options{TokenDelay: time.Second})
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	tokens := f.App().Tokens()
+	tok, err := oauth.Load(tokens, app.TokenAccount("o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok.Expiry = time.Now().Add(-time.Minute)
+	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
+		t.Fatal(err)
+	}
+	if code := run(t, f, "call", "me", "-p", "o", "--timeout", "200ms"); code == 0 {
+		t.Fatalf("call --timeout 200ms succeeded, want it to give up during the renewal: %s", w)
+	}
+	// Read as the next process would, at once.
+	stored, err := oauth.Load(tokens, app.TokenAccount("o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.RefreshToken == tok.RefreshToken {
+		t.Fatal("the call returned before the rotated refresh token was stored")
+	}
+	if code := run(t, f, "call", "me", "-p", "o"); code != 0 {
+		t.Fatalf("the next call: exit %d: %s", code, w)
+	}
+	if st := s.Stats(); st.RefusedRefreshes != 0 {
+		t.Errorf("stats %+v: a spent refresh token was sent again", st)
 	}
 }

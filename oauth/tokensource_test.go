@@ -341,18 +341,37 @@ func TestTokenNeverPrintsSecrets(t *testing.T) {
 }
 
 // A caller that gives up while the refresh is on its way does not lose the
-// rotated refresh token: the renewal completes and is stored.
+// rotated refresh token: the renewal completes and is stored, counted in
+// Renewals until then so that a process about to exit can wait for it.
 func TestTokenSourceKeepsRefreshWhenCallerGivesUp(t *testing.T) {
 	s := startServer(t, oauthtest.Options{TokenDelay: 300 * time.Millisecond})
 	store := memStore()
 	tok := signIn(t, s)
 	tok.Expiry = time.Now().Add(-time.Minute)
 	oauth.Save(store, "acme", tok)
+	var renewals oauth.Renewals
 	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	src.Renewals = &renewals
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	if _, err := src.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the caller's deadline", err)
+	}
+	wctx, wcancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer wcancel()
+	if err := renewals.Wait(wctx); err != nil {
+		t.Fatal(err)
+	}
+	if mustLoad(t, store).RefreshToken == tok.RefreshToken {
+		t.Fatal("Wait returned before the rotated refresh token was stored")
+	}
+	// Nothing in flight: Wait returns at once, even with a context that
+	// has ended; so does a nil *Renewals.
+	if err := renewals.Wait(ctx); err != nil {
+		t.Errorf("Wait with nothing in flight: %v", err)
+	}
+	if err := (*oauth.Renewals)(nil).Wait(ctx); err != nil {
+		t.Errorf("nil Wait: %v", err)
 	}
 	got, err := src.Token(t.Context()) // waits for the renewal in flight
 	if err != nil {
