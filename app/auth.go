@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -255,11 +256,18 @@ func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("%w: run `%s`", t.err, t.a.LoginCommand(t.p.Name))
 	}
 	tok, err := t.src.Token(ctx)
+	var se *oauth.ServerError
+	var ne net.Error
 	switch {
 	case err == nil:
 		return tok.AccessToken, nil
 	case errors.Is(err, oauth.ErrLoginRequired), errors.Is(err, keyring.ErrNotFound):
 		return "", fmt.Errorf("not signed in to profile %q (or the sign-in expired): run `%s`", t.p.Name, t.a.LoginCommand(t.p.Name))
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "", err // the caller gave up: its own message says so
+	case errors.As(err, &se) && se.Temporary(), errors.As(err, &ne) && !errors.Is(err, keyring.ErrUnavailable):
+		// A passing failure: the sign-in still holds.
+		return "", fmt.Errorf("the OAuth token could not be renewed just now: %w; try again in a moment", err)
 	}
 	return "", fmt.Errorf("%w (sign in again with `%s`)", err, t.a.LoginCommand(t.p.Name))
 }

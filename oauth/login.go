@@ -178,7 +178,7 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	}
 	t, err := oc.Exchange(c.withClient(ctx), a.code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, serverError("token", err, a.code, verifier)
+		return nil, serverError("token", err, a.code, verifier, c.ClientSecret)
 	}
 	return FromOAuth2(t, GrantAuthorizationCode, c.Scopes), nil
 }
@@ -196,7 +196,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	hctx := c.withClient(ctx)
 	da, err := oc.DeviceAuth(hctx)
 	if err != nil {
-		return nil, serverError("device authorization", err)
+		return nil, serverError("device authorization", err, c.ClientSecret)
 	}
 	out := o.out()
 	fmt.Fprintf(out, "To sign in, visit\n\n  %s\n\nand enter the code %s\n", da.VerificationURI, da.UserCode)
@@ -209,7 +209,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
 			return nil, ErrLoginTimeout
 		}
-		return nil, serverError("token", err, da.DeviceCode)
+		return nil, serverError("token", err, da.DeviceCode, c.ClientSecret)
 	}
 	return FromOAuth2(t, GrantDeviceCode, c.Scopes), nil
 }

@@ -3,8 +3,10 @@ package oauth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -357,5 +359,43 @@ func TestValidateRefusesPlainHTTPEndpoints(t *testing.T) {
 	}
 	if err := (oauth.Config{TokenURL: "https://a/t"}).Validate(oauth.GrantAuthorizationCode); err == nil || !strings.Contains(err.Error(), "client ID") {
 		t.Errorf("err = %v, want one naming the client ID", err)
+	}
+}
+
+// echoingServer is an authorization server that approves every sign-in
+// and then refuses it, quoting the client secret it was sent.
+func echoingServer(t *testing.T, secret string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/authorize" {
+			q := r.URL.Query()
+			http.Redirect(w, r, q.Get("redirect_uri")+"?code=c0de&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"error":"invalid_client","error_description":"unknown secret %s"}`, secret)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// An error answer that quotes the client secret never shows it, whatever
+// the grant.
+func TestLoginErrorsHideTheClientSecret(t *testing.T) {
+	const secret = "cs-secret-0123456789"
+	srv := echoingServer(t, secret)
+	cfg := oauth.Config{ClientID: "c", ClientSecret: secret, ClientAuth: oauth.ClientAuthPost,
+		AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/token", DeviceAuthURL: srv.URL + "/device"}
+	o := oauth.LoginOptions{Timeout: 10 * time.Second, OpenBrowser: func(u string) error {
+		go browse(t, u)
+		return nil
+	}}
+	_, codeErr := cfg.LoginAuthCode(t.Context(), o)
+	_, devErr := cfg.LoginDevice(t.Context(), o)
+	for name, err := range map[string]error{"authorization code": codeErr, "device": devErr} {
+		if err == nil || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "invalid_client") {
+			t.Errorf("%s: error %v, want invalid_client without the secret", name, err)
+		}
 	}
 }

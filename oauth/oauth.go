@@ -416,6 +416,13 @@ func (e *ServerError) Error() string {
 	return msg
 }
 
+// Temporary reports whether the server could not answer just now (a 5xx
+// status, temporarily_unavailable, server_error): trying again later may
+// work, signing in again would not help.
+func (e *ServerError) Temporary() bool {
+	return e.Status >= 500 || e.Code == "temporarily_unavailable" || e.Code == "server_error"
+}
+
 // serverError turns golang.org/x/oauth2's errors into ones that cannot
 // carry a secret: a RetrieveError prints the response body, which is
 // dropped here, and any of secrets found in the description is masked.

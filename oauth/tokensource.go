@@ -289,7 +289,7 @@ func (s *TokenSource) refresh(ctx context.Context, tok *Token) (*Token, error) {
 		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_token") {
 			return nil, &LoginRequiredError{Account: s.Account, Reason: "the authorization server refused the refresh token (" + re.ErrorCode + ")"}
 		}
-		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken)
+		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken, s.Config.ClientSecret)
 	}
 	fresh := FromOAuth2(t, tok.Grant, tok.Scopes)
 	if fresh.Grant == "" {
