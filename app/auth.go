@@ -66,8 +66,8 @@ func SchemeNeeds(s *client.SecurityScheme) string {
 	case s.Type == client.TypeHTTP:
 		return "a token"
 	}
-	_, code := s.Flows["authorizationCode"]
-	_, dev := s.Flows["deviceCode"]
+	_, code := s.Flows[client.FlowAuthorizationCode]
+	_, dev := s.Flows[client.FlowDeviceAuthorization]
 	if s.Type == client.TypeOAuth2 && !code && !dev {
 		return "--client-id and a client secret"
 	}
@@ -122,16 +122,16 @@ func AuthFor(s *client.SecurityScheme, ops []*client.Operation) *profile.Auth {
 	case client.TypeOAuth2, client.TypeOpenIDConnect:
 		au.Kind = profile.AuthOAuth2
 		o := &profile.OAuth{Scopes: client.Scopes(ops, s.Name), Grant: string(oauth.GrantAuthorizationCode)}
-		for _, flow := range []string{"authorizationCode", "deviceCode", "clientCredentials"} {
+		for _, flow := range []string{client.FlowAuthorizationCode, client.FlowDeviceAuthorization, client.FlowClientCredentials} {
 			f, ok := s.Flows[flow]
 			if !ok {
 				continue
 			}
 			o.AuthURL, o.TokenURL, o.RefreshURL, o.DeviceAuthURL = f.AuthorizationURL, f.TokenURL, f.RefreshURL, f.DeviceAuthURL
 			switch flow {
-			case "deviceCode":
+			case client.FlowDeviceAuthorization:
 				o.Grant = string(oauth.GrantDeviceCode)
-			case "clientCredentials":
+			case client.FlowClientCredentials:
 				o.Grant = string(oauth.GrantClientCredentials)
 			}
 			break

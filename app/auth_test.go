@@ -219,3 +219,17 @@ func TestOAuthRenewalErrors(t *testing.T) {
 		})
 	}
 }
+
+// OpenAPI 3.2's device authorization flow signs in with the device grant.
+func TestAuthForDeviceAuthorizationFlow(t *testing.T) {
+	s := &client.SecurityScheme{Name: "dev", Type: client.TypeOAuth2, Flows: map[string]client.OAuthFlow{
+		client.FlowDeviceAuthorization: {DeviceAuthURL: "https://auth.example.test/device", TokenURL: "https://auth.example.test/token"},
+	}}
+	if need := SchemeNeeds(s); !strings.Contains(need, "--client-id") || strings.Contains(need, "secret") || strings.Contains(need, "does not support") {
+		t.Errorf("SchemeNeeds = %q", need)
+	}
+	o := AuthFor(s, nil).OAuth
+	if o.Grant != string(oauth.GrantDeviceCode) || o.DeviceAuthURL != "https://auth.example.test/device" || o.TokenURL != "https://auth.example.test/token" {
+		t.Errorf("AuthFor = %+v", o)
+	}
+}

@@ -31,12 +31,27 @@ type SecurityScheme struct {
 	// Scheme of a TypeHTTP scheme, lower case: "bearer", "basic", …
 	Scheme       string
 	BearerFormat string
-	// Flows of a TypeOAuth2 scheme, by name: "authorizationCode",
-	// "clientCredentials", "deviceCode", "implicit", "password".
+	// Flows of a TypeOAuth2 scheme, by name: FlowAuthorizationCode,
+	// FlowClientCredentials, FlowDeviceAuthorization, "implicit",
+	// "password".
 	Flows map[string]OAuthFlow
 	// OpenIDConnectURL of a TypeOpenIDConnect scheme.
 	OpenIDConnectURL string
 }
+
+// The OAuth 2.0 flows restmcp signs in with, as OpenAPI names them.
+const (
+	FlowAuthorizationCode = "authorizationCode"
+	FlowClientCredentials = "clientCredentials"
+	// FlowDeviceAuthorization is OpenAPI 3.2's device authorization flow
+	// (RFC 8628), also read from the extension x-oai-deviceAuthorization
+	// that came before it and from the name deviceCode.
+	FlowDeviceAuthorization = "deviceAuthorization"
+)
+
+// deviceFlowNames are the names the device authorization flow goes by in
+// a flows object, the standard one first: it wins when several are given.
+var deviceFlowNames = []string{FlowDeviceAuthorization, "x-oai-deviceAuthorization", "deviceCode"}
 
 // OAuthFlow is one OAuth 2.0 flow of a scheme.
 type OAuthFlow struct {
@@ -81,9 +96,9 @@ func (s *SecurityScheme) Supported() bool {
 	case TypeHTTP:
 		return s.Scheme == "basic" || s.Scheme == "bearer"
 	case TypeOAuth2:
-		_, code := s.Flows["authorizationCode"]
-		_, cc := s.Flows["clientCredentials"]
-		_, dev := s.Flows["deviceCode"]
+		_, code := s.Flows[FlowAuthorizationCode]
+		_, cc := s.Flows[FlowClientCredentials]
+		_, dev := s.Flows[FlowDeviceAuthorization]
 		return code || cc || dev
 	case TypeOpenIDConnect:
 		return s.OpenIDConnectURL != ""
@@ -149,7 +164,7 @@ func (b *builder) oauthFlows(m map[string]any) map[string]OAuthFlow {
 		return fl
 	}
 	if b.swagger {
-		names := map[string]string{"accessCode": "authorizationCode", "application": "clientCredentials", "implicit": "implicit", "password": "password"}
+		names := map[string]string{"accessCode": FlowAuthorizationCode, "application": FlowClientCredentials, "implicit": "implicit", "password": "password"}
 		if n, ok := names[text(m["flow"])]; ok {
 			flows[n] = read(m)
 		}
@@ -157,8 +172,14 @@ func (b *builder) oauthFlows(m map[string]any) map[string]OAuthFlow {
 	}
 	fm, _ := m["flows"].(map[string]any)
 	for name, v := range fm {
-		if f, ok := v.(map[string]any); ok {
+		if f, ok := v.(map[string]any); ok && !slices.Contains(deviceFlowNames, name) {
 			flows[name] = read(f)
+		}
+	}
+	for _, name := range deviceFlowNames {
+		if f, ok := fm[name].(map[string]any); ok {
+			flows[FlowDeviceAuthorization] = read(f)
+			break
 		}
 	}
 	return flows
