@@ -122,7 +122,10 @@ func (f *Factory) askScheme(ctx context.Context, schemes []*client.SecuritySchem
 }
 
 // fillOAuth completes an OAuth 2.0 client: the provider's endpoints (by
-// discovery for openIdConnect), the client ID, and --scopes.
+// discovery for openIdConnect), the client ID, and the scopes: --scopes,
+// else those of the previous sign-in to the same scheme (unless the tool
+// selection changes now: then those its operations need), else the
+// build's, else those the operations need (already in o).
 func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.OAuth, s *client.SecurityScheme, prev *profile.Auth) error {
 	if s.Type == client.TypeOpenIDConnect {
 		md, err := oauth.Discover(ctx, &http.Client{Timeout: opts.CheckTimeout}, s.OpenIDConnectURL)
@@ -145,9 +148,15 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 	if o.ClientID == "" {
 		return FlagErrorf("scheme %s is %s: register a client with the provider (redirect URI http://127.0.0.1/callback) and pass its ID with --client-id", s.Name, s.Kind())
 	}
-	if opts.Scopes != nil {
+	samePrev := prev != nil && prev.OAuth != nil && prev.Scheme == s.Name
+	switch {
+	case opts.Scopes != nil:
 		o.Scopes = opts.Scopes
-	} else if len(f.Brand.SignIn.OAuthScopes) > 0 {
+	case samePrev && len(prev.OAuth.Scopes) > 0 && opts.Profile.selectionFrom() == app.SelectionStored:
+		// Signing in again, as every error advises, keeps the scopes
+		// chosen at the first sign-in.
+		o.Scopes = prev.OAuth.Scopes
+	case len(f.Brand.SignIn.OAuthScopes) > 0:
 		o.Scopes = f.Brand.SignIn.OAuthScopes
 	}
 	return nil

@@ -338,3 +338,34 @@ func TestCallTimeoutKeepsTheRotatedRefreshToken(t *testing.T) {
 		t.Errorf("stats %+v: a spent refresh token was sent again", st)
 	}
 }
+
+// Signing in again (the command every error names) keeps the scopes given
+// with --scopes at the first sign-in; a new tool selection asks for the
+// scopes its operations need.
+func TestLoginOAuthAgainKeepsTheScopes(t *testing.T) {
+	s, f, _, _ := oauthLogin(t)
+	spec := oauthSpec(t, s)
+	store := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}
+	login := func(args ...string) []string {
+		t.Helper()
+		w := &signInWriter{t: t}
+		f.IO.ErrOut = w
+		if code := run(t, f, append([]string{"login", "-p", "o", "--no-browser"}, args...)...); code != 0 {
+			t.Fatalf("login %v: exit %d: %s", args, code, w)
+		}
+		p, err := store.Get("o")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Auth.OAuth.Scopes
+	}
+	if got := login("--spec", spec, "--client-id", "restmcp-test", "--scopes", "read,profile"); strings.Join(got, " ") != "read profile" {
+		t.Fatalf("scopes %v after --scopes", got)
+	}
+	if got := login(); strings.Join(got, " ") != "read profile" {
+		t.Errorf("scopes %v after signing in again, want those of --scopes kept", got)
+	}
+	if got := login("--read-only"); strings.Join(got, " ") != "read" {
+		t.Errorf("scopes %v after a new selection, want those its operations need", got)
+	}
+}
