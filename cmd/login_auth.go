@@ -14,6 +14,7 @@ import (
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -166,7 +167,7 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 // tokens (and a client secret) in the keyring.
 func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own profile.Profile, store profile.Store) error {
 	if opts.InsecureStorage {
-		return FlagErrorf("OAuth tokens are only kept in the OS keyring: drop --insecure-storage")
+		return FlagErrorf("OAuth tokens are only kept in the OS keyring: drop --insecure-storage (without a keyring, set %s to an access token instead)", f.Brand.Env("API_KEY"))
 	}
 	o := own.Auth.OAuth
 	var secret string
@@ -229,18 +230,29 @@ func (f *Factory) keptClientSecret(own profile.Profile, store profile.Store) str
 func (f *Factory) storeOAuthLogin(own profile.Profile, store profile.Store, secret string, tok *oauth.Token) error {
 	if secret != "" {
 		if err := f.Keyring.Set(app.ClientSecretAccount(own.Name), secret); err != nil {
-			return fmt.Errorf("storing the client secret in %s: %w", f.Keyring.Describe(), err)
+			return storeTokenError(f, "the client secret", err)
 		}
 	}
 	if err := oauth.Save(f.App().Tokens(), app.TokenAccount(own.Name), tok); err != nil {
-		return fmt.Errorf("storing the tokens in %s: %w", f.Keyring.Describe(), err)
+		return storeTokenError(f, "the tokens", err)
 	}
 	if err := store.Save(own); err != nil {
 		return fmt.Errorf("saving profile %q: %w", own.Name, err)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "✓ Saved profile %q in %s.\n", own.Name, store.Path())
 	fmt.Fprintf(f.IO.ErrOut, "✓ Stored the tokens in %s, account %q.\n", f.Keyring.Describe(), app.TokenAccount(own.Name))
+	warnEnvPrecedence(f, "the tokens")
 	return forgetKey(f, own.Name)
+}
+
+// storeTokenError is the error of a sign-in whose what (the tokens, the
+// client secret) the keyring did not take.
+func storeTokenError(f *Factory, what string, err error) error {
+	err = fmt.Errorf("storing %s in %s: %w", what, f.Keyring.Describe(), err)
+	if errors.Is(err, keyring.ErrUnavailable) {
+		return oauthKeyringError(f, err)
+	}
+	return err
 }
 
 // givenCommand is c's command line as given, rebuilt from its flags (set

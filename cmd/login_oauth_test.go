@@ -369,3 +369,42 @@ func TestLoginOAuthAgainKeepsTheScopes(t *testing.T) {
 		t.Errorf("scopes %v after a new selection, want those its operations need", got)
 	}
 }
+
+// With the keyring out of reach, an OAuth profile's errors say that the
+// tokens need the keyring (no --insecure-storage, no "sign in again"), and
+// RESTMCP_API_KEY, set to an access token, is sent instead of the tokens.
+func TestOAuthProfileWithoutKeyring(t *testing.T) {
+	s, f, out, w := oauthLogin(t)
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount("o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Keyring.Backend = unavailableBackend{}
+	for _, args := range [][]string{{"call", "me", "-p", "o"}, {"login", "-p", "o", "--no-browser"}} {
+		w := &signInWriter{t: t}
+		f.IO.ErrOut = w
+		code := run(t, f, args...)
+		msg := w.String()
+		if code == 0 || !strings.Contains(msg, "RESTMCP_API_KEY") || !strings.Contains(msg, "keyring") ||
+			strings.Contains(msg, "--insecure-storage") || strings.Contains(msg, "sign in again with") {
+			t.Errorf("%v: exit %d:\n%s", args, code, msg)
+		}
+	}
+	getenv := f.Getenv
+	f.Getenv = func(k string) string {
+		if k == "RESTMCP_API_KEY" {
+			return tok.AccessToken
+		}
+		return getenv(k)
+	}
+	if code := run(t, f, "call", "me", "-p", "o"); code != 0 || !strings.Contains(out.String(), "test-user") {
+		t.Fatalf("call with RESTMCP_API_KEY: exit %d: %s %s", code, out, w)
+	}
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 || !strings.Contains(out.String(), "from RESTMCP_API_KEY") || strings.Contains(out.String(), tok.AccessToken) {
+		t.Errorf("status: exit %d: %s", code, out)
+	}
+}
