@@ -146,3 +146,25 @@ func TestDeviceAuthorizationFlowNames(t *testing.T) {
 		})
 	}
 }
+
+// Relative OAuth 2.0 endpoints are resolved against the API's server.
+func TestRelativeOAuthEndpoints(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.0.3","info":{"title":"s","version":"1"},"servers":[{"url":"https://api.example.com/v1/"}],
+"components":{"securitySchemes":{"oa":{"type":"oauth2","flows":{
+ "authorizationCode":{"authorizationUrl":"/oauth/authorize","tokenUrl":"oauth/token","refreshUrl":"https://idp.example.com/refresh","scopes":{}},
+ "deviceAuthorization":{"deviceAuthorizationUrl":"../device","tokenUrl":"/oauth/token","scopes":{}}}}}},
+"security":[{"oa":[]}],"paths":{"/a":{"get":{"operationId":"a"}}}}`)
+	flows := api.SecuritySchemes["oa"].Flows
+	code, dev := flows[FlowAuthorizationCode], flows[FlowDeviceAuthorization]
+	for _, tc := range [][2]string{
+		{code.AuthorizationURL, "https://api.example.com/oauth/authorize"},
+		{code.TokenURL, "https://api.example.com/v1/oauth/token"},
+		{code.RefreshURL, "https://idp.example.com/refresh"},
+		{dev.DeviceAuthURL, "https://api.example.com/device"},
+		{dev.TokenURL, "https://api.example.com/oauth/token"},
+	} {
+		if tc[0] != tc[1] {
+			t.Errorf("got %q, want %q", tc[0], tc[1])
+		}
+	}
+}
