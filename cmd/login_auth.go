@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -200,7 +201,12 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	default:
 		tok, err = cfg.LoginAuthCode(ctx, lo)
 	}
-	if err != nil {
+	var se *oauth.ServerError
+	switch {
+	case err != nil && secret == "" && errors.As(err, &se) && (se.Code == "invalid_client" || se.Code == "unauthorized_client" || se.Status == http.StatusUnauthorized):
+		return fmt.Errorf("%w; nothing was stored.\nThe provider may want the client's secret too (as GitHub's OAuth apps and Google's clients do): sign in again with it on standard input, e.g. `%s`",
+			err, app.PipeKeyExample(runtime.GOOS, givenCommand(opts.Profile.cmd)))
+	case err != nil:
 		return fmt.Errorf("%w; nothing was stored", err)
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")

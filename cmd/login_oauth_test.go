@@ -408,3 +408,13 @@ func TestOAuthProfileWithoutKeyring(t *testing.T) {
 		t.Errorf("status: exit %d: %s", code, out)
 	}
 }
+
+// A provider that refuses the client without its secret (invalid_client)
+// gets an error naming --with-key, with the command as given.
+func TestLoginOAuthRefusedClientNamesWithKey(t *testing.T) {
+	s, f, _, w := oauthLoginWith(t, oauthtest.Options{ConfidentialOnly: true})
+	code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test")
+	if msg := w.String(); code == 0 || !strings.Contains(msg, "invalid_client") || !strings.Contains(msg, "--with-key") || !strings.Contains(msg, "--client-id restmcp-test") {
+		t.Errorf("exit %d:\n%s", code, msg)
+	}
+}

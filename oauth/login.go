@@ -110,6 +110,9 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	type answer struct {
 		code string
 		err  error
+		// exchanged receives the code exchange's outcome, which the
+		// browser's page then shows.
+		exchanged chan error
 	}
 	answers := make(chan answer, 1)
 	mux := http.NewServeMux()
@@ -127,7 +130,7 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 		case q.Get("code") == "":
 			a.err = errors.New("oauth: the redirect carried no authorization code")
 		default:
-			a.code = q.Get("code")
+			a.code, a.exchanged = q.Get("code"), make(chan error, 1)
 		}
 		select {
 		case answers <- a: // one-shot: only the first answer counts
@@ -135,14 +138,24 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 			http.Error(w, "This sign-in is already finished.", http.StatusGone)
 			return
 		}
+		err := a.err
+		if a.exchanged != nil {
+			// Answer once the code is exchanged: the page then says
+			// whether the sign-in worked.
+			select {
+			case err = <-a.exchanged:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		if a.err != nil {
+		if err != nil {
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p>", html.EscapeString(a.err.Error()))
+			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p><p>The terminal says what to do next.</p>", html.EscapeString(err.Error()))
 			return
 		}
-		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Sign-in received. You can close this window and go back to the terminal.</p>")
+		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>")
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -178,7 +191,11 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	}
 	t, err := oc.Exchange(c.withClient(ctx), a.code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, serverError("token", err, a.code, verifier, c.ClientSecret)
+		err = serverError("token", err, a.code, verifier, c.ClientSecret)
+	}
+	a.exchanged <- err
+	if err != nil {
+		return nil, err
 	}
 	return FromOAuth2(t, GrantAuthorizationCode, c.Scopes), nil
 }

@@ -399,3 +399,39 @@ func TestLoginErrorsHideTheClientSecret(t *testing.T) {
 		}
 	}
 }
+
+// The browser's page is answered once the code is exchanged: it says
+// whether the sign-in worked.
+func TestLoginAuthCodePageShowsTheExchange(t *testing.T) {
+	refusing := echoingServer(t, "cs-secret-0123456789")
+	for name, cfg := range map[string]oauth.Config{
+		"accepted": startServer(t, oauthtest.Options{}).Config(),
+		"refused":  {ClientID: "c", AuthURL: refusing.URL + "/authorize", TokenURL: refusing.URL + "/token"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			page := make(chan string, 1)
+			_, err := cfg.LoginAuthCode(t.Context(), oauth.LoginOptions{Timeout: 10 * time.Second, OpenBrowser: func(u string) error {
+				go func() {
+					resp, err := http.Get(u)
+					if err != nil {
+						page <- err.Error()
+						return
+					}
+					defer resp.Body.Close()
+					b, _ := io.ReadAll(resp.Body)
+					page <- fmt.Sprintf("%d %s", resp.StatusCode, b)
+				}()
+				return nil
+			}})
+			got := <-page
+			switch {
+			case err == nil && !strings.HasPrefix(got, "200 ") || err == nil && !strings.Contains(got, "Signed in"):
+				t.Errorf("signed in, but the page says %q", got)
+			case err != nil && (!strings.HasPrefix(got, "400 ") || !strings.Contains(got, "invalid_client")):
+				t.Errorf("sign-in failed (%v), but the page says %q", err, got)
+			case (err == nil) != (name == "accepted"):
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
