@@ -56,10 +56,6 @@ func (o LoginOptions) timeout() time.Duration {
 	return o.Timeout
 }
 
-// ErrStateMismatch means the redirect to the loopback server did not carry
-// the state of this sign-in: it was not the answer to our request.
-var ErrStateMismatch = errors.New("oauth: the authorization answer does not match this sign-in (state mismatch); start the sign-in again")
-
 // ErrLoginTimeout means the user did not finish signing in in time.
 var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; start it again")
 
@@ -81,7 +77,9 @@ func (e *AuthorizationError) Error() string {
 // LoginAuthCode runs the authorization code grant with PKCE (S256): it
 // listens on http://127.0.0.1:<port>/callback, sends the user's browser to
 // the authorization URL (or prints it), waits for the one redirect that
-// carries this sign-in's state, and exchanges the code for a token.
+// carries this sign-in's state (any other request to the callback is
+// answered 400 and ignored: any page the browser shows may send one), and
+// exchanges the code for a token.
 func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, error) {
 	if err := c.Validate(GrantAuthorizationCode); err != nil {
 		return nil, err
@@ -118,15 +116,16 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	mux := http.NewServeMux()
 	mux.HandleFunc(CallbackPath, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
+			// Not the answer to this sign-in: another page, or an old
+			// tab. The sign-in keeps waiting for its own.
+			http.Error(w, "This is not the answer to the sign-in in progress (its state does not match): start the sign-in from the terminal again if it does not go on.", http.StatusBadRequest)
+			return
+		}
 		var a answer
-		stateOK := subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) == 1
 		switch {
-		case q.Get("error") != "" && (stateOK || q.Get("state") == ""):
-			// Some providers leave the state off an error (access_denied):
-			// the error is what the user needs to see.
+		case q.Get("error") != "":
 			a.err = &AuthorizationError{Code: printable(q.Get("error"), 64), Description: printable(q.Get("error_description"), 300)}
-		case !stateOK:
-			a.err = ErrStateMismatch
 		case q.Get("code") == "":
 			a.err = errors.New("oauth: the redirect carried no authorization code")
 		default:

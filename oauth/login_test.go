@@ -188,21 +188,34 @@ func TestLoginAuthCodeFallsBackToPrintingWhenBrowserFails(t *testing.T) {
 	}
 }
 
-func TestLoginAuthCodeRejectsStateMismatch(t *testing.T) {
+// A request to the callback without this sign-in's state (a code or an
+// error, from any page) is refused and ignored: the sign-in goes on and
+// ends with its own answer.
+func TestLoginAuthCodeIgnoresOtherStates(t *testing.T) {
 	s := startServer(t, oauthtest.Options{})
 	out := newURLWriter()
 	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
-	u, _ := url.Parse(<-out.urls)
+	authURL := <-out.urls
+	u, _ := url.Parse(authURL)
 	redirect := u.Query().Get("redirect_uri")
-	if got := browse(t, redirect+"?code=forged&state=not-ours"); got != http.StatusBadRequest {
-		t.Errorf("callback with a foreign state answered %d, want 400", got)
+	for _, q := range []string{"?code=forged&state=not-ours", "?error=access_denied&error_description=Signed+out", "?error=access_denied&state=not-ours"} {
+		if got := browse(t, redirect+q); got != http.StatusBadRequest {
+			t.Errorf("callback %s answered %d, want 400", q, got)
+		}
 	}
-	r := <-res
-	if !errors.Is(r.err, oauth.ErrStateMismatch) {
-		t.Fatalf("err = %v, want ErrStateMismatch", r.err)
+	select {
+	case r := <-res:
+		t.Fatalf("the sign-in ended on a foreign answer: %v", r.err)
+	default:
 	}
-	if st := s.Stats(); st.CodeExchanges != 0 {
-		t.Errorf("a code was exchanged after a state mismatch")
+	if got := browse(t, authURL); got != http.StatusOK {
+		t.Errorf("the sign-in's own answer got %d", got)
+	}
+	if r := <-res; r.err != nil {
+		t.Fatal(r.err)
+	}
+	if st := s.Stats(); st.CodeExchanges != 1 {
+		t.Errorf("code exchanges = %d, want the sign-in's own only", st.CodeExchanges)
 	}
 }
 
@@ -221,14 +234,14 @@ func TestLoginAuthCodeReportsAuthorizationError(t *testing.T) {
 	}
 }
 
-// A provider that leaves the state off an error redirect: the error is
-// reported, not a state mismatch.
-func TestLoginAuthCodeReportsAnErrorWithoutState(t *testing.T) {
+// An error redirect with this sign-in's state is reported, its text fit
+// for the terminal.
+func TestLoginAuthCodeReportsAnErrorSafely(t *testing.T) {
 	s := startServer(t, oauthtest.Options{})
 	out := newURLWriter()
 	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
 	u, _ := url.Parse(<-out.urls)
-	browse(t, u.Query().Get("redirect_uri")+"?error=access_denied&error_description=The+user+said+no%1b%5b2J")
+	browse(t, u.Query().Get("redirect_uri")+"?error=access_denied&error_description=The+user+said+no%1b%5b2J&state="+url.QueryEscape(u.Query().Get("state")))
 	var ae *oauth.AuthorizationError
 	if r := <-res; !errors.As(r.err, &ae) || ae.Code != "access_denied" {
 		t.Fatalf("err = %v, want an AuthorizationError access_denied", r.err)
