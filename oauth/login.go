@@ -188,7 +188,9 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	if a.err != nil {
 		return nil, a.err
 	}
-	t, err := oc.Exchange(c.withClient(ctx), a.code, oauth2.VerifierOption(verifier))
+	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
+		return c.oauth2Config(redirect, false).Exchange(c.withClient(ctx), a.code, oauth2.VerifierOption(verifier))
+	})
 	if err != nil {
 		err = serverError("token", err, a.code, verifier, c.ClientSecret)
 	}
@@ -196,7 +198,9 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	if err != nil {
 		return nil, err
 	}
-	return FromOAuth2(t, GrantAuthorizationCode, c.Scopes), nil
+	tok := FromOAuth2(t, GrantAuthorizationCode, c.Scopes)
+	tok.ClientAuth = style
+	return tok, nil
 }
 
 // LoginDevice runs the device authorization grant (RFC 8628): it asks for
@@ -220,14 +224,18 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 		fmt.Fprintf(out, "or open\n\n  %s\n", da.VerificationURIComplete)
 	}
 	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
-	t, err := oc.DeviceAccessToken(hctx, da)
+	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
+		return c.oauth2Config("", false).DeviceAccessToken(hctx, da)
+	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
 			return nil, ErrLoginTimeout
 		}
 		return nil, serverError("token", err, da.DeviceCode, c.ClientSecret)
 	}
-	return FromOAuth2(t, GrantDeviceCode, c.Scopes), nil
+	tok := FromOAuth2(t, GrantDeviceCode, c.Scopes)
+	tok.ClientAuth = style
+	return tok, nil
 }
 
 // ClientCredentials gets a token for the client itself (no user). A
@@ -236,18 +244,22 @@ func (c Config) ClientCredentials(ctx context.Context) (*Token, error) {
 	if err := c.Validate(GrantClientCredentials); err != nil {
 		return nil, err
 	}
-	cc := clientcredentials.Config{
-		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
-		TokenURL:     c.TokenURL,
-		Scopes:       c.Scopes,
-		AuthStyle:    c.authStyle(),
-	}
-	t, err := cc.Token(c.withClient(ctx))
+	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
+		cc := clientcredentials.Config{
+			ClientID:     c.ClientID,
+			ClientSecret: c.ClientSecret,
+			TokenURL:     c.TokenURL,
+			Scopes:       c.Scopes,
+			AuthStyle:    c.authStyle(),
+		}
+		return cc.Token(c.withClient(ctx))
+	})
 	if err != nil {
 		return nil, serverError("token", err, c.ClientSecret)
 	}
-	return FromOAuth2(t, GrantClientCredentials, c.Scopes), nil
+	tok := FromOAuth2(t, GrantClientCredentials, c.Scopes)
+	tok.ClientAuth = style
+	return tok, nil
 }
 
 // randomString is 32 random bytes, base64url without padding.

@@ -260,13 +260,18 @@ func copyToken(t *Token) *Token {
 	return &c
 }
 
-// renew gets a new token for tok.
+// renew gets a new token for tok, the client's secret sent as it was
+// when tok was obtained unless the Config says how.
 func (s *TokenSource) renew(ctx context.Context, tok *Token) (*Token, error) {
+	cfg := s.Config
+	if cfg.ClientAuth == "" {
+		cfg.ClientAuth = tok.ClientAuth
+	}
 	switch {
 	case tok.RefreshToken != "":
-		return s.refresh(ctx, tok)
+		return s.refresh(ctx, cfg, tok)
 	case tok.Grant == GrantClientCredentials:
-		return s.Config.ClientCredentials(ctx)
+		return cfg.ClientCredentials(ctx)
 	case s.wasRejected(tok.AccessToken):
 		return nil, &LoginRequiredError{Account: s.Account, Reason: "the API refused the access token and no refresh token was granted"}
 	default:
@@ -274,24 +279,27 @@ func (s *TokenSource) renew(ctx context.Context, tok *Token) (*Token, error) {
 	}
 }
 
-// refresh spends tok's refresh token.
-func (s *TokenSource) refresh(ctx context.Context, tok *Token) (*Token, error) {
-	oc := s.Config.oauth2Config("", true)
-	if oc.Endpoint.TokenURL == "" {
+// refresh spends tok's refresh token with cfg.
+func (s *TokenSource) refresh(ctx context.Context, cfg Config, tok *Token) (*Token, error) {
+	tokenURL := cfg.oauth2Config("", true).Endpoint.TokenURL
+	if tokenURL == "" {
 		return nil, &LoginRequiredError{Account: s.Account, Reason: "no token URL to refresh the token with"}
 	}
-	if err := checkEndpoint(oc.Endpoint.TokenURL); err != nil {
+	if err := checkEndpoint(tokenURL); err != nil {
 		return nil, err
 	}
-	t, err := oc.TokenSource(s.Config.withClient(ctx), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	t, style, err := cfg.withClientAuth(func(c Config) (*oauth2.Token, error) {
+		return c.oauth2Config("", true).TokenSource(c.withClient(ctx), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	})
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_token") {
 			return nil, &LoginRequiredError{Account: s.Account, Reason: "the authorization server refused the refresh token (" + re.ErrorCode + ")"}
 		}
-		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken, s.Config.ClientSecret)
+		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken, cfg.ClientSecret)
 	}
 	fresh := FromOAuth2(t, tok.Grant, tok.Scopes)
+	fresh.ClientAuth = style
 	if fresh.Grant == "" {
 		fresh.Grant = GrantAuthorizationCode
 	}
