@@ -238,6 +238,9 @@ func (f *Factory) storeOAuthLogin(own profile.Profile, store profile.Store, secr
 		if err := f.Keyring.Set(app.ClientSecretAccount(own.Name), secret); err != nil {
 			return storeTokenError(f, "the client secret", err)
 		}
+	} else if err := f.Keyring.Delete(app.ClientSecretAccount(own.Name)); err == nil {
+		// A public client now: the secret of the one before is of no use.
+		fmt.Fprintf(f.IO.ErrOut, "✓ Removed the client secret of the earlier sign-in from %s.\n", f.Keyring.Describe())
 	}
 	if err := oauth.Save(f.App().Tokens(), app.TokenAccount(own.Name), tok); err != nil {
 		return storeTokenError(f, "the tokens", err)

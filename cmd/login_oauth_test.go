@@ -418,3 +418,26 @@ func TestLoginOAuthRefusedClientNamesWithKey(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, msg)
 	}
 }
+
+// Signing in with a public client (no secret) after a confidential one
+// removes the secret stored for the one before.
+func TestLoginOAuthPublicClientRemovesTheOldSecret(t *testing.T) {
+	s, f, _, w := oauthLogin(t)
+	f.IO.In = strings.NewReader(s.ClientSecret() + "\n")
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test", "--with-key"); code != 0 {
+		t.Fatalf("login --with-key: exit %d: %s", code, w)
+	}
+	other, err := oauthtest.Start(oauthtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(other.Close)
+	w2 := &signInWriter{t: t}
+	f.IO.ErrOut = w2
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, other), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login with a public client: exit %d: %s", code, w2)
+	}
+	if _, err := f.Keyring.Get(app.ClientSecretAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the earlier client secret is still stored (%v):\n%s", err, w2)
+	}
+}
