@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,16 @@ var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; 
 type AuthorizationError struct {
 	Code        string // e.g. "access_denied"
 	Description string
+}
+
+// RedirectError is the error an authorization redirect's query q carries
+// (RFC 6749 4.1.2.1) as an *AuthorizationError, its text fit for a
+// terminal; nil when q carries none.
+func RedirectError(q url.Values) error {
+	if q.Get("error") == "" {
+		return nil
+	}
+	return &AuthorizationError{Code: printable(q.Get("error"), 64), Description: printable(q.Get("error_description"), 300)}
 }
 
 func (e *AuthorizationError) Error() string {
@@ -122,10 +133,9 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 			http.Error(w, "This is not the answer to the sign-in in progress (its state does not match): start the sign-in from the terminal again if it does not go on.", http.StatusBadRequest)
 			return
 		}
-		var a answer
+		a := answer{err: RedirectError(q)}
 		switch {
-		case q.Get("error") != "":
-			a.err = &AuthorizationError{Code: printable(q.Get("error"), 64), Description: printable(q.Get("error_description"), 300)}
+		case a.err != nil:
 		case q.Get("code") == "":
 			a.err = errors.New("oauth: the redirect carried no authorization code")
 		default:
