@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/log"
 
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 )
 
 // App holds what the library part of restmcp depends on.
@@ -46,6 +47,9 @@ type App struct {
 	// (SelectionFlags, SelectionStored; SelectionUnknown when the caller
 	// does not say), for the error that says none of it is left.
 	SelectionFrom string
+	// Renewals counts the OAuth token renewals in flight, which the
+	// process waits for before it exits; nil: not counted.
+	Renewals *oauth.Renewals
 }
 
 // UserAgent is sent with every request: "restmcp/1.2.3".

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -65,8 +66,8 @@ func SchemeNeeds(s *client.SecurityScheme) string {
 	case s.Type == client.TypeHTTP:
 		return "a token"
 	}
-	_, code := s.Flows["authorizationCode"]
-	_, dev := s.Flows["deviceCode"]
+	_, code := s.Flows[client.FlowAuthorizationCode]
+	_, dev := s.Flows[client.FlowDeviceAuthorization]
 	if s.Type == client.TypeOAuth2 && !code && !dev {
 		return "--client-id and a client secret"
 	}
@@ -121,16 +122,16 @@ func AuthFor(s *client.SecurityScheme, ops []*client.Operation) *profile.Auth {
 	case client.TypeOAuth2, client.TypeOpenIDConnect:
 		au.Kind = profile.AuthOAuth2
 		o := &profile.OAuth{Scopes: client.Scopes(ops, s.Name), Grant: string(oauth.GrantAuthorizationCode)}
-		for _, flow := range []string{"authorizationCode", "deviceCode", "clientCredentials"} {
+		for _, flow := range []string{client.FlowAuthorizationCode, client.FlowDeviceAuthorization, client.FlowClientCredentials} {
 			f, ok := s.Flows[flow]
 			if !ok {
 				continue
 			}
 			o.AuthURL, o.TokenURL, o.RefreshURL, o.DeviceAuthURL = f.AuthorizationURL, f.TokenURL, f.RefreshURL, f.DeviceAuthURL
 			switch flow {
-			case "deviceCode":
+			case client.FlowDeviceAuthorization:
 				o.Grant = string(oauth.GrantDeviceCode)
-			case "clientCredentials":
+			case client.FlowClientCredentials:
 				o.Grant = string(oauth.GrantClientCredentials)
 			}
 			break
@@ -174,12 +175,31 @@ func Credential(p profile.Profile, keys client.KeySource) client.Credential {
 }
 
 // ProfileCredential is the credential serve uses for p: OAuth 2.0 tokens
-// from the keyring, refreshed as needed, or p's key (see Credential).
+// (see OAuthCredential), or p's key (see Credential).
 func (a *App) ProfileCredential(p profile.Profile) client.Credential {
 	if IsOAuthProfile(p) {
-		return client.BearerToken{Tokens: a.tokens(p)}
+		return a.OAuthCredential(p)
 	}
 	return a.describedOr(p, a.KeySource(p.Name))
+}
+
+// OAuthCredential is the credential of an OAuth 2.0 profile: its tokens
+// from the keyring, renewed as needed; or, when KeyEnv is set, its value
+// as the access token (sent as "Authorization: Bearer", never renewed),
+// which is how the profile is used without the keyring.
+func (a *App) OAuthCredential(p profile.Profile) client.Credential {
+	if a.EnvKey() != "" {
+		return client.HeaderKey{Scheme: "Bearer", Key: a.KeySource(p.Name)}
+	}
+	return client.BearerToken{Tokens: a.tokens(p)}
+}
+
+// EnvKey is the value of KeyEnv, "" when unset.
+func (a *App) EnvKey() string {
+	if a.Getenv == nil || a.KeyEnv == "" {
+		return ""
+	}
+	return a.Getenv(a.KeyEnv)
 }
 
 // describedOr is Credential(p, keys), or a describedCredential when p does
@@ -241,6 +261,7 @@ func (a *App) tokens(p profile.Profile) *profileTokens {
 		return t
 	}
 	t.src = oauth.NewTokenSource(cfg, a.Tokens(), TokenAccount(p.Name), a.LockDir())
+	t.src.Renewals = a.Renewals
 	t.src.Warn = func(msg string, err error) {
 		if a.Log != nil {
 			a.Log.Warn(msg, "err", err)
@@ -254,11 +275,22 @@ func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("%w: run `%s`", t.err, t.a.LoginCommand(t.p.Name))
 	}
 	tok, err := t.src.Token(ctx)
+	var se *oauth.ServerError
+	var ne net.Error
 	switch {
 	case err == nil:
 		return tok.AccessToken, nil
 	case errors.Is(err, oauth.ErrLoginRequired), errors.Is(err, keyring.ErrNotFound):
 		return "", fmt.Errorf("not signed in to profile %q (or the sign-in expired): run `%s`", t.p.Name, t.a.LoginCommand(t.p.Name))
+	case errors.Is(err, keyring.ErrUnavailable):
+		// Signing in again needs the keyring too.
+		return "", fmt.Errorf("%w: the OAuth tokens of profile %q are kept in the OS keyring; make it reachable (unlock it, or start a keyring daemon in this session), or set %s to an access token",
+			err, t.p.Name, t.a.KeyEnv)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "", err // the caller gave up: its own message says so
+	case errors.As(err, &se) && se.Temporary(), errors.As(err, &ne):
+		// A passing failure: the sign-in still holds.
+		return "", fmt.Errorf("the OAuth token could not be renewed just now: %w; try again in a moment", err)
 	}
 	return "", fmt.Errorf("%w (sign in again with `%s`)", err, t.a.LoginCommand(t.p.Name))
 }

@@ -4,13 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -165,5 +170,66 @@ paths:
 				t.Errorf("scopes = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// A refresh the token endpoint refuses says what to do: sign in again only
+// when the sign-in no longer holds, try again when the server could not
+// answer just now; the client secret never shows.
+func TestOAuthRenewalErrors(t *testing.T) {
+	const secret = "cs-secret-0123456789"
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		want   string
+		not    string
+	}{
+		{"unavailable", http.StatusServiceUnavailable, `{"error":"temporarily_unavailable"}`, "try again", "login"},
+		{"server error", http.StatusInternalServerError, `{"error":"server_error"}`, "try again", "login"},
+		{"refused", http.StatusBadRequest, `{"error":"invalid_grant"}`, "restmcp login --profile o", "try again"},
+		{"echoes the secret", http.StatusBadRequest, `{"error":"invalid_request","error_description":"bad client_secret ` + secret + `"}`, "[redacted]", "try again"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			a := testApp(t, nil)
+			p := profile.Profile{Name: "o", Auth: &profile.Auth{Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{
+				Grant: string(oauth.GrantAuthorizationCode), ClientID: "c", TokenURL: srv.URL + "/token", ClientSecret: true,
+			}}}
+			if err := a.Keyring.Set(ClientSecretAccount("o"), secret); err != nil {
+				t.Fatal(err)
+			}
+			expired := &oauth.Token{AccessToken: "at-old", RefreshToken: "rt-old", Expiry: time.Now().Add(-time.Minute)}
+			if err := oauth.Save(a.Tokens(), TokenAccount("o"), expired); err != nil {
+				t.Fatal(err)
+			}
+			_, err := a.tokens(p).AccessToken(t.Context())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) || strings.Contains(msg, tc.not) || strings.Contains(msg, secret) {
+				t.Errorf("error %q: want %q, not %q nor the secret", msg, tc.want, tc.not)
+			}
+		})
+	}
+}
+
+// OpenAPI 3.2's device authorization flow signs in with the device grant.
+func TestAuthForDeviceAuthorizationFlow(t *testing.T) {
+	s := &client.SecurityScheme{Name: "dev", Type: client.TypeOAuth2, Flows: map[string]client.OAuthFlow{
+		client.FlowDeviceAuthorization: {DeviceAuthURL: "https://auth.example.test/device", TokenURL: "https://auth.example.test/token"},
+	}}
+	if need := SchemeNeeds(s); !strings.Contains(need, "--client-id") || strings.Contains(need, "secret") || strings.Contains(need, "does not support") {
+		t.Errorf("SchemeNeeds = %q", need)
+	}
+	o := AuthFor(s, nil).OAuth
+	if o.Grant != string(oauth.GrantDeviceCode) || o.DeviceAuthURL != "https://auth.example.test/device" || o.TokenURL != "https://auth.example.test/token" {
+		t.Errorf("AuthFor = %+v", o)
 	}
 }

@@ -46,7 +46,7 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 	}
 	var cred client.Credential = &remoteKey{header: p.Header(), scheme: p.Scheme(), keys: keys}
 	if IsOAuthProfile(p) {
-		cred = client.BearerToken{Tokens: a.tokens(p)}
+		cred = a.OAuthCredential(p)
 	}
 	return remote.Config{
 		URL:        p.MCPURL,

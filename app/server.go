@@ -387,9 +387,9 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		Transport:       next,
 	})
 	// A key from the environment is used instead of the stored one
-	// (ResolveKey); an OAuth token never is.
+	// (ResolveKey), or of an OAuth profile's tokens (OAuthCredential).
 	keyEnv := ""
-	if _, oauth := cred.(client.BearerToken); !oauth && a.KeyEnv != "" && a.Getenv(a.KeyEnv) != "" {
+	if _, oauth := cred.(client.BearerToken); !oauth && a.EnvKey() != "" {
 		keyEnv = a.KeyEnv
 	}
 	srv, err := server.New(server.Config{

@@ -55,7 +55,7 @@ func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, e
 			api.Servers = []string{b.resolveServer("/")}
 		}
 	}
-	api.SecuritySchemes = b.securitySchemes()
+	api.SecuritySchemes = b.securitySchemes(api.Servers)
 	paths, _ := root["paths"].(map[string]any)
 	keys := make([]string, 0, len(paths))
 	for p := range paths {

@@ -3,6 +3,7 @@ package client
 import (
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -31,12 +32,27 @@ type SecurityScheme struct {
 	// Scheme of a TypeHTTP scheme, lower case: "bearer", "basic", …
 	Scheme       string
 	BearerFormat string
-	// Flows of a TypeOAuth2 scheme, by name: "authorizationCode",
-	// "clientCredentials", "deviceCode", "implicit", "password".
+	// Flows of a TypeOAuth2 scheme, by name: FlowAuthorizationCode,
+	// FlowClientCredentials, FlowDeviceAuthorization, "implicit",
+	// "password".
 	Flows map[string]OAuthFlow
 	// OpenIDConnectURL of a TypeOpenIDConnect scheme.
 	OpenIDConnectURL string
 }
+
+// The OAuth 2.0 flows restmcp signs in with, as OpenAPI names them.
+const (
+	FlowAuthorizationCode = "authorizationCode"
+	FlowClientCredentials = "clientCredentials"
+	// FlowDeviceAuthorization is OpenAPI 3.2's device authorization flow
+	// (RFC 8628), also read from the extension x-oai-deviceAuthorization
+	// that came before it and from the name deviceCode.
+	FlowDeviceAuthorization = "deviceAuthorization"
+)
+
+// deviceFlowNames are the names the device authorization flow goes by in
+// a flows object, the standard one first: it wins when several are given.
+var deviceFlowNames = []string{FlowDeviceAuthorization, "x-oai-deviceAuthorization", "deviceCode"}
 
 // OAuthFlow is one OAuth 2.0 flow of a scheme.
 type OAuthFlow struct {
@@ -81,9 +97,9 @@ func (s *SecurityScheme) Supported() bool {
 	case TypeHTTP:
 		return s.Scheme == "basic" || s.Scheme == "bearer"
 	case TypeOAuth2:
-		_, code := s.Flows["authorizationCode"]
-		_, cc := s.Flows["clientCredentials"]
-		_, dev := s.Flows["deviceCode"]
+		_, code := s.Flows[FlowAuthorizationCode]
+		_, cc := s.Flows[FlowClientCredentials]
+		_, dev := s.Flows[FlowDeviceAuthorization]
 		return code || cc || dev
 	case TypeOpenIDConnect:
 		return s.OpenIDConnectURL != ""
@@ -91,8 +107,9 @@ func (s *SecurityScheme) Supported() bool {
 	return false
 }
 
-// securitySchemes reads the declared schemes.
-func (b *builder) securitySchemes() map[string]*SecurityScheme {
+// securitySchemes reads the declared schemes; a relative OAuth 2.0
+// endpoint is resolved against the first of servers (see resolveEndpoint).
+func (b *builder) securitySchemes(servers []string) map[string]*SecurityScheme {
 	var raw map[string]any
 	if b.swagger {
 		raw, _ = b.root["securityDefinitions"].(map[string]any)
@@ -125,7 +142,7 @@ func (b *builder) securitySchemes() map[string]*SecurityScheme {
 		case "basic": // Swagger 2.0
 			s.Type, s.Scheme = TypeHTTP, "basic"
 		case TypeOAuth2:
-			s.Flows = b.oauthFlows(m)
+			s.Flows = b.oauthFlows(m, servers)
 		}
 		out[name] = s
 	}
@@ -133,15 +150,17 @@ func (b *builder) securitySchemes() map[string]*SecurityScheme {
 }
 
 // oauthFlows reads an oauth2 scheme's flows: OpenAPI 3's flows object, or
-// Swagger 2.0's single flow ("accessCode", "application", …).
-func (b *builder) oauthFlows(m map[string]any) map[string]OAuthFlow {
+// Swagger 2.0's single flow ("accessCode", "application", …); relative
+// endpoints are resolved against servers.
+func (b *builder) oauthFlows(m map[string]any, servers []string) map[string]OAuthFlow {
 	flows := map[string]OAuthFlow{}
 	read := func(f map[string]any) OAuthFlow {
+		endpoint := func(key string) string { return b.resolveEndpoint(text(f[key]), servers) }
 		fl := OAuthFlow{
-			AuthorizationURL: text(f["authorizationUrl"]),
-			TokenURL:         text(f["tokenUrl"]),
-			RefreshURL:       text(f["refreshUrl"]),
-			DeviceAuthURL:    text(f["deviceAuthorizationUrl"]),
+			AuthorizationURL: endpoint("authorizationUrl"),
+			TokenURL:         endpoint("tokenUrl"),
+			RefreshURL:       endpoint("refreshUrl"),
+			DeviceAuthURL:    endpoint("deviceAuthorizationUrl"),
 		}
 		if sc, ok := f["scopes"].(map[string]any); ok {
 			fl.Scopes = slices.Sorted(maps.Keys(sc))
@@ -149,7 +168,7 @@ func (b *builder) oauthFlows(m map[string]any) map[string]OAuthFlow {
 		return fl
 	}
 	if b.swagger {
-		names := map[string]string{"accessCode": "authorizationCode", "application": "clientCredentials", "implicit": "implicit", "password": "password"}
+		names := map[string]string{"accessCode": FlowAuthorizationCode, "application": FlowClientCredentials, "implicit": "implicit", "password": "password"}
 		if n, ok := names[text(m["flow"])]; ok {
 			flows[n] = read(m)
 		}
@@ -157,11 +176,41 @@ func (b *builder) oauthFlows(m map[string]any) map[string]OAuthFlow {
 	}
 	fm, _ := m["flows"].(map[string]any)
 	for name, v := range fm {
-		if f, ok := v.(map[string]any); ok {
+		if f, ok := v.(map[string]any); ok && !slices.Contains(deviceFlowNames, name) {
 			flows[name] = read(f)
 		}
 	}
+	for _, name := range deviceFlowNames {
+		if f, ok := fm[name].(map[string]any); ok {
+			flows[FlowDeviceAuthorization] = read(f)
+			break
+		}
+	}
 	return flows
+}
+
+// resolveEndpoint resolves a relative URL of an OAuth 2.0 flow (which
+// OpenAPI allows) against the API's first server, as OpenAPI resolves
+// relative URLs; without an absolute server, against the description's own
+// URL (resolveServer). An absolute or empty u is returned as it is.
+func (b *builder) resolveEndpoint(u string, servers []string) string {
+	if u == "" || IsURL(u) {
+		return u
+	}
+	if len(servers) > 0 && IsURL(servers[0]) {
+		base, berr := url.Parse(servers[0])
+		ref, rerr := url.Parse(u)
+		if berr == nil && rerr == nil {
+			// The server URL is a folder that paths go below, whether
+			// or not it ends with a slash.
+			base.User = nil
+			if !strings.HasSuffix(base.Path, "/") {
+				base.Path += "/"
+			}
+			return base.ResolveReference(ref).String()
+		}
+	}
+	return b.resolveServer(u)
 }
 
 // requirements reads a security requirement list; ok is false when v is

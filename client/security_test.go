@@ -117,3 +117,54 @@ func TestSecuritySchemesSwagger2(t *testing.T) {
 		t.Error("requirements not read")
 	}
 }
+
+// The device authorization flow is read under OpenAPI 3.2's name, the
+// extension that came before it and the name deviceCode; the standard name
+// wins when several are given.
+func TestDeviceAuthorizationFlowNames(t *testing.T) {
+	flow := func(host string) string {
+		return `{"deviceAuthorizationUrl":"https://` + host + `/device","tokenUrl":"https://` + host + `/token","scopes":{"read":"r"}}`
+	}
+	for name, flows := range map[string]string{
+		"OpenAPI 3.2": `"deviceAuthorization":` + flow("std.example.com"),
+		"extension":   `"x-oai-deviceAuthorization":` + flow("std.example.com"),
+		"deviceCode":  `"deviceCode":` + flow("std.example.com"),
+		"all three":   `"deviceCode":` + flow("old.example.com") + `,"x-oai-deviceAuthorization":` + flow("ext.example.com") + `,"deviceAuthorization":` + flow("std.example.com"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			api := loadString(t, `{"openapi":"3.2.0","info":{"title":"s","version":"1"},"servers":[{"url":"https://api.example.com"}],
+"components":{"securitySchemes":{"dev":{"type":"oauth2","flows":{`+flows+`}}}},
+"security":[{"dev":["read"]}],"paths":{"/a":{"get":{"operationId":"a"}}}}`)
+			s := api.SecuritySchemes["dev"]
+			f, ok := s.Flows[FlowDeviceAuthorization]
+			if !ok || !s.Supported() || len(s.Flows) != 1 {
+				t.Fatalf("flows %+v, supported %v", s.Flows, s.Supported())
+			}
+			if f.DeviceAuthURL != "https://std.example.com/device" || f.TokenURL != "https://std.example.com/token" {
+				t.Errorf("flow %+v", f)
+			}
+		})
+	}
+}
+
+// Relative OAuth 2.0 endpoints are resolved against the API's server.
+func TestRelativeOAuthEndpoints(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.0.3","info":{"title":"s","version":"1"},"servers":[{"url":"https://api.example.com/v1/"}],
+"components":{"securitySchemes":{"oa":{"type":"oauth2","flows":{
+ "authorizationCode":{"authorizationUrl":"/oauth/authorize","tokenUrl":"oauth/token","refreshUrl":"https://idp.example.com/refresh","scopes":{}},
+ "deviceAuthorization":{"deviceAuthorizationUrl":"../device","tokenUrl":"/oauth/token","scopes":{}}}}}},
+"security":[{"oa":[]}],"paths":{"/a":{"get":{"operationId":"a"}}}}`)
+	flows := api.SecuritySchemes["oa"].Flows
+	code, dev := flows[FlowAuthorizationCode], flows[FlowDeviceAuthorization]
+	for _, tc := range [][2]string{
+		{code.AuthorizationURL, "https://api.example.com/oauth/authorize"},
+		{code.TokenURL, "https://api.example.com/v1/oauth/token"},
+		{code.RefreshURL, "https://idp.example.com/refresh"},
+		{dev.DeviceAuthURL, "https://api.example.com/device"},
+		{dev.TokenURL, "https://api.example.com/oauth/token"},
+	} {
+		if tc[0] != tc[1] {
+			t.Errorf("got %q, want %q", tc[0], tc[1])
+		}
+	}
+}

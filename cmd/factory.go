@@ -13,6 +13,7 @@ import (
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -39,6 +40,10 @@ type Factory struct {
 	// Keyring stores keys under the brand's service name.
 	Keyring keyring.Store
 	Log     *log.Logger
+
+	// renewals are the OAuth token renewals in flight, which Execute
+	// waits for before the process exits.
+	renewals oauth.Renewals
 }
 
 // NewFactory returns the Factory of a real process.
@@ -106,6 +111,7 @@ func (f *Factory) App() *app.App {
 		Keyring:   f.Keyring,
 		ConfigDir: f.ConfigDir,
 		Log:       f.Log,
+		Renewals:  &f.renewals,
 	}
 	if f.Getenv == nil || f.Log == nil {
 		return a // a Factory for help text or a test: no cache

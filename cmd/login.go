@@ -210,6 +210,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			} else if serr := store.Save(own); serr == nil {
 				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
 			}
+			if signsInWithOAuth(f, opts, own) {
+				return oauthKeyringError(f, err)
+			}
 			return keyringUnavailableError(f, err)
 		}
 	}
@@ -624,12 +627,34 @@ const keyringDocURL = "https://github.com/restmcp/restmcp/blob/main/docs/keyring
 // keyringUnavailableError explains a keyring that cannot be used and names
 // the environment variable that replaces it.
 func keyringUnavailableError(f *Factory, err error) error {
-	hint := ""
-	if runtime.GOOS != "darwin" && runtime.GOOS != "windows" {
-		hint = " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see " + keyringDocURL + ")."
-	}
 	return fmt.Errorf("%w\nThe key cannot be stored in %s.%s Instead, set %s in the environment of every command that needs the key, or log in again with --insecure-storage to keep the key UNENCRYPTED in a file only you can read",
-		err, f.Keyring.Describe(), hint, f.Brand.Env("API_KEY"))
+		err, f.Keyring.Describe(), keyringHint(), f.Brand.Env("API_KEY"))
+}
+
+// signsInWithOAuth reports whether this login will sign in with OAuth
+// rather than store a key, as far as is known before the description is
+// read: the profile signed in with OAuth before, or an OAuth flag is given.
+func signsInWithOAuth(f *Factory, opts *LoginOptions, own profile.Profile) bool {
+	return own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2 ||
+		opts.OAuth || opts.ClientID != "" || opts.Scopes != nil || f.Brand.SignIn.OAuthClientID != ""
+}
+
+// oauthKeyringError explains a keyring that cannot be used for an OAuth
+// sign-in: the tokens are kept nowhere else (no --insecure-storage), so
+// the way is to reach the keyring, or to pass an access token obtained
+// elsewhere in the environment variable.
+func oauthKeyringError(f *Factory, err error) error {
+	return fmt.Errorf("%w\nAn OAuth sign-in keeps its tokens only in %s, so it needs the keyring.%s Make it reachable and sign in again; or set %s to an access token obtained elsewhere, which every command then sends as `Authorization: Bearer` (it is not renewed)",
+		err, f.Keyring.Describe(), keyringHint(), f.Brand.Env("API_KEY"))
+}
+
+// keyringHint says where the keyring is on this system, when it is often
+// missing.
+func keyringHint() string {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		return ""
+	}
+	return " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see " + keyringDocURL + ")."
 }
 
 // schemeLabel shows an auth scheme, naming the bare key.

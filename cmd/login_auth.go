@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -122,7 +124,10 @@ func (f *Factory) askScheme(ctx context.Context, schemes []*client.SecuritySchem
 }
 
 // fillOAuth completes an OAuth 2.0 client: the provider's endpoints (by
-// discovery for openIdConnect), the client ID, and --scopes.
+// discovery for openIdConnect), the client ID, and the scopes: --scopes,
+// else those of the previous sign-in to the same scheme (unless the tool
+// selection changes now: then those its operations need), else the
+// build's, else those the operations need (already in o).
 func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.OAuth, s *client.SecurityScheme, prev *profile.Auth) error {
 	if s.Type == client.TypeOpenIDConnect {
 		md, err := oauth.Discover(ctx, &http.Client{Timeout: opts.CheckTimeout}, s.OpenIDConnectURL)
@@ -145,9 +150,15 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 	if o.ClientID == "" {
 		return FlagErrorf("scheme %s is %s: register a client with the provider (redirect URI http://127.0.0.1/callback) and pass its ID with --client-id", s.Name, s.Kind())
 	}
-	if opts.Scopes != nil {
+	samePrev := prev != nil && prev.OAuth != nil && prev.Scheme == s.Name
+	switch {
+	case opts.Scopes != nil:
 		o.Scopes = opts.Scopes
-	} else if len(f.Brand.SignIn.OAuthScopes) > 0 {
+	case samePrev && len(prev.OAuth.Scopes) > 0 && opts.Profile.selectionFrom() == app.SelectionStored:
+		// Signing in again, as every error advises, keeps the scopes
+		// chosen at the first sign-in.
+		o.Scopes = prev.OAuth.Scopes
+	case len(f.Brand.SignIn.OAuthScopes) > 0:
 		o.Scopes = f.Brand.SignIn.OAuthScopes
 	}
 	return nil
@@ -157,7 +168,7 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 // tokens (and a client secret) in the keyring.
 func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own profile.Profile, store profile.Store) error {
 	if opts.InsecureStorage {
-		return FlagErrorf("OAuth tokens are only kept in the OS keyring: drop --insecure-storage")
+		return FlagErrorf("OAuth tokens are only kept in the OS keyring: drop --insecure-storage (without a keyring, set %s to an access token instead)", f.Brand.Env("API_KEY"))
 	}
 	o := own.Auth.OAuth
 	var secret string
@@ -190,7 +201,12 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	default:
 		tok, err = cfg.LoginAuthCode(ctx, lo)
 	}
-	if err != nil {
+	var se *oauth.ServerError
+	switch {
+	case err != nil && secret == "" && errors.As(err, &se) && (se.Code == "invalid_client" || se.Code == "unauthorized_client" || se.Status == http.StatusUnauthorized):
+		return fmt.Errorf("%w; nothing was stored.\nThe provider may want the client's secret too (as GitHub's OAuth apps and Google's clients do): sign in again with it on standard input, e.g. `%s`",
+			err, app.PipeKeyExample(runtime.GOOS, givenCommand(opts.Profile.cmd)))
+	case err != nil:
 		return fmt.Errorf("%w; nothing was stored", err)
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
@@ -220,18 +236,32 @@ func (f *Factory) keptClientSecret(own profile.Profile, store profile.Store) str
 func (f *Factory) storeOAuthLogin(own profile.Profile, store profile.Store, secret string, tok *oauth.Token) error {
 	if secret != "" {
 		if err := f.Keyring.Set(app.ClientSecretAccount(own.Name), secret); err != nil {
-			return fmt.Errorf("storing the client secret in %s: %w", f.Keyring.Describe(), err)
+			return storeTokenError(f, "the client secret", err)
 		}
+	} else if err := f.Keyring.Delete(app.ClientSecretAccount(own.Name)); err == nil {
+		// A public client now: the secret of the one before is of no use.
+		fmt.Fprintf(f.IO.ErrOut, "✓ Removed the client secret of the earlier sign-in from %s.\n", f.Keyring.Describe())
 	}
 	if err := oauth.Save(f.App().Tokens(), app.TokenAccount(own.Name), tok); err != nil {
-		return fmt.Errorf("storing the tokens in %s: %w", f.Keyring.Describe(), err)
+		return storeTokenError(f, "the tokens", err)
 	}
 	if err := store.Save(own); err != nil {
 		return fmt.Errorf("saving profile %q: %w", own.Name, err)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "✓ Saved profile %q in %s.\n", own.Name, store.Path())
 	fmt.Fprintf(f.IO.ErrOut, "✓ Stored the tokens in %s, account %q.\n", f.Keyring.Describe(), app.TokenAccount(own.Name))
+	warnEnvPrecedence(f, "the tokens")
 	return forgetKey(f, own.Name)
+}
+
+// storeTokenError is the error of a sign-in whose what (the tokens, the
+// client secret) the keyring did not take.
+func storeTokenError(f *Factory, what string, err error) error {
+	err = fmt.Errorf("storing %s in %s: %w", what, f.Keyring.Describe(), err)
+	if errors.Is(err, keyring.ErrUnavailable) {
+		return oauthKeyringError(f, err)
+	}
+	return err
 }
 
 // givenCommand is c's command line as given, rebuilt from its flags (set

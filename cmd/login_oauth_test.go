@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/oauth/oauthtest"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -78,7 +80,13 @@ paths:
 // and a command factory whose stderr follows the first sign-in URL.
 func oauthLogin(t *testing.T) (*oauthtest.Server, *Factory, *bytes.Buffer, *signInWriter) {
 	t.Helper()
-	s, err := oauthtest.Start(oauthtest.Options{})
+	return oauthLoginWith(t, oauthtest.Options{})
+}
+
+// oauthLoginWith is oauthLogin with a server started with o.
+func oauthLoginWith(t *testing.T, o oauthtest.Options) (*oauthtest.Server, *Factory, *bytes.Buffer, *signInWriter) {
+	t.Helper()
+	s, err := oauthtest.Start(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,5 +300,144 @@ func TestLoginOAuthAgainKeepsTheClientSecret(t *testing.T) {
 	}
 	if got := f.keptClientSecret(p, store); got != s.ClientSecret() {
 		t.Error("the same client was not given its secret")
+	}
+}
+
+// A call that gives up (--timeout) while the token is being renewed does
+// not end the process before the rotated refresh token is stored: the
+// next call uses it rather than the spent one.
+func TestCallTimeoutKeepsTheRotatedRefreshToken(t *testing.T) {
+	s, f, _, w := oauthLoginWith(t, oauthtest.Options{TokenDelay: time.Second})
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	tokens := f.App().Tokens()
+	tok, err := oauth.Load(tokens, app.TokenAccount("o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok.Expiry = time.Now().Add(-time.Minute)
+	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
+		t.Fatal(err)
+	}
+	if code := run(t, f, "call", "me", "-p", "o", "--timeout", "200ms"); code == 0 {
+		t.Fatalf("call --timeout 200ms succeeded, want it to give up during the renewal: %s", w)
+	}
+	// Read as the next process would, at once.
+	stored, err := oauth.Load(tokens, app.TokenAccount("o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.RefreshToken == tok.RefreshToken {
+		t.Fatal("the call returned before the rotated refresh token was stored")
+	}
+	if code := run(t, f, "call", "me", "-p", "o"); code != 0 {
+		t.Fatalf("the next call: exit %d: %s", code, w)
+	}
+	if st := s.Stats(); st.RefusedRefreshes != 0 {
+		t.Errorf("stats %+v: a spent refresh token was sent again", st)
+	}
+}
+
+// Signing in again (the command every error names) keeps the scopes given
+// with --scopes at the first sign-in; a new tool selection asks for the
+// scopes its operations need.
+func TestLoginOAuthAgainKeepsTheScopes(t *testing.T) {
+	s, f, _, _ := oauthLogin(t)
+	spec := oauthSpec(t, s)
+	store := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}
+	login := func(args ...string) []string {
+		t.Helper()
+		w := &signInWriter{t: t}
+		f.IO.ErrOut = w
+		if code := run(t, f, append([]string{"login", "-p", "o", "--no-browser"}, args...)...); code != 0 {
+			t.Fatalf("login %v: exit %d: %s", args, code, w)
+		}
+		p, err := store.Get("o")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Auth.OAuth.Scopes
+	}
+	if got := login("--spec", spec, "--client-id", "restmcp-test", "--scopes", "read,profile"); strings.Join(got, " ") != "read profile" {
+		t.Fatalf("scopes %v after --scopes", got)
+	}
+	if got := login(); strings.Join(got, " ") != "read profile" {
+		t.Errorf("scopes %v after signing in again, want those of --scopes kept", got)
+	}
+	if got := login("--read-only"); strings.Join(got, " ") != "read" {
+		t.Errorf("scopes %v after a new selection, want those its operations need", got)
+	}
+}
+
+// With the keyring out of reach, an OAuth profile's errors say that the
+// tokens need the keyring (no --insecure-storage, no "sign in again"), and
+// RESTMCP_API_KEY, set to an access token, is sent instead of the tokens.
+func TestOAuthProfileWithoutKeyring(t *testing.T) {
+	s, f, out, w := oauthLogin(t)
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount("o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Keyring.Backend = unavailableBackend{}
+	for _, args := range [][]string{{"call", "me", "-p", "o"}, {"login", "-p", "o", "--no-browser"}} {
+		w := &signInWriter{t: t}
+		f.IO.ErrOut = w
+		code := run(t, f, args...)
+		msg := w.String()
+		if code == 0 || !strings.Contains(msg, "RESTMCP_API_KEY") || !strings.Contains(msg, "keyring") ||
+			strings.Contains(msg, "--insecure-storage") || strings.Contains(msg, "sign in again with") {
+			t.Errorf("%v: exit %d:\n%s", args, code, msg)
+		}
+	}
+	getenv := f.Getenv
+	f.Getenv = func(k string) string {
+		if k == "RESTMCP_API_KEY" {
+			return tok.AccessToken
+		}
+		return getenv(k)
+	}
+	if code := run(t, f, "call", "me", "-p", "o"); code != 0 || !strings.Contains(out.String(), "test-user") {
+		t.Fatalf("call with RESTMCP_API_KEY: exit %d: %s %s", code, out, w)
+	}
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 || !strings.Contains(out.String(), "from RESTMCP_API_KEY") || strings.Contains(out.String(), tok.AccessToken) {
+		t.Errorf("status: exit %d: %s", code, out)
+	}
+}
+
+// A provider that refuses the client without its secret (invalid_client)
+// gets an error naming --with-key, with the command as given.
+func TestLoginOAuthRefusedClientNamesWithKey(t *testing.T) {
+	s, f, _, w := oauthLoginWith(t, oauthtest.Options{ConfidentialOnly: true})
+	code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test")
+	if msg := w.String(); code == 0 || !strings.Contains(msg, "invalid_client") || !strings.Contains(msg, "--with-key") || !strings.Contains(msg, "--client-id restmcp-test") {
+		t.Errorf("exit %d:\n%s", code, msg)
+	}
+}
+
+// Signing in with a public client (no secret) after a confidential one
+// removes the secret stored for the one before.
+func TestLoginOAuthPublicClientRemovesTheOldSecret(t *testing.T) {
+	s, f, _, w := oauthLogin(t)
+	f.IO.In = strings.NewReader(s.ClientSecret() + "\n")
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test", "--with-key"); code != 0 {
+		t.Fatalf("login --with-key: exit %d: %s", code, w)
+	}
+	other, err := oauthtest.Start(oauthtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(other.Close)
+	w2 := &signInWriter{t: t}
+	f.IO.ErrOut = w2
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, other), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login with a public client: exit %d: %s", code, w2)
+	}
+	if _, err := f.Keyring.Get(app.ClientSecretAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the earlier client secret is still stored (%v):\n%s", err, w2)
 	}
 }

@@ -183,7 +183,12 @@ func logoutOAuth(opts *LogoutOptions, p profile.Profile) error {
 		fmt.Fprintf(errOut, "✓ Removed the OAuth token of profile %q from %s.\n", p.Name, f.Keyring.Describe())
 	default:
 		cfg, cerr := f.App().OAuthConfig(p)
-		if cerr == nil && cfg.RevocationURL != "" {
+		switch {
+		case cerr != nil && p.Auth.OAuth.RevocationURL != "":
+			// Revoking needs the client to authenticate: say the token
+			// still works at the provider until it expires.
+			fmt.Fprintf(errOut, "! The token was not revoked at the provider (%v), only removed from this machine; revoke the app's access in the provider's settings if it must stop working now.\n", cerr)
+		case cerr == nil && cfg.RevocationURL != "":
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			rerr := cfg.Revoke(ctx, tok)
 			cancel()

@@ -260,3 +260,23 @@ func TestLoginWithKeyAtTerminalReadsHidden(t *testing.T) {
 		t.Errorf("no prompt for the hidden key:\n%s", r.err)
 	}
 }
+
+// A token that cannot be revoked because the client secret is not in the
+// keyring is removed all the same, and logout says it was not revoked and
+// why.
+func TestLogoutSaysWhyTheTokenWasNotRevoked(t *testing.T) {
+	e := newAuthEnv(t)
+	store := profile.Store{Dir: e.dir}
+	if err := store.Save(profile.Profile{Name: "acme", Spec: "x.yaml", Auth: &profile.Auth{Scheme: "oa", Kind: profile.AuthOAuth2,
+		OAuth: &profile.OAuth{Grant: "authorization_code", TokenURL: "https://idp.example/token", RevocationURL: "https://idp.example/revoke", ClientSecret: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.kr.Set("restmcp", "acme/oauth-token", `{"access_token":"at-1","refresh_token":"rt-1"}`)
+	r := e.run("", "logout", "--profile", "acme")
+	if r.code != 0 || !strings.Contains(r.err, "not revoked") || !strings.Contains(r.err, "client secret") {
+		t.Errorf("exit %d, want the token removed and said not to be revoked, with why; stderr:\n%s", r.code, r.err)
+	}
+	if _, err := e.kr.Get("restmcp", "acme/oauth-token"); err == nil {
+		t.Error("the token is still stored")
+	}
+}

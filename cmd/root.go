@@ -9,8 +9,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/restmcp/restmcp/oauth"
 )
 
 // Main runs the command line and returns the process exit code.
@@ -40,9 +43,19 @@ func rootFor(f *Factory, args []string) *cobra.Command {
 	return NewRootCmd(f)
 }
 
+// renewalWait bounds the wait, before the process exits, for OAuth token
+// renewals still in flight: one token request's own timeout, and the
+// keyring writes that store its answer.
+const renewalWait = oauth.DefaultHTTPTimeout + 10*time.Second
+
 // Execute runs root and maps its error to an exit code, printing it once.
+// Before it returns it waits (up to renewalWait) for the OAuth token
+// renewals still in flight, whose callers may have given up: the refresh
+// token they spent is replaced by the one their answer brings, lost if
+// the process ends first.
 func Execute(ctx context.Context, f *Factory, root *cobra.Command) int {
 	err := root.ExecuteContext(ctx)
+	waitRenewals(f)
 	if err == nil {
 		return 0
 	}
@@ -56,6 +69,16 @@ func Execute(ctx context.Context, f *Factory, root *cobra.Command) int {
 		return 2
 	}
 	return 1
+}
+
+// waitRenewals waits for f's token renewals in flight; a second signal
+// (Main) still ends the process at once.
+func waitRenewals(f *Factory) {
+	ctx, cancel := context.WithTimeout(context.Background(), renewalWait)
+	defer cancel()
+	if err := f.renewals.Wait(ctx); err != nil && f.Log != nil {
+		f.Log.Warn("an OAuth token renewal did not finish before the exit: the next use may have to sign in again", "err", err)
+	}
 }
 
 // SilentError means the failure was already reported; exit with Code.

@@ -370,6 +370,12 @@ func authKind(p profile.Profile) string {
 // and scopes.
 func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 	st := profileStatus{Profile: p.Name, Spec: p.Spec, MCPURL: client.ShowURL(p.MCPURL), BaseURL: p.BaseURL, Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
+	if k := f.App().EnvKey(); k != "" {
+		// Sent instead of the stored tokens (app.OAuthCredential).
+		st.KeySource, st.KeyLocation, st.Key, st.OK = app.KeyFromEnv, f.Brand.Env("API_KEY"), maskCredential(k), true
+		st.Token = fmt.Sprintf("access token %s from %s (not renewed; the stored tokens are not used)", st.Key, st.KeyLocation)
+		return st
+	}
 	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount(p.Name))
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):

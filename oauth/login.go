@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -56,10 +57,6 @@ func (o LoginOptions) timeout() time.Duration {
 	return o.Timeout
 }
 
-// ErrStateMismatch means the redirect to the loopback server did not carry
-// the state of this sign-in: it was not the answer to our request.
-var ErrStateMismatch = errors.New("oauth: the authorization answer does not match this sign-in (state mismatch); start the sign-in again")
-
 // ErrLoginTimeout means the user did not finish signing in in time.
 var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; start it again")
 
@@ -68,6 +65,16 @@ var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; 
 type AuthorizationError struct {
 	Code        string // e.g. "access_denied"
 	Description string
+}
+
+// RedirectError is the error an authorization redirect's query q carries
+// (RFC 6749 4.1.2.1) as an *AuthorizationError, its text fit for a
+// terminal; nil when q carries none.
+func RedirectError(q url.Values) error {
+	if q.Get("error") == "" {
+		return nil
+	}
+	return &AuthorizationError{Code: printable(q.Get("error"), 64), Description: printable(q.Get("error_description"), 300)}
 }
 
 func (e *AuthorizationError) Error() string {
@@ -81,7 +88,9 @@ func (e *AuthorizationError) Error() string {
 // LoginAuthCode runs the authorization code grant with PKCE (S256): it
 // listens on http://127.0.0.1:<port>/callback, sends the user's browser to
 // the authorization URL (or prints it), waits for the one redirect that
-// carries this sign-in's state, and exchanges the code for a token.
+// carries this sign-in's state (any other request to the callback is
+// answered 400 and ignored: any page the browser shows may send one), and
+// exchanges the code for a token.
 func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, error) {
 	if err := c.Validate(GrantAuthorizationCode); err != nil {
 		return nil, err
@@ -110,24 +119,27 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	type answer struct {
 		code string
 		err  error
+		// exchanged receives the code exchange's outcome, which the
+		// browser's page then shows.
+		exchanged chan error
 	}
 	answers := make(chan answer, 1)
 	mux := http.NewServeMux()
 	mux.HandleFunc(CallbackPath, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		var a answer
-		stateOK := subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) == 1
+		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
+			// Not the answer to this sign-in: another page, or an old
+			// tab. The sign-in keeps waiting for its own.
+			http.Error(w, "This is not the answer to the sign-in in progress (its state does not match): start the sign-in from the terminal again if it does not go on.", http.StatusBadRequest)
+			return
+		}
+		a := answer{err: RedirectError(q)}
 		switch {
-		case q.Get("error") != "" && (stateOK || q.Get("state") == ""):
-			// Some providers leave the state off an error (access_denied):
-			// the error is what the user needs to see.
-			a.err = &AuthorizationError{Code: printable(q.Get("error"), 64), Description: printable(q.Get("error_description"), 300)}
-		case !stateOK:
-			a.err = ErrStateMismatch
+		case a.err != nil:
 		case q.Get("code") == "":
 			a.err = errors.New("oauth: the redirect carried no authorization code")
 		default:
-			a.code = q.Get("code")
+			a.code, a.exchanged = q.Get("code"), make(chan error, 1)
 		}
 		select {
 		case answers <- a: // one-shot: only the first answer counts
@@ -135,14 +147,24 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 			http.Error(w, "This sign-in is already finished.", http.StatusGone)
 			return
 		}
+		err := a.err
+		if a.exchanged != nil {
+			// Answer once the code is exchanged: the page then says
+			// whether the sign-in worked.
+			select {
+			case err = <-a.exchanged:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		if a.err != nil {
+		if err != nil {
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p>", html.EscapeString(a.err.Error()))
+			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p><p>The terminal says what to do next.</p>", html.EscapeString(err.Error()))
 			return
 		}
-		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Sign-in received. You can close this window and go back to the terminal.</p>")
+		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>")
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -176,11 +198,19 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	if a.err != nil {
 		return nil, a.err
 	}
-	t, err := oc.Exchange(c.withClient(ctx), a.code, oauth2.VerifierOption(verifier))
+	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
+		return c.oauth2Config(redirect, false).Exchange(c.withClient(ctx), a.code, oauth2.VerifierOption(verifier))
+	})
 	if err != nil {
-		return nil, serverError("token", err, a.code, verifier)
+		err = serverError("token", err, a.code, verifier, c.ClientSecret)
 	}
-	return FromOAuth2(t, GrantAuthorizationCode, c.Scopes), nil
+	a.exchanged <- err
+	if err != nil {
+		return nil, err
+	}
+	tok := FromOAuth2(t, GrantAuthorizationCode, c.Scopes)
+	tok.ClientAuth = style
+	return tok, nil
 }
 
 // LoginDevice runs the device authorization grant (RFC 8628): it asks for
@@ -196,7 +226,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	hctx := c.withClient(ctx)
 	da, err := oc.DeviceAuth(hctx)
 	if err != nil {
-		return nil, serverError("device authorization", err)
+		return nil, serverError("device authorization", err, c.ClientSecret)
 	}
 	out := o.out()
 	fmt.Fprintf(out, "To sign in, visit\n\n  %s\n\nand enter the code %s\n", da.VerificationURI, da.UserCode)
@@ -204,14 +234,18 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 		fmt.Fprintf(out, "or open\n\n  %s\n", da.VerificationURIComplete)
 	}
 	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
-	t, err := oc.DeviceAccessToken(hctx, da)
+	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
+		return c.oauth2Config("", false).DeviceAccessToken(hctx, da)
+	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
 			return nil, ErrLoginTimeout
 		}
-		return nil, serverError("token", err, da.DeviceCode)
+		return nil, serverError("token", err, da.DeviceCode, c.ClientSecret)
 	}
-	return FromOAuth2(t, GrantDeviceCode, c.Scopes), nil
+	tok := FromOAuth2(t, GrantDeviceCode, c.Scopes)
+	tok.ClientAuth = style
+	return tok, nil
 }
 
 // ClientCredentials gets a token for the client itself (no user). A
@@ -220,18 +254,22 @@ func (c Config) ClientCredentials(ctx context.Context) (*Token, error) {
 	if err := c.Validate(GrantClientCredentials); err != nil {
 		return nil, err
 	}
-	cc := clientcredentials.Config{
-		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
-		TokenURL:     c.TokenURL,
-		Scopes:       c.Scopes,
-		AuthStyle:    c.authStyle(),
-	}
-	t, err := cc.Token(c.withClient(ctx))
+	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
+		cc := clientcredentials.Config{
+			ClientID:     c.ClientID,
+			ClientSecret: c.ClientSecret,
+			TokenURL:     c.TokenURL,
+			Scopes:       c.Scopes,
+			AuthStyle:    c.authStyle(),
+		}
+		return cc.Token(c.withClient(ctx))
+	})
 	if err != nil {
 		return nil, serverError("token", err, c.ClientSecret)
 	}
-	return FromOAuth2(t, GrantClientCredentials, c.Scopes), nil
+	tok := FromOAuth2(t, GrantClientCredentials, c.Scopes)
+	tok.ClientAuth = style
+	return tok, nil
 }
 
 // randomString is 32 random bytes, base64url without padding.

@@ -3,8 +3,10 @@ package oauth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -186,21 +188,34 @@ func TestLoginAuthCodeFallsBackToPrintingWhenBrowserFails(t *testing.T) {
 	}
 }
 
-func TestLoginAuthCodeRejectsStateMismatch(t *testing.T) {
+// A request to the callback without this sign-in's state (a code or an
+// error, from any page) is refused and ignored: the sign-in goes on and
+// ends with its own answer.
+func TestLoginAuthCodeIgnoresOtherStates(t *testing.T) {
 	s := startServer(t, oauthtest.Options{})
 	out := newURLWriter()
 	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
-	u, _ := url.Parse(<-out.urls)
+	authURL := <-out.urls
+	u, _ := url.Parse(authURL)
 	redirect := u.Query().Get("redirect_uri")
-	if got := browse(t, redirect+"?code=forged&state=not-ours"); got != http.StatusBadRequest {
-		t.Errorf("callback with a foreign state answered %d, want 400", got)
+	for _, q := range []string{"?code=forged&state=not-ours", "?error=access_denied&error_description=Signed+out", "?error=access_denied&state=not-ours"} {
+		if got := browse(t, redirect+q); got != http.StatusBadRequest {
+			t.Errorf("callback %s answered %d, want 400", q, got)
+		}
 	}
-	r := <-res
-	if !errors.Is(r.err, oauth.ErrStateMismatch) {
-		t.Fatalf("err = %v, want ErrStateMismatch", r.err)
+	select {
+	case r := <-res:
+		t.Fatalf("the sign-in ended on a foreign answer: %v", r.err)
+	default:
 	}
-	if st := s.Stats(); st.CodeExchanges != 0 {
-		t.Errorf("a code was exchanged after a state mismatch")
+	if got := browse(t, authURL); got != http.StatusOK {
+		t.Errorf("the sign-in's own answer got %d", got)
+	}
+	if r := <-res; r.err != nil {
+		t.Fatal(r.err)
+	}
+	if st := s.Stats(); st.CodeExchanges != 1 {
+		t.Errorf("code exchanges = %d, want the sign-in's own only", st.CodeExchanges)
 	}
 }
 
@@ -219,14 +234,14 @@ func TestLoginAuthCodeReportsAuthorizationError(t *testing.T) {
 	}
 }
 
-// A provider that leaves the state off an error redirect: the error is
-// reported, not a state mismatch.
-func TestLoginAuthCodeReportsAnErrorWithoutState(t *testing.T) {
+// An error redirect with this sign-in's state is reported, its text fit
+// for the terminal.
+func TestLoginAuthCodeReportsAnErrorSafely(t *testing.T) {
 	s := startServer(t, oauthtest.Options{})
 	out := newURLWriter()
 	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
 	u, _ := url.Parse(<-out.urls)
-	browse(t, u.Query().Get("redirect_uri")+"?error=access_denied&error_description=The+user+said+no%1b%5b2J")
+	browse(t, u.Query().Get("redirect_uri")+"?error=access_denied&error_description=The+user+said+no%1b%5b2J&state="+url.QueryEscape(u.Query().Get("state")))
 	var ae *oauth.AuthorizationError
 	if r := <-res; !errors.As(r.err, &ae) || ae.Code != "access_denied" {
 		t.Fatalf("err = %v, want an AuthorizationError access_denied", r.err)
@@ -357,5 +372,79 @@ func TestValidateRefusesPlainHTTPEndpoints(t *testing.T) {
 	}
 	if err := (oauth.Config{TokenURL: "https://a/t"}).Validate(oauth.GrantAuthorizationCode); err == nil || !strings.Contains(err.Error(), "client ID") {
 		t.Errorf("err = %v, want one naming the client ID", err)
+	}
+}
+
+// echoingServer is an authorization server that approves every sign-in
+// and then refuses it, quoting the client secret it was sent.
+func echoingServer(t *testing.T, secret string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/authorize" {
+			q := r.URL.Query()
+			http.Redirect(w, r, q.Get("redirect_uri")+"?code=c0de&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"error":"invalid_client","error_description":"unknown secret %s"}`, secret)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// An error answer that quotes the client secret never shows it, whatever
+// the grant.
+func TestLoginErrorsHideTheClientSecret(t *testing.T) {
+	const secret = "cs-secret-0123456789"
+	srv := echoingServer(t, secret)
+	cfg := oauth.Config{ClientID: "c", ClientSecret: secret, ClientAuth: oauth.ClientAuthPost,
+		AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/token", DeviceAuthURL: srv.URL + "/device"}
+	o := oauth.LoginOptions{Timeout: 10 * time.Second, OpenBrowser: func(u string) error {
+		go browse(t, u)
+		return nil
+	}}
+	_, codeErr := cfg.LoginAuthCode(t.Context(), o)
+	_, devErr := cfg.LoginDevice(t.Context(), o)
+	for name, err := range map[string]error{"authorization code": codeErr, "device": devErr} {
+		if err == nil || strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), "invalid_client") {
+			t.Errorf("%s: error %v, want invalid_client without the secret", name, err)
+		}
+	}
+}
+
+// The browser's page is answered once the code is exchanged: it says
+// whether the sign-in worked.
+func TestLoginAuthCodePageShowsTheExchange(t *testing.T) {
+	refusing := echoingServer(t, "cs-secret-0123456789")
+	for name, cfg := range map[string]oauth.Config{
+		"accepted": startServer(t, oauthtest.Options{}).Config(),
+		"refused":  {ClientID: "c", AuthURL: refusing.URL + "/authorize", TokenURL: refusing.URL + "/token"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			page := make(chan string, 1)
+			_, err := cfg.LoginAuthCode(t.Context(), oauth.LoginOptions{Timeout: 10 * time.Second, OpenBrowser: func(u string) error {
+				go func() {
+					resp, err := http.Get(u)
+					if err != nil {
+						page <- err.Error()
+						return
+					}
+					defer resp.Body.Close()
+					b, _ := io.ReadAll(resp.Body)
+					page <- fmt.Sprintf("%d %s", resp.StatusCode, b)
+				}()
+				return nil
+			}})
+			got := <-page
+			switch {
+			case err == nil && !strings.HasPrefix(got, "200 ") || err == nil && !strings.Contains(got, "Signed in"):
+				t.Errorf("signed in, but the page says %q", got)
+			case err != nil && (!strings.HasPrefix(got, "400 ") || !strings.Contains(got, "invalid_client")):
+				t.Errorf("sign-in failed (%v), but the page says %q", err, got)
+			case (err == nil) != (name == "accepted"):
+				t.Errorf("err = %v", err)
+			}
+		})
 	}
 }

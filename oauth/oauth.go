@@ -77,8 +77,9 @@ type Config struct {
 	// Scopes requested.
 	Scopes []string
 	// ClientAuth is how a confidential client authenticates at the token
-	// endpoint: ClientAuthBasic, ClientAuthPost, or "" to find out (each
-	// refused request is then sent twice, once each way).
+	// endpoint: ClientAuthBasic, ClientAuthPost, or "" to find out (HTTP
+	// basic first, the form only when the server refuses the client; the
+	// Token then says which worked).
 	ClientAuth string
 	// Resource is the resource indicator (RFC 8707) of the server the tokens
 	// are for, sent as `resource` with every request to the token endpoint,
@@ -182,16 +183,47 @@ func (c Config) oauth2Config(redirectURL string, refresh bool) *oauth2.Config {
 }
 
 // authStyle: a public client names itself in the form (RFC 6749 2.3.1
-// has no Basic credentials without a secret); a confidential one lets
-// golang.org/x/oauth2 find out whether the server wants Basic or the form.
+// has no Basic credentials without a secret); a confidential one sends its
+// secret the way ClientAuth says, HTTP basic when it says nothing (see
+// withClientAuth: golang.org/x/oauth2's own detection would send any
+// refused request again, a spent refresh token included).
 func (c Config) authStyle() oauth2.AuthStyle {
-	switch {
-	case c.ClientSecret == "", c.ClientAuth == ClientAuthPost:
+	if c.ClientSecret == "" || c.ClientAuth == ClientAuthPost {
 		return oauth2.AuthStyleInParams
-	case c.ClientAuth == ClientAuthBasic:
-		return oauth2.AuthStyleInHeader
 	}
-	return oauth2.AuthStyleAutoDetect
+	return oauth2.AuthStyleInHeader
+}
+
+// withClientAuth runs a token request, req, with c's client
+// authentication. For a confidential client whose way is unknown it sends
+// HTTP basic (RFC 6749's default) and, only when the server refuses the
+// client (invalid_client, or 401), the form: a request refused for
+// another reason is never sent again, since it may carry a refresh token
+// the server has already spent. It returns the way that worked.
+func (c Config) withClientAuth(req func(c Config) (*oauth2.Token, error)) (*oauth2.Token, string, error) {
+	if c.ClientSecret == "" || c.ClientAuth != "" {
+		t, err := req(c)
+		return t, c.ClientAuth, err
+	}
+	var err error
+	for _, style := range []string{ClientAuthBasic, ClientAuthPost} {
+		c.ClientAuth = style
+		var t *oauth2.Token
+		if t, err = req(c); err == nil {
+			return t, style, nil
+		}
+		if !clientRefused(err) {
+			break
+		}
+	}
+	return nil, "", err
+}
+
+// clientRefused reports whether err is the token endpoint refusing the
+// client's authentication.
+func clientRefused(err error) bool {
+	var re *oauth2.RetrieveError
+	return errors.As(err, &re) && (re.ErrorCode == "invalid_client" || re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized)
 }
 
 // The ways a confidential client authenticates at the token endpoint
@@ -267,6 +299,10 @@ type Token struct {
 	Scopes []string `json:"scopes,omitempty"`
 	// Grant is how the token was obtained.
 	Grant Grant `json:"grant,omitempty"`
+	// ClientAuth is how the client's secret was sent when the token was
+	// obtained (ClientAuthBasic, ClientAuthPost), when its Config did not
+	// say: renewals send it the same way. Empty for a public client.
+	ClientAuth string `json:"client_auth,omitempty"`
 }
 
 // Type is the scheme for the Authorization header: TokenType with the
@@ -414,6 +450,13 @@ func (e *ServerError) Error() string {
 		msg += " (" + e.Description + ")"
 	}
 	return msg
+}
+
+// Temporary reports whether the server could not answer just now (a 5xx
+// status, temporarily_unavailable, server_error): trying again later may
+// work, signing in again would not help.
+func (e *ServerError) Temporary() bool {
+	return e.Status >= 500 || e.Code == "temporarily_unavailable" || e.Code == "server_error"
 }
 
 // serverError turns golang.org/x/oauth2's errors into ones that cannot

@@ -23,6 +23,9 @@ func (c Config) Revoke(ctx context.Context, tok *Token) error {
 	if err := checkEndpoint(c.RevocationURL); err != nil {
 		return fmt.Errorf("oauth: revocation URL: %w", err)
 	}
+	if c.ClientAuth == "" {
+		c.ClientAuth = tok.ClientAuth // the way that worked at sign-in
+	}
 	form := url.Values{}
 	if tok.RefreshToken != "" {
 		form.Set("token", tok.RefreshToken)

@@ -23,7 +23,9 @@ const DefaultLockWait = time.Minute
 // token another process has just renewed is used rather than spending the
 // refresh token twice. A renewal once sent is completed and stored even if
 // the caller's context ends meanwhile, so a rotated refresh token is never
-// lost. Safe for concurrent use; not to be copied after first use.
+// lost, and counted in Renewals until then so that the process can wait for
+// it before it exits. Safe for concurrent use; not to be copied after first
+// use.
 type TokenSource struct {
 	Config  Config
 	Store   Store
@@ -39,6 +41,10 @@ type TokenSource struct {
 	// Warn, when set, is told about a renewed token that could not be
 	// stored (it is still used by this process). The error holds no token.
 	Warn func(msg string, err error)
+	// Renewals, when set, counts each renewal from the moment it may be
+	// sent until its token is stored; the process waits for them before
+	// it exits (Renewals.Wait). Nil: not counted.
+	Renewals *Renewals
 
 	once sync.Once
 	sem  chan struct{} // held while the store is read or the token renewed
@@ -169,6 +175,10 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 			return s.use(tok, false), nil
 		}
 	}
+	// Counted before ctx is checked: a caller that gives up after this
+	// check leaves a renewal the process waits for; one that gave up
+	// before it leaves none.
+	defer s.Renewals.start()()
 	if err := ctx.Err(); err != nil {
 		return nil, err // nothing sent yet: leave the renewal to the next caller
 	}
@@ -182,6 +192,58 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 		s.Warn("the renewed OAuth token could not be stored; the next process will have to renew it again", err)
 	}
 	return s.use(fresh, true), nil
+}
+
+// Renewals counts the token renewals in flight in a process, so that it
+// can wait for them before it exits: a renewal outlives the caller that
+// started it (a tool call that timed out, a session whose input ended),
+// and the refresh token it spends is replaced by the one its answer
+// brings, which only a completed renewal stores. The zero value is ready
+// to use; a nil *Renewals counts nothing.
+type Renewals struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{} // closed when n drops back to 0
+}
+
+// start counts one renewal; the function it returns ends it.
+func (r *Renewals) start() (done func()) {
+	if r == nil {
+		return func() {}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.n == 0 {
+		r.idle = make(chan struct{})
+	}
+	r.n++
+	return sync.OnceFunc(func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.n--; r.n == 0 {
+			close(r.idle)
+		}
+	})
+}
+
+// Wait returns when no renewal is in flight, or with ctx's error when ctx
+// ends first. A nil *Renewals has none.
+func (r *Renewals) Wait(ctx context.Context) error {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	n, idle := r.n, r.idle
+	r.mu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *TokenSource) usable(t *Token) bool {
@@ -198,13 +260,18 @@ func copyToken(t *Token) *Token {
 	return &c
 }
 
-// renew gets a new token for tok.
+// renew gets a new token for tok, the client's secret sent as it was
+// when tok was obtained unless the Config says how.
 func (s *TokenSource) renew(ctx context.Context, tok *Token) (*Token, error) {
+	cfg := s.Config
+	if cfg.ClientAuth == "" {
+		cfg.ClientAuth = tok.ClientAuth
+	}
 	switch {
 	case tok.RefreshToken != "":
-		return s.refresh(ctx, tok)
+		return s.refresh(ctx, cfg, tok)
 	case tok.Grant == GrantClientCredentials:
-		return s.Config.ClientCredentials(ctx)
+		return cfg.ClientCredentials(ctx)
 	case s.wasRejected(tok.AccessToken):
 		return nil, &LoginRequiredError{Account: s.Account, Reason: "the API refused the access token and no refresh token was granted"}
 	default:
@@ -212,24 +279,27 @@ func (s *TokenSource) renew(ctx context.Context, tok *Token) (*Token, error) {
 	}
 }
 
-// refresh spends tok's refresh token.
-func (s *TokenSource) refresh(ctx context.Context, tok *Token) (*Token, error) {
-	oc := s.Config.oauth2Config("", true)
-	if oc.Endpoint.TokenURL == "" {
+// refresh spends tok's refresh token with cfg.
+func (s *TokenSource) refresh(ctx context.Context, cfg Config, tok *Token) (*Token, error) {
+	tokenURL := cfg.oauth2Config("", true).Endpoint.TokenURL
+	if tokenURL == "" {
 		return nil, &LoginRequiredError{Account: s.Account, Reason: "no token URL to refresh the token with"}
 	}
-	if err := checkEndpoint(oc.Endpoint.TokenURL); err != nil {
+	if err := checkEndpoint(tokenURL); err != nil {
 		return nil, err
 	}
-	t, err := oc.TokenSource(s.Config.withClient(ctx), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	t, style, err := cfg.withClientAuth(func(c Config) (*oauth2.Token, error) {
+		return c.oauth2Config("", true).TokenSource(c.withClient(ctx), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	})
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_token") {
 			return nil, &LoginRequiredError{Account: s.Account, Reason: "the authorization server refused the refresh token (" + re.ErrorCode + ")"}
 		}
-		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken)
+		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken, cfg.ClientSecret)
 	}
 	fresh := FromOAuth2(t, tok.Grant, tok.Scopes)
+	fresh.ClientAuth = style
 	if fresh.Grant == "" {
 		fresh.Grant = GrantAuthorizationCode
 	}

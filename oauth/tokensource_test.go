@@ -341,18 +341,37 @@ func TestTokenNeverPrintsSecrets(t *testing.T) {
 }
 
 // A caller that gives up while the refresh is on its way does not lose the
-// rotated refresh token: the renewal completes and is stored.
+// rotated refresh token: the renewal completes and is stored, counted in
+// Renewals until then so that a process about to exit can wait for it.
 func TestTokenSourceKeepsRefreshWhenCallerGivesUp(t *testing.T) {
 	s := startServer(t, oauthtest.Options{TokenDelay: 300 * time.Millisecond})
 	store := memStore()
 	tok := signIn(t, s)
 	tok.Expiry = time.Now().Add(-time.Minute)
 	oauth.Save(store, "acme", tok)
+	var renewals oauth.Renewals
 	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	src.Renewals = &renewals
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	if _, err := src.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the caller's deadline", err)
+	}
+	wctx, wcancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer wcancel()
+	if err := renewals.Wait(wctx); err != nil {
+		t.Fatal(err)
+	}
+	if mustLoad(t, store).RefreshToken == tok.RefreshToken {
+		t.Fatal("Wait returned before the rotated refresh token was stored")
+	}
+	// Nothing in flight: Wait returns at once, even with a context that
+	// has ended; so does a nil *Renewals.
+	if err := renewals.Wait(ctx); err != nil {
+		t.Errorf("Wait with nothing in flight: %v", err)
+	}
+	if err := (*oauth.Renewals)(nil).Wait(ctx); err != nil {
+		t.Errorf("nil Wait: %v", err)
 	}
 	got, err := src.Token(t.Context()) // waits for the renewal in flight
 	if err != nil {
@@ -479,30 +498,79 @@ func TestClientAuthSendsTokenRequestsOnce(t *testing.T) {
 	type seen struct{ basic, form bool }
 	var mu sync.Mutex
 	var got []seen
+	answer := `{"error":"invalid_grant"}`
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		_, _, basic := r.BasicAuth()
 		mu.Lock()
 		got = append(got, seen{basic, r.PostForm.Get("client_secret") != ""})
+		a := answer
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
+		if a == "form only" && !basic {
+			_, _ = io.WriteString(w, `{"access_token":"at-form","token_type":"bearer","expires_in":1}`)
+			return
+		}
+		if a == "form only" {
+			a = `{"error":"invalid_client"}`
+		}
 		w.WriteHeader(http.StatusBadRequest)
-		_, _ = io.WriteString(w, `{"error":"invalid_grant"}`)
+		_, _ = io.WriteString(w, a)
 	}))
 	t.Cleanup(srv.Close)
-	for auth, want := range map[string][]seen{
-		oauth.ClientAuthBasic: {{basic: true}},
-		oauth.ClientAuthPost:  {{form: true}},
-		"":                    {{basic: true}, {form: true}},
+	for _, tc := range []struct {
+		auth, answer string
+		want         []seen
+	}{
+		{oauth.ClientAuthBasic, `{"error":"invalid_client"}`, []seen{{basic: true}}},
+		{oauth.ClientAuthPost, `{"error":"invalid_client"}`, []seen{{form: true}}},
+		// Unknown: the form is tried only when the server refuses the
+		// client; any other refusal (a spent refresh token, a server
+		// that cannot answer now) is not sent again.
+		{"", `{"error":"invalid_client"}`, []seen{{basic: true}, {form: true}}},
+		{"", `{"error":"invalid_grant"}`, []seen{{basic: true}}},
+		{"", `{"error":"temporarily_unavailable"}`, []seen{{basic: true}}},
 	} {
-		got = nil
-		cfg := oauth.Config{ClientID: "c", ClientSecret: "s", TokenURL: srv.URL, ClientAuth: auth, HTTPClient: srv.Client()}
+		mu.Lock()
+		got, answer = nil, tc.answer
+		mu.Unlock()
+		cfg := oauth.Config{ClientID: "c", ClientSecret: "s", TokenURL: srv.URL, ClientAuth: tc.auth, HTTPClient: srv.Client()}
 		if _, err := cfg.ClientCredentials(t.Context()); err == nil {
-			t.Fatalf("%q: a refused request succeeded", auth)
+			t.Fatalf("%q: a refused request succeeded", tc.auth)
 		}
-		if !slices.Equal(got, want) {
-			t.Errorf("%q: requests %+v, want %+v", auth, got, want)
+		tok := &oauth.Token{AccessToken: "at", RefreshToken: "rt", Expiry: time.Now().Add(-time.Minute)}
+		store := memStore()
+		oauth.Save(store, "acme", tok)
+		if _, err := oauth.NewTokenSource(cfg, store, "acme", "").Token(t.Context()); err == nil {
+			t.Fatalf("%q: a refused refresh succeeded", tc.auth)
 		}
+		mu.Lock()
+		if want := append(slices.Clone(tc.want), tc.want...); !slices.Equal(got, want) {
+			t.Errorf("%q, %s: requests %+v, want %+v", tc.auth, tc.answer, got, want)
+		}
+		mu.Unlock()
+	}
+	// The way found at sign-in is kept with the token: its renewals are
+	// sent that way at once.
+	mu.Lock()
+	got, answer = nil, "form only"
+	mu.Unlock()
+	cfg := oauth.Config{ClientID: "c", ClientSecret: "s", TokenURL: srv.URL, HTTPClient: srv.Client()}
+	tok, err := cfg.ClientCredentials(t.Context())
+	if err != nil || tok.ClientAuth != oauth.ClientAuthPost {
+		t.Fatalf("token %+v (%v), want the form remembered", tok, err)
+	}
+	tok.Expiry = time.Now().Add(-time.Minute)
+	store := memStore()
+	oauth.Save(store, "acme", tok)
+	src := oauth.NewTokenSource(cfg, store, "acme", "")
+	if _, err := src.Token(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []seen{{basic: true}, {form: true}, {form: true}}; !slices.Equal(got, want) {
+		t.Errorf("requests %+v, want %+v", got, want)
 	}
 	md := oauth.Metadata{}
 	if md.ClientAuth() != oauth.ClientAuthBasic {

@@ -3,6 +3,7 @@ package remote
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"html"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
@@ -142,22 +144,38 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 	defer ln.Close()
 	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
 
-	results := make(chan *auth.AuthorizationResult, 1)
+	type result struct {
+		res *auth.AuthorizationResult
+		err error // the authorization server's error (oauth.RedirectError)
+	}
+	results := make(chan result, 1)
+	// state is this sign-in's, once its URL is shown: only the redirect
+	// that carries it is the answer.
+	var state atomic.Pointer[string]
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/callback" {
 			http.NotFound(w, r)
 			return
 		}
 		q := r.URL.Query()
+		if want := state.Load(); want == nil || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(*want)) != 1 {
+			// Another page, or an old tab: the sign-in keeps waiting.
+			http.Error(w, "This is not the answer to the sign-in in progress (its state does not match).", http.StatusBadRequest)
+			return
+		}
+		res := result{res: &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, err: oauth.RedirectError(q)}
+		select {
+		case results <- res:
+		default:
+			http.Error(w, "This sign-in is already finished.", http.StatusGone)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if e := q.Get("error"); e != "" {
-			fmt.Fprintf(w, "<p>Sign-in failed: %s. You can close this tab.</p>", html.EscapeString(e))
+		if res.err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprintf(w, "<p>Sign-in failed: %s. You can close this tab.</p>", html.EscapeString(res.err.Error()))
 		} else {
 			fmt.Fprint(w, "<p>Signed in. You can close this tab and go back to the terminal.</p>")
-		}
-		select {
-		case results <- &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}:
-		default:
 		}
 	})}
 	go srv.Serve(ln)
@@ -174,15 +192,24 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		timeout = 5 * time.Minute
 	}
 	fetch := func(ctx context.Context, args *auth.AuthorizationArgs) (*auth.AuthorizationResult, error) {
+		u, err := url.Parse(args.URL)
+		if err != nil {
+			return nil, fmt.Errorf("the authorization URL: %w", err)
+		}
+		st := u.Query().Get("state")
+		state.Store(&st)
 		if err := opts.Show(args.URL); err != nil {
 			return nil, err
 		}
 		select {
 		case r := <-results:
-			if r.Code == "" {
-				return nil, errors.New("the authorization server sent no code (sign-in refused?)")
+			switch {
+			case r.err != nil:
+				return nil, r.err
+			case r.res.Code == "":
+				return nil, errors.New("the authorization server sent no code")
 			}
-			return r, nil
+			return r.res, nil
 		case <-time.After(timeout):
 			return nil, fmt.Errorf("no sign-in within %s", timeout)
 		case <-ctx.Done():

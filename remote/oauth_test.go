@@ -222,3 +222,45 @@ func TestOAuthSignInWithoutResourceMetadata(t *testing.T) {
 		t.Errorf("a key server with bare authorization metadata: wants OAuth %v (%v)", wants, err)
 	}
 }
+
+// A redirect without this sign-in's state is refused (400) and ignored;
+// the provider's error, with its description, ends the sign-in.
+func TestOAuthSignInRedirects(t *testing.T) {
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newTestServer() }, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, resp, _, err := NeedsOAuth(ctx, o.URL+"/mcp", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	show := func(authURL string) error {
+		u, err := url.Parse(authURL)
+		if err != nil {
+			return err
+		}
+		redirect, state := u.Query().Get("redirect_uri"), u.Query().Get("state")
+		go func() {
+			for _, q := range []string{"?code=forged&state=not-ours", "?error=access_denied&error_description=Signed+out"} {
+				r, err := http.Get(redirect + q)
+				if err != nil {
+					t.Errorf("callback %s: %v", q, err)
+					continue
+				}
+				r.Body.Close()
+				if r.StatusCode != http.StatusBadRequest {
+					t.Errorf("callback %s answered %d, want 400", q, r.StatusCode)
+				}
+			}
+			r, err := http.Get(redirect + "?error=access_denied&error_description=The+user+said+no&state=" + url.QueryEscape(state))
+			if err == nil {
+				r.Body.Close()
+			}
+		}()
+		return nil
+	}
+	_, _, err = SignIn(ctx, req, resp, OAuthOptions{ClientName: "restmcp", Show: show})
+	var ae *oauth.AuthorizationError
+	if !errors.As(err, &ae) || ae.Code != "access_denied" || ae.Description != "The user said no" {
+		t.Fatalf("err = %v, want the provider's access_denied with its description", err)
+	}
+}

@@ -58,6 +58,9 @@ type Options struct {
 	// NoRotation keeps a refresh token valid after use instead of issuing
 	// a new one each time.
 	NoRotation bool
+	// ConfidentialOnly refuses a client that sends no secret
+	// (invalid_client), as GitHub's OAuth apps do.
+	ConfidentialOnly bool
 }
 
 // Stats counts what the server did.
@@ -282,6 +285,9 @@ func (s *Server) client(r *http.Request) (authenticated bool, err error) {
 	}
 	if id != s.opts.ClientID {
 		return false, errors.New("unknown client")
+	}
+	if secret == "" && s.opts.ConfidentialOnly {
+		return false, errors.New("the client secret is required")
 	}
 	if secret == "" {
 		return false, nil
