@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // methods in the order operations are listed for one path.
@@ -252,7 +253,7 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 		in := text(rp.m["in"])
 		name := text(rp.m["name"])
 		switch {
-		case op.Security && authToken(name, in, text(rp.m["description"])):
+		case len(op.Requirements) > 0 && authToken(name, in, text(rp.m["description"])):
 			// The credential goes where the profile says; no model can
 			// know the key, so the operation does not take it.
 			continue
@@ -290,7 +291,10 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 // the description's word: one named token or access_token, in a header,
 // the query or a form, described as for authentication (Slack declares
 // `token`, "Authentication token. Requires scope: chat:write", as a
-// required parameter of 170 methods). A path parameter never is.
+// required parameter of 170 methods). A path parameter never is, nor a
+// token whose description only has a word that begins like one ("articles
+// by this author", "it authorizes this single reset"). The caller checks
+// that the operation requires authentication by a declared requirement.
 func authToken(name, in, description string) bool {
 	switch in {
 	case "header", "query", "formData":
@@ -299,9 +303,20 @@ func authToken(name, in, description string) bool {
 	}
 	switch strings.ToLower(name) {
 	case "token", "access_token":
-		return strings.Contains(strings.ToLower(description), "auth")
+	default:
+		return false
 	}
-	return false
+	words := strings.FieldsFunc(strings.ToLower(description), func(r rune) bool {
+		return !unicode.IsLetter(r)
+	})
+	return slices.ContainsFunc(words, func(w string) bool { return authWords[w] })
+}
+
+// authWords are the words that say a token authenticates its caller.
+var authWords = map[string]bool{
+	"auth": true, "oauth": true, "authentication": true, "authenticate": true,
+	"authenticates": true, "authenticated": true, "authenticating": true,
+	"authorization": true,
 }
 
 // mergedParams joins path-level and operation-level parameters; an
