@@ -487,24 +487,40 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		return nil, err
 	}
 	content, _ := m["content"].(map[string]any)
-	ct := pickContentType(sortedMapKeys(content))
+	types := sortedMapKeys(content)
+	ct := pickContentType(types)
 	if ct == "" {
 		return nil, nil
+	}
+	schemaOf := func(ct string) (map[string]any, error) {
+		media, _ := content[ct].(map[string]any)
+		if media["schema"] == nil {
+			return map[string]any{}, nil
+		}
+		return b.bodySchema(media["schema"], mloc)
+	}
+	schema, err := schemaOf(ct)
+	if err != nil {
+		return nil, err
+	}
+	// A form that carries a file goes as multipart when the description
+	// offers it: urlencoded would send the file's data: URI as text.
+	if i := slices.IndexFunc(types, func(t string) bool { return contentRank(t) == 4 }); i >= 0 && contentRank(ct) == 3 {
+		mp, err := schemaOf(types[i])
+		if err != nil {
+			return nil, err
+		}
+		if hasFileField(mp) {
+			ct, schema = types[i], mp
+		}
 	}
 	body := &Body{
 		Required:    isTrue(m["required"]),
 		Description: strings.TrimSpace(text(m["description"])),
 		ContentType: ct,
+		Schema:      schema,
 	}
 	media, _ := content[ct].(map[string]any)
-	if media["schema"] != nil {
-		body.Schema, err = b.bodySchema(media["schema"], mloc)
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		body.Schema = map[string]any{}
-	}
 	if enc, ok := media["encoding"].(map[string]any); ok && len(enc) > 0 {
 		body.Encoding = map[string]Encoding{}
 		for name, e := range enc {
@@ -517,6 +533,25 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		}
 	}
 	return body, nil
+}
+
+// hasFileField reports whether an object schema (a form body) has a file
+// field: a binary string, or an array of them, among its properties or
+// those of its allOf members.
+func hasFileField(s map[string]any) bool {
+	props, _ := s["properties"].(map[string]any)
+	for _, p := range props {
+		ps, _ := p.(map[string]any)
+		items, _ := ps["items"].(map[string]any)
+		if isBinarySchema(ps) || isBinarySchema(items) {
+			return true
+		}
+	}
+	all, _ := s["allOf"].([]any)
+	return slices.ContainsFunc(all, func(m any) bool {
+		ms, _ := m.(map[string]any)
+		return hasFileField(ms)
+	})
 }
 
 // consumes is the Swagger 2.0 list of request media types for an operation.

@@ -361,3 +361,33 @@ func TestLoadRefs(t *testing.T) {
 			"tags":{"type":"array","items":{"type":"string"},"minItems":1}
 		}}`)
 }
+
+// TestFormWithFileGoesMultipart checks that a body offered both as
+// application/x-www-form-urlencoded and multipart/form-data is sent as
+// multipart when it has a file field (urlencoded would carry the file's
+// data: URI as text), and urlencoded otherwise.
+func TestFormWithFileGoesMultipart(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{
+"/up":{"post":{"operationId":"up","requestBody":{"content":{
+  "application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/U"}},
+  "multipart/form-data":{"schema":{"$ref":"#/components/schemas/U"}}}}}},
+"/many":{"post":{"operationId":"many","requestBody":{"content":{
+  "application/x-www-form-urlencoded":{"schema":{"allOf":[{"$ref":"#/components/schemas/M"}]}},
+  "multipart/form-data":{"schema":{"allOf":[{"$ref":"#/components/schemas/M"}]}}}}}},
+"/plain":{"post":{"operationId":"plain","requestBody":{"content":{
+  "application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/P"}},
+  "multipart/form-data":{"schema":{"$ref":"#/components/schemas/P"}}}}}}},
+"components":{"schemas":{
+  "U":{"type":"object","properties":{"file":{"type":"string","format":"binary"},"name":{"type":"string"}}},
+  "M":{"type":"object","properties":{"files":{"type":"array","items":{"type":"string","format":"binary"}}}},
+  "P":{"type":"object","properties":{"name":{"type":"string"}}}}}}`)
+	for id, want := range map[string]string{
+		"up":    "multipart/form-data",
+		"many":  "multipart/form-data",
+		"plain": "application/x-www-form-urlencoded",
+	} {
+		if got := opByID(t, api, id).Body.ContentType; got != want {
+			t.Errorf("%s: content type %q, want %q", id, got, want)
+		}
+	}
+}
