@@ -391,3 +391,23 @@ func TestFormWithFileGoesMultipart(t *testing.T) {
 		}
 	}
 }
+
+// TestContentMediaTypeIsAFile checks that OpenAPI 3.1's file field, a
+// string with contentMediaType, keeps it (so that it is sent as a file
+// part, and the body as multipart), while a string with contentEncoding
+// is that encoding's text.
+func TestContentMediaTypeIsAFile(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{
+"/up":{"post":{"operationId":"up","requestBody":{"content":{
+  "application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/U"}},
+  "multipart/form-data":{"schema":{"$ref":"#/components/schemas/U"}}}}}}},
+"components":{"schemas":{"U":{"type":"object","properties":{
+  "file":{"type":"string","contentMediaType":"image/png"},
+  "b64":{"type":"string","contentMediaType":"image/png","contentEncoding":"base64"}}}}}}`)
+	body := opByID(t, api, "up").Body
+	if body.ContentType != "multipart/form-data" {
+		t.Errorf("content type %q, want multipart/form-data", body.ContentType)
+	}
+	jsonEqual(t, "file", at(t, body.Schema, "file"), `{"type":"string","contentMediaType":"image/png"}`)
+	jsonEqual(t, "b64", at(t, body.Schema, "b64"), `{"type":"string"}`)
+}

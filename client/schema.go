@@ -233,6 +233,7 @@ type schemaKeys struct {
 	typ, format, description, properties, required, items, additional, enum any
 	def, pattern, uniqueItems, exclMin, exclMax, readOnly                   any
 	anyOf, oneOf, allOf, nullable, xNullable, constant                      any
+	mediaType, mediaEncoding                                                any
 	hasConst, hasDef                                                        bool
 	nums                                                                    [len(numericKeywords)]any
 }
@@ -281,6 +282,10 @@ func gather(m map[string]any) schemaKeys {
 			k.nullable = v
 		case "x-nullable":
 			k.xNullable = v
+		case "contentMediaType":
+			k.mediaType = v
+		case "contentEncoding":
+			k.mediaEncoding = v
 		default:
 			if i := slices.Index(numericKeywords[:], name); i >= 0 {
 				k.nums[i] = v
@@ -302,6 +307,11 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	setTypes(out, k.typ)
 	if f, ok := k.format.(string); ok && f != "" {
 		out["format"] = f
+	}
+	// OpenAPI 3.1's file: a string of that media type, its bytes as they
+	// are (with contentEncoding, the string is that encoding's text).
+	if mt, ok := k.mediaType.(string); ok && mt != "" && k.mediaEncoding == nil {
+		out["contentMediaType"] = mt
 	}
 	if d, ok := k.description.(string); ok {
 		if d = strings.TrimSpace(d); d != "" {
