@@ -411,3 +411,33 @@ func TestContentMediaTypeIsAFile(t *testing.T) {
 	jsonEqual(t, "file", at(t, body.Schema, "file"), `{"type":"string","contentMediaType":"image/png"}`)
 	jsonEqual(t, "b64", at(t, body.Schema, "b64"), `{"type":"string"}`)
 }
+
+// TestBigNumbersAreExact checks that integers a float64 cannot hold
+// exactly keep their value as written, from JSON (json.Number) and YAML,
+// and that a number out of a float64's range (an example's 1e400) loads,
+// bounding nothing.
+func TestBigNumbersAreExact(t *testing.T) {
+	for _, doc := range []string{
+		`{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","parameters":[
+{"name":"e","in":"query","schema":{"type":"integer","enum":[9007199254740993,9223372036854775807]}},
+{"name":"m","in":"query","schema":{"type":"integer","maximum":9007199254740993}},
+{"name":"b","in":"query","schema":{"type":"integer","maximum":1e400}}],
+"responses":{"200":{"description":"ok","content":{"application/json":{"example":{"big":1e400}}}}}}}}}`,
+		"openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n" +
+			"        - {name: e, in: query, schema: {type: integer, enum: [9007199254740993, 9223372036854775807]}}\n" +
+			"        - {name: m, in: query, schema: {type: integer, maximum: 9007199254740993}}\n" +
+			"        - {name: b, in: query, schema: {type: integer}}\n",
+	} {
+		op := loadString(t, doc).Operations[0]
+		for name, want := range map[string]string{
+			"e": `{"enum":[9007199254740993,9223372036854775807],"type":"integer"}`,
+			"m": `{"maximum":9007199254740993,"type":"integer"}`,
+			"b": `{"type":"integer"}`,
+		} {
+			// Compared as text: decoding the JSON would round the numbers.
+			if got, _ := json.Marshal(paramByName(t, op, name).Schema); string(got) != want {
+				t.Errorf("%s: %s, want %s", name, got, want)
+			}
+		}
+	}
+}

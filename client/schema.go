@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -600,10 +601,16 @@ func exclusive(out map[string]any, value any, key, bound string) {
 
 func isTrue(v any) bool { b, ok := v.(bool); return ok && b }
 
+// isNumber reports whether v is a number a bound can be: one a float64
+// holds, though perhaps not exactly (a json.Number past 2^53 is kept as
+// written; one out of a float64's range, 1e400, bounds nothing).
 func isNumber(v any) bool {
-	switch v.(type) {
+	switch n := v.(type) {
 	case float64, int, int64, uint64, float32, int32:
 		return true
+	case json.Number:
+		_, err := n.Float64()
+		return err == nil
 	}
 	return false
 }
