@@ -235,9 +235,12 @@ func (e *cacheEntry) api() (*client.API, error) {
 		return nil, err
 	}
 	var api client.API
-	if err := json.Unmarshal(b, &api); err != nil {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber() // float64 would round integers past 2^53
+	if err := d.Decode(&api); err != nil {
 		return nil, fmt.Errorf("%s: the description: %w", e.path, err)
 	}
+	api.SettleNumbers()
 	return &api, nil
 }
 

@@ -590,3 +590,32 @@ func TestAuditLogNumbersTheSession(t *testing.T) {
 		t.Fatalf("%T does not number the session's calls", w)
 	}
 }
+
+// TestCachedAPIKeepsBigIntegers: a description read from the cache checks
+// calls against enum values past 2^53 as written, as the description read
+// anew does (decoded into float64, 9007199254740993 would be refused).
+func TestCachedAPIKeepsBigIntegers(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	}))
+	t.Cleanup(srv.Close)
+	spec := filepath.Join(t.TempDir(), "big.json")
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"operationId":"getA","parameters":[
+{"name":"id","in":"query","required":true,"schema":{"type":"integer","enum":[9007199254740993]}}]}}}}`
+	if err := os.WriteFile(spec, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := profile.Profile{Name: "big", Spec: spec, BaseURL: srv.URL}
+	call := `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_a","arguments":{"id":9007199254740993}}}`
+	a, logs := cacheApp(t)
+	for i := range 2 {
+		got := serveOnce(t, a, p, call)[2]
+		if i == 1 && !strings.Contains(logs.take(), hitLog) {
+			t.Fatal("the second start did not use the cache entry")
+		}
+		if !strings.Contains(got, `ok`) || strings.Contains(got, "invalid arguments") {
+			t.Errorf("start %d: %s", i+1, got)
+		}
+	}
+}

@@ -472,7 +472,9 @@ const (
 func noToolsError(api *client.API, p profile.Profile, login, from string) error {
 	switch {
 	case len(api.Operations) == 0 && len(api.Skipped) > 0:
-		return fmt.Errorf("%s: none of its %d operations could be read (see the warnings above): fix the description", client.ShowURL(p.Spec), len(api.Skipped))
+		first := api.Skipped[0]
+		return fmt.Errorf("%s: none of its %d operations could be read (the first, %s: %s; the others in the warnings above): fix the description",
+			client.ShowURL(p.Spec), len(api.Skipped), strings.TrimSpace(first.Method+" "+first.Path), first.Reason)
 	case len(api.Operations) == 0 && client.IsURL(p.Spec):
 		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): the API may describe itself only to authenticated callers, so store a valid key with `%s` (or check that it is the API's OpenAPI description)", client.ShowURL(p.Spec), login)
 	case len(api.Operations) == 0:

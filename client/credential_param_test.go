@@ -104,7 +104,10 @@ func TestAuthTokenParametersAreNotTaken(t *testing.T) {
   {"name":"limit","in":"query","type":"integer"}]}},
 "/auth.test":{"post":{"operationId":"test","parameters":[{"name":"token","in":"header","required":true,"type":"string","description":"Authentication token. Requires scope: none"}]}},
 "/invites/{token}":{"get":{"operationId":"invite","parameters":[{"name":"token","in":"path","required":true,"type":"string","description":"The invitation's auth token."}]}},
-"/reset":{"post":{"operationId":"reset","security":[],"parameters":[{"name":"token","in":"query","required":true,"type":"string","description":"The token from the reset e-mail."}]}}}}`)
+"/reset":{"post":{"operationId":"reset","security":[],"parameters":[{"name":"token","in":"query","required":true,"type":"string","description":"The token from the reset e-mail."}]}},
+"/articles":{"get":{"operationId":"articles","parameters":[{"name":"token","in":"query","type":"string","description":"Continuation token from the previous page of articles by this author."}]}},
+"/password-reset":{"post":{"operationId":"passwordReset","parameters":[{"name":"token","in":"query","required":true,"type":"string","description":"The one-time token from the reset e-mail; it authorizes this single reset."}]}},
+"/download":{"get":{"operationId":"download","parameters":[{"name":"access_token","in":"query","type":"string","description":"An access token that can be used to pre-authenticate this request."}]}}}}`)
 	ops := map[string]*Operation{}
 	for _, op := range api.Operations {
 		ops[op.ID] = op
@@ -126,9 +129,21 @@ func TestAuthTokenParametersAreNotTaken(t *testing.T) {
 	for id, want := range map[string]string{
 		"post": "body channel", "list": "query limit", "test": "",
 		"invite": "path token", "reset": "query token",
+		"articles": "query token", "passwordReset": "query token", "download": "",
 	} {
 		if got := strings.Join(names(ops[id]), ","); got != want {
 			t.Errorf("%s takes %q, want %q", id, got, want)
 		}
+	}
+}
+
+// TestAuthTokenNeedsDeclaredSecurity checks that a description declaring
+// no security requirement has no parameter taken for the credential, as
+// nothing says the operation authenticates its caller.
+func TestAuthTokenNeedsDeclaredSecurity(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{
+"/list":{"get":{"operationId":"list","parameters":[{"name":"token","in":"query","required":true,"schema":{"type":"string"},"description":"Authentication token."}]}}}}`)
+	if op := api.Operations[0]; len(op.Params) != 1 || op.Params[0].Name != "token" {
+		t.Errorf("params %v, want the token kept", op.Params)
 	}
 }

@@ -188,7 +188,8 @@ func isScalarArray(v any) bool {
 // part per scalar field (repeated for arrays of scalars), objects and other
 // arrays as JSON parts. A string field whose schema says it is binary
 // (format: binary, or contentMediaType in OpenAPI 3.1) is sent as a file
-// part named after the field, with the encoding's content type or
+// part named after the field, with the encoding's content type, else the
+// data: URI's, else the schema's contentMediaType, else
 // application/octet-stream.
 func encodeMultipart(body *Body, v any) ([]byte, string, error) {
 	obj, ok := v.(map[string]any)
@@ -228,14 +229,19 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 	s, isString := v.(string)
 	switch {
 	case isString && isBinarySchema(schema):
+		mediaType, _ := schema["contentMediaType"].(string)
+		vague := func(ct string) bool { return ct == "" || strings.Contains(ct, "*") || strings.Contains(ct, ",") }
 		ct := enc.ContentType
 		if data, dt, ok := DataURI(s); ok {
 			s = string(data)
-			if ct == "" || strings.Contains(ct, "*") || strings.Contains(ct, ",") {
+			if vague(ct) {
 				ct = dt
 			}
 		}
-		if ct == "" || strings.Contains(ct, "*") || strings.Contains(ct, ",") {
+		if vague(ct) {
+			ct = mediaType
+		}
+		if vague(ct) {
 			ct = "application/octet-stream"
 		}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscape(name), quoteEscape(name)))
@@ -266,10 +272,8 @@ func isBinarySchema(s map[string]any) bool {
 	if f, _ := s["format"].(string); f == "binary" {
 		return true
 	}
-	if _, ok := s["contentMediaType"]; ok {
-		return true
-	}
-	return false
+	_, ok := s["contentMediaType"]
+	return ok
 }
 
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")

@@ -117,6 +117,7 @@ func TestDoMultipartBody(t *testing.T) {
 			"labels":      map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
 			"meta":        map[string]any{"type": "object"},
 			"image":       map[string]any{"type": "string", "contentMediaType": "image/png"},
+			"photo":       map[string]any{"type": "string", "contentMediaType": "image/jpeg"},
 		}},
 		Encoding: map[string]Encoding{"image": {ContentType: "image/png"}},
 	}
@@ -128,6 +129,7 @@ func TestDoMultipartBody(t *testing.T) {
 		"labels":      []any{"x", "y"},
 		"meta":        map[string]any{"k": "v"},
 		"image":       "PNG…",
+		"photo":       "JPEG…",
 	}
 	want := []part{
 		{"attachments", "attachments", "application/octet-stream", "one"},
@@ -138,6 +140,7 @@ func TestDoMultipartBody(t *testing.T) {
 		{"labels", "", "", "x"},
 		{"labels", "", "", "y"},
 		{"meta", "", "application/json", `{"k":"v"}`},
+		{"photo", "photo", "image/jpeg", "JPEG…"},
 		{"title", "", "", "Report é"},
 	}
 	srv := newRecorder(t, nil)

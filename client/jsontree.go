@@ -431,11 +431,22 @@ func hasByte(b []byte, c byte) bool {
 }
 
 // number decodes a JSON number as encoding/json does into an `any`: a
-// float64, from strconv.ParseFloat of its text.
+// float64, from strconv.ParseFloat of its text — except a whole number a
+// float64 cannot hold exactly (past 2^53: 9007199254740993, an int64's
+// 9223372036854775807) and a number out of a float64's range (1e400),
+// which stay their text, a json.Number, so that an enum or a bound is
+// listed and checked as written, and a description holding one loads.
 func (d *treeDecoder) number() (any, bool) {
+	start := d.pos
 	f, ok := d.scanNumber()
 	if !ok {
+		if d.pos > start { // valid, out of range
+			return json.Number(d.data[start:d.pos]), true
+		}
 		return nil, false
+	}
+	if text := d.data[start:d.pos]; len(text) > 15 && !floatHolds(text, f) {
+		return json.Number(text), true
 	}
 	if f >= 0 && !math.Signbit(f) && f < float64(len(d.small)) && f == math.Trunc(f) {
 		return d.small[int(f)], true
@@ -443,7 +454,17 @@ func (d *treeDecoder) number() (any, bool) {
 	return f, true
 }
 
-// scanNumber moves past the number at d.pos and returns its value.
+// floatHolds reports whether f, the float64 of text (a JSON number), may
+// stand for it: text is not a whole number, or one f holds exactly.
+func floatHolds(text []byte, f float64) bool {
+	if bytes.ContainsAny(text, ".eE") {
+		return true
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64) == string(text)
+}
+
+// scanNumber moves past the number at d.pos and returns its value. A
+// number out of a float64's range is not ok, with d.pos past it.
 func (d *treeDecoder) scanNumber() (float64, bool) {
 	start := d.pos
 	i := start
@@ -510,8 +531,9 @@ func (d *treeDecoder) check() bool {
 	case c == '"':
 		return d.checkString()
 	case c == '-' || '0' <= c && c <= '9':
+		start := d.pos
 		_, ok := d.scanNumber()
-		return ok
+		return ok || d.pos > start
 	case c == 't':
 		return d.literal("true")
 	case c == 'f':
@@ -593,4 +615,38 @@ func (d *treeDecoder) checkString() bool {
 		}
 	}
 	return false
+}
+
+// SettleNumbers gives the API, decoded from JSON with json.Decoder's
+// UseNumber (the compiled description cache), the numbers Load gives:
+// float64 where a float64 holds the number exactly, json.Number where it
+// does not (see treeDecoder.number). Decoded into float64, an enum value
+// or a bound past 2^53 would be rounded.
+func (a *API) SettleNumbers() {
+	for _, op := range a.Operations {
+		for _, p := range op.Params {
+			settle(p.Schema)
+		}
+		if op.Body != nil {
+			settle(op.Body.Schema)
+		}
+	}
+}
+
+func settle(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if f, err := x.Float64(); err == nil && floatHolds([]byte(x), f) {
+			return f
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = settle(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = settle(e)
+		}
+	}
+	return v
 }

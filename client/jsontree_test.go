@@ -14,12 +14,12 @@ import (
 	"time"
 )
 
-// treeSame checks that decodeTree gives what encoding/json gives, or
-// leaves the document to it.
+// treeSame checks that decodeTree gives what encoding/json gives (with
+// the numbers a float64 cannot hold exactly as json.Number), or leaves
+// the document to it.
 func treeSame(t *testing.T, doc []byte, wantOK bool) {
 	t.Helper()
-	var want any
-	jsonErr := json.Unmarshal(doc, &want)
+	want, jsonErr := jsonExact(doc)
 	got, ok := decodeTree(doc)
 	if ok != wantOK {
 		t.Fatalf("%.80q: decodeTree ok = %v, want %v (encoding/json: %v)", doc, ok, wantOK, jsonErr)
@@ -39,6 +39,22 @@ func treeSame(t *testing.T, doc []byte, wantOK bool) {
 	if lazy, ok := decodeDescription(doc); !ok || !reflect.DeepEqual(readAll(lazy), want) {
 		t.Fatalf("%.80q: decodeDescription = %#v, %v, encoding/json = %#v", doc, lazy, ok, want)
 	}
+}
+
+// jsonExact decodes doc with encoding/json, every number a float64 holds
+// as a float64 and the others as json.Number.
+func jsonExact(doc []byte) (any, error) {
+	if !json.Valid(doc) {
+		var v any
+		return nil, json.Unmarshal(doc, &v)
+	}
+	d := json.NewDecoder(bytes.NewReader(doc))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	return settle(v), nil
 }
 
 // readAll replaces the members decodeDescription kept as text with their
@@ -67,6 +83,8 @@ func TestDecodeTreeIsEncodingJSON(t *testing.T) {
 	for _, doc := range []string{
 		`{}`, `[]`, ` {"a": [] , "b" : {} } `, `"x"`, `0`, `-0`, `-1`, `255`, `256`, `123456789012345`,
 		`1234567890123456789`, `1.5`, `-2.5e3`, `1E+2`, `1e-2`, `true`, `false`, `null`,
+		`1e999`, `-1e999`, `9007199254740993`, `9007199254740992`, `-9223372036854775808`, `100000000000000000000`,
+		`[9007199254740993, 1e400, 12345678901234567890]`,
 		`{"a":1,"a":2}`, `{"a":{"b":[1,"two",null,true,{"c":false}]}}`,
 		`"caf\u00e9 \ud83d\ude00 \n\t\"\\\/"`, `"\ud800"`, `"é ü 日本"`, `{"é":"\u0041"}`,
 		`[1,2,3,"type","type","type"]`, "\"\xff\"", "{\"k\xfe\":1}", `{"description":"` + strings.Repeat("long ", 40) + `"}`,
@@ -75,7 +93,7 @@ func TestDecodeTreeIsEncodingJSON(t *testing.T) {
 	}
 	for _, doc := range []string{
 		``, ` `, `{`, `[1,]`, `{"a"}`, `{"a":1,}`, `01`, `1.`, `.5`, `1e`, `-`, `+1`, `tru`, `nul`, `[1 2]`,
-		`{"a":1}x`, "\"a\x01b\"", `"abc`, `"ab\"`, `1e999`, `{1:2}`, `NaN`,
+		`{"a":1}x`, "\"a\x01b\"", `"abc`, `"ab\"`, `{1:2}`, `NaN`,
 		strings.Repeat("[", maxTreeDepth+1) + strings.Repeat("]", maxTreeDepth+1),
 	} {
 		treeSame(t, []byte(doc), false)
@@ -283,7 +301,8 @@ func TestDecodeDescriptionKeepsUnreadMembers(t *testing.T) {
 	if _, ok := op["parameters"].([]any); !ok {
 		t.Error("the operation's parameters were not decoded")
 	}
-	for _, bad := range []string{`{"200":1e999}`, `{"200":"\x"}`, "{\"200\":\"a\tb\"}", `{"200":"\u12"}`, `{"200":[1,]}`,
+	treeSame(t, []byte(doc(`{"200":1e999}`, `{}`)), true)
+	for _, bad := range []string{`{"200":"\x"}`, "{\"200\":\"a\tb\"}", `{"200":"\u12"}`, `{"200":[1,]}`,
 		`{"200":01}`, `{"200"}`, `{"200":tru}`, `[` + strings.Repeat("[", maxTreeDepth) + strings.Repeat("]", maxTreeDepth) + `]`} {
 		treeSame(t, []byte(doc(bad, `{}`)), false)
 		treeSame(t, []byte(doc(`{}`, bad)), false)
@@ -318,6 +337,7 @@ func TestDecodeDescriptionInParallel(t *testing.T) {
 			`"components":{"schemas":{"A":{"type":"string"}},"examples":{"E":{"value":1}}}` + rest + `}`)
 	}
 	treeSame(t, doc(`"/p0":{"get":{"operationId":"again"}}`, `,"openapi":"3.1.0"`), true)
+	treeSame(t, doc(`"/z":1e999`, ``), true)
 	v, ok := decodeDescription(doc(`"/z":{}`, ``))
 	if !ok {
 		t.Fatal("not decoded")
@@ -330,7 +350,7 @@ func TestDecodeDescriptionInParallel(t *testing.T) {
 		t.Error("an operation's responses were decoded")
 	}
 	for _, bad := range [][2]string{
-		{`"/z":{} "/y":{}`, ``}, {`"/z":{},`, ``}, {`"/z":1e999`, ``}, {`"/z":{"get":{"responses":[1,]}}`, ``},
+		{`"/z":{} "/y":{}`, ``}, {`"/z":{},`, ``}, {`"/z":{"get":{"responses":[1,]}}`, ``},
 		{`"/z":{}`, `,"x":tru`}, {`"/z":{}`, `,"x"`}, {`"/z":{}`, `}`}, {`"/z":{}`, `,"x":"\q"`}, {`"/z" {}`, ``},
 		{`"/z":` + strings.Repeat("[", maxTreeDepth) + strings.Repeat("]", maxTreeDepth), ``},
 	} {

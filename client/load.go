@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -39,6 +40,9 @@ type LoadOptions struct {
 	// these validators of an earlier answer: Load returns ErrNotModified
 	// when the server answers 304 Not Modified.
 	IfChanged Validators
+	// RefTimeout bounds the fetch of each document a $ref names by URL
+	// (default 10 s; the description's own URL has 30 s).
+	RefTimeout time.Duration
 }
 
 // Validators are what an HTTP answer says to recognize its content again
@@ -188,12 +192,20 @@ type fetcher struct {
 	refDirs []string
 	// ifChanged are the validators sent with the description's own fetch.
 	ifChanged Validators
+	// refTimeout bounds the fetch of a document a $ref names by URL.
+	refTimeout time.Duration
 }
+
+// defaultRefTimeout bounds the fetch of one document a $ref names by URL:
+// serve may read the description before it answers initialize, which a
+// client waits for about a minute, and a description may refer to several
+// documents.
+const defaultRefTimeout = 10 * time.Second
 
 // newFetcher returns a fetcher that sends no credential.
 func newFetcher(opts LoadOptions) *fetcher {
 	t := &Transport{UserAgent: opts.UserAgent, Next: opts.Transport}
-	return &fetcher{client: NewHTTPClient(t, 30*time.Second), transport: t}
+	return &fetcher{client: NewHTTPClient(t, 30*time.Second), transport: t, refTimeout: cmp.Or(opts.RefTimeout, defaultRefTimeout)}
 }
 
 // withCredential is f sending cred to the origin of loc.
@@ -204,7 +216,7 @@ func (f *fetcher) withCredential(cred Credential, loc string) *fetcher {
 	}
 	t := *f.transport
 	t.Origin, t.Credential = Origin(u), cred
-	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t, refDirs: f.refDirs, ifChanged: f.ifChanged}
+	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t, refDirs: f.refDirs, ifChanged: f.ifChanged, refTimeout: f.refTimeout}
 }
 
 // authed reports whether the fetcher sends a credential.

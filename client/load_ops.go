@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // methods in the order operations are listed for one path.
@@ -252,7 +253,7 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 		in := text(rp.m["in"])
 		name := text(rp.m["name"])
 		switch {
-		case op.Security && authToken(name, in, text(rp.m["description"])):
+		case len(op.Requirements) > 0 && authToken(name, in, text(rp.m["description"])):
 			// The credential goes where the profile says; no model can
 			// know the key, so the operation does not take it.
 			continue
@@ -290,7 +291,10 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 // the description's word: one named token or access_token, in a header,
 // the query or a form, described as for authentication (Slack declares
 // `token`, "Authentication token. Requires scope: chat:write", as a
-// required parameter of 170 methods). A path parameter never is.
+// required parameter of 170 methods). A path parameter never is, nor a
+// token whose description only has a word that begins like one ("articles
+// by this author", "it authorizes this single reset"). The caller checks
+// that the operation requires authentication by a declared requirement.
 func authToken(name, in, description string) bool {
 	switch in {
 	case "header", "query", "formData":
@@ -299,9 +303,20 @@ func authToken(name, in, description string) bool {
 	}
 	switch strings.ToLower(name) {
 	case "token", "access_token":
-		return strings.Contains(strings.ToLower(description), "auth")
+	default:
+		return false
 	}
-	return false
+	words := strings.FieldsFunc(strings.ToLower(description), func(r rune) bool {
+		return !unicode.IsLetter(r)
+	})
+	return slices.ContainsFunc(words, func(w string) bool { return authWords[w] })
+}
+
+// authWords are the words that say a token authenticates its caller.
+var authWords = map[string]bool{
+	"auth": true, "oauth": true, "authentication": true, "authenticate": true,
+	"authenticates": true, "authenticated": true, "authenticating": true,
+	"authorization": true,
 }
 
 // mergedParams joins path-level and operation-level parameters; an
@@ -472,24 +487,40 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		return nil, err
 	}
 	content, _ := m["content"].(map[string]any)
-	ct := pickContentType(sortedMapKeys(content))
+	types := sortedMapKeys(content)
+	ct := pickContentType(types)
 	if ct == "" {
 		return nil, nil
+	}
+	schemaOf := func(ct string) (map[string]any, error) {
+		media, _ := content[ct].(map[string]any)
+		if media["schema"] == nil {
+			return map[string]any{}, nil
+		}
+		return b.bodySchema(media["schema"], mloc)
+	}
+	schema, err := schemaOf(ct)
+	if err != nil {
+		return nil, err
+	}
+	// A form that carries a file goes as multipart when the description
+	// offers it: urlencoded would send the file's data: URI as text.
+	if i := slices.IndexFunc(types, func(t string) bool { return contentRank(t) == 4 }); i >= 0 && contentRank(ct) == 3 {
+		mp, err := schemaOf(types[i])
+		if err != nil {
+			return nil, err
+		}
+		if hasFileField(mp) {
+			ct, schema = types[i], mp
+		}
 	}
 	body := &Body{
 		Required:    isTrue(m["required"]),
 		Description: strings.TrimSpace(text(m["description"])),
 		ContentType: ct,
+		Schema:      schema,
 	}
 	media, _ := content[ct].(map[string]any)
-	if media["schema"] != nil {
-		body.Schema, err = b.bodySchema(media["schema"], mloc)
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		body.Schema = map[string]any{}
-	}
 	if enc, ok := media["encoding"].(map[string]any); ok && len(enc) > 0 {
 		body.Encoding = map[string]Encoding{}
 		for name, e := range enc {
@@ -502,6 +533,25 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		}
 	}
 	return body, nil
+}
+
+// hasFileField reports whether an object schema (a form body) has a file
+// field: a binary string, or an array of them, among its properties or
+// those of its allOf members.
+func hasFileField(s map[string]any) bool {
+	props, _ := s["properties"].(map[string]any)
+	for _, p := range props {
+		ps, _ := p.(map[string]any)
+		items, _ := ps["items"].(map[string]any)
+		if isBinarySchema(ps) || isBinarySchema(items) {
+			return true
+		}
+	}
+	all, _ := s["allOf"].([]any)
+	return slices.ContainsFunc(all, func(m any) bool {
+		ms, _ := m.(map[string]any)
+		return hasFileField(ms)
+	})
 }
 
 // consumes is the Swagger 2.0 list of request media types for an operation.

@@ -361,3 +361,83 @@ func TestLoadRefs(t *testing.T) {
 			"tags":{"type":"array","items":{"type":"string"},"minItems":1}
 		}}`)
 }
+
+// TestFormWithFileGoesMultipart checks that a body offered both as
+// application/x-www-form-urlencoded and multipart/form-data is sent as
+// multipart when it has a file field (urlencoded would carry the file's
+// data: URI as text), and urlencoded otherwise.
+func TestFormWithFileGoesMultipart(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{
+"/up":{"post":{"operationId":"up","requestBody":{"content":{
+  "application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/U"}},
+  "multipart/form-data":{"schema":{"$ref":"#/components/schemas/U"}}}}}},
+"/many":{"post":{"operationId":"many","requestBody":{"content":{
+  "application/x-www-form-urlencoded":{"schema":{"allOf":[{"$ref":"#/components/schemas/M"}]}},
+  "multipart/form-data":{"schema":{"allOf":[{"$ref":"#/components/schemas/M"}]}}}}}},
+"/plain":{"post":{"operationId":"plain","requestBody":{"content":{
+  "application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/P"}},
+  "multipart/form-data":{"schema":{"$ref":"#/components/schemas/P"}}}}}}},
+"components":{"schemas":{
+  "U":{"type":"object","properties":{"file":{"type":"string","format":"binary"},"name":{"type":"string"}}},
+  "M":{"type":"object","properties":{"files":{"type":"array","items":{"type":"string","format":"binary"}}}},
+  "P":{"type":"object","properties":{"name":{"type":"string"}}}}}}`)
+	for id, want := range map[string]string{
+		"up":    "multipart/form-data",
+		"many":  "multipart/form-data",
+		"plain": "application/x-www-form-urlencoded",
+	} {
+		if got := opByID(t, api, id).Body.ContentType; got != want {
+			t.Errorf("%s: content type %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestContentMediaTypeIsAFile checks that OpenAPI 3.1's file field, a
+// string with contentMediaType, keeps it (so that it is sent as a file
+// part, and the body as multipart), while a string with contentEncoding
+// is that encoding's text.
+func TestContentMediaTypeIsAFile(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{
+"/up":{"post":{"operationId":"up","requestBody":{"content":{
+  "application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/U"}},
+  "multipart/form-data":{"schema":{"$ref":"#/components/schemas/U"}}}}}}},
+"components":{"schemas":{"U":{"type":"object","properties":{
+  "file":{"type":"string","contentMediaType":"image/png"},
+  "b64":{"type":"string","contentMediaType":"image/png","contentEncoding":"base64"}}}}}}`)
+	body := opByID(t, api, "up").Body
+	if body.ContentType != "multipart/form-data" {
+		t.Errorf("content type %q, want multipart/form-data", body.ContentType)
+	}
+	jsonEqual(t, "file", at(t, body.Schema, "file"), `{"type":"string","contentMediaType":"image/png"}`)
+	jsonEqual(t, "b64", at(t, body.Schema, "b64"), `{"type":"string"}`)
+}
+
+// TestBigNumbersAreExact checks that integers a float64 cannot hold
+// exactly keep their value as written, from JSON (json.Number) and YAML,
+// and that a number out of a float64's range (an example's 1e400) loads,
+// bounding nothing.
+func TestBigNumbersAreExact(t *testing.T) {
+	for _, doc := range []string{
+		`{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","parameters":[
+{"name":"e","in":"query","schema":{"type":"integer","enum":[9007199254740993,9223372036854775807]}},
+{"name":"m","in":"query","schema":{"type":"integer","maximum":9007199254740993}},
+{"name":"b","in":"query","schema":{"type":"integer","maximum":1e400}}],
+"responses":{"200":{"description":"ok","content":{"application/json":{"example":{"big":1e400}}}}}}}}}`,
+		"openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n" +
+			"        - {name: e, in: query, schema: {type: integer, enum: [9007199254740993, 9223372036854775807]}}\n" +
+			"        - {name: m, in: query, schema: {type: integer, maximum: 9007199254740993}}\n" +
+			"        - {name: b, in: query, schema: {type: integer}}\n",
+	} {
+		op := loadString(t, doc).Operations[0]
+		for name, want := range map[string]string{
+			"e": `{"enum":[9007199254740993,9223372036854775807],"type":"integer"}`,
+			"m": `{"maximum":9007199254740993,"type":"integer"}`,
+			"b": `{"type":"integer"}`,
+		} {
+			// Compared as text: decoding the JSON would round the numbers.
+			if got, _ := json.Marshal(paramByName(t, op, name).Schema); string(got) != want {
+				t.Errorf("%s: %s, want %s", name, got, want)
+			}
+		}
+	}
+}

@@ -418,3 +418,57 @@ func notExistText(t *testing.T) string {
 	}
 	return pe.Err.Error()
 }
+
+// TestUnreachableRefIsAskedOnce checks that a document a $ref names by URL
+// and that cannot be read (no answer in time, an error status) is asked for
+// once however many $refs name it, and that the operations it fails are
+// skipped with a reason naming the URL.
+func TestUnreachableRefIsAskedOnce(t *testing.T) {
+	s := newSpecServer(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	s.routes["/slow.json"] = func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}
+	s.routes["/gone.json"] = func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}
+	for _, doc := range []string{"slow.json", "gone.json"} {
+		t.Run(doc, func(t *testing.T) {
+			var paths []string
+			for i := range 4 {
+				paths = append(paths, fmt.Sprintf(`"/p%d":{"get":{"operationId":"op%d","parameters":[{"$ref":"%s/%s#/P"}]}}`, i, i, s.URL, doc))
+			}
+			f := filepath.Join(t.TempDir(), "openapi.json")
+			spec := `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{` + strings.Join(paths, ",") + `}}`
+			if err := os.WriteFile(f, []byte(spec), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			api, err := Load(context.Background(), f, LoadOptions{RefTimeout: 200 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if got := strings.Count(s.log(), "/"+doc); got != 1 {
+				t.Errorf("%s asked for %d times, want once (%s)", doc, got, s.log())
+			}
+			if len(api.Skipped) != 4 {
+				t.Fatalf("skipped %v, want 4", api.Skipped)
+			}
+			for _, sk := range api.Skipped {
+				if !strings.Contains(sk.Reason, s.URL+"/"+doc) {
+					t.Errorf("reason %q does not name the URL", sk.Reason)
+				}
+				if doc == "slow.json" && !strings.Contains(sk.Reason, "did not answer within 200ms") {
+					t.Errorf("reason %q does not say it did not answer", sk.Reason)
+				}
+			}
+		})
+	}
+}

@@ -22,6 +22,10 @@ type docSet struct {
 	ctx   context.Context
 	fetch *fetcher
 	docs  map[string]document
+	// failed holds the error of each document that could not be read or
+	// decoded, so that its other $refs fail at once instead of asking
+	// again (a URL that never answers would take its timeout for each).
+	failed map[string]error
 	// files are the local documents $refs named, each with the SHA-256 of
 	// its bytes as read ("" when it could not be read or decoded); remote
 	// says a $ref named a URL.
@@ -39,7 +43,8 @@ type document struct {
 }
 
 func newDocSet(ctx context.Context, f *fetcher) *docSet {
-	return &docSet{ctx: ctx, fetch: f, docs: map[string]document{}, files: map[string]string{}, patterns: map[string]bool{}}
+	return &docSet{ctx: ctx, fetch: f, docs: map[string]document{}, failed: map[string]error{},
+		files: map[string]string{}, patterns: map[string]bool{}}
 }
 
 // patternOK reports whether a schema pattern compiles with Go's regexp
@@ -89,13 +94,34 @@ func locate(base, ref string) (string, error) {
 	return filepath.Join(filepath.Dir(base), p), nil
 }
 
-// doc returns the decoded document at loc, reading it on first use.
+// doc returns the decoded document at loc, reading it on first use. A
+// document that could not be read fails every later use with the same
+// error, without reading it again.
 func (d *docSet) doc(loc string) (document, error) {
 	if v, ok := d.docs[loc]; ok {
 		return v, nil
 	}
+	if err, ok := d.failed[loc]; ok {
+		return document{}, err
+	}
+	doc, err := d.read(loc)
+	if err != nil {
+		d.failed[loc] = err
+		return document{}, err
+	}
+	d.docs[loc] = doc
+	d.docs[doc.loc] = doc
+	return doc, nil
+}
+
+// read reads and decodes the document at loc.
+func (d *docSet) read(loc string) (document, error) {
+	ctx := d.ctx
 	if IsURL(loc) {
 		d.remote = true
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, d.fetch.refTimeout, errRefTimeout)
+		defer cancel()
 	} else {
 		if err := d.fetch.checkRef(loc); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -105,8 +131,11 @@ func (d *docSet) doc(loc string) (document, error) {
 		}
 		d.files[loc] = "" // until it is read and decoded
 	}
-	data, final, err := d.fetch.read(d.ctx, loc)
+	data, final, err := d.fetch.read(ctx, loc)
 	if err != nil {
+		if context.Cause(ctx) == errRefTimeout {
+			return document{}, fmt.Errorf("%s did not answer within %s: check that it is reachable from here, or save the description with its references resolved and pass that file", redact(loc), d.fetch.refTimeout)
+		}
 		return document{}, err
 	}
 	v, err := decodeDocument(data)
@@ -117,11 +146,10 @@ func (d *docSet) doc(loc string) (document, error) {
 		sum := sha256.Sum256(data)
 		d.files[loc] = hex.EncodeToString(sum[:])
 	}
-	doc := document{root: v, loc: final}
-	d.docs[loc] = doc
-	d.docs[final] = doc
-	return doc, nil
+	return document{root: v, loc: final}, nil
 }
+
+var errRefTimeout = errors.New("a referenced document did not answer in time")
 
 // resolve follows one $ref written in the document at base. It returns the
 // target value, the location of the document holding it (against which the

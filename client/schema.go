@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -233,6 +234,7 @@ type schemaKeys struct {
 	typ, format, description, properties, required, items, additional, enum any
 	def, pattern, uniqueItems, exclMin, exclMax, readOnly                   any
 	anyOf, oneOf, allOf, nullable, xNullable, constant                      any
+	mediaType, mediaEncoding                                                any
 	hasConst, hasDef                                                        bool
 	nums                                                                    [len(numericKeywords)]any
 }
@@ -281,6 +283,10 @@ func gather(m map[string]any) schemaKeys {
 			k.nullable = v
 		case "x-nullable":
 			k.xNullable = v
+		case "contentMediaType":
+			k.mediaType = v
+		case "contentEncoding":
+			k.mediaEncoding = v
 		default:
 			if i := slices.Index(numericKeywords[:], name); i >= 0 {
 				k.nums[i] = v
@@ -302,6 +308,11 @@ func (c *converter) plain(m map[string]any, loc string, depth int) (map[string]a
 	setTypes(out, k.typ)
 	if f, ok := k.format.(string); ok && f != "" {
 		out["format"] = f
+	}
+	// OpenAPI 3.1's file: a string of that media type, its bytes as they
+	// are (with contentEncoding, the string is that encoding's text).
+	if mt, ok := k.mediaType.(string); ok && mt != "" && k.mediaEncoding == nil {
+		out["contentMediaType"] = mt
 	}
 	if d, ok := k.description.(string); ok {
 		if d = strings.TrimSpace(d); d != "" {
@@ -590,10 +601,16 @@ func exclusive(out map[string]any, value any, key, bound string) {
 
 func isTrue(v any) bool { b, ok := v.(bool); return ok && b }
 
+// isNumber reports whether v is a number a bound can be: one a float64
+// holds, though perhaps not exactly (a json.Number past 2^53 is kept as
+// written; one out of a float64's range, 1e400, bounds nothing).
 func isNumber(v any) bool {
-	switch v.(type) {
+	switch n := v.(type) {
 	case float64, int, int64, uint64, float32, int32:
 		return true
+	case json.Number:
+		_, err := n.Float64()
+		return err == nil
 	}
 	return false
 }

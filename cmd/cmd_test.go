@@ -393,7 +393,7 @@ func TestNoToolsSaysWhy(t *testing.T) {
 		notWant string
 	}{
 		{name: "no paths", spec: head + "paths: {}\n", want: "declares no operations", notWant: "--tag"},
-		{name: "all skipped", spec: head + "paths:\n  /a:\n    get: 5\n", want: "none of its 1 operations could be read", notWant: "--tag"},
+		{name: "all skipped", spec: head + "paths:\n  /a:\n    get: 5\n", want: "none of its 1 operations could be read (the first, GET /a: the operation is a number", notWant: "--tag"},
 		{name: "selection", spec: head + "paths:\n  /a:\n    post: {responses: {}}\n", args: []string{"--read-only"}, want: "none of the 1 operations matches the tool selection"},
 	}
 	for _, tt := range tests {

@@ -41,6 +41,13 @@ var listedFormats = map[string]bool{
 // binaryNote tells how to send a file's bytes (client.DataURI).
 const binaryNote = "(text as is; binary as a data: URI, base64)"
 
+// isFile reports whether a schema is a file's: format binary, or
+// OpenAPI 3.1's contentMediaType (client.isBinarySchema).
+func isFile(s map[string]any) bool {
+	_, media := s["contentMediaType"].(string)
+	return media || s["format"] == "binary"
+}
+
 // absentDefault reports whether a default says the same as no value.
 func absentDefault(v any) bool {
 	switch x := v.(type) {
@@ -61,7 +68,7 @@ func absentDefault(v any) bool {
 // unlisted are the keywords listedSchema drops.
 var unlisted = map[string]bool{
 	"additionalProperties": true, "uniqueItems": true, "multipleOf": true, "prefixItems": true,
-	"exclusiveMinimum": true, "exclusiveMaximum": true,
+	"exclusiveMinimum": true, "exclusiveMaximum": true, "contentMediaType": true,
 }
 
 func portable(s map[string]any) map[string]any {
@@ -136,7 +143,7 @@ func portable(s map[string]any) map[string]any {
 	}
 	delete(out, "required")
 	listRequired(out, stringList(s["required"]))
-	if s["format"] == "binary" && !strings.HasSuffix(str(out["description"]), binaryNote) {
+	if isFile(s) && !strings.HasSuffix(str(out["description"]), binaryNote) {
 		appendNote(out, binaryNote)
 	}
 	return out
@@ -264,10 +271,6 @@ func listedClean(s map[string]any, depth int) map[string]any {
 			if f, _ := v.(string); listedFormats[f] {
 				out[k] = v
 			}
-			if v == "binary" && !strings.HasSuffix(str(s["description"]), binaryNote) {
-				// A model writes text; a file's bytes travel as base64.
-				notes = append(notes, binaryNote)
-			}
 		case "default":
 			if !absentDefault(v) {
 				out[k] = v
@@ -291,6 +294,10 @@ func listedClean(s map[string]any, depth int) map[string]any {
 		}
 	}
 	listRequired(out, stringList(s["required"]))
+	if isFile(s) && !strings.HasSuffix(str(s["description"]), binaryNote) {
+		// A model writes text; a file's bytes travel as base64.
+		notes = append(notes, binaryNote)
+	}
 	if note, ok := s[client.CutKey].(string); ok {
 		notes = append(notes, cutNote(note))
 	}

@@ -44,6 +44,8 @@ func TestListedCleanIsListedSchemaOfCleanSchema(t *testing.T) {
 		"dropped":        {"$ref": "#/x", "x-y": 1, "additionalProperties": map[string]any{"type": "string"}, "title": "T", "example": 1},
 		"choices":        {"oneOf": []any{map[string]any{"format": "date"}, false, "x"}, "allOf": "x", "pattern": "^a"},
 		"description":    {"description": 3, "default": []any{}, "exclusiveMinimum": 1, "multipleOf": 2},
+		"binary":         {"type": "string", "format": "binary", "description": "The file."},
+		"media type":     {"type": "string", "contentMediaType": "image/png"},
 	} {
 		for _, depth := range []int{0, 1, maxSchemaDepth, maxSchemaDepth + 1} {
 			sameListing(t, name, s, depth)
@@ -73,6 +75,28 @@ func TestListedCleanIsListedSchemaOfCleanSchema(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestFileFieldsSayDataURI checks that a file field, by format: binary or
+// by OpenAPI 3.1's contentMediaType, is listed with the note that binary
+// content goes as a data: URI, and that contentMediaType itself is kept for
+// checks but not listed.
+func TestFileFieldsSayDataURI(t *testing.T) {
+	for _, s := range []map[string]any{
+		{"type": "string", "format": "binary"},
+		{"type": "string", "contentMediaType": "image/png", "description": "The picture."},
+	} {
+		got := listedClean(s, 1)
+		if d := str(got["description"]); !strings.HasSuffix(d, binaryNote) {
+			t.Errorf("%v listed with description %q, want the data: URI note", s, d)
+		}
+		if _, ok := got["contentMediaType"]; ok {
+			t.Errorf("%v: contentMediaType listed", s)
+		}
+		if _, ok := cleanSchema(s, 1)["contentMediaType"]; !ok && s["contentMediaType"] != nil {
+			t.Errorf("%v: contentMediaType not kept for checks", s)
 		}
 	}
 }

@@ -42,6 +42,7 @@ var schemaKeywords = map[string]bool{
 	"multipleOf": true, "minLength": true, "maxLength": true, "pattern": true,
 	"minItems": true, "maxItems": true, "uniqueItems": true,
 	"minProperties": true, "maxProperties": true, "prefixItems": true,
+	"contentMediaType": true,
 }
 
 // cleanSchema returns a copy of s with only schemaKeywords, descriptions

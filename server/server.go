@@ -21,7 +21,6 @@ import (
 	"sync"
 
 	"github.com/charmbracelet/log"
-	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
@@ -126,7 +125,7 @@ type tool struct {
 	run func(ctx context.Context, args map[string]any) *mcp.CallToolResult
 
 	once     sync.Once
-	resolved *jsonschema.Resolved
+	resolved *schemaCheck
 	// resolveErr is kept so a schema the validator cannot compile is
 	// reported once and the call still goes through (the API validates).
 	resolveErr error

@@ -159,7 +159,7 @@ func (t *tool) check(name string, args map[string]any) string {
 // resolveSchema compiles a tool schema for validation. A schema the
 // validator cannot compile (a pattern in a regexp dialect Go lacks) is
 // retried without patterns; if that fails too, calls go unvalidated.
-func resolveSchema(schema map[string]any) (*jsonschema.Resolved, error) {
+func resolveSchema(schema map[string]any) (*schemaCheck, error) {
 	r, err := compileSchema(schema)
 	if err == nil {
 		return r, nil
@@ -171,8 +171,9 @@ func resolveSchema(schema map[string]any) (*jsonschema.Resolved, error) {
 	return nil, fmt.Errorf("compiling the input schema: %w", err)
 }
 
-// compileSchema resolves a schema map with the JSON Schema validator.
-func compileSchema(m map[string]any) (*jsonschema.Resolved, error) {
+// compileSchema resolves a schema map with the JSON Schema validator, its
+// numbers exact (see schemaCheck).
+func compileSchema(m map[string]any) (*schemaCheck, error) {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
@@ -181,7 +182,12 @@ func compileSchema(m map[string]any) (*jsonschema.Resolved, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, err
 	}
-	return s.Resolve(nil)
+	c := &schemaCheck{}
+	exactNumbers(&s, m, nil, true, &c.bounds)
+	if c.resolved, err = s.Resolve(nil); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // withoutPatterns returns a copy of a schema with every pattern keyword
@@ -274,11 +280,14 @@ func plainBound(msg string) string {
 }
 
 // plainNumber writes a fraction or a fixed-point number shortly: 1, 2.5,
-// 1e+300.
+// 1e+300; a whole number of up to 20 digits exactly (9007199254740993).
 func plainNumber(s string) string {
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		return s
+	}
+	if n := r.Num(); r.IsInt() && len(n.String()) <= 21 {
+		return n.String()
 	}
 	f, _ := r.Float64()
 	return strconv.FormatFloat(f, 'g', -1, 64)

@@ -119,3 +119,44 @@ func TestValidateNoArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateBigIntegers checks that enum values, consts and bounds past
+// 2^53, as the loader hands them over (json.Number from JSON, int from
+// YAML), are checked exactly: the validator reads them as float64, which
+// rounds 9007199254740993 to 9007199254740992.
+func TestValidateBigIntegers(t *testing.T) {
+	schema := map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"id":   map[string]any{"type": "integer", "enum": []any{json.Number("9007199254740993"), 9223372036854775807}},
+			"one":  map[string]any{"type": "integer", "const": json.Number("9007199254740993")},
+			"max":  map[string]any{"type": "integer", "maximum": json.Number("9007199254740993")},
+			"min":  map[string]any{"type": "integer", "exclusiveMinimum": 9007199254740993},
+			"list": map[string]any{"type": "array", "items": map[string]any{"type": "integer", "maximum": json.Number("9007199254740993")}},
+		},
+	}
+	num := func(s string) json.Number { return json.Number(s) }
+	tests := []struct {
+		args map[string]any
+		want string // "" when valid
+	}{
+		{map[string]any{"id": num("9007199254740993")}, ""},
+		{map[string]any{"id": num("9223372036854775807")}, ""},
+		{map[string]any{"id": num("9007199254740992")}, `argument "id": enum`},
+		{map[string]any{"one": num("9007199254740993")}, ""},
+		{map[string]any{"one": num("9007199254740992")}, `argument "one": const`},
+		{map[string]any{"max": num("9007199254740993")}, ""},
+		{map[string]any{"max": num("9007199254740994")}, `argument "max": must be at most 9007199254740993 (got 9007199254740994)`},
+		{map[string]any{"min": num("9007199254740994")}, ""},
+		{map[string]any{"min": num("9007199254740993")}, `argument "min": exclusiveMinimum`},
+		{map[string]any{"list": []any{num("1"), num("9007199254740993")}}, ""},
+		{map[string]any{"list": []any{num("9007199254740994")}}, `argument "list[]": must be at most 9007199254740993`},
+	}
+	for _, tt := range tests {
+		tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, schema: schema, strict: true}
+		got := tool.validate(tool.def.Name, tt.args)
+		if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
+			t.Errorf("%v: validate = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}
