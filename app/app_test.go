@@ -248,3 +248,19 @@ func TestKeyGoesToOperationServers(t *testing.T) {
 		}
 	}
 }
+
+// A description whose server has a variable it gives no value is served
+// only with --base-url, and the error says so.
+func TestCheckBaseUnsetVariable(t *testing.T) {
+	a := testApp(t, nil)
+	err := a.checkBase(profile.Profile{Name: "acme"}, "https://{region}.api.example.com/v1")
+	if err == nil || !strings.Contains(err.Error(), "{region}") || !strings.Contains(err.Error(), "--base-url") {
+		t.Errorf("an unset variable: %v", err)
+	}
+	if err := a.checkBase(profile.Profile{Name: "acme", BaseURL: "https://eu.api.example.com/v1"}, "https://eu.api.example.com/v1"); err != nil {
+		t.Errorf("with --base-url: %v", err)
+	}
+	if err := a.checkBase(profile.Profile{Name: "acme"}, "https://api.example.com/v1"); err != nil {
+		t.Errorf("a plain server: %v", err)
+	}
+}

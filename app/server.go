@@ -343,11 +343,15 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 // checkBase refuses, for a server that sends requests, a base URL that is
 // missing or relative.
 func (a *App) checkBase(p profile.Profile, base string) error {
-	if base != "" && strings.Contains(base, "://") {
+	v := client.UnsetVariable(base)
+	if base != "" && strings.Contains(base, "://") && (v == "" || p.BaseURL != "") {
 		return nil
 	}
 	hint := "the description declares no server"
-	if base != "" {
+	switch {
+	case v != "":
+		hint = fmt.Sprintf("the description's server %q has the variable %s, which it gives no value", client.ShowURL(base), v)
+	case base != "":
 		hint = fmt.Sprintf("the description's server %q is relative", client.ShowURL(base))
 	}
 	return fmt.Errorf("%s: pass --base-url https://api.example.com (or store it with `%s --base-url …`)",

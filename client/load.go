@@ -71,10 +71,30 @@ var ErrNotModified = errors.New("the API description is not modified")
 // description's default server is on the spec URL's origin (APIs such as
 // Django REST Framework describe only what the caller may see). Redirects to
 // another origin never carry the key.
+// CheckSource refuses a description's location that is a URL of another
+// scheme than http, https or file (ftp://, s3://…): read as a file path
+// it would only give a confusing "no such file".
+func CheckSource(source string) error {
+	scheme, _, ok := strings.Cut(source, "://")
+	if !ok || len(scheme) < 2 || strings.ContainsFunc(scheme, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '+' || r == '-' || r == '.')
+	}) {
+		return nil // a path (C:\…, ./a://b is no scheme)
+	}
+	switch strings.ToLower(scheme) {
+	case "http", "https", "file":
+		return nil
+	}
+	return fmt.Errorf("%s: a description is read from a file path or an http(s) URL, not %s://; download it first", redactSource(source), strings.ToLower(scheme))
+}
+
 func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	source = strings.TrimSpace(source)
 	if source == "" {
 		return nil, errors.New("no API description given: pass --spec with a file path or an http(s) URL")
+	}
+	if err := CheckSource(source); err != nil {
+		return nil, err
 	}
 	loc := source
 	if strings.HasPrefix(source, "file://") {

@@ -139,8 +139,11 @@ func (b *builder) servers(v any) []string {
 		vars, _ := m["variables"].(map[string]any)
 		for name, vv := range vars {
 			vm, _ := vv.(map[string]any)
-			def := text(vm["default"])
-			if def == "" {
+			d, has := vm["default"]
+			def := text(d)
+			if !has || d == nil {
+				// A default is required; without one, the first value
+				// allowed. An empty default ("") is a value.
 				if e, _ := vm["enum"].([]any); len(e) > 0 {
 					def = text(e[0])
 				}

@@ -84,6 +84,9 @@ func (c *Client) baseFor(op *Operation) (*url.URL, error) {
 		return nil, c.baseErr
 	}
 	if hasServer {
+		if v := UnsetVariable(op.Servers[0]); v != "" {
+			return nil, fmt.Errorf("server URL %q of %s %s has the variable %s, which the description gives no value: set the API's address with --base-url", op.Servers[0], op.Method, op.Path, v)
+		}
 		s, err := url.Parse(op.Servers[0])
 		if err != nil {
 			return nil, fmt.Errorf("server URL %q of %s %s: %w", op.Servers[0], op.Method, op.Path, err)
@@ -100,6 +103,21 @@ func (c *Client) baseFor(op *Operation) (*url.URL, error) {
 		return nil, fmt.Errorf("server URL %q of %s %s must be an http or https URL", base.Redacted(), op.Method, op.Path)
 	}
 	return base, nil
+}
+
+// UnsetVariable is the first server variable ("{region}") left in a
+// server URL of the description, which declares no value for it; "" when
+// there is none.
+func UnsetVariable(u string) string {
+	i := strings.IndexByte(u, '{')
+	if i < 0 {
+		return ""
+	}
+	j := strings.IndexByte(u[i:], '}')
+	if j < 0 {
+		return ""
+	}
+	return u[i : i+j+1]
 }
 
 // parseBase checks Options.BaseURL.

@@ -148,6 +148,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	// The profile is used from other directories (an editor starts the
 	// server in its own): files are saved by their absolute paths.
 	if own.Spec != "" && !client.IsURL(own.Spec) && !strings.HasPrefix(own.Spec, "file://") {
+		if err := client.CheckSource(own.Spec); err != nil {
+			return FlagErrorf("--spec %v", err)
+		}
 		if own.Spec, err = absPath("--spec", own.Spec); err != nil {
 			return err
 		}

@@ -487,3 +487,17 @@ func utf16LE(s string) string {
 	}
 	return string(b)
 }
+
+// A description at a URL restmcp cannot read (ftp://) is refused as such
+// by login and serve, not looked for as a file.
+func TestSpecOfAnotherScheme(t *testing.T) {
+	e := newAuthEnv(t)
+	r := e.run(goodKey, "login", "-p", "acme", "--with-key", "--spec", "ftp://files.example.com/openapi.yaml")
+	if r.code != 2 || !strings.Contains(r.err, "not ftp://") || strings.Contains(r.err, "no such file") {
+		t.Errorf("login: exit %d, stderr %q", r.code, r.err)
+	}
+	f, _, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": goodKey})
+	if code := run(t, f, "tools", "--spec", "s3://bucket/openapi.json"); code == 0 || !strings.Contains(errOut.String(), "not s3://") {
+		t.Errorf("tools: exit %d, stderr %q", code, errOut)
+	}
+}
