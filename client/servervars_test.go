@@ -73,3 +73,22 @@ func TestCheckSource(t *testing.T) {
 		}
 	}
 }
+
+// A key written twice in one YAML mapping is refused, naming both lines:
+// the second "/a:" would silently take the first one's operations away.
+// A key a merge (<<) brings and the mapping then writes is no duplicate.
+func TestYAMLDuplicateKeys(t *testing.T) {
+	dup := "openapi: 3.0.3\ninfo: {title: d, version: \"1\"}\npaths:\n  /a:\n    get: {responses: {\"200\": {description: ok}}}\n  /a:\n    post: {responses: {\"200\": {description: ok}}}\n"
+	_, err := decodeDocument([]byte(dup))
+	if err == nil || !strings.Contains(err.Error(), `line 6: the key "/a" is written twice`) || !strings.Contains(err.Error(), "line 4") {
+		t.Errorf("a key written twice: %v", err)
+	}
+	merged := "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  x: 3\n"
+	v, err := decodeDocument([]byte(merged))
+	if err != nil {
+		t.Fatalf("a merge then a key: %v", err)
+	}
+	if o := v.(map[string]any)["other"].(map[string]any); o["x"] != 3 || o["y"] != 2 {
+		t.Errorf("merged mapping %v, want x 3 (written) and y 2 (merged)", o)
+	}
+}

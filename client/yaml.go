@@ -138,6 +138,10 @@ func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
 }
 
 func yamlMapping(n *yaml.Node, out map[string]any, depth int, budget *int) error {
+	// lines holds the line of each key written in this mapping: one
+	// written twice would silently replace the first (a second "/pets:"
+	// would take the first one's operations away), which YAML forbids.
+	var lines map[string]int
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
@@ -150,6 +154,13 @@ func yamlMapping(n *yaml.Node, out map[string]any, depth int, budget *int) error
 		if err != nil {
 			return err
 		}
+		if first, dup := lines[key]; dup {
+			return fmt.Errorf("line %d: the key %q is written twice in one mapping (first at line %d), and YAML forbids that: merge the two into one", k.Line, key, first)
+		}
+		if lines == nil {
+			lines = make(map[string]int, len(n.Content)/2)
+		}
+		lines[key] = k.Line
 		val, err := yamlValue(v, depth+1, budget)
 		if err != nil {
 			return err
