@@ -266,6 +266,27 @@ func TestSearchRanking(t *testing.T) {
 	}
 }
 
+// TestVerbsOfOneItem checks that a path naming one item behind a format
+// suffix (Twilio's {Sid}.json) or a fragment (Box's #get_shared_link)
+// answers to the verbs of one item: a POST there updates, it does not send.
+func TestVerbsOfOneItem(t *testing.T) {
+	tests := []struct{ method, path, first string }{
+		{"POST", "/Accounts/{AccountSid}/Messages.json", "create"},
+		{"POST", "/Accounts/{AccountSid}/Messages/{Sid}.json", "update"},
+		{"GET", "/Accounts/{AccountSid}/Messages/{Sid}.xml", "get"},
+		{"GET", "/Accounts/{AccountSid}/Messages.json", "list"},
+		{"GET", "/files/{file_id}#get_shared_link", "get"},
+		{"PUT", "/files/{file_id}#add_shared_link", "put"},
+		{"GET", "/files/{file_id}/", "get"},
+		{"GET", "/files#search", "list"},
+	}
+	for _, tt := range tests {
+		if got := verbs(tt.method, tt.path); len(got) == 0 || got[0] != tt.first || tt.method == "GET" && tt.first == "get" && got[1] != "retrieve" {
+			t.Errorf("verbs(%s %s) = %v, want %s first", tt.method, tt.path, got, tt.first)
+		}
+	}
+}
+
 // A misspelt name is answered with the name meant: by call_operation, by
 // describe_action and for a tool of another layout.
 func TestMisspeltNamesFindTheirTool(t *testing.T) {

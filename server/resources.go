@@ -24,7 +24,7 @@ func resourceKey(path string) (key string, item bool, action string) {
 		if s == "" || strings.HasPrefix(s, "{") {
 			continue
 		}
-		for _, ext := range []string{".json", ".xml"} {
+		for _, ext := range formatSuffixes {
 			s = strings.TrimSuffix(s, ext)
 		}
 		lit = append(lit, s)
@@ -43,6 +43,10 @@ func resourceKey(path string) (key string, item bool, action string) {
 	}
 	return strings.Join(lit, "/"), item, action
 }
+
+// formatSuffixes are the suffixes of a path's segments that say the
+// answer's format (Twilio's /Calls.json), not what it names.
+var formatSuffixes = []string{".json", ".xml"}
 
 // actionName is the conventional action of a method on a collection or an
 // item (list, create, retrieve, update, partial_update, delete).
