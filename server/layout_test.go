@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"strings"
@@ -332,4 +333,72 @@ func TestCallOperationNamesTheOperation(t *testing.T) {
 			t.Errorf("call_operation: %s", text)
 		}
 	}
+}
+
+// manyShapesAPI has n resources of five actions, each action taking ten
+// arguments of its own enum: the resource tools list each argument as an
+// anyOf of five schemas when in full, one when compact.
+func manyShapesAPI(n int) *client.API {
+	api := &client.API{Title: "Shapes", Servers: []string{"http://example.invalid"}}
+	for r := range n {
+		coll := fmt.Sprintf("/widgets%d", r)
+		item := coll + "/{id}"
+		for _, op := range []struct{ method, path, id string }{
+			{"GET", coll, "list"}, {"POST", coll, "create"}, {"GET", item, "get"}, {"PUT", item, "update"}, {"DELETE", item, "delete"},
+		} {
+			o := &client.Operation{ID: fmt.Sprintf("%s_widget%d", op.id, r), Method: op.method, Path: op.path, Summary: op.id + " a widget"}
+			if op.path == item {
+				o.Params = append(o.Params, &client.Param{Name: "id", In: "path", Required: true, Schema: map[string]any{"type": "integer"}, Style: "simple"})
+			}
+			for j := range 10 {
+				enum := []any{op.id + "_one", op.id + "_two", op.id + "_three"}
+				o.Params = append(o.Params, &client.Param{Name: fmt.Sprintf("filter%d", j), In: "query",
+					Schema: map[string]any{"type": "string", "enum": enum}, Style: "form", Explode: true})
+			}
+			api.Operations = append(api.Operations, o)
+		}
+	}
+	return api
+}
+
+// TestResourcesCompactBySize checks that the resources layout is listed
+// compactly when its whole listing exceeds the auto budget, measured (an
+// estimate from each argument's first schema missed the anyOf of the
+// others), and that auto then serves the compact listing that fits.
+func TestResourcesCompactBySize(t *testing.T) {
+	api := manyShapesAPI(40)
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := listingSize(toolsOf(s))
+	if tokens(size) > autoMaxTokens {
+		t.Errorf("resources listing: %d bytes, over the budget of %d tokens", size, autoMaxTokens)
+	}
+	if d := s.list[len(s.list)-1].Description; strings.Contains(d, "GET /widgets") {
+		t.Errorf("not compact: %s", d)
+	}
+	a, err := New(Config{API: api})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if layout, reason := a.Layout(); layout != LayoutResources {
+		t.Errorf("auto layout: %s (%s), want resources", layout, reason)
+	}
+	// A small one stays in full.
+	small, err := New(Config{API: manyShapesAPI(3), Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := small.list[len(small.list)-1].Description; !strings.Contains(d, "GET /widgets") {
+		t.Errorf("compact: %s", d)
+	}
+}
+
+func toolsOf(s *Server) []*tool {
+	var out []*tool
+	for _, d := range s.list {
+		out = append(out, s.byName[d.Name])
+	}
+	return out
 }

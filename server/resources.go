@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -114,47 +115,34 @@ func (s *Server) resourceTools() []*tool {
 		reqs[i] = nameRequest{words: nameWords(strings.TrimPrefix(k, strip)), path: k}
 	}
 	names := assignNames(s.cfg.Prefix, reqs)
-	build := func(compact bool) ([]*tool, map[string]map[string]*tool) {
+	// build makes the tools, describe_action last, or nil once their
+	// listing passes limit bytes.
+	build := func(compact bool, limit int) []*tool {
 		out := make([]*tool, 0, len(keys)+1)
-		all := map[string]map[string]*tool{}
+		actions := map[string]map[string]*tool{}
+		size := listingSize(nil)
 		for i, k := range keys {
-			rt, actions := s.resourceTool(names[i].name, k, groups[k], named, compact)
+			rt, acts := s.resourceTool(names[i].name, k, groups[k], named, compact)
 			out = append(out, rt)
-			all[rt.def.Name] = actions
-		}
-		return out, all
-	}
-	out, actions := build(unionSize(groups, compactAbove) > compactAbove)
-	return append(out, s.describeTool(out, actions))
-}
-
-// compactAbove is the size in bytes of a resources listing above which
-// its arguments are listed compactly (compactArg): the budget of the auto
-// layout, about 25,000 tokens.
-const compactAbove = autoMaxTokens * 4
-
-// unionSize estimates the size in bytes of the resource tools of groups
-// listed in full (each argument once per resource, an action line per
-// operation), stopping once it exceeds limit.
-func unionSize(groups map[string][]*tool, limit int) int {
-	n := 0
-	for _, ops := range groups {
-		seen := map[string]bool{}
-		n += 200 // the tool's name, title, annotations and action argument
-		for _, t := range ops {
-			n += len(t.def.Title) + len(t.op.Path) + 30
-			for name, p := range t.in.listed["properties"].(map[string]any) {
-				if !seen[name] {
-					seen[name] = true
-					n += len(name) + 4 + jsonSize(p, limit-n)
-				}
-			}
-			if n > limit {
-				return n
+			actions[rt.def.Name] = acts
+			if size += toolSize(rt); size > limit {
+				return nil
 			}
 		}
+		d := s.describeTool(out, actions)
+		if size += toolSize(d); size > limit {
+			return nil
+		}
+		return append(out, d)
 	}
-	return n
+	// Listed in full when that fits the auto layout's budget (about
+	// 25,000 tokens), measured as tools/list sends it while the tools are
+	// made (an estimate from the arguments missed a quarter to three
+	// quarters of it); else compactly.
+	if out := build(false, autoMaxTokens*4); out != nil {
+		return out
+	}
+	return build(true, math.MaxInt)
 }
 
 // compactArg is an argument as a compact resources listing shows it: its
