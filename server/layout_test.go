@@ -402,3 +402,41 @@ func toolsOf(s *Server) []*tool {
 	}
 	return out
 }
+
+// TestFiltersRenameNoResource checks that the resources layout groups and
+// names resources and actions over the whole API: a filter leaves every
+// operation it keeps under the tool and action it has without one.
+func TestFiltersRenameNoResource(t *testing.T) {
+	apis := map[string]*client.API{"projects": projectsAPI()}
+	for _, f := range sharedSpecs(t) {
+		if b := filepath.Base(f); strings.HasPrefix(b, "github") || strings.HasPrefix(b, "stripe") {
+			apis[b] = loadSpec(t, f)
+		}
+	}
+	labels := func(t *testing.T, api *client.API, f Filter) map[string]string {
+		s, err := New(Config{API: api, Layout: LayoutResources, Filter: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, op := range s.ops {
+			out[op.op.Method+" "+op.op.Path] = op.label
+		}
+		return out
+	}
+	for name, api := range apis {
+		t.Run(name, func(t *testing.T) {
+			all := labels(t, api, Filter{})
+			last := api.Operations[len(api.Operations)-1]
+			for _, f := range []Filter{{ReadOnly: true}, {Tags: []string{"pulls"}}, {Methods: []string{"POST"}},
+				{Operations: []string{last.ID}}, {Tags: []string{"exports"}}, {Tags: []string{"projects"}, Methods: []string{"POST"}}} {
+				got := labels(t, api, f)
+				for op, label := range got {
+					if label != all[op] {
+						t.Errorf("filter %+v: %s is %s, without the filter %s", f, op, label, all[op])
+					}
+				}
+			}
+		})
+	}
+}

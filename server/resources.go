@@ -72,12 +72,14 @@ func actionName(method string, item bool) string {
 
 // resourceTools is the resources layout: one tool per resource path, whose
 // action argument picks the operation. The operation tools stay behind it
-// and validate their own arguments.
+// and validate their own arguments. Resources and actions are grouped and
+// named over the whole API, then the operations the filter left out go
+// (and a resource left with none), so that a filter renames nothing.
 func (s *Server) resourceTools() []*tool {
 	groups := map[string][]*tool{}
 	named := map[*tool]string{}
 	var keys []string
-	for _, t := range s.ops {
+	for _, t := range s.all {
 		k, _, act := resourceKey(t.op.Path)
 		if act != "" {
 			named[t] = act
@@ -115,6 +117,10 @@ func (s *Server) resourceTools() []*tool {
 		reqs[i] = nameRequest{words: nameWords(strings.TrimPrefix(k, strip)), path: k}
 	}
 	names := assignNames(s.cfg.Prefix, reqs)
+	selected := make(map[*tool]bool, len(s.ops))
+	for _, t := range s.ops {
+		selected[t] = true
+	}
 	// build makes the tools, describe_action last, or nil once their
 	// listing passes limit bytes.
 	build := func(compact bool, limit int) []*tool {
@@ -122,7 +128,10 @@ func (s *Server) resourceTools() []*tool {
 		actions := map[string]map[string]*tool{}
 		size := listingSize(nil)
 		for i, k := range keys {
-			rt, acts := s.resourceTool(names[i].name, k, groups[k], named, compact)
+			rt, acts := s.resourceTool(names[i].name, k, groups[k], named, selected, compact)
+			if rt == nil {
+				continue
+			}
 			out = append(out, rt)
 			actions[rt.def.Name] = acts
 			if size += toolSize(rt); size > limit {
@@ -244,8 +253,10 @@ func commonPrefix(keys []string) string {
 }
 
 // resourceTool makes the tool of one resource and returns it with its
-// actions. A compact one lists its arguments with compactArg.
-func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]string, compact bool) (*tool, map[string]*tool) {
+// actions: those of ops that are selected, named among all of ops; nil
+// when none is selected. A compact one lists its arguments with
+// compactArg.
+func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]string, selected map[*tool]bool, compact bool) (*tool, map[string]*tool) {
 	// Action names: conventional ones when they are unique in the group,
 	// else the operation tool's own name.
 	action := func(t *tool) string {
@@ -262,6 +273,9 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 	actions := map[string]*tool{}
 	var order []string
 	for _, t := range ops {
+		if !selected[t] {
+			continue
+		}
 		a := action(t)
 		if count[a] > 1 {
 			a = strings.TrimPrefix(t.def.Name, sanitizePrefix(s.cfg.Prefix))
@@ -269,6 +283,9 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		actions[a] = t
 		order = append(order, a)
 		t.label = fmt.Sprintf("%s (action %s)", name, a)
+	}
+	if len(order) == 0 {
+		return nil, nil
 	}
 
 	// The union of the actions' arguments as listed; a property some
@@ -337,12 +354,15 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		idempotent = idempotent && ann.IdempotentHint
 		destructive = destructive || (ann.DestructiveHint != nil && *ann.DestructiveHint)
 	}
-	// The selector is "action", unless an operation has an argument of
-	// that name.
+	// The selector is "action", unless an operation of the resource (one
+	// a filter left out included) has an argument of that name.
 	selector := "action"
 	for _, candidate := range []string{"action", "resource_action", "tool_action"} {
 		selector = candidate
-		if _, taken := props[candidate]; !taken {
+		if !slices.ContainsFunc(ops, func(t *tool) bool {
+			_, taken := t.in.listed["properties"].(map[string]any)[candidate]
+			return taken
+		}) {
 			break
 		}
 	}

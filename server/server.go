@@ -84,6 +84,10 @@ type Server struct {
 	log   *log.Logger
 	audit *auditLog
 
+	// all are the tools of every operation, before the filter: the
+	// resources layout groups and names them (so that a filter renames
+	// no resource or action).
+	all []*tool
 	// ops are the operation tools that passed the filter, by name. In the
 	// default layout they are also the listed tools.
 	ops []*tool
@@ -166,8 +170,8 @@ func New(cfg Config) (*Server, error) {
 		s.audit = newAuditLog(cfg.AuditLog, s.log)
 	}
 
-	all := s.operationTools()
-	s.ops = s.filter(all)
+	s.all = s.operationTools()
+	s.ops = s.filter(s.all)
 
 	var listed []*tool
 	switch cfg.Layout {
