@@ -92,6 +92,7 @@ func TestBodies(t *testing.T) {
 		{"create_composed", `{"name": "x", "tags": ["t"]}`, `{"name":"x","tags":["t"]}`},
 		{"create_batch", `{"body": [{"name": "a"}, {"name": "b"}]}`, `[{"name":"a"},{"name":"b"}]`},
 		{"create_extensible", `{"name": "x", "colour": "red"}`, `{"colour":"red","name":"x"}`},
+		{"create_open", `{"name": "x", "colour": "red", "size": 2}`, `{"colour":"red","name":"x","size":2}`},
 		{"put_settings", `{"body": {"theme": "dark"}}`, `{"theme":"dark"}`},
 		{"body_clash", `{"body": "q", "request_body": [1, 2]}`, `[1,2]`},
 	}
