@@ -130,6 +130,27 @@ func TestBodies(t *testing.T) {
 	}
 }
 
+// TestResourcesOpenBodies checks that a resource tool lets through the
+// arguments its chosen action's open body takes, as the operation's own
+// tool does, and refuses them for an action whose body is closed, naming
+// that action's arguments.
+func TestResourcesOpenBodies(t *testing.T) {
+	s, _, body := fixtureServer(t, "body", Config{Layout: LayoutResources})
+	for _, tt := range []struct{ tool, args, want string }{
+		{"extensible", `{"action": "create", "name": "x", "colour": "red"}`, `{"colour":"red","name":"x"}`},
+		{"open", `{"action": "create", "name": "x", "colour": "red"}`, `{"colour":"red","name":"x"}`},
+	} {
+		call(t, s, tt.tool, tt.args)
+		if got, _ := compactJSON("application/json", *body); string(got) != tt.want {
+			t.Errorf("%s: body = %s, want %s", tt.tool, *body, tt.want)
+		}
+	}
+	r, _ := s.Call(context.Background(), "objects", json.RawMessage(`{"action": "create", "name": "x", "kind": "a", "colour": "red"}`))
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `unknown argument "colour"; it takes: kind, name, note`) {
+		t.Errorf("unknown argument of a closed body: %s", text)
+	}
+}
+
 // TestExplicitNull checks that a null goes to the API where the body
 // field's schema takes null (it clears the field there) and is dropped
 // everywhere else, where models send it for "not set".

@@ -387,9 +387,8 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		// every argument it misses at once (and an unknown action is
 		// named before any argument).
 		schema: withRequired(schema, selector),
-		// The action's own tool checks the arguments' values; here only
-		// the action and the argument names are checked.
-		strict:  true,
+		// The action's own tool checks the arguments, their names
+		// included (an open body takes others); here only the action.
 		shallow: true,
 	}
 	rt.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
