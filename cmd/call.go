@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,6 +73,14 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 			break
 		}
 	}
+	call := srv.Call
+	if ops, ok := srv.(operations); ok && tool == nil {
+		// An operation's name, whatever layout lists it: one the user
+		// names is the one meant.
+		if t, ok := ops.Operation(opts.Tool); ok {
+			tool, call = t, ops.CallOperation
+		}
+	}
 	if tool == nil {
 		if similar := server.Similar(opts.Tool, srv.Tools()); len(similar) > 0 {
 			return FlagErrorf("no tool named %q; did you mean %s?", opts.Tool, strings.Join(similar, ", "))
@@ -86,7 +95,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := srv.Call(c.Context(), tool.Name, raw)
+	res, err := call(c.Context(), tool.Name, raw)
 	if err != nil {
 		return err
 	}
@@ -114,6 +123,13 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 		return &SilentError{Code: 1}
 	}
 	return nil
+}
+
+// operations are the operations behind a REST API's tools, called by
+// their own names whatever the layout (a *server.Server).
+type operations interface {
+	Operation(name string) (*mcp.Tool, bool)
+	CallOperation(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error)
 }
 
 // callArguments merges a JSON object and name=value pairs into the
