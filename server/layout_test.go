@@ -440,3 +440,25 @@ func TestFiltersRenameNoResource(t *testing.T) {
 		})
 	}
 }
+
+// TestActionTool checks that ActionTool names the tool whose schema a
+// call's arguments follow: the chosen action's operation for a resource
+// tool, the tool itself otherwise.
+func TestActionTool(t *testing.T) {
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := s.ActionTool("projects", map[string]any{"action": "retrieve"}); !ok || got.Name != "get_project" {
+		t.Errorf("projects retrieve: %v, %v", got, ok)
+	}
+	if got, ok := s.ActionTool("projects", map[string]any{"action": "nope"}); ok {
+		t.Errorf("projects nope: %v", got.Name)
+	}
+	if got, ok := s.ActionTool("describe_action", nil); !ok || got.Name != "describe_action" {
+		t.Errorf("describe_action: %v, %v", got, ok)
+	}
+	if _, ok := s.ActionTool("get_project", nil); ok {
+		t.Error("get_project is not listed")
+	}
+}

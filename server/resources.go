@@ -389,12 +389,14 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		schema: withRequired(schema, selector),
 		// The action's own tool checks the arguments, their names
 		// included (an open body takes others); here only the action.
-		shallow: true,
+		shallow:  true,
+		selector: selector,
+		actions:  actions,
 	}
 	rt.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
-		a, _ := args[selector].(string)
-		t, ok := actions[a]
-		if !ok {
+		t := rt.action(args)
+		if t == nil {
+			a, _ := args[selector].(string)
 			return errorResult(fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
 		}
 		rest := maps.Clone(args)
@@ -402,6 +404,30 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		return s.callAs(ctx, t, t.label, rest)
 	}
 	return rt, actions
+}
+
+// action is the operation tool of a resource tool that args pick, or nil.
+func (t *tool) action(args map[string]any) *tool {
+	a, _ := args[t.selector].(string)
+	return t.actions[a]
+}
+
+// ActionTool returns the tool whose input schema the arguments of a call of
+// the tool called name follow: for a resource tool, the operation of the
+// action args choose (false when they choose none); for any other listed
+// tool, the tool itself.
+func (s *Server) ActionTool(name string, args map[string]any) (*mcp.Tool, bool) {
+	t, ok := s.byName[name]
+	switch {
+	case !ok:
+		return nil, false
+	case t.actions == nil:
+		return t.def, true
+	}
+	if a := t.action(args); a != nil {
+		return a.def, true
+	}
+	return nil, false
 }
 
 // argShapes are the schemas the actions of a resource list for one

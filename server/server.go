@@ -128,6 +128,10 @@ type tool struct {
 	label string
 	// run handles a validated call of a layout tool (nil for operation tools).
 	run func(ctx context.Context, args map[string]any) *mcp.CallToolResult
+	// selector and actions are a resource tool's: the argument that picks
+	// the action, and the operation tools by action.
+	selector string
+	actions  map[string]*tool
 
 	once     sync.Once
 	resolved *jsonschema.Resolved
