@@ -326,15 +326,26 @@ func (s *Server) callAs(ctx context.Context, t *tool, name string, args map[stri
 		})
 	}
 	if msg != "" {
-		if t.op != nil {
-			s.audit.end(0, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
-		}
-		return errorResult(msg)
+		return s.refuse(t, msg)
 	}
 	if t.run != nil {
 		return t.run(ctx, args)
 	}
 	return s.invoke(ctx, t, args)
+}
+
+// refuse answers a call of t refused before anything was sent with msg,
+// and records it in the audit log when t is an operation or a resource
+// tool (which stands for one: without an action, or with an unknown one,
+// the audit line names the resource and no method or path).
+func (s *Server) refuse(t *tool, msg string) *mcp.CallToolResult {
+	switch {
+	case t.op != nil:
+		s.audit.end(0, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
+	case t.actions != nil:
+		s.audit.end(0, auditEntry{Tool: t.def.Name, Outcome: "invalid_arguments"})
+	}
+	return errorResult(msg)
 }
 
 // errorResult is a tool error carrying msg.

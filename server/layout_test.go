@@ -462,3 +462,32 @@ func TestActionTool(t *testing.T) {
 		t.Error("get_project is not listed")
 	}
 }
+
+// TestResourcesRefusalsAudited checks that a resource tool's refused calls
+// leave the audit line an operation's do, and that an unknown argument is
+// answered with the chosen action's arguments.
+func TestResourcesRefusalsAudited(t *testing.T) {
+	var audit strings.Builder
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutResources, AuditLog: &audit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ args, want, tool string }{
+		{`{"action": "retrieve", "id": 1, "bogus": 1}`, `unknown argument "bogus"; it takes: fields, id`, "get_project"},
+		{`{"id": 1}`, `missing required argument "action"`, "projects"},
+		{`{"action": "nope"}`, `action "nope": use one of`, "projects"},
+	} {
+		audit.Reset()
+		r, err := s.Call(context.Background(), "projects", json.RawMessage(tt.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := resultText(t, r); !r.IsError || !strings.Contains(text, tt.want) {
+			t.Errorf("%s: %s, want %q", tt.args, text, tt.want)
+		}
+		var e auditEntry
+		if err := json.Unmarshal([]byte(audit.String()), &e); err != nil || e.Outcome != "invalid_arguments" || e.Tool != tt.tool {
+			t.Errorf("%s: audit %q, want an invalid_arguments line for %s", tt.args, audit.String(), tt.tool)
+		}
+	}
+}

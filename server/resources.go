@@ -397,7 +397,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		t := rt.action(args)
 		if t == nil {
 			a, _ := args[selector].(string)
-			return errorResult(fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
+			return s.refuse(rt, fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
 		}
 		rest := maps.Clone(args)
 		delete(rest, selector)
