@@ -491,3 +491,27 @@ func TestResourcesRefusalsAudited(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribeRenamedIsNamed checks that where a resource is called
+// describe_action, the describe tool's own name (describe_action_2) is the
+// one the instructions and the compact listing's notes give.
+func TestDescribeRenamedIsNamed(t *testing.T) {
+	api := manyShapesAPI(40)
+	for _, m := range []string{"GET", "POST", "PUT"} {
+		api.Operations = append(api.Operations, &client.Operation{ID: m + "_da", Method: m, Path: "/describe/action"})
+	}
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Tool("describe_action_2"); !ok {
+		t.Fatalf("no describe_action_2 among %v", s.list)
+	}
+	if in := s.Instructions(); !strings.Contains(in, "describe_action_2 shows") {
+		t.Errorf("instructions: %s", in)
+	}
+	w, _ := s.Tool("widgets0")
+	if b, _ := json.Marshal(w.InputSchema); !strings.Contains(string(b), "describe_action_2)") {
+		t.Errorf("widgets0 listing: %s", b)
+	}
+}

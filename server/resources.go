@@ -117,6 +117,7 @@ func (s *Server) resourceTools() []*tool {
 		reqs[i] = nameRequest{words: nameWords(strings.TrimPrefix(k, strip)), path: k}
 	}
 	names := assignNames(s.cfg.Prefix, reqs)
+	s.describe = describeToolName(s.cfg.Prefix, names)
 	selected := make(map[*tool]bool, len(s.ops))
 	for _, t := range s.ops {
 		selected[t] = true
@@ -309,7 +310,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		}
 	}
 	for p, who := range users {
-		ps := shapes[p].listed(compact, sanitizePrefix(s.cfg.Prefix)+describeName)
+		ps := shapes[p].listed(compact, s.describe)
 		if len(who) < len(order) {
 			ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), takers(who, order)))
 		}

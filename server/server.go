@@ -97,6 +97,9 @@ type Server struct {
 	list []*mcp.Tool
 
 	instructions string
+	// describe is the name of the resources layout's describe tool
+	// (describe_action, numbered when a resource has that name).
+	describe string
 	// layoutReason says why the auto layout chose the one served.
 	layoutReason string
 
