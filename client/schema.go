@@ -447,18 +447,20 @@ func (c *converter) memberKeys(out map[string]any, k schemaKeys, loc string, dep
 	}
 	switch ap := k.additional.(type) {
 	case bool:
-		if !ap {
-			out["additionalProperties"] = false
-		}
+		// true is kept too: a body declared open takes other fields.
+		out["additionalProperties"] = ap
 	case map[string]any:
+		sub := ap
 		if len(ap) > 0 {
-			sub, err := c.sub(ap, loc, depth)
-			if err != nil {
+			var err error
+			if sub, err = c.sub(ap, loc, depth); err != nil {
 				return err
 			}
-			if len(sub) > 0 {
-				out["additionalProperties"] = sub
-			}
+		}
+		if len(sub) > 0 {
+			out["additionalProperties"] = sub
+		} else {
+			out["additionalProperties"] = true // {}: any value
 		}
 	}
 	return nil

@@ -1,11 +1,14 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,9 +36,10 @@ func newCallCmd(f *Factory, runF func(*CallOptions) error) *cobra.Command {
 		Short: "Call one tool, exactly as an MCP client would, and print the result",
 		Long: `Call runs the same code path as a tools/call from an editor: argument
 validation, the HTTP request with the key, the result the model would see.
---arg values are converted to the type the tool's schema expects (numbers,
-booleans; JSON for arrays and objects, or comma-separated for arrays of
-scalars). It exits non-zero when the tool returns an error.`,
+--arg values are converted to the type the tool's schema expects (for a
+resource tool, the schema of the action chosen): numbers, booleans; JSON for
+arrays and objects, or comma-separated for arrays of scalars. TOOL may also
+be an operation's own name, whatever layout lists it. It exits non-zero when the tool returns an error.`,
 		Example: callExample(f.Brand),
 		Args:    oneArg(fmt.Sprintf("name the tool to call: `%[1]s call TOOL`; run `%[1]s tools` (with the same profile flags) to see the tool names", f.Brand.Name)),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -72,13 +76,25 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 			break
 		}
 	}
+	call := srv.Call
+	if ops, ok := srv.(operations); ok && tool == nil {
+		// An operation's name, whatever layout lists it: one the user
+		// names is the one meant.
+		if t, ok := ops.Operation(opts.Tool); ok {
+			tool, call = t, ops.CallOperation
+		}
+	}
 	if tool == nil {
 		if similar := server.Similar(opts.Tool, srv.Tools()); len(similar) > 0 {
 			return FlagErrorf("no tool named %q; did you mean %s?", opts.Tool, strings.Join(similar, ", "))
 		}
 		return FlagErrorf("no tool named %q: run `%s tools` with the same profile flags to list them", opts.Tool, f.Brand.Name)
 	}
-	args, err := callArguments(tool, opts.JSON, opts.Args)
+	var action func(map[string]any) *mcp.Tool
+	if a, ok := srv.(actions); ok {
+		action = func(args map[string]any) *mcp.Tool { t, _ := a.ActionTool(tool.Name, args); return t }
+	}
+	args, err := callArguments(tool, action, opts.JSON, opts.Args)
 	if err != nil {
 		return &FlagError{Err: err}
 	}
@@ -86,7 +102,7 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := srv.Call(c.Context(), tool.Name, raw)
+	res, err := call(c.Context(), tool.Name, raw)
 	if err != nil {
 		return err
 	}
@@ -116,21 +132,52 @@ func callRun(c *cobra.Command, opts *CallOptions) error {
 	return nil
 }
 
+// operations are the operations behind a REST API's tools, called by
+// their own names whatever the layout (a *server.Server).
+type operations interface {
+	Operation(name string) (*mcp.Tool, bool)
+	CallOperation(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error)
+}
+
+// actions are the actions of a REST API's resource tools (a
+// *server.Server): the tool whose schema a call's arguments follow.
+type actions interface {
+	ActionTool(name string, args map[string]any) (*mcp.Tool, bool)
+}
+
 // callArguments merges a JSON object and name=value pairs into the
-// arguments of tool, converting values to the types its schema declares.
-func callArguments(tool *mcp.Tool, jsonArgs string, pairs []string) (map[string]any, error) {
+// arguments of tool, converting values to the types its schema declares:
+// where action (when not nil) names the tool the arguments choose (a
+// resource's action), by that tool's schema.
+func callArguments(tool *mcp.Tool, action func(args map[string]any) *mcp.Tool, jsonArgs string, pairs []string) (map[string]any, error) {
 	args := map[string]any{}
 	if strings.TrimSpace(jsonArgs) != "" {
 		if err := unmarshalExact(jsonArgs, &args); err != nil {
 			return nil, fmt.Errorf("--json: not a JSON object: %w", err)
 		}
 	}
-	props := schemaProperties(tool.InputSchema)
+	given := maps.Clone(args)
 	for _, kv := range pairs {
 		name, value, ok := strings.Cut(kv, "=")
 		if !ok || name == "" {
 			return nil, fmt.Errorf("--arg %q: want name=value", kv)
 		}
+		given[name] = value
+	}
+	props := schemaProperties(tool.InputSchema)
+	if action != nil {
+		if t := action(given); t != nil {
+			props = schemaProperties(t.InputSchema)
+			// The selector is the resource tool's own.
+			for k, p := range schemaProperties(tool.InputSchema) {
+				if _, ok := props[k]; !ok {
+					props[k] = p
+				}
+			}
+		}
+	}
+	for _, kv := range pairs {
+		name, value, _ := strings.Cut(kv, "=")
 		v, err := convertArg(props[name], value)
 		if err != nil {
 			return nil, fmt.Errorf("--arg %s: %w", name, err)
@@ -150,36 +197,79 @@ func schemaProperties(schema any) map[string]map[string]any {
 	if err == nil {
 		_ = json.Unmarshal(b, &s)
 	}
+	if s.Properties == nil {
+		return map[string]map[string]any{}
+	}
 	return s.Properties
 }
 
-// schemaTypes lists the JSON types a property schema allows.
+// schemaTypes lists the JSON types a property schema allows, those of its
+// anyOf or oneOf alternatives included.
 func schemaTypes(prop map[string]any) []string {
+	var out []string
+	add := func(s string) {
+		if s != "null" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
 	switch t := prop["type"].(type) {
 	case string:
-		return []string{t}
+		add(t)
 	case []any:
-		var out []string
 		for _, v := range t {
-			if s, ok := v.(string); ok && s != "null" {
-				out = append(out, s)
+			if s, ok := v.(string); ok {
+				add(s)
 			}
 		}
-		return out
 	}
-	return nil
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := prop[k].([]any)
+		for _, a := range alts {
+			if a, ok := a.(map[string]any); ok {
+				for _, s := range schemaTypes(a) {
+					add(s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// alternative is the anyOf or oneOf alternative of prop of type typ, or
+// prop itself.
+func alternative(prop map[string]any, typ string) map[string]any {
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := prop[k].([]any)
+		for _, a := range alts {
+			if a, ok := a.(map[string]any); ok && slices.Contains(schemaTypes(a), typ) {
+				return a
+			}
+		}
+	}
+	return prop
 }
 
 func convertArg(prop map[string]any, value string) (any, error) {
 	types := schemaTypes(prop)
 	if len(types) != 1 {
-		// Unknown or mixed: JSON when it parses as a structure, else a string.
+		// Unknown or mixed: JSON when it parses as a structure, else a
+		// number or a boolean the schema takes, written as one (007 stays
+		// a string), else a string.
 		var v any
 		if t := strings.TrimSpace(value); (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && unmarshalExact(t, &v) == nil {
 			return v, nil
 		}
+		for _, typ := range []string{"integer", "number", "boolean"} {
+			if !slices.Contains(types, typ) {
+				continue
+			}
+			if v, err := convertArg(map[string]any{"type": typ}, value); err == nil && fmt.Sprint(v) == value {
+				return v, nil
+			}
+		}
 		return value, nil
 	}
+	prop = alternative(prop, types[0])
 	switch types[0] {
 	case "string":
 		return value, nil

@@ -20,6 +20,9 @@ func TestCallArguments(t *testing.T) {
 			"ids":    map[string]any{"type": "array", "items": map[string]any{"type": "integer"}},
 			"tags":   map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
 			"meta":   map[string]any{"type": "object"},
+			"since":  map[string]any{"anyOf": []any{map[string]any{"type": "integer"}, map[string]any{"type": "string"}}},
+			"when":   map[string]any{"anyOf": []any{map[string]any{"type": "object"}, map[string]any{"type": "integer"}}},
+			"nums":   map[string]any{"anyOf": []any{map[string]any{"type": "array", "items": map[string]any{"type": "integer"}}}},
 		},
 	}}
 	tests := []struct {
@@ -48,10 +51,15 @@ func TestCallArguments(t *testing.T) {
 		{name: "bad JSON", json: `[1]`, wantErr: "--json: not a JSON object"},
 		{name: "two JSON values", json: `{"page": 1} {}`, wantErr: "--json: not a JSON object"},
 		{name: "bad number", pairs: []string{"ratio=1,5"}, wantErr: `--arg ratio: "1,5" is not a number`},
+		{name: "anyOf integer or string: an integer", pairs: []string{"since=5"}, want: map[string]any{"since": json.Number("5")}},
+		{name: "anyOf integer or string: a string", pairs: []string{"since=007"}, want: map[string]any{"since": "007"}},
+		{name: "anyOf object or integer", pairs: []string{`when={"gt":1}`, "since=x"}, want: map[string]any{"when": map[string]any{"gt": json.Number("1")}, "since": "x"}},
+		{name: "anyOf object or integer: an integer", pairs: []string{"when=12"}, want: map[string]any{"when": json.Number("12")}},
+		{name: "anyOf of one array", pairs: []string{"nums=1,2"}, want: map[string]any{"nums": []any{json.Number("1"), json.Number("2")}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := callArguments(tool, tt.json, tt.pairs)
+			got, err := callArguments(tool, nil, tt.json, tt.pairs)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -65,5 +73,43 @@ func TestCallArguments(t *testing.T) {
 				t.Fatalf("got %#v, want %#v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestCallArgumentsOfAnAction checks that --arg values of a resource tool
+// are read by the schema of the action the arguments choose, not the
+// resource's listing (where labels is the list action's string).
+func TestCallArgumentsOfAnAction(t *testing.T) {
+	resource := &mcp.Tool{Name: "issues", InputSchema: map[string]any{"type": "object", "properties": map[string]any{
+		"action": map[string]any{"type": "string", "enum": []any{"list", "create"}},
+		"labels": map[string]any{"type": "string", "description": "(as listed for list; other actions: describe_action)"},
+		"title":  map[string]any{"type": "string"},
+	}}}
+	create := &mcp.Tool{Name: "issues_create", InputSchema: map[string]any{"type": "object", "properties": map[string]any{
+		"labels": map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+		"title":  map[string]any{"type": "string"},
+	}}}
+	action := func(args map[string]any) *mcp.Tool {
+		if args["action"] == "create" {
+			return create
+		}
+		return nil
+	}
+	for _, tt := range []struct {
+		json  string
+		pairs []string
+		want  map[string]any
+	}{
+		{pairs: []string{"action=create", "labels=bug,docs", "title=t"}, want: map[string]any{"action": "create", "labels": []any{"bug", "docs"}, "title": "t"}},
+		{json: `{"action": "create"}`, pairs: []string{"labels=bug"}, want: map[string]any{"action": "create", "labels": []any{"bug"}}},
+		{pairs: []string{"labels=bug,docs", "action=list"}, want: map[string]any{"action": "list", "labels": "bug,docs"}},
+	} {
+		got, err := callArguments(resource, action, tt.json, tt.pairs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s %v: got %#v, want %#v", tt.json, tt.pairs, got, tt.want)
+		}
 	}
 }

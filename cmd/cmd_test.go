@@ -216,6 +216,28 @@ func TestCallToolErrorExitsNonZero(t *testing.T) {
 	}
 }
 
+// TestCallOperationByName checks that call runs an operation by its own
+// name whatever layout serves it, converting --arg values by its schema.
+func TestCallOperationByName(t *testing.T) {
+	for _, layout := range []string{"search", "resources", "operations"} {
+		t.Run(layout, func(t *testing.T) {
+			api := newNotesAPI(t)
+			f, out, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "k"})
+			code := run(t, f, "call", "create_note", "--layout", layout, "--spec", "testdata/notes.yaml", "--base-url", api.URL+"/api",
+				"--arg", "title=hi", "--arg", "pinned=true")
+			if code != 0 {
+				t.Fatalf("exit %d, stderr: %s", code, errOut)
+			}
+			if r, body := api.last(); r.Method != "POST" || body != `{"pinned":true,"title":"hi"}` {
+				t.Errorf("sent %s %s", r.Method, body)
+			}
+			if !strings.Contains(out.String(), `"title":"hi"`) {
+				t.Errorf("stdout: %s", out)
+			}
+		})
+	}
+}
+
 func TestCallInvalidArgumentSendsNothing(t *testing.T) {
 	api := newNotesAPI(t)
 	f, _, errOut := testFactory(t, map[string]string{"RESTMCP_API_KEY": "k"})

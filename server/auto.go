@@ -26,16 +26,23 @@ func tokens(bytes int) int { return (bytes + 3) / 4 }
 // json.Marshal encodes it. They are counted as an encoder writes them (with
 // its newline), not kept.
 func listingSize(tools []*tool) int {
-	var n byteCount
-	enc := json.NewEncoder(&n)
+	n := 0
 	for _, t := range tools {
-		if enc.Encode(t.def) != nil {
-			n++
-		}
+		n += toolSize(t)
 	}
 	// json.Marshal of the list: a comma between tools where Encode ends
 	// each with a newline, and the brackets.
-	return int(n) + 1
+	return n + 1
+}
+
+// toolSize is what one tool adds to listingSize: its definition as
+// json.Marshal encodes it, and the comma (or bracket) after it.
+func toolSize(t *tool) int {
+	var n byteCount
+	if json.NewEncoder(&n).Encode(t.def) != nil {
+		n++
+	}
+	return int(n)
 }
 
 // byteCount counts the bytes written to it.

@@ -114,11 +114,47 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 // Call runs one tool call: the same path as an MCP tools/call. An unknown
 // tool is an error; everything else, API failures included, is a result
 // (IsError for failures).
-func (s *Server) Call(ctx context.Context, name string, args json.RawMessage) (res *mcp.CallToolResult, err error) {
+func (s *Server) Call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
 	t, ok := s.byName[name]
 	if !ok {
 		return nil, s.unknownTool(name)
 	}
+	return s.callRaw(ctx, t, name, args)
+}
+
+// Operation returns the tool of the operation called name (its operation
+// tool's name) among those the filter selected, whatever layout lists it.
+func (s *Server) Operation(name string) (*mcp.Tool, bool) {
+	t := s.operation(name)
+	if t == nil {
+		return nil, false
+	}
+	return t.def, true
+}
+
+func (s *Server) operation(name string) *tool {
+	for _, t := range s.ops {
+		if t.def.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// CallOperation runs the operation called name as its own tool would,
+// whatever layout serves it (a tool of its own, an action of a resource
+// tool, or through call_operation): `restmcp call` with an operation's
+// name. An operation the filter left out is an unknown tool.
+func (s *Server) CallOperation(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	t := s.operation(name)
+	if t == nil {
+		return nil, s.unknownTool(name)
+	}
+	return s.callRaw(ctx, t, name, args)
+}
+
+// callRaw decodes args and runs t, a panic becoming a tool error.
+func (s *Server) callRaw(ctx context.Context, t *tool, name string, args json.RawMessage) (res *mcp.CallToolResult, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("tool call failed", "tool", name, "panic", p)
@@ -143,10 +179,7 @@ func (s *Server) unknownTool(name string) error {
 	}
 	// An operation's own name, which this layout serves through another
 	// tool.
-	for _, t := range s.ops {
-		if t.def.Name != name {
-			continue
-		}
+	if t := s.operation(name); t != nil {
 		switch s.cfg.Layout {
 		case LayoutResources:
 			if resource, action, ok := strings.Cut(strings.TrimSuffix(t.label, ")"), " (action "); ok {
@@ -293,15 +326,26 @@ func (s *Server) callAs(ctx context.Context, t *tool, name string, args map[stri
 		})
 	}
 	if msg != "" {
-		if t.op != nil {
-			s.audit.end(0, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
-		}
-		return errorResult(msg)
+		return s.refuse(t, msg)
 	}
 	if t.run != nil {
 		return t.run(ctx, args)
 	}
 	return s.invoke(ctx, t, args)
+}
+
+// refuse answers a call of t refused before anything was sent with msg,
+// and records it in the audit log when t is an operation or a resource
+// tool (which stands for one: without an action, or with an unknown one,
+// the audit line names the resource and no method or path).
+func (s *Server) refuse(t *tool, msg string) *mcp.CallToolResult {
+	switch {
+	case t.op != nil:
+		s.audit.end(0, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Outcome: "invalid_arguments"})
+	case t.actions != nil:
+		s.audit.end(0, auditEntry{Tool: t.def.Name, Outcome: "invalid_arguments"})
+	}
+	return errorResult(msg)
 }
 
 // errorResult is a tool error carrying msg.

@@ -17,16 +17,27 @@ import (
 // (after the prefix).
 const describeName = "describe_action"
 
+// describeToolName is the describe tool's name: describe_action after the
+// prefix, numbered (describe_action_2) when a resource of the whole API, one
+// a filter leaves out included, has that name.
+func describeToolName(prefix string, resources []toolName) string {
+	taken := func(name string) bool {
+		return slices.ContainsFunc(resources, func(r toolName) bool { return r.name == name })
+	}
+	name := sanitizePrefix(prefix) + describeName
+	for i := 2; taken(name); i++ {
+		name = fmt.Sprintf("%s%s_%d", sanitizePrefix(prefix), describeName, i)
+	}
+	return name
+}
+
 // describeTool shows one action of a resource tool in full: its
 // description and the input schema its operation checks calls against,
 // every argument's description and nested fields included, where the
 // resources listing gives names, types and enums (and, when compact, no
 // descriptions and objects by their field names).
 func (s *Server) describeTool(resources []*tool, actions map[string]map[string]*tool) *tool {
-	name := sanitizePrefix(s.cfg.Prefix) + describeName
-	for i := 2; slices.ContainsFunc(resources, func(t *tool) bool { return t.def.Name == name }); i++ {
-		name = fmt.Sprintf("%s%s_%d", sanitizePrefix(s.cfg.Prefix), describeName, i)
-	}
+	name := s.describe
 	d := &tool{
 		def: &mcp.Tool{
 			Name:        name,

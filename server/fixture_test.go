@@ -92,6 +92,7 @@ func TestBodies(t *testing.T) {
 		{"create_composed", `{"name": "x", "tags": ["t"]}`, `{"name":"x","tags":["t"]}`},
 		{"create_batch", `{"body": [{"name": "a"}, {"name": "b"}]}`, `[{"name":"a"},{"name":"b"}]`},
 		{"create_extensible", `{"name": "x", "colour": "red"}`, `{"colour":"red","name":"x"}`},
+		{"create_open", `{"name": "x", "colour": "red", "size": 2}`, `{"colour":"red","name":"x","size":2}`},
 		{"put_settings", `{"body": {"theme": "dark"}}`, `{"theme":"dark"}`},
 		{"body_clash", `{"body": "q", "request_body": [1, 2]}`, `[1,2]`},
 	}
@@ -126,6 +127,27 @@ func TestBodies(t *testing.T) {
 	r, _ := s.Call(context.Background(), "create_object", json.RawMessage(`{"name": "x", "kind": "a", "colour": "red"}`))
 	if !r.IsError || !strings.Contains(resultText(t, r), `"colour"`) {
 		t.Errorf("unknown argument accepted: %s", resultText(t, r))
+	}
+}
+
+// TestResourcesOpenBodies checks that a resource tool lets through the
+// arguments its chosen action's open body takes, as the operation's own
+// tool does, and refuses them for an action whose body is closed, naming
+// that action's arguments.
+func TestResourcesOpenBodies(t *testing.T) {
+	s, _, body := fixtureServer(t, "body", Config{Layout: LayoutResources})
+	for _, tt := range []struct{ tool, args, want string }{
+		{"extensible", `{"action": "create", "name": "x", "colour": "red"}`, `{"colour":"red","name":"x"}`},
+		{"open", `{"action": "create", "name": "x", "colour": "red"}`, `{"colour":"red","name":"x"}`},
+	} {
+		call(t, s, tt.tool, tt.args)
+		if got, _ := compactJSON("application/json", *body); string(got) != tt.want {
+			t.Errorf("%s: body = %s, want %s", tt.tool, *body, tt.want)
+		}
+	}
+	r, _ := s.Call(context.Background(), "objects", json.RawMessage(`{"action": "create", "name": "x", "kind": "a", "colour": "red"}`))
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `unknown argument "colour"; it takes: kind, name, note`) {
+		t.Errorf("unknown argument of a closed body: %s", text)
 	}
 }
 

@@ -36,7 +36,7 @@ func (s *Server) buildInstructions() string {
 		}) {
 			b.WriteString(" (the argument a tool's description names, where an operation has its own `action`)")
 		}
-		fmt.Fprintf(&b, "; the other arguments are those of that action. %s%s shows an action's arguments in full.", sanitizePrefix(s.cfg.Prefix), describeName)
+		fmt.Fprintf(&b, "; the other arguments are those of that action. %s shows an action's arguments in full.", s.describe)
 	case LayoutSearch:
 		fmt.Fprintf(&b, "%d operations behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), prefix, prefix)
 	default:

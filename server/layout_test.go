@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"strings"
@@ -266,6 +267,27 @@ func TestSearchRanking(t *testing.T) {
 	}
 }
 
+// TestVerbsOfOneItem checks that a path naming one item behind a format
+// suffix (Twilio's {Sid}.json) or a fragment (Box's #get_shared_link)
+// answers to the verbs of one item: a POST there updates, it does not send.
+func TestVerbsOfOneItem(t *testing.T) {
+	tests := []struct{ method, path, first string }{
+		{"POST", "/Accounts/{AccountSid}/Messages.json", "create"},
+		{"POST", "/Accounts/{AccountSid}/Messages/{Sid}.json", "update"},
+		{"GET", "/Accounts/{AccountSid}/Messages/{Sid}.xml", "get"},
+		{"GET", "/Accounts/{AccountSid}/Messages.json", "list"},
+		{"GET", "/files/{file_id}#get_shared_link", "get"},
+		{"PUT", "/files/{file_id}#add_shared_link", "put"},
+		{"GET", "/files/{file_id}/", "get"},
+		{"GET", "/files#search", "list"},
+	}
+	for _, tt := range tests {
+		if got := verbs(tt.method, tt.path); len(got) == 0 || got[0] != tt.first || tt.method == "GET" && tt.first == "get" && got[1] != "retrieve" {
+			t.Errorf("verbs(%s %s) = %v, want %s first", tt.method, tt.path, got, tt.first)
+		}
+	}
+}
+
 // A misspelt name is answered with the name meant: by call_operation, by
 // describe_action and for a tool of another layout.
 func TestMisspeltNamesFindTheirTool(t *testing.T) {
@@ -310,5 +332,186 @@ func TestCallOperationNamesTheOperation(t *testing.T) {
 		if text := resultText(t, r); !r.IsError || !strings.HasPrefix(text, "invalid arguments for post_customers_customer_tax_ids:") {
 			t.Errorf("call_operation: %s", text)
 		}
+	}
+}
+
+// manyShapesAPI has n resources of five actions, each action taking ten
+// arguments of its own enum: the resource tools list each argument as an
+// anyOf of five schemas when in full, one when compact.
+func manyShapesAPI(n int) *client.API {
+	api := &client.API{Title: "Shapes", Servers: []string{"http://example.invalid"}}
+	for r := range n {
+		coll := fmt.Sprintf("/widgets%d", r)
+		item := coll + "/{id}"
+		for _, op := range []struct{ method, path, id string }{
+			{"GET", coll, "list"}, {"POST", coll, "create"}, {"GET", item, "get"}, {"PUT", item, "update"}, {"DELETE", item, "delete"},
+		} {
+			o := &client.Operation{ID: fmt.Sprintf("%s_widget%d", op.id, r), Method: op.method, Path: op.path, Summary: op.id + " a widget"}
+			if op.path == item {
+				o.Params = append(o.Params, &client.Param{Name: "id", In: "path", Required: true, Schema: map[string]any{"type": "integer"}, Style: "simple"})
+			}
+			for j := range 10 {
+				enum := []any{op.id + "_one", op.id + "_two", op.id + "_three"}
+				o.Params = append(o.Params, &client.Param{Name: fmt.Sprintf("filter%d", j), In: "query",
+					Schema: map[string]any{"type": "string", "enum": enum}, Style: "form", Explode: true})
+			}
+			api.Operations = append(api.Operations, o)
+		}
+	}
+	return api
+}
+
+// TestResourcesCompactBySize checks that the resources layout is listed
+// compactly when its whole listing exceeds the auto budget, measured (an
+// estimate from each argument's first schema missed the anyOf of the
+// others), and that auto then serves the compact listing that fits.
+func TestResourcesCompactBySize(t *testing.T) {
+	api := manyShapesAPI(40)
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := listingSize(toolsOf(s))
+	if tokens(size) > autoMaxTokens {
+		t.Errorf("resources listing: %d bytes, over the budget of %d tokens", size, autoMaxTokens)
+	}
+	if d := s.list[len(s.list)-1].Description; strings.Contains(d, "GET /widgets") {
+		t.Errorf("not compact: %s", d)
+	}
+	a, err := New(Config{API: api})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if layout, reason := a.Layout(); layout != LayoutResources {
+		t.Errorf("auto layout: %s (%s), want resources", layout, reason)
+	}
+	// A small one stays in full.
+	small, err := New(Config{API: manyShapesAPI(3), Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := small.list[len(small.list)-1].Description; !strings.Contains(d, "GET /widgets") {
+		t.Errorf("compact: %s", d)
+	}
+}
+
+func toolsOf(s *Server) []*tool {
+	var out []*tool
+	for _, d := range s.list {
+		out = append(out, s.byName[d.Name])
+	}
+	return out
+}
+
+// TestFiltersRenameNoResource checks that the resources layout groups and
+// names resources and actions over the whole API: a filter leaves every
+// operation it keeps under the tool and action it has without one.
+func TestFiltersRenameNoResource(t *testing.T) {
+	apis := map[string]*client.API{"projects": projectsAPI()}
+	for _, f := range sharedSpecs(t) {
+		if b := filepath.Base(f); strings.HasPrefix(b, "github") || strings.HasPrefix(b, "stripe") {
+			apis[b] = loadSpec(t, f)
+		}
+	}
+	labels := func(t *testing.T, api *client.API, f Filter) map[string]string {
+		s, err := New(Config{API: api, Layout: LayoutResources, Filter: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, op := range s.ops {
+			out[op.op.Method+" "+op.op.Path] = op.label
+		}
+		return out
+	}
+	for name, api := range apis {
+		t.Run(name, func(t *testing.T) {
+			all := labels(t, api, Filter{})
+			last := api.Operations[len(api.Operations)-1]
+			for _, f := range []Filter{{ReadOnly: true}, {Tags: []string{"pulls"}}, {Methods: []string{"POST"}},
+				{Operations: []string{last.ID}}, {Tags: []string{"exports"}}, {Tags: []string{"projects"}, Methods: []string{"POST"}}} {
+				got := labels(t, api, f)
+				for op, label := range got {
+					if label != all[op] {
+						t.Errorf("filter %+v: %s is %s, without the filter %s", f, op, label, all[op])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestActionTool checks that ActionTool names the tool whose schema a
+// call's arguments follow: the chosen action's operation for a resource
+// tool, the tool itself otherwise.
+func TestActionTool(t *testing.T) {
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := s.ActionTool("projects", map[string]any{"action": "retrieve"}); !ok || got.Name != "get_project" {
+		t.Errorf("projects retrieve: %v, %v", got, ok)
+	}
+	if got, ok := s.ActionTool("projects", map[string]any{"action": "nope"}); ok {
+		t.Errorf("projects nope: %v", got.Name)
+	}
+	if got, ok := s.ActionTool("describe_action", nil); !ok || got.Name != "describe_action" {
+		t.Errorf("describe_action: %v, %v", got, ok)
+	}
+	if _, ok := s.ActionTool("get_project", nil); ok {
+		t.Error("get_project is not listed")
+	}
+}
+
+// TestResourcesRefusalsAudited checks that a resource tool's refused calls
+// leave the audit line an operation's do, and that an unknown argument is
+// answered with the chosen action's arguments.
+func TestResourcesRefusalsAudited(t *testing.T) {
+	var audit strings.Builder
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutResources, AuditLog: &audit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ args, want, tool string }{
+		{`{"action": "retrieve", "id": 1, "bogus": 1}`, `unknown argument "bogus"; it takes: fields, id`, "get_project"},
+		{`{"id": 1}`, `missing required argument "action"`, "projects"},
+		{`{"action": "nope"}`, `action "nope": use one of`, "projects"},
+	} {
+		audit.Reset()
+		r, err := s.Call(context.Background(), "projects", json.RawMessage(tt.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := resultText(t, r); !r.IsError || !strings.Contains(text, tt.want) {
+			t.Errorf("%s: %s, want %q", tt.args, text, tt.want)
+		}
+		var e auditEntry
+		if err := json.Unmarshal([]byte(audit.String()), &e); err != nil || e.Outcome != "invalid_arguments" || e.Tool != tt.tool {
+			t.Errorf("%s: audit %q, want an invalid_arguments line for %s", tt.args, audit.String(), tt.tool)
+		}
+	}
+}
+
+// TestDescribeRenamedIsNamed checks that where a resource is called
+// describe_action, the describe tool's own name (describe_action_2) is the
+// one the instructions and the compact listing's notes give.
+func TestDescribeRenamedIsNamed(t *testing.T) {
+	api := manyShapesAPI(40)
+	for _, m := range []string{"GET", "POST", "PUT"} {
+		api.Operations = append(api.Operations, &client.Operation{ID: m + "_da", Method: m, Path: "/describe/action"})
+	}
+	s, err := New(Config{API: api, Layout: LayoutResources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Tool("describe_action_2"); !ok {
+		t.Fatalf("no describe_action_2 among %v", s.list)
+	}
+	if in := s.Instructions(); !strings.Contains(in, "describe_action_2 shows") {
+		t.Errorf("instructions: %s", in)
+	}
+	w, _ := s.Tool("widgets0")
+	if b, _ := json.Marshal(w.InputSchema); !strings.Contains(string(b), "describe_action_2)") {
+		t.Errorf("widgets0 listing: %s", b)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -24,7 +25,7 @@ func resourceKey(path string) (key string, item bool, action string) {
 		if s == "" || strings.HasPrefix(s, "{") {
 			continue
 		}
-		for _, ext := range []string{".json", ".xml"} {
+		for _, ext := range formatSuffixes {
 			s = strings.TrimSuffix(s, ext)
 		}
 		lit = append(lit, s)
@@ -43,6 +44,10 @@ func resourceKey(path string) (key string, item bool, action string) {
 	}
 	return strings.Join(lit, "/"), item, action
 }
+
+// formatSuffixes are the suffixes of a path's segments that say the
+// answer's format (Twilio's /Calls.json), not what it names.
+var formatSuffixes = []string{".json", ".xml"}
 
 // actionName is the conventional action of a method on a collection or an
 // item (list, create, retrieve, update, partial_update, delete).
@@ -67,12 +72,14 @@ func actionName(method string, item bool) string {
 
 // resourceTools is the resources layout: one tool per resource path, whose
 // action argument picks the operation. The operation tools stay behind it
-// and validate their own arguments.
+// and validate their own arguments. Resources and actions are grouped and
+// named over the whole API, then the operations the filter left out go
+// (and a resource left with none), so that a filter renames nothing.
 func (s *Server) resourceTools() []*tool {
 	groups := map[string][]*tool{}
 	named := map[*tool]string{}
 	var keys []string
-	for _, t := range s.ops {
+	for _, t := range s.all {
 		k, _, act := resourceKey(t.op.Path)
 		if act != "" {
 			named[t] = act
@@ -110,47 +117,42 @@ func (s *Server) resourceTools() []*tool {
 		reqs[i] = nameRequest{words: nameWords(strings.TrimPrefix(k, strip)), path: k}
 	}
 	names := assignNames(s.cfg.Prefix, reqs)
-	build := func(compact bool) ([]*tool, map[string]map[string]*tool) {
+	s.describe = describeToolName(s.cfg.Prefix, names)
+	selected := make(map[*tool]bool, len(s.ops))
+	for _, t := range s.ops {
+		selected[t] = true
+	}
+	// build makes the tools, describe_action last, or nil once their
+	// listing passes limit bytes.
+	build := func(compact bool, limit int) []*tool {
 		out := make([]*tool, 0, len(keys)+1)
-		all := map[string]map[string]*tool{}
+		actions := map[string]map[string]*tool{}
+		size := listingSize(nil)
 		for i, k := range keys {
-			rt, actions := s.resourceTool(names[i].name, k, groups[k], named, compact)
+			rt, acts := s.resourceTool(names[i].name, k, groups[k], named, selected, compact)
+			if rt == nil {
+				continue
+			}
 			out = append(out, rt)
-			all[rt.def.Name] = actions
-		}
-		return out, all
-	}
-	out, actions := build(unionSize(groups, compactAbove) > compactAbove)
-	return append(out, s.describeTool(out, actions))
-}
-
-// compactAbove is the size in bytes of a resources listing above which
-// its arguments are listed compactly (compactArg): the budget of the auto
-// layout, about 25,000 tokens.
-const compactAbove = autoMaxTokens * 4
-
-// unionSize estimates the size in bytes of the resource tools of groups
-// listed in full (each argument once per resource, an action line per
-// operation), stopping once it exceeds limit.
-func unionSize(groups map[string][]*tool, limit int) int {
-	n := 0
-	for _, ops := range groups {
-		seen := map[string]bool{}
-		n += 200 // the tool's name, title, annotations and action argument
-		for _, t := range ops {
-			n += len(t.def.Title) + len(t.op.Path) + 30
-			for name, p := range t.in.listed["properties"].(map[string]any) {
-				if !seen[name] {
-					seen[name] = true
-					n += len(name) + 4 + jsonSize(p, limit-n)
-				}
-			}
-			if n > limit {
-				return n
+			actions[rt.def.Name] = acts
+			if size += toolSize(rt); size > limit {
+				return nil
 			}
 		}
+		d := s.describeTool(out, actions)
+		if size += toolSize(d); size > limit {
+			return nil
+		}
+		return append(out, d)
 	}
-	return n
+	// Listed in full when that fits the auto layout's budget (about
+	// 25,000 tokens), measured as tools/list sends it while the tools are
+	// made (an estimate from the arguments missed a quarter to three
+	// quarters of it); else compactly.
+	if out := build(false, autoMaxTokens*4); out != nil {
+		return out
+	}
+	return build(true, math.MaxInt)
 }
 
 // compactArg is an argument as a compact resources listing shows it: its
@@ -252,8 +254,10 @@ func commonPrefix(keys []string) string {
 }
 
 // resourceTool makes the tool of one resource and returns it with its
-// actions. A compact one lists its arguments with compactArg.
-func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]string, compact bool) (*tool, map[string]*tool) {
+// actions: those of ops that are selected, named among all of ops; nil
+// when none is selected. A compact one lists its arguments with
+// compactArg.
+func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]string, selected map[*tool]bool, compact bool) (*tool, map[string]*tool) {
 	// Action names: conventional ones when they are unique in the group,
 	// else the operation tool's own name.
 	action := func(t *tool) string {
@@ -270,6 +274,9 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 	actions := map[string]*tool{}
 	var order []string
 	for _, t := range ops {
+		if !selected[t] {
+			continue
+		}
 		a := action(t)
 		if count[a] > 1 {
 			a = strings.TrimPrefix(t.def.Name, sanitizePrefix(s.cfg.Prefix))
@@ -277,6 +284,9 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		actions[a] = t
 		order = append(order, a)
 		t.label = fmt.Sprintf("%s (action %s)", name, a)
+	}
+	if len(order) == 0 {
+		return nil, nil
 	}
 
 	// The union of the actions' arguments as listed; a property some
@@ -300,7 +310,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		}
 	}
 	for p, who := range users {
-		ps := shapes[p].listed(compact, sanitizePrefix(s.cfg.Prefix)+describeName)
+		ps := shapes[p].listed(compact, s.describe)
 		if len(who) < len(order) {
 			ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), takers(who, order)))
 		}
@@ -345,12 +355,15 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		idempotent = idempotent && ann.IdempotentHint
 		destructive = destructive || (ann.DestructiveHint != nil && *ann.DestructiveHint)
 	}
-	// The selector is "action", unless an operation has an argument of
-	// that name.
+	// The selector is "action", unless an operation of the resource (one
+	// a filter left out included) has an argument of that name.
 	selector := "action"
 	for _, candidate := range []string{"action", "resource_action", "tool_action"} {
 		selector = candidate
-		if _, taken := props[candidate]; !taken {
+		if !slices.ContainsFunc(ops, func(t *tool) bool {
+			_, taken := t.in.listed["properties"].(map[string]any)[candidate]
+			return taken
+		}) {
 			break
 		}
 	}
@@ -375,22 +388,47 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		// every argument it misses at once (and an unknown action is
 		// named before any argument).
 		schema: withRequired(schema, selector),
-		// The action's own tool checks the arguments' values; here only
-		// the action and the argument names are checked.
-		strict:  true,
-		shallow: true,
+		// The action's own tool checks the arguments, their names
+		// included (an open body takes others); here only the action.
+		shallow:  true,
+		selector: selector,
+		actions:  actions,
 	}
 	rt.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
-		a, _ := args[selector].(string)
-		t, ok := actions[a]
-		if !ok {
-			return errorResult(fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
+		t := rt.action(args)
+		if t == nil {
+			a, _ := args[selector].(string)
+			return s.refuse(rt, fmt.Sprintf("invalid arguments for %s: action %q: use one of %s", name, a, strings.Join(order, ", ")))
 		}
 		rest := maps.Clone(args)
 		delete(rest, selector)
 		return s.callAs(ctx, t, t.label, rest)
 	}
 	return rt, actions
+}
+
+// action is the operation tool of a resource tool that args pick, or nil.
+func (t *tool) action(args map[string]any) *tool {
+	a, _ := args[t.selector].(string)
+	return t.actions[a]
+}
+
+// ActionTool returns the tool whose input schema the arguments of a call of
+// the tool called name follow: for a resource tool, the operation of the
+// action args choose (false when they choose none); for any other listed
+// tool, the tool itself.
+func (s *Server) ActionTool(name string, args map[string]any) (*mcp.Tool, bool) {
+	t, ok := s.byName[name]
+	switch {
+	case !ok:
+		return nil, false
+	case t.actions == nil:
+		return t.def, true
+	}
+	if a := t.action(args); a != nil {
+		return a.def, true
+	}
+	return nil, false
 }
 
 // argShapes are the schemas the actions of a resource list for one

@@ -192,7 +192,7 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 // collection or an action), for APIs whose operation names do not say it
 // (Stripe's post_customers_customer updates a customer).
 func verbs(method, path string) []string {
-	item := strings.HasSuffix(strings.TrimRight(path, "/"), "}")
+	item := endsInParam(path)
 	switch method {
 	case "GET":
 		if item {
@@ -214,6 +214,18 @@ func verbs(method, path string) []string {
 		return []string{"delete", "remove", "destroy", "cancel"}
 	}
 	return nil
+}
+
+// endsInParam reports whether a path names one item: its last segment ends
+// with a parameter once a format suffix and a fragment are left out
+// (Twilio's /Messages/{Sid}.json, Box's /files/{file_id}#get_shared_link).
+func endsInParam(path string) bool {
+	path, _, _ = strings.Cut(path, "#")
+	path = strings.TrimRight(path, "/")
+	for _, ext := range formatSuffixes {
+		path = strings.TrimSuffix(path, ext)
+	}
+	return strings.HasSuffix(path, "}")
 }
 
 // stopWords are left out of queries and fields.

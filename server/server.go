@@ -83,6 +83,10 @@ type Server struct {
 	log   *log.Logger
 	audit *auditLog
 
+	// all are the tools of every operation, before the filter: the
+	// resources layout groups and names them (so that a filter renames
+	// no resource or action).
+	all []*tool
 	// ops are the operation tools that passed the filter, by name. In the
 	// default layout they are also the listed tools.
 	ops []*tool
@@ -92,6 +96,9 @@ type Server struct {
 	list []*mcp.Tool
 
 	instructions string
+	// describe is the name of the resources layout's describe tool
+	// (describe_action, numbered when a resource has that name).
+	describe string
 	// layoutReason says why the auto layout chose the one served.
 	layoutReason string
 
@@ -123,6 +130,10 @@ type tool struct {
 	label string
 	// run handles a validated call of a layout tool (nil for operation tools).
 	run func(ctx context.Context, args map[string]any) *mcp.CallToolResult
+	// selector and actions are a resource tool's: the argument that picks
+	// the action, and the operation tools by action.
+	selector string
+	actions  map[string]*tool
 
 	once     sync.Once
 	resolved *schemaCheck
@@ -165,8 +176,8 @@ func New(cfg Config) (*Server, error) {
 		s.audit = newAuditLog(cfg.AuditLog, s.log)
 	}
 
-	all := s.operationTools()
-	s.ops = s.filter(all)
+	s.all = s.operationTools()
+	s.ops = s.filter(s.all)
 
 	var listed []*tool
 	switch cfg.Layout {
