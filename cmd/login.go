@@ -208,12 +208,17 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			_, err = f.Keyring.Get(p.Name)
 		}
 		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			oauth := signsInWithOAuth(f, opts, own)
+			without := "without a key"
+			if oauth {
+				without = "not signed in"
+			}
 			if moved {
 				fmt.Fprintf(errOut, "! Profile %q was not changed: its stored key must not go to the new address.\n", p.Name)
 			} else if serr := store.Save(own); serr == nil {
-				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (without a key).\n", p.Name, store.Path())
+				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (%s).\n", p.Name, store.Path(), without)
 			}
-			if signsInWithOAuth(f, opts, own) {
+			if oauth {
 				return oauthKeyringError(f, err)
 			}
 			return keyringUnavailableError(f, err)

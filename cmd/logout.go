@@ -55,11 +55,14 @@ func logoutRun(opts *LogoutOptions) error {
 	if err != nil {
 		return err
 	}
-	_, perr := store.Get(name)
+	stored, perr := store.Get(name)
 	if perr != nil && !errors.Is(perr, profile.ErrNotFound) {
 		return perr
 	}
 	hasProfile := perr == nil
+	// An OAuth profile keeps tokens, not a key: its logout says what
+	// became of them, not that no key was found.
+	isOAuth := hasProfile && stored.Auth != nil && stored.Auth.Kind == profile.AuthOAuth2 && stored.Auth.OAuth != nil
 	if !hasProfile {
 		// A profile saved before names were checked keeps its logout;
 		// otherwise such a name could only reach another profile's entries.
@@ -89,7 +92,7 @@ func logoutRun(opts *LogoutOptions) error {
 	case err == nil:
 		fmt.Fprintf(errOut, "✓ Removed the key of profile %q from %s.\n", name, f.Keyring.Describe())
 	case errors.Is(err, keyring.ErrNotFound):
-		if !removedFile {
+		if !removedFile && !isOAuth {
 			fmt.Fprintf(errOut, "No key of profile %q in %s: nothing to remove.\n", name, f.Keyring.Describe())
 		}
 	case removedFile && errors.Is(err, keyring.ErrUnavailable):
@@ -101,8 +104,8 @@ func logoutRun(opts *LogoutOptions) error {
 	}
 
 	oauthErr := error(nil)
-	if p, _ := store.Get(name); hasProfile && p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 && p.Auth.OAuth != nil {
-		oauthErr = logoutOAuth(opts, f.Brand.Apply(p))
+	if isOAuth {
+		oauthErr = logoutOAuth(opts, f.Brand.Apply(stored))
 	} else {
 		// No OAuth profile (any more): a token or client secret left by
 		// an earlier logout that could not reach the keyring still goes.
