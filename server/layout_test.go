@@ -492,6 +492,35 @@ func TestResourcesRefusalsAudited(t *testing.T) {
 	}
 }
 
+// TestSearchRefusalsAudited checks that call_operation's refused calls —
+// an unknown operation, arguments that are no object — leave an audit
+// line, as an operation tool's do.
+func TestSearchRefusalsAudited(t *testing.T) {
+	var audit strings.Builder
+	s, err := New(Config{API: projectsAPI(), Layout: LayoutSearch, AuditLog: &audit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ args, want, tool string }{
+		{`{"name": "get_projekt"}`, `unknown operation "get_projekt"`, "call_operation"},
+		{`{"name": "get_project", "arguments": "id=1"}`, `arguments is a string that is not a JSON object`, "get_project"},
+		{`{"name": "get_project", "arguments": {"id": 1, "bogus": 1}}`, `unknown argument "bogus"`, "get_project"},
+	} {
+		audit.Reset()
+		r, err := s.Call(context.Background(), "call_operation", json.RawMessage(tt.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := resultText(t, r); !r.IsError || !strings.Contains(text, tt.want) {
+			t.Errorf("%s: %s, want %q", tt.args, text, tt.want)
+		}
+		var e auditEntry
+		if err := json.Unmarshal([]byte(audit.String()), &e); err != nil || e.Outcome != "invalid_arguments" || e.Tool != tt.tool {
+			t.Errorf("%s: audit %q, want an invalid_arguments line for %s", tt.args, audit.String(), tt.tool)
+		}
+	}
+}
+
 // TestDescribeRenamedIsNamed checks that where a resource is called
 // describe_action, the describe tool's own name (describe_action_2) is the
 // one the instructions and the compact listing's notes give.

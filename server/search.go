@@ -156,6 +156,9 @@ func (s *Server) searchTools() []*tool {
 			if len(names) > 0 {
 				msg += "; close matches: " + strings.Join(names, ", ")
 			}
+			// Refused before anything was sent, as an operation's
+			// invalid arguments are: the audit log has it too.
+			s.audit.end(0, auditEntry{Tool: call.def.Name, Outcome: "invalid_arguments"})
 			return errorResult(msg)
 		}
 		a, _ := args["arguments"].(map[string]any)
@@ -169,7 +172,7 @@ func (s *Server) searchTools() []*tool {
 				err = errors.New("text after the object")
 			}
 			if err != nil || a == nil {
-				return errorResult(fmt.Sprintf("invalid arguments for %s: arguments is a string that is not a JSON object; pass the operation's arguments as an object, e.g. {\"name\": %q, \"arguments\": {…}}", name, name))
+				return s.refuse(t, fmt.Sprintf("invalid arguments for %s: arguments is a string that is not a JSON object; pass the operation's arguments as an object, e.g. {\"name\": %q, \"arguments\": {…}}", name, name))
 			}
 		}
 		if a == nil {
