@@ -430,8 +430,8 @@ func swaggerStyle(in string, m map[string]any) (string, bool) {
 		return style, style == "form"
 	}
 	switch text(m["collectionFormat"]) {
-	case "multi":
-		return "form", true
+	case "multi": // only for query and formData: elsewhere csv
+		return style, style == "form"
 	case "ssv":
 		return "spaceDelimited", false
 	case "pipes":
@@ -616,7 +616,7 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 		}
 		if text(rp.m["type"]) == "array" { // csv when collectionFormat is not given
 			style, explode := swaggerStyle("formData", rp.m)
-			enc[name] = Encoding{Style: style, Explode: &explode}
+			enc[name] = Encoding{Style: style, Explode: &explode, Joined: !explode}
 		}
 	}
 	consumes := b.consumes(opm)
