@@ -108,13 +108,16 @@ func detectFormat(root map[string]any) (string, error) {
 	return "", errors.New(`not an OpenAPI description: no "openapi" or "swagger" field`)
 }
 
-// str renders a scalar as text ("" for nil, maps and lists).
+// text renders a scalar as text ("" for nil, maps and lists); a YAML
+// number as written.
 func text(v any) string {
 	switch x := v.(type) {
 	case nil, map[string]any, []any:
 		return ""
 	case string:
 		return x
+	case yamlNumber:
+		return x.text
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	default:
