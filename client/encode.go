@@ -258,6 +258,11 @@ func bracketPairs(name string, v any, out []pair) []pair {
 	return append(out, pair{name, scalarString(v)})
 }
 
+// delimiters join the items of an array in the styles that name one,
+// as text: OpenAPI's spaceDelimited and pipeDelimited, and tabDelimited
+// for Swagger 2.0's collectionFormat tsv (OpenAPI 3 has no style for it).
+var delimiters = map[string]string{"spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}
+
 // styledPair is one name=value of a query string or form body: the parts
 // are escaped one by one and joined with sep, which is already escaped (so
 // that a ',' inside a value is encoded but the delimiter is not).
@@ -281,18 +286,12 @@ func styled(name, style string, explode bool, v any) []styledPair {
 		}
 		return out
 	}
+	// The delimiter is escaped: '|' is not allowed unencoded in a URI
+	// (RFC 3986), so it is sent as %7C; servers decode it back to the
+	// pipe OpenAPI shows.
 	sep := ","
-	switch style {
-	case "spaceDelimited":
-		sep = "%20"
-	case "pipeDelimited":
-		// '|' is not allowed unencoded in a URI (RFC 3986), so it is sent
-		// as %7C; servers decode it back to the pipe OpenAPI shows.
-		sep = "%7C"
-	case "tabDelimited":
-		// Swagger 2.0's collectionFormat tsv (OpenAPI 3 has no style for
-		// it).
-		sep = "%09"
+	if d, ok := delimiters[style]; ok {
+		sep = escape(d, "", false)
 	}
 	switch t := v.(type) {
 	case []any:

@@ -157,7 +157,7 @@ func encodeForm(body *Body, v any) (string, error) {
 			style = "deepObject"
 		}
 		switch style {
-		case "", "form", "spaceDelimited", "pipeDelimited", "deepObject":
+		case "", "form", "spaceDelimited", "pipeDelimited", "tabDelimited", "deepObject":
 		default:
 			return "", fmt.Errorf("request body field %q has style %q, which restmcp cannot send", name, style)
 		}
@@ -185,8 +185,9 @@ func isScalarArray(v any) bool {
 }
 
 // encodeMultipart writes a multipart/form-data body from an object: one
-// part per scalar field (repeated for arrays of scalars), objects and other
-// arrays as JSON parts. A string field whose schema says it is binary
+// part per scalar field (repeated for arrays of scalars, or one part of the
+// items joined when the encoding says Joined), objects and other arrays as
+// JSON parts. A string field whose schema says it is binary
 // (format: binary, or contentMediaType in OpenAPI 3.1) is sent as a file
 // part named after the field, with the encoding's content type, else the
 // data: URI's, else the schema's contentMediaType, else
@@ -211,6 +212,13 @@ func encodeMultipart(body *Body, v any) ([]byte, string, error) {
 			values = arr
 			items, _ := schema["items"].(map[string]any)
 			schema = items
+			if enc.Joined {
+				parts := make([]string, len(arr))
+				for i, e := range arr {
+					parts[i] = scalarString(e)
+				}
+				values, schema = []any{strings.Join(parts, cmp.Or(delimiters[enc.Style], ","))}, nil
+			}
 		}
 		for _, e := range values {
 			if err := writePart(w, name, schema, enc, e); err != nil {

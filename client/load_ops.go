@@ -108,13 +108,16 @@ func detectFormat(root map[string]any) (string, error) {
 	return "", errors.New(`not an OpenAPI description: no "openapi" or "swagger" field`)
 }
 
-// str renders a scalar as text ("" for nil, maps and lists).
+// text renders a scalar as text ("" for nil, maps and lists); a YAML
+// number as written.
 func text(v any) string {
 	switch x := v.(type) {
 	case nil, map[string]any, []any:
 		return ""
 	case string:
 		return x
+	case yamlNumber:
+		return x.text
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	default:
@@ -430,8 +433,8 @@ func swaggerStyle(in string, m map[string]any) (string, bool) {
 		return style, style == "form"
 	}
 	switch text(m["collectionFormat"]) {
-	case "multi":
-		return "form", true
+	case "multi": // only for query and formData: elsewhere csv
+		return style, style == "form"
 	case "ssv":
 		return "spaceDelimited", false
 	case "pipes":
@@ -616,7 +619,7 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 		}
 		if text(rp.m["type"]) == "array" { // csv when collectionFormat is not given
 			style, explode := swaggerStyle("formData", rp.m)
-			enc[name] = Encoding{Style: style, Explode: &explode}
+			enc[name] = Encoding{Style: style, Explode: &explode, Joined: !explode}
 		}
 	}
 	consumes := b.consumes(opm)

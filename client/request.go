@@ -195,7 +195,7 @@ func expandPath(op *Operation, values map[string]any) (path, query string, err e
 		if err != nil {
 			return "", "", err
 		}
-		if s == "" && style == "simple" {
+		if s == "" {
 			return "", "", fmt.Errorf("path parameter %q is empty: give it a value", name)
 		}
 		sb.WriteString(s)
@@ -210,7 +210,9 @@ func expandPath(op *Operation, values map[string]any) (path, query string, err e
 }
 
 // pathValue serialises one path parameter: style simple (`a,b`), label
-// (`.a.b`) or matrix (`;id=a;id=b`), each value escaped.
+// (`.a.b`) or matrix (`;id=a;id=b`), or one of the delimited styles
+// Swagger 2.0's collectionFormat maps to (ssv, pipes, tsv: `a%7Cb`), each
+// value and delimiter escaped.
 func pathValue(name, style string, explode bool, v any) (string, error) {
 	esc := func(s string) string { return escape(s, "", false) }
 	var items []string // escaped
@@ -242,6 +244,9 @@ func pathValue(name, style string, explode bool, v any) (string, error) {
 		}
 		return strings.Join(parts, sep)
 	}
+	if d, ok := delimiters[style]; ok {
+		return join(esc(d), ""), nil
+	}
 	n := esc(name)
 	switch style {
 	case "simple":
@@ -268,7 +273,7 @@ func pathValue(name, style string, explode bool, v any) (string, error) {
 			return ";" + strings.Join(parts, ";"), nil
 		}
 	}
-	return "", fmt.Errorf("path parameter %q has style %q, which restmcp cannot send (simple, label and matrix can be)", name, style)
+	return "", fmt.Errorf("path parameter %q has style %q, which restmcp cannot send (simple, label, matrix, spaceDelimited, pipeDelimited and tabDelimited can be)", name, style)
 }
 
 // encodeQuery serialises the query parameters: declared ones in the order of
@@ -325,16 +330,20 @@ var headerSkip = map[string]bool{"Content-Type": true, "Authorization": true}
 // description that declares one as required is satisfied.
 var headerOwn = map[string]bool{"Content-Type": true, "Authorization": true, "Accept": true, "User-Agent": true, "Content-Length": true}
 
-// setHeaders adds header parameters (style simple). A required parameter
-// the credential fills is satisfied by the key.
+// setHeaders adds header parameters: style simple, or the delimiter of
+// Swagger 2.0's collectionFormat (pipes: `a|b`). A required parameter the
+// credential fills is satisfied by the key.
 func setHeaders(h http.Header, op *Operation, values map[string]any, fills func(*Param) bool) error {
 	seen := map[string]bool{}
-	add := func(name string, explode bool, v any) error {
+	add := func(name, style string, explode bool, v any) error {
 		v, err := normalize(v)
 		if err != nil {
 			return fmt.Errorf("header %q: %w", name, err)
 		}
-		s, err := pathValue(name, "simple", explode, v)
+		if _, ok := delimiters[style]; !ok {
+			style = "simple"
+		}
+		s, err := pathValue(name, style, explode, v)
 		if err != nil {
 			return err
 		}
@@ -370,7 +379,7 @@ func setHeaders(h http.Header, op *Operation, values map[string]any, fills func(
 		if p.Style == StyleJSON {
 			v = compactJSON(v)
 		}
-		if err := add(p.Name, p.Explode, v); err != nil {
+		if err := add(p.Name, p.Style, p.Explode, v); err != nil {
 			return err
 		}
 	}
@@ -379,7 +388,7 @@ func setHeaders(h http.Header, op *Operation, values map[string]any, fills func(
 		if seen[ck] || headerSkip[ck] || values[name] == nil {
 			continue
 		}
-		if err := add(name, false, values[name]); err != nil {
+		if err := add(name, "simple", false, values[name]); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -470,16 +471,21 @@ func (c *converter) memberKeys(out map[string]any, k schemaKeys, loc string, dep
 // size: enum, const, default, pattern, the numeric bounds, uniqueItems,
 // exclusive bounds and readOnly.
 func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
+	asText := stringOnly(out["type"])
 	if e, ok := k.enum.([]any); ok && len(e) > 0 {
-		out["enum"] = slices.Clone(e)
+		e = slices.Clone(e)
+		for i, x := range e {
+			e[i] = schemaValue(x, asText)
+		}
+		out["enum"] = e
 	}
 	if k.hasConst {
-		out["enum"] = []any{k.constant}
+		out["enum"] = []any{schemaValue(k.constant, asText)}
 	}
 	// A null default is kept: it says that null is what leaving the value
 	// out means, not a value of its own.
-	if k.hasDef && (k.def == nil || inEnum(out["enum"], k.def)) {
-		out["default"] = k.def
+	if def := schemaValue(k.def, asText); k.hasDef && (def == nil || inEnum(out["enum"], def)) {
+		out["default"] = def
 	}
 	if p, ok := k.pattern.(string); ok && p != "" {
 		// Keep only patterns Go (and so the argument validator) can compile.
@@ -488,18 +494,89 @@ func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
 		}
 	}
 	for i, name := range numericKeywords {
-		if v := k.nums[i]; v != nil && isNumber(v) {
+		if v := schemaValue(k.nums[i], false); v != nil && isNumber(v) {
 			out[name] = v
 		}
 	}
 	if isTrue(k.uniqueItems) {
 		out["uniqueItems"] = true
 	}
-	exclusive(out, k.exclMin, "exclusiveMinimum", "minimum")
-	exclusive(out, k.exclMax, "exclusiveMaximum", "maximum")
+	exclusive(out, schemaValue(k.exclMin, false), "exclusiveMinimum", "minimum")
+	exclusive(out, schemaValue(k.exclMax, false), "exclusiveMaximum", "maximum")
 	if isTrue(k.readOnly) {
 		out["readOnly"] = true
 	}
+}
+
+// stringOnly reports whether a schema's type allows strings and no other
+// value but null: the numbers and booleans of its enum, const and default
+// stand for text (`enum: [2023.10, 1.0]` in YAML, unquoted).
+func stringOnly(typ any) bool {
+	switch t := typ.(type) {
+	case string:
+		return t == "string"
+	case []any:
+		for _, x := range t {
+			if x != "string" && x != "null" {
+				return false
+			}
+		}
+		return slices.Contains(t, any("string"))
+	}
+	return false
+}
+
+// schemaValue is a value of the description (an enum member, a default)
+// as a schema holds it: its YAML numbers as numbers or, asText, a number
+// or boolean as its text (a YAML number as written).
+func schemaValue(v any, asText bool) any {
+	if asText {
+		switch x := v.(type) {
+		case yamlNumber:
+			return x.text
+		case bool, float64, int, int64, uint64, json.Number:
+			return text(x)
+		}
+	}
+	v, _ = plainNumbers(v)
+	return v
+}
+
+// plainNumbers replaces the yamlNumbers in v by their numbers, copying
+// the lists and objects that hold one (the raw document is shared);
+// changed says whether there was one.
+func plainNumbers(v any) (_ any, changed bool) {
+	switch x := v.(type) {
+	case yamlNumber:
+		return x.value, true
+	case []any:
+		var out []any
+		for i, e := range x {
+			if u, ok := plainNumbers(e); ok {
+				if out == nil {
+					out = slices.Clone(x)
+				}
+				out[i] = u
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	case map[string]any:
+		var out map[string]any
+		for k, e := range x {
+			if u, ok := plainNumbers(e); ok {
+				if out == nil {
+					out = maps.Clone(x)
+				}
+				out[k] = u
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	}
+	return v, false
 }
 
 // combinators converts anyOf, oneOf (both read as anyOf; a single branch is

@@ -131,3 +131,48 @@ func TestOrigin(t *testing.T) {
 		}
 	}
 }
+
+// TestYAMLNumbersAsWritten checks that an unquoted YAML number stands for
+// its text as written where text is wanted (a server variable, the enum,
+// const and default of a string schema) and for its number elsewhere,
+// never reformatted into another string (2023.10 is not 2023.1).
+func TestYAMLNumbersAsWritten(t *testing.T) {
+	api := loadString(t, `openapi: 3.1.0
+info: {title: nums, version: 1.10}
+servers:
+  - url: http://h/v{version}/{rev}
+    variables:
+      version: {default: 1.0}
+      rev: {enum: [010, 2]}
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - {name: s, in: query, required: true, schema: {type: string, enum: [2023.10, 1.0, 010, 7, 1e3, true], default: 1.0}}
+        - {name: c, in: query, schema: {type: string, const: 0x1F}}
+        - {name: o, in: query, schema: {type: [string, "null"], enum: [1.50, null]}}
+        - {name: n, in: query, schema: {type: number, enum: [1.0, 2.50, 7], minimum: 1.0, maximum: 1e3, default: 1.0}}
+        - {name: d, in: query, schema: {type: object, default: {a: 1.0, b: [2.0, x]}}}
+      responses: {"200": {description: ok}}
+`)
+	if api.Servers[0] != "http://h/v1.0/010" || api.Version != "1.10" {
+		t.Errorf("servers %q, version %q: want http://h/v1.0/010, 1.10", api.Servers, api.Version)
+	}
+	want := map[string]string{
+		"s": `{"default":"1.0","enum":["2023.10","1.0","010","7","1e3","true"],"type":"string"}`,
+		"c": `{"enum":["0x1F"],"type":"string"}`,
+		"o": `{"enum":["1.50",null],"type":["string","null"]}`,
+		"n": `{"default":1,"enum":[1,2.5,7],"maximum":1000,"minimum":1,"type":"number"}`,
+		"d": `{"default":{"a":1,"b":[2,"x"]},"type":"object"}`,
+	}
+	for _, p := range api.Operations[0].Params {
+		b, err := json.Marshal(p.Schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != want[p.Name] {
+			t.Errorf("%s: %s\nwant %s", p.Name, b, want[p.Name])
+		}
+	}
+}

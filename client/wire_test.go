@@ -75,6 +75,89 @@ func TestSwaggerCollectionFormats(t *testing.T) {
 	}
 }
 
+// TestSwaggerCollectionFormatsOutsideQuery checks that Swagger 2.0's
+// collectionFormat is sent as it says in a path (escaped as a segment), a
+// header, a urlencoded form and a multipart form, where only multi sends
+// an item per part; and that an OpenAPI 3 multipart array still goes an
+// item per part whatever its encoding.
+func TestSwaggerCollectionFormatsOutsideQuery(t *testing.T) {
+	api := loadString(t, `{"swagger":"2.0","info":{"title":"x","version":"1"},"host":"h","paths":{
+"/p/{pipes}/{ssv}/{tsv}/{multi}":{"get":{"operationId":"p","parameters":[
+{"name":"pipes","in":"path","required":true,"type":"array","items":{"type":"string"},"collectionFormat":"pipes"},
+{"name":"ssv","in":"path","required":true,"type":"array","items":{"type":"integer"},"collectionFormat":"ssv"},
+{"name":"tsv","in":"path","required":true,"type":"array","items":{"type":"string"},"collectionFormat":"tsv"},
+{"name":"multi","in":"path","required":true,"type":"array","items":{"type":"string"},"collectionFormat":"multi"},
+{"name":"X-Pipes","in":"header","type":"array","items":{"type":"string"},"collectionFormat":"pipes"},
+{"name":"X-Ssv","in":"header","type":"array","items":{"type":"string"},"collectionFormat":"ssv"},
+{"name":"X-Csv","in":"header","type":"array","items":{"type":"string"}}]}},
+"/u":{"post":{"operationId":"u","consumes":["application/x-www-form-urlencoded"],"parameters":[
+{"name":"tsv","in":"formData","type":"array","items":{"type":"string"},"collectionFormat":"tsv"}]}},
+"/m":{"post":{"operationId":"m","consumes":["multipart/form-data"],"parameters":[
+{"name":"csv","in":"formData","type":"array","items":{"type":"string"}},
+{"name":"pipes","in":"formData","type":"array","items":{"type":"integer"},"collectionFormat":"pipes"},
+{"name":"multi","in":"formData","type":"array","items":{"type":"string"},"collectionFormat":"multi"}]}}}}`)
+	api3 := loadString(t, `{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{"/m3":{"post":{"operationId":"m3",
+"requestBody":{"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"}}}},
+"encoding":{"tags":{"style":"pipeDelimited","explode":false}}}}},"responses":{"200":{"description":"ok"}}}}}}`)
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	ops := map[string]*Operation{}
+	for _, op := range append(api.Operations, api3.Operations...) {
+		ops[op.ID] = op
+	}
+
+	_, err := c.Do(context.Background(), Request{Op: ops["p"],
+		Path:   map[string]any{"pipes": []any{"a/b", "c"}, "ssv": []any{1.0, 2.0}, "tsv": []any{"x", "y"}, "multi": []any{"m", "n"}},
+		Header: map[string]any{"X-Pipes": []any{"a", "b"}, "X-Ssv": []any{"c", "d"}, "X-Csv": []any{"e", "f"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.last(t)
+	if want := "/p/a%2Fb%7Cc/1%202/x%09y/m,n"; got.RequestURI != want {
+		t.Errorf("path %s, want %s", got.RequestURI, want)
+	}
+	for h, want := range map[string]string{"X-Pipes": "a|b", "X-Ssv": "c d", "X-Csv": "e,f"} {
+		if got.Header.Get(h) != want {
+			t.Errorf("header %s: %q, want %q", h, got.Header.Get(h), want)
+		}
+	}
+
+	if _, err := c.Do(context.Background(), Request{Op: ops["u"], Body: map[string]any{"tsv": []any{"a", "b"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last(t); string(got.Body) != "tsv=a%09b" {
+		t.Errorf("urlencoded tsv: %q, want tsv=a%%09b", got.Body)
+	}
+
+	for _, tt := range []struct {
+		op   string
+		body map[string]any
+		want string
+	}{
+		{"m", map[string]any{"csv": []any{"a", "b"}, "pipes": []any{1.0, 2.0}, "multi": []any{"x", "y"}}, "csv=a,b multi=x multi=y pipes=1|2"},
+		{"m3", map[string]any{"tags": []any{"a", "b"}}, "tags=a tags=b"},
+	} {
+		if _, err := c.Do(context.Background(), Request{Op: ops[tt.op], Body: tt.body}); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.last(t)
+		_, params, _ := mime.ParseMediaType(got.Header.Get("Content-Type"))
+		r := multipart.NewReader(bytes.NewReader(got.Body), params["boundary"])
+		var parts []string
+		for {
+			p, err := r.NextPart()
+			if err != nil {
+				break
+			}
+			b, _ := io.ReadAll(p)
+			parts = append(parts, p.FormName()+"="+string(b))
+		}
+		if s := strings.Join(parts, " "); s != tt.want {
+			t.Errorf("%s: parts %s, want %s", tt.op, s, tt.want)
+		}
+	}
+}
+
 // TestBinaryContentAsDataURI checks that a data: URI with base64 sends its
 // bytes to a binary body or file field, with its media type where the
 // description names none, and that other text goes as it is.

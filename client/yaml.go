@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -13,7 +14,8 @@ import (
 // decodeDocument turns the bytes of a description into plain Go values
 // (map[string]any, []any, string, float64/int, bool, nil; a JSON
 // document's members no tool is built from are a *lazyJSON, which pointer
-// decodes). The server's content type is never trusted: a document whose
+// decodes; a YAML number not written as text would write it, a
+// yamlNumber). The server's content type is never trusted: a document whose
 // first non-space byte is '{' or '[' is JSON, decoded as encoding/json
 // decodes it (decodeDescription, with fewer allocations; a YAML parser
 // mangles JSON string escapes such as surrogate pairs); anything else is
@@ -131,10 +133,43 @@ func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
 			if err := n.Decode(&v); err != nil {
 				return nil, fmt.Errorf("line %d: %w", n.Line, err)
 			}
+			if !writtenAs(v, n.Value) {
+				return yamlNumber{value: v, text: n.Value}, nil
+			}
 			return v, nil
 		}
 	}
 	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
+}
+
+// yamlNumber is a plain YAML scalar read as a number that text would not
+// give back as written (1.0, 2023.10, 010, 1e3): value is the number, text
+// the scalar as written, for where a string is wanted (a server variable,
+// the enum of a string schema). The schema converter hands out the one or
+// the other (schemaValue), never a yamlNumber.
+type yamlNumber struct {
+	value any
+	text  string
+}
+
+// writtenAs reports whether text gives back s for v, the value of a
+// scalar written s: always for a value other than a number.
+func writtenAs(v any, s string) bool {
+	var buf [32]byte
+	var b []byte
+	switch x := v.(type) {
+	case int:
+		b = strconv.AppendInt(buf[:0], int64(x), 10)
+	case int64:
+		b = strconv.AppendInt(buf[:0], x, 10)
+	case uint64:
+		b = strconv.AppendUint(buf[:0], x, 10)
+	case float64:
+		b = strconv.AppendFloat(buf[:0], x, 'f', -1, 64)
+	default:
+		return true
+	}
+	return string(b) == s
 }
 
 func yamlMapping(n *yaml.Node, out map[string]any, depth int, budget *int) error {
