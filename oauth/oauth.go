@@ -197,9 +197,10 @@ func (c Config) authStyle() oauth2.AuthStyle {
 // withClientAuth runs a token request, req, with c's client
 // authentication. For a confidential client whose way is unknown it sends
 // HTTP basic (RFC 6749's default) and, only when the server refuses the
-// client (invalid_client, or 401), the form: a request refused for
-// another reason is never sent again, since it may carry a refresh token
-// the server has already spent. It returns the way that worked.
+// client or cannot read the request (see clientRefused), the form: a
+// request refused for another reason is never sent again, since it may
+// carry a refresh token the server has already spent. It returns the way
+// that worked.
 func (c Config) withClientAuth(req func(c Config) (*oauth2.Token, error)) (*oauth2.Token, string, error) {
 	if c.ClientSecret == "" || c.ClientAuth != "" {
 		t, err := req(c)
@@ -220,10 +221,25 @@ func (c Config) withClientAuth(req func(c Config) (*oauth2.Token, error)) (*oaut
 }
 
 // clientRefused reports whether err is the token endpoint refusing the
-// client's authentication.
+// client's authentication, or a request it could not read as it came:
+// invalid_client, unauthorized_client, a 401; or invalid_request (many
+// providers answer "client_id missing" or "client_secret missing" so to
+// a client that sent them in the other place) or a 400 that names no
+// error. Refusals of the grant itself (invalid_grant, invalid_scope, …) and
+// a server that could not answer (5xx, temporarily_unavailable), after
+// which a refresh token may already be spent, are not.
 func clientRefused(err error) bool {
 	var re *oauth2.RetrieveError
-	return errors.As(err, &re) && (re.ErrorCode == "invalid_client" || re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized)
+	if !errors.As(err, &re) {
+		return false
+	}
+	switch re.ErrorCode {
+	case "invalid_client", "unauthorized_client", "invalid_request":
+		return true
+	case "":
+		return re.Response != nil && (re.Response.StatusCode == http.StatusUnauthorized || re.Response.StatusCode == http.StatusBadRequest)
+	}
+	return re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized && re.ErrorCode != "invalid_grant"
 }
 
 // The ways a confidential client authenticates at the token endpoint

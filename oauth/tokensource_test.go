@@ -512,7 +512,7 @@ func TestClientAuthSendsTokenRequestsOnce(t *testing.T) {
 			return
 		}
 		if a == "form only" {
-			a = `{"error":"invalid_client"}`
+			a = `{"error":"invalid_request","error_description":"client_id missing"}`
 		}
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = io.WriteString(w, a)
@@ -528,6 +528,11 @@ func TestClientAuthSendsTokenRequestsOnce(t *testing.T) {
 		// client; any other refusal (a spent refresh token, a server
 		// that cannot answer now) is not sent again.
 		{"", `{"error":"invalid_client"}`, []seen{{basic: true}, {form: true}}},
+		// "client_id missing": a provider that reads the client only
+		// from the form.
+		{"", `{"error":"invalid_request"}`, []seen{{basic: true}, {form: true}}},
+		{"", `{"error":"unauthorized_client"}`, []seen{{basic: true}, {form: true}}},
+		{"", `not json`, []seen{{basic: true}, {form: true}}},
 		{"", `{"error":"invalid_grant"}`, []seen{{basic: true}}},
 		{"", `{"error":"temporarily_unavailable"}`, []seen{{basic: true}}},
 	} {
