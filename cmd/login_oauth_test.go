@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/log"
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
@@ -439,5 +442,45 @@ func TestLoginOAuthPublicClientRemovesTheOldSecret(t *testing.T) {
 	}
 	if _, err := f.Keyring.Get(app.ClientSecretAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
 		t.Errorf("the earlier client secret is still stored (%v):\n%s", err, w2)
+	}
+}
+
+// A command that ends while a token renewal is in flight prints its error
+// first, then says that it waits for the renewal; a signal during that
+// wait ends it.
+func TestExitWaitForRenewalIsSaidAndStoppable(t *testing.T) {
+	s, f, _, w := oauthLoginWith(t, oauthtest.Options{TokenDelay: 2 * time.Second})
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	tokens := f.App().Tokens()
+	tok, err := oauth.Load(tokens, app.TokenAccount("o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok.Expiry = time.Now().Add(-time.Minute)
+	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
+		t.Fatal(err)
+	}
+	f.Log = log.New(w)
+	ctx, signal := context.WithCancel(context.Background())
+	defer signal()
+	time.AfterFunc(600*time.Millisecond, signal) // after the call gave up, during the wait
+	root := NewRootCmd(f)
+	root.SetArgs([]string{"call", "me", "-p", "o", "--timeout", "200ms"})
+	start := time.Now()
+	if code := Execute(ctx, f, root); code == 0 {
+		t.Fatalf("call --timeout 200ms succeeded: %s", w)
+	}
+	if took := time.Since(start); took > 1800*time.Millisecond {
+		t.Errorf("the exit took %v: the signal did not end the wait for the 2 s renewal", took)
+	}
+	msg := w.String()
+	if !strings.Contains(msg, "GET /me: nothing was sent: the OAuth access token was not ready in time") {
+		t.Errorf("the call's error blames the API, not the token's renewal:\n%s", msg)
+	}
+	e, waiting := strings.Index(msg, "GET /me:"), strings.Index(msg, "waiting for an OAuth token renewal")
+	if e < 0 || waiting < e {
+		t.Errorf("want the error, then the wait said:\n%s", msg)
 	}
 }

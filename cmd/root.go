@@ -49,13 +49,18 @@ func rootFor(f *Factory, args []string) *cobra.Command {
 const renewalWait = oauth.DefaultHTTPTimeout + 10*time.Second
 
 // Execute runs root and maps its error to an exit code, printing it once.
-// Before it returns it waits (up to renewalWait) for the OAuth token
+// Before it returns it waits (see waitRenewals) for the OAuth token
 // renewals still in flight, whose callers may have given up: the refresh
 // token they spent is replaced by the one their answer brings, lost if
 // the process ends first.
 func Execute(ctx context.Context, f *Factory, root *cobra.Command) int {
-	err := root.ExecuteContext(ctx)
-	waitRenewals(f)
+	code := exitCode(f, root.ExecuteContext(ctx))
+	waitRenewals(ctx, f)
+	return code
+}
+
+// exitCode prints err, once, and maps it to the process's exit code.
+func exitCode(f *Factory, err error) int {
 	if err == nil {
 		return 0
 	}
@@ -71,12 +76,22 @@ func Execute(ctx context.Context, f *Factory, root *cobra.Command) int {
 	return 1
 }
 
-// waitRenewals waits for f's token renewals in flight; a second signal
-// (Main) still ends the process at once.
-func waitRenewals(f *Factory) {
-	ctx, cancel := context.WithTimeout(context.Background(), renewalWait)
+// waitRenewals waits, up to renewalWait, for f's token renewals in flight,
+// and says so. A signal that comes during the wait ends it; after a signal
+// that ended the command, a second one ends the process at once (Main).
+func waitRenewals(ctx context.Context, f *Factory) {
+	if !f.renewals.Pending() {
+		return
+	}
+	wctx, cancel := context.WithTimeout(context.Background(), renewalWait)
 	defer cancel()
-	if err := f.renewals.Wait(ctx); err != nil && f.Log != nil {
+	if ctx.Err() == nil {
+		defer context.AfterFunc(ctx, cancel)()
+	}
+	if f.Log != nil {
+		f.Log.Info("waiting for an OAuth token renewal to finish, so that the new refresh token it brings is kept", "at most", renewalWait)
+	}
+	if err := f.renewals.Wait(wctx); err != nil && f.Log != nil {
 		f.Log.Warn("an OAuth token renewal did not finish before the exit: the next use may have to sign in again", "err", err)
 	}
 }

@@ -226,6 +226,16 @@ func (r *Renewals) start() (done func()) {
 	})
 }
 
+// Pending reports whether a renewal is in flight. A nil *Renewals has none.
+func (r *Renewals) Pending() bool {
+	if r == nil {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n > 0
+}
+
 // Wait returns when no renewal is in flight, or with ctx's error when ctx
 // ends first. A nil *Renewals has none.
 func (r *Renewals) Wait(ctx context.Context) error {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,12 @@ func requestErrorResult(ctx context.Context, t *tool, err error) *mcp.CallToolRe
 	what := t.op.Method + " " + t.op.Path
 	var ne net.Error
 	var te *client.TimeoutError
+	var ce *client.CredentialError
 	switch {
+	case errors.As(err, &ce) && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		// The time went on the credential (a token endpoint or a keyring
+		// that did not answer), not on the API: nothing was sent.
+		return errorResult(fmt.Sprintf("%s: nothing was sent: the %s was not ready in time (%v). Try again in a moment.", what, cmp.Or(ce.What, "API key"), ce.Err))
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 			return errorResult(fmt.Sprintf("%s: the call was cancelled: %v", what, cause))
