@@ -88,9 +88,9 @@ func (e *AuthorizationError) Error() string {
 // LoginAuthCode runs the authorization code grant with PKCE (S256): it
 // listens on http://127.0.0.1:<port>/callback, sends the user's browser to
 // the authorization URL (or prints it), waits for the one redirect that
-// carries this sign-in's state (any other request to the callback is
-// answered 400 and ignored: any page the browser shows may send one), and
-// exchanges the code for a token.
+// carries this sign-in's state, or an error without a state (any other
+// request to the callback is answered 400 and ignored: any page the
+// browser shows may send one), and exchanges the code for a token.
 func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, error) {
 	if err := c.Validate(GrantAuthorizationCode); err != nil {
 		return nil, err
@@ -127,12 +127,16 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	mux := http.NewServeMux()
 	mux.HandleFunc(CallbackPath, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
+		stateless := !q.Has("state") && q.Get("error") != ""
+		if !stateless && subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 			// Not the answer to this sign-in: another page, or an old
 			// tab. The sign-in keeps waiting for its own.
 			http.Error(w, "This is not the answer to the sign-in in progress (its state does not match): start the sign-in from the terminal again if it does not go on.", http.StatusBadRequest)
 			return
 		}
+		// Some providers leave the state off an error (access_denied when
+		// the user declines): that ends the sign-in too, rather than a
+		// wait until the timeout. It can only end it, never sign in.
 		a := answer{err: RedirectError(q)}
 		switch {
 		case a.err != nil:

@@ -188,9 +188,9 @@ func TestLoginAuthCodeFallsBackToPrintingWhenBrowserFails(t *testing.T) {
 	}
 }
 
-// A request to the callback without this sign-in's state (a code or an
-// error, from any page) is refused and ignored: the sign-in goes on and
-// ends with its own answer.
+// A request to the callback with another state, or a code without one
+// (from any page), is refused and ignored: the sign-in goes on and ends
+// with its own answer.
 func TestLoginAuthCodeIgnoresOtherStates(t *testing.T) {
 	s := startServer(t, oauthtest.Options{})
 	out := newURLWriter()
@@ -198,7 +198,7 @@ func TestLoginAuthCodeIgnoresOtherStates(t *testing.T) {
 	authURL := <-out.urls
 	u, _ := url.Parse(authURL)
 	redirect := u.Query().Get("redirect_uri")
-	for _, q := range []string{"?code=forged&state=not-ours", "?error=access_denied&error_description=Signed+out", "?error=access_denied&state=not-ours"} {
+	for _, q := range []string{"?code=forged&state=not-ours", "?code=forged", "", "?error=access_denied&state=not-ours"} {
 		if got := browse(t, redirect+q); got != http.StatusBadRequest {
 			t.Errorf("callback %s answered %d, want 400", q, got)
 		}
@@ -250,6 +250,28 @@ func TestLoginAuthCodeReportsAnErrorSafely(t *testing.T) {
 	// terminal.
 	if ae.Description != "The user said no[2J" {
 		t.Errorf("description %q", ae.Description)
+	}
+}
+
+// An error redirect without a state, as some providers send when the
+// user declines, ends the sign-in at once with the provider's error,
+// rather than a wait until the timeout.
+func TestLoginAuthCodeErrorWithoutState(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	out := newURLWriter()
+	res := loginAsync(t.Context(), s.Config(), oauth.LoginOptions{Out: out, Timeout: 10 * time.Second})
+	u, _ := url.Parse(<-out.urls)
+	if got := browse(t, u.Query().Get("redirect_uri")+"?error=access_denied&error_description=User+denied"); got != http.StatusBadRequest {
+		t.Errorf("the error page answered %d, want 400 (sign-in failed)", got)
+	}
+	select {
+	case r := <-res:
+		var ae *oauth.AuthorizationError
+		if !errors.As(r.err, &ae) || ae.Code != "access_denied" || ae.Description != "User denied" {
+			t.Fatalf("err = %v, want access_denied (User denied)", r.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the sign-in did not end on the provider's error")
 	}
 }
 

@@ -158,7 +158,11 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 			return
 		}
 		q := r.URL.Query()
-		if want := state.Load(); want == nil || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(*want)) != 1 {
+		// Some providers leave the state off an error (access_denied when
+		// the user declines): it ends the sign-in, which it cannot
+		// complete, rather than a wait until the timeout.
+		stateless := !q.Has("state") && q.Get("error") != ""
+		if want := state.Load(); !stateless && (want == nil || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(*want)) != 1) {
 			// Another page, or an old tab: the sign-in keeps waiting.
 			http.Error(w, "This is not the answer to the sign-in in progress (its state does not match).", http.StatusBadRequest)
 			return
