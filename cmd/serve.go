@@ -92,7 +92,11 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 	if opts.HTTP.Addr != "" {
 		// Logs and access logs as JSON lines, for a log collector.
 		f.Log.SetFormatter(log.JSONFormatter)
-		opts.HTTP.Reload = onHangup(c.Context())
+		if opts.HTTP.TLSCert != "" || opts.HTTP.AuthTokens != "" {
+			// Only then: without files to read again, SIGHUP keeps its
+			// usual meaning (the terminal or session is gone: stop).
+			opts.HTTP.Reload = onHangup(c.Context())
+		}
 		return f.AppNoCache(opts.NoCache).ServeHTTP(c.Context(), p, opts.HTTP)
 	}
 	if path := os.Getenv(cpuProfileEnv); path != "" {

@@ -141,6 +141,14 @@ describe('serve --http', () => {
     assert.ok(line && JSON.parse(line).status, `no JSON access log line in: ${a.stderr()}`);
   });
 
+  it('SIGHUP without files to read again stops the server, as for any program', async () => {
+    const r = await replica();
+    const closed = new Promise((resolve) => r.p.on('close', (code, signal) => resolve({ code, signal })));
+    r.p.kill('SIGHUP');
+    const { code, signal } = await closed;
+    assert.ok(signal === 'SIGHUP' || code !== 0, `exit ${code} ${signal}: ${r.stderr()}`);
+  });
+
   it('SIGTERM drains: not ready, then exits 0', async () => {
     const r = await replica();
     const exited = new Promise((resolve) => r.p.on('close', resolve));
