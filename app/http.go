@@ -640,6 +640,19 @@ func (a *App) accessLog(m *metrics, path string, proxies []netip.Prefix, next ht
 	})
 }
 
+// hopAddr reads an address of X-Forwarded-For, which some proxies write
+// with a port ("203.0.113.9:5678", "[2001:db8::5]:443").
+func hopAddr(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	return netip.Addr{}, false
+}
+
 // parseProxies reads --trusted-proxy values: networks in CIDR notation or
 // single addresses.
 func parseProxies(values []string) ([]netip.Prefix, error) {
@@ -666,11 +679,10 @@ func parseProxies(values []string) ([]netip.Prefix, error) {
 // all are.
 func remoteAddr(r *http.Request, proxies []netip.Prefix) string {
 	trusted := func(s string) bool {
-		a, err := netip.ParseAddr(strings.TrimSpace(s))
-		if err != nil {
+		a, ok := hopAddr(s)
+		if !ok {
 			return false
 		}
-		a = a.Unmap()
 		for _, p := range proxies {
 			if p.Contains(a) {
 				return true
@@ -692,10 +704,11 @@ func remoteAddr(r *http.Request, proxies []netip.Prefix) string {
 		if hop == "" {
 			continue
 		}
-		if _, err := netip.ParseAddr(hop); err != nil {
+		a, ok := hopAddr(hop)
+		if !ok {
 			break // not an address: what comes before it is not known
 		}
-		caller = hop
+		caller = a.String()
 		if !trusted(hop) {
 			break
 		}

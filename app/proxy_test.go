@@ -38,6 +38,8 @@ func TestRemoteAddrBehindTrustedProxies(t *testing.T) {
 		{"10.1.2.3:4000", []string{"203.0.113.9, unknown"}, true, "10.1.2.3:4000"},
 		{"10.1.2.3:4000", []string{"unknown, 10.0.0.2"}, true, "10.0.0.2"},
 		{"10.1.2.3:4000", nil, true, "10.1.2.3:4000"},
+		{"10.1.2.3:4000", []string{"203.0.113.9:5678, 10.0.0.2:80"}, true, "203.0.113.9"},
+		{"10.1.2.3:4000", []string{"[2001:db8::5]:443"}, true, "2001:db8::5"},
 	} {
 		r, _ := http.NewRequest("POST", "/mcp", nil)
 		r.RemoteAddr = c.peer
