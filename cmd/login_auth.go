@@ -178,7 +178,9 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 			return err
 		}
 		secret = s
-	} else if kept := f.keptClientSecret(own, store); kept != "" {
+	} else if kept, err := f.keptClientSecret(own, store); err != nil {
+		return err
+	} else if kept != "" {
 		// Signing in again (as every "sign in again" message says) keeps
 		// the secret of the same client: providers that want it with
 		// PKCE too (GitHub's OAuth apps) would refuse the sign-in.
@@ -215,20 +217,24 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 
 // keptClientSecret is the client secret stored for own's profile when it
 // was stored for the same client (the profile's client ID and token
-// endpoint unchanged), else "".
-func (f *Factory) keptClientSecret(own profile.Profile, store profile.Store) string {
+// endpoint unchanged), else "". A keyring that cannot be read is an
+// error: signing in as a public client would then remove that secret.
+func (f *Factory) keptClientSecret(own profile.Profile, store profile.Store) (string, error) {
 	prev, err := store.Get(own.Name)
 	if err != nil || prev.Auth == nil || prev.Auth.OAuth == nil || !prev.Auth.OAuth.ClientSecret {
-		return ""
+		return "", nil
 	}
 	if p, o := prev.Auth.OAuth, own.Auth.OAuth; p.ClientID != o.ClientID || p.TokenURL != o.TokenURL {
-		return ""
+		return "", nil
 	}
 	secret, err := f.Keyring.Get(app.ClientSecretAccount(own.Name))
-	if err != nil {
-		return ""
+	switch {
+	case errors.Is(err, keyring.ErrNotFound):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("reading the client secret stored for profile %q: %w; nothing was changed (pass the secret again with --with-key, or try again once the keyring answers)", own.Name, err)
 	}
-	return secret
+	return secret, nil
 }
 
 // storeOAuthLogin stores what an OAuth sign-in left: the client secret

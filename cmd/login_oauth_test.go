@@ -298,12 +298,37 @@ func TestLoginOAuthAgainKeepsTheClientSecret(t *testing.T) {
 	a := *p.Auth
 	a.OAuth = &o
 	other.Auth = &a
-	if got := f.keptClientSecret(other, store); got != "" {
-		t.Error("another client was given the first one's secret")
+	if got, err := f.keptClientSecret(other, store); got != "" || err != nil {
+		t.Errorf("another client was given the first one's secret (%v)", err)
 	}
-	if got := f.keptClientSecret(p, store); got != s.ClientSecret() {
-		t.Error("the same client was not given its secret")
+	if got, err := f.keptClientSecret(p, store); got != s.ClientSecret() || err != nil {
+		t.Errorf("the same client was not given its secret (%v)", err)
 	}
+	// A keyring that cannot read the secret just then: the sign-in stops,
+	// rather than go on as a public client and remove the secret.
+	backend := f.Keyring.Backend
+	f.Keyring.Backend = unreadableBackend{Backend: backend, account: app.ClientSecretAccount("o")}
+	if code, out := again(); code == 0 || !strings.Contains(out, "reading the client secret stored") {
+		t.Errorf("login again with the secret unreadable: exit %d: %s", code, out)
+	}
+	f.Keyring.Backend = backend
+	if got, err := f.Keyring.Get(app.ClientSecretAccount("o")); err != nil || got != s.ClientSecret() {
+		t.Errorf("the stored client secret is gone: %q, %v", got, err)
+	}
+}
+
+// unreadableBackend fails to read one account, as a keyring whose item is
+// locked just then; the others it passes on.
+type unreadableBackend struct {
+	keyring.Backend
+	account string
+}
+
+func (b unreadableBackend) Get(service, account string) (string, error) {
+	if account == b.account {
+		return "", errors.New("the keyring did not answer")
+	}
+	return b.Backend.Get(service, account)
 }
 
 // A call that gives up (--timeout) while the token is being renewed does

@@ -242,17 +242,19 @@ func (r *Renewals) Wait(ctx context.Context) error {
 	if r == nil {
 		return nil
 	}
-	r.mu.Lock()
-	n, idle := r.n, r.idle
-	r.mu.Unlock()
-	if n == 0 {
-		return nil
-	}
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	for {
+		// Again after each idle moment: a renewal may have started since.
+		r.mu.Lock()
+		n, idle := r.n, r.idle
+		r.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 
