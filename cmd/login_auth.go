@@ -248,14 +248,19 @@ func (f *Factory) storeOAuthLogin(own profile.Profile, store profile.Store, secr
 		// A public client now: the secret of the one before is of no use.
 		fmt.Fprintf(f.IO.ErrOut, "✓ Removed the client secret of the earlier sign-in from %s.\n", f.Keyring.Describe())
 	}
-	if err := oauth.Save(f.App().Tokens(), app.TokenAccount(own.Name), tok); err != nil {
+	// Under the renewal lock: a serve renewing the earlier sign-in's token
+	// just now stores it first, not over this one.
+	account := app.TokenAccount(own.Name)
+	if err := oauth.WithLock(context.Background(), f.App().LockDir(), account, func() error {
+		return oauth.Save(f.App().Tokens(), account, tok)
+	}); err != nil {
 		return storeTokenError(f, "the tokens", err)
 	}
 	if err := store.Save(own); err != nil {
 		return fmt.Errorf("saving profile %q: %w", own.Name, err)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "✓ Saved profile %q in %s.\n", own.Name, store.Path())
-	fmt.Fprintf(f.IO.ErrOut, "✓ Stored the tokens in %s, account %q.\n", f.Keyring.Describe(), app.TokenAccount(own.Name))
+	fmt.Fprintf(f.IO.ErrOut, "✓ Stored the tokens in %s, account %q.\n", f.Keyring.Describe(), account)
 	warnEnvPrecedence(f, "the tokens")
 	return forgetKey(f, own.Name)
 }

@@ -509,3 +509,38 @@ func TestExitWaitForRenewalIsSaidAndStoppable(t *testing.T) {
 		t.Errorf("want the error, then the wait said:\n%s", msg)
 	}
 }
+
+// A logout while another process renews the token (it holds the renewal
+// lock, then stores the new token) runs after that renewal: the token it
+// stored does not outlive the logout.
+func TestLogoutWaitsForARenewalInFlight(t *testing.T) {
+	s, f, _, w := oauthLogin(t)
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	tokens, account := f.App().Tokens(), app.TokenAccount("o")
+	tok, err := oauth.Load(tokens, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked, stored := make(chan struct{}), make(chan error, 1)
+	go func() {
+		stored <- oauth.WithLock(context.Background(), f.App().LockDir(), account, func() error {
+			close(locked)
+			time.Sleep(300 * time.Millisecond) // the token request
+			renewed := *tok
+			renewed.AccessToken = "renewed-meanwhile"
+			return oauth.Save(tokens, account, &renewed)
+		})
+	}()
+	<-locked
+	if code := run(t, f, "logout", "-p", "o"); code != 0 {
+		t.Fatalf("logout: exit %d: %s", code, w)
+	}
+	if err := <-stored; err != nil {
+		t.Fatal(err)
+	}
+	if got, err := oauth.Load(tokens, account); err == nil {
+		t.Errorf("the token renewed during the logout outlived it: %q", got.AccessToken)
+	}
+}

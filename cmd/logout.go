@@ -166,6 +166,14 @@ func forgetOAuthEntries(opts *LogoutOptions, name string) error {
 // logoutOAuth revokes p's OAuth 2.0 token where the provider allows it,
 // then removes it and the client secret from the keyring.
 func logoutOAuth(opts *LogoutOptions, p profile.Profile) error {
+	// Under the renewal lock: a serve renewing the token just now stores
+	// it first, and this removes what it stored.
+	return oauth.WithLock(context.Background(), opts.F.App().LockDir(), app.TokenAccount(p.Name), func() error {
+		return logoutOAuthLocked(opts, p)
+	})
+}
+
+func logoutOAuthLocked(opts *LogoutOptions, p profile.Profile) error {
 	f := opts.F
 	errOut := f.IO.ErrOut
 	account := app.TokenAccount(p.Name)

@@ -37,3 +37,22 @@ func acquireLock(ctx context.Context, path string) (release func(), err error) {
 	}
 	return release, nil
 }
+
+// WithLock runs fn holding account's lock in dir, the one a TokenSource
+// renews under, so that a sign-in that stores a token, or a logout that
+// removes it, is not undone by a renewal another process is running: it
+// waits for that renewal (up to DefaultLockWait) and runs after it. An
+// empty dir runs fn without a lock.
+func WithLock(ctx context.Context, dir, account string, fn func() error) error {
+	if dir == "" {
+		return fn()
+	}
+	lctx, cancel := context.WithTimeout(ctx, DefaultLockWait)
+	release, err := acquireLock(lctx, lockPath(dir, account))
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return fn()
+}

@@ -586,3 +586,33 @@ func TestClientAuthSendsTokenRequestsOnce(t *testing.T) {
 		t.Error("a provider that lists only the form takes the form")
 	}
 }
+
+// WithLock holds the lock a renewal takes: a renewal waits for a sign-in
+// or a logout running under it, and runs after it.
+func TestWithLockHoldsTheRenewalLock(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	store := memStore()
+	tok := signIn(t, s)
+	tok.Expiry = time.Now().Add(-time.Minute)
+	if err := oauth.Save(store, "acme", tok); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", dir)
+	src.LockWait = 200 * time.Millisecond
+	err := oauth.WithLock(t.Context(), dir, "acme", func() error {
+		if _, err := src.Token(t.Context()); err == nil {
+			t.Error("a renewal went on while the lock was held")
+		}
+		return store.Delete("acme") // a logout
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Token(t.Context()); err == nil {
+		t.Error("after the logout the token was renewed from nothing")
+	}
+	if err := oauth.WithLock(t.Context(), "", "acme", func() error { return nil }); err != nil {
+		t.Errorf("without a lock folder: %v", err)
+	}
+}
