@@ -26,7 +26,7 @@ const schemaShare = 0.6
 // call_operation runs one by name.
 func (s *Server) searchTools() []*tool {
 	prefix := sanitizePrefix(s.cfg.Prefix)
-	ix := &searchIndex{}
+	ix := &searchIndex{prefix: prefix}
 	byName := map[string]*tool{}
 	opNames := make([]string, 0, len(s.ops))
 	readOnly := true

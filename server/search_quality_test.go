@@ -169,3 +169,64 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// TestSearchPrefixKeepsTheRanking checks that a --prefix, which names the
+// server and not an operation, changes no search's ranking.
+func TestSearchPrefixKeepsTheRanking(t *testing.T) {
+	data, err := os.ReadFile("testdata/search_queries.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bySpec map[string][]searchQuery
+	if err := json.Unmarshal(data, &bySpec); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range sharedSpecs(t) {
+		name := filepath.Base(file)
+		if name != "slack_web_openapi_v2.json" && name != "twilio_api_v2010.json" {
+			continue
+		}
+		api := loadSpec(t, file)
+		plain, err := New(Config{API: api, Layout: LayoutSearch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefixed, err := New(Config{API: api, Layout: LayoutSearch, Prefix: "mycompany api"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A name the prefix makes too long is shortened (to 64
+		// characters), words dropped: its ranking may change, rightly.
+		shortened := map[string]bool{}
+		for i, t := range prefixed.ops {
+			if strings.TrimPrefix(t.def.Name, "mycompany_api_") != plain.ops[i].def.Name {
+				shortened[t.op.Method+" "+t.op.Path] = true
+			}
+		}
+		ranked := func(s *Server, q string) (string, bool) {
+			var ops []string
+			short := false
+			for _, h := range (&searchIndex{prefix: sanitizePrefix(s.cfg.Prefix)}).search(s.ops, q, 5) {
+				op := h.t.op.Method + " " + h.t.op.Path
+				ops = append(ops, op)
+				short = short || shortened[op]
+			}
+			return strings.Join(ops, ", "), short
+		}
+		compared := 0
+		for _, q := range bySpec[name] {
+			a, sa := ranked(plain, q.Q)
+			b, sb := ranked(prefixed, q.Q)
+			if sa || sb {
+				continue
+			}
+			compared++
+			if a != b {
+				t.Errorf("%s %q: %s without a prefix, %s with", name, q.Q, a, b)
+			}
+		}
+		if compared < len(bySpec[name])/2 {
+			t.Errorf("%s: %d of %d queries compared", name, compared, len(bySpec[name]))
+		}
+	}
+}

@@ -76,6 +76,9 @@ func cover(field, terms []int32) float64 {
 
 // searchIndex holds the stems of every operation, built on the first search.
 type searchIndex struct {
+	// prefix is the tool names' --prefix, which says nothing of an
+	// operation: it is not indexed.
+	prefix  string
 	once    sync.Once
 	entries []searchEntry
 	ids     map[string]int32    // stems by number
@@ -158,7 +161,7 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 		for i, t := range ops {
 			e := searchEntry{t: t}
 			words := [fieldCount][]string{
-				fieldName:        nameWords(t.def.Name),
+				fieldName:        nameWords(strings.TrimPrefix(t.def.Name, ix.prefix)),
 				fieldSummary:     nameWords(t.op.Summary),
 				fieldTags:        nameWords(strings.Join(t.op.Tags, " ")),
 				fieldPath:        nameWords(t.op.Path),
@@ -296,7 +299,7 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 		// request").
 		score *= float64(matched) / float64(len(terms))
 		score *= 1 + coverBonus*max(cover(e.fields[fieldName].stems, terms), cover(e.fields[fieldSummary].stems, terms))
-		if strings.EqualFold(exact, e.t.def.Name) {
+		if strings.EqualFold(exact, e.t.def.Name) || ix.prefix != "" && strings.EqualFold(exact, strings.TrimPrefix(e.t.def.Name, ix.prefix)) {
 			score += 1e6
 		}
 		hits = append(hits, searchHit{e.t, score})
