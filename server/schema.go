@@ -447,6 +447,11 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 				desc += " (sent as " + b.ContentType + ")"
 			}
 			arg := bodyArg{name: name, schema: b.Schema, desc: desc}
+			if rawBytes(b.ContentType) && !isFile(b.Schema) {
+				// A file's bytes (an upload's octet-stream, */*) travel as
+				// a data: URI, as a file field's do.
+				arg.note = binaryNote
+			}
 			bodyArgs = append(bodyArgs, arg)
 			props[name] = arg.clean(shape)
 			in.bindings[name] = binding{In: inBody}
@@ -497,6 +502,8 @@ type bodyArg struct {
 	level int
 	// desc is the description used when schema has none.
 	desc string
+	// note ends the description (binaryNote for a raw body).
+	note string
 }
 
 // clean returns the argument's schema shaped (cleanSchema or listedClean).
@@ -510,7 +517,23 @@ func (a bodyArg) clean(shape func(map[string]any, int) map[string]any) map[strin
 	if _, has := s["description"]; !has && a.desc != "" {
 		s["description"] = a.desc
 	}
+	if a.note != "" && !strings.HasSuffix(str(s["description"]), a.note) {
+		appendNote(s, a.note)
+	}
 	return s
+}
+
+// rawBytes reports whether a body of content type ct is sent as the bytes
+// given, which may be a file's (client.encodeBody): not JSON, a form,
+// text or XML.
+func rawBytes(ct string) bool {
+	mt, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(ct)), ";")
+	switch {
+	case mt == "", strings.Contains(mt, "json"), strings.Contains(mt, "xml"), strings.HasPrefix(mt, "text/"),
+		mt == "application/x-www-form-urlencoded", mt == "multipart/form-data":
+		return false
+	}
+	return true
 }
 
 // bodyBudget is the size in bytes of listed JSON above which a request
