@@ -28,9 +28,9 @@ type reloaded[T any] struct {
 	parse    func(contents [][]byte) (*T, error)
 	describe func(*T) []any // what the log says of a new value
 	cur      atomic.Pointer[T]
-	// seen is the hash of the contents last read, parsed or not (the
-	// check goroutine's only), and failed the error they gave, so that
-	// each change is logged once.
+	// seen is the hash of the contents in use, and failed the error the
+	// last contents that could not be used gave, so that each failure is
+	// logged once (both the check goroutine's only).
 	seen   [sha256.Size]byte
 	failed string
 }
