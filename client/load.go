@@ -216,7 +216,8 @@ type fetcher struct {
 	refTimeout time.Duration
 }
 
-// defaultRefTimeout bounds the fetch of one document a $ref names by URL:
+// defaultRefTimeout bounds the wait for the answer of one document a $ref
+// names by URL to begin (its body then has the fetcher's 30 s):
 // serve may read the description before it answers initialize, which a
 // client waits for about a minute, and a description may refer to several
 // documents.

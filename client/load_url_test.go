@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -419,6 +420,35 @@ func notExistText(t *testing.T) string {
 	return pe.Err.Error()
 }
 
+// TestSlowRefBodyIsRead checks that RefTimeout bounds the wait for a
+// referenced document's answer to begin, not its reading: a large one on a
+// slow link that has begun to arrive is read whole.
+func TestSlowRefBodyIsRead(t *testing.T) {
+	s := newSpecServer(t)
+	s.routes["/big.json"] = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush()
+		for _, part := range []string{`{"P":{"name":"q",`, `"in":"query",`, `"schema":{"type":"string"}}}`} {
+			time.Sleep(150 * time.Millisecond)
+			io.WriteString(w, part)
+			w.(http.Flusher).Flush()
+		}
+	}
+	f := filepath.Join(t.TempDir(), "openapi.json")
+	spec := `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","parameters":[{"$ref":"` + s.URL + `/big.json#/P"}]}}}}`
+	if err := os.WriteFile(f, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	api, err := Load(context.Background(), f, LoadOptions{RefTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.Skipped) != 0 || len(api.Operations) != 1 || len(api.Operations[0].Params) != 1 {
+		t.Fatalf("skipped %v, operations %d: the document that took 450 ms to arrive was not read", api.Skipped, len(api.Operations))
+	}
+}
+
 // TestUnreachableRefIsAskedOnce checks that a document a $ref names by URL
 // and that cannot be read (no answer in time, an error status) is asked for
 // once however many $refs name it, and that the operations it fails are
@@ -465,7 +495,7 @@ func TestUnreachableRefIsAskedOnce(t *testing.T) {
 				if !strings.Contains(sk.Reason, s.URL+"/"+doc) {
 					t.Errorf("reason %q does not name the URL", sk.Reason)
 				}
-				if doc == "slow.json" && !strings.Contains(sk.Reason, "did not answer within 200ms") {
+				if doc == "slow.json" && !strings.Contains(sk.Reason, "did not begin to answer within 200ms") {
 					t.Errorf("reason %q does not say it did not answer", sk.Reason)
 				}
 			}

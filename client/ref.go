@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/http/httptrace"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // docSet holds the documents of one description: the main one and every
@@ -119,9 +121,14 @@ func (d *docSet) read(loc string) (document, error) {
 	ctx := d.ctx
 	if IsURL(loc) {
 		d.remote = true
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, d.fetch.refTimeout, errRefTimeout)
-		defer cancel()
+		// refTimeout bounds the wait for the answer to begin; a large
+		// document that is arriving has the fetcher's whole limit.
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		timer := time.AfterFunc(d.fetch.refTimeout, func() { cancel(errRefTimeout) })
+		defer timer.Stop()
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotFirstResponseByte: func() { timer.Stop() }})
 	} else {
 		if err := d.fetch.checkRef(loc); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -134,7 +141,7 @@ func (d *docSet) read(loc string) (document, error) {
 	data, final, err := d.fetch.read(ctx, loc)
 	if err != nil {
 		if context.Cause(ctx) == errRefTimeout {
-			return document{}, fmt.Errorf("%s did not answer within %s: check that it is reachable from here, or save the description with its references resolved and pass that file", redact(loc), d.fetch.refTimeout)
+			return document{}, fmt.Errorf("%s did not begin to answer within %s: check that it is reachable from here, or save the description with its references resolved and pass that file", redact(loc), d.fetch.refTimeout)
 		}
 		return document{}, err
 	}
