@@ -331,11 +331,12 @@ func (b unreadableBackend) Get(service, account string) (string, error) {
 	return b.Backend.Get(service, account)
 }
 
-// A call that gives up (--timeout) while the token is being renewed does
-// not end the process before the rotated refresh token is stored: the
-// next call uses it rather than the spent one.
-func TestCallTimeoutKeepsTheRotatedRefreshToken(t *testing.T) {
-	s, f, _, w := oauthLoginWith(t, oauthtest.Options{TokenDelay: time.Second})
+// signedInExpired signs profile "o" in at a provider whose token endpoint
+// answers after delay, and makes its access token expired: the next use
+// renews it. It returns the token store and the token as stored.
+func signedInExpired(t *testing.T, delay time.Duration) (*oauthtest.Server, *Factory, *signInWriter, oauth.Store, *oauth.Token) {
+	t.Helper()
+	s, f, _, w := oauthLoginWith(t, oauthtest.Options{TokenDelay: delay})
 	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
 		t.Fatalf("login: exit %d: %s", code, w)
 	}
@@ -348,6 +349,14 @@ func TestCallTimeoutKeepsTheRotatedRefreshToken(t *testing.T) {
 	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
 		t.Fatal(err)
 	}
+	return s, f, w, tokens, tok
+}
+
+// A call that gives up (--timeout) while the token is being renewed does
+// not end the process before the rotated refresh token is stored: the
+// next call uses it rather than the spent one.
+func TestCallTimeoutKeepsTheRotatedRefreshToken(t *testing.T) {
+	s, f, w, tokens, tok := signedInExpired(t, time.Second)
 	if code := run(t, f, "call", "me", "-p", "o", "--timeout", "200ms"); code == 0 {
 		t.Fatalf("call --timeout 200ms succeeded, want it to give up during the renewal: %s", w)
 	}
@@ -474,19 +483,7 @@ func TestLoginOAuthPublicClientRemovesTheOldSecret(t *testing.T) {
 // first, then says that it waits for the renewal; a signal during that
 // wait ends it.
 func TestExitWaitForRenewalIsSaidAndStoppable(t *testing.T) {
-	s, f, _, w := oauthLoginWith(t, oauthtest.Options{TokenDelay: 2 * time.Second})
-	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
-		t.Fatalf("login: exit %d: %s", code, w)
-	}
-	tokens := f.App().Tokens()
-	tok, err := oauth.Load(tokens, app.TokenAccount("o"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok.Expiry = time.Now().Add(-time.Minute)
-	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
-		t.Fatal(err)
-	}
+	_, f, w, _, _ := signedInExpired(t, 2*time.Second)
 	f.Log = log.New(w)
 	ctx, signal := context.WithCancel(context.Background())
 	defer signal()

@@ -467,47 +467,40 @@ func TestActionTool(t *testing.T) {
 // leave the audit line an operation's do, and that an unknown argument is
 // answered with the chosen action's arguments.
 func TestResourcesRefusalsAudited(t *testing.T) {
-	var audit strings.Builder
-	s, err := New(Config{API: projectsAPI(), Layout: LayoutResources, AuditLog: &audit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range []struct{ args, want, tool string }{
+	checkRefusalsAudited(t, LayoutResources, "projects", []refusal{
 		{`{"action": "retrieve", "id": 1, "bogus": 1}`, `unknown argument "bogus"; it takes: fields, id`, "get_project"},
 		{`{"id": 1}`, `missing required argument "action"`, "projects"},
 		{`{"action": "nope"}`, `action "nope": use one of`, "projects"},
-	} {
-		audit.Reset()
-		r, err := s.Call(context.Background(), "projects", json.RawMessage(tt.args))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if text := resultText(t, r); !r.IsError || !strings.Contains(text, tt.want) {
-			t.Errorf("%s: %s, want %q", tt.args, text, tt.want)
-		}
-		var e auditEntry
-		if err := json.Unmarshal([]byte(audit.String()), &e); err != nil || e.Outcome != "invalid_arguments" || e.Tool != tt.tool {
-			t.Errorf("%s: audit %q, want an invalid_arguments line for %s", tt.args, audit.String(), tt.tool)
-		}
-	}
+	})
 }
 
 // TestSearchRefusalsAudited checks that call_operation's refused calls —
 // an unknown operation, arguments that are no object — leave an audit
 // line, as an operation tool's do.
 func TestSearchRefusalsAudited(t *testing.T) {
-	var audit strings.Builder
-	s, err := New(Config{API: projectsAPI(), Layout: LayoutSearch, AuditLog: &audit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range []struct{ args, want, tool string }{
+	checkRefusalsAudited(t, LayoutSearch, "call_operation", []refusal{
 		{`{"name": "get_projekt"}`, `unknown operation "get_projekt"`, "call_operation"},
 		{`{"name": "get_project", "arguments": "id=1"}`, `arguments is a string that is not a JSON object`, "get_project"},
 		{`{"name": "get_project", "arguments": {"id": 1, "bogus": 1}}`, `unknown argument "bogus"`, "get_project"},
-	} {
+	})
+}
+
+// refusal is a call refused before anything is sent: its arguments, what
+// the answer says, and the tool its audit line names.
+type refusal struct{ args, want, tool string }
+
+// checkRefusalsAudited calls tool of the projects API served in layout
+// with each refusal's arguments and checks the answer and the audit line.
+func checkRefusalsAudited(t *testing.T, layout, tool string, refusals []refusal) {
+	t.Helper()
+	var audit strings.Builder
+	s, err := New(Config{API: projectsAPI(), Layout: layout, AuditLog: &audit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range refusals {
 		audit.Reset()
-		r, err := s.Call(context.Background(), "call_operation", json.RawMessage(tt.args))
+		r, err := s.Call(context.Background(), tool, json.RawMessage(tt.args))
 		if err != nil {
 			t.Fatal(err)
 		}

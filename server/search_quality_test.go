@@ -106,7 +106,10 @@ func join(s []string) string {
 // for on the large shared descriptions, whose default layout is search: the
 // operation for each task of testdata/search_queries.json among the first
 // five (the default limit) almost always, and first most of the time.
-func TestSearchQuality(t *testing.T) {
+// searchQueries reads the queries of testdata/search_queries.json, by
+// shared description.
+func searchQueries(t *testing.T) map[string][]searchQuery {
+	t.Helper()
 	data, err := os.ReadFile("testdata/search_queries.json")
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +118,11 @@ func TestSearchQuality(t *testing.T) {
 	if err := json.Unmarshal(data, &bySpec); err != nil {
 		t.Fatal(err)
 	}
+	return bySpec
+}
+
+func TestSearchQuality(t *testing.T) {
+	bySpec := searchQueries(t)
 	files := sharedSpecs(t)
 	for name, queries := range bySpec {
 		i := slices.IndexFunc(files, func(f string) bool { return filepath.Base(f) == name })
@@ -173,14 +181,7 @@ func BenchmarkSearch(b *testing.B) {
 // TestSearchPrefixKeepsTheRanking checks that a --prefix, which names the
 // server and not an operation, changes no search's ranking.
 func TestSearchPrefixKeepsTheRanking(t *testing.T) {
-	data, err := os.ReadFile("testdata/search_queries.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var bySpec map[string][]searchQuery
-	if err := json.Unmarshal(data, &bySpec); err != nil {
-		t.Fatal(err)
-	}
+	bySpec := searchQueries(t)
 	for _, file := range sharedSpecs(t) {
 		name := filepath.Base(file)
 		if name != "slack_web_openapi_v2.json" && name != "twilio_api_v2010.json" {
