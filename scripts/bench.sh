@@ -346,6 +346,16 @@ if (stripe) {
   add("tools/list bytes, Stripe, --layout resources", kb(stripe.resources?.bytes) + pct(stripe.resources?.bytes, stripe.peer.bytes), kb(stripe.peer.bytes), "≤ 15% of the peer");
 }
 if (github) add("tools/list bytes, GitHub, --layout operations", kb(github.restmcp.bytes) + pct(github.restmcp.bytes, github.peer.bytes), kb(github.peer.bytes), "≤ 45% of the peer");
+// The same targets on the bytes a model reads: titles and annotations are
+// for the client's display, not in the model's context.
+const share = (a, b) => (a && b ? ` (${(100 * a / b).toFixed(1)}%)` : "");
+for (const [what, r, x, target] of [
+  ["Stripe, --layout operations", stripe, stripe?.restmcp, 40],
+  ["Stripe, --layout resources", stripe, stripe?.resources, 15],
+  ["GitHub, --layout operations", github, github?.restmcp, 45],
+]) {
+  if (r) add(`bytes a model reads, ${what}`, kb(x?.modelBytes) + share(x?.modelBytes, r.peer.modelBytes), kb(r.peer.modelBytes), `≤ ${target}% of the peer's`);
+}
 add("tools/list bytes, --layout search (largest of the APIs above)", kb(Math.max(...rows.map((r) => r.search?.bytes ?? 0))), "", "≤ 5 kB");
 const head = ["measure", "restmcp", `peer ${version}`, "target"];
 console.log("");

@@ -18,7 +18,7 @@ func leadAPI(n int) *client.API {
 	for i := range n {
 		api.Operations = append(api.Operations, &client.Operation{
 			ID: fmt.Sprintf("get_thing_%d", i), Method: "GET", Path: fmt.Sprintf("/things/%d", i),
-			Summary:     fmt.Sprintf("Get thing %d", i),
+			Summary:     fmt.Sprintf("Fetch thing %d", i),
 			Description: fmt.Sprintf("Things are available with the Pro plan.\n\nReturns thing %d with its parts.", i),
 		})
 	}
@@ -37,9 +37,9 @@ func TestCommonLeadsArePassedOver(t *testing.T) {
 			}
 			for _, tool := range s.Tools() {
 				i := strings.TrimPrefix(tool.Name, "get_thing_")
-				want := "Get thing " + i + "\n\nThings are available with the Pro plan."
+				want := "Fetch thing " + i + "\n\nThings are available with the Pro plan."
 				if tc.common {
-					want = "Get thing " + i + "\n\nReturns thing " + i + " with its parts."
+					want = "Fetch thing " + i + "\n\nReturns thing " + i + " with its parts."
 				}
 				if withoutRoute(tool.Description) != want {
 					t.Errorf("%d operations, filter %v: %s is described %q, want %q", tc.n, filter, tool.Name, tool.Description, want)
@@ -60,6 +60,13 @@ func TestDescriptionLeads(t *testing.T) {
 		{"heading", "Get a commit", "**Signature verification object**\n\nThe response includes a verification object.",
 			"Get a commit\n\nThe response includes a verification object."},
 		{"no_summary_aside", "", "**Note:** Only an aside here.", "Only an aside here."},
+		// A summary the name and the lead say in full goes (the title
+		// shows it); one word said nowhere else keeps it.
+		{"cancel_workflow_run", "Cancel a workflow run", "Cancels a workflow run using its `id`.", "Cancels a workflow run using its `id`."},
+		{"add_repo_to_org_secret", "Add a repository to an organization secret", "Adds it when its visibility is `selected`.",
+			"Adds it when its visibility is `selected`."},
+		{"approve_run", "Approve a run for a fork", "Approves a run from a first-time contributor.",
+			"Approve a run for a fork\n\nApproves a run from a first-time contributor."},
 		{"no_summary", "", "<b>Required scope: </b><code>tasks:read</code>\n\nReturns the task. With its parts.\n\nMore.",
 			"Returns the task. With its parts."},
 	} {

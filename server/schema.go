@@ -204,7 +204,7 @@ func restatesIn(name, d string, context map[string]bool) bool {
 	}
 	said, usedContext := map[string]bool{}, false
 	for _, w := range f {
-		if plainWords[w] {
+		if plainWords[w] || w == "s" { // "s" of "customer's"
 			continue
 		}
 		w = strings.TrimSuffix(w, "s")
@@ -220,6 +220,26 @@ func restatesIn(name, d string, context map[string]bool) bool {
 	// In the operation's words, a description that does not say the
 	// name's may say what the name does not.
 	return !usedContext || len(words) > 0 && len(said) == len(words)
+}
+
+// saidBy reports whether a tool's name and the rest of its description say
+// every word of a summary that is not a plain word (in a form baseWord
+// takes to its own: "adds" says "add", "org" says "organization").
+func saidBy(summary, name, desc string) bool {
+	have := map[string]bool{}
+	for _, w := range nameWords(name) {
+		have[baseWord(w)] = true
+	}
+	for _, w := range proseWords(desc) {
+		have[baseWord(w)] = true
+	}
+	words := proseWords(summary)
+	for _, w := range words {
+		if !plainWords[w] && !have[baseWord(w)] {
+			return false
+		}
+	}
+	return len(words) > 0
 }
 
 // proseWords are the lower-case words of a text.

@@ -176,7 +176,7 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema, lead st
 	if title == "" {
 		title = op.Method + " " + op.Path
 	}
-	parts := describe(op, lead)
+	parts := describe(op, lead, name.name)
 	if in.extraBody {
 		// The listed schema cannot say so (not every model API takes
 		// additionalProperties).
@@ -199,8 +199,10 @@ func operationTool(name toolName, op *client.Operation, in *inputSchema, lead st
 }
 
 // describe is a tool description's paragraphs: the summary and the
-// description's lead (see pickLead) and a deprecation note.
-func describe(op *client.Operation, desc string) []string {
+// description's lead (see pickLead) and a deprecation note. The summary
+// goes where the tool's name and the lead say every word of it (the title
+// still shows it to the user).
+func describe(op *client.Operation, desc, name string) []string {
 	var parts []string
 	sum := prose.OneLine(op.Summary, titleMax*2)
 	switch {
@@ -211,6 +213,10 @@ func describe(op *client.Operation, desc string) []string {
 	case restatesIn(sum, desc, toolContext(op)):
 		// "Adds followers to a task." after "Add followers to a task".
 		parts = append(parts, sum)
+	case saidBy(sum, name, desc):
+		// "Cancel a workflow run" before "Cancels a workflow run
+		// using its `id`." in actions_cancel_workflow_run.
+		parts = append(parts, desc)
 	default:
 		parts = append(parts, sum, desc)
 	}
