@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -121,7 +123,23 @@ func (b *reservingBody) readAll(length, limit int64) ([]byte, error) {
 	if length >= 0 {
 		want = min(length+1, want)
 	}
-	var buf []byte
+	// Nothing is reserved before the first bytes arrive: a connection
+	// that announces a body and sends none holds none of the budget.
+	head := make([]byte, 512)
+	n, err := io.ReadAtLeast(b.src, head, 1)
+	switch {
+	case err == io.EOF:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	size := max(min(firstBuffer, want), int64(n))
+	if !b.bodies.take(size) {
+		return nil, errBusy
+	}
+	b.reserved = size
+	buf := make([]byte, n, size)
+	copy(buf, head)
 	for {
 		if len(buf) == cap(buf) {
 			size := min(max(2*int64(cap(buf)), firstBuffer), want)
@@ -157,6 +175,29 @@ const MaxCredentialBytes = 8 << 10
 // MaxMessageValues bounds the JSON values one request body holds (see
 // server.ValuesOver): a model's tool call holds a few thousand.
 const MaxMessageValues = 250_000
+
+// MaxBatchMessages bounds the messages of one JSON-RPC batch (protocol
+// 2025-03-26 only): the calls of a batch run at once, so that one small
+// request could otherwise start thousands of API calls.
+const MaxBatchMessages = 32
+
+// batchLen is the number of messages of a JSON-RPC batch, 0 for one
+// message (or a body that is not JSON: it is refused later).
+func batchLen(data []byte) int {
+	d := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('[') {
+		return 0
+	}
+	n := 0
+	for d.More() {
+		var m json.RawMessage
+		if d.Decode(&m) != nil {
+			break
+		}
+		n++
+	}
+	return n
+}
 
 // answerGrace is how long after a call's time limit its HTTP request may
 // still take to send the call's error.
@@ -224,7 +265,10 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	// this cause, so that each is answered before the server closes.
 	calls, stopCalls := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopCalls(nil)
-	h := a.httpHandler(srv, cfg, m, admit, calls)
+	// Listen streams end as draining starts.
+	listens, stopListens := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopListens()
+	h := a.httpHandler(srv, cfg, m, admit, calls, listens)
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -281,6 +325,7 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	case <-ctx.Done():
 	}
 	h.draining.Store(true)
+	stopListens()
 	if cfg.ShutdownDelay > 0 {
 		a.Log.Info("shutting down: not ready, still serving", "for", cfg.ShutdownDelay)
 		select {
@@ -336,7 +381,7 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter, calls context.Context) *httpHandler {
+func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter, calls, listens context.Context) *httpHandler {
 	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
 	// ServeHTTP has checked them.
 	h.proxies, _ = parseProxies(cfg.TrustedProxies)
@@ -419,12 +464,25 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			http.Error(w, fmt.Sprintf("request body holds more than %d JSON values", MaxMessageValues), http.StatusRequestEntityTooLarge)
 			return
 		}
+		if n := batchLen(data); n > MaxBatchMessages {
+			http.Error(w, fmt.Sprintf("a batch of %d messages: at most %d go in one request; send the others in more requests", n, MaxBatchMessages), http.StatusRequestEntityTooLarge)
+			return
+		}
 		r.Body = server.NewRequestBody(data)
 		// The call ends at the time limit and its error is answered; the
-		// request is given a moment more to send that answer.
+		// request is given a moment more to send that answer, and no more:
+		// a client that stops reading its answer does not hold the
+		// request (and its body's bytes) past it.
 		deadline := time.Now().Add(cfg.Timeout)
 		ctx, cancel := context.WithDeadline(ctx, deadline.Add(answerGrace))
 		defer cancel()
+		_ = http.NewResponseController(w).SetWriteDeadline(deadline.Add(answerGrace))
+		if r.Header.Get("Mcp-Method") == "subscriptions/listen" {
+			// A listen stream ends when the server starts draining: its
+			// client listens again, to another replica.
+			stop := context.AfterFunc(listens, cancel)
+			defer stop()
+		}
 		r = r.WithContext(server.WithCallStop(server.WithCallDeadline(ctx, deadline), calls))
 		// A plain tools/call is answered by the front; anything else by
 		// the MCP server.
@@ -549,13 +607,20 @@ func tokenAdmit(list *reloaded[tokenHashes]) admitter {
 // starts a comment; a "sha256:" prefix is allowed), and reads it again
 // when it changes.
 func readTokenHashes(path string) (*reloaded[tokenHashes], error) {
-	return newReloaded("--auth-tokens", func(contents [][]byte) (*tokenHashes, error) {
+	r, err := newReloaded("--auth-tokens", func(contents [][]byte) (*tokenHashes, error) {
 		return parseTokenHashes(path, contents[0])
 	}, describeTokens, path)
+	if r != nil {
+		r.gone = &tokenHashes{} // deleted: no one is admitted
+	}
+	return r, err
 }
 
+// parseTokenHashes returns the hashes of the lines that read, and an
+// error naming the first line that does not (or saying there is none).
 func parseTokenHashes(path string, b []byte) (*tokenHashes, error) {
-	var hashes tokenHashes
+	hashes := tokenHashes{}
+	var bad []int
 	for i, line := range strings.Split(string(b), "\n") {
 		line, _, _ = strings.Cut(line, "#")
 		line = strings.TrimPrefix(strings.TrimSpace(line), "sha256:")
@@ -564,12 +629,16 @@ func parseTokenHashes(path string, b []byte) (*tokenHashes, error) {
 		}
 		h, err := hex.DecodeString(line)
 		if err != nil || len(h) != sha256.Size {
-			return nil, fmt.Errorf("%s:%d: not a SHA-256 hash in hex: write each token's hash, e.g. `printf %%s \"$TOKEN\" | sha256sum`", path, i+1)
+			bad = append(bad, i+1)
+			continue
 		}
 		hashes = append(hashes, h)
 	}
-	if len(hashes) == 0 {
-		return nil, fmt.Errorf("%s lists no token hashes: add one a line (`printf %%s \"$TOKEN\" | sha256sum`)", path)
+	switch {
+	case len(bad) > 0:
+		return &hashes, fmt.Errorf("%s:%d: not a SHA-256 hash in hex (%d such lines; they admit no one): write each token's hash, e.g. `printf %%s \"$TOKEN\" | sha256sum`", path, bad[0], len(bad))
+	case len(hashes) == 0:
+		return &hashes, fmt.Errorf("%s lists no token hashes, so no one is admitted: add one a line (`printf %%s \"$TOKEN\" | sha256sum`)", path)
 	}
 	return &hashes, nil
 }

@@ -793,3 +793,135 @@ func TestHTTPBodyOfTheLimitFits(t *testing.T) {
 		}
 	}
 }
+
+// A JSON-RPC batch (protocol 2025-03-26) runs its calls at once: one of
+// more than MaxBatchMessages is refused before any runs.
+func TestHTTPBatchIsBounded(t *testing.T) {
+	endpoint, _ := serveHTTPTest(t, HTTPConfig{})
+	batch := func(n int) string {
+		calls := make([]string, n)
+		for i := range calls {
+			calls[i] = fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`, i+1)
+		}
+		return "[" + strings.Join(calls, ",") + "]"
+	}
+	const key = "sk-caller-1-0123456789"
+	if code, body, err := rawPost(endpoint, batch(MaxBatchMessages), "2025-03-26", key); err != nil || code != http.StatusOK || strings.Count(string(body), "owner-1") != MaxBatchMessages {
+		t.Errorf("a batch of %d: %d %.300s %v", MaxBatchMessages, code, body, err)
+	}
+	code, body, err := rawPost(endpoint, batch(MaxBatchMessages+1), "2025-03-26", key)
+	if err != nil || code != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), fmt.Sprintf("at most %d", MaxBatchMessages)) {
+		t.Errorf("a batch of %d: %d %.300s %v, want 413 saying at most %d", MaxBatchMessages+1, code, body, err, MaxBatchMessages)
+	}
+}
+
+// Connections that announce a body and send none hold none of the
+// in-flight budget: a request with a body is still taken.
+func TestHTTPIdleBodiesHoldNothing(t *testing.T) {
+	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 40 << 10, MaxInflightBytes: 40 << 10}, 0)
+	host := strings.TrimPrefix(base, "http://")
+	for range 4 {
+		c, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Api-Key: sk-caller-1-0123456789\r\nContent-Length: %d\r\n\r\n", host, 40<<10)
+	}
+	time.Sleep(100 * time.Millisecond) // the holds are read up to their bodies
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{},"_meta":{"pad":"` + strings.Repeat("x", 10<<10) + `"}}}`
+	resp, err := postCall(endpoint, strings.NewReader(body), "sk-caller-1-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		t.Errorf("with 4 idle bodies open: %d %s", resp.StatusCode, b)
+	}
+}
+
+// deadlineRecorder records the write deadline a handler sets.
+type deadlineRecorder struct {
+	*httptest.ResponseRecorder
+	deadline time.Time
+}
+
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error {
+	d.deadline = t
+	return nil
+}
+
+// An answer's writing ends at the request's time limit (and the moment
+// given to answer): a client that stops reading does not hold the request
+// and its body's bytes for ever.
+func TestHTTPAnswerHasAWriteDeadline(t *testing.T) {
+	a := testApp(t, nil)
+	empty := ""
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: newEchoAPI(t, 0), AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	ctx := context.Background()
+	srv, err := a.buildServerWith(ctx, p, true, a.describedOr(p, client.CallerKey), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := a.httpHandler(srv, HTTPConfig{Timeout: 3 * time.Second}, newMetrics(), callerAdmit(p), ctx, ctx)
+	req := httptest.NewRequest("POST", "/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+	req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
+	rec := &deadlineRecorder{ResponseRecorder: httptest.NewRecorder()}
+	start := time.Now()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "owner-1") {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	want := start.Add(3*time.Second + answerGrace)
+	if rec.deadline.IsZero() || rec.deadline.Before(want.Add(-time.Second)) || rec.deadline.After(want.Add(time.Second)) {
+		t.Errorf("write deadline %v after the start, want about %v", rec.deadline.Sub(start), 3*time.Second+answerGrace)
+	}
+}
+
+// A subscriptions/listen stream (protocol 2026-07-28) is ended when the
+// server starts draining, so that shutdown does not wait it out.
+func TestHTTPListenEndsAtDrain(t *testing.T) {
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"count": 0, "results": []}`)
+	})
+	endpoint, stop, done := serveStoppable(t, api, HTTPConfig{Drain: 30 * time.Second})
+	body := `{"jsonrpc":"2.0","id":7,"method":"subscriptions/listen","params":{"_meta":{` +
+		`"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"c","version":"1"},` +
+		`"io.modelcontextprotocol/clientCapabilities":{}},"notifications":{"toolsListChanged":true}}}`
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Protocol-Version", "2026-07-28")
+	req.Header.Set("Mcp-Method", "subscriptions/listen")
+	req.Header.Set("Authorization", "Bearer sk-listener")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 4096)
+	n, err := resp.Body.Read(buf)
+	if err != nil || !strings.Contains(string(buf[:n]), "acknowledged") {
+		t.Fatalf("%d: %q %v, want the subscription acknowledged", resp.StatusCode, buf[:n], err)
+	}
+	start := time.Now()
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("ServeHTTP: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server still drains a listen stream after 10 s")
+	}
+	rest, err := io.ReadAll(resp.Body)
+	if all := string(buf[:n]) + string(rest); err != nil || !strings.Contains(all, `"id":7`) {
+		t.Errorf("the stream ended without its answer: %q %v", all, err)
+	}
+	t.Logf("stopped in %v", time.Since(start))
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sync/atomic"
 	"time"
@@ -21,11 +23,16 @@ const DefaultReloadEvery = 10 * time.Second
 // token file an operator edits or a Kubernetes Secret updated in place.
 // Until new contents read and parse whole, the value read before stays:
 // a key written before its certificate, or a file half written, never
-// leaves the server without one.
+// leaves the server without one. A parse may instead return a value with
+// its error (the token hashes of the lines that read): that value is
+// taken and the error logged; and a list of who is admitted sets gone,
+// the value once its file is deleted, so that neither an edit with a typo
+// nor a deleted file keeps a revoked token working.
 type reloaded[T any] struct {
 	what     string // the flag that names the files, for the log
 	paths    []string
 	parse    func(contents [][]byte) (*T, error)
+	gone     *T
 	describe func(*T) []any // what the log says of a new value
 	cur      atomic.Pointer[T]
 	// seen is the hash of the contents in use, and failed the error the
@@ -43,7 +50,7 @@ func newReloaded[T any](what string, parse func([][]byte) (*T, error), describe 
 		return nil, err
 	}
 	v, err := parse(contents)
-	if err != nil {
+	if err != nil { // at start, all must read
 		return nil, err
 	}
 	r.cur.Store(v)
@@ -78,13 +85,20 @@ func (r *reloaded[T]) check() (bool, error) {
 		r.failed = ""
 		return false, nil
 	}
-	if err == nil {
-		var v *T
-		if v, err = r.parse(contents); err == nil {
-			r.cur.Store(v)
-			r.seen, r.failed = sum, ""
-			return true, nil
+	var v *T
+	switch {
+	case err == nil:
+		v, err = r.parse(contents)
+	case r.gone != nil && errors.Is(err, fs.ErrNotExist):
+		v = r.gone
+	}
+	if v != nil && (v != r.cur.Load() || err == nil) {
+		r.cur.Store(v)
+		r.seen, r.failed = sum, ""
+		if err != nil {
+			r.failed = err.Error()
 		}
+		return true, err
 	}
 	if err.Error() == r.failed {
 		return false, nil
@@ -97,6 +111,8 @@ func (r *reloaded[T]) check() (bool, error) {
 // could not be.
 func (r *reloaded[T]) poll(l *log.Logger) {
 	switch changed, err := r.check(); {
+	case changed && err != nil:
+		l.Error(r.what+" read again, in part", append(r.describe(r.load()), "err", err)...)
 	case err != nil:
 		l.Error(r.what+" changed but cannot be used; the one read before stays in use until it can", "err", err)
 	case changed:

@@ -83,38 +83,77 @@ func TestHTTPAuthTokensReadAgain(t *testing.T) {
 	}
 }
 
-// A file that cannot be read, or whose new contents do not parse, leaves
-// the value read before in use, and says so once per change.
-func TestReloadedKeepsWhatItHadUntilTheNewOneReads(t *testing.T) {
+// The token file is a list of who is admitted: read again, the lines that
+// are hashes are taken and the others admit no one (said once per change);
+// an empty or deleted file admits no one. At start, every line must read.
+func TestTokenFileReadAgainFailsClosed(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "tokens")
+	writeFile(t, file, tokenLine("a")+"token-in-plain-text\n")
+	if _, err := readTokenHashes(file); err == nil || !strings.Contains(err.Error(), ":2: not a SHA-256 hash") {
+		t.Fatalf("a bad line at start: %v", err)
+	}
 	writeFile(t, file, tokenLine("a"))
 	r, err := readTokenHashes(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := r.load()
 	if changed, err := r.check(); changed || err != nil {
 		t.Errorf("unchanged file: changed %v, %v", changed, err)
 	}
-	writeFile(t, file, "token-in-plain-text\n")
-	if changed, err := r.check(); changed || err == nil || !strings.Contains(err.Error(), "sha256sum") {
-		t.Errorf("a file that does not parse: changed %v, %v", changed, err)
+	step := func(what string, hashes int, says string) {
+		t.Helper()
+		changed, err := r.check()
+		if !changed || len(*r.load()) != hashes || (says == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), says) {
+			t.Errorf("%s: changed %v, %d hashes, %v; want %d hashes and an error saying %q", what, changed, len(*r.load()), err, hashes, says)
+		}
+		if changed, err := r.check(); changed || err != nil {
+			t.Errorf("%s, checked again: changed %v, %v (said once)", what, changed, err)
+		}
+	}
+	writeFile(t, file, tokenLine("b")+"token-in-plain-text\n")
+	step("a hash and a plain token", 1, "sha256sum")
+	writeFile(t, file, "")
+	step("an emptied file", 0, "no one is admitted")
+	writeFile(t, file, tokenLine("a")+tokenLine("b"))
+	step("two hashes", 2, "")
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	step("a deleted file", 0, "--auth-tokens")
+	writeFile(t, file, tokenLine("a"))
+	step("written again", 1, "")
+}
+
+// A certificate that cannot be read, or whose new files do not parse,
+// leaves the one read before in use, and says so once per change.
+func TestReloadedKeepsWhatItHadUntilTheNewOneReads(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	writeCert(t, certFile, keyFile, 1, nil)
+	r, err := newReloaded("--tls-cert and --tls-key", certificate, describeCert, certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := r.load()
+	writeFile(t, certFile, "half written")
+	if changed, err := r.check(); changed || err == nil {
+		t.Errorf("a certificate that does not parse: changed %v, %v", changed, err)
 	}
 	if changed, err := r.check(); changed || err != nil {
 		t.Errorf("the same bad file again is said once: changed %v, %v", changed, err)
 	}
-	if r.load() != first {
-		t.Error("a file that does not parse replaced the hashes")
-	}
-	if err := os.Remove(file); err != nil {
+	if err := os.Remove(certFile); err != nil {
 		t.Fatal(err)
 	}
-	if changed, err := r.check(); changed || err == nil || !strings.Contains(err.Error(), "--auth-tokens") {
-		t.Errorf("a missing file: changed %v, %v", changed, err)
+	if changed, err := r.check(); changed || err == nil {
+		t.Errorf("a missing certificate: changed %v, %v", changed, err)
 	}
-	writeFile(t, file, tokenLine("a")+tokenLine("b"))
-	if changed, err := r.check(); !changed || err != nil || len(*r.load()) != 2 {
-		t.Errorf("a new file: changed %v, %v, %d hashes", changed, err, len(*r.load()))
+	if r.load() != first {
+		t.Error("a certificate that does not read replaced the one in use")
+	}
+	writeCert(t, certFile, keyFile, 2, nil)
+	if changed, err := r.check(); !changed || err != nil || r.load() == first {
+		t.Errorf("a new certificate: changed %v, %v", changed, err)
 	}
 }
 
