@@ -195,6 +195,15 @@ describe('serve --http', () => {
       assert.equal(await admitted('team-token-a'), 401, 'a token taken out of the file still admitted');
       assert.equal(r.p.exitCode, null, 'SIGHUP ended the server');
       assert.match(r.stderr(), /--auth-tokens read again/);
+
+      // Emptied (every caller revoked): no one is admitted any more.
+      write('');
+      r.p.kill('SIGHUP');
+      for (let i = 0; i < 100 && (status = await admitted('team-token-b')) !== 401; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.equal(status, 401, `token-b after its file was emptied: ${r.stderr()}`);
+      assert.match(r.stderr(), /no one is admitted/);
       const lines = r.stderr().split('\n').filter((l) => l.includes('"request"')).map((l) => JSON.parse(l));
       assert.ok(lines.length > 0 && lines.every((l) => l.remote === '203.0.113.9'), `access log: ${JSON.stringify(lines)}`);
       for (const tok of ['team-token-a', 'team-token-b']) assert.ok(!r.stderr().includes(tok), 'a token was logged');
