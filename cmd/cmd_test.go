@@ -167,6 +167,7 @@ func TestToolsSizeReport(t *testing.T) {
 		var r struct {
 			Layout, Reason       string
 			Tools, Bytes, Tokens int
+			ModelBytes           int `json:"model_bytes"`
 		}
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 			t.Fatalf("%v:\n%s", err, out)
@@ -175,7 +176,7 @@ func TestToolsSizeReport(t *testing.T) {
 		if want == "" {
 			want = "operations"
 		}
-		if r.Layout != want || !strings.Contains(r.Reason, tt.reason) || (tt.reason == "") != (r.Reason == "") || r.Tools == 0 || r.Tokens != (r.Bytes+3)/4 {
+		if r.Layout != want || !strings.Contains(r.Reason, tt.reason) || (tt.reason == "") != (r.Reason == "") || r.Tools == 0 || r.Tokens != (r.ModelBytes+3)/4 || r.ModelBytes >= r.Bytes || r.ModelBytes < r.Bytes/2 {
 			t.Errorf("--layout %q: %+v", tt.layout, r)
 		}
 	}

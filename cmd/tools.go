@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/restmcp/restmcp/server"
 	"github.com/spf13/cobra"
 )
 
@@ -43,9 +44,9 @@ model and says which layout is served (and, for the auto layout, why);
 	return c
 }
 
-// estimateTokens is a rough token count for JSON text: about four bytes a
-// token, the usual rule of thumb for English and JSON.
-func estimateTokens(b []byte) int { return (len(b) + 3) / 4 }
+// estimateTokens is a rough token count for n bytes of JSON text: about
+// four bytes a token, the usual rule of thumb for English and JSON.
+func estimateTokens(n int) int { return (n + 3) / 4 }
 
 func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	f := opts.F
@@ -63,10 +64,17 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	if l, ok := srv.(interface{ Layout() (string, string) }); ok {
 		layout, why = l.Layout()
 	}
+	// What the model reads of the listing: the tools' names, descriptions
+	// and input schemas (as a list: one byte more for its brackets), as
+	// the auto layout counts it.
+	read := 1
+	for _, t := range tools {
+		read += server.ModelBytes(t)
+	}
 	if opts.JSON && opts.Tokens {
 		// A size report: the layout served and what its listing costs.
 		all, _ := json.Marshal(tools)
-		b, err := json.MarshalIndent(sizeReport{Layout: layout, Reason: why, Tools: len(tools), Bytes: len(all), Tokens: estimateTokens(all)}, "", "  ")
+		b, err := json.MarshalIndent(sizeReport{Layout: layout, Reason: why, Tools: len(tools), Bytes: len(all), ModelBytes: read, Tokens: estimateTokens(read)}, "", "  ")
 		if err != nil {
 			return err
 		}
@@ -90,8 +98,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	for _, t := range tools {
 		line := fmt.Sprintf("%s\t%s\t%s", t.Name, toolKind(t), oneLine(toolTitle(t), 70))
 		if opts.Tokens {
-			b, _ := json.Marshal(t)
-			line += fmt.Sprintf("\t%d", estimateTokens(b))
+			line += fmt.Sprintf("\t%d", estimateTokens(server.ModelBytes(t)))
 		}
 		fmt.Fprintln(w, line)
 	}
@@ -102,7 +109,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 		// The total is the listing's estimate, as --json and the auto
 		// layout's reason give it (the rows' estimates round each apart).
 		all, _ := json.Marshal(tools)
-		fmt.Fprintf(f.IO.Out, "\n%d tools, about %d tokens (%d bytes of tool definitions)\n", len(tools), estimateTokens(all), len(all))
+		fmt.Fprintf(f.IO.Out, "\n%d tools, about %d tokens (%d bytes a model reads of %d bytes of tool definitions: names, descriptions and input schemas, not titles and annotations)\n", len(tools), estimateTokens(read), read, len(all))
 		if layout != "" {
 			fmt.Fprintf(f.IO.Out, "layout %s", layout)
 			if why != "" {
@@ -122,8 +129,11 @@ type sizeReport struct {
 	// Reason says why the auto layout chose Layout.
 	Reason string `json:"reason,omitempty"`
 	Tools  int    `json:"tools"`
-	Bytes  int    `json:"bytes"`
-	Tokens int    `json:"tokens"`
+	// Bytes is the size of the tool definitions (tools/list's tools),
+	// ModelBytes what a model reads of them, and Tokens its estimate.
+	Bytes      int `json:"bytes"`
+	ModelBytes int `json:"model_bytes"`
+	Tokens     int `json:"tokens"`
 }
 
 func toolTitle(t *mcp.Tool) string {

@@ -3,6 +3,8 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // The auto layout serves one tool per operation when the API fits what the
@@ -15,16 +17,18 @@ const (
 	autoMaxTools = 100
 	// autoMaxTokens is the most the tool definitions of one server may
 	// cost the model: about 25,000 tokens, an eighth of a 200,000-token
-	// context, paid on every turn.
+	// context, paid on every turn (what it reads of them: listingSize).
 	autoMaxTokens = 25000
 )
 
 // tokens estimates the tokens of JSON text: about four bytes a token.
 func tokens(bytes int) int { return (bytes + 3) / 4 }
 
-// listingSize is the size in bytes of the list of tools' definitions as
-// json.Marshal encodes it. They are counted as an encoder writes them (with
-// its newline), not kept.
+// listingSize is the size in bytes of what a model reads of the list of
+// tools' definitions: each tool's name, description and input schema, as
+// json.Marshal encodes them (clients pass those to the model; titles and
+// annotations are for their own display). They are counted as an encoder
+// writes them (with its newline), not kept.
 func listingSize(tools []*tool) int {
 	n := 0
 	for _, t := range tools {
@@ -35,14 +39,26 @@ func listingSize(tools []*tool) int {
 	return n + 1
 }
 
-// toolSize is what one tool adds to listingSize: its definition as
-// json.Marshal encodes it, and the comma (or bracket) after it.
-func toolSize(t *tool) int {
+// toolSize is what one tool adds to listingSize: what a model reads of
+// its definition, and the comma (or bracket) after it.
+func toolSize(t *tool) int { return ModelBytes(t.def) }
+
+// ModelBytes is the size in bytes of what a model reads of a tool's
+// definition (its name, description and input schema as JSON), and one
+// byte more for the comma that separates it from the next in a list.
+func ModelBytes(t *mcp.Tool) int {
 	var n byteCount
-	if json.NewEncoder(&n).Encode(t.def) != nil {
+	if json.NewEncoder(&n).Encode(modelRead{t.Name, t.Description, t.InputSchema}) != nil {
 		n++
 	}
 	return int(n)
+}
+
+// modelRead is what clients pass to the model of a tool.
+type modelRead struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	InputSchema any    `json:"inputSchema"`
 }
 
 // byteCount counts the bytes written to it.

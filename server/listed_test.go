@@ -123,20 +123,24 @@ func TestCheckedSchemaMatchesListing(t *testing.T) {
 	}
 }
 
-// listingSize is what json.Marshal gives for the list of definitions (what
-// `tools --json` prints and tools/list's tools are).
-func TestListingSizeIsMarshalled(t *testing.T) {
+// listingSize is what json.Marshal gives for the list of what a model
+// reads of the definitions (names, descriptions, input schemas), without
+// their titles and annotations.
+func TestListingSizeIsWhatTheModelReads(t *testing.T) {
 	s, _, _ := fixtureServer(t, "drf", Config{Layout: LayoutOperations})
-	var defs []*mcp.Tool
+	var defs []map[string]any
+	var whole []*mcp.Tool
 	for _, tl := range s.ops {
-		defs = append(defs, tl.def)
+		defs = append(defs, map[string]any{"name": tl.def.Name, "description": tl.def.Description, "inputSchema": tl.def.InputSchema})
+		whole = append(whole, tl.def)
 	}
 	b, err := json.Marshal(defs)
 	if err != nil {
 		t.Fatal(err)
 	}
+	all, _ := json.Marshal(whole)
 	want := len(b)
-	if got := listingSize(s.ops); got != want || want < 100 {
-		t.Errorf("listingSize = %d, want %d", got, want)
+	if got := listingSize(s.ops); got != want || want < 100 || want >= len(all) {
+		t.Errorf("listingSize = %d, want %d (the whole definitions: %d)", got, want, len(all))
 	}
 }
