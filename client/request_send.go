@@ -65,6 +65,8 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 	if b.keyOrigin != nil {
 		ctx = withKeyOrigin(ctx, b.keyOrigin)
 	}
+	var redactors []*redactor
+	ctx = withRedactors(ctx, &redactors)
 	req, err := http.NewRequestWithContext(ctx, b.method, "", body)
 	if err != nil {
 		return nil, true, fmt.Errorf("%s %s: %w", b.method, displayURL(b.url), err)
@@ -99,6 +101,7 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 		ContentType: hr.Header.Get("Content-Type"),
 		Body:        asUTF8(hr.Header.Get("Content-Type"), data),
 		Truncated:   truncated,
+		redactors:   redactors,
 	}
 	return resp, false, nil
 }

@@ -79,7 +79,8 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 			body, _ = truncateJSON(body, len(body)-1)
 		}
 		if bodyKind(resp.ContentType, body) == kindJSON {
-			resp.Body = selectFields(body, paths)
+			// Escapes read may spell the key.
+			resp.Body = []byte(resp.Redact(string(selectFields(body, paths))))
 		}
 	}
 	d := time.Since(start)
@@ -106,6 +107,7 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	default:
 		res = s.result(t, resp)
 	}
+	redactResult(res, resp)
 	s.audit.end(call, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
 		DurationMS: d.Milliseconds(), Outcome: outcome})
 	return res

@@ -297,8 +297,9 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 	case kindText:
 		text := strings.ToValidUTF8(string(r.Body), "�")
 		if mt := mediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
-			// A page's text, not its markup.
-			text = prose.Plain(text)
+			// A page's text, not its markup; its references read may
+			// spell the key.
+			text = r.Redact(prose.Plain(text))
 		}
 		return s.textWithin(t, text, r)
 	default:
@@ -309,6 +310,16 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 			}
 		}
 		return textResult(desc)
+	}
+}
+
+// redactResult replaces the credential in every text of res (see
+// client.Response.Redact): the last look before a result leaves.
+func redactResult(res *mcp.CallToolResult, r *client.Response) {
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			tc.Text = r.Redact(tc.Text)
+		}
 	}
 }
 

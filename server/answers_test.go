@@ -1,0 +1,79 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/client"
+)
+
+const answerKey = "sk-test-SECRETKEY123"
+
+// callAnswer calls get_x (GET /x, which takes page and fields) of an API
+// that answers with h, through a client with opts (sending answerKey as a
+// bearer token when they name no credential), and returns the result.
+func callAnswer(t *testing.T, h http.HandlerFunc, opts client.Options, cfg Config, args string) *mcp.CallToolResult {
+	t.Helper()
+	api := httptest.NewServer(h)
+	t.Cleanup(api.Close)
+	opts.BaseURL = api.URL
+	if opts.Credential == nil {
+		opts.Credential = client.HeaderKey{Scheme: "Bearer", Key: client.StaticKey(answerKey)}
+	}
+	op := &client.Operation{ID: "getX", Method: "GET", Path: "/x", Security: true,
+		Params: []*client.Param{{Name: "page", In: "query", Schema: map[string]any{"type": "integer"}}}}
+	cfg.API = &client.API{Operations: []*client.Operation{op}}
+	cfg.Client = client.New(opts)
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Call(context.Background(), "get_x", json.RawMessage(args))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// answerWith is a handler answering with status, content type and body.
+func answerWith(status int, contentType, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// The key echoed in a form read only after the transport's redaction (an
+// HTML reference, a JSON escape the field selection reads) reaches no
+// result, success or error, selected or not.
+func TestKeyDecodedFromAnAnswerIsRedacted(t *testing.T) {
+	// Many leading zeros and one "\/" of two are no form the transport
+	// knows: only the text decoded from them spells the key.
+	const key = "sk-test/SECRET/KEY123"
+	const html = "<html><body><p>Your token: sk&#0000045;test/SECRET/KEY123</p></body></html>"
+	const jsonEsc = `{"token":"sk-test\/SECRET/KEY123","sk-test\/SECRET/KEY123":1}`
+	for _, tt := range []struct {
+		name, args string
+		h          http.HandlerFunc
+	}{
+		{"html", `{}`, answerWith(200, "text/html", html)},
+		{"html error", `{}`, answerWith(403, "text/html", html)},
+		{"fields", `{"fields":["token"]}`, answerWith(200, "application/json", jsonEsc)},
+		{"no field matched", `{"fields":["nope"]}`, answerWith(200, "application/json", jsonEsc)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := client.Options{Credential: client.HeaderKey{Key: client.StaticKey(key)}}
+			text := resultText(t, callAnswer(t, tt.h, opts, Config{}, tt.args))
+			if strings.Contains(text, "SECRET") || !strings.Contains(text, "[REDACTED]") {
+				t.Errorf("%s", text)
+			}
+		})
+	}
+}
