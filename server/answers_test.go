@@ -77,3 +77,36 @@ func TestKeyDecodedFromAnAnswerIsRedacted(t *testing.T) {
 		})
 	}
 }
+
+// A header the result shows (Location, a file name, the content type, the
+// next page's arguments) is clipped: its length is the API's, and the
+// result stays within the budget.
+func TestHeadersInAResultAreClipped(t *testing.T) {
+	huge := strings.Repeat("L", 1<<20)
+	for _, tt := range []struct {
+		name string
+		h    http.HandlerFunc
+	}{
+		{"location", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "/items/"+huge)
+			w.WriteHeader(http.StatusCreated)
+		}},
+		{"file name", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/zip")
+			w.Header().Set("Content-Disposition", `attachment; filename="`+huge+`.zip"`)
+			_, _ = w.Write([]byte{0, 1, 2})
+		}},
+		{"content type", answerWith(200, "application/x-"+huge, "\x00\x01")},
+		{"next page", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Link", `</x?page=`+huge+`>; rel="next"`)
+			answerWith(200, "application/json", "[1,2]")(w, r)
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := callAnswer(t, tt.h, client.Options{}, Config{MaxResultBytes: 2000}, `{}`)
+			if text := resultText(t, r); len(text) > 2000 || !strings.Contains(text, "LLL…") {
+				t.Errorf("%d bytes: %.200s", len(text), text)
+			}
+		})
+	}
+}

@@ -71,11 +71,15 @@ func (s *Server) httpErrorResult(ctx context.Context, t *tool, e *client.HTTPErr
 		b.WriteString("\n")
 		b.WriteString(h)
 	}
-	budget := s.cfg.MaxResultBytes
-	if budget <= 0 {
-		budget = DefaultMaxResultBytes
+	return errorResult(clip(b.String(), s.budget()))
+}
+
+// budget is the result budget in bytes.
+func (s *Server) budget() int {
+	if s.cfg.MaxResultBytes <= 0 {
+		return DefaultMaxResultBytes
 	}
-	return errorResult(clip(b.String(), budget))
+	return s.cfg.MaxResultBytes
 }
 
 // clip is text cut to at most max bytes, on a rune boundary, ending with
@@ -258,20 +262,20 @@ func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
 var emptyBodyHeaders = []string{"Location", "Content-Type", "Content-Length", "Last-Modified", "ETag"}
 
 func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
+	budget := s.budget()
 	if len(r.Body) == 0 {
 		text := fmt.Sprintf("%d %s (empty body)", r.Status, http.StatusText(r.Status))
 		var hs []string
 		for _, h := range emptyBodyHeaders {
-			if v := r.Header.Get(h); v != "" && (h == "Location" || t.op.Method == "HEAD") {
+			if v := headerValue(r.Header, h); v != "" && (h == "Location" || t.op.Method == "HEAD") {
 				hs = append(hs, h+": "+v)
 			}
 		}
 		if len(hs) > 0 {
 			text += "\n" + strings.Join(hs, "\n")
 		}
-		return textResult(text)
+		return textResult(clip(text, budget))
 	}
-	budget := s.cfg.MaxResultBytes
 	if r.Truncated && jsonType(r.ContentType) && !json.Valid(r.Body) {
 		// Cut by the read cap, maybe mid-string: keep whole values only.
 		kept, cut := truncateJSON(r.Body, min(budget, len(r.Body)-1))
@@ -303,13 +307,14 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		}
 		return s.textWithin(t, text, r)
 	default:
-		desc := fmt.Sprintf("Binary response: %s, %s (not shown).", orUnknown(r.ContentType), sizeString(len(r.Body)))
+		ct := orUnknown(clip(r.ContentType, maxHeaderBytes))
+		desc := fmt.Sprintf("Binary response: %s, %s (not shown).", ct, sizeString(len(r.Body)))
 		if cd := r.Header.Get("Content-Disposition"); cd != "" {
 			if _, params, err := mime.ParseMediaType(cd); err == nil && params["filename"] != "" {
-				desc = fmt.Sprintf("Binary response: %s, %s, file %q (not shown).", orUnknown(r.ContentType), sizeString(len(r.Body)), params["filename"])
+				desc = fmt.Sprintf("Binary response: %s, %s, file %q (not shown).", ct, sizeString(len(r.Body)), clip(params["filename"], maxHeaderBytes))
 			}
 		}
-		return textResult(desc)
+		return textResult(clip(desc, budget))
 	}
 }
 
@@ -321,6 +326,15 @@ func redactResult(res *mcp.CallToolResult, r *client.Response) {
 			tc.Text = r.Redact(tc.Text)
 		}
 	}
+}
+
+// maxHeaderBytes bounds a header value a result shows (a Location, a file
+// name, a page token): the API sets its length, not the result budget.
+const maxHeaderBytes = 300
+
+// headerValue is h's value of name, clipped to maxHeaderBytes.
+func headerValue(h http.Header, name string) string {
+	return clip(h.Get(name), maxHeaderBytes)
 }
 
 func orUnknown(ct string) string {
@@ -451,7 +465,7 @@ func nextPage(t *tool, h http.Header) string {
 			var args []string
 			for name, b := range t.in.bindings {
 				if b.In == inQuery && q.Has(b.Name) && slices.Contains(t.paging, name) {
-					args = append(args, name+"="+q.Get(b.Name))
+					args = append(args, name+"="+clip(q.Get(b.Name), maxHeaderBytes))
 				}
 			}
 			if len(args) == 0 {
