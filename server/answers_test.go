@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -108,5 +109,27 @@ func TestHeadersInAResultAreClipped(t *testing.T) {
 				t.Errorf("%d bytes: %.200s", len(text), text)
 			}
 		})
+	}
+}
+
+// Fields selected from an answer longer than the read cap: the result
+// says the answer was cut before the selection, with the bytes read, and
+// does not ask to narrow a selection that is whole.
+func TestFieldsFromAnAnswerCutAtTheReadCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"results":[`)
+	for i := range 2000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id":%d,"name":"%s"}`, i, strings.Repeat("x", 90))
+	}
+	b.WriteString(`],"next_cursor":"abc"}`)
+	h := answerWith(200, "application/json", b.String())
+	r := callAnswer(t, h, client.Options{MaxBodyBytes: 50000}, Config{}, `{"fields":["next_cursor"]}`)
+	text := resultText(t, r)
+	if r.IsError || !strings.Contains(text, "longer than the 50000 bytes read") || !strings.Contains(text, "may lie beyond") ||
+		strings.Contains(text, "keep only the fields") || strings.Contains(text, "truncated at") {
+		t.Errorf("%s", text)
 	}
 }
