@@ -133,3 +133,19 @@ func TestFieldsFromAnAnswerCutAtTheReadCap(t *testing.T) {
 		t.Errorf("%s", text)
 	}
 }
+
+// A JSON answer longer than the read cap is compacted too: the budget is
+// not spent on its indentation.
+func TestJSONCutAtTheReadCapIsCompacted(t *testing.T) {
+	items := make([]map[string]any, 2000)
+	for i := range items {
+		items[i] = map[string]any{"id": i, "tags": []string{"a", "b"}}
+	}
+	pretty, _ := json.MarshalIndent(map[string]any{"count": len(items), "results": items}, "", "    ")
+	h := answerWith(200, "application/json", string(pretty))
+	r := callAnswer(t, h, client.Options{MaxBodyBytes: 50000}, Config{MaxResultBytes: 2000}, `{}`)
+	first := r.Content[0].(*mcp.TextContent).Text
+	if !json.Valid([]byte(first)) || strings.Contains(first, "\n") || !strings.HasPrefix(first, `{"count":2000,"results":[{"id":0,"tags":["a","b"]},`) {
+		t.Errorf("%.300s", first)
+	}
+}

@@ -277,8 +277,14 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		return textResult(clip(text, budget))
 	}
 	if r.Truncated && jsonType(r.ContentType) && !json.Valid(r.Body) {
-		// Cut by the read cap, maybe mid-string: keep whole values only.
-		kept, cut := truncateJSON(r.Body, min(budget, len(r.Body)-1))
+		// Cut by the read cap, maybe mid-string: keep whole values only,
+		// compacted, so the budget is not spent on indentation.
+		body, _ := truncateJSON(r.Body, len(r.Body)-1)
+		limit := len(body) - 1
+		if text, ok := compactJSON(r.ContentType, body); ok {
+			body, limit = text, len(text)
+		}
+		kept, cut := truncateJSON(body, min(budget, limit))
 		res := textResult(string(kept))
 		res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true)})
 		return res
