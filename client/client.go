@@ -130,6 +130,9 @@ type Response struct {
 	Body        []byte
 	// Truncated is true when the body was longer than MaxBodyBytes.
 	Truncated bool
+	// Unfinished is the call's time limit when the answer (a stream, a
+	// slow body) was still arriving as it ended: Body is what arrived.
+	Unfinished time.Duration
 	// Duration is how long the request took.
 	Duration time.Duration
 

@@ -86,7 +86,9 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 	}
 	defer hr.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(hr.Body, c.opts.MaxBodyBytes+1))
-	if err != nil {
+	var te *TimeoutError
+	unfinished := err != nil && len(data) > 0 && errors.As(context.Cause(ctx), &te)
+	if err != nil && !unfinished {
 		return nil, false, c.transportError(ctx, b, fmt.Errorf("reading the response: %w", err))
 	}
 	// Cut first, then convert: a cut answer in another charset is
@@ -102,6 +104,10 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 		Body:        asUTF8(hr.Header.Get("Content-Type"), data),
 		Truncated:   truncated,
 		redactors:   redactors,
+	}
+	if unfinished {
+		// A stream, or a slow answer: what arrived is an answer.
+		resp.Unfinished = te.Limit
 	}
 	return resp, false, nil
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -147,5 +149,36 @@ func TestJSONCutAtTheReadCapIsCompacted(t *testing.T) {
 	first := r.Content[0].(*mcp.TextContent).Text
 	if !json.Valid([]byte(first)) || strings.Contains(first, "\n") || !strings.HasPrefix(first, `{"count":2000,"results":[{"id":0,"tags":["a","b"]},`) {
 		t.Errorf("%.300s", first)
+	}
+}
+
+// A stream still arriving when the call's time ends is an answer: what
+// arrived, with a note that the time limit cut it.
+func TestStreamCutAtTheTimeLimit(t *testing.T) {
+	h := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, "data: {\"n\":0}\n\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}
+	r := callAnswer(t, h, client.Options{Timeout: 300 * time.Millisecond}, Config{}, `{}`)
+	text := resultText(t, r)
+	if r.IsError || !strings.Contains(text, `data: {"n":0}`) || !strings.Contains(text, "still arriving when the 300ms limit") {
+		t.Errorf("IsError=%v: %s", r.IsError, text)
+	}
+}
+
+// A JSON answer still arriving when the call's time ends is cut at its
+// last whole value.
+func TestJSONCutAtTheTimeLimit(t *testing.T) {
+	h := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"results":[{"id":1},{"id":2},{"id":`)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}
+	r := callAnswer(t, h, client.Options{Timeout: 300 * time.Millisecond}, Config{}, `{}`)
+	if text := resultText(t, r); r.IsError || !strings.HasPrefix(text, `{"results":[{"id":1},{"id":2}]}HTTP 200: the answer was still arriving`) {
+		t.Errorf("IsError=%v: %s", r.IsError, text)
 	}
 }

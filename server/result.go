@@ -251,6 +251,9 @@ func bodyKind(contentType string, body []byte) kind {
 // result turns a successful answer into a tool result within the budget.
 func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
 	res := s.bodyResult(t, r)
+	if r.Unfinished > 0 {
+		res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("HTTP %d: the answer was still arriving when the %s limit of the call ended; this is what arrived.", r.Status, r.Unfinished)})
+	}
 	if next := nextPage(t, r.Header); next != "" {
 		res.Content = append(res.Content, &mcp.TextContent{Text: next})
 	}
@@ -276,9 +279,10 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		}
 		return textResult(clip(text, budget))
 	}
-	if r.Truncated && jsonType(r.ContentType) && !json.Valid(r.Body) {
-		// Cut by the read cap, maybe mid-string: keep whole values only,
-		// compacted, so the budget is not spent on indentation.
+	if (r.Truncated || r.Unfinished > 0) && jsonType(r.ContentType) && !json.Valid(r.Body) {
+		// Cut by the read cap or the time limit, maybe mid-string: keep
+		// whole values only, compacted, so the budget is not spent on
+		// indentation.
 		body, _ := truncateJSON(r.Body, len(r.Body)-1)
 		limit := len(body) - 1
 		if text, ok := compactJSON(r.ContentType, body); ok {
@@ -286,7 +290,9 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		}
 		kept, cut := truncateJSON(body, min(budget, limit))
 		res := textResult(string(kept))
-		res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true)})
+		if r.Truncated || cut < len(body) {
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true)})
+		}
 		return res
 	}
 	if text, ok := compactJSON(r.ContentType, r.Body); ok {
