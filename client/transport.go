@@ -271,6 +271,13 @@ func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, e
 		next = defaultTransport()
 	}
 	resp, err := next.RoundTrip(r)
+	if err == nil {
+		// Decoded before the secret is looked for in it.
+		if err = decodeBody(resp); err != nil {
+			_ = resp.Body.Close()
+			return nil, secret, err
+		}
+	}
 	return resp, secret, err
 }
 
