@@ -182,3 +182,50 @@ func TestJSONCutAtTheTimeLimit(t *testing.T) {
 		t.Errorf("IsError=%v: %s", r.IsError, text)
 	}
 }
+
+// A redirect that was not followed (no Location, a 300's choice) is an
+// error saying so, not the redirect's body as an answer.
+func TestRedirectNotFollowedIsAnError(t *testing.T) {
+	for _, tt := range []struct {
+		status   int
+		location string
+		want     string
+	}{
+		{302, "", "HTTP 302 Found (GET /x): a redirect, not followed (the answer names no Location)\n{\"moved\":true}"},
+		{300, "/x/2", "HTTP 300 Multiple Choices (GET /x): a redirect, not followed (Location: /x/2)\n{\"moved\":true}"},
+	} {
+		h := func(w http.ResponseWriter, r *http.Request) {
+			if tt.location != "" {
+				w.Header().Set("Location", tt.location)
+			}
+			answerWith(tt.status, "application/json", `{"moved":true}`)(w, r)
+		}
+		r := callAnswer(t, h, client.Options{}, Config{}, `{}`)
+		if text := resultText(t, r); !r.IsError || text != tt.want {
+			t.Errorf("IsError=%v: %q", r.IsError, text)
+		}
+	}
+}
+
+// fields on an answer that is not JSON: a note says it applies to JSON
+// only, and a cut text's note does not offer it.
+func TestFieldsOnText(t *testing.T) {
+	h := answerWith(200, "text/plain", strings.Repeat("line\n", 1000))
+	r := callAnswer(t, h, client.Options{}, Config{MaxResultBytes: 1000}, `{"fields":["a"]}`)
+	text := resultText(t, r)
+	if !strings.Contains(text, "fields applies to JSON answers only: this one (text/plain) is shown whole") || strings.Contains(text, "keep only the fields") {
+		t.Errorf("%s", text[len(text)-300:])
+	}
+	// The text and its note stay within the budget.
+	if first := r.Content[0].(*mcp.TextContent).Text; len(first) > 1000 || !strings.Contains(first, "truncated at") {
+		t.Errorf("%d bytes: …%s", len(first), first[max(0, len(first)-200):])
+	}
+}
+
+// A selection from an answer without fields (null, a number) says so.
+func TestFieldsOnAnAnswerWithoutFields(t *testing.T) {
+	r := callAnswer(t, answerWith(200, "application/json", "null"), client.Options{}, Config{}, `{"fields":["a"]}`)
+	if text := resultText(t, r); text != `{"note":"no field matched a; the answer has no fields"}` {
+		t.Errorf("%s", text)
+	}
+}

@@ -82,6 +82,27 @@ func (s *Server) budget() int {
 	return s.cfg.MaxResultBytes
 }
 
+// unfollowed reports whether status is a redirect the client did not
+// follow (no Location, or 300's choice): 304 answers a conditional request.
+func unfollowed(status int) bool {
+	return status >= 300 && status < 400 && status != http.StatusNotModified
+}
+
+// redirectResult is the tool error for a redirect that was not followed:
+// its body is no answer to the call.
+func (s *Server) redirectResult(t *tool, r *client.Response) *mcp.CallToolResult {
+	text := fmt.Sprintf("HTTP %d %s (%s %s): a redirect, not followed", r.Status, http.StatusText(r.Status), t.op.Method, t.op.Path)
+	if loc := headerValue(r.Header, "Location"); loc != "" {
+		text += " (Location: " + loc + ")"
+	} else {
+		text += " (the answer names no Location)"
+	}
+	if ex := r.Excerpt(errorExcerptBytes); ex != "" {
+		text += "\n" + ex
+	}
+	return errorResult(clip(text, s.budget()))
+}
+
 // clip is text cut to at most max bytes, on a rune boundary, ending with
 // "…" when cut.
 func clip(text string, limit int) string {
@@ -291,7 +312,7 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		kept, cut := truncateJSON(body, min(budget, limit))
 		res := textResult(string(kept))
 		if r.Truncated || cut < len(body) {
-			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true)})
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true, true)})
 		}
 		return res
 	}
@@ -300,7 +321,7 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 			kept, cut := truncateJSON(text, budget)
 			// The note is a content item of its own, so the first stays JSON.
 			res := textResult(string(kept))
-			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated)})
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated, true)})
 			return res
 		}
 		// As text only: structuredContent would be a second copy of the
@@ -366,13 +387,16 @@ func sizeString(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// textWithin returns text, cut at a line or word within the budget.
+// textWithin returns text, cut at a line or word so that it and the note
+// after it stay within the budget.
 func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallToolResult {
-	budget := s.cfg.MaxResultBytes
+	budget := s.budget()
 	if len(text) <= budget && !r.Truncated {
 		return textResult(text)
 	}
-	cut := min(budget, len(text))
+	// The note with the largest cut it may name is at least as long.
+	room := budget - len(s.truncationNote(t, budget, len(text), r.Truncated, false)) - 1
+	cut := max(0, min(room, len(text)))
 	for cut > 0 && cut < len(text) && !utf8.RuneStart(text[cut]) {
 		cut--
 	}
@@ -381,17 +405,18 @@ func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallT
 	} else if i := strings.LastIndexAny(text[:cut], " \t"); i > cut*3/4 {
 		cut = i
 	}
-	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated))
+	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated, false))
 }
 
-// truncationNote says how much was cut and which arguments ask for less.
-func (s *Server) truncationNote(t *tool, cut, total int, clientCut bool) string {
+// truncationNote says how much was cut and which arguments ask for less:
+// the field selection only for JSON, the one answer it applies to.
+func (s *Server) truncationNote(t *tool, cut, total int, clientCut, isJSON bool) string {
 	of := fmt.Sprintf("of %d bytes", total)
 	if clientCut {
 		of = fmt.Sprintf("of more than %d bytes", total)
 	}
 	note := fmt.Sprintf("… truncated at %d %s", cut, of)
-	if t.in != nil && t.in.fields != "" {
+	if isJSON && t.in != nil && t.in.fields != "" {
 		note += " — keep only the fields you need (" + t.in.fields + ": dotted paths)"
 	}
 	if len(t.paging) > 0 {
