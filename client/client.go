@@ -130,8 +130,27 @@ type Response struct {
 	Body        []byte
 	// Truncated is true when the body was longer than MaxBodyBytes.
 	Truncated bool
+	// Unfinished is the call's time limit when the answer (a stream, a
+	// slow body) was still arriving as it ended: Body is what arrived.
+	Unfinished time.Duration
 	// Duration is how long the request took.
 	Duration time.Duration
+
+	redactors []*redactor // of the credential the request carried
+}
+
+// Redact replaces in text made from the answer every form of the
+// credential the request carried. The transport replaced them in the bytes
+// read; text decoded from them (HTML references, JSON escapes read) may
+// spell the secret again.
+func (r *Response) Redact(text string) string {
+	if r == nil {
+		return text
+	}
+	for _, rd := range r.redactors {
+		text = string(rd.replace([]byte(text)))
+	}
+	return text
 }
 
 // HTTPError is returned by Do for an answer with status >= 400, together

@@ -44,7 +44,7 @@ func (r *Response) Excerpt(maxBytes int) string {
 	if text == "" {
 		text = strings.Join(strings.Fields(string(body)), " ")
 	}
-	return cut(text, maxBytes)
+	return cut(r.Redact(text), maxBytes)
 }
 
 func looksHTML(b []byte) bool {

@@ -65,6 +65,8 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 	if b.keyOrigin != nil {
 		ctx = withKeyOrigin(ctx, b.keyOrigin)
 	}
+	var redactors []*redactor
+	ctx = withRedactors(ctx, &redactors)
 	req, err := http.NewRequestWithContext(ctx, b.method, "", body)
 	if err != nil {
 		return nil, true, fmt.Errorf("%s %s: %w", b.method, displayURL(b.url), err)
@@ -84,7 +86,9 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 	}
 	defer hr.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(hr.Body, c.opts.MaxBodyBytes+1))
-	if err != nil {
+	var te *TimeoutError
+	unfinished := err != nil && len(data) > 0 && errors.As(context.Cause(ctx), &te)
+	if err != nil && !unfinished {
 		return nil, false, c.transportError(ctx, b, fmt.Errorf("reading the response: %w", err))
 	}
 	// Cut first, then convert: a cut answer in another charset is
@@ -99,6 +103,11 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 		ContentType: hr.Header.Get("Content-Type"),
 		Body:        asUTF8(hr.Header.Get("Content-Type"), data),
 		Truncated:   truncated,
+		redactors:   redactors,
+	}
+	if unfinished {
+		// A stream, or a slow answer: what arrived is an answer.
+		resp.Unfinished = te.Limit
 	}
 	return resp, false, nil
 }

@@ -13,9 +13,11 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Credential proves who sends a request. A Transport applies it, at send
@@ -269,6 +271,13 @@ func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, e
 		next = defaultTransport()
 	}
 	resp, err := next.RoundTrip(r)
+	if err == nil {
+		// Decoded before the secret is looked for in it.
+		if err = decodeBody(resp); err != nil {
+			_ = resp.Body.Close()
+			return nil, secret, err
+		}
+	}
 	return resp, secret, err
 }
 
@@ -279,12 +288,26 @@ func (t *Transport) redact(resp *http.Response, secret string) *http.Response {
 		return resp
 	}
 	if rd := newRedactor(sentSecrets(resp.Request, secret)); rd != nil {
+		if resp.Request != nil {
+			if seen, ok := resp.Request.Context().Value(redactorsKey{}).(*[]*redactor); ok && !slices.Contains(*seen, rd) {
+				*seen = append(*seen, rd)
+			}
+		}
 		rd.redactHeader(resp.Header)
 		resp.Body = &redactingBody{src: resp.Body, r: rd}
 		resp.ContentLength = -1
 		resp.Header.Del("Content-Length")
 	}
 	return resp
+}
+
+// redactorsKey is the context key of the redactors a request's answers
+// were read through (withRedactors), for the text made from them.
+type redactorsKey struct{}
+
+// withRedactors returns ctx whose requests' redactors are added to seen.
+func withRedactors(ctx context.Context, seen *[]*redactor) context.Context {
+	return context.WithValue(ctx, redactorsKey{}, seen)
 }
 
 func closeBody(r *http.Request) {
@@ -326,9 +349,10 @@ const (
 // compiled only when an answer may hold one of them: most answers hold none
 // of the forms and no '<', and cost a few byte searches.
 type redactor struct {
-	forms [][]byte
-	short map[string]bool // forms matched only as whole tokens
-	alts  []string
+	forms   [][]byte
+	short   map[string]bool // forms matched only as whole tokens
+	escaped [][]rune        // secrets also matched with characters escaped
+	alts    []string
 
 	once sync.Once
 	re   *regexp.Regexp
@@ -394,7 +418,25 @@ func buildRedactor(secrets []string) *redactor {
 		}
 		r.alts = append(r.alts, b.String())
 	}
+	for _, s := range secrets {
+		if len(s) >= minRedactLen && len(s) <= maxTaggedLen {
+			r.escaped = append(r.escaped, []rune(s))
+			r.alts = append(r.alts, escapedExpr(s))
+		}
+	}
 	return r
+}
+
+// escapedExpr matches s with any of its characters written as a JSON
+// escape (\u0042) or an HTML character reference (&#66;, &#x42;): an API
+// that escapes every character, or a template that writes references,
+// would otherwise pass the secret on in a form a model reads.
+func escapedExpr(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		fmt.Fprintf(&b, `(?:%s|\\u(?i:%04x)|&#0{0,3}%d;|&#[xX]0{0,3}(?i:%x);)`, regexp.QuoteMeta(string(c)), c, c, c)
+	}
+	return b.String()
 }
 
 // expr is the expression matching every form.
@@ -407,6 +449,9 @@ func (r *redactor) expr() *regexp.Regexp {
 // tags (b has a '<'). Short forms always take the expression.
 func (r *redactor) mayHold(b []byte) bool {
 	if len(r.short) > 0 || bytes.IndexByte(b, '<') >= 0 {
+		return true
+	}
+	if len(r.escaped) > 0 && (bytes.Contains(b, []byte(`\u`)) || bytes.Contains(b, []byte("&#"))) {
 		return true
 	}
 	for _, f := range r.forms {
@@ -480,7 +525,85 @@ func (r *redactor) pending(b []byte) int {
 			n = max(n, secretStart(b, f))
 		}
 	}
+	for _, s := range r.escaped {
+		n = max(n, escapedStart(b, s))
+	}
 	return n
+}
+
+// escapedStart is the length of the longest end of b that begins secret
+// with some of its characters escaped (see escapedExpr), the last escape
+// maybe cut.
+func escapedStart(b []byte, secret []rune) int {
+	from := max(0, len(b)-maxEscapeLen*len(secret))
+	if !bytes.ContainsAny(b[from:], `\&`) {
+		return 0 // as it is: secretStart's
+	}
+	for i := from; i < len(b); i++ {
+		if c := b[i]; (c == '\\' || c == '&' || rune(c) == secret[0]) && beginsEscaped(b[i:], secret) {
+			return len(b) - i
+		}
+	}
+	return 0
+}
+
+// maxEscapeLen bounds the escape of one character: &#x0001F600; (escapedExpr
+// takes at most three leading zeros).
+const maxEscapeLen = 16
+
+// beginsEscaped reports whether b, its escapes read, is a prefix of secret
+// shorter than it; an escape cut at b's end may continue it.
+func beginsEscaped(b []byte, secret []rune) bool {
+	k := 0
+	for len(b) > 0 {
+		if k == len(secret) {
+			return false
+		}
+		c, n := unescapeOne(b)
+		if n == 0 {
+			return true // cut
+		}
+		if c != secret[k] {
+			return false
+		}
+		b, k = b[n:], k+1
+	}
+	return k < len(secret)
+}
+
+// unescapeOne reads the character b begins with, a JSON \u escape or an
+// HTML numeric reference read; n is 0 when b ends inside such an escape.
+func unescapeOne(b []byte) (c rune, n int) {
+	switch {
+	case bytes.HasPrefix(b, []byte(`\u`)) || bytes.Equal(b, []byte(`\`)):
+		if len(b) < 6 {
+			return 0, 0
+		}
+		v, err := strconv.ParseUint(string(b[2:6]), 16, 32)
+		if err != nil {
+			return utf8.RuneError, 1
+		}
+		return rune(v), 6
+	case bytes.HasPrefix(b, []byte("&#")) || bytes.Equal(b, []byte("&")):
+		end := bytes.IndexByte(b, ';')
+		if end < 0 {
+			if len(b) < maxEscapeLen {
+				return 0, 0
+			}
+			return '&', 1
+		}
+		num, base := string(b[2:end]), 10
+		if num != "" && (num[0] == 'x' || num[0] == 'X') {
+			num, base = num[1:], 16
+		}
+		v, err := strconv.ParseUint(num, base, 32)
+		if err != nil {
+			return '&', 1
+		}
+		return rune(v), end + 1
+	}
+	c, n = utf8.DecodeRune(b)
+	return c, n
 }
 
 // tagWindow bounds how far back an end of a chunk is searched for the

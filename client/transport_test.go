@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand"
 	"net/http"
@@ -525,5 +526,65 @@ func TestRedactingBodyPassesALessThanAtOnce(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Errorf("the event was held back waiting for more of the answer")
+	}
+}
+
+// A key echoed with its characters escaped, every one or some, as JSON
+// escapes or HTML numeric references, is redacted too, also when the
+// answer arrives in pieces that cut an escape.
+func TestRedactsEscapedKey(t *testing.T) {
+	const key = "sk-test-SECRETKEY123"
+	esc := func(format string, every int) string {
+		var b strings.Builder
+		for i, c := range key {
+			if i%every == 0 {
+				fmt.Fprintf(&b, format, c)
+			} else {
+				b.WriteRune(c)
+			}
+		}
+		return b.String()
+	}
+	red := newRedactor([]string{key})
+	for _, form := range []string{esc(`\u%04x`, 1), esc(`\u%04X`, 2), esc("&#%d;", 1), esc("&#x%x;", 3), esc("&#X%02X;", 1)} {
+		body := `{"token":"` + form + `"} ` + strings.Repeat("x", 100) + form
+		if got := echoThroughTransport(t, key, body); strings.Count(string(got), redacted) != 2 {
+			t.Errorf("%s: %s", form, got)
+		}
+		for _, src := range []io.Reader{iotest.OneByteReader(strings.NewReader(body)), iotest.HalfReader(strings.NewReader(body))} {
+			got, err := io.ReadAll(&redactingBody{src: io.NopCloser(src), r: red})
+			if err != nil || strings.Count(string(got), redacted) != 2 {
+				t.Errorf("%s in pieces: %s", form, got)
+			}
+		}
+	}
+	// What only resembles an escape is left alone.
+	if got := string(red.replace([]byte(`\u0073k-&#x74;est and sk-test`))); got != `\u0073k-&#x74;est and sk-test` {
+		t.Errorf("text without the key changed: %s", got)
+	}
+}
+
+// Response.Redact finds the key in text decoded from the answer, which the
+// transport could not see as the key.
+func TestResponseRedactsDecodedText(t *testing.T) {
+	const key = "sk-test-SECRETKEY123"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusForbidden)
+		// A reference with many leading zeros is no form the transport
+		// knows; the excerpt decodes it.
+		_, _ = io.WriteString(w, "<html><body><p>Token sk&#0000045;test&#0000045;SECRETKEY123 lacks scope</p></body></html>")
+	}))
+	defer srv.Close()
+	c := New(Options{BaseURL: srv.URL, Credential: HeaderKey{Key: StaticKey(key)}})
+	resp, err := c.Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/", Security: true}})
+	if err == nil {
+		t.Fatal("no HTTP error")
+	}
+	if ex := resp.Excerpt(200); ex != "Token [REDACTED] lacks scope" {
+		t.Errorf("excerpt %q", ex)
+	}
+	if got := resp.Redact("key: " + key); got != "key: [REDACTED]" {
+		t.Errorf("Redact = %q", got)
 	}
 }

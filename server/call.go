@@ -71,6 +71,8 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	call := s.audit.start(auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path})
 	start := time.Now()
 	resp, err := s.cfg.Client.Do(ctx, request(t, args))
+	readCut := 0 // bytes read of an answer longer than the read cap, selected from
+	notJSON := false
 	if err == nil && len(paths) > 0 {
 		body := resp.Body
 		if resp.Truncated && jsonType(resp.ContentType) {
@@ -79,7 +81,14 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 			body, _ = truncateJSON(body, len(body)-1)
 		}
 		if bodyKind(resp.ContentType, body) == kindJSON {
-			resp.Body = selectFields(body, paths)
+			if resp.Truncated {
+				// The selection is whole; what was cut is the answer.
+				readCut, resp.Truncated = len(resp.Body), false
+			}
+			// Escapes read may spell the key.
+			resp.Body = []byte(resp.Redact(string(selectFields(body, paths))))
+		} else {
+			notJSON = len(resp.Body) > 0
 		}
 	}
 	d := time.Since(start)
@@ -103,9 +112,19 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	case err != nil:
 		res = requestErrorResult(ctx, t, err)
 		outcome = "failed"
+	case unfollowed(resp.Status):
+		res = s.redirectResult(t, resp)
+		outcome = "http_error"
 	default:
 		res = s.result(t, resp)
+		if readCut > 0 {
+			res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("The answer was longer than the %d bytes read of it: the fields were selected from those, so a field not found may lie beyond them.", readCut)})
+		}
+		if notJSON {
+			res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("%s applies to JSON answers only: this one (%s) is shown whole.", t.in.fields, orUnknown(clip(resp.ContentType, maxHeaderBytes)))})
+		}
 	}
+	redactResult(res, resp)
 	s.audit.end(call, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
 		DurationMS: d.Milliseconds(), Outcome: outcome})
 	return res

@@ -145,7 +145,11 @@ func selectFields(body []byte, paths []string) []byte {
 	}
 	out, matched := newFieldTree(paths).pick(v)
 	if !matched {
-		return plainJSON(map[string]any{"note": "no field matched " + strings.Join(paths, ", ") + "; the answer has: " + strings.Join(fieldNames(v), ", ")})
+		has := "the answer has no fields"
+		if names := fieldNames(v); len(names) > 0 {
+			has = "the answer has: " + strings.Join(names, ", ")
+		}
+		return plainJSON(map[string]any{"note": "no field matched " + strings.Join(paths, ", ") + "; " + has})
 	}
 	if b := plainJSON(out); b != nil {
 		return b

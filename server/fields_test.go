@@ -141,7 +141,7 @@ func TestFieldsOnAnAnswerCutAtTheReadLimit(t *testing.T) {
 	if first := r.Content[0].(*mcp.TextContent).Text; !json.Valid([]byte(first)) {
 		t.Errorf("not JSON: %.300s", first)
 	}
-	if note := r.Content[len(r.Content)-1].(*mcp.TextContent).Text; !strings.Contains(note, "more than") {
+	if note := r.Content[len(r.Content)-1].(*mcp.TextContent).Text; !strings.Contains(note, "longer than the 30000 bytes read") {
 		t.Errorf("note does not say the answer was longer: %s", note)
 	}
 }

@@ -71,11 +71,36 @@ func (s *Server) httpErrorResult(ctx context.Context, t *tool, e *client.HTTPErr
 		b.WriteString("\n")
 		b.WriteString(h)
 	}
-	budget := s.cfg.MaxResultBytes
-	if budget <= 0 {
-		budget = DefaultMaxResultBytes
+	return errorResult(clip(b.String(), s.budget()))
+}
+
+// budget is the result budget in bytes.
+func (s *Server) budget() int {
+	if s.cfg.MaxResultBytes <= 0 {
+		return DefaultMaxResultBytes
 	}
-	return errorResult(clip(b.String(), budget))
+	return s.cfg.MaxResultBytes
+}
+
+// unfollowed reports whether status is a redirect the client did not
+// follow (no Location, or 300's choice): 304 answers a conditional request.
+func unfollowed(status int) bool {
+	return status >= 300 && status < 400 && status != http.StatusNotModified
+}
+
+// redirectResult is the tool error for a redirect that was not followed:
+// its body is no answer to the call.
+func (s *Server) redirectResult(t *tool, r *client.Response) *mcp.CallToolResult {
+	text := fmt.Sprintf("HTTP %d %s (%s %s): a redirect, not followed", r.Status, http.StatusText(r.Status), t.op.Method, t.op.Path)
+	if loc := headerValue(r.Header, "Location"); loc != "" {
+		text += " (Location: " + loc + ")"
+	} else {
+		text += " (the answer names no Location)"
+	}
+	if ex := r.Excerpt(errorExcerptBytes); ex != "" {
+		text += "\n" + ex
+	}
+	return errorResult(clip(text, s.budget()))
 }
 
 // clip is text cut to at most max bytes, on a rune boundary, ending with
@@ -247,6 +272,9 @@ func bodyKind(contentType string, body []byte) kind {
 // result turns a successful answer into a tool result within the budget.
 func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
 	res := s.bodyResult(t, r)
+	if r.Unfinished > 0 {
+		res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("HTTP %d: the answer was still arriving when the %s limit of the call ended; this is what arrived.", r.Status, r.Unfinished)})
+	}
 	if next := nextPage(t, r.Header); next != "" {
 		res.Content = append(res.Content, &mcp.TextContent{Text: next})
 	}
@@ -258,25 +286,34 @@ func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
 var emptyBodyHeaders = []string{"Location", "Content-Type", "Content-Length", "Last-Modified", "ETag"}
 
 func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
+	budget := s.budget()
 	if len(r.Body) == 0 {
 		text := fmt.Sprintf("%d %s (empty body)", r.Status, http.StatusText(r.Status))
 		var hs []string
 		for _, h := range emptyBodyHeaders {
-			if v := r.Header.Get(h); v != "" && (h == "Location" || t.op.Method == "HEAD") {
+			if v := headerValue(r.Header, h); v != "" && (h == "Location" || t.op.Method == "HEAD") {
 				hs = append(hs, h+": "+v)
 			}
 		}
 		if len(hs) > 0 {
 			text += "\n" + strings.Join(hs, "\n")
 		}
-		return textResult(text)
+		return textResult(clip(text, budget))
 	}
-	budget := s.cfg.MaxResultBytes
-	if r.Truncated && jsonType(r.ContentType) && !json.Valid(r.Body) {
-		// Cut by the read cap, maybe mid-string: keep whole values only.
-		kept, cut := truncateJSON(r.Body, min(budget, len(r.Body)-1))
+	if (r.Truncated || r.Unfinished > 0) && jsonType(r.ContentType) && !json.Valid(r.Body) {
+		// Cut by the read cap or the time limit, maybe mid-string: keep
+		// whole values only, compacted, so the budget is not spent on
+		// indentation.
+		body, _ := truncateJSON(r.Body, len(r.Body)-1)
+		limit := len(body) - 1
+		if text, ok := compactJSON(r.ContentType, body); ok {
+			body, limit = text, len(text)
+		}
+		kept, cut := truncateJSON(body, min(budget, limit))
 		res := textResult(string(kept))
-		res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true)})
+		if r.Truncated || cut < len(body) {
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true, true)})
+		}
 		return res
 	}
 	if text, ok := compactJSON(r.ContentType, r.Body); ok {
@@ -284,7 +321,7 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 			kept, cut := truncateJSON(text, budget)
 			// The note is a content item of its own, so the first stays JSON.
 			res := textResult(string(kept))
-			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated)})
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated, true)})
 			return res
 		}
 		// As text only: structuredContent would be a second copy of the
@@ -297,19 +334,40 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 	case kindText:
 		text := strings.ToValidUTF8(string(r.Body), "�")
 		if mt := mediaType(r.ContentType); mt == "text/html" || mt == "application/xhtml+xml" {
-			// A page's text, not its markup.
-			text = prose.Plain(text)
+			// A page's text, not its markup; its references read may
+			// spell the key.
+			text = r.Redact(prose.Plain(text))
 		}
 		return s.textWithin(t, text, r)
 	default:
-		desc := fmt.Sprintf("Binary response: %s, %s (not shown).", orUnknown(r.ContentType), sizeString(len(r.Body)))
+		ct := orUnknown(clip(r.ContentType, maxHeaderBytes))
+		desc := fmt.Sprintf("Binary response: %s, %s (not shown).", ct, sizeString(len(r.Body)))
 		if cd := r.Header.Get("Content-Disposition"); cd != "" {
 			if _, params, err := mime.ParseMediaType(cd); err == nil && params["filename"] != "" {
-				desc = fmt.Sprintf("Binary response: %s, %s, file %q (not shown).", orUnknown(r.ContentType), sizeString(len(r.Body)), params["filename"])
+				desc = fmt.Sprintf("Binary response: %s, %s, file %q (not shown).", ct, sizeString(len(r.Body)), clip(params["filename"], maxHeaderBytes))
 			}
 		}
-		return textResult(desc)
+		return textResult(clip(desc, budget))
 	}
+}
+
+// redactResult replaces the credential in every text of res (see
+// client.Response.Redact): the last look before a result leaves.
+func redactResult(res *mcp.CallToolResult, r *client.Response) {
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			tc.Text = r.Redact(tc.Text)
+		}
+	}
+}
+
+// maxHeaderBytes bounds a header value a result shows (a Location, a file
+// name, a page token): the API sets its length, not the result budget.
+const maxHeaderBytes = 300
+
+// headerValue is h's value of name, clipped to maxHeaderBytes.
+func headerValue(h http.Header, name string) string {
+	return clip(h.Get(name), maxHeaderBytes)
 }
 
 func orUnknown(ct string) string {
@@ -329,13 +387,16 @@ func sizeString(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// textWithin returns text, cut at a line or word within the budget.
+// textWithin returns text, cut at a line or word so that it and the note
+// after it stay within the budget.
 func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallToolResult {
-	budget := s.cfg.MaxResultBytes
+	budget := s.budget()
 	if len(text) <= budget && !r.Truncated {
 		return textResult(text)
 	}
-	cut := min(budget, len(text))
+	// The note with the largest cut it may name is at least as long.
+	room := budget - len(s.truncationNote(t, budget, len(text), r.Truncated, false)) - 1
+	cut := max(0, min(room, len(text)))
 	for cut > 0 && cut < len(text) && !utf8.RuneStart(text[cut]) {
 		cut--
 	}
@@ -344,17 +405,18 @@ func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallT
 	} else if i := strings.LastIndexAny(text[:cut], " \t"); i > cut*3/4 {
 		cut = i
 	}
-	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated))
+	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated, false))
 }
 
-// truncationNote says how much was cut and which arguments ask for less.
-func (s *Server) truncationNote(t *tool, cut, total int, clientCut bool) string {
+// truncationNote says how much was cut and which arguments ask for less:
+// the field selection only for JSON, the one answer it applies to.
+func (s *Server) truncationNote(t *tool, cut, total int, clientCut, isJSON bool) string {
 	of := fmt.Sprintf("of %d bytes", total)
 	if clientCut {
 		of = fmt.Sprintf("of more than %d bytes", total)
 	}
 	note := fmt.Sprintf("… truncated at %d %s", cut, of)
-	if t.in != nil && t.in.fields != "" {
+	if isJSON && t.in != nil && t.in.fields != "" {
 		note += " — keep only the fields you need (" + t.in.fields + ": dotted paths)"
 	}
 	if len(t.paging) > 0 {
@@ -440,7 +502,7 @@ func nextPage(t *tool, h http.Header) string {
 			var args []string
 			for name, b := range t.in.bindings {
 				if b.In == inQuery && q.Has(b.Name) && slices.Contains(t.paging, name) {
-					args = append(args, name+"="+q.Get(b.Name))
+					args = append(args, name+"="+clip(q.Get(b.Name), maxHeaderBytes))
 				}
 			}
 			if len(args) == 0 {

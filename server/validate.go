@@ -251,7 +251,7 @@ func validationMessage(msg string) string {
 			}
 		}
 	}
-	msg = plainBound(msg)
+	msg = plainType(plainBound(msg))
 	if len(field) == 0 {
 		return msg
 	}
@@ -277,6 +277,22 @@ func plainBound(msg string) string {
 		word = "at most"
 	}
 	return fmt.Sprintf("must be %s %s (got %s)", word, plainNumber(m[3]), plainNumber(m[2]))
+}
+
+// reType matches the validator's message for a wrong type of null or of
+// a whole number past float64's digits, whose value it prints as Go
+// formats it: "<invalid reflect.Value>", 1.2345678901234567e+19.
+var reType = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^type: (?:<invalid reflect\.Value>|[-0-9.]+e[-+]?[0-9]+) (has type "(?:null|integer)", want .*)$`)
+})
+
+// plainType is such a message without the value: `has type "null", want
+// "string"`.
+func plainType(msg string) string {
+	if m := reType().FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return msg
 }
 
 // plainNumber writes a fraction or a fixed-point number shortly: 1, 2.5,

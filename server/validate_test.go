@@ -32,6 +32,8 @@ func TestValidate(t *testing.T) {
 		{"null required is missing", map[string]any{"id": nil}, `missing required argument "id"`},
 		{"unknown", map[string]any{"id": 1.0, "ids": 2.0, "x": 1.0}, `unknown arguments "ids", "x"; it takes: code, filter, id, status`},
 		{"type", map[string]any{"id": "one"}, `argument "id": type: one has type "string", want "integer"`},
+		{"null item", map[string]any{"id": 1.0, "filter": map[string]any{"tags": []any{nil}}}, `argument "filter.tags[]": has type "null", want "string"`},
+		{"big integer", map[string]any{"id": 1.0, "status": json.Number("12345678901234567890")}, `argument "status": has type "integer", want "string"`},
 		{"fraction for integer", map[string]any{"id": 1.5}, `argument "id"`},
 		{"enum", map[string]any{"id": 1.0, "status": "gone"}, `argument "status": enum`},
 		{"nested", map[string]any{"id": 1.0, "filter": map[string]any{"tags": []any{1.0}}}, `argument "filter.tags[]"`},

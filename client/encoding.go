@@ -1,0 +1,90 @@
+package client
+
+import (
+	"bufio"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// EncodingError is an answer compressed in a way restmcp cannot read
+// (br, zstd): only gzip is asked for.
+type EncodingError struct{ Encoding string }
+
+func (e *EncodingError) Error() string {
+	return fmt.Sprintf("the API's answer is compressed as %q, which restmcp cannot read (it asks for gzip)", e.Encoding)
+}
+
+// decodeBody makes resp's body read uncompressed: the gzip Go's transport
+// asked for is read there, deflate (zlib or raw, as servers send both) and
+// a gzip not asked for here. A compressed body that does not read as its
+// encoding says fails naming it, not as a broken connection.
+func decodeBody(resp *http.Response) error {
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	var r io.Reader
+	switch {
+	case resp.Uncompressed:
+		resp.Body = &decodedBody{r: resp.Body, src: resp.Body, enc: "gzip"}
+		return nil
+	case enc == "" || enc == "identity":
+		return nil
+	case enc == "deflate":
+		br := bufio.NewReader(resp.Body)
+		if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
+			zr, err := zlib.NewReader(br)
+			if err != nil {
+				return unreadable(enc, err)
+			}
+			r = zr
+		} else {
+			r = flate.NewReader(br)
+		}
+	case enc == "gzip" || enc == "x-gzip":
+		gr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return unreadable(enc, err)
+		}
+		r = gr
+	default:
+		return &EncodingError{Encoding: cut(enc, 40)}
+	}
+	resp.Header.Del("Content-Encoding")
+	resp.Header.Del("Content-Length")
+	resp.ContentLength = -1
+	resp.Body = &decodedBody{r: r, src: resp.Body, enc: enc}
+	return nil
+}
+
+// decodedBody reads r, the decoded src.
+type decodedBody struct {
+	r   io.Reader
+	src io.ReadCloser
+	enc string
+}
+
+func (b *decodedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && corrupt(err) {
+		err = unreadable(b.enc, err)
+	}
+	return n, err
+}
+
+func (b *decodedBody) Close() error { return b.src.Close() }
+
+// corrupt reports whether err says compressed bytes are not what their
+// encoding says, or end before it does.
+func corrupt(err error) bool {
+	var ce flate.CorruptInputError
+	return errors.As(err, &ce) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) ||
+		errors.Is(err, zlib.ErrHeader) || errors.Is(err, zlib.ErrChecksum) || errors.Is(err, zlib.ErrDictionary)
+}
+
+func unreadable(enc string, err error) error {
+	return fmt.Errorf("the API's %s-compressed answer could not be read (%w)", enc, err)
+}

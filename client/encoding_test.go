@@ -1,0 +1,61 @@
+package client
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/zlib"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// Deflate is read in both forms servers send; a compression restmcp cannot
+// read is named, and a body that is not what its encoding says is said to
+// be the API's compressed answer, not a broken read.
+func TestContentEncodings(t *testing.T) {
+	const plain = `{"a":1}`
+	var z, raw bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	_, _ = zw.Write([]byte(plain))
+	_ = zw.Close()
+	fw, _ := flate.NewWriter(&raw, flate.BestCompression)
+	_, _ = fw.Write([]byte(plain))
+	_ = fw.Close()
+	for _, tt := range []struct {
+		name, encoding, body, want string
+	}{
+		{"zlib deflate", "deflate", z.String(), plain},
+		{"raw deflate", "deflate", raw.String(), plain},
+		{"identity", "identity", plain, plain},
+		{"br", "br", "\x8b\x05\x80{}\x03", `compressed as "br", which restmcp cannot read`},
+		{"not gzip", "gzip", plain, "gzip-compressed answer could not be read"},
+		{"not deflate", "deflate", "\x78\x9c" + plain, "deflate-compressed answer could not be read"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Encoding", tt.encoding)
+				_, _ = w.Write([]byte(tt.body))
+			}))
+			defer srv.Close()
+			resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/"}})
+			var got string
+			switch {
+			case err != nil:
+				got = err.Error()
+			default:
+				got = string(resp.Body)
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			var ee *EncodingError
+			if errors.As(err, &ee) != (tt.name == "br") {
+				t.Errorf("EncodingError: %v", err)
+			}
+		})
+	}
+}
