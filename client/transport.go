@@ -451,11 +451,33 @@ func (r *redactor) mayHold(b []byte) bool {
 	if len(r.short) > 0 || bytes.IndexByte(b, '<') >= 0 {
 		return true
 	}
-	if len(r.escaped) > 0 && (bytes.Contains(b, []byte(`\u`)) || bytes.Contains(b, []byte("&#"))) {
+	if len(r.escaped) > 0 && (bytes.Contains(b, []byte(`\u`)) || bytes.Contains(b, []byte("&#"))) && r.holdsEscaped(b) {
 		return true
 	}
 	for _, f := range r.forms {
 		if bytes.Contains(b, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsEscaped reports whether b, its JSON and HTML character escapes
+// read, holds a secret: a linear pass, where the expression that finds
+// escaped forms reads text many times slower (Go's JSON encoder writes
+// every & as \u0026, so that many answers hold escapes and few a key).
+func (r *redactor) holdsEscaped(b []byte) bool {
+	plain := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		c, n := unescapeOne(b)
+		if n == 0 { // an escape cut at the end: as it is
+			plain, b = append(plain, b...), nil
+			break
+		}
+		plain, b = utf8.AppendRune(plain, c), b[n:]
+	}
+	for _, s := range r.escaped {
+		if bytes.Contains(plain, []byte(string(s))) {
 			return true
 		}
 	}
@@ -585,7 +607,7 @@ func unescapeOne(b []byte) (c rune, n int) {
 		}
 		return rune(v), 6
 	case bytes.HasPrefix(b, []byte("&#")) || bytes.Equal(b, []byte("&")):
-		end := bytes.IndexByte(b, ';')
+		end := bytes.IndexByte(b[:min(len(b), maxEscapeLen)], ';')
 		if end < 0 {
 			if len(b) < maxEscapeLen {
 				return 0, 0

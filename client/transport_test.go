@@ -588,3 +588,24 @@ func TestResponseRedactsDecodedText(t *testing.T) {
 		t.Errorf("Redact = %q", got)
 	}
 }
+
+// holdsEscaped reads escapes once to tell whether the expression for
+// escaped forms must run: not for text whose escapes say something else.
+func TestHoldsEscaped(t *testing.T) {
+	r := buildRedactor([]string{"sk_live_0123456789"})
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{`{"t":"Tasks \u0026 notes"}`, false},
+		{`{"t":"\u0073k_live_0123456789"}`, true},
+		{`<p>&#115;k_live_0123456789</p>`, true},
+		{`<p>&#x73;k_live_01234567&#56;9</p>`, true},
+		{`{"t":"sk_live_012345678\u0026"}`, false},
+		{"&#" + strings.Repeat("1", 1000), false},
+	} {
+		if got := r.holdsEscaped([]byte(tc.text)); got != tc.want {
+			t.Errorf("%.60q: %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
