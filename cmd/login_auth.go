@@ -39,7 +39,7 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		own.Auth = nil
 		return nil
 	}
-	api, err := f.App().LoadAPI(ctx, p, nil)
+	api, err := opts.Profile.app(f, false).LoadAPI(ctx, p, nil)
 	if err != nil {
 		if opts.Scheme != "" {
 			return err
