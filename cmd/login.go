@@ -636,7 +636,7 @@ const keyringDocURL = "https://github.com/restmcp/restmcp/blob/main/docs/keyring
 // the environment variable that replaces it.
 func keyringUnavailableError(f *Factory, err error) error {
 	return fmt.Errorf("%w\nThe key cannot be stored in %s.%s Instead, set %s in the environment of every command that needs the key, or log in again with --insecure-storage to keep the key UNENCRYPTED in a file only you can read",
-		err, f.Keyring.Describe(), keyringHint(), f.Brand.Env("API_KEY"))
+		err, f.Keyring.Describe(), keyringHint(err), f.Brand.Env("API_KEY"))
 }
 
 // signsInWithOAuth reports whether this login will sign in with OAuth
@@ -653,13 +653,19 @@ func signsInWithOAuth(f *Factory, opts *LoginOptions, own profile.Profile) bool 
 // elsewhere in the environment variable.
 func oauthKeyringError(f *Factory, err error) error {
 	return fmt.Errorf("%w\nAn OAuth sign-in keeps its tokens only in %s, so it needs the keyring.%s Make it reachable and sign in again; or set %s to an access token obtained elsewhere, which every command then sends as `Authorization: Bearer` (it is not renewed)",
-		err, f.Keyring.Describe(), keyringHint(), f.Brand.Env("API_KEY"))
+		err, f.Keyring.Describe(), keyringHint(err), f.Brand.Env("API_KEY"))
 }
 
-// keyringHint says where the keyring is on this system, when it is often
-// missing.
-func keyringHint() string {
-	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+// keyringHint says how to unlock a locked keyring (err), else where the
+// keyring is on this system, when it is often missing.
+func keyringHint(err error) string {
+	switch {
+	case strings.Contains(err.Error(), "failed to unlock"):
+		// The Secret Service's collection is locked and no unlock prompt
+		// could be shown (go-keyring's "failed to unlock correct
+		// collection").
+		return " The keyring is locked: unlock it (log in to the desktop session, or run `gnome-keyring-daemon --unlock` with its password on standard input) and log in again."
+	case runtime.GOOS == "darwin" || runtime.GOOS == "windows":
 		return ""
 	}
 	return " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see " + keyringDocURL + ")."

@@ -293,21 +293,25 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
+	locked := errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
 	tests := []struct {
 		name    string
 		store   keyring.Store
 		wantErr []string
+		docURL  bool // the hint names where keyrings are missing
 	}{
 		{name: "no secret service", store: keyring.Store{Service: "restmcp", Backend: unavailableBackend{}},
-			wantErr: []string{"the OS keyring is unavailable", "org.freedesktop.secrets was not provided"}},
+			wantErr: []string{"the OS keyring is unavailable", "org.freedesktop.secrets was not provided"}, docURL: true},
 		{name: "no answer", store: keyring.Store{Service: "restmcp", Backend: hangingBackend{release}, Timeout: 200 * time.Millisecond},
-			wantErr: []string{"the OS keyring is unavailable", "no answer to get within 200ms"}},
+			wantErr: []string{"the OS keyring is unavailable", "no answer to get within 200ms"}, docURL: true},
+		{name: "locked", store: keyring.Store{Service: "restmcp", Backend: failingBackend{locked}},
+			wantErr: []string{"the OS keyring is unavailable", "failed to unlock", "The keyring is locked: unlock it", "gnome-keyring-daemon --unlock"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newAuthEnv(t)
 			e.keyring = tt.store
-			r := e.run(goodKey, "login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+			r := e.run(goodKey, "login", "-p", "acme", "--spec", "testdata/notes.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
 			if r.code != 1 {
 				t.Fatalf("exit %d, want 1: %s", r.code, r.err)
 			}
@@ -316,8 +320,8 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", s, r.err)
 				}
 			}
-			if runtime.GOOS == "linux" && !strings.Contains(r.err, keyringDocURL) {
-				t.Errorf("stderr lacks the keyring documentation's address:\n%s", r.err)
+			if runtime.GOOS == "linux" && strings.Contains(r.err, keyringDocURL) != tt.docURL {
+				t.Errorf("stderr names the keyring documentation's address: %v, want %v:\n%s", !tt.docURL, tt.docURL, r.err)
 			}
 			if strings.Contains(r.err, "(see docs/") {
 				t.Errorf("stderr points to the documentation as a local file:\n%s", r.err)
