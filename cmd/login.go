@@ -195,54 +195,66 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 
-	// Fail before asking for the key when the keyring cannot store it (and
-	// is to be used). The profile is saved all the same: with the key in
-	// the environment variable, the other commands need it.
+	// A keyring that cannot store the key (and is to be used) fails the
+	// login before the key is asked for. The profile is saved all the same,
+	// once checked as it would be with a keyring: with the key in the
+	// environment variable, the other commands need it.
+	var keyringErr error
 	if !opts.InsecureStorage && (stored.Key == "" || stored.Source != app.KeyFromFile) {
-		var err error
 		switch stored.Source {
 		case app.KeyringUnavailable: // asked already: one timeout is enough
-			err = errors.Unwrap(stored.Err)
+			keyringErr = errors.Unwrap(stored.Err)
 		case app.KeyFromKeyring, app.KeyMissing: // the keyring answered
 		default:
-			_, err = f.Keyring.Get(p.Name)
+			if _, err := f.Keyring.Get(p.Name); !errors.Is(err, keyring.ErrNotFound) {
+				keyringErr = err
+			}
 		}
-		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
-			oauth := signsInWithOAuth(f, opts, own)
-			without := "without a key"
-			if oauth {
-				without = "not signed in"
-			}
-			if moved {
-				fmt.Fprintf(errOut, "! Profile %q was not changed: its stored key must not go to the new address.\n", p.Name)
-			} else if serr := store.Save(own); serr == nil {
-				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (%s).\n", p.Name, store.Path(), without)
-			}
-			if oauth {
-				return oauthKeyringError(f, err)
-			}
-			return keyringUnavailableError(f, err)
+	}
+	noKeyring := func(oauth bool) error {
+		without := "without a key"
+		if oauth {
+			without = "not signed in"
 		}
+		if moved {
+			fmt.Fprintf(errOut, "! Profile %q was not changed: its stored key must not go to the new address.\n", p.Name)
+		} else if serr := store.Save(own); serr == nil {
+			fmt.Fprintf(errOut, "✓ Saved profile %q in %s (%s).\n", p.Name, store.Path(), without)
+		}
+		if oauth {
+			return oauthKeyringError(f, keyringErr)
+		}
+		return keyringUnavailableError(f, keyringErr)
 	}
 
 	if p.MCPURL != "" {
+		if opts.Scheme != "" || opts.Username != "" {
+			return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
+		}
+		if keyringErr != nil {
+			return noKeyring(signsInWithOAuth(f, opts, own))
+		}
 		if done, err := f.loginOAuth(c.Context(), opts, own, p, store); done {
 			return err
 		}
 		// A key replaces an earlier OAuth sign-in.
 		own.Auth = nil
 		p = f.Brand.Apply(own)
-	}
-	if p.MCPURL == "" {
+	} else {
 		if err := f.chooseAuth(c.Context(), opts, &own, p); err != nil {
 			return err
 		}
 		p = f.Brand.Apply(own)
-		if own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2 {
+		oauth := own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2
+		if keyringErr != nil {
+			if err := descriptionLoads(c.Context(), f, opts, p); err != nil {
+				return err
+			}
+			return noKeyring(oauth)
+		}
+		if oauth {
 			return f.loginOAuthAPI(c.Context(), opts, own, store)
 		}
-	} else if opts.Scheme != "" || opts.Username != "" {
-		return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
 	}
 	label := "API key"
 	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic {
@@ -296,6 +308,24 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 	return err
+}
+
+// descriptionLoads refuses a description that cannot be read (unless
+// --no-check), as the key check would with a keyring: a login that stores
+// no key saves the profile without that check. A description URL is read
+// with the key of the environment variable, when it is set.
+func descriptionLoads(ctx context.Context, f *Factory, opts *LoginOptions, p profile.Profile) error {
+	if opts.NoCheck {
+		return nil
+	}
+	var cred client.Credential
+	if k := f.App().EnvKey(); k != "" {
+		cred = app.Credential(p, client.StaticKey(k))
+	}
+	if _, err := opts.Profile.app(f, false).LoadAPI(ctx, p, cred); err != nil {
+		return fmt.Errorf("%w; nothing was saved (fix --spec, or pass --no-check to save the profile without reading it)", err)
+	}
+	return nil
 }
 
 // sameAddress reports whether a key of before would go where it went, as

@@ -340,6 +340,56 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 	}
 }
 
+// TestLoginWithoutKeyringChecksFirst: without a keyring, login makes the
+// checks it makes with one (the description loads, the scheme exists, the
+// user name is given) before it saves the profile, with the chosen scheme,
+// for use with RESTMCP_API_KEY.
+func TestLoginWithoutKeyringChecksFirst(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.yaml")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		// The only one saved.
+		{"basic with a user name", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basic", "--username", "bob"}, 1, "the OS keyring is unavailable"},
+		{"missing description", []string{"--spec", filepath.Join(dir, "none.yaml")}, 1, "none.yaml given with --spec does not exist; nothing was saved"},
+		{"empty description", []string{"--spec", empty}, 1, "the document is empty; nothing was saved"},
+		{"directory", []string{"--spec", dir}, 1, "not a regular file"},
+		{"misspelt scheme", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basik"}, 2, "--scheme basik is not declared"},
+		{"no user name", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basic"}, 2, "pass the user name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			e.keyring = keyring.Store{Service: "restmcp", Backend: unavailableBackend{}}
+			r := e.run(goodKey, append([]string{"login", "-p", "acme", "--base-url", "http://127.0.0.1:1", "--with-key"}, tt.args...)...)
+			if r.code != tt.wantCode || !strings.Contains(r.err, tt.wantErr) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", r.code, tt.wantCode, tt.wantErr, r.err)
+			}
+			p, err := (profile.Store{Dir: e.dir}).Get("acme")
+			if tt.name != "basic with a user name" {
+				if err == nil {
+					t.Errorf("saved %+v", p)
+				}
+				return
+			}
+			if err != nil || p.Auth == nil || p.Auth.Kind != profile.AuthBasic || p.Auth.Username != "bob" {
+				t.Fatalf("saved %+v (%v), want basic for bob", p.Auth, err)
+			}
+			e.env["RESTMCP_API_KEY"] = "pw"
+			if r := e.run("", "status", "-p", "acme", "--offline"); !strings.Contains(r.out, "HTTP basic, user bob") {
+				t.Errorf("status:\n%s%s", r.out, r.err)
+			}
+		})
+	}
+}
+
 // TestLoginWithoutDBus runs login against the real OS keyring with the
 // session bus pointing at a socket that does not exist: it must fail within
 // 5 s, naming the cause and the environment variable. It runs in a child
@@ -365,7 +415,7 @@ func TestLoginWithoutDBus(t *testing.T) {
 	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
 	e := newAuthEnv(t)
 	e.keyring = keyring.Store{Service: "restmcp-test"} // the real OS keyring
-	r := e.run(goodKey, "login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "testdata/notes.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
 	if r.code == 0 {
 		t.Fatal("login succeeded without D-Bus")
 	}
