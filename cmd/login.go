@@ -263,7 +263,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic && (prevAuth == nil || prevAuth.Username != p.Auth.Username) {
 		stored = app.Key{} // another user: the stored password is not theirs
 	}
-	key, err := readSecretOr(c.Context(), f, p.Name, opts.WithKey, label, stored.Key)
+	key, err := readSecretOr(c.Context(), f, givenCommand(c), p.Name, opts.WithKey, label, stored.Key)
 	if err != nil {
 		return err
 	}
@@ -590,21 +590,17 @@ func warnEnvPrecedence(f *Factory, where string) {
 	}
 }
 
-// readKey reads the key from standard input (--with-key) or a hidden prompt.
-func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) (string, error) {
-	return readSecret(ctx, f, profileName, withKey, "API key")
-}
-
 // readSecret reads a secret, shown as label, from standard input
-// (--with-key) or a hidden prompt.
-func readSecret(ctx context.Context, f *Factory, profileName string, withKey bool, label string) (string, error) {
-	return readSecretOr(ctx, f, profileName, withKey, label, "")
+// (--with-key) or a hidden prompt. Without either, it says to run command
+// (the command given, --with-key aside) again with --with-key.
+func readSecret(ctx context.Context, f *Factory, command, profileName string, withKey bool, label string) (string, error) {
+	return readSecretOr(ctx, f, command, profileName, withKey, label, "")
 }
 
 // readSecretOr is readSecret keeping stored, the key stored before, when
 // no key is given: without --with-key and without a terminal, or when
 // Enter alone answers the prompt. It says which.
-func readSecretOr(ctx context.Context, f *Factory, profileName string, withKey bool, label, stored string) (string, error) {
+func readSecretOr(ctx context.Context, f *Factory, command, profileName string, withKey bool, label, stored string) (string, error) {
 	var raw string
 	prompt := f.IO.CanPrompt() && f.IO.ReadSecret != nil
 	if withKey && f.IO.InTTY && f.IO.ReadSecret != nil {
@@ -645,7 +641,7 @@ func readSecretOr(ctx context.Context, f *Factory, profileName string, withKey b
 		}
 		raw = s
 	default:
-		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s`", app.PipeKeyExample(runtime.GOOS, f.App().LoginCommand(profileName)))
+		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s`", app.PipeKeyExample(runtime.GOOS, command))
 	}
 	key, err := app.DecodeKey([]byte(raw))
 	switch {

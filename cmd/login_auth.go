@@ -173,7 +173,7 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	o := own.Auth.OAuth
 	var secret string
 	if o.Grant == string(oauth.GrantClientCredentials) || opts.WithKey {
-		s, err := readSecret(ctx, f, own.Name, opts.WithKey, "Client secret")
+		s, err := readSecret(ctx, f, givenCommand(opts.Profile.cmd), own.Name, opts.WithKey, "Client secret")
 		if err != nil {
 			return err
 		}

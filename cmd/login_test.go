@@ -137,9 +137,10 @@ func TestLogin(t *testing.T) {
 			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /v1/me"},
 		},
 		{
+			// The command given, so that it works for a new profile too.
 			name:  "no terminal and no --with-key",
 			stdin: goodKey, args: []string{"--check-path", "/v1/me"},
-			wantCode: 2, wantErr: []string{"--with-key", app.PipeKeyExample(runtime.GOOS, "restmcp login --profile acme")},
+			wantCode: 2, wantErr: []string{"--with-key", app.PipeKeyExample(runtime.GOOS, "restmcp login --profile acme --base-url "+api.URL+" --check-path /v1/me --spec testdata/keycheck-api.yaml")},
 		},
 		{
 			name:  "UTF-8 key file with a byte-order mark",
