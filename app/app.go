@@ -47,6 +47,10 @@ type App struct {
 	// (SelectionFlags, SelectionStored; SelectionUnknown when the caller
 	// does not say), for the error that says none of it is left.
 	SelectionFrom string
+	// SpecGiven says that the profile's description was given on the
+	// command line (--spec), not stored: a file missing there was not
+	// moved, just not found.
+	SpecGiven bool
 	// Renewals counts the OAuth token renewals in flight, which the
 	// process waits for before it exits; nil: not counted.
 	Renewals *oauth.Renewals

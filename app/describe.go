@@ -27,6 +27,8 @@ func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Creden
 	api, err := client.Load(ctx, p.Spec, a.loadOptions(p, cred, client.Validators{}))
 	remote := client.IsURL(p.Spec)
 	switch {
+	case err != nil && !remote && errors.Is(err, fs.ErrNotExist) && a.SpecGiven:
+		return nil, fmt.Errorf("loading the API description: the file %s given with --spec does not exist", p.Spec)
 	case err != nil && !remote && errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("loading the API description of profile %q: %w; if it moved, store its new path with `%s --spec NEW_PATH` (or pass --spec)",
 			p.Name, err, a.LoginCommand(p.Name))

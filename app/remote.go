@@ -178,8 +178,10 @@ func (a *App) RemoteToolNames(ctx context.Context, p profile.Profile) ([]string,
 }
 
 // CheckRemoteKey initializes a session with p's server, sending key (the
-// stored credential when empty): Accepted, refused (Status 401 or 403, Err
-// a *remote.StatusError) or unreachable. timeout bounds it.
+// stored credential when empty), and lists its tools when it has some
+// (Method is then "tools/list"): Accepted (the server did not refuse the
+// key, which it may check only on tool calls), refused (Status 401 or
+// 403, Err a *remote.StatusError) or unreachable. timeout bounds it.
 func (a *App) CheckRemoteKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) *KeyCheck {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -193,6 +195,9 @@ func (a *App) CheckRemoteKey(ctx context.Context, p profile.Profile, key string,
 	switch {
 	case err == nil:
 		kc.Accepted, kc.Status = true, http.StatusOK
+		if res.Listed {
+			kc.Method = "tools/list"
+		}
 		if res.ServerInfo != nil {
 			kc.Server = strings.TrimSpace(res.ServerInfo.Name + " " + res.ServerInfo.Version)
 		}

@@ -274,8 +274,11 @@ func TestBadSpecNamesFile(t *testing.T) {
 	if code := run(t, f, "tools", "--spec", "testdata/missing.yaml"); code == 0 {
 		t.Fatal("missing spec exited 0")
 	}
-	if !strings.Contains(errOut.String(), "missing.yaml") {
-		t.Errorf("error does not name the file: %s", errOut)
+	if !strings.Contains(errOut.String(), "the file testdata/missing.yaml given with --spec does not exist") {
+		t.Errorf("error does not say plainly that the file given is missing: %s", errOut)
+	}
+	if strings.Contains(errOut.String(), "if it moved") {
+		t.Errorf("error takes the description given for a stored one: %s", errOut)
 	}
 	if strings.Contains(errOut.String(), "goroutine") {
 		t.Errorf("stack trace printed: %s", errOut)

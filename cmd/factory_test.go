@@ -51,8 +51,8 @@ func TestReadKeyFromStdinEndsOnInterrupt(t *testing.T) {
 	f.IO.In = stdin
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	wantInterrupted(t, "readKey --with-key", func() error {
-		_, err := readKey(ctx, f, "acme", true)
+	wantInterrupted(t, "readSecret --with-key", func() error {
+		_, err := readSecret(ctx, f, "restmcp login --profile acme", "acme", true, "API key")
 		return err
 	})
 }

@@ -104,7 +104,10 @@ file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.Pr
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Client = args[0]
-			opts.Name, opts.NamedByURL = entryName(c, opts.Name, opts.Profile, opts.URL)
+			var err error
+			if opts.Name, opts.NamedByURL, err = entryName(c, opts.Name, opts.Profile, opts.URL); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -126,15 +129,18 @@ file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.Pr
 
 // entryName is the name of the entry install or uninstall c works on:
 // --name when given; with --url and no --profile, a name derived from the
-// URL's host (byURL); else the profile's name.
-func entryName(c *cobra.Command, name, profileName, rawURL string) (_ string, byURL bool) {
+// URL's host (byURL); else the profile's name. An empty --name is
+// refused rather than taken for none.
+func entryName(c *cobra.Command, name, profileName, rawURL string) (_ string, byURL bool, err error) {
 	switch {
+	case c.Flags().Changed("name") && strings.TrimSpace(name) == "":
+		return "", false, FlagErrorf("--name needs a name (letters, digits, - and _); without --name the entry is named after the profile")
 	case name != "":
-		return name, false
+		return name, false, nil
 	case rawURL != "" && !c.Flags().Changed("profile"):
-		return hostEntryName(rawURL), true
+		return hostEntryName(rawURL), true, nil
 	}
-	return profileName, false
+	return profileName, false, nil
 }
 
 // hostEntryName names a remote entry after its URL's host: the first label

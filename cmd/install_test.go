@@ -334,6 +334,21 @@ func TestInstallRefusals(t *testing.T) {
 	if code := x.run(t, "install", "notepad"); code != 2 || !strings.Contains(x.errOut.String(), "claude-desktop") {
 		t.Errorf("unknown client: exit %d: %s", code, x.errOut)
 	}
+	for _, cmd := range []string{"install", "uninstall"} {
+		if code := x.run(t, cmd, "cursor", "--profile", "acme", "--name", ""); code != 2 || !strings.Contains(x.errOut.String(), "--name needs a name") {
+			t.Errorf("%s --name '': exit %d: %s", cmd, code, x.errOut)
+		}
+	}
+
+	// uninstall finds an entry by its URL or by its command, not both.
+	before, _ := os.ReadFile(path)
+	if code := x.run(t, "uninstall", "cursor", "--profile", "acme", "--url", "https://mcp.acme.example/mcp", "--command", x.exe); code != 2 ||
+		!strings.Contains(x.errOut.String(), "--url and --command cannot be used together") {
+		t.Errorf("uninstall --url --command: exit %d: %s", code, x.errOut)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(before) {
+		t.Error("uninstall --url --command changed the file")
+	}
 }
 
 func TestInstallWarnings(t *testing.T) {

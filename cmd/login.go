@@ -195,54 +195,66 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 
-	// Fail before asking for the key when the keyring cannot store it (and
-	// is to be used). The profile is saved all the same: with the key in
-	// the environment variable, the other commands need it.
+	// A keyring that cannot store the key (and is to be used) fails the
+	// login before the key is asked for. The profile is saved all the same,
+	// once checked as it would be with a keyring: with the key in the
+	// environment variable, the other commands need it.
+	var keyringErr error
 	if !opts.InsecureStorage && (stored.Key == "" || stored.Source != app.KeyFromFile) {
-		var err error
 		switch stored.Source {
 		case app.KeyringUnavailable: // asked already: one timeout is enough
-			err = errors.Unwrap(stored.Err)
+			keyringErr = errors.Unwrap(stored.Err)
 		case app.KeyFromKeyring, app.KeyMissing: // the keyring answered
 		default:
-			_, err = f.Keyring.Get(p.Name)
+			if _, err := f.Keyring.Get(p.Name); !errors.Is(err, keyring.ErrNotFound) {
+				keyringErr = err
+			}
 		}
-		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
-			oauth := signsInWithOAuth(f, opts, own)
-			without := "without a key"
-			if oauth {
-				without = "not signed in"
-			}
-			if moved {
-				fmt.Fprintf(errOut, "! Profile %q was not changed: its stored key must not go to the new address.\n", p.Name)
-			} else if serr := store.Save(own); serr == nil {
-				fmt.Fprintf(errOut, "✓ Saved profile %q in %s (%s).\n", p.Name, store.Path(), without)
-			}
-			if oauth {
-				return oauthKeyringError(f, err)
-			}
-			return keyringUnavailableError(f, err)
+	}
+	noKeyring := func(oauth bool) error {
+		without := "without a key"
+		if oauth {
+			without = "not signed in"
 		}
+		if moved {
+			fmt.Fprintf(errOut, "! Profile %q was not changed: its stored key must not go to the new address.\n", p.Name)
+		} else if serr := store.Save(own); serr == nil {
+			fmt.Fprintf(errOut, "✓ Saved profile %q in %s (%s).\n", p.Name, store.Path(), without)
+		}
+		if oauth {
+			return oauthKeyringError(f, keyringErr)
+		}
+		return keyringUnavailableError(f, keyringErr)
 	}
 
 	if p.MCPURL != "" {
+		if opts.Scheme != "" || opts.Username != "" {
+			return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
+		}
+		if keyringErr != nil {
+			return noKeyring(signsInWithOAuth(f, opts, own))
+		}
 		if done, err := f.loginOAuth(c.Context(), opts, own, p, store); done {
 			return err
 		}
 		// A key replaces an earlier OAuth sign-in.
 		own.Auth = nil
 		p = f.Brand.Apply(own)
-	}
-	if p.MCPURL == "" {
+	} else {
 		if err := f.chooseAuth(c.Context(), opts, &own, p); err != nil {
 			return err
 		}
 		p = f.Brand.Apply(own)
-		if own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2 {
+		oauth := own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2
+		if keyringErr != nil {
+			if err := descriptionLoads(c.Context(), f, opts, p); err != nil {
+				return err
+			}
+			return noKeyring(oauth)
+		}
+		if oauth {
 			return f.loginOAuthAPI(c.Context(), opts, own, store)
 		}
-	} else if opts.Scheme != "" || opts.Username != "" {
-		return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
 	}
 	label := "API key"
 	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic {
@@ -251,7 +263,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic && (prevAuth == nil || prevAuth.Username != p.Auth.Username) {
 		stored = app.Key{} // another user: the stored password is not theirs
 	}
-	key, err := readSecretOr(c.Context(), f, p.Name, opts.WithKey, label, stored.Key)
+	key, err := readSecretOr(c.Context(), f, givenCommand(c), p.Name, opts.WithKey, label, stored.Key)
 	if err != nil {
 		return err
 	}
@@ -296,6 +308,24 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 	return err
+}
+
+// descriptionLoads refuses a description that cannot be read (unless
+// --no-check), as the key check would with a keyring: a login that stores
+// no key saves the profile without that check. A description URL is read
+// with the key of the environment variable, when it is set.
+func descriptionLoads(ctx context.Context, f *Factory, opts *LoginOptions, p profile.Profile) error {
+	if opts.NoCheck {
+		return nil
+	}
+	var cred client.Credential
+	if k := f.App().EnvKey(); k != "" {
+		cred = app.Credential(p, client.StaticKey(k))
+	}
+	if _, err := opts.Profile.app(f, false).LoadAPI(ctx, p, cred); err != nil {
+		return fmt.Errorf("%w; nothing was saved (fix --spec, or pass --no-check to save the profile without reading it)", err)
+	}
+	return nil
 }
 
 // sameAddress reports whether a key of before would go where it went, as
@@ -560,21 +590,17 @@ func warnEnvPrecedence(f *Factory, where string) {
 	}
 }
 
-// readKey reads the key from standard input (--with-key) or a hidden prompt.
-func readKey(ctx context.Context, f *Factory, profileName string, withKey bool) (string, error) {
-	return readSecret(ctx, f, profileName, withKey, "API key")
-}
-
 // readSecret reads a secret, shown as label, from standard input
-// (--with-key) or a hidden prompt.
-func readSecret(ctx context.Context, f *Factory, profileName string, withKey bool, label string) (string, error) {
-	return readSecretOr(ctx, f, profileName, withKey, label, "")
+// (--with-key) or a hidden prompt. Without either, it says to run command
+// (the command given, --with-key aside) again with --with-key.
+func readSecret(ctx context.Context, f *Factory, command, profileName string, withKey bool, label string) (string, error) {
+	return readSecretOr(ctx, f, command, profileName, withKey, label, "")
 }
 
 // readSecretOr is readSecret keeping stored, the key stored before, when
 // no key is given: without --with-key and without a terminal, or when
 // Enter alone answers the prompt. It says which.
-func readSecretOr(ctx context.Context, f *Factory, profileName string, withKey bool, label, stored string) (string, error) {
+func readSecretOr(ctx context.Context, f *Factory, command, profileName string, withKey bool, label, stored string) (string, error) {
 	var raw string
 	prompt := f.IO.CanPrompt() && f.IO.ReadSecret != nil
 	if withKey && f.IO.InTTY && f.IO.ReadSecret != nil {
@@ -615,7 +641,7 @@ func readSecretOr(ctx context.Context, f *Factory, profileName string, withKey b
 		}
 		raw = s
 	default:
-		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s`", app.PipeKeyExample(runtime.GOOS, f.App().LoginCommand(profileName)))
+		return "", FlagErrorf("no terminal to ask for the key: pipe it in with --with-key, e.g. `%s`", app.PipeKeyExample(runtime.GOOS, command))
 	}
 	key, err := app.DecodeKey([]byte(raw))
 	switch {
@@ -636,7 +662,7 @@ const keyringDocURL = "https://github.com/restmcp/restmcp/blob/main/docs/keyring
 // the environment variable that replaces it.
 func keyringUnavailableError(f *Factory, err error) error {
 	return fmt.Errorf("%w\nThe key cannot be stored in %s.%s Instead, set %s in the environment of every command that needs the key, or log in again with --insecure-storage to keep the key UNENCRYPTED in a file only you can read",
-		err, f.Keyring.Describe(), keyringHint(), f.Brand.Env("API_KEY"))
+		err, f.Keyring.Describe(), keyringHint(err), f.Brand.Env("API_KEY"))
 }
 
 // signsInWithOAuth reports whether this login will sign in with OAuth
@@ -653,13 +679,19 @@ func signsInWithOAuth(f *Factory, opts *LoginOptions, own profile.Profile) bool 
 // elsewhere in the environment variable.
 func oauthKeyringError(f *Factory, err error) error {
 	return fmt.Errorf("%w\nAn OAuth sign-in keeps its tokens only in %s, so it needs the keyring.%s Make it reachable and sign in again; or set %s to an access token obtained elsewhere, which every command then sends as `Authorization: Bearer` (it is not renewed)",
-		err, f.Keyring.Describe(), keyringHint(), f.Brand.Env("API_KEY"))
+		err, f.Keyring.Describe(), keyringHint(err), f.Brand.Env("API_KEY"))
 }
 
-// keyringHint says where the keyring is on this system, when it is often
-// missing.
-func keyringHint() string {
-	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+// keyringHint says how to unlock a locked keyring (err), else where the
+// keyring is on this system, when it is often missing.
+func keyringHint(err error) string {
+	switch {
+	case strings.Contains(err.Error(), "failed to unlock"):
+		// The Secret Service's collection is locked and no unlock prompt
+		// could be shown (go-keyring's "failed to unlock correct
+		// collection").
+		return " The keyring is locked: unlock it (log in to the desktop session, or run `gnome-keyring-daemon --unlock` with its password on standard input) and log in again."
+	case runtime.GOOS == "darwin" || runtime.GOOS == "windows":
 		return ""
 	}
 	return " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see " + keyringDocURL + ")."

@@ -39,7 +39,7 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		own.Auth = nil
 		return nil
 	}
-	api, err := f.App().LoadAPI(ctx, p, nil)
+	api, err := opts.Profile.app(f, false).LoadAPI(ctx, p, nil)
 	if err != nil {
 		if opts.Scheme != "" {
 			return err
@@ -173,7 +173,7 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	o := own.Auth.OAuth
 	var secret string
 	if o.Grant == string(oauth.GrantClientCredentials) || opts.WithKey {
-		s, err := readSecret(ctx, f, own.Name, opts.WithKey, "Client secret")
+		s, err := readSecret(ctx, f, givenCommand(opts.Profile.cmd), own.Name, opts.WithKey, "Client secret")
 		if err != nil {
 			return err
 		}

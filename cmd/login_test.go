@@ -137,9 +137,10 @@ func TestLogin(t *testing.T) {
 			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /v1/me"},
 		},
 		{
+			// The command given, so that it works for a new profile too.
 			name:  "no terminal and no --with-key",
 			stdin: goodKey, args: []string{"--check-path", "/v1/me"},
-			wantCode: 2, wantErr: []string{"--with-key", app.PipeKeyExample(runtime.GOOS, "restmcp login --profile acme")},
+			wantCode: 2, wantErr: []string{"--with-key", app.PipeKeyExample(runtime.GOOS, "restmcp login --profile acme --base-url "+api.URL+" --check-path /v1/me --spec testdata/keycheck-api.yaml")},
 		},
 		{
 			name:  "UTF-8 key file with a byte-order mark",
@@ -293,21 +294,25 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
+	locked := errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
 	tests := []struct {
 		name    string
 		store   keyring.Store
 		wantErr []string
+		docURL  bool // the hint names where keyrings are missing
 	}{
 		{name: "no secret service", store: keyring.Store{Service: "restmcp", Backend: unavailableBackend{}},
-			wantErr: []string{"the OS keyring is unavailable", "org.freedesktop.secrets was not provided"}},
+			wantErr: []string{"the OS keyring is unavailable", "org.freedesktop.secrets was not provided"}, docURL: true},
 		{name: "no answer", store: keyring.Store{Service: "restmcp", Backend: hangingBackend{release}, Timeout: 200 * time.Millisecond},
-			wantErr: []string{"the OS keyring is unavailable", "no answer to get within 200ms"}},
+			wantErr: []string{"the OS keyring is unavailable", "no answer to get within 200ms"}, docURL: true},
+		{name: "locked", store: keyring.Store{Service: "restmcp", Backend: failingBackend{locked}},
+			wantErr: []string{"the OS keyring is unavailable", "failed to unlock", "The keyring is locked: unlock it", "gnome-keyring-daemon --unlock"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newAuthEnv(t)
 			e.keyring = tt.store
-			r := e.run(goodKey, "login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+			r := e.run(goodKey, "login", "-p", "acme", "--spec", "testdata/notes.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
 			if r.code != 1 {
 				t.Fatalf("exit %d, want 1: %s", r.code, r.err)
 			}
@@ -316,8 +321,8 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", s, r.err)
 				}
 			}
-			if runtime.GOOS == "linux" && !strings.Contains(r.err, keyringDocURL) {
-				t.Errorf("stderr lacks the keyring documentation's address:\n%s", r.err)
+			if runtime.GOOS == "linux" && strings.Contains(r.err, keyringDocURL) != tt.docURL {
+				t.Errorf("stderr names the keyring documentation's address: %v, want %v:\n%s", !tt.docURL, tt.docURL, r.err)
 			}
 			if strings.Contains(r.err, "(see docs/") {
 				t.Errorf("stderr points to the documentation as a local file:\n%s", r.err)
@@ -332,6 +337,56 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 				t.Errorf("the profile was not saved for use with RESTMCP_API_KEY: %v", err)
 			}
 			e.assertKeyNowhere(goodKey)
+		})
+	}
+}
+
+// TestLoginWithoutKeyringChecksFirst: without a keyring, login makes the
+// checks it makes with one (the description loads, the scheme exists, the
+// user name is given) before it saves the profile, with the chosen scheme,
+// for use with RESTMCP_API_KEY.
+func TestLoginWithoutKeyringChecksFirst(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.yaml")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		// The only one saved.
+		{"basic with a user name", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basic", "--username", "bob"}, 1, "the OS keyring is unavailable"},
+		{"missing description", []string{"--spec", filepath.Join(dir, "none.yaml")}, 1, "none.yaml given with --spec does not exist; nothing was saved"},
+		{"empty description", []string{"--spec", empty}, 1, "the document is empty; nothing was saved"},
+		{"directory", []string{"--spec", dir}, 1, "not a regular file"},
+		{"misspelt scheme", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basik"}, 2, "--scheme basik is not declared"},
+		{"no user name", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basic"}, 2, "pass the user name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			e.keyring = keyring.Store{Service: "restmcp", Backend: unavailableBackend{}}
+			r := e.run(goodKey, append([]string{"login", "-p", "acme", "--base-url", "http://127.0.0.1:1", "--with-key"}, tt.args...)...)
+			if r.code != tt.wantCode || !strings.Contains(r.err, tt.wantErr) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", r.code, tt.wantCode, tt.wantErr, r.err)
+			}
+			p, err := (profile.Store{Dir: e.dir}).Get("acme")
+			if tt.name != "basic with a user name" {
+				if err == nil {
+					t.Errorf("saved %+v", p)
+				}
+				return
+			}
+			if err != nil || p.Auth == nil || p.Auth.Kind != profile.AuthBasic || p.Auth.Username != "bob" {
+				t.Fatalf("saved %+v (%v), want basic for bob", p.Auth, err)
+			}
+			e.env["RESTMCP_API_KEY"] = "pw"
+			if r := e.run("", "status", "-p", "acme", "--offline"); !strings.Contains(r.out, "HTTP basic, user bob") {
+				t.Errorf("status:\n%s%s", r.out, r.err)
+			}
 		})
 	}
 }
@@ -361,7 +416,7 @@ func TestLoginWithoutDBus(t *testing.T) {
 	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
 	e := newAuthEnv(t)
 	e.keyring = keyring.Store{Service: "restmcp-test"} // the real OS keyring
-	r := e.run(goodKey, "login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "testdata/notes.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key")
 	if r.code == 0 {
 		t.Fatal("login succeeded without D-Bus")
 	}

@@ -95,8 +95,12 @@ func logoutRun(opts *LogoutOptions) error {
 		if !removedFile && !isOAuth {
 			fmt.Fprintf(errOut, "No key of profile %q in %s: nothing to remove.\n", name, f.Keyring.Describe())
 		}
-	case removedFile && errors.Is(err, keyring.ErrUnavailable):
-		fmt.Fprintf(errOut, "! Could not look for a key of profile %q in %s: %v\n", name, f.Keyring.Describe(), err)
+	case errors.Is(err, keyring.ErrUnavailable):
+		// Nothing more can be done now, and the keyring may well hold
+		// nothing (a machine without one): say what may be left, and how
+		// it goes, without failing what was done.
+		fmt.Fprintf(errOut, "! Could not look for a key of profile %q in %s (%v): a key may remain there; once the keyring can be used, remove it with `%s logout --profile %s`.\n",
+			name, f.Keyring.Describe(), err, f.Brand.Name, app.QuoteProfileName(name))
 	default:
 		// Finish what can be done, then report it.
 		keyringErr = fmt.Errorf("removing the key of profile %q from %s: %w (run `%s logout --profile %s` again once the keyring can be used)",

@@ -77,10 +77,11 @@ func (pf *profileFlags) selectionFrom() string {
 }
 
 // app is the App a command that builds tools runs, knowing where the tool
-// selection came from (--no-cache: without the compiled description cache).
+// selection and the description came from (--no-cache: without the compiled description cache).
 func (pf *profileFlags) app(f *Factory, noCache bool) *app.App {
 	a := f.AppNoCache(noCache)
 	a.SelectionFrom = pf.selectionFrom()
+	a.SpecGiven = pf.cmd.Flags().Changed("spec")
 	return a
 }
 

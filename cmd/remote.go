@@ -93,6 +93,19 @@ func (f *Factory) remoteCheck(ctx context.Context, p profile.Profile, key string
 	return cs, kc.Err
 }
 
+// remoteAnswered says which requests of a key check a remote server
+// answered (the last was method), and the server's name.
+func remoteAnswered(method, server string) string {
+	s := "initialize"
+	if method == "tools/list" {
+		s += " and tools/list"
+	}
+	if server != "" {
+		s += ": " + server
+	}
+	return s
+}
+
 // remoteLogin checks key against p's server (unless noCheck) before login
 // stores it.
 func (f *Factory) remoteLogin(ctx context.Context, p profile.Profile, key string, noCheck bool, timeout time.Duration) error {
@@ -107,7 +120,7 @@ func (f *Factory) remoteLogin(ctx context.Context, p profile.Profile, key string
 	var se *remote.StatusError
 	switch {
 	case err == nil:
-		fmt.Fprintf(f.IO.ErrOut, "✓ The MCP server accepted the key (%s).\n", cs.Server)
+		fmt.Fprintf(f.IO.ErrOut, "✓ The MCP server took the key (%s); it may check it only when a tool is called.\n", remoteAnswered(cs.Method, cs.Server))
 		return nil
 	case errors.As(err, &se) && se.Unauthorized():
 		return fmt.Errorf("the MCP server refused the key (%d), so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again",

@@ -52,6 +52,35 @@ func newRemoteMCP(t *testing.T) *httptest.Server {
 	return ts
 }
 
+// TestRemoteKeyRefusedAfterInitialize: a server that answers initialize
+// to anyone and looks at the key on later requests refuses a wrong key on
+// tools/list, and login says so instead of taking the key.
+func TestRemoteKeyRefusedAfterInitialize(t *testing.T) {
+	s := mcp.NewServer(&mcp.Implementation{Name: "acme-remote", Version: "2.0"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "greet"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{}, nil, nil
+	})
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, []byte(`"method":"initialize"`)) && r.Header.Get("Authorization") != "Bearer "+remoteKey {
+			http.Error(w, "bad key", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader("wrong-key\n")
+	if code := run(t, f, "login", "--profile", "acme", "--mcp-url", ts.URL, "--with-key"); code != 1 || !strings.Contains(errOut.String(), "refused the key (401)") {
+		t.Errorf("login with a wrong key: exit %d, stderr %s", code, errOut)
+	}
+	if _, err := f.Keyring.Get("acme"); err == nil {
+		t.Error("a refused key was stored")
+	}
+}
+
 func TestRemoteProfile(t *testing.T) {
 	ts := newRemoteMCP(t)
 	f, out, errOut := testFactory(t, nil)
@@ -73,7 +102,7 @@ func TestRemoteProfile(t *testing.T) {
 	if code := run(t, f, "login", "--profile", "acme", "--mcp-url", url, "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key", "--prefix", "acme_"); code != 0 {
 		t.Fatalf("login: exit %d, stderr %s", code, errOut)
 	}
-	if !strings.Contains(errOut.String(), "accepted the key (acme-remote 2.0)") {
+	if !strings.Contains(errOut.String(), "took the key (initialize and tools/list: acme-remote 2.0); it may check it only when a tool is called") {
 		t.Errorf("stderr = %s", errOut)
 	}
 	store, _ := f.Profiles()
@@ -105,7 +134,7 @@ func TestRemoteProfile(t *testing.T) {
 	if code := run(t, f, "status", "--profile", "acme"); code != 0 {
 		t.Errorf("status: exit %d, stdout %s", code, out)
 	}
-	for _, want := range []string{"MCP server:  " + url, "accepts the key", "X-Api-Key: Token <key>"} {
+	for _, want := range []string{"MCP server:  " + url, "✓ takes the key", "X-Api-Key: Token <key>"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}
@@ -261,7 +290,7 @@ func TestRemoteURLQueryNeverShown(t *testing.T) {
 	if code := run(t, f, "status", "--profile", "acme"); code != 0 {
 		t.Errorf("status: exit %d, stderr %s", code, errOut)
 	}
-	for _, want := range []string{"MCP server:  " + bare + "\n", "accepts the key (" + bare + ": acme-remote 2.0)"} {
+	for _, want := range []string{"MCP server:  " + bare + "\n", "takes the key (" + bare + " answered initialize and tools/list: acme-remote 2.0)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
 		}

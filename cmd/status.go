@@ -337,8 +337,8 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			switch {
 			case c.Skipped != "":
 				fmt.Fprintf(out, "  API:         not checked: %s\n", c.Skipped)
-			case c.Accepted && c.Server != "":
-				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s: %s)\n", c.URL, c.Server)
+			case c.Accepted && st.MCPURL != "":
+				fmt.Fprintf(out, "  API:         ✓ takes the key (%s answered %s); it may check it only when a tool is called\n", c.URL, remoteAnswered(c.Method, c.Server))
 			case c.Accepted:
 				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s %s: %d)\n", c.Method, c.URL, c.Status)
 			case (c.Status == 401 || c.Status == 403) && st.KeySource == app.KeyFromEnv:

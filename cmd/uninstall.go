@@ -50,7 +50,10 @@ another program is left alone unless --force is given.`, strings.Join(install.ID
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Client = args[0]
-			opts.Name, _ = entryName(c, opts.Name, opts.Profile, opts.URL)
+			var err error
+			if opts.Name, _, err = entryName(c, opts.Name, opts.Profile, opts.URL); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -79,6 +82,9 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 	client, err := install.Lookup(opts.Client)
 	if err != nil {
 		return &FlagError{Err: err}
+	}
+	if opts.URL != "" && opts.Command != "" {
+		return FlagErrorf("--url and --command cannot be used together: --url finds a remote entry, which runs no command")
 	}
 	if err := install.ValidName(opts.Name); err != nil {
 		return FlagErrorf("%v: pass --name", err)

@@ -1,6 +1,7 @@
 package install
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -302,7 +303,9 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	if !f.ours(e) && !opts.Force {
 		return res, &ConflictError{Path: path, Name: name, Command: f.command, URL: f.url}
 	}
-	if c.format == formatTOML {
+	if prev, ok := c.previousVersion(path, src, name, f, opts.backupPath(real)); ok {
+		res.After = prev
+	} else if c.format == formatTOML {
 		res.After, _, err = c.tomlRemove(path, src, name)
 	} else {
 		res.After, _, err = c.jsonRemove(path, src, name)
@@ -327,6 +330,29 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	}
 	res.Backup, err = writeAtomic(real, opts.backupPath(real), res.After, src, true, mode)
 	return res, err
+}
+
+// previousVersion is the file's version before install added the command
+// entry f called name, when src is exactly what install made of it: the
+// backup, without the entry, gives src back when install adds f to it.
+// Uninstall then gives that version back byte for byte, whatever install's
+// edits did to the text around the entry.
+func (c Client) previousVersion(path string, src []byte, name string, f found, backup string) ([]byte, bool) {
+	bak, err := os.ReadFile(backup)
+	if err != nil || f.url != "" {
+		return nil, false
+	}
+	if had, err := c.lookup(path, bak, name, nil); err != nil || had.present {
+		return nil, false
+	}
+	e := Entry{Name: name, Command: f.command, Args: f.args}
+	var again []byte
+	if c.format == formatTOML {
+		again, err = c.tomlUpsert(path, bak, e, false)
+	} else {
+		again, err = c.jsonUpsert(path, bak, e, false)
+	}
+	return bak, err == nil && bytes.Equal(again, src)
 }
 
 // writeAtomic writes data to path atomically, with mode; when the file

@@ -821,6 +821,7 @@ func TestMergeArgs(t *testing.T) {
 func TestInstallUninstallRoundTrip(t *testing.T) {
 	cursor, _ := Lookup("cursor")
 	vscode, _ := Lookup("vscode")
+	codex, _ := Lookup("codex")
 	tests := []struct {
 		name string
 		c    Client
@@ -831,6 +832,10 @@ func TestInstallUninstallRoundTrip(t *testing.T) {
 		{"only inputs", vscode, "{\n  \"inputs\": []\n}\n"},
 		{"an empty servers object stays", vscode, "{\n  \"servers\": {},\n  \"inputs\": []\n}\n"},
 		{"nothing but {}", cursor, "{}\n"},
+		{"no servers, no newline at the end", cursor, `{"other": 1}`},
+		{"servers on one line", cursor, `{"mcpServers": {"a": {"command":"x"}}}`},
+		{"an empty file", cursor, ""},
+		{"a codex table right before an array of tables", codex, "[mcp_servers.other]\ncommand = \"x\"\n[[profiles]]\nname = \"p\"\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -847,6 +852,25 @@ func TestInstallUninstallRoundTrip(t *testing.T) {
 				t.Errorf("after uninstall:\n%q\nwant the original:\n%q", got, tt.in)
 			}
 		})
+	}
+}
+
+// TestUninstallKeepsEditsMadeAfterInstall: the version before install is
+// given back only when the file is still exactly what install wrote; an
+// edit made since stays.
+func TestUninstallKeepsEditsMadeAfterInstall(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	path := filepath.Join(t.TempDir(), "mcp.json")
+	writeFile(t, path, `{"other": 1}`, 0o600)
+	if _, err := cursor.Install(path, testEntry("acme"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, strings.Replace(string(readFile(t, path)), `"other": 1`, `"other": 2`, 1), 0o600)
+	if _, err := cursor.Uninstall(path, "acme", testCommand, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(readFile(t, path)); !strings.Contains(got, `"other": 2`) || strings.Contains(got, "acme") {
+		t.Errorf("after uninstall:\n%s", got)
 	}
 }
 

@@ -341,8 +341,12 @@ func (s Store) read() (file, error) {
 	if err != nil {
 		return f, err
 	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return f, nil // an empty file (truncated by hand, or a touch) holds no profiles
+	}
 	if err := json.Unmarshal(b, &f); err != nil {
-		return f, fmt.Errorf("%s: %w (fix or remove the file)", s.Path(), err)
+		line, col := errorPosition(b, err)
+		return f, fmt.Errorf("%s: line %d, column %d: %w (fix or remove the file)", s.Path(), line, col, err)
 	}
 	if f.Profiles == nil {
 		f.Profiles = map[string]Profile{}
@@ -354,6 +358,22 @@ func (s Store) read() (file, error) {
 		f.rawOf = r.Profiles
 	}
 	return f, nil
+}
+
+// errorPosition is the line and column (from 1) of the JSON error err in
+// b: where the decoder stopped.
+func errorPosition(b []byte, err error) (line, column int) {
+	n := int64(len(b))
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		n = se.Offset
+	case errors.As(err, &te):
+		n = te.Offset
+	}
+	i := int(max(0, min(n-1, int64(len(b)))))
+	return 1 + bytes.Count(b[:i], []byte("\n")), i - bytes.LastIndexByte(b[:i], '\n')
 }
 
 // update applies change to the profiles as they are on disk, holding the

@@ -286,3 +286,43 @@ func TestStoreKeepsUnknownNestedMembers(t *testing.T) {
 		t.Errorf("after saving beta without auth:\n%s", b)
 	}
 }
+
+// TestEmptyOrBrokenFile: an empty (or blank) profiles.json holds no
+// profiles and takes a new one; one that does not parse is an error with
+// its line and column, and is never written over.
+func TestEmptyOrBrokenFile(t *testing.T) {
+	for _, text := range []string{"", " \n\t\n"} {
+		s := Store{Dir: t.TempDir()}
+		if err := os.WriteFile(s.Path(), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if list, err := s.List(); err != nil || len(list) != 0 {
+			t.Fatalf("List of %q = %v, %v; want none", text, list, err)
+		}
+		if err := s.Save(Profile{Name: "acme", Spec: "a.yaml"}); err != nil {
+			t.Fatalf("Save over %q: %v", text, err)
+		}
+		if p, err := s.Get("acme"); err != nil || p.Spec != "a.yaml" {
+			t.Fatalf("Get = %+v, %v", p, err)
+		}
+	}
+	for text, at := range map[string]string{
+		"{\n  \"profiles\": {,}\n}\n":      "line 2, column 16",
+		"{\n  \"profiles\": {\"a\": 1}\n}": "line 2, column 21",
+		"{\"profiles\": {":                 "line 1, column 14",
+	} {
+		s := Store{Dir: t.TempDir()}
+		if err := os.WriteFile(s.Path(), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.List(); err == nil || !strings.Contains(err.Error(), "profiles.json: "+at+": ") {
+			t.Errorf("List of %q: %v, want the error at %s", text, err, at)
+		}
+		if err := s.Save(Profile{Name: "acme"}); err == nil {
+			t.Errorf("Save over %q succeeded", text)
+		}
+		if b, _ := os.ReadFile(s.Path()); string(b) != text {
+			t.Errorf("the file was written over: %q", b)
+		}
+	}
+}

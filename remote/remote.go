@@ -218,10 +218,19 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 	}
 }
 
+// Probed is what Probe learnt of the server.
+type Probed struct {
+	*mcp.InitializeResult
+	// Listed reports that the server also answered tools/list.
+	Listed bool
+}
+
 // Probe connects to the server and initializes a session as a client
-// named impl would, then ends it. A refused key is a *StatusError with
-// Unauthorized true.
-func Probe(ctx context.Context, cfg Config, impl *mcp.Implementation) (*mcp.InitializeResult, error) {
+// named impl would; when the server offers tools, it lists them too, since
+// a server may answer initialize to anyone and look at the credentials
+// only on later requests. Then it ends the session. A refused key is a
+// *StatusError with Unauthorized true.
+func Probe(ctx context.Context, cfg Config, impl *mcp.Implementation) (*Probed, error) {
 	b := newBridge(ctx, cfg)
 	params, _ := json.Marshal(&mcp.InitializeParams{
 		ProtocolVersion: "2025-06-18",
@@ -241,7 +250,43 @@ func Probe(ctx context.Context, cfg Config, impl *mcp.Implementation) (*mcp.Init
 	if err := json.Unmarshal(resp.Result, &res); err != nil {
 		return nil, fmt.Errorf("reading the initialize answer: %w", err)
 	}
-	return &res, nil
+	p := &Probed{InitializeResult: &res}
+	if res.Capabilities == nil || res.Capabilities.Tools == nil {
+		return p, nil
+	}
+	err = b.listTools(ctx)
+	var se *StatusError
+	if errors.As(err, &se) && se.Unauthorized() {
+		return nil, err
+	}
+	// Any other failure says nothing of the credentials.
+	p.Listed = err == nil
+	return p, nil
+}
+
+// listTools sends the initialized notification and tools/list on the
+// session Probe opened, and waits for the answer.
+func (b *bridge) listTools(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, initTimeout)
+	defer cancel()
+	if err := b.up.Write(ctx, &jsonrpc.Request{Method: "notifications/initialized"}); err != nil {
+		return b.explain(err)
+	}
+	id, _ := jsonrpc.MakeID("probe-tools")
+	ch := b.wait(id)
+	defer b.unwait(id)
+	if err := b.up.Write(ctx, &jsonrpc.Request{ID: id, Method: "tools/list", Params: json.RawMessage("{}")}); err != nil {
+		return b.explain(err)
+	}
+	select {
+	case resp := <-ch:
+		if resp.Error != nil {
+			return resp.Error
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Connect starts a bridge in this process and connects client to it: the

@@ -78,7 +78,7 @@ describe('a remote Streamable HTTP server that wants a key', () => {
     assert.match(bad.stderr, /refused the key \(401\)/);
     const good = await run(flags, { env, input: `${KEY}\n` });
     assert.equal(good.code, 0, good.stderr);
-    assert.match(good.stderr, /accepted the key \(e2e-remote 1\.0\.0\)/);
+    assert.match(good.stderr, /took the key \(initialize and tools\/list: e2e-remote 1\.0\.0\)/);
     const r = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem'], { encoding: 'utf8', env: process.env });
     assert.equal(r.stdout, KEY, 'the key is in the keyring');
     for (const f of filesUnder(config)) assert.ok(!f.text.includes(KEY), `${f.path} holds the key`);
@@ -142,7 +142,7 @@ describe('a remote Streamable HTTP server that wants a key', () => {
     const st = await run(['status', '--profile', 'rem'], { env });
     assert.equal(st.code, 0, st.stdout + st.stderr);
     assert.match(st.stdout, /MCP server: +http:\/\/127\.0\.0\.1:\d+\/mcp/);
-    assert.match(st.stdout, /accepts the key/);
+    assert.match(st.stdout, /takes the key/);
     const tools = await run(['tools', '--profile', 'rem', '--json'], { env });
     assert.equal(tools.code, 0, tools.stderr);
     assert.ok(JSON.parse(tools.stdout).some((t) => t.name === 'echo'));
