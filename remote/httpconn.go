@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -167,10 +168,14 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	// stream that follows lives as long as the connection.
 	reqCtx, cancel := context.WithCancel(c.ctx)
 	stop := context.AfterFunc(ctx, cancel)
-	traced := reqCtx
-	if wrote := wroteHook(ctx); wrote != nil {
-		traced = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote() }})
-	}
+	var wrote atomic.Bool
+	hook := wroteHook(ctx)
+	traced := httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+		wrote.Store(i.Err == nil)
+		if hook != nil {
+			hook()
+		}
+	}})
 	hreq, err := http.NewRequestWithContext(traced, http.MethodPost, c.url, bytes.NewReader(data))
 	if err != nil {
 		cancel()
@@ -188,12 +193,13 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		// The connection failed while the request was out (its event
+		// The connection failed before the request was out (its event
 		// stream found the session gone, and it was closed): that is the
-		// error, not the cancellation it caused.
+		// error, not the cancellation it caused. Once out, the server may
+		// have taken it.
 		select {
 		case <-c.failed:
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && !wrote.Load() {
 				return c.failErr
 			}
 		default:

@@ -540,7 +540,13 @@ func TestOldRefusalIsForgotten(t *testing.T) {
 func interceptPosts(match string, answer func(w http.ResponseWriter, r *http.Request, body []byte)) *httptest.Server {
 	srv := newTestServer()
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return httptest.NewServer(intercept(h, match, answer))
+}
+
+// intercept serves through h, but for the requests whose body holds
+// match, which answer answers (body read).
+func intercept(h http.Handler, match string, answer func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if !bytes.Contains(body, []byte(match)) {
@@ -548,7 +554,7 @@ func interceptPosts(match string, answer func(w http.ResponseWriter, r *http.Req
 			return
 		}
 		answer(w, r, body)
-	}))
+	})
 }
 
 // An answer over 16 MiB is refused with an error saying so, over a JSON
@@ -1358,5 +1364,82 @@ func TestCancelFollowsItsCall(t *testing.T) {
 	defer mu.Unlock()
 	if len(order) != 2 || order[0] != "tools/call" {
 		t.Errorf("the server heard %v, want the call before its cancellation", order)
+	}
+}
+
+// addCount adds a tool "count" that counts its runs, answering after a
+// moment.
+func addCount(srv *mcp.Server, runs *atomic.Int32) {
+	mcp.AddTool(srv, &mcp.Tool{Name: "count"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		runs.Add(1)
+		time.Sleep(200 * time.Millisecond)
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "counted"}}}, nil, nil
+	})
+}
+
+// Over HTTP+SSE, a call whose POST failed once the server had it (a proxy's
+// 502 after passing it on) is not sent again: it would run twice, and the
+// client get two answers. It is answered once, saying it may have run.
+func TestSSEFailedPostIsNotSentAgain(t *testing.T) {
+	srv := newTestServer()
+	var runs atomic.Int32
+	addCount(srv, &runs)
+	h := mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	ts := httptest.NewServer(intercept(h, `"name":"count"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		http.Error(w, "bad gateway", http.StatusBadGateway)
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	text, isErr := callText(t, cs, "count", map[string]any{})
+	if !isErr || !strings.Contains(text, "502 Bad Gateway to tools/call; it may or may not have run") {
+		t.Errorf("answer = %q (error %v), want the 502 and that it may have run", text, isErr)
+	}
+	time.Sleep(400 * time.Millisecond) // a second run would be over
+	if n := runs.Load(); n != 1 {
+		t.Errorf("the tool ran %d times, want 1", n)
+	}
+	// The late answer of the server is not passed on: the next answer is
+	// the next call's.
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "next"}); isErr || text != "echo: next" {
+		t.Errorf("echo = %q (error %v)", text, isErr)
+	}
+}
+
+// Over HTTP+SSE, a message the server refuses as of an unknown session
+// (404: it restarted) is sent again on a new session.
+func TestSSESessionLossReconnects(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler { return mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil) }
+	sw := &swappable{h: newHandler()}
+	ts := httptest.NewServer(sw)
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
+		t.Fatalf("echo = %q", text)
+	}
+	sw.set(newHandler())
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "after"}); isErr || text != "echo: after" {
+		t.Errorf("echo after the session was lost = %q (error %v)", text, isErr)
+	}
+}
+
+// A call whose connection is cut once the server read it, before the
+// answer's headers came, is answered saying it may or may not have run,
+// not as a failure to connect; and it is sent once.
+func TestCallCutBeforeHeadersMayHaveRun(t *testing.T) {
+	var posts atomic.Int32
+	ts := interceptPosts(`"name":"echo"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		posts.Add(1)
+		dropConn(w)
+	})
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"})
+	if !isErr || !strings.Contains(text, "ended before the answer to tools/call came; it may or may not have run") || strings.Contains(text, "connecting to") {
+		t.Errorf("answer = %q (error %v), want the ended connection named", text, isErr)
+	}
+	if n := posts.Load(); n != 1 {
+		t.Errorf("the call was sent %d times", n)
 	}
 }
