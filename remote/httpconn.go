@@ -62,6 +62,7 @@ const (
 	streamRetries  = 5
 	streamMinDelay = 500 * time.Millisecond
 	streamMaxDelay = 30 * time.Second
+	acceptedWait   = 30 * time.Second
 )
 
 // httpConn is the client side of the Streamable HTTP transport, as an
@@ -88,6 +89,9 @@ type httpConn struct {
 	// minDelay and maxDelay bound the wait before the server's stream is
 	// opened again.
 	minDelay, maxDelay time.Duration
+	// acceptedWait bounds the wait for the answer to a request the server
+	// took (202) without answering it.
+	acceptedWait time.Duration
 
 	mu        sync.Mutex
 	sessionID string
@@ -99,14 +103,15 @@ type httpConn struct {
 func newHTTPConn(url string, client *http.Client) *httpConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &httpConn{
-		url:      url,
-		client:   client,
-		ctx:      ctx,
-		cancel:   cancel,
-		incoming: make(chan jsonrpc.Message, 16),
-		failed:   make(chan struct{}),
-		minDelay: streamMinDelay,
-		maxDelay: streamMaxDelay,
+		url:          url,
+		client:       client,
+		ctx:          ctx,
+		cancel:       cancel,
+		incoming:     make(chan jsonrpc.Message, 16),
+		failed:       make(chan struct{}),
+		minDelay:     streamMinDelay,
+		maxDelay:     streamMaxDelay,
+		acceptedWait: acceptedWait,
 	}
 }
 
@@ -222,9 +227,20 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	if isReq && req.Method == "notifications/initialized" {
 		c.startStream()
 	}
+	if !isReq || !req.IsCall() {
+		// A notification or an answer: taken, and no answer is due
+		// (whatever the body; some servers send "OK").
+		resp.Body.Close()
+		return nil
+	}
 	switch ct := mediaType(resp.Header.Get("Content-Type")); {
 	case resp.StatusCode == http.StatusAccepted || resp.StatusCode == http.StatusNoContent:
+		// No answer here, where it is due: it may still come through the
+		// server's stream, for a while.
 		resp.Body.Close()
+		time.AfterFunc(c.acceptedWait, func() {
+			c.deliver(errorAnswer(req, fmt.Sprintf("the MCP server took %s (%d) without answering it", req.Method, resp.StatusCode)))
+		})
 	case ct == "application/json":
 		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxEventBytes+1))
@@ -235,6 +251,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			return errTooLarge
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
+			c.deliver(errorAnswer(req, "the MCP server answered "+req.Method+" with an empty body"))
 			return nil
 		}
 		m, err := jsonrpc.DecodeMessage(body)
@@ -277,11 +294,26 @@ func (c *httpConn) check(resp *http.Response, sessionSent string) error {
 		return nil
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound && sessionSent != "" {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if sessionGone(resp.StatusCode, sessionSent, string(b)) {
 		return errSessionLost
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	return &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
+}
+
+// sessionGone reports whether an answer (status, the start of its body) to
+// a request that carried the session ID sid says that the server no
+// longer knows the session: 404, or the 400 of servers that say so
+// ("Bad Request: No valid session ID provided", in older TypeScript SDK
+// examples). Either way the server did not take the request.
+func sessionGone(status int, sid, body string) bool {
+	return sid != "" && (status == http.StatusNotFound ||
+		status == http.StatusBadRequest && strings.Contains(strings.ToLower(body), "session"))
+}
+
+// errorAnswer is an error answer to req that the bridge makes.
+func errorAnswer(req *jsonrpc.Request, msg string) *jsonrpc.Response {
+	return &jsonrpc.Response{ID: req.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: msg}}
 }
 
 // deliver passes m to Read, noting the protocol version the initialize
@@ -336,7 +368,7 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 	var pos streamPos
 	if err := c.readEvents(body, seen, &pos); errors.Is(err, errTooLarge) && want.IsValid() && !answered {
 		// Resuming would send the same again.
-		c.deliver(&jsonrpc.Response{ID: want, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error() + " (the answer to " + req.Method + ")"}})
+		c.deliver(errorAnswer(req, err.Error()+" (the answer to "+req.Method+")"))
 		return
 	}
 	if !want.IsValid() {
@@ -369,10 +401,7 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		}
 	}
 	if !answered && c.ctx.Err() == nil {
-		c.deliver(&jsonrpc.Response{ID: want, Error: &jsonrpc.Error{
-			Code:    jsonrpc.CodeInternalError,
-			Message: "the MCP server's stream ended before the answer to " + req.Method + " came: try again",
-		}})
+		c.deliver(errorAnswer(req, "the MCP server's stream ended before the answer to "+req.Method+" came: try again"))
 	}
 }
 
@@ -601,9 +630,10 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 		c.readEvents(resp.Body, nil, pos)
 		return streamRead
 	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	switch {
-	case resp.StatusCode == http.StatusNotFound && sid != "":
+	case sessionGone(resp.StatusCode, sid, string(body)):
 		c.fail(errSessionLost)
 		return streamNone
 	case resp.StatusCode == http.StatusMethodNotAllowed:

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -1415,13 +1416,7 @@ func TestSSESessionLossReconnects(t *testing.T) {
 	ts := httptest.NewServer(sw)
 	t.Cleanup(ts.Close)
 	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
-	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
-		t.Fatalf("echo = %q", text)
-	}
-	sw.set(newHandler())
-	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "after"}); isErr || text != "echo: after" {
-		t.Errorf("echo after the session was lost = %q (error %v)", text, isErr)
-	}
+	echoAcrossSessionLoss(t, cs, sw, newHandler)
 }
 
 // A call whose connection is cut once the server read it, before the
@@ -1441,5 +1436,113 @@ func TestCallCutBeforeHeadersMayHaveRun(t *testing.T) {
 	}
 	if n := posts.Load(); n != 1 {
 		t.Errorf("the call was sent %d times", n)
+	}
+}
+
+// A server that answers notifications with 200 and a body (text/plain
+// "OK") takes them: a new session, after the last was lost, starts.
+func TestNotificationAnswered200WithBody(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	sw := &swappable{h: newHandler()}
+	ts := httptest.NewServer(intercept(sw, `"method":"notifications/`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		sw.ServeHTTP(httptest.NewRecorder(), r)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "OK")
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	echoAcrossSessionLoss(t, cs, sw, newHandler)
+}
+
+// A call answered 200 application/json with an empty body is answered at
+// once with an error, not awaited for ever.
+func TestEmptyAnswerToCall(t *testing.T) {
+	ts := interceptPosts(`"name":"echo"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		w.Header().Set("Content-Type", "application/json")
+	})
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
+	if msg := fmt.Sprint(err); err == nil && !res.IsError || !strings.Contains(msg, "empty body") && (res == nil || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "empty body")) {
+		t.Errorf("answer %+v, err %v; want an error naming the empty body", res, err)
+	}
+}
+
+// A call the server takes (202) without answering is answered with an
+// error once the wait for its answer ends.
+func TestAcceptedCallIsAnswered(t *testing.T) {
+	ts := interceptPosts(`"method":"tools/call"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		w.WriteHeader(http.StatusAccepted)
+	})
+	t.Cleanup(ts.Close)
+	c := newHTTPConn(ts.URL, http.DefaultClient)
+	c.acceptedWait = 50 * time.Millisecond
+	openHTTPConn(t, c)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	id, _ := jsonrpc.MakeID("call")
+	if err := c.Write(ctx, &jsonrpc.Request{ID: id, Method: "tools/call", Params: json.RawMessage(`{"name":"echo","arguments":{"text":"x"}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		m, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("no answer: %v", err)
+		}
+		if r, ok := m.(*jsonrpc.Response); ok && r.ID == id {
+			if r.Error == nil || !strings.Contains(r.Error.Error(), "took tools/call (202) without answering it") {
+				t.Errorf("answer %+v, want an error", r)
+			}
+			return
+		}
+	}
+}
+
+// A server that answers an unknown session ID with 400 "No valid session
+// ID provided" (older TypeScript SDK examples) lost the session: a new one
+// is started.
+func TestSessionLoss400Reconnects(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{JSONResponse: true})
+	}
+	sw := &swappable{h: newHandler()}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			http.Error(w, "no stream", http.StatusMethodNotAllowed)
+			return
+		}
+		rec := httptest.NewRecorder()
+		sw.ServeHTTP(rec, r)
+		if rec.Code == http.StatusNotFound {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: No valid session ID provided"},"id":null}`)
+			return
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	echoAcrossSessionLoss(t, cs, sw, newHandler)
+}
+
+// echoAcrossSessionLoss calls echo, makes the server forget the session
+// (sw serves a new handler) and calls echo again, which passes.
+func echoAcrossSessionLoss(t *testing.T, cs *mcp.ClientSession, sw *swappable, newHandler func() http.Handler) {
+	t.Helper()
+	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
+		t.Fatalf("echo = %q", text)
+	}
+	sw.set(newHandler())
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "after"}); isErr || text != "echo: after" {
+		t.Errorf("echo after the session was lost = %q (error %v)", text, isErr)
 	}
 }
