@@ -373,3 +373,27 @@ func TestRemoteLoginWithClientID(t *testing.T) {
 		t.Errorf("with --client-id: exit %d, stderr %s", code, errOut)
 	}
 }
+
+// --timeout bounds a call of a remote tool.
+func TestRemoteCallTimeout(t *testing.T) {
+	s := mcp.NewServer(&mcp.Implementation{Name: "slow-remote", Version: "1"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "slow"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+		}
+		return &mcp.CallToolResult{}, nil, nil
+	})
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil))
+	t.Cleanup(ts.Close)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader("any-key\n")
+	if code := run(t, f, "login", "--profile", "slow", "--mcp-url", ts.URL, "--with-key"); code != 0 {
+		t.Fatalf("login: exit %d, stderr %s", code, errOut)
+	}
+	start := time.Now()
+	code := run(t, f, "call", "slow", "--profile", "slow", "--timeout", "300ms")
+	if took := time.Since(start); code == 0 || took > 5*time.Second || !strings.Contains(errOut.String(), "did not answer slow within 300ms (--timeout)") {
+		t.Errorf("call --timeout 300ms: exit %d after %v, stderr %s", code, took, errOut)
+	}
+}
