@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -92,6 +93,8 @@ type httpConn struct {
 	// acceptedWait bounds the wait for the answer to a request the server
 	// took (202) without answering it.
 	acceptedWait time.Duration
+	log          *log.Logger
+	tooLarge     bool // the server's stream sent a message too large (read by keepStream only)
 
 	mu        sync.Mutex
 	sessionID string
@@ -112,6 +115,7 @@ func newHTTPConn(url string, client *http.Client) *httpConn {
 		minDelay:     streamMinDelay,
 		maxDelay:     streamMaxDelay,
 		acceptedWait: acceptedWait,
+		log:          log.New(io.Discard),
 	}
 }
 
@@ -584,6 +588,8 @@ func (c *httpConn) keepStream() {
 			return
 		case streamRead:
 			opened, delay = true, max(pos.retry, c.minDelay)
+		case streamEmpty:
+			opened = true
 		}
 		select {
 		case <-time.After(max(delay, pos.after)):
@@ -599,6 +605,7 @@ type streamOutcome int
 
 const (
 	streamRead   streamOutcome = iota // a stream was read until it ended
+	streamEmpty                       // a stream ended without a message (or with one too large)
 	streamFailed                      // worth trying again
 	streamNone                        // no stream offered, or the session or connection is gone
 )
@@ -627,7 +634,15 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 	case err != nil:
 		return streamFailed
 	case resp.StatusCode >= 200 && resp.StatusCode < 300 && mediaType(resp.Header.Get("Content-Type")) == "text/event-stream":
-		c.readEvents(resp.Body, nil, pos)
+		read := false
+		err := c.readEvents(resp.Body, func(jsonrpc.Message) bool { read = true; return false }, pos)
+		if errors.Is(err, errTooLarge) && !c.tooLarge {
+			c.tooLarge = true // the same one comes again each time
+			c.log.Warn("the MCP server's stream sent a message over 16 MiB, which the bridge does not relay")
+		}
+		if !read {
+			return streamEmpty
+		}
 		return streamRead
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))

@@ -329,6 +329,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 	defer cancel()
 	if !b.sse {
 		conn := newHTTPConn(b.cfg.URL, b.client)
+		conn.log = b.log
 		resp, err := b.handshake(ctx, conn, init)
 		if err == nil {
 			return resp, nil

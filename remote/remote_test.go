@@ -1546,3 +1546,28 @@ func echoAcrossSessionLoss(t *testing.T, cs *mcp.ClientSession, sw *swappable, n
 		t.Errorf("echo after the session was lost = %q (error %v)", text, isErr)
 	}
 }
+
+// A server stream that ends at once, empty, is opened again less and less
+// often, not at the shortest wait for ever.
+func TestEmptyServerStreamBacksOff(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var gets atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			h.ServeHTTP(w, r)
+			return
+		}
+		gets.Add(1)
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, ": nothing\n\n")
+	}))
+	t.Cleanup(ts.Close)
+	c := newHTTPConn(ts.URL, http.DefaultClient)
+	c.minDelay, c.maxDelay = 10*time.Millisecond, 400*time.Millisecond
+	openHTTPConn(t, c)
+	time.Sleep(time.Second)
+	if n := gets.Load(); n > 10 {
+		t.Errorf("%d GETs in a second; the wait should double from 10 ms", n)
+	}
+}
