@@ -397,3 +397,18 @@ func TestRemoteCallTimeout(t *testing.T) {
 		t.Errorf("call --timeout 300ms: exit %d after %v, stderr %s", code, took, errOut)
 	}
 }
+
+// login to a URL that redirects to another origin, which refuses the
+// request sent there without the key, names that origin rather than
+// blaming the key.
+func TestRemoteLoginRedirectedElsewhere(t *testing.T) {
+	other := newRemoteMCP(t)
+	ts := httptest.NewServer(http.RedirectHandler(other.URL+"/mcp", http.StatusTemporaryRedirect))
+	t.Cleanup(ts.Close)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	code := run(t, f, "login", "--profile", "acme", "--mcp-url", ts.URL, "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key")
+	if want := "log in with --mcp-url " + other.URL + "/mcp"; code != 1 || !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "Check the key") {
+		t.Errorf("login: exit %d, stderr %s; want %q", code, errOut, want)
+	}
+}

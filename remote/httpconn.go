@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,11 +33,23 @@ type StatusError struct {
 	Body string
 	// Challenge is the WWW-Authenticate header of a 401.
 	Challenge string
+	// Moved is where a redirect that is not followed leads: a 301, 302
+	// or 303 to a POST, which would become a GET.
+	Moved string
+	// Elsewhere is the URL that answered, when a redirect led to another
+	// origin, where the credentials are not sent.
+	Elsewhere string
 }
 
 // Error implements error.
 func (e *StatusError) Error() string {
 	s := fmt.Sprintf("the MCP server answered %d %s", e.Status, http.StatusText(e.Status))
+	switch {
+	case e.Moved != "":
+		return s + ": it moved to " + e.Moved + ": use that as --mcp-url"
+	case e.Elsewhere != "":
+		s += " from " + e.Elsewhere + ", another origin it redirected to, where the credentials are not sent (if that is the server, use it as --mcp-url)"
+	}
 	if e.Body != "" {
 		s += ": " + e.Body
 	}
@@ -197,6 +210,13 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	if !stop() {
 		err = errors.Join(err, ctx.Err())
 	}
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// A redirect not followed (see noPostRedirect).
+		resp.Body.Close()
+		loc, _ := resp.Location()
+		cancel()
+		return &StatusError{Status: resp.StatusCode, Moved: shownURL(fmt.Sprint(loc))}
+	}
 	if err != nil {
 		cancel()
 		if resp != nil {
@@ -302,7 +322,11 @@ func (c *httpConn) check(resp *http.Response, sessionSent string) error {
 	if sessionGone(resp.StatusCode, sessionSent, string(b)) {
 		return errSessionLost
 	}
-	return &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
+	se := &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
+	if u, err := url.Parse(c.url); err == nil && resp.Request != nil && (u.Scheme != resp.Request.URL.Scheme || u.Host != resp.Request.URL.Host) {
+		se.Elsewhere = shownURL(resp.Request.URL.String())
+	}
+	return se
 }
 
 // sessionGone reports whether an answer (status, the start of its body) to

@@ -125,8 +125,21 @@ func newBridge(life context.Context, cfg Config) *bridge {
 	if b.log == nil {
 		b.log = log.New(io.Discard)
 	}
-	b.client = &http.Client{Timeout: timeout, Transport: refusalWatch{base, &b.refused}}
+	b.client = &http.Client{Timeout: timeout, Transport: refusalWatch{base, &b.refused}, CheckRedirect: noPostRedirect}
 	return b
+}
+
+// noPostRedirect follows redirects, but for a 301, 302 or 303 to a POST:
+// it would become a GET, which the MCP endpoint does not take as the
+// message. The redirect is then the answer (307 and 308 keep the POST).
+func noPostRedirect(req *http.Request, via []*http.Request) error {
+	if via[len(via)-1].Method == http.MethodPost && req.Method != http.MethodPost {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
 }
 
 // refusalWatch notes the statuses that mean the credentials were refused
@@ -335,7 +348,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 			return resp, nil
 		}
 		var se *StatusError
-		if !errors.As(err, &se) || se.Unauthorized() || se.Status >= 500 {
+		if !errors.As(err, &se) || se.Unauthorized() || se.Status >= 500 || se.Moved != "" {
 			return nil, b.explain(err)
 		}
 		// 400, 404, 405…: perhaps a server of the older HTTP+SSE transport.

@@ -1571,3 +1571,45 @@ func TestEmptyServerStreamBacksOff(t *testing.T) {
 		t.Errorf("%d GETs in a second; the wait should double from 10 ms", n)
 	}
 }
+
+// A 301 to the POSTs is not followed (it would turn them into GETs): the
+// error names where the server moved. A 307 keeps the POST and is followed.
+func TestRedirects(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", h)
+	mux.Handle("/r301", http.RedirectHandler("/mcp", http.StatusMovedPermanently))
+	mux.Handle("/r307", http.RedirectHandler("/mcp", http.StatusTemporaryRedirect))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Connect(ctx, Config{URL: ts.URL + "/r301"}, mcp.NewClient(&mcp.Implementation{Name: "c", Version: "1"}, nil))
+	if err == nil || !strings.Contains(err.Error(), "moved to "+ts.URL+"/mcp: use that as --mcp-url") {
+		t.Errorf("301: err = %v, want the new URL named", err)
+	}
+	cs := connectTest(t, Config{URL: ts.URL + "/r307"}, nil)
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+		t.Errorf("307: echo = %q (error %v)", text, isErr)
+	}
+}
+
+// A server that redirects to another origin, which refuses the request
+// sent there without the key, is not said to refuse the key: the error
+// names the other origin.
+func TestRedirectToOtherOriginNamed(t *testing.T) {
+	srv := newTestServer()
+	other := httptest.NewServer(requireKey(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil), nil))
+	t.Cleanup(other.Close)
+	ts := httptest.NewServer(http.RedirectHandler(other.URL+"/mcp", http.StatusTemporaryRedirect))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Probe(ctx, Config{URL: ts.URL, HTTPClient: keyClient(ts.URL, testKey)}, &mcp.Implementation{Name: "c", Version: "1"})
+	var se *StatusError
+	if !errors.As(err, &se) || se.Elsewhere != other.URL+"/mcp" || !strings.Contains(err.Error(), "another origin") {
+		t.Errorf("err = %v, want the other origin named", err)
+	}
+}
