@@ -128,6 +128,7 @@ func (a *App) Tools(ctx context.Context, p profile.Profile, sends bool) (src Too
 type RemoteTools struct {
 	session *mcp.ClientSession
 	tools   []*mcp.Tool
+	timeout time.Duration // bounds listing and each call (the profile's timeout), when set
 }
 
 // ConnectRemote connects to p's server through the relay and lists its
@@ -141,15 +142,34 @@ func (a *App) ConnectRemote(ctx context.Context, p profile.Profile) (*RemoteTool
 	if err != nil {
 		return nil, err
 	}
-	rt := &RemoteTools{session: cs}
-	for t, err := range cs.Tools(ctx, nil) {
+	rt := &RemoteTools{session: cs, timeout: time.Duration(p.Timeout)}
+	lctx, cancel := rt.bound(ctx)
+	defer cancel()
+	for t, err := range cs.Tools(lctx, nil) {
 		if err != nil {
 			cs.Close()
-			return nil, fmt.Errorf("listing the tools of %s: %w", client.ShowURL(p.MCPURL), err)
+			return nil, fmt.Errorf("listing the tools of %s: %w", client.ShowURL(p.MCPURL), rt.timedOut(lctx, "tools/list", err))
 		}
 		rt.tools = append(rt.tools, t)
 	}
 	return rt, nil
+}
+
+// bound is ctx limited by the profile's timeout, when it has one.
+func (r *RemoteTools) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if r.timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, r.timeout)
+}
+
+// timedOut names the timeout when ctx, bounded by it, ended what (a
+// method, a tool) with err.
+func (r *RemoteTools) timedOut(ctx context.Context, what string, err error) error {
+	if r.timeout > 0 && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("the MCP server did not answer %s within %s (--timeout)", what, r.timeout)
+	}
+	return err
 }
 
 // Tools are the remote tools, filtered and renamed as the profile says.
@@ -157,7 +177,13 @@ func (r *RemoteTools) Tools() []*mcp.Tool { return r.tools }
 
 // Call calls a tool on the remote server.
 func (r *RemoteTools) Call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
-	return r.session.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	res, err := r.session.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+	if err != nil {
+		return nil, r.timedOut(ctx, name, err)
+	}
+	return res, nil
 }
 
 // Close ends the session.

@@ -122,6 +122,9 @@ func (f *Factory) remoteLogin(ctx context.Context, p profile.Profile, key string
 	case err == nil:
 		fmt.Fprintf(f.IO.ErrOut, "✓ The MCP server took the key (%s); it may check it only when a tool is called.\n", remoteAnswered(cs.Method, cs.Server))
 		return nil
+	case errors.As(err, &se) && se.Unauthorized() && se.Elsewhere != "":
+		return fmt.Errorf("the MCP server redirected to %s, another origin, where the key is not sent, and was answered %d there, so nothing was stored. If that is the server, log in with --mcp-url %s",
+			se.Elsewhere, se.Status, se.Elsewhere)
 	case errors.As(err, &se) && se.Unauthorized():
 		return fmt.Errorf("the MCP server refused the key (%d), so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again",
 			se.Status, p.Header()+": "+schemeLabel(p.Scheme()))

@@ -373,3 +373,42 @@ func TestRemoteLoginWithClientID(t *testing.T) {
 		t.Errorf("with --client-id: exit %d, stderr %s", code, errOut)
 	}
 }
+
+// --timeout bounds a call of a remote tool.
+func TestRemoteCallTimeout(t *testing.T) {
+	s := mcp.NewServer(&mcp.Implementation{Name: "slow-remote", Version: "1"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "slow"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+		}
+		return &mcp.CallToolResult{}, nil, nil
+	})
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil))
+	t.Cleanup(ts.Close)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader("any-key\n")
+	if code := run(t, f, "login", "--profile", "slow", "--mcp-url", ts.URL, "--with-key"); code != 0 {
+		t.Fatalf("login: exit %d, stderr %s", code, errOut)
+	}
+	start := time.Now()
+	code := run(t, f, "call", "slow", "--profile", "slow", "--timeout", "300ms")
+	if took := time.Since(start); code == 0 || took > 5*time.Second || !strings.Contains(errOut.String(), "did not answer slow within 300ms (--timeout)") {
+		t.Errorf("call --timeout 300ms: exit %d after %v, stderr %s", code, took, errOut)
+	}
+}
+
+// login to a URL that redirects to another origin, which refuses the
+// request sent there without the key, names that origin rather than
+// blaming the key.
+func TestRemoteLoginRedirectedElsewhere(t *testing.T) {
+	other := newRemoteMCP(t)
+	ts := httptest.NewServer(http.RedirectHandler(other.URL+"/mcp", http.StatusTemporaryRedirect))
+	t.Cleanup(ts.Close)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	code := run(t, f, "login", "--profile", "acme", "--mcp-url", ts.URL, "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key")
+	if want := "log in with --mcp-url " + other.URL + "/mcp"; code != 1 || !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "Check the key") {
+		t.Errorf("login: exit %d, stderr %s; want %q", code, errOut, want)
+	}
+}

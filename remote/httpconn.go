@@ -10,11 +10,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -30,11 +33,23 @@ type StatusError struct {
 	Body string
 	// Challenge is the WWW-Authenticate header of a 401.
 	Challenge string
+	// Moved is where a redirect that is not followed leads: a 301, 302
+	// or 303 to a POST, which would become a GET.
+	Moved string
+	// Elsewhere is the URL that answered, when a redirect led to another
+	// origin, where the credentials are not sent.
+	Elsewhere string
 }
 
 // Error implements error.
 func (e *StatusError) Error() string {
 	s := fmt.Sprintf("the MCP server answered %d %s", e.Status, http.StatusText(e.Status))
+	switch {
+	case e.Moved != "":
+		return s + ": it moved to " + e.Moved + ": use that as --mcp-url"
+	case e.Elsewhere != "":
+		s += " from " + e.Elsewhere + ", another origin it redirected to, where the credentials are not sent (if that is the server, use it as --mcp-url)"
+	}
 	if e.Body != "" {
 		s += ": " + e.Body
 	}
@@ -61,6 +76,7 @@ const (
 	streamRetries  = 5
 	streamMinDelay = 500 * time.Millisecond
 	streamMaxDelay = 30 * time.Second
+	acceptedWait   = 30 * time.Second
 )
 
 // httpConn is the client side of the Streamable HTTP transport, as an
@@ -87,6 +103,11 @@ type httpConn struct {
 	// minDelay and maxDelay bound the wait before the server's stream is
 	// opened again.
 	minDelay, maxDelay time.Duration
+	// acceptedWait bounds the wait for the answer to a request the server
+	// took (202) without answering it.
+	acceptedWait time.Duration
+	log          *log.Logger
+	tooLarge     bool // the server's stream sent a message too large (read by keepStream only)
 
 	mu        sync.Mutex
 	sessionID string
@@ -98,14 +119,16 @@ type httpConn struct {
 func newHTTPConn(url string, client *http.Client) *httpConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &httpConn{
-		url:      url,
-		client:   client,
-		ctx:      ctx,
-		cancel:   cancel,
-		incoming: make(chan jsonrpc.Message, 16),
-		failed:   make(chan struct{}),
-		minDelay: streamMinDelay,
-		maxDelay: streamMaxDelay,
+		url:          url,
+		client:       client,
+		ctx:          ctx,
+		cancel:       cancel,
+		incoming:     make(chan jsonrpc.Message, 16),
+		failed:       make(chan struct{}),
+		minDelay:     streamMinDelay,
+		maxDelay:     streamMaxDelay,
+		acceptedWait: acceptedWait,
+		log:          log.New(io.Discard),
 	}
 }
 
@@ -167,10 +190,14 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	// stream that follows lives as long as the connection.
 	reqCtx, cancel := context.WithCancel(c.ctx)
 	stop := context.AfterFunc(ctx, cancel)
-	traced := reqCtx
-	if wrote := wroteHook(ctx); wrote != nil {
-		traced = httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote() }})
-	}
+	var wrote atomic.Bool
+	hook := wroteHook(ctx)
+	traced := httptrace.WithClientTrace(reqCtx, &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+		wrote.Store(i.Err == nil)
+		if hook != nil {
+			hook()
+		}
+	}})
 	hreq, err := http.NewRequestWithContext(traced, http.MethodPost, c.url, bytes.NewReader(data))
 	if err != nil {
 		cancel()
@@ -183,17 +210,25 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	if !stop() {
 		err = errors.Join(err, ctx.Err())
 	}
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// A redirect not followed (see noPostRedirect).
+		resp.Body.Close()
+		loc, _ := resp.Location()
+		cancel()
+		return &StatusError{Status: resp.StatusCode, Moved: shownURL(fmt.Sprint(loc))}
+	}
 	if err != nil {
 		cancel()
 		if resp != nil {
 			resp.Body.Close()
 		}
-		// The connection failed while the request was out (its event
+		// The connection failed before the request was out (its event
 		// stream found the session gone, and it was closed): that is the
-		// error, not the cancellation it caused.
+		// error, not the cancellation it caused. Once out, the server may
+		// have taken it.
 		select {
 		case <-c.failed:
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && !wrote.Load() {
 				return c.failErr
 			}
 		default:
@@ -216,9 +251,20 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	if isReq && req.Method == "notifications/initialized" {
 		c.startStream()
 	}
+	if !isReq || !req.IsCall() {
+		// A notification or an answer: taken, and no answer is due
+		// (whatever the body; some servers send "OK").
+		resp.Body.Close()
+		return nil
+	}
 	switch ct := mediaType(resp.Header.Get("Content-Type")); {
 	case resp.StatusCode == http.StatusAccepted || resp.StatusCode == http.StatusNoContent:
+		// No answer here, where it is due: it may still come through the
+		// server's stream, for a while.
 		resp.Body.Close()
+		time.AfterFunc(c.acceptedWait, func() {
+			c.deliver(errorAnswer(req, fmt.Sprintf("the MCP server took %s (%d) without answering it", req.Method, resp.StatusCode)))
+		})
 	case ct == "application/json":
 		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxEventBytes+1))
@@ -229,6 +275,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			return errTooLarge
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
+			c.deliver(errorAnswer(req, "the MCP server answered "+req.Method+" with an empty body"))
 			return nil
 		}
 		m, err := jsonrpc.DecodeMessage(body)
@@ -271,11 +318,30 @@ func (c *httpConn) check(resp *http.Response, sessionSent string) error {
 		return nil
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound && sessionSent != "" {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if sessionGone(resp.StatusCode, sessionSent, string(b)) {
 		return errSessionLost
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
+	se := &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
+	if u, err := url.Parse(c.url); err == nil && resp.Request != nil && (u.Scheme != resp.Request.URL.Scheme || u.Host != resp.Request.URL.Host) {
+		se.Elsewhere = shownURL(resp.Request.URL.String())
+	}
+	return se
+}
+
+// sessionGone reports whether an answer (status, the start of its body) to
+// a request that carried the session ID sid says that the server no
+// longer knows the session: 404, or the 400 of servers that say so
+// ("Bad Request: No valid session ID provided", in older TypeScript SDK
+// examples). Either way the server did not take the request.
+func sessionGone(status int, sid, body string) bool {
+	return sid != "" && (status == http.StatusNotFound ||
+		status == http.StatusBadRequest && strings.Contains(strings.ToLower(body), "session"))
+}
+
+// errorAnswer is an error answer to req that the bridge makes.
+func errorAnswer(req *jsonrpc.Request, msg string) *jsonrpc.Response {
+	return &jsonrpc.Response{ID: req.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: msg}}
 }
 
 // deliver passes m to Read, noting the protocol version the initialize
@@ -330,7 +396,7 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 	var pos streamPos
 	if err := c.readEvents(body, seen, &pos); errors.Is(err, errTooLarge) && want.IsValid() && !answered {
 		// Resuming would send the same again.
-		c.deliver(&jsonrpc.Response{ID: want, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error() + " (the answer to " + req.Method + ")"}})
+		c.deliver(errorAnswer(req, err.Error()+" (the answer to "+req.Method+")"))
 		return
 	}
 	if !want.IsValid() {
@@ -363,10 +429,7 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		}
 	}
 	if !answered && c.ctx.Err() == nil {
-		c.deliver(&jsonrpc.Response{ID: want, Error: &jsonrpc.Error{
-			Code:    jsonrpc.CodeInternalError,
-			Message: "the MCP server's stream ended before the answer to " + req.Method + " came: try again",
-		}})
+		c.deliver(errorAnswer(req, "the MCP server's stream ended before the answer to "+req.Method+" came: try again"))
 	}
 }
 
@@ -549,6 +612,8 @@ func (c *httpConn) keepStream() {
 			return
 		case streamRead:
 			opened, delay = true, max(pos.retry, c.minDelay)
+		case streamEmpty:
+			opened = true
 		}
 		select {
 		case <-time.After(max(delay, pos.after)):
@@ -564,6 +629,7 @@ type streamOutcome int
 
 const (
 	streamRead   streamOutcome = iota // a stream was read until it ended
+	streamEmpty                       // a stream ended without a message (or with one too large)
 	streamFailed                      // worth trying again
 	streamNone                        // no stream offered, or the session or connection is gone
 )
@@ -592,12 +658,21 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 	case err != nil:
 		return streamFailed
 	case resp.StatusCode >= 200 && resp.StatusCode < 300 && mediaType(resp.Header.Get("Content-Type")) == "text/event-stream":
-		c.readEvents(resp.Body, nil, pos)
+		read := false
+		err := c.readEvents(resp.Body, func(jsonrpc.Message) bool { read = true; return false }, pos)
+		if errors.Is(err, errTooLarge) && !c.tooLarge {
+			c.tooLarge = true // the same one comes again each time
+			c.log.Warn("the MCP server's stream sent a message over 16 MiB, which the bridge does not relay")
+		}
+		if !read {
+			return streamEmpty
+		}
 		return streamRead
 	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	switch {
-	case resp.StatusCode == http.StatusNotFound && sid != "":
+	case sessionGone(resp.StatusCode, sid, string(body)):
 		c.fail(errSessionLost)
 		return streamNone
 	case resp.StatusCode == http.StatusMethodNotAllowed:

@@ -18,8 +18,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -122,8 +125,21 @@ func newBridge(life context.Context, cfg Config) *bridge {
 	if b.log == nil {
 		b.log = log.New(io.Discard)
 	}
-	b.client = &http.Client{Timeout: timeout, Transport: refusalWatch{base, &b.refused}}
+	b.client = &http.Client{Timeout: timeout, Transport: refusalWatch{base, &b.refused}, CheckRedirect: noPostRedirect}
 	return b
+}
+
+// noPostRedirect follows redirects, but for a 301, 302 or 303 to a POST:
+// it would become a GET, which the MCP endpoint does not take as the
+// message. The redirect is then the answer (307 and 308 keep the POST).
+func noPostRedirect(req *http.Request, via []*http.Request) error {
+	if via[len(via)-1].Method == http.MethodPost && req.Method != http.MethodPost {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
 }
 
 // refusalWatch notes the statuses that mean the credentials were refused
@@ -326,12 +342,13 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 	defer cancel()
 	if !b.sse {
 		conn := newHTTPConn(b.cfg.URL, b.client)
+		conn.log = b.log
 		resp, err := b.handshake(ctx, conn, init)
 		if err == nil {
 			return resp, nil
 		}
 		var se *StatusError
-		if !errors.As(err, &se) || se.Unauthorized() || se.Status >= 500 {
+		if !errors.As(err, &se) || se.Unauthorized() || se.Status >= 500 || se.Moved != "" {
 			return nil, b.explain(err)
 		}
 		// 400, 404, 405…: perhaps a server of the older HTTP+SSE transport.
@@ -485,13 +502,54 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 		if err == nil {
 			return nil
 		}
-		if attempt == 0 && (errors.Is(err, errSessionLost) || errors.Is(err, mcp.ErrSessionMissing) || b.sse) {
+		if attempt == 0 && ctx.Err() == nil && b.lostUnsent(err) {
 			b.log.Info("the MCP server lost the session; reconnecting", "err", withoutURL(err))
 			b.drop(conn)
 			continue
 		}
+		if req, ok := msg.(*jsonrpc.Request); ok && req.IsCall() && b.refused.Load() == 0 {
+			// Out, and cut off before an answer: the server may have run
+			// it, and it is not sent again.
+			var ue *url.Error
+			if status := sseStatus(err); status >= 500 {
+				return fmt.Errorf("the MCP server answered %d %s to %s; it may or may not have run", status, http.StatusText(status), req.Method)
+			} else if errors.As(err, &ue) && !unsent(err) {
+				return errConnEnded(req)
+			}
+		}
 		return b.explain(err)
 	}
+}
+
+// lostUnsent reports whether err, the failure to send a message, means
+// that the session is gone and the server did not take the message, which
+// can then be sent again on a new session.
+func (b *bridge) lostUnsent(err error) bool {
+	if errors.Is(err, errSessionLost) || errors.Is(err, mcp.ErrSessionMissing) {
+		return true // answered 404: not taken
+	}
+	// The HTTP+SSE transport's session is its stream: closed already, or
+	// unknown to the server (404), or the server unreachable.
+	return b.sse && (unsent(err) || sseStatus(err) == http.StatusNotFound)
+}
+
+// unsent reports whether err, the failure to send a message, certainly
+// came before any of it was sent: the connection had ended, or no
+// connection could be made.
+func unsent(err error) bool {
+	var oe *net.OpError
+	return err == io.EOF || (errors.As(err, &oe) && oe.Op == "dial")
+}
+
+// sseStatus is the HTTP status in the error of the HTTP+SSE transport's
+// POST ("failed to write: 502 Bad Gateway"), 0 when it holds none.
+func sseStatus(err error) int {
+	s, ok := strings.CutPrefix(err.Error(), "failed to write: ")
+	if !ok || len(s) < 3 {
+		return 0
+	}
+	status, _ := strconv.Atoi(s[:3])
+	return status
 }
 
 // write writes msg on conn. A call is recorded until its answer comes, so
@@ -693,12 +751,19 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 		case *jsonrpc.Response:
 			b.wmu.Lock()
 			ch, waited := b.waiters[m.ID]
+			_, awaited := b.sent[m.ID]
 			list := b.lists[m.ID]
 			delete(b.lists, m.ID)
 			delete(b.sent, m.ID)
 			b.wmu.Unlock()
 			if waited {
 				ch <- m
+				continue
+			}
+			if !awaited {
+				// Answered already (an error when sending it failed, or
+				// the connection ended), or cancelled: once is enough.
+				b.log.Debug("an answer from the MCP server that no call awaits", "id", m.ID.Raw())
 				continue
 			}
 			if list && m.Error == nil {

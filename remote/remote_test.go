@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -540,7 +541,13 @@ func TestOldRefusalIsForgotten(t *testing.T) {
 func interceptPosts(match string, answer func(w http.ResponseWriter, r *http.Request, body []byte)) *httptest.Server {
 	srv := newTestServer()
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return httptest.NewServer(intercept(h, match, answer))
+}
+
+// intercept serves through h, but for the requests whose body holds
+// match, which answer answers (body read).
+func intercept(h http.Handler, match string, answer func(w http.ResponseWriter, r *http.Request, body []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if !bytes.Contains(body, []byte(match)) {
@@ -548,7 +555,7 @@ func interceptPosts(match string, answer func(w http.ResponseWriter, r *http.Req
 			return
 		}
 		answer(w, r, body)
-	}))
+	})
 }
 
 // An answer over 16 MiB is refused with an error saying so, over a JSON
@@ -1358,5 +1365,251 @@ func TestCancelFollowsItsCall(t *testing.T) {
 	defer mu.Unlock()
 	if len(order) != 2 || order[0] != "tools/call" {
 		t.Errorf("the server heard %v, want the call before its cancellation", order)
+	}
+}
+
+// addCount adds a tool "count" that counts its runs, answering after a
+// moment.
+func addCount(srv *mcp.Server, runs *atomic.Int32) {
+	mcp.AddTool(srv, &mcp.Tool{Name: "count"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		runs.Add(1)
+		time.Sleep(200 * time.Millisecond)
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "counted"}}}, nil, nil
+	})
+}
+
+// Over HTTP+SSE, a call whose POST failed once the server had it (a proxy's
+// 502 after passing it on) is not sent again: it would run twice, and the
+// client get two answers. It is answered once, saying it may have run.
+func TestSSEFailedPostIsNotSentAgain(t *testing.T) {
+	srv := newTestServer()
+	var runs atomic.Int32
+	addCount(srv, &runs)
+	h := mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	ts := httptest.NewServer(intercept(h, `"name":"count"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		http.Error(w, "bad gateway", http.StatusBadGateway)
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	text, isErr := callText(t, cs, "count", map[string]any{})
+	if !isErr || !strings.Contains(text, "502 Bad Gateway to tools/call; it may or may not have run") {
+		t.Errorf("answer = %q (error %v), want the 502 and that it may have run", text, isErr)
+	}
+	time.Sleep(400 * time.Millisecond) // a second run would be over
+	if n := runs.Load(); n != 1 {
+		t.Errorf("the tool ran %d times, want 1", n)
+	}
+	// The late answer of the server is not passed on: the next answer is
+	// the next call's.
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "next"}); isErr || text != "echo: next" {
+		t.Errorf("echo = %q (error %v)", text, isErr)
+	}
+}
+
+// Over HTTP+SSE, a message the server refuses as of an unknown session
+// (404: it restarted) is sent again on a new session.
+func TestSSESessionLossReconnects(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler { return mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil) }
+	sw := &swappable{h: newHandler()}
+	ts := httptest.NewServer(sw)
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	echoAcrossSessionLoss(t, cs, sw, newHandler)
+}
+
+// A call whose connection is cut once the server read it, before the
+// answer's headers came, is answered saying it may or may not have run,
+// not as a failure to connect; and it is sent once.
+func TestCallCutBeforeHeadersMayHaveRun(t *testing.T) {
+	var posts atomic.Int32
+	ts := interceptPosts(`"name":"echo"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		posts.Add(1)
+		dropConn(w)
+	})
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"})
+	if !isErr || !strings.Contains(text, "ended before the answer to tools/call came; it may or may not have run") || strings.Contains(text, "connecting to") {
+		t.Errorf("answer = %q (error %v), want the ended connection named", text, isErr)
+	}
+	if n := posts.Load(); n != 1 {
+		t.Errorf("the call was sent %d times", n)
+	}
+}
+
+// A server that answers notifications with 200 and a body (text/plain
+// "OK") takes them: a new session, after the last was lost, starts.
+func TestNotificationAnswered200WithBody(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	sw := &swappable{h: newHandler()}
+	ts := httptest.NewServer(intercept(sw, `"method":"notifications/`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		sw.ServeHTTP(httptest.NewRecorder(), r)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "OK")
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	echoAcrossSessionLoss(t, cs, sw, newHandler)
+}
+
+// A call answered 200 application/json with an empty body is answered at
+// once with an error, not awaited for ever.
+func TestEmptyAnswerToCall(t *testing.T) {
+	ts := interceptPosts(`"name":"echo"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		w.Header().Set("Content-Type", "application/json")
+	})
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
+	if msg := fmt.Sprint(err); err == nil && !res.IsError || !strings.Contains(msg, "empty body") && (res == nil || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "empty body")) {
+		t.Errorf("answer %+v, err %v; want an error naming the empty body", res, err)
+	}
+}
+
+// A call the server takes (202) without answering is answered with an
+// error once the wait for its answer ends.
+func TestAcceptedCallIsAnswered(t *testing.T) {
+	ts := interceptPosts(`"method":"tools/call"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		w.WriteHeader(http.StatusAccepted)
+	})
+	t.Cleanup(ts.Close)
+	c := newHTTPConn(ts.URL, http.DefaultClient)
+	c.acceptedWait = 50 * time.Millisecond
+	openHTTPConn(t, c)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	id, _ := jsonrpc.MakeID("call")
+	if err := c.Write(ctx, &jsonrpc.Request{ID: id, Method: "tools/call", Params: json.RawMessage(`{"name":"echo","arguments":{"text":"x"}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		m, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("no answer: %v", err)
+		}
+		if r, ok := m.(*jsonrpc.Response); ok && r.ID == id {
+			if r.Error == nil || !strings.Contains(r.Error.Error(), "took tools/call (202) without answering it") {
+				t.Errorf("answer %+v, want an error", r)
+			}
+			return
+		}
+	}
+}
+
+// A server that answers an unknown session ID with 400 "No valid session
+// ID provided" (older TypeScript SDK examples) lost the session: a new one
+// is started.
+func TestSessionLoss400Reconnects(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{JSONResponse: true})
+	}
+	sw := &swappable{h: newHandler()}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			http.Error(w, "no stream", http.StatusMethodNotAllowed)
+			return
+		}
+		rec := httptest.NewRecorder()
+		sw.ServeHTTP(rec, r)
+		if rec.Code == http.StatusNotFound {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: No valid session ID provided"},"id":null}`)
+			return
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+	echoAcrossSessionLoss(t, cs, sw, newHandler)
+}
+
+// echoAcrossSessionLoss calls echo, makes the server forget the session
+// (sw serves a new handler) and calls echo again, which passes.
+func echoAcrossSessionLoss(t *testing.T, cs *mcp.ClientSession, sw *swappable, newHandler func() http.Handler) {
+	t.Helper()
+	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
+		t.Fatalf("echo = %q", text)
+	}
+	sw.set(newHandler())
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "after"}); isErr || text != "echo: after" {
+		t.Errorf("echo after the session was lost = %q (error %v)", text, isErr)
+	}
+}
+
+// A server stream that ends at once, empty, is opened again less and less
+// often, not at the shortest wait for ever.
+func TestEmptyServerStreamBacksOff(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var gets atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			h.ServeHTTP(w, r)
+			return
+		}
+		gets.Add(1)
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, ": nothing\n\n")
+	}))
+	t.Cleanup(ts.Close)
+	c := newHTTPConn(ts.URL, http.DefaultClient)
+	c.minDelay, c.maxDelay = 10*time.Millisecond, 400*time.Millisecond
+	openHTTPConn(t, c)
+	time.Sleep(time.Second)
+	if n := gets.Load(); n > 10 {
+		t.Errorf("%d GETs in a second; the wait should double from 10 ms", n)
+	}
+}
+
+// A 301 to the POSTs is not followed (it would turn them into GETs): the
+// error names where the server moved. A 307 keeps the POST and is followed.
+func TestRedirects(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", h)
+	mux.Handle("/r301", http.RedirectHandler("/mcp", http.StatusMovedPermanently))
+	mux.Handle("/r307", http.RedirectHandler("/mcp", http.StatusTemporaryRedirect))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Connect(ctx, Config{URL: ts.URL + "/r301"}, mcp.NewClient(&mcp.Implementation{Name: "c", Version: "1"}, nil))
+	if err == nil || !strings.Contains(err.Error(), "moved to "+ts.URL+"/mcp: use that as --mcp-url") {
+		t.Errorf("301: err = %v, want the new URL named", err)
+	}
+	cs := connectTest(t, Config{URL: ts.URL + "/r307"}, nil)
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+		t.Errorf("307: echo = %q (error %v)", text, isErr)
+	}
+}
+
+// A server that redirects to another origin, which refuses the request
+// sent there without the key, is not said to refuse the key: the error
+// names the other origin.
+func TestRedirectToOtherOriginNamed(t *testing.T) {
+	srv := newTestServer()
+	other := httptest.NewServer(requireKey(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil), nil))
+	t.Cleanup(other.Close)
+	ts := httptest.NewServer(http.RedirectHandler(other.URL+"/mcp", http.StatusTemporaryRedirect))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Probe(ctx, Config{URL: ts.URL, HTTPClient: keyClient(ts.URL, testKey)}, &mcp.Implementation{Name: "c", Version: "1"})
+	var se *StatusError
+	if !errors.As(err, &se) || se.Elsewhere != other.URL+"/mcp" || !strings.Contains(err.Error(), "another origin") {
+		t.Errorf("err = %v, want the other origin named", err)
 	}
 }
