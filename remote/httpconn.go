@@ -339,8 +339,13 @@ func sessionGone(status int, sid, body string) bool {
 		status == http.StatusBadRequest && strings.Contains(strings.ToLower(body), "session"))
 }
 
-// errorAnswer is an error answer to req that the bridge makes.
+// errorAnswer is an error answer to req that the bridge makes: a tool
+// error for tools/call (the model sees it), a JSON-RPC error otherwise.
 func errorAnswer(req *jsonrpc.Request, msg string) *jsonrpc.Response {
+	if req.Method == "tools/call" {
+		res, _ := json.Marshal(&mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: msg}}})
+		return &jsonrpc.Response{ID: req.ID, Result: res}
+	}
 	return &jsonrpc.Response{ID: req.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: msg}}
 }
 

@@ -841,14 +841,7 @@ func (b *bridge) writeLocal(ctx context.Context, msg jsonrpc.Message) {
 	}
 }
 
-// replyError answers the client's request with err: a tool error for
-// tools/call (the model sees it), a JSON-RPC error otherwise.
+// replyError answers the client's request with err (see errorAnswer).
 func (b *bridge) replyError(req *jsonrpc.Request, err error) {
-	ctx := context.Background()
-	if req.Method == "tools/call" {
-		res, _ := json.Marshal(&mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{Text: err.Error()}}})
-		b.writeLocal(ctx, &jsonrpc.Response{ID: req.ID, Result: res})
-		return
-	}
-	b.writeLocal(ctx, &jsonrpc.Response{ID: req.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error()}})
+	b.writeLocal(context.Background(), errorAnswer(req, err.Error()))
 }

@@ -98,13 +98,21 @@ func callText(t *testing.T, cs *mcp.ClientSession, name string, args any) (strin
 	if err != nil {
 		t.Fatalf("call %s: %v", name, err)
 	}
+	return resultText(res), res.IsError
+}
+
+// resultText is the text of a tool result.
+func resultText(res *mcp.CallToolResult) string {
+	if res == nil {
+		return ""
+	}
 	var b strings.Builder
 	for _, c := range res.Content {
 		if tc, ok := c.(*mcp.TextContent); ok {
 			b.WriteString(tc.Text)
 		}
 	}
-	return b.String(), res.IsError
+	return b.String()
 }
 
 func toolNames(t *testing.T, cs *mcp.ClientSession) []string {
@@ -329,10 +337,10 @@ func TestDroppedStreamAnswersWithAnError(t *testing.T) {
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		before := resumes.Load()
-		_, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": tc.text}})
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": tc.text}})
 		cancel()
-		if err == nil || !strings.Contains(err.Error(), "stream ended before the answer") {
-			t.Errorf("%s: err = %v, want the dropped stream named", tc.text, err)
+		if err != nil || !res.IsError || !strings.Contains(resultText(res), "stream ended before the answer") {
+			t.Errorf("%s: %v %v, want a tool error naming the dropped stream", tc.text, res, err)
 		}
 		if n := resumes.Load() - before; n != tc.resumes {
 			t.Errorf("%s: %d resumptions tried, want %d", tc.text, n, tc.resumes)
@@ -1495,8 +1503,9 @@ func TestAcceptedCallIsAnswered(t *testing.T) {
 			t.Fatalf("no answer: %v", err)
 		}
 		if r, ok := m.(*jsonrpc.Response); ok && r.ID == id {
-			if r.Error == nil || !strings.Contains(r.Error.Error(), "took tools/call (202) without answering it") {
-				t.Errorf("answer %+v, want an error", r)
+			var res mcp.CallToolResult
+			if r.Error != nil || json.Unmarshal(r.Result, &res) != nil || !res.IsError || !strings.Contains(resultText(&res), "took tools/call (202) without answering it") {
+				t.Errorf("answer %+v, want a tool error", r)
 			}
 			return
 		}
