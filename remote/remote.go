@@ -175,8 +175,15 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 		return err
 	}
 	b.local = conn
+	// initialize runs beside the loop, so that a client that goes while
+	// the server is slow to answer it is seen gone at once; it ends (with
+	// ctx) before the session is closed, and what the client sends next
+	// waits for it, in order.
+	var initializing sync.WaitGroup
+	var initialized chan struct{}
 	defer conn.Close()
 	defer b.closeUp()
+	defer initializing.Wait()
 	defer stop()
 	for {
 		msg, err := conn.Read(ctx)
@@ -186,11 +193,20 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 			}
 			return err
 		}
+		if initialized != nil {
+			<-initialized
+			initialized = nil
+		}
 		switch m := msg.(type) {
 		case *jsonrpc.Request:
 			switch {
 			case m.Method == "initialize" && m.IsCall():
-				b.initialize(ctx, m)
+				done := make(chan struct{})
+				initialized = done
+				initializing.Go(func() {
+					defer close(done)
+					b.initialize(ctx, m)
+				})
 			case m.IsCall():
 				callCtx, cancel := context.WithCancel(ctx)
 				b.wmu.Lock()

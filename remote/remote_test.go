@@ -1622,3 +1622,44 @@ func TestRedirectToOtherOriginNamed(t *testing.T) {
 		t.Errorf("err = %v, want the other origin named", err)
 	}
 }
+
+// A client that goes while the server is slow to answer initialize is seen
+// gone at once: serve ends without waiting the answer out.
+func TestClientGoneDuringInitialize(t *testing.T) {
+	release := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select { // initialize, answered only when released
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(release); ts.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL}) }()
+	client, err := ct.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := jsonrpc.MakeID(float64(1))
+	init := &jsonrpc.Request{ID: id, Method: "initialize", Params: json.RawMessage(`{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}`)}
+	if err := client.Write(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // initialize is under way
+	start := time.Now()
+	client.Close()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("Serve ended %v after the client went", d)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Serve still waits for initialize after the client went")
+	}
+}
