@@ -1314,6 +1314,9 @@ func TestSessionEndsWithOneDelete(t *testing.T) {
 type delayCalls struct {
 	next http.RoundTripper
 	d    time.Duration
+	// sending, when set, is told of each POST's method as it goes on to
+	// next: a call after its delay.
+	sending func(method string)
 }
 
 func (t delayCalls) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -1322,6 +1325,10 @@ func (t delayCalls) RoundTrip(r *http.Request) (*http.Response, error) {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 		if bytes.Contains(b, []byte(`"tools/call"`)) {
 			time.Sleep(t.d)
+		}
+		var m struct{ Method string }
+		if t.sending != nil && json.Unmarshal(b, &m) == nil {
+			t.sending(m.Method)
 		}
 	}
 	return t.next.RoundTrip(r)
@@ -1333,26 +1340,22 @@ func (t delayCalls) RoundTrip(r *http.Request) (*http.Response, error) {
 // end.
 func TestCancelFollowsItsCall(t *testing.T) {
 	srv := newTestServer()
-	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	defer ts.Close()
+	// The order in which the bridge sends them (the server's handlers,
+	// one per connection, may read two bodies in either order).
 	var mu sync.Mutex
 	var order []string
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			b, _ := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(b))
-			var m struct{ Method string }
-			if json.Unmarshal(b, &m) == nil && (m.Method == "tools/call" || m.Method == "notifications/cancelled") {
-				mu.Lock()
-				order = append(order, m.Method)
-				mu.Unlock()
-			}
+	sending := func(method string) {
+		if method == "tools/call" || method == "notifications/cancelled" {
+			mu.Lock()
+			order = append(order, method)
+			mu.Unlock()
 		}
-		h.ServeHTTP(w, r)
-	}))
-	defer ts.Close()
+	}
 	life, end := context.WithTimeout(context.Background(), 3*time.Second)
 	defer end()
-	cs, err := Connect(life, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: delayCalls{next: http.DefaultTransport, d: 300 * time.Millisecond}}},
+	cs, err := Connect(life, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: delayCalls{next: http.DefaultTransport, d: 300 * time.Millisecond, sending: sending}}},
 		mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil))
 	if err != nil {
 		t.Fatal(err)
@@ -1372,7 +1375,7 @@ func TestCancelFollowsItsCall(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	if len(order) != 2 || order[0] != "tools/call" {
-		t.Errorf("the server heard %v, want the call before its cancellation", order)
+		t.Errorf("the bridge sent %v, want the call before its cancellation", order)
 	}
 }
 
