@@ -38,7 +38,8 @@ func newCallCmd(f *Factory, runF func(*CallOptions) error) *cobra.Command {
 validation, the HTTP request with the key, the result the model would see.
 --arg values are converted to the type the tool's schema expects (for a
 resource tool, the schema of the action chosen): numbers, booleans; JSON for
-arrays and objects, or comma-separated for arrays of scalars. TOOL may also
+arrays and objects, or comma-separated for arrays of scalars; an array's
+--arg given again adds to it (--arg tags=a --arg tags=b). TOOL may also
 be an operation's own name, whatever layout lists it. It exits non-zero when the tool returns an error.`,
 		Example: callExample(f.Brand),
 		Args:    oneArg(fmt.Sprintf("name the tool to call: `%[1]s call TOOL`; run `%[1]s tools` (with the same profile flags) to see the tool names", f.Brand.Name)),
@@ -176,12 +177,24 @@ func callArguments(tool *mcp.Tool, action func(args map[string]any) *mcp.Tool, j
 			}
 		}
 	}
+	// A name given again adds to an array (--arg tag=a --arg tag=b); any
+	// other argument takes one value, and a second would silently win.
+	seen := map[string]bool{}
 	for _, kv := range pairs {
 		name, value, _ := strings.Cut(kv, "=")
 		v, err := convertArg(props[name], value)
 		if err != nil {
 			return nil, fmt.Errorf("--arg %s: %w", name, err)
 		}
+		if seen[name] {
+			more, isArray := v.([]any)
+			had, _ := args[name].([]any)
+			if !isArray || had == nil {
+				return nil, fmt.Errorf("--arg %s is given more than once, and %s takes one value: give it once", name, name)
+			}
+			v = append(had, more...)
+		}
+		seen[name] = true
 		args[name] = v
 	}
 	return args, nil

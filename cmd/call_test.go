@@ -56,6 +56,10 @@ func TestCallArguments(t *testing.T) {
 		{name: "anyOf object or integer", pairs: []string{`when={"gt":1}`, "since=x"}, want: map[string]any{"when": map[string]any{"gt": json.Number("1")}, "since": "x"}},
 		{name: "anyOf object or integer: an integer", pairs: []string{"when=12"}, want: map[string]any{"when": json.Number("12")}},
 		{name: "anyOf of one array", pairs: []string{"nums=1,2"}, want: map[string]any{"nums": []any{json.Number("1"), json.Number("2")}}},
+		{name: "an array given again adds to it", pairs: []string{"tags=a", "tags=b,c", `tags=["d"]`}, want: map[string]any{"tags": []any{"a", "b", "c", "d"}}},
+		{name: "an array given again replaces --json's once", json: `{"tags": ["x"]}`, pairs: []string{"tags=a", "tags=b"}, want: map[string]any{"tags": []any{"a", "b"}}},
+		{name: "a scalar given twice", pairs: []string{"page=1", "page=2"}, wantErr: "--arg page is given more than once, and page takes one value"},
+		{name: "an unknown argument given twice", pairs: []string{"other=x", "other=y"}, wantErr: "--arg other is given more than once"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
