@@ -222,6 +222,70 @@ func TestPathOverrides(t *testing.T) {
 	}
 }
 
+// TestClaudeCodeLegacyFile: Claude Code reads its user servers from the
+// older .config.json in its folder (~/.claude, or $CLAUDE_CONFIG_DIR)
+// instead of .claude.json while that file holds anything, or, empty, while
+// .claude.json does not exist; install writes the file it reads, and says
+// so.
+func TestClaudeCodeLegacyFile(t *testing.T) {
+	c, _ := Lookup("claude-code")
+	env := testEnv(t, "linux")
+	home := env.getenv("HOME")
+	usual, legacy := filepath.Join(home, ".claude.json"), filepath.Join(home, ".claude", ".config.json")
+	path := func() string {
+		t.Helper()
+		p, err := c.Path(env, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if got := path(); got != usual {
+		t.Fatalf("no legacy file: Path = %s, want %s", got, usual)
+	}
+	if note := c.PathNote(env, false); note != "" {
+		t.Errorf("no legacy file: note %q", note)
+	}
+	writeFile(t, legacy, "", 0o600)
+	if got := path(); got != legacy {
+		t.Errorf("empty legacy file, no .claude.json: Path = %s, want %s", got, legacy)
+	}
+	writeFile(t, usual, "{}\n", 0o600)
+	if got := path(); got != usual {
+		t.Errorf("empty legacy file beside .claude.json: Path = %s, want %s", got, usual)
+	}
+	writeFile(t, legacy, `{"numStartups": 3}`+"\n", 0o600)
+	if got := path(); got != legacy {
+		t.Fatalf("legacy file with settings: Path = %s, want %s", got, legacy)
+	}
+	if note := c.PathNote(env, false); !strings.Contains(note, legacy) || !strings.Contains(note, usual) {
+		t.Errorf("note %q, want it to name %s and %s", note, legacy, usual)
+	}
+	if note := c.PathNote(env, true); note != "" {
+		t.Errorf("project: note %q", note)
+	}
+	if _, err := c.Install(path(), testEntry("acme"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	wantEntry(t, c, readFile(t, legacy), testEntry("acme"))
+	if got := string(readFile(t, usual)); got != "{}\n" {
+		t.Errorf(".claude.json changed: %q", got)
+	}
+
+	// The same in $CLAUDE_CONFIG_DIR, and under the file name of a custom
+	// OAuth server.
+	dir := t.TempDir()
+	vars := map[string]string{"HOME": home, "CLAUDE_CONFIG_DIR": dir, "CLAUDE_CODE_CUSTOM_OAUTH_URL": "https://auth.example.com"}
+	env = Env{OS: "linux", Getenv: func(k string) string { return vars[k] }}
+	if got, want := path(), filepath.Join(dir, ".claude-custom-oauth.json"); got != want {
+		t.Errorf("custom OAuth: Path = %s, want %s", got, want)
+	}
+	writeFile(t, filepath.Join(dir, ".config.json"), "{}", 0o600)
+	if got, want := path(), filepath.Join(dir, ".config.json"); got != want {
+		t.Errorf("legacy file in CLAUDE_CONFIG_DIR: Path = %s, want %s", got, want)
+	}
+}
+
 // TestClaudeDesktopMSIX: with the Microsoft Store package of Claude Desktop
 // installed, the file is the one inside the package folder, which is what
 // the app reads; the classic file is named when it exists too.

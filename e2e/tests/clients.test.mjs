@@ -160,6 +160,24 @@ describe('real MCP clients read what install writes', () => {
     assert.doesNotMatch(r.stdout, /e2e-claude:/, r.stdout);
   });
 
+  it('Claude Code: install writes the older ~/.claude/.config.json that claude still reads when it exists', async (t) => {
+    const { home, project, env, install } = await setup('e2e-claude-legacy');
+    if (!ready(t, 'claude', ['--version'], env)) return;
+    // A settings file from an older Claude Code, which it prefers to
+    // ~/.claude.json while it exists.
+    const legacy = join(home, '.claude', '.config.json');
+    mkdirSync(dirname(legacy), { recursive: true });
+    writeFileSync(legacy, JSON.stringify({ numStartups: 1 }, null, 2));
+
+    const inst = await install('claude-code');
+    assert.ok(inst.stdout.includes(`reads its servers from ${legacy}`), inst.stdout);
+    assert.equal(JSON.parse(readFileSync(legacy, 'utf8')).mcpServers['e2e-claude-legacy'].command, bin());
+    assert.ok(!existsSync(join(home, '.claude.json')), 'no ~/.claude.json written');
+    const r = await client(t, 'claude', ['mcp', 'list'], { env, cwd: project });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^e2e-claude-legacy: ${bin()} serve --profile e2e-claude-legacy - .*Connected`, 'm'), r.stdout);
+  });
+
   it('Gemini CLI: gemini mcp list shows the server connected in a trusted folder', async (t) => {
     const { home, project, env, install } = await setup('e2e-gemini');
     if (!ready(t, 'gemini', ['--version'], env)) return;
