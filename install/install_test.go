@@ -198,11 +198,12 @@ func TestPaths(t *testing.T) {
 
 func TestPathOverrides(t *testing.T) {
 	vars := map[string]string{"HOME": "/h", "CODEX_HOME": "/codex", "CLAUDE_CONFIG_DIR": "/cc",
-		"FLATPAK_XDG_CONFIG_HOME": "/flat", "XDG_CONFIG_HOME": "relative/ignored"}
+		"FLATPAK_XDG_CONFIG_HOME": "/flat", "XDG_CONFIG_HOME": "relative/ignored", "GEMINI_CLI_HOME": "/gem"}
 	env := Env{OS: "linux", Getenv: func(k string) string { return vars[k] }}
 	for id, want := range map[string]string{
 		"codex":          "/codex/config.toml",
 		"claude-code":    "/cc/.claude.json",
+		"gemini":         "/gem/.gemini/settings.json", // Gemini CLI's home when set
 		"zed":            "/flat/zed/settings.json",
 		"claude-desktop": "/h/.config/Claude/claude_desktop_config.json", // a relative XDG_CONFIG_HOME is ignored
 	} {

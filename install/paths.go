@@ -254,6 +254,15 @@ func readsLegacyClaudeFile(usual, legacy string) bool {
 	return slices.ContainsFunc(entries, func(d fs.DirEntry) bool { return d.Name() == filepath.Base(legacy) })
 }
 
+// geminiPath is ~/.gemini/settings.json, or under $GEMINI_CLI_HOME, which
+// Gemini CLI takes for the home directory when it is set.
+func geminiPath(e Env) (string, error) {
+	if d := e.absEnv("GEMINI_CLI_HOME"); d != "" {
+		return filepath.Join(d, ".gemini", "settings.json"), nil
+	}
+	return homeFile(".gemini", "settings.json")(e)
+}
+
 func codexPath(e Env) (string, error) {
 	if d := e.absEnv("CODEX_HOME"); d != "" {
 		return filepath.Join(d, "config.toml"), nil

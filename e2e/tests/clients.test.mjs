@@ -192,6 +192,24 @@ describe('real MCP clients read what install writes', () => {
     assert.match(r.stdout + r.stderr, new RegExp(`e2e-gemini: ${bin()} serve --profile e2e-gemini \\(stdio\\) - Connected`), r.stdout + r.stderr);
   });
 
+  it('Gemini CLI: with GEMINI_CLI_HOME set, install writes the settings gemini reads there', async (t) => {
+    const { home, project, env: base } = await setup('e2e-gemini-home');
+    const geminiHome = join(home, 'gemini-home');
+    mkdirSync(join(geminiHome, '.gemini'), { recursive: true });
+    const env = { ...base, GEMINI_CLI_HOME: geminiHome };
+    if (!ready(t, 'gemini', ['--version'], env)) return;
+
+    const inst = await run(['install', 'gemini', '--profile', 'e2e-gemini-home'], { env });
+    assert.equal(inst.code, 0, inst.stderr);
+    const file = join(geminiHome, '.gemini', 'settings.json');
+    assert.ok(inst.stdout.includes(file), inst.stdout);
+    assert.ok(!existsSync(join(home, '.gemini', 'settings.json')), 'nothing written to ~/.gemini');
+    writeFileSync(join(geminiHome, '.gemini', 'trustedFolders.json'), JSON.stringify({ [project]: 'TRUST_FOLDER' }));
+    const r = await client(t, 'gemini', ['mcp', 'list'], { env, cwd: project });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout + r.stderr, new RegExp(`e2e-gemini-home: ${bin()} serve --profile e2e-gemini-home \\(stdio\\) - Connected`), r.stdout + r.stderr);
+  });
+
   it('Codex: codex mcp list shows the user and trusted-project servers, and keeps startup_timeout_sec', async (t) => {
     const { home, project, env, install } = await setup('e2e-codex');
     if (!ready(t, 'codex', ['--version'], env)) return;
