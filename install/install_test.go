@@ -1316,3 +1316,81 @@ func TestVSCodeUninstallRemovesInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestReadOnlyFileRefused: a file its owner cannot write is left as it
+// is, though the rename that replaces it would succeed: install and
+// uninstall say so, while a dry run and a file that needs no change go on.
+func TestReadOnlyFileRefused(t *testing.T) {
+	for _, id := range []string{"cursor", "codex"} {
+		t.Run(id, func(t *testing.T) {
+			c, _ := Lookup(id)
+			path := filepath.Join(t.TempDir(), "config")
+			if _, err := c.Install(path, testEntry("old"), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			os.Remove(path + ".bak")
+			if err := os.Chmod(path, 0o444); err != nil {
+				t.Fatal(err)
+			}
+			before := readFile(t, path)
+			var ro *ReadOnlyError
+			if _, err := c.Install(path, testEntry("acme"), Options{}); !errors.As(err, &ro) || ro.Dir != "" ||
+				!strings.Contains(err.Error(), path+" is read-only (mode 0444)") {
+				t.Errorf("install: err = %v, want a ReadOnlyError naming the file", err)
+			}
+			if _, err := c.Uninstall(path, "old", testCommand, Options{}); !errors.As(err, &ro) {
+				t.Errorf("uninstall: err = %v, want a ReadOnlyError", err)
+			}
+			if got := readFile(t, path); !bytes.Equal(got, before) {
+				t.Errorf("file changed:\n%s", got)
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o444 {
+				t.Errorf("mode %v, %v; want 0444", fi.Mode().Perm(), err)
+			}
+			if _, err := os.Stat(path + ".bak"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("a backup was written: %v", err)
+			}
+			if res, err := c.Install(path, testEntry("acme"), Options{DryRun: true}); err != nil || res.Action != Added {
+				t.Errorf("dry run: %v, %v", res.Action, err)
+			}
+			if res, err := c.Install(path, testEntry("old"), Options{}); err != nil || res.Action != Unchanged {
+				t.Errorf("unchanged entry: %v, %v", res.Action, err)
+			}
+		})
+	}
+}
+
+// TestNotWritableFolder: a folder the file cannot be written in is named,
+// whichever step found it out.
+func TestNotWritableFolder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "mcp.json")
+	for _, err := range []error{
+		fmt.Errorf("locking x: %w", &fs.PathError{Op: "open", Path: path + ".lock", Err: fs.ErrPermission}),
+		fmt.Errorf("creating x: %w", &fs.PathError{Op: "mkdir", Path: filepath.Join(dir, "sub"), Err: fs.ErrPermission}),
+	} {
+		var ro *ReadOnlyError
+		got := notWritable(path, err)
+		if !errors.As(got, &ro) {
+			t.Fatalf("notWritable(%v) = %v, want a ReadOnlyError", err, got)
+		}
+		if want := filepath.Dir(err.(interface{ Unwrap() error }).Unwrap().(*fs.PathError).Path); ro.Dir != want {
+			t.Errorf("notWritable(%v): Dir = %s, want %s", err, ro.Dir, want)
+		}
+	}
+	if other := errors.New("disk full"); notWritable(path, other) != other {
+		t.Error("another error was changed")
+	}
+	if os.Geteuid() == 0 || runtime.GOOS == "windows" {
+		t.Skip("the permission bits of a folder stop no one here")
+	}
+	c, _ := Lookup("cursor")
+	if err := os.Mkdir(filepath.Dir(path), 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(filepath.Dir(path), 0o700) })
+	var ro *ReadOnlyError
+	if _, err := c.Install(path, testEntry("acme"), Options{}); !errors.As(err, &ro) || ro.Dir != filepath.Dir(path) {
+		t.Errorf("Install = %v, want a ReadOnlyError naming %s", err, filepath.Dir(path))
+	}
+}
