@@ -176,10 +176,7 @@ func lockConfig(path string, dryRun bool) (func(), error) {
 	real := atomicfile.Resolve(path)
 	unlock, err := filelock.LockTransient(real)
 	if err != nil {
-		if ro := notWritable(path, err); ro != err {
-			return nil, ro
-		}
-		return nil, fmt.Errorf("%s: %w", real, err)
+		return nil, notWritable(path, err) // the error names the file
 	}
 	return unlock, nil
 }
