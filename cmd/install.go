@@ -414,6 +414,10 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	if errors.As(err, &other) {
 		return fmt.Errorf("%w: pass --force to make it serve %q instead, or --name to add this one under another name", err, opts.Profile)
 	}
+	var readOnly *install.ReadOnlyError
+	if errors.As(err, &readOnly) {
+		return fmt.Errorf("%w, or add the entry by hand: --print shows it", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -324,6 +324,24 @@ func TestInstallRefusals(t *testing.T) {
 		t.Error(".bak is not the previous version")
 	}
 
+	// A read-only file: left alone, with what to do.
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	if code := x.run(t, "install", "cursor", "--profile", "beta"); code != 1 || !strings.Contains(x.errOut.String(), "is read-only") || !strings.Contains(x.errOut.String(), "--print shows it") {
+		t.Errorf("read-only install: exit %d: %s", code, x.errOut)
+	}
+	if code := x.run(t, "uninstall", "cursor", "--profile", "acme"); code != 1 || !strings.Contains(x.errOut.String(), "is read-only") || !strings.Contains(x.errOut.String(), `remove the entry "acme" by hand`) {
+		t.Errorf("read-only uninstall: exit %d: %s", code, x.errOut)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(before) {
+		t.Error("read-only file changed")
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	// Names that cannot be used.
 	if code := x.run(t, "install", "cursor", "--profile", "my api"); code != 2 {
 		t.Errorf("profile with a space: exit %d", code)
@@ -341,7 +359,7 @@ func TestInstallRefusals(t *testing.T) {
 	}
 
 	// uninstall finds an entry by its URL or by its command, not both.
-	before, _ := os.ReadFile(path)
+	before, _ = os.ReadFile(path)
 	if code := x.run(t, "uninstall", "cursor", "--profile", "acme", "--url", "https://mcp.acme.example/mcp", "--command", x.exe); code != 2 ||
 		!strings.Contains(x.errOut.String(), "--url and --command cannot be used together") {
 		t.Errorf("uninstall --url --command: exit %d: %s", code, x.errOut)

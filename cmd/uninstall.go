@@ -107,6 +107,10 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 	if errors.As(err, &conflict) {
 		return fmt.Errorf("%w, not %s: left as it is (pass --force to remove it anyway)", err, f.Brand.Name)
 	}
+	var readOnly *install.ReadOnlyError
+	if errors.As(err, &readOnly) {
+		return fmt.Errorf("%w, or remove the entry %q by hand", err, opts.Name)
+	}
 	if err != nil {
 		return err
 	}

@@ -197,7 +197,7 @@ var clients = []Client{
 	{
 		ID: "gemini", Title: "Gemini CLI", Key: "mcpServers",
 		Docs:   "https://geminicli.com/docs/tools/mcp-server/",
-		user:   homeFile(".gemini", "settings.json"),
+		user:   geminiPath,
 		urlKey: "httpUrl",
 		// Gemini CLI resolves $VAR and ${VAR} in every string of its
 		// settings files.

@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/restmcp/restmcp/internal/atomicfile"
 	"github.com/restmcp/restmcp/internal/filelock"
@@ -59,6 +61,43 @@ type ProfileError struct {
 // Error implements error.
 func (e *ProfileError) Error() string {
 	return fmt.Sprintf("%s already has a server named %q that serves the profile %q", e.Path, e.Name, e.Profile)
+}
+
+// ReadOnlyError means the configuration file, or the folder it is in,
+// cannot be written. Nothing was changed.
+type ReadOnlyError struct {
+	Path string
+	// Dir is the folder that cannot be written in; "" when the file itself
+	// is read-only.
+	Dir string
+	// Mode is the read-only file's mode.
+	Mode fs.FileMode
+}
+
+// Error implements error.
+func (e *ReadOnlyError) Error() string {
+	if e.Dir != "" {
+		return fmt.Sprintf("cannot change %s: its folder %s cannot be written in, so nothing was changed; make it writable and run again", e.Path, e.Dir)
+	}
+	how := ""
+	if runtime.GOOS != "windows" {
+		how = fmt.Sprintf(" (chmod u+w %s)", e.Path)
+	}
+	return fmt.Sprintf("%s is read-only (mode %04o), so it was not changed: make it writable%s and run again", e.Path, e.Mode.Perm(), how)
+}
+
+// notWritable turns an error met while locking or writing the file at path
+// into a ReadOnlyError when its folder cannot be written in.
+func notWritable(path string, err error) error {
+	if err == nil || !(errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)) {
+		return err
+	}
+	dir := filepath.Dir(atomicfile.Resolve(path))
+	var pe *fs.PathError
+	if errors.As(err, &pe) && filepath.Dir(pe.Path) != "" {
+		dir = filepath.Dir(pe.Path)
+	}
+	return &ReadOnlyError{Path: path, Dir: dir}
 }
 
 // Action is what Install or Uninstall did (or, in a dry run, would do).
@@ -134,10 +173,10 @@ func lockConfig(path string, dryRun bool) (func(), error) {
 	if dryRun {
 		return func() {}, nil
 	}
-	path = atomicfile.Resolve(path)
-	unlock, err := filelock.LockTransient(path)
+	real := atomicfile.Resolve(path)
+	unlock, err := filelock.LockTransient(real)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, notWritable(path, err) // the error names the file
 	}
 	return unlock, nil
 }
@@ -232,6 +271,9 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if err := writable(path, exists, mode, f.same || opts.DryRun); err != nil {
+		return res, err
+	}
 	switch {
 	case f.same:
 		res.Action, res.After = Unchanged, src
@@ -264,7 +306,7 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 		mode = opts.FileMode
 	}
 	res.Backup, err = writeAtomic(real, opts.backupPath(real), res.After, src, exists, mode)
-	return res, err
+	return res, notWritable(path, err)
 }
 
 // Uninstall removes the entry called name from the client's file at path.
@@ -303,6 +345,9 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	if !f.ours(e) && !opts.Force {
 		return res, &ConflictError{Path: path, Name: name, Command: f.command, URL: f.url}
 	}
+	if err := writable(path, exists, mode, opts.DryRun); err != nil {
+		return res, err
+	}
 	if prev, ok := c.previousVersion(path, src, name, f, opts.backupPath(real)); ok {
 		res.After = prev
 	} else if c.format == formatTOML {
@@ -329,7 +374,7 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 		return res, nil
 	}
 	res.Backup, err = writeAtomic(real, opts.backupPath(real), res.After, src, true, mode)
-	return res, err
+	return res, notWritable(path, err)
 }
 
 // previousVersion is the file's version before install added the command
@@ -353,6 +398,16 @@ func (c Client) previousVersion(path string, src []byte, name string, f found, b
 		again, err = c.jsonUpsert(path, bak, e, false)
 	}
 	return bak, err == nil && bytes.Equal(again, src)
+}
+
+// writable refuses a change to a file its owner cannot write: the rename
+// that replaces it would succeed all the same, undoing a protection the
+// user chose. Nothing is refused when nothing is to be written (skip).
+func writable(path string, exists bool, mode fs.FileMode, skip bool) error {
+	if !exists || skip || mode&0o200 != 0 {
+		return nil
+	}
+	return &ReadOnlyError{Path: path, Mode: mode}
 }
 
 // writeAtomic writes data to path atomically, with mode; when the file

@@ -198,11 +198,12 @@ func TestPaths(t *testing.T) {
 
 func TestPathOverrides(t *testing.T) {
 	vars := map[string]string{"HOME": "/h", "CODEX_HOME": "/codex", "CLAUDE_CONFIG_DIR": "/cc",
-		"FLATPAK_XDG_CONFIG_HOME": "/flat", "XDG_CONFIG_HOME": "relative/ignored"}
+		"FLATPAK_XDG_CONFIG_HOME": "/flat", "XDG_CONFIG_HOME": "relative/ignored", "GEMINI_CLI_HOME": "/gem"}
 	env := Env{OS: "linux", Getenv: func(k string) string { return vars[k] }}
 	for id, want := range map[string]string{
 		"codex":          "/codex/config.toml",
 		"claude-code":    "/cc/.claude.json",
+		"gemini":         "/gem/.gemini/settings.json", // Gemini CLI's home when set
 		"zed":            "/flat/zed/settings.json",
 		"claude-desktop": "/h/.config/Claude/claude_desktop_config.json", // a relative XDG_CONFIG_HOME is ignored
 	} {
@@ -219,6 +220,70 @@ func TestPathOverrides(t *testing.T) {
 	}
 	if _, err := c.Path(Env{OS: "linux", Getenv: func(string) string { return "" }}, false); err == nil {
 		t.Error("no home: want an error")
+	}
+}
+
+// TestClaudeCodeLegacyFile: Claude Code reads its user servers from the
+// older .config.json in its folder (~/.claude, or $CLAUDE_CONFIG_DIR)
+// instead of .claude.json while that file holds anything, or, empty, while
+// .claude.json does not exist; install writes the file it reads, and says
+// so.
+func TestClaudeCodeLegacyFile(t *testing.T) {
+	c, _ := Lookup("claude-code")
+	env := testEnv(t, "linux")
+	home := env.getenv("HOME")
+	usual, legacy := filepath.Join(home, ".claude.json"), filepath.Join(home, ".claude", ".config.json")
+	path := func() string {
+		t.Helper()
+		p, err := c.Path(env, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if got := path(); got != usual {
+		t.Fatalf("no legacy file: Path = %s, want %s", got, usual)
+	}
+	if note := c.PathNote(env, false); note != "" {
+		t.Errorf("no legacy file: note %q", note)
+	}
+	writeFile(t, legacy, "", 0o600)
+	if got := path(); got != legacy {
+		t.Errorf("empty legacy file, no .claude.json: Path = %s, want %s", got, legacy)
+	}
+	writeFile(t, usual, "{}\n", 0o600)
+	if got := path(); got != usual {
+		t.Errorf("empty legacy file beside .claude.json: Path = %s, want %s", got, usual)
+	}
+	writeFile(t, legacy, `{"numStartups": 3}`+"\n", 0o600)
+	if got := path(); got != legacy {
+		t.Fatalf("legacy file with settings: Path = %s, want %s", got, legacy)
+	}
+	if note := c.PathNote(env, false); !strings.Contains(note, legacy) || !strings.Contains(note, usual) {
+		t.Errorf("note %q, want it to name %s and %s", note, legacy, usual)
+	}
+	if note := c.PathNote(env, true); note != "" {
+		t.Errorf("project: note %q", note)
+	}
+	if _, err := c.Install(path(), testEntry("acme"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	wantEntry(t, c, readFile(t, legacy), testEntry("acme"))
+	if got := string(readFile(t, usual)); got != "{}\n" {
+		t.Errorf(".claude.json changed: %q", got)
+	}
+
+	// The same in $CLAUDE_CONFIG_DIR, and under the file name of a custom
+	// OAuth server.
+	dir := t.TempDir()
+	vars := map[string]string{"HOME": home, "CLAUDE_CONFIG_DIR": dir, "CLAUDE_CODE_CUSTOM_OAUTH_URL": "https://auth.example.com"}
+	env = Env{OS: "linux", Getenv: func(k string) string { return vars[k] }}
+	if got, want := path(), filepath.Join(dir, ".claude-custom-oauth.json"); got != want {
+		t.Errorf("custom OAuth: Path = %s, want %s", got, want)
+	}
+	writeFile(t, filepath.Join(dir, ".config.json"), "{}", 0o600)
+	if got, want := path(), filepath.Join(dir, ".config.json"); got != want {
+		t.Errorf("legacy file in CLAUDE_CONFIG_DIR: Path = %s, want %s", got, want)
 	}
 }
 
@@ -1249,5 +1314,83 @@ func TestVSCodeUninstallRemovesInputs(t *testing.T) {
 		if got := string(readFile(t, path)); got != want {
 			t.Errorf("got\n%s\nwant\n%s", got, want)
 		}
+	}
+}
+
+// TestReadOnlyFileRefused: a file its owner cannot write is left as it
+// is, though the rename that replaces it would succeed: install and
+// uninstall say so, while a dry run and a file that needs no change go on.
+func TestReadOnlyFileRefused(t *testing.T) {
+	for _, id := range []string{"cursor", "codex"} {
+		t.Run(id, func(t *testing.T) {
+			c, _ := Lookup(id)
+			path := filepath.Join(t.TempDir(), "config")
+			if _, err := c.Install(path, testEntry("old"), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			os.Remove(path + ".bak")
+			if err := os.Chmod(path, 0o444); err != nil {
+				t.Fatal(err)
+			}
+			before := readFile(t, path)
+			var ro *ReadOnlyError
+			if _, err := c.Install(path, testEntry("acme"), Options{}); !errors.As(err, &ro) || ro.Dir != "" ||
+				!strings.Contains(err.Error(), path+" is read-only (mode 0444)") {
+				t.Errorf("install: err = %v, want a ReadOnlyError naming the file", err)
+			}
+			if _, err := c.Uninstall(path, "old", testCommand, Options{}); !errors.As(err, &ro) {
+				t.Errorf("uninstall: err = %v, want a ReadOnlyError", err)
+			}
+			if got := readFile(t, path); !bytes.Equal(got, before) {
+				t.Errorf("file changed:\n%s", got)
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o444 {
+				t.Errorf("mode %v, %v; want 0444", fi.Mode().Perm(), err)
+			}
+			if _, err := os.Stat(path + ".bak"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("a backup was written: %v", err)
+			}
+			if res, err := c.Install(path, testEntry("acme"), Options{DryRun: true}); err != nil || res.Action != Added {
+				t.Errorf("dry run: %v, %v", res.Action, err)
+			}
+			if res, err := c.Install(path, testEntry("old"), Options{}); err != nil || res.Action != Unchanged {
+				t.Errorf("unchanged entry: %v, %v", res.Action, err)
+			}
+		})
+	}
+}
+
+// TestNotWritableFolder: a folder the file cannot be written in is named,
+// whichever step found it out.
+func TestNotWritableFolder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "mcp.json")
+	for _, err := range []error{
+		fmt.Errorf("locking x: %w", &fs.PathError{Op: "open", Path: path + ".lock", Err: fs.ErrPermission}),
+		fmt.Errorf("creating x: %w", &fs.PathError{Op: "mkdir", Path: filepath.Join(dir, "sub"), Err: fs.ErrPermission}),
+	} {
+		var ro *ReadOnlyError
+		got := notWritable(path, err)
+		if !errors.As(got, &ro) {
+			t.Fatalf("notWritable(%v) = %v, want a ReadOnlyError", err, got)
+		}
+		if want := filepath.Dir(err.(interface{ Unwrap() error }).Unwrap().(*fs.PathError).Path); ro.Dir != want {
+			t.Errorf("notWritable(%v): Dir = %s, want %s", err, ro.Dir, want)
+		}
+	}
+	if other := errors.New("disk full"); notWritable(path, other) != other {
+		t.Error("another error was changed")
+	}
+	if os.Geteuid() == 0 || runtime.GOOS == "windows" {
+		t.Skip("the permission bits of a folder stop no one here")
+	}
+	c, _ := Lookup("cursor")
+	if err := os.Mkdir(filepath.Dir(path), 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(filepath.Dir(path), 0o700) })
+	var ro *ReadOnlyError
+	if _, err := c.Install(path, testEntry("acme"), Options{}); !errors.As(err, &ro) || ro.Dir != filepath.Dir(path) {
+		t.Errorf("Install = %v, want a ReadOnlyError naming %s", err, filepath.Dir(path))
 	}
 }

@@ -3,8 +3,10 @@ package install
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -166,8 +168,17 @@ func (e Env) claudeMSIXDir() string {
 // PathNote explains a choice Path made between two files the client may
 // read, or is "" when there was none to make. On Windows with Claude
 // Desktop's Microsoft Store package installed, it says why the package's file
-// was written when the classic installer's file exists too.
+// was written when the classic installer's file exists too; for Claude Code,
+// that its older .config.json was written, which it reads instead of
+// .claude.json while it exists.
 func (c Client) PathNote(e Env, project bool) string {
+	if c.ID == "claude-code" && !project {
+		usual, legacy, err := claudeCodePaths(e)
+		if err == nil && readsLegacyClaudeFile(usual, legacy) {
+			return fmt.Sprintf("Claude Code reads its servers from %s, an older file it still prefers while it exists, not from %s.", legacy, usual)
+		}
+		return ""
+	}
 	if c.ID != "claude-desktop" || project || e.OS != "windows" || e.claudeMSIXDir() == "" {
 		return ""
 	}
@@ -189,11 +200,67 @@ func vscodePath(e Env) (string, error) {
 	return filepath.Join(d, "Code", "User", "mcp.json"), nil
 }
 
-func claudeCodePath(e Env) (string, error) {
-	if d := e.absEnv("CLAUDE_CONFIG_DIR"); d != "" {
-		return filepath.Join(d, ".claude.json"), nil
+// claudeCodePaths are the global files Claude Code may read: its usual
+// one, $CLAUDE_CONFIG_DIR/.claude.json or ~/.claude.json
+// (.claude-custom-oauth.json when CLAUDE_CODE_CUSTOM_OAUTH_URL is set),
+// and the older .config.json in its configuration folder
+// ($CLAUDE_CONFIG_DIR, else ~/.claude).
+func claudeCodePaths(e Env) (usual, legacy string, err error) {
+	name := ".claude.json"
+	if e.getenv("CLAUDE_CODE_CUSTOM_OAUTH_URL") != "" {
+		name = ".claude-custom-oauth.json"
 	}
-	return homeFile(".claude.json")(e)
+	if d := e.absEnv("CLAUDE_CONFIG_DIR"); d != "" {
+		return filepath.Join(d, name), filepath.Join(d, ".config.json"), nil
+	}
+	h, err := e.home()
+	if err != nil {
+		return "", "", err
+	}
+	return filepath.Join(h, name), filepath.Join(h, ".claude", ".config.json"), nil
+}
+
+// claudeCodePath is the file Claude Code reads its user servers from. It
+// still prefers the older .config.json when that file exists: when it holds
+// anything, and, empty, when the usual file does not exist (and the empty
+// file is writable), as Claude Code's own choice goes.
+func claudeCodePath(e Env) (string, error) {
+	usual, legacy, err := claudeCodePaths(e)
+	if err != nil {
+		return "", err
+	}
+	if readsLegacyClaudeFile(usual, legacy) {
+		return legacy, nil
+	}
+	return usual, nil
+}
+
+func readsLegacyClaudeFile(usual, legacy string) bool {
+	fi, err := os.Stat(legacy)
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	if fi.Size() == 0 {
+		if _, err := os.Stat(usual); fi.Mode().Perm()&0o222 == 0 || !errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
+	}
+	// On a file system that ignores case, .config.json is found under
+	// another spelling too; Claude Code looks for this one in the folder.
+	entries, err := os.ReadDir(filepath.Dir(legacy))
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(entries, func(d fs.DirEntry) bool { return d.Name() == filepath.Base(legacy) })
+}
+
+// geminiPath is ~/.gemini/settings.json, or under $GEMINI_CLI_HOME, which
+// Gemini CLI takes for the home directory when it is set.
+func geminiPath(e Env) (string, error) {
+	if d := e.absEnv("GEMINI_CLI_HOME"); d != "" {
+		return filepath.Join(d, ".gemini", "settings.json"), nil
+	}
+	return homeFile(".gemini", "settings.json")(e)
 }
 
 func codexPath(e Env) (string, error) {

@@ -160,6 +160,24 @@ describe('real MCP clients read what install writes', () => {
     assert.doesNotMatch(r.stdout, /e2e-claude:/, r.stdout);
   });
 
+  it('Claude Code: install writes the older ~/.claude/.config.json that claude still reads when it exists', async (t) => {
+    const { home, project, env, install } = await setup('e2e-claude-legacy');
+    if (!ready(t, 'claude', ['--version'], env)) return;
+    // A settings file from an older Claude Code, which it prefers to
+    // ~/.claude.json while it exists.
+    const legacy = join(home, '.claude', '.config.json');
+    mkdirSync(dirname(legacy), { recursive: true });
+    writeFileSync(legacy, JSON.stringify({ numStartups: 1 }, null, 2));
+
+    const inst = await install('claude-code');
+    assert.ok(inst.stdout.includes(`reads its servers from ${legacy}`), inst.stdout);
+    assert.equal(JSON.parse(readFileSync(legacy, 'utf8')).mcpServers['e2e-claude-legacy'].command, bin());
+    assert.ok(!existsSync(join(home, '.claude.json')), 'no ~/.claude.json written');
+    const r = await client(t, 'claude', ['mcp', 'list'], { env, cwd: project });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^e2e-claude-legacy: ${bin()} serve --profile e2e-claude-legacy - .*Connected`, 'm'), r.stdout);
+  });
+
   it('Gemini CLI: gemini mcp list shows the server connected in a trusted folder', async (t) => {
     const { home, project, env, install } = await setup('e2e-gemini');
     if (!ready(t, 'gemini', ['--version'], env)) return;
@@ -172,6 +190,24 @@ describe('real MCP clients read what install writes', () => {
     assert.equal(r.code, 0, r.stderr);
     // gemini writes the list to stderr.
     assert.match(r.stdout + r.stderr, new RegExp(`e2e-gemini: ${bin()} serve --profile e2e-gemini \\(stdio\\) - Connected`), r.stdout + r.stderr);
+  });
+
+  it('Gemini CLI: with GEMINI_CLI_HOME set, install writes the settings gemini reads there', async (t) => {
+    const { home, project, env: base } = await setup('e2e-gemini-home');
+    const geminiHome = join(home, 'gemini-home');
+    mkdirSync(join(geminiHome, '.gemini'), { recursive: true });
+    const env = { ...base, GEMINI_CLI_HOME: geminiHome };
+    if (!ready(t, 'gemini', ['--version'], env)) return;
+
+    const inst = await run(['install', 'gemini', '--profile', 'e2e-gemini-home'], { env });
+    assert.equal(inst.code, 0, inst.stderr);
+    const file = join(geminiHome, '.gemini', 'settings.json');
+    assert.ok(inst.stdout.includes(file), inst.stdout);
+    assert.ok(!existsSync(join(home, '.gemini', 'settings.json')), 'nothing written to ~/.gemini');
+    writeFileSync(join(geminiHome, '.gemini', 'trustedFolders.json'), JSON.stringify({ [project]: 'TRUST_FOLDER' }));
+    const r = await client(t, 'gemini', ['mcp', 'list'], { env, cwd: project });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout + r.stderr, new RegExp(`e2e-gemini-home: ${bin()} serve --profile e2e-gemini-home \\(stdio\\) - Connected`), r.stdout + r.stderr);
   });
 
   it('Codex: codex mcp list shows the user and trusted-project servers, and keeps startup_timeout_sec', async (t) => {

@@ -58,8 +58,18 @@ func LockTransient(path string) (unlock func(), err error) {
 }
 
 func busyError(path string, timeout time.Duration) error {
+	if isDir(path + ".lock") {
+		return fmt.Errorf("%s is being changed by another program, which holds the folder %s.lock as its lock "+
+			"(as Claude Code does for its settings; waited %s): try again once it has finished, or remove that folder "+
+			"if no such program is running", path, path, timeout)
+	}
 	return fmt.Errorf("%s is being changed by another restmcp command (waited %s for %s.lock); "+
 		"try again once it has finished", path, timeout, path)
+}
+
+func isDir(name string) bool {
+	fi, err := os.Stat(name)
+	return err == nil && fi.IsDir()
 }
 
 // lockContext takes the lock; with remove, the release deletes the lock
@@ -74,6 +84,18 @@ func lockContext(ctx context.Context, path string, remove bool) (release func(),
 	wait := time.Millisecond
 	for {
 		f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil && isDir(name) {
+			// Another program's lock: a folder of that name, made with
+			// mkdir and removed when done (Node's proper-lockfile, which
+			// Claude Code takes on ~/.claude.json). Wait for it to go.
+			select {
+			case <-ctx.Done():
+				return nil, fmt.Errorf("waiting for the lock folder %s held by another program: %w", name, ctx.Err())
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, 50*time.Millisecond)
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("locking %s: %w", path, err)
 		}

@@ -120,3 +120,29 @@ func TestLockTransient(t *testing.T) {
 		t.Errorf("lock file left behind: %v", err)
 	}
 }
+
+// A folder at the lock's name is another program's lock (Claude Code
+// takes one on ~/.claude.json with mkdir): the lock waits for it to go,
+// and says what holds it when it does not.
+func TestLockWaitsForALockFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".claude.json")
+	if err := os.Mkdir(path+".lock", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := lockWithin(path, 100*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "another program, which holds the folder "+path+".lock") {
+		t.Fatalf("lock folder held: err = %v, want it to name the folder", err)
+	}
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		os.Remove(path + ".lock")
+	}()
+	unlock, err := LockTransient(path)
+	if err != nil {
+		t.Fatalf("lock folder removed meanwhile: %v", err)
+	}
+	unlock()
+	if _, err := os.Stat(path + ".lock"); !os.IsNotExist(err) {
+		t.Errorf("lock file left: %v", err)
+	}
+}
