@@ -426,6 +426,9 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	case opts.DryRun && res.Changed():
 		fmt.Fprintf(out, "Would %s %q %s %s (%s); nothing was written:\n", verb(res.Action), entry.Name, prep(res.Action), client.Title, path)
 		writeDiff(out, client.Redact(res.Before), client.Redact(res.After))
+		if res.Refused != nil {
+			fmt.Fprintf(f.IO.ErrOut, "Without --dry-run this would stop: %v, or add the entry by hand: --print shows it\n", res.Refused)
+		}
 	case res.Action == install.Unchanged:
 		fmt.Fprintf(out, "%s already has %q in %s; nothing changed.\n", client.Title, entry.Name, path)
 	default:

@@ -335,6 +335,15 @@ func TestInstallRefusals(t *testing.T) {
 	if code := x.run(t, "uninstall", "cursor", "--profile", "acme"); code != 1 || !strings.Contains(x.errOut.String(), "is read-only") || !strings.Contains(x.errOut.String(), `remove the entry "acme" by hand`) {
 		t.Errorf("read-only uninstall: exit %d: %s", code, x.errOut)
 	}
+	// A dry run shows the change and says the real run would stop.
+	if code := x.run(t, "install", "cursor", "--profile", "beta", "--dry-run"); code != 0 || !strings.Contains(x.out.String(), "Would ") ||
+		!strings.Contains(x.errOut.String(), "Without --dry-run this would stop") || !strings.Contains(x.errOut.String(), "is read-only") {
+		t.Errorf("read-only install --dry-run: exit %d: %s%s", code, x.out, x.errOut)
+	}
+	if code := x.run(t, "uninstall", "cursor", "--profile", "acme", "--dry-run"); code != 0 || !strings.Contains(x.out.String(), "Would remove") ||
+		!strings.Contains(x.errOut.String(), "Without --dry-run this would stop") || !strings.Contains(x.errOut.String(), `remove the entry "acme" by hand`) {
+		t.Errorf("read-only uninstall --dry-run: exit %d: %s%s", code, x.out, x.errOut)
+	}
 	if b, _ := os.ReadFile(path); string(b) != string(before) {
 		t.Error("read-only file changed")
 	}

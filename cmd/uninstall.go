@@ -125,6 +125,9 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 	case opts.DryRun:
 		fmt.Fprintf(out, "Would remove %q from %s (%s); nothing was written:\n", opts.Name, client.Title, path)
 		writeDiff(out, client.Redact(res.Before), client.Redact(res.After))
+		if res.Refused != nil {
+			fmt.Fprintf(f.IO.ErrOut, "Without --dry-run this would stop: %v, or remove the entry %q by hand\n", res.Refused, opts.Name)
+		}
 	default:
 		fmt.Fprintf(out, "Removed %q from %s: %s\n", opts.Name, client.Title, path)
 		if res.Backup != "" {

@@ -158,6 +158,9 @@ type Result struct {
 	// ReplacedProfile is the profile the updated entry served before,
 	// when that was another ("" otherwise).
 	ReplacedProfile string
+	// Refused is, in a dry run, the error the real run would stop at
+	// because the file is read-only (nil otherwise).
+	Refused error
 }
 
 // Changed reports whether the file is (or, in a dry run, would be) written.
@@ -271,8 +274,11 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := writable(path, exists, mode, f.same || opts.DryRun); err != nil {
-		return res, err
+	if err := writable(path, exists, mode, f.same); err != nil {
+		if !opts.DryRun {
+			return res, err
+		}
+		res.Refused = err
 	}
 	switch {
 	case f.same:
@@ -345,8 +351,11 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	if !f.ours(e) && !opts.Force {
 		return res, &ConflictError{Path: path, Name: name, Command: f.command, URL: f.url}
 	}
-	if err := writable(path, exists, mode, opts.DryRun); err != nil {
-		return res, err
+	if err := writable(path, exists, mode, false); err != nil {
+		if !opts.DryRun {
+			return res, err
+		}
+		res.Refused = err
 	}
 	if prev, ok := c.previousVersion(path, src, name, f, opts.backupPath(real)); ok {
 		res.After = prev
@@ -402,7 +411,8 @@ func (c Client) previousVersion(path string, src []byte, name string, f found, b
 
 // writable refuses a change to a file its owner cannot write: the rename
 // that replaces it would succeed all the same, undoing a protection the
-// user chose. Nothing is refused when nothing is to be written (skip).
+// user chose. Nothing is refused when nothing is to be written (skip); a
+// dry run keeps the refusal in its Result.
 func writable(path string, exists bool, mode fs.FileMode, skip bool) error {
 	if !exists || skip || mode&0o200 != 0 {
 		return nil
