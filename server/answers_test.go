@@ -252,3 +252,25 @@ func TestALongStringIsCutInside(t *testing.T) {
 		t.Errorf("note: %s\nwant: %s", note, want)
 	}
 }
+
+// An error answer compressed in a way restmcp cannot read (br, zstd)
+// shows its status, the encoding and the status's hint.
+func TestAnErrorInAnUnreadableEncodingShowsItsStatus(t *testing.T) {
+	for _, tt := range []struct {
+		status   int
+		encoding string
+		want     string
+	}{
+		{http.StatusNotFound, "br", "HTTP 404 Not Found (GET /x)\n(the body is compressed as \"br\", which restmcp cannot read: it asks for gzip)\nNot found: check the arguments given"},
+		{http.StatusUnauthorized, "zstd", "HTTP 401 Unauthorized (GET /x)\n(the body is compressed as \"zstd\", which restmcp cannot read: it asks for gzip)\nThe API rejected the key"},
+	} {
+		h := func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", tt.encoding)
+			answerWith(tt.status, "application/json", "\x28\xb5\x2f\xfd\x00\x58\x31\x00\x00")(w, r)
+		}
+		r := callAnswer(t, h, client.Options{}, Config{}, `{}`)
+		if text := resultText(t, r); !r.IsError || !strings.HasPrefix(text, tt.want) {
+			t.Errorf("IsError=%v: %q\nwant %q…", r.IsError, text, tt.want)
+		}
+	}
+}
