@@ -548,7 +548,7 @@ func cutJSON(b []byte, max int) (out []byte, cut int, sc *stringCut) {
 	if inString && !isKey && safe > 0 {
 		str.set(strStart, safe, word, stack, keys)
 	}
-	if str.safe > 0 && last < max/2 {
+	if str.safe > 0 && str.safe > last && last < max/2 {
 		cut = str.safe
 		if str.word > str.start+1 && str.word >= str.safe-wordSearch {
 			cut = str.word

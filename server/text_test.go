@@ -105,6 +105,15 @@ func TestCutJSONInsideALongString(t *testing.T) {
 	if len(kept) > 500 || !json.Valid(kept) || sc == nil || sc.path != "" || sc.total != len(one)-2 {
 		t.Errorf("one string: %s %+v", kept, sc)
 	}
+	// A string before the last comma that fits is not cut: that would keep less.
+	odd := []byte(`{"a":"hello world","n":` + strings.Repeat("1", 2000) + `}`)
+	if kept, cut, sc := cutJSON(odd, 1000); sc != nil || string(kept) != `{"a":"hello world"}` || cut != len(`{"a":"hello world"`) {
+		t.Errorf("string before the comma: %s %d %+v", kept, cut, sc)
+	}
+	// No string at all: nothing is cut inside one.
+	if _, _, sc := cutJSON([]byte("0.7208576763931844"), 5); sc != nil {
+		t.Errorf("a number: %+v", sc)
+	}
 	// Records whose strings are long: whole records are kept, not a cut one.
 	var recs []any
 	for i := range 20 {
