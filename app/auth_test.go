@@ -189,6 +189,11 @@ func TestOAuthRenewalErrors(t *testing.T) {
 		{"server error", http.StatusInternalServerError, `{"error":"server_error"}`, "try again", "login"},
 		{"refused", http.StatusBadRequest, `{"error":"invalid_grant"}`, "restmcp login --profile o", "try again"},
 		{"echoes the secret", http.StatusBadRequest, `{"error":"invalid_request","error_description":"bad client_secret ` + secret + `"}`, "[redacted]", "try again"},
+		// A token restmcp cannot send as a bearer token is refused by its
+		// type, not sent to be refused by the API; signing in again would
+		// bring the same type.
+		{"mac token", http.StatusOK, `{"access_token":"at-new","token_type":"mac","refresh_token":"rt-new","expires_in":3600}`, `token of type "mac", which restmcp cannot use`, "login"},
+		{"DPoP token", http.StatusOK, `{"access_token":"at-new","token_type":"DPoP","expires_in":3600}`, `token of type "DPoP", which restmcp cannot use`, "login"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

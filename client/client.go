@@ -135,6 +135,9 @@ type Response struct {
 	Unfinished time.Duration
 	// Duration is how long the request took.
 	Duration time.Duration
+	// Encoding is the Content-Encoding restmcp cannot read (br, zstd) of
+	// an error or redirect answer, whose Body is then empty; "" otherwise.
+	Encoding string
 
 	redactors []*redactor // of the credential the request carried
 }

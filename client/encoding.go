@@ -23,7 +23,9 @@ func (e *EncodingError) Error() string {
 // decodeBody makes resp's body read uncompressed: the gzip Go's transport
 // asked for is read there, deflate (zlib or raw, as servers send both) and
 // a gzip not asked for here. A compressed body that does not read as its
-// encoding says fails naming it, not as a broken connection.
+// encoding says fails naming it, not as a broken connection. A body in
+// another encoding fails with an *EncodingError, except on an error or
+// redirect status, which is answered without the body (see undecoded).
 func decodeBody(resp *http.Response) error {
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	var r io.Reader
@@ -50,6 +52,13 @@ func decodeBody(resp *http.Response) error {
 			return unreadable(enc, err)
 		}
 		r = gr
+	case resp.StatusCode >= 300:
+		// An error or a redirect: its status is the answer, and its body
+		// (which cannot be read) is left out. The Content-Encoding header
+		// stays, for the Response to say why (undecoded).
+		_ = resp.Body.Close()
+		resp.Body = http.NoBody
+		return nil
 	default:
 		return &EncodingError{Encoding: cut(enc, 40)}
 	}
@@ -87,4 +96,15 @@ func corrupt(err error) bool {
 
 func unreadable(enc string, err error) error {
 	return fmt.Errorf("the API's %s-compressed answer could not be read (%w)", enc, err)
+}
+
+// undecoded is the Content-Encoding decodeBody left unread (an error or
+// redirect answer's body compressed as br or zstd), "" when the body was
+// read.
+func undecoded(h http.Header) string {
+	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
+	if enc == "" || enc == "identity" {
+		return ""
+	}
+	return cut(enc, 40)
 }

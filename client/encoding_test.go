@@ -59,3 +59,36 @@ func TestContentEncodings(t *testing.T) {
 		})
 	}
 }
+
+// An error or redirect answer compressed in a way restmcp cannot read is
+// still that answer: its status, with the encoding named in place of the
+// body; a success so compressed is an error naming the encoding.
+func TestUnreadableEncodingKeepsTheStatus(t *testing.T) {
+	for _, tt := range []struct {
+		status   int
+		encoding string
+	}{
+		{http.StatusNotFound, "br"},
+		{http.StatusUnauthorized, "zstd"},
+		{http.StatusInternalServerError, "BR"},
+		{http.StatusBadRequest, "gzip, br"},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Encoding", tt.encoding)
+			w.WriteHeader(tt.status)
+			_, _ = w.Write([]byte("\x8b\x05\x80{}\x03"))
+		}))
+		resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/"}})
+		srv.Close()
+		var he *HTTPError
+		if !errors.As(err, &he) || he.Response.Status != tt.status || resp == nil {
+			t.Errorf("%d %s: %v", tt.status, tt.encoding, err)
+			continue
+		}
+		want := `(the body is compressed as "` + strings.ToLower(tt.encoding) + `", which restmcp cannot read: it asks for gzip)`
+		if len(resp.Body) != 0 || resp.Encoding != strings.ToLower(tt.encoding) || he.Excerpt() != want {
+			t.Errorf("%d %s: body %q, encoding %q, excerpt %q", tt.status, tt.encoding, resp.Body, resp.Encoding, he.Excerpt())
+		}
+	}
+}

@@ -116,7 +116,7 @@ func text(v any) string {
 		return ""
 	case string:
 		return x
-	case yamlNumber:
+	case yamlScalar:
 		return x.text
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)

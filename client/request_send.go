@@ -103,6 +103,7 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 		ContentType: hr.Header.Get("Content-Type"),
 		Body:        asUTF8(hr.Header.Get("Content-Type"), data),
 		Truncated:   truncated,
+		Encoding:    undecoded(hr.Header),
 		redactors:   redactors,
 	}
 	if unfinished {

@@ -532,7 +532,7 @@ func stringOnly(typ any) bool {
 func schemaValue(v any, asText bool) any {
 	if asText {
 		switch x := v.(type) {
-		case yamlNumber:
+		case yamlScalar:
 			return x.text
 		case bool, float64, int, int64, uint64, json.Number:
 			return text(x)
@@ -542,12 +542,12 @@ func schemaValue(v any, asText bool) any {
 	return v
 }
 
-// plainNumbers replaces the yamlNumbers in v by their numbers, copying
+// plainNumbers replaces the yamlScalars in v by their numbers, copying
 // the lists and objects that hold one (the raw document is shared);
 // changed says whether there was one.
 func plainNumbers(v any) (_ any, changed bool) {
 	switch x := v.(type) {
-	case yamlNumber:
+	case yamlScalar:
 		return x.value, true
 	case []any:
 		var out []any

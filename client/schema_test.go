@@ -132,6 +132,67 @@ func TestOrigin(t *testing.T) {
 	}
 }
 
+// TestYAMLBooleansAsWritten checks that the unquoted booleans of YAML 1.1
+// and 1.2 in the enum, const and default of a string schema stand for
+// their text as written (the API expects "True", not "true"), also in a
+// Swagger 2.0 parameter and a server variable, and stay booleans in a
+// boolean schema and everywhere else (required: True).
+func TestYAMLBooleansAsWritten(t *testing.T) {
+	api := loadString(t, `openapi: 3.0.3
+info: {title: bools, version: "1"}
+servers:
+  - url: http://h/{flag}
+    variables:
+      flag: {default: False}
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - {name: s, in: query, required: True, schema: {type: string, enum: [True, False, TRUE, true, yes, no, on, off, Y, n, 010], default: False}}
+        - {name: c, in: query, schema: {type: string, const: On}}
+        - {name: k, in: query, schema: {type: string, enum: [FALSE, Off], nullable: True}}
+        - {name: b, in: query, schema: {type: boolean, enum: [True, False], default: TRUE}}
+      responses: {default: {description: ok}}
+`)
+	if api.Servers[0] != "http://h/False" {
+		t.Errorf("server %q", api.Servers[0])
+	}
+	want := map[string]string{
+		"s": `{"default":"False","enum":["True","False","TRUE","true","yes","no","on","off","Y","n","010"],"type":"string"}`,
+		"c": `{"enum":["On"],"type":"string"}`,
+		"k": `{"enum":["FALSE","Off",null],"type":["string","null"]}`,
+		"b": `{"default":true,"enum":[true,false],"type":"boolean"}`,
+	}
+	ps := api.Operations[0].Params
+	for _, p := range ps {
+		b, err := json.Marshal(p.Schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != want[p.Name] {
+			t.Errorf("%s: %s\nwant %s", p.Name, b, want[p.Name])
+		}
+	}
+	if !ps[0].Required {
+		t.Errorf("required: True is not true")
+	}
+	swagger := loadString(t, `swagger: "2.0"
+info: {title: bools, version: "1"}
+host: h
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - {name: s, in: query, type: string, enum: [True, No], default: True}
+      responses: {"200": {description: ok}}
+`)
+	if b, _ := json.Marshal(swagger.Operations[0].Params[0].Schema); string(b) != `{"default":"True","enum":["True","No"],"type":"string"}` {
+		t.Errorf("swagger: %s", b)
+	}
+}
+
 // TestYAMLNumbersAsWritten checks that an unquoted YAML number stands for
 // its text as written where text is wanted (a server variable, the enum,
 // const and default of a string schema) and for its number elsewhere,

@@ -15,7 +15,7 @@ import (
 // (map[string]any, []any, string, float64/int, bool, nil; a JSON
 // document's members no tool is built from are a *lazyJSON, which pointer
 // decodes; a YAML number not written as text would write it, a
-// yamlNumber). The server's content type is never trusted: a document whose
+// yamlScalar). The server's content type is never trusted: a document whose
 // first non-space byte is '{' or '[' is JSON, decoded as encoding/json
 // decodes it (decodeDescription, with fewer allocations; a YAML parser
 // mangles JSON string escapes such as surrogate pairs); anything else is
@@ -75,7 +75,7 @@ func decodeYAML(data []byte) (any, error) {
 	}
 	// Without aliases a document cannot hold more values than bytes.
 	budget := len(data) + maxAliasValues
-	return yamlValue(&doc, 0, &budget)
+	return yamlValue(&doc, 0, &budget, false)
 }
 
 // maxYAMLDepth bounds nesting (and alias expansion) while converting.
@@ -88,7 +88,11 @@ const maxAliasValues = 1_000_000
 
 // yamlValue converts a YAML node to plain Go values. Mapping keys become
 // strings as written (Asana's unquoted response codes, 200:, become "200").
-func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
+// A plain scalar read as a number that text would not give back as
+// written is a yamlScalar; so is one read as a boolean (True, FALSE) when
+// literal: the value of an enum, const or default, which stands for its
+// text in a string schema.
+func yamlValue(n *yaml.Node, depth int, budget *int, literal bool) (any, error) {
 	if *budget--; *budget < 0 {
 		return nil, fmt.Errorf("line %d: the document expands to too many values (aliases)", n.Line)
 	}
@@ -100,16 +104,16 @@ func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return yamlValue(n.Content[0], depth+1, budget)
+		return yamlValue(n.Content[0], depth+1, budget, false)
 	case yaml.AliasNode:
 		if n.Alias == nil {
 			return nil, fmt.Errorf("line %d: unknown alias", n.Line)
 		}
-		return yamlValue(n.Alias, depth+1, budget)
+		return yamlValue(n.Alias, depth+1, budget, literal)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := yamlValue(c, depth+1, budget)
+			v, err := yamlValue(c, depth+1, budget, literal)
 			if err != nil {
 				return nil, err
 			}
@@ -133,8 +137,11 @@ func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
 			if err := n.Decode(&v); err != nil {
 				return nil, fmt.Errorf("line %d: %w", n.Line, err)
 			}
+			if _, isBool := v.(bool); isBool && !literal {
+				return v, nil // required: True is true
+			}
 			if !writtenAs(v, n.Value) {
-				return yamlNumber{value: v, text: n.Value}, nil
+				return yamlScalar{value: v, text: n.Value}, nil
 			}
 			return v, nil
 		}
@@ -142,18 +149,20 @@ func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
 	return nil, fmt.Errorf("line %d: unexpected YAML node", n.Line)
 }
 
-// yamlNumber is a plain YAML scalar read as a number that text would not
-// give back as written (1.0, 2023.10, 010, 1e3): value is the number, text
-// the scalar as written, for where a string is wanted (a server variable,
-// the enum of a string schema). The schema converter hands out the one or
-// the other (schemaValue), never a yamlNumber.
-type yamlNumber struct {
+// yamlScalar is a plain YAML scalar read as a number that text would not
+// give back as written (1.0, 2023.10, 010, 1e3), or as a boolean not
+// written true or false (True, FALSE) in an enum, const or default: value
+// is the number or boolean, text the scalar as written, for where a string
+// is wanted (a server variable, the enum of a string schema). The schema
+// converter hands out the one or the other (schemaValue), never a
+// yamlScalar. (yes, no, on and off are strings to this YAML 1.2 parser.)
+type yamlScalar struct {
 	value any
 	text  string
 }
 
 // writtenAs reports whether text gives back s for v, the value of a
-// scalar written s: always for a value other than a number.
+// scalar written s: always for a value other than a number or a boolean.
 func writtenAs(v any, s string) bool {
 	var buf [32]byte
 	var b []byte
@@ -166,6 +175,8 @@ func writtenAs(v any, s string) bool {
 		b = strconv.AppendUint(buf[:0], x, 10)
 	case float64:
 		b = strconv.AppendFloat(buf[:0], x, 'f', -1, 64)
+	case bool:
+		b = strconv.AppendBool(buf[:0], x)
 	default:
 		return true
 	}
@@ -196,7 +207,7 @@ func yamlMapping(n *yaml.Node, out map[string]any, depth int, budget *int) error
 			lines = make(map[string]int, len(n.Content)/2)
 		}
 		lines[key] = k.Line
-		val, err := yamlValue(v, depth+1, budget)
+		val, err := yamlValue(v, depth+1, budget, key == "enum" || key == "const" || key == "default")
 		if err != nil {
 			return err
 		}

@@ -212,7 +212,10 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	if err != nil {
 		return nil, err
 	}
-	tok := FromOAuth2(t, GrantAuthorizationCode, c.Scopes)
+	tok, err := FromOAuth2(t, GrantAuthorizationCode, c.Scopes)
+	if err != nil {
+		return nil, err
+	}
 	tok.ClientAuth = style
 	return tok, nil
 }
@@ -247,7 +250,10 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 		}
 		return nil, serverError("token", err, da.DeviceCode, c.ClientSecret)
 	}
-	tok := FromOAuth2(t, GrantDeviceCode, c.Scopes)
+	tok, err := FromOAuth2(t, GrantDeviceCode, c.Scopes)
+	if err != nil {
+		return nil, err
+	}
 	tok.ClientAuth = style
 	return tok, nil
 }
@@ -271,7 +277,10 @@ func (c Config) ClientCredentials(ctx context.Context) (*Token, error) {
 	if err != nil {
 		return nil, serverError("token", err, c.ClientSecret)
 	}
-	tok := FromOAuth2(t, GrantClientCredentials, c.Scopes)
+	tok, err := FromOAuth2(t, GrantClientCredentials, c.Scopes)
+	if err != nil {
+		return nil, err
+	}
 	tok.ClientAuth = style
 	return tok, nil
 }

@@ -321,18 +321,39 @@ type Token struct {
 	ClientAuth string `json:"client_auth,omitempty"`
 }
 
-// Type is the scheme for the Authorization header: TokenType with the
-// usual capitalisation, "Bearer" when empty.
+// Type is the scheme for the Authorization header: "Bearer" for a bearer
+// token (token_type bearer in any case, or none given), else TokenType as
+// the server wrote it (a type CheckType refuses).
 func (t *Token) Type() string {
-	switch {
-	case t.TokenType == "", strings.EqualFold(t.TokenType, "bearer"):
+	if bearer(t.TokenType) {
 		return "Bearer"
-	case strings.EqualFold(t.TokenType, "mac"):
-		return "MAC"
-	case strings.EqualFold(t.TokenType, "basic"):
-		return "Basic"
 	}
 	return t.TokenType
+}
+
+// bearer reports whether a token_type is a bearer token's: "bearer" in
+// any case (RFC 6749 §5.1), or none, which many servers leave out.
+func bearer(tokenType string) bool {
+	return tokenType == "" || strings.EqualFold(tokenType, "bearer")
+}
+
+// UnsupportedTokenTypeError is a token whose token_type restmcp cannot use:
+// the type says how the token must be sent (a MAC token signs each
+// request, a DPoP token needs a proof of possession), and sent as a bearer
+// token it would be refused.
+type UnsupportedTokenTypeError struct{ Type string }
+
+func (e *UnsupportedTokenTypeError) Error() string {
+	return fmt.Sprintf("the authorization server issued an access token of type %q, which restmcp cannot use: it sends bearer tokens only (token_type \"Bearer\")", e.Type)
+}
+
+// CheckType refuses a token whose type is not bearer with an
+// *UnsupportedTokenTypeError.
+func (t *Token) CheckType() error {
+	if bearer(t.TokenType) {
+		return nil
+	}
+	return &UnsupportedTokenTypeError{Type: printable(t.TokenType, 40)}
 }
 
 // SetAuthHeader sets the Authorization header of r to the token.
@@ -383,8 +404,9 @@ func (t Token) String() string {
 func (t Token) GoString() string { return "oauth.Token{" + t.String() + "}" }
 
 // FromOAuth2 converts a token answer of grant g; requested is the scope
-// list asked for, used when the server does not say which it granted.
-func FromOAuth2(t *oauth2.Token, g Grant, requested []string) *Token {
+// list asked for, used when the server does not say which it granted. A
+// token of a type restmcp cannot use is refused (see CheckType).
+func FromOAuth2(t *oauth2.Token, g Grant, requested []string) (*Token, error) {
 	tok := &Token{
 		AccessToken:  t.AccessToken,
 		TokenType:    t.TokenType,
@@ -397,7 +419,10 @@ func FromOAuth2(t *oauth2.Token, g Grant, requested []string) *Token {
 	if s, ok := t.Extra("scope").(string); ok && strings.TrimSpace(s) != "" {
 		tok.Scopes = strings.Fields(s)
 	}
-	return tok
+	if err := tok.CheckType(); err != nil {
+		return nil, err
+	}
+	return tok, nil
 }
 
 // Save stores tok for account as JSON.

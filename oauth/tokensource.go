@@ -145,6 +145,11 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 		return t, nil
 	}
 	tok, err := Load(s.Store, s.Account)
+	if err == nil {
+		if err := tok.CheckType(); err != nil {
+			return nil, err // renewing it would bring the same type
+		}
+	}
 	switch {
 	case err == nil && s.usableNow(tok):
 		return s.use(tok, false), nil
@@ -310,7 +315,10 @@ func (s *TokenSource) refresh(ctx context.Context, cfg Config, tok *Token) (*Tok
 		}
 		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken, cfg.ClientSecret)
 	}
-	fresh := FromOAuth2(t, tok.Grant, tok.Scopes)
+	fresh, err := FromOAuth2(t, tok.Grant, tok.Scopes)
+	if err != nil {
+		return nil, err
+	}
 	fresh.ClientAuth = style
 	if fresh.Grant == "" {
 		fresh.Grant = GrantAuthorizationCode

@@ -616,3 +616,57 @@ func TestWithLockHoldsTheRenewalLock(t *testing.T) {
 		t.Errorf("without a lock folder: %v", err)
 	}
 }
+
+// A token's type says how it is used: a bearer token in any case is sent
+// as "Bearer"; one restmcp cannot use (MAC, DPoP) fails the sign-in or the
+// renewal naming its type, and a stored one is not handed out.
+func TestTokenTypes(t *testing.T) {
+	for _, typ := range []string{"bearer", "BEARER", "Bearer"} {
+		s := startServer(t, oauthtest.Options{TokenType: typ})
+		cfg := s.Config("read")
+		cfg.ClientSecret = s.ClientSecret()
+		tok, err := cfg.ClientCredentials(t.Context())
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		req, _ := http.NewRequest(http.MethodGet, s.APIURL(), nil)
+		tok.SetAuthHeader(req)
+		if h := req.Header.Get("Authorization"); h != "Bearer "+tok.AccessToken || apiStatus(t, s, tok) != http.StatusOK {
+			t.Errorf("%s: Authorization %q", typ, h)
+		}
+	}
+	s := startServer(t, oauthtest.Options{TokenType: "mac"})
+	cfg := s.Config("read")
+	cfg.ClientSecret = s.ClientSecret()
+	tok, err := cfg.ClientCredentials(t.Context())
+	var ut *oauth.UnsupportedTokenTypeError
+	if !errors.As(err, &ut) || ut.Type != "mac" || tok != nil || !strings.Contains(err.Error(), `type "mac", which restmcp cannot use`) {
+		t.Fatalf("mac: %v, %v", tok, err)
+	}
+
+	// A renewal that brings another type fails naming it.
+	s = startServer(t, oauthtest.Options{})
+	store := memStore()
+	first := signIn(t, s)
+	if err := oauth.Save(store, "acme", first); err != nil {
+		t.Fatal(err)
+	}
+	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	s.SetTokenType("DPoP")
+	src.Invalidate(first.AccessToken)
+	if tok, err := src.Token(t.Context()); !errors.As(err, &ut) || ut.Type != "DPoP" {
+		t.Fatalf("renewal: %v, %v", tok, err)
+	}
+
+	// A stored token of such a type is not handed out, nor renewed.
+	stored := *first
+	stored.TokenType = "MAC"
+	if err := oauth.Save(store, "acme", &stored); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Stats().Refreshes
+	src = oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
+	if tok, err := src.Token(t.Context()); !errors.As(err, &ut) || ut.Type != "MAC" || s.Stats().Refreshes != before {
+		t.Fatalf("stored: %v, %v", tok, err)
+	}
+}

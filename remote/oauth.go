@@ -232,7 +232,10 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		Client:                   opts.HTTPClient,
 		NewTokenSource: func(ctx context.Context, c *oauth2.Config, t *oauth2.Token) (oauth2.TokenSource, error) {
 			cfg0 = oauth.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthURL: c.Endpoint.AuthURL, TokenURL: c.Endpoint.TokenURL, Scopes: c.Scopes}
-			tok = oauth.FromOAuth2(t, oauth.GrantAuthorizationCode, c.Scopes)
+			var err error
+			if tok, err = oauth.FromOAuth2(t, oauth.GrantAuthorizationCode, c.Scopes); err != nil {
+				return nil, err
+			}
 			return oauth2.StaticTokenSource(t), nil
 		},
 	}

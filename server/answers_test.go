@@ -229,3 +229,48 @@ func TestFieldsOnAnAnswerWithoutFields(t *testing.T) {
 		t.Errorf("%s", text)
 	}
 }
+
+// An answer whose bulk is one long string keeps the string's beginning,
+// cut between words, as valid JSON, and the note says how much of it was
+// kept and how to ask for the rest.
+func TestALongStringIsCutInside(t *testing.T) {
+	text := strings.Repeat("Zwölf Boxkämpfer jagen Viktor quer über den großen Sylter Deich. ", 800)
+	body, _ := json.Marshal(map[string]any{"id": 1, "content": text})
+	r := callAnswer(t, answerWith(200, "application/json", string(body)), client.Options{}, Config{MaxResultBytes: 2000}, `{}`)
+	if r.IsError || len(r.Content) != 2 {
+		t.Fatalf("IsError=%v, %d items", r.IsError, len(r.Content))
+	}
+	first := r.Content[0].(*mcp.TextContent).Text
+	var v struct{ Content string }
+	if len(first) > 2000 || json.Unmarshal([]byte(first), &v) != nil || len(v.Content) < 1900 || !strings.HasPrefix(text, v.Content) ||
+		!strings.HasPrefix(text[len(v.Content):], " ") {
+		t.Fatalf("%d bytes: %.100s…%s", len(first), first, first[max(0, len(first)-60):])
+	}
+	note := r.Content[1].(*mcp.TextContent).Text
+	want := fmt.Sprintf("the string at content was cut after %d of its %d bytes — ask for less, or for the rest, with the arguments this operation takes: page", len(v.Content), len(text))
+	if !strings.Contains(note, want) || strings.Contains(note, "keep only the fields") {
+		t.Errorf("note: %s\nwant: %s", note, want)
+	}
+}
+
+// An error answer compressed in a way restmcp cannot read (br, zstd)
+// shows its status, the encoding and the status's hint.
+func TestAnErrorInAnUnreadableEncodingShowsItsStatus(t *testing.T) {
+	for _, tt := range []struct {
+		status   int
+		encoding string
+		want     string
+	}{
+		{http.StatusNotFound, "br", "HTTP 404 Not Found (GET /x)\n(the body is compressed as \"br\", which restmcp cannot read: it asks for gzip)\nNot found: check the arguments given"},
+		{http.StatusUnauthorized, "zstd", "HTTP 401 Unauthorized (GET /x)\n(the body is compressed as \"zstd\", which restmcp cannot read: it asks for gzip)\nThe API rejected the key"},
+	} {
+		h := func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", tt.encoding)
+			answerWith(tt.status, "application/json", "\x28\xb5\x2f\xfd\x00\x58\x31\x00\x00")(w, r)
+		}
+		r := callAnswer(t, h, client.Options{}, Config{}, `{}`)
+		if text := resultText(t, r); !r.IsError || !strings.HasPrefix(text, tt.want) {
+			t.Errorf("IsError=%v: %q\nwant %q…", r.IsError, text, tt.want)
+		}
+	}
+}

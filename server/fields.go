@@ -13,6 +13,7 @@ import (
 // optional argument, a list of dotted paths (results.id, items.owner.login),
 // and its answer keeps only those fields before the result budget applies.
 // Arrays are traversed: results.id keeps the id of every element of results.
+// A key with a dot in it is named as written (see pick).
 
 // fieldsNames are the names the selection argument takes, in order of
 // preference: an API parameter of the same name keeps its name, and the
@@ -60,54 +61,55 @@ func takeFields(in *inputSchema, args map[string]any) []string {
 	return stringList(v)
 }
 
-// fieldTree is a set of dotted paths as a tree; a nil subtree keeps the
-// whole value.
-type fieldTree map[string]fieldTree
-
-func newFieldTree(paths []string) fieldTree {
-	root := fieldTree{}
-	for _, p := range paths {
-		node := root
-		parts := strings.Split(strings.TrimSpace(p), ".")
-		for i, part := range parts {
-			if part == "" {
-				break
-			}
-			sub, seen := node[part]
-			if i == len(parts)-1 {
-				node[part] = nil // the whole value, whatever was asked below it
-				break
-			}
-			if seen && sub == nil {
-				break // already whole
-			}
-			if sub == nil {
-				sub = fieldTree{}
-				node[part] = sub
-			}
-			node = sub
-		}
-	}
-	return root
-}
-
-// pick keeps the fields of v named by tree; arrays are traversed, and a
-// value with no such field is left out (matched is false).
-func (tree fieldTree) pick(v any) (out any, matched bool) {
+// pick keeps the fields of v that paths name; arrays are traversed, and a
+// value with no such field is left out (matched is false). A path is read
+// against the keys the answer has, so a key that holds a dot needs no
+// escape: "meta.x.y" names the key "x.y" of meta when meta has it, and the
+// field y of meta's "x" when that is there (both, when both are). A path
+// that names a whole value keeps all of it, whatever else is asked below it.
+func pick(v any, paths []string) (out any, matched bool) {
 	switch x := v.(type) {
 	case map[string]any:
-		o := map[string]any{}
-		for k, sub := range tree {
-			val, ok := x[k]
-			if !ok {
+		// The keys named, each with what is asked below it ("" for the
+		// whole value); most objects meet a path or two.
+		var buf [8]fieldHit
+		hits := buf[:0]
+		for _, p := range paths {
+			// Every key p may begin with: up to each dot, and p whole.
+			for i := 0; i <= len(p); i++ {
+				if i < len(p) && p[i] != '.' {
+					continue
+				}
+				if _, ok := x[p[:i]]; !ok {
+					continue
+				}
+				h := fieldHit{key: p[:i], whole: i == len(p)}
+				if !h.whole {
+					h.rest = p[i+1:]
+				}
+				hits = append(hits, h)
+			}
+		}
+		o := make(map[string]any, len(hits))
+		for i, h := range hits {
+			if _, done := o[h.key]; done {
 				continue
+			}
+			var sub []string
+			for _, g := range hits[i:] {
+				if g.key != h.key {
+					continue
+				}
+				if g.whole {
+					sub = nil
+					break
+				}
+				sub = append(sub, g.rest)
 			}
 			if sub == nil {
-				o[k], matched = val, true
-				continue
-			}
-			if p, ok := sub.pick(val); ok {
-				o[k], matched = p, true
+				o[h.key], matched = x[h.key], true
+			} else if p, ok := pick(x[h.key], sub); ok {
+				o[h.key], matched = p, true
 			}
 		}
 		return o, matched
@@ -118,7 +120,7 @@ func (tree fieldTree) pick(v any) (out any, matched bool) {
 		}
 		o := make([]any, 0, len(x))
 		for _, e := range x {
-			p, ok := tree.pick(e)
+			p, ok := pick(e, paths)
 			if ok {
 				matched = true
 			} else if _, isObj := e.(map[string]any); !isObj {
@@ -133,6 +135,13 @@ func (tree fieldTree) pick(v any) (out any, matched bool) {
 	return v, false
 }
 
+// fieldHit is a key of an object a path names, and the rest of the path
+// below it unless the path names its whole value.
+type fieldHit struct {
+	key, rest string
+	whole     bool
+}
+
 // selectFields returns body with only the fields named by paths. A body
 // that is not JSON is returned as it is; when no path matches anything, the
 // answer says which fields there are instead.
@@ -143,7 +152,13 @@ func selectFields(body []byte, paths []string) []byte {
 	if err := dec.Decode(&v); err != nil || dec.More() {
 		return body
 	}
-	out, matched := newFieldTree(paths).pick(v)
+	trimmed := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if p = strings.TrimSpace(p); p != "" {
+			trimmed = append(trimmed, p)
+		}
+	}
+	out, matched := pick(v, trimmed)
 	if !matched {
 		has := "the answer has no fields"
 		if names := fieldNames(v); len(names) > 0 {

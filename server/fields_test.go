@@ -62,6 +62,36 @@ func TestSelectFields(t *testing.T) {
 	}
 }
 
+// A key that holds a dot is named as written: a path is read against the
+// keys the answer has, and where it names both a key with a dot and a
+// nested field, both are kept. The names a note lists select their fields.
+func TestSelectFieldsKeysWithDots(t *testing.T) {
+	for _, tt := range []struct {
+		body  string
+		paths []string
+		want  string
+	}{
+		{`{"a.b":1,"a":{"c":2},"d":3}`, []string{"a.b"}, `{"a.b":1}`},
+		{`{"meta":{"x.y":2,"z":3},"n":1}`, []string{"meta.x.y"}, `{"meta":{"x.y":2}}`},
+		{`{"items":[{"v.1":"a","v":{"1":"b","2":"c"}},{"v":{"1":"d"}}]}`, []string{"items.v.1"}, `{"items":[{"v":{"1":"b"},"v.1":"a"},{"v":{"1":"d"}}]}`},
+		{`{"k8s.io/name":{"x.y.z":{"w":1,"q":2}}}`, []string{"k8s.io/name.x.y.z.w"}, `{"k8s.io/name":{"x.y.z":{"w":1}}}`},
+		{`{"a.b":{"c":1,"d":2}}`, []string{"a.b", "a.b.c"}, `{"a.b":{"c":1,"d":2}}`},
+		{`{"a":{"b":1}}`, []string{"a.b"}, `{"a":{"b":1}}`},
+	} {
+		if got := string(selectFields([]byte(tt.body), tt.paths)); got != tt.want {
+			t.Errorf("%s %v: got %s, want %s", tt.body, tt.paths, got, tt.want)
+		}
+	}
+	body := `{"meta":{"x.y":2,"z":3},"n":1}`
+	note := string(selectFields([]byte(body), []string{"nothing"}))
+	if !strings.Contains(note, "meta.x.y") {
+		t.Fatalf("the note does not list meta.x.y: %s", note)
+	}
+	if got := string(selectFields([]byte(body), []string{"meta.x.y"})); got != `{"meta":{"x.y":2}}` {
+		t.Errorf("the name the note gave selects %s", got)
+	}
+}
+
 // An API parameter named fields keeps its name; the selection takes the
 // next free one.
 func TestFieldsNameClash(t *testing.T) {

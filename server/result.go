@@ -309,19 +309,19 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		if text, ok := compactJSON(r.ContentType, body); ok {
 			body, limit = text, len(text)
 		}
-		kept, cut := truncateJSON(body, min(budget, limit))
+		kept, cut, sc := cutJSON(body, min(budget, limit))
 		res := textResult(string(kept))
 		if r.Truncated || cut < len(body) {
-			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true, true)})
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true, true, sc)})
 		}
 		return res
 	}
 	if text, ok := compactJSON(r.ContentType, r.Body); ok {
 		if len(text) > budget || r.Truncated {
-			kept, cut := truncateJSON(text, budget)
+			kept, cut, sc := cutJSON(text, budget)
 			// The note is a content item of its own, so the first stays JSON.
 			res := textResult(string(kept))
-			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated, true)})
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated, true, sc)})
 			return res
 		}
 		// As text only: structuredContent would be a second copy of the
@@ -395,7 +395,7 @@ func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallT
 		return textResult(text)
 	}
 	// The note with the largest cut it may name is at least as long.
-	room := budget - len(s.truncationNote(t, budget, len(text), r.Truncated, false)) - 1
+	room := budget - len(s.truncationNote(t, budget, len(text), r.Truncated, false, nil)) - 1
 	cut := max(0, min(room, len(text)))
 	for cut > 0 && cut < len(text) && !utf8.RuneStart(text[cut]) {
 		cut--
@@ -405,84 +405,214 @@ func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallT
 	} else if i := strings.LastIndexAny(text[:cut], " \t"); i > cut*3/4 {
 		cut = i
 	}
-	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated, false))
+	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated, false, nil))
 }
 
 // truncationNote says how much was cut and which arguments ask for less:
-// the field selection only for JSON, the one answer it applies to.
-func (s *Server) truncationNote(t *tool, cut, total int, clientCut, isJSON bool) string {
+// the field selection only for JSON, the one answer it applies to, and
+// not when a string cut in the middle (sc) is too long for it to help.
+func (s *Server) truncationNote(t *tool, cut, total int, clientCut, isJSON bool, sc *stringCut) string {
 	of := fmt.Sprintf("of %d bytes", total)
 	if clientCut {
 		of = fmt.Sprintf("of more than %d bytes", total)
 	}
 	note := fmt.Sprintf("… truncated at %d %s", cut, of)
-	if isJSON && t.in != nil && t.in.fields != "" {
+	fieldsHelp := isJSON && t.in != nil && t.in.fields != ""
+	if sc != nil {
+		what := "the answer, one string,"
+		if sc.path != "" {
+			what = "the string at " + clip(sc.path, maxHeaderBytes)
+		}
+		if sc.total >= 0 && !clientCut {
+			note += fmt.Sprintf(": %s was cut after %d of its %d bytes", what, sc.kept, sc.total)
+		} else {
+			note += fmt.Sprintf(": %s was cut after %d bytes", what, sc.kept)
+		}
+		fieldsHelp = fieldsHelp && sc.path != "" && sc.total >= 0 && sc.total < s.budget()
+	}
+	if fieldsHelp {
 		note += " — keep only the fields you need (" + t.in.fields + ": dotted paths)"
 	}
-	if len(t.paging) > 0 {
+	switch {
+	case len(t.paging) > 0 && sc != nil:
+		return note + " — ask for less, or for the rest, with the arguments this operation takes: " + strings.Join(t.paging, ", ")
+	case len(t.paging) > 0:
 		return note + " — ask for a smaller page (this operation takes: " + strings.Join(t.paging, ", ") + ")"
 	}
 	return note + " — ask for less (narrower arguments), if the operation allows"
 }
 
-// truncateJSON shortens compact JSON to at most max bytes that are still
-// valid JSON: it cuts just before the last comma outside a string where
-// the text, with the brackets then open closed again, fits (so it ends
-// with whole elements or members), and closes those brackets. It returns
-// the text and how many bytes of b it kept. JSON without such a comma is
-// cut at max, on a rune boundary, and is not valid.
+// truncateJSON is cutJSON without where it cut inside a string.
 func truncateJSON(b []byte, max int) ([]byte, int) {
+	kept, cut, _ := cutJSON(b, max)
+	return kept, cut
+}
+
+// stringCut says where cutJSON cut inside a string value: the value's
+// dotted path (arrays traversed, as fields names it; "" for an answer
+// that is one string) and the bytes of its JSON text kept and in all
+// (total is -1 when the string does not end in the input).
+type stringCut struct {
+	path        string
+	kept, total int
+}
+
+// wordSearch is how far back from where a string is cut a word boundary
+// is looked for.
+const wordSearch = 64
+
+// cutJSON shortens compact JSON to at most max bytes that are still valid
+// JSON: it cuts just before the last comma outside a string where the
+// text, with the brackets then open closed again, fits (so it ends with
+// whole elements or members), and closes those brackets. When that would
+// keep less than half of max and max ends inside a string value (an
+// answer whose bulk is one long string), the string is cut instead, at a
+// word boundary when one is near, else between characters (never inside
+// a UTF-8 sequence, an escape or a surrogate pair), and closed with its
+// brackets; sc then says where. It returns the text and how many bytes of
+// b it kept. JSON with neither is cut at max, on a rune boundary, and is
+// not valid.
+func cutJSON(b []byte, max int) (out []byte, cut int, sc *stringCut) {
 	if len(b) <= max {
-		return b, len(b)
+		return b, len(b), nil
 	}
-	var stack []byte // the closers of the containers open at i
-	last, lastClosers := -1, ""
-	inString, escaped := false, false
+	var stack []byte  // the closers of the containers open at i
+	var keys [][2]int // per container, the span of an object's current key
+	last, lastClosers := -1, []byte(nil)
+	inString, escaped, hexLeft := false, false, 0
+	strStart, isKey, expectKey := -1, false, false
+	safe, word := -1, -1 // in the current string: the last cut that fits, and one at a word boundary
+	var str stringCand   // the last string value that may be cut
 	for i := 0; i < len(b) && i+len(stack) <= max; i++ {
 		c := b[i]
 		if inString {
 			switch {
 			case escaped:
 				escaped = false
-			case c == '\\':
-				escaped = true
+				if c == 'u' {
+					hexLeft = 4
+				}
+				continue
+			case hexLeft > 0:
+				hexLeft--
+				continue
 			case c == '"':
 				inString = false
+				if isKey && len(keys) > 0 {
+					keys[len(keys)-1] = [2]int{strStart, i + 1}
+				} else if safe > 0 {
+					str.set(strStart, safe, word, stack, keys)
+				}
+				continue
+			}
+			if !isKey && i > strStart+1 && i+1+len(stack) <= max && utf8.RuneStart(c) && !lowSurrogate(b[i:]) {
+				safe = i
+				if c == ' ' || c == '\\' && i+1 < len(b) && (b[i+1] == 'n' || b[i+1] == 't' || b[i+1] == 'r') {
+					word = i
+				}
+			}
+			if c == '\\' {
+				escaped = true
 			}
 			continue
 		}
 		switch c {
 		case '"':
-			inString = true
+			inString, strStart, isKey = true, i, expectKey
+			safe, word = -1, -1
 		case '{':
 			stack = append(stack, '}')
+			keys = append(keys, [2]int{-1, -1})
+			expectKey = true
 		case '[':
 			stack = append(stack, ']')
+			keys = append(keys, [2]int{-1, -1})
 		case '}', ']':
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
+				keys = keys[:len(keys)-1]
 			}
+		case ':':
+			expectKey = false
 		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1] == '}'
 			if i+len(stack) <= max {
 				last = i
-				closers := make([]byte, len(stack))
-				for k := range stack {
-					closers[k] = stack[len(stack)-1-k]
+				lastClosers = lastClosers[:0]
+				for k := len(stack) - 1; k >= 0; k-- {
+					lastClosers = append(lastClosers, stack[k])
 				}
-				lastClosers = string(closers)
 			}
 		}
 	}
-	if last > 0 {
-		out := make([]byte, 0, last+len(lastClosers))
-		out = append(out, b[:last]...)
-		return append(out, lastClosers...), last
+	if inString && !isKey && safe > 0 {
+		str.set(strStart, safe, word, stack, keys)
 	}
-	cut := max
+	if str.safe > 0 && str.safe > last && last < max/2 {
+		cut = str.safe
+		if str.word > str.start+1 && str.word >= str.safe-wordSearch {
+			cut = str.word
+		}
+		out = make([]byte, 0, cut+1+len(str.stack))
+		out = append(out, b[:cut]...)
+		out = append(out, '"')
+		for k := len(str.stack) - 1; k >= 0; k-- {
+			out = append(out, str.stack[k])
+		}
+		sc = &stringCut{path: jsonPath(b, str.keys), kept: cut - str.start - 1, total: -1}
+		if end := stringEnd(b, str.start); b[end-1] == '"' && end-1 > cut {
+			sc.total = end - str.start - 2
+		}
+		return out, cut, sc
+	}
+	if last > 0 {
+		out = make([]byte, 0, last+len(lastClosers))
+		out = append(out, b[:last]...)
+		return append(out, lastClosers...), last, nil
+	}
+	cut = max
 	for cut > 0 && !utf8.RuneStart(b[cut]) {
 		cut--
 	}
-	return b[:cut], cut
+	return b[:cut], cut, nil
+}
+
+// stringCand is a string value cutJSON may cut: where it starts, its last
+// cut that fits and one at a word boundary, and the containers open
+// around it.
+type stringCand struct {
+	start, safe, word int
+	stack             []byte
+	keys              [][2]int
+}
+
+func (c *stringCand) set(start, safe, word int, stack []byte, keys [][2]int) {
+	c.start, c.safe, c.word = start, safe, word
+	c.stack = append(c.stack[:0], stack...)
+	c.keys = append(c.keys[:0], keys...)
+}
+
+// lowSurrogate reports whether b begins with the escape of a UTF-16 low
+// surrogate (\uDC00 to \uDFFF), the second half of a pair.
+func lowSurrogate(b []byte) bool {
+	return len(b) >= 4 && b[0] == '\\' && b[1] == 'u' && b[2]|0x20 == 'd' && strings.IndexByte("cdef", b[3]|0x20) >= 0
+}
+
+// jsonPath is the dotted path of the open objects' current keys (spans
+// of quoted keys in b; arrays have none).
+func jsonPath(b []byte, keys [][2]int) string {
+	var parts []string
+	for _, k := range keys {
+		if k[0] < 0 {
+			continue
+		}
+		var key string
+		if json.Unmarshal(b[k[0]:k[1]], &key) != nil {
+			key = string(b[k[0]+1 : k[1]-1])
+		}
+		parts = append(parts, key)
+	}
+	return strings.Join(parts, ".")
 }
 
 // nextPage turns a Link header's rel="next" URL (GitHub's paging) into the

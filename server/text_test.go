@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestTruncateJSON(t *testing.T) {
@@ -55,5 +56,71 @@ func TestArgName(t *testing.T) {
 		if !validArg.MatchString(got) {
 			t.Errorf("argName(%q) = %q is not a valid property name", tt.in, got)
 		}
+	}
+}
+
+// An answer whose bulk is one long string is cut inside it, not before
+// it: between characters (never inside a UTF-8 sequence, an escape or a
+// surrogate pair), at a word boundary when one is near, the string and
+// the brackets closed, and where it was cut said.
+func TestCutJSONInsideALongString(t *testing.T) {
+	words := strings.Repeat("Grüße aus Köln, 東京 \"quoted\" tab\there\nnew line 😀 and more words ", 40)
+	doc, _ := json.Marshal(map[string]any{"id": 7, "data": map[string]any{"items": []any{map[string]any{"body": words}}}})
+	s := string(doc)
+	// The escaped form of the emoji as some APIs write it: a surrogate pair.
+	s = strings.ReplaceAll(s, "😀", `\ud83d\ude00`)
+	b := []byte(s)
+	start := strings.Index(s, `"body":"`) + len(`"body":"`)
+	total := strings.Index(s, `"}]},"id":7}`) - start
+	// Up to where the string and its brackets fit whole.
+	for limit := start + len(`x"}]}}`) + 4; limit <= strings.Index(s, `,"id"`); limit++ {
+		kept, cut, sc := cutJSON(b, limit)
+		if len(kept) > limit || !json.Valid(kept) {
+			t.Fatalf("max %d: %d bytes, valid %v: …%s", limit, len(kept), json.Valid(kept), kept[max(0, len(kept)-40):])
+		}
+		if !bytes.HasPrefix(b, kept[:cut]) {
+			t.Fatalf("max %d: not a prefix", limit)
+		}
+		var v struct {
+			Data struct{ Items []struct{ Body string } }
+		}
+		if err := json.Unmarshal(kept, &v); err != nil || len(v.Data.Items) != 1 {
+			t.Fatalf("max %d: %v %s", limit, err, kept)
+		}
+		body := v.Data.Items[0].Body
+		if !utf8.ValidString(body) || strings.ContainsRune(body, utf8.RuneError) || !strings.HasPrefix(words, body) {
+			t.Fatalf("max %d: the string kept is no prefix of the text: …%q", limit, body[max(0, len(body)-20):])
+		}
+		if sc == nil || sc.path != "data.items.body" || sc.total != total || sc.kept != cut-start {
+			t.Fatalf("max %d: %+v, want data.items.body, %d of %d", limit, sc, cut-start, total)
+		}
+		// A word boundary was near enough everywhere past the first words.
+		if len(body) > 80 && !strings.HasPrefix(words[len(body):], " ") && !strings.HasPrefix(words[len(body):], "\n") && !strings.HasPrefix(words[len(body):], "\t") {
+			t.Fatalf("max %d: cut inside a word: …%q|%q", limit, body[len(body)-10:], words[len(body):len(body)+10])
+		}
+	}
+	// An answer that is one string.
+	one, _ := json.Marshal(words)
+	kept, _, sc := cutJSON(one, 500)
+	if len(kept) > 500 || !json.Valid(kept) || sc == nil || sc.path != "" || sc.total != len(one)-2 {
+		t.Errorf("one string: %s %+v", kept, sc)
+	}
+	// A string before the last comma that fits is not cut: that would keep less.
+	odd := []byte(`{"a":"hello world","n":` + strings.Repeat("1", 2000) + `}`)
+	if kept, cut, sc := cutJSON(odd, 1000); sc != nil || string(kept) != `{"a":"hello world"}` || cut != len(`{"a":"hello world"`) {
+		t.Errorf("string before the comma: %s %d %+v", kept, cut, sc)
+	}
+	// No string at all: nothing is cut inside one.
+	if _, _, sc := cutJSON([]byte("0.7208576763931844"), 5); sc != nil {
+		t.Errorf("a number: %+v", sc)
+	}
+	// Records whose strings are long: whole records are kept, not a cut one.
+	var recs []any
+	for i := range 20 {
+		recs = append(recs, map[string]any{"id": i, "text": strings.Repeat("word ", 40)})
+	}
+	doc, _ = json.Marshal(recs)
+	if kept, _, sc := cutJSON(doc, 1000); sc != nil || !json.Valid(kept) || strings.Count(string(kept), `"text":"word`) != 4 || strings.Count(string(kept), `word "}`) != 4 {
+		t.Errorf("records: %+v %s", sc, kept)
 	}
 }

@@ -17,6 +17,7 @@
 package oauthtest
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -61,6 +62,9 @@ type Options struct {
 	// ConfidentialOnly refuses a client that sends no secret
 	// (invalid_client), as GitHub's OAuth apps do.
 	ConfidentialOnly bool
+	// TokenType is the token_type of the tokens issued (default
+	// "Bearer"); SetTokenType changes it.
+	TokenType string
 }
 
 // Stats counts what the server did.
@@ -92,6 +96,7 @@ type Server struct {
 	access  map[string]time.Time // access token → expiry
 	devices map[string]*device   // device code → state
 	stats   Stats
+	typ     string // token_type of the tokens issued
 }
 
 type codeGrant struct {
@@ -134,6 +139,7 @@ func Start(o Options) (*Server, error) {
 		refresh: map[string]string{},
 		access:  map[string]time.Time{},
 		devices: map[string]*device{},
+		typ:     cmp.Or(o.TokenType, "Bearer"),
 	}
 	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go s.srv.Serve(ln)
@@ -154,6 +160,14 @@ func (s *Server) Config(scopes ...string) oauth.Config {
 		RevocationURL: s.URL + "/revoke",
 		Scopes:        scopes,
 	}
+}
+
+// SetTokenType makes the tokens issued from now on of type typ (a
+// renewal that changes the type).
+func (s *Server) SetTokenType(typ string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.typ = typ
 }
 
 // ClientSecret is the registered client's secret.
@@ -386,7 +400,7 @@ func (s *Server) issueAccess(w http.ResponseWriter, scope, refresh string) {
 	s.access[at] = time.Now().Add(s.opts.AccessTTL)
 	body := map[string]any{
 		"access_token": at,
-		"token_type":   "Bearer",
+		"token_type":   s.typ,
 		"expires_in":   int((s.opts.AccessTTL + time.Second - 1) / time.Second),
 	}
 	if refresh != "" {
