@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -472,19 +473,27 @@ func (c *converter) memberKeys(out map[string]any, k schemaKeys, loc string, dep
 // exclusive bounds and readOnly.
 func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
 	asText := stringOnly(out["type"])
+	// YAML's .inf and .nan have no JSON form: no call can send them, and
+	// the listing could not be encoded with them. As text (a string
+	// schema's) they are what was written.
+	sendable := func(v any) bool { return asText || finite(v) }
 	if e, ok := k.enum.([]any); ok && len(e) > 0 {
-		e = slices.Clone(e)
-		for i, x := range e {
-			e[i] = schemaValue(x, asText)
+		var members []any
+		for _, x := range e {
+			if sendable(x) {
+				members = append(members, schemaValue(x, asText))
+			}
 		}
-		out["enum"] = e
+		if len(members) > 0 {
+			out["enum"] = members
+		}
 	}
-	if k.hasConst {
+	if k.hasConst && sendable(k.constant) {
 		out["enum"] = []any{schemaValue(k.constant, asText)}
 	}
 	// A null default is kept: it says that null is what leaving the value
 	// out means, not a value of its own.
-	if def := schemaValue(k.def, asText); k.hasDef && (def == nil || inEnum(out["enum"], def)) {
+	if def := schemaValue(k.def, asText); k.hasDef && sendable(k.def) && (def == nil || inEnum(out["enum"], def)) {
 		out["default"] = def
 	}
 	if p, ok := k.pattern.(string); ok && p != "" {
@@ -685,13 +694,35 @@ func isTrue(v any) bool { b, ok := v.(bool); return ok && b }
 // written; one out of a float64's range, 1e400, bounds nothing).
 func isNumber(v any) bool {
 	switch n := v.(type) {
-	case float64, int, int64, uint64, float32, int32:
+	case float64:
+		return finite(n)
+	case int, int64, uint64, float32, int32:
 		return true
 	case json.Number:
 		_, err := n.Float64()
 		return err == nil
 	}
 	return false
+}
+
+// finite reports whether v, a value of the description, has a JSON form:
+// YAML's .inf, -.inf and .nan (anywhere inside v) have none.
+func finite(v any) bool {
+	switch x := v.(type) {
+	case yamlScalar:
+		return finite(x.value)
+	case float64:
+		return !math.IsInf(x, 0) && !math.IsNaN(x)
+	case []any:
+		return !slices.ContainsFunc(x, func(e any) bool { return !finite(e) })
+	case map[string]any:
+		for _, e := range x {
+			if !finite(e) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // overlay copies src's keys over dst: properties are merged, required lists

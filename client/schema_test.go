@@ -237,3 +237,48 @@ paths:
 		}
 	}
 }
+
+// TestYAMLInfinityAndNaN checks that YAML's .inf and .nan, which JSON cannot
+// hold, never reach a schema where a number is meant (the listing could not
+// be encoded, nor a call send them), and stay as written where a string is.
+func TestYAMLInfinityAndNaN(t *testing.T) {
+	api := loadString(t, `openapi: 3.0.3
+info: {title: inf, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: postA
+      parameters:
+        - {name: n, in: query, schema: {type: number, maximum: .inf, minimum: -.Inf, default: .nan, enum: [1, -.inf, .NaN]}}
+        - {name: x, in: query, schema: {type: number, exclusiveMaximum: .inf, const: .inf}}
+        - {name: s, in: query, schema: {type: string, enum: [.inf, a], default: .inf}}
+        - {name: m, in: query, schema: {type: integer, multipleOf: .inf, enum: [.inf]}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                r: {type: array, items: {type: number, maximum: .inf}, default: [1, .inf]}
+      responses: {default: {description: ok}}
+`)
+	want := map[string]string{
+		"n": `{"enum":[1],"type":"number"}`,
+		"x": `{"type":"number"}`,
+		"s": `{"default":".inf","enum":[".inf","a"],"type":"string"}`,
+		"m": `{"type":"integer"}`,
+	}
+	op := api.Operations[0]
+	for _, p := range op.Params {
+		b, err := json.Marshal(p.Schema)
+		if err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+		if string(b) != want[p.Name] {
+			t.Errorf("%s: %s\nwant %s", p.Name, b, want[p.Name])
+		}
+	}
+	if _, err := json.Marshal(op.Body); err != nil {
+		t.Errorf("body: %v", err)
+	}
+}
