@@ -21,8 +21,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -387,17 +385,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 // connectSSE opens the HTTP+SSE transport's stream. ctx bounds the wait
 // for it; the stream itself lives as long as the bridge.
 func (b *bridge) connectSSE(ctx context.Context) (mcp.Connection, error) {
-	life, cancel := context.WithCancel(b.life)
-	stop := context.AfterFunc(ctx, cancel)
-	conn, err := (&mcp.SSEClientTransport{Endpoint: b.cfg.URL, HTTPClient: b.client}).Connect(life)
-	if !stop() && err == nil {
-		conn.Close()
-		return nil, ctx.Err()
-	}
-	if err != nil {
-		cancel()
-	}
-	return conn, err
+	return dialSSE(ctx, b.life, b.cfg.URL, b.client)
 }
 
 func (b *bridge) handshakeConn(ctx context.Context, conn mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
@@ -523,18 +511,30 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 			b.drop(conn)
 			continue
 		}
-		if req, ok := msg.(*jsonrpc.Request); ok && req.IsCall() && b.refused.Load() == 0 {
-			// Out, and cut off before an answer: the server may have run
-			// it, and it is not sent again.
-			var ue *url.Error
-			if status := sseStatus(err); status >= 500 {
-				return fmt.Errorf("the MCP server answered %d %s to %s; it may or may not have run", status, http.StatusText(status), req.Method)
-			} else if errors.As(err, &ue) && !unsent(err) {
-				return errConnEnded(req)
-			}
-		}
+		return b.sendError(err, msg)
+	}
+}
+
+// sendError explains err, the failure to send msg on a session that is
+// open.
+func (b *bridge) sendError(err error, msg jsonrpc.Message) error {
+	if b.refused.Load() != 0 {
 		return b.explain(err)
 	}
+	req, isReq := msg.(*jsonrpc.Request)
+	var se *StatusError
+	errors.As(err, &se)
+	if isReq && req.IsCall() {
+		// Out, and cut off before an answer: the server may have run
+		// it, and it is not sent again.
+		var ue *url.Error
+		if se != nil && se.Status >= 500 {
+			return fmt.Errorf("the MCP server answered %d %s to %s; it may or may not have run", se.Status, http.StatusText(se.Status), req.Method)
+		} else if errors.As(err, &ue) && !unsent(err) {
+			return errConnEnded(req)
+		}
+	}
+	return b.explain(err)
 }
 
 // lostUnsent reports whether err, the failure to send a message, means
@@ -545,8 +545,10 @@ func (b *bridge) lostUnsent(err error) bool {
 		return true // answered 404: not taken
 	}
 	// The HTTP+SSE transport's session is its stream: closed already, or
-	// unknown to the server (404), or the server unreachable.
-	return b.sse && (unsent(err) || sseStatus(err) == http.StatusNotFound)
+	// unknown to the server (404, or a 400 that says so: the session is in
+	// the endpoint's URL), or the server unreachable.
+	var se *StatusError
+	return b.sse && (unsent(err) || errors.As(err, &se) && sessionGone(se.Status, "the stream's", se.Body))
 }
 
 // unsent reports whether err, the failure to send a message, certainly
@@ -555,17 +557,6 @@ func (b *bridge) lostUnsent(err error) bool {
 func unsent(err error) bool {
 	var oe *net.OpError
 	return err == io.EOF || (errors.As(err, &oe) && oe.Op == "dial")
-}
-
-// sseStatus is the HTTP status in the error of the HTTP+SSE transport's
-// POST ("failed to write: 502 Bad Gateway"), 0 when it holds none.
-func sseStatus(err error) int {
-	s, ok := strings.CutPrefix(err.Error(), "failed to write: ")
-	if !ok || len(s) < 3 {
-		return 0
-	}
-	status, _ := strconv.Atoi(s[:3])
-	return status
 }
 
 // write writes msg on conn. A call is recorded until its answer comes, so
@@ -612,8 +603,8 @@ func errConnEnded(req *jsonrpc.Request) error {
 }
 
 // connEnded answers every call written on conn and not answered, as no
-// answer will come from it now that its reading ended.
-func (b *bridge) connEnded(conn *upConn) {
+// answer will come from it now that its reading ended (with err).
+func (b *bridge) connEnded(conn *upConn, err error) {
 	b.wmu.Lock()
 	conn.ended = true
 	var lost []*jsonrpc.Request
@@ -628,7 +619,13 @@ func (b *bridge) connEnded(conn *upConn) {
 	if b.life.Err() != nil {
 		return // the client is gone too
 	}
+	var bad *badMessageError
 	for _, req := range lost {
+		if errors.As(err, &bad) {
+			// The server broke the stream, not the network: say what it sent.
+			b.replyError(req, fmt.Errorf("%w; %s may or may not have run", bad, req.Method))
+			continue
+		}
 		b.replyError(req, errConnEnded(req))
 	}
 }
@@ -758,7 +755,7 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 				b.log.Debug("the connection to the MCP server ended", "err", withoutURL(err))
 			}
 			b.drop(conn)
-			b.connEnded(conn)
+			b.connEnded(conn, err)
 			return
 		}
 		switch m := msg.(type) {
