@@ -61,6 +61,35 @@ func (f *fakeSSE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// A message the server refuses with a 4xx on a session that is open is
+// named as refused, with the server's reason, over either transport: not
+// as a failure to connect.
+func TestRefusedMessageIsNamed(t *testing.T) {
+	refuse := func(w http.ResponseWriter, r *http.Request, body []byte) {
+		http.Error(w, "text is too long", http.StatusBadRequest)
+	}
+	srv := newTestServer()
+	sse := mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	for name, ts := range map[string]*httptest.Server{
+		"streamable": interceptPosts(`"name":"echo"`, refuse),
+		"sse":        httptest.NewServer(intercept(sse, `"name":"echo"`, refuse)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Cleanup(ts.Close)
+			cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+			text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"})
+			if !isErr || !strings.Contains(text, "the MCP server refused the tools/call message: it answered 400 Bad Request: text is too long") ||
+				!strings.Contains(text, "session with the server is open") || strings.Contains(text, "connecting to") {
+				t.Errorf("answer = %q (error %v), want the refused message named, with the reason", text, isErr)
+			}
+			// The session is fine: the next call passes.
+			if text, isErr := callText(t, cs, "delete_all", map[string]any{}); isErr || text != "deleted" {
+				t.Errorf("next call = %q (error %v)", text, isErr)
+			}
+		})
+	}
+}
+
 // A batch (a JSON array) of messages is relayed message by message; one
 // that holds something other than JSON-RPC messages is named, with the
 // server and what is wrong, not as the decoder's error.

@@ -516,7 +516,7 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 }
 
 // sendError explains err, the failure to send msg on a session that is
-// open.
+// open: the message is what failed, not the connection.
 func (b *bridge) sendError(err error, msg jsonrpc.Message) error {
 	if b.refused.Load() != 0 {
 		return b.explain(err)
@@ -534,8 +534,40 @@ func (b *bridge) sendError(err error, msg jsonrpc.Message) error {
 			return errConnEnded(req)
 		}
 	}
+	if se != nil && se.Status >= 400 && se.Status < 500 && !se.Unauthorized() {
+		what := "an answer to one of its requests"
+		if isReq {
+			what = "the " + req.Method + " message"
+		}
+		return &messageRefused{se: se, what: what}
+	}
 	return b.explain(err)
 }
+
+// messageRefused is a message the server refused (4xx) on a session that
+// is open: the server did not take it.
+type messageRefused struct {
+	se   *StatusError
+	what string // "the tools/call message"
+}
+
+func (e *messageRefused) Error() string {
+	s := fmt.Sprintf("the MCP server refused %s: it answered %d %s", e.what, e.se.Status, http.StatusText(e.se.Status))
+	if e.se.Body != "" {
+		s += ": " + e.se.Body
+	}
+	s += ". The session with the server is open, and the server did not take this message, so it did not act on it: "
+	switch e.se.Status {
+	case http.StatusRequestEntityTooLarge:
+		return s + "the message is larger than the server takes; send less"
+	case http.StatusTooManyRequests:
+		return s + "the server limits how often it is asked; wait a while before asking again"
+	default:
+		return s + "its answer may say why (check the arguments); if not, report it to the server's maintainers"
+	}
+}
+
+func (e *messageRefused) Unwrap() error { return e.se }
 
 // lostUnsent reports whether err, the failure to send a message, means
 // that the session is gone and the server did not take the message, which
