@@ -47,6 +47,10 @@ type Config struct {
 	Login string
 	// Logger receives the bridge's log (default: none).
 	Logger *log.Logger
+	// CallTimeout bounds the wait for the answer to each tools/call the
+	// client sends (0: none, as a remote tool may take long). When it runs
+	// out, the call is answered with an error and cancelled at the server.
+	CallTimeout time.Duration
 
 	// asideTimeout replaces the package's (tests shorten it).
 	asideTimeout time.Duration
@@ -80,9 +84,18 @@ type bridge struct {
 	// posted closes, for each call being sent, once its request is on
 	// the wire (or its sending ended): a cancellation of it waits for that,
 	// so that the server never hears of it before the call.
-	posted  map[jsonrpc.ID]chan struct{}
-	sent    map[jsonrpc.ID]*sentCall // the client's calls written, not answered
-	replays atomic.Int64
+	posted map[jsonrpc.ID]chan struct{}
+	sent   map[jsonrpc.ID]*sentCall // the client's calls written, not answered
+	// deadlines are the client's tools/calls bounded by cfg.CallTimeout
+	// and not answered yet (or answered by their timeout).
+	deadlines map[jsonrpc.ID]*deadline
+	replays   atomic.Int64
+}
+
+// deadline is the timer of a tools/call bounded by Config.CallTimeout.
+type deadline struct {
+	t       *time.Timer
+	expired bool // the call was answered by its timeout (guarded by bridge.wmu)
 }
 
 // upConn is a connection to the server. When reading it ends, the calls
@@ -119,6 +132,8 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		calls:   map[jsonrpc.ID]context.CancelFunc{},
 		posted:  map[jsonrpc.ID]chan struct{}{},
 		sent:    map[jsonrpc.ID]*sentCall{},
+
+		deadlines: map[jsonrpc.ID]*deadline{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -182,6 +197,7 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 	defer conn.Close()
 	defer b.closeUp()
 	defer initializing.Wait()
+	defer b.stopDeadlines()
 	defer stop()
 	for {
 		msg, err := conn.Read(ctx)
@@ -210,6 +226,7 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				b.wmu.Lock()
 				b.calls[m.ID] = cancel
 				b.posted[m.ID] = make(chan struct{})
+				b.setDeadlineLocked(m)
 				b.wmu.Unlock()
 				callCtx = withWrote(callCtx, func() { b.markPosted(m.ID) })
 				go func() {
@@ -731,7 +748,86 @@ func (b *bridge) cancelCall(params json.RawMessage) {
 	// no answer.
 	b.wmu.Lock()
 	delete(b.sent, id)
+	if d := b.deadlines[id]; d != nil {
+		d.t.Stop()
+		delete(b.deadlines, id)
+	}
 	b.wmu.Unlock()
+}
+
+// setDeadlineLocked bounds the wait for the answer to req, a call of the
+// client, by cfg.CallTimeout when it is a tools/call; a deadline left
+// under the same ID by an earlier call is dropped. b.wmu is held.
+func (b *bridge) setDeadlineLocked(req *jsonrpc.Request) {
+	if d := b.deadlines[req.ID]; d != nil {
+		d.t.Stop()
+		delete(b.deadlines, req.ID)
+	}
+	if req.Method != "tools/call" || b.cfg.CallTimeout <= 0 {
+		return
+	}
+	d := &deadline{}
+	d.t = time.AfterFunc(b.cfg.CallTimeout, func() { b.timeOut(req, d) })
+	b.deadlines[req.ID] = d
+}
+
+// timeOut answers req, a tools/call whose deadline d ran out before its
+// answer came, with an error, stops sending it and tells the server to
+// cancel it. An answer that comes later is dropped (see settle).
+func (b *bridge) timeOut(req *jsonrpc.Request, d *deadline) {
+	b.wmu.Lock()
+	if b.deadlines[req.ID] != d {
+		b.wmu.Unlock()
+		return // answered, or cancelled by the client
+	}
+	d.expired = true
+	delete(b.sent, req.ID)
+	delete(b.lists, req.ID)
+	cancel := b.calls[req.ID]
+	b.wmu.Unlock()
+	if cancel != nil {
+		cancel() // the sending stops, answering nothing
+	}
+	var p struct {
+		Name string `json:"name"`
+	}
+	_ = json.Unmarshal(req.Params, &p)
+	b.writeLocalAnswer(context.Background(), errorAnswer(req, fmt.Sprintf(
+		"the MCP server did not answer the call of %s within %s (--timeout): the bridge stopped waiting and asked the server to cancel it, but it may have run; see whether it did before calling it again (a longer --timeout gives a slow tool more time)",
+		p.Name, b.cfg.CallTimeout)))
+	params, _ := json.Marshal(map[string]any{
+		"requestId": req.ID.Raw(),
+		"reason":    fmt.Sprintf("the client's --timeout (%s) ran out", b.cfg.CallTimeout),
+	})
+	note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
+	b.waitPosted(params) // at once: the sending ended
+	b.sendAside(b.life, note, "the cancellation of a call that timed out")
+}
+
+// settle notes that the client is being answered id; it reports false
+// when the call's timeout answered it already, and this answer is one
+// too many.
+func (b *bridge) settle(id jsonrpc.ID) bool {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	d := b.deadlines[id]
+	if d == nil {
+		return true
+	}
+	d.t.Stop()
+	delete(b.deadlines, id)
+	return !d.expired
+}
+
+// stopDeadlines stops the timers of the calls in flight: the session is
+// over.
+func (b *bridge) stopDeadlines() {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	for id, d := range b.deadlines {
+		d.t.Stop()
+		delete(b.deadlines, id)
+	}
 }
 
 // asideTimeout bounds how long passing a notification or an answer of the
@@ -876,6 +972,15 @@ func (b *bridge) closeUp() {
 }
 
 func (b *bridge) writeLocal(ctx context.Context, msg jsonrpc.Message) {
+	if r, ok := msg.(*jsonrpc.Response); ok && !b.settle(r.ID) {
+		b.log.Debug("an answer that came after its call timed out", "id", r.ID.Raw())
+		return
+	}
+	b.writeLocalAnswer(ctx, msg)
+}
+
+// writeLocalAnswer writes msg to the client, as it is.
+func (b *bridge) writeLocalAnswer(ctx context.Context, msg jsonrpc.Message) {
 	if b.local == nil {
 		return
 	}
