@@ -479,7 +479,9 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		}
 	}
 	if !answered && c.ctx.Err() == nil {
-		c.deliver(errorAnswer(req, "the MCP server's stream ended before the answer to "+req.Method+" came: try again"))
+		// The server had the call: it may have run, and sending it again
+		// could run it twice.
+		c.deliver(errorAnswer(req, "the MCP server's stream ended before the answer to "+req.Method+" came; it may or may not have run: see whether it did before sending it again"))
 	}
 }
 
