@@ -84,13 +84,18 @@ func (c *remoteKey) Apply(r *http.Request) (string, error) {
 }
 
 // ServeRemote relays the MCP session on stdio (in, out) to p's server
-// until in ends or ctx is done; either is a normal end.
+// until in ends or ctx is done; either is a normal end. The profile's
+// timeout, when the user set one (--timeout, or stored at login), bounds
+// the wait for each tool call's answer; without one there is no bound, as
+// a remote tool may take long (the REST default of 30 s does not apply).
 func (a *App) ServeRemote(ctx context.Context, p profile.Profile, in io.Reader, out io.Writer) error {
 	if err := CheckMCPURL(p.MCPURL); err != nil {
 		return err
 	}
 	a.Log.Info("relaying to a remote MCP server", "profile", p.Name, "url", client.ShowURL(p.MCPURL))
-	err := remote.Serve(ctx, &server.StdioTransport{In: in, Out: out}, a.RemoteConfig(p, a.KeySource(p.Name)))
+	cfg := a.RemoteConfig(p, a.KeySource(p.Name))
+	cfg.CallTimeout = time.Duration(p.Timeout)
+	err := remote.Serve(ctx, &server.StdioTransport{In: in, Out: out}, cfg)
 	if err == nil || errors.Is(err, io.EOF) || ctx.Err() != nil {
 		return nil
 	}

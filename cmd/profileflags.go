@@ -61,7 +61,7 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
 	fl.StringVar(&pf.AuditLog, "audit-log", "", "append a start line before each request of a tool call and an end line after it, as JSON, to this file (no argument values, never the key)")
 	fl.StringSliceVar(&pf.RefDirs, "allow-ref-dir", nil, "folder from which a local description's $refs may read files, besides its own (repeatable)")
-	fl.DurationVar(&pf.Timeout, "timeout", 0, "limit of one request to the API (a tool call's), retries and reading the answer included, e.g. 90s or 2m (default 30s)")
+	fl.DurationVar(&pf.Timeout, "timeout", 0, "limit of one request to the API (a tool call's), retries and reading the answer included, e.g. 90s or 2m (default 30s); for a remote MCP server (--mcp-url), the wait for each tool call's answer (and, for tools and call, the listing's), with no limit by default")
 	return pf
 }
 

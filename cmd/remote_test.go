@@ -374,12 +374,19 @@ func TestRemoteLoginWithClientID(t *testing.T) {
 	}
 }
 
-// --timeout bounds a call of a remote tool.
-func TestRemoteCallTimeout(t *testing.T) {
+// slowRemote is a factory whose profile "slow" is a remote MCP server
+// with a tool "slow" that answers only after 10 s, or once cancelled (it
+// sends on cancelled then).
+func slowRemote(t *testing.T, cancelled chan<- struct{}) (*Factory, *bytes.Buffer) {
+	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: "slow-remote", Version: "1"}, nil)
 	mcp.AddTool(s, &mcp.Tool{Name: "slow"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
 		select {
 		case <-ctx.Done():
+			select {
+			case cancelled <- struct{}{}:
+			default:
+			}
 		case <-time.After(10 * time.Second):
 		}
 		return &mcp.CallToolResult{}, nil, nil
@@ -391,6 +398,12 @@ func TestRemoteCallTimeout(t *testing.T) {
 	if code := run(t, f, "login", "--profile", "slow", "--mcp-url", ts.URL, "--with-key"); code != 0 {
 		t.Fatalf("login: exit %d, stderr %s", code, errOut)
 	}
+	return f, errOut
+}
+
+// --timeout bounds a call of a remote tool.
+func TestRemoteCallTimeout(t *testing.T) {
+	f, errOut := slowRemote(t, nil)
 	start := time.Now()
 	code := run(t, f, "call", "slow", "--profile", "slow", "--timeout", "300ms")
 	if took := time.Since(start); code == 0 || took > 5*time.Second || !strings.Contains(errOut.String(), "did not answer slow within 300ms (--timeout)") {
@@ -410,5 +423,64 @@ func TestRemoteLoginRedirectedElsewhere(t *testing.T) {
 	code := run(t, f, "login", "--profile", "acme", "--mcp-url", ts.URL, "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key")
 	if want := "log in with --mcp-url " + other.URL + "/mcp"; code != 1 || !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "Check the key") {
 		t.Errorf("login: exit %d, stderr %s; want %q", code, errOut, want)
+	}
+}
+
+// serve --timeout bounds the wait for each remote tool call's answer: the
+// editor gets a tool error naming it, and the call is cancelled at the
+// server. Without --timeout, serve sets no bound (a remote tool may take
+// long; the REST default of 30s does not apply).
+func TestRemoteServeTimeout(t *testing.T) {
+	cancelled := make(chan struct{}, 1)
+	f, errOut := slowRemote(t, cancelled)
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	f.IO.In, f.IO.Out = inR, outW
+	served := make(chan int, 1)
+	go func() {
+		served <- run(t, f, "serve", "--profile", "slow", "--timeout", "300ms")
+		outW.Close()
+	}()
+	lines := json.NewDecoder(outR)
+	answer := func(id int) json.RawMessage {
+		t.Helper()
+		for {
+			var m struct {
+				ID     int             `json:"id"`
+				Result json.RawMessage `json:"result"`
+			}
+			if err := lines.Decode(&m); err != nil {
+				t.Fatalf("reading serve's output: %v (stderr %s)", err, errOut)
+			}
+			if m.ID == id {
+				return m.Result
+			}
+		}
+	}
+	for _, line := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow","arguments":{}}}`,
+	} {
+		if _, err := io.WriteString(inW, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(line, `"id":1`) {
+			answer(1)
+		}
+	}
+	start := time.Now()
+	res := answer(2)
+	if took := time.Since(start); took > 5*time.Second || !strings.Contains(string(res), `"isError":true`) || !strings.Contains(string(res), "within 300ms (--timeout)") {
+		t.Errorf("tools/call answered after %v with %s, want a tool error naming --timeout", took, res)
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(10 * time.Second):
+		t.Error("the call was not cancelled at the server")
+	}
+	inW.Close()
+	if code := <-served; code != 0 {
+		t.Errorf("serve: exit %d, stderr %s", code, errOut)
 	}
 }

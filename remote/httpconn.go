@@ -108,6 +108,7 @@ type httpConn struct {
 	acceptedWait time.Duration
 	log          *log.Logger
 	tooLarge     bool // the server's stream sent a message too large (read by keepStream only)
+	badEvent     bool // the server's stream sent an event that is no message (read by keepStream only)
 
 	mu        sync.Mutex
 	sessionID string
@@ -151,24 +152,32 @@ func (c *httpConn) fail(err error) {
 // before the connection failed or closed are returned first: among them may
 // be answers.
 func (c *httpConn) Read(ctx context.Context) (jsonrpc.Message, error) {
+	return next(ctx, c.incoming, c.failed, c.ctx.Done(), func() error {
+		select {
+		case <-c.failed:
+			return c.failErr
+		default:
+			return io.EOF
+		}
+	})
+}
+
+// next returns the next message of incoming. Once a or b is closed, the
+// messages queued before are returned first, then why().
+func next(ctx context.Context, incoming <-chan jsonrpc.Message, a, b <-chan struct{}, why func() error) (jsonrpc.Message, error) {
 	select {
-	case m := <-c.incoming:
+	case m := <-incoming:
 		return m, nil
-	case <-c.failed:
-	case <-c.ctx.Done():
+	case <-a:
+	case <-b:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 	select {
-	case m := <-c.incoming:
+	case m := <-incoming:
 		return m, nil
 	default:
-	}
-	select {
-	case <-c.failed:
-		return nil, c.failErr
-	default:
-		return nil, io.EOF
+		return nil, why()
 	}
 }
 
@@ -212,10 +221,8 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	}
 	if err == nil && resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// A redirect not followed (see noPostRedirect).
-		resp.Body.Close()
-		loc, _ := resp.Location()
 		cancel()
-		return &StatusError{Status: resp.StatusCode, Moved: shownURL(fmt.Sprint(loc))}
+		return statusError(resp, c.url)
 	}
 	if err != nil {
 		cancel()
@@ -278,11 +285,25 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			c.deliver(errorAnswer(req, "the MCP server answered "+req.Method+" with an empty body"))
 			return nil
 		}
-		m, err := jsonrpc.DecodeMessage(body)
+		msgs, err := decodeMessages(body)
 		if err != nil {
-			return fmt.Errorf("the MCP server's answer is not a JSON-RPC message: %w", err)
+			// Answered, with nothing the bridge can pass on: the server's
+			// fault, which sending the call again would not mend.
+			bad := &badMessageError{server: shownURL(c.url), sent: "its answer to " + req.Method + ", a body", what: err.Error()}
+			c.deliver(errorAnswer(req, bad.Error()+"; "+req.Method+" may or may not have run"))
+			return nil
 		}
-		c.deliver(m)
+		answered := false
+		for _, m := range msgs {
+			if r, ok := m.(*jsonrpc.Response); ok && r.ID == req.ID {
+				answered = true
+			}
+			c.deliver(m)
+		}
+		if !answered {
+			// No other answer is due: the POST's was this one.
+			c.deliver(errorAnswer(req, "the MCP server at "+shownURL(c.url)+" answered "+req.Method+" with messages that hold no answer to it; the server does not speak MCP properly: report it to the server's maintainers ("+req.Method+" may or may not have run)"))
+		}
 	case ct == "text/event-stream":
 		// The stream ends when the call's answer has come; it outlives the
 		// request's context (the caller only waits for the POST to be taken).
@@ -317,13 +338,26 @@ func (c *httpConn) check(resp *http.Response, sessionSent string) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	if sessionGone(resp.StatusCode, sessionSent, string(b)) {
+	se := statusError(resp, c.url)
+	if sessionGone(resp.StatusCode, sessionSent, se.Body) {
 		return errSessionLost
 	}
+	return se
+}
+
+// statusError is the *StatusError of a failed answer to a request sent to
+// sentTo (its body read, up to maxErrorBody, and closed): where a
+// redirect not followed leads, or the start of the body and the
+// challenge, and the other origin that answered after a redirect.
+func statusError(resp *http.Response, sentTo string) *StatusError {
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		loc, _ := resp.Location()
+		return &StatusError{Status: resp.StatusCode, Moved: shownURL(fmt.Sprint(loc))}
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	se := &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
-	if u, err := url.Parse(c.url); err == nil && resp.Request != nil && (u.Scheme != resp.Request.URL.Scheme || u.Host != resp.Request.URL.Host) {
+	if u, err := url.Parse(sentTo); err == nil && resp.Request != nil && (u.Scheme != resp.Request.URL.Scheme || u.Host != resp.Request.URL.Host) {
 		se.Elsewhere = shownURL(resp.Request.URL.String())
 	}
 	return se
@@ -399,9 +433,17 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		return answered
 	}
 	var pos streamPos
-	if err := c.readEvents(body, seen, &pos); errors.Is(err, errTooLarge) && want.IsValid() && !answered {
+	err := c.readEvents(body, seen, &pos)
+	var bad *badMessageError
+	switch {
+	case !want.IsValid() || answered:
+	case errors.Is(err, errTooLarge):
 		// Resuming would send the same again.
 		c.deliver(errorAnswer(req, err.Error()+" (the answer to "+req.Method+")"))
+		return
+	case errors.As(err, &bad):
+		// So would asking again: the server's fault, not the network's.
+		c.deliver(errorAnswer(req, bad.Error()+"; "+req.Method+" may or may not have run"))
 		return
 	}
 	if !want.IsValid() {
@@ -426,7 +468,10 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 			continue
 		}
 		last := pos.lastID
-		c.readEvents(resp.Body, seen, &pos)
+		if err := c.readEvents(resp.Body, seen, &pos); errors.As(err, &bad) && !answered {
+			c.deliver(errorAnswer(req, bad.Error()+"; "+req.Method+" may or may not have run"))
+			return
+		}
 		if pos.lastID != last {
 			failures, delay = 0, streamMinDelay
 		} else {
@@ -434,7 +479,9 @@ func (c *httpConn) readCallStream(body io.ReadCloser, req *jsonrpc.Request) {
 		}
 	}
 	if !answered && c.ctx.Err() == nil {
-		c.deliver(errorAnswer(req, "the MCP server's stream ended before the answer to "+req.Method+" came: try again"))
+		// The server had the call: it may have run, and sending it again
+		// could run it twice.
+		c.deliver(errorAnswer(req, "the MCP server's stream ended before the answer to "+req.Method+" came; it may or may not have run: see whether it did before sending it again"))
 	}
 }
 
@@ -496,10 +543,36 @@ func (c *httpConn) resume(pos *streamPos) (*http.Response, error) {
 // date; it returns why the stream ended. seen is told of each message
 // first; when it answers true, that message is the stream's last: the
 // stream is closed after it, as a server may leave it open (and with it a
-// connection and the goroutines reading it).
+// connection and the goroutines reading it). An event that holds no
+// JSON-RPC message ends it with a *badMessageError.
 func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message) (last bool), pos *streamPos) error {
+	return scanEvents(c.ctx, body, pos, func(event string, data []byte) (bool, error) {
+		if event != "" && event != "message" {
+			return false, nil
+		}
+		msgs, err := decodeMessages(data)
+		if err != nil {
+			return false, &badMessageError{server: shownURL(c.url), sent: "an event", what: err.Error()}
+		}
+		last := false
+		for _, m := range msgs {
+			if seen != nil && seen(m) {
+				last = true
+			}
+			c.deliver(m)
+		}
+		return last, nil
+	})
+}
+
+// scanEvents reads an event stream, keeping pos up to date, and passes
+// each whole event that has data to dispatch: its type and its data. When
+// dispatch answers true, that event is the stream's last; when it returns
+// an error, the reading stops with it. It returns why the stream ended.
+// The body is closed when ctx ends.
+func scanEvents(ctx context.Context, body io.ReadCloser, pos *streamPos, dispatch func(event string, data []byte) (last bool, err error)) error {
 	defer body.Close()
-	stop := context.AfterFunc(c.ctx, func() { body.Close() })
+	stop := context.AfterFunc(ctx, func() { body.Close() })
 	defer stop()
 	r := bufio.NewReaderSize(body, 64<<10)
 	var data bytes.Buffer
@@ -517,13 +590,11 @@ func (c *httpConn) readEvents(body io.ReadCloser, seen func(jsonrpc.Message) (la
 		case s == "":
 			// An event is dispatched, and its ID counts, only once whole.
 			last := false
-			if data.Len() > 0 && (event == "" || event == "message") {
-				m, derr := jsonrpc.DecodeMessage(data.Bytes())
-				if derr != nil {
-					return fmt.Errorf("the MCP server sent an event that is not a JSON-RPC message: %w", derr)
+			if data.Len() > 0 {
+				var derr error
+				if last, derr = dispatch(event, data.Bytes()); derr != nil {
+					return derr
 				}
-				last = seen != nil && seen(m)
-				c.deliver(m)
 			}
 			pos.lastID = id
 			data.Reset()
@@ -668,6 +739,10 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 		if errors.Is(err, errTooLarge) && !c.tooLarge {
 			c.tooLarge = true // the same one comes again each time
 			c.log.Warn("the MCP server's stream sent a message over 16 MiB, which the bridge does not relay")
+		}
+		if bad := (*badMessageError)(nil); errors.As(err, &bad) && !c.badEvent {
+			c.badEvent = true
+			c.log.Warn("the MCP server's stream broke off at a message the bridge cannot relay", "err", bad.Error())
 		}
 		if !read {
 			return streamEmpty

@@ -21,8 +21,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,6 +47,10 @@ type Config struct {
 	Login string
 	// Logger receives the bridge's log (default: none).
 	Logger *log.Logger
+	// CallTimeout bounds the wait for the answer to each tools/call the
+	// client sends (0: none, as a remote tool may take long). When it runs
+	// out, the call is answered with an error and cancelled at the server.
+	CallTimeout time.Duration
 
 	// asideTimeout replaces the package's (tests shorten it).
 	asideTimeout time.Duration
@@ -82,9 +84,18 @@ type bridge struct {
 	// posted closes, for each call being sent, once its request is on
 	// the wire (or its sending ended): a cancellation of it waits for that,
 	// so that the server never hears of it before the call.
-	posted  map[jsonrpc.ID]chan struct{}
-	sent    map[jsonrpc.ID]*sentCall // the client's calls written, not answered
-	replays atomic.Int64
+	posted map[jsonrpc.ID]chan struct{}
+	sent   map[jsonrpc.ID]*sentCall // the client's calls written, not answered
+	// deadlines are the client's tools/calls bounded by cfg.CallTimeout
+	// and not answered yet (or answered by their timeout).
+	deadlines map[jsonrpc.ID]*deadline
+	replays   atomic.Int64
+}
+
+// deadline is the timer of a tools/call bounded by Config.CallTimeout.
+type deadline struct {
+	t       *time.Timer
+	expired bool // the call was answered by its timeout (guarded by bridge.wmu)
 }
 
 // upConn is a connection to the server. When reading it ends, the calls
@@ -121,6 +132,8 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		calls:   map[jsonrpc.ID]context.CancelFunc{},
 		posted:  map[jsonrpc.ID]chan struct{}{},
 		sent:    map[jsonrpc.ID]*sentCall{},
+
+		deadlines: map[jsonrpc.ID]*deadline{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -184,6 +197,7 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 	defer conn.Close()
 	defer b.closeUp()
 	defer initializing.Wait()
+	defer b.stopDeadlines()
 	defer stop()
 	for {
 		msg, err := conn.Read(ctx)
@@ -212,6 +226,7 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				b.wmu.Lock()
 				b.calls[m.ID] = cancel
 				b.posted[m.ID] = make(chan struct{})
+				b.setDeadlineLocked(m)
 				b.wmu.Unlock()
 				callCtx = withWrote(callCtx, func() { b.markPosted(m.ID) })
 				go func() {
@@ -387,17 +402,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 // connectSSE opens the HTTP+SSE transport's stream. ctx bounds the wait
 // for it; the stream itself lives as long as the bridge.
 func (b *bridge) connectSSE(ctx context.Context) (mcp.Connection, error) {
-	life, cancel := context.WithCancel(b.life)
-	stop := context.AfterFunc(ctx, cancel)
-	conn, err := (&mcp.SSEClientTransport{Endpoint: b.cfg.URL, HTTPClient: b.client}).Connect(life)
-	if !stop() && err == nil {
-		conn.Close()
-		return nil, ctx.Err()
-	}
-	if err != nil {
-		cancel()
-	}
-	return conn, err
+	return dialSSE(ctx, b.life, b.cfg.URL, b.client)
 }
 
 func (b *bridge) handshakeConn(ctx context.Context, conn mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
@@ -523,19 +528,63 @@ func (b *bridge) send(ctx context.Context, msg jsonrpc.Message) error {
 			b.drop(conn)
 			continue
 		}
-		if req, ok := msg.(*jsonrpc.Request); ok && req.IsCall() && b.refused.Load() == 0 {
-			// Out, and cut off before an answer: the server may have run
-			// it, and it is not sent again.
-			var ue *url.Error
-			if status := sseStatus(err); status >= 500 {
-				return fmt.Errorf("the MCP server answered %d %s to %s; it may or may not have run", status, http.StatusText(status), req.Method)
-			} else if errors.As(err, &ue) && !unsent(err) {
-				return errConnEnded(req)
-			}
-		}
-		return b.explain(err)
+		return b.sendError(err, msg)
 	}
 }
+
+// sendError explains err, the failure to send msg on a session that is
+// open: the message is what failed, not the connection.
+func (b *bridge) sendError(err error, msg jsonrpc.Message) error {
+	if b.refused.Load() != 0 {
+		return b.explain(err)
+	}
+	req, isReq := msg.(*jsonrpc.Request)
+	var se *StatusError
+	errors.As(err, &se)
+	if isReq && req.IsCall() {
+		// Out, and cut off before an answer: the server may have run
+		// it, and it is not sent again.
+		var ue *url.Error
+		if se != nil && se.Status >= 500 {
+			return fmt.Errorf("the MCP server answered %d %s to %s; it may or may not have run", se.Status, http.StatusText(se.Status), req.Method)
+		} else if errors.As(err, &ue) && !unsent(err) {
+			return errConnEnded(req)
+		}
+	}
+	if se != nil && se.Status >= 400 && se.Status < 500 && !se.Unauthorized() {
+		what := "an answer to one of its requests"
+		if isReq {
+			what = "the " + req.Method + " message"
+		}
+		return &messageRefused{se: se, what: what}
+	}
+	return b.explain(err)
+}
+
+// messageRefused is a message the server refused (4xx) on a session that
+// is open: the server did not take it.
+type messageRefused struct {
+	se   *StatusError
+	what string // "the tools/call message"
+}
+
+func (e *messageRefused) Error() string {
+	s := fmt.Sprintf("the MCP server refused %s: it answered %d %s", e.what, e.se.Status, http.StatusText(e.se.Status))
+	if e.se.Body != "" {
+		s += ": " + e.se.Body
+	}
+	s += ". The session with the server is open, and the server did not take this message, so it did not act on it: "
+	switch e.se.Status {
+	case http.StatusRequestEntityTooLarge:
+		return s + "the message is larger than the server takes; send less"
+	case http.StatusTooManyRequests:
+		return s + "the server limits how often it is asked; wait a while before asking again"
+	default:
+		return s + "its answer may say why (check the arguments); if not, report it to the server's maintainers"
+	}
+}
+
+func (e *messageRefused) Unwrap() error { return e.se }
 
 // lostUnsent reports whether err, the failure to send a message, means
 // that the session is gone and the server did not take the message, which
@@ -545,8 +594,10 @@ func (b *bridge) lostUnsent(err error) bool {
 		return true // answered 404: not taken
 	}
 	// The HTTP+SSE transport's session is its stream: closed already, or
-	// unknown to the server (404), or the server unreachable.
-	return b.sse && (unsent(err) || sseStatus(err) == http.StatusNotFound)
+	// unknown to the server (404, or a 400 that says so: the session is in
+	// the endpoint's URL), or the server unreachable.
+	var se *StatusError
+	return b.sse && (unsent(err) || errors.As(err, &se) && sessionGone(se.Status, "the stream's", se.Body))
 }
 
 // unsent reports whether err, the failure to send a message, certainly
@@ -555,17 +606,6 @@ func (b *bridge) lostUnsent(err error) bool {
 func unsent(err error) bool {
 	var oe *net.OpError
 	return err == io.EOF || (errors.As(err, &oe) && oe.Op == "dial")
-}
-
-// sseStatus is the HTTP status in the error of the HTTP+SSE transport's
-// POST ("failed to write: 502 Bad Gateway"), 0 when it holds none.
-func sseStatus(err error) int {
-	s, ok := strings.CutPrefix(err.Error(), "failed to write: ")
-	if !ok || len(s) < 3 {
-		return 0
-	}
-	status, _ := strconv.Atoi(s[:3])
-	return status
 }
 
 // write writes msg on conn. A call is recorded until its answer comes, so
@@ -612,8 +652,8 @@ func errConnEnded(req *jsonrpc.Request) error {
 }
 
 // connEnded answers every call written on conn and not answered, as no
-// answer will come from it now that its reading ended.
-func (b *bridge) connEnded(conn *upConn) {
+// answer will come from it now that its reading ended (with err).
+func (b *bridge) connEnded(conn *upConn, err error) {
 	b.wmu.Lock()
 	conn.ended = true
 	var lost []*jsonrpc.Request
@@ -628,7 +668,13 @@ func (b *bridge) connEnded(conn *upConn) {
 	if b.life.Err() != nil {
 		return // the client is gone too
 	}
+	var bad *badMessageError
 	for _, req := range lost {
+		if errors.As(err, &bad) {
+			// The server broke the stream, not the network: say what it sent.
+			b.replyError(req, fmt.Errorf("%w; %s may or may not have run", bad, req.Method))
+			continue
+		}
 		b.replyError(req, errConnEnded(req))
 	}
 }
@@ -702,7 +748,86 @@ func (b *bridge) cancelCall(params json.RawMessage) {
 	// no answer.
 	b.wmu.Lock()
 	delete(b.sent, id)
+	if d := b.deadlines[id]; d != nil {
+		d.t.Stop()
+		delete(b.deadlines, id)
+	}
 	b.wmu.Unlock()
+}
+
+// setDeadlineLocked bounds the wait for the answer to req, a call of the
+// client, by cfg.CallTimeout when it is a tools/call; a deadline left
+// under the same ID by an earlier call is dropped. b.wmu is held.
+func (b *bridge) setDeadlineLocked(req *jsonrpc.Request) {
+	if d := b.deadlines[req.ID]; d != nil {
+		d.t.Stop()
+		delete(b.deadlines, req.ID)
+	}
+	if req.Method != "tools/call" || b.cfg.CallTimeout <= 0 {
+		return
+	}
+	d := &deadline{}
+	d.t = time.AfterFunc(b.cfg.CallTimeout, func() { b.timeOut(req, d) })
+	b.deadlines[req.ID] = d
+}
+
+// timeOut answers req, a tools/call whose deadline d ran out before its
+// answer came, with an error, stops sending it and tells the server to
+// cancel it. An answer that comes later is dropped (see settle).
+func (b *bridge) timeOut(req *jsonrpc.Request, d *deadline) {
+	b.wmu.Lock()
+	if b.deadlines[req.ID] != d {
+		b.wmu.Unlock()
+		return // answered, or cancelled by the client
+	}
+	d.expired = true
+	delete(b.sent, req.ID)
+	delete(b.lists, req.ID)
+	cancel := b.calls[req.ID]
+	b.wmu.Unlock()
+	if cancel != nil {
+		cancel() // the sending stops, answering nothing
+	}
+	var p struct {
+		Name string `json:"name"`
+	}
+	_ = json.Unmarshal(req.Params, &p)
+	b.writeLocalAnswer(context.Background(), errorAnswer(req, fmt.Sprintf(
+		"the MCP server did not answer the call of %s within %s (--timeout): the bridge stopped waiting and asked the server to cancel it, but it may have run; see whether it did before calling it again (a longer --timeout gives a slow tool more time)",
+		p.Name, b.cfg.CallTimeout)))
+	params, _ := json.Marshal(map[string]any{
+		"requestId": req.ID.Raw(),
+		"reason":    fmt.Sprintf("the client's --timeout (%s) ran out", b.cfg.CallTimeout),
+	})
+	note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
+	b.waitPosted(params) // at once: the sending ended
+	b.sendAside(b.life, note, "the cancellation of a call that timed out")
+}
+
+// settle notes that the client is being answered id; it reports false
+// when the call's timeout answered it already, and this answer is one
+// too many.
+func (b *bridge) settle(id jsonrpc.ID) bool {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	d := b.deadlines[id]
+	if d == nil {
+		return true
+	}
+	d.t.Stop()
+	delete(b.deadlines, id)
+	return !d.expired
+}
+
+// stopDeadlines stops the timers of the calls in flight: the session is
+// over.
+func (b *bridge) stopDeadlines() {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	for id, d := range b.deadlines {
+		d.t.Stop()
+		delete(b.deadlines, id)
+	}
 }
 
 // asideTimeout bounds how long passing a notification or an answer of the
@@ -758,7 +883,7 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 				b.log.Debug("the connection to the MCP server ended", "err", withoutURL(err))
 			}
 			b.drop(conn)
-			b.connEnded(conn)
+			b.connEnded(conn, err)
 			return
 		}
 		switch m := msg.(type) {
@@ -847,6 +972,15 @@ func (b *bridge) closeUp() {
 }
 
 func (b *bridge) writeLocal(ctx context.Context, msg jsonrpc.Message) {
+	if r, ok := msg.(*jsonrpc.Response); ok && !b.settle(r.ID) {
+		b.log.Debug("an answer that came after its call timed out", "id", r.ID.Raw())
+		return
+	}
+	b.writeLocalAnswer(ctx, msg)
+}
+
+// writeLocalAnswer writes msg to the client, as it is.
+func (b *bridge) writeLocalAnswer(ctx context.Context, msg jsonrpc.Message) {
 	if b.local == nil {
 		return
 	}

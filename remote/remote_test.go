@@ -339,8 +339,9 @@ func TestDroppedStreamAnswersWithAnError(t *testing.T) {
 		before := resumes.Load()
 		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": tc.text}})
 		cancel()
-		if err != nil || !res.IsError || !strings.Contains(resultText(res), "stream ended before the answer") {
-			t.Errorf("%s: %v %v, want a tool error naming the dropped stream", tc.text, res, err)
+		if err != nil || !res.IsError || !strings.Contains(resultText(res), "stream ended before the answer to tools/call came; it may or may not have run") ||
+			strings.Contains(resultText(res), "try again") {
+			t.Errorf("%s: %v %v, want a tool error naming the dropped stream, and that the call may have run", tc.text, res, err)
 		}
 		if n := resumes.Load() - before; n != tc.resumes {
 			t.Errorf("%s: %d resumptions tried, want %d", tc.text, n, tc.resumes)
@@ -1664,5 +1665,94 @@ func TestClientGoneDuringInitialize(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("Serve still waits for initialize after the client went")
+	}
+}
+
+// Config.CallTimeout bounds the wait for a tools/call's answer: the call
+// is answered with an error naming --timeout, cancelled at the server, and
+// the answer the server sends later is not passed on; the session goes on.
+func TestCallTimeout(t *testing.T) {
+	for _, sse := range []bool{false, true} {
+		t.Run(map[bool]string{false: "streamable", true: "sse"}[sse], func(t *testing.T) {
+			srv := newTestServer()
+			cancelled := make(chan struct{})
+			mcp.AddTool(srv, &mcp.Tool{Name: "slow"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+				select {
+				case <-ctx.Done():
+					close(cancelled)
+				case <-time.After(15 * time.Second):
+				}
+				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "late"}}}, nil, nil
+			})
+			var h http.Handler = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+			if sse {
+				h = mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+			}
+			ts := httptest.NewServer(h)
+			t.Cleanup(ts.Close)
+			cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, CallTimeout: 300 * time.Millisecond}, nil)
+			text, isErr := callText(t, cs, "slow", map[string]any{})
+			if !isErr || !strings.Contains(text, "did not answer the call of slow within 300ms (--timeout)") || !strings.Contains(text, "may have run") {
+				t.Errorf("answer = %q (error %v), want the timeout named", text, isErr)
+			}
+			select {
+			case <-cancelled:
+			case <-time.After(10 * time.Second):
+				t.Error("the call was not cancelled at the server")
+			}
+			if text, isErr := callText(t, cs, "echo", map[string]any{"text": "next"}); isErr || text != "echo: next" {
+				t.Errorf("echo after the timeout = %q (error %v)", text, isErr)
+			}
+		})
+	}
+}
+
+// An answer that comes while a call's timeout answers it is not passed
+// on as well: the client gets one answer.
+func TestTimeoutAndAnswerRaceAnswerOnce(t *testing.T) {
+	b := newBridge(context.Background(), Config{CallTimeout: time.Hour})
+	ct, st := mcp.NewInMemoryTransports()
+	local, err := st.Connect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.local = local
+	client, err := ct.Connect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	got := make(chan jsonrpc.Message, 4)
+	go func() {
+		for {
+			m, err := client.Read(context.Background())
+			if err != nil {
+				return
+			}
+			got <- m
+		}
+	}()
+	id, _ := jsonrpc.MakeID(float64(7))
+	req := &jsonrpc.Request{ID: id, Method: "tools/call", Params: json.RawMessage(`{"name":"slow"}`)}
+	b.wmu.Lock()
+	b.setDeadlineLocked(req)
+	d := b.deadlines[id]
+	b.wmu.Unlock()
+	b.timeOut(req, d) // the timer fires…
+	// …as the server's answer is on its way to the client.
+	b.writeLocal(context.Background(), &jsonrpc.Response{ID: id, Result: json.RawMessage(`{"content":[]}`)})
+	// The next call's answer, to see that nothing came before it.
+	next, _ := jsonrpc.MakeID(float64(8))
+	b.writeLocal(context.Background(), &jsonrpc.Response{ID: next, Result: json.RawMessage(`{"content":[]}`)})
+	for i, want := range []jsonrpc.ID{id, next} {
+		select {
+		case m := <-got:
+			r, ok := m.(*jsonrpc.Response)
+			if !ok || r.ID != want || (i == 0) != strings.Contains(string(r.Result), "--timeout") {
+				t.Fatalf("answer %d: %+v, want the timeout's, then the next call's", i+1, m)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("answer %d did not come", i+1)
+		}
 	}
 }

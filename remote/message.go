@@ -1,0 +1,138 @@
+package remote
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+)
+
+// badMessageError is something the server sent as a message that is no
+// JSON-RPC message: the server's fault (or a proxy's in between), which
+// sending the request again does not mend.
+type badMessageError struct {
+	server string // the server's URL, as a message may show it
+	sent   string // what held it: "an event", "its answer to tools/call"
+	what   string // what is wrong with it, quoting it clipped
+}
+
+func (e *badMessageError) Error() string {
+	return fmt.Sprintf("the MCP server at %s sent %s that %s; the server (or a proxy in between) does not speak MCP's JSON-RPC properly, and trying again will not help: report it to the server's maintainers", e.server, e.sent, e.what)
+}
+
+// decodeMessages decodes what the server sent as one message: a JSON-RPC
+// message, or a batch of them (a JSON array, which protocol versions
+// 2025-03-26 and older allow). The error completes "the server sent …
+// that": it says what is wrong, quoting what was sent, clipped.
+func decodeMessages(data []byte) ([]jsonrpc.Message, error) {
+	data = bytes.TrimSpace(data)
+	if !json.Valid(data) {
+		return nil, fmt.Errorf("is not JSON: %s", clip(data))
+	}
+	if data[0] != '[' {
+		m, err := jsonrpc.DecodeMessage(data)
+		if err != nil {
+			return nil, fmt.Errorf("is not a JSON-RPC message (%s): %s", notJSONRPC(data, err), clip(data))
+		}
+		return []jsonrpc.Message{m}, nil
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(data, &elems); err != nil {
+		return nil, fmt.Errorf("is a batch (a JSON array) that cannot be read: %s", clip(data))
+	}
+	if len(elems) == 0 {
+		return nil, errors.New("is an empty batch (a JSON array with no message): []")
+	}
+	msgs := make([]jsonrpc.Message, 0, len(elems))
+	for i, e := range elems {
+		m, err := jsonrpc.DecodeMessage(e)
+		if err != nil {
+			return nil, fmt.Errorf("is a batch (a JSON array) whose message %d of %d is not a JSON-RPC message (%s): %s", i+1, len(elems), notJSONRPC(e, err), clip(e))
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, nil
+}
+
+// notJSONRPC says why the JSON value raw is not a JSON-RPC message (err is
+// the decoder's reason, used when no plainer one is found).
+func notJSONRPC(raw json.RawMessage, err error) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(raw, &obj) != nil || obj == nil {
+		return "a JSON " + jsonKind(raw) + " where a JSON-RPC object belongs"
+	}
+	var version string
+	if json.Unmarshal(obj["jsonrpc"], &version) != nil || version != "2.0" {
+		return `no "jsonrpc": "2.0"`
+	}
+	id, hasID := obj["id"]
+	_, hasMethod := obj["method"]
+	if !hasMethod && (!hasID || string(bytes.TrimSpace(id)) == "null") {
+		var e struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(obj["error"], &e) == nil && e.Message != "" {
+			// A server that could not read a request answers so.
+			return "an error answer without an id, which answers no request: " + strconv.Quote(e.Message)
+		}
+		return "neither a method nor an id"
+	}
+	return err.Error()
+}
+
+// jsonKind names the kind of the JSON value raw.
+func jsonKind(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '"':
+		return "string"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	case '{':
+		return "object"
+	default:
+		return "number"
+	}
+}
+
+// clipBytes is how much of a bad message an error quotes.
+const clipBytes = 120
+
+// secretLike matches what in a server's message may be a credential: a
+// bearer token, or the value of a member named like one.
+var secretLike = regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+|("(?:[a-z_-]*token|[a-z_-]*secret|password|api[_-]?key|authorization|key)"\s*:\s*")[^"]*`)
+
+// clip quotes the start of data for an error: at most clipBytes, whole
+// UTF-8 characters, with what looks like a credential replaced (the
+// credential transport already hides the key restmcp sent, should the
+// server echo it).
+func clip(data []byte) string {
+	cut := len(data) > clipBytes
+	if cut {
+		data = data[:clipBytes]
+		// Not half a character at the cut.
+		for n := 1; n < utf8.UTFMax && len(data) > 0; n++ {
+			if r, size := utf8.DecodeLastRune(data); r != utf8.RuneError || size != 1 {
+				break
+			}
+			data = data[:len(data)-1]
+		}
+	}
+	s := secretLike.ReplaceAllString(string(data), "${1}${2}[hidden]")
+	if cut {
+		return strconv.Quote(s) + "…"
+	}
+	return strconv.Quote(s)
+}
