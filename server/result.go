@@ -47,7 +47,17 @@ func requestErrorResult(ctx context.Context, t *tool, err error) *mcp.CallToolRe
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		return errorResult(fmt.Sprintf("%s: the API did not answer in time (%v). Try again, or ask for less.", what, err))
 	}
-	return errorResult(fmt.Sprintf("%s: %v", what, err))
+	// A failure on the way names the method and the URL it went to (the
+	// host included): said once.
+	msg := err.Error()
+	if !strings.HasPrefix(msg, t.op.Method+" ") {
+		msg = what + ": " + msg
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		msg += ". The API could not be reached: it may be down, or the base URL wrong (the user sets it with --base-url or in the profile)."
+	}
+	return errorResult(msg)
 }
 
 // httpErrorResult is the tool error for an HTTP status >= 400: status,

@@ -520,7 +520,7 @@ func TestTransportFailuresAreToolErrors(t *testing.T) {
 		want       string
 	}{
 		{"timeout", slow.URL, "did not answer within"},
-		{"connection refused", closedURL, "GET /health"},
+		{"connection refused", closedURL, "GET " + closedURL + "/health: dial tcp"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -533,8 +533,11 @@ func TestTransportFailuresAreToolErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if text := resultText(t, r); !r.IsError || !strings.Contains(text, tt.want) {
-				t.Errorf("IsError=%v text=%q, want %q", r.IsError, text, tt.want)
+			if text := resultText(t, r); !r.IsError || !strings.Contains(text, tt.want) || strings.Count(text, "GET ") != 1 {
+				t.Errorf("IsError=%v text=%q, want %q (the method said once)", r.IsError, text, tt.want)
+			}
+			if text := resultText(t, r); tt.name == "connection refused" && !strings.Contains(text, "could not be reached") {
+				t.Errorf("no advice in %q", text)
 			}
 		})
 	}
