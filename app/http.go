@@ -604,8 +604,9 @@ func tokenAdmit(list *reloaded[tokenHashes]) admitter {
 }
 
 // readTokenHashes reads a file of SHA-256 hashes, hex, one a line ("#"
-// starts a comment; a "sha256:" prefix is allowed), and reads it again
-// when it changes.
+// starts a comment; a "sha256:" prefix is allowed, and so is the "  -"
+// that sha256sum writes after the hash of its standard input), and reads
+// it again when it changes.
 func readTokenHashes(path string) (*reloaded[tokenHashes], error) {
 	r, err := newReloaded("--auth-tokens", func(contents [][]byte) (*tokenHashes, error) {
 		return parseTokenHashes(path, contents[0])
@@ -624,6 +625,13 @@ func parseTokenHashes(path string, b []byte) (*tokenHashes, error) {
 	for i, line := range strings.Split(string(b), "\n") {
 		line, _, _ = strings.Cut(line, "#")
 		line = strings.TrimPrefix(strings.TrimSpace(line), "sha256:")
+		// `printf %s "$TOKEN" | sha256sum` writes "HASH  -" (" *-" in
+		// binary mode), as the errors below suggest.
+		if h, rest, ok := strings.Cut(line, " "); ok {
+			if rest = strings.TrimSpace(rest); rest == "-" || rest == "*-" {
+				line = h
+			}
+		}
 		if line == "" {
 			continue
 		}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -515,6 +516,25 @@ func TestHTTPAuthTokens(t *testing.T) {
 	_ = os.WriteFile(bad, []byte("team-token-1\n"), 0o600)
 	if _, err := readTokenHashes(bad); err == nil || !strings.Contains(err.Error(), "sha256sum") {
 		t.Errorf("a plain token in the file: %v", err)
+	}
+}
+
+// The --auth-tokens file takes a line as `printf %s "$TOKEN" | sha256sum`
+// writes it ("HASH  -"), which is what its errors tell the operator to run;
+// other text after a hash is still not a hash.
+func TestTokenHashesTakeSha256sumLines(t *testing.T) {
+	sum := sha256.Sum256([]byte("team-token-1"))
+	h := hex.EncodeToString(sum[:])
+	for _, line := range []string{h + "  -", h + " *-", "sha256:" + h + "  -\t# ops"} {
+		got, err := parseTokenHashes("tokens", []byte(line+"\n"))
+		if err != nil || len(*got) != 1 || !bytes.Equal((*got)[0], sum[:]) {
+			t.Errorf("%q: %v %x", line, err, got)
+		}
+	}
+	for _, line := range []string{h + " x", h + "-", h + "  - -"} {
+		if _, err := parseTokenHashes("tokens", []byte(line+"\n")); err == nil {
+			t.Errorf("%q was read as a hash", line)
+		}
 	}
 }
 
