@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -112,7 +113,10 @@ const clipBytes = 120
 
 // secretLike matches what in a server's message may be a credential: a
 // bearer token, or the value of a member named like one.
-var secretLike = regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+|("(?:[a-z_-]*token|[a-z_-]*secret|password|api[_-]?key|authorization|key)"\s*:\s*")[^"]*`)
+// Compiled on first use, not at every start.
+var secretLike = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+|("(?:[a-z_-]*token|[a-z_-]*secret|password|api[_-]?key|authorization|key)"\s*:\s*")[^"]*`)
+})
 
 // clip quotes the start of data for an error: at most clipBytes, whole
 // UTF-8 characters, with what looks like a credential replaced (the
@@ -130,7 +134,7 @@ func clip(data []byte) string {
 			data = data[:len(data)-1]
 		}
 	}
-	s := secretLike.ReplaceAllString(string(data), "${1}${2}[hidden]")
+	s := secretLike().ReplaceAllString(string(data), "${1}${2}[hidden]")
 	if cut {
 		return strconv.Quote(s) + "…"
 	}
