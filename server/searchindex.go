@@ -34,6 +34,7 @@ type searchField struct {
 type searchEntry struct {
 	t      *tool
 	fields [fieldCount]searchField
+	acts   action // what the operation does
 }
 
 const (
@@ -135,11 +136,7 @@ func (ix *searchIndex) field(words []string, cache map[string]string) searchFiel
 			continue
 		}
 		f.length++
-		s, ok := cache[w]
-		if !ok {
-			s = stem(w)
-			cache[w] = s
-		}
+		s := cachedStem(cache, w)
 		id, ok := ix.ids[s]
 		if !ok {
 			id = int32(len(ix.ids))
@@ -152,6 +149,16 @@ func (ix *searchIndex) field(words []string, cache map[string]string) searchFiel
 	return f
 }
 
+// cachedStem is the stem of w, from cache when it was stemmed before.
+func cachedStem(cache map[string]string, w string) string {
+	s, ok := cache[w]
+	if !ok {
+		s = stem(w)
+		cache[w] = s
+	}
+	return s
+}
+
 func (ix *searchIndex) build(ops []*tool) []searchEntry {
 	ix.once.Do(func() {
 		ix.ids = map[string]int32{}
@@ -159,9 +166,10 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 		cache := map[string]string{}
 		seen := map[int32]int{} // the last operation counted for a stem, plus one
 		for i, t := range ops {
-			e := searchEntry{t: t}
+			name := nameWords(strings.TrimPrefix(t.def.Name, ix.prefix))
+			e := searchEntry{t: t, acts: actions(t.op.Method, t.op.Path, name, cache)}
 			words := [fieldCount][]string{
-				fieldName:        nameWords(strings.TrimPrefix(t.def.Name, ix.prefix)),
+				fieldName:        name,
 				fieldSummary:     nameWords(t.op.Summary),
 				fieldTags:        nameWords(strings.Join(t.op.Tags, " ")),
 				fieldPath:        nameWords(t.op.Path),
@@ -250,7 +258,9 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 	// A word no operation has still counts toward matching every word.
 	var terms []int32
 	seen := map[string]bool{}
-	for _, w := range nameWords(q) {
+	qWords := nameWords(q)
+	asked := queryAction(qWords)
+	for _, w := range qWords {
 		if s := stem(w); !stopWords[w] && !seen[s] {
 			seen[s] = true
 			id, ok := ix.ids[s]
@@ -299,6 +309,15 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 		// request").
 		score *= float64(matched) / float64(len(terms))
 		score *= 1 + coverBonus*max(cover(e.fields[fieldName].stems, terms), cover(e.fields[fieldSummary].stems, terms))
+		// An operation that does what the query's verb asks beats one
+		// that does something else with the same things.
+		if asked != 0 {
+			if e.acts&asked != 0 {
+				score *= 1 + actionAgree
+			} else {
+				score *= 1 - actionDisagree
+			}
+		}
 		if strings.EqualFold(exact, e.t.def.Name) || ix.prefix != "" && strings.EqualFold(exact, strings.TrimPrefix(e.t.def.Name, ix.prefix)) {
 			score += 1e6
 		}
@@ -311,4 +330,88 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 		return hits[i].t.def.Name < hits[j].t.def.Name
 	})
 	return hits[:min(limit, len(hits))]
+}
+
+// action is what an operation does, or a query asks for, as a set of bits.
+type action uint8
+
+const (
+	actGet  action = 1 << iota // read one thing
+	actList                    // read a collection, or search one
+	actCreate
+	actUpdate
+	actDelete
+)
+
+// How much an operation that does what the query's first word asks gains,
+// and one that does something else loses.
+const (
+	actionAgree    = 0.25
+	actionDisagree = 0.5
+)
+
+// actionWords are the verbs of queries and of operation names that say
+// which of the five things is done, by stem.
+var actionWords = func() map[string]action {
+	m := map[string]action{}
+	for a, ws := range map[action][]string{
+		actGet:           {"get", "read", "fetch", "retrieve", "show", "view", "see", "download", "who", "what", "is", "are", "does", "check"},
+		actList:          {"list", "search", "query", "all", "which"},
+		actGet | actList: {"find", "lookup", "look"},
+		actCreate:        {"create", "add", "new", "make", "post", "send", "open", "upload", "insert", "submit"},
+		actUpdate:        {"update", "edit", "modify", "change", "rename", "move", "set", "replace"},
+		actDelete:        {"delete", "remove", "destroy", "erase", "cancel"},
+	} {
+		for _, w := range ws {
+			m[english.Stem(w, true)] |= a
+		}
+	}
+	return m
+}()
+
+// actions is what an operation does: what the verbs of its name say (but
+// a first word that repeats the method, as Stripe's post_customers_customer
+// which updates), else what its method says of its path (a GET of one item
+// reads it, of a collection lists it or, for APIs whose paths name no item,
+// reads one; a POST to one item updates it).
+func actions(method, path string, name []string, cache map[string]string) action {
+	var a action
+	for i, w := range name {
+		if i > 0 || !strings.EqualFold(w, method) {
+			a |= actionWords[cachedStem(cache, w)]
+		}
+	}
+	if a != 0 {
+		return a
+	}
+	item := endsInParam(path)
+	switch method {
+	case "GET", "HEAD":
+		if item {
+			return actGet
+		}
+		return actList | actGet
+	case "POST":
+		if item {
+			return actUpdate
+		}
+		return actCreate
+	case "PUT", "PATCH":
+		return actUpdate
+	case "DELETE":
+		return actDelete
+	}
+	return 0
+}
+
+// queryAction is what a query's first word asks for, when it is one of
+// actionWords ("delete a branch"), else nothing ("latest release").
+func queryAction(words []string) action {
+	for _, w := range words {
+		if stopWords[w] {
+			continue
+		}
+		return actionWords[stem(w)]
+	}
+	return 0
 }
