@@ -28,6 +28,7 @@ import (
 type searchField struct {
 	stems  []int32
 	length int
+	tf     float64 // what a match in the field weighs, by BM25, before the word's rarity
 }
 
 // searchEntry is one operation's fields, in the order of fieldWeights.
@@ -61,18 +62,21 @@ const (
 // covers.
 const coverBonus = 1.0
 
-// cover is the share of a field's stems among the query's.
-func cover(field, terms []int32) float64 {
+// cover is the share of a field's stems among the query's words, a
+// synonym's counting for synonymWeight of a word.
+func cover(field, words, syns []int32) float64 {
 	if len(field) == 0 {
 		return 0
 	}
-	n := 0
+	n := 0.0
 	for _, id := range field {
-		if slices.Contains(terms, id) {
+		if slices.Contains(words, id) {
 			n++
+		} else if slices.Contains(syns, id) {
+			n += synonymWeight
 		}
 	}
-	return float64(n) / float64(len(field))
+	return n / float64(len(field))
 }
 
 // searchIndex holds the stems of every operation, built on the first search.
@@ -194,6 +198,13 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 		for f := range total {
 			ix.avgLen[f] = max(1, float64(total[f])/float64(max(1, len(ops))))
 		}
+		for i := range ix.entries {
+			for f := range ix.entries[i].fields {
+				field := &ix.entries[i].fields[f]
+				norm := 1 - bm25B + bm25B*float64(field.length)/ix.avgLen[f]
+				field.tf = fieldWeights[f] * (bm25K1 + 1) / (1 + bm25K1*norm)
+			}
+		}
 	})
 	return ix.entries
 }
@@ -255,49 +266,64 @@ type searchHit struct {
 // description match the words of q; an operation's exact name ranks first.
 func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 	entries := ix.build(ops)
-	// A word no operation has still counts toward matching every word.
-	var terms []int32
+	// Each word of the query is looked for as itself and, weighing less,
+	// as the words an API may say it with ("edit" as "update"). A word no
+	// operation has still counts toward matching every word.
+	var terms []queryTerm
+	var words, syns []int32 // the stems of the query's words, and of their synonyms
 	seen := map[string]bool{}
 	qWords := nameWords(q)
 	asked := queryAction(qWords)
+	n := float64(len(entries))
 	for _, w := range qWords {
-		if s := stem(w); !stopWords[w] && !seen[s] {
-			seen[s] = true
-			id, ok := ix.ids[s]
-			if !ok {
-				id = -1
-			}
-			terms = append(terms, id)
+		s := stem(w)
+		if stopWords[w] || seen[s] {
+			continue
 		}
+		seen[s] = true
+		var t queryTerm
+		for i, alt := range append([]string{s}, synonyms[s]...) {
+			id, ok := ix.ids[alt]
+			if !ok || i > 0 && seen[alt] {
+				continue
+			}
+			weight := 1.0
+			if i > 0 {
+				weight = synonymWeight
+			}
+			df := float64(ix.df[id])
+			t.ids = append(t.ids, id)
+			t.weights = append(t.weights, weight*math.Log(1+(n-df+0.5)/(df+0.5)))
+			if i == 0 {
+				words = append(words, id)
+			} else {
+				syns = append(syns, id)
+			}
+		}
+		terms = append(terms, t)
 	}
 	if len(terms) == 0 {
 		return nil
 	}
 	limit = max(1, min(limit, searchLimitMax))
-	n := float64(len(entries))
-	idf := make([]float64, len(terms))
-	for i, id := range terms {
-		if id >= 0 {
-			df := float64(ix.df[id])
-			idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
-		}
-	}
 	var hits []searchHit
 	exact := strings.TrimSpace(q)
 	for _, e := range entries {
 		score, matched := 0.0, 0
-		for i, term := range terms {
+		for _, term := range terms {
 			s := 0.0
 			for f := range e.fields {
-				if term < 0 || !slices.Contains(e.fields[f].stems, term) {
-					continue
+				best := 0.0
+				for k, id := range term.ids {
+					if term.weights[k] > best && slices.Contains(e.fields[f].stems, id) {
+						best = term.weights[k]
+					}
 				}
-				norm := 1 - bm25B + bm25B*float64(e.fields[f].length)/ix.avgLen[f]
-				s += fieldWeights[f] * (bm25K1 + 1) / (1 + bm25K1*norm)
+				s += best * e.fields[f].tf
 			}
 			if s > 0 {
 				matched++
-				score += idf[i] * s
+				score += s
 			}
 		}
 		if score == 0 {
@@ -308,7 +334,7 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 		// beats one it says part of ("List requested reviewers for a pull
 		// request").
 		score *= float64(matched) / float64(len(terms))
-		score *= 1 + coverBonus*max(cover(e.fields[fieldName].stems, terms), cover(e.fields[fieldSummary].stems, terms))
+		score *= 1 + coverBonus*max(cover(e.fields[fieldName].stems, words, syns), cover(e.fields[fieldSummary].stems, words, syns))
 		// An operation that does what the query's verb asks beats one
 		// that does something else with the same things.
 		if asked != 0 {
@@ -331,6 +357,52 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 	})
 	return hits[:min(limit, len(hits))]
 }
+
+// queryTerm is one word of a query: the stems it is looked for as (its
+// own first, then its synonyms'), each with what a match of it weighs (how
+// rare it is across the API, less for a synonym).
+type queryTerm struct {
+	ids     []int32
+	weights []float64
+}
+
+// synonymWeight is what a synonym's match weighs against the word's own.
+const synonymWeight = 0.7
+
+// synonyms are, by stem, the stems of other words an API may use for a
+// query's word: the verbs of each kind of operation, and a few nouns.
+var synonyms = func() map[string][]string {
+	m := map[string][]string{}
+	add := func(from string, to ...string) {
+		f := english.Stem(from, true)
+		for _, w := range to {
+			if t := english.Stem(w, true); t != f && !slices.Contains(m[f], t) {
+				m[f] = append(m[f], t)
+			}
+		}
+	}
+	for _, group := range [][]string{
+		{"create", "add", "new", "make"},
+		{"update", "edit", "modify", "change"},
+		{"delete", "remove", "destroy", "erase"},
+		{"get", "retrieve", "fetch"},
+		{"search", "find", "lookup", "query"},
+	} {
+		for _, w := range group {
+			add(w, group...)
+		}
+	}
+	// Words that say one of the above, but not the other way round.
+	add("read", "get")
+	add("rename", "update")
+	add("move", "update")
+	add("set", "update")
+	add("open", "create")
+	add("share", "collaboration")
+	add("who", "user")
+	add("file", "content")
+	return m
+}()
 
 // action is what an operation does, or a query asks for, as a set of bits.
 type action uint8
@@ -355,9 +427,9 @@ const (
 var actionWords = func() map[string]action {
 	m := map[string]action{}
 	for a, ws := range map[action][]string{
-		actGet:           {"get", "read", "fetch", "retrieve", "show", "view", "see", "download", "who", "what", "is", "are", "does", "check"},
-		actList:          {"list", "search", "query", "all", "which"},
-		actGet | actList: {"find", "lookup", "look"},
+		actGet:           {"get", "read", "fetch", "retrieve", "show", "view", "see", "download", "is", "are", "does", "check"},
+		actList:          {"list", "search", "query", "all"},
+		actGet | actList: {"find", "lookup", "look", "who", "what", "which"},
 		actCreate:        {"create", "add", "new", "make", "post", "send", "open", "upload", "insert", "submit"},
 		actUpdate:        {"update", "edit", "modify", "change", "rename", "move", "set", "replace"},
 		actDelete:        {"delete", "remove", "destroy", "erase", "cancel"},
@@ -390,6 +462,9 @@ func actions(method, path string, name []string, cache map[string]string) action
 		if item {
 			return actGet
 		}
+		if pluralEnd(path) {
+			return actList
+		}
 		return actList | actGet
 	case "POST":
 		if item {
@@ -402,6 +477,22 @@ func actions(method, path string, name []string, cache map[string]string) action
 		return actDelete
 	}
 	return 0
+}
+
+// pluralEnd reports whether a path ends in a plural word (/users, not
+// /users/me or /balance): a GET of it lists.
+func pluralEnd(path string) bool {
+	path, _, _ = strings.Cut(path, "#")
+	path = strings.TrimRight(path, "/")
+	for _, ext := range formatSuffixes {
+		path = strings.TrimSuffix(path, ext)
+	}
+	words := nameWords(path[strings.LastIndexByte(path, '/')+1:])
+	if len(words) == 0 {
+		return false
+	}
+	w := words[len(words)-1]
+	return strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && english.Stem(w, true) != w
 }
 
 // queryAction is what a query's first word asks for, when it is one of
