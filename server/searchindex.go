@@ -1,9 +1,9 @@
 package server
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -89,6 +89,16 @@ type searchIndex struct {
 	ids     map[string]int32    // stems by number
 	df      []int               // how many operations have a stem, by number
 	avgLen  [fieldCount]float64 // mean length of each field, in words
+	// postings are, by stem, the fields that have it, in the order of
+	// entries: a query looks at the operations that have its words only.
+	// Stem id's are postings[starts[id]:starts[id+1]].
+	postings []posting
+	starts   []int32
+}
+
+// posting is one field of one operation (by its place in entries).
+type posting struct {
+	entry, field int32
 }
 
 // stem is the word's English stem; names' short forms ("repos") are read as
@@ -184,16 +194,35 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 				e.fields[f] = ix.field(ws, cache)
 				total[f] += e.fields[f].length
 				for _, id := range e.fields[f].stems {
+					for int(id) >= len(ix.df) {
+						ix.df = append(ix.df, 0)
+						ix.starts = append(ix.starts, 0)
+					}
+					ix.starts[id]++
 					if seen[id] != i+1 {
 						seen[id] = i + 1
-						for int(id) >= len(ix.df) {
-							ix.df = append(ix.df, 0)
-						}
 						ix.df[id]++
 					}
 				}
 			}
 			ix.entries = append(ix.entries, e)
+		}
+		// Each stem's postings go after the ones before it: starts, which
+		// counted them, becomes where each ends, then where each begins.
+		end := int32(0)
+		for id, n := range ix.starts {
+			end += n
+			ix.starts[id] = end
+		}
+		ix.starts = append(ix.starts, end)
+		ix.postings = make([]posting, end)
+		for i := len(ix.entries) - 1; i >= 0; i-- {
+			for f := fieldCount - 1; f >= 0; f-- {
+				for _, id := range ix.entries[i].fields[f].stems {
+					ix.starts[id]--
+					ix.postings[ix.starts[id]] = posting{int32(i), int32(f)}
+				}
+			}
 		}
 		for f := range total {
 			ix.avgLen[f] = max(1, float64(total[f])/float64(max(1, len(ops))))
@@ -306,26 +335,43 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 		return nil
 	}
 	limit = max(1, min(limit, searchLimitMax))
-	var hits []searchHit
-	exact := strings.TrimSpace(q)
-	for _, e := range entries {
-		score, matched := 0.0, 0
-		for _, term := range terms {
-			s := 0.0
-			for f := range e.fields {
-				best := 0.0
-				for k, id := range term.ids {
-					if term.weights[k] > best && slices.Contains(e.fields[f].stems, id) {
-						best = term.weights[k]
-					}
+	// Each word's score in an operation is, field by field, its best
+	// match's weight there.
+	scores := make([]float64, len(entries))
+	matched := make([]int32, len(entries))
+	mark := make([]int32, len(entries)) // the last word that found an operation, plus one
+	best := make([]float64, len(entries)*fieldCount)
+	var found []int32
+	for i, term := range terms {
+		found = found[:0]
+		for k, id := range term.ids {
+			w := term.weights[k]
+			for _, p := range ix.postings[ix.starts[id]:ix.starts[id+1]] {
+				if mark[p.entry] != int32(i+1) {
+					mark[p.entry] = int32(i + 1)
+					found = append(found, p.entry)
 				}
-				s += best * e.fields[f].tf
-			}
-			if s > 0 {
-				matched++
-				score += s
+				b := &best[int(p.entry)*fieldCount+int(p.field)]
+				*b = max(*b, w)
 			}
 		}
+		for _, e := range found {
+			s := 0.0
+			for f := range fieldCount {
+				b := &best[int(e)*fieldCount+f]
+				s += *b * entries[e].fields[f].tf
+				*b = 0
+			}
+			if s > 0 {
+				scores[e] += s
+				matched[e]++
+			}
+		}
+	}
+	var hits []searchHit
+	exact := strings.TrimSpace(q)
+	for i := range entries {
+		e, score := &entries[i], scores[i]
 		if score == 0 {
 			continue
 		}
@@ -333,7 +379,7 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 		// a name or summary the query says all of ("List pull requests")
 		// beats one it says part of ("List requested reviewers for a pull
 		// request").
-		score *= float64(matched) / float64(len(terms))
+		score *= float64(matched[i]) / float64(len(terms))
 		score *= 1 + coverBonus*max(cover(e.fields[fieldName].stems, words, syns), cover(e.fields[fieldSummary].stems, words, syns))
 		// An operation that does what the query's verb asks beats one
 		// that does something else with the same things.
@@ -349,11 +395,12 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 		}
 		hits = append(hits, searchHit{e.t, score})
 	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].score != hits[j].score {
-			return hits[i].score > hits[j].score
+	// Names are unique: the order is the same in every run.
+	slices.SortFunc(hits, func(a, b searchHit) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
 		}
-		return hits[i].t.def.Name < hits[j].t.def.Name
+		return strings.Compare(a.t.def.Name, b.t.def.Name)
 	})
 	return hits[:min(limit, len(hits))]
 }
