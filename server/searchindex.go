@@ -36,6 +36,11 @@ type searchEntry struct {
 	t      *tool
 	fields [fieldCount]searchField
 	acts   action // what the operation does
+	// variantOf is the word of the operation's name that says it is a
+	// variant of a plainer one (GitHub's "legacy" and "stubbed", Slack's
+	// "admin"): the query's words matching, the plain one wins, unless
+	// the query says the word.
+	variantOf string
 }
 
 const (
@@ -182,6 +187,11 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 		for i, t := range ops {
 			name := nameWords(strings.TrimPrefix(t.def.Name, ix.prefix))
 			e := searchEntry{t: t, acts: actions(t.op.Method, t.op.Path, name, cache)}
+			for _, w := range name {
+				if variantWords[w] {
+					e.variantOf = w
+				}
+			}
 			words := [fieldCount][]string{
 				fieldName:        name,
 				fieldSummary:     nameWords(t.op.Summary),
@@ -390,6 +400,9 @@ func (ix *searchIndex) search(ops []*tool, q string, limit int) []searchHit {
 				score *= 1 - actionDisagree
 			}
 		}
+		if e.variantOf != "" && !slices.Contains(qWords, e.variantOf) {
+			score *= 1 - variantPenalty
+		}
 		if strings.EqualFold(exact, e.t.def.Name) || ix.prefix != "" && strings.EqualFold(exact, strings.TrimPrefix(e.t.def.Name, ix.prefix)) {
 			score += 1e6
 		}
@@ -450,6 +463,13 @@ var synonyms = func() map[string][]string {
 	add("file", "content")
 	return m
 }()
+
+// variantWords are the words of an operation's name that say it is a
+// variant of a plainer operation, for other callers or for older clients.
+var variantWords = map[string]bool{"admin": true, "legacy": true, "stubbed": true, "deprecated": true, "beta": true, "preview": true}
+
+// variantPenalty is what a variant loses to the plain operation.
+const variantPenalty = 0.5
 
 // action is what an operation does, or a query asks for, as a set of bits.
 type action uint8
