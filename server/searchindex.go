@@ -92,6 +92,7 @@ type searchIndex struct {
 	once    sync.Once
 	entries []searchEntry
 	ids     map[string]int32    // stems by number
+	parts   map[string][]string // the two words of a compound word, by the word
 	df      []int               // how many operations have a stem, by number
 	avgLen  [fieldCount]float64 // mean length of each field, in words
 	// postings are, by stem, the fields that have it, in the order of
@@ -155,17 +156,49 @@ func (ix *searchIndex) field(words []string, cache map[string]string) searchFiel
 			continue
 		}
 		f.length++
-		s := cachedStem(cache, w)
-		id, ok := ix.ids[s]
-		if !ok {
-			id = int32(len(ix.ids))
-			ix.ids[s] = id
-		}
-		if !slices.Contains(f.stems, id) {
-			f.stems = append(f.stems, id)
+		ix.add(&f, cachedStem(cache, w))
+		for _, p := range ix.parts[w] {
+			ix.add(&f, cachedStem(cache, p))
 		}
 	}
 	return f
+}
+
+// add puts the stem s in the field f, numbered.
+func (ix *searchIndex) add(f *searchField, s string) {
+	id, ok := ix.ids[s]
+	if !ok {
+		id = int32(len(ix.ids))
+		ix.ids[s] = id
+	}
+	if !slices.Contains(f.stems, id) {
+		f.stems = append(f.stems, id)
+	}
+}
+
+// compounds are the words of an API's names and paths that are two words
+// of its names, summaries, tags and paths written as one (Stripe's
+// "invoiceitems", Slack's "usergroups"), with those two: each part of four
+// letters or more (not "tar get"), the longest first part chosen. vocab
+// holds the words, true for those of names and paths.
+func compounds(vocab map[string]bool, cache map[string]string) map[string][]string {
+	stems := map[string]bool{}
+	for w := range vocab {
+		stems[cachedStem(cache, w)] = true
+	}
+	m := map[string][]string{}
+	for w, named := range vocab {
+		if !named {
+			continue
+		}
+		for i := len(w) - 4; i >= 4; i-- {
+			if stems[stem(w[:i])] && stems[stem(w[i:])] {
+				m[w] = []string{w[:i], w[i:]}
+				break
+			}
+		}
+	}
+	return m
 }
 
 // cachedStem is the stem of w, from cache when it was stemmed before.
@@ -184,21 +217,32 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 		var total [fieldCount]int
 		cache := map[string]string{}
 		seen := map[int32]int{} // the last operation counted for a stem, plus one
+		all := make([][fieldCount][]string, len(ops))
+		vocab := map[string]bool{}
 		for i, t := range ops {
-			name := nameWords(strings.TrimPrefix(t.def.Name, ix.prefix))
-			e := searchEntry{t: t, acts: actions(t.op.Method, t.op.Path, name, cache)}
-			for _, w := range name {
-				if variantWords[w] {
-					e.variantOf = w
-				}
-			}
-			words := [fieldCount][]string{
-				fieldName:        name,
+			all[i] = [fieldCount][]string{
+				fieldName:        nameWords(strings.TrimPrefix(t.def.Name, ix.prefix)),
 				fieldSummary:     nameWords(t.op.Summary),
 				fieldTags:        nameWords(strings.Join(t.op.Tags, " ")),
 				fieldPath:        nameWords(t.op.Path),
 				fieldMethod:      verbs(t.op.Method, t.op.Path),
 				fieldDescription: nameWords(prose.Brief(t.op.Description, 300, 600)),
+			}
+			for _, f := range []int{fieldName, fieldSummary, fieldTags, fieldPath} {
+				for _, w := range all[i][f] {
+					vocab[w] = vocab[w] || f == fieldName || f == fieldPath
+				}
+			}
+		}
+		ix.parts = compounds(vocab, cache)
+		for i, t := range ops {
+			words := all[i]
+			name := words[fieldName]
+			e := searchEntry{t: t, acts: actions(t.op.Method, t.op.Path, name, cache)}
+			for _, w := range name {
+				if variantWords[w] {
+					e.variantOf = w
+				}
 			}
 			for f, ws := range words {
 				e.fields[f] = ix.field(ws, cache)
