@@ -20,7 +20,12 @@ import (
 // weight and length of the fields it is in (a short summary that says
 // "Merge a pull request" beats a long one that mentions merging). Words are
 // compared by their English stem (Snowball), so "repositories" meets
-// "repository" and the "repos" of a name, and "merged" meets "merge".
+// "repository" and the "repos" of a name, and "merged" meets "merge"; a
+// word also finds its synonyms in API vocabulary ("edit" finds "update"),
+// weighing less; a compound of a name or path ("invoiceitems") holds its
+// two words. Then the query's first verb is compared with what each
+// operation does ("delete a branch" wants a deletion), and variants
+// ("admin", "legacy") rank below the plain operation.
 // docs/tools.md records the ranking's measured quality.
 
 // searchField is one field of an operation: its stems (by number, each
@@ -178,13 +183,17 @@ func (ix *searchIndex) add(f *searchField, s string) {
 
 // compounds are the words of an API's names and paths that are two words
 // of its names, summaries, tags and paths written as one (Stripe's
-// "invoiceitems", Slack's "usergroups"), with those two: each part of four
-// letters or more (not "tar get"), the longest first part chosen. vocab
-// holds the words, true for those of names and paths.
-func compounds(vocab map[string]bool, cache map[string]string) map[string][]string {
-	stems := map[string]bool{}
-	for w := range vocab {
-		stems[cachedStem(cache, w)] = true
+// "invoiceitems", Slack's "usergroups" where it says "users"), with those
+// two: each part of four letters or more (not "tar get"), the longest
+// first part chosen. vocab holds the words, true for those of names and
+// paths.
+func compounds(vocab map[string]bool) map[string][]string {
+	has := func(w string) bool {
+		_, ok := vocab[w]
+		if !ok {
+			_, ok = vocab[w+"s"]
+		}
+		return ok
 	}
 	m := map[string][]string{}
 	for w, named := range vocab {
@@ -192,7 +201,7 @@ func compounds(vocab map[string]bool, cache map[string]string) map[string][]stri
 			continue
 		}
 		for i := len(w) - 4; i >= 4; i-- {
-			if stems[stem(w[:i])] && stems[stem(w[i:])] {
+			if has(w[:i]) && has(w[i:]) {
 				m[w] = []string{w[:i], w[i:]}
 				break
 			}
@@ -234,7 +243,7 @@ func (ix *searchIndex) build(ops []*tool) []searchEntry {
 				}
 			}
 		}
-		ix.parts = compounds(vocab, cache)
+		ix.parts = compounds(vocab)
 		for i, t := range ops {
 			words := all[i]
 			name := words[fieldName]
