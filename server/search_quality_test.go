@@ -121,15 +121,30 @@ func searchQueries(t *testing.T, file string) map[string][]searchQuery {
 	return bySpec
 }
 
-// searchSets are the query files TestSearchQuality asks, and the least
-// share of queries whose operation it wants first and within the default
-// five on each description.
+// searchSets are the query files TestSearchQuality asks, and by shared
+// description the least share of queries whose operation it wants first
+// and within the default five: what the ranking reaches, less about one
+// query (docs/tools.md has the figures).
 var searchSets = []struct {
-	file       string
-	top1, top5 float64
+	file   string
+	floors map[string][2]float64
 }{
-	{"search_queries.json", 0.7, 0.9},
-	{"search_queries_heldout.json", 0.5, 0.75},
+	{"search_queries.json", map[string][2]float64{
+		"box-openapi.json":           {0.8, 0.9},
+		"github-api.github.com.json": {0.85, 0.95},
+		"inventree-api-534.yaml":     {0.7, 0.9},
+		"slack_web_openapi_v2.json":  {0.85, 0.9},
+		"stripe-spec3.json":          {0.9, 0.95},
+		"twilio_api_v2010.json":      {0.9, 0.9},
+	}},
+	{"search_queries_heldout.json", map[string][2]float64{
+		"box-openapi.json":           {0.85, 0.85},
+		"github-api.github.com.json": {0.75, 0.8},
+		"inventree-api-534.yaml":     {0.6, 0.8},
+		"slack_web_openapi_v2.json":  {0.85, 0.85},
+		"stripe-spec3.json":          {0.75, 0.9},
+		"twilio_api_v2010.json":      {0.65, 0.9},
+	}},
 }
 
 // TestSearchQuality checks that search_operations finds what a model asks
@@ -156,13 +171,17 @@ func TestSearchQuality(t *testing.T) {
 				for _, m := range q.misses {
 					t.Logf("  %s", m)
 				}
-				if q.top5 < set.top5 || q.top1 < set.top1 {
-					t.Errorf("first %.0f%% (want ≥ %.0f%%), in the first five %.0f%% (want ≥ %.0f%%)", 100*q.top1, 100*set.top1, 100*q.top5, 100*set.top5)
+				floor, ok := set.floors[name]
+				if !ok {
+					t.Fatalf("no floor for %s in %s", name, set.file)
+				}
+				if q.top1 < floor[0] || q.top5 < floor[1] {
+					t.Errorf("first %.0f%% (want ≥ %.0f%%), in the first five %.0f%% (want ≥ %.0f%%)", 100*q.top1, 100*floor[0], 100*q.top5, 100*floor[1])
 				}
 				// Weaker matches go without their schemas, but not the
 				// operation looked for, most of the time.
-				if q.withSchema < q.top1 || q.withSchema < set.top5-0.15 {
-					t.Errorf("answered with the schema of what was looked for %.0f%% (want ≥ %.0f%%)", 100*q.withSchema, 100*(set.top5-0.15))
+				if q.withSchema < q.top1 || q.withSchema < 0.75 {
+					t.Errorf("answered with the schema of what was looked for %.0f%% (want ≥ 75%%)", 100*q.withSchema)
 				}
 			})
 		}
