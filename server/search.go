@@ -19,7 +19,7 @@ const searchLimitMax = 25
 
 // schemaShare is the share of the best match's score from which a match is
 // listed with its input schema.
-const schemaShare = 0.6
+const schemaShare = 0.75
 
 // searchTools is the search layout: search_operations finds operations by
 // words and returns their names, descriptions and input schemas;

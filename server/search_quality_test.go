@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -102,15 +103,14 @@ func join(s []string) string {
 	return string(b)
 }
 
-// TestSearchQuality checks that search_operations finds what a model asks
-// for on the large shared descriptions, whose default layout is search: the
-// operation for each task of testdata/search_queries.json among the first
-// five (the default limit) almost always, and first most of the time.
-// searchQueries reads the queries of testdata/search_queries.json, by
-// shared description.
-func searchQueries(t *testing.T) map[string][]searchQuery {
+// searchQueries reads a file of queries by shared description:
+// testdata/search_queries.json, the tasks the ranking was tuned on, or
+// testdata/search_queries_heldout.json, tasks written before a change to
+// the ranking and not tuned on, which tell whether a change holds beyond
+// the queries it was made for.
+func searchQueries(t *testing.T, file string) map[string][]searchQuery {
 	t.Helper()
-	data, err := os.ReadFile("testdata/search_queries.json")
+	data, err := os.ReadFile(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,31 +121,70 @@ func searchQueries(t *testing.T) map[string][]searchQuery {
 	return bySpec
 }
 
+// searchSets are the query files TestSearchQuality asks, and by shared
+// description the least share of queries whose operation it wants first
+// and within the default five: what the ranking reaches, less about one
+// query (docs/tools.md has the figures).
+var searchSets = []struct {
+	file   string
+	floors map[string][2]float64
+}{
+	{"search_queries.json", map[string][2]float64{
+		"box-openapi.json":           {0.8, 0.9},
+		"github-api.github.com.json": {0.85, 0.95},
+		"inventree-api-534.yaml":     {0.7, 0.9},
+		"slack_web_openapi_v2.json":  {0.85, 0.9},
+		"stripe-spec3.json":          {0.9, 0.95},
+		"twilio_api_v2010.json":      {0.9, 0.9},
+	}},
+	{"search_queries_heldout.json", map[string][2]float64{
+		"box-openapi.json":           {0.85, 0.85},
+		"github-api.github.com.json": {0.75, 0.8},
+		"inventree-api-534.yaml":     {0.6, 0.8},
+		"slack_web_openapi_v2.json":  {0.85, 0.85},
+		"stripe-spec3.json":          {0.75, 0.9},
+		"twilio_api_v2010.json":      {0.65, 0.9},
+	}},
+}
+
+// TestSearchQuality checks that search_operations finds what a model asks
+// for on the large shared descriptions, whose default layout is search: the
+// operation for each task among the first five (the default limit) almost
+// always, and first most of the time, for the tasks the ranking was tuned
+// on and for the held-out ones.
 func TestSearchQuality(t *testing.T) {
-	bySpec := searchQueries(t)
 	files := sharedSpecs(t)
-	for name, queries := range bySpec {
-		i := slices.IndexFunc(files, func(f string) bool { return filepath.Base(f) == name })
-		if i < 0 {
-			t.Errorf("%s: not among the shared descriptions", name)
-			continue
+	for _, set := range searchSets {
+		bySpec := searchQueries(t, set.file)
+		names := slices.Sorted(maps.Keys(bySpec))
+		for _, name := range names {
+			queries := bySpec[name]
+			i := slices.IndexFunc(files, func(f string) bool { return filepath.Base(f) == name })
+			if i < 0 {
+				t.Errorf("%s: not among the shared descriptions", name)
+				continue
+			}
+			t.Run(strings.TrimSuffix(set.file, ".json")+"/"+name, func(t *testing.T) {
+				q := searchQuality(t, files[i], queries)
+				t.Logf("%d queries: first %.0f%%, in the first five %.0f%%, MRR %.2f; answered with the schema %.0f%%, %d bytes an answer",
+					len(queries), 100*q.top1, 100*q.top5, q.mrr, 100*q.withSchema, q.bytes)
+				for _, m := range q.misses {
+					t.Logf("  %s", m)
+				}
+				floor, ok := set.floors[name]
+				if !ok {
+					t.Fatalf("no floor for %s in %s", name, set.file)
+				}
+				if q.top1 < floor[0] || q.top5 < floor[1] {
+					t.Errorf("first %.0f%% (want ≥ %.0f%%), in the first five %.0f%% (want ≥ %.0f%%)", 100*q.top1, 100*floor[0], 100*q.top5, 100*floor[1])
+				}
+				// Weaker matches go without their schemas, but not the
+				// operation looked for, most of the time.
+				if q.withSchema < q.top1 || q.withSchema < 0.75 {
+					t.Errorf("answered with the schema of what was looked for %.0f%% (want ≥ 75%%)", 100*q.withSchema)
+				}
+			})
 		}
-		t.Run(name, func(t *testing.T) {
-			q := searchQuality(t, files[i], queries)
-			t.Logf("%d queries: first %.0f%%, in the first five %.0f%%, MRR %.2f; answered with the schema %.0f%%, %d bytes an answer",
-				len(queries), 100*q.top1, 100*q.top5, q.mrr, 100*q.withSchema, q.bytes)
-			for _, m := range q.misses {
-				t.Logf("  %s", m)
-			}
-			if q.top5 < 0.9 || q.top1 < 0.7 {
-				t.Errorf("first %.0f%% (want ≥ 70%%), in the first five %.0f%% (want ≥ 90%%)", 100*q.top1, 100*q.top5)
-			}
-			// Weaker matches go without their schemas, but not the
-			// operation looked for, most of the time.
-			if q.withSchema < q.top1 || q.withSchema < 0.75 {
-				t.Errorf("answered with the schema of what was looked for %.0f%% (want ≥ 75%%)", 100*q.withSchema)
-			}
-		})
 	}
 }
 
@@ -181,7 +220,7 @@ func BenchmarkSearch(b *testing.B) {
 // TestSearchPrefixKeepsTheRanking checks that a --prefix, which names the
 // server and not an operation, changes no search's ranking.
 func TestSearchPrefixKeepsTheRanking(t *testing.T) {
-	bySpec := searchQueries(t)
+	bySpec := searchQueries(t, "search_queries.json")
 	for _, file := range sharedSpecs(t) {
 		name := filepath.Base(file)
 		if name != "slack_web_openapi_v2.json" && name != "twilio_api_v2010.json" {
