@@ -49,7 +49,10 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 		ClientID:   opts.ClientID,
 		Show:       func(u string) error { return f.showAuthURL(u, opts.NoBrowser) },
 	})
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return true, signInInterrupted()
+	case err != nil:
 		return true, fmt.Errorf("%w; nothing was stored", err)
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
