@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -605,5 +606,53 @@ func TestInterruptedExitCode(t *testing.T) {
 		if got := exitCode(ctx, f, fmt.Errorf("reading the key: %w", errInterrupted)); got != tc.want {
 			t.Errorf("cause %v: exit %d, want %d", tc.cause, got, tc.want)
 		}
+	}
+}
+
+// status says that an access token has expired, in text and JSON, and
+// whether the next use renews it or the user has to sign in again.
+func TestStatusExpiredOAuthToken(t *testing.T) {
+	_, f, w, tokens, tok := signedInExpired(t, 0)
+	out := f.IO.Out.(*bytes.Buffer)
+	expired := ", expired " + tok.Expiry.UTC().Format(time.RFC3339)
+	statusJSON := func() profileStatus {
+		t.Helper()
+		out.Reset()
+		run(t, f, "status", "-p", "o", "--offline", "--json")
+		var report []profileStatus
+		if err := json.Unmarshal(out.Bytes(), &report); err != nil || len(report) != 1 {
+			t.Fatalf("status --json: %v\n%s", err, out)
+		}
+		return report[0]
+	}
+
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 ||
+		!strings.Contains(out.String(), expired) || !strings.Contains(out.String(), "refreshable (will be renewed on next use)") {
+		t.Errorf("status with a refresh token: exit %d:\n%s%s", code, out, w)
+	}
+	if st := statusJSON(); !st.TokenExpired || !st.TokenRenewable || !st.OK || !strings.Contains(st.Token, expired) {
+		t.Errorf("status --json with a refresh token: %+v", st)
+	}
+
+	tok.RefreshToken = ""
+	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 1 ||
+		!strings.Contains(out.String(), expired) || !strings.Contains(out.String(), "(sign in again: run `restmcp login --profile o`)") {
+		t.Errorf("status without a refresh token: exit %d:\n%s%s", code, out, w)
+	}
+	if st := statusJSON(); !st.TokenExpired || st.TokenRenewable || st.OK {
+		t.Errorf("status --json without a refresh token: %+v", st)
+	}
+
+	tok.Expiry = time.Now().Add(time.Hour)
+	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
+		t.Fatal(err)
+	}
+	if st := statusJSON(); st.TokenExpired || !st.OK || !strings.Contains(st.Token, ", expires ") {
+		t.Errorf("status --json of a current token: %+v", st)
 	}
 }
