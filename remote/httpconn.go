@@ -39,14 +39,23 @@ type StatusError struct {
 	// Elsewhere is the URL that answered, when a redirect led to another
 	// origin, where the credentials are not sent.
 	Elsewhere string
+	// MessageEndpoint says the request went to the message endpoint that
+	// an HTTP+SSE server named in its endpoint event, not to the URL the
+	// user gave: a redirect there is not the user's to follow.
+	MessageEndpoint bool
 }
 
 // Error implements error.
 func (e *StatusError) Error() string {
 	s := fmt.Sprintf("the MCP server answered %d %s", e.Status, http.StatusText(e.Status))
 	switch {
+	case e.Moved != "" && e.MessageEndpoint:
+		return s + " to a message: it redirected its message endpoint (named by its endpoint event, not by --mcp-url) to " + e.Moved +
+			", and the bridge does not follow a redirect that would turn a POST into a GET. Report it to the server's maintainers, or give the server's Streamable HTTP endpoint as --mcp-url if it has one"
 	case e.Moved != "":
 		return s + ": it moved to " + e.Moved + ": use that as --mcp-url"
+	case e.Elsewhere != "" && e.MessageEndpoint:
+		s += " from " + e.Elsewhere + ", another origin its message endpoint redirected to, where the credentials are not sent"
 	case e.Elsewhere != "":
 		s += " from " + e.Elsewhere + ", another origin it redirected to, where the credentials are not sent (if that is the server, use it as --mcp-url)"
 	}

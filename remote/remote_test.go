@@ -22,6 +22,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
 const testKey = "sk-test-0123456789abcdef"
@@ -1606,6 +1607,40 @@ func TestRedirects(t *testing.T) {
 	cs := connectTest(t, Config{URL: ts.URL + "/r307"}, nil)
 	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
 		t.Errorf("307: echo = %q (error %v)", text, isErr)
+	}
+}
+
+// Over HTTP+SSE, a redirect of the message endpoint (which the server's
+// endpoint event named, not the user) is the server's to fix: the error
+// does not tell the user to change --mcp-url to it.
+func TestSSEMessageEndpointRedirect(t *testing.T) {
+	ts := remotetest.SSEEndpointRedirect(t, http.StatusFound, "/elsewhere")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Probe(ctx, Config{URL: ts.URL + "/sse"}, &mcp.Implementation{Name: "c", Version: "1"})
+	var se *StatusError
+	if !errors.As(err, &se) || !se.MessageEndpoint || se.Moved != ts.URL+"/elsewhere" {
+		t.Fatalf("err = %v, want the message endpoint's redirect", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"redirected its message endpoint (named by its endpoint event, not by --mcp-url) to " + ts.URL + "/elsewhere", "does not follow a redirect that would turn a POST into a GET",
+		"Report it to the server's maintainers", "Streamable HTTP endpoint"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("err = %v, want %q", err, want)
+		}
+	}
+	if strings.Contains(msg, "use that as --mcp-url") {
+		t.Errorf("err = %v: the message endpoint is not the user's to give", err)
+	}
+
+	// To another origin, which refuses the request without the key.
+	other := httptest.NewServer(requireKey(http.NotFoundHandler(), nil))
+	t.Cleanup(other.Close)
+	ts = remotetest.SSEEndpointRedirect(t, http.StatusTemporaryRedirect, other.URL+"/message")
+	_, err = Probe(ctx, Config{URL: ts.URL + "/sse", HTTPClient: keyClient(ts.URL, testKey)}, &mcp.Implementation{Name: "c", Version: "1"})
+	if !errors.As(err, &se) || !se.MessageEndpoint || se.Elsewhere != other.URL+"/message" ||
+		!strings.Contains(err.Error(), "another origin its message endpoint redirected to") || strings.Contains(err.Error(), "--mcp-url") {
+		t.Errorf("err = %v, want the other origin named as the message endpoint's", err)
 	}
 }
 
