@@ -1486,15 +1486,17 @@ func TestEmptyAnswerToCall(t *testing.T) {
 	}
 }
 
-// A call the server takes (202) without answering is answered with an
-// error once the wait for its answer ends.
-func TestAcceptedCallIsAnswered(t *testing.T) {
+// acceptedCall opens a connection, waiting wait for answers that did not
+// come with their call, to a server that takes every call (202) without
+// answering it; it writes one and returns the call's ID.
+func acceptedCall(t *testing.T, wait time.Duration) (*httpConn, jsonrpc.ID) {
+	t.Helper()
 	ts := interceptPosts(`"method":"tools/call"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.WriteHeader(http.StatusAccepted)
 	})
 	t.Cleanup(ts.Close)
 	c := newHTTPConn(ts.URL, http.DefaultClient)
-	c.acceptedWait = 50 * time.Millisecond
+	c.acceptedWait = wait
 	openHTTPConn(t, c)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -1502,6 +1504,15 @@ func TestAcceptedCallIsAnswered(t *testing.T) {
 	if err := c.Write(ctx, &jsonrpc.Request{ID: id, Method: "tools/call", Params: json.RawMessage(`{"name":"echo","arguments":{"text":"x"}}`)}); err != nil {
 		t.Fatal(err)
 	}
+	return c, id
+}
+
+// A call the server takes (202) without answering is answered with an
+// error once the wait for its answer ends.
+func TestAcceptedCallIsAnswered(t *testing.T) {
+	c, id := acceptedCall(t, 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	for {
 		m, err := c.Read(ctx)
 		if err != nil {
@@ -1514,6 +1525,44 @@ func TestAcceptedCallIsAnswered(t *testing.T) {
 			}
 			return
 		}
+	}
+}
+
+// acceptedTimer is acceptedCall's timer that waits for the answer (an
+// hour: it fires in no test).
+func acceptedTimer(t *testing.T) (*httpConn, jsonrpc.ID, *time.Timer) {
+	t.Helper()
+	c, id := acceptedCall(t, time.Hour)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tm := c.accepted[id]
+	if tm == nil || len(c.accepted) != 1 {
+		t.Fatalf("no wait for the answer of the call taken without one: %v", c.accepted)
+	}
+	return c, id, tm
+}
+
+// The wait for the answer of a call taken (202) without one ends with the
+// connection: its timer is stopped, rather than left to fire 30 s later.
+func TestAcceptedWaitStopsOnClose(t *testing.T) {
+	c, _, tm := acceptedTimer(t)
+	c.Close()
+	if tm.Stop() {
+		t.Error("the timer of the call's answer was still running after Close")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.accepted) != 0 {
+		t.Errorf("waits left after Close: %v", c.accepted)
+	}
+}
+
+// ... and when its answer comes through the server's stream.
+func TestAcceptedWaitStopsOnAnswer(t *testing.T) {
+	c, id, tm := acceptedTimer(t)
+	c.deliver(&jsonrpc.Response{ID: id, Result: json.RawMessage(`{"content":[]}`)})
+	if tm.Stop() {
+		t.Error("the timer of the call's answer was still running after the answer")
 	}
 }
 
