@@ -643,7 +643,9 @@ func parseTokenHashes(path string, b []byte) (*tokenHashes, error) {
 		hashes = append(hashes, h)
 	}
 	switch {
-	case len(bad) > 0:
+	case len(bad) == 1:
+		return &hashes, fmt.Errorf("%s:%d: not a SHA-256 hash in hex (the only such line; it admits no one): write each token's hash, e.g. `printf %%s \"$TOKEN\" | sha256sum`", path, bad[0])
+	case len(bad) > 1:
 		return &hashes, fmt.Errorf("%s:%d: not a SHA-256 hash in hex (%d such lines; they admit no one): write each token's hash, e.g. `printf %%s \"$TOKEN\" | sha256sum`", path, bad[0], len(bad))
 	case len(hashes) == 0:
 		return &hashes, fmt.Errorf("%s lists no token hashes, so no one is admitted: add one a line (`printf %%s \"$TOKEN\" | sha256sum`)", path)

@@ -538,6 +538,22 @@ func TestTokenHashesTakeSha256sumLines(t *testing.T) {
 	}
 }
 
+// The --auth-tokens file's error counts the lines that are not hashes in
+// words that agree with the count.
+func TestTokenHashesErrorCountsLines(t *testing.T) {
+	sum := sha256.Sum256([]byte("team-token-1"))
+	h := hex.EncodeToString(sum[:])
+	for _, tc := range []struct{ file, want string }{
+		{h + "\nteam-token-2\n", "tokens:2: not a SHA-256 hash in hex (the only such line; it admits no one)"},
+		{"team-token-1\n" + h + "\nteam-token-2\nteam-token-3\n", "tokens:1: not a SHA-256 hash in hex (3 such lines; they admit no one)"},
+	} {
+		_, err := parseTokenHashes("tokens", []byte(tc.file))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v; want %q", tc.file, err, tc.want)
+		}
+	}
+}
+
 // A profile whose key sits inside a longer header value (--auth-format)
 // takes each caller's key out of that value, and its 401 shows the format.
 func TestHTTPCallerKeyInFormat(t *testing.T) {

@@ -163,7 +163,9 @@ func readPassword(ctx context.Context, fd int) (string, error) {
 		func() { _ = term.Restore(fd, state) })
 }
 
-// errInterrupted is returned by a prompt that Ctrl-C (or SIGTERM) ended.
+// errInterrupted is returned by a prompt or a wait that Ctrl-C (or
+// SIGTERM) ended; a command that returns it exits with 128 plus the
+// signal's number (exitCode).
 var errInterrupted = errors.New("interrupted")
 
 // readUntilDone returns what read returns, or errInterrupted as soon as ctx

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -44,6 +45,36 @@ func TestServeHTTPFlags(t *testing.T) {
 		h.TLSCert != "c.pem" || h.TLSKey != "k.pem" || h.MaxBodyBytes != 1024 || h.Timeout != 5*time.Second || h.Drain != 2*time.Second || h.AuthTokens != "tokens.txt" {
 		t.Errorf("http options = %+v", h)
 	}
+}
+
+func TestServeHTTPFlagsNeedHTTP(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--auth-tokens", "tokens.txt"}, "--auth-tokens needs --http ADDR"},
+		{[]string{"--tls-cert", "c.pem", "--tls-key", "k.pem"}, "--tls-cert and --tls-key need --http ADDR"},
+		{[]string{"--base-path", "/x", "--cors-origin", "https://a.example", "--drain", "1s"}, "--base-path, --cors-origin and --drain need --http ADDR"},
+		{[]string{"--http", "", "--max-body", "10"}, "--max-body needs --http ADDR"},
+		{[]string{"--trusted-proxy", "10.0.0.0/8"}, "--trusted-proxy needs"},
+		{[]string{"--max-inflight-bytes", "10"}, "--max-inflight-bytes needs"},
+		{[]string{"--request-timeout", "1s"}, "--request-timeout needs"},
+		{[]string{"--shutdown-delay", "1s"}, "--shutdown-delay needs"},
+	} {
+		ran := false
+		c := newServeCmd(flagFactory(), func(*ServeOptions) error { ran = true; return nil })
+		c.SetArgs(tc.args)
+		c.SetOut(new(strings.Builder))
+		c.SetErr(new(strings.Builder))
+		err := c.Execute()
+		var flagErr *FlagError
+		if !errors.As(err, &flagErr) || !strings.Contains(err.Error(), tc.want) || ran {
+			t.Errorf("serve %q: ran %v, err %v; want a flag error with %q", tc.args, ran, err, tc.want)
+		}
+	}
+	// With --http, and without any of them, serve runs.
+	parse(t, newServeCmd(flagFactory(), func(*ServeOptions) error { return nil }), "--http", ":0", "--auth-tokens", "t.txt")
+	parse(t, newServeCmd(flagFactory(), func(*ServeOptions) error { return nil }), "--profile", "acme", "-v")
 }
 
 func TestToolsFlags(t *testing.T) {

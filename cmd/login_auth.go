@@ -205,6 +205,8 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	}
 	var se *oauth.ServerError
 	switch {
+	case err != nil && ctx.Err() != nil:
+		return signInInterrupted()
 	case err != nil && secret == "" && errors.As(err, &se) && (se.Code == "invalid_client" || se.Code == "unauthorized_client" || se.Status == http.StatusUnauthorized):
 		return fmt.Errorf("%w; nothing was stored.\nThe provider may want the client's secret too (as GitHub's OAuth apps and Google's clients do): sign in again with it on standard input, e.g. `%s`",
 			err, app.PipeKeyExample(runtime.GOOS, givenCommand(opts.Profile.cmd)))
@@ -213,6 +215,13 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
 	return f.storeOAuthLogin(own, store, secret, tok)
+}
+
+// signInInterrupted is the error of a sign-in that Ctrl-C (or SIGTERM)
+// ended while it waited for the browser or the device code: the command
+// exits as an interrupted one (exitCode).
+func signInInterrupted() error {
+	return fmt.Errorf("the sign-in was %w; nothing was stored", errInterrupted)
 }
 
 // keptClientSecret is the client secret stored for own's profile when it

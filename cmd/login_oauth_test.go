@@ -3,23 +3,28 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/log"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/oauth/oauthtest"
 	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
 // signInWriter collects stderr and follows the first sign-in URL it
@@ -539,5 +544,115 @@ func TestLogoutWaitsForARenewalInFlight(t *testing.T) {
 	}
 	if got, err := oauth.Load(tokens, account); err == nil {
 		t.Errorf("the token renewed during the logout outlived it: %q", got.AccessToken)
+	}
+}
+
+// Ctrl-C while a sign-in waits for the browser says the sign-in was
+// interrupted, exits 130 (143 for SIGTERM) and stores nothing.
+func TestLoginOAuthInterrupted(t *testing.T) {
+	s, f, _, _ := oauthLogin(t)
+	spec := oauthSpec(t, s)
+	rs := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
+	ro := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return rs }, nil))
+	for _, tc := range []struct {
+		name string
+		sig  syscall.Signal
+		args []string
+	}{
+		{"REST, SIGINT", syscall.SIGINT, []string{"login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test"}},
+		{"REST, SIGTERM", syscall.SIGTERM, []string{"login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test"}},
+		{"remote, SIGINT", syscall.SIGINT, []string{"login", "-p", "o", "--mcp-url", ro.URL + "/mcp", "--no-browser"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			// Ctrl-C once the sign-in URL is shown, while the sign-in
+			// waits for the browser.
+			w := &browserWriter{follow: func(string) error { cancel(signalCause{tc.sig}); return nil }}
+			f.IO.ErrOut = w
+			root := NewRootCmd(f)
+			root.SetArgs(tc.args)
+			code := Execute(ctx, f, root)
+			if want := 128 + int(tc.sig); code != want {
+				t.Errorf("exit %d, want %d: %s", code, want, w)
+			}
+			if msg := w.String(); !strings.Contains(msg, "Error: the sign-in was interrupted; nothing was stored\n") || strings.Contains(msg, "context canceled") {
+				t.Errorf("stderr:\n%s", msg)
+			}
+			if _, err := f.Keyring.Get(app.TokenAccount("o")); !errors.Is(err, keyring.ErrNotFound) {
+				t.Errorf("tokens stored: %v", err)
+			}
+			store, _ := f.Profiles()
+			if p, err := store.Get("o"); err == nil {
+				t.Errorf("profile saved: %+v", p)
+			}
+		})
+	}
+}
+
+// A signal's number makes the exit code of an interrupted command.
+func TestInterruptedExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		cause error
+		want  int
+	}{
+		{signalCause{syscall.SIGINT}, 130},
+		{signalCause{syscall.SIGTERM}, 143},
+		{nil, 130}, // ended otherwise
+	} {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(tc.cause)
+		f := &Factory{IO: &IOStreams{ErrOut: new(bytes.Buffer)}}
+		if got := exitCode(ctx, f, fmt.Errorf("reading the key: %w", errInterrupted)); got != tc.want {
+			t.Errorf("cause %v: exit %d, want %d", tc.cause, got, tc.want)
+		}
+	}
+}
+
+// status says that an access token has expired, in text and JSON, and
+// whether the next use renews it or the user has to sign in again.
+func TestStatusExpiredOAuthToken(t *testing.T) {
+	_, f, w, tokens, tok := signedInExpired(t, 0)
+	out := f.IO.Out.(*bytes.Buffer)
+	expired := ", expired " + tok.Expiry.UTC().Format(time.RFC3339)
+	statusJSON := func() profileStatus {
+		t.Helper()
+		out.Reset()
+		run(t, f, "status", "-p", "o", "--offline", "--json")
+		var report []profileStatus
+		if err := json.Unmarshal(out.Bytes(), &report); err != nil || len(report) != 1 {
+			t.Fatalf("status --json: %v\n%s", err, out)
+		}
+		return report[0]
+	}
+
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 ||
+		!strings.Contains(out.String(), expired) || !strings.Contains(out.String(), "refreshable (will be renewed on next use)") {
+		t.Errorf("status with a refresh token: exit %d:\n%s%s", code, out, w)
+	}
+	if st := statusJSON(); !st.TokenExpired || !st.TokenRenewable || !st.OK || !strings.Contains(st.Token, expired) {
+		t.Errorf("status --json with a refresh token: %+v", st)
+	}
+
+	tok.RefreshToken = ""
+	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 1 ||
+		!strings.Contains(out.String(), expired) || !strings.Contains(out.String(), "(sign in again: run `restmcp login --profile o`)") {
+		t.Errorf("status without a refresh token: exit %d:\n%s%s", code, out, w)
+	}
+	if st := statusJSON(); !st.TokenExpired || st.TokenRenewable || st.OK {
+		t.Errorf("status --json without a refresh token: %+v", st)
+	}
+
+	tok.Expiry = time.Now().Add(time.Hour)
+	if err := oauth.Save(tokens, app.TokenAccount("o"), tok); err != nil {
+		t.Fatal(err)
+	}
+	if st := statusJSON(); st.TokenExpired || !st.OK || !strings.Contains(st.Token, ", expires ") {
+		t.Errorf("status --json of a current token: %+v", st)
 	}
 }

@@ -49,7 +49,10 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 		ClientID:   opts.ClientID,
 		Show:       func(u string) error { return f.showAuthURL(u, opts.NoBrowser) },
 	})
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return true, signInInterrupted()
+	case err != nil:
 		return true, fmt.Errorf("%w; nothing was stored", err)
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
@@ -122,6 +125,9 @@ func (f *Factory) remoteLogin(ctx context.Context, p profile.Profile, key string
 	case err == nil:
 		fmt.Fprintf(f.IO.ErrOut, "✓ The MCP server took the key (%s); it may check it only when a tool is called.\n", remoteAnswered(cs.Method, cs.Server))
 		return nil
+	case errors.As(err, &se) && se.Unauthorized() && se.Elsewhere != "" && se.MessageEndpoint:
+		return fmt.Errorf("the MCP server's message endpoint (named by its event stream) redirected to %s, another origin, where the key is not sent, and was answered %d there, so nothing was stored. Report it to the server's maintainers, or log in with its Streamable HTTP endpoint as --mcp-url if it has one",
+			se.Elsewhere, se.Status)
 	case errors.As(err, &se) && se.Unauthorized() && se.Elsewhere != "":
 		return fmt.Errorf("the MCP server redirected to %s, another origin, where the key is not sent, and was answered %d there, so nothing was stored. If that is the server, log in with --mcp-url %s",
 			se.Elsewhere, se.Status, se.Elsewhere)

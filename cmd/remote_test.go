@@ -426,6 +426,22 @@ func TestRemoteLoginRedirectedElsewhere(t *testing.T) {
 	}
 }
 
+// Over HTTP+SSE, a message endpoint (named by the server's endpoint event)
+// that redirects to another origin is not a URL to log in with: login
+// says whose it is to fix.
+func TestRemoteLoginSSEEndpointRedirectedElsewhere(t *testing.T) {
+	other := newRemoteMCP(t)
+	ts := remotetest.SSEEndpointRedirect(t, http.StatusTemporaryRedirect, other.URL+"/mcp")
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	code := run(t, f, "login", "--profile", "acme", "--mcp-url", ts.URL+"/sse", "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key")
+	want := "the MCP server's message endpoint (named by its event stream) redirected to " + other.URL + "/mcp, another origin"
+	if code != 1 || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "Report it to the server's maintainers") ||
+		strings.Contains(errOut.String(), "--mcp-url "+other.URL) {
+		t.Errorf("login: exit %d, stderr %s; want %q", code, errOut, want)
+	}
+}
+
 // serve --timeout bounds the wait for each remote tool call's answer: the
 // editor gets a tool error naming it, and the call is cancelled at the
 // server. Without --timeout, serve sets no bound (a remote tool may take

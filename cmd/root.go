@@ -18,7 +18,7 @@ import (
 
 // Main runs the command line and returns the process exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// The first signal asks the command to finish; a second one ends the
 	// process at once, whatever the command is waiting on.
@@ -54,13 +54,15 @@ const renewalWait = oauth.DefaultHTTPTimeout + 10*time.Second
 // token they spent is replaced by the one their answer brings, lost if
 // the process ends first.
 func Execute(ctx context.Context, f *Factory, root *cobra.Command) int {
-	code := exitCode(f, root.ExecuteContext(ctx))
+	code := exitCode(ctx, f, root.ExecuteContext(ctx))
 	waitRenewals(ctx, f)
 	return code
 }
 
-// exitCode prints err, once, and maps it to the process's exit code.
-func exitCode(f *Factory, err error) int {
+// exitCode prints err, once, and maps it to the process's exit code: 2
+// for bad input, 128 plus the signal's number (130 for Ctrl-C) for a
+// command a signal interrupted (errInterrupted), else 1.
+func exitCode(ctx context.Context, f *Factory, err error) int {
 	if err == nil {
 		return 0
 	}
@@ -70,10 +72,53 @@ func exitCode(f *Factory, err error) int {
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Error: %v\n", err)
 	var flagErr *FlagError
-	if errors.As(err, &flagErr) {
+	switch {
+	case errors.As(err, &flagErr):
 		return 2
+	case errors.Is(err, errInterrupted):
+		return interruptedCode(ctx)
 	}
 	return 1
+}
+
+// signalCause is the cause of a context that a signal ended.
+type signalCause struct{ sig os.Signal }
+
+// Error implements error.
+func (c signalCause) Error() string { return c.sig.String() + " received" }
+
+// notifyContext is signal.NotifyContext whose context, when one of sigs
+// arrives, ends with that signal as its cause (a signalCause), so that the
+// exit code can name it.
+func notifyContext(parent context.Context, sigs ...os.Signal) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	go func() {
+		select {
+		case sig := <-ch:
+			cancel(signalCause{sig})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel(nil)
+	}
+}
+
+// interruptedCode is the exit code of a command ctx's end interrupted:
+// 128 plus the number of the signal that ended it (130 for SIGINT, 143
+// for SIGTERM), as shells report a process the signal killed; 130 when
+// ctx ended otherwise.
+func interruptedCode(ctx context.Context) int {
+	var sc signalCause
+	if errors.As(context.Cause(ctx), &sc) {
+		if n, ok := sc.sig.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+	}
+	return 130
 }
 
 // waitRenewals waits, up to renewalWait, for f's token renewals in flight,

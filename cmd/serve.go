@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,9 +44,13 @@ balancer. Each caller sends its own API key in the profile's header
 stored key is used. With --auth-tokens FILE callers are admitted by tokens
 the operator lists and the API receives the profile's own key. /healthz,
 /readyz and /metrics (Prometheus) serve operators; logs are JSON lines on
-standard error. See docs/http.md.`,
+standard error. The flags marked "with --http" are refused without it.
+See docs/http.md.`,
 		Args: noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
+			if err := httpOnlyFlags(c, opts.HTTP.Addr); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -69,6 +74,46 @@ standard error. See docs/http.md.`,
 	fl.DurationVar(&opts.HTTP.Drain, "drain", 10*time.Second, "with --http: how long a shutdown waits for calls in flight")
 	fl.DurationVar(&opts.HTTP.ShutdownDelay, "shutdown-delay", 0, "with --http: on SIGTERM, keep serving this long while /readyz answers 503, so a load balancer stops routing here first (e.g. 5s on Kubernetes)")
 	return c
+}
+
+// serveHTTPOnly are serve's flags that mean something only with --http.
+// None of them is stored in a profile: they come from the command line
+// alone.
+var serveHTTPOnly = []string{
+	"base-path", "cors-origin", "tls-cert", "tls-key", "trusted-proxy", "max-body",
+	"max-inflight-bytes", "request-timeout", "auth-tokens", "drain", "shutdown-delay",
+}
+
+// httpOnlyFlags refuses serve's HTTP flags given without --http ADDR:
+// over stdio they would be ignored, and a user who gave --auth-tokens
+// or --tls-cert would believe the server protected.
+func httpOnlyFlags(c *cobra.Command, addr string) error {
+	if addr != "" {
+		return nil
+	}
+	var given []string
+	for _, name := range serveHTTPOnly {
+		if c.Flags().Changed(name) {
+			given = append(given, "--"+name)
+		}
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	verb, them := "needs", "it"
+	if len(given) > 1 {
+		verb, them = "need", "them"
+	}
+	return FlagErrorf("%s %s --http ADDR: without --http, serve speaks MCP over standard input and output and would not use %s\nSee '%s --help'.",
+		joinAnd(given), verb, them, c.CommandPath())
+}
+
+// joinAnd joins words as prose: "a", "a and b", "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func serveRun(c *cobra.Command, opts *ServeOptions) error {

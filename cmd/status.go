@@ -78,7 +78,12 @@ type profileStatus struct {
 	// the token itself.
 	Token       string    `json:"token,omitempty"`
 	TokenExpiry time.Time `json:"token_expiry,omitzero"`
-	Scopes      []string  `json:"scopes,omitempty"`
+	// TokenExpired says the access token's expiry has passed;
+	// TokenRenewable that the next use gets a new one by itself (with the
+	// refresh token, or the client credentials).
+	TokenExpired   bool     `json:"token_expired,omitempty"`
+	TokenRenewable bool     `json:"token_renewable,omitempty"`
+	Scopes         []string `json:"scopes,omitempty"`
 	// KeySource is "env", "keyring", "file" (login --insecure-storage),
 	// "missing" or "unavailable".
 	KeySource string `json:"key_source"`
@@ -383,11 +388,17 @@ func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 	case err != nil:
 		st.KeySource, st.KeyError = app.KeyringUnavailable, err.Error()
 	default:
-		st.Token, st.TokenExpiry, st.Scopes, st.OK = tok.String(), tok.Expiry, tok.Scopes, true
+		now := time.Now()
+		st.Token, st.TokenExpiry, st.Scopes, st.OK = tok.Describe(now), tok.Expiry, tok.Scopes, true
 		st.KeyLocation = f.Keyring.Describe()
-		if tok.RefreshToken == "" && tok.ExpiresWithin(0, time.Now()) && tok.Grant != oauth.GrantClientCredentials {
+		st.TokenExpired = tok.ExpiresWithin(0, now)
+		st.TokenRenewable = tok.RefreshToken != "" || tok.Grant == oauth.GrantClientCredentials
+		switch {
+		case st.TokenExpired && st.TokenRenewable:
+			st.Token += " (will be renewed on next use)"
+		case st.TokenExpired:
 			st.OK, st.KeyError = false, fmt.Sprintf("expired: run `%s`", f.App().LoginCommand(p.Name))
-			st.Token += " (expired: run `" + f.App().LoginCommand(p.Name) + "`)"
+			st.Token += " (sign in again: run `" + f.App().LoginCommand(p.Name) + "`)"
 		}
 	}
 	return st

@@ -380,15 +380,24 @@ func (t *Token) margin(skew time.Duration) time.Duration {
 }
 
 // String describes the token without its secrets.
-func (t Token) String() string {
+func (t Token) String() string { return t.describe(false) }
+
+// Describe is String as of now: an expiry that has passed reads
+// "expired".
+func (t Token) Describe(now time.Time) string { return t.describe(t.ExpiresWithin(0, now)) }
+
+func (t Token) describe(expired bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s token", t.Type())
 	if t.Grant != "" {
 		fmt.Fprintf(&b, " from %s", t.Grant)
 	}
-	if t.Expiry.IsZero() {
+	switch {
+	case t.Expiry.IsZero():
 		b.WriteString(", no expiry")
-	} else {
+	case expired:
+		fmt.Fprintf(&b, ", expired %s", t.Expiry.UTC().Format(time.RFC3339))
+	default:
 		fmt.Fprintf(&b, ", expires %s", t.Expiry.UTC().Format(time.RFC3339))
 	}
 	if len(t.Scopes) > 0 {

@@ -340,6 +340,20 @@ func TestTokenNeverPrintsSecrets(t *testing.T) {
 	}
 }
 
+func TestTokenDescribeSaysExpired(t *testing.T) {
+	expiry := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	tok := oauth.Token{Expiry: expiry, Grant: oauth.GrantAuthorizationCode}
+	if got := tok.Describe(expiry.Add(-time.Second)); got != "Bearer token from authorization_code, expires 2030-01-02T03:04:05Z" {
+		t.Errorf("before the expiry: %q", got)
+	}
+	if got := tok.Describe(expiry); got != "Bearer token from authorization_code, expired 2030-01-02T03:04:05Z" {
+		t.Errorf("at the expiry: %q", got)
+	}
+	if got := (oauth.Token{}).Describe(expiry); got != "Bearer token, no expiry" {
+		t.Errorf("without an expiry: %q", got)
+	}
+}
+
 // A caller that gives up while the refresh is on its way does not lose the
 // rotated refresh token: the renewal completes and is stored, counted in
 // Renewals until then so that a process about to exit can wait for it.

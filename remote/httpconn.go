@@ -39,14 +39,23 @@ type StatusError struct {
 	// Elsewhere is the URL that answered, when a redirect led to another
 	// origin, where the credentials are not sent.
 	Elsewhere string
+	// MessageEndpoint says the request went to the message endpoint that
+	// an HTTP+SSE server named in its endpoint event, not to the URL the
+	// user gave: a redirect there is not the user's to follow.
+	MessageEndpoint bool
 }
 
 // Error implements error.
 func (e *StatusError) Error() string {
 	s := fmt.Sprintf("the MCP server answered %d %s", e.Status, http.StatusText(e.Status))
 	switch {
+	case e.Moved != "" && e.MessageEndpoint:
+		return s + " to a message: it redirected its message endpoint (named by its endpoint event, not by --mcp-url) to " + e.Moved +
+			", and the bridge does not follow a redirect that would turn a POST into a GET. Report it to the server's maintainers, or give the server's Streamable HTTP endpoint as --mcp-url if it has one"
 	case e.Moved != "":
 		return s + ": it moved to " + e.Moved + ": use that as --mcp-url"
+	case e.Elsewhere != "" && e.MessageEndpoint:
+		s += " from " + e.Elsewhere + ", another origin its message endpoint redirected to, where the credentials are not sent"
 	case e.Elsewhere != "":
 		s += " from " + e.Elsewhere + ", another origin it redirected to, where the credentials are not sent (if that is the server, use it as --mcp-url)"
 	}
@@ -115,6 +124,10 @@ type httpConn struct {
 	version   string
 	initID    jsonrpc.ID // the initialize request in flight
 	streaming bool       // the GET stream was started
+	// accepted holds, per call the server took (202) without answering
+	// it, the timer that answers it with an error after acceptedWait;
+	// stopped when the answer comes, or the connection closes.
+	accepted map[jsonrpc.ID]*time.Timer
 }
 
 func newHTTPConn(url string, client *http.Client) *httpConn {
@@ -269,9 +282,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		// No answer here, where it is due: it may still come through the
 		// server's stream, for a while.
 		resp.Body.Close()
-		time.AfterFunc(c.acceptedWait, func() {
-			c.deliver(errorAnswer(req, fmt.Sprintf("the MCP server took %s (%d) without answering it", req.Method, resp.StatusCode)))
-		})
+		c.awaitAnswer(req, resp.StatusCode)
 	case ct == "application/json":
 		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxEventBytes+1))
@@ -383,9 +394,54 @@ func errorAnswer(req *jsonrpc.Request, msg string) *jsonrpc.Response {
 	return &jsonrpc.Response{ID: req.ID, Error: &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: msg}}
 }
 
+// awaitAnswer waits acceptedWait for the answer to req, which the server
+// took (status 202 or 204) without answering it, to come through the
+// server's stream; then it answers req with an error. The wait ends
+// early when the answer comes or the connection closes.
+func (c *httpConn) awaitAnswer(req *jsonrpc.Request, status int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx.Err() != nil {
+		return // closed: no answer is read any more
+	}
+	var t *time.Timer
+	t = time.AfterFunc(c.acceptedWait, func() {
+		c.mu.Lock()
+		mine := c.accepted[req.ID] == t
+		if mine {
+			delete(c.accepted, req.ID)
+		}
+		c.mu.Unlock()
+		if mine {
+			c.deliver(errorAnswer(req, fmt.Sprintf("the MCP server took %s (%d) without answering it", req.Method, status)))
+		}
+	})
+	if c.accepted == nil {
+		c.accepted = map[jsonrpc.ID]*time.Timer{}
+	}
+	if old := c.accepted[req.ID]; old != nil {
+		old.Stop()
+	}
+	c.accepted[req.ID] = t
+}
+
+// answered ends the wait for the answer of the call id, if it was taken
+// without one: the answer came.
+func (c *httpConn) answered(id jsonrpc.ID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t := c.accepted[id]; t != nil {
+		t.Stop()
+		delete(c.accepted, id)
+	}
+}
+
 // deliver passes m to Read, noting the protocol version the initialize
-// answer chose.
+// answer chose, and ending the wait for the answer it is.
 func (c *httpConn) deliver(m jsonrpc.Message) {
+	if r, ok := m.(*jsonrpc.Response); ok {
+		c.answered(r.ID)
+	}
 	if r, ok := m.(*jsonrpc.Response); ok && r.Error == nil {
 		c.mu.Lock()
 		if c.initID.IsValid() && r.ID == c.initID {
@@ -790,6 +846,14 @@ func (c *httpConn) close() {
 		}
 	}
 	c.cancel()
+	// No answer is read any more: the calls taken without one wait no
+	// longer.
+	c.mu.Lock()
+	for id, t := range c.accepted {
+		t.Stop()
+		delete(c.accepted, id)
+	}
+	c.mu.Unlock()
 }
 
 // wroteKey is the context key of what to call once a request written

@@ -22,6 +22,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
 const testKey = "sk-test-0123456789abcdef"
@@ -1485,15 +1486,17 @@ func TestEmptyAnswerToCall(t *testing.T) {
 	}
 }
 
-// A call the server takes (202) without answering is answered with an
-// error once the wait for its answer ends.
-func TestAcceptedCallIsAnswered(t *testing.T) {
+// acceptedCall opens a connection, waiting wait for answers that did not
+// come with their call, to a server that takes every call (202) without
+// answering it; it writes one and returns the call's ID.
+func acceptedCall(t *testing.T, wait time.Duration) (*httpConn, jsonrpc.ID) {
+	t.Helper()
 	ts := interceptPosts(`"method":"tools/call"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.WriteHeader(http.StatusAccepted)
 	})
 	t.Cleanup(ts.Close)
 	c := newHTTPConn(ts.URL, http.DefaultClient)
-	c.acceptedWait = 50 * time.Millisecond
+	c.acceptedWait = wait
 	openHTTPConn(t, c)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -1501,6 +1504,15 @@ func TestAcceptedCallIsAnswered(t *testing.T) {
 	if err := c.Write(ctx, &jsonrpc.Request{ID: id, Method: "tools/call", Params: json.RawMessage(`{"name":"echo","arguments":{"text":"x"}}`)}); err != nil {
 		t.Fatal(err)
 	}
+	return c, id
+}
+
+// A call the server takes (202) without answering is answered with an
+// error once the wait for its answer ends.
+func TestAcceptedCallIsAnswered(t *testing.T) {
+	c, id := acceptedCall(t, 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	for {
 		m, err := c.Read(ctx)
 		if err != nil {
@@ -1513,6 +1525,44 @@ func TestAcceptedCallIsAnswered(t *testing.T) {
 			}
 			return
 		}
+	}
+}
+
+// acceptedTimer is acceptedCall's timer that waits for the answer (an
+// hour: it fires in no test).
+func acceptedTimer(t *testing.T) (*httpConn, jsonrpc.ID, *time.Timer) {
+	t.Helper()
+	c, id := acceptedCall(t, time.Hour)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	tm := c.accepted[id]
+	if tm == nil || len(c.accepted) != 1 {
+		t.Fatalf("no wait for the answer of the call taken without one: %v", c.accepted)
+	}
+	return c, id, tm
+}
+
+// The wait for the answer of a call taken (202) without one ends with the
+// connection: its timer is stopped, rather than left to fire 30 s later.
+func TestAcceptedWaitStopsOnClose(t *testing.T) {
+	c, _, tm := acceptedTimer(t)
+	c.Close()
+	if tm.Stop() {
+		t.Error("the timer of the call's answer was still running after Close")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.accepted) != 0 {
+		t.Errorf("waits left after Close: %v", c.accepted)
+	}
+}
+
+// ... and when its answer comes through the server's stream.
+func TestAcceptedWaitStopsOnAnswer(t *testing.T) {
+	c, id, tm := acceptedTimer(t)
+	c.deliver(&jsonrpc.Response{ID: id, Result: json.RawMessage(`{"content":[]}`)})
+	if tm.Stop() {
+		t.Error("the timer of the call's answer was still running after the answer")
 	}
 }
 
@@ -1606,6 +1656,40 @@ func TestRedirects(t *testing.T) {
 	cs := connectTest(t, Config{URL: ts.URL + "/r307"}, nil)
 	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
 		t.Errorf("307: echo = %q (error %v)", text, isErr)
+	}
+}
+
+// Over HTTP+SSE, a redirect of the message endpoint (which the server's
+// endpoint event named, not the user) is the server's to fix: the error
+// does not tell the user to change --mcp-url to it.
+func TestSSEMessageEndpointRedirect(t *testing.T) {
+	ts := remotetest.SSEEndpointRedirect(t, http.StatusFound, "/elsewhere")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Probe(ctx, Config{URL: ts.URL + "/sse"}, &mcp.Implementation{Name: "c", Version: "1"})
+	var se *StatusError
+	if !errors.As(err, &se) || !se.MessageEndpoint || se.Moved != ts.URL+"/elsewhere" {
+		t.Fatalf("err = %v, want the message endpoint's redirect", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"redirected its message endpoint (named by its endpoint event, not by --mcp-url) to " + ts.URL + "/elsewhere", "does not follow a redirect that would turn a POST into a GET",
+		"Report it to the server's maintainers", "Streamable HTTP endpoint"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("err = %v, want %q", err, want)
+		}
+	}
+	if strings.Contains(msg, "use that as --mcp-url") {
+		t.Errorf("err = %v: the message endpoint is not the user's to give", err)
+	}
+
+	// To another origin, which refuses the request without the key.
+	other := httptest.NewServer(requireKey(http.NotFoundHandler(), nil))
+	t.Cleanup(other.Close)
+	ts = remotetest.SSEEndpointRedirect(t, http.StatusTemporaryRedirect, other.URL+"/message")
+	_, err = Probe(ctx, Config{URL: ts.URL + "/sse", HTTPClient: keyClient(ts.URL, testKey)}, &mcp.Implementation{Name: "c", Version: "1"})
+	if !errors.As(err, &se) || !se.MessageEndpoint || se.Elsewhere != other.URL+"/message" ||
+		!strings.Contains(err.Error(), "another origin its message endpoint redirected to") || strings.Contains(err.Error(), "--mcp-url") {
+		t.Errorf("err = %v, want the other origin named as the message endpoint's", err)
 	}
 }
 

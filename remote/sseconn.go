@@ -173,7 +173,9 @@ func (c *sseConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	return statusError(resp, c.post)
+	se := statusError(resp, c.post)
+	se.MessageEndpoint = true
+	return se
 }
 
 // Close ends the stream, and with it the session.

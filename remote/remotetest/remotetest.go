@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -174,4 +175,26 @@ func NewOAuthServerChallenge(t *testing.T, h http.Handler, challenge string) *OA
 	o.Server = httptest.NewServer(mux)
 	t.Cleanup(o.Close)
 	return o
+}
+
+// SSEEndpointRedirect is a server of the HTTP+SSE transport at /sse (a POST
+// there is refused 405, as by a server without Streamable HTTP) whose
+// endpoint event names /message, where every POST is answered with a
+// redirect of status to location.
+func SSEEndpointRedirect(t *testing.T, status int, location string) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /sse", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	})
+	mux.HandleFunc("GET /sse", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "event: endpoint\ndata: /message?session=1\n\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	mux.Handle("POST /message", http.RedirectHandler(location, status))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts
 }
