@@ -20,11 +20,13 @@ import (
 type fakeSSE struct {
 	events chan string
 	call   func(body []byte) string
+	// late holds back the answer to a call's POST this long after its
+	// event went on the stream.
+	late time.Duration
 }
 
 func newFakeSSE(call func(body []byte) string) *httptest.Server {
-	f := &fakeSSE{events: make(chan string, 16), call: call}
-	return httptest.NewServer(f)
+	return httptest.NewServer(&fakeSSE{events: make(chan string, 16), call: call})
 }
 
 func (f *fakeSSE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -52,13 +54,14 @@ func (f *fakeSSE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Method string          `json:"method"`
 	}
 	json.Unmarshal(body, &msg)
-	w.WriteHeader(http.StatusAccepted)
 	switch msg.Method {
 	case "initialize":
 		f.events <- `{"jsonrpc":"2.0","id":` + string(msg.ID) + `,"result":{"protocolVersion":"2024-11-05","capabilities":{"tools":{}},"serverInfo":{"name":"fake","version":"1"}}}`
 	case "tools/call":
 		f.events <- f.call(body)
+		time.Sleep(f.late)
 	}
+	w.WriteHeader(http.StatusAccepted)
 }
 
 // A message the server refuses with a 4xx on a session that is open is
@@ -163,7 +166,10 @@ func TestNonJSONEventIsNamed(t *testing.T) {
 		io.WriteString(w, "id: 1\ndata: "+page+"\n\n")
 	})
 	sse := newFakeSSE(func([]byte) string { return page })
-	for name, ts := range map[string]*httptest.Server{"streamable": streamable, "sse": sse} {
+	// The stream ends (at the event) before the POST is answered, or
+	// after, as a busy machine has it: the same answer either way.
+	late := httptest.NewServer(&fakeSSE{events: make(chan string, 16), call: func([]byte) string { return page }, late: 300 * time.Millisecond})
+	for name, ts := range map[string]*httptest.Server{"streamable": streamable, "sse": sse, "sse, the stream ended first": late} {
 		t.Run(name, func(t *testing.T) {
 			t.Cleanup(ts.Close)
 			cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)

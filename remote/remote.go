@@ -102,7 +102,8 @@ type deadline struct {
 // written on it will get no answer from it: the bridge gives them one.
 type upConn struct {
 	mcp.Connection
-	ended bool // reading it ended (guarded by bridge.wmu)
+	ended bool  // reading it ended (guarded by bridge.wmu)
+	why   error // why it ended (guarded by bridge.wmu)
 }
 
 // sentCall is a call of the client being written, or written, to conn.
@@ -548,7 +549,7 @@ func (b *bridge) sendError(err error, msg jsonrpc.Message) error {
 		if se != nil && se.Status >= 500 {
 			return fmt.Errorf("the MCP server answered %d %s to %s; it may or may not have run", se.Status, http.StatusText(se.Status), req.Method)
 		} else if errors.As(err, &ue) && !unsent(err) {
-			return errConnEnded(req)
+			return errConnEnded(req, nil)
 		}
 	}
 	if se != nil && se.Status >= 400 && se.Status < 500 && !se.Unauthorized() {
@@ -640,14 +641,20 @@ func (b *bridge) write(ctx context.Context, conn *upConn, msg jsonrpc.Message) e
 	}
 	b.wmu.Unlock()
 	if lost {
-		b.replyError(req, errConnEnded(req))
+		b.replyError(req, errConnEnded(req, conn.why))
 	}
 	return err
 }
 
 // errConnEnded is the answer to req when the connection it was written on
-// ended first. The server may have run it: it is not sent again.
-func errConnEnded(req *jsonrpc.Request) error {
+// ended first (because of why). The server may have run it: it is not
+// sent again.
+func errConnEnded(req *jsonrpc.Request, why error) error {
+	var bad *badMessageError
+	if errors.As(why, &bad) {
+		// The server broke the stream, not the network: say what it sent.
+		return fmt.Errorf("%w; %s may or may not have run", bad, req.Method)
+	}
 	return fmt.Errorf("the connection to the MCP server ended before the answer to %s came; it may or may not have run", req.Method)
 }
 
@@ -655,7 +662,7 @@ func errConnEnded(req *jsonrpc.Request) error {
 // answer will come from it now that its reading ended (with err).
 func (b *bridge) connEnded(conn *upConn, err error) {
 	b.wmu.Lock()
-	conn.ended = true
+	conn.ended, conn.why = true, err
 	var lost []*jsonrpc.Request
 	for id, sc := range b.sent {
 		if sc.conn == conn && sc.written {
@@ -668,14 +675,8 @@ func (b *bridge) connEnded(conn *upConn, err error) {
 	if b.life.Err() != nil {
 		return // the client is gone too
 	}
-	var bad *badMessageError
 	for _, req := range lost {
-		if errors.As(err, &bad) {
-			// The server broke the stream, not the network: say what it sent.
-			b.replyError(req, fmt.Errorf("%w; %s may or may not have run", bad, req.Method))
-			continue
-		}
-		b.replyError(req, errConnEnded(req))
+		b.replyError(req, errConnEnded(req, err))
 	}
 }
 
