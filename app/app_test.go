@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -262,5 +264,28 @@ func TestCheckBaseUnsetVariable(t *testing.T) {
 	}
 	if err := a.checkBase(profile.Profile{Name: "acme"}, "https://api.example.com/v1"); err != nil {
 		t.Errorf("a plain server: %v", err)
+	}
+}
+
+// An answer the API compresses as restmcp cannot read still has its
+// status, which is what a key check needs: a success accepts the key, a
+// refusal rejects it.
+func TestCheckKeyReadsTheStatusOfAnUnreadableAnswer(t *testing.T) {
+	for status, accepted := range map[int]bool{http.StatusOK: true, http.StatusUnauthorized: false} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Encoding", "br")
+			w.WriteHeader(status)
+			w.Write([]byte{0x0b, 0x01, 0x80, '{'})
+		}))
+		defer ts.Close()
+		a := testApp(t, nil)
+		kc, err := a.CheckKey(context.Background(), profile.Profile{Name: "acme", BaseURL: ts.URL, CheckPath: "/me"}, "k", 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kc.Accepted != accepted || kc.Unreachable() || (!accepted && !errors.Is(kc.Err, ErrKeyRejected)) {
+			t.Errorf("%d: accepted %v, unreachable %v, err %v", status, kc.Accepted, kc.Unreachable(), kc.Err)
+		}
 	}
 }

@@ -124,9 +124,14 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 	}
 	resp, err := c.Check(ctx, http.MethodGet, path)
 	var he *client.HTTPError
+	var ee *client.EncodingError
 	switch {
 	case errors.As(err, &he):
 		kc.Status = he.Response.Status
+	case errors.As(err, &ee):
+		// The status came, and it is what tells; the body is not needed.
+		kc.Status = ee.Status
+		resp = &client.Response{Status: ee.Status}
 	case err != nil:
 		var off *client.OffOriginError
 		if errors.As(err, &off) {

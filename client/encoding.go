@@ -13,8 +13,12 @@ import (
 )
 
 // EncodingError is an answer compressed in a way restmcp cannot read
-// (br, zstd): only gzip is asked for.
-type EncodingError struct{ Encoding string }
+// (br, zstd): only gzip is asked for. Status is the answer's (a success:
+// an error status is answered without its body instead).
+type EncodingError struct {
+	Encoding string
+	Status   int
+}
 
 func (e *EncodingError) Error() string {
 	return fmt.Sprintf("the API's answer is compressed as %q, which restmcp cannot read (it asks for gzip)", e.Encoding)
@@ -60,7 +64,7 @@ func decodeBody(resp *http.Response) error {
 		resp.Body = http.NoBody
 		return nil
 	default:
-		return &EncodingError{Encoding: cut(enc, 40)}
+		return &EncodingError{Encoding: cut(enc, 40), Status: resp.StatusCode}
 	}
 	resp.Header.Del("Content-Encoding")
 	resp.Header.Del("Content-Length")
