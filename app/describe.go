@@ -36,6 +36,9 @@ func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Creden
 		return nil, fmt.Errorf("loading the API description: %w", err)
 	case err != nil:
 		saved, fetched, cerr := a.savedAPI(p)
+		if cerr != nil && errors.Is(err, client.ErrNeedsKey) {
+			return nil, fmt.Errorf("loading the API description: %w: run `%s` to store the key, or set %s", err, a.LoginCommand(p.Name), a.KeyEnv)
+		}
 		if cerr != nil {
 			return nil, fmt.Errorf("loading the API description: %w", err)
 		}

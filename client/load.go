@@ -63,6 +63,10 @@ func (v Validators) conditional() bool { return v.ETag != "" || v.LastModified !
 // since the answer LoadOptions.IfChanged describes.
 var ErrNotModified = errors.New("the API description is not modified")
 
+// ErrNeedsKey means the API description was refused (401, 403) when asked
+// for without the key: it is read with the key, which was not given.
+var ErrNeedsKey = errors.New("the API description needs the key")
+
 // Load reads an API description from a file path or an http(s) URL.
 //
 // The credential is only ever sent to the API's own origin: when BaseURL is
@@ -137,8 +141,13 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if err != nil {
 		var se *statusError
 		if remote && errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden) && !f.authed() {
-			if opts.BaseURL == "" {
+			switch {
+			case opts.BaseURL == "":
 				return nil, fmt.Errorf("%w: the description needs the API key; pass --base-url with the API's address so the key can be sent to %s", err, originOf(loc))
+			case opts.Credential == nil || sameOriginURL(loc, opts.BaseURL):
+				// On the API's origin, it was asked for without a key
+				// because there was none.
+				return nil, fmt.Errorf("%w: %w, and none was given", err, ErrNeedsKey)
 			}
 			return nil, fmt.Errorf("%w: the key is only sent to the API's origin (%s), not to %s", err, originOf(opts.BaseURL), originOf(loc))
 		}

@@ -165,6 +165,28 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 			apiLog:  "/api/schema/ anon",
 		},
 		{
+			name: "base URL on the spec origin, spec needs the key, none given: error says so",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.routes["/api/schema/"] = func(w http.ResponseWriter, r *http.Request) {
+					http.Error(w, "authentication required", http.StatusForbidden)
+				}
+				return s.URL + "/api/schema/", LoadOptions{BaseURL: s.URL, Credential: noKey}
+			},
+			wantErr: "the API description needs the key, and none was given",
+			apiLog:  "/api/schema/ anon",
+		},
+		{
+			name: "base URL on another origin, spec needs the key: error says it is not sent there",
+			setup: func(s *specServer) (string, LoadOptions) {
+				other.routes["/private.yaml"] = func(w http.ResponseWriter, r *http.Request) {
+					http.Error(w, "authentication required", http.StatusForbidden)
+				}
+				return other.URL + "/private.yaml", LoadOptions{BaseURL: s.URL, Credential: auth}
+			},
+			wantErr: "the key is only sent to the API's origin",
+			other:   "/private.yaml anon",
+		},
+		{
 			name: "no base URL, default server on the spec origin: fetched again with the key",
 			setup: func(s *specServer) (string, LoadOptions) {
 				s.routes["/api/schema/"] = func(w http.ResponseWriter, r *http.Request) {
@@ -236,6 +258,9 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 				}
 				if strings.Contains(err.Error(), "secret") {
 					t.Errorf("error shows the key: %v", err)
+				}
+				if needs := strings.Contains(tt.wantErr, "none was given"); errors.Is(err, ErrNeedsKey) != needs {
+					t.Errorf("errors.Is(err, ErrNeedsKey) = %v, want %v", !needs, needs)
 				}
 			} else {
 				if err != nil {

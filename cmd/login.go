@@ -247,7 +247,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		p = f.Brand.Apply(own)
 		oauth := own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2
 		if keyringErr != nil {
-			if err := descriptionLoads(c.Context(), f, opts, p); err != nil {
+			// A description that needs the key cannot be read before the
+			// key is (nor stored): the keyring is what to fix first.
+			if err := descriptionLoads(c.Context(), f, opts, p); err != nil && !errors.Is(err, client.ErrNeedsKey) {
 				return err
 			}
 			return noKeyring(oauth)

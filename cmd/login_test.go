@@ -3,6 +3,8 @@ package cmd
 import (
 	"bytes"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -555,4 +557,34 @@ func TestSpecOfAnotherScheme(t *testing.T) {
 	if code := run(t, f, "tools", "--spec", "s3://bucket/openapi.json"); code == 0 || !strings.Contains(errOut.String(), "not s3://") {
 		t.Errorf("tools: exit %d, stderr %q", code, errOut)
 	}
+}
+
+// TestLoginWithoutKeyringKeyProtectedDescription: a description on the
+// API's own origin that needs the key cannot be read before the key can be
+// stored, so login says what is wrong, the keyring, rather than failing on
+// the description as if it were given no key.
+func TestLoginWithoutKeyringKeyProtectedDescription(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			http.Error(w, `{"detail":"Authentication credentials were not provided."}`, http.StatusForbidden)
+			return
+		}
+		w.Write(spec)
+	}))
+	defer ts.Close()
+	e := newAuthEnv(t)
+	e.keyring = keyring.Store{Service: "restmcp", Backend: unavailableBackend{}}
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", ts.URL+"/api/schema/", "--base-url", ts.URL, "--with-key")
+	if r.code != 1 || !strings.Contains(r.err, "the OS keyring is unavailable") || !strings.Contains(r.err, "set RESTMCP_API_KEY") ||
+		strings.Contains(r.err, "403") || strings.Contains(r.err, "not to http") {
+		t.Fatalf("exit %d, want 1 naming the keyring:\n%s", r.code, r.err)
+	}
+	if _, err := (profile.Store{Dir: e.dir}).Get("acme"); err != nil {
+		t.Errorf("the profile was not saved for use with RESTMCP_API_KEY: %v", err)
+	}
+	e.assertKeyNowhere(goodKey)
 }
