@@ -241,6 +241,11 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	// description's declared one is used: known once it is read, and
 	// then read from callers too.
 	cred := a.describedOr(p, client.CallerKey)
+	// A description on the API's origin that is refused without a key is
+	// read with the profile's own key (stored by login, or in the
+	// environment variable): callers' keys come only with calls. That key
+	// reads the description and nothing else.
+	var descCred client.Credential
 	var hashes *reloaded[tokenHashes]
 	if cfg.AuthTokens != "" {
 		var err error
@@ -248,9 +253,11 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 			return err
 		}
 		cred = a.ProfileCredential(p)
+	} else {
+		descCred = a.ProfileCredential(p) // asked for only then
 	}
 	m := newMetrics()
-	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()})
+	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()}, descCred)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -896,7 +897,7 @@ func TestHTTPAnswerHasAWriteDeadline(t *testing.T) {
 	empty := ""
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: newEchoAPI(t, 0), AuthHeader: "X-Api-Key", AuthScheme: &empty}
 	ctx := context.Background()
-	srv, err := a.buildServerWith(ctx, p, true, a.describedOr(p, client.CallerKey), nil)
+	srv, err := a.buildServerWith(ctx, p, true, a.describedOr(p, client.CallerKey), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -965,4 +966,102 @@ func TestHTTPListenEndsAtDrain(t *testing.T) {
 		t.Error("the listen stream is still open after the server stopped")
 	}
 	t.Logf("stopped in %v", time.Since(start))
+}
+
+// TestHTTPDescriptionNeedsTheKey checks that a description on the API's
+// origin that is refused without a key (a Django REST Framework schema
+// view) is read with the profile's own key, from the environment here,
+// and that the calls still carry each caller's key, never that one.
+func TestHTTPDescriptionNeedsTheKey(t *testing.T) {
+	const own = "sk-operator-0123456789"
+	var mu sync.Mutex
+	var seen []string // path and key of every request the API got
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	doc := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"` + base + `"}],
+"components":{"securitySchemes":{"key":{"type":"apiKey","in":"header","name":"X-Api-Key"}}},"security":[{"key":[]}],
+"paths":{"/notes/":{"get":{"operationId":"list_notes","responses":{"200":{"description":"ok"}}}}}}`
+	api := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("X-Api-Key")
+		mu.Lock()
+		seen = append(seen, r.URL.Path+" "+key)
+		mu.Unlock()
+		switch {
+		case key == "":
+			http.Error(w, `{"detail":"Authentication credentials were not provided."}`, http.StatusForbidden)
+		case r.URL.Path == "/schema/":
+			w.Write([]byte(doc))
+		default:
+			fmt.Fprintf(w, `{"key":%q}`, key)
+		}
+	})}
+	go func() { _ = api.Serve(ln) }()
+	t.Cleanup(func() { _ = api.Close() })
+
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string // "" when the server starts
+	}{
+		{"no key of its own", nil, "needs the key, and none was given"},
+		{"the key in the environment", map[string]string{"RESTMCP_API_KEY": own}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			seen = nil
+			mu.Unlock()
+			a := testApp(t, tc.env)
+			empty := ""
+			p := profile.Profile{Name: "acme", Spec: base + "/schema/", BaseURL: base, AuthHeader: "X-Api-Key", AuthScheme: &empty}
+			mcpLn, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- a.ServeHTTP(ctx, p, HTTPConfig{Listener: mcpLn}) }()
+			if tc.want != "" {
+				if err := <-done; err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "RESTMCP_API_KEY") {
+					t.Fatalf("ServeHTTP = %v, want %q", err, tc.want)
+				}
+				cancel()
+				return
+			}
+			defer func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("ServeHTTP: %v", err)
+				}
+			}()
+			endpoint := "http://" + mcpLn.Addr().String() + "/mcp"
+			body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`
+			var code int
+			var b []byte
+			for range 100 { // until it serves
+				select {
+				case err := <-done:
+					done <- nil // for the deferred wait
+					t.Fatalf("ServeHTTP: %v", err)
+				default:
+				}
+				if _, err := (&http.Client{Timeout: time.Second}).Get(strings.TrimSuffix(endpoint, "/mcp") + "/readyz"); err == nil {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			code, b, err = rawPost(endpoint, body, "2025-11-25", "sk-caller-7-0123456789")
+			if err != nil || code != http.StatusOK || !strings.Contains(string(b), `{\"key\":`) || strings.Contains(string(b), "isError") {
+				t.Errorf("call: %d %s", code, b)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			want := []string{"/schema/ ", "/schema/ " + own, "/notes/ sk-caller-7-0123456789"}
+			if !slices.Equal(seen, want) {
+				t.Errorf("the API got %q, want %q", seen, want)
+			}
+		})
+	}
 }

@@ -71,7 +71,7 @@ func (a *App) stdioFront(ctx context.Context, p profile.Profile) (*server.Front,
 	if e != nil {
 		return a.cachedFront(ctx, p, key, e, cred)
 	}
-	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil)
+	srv, api, write, err := a.build(ctx, p, true, cred, nil, nil, nil)
 	if err != nil {
 		return nil, 0, nil, err
 	}
@@ -285,14 +285,15 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 func (a *App) buildServer(ctx context.Context, p profile.Profile, sends bool) (*server.Server, error) {
 	// One credential for the description and the calls: the keyring is
 	// asked once, and a keyring that does not answer costs one timeout.
-	return a.buildServerWith(ctx, p, sends, a.ProfileCredential(p), nil)
+	return a.buildServerWith(ctx, p, sends, a.ProfileCredential(p), nil, nil)
 }
 
-// buildServerWith is buildServer with the credential of the calls and the
-// transport below it (nil: client.DefaultTransport()).
-func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper) (*server.Server, error) {
+// buildServerWith is buildServer with the credential of the calls, the
+// transport below it (nil: client.DefaultTransport()), and the credential
+// that reads a description refused without a key (nil: none but cred).
+func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper, descCred client.Credential) (*server.Server, error) {
 	_, e := a.cachedEntry(p)
-	srv, api, write, err := a.build(ctx, p, sends, cred, next, e)
+	srv, api, write, err := a.build(ctx, p, sends, cred, next, e, descCred)
 	// A URL description's entry is kept current; a local one's is written
 	// by serve, or here when the entry could not be used.
 	if err == nil && write && (client.IsURL(p.Spec) || e != nil) {
@@ -304,8 +305,9 @@ func (a *App) buildServerWith(ctx context.Context, p profile.Profile, sends bool
 // build loads p's description, from e, p's current entry in the compiled
 // description cache, if any (a URL description is fetched conditionally
 // first), and builds the server; write says whether the cache lacks the
-// entry of what was built.
-func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper, e *cacheEntry) (srv *server.Server, api *client.API, write bool, err error) {
+// entry of what was built. A description refused for want of a key is
+// read again with descCred, when given.
+func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred client.Credential, next http.RoundTripper, e *cacheEntry, descCred client.Credential) (srv *server.Server, api *client.API, write bool, err error) {
 	if e != nil {
 		defer e.close()
 		if client.IsURL(p.Spec) {
@@ -325,7 +327,11 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 		write = api != nil && api.Digest != e.head.Digest
 	}
 	if api == nil {
-		if api, err = a.LoadAPI(ctx, p, cred); err != nil {
+		api, err = a.LoadAPI(ctx, p, cred)
+		if errors.Is(err, client.ErrNeedsKey) && descCred != nil {
+			api, err = a.LoadAPI(ctx, p, descCred)
+		}
+		if err != nil {
 			return nil, nil, false, err
 		}
 		write = a.Cache != nil && api.Digest != ""
