@@ -197,3 +197,19 @@ func TestClipHidesCredentials(t *testing.T) {
 		}
 	}
 }
+
+// The message of an error answer without an id is quoted as the rest of
+// a bad message is: clipped, with what looks like a credential hidden.
+func TestErrorWithoutIDMessageIsClipped(t *testing.T) {
+	long := strings.Repeat("x", 500)
+	data := `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"header Authorization: Bearer sk-live-secret1 refused ` + long + `"}}`
+	_, err := decodeMessages([]byte(data))
+	if err == nil {
+		t.Fatal("decoded")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "sk-live-secret1") || strings.Contains(msg, long) ||
+		!strings.Contains(msg, `an error answer without an id, which answers no request: "header Authorization: Bearer [hidden] refused`) {
+		t.Errorf("error = %q, want the message clipped, the token hidden", msg)
+	}
+}
