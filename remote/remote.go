@@ -655,6 +655,11 @@ func errConnEnded(req *jsonrpc.Request, why error) error {
 		// The server broke the stream, not the network: say what it sent.
 		return fmt.Errorf("%w; %s may or may not have run", bad, req.Method)
 	}
+	if errors.Is(why, errTooLarge) {
+		// An HTTP+SSE stream ends at a message over the limit: say so,
+		// as the same call would meet it again.
+		return fmt.Errorf("%w; the server's stream ended there, before the answer to %s came, which may or may not have run", errTooLarge, req.Method)
+	}
 	return fmt.Errorf("the connection to the MCP server ended before the answer to %s came; it may or may not have run", req.Method)
 }
 
