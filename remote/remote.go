@@ -540,6 +540,10 @@ func (b *bridge) sendError(err error, msg jsonrpc.Message) error {
 		return b.explain(err)
 	}
 	req, isReq := msg.(*jsonrpc.Request)
+	if errors.Is(err, errTooLarge) && isReq {
+		// Answered, too large to relay: not a failure to connect.
+		return fmt.Errorf("%w (the answer to %s)", err, req.Method)
+	}
 	var se *StatusError
 	errors.As(err, &se)
 	if isReq && req.IsCall() {
