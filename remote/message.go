@@ -78,8 +78,10 @@ func notJSONRPC(raw json.RawMessage, err error) string {
 			Message string `json:"message"`
 		}
 		if json.Unmarshal(obj["error"], &e) == nil && e.Message != "" {
-			// A server that could not read a request answers so.
-			return "an error answer without an id, which answers no request: " + strconv.Quote(e.Message)
+			// A server that could not read a request answers so. Its
+			// message is quoted as the rest is: clipped, credentials
+			// hidden.
+			return "an error answer without an id, which answers no request: " + clip([]byte(e.Message))
 		}
 		return "neither a method nor an id"
 	}

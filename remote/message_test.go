@@ -197,3 +197,42 @@ func TestClipHidesCredentials(t *testing.T) {
 		}
 	}
 }
+
+// The message of an error answer without an id is quoted as the rest of
+// a bad message is: clipped, with what looks like a credential hidden.
+func TestErrorWithoutIDMessageIsClipped(t *testing.T) {
+	long := strings.Repeat("x", 500)
+	data := `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"header Authorization: Bearer sk-live-secret1 refused ` + long + `"}}`
+	_, err := decodeMessages([]byte(data))
+	if err == nil {
+		t.Fatal("decoded")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "sk-live-secret1") || strings.Contains(msg, long) ||
+		!strings.Contains(msg, `an error answer without an id, which answers no request: "header Authorization: Bearer [hidden] refused`) {
+		t.Errorf("error = %q, want the message clipped, the token hidden", msg)
+	}
+}
+
+// Over HTTP+SSE, an answer over 16 MiB ends the session's stream; the
+// call waiting on it is told that the answer was too large, as over
+// Streamable HTTP, not that the connection ended (which a model would
+// take as a reason to call again, and get the same).
+func TestSSEAnswerTooLargeSaysSo(t *testing.T) {
+	big := strings.Repeat("x", 17<<20)
+	// The stream ends (at the event) before the POST is answered, or
+	// after: the same answer either way.
+	for name, late := range map[string]time.Duration{"posted first": 0, "the stream ended first": 300 * time.Millisecond} {
+		t.Run(name, func(t *testing.T) {
+			ts := httptest.NewServer(&fakeSSE{events: make(chan string, 16), late: late, call: func(body []byte) string {
+				return `{"jsonrpc":"2.0","id":` + string(idOf(body)) + `,"result":{"content":[{"type":"text","text":"` + big + `"}]}}`
+			}})
+			t.Cleanup(ts.Close)
+			cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
+			text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"})
+			if !isErr || !strings.Contains(text, "over 16 MiB") || !strings.Contains(text, "may or may not have run") {
+				t.Errorf("answer = %.300q (error %v), want the answer named as over 16 MiB", text, isErr)
+			}
+		})
+	}
+}

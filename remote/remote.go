@@ -540,6 +540,10 @@ func (b *bridge) sendError(err error, msg jsonrpc.Message) error {
 		return b.explain(err)
 	}
 	req, isReq := msg.(*jsonrpc.Request)
+	if errors.Is(err, errTooLarge) && isReq {
+		// Answered, too large to relay: not a failure to connect.
+		return fmt.Errorf("%w (the answer to %s)", err, req.Method)
+	}
 	var se *StatusError
 	errors.As(err, &se)
 	if isReq && req.IsCall() {
@@ -654,6 +658,11 @@ func errConnEnded(req *jsonrpc.Request, why error) error {
 	if errors.As(why, &bad) {
 		// The server broke the stream, not the network: say what it sent.
 		return fmt.Errorf("%w; %s may or may not have run", bad, req.Method)
+	}
+	if errors.Is(why, errTooLarge) {
+		// An HTTP+SSE stream ends at a message over the limit: say so,
+		// as the same call would meet it again.
+		return fmt.Errorf("%w; the server's stream ended there, before the answer to %s came, which may or may not have run", errTooLarge, req.Method)
 	}
 	return fmt.Errorf("the connection to the MCP server ended before the answer to %s came; it may or may not have run", req.Method)
 }
