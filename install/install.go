@@ -260,11 +260,14 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	if err := c.validate(e); err != nil {
 		return Result{}, err
 	}
-	unlock, err := lockConfig(path, opts.DryRun)
-	if err != nil {
-		return Result{Path: path}, err
+	unlock, lockErr := lockConfig(path, opts.DryRun)
+	var readOnly *ReadOnlyError
+	if lockErr != nil && !errors.As(lockErr, &readOnly) {
+		return Result{Path: path}, lockErr
 	}
-	defer unlock()
+	if lockErr == nil {
+		defer unlock()
+	}
 	real, src, mode, exists, err := readConfig(path)
 	res := Result{Path: path, Before: src}
 	if err != nil {
@@ -273,6 +276,12 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	f, err := c.lookup(path, src, e.Name, &e)
 	if err != nil {
 		return res, err
+	}
+	// A folder that cannot be written in (a configuration managed
+	// read-only, as home-manager links into the Nix store) refuses only a
+	// change: an entry already as it should be is fine.
+	if lockErr != nil && !f.same {
+		return Result{Path: path}, lockErr
 	}
 	if err := writable(path, exists, mode, f.same); err != nil {
 		if !opts.DryRun {
@@ -334,11 +343,14 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	if _, err := os.Stat(atomicfile.Resolve(path)); errors.Is(err, fs.ErrNotExist) {
 		return Result{Path: path, Action: Absent}, nil
 	}
-	unlock, err := lockConfig(path, opts.DryRun)
-	if err != nil {
-		return Result{Path: path}, err
+	unlock, lockErr := lockConfig(path, opts.DryRun)
+	var readOnly *ReadOnlyError
+	if lockErr != nil && !errors.As(lockErr, &readOnly) {
+		return Result{Path: path}, lockErr
 	}
-	defer unlock()
+	if lockErr == nil {
+		defer unlock()
+	}
 	real, src, mode, exists, err := readConfig(path)
 	res := Result{Path: path, Before: src, After: src, Action: Absent}
 	if err != nil || !exists {
@@ -346,7 +358,10 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	}
 	f, err := c.lookup(path, src, name, nil)
 	if err != nil || !f.present {
-		return res, err
+		return res, err // nothing to remove, whatever the folder
+	}
+	if lockErr != nil {
+		return Result{Path: path}, lockErr
 	}
 	if !f.ours(e) && !opts.Force {
 		return res, &ConflictError{Path: path, Name: name, Command: f.command, URL: f.url}

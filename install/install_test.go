@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -1381,16 +1382,59 @@ func TestNotWritableFolder(t *testing.T) {
 	if other := errors.New("disk full"); notWritable(path, other) != other {
 		t.Error("another error was changed")
 	}
-	if os.Geteuid() == 0 || runtime.GOOS == "windows" {
-		t.Skip("the permission bits of a folder stop no one here")
-	}
 	c, _ := Lookup("cursor")
-	if err := os.Mkdir(filepath.Dir(path), 0o500); err != nil {
+	if err := os.Mkdir(filepath.Dir(path), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.Chmod(filepath.Dir(path), 0o700) })
+	readOnlyFolder(t, filepath.Dir(path))
 	var ro *ReadOnlyError
 	if _, err := c.Install(path, testEntry("acme"), Options{}); !errors.As(err, &ro) || ro.Dir != filepath.Dir(path) {
 		t.Errorf("Install = %v, want a ReadOnlyError naming %s", err, filepath.Dir(path))
+	}
+}
+
+// readOnlyFolder makes dir refuse new files, for root too where the file
+// system allows (chattr +i), and undoes it when the test ends.
+func readOnlyFolder(t *testing.T, dir string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("no read-only folder to make on Windows")
+	}
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(dir, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(dir, 0o700) })
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+		t.Skipf("as root, only an immutable folder refuses new files, and chattr +i failed here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+}
+
+// TestReadOnlyFolderEntryInPlace: a configuration in a folder nothing may
+// be written in (home-manager links it into the Nix store) takes no
+// change, but an install whose entry is already there goes on.
+func TestReadOnlyFolderEntryInPlace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "mcp.json")
+	c, _ := Lookup("cursor")
+	if _, err := c.Install(path, testEntry("acme"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	readOnlyFolder(t, filepath.Dir(path))
+	res, err := c.Install(path, testEntry("acme"), Options{})
+	if err != nil || res.Action != Unchanged {
+		t.Errorf("the same entry again: %v, %v; want unchanged", res.Action, err)
+	}
+	var ro *ReadOnlyError
+	if _, err := c.Install(path, testEntry("other"), Options{}); !errors.As(err, &ro) {
+		t.Errorf("another entry: %v, want a ReadOnlyError", err)
+	}
+	if res, err := c.UninstallEntry(path, testEntry("other"), Options{}); err != nil || res.Action != Absent {
+		t.Errorf("uninstalling an entry not there: %v, %v; want absent", res.Action, err)
+	}
+	if _, err := c.UninstallEntry(path, testEntry("acme"), Options{}); !errors.As(err, &ro) {
+		t.Errorf("uninstalling the entry: %v, want a ReadOnlyError", err)
 	}
 }
