@@ -184,6 +184,21 @@ func lockConfig(path string, dryRun bool) (func(), error) {
 	return unlock, nil
 }
 
+// lockOrReadOnly is lockConfig, except that a folder that cannot be
+// written in is not an error yet: lockErr says so, for a change to be
+// refused with it, and unlock does nothing then.
+func lockOrReadOnly(path string, dryRun bool) (unlock func(), lockErr, err error) {
+	unlock, err = lockConfig(path, dryRun)
+	var readOnly *ReadOnlyError
+	switch {
+	case errors.As(err, &readOnly):
+		return func() {}, err, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	return unlock, nil, nil
+}
+
 // readConfig reads path, following a symbolic link to the real file so that
 // a rename replaces the file and not the link (dotfile managers link them);
 // a link to a file not created yet leads to where that file goes.
@@ -260,14 +275,11 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	if err := c.validate(e); err != nil {
 		return Result{}, err
 	}
-	unlock, lockErr := lockConfig(path, opts.DryRun)
-	var readOnly *ReadOnlyError
-	if lockErr != nil && !errors.As(lockErr, &readOnly) {
-		return Result{Path: path}, lockErr
+	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun)
+	if err != nil {
+		return Result{Path: path}, err
 	}
-	if lockErr == nil {
-		defer unlock()
-	}
+	defer unlock()
 	real, src, mode, exists, err := readConfig(path)
 	res := Result{Path: path, Before: src}
 	if err != nil {
@@ -343,14 +355,11 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	if _, err := os.Stat(atomicfile.Resolve(path)); errors.Is(err, fs.ErrNotExist) {
 		return Result{Path: path, Action: Absent}, nil
 	}
-	unlock, lockErr := lockConfig(path, opts.DryRun)
-	var readOnly *ReadOnlyError
-	if lockErr != nil && !errors.As(lockErr, &readOnly) {
-		return Result{Path: path}, lockErr
+	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun)
+	if err != nil {
+		return Result{Path: path}, err
 	}
-	if lockErr == nil {
-		defer unlock()
-	}
+	defer unlock()
 	real, src, mode, exists, err := readConfig(path)
 	res := Result{Path: path, Before: src, After: src, Action: Absent}
 	if err != nil || !exists {
