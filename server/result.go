@@ -589,6 +589,9 @@ func cutJSON(b []byte, max int) (out []byte, cut int, sc *stringCut) {
 		return out, last, nil
 	}
 	cut = max
+	if cut < 0 {
+		cut = 0 // nothing fits (an answer cut before its first value ended)
+	}
 	for cut > 0 && !utf8.RuneStart(b[cut]) {
 		cut--
 	}
