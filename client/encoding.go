@@ -39,6 +39,11 @@ func decodeBody(resp *http.Response) error {
 		return nil
 	case enc == "" || enc == "identity":
 		return nil
+	case resp.Body == http.NoBody || resp.ContentLength == 0:
+		// No body (HEAD, 204, 304, an empty answer, none of which Go's
+		// transport decodes): nothing to read, whatever the header says.
+		resp.Header.Del("Content-Encoding")
+		return nil
 	case enc == "deflate":
 		br := bufio.NewReader(resp.Body)
 		if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {

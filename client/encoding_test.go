@@ -92,3 +92,35 @@ func TestUnreadableEncodingKeepsTheStatus(t *testing.T) {
 		}
 	}
 }
+
+// An answer without a body is its status, whatever encoding its header
+// names: a HEAD, a 204 or 304, an empty error (Go's transport decodes
+// none of them, having nothing to read).
+func TestEmptyAnswerInAnEncoding(t *testing.T) {
+	for _, tt := range []struct {
+		method, encoding string
+		status           int
+	}{
+		{"HEAD", "gzip", http.StatusOK},
+		{"DELETE", "gzip", http.StatusNoContent},
+		{"GET", "gzip", http.StatusNotModified},
+		{"GET", "gzip", http.StatusNotFound},
+		{"POST", "deflate", http.StatusUnauthorized},
+		{"DELETE", "br", http.StatusNoContent},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", tt.encoding)
+			w.WriteHeader(tt.status)
+		}))
+		resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: tt.method, Path: "/"}})
+		srv.Close()
+		var he *HTTPError
+		if tt.status >= 400 && !errors.As(err, &he) || tt.status < 400 && err != nil || resp == nil || resp.Status != tt.status {
+			t.Errorf("%s %d %s: %v", tt.method, tt.status, tt.encoding, err)
+			continue
+		}
+		if len(resp.Body) != 0 || resp.Encoding != "" || resp.Excerpt(100) != "" {
+			t.Errorf("%s %d %s: body %q, encoding %q, excerpt %q", tt.method, tt.status, tt.encoding, resp.Body, resp.Encoding, resp.Excerpt(100))
+		}
+	}
+}

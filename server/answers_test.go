@@ -183,6 +183,23 @@ func TestJSONCutAtTheTimeLimit(t *testing.T) {
 	}
 }
 
+// A JSON answer whose time ran out before its first value ended ("[",
+// "{\"a") is an answer with nothing whole in it, not an internal error.
+func TestJSONCutBeforeItsFirstValue(t *testing.T) {
+	for _, arrived := range []string{"[", "{", `"`, `{"a`} {
+		h := func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, arrived)
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}
+		r := callAnswer(t, h, client.Options{Timeout: 100 * time.Millisecond}, Config{}, `{}`)
+		if text := resultText(t, r); r.IsError || !strings.Contains(text, "HTTP 200: the answer was still arriving") {
+			t.Errorf("%s: IsError=%v: %s", arrived, r.IsError, text)
+		}
+	}
+}
+
 // A redirect that was not followed (no Location, a 300's choice) is an
 // error saying so, not the redirect's body as an answer.
 func TestRedirectNotFollowedIsAnError(t *testing.T) {

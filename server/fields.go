@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -90,26 +91,25 @@ func pick(v any, paths []string) (out any, matched bool) {
 				hits = append(hits, h)
 			}
 		}
+		// Each key once, with every path below it: the hits grouped by
+		// key (in the order of the paths within one), so that many paths
+		// cost no pass over all of them per key.
+		slices.SortStableFunc(hits, func(a, b fieldHit) int { return strings.Compare(a.key, b.key) })
 		o := make(map[string]any, len(hits))
-		for i, h := range hits {
-			if _, done := o[h.key]; done {
-				continue
-			}
+		for i := 0; i < len(hits); {
+			key, whole := hits[i].key, false
 			var sub []string
-			for _, g := range hits[i:] {
-				if g.key != h.key {
-					continue
+			for ; i < len(hits) && hits[i].key == key; i++ {
+				if hits[i].whole {
+					whole = true
+				} else if !whole {
+					sub = append(sub, hits[i].rest)
 				}
-				if g.whole {
-					sub = nil
-					break
-				}
-				sub = append(sub, g.rest)
 			}
-			if sub == nil {
-				o[h.key], matched = x[h.key], true
-			} else if p, ok := pick(x[h.key], sub); ok {
-				o[h.key], matched = p, true
+			if whole {
+				o[key], matched = x[key], true
+			} else if p, ok := pick(x[key], sub); ok {
+				o[key], matched = p, true
 			}
 		}
 		return o, matched

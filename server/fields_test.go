@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -173,5 +175,26 @@ func TestFieldsOnAnAnswerCutAtTheReadLimit(t *testing.T) {
 	}
 	if note := r.Content[len(r.Content)-1].(*mcp.TextContent).Text; !strings.Contains(note, "longer than the 30000 bytes read") {
 		t.Errorf("note does not say the answer was longer: %s", note)
+	}
+}
+
+// Many paths under one key cost time linear in their number: a key is
+// looked into once with all of them, not once more for each path that
+// found nothing below it.
+func TestSelectFieldsManyPaths(t *testing.T) {
+	paths := []string{"id"}
+	for i := range 1000 {
+		paths = append(paths, fmt.Sprintf("a.missing%d", i))
+	}
+	body := "[" + strings.TrimSuffix(strings.Repeat(`{"a":{"b":1,"c":{"d":2}},"id":1},`, 500), ",") + "]"
+	done := make(chan string, 1)
+	go func() { done <- string(selectFields([]byte(body), paths)) }()
+	select {
+	case got := <-done:
+		if want := "[" + strings.TrimSuffix(strings.Repeat(`{"id":1},`, 500), ",") + "]"; got != want {
+			t.Errorf("%.100s", got)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("1000 paths over 500 objects not selected within 3 s")
 	}
 }

@@ -488,7 +488,11 @@ func cutJSON(b []byte, max int) (out []byte, cut int, sc *stringCut) {
 	}
 	var stack []byte  // the closers of the containers open at i
 	var keys [][2]int // per container, the span of an object's current key
-	last, lastClosers := -1, []byte(nil)
+	// lastStack is stack at the last comma that fits, str.stack and
+	// str.keys stack and keys at the string that may be cut. Each is
+	// updated from the lowest container changed since (lastLow, strLow),
+	// not copied whole, so that deep nesting costs no copy per element.
+	last, lastStack, lastLow, strLow := -1, []byte(nil), 0, 0
 	inString, escaped, hexLeft := false, false, 0
 	strStart, isKey, expectKey := -1, false, false
 	safe, word := -1, -1 // in the current string: the last cut that fits, and one at a word boundary
@@ -510,8 +514,10 @@ func cutJSON(b []byte, max int) (out []byte, cut int, sc *stringCut) {
 				inString = false
 				if isKey && len(keys) > 0 {
 					keys[len(keys)-1] = [2]int{strStart, i + 1}
+					strLow = min(strLow, len(keys)-1)
 				} else if safe > 0 {
-					str.set(strStart, safe, word, stack, keys)
+					str.set(strStart, safe, word, stack, keys, strLow)
+					strLow = len(stack)
 				}
 				continue
 			}
@@ -541,6 +547,7 @@ func cutJSON(b []byte, max int) (out []byte, cut int, sc *stringCut) {
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
 				keys = keys[:len(keys)-1]
+				lastLow, strLow = min(lastLow, len(stack)), min(strLow, len(stack))
 			}
 		case ':':
 			expectKey = false
@@ -548,15 +555,13 @@ func cutJSON(b []byte, max int) (out []byte, cut int, sc *stringCut) {
 			expectKey = len(stack) > 0 && stack[len(stack)-1] == '}'
 			if i+len(stack) <= max {
 				last = i
-				lastClosers = lastClosers[:0]
-				for k := len(stack) - 1; k >= 0; k-- {
-					lastClosers = append(lastClosers, stack[k])
-				}
+				lastStack = append(lastStack[:lastLow], stack[lastLow:]...)
+				lastLow = len(stack)
 			}
 		}
 	}
 	if inString && !isKey && safe > 0 {
-		str.set(strStart, safe, word, stack, keys)
+		str.set(strStart, safe, word, stack, keys, strLow)
 	}
 	if str.safe > 0 && str.safe > last && last < max/2 {
 		cut = str.safe
@@ -576,11 +581,17 @@ func cutJSON(b []byte, max int) (out []byte, cut int, sc *stringCut) {
 		return out, cut, sc
 	}
 	if last > 0 {
-		out = make([]byte, 0, last+len(lastClosers))
+		out = make([]byte, 0, last+len(lastStack))
 		out = append(out, b[:last]...)
-		return append(out, lastClosers...), last, nil
+		for k := len(lastStack) - 1; k >= 0; k-- {
+			out = append(out, lastStack[k])
+		}
+		return out, last, nil
 	}
 	cut = max
+	if cut < 0 {
+		cut = 0 // nothing fits (an answer cut before its first value ended)
+	}
 	for cut > 0 && !utf8.RuneStart(b[cut]) {
 		cut--
 	}
@@ -596,10 +607,12 @@ type stringCand struct {
 	keys              [][2]int
 }
 
-func (c *stringCand) set(start, safe, word int, stack []byte, keys [][2]int) {
+// set makes c the string at start; c's containers below low are those
+// open now.
+func (c *stringCand) set(start, safe, word int, stack []byte, keys [][2]int, low int) {
 	c.start, c.safe, c.word = start, safe, word
-	c.stack = append(c.stack[:0], stack...)
-	c.keys = append(c.keys[:0], keys...)
+	c.stack = append(c.stack[:low], stack[low:]...)
+	c.keys = append(c.keys[:low], keys[low:]...)
 }
 
 // lowSurrogate reports whether b begins with the escape of a UTF-16 low

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -122,5 +123,29 @@ func TestCutJSONInsideALongString(t *testing.T) {
 	doc, _ = json.Marshal(recs)
 	if kept, _, sc := cutJSON(doc, 1000); sc != nil || !json.Valid(kept) || strings.Count(string(kept), `"text":"word`) != 4 || strings.Count(string(kept), `word "}`) != 4 {
 		t.Errorf("records: %+v %s", sc, kept)
+	}
+}
+
+// An answer nested deep, cut at the read cap (where the whole read is
+// scanned), is cut in time linear in its length: the containers open at
+// each comma and string are not copied whole.
+func TestCutJSONDeepNestingIsLinear(t *testing.T) {
+	const depth = 100_000
+	for _, elem := range []string{`"a",`, `1,`} {
+		b := []byte(strings.Repeat("[", depth) + strings.Repeat(elem, 200_000))
+		done := make(chan []byte, 1)
+		go func() {
+			kept, cut := truncateJSON(b, len(b)-1)
+			done <- kept[cut:]
+		}()
+		select {
+		case closers := <-done:
+			// Deeper than encoding/json reads: the closers are checked.
+			if string(closers) != strings.Repeat("]", depth) {
+				t.Errorf("%s: %d bytes closed: %.20s", elem, len(closers), closers)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: %d bytes %d deep not cut within 5 s", elem, len(b), depth)
+		}
 	}
 }
