@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { bin, childEnv, exampleFlags, apiKey, tempDir, stderrLog } from '../lib/harness.mjs';
+import { bin, childEnv, exampleFlags, apiKey, apiURL, tempDir, stderrLog } from '../lib/harness.mjs';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -139,6 +139,36 @@ describe('serve --http', () => {
     }
     const line = a.stderr().split('\n').find((l) => l.includes('"request"'));
     assert.ok(line && JSON.parse(line).status, `no JSON access log line in: ${a.stderr()}`);
+  });
+
+  it("a description that needs the key (the API's schema view) is read with the profile's own key; calls carry the caller's", async () => {
+    const spec = ['--spec', `${apiURL()}/api/schema/`];
+    // Without a key of its own, the server cannot read it, and says how to give one.
+    const port = await freePort();
+    const r = spawnSync(bin(), ['serve', '--http', `127.0.0.1:${port}`, ...exampleFlags(), ...spec],
+      { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('http'), RESTMCP_CACHE_DIR: tempDir('cache') }), encoding: 'utf8', timeout: 30_000 });
+    stderrLog.push(r.stderr);
+    assert.notEqual(r.status, 0, r.stderr);
+    assert.match(r.stderr, /needs the key, and none was given.*RESTMCP_API_KEY/s);
+    // With it, the server starts with the API's own tools.
+    const s = await replica(spec, { RESTMCP_API_KEY: apiKey(), RESTMCP_CACHE_DIR: tempDir('cache') });
+    try {
+      const good = await session(s.base, apiKey());
+      const bad = await session(s.base, 'wrong-key-of-a-caller-0123456789');
+      try {
+        const { tools } = await good.listTools();
+        assert.ok(tools.some((t) => t.name === 'list_tasks'), tools.map((t) => t.name).join(' '));
+        const ok = await good.callTool({ name: 'list_tasks', arguments: { page_size: 1 } });
+        assert.ok(!ok.isError, ok.content?.[0]?.text);
+        // The server's own key read the description and nothing else.
+        const refused = await bad.callTool({ name: 'list_tasks', arguments: { page_size: 1 } });
+        assert.ok(refused.isError && /40[13]/.test(refused.content[0].text), refused.content?.[0]?.text);
+      } finally {
+        await Promise.all([good.close(), bad.close()]);
+      }
+    } finally {
+      s.p.kill('SIGTERM');
+    }
   });
 
   it('SIGHUP without files to read again stops the server, as for any program', async () => {
