@@ -194,11 +194,15 @@ check_install() {
   ok "from $dist into $inst/a"
 
   # Over HTTP, on loopback only, bounded.
-  local port=$((20000 + RANDOM % 20000))
+  # A port the system has just given out is free; Python on a busy
+  # machine may take seconds to start serving on it.
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
   timeout 120 python3 -m http.server --bind 127.0.0.1 --directory "$dist" "$port" >/dev/null 2>&1 &
   http_pid=$!
-  for _ in $(seq 50); do
+  for _ in $(seq 300); do
     curl -fsS -o /dev/null "http://127.0.0.1:$port/checksums.txt" 2>/dev/null && break
+    kill -0 "$http_pid" 2>/dev/null || fail "the HTTP server for install.sh did not start on port $port"
     sleep 0.1
   done
   out=$(PATH="$inst/b:$PATH" sh "$src/scripts/install.sh" --from "http://127.0.0.1:$port" --dir "$inst/b" 2>&1) ||
