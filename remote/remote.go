@@ -198,6 +198,10 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 	defer conn.Close()
 	defer b.closeUp()
 	defer initializing.Wait()
+	// The calls and notifications under way end with ctx, before the
+	// session is closed: nothing of this session runs on after Serve.
+	var forwarding sync.WaitGroup
+	defer forwarding.Wait()
 	defer b.stopDeadlines()
 	defer stop()
 	for {
@@ -230,10 +234,10 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				b.setDeadlineLocked(m)
 				b.wmu.Unlock()
 				callCtx = withWrote(callCtx, func() { b.markPosted(m.ID) })
-				go func() {
+				forwarding.Go(func() {
 					defer b.endCall(m.ID)
 					b.forwardCall(callCtx, m)
-				}()
+				})
 			default:
 				if m.Method == "notifications/initialized" {
 					// Sent before anything else the client sends, yet
@@ -248,7 +252,7 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				// Not on the loop that reads the client: a server slow to
 				// take a notification (a cancellation, progress) must not
 				// hold up the client's next requests.
-				go func() {
+				forwarding.Go(func() {
 					if m.Method == "notifications/cancelled" {
 						b.waitPosted(m.Params)
 					}
@@ -258,7 +262,7 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 						// not answered it, need not wait any longer.
 						b.cancelCall(m.Params)
 					}
-				}()
+				})
 			}
 		case *jsonrpc.Response:
 			go b.sendAside(ctx, m, "an answer")
@@ -732,6 +736,7 @@ func (b *bridge) waitPosted(params json.RawMessage) {
 	select {
 	case <-ch:
 	case <-t.C:
+	case <-b.life.Done():
 	}
 }
 
@@ -849,7 +854,7 @@ const asideTimeout = 30 * time.Second
 func (b *bridge) sendAside(ctx context.Context, msg jsonrpc.Message, what string) {
 	ctx, cancel := context.WithTimeout(ctx, b.aside)
 	defer cancel()
-	if err := b.send(ctx, msg); err != nil {
+	if err := b.send(ctx, msg); err != nil && b.life.Err() == nil {
 		b.log.Warn("could not pass "+what+" to the MCP server", "err", err)
 	}
 }
