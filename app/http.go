@@ -507,7 +507,11 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
-		fmt.Fprintf(w, "ready: %d tools\n", len(srv.Tools()))
+		if n := len(srv.Tools()); n == 1 {
+			fmt.Fprintln(w, "ready: 1 tool")
+		} else {
+			fmt.Fprintf(w, "ready: %d tools\n", n)
+		}
 	})
 	h.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

@@ -47,6 +47,12 @@ func serveHTTPTest(t testing.TB, cfg HTTPConfig) (endpoint, base string) {
 
 func serveHTTPWith(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration) (endpoint, base string) {
 	t.Helper()
+	return serveHTTPProfile(t, a, cfg, delay, func(*profile.Profile) {})
+}
+
+// serveHTTPProfile is serveHTTPWith with the profile changed by edit first.
+func serveHTTPProfile(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration, edit func(*profile.Profile)) (endpoint, base string) {
+	t.Helper()
 	api := newEchoAPI(t, delay)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -55,6 +61,7 @@ func serveHTTPWith(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration) (e
 	cfg.Listener = ln
 	empty := ""
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	edit(&p)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.ServeHTTP(ctx, p, cfg) }()
@@ -230,8 +237,12 @@ func postWithoutCredential(t *testing.T, endpoint string) (*http.Response, []byt
 func TestHTTPOperatorEndpoints(t *testing.T) {
 	endpoint, base := serveHTTPTest(t, HTTPConfig{CORSOrigins: []string{"https://app.example"}})
 	get(t, base+"/healthz", http.StatusOK)
-	if body := get(t, base+"/readyz", http.StatusOK); !strings.Contains(body, "ready: 4 tools") {
+	if body := get(t, base+"/readyz", http.StatusOK); body != "ready: 4 tools\n" {
 		t.Errorf("readyz: %q", body)
+	}
+	_, one := serveHTTPProfile(t, testApp(t, nil), HTTPConfig{}, 0, func(p *profile.Profile) { p.Operations = []string{"listNotes"} })
+	if body := get(t, one+"/readyz", http.StatusOK); body != "ready: 1 tool\n" {
+		t.Errorf("readyz with one tool: %q", body)
 	}
 	for origin, want := range map[string]string{"https://app.example": "https://app.example", "https://evil.example": ""} {
 		req, _ := http.NewRequest("OPTIONS", endpoint, nil)

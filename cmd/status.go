@@ -109,6 +109,17 @@ type checkStatus struct {
 	Skipped string `json:"skipped,omitempty"`
 }
 
+// MarshalJSON leaves "accepted" out of a check that was not made.
+func (c checkStatus) MarshalJSON() ([]byte, error) {
+	type fields checkStatus
+	if c.Skipped != "" {
+		return json.Marshal(struct {
+			Skipped string `json:"skipped"`
+		}{c.Skipped})
+	}
+	return json.Marshal(fields(c))
+}
+
 func statusRun(ctx context.Context, opts *StatusOptions) error {
 	f := opts.F
 	store, err := f.Profiles()

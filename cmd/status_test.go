@@ -149,6 +149,11 @@ func TestStatus(t *testing.T) {
 		if n := len(api.requests()) - before; n != 0 {
 			t.Errorf("status sent %d requests with the environment's key", n)
 		}
+		// A check not made says why, and says nothing of acceptance.
+		r = e.run("", "status", "--json")
+		if r.code != 0 || strings.Contains(r.out, `"accepted"`) || strings.Count(r.out, `"skipped"`) != 4 {
+			t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
+		}
 		e.assertKeyNowhere(goodKey)
 	})
 
