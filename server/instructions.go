@@ -30,7 +30,12 @@ func (s *Server) buildInstructions() string {
 	prefix := sanitizePrefix(s.cfg.Prefix)
 	switch s.cfg.Layout {
 	case LayoutResources:
-		fmt.Fprintf(&b, "%d tools, one per resource, cover %d operations: pass `action` to choose what to do", len(s.list)-1, len(s.ops))
+		cover := "cover"
+		if len(s.list)-1 == 1 {
+			cover = "covers"
+		}
+		fmt.Fprintf(&b, "%d %s, one per resource, %s %d %s: pass `action` to choose what to do",
+			len(s.list)-1, plural(len(s.list)-1, "tool"), cover, len(s.ops), plural(len(s.ops), "operation"))
 		if slices.ContainsFunc(s.list, func(t *mcp.Tool) bool {
 			return strings.Contains(t.Description, selectorNote("resource_action")) || strings.Contains(t.Description, selectorNote("tool_action"))
 		}) {
@@ -38,9 +43,9 @@ func (s *Server) buildInstructions() string {
 		}
 		fmt.Fprintf(&b, "; the other arguments are those of that action. %s shows an action's arguments in full.", s.describe)
 	case LayoutSearch:
-		fmt.Fprintf(&b, "%d operations behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), prefix, prefix)
+		fmt.Fprintf(&b, "%d %s behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), plural(len(s.ops), "operation"), prefix, prefix)
 	default:
-		fmt.Fprintf(&b, "%d tools, one per API operation, named after the operation", len(s.list))
+		fmt.Fprintf(&b, "%d %s, one per API operation, named after the operation", len(s.list), plural(len(s.list), "tool"))
 		if prefix != "" {
 			fmt.Fprintf(&b, " with the prefix %q", prefix)
 		}

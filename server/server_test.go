@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -611,5 +612,25 @@ func TestTruncatedByTheClient(t *testing.T) {
 		if !strings.Contains(text, "of more than") {
 			t.Errorf("%s: %q", r.ContentType, text)
 		}
+	}
+}
+
+// The instructions count tools and operations in words that agree with
+// the number, one included.
+func TestInstructionsCountOne(t *testing.T) {
+	ts := newTestAPIServer(t)
+	for layout, want := range map[string]string{
+		LayoutOperations: "1 tool, one per API operation,",
+		LayoutResources:  "1 tool, one per resource, covers 1 operation:",
+		LayoutSearch:     "1 operation behind two tools:",
+	} {
+		s := newTestServer(t, ts, nil, Config{Layout: layout, Filter: Filter{Operations: []string{"listProjects"}}})
+		if in := s.Instructions(); !strings.Contains(in, want) {
+			t.Errorf("%s: instructions = %q, want %q", layout, in, want)
+		}
+	}
+	s := newTestServer(t, ts, nil, Config{Layout: LayoutResources})
+	if in := s.Instructions(); !regexp.MustCompile(`\d+ tools, one per resource, cover \d+ operations:`).MatchString(in) {
+		t.Errorf("resources: instructions = %q", in)
 	}
 }
