@@ -74,7 +74,7 @@ func (s *Server) autoLayout() (string, []*tool, string) {
 	budget := fmt.Sprintf("the budget of %d tools and %d tokens the strictest common client accepts", autoMaxTools, autoMaxTokens)
 	fits := func(tools []*tool) (bool, string) {
 		t := tokens(listingSize(tools))
-		return len(tools) <= autoMaxTools && t <= autoMaxTokens, fmt.Sprintf("%d tools, about %d tokens", len(tools), t)
+		return len(tools) <= autoMaxTools && t <= autoMaxTokens, fmt.Sprintf("%d %s, about %d tokens", len(tools), plural(len(tools), "tool"), t)
 	}
 	ok, ops := fits(s.ops)
 	if ok {

@@ -63,7 +63,11 @@ func (s *Server) describeTool(resources []*tool, actions map[string]map[string]*
 		if !ok {
 			all := slices.Sorted(maps.Keys(actions))
 			if near := similarNames(tn, all, 3); len(near) > 0 {
-				return errorResult(fmt.Sprintf("unknown tool %q: did you mean %s? (%d tools take actions)", tn, strings.Join(near, ", "), len(all)))
+				which := fmt.Sprintf("%d tools take actions", len(all))
+				if len(all) == 1 {
+					which = "the only tool that takes actions"
+				}
+				return errorResult(fmt.Sprintf("unknown tool %q: did you mean %s? (%s)", tn, strings.Join(near, ", "), which))
 			}
 			return errorResult(fmt.Sprintf("unknown tool %q: use one of %s", tn, strings.Join(all, ", ")))
 		}

@@ -629,7 +629,16 @@ func TestInstructionsCountOne(t *testing.T) {
 			t.Errorf("%s: instructions = %q, want %q", layout, in, want)
 		}
 	}
-	s := newTestServer(t, ts, nil, Config{Layout: LayoutResources})
+	s := newTestServer(t, ts, nil, Config{Layout: LayoutAuto, Filter: Filter{Operations: []string{"listProjects"}}})
+	if _, why := s.Layout(); !strings.Contains(why, "(1 tool, about ") {
+		t.Errorf("auto: the layout's reason = %q", why)
+	}
+	s = newTestServer(t, ts, nil, Config{Layout: LayoutResources, Filter: Filter{Operations: []string{"listProjects"}}})
+	r, err := s.Call(context.Background(), "describe_action", json.RawMessage(`{"tool":"project","action":"list"}`))
+	if err != nil || !strings.Contains(resultText(t, r), `did you mean projects? (the only tool that takes actions)`) {
+		t.Errorf("describe_action of a misspelt tool: %v %v", r, err)
+	}
+	s = newTestServer(t, ts, nil, Config{Layout: LayoutResources})
 	if in := s.Instructions(); !regexp.MustCompile(`\d+ tools, one per resource, cover \d+ operations:`).MatchString(in) {
 		t.Errorf("resources: instructions = %q", in)
 	}
