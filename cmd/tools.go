@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +19,9 @@ type ToolsOptions struct {
 	NoCache bool
 	JSON    bool
 	Tokens  bool
+	// Diff is the listing to compare with: a file of `tools --json`, or an
+	// OpenAPI description (file or URL) listed with the same flags.
+	Diff string
 }
 
 func newToolsCmd(f *Factory, runF func(*ToolsOptions) error) *cobra.Command {
@@ -28,7 +32,17 @@ func newToolsCmd(f *Factory, runF func(*ToolsOptions) error) *cobra.Command {
 		Long: `List the tools that serve would expose, as the model sees them. --json prints
 exactly what tools/list returns; --tokens estimates what each tool costs the
 model and says which layout is served (and, for the auto layout, why);
---tokens --json prints that as a size report. No key is needed.`,
+--tokens --json prints that as a size report. No key is needed.
+
+--diff OLD compares the tools with those of OLD: a file that an earlier
+tools --json wrote, or an earlier OpenAPI description (file or URL), listed
+with the same flags. It prints each change (tools and arguments added or
+removed, arguments now required or of another type, enum values gone, a
+read-only tool that now writes, descriptions changed; --json prints them as
+JSON) and exits with status 1 when one breaks calls or rules made against
+OLD, so that a release that renames a tool or an argument shows in CI.`,
+		Example: `  restmcp tools --spec openapi.yaml --json > tools.json   # keep what the model sees
+  restmcp tools --spec openapi.yaml --diff tools.json      # later: what changed since`,
 		Args: noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -41,6 +55,8 @@ model and says which layout is served (and, for the auto layout, why);
 	c.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read and build the description now, without the compiled description cache")
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the tools as a JSON array, exactly as tools/list returns them")
 	c.Flags().BoolVar(&opts.Tokens, "tokens", false, "show an estimate of the tokens each tool costs the model")
+	c.Flags().StringVar(&opts.Diff, "diff", "", "compare with an earlier listing: a file of `tools --json`, or an OpenAPI description (file or URL); exit 1 on breaking changes")
+	c.MarkFlagsMutuallyExclusive("diff", "tokens")
 	return c
 }
 
@@ -49,6 +65,20 @@ model and says which layout is served (and, for the auto layout, why);
 func estimateTokens(n int) int { return (n + 3) / 4 }
 
 func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
+	err := listTools(c, opts)
+	var silent *SilentError
+	if opts.Diff != "" && err != nil && !errors.As(err, &silent) {
+		// With --diff, 1 says that a change breaks calls: a comparison
+		// that could not be made exits with 2, as diff(1) does.
+		var flagErr *FlagError
+		if !errors.As(err, &flagErr) {
+			err = &FlagError{Err: err}
+		}
+	}
+	return err
+}
+
+func listTools(c *cobra.Command, opts *ToolsOptions) error {
 	f := opts.F
 	p, _, err := opts.Profile.resolve(f)
 	if err != nil {
@@ -60,6 +90,9 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 	}
 	defer done()
 	tools := srv.Tools()
+	if opts.Diff != "" {
+		return toolsDiff(c, opts, p, tools)
+	}
 	layout, why := "", ""
 	if l, ok := srv.(interface{ Layout() (string, string) }); ok {
 		layout, why = l.Layout()
@@ -109,7 +142,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 		// The total is the listing's estimate, as --json and the auto
 		// layout's reason give it (the rows' estimates round each apart).
 		all, _ := json.Marshal(tools)
-		fmt.Fprintf(f.IO.Out, "\n%d tools, about %d tokens (%d bytes a model reads of %d bytes of tool definitions: names, descriptions and input schemas, not titles and annotations)\n", len(tools), estimateTokens(read), read, len(all))
+		fmt.Fprintf(f.IO.Out, "\n%s, about %d tokens (%d bytes a model reads of %d bytes of tool definitions: names, descriptions and input schemas, not titles and annotations)\n", count(len(tools), "tool"), estimateTokens(read), read, len(all))
 		if layout != "" {
 			fmt.Fprintf(f.IO.Out, "layout %s", layout)
 			if why != "" {
@@ -118,7 +151,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 			fmt.Fprintln(f.IO.Out)
 		}
 	} else if f.IO.OutTTY {
-		fmt.Fprintf(f.IO.Out, "\n%d tools\n", len(tools))
+		fmt.Fprintf(f.IO.Out, "\n%s\n", count(len(tools), "tool"))
 	}
 	return nil
 }

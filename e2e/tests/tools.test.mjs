@@ -3,6 +3,8 @@
 // the key from RESTMCP_API_KEY.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import {
   api, apiKey, apiRequestCount, apiURL, childEnv, connectExample, connect, exampleFlags, json, run,
@@ -93,6 +95,35 @@ describe('serve with the example API', () => {
     assert.equal(r.code, 0, r.stderr);
     const printed = JSON.parse(r.stdout);
     assert.deepEqual(new Map(printed.map((t) => [t.name, t.inputSchema])), new Map([...tools].map(([n, t]) => [n, t.inputSchema])));
+  });
+
+  it('`restmcp tools --diff` names the changes from a saved listing, and fails on breaking ones', async () => {
+    const dir = tempDir('diff');
+    const e = env();
+    const saved = await run(['tools', '--json', ...exampleFlags()], { env: e });
+    assert.equal(saved.code, 0, saved.stderr);
+    writeFileSync(join(dir, 'tools.json'), saved.stdout);
+    // The API's own description, read from its URL with the key, lists the same tools.
+    const live = ['tools', '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key'];
+    let r = await run([...live, '--diff', join(dir, 'tools.json')], { env: e });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^no change from .*tools\.json \(19 tools\)$/m);
+    // A listing from a release whose list_tasks took one more argument and
+    // had a tool since gone: both break what was written against it.
+    const old = JSON.parse(saved.stdout);
+    const lt = old.find((t) => t.name === 'list_tasks');
+    lt.inputSchema.properties.archived = { type: 'boolean' };
+    old.push({ ...old.find((t) => t.name === 'archive_project'), name: 'unarchive_project' });
+    writeFileSync(join(dir, 'old.json'), JSON.stringify(old));
+    r = await run([...live, '--diff', join(dir, 'old.json'), '--json'], { env: e });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      changes: [
+        { tool: 'list_tasks', argument: 'archived', what: 'removed', breaking: true },
+        { tool: 'unarchive_project', what: 'removed', breaking: true },
+      ],
+      breaking: 2,
+    });
   });
 
   it('lists with search, filters and pagination, as the API answers', async () => {

@@ -1,0 +1,103 @@
+package cmd
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tools --diff compares with a saved listing or a description listed with
+// the same flags, and exits 1 only on a change that breaks calls.
+func TestToolsDiff(t *testing.T) {
+	dir := t.TempDir()
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	saved := filepath.Join(dir, "tools.json")
+	if err := os.WriteFile(saved, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, from, to string) string {
+		t.Helper()
+		if !strings.Contains(string(spec), from) {
+			t.Fatalf("notes.yaml has no %q", from)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(strings.Replace(string(spec), from, to, 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	renamed := write("renamed.yaml", "operationId: listNotes", "operationId: listAllNotes")
+	described := write("described.yaml", "operationId: getNote", "operationId: getNote\n      description: Fetch one note by its id.")
+
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"same", []string{"--spec", "testdata/notes.yaml", "--diff", saved}, 0, []string{"no change from " + saved + " (4 tools)"}},
+		{"renamed", []string{"--spec", renamed, "--diff", saved}, 1,
+			[]string{"list_all_notes: added\n", "list_notes: removed (breaking)\n", "2 changes from " + saved + ", 1 breaking"}},
+		{"description", []string{"--spec", described, "--diff", saved}, 0, []string{"get_note: description changed\n", "1 change from " + saved + ", none breaking"}},
+		// Against a description, listed with the same selection.
+		{"description file", []string{"--spec", renamed, "--diff", "testdata/notes.yaml", "--read-only"}, 1,
+			[]string{"list_all_notes: added\n", "list_notes: removed (breaking)\n", "2 changes from"}},
+		{"selection on both sides", []string{"--spec", described, "--diff", "testdata/notes.yaml", "--method", "POST"}, 0, []string{"no change from testdata/notes.yaml (1 tool)"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, out, errOut := testFactory(t, nil)
+			if code := run(t, f, append([]string{"tools"}, tt.args...)...); code != tt.code {
+				t.Fatalf("exit %d, want %d: %s%s", code, tt.code, out, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+
+	t.Run("json", func(t *testing.T) {
+		f, out, errOut := testFactory(t, nil)
+		if code := run(t, f, "tools", "--spec", renamed, "--diff", saved, "--json"); code != 1 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var got struct {
+			Changes []struct {
+				Tool, What string
+				Breaking   bool
+			}
+			Breaking int
+		}
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.Breaking != 1 || len(got.Changes) != 2 || got.Changes[1].Tool != "list_notes" || !got.Changes[1].Breaking {
+			t.Errorf("%v: %s", err, out)
+		}
+	})
+
+	t.Run("bad old listing", func(t *testing.T) {
+		dup := filepath.Join(dir, "dup.json")
+		if err := os.WriteFile(dup, []byte(`[{"name":"a","inputSchema":{}},{"name":"a","inputSchema":{}}]`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for arg, want := range map[string]string{
+			filepath.Join(dir, "missing.json"): "give a file that `tools --json` wrote, or an OpenAPI description",
+			dup:                                `two tools named "a"`,
+			// The current listing cannot be made: not a breaking change.
+			"testdata/notes.yaml --spec " + filepath.Join(dir, "none.yaml"): "none.yaml",
+		} {
+			f, out, errOut := testFactory(t, nil)
+			if code := run(t, f, append([]string{"tools", "--spec", "testdata/notes.yaml", "--diff"}, strings.Fields(arg)...)...); code != 2 || !strings.Contains(errOut.String(), want) {
+				t.Errorf("--diff %s: exit %d, %s%s; want %q", arg, code, out, errOut, want)
+			}
+		}
+	})
+}

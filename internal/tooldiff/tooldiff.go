@@ -1,0 +1,300 @@
+// Package tooldiff compares two tool listings (tools/list's tools, as JSON)
+// and says what changed for a model or a client that relied on the first:
+// tools added and removed, arguments added, removed, newly required or of
+// another type, enum values gone, a read-only tool that now writes.
+package tooldiff
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Change is one difference between two listings.
+type Change struct {
+	Tool string `json:"tool"`
+	// Argument is the argument's path: "a.b" for a field of an object,
+	// "a[].b" for a field of an array's items; "" for the tool itself.
+	Argument string `json:"argument,omitempty"`
+	// What says what changed, in words.
+	What string `json:"what"`
+	// Breaking is set when a call or a rule made against the old listing
+	// may now fail or mean something else.
+	Breaking bool `json:"breaking"`
+}
+
+func (c Change) String() string {
+	s := c.Tool + ": "
+	if c.Argument != "" {
+		s += fmt.Sprintf("argument %q ", c.Argument)
+	}
+	s += c.What
+	if c.Breaking {
+		s += " (breaking)"
+	}
+	return s
+}
+
+// ErrNotListing is returned by Compare when the old listing is not a
+// listing (an OpenAPI description, say).
+var ErrNotListing = errors.New("not a JSON array of tools (what `tools --json` prints)")
+
+// tool is what a comparison reads of a listed tool.
+type tool struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	InputSchema map[string]any `json:"inputSchema"`
+	Annotations *struct {
+		ReadOnlyHint    bool  `json:"readOnlyHint"`
+		DestructiveHint *bool `json:"destructiveHint"`
+	} `json:"annotations"`
+}
+
+// parse reads a listing: a JSON array of tools, as `tools --json` prints
+// it (or tools/list's result, {"tools": [...]}). ok is false when data is
+// not a listing at all (an OpenAPI description, say); err is set when it
+// is one but cannot be read.
+func parse(data []byte) (tools []tool, ok bool, err error) {
+	var list []json.RawMessage
+	if err := json.Unmarshal(data, &list); err != nil {
+		var result struct {
+			Tools []json.RawMessage `json:"tools"`
+		}
+		if json.Unmarshal(data, &result) != nil || result.Tools == nil {
+			return nil, false, nil
+		}
+		list = result.Tools
+	}
+	seen := map[string]bool{}
+	for i, raw := range list {
+		var t tool
+		if err := json.Unmarshal(raw, &t); err != nil || t.Name == "" {
+			return nil, true, fmt.Errorf("tool %d of the listing is not a tool (an object with a name and an inputSchema)", i+1)
+		}
+		if seen[t.Name] {
+			return nil, true, fmt.Errorf("the listing has two tools named %q", t.Name)
+		}
+		seen[t.Name] = true
+		tools = append(tools, t)
+	}
+	return tools, true, nil
+}
+
+// Compare says what changed from the listing old to the listing new
+// (both JSON arrays of tools, as `tools --json` prints them, or
+// tools/list results), tools in name order, the changes of a tool
+// in argument order.
+func Compare(old, new []byte) ([]Change, error) {
+	before, ok, err := parse(old)
+	if err == nil && !ok {
+		err = ErrNotListing
+	}
+	if err != nil {
+		return nil, err
+	}
+	after, ok, err := parse(new)
+	if err == nil && !ok {
+		err = fmt.Errorf("the new listing: %w", ErrNotListing)
+	}
+	if err != nil {
+		return nil, err
+	}
+	byName := func(l []tool) map[string]tool {
+		m := make(map[string]tool, len(l))
+		for _, t := range l {
+			m[t.Name] = t
+		}
+		return m
+	}
+	a, b := byName(before), byName(after)
+	names := slices.Sorted(maps.Keys(a))
+	for n := range b {
+		if _, ok := a[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	var out []Change
+	for _, n := range names {
+		ta, inA := a[n]
+		tb, inB := b[n]
+		switch {
+		case !inB:
+			out = append(out, Change{Tool: n, What: "removed", Breaking: true})
+		case !inA:
+			out = append(out, Change{Tool: n, What: "added"})
+		default:
+			out = append(out, compareTool(ta, tb)...)
+		}
+	}
+	return out, nil
+}
+
+func compareTool(a, b tool) []Change {
+	var out []Change
+	if readOnly(a) && !readOnly(b) {
+		out = append(out, Change{Tool: a.Name, What: "is no longer read-only", Breaking: true})
+	}
+	var args []Change
+	compareNode(a.Name, "", a.InputSchema, b.InputSchema, &args)
+	slices.SortStableFunc(args, func(x, y Change) int { return strings.Compare(x.Argument, y.Argument) })
+	out = append(out, args...)
+	if a.Description != b.Description {
+		out = append(out, Change{Tool: a.Name, What: "description changed"})
+	}
+	return out
+}
+
+func readOnly(t tool) bool { return t.Annotations != nil && t.Annotations.ReadOnlyHint }
+
+// compareNode compares the object schemas a and b found at path (its
+// fields: their presence, whether required, their types and enums) and
+// goes into the fields both have.
+func compareNode(name, path string, a, b map[string]any, out *[]Change) {
+	pa, pb := props(a), props(b)
+	ra, rb := set(a["required"]), set(b["required"])
+	for _, k := range slices.Sorted(maps.Keys(pa)) {
+		if _, ok := pb[k]; !ok {
+			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "removed", Breaking: true})
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(pb)) {
+		arg := join(path, k)
+		sa, inA := pa[k]
+		sb := pb[k]
+		switch {
+		case !inA && rb[k]:
+			*out = append(*out, Change{Tool: name, Argument: arg, What: "added, required", Breaking: true})
+			continue
+		case !inA:
+			*out = append(*out, Change{Tool: name, Argument: arg, What: "added"})
+			continue
+		case rb[k] && !ra[k]:
+			*out = append(*out, Change{Tool: name, Argument: arg, What: "now required", Breaking: true})
+		case ra[k] && !rb[k]:
+			*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer required"})
+		}
+		compareValue(name, arg, sa, sb, out)
+	}
+}
+
+// compareValue compares the schemas of one argument.
+func compareValue(name, arg string, a, b map[string]any, out *[]Change) {
+	if ta, tb := types(a), types(b); len(ta) > 0 && len(tb) > 0 && !slices.Equal(ta, tb) {
+		// A type the argument took and no longer takes breaks calls; one
+		// more (or number for integer) does not.
+		narrowed := slices.ContainsFunc(ta, func(t string) bool {
+			return !slices.Contains(tb, t) && (t != "integer" || !slices.Contains(tb, "number"))
+		})
+		*out = append(*out, Change{Tool: name, Argument: arg,
+			What: fmt.Sprintf("type %s → %s", strings.Join(ta, "|"), strings.Join(tb, "|")), Breaking: narrowed})
+		if narrowed {
+			return
+		}
+	}
+	ea, eb := enum(a), enum(b)
+	if ea != nil && eb != nil {
+		var gone, added []string
+		for _, v := range slices.Sorted(maps.Keys(ea)) {
+			if !eb[v] {
+				gone = append(gone, v)
+			}
+		}
+		for _, v := range slices.Sorted(maps.Keys(eb)) {
+			if !ea[v] {
+				added = append(added, v)
+			}
+		}
+		if len(gone) > 0 {
+			*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer takes " + strings.Join(gone, ", "), Breaking: true})
+		}
+		if len(added) > 0 {
+			*out = append(*out, Change{Tool: name, Argument: arg, What: "also takes " + strings.Join(added, ", ")})
+		}
+	} else if ea == nil && eb != nil {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes only " + strings.Join(slices.Sorted(maps.Keys(eb)), ", ") + " now", Breaking: true})
+	} else if ea != nil && eb == nil {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(slices.Sorted(maps.Keys(ea)), ", ")})
+	}
+	compareNode(name, arg, a, b, out)
+	if ia, ib := items(a), items(b); ia != nil && ib != nil {
+		compareValue(name, arg+"[]", ia, ib, out)
+	}
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+func props(s map[string]any) map[string]map[string]any {
+	m := map[string]map[string]any{}
+	p, _ := s["properties"].(map[string]any)
+	for k, v := range p {
+		if vs, ok := v.(map[string]any); ok {
+			m[k] = vs
+		}
+	}
+	return m
+}
+
+func items(s map[string]any) map[string]any {
+	i, _ := s["items"].(map[string]any)
+	return i
+}
+
+func set(v any) map[string]bool {
+	l, _ := v.([]any)
+	m := make(map[string]bool, len(l))
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			m[s] = true
+		}
+	}
+	return m
+}
+
+// types is the schema's types, sorted: its type or type list, or those of
+// its anyOf or oneOf alternatives; nil when it says none.
+func types(s map[string]any) []string {
+	var l []string
+	switch t := s["type"].(type) {
+	case string:
+		l = append(l, t)
+	case []any:
+		for _, x := range t {
+			if x, ok := x.(string); ok {
+				l = append(l, x)
+			}
+		}
+	}
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := s[k].([]any)
+		for _, alt := range alts {
+			if m, ok := alt.(map[string]any); ok {
+				l = append(l, types(m)...)
+			}
+		}
+	}
+	slices.Sort(l)
+	return slices.Compact(l)
+}
+
+// enum is the schema's enum as JSON texts, nil without one.
+func enum(s map[string]any) map[string]bool {
+	l, ok := s["enum"].([]any)
+	if !ok {
+		return nil
+	}
+	m := make(map[string]bool, len(l))
+	for _, v := range l {
+		b, _ := json.Marshal(v)
+		m[string(b)] = true
+	}
+	return m
+}

@@ -1,0 +1,94 @@
+package tooldiff
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const before = `[
+ {"name":"list_notes","description":"List the notes.","annotations":{"readOnlyHint":true},
+  "inputSchema":{"type":"object","properties":{
+   "status":{"type":"string","enum":["open","done","archived"]},
+   "limit":{"type":"integer"},
+   "owner":{"type":"string"},
+   "filter":{"type":"object","properties":{"tag":{"type":"string"},"since":{"type":"string"}},"required":["tag"]},
+   "ids":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"}}}}}}},
+ {"name":"create_note","description":"Create a note.","annotations":{"readOnlyHint":false,"destructiveHint":false},
+  "inputSchema":{"type":"object","properties":{"title":{"type":"string"},"body":{"type":"string"},"kind":{"type":"string"}},"required":["title"]}},
+ {"name":"delete_note","description":"Delete a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}},
+ {"name":"archive_note","description":"Archive a note.","annotations":{"readOnlyHint":true},"inputSchema":{"type":"object"}}
+]`
+
+const after = `{"tools":[
+ {"name":"list_notes","description":"List the notes, newest first.","annotations":{"readOnlyHint":true},
+  "inputSchema":{"type":"object","properties":{
+   "status":{"type":"string","enum":["open","done","snoozed"]},
+   "limit":{"type":"number"},
+   "owner":{"type":"integer"},
+   "filter":{"type":"object","properties":{"tag":{"type":"string"},"until":{"type":"string"}}},
+   "ids":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"},"rev":{"type":"integer"}},"required":["rev"]}},
+   "page":{"type":"integer"}}}},
+ {"name":"create_note","description":"Create a note.","annotations":{"readOnlyHint":false,"destructiveHint":false},
+  "inputSchema":{"type":"object","properties":{"title":{"type":"string"},"body":{"anyOf":[{"type":"string"},{"type":"object"}]},"kind":{"type":"string","enum":["memo"]},"project":{"type":"integer"}},"required":["title","project"]}},
+ {"name":"archive_note","description":"Archive a note.","annotations":{"readOnlyHint":false},"inputSchema":{"type":"object"}},
+ {"name":"restore_note","description":"Restore a note.","inputSchema":{"type":"object"}}
+]}`
+
+func TestCompare(t *testing.T) {
+	changes, err := Compare([]byte(before), []byte(after))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.String())
+	}
+	want := []string{
+		`archive_note: is no longer read-only (breaking)`,
+		`create_note: argument "body" type string → object|string`,
+		`create_note: argument "kind" takes only "memo" now (breaking)`,
+		`create_note: argument "project" added, required (breaking)`,
+		`delete_note: removed (breaking)`,
+		`list_notes: argument "filter.since" removed (breaking)`,
+		`list_notes: argument "filter.tag" no longer required`,
+		`list_notes: argument "filter.until" added`,
+		`list_notes: argument "ids[].rev" added, required (breaking)`,
+		`list_notes: argument "limit" type integer → number`,
+		`list_notes: argument "owner" type string → integer (breaking)`,
+		`list_notes: argument "page" added`,
+		`list_notes: argument "status" no longer takes "archived" (breaking)`,
+		`list_notes: argument "status" also takes "snoozed"`,
+		`list_notes: description changed`,
+		`restore_note: added`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestCompareSame(t *testing.T) {
+	changes, err := Compare([]byte(before), []byte(before))
+	if err != nil || len(changes) != 0 {
+		t.Errorf("a listing against itself: %v %v", changes, err)
+	}
+}
+
+func TestCompareNotAListing(t *testing.T) {
+	for name, old := range map[string]string{
+		"openapi": `{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{}}`,
+		"yaml":    "openapi: 3.0.3\npaths: {}\n",
+	} {
+		if _, err := Compare([]byte(old), []byte(after)); !errors.Is(err, ErrNotListing) {
+			t.Errorf("%s: err = %v, want ErrNotListing", name, err)
+		}
+	}
+	for old, want := range map[string]string{
+		`[{"description":"no name"}]`: "tool 1 of the listing is not a tool",
+		`[{"name":"a"},{"name":"a"}]`: `two tools named "a"`,
+	} {
+		if _, err := Compare([]byte(old), []byte(after)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", old, err, want)
+		}
+	}
+}
