@@ -888,11 +888,7 @@ func TestInstallUninstallRoundTrip(t *testing.T) {
 	cursor, _ := Lookup("cursor")
 	vscode, _ := Lookup("vscode")
 	codex, _ := Lookup("codex")
-	tests := []struct {
-		name string
-		c    Client
-		in   string
-	}{
+	roundTrip(t, false, []roundTripCase{
 		{"trailing comma after the last server", cursor, "{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"npx\"},\n  }\n}\n"},
 		{"trailing comma on one line", vscode, "{\"servers\": {\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n}}\n"},
 		{"only inputs", vscode, "{\n  \"inputs\": []\n}\n"},
@@ -902,15 +898,32 @@ func TestInstallUninstallRoundTrip(t *testing.T) {
 		{"servers on one line", cursor, `{"mcpServers": {"a": {"command":"x"}}}`},
 		{"an empty file", cursor, ""},
 		{"a codex table right before an array of tables", codex, "[mcp_servers.other]\ncommand = \"x\"\n[[profiles]]\nname = \"p\"\n"},
-	}
+	})
+}
+
+type roundTripCase struct {
+	name string
+	c    Client
+	in   string
+}
+
+// roundTrip installs into each file then uninstalls, without the backup
+// when withoutBackup, and wants the original bytes back.
+func roundTrip(t *testing.T, withoutBackup bool, tests []roundTripCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "mcp.json")
+			path := filepath.Join(t.TempDir(), "config")
 			writeFile(t, path, tt.in, 0o600)
 			if res, err := tt.c.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Added {
 				t.Fatalf("install: %v, %v", res.Action, err)
 			}
 			wantEntry(t, tt.c, readFile(t, path), testEntry("acme"))
+			if withoutBackup {
+				if err := os.Remove(path + ".bak"); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if _, err := tt.c.Uninstall(path, "acme", testCommand, Options{}); err != nil {
 				t.Fatal(err)
 			}
@@ -919,6 +932,25 @@ func TestInstallUninstallRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUninstallWithoutBackupLeavesNoTrace: when the backup is not the
+// version before install (gone, or edited since), uninstall removes the
+// entry alone, and what install added around it (a blank line above a
+// TOML table, a closing brace moved to a line of its own) goes too.
+func TestUninstallWithoutBackupLeavesNoTrace(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	vscode, _ := Lookup("vscode")
+	codex, _ := Lookup("codex")
+	roundTrip(t, true, []roundTripCase{
+		{"JSON, servers on the brace's line", cursor, "{\n  \"mcpServers\": {\"github\": {\"command\": \"npx\"}},\n  \"theme\": \"dark\"\n}\n"},
+		{"JSON, servers on lines of their own", cursor, "{\n  \"mcpServers\": {\n    \"github\": {\n      \"command\": \"npx\"\n    }\n  },\n\n  \"theme\": \"dark\"\n}\n"},
+		{"JSONC with comments", vscode, "{\n  // servers\n  \"servers\": {\"github\": {\"command\": \"npx\"}}, // mine\n  /* theme */\n  \"theme\": \"dark\",\n}\n"},
+		{"JSONC, a comment after the last server", vscode, "{\n  \"servers\": {\n    \"github\": {\"command\": \"npx\"}, // npm\n    // more to come\n  },\n}\n"},
+		{"TOML, a table right after the servers", codex, "model = \"x\"\n\n[mcp_servers.github]\ncommand = \"npx\"\n[sandbox]\nmode = \"w\"\n"},
+		{"TOML, a comment after the servers", codex, "[mcp_servers.github]\ncommand = \"npx\" # npm\n# the end\n"},
+		{"TOML with CRLF", codex, "[mcp_servers.github]\r\ncommand = \"npx\"\r\n[sandbox]\r\nmode = \"w\"\r\n"},
+	})
 }
 
 // TestUninstallKeepsEditsMadeAfterInstall: the version before install is
