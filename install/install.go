@@ -28,6 +28,25 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("cannot parse %s: %s (the file was not changed: fix it, or move it away, and run again)", e.Path, e.Err)
 }
 
+// PlainJSONError means the file holds a comment or a trailing comma, and
+// the client reads it as plain JSON: it cannot read the file as it is, and
+// would not read it after an edit that kept them either. The file is left
+// untouched.
+type PlainJSONError struct {
+	Path, Client string
+	// Line and Column are where the first comment or trailing comma is;
+	// What says which.
+	Line, Column int
+	What         string
+}
+
+// Error implements error.
+func (e *PlainJSONError) Error() string {
+	return fmt.Sprintf("%s has %s at line %d, column %d, but %s reads this file as plain JSON, which allows no comments "+
+		"or trailing commas, so it cannot read the file as it is; nothing was changed: remove the comments and trailing commas "+
+		"from %s, then run again", e.Path, e.What, e.Line, e.Column, e.Client, e.Path)
+}
+
 // ConflictError means the file already has a server of that name that runs
 // something else.
 type ConflictError struct {
@@ -268,6 +287,25 @@ func (c Client) lookup(path string, src []byte, name string, e *Entry) (found, e
 	return c.jsonLookup(path, src, name, e)
 }
 
+// readable refuses a file the client could not read after the change: one
+// with comments or trailing commas, for a client that reads plain JSON. A
+// file that cannot be parsed at all is the lookup's to report.
+func (c Client) readable(path string, src []byte) error {
+	if !c.plainJSON || c.format != formatJSON {
+		return nil
+	}
+	d, err := parseJSON(path, src)
+	if err != nil {
+		return nil
+	}
+	at, what := notPlainJSON(d.src)
+	if at < 0 {
+		return nil
+	}
+	line, col := lineColumn(d.src, at)
+	return &PlainJSONError{Path: path, Client: c.Title, Line: line, Column: col, What: what}
+}
+
 // Install adds e to the client's file at path, or updates it. An entry of the
 // same name that runs another program is replaced only with opts.Force.
 // Running it twice leaves the file byte-identical.
@@ -286,6 +324,9 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 		return res, err
 	}
 	f, err := c.lookup(path, src, e.Name, &e)
+	if err == nil {
+		err = c.readable(path, src)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -368,6 +409,9 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	f, err := c.lookup(path, src, name, nil)
 	if err != nil || !f.present {
 		return res, err // nothing to remove, whatever the folder
+	}
+	if err := c.readable(path, src); err != nil {
+		return res, err
 	}
 	if lockErr != nil {
 		return Result{Path: path}, lockErr

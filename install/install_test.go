@@ -93,8 +93,21 @@ func wantEntry(t *testing.T, c Client, b []byte, e Entry) {
 }
 
 // existing is a file that already holds another server, other settings and
-// comments.
+// comments (none for a client that reads plain JSON).
 func existing(c Client) string {
+	if c.plainJSON {
+		return `{
+  "theme": "dark",
+  "` + c.Key + `": {
+    "github": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-github"]
+    }
+  },
+  "other": [1, 2, 3]
+}
+`
+	}
 	if c.format == formatTOML {
 		return `# Codex settings
 model = "gpt-5"
@@ -1468,5 +1481,74 @@ func TestReadOnlyFolderEntryInPlace(t *testing.T) {
 	}
 	if _, err := c.UninstallEntry(path, testEntry("acme"), Options{}); !errors.As(err, &ro) {
 		t.Errorf("uninstalling the entry: %v, want a ReadOnlyError", err)
+	}
+}
+
+// TestPlainJSONClientRefusesComments: Claude Code and Claude Desktop read
+// their files as plain JSON, so a file with a comment or a trailing comma
+// is refused, named with where the first one is, and left byte for byte;
+// the clients that read JSONC keep being edited, comments kept.
+func TestPlainJSONClientRefusesComments(t *testing.T) {
+	withComment := "{\n  \"theme\": \"dark\", // mine\n  \"mcpServers\": {\n    \"acme\": {\"command\": \"" + testCommand + "\", \"args\": [\"serve\", \"--profile\", \"acme\"]}\n  }\n}\n"
+	withComma := "{\n  \"url\": \"https://example.com/a,}\",\n  \"mcpServers\": {},\n}\n"
+	for _, id := range []string{"claude-code", "claude-desktop"} {
+		c, _ := Lookup(id)
+		for _, tt := range []struct {
+			name, text, where, what string
+		}{
+			{"comment", withComment, "line 2, column 20", "a comment"},
+			{"trailing comma", withComma, "line 3, column 19", "a trailing comma"},
+		} {
+			t.Run(id+"/"+tt.name, func(t *testing.T) {
+				path, _ := c.Path(testEnv(t, "linux"), false)
+				writeFile(t, path, tt.text, 0o600)
+				for _, run := range []func() error{
+					func() error { _, err := c.Install(path, testEntry("acme"), Options{}); return err },
+					func() error { _, err := c.Install(path, testEntry("other"), Options{DryRun: true}); return err },
+					func() error { _, err := c.Uninstall(path, "acme", testCommand, Options{}); return err },
+				} {
+					err := run()
+					var pe *PlainJSONError
+					if tt.name == "trailing comma" && err == nil {
+						continue // nothing to remove: nothing refused
+					}
+					if !errors.As(err, &pe) {
+						t.Fatalf("err = %v, want a PlainJSONError", err)
+					}
+					for _, want := range []string{path, tt.where, tt.what, c.Title + " reads this file as plain JSON", "nothing was changed", "remove the comments"} {
+						if !strings.Contains(err.Error(), want) {
+							t.Errorf("error %q does not say %q", err, want)
+						}
+					}
+				}
+				if got := readFile(t, path); string(got) != tt.text {
+					t.Errorf("file changed:\n%s", got)
+				}
+				for _, beside := range []string{".bak", ".lock"} {
+					if _, err := os.Stat(path + beside); !errors.Is(err, os.ErrNotExist) {
+						t.Errorf("%s left beside the file: %v", beside, err)
+					}
+				}
+			})
+		}
+	}
+	// "//" and ",}" inside strings are plain JSON.
+	c, _ := Lookup("claude-code")
+	path := filepath.Join(t.TempDir(), ".claude.json")
+	writeFile(t, path, "{\"url\": \"https://example.com/a,}\", \"s\": \"\\\"//\"}\n", 0o600)
+	if _, err := c.Install(path, testEntry("acme"), Options{}); err != nil {
+		t.Fatalf("plain JSON with // in a string: %v", err)
+	}
+	// The clients that read JSONC are edited, comments kept.
+	for _, id := range []string{"vscode", "zed"} {
+		c, _ := Lookup(id)
+		path := filepath.Join(t.TempDir(), "settings.json")
+		writeFile(t, path, "{\n  \"theme\": \"dark\", // mine\n}\n", 0o600)
+		if _, err := c.Install(path, testEntry("acme"), Options{}); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if got := readFile(t, path); !bytes.Contains(got, []byte("// mine")) {
+			t.Errorf("%s: comment lost:\n%s", id, got)
+		}
 	}
 }

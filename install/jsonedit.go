@@ -169,6 +169,28 @@ func skipExtra(src []byte, p int) int {
 	return p
 }
 
+// notPlainJSON returns the offset of the first comment or trailing comma
+// in the JSONC text src, and which it is; -1 when src is plain JSON.
+func notPlainJSON(src []byte) (int, string) {
+	inString := false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '/':
+			return i, "a comment"
+		case c == ',':
+			if p := skipExtra(src, i+1); p < len(src) && (src[p] == '}' || src[p] == ']') {
+				return i, "a trailing comma"
+			}
+		}
+	}
+	return -1, ""
+}
+
 // restOfLine returns the offset after the newline that ends the line at p
 // when only spaces and a line comment stand between p and it; ok is false
 // when something else follows on the line.
