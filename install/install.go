@@ -180,6 +180,9 @@ type Result struct {
 	// Refused is, in a dry run, the error the real run would stop at
 	// because the file is read-only (nil otherwise).
 	Refused error
+	// Warnings say what else was done: a lock beside the file that its
+	// holder abandoned, taken over.
+	Warnings []string
 }
 
 // Changed reports whether the file is (or, in a dry run, would be) written.
@@ -189,14 +192,15 @@ func (r Result) Changed() bool {
 
 // lockConfig takes the lock of the client file at path (of the file a
 // symbolic link points to), so that commands editing it in parallel each
-// read what the previous one wrote; a dry run takes none. The lock file
-// is removed on release: none is left in a project to be committed.
-func lockConfig(path string, dryRun bool) (func(), error) {
+// read what the previous one wrote; a dry run takes none. The lock folder
+// is removed on release: none is left in a project to be committed. A
+// lock its holder abandoned is taken over, and warn says so.
+func lockConfig(path string, dryRun bool, warn func(string)) (func(), error) {
 	if dryRun {
 		return func() {}, nil
 	}
 	real := atomicfile.Resolve(path)
-	unlock, err := filelock.LockTransient(real)
+	unlock, err := filelock.LockTransient(real, warn)
 	if err != nil {
 		return nil, notWritable(path, err) // the error names the file
 	}
@@ -206,8 +210,8 @@ func lockConfig(path string, dryRun bool) (func(), error) {
 // lockOrReadOnly is lockConfig, except that a folder that cannot be
 // written in is not an error yet: lockErr says so, for a change to be
 // refused with it, and unlock does nothing then.
-func lockOrReadOnly(path string, dryRun bool) (unlock func(), lockErr, err error) {
-	unlock, err = lockConfig(path, dryRun)
+func lockOrReadOnly(path string, dryRun bool, warn func(string)) (unlock func(), lockErr, err error) {
+	unlock, err = lockConfig(path, dryRun, warn)
 	var readOnly *ReadOnlyError
 	switch {
 	case errors.As(err, &readOnly):
@@ -313,13 +317,14 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	if err := c.validate(e); err != nil {
 		return Result{}, err
 	}
-	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun)
+	var warnings []string
+	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun, func(w string) { warnings = append(warnings, w) })
 	if err != nil {
 		return Result{Path: path}, err
 	}
 	defer unlock()
 	real, src, mode, exists, err := readConfig(path)
-	res := Result{Path: path, Before: src}
+	res := Result{Path: path, Before: src, Warnings: warnings}
 	if err != nil {
 		return res, err
 	}
@@ -396,13 +401,14 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	if _, err := os.Stat(atomicfile.Resolve(path)); errors.Is(err, fs.ErrNotExist) {
 		return Result{Path: path, Action: Absent}, nil
 	}
-	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun)
+	var warnings []string
+	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun, func(w string) { warnings = append(warnings, w) })
 	if err != nil {
 		return Result{Path: path}, err
 	}
 	defer unlock()
 	real, src, mode, exists, err := readConfig(path)
-	res := Result{Path: path, Before: src, After: src, Action: Absent}
+	res := Result{Path: path, Before: src, After: src, Action: Absent, Warnings: warnings}
 	if err != nil || !exists {
 		return res, err
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/tailscale/hujson"
@@ -1549,6 +1550,39 @@ func TestPlainJSONClientRefusesComments(t *testing.T) {
 		}
 		if got := readFile(t, path); !bytes.Contains(got, []byte("// mine")) {
 			t.Errorf("%s: comment lost:\n%s", id, got)
+		}
+	}
+}
+
+// TestAbandonedLockTakenOver: a lock beside the file that a killed command
+// left (restmcp's lock file of an earlier release, or a lock folder no one
+// has touched for long) does not stop install; the result says it was
+// taken over, and none is left.
+func TestAbandonedLockTakenOver(t *testing.T) {
+	c, _ := Lookup("claude-code")
+	for _, folder := range []bool{false, true} {
+		path, _ := c.Path(testEnv(t, "linux"), false)
+		writeFile(t, path, "{}\n", 0o600)
+		if folder {
+			if err := os.Mkdir(path+".lock", 0o700); err != nil {
+				t.Fatal(err)
+			}
+			old := time.Now().Add(-time.Hour)
+			if err := os.Chtimes(path+".lock", old, old); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			writeFile(t, path+".lock", "", 0o600)
+		}
+		res, err := c.Install(path, testEntry("acme"), Options{})
+		if err != nil || res.Action != Added {
+			t.Fatalf("install beside an abandoned lock: %v, %v", res.Action, err)
+		}
+		if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], path+".lock") {
+			t.Errorf("warnings = %q, want one naming %s.lock", res.Warnings, path)
+		}
+		if _, err := os.Stat(path + ".lock"); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("lock left: %v", err)
 		}
 	}
 }
