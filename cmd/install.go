@@ -406,6 +406,9 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 		mode = 0o644 // meant to be shared
 	}
 	res, err := client.Install(path, entry, install.Options{Force: opts.Force, DryRun: opts.DryRun, FileMode: mode, BackupDir: backupDir(f, opts.Project)})
+	for _, w := range res.Warnings {
+		fmt.Fprintf(f.IO.ErrOut, "Warning: %s\n", w)
+	}
 	var conflict *install.ConflictError
 	if errors.As(err, &conflict) {
 		return fmt.Errorf("%w: pass --force to replace it, or --name to add this one under another name", err)

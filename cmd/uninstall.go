@@ -103,6 +103,9 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 		}
 	}
 	res, err := client.UninstallEntry(path, entry, install.Options{Force: opts.Force, DryRun: opts.DryRun, BackupDir: backupDir(f, opts.Project)})
+	for _, w := range res.Warnings {
+		fmt.Fprintf(f.IO.ErrOut, "Warning: %s\n", w)
+	}
 	var conflict *install.ConflictError
 	if errors.As(err, &conflict) {
 		return fmt.Errorf("%w, not %s: left as it is (pass --force to remove it anyway)", err, f.Brand.Name)

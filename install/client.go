@@ -130,6 +130,9 @@ type Client struct {
 	// project is the file relative to the project directory; "" when the
 	// client has no project-level file.
 	project string
+	// plainJSON: the client reads its file as plain JSON, and a comment
+	// or a trailing comma makes the whole file unreadable to it.
+	plainJSON bool
 }
 
 // SupportsURL returns nil when the client takes a remote (URL) entry in
@@ -158,9 +161,10 @@ var clients = []Client{
 	},
 	{
 		ID: "claude-desktop", Title: "Claude Desktop", Key: "mcpServers",
-		Docs:  "https://modelcontextprotocol.io/docs/develop/connect-local-servers",
-		user:  claudeDesktopPath,
-		noURL: "Claude Desktop reads only servers it starts from claude_desktop_config.json; add a remote server in the app (Settings → Connectors → Add custom connector), or install for another client",
+		Docs:      "https://modelcontextprotocol.io/docs/develop/connect-local-servers",
+		user:      claudeDesktopPath,
+		plainJSON: true,
+		noURL:     "Claude Desktop reads only servers it starts from claude_desktop_config.json; add a remote server in the app (Settings → Connectors → Add custom connector), or install for another client",
 	},
 	{
 		ID: "vscode", Title: "VS Code", Key: "servers",
@@ -178,6 +182,7 @@ var clients = []Client{
 		urlKey: "url", remote: [][2]string{{"type", "http"}},
 		headerRef: func(v string) string { return "${" + v + "}" },
 		project:   ".mcp.json",
+		plainJSON: true,
 	},
 	{
 		ID: "windsurf", Title: "Windsurf", Key: "mcpServers",

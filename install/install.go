@@ -28,6 +28,25 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("cannot parse %s: %s (the file was not changed: fix it, or move it away, and run again)", e.Path, e.Err)
 }
 
+// PlainJSONError means the file holds a comment or a trailing comma, and
+// the client reads it as plain JSON: it cannot read the file as it is, and
+// would not read it after an edit that kept them either. The file is left
+// untouched.
+type PlainJSONError struct {
+	Path, Client string
+	// Line and Column are where the first comment or trailing comma is;
+	// What says which.
+	Line, Column int
+	What         string
+}
+
+// Error implements error.
+func (e *PlainJSONError) Error() string {
+	return fmt.Sprintf("%s has %s at line %d, column %d, but %s reads this file as plain JSON, which allows no comments "+
+		"or trailing commas, so it cannot read the file as it is; nothing was changed: remove the comments and trailing commas "+
+		"from %s, then run again", e.Path, e.What, e.Line, e.Column, e.Client, e.Path)
+}
+
 // ConflictError means the file already has a server of that name that runs
 // something else.
 type ConflictError struct {
@@ -161,6 +180,9 @@ type Result struct {
 	// Refused is, in a dry run, the error the real run would stop at
 	// because the file is read-only (nil otherwise).
 	Refused error
+	// Warnings say what else was done: a lock beside the file that its
+	// holder abandoned, taken over.
+	Warnings []string
 }
 
 // Changed reports whether the file is (or, in a dry run, would be) written.
@@ -170,14 +192,15 @@ func (r Result) Changed() bool {
 
 // lockConfig takes the lock of the client file at path (of the file a
 // symbolic link points to), so that commands editing it in parallel each
-// read what the previous one wrote; a dry run takes none. The lock file
-// is removed on release: none is left in a project to be committed.
-func lockConfig(path string, dryRun bool) (func(), error) {
+// read what the previous one wrote; a dry run takes none. The lock folder
+// is removed on release: none is left in a project to be committed. A
+// lock its holder abandoned is taken over, and warn says so.
+func lockConfig(path string, dryRun bool, warn func(string)) (func(), error) {
 	if dryRun {
 		return func() {}, nil
 	}
 	real := atomicfile.Resolve(path)
-	unlock, err := filelock.LockTransient(real)
+	unlock, err := filelock.LockTransient(real, warn)
 	if err != nil {
 		return nil, notWritable(path, err) // the error names the file
 	}
@@ -187,8 +210,8 @@ func lockConfig(path string, dryRun bool) (func(), error) {
 // lockOrReadOnly is lockConfig, except that a folder that cannot be
 // written in is not an error yet: lockErr says so, for a change to be
 // refused with it, and unlock does nothing then.
-func lockOrReadOnly(path string, dryRun bool) (unlock func(), lockErr, err error) {
-	unlock, err = lockConfig(path, dryRun)
+func lockOrReadOnly(path string, dryRun bool, warn func(string)) (unlock func(), lockErr, err error) {
+	unlock, err = lockConfig(path, dryRun, warn)
 	var readOnly *ReadOnlyError
 	switch {
 	case errors.As(err, &readOnly):
@@ -268,6 +291,25 @@ func (c Client) lookup(path string, src []byte, name string, e *Entry) (found, e
 	return c.jsonLookup(path, src, name, e)
 }
 
+// readable refuses a file the client could not read after the change: one
+// with comments or trailing commas, for a client that reads plain JSON. A
+// file that cannot be parsed at all is the lookup's to report.
+func (c Client) readable(path string, src []byte) error {
+	if !c.plainJSON || c.format != formatJSON {
+		return nil
+	}
+	d, err := parseJSON(path, src)
+	if err != nil {
+		return nil
+	}
+	at, what := notPlainJSON(d.src)
+	if at < 0 {
+		return nil
+	}
+	line, col := lineColumn(d.src, at)
+	return &PlainJSONError{Path: path, Client: c.Title, Line: line, Column: col, What: what}
+}
+
 // Install adds e to the client's file at path, or updates it. An entry of the
 // same name that runs another program is replaced only with opts.Force.
 // Running it twice leaves the file byte-identical.
@@ -275,17 +317,21 @@ func (c Client) Install(path string, e Entry, opts Options) (Result, error) {
 	if err := c.validate(e); err != nil {
 		return Result{}, err
 	}
-	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun)
+	var warnings []string
+	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun, func(w string) { warnings = append(warnings, w) })
 	if err != nil {
 		return Result{Path: path}, err
 	}
 	defer unlock()
 	real, src, mode, exists, err := readConfig(path)
-	res := Result{Path: path, Before: src}
+	res := Result{Path: path, Before: src, Warnings: warnings}
 	if err != nil {
 		return res, err
 	}
 	f, err := c.lookup(path, src, e.Name, &e)
+	if err == nil {
+		err = c.readable(path, src)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -355,19 +401,23 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	if _, err := os.Stat(atomicfile.Resolve(path)); errors.Is(err, fs.ErrNotExist) {
 		return Result{Path: path, Action: Absent}, nil
 	}
-	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun)
+	var warnings []string
+	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun, func(w string) { warnings = append(warnings, w) })
 	if err != nil {
 		return Result{Path: path}, err
 	}
 	defer unlock()
 	real, src, mode, exists, err := readConfig(path)
-	res := Result{Path: path, Before: src, After: src, Action: Absent}
+	res := Result{Path: path, Before: src, After: src, Action: Absent, Warnings: warnings}
 	if err != nil || !exists {
 		return res, err
 	}
 	f, err := c.lookup(path, src, name, nil)
 	if err != nil || !f.present {
 		return res, err // nothing to remove, whatever the folder
+	}
+	if err := c.readable(path, src); err != nil {
+		return res, err
 	}
 	if lockErr != nil {
 		return Result{Path: path}, lockErr

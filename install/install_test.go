@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/tailscale/hujson"
@@ -93,8 +94,21 @@ func wantEntry(t *testing.T, c Client, b []byte, e Entry) {
 }
 
 // existing is a file that already holds another server, other settings and
-// comments.
+// comments (none for a client that reads plain JSON).
 func existing(c Client) string {
+	if c.plainJSON {
+		return `{
+  "theme": "dark",
+  "` + c.Key + `": {
+    "github": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-github"]
+    }
+  },
+  "other": [1, 2, 3]
+}
+`
+	}
 	if c.format == formatTOML {
 		return `# Codex settings
 model = "gpt-5"
@@ -888,11 +902,7 @@ func TestInstallUninstallRoundTrip(t *testing.T) {
 	cursor, _ := Lookup("cursor")
 	vscode, _ := Lookup("vscode")
 	codex, _ := Lookup("codex")
-	tests := []struct {
-		name string
-		c    Client
-		in   string
-	}{
+	roundTrip(t, false, []roundTripCase{
 		{"trailing comma after the last server", cursor, "{\n  \"mcpServers\": {\n    \"github\": {\"command\": \"npx\"},\n  }\n}\n"},
 		{"trailing comma on one line", vscode, "{\"servers\": {\"x\": {\"type\": \"stdio\", \"command\": \"x\"},\n}}\n"},
 		{"only inputs", vscode, "{\n  \"inputs\": []\n}\n"},
@@ -902,15 +912,32 @@ func TestInstallUninstallRoundTrip(t *testing.T) {
 		{"servers on one line", cursor, `{"mcpServers": {"a": {"command":"x"}}}`},
 		{"an empty file", cursor, ""},
 		{"a codex table right before an array of tables", codex, "[mcp_servers.other]\ncommand = \"x\"\n[[profiles]]\nname = \"p\"\n"},
-	}
+	})
+}
+
+type roundTripCase struct {
+	name string
+	c    Client
+	in   string
+}
+
+// roundTrip installs into each file then uninstalls, without the backup
+// when withoutBackup, and wants the original bytes back.
+func roundTrip(t *testing.T, withoutBackup bool, tests []roundTripCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "mcp.json")
+			path := filepath.Join(t.TempDir(), "config")
 			writeFile(t, path, tt.in, 0o600)
 			if res, err := tt.c.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Added {
 				t.Fatalf("install: %v, %v", res.Action, err)
 			}
 			wantEntry(t, tt.c, readFile(t, path), testEntry("acme"))
+			if withoutBackup {
+				if err := os.Remove(path + ".bak"); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if _, err := tt.c.Uninstall(path, "acme", testCommand, Options{}); err != nil {
 				t.Fatal(err)
 			}
@@ -919,6 +946,25 @@ func TestInstallUninstallRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUninstallWithoutBackupLeavesNoTrace: when the backup is not the
+// version before install (gone, or edited since), uninstall removes the
+// entry alone, and what install added around it (a blank line above a
+// TOML table, a closing brace moved to a line of its own) goes too.
+func TestUninstallWithoutBackupLeavesNoTrace(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	vscode, _ := Lookup("vscode")
+	codex, _ := Lookup("codex")
+	roundTrip(t, true, []roundTripCase{
+		{"JSON, servers on the brace's line", cursor, "{\n  \"mcpServers\": {\"github\": {\"command\": \"npx\"}},\n  \"theme\": \"dark\"\n}\n"},
+		{"JSON, servers on lines of their own", cursor, "{\n  \"mcpServers\": {\n    \"github\": {\n      \"command\": \"npx\"\n    }\n  },\n\n  \"theme\": \"dark\"\n}\n"},
+		{"JSONC with comments", vscode, "{\n  // servers\n  \"servers\": {\"github\": {\"command\": \"npx\"}}, // mine\n  /* theme */\n  \"theme\": \"dark\",\n}\n"},
+		{"JSONC, a comment after the last server", vscode, "{\n  \"servers\": {\n    \"github\": {\"command\": \"npx\"}, // npm\n    // more to come\n  },\n}\n"},
+		{"TOML, a table right after the servers", codex, "model = \"x\"\n\n[mcp_servers.github]\ncommand = \"npx\"\n[sandbox]\nmode = \"w\"\n"},
+		{"TOML, a comment after the servers", codex, "[mcp_servers.github]\ncommand = \"npx\" # npm\n# the end\n"},
+		{"TOML with CRLF", codex, "[mcp_servers.github]\r\ncommand = \"npx\"\r\n[sandbox]\r\nmode = \"w\"\r\n"},
+	})
 }
 
 // TestUninstallKeepsEditsMadeAfterInstall: the version before install is
@@ -1436,5 +1482,107 @@ func TestReadOnlyFolderEntryInPlace(t *testing.T) {
 	}
 	if _, err := c.UninstallEntry(path, testEntry("acme"), Options{}); !errors.As(err, &ro) {
 		t.Errorf("uninstalling the entry: %v, want a ReadOnlyError", err)
+	}
+}
+
+// TestPlainJSONClientRefusesComments: Claude Code and Claude Desktop read
+// their files as plain JSON, so a file with a comment or a trailing comma
+// is refused, named with where the first one is, and left byte for byte;
+// the clients that read JSONC keep being edited, comments kept.
+func TestPlainJSONClientRefusesComments(t *testing.T) {
+	withComment := "{\n  \"theme\": \"dark\", // mine\n  \"mcpServers\": {\n    \"acme\": {\"command\": \"" + testCommand + "\", \"args\": [\"serve\", \"--profile\", \"acme\"]}\n  }\n}\n"
+	withComma := "{\n  \"url\": \"https://example.com/a,}\",\n  \"mcpServers\": {},\n}\n"
+	for _, id := range []string{"claude-code", "claude-desktop"} {
+		c, _ := Lookup(id)
+		for _, tt := range []struct {
+			name, text, where, what string
+		}{
+			{"comment", withComment, "line 2, column 20", "a comment"},
+			{"trailing comma", withComma, "line 3, column 19", "a trailing comma"},
+		} {
+			t.Run(id+"/"+tt.name, func(t *testing.T) {
+				path, _ := c.Path(testEnv(t, "linux"), false)
+				writeFile(t, path, tt.text, 0o600)
+				for _, run := range []func() error{
+					func() error { _, err := c.Install(path, testEntry("acme"), Options{}); return err },
+					func() error { _, err := c.Install(path, testEntry("other"), Options{DryRun: true}); return err },
+					func() error { _, err := c.Uninstall(path, "acme", testCommand, Options{}); return err },
+				} {
+					err := run()
+					var pe *PlainJSONError
+					if tt.name == "trailing comma" && err == nil {
+						continue // nothing to remove: nothing refused
+					}
+					if !errors.As(err, &pe) {
+						t.Fatalf("err = %v, want a PlainJSONError", err)
+					}
+					for _, want := range []string{path, tt.where, tt.what, c.Title + " reads this file as plain JSON", "nothing was changed", "remove the comments"} {
+						if !strings.Contains(err.Error(), want) {
+							t.Errorf("error %q does not say %q", err, want)
+						}
+					}
+				}
+				if got := readFile(t, path); string(got) != tt.text {
+					t.Errorf("file changed:\n%s", got)
+				}
+				for _, beside := range []string{".bak", ".lock"} {
+					if _, err := os.Stat(path + beside); !errors.Is(err, os.ErrNotExist) {
+						t.Errorf("%s left beside the file: %v", beside, err)
+					}
+				}
+			})
+		}
+	}
+	// "//" and ",}" inside strings are plain JSON.
+	c, _ := Lookup("claude-code")
+	path := filepath.Join(t.TempDir(), ".claude.json")
+	writeFile(t, path, "{\"url\": \"https://example.com/a,}\", \"s\": \"\\\"//\"}\n", 0o600)
+	if _, err := c.Install(path, testEntry("acme"), Options{}); err != nil {
+		t.Fatalf("plain JSON with // in a string: %v", err)
+	}
+	// The clients that read JSONC are edited, comments kept.
+	for _, id := range []string{"vscode", "zed"} {
+		c, _ := Lookup(id)
+		path := filepath.Join(t.TempDir(), "settings.json")
+		writeFile(t, path, "{\n  \"theme\": \"dark\", // mine\n}\n", 0o600)
+		if _, err := c.Install(path, testEntry("acme"), Options{}); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if got := readFile(t, path); !bytes.Contains(got, []byte("// mine")) {
+			t.Errorf("%s: comment lost:\n%s", id, got)
+		}
+	}
+}
+
+// TestAbandonedLockTakenOver: a lock beside the file that a killed command
+// left (restmcp's lock file of an earlier release, or a lock folder no one
+// has touched for long) does not stop install; the result says it was
+// taken over, and none is left.
+func TestAbandonedLockTakenOver(t *testing.T) {
+	c, _ := Lookup("claude-code")
+	for _, folder := range []bool{false, true} {
+		path, _ := c.Path(testEnv(t, "linux"), false)
+		writeFile(t, path, "{}\n", 0o600)
+		if folder {
+			if err := os.Mkdir(path+".lock", 0o700); err != nil {
+				t.Fatal(err)
+			}
+			old := time.Now().Add(-time.Hour)
+			if err := os.Chtimes(path+".lock", old, old); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			writeFile(t, path+".lock", "", 0o600)
+		}
+		res, err := c.Install(path, testEntry("acme"), Options{})
+		if err != nil || res.Action != Added {
+			t.Fatalf("install beside an abandoned lock: %v, %v", res.Action, err)
+		}
+		if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], path+".lock") {
+			t.Errorf("warnings = %q, want one naming %s.lock", res.Warnings, path)
+		}
+		if _, err := os.Stat(path + ".lock"); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("lock left: %v", err)
+		}
 	}
 }

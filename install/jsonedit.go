@@ -131,6 +131,9 @@ func lineStart(src []byte, p int) int { return bytes.LastIndexByte(src[:p], '\n'
 
 func isBlank(b []byte) bool { return len(bytes.Trim(b, " \t")) == 0 }
 
+// isSpace reports whether b holds only whitespace, line breaks included.
+func isSpace(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+
 // lineIndent is the leading whitespace of the line holding offset p.
 func lineIndent(src []byte, p int) string {
 	ls := lineStart(src, p)
@@ -164,6 +167,28 @@ func skipExtra(src []byte, p int) int {
 		}
 	}
 	return p
+}
+
+// notPlainJSON returns the offset of the first comment or trailing comma
+// in the JSONC text src, and which it is; -1 when src is plain JSON.
+func notPlainJSON(src []byte) (int, string) {
+	inString := false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '/':
+			return i, "a comment"
+		case c == ',':
+			if p := skipExtra(src, i+1); p < len(src) && (src[p] == '}' || src[p] == ']') {
+				return i, "a trailing comma"
+			}
+		}
+	}
+	return -1, ""
 }
 
 // restOfLine returns the offset after the newline that ends the line at p
@@ -506,7 +531,16 @@ func (d *jsonDoc) removeMember(v *hujson.Value, i int) []edit {
 	if hasComma {
 		end = after + 1
 	} else if i > 0 {
-		prev := skipExtra(d.src, obj.Members[i-1].Value.EndOffset)
+		prevEnd := obj.Members[i-1].Value.EndOffset
+		prev := skipExtra(d.src, prevEnd)
+		closing := v.EndOffset - 1
+		if first := obj.Members[0].Name.StartOffset; ownLine && !isBlank(d.src[lineStart(d.src, first):first]) &&
+			isSpace(d.src[prev+1:start]) && isSpace(d.src[valEnd:closing]) && isSpace(d.src[prevEnd:prev]) {
+			// The last member on a line of its own after members that
+			// share the opening brace's line (`{"a": 1,` then `"b": 2`
+			// and `}` below, as install adds one): the brace goes back up.
+			return []edit{{prevEnd, closing, ""}}
+		}
 		edits = append(edits, edit{prev, prev + 1, ""})
 	}
 	if e, ok := restOfLine(d.src, end); ok && ownLine {

@@ -339,16 +339,14 @@ func (c Client) tomlRemove(path string, src []byte, name string) ([]byte, bool, 
 	}
 	// Drop one blank line that separated the removed table from its
 	// neighbours: the one after it at the top of the file, else the one
-	// before it when it was followed by a blank line or the end of the file.
+	// before it, which install puts above a table it adds.
 	first, last := &edits[0], &edits[len(edits)-1]
-	rest := src[last.end:]
 	switch {
 	case first.start == 0:
 		for last.end < len(src) && (src[last.end] == '\n' || src[last.end] == '\r') {
 			last.end++
 		}
-	case first.start >= 2 && isBlankLineEnd(src[:first.start-1]) &&
-		(len(rest) == 0 || rest[0] == '\n' || bytes.HasPrefix(rest, []byte("\r\n"))):
+	case first.start >= 2 && isBlankLineEnd(src[:first.start-1]):
 		first.start--
 		if first.start >= 1 && src[first.start-1] == '\r' {
 			first.start--

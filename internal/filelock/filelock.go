@@ -3,12 +3,15 @@
 // file next to it (flock on Unix, LockFileEx on Windows), so a second
 // command waits for the first and then reads what the first wrote. The
 // operating system releases the lock when a process ends, however it ends.
+// LockTransient, for the files of other programs, takes a lock folder
+// instead, as Claude Code does, and takes over one its holder abandoned.
 package filelock
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -33,7 +36,7 @@ func lockWithin(path string, timeout time.Duration) (func(), error) {
 	defer cancel()
 	release, err := LockContext(ctx, path)
 	if errors.Is(err, context.DeadlineExceeded) {
-		return nil, busyError(path, timeout)
+		return nil, busyError(path, timeout, isDir(path+".lock"))
 	}
 	return release, err
 }
@@ -41,24 +44,173 @@ func lockWithin(path string, timeout time.Duration) (func(), error) {
 // LockContext is Lock waiting until ctx is done instead of Timeout; the
 // error then wraps ctx's.
 func LockContext(ctx context.Context, path string) (release func(), err error) {
-	return lockContext(ctx, path, false)
+	return lockContext(ctx, path)
 }
 
-// LockTransient is Lock, and the lock file is removed when the lock is
-// released, so that none is left beside a file that others see (a
-// project's configuration, which a "git add -A" would commit).
-func LockTransient(path string) (unlock func(), err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+// StaleAfter is how long a lock folder may go unchanged before it counts
+// as abandoned: its holder ended without removing it. A holder touches it
+// more often than that (Node's proper-lockfile, which Claude Code uses,
+// every 5 s; LockTransient every StaleAfter/3), and a waiter outlasts it.
+const StaleAfter = 9 * time.Second
+
+// staleAfter is StaleAfter; tests shorten it.
+var staleAfter = StaleAfter
+
+// LockTransient is Lock, except that the lock is the folder path+".lock",
+// removed on release, so that none is left beside a file that others see
+// (a project's configuration, which a "git add -A" would commit). A
+// folder is the lock Claude Code takes on ~/.claude.json, so each waits
+// for the other; one left behind, by a command that was killed, is taken
+// over once it is StaleAfter old, by restmcp or by Claude Code, and warn
+// (if not nil) says so. A lock file another restmcp release left behind
+// is removed the same way. Another restmcp command holding the lock is
+// waited for, up to Timeout, however old its folder.
+func LockTransient(path string, warn func(string)) (unlock func(), err error) {
+	return lockTransientWithin(path, Timeout, warn)
+}
+
+func lockTransientWithin(path string, timeout time.Duration, warn func(string)) (func(), error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	release, err := lockContext(ctx, path, true)
-	if errors.Is(err, context.DeadlineExceeded) {
-		return nil, busyError(path, Timeout)
+	if warn == nil {
+		warn = func(string) {}
 	}
-	return release, err
+	name := path + ".lock"
+	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", filepath.Dir(name), err)
+	}
+	wait := time.Millisecond
+	foreign := false // what the last wait was for: another program's folder, or another restmcp command
+	for {
+		release, err := takeFolder(name, &foreign, warn)
+		if err == nil {
+			return release, nil
+		}
+		if !errors.Is(err, errBusy) {
+			return nil, fmt.Errorf("locking %s: %w", path, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, busyError(path, timeout, foreign)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 50*time.Millisecond)
+	}
 }
 
-func busyError(path string, timeout time.Duration) error {
-	if isDir(path + ".lock") {
+// takeFolder makes the lock folder name, or takes over one its holder
+// abandoned; errBusy means a live holder has it (foreign says whether
+// another program). The release removes the folder.
+func takeFolder(name string, foreign *bool, warn func(string)) (func(), error) {
+	mkErr := os.Mkdir(name, 0o700)
+	if mkErr != nil && !errors.Is(mkErr, fs.ErrExist) {
+		return nil, mkErr
+	}
+	fi, err := os.Lstat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, errBusy // removed meanwhile: try again
+	case err != nil:
+		return nil, err
+	case !fi.IsDir():
+		*foreign = false
+		return nil, removeAbandonedFile(name, warn)
+	}
+	unhold, err := holdFolder(name)
+	// Another command may hold a folder just made for a moment, to look
+	// at it: it lets go as it finds it new.
+	for try := 0; mkErr == nil && errors.Is(err, errBusy) && try < 100; try++ {
+		time.Sleep(time.Millisecond)
+		unhold, err = holdFolder(name)
+	}
+	if err != nil {
+		*foreign = false
+		return nil, err
+	}
+	if mkErr != nil {
+		// Made by another program, or by a restmcp command that ended
+		// (a live one holds it): abandoned once it is staleAfter old.
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.IsDir() {
+			unhold()
+			return nil, errBusy
+		}
+		age := time.Since(fi.ModTime())
+		if age < staleAfter {
+			unhold()
+			*foreign = true
+			return nil, errBusy
+		}
+		warn(fmt.Sprintf("took over the lock folder %s, unchanged for %s: the program that made it ended without removing it", name, age.Round(time.Second)))
+	}
+	now := time.Now()
+	_ = os.Chtimes(name, now, now)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		// Touched while held, so that no one takes it over.
+		defer close(stopped)
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(staleAfter / 3):
+				now := time.Now()
+				_ = os.Chtimes(name, now, now)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
+		os.Remove(name) // while held, so that a waiter that then wins the old folder sees it is gone
+		unhold()
+	}, nil
+}
+
+// removeAbandonedFile removes the lock file name (an earlier release's
+// lock, or another program's) when no one holds it; errBusy when someone
+// does.
+func removeAbandonedFile(name string, warn func(string)) error {
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return errBusy
+	}
+	if err != nil {
+		return err
+	}
+	if err := tryLock(f); err != nil {
+		f.Close()
+		return err
+	}
+	if !current(f, name) {
+		unlock(f)
+		f.Close()
+		return errBusy
+	}
+	// Removed while held, where the system allows it (Unix), so that a
+	// waiter that then wins the old file sees it is gone; Windows refuses
+	// to delete a file that is open.
+	var rmErr error
+	if runtime.GOOS != "windows" {
+		rmErr = os.Remove(name)
+	}
+	unlock(f)
+	f.Close()
+	if runtime.GOOS == "windows" {
+		rmErr = os.Remove(name)
+	}
+	if rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+		return rmErr
+	}
+	warn(fmt.Sprintf("removed the lock file %s, which no running program held: the command that made it ended without removing it", name))
+	return errBusy // take the folder now
+}
+
+// busyError says that the lock of path is held: by another program's
+// lock folder (foreign), else by another restmcp command.
+func busyError(path string, timeout time.Duration, foreign bool) error {
+	if foreign {
 		return fmt.Errorf("%s is being changed by another program, which holds the folder %s.lock as its lock "+
 			"(as Claude Code does for its settings; waited %s): try again once it has finished, or remove that folder "+
 			"if no such program is running", path, path, timeout)
@@ -72,11 +224,10 @@ func isDir(name string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// lockContext takes the lock; with remove, the release deletes the lock
-// file. A lock won on a file that was removed (or replaced) meanwhile is
-// no lock at all, since the next command creates a new file: it is given
-// up and taken again on the file now at that name.
-func lockContext(ctx context.Context, path string, remove bool) (release func(), err error) {
+// lockContext takes the lock. A lock won on a file that was removed (or
+// replaced) meanwhile is no lock at all, since the next command creates a
+// new file: it is given up and taken again on the file now at that name.
+func lockContext(ctx context.Context, path string) (release func(), err error) {
 	name := path + ".lock"
 	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", filepath.Dir(name), err)
@@ -122,18 +273,8 @@ func lockContext(ctx context.Context, path string, remove bool) (release func(),
 			continue
 		}
 		return func() {
-			// Removed while held, where the system allows it (Unix), so
-			// that a waiter that then wins the old file sees it is gone;
-			// Windows refuses to delete a file another process has open,
-			// so there it goes after the release, when no one waits.
-			if remove && runtime.GOOS != "windows" {
-				os.Remove(name)
-			}
 			unlock(f)
 			f.Close()
-			if remove && runtime.GOOS == "windows" {
-				os.Remove(name)
-			}
 		}, nil
 	}
 }

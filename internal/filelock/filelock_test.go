@@ -2,9 +2,11 @@ package filelock
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -24,9 +26,16 @@ func TestLockExcludesAndReleases(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "another restmcp command") || !strings.Contains(err.Error(), path) {
 		t.Fatalf("second Lock while held = %v, want a busy error naming the file", err)
 	}
+	takenOnRelease(t, unlock, func() (func(), error) { return lockWithin(path, 5*time.Second) })
+}
+
+// takenOnRelease checks that lock, waiting while the lock is held, gets
+// it once unlock releases it.
+func takenOnRelease(t *testing.T, unlock func(), lock func() (func(), error)) {
+	t.Helper()
 	got := make(chan error, 1)
 	go func() {
-		u, err := lockWithin(path, 5*time.Second)
+		u, err := lock()
 		if err == nil {
 			u()
 		}
@@ -35,7 +44,7 @@ func TestLockExcludesAndReleases(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	unlock()
 	if err := <-got; err != nil {
-		t.Fatalf("Lock after release = %v", err)
+		t.Fatalf("lock after the release = %v", err)
 	}
 }
 
@@ -46,7 +55,11 @@ func TestHelperHoldLock(t *testing.T) {
 	if path == "" {
 		t.Skip("helper process only")
 	}
-	unlock, err := Lock(path)
+	lock := Lock
+	if os.Getenv("FILELOCK_TRANSIENT") != "" {
+		lock = func(path string) (func(), error) { return LockTransient(path, nil) }
+	}
+	unlock, err := lock(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,10 +68,15 @@ func TestHelperHoldLock(t *testing.T) {
 	bufio.NewReader(os.Stdin).ReadString('\n')
 }
 
-func TestLockExcludesAnotherProcess(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f.json")
+// holdInAnotherProcess starts a process that holds the lock of path (the
+// transient one with transient) until stdin is closed.
+func holdInAnotherProcess(t *testing.T, path string, transient bool) (*exec.Cmd, io.Closer) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run", "^TestHelperHoldLock$")
 	cmd.Env = append(os.Environ(), "FILELOCK_HOLD="+path)
+	if transient {
+		cmd.Env = append(cmd.Env, "FILELOCK_TRANSIENT=1")
+	}
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -68,6 +86,12 @@ func TestLockExcludesAnotherProcess(t *testing.T) {
 	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "locked\n" {
 		t.Fatalf("helper said %q", line)
 	}
+	return cmd, stdin
+}
+
+func TestLockExcludesAnotherProcess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.json")
+	cmd, stdin := holdInAnotherProcess(t, path, false)
 	if _, err := lockWithin(path, 50*time.Millisecond); err == nil {
 		t.Fatal("took the lock another process holds")
 	}
@@ -95,7 +119,7 @@ func TestLockTransient(t *testing.T) {
 			// Staggered, so that some open the lock file after a holder
 			// removed it, while others wait on the removed one.
 			time.Sleep(time.Duration(i) * 500 * time.Microsecond)
-			unlock, err := LockTransient(path)
+			unlock, err := LockTransient(path, nil)
 			if err != nil {
 				errs <- err
 				return
@@ -137,7 +161,7 @@ func TestLockWaitsForALockFolder(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		os.Remove(path + ".lock")
 	}()
-	unlock, err := LockTransient(path)
+	unlock, err := LockTransient(path, nil)
 	if err != nil {
 		t.Fatalf("lock folder removed meanwhile: %v", err)
 	}
@@ -145,4 +169,125 @@ func TestLockWaitsForALockFolder(t *testing.T) {
 	if _, err := os.Stat(path + ".lock"); !os.IsNotExist(err) {
 		t.Errorf("lock file left: %v", err)
 	}
+}
+
+// warnings collects what LockTransient warns about.
+func warnings() (*[]string, func(string)) {
+	var ws []string
+	return &ws, func(w string) { ws = append(ws, w) }
+}
+
+// A lock its holder abandoned is taken over, with a warning: a folder
+// left unchanged for StaleAfter (a killed restmcp command's, or Claude
+// Code's), and a lock file no one holds (an earlier release's).
+func TestLockTransientTakesOverAnAbandonedLock(t *testing.T) {
+	takeOver := func(t *testing.T, path, want string) {
+		t.Helper()
+		ws, warn := warnings()
+		unlock, err := lockTransientWithin(path, 5*time.Second, warn)
+		if err != nil {
+			t.Fatalf("abandoned lock: %v", err)
+		}
+		if fi, err := os.Stat(path + ".lock"); err != nil || !fi.IsDir() {
+			t.Errorf("held lock: %v, %v; want the folder", fi, err)
+		}
+		unlock()
+		if len(*ws) != 1 || !strings.Contains((*ws)[0], want) || !strings.Contains((*ws)[0], path+".lock") {
+			t.Errorf("warnings = %q, want one saying %q of %s.lock", *ws, want, path)
+		}
+		if _, err := os.Stat(path + ".lock"); !os.IsNotExist(err) {
+			t.Errorf("lock left after the release: %v", err)
+		}
+	}
+	t.Run("an old folder", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), ".claude.json")
+		if err := os.Mkdir(path+".lock", 0o700); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-time.Minute)
+		if err := os.Chtimes(path+".lock", old, old); err != nil {
+			t.Fatal(err)
+		}
+		takeOver(t, path, "took over the lock folder")
+	})
+	t.Run("a lock file no one holds", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), ".claude.json")
+		if err := os.WriteFile(path+".lock", nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		takeOver(t, path, "removed the lock file")
+	})
+	t.Run("a killed holder", func(t *testing.T) {
+		if runtime.GOOS == "windows" {
+			t.Skip("a folder there is known by its age alone, which the first case tests")
+		}
+		defer func(d time.Duration) { staleAfter = d }(staleAfter)
+		staleAfter = 300 * time.Millisecond
+		path := filepath.Join(t.TempDir(), ".claude.json")
+		cmd, _ := holdInAnotherProcess(t, path, true)
+		if _, err := lockTransientWithin(path, 50*time.Millisecond, nil); err == nil {
+			t.Fatal("took the lock a live process holds")
+		}
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		if _, err := os.Stat(path + ".lock"); err != nil {
+			t.Fatalf("the killed holder left no folder: %v", err)
+		}
+		takeOver(t, path, "took over the lock folder")
+	})
+}
+
+// A live holder is waited for, up to the bound, however old its lock:
+// another restmcp command's folder, in this process or another, and an
+// earlier release's lock file.
+func TestLockTransientWaitsForALiveHolder(t *testing.T) {
+	busy := func(t *testing.T, path string) {
+		t.Helper()
+		ws, warn := warnings()
+		_, err := lockTransientWithin(path, 100*time.Millisecond, warn)
+		want := "another restmcp command"
+		if runtime.GOOS == "windows" {
+			want = "is being changed by another" // a folder's age alone tells there
+		}
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
+			t.Fatalf("live holder: err = %v, want a busy error naming the file", err)
+		}
+		if len(*ws) != 0 {
+			t.Errorf("warned of a live holder: %q", *ws)
+		}
+		if _, err := os.Stat(path + ".lock"); err != nil {
+			t.Errorf("the live holder's lock is gone: %v", err)
+		}
+	}
+	t.Run("a folder held in this process, made old", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), ".claude.json")
+		unlock, err := LockTransient(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if runtime.GOOS != "windows" { // there the age tells
+			old := time.Now().Add(-time.Hour)
+			if err := os.Chtimes(path+".lock", old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+		busy(t, path)
+		takenOnRelease(t, unlock, func() (func(), error) { return lockTransientWithin(path, 5*time.Second, nil) })
+	})
+	t.Run("a folder held by another process", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), ".claude.json")
+		holdInAnotherProcess(t, path, true)
+		busy(t, path)
+	})
+	t.Run("an earlier release's lock file", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), ".claude.json")
+		unlock, err := Lock(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unlock()
+		busy(t, path)
+	})
 }
