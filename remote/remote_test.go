@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1838,6 +1839,40 @@ func TestTimeoutAndAnswerRaceAnswerOnce(t *testing.T) {
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("answer %d did not come", i+1)
+		}
+	}
+}
+
+// A failed send asks whether the server speaks only HTTP+SSE while a
+// reconnection learns it: the two do not race (run with -race).
+func TestSSEFallbackSeenWhileConnecting(t *testing.T) {
+	srv := newTestServer()
+	ts := httptest.NewServer(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b := newBridge(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient})
+	defer b.closeUp()
+	id, _ := jsonrpc.MakeID("init")
+	init := &jsonrpc.Request{ID: id, Method: "initialize", Params: json.RawMessage(`{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"c","version":"1"}}`)}
+	opened := make(chan error, 1)
+	go func() {
+		_, err := b.open(ctx, init)
+		opened <- err
+	}()
+	for {
+		b.lostUnsent(io.EOF) // a send on the old connection failed
+		select {
+		case err := <-opened:
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			if !b.lostUnsent(io.EOF) {
+				t.Error("a stream that had ended is not taken as a lost HTTP+SSE session")
+			}
+			return
+		default:
+			runtime.Gosched()
 		}
 	}
 }
