@@ -2,11 +2,13 @@ package remote
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -114,11 +116,55 @@ func jsonKind(raw json.RawMessage) string {
 const clipBytes = 120
 
 // secretLike matches what in a server's message may be a credential: a
-// bearer token, or the value of a member named like one.
+// bearer token; the value of a member named like one, in JSON or in JSON
+// escaped within a JSON string (\"access_token\":\"…\"); or what follows
+// "Basic " (see hideSecrets). Each alternative has its own group for what
+// comes before the credential, which is kept.
 // Compiled on first use, not at every start.
 var secretLike = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)(bearer\s+)[^\s"',;]+|("(?:[a-z_-]*token|[a-z_-]*secret|password|api[_-]?key|authorization|key)"\s*:\s*")[^"]*`)
+	const name = `(?:[a-z_-]*(?:token|secret|password|passwd|api[_-]?key)|authorization|cookie|credentials?|key)`
+	return regexp.MustCompile(`(?i)` +
+		`(bearer\s+)(?:\\[^"\s]|[^\s"',;\\])+` + // bearer abc, up to an escaped quote
+		`|("` + name + `"\s*:\s*")(?:\\.|[^"\\])*` + // "token":"abc"
+		// \"token\":\"abc\": the value ends at \" (or \\\\\": an escaped
+		// backslash, then the end), not at \\\" (a quote within it).
+		`|(\\+"` + name + `\\+"\s*:\s*\\+")(?:[^"\\]|\\+[^"\\]|(?:\\{4})*\\{3}")*` +
+		`|(basic\s+)((?:[a-z0-9+]|\\?/)+={0,2})`) // basic dXNlcjpwYXNz
 })
+
+// hideSecrets replaces in s what looks like a credential with [hidden]
+// (see secretLike). What follows "Basic " is hidden only when it is
+// base64 of user:password, as the Basic scheme's credentials are ("Basic
+// auth" is words), or when it runs to the end of s and s was cut there
+// (cut): the start of credentials cannot be told from words.
+func hideSecrets(s string, cut bool) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range secretLike().FindAllStringSubmatchIndex(s, -1) {
+		for g := 1; g <= 4; g++ {
+			if m[2*g] < 0 {
+				continue
+			}
+			b.WriteString(s[last:m[2*g+1]])
+			if g == 4 && !basicCredentials(s[m[10]:m[11]]) && !(cut && m[11] == len(s)) {
+				b.WriteString(s[m[10]:m[11]])
+			} else {
+				b.WriteString("[hidden]")
+			}
+			break
+		}
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// basicCredentials reports whether tok, which followed "Basic ", is the
+// base64 of user:password (with "/" perhaps escaped as in JSON).
+func basicCredentials(tok string) bool {
+	raw, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(tok, `\/`, "/"))
+	return err == nil && bytes.IndexByte(raw, ':') >= 0
+}
 
 // clip quotes the start of data for an error: at most clipBytes, whole
 // UTF-8 characters, with what looks like a credential replaced (the
@@ -136,7 +182,7 @@ func clip(data []byte) string {
 			data = data[:len(data)-1]
 		}
 	}
-	s := secretLike().ReplaceAllString(string(data), "${1}${2}[hidden]")
+	s := hideSecrets(string(data), cut)
 	if cut {
 		return strconv.Quote(s) + "…"
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -234,5 +235,40 @@ func TestSSEAnswerTooLargeSaysSo(t *testing.T) {
 				t.Errorf("answer = %.300q (error %v), want the answer named as over 16 MiB", text, isErr)
 			}
 		})
+	}
+}
+
+// What a bad message quotes hides credentials in escaped JSON (a JSON
+// document within a JSON string) and Basic credentials as well, and keeps
+// the words that only look like them.
+func TestClipHidesEscapedAndBasicCredentials(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		// Hidden.
+		{`{"error":"{\"access_token\":\"abc\",\"x\":1}"}`, `{"error":"{\"access_token\":\"[hidden]\",\"x\":1}"}`},
+		{`\"client_secret\": \"s3\/cr\\\"et\"`, `\"client_secret\": \"[hidden]\"`},
+		{`\"password\":\"a\\\\\", \"x\":1`, `\"password\":\"[hidden]\\\\\", \"x\":1`},
+		// Escaped twice: hidden to the end.
+		{`\\\"api_key\\\":\\\"k1\\\", x`, `\\\"api_key\\\":\\\"[hidden]`},
+		{`\"Authorization\":\"Bearer abc\/def\"`, `\"Authorization\":\"[hidden]\"`},
+		{`"message":"Bearer abc\/def\" refused"`, `"message":"Bearer [hidden]\" refused"`},
+		{`Authorization: Basic dXNlcjpwYXNz`, `Authorization: Basic [hidden]`},
+		{`"header":"basic YTpiPz4\/ refused"`, `"header":"basic [hidden] refused"`},
+		{`got Basic YWxpY2U6czNjcj90Png=, want another`, `got Basic [hidden], want another`},
+		{`{"db_password":"pw","x-api-key":"k2"}`, `{"db_password":"[hidden]","x-api-key":"[hidden]"}`},
+		// Kept.
+		{`Basic auth is not enabled`, `Basic auth is not enabled`},
+		{`basic usage: call it with Basic Authentication`, `basic usage: call it with Basic Authentication`},
+		{`{"max_tokens":"5","keyword":"find","monkey":"x"}`, `{"max_tokens":"5","keyword":"find","monkey":"x"}`},
+		{`\"tokens\":\"12\", \"message\":\"the token expired\"`, `\"tokens\":\"12\", \"message\":\"the token expired\"`},
+	} {
+		got, err := strconv.Unquote(clip([]byte(tc.in)))
+		if err != nil || got != tc.want {
+			t.Errorf("clip(%s) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	// The start of credentials where the quote is cut is hidden.
+	in := strings.Repeat("x", clipBytes-12) + " Basic dXNlcjpwYXNzd29yZA=="
+	if got := clip([]byte(in)); !strings.HasSuffix(got, `Basic [hidden]"…`) {
+		t.Errorf("clip(%s) = %s, want the cut credentials hidden", in, got)
 	}
 }

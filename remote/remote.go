@@ -4,7 +4,10 @@
 // methods, so tools, resources, prompts, completions, logging, progress,
 // cancellation, notifications and the server's own requests (sampling,
 // elicitation, roots) all pass. Only tools/list answers and tools/call
-// requests are rewritten, and only when a Filter asks for it.
+// requests are rewritten, and only when a Filter asks for it; and the
+// client's requests go to the server under IDs of the bridge's own (their
+// answers come back under the client's), so that an answer that comes
+// after its call ended is never taken for a later call's.
 //
 // The credentials are added by the transport of Config.HTTPClient (restmcp
 // gives it the one credential transport, client.Transport); they never
@@ -77,6 +80,8 @@ type bridge struct {
 	init    *jsonrpc.Request // the client's initialize, replayed on reconnection
 	initted *jsonrpc.Request // the client's initialized notification
 
+	// wmu guards what follows; the maps are keyed by the ID a call has on
+	// the wire (see routes).
 	wmu     sync.Mutex
 	waiters map[jsonrpc.ID]chan *jsonrpc.Response // answers the bridge waits for
 	lists   map[jsonrpc.ID]bool                   // tools/list calls in flight
@@ -86,16 +91,22 @@ type bridge struct {
 	// so that the server never hears of it before the call.
 	posted map[jsonrpc.ID]chan struct{}
 	sent   map[jsonrpc.ID]*sentCall // the client's calls written, not answered
-	// deadlines are the client's tools/calls bounded by cfg.CallTimeout
-	// and not answered yet (or answered by their timeout).
-	deadlines map[jsonrpc.ID]*deadline
-	replays   atomic.Int64
+	// routes are the client's calls not answered yet, by the ID each has
+	// on the wire: one of the bridge's own, never given twice, so that
+	// an answer that comes after its call timed out or was cancelled is
+	// not taken for the answer to a later call the client gave the same
+	// ID. Each is forgotten as its call ends, however it ends.
+	routes map[jsonrpc.ID]*route
+	wire   map[jsonrpc.ID]jsonrpc.ID // the client's ID of each of routes → its ID on the wire
+	lastID int64                     // the last ID given on the wire
+
+	replays atomic.Int64
 }
 
-// deadline is the timer of a tools/call bounded by Config.CallTimeout.
-type deadline struct {
-	t       *time.Timer
-	expired bool // the call was answered by its timeout (guarded by bridge.wmu)
+// route is a call of the client not answered yet.
+type route struct {
+	client jsonrpc.ID  // the ID the client gave it
+	timer  *time.Timer // bounds a tools/call by Config.CallTimeout
 }
 
 // upConn is a connection to the server. When reading it ends, the calls
@@ -133,8 +144,8 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		calls:   map[jsonrpc.ID]context.CancelFunc{},
 		posted:  map[jsonrpc.ID]chan struct{}{},
 		sent:    map[jsonrpc.ID]*sentCall{},
-
-		deadlines: map[jsonrpc.ID]*deadline{},
+		routes:  map[jsonrpc.ID]*route{},
+		wire:    map[jsonrpc.ID]jsonrpc.ID{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -182,7 +193,11 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 	// Once the client is gone, what is under way for it stops first: a
 	// reconnection stuck on a server must not keep closeUp waiting.
 	ctx, stop := context.WithCancel(ctx)
-	b := newBridge(ctx, cfg)
+	return newBridge(ctx, cfg).serve(ctx, stop, local)
+}
+
+// serve is Serve with the bridge made; stop ends ctx, its lifetime.
+func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.Transport) error {
 	conn, err := local.Connect(ctx)
 	if err != nil {
 		stop()
@@ -202,7 +217,7 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 	// session is closed: nothing of this session runs on after Serve.
 	var forwarding sync.WaitGroup
 	defer forwarding.Wait()
-	defer b.stopDeadlines()
+	defer b.endRoutes()
 	defer stop()
 	for {
 		msg, err := conn.Read(ctx)
@@ -222,21 +237,24 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 			case m.Method == "initialize" && m.IsCall():
 				done := make(chan struct{})
 				initialized = done
+				b.wmu.Lock()
+				req := b.routeLocked(m)
+				b.wmu.Unlock()
 				initializing.Go(func() {
 					defer close(done)
-					b.initialize(ctx, m)
+					b.initialize(ctx, req)
 				})
 			case m.IsCall():
 				callCtx, cancel := context.WithCancel(ctx)
 				b.wmu.Lock()
-				b.calls[m.ID] = cancel
-				b.posted[m.ID] = make(chan struct{})
-				b.setDeadlineLocked(m)
+				req := b.routeLocked(m)
+				b.calls[req.ID] = cancel
+				b.posted[req.ID] = make(chan struct{})
 				b.wmu.Unlock()
-				callCtx = withWrote(callCtx, func() { b.markPosted(m.ID) })
+				callCtx = withWrote(callCtx, func() { b.markPosted(req.ID) })
 				forwarding.Go(func() {
-					defer b.endCall(m.ID)
-					b.forwardCall(callCtx, m)
+					defer b.endCall(req.ID)
+					b.forwardCall(callCtx, req)
 				})
 			default:
 				if m.Method == "notifications/initialized" {
@@ -252,16 +270,24 @@ func Serve(ctx context.Context, local mcp.Transport, cfg Config) error {
 				// Not on the loop that reads the client: a server slow to
 				// take a notification (a cancellation, progress) must not
 				// hold up the client's next requests.
+				if m.Method != "notifications/cancelled" {
+					forwarding.Go(func() { b.sendAside(ctx, m, "a notification") })
+					continue
+				}
+				// The call ends now, before the client's next message: an
+				// answer to it that comes later is dropped, even when the
+				// client gives its ID to a new call at once.
+				note, id, ok := b.cancelRoute(m)
+				if !ok {
+					b.log.Debug("a cancellation of no call under way (answered already, or timed out)", "params", string(m.Params))
+					continue
+				}
 				forwarding.Go(func() {
-					if m.Method == "notifications/cancelled" {
-						b.waitPosted(m.Params)
-					}
-					b.sendAside(ctx, m, "a notification")
-					if m.Method == "notifications/cancelled" {
-						// Told: the call's own request, if the server has
-						// not answered it, need not wait any longer.
-						b.cancelCall(m.Params)
-					}
+					b.waitPosted(id)
+					b.sendAside(ctx, note, "a notification")
+					// Told: the call's own request, if the server has not
+					// answered it, need not wait any longer.
+					b.endCall(id)
 				})
 			}
 		case *jsonrpc.Response:
@@ -604,9 +630,13 @@ func (b *bridge) lostUnsent(err error) bool {
 	}
 	// The HTTP+SSE transport's session is its stream: closed already, or
 	// unknown to the server (404, or a 400 that says so: the session is in
-	// the endpoint's URL), or the server unreachable.
+	// the endpoint's URL), or the server unreachable. A reconnection may
+	// be learning the transport (b.mu is held meanwhile): this waits for it.
+	b.mu.Lock()
+	sse := b.sse
+	b.mu.Unlock()
 	var se *StatusError
-	return b.sse && (unsent(err) || errors.As(err, &se) && sessionGone(se.Status, "the stream's", se.Body))
+	return sse && (unsent(err) || errors.As(err, &se) && sessionGone(se.Status, "the stream's", se.Body))
 }
 
 // unsent reports whether err, the failure to send a message, certainly
@@ -626,6 +656,12 @@ func (b *bridge) write(ctx context.Context, conn *upConn, msg jsonrpc.Message) e
 	}
 	sc := &sentCall{conn: conn, req: req}
 	b.wmu.Lock()
+	if b.routes[req.ID] == nil {
+		// Ended (timed out, cancelled) before it went out: the client
+		// expects nothing more.
+		b.wmu.Unlock()
+		return nil
+	}
 	b.sent[req.ID] = sc
 	b.wmu.Unlock()
 	// Recorded before the write: the answer may be read before it returns.
@@ -717,14 +753,11 @@ func (b *bridge) markPosted(id jsonrpc.ID) {
 	}
 }
 
-// waitPosted waits, within b.aside, until the call a cancellation's params
-// name is on the wire: sent on their own, the cancellation could reach the
-// server first, which would ignore it and run the call to its end.
-func (b *bridge) waitPosted(params json.RawMessage) {
-	id, ok := cancelledID(params)
-	if !ok {
-		return
-	}
+// waitPosted waits, within b.aside, until the request of call id (its ID
+// on the wire) is out, or its sending ended: sent on their own, a
+// cancellation could reach the server first, which would ignore it and
+// run the call to its end.
+func (b *bridge) waitPosted(id jsonrpc.ID) {
 	b.wmu.Lock()
 	ch := b.posted[id]
 	b.wmu.Unlock()
@@ -740,66 +773,82 @@ func (b *bridge) waitPosted(params json.RawMessage) {
 	}
 }
 
-// cancelledID is the id of the request a notifications/cancelled names.
-func cancelledID(params json.RawMessage) (jsonrpc.ID, bool) {
-	var p struct {
-		RequestID any `json:"requestId"`
+// cancelRoute ends the call that note, the client's
+// notifications/cancelled, names, as the client expects no answer to it
+// any more. It returns note as the server gets it, naming the call by its
+// ID on the wire, and that ID; false when note names no call under way.
+func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, bool) {
+	var params map[string]json.RawMessage
+	var client any
+	if json.Unmarshal(note.Params, &params) != nil || json.Unmarshal(params["requestId"], &client) != nil {
+		return nil, jsonrpc.ID{}, false
 	}
-	if json.Unmarshal(params, &p) != nil || p.RequestID == nil {
+	cid, err := jsonrpc.MakeID(client)
+	if err != nil || !cid.IsValid() {
+		return nil, jsonrpc.ID{}, false
+	}
+	b.wmu.Lock()
+	id, ok := b.wire[cid]
+	if ok {
+		b.endRouteLocked(id)
+	}
+	b.wmu.Unlock()
+	if !ok {
+		return nil, jsonrpc.ID{}, false
+	}
+	params["requestId"], _ = json.Marshal(id.Raw())
+	raw, _ := json.Marshal(params)
+	return &jsonrpc.Request{Method: note.Method, Params: raw}, id, true
+}
+
+// routeLocked is req, a call of the client, as the server gets it: under
+// an ID of the bridge's own, recorded in b.routes until the call ends. A
+// tools/call is bounded by cfg.CallTimeout. b.wmu is held.
+func (b *bridge) routeLocked(req *jsonrpc.Request) *jsonrpc.Request {
+	b.lastID++
+	id, _ := jsonrpc.MakeID(float64(b.lastID))
+	out := &jsonrpc.Request{ID: id, Method: req.Method, Params: req.Params}
+	rt := &route{client: req.ID}
+	if req.Method == "tools/call" && b.cfg.CallTimeout > 0 {
+		rt.timer = time.AfterFunc(b.cfg.CallTimeout, func() { b.timeOut(out) })
+	}
+	b.routes[id] = rt
+	b.wire[req.ID] = id
+	return out
+}
+
+// endRouteLocked forgets call id (on the wire), which has ended: being
+// answered, timed out or cancelled. It returns the ID the client gave
+// it, and false when the call had ended already. b.wmu is held.
+func (b *bridge) endRouteLocked(id jsonrpc.ID) (jsonrpc.ID, bool) {
+	delete(b.sent, id)
+	delete(b.lists, id)
+	rt := b.routes[id]
+	if rt == nil {
 		return jsonrpc.ID{}, false
 	}
-	id, err := jsonrpc.MakeID(p.RequestID)
-	return id, err == nil
+	delete(b.routes, id)
+	if b.wire[rt.client] == id {
+		delete(b.wire, rt.client)
+	}
+	if rt.timer != nil {
+		rt.timer.Stop()
+	}
+	return rt.client, true
 }
 
-// cancelCall stops sending the call that cancellation params name.
-func (b *bridge) cancelCall(params json.RawMessage) {
-	id, ok := cancelledID(params)
-	if !ok {
-		return
-	}
-	b.endCall(id)
-	// The server need not answer a cancelled call, and the client expects
-	// no answer.
+// timeOut answers req, a tools/call (as the server gets it) whose
+// cfg.CallTimeout ran out before its answer came, with an error, stops
+// sending it and tells the server to cancel it. An answer that comes
+// later is dropped: the call has ended.
+func (b *bridge) timeOut(req *jsonrpc.Request) {
 	b.wmu.Lock()
-	delete(b.sent, id)
-	if d := b.deadlines[id]; d != nil {
-		d.t.Stop()
-		delete(b.deadlines, id)
-	}
-	b.wmu.Unlock()
-}
-
-// setDeadlineLocked bounds the wait for the answer to req, a call of the
-// client, by cfg.CallTimeout when it is a tools/call; a deadline left
-// under the same ID by an earlier call is dropped. b.wmu is held.
-func (b *bridge) setDeadlineLocked(req *jsonrpc.Request) {
-	if d := b.deadlines[req.ID]; d != nil {
-		d.t.Stop()
-		delete(b.deadlines, req.ID)
-	}
-	if req.Method != "tools/call" || b.cfg.CallTimeout <= 0 {
-		return
-	}
-	d := &deadline{}
-	d.t = time.AfterFunc(b.cfg.CallTimeout, func() { b.timeOut(req, d) })
-	b.deadlines[req.ID] = d
-}
-
-// timeOut answers req, a tools/call whose deadline d ran out before its
-// answer came, with an error, stops sending it and tells the server to
-// cancel it. An answer that comes later is dropped (see settle).
-func (b *bridge) timeOut(req *jsonrpc.Request, d *deadline) {
-	b.wmu.Lock()
-	if b.deadlines[req.ID] != d {
-		b.wmu.Unlock()
-		return // answered, or cancelled by the client
-	}
-	d.expired = true
-	delete(b.sent, req.ID)
-	delete(b.lists, req.ID)
+	client, ok := b.endRouteLocked(req.ID)
 	cancel := b.calls[req.ID]
 	b.wmu.Unlock()
+	if !ok {
+		return // answered, or cancelled by the client
+	}
 	if cancel != nil {
 		cancel() // the sending stops, answering nothing
 	}
@@ -807,41 +856,27 @@ func (b *bridge) timeOut(req *jsonrpc.Request, d *deadline) {
 		Name string `json:"name"`
 	}
 	_ = json.Unmarshal(req.Params, &p)
-	b.writeLocalAnswer(context.Background(), errorAnswer(req, fmt.Sprintf(
+	answer := errorAnswer(req, fmt.Sprintf(
 		"the MCP server did not answer the call of %s within %s (--timeout): the bridge stopped waiting and asked the server to cancel it, but it may have run; see whether it did before calling it again (a longer --timeout gives a slow tool more time)",
-		p.Name, b.cfg.CallTimeout)))
+		p.Name, b.cfg.CallTimeout))
+	answer.ID = client
+	b.writeLocalAnswer(context.Background(), answer)
 	params, _ := json.Marshal(map[string]any{
 		"requestId": req.ID.Raw(),
 		"reason":    fmt.Sprintf("the client's --timeout (%s) ran out", b.cfg.CallTimeout),
 	})
 	note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
-	b.waitPosted(params) // at once: the sending ended
+	b.waitPosted(req.ID) // at once: the sending ended
 	b.sendAside(b.life, note, "the cancellation of a call that timed out")
 }
 
-// settle notes that the client is being answered id; it reports false
-// when the call's timeout answered it already, and this answer is one
-// too many.
-func (b *bridge) settle(id jsonrpc.ID) bool {
+// endRoutes forgets the calls in flight, stopping their timers: the
+// session is over.
+func (b *bridge) endRoutes() {
 	b.wmu.Lock()
 	defer b.wmu.Unlock()
-	d := b.deadlines[id]
-	if d == nil {
-		return true
-	}
-	d.t.Stop()
-	delete(b.deadlines, id)
-	return !d.expired
-}
-
-// stopDeadlines stops the timers of the calls in flight: the session is
-// over.
-func (b *bridge) stopDeadlines() {
-	b.wmu.Lock()
-	defer b.wmu.Unlock()
-	for id, d := range b.deadlines {
-		d.t.Stop()
-		delete(b.deadlines, id)
+	for id := range b.routes {
+		b.endRouteLocked(id)
 	}
 }
 
@@ -986,10 +1021,19 @@ func (b *bridge) closeUp() {
 	}
 }
 
+// writeLocal writes msg to the client; an answer to one of its calls
+// ends the call, and goes under the ID the client gave it. An answer to a
+// call that ended (answered, timed out or cancelled) is dropped.
 func (b *bridge) writeLocal(ctx context.Context, msg jsonrpc.Message) {
-	if r, ok := msg.(*jsonrpc.Response); ok && !b.settle(r.ID) {
-		b.log.Debug("an answer that came after its call timed out", "id", r.ID.Raw())
-		return
+	if r, ok := msg.(*jsonrpc.Response); ok {
+		b.wmu.Lock()
+		id, ok := b.endRouteLocked(r.ID)
+		b.wmu.Unlock()
+		if !ok {
+			b.log.Debug("an answer to a call that ended already (answered, timed out or cancelled)", "id", r.ID.Raw())
+			return
+		}
+		msg = &jsonrpc.Response{ID: id, Result: r.Result, Error: r.Error}
 	}
 	b.writeLocalAnswer(ctx, msg)
 }

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -904,7 +906,10 @@ func TestEndedConnectionAnswersItsCalls(t *testing.T) {
 	call := func(id int64, method string) {
 		t.Helper()
 		rid, _ := jsonrpc.MakeID(float64(id))
-		if err := b.write(ctx, conn, &jsonrpc.Request{ID: rid, Method: method}); err != nil {
+		b.wmu.Lock()
+		req := b.routeLocked(&jsonrpc.Request{ID: rid, Method: method})
+		b.wmu.Unlock()
+		if err := b.write(ctx, conn, req); err != nil {
 			t.Fatalf("write %d: %v", id, err)
 		}
 	}
@@ -1818,17 +1823,16 @@ func TestTimeoutAndAnswerRaceAnswerOnce(t *testing.T) {
 		}
 	}()
 	id, _ := jsonrpc.MakeID(float64(7))
-	req := &jsonrpc.Request{ID: id, Method: "tools/call", Params: json.RawMessage(`{"name":"slow"}`)}
-	b.wmu.Lock()
-	b.setDeadlineLocked(req)
-	d := b.deadlines[id]
-	b.wmu.Unlock()
-	b.timeOut(req, d) // the timer fires…
-	// …as the server's answer is on its way to the client.
-	b.writeLocal(context.Background(), &jsonrpc.Response{ID: id, Result: json.RawMessage(`{"content":[]}`)})
-	// The next call's answer, to see that nothing came before it.
 	next, _ := jsonrpc.MakeID(float64(8))
-	b.writeLocal(context.Background(), &jsonrpc.Response{ID: next, Result: json.RawMessage(`{"content":[]}`)})
+	b.wmu.Lock()
+	req := b.routeLocked(&jsonrpc.Request{ID: id, Method: "tools/call", Params: json.RawMessage(`{"name":"slow"}`)})
+	nextReq := b.routeLocked(&jsonrpc.Request{ID: next, Method: "tools/call", Params: json.RawMessage(`{"name":"slow"}`)})
+	b.wmu.Unlock()
+	b.timeOut(req) // the timer fires…
+	// …as the server's answer is on its way to the client.
+	b.writeLocal(context.Background(), &jsonrpc.Response{ID: req.ID, Result: json.RawMessage(`{"content":[]}`)})
+	// The next call's answer, to see that nothing came before it.
+	b.writeLocal(context.Background(), &jsonrpc.Response{ID: nextReq.ID, Result: json.RawMessage(`{"content":[]}`)})
 	for i, want := range []jsonrpc.ID{id, next} {
 		select {
 		case m := <-got:
@@ -1838,6 +1842,235 @@ func TestTimeoutAndAnswerRaceAnswerOnce(t *testing.T) {
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("answer %d did not come", i+1)
+		}
+	}
+}
+
+// A failed send asks whether the server speaks only HTTP+SSE while a
+// reconnection learns it: the two do not race (run with -race).
+func TestSSEFallbackSeenWhileConnecting(t *testing.T) {
+	srv := newTestServer()
+	ts := httptest.NewServer(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b := newBridge(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient})
+	defer b.closeUp()
+	id, _ := jsonrpc.MakeID("init")
+	init := &jsonrpc.Request{ID: id, Method: "initialize", Params: json.RawMessage(`{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"c","version":"1"}}`)}
+	opened := make(chan error, 1)
+	go func() {
+		_, err := b.open(ctx, init)
+		opened <- err
+	}()
+	for {
+		b.lostUnsent(io.EOF) // a send on the old connection failed
+		select {
+		case err := <-opened:
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			if !b.lostUnsent(io.EOF) {
+				t.Error("a stream that had ended is not taken as a lost HTTP+SSE session")
+			}
+			return
+		default:
+			runtime.Gosched()
+		}
+	}
+}
+
+// answerEvent is an answer to the call id (as the server got it) whose
+// result is text.
+func answerEvent(id json.RawMessage, text string) string {
+	return `{"jsonrpc":"2.0","id":` + string(id) + `,"result":{"content":[{"type":"text","text":"` + text + `"}]}}`
+}
+
+// workingEvent is a notification the server sends while a call runs.
+const workingEvent = `{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"working"}}`
+
+// inFlight names what b keeps of calls under way ("" for nothing).
+func inFlight(b *bridge) string {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	var kept []string
+	for name, n := range map[string]int{"routes": len(b.routes), "client IDs": len(b.wire), "sent": len(b.sent),
+		"lists": len(b.lists), "calls": len(b.calls), "posted": len(b.posted), "waiters": len(b.waiters)} {
+		if n > 0 {
+			kept = append(kept, fmt.Sprintf("%d %s", n, name))
+		}
+	}
+	slices.Sort(kept)
+	return strings.Join(kept, ", ")
+}
+
+// However a call ends — answered, timed out, cancelled by the client, or
+// cut off with the connection — the bridge keeps nothing of it, so that a
+// long session does not grow.
+func TestEndedCallsLeaveNothingBehind(t *testing.T) {
+	hang := make(chan struct{}, 1)
+	ts := httptest.NewServer(&fakeSSE{events: make(chan string, 16), call: func(body []byte) string {
+		switch {
+		case bytes.Contains(body, []byte(`"name":"echo"`)):
+			return answerEvent(idOf(body), "echo")
+		case bytes.Contains(body, []byte(`"name":"hang"`)):
+			hang <- struct{}{}
+		}
+		return workingEvent // and no answer, ever
+	}})
+	t.Cleanup(ts.Close)
+	ctx, stop := context.WithTimeout(context.Background(), 20*time.Second)
+	defer stop()
+	b := newBridge(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient, CallTimeout: time.Second})
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- b.serve(ctx, stop, st) }()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer func() {
+		cs.Close()
+		<-served
+	}()
+
+	if text, isErr := callText(t, cs, "echo", map[string]any{}); isErr || text != "echo" {
+		t.Errorf("echo = %q (error %v)", text, isErr)
+	}
+	if text, isErr := callText(t, cs, "slow", map[string]any{}); !isErr || !strings.Contains(text, "(--timeout)") {
+		t.Errorf("slow = %q (error %v), want the timeout named", text, isErr)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	if _, err := cs.CallTool(cctx, &mcp.CallToolParams{Name: "slow", Arguments: map[string]any{}}); err == nil {
+		t.Error("the call the client cancelled was answered")
+	}
+	cancel()
+	go func() {
+		<-hang
+		ts.CloseClientConnections()
+	}()
+	if text, isErr := callText(t, cs, "hang", map[string]any{}); !isErr || !strings.Contains(text, "connection to the MCP server ended") {
+		t.Errorf("hang = %q (error %v), want the ended connection named", text, isErr)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		left := inFlight(b)
+		if left == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the calls ended, and the bridge still keeps %s", left)
+		}
+	}
+}
+
+// A client may give the ID of a call that timed out, or that it
+// cancelled, to its next call: the answer the server sends late to the
+// first is not taken for the second's, which gets its own.
+func TestLateAnswerNotTakenForReusedID(t *testing.T) {
+	var mu sync.Mutex
+	var slow, cancelled []string // the IDs the server saw
+	slowSeen := make(chan struct{}, 2)
+	f := &fakeSSE{events: make(chan string, 16)}
+	f.call = func(body []byte) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if bytes.Contains(body, []byte(`"name":"slow"`)) {
+			slow = append(slow, string(idOf(body)))
+			slowSeen <- struct{}{}
+			return workingEvent
+		}
+		// The last slow call's answer comes now, late: just before this
+		// call's own.
+		f.events <- answerEvent(json.RawMessage(slow[len(slow)-1]), "late answer of slow")
+		return answerEvent(idOf(body), "echo")
+	}
+	ts := httptest.NewServer(intercept(f, `"notifications/cancelled"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		var note struct {
+			Params struct {
+				RequestID json.RawMessage `json:"requestId"`
+			} `json:"params"`
+		}
+		json.Unmarshal(body, &note)
+		mu.Lock()
+		cancelled = append(cancelled, string(note.Params.RequestID))
+		mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ct, st := mcp.NewInMemoryTransports()
+	go Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient, CallTimeout: 200 * time.Millisecond})
+	client, err := ct.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	send := func(id any, method, params string) {
+		t.Helper()
+		msg := &jsonrpc.Request{Method: method, Params: json.RawMessage(params)}
+		msg.ID, _ = jsonrpc.MakeID(id)
+		if err := client.Write(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// answer is the text of the next answer, which must be to id.
+	answer := func(id float64) string {
+		t.Helper()
+		for {
+			m, err := client.Read(ctx)
+			if err != nil {
+				t.Fatalf("waiting for the answer to %v: %v", id, err)
+			}
+			r, ok := m.(*jsonrpc.Response)
+			if !ok {
+				continue // the server's notification
+			}
+			if want, _ := jsonrpc.MakeID(id); r.ID != want || r.Error != nil {
+				t.Fatalf("got %+v, want the answer to %v", r, id)
+			}
+			var res mcp.CallToolResult
+			json.Unmarshal(r.Result, &res)
+			return resultText(&res)
+		}
+	}
+	const slowCall, echoCall = `{"name":"slow","arguments":{}}`, `{"name":"echo","arguments":{}}`
+	send(1.0, "initialize", `{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"c","version":"1"}}`)
+	answer(1)
+	send(nil, "notifications/initialized", `{}`)
+
+	send(2.0, "tools/call", slowCall)
+	if text := answer(2); !strings.Contains(text, "(--timeout)") {
+		t.Fatalf("slow = %q, want the timeout named", text)
+	}
+	<-slowSeen
+	send(2.0, "tools/call", echoCall) // ID 2 again
+	if text := answer(2); text != "echo" {
+		t.Errorf("the call that took the ID of one that timed out got %q, want its own answer", text)
+	}
+
+	send(3.0, "tools/call", slowCall)
+	<-slowSeen // on the wire: the server will answer it
+	send(nil, "notifications/cancelled", `{"requestId":3,"reason":"changed my mind"}`)
+	send(3.0, "tools/call", echoCall) // ID 3 again
+	if text := answer(3); text != "echo" {
+		t.Errorf("the call that took the ID of one cancelled got %q, want its own answer", text)
+	}
+
+	send(4.0, "tools/call", echoCall) // nothing came before its answer
+	if text := answer(4); text != "echo" {
+		t.Errorf("next call = %q", text)
+	}
+	// The cancellations go beside the calls: they may come last.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		seen, told := slices.Clone(slow), slices.Clone(cancelled)
+		mu.Unlock()
+		if len(seen) == 2 && seen[0] != seen[1] && slices.Equal(told, seen) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server saw the slow calls as %v and cancellations of %v, want two IDs, each cancelled", seen, told)
 		}
 	}
 }
