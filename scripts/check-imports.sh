@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Dependencies point one way: cmd → app → server → client, and app → remote
-# (cmd and app also use keyring and profile; oauth, keyring and profile use
-# internal/filelock). client/, server/, remote/ and
+# (cmd and app also use keyring and profile; oauth, keyring, profile and
+# install use internal/filelock). client/, server/, remote/ and
 # app/ never import cobra; client/, server/ and remote/ never import
 # go-keyring; client/ never imports server/ or MCP; nothing below cmd/ imports
 # it, nothing below app/ imports app; remote/ (the relay to remote MCP
