@@ -270,8 +270,9 @@ func TestALongStringIsCutInside(t *testing.T) {
 	}
 }
 
-// An error answer compressed in a way restmcp cannot read (br, zstd)
-// shows its status, the encoding and the status's hint.
+// An error answer compressed in a way restmcp cannot read (br, zstd), or
+// not valid in its encoding (gzip), shows its status, the encoding and the
+// status's hint.
 func TestAnErrorInAnUnreadableEncodingShowsItsStatus(t *testing.T) {
 	for _, tt := range []struct {
 		status   int
@@ -280,6 +281,7 @@ func TestAnErrorInAnUnreadableEncodingShowsItsStatus(t *testing.T) {
 	}{
 		{http.StatusNotFound, "br", "HTTP 404 Not Found (GET /x)\n(the body is compressed as \"br\", which restmcp cannot read: it asks for gzip)\nNot found: check the arguments given"},
 		{http.StatusUnauthorized, "zstd", "HTTP 401 Unauthorized (GET /x)\n(the body is compressed as \"zstd\", which restmcp cannot read: it asks for gzip)\nThe API rejected the key"},
+		{http.StatusInternalServerError, "gzip", "HTTP 500 Internal Server Error (GET /x)\n(the body is compressed as \"gzip\" but could not be read: it is not valid gzip, or was cut short)\nThe API failed on its side"},
 	} {
 		h := func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", tt.encoding)
