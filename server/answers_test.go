@@ -270,6 +270,28 @@ func TestALongStringIsCutInside(t *testing.T) {
 	}
 }
 
+// An answer whose long string the read cap cut keeps the string's
+// beginning as valid JSON within the budget, and the note says that the
+// string was cut, as when the budget cuts it.
+func TestALongStringCutAtTheReadCap(t *testing.T) {
+	text := strings.Repeat("Zwölf Boxkämpfer jagen Viktor quer über den großen Sylter Deich. ", 800)
+	body, _ := json.Marshal(map[string]any{"id": 1, "content": text})
+	r := callAnswer(t, answerWith(200, "application/json", string(body)), client.Options{MaxBodyBytes: 5000}, Config{MaxResultBytes: 20000}, `{}`)
+	if r.IsError || len(r.Content) != 2 {
+		t.Fatalf("IsError=%v, %d items", r.IsError, len(r.Content))
+	}
+	first := r.Content[0].(*mcp.TextContent).Text
+	var v struct{ Content string }
+	if json.Unmarshal([]byte(first), &v) != nil || len(v.Content) < 4900 || !strings.HasPrefix(text, v.Content) {
+		t.Fatalf("%d bytes: %.100s…%s", len(first), first, first[max(0, len(first)-60):])
+	}
+	note := r.Content[1].(*mcp.TextContent).Text
+	want := fmt.Sprintf("of more than 5000 bytes: the string at content was cut after %d bytes — ask for less, or for the rest, with the arguments this operation takes: page", len(v.Content))
+	if !strings.Contains(note, want) {
+		t.Errorf("note: %s\nwant: %s", note, want)
+	}
+}
+
 // An error answer compressed in a way restmcp cannot read (br, zstd), or
 // not valid in its encoding (gzip), shows its status, the encoding and the
 // status's hint.

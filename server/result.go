@@ -314,12 +314,16 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		// Cut by the read cap or the time limit, maybe mid-string: keep
 		// whole values only, compacted, so the budget is not spent on
 		// indentation.
-		body, _ := truncateJSON(r.Body, len(r.Body)-1)
+		body, _, readSC := cutJSON(r.Body, len(r.Body)-1)
 		limit := len(body) - 1
 		if text, ok := compactJSON(r.ContentType, body); ok {
 			body, limit = text, len(text)
 		}
 		kept, cut, sc := cutJSON(body, min(budget, limit))
+		if sc == nil && cut == len(body) && r.Truncated {
+			// Kept whole: the string the read cap cut, if any, ends it.
+			sc = readSC
+		}
 		res := textResult(string(kept))
 		if r.Truncated || cut < len(body) {
 			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true, true, sc)})
