@@ -81,6 +81,37 @@ func TestKeyDecodedFromAnAnswerIsRedacted(t *testing.T) {
 	}
 }
 
+// A short key that is a common word is replaced where the answer echoes
+// it (body, headers), not in restmcp's own words around them: the hint of
+// an error, a redirect's and a cut answer's notes.
+func TestShortKeyIsRedactedInTheAnswerOnly(t *testing.T) {
+	for _, tt := range []struct {
+		name, key, args string
+		cfg             Config
+		h               http.HandlerFunc
+		own, echo       string // restmcp's words, which stay; the answer's, which go
+	}{
+		{"hint", "wrong", `{}`, Config{}, answerWith(403, "application/json", `{"error":"wrong key"}`),
+			"it may lack the permission, or be wrong", `[REDACTED] key`},
+		{"redirect", "followed", `{}`, Config{}, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "/x?followed")
+			answerWith(300, "text/plain", "not followed")(w, r)
+		}, "a redirect, not followed (Location: /x?[REDACTED])", "not [REDACTED]"},
+		{"cut text", "smaller", `{}`, Config{MaxResultBytes: 500}, answerWith(200, "text/plain", strings.Repeat("smaller ", 200)),
+			"ask for a smaller page", "[REDACTED] [REDACTED]"},
+		{"not JSON", "JSON", `{"fields":["a"]}`, Config{}, answerWith(200, "text/plain", "JSON"),
+			"applies to JSON answers only", "[REDACTED]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := client.Options{Credential: client.HeaderKey{Scheme: "Bearer", Key: client.StaticKey(tt.key)}}
+			text := resultText(t, callAnswer(t, tt.h, opts, tt.cfg, tt.args))
+			if !strings.Contains(text, tt.own) || !strings.Contains(text, tt.echo) {
+				t.Errorf("want %q and %q in:\n%s", tt.own, tt.echo, text)
+			}
+		})
+	}
+}
+
 // A header the result shows (Location, a file name, the content type, the
 // next page's arguments) is clipped: its length is the API's, and the
 // result stays within the budget.
