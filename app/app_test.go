@@ -269,12 +269,21 @@ func TestCheckBaseUnsetVariable(t *testing.T) {
 
 // An answer the API compresses as restmcp cannot read still has its
 // status, which is what a key check needs: a success accepts the key, a
-// refusal rejects it.
+// refusal rejects it, also one whose gzip body is corrupt.
 func TestCheckKeyReadsTheStatusOfAnUnreadableAnswer(t *testing.T) {
-	for status, accepted := range map[int]bool{http.StatusOK: true, http.StatusUnauthorized: false} {
+	for _, tt := range []struct {
+		encoding string
+		status   int
+		accepted bool
+	}{
+		{"br", http.StatusOK, true},
+		{"br", http.StatusUnauthorized, false},
+		{"gzip", http.StatusUnauthorized, false},
+	} {
+		status, accepted := tt.status, tt.accepted
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Content-Encoding", "br")
+			w.Header().Set("Content-Encoding", tt.encoding)
 			w.WriteHeader(status)
 			w.Write([]byte{0x0b, 0x01, 0x80, '{'})
 		}))
@@ -285,7 +294,7 @@ func TestCheckKeyReadsTheStatusOfAnUnreadableAnswer(t *testing.T) {
 			t.Fatal(err)
 		}
 		if kc.Accepted != accepted || kc.Unreachable() || (!accepted && !errors.Is(kc.Err, ErrKeyRejected)) {
-			t.Errorf("%d: accepted %v, unreachable %v, err %v", status, kc.Accepted, kc.Unreachable(), kc.Err)
+			t.Errorf("%s %d: accepted %v, unreachable %v, err %v", tt.encoding, status, kc.Accepted, kc.Unreachable(), kc.Err)
 		}
 	}
 }

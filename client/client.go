@@ -135,9 +135,12 @@ type Response struct {
 	Unfinished time.Duration
 	// Duration is how long the request took.
 	Duration time.Duration
-	// Encoding is the Content-Encoding restmcp cannot read (br, zstd) of
-	// an error or redirect answer, whose Body is then empty; "" otherwise.
+	// Encoding is the Content-Encoding of an error or redirect answer
+	// whose body restmcp could not read, whose Body is then empty; ""
+	// otherwise. It is one restmcp cannot read (br, zstd), or, when
+	// Corrupt, one it reads (gzip, deflate) that the body is not valid in.
 	Encoding string
+	Corrupt  bool
 
 	redactors []*redactor // of the credential the request carried
 }

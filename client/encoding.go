@@ -27,9 +27,11 @@ func (e *EncodingError) Error() string {
 // decodeBody makes resp's body read uncompressed: the gzip Go's transport
 // asked for is read there, deflate (zlib or raw, as servers send both) and
 // a gzip not asked for here. A compressed body that does not read as its
-// encoding says fails naming it, not as a broken connection. A body in
-// another encoding fails with an *EncodingError, except on an error or
-// redirect status, which is answered without the body (see undecoded).
+// encoding says fails naming it (a *corruptError), not as a broken
+// connection; on an error or redirect status, only once read, so that the
+// answer keeps its status. A body in another encoding fails with an
+// *EncodingError, except on an error or redirect status, which is answered
+// without the body (see undecoded).
 func decodeBody(resp *http.Response) error {
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	var r io.Reader
@@ -48,19 +50,17 @@ func decodeBody(resp *http.Response) error {
 		br := bufio.NewReader(resp.Body)
 		if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
 			zr, err := zlib.NewReader(br)
-			if err != nil {
-				return unreadable(enc, err)
+			if r, err = started(resp, zr, enc, err); err != nil {
+				return err
 			}
-			r = zr
 		} else {
 			r = flate.NewReader(br)
 		}
 	case enc == "gzip" || enc == "x-gzip":
 		gr, err := gzip.NewReader(resp.Body)
-		if err != nil {
-			return unreadable(enc, err)
+		if r, err = started(resp, gr, enc, err); err != nil {
+			return err
 		}
-		r = gr
 	case resp.StatusCode >= 300:
 		// An error or a redirect: its status is the answer, and its body
 		// (which cannot be read) is left out. The Content-Encoding header
@@ -103,9 +103,41 @@ func corrupt(err error) bool {
 		errors.Is(err, zlib.ErrHeader) || errors.Is(err, zlib.ErrChecksum) || errors.Is(err, zlib.ErrDictionary)
 }
 
-func unreadable(enc string, err error) error {
-	return fmt.Errorf("the API's %s-compressed answer could not be read (%w)", enc, err)
+// corruptError is a compressed answer that does not read as its encoding
+// (gzip, deflate) says.
+type corruptError struct {
+	enc string
+	err error
 }
+
+func (e *corruptError) Error() string {
+	return fmt.Sprintf("the API's %s-compressed answer could not be read (%v)", e.enc, e.err)
+}
+
+func (e *corruptError) Unwrap() error { return e.err }
+
+func unreadable(enc string, err error) error {
+	return &corruptError{enc: cut(enc, 40), err: err}
+}
+
+// started is the reader dec of resp's body compressed as enc, which err
+// says could not start to read it: the call's failure on a success; on an
+// error or redirect status, the body's, met when it is read (see attempt),
+// for the answer to keep its status.
+func started(resp *http.Response, dec io.Reader, enc string, err error) (io.Reader, error) {
+	switch {
+	case err == nil:
+		return dec, nil
+	case resp.StatusCode < 300:
+		return nil, unreadable(enc, err)
+	}
+	return failedReader{err}, nil
+}
+
+// failedReader fails every read with err (io.EOF: an empty body).
+type failedReader struct{ err error }
+
+func (f failedReader) Read([]byte) (int, error) { return 0, f.err }
 
 // undecoded is the Content-Encoding decodeBody left unread (an error or
 // redirect answer's body compressed as br or zstd), "" when the body was

@@ -3,11 +3,13 @@ package client
 import (
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"compress/zlib"
 	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -90,6 +92,63 @@ func TestUnreadableEncodingKeepsTheStatus(t *testing.T) {
 		if len(resp.Body) != 0 || resp.Encoding != strings.ToLower(tt.encoding) || he.Excerpt() != want {
 			t.Errorf("%d %s: body %q, encoding %q, excerpt %q", tt.status, tt.encoding, resp.Body, resp.Encoding, he.Excerpt())
 		}
+	}
+}
+
+// An error answer whose body is not valid in its encoding (gzip, deflate),
+// however it fails to read, is still that answer: its status, with the
+// encoding named in place of the body, as one restmcp cannot read; a
+// success so compressed is an error naming the encoding.
+func TestCorruptErrorAnswerKeepsTheStatus(t *testing.T) {
+	const plain = `{"error":"not found"}`
+	var gz, z bytes.Buffer
+	gw := gzip.NewWriter(&gz)
+	_, _ = gw.Write([]byte(plain))
+	_ = gw.Close()
+	zw := zlib.NewWriter(&z)
+	_, _ = zw.Write([]byte(plain))
+	_ = zw.Close()
+	badSum := slices.Clone(gz.Bytes())
+	badSum[len(badSum)-8] ^= 0xff
+	for _, tt := range []struct {
+		name, encoding, body string
+		status               int
+	}{
+		{"not gzip", "gzip", plain, http.StatusInternalServerError},
+		{"gzip checksum", "gzip", string(badSum), http.StatusNotFound},
+		{"gzip cut short", "gzip", gz.String()[:gz.Len()/2], http.StatusUnauthorized},
+		{"x-gzip header", "x-gzip", plain, http.StatusBadRequest},
+		{"x-gzip cut short", "x-gzip", gz.String()[:gz.Len()-4], http.StatusForbidden},
+		{"zlib cut short", "deflate", z.String()[:z.Len()-3], http.StatusConflict},
+		{"zlib header", "deflate", "\x78\x9c" + plain, http.StatusTooManyRequests},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Encoding", tt.encoding)
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			}))
+			defer srv.Close()
+			resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: "POST", Path: "/"}})
+			var he *HTTPError
+			if !errors.As(err, &he) || he.Response.Status != tt.status || resp == nil {
+				t.Fatalf("%v", err)
+			}
+			want := `(the body is compressed as "` + tt.encoding + `" but could not be read: it is not valid ` + tt.encoding + `, or was cut short)`
+			if len(resp.Body) != 0 || he.Excerpt() != want {
+				t.Errorf("body %q, excerpt %q", resp.Body, he.Excerpt())
+			}
+		})
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "x-gzip")
+		_, _ = w.Write([]byte(plain))
+	}))
+	defer srv.Close()
+	resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/"}})
+	if err == nil || !strings.Contains(err.Error(), "x-gzip-compressed answer could not be read") {
+		t.Errorf("success: %v, %+v", err, resp)
 	}
 }
 

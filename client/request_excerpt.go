@@ -18,9 +18,13 @@ const DefaultExcerptBytes = 500
 // Excerpt returns at most about maxBytes of the body as readable text: JSON
 // compacted, HTML reduced to its text, other text with its whitespace
 // collapsed, binary content described by size and type, a body in an
-// encoding restmcp cannot read named by it. A cut excerpt ends with "…".
+// encoding restmcp cannot read, or not valid in its encoding, named by it.
+// A cut excerpt ends with "…".
 func (r *Response) Excerpt(maxBytes int) string {
 	body := bytes.TrimSpace(r.Body)
+	if len(body) == 0 && r.Encoding != "" && r.Corrupt {
+		return cut(fmt.Sprintf("(the body is compressed as %q but could not be read: it is not valid %s, or was cut short)", r.Encoding, r.Encoding), maxBytes)
+	}
 	if len(body) == 0 && r.Encoding != "" {
 		return cut(fmt.Sprintf("(the body is compressed as %q, which restmcp cannot read: it asks for gzip)", r.Encoding), maxBytes)
 	}

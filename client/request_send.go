@@ -86,6 +86,15 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 	}
 	defer hr.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(hr.Body, c.opts.MaxBodyBytes+1))
+	var ce *corruptError
+	if err != nil && hr.StatusCode >= 300 && errors.As(err, &ce) {
+		// An error or a redirect whose body does not read as its
+		// encoding says: its status is the answer, without the body (as
+		// one in an encoding restmcp cannot read, see decodeBody).
+		data, err = nil, nil
+	} else {
+		ce = nil
+	}
 	var te *TimeoutError
 	unfinished := err != nil && len(data) > 0 && errors.As(context.Cause(ctx), &te)
 	if err != nil && !unfinished {
@@ -105,6 +114,9 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 		Truncated:   truncated,
 		Encoding:    undecoded(hr.Header),
 		redactors:   redactors,
+	}
+	if ce != nil {
+		resp.Encoding, resp.Corrupt = ce.enc, true
 	}
 	if unfinished {
 		// A stream, or a slow answer: what arrived is an answer.

@@ -81,6 +81,37 @@ func TestKeyDecodedFromAnAnswerIsRedacted(t *testing.T) {
 	}
 }
 
+// A short key that is a common word is replaced where the answer echoes
+// it (body, headers), not in restmcp's own words around them: the hint of
+// an error, a redirect's and a cut answer's notes.
+func TestShortKeyIsRedactedInTheAnswerOnly(t *testing.T) {
+	for _, tt := range []struct {
+		name, key, args string
+		cfg             Config
+		h               http.HandlerFunc
+		own, echo       string // restmcp's words, which stay; the answer's, which go
+	}{
+		{"hint", "wrong", `{}`, Config{}, answerWith(403, "application/json", `{"error":"wrong key"}`),
+			"it may lack the permission, or be wrong", `[REDACTED] key`},
+		{"redirect", "followed", `{}`, Config{}, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", "/x?followed")
+			answerWith(300, "text/plain", "not followed")(w, r)
+		}, "a redirect, not followed (Location: /x?[REDACTED])", "not [REDACTED]"},
+		{"cut text", "smaller", `{}`, Config{MaxResultBytes: 500}, answerWith(200, "text/plain", strings.Repeat("smaller ", 200)),
+			"ask for a smaller page", "[REDACTED] [REDACTED]"},
+		{"not JSON", "JSON", `{"fields":["a"]}`, Config{}, answerWith(200, "text/plain", "JSON"),
+			"applies to JSON answers only", "[REDACTED]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := client.Options{Credential: client.HeaderKey{Scheme: "Bearer", Key: client.StaticKey(tt.key)}}
+			text := resultText(t, callAnswer(t, tt.h, opts, tt.cfg, tt.args))
+			if !strings.Contains(text, tt.own) || !strings.Contains(text, tt.echo) {
+				t.Errorf("want %q and %q in:\n%s", tt.own, tt.echo, text)
+			}
+		})
+	}
+}
+
 // A header the result shows (Location, a file name, the content type, the
 // next page's arguments) is clipped: its length is the API's, and the
 // result stays within the budget.
@@ -270,8 +301,31 @@ func TestALongStringIsCutInside(t *testing.T) {
 	}
 }
 
-// An error answer compressed in a way restmcp cannot read (br, zstd)
-// shows its status, the encoding and the status's hint.
+// An answer whose long string the read cap cut keeps the string's
+// beginning as valid JSON within the budget, and the note says that the
+// string was cut, as when the budget cuts it.
+func TestALongStringCutAtTheReadCap(t *testing.T) {
+	text := strings.Repeat("Zwölf Boxkämpfer jagen Viktor quer über den großen Sylter Deich. ", 800)
+	body, _ := json.Marshal(map[string]any{"id": 1, "content": text})
+	r := callAnswer(t, answerWith(200, "application/json", string(body)), client.Options{MaxBodyBytes: 5000}, Config{MaxResultBytes: 20000}, `{}`)
+	if r.IsError || len(r.Content) != 2 {
+		t.Fatalf("IsError=%v, %d items", r.IsError, len(r.Content))
+	}
+	first := r.Content[0].(*mcp.TextContent).Text
+	var v struct{ Content string }
+	if json.Unmarshal([]byte(first), &v) != nil || len(v.Content) < 4900 || !strings.HasPrefix(text, v.Content) {
+		t.Fatalf("%d bytes: %.100s…%s", len(first), first, first[max(0, len(first)-60):])
+	}
+	note := r.Content[1].(*mcp.TextContent).Text
+	want := fmt.Sprintf("of more than 5000 bytes: the string at content was cut after %d bytes — ask for less, or for the rest, with the arguments this operation takes: page", len(v.Content))
+	if !strings.Contains(note, want) {
+		t.Errorf("note: %s\nwant: %s", note, want)
+	}
+}
+
+// An error answer compressed in a way restmcp cannot read (br, zstd), or
+// not valid in its encoding (gzip), shows its status, the encoding and the
+// status's hint.
 func TestAnErrorInAnUnreadableEncodingShowsItsStatus(t *testing.T) {
 	for _, tt := range []struct {
 		status   int
@@ -280,6 +334,7 @@ func TestAnErrorInAnUnreadableEncodingShowsItsStatus(t *testing.T) {
 	}{
 		{http.StatusNotFound, "br", "HTTP 404 Not Found (GET /x)\n(the body is compressed as \"br\", which restmcp cannot read: it asks for gzip)\nNot found: check the arguments given"},
 		{http.StatusUnauthorized, "zstd", "HTTP 401 Unauthorized (GET /x)\n(the body is compressed as \"zstd\", which restmcp cannot read: it asks for gzip)\nThe API rejected the key"},
+		{http.StatusInternalServerError, "gzip", "HTTP 500 Internal Server Error (GET /x)\n(the body is compressed as \"gzip\" but could not be read: it is not valid gzip, or was cut short)\nThe API failed on its side"},
 	} {
 		h := func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", tt.encoding)

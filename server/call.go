@@ -85,8 +85,9 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 				// The selection is whole; what was cut is the answer.
 				readCut, resp.Truncated = len(resp.Body), false
 			}
-			// Escapes read may spell the key.
-			resp.Body = []byte(resp.Redact(string(selectFields(body, paths))))
+			// Redacted as the body is (bodyResult): escapes read may
+			// spell the key.
+			resp.Body = selectFields(body, paths)
 		} else {
 			notJSON = len(resp.Body) > 0
 		}
@@ -121,10 +122,9 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 			res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("The answer was longer than the %d bytes read of it: the fields were selected from those, so a field not found may lie beyond them.", readCut)})
 		}
 		if notJSON {
-			res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("%s applies to JSON answers only: this one (%s) is shown whole.", t.in.fields, orUnknown(clip(resp.ContentType, maxHeaderBytes)))})
+			res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("%s applies to JSON answers only: this one (%s) is shown whole.", t.in.fields, orUnknown(fromAPI(resp, resp.ContentType)))})
 		}
 	}
-	redactResult(res, resp)
 	s.audit.end(call, auditEntry{Tool: t.def.Name, Method: t.op.Method, Path: t.op.Path, Status: status,
 		DurationMS: d.Milliseconds(), Outcome: outcome})
 	return res

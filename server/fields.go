@@ -14,7 +14,8 @@ import (
 // optional argument, a list of dotted paths (results.id, items.owner.login),
 // and its answer keeps only those fields before the result budget applies.
 // Arrays are traversed: results.id keeps the id of every element of results.
-// A key with a dot in it is named as written (see pick).
+// A key with a dot in it is named as written (see pick), and so is one
+// with spaces around it (see exactPaths).
 
 // fieldsNames are the names the selection argument takes, in order of
 // preference: an API parameter of the same name keeps its name, and the
@@ -152,13 +153,7 @@ func selectFields(body []byte, paths []string) []byte {
 	if err := dec.Decode(&v); err != nil || dec.More() {
 		return body
 	}
-	trimmed := make([]string, 0, len(paths))
-	for _, p := range paths {
-		if p = strings.TrimSpace(p); p != "" {
-			trimmed = append(trimmed, p)
-		}
-	}
-	out, matched := pick(v, trimmed)
+	out, matched := pick(v, exactPaths(v, paths))
 	if !matched {
 		has := "the answer has no fields"
 		if names := fieldNames(v); len(names) > 0 {
@@ -170,6 +165,46 @@ func selectFields(body []byte, paths []string) []byte {
 		return b
 	}
 	return body
+}
+
+// exactPaths is paths as v's keys are named: a path as given when it
+// names a field of v (a key may begin or end with spaces), else without
+// the spaces around it, which are forgiven; a path that is then empty
+// names nothing.
+func exactPaths(v any, paths []string) []string {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if t := strings.TrimSpace(p); t != p && !names(v, p) {
+			p = t
+		}
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// names reports whether path p names a field of v, as pick reads it
+// (arrays traversed).
+func names(v any, p string) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for i := 0; i <= len(p); i++ {
+			if i < len(p) && p[i] != '.' {
+				continue
+			}
+			if e, ok := x[p[:i]]; ok && (i == len(p) || names(e, p[i+1:])) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if names(e, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // plainJSON is json.Marshal without HTML escaping: the text reaches the

@@ -94,6 +94,30 @@ func TestSelectFieldsKeysWithDots(t *testing.T) {
 	}
 }
 
+// A key with spaces around it is named as written: a path is read as
+// given, and only when it names nothing are the spaces around it
+// forgiven.
+func TestSelectFieldsKeysWithSpaces(t *testing.T) {
+	for _, tt := range []struct {
+		body  string
+		paths []string
+		want  string
+	}{
+		{`{" id":1,"id":2}`, []string{" id"}, `{" id":1}`},
+		{`{"name ":"x","name":"y"}`, []string{"name "}, `{"name ":"x"}`},
+		{`{" a":{"b":1},"a":{"b":2}}`, []string{" a.b"}, `{" a":{"b":1}}`},
+		{`[{" id":1},{"id":2}]`, []string{" id"}, `[{" id":1},{}]`},
+		{`{"id":2,"name":"a"}`, []string{" id"}, `{"id":2}`},
+		{`{"id":1,"name":"a","x":3}`, []string{"id", " name "}, `{"id":1,"name":"a"}`},
+		{`{"a":{"b":1,"c":2}}`, []string{"a.b "}, `{"a":{"b":1}}`},
+		{`{"id":2,"name":"a"}`, []string{"  ", "id"}, `{"id":2}`},
+	} {
+		if got := string(selectFields([]byte(tt.body), tt.paths)); got != tt.want {
+			t.Errorf("%s %q: got %s, want %s", tt.body, tt.paths, got, tt.want)
+		}
+	}
+}
+
 // An API parameter named fields keeps its name; the selection takes the
 // next free one.
 func TestFieldsNameClash(t *testing.T) {

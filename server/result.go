@@ -66,7 +66,7 @@ func (s *Server) httpErrorResult(ctx context.Context, t *tool, e *client.HTTPErr
 	r := e.Response
 	where := t.op.Method + " " + t.op.Path
 	if u, err := url.Parse(e.URL); err == nil && u.Path != "" {
-		where = e.Method + " " + clip(u.Path, 200)
+		where = e.Method + " " + clip(r.Redact(u.Path), 200)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP %d %s (%s)", r.Status, http.StatusText(r.Status), where)
@@ -102,7 +102,7 @@ func unfollowed(status int) bool {
 // its body is no answer to the call.
 func (s *Server) redirectResult(t *tool, r *client.Response) *mcp.CallToolResult {
 	text := fmt.Sprintf("HTTP %d %s (%s %s): a redirect, not followed", r.Status, http.StatusText(r.Status), t.op.Method, t.op.Path)
-	if loc := headerValue(r.Header, "Location"); loc != "" {
+	if loc := headerValue(r, "Location"); loc != "" {
 		text += " (Location: " + loc + ")"
 	} else {
 		text += " (the answer names no Location)"
@@ -178,7 +178,7 @@ func (s *Server) hint(ctx context.Context, t *tool, r *client.Response) string {
 			if n, err := strconv.Atoi(ra); err == nil {
 				wait = fmt.Sprintf("%d s", n)
 			} else {
-				wait = "until " + clip(ra, 64)
+				wait = "until " + clip(r.Redact(ra), 64)
 			}
 		}
 		return fmt.Sprintf("Rate limited: wait %s before calling again.", wait)
@@ -285,7 +285,7 @@ func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
 	if r.Unfinished > 0 {
 		res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("HTTP %d: the answer was still arriving when the %s limit of the call ended; this is what arrived.", r.Status, r.Unfinished)})
 	}
-	if next := nextPage(t, r.Header); next != "" {
+	if next := nextPage(t, r); next != "" {
 		res.Content = append(res.Content, &mcp.TextContent{Text: next})
 	}
 	return res
@@ -301,7 +301,7 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		text := fmt.Sprintf("%d %s (empty body)", r.Status, http.StatusText(r.Status))
 		var hs []string
 		for _, h := range emptyBodyHeaders {
-			if v := headerValue(r.Header, h); v != "" && (h == "Location" || t.op.Method == "HEAD") {
+			if v := headerValue(r, h); v != "" && (h == "Location" || t.op.Method == "HEAD") {
 				hs = append(hs, h+": "+v)
 			}
 		}
@@ -314,15 +314,19 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		// Cut by the read cap or the time limit, maybe mid-string: keep
 		// whole values only, compacted, so the budget is not spent on
 		// indentation.
-		body, _ := truncateJSON(r.Body, len(r.Body)-1)
+		body, _, readSC := cutJSON(r.Body, len(r.Body)-1)
 		limit := len(body) - 1
 		if text, ok := compactJSON(r.ContentType, body); ok {
 			body, limit = text, len(text)
 		}
 		kept, cut, sc := cutJSON(body, min(budget, limit))
-		res := textResult(string(kept))
+		if sc == nil && cut == len(body) && r.Truncated {
+			// Kept whole: the string the read cap cut, if any, ends it.
+			sc = readSC
+		}
+		res := textResult(r.Redact(string(kept)))
 		if r.Truncated || cut < len(body) {
-			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true, true, sc)})
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(r.Body), true, true, sc.redact(r))})
 		}
 		return res
 	}
@@ -330,15 +334,15 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		if len(text) > budget || r.Truncated {
 			kept, cut, sc := cutJSON(text, budget)
 			// The note is a content item of its own, so the first stays JSON.
-			res := textResult(string(kept))
-			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated, true, sc)})
+			res := textResult(r.Redact(string(kept)))
+			res.Content = append(res.Content, &mcp.TextContent{Text: s.truncationNote(t, cut, len(text), r.Truncated, true, sc.redact(r))})
 			return res
 		}
 		// As text only: structuredContent would be a second copy of the
 		// same JSON, and clients that pass both to the model (GitHub
 		// Copilot's, ChatGPT's) would pay for it twice; those that take
 		// structuredContent when present (Claude Code's) read the text.
-		return textResult(string(text))
+		return textResult(r.Redact(string(text)))
 	}
 	switch bodyKind(r.ContentType, r.Body) {
 	case kindText:
@@ -350,24 +354,14 @@ func (s *Server) bodyResult(t *tool, r *client.Response) *mcp.CallToolResult {
 		}
 		return s.textWithin(t, text, r)
 	default:
-		ct := orUnknown(clip(r.ContentType, maxHeaderBytes))
+		ct := orUnknown(fromAPI(r, r.ContentType))
 		desc := fmt.Sprintf("Binary response: %s, %s (not shown).", ct, sizeString(len(r.Body)))
 		if cd := r.Header.Get("Content-Disposition"); cd != "" {
 			if _, params, err := mime.ParseMediaType(cd); err == nil && params["filename"] != "" {
-				desc = fmt.Sprintf("Binary response: %s, %s, file %q (not shown).", ct, sizeString(len(r.Body)), clip(params["filename"], maxHeaderBytes))
+				desc = fmt.Sprintf("Binary response: %s, %s, file %q (not shown).", ct, sizeString(len(r.Body)), fromAPI(r, params["filename"]))
 			}
 		}
 		return textResult(clip(desc, budget))
-	}
-}
-
-// redactResult replaces the credential in every text of res (see
-// client.Response.Redact): the last look before a result leaves.
-func redactResult(res *mcp.CallToolResult, r *client.Response) {
-	for _, c := range res.Content {
-		if tc, ok := c.(*mcp.TextContent); ok {
-			tc.Text = r.Redact(tc.Text)
-		}
 	}
 }
 
@@ -375,9 +369,20 @@ func redactResult(res *mcp.CallToolResult, r *client.Response) {
 // name, a page token): the API sets its length, not the result budget.
 const maxHeaderBytes = 300
 
-// headerValue is h's value of name, clipped to maxHeaderBytes.
-func headerValue(h http.Header, name string) string {
-	return clip(h.Get(name), maxHeaderBytes)
+// The credential is replaced (see client.Response.Redact) in what a result
+// takes from the answer, its body, its headers and the URL it echoes, and
+// only there: restmcp's own words around them stay whole, even where a
+// short key is one of them.
+
+// fromAPI is text the answer holds (a header value, a file name, a key of
+// its JSON) as a result shows it: redacted, clipped to maxHeaderBytes.
+func fromAPI(r *client.Response, text string) string {
+	return clip(r.Redact(text), maxHeaderBytes)
+}
+
+// headerValue is r's header name as a result shows it (see fromAPI).
+func headerValue(r *client.Response, name string) string {
+	return fromAPI(r, r.Header.Get(name))
 }
 
 func orUnknown(ct string) string {
@@ -402,7 +407,7 @@ func sizeString(n int) string {
 func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallToolResult {
 	budget := s.budget()
 	if len(text) <= budget && !r.Truncated {
-		return textResult(text)
+		return textResult(r.Redact(text))
 	}
 	// The note with the largest cut it may name is at least as long.
 	room := budget - len(s.truncationNote(t, budget, len(text), r.Truncated, false, nil)) - 1
@@ -415,7 +420,7 @@ func (s *Server) textWithin(t *tool, text string, r *client.Response) *mcp.CallT
 	} else if i := strings.LastIndexAny(text[:cut], " \t"); i > cut*3/4 {
 		cut = i
 	}
-	return textResult(text[:cut] + "\n" + s.truncationNote(t, cut, len(text), r.Truncated, false, nil))
+	return textResult(r.Redact(text[:cut]) + "\n" + s.truncationNote(t, cut, len(text), r.Truncated, false, nil))
 }
 
 // truncationNote says how much was cut and which arguments ask for less:
@@ -431,7 +436,7 @@ func (s *Server) truncationNote(t *tool, cut, total int, clientCut, isJSON bool,
 	if sc != nil {
 		what := "the answer, one string,"
 		if sc.path != "" {
-			what = "the string at " + clip(sc.path, maxHeaderBytes)
+			what = "the string at " + clip(sc.path, maxHeaderBytes) // redacted (stringCut.redact)
 		}
 		if sc.total >= 0 && !clientCut {
 			note += fmt.Sprintf(": %s was cut after %d of its %d bytes", what, sc.kept, sc.total)
@@ -465,6 +470,14 @@ func truncateJSON(b []byte, max int) ([]byte, int) {
 type stringCut struct {
 	path        string
 	kept, total int
+}
+
+// redact is sc with its path, keys of the answer, redacted as r's.
+func (sc *stringCut) redact(r *client.Response) *stringCut {
+	if sc != nil {
+		sc.path = r.Redact(sc.path)
+	}
+	return sc
 }
 
 // wordSearch is how far back from where a string is cut a word boundary
@@ -640,8 +653,8 @@ func jsonPath(b []byte, keys [][2]int) string {
 
 // nextPage turns a Link header's rel="next" URL (GitHub's paging) into the
 // arguments of the next call, e.g. `More results: call again with page=2`.
-func nextPage(t *tool, h http.Header) string {
-	for _, link := range h.Values("Link") {
+func nextPage(t *tool, r *client.Response) string {
+	for _, link := range r.Header.Values("Link") {
 		for _, part := range strings.Split(link, ",") {
 			target, params, ok := strings.Cut(part, ";")
 			if !ok || !strings.Contains(strings.ReplaceAll(params, " ", ""), `rel="next"`) {
@@ -655,7 +668,7 @@ func nextPage(t *tool, h http.Header) string {
 			var args []string
 			for name, b := range t.in.bindings {
 				if b.In == inQuery && q.Has(b.Name) && slices.Contains(t.paging, name) {
-					args = append(args, name+"="+clip(q.Get(b.Name), maxHeaderBytes))
+					args = append(args, name+"="+fromAPI(r, q.Get(b.Name)))
 				}
 			}
 			if len(args) == 0 {
