@@ -17,7 +17,7 @@ check() { # package, forbidden import regexp
   bad=$(go list -deps "./$1" 2>/dev/null | grep -E "$2" || true)
   if [ -n "$bad" ]; then echo "$1 must not depend on: $bad" >&2; fail=1; fi
 }
-check client 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|cmd|keyring|remote)$'
+check client 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|cmd|keyring|remote|profile|install|oauth)$'
 check server 'spf13/cobra|zalando/go-keyring|restmcp/restmcp/(app|cmd|keyring|remote)$'
 check app 'spf13/cobra|restmcp/restmcp/cmd$'
 check remote 'spf13/cobra|zalando/go-keyring|restmcp/restmcp/(app|server|client|cmd|keyring|profile)$'
@@ -26,6 +26,10 @@ check profile 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring|remote
 check install 'spf13/cobra|restmcp/restmcp/(app|server|client|cmd|keyring|remote)$'
 check cmd/restmcp 'spf13/cobra/doc|go-md2man|russross/blackfriday'
 check oauth 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|client|cmd|keyring|remote)$'
+# The internal packages are leaves: small tools any package may use.
+for dir in internal/*/; do
+  check "${dir%/}" 'spf13/cobra|zalando/go-keyring|modelcontextprotocol|restmcp/restmcp/(app|server|client|cmd|keyring|remote|profile|install|oauth)$'
+done
 # Nothing of ours compiles a regular expression while the program starts
 # (a package-level regexp.MustCompile): wrap it in sync.OnceValue, so that a
 # start that never uses it does not pay for it.
