@@ -65,6 +65,12 @@ func callExample(b Brand) string {
 		b.Name, exampleTool(b, "list_projects"), exampleTool(b, "create_task"))
 }
 
+func toolsExample(b Brand) string {
+	return fmt.Sprintf(`  %[1]s tools%[2]s --tokens
+  %[1]s tools%[2]s --json > tools.json     # keep what the model sees
+  %[1]s tools%[2]s --diff tools.json       # later: what changed since`, b.Name, exampleProfile(b))
+}
+
 // profileFlagDefaults is the "(default …)" note of each profile flag: the
 // brand's built-in value, else the usual default where there is one.
 func profileFlagDefaults(b Brand) map[string]string {

@@ -41,8 +41,7 @@ removed, arguments now required or of another type, enum values gone, a
 read-only tool that now writes, descriptions changed; --json prints them as
 JSON) and exits with status 1 when one breaks calls or rules made against
 OLD, so that a release that renames a tool or an argument shows in CI.`,
-		Example: `  restmcp tools --spec openapi.yaml --json > tools.json   # keep what the model sees
-  restmcp tools --spec openapi.yaml --diff tools.json      # later: what changed since`,
+		Example: toolsExample(f.Brand),
 		Args: noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -55,7 +54,7 @@ OLD, so that a release that renames a tool or an argument shows in CI.`,
 	c.Flags().BoolVar(&opts.NoCache, "no-cache", false, "read and build the description now, without the compiled description cache")
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the tools as a JSON array, exactly as tools/list returns them")
 	c.Flags().BoolVar(&opts.Tokens, "tokens", false, "show an estimate of the tokens each tool costs the model")
-	c.Flags().StringVar(&opts.Diff, "diff", "", "compare with an earlier listing: a file of `tools --json`, or an OpenAPI description (file or URL); exit 1 on breaking changes")
+	c.Flags().StringVar(&opts.Diff, "diff", "", "compare with `OLD`, an earlier listing: a file that tools --json wrote, or an OpenAPI description (file or URL); exit 1 on breaking changes")
 	c.MarkFlagsMutuallyExclusive("diff", "tokens")
 	return c
 }
