@@ -42,7 +42,7 @@ read-only tool that now writes, descriptions changed; --json prints them as
 JSON) and exits with status 1 when one breaks calls or rules made against
 OLD, so that a release that renames a tool or an argument shows in CI.`,
 		Example: toolsExample(f.Brand),
-		Args: noArgs(""),
+		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts)
