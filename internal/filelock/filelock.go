@@ -50,8 +50,14 @@ func LockContext(ctx context.Context, path string) (release func(), err error) {
 // StaleAfter is how long a lock folder may go unchanged before it counts
 // as abandoned: its holder ended without removing it. A holder touches it
 // more often than that (Node's proper-lockfile, which Claude Code uses,
-// every 5 s; LockTransient every StaleAfter/3), and a waiter outlasts it.
-const StaleAfter = 9 * time.Second
+// every 5 s; LockTransient every StaleAfter/3). It is longer than the
+// 10 s after which proper-lockfile takes a folder over: one whose holder
+// touched it late, which Claude Code still counts held, is not taken.
+const StaleAfter = 12 * time.Second
+
+// TransientTimeout is how long LockTransient waits: longer than
+// StaleAfter, so that a waiter outlasts a folder abandoned just before.
+const TransientTimeout = StaleAfter + 3*time.Second
 
 // staleAfter is StaleAfter; tests shorten it.
 var staleAfter = StaleAfter
@@ -64,9 +70,11 @@ var staleAfter = StaleAfter
 // over once it is StaleAfter old, by restmcp or by Claude Code, and warn
 // (if not nil) says so. A lock file another restmcp release left behind
 // is removed the same way. Another restmcp command holding the lock is
-// waited for, up to Timeout, however old its folder.
+// waited for, up to TransientTimeout, however old its folder. A folder
+// another program put in the place of the one held is that program's:
+// the holder neither touches nor removes it.
 func LockTransient(path string, warn func(string)) (unlock func(), err error) {
-	return lockTransientWithin(path, Timeout, warn)
+	return lockTransientWithin(path, TransientTimeout, warn)
 }
 
 func lockTransientWithin(path string, timeout time.Duration, warn func(string)) (func(), error) {
@@ -127,15 +135,21 @@ func takeFolder(name string, foreign *bool, warn func(string)) (func(), error) {
 		*foreign = false
 		return nil, err
 	}
+	// The folder held: the one touched and removed, and no other.
+	mine, err := os.Lstat(name)
+	if err != nil || !mine.IsDir() {
+		unhold()
+		return nil, errBusy
+	}
+	os.SameFile(mine, mine) // on Windows, reads its identity now, not at the first comparison
+	ours := func() bool {
+		fi, err := os.Lstat(name)
+		return err == nil && os.SameFile(mine, fi)
+	}
 	if mkErr != nil {
 		// Made by another program, or by a restmcp command that ended
 		// (a live one holds it): abandoned once it is staleAfter old.
-		fi, err := os.Lstat(name)
-		if err != nil || !fi.IsDir() {
-			unhold()
-			return nil, errBusy
-		}
-		age := time.Since(fi.ModTime())
+		age := time.Since(mine.ModTime())
 		if age < staleAfter {
 			unhold()
 			*foreign = true
@@ -143,8 +157,17 @@ func takeFolder(name string, foreign *bool, warn func(string)) (func(), error) {
 		}
 		warn(fmt.Sprintf("took over the lock folder %s, unchanged for %s: the program that made it ended without removing it", name, age.Round(time.Second)))
 	}
-	now := time.Now()
-	_ = os.Chtimes(name, now, now)
+	touch := func() {
+		// Only while it is ours: a folder another program put in its place
+		// (its holder stopped for longer than StaleAfter) is that
+		// program's lock, which proper-lockfile counts taken from it once
+		// its time changes.
+		if ours() {
+			now := time.Now()
+			_ = os.Chtimes(name, now, now)
+		}
+	}
+	touch()
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
@@ -155,15 +178,16 @@ func takeFolder(name string, foreign *bool, warn func(string)) (func(), error) {
 			case <-done:
 				return
 			case <-time.After(staleAfter / 3):
-				now := time.Now()
-				_ = os.Chtimes(name, now, now)
+				touch()
 			}
 		}
 	}()
 	return func() {
 		close(done)
 		<-stopped
-		os.Remove(name) // while held, so that a waiter that then wins the old folder sees it is gone
+		if ours() {
+			os.Remove(name) // while held, so that a waiter that then wins the old folder sees it is gone
+		}
 		unhold()
 	}, nil
 }

@@ -291,3 +291,59 @@ func TestLockTransientWaitsForALiveHolder(t *testing.T) {
 		busy(t, path)
 	})
 }
+
+// A lock folder of Node's proper-lockfile (Claude Code's) is live until it
+// is more than 10 s old, its default: its holder may touch it late, and
+// what its own kind still waits for is not taken over.
+func TestLockTransientLeavesALateTouchedFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".claude.json")
+	if err := os.Mkdir(path+".lock", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	touched := time.Now().Add(-9900 * time.Millisecond) // touched every 5 s, this time late
+	if err := os.Chtimes(path+".lock", touched, touched); err != nil {
+		t.Fatal(err)
+	}
+	ws, warn := warnings()
+	unlock, err := lockTransientWithin(path, 50*time.Millisecond, warn)
+	if err == nil {
+		unlock()
+		t.Fatalf("took over a folder proper-lockfile still counts held (warnings %q)", *ws)
+	}
+	if StaleAfter <= 10*time.Second || TransientTimeout <= StaleAfter {
+		t.Errorf("StaleAfter %s, TransientTimeout %s: want a folder held more than 10 s, and a waiter outlasting it", StaleAfter, TransientTimeout)
+	}
+}
+
+// A lock folder another program put in the place of the one held (Claude
+// Code does, when it finds the folder old: a holder stopped for long) is
+// that program's lock: the holder neither touches it, which would tell
+// that program its lock was taken, nor removes it on release.
+func TestLockTransientLeavesAFolderPutInItsPlace(t *testing.T) {
+	defer func(d time.Duration) { staleAfter = d }(staleAfter)
+	staleAfter = 150 * time.Millisecond // touched every 50 ms
+	path := filepath.Join(t.TempDir(), ".claude.json")
+	unlock, err := LockTransient(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(path + ".lock"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(path+".lock", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	theirs := time.Now().Add(-time.Second).Truncate(time.Second)
+	if err := os.Chtimes(path+".lock", theirs, theirs); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(4 * staleAfter / 3)
+	unlock()
+	fi, err := os.Stat(path + ".lock")
+	if err != nil {
+		t.Fatalf("the other program's lock folder was removed: %v", err)
+	}
+	if !fi.ModTime().Equal(theirs) {
+		t.Errorf("the other program's lock folder was touched: modified %s, want %s", fi.ModTime(), theirs)
+	}
+}
