@@ -69,7 +69,7 @@ func decodeBody(resp *http.Response) error {
 		resp.Body = http.NoBody
 		return nil
 	default:
-		return &EncodingError{Encoding: cut(enc, 40), Status: resp.StatusCode}
+		return &EncodingError{Encoding: encodingName(enc), Status: resp.StatusCode}
 	}
 	resp.Header.Del("Content-Encoding")
 	resp.Header.Del("Content-Length")
@@ -147,5 +147,12 @@ func undecoded(h http.Header) string {
 	if enc == "" || enc == "identity" {
 		return ""
 	}
-	return cut(enc, 40)
+	return encodingName(enc)
+}
+
+// encodingName is enc, a Content-Encoding in lower case, as messages name
+// it: cut, and with the mark of a secret the transport replaced in it as
+// it reads in every other message.
+func encodingName(enc string) string {
+	return cut(strings.ReplaceAll(enc, strings.ToLower(redacted), redacted), 40)
 }

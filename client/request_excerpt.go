@@ -22,11 +22,12 @@ const DefaultExcerptBytes = 500
 // A cut excerpt ends with "…".
 func (r *Response) Excerpt(maxBytes int) string {
 	body := bytes.TrimSpace(r.Body)
-	if len(body) == 0 && r.Encoding != "" && r.Corrupt {
-		return cut(fmt.Sprintf("(the body is compressed as %q but could not be read: it is not valid %s, or was cut short)", r.Encoding, r.Encoding), maxBytes)
-	}
-	if len(body) == 0 && r.Encoding != "" {
-		return cut(fmt.Sprintf("(the body is compressed as %q, which restmcp cannot read: it asks for gzip)", r.Encoding), maxBytes)
+	// The encoding is a header of the answer, in lower case: a key it
+	// echoes in upper case now spells the key.
+	if enc := r.Redact(r.Encoding); len(body) == 0 && enc != "" && r.Corrupt {
+		return cut(fmt.Sprintf("(the body is compressed as %q but could not be read: it is not valid %s, or was cut short)", enc, enc), maxBytes)
+	} else if len(body) == 0 && enc != "" {
+		return cut(fmt.Sprintf("(the body is compressed as %q, which restmcp cannot read: it asks for gzip)", enc), maxBytes)
 	}
 	if len(body) == 0 {
 		return ""

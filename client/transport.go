@@ -272,6 +272,13 @@ func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, e
 	}
 	resp, err := next.RoundTrip(r)
 	if err == nil {
+		if secret != "" {
+			if rd := newRedactor(sentSecrets(r, secret)); rd != nil {
+				// Before decoding, whose failure may name a header (the
+				// Content-Encoding of an answer it cannot read).
+				rd.redactHeader(resp.Header)
+			}
+		}
 		// Decoded before the secret is looked for in it.
 		if err = decodeBody(resp); err != nil {
 			_ = resp.Body.Close()

@@ -153,7 +153,22 @@ func readOnly(t tool) bool { return t.Annotations != nil && t.Annotations.ReadOn
 // compareNode compares the object schemas a and b found at path (its
 // fields: their presence, whether required, their types and enums) and
 // goes into the fields both have.
+//
+// A field whose fields one listing shows and the other does not (a large
+// body lists its deeper objects by their type and a note naming their
+// fields) is compared no further: that is a change in the listing, not
+// in the calls it takes.
 func compareNode(name, path string, a, b map[string]any, out *[]Change) {
+	_, listedA := a["properties"]
+	_, listedB := b["properties"]
+	if path != "" && listedA != listedB {
+		what := "fields no longer listed"
+		if listedB {
+			what = "fields listed now"
+		}
+		*out = append(*out, Change{Tool: name, Argument: path, What: what})
+		return
+	}
 	pa, pb := props(a), props(b)
 	ra, rb := set(a["required"]), set(b["required"])
 	for _, k := range slices.Sorted(maps.Keys(pa)) {
@@ -223,6 +238,39 @@ func compareValue(name, arg string, a, b map[string]any, out *[]Change) {
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
 		compareValue(name, arg+"[]", ia, ib, out)
 	}
+	// The alternatives of an anyOf or oneOf, each with the one of the
+	// same types: their enums and fields.
+	altA, altB := alternatives(a), alternatives(b)
+	for _, k := range slices.Sorted(maps.Keys(altA)) {
+		if sb := altB[k]; altA[k] != nil && sb != nil {
+			compareValue(name, arg, altA[k], sb, out)
+		}
+	}
+}
+
+// alternatives are the members of the schema's anyOf and oneOf by their
+// types ("integer", "object", "null|string"); nil for types that two
+// members share, which cannot be told apart.
+func alternatives(s map[string]any) map[string]map[string]any {
+	var m map[string]map[string]any
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := s[k].([]any)
+		for _, alt := range alts {
+			a, ok := alt.(map[string]any)
+			key := strings.Join(types(a), "|")
+			if !ok || key == "" {
+				continue
+			}
+			if m == nil {
+				m = map[string]map[string]any{}
+			}
+			if _, seen := m[key]; seen {
+				a = nil
+			}
+			m[key] = a
+		}
+	}
+	return m
 }
 
 func join(path, k string) string {

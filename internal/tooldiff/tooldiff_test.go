@@ -35,8 +35,10 @@ const after = `{"tools":[
  {"name":"restore_note","description":"Restore a note.","inputSchema":{"type":"object"}}
 ]}`
 
-func TestCompare(t *testing.T) {
-	changes, err := Compare([]byte(before), []byte(after))
+// changeLines is what Compare says of old and new, a change a line.
+func changeLines(t *testing.T, old, new string) string {
+	t.Helper()
+	changes, err := Compare([]byte(old), []byte(new))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,6 +46,10 @@ func TestCompare(t *testing.T) {
 	for _, c := range changes {
 		got = append(got, c.String())
 	}
+	return strings.Join(got, "\n")
+}
+
+func TestCompare(t *testing.T) {
 	want := []string{
 		`archive_note: is no longer read-only (breaking)`,
 		`create_note: argument "body" type string → object|string`,
@@ -62,8 +68,8 @@ func TestCompare(t *testing.T) {
 		`list_notes: description changed`,
 		`restore_note: added`,
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if got := changeLines(t, before, after); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
 
@@ -90,5 +96,47 @@ func TestCompareNotAListing(t *testing.T) {
 		if _, err := Compare([]byte(old), []byte(after)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", old, err, want)
 		}
+	}
+}
+
+// A field the listing summarises on one side (by its type and a note of
+// its fields, as a large body is listed) is compared only as far as both
+// listings show it: its fields are not removed nor added, and nothing
+// breaks.
+func TestCompareSummarisedField(t *testing.T) {
+	const full = `[{"name":"create","inputSchema":{"type":"object","properties":{"address":{"type":"object",
+	 "properties":{"city":{"type":"string"},
+	  "geo":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}},"required":["lat"]},
+	  "tags":{"type":"array","items":{"type":"object","properties":{"k":{"type":"string"}}}}},"required":["city"]}}}}]`
+	const summarised = `[{"name":"create","inputSchema":{"type":"object","properties":{"address":{"type":"object",
+	 "properties":{"city":{"type":"string"},
+	  "geo":{"type":"object","description":"(fields: required lat; optional lng)"},
+	  "tags":{"type":"array","items":{},"description":"(items' fields: k)"}},"required":["city"]}}}}]`
+	for _, tt := range []struct{ old, new, want string }{
+		{full, summarised, "create: argument \"address.geo\" fields no longer listed\ncreate: argument \"address.tags[]\" fields no longer listed"},
+		{summarised, full, "create: argument \"address.geo\" fields listed now\ncreate: argument \"address.tags[]\" fields listed now"},
+	} {
+		if got := changeLines(t, tt.old, tt.new); got != tt.want {
+			t.Errorf("changes:\n%s\nwant:\n%s", got, tt.want)
+		}
+	}
+}
+
+// The alternatives of an anyOf or oneOf are compared with those of the
+// same type: an enum value or a field gone from one breaks calls.
+func TestCompareAlternatives(t *testing.T) {
+	const old = `[{"name":"update","inputSchema":{"type":"object","properties":{
+	 "anchor":{"anyOf":[{"type":"string","enum":["now","unchanged"]},{"type":"integer"}]},
+	 "created":{"anyOf":[{"type":"object","properties":{"gt":{"type":"integer"},"gte":{"type":"integer"}}},{"type":"integer"}]}}}}]`
+	const new = `[{"name":"update","inputSchema":{"type":"object","properties":{
+	 "anchor":{"anyOf":[{"type":"string","enum":["now"]},{"type":"integer"}]},
+	 "created":{"anyOf":[{"type":"object","properties":{"gt":{"type":"integer"},"lt":{"type":"integer"}}},{"type":"integer"}]}}}}]`
+	want := []string{
+		`update: argument "anchor" no longer takes "unchanged" (breaking)`,
+		`update: argument "created.gte" removed (breaking)`,
+		`update: argument "created.lt" added`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
