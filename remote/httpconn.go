@@ -29,8 +29,10 @@ var errSessionLost = errors.New("the remote server ended the session")
 // StatusError is an HTTP answer other than success from the MCP server.
 type StatusError struct {
 	Status int
-	// Body is the start of the answer's body, for the message.
-	Body string
+	// Body is the start of the answer's body, for the message (see
+	// shownBody); bodyCut says that the body went on.
+	Body    string
+	bodyCut bool
 	// Challenge is the WWW-Authenticate header of a 401.
 	Challenge string
 	// Moved is where a redirect that is not followed leads: a 301, 302
@@ -60,10 +62,15 @@ func (e *StatusError) Error() string {
 		s += " from " + e.Elsewhere + ", another origin it redirected to, where the credentials are not sent (if that is the server, use it as --mcp-url)"
 	}
 	if e.Body != "" {
-		s += ": " + e.Body
+		s += ": " + e.shownBody()
 	}
 	return s
 }
+
+// shownBody is Body as a message quotes it: what looks like a credential
+// hidden (hideSecrets), as a server may echo a token it was sent or give
+// one of its own.
+func (e *StatusError) shownBody() string { return hideSecrets(e.Body, e.bodyCut) }
 
 // WantsOAuth reports whether the server asks for MCP authorization
 // (OAuth) rather than a key.
@@ -366,8 +373,12 @@ func statusError(resp *http.Response, sentTo string) *StatusError {
 		loc, _ := resp.Location()
 		return &StatusError{Status: resp.StatusCode, Moved: shownURL(fmt.Sprint(loc))}
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	se := &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), Challenge: resp.Header.Get("WWW-Authenticate")}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody+1))
+	cut := len(b) > maxErrorBody
+	if cut {
+		b = b[:maxErrorBody]
+	}
+	se := &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), bodyCut: cut, Challenge: resp.Header.Get("WWW-Authenticate")}
 	if u, err := url.Parse(sentTo); err == nil && resp.Request != nil && (u.Scheme != resp.Request.URL.Scheme || u.Host != resp.Request.URL.Host) {
 		se.Elsewhere = shownURL(resp.Request.URL.String())
 	}

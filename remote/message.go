@@ -118,7 +118,8 @@ const clipBytes = 120
 // secretLike matches what in a server's message may be a credential: a
 // bearer token; the value of a member named like one, in JSON or in JSON
 // escaped within a JSON string (\"access_token\":\"…\"); or what follows
-// "Basic " (see hideSecrets). Each alternative has its own group for what
+// "Basic " (see hideSecrets); or the value of a query or form parameter
+// named like one (?api_key=…, password=…). Each alternative has its own group for what
 // comes before the credential, which is kept.
 // Compiled on first use, not at every start.
 var secretLike = sync.OnceValue(func() *regexp.Regexp {
@@ -129,7 +130,8 @@ var secretLike = sync.OnceValue(func() *regexp.Regexp {
 		// \"token\":\"abc\": the value ends at \" (or \\\\\": an escaped
 		// backslash, then the end), not at \\\" (a quote within it).
 		`|(\\+"` + name + `\\+"\s*:\s*\\+")(?:[^"\\]|\\+[^"\\]|(?:\\{4})*\\{3}")*` +
-		`|(basic\s+)((?:[a-z0-9+]|\\?/)+={0,2})`) // basic dXNlcjpwYXNz
+		`|(basic\s+)((?:[a-z0-9+]|\\?/)+={0,2})` + // basic dXNlcjpwYXNz
+		`|((?:^|[?&\s])` + name + `=)[^&\s"',;#\\)\]}<>]+`) // ?api_key=abc, token=abc
 })
 
 // hideSecrets replaces in s what looks like a credential with [hidden]
@@ -141,7 +143,7 @@ func hideSecrets(s string, cut bool) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range secretLike().FindAllStringSubmatchIndex(s, -1) {
-		for g := 1; g <= 4; g++ {
+		for _, g := range []int{1, 2, 3, 4, 6} {
 			if m[2*g] < 0 {
 				continue
 			}

@@ -70,7 +70,7 @@ func (f *fakeSSE) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // as a failure to connect.
 func TestRefusedMessageIsNamed(t *testing.T) {
 	refuse := func(w http.ResponseWriter, r *http.Request, body []byte) {
-		http.Error(w, "text is too long", http.StatusBadRequest)
+		http.Error(w, `text is too long {"access_token":"srv-tok-1"} (see /help?api_key=srv-key-2)`, http.StatusBadRequest)
 	}
 	srv := newTestServer()
 	sse := mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil)
@@ -82,7 +82,7 @@ func TestRefusedMessageIsNamed(t *testing.T) {
 			t.Cleanup(ts.Close)
 			cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient}, nil)
 			text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"})
-			if !isErr || !strings.Contains(text, "the MCP server refused the tools/call message: it answered 400 Bad Request: text is too long") ||
+			if !isErr || !strings.Contains(text, `the MCP server refused the tools/call message: it answered 400 Bad Request: text is too long {"access_token":"[hidden]"} (see /help?api_key=[hidden])`) ||
 				!strings.Contains(text, "session with the server is open") || strings.Contains(text, "connecting to") {
 				t.Errorf("answer = %q (error %v), want the refused message named, with the reason", text, isErr)
 			}
@@ -255,10 +255,13 @@ func TestClipHidesEscapedAndBasicCredentials(t *testing.T) {
 		{`"header":"basic YTpiPz4\/ refused"`, `"header":"basic [hidden] refused"`},
 		{`got Basic YWxpY2U6czNjcj90Png=, want another`, `got Basic [hidden], want another`},
 		{`{"db_password":"pw","x-api-key":"k2"}`, `{"db_password":"[hidden]","x-api-key":"[hidden]"}`},
+		{`GET /mcp?api_key=k3&x=1 refused`, `GET /mcp?api_key=[hidden]&x=1 refused`},
+		{`password=hunter2 token=t4, rest`, `password=[hidden] token=[hidden], rest`},
 		// Kept.
 		{`Basic auth is not enabled`, `Basic auth is not enabled`},
 		{`basic usage: call it with Basic Authentication`, `basic usage: call it with Basic Authentication`},
 		{`{"max_tokens":"5","keyword":"find","monkey":"x"}`, `{"max_tokens":"5","keyword":"find","monkey":"x"}`},
+		{`?monkey=1&keys=2&max_tokens=5`, `?monkey=1&keys=2&max_tokens=5`},
 		{`\"tokens\":\"12\", \"message\":\"the token expired\"`, `\"tokens\":\"12\", \"message\":\"the token expired\"`},
 	} {
 		got, err := strconv.Unquote(clip([]byte(tc.in)))

@@ -606,7 +606,7 @@ type messageRefused struct {
 func (e *messageRefused) Error() string {
 	s := fmt.Sprintf("the MCP server refused %s: it answered %d %s", e.what, e.se.Status, http.StatusText(e.se.Status))
 	if e.se.Body != "" {
-		s += ": " + e.se.Body
+		s += ": " + e.se.shownBody()
 	}
 	s += ". The session with the server is open, and the server did not take this message, so it did not act on it: "
 	switch e.se.Status {
