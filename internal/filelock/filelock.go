@@ -62,6 +62,9 @@ const TransientTimeout = StaleAfter + 3*time.Second
 // staleAfter is StaleAfter; tests shorten it.
 var staleAfter = StaleAfter
 
+// afterMkdir is called when a lock folder was just made; tests hold it.
+var afterMkdir = func(string) {}
+
 // LockTransient is Lock, except that the lock is the folder path+".lock",
 // removed on release, so that none is left beside a file that others see
 // (a project's configuration, which a "git add -A" would commit). A
@@ -114,6 +117,9 @@ func takeFolder(name string, foreign *bool, warn func(string)) (func(), error) {
 	if mkErr != nil && !errors.Is(mkErr, fs.ErrExist) {
 		return nil, mkErr
 	}
+	if mkErr == nil {
+		afterMkdir(name)
+	}
 	fi, err := os.Lstat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -133,6 +139,12 @@ func takeFolder(name string, foreign *bool, warn func(string)) (func(), error) {
 	}
 	if err != nil {
 		*foreign = false
+		if mkErr == nil {
+			// Made here, but held on by a command that looks at it, under
+			// a heavy load: removed, so that it is not left to wait out
+			// StaleAfter as if its maker had ended.
+			os.Remove(name)
+		}
 		return nil, err
 	}
 	// The folder held: the one touched and removed, and no other.

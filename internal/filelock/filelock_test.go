@@ -347,3 +347,39 @@ func TestLockTransientLeavesAFolderPutInItsPlace(t *testing.T) {
 		t.Errorf("the other program's lock folder was touched: modified %s, want %s", fi.ModTime(), theirs)
 	}
 }
+
+// A folder made here but held by another command for longer than a look
+// (under a heavy load) is removed and made again, not left to wait out
+// StaleAfter and then taken over as if its maker had ended.
+func TestLockTransientRemovesAFolderItCouldNotHold(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("a folder cannot be held on Windows")
+	}
+	defer func(d time.Duration) { staleAfter = d }(staleAfter)
+	staleAfter = 3 * time.Second
+	defer func(f func(string)) { afterMkdir = f }(afterMkdir)
+	released := make(chan struct{})
+	var once sync.Once
+	afterMkdir = func(name string) {
+		once.Do(func() {
+			unhold, err := holdFolder(name)
+			if err != nil {
+				t.Error(err)
+				close(released)
+				return
+			}
+			go func() { time.Sleep(300 * time.Millisecond); unhold(); close(released) }()
+		})
+	}
+	path := filepath.Join(t.TempDir(), ".claude.json")
+	ws, warn := warnings()
+	unlock, err := lockTransientWithin(path, 2*time.Second, warn)
+	<-released
+	if err != nil {
+		t.Fatalf("the lock was not taken: %v", err)
+	}
+	unlock()
+	if len(*ws) != 0 {
+		t.Errorf("warnings %q, want none: the folder was made here", *ws)
+	}
+}
