@@ -135,8 +135,11 @@ func Compare(old, new []byte) ([]Change, error) {
 
 func compareTool(a, b tool) []Change {
 	var out []Change
-	if readOnly(a) && !readOnly(b) {
+	switch {
+	case readOnly(a) && !readOnly(b):
 		out = append(out, Change{Tool: a.Name, What: "is no longer read-only", Breaking: true})
+	case !readOnly(a) && !destructive(a) && destructive(b):
+		out = append(out, Change{Tool: a.Name, What: "may now destroy or overwrite data (destructiveHint)", Breaking: true})
 	}
 	var args []Change
 	compareNode(a.Name, "", a.InputSchema, b.InputSchema, &args)
@@ -149,6 +152,15 @@ func compareTool(a, b tool) []Change {
 }
 
 func readOnly(t tool) bool { return t.Annotations != nil && t.Annotations.ReadOnlyHint }
+
+// destructive is the tool's destructiveHint, whose default is true for a
+// tool that is not read-only.
+func destructive(t tool) bool {
+	if readOnly(t) {
+		return false
+	}
+	return t.Annotations == nil || t.Annotations.DestructiveHint == nil || *t.Annotations.DestructiveHint
+}
 
 // compareNode compares the object schemas a and b found at path (its
 // fields: their presence, whether required, their types and enums) and

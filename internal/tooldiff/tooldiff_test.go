@@ -29,7 +29,7 @@ const after = `{"tools":[
    "filter":{"type":"object","properties":{"tag":{"type":"string"},"until":{"type":"string"}}},
    "ids":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"},"rev":{"type":"integer"}},"required":["rev"]}},
    "page":{"type":"integer"}}}},
- {"name":"create_note","description":"Create a note.","annotations":{"readOnlyHint":false,"destructiveHint":false},
+ {"name":"create_note","description":"Create a note.","annotations":{"readOnlyHint":false},
   "inputSchema":{"type":"object","properties":{"title":{"type":"string"},"body":{"anyOf":[{"type":"string"},{"type":"object"}]},"kind":{"type":"string","enum":["memo"]},"project":{"type":"integer"}},"required":["title","project"]}},
  {"name":"archive_note","description":"Archive a note.","annotations":{"readOnlyHint":false},"inputSchema":{"type":"object"}},
  {"name":"restore_note","description":"Restore a note.","inputSchema":{"type":"object"}}
@@ -52,6 +52,7 @@ func changeLines(t *testing.T, old, new string) string {
 func TestCompare(t *testing.T) {
 	want := []string{
 		`archive_note: is no longer read-only (breaking)`,
+		`create_note: may now destroy or overwrite data (destructiveHint) (breaking)`,
 		`create_note: argument "body" type string → object|string`,
 		`create_note: argument "kind" takes only "memo" now (breaking)`,
 		`create_note: argument "project" added, required (breaking)`,
