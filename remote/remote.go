@@ -814,6 +814,11 @@ func (b *bridge) routeLocked(req *jsonrpc.Request) *jsonrpc.Request {
 	}
 	b.routes[id] = rt
 	b.wire[req.ID] = id
+	if req.Method == "tools/list" && b.cfg.Filter.active() {
+		// Its answer is filtered; recorded with the route, so that it
+		// goes when the call ends, however early.
+		b.lists[id] = true
+	}
 	return out
 }
 
@@ -906,11 +911,6 @@ func (b *bridge) forwardCall(ctx context.Context, req *jsonrpc.Request) {
 		r := *req
 		r.Params = params
 		req = &r
-	}
-	if req.Method == "tools/list" && b.cfg.Filter.active() {
-		b.wmu.Lock()
-		b.lists[req.ID] = true
-		b.wmu.Unlock()
 	}
 	if err := b.send(ctx, req); err != nil {
 		b.wmu.Lock()

@@ -2076,3 +2076,35 @@ func TestLateAnswerNotTakenForReusedID(t *testing.T) {
 		}
 	}
 }
+
+// A filtered tools/list the client cancels before it goes out leaves
+// nothing behind either.
+func TestListEndedBeforeSentLeavesNothing(t *testing.T) {
+	ts := httptest.NewServer(&fakeSSE{events: make(chan string, 16), call: func([]byte) string { return workingEvent }})
+	t.Cleanup(ts.Close)
+	ctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	b := newBridge(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Filter: Filter{Prefix: "acme_"}})
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- b.serve(ctx, stop, st) }()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer func() {
+		cs.Close()
+		<-served
+	}()
+	// As the bridge reads it, then the client's cancellation before the
+	// request goes out.
+	id, _ := jsonrpc.MakeID("l1")
+	b.wmu.Lock()
+	req := b.routeLocked(&jsonrpc.Request{ID: id, Method: "tools/list", Params: json.RawMessage(`{}`)})
+	b.endRouteLocked(req.ID)
+	b.wmu.Unlock()
+	b.forwardCall(ctx, req)
+	if left := inFlight(b); left != "" {
+		t.Errorf("the bridge keeps %s of a call that ended", left)
+	}
+}
