@@ -503,11 +503,11 @@ func TestUnreachableRefIsAskedOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			api, err := Load(context.Background(), f, LoadOptions{RefTimeout: 200 * time.Millisecond})
+			api, err := Load(context.Background(), f, LoadOptions{RefTimeout: time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := time.Since(start); d > 2*time.Second {
+			if d := time.Since(start); d > 4*time.Second {
 				t.Errorf("took %v", d)
 			}
 			if got := strings.Count(s.log(), "/"+doc); got != 1 {
@@ -520,7 +520,7 @@ func TestUnreachableRefIsAskedOnce(t *testing.T) {
 				if !strings.Contains(sk.Reason, s.URL+"/"+doc) {
 					t.Errorf("reason %q does not name the URL", sk.Reason)
 				}
-				if doc == "slow.json" && !strings.Contains(sk.Reason, "did not begin to answer within 200ms") {
+				if doc == "slow.json" && !strings.Contains(sk.Reason, "did not begin to answer within 1s") {
 					t.Errorf("reason %q does not say it did not answer", sk.Reason)
 				}
 			}

@@ -1018,7 +1018,7 @@ func TestStalledReplayIsGivenUp(t *testing.T) {
 	sw := &swappable{h: mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)}
 	ts := httptest.NewServer(stallInitialized(t, sw, func(n int32) bool { return n == 2 }, nil))
 	t.Cleanup(ts.Close)
-	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, asideTimeout: 200 * time.Millisecond}, nil)
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, asideTimeout: time.Second}, nil)
 	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
 		t.Fatalf("echo = %q", text)
 	}
@@ -2000,7 +2000,7 @@ func TestLateAnswerNotTakenForReusedID(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	ct, st := mcp.NewInMemoryTransports()
-	go Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient, CallTimeout: 200 * time.Millisecond})
+	go Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient, CallTimeout: 1500 * time.Millisecond})
 	client, err := ct.Connect(ctx)
 	if err != nil {
 		t.Fatal(err)
