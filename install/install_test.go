@@ -654,6 +654,7 @@ func TestJSONShapes(t *testing.T) {
     "args": ["serve", "--profile", "acme"]
   }
 }}`},
+		{"blank, crlf", cursor, "\r\n", "{\r\n  \"mcpServers\": {\r\n    \"acme\": {\r\n      \"command\": \"/opt/restmcp/bin/restmcp\",\r\n      \"args\": [\"serve\", \"--profile\", \"acme\"]\r\n    }\r\n  }\r\n}\r\n"},
 		{"crlf", cursor, "{\r\n  \"a\": 1\r\n}\r\n", "{\r\n  \"a\": 1,\r\n  \"mcpServers\": {\r\n    \"acme\": {\r\n      \"command\": \"/opt/restmcp/bin/restmcp\",\r\n      \"args\": [\"serve\", \"--profile\", \"acme\"]\r\n    }\r\n  }\r\n}\r\n"},
 	}
 	for _, tt := range tests {

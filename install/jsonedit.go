@@ -54,8 +54,12 @@ func parseJSON(path string, src []byte) (*jsonDoc, error) {
 	if bytes.HasPrefix(src, utf8BOM) {
 		d.bom, d.src = true, src[len(utf8BOM):]
 	}
+	d.nl = "\n"
+	if bytes.Contains(d.src, []byte("\r\n")) {
+		d.nl = "\r\n"
+	}
 	if len(bytes.TrimSpace(d.src)) == 0 {
-		d.src = []byte("{}\n")
+		d.src = []byte("{}" + d.nl)
 	}
 	v, err := hujson.Parse(d.src)
 	if err != nil {
@@ -66,10 +70,6 @@ func parseJSON(path string, src []byte) (*jsonDoc, error) {
 		return nil, &ParseError{Path: path, Err: fmt.Sprintf("line %d: the file holds %s, not a JSON object", line, kindName(v))}
 	}
 	d.root = v
-	d.nl = "\n"
-	if bytes.Contains(d.src, []byte("\r\n")) {
-		d.nl = "\r\n"
-	}
 	d.unit = detectIndent(d.src)
 	return d, nil
 }
