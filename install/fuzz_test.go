@@ -783,11 +783,11 @@ func keepsTOMLComments(t *testing.T, c Client, src, out []byte, name string) {
 			gone = append(gone, span{tb.start, tb.end})
 		}
 	}
-	keeps(t, "uninstall", tomlComments(src), tomlComments(out), gone, src, out)
+	keeps(t, "uninstall", tomlCommentList(src), tomlCommentList(out), gone, src, out)
 }
 
 // tomlComments lists the comments of a TOML document that parses.
-func tomlComments(src []byte) []comment {
+func tomlCommentList(src []byte) []comment {
 	p := unstable.Parser{KeepComments: true}
 	p.Reset(src)
 	var out []comment
