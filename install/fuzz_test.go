@@ -636,6 +636,9 @@ var tomlSeeds = []string{
 	"[mcp_servers.acme]\ncommand = \"/opt/restmcp/bin/restmcp\"\nnote = \"\"\"\n# x\"\"\"\nargs = [\"serve\", \"--profile\", \"old\"]\n",
 	"[mcp_servers.acme]\ncommand = \"/opt/restmcp/bin/restmcp\"\nargs = [\"serve\", \"--profile\", \"acme\", '''\n# x''']\n",
 	"[mcp_servers.acme]\ncommand = \"/old/restmcp\"\nargs = [\"serve\", \"--profile\", \"acme\", '''\n# x''']\n",
+	"[mcp_servers]\nother.command = \"x\"\nother.args = [\"y\"]\n\n[mcp_servers.acme]\ncommand = \"npx\"\n[[mcp_servers.acme.tools]]\nname = \"t\"\n# after\n[mcp_servers.z]\ncommand = \"z\"\n",
+	"[mcp_servers.acme.env]\nA = \"1\"\n\n[mcp_servers.acme]\ncommand = \"/old/restmcp\"\nargs = [\"serve\", \"--profile\", \"acme\"]\n\n[mcp_servers.acme.env2]\nB = 2\n",
+	"[mcp_servers.a]\r\ncommand = \"a\"\r\nnote = '''\r\n[mcp_servers.acme]\r\n#'''\r\n\r\n# b\r\n[b]\r\n",
 }
 
 // FuzzTOMLInstall is FuzzJSONInstall for Codex's TOML file.
@@ -804,4 +807,34 @@ func tomlCommentList(src []byte) []comment {
 		walk(p.Expression())
 	}
 	return out
+}
+
+// TestFuzzHelpersMatchInstall: installBytes and uninstallBytes do what
+// Install and UninstallEntry do to a file, for every seed and client.
+func TestFuzzHelpersMatchInstall(t *testing.T) {
+	for _, c := range Clients() {
+		seeds := jsonSeeds
+		if c.format == formatTOML {
+			seeds = tomlSeeds
+		}
+		for _, remote := range []bool{false, true} {
+			e := fuzzEntry(c, "acme", "acme", remote)
+			for _, s := range seeds {
+				path := filepath.Join(t.TempDir(), "config")
+				writeFile(t, path, s, 0o600)
+				want, _, wantErr := installBytes(t, c, []byte(s), e, false)
+				res, err := c.Install(path, e, Options{})
+				if (err == nil) != (wantErr == nil) || err == nil && !bytes.Equal(readFile(t, path), want) {
+					t.Fatalf("%s: install into %q: %v, want %v\ngot:\n%q\nwant:\n%q", c.ID, s, err, wantErr, readFile(t, path), want)
+				}
+				if err != nil {
+					continue
+				}
+				want, wantErr = uninstallBytes(t, c, readFile(t, path), e, res.Backup)
+				if _, err := c.UninstallEntry(path, Entry{Name: e.Name, Command: e.Command, URL: e.URL}, Options{Force: true}); (err == nil) != (wantErr == nil) || err == nil && !bytes.Equal(readFile(t, path), want) {
+					t.Fatalf("%s: uninstall from %q: %v, want %v\ngot:\n%q\nwant:\n%q", c.ID, s, err, wantErr, readFile(t, path), want)
+				}
+			}
+		}
+	}
 }
