@@ -460,20 +460,27 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	return res, notWritable(path, err)
 }
 
-// previousVersion is the file's version before install added the command
-// entry f called name, when src is exactly what install made of it: the
-// backup, without the entry, gives src back when install adds f to it.
-// Uninstall then gives that version back byte for byte, whatever install's
-// edits did to the text around the entry.
+// previousVersion is the file's version before install added the entry f
+// called name, when src is exactly what install made of it: the backup,
+// without the entry, gives src back when install adds f to it. Uninstall
+// then gives that version back byte for byte, whatever install's edits did
+// to the text around the entry (and to VS Code's inputs, for a remote
+// entry's headers).
 func (c Client) previousVersion(path string, src []byte, name string, f found, backup string) ([]byte, bool) {
 	bak, err := os.ReadFile(backup)
-	if err != nil || f.url != "" {
+	if err != nil {
 		return nil, false
 	}
 	if had, err := c.lookup(path, bak, name, nil); err != nil || had.present {
 		return nil, false
 	}
 	e := Entry{Name: name, Command: f.command, Args: f.args}
+	if f.url != "" {
+		e = Entry{Name: name, URL: f.url, Headers: f.headers}
+	}
+	if c.validate(e) != nil {
+		return nil, false
+	}
 	var again []byte
 	if c.format == formatTOML {
 		again, err = c.tomlUpsert(path, bak, e, false)

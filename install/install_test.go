@@ -654,6 +654,7 @@ func TestJSONShapes(t *testing.T) {
     "args": ["serve", "--profile", "acme"]
   }
 }}`},
+		{"blank, crlf", cursor, "\r\n", "{\r\n  \"mcpServers\": {\r\n    \"acme\": {\r\n      \"command\": \"/opt/restmcp/bin/restmcp\",\r\n      \"args\": [\"serve\", \"--profile\", \"acme\"]\r\n    }\r\n  }\r\n}\r\n"},
 		{"crlf", cursor, "{\r\n  \"a\": 1\r\n}\r\n", "{\r\n  \"a\": 1,\r\n  \"mcpServers\": {\r\n    \"acme\": {\r\n      \"command\": \"/opt/restmcp/bin/restmcp\",\r\n      \"args\": [\"serve\", \"--profile\", \"acme\"]\r\n    }\r\n  }\r\n}\r\n"},
 	}
 	for _, tt := range tests {
@@ -1106,6 +1107,32 @@ func TestRemoteEntries(t *testing.T) {
 				t.Fatalf("uninstall: %v, %v", res.Action, err)
 			}
 		})
+	}
+}
+
+// TestRemoteRoundTrip: install then uninstall of a remote entry gives back
+// the original bytes, as for a command entry, whatever install added
+// around it (VS Code's inputs included).
+func TestRemoteRoundTrip(t *testing.T) {
+	e := Entry{Name: "acme", URL: "https://mcp.example.com/mcp", Headers: []Header{
+		{Name: "X-Api-Key", Env: "RESTMCP_HEADER_X_API_KEY"}, {Name: "Authorization", Env: "RESTMCP_HEADER_AUTHORIZATION"}}}
+	for _, c := range Clients() {
+		if c.SupportsURL() != nil {
+			continue
+		}
+		for _, orig := range []string{"", "{}", "{\"other\": 1}", "{\n  \"inputs\": []\n}\n", "{\r\n  \"" + c.Key + "\": {}\r\n}"} {
+			path := filepath.Join(t.TempDir(), "config.json")
+			writeFile(t, path, orig, 0o600)
+			if res, err := c.Install(path, e, Options{}); err != nil || res.Action != Added {
+				t.Fatalf("%s: install into %q: %v, %v", c.ID, orig, res.Action, err)
+			}
+			if _, err := c.UninstallEntry(path, Entry{Name: "acme", URL: e.URL}, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := string(readFile(t, path)); got != orig {
+				t.Errorf("%s: after uninstall:\n%q\nwant the original:\n%q", c.ID, got, orig)
+			}
+		}
 	}
 }
 

@@ -54,8 +54,12 @@ func parseJSON(path string, src []byte) (*jsonDoc, error) {
 	if bytes.HasPrefix(src, utf8BOM) {
 		d.bom, d.src = true, src[len(utf8BOM):]
 	}
+	d.nl = "\n"
+	if bytes.Contains(d.src, []byte("\r\n")) {
+		d.nl = "\r\n"
+	}
 	if len(bytes.TrimSpace(d.src)) == 0 {
-		d.src = []byte("{}\n")
+		d.src = []byte("{}" + d.nl)
 	}
 	v, err := hujson.Parse(d.src)
 	if err != nil {
@@ -66,10 +70,6 @@ func parseJSON(path string, src []byte) (*jsonDoc, error) {
 		return nil, &ParseError{Path: path, Err: fmt.Sprintf("line %d: the file holds %s, not a JSON object", line, kindName(v))}
 	}
 	d.root = v
-	d.nl = "\n"
-	if bytes.Contains(d.src, []byte("\r\n")) {
-		d.nl = "\r\n"
-	}
 	d.unit = detectIndent(d.src)
 	return d, nil
 }
@@ -568,8 +568,10 @@ type found struct {
 	present bool
 	command string
 	args    []string
-	// url is a remote entry's URL.
-	url string
+	// url is a remote entry's URL, and headers the headers it sends, in
+	// the file's order, each with the variable its value refers to.
+	url     string
+	headers []Header
 	// same reports that the entry already says what we would write.
 	same bool
 	// editable is false when the entry exists in a form we do not edit.
@@ -594,6 +596,7 @@ func (c Client) jsonLookup(path string, src []byte, name string, e *Entry) (foun
 	f := found{present: true, command: fe.Command, args: fe.Args, editable: true}
 	if c.urlKey != "" {
 		f.url, _ = fe.fields[c.urlKey].(string)
+		f.headers = c.foundHeaders(obj.Members[i].Value)
 	}
 	if e != nil {
 		missing, _, err := c.missingInputs(path, d, *e)
@@ -603,6 +606,53 @@ func (c Client) jsonLookup(path string, src []byte, name string, e *Entry) (foun
 		f.same = c.sameEntry(fe, *e) && len(missing) == 0
 	}
 	return f, nil
+}
+
+// foundHeaders lists the headers of the remote entry v, in order, each
+// with the environment variable its value refers to in the client's
+// syntax ("" when it refers to none, or to a VS Code input).
+func (c Client) foundHeaders(v hujson.Value) []Header {
+	m := lastMember(&v, "headers")
+	if m == nil {
+		return nil
+	}
+	obj, ok := m.Value.Value.(*hujson.Object)
+	if !ok {
+		return nil
+	}
+	var pre, post string
+	if c.headerRef != nil {
+		pre, post, _ = strings.Cut(c.headerRef("\x00"), "\x00")
+	}
+	var hs []Header
+	for _, h := range obj.Members {
+		name, ok := h.Name.Value.(hujson.Literal)
+		value, isStr := h.Value.Value.(hujson.Literal)
+		if !ok || !isStr || value.Kind() != '"' {
+			continue
+		}
+		ref := value.String()
+		env := ""
+		if c.headerRef != nil && len(ref) >= len(pre)+len(post) && strings.HasPrefix(ref, pre) && strings.HasSuffix(ref, post) {
+			env = ref[len(pre) : len(ref)-len(post)]
+		}
+		hs = append(hs, Header{Name: name.String(), Env: env})
+	}
+	return hs
+}
+
+// lastMember returns the last member called name of the object v; nil
+// when v is not an object or has none.
+func lastMember(v *hujson.Value, name string) *hujson.ObjectMember {
+	obj, ok := v.Value.(*hujson.Object)
+	if !ok {
+		return nil
+	}
+	i := member(obj, name)
+	if i < 0 {
+		return nil
+	}
+	return &obj.Members[i]
 }
 
 // jsonUpsert returns src with our entry added or replaced; with keep, an

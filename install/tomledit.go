@@ -32,11 +32,27 @@ func tomlParseError(path string, err error) error {
 	return &ParseError{Path: path, Err: err.Error()}
 }
 
+// tomlComments returns the offsets of the comments of src that stand on
+// lines of their own: a line that starts with # inside a multi-line string
+// is none of them.
+func tomlComments(src []byte) map[int]bool {
+	p := unstable.Parser{KeepComments: true}
+	p.Reset(src)
+	at := map[int]bool{}
+	for p.NextExpression() {
+		if e := p.Expression(); e.Kind == unstable.Comment {
+			at[int(e.Raw.Offset)] = true
+		}
+	}
+	return at
+}
+
 // tomlTables lists the [table] and [[array]] headers of src.
 func tomlTables(src []byte) []tomlTable {
 	var p unstable.Parser
 	p.Reset(src)
 	var tables []tomlTable
+	comments := tomlComments(src)
 	for p.NextExpression() {
 		e := p.Expression()
 		if e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
@@ -59,14 +75,15 @@ func tomlTables(src []byte) []tomlTable {
 		if i+1 < len(tables) {
 			end = tables[i+1].start
 		}
-		tables[i].end = trimTrailingComments(src, tables[i].start, end)
+		tables[i].end = trimTrailingComments(src, tables[i].start, end, comments)
 	}
 	return tables
 }
 
 // trimTrailingComments moves end back over the comment and blank lines that
-// precede it, but not before the header line.
-func trimTrailingComments(src []byte, start, end int) int {
+// precede it, but not before the header line; comments are the offsets of
+// the comments on lines of their own.
+func trimTrailingComments(src []byte, start, end int, comments map[int]bool) int {
 	headerEnd := bytes.IndexByte(src[start:end], '\n')
 	if headerEnd < 0 {
 		return end
@@ -74,8 +91,8 @@ func trimTrailingComments(src []byte, start, end int) int {
 	min := start + headerEnd + 1
 	for end > min {
 		ls := lineStart(src, end-1)
-		line := bytes.TrimSpace(src[ls:end])
-		if len(line) != 0 && line[0] != '#' {
+		text := bytes.TrimLeft(src[ls:end], " \t")
+		if line := bytes.TrimSpace(text); len(line) != 0 && (line[0] != '#' || !comments[end-len(text)]) {
 			break
 		}
 		end = ls
@@ -132,6 +149,7 @@ func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
 	var p unstable.Parser
 	p.Reset(src)
 	var kvs []tomlKeyValue
+	comments := tomlComments(src)
 	for p.NextExpression() {
 		e := p.Expression()
 		if e.Kind != unstable.KeyValue {
@@ -153,7 +171,7 @@ func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
 		if i+1 < len(kvs) {
 			end = kvs[i+1].start
 		}
-		kvs[i].end = trimTrailingComments(src, kvs[i].start, end)
+		kvs[i].end = trimTrailingComments(src, kvs[i].start, end, comments)
 	}
 	return kvs
 }

@@ -1,0 +1,32 @@
+package tooldiff
+
+import "testing"
+
+// FuzzCompare: Compare never panics, whatever either side holds, and a
+// listing compared with itself has no change.
+func FuzzCompare(f *testing.F) {
+	for _, s := range [][2]string{
+		{before, after},
+		{after, before},
+		{`[]`, `{"tools":[]}`},
+		{`[{"name":"a","inputSchema":{"type":"object","properties":{"x":{"type":["string","null"],"enum":[1,"1",null,{"a":1}]}}}}]`,
+			`[{"name":"a","inputSchema":{"type":"object","properties":{"x":{"items":{"items":{}},"properties":[]}},"required":"x"}}]`},
+		{`[{"name":"a","inputSchema":{"properties":{"x":{"anyOf":[{"type":"string"},{"oneOf":[]}],"allOf":null}}}}]`, `[{"name":"a"}]`},
+		{`[{"name":"a","annotations":{"readOnlyHint":true,"destructiveHint":null}}]`, `[{"name":"a","annotations":null}]`},
+		{`[{"name":"a"},{"name":"a"}]`, `{"tools":null}`},
+		{`{"openapi":"3.1.0"}`, `null`},
+		{`[1, "x", null]`, `[{"name":""}]`},
+		{``, `[{"name":"\u00e9\ud800","inputSchema":{"properties":{"":{"type":7}}}}]`},
+	} {
+		f.Add([]byte(s[0]), []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, old, new []byte) {
+		_, _ = Compare(old, new)
+		for _, side := range [][]byte{old, new} {
+			changes, err := Compare(side, side)
+			if err == nil && len(changes) != 0 {
+				t.Fatalf("a listing compared with itself has changes: %v\n%s", changes, side)
+			}
+		}
+	})
+}
