@@ -749,12 +749,43 @@ func outsideTables(t *testing.T, c Client, src, out []byte, name string) {
 	if lo >= hi {
 		return
 	}
-	for _, tb := range tomlTables(src) {
-		if len(tb.keys) >= 2 && tb.keys[0] == c.Key && tb.keys[1] == name && lo >= tb.start && hi <= tb.end {
+	for _, sp := range tomlEntrySpans(c, src, name) {
+		if lo >= sp[0] && hi <= sp[1] {
 			return
 		}
 	}
+	// Edits in more than one place (another program's sub-tables, replaced
+	// with --force, go with its table): what lies outside the entry's
+	// tables is the same, but for the blank lines around them.
+	if rest := func(b []byte) string {
+		var kept []byte
+		at := 0
+		for _, sp := range tomlEntrySpans(c, b, name) {
+			kept = append(kept, b[at:sp[0]]...)
+			at = sp[1]
+		}
+		return strings.Join(strings.Fields(string(append(kept, b[at:]...))), " ")
+	}; rest(src) == rest(out) {
+		return
+	}
 	t.Fatalf("the edit changed %q outside the entry's tables\ninput:\n%q\noutput:\n%q", src[lo:hi], src, out)
+}
+
+// tomlEntrySpans are the byte ranges of the entry name's tables in src, its
+// sub-tables included, those with only blank lines between them joined.
+func tomlEntrySpans(c Client, src []byte, name string) [][2]int {
+	var spans [][2]int
+	for _, tb := range tomlTables(src) {
+		if len(tb.keys) < 2 || tb.keys[0] != c.Key || tb.keys[1] != name {
+			continue
+		}
+		if n := len(spans); n > 0 && isSpace(src[spans[n-1][1]:tb.start]) {
+			spans[n-1][1] = tb.end
+			continue
+		}
+		spans = append(spans, [2]int{tb.start, tb.end})
+	}
+	return spans
 }
 
 // checkTOMLUninstall is checkJSONUninstall for a TOML file.

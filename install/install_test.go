@@ -1613,3 +1613,22 @@ func TestAbandonedLockTakenOver(t *testing.T) {
 		}
 	}
 }
+
+// Another program's Codex entry replaced with --force goes whole, its
+// sub-tables with it: restmcp's entry does not inherit that program's env.
+func TestForceReplacesCodexSubTables(t *testing.T) {
+	c, _ := Lookup("codex")
+	path := filepath.Join(t.TempDir(), "config.toml")
+	orig := "model = \"o3\"\n\n[mcp_servers.acme]\ncommand = \"/usr/bin/other-server\"\nargs = [\"--stdio\"]\n\n[mcp_servers.acme.env]\nTOKEN = \"other-secret\"\n\n[mcp_servers.acme.tools.x]\nenabled = true\n\n[other]\nb = 2\n"
+	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Install(path, testEntry("acme"), Options{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := string(readFile(t, path))
+	if strings.Contains(got, "other-secret") || strings.Contains(got, "mcp_servers.acme.") || !strings.Contains(got, "[other]\nb = 2\n") || !strings.HasPrefix(got, "model = \"o3\"\n") {
+		t.Errorf("after install --force:\n%s", got)
+	}
+	wantEntry(t, c, []byte(got), testEntry("acme"))
+}

@@ -274,7 +274,24 @@ func (c Client) tomlUpsert(path string, src []byte, e Entry, keep bool) ([]byte,
 			if keep {
 				out = applyEdits(src, c.updateTable(src, t, e, f, nl))
 			} else {
-				out = applyEdits(src, []edit{{t.start, t.end, table}})
+				// Another program's entry goes whole, its sub-tables
+				// ([NAME.env] and the like) with it, as in the JSON files:
+				// restmcp's entry takes nothing of it (an env with that
+				// program's token, say).
+				edits := []edit{{t.start, t.end, table}}
+				for _, sub := range tables {
+					if len(sub.keys) <= 2 || sub.keys[0] != c.Key || sub.keys[1] != e.Name {
+						continue
+					}
+					// One right after the last edit (only blank lines
+					// between) joins it.
+					if last := &edits[len(edits)-1]; sub.start >= last.end && isSpace(src[last.end:sub.start]) {
+						last.end = sub.end
+						continue
+					}
+					edits = append(edits, edit{sub.start, sub.end, ""})
+				}
+				out = applyEdits(src, edits)
 			}
 			replaced = true
 			break
