@@ -199,6 +199,25 @@ func (s *swappable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.ServeHTTP(w, r)
 }
 
+// postsOnly serves h's POSTs and DELETEs, and holds every GET (the
+// server's stream) until its request ends: a test whose server forgets a
+// session sees the loss on the call it sends, not first on the stream,
+// which ends the connection with the calls on it.
+func postsOnly(t *testing.T, h http.Handler) http.Handler {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			h.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+}
+
 func (s *swappable) set(h http.Handler) {
 	s.mu.Lock()
 	s.h = h
@@ -1022,7 +1041,7 @@ func TestStalledReplayIsGivenUp(t *testing.T) {
 	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
 		t.Fatalf("echo = %q", text)
 	}
-	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	sw.set(postsOnly(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
@@ -1072,7 +1091,7 @@ func TestShutdownDuringStalledReplay(t *testing.T) {
 	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
 		t.Fatalf("echo = %q", text)
 	}
-	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	sw.set(postsOnly(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)))
 	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
 	select {
 	case <-stalled:
