@@ -113,6 +113,7 @@ func lockTransientWithin(path string, timeout time.Duration, warn func(string)) 
 // abandoned; errBusy means a live holder has it (foreign says whether
 // another program). The release removes the folder.
 func takeFolder(name string, foreign *bool, warn func(string)) (func(), error) {
+	made := time.Now()
 	mkErr := os.Mkdir(name, 0o700)
 	if mkErr != nil && !errors.Is(mkErr, fs.ErrExist) {
 		return nil, mkErr
@@ -139,10 +140,13 @@ func takeFolder(name string, foreign *bool, warn func(string)) (func(), error) {
 	}
 	if err != nil {
 		*foreign = false
-		if mkErr == nil {
+		if mkErr == nil && time.Since(made) < staleAfter/2 {
 			// Made here, but held on by a command that looks at it, under
 			// a heavy load: removed, so that it is not left to wait out
-			// StaleAfter as if its maker had ended.
+			// StaleAfter as if its maker had ended. Only while it is too
+			// young for anyone to have taken it over as abandoned: made
+			// longer ago (this command stalled), the one holding it may
+			// be its new holder, whose lock it now is.
 			os.Remove(name)
 		}
 		return nil, err

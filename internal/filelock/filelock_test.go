@@ -383,3 +383,47 @@ func TestLockTransientRemovesAFolderItCouldNotHold(t *testing.T) {
 		t.Errorf("warnings %q, want none: the folder was made here", *ws)
 	}
 }
+
+// A command that stalled between making its folder and holding it (for
+// longer than StaleAfter: a laptop asleep, a stopped process) finds that
+// another command took the folder over as abandoned and holds it: it
+// must not remove that folder, which is now the other command's lock.
+func TestLockTransientKeepsAFolderTakenOverWhileStalled(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("a folder cannot be held on Windows")
+	}
+	defer func(d time.Duration) { staleAfter = d }(staleAfter)
+	staleAfter = time.Second
+	defer func(f func(string)) { afterMkdir = f }(afterMkdir)
+	var (
+		once    sync.Once
+		release func()
+		theirs  os.FileInfo
+	)
+	afterMkdir = func(name string) {
+		once.Do(func() {
+			time.Sleep(staleAfter + 100*time.Millisecond) // stalled
+			var foreign bool
+			var err error
+			release, err = takeFolder(name, &foreign, func(string) {})
+			if err != nil {
+				t.Errorf("the other command did not take the stalled folder over: %v", err)
+				return
+			}
+			theirs, _ = os.Lstat(name)
+		})
+	}
+	path := filepath.Join(t.TempDir(), ".claude.json")
+	unlock, err := lockTransientWithin(path, 2500*time.Millisecond, nil)
+	if err == nil {
+		unlock()
+		t.Errorf("the lock was taken while another command held it")
+	}
+	if release == nil {
+		t.FailNow()
+	}
+	if fi, err := os.Lstat(path + ".lock"); err != nil || !os.SameFile(fi, theirs) {
+		t.Errorf("the other command's lock folder was removed or replaced while it held it (%v)", err)
+	}
+	release()
+}
