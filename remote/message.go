@@ -123,7 +123,15 @@ const clipBytes = 120
 // comes before the credential, which is kept.
 // Compiled on first use, not at every start.
 var secretLike = sync.OnceValue(func() *regexp.Regexp {
-	const name = `(?:[a-z_-]*(?:token|secret|password|passwd|api[_-]?key)|authorization|cookie|credentials?|key)`
+	const (
+		name = `(?:[a-z_-]*(?:token|secret|password|passwd|api[_-]?key)|authorization|cookie|credentials?|key)`
+		// A parameter's: "key" only where a URL or a form puts a
+		// parameter (?key=…), for in words "key=value" is no credential;
+		// after "#" (a fragment's access_token), ";" (&amp; in HTML) or
+		// \u0026 (& in a JSON string) as well.
+		param = `(?:(?:^|[?&#;\s]|\\u0026)(?:[a-z_-]*(?:token|secret|password|passwd|api[_-]?key)|authorization|cookie|credentials?)` +
+			`|(?:[?&#;]|\\u0026)key)`
+	)
 	return regexp.MustCompile(`(?i)` +
 		`(bearer\s+)(?:\\[^"\s]|[^\s"',;\\])+` + // bearer abc, up to an escaped quote
 		`|("` + name + `"\s*:\s*")(?:\\.|[^"\\])*` + // "token":"abc"
@@ -131,7 +139,7 @@ var secretLike = sync.OnceValue(func() *regexp.Regexp {
 		// backslash, then the end), not at \\\" (a quote within it).
 		`|(\\+"` + name + `\\+"\s*:\s*\\+")(?:[^"\\]|\\+[^"\\]|(?:\\{4})*\\{3}")*` +
 		`|(basic\s+)((?:[a-z0-9+]|\\?/)+={0,2})` + // basic dXNlcjpwYXNz
-		`|((?:^|[?&\s])` + name + `=)[^&\s"',;#\\)\]}<>]+`) // ?api_key=abc, token=abc
+		`|(` + param + `=)[^&\s"',;#\\()\[\]{}<>]+`) // ?api_key=abc, token=abc; not [REDACTED]
 })
 
 // hideSecrets replaces in s what looks like a credential with [hidden]

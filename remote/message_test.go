@@ -275,3 +275,26 @@ func TestClipHidesEscapedAndBasicCredentials(t *testing.T) {
 		t.Errorf("clip(%s) = %s, want the cut credentials hidden", in, got)
 	}
 }
+
+// A parameter named like a credential is hidden wherever a URL or a form
+// puts it (a fragment, an HTML page's &amp;, a JSON string's \u0026), and
+// a message's own words are kept: "key" names a credential only as a
+// URL's parameter, and a placeholder in brackets is no value.
+func TestHideSecretsInParameters(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		// Hidden.
+		{`redirected to https://app.acme.com/cb#access_token=at-1&state=s`, `redirected to https://app.acme.com/cb#access_token=[hidden]&state=s`},
+		{`<a href="/login?next=%2F&amp;token=t-2">`, `<a href="/login?next=%2F&amp;token=[hidden]">`},
+		{`{"url":"https://acme.com/x?a=1\u0026api_key=k-3"}`, `{"url":"https://acme.com/x?a=1\u0026api_key=[hidden]"}`},
+		{`GET /maps?key=AIzaSyk4&x=1`, `GET /maps?key=[hidden]&x=1`},
+		{`password=hunter2 token=t4, rest`, `password=[hidden] token=[hidden], rest`},
+		// Kept.
+		{`expected key=value pairs`, `expected key=value pairs`},
+		{`the primary key=id must be unique`, `the primary key=id must be unique`},
+		{`invalid request: secret=[REDACTED]`, `invalid request: secret=[REDACTED]`},
+	} {
+		if got := hideSecrets(tc.in, false); got != tc.want {
+			t.Errorf("hideSecrets(%s) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
