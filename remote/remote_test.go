@@ -1940,18 +1940,7 @@ func TestEndedCallsLeaveNothingBehind(t *testing.T) {
 	t.Cleanup(ts.Close)
 	ctx, stop := context.WithTimeout(context.Background(), 20*time.Second)
 	defer stop()
-	b := newBridge(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient, CallTimeout: time.Second})
-	ct, st := mcp.NewInMemoryTransports()
-	served := make(chan error, 1)
-	go func() { served <- b.serve(ctx, stop, st) }()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer func() {
-		cs.Close()
-		<-served
-	}()
+	b, cs := serveBridge(t, ctx, stop, Config{URL: ts.URL, HTTPClient: http.DefaultClient, CallTimeout: time.Second})
 
 	if text, isErr := callText(t, cs, "echo", map[string]any{}); isErr || text != "echo" {
 		t.Errorf("echo = %q (error %v)", text, isErr)
@@ -2103,18 +2092,7 @@ func TestListEndedBeforeSentLeavesNothing(t *testing.T) {
 	t.Cleanup(ts.Close)
 	ctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
 	defer stop()
-	b := newBridge(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Filter: Filter{Prefix: "acme_"}})
-	ct, st := mcp.NewInMemoryTransports()
-	served := make(chan error, 1)
-	go func() { served <- b.serve(ctx, stop, st) }()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer func() {
-		cs.Close()
-		<-served
-	}()
+	b, _ := serveBridge(t, ctx, stop, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Filter: Filter{Prefix: "acme_"}})
 	// As the bridge reads it, then the client's cancellation before the
 	// request goes out.
 	id, _ := jsonrpc.MakeID("l1")
@@ -2126,4 +2104,24 @@ func TestListEndedBeforeSentLeavesNothing(t *testing.T) {
 	if left := inFlight(b); left != "" {
 		t.Errorf("the bridge keeps %s of a call that ended", left)
 	}
+}
+
+// serveBridge serves a bridge of cfg to a client over in-memory
+// transports until the test ends, and returns both, for a test to look
+// inside the bridge.
+func serveBridge(t *testing.T, ctx context.Context, stop context.CancelFunc, cfg Config) (*bridge, *mcp.ClientSession) {
+	t.Helper()
+	b := newBridge(ctx, cfg)
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- b.serve(ctx, stop, st) }()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() {
+		cs.Close()
+		<-served
+	})
+	return b, cs
 }
