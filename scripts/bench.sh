@@ -323,14 +323,14 @@ const spec = (p) => rows.find((r) => r.spec.startsWith(p));
 const ms = (v, d = 0) => (v == null ? "–" : `${v.toFixed(d)} ms`);
 const mb = (v) => (v == null ? "–" : `${(v / 1024).toFixed(1)} MB`);
 const kb = (v) => (v == null ? "–" : `${(v / 1000).toFixed(1)} kB`);
-const pct = (a, b) => (a && b ? ` (${(100 * a / b).toFixed(0)}%)` : "");
+const pct = (a, b) => (a && b ? ` (${(100 * a / b).toFixed(1)}%)` : "");
 const out = [];
 const add = (what, ours, peer, target) => out.push([what, ours, peer, target]);
 const small = spec("petstore"), stripe = spec("stripe"), github = spec("github");
 const after = (x) => (x?.toolsListMs != null ? x.toolsListMs - x.initializeMs : null);
 if (small) add("spawn → initialize, Petstore (19 operations): cold / cached", `${ms(small.restmcp.initializeMs)} / ${ms(small.cached?.initializeMs)}`, ms(small.peer.initializeMs), "≤ 15 ms");
 for (const [name, r] of [["Stripe", stripe], ["GitHub", github]]) {
-  if (r) add(`spawn → initialize, ${name} (${r.restmcp.tools} operations): cold / cached`, `${ms(r.restmcp.initializeMs)} / ${ms(r.cached?.initializeMs)}`, ms(r.peer.initializeMs), "≤ 100 ms cold, ≤ 20 ms cached");
+  if (r) add(`spawn → initialize, ${name} (${r.restmcp.tools} tools): cold / cached`, `${ms(r.restmcp.initializeMs)} / ${ms(r.cached?.initializeMs)}`, ms(r.peer.initializeMs), "≤ 100 ms cold, ≤ 20 ms cached");
 }
 if (github) add(`tools/list answered after initialize, GitHub (${github.restmcp.tools} tools), cached`, ms(after(github.cached)), ms(after(github.peer)), "≤ 20 ms");
 if (calls) {

@@ -76,9 +76,10 @@ func (s *Server) autoLayout() (string, []*tool, string) {
 		t := tokens(listingSize(tools))
 		return len(tools) <= autoMaxTools && t <= autoMaxTokens, fmt.Sprintf("%d %s, about %d tokens", len(tools), plural(len(tools), "tool"), t)
 	}
-	ok, ops := fits(s.ops)
+	opTools := s.operationsListing()
+	ok, ops := fits(opTools)
 	if ok {
-		return LayoutOperations, s.ops, fmt.Sprintf("one tool per operation (%s) fits %s", ops, budget)
+		return LayoutOperations, opTools, fmt.Sprintf("one tool per operation (%s) fits %s", ops, budget)
 	}
 	res := s.resourceTools()
 	ok, r := fits(res)

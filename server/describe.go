@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -21,14 +22,20 @@ const describeName = "describe_action"
 // prefix, numbered (describe_action_2) when a resource of the whole API, one
 // a filter leaves out included, has that name.
 func describeToolName(prefix string, resources []toolName) string {
-	taken := func(name string) bool {
-		return slices.ContainsFunc(resources, func(r toolName) bool { return r.name == name })
+	return numberedName(prefix, describeName, resources)
+}
+
+// numberedName is name after the prefix, numbered (name_2) when one of
+// taken has it.
+func numberedName(prefix, name string, taken []toolName) string {
+	has := func(n string) bool {
+		return slices.ContainsFunc(taken, func(r toolName) bool { return r.name == n })
 	}
-	name := sanitizePrefix(prefix) + describeName
-	for i := 2; taken(name); i++ {
-		name = fmt.Sprintf("%s%s_%d", sanitizePrefix(prefix), describeName, i)
+	out := sanitizePrefix(prefix) + name
+	for i := 2; has(out); i++ {
+		out = fmt.Sprintf("%s%s_%d", sanitizePrefix(prefix), name, i)
 	}
-	return name
+	return out
 }
 
 // describeTool shows one action of a resource tool in full: its
@@ -162,4 +169,196 @@ func (r rootFirst) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// describeOpsName is the name of the operations layout's describe tool
+// (after the prefix), listed when some tool lists arguments by their field
+// names alone (see fitBody).
+const describeOpsName = "describe_tool"
+
+// operationsListing is the operations layout: one tool per operation, and
+// describe_tool when the listing summarises some arguments.
+func (s *Server) operationsListing() []*tool {
+	var summarised []*tool
+	for _, t := range s.ops {
+		if t.in != nil && t.in.summarised {
+			summarised = append(summarised, t)
+		}
+	}
+	if len(summarised) == 0 {
+		return s.ops
+	}
+	names := make([]toolName, len(s.all))
+	for i, t := range s.all {
+		names[i] = toolName{name: t.def.Name}
+	}
+	s.describe = numberedName(s.cfg.Prefix, describeOpsName, names)
+	return append(slices.Clip(s.ops), s.describeOps(summarised))
+}
+
+// describeOps shows one tool of the operations layout in full: the input
+// schema it checks calls against, every argument's description and nested
+// fields included, where its listing gives the largest bodies' arguments by
+// their field names.
+func (s *Server) describeOps(summarised []*tool) *tool {
+	byName := make(map[string]*tool, len(s.ops))
+	for _, t := range s.ops {
+		if t.in != nil {
+			byName[t.def.Name] = t
+		}
+	}
+	d := &tool{
+		def: &mcp.Tool{
+			Name:        s.describe,
+			Title:       "Describe a tool",
+			Description: "The full input schema of one tool: the fields, types and enums of the arguments its listing gives by their field names alone, and what each argument means.",
+			InputSchema: map[string]any{
+				"type": "object",
+				"properties": map[string]any{
+					"tool":     map[string]any{"type": "string", "description": "The tool, e.g. " + summarised[0].def.Name + "."},
+					"argument": map[string]any{"type": "string", "description": "One argument to show alone, or a field of one (\"shipping.address\")."},
+				},
+				"required": []any{"tool"},
+			},
+			Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, DestructiveHint: ptr(false), OpenWorldHint: ptr(false)},
+		},
+		strict: true,
+	}
+	d.schema = d.def.InputSchema.(map[string]any)
+	d.run = func(ctx context.Context, args map[string]any) *mcp.CallToolResult {
+		tn, _ := args["tool"].(string)
+		t, ok := byName[tn]
+		if !ok {
+			all := slices.Sorted(maps.Keys(byName))
+			if near := similarNames(tn, all, 3); len(near) > 0 {
+				return errorResult(fmt.Sprintf("unknown tool %q: did you mean %s?", tn, strings.Join(near, ", ")))
+			}
+			return errorResult(fmt.Sprintf("unknown tool %q: use the name of a listed tool, such as %s", tn, summarised[0].def.Name))
+		}
+		if an, ok := args["argument"].(string); ok && an != "" {
+			return s.describeArgument(t, an)
+		}
+		return textResult(s.describeWhole(t))
+	}
+	return d
+}
+
+// describeWhole is the JSON describe_tool answers for a tool: its whole
+// listed schema when it fits the result budget, else its listing with a
+// note naming the arguments to ask for one at a time.
+func (s *Server) describeWhole(t *tool) string {
+	type described struct {
+		Tool        string `json:"tool"`
+		Description string `json:"description"`
+		InputSchema any    `json:"inputSchema"`
+		Note        string `json:"note,omitempty"`
+	}
+	full := listedSchema(t.in.checked())
+	out := described{Tool: t.def.Name, Description: t.def.Description, InputSchema: requiredFirst(full)}
+	b, _ := json.Marshal(out)
+	if len(b) <= s.cfg.MaxResultBytes {
+		return string(b)
+	}
+	var summarised []string
+	listed, _ := t.in.listed["properties"].(map[string]any)
+	for name, p := range full["properties"].(map[string]any) {
+		if !reflect.DeepEqual(p, listed[name]) {
+			summarised = append(summarised, name)
+		}
+	}
+	sort.Strings(summarised)
+	out.InputSchema = requiredFirst(t.in.listed)
+	out.Note = fmt.Sprintf("The whole schema takes %d bytes, more than a result holds: this is the listed one. Pass `argument` to see one in full (%s).", len(b), strings.Join(summarised, ", "))
+	b, _ = json.Marshal(out)
+	if len(b) <= s.cfg.MaxResultBytes {
+		return string(b)
+	}
+	kept, cut := truncateJSON(b, s.cfg.MaxResultBytes)
+	return string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b))
+}
+
+// describeArgument is describe_tool's answer for one argument of t, or a
+// field of one ("payment_method_options.card"): its whole listed schema,
+// and whether a call must give it. A schema longer than a result is given
+// less deep, as fitBody lists a body, with a note on how to see the rest.
+func (s *Server) describeArgument(t *tool, path string) *mcp.CallToolResult {
+	node := listedSchema(t.in.checked())
+	required := false
+	at := "" // the part of path walked
+	for rest := path; rest != ""; {
+		props := fieldsOf(node)
+		name := rest
+		if _, whole := props[rest]; whole {
+			rest = ""
+		} else {
+			name, rest, _ = strings.Cut(rest, ".")
+		}
+		p, ok := props[name].(map[string]any)
+		if !ok {
+			all := strings.Join(slices.Sorted(maps.Keys(props)), ", ")
+			switch {
+			case at == "":
+				return errorResult(fmt.Sprintf("%s has no argument %q: use one of %s", t.def.Name, name, all))
+			case all == "":
+				return errorResult(fmt.Sprintf("%s: %s has no fields", t.def.Name, at))
+			}
+			return errorResult(fmt.Sprintf("%s: %s has no field %q: use one of %s", t.def.Name, at, name, all))
+		}
+		required = slices.Contains(stringList(requiredOf(node)), name)
+		node = p
+		at = strings.TrimPrefix(at+"."+name, ".")
+	}
+	type described struct {
+		Tool     string `json:"tool"`
+		Argument string `json:"argument"`
+		Required bool   `json:"required"`
+		Schema   any    `json:"schema"`
+		Note     string `json:"note,omitempty"`
+	}
+	out := described{Tool: t.def.Name, Argument: path, Required: required, Schema: node}
+	b, _ := json.Marshal(out)
+	if len(b) > s.cfg.MaxResultBytes {
+		// The fields' descriptions go first, then the deepest levels.
+		bare := withoutDescriptions(node)
+		if d, ok := node["description"]; ok {
+			bare["description"] = d
+		}
+		out.Schema = bare
+		out.Note = fmt.Sprintf("The fields' descriptions are left out to fit a result: pass `argument` as %q to see one with its own.", path+".FIELD")
+		b, _ = json.Marshal(out)
+		for cut := listedDepth - 1; len(b) > s.cfg.MaxResultBytes && cut >= 1; cut-- {
+			out.Schema = cutListed(bare, 1, cut)
+			out.Note = fmt.Sprintf("The fields' descriptions, and the fields below level %d, are left out to fit a result: pass `argument` as %q to see one.", cut+1, path+".FIELD")
+			b, _ = json.Marshal(out)
+		}
+	}
+	if len(b) <= s.cfg.MaxResultBytes {
+		return textResult(string(b))
+	}
+	kept, cut := truncateJSON(b, s.cfg.MaxResultBytes)
+	return textResult(string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b)))
+}
+
+// fieldsOf is the properties of an object schema, or of its items' for an
+// array.
+func fieldsOf(s map[string]any) map[string]any {
+	if p, ok := s["properties"].(map[string]any); ok {
+		return p
+	}
+	if items, ok := s["items"].(map[string]any); ok {
+		p, _ := items["properties"].(map[string]any)
+		return p
+	}
+	return nil
+}
+
+// requiredOf is the required list of an object schema, or of its items'.
+func requiredOf(s map[string]any) any {
+	if _, ok := s["properties"]; ok {
+		return s["required"]
+	}
+	if items, ok := s["items"].(map[string]any); ok {
+		return items["required"]
+	}
+	return nil
 }

@@ -45,11 +45,19 @@ func (s *Server) buildInstructions() string {
 	case LayoutSearch:
 		fmt.Fprintf(&b, "%d %s behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), plural(len(s.ops), "operation"), prefix, prefix)
 	default:
-		fmt.Fprintf(&b, "%d %s, one per API operation, named after the operation", len(s.list), plural(len(s.list), "tool"))
+		n := len(s.list)
+		_, describes := s.byName[s.describe]
+		if describes {
+			n--
+		}
+		fmt.Fprintf(&b, "%d %s, one per API operation, named after the operation", n, plural(n, "tool"))
 		if prefix != "" {
 			fmt.Fprintf(&b, " with the prefix %q", prefix)
 		}
 		b.WriteString("; a description ends with the HTTP method and path unless the name and arguments say them. Tools with readOnlyHint change nothing.")
+		if describes {
+			fmt.Fprintf(&b, " Arguments listed by their field names alone (\"(fields: …)\"): %s shows their fields in full.", s.describe)
+		}
 	}
 	if note := sharedNote(s.ops); note != "" {
 		b.WriteString("\n" + note)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -343,6 +344,9 @@ type inputSchema struct {
 	// clears is set when the listing leaves out that an argument may be
 	// "" to clear it (see unclear): the instructions say it once.
 	clears bool
+	// summarised is set when the listing gives some of the body's
+	// nested fields by their names alone (see fitBody).
+	summarised bool
 
 	// op and fills build the checked schema on the first call.
 	op     *client.Operation
@@ -509,7 +513,7 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 	// additionalProperties is not listed.
 	in.listed = root
 	in.clears = unclear(root)
-	fitBody(in.listed, bodyArgs)
+	in.summarised = fitBody(in.listed, bodyArgs)
 	return in
 }
 
@@ -557,20 +561,23 @@ func rawBytes(ct string) bool {
 }
 
 // bodyBudget is the size in bytes of listed JSON above which a request
-// body is listed with one nested level less (down to one), so that a few
-// huge operations (Stripe's issuing cardholders, Box's AI agents) do not
-// dominate the tool list. Calls are still checked against the whole body.
-const bodyBudget = 3 << 10
+// body is listed less deep, so that a few huge operations (Stripe's
+// issuing cardholders and payment intents, Box's AI agents) do not
+// dominate the tool list: first one nested level less at a time, then its
+// optional object arguments by their field names, then the required ones.
+// The operations layout's describe tool shows what was left out (see
+// describeOps), and calls are still checked against the whole body.
+const bodyBudget = 2 << 10
 
 // listedDepth is the deepest level of a body the loader inlines.
 const listedDepth = 4
 
 // fitBody lists the body arguments of listed less deep while they take
 // more than bodyBudget, an object below the cut by its type, description
-// and field names (fieldsNote).
-func fitBody(listed map[string]any, args []bodyArg) {
+// and field names (fieldsNote). It reports whether it left anything out.
+func fitBody(listed map[string]any, args []bodyArg) bool {
 	if len(args) == 0 {
-		return
+		return false
 	}
 	props := listed["properties"].(map[string]any)
 	size := func(props map[string]any) int {
@@ -584,7 +591,7 @@ func fitBody(listed map[string]any, args []bodyArg) {
 		return n
 	}
 	if size(props) <= bodyBudget {
-		return
+		return false
 	}
 	full := make(map[string]any, len(args))
 	for _, a := range args {
@@ -595,9 +602,22 @@ func fitBody(listed map[string]any, args []bodyArg) {
 			props[a.name] = cutListed(full[a.name].(map[string]any), a.level, cut)
 		}
 		if size(props) <= bodyBudget {
-			return
+			return true
 		}
 	}
+	// What a call must send keeps its shape longest.
+	required := stringList(listed["required"])
+	for _, optional := range []bool{true, false} {
+		for _, a := range args {
+			if !optional || !slices.Contains(required, a.name) {
+				props[a.name] = cutListed(full[a.name].(map[string]any), a.level, 0)
+			}
+		}
+		if size(props) <= bodyBudget {
+			break
+		}
+	}
+	return true
 }
 
 // cutListed returns a copy of a listed schema at the given level of a body

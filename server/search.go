@@ -84,6 +84,15 @@ func (s *Server) searchTools() []*tool {
 			f := found{Name: t.def.Name, Description: t.def.Description, InputSchema: requiredFirst(t.def.InputSchema), ReadOnly: t.def.Annotations.ReadOnlyHint}
 			b, _ := json.Marshal(f)
 			weak := h.score < schemaShare*hits[0].score
+			if t.in != nil && t.in.summarised && !weak {
+				// The fields the listing gives by name alone, while
+				// they fit: no describe tool is listed beside search.
+				full := f
+				full.InputSchema = requiredFirst(listedSchema(t.in.checked()))
+				if fb, _ := json.Marshal(full); size+len(fb)+1 <= s.cfg.MaxResultBytes {
+					f, b = full, fb
+				}
+			}
 			if weak || size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
 				f.InputSchema = nil
 				b, _ = json.Marshal(f)

@@ -96,8 +96,9 @@ type Server struct {
 	list []*mcp.Tool
 
 	instructions string
-	// describe is the name of the resources layout's describe tool
-	// (describe_action, numbered when a resource has that name).
+	// describe is the name of the describe tool: describe_action in the
+	// resources layout, describe_tool in the operations layout (numbered
+	// when a tool has that name).
 	describe string
 	// layoutReason says why the auto layout chose the one served.
 	layoutReason string
@@ -188,7 +189,7 @@ func New(cfg Config) (*Server, error) {
 	case LayoutSearch:
 		listed = s.searchTools()
 	default:
-		listed = s.ops
+		listed = s.operationsListing()
 	}
 	// Encoded once: the MCP SDK re-encodes a map schema when a tool is
 	// added, and tools/list sends it on every request.
