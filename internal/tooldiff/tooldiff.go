@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 )
@@ -204,23 +205,18 @@ func compareNode(name, path string, a, b map[string]any, out *[]Change) {
 		case ra[k] && !rb[k]:
 			*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer required"})
 		}
-		compareValue(name, arg, sa, sb, out)
+		compareValue(name, arg, sa, sb, false, false, out)
 	}
 }
 
-// compareValue compares the schemas of one argument.
-func compareValue(name, arg string, a, b map[string]any, out *[]Change) {
-	if ta, tb := types(a), types(b); len(ta) > 0 && len(tb) > 0 && !slices.Equal(ta, tb) {
-		// A type the argument took and no longer takes breaks calls; one
-		// more (or number for integer) does not.
-		narrowed := slices.ContainsFunc(ta, func(t string) bool {
-			return !slices.Contains(tb, t) && (t != "integer" || !slices.Contains(tb, "number"))
-		})
-		*out = append(*out, Change{Tool: name, Argument: arg,
-			What: fmt.Sprintf("type %s → %s", strings.Join(ta, "|"), strings.Join(tb, "|")), Breaking: narrowed})
-		if narrowed {
-			return
-		}
+// compareValue compares the schemas of one argument. shortA and shortB
+// say that the listing shows a side in short as part of the one above it
+// (the items of an array listed by a note naming their fields).
+func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
+	shortA = shortA || note(a) != ""
+	shortB = shortB || note(b) != ""
+	if compareTypes(name, arg, a, b, shortA, shortB, out) {
+		return
 	}
 	ea, eb := enum(a), enum(b)
 	if ea != nil && eb != nil {
@@ -248,16 +244,43 @@ func compareValue(name, arg string, a, b map[string]any, out *[]Change) {
 	}
 	compareNode(name, arg, a, b, out)
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
-		compareValue(name, arg+"[]", ia, ib, out)
+		compareValue(name, arg+"[]", ia, ib, shortA, shortB, out)
 	}
 	// The alternatives of an anyOf or oneOf, each with the one of the
 	// same types: their enums and fields.
 	altA, altB := alternatives(a), alternatives(b)
 	for _, k := range slices.Sorted(maps.Keys(altA)) {
 		if sb := altB[k]; altA[k] != nil && sb != nil {
-			compareValue(name, arg, altA[k], sb, out)
+			compareValue(name, arg, altA[k], sb, false, false, out)
 		}
 	}
+}
+
+// compareTypes says whether the types an argument takes changed, and
+// reports whether they narrowed: a type it took and no longer takes
+// (any type, for an argument that said none and now says one) breaks
+// calls; one more (or number for integer, or any for a type) does not.
+// A side the listing shows in short (short) may lack the type its full
+// schema says, so only a type it says is compared.
+func compareTypes(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) (narrowed bool) {
+	ta, tb := takes(a), takes(b)
+	switch {
+	case ta.any == tb.any && slices.Equal(ta.types, tb.types), shortA && !ta.said, shortB && !tb.said:
+		return false
+	case !tb.any && !tb.said:
+		// Types read from the new side's enum or fields: those, compared
+		// on their own, are what limit it.
+		return false
+	}
+	narrowed = !tb.any && (ta.any || slices.ContainsFunc(ta.types, func(t string) bool {
+		return !slices.Contains(tb.types, t) && (t != "integer" || !slices.Contains(tb.types, "number"))
+	}))
+	if !narrowed && !ta.any && !tb.any && !ta.said {
+		// Types read from the old side's enum or fields, none gone.
+		return false
+	}
+	*out = append(*out, Change{Tool: name, Argument: arg, What: fmt.Sprintf("type %s → %s", ta, tb), Breaking: narrowed})
+	return narrowed
 }
 
 // alternatives are the members of the schema's anyOf and oneOf by their
@@ -269,10 +292,11 @@ func alternatives(s map[string]any) map[string]map[string]any {
 		alts, _ := s[k].([]any)
 		for _, alt := range alts {
 			a, ok := alt.(map[string]any)
-			key := strings.Join(types(a), "|")
-			if !ok || key == "" {
+			t := takes(a)
+			if !ok || t.any {
 				continue
 			}
+			key := t.String()
 			if m == nil {
 				m = map[string]map[string]any{}
 			}
@@ -319,9 +343,29 @@ func set(v any) map[string]bool {
 	return m
 }
 
-// types is the schema's types, sorted: its type or type list, or those of
-// its anyOf or oneOf alternatives; nil when it says none.
-func types(s map[string]any) []string {
+// accepted is what values of which types a schema takes.
+type accepted struct {
+	types []string // sorted
+	any   bool     // a value of any type
+	// said is set when the schema says its types (by a type or type
+	// list, or by anyOf or oneOf members that say theirs), not when they
+	// are read from its enum, its fields or items, or its allOf.
+	said bool
+}
+
+func (a accepted) String() string {
+	if a.any {
+		return "any"
+	}
+	return strings.Join(a.types, "|")
+}
+
+// takes is the types of the values the schema s takes: its type or type
+// list with those of its anyOf or oneOf members; without them, those of
+// its enum's values, object for a schema with fields, array for one with
+// items, those its allOf members take; a value of any type when it says
+// nothing of them (an anyOf member that does not, neither).
+func takes(s map[string]any) accepted {
 	var l []string
 	switch t := s["type"].(type) {
 	case string:
@@ -333,16 +377,107 @@ func types(s map[string]any) []string {
 			}
 		}
 	}
+	said := len(l) > 0
+	var alts []string
+	hasAlts, anyAlt, altsSaid := false, false, true
 	for _, k := range []string{"anyOf", "oneOf"} {
-		alts, _ := s[k].([]any)
-		for _, alt := range alts {
+		list, _ := s[k].([]any)
+		for _, alt := range list {
 			if m, ok := alt.(map[string]any); ok {
-				l = append(l, types(m)...)
+				t := takes(m)
+				hasAlts = true
+				anyAlt = anyAlt || t.any
+				altsSaid = altsSaid && t.said
+				alts = append(alts, t.types...)
 			}
 		}
 	}
+	switch {
+	case said:
+		return accepted{types: sortedSet(append(l, alts...)), said: true}
+	case hasAlts && !anyAlt:
+		return accepted{types: sortedSet(alts), said: altsSaid}
+	}
+	if e, ok := s["enum"].([]any); ok {
+		for _, v := range e {
+			l = append(l, jsonType(v))
+		}
+		return accepted{types: sortedSet(l)}
+	}
+	_, fields := s["properties"]
+	_, required := s["required"]
+	if _, m := s["additionalProperties"].(map[string]any); fields || required || m {
+		l = append(l, "object")
+	}
+	if _, ok := s["items"]; ok {
+		l = append(l, "array")
+	}
+	if len(l) == 0 {
+		list, _ := s["allOf"].([]any)
+		for _, m := range list {
+			if m, ok := m.(map[string]any); ok {
+				if t := takes(m); !t.any {
+					l = append(l, t.types...)
+				}
+			}
+		}
+	}
+	if len(l) == 0 {
+		return accepted{any: true}
+	}
+	return accepted{types: sortedSet(l)}
+}
+
+func sortedSet(l []string) []string {
 	slices.Sort(l)
 	return slices.Compact(l)
+}
+
+// jsonType is the JSON Schema type of a decoded JSON value.
+func jsonType(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case float64:
+		if v == math.Trunc(v) {
+			return "integer"
+		}
+		return "number"
+	case []any:
+		return "array"
+	}
+	return "object"
+}
+
+// note is the note at the end of the schema's description by which a
+// listing stands for what it does not list: the fields of an object past
+// its budget ("(fields: city, country)", "(items' fields: k)"), a
+// recursive one ("(Node, recursive; fields not listed)"), a long enum
+// ("(one of 288 values, such as …)"); "" without one.
+func note(s map[string]any) string {
+	d, _ := s["description"].(string)
+	i := strings.LastIndex(d, "(")
+	if i < 0 || !strings.HasSuffix(d, ")") {
+		return ""
+	}
+	if n := d[i:]; strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") ||
+		strings.HasSuffix(n, "fields not listed)") || enumNote(n) {
+		return n
+	}
+	return ""
+}
+
+// enumNote reports whether n is the note of a long enum, "(one of 288
+// values, such as …)", not words of the description ("(one of the
+// owners)").
+func enumNote(n string) bool {
+	rest, ok := strings.CutPrefix(n, "(one of ")
+	digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+	return ok && digits > 0 && strings.HasPrefix(rest[digits:], " values")
 }
 
 // enum is the schema's enum as JSON texts, nil without one.

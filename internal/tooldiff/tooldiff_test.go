@@ -108,14 +108,16 @@ func TestCompareSummarisedField(t *testing.T) {
 	const full = `[{"name":"create","inputSchema":{"type":"object","properties":{"address":{"type":"object",
 	 "properties":{"city":{"type":"string"},
 	  "geo":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}},"required":["lat"]},
-	  "tags":{"type":"array","items":{"type":"object","properties":{"k":{"type":"string"}}}}},"required":["city"]}}}}]`
+	  "tags":{"type":"array","items":{"type":"object","properties":{"k":{"type":"string"}}}},
+	  "meta":{"anyOf":[{"type":"object","properties":{"k":{"type":"string"}}},{"type":"string"}]}},"required":["city"]}}}}]`
 	const summarised = `[{"name":"create","inputSchema":{"type":"object","properties":{"address":{"type":"object",
 	 "properties":{"city":{"type":"string"},
 	  "geo":{"type":"object","description":"(fields: required lat; optional lng)"},
-	  "tags":{"type":"array","items":{},"description":"(items' fields: k)"}},"required":["city"]}}}}]`
+	  "tags":{"type":"array","items":{},"description":"(items' fields: k)"},
+	  "meta":{"anyOf":[{"type":"object","description":"(fields: k)"},{"type":"string"}]}},"required":["city"]}}}}]`
 	for _, tt := range []struct{ old, new, want string }{
-		{full, summarised, "create: argument \"address.geo\" fields no longer listed\ncreate: argument \"address.tags[]\" fields no longer listed"},
-		{summarised, full, "create: argument \"address.geo\" fields listed now\ncreate: argument \"address.tags[]\" fields listed now"},
+		{full, summarised, "create: argument \"address.geo\" fields no longer listed\ncreate: argument \"address.meta\" fields no longer listed\ncreate: argument \"address.tags[]\" fields no longer listed"},
+		{summarised, full, "create: argument \"address.geo\" fields listed now\ncreate: argument \"address.meta\" fields listed now\ncreate: argument \"address.tags[]\" fields listed now"},
 	} {
 		if got := changeLines(t, tt.old, tt.new); got != tt.want {
 			t.Errorf("changes:\n%s\nwant:\n%s", got, tt.want)
@@ -139,5 +141,71 @@ func TestCompareAlternatives(t *testing.T) {
 	}
 	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// An argument that says a type where it said none takes fewer values:
+// that breaks calls, as a type gone does; one that no longer says its
+// type takes more. Types read from an enum or from fields are compared
+// only on the old side, and only when a value they allow is no longer
+// taken; an enum listed as a note says nothing of its type.
+func TestCompareTypeSaidOrNot(t *testing.T) {
+	const old = `[{"name":"search","inputSchema":{"type":"object","properties":{
+	 "q":{"description":"What to look for."},
+	 "owner":{"description":"Whose (one of the members)"},
+	 "kind":{"description":"(one of 300 values, such as a, b, c, d, e, …)"},
+	 "sort":{"type":"string"},
+	 "filter":{"type":"object","properties":{"tag":{}}},
+	 "ids":{"type":"array","items":{}},
+	 "anchor":{"anyOf":[{"type":"string"},{}]},
+	 "since":{"type":["integer","string"]},
+	 "until":{"anyOf":[{"type":"integer"}]},
+	 "mode":{"enum":["a","b"]},
+	 "level":{"enum":[1,2]},
+	 "rank":{"enum":[1,2]},
+	 "where":{"properties":{"x":{"type":"string"}}},
+	 "meta":{"allOf":[{"type":"object"}]}}}}]`
+	const new = `[{"name":"search","inputSchema":{"type":"object","properties":{
+	 "q":{"type":"string","description":"What to look for."},
+	 "owner":{"type":"string","description":"Whose (one of the members)"},
+	 "kind":{"type":"string","description":"(one of 300 values, such as a, b, c, d, e, …)"},
+	 "sort":{},
+	 "filter":{"type":"object","properties":{"tag":{"type":"string"}}},
+	 "ids":{"type":"array","items":{"type":"integer"}},
+	 "anchor":{"anyOf":[{"type":"string"},{"type":"integer"}]},
+	 "since":{"anyOf":[{"type":"string"}]},
+	 "until":{"type":["integer","string"]},
+	 "mode":{"type":"string","enum":["a","b"]},
+	 "level":{"type":"number","enum":[1,2]},
+	 "rank":{"type":"string","enum":[1,2]},
+	 "where":{"type":"object","properties":{"x":{"type":"string"}}},
+	 "meta":{"type":"object"}}}}]`
+	want := []string{
+		`search: argument "anchor" type any → integer|string (breaking)`,
+		`search: argument "filter.tag" type any → string (breaking)`,
+		`search: argument "ids[]" type any → integer (breaking)`,
+		`search: argument "owner" type any → string (breaking)`,
+		`search: argument "q" type any → string (breaking)`,
+		`search: argument "rank" type integer → string (breaking)`,
+		`search: argument "since" type integer|string → string (breaking)`,
+		`search: argument "sort" type string → any`,
+		`search: argument "until" type integer → integer|string`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	// The other way round, what narrowed widens.
+	want = []string{
+		`search: argument "anchor" type integer|string → any`,
+		`search: argument "filter.tag" type string → any`,
+		`search: argument "ids[]" type integer → any`,
+		`search: argument "owner" type string → any`,
+		`search: argument "q" type string → any`,
+		`search: argument "since" type string → integer|string`,
+		`search: argument "sort" type any → string (breaking)`,
+		`search: argument "until" type integer|string → integer (breaking)`,
+	}
+	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
