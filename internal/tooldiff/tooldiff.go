@@ -1,10 +1,12 @@
 // Package tooldiff compares two tool listings (tools/list's tools, as JSON)
 // and says what changed for a model or a client that relied on the first:
 // tools added and removed, arguments added, removed, newly required or of
-// another type, enum values gone, a read-only tool that now writes.
+// another type, enum values gone, a read-only tool that now writes,
+// descriptions reworded.
 package tooldiff
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,7 +27,16 @@ type Change struct {
 	// Breaking is set when a call or a rule made against the old listing
 	// may now fail or mean something else.
 	Breaking bool `json:"breaking"`
+	// Before and After are the texts of a description that changed, as
+	// listed (absent when empty).
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
 }
+
+// DescriptionChanged is the What of a change of a tool's or an
+// argument's description. It breaks no call, but a model may fill the
+// argument or pick the tool otherwise.
+const DescriptionChanged = "description changed"
 
 func (c Change) String() string {
 	s := c.Tool + ": "
@@ -144,12 +155,35 @@ func compareTool(a, b tool) []Change {
 	}
 	var args []Change
 	compareNode(a.Name, "", a.InputSchema, b.InputSchema, &args)
-	slices.SortStableFunc(args, func(x, y Change) int { return strings.Compare(x.Argument, y.Argument) })
+	// An argument's description last among its changes, and once: the
+	// members of its anyOf have theirs.
+	slices.SortStableFunc(args, func(x, y Change) int {
+		return cmp.Or(strings.Compare(x.Argument, y.Argument), cmpBool(x.What == DescriptionChanged, y.What == DescriptionChanged))
+	})
+	args = slices.CompactFunc(args, func(x, y Change) bool {
+		return x.Argument == y.Argument && x.What == DescriptionChanged && y.What == DescriptionChanged
+	})
 	out = append(out, args...)
-	if a.Description != b.Description {
-		out = append(out, Change{Tool: a.Name, What: "description changed"})
+	if !sameText(a.Description, b.Description) {
+		out = append(out, Change{Tool: a.Name, What: DescriptionChanged, Before: a.Description, After: b.Description})
 	}
 	return out
+}
+
+func cmpBool(x, y bool) int {
+	switch {
+	case x == y:
+		return 0
+	case y:
+		return -1
+	}
+	return 1
+}
+
+// sameText reports whether two descriptions say the same words, however
+// spaced.
+func sameText(a, b string) bool {
+	return slices.Equal(strings.Fields(a), strings.Fields(b))
 }
 
 func readOnly(t tool) bool { return t.Annotations != nil && t.Annotations.ReadOnlyHint }
@@ -213,6 +247,9 @@ func compareNode(name, path string, a, b map[string]any, out *[]Change) {
 // say that the listing shows a side in short as part of the one above it
 // (the items of an array listed by a note naming their fields).
 func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
+	if !shortA && !shortB {
+		compareDescription(name, arg, a, b, out)
+	}
 	shortA = shortA || note(a) != ""
 	shortB = shortB || note(b) != ""
 	if compareTypes(name, arg, a, b, shortA, shortB, out) {
@@ -253,6 +290,22 @@ func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, ou
 		if sb := altB[k]; altA[k] != nil && sb != nil {
 			compareValue(name, arg, altA[k], sb, false, false, out)
 		}
+	}
+}
+
+// compareDescription says whether an argument's description changed. The
+// note by which a listing stands for fields or values it does not list
+// is left out when one side has it and the other not: that is how deep
+// the listing goes, said on its own.
+func compareDescription(name, arg string, a, b map[string]any, out *[]Change) {
+	da, _ := a["description"].(string)
+	db, _ := b["description"].(string)
+	ta, tb := da, db
+	if na, nb := note(a), note(b); (na == "") != (nb == "") {
+		ta, tb = strings.TrimSuffix(da, na), strings.TrimSuffix(db, nb)
+	}
+	if !sameText(ta, tb) {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: DescriptionChanged, Before: da, After: db})
 	}
 }
 
@@ -492,4 +545,68 @@ func enum(s map[string]any) map[string]bool {
 		m[string(b)] = true
 	}
 	return m
+}
+
+// maxNamed is how many arguments a line of Text names.
+const maxNamed = 10
+
+// Text is the changes as lines to read: the breaking ones first, then the
+// others, then one line a tool for its descriptions that changed, its
+// own and its arguments' ("list_projects: descriptions of 3 arguments
+// changed (owner.name, page, status)"), so that a release that rewords
+// many does not bury what breaks.
+func Text(changes []Change) []string {
+	var breaking, other, described []string
+	var args map[string][]string
+	tool := map[string]bool{}
+	for _, c := range changes {
+		switch {
+		case c.What == DescriptionChanged:
+			if _, seen := args[c.Tool]; !seen && !tool[c.Tool] {
+				described = append(described, c.Tool)
+			}
+			if c.Argument == "" {
+				tool[c.Tool] = true
+			} else {
+				if args == nil {
+					args = map[string][]string{}
+				}
+				args[c.Tool] = append(args[c.Tool], c.Argument)
+			}
+		case c.Breaking:
+			breaking = append(breaking, c.String())
+		default:
+			other = append(other, c.String())
+		}
+	}
+	lines := append(breaking, other...)
+	for _, t := range described {
+		lines = append(lines, t+": "+descriptionsChanged(tool[t], args[t]))
+	}
+	return lines
+}
+
+// descriptionsChanged says which descriptions of a tool changed: its own
+// (self) and those of the arguments args.
+func descriptionsChanged(self bool, args []string) string {
+	var of, names string
+	switch len(args) {
+	case 0:
+		return DescriptionChanged
+	case 1:
+		of = fmt.Sprintf("argument %q", args[0])
+	default:
+		named, more := args, ""
+		if len(named) > maxNamed {
+			named, more = named[:maxNamed], fmt.Sprintf(" and %d more", len(args)-maxNamed)
+		}
+		of, names = fmt.Sprintf("%d arguments", len(args)), " ("+strings.Join(named, ", ")+more+")"
+	}
+	switch {
+	case self:
+		return "descriptions of the tool and of " + of + " changed" + names
+	case len(args) == 1:
+		return "description of " + of + " changed"
+	}
+	return "descriptions of " + of + " changed" + names
 }

@@ -1,7 +1,10 @@
 package tooldiff
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -207,5 +210,99 @@ func TestCompareTypeSaidOrNot(t *testing.T) {
 	}
 	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
 		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// An argument's description, nested fields' too, is compared by its
+// words: one reworded, added or removed is a change that breaks nothing,
+// one spaced otherwise is none. The note by which one listing stands for
+// fields it does not list is not part of it.
+func TestCompareDescriptions(t *testing.T) {
+	const old = `[{"name":"list_projects","description":"List the  projects.",
+	 "inputSchema":{"type":"object","properties":{
+	 "status":{"type":"string","description":"Only projects in this status."},
+	 "page":{"type":"integer","description":"Page number,\n starting at 1."},
+	 "owner":{"type":"object","properties":{"name":{"type":"string","description":"The owner's login."}}},
+	 "ids":{"type":"array","items":{"type":"integer","description":"An id."}},
+	 "since":{"type":"string"},
+	 "until":{"type":"string","description":"Before this date."},
+	 "by":{"type":"string","description":"Who (one of the members)"},
+	 "anchor":{"description":"Where to start.","anyOf":[{"type":"string","description":"A cursor."},{"type":"integer"}]},
+	 "address":{"type":"object","description":"Where.","properties":{"city":{"type":"string"}}},
+	 "geo":{"type":"object","description":"Place (fields: lat)"}}}}]`
+	const new = `[{"name":"list_projects","description":"List the projects.",
+	 "inputSchema":{"type":"object","properties":{
+	 "status":{"type":"string","description":"Only projects in this state."},
+	 "page":{"type":"integer","description":"Page number, starting at 1."},
+	 "owner":{"type":"object","properties":{"name":{"type":"string","description":"The owner's user name."}}},
+	 "ids":{"type":"array","items":{"type":"integer","description":"A project's id."}},
+	 "since":{"type":"string","description":"After this date."},
+	 "until":{"type":"string"},
+	 "by":{"type":"string","description":"Who"},
+	 "anchor":{"description":"Where to begin.","anyOf":[{"type":"string","description":"A cursor from next."},{"type":"integer"}]},
+	 "address":{"type":"object","description":"Where. (fields: city)"},
+	 "geo":{"type":"object","description":"Place (fields: lat, lng)"}}}}]`
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Change{
+		{Tool: "list_projects", Argument: "address", What: "fields no longer listed"},
+		{Tool: "list_projects", Argument: "anchor", What: DescriptionChanged, Before: "Where to start.", After: "Where to begin."},
+		{Tool: "list_projects", Argument: "by", What: DescriptionChanged, Before: "Who (one of the members)", After: "Who"},
+		{Tool: "list_projects", Argument: "geo", What: DescriptionChanged, Before: "Place (fields: lat)", After: "Place (fields: lat, lng)"},
+		{Tool: "list_projects", Argument: "ids[]", What: DescriptionChanged, Before: "An id.", After: "A project's id."},
+		{Tool: "list_projects", Argument: "owner.name", What: DescriptionChanged, Before: "The owner's login.", After: "The owner's user name."},
+		{Tool: "list_projects", Argument: "since", What: DescriptionChanged, After: "After this date."},
+		{Tool: "list_projects", Argument: "status", What: DescriptionChanged, Before: "Only projects in this status.", After: "Only projects in this state."},
+		{Tool: "list_projects", Argument: "until", What: DescriptionChanged, Before: "Before this date."},
+	}
+	if !slices.Equal(changes, want) {
+		t.Errorf("changes:\n%v\nwant:\n%v", changes, want)
+	}
+	b, err := json.Marshal(changes[1])
+	if err != nil || string(b) != `{"tool":"list_projects","argument":"anchor","what":"description changed","breaking":false,"before":"Where to start.","after":"Where to begin."}` {
+		t.Errorf("as JSON: %s %v", b, err)
+	}
+}
+
+// Text says the breaking changes first, then the others, then one line a
+// tool for its descriptions.
+func TestText(t *testing.T) {
+	many := []Change{{Tool: "z", What: DescriptionChanged}}
+	for i := range 12 {
+		many = append(many, Change{Tool: "z", Argument: fmt.Sprintf("a%02d", i), What: DescriptionChanged})
+	}
+	for _, tt := range []struct {
+		changes []Change
+		want    []string
+	}{
+		{nil, nil},
+		{[]Change{
+			{Tool: "a", What: "added"},
+			{Tool: "b", What: DescriptionChanged},
+			{Tool: "c", Argument: "page", What: DescriptionChanged},
+			{Tool: "c", Argument: "q", What: "removed", Breaking: true},
+			{Tool: "c", Argument: "status", What: DescriptionChanged},
+			{Tool: "d", Argument: "owner.name", What: DescriptionChanged},
+			{Tool: "d", What: "removed", Breaking: true},
+			{Tool: "e", Argument: "x", What: "added"},
+			{Tool: "e", Argument: "x", What: DescriptionChanged},
+			{Tool: "e", What: DescriptionChanged},
+		}, []string{
+			`c: argument "q" removed (breaking)`,
+			`d: removed (breaking)`,
+			`a: added`,
+			`e: argument "x" added`,
+			`b: description changed`,
+			`c: descriptions of 2 arguments changed (page, status)`,
+			`d: description of argument "owner.name" changed`,
+			`e: descriptions of the tool and of argument "x" changed`,
+		}},
+		{many, []string{`z: descriptions of the tool and of 12 arguments changed (a00, a01, a02, a03, a04, a05, a06, a07, a08, a09 and 2 more)`}},
+	} {
+		if got := Text(tt.changes); !slices.Equal(got, tt.want) {
+			t.Errorf("Text:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+		}
 	}
 }
