@@ -154,7 +154,7 @@ func compareTool(a, b tool) []Change {
 		out = append(out, Change{Tool: a.Name, What: "may now destroy or overwrite data (destructiveHint)", Breaking: true})
 	}
 	var args []Change
-	compareNode(a.Name, "", a.InputSchema, b.InputSchema, &args)
+	compareNode(a.Name, "", a.InputSchema, b.InputSchema, false, false, &args)
 	// An argument's description last among its changes, and once: the
 	// members of its anyOf have theirs.
 	slices.SortStableFunc(args, func(x, y Change) int {
@@ -201,11 +201,14 @@ func destructive(t tool) bool {
 // fields: their presence, whether required, their types and enums) and
 // goes into the fields both have.
 //
-// A field whose fields one listing shows and the other does not (a large
-// body lists its deeper objects by their type and a note naming their
-// fields) is compared no further: that is a change in the listing, not
-// in the calls it takes.
-func compareNode(name, path string, a, b map[string]any, out *[]Change) {
+// A field whose fields one listing shows and the other does not is
+// compared no further. When the listing shows the other in short (shortA,
+// shortB: a large body lists its deeper objects by their type and a note
+// naming their fields), that is a change in the listing, not in the calls
+// it takes. When the old one lists none because it has none (a free-form
+// object, which took any fields), the fields the new one requires break
+// calls that leave them out.
+func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
 	_, listedA := a["properties"]
 	_, listedB := b["properties"]
 	if path != "" && listedA != listedB {
@@ -214,6 +217,14 @@ func compareNode(name, path string, a, b map[string]any, out *[]Change) {
 			what = "fields listed now"
 		}
 		*out = append(*out, Change{Tool: name, Argument: path, What: what})
+		if listedB && !shortA {
+			rb := set(b["required"])
+			for _, k := range slices.Sorted(maps.Keys(props(b))) {
+				if rb[k] {
+					*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "added, required", Breaking: true})
+				}
+			}
+		}
 		return
 	}
 	pa, pb := props(a), props(b)
@@ -279,7 +290,7 @@ func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, ou
 	} else if ea != nil && eb == nil {
 		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(slices.Sorted(maps.Keys(ea)), ", ")})
 	}
-	compareNode(name, arg, a, b, out)
+	compareNode(name, arg, a, b, shortA, shortB, out)
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
 		compareValue(name, arg+"[]", ia, ib, shortA, shortB, out)
 	}

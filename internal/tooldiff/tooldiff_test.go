@@ -306,3 +306,46 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+// A free-form object that lists its fields now takes only calls that give
+// those it requires: each is a breaking change. One the listing showed in
+// short (a note naming its fields) is not free-form, and the other way
+// round nothing is required any more.
+func TestCompareFreeFormListed(t *testing.T) {
+	const old = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "meta":{"type":"object","description":"Anything."},
+	 "labels":{"type":"object","additionalProperties":{"type":"string"}},
+	 "tags":{"type":"array","items":{"type":"object"}},
+	 "geo":{"type":"object","description":"(fields: required lat; optional lng)"},
+	 "parts":{"type":"array","items":{},"description":"(items' fields: required id)"}}}}]`
+	const new = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "meta":{"type":"object","description":"Anything.","properties":{"k":{"type":"string"},"v":{"type":"string"},"w":{"type":"string"}},"required":["v","k"]},
+	 "labels":{"type":"object","properties":{"en":{"type":"string"}},"required":["en"]},
+	 "tags":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}},
+	 "geo":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}},"required":["lat"]},
+	 "parts":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}}}}}]`
+	want := []string{
+		`create: argument "geo" fields listed now`,
+		`create: argument "labels" fields listed now`,
+		`create: argument "labels.en" added, required (breaking)`,
+		`create: argument "meta" fields listed now`,
+		`create: argument "meta.k" added, required (breaking)`,
+		`create: argument "meta.v" added, required (breaking)`,
+		`create: argument "parts[]" fields listed now`,
+		`create: argument "tags[]" fields listed now`,
+		`create: argument "tags[].name" added, required (breaking)`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`create: argument "geo" fields no longer listed`,
+		`create: argument "labels" fields no longer listed`,
+		`create: argument "meta" fields no longer listed`,
+		`create: argument "parts[]" fields no longer listed`,
+		`create: argument "tags[]" fields no longer listed`,
+	}
+	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
