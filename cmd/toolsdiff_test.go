@@ -37,6 +37,27 @@ func TestToolsDiff(t *testing.T) {
 		return p
 	}
 	renamed := write("renamed.yaml", "operationId: listNotes", "operationId: listAllNotes")
+	// Renamed, and another tool added says the same.
+	twice := strings.Replace(string(spec), "operationId: listNotes\n", "operationId: listAllNotes\n", 1)
+	twice = strings.Replace(twice, "paths:\n", `paths:
+  /notes/again/:
+    get:
+      operationId: listNotesAgain
+      summary: List notes
+      parameters:
+        - name: search
+          in: query
+          schema: {type: string}
+        - name: page
+          in: query
+          schema: {type: integer, minimum: 1}
+      responses:
+        "200": {description: OK}
+`, 1)
+	renamedTwice := filepath.Join(dir, "renamed-twice.yaml")
+	if err := os.WriteFile(renamedTwice, []byte(twice), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	described := write("described.yaml", "operationId: getNote", "operationId: getNote\n      description: Fetch one note by its id.")
 	// A release that rewords descriptions and breaks one call.
 	reworded := write("reworded.yaml", `      summary: List notes
@@ -65,7 +86,7 @@ func TestToolsDiff(t *testing.T) {
 	}{
 		{"same", []string{"--spec", "testdata/notes.yaml", "--diff", saved}, 0, []string{"no change from " + saved + " (4 tools)"}},
 		{"renamed", []string{"--spec", renamed, "--diff", saved}, 1,
-			[]string{"list_all_notes: added\n", "list_notes: removed (breaking)\n", "2 changes from " + saved + ", 1 breaking"}},
+			[]string{"list_all_notes: probably renamed from list_notes (breaking)\n1 change from " + saved + ", 1 breaking"}},
 		{"description", []string{"--spec", described, "--diff", saved}, 0, []string{"get_note: description changed\n", "1 change from " + saved + ", none breaking"}},
 		// What breaks first; the descriptions of a tool on one line.
 		{"descriptions", []string{"--spec", reworded, "--diff", saved}, 1, []string{
@@ -74,7 +95,10 @@ func TestToolsDiff(t *testing.T) {
 				"4 changes from " + saved + ", 1 breaking"}},
 		// Against a description, listed with the same selection.
 		{"description file", []string{"--spec", renamed, "--diff", "testdata/notes.yaml", "--read-only"}, 1,
-			[]string{"list_all_notes: added\n", "list_notes: removed (breaking)\n", "2 changes from"}},
+			[]string{"list_all_notes: probably renamed from list_notes (breaking)\n1 change from"}},
+		// Which of two was renamed, if any, cannot be told.
+		{"renamed ambiguous", []string{"--spec", renamedTwice, "--diff", saved}, 1,
+			[]string{"list_all_notes: added\n", "list_notes: removed (breaking)\n", "list_notes_again: added\n", "3 changes from " + saved + ", 1 breaking"}},
 		{"selection on both sides", []string{"--spec", described, "--diff", "testdata/notes.yaml", "--method", "POST"}, 0, []string{"no change from testdata/notes.yaml (1 tool)"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,12 +121,13 @@ func TestToolsDiff(t *testing.T) {
 		}
 		var got struct {
 			Changes []struct {
-				Tool, What string
-				Breaking   bool
+				Tool, What, Before, After string
+				Breaking                  bool
 			}
 			Breaking int
 		}
-		if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.Breaking != 1 || len(got.Changes) != 2 || got.Changes[1].Tool != "list_notes" || !got.Changes[1].Breaking {
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.Breaking != 1 || len(got.Changes) != 1 ||
+			got.Changes[0].Tool != "list_all_notes" || got.Changes[0].Before != "list_notes" || got.Changes[0].After != "list_all_notes" || !got.Changes[0].Breaking {
 			t.Errorf("%v: %s", err, out)
 		}
 	})

@@ -1,8 +1,8 @@
 // Package tooldiff compares two tool listings (tools/list's tools, as JSON)
 // and says what changed for a model or a client that relied on the first:
-// tools added and removed, arguments added, removed, newly required or of
-// another type, enum values gone, a read-only tool that now writes,
-// descriptions reworded.
+// tools added, removed or probably renamed, arguments added, removed,
+// newly required or of another type, enum values gone, a read-only tool
+// that now writes, descriptions reworded.
 package tooldiff
 
 import (
@@ -28,7 +28,8 @@ type Change struct {
 	// may now fail or mean something else.
 	Breaking bool `json:"breaking"`
 	// Before and After are the texts of a description that changed, as
-	// listed (absent when empty).
+	// listed (absent when empty), or the old and new names of a tool
+	// probably renamed.
 	Before string `json:"before,omitempty"`
 	After  string `json:"after,omitempty"`
 }
@@ -99,6 +100,10 @@ func parse(data []byte) (tools []tool, ok bool, err error) {
 // (both JSON arrays of tools, as `tools --json` prints them, or
 // tools/list results), tools in name order, the changes of a tool
 // in argument order.
+//
+// A tool removed and one added that say the same (description and
+// arguments) are said as one, probably renamed, when neither could be
+// another's: no other tool removed or added says the same.
 func Compare(old, new []byte) ([]Change, error) {
 	before, ok, err := parse(old)
 	if err == nil && !ok {
@@ -129,13 +134,23 @@ func Compare(old, new []byte) ([]Change, error) {
 		}
 	}
 	slices.Sort(names)
+	renamed := renames(a, b)
 	var out []Change
 	for _, n := range names {
 		ta, inA := a[n]
 		tb, inB := b[n]
 		switch {
+		case !inB && renamed[n] != "":
+			// Said under its new name.
 		case !inB:
 			out = append(out, Change{Tool: n, What: "removed", Breaking: true})
+		case !inA && renamed[n] != "":
+			// Prompts and permission rules name the old name: breaking.
+			was := renamed[n]
+			out = append(out, Change{Tool: n, What: "probably renamed from " + was, Breaking: true, Before: was, After: n})
+			ta = a[was]
+			ta.Name = n
+			out = append(out, compareTool(ta, tb)...)
 		case !inA:
 			out = append(out, Change{Tool: n, What: "added"})
 		default:
@@ -143,6 +158,80 @@ func Compare(old, new []byte) ([]Change, error) {
 		}
 	}
 	return out, nil
+}
+
+// renames pairs the tools of a that b has not with those of b that a has
+// not, when one of each, and no other, says the same: both ways, the
+// new name to the old and the old to the new.
+func renames(a, b map[string]tool) map[string]string {
+	bySig := map[string][2][]string{}
+	for n, t := range a {
+		if _, ok := b[n]; !ok {
+			if sig := signature(t); sig != "" {
+				e := bySig[sig]
+				e[0] = append(e[0], n)
+				bySig[sig] = e
+			}
+		}
+	}
+	if len(bySig) == 0 {
+		return nil
+	}
+	for n, t := range b {
+		if _, ok := a[n]; !ok {
+			sig := signature(t)
+			if e, ok := bySig[sig]; ok {
+				e[1] = append(e[1], n)
+				bySig[sig] = e
+			}
+		}
+	}
+	m := map[string]string{}
+	for _, e := range bySig {
+		if len(e[0]) == 1 && len(e[1]) == 1 {
+			m[e[0][0]], m[e[1][0]] = e[1][0], e[0][0]
+		}
+	}
+	return m
+}
+
+// signature is what a tool says besides its name: its description and
+// its arguments, descriptions by their words; "" for one that says
+// nothing (no description, no argument), which tells no tool from
+// another.
+func signature(t tool) string {
+	desc := strings.Join(strings.Fields(t.Description), " ")
+	if desc == "" && len(props(t.InputSchema)) == 0 {
+		return ""
+	}
+	schema, err := json.Marshal(spaced(t.InputSchema))
+	if err != nil {
+		return ""
+	}
+	return desc + "\x00" + string(schema)
+}
+
+// spaced is a copy of a schema whose descriptions are their words spaced
+// by one space.
+func spaced(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			if d, ok := x.(string); ok && k == "description" {
+				x = strings.Join(strings.Fields(d), " ")
+			}
+			m[k] = spaced(x)
+		}
+		return m
+	case []any:
+		l := make([]any, len(v))
+		for i, x := range v {
+			l[i] = spaced(x)
+		}
+		return l
+	}
+	return v
 }
 
 func compareTool(a, b tool) []Change {

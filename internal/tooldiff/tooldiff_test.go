@@ -349,3 +349,60 @@ func TestCompareFreeFormListed(t *testing.T) {
 		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
+
+// A tool removed and one added that say the same (description and
+// arguments, however spaced) are one probably renamed: still breaking, as
+// prompts and rules name the old name. Only when neither could be another
+// tool's.
+func TestCompareRenamed(t *testing.T) {
+	const old = `[
+	 {"name":"list_notes","description":"List the notes.","annotations":{"readOnlyHint":true},
+	  "inputSchema":{"type":"object","properties":{"q":{"type":"string","description":"Words  to find."},"page":{"type":"integer"}}}},
+	 {"name":"archive_a","description":"Archive it.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"archive_b","description":"Archive it.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"pin","description":"Pin a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"get","description":"Get a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"tag","description":"Tag a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"ping","inputSchema":{"type":"object"}}]`
+	const new = `[
+	 {"name":"notes_list","description":"List  the notes.",
+	  "inputSchema":{"properties":{"page":{"type":"integer"},"q":{"description":"Words to find.","type":"string"}},"type":"object"}},
+	 {"name":"archive_c","description":"Archive it.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"pin_a","description":"Pin a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"pin_b","description":"Pin a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"get_note","description":"Get one note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"tag_note","description":"Tag a note.","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"health","inputSchema":{"type":"object"}}]`
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.String())
+	}
+	want := []string{
+		`archive_a: removed (breaking)`,
+		`archive_b: removed (breaking)`,
+		`archive_c: added`,
+		`get: removed (breaking)`,
+		`get_note: added`,
+		`health: added`,
+		`notes_list: probably renamed from list_notes (breaking)`,
+		`notes_list: is no longer read-only (breaking)`,
+		`pin: removed (breaking)`,
+		`pin_a: added`,
+		`pin_b: added`,
+		`ping: removed (breaking)`,
+		`tag: removed (breaking)`,
+		`tag_note: added`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	i := slices.IndexFunc(changes, func(c Change) bool { return c.Tool == "notes_list" })
+	b, err := json.Marshal(changes[i])
+	if err != nil || string(b) != `{"tool":"notes_list","what":"probably renamed from list_notes","breaking":true,"before":"list_notes","after":"notes_list"}` {
+		t.Errorf("as JSON: %s %v", b, err)
+	}
+}
