@@ -37,9 +37,10 @@ model and says which layout is served (and, for the auto layout, why);
 --diff OLD compares the tools with those of OLD: a file that an earlier
 tools --json wrote, or an earlier OpenAPI description (file or URL), listed
 with the same flags. It prints each change (tools and arguments added or
-removed, arguments now required or of another type, enum values gone, a
-read-only tool that now writes, descriptions changed; --json prints them as
-JSON) and exits with status 1 when one breaks calls or rules made against
+removed, a tool probably renamed, arguments now required or of another type,
+enum values gone, a read-only tool that now writes), the breaking ones first,
+then one line a tool for its descriptions changed (--json prints each change
+as JSON), and exits with status 1 when one breaks calls or rules made against
 OLD, so that a release that renames a tool or an argument shows in CI.`,
 		Example: toolsExample(f.Brand),
 		Args:    noArgs(""),

@@ -45,8 +45,8 @@ func toolsDiff(c *cobra.Command, opts *ToolsOptions, p profile.Profile, tools []
 		}
 		fmt.Fprintln(f.IO.Out, string(b))
 	} else {
-		for _, ch := range changes {
-			fmt.Fprintln(f.IO.Out, ch)
+		for _, l := range tooldiff.Text(changes) {
+			fmt.Fprintln(f.IO.Out, l)
 		}
 		switch {
 		case len(changes) == 0:

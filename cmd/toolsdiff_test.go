@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -36,7 +37,46 @@ func TestToolsDiff(t *testing.T) {
 		return p
 	}
 	renamed := write("renamed.yaml", "operationId: listNotes", "operationId: listAllNotes")
+	// Renamed, and another tool added says the same.
+	twice := strings.Replace(string(spec), "operationId: listNotes\n", "operationId: listAllNotes\n", 1)
+	twice = strings.Replace(twice, "paths:\n", `paths:
+  /notes/again/:
+    get:
+      operationId: listNotesAgain
+      summary: List notes
+      parameters:
+        - name: search
+          in: query
+          schema: {type: string}
+        - name: page
+          in: query
+          schema: {type: integer, minimum: 1}
+      responses:
+        "200": {description: OK}
+`, 1)
+	renamedTwice := filepath.Join(dir, "renamed-twice.yaml")
+	if err := os.WriteFile(renamedTwice, []byte(twice), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	described := write("described.yaml", "operationId: getNote", "operationId: getNote\n      description: Fetch one note by its id.")
+	// A release that rewords descriptions and breaks one call.
+	reworded := write("reworded.yaml", `      summary: List notes
+      parameters:
+        - name: search
+          in: query
+          schema: {type: string}
+        - name: page
+          in: query
+          schema: {type: integer, minimum: 1}`, `      summary: List the notes
+      parameters:
+        - name: search
+          in: query
+          description: Words the note holds.
+          schema: {type: string}
+        - name: page
+          in: query
+          description: The page, from 1.
+          schema: {type: string}`)
 
 	for _, tt := range []struct {
 		name string
@@ -46,11 +86,19 @@ func TestToolsDiff(t *testing.T) {
 	}{
 		{"same", []string{"--spec", "testdata/notes.yaml", "--diff", saved}, 0, []string{"no change from " + saved + " (4 tools)"}},
 		{"renamed", []string{"--spec", renamed, "--diff", saved}, 1,
-			[]string{"list_all_notes: added\n", "list_notes: removed (breaking)\n", "2 changes from " + saved + ", 1 breaking"}},
+			[]string{"list_all_notes: probably renamed from list_notes (breaking)\n1 change from " + saved + ", 1 breaking"}},
 		{"description", []string{"--spec", described, "--diff", saved}, 0, []string{"get_note: description changed\n", "1 change from " + saved + ", none breaking"}},
+		// What breaks first; the descriptions of a tool on one line.
+		{"descriptions", []string{"--spec", reworded, "--diff", saved}, 1, []string{
+			"list_notes: argument \"page\" type integer → string (breaking)\n" +
+				"list_notes: descriptions of the tool and of 2 arguments changed (page, search)\n" +
+				"4 changes from " + saved + ", 1 breaking"}},
 		// Against a description, listed with the same selection.
 		{"description file", []string{"--spec", renamed, "--diff", "testdata/notes.yaml", "--read-only"}, 1,
-			[]string{"list_all_notes: added\n", "list_notes: removed (breaking)\n", "2 changes from"}},
+			[]string{"list_all_notes: probably renamed from list_notes (breaking)\n1 change from"}},
+		// Which of two was renamed, if any, cannot be told.
+		{"renamed ambiguous", []string{"--spec", renamedTwice, "--diff", saved}, 1,
+			[]string{"list_all_notes: added\n", "list_notes: removed (breaking)\n", "list_notes_again: added\n", "3 changes from " + saved + ", 1 breaking"}},
 		{"selection on both sides", []string{"--spec", described, "--diff", "testdata/notes.yaml", "--method", "POST"}, 0, []string{"no change from testdata/notes.yaml (1 tool)"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,13 +121,36 @@ func TestToolsDiff(t *testing.T) {
 		}
 		var got struct {
 			Changes []struct {
-				Tool, What string
-				Breaking   bool
+				Tool, What, Before, After string
+				Breaking                  bool
 			}
 			Breaking int
 		}
-		if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.Breaking != 1 || len(got.Changes) != 2 || got.Changes[1].Tool != "list_notes" || !got.Changes[1].Breaking {
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.Breaking != 1 || len(got.Changes) != 1 ||
+			got.Changes[0].Tool != "list_all_notes" || got.Changes[0].Before != "list_notes" || got.Changes[0].After != "list_all_notes" || !got.Changes[0].Breaking {
 			t.Errorf("%v: %s", err, out)
+		}
+	})
+
+	t.Run("json descriptions", func(t *testing.T) {
+		f, out, errOut := testFactory(t, nil)
+		if code := run(t, f, "tools", "--spec", reworded, "--diff", saved, "--json"); code != 1 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var got struct {
+			Changes []map[string]any
+		}
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		want := []map[string]any{
+			{"tool": "list_notes", "argument": "page", "what": "type integer → string", "breaking": true},
+			{"tool": "list_notes", "argument": "page", "what": "description changed", "breaking": false, "after": "The page, from 1."},
+			{"tool": "list_notes", "argument": "search", "what": "description changed", "breaking": false, "after": "Words the note holds."},
+			{"tool": "list_notes", "what": "description changed", "breaking": false, "before": "List notes", "after": "List the notes"},
+		}
+		if !reflect.DeepEqual(got.Changes, want) {
+			t.Errorf("changes: %v\nwant: %v", got.Changes, want)
 		}
 	})
 

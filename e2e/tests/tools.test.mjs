@@ -109,21 +109,38 @@ describe('serve with the example API', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^no change from .*tools\.json \(19 tools\)$/m);
     // A listing from a release whose list_tasks took one more argument and
-    // had a tool since gone: both break what was written against it.
+    // described its search otherwise, that had a tool since gone, and
+    // another under an older name: all but the description break what was
+    // written against it.
     const old = JSON.parse(saved.stdout);
     const lt = old.find((t) => t.name === 'list_tasks');
     lt.inputSchema.properties.archived = { type: 'boolean' };
+    const search = lt.inputSchema.properties.search.description;
+    assert.ok(search, 'list_tasks describes its search argument');
+    lt.inputSchema.properties.search.description = 'Words to look for.';
     old.push({ ...old.find((t) => t.name === 'archive_project'), name: 'unarchive_project' });
+    old.find((t) => t.name === 'retrieve_project').name = 'get_project';
     writeFileSync(join(dir, 'old.json'), JSON.stringify(old));
     r = await run([...live, '--diff', join(dir, 'old.json'), '--json'], { env: e });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
       changes: [
         { tool: 'list_tasks', argument: 'archived', what: 'removed', breaking: true },
+        { tool: 'list_tasks', argument: 'search', what: 'description changed', breaking: false, before: 'Words to look for.', after: search },
+        { tool: 'retrieve_project', what: 'probably renamed from get_project', breaking: true, before: 'get_project', after: 'retrieve_project' },
         { tool: 'unarchive_project', what: 'removed', breaking: true },
       ],
-      breaking: 2,
+      breaking: 3,
     });
+    // In words, what breaks first and the descriptions last.
+    r = await run([...live, '--diff', join(dir, 'old.json')], { env: e });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n').slice(0, -1), [
+      'list_tasks: argument "archived" removed (breaking)',
+      'retrieve_project: probably renamed from get_project (breaking)',
+      'unarchive_project: removed (breaking)',
+      'list_tasks: description of argument "search" changed',
+    ]);
   });
 
   it('lists with search, filters and pagination, as the API answers', async () => {

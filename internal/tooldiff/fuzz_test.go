@@ -2,8 +2,8 @@ package tooldiff
 
 import "testing"
 
-// FuzzCompare: Compare never panics, whatever either side holds, and a
-// listing compared with itself has no change.
+// FuzzCompare: Compare and Text never panic, whatever either side holds,
+// and a listing compared with itself has no change.
 func FuzzCompare(f *testing.F) {
 	for _, s := range [][2]string{
 		{before, after},
@@ -17,11 +17,14 @@ func FuzzCompare(f *testing.F) {
 		{`{"openapi":"3.1.0"}`, `null`},
 		{`[1, "x", null]`, `[{"name":""}]`},
 		{``, `[{"name":"\u00e9\ud800","inputSchema":{"properties":{"":{"type":7}}}}]`},
+		{`[{"name":"a","description":" x","inputSchema":{"properties":{"x":{"description":"(fields: a)","items":{"description":"b"},"anyOf":[{"description":"c"}]}}}}]`,
+			`[{"name":"a","description":"x ","inputSchema":{"properties":{"x":{"description":"(one of 2 values)","items":{},"anyOf":[{"enum":[1.5]},{}]}}}}]`},
 	} {
 		f.Add([]byte(s[0]), []byte(s[1]))
 	}
 	f.Fuzz(func(t *testing.T, old, new []byte) {
-		_, _ = Compare(old, new)
+		changes, _ := Compare(old, new)
+		_ = Text(changes)
 		for _, side := range [][]byte{old, new} {
 			changes, err := Compare(side, side)
 			if err == nil && len(changes) != 0 {

@@ -1,14 +1,17 @@
 // Package tooldiff compares two tool listings (tools/list's tools, as JSON)
 // and says what changed for a model or a client that relied on the first:
-// tools added and removed, arguments added, removed, newly required or of
-// another type, enum values gone, a read-only tool that now writes.
+// tools added, removed or probably renamed, arguments added, removed,
+// newly required or of another type, enum values gone, a read-only tool
+// that now writes, descriptions reworded.
 package tooldiff
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 )
@@ -24,7 +27,17 @@ type Change struct {
 	// Breaking is set when a call or a rule made against the old listing
 	// may now fail or mean something else.
 	Breaking bool `json:"breaking"`
+	// Before and After are the texts of a description that changed, as
+	// listed (absent when empty), or the old and new names of a tool
+	// probably renamed.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
 }
+
+// DescriptionChanged is the What of a change of a tool's or an
+// argument's description. It breaks no call, but a model may fill the
+// argument or pick the tool otherwise.
+const DescriptionChanged = "description changed"
 
 func (c Change) String() string {
 	s := c.Tool + ": "
@@ -87,6 +100,10 @@ func parse(data []byte) (tools []tool, ok bool, err error) {
 // (both JSON arrays of tools, as `tools --json` prints them, or
 // tools/list results), tools in name order, the changes of a tool
 // in argument order.
+//
+// A tool removed and one added that say the same (description and
+// arguments) are said as one, probably renamed, when neither could be
+// another's: no other tool removed or added says the same.
 func Compare(old, new []byte) ([]Change, error) {
 	before, ok, err := parse(old)
 	if err == nil && !ok {
@@ -117,13 +134,23 @@ func Compare(old, new []byte) ([]Change, error) {
 		}
 	}
 	slices.Sort(names)
+	renamed := renames(a, b)
 	var out []Change
 	for _, n := range names {
 		ta, inA := a[n]
 		tb, inB := b[n]
 		switch {
+		case !inB && renamed[n] != "":
+			// Said under its new name.
 		case !inB:
 			out = append(out, Change{Tool: n, What: "removed", Breaking: true})
+		case !inA && renamed[n] != "":
+			// Prompts and permission rules name the old name: breaking.
+			was := renamed[n]
+			out = append(out, Change{Tool: n, What: "probably renamed from " + was, Breaking: true, Before: was, After: n})
+			ta = a[was]
+			ta.Name = n
+			out = append(out, compareTool(ta, tb)...)
 		case !inA:
 			out = append(out, Change{Tool: n, What: "added"})
 		default:
@@ -131,6 +158,80 @@ func Compare(old, new []byte) ([]Change, error) {
 		}
 	}
 	return out, nil
+}
+
+// renames pairs the tools of a that b has not with those of b that a has
+// not, when one of each, and no other, says the same: both ways, the
+// new name to the old and the old to the new.
+func renames(a, b map[string]tool) map[string]string {
+	bySig := map[string][2][]string{}
+	for n, t := range a {
+		if _, ok := b[n]; !ok {
+			if sig := signature(t); sig != "" {
+				e := bySig[sig]
+				e[0] = append(e[0], n)
+				bySig[sig] = e
+			}
+		}
+	}
+	if len(bySig) == 0 {
+		return nil
+	}
+	for n, t := range b {
+		if _, ok := a[n]; !ok {
+			sig := signature(t)
+			if e, ok := bySig[sig]; ok {
+				e[1] = append(e[1], n)
+				bySig[sig] = e
+			}
+		}
+	}
+	m := map[string]string{}
+	for _, e := range bySig {
+		if len(e[0]) == 1 && len(e[1]) == 1 {
+			m[e[0][0]], m[e[1][0]] = e[1][0], e[0][0]
+		}
+	}
+	return m
+}
+
+// signature is what a tool says besides its name: its description and
+// its arguments, descriptions by their words; "" for one that says
+// nothing (no description, no argument), which tells no tool from
+// another.
+func signature(t tool) string {
+	desc := strings.Join(strings.Fields(t.Description), " ")
+	if desc == "" && len(props(t.InputSchema)) == 0 {
+		return ""
+	}
+	schema, err := json.Marshal(spaced(t.InputSchema))
+	if err != nil {
+		return ""
+	}
+	return desc + "\x00" + string(schema)
+}
+
+// spaced is a copy of a schema whose descriptions are their words spaced
+// by one space.
+func spaced(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			if d, ok := x.(string); ok && k == "description" {
+				x = strings.Join(strings.Fields(d), " ")
+			}
+			m[k] = spaced(x)
+		}
+		return m
+	case []any:
+		l := make([]any, len(v))
+		for i, x := range v {
+			l[i] = spaced(x)
+		}
+		return l
+	}
+	return v
 }
 
 func compareTool(a, b tool) []Change {
@@ -142,13 +243,36 @@ func compareTool(a, b tool) []Change {
 		out = append(out, Change{Tool: a.Name, What: "may now destroy or overwrite data (destructiveHint)", Breaking: true})
 	}
 	var args []Change
-	compareNode(a.Name, "", a.InputSchema, b.InputSchema, &args)
-	slices.SortStableFunc(args, func(x, y Change) int { return strings.Compare(x.Argument, y.Argument) })
+	compareNode(a.Name, "", a.InputSchema, b.InputSchema, false, false, &args)
+	// An argument's description last among its changes, and once: the
+	// members of its anyOf have theirs.
+	slices.SortStableFunc(args, func(x, y Change) int {
+		return cmp.Or(strings.Compare(x.Argument, y.Argument), cmpBool(x.What == DescriptionChanged, y.What == DescriptionChanged))
+	})
+	args = slices.CompactFunc(args, func(x, y Change) bool {
+		return x.Argument == y.Argument && x.What == DescriptionChanged && y.What == DescriptionChanged
+	})
 	out = append(out, args...)
-	if a.Description != b.Description {
-		out = append(out, Change{Tool: a.Name, What: "description changed"})
+	if !sameText(a.Description, b.Description) {
+		out = append(out, Change{Tool: a.Name, What: DescriptionChanged, Before: a.Description, After: b.Description})
 	}
 	return out
+}
+
+func cmpBool(x, y bool) int {
+	switch {
+	case x == y:
+		return 0
+	case y:
+		return -1
+	}
+	return 1
+}
+
+// sameText reports whether two descriptions say the same words, however
+// spaced.
+func sameText(a, b string) bool {
+	return slices.Equal(strings.Fields(a), strings.Fields(b))
 }
 
 func readOnly(t tool) bool { return t.Annotations != nil && t.Annotations.ReadOnlyHint }
@@ -166,11 +290,14 @@ func destructive(t tool) bool {
 // fields: their presence, whether required, their types and enums) and
 // goes into the fields both have.
 //
-// A field whose fields one listing shows and the other does not (a large
-// body lists its deeper objects by their type and a note naming their
-// fields) is compared no further: that is a change in the listing, not
-// in the calls it takes.
-func compareNode(name, path string, a, b map[string]any, out *[]Change) {
+// A field whose fields one listing shows and the other does not is
+// compared no further. When the listing shows the other in short (shortA,
+// shortB: a large body lists its deeper objects by their type and a note
+// naming their fields), that is a change in the listing, not in the calls
+// it takes. When the old one lists none because it has none (a free-form
+// object, which took any fields), the fields the new one requires break
+// calls that leave them out.
+func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
 	_, listedA := a["properties"]
 	_, listedB := b["properties"]
 	if path != "" && listedA != listedB {
@@ -179,6 +306,14 @@ func compareNode(name, path string, a, b map[string]any, out *[]Change) {
 			what = "fields listed now"
 		}
 		*out = append(*out, Change{Tool: name, Argument: path, What: what})
+		if listedB && !shortA {
+			rb := set(b["required"])
+			for _, k := range slices.Sorted(maps.Keys(props(b))) {
+				if rb[k] {
+					*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "added, required", Breaking: true})
+				}
+			}
+		}
 		return
 	}
 	pa, pb := props(a), props(b)
@@ -204,23 +339,21 @@ func compareNode(name, path string, a, b map[string]any, out *[]Change) {
 		case ra[k] && !rb[k]:
 			*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer required"})
 		}
-		compareValue(name, arg, sa, sb, out)
+		compareValue(name, arg, sa, sb, false, false, out)
 	}
 }
 
-// compareValue compares the schemas of one argument.
-func compareValue(name, arg string, a, b map[string]any, out *[]Change) {
-	if ta, tb := types(a), types(b); len(ta) > 0 && len(tb) > 0 && !slices.Equal(ta, tb) {
-		// A type the argument took and no longer takes breaks calls; one
-		// more (or number for integer) does not.
-		narrowed := slices.ContainsFunc(ta, func(t string) bool {
-			return !slices.Contains(tb, t) && (t != "integer" || !slices.Contains(tb, "number"))
-		})
-		*out = append(*out, Change{Tool: name, Argument: arg,
-			What: fmt.Sprintf("type %s → %s", strings.Join(ta, "|"), strings.Join(tb, "|")), Breaking: narrowed})
-		if narrowed {
-			return
-		}
+// compareValue compares the schemas of one argument. shortA and shortB
+// say that the listing shows a side in short as part of the one above it
+// (the items of an array listed by a note naming their fields).
+func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
+	if !shortA && !shortB {
+		compareDescription(name, arg, a, b, out)
+	}
+	shortA = shortA || note(a) != ""
+	shortB = shortB || note(b) != ""
+	if compareTypes(name, arg, a, b, shortA, shortB, out) {
+		return
 	}
 	ea, eb := enum(a), enum(b)
 	if ea != nil && eb != nil {
@@ -246,18 +379,61 @@ func compareValue(name, arg string, a, b map[string]any, out *[]Change) {
 	} else if ea != nil && eb == nil {
 		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(slices.Sorted(maps.Keys(ea)), ", ")})
 	}
-	compareNode(name, arg, a, b, out)
+	compareNode(name, arg, a, b, shortA, shortB, out)
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
-		compareValue(name, arg+"[]", ia, ib, out)
+		compareValue(name, arg+"[]", ia, ib, shortA, shortB, out)
 	}
 	// The alternatives of an anyOf or oneOf, each with the one of the
 	// same types: their enums and fields.
 	altA, altB := alternatives(a), alternatives(b)
 	for _, k := range slices.Sorted(maps.Keys(altA)) {
 		if sb := altB[k]; altA[k] != nil && sb != nil {
-			compareValue(name, arg, altA[k], sb, out)
+			compareValue(name, arg, altA[k], sb, false, false, out)
 		}
 	}
+}
+
+// compareDescription says whether an argument's description changed. The
+// note by which a listing stands for fields or values it does not list
+// is left out when one side has it and the other not: that is how deep
+// the listing goes, said on its own.
+func compareDescription(name, arg string, a, b map[string]any, out *[]Change) {
+	da, _ := a["description"].(string)
+	db, _ := b["description"].(string)
+	ta, tb := da, db
+	if na, nb := note(a), note(b); (na == "") != (nb == "") {
+		ta, tb = strings.TrimSuffix(da, na), strings.TrimSuffix(db, nb)
+	}
+	if !sameText(ta, tb) {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: DescriptionChanged, Before: da, After: db})
+	}
+}
+
+// compareTypes says whether the types an argument takes changed, and
+// reports whether they narrowed: a type it took and no longer takes
+// (any type, for an argument that said none and now says one) breaks
+// calls; one more (or number for integer, or any for a type) does not.
+// A side the listing shows in short (short) may lack the type its full
+// schema says, so only a type it says is compared.
+func compareTypes(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) (narrowed bool) {
+	ta, tb := takes(a), takes(b)
+	switch {
+	case ta.any == tb.any && slices.Equal(ta.types, tb.types), shortA && !ta.said, shortB && !tb.said:
+		return false
+	case !tb.any && !tb.said:
+		// Types read from the new side's enum or fields: those, compared
+		// on their own, are what limit it.
+		return false
+	}
+	narrowed = !tb.any && (ta.any || slices.ContainsFunc(ta.types, func(t string) bool {
+		return !slices.Contains(tb.types, t) && (t != "integer" || !slices.Contains(tb.types, "number"))
+	}))
+	if !narrowed && !ta.any && !tb.any && !ta.said {
+		// Types read from the old side's enum or fields, none gone.
+		return false
+	}
+	*out = append(*out, Change{Tool: name, Argument: arg, What: fmt.Sprintf("type %s → %s", ta, tb), Breaking: narrowed})
+	return narrowed
 }
 
 // alternatives are the members of the schema's anyOf and oneOf by their
@@ -269,10 +445,11 @@ func alternatives(s map[string]any) map[string]map[string]any {
 		alts, _ := s[k].([]any)
 		for _, alt := range alts {
 			a, ok := alt.(map[string]any)
-			key := strings.Join(types(a), "|")
-			if !ok || key == "" {
+			t := takes(a)
+			if !ok || t.any {
 				continue
 			}
+			key := t.String()
 			if m == nil {
 				m = map[string]map[string]any{}
 			}
@@ -319,9 +496,29 @@ func set(v any) map[string]bool {
 	return m
 }
 
-// types is the schema's types, sorted: its type or type list, or those of
-// its anyOf or oneOf alternatives; nil when it says none.
-func types(s map[string]any) []string {
+// accepted is what values of which types a schema takes.
+type accepted struct {
+	types []string // sorted
+	any   bool     // a value of any type
+	// said is set when the schema says its types (by a type or type
+	// list, or by anyOf or oneOf members that say theirs), not when they
+	// are read from its enum, its fields or items, or its allOf.
+	said bool
+}
+
+func (a accepted) String() string {
+	if a.any {
+		return "any"
+	}
+	return strings.Join(a.types, "|")
+}
+
+// takes is the types of the values the schema s takes: its type or type
+// list with those of its anyOf or oneOf members; without them, those of
+// its enum's values, object for a schema with fields, array for one with
+// items, those its allOf members take; a value of any type when it says
+// nothing of them (an anyOf member that does not, neither).
+func takes(s map[string]any) accepted {
 	var l []string
 	switch t := s["type"].(type) {
 	case string:
@@ -333,16 +530,107 @@ func types(s map[string]any) []string {
 			}
 		}
 	}
+	said := len(l) > 0
+	var alts []string
+	hasAlts, anyAlt, altsSaid := false, false, true
 	for _, k := range []string{"anyOf", "oneOf"} {
-		alts, _ := s[k].([]any)
-		for _, alt := range alts {
+		list, _ := s[k].([]any)
+		for _, alt := range list {
 			if m, ok := alt.(map[string]any); ok {
-				l = append(l, types(m)...)
+				t := takes(m)
+				hasAlts = true
+				anyAlt = anyAlt || t.any
+				altsSaid = altsSaid && t.said
+				alts = append(alts, t.types...)
 			}
 		}
 	}
+	switch {
+	case said:
+		return accepted{types: sortedSet(append(l, alts...)), said: true}
+	case hasAlts && !anyAlt:
+		return accepted{types: sortedSet(alts), said: altsSaid}
+	}
+	if e, ok := s["enum"].([]any); ok {
+		for _, v := range e {
+			l = append(l, jsonType(v))
+		}
+		return accepted{types: sortedSet(l)}
+	}
+	_, fields := s["properties"]
+	_, required := s["required"]
+	if _, m := s["additionalProperties"].(map[string]any); fields || required || m {
+		l = append(l, "object")
+	}
+	if _, ok := s["items"]; ok {
+		l = append(l, "array")
+	}
+	if len(l) == 0 {
+		list, _ := s["allOf"].([]any)
+		for _, m := range list {
+			if m, ok := m.(map[string]any); ok {
+				if t := takes(m); !t.any {
+					l = append(l, t.types...)
+				}
+			}
+		}
+	}
+	if len(l) == 0 {
+		return accepted{any: true}
+	}
+	return accepted{types: sortedSet(l)}
+}
+
+func sortedSet(l []string) []string {
 	slices.Sort(l)
 	return slices.Compact(l)
+}
+
+// jsonType is the JSON Schema type of a decoded JSON value.
+func jsonType(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case float64:
+		if v == math.Trunc(v) {
+			return "integer"
+		}
+		return "number"
+	case []any:
+		return "array"
+	}
+	return "object"
+}
+
+// note is the note at the end of the schema's description by which a
+// listing stands for what it does not list: the fields of an object past
+// its budget ("(fields: city, country)", "(items' fields: k)"), a
+// recursive one ("(Node, recursive; fields not listed)"), a long enum
+// ("(one of 288 values, such as …)"); "" without one.
+func note(s map[string]any) string {
+	d, _ := s["description"].(string)
+	i := strings.LastIndex(d, "(")
+	if i < 0 || !strings.HasSuffix(d, ")") {
+		return ""
+	}
+	if n := d[i:]; strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") ||
+		strings.HasSuffix(n, "fields not listed)") || enumNote(n) {
+		return n
+	}
+	return ""
+}
+
+// enumNote reports whether n is the note of a long enum, "(one of 288
+// values, such as …)", not words of the description ("(one of the
+// owners)").
+func enumNote(n string) bool {
+	rest, ok := strings.CutPrefix(n, "(one of ")
+	digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+	return ok && digits > 0 && strings.HasPrefix(rest[digits:], " values")
 }
 
 // enum is the schema's enum as JSON texts, nil without one.
@@ -357,4 +645,68 @@ func enum(s map[string]any) map[string]bool {
 		m[string(b)] = true
 	}
 	return m
+}
+
+// maxNamed is how many arguments a line of Text names.
+const maxNamed = 10
+
+// Text is the changes as lines to read: the breaking ones first, then the
+// others, then one line a tool for its descriptions that changed, its
+// own and its arguments' ("list_projects: descriptions of 3 arguments
+// changed (owner.name, page, status)"), so that a release that rewords
+// many does not bury what breaks.
+func Text(changes []Change) []string {
+	var breaking, other, described []string
+	var args map[string][]string
+	tool := map[string]bool{}
+	for _, c := range changes {
+		switch {
+		case c.What == DescriptionChanged:
+			if _, seen := args[c.Tool]; !seen && !tool[c.Tool] {
+				described = append(described, c.Tool)
+			}
+			if c.Argument == "" {
+				tool[c.Tool] = true
+			} else {
+				if args == nil {
+					args = map[string][]string{}
+				}
+				args[c.Tool] = append(args[c.Tool], c.Argument)
+			}
+		case c.Breaking:
+			breaking = append(breaking, c.String())
+		default:
+			other = append(other, c.String())
+		}
+	}
+	lines := append(breaking, other...)
+	for _, t := range described {
+		lines = append(lines, t+": "+descriptionsChanged(tool[t], args[t]))
+	}
+	return lines
+}
+
+// descriptionsChanged says which descriptions of a tool changed: its own
+// (self) and those of the arguments args.
+func descriptionsChanged(self bool, args []string) string {
+	var of, names string
+	switch len(args) {
+	case 0:
+		return DescriptionChanged
+	case 1:
+		of = fmt.Sprintf("argument %q", args[0])
+	default:
+		named, more := args, ""
+		if len(named) > maxNamed {
+			named, more = named[:maxNamed], fmt.Sprintf(" and %d more", len(args)-maxNamed)
+		}
+		of, names = fmt.Sprintf("%d arguments", len(args)), " ("+strings.Join(named, ", ")+more+")"
+	}
+	switch {
+	case self:
+		return "descriptions of the tool and of " + of + " changed" + names
+	case len(args) == 1:
+		return "description of " + of + " changed"
+	}
+	return "descriptions of " + of + " changed" + names
 }

@@ -1,7 +1,10 @@
 package tooldiff
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -108,14 +111,16 @@ func TestCompareSummarisedField(t *testing.T) {
 	const full = `[{"name":"create","inputSchema":{"type":"object","properties":{"address":{"type":"object",
 	 "properties":{"city":{"type":"string"},
 	  "geo":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}},"required":["lat"]},
-	  "tags":{"type":"array","items":{"type":"object","properties":{"k":{"type":"string"}}}}},"required":["city"]}}}}]`
+	  "tags":{"type":"array","items":{"type":"object","properties":{"k":{"type":"string"}}}},
+	  "meta":{"anyOf":[{"type":"object","properties":{"k":{"type":"string"}}},{"type":"string"}]}},"required":["city"]}}}}]`
 	const summarised = `[{"name":"create","inputSchema":{"type":"object","properties":{"address":{"type":"object",
 	 "properties":{"city":{"type":"string"},
 	  "geo":{"type":"object","description":"(fields: required lat; optional lng)"},
-	  "tags":{"type":"array","items":{},"description":"(items' fields: k)"}},"required":["city"]}}}}]`
+	  "tags":{"type":"array","items":{},"description":"(items' fields: k)"},
+	  "meta":{"anyOf":[{"type":"object","description":"(fields: k)"},{"type":"string"}]}},"required":["city"]}}}}]`
 	for _, tt := range []struct{ old, new, want string }{
-		{full, summarised, "create: argument \"address.geo\" fields no longer listed\ncreate: argument \"address.tags[]\" fields no longer listed"},
-		{summarised, full, "create: argument \"address.geo\" fields listed now\ncreate: argument \"address.tags[]\" fields listed now"},
+		{full, summarised, "create: argument \"address.geo\" fields no longer listed\ncreate: argument \"address.meta\" fields no longer listed\ncreate: argument \"address.tags[]\" fields no longer listed"},
+		{summarised, full, "create: argument \"address.geo\" fields listed now\ncreate: argument \"address.meta\" fields listed now\ncreate: argument \"address.tags[]\" fields listed now"},
 	} {
 		if got := changeLines(t, tt.old, tt.new); got != tt.want {
 			t.Errorf("changes:\n%s\nwant:\n%s", got, tt.want)
@@ -139,5 +144,265 @@ func TestCompareAlternatives(t *testing.T) {
 	}
 	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// An argument that says a type where it said none takes fewer values:
+// that breaks calls, as a type gone does; one that no longer says its
+// type takes more. Types read from an enum or from fields are compared
+// only on the old side, and only when a value they allow is no longer
+// taken; an enum listed as a note says nothing of its type.
+func TestCompareTypeSaidOrNot(t *testing.T) {
+	const old = `[{"name":"search","inputSchema":{"type":"object","properties":{
+	 "q":{"description":"What to look for."},
+	 "owner":{"description":"Whose (one of the members)"},
+	 "kind":{"description":"(one of 300 values, such as a, b, c, d, e, …)"},
+	 "sort":{"type":"string"},
+	 "filter":{"type":"object","properties":{"tag":{}}},
+	 "ids":{"type":"array","items":{}},
+	 "anchor":{"anyOf":[{"type":"string"},{}]},
+	 "since":{"type":["integer","string"]},
+	 "until":{"anyOf":[{"type":"integer"}]},
+	 "mode":{"enum":["a","b"]},
+	 "level":{"enum":[1,2]},
+	 "rank":{"enum":[1,2]},
+	 "where":{"properties":{"x":{"type":"string"}}},
+	 "meta":{"allOf":[{"type":"object"}]}}}}]`
+	const new = `[{"name":"search","inputSchema":{"type":"object","properties":{
+	 "q":{"type":"string","description":"What to look for."},
+	 "owner":{"type":"string","description":"Whose (one of the members)"},
+	 "kind":{"type":"string","description":"(one of 300 values, such as a, b, c, d, e, …)"},
+	 "sort":{},
+	 "filter":{"type":"object","properties":{"tag":{"type":"string"}}},
+	 "ids":{"type":"array","items":{"type":"integer"}},
+	 "anchor":{"anyOf":[{"type":"string"},{"type":"integer"}]},
+	 "since":{"anyOf":[{"type":"string"}]},
+	 "until":{"type":["integer","string"]},
+	 "mode":{"type":"string","enum":["a","b"]},
+	 "level":{"type":"number","enum":[1,2]},
+	 "rank":{"type":"string","enum":[1,2]},
+	 "where":{"type":"object","properties":{"x":{"type":"string"}}},
+	 "meta":{"type":"object"}}}}]`
+	want := []string{
+		`search: argument "anchor" type any → integer|string (breaking)`,
+		`search: argument "filter.tag" type any → string (breaking)`,
+		`search: argument "ids[]" type any → integer (breaking)`,
+		`search: argument "owner" type any → string (breaking)`,
+		`search: argument "q" type any → string (breaking)`,
+		`search: argument "rank" type integer → string (breaking)`,
+		`search: argument "since" type integer|string → string (breaking)`,
+		`search: argument "sort" type string → any`,
+		`search: argument "until" type integer → integer|string`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	// The other way round, what narrowed widens.
+	want = []string{
+		`search: argument "anchor" type integer|string → any`,
+		`search: argument "filter.tag" type string → any`,
+		`search: argument "ids[]" type integer → any`,
+		`search: argument "owner" type string → any`,
+		`search: argument "q" type string → any`,
+		`search: argument "since" type string → integer|string`,
+		`search: argument "sort" type any → string (breaking)`,
+		`search: argument "until" type integer|string → integer (breaking)`,
+	}
+	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// An argument's description, nested fields' too, is compared by its
+// words: one reworded, added or removed is a change that breaks nothing,
+// one spaced otherwise is none. The note by which one listing stands for
+// fields it does not list is not part of it.
+func TestCompareDescriptions(t *testing.T) {
+	const old = `[{"name":"list_projects","description":"List the  projects.",
+	 "inputSchema":{"type":"object","properties":{
+	 "status":{"type":"string","description":"Only projects in this status."},
+	 "page":{"type":"integer","description":"Page number,\n starting at 1."},
+	 "owner":{"type":"object","properties":{"name":{"type":"string","description":"The owner's login."}}},
+	 "ids":{"type":"array","items":{"type":"integer","description":"An id."}},
+	 "since":{"type":"string"},
+	 "until":{"type":"string","description":"Before this date."},
+	 "by":{"type":"string","description":"Who (one of the members)"},
+	 "anchor":{"description":"Where to start.","anyOf":[{"type":"string","description":"A cursor."},{"type":"integer"}]},
+	 "address":{"type":"object","description":"Where.","properties":{"city":{"type":"string"}}},
+	 "geo":{"type":"object","description":"Place (fields: lat)"}}}}]`
+	const new = `[{"name":"list_projects","description":"List the projects.",
+	 "inputSchema":{"type":"object","properties":{
+	 "status":{"type":"string","description":"Only projects in this state."},
+	 "page":{"type":"integer","description":"Page number, starting at 1."},
+	 "owner":{"type":"object","properties":{"name":{"type":"string","description":"The owner's user name."}}},
+	 "ids":{"type":"array","items":{"type":"integer","description":"A project's id."}},
+	 "since":{"type":"string","description":"After this date."},
+	 "until":{"type":"string"},
+	 "by":{"type":"string","description":"Who"},
+	 "anchor":{"description":"Where to begin.","anyOf":[{"type":"string","description":"A cursor from next."},{"type":"integer"}]},
+	 "address":{"type":"object","description":"Where. (fields: city)"},
+	 "geo":{"type":"object","description":"Place (fields: lat, lng)"}}}}]`
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Change{
+		{Tool: "list_projects", Argument: "address", What: "fields no longer listed"},
+		{Tool: "list_projects", Argument: "anchor", What: DescriptionChanged, Before: "Where to start.", After: "Where to begin."},
+		{Tool: "list_projects", Argument: "by", What: DescriptionChanged, Before: "Who (one of the members)", After: "Who"},
+		{Tool: "list_projects", Argument: "geo", What: DescriptionChanged, Before: "Place (fields: lat)", After: "Place (fields: lat, lng)"},
+		{Tool: "list_projects", Argument: "ids[]", What: DescriptionChanged, Before: "An id.", After: "A project's id."},
+		{Tool: "list_projects", Argument: "owner.name", What: DescriptionChanged, Before: "The owner's login.", After: "The owner's user name."},
+		{Tool: "list_projects", Argument: "since", What: DescriptionChanged, After: "After this date."},
+		{Tool: "list_projects", Argument: "status", What: DescriptionChanged, Before: "Only projects in this status.", After: "Only projects in this state."},
+		{Tool: "list_projects", Argument: "until", What: DescriptionChanged, Before: "Before this date."},
+	}
+	if !slices.Equal(changes, want) {
+		t.Errorf("changes:\n%v\nwant:\n%v", changes, want)
+	}
+	b, err := json.Marshal(changes[1])
+	if err != nil || string(b) != `{"tool":"list_projects","argument":"anchor","what":"description changed","breaking":false,"before":"Where to start.","after":"Where to begin."}` {
+		t.Errorf("as JSON: %s %v", b, err)
+	}
+}
+
+// Text says the breaking changes first, then the others, then one line a
+// tool for its descriptions.
+func TestText(t *testing.T) {
+	many := []Change{{Tool: "z", What: DescriptionChanged}}
+	for i := range 12 {
+		many = append(many, Change{Tool: "z", Argument: fmt.Sprintf("a%02d", i), What: DescriptionChanged})
+	}
+	for _, tt := range []struct {
+		changes []Change
+		want    []string
+	}{
+		{nil, nil},
+		{[]Change{
+			{Tool: "a", What: "added"},
+			{Tool: "b", What: DescriptionChanged},
+			{Tool: "c", Argument: "page", What: DescriptionChanged},
+			{Tool: "c", Argument: "q", What: "removed", Breaking: true},
+			{Tool: "c", Argument: "status", What: DescriptionChanged},
+			{Tool: "d", Argument: "owner.name", What: DescriptionChanged},
+			{Tool: "d", What: "removed", Breaking: true},
+			{Tool: "e", Argument: "x", What: "added"},
+			{Tool: "e", Argument: "x", What: DescriptionChanged},
+			{Tool: "e", What: DescriptionChanged},
+		}, []string{
+			`c: argument "q" removed (breaking)`,
+			`d: removed (breaking)`,
+			`a: added`,
+			`e: argument "x" added`,
+			`b: description changed`,
+			`c: descriptions of 2 arguments changed (page, status)`,
+			`d: description of argument "owner.name" changed`,
+			`e: descriptions of the tool and of argument "x" changed`,
+		}},
+		{many, []string{`z: descriptions of the tool and of 12 arguments changed (a00, a01, a02, a03, a04, a05, a06, a07, a08, a09 and 2 more)`}},
+	} {
+		if got := Text(tt.changes); !slices.Equal(got, tt.want) {
+			t.Errorf("Text:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+		}
+	}
+}
+
+// A free-form object that lists its fields now takes only calls that give
+// those it requires: each is a breaking change. One the listing showed in
+// short (a note naming its fields) is not free-form, and the other way
+// round nothing is required any more.
+func TestCompareFreeFormListed(t *testing.T) {
+	const old = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "meta":{"type":"object","description":"Anything."},
+	 "labels":{"type":"object","additionalProperties":{"type":"string"}},
+	 "tags":{"type":"array","items":{"type":"object"}},
+	 "geo":{"type":"object","description":"(fields: required lat; optional lng)"},
+	 "parts":{"type":"array","items":{},"description":"(items' fields: required id)"}}}}]`
+	const new = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "meta":{"type":"object","description":"Anything.","properties":{"k":{"type":"string"},"v":{"type":"string"},"w":{"type":"string"}},"required":["v","k"]},
+	 "labels":{"type":"object","properties":{"en":{"type":"string"}},"required":["en"]},
+	 "tags":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}},
+	 "geo":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}},"required":["lat"]},
+	 "parts":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}}}}}]`
+	want := []string{
+		`create: argument "geo" fields listed now`,
+		`create: argument "labels" fields listed now`,
+		`create: argument "labels.en" added, required (breaking)`,
+		`create: argument "meta" fields listed now`,
+		`create: argument "meta.k" added, required (breaking)`,
+		`create: argument "meta.v" added, required (breaking)`,
+		`create: argument "parts[]" fields listed now`,
+		`create: argument "tags[]" fields listed now`,
+		`create: argument "tags[].name" added, required (breaking)`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`create: argument "geo" fields no longer listed`,
+		`create: argument "labels" fields no longer listed`,
+		`create: argument "meta" fields no longer listed`,
+		`create: argument "parts[]" fields no longer listed`,
+		`create: argument "tags[]" fields no longer listed`,
+	}
+	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// A tool removed and one added that say the same (description and
+// arguments, however spaced) are one probably renamed: still breaking, as
+// prompts and rules name the old name. Only when neither could be another
+// tool's.
+func TestCompareRenamed(t *testing.T) {
+	const old = `[
+	 {"name":"list_notes","description":"List the notes.","annotations":{"readOnlyHint":true},
+	  "inputSchema":{"type":"object","properties":{"q":{"type":"string","description":"Words  to find."},"page":{"type":"integer"}}}},
+	 {"name":"archive_a","description":"Archive it.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"archive_b","description":"Archive it.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"pin","description":"Pin a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"get","description":"Get a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"tag","description":"Tag a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"ping","inputSchema":{"type":"object"}}]`
+	const new = `[
+	 {"name":"notes_list","description":"List  the notes.",
+	  "inputSchema":{"properties":{"page":{"type":"integer"},"q":{"description":"Words to find.","type":"string"}},"type":"object"}},
+	 {"name":"archive_c","description":"Archive it.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"pin_a","description":"Pin a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"pin_b","description":"Pin a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"get_note","description":"Get one note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"tag_note","description":"Tag a note.","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"health","inputSchema":{"type":"object"}}]`
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.String())
+	}
+	want := []string{
+		`archive_a: removed (breaking)`,
+		`archive_b: removed (breaking)`,
+		`archive_c: added`,
+		`get: removed (breaking)`,
+		`get_note: added`,
+		`health: added`,
+		`notes_list: probably renamed from list_notes (breaking)`,
+		`notes_list: is no longer read-only (breaking)`,
+		`pin: removed (breaking)`,
+		`pin_a: added`,
+		`pin_b: added`,
+		`ping: removed (breaking)`,
+		`tag: removed (breaking)`,
+		`tag_note: added`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	i := slices.IndexFunc(changes, func(c Change) bool { return c.Tool == "notes_list" })
+	b, err := json.Marshal(changes[i])
+	if err != nil || string(b) != `{"tool":"notes_list","what":"probably renamed from list_notes","breaking":true,"before":"list_notes","after":"notes_list"}` {
+		t.Errorf("as JSON: %s %v", b, err)
 	}
 }
