@@ -74,7 +74,12 @@ func (s *Server) autoLayout() (string, []*tool, string) {
 	budget := fmt.Sprintf("the budget of %d tools and %d tokens the strictest common client accepts", autoMaxTools, autoMaxTokens)
 	fits := func(tools []*tool) (bool, string) {
 		t := tokens(listingSize(tools))
-		return len(tools) <= autoMaxTools && t <= autoMaxTokens, fmt.Sprintf("%d %s, about %d tokens", len(tools), plural(len(tools), "tool"), t)
+		n, also := len(tools), ""
+		if n > 0 && tools[n-1].op == nil && tools[n-1].def.Name == s.describe {
+			// The operations' tools, and describe_tool.
+			n, also = n-1, " and "+s.describe
+		}
+		return len(tools) <= autoMaxTools && t <= autoMaxTokens, fmt.Sprintf("%d %s%s, about %d tokens", n, plural(n, "tool"), also, t)
 	}
 	opTools := s.operationsListing()
 	ok, ops := fits(opTools)

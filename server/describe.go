@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -181,7 +180,7 @@ const describeOpsName = "describe_tool"
 func (s *Server) operationsListing() []*tool {
 	var summarised []*tool
 	for _, t := range s.ops {
-		if t.in != nil && t.in.summarised {
+		if t.in != nil && len(t.in.summarised) > 0 {
 			summarised = append(summarised, t)
 		}
 	}
@@ -250,8 +249,9 @@ func (s *Server) describeWhole(t *tool) string {
 	type described struct {
 		Tool        string `json:"tool"`
 		Description string `json:"description"`
-		InputSchema any    `json:"inputSchema"`
+		// Before the schema: an answer cut to the budget keeps it.
 		Note        string `json:"note,omitempty"`
+		InputSchema any    `json:"inputSchema"`
 	}
 	full := listedSchema(t.in.checked())
 	out := described{Tool: t.def.Name, Description: t.def.Description, InputSchema: requiredFirst(full)}
@@ -259,16 +259,8 @@ func (s *Server) describeWhole(t *tool) string {
 	if len(b) <= s.cfg.MaxResultBytes {
 		return string(b)
 	}
-	var summarised []string
-	listed, _ := t.in.listed["properties"].(map[string]any)
-	for name, p := range full["properties"].(map[string]any) {
-		if !reflect.DeepEqual(p, listed[name]) {
-			summarised = append(summarised, name)
-		}
-	}
-	sort.Strings(summarised)
 	out.InputSchema = requiredFirst(t.in.listed)
-	out.Note = fmt.Sprintf("The whole schema takes %d bytes, more than a result holds: this is the listed one. Pass `argument` to see one in full (%s).", len(b), strings.Join(summarised, ", "))
+	out.Note = fmt.Sprintf("The whole schema takes %d bytes, more than a result holds: this is the listed one. Pass `argument` to see one in full (%s).", len(b), strings.Join(t.in.summarised, ", "))
 	b, _ = json.Marshal(out)
 	if len(b) <= s.cfg.MaxResultBytes {
 		return string(b)
@@ -283,16 +275,22 @@ func (s *Server) describeWhole(t *tool) string {
 // less deep, as fitBody lists a body, with a note on how to see the rest.
 func (s *Server) describeArgument(t *tool, path string) *mcp.CallToolResult {
 	node := listedSchema(t.in.checked())
-	required := false
+	required := true
 	at := "" // the part of path walked
 	for rest := path; rest != ""; {
 		props := fieldsOf(node)
+		// The longest name that starts the rest: a field's own name may
+		// hold dots.
 		name := rest
-		if _, whole := props[rest]; whole {
-			rest = ""
-		} else {
-			name, rest, _ = strings.Cut(rest, ".")
+		for !hasKey(props, name) {
+			i := strings.LastIndexByte(name, '.')
+			if i < 0 {
+				name, _, _ = strings.Cut(rest, ".")
+				break
+			}
+			name = name[:i]
 		}
+		rest = strings.TrimPrefix(strings.TrimPrefix(rest, name), ".")
 		p, ok := props[name].(map[string]any)
 		if !ok {
 			all := strings.Join(slices.Sorted(maps.Keys(props)), ", ")
@@ -304,7 +302,8 @@ func (s *Server) describeArgument(t *tool, path string) *mcp.CallToolResult {
 			}
 			return errorResult(fmt.Sprintf("%s: %s has no field %q: use one of %s", t.def.Name, at, name, all))
 		}
-		required = slices.Contains(stringList(requiredOf(node)), name)
+		// Required only when what holds it is.
+		required = required && slices.Contains(requiredOf(node), name)
 		node = p
 		at = strings.TrimPrefix(at+"."+name, ".")
 	}
@@ -312,8 +311,9 @@ func (s *Server) describeArgument(t *tool, path string) *mcp.CallToolResult {
 		Tool     string `json:"tool"`
 		Argument string `json:"argument"`
 		Required bool   `json:"required"`
-		Schema   any    `json:"schema"`
-		Note     string `json:"note,omitempty"`
+		// Before the schema: an answer cut to the budget keeps it.
+		Note   string `json:"note,omitempty"`
+		Schema any    `json:"schema"`
 	}
 	out := described{Tool: t.def.Name, Argument: path, Required: required, Schema: node}
 	b, _ := json.Marshal(out)
@@ -339,26 +339,57 @@ func (s *Server) describeArgument(t *tool, path string) *mcp.CallToolResult {
 	return textResult(string(kept) + fmt.Sprintf("\n… truncated at %d of %d bytes", cut, len(b)))
 }
 
-// fieldsOf is the properties of an object schema, or of its items' for an
-// array.
+// fieldsOf is the fields of an object schema, or of its items' for an
+// array, those of the object alternatives of its anyOf, oneOf and allOf
+// included (Stripe lists most nested objects as an anyOf of the object
+// and the empty string).
 func fieldsOf(s map[string]any) map[string]any {
-	if p, ok := s["properties"].(map[string]any); ok {
-		return p
+	out := map[string]any{}
+	var walk func(s map[string]any)
+	walk = func(s map[string]any) {
+		if p, ok := s["properties"].(map[string]any); ok {
+			for k, v := range p {
+				if _, seen := out[k]; !seen {
+					out[k] = v
+				}
+			}
+		} else if items, ok := s["items"].(map[string]any); ok {
+			walk(items)
+		}
+		for _, k := range []string{"anyOf", "oneOf", "allOf"} {
+			l, _ := s[k].([]any)
+			for _, e := range l {
+				if m, ok := e.(map[string]any); ok {
+					walk(m)
+				}
+			}
+		}
 	}
-	if items, ok := s["items"].(map[string]any); ok {
-		p, _ := items["properties"].(map[string]any)
-		return p
-	}
-	return nil
+	walk(s)
+	return out
 }
 
-// requiredOf is the required list of an object schema, or of its items'.
-func requiredOf(s map[string]any) any {
+// requiredOf is the fields a value of schema s must have: its required
+// ones, or its items', and those of the members of its allOf (an anyOf or
+// oneOf alternative's apply only when that one is chosen).
+func requiredOf(s map[string]any) []string {
+	var out []string
 	if _, ok := s["properties"]; ok {
-		return s["required"]
+		out = append(out, stringList(s["required"])...)
+	} else if items, ok := s["items"].(map[string]any); ok {
+		out = append(out, requiredOf(items)...)
 	}
-	if items, ok := s["items"].(map[string]any); ok {
-		return items["required"]
+	l, _ := s["allOf"].([]any)
+	for _, e := range l {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, requiredOf(m)...)
+		}
 	}
-	return nil
+	return out
+}
+
+// hasKey reports whether m has the key k.
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }

@@ -144,12 +144,37 @@ func TestDescribeTool(t *testing.T) {
 		t.Errorf("describe_tool options.options_00.deep: %.400s", field)
 	}
 
+	// Through an anyOf (Stripe's object or "" to clear it), into a field
+	// whose name holds a dot; required only when every holder is.
+	opts := api.Operations[0].Body.Schema["properties"].(map[string]any)["options"].(map[string]any)["properties"].(map[string]any)
+	opts["options_01"] = map[string]any{"anyOf": []any{
+		map[string]any{"type": "object", "required": []any{"v1.2"}, "properties": map[string]any{"v1.2": bigObject("dotted", 2, "dotted_01")}},
+		map[string]any{"type": "string", "enum": []any{""}},
+	}}
+	addr := api.Operations[0].Body.Schema["properties"].(map[string]any)["address"].(map[string]any)["properties"].(map[string]any)
+	addr["address_00"] = map[string]any{"type": "object", "required": []any{"line"}, "properties": map[string]any{"line": map[string]any{"type": "string"}}}
+	s, err = New(Config{API: api, Layout: LayoutOperations})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for args, want := range map[string]string{
-		`{"tool": "create_order", "argument": "options.options_00.dep"}`: `create_order: options.options_00 has no field "dep": use one of deep`,
-		`{"tool": "create_order", "argument": "note.x"}`:                 `create_order: note has no fields`,
-		`{"tool": "create_orders"}`:                                      `unknown tool "create_orders": did you mean create_order`,
-		`{"tool": "zzz"}`:                                                `unknown tool "zzz": use the name of a listed tool, such as create_order`,
-		`{"tool": "create_order", "argument": "adress"}`:                 `create_order has no argument "adress": use one of address, note, options`,
+		`{"tool": "create_order", "argument": "options.options_01.v1.2"}`:           `"argument":"options.options_01.v1.2","required":false,"schema":{"description":"The dotted settings."`,
+		`{"tool": "create_order", "argument": "options.options_01.v1.2.dotted_01"}`: `"required":false,"schema":{"description":"The dotted setting number 1`,
+		`{"tool": "create_order", "argument": "address.address_00.line"}`:           `"argument":"address.address_00.line","required":true,"schema":{"type":"string"}`,
+		`{"tool": "create_order", "argument": "address.address_01"}`:                `"required":false`,
+	} {
+		if got := call(t, s, "describe_tool", args); !strings.Contains(got, want) {
+			t.Errorf("describe_tool %s = %.300s, want %s", args, got, want)
+		}
+	}
+
+	for args, want := range map[string]string{
+		`{"tool": "create_order", "argument": "options.options_01.v1.3"}`: `create_order: options.options_01 has no field "v1": use one of v1.2`,
+		`{"tool": "create_order", "argument": "options.options_00.dep"}`:  `create_order: options.options_00 has no field "dep": use one of deep`,
+		`{"tool": "create_order", "argument": "note.x"}`:                  `create_order: note has no fields`,
+		`{"tool": "create_orders"}`:                                       `unknown tool "create_orders": did you mean create_order`,
+		`{"tool": "zzz"}`:                                                 `unknown tool "zzz": use the name of a listed tool, such as create_order`,
+		`{"tool": "create_order", "argument": "adress"}`:                  `create_order has no argument "adress": use one of address, note, options`,
 		`{}`: `"tool"`,
 	} {
 		r, err := s.Call(context.Background(), "describe_tool", json.RawMessage(args))
@@ -177,6 +202,14 @@ func TestDescribeTool(t *testing.T) {
 	if len(text) > 4000 || !strings.Contains(text, `"options_59":{"type":"string"}`) || strings.Contains(text, "setting number 59") ||
 		!strings.Contains(text, `options.FIELD\" to see one with its own`) {
 		t.Errorf("an argument over the result budget is described as (%d bytes) %s", len(text), text)
+	}
+
+	// A body over the budget with nothing to cut (plain values): listed
+	// whole, no describe tool.
+	flat := &client.API{Title: "Flat", Operations: []*client.Operation{{ID: "createFlat", Method: "POST", Path: "/flat",
+		Body: &client.Body{ContentType: "application/json", Schema: bigObject("flat", 40)}}}}
+	if s, err := New(Config{API: flat, Layout: LayoutOperations}); err != nil || len(s.Tools()) != 1 || strings.Contains(s.Instructions(), "describe_tool") {
+		t.Errorf("a body of plain values over the budget: %v, %d tools, instructions %s", err, len(s.Tools()), s.Instructions())
 	}
 
 	// Nothing summarised: no describe tool.
@@ -213,5 +246,33 @@ func TestDescribeToolName(t *testing.T) {
 	found := call(t, search, "search_operations", `{"query": "create order", "limit": 1}`)
 	if !strings.Contains(found, `"options_59":{"description":"The options setting number 59`) {
 		t.Errorf("search gives the summarised schema: %.600s", found)
+	}
+}
+
+// TestSearchSaysWhatItLeftOut checks that a search answer says when a
+// match lists arguments by their fields' names because its whole schema
+// did not fit, and when matches were left out of it.
+func TestSearchSaysWhatItLeftOut(t *testing.T) {
+	s, err := New(Config{API: ordersAPI(60), Layout: LayoutSearch, MaxResultBytes: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := call(t, s, "search_operations", `{"query": "create order", "limit": 1}`)
+	if !strings.Contains(found, `(fields: options_00`) || !strings.Contains(found, "1 match lists some arguments by their fields' names alone") {
+		t.Errorf("search over the budget: %s", found)
+	}
+
+	api := &client.API{Title: "Notes"}
+	for i := range 6 {
+		api.Operations = append(api.Operations, &client.Operation{ID: fmt.Sprintf("listNotes%d", i), Method: "GET", Path: fmt.Sprintf("/notes%d", i),
+			Summary: "List notes", Description: strings.Repeat("Lists the notes of one notebook, newest first. ", 4)})
+	}
+	s, err = New(Config{API: api, Layout: LayoutSearch, MaxResultBytes: 700})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found = call(t, s, "search_operations", `{"query": "list notes", "limit": 6}`)
+	if !strings.Contains(found, "more matches are left out to stay within the result budget") {
+		t.Errorf("search with matches left out: %s", found)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -344,9 +345,9 @@ type inputSchema struct {
 	// clears is set when the listing leaves out that an argument may be
 	// "" to clear it (see unclear): the instructions say it once.
 	clears bool
-	// summarised is set when the listing gives some of the body's
-	// nested fields by their names alone (see fitBody).
-	summarised bool
+	// summarised names the body arguments the listing gives with some
+	// of their nested fields by name alone (see fitBody).
+	summarised []string
 
 	// op and fills build the checked schema on the first call.
 	op     *client.Operation
@@ -574,10 +575,12 @@ const listedDepth = 4
 
 // fitBody lists the body arguments of listed less deep while they take
 // more than bodyBudget, an object below the cut by its type, description
-// and field names (fieldsNote). It reports whether it left anything out.
-func fitBody(listed map[string]any, args []bodyArg) bool {
+// and field names (fieldsNote). It returns the arguments it listed with
+// fewer fields, sorted (none when no argument has a level to cut: a body
+// of plain values over the budget is listed whole).
+func fitBody(listed map[string]any, args []bodyArg) []string {
 	if len(args) == 0 {
-		return false
+		return nil
 	}
 	props := listed["properties"].(map[string]any)
 	size := func(props map[string]any) int {
@@ -591,33 +594,40 @@ func fitBody(listed map[string]any, args []bodyArg) bool {
 		return n
 	}
 	if size(props) <= bodyBudget {
-		return false
+		return nil
 	}
 	full := make(map[string]any, len(args))
 	for _, a := range args {
 		full[a.name] = props[a.name]
 	}
-	for cut := listedDepth - 1; cut >= 1; cut-- {
+	cut := make(map[string]bool)
+	fit := func(a bodyArg, level int) {
+		if cutsAny(full[a.name].(map[string]any), a.level, level) {
+			props[a.name] = cutListed(full[a.name].(map[string]any), a.level, level)
+			cut[a.name] = true
+		}
+	}
+	fits := false
+	for level := listedDepth - 1; level >= 1 && !fits; level-- {
 		for _, a := range args {
-			props[a.name] = cutListed(full[a.name].(map[string]any), a.level, cut)
+			fit(a, level)
 		}
-		if size(props) <= bodyBudget {
-			return true
-		}
+		fits = size(props) <= bodyBudget
 	}
 	// What a call must send keeps its shape longest.
 	required := stringList(listed["required"])
 	for _, optional := range []bool{true, false} {
-		for _, a := range args {
-			if !optional || !slices.Contains(required, a.name) {
-				props[a.name] = cutListed(full[a.name].(map[string]any), a.level, 0)
-			}
-		}
-		if size(props) <= bodyBudget {
+		if fits {
 			break
 		}
+		for _, a := range args {
+			if !optional || !slices.Contains(required, a.name) {
+				fit(a, 0)
+			}
+		}
+		fits = size(props) <= bodyBudget
 	}
-	return true
+	return slices.Sorted(maps.Keys(cut))
 }
 
 // cutListed returns a copy of a listed schema at the given level of a body

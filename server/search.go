@@ -78,33 +78,44 @@ func (s *Server) searchTools() []*tool {
 			ReadOnly    bool   `json:"readOnly"`
 		}
 		out := make([]found, 0, len(hits))
-		size, omitted := 2, 0
-		for _, h := range hits {
+		sizes := make([]int, 0, len(hits))
+		size, omitted, dropped := 2, 0, 0
+		for i, h := range hits {
 			t := h.t
 			f := found{Name: t.def.Name, Description: t.def.Description, InputSchema: requiredFirst(t.def.InputSchema), ReadOnly: t.def.Annotations.ReadOnlyHint}
 			b, _ := json.Marshal(f)
 			weak := h.score < schemaShare*hits[0].score
-			if t.in != nil && t.in.summarised && !weak {
-				// The fields the listing gives by name alone, while
-				// they fit: no describe tool is listed beside search.
-				full := f
-				full.InputSchema = requiredFirst(listedSchema(t.in.checked()))
-				if fb, _ := json.Marshal(full); size+len(fb)+1 <= s.cfg.MaxResultBytes {
-					f, b = full, fb
-				}
-			}
 			if weak || size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
 				f.InputSchema = nil
 				b, _ = json.Marshal(f)
 			}
 			if size+len(b)+1 > s.cfg.MaxResultBytes && len(out) > 0 {
+				dropped = len(hits) - i
 				break
 			}
 			if f.InputSchema == nil {
 				omitted++
 			}
 			out = append(out, f)
+			sizes = append(sizes, len(b))
 			size += len(b) + 1
+		}
+		// Then, best first, the fields a listing gives by name alone, in
+		// what room is left: no describe tool is listed beside search.
+		summarised := 0
+		for i := range out {
+			t := hits[i].t
+			if out[i].InputSchema == nil || t.in == nil || len(t.in.summarised) == 0 {
+				continue
+			}
+			full := out[i]
+			full.InputSchema = requiredFirst(listedSchema(t.in.checked()))
+			if fb, _ := json.Marshal(full); size-sizes[i]+len(fb) <= s.cfg.MaxResultBytes {
+				size += len(fb) - sizes[i]
+				out[i], sizes[i] = full, len(fb)
+				continue
+			}
+			summarised++
 		}
 		b, _ := json.Marshal(out)
 		text := string(b)
@@ -118,6 +129,14 @@ func (s *Server) searchTools() []*tool {
 				what = "1 match is listed without its input schema"
 			}
 			text += "\n" + what + " (matching less well than the first, or to stay within the result budget): search for one by its name, with limit 1, to see it."
+		}
+		if summarised > 0 {
+			text += fmt.Sprintf("\n%d %s some arguments by their fields' names alone, \"(fields: …)\", to stay within the result budget: search for one by its name, with limit 1, to see them in full.",
+				summarised, map[bool]string{true: "match lists", false: "matches list"}[summarised == 1])
+		}
+		if dropped > 0 {
+			text += fmt.Sprintf("\n%d more %s left out to stay within the result budget: ask for fewer (limit), or use other words.",
+				dropped, map[bool]string{true: "match is", false: "matches are"}[dropped == 1])
 		}
 		return textResult(text)
 	}

@@ -189,7 +189,7 @@ func BenchmarkNewMCP(b *testing.B) {
 // tool gives fields by their names alone), else 0.
 func describes(s *Server) int {
 	for _, t := range s.ops {
-		if t.in != nil && t.in.summarised {
+		if t.in != nil && len(t.in.summarised) > 0 {
 			if _, ok := s.Tool(s.describe); !ok {
 				panic("summarised fields without describe_tool")
 			}

@@ -107,6 +107,8 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
           }
         }
         if (summarised.length > 0) assert.ok(describe, `${f}: ${summarised.length} arguments listed by their fields' names, and no describe_tool`);
+        // And only then, nested fields included.
+        if (describe) assert.ok(tools.some((t) => t !== describe && /\((items' )?fields: /.test(JSON.stringify(t.inputSchema))), `${f}: describe_tool listed, and every field is`);
         if (describe) assert.match(instructions, /describe_tool shows their fields in full/, `${f}: the instructions name describe_tool`);
         if (f.startsWith('stripe')) assert.ok(summarised.length > 0, `${f}: no body listed by its fields' names`);
         t.diagnostic(`${f}: ${summarised.length} arguments listed by their fields' names; describe_tool asked for ${Math.min(3, summarised.length)}`);
