@@ -301,6 +301,48 @@ func TestALongStringIsCutInside(t *testing.T) {
 	}
 }
 
+// A success whose body is not valid in its encoding is an error that
+// says the API answered, with its status, the encoding in place of the
+// body as an error status shows it, and whether calling again is safe: a
+// write the status says was done is not to be sent twice. The audit log
+// has the status.
+func TestASuccessWhoseBodyCannotBeReadShowsItsStatus(t *testing.T) {
+	for _, tt := range []struct {
+		method, encoding string
+		status           int
+		want             string
+	}{
+		{"GET", "gzip", http.StatusOK, "HTTP 200 OK (GET /x): the API answered, but its body could not be read\n(the body is compressed as \"gzip\" but could not be read: it is not valid gzip, or was cut short)\nThe answer may have been cut short on its way: calling again may help"},
+		{"GET", "deflate", http.StatusOK, "HTTP 200 OK (GET /x): the API answered, but its body could not be read\n(the body is compressed as \"deflate\" but could not be read: it is not valid deflate, or was cut short)\n"},
+		{"POST", "x-gzip", http.StatusCreated, "HTTP 201 Created (POST /x): the API answered, but its body could not be read\n(the body is compressed as \"x-gzip\" but could not be read: it is not valid x-gzip, or was cut short)\nThe status says the API did what was asked: calling again may do it twice.\nLocation: /x/7"},
+	} {
+		t.Run(tt.method+" "+tt.encoding, func(t *testing.T) {
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Encoding", tt.encoding)
+				w.Header().Set("Location", "/x/7")
+				answerWith(tt.status, "application/json", `{"id":7}`)(w, r)
+			}))
+			defer api.Close()
+			var audit strings.Builder
+			op := &client.Operation{ID: "x", Method: tt.method, Path: "/x"}
+			s, err := New(Config{API: &client.API{Operations: []*client.Operation{op}}, Client: client.New(client.Options{BaseURL: api.URL}), AuditLog: &audit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := s.Call(context.Background(), "x", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text := resultText(t, r); !r.IsError || !strings.HasPrefix(text, tt.want) {
+				t.Errorf("IsError=%v: %q\nwant %q…", r.IsError, text, tt.want)
+			}
+			if !strings.Contains(audit.String(), fmt.Sprintf(`"status":%d,`, tt.status)) {
+				t.Errorf("audit: %s", audit.String())
+			}
+		})
+	}
+}
+
 // An answer whose long string the read cap cut keeps the string's
 // beginning as valid JSON within the budget, and the note says that the
 // string was cut, as when the budget cuts it.

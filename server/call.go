@@ -104,12 +104,16 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 		s.log.Debug("call", "tool", t.def.Name, "method", t.op.Method, "path", t.op.Path, "status", status, "duration", d.Round(time.Millisecond))
 	}
 	var httpErr *client.HTTPError
+	var bodyErr *client.BodyError
 	var res *mcp.CallToolResult
 	outcome := "ok"
 	switch {
 	case errors.As(err, &httpErr):
 		res = s.httpErrorResult(ctx, t, httpErr)
 		outcome = "http_error"
+	case errors.As(err, &bodyErr):
+		res = s.unreadBodyResult(t, bodyErr)
+		outcome = "failed"
 	case err != nil:
 		res = requestErrorResult(ctx, t, err)
 		outcome = "failed"
