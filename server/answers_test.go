@@ -82,8 +82,10 @@ func TestKeyDecodedFromAnAnswerIsRedacted(t *testing.T) {
 }
 
 // A short key that is a common word is replaced where the answer echoes
-// it (body, headers), not in restmcp's own words around them: the hint of
-// an error, a redirect's and a cut answer's notes.
+// it (body, headers, the field names a selection that matched nothing
+// lists) and in the paths of that selection, not in restmcp's own words
+// around them: the hint of an error, a redirect's and a cut answer's
+// notes, the note that no field matched.
 func TestShortKeyIsRedactedInTheAnswerOnly(t *testing.T) {
 	for _, tt := range []struct {
 		name, key, args string
@@ -101,6 +103,10 @@ func TestShortKeyIsRedactedInTheAnswerOnly(t *testing.T) {
 			"ask for a smaller page", "[REDACTED] [REDACTED]"},
 		{"not JSON", "JSON", `{"fields":["a"]}`, Config{}, answerWith(200, "text/plain", "JSON"),
 			"applies to JSON answers only", "[REDACTED]"},
+		{"no field matched", "field", `{"fields":["nope"]}`, Config{}, answerWith(200, "application/json", `{"field":1,"a":{"field":2}}`),
+			`{"note":"no field matched nope; the answer has: `, `[REDACTED], a, a.[REDACTED]"}`},
+		{"no field matched, a path", "matched", `{"fields":["matched.x"]}`, Config{}, answerWith(200, "application/json", `{"matched":1}`),
+			`{"note":"no field matched [REDACTED].x; the answer has: `, `[REDACTED]"}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := client.Options{Credential: client.HeaderKey{Scheme: "Bearer", Key: client.StaticKey(tt.key)}}

@@ -311,7 +311,12 @@ func bodyKind(contentType string, body []byte) kind {
 
 // result turns a successful answer into a tool result within the budget.
 func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
-	res := s.bodyResult(t, r)
+	return s.withNotes(t, r, s.bodyResult(t, r))
+}
+
+// withNotes is res, a result made of the answer r, with the notes r adds:
+// that the time limit cut it, where its next page is.
+func (s *Server) withNotes(t *tool, r *client.Response, res *mcp.CallToolResult) *mcp.CallToolResult {
 	if r.Unfinished > 0 {
 		res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("HTTP %d: the answer was still arriving when the %s limit of the call ended; this is what arrived.", r.Status, r.Unfinished)})
 	}
