@@ -16,7 +16,8 @@ import (
 // and its answer keeps only those fields before the result budget applies.
 // Arrays are traversed: results.id keeps the id of every element of results.
 // A key with a dot in it is named as written (see pick), and so is one
-// with spaces around it (see exactPaths).
+// with spaces around it (see exactPaths), and the empty key: "" at the
+// top, "a." below a, ".b" above b.
 
 // fieldsNames are the names the selection argument takes, in order of
 // preference: an API parameter of the same name keeps its name, and the
@@ -186,7 +187,7 @@ func (m *fieldMiss) note(r *client.Response, budget int) []byte {
 	b.WriteString("no field matched ")
 	paths := make([]string, len(m.paths))
 	for i, p := range m.paths {
-		paths[i] = r.Redact(jsonText(p))
+		paths[i] = r.Redact(shownPath(p))
 	}
 	// The paths, which the call sets, get half of the budget at most: the
 	// names are what the note is for.
@@ -197,7 +198,7 @@ func (m *fieldMiss) note(r *client.Response, budget int) []byte {
 		b.WriteString("; the answer has: ")
 		names := make([]string, len(m.names))
 		for i, n := range m.names {
-			names[i] = r.Redact(jsonText(n))
+			names[i] = r.Redact(shownPath(n))
 		}
 		listWithin(&b, names, budget-len(end))
 	}
@@ -226,6 +227,16 @@ func listWithin(b *strings.Builder, items []string, limit int) {
 	}
 }
 
+// shownPath is the path p as the note lists it, in its JSON text: the empty
+// path, which names the empty key, as "", its JSON spelling, so that it
+// shows in the list.
+func shownPath(p string) string {
+	if p == "" {
+		return `\"\"`
+	}
+	return jsonText(p)
+}
+
 // jsonText is s as it reads inside a JSON string (plainJSON's escapes).
 func jsonText(s string) string {
 	b := plainJSON(s)
@@ -235,14 +246,14 @@ func jsonText(s string) string {
 // exactPaths is paths as v's keys are named: a path as given when it
 // names a field of v (a key may begin or end with spaces), else without
 // the spaces around it, which are forgiven; a path that is then empty
-// names nothing.
+// names the empty key when v has one, else nothing.
 func exactPaths(v any, paths []string) []string {
 	out := make([]string, 0, len(paths))
 	for _, p := range paths {
 		if t := strings.TrimSpace(p); t != p && !names(v, p) {
 			p = t
 		}
-		if p != "" {
+		if p != "" || names(v, p) {
 			out = append(out, p)
 		}
 	}

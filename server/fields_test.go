@@ -135,6 +135,30 @@ func TestSelectFieldsKeysWithSpaces(t *testing.T) {
 	}
 }
 
+// The empty key is named as written: "" at the top, "a." below a, ".b"
+// above b. A note lists it as "", which selects it.
+func TestSelectFieldsEmptyKey(t *testing.T) {
+	for _, tt := range []struct {
+		body  string
+		paths []string
+		want  string
+	}{
+		{`{"":1,"a":2}`, []string{""}, `{"":1}`},
+		{`{"":1,"a":2}`, []string{"", "a"}, `{"":1,"a":2}`},
+		{`[{"":1,"a":2},{"a":3}]`, []string{""}, `[{"":1},{}]`},
+		{`{"a":{"":1,"b":2}}`, []string{"a."}, `{"a":{"":1}}`},
+		{`{"":{"b":1,"c":2}}`, []string{".b"}, `{"":{"b":1}}`},
+		{`{"":{"":1,"c":2}}`, []string{"."}, `{"":{"":1}}`},
+		{`{"":1,"a":2}`, []string{" "}, `{"":1}`},
+		{`{"a":1}`, []string{""}, `{"note":"no field matched \"\"; the answer has: a"}`},
+		{`{"":1,"a":{"":2}}`, []string{"x"}, `{"note":"no field matched x; the answer has: \"\", a, a."}`},
+	} {
+		if got := selected(tt.body, tt.paths); got != tt.want {
+			t.Errorf("%s %q: got %s, want %s", tt.body, tt.paths, got, tt.want)
+		}
+	}
+}
+
 // An API parameter named fields keeps its name; the selection takes the
 // next free one.
 func TestFieldsNameClash(t *testing.T) {
