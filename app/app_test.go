@@ -269,7 +269,8 @@ func TestCheckBaseUnsetVariable(t *testing.T) {
 
 // An answer the API compresses as restmcp cannot read still has its
 // status, which is what a key check needs: a success accepts the key, a
-// refusal rejects it, also one whose gzip body is corrupt.
+// refusal rejects it, also one whose gzip or deflate body is corrupt. The
+// API answered: it was reached.
 func TestCheckKeyReadsTheStatusOfAnUnreadableAnswer(t *testing.T) {
 	for _, tt := range []struct {
 		encoding string
@@ -279,13 +280,21 @@ func TestCheckKeyReadsTheStatusOfAnUnreadableAnswer(t *testing.T) {
 		{"br", http.StatusOK, true},
 		{"br", http.StatusUnauthorized, false},
 		{"gzip", http.StatusUnauthorized, false},
+		{"gzip", http.StatusOK, true},
+		{"x-gzip", http.StatusOK, true},
+		{"deflate", http.StatusOK, true},
+		{"deflate", http.StatusForbidden, false},
 	} {
+		body := []byte{0x0b, 0x01, 0x80, '{'}
+		if tt.encoding == "deflate" {
+			body = []byte{0xff, 0xff, 0xff} // a block type deflate does not have
+		}
 		status, accepted := tt.status, tt.accepted
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Encoding", tt.encoding)
 			w.WriteHeader(status)
-			w.Write([]byte{0x0b, 0x01, 0x80, '{'})
+			w.Write(body)
 		}))
 		defer ts.Close()
 		a := testApp(t, nil)
@@ -293,8 +302,8 @@ func TestCheckKeyReadsTheStatusOfAnUnreadableAnswer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if kc.Accepted != accepted || kc.Unreachable() || (!accepted && !errors.Is(kc.Err, ErrKeyRejected)) {
-			t.Errorf("%s %d: accepted %v, unreachable %v, err %v", tt.encoding, status, kc.Accepted, kc.Unreachable(), kc.Err)
+		if kc.Accepted != accepted || kc.Unreachable() || kc.Status != status || (accepted && kc.Err != nil) || (!accepted && !errors.Is(kc.Err, ErrKeyRejected)) {
+			t.Errorf("%s %d: accepted %v, unreachable %v, status %d, err %v", tt.encoding, status, kc.Accepted, kc.Unreachable(), kc.Status, kc.Err)
 		}
 	}
 }

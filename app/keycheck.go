@@ -125,6 +125,7 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 	resp, err := c.Check(ctx, http.MethodGet, path)
 	var he *client.HTTPError
 	var ee *client.EncodingError
+	var be *client.BodyError
 	switch {
 	case errors.As(err, &he):
 		kc.Status = he.Response.Status
@@ -132,6 +133,12 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 		// The status came, and it is what tells; the body is not needed.
 		kc.Status = ee.Status
 		resp = &client.Response{Status: ee.Status}
+	case errors.As(err, &be):
+		// A body that could not be read (corrupt gzip or deflate): the
+		// API answered, and its status and headers tell as they would
+		// with it.
+		kc.Status = be.Response.Status
+		resp = be.Response
 	case err != nil:
 		var off *client.OffOriginError
 		if errors.As(err, &off) {

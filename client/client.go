@@ -135,10 +135,11 @@ type Response struct {
 	Unfinished time.Duration
 	// Duration is how long the request took.
 	Duration time.Duration
-	// Encoding is the Content-Encoding of an error or redirect answer
-	// whose body restmcp could not read, whose Body is then empty; ""
-	// otherwise. It is one restmcp cannot read (br, zstd), or, when
-	// Corrupt, one it reads (gzip, deflate) that the body is not valid in.
+	// Encoding is the Content-Encoding of an answer whose body restmcp
+	// could not read, whose Body is then empty; "" otherwise. It is one
+	// restmcp cannot read (br, zstd) on an error or redirect, or, when
+	// Corrupt, one it reads (gzip, deflate) that the body is not valid in,
+	// whatever the status (a success then comes with a *BodyError).
 	Encoding string
 	Corrupt  bool
 
@@ -194,8 +195,27 @@ func (e *HTTPError) WaitText() string {
 // read: see Response.Excerpt.
 func (e *HTTPError) Excerpt() string { return e.Response.Excerpt(DefaultExcerptBytes) }
 
+// BodyError is returned by Do for a success (2xx) whose body does not read
+// as its Content-Encoding says (gzip, deflate), together with the
+// Response: its status and headers, the encoding in place of the body
+// (Response.Encoding, Response.Corrupt). The API answered, so what the
+// status says was done was done. Its message never holds the key nor the
+// query string.
+type BodyError struct {
+	Method, URL string // URL without its query string
+	Response    *Response
+}
+
+// Error implements error.
+func (e *BodyError) Error() string {
+	r := e.Response
+	return fmt.Sprintf("%s %s: the API answered %d %s, but its body, compressed as %q, could not be read: it is not valid %s, or was cut short",
+		e.Method, e.URL, r.Status, http.StatusText(r.Status), r.Encoding, r.Encoding)
+}
+
 // Do builds and sends the request. A status >= 400 returns the response and
-// an *HTTPError; other errors are invalid arguments, the key source's error
+// an *HTTPError, a success whose body cannot be read the response and a
+// *BodyError; other errors are invalid arguments, the key source's error
 // (wrapped: errors.Is and errors.As see it) or transport failures.
 //
 // The URL is the base URL (Options.BaseURL, or the operation's first own

@@ -28,8 +28,8 @@ func (e *EncodingError) Error() string {
 // asked for is read there, deflate (zlib or raw, as servers send both) and
 // a gzip not asked for here. A compressed body that does not read as its
 // encoding says fails naming it (a *corruptError), not as a broken
-// connection; on an error or redirect status, only once read, so that the
-// answer keeps its status. A body in another encoding fails with an
+// connection, and only once read, whatever the status, so that the answer
+// keeps its status (see attempt). A body in another encoding fails with an
 // *EncodingError, except on an error or redirect status, which is answered
 // without the body (see undecoded).
 func decodeBody(resp *http.Response) error {
@@ -50,17 +50,13 @@ func decodeBody(resp *http.Response) error {
 		br := bufio.NewReader(resp.Body)
 		if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
 			zr, err := zlib.NewReader(br)
-			if r, err = started(resp, zr, enc, err); err != nil {
-				return err
-			}
+			r = started(zr, err)
 		} else {
 			r = flate.NewReader(br)
 		}
 	case enc == "gzip" || enc == "x-gzip":
 		gr, err := gzip.NewReader(resp.Body)
-		if r, err = started(resp, gr, enc, err); err != nil {
-			return err
-		}
+		r = started(gr, err)
 	case resp.StatusCode >= 300:
 		// An error or a redirect: its status is the answer, and its body
 		// (which cannot be read) is left out. The Content-Encoding header
@@ -120,18 +116,15 @@ func unreadable(enc string, err error) error {
 	return &corruptError{enc: cut(enc, 40), err: err}
 }
 
-// started is the reader dec of resp's body compressed as enc, which err
-// says could not start to read it: the call's failure on a success; on an
-// error or redirect status, the body's, met when it is read (see attempt),
-// for the answer to keep its status.
-func started(resp *http.Response, dec io.Reader, enc string, err error) (io.Reader, error) {
-	switch {
-	case err == nil:
-		return dec, nil
-	case resp.StatusCode < 300:
-		return nil, unreadable(enc, err)
+// started is dec, the reader of a compressed body, or, when err says it
+// could not start to read it, a reader failing with err: the body's
+// failure, met when it is read (see attempt), for the answer to keep its
+// status.
+func started(dec io.Reader, err error) io.Reader {
+	if err != nil {
+		return failedReader{err}
 	}
-	return failedReader{err}, nil
+	return dec
 }
 
 // failedReader fails every read with err (io.EOF: an empty body).

@@ -7,6 +7,7 @@ import (
 	"compress/zlib"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -33,8 +34,8 @@ func TestContentEncodings(t *testing.T) {
 		{"raw deflate", "deflate", raw.String(), plain},
 		{"identity", "identity", plain, plain},
 		{"br", "br", "\x8b\x05\x80{}\x03", `compressed as "br", which restmcp cannot read`},
-		{"not gzip", "gzip", plain, "gzip-compressed answer could not be read"},
-		{"not deflate", "deflate", "\x78\x9c" + plain, "deflate-compressed answer could not be read"},
+		{"not gzip", "gzip", plain, `answered 200 OK, but its body, compressed as "gzip", could not be read`},
+		{"not deflate", "deflate", "\x78\x9c" + plain, `answered 200 OK, but its body, compressed as "deflate", could not be read`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -97,8 +98,7 @@ func TestUnreadableEncodingKeepsTheStatus(t *testing.T) {
 
 // An error answer whose body is not valid in its encoding (gzip, deflate),
 // however it fails to read, is still that answer: its status, with the
-// encoding named in place of the body, as one restmcp cannot read; a
-// success so compressed is an error naming the encoding.
+// encoding named in place of the body, as one restmcp cannot read.
 func TestCorruptErrorAnswerKeepsTheStatus(t *testing.T) {
 	const plain = `{"error":"not found"}`
 	var gz, z bytes.Buffer
@@ -141,14 +141,61 @@ func TestCorruptErrorAnswerKeepsTheStatus(t *testing.T) {
 			}
 		})
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Encoding", "x-gzip")
-		_, _ = w.Write([]byte(plain))
-	}))
-	defer srv.Close()
-	resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: "GET", Path: "/"}})
-	if err == nil || !strings.Contains(err.Error(), "x-gzip-compressed answer could not be read") {
-		t.Errorf("success: %v, %+v", err, resp)
+}
+
+// A success whose body is not valid in its encoding, whether that shows
+// as its reading starts (a header that is not gzip's) or later (a checksum,
+// a body cut short), and whether Go's transport or restmcp decodes it, is
+// an error that keeps the answer: its status and headers, the encoding
+// named in place of the body.
+func TestCorruptSuccessKeepsTheStatus(t *testing.T) {
+	const plain = `{"id":1}`
+	var gz, z bytes.Buffer
+	gw := gzip.NewWriter(&gz)
+	_, _ = gw.Write([]byte(plain))
+	_ = gw.Close()
+	zw := zlib.NewWriter(&z)
+	_, _ = zw.Write([]byte(plain))
+	_ = zw.Close()
+	badSum := slices.Clone(gz.Bytes())
+	badSum[len(badSum)-8] ^= 0xff
+	for _, tt := range []struct {
+		name, method, encoding, body string
+		status                       int
+	}{
+		{"not gzip", "GET", "gzip", plain, http.StatusOK},
+		{"gzip checksum", "GET", "gzip", string(badSum), http.StatusOK},
+		{"gzip cut short", "POST", "gzip", gz.String()[:gz.Len()/2], http.StatusCreated},
+		{"x-gzip header", "GET", "x-gzip", plain, http.StatusOK},
+		{"x-gzip cut short", "PUT", "x-gzip", gz.String()[:gz.Len()-4], http.StatusAccepted},
+		{"zlib header", "GET", "deflate", "\x78\x9c" + plain, http.StatusOK},
+		{"zlib cut short", "PATCH", "deflate", z.String()[:z.Len()-3], http.StatusOK},
+		{"raw deflate", "GET", "deflate", "\xff\xff\xff", http.StatusNonAuthoritativeInfo},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Content-Encoding", tt.encoding)
+				w.Header().Set("Location", "/things/1")
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			}))
+			defer srv.Close()
+			resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: tt.method, Path: "/things"}})
+			var be *BodyError
+			if !errors.As(err, &be) || resp == nil || be.Response != resp || resp.Status != tt.status {
+				t.Fatalf("%v, %+v", err, resp)
+			}
+			msg := fmt.Sprintf("%s %s/things: the API answered %d %s, but its body, compressed as %q, could not be read: it is not valid %s, or was cut short",
+				tt.method, srv.URL, tt.status, http.StatusText(tt.status), tt.encoding, tt.encoding)
+			if err.Error() != msg {
+				t.Errorf("message %q\nwant    %q", err, msg)
+			}
+			want := `(the body is compressed as "` + tt.encoding + `" but could not be read: it is not valid ` + tt.encoding + `, or was cut short)`
+			if len(resp.Body) != 0 || !resp.Corrupt || resp.Excerpt(DefaultExcerptBytes) != want || resp.Header.Get("Location") != "/things/1" {
+				t.Errorf("body %q, excerpt %q, headers %v", resp.Body, resp.Excerpt(DefaultExcerptBytes), resp.Header)
+			}
+		})
 	}
 }
 

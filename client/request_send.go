@@ -50,6 +50,9 @@ func (c *Client) send(ctx context.Context, b *built, secured bool) (*Response, e
 		if resp.Status >= 400 {
 			return resp, &HTTPError{Method: b.method, URL: displayURL(b.url), Response: resp}
 		}
+		if resp.Corrupt && resp.Status < 300 {
+			return resp, &BodyError{Method: b.method, URL: displayURL(b.url), Response: resp}
+		}
 		return resp, nil
 	}
 }
@@ -87,10 +90,11 @@ func (c *Client) attempt(ctx context.Context, b *built) (resp *Response, beforeR
 	defer hr.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(hr.Body, c.opts.MaxBodyBytes+1))
 	var ce *corruptError
-	if err != nil && hr.StatusCode >= 300 && errors.As(err, &ce) {
-		// An error or a redirect whose body does not read as its
-		// encoding says: its status is the answer, without the body (as
-		// one in an encoding restmcp cannot read, see decodeBody).
+	if err != nil && errors.As(err, &ce) {
+		// A body that does not read as its encoding says: the answer is
+		// its status, without the body (as an error in an encoding
+		// restmcp cannot read, see decodeBody); a success so read fails
+		// the call, with its status (see send).
 		data, err = nil, nil
 	} else {
 		ce = nil

@@ -82,8 +82,10 @@ func TestKeyDecodedFromAnAnswerIsRedacted(t *testing.T) {
 }
 
 // A short key that is a common word is replaced where the answer echoes
-// it (body, headers), not in restmcp's own words around them: the hint of
-// an error, a redirect's and a cut answer's notes.
+// it (body, headers, the field names a selection that matched nothing
+// lists) and in the paths of that selection, not in restmcp's own words
+// around them: the hint of an error, a redirect's and a cut answer's
+// notes, the note that no field matched.
 func TestShortKeyIsRedactedInTheAnswerOnly(t *testing.T) {
 	for _, tt := range []struct {
 		name, key, args string
@@ -101,6 +103,10 @@ func TestShortKeyIsRedactedInTheAnswerOnly(t *testing.T) {
 			"ask for a smaller page", "[REDACTED] [REDACTED]"},
 		{"not JSON", "JSON", `{"fields":["a"]}`, Config{}, answerWith(200, "text/plain", "JSON"),
 			"applies to JSON answers only", "[REDACTED]"},
+		{"no field matched", "field", `{"fields":["nope"]}`, Config{}, answerWith(200, "application/json", `{"field":1,"a":{"field":2}}`),
+			`{"note":"no field matched nope; the answer has: `, `[REDACTED], a, a.[REDACTED]"}`},
+		{"no field matched, a path", "matched", `{"fields":["matched.x"]}`, Config{}, answerWith(200, "application/json", `{"matched":1}`),
+			`{"note":"no field matched [REDACTED].x; the answer has: `, `[REDACTED]"}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := client.Options{Credential: client.HeaderKey{Scheme: "Bearer", Key: client.StaticKey(tt.key)}}
@@ -298,6 +304,48 @@ func TestALongStringIsCutInside(t *testing.T) {
 	want := fmt.Sprintf("the string at content was cut after %d of its %d bytes — ask for less, or for the rest, with the arguments this operation takes: page", len(v.Content), len(text))
 	if !strings.Contains(note, want) || strings.Contains(note, "keep only the fields") {
 		t.Errorf("note: %s\nwant: %s", note, want)
+	}
+}
+
+// A success whose body is not valid in its encoding is an error that
+// says the API answered, with its status, the encoding in place of the
+// body as an error status shows it, and whether calling again is safe: a
+// write the status says was done is not to be sent twice. The audit log
+// has the status.
+func TestASuccessWhoseBodyCannotBeReadShowsItsStatus(t *testing.T) {
+	for _, tt := range []struct {
+		method, encoding string
+		status           int
+		want             string
+	}{
+		{"GET", "gzip", http.StatusOK, "HTTP 200 OK (GET /x): the API answered, but its body could not be read\n(the body is compressed as \"gzip\" but could not be read: it is not valid gzip, or was cut short)\nThe answer may have been cut short on its way: calling again may help"},
+		{"GET", "deflate", http.StatusOK, "HTTP 200 OK (GET /x): the API answered, but its body could not be read\n(the body is compressed as \"deflate\" but could not be read: it is not valid deflate, or was cut short)\n"},
+		{"POST", "x-gzip", http.StatusCreated, "HTTP 201 Created (POST /x): the API answered, but its body could not be read\n(the body is compressed as \"x-gzip\" but could not be read: it is not valid x-gzip, or was cut short)\nThe status says the API did what was asked: calling again may do it twice.\nLocation: /x/7"},
+	} {
+		t.Run(tt.method+" "+tt.encoding, func(t *testing.T) {
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Encoding", tt.encoding)
+				w.Header().Set("Location", "/x/7")
+				answerWith(tt.status, "application/json", `{"id":7}`)(w, r)
+			}))
+			defer api.Close()
+			var audit strings.Builder
+			op := &client.Operation{ID: "x", Method: tt.method, Path: "/x"}
+			s, err := New(Config{API: &client.API{Operations: []*client.Operation{op}}, Client: client.New(client.Options{BaseURL: api.URL}), AuditLog: &audit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := s.Call(context.Background(), "x", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text := resultText(t, r); !r.IsError || !strings.HasPrefix(text, tt.want) {
+				t.Errorf("IsError=%v: %q\nwant %q…", r.IsError, text, tt.want)
+			}
+			if !strings.Contains(audit.String(), fmt.Sprintf(`"status":%d,`, tt.status)) {
+				t.Errorf("audit: %s", audit.String())
+			}
+		})
 	}
 }
 

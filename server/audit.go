@@ -55,7 +55,8 @@ type auditEntry struct {
 	// DurationMS and Outcome are set on end lines.
 	DurationMS int64 `json:"duration_ms,omitempty"`
 	// Outcome is "ok", "http_error" (status >= 400), "failed" (no answer:
-	// no key, timeout, network) or "invalid_arguments" (not sent).
+	// no key, timeout, network; or a success whose body could not be
+	// read) or "invalid_arguments" (not sent).
 	Outcome string `json:"outcome,omitempty"`
 }
 

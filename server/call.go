@@ -73,6 +73,7 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 	resp, err := s.cfg.Client.Do(ctx, request(t, args))
 	readCut := 0 // bytes read of an answer longer than the read cap, selected from
 	notJSON := false
+	var miss *fieldMiss // a selection that matched nothing
 	if err == nil && len(paths) > 0 {
 		body := resp.Body
 		if resp.Truncated && jsonType(resp.ContentType) {
@@ -86,8 +87,10 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 				readCut, resp.Truncated = len(resp.Body), false
 			}
 			// Redacted as the body is (bodyResult): escapes read may
-			// spell the key.
-			resp.Body = selectFields(body, paths)
+			// spell the key. A note that nothing matched is redacted
+			// where it repeats text, not in its own words (see
+			// fieldMiss.note).
+			resp.Body, miss = selectFields(body, paths)
 		} else {
 			notJSON = len(resp.Body) > 0
 		}
@@ -104,12 +107,16 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 		s.log.Debug("call", "tool", t.def.Name, "method", t.op.Method, "path", t.op.Path, "status", status, "duration", d.Round(time.Millisecond))
 	}
 	var httpErr *client.HTTPError
+	var bodyErr *client.BodyError
 	var res *mcp.CallToolResult
 	outcome := "ok"
 	switch {
 	case errors.As(err, &httpErr):
 		res = s.httpErrorResult(ctx, t, httpErr)
 		outcome = "http_error"
+	case errors.As(err, &bodyErr):
+		res = s.unreadBodyResult(t, bodyErr)
+		outcome = "failed"
 	case err != nil:
 		res = requestErrorResult(ctx, t, err)
 		outcome = "failed"
@@ -117,7 +124,11 @@ func (s *Server) invoke(ctx context.Context, t *tool, args map[string]any) *mcp.
 		res = s.redirectResult(t, resp)
 		outcome = "http_error"
 	default:
-		res = s.result(t, resp)
+		if miss != nil {
+			res = s.withNotes(t, resp, textResult(string(miss.note(resp, s.budget()))))
+		} else {
+			res = s.result(t, resp)
+		}
 		if readCut > 0 {
 			res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("The answer was longer than the %d bytes read of it: the fields were selected from those, so a field not found may lie beyond them.", readCut)})
 		}

@@ -80,7 +80,7 @@ func BenchmarkResult(b *testing.B) {
 			for b.Loop() {
 				r := &client.Response{Status: 200, Header: http.Header{}, ContentType: "application/json", Body: body}
 				if c.fields != nil {
-					r.Body = selectFields(r.Body, c.fields)
+					r.Body, _ = selectFields(r.Body, c.fields)
 				}
 				if _, err := encodeCallResult(s.result(t, r)); err != nil {
 					b.Fatal(err)

@@ -86,6 +86,11 @@ func TestEchoedKeyReachesNoResult(t *testing.T) {
 			w.Header().Set("Content-Encoding", "gzip")
 			answerWith(500, "application/json", echoKey)(w, r)
 		}},
+		{"corrupt gzip success", `{}`, client.Options{}, Config{}, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Location", "/x/"+echoKey+"?t="+url.QueryEscape(b64))
+			answerWith(200, "application/json", echoKey)(w, r)
+		}},
 		{"cut by the time limit", `{}`, client.Options{Timeout: 300 * time.Millisecond}, Config{}, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"a":[1],"`+escapedKey()+`":"`+escapedKey()+` and more`)

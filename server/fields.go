@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -15,7 +16,8 @@ import (
 // and its answer keeps only those fields before the result budget applies.
 // Arrays are traversed: results.id keeps the id of every element of results.
 // A key with a dot in it is named as written (see pick), and so is one
-// with spaces around it (see exactPaths).
+// with spaces around it (see exactPaths), and the empty key: "" at the
+// top, "a." below a, ".b" above b.
 
 // fieldsNames are the names the selection argument takes, in order of
 // preference: an API parameter of the same name keeps its name, and the
@@ -144,40 +146,114 @@ type fieldHit struct {
 }
 
 // selectFields returns body with only the fields named by paths. A body
-// that is not JSON is returned as it is; when no path matches anything, the
-// answer says which fields there are instead.
-func selectFields(body []byte, paths []string) []byte {
+// that is not JSON is returned as it is; when no path matches anything,
+// miss is set instead, for the result to say which fields there are (see
+// fieldMiss.note).
+func selectFields(body []byte, paths []string) (out []byte, miss *fieldMiss) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil || dec.More() {
-		return body
+		return body, nil
 	}
-	out, matched := pick(v, exactPaths(v, paths))
+	picked, matched := pick(v, exactPaths(v, paths))
 	if !matched {
-		has := "the answer has no fields"
-		if names := fieldNames(v); len(names) > 0 {
-			has = "the answer has: " + strings.Join(names, ", ")
+		return nil, &fieldMiss{paths: paths, names: fieldNames(v)}
+	}
+	if b := plainJSON(picked); b != nil {
+		return b, nil
+	}
+	return body, nil
+}
+
+// fieldMiss is a selection that matched nothing: the paths asked for and
+// the names of the answer's fields (fieldNames).
+type fieldMiss struct {
+	paths, names []string
+}
+
+// note is the result of a selection that matched nothing, JSON within
+// budget bytes: {"note":"no field matched x; the answer has: a, b"}. The
+// names, the answer's, are redacted as its body is (in their JSON text),
+// and so are the paths, which a result never shows spelling the key
+// either (as the URL path of an error); the words around them are
+// restmcp's own and are not, so that a short key that is a common word
+// leaves them whole. What the budget leaves no room for is counted
+// instead ("… (12 more)").
+func (m *fieldMiss) note(r *client.Response, budget int) []byte {
+	const open, end = `{"note":"`, `"}`
+	var b strings.Builder
+	b.WriteString(open)
+	b.WriteString("no field matched ")
+	paths := make([]string, len(m.paths))
+	for i, p := range m.paths {
+		paths[i] = r.Redact(shownPath(p))
+	}
+	// The paths, which the call sets, get half of the budget at most: the
+	// names are what the note is for.
+	listWithin(&b, paths, budget/2)
+	if len(m.names) == 0 {
+		b.WriteString("; the answer has no fields")
+	} else {
+		b.WriteString("; the answer has: ")
+		names := make([]string, len(m.names))
+		for i, n := range m.names {
+			names[i] = r.Redact(shownPath(n))
 		}
-		return plainJSON(map[string]any{"note": "no field matched " + strings.Join(paths, ", ") + "; " + has})
+		listWithin(&b, names, budget-len(end))
 	}
-	if b := plainJSON(out); b != nil {
-		return b
+	b.WriteString(end)
+	return []byte(b.String())
+}
+
+// listWithin writes items to b, separated by ", ", as many as leave b
+// within limit bytes with room to count the rest ("… (3 more)").
+func listWithin(b *strings.Builder, items []string, limit int) {
+	for i, it := range items {
+		sep := ", "
+		if i == 0 {
+			sep = ""
+		}
+		more := ""
+		if left := len(items) - i - 1; left > 0 {
+			more = fmt.Sprintf(", … (%d more)", left)
+		}
+		if b.Len()+len(sep)+len(it)+len(more) > limit {
+			fmt.Fprintf(b, "%s… (%d more)", sep, len(items)-i)
+			return
+		}
+		b.WriteString(sep)
+		b.WriteString(it)
 	}
-	return body
+}
+
+// shownPath is the path p as the note lists it, in its JSON text: the empty
+// path, which names the empty key, as "", its JSON spelling, so that it
+// shows in the list.
+func shownPath(p string) string {
+	if p == "" {
+		return `\"\"`
+	}
+	return jsonText(p)
+}
+
+// jsonText is s as it reads inside a JSON string (plainJSON's escapes).
+func jsonText(s string) string {
+	b := plainJSON(s)
+	return string(b[1 : len(b)-1])
 }
 
 // exactPaths is paths as v's keys are named: a path as given when it
 // names a field of v (a key may begin or end with spaces), else without
 // the spaces around it, which are forgiven; a path that is then empty
-// names nothing.
+// names the empty key when v has one, else nothing.
 func exactPaths(v any, paths []string) []string {
 	out := make([]string, 0, len(paths))
 	for _, p := range paths {
 		if t := strings.TrimSpace(p); t != p && !names(v, p) {
 			p = t
 		}
-		if p != "" {
+		if p != "" || names(v, p) {
 			out = append(out, p)
 		}
 	}

@@ -13,6 +13,16 @@ import (
 	"github.com/restmcp/restmcp/client"
 )
 
+// selected is what a selection of paths from body keeps, or the note
+// that it matched nothing (within the default budget, nothing redacted).
+func selected(body string, paths []string) string {
+	out, miss := selectFields([]byte(body), paths)
+	if miss != nil {
+		return string(miss.note(nil, DefaultMaxResultBytes))
+	}
+	return string(out)
+}
+
 func TestSelectFields(t *testing.T) {
 	body := `{"count":2,"next":null,"results":[{"id":1,"name":"a","owner":{"login":"x","id":9}},{"id":2,"name":"b","owner":{"login":"y","id":8}},7]}`
 	for _, tt := range []struct {
@@ -24,7 +34,7 @@ func TestSelectFields(t *testing.T) {
 		{[]string{"results.owner", "results.owner.id"}, `{"results":[{"owner":{"id":9,"login":"x"}},{"owner":{"id":8,"login":"y"}},7]}`},
 		{[]string{"next"}, `{"next":null}`},
 	} {
-		if got := string(selectFields([]byte(body), tt.paths)); got != tt.want {
+		if got := selected(body, tt.paths); got != tt.want {
 			t.Errorf("%v: got %s, want %s", tt.paths, got, tt.want)
 		}
 	}
@@ -39,27 +49,34 @@ func TestSelectFields(t *testing.T) {
 		{`[]`, []string{"id"}, `[]`},
 		{`{"results":[{"id":1,"title":"<b>Fish & chips</b>"}]}`, []string{"results.title"}, `{"results":[{"title":"<b>Fish & chips</b>"}]}`},
 	} {
-		if got := string(selectFields([]byte(tt.body), tt.paths)); got != tt.want {
+		if got := selected(tt.body, tt.paths); got != tt.want {
 			t.Errorf("%v: got %s, want %s", tt.paths, got, tt.want)
 		}
 	}
 	// A top-level array: the paths apply to each element.
-	if got := string(selectFields([]byte(`[{"id":1,"n":"a"},{"id":2,"n":"b"}]`), []string{"id"})); got != `[{"id":1},{"id":2}]` {
+	if got := selected(`[{"id":1,"n":"a"},{"id":2,"n":"b"}]`, []string{"id"}); got != `[{"id":1},{"id":2}]` {
 		t.Errorf("array: %s", got)
 	}
 	// Big numbers stay as written.
-	if got := string(selectFields([]byte(`{"id":12345678901234567890,"x":1}`), []string{"id"})); got != `{"id":12345678901234567890}` {
+	if got := selected(`{"id":12345678901234567890,"x":1}`, []string{"id"}); got != `{"id":12345678901234567890}` {
 		t.Errorf("number: %s", got)
 	}
 	// Nothing matched: the answer says which fields there are.
-	got := string(selectFields([]byte(body), []string{"items.id"}))
+	got := selected(body, []string{"items.id"})
 	for _, want := range []string{"no field matched items.id", "results.owner", "count"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no match: %s lacks %q", got, want)
 		}
 	}
+	// Nothing matched, within a small budget: the names that fit, then
+	// how many more, as valid JSON.
+	_, miss := selectFields([]byte(body), []string{"items.id", "title"})
+	note := miss.note(nil, 120)
+	if want := `{"note":"no field matched items.id, title; the answer has: count, next, results, results.id, … (2 more)"}`; string(note) != want {
+		t.Errorf("within 120 bytes: %s\nwant %s", note, want)
+	}
 	// Not JSON: unchanged.
-	if got := string(selectFields([]byte("plain"), []string{"a"})); got != "plain" {
+	if got := selected("plain", []string{"a"}); got != "plain" {
 		t.Errorf("text: %s", got)
 	}
 }
@@ -80,16 +97,16 @@ func TestSelectFieldsKeysWithDots(t *testing.T) {
 		{`{"a.b":{"c":1,"d":2}}`, []string{"a.b", "a.b.c"}, `{"a.b":{"c":1,"d":2}}`},
 		{`{"a":{"b":1}}`, []string{"a.b"}, `{"a":{"b":1}}`},
 	} {
-		if got := string(selectFields([]byte(tt.body), tt.paths)); got != tt.want {
+		if got := selected(tt.body, tt.paths); got != tt.want {
 			t.Errorf("%s %v: got %s, want %s", tt.body, tt.paths, got, tt.want)
 		}
 	}
 	body := `{"meta":{"x.y":2,"z":3},"n":1}`
-	note := string(selectFields([]byte(body), []string{"nothing"}))
+	note := selected(body, []string{"nothing"})
 	if !strings.Contains(note, "meta.x.y") {
 		t.Fatalf("the note does not list meta.x.y: %s", note)
 	}
-	if got := string(selectFields([]byte(body), []string{"meta.x.y"})); got != `{"meta":{"x.y":2}}` {
+	if got := selected(body, []string{"meta.x.y"}); got != `{"meta":{"x.y":2}}` {
 		t.Errorf("the name the note gave selects %s", got)
 	}
 }
@@ -112,7 +129,31 @@ func TestSelectFieldsKeysWithSpaces(t *testing.T) {
 		{`{"a":{"b":1,"c":2}}`, []string{"a.b "}, `{"a":{"b":1}}`},
 		{`{"id":2,"name":"a"}`, []string{"  ", "id"}, `{"id":2}`},
 	} {
-		if got := string(selectFields([]byte(tt.body), tt.paths)); got != tt.want {
+		if got := selected(tt.body, tt.paths); got != tt.want {
+			t.Errorf("%s %q: got %s, want %s", tt.body, tt.paths, got, tt.want)
+		}
+	}
+}
+
+// The empty key is named as written: "" at the top, "a." below a, ".b"
+// above b. A note lists it as "", which selects it.
+func TestSelectFieldsEmptyKey(t *testing.T) {
+	for _, tt := range []struct {
+		body  string
+		paths []string
+		want  string
+	}{
+		{`{"":1,"a":2}`, []string{""}, `{"":1}`},
+		{`{"":1,"a":2}`, []string{"", "a"}, `{"":1,"a":2}`},
+		{`[{"":1,"a":2},{"a":3}]`, []string{""}, `[{"":1},{}]`},
+		{`{"a":{"":1,"b":2}}`, []string{"a."}, `{"a":{"":1}}`},
+		{`{"":{"b":1,"c":2}}`, []string{".b"}, `{"":{"b":1}}`},
+		{`{"":{"":1,"c":2}}`, []string{"."}, `{"":{"":1}}`},
+		{`{"":1,"a":2}`, []string{" "}, `{"":1}`},
+		{`{"a":1}`, []string{""}, `{"note":"no field matched \"\"; the answer has: a"}`},
+		{`{"":1,"a":{"":2}}`, []string{"x"}, `{"note":"no field matched x; the answer has: \"\", a, a."}`},
+	} {
+		if got := selected(tt.body, tt.paths); got != tt.want {
 			t.Errorf("%s %q: got %s, want %s", tt.body, tt.paths, got, tt.want)
 		}
 	}
@@ -212,7 +253,7 @@ func TestSelectFieldsManyPaths(t *testing.T) {
 	}
 	body := "[" + strings.TrimSuffix(strings.Repeat(`{"a":{"b":1,"c":{"d":2}},"id":1},`, 500), ",") + "]"
 	done := make(chan string, 1)
-	go func() { done <- string(selectFields([]byte(body), paths)) }()
+	go func() { done <- selected(body, paths) }()
 	select {
 	case got := <-done:
 		if want := "[" + strings.TrimSuffix(strings.Repeat(`{"id":1},`, 500), ",") + "]"; got != want {

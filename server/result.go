@@ -64,12 +64,8 @@ func requestErrorResult(ctx context.Context, t *tool, err error) *mcp.CallToolRe
 // reason, a short excerpt of the body and a hint the model can act on.
 func (s *Server) httpErrorResult(ctx context.Context, t *tool, e *client.HTTPError) *mcp.CallToolResult {
 	r := e.Response
-	where := t.op.Method + " " + t.op.Path
-	if u, err := url.Parse(e.URL); err == nil && u.Path != "" {
-		where = e.Method + " " + clip(r.Redact(u.Path), 200)
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "HTTP %d %s (%s)", r.Status, http.StatusText(r.Status), where)
+	fmt.Fprintf(&b, "HTTP %d %s (%s)", r.Status, http.StatusText(r.Status), sentTo(t, e.Method, e.URL, r))
 	if ex := r.Excerpt(errorExcerptBytes); ex != "" {
 		b.WriteString("\n")
 		b.WriteString(ex)
@@ -82,6 +78,40 @@ func (s *Server) httpErrorResult(ctx context.Context, t *tool, e *client.HTTPErr
 		b.WriteString(h)
 	}
 	return errorResult(clip(b.String(), s.budget()))
+}
+
+// unreadBodyResult is the tool error for a success whose body could not
+// be read: its status, which says what was done, the encoding in place of
+// the body, as an error status shows it, and whether calling again is
+// safe.
+func (s *Server) unreadBodyResult(t *tool, e *client.BodyError) *mcp.CallToolResult {
+	r := e.Response
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d %s (%s): the API answered, but its body could not be read", r.Status, http.StatusText(r.Status), sentTo(t, e.Method, e.URL, r))
+	if ex := r.Excerpt(errorExcerptBytes); ex != "" {
+		b.WriteString("\n")
+		b.WriteString(ex)
+	}
+	switch e.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		b.WriteString("\nThe answer may have been cut short on its way: calling again may help; if it does not, the API sends it so.")
+	default:
+		b.WriteString("\nThe status says the API did what was asked: calling again may do it twice.")
+	}
+	if loc := headerValue(r, "Location"); loc != "" {
+		b.WriteString("\nLocation: " + loc)
+	}
+	return errorResult(clip(b.String(), s.budget()))
+}
+
+// sentTo is the method and path of the request r answers, its URL
+// without the query string: the path as sent (an argument in it may echo
+// the key, redacted as the answer's text), else the operation's.
+func sentTo(t *tool, method, rawURL string, r *client.Response) string {
+	if u, err := url.Parse(rawURL); err == nil && u.Path != "" {
+		return method + " " + clip(r.Redact(u.Path), 200)
+	}
+	return t.op.Method + " " + t.op.Path
 }
 
 // budget is the result budget in bytes.
@@ -281,7 +311,12 @@ func bodyKind(contentType string, body []byte) kind {
 
 // result turns a successful answer into a tool result within the budget.
 func (s *Server) result(t *tool, r *client.Response) *mcp.CallToolResult {
-	res := s.bodyResult(t, r)
+	return s.withNotes(t, r, s.bodyResult(t, r))
+}
+
+// withNotes is res, a result made of the answer r, with the notes r adds:
+// that the time limit cut it, where its next page is.
+func (s *Server) withNotes(t *tool, r *client.Response, res *mcp.CallToolResult) *mcp.CallToolResult {
 	if r.Unfinished > 0 {
 		res.Content = append(res.Content, &mcp.TextContent{Text: fmt.Sprintf("HTTP %d: the answer was still arriving when the %s limit of the call ended; this is what arrived.", r.Status, r.Unfinished)})
 	}
