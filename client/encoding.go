@@ -48,7 +48,15 @@ func decodeBody(resp *http.Response) error {
 		return nil
 	case enc == "deflate":
 		br := bufio.NewReader(resp.Body)
-		if h, err := br.Peek(2); err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
+		h, err := br.Peek(2)
+		if len(h) == 0 && err == io.EOF {
+			// An empty answer sent without a length (chunked, or
+			// ended by closing): no body, as gzip reads it.
+			resp.Header.Del("Content-Encoding")
+			resp.Body = &decodedBody{r: br, src: resp.Body, enc: enc}
+			return nil
+		}
+		if err == nil && h[0]&0x0f == 8 && (uint16(h[0])<<8|uint16(h[1]))%31 == 0 {
 			zr, err := zlib.NewReader(br)
 			r = started(zr, err)
 		} else {

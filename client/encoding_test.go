@@ -230,3 +230,20 @@ func TestEmptyAnswerInAnEncoding(t *testing.T) {
 		}
 	}
 }
+
+// An empty answer sent without a length (chunked, nothing in it) in a
+// compressed encoding is an empty success, for deflate as for gzip.
+func TestEmptyChunkedAnswerInAnEncoding(t *testing.T) {
+	for _, enc := range []string{"deflate", "gzip", "x-gzip"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", enc)
+			w.WriteHeader(http.StatusCreated)
+			w.(http.Flusher).Flush() // chunked, no length
+		}))
+		resp, err := New(Options{BaseURL: srv.URL}).Do(context.Background(), Request{Op: &Operation{Method: "POST", Path: "/"}})
+		srv.Close()
+		if err != nil || resp == nil || resp.Status != http.StatusCreated || len(resp.Body) != 0 || resp.Corrupt {
+			t.Errorf("%s: %v, %+v", enc, err, resp)
+		}
+	}
+}

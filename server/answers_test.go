@@ -321,6 +321,7 @@ func TestASuccessWhoseBodyCannotBeReadShowsItsStatus(t *testing.T) {
 		{"GET", "gzip", http.StatusOK, "HTTP 200 OK (GET /x): the API answered, but its body could not be read\n(the body is compressed as \"gzip\" but could not be read: it is not valid gzip, or was cut short)\nThe answer may have been cut short on its way: calling again may help"},
 		{"GET", "deflate", http.StatusOK, "HTTP 200 OK (GET /x): the API answered, but its body could not be read\n(the body is compressed as \"deflate\" but could not be read: it is not valid deflate, or was cut short)\n"},
 		{"POST", "x-gzip", http.StatusCreated, "HTTP 201 Created (POST /x): the API answered, but its body could not be read\n(the body is compressed as \"x-gzip\" but could not be read: it is not valid x-gzip, or was cut short)\nThe status says the API did what was asked: calling again may do it twice.\nLocation: /x/7"},
+		{"PUT", "gzip", http.StatusOK, "HTTP 200 OK (PUT /x): the API answered, but its body could not be read\n(the body is compressed as \"gzip\" but could not be read: it is not valid gzip, or was cut short)\nThe answer may have been cut short on its way: calling again may help"},
 	} {
 		t.Run(tt.method+" "+tt.encoding, func(t *testing.T) {
 			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -203,6 +203,10 @@ func (m *fieldMiss) note(r *client.Response, budget int) []byte {
 		listWithin(&b, names, budget-len(end))
 	}
 	b.WriteString(end)
+	if b.Len() > budget {
+		// A budget too small for one name and the count of the rest.
+		return []byte(open + "no field matched" + end)
+	}
 	return []byte(b.String())
 }
 

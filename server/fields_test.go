@@ -75,6 +75,11 @@ func TestSelectFields(t *testing.T) {
 	if want := `{"note":"no field matched items.id, title; the answer has: count, next, results, results.id, … (2 more)"}`; string(note) != want {
 		t.Errorf("within 120 bytes: %s\nwant %s", note, want)
 	}
+	// A budget too small for a name and the count of the rest: the note
+	// alone.
+	if note := miss.note(nil, 40); string(note) != `{"note":"no field matched"}` {
+		t.Errorf("within 40 bytes: %s", note)
+	}
 	// Not JSON: unchanged.
 	if got := selected("plain", []string{"a"}); got != "plain" {
 		t.Errorf("text: %s", got)

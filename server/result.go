@@ -93,7 +93,8 @@ func (s *Server) unreadBodyResult(t *tool, e *client.BodyError) *mcp.CallToolRes
 		b.WriteString(ex)
 	}
 	switch e.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		// Repeating these changes nothing more than they did.
 		b.WriteString("\nThe answer may have been cut short on its way: calling again may help; if it does not, the API sends it so.")
 	default:
 		b.WriteString("\nThe status says the API did what was asked: calling again may do it twice.")
