@@ -395,14 +395,16 @@ func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, ou
 
 // compareDescription says whether an argument's description changed. The
 // note by which a listing stands for fields or values it does not list
-// is left out when one side has it and the other not: that is how deep
-// the listing goes, said on its own.
+// is left out, wherever it sits, when one side has it and the other not:
+// that is how deep the listing goes, said on its own.
 func compareDescription(name, arg string, a, b map[string]any, out *[]Change) {
 	da, _ := a["description"].(string)
 	db, _ := b["description"].(string)
 	ta, tb := da, db
-	if na, nb := note(a), note(b); (na == "") != (nb == "") {
-		ta, tb = strings.TrimSuffix(da, na), strings.TrimSuffix(db, nb)
+	na, ia := noteAt(a)
+	nb, ib := noteAt(b)
+	if (na == "") != (nb == "") {
+		ta, tb = da[:ia]+" "+da[ia+len(na):], db[:ib]+" "+db[ib+len(nb):]
 	}
 	if !sameText(ta, tb) {
 		*out = append(*out, Change{Tool: name, Argument: arg, What: DescriptionChanged, Before: da, After: db})
@@ -606,22 +608,44 @@ func jsonType(v any) string {
 	return "object"
 }
 
-// note is the note at the end of the schema's description by which a
-// listing stands for what it does not list: the fields of an object past
-// its budget ("(fields: city, country)", "(items' fields: k)"), a
-// recursive one ("(Node, recursive; fields not listed)"), a long enum
-// ("(one of 288 values, such as …)"); "" without one.
+// note is the note by which a listing stands for what it does not list:
+// the fields of an object past its budget ("(fields: city, country)",
+// "(items' fields: k)"), a recursive one ("(Node, recursive; fields not
+// listed)"), a long enum ("(one of 288 values, such as …)"); "" without
+// one. It is one of the parenthesised groups that end the description:
+// the resources layout writes more after it, the actions that take the
+// argument ("(create, update)") and the one an argument is listed for
+// ("(as listed for create; other actions: describe_action)").
 func note(s map[string]any) string {
+	n, _ := noteAt(s)
+	return n
+}
+
+// noteAt is note and where it starts in the description.
+func noteAt(s map[string]any) (string, int) {
 	d, _ := s["description"].(string)
-	i := strings.LastIndex(d, "(")
-	if i < 0 || !strings.HasSuffix(d, ")") {
-		return ""
+	for end := len(strings.TrimRight(d, " \t\n")); end > 0 && d[end-1] == ')'; end = len(strings.TrimRight(d[:end], " \t\n")) {
+		// The group's opening parenthesis, past those it holds.
+		depth, i := 0, end-1
+		for ; i >= 0; i-- {
+			if d[i] == ')' {
+				depth++
+			} else if d[i] == '(' {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+		if i < 0 {
+			return "", 0
+		}
+		if n := d[i:end]; strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") ||
+			strings.HasSuffix(n, "fields not listed)") || enumNote(n) {
+			return n, i
+		}
+		end = i
 	}
-	if n := d[i:]; strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") ||
-		strings.HasSuffix(n, "fields not listed)") || enumNote(n) {
-		return n
-	}
-	return ""
+	return "", 0
 }
 
 // enumNote reports whether n is the note of a long enum, "(one of 288

@@ -406,3 +406,34 @@ func TestCompareRenamed(t *testing.T) {
 		t.Errorf("as JSON: %s %v", b, err)
 	}
 }
+
+// The resources layout writes more after the note of a summarised
+// argument: the actions that take it, the one it is listed for. The note
+// is found among those groups, so an array listed by its items' fields
+// does not take any items, and its description is the same without it,
+// wherever it sits.
+func TestCompareNoteBeforeActions(t *testing.T) {
+	const summarised = `[{"name":"payment_links","inputSchema":{"type":"object","properties":{
+	 "x":{"type":"array","description":"(items' fields: a, b) (create, update)","items":{}},
+	 "line_items":{"type":"array","items":{},"description":"(items' fields: required price; optional quantity) (as listed for create; other actions: describe_action) (create, update)"},
+	 "card":{"anyOf":[{"type":"object","description":"(fields: required number; optional cvc) (create)"},{"type":"string","description":"(update)"}]}}}}]`
+	const listed = `[{"name":"payment_links","inputSchema":{"type":"object","properties":{
+	 "x":{"type":"array","description":"(create, update)","items":{"type":"object","description":"(fields: a, b)"}},
+	 "line_items":{"type":"array","description":"(as listed for create; other actions: describe_action) (create, update)",
+	  "items":{"type":"object","properties":{"price":{"type":"string"},"quantity":{"type":"integer"}},"required":["price"]}},
+	 "card":{"anyOf":[{"type":"object","description":"(create)","properties":{"number":{"type":"string"},"cvc":{"type":"string"}},"required":["number"]},{"type":"string","description":"(update)"}]}}}}]`
+	want := []string{
+		`payment_links: argument "card" fields listed now`,
+		`payment_links: argument "line_items[]" fields listed now`,
+	}
+	if got := changeLines(t, summarised, listed); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`payment_links: argument "card" fields no longer listed`,
+		`payment_links: argument "line_items[]" fields no longer listed`,
+	}
+	if got := changeLines(t, listed, summarised); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
