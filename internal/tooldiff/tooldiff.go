@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -288,7 +289,9 @@ func destructive(t tool) bool {
 
 // compareNode compares the object schemas a and b found at path (its
 // fields: their presence, whether required, their types and enums) and
-// goes into the fields both have.
+// goes into the fields both have. The fields of a schema that lists none
+// of its own are those of the object members of its anyOf or oneOf
+// (fieldsOf).
 //
 // A field whose fields one listing shows and the other does not is
 // compared no further. When the listing shows the other in short (shortA,
@@ -298,26 +301,36 @@ func destructive(t tool) bool {
 // object, which took any fields), the fields the new one requires break
 // calls that leave them out.
 func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
-	_, listedA := a["properties"]
-	_, listedB := b["properties"]
-	if path != "" && listedA != listedB {
+	fa, fb := fieldsOf(a, shortA), fieldsOf(b, shortB)
+	if path == "" {
+		// A tool's arguments: none when it lists none.
+		fa, fb = ownFields(a), ownFields(b)
+	}
+	if fa.members == 1 && fb.members == 1 {
+		// One object member each side: compared as alternatives.
+		return
+	}
+	listedA, listedB := fa.kind == fieldsListed, fb.kind == fieldsListed
+	if listedA != listedB {
 		what := "fields no longer listed"
 		if listedB {
 			what = "fields listed now"
 		}
 		*out = append(*out, Change{Tool: name, Argument: path, What: what})
-		if listedB && !shortA {
-			rb := set(b["required"])
-			for _, k := range slices.Sorted(maps.Keys(props(b))) {
-				if rb[k] {
+		if listedB && fa.kind == fieldsFree {
+			for _, k := range slices.Sorted(maps.Keys(fb.props)) {
+				if fb.required[k] {
 					*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "added, required", Breaking: true})
 				}
 			}
 		}
 		return
 	}
-	pa, pb := props(a), props(b)
-	ra, rb := set(a["required"]), set(b["required"])
+	if !listedA {
+		return
+	}
+	pa, pb := fa.props, fb.props
+	ra, rb := fa.required, fb.required
 	for _, k := range slices.Sorted(maps.Keys(pa)) {
 		if _, ok := pb[k]; !ok {
 			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "removed", Breaking: true})
@@ -341,6 +354,110 @@ func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, ou
 		}
 		compareValue(name, arg, sa, sb, false, false, out)
 	}
+}
+
+// fieldKind is how much a schema says of the fields it takes.
+type fieldKind int
+
+const (
+	// fieldsUnknown: nothing, it is no object or one shown in short.
+	fieldsUnknown fieldKind = iota
+	// fieldsFree: a free-form object, which takes any fields.
+	fieldsFree
+	// fieldsListed: its fields are listed.
+	fieldsListed
+)
+
+// fields is what a schema says of the fields it takes.
+type fields struct {
+	kind     fieldKind
+	props    map[string]map[string]any
+	required map[string]bool
+	// members is how many object members of an anyOf or oneOf the
+	// fields are those of; 0 for the schema's own.
+	members int
+}
+
+// ownFields is the fields a schema lists itself, none when it lists none.
+func ownFields(s map[string]any) fields {
+	return fields{kind: fieldsListed, props: props(s), required: set(s["required"])}
+}
+
+// fieldsOf is what a schema says of its fields: those it lists; nothing
+// when the listing shows it in short (short); else, when its anyOf or
+// oneOf has object members, theirs, as any of them takes them (a field
+// any member lists, required when every member requires it; any field
+// when a member is free-form); else any field for an object (or a schema
+// that says no type), which is free-form.
+func fieldsOf(s map[string]any, short bool) fields {
+	if _, ok := s["properties"]; ok {
+		return ownFields(s)
+	}
+	if short {
+		return fields{}
+	}
+	if members := objectMembers(s); len(members) > 0 {
+		f := fieldsOf(members[0], note(members[0]) != "")
+		for _, m := range members[1:] {
+			f = either(f, fieldsOf(m, note(m) != ""))
+		}
+		f.members = len(members)
+		return f
+	}
+	if t := takes(s); t.any || slices.Contains(t.types, "object") {
+		return fields{kind: fieldsFree}
+	}
+	return fields{}
+}
+
+// objectMembers are the members of the schema's anyOf and oneOf that take
+// objects alone.
+func objectMembers(s map[string]any) []map[string]any {
+	var l []map[string]any
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := s[k].([]any)
+		for _, alt := range alts {
+			if m, ok := alt.(map[string]any); ok && takes(m).String() == "object" {
+				l = append(l, m)
+			}
+		}
+	}
+	return l
+}
+
+// either is the fields of a value that follows x or y: those either
+// lists (a field both list, differently, follows either schema), those
+// both require.
+func either(x, y fields) fields {
+	switch {
+	case x.kind == fieldsFree || y.kind == fieldsFree:
+		return fields{kind: fieldsFree}
+	case x.kind != fieldsListed || y.kind != fieldsListed:
+		return fields{}
+	}
+	f := fields{kind: fieldsListed, props: maps.Clone(x.props), required: map[string]bool{}}
+	for k, sy := range y.props {
+		if sx, ok := f.props[k]; ok && !reflect.DeepEqual(sx, sy) {
+			either := map[string]any{"anyOf": []any{sx, sy}}
+			// Described as the first, without its note.
+			d, _ := sx["description"].(string)
+			if n, i := noteAt(sx); n != "" {
+				d = strings.TrimSpace(d[:i] + d[i+len(n):])
+			}
+			if d != "" {
+				either["description"] = d
+			}
+			f.props[k] = either
+		} else if !ok {
+			f.props[k] = sy
+		}
+	}
+	for k := range x.required {
+		if y.required[k] {
+			f.required[k] = true
+		}
+	}
+	return f
 }
 
 // compareValue compares the schemas of one argument. shortA and shortB

@@ -437,3 +437,49 @@ func TestCompareNoteBeforeActions(t *testing.T) {
 		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
+
+// An argument listed as an anyOf of objects (the resources layout lists
+// so one whose actions take different shapes) is not free-form: its
+// fields are its object members', any of them (a field any member lists,
+// required when all require it), compared with those of a plain object,
+// or of the object members of the other side when they cannot be paired
+// one to one.
+func TestCompareObjectMembers(t *testing.T) {
+	const shapes = `[{"name":"issues","inputSchema":{"type":"object","properties":{
+	 "data":{"description":"The issue.","anyOf":[
+	  {"type":"object","description":"(create)","properties":{"name":{"type":"string"},"notes":{"type":"string","description":"Notes."},"project":{"type":"string"}},"required":["name","project"]},
+	  {"type":"object","description":"(update)","properties":{"name":{"type":"string"},"notes":{"type":"string","description":"Notes, in Markdown."},"done":{"type":"boolean"}},"required":["name"]}]},
+	 "meta":{"type":"object","oneOf":[
+	  {"type":"object","properties":{"k":{"type":"string"}},"required":["k"]},
+	  {"type":"object","properties":{"k":{"type":"string"},"v":{"type":"string"}},"required":["k"]}]},
+	 "free":{"anyOf":[{"type":"object"},{"type":"object","properties":{"a":{"type":"string"}}}]},
+	 "tags":{"type":"array","items":{"anyOf":[
+	  {"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]},
+	  {"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}]}}}}}]`
+	const merged = `[{"name":"issues","inputSchema":{"type":"object","properties":{
+	 "data":{"type":"object","description":"The issue.","properties":{"name":{"type":"string"},"notes":{"type":"string","description":"Notes."},"project":{"type":"string"},"done":{"type":"boolean"},"due":{"type":"string"}},"required":["name"]},
+	 "meta":{"type":"object","properties":{"k":{"type":"string"},"v":{"type":"string"}},"required":["k","v"]},
+	 "free":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]},
+	 "tags":{"type":"array","items":{"anyOf":[
+	  {"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]},
+	  {"type":"object","properties":{"name":{"type":"string"},"id":{"type":"integer"}},"required":["name","id"]}]}}}}}]`
+	want := []string{
+		`issues: argument "data.due" added`,
+		`issues: argument "free" fields listed now`,
+		`issues: argument "free.a" added, required (breaking)`,
+		`issues: argument "meta.v" now required (breaking)`,
+		`issues: argument "tags[].id" now required (breaking)`,
+	}
+	if got := changeLines(t, shapes, merged); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`issues: argument "data.due" removed (breaking)`,
+		`issues: argument "free" fields no longer listed`,
+		`issues: argument "meta.v" no longer required`,
+		`issues: argument "tags[].id" no longer required`,
+	}
+	if got := changeLines(t, merged, shapes); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
