@@ -253,6 +253,13 @@ func compareTool(a, b tool) []Change {
 	args = slices.CompactFunc(args, func(x, y Change) bool {
 		return x.Argument == y.Argument && x.What == DescriptionChanged && y.What == DescriptionChanged
 	})
+	// Once each: an enum's values are the argument's and its members'.
+	seen := map[Change]bool{}
+	args = slices.DeleteFunc(args, func(c Change) bool {
+		dup := seen[c]
+		seen[c] = true
+		return dup
+	})
 	out = append(out, args...)
 	if !sameText(a.Description, b.Description) {
 		out = append(out, Change{Tool: a.Name, What: DescriptionChanged, Before: a.Description, After: b.Description})
@@ -473,6 +480,10 @@ func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, ou
 		return
 	}
 	ea, eb := enum(a), enum(b)
+	if !paired(a, b) {
+		// The members' values, compared as the argument's.
+		ea, eb = values(a), values(b)
+	}
 	if ea != nil && eb != nil {
 		var gone, added []string
 		for _, v := range slices.Sorted(maps.Keys(ea)) {
@@ -576,6 +587,53 @@ func alternatives(s map[string]any) map[string]map[string]any {
 				a = nil
 			}
 			m[key] = a
+		}
+	}
+	return m
+}
+
+// paired reports whether the members of the anyOf and oneOf of a and b
+// pair one to one by their types, to be compared so (alternatives).
+func paired(a, b map[string]any) bool {
+	altA, altB := alternatives(a), alternatives(b)
+	if len(altA) == 0 || len(altA) != len(altB) {
+		return false
+	}
+	for k, x := range altA {
+		if x == nil || altB[k] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// values is the values the schema takes, as JSON texts, when it lists
+// them: its enum, or those of the members of its anyOf and oneOf when
+// each lists its own (a member that takes null alone takes that value);
+// nil when it or a member takes any value of a type.
+func values(s map[string]any) map[string]bool {
+	if e := enum(s); e != nil {
+		return e
+	}
+	var m map[string]bool
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := s[k].([]any)
+		for _, alt := range alts {
+			a, ok := alt.(map[string]any)
+			if !ok {
+				continue
+			}
+			e := values(a)
+			if e == nil && takes(a).String() == "null" {
+				e = map[string]bool{"null": true}
+			}
+			if e == nil {
+				return nil
+			}
+			if m == nil {
+				m = map[string]bool{}
+			}
+			maps.Copy(m, e)
 		}
 	}
 	return m

@@ -483,3 +483,42 @@ func TestCompareObjectMembers(t *testing.T) {
 		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
+
+// The values of an anyOf's or oneOf's members that each list theirs are
+// the argument's values, compared with another's enum: members of one
+// type that merge into one enum take what they took. A member that lists
+// none takes any value of its type; one that takes null alone, null.
+func TestCompareMemberEnums(t *testing.T) {
+	const old = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"anyOf":[{"type":"string","enum":["a","b"]},{"type":"string","enum":["a","b","c"]}]},
+	 "level":{"oneOf":[{"type":"string","enum":["a","b"]},{"type":"string","enum":["c"]}]},
+	 "mode":{"anyOf":[{"type":"string","enum":["a"]},{"type":"string"}]},
+	 "sort":{"type":"string","enum":["asc"]},
+	 "anchor":{"anyOf":[{"type":"string","enum":["now"]},{"type":"integer","enum":[1]}]}}}}]`
+	const new = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"type":"string","enum":["a","b","c"]},
+	 "level":{"type":"string","enum":["a","c"]},
+	 "mode":{"type":"string","enum":["a"]},
+	 "sort":{"anyOf":[{"type":"string","enum":["asc"]},{"type":"null"}]},
+	 "anchor":{"anyOf":[{"type":"string","enum":["now","later"]},{"type":"number","enum":[1]}]}}}}]`
+	want := []string{
+		`list: argument "anchor" type integer|string → number|string`,
+		`list: argument "anchor" also takes "later"`,
+		`list: argument "level" no longer takes "b" (breaking)`,
+		`list: argument "mode" takes only "a" now (breaking)`,
+		`list: argument "sort" type string → null|string`,
+		`list: argument "sort" also takes null`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`list: argument "anchor" type number|string → integer|string (breaking)`,
+		`list: argument "level" also takes "b"`,
+		`list: argument "mode" takes any value of its type now, not only "a"`,
+		`list: argument "sort" type null|string → string (breaking)`,
+	}
+	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
