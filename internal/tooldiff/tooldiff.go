@@ -244,7 +244,7 @@ func compareTool(a, b tool) []Change {
 		out = append(out, Change{Tool: a.Name, What: "may now destroy or overwrite data (destructiveHint)", Breaking: true})
 	}
 	var args []Change
-	compareNode(a.Name, "", a.InputSchema, b.InputSchema, false, false, &args)
+	compareNode(a.Name, "", a.InputSchema, b.InputSchema, view{}, view{}, &args)
 	// An argument's description last among its changes, and once: the
 	// members of its anyOf have theirs.
 	slices.SortStableFunc(args, func(x, y Change) int {
@@ -301,14 +301,16 @@ func destructive(t tool) bool {
 // (fieldsOf).
 //
 // A field whose fields one listing shows and the other does not is
-// compared no further. When the listing shows the other in short (shortA,
-// shortB: a large body lists its deeper objects by their type and a note
-// naming their fields), that is a change in the listing, not in the calls
-// it takes. When the old one lists none because it has none (a free-form
-// object, which took any fields), the fields the new one requires break
-// calls that leave them out.
-func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
-	fa, fb := fieldsOf(a, shortA), fieldsOf(b, shortB)
+// compared no further. When the listing shows the other in short (va, vb:
+// a large body lists its deeper objects by their type and a note naming
+// their fields), that is a change in the listing, not in the calls it
+// takes, but for the fields the note names as required: where the other
+// did not require them, calls that leave them out break. When the old one
+// lists none because it has none (a free-form object, which took any
+// fields), the fields the new one requires, listed or named, break calls
+// that leave them out.
+func compareNode(name, path string, a, b map[string]any, va, vb view, out *[]Change) {
+	fa, fb := fieldsOf(a, va), fieldsOf(b, vb)
 	if path == "" {
 		// A tool's arguments: none when it lists none.
 		fa, fb = ownFields(a), ownFields(b)
@@ -318,24 +320,31 @@ func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, ou
 		return
 	}
 	listedA, listedB := fa.kind == fieldsListed, fb.kind == fieldsListed
+	if listedA && listedB {
+		compareFields(name, path, fa, fb, out)
+		return
+	}
 	if listedA != listedB {
 		what := "fields no longer listed"
 		if listedB {
 			what = "fields listed now"
 		}
 		*out = append(*out, Change{Tool: name, Argument: path, What: what})
-		if listedB && fa.kind == fieldsFree {
-			for _, k := range slices.Sorted(maps.Keys(fb.props)) {
-				if fb.required[k] {
-					*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "added, required", Breaking: true})
-				}
-			}
+	}
+	for _, k := range slices.Sorted(maps.Keys(fb.required)) {
+		switch {
+		case fa.required[k], fa.kind == fieldsUnknown:
+		case fa.kind == fieldsFree, !fa.names[k] && fa.complete:
+			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "added, required", Breaking: true})
+		default:
+			// Named, or maybe among those a note counts.
+			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "now required", Breaking: true})
 		}
-		return
 	}
-	if !listedA {
-		return
-	}
+}
+
+// compareFields compares the fields two listings list of an argument.
+func compareFields(name, path string, fa, fb fields, out *[]Change) {
 	pa, pb := fa.props, fb.props
 	ra, rb := fa.required, fb.required
 	for _, k := range slices.Sorted(maps.Keys(pa)) {
@@ -359,7 +368,7 @@ func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, ou
 		case ra[k] && !rb[k]:
 			*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer required"})
 		}
-		compareValue(name, arg, sa, sb, false, false, out)
+		compareValue(name, arg, sa, sb, view{}, view{}, out)
 	}
 }
 
@@ -371,14 +380,20 @@ const (
 	fieldsUnknown fieldKind = iota
 	// fieldsFree: a free-form object, which takes any fields.
 	fieldsFree
+	// fieldsNamed: its fields are named by a note, not listed.
+	fieldsNamed
 	// fieldsListed: its fields are listed.
 	fieldsListed
 )
 
 // fields is what a schema says of the fields it takes.
 type fields struct {
-	kind     fieldKind
-	props    map[string]map[string]any
+	kind  fieldKind
+	props map[string]map[string]any // listed
+	// names are the fields listed or named; complete is set when they
+	// are all the fields it takes (a note that counts others is not).
+	names    map[string]bool
+	complete bool
 	required map[string]bool
 	// members is how many object members of an anyOf or oneOf the
 	// fields are those of; 0 for the schema's own.
@@ -387,26 +402,39 @@ type fields struct {
 
 // ownFields is the fields a schema lists itself, none when it lists none.
 func ownFields(s map[string]any) fields {
-	return fields{kind: fieldsListed, props: props(s), required: set(s["required"])}
+	p := props(s)
+	names := make(map[string]bool, len(p))
+	for k := range p {
+		names[k] = true
+	}
+	return fields{kind: fieldsListed, props: p, names: names, complete: true, required: set(s["required"])}
 }
 
-// fieldsOf is what a schema says of its fields: those it lists; nothing
-// when the listing shows it in short (short); else, when its anyOf or
-// oneOf has object members, theirs, as any of them takes them (a field
-// any member lists, required when every member requires it; any field
-// when a member is free-form); else any field for an object (or a schema
-// that says no type), which is free-form.
-func fieldsOf(s map[string]any, short bool) fields {
-	if _, ok := s["properties"]; ok {
+// fieldsOf is what a schema that the listing shows as v says of its
+// fields: those it lists; those the note that shows it in short names,
+// or nothing when the listing shows it in short otherwise; else, when its
+// anyOf or oneOf has object members, theirs, as any of them takes them (a
+// field any member lists or names, required when every member requires
+// it; any field when a member is free-form); else any field for an
+// object (or a schema that says no type), which is free-form.
+func fieldsOf(s map[string]any, v view) fields {
+	switch _, ok := s["properties"]; {
+	case ok:
 		return ownFields(s)
-	}
-	if short {
+	case v.named != nil:
+		return *v.named
+	case v.short:
 		return fields{}
 	}
 	if members := objectMembers(s); len(members) > 0 {
-		f := fieldsOf(members[0], note(members[0]) != "")
-		for _, m := range members[1:] {
-			f = either(f, fieldsOf(m, note(m) != ""))
+		var f fields
+		for i, m := range members {
+			vm, _ := shownBy(m, view{})
+			if i == 0 {
+				f = fieldsOf(m, vm)
+			} else {
+				f = either(f, fieldsOf(m, vm))
+			}
 		}
 		f.members = len(members)
 		return f
@@ -415,6 +443,61 @@ func fieldsOf(s map[string]any, short bool) fields {
 		return fields{kind: fieldsFree}
 	}
 	return fields{}
+}
+
+// view is how a listing shows a schema: whole (the zero view), or in
+// short, as part of the one above it (an array's items) or by a note
+// that stands for what it does not list; named is what a note that
+// names its fields says of them.
+type view struct {
+	short bool
+	named *fields
+}
+
+// shownBy is how the listing shows a schema that the one above it shows
+// as v, and how it shows its items: by its own note, if it has one.
+func shownBy(s map[string]any, v view) (self, items view) {
+	n := note(s)
+	if n == "" {
+		return v, view{short: v.short}
+	}
+	self, items = view{short: true}, view{short: true}
+	if f, ok := namedFields(n, "(fields: "); ok {
+		self.named = &f
+	}
+	if f, ok := namedFields(n, "(items' fields: "); ok {
+		items.named = &f
+	}
+	return self, items
+}
+
+// namedFields reads a note that names fields, "(fields: required a, b;
+// optional c; 3 more)" or "(fields: c, d)", with its prefix.
+func namedFields(n, prefix string) (fields, bool) {
+	body, ok := strings.CutPrefix(n, prefix)
+	if !ok {
+		return fields{}, false
+	}
+	f := fields{kind: fieldsNamed, names: map[string]bool{}, complete: true, required: map[string]bool{}}
+	for _, part := range strings.Split(strings.TrimSuffix(body, ")"), "; ") {
+		if count, ok := strings.CutSuffix(part, " more"); ok && count != "" && strings.Trim(count, "0123456789") == "" {
+			f.complete = false
+			continue
+		}
+		required := false
+		if rest, ok := strings.CutPrefix(part, "required "); ok {
+			part, required = rest, true
+		} else if rest, ok := strings.CutPrefix(part, "optional "); ok {
+			part = rest
+		}
+		for _, k := range strings.Split(part, ", ") {
+			f.names[k] = true
+			if required {
+				f.required[k] = true
+			}
+		}
+	}
+	return f, true
 }
 
 // objectMembers are the members of the schema's anyOf and oneOf that take
@@ -433,16 +516,26 @@ func objectMembers(s map[string]any) []map[string]any {
 }
 
 // either is the fields of a value that follows x or y: those either
-// lists (a field both list, differently, follows either schema), those
-// both require.
+// lists or names (a field both list, differently, follows either schema),
+// those both require.
 func either(x, y fields) fields {
 	switch {
 	case x.kind == fieldsFree || y.kind == fieldsFree:
 		return fields{kind: fieldsFree}
-	case x.kind != fieldsListed || y.kind != fieldsListed:
+	case x.kind == fieldsUnknown || y.kind == fieldsUnknown:
 		return fields{}
 	}
-	f := fields{kind: fieldsListed, props: maps.Clone(x.props), required: map[string]bool{}}
+	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, required: map[string]bool{}}
+	maps.Copy(f.names, y.names)
+	for k := range x.required {
+		if y.required[k] {
+			f.required[k] = true
+		}
+	}
+	if x.kind != fieldsListed || y.kind != fieldsListed {
+		return f
+	}
+	f.kind, f.props = fieldsListed, maps.Clone(x.props)
 	for k, sy := range y.props {
 		if sx, ok := f.props[k]; ok && !reflect.DeepEqual(sx, sy) {
 			either := map[string]any{"anyOf": []any{sx, sy}}
@@ -459,24 +552,19 @@ func either(x, y fields) fields {
 			f.props[k] = sy
 		}
 	}
-	for k := range x.required {
-		if y.required[k] {
-			f.required[k] = true
-		}
-	}
 	return f
 }
 
-// compareValue compares the schemas of one argument. shortA and shortB
-// say that the listing shows a side in short as part of the one above it
-// (the items of an array listed by a note naming their fields).
-func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
-	if !shortA && !shortB {
+// compareValue compares the schemas of one argument. va and vb say how
+// the listing shows a side as part of the one above it (the items of an
+// array listed by a note naming their fields).
+func compareValue(name, arg string, a, b map[string]any, va, vb view, out *[]Change) {
+	if !va.short && !vb.short {
 		compareDescription(name, arg, a, b, out)
 	}
-	shortA = shortA || note(a) != ""
-	shortB = shortB || note(b) != ""
-	if compareTypes(name, arg, a, b, shortA, shortB, out) {
+	va, itemsA := shownBy(a, va)
+	vb, itemsB := shownBy(b, vb)
+	if compareTypes(name, arg, a, b, va.short, vb.short, out) {
 		return
 	}
 	ea, eb := enum(a), enum(b)
@@ -507,16 +595,16 @@ func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, ou
 	} else if ea != nil && eb == nil {
 		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(slices.Sorted(maps.Keys(ea)), ", ")})
 	}
-	compareNode(name, arg, a, b, shortA, shortB, out)
+	compareNode(name, arg, a, b, va, vb, out)
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
-		compareValue(name, arg+"[]", ia, ib, shortA, shortB, out)
+		compareValue(name, arg+"[]", ia, ib, itemsA, itemsB, out)
 	}
 	// The alternatives of an anyOf or oneOf, each with the one of the
 	// same types: their enums and fields.
 	altA, altB := alternatives(a), alternatives(b)
 	for _, k := range slices.Sorted(maps.Keys(altA)) {
 		if sb := altB[k]; altA[k] != nil && sb != nil {
-			compareValue(name, arg, altA[k], sb, false, false, out)
+			compareValue(name, arg, altA[k], sb, view{}, view{}, out)
 		}
 	}
 }

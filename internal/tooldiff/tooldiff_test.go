@@ -522,3 +522,61 @@ func TestCompareMemberEnums(t *testing.T) {
 		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
+
+// The note that names a summarised object's fields names those it
+// requires: each is a breaking change where the old listing did not
+// require it, added where it took any field (a free-form object) or
+// named all its fields and not this one, now required where it named it
+// or may have counted it among those it did not name. A note that names
+// no field says nothing of them.
+func TestCompareNamedRequired(t *testing.T) {
+	const old = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "m":{"type":"object"},
+	 "geo":{"type":"object","description":"(fields: a, b)"},
+	 "addr":{"type":"object","description":"(fields: city, zip)"},
+	 "more":{"type":"object","description":"(fields: a; 3 more)"},
+	 "listed":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}},
+	 "parts":{"type":"array","items":{"type":"object"}},
+	 "node":{"type":"object"},
+	 "same":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}}}}]`
+	const new = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "m":{"type":"object","description":"(fields: required a; optional b)"},
+	 "geo":{"type":"object","description":"(fields: required c; optional a, b)"},
+	 "addr":{"type":"object","description":"(fields: required zip; optional city)"},
+	 "more":{"type":"object","description":"(fields: required x; optional a)"},
+	 "listed":{"type":"object","description":"(fields: required a, c; optional b)"},
+	 "parts":{"type":"array","items":{},"description":"(items' fields: required id)"},
+	 "node":{"type":"object","description":"(Node, recursive; fields not listed)"},
+	 "same":{"type":"object","description":"(fields: required id) (create)"}}}}]`
+	want := []string{
+		`create: argument "addr.zip" now required (breaking)`,
+		`create: argument "geo.c" added, required (breaking)`,
+		`create: argument "listed.a" now required (breaking)`,
+		`create: argument "listed.c" added, required (breaking)`,
+		`create: argument "m.a" added, required (breaking)`,
+		`create: argument "more.x" now required (breaking)`,
+		`create: argument "parts[].id" added, required (breaking)`,
+		`create: argument "listed" fields no longer listed`,
+		`create: argument "same" fields no longer listed`,
+		`create: descriptions of 4 arguments changed (addr, geo, more, same)`,
+	}
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Text(changes); !slices.Equal(got, want) {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	want = []string{
+		`create: argument "listed" fields listed now`,
+		`create: argument "same" fields listed now`,
+		`create: descriptions of 4 arguments changed (addr, geo, more, same)`,
+	}
+	changes, err = Compare([]byte(new), []byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Text(changes); !slices.Equal(got, want) {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
