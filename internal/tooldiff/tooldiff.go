@@ -296,9 +296,9 @@ func destructive(t tool) bool {
 
 // compareNode compares the object schemas a and b found at path (its
 // fields: their presence, whether required, their types and enums) and
-// goes into the fields both have. The fields of a schema that lists none
-// of its own are those of the object members of its anyOf or oneOf
-// (fieldsOf).
+// goes into the fields both have. The fields of a schema are its own with
+// those of its allOf members, or, when it has none, those of the object
+// members of its anyOf or oneOf (fieldsOf).
 //
 // A field whose fields one listing shows and the other does not is
 // compared no further. When the listing shows the other in short (va, vb:
@@ -313,7 +313,7 @@ func compareNode(name, path string, a, b map[string]any, va, vb view, out *[]Cha
 	fa, fb := fieldsOf(a, va), fieldsOf(b, vb)
 	if path == "" {
 		// A tool's arguments: none when it lists none.
-		fa, fb = ownFields(a), ownFields(b)
+		fa, fb = arguments(a), arguments(b)
 	}
 	if fa.members == 1 && fb.members == 1 {
 		// One object member each side: compared as alternatives.
@@ -400,6 +400,15 @@ type fields struct {
 	members int
 }
 
+// arguments is the fields of a tool's input schema: none when it lists
+// none.
+func arguments(s map[string]any) fields {
+	if f, ok := allFields(s); ok && f.kind == fieldsListed {
+		return f
+	}
+	return ownFields(s)
+}
+
 // ownFields is the fields a schema lists itself, none when it lists none.
 func ownFields(s map[string]any) fields {
 	p := props(s)
@@ -411,16 +420,18 @@ func ownFields(s map[string]any) fields {
 }
 
 // fieldsOf is what a schema that the listing shows as v says of its
-// fields: those it lists; those the note that shows it in short names,
-// or nothing when the listing shows it in short otherwise; else, when its
-// anyOf or oneOf has object members, theirs, as any of them takes them (a
-// field any member lists or names, required when every member requires
-// it; any field when a member is free-form); else any field for an
-// object (or a schema that says no type), which is free-form.
+// fields: those it lists, with those its allOf members list or name
+// (allFields); those the note that shows it in short names, or nothing
+// when the listing shows it in short otherwise; else, when its anyOf or
+// oneOf has object members, theirs, as any of them takes them (a field
+// any member lists or names, required when every member requires it; any
+// field when a member is free-form); else any field for an object (or a
+// schema that says no type), which is free-form.
 func fieldsOf(s map[string]any, v view) fields {
-	switch _, ok := s["properties"]; {
+	f, ok := allFields(s)
+	switch {
 	case ok:
-		return ownFields(s)
+		return f
 	case v.named != nil:
 		return *v.named
 	case v.short:
@@ -500,6 +511,73 @@ func namedFields(n, prefix string) (fields, bool) {
 	return f, true
 }
 
+// allFields is the fields a schema lists and those its allOf members say
+// (of which a value takes all): a field any of them lists or names,
+// required when one requires it. ok is false when none says any (a
+// member that takes any field says none).
+func allFields(s map[string]any) (f fields, ok bool) {
+	if _, listed := s["properties"]; listed {
+		f, ok = ownFields(s), true
+	}
+	list, _ := s["allOf"].([]any)
+	for _, m := range list {
+		m, isMap := m.(map[string]any)
+		if !isMap {
+			continue
+		}
+		vm, _ := shownBy(m, view{})
+		switch g := fieldsOf(m, vm); {
+		case g.kind == fieldsFree:
+		case !ok:
+			f, ok = g, true
+		default:
+			f = both(f, g)
+		}
+	}
+	return f, ok
+}
+
+// both is the fields of a value that follows x and y: those either lists
+// or names (a field both list, differently, follows both schemas), those
+// either requires.
+func both(x, y fields) fields {
+	if x.kind == fieldsUnknown || y.kind == fieldsUnknown {
+		return fields{}
+	}
+	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, required: maps.Clone(x.required)}
+	maps.Copy(f.names, y.names)
+	maps.Copy(f.required, y.required)
+	if x.kind == fieldsListed && y.kind == fieldsListed {
+		f.kind, f.props = fieldsListed, merge(x.props, y.props, "allOf")
+	}
+	return f
+}
+
+// merge is the fields of x and y, a field both list differently as the
+// keyword ("anyOf", "allOf") of the two schemas, described as x's.
+func merge(x, y map[string]map[string]any, keyword string) map[string]map[string]any {
+	m := maps.Clone(x)
+	for k, sy := range y {
+		sx, ok := m[k]
+		switch {
+		case !ok:
+			m[k] = sy
+		case !reflect.DeepEqual(sx, sy):
+			s := map[string]any{keyword: []any{sx, sy}}
+			// Without x's note: it stands for x's fields alone.
+			d, _ := sx["description"].(string)
+			if n, i := noteAt(sx); n != "" {
+				d = strings.TrimSpace(d[:i] + d[i+len(n):])
+			}
+			if d != "" {
+				s["description"] = d
+			}
+			m[k] = s
+		}
+	}
+	return m
+}
+
 // objectMembers are the members of the schema's anyOf and oneOf that take
 // objects alone.
 func objectMembers(s map[string]any) []map[string]any {
@@ -532,25 +610,8 @@ func either(x, y fields) fields {
 			f.required[k] = true
 		}
 	}
-	if x.kind != fieldsListed || y.kind != fieldsListed {
-		return f
-	}
-	f.kind, f.props = fieldsListed, maps.Clone(x.props)
-	for k, sy := range y.props {
-		if sx, ok := f.props[k]; ok && !reflect.DeepEqual(sx, sy) {
-			either := map[string]any{"anyOf": []any{sx, sy}}
-			// Described as the first, without its note.
-			d, _ := sx["description"].(string)
-			if n, i := noteAt(sx); n != "" {
-				d = strings.TrimSpace(d[:i] + d[i+len(n):])
-			}
-			if d != "" {
-				either["description"] = d
-			}
-			f.props[k] = either
-		} else if !ok {
-			f.props[k] = sy
-		}
+	if x.kind == fieldsListed && y.kind == fieldsListed {
+		f.kind, f.props = fieldsListed, merge(x.props, y.props, "anyOf")
 	}
 	return f
 }

@@ -580,3 +580,43 @@ func TestCompareNamedRequired(t *testing.T) {
 		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The fields of an allOf's members are all the argument's, with its own:
+// a field one of them lists or names, required when one requires it.
+func TestCompareAllOf(t *testing.T) {
+	const old = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "owner":{"allOf":[{"type":"object","properties":{"id":{"type":"integer"}}},{"type":"object","properties":{"name":{"type":"string"}}}]},
+	 "meta":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"description":"Anything else."}]},
+	 "plain":{"type":"object","properties":{"a":{"type":"string"}}},
+	 "noted":{"allOf":[{"type":"object","description":"(fields: a, b)"}]},
+	 "own":{"type":"object","properties":{"a":{"type":"string"}},"allOf":[{"type":"object","properties":{"b":{"type":"string"}}}]},
+	 "same":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}]}}}}]`
+	const new = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "owner":{"allOf":[{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]},{"type":"object","properties":{"name":{"type":"string"}}}]},
+	 "meta":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"object","properties":{"b":{"type":"string"}},"required":["b"]}]},
+	 "plain":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"object","properties":{"b":{"type":"string"}},"required":["b"]}]},
+	 "noted":{"allOf":[{"type":"object","description":"(fields: required a; optional b)"}]},
+	 "own":{"type":"object","properties":{"a":{"type":"string"}},"allOf":[{"type":"object","properties":{"b":{"type":"integer"}},"required":["b"]}]},
+	 "same":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}}}}]`
+	want := []string{
+		`create: argument "meta.b" added, required (breaking)`,
+		`create: argument "noted.a" now required (breaking)`,
+		`create: argument "own.b" now required (breaking)`,
+		`create: argument "own.b" type string → integer (breaking)`,
+		`create: argument "owner.id" now required (breaking)`,
+		`create: argument "plain.b" added, required (breaking)`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`create: argument "meta.b" removed (breaking)`,
+		`create: argument "own.b" no longer required`,
+		`create: argument "own.b" type integer → string (breaking)`,
+		`create: argument "owner.id" no longer required`,
+		`create: argument "plain.b" removed (breaking)`,
+	}
+	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
