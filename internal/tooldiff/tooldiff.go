@@ -692,16 +692,18 @@ func compareDescription(name, arg string, a, b map[string]any, out *[]Change) {
 // reports whether they narrowed: a type it took and no longer takes
 // (any type, for an argument that said none and now says one) breaks
 // calls; one more (or number for integer, or any for a type) does not.
-// A side the listing shows in short (short) may lack the type its full
-// schema says, so only a type it says is compared.
+// Types read from the new side's fields or items (object, array) are
+// compared as said ones; those read from its enum are left to the enum's
+// comparison. A side the listing shows in short (short) may lack the
+// type its full schema says, so only a type it says is compared.
 func compareTypes(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) (narrowed bool) {
 	ta, tb := takes(a), takes(b)
 	switch {
 	case ta.any == tb.any && slices.Equal(ta.types, tb.types), shortA && !ta.said, shortB && !tb.said:
 		return false
-	case !tb.any && !tb.said:
-		// Types read from the new side's enum or fields: those, compared
-		// on their own, are what limit it.
+	case !tb.any && !tb.said && tb.enum:
+		// Types read from the new side's enum: its values, compared on
+		// their own, are what limit it.
 		return false
 	}
 	narrowed = !tb.any && (ta.any || slices.ContainsFunc(ta.types, func(t string) bool {
@@ -830,6 +832,9 @@ type accepted struct {
 	// list, or by anyOf or oneOf members that say theirs), not when they
 	// are read from its enum, its fields or items, or its allOf.
 	said bool
+	// enum is set when they are read from its enum, or from those of
+	// anyOf or oneOf members that do not say theirs.
+	enum bool
 }
 
 func (a accepted) String() string {
@@ -858,7 +863,7 @@ func takes(s map[string]any) accepted {
 	}
 	said := len(l) > 0
 	var alts []string
-	hasAlts, anyAlt, altsSaid := false, false, true
+	hasAlts, anyAlt, altsSaid, altsEnum := false, false, true, false
 	for _, k := range []string{"anyOf", "oneOf"} {
 		list, _ := s[k].([]any)
 		for _, alt := range list {
@@ -867,6 +872,7 @@ func takes(s map[string]any) accepted {
 				hasAlts = true
 				anyAlt = anyAlt || t.any
 				altsSaid = altsSaid && t.said
+				altsEnum = altsEnum || t.enum
 				alts = append(alts, t.types...)
 			}
 		}
@@ -875,13 +881,13 @@ func takes(s map[string]any) accepted {
 	case said:
 		return accepted{types: sortedSet(append(l, alts...)), said: true}
 	case hasAlts && !anyAlt:
-		return accepted{types: sortedSet(alts), said: altsSaid}
+		return accepted{types: sortedSet(alts), said: altsSaid, enum: altsEnum}
 	}
 	if e, ok := s["enum"].([]any); ok {
 		for _, v := range e {
 			l = append(l, jsonType(v))
 		}
-		return accepted{types: sortedSet(l)}
+		return accepted{types: sortedSet(l), enum: true}
 	}
 	_, fields := s["properties"]
 	_, required := s["required"]

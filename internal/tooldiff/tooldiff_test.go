@@ -620,3 +620,34 @@ func TestCompareAllOf(t *testing.T) {
 		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
+
+// An argument that now says no type but lists fields or items takes
+// objects or arrays: a type it took that they are not is gone, as when it
+// says its type. One that lists an enum takes its values, compared as
+// such.
+func TestCompareTypeReadFromFields(t *testing.T) {
+	const old = `[{"name":"search","inputSchema":{"type":"object","properties":{
+	 "q":{"type":"string"},
+	 "ids":{"type":"string"},
+	 "anything":{},
+	 "either":{"type":["object","string"]},
+	 "where":{"type":"object","properties":{"x":{"type":"string"}}},
+	 "mode":{"type":"string"}}}}]`
+	const new = `[{"name":"search","inputSchema":{"type":"object","properties":{
+	 "q":{"properties":{"text":{"type":"string"}}},
+	 "ids":{"items":{"type":"string"}},
+	 "anything":{"properties":{"x":{"type":"string"}}},
+	 "either":{"properties":{"x":{"type":"string"}}},
+	 "where":{"properties":{"x":{"type":"string"}}},
+	 "mode":{"enum":["a"]}}}}]`
+	want := []string{
+		`search: argument "anything" type any → object (breaking)`,
+		`search: argument "either" type object|string → object (breaking)`,
+		`search: argument "ids" type string → array (breaking)`,
+		`search: argument "mode" takes only "a" now (breaking)`,
+		`search: argument "q" type string → object (breaking)`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
