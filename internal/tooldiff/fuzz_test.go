@@ -19,6 +19,10 @@ func FuzzCompare(f *testing.F) {
 		{``, `[{"name":"\u00e9\ud800","inputSchema":{"properties":{"":{"type":7}}}}]`},
 		{`[{"name":"a","description":" x","inputSchema":{"properties":{"x":{"description":"(fields: a)","items":{"description":"b"},"anyOf":[{"description":"c"}]}}}}]`,
 			`[{"name":"a","description":"x ","inputSchema":{"properties":{"x":{"description":"(one of 2 values)","items":{},"anyOf":[{"enum":[1.5]},{}]}}}}]`},
+		{`[{"name":"a","inputSchema":{"properties":{"x":{"description":"(items' fields: required a; optional b; 2 more) (as listed for c; other actions: d) (c, u)","items":{}},"y":{"anyOf":[{"type":"object","description":"(fields: a) (c)"},{"type":"object","properties":{"a":{"enum":["x"]}},"required":["a"]}]}}}}]`,
+			`[{"name":"a","inputSchema":{"properties":{"x":{"items":{"allOf":[{"properties":{"a":{}},"required":["a"]},{"description":"(fields: required b)"}]}},"y":{"type":"object","oneOf":[{"type":"null"},{"enum":["x",null]}],"properties":{"a":{"anyOf":[{"enum":["x"]},{"enum":["y"]}]}}}}}}]`},
+		{`[{"name":"a","inputSchema":{"allOf":[{"properties":{"x":{"type":"string"}}},{"properties":{"x":{"type":"integer"}},"required":["x"]}],"properties":{"y":{"description":"((fields: a) (b)) )(fields: ; required ; 0 more)"}}}}]`,
+			`[{"name":"a","inputSchema":{"properties":{"x":{"items":{"type":"string"}},"y":{"description":"(fields: required , a; optional)"}}}}]`},
 	} {
 		f.Add([]byte(s[0]), []byte(s[1]))
 	}

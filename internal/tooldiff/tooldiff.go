@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -243,7 +244,7 @@ func compareTool(a, b tool) []Change {
 		out = append(out, Change{Tool: a.Name, What: "may now destroy or overwrite data (destructiveHint)", Breaking: true})
 	}
 	var args []Change
-	compareNode(a.Name, "", a.InputSchema, b.InputSchema, false, false, &args)
+	compareNode(a.Name, "", a.InputSchema, b.InputSchema, view{}, view{}, &args)
 	// An argument's description last among its changes, and once: the
 	// members of its anyOf have theirs.
 	slices.SortStableFunc(args, func(x, y Change) int {
@@ -251,6 +252,13 @@ func compareTool(a, b tool) []Change {
 	})
 	args = slices.CompactFunc(args, func(x, y Change) bool {
 		return x.Argument == y.Argument && x.What == DescriptionChanged && y.What == DescriptionChanged
+	})
+	// Once each: an enum's values are the argument's and its members'.
+	seen := map[Change]bool{}
+	args = slices.DeleteFunc(args, func(c Change) bool {
+		dup := seen[c]
+		seen[c] = true
+		return dup
 	})
 	out = append(out, args...)
 	if !sameText(a.Description, b.Description) {
@@ -288,36 +296,57 @@ func destructive(t tool) bool {
 
 // compareNode compares the object schemas a and b found at path (its
 // fields: their presence, whether required, their types and enums) and
-// goes into the fields both have.
+// goes into the fields both have. The fields of a schema are its own with
+// those of its allOf members, or, when it has none, those of the object
+// members of its anyOf or oneOf (fieldsOf).
 //
 // A field whose fields one listing shows and the other does not is
-// compared no further. When the listing shows the other in short (shortA,
-// shortB: a large body lists its deeper objects by their type and a note
-// naming their fields), that is a change in the listing, not in the calls
-// it takes. When the old one lists none because it has none (a free-form
-// object, which took any fields), the fields the new one requires break
-// calls that leave them out.
-func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
-	_, listedA := a["properties"]
-	_, listedB := b["properties"]
-	if path != "" && listedA != listedB {
+// compared no further. When the listing shows the other in short (va, vb:
+// a large body lists its deeper objects by their type and a note naming
+// their fields), that is a change in the listing, not in the calls it
+// takes, but for the fields the note names as required: where the other
+// did not require them, calls that leave them out break. When the old one
+// lists none because it has none (a free-form object, which took any
+// fields), the fields the new one requires, listed or named, break calls
+// that leave them out.
+func compareNode(name, path string, a, b map[string]any, va, vb view, out *[]Change) {
+	fa, fb := fieldsOf(a, va), fieldsOf(b, vb)
+	if path == "" {
+		// A tool's arguments: none when it lists none.
+		fa, fb = arguments(a), arguments(b)
+	}
+	if fa.members == 1 && fb.members == 1 {
+		// One object member each side: compared as alternatives.
+		return
+	}
+	listedA, listedB := fa.kind == fieldsListed, fb.kind == fieldsListed
+	if listedA && listedB {
+		compareFields(name, path, fa, fb, out)
+		return
+	}
+	if listedA != listedB {
 		what := "fields no longer listed"
 		if listedB {
 			what = "fields listed now"
 		}
 		*out = append(*out, Change{Tool: name, Argument: path, What: what})
-		if listedB && !shortA {
-			rb := set(b["required"])
-			for _, k := range slices.Sorted(maps.Keys(props(b))) {
-				if rb[k] {
-					*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "added, required", Breaking: true})
-				}
-			}
-		}
-		return
 	}
-	pa, pb := props(a), props(b)
-	ra, rb := set(a["required"]), set(b["required"])
+	for _, k := range slices.Sorted(maps.Keys(fb.required)) {
+		switch {
+		case fa.required[k], fa.kind == fieldsUnknown:
+		case fa.kind == fieldsFree, !fa.names[k] && fa.complete:
+			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "added, required", Breaking: true})
+		default:
+			// Named, or maybe among those a note counts.
+			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "now required", Breaking: true})
+		}
+	}
+}
+
+// compareFields compares the fields two listings list of an argument.
+func compareFields(name, path string, fa, fb fields, out *[]Change) {
+	pa, pb := fa.props, fb.props
+	ra, rb := fa.required, fb.required
 	for _, k := range slices.Sorted(maps.Keys(pa)) {
 		if _, ok := pb[k]; !ok {
 			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "removed", Breaking: true})
@@ -339,23 +368,271 @@ func compareNode(name, path string, a, b map[string]any, shortA, shortB bool, ou
 		case ra[k] && !rb[k]:
 			*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer required"})
 		}
-		compareValue(name, arg, sa, sb, false, false, out)
+		compareValue(name, arg, sa, sb, view{}, view{}, out)
 	}
 }
 
-// compareValue compares the schemas of one argument. shortA and shortB
-// say that the listing shows a side in short as part of the one above it
-// (the items of an array listed by a note naming their fields).
-func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) {
-	if !shortA && !shortB {
+// fieldKind is how much a schema says of the fields it takes.
+type fieldKind int
+
+const (
+	// fieldsUnknown: nothing, it is no object or one shown in short.
+	fieldsUnknown fieldKind = iota
+	// fieldsFree: a free-form object, which takes any fields.
+	fieldsFree
+	// fieldsNamed: its fields are named by a note, not listed.
+	fieldsNamed
+	// fieldsListed: its fields are listed.
+	fieldsListed
+)
+
+// fields is what a schema says of the fields it takes.
+type fields struct {
+	kind  fieldKind
+	props map[string]map[string]any // listed
+	// names are the fields listed or named; complete is set when they
+	// are all the fields it takes (a note that counts others is not).
+	names    map[string]bool
+	complete bool
+	required map[string]bool
+	// members is how many object members of an anyOf or oneOf the
+	// fields are those of; 0 for the schema's own.
+	members int
+}
+
+// arguments is the fields of a tool's input schema: none when it lists
+// none.
+func arguments(s map[string]any) fields {
+	if f, ok := allFields(s); ok && f.kind == fieldsListed {
+		return f
+	}
+	return ownFields(s)
+}
+
+// ownFields is the fields a schema lists itself, none when it lists none.
+func ownFields(s map[string]any) fields {
+	p := props(s)
+	names := make(map[string]bool, len(p))
+	for k := range p {
+		names[k] = true
+	}
+	return fields{kind: fieldsListed, props: p, names: names, complete: true, required: set(s["required"])}
+}
+
+// fieldsOf is what a schema that the listing shows as v says of its
+// fields: those it lists, with those its allOf members list or name
+// (allFields); those the note that shows it in short names, or nothing
+// when the listing shows it in short otherwise; else, when its anyOf or
+// oneOf has object members, theirs, as any of them takes them (a field
+// any member lists or names, required when every member requires it; any
+// field when a member is free-form); else any field for an object (or a
+// schema that says no type), which is free-form.
+func fieldsOf(s map[string]any, v view) fields {
+	f, ok := allFields(s)
+	switch {
+	case ok:
+		return f
+	case v.named != nil:
+		return *v.named
+	case v.short:
+		return fields{}
+	}
+	if members := objectMembers(s); len(members) > 0 {
+		var f fields
+		for i, m := range members {
+			vm, _ := shownBy(m, view{})
+			if i == 0 {
+				f = fieldsOf(m, vm)
+			} else {
+				f = either(f, fieldsOf(m, vm))
+			}
+		}
+		f.members = len(members)
+		return f
+	}
+	if t := takes(s); t.any || slices.Contains(t.types, "object") {
+		return fields{kind: fieldsFree}
+	}
+	return fields{}
+}
+
+// view is how a listing shows a schema: whole (the zero view), or in
+// short, as part of the one above it (an array's items) or by a note
+// that stands for what it does not list; named is what a note that
+// names its fields says of them.
+type view struct {
+	short bool
+	named *fields
+}
+
+// shownBy is how the listing shows a schema that the one above it shows
+// as v, and how it shows its items: by its own note, if it has one.
+func shownBy(s map[string]any, v view) (self, items view) {
+	n := note(s)
+	if n == "" {
+		return v, view{short: v.short}
+	}
+	self, items = view{short: true}, view{short: true}
+	if f, ok := namedFields(n, "(fields: "); ok {
+		self.named = &f
+	}
+	if f, ok := namedFields(n, "(items' fields: "); ok {
+		items.named = &f
+	}
+	return self, items
+}
+
+// namedFields reads a note that names fields, "(fields: required a, b;
+// optional c; 3 more)" or "(fields: c, d)", with its prefix.
+func namedFields(n, prefix string) (fields, bool) {
+	body, ok := strings.CutPrefix(n, prefix)
+	if !ok {
+		return fields{}, false
+	}
+	f := fields{kind: fieldsNamed, names: map[string]bool{}, complete: true, required: map[string]bool{}}
+	for _, part := range strings.Split(strings.TrimSuffix(body, ")"), "; ") {
+		if count, ok := strings.CutSuffix(part, " more"); ok && count != "" && strings.Trim(count, "0123456789") == "" {
+			f.complete = false
+			continue
+		}
+		required := false
+		if rest, ok := strings.CutPrefix(part, "required "); ok {
+			part, required = rest, true
+		} else if rest, ok := strings.CutPrefix(part, "optional "); ok {
+			part = rest
+		}
+		for _, k := range strings.Split(part, ", ") {
+			f.names[k] = true
+			if required {
+				f.required[k] = true
+			}
+		}
+	}
+	return f, true
+}
+
+// allFields is the fields a schema lists and those its allOf members say
+// (of which a value takes all): a field any of them lists or names,
+// required when one requires it. ok is false when none says any (a
+// member that takes any field says none).
+func allFields(s map[string]any) (f fields, ok bool) {
+	if _, listed := s["properties"]; listed {
+		f, ok = ownFields(s), true
+	}
+	list, _ := s["allOf"].([]any)
+	for _, m := range list {
+		m, isMap := m.(map[string]any)
+		if !isMap {
+			continue
+		}
+		vm, _ := shownBy(m, view{})
+		switch g := fieldsOf(m, vm); {
+		case g.kind == fieldsFree:
+		case !ok:
+			f, ok = g, true
+		default:
+			f = both(f, g)
+		}
+	}
+	return f, ok
+}
+
+// both is the fields of a value that follows x and y: those either lists
+// or names (a field both list, differently, follows both schemas), those
+// either requires.
+func both(x, y fields) fields {
+	if x.kind == fieldsUnknown || y.kind == fieldsUnknown {
+		return fields{}
+	}
+	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, required: maps.Clone(x.required)}
+	maps.Copy(f.names, y.names)
+	maps.Copy(f.required, y.required)
+	if x.kind == fieldsListed && y.kind == fieldsListed {
+		f.kind, f.props = fieldsListed, merge(x.props, y.props, "allOf")
+	}
+	return f
+}
+
+// merge is the fields of x and y, a field both list differently as the
+// keyword ("anyOf", "allOf") of the two schemas, described as x's.
+func merge(x, y map[string]map[string]any, keyword string) map[string]map[string]any {
+	m := maps.Clone(x)
+	for k, sy := range y {
+		sx, ok := m[k]
+		switch {
+		case !ok:
+			m[k] = sy
+		case !reflect.DeepEqual(sx, sy):
+			s := map[string]any{keyword: []any{sx, sy}}
+			// Without x's note: it stands for x's fields alone.
+			d, _ := sx["description"].(string)
+			if n, i := noteAt(sx); n != "" {
+				d = strings.TrimSpace(d[:i] + d[i+len(n):])
+			}
+			if d != "" {
+				s["description"] = d
+			}
+			m[k] = s
+		}
+	}
+	return m
+}
+
+// objectMembers are the members of the schema's anyOf and oneOf that take
+// objects alone.
+func objectMembers(s map[string]any) []map[string]any {
+	var l []map[string]any
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := s[k].([]any)
+		for _, alt := range alts {
+			if m, ok := alt.(map[string]any); ok && takes(m).String() == "object" {
+				l = append(l, m)
+			}
+		}
+	}
+	return l
+}
+
+// either is the fields of a value that follows x or y: those either
+// lists or names (a field both list, differently, follows either schema),
+// those both require.
+func either(x, y fields) fields {
+	switch {
+	case x.kind == fieldsFree || y.kind == fieldsFree:
+		return fields{kind: fieldsFree}
+	case x.kind == fieldsUnknown || y.kind == fieldsUnknown:
+		return fields{}
+	}
+	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, required: map[string]bool{}}
+	maps.Copy(f.names, y.names)
+	for k := range x.required {
+		if y.required[k] {
+			f.required[k] = true
+		}
+	}
+	if x.kind == fieldsListed && y.kind == fieldsListed {
+		f.kind, f.props = fieldsListed, merge(x.props, y.props, "anyOf")
+	}
+	return f
+}
+
+// compareValue compares the schemas of one argument. va and vb say how
+// the listing shows a side as part of the one above it (the items of an
+// array listed by a note naming their fields).
+func compareValue(name, arg string, a, b map[string]any, va, vb view, out *[]Change) {
+	if !va.short && !vb.short {
 		compareDescription(name, arg, a, b, out)
 	}
-	shortA = shortA || note(a) != ""
-	shortB = shortB || note(b) != ""
-	if compareTypes(name, arg, a, b, shortA, shortB, out) {
+	va, itemsA := shownBy(a, va)
+	vb, itemsB := shownBy(b, vb)
+	if compareTypes(name, arg, a, b, va.short, vb.short, out) {
 		return
 	}
 	ea, eb := enum(a), enum(b)
+	if !paired(a, b) {
+		// The members' values, compared as the argument's.
+		ea, eb = values(a), values(b)
+	}
 	if ea != nil && eb != nil {
 		var gone, added []string
 		for _, v := range slices.Sorted(maps.Keys(ea)) {
@@ -379,30 +656,32 @@ func compareValue(name, arg string, a, b map[string]any, shortA, shortB bool, ou
 	} else if ea != nil && eb == nil {
 		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(slices.Sorted(maps.Keys(ea)), ", ")})
 	}
-	compareNode(name, arg, a, b, shortA, shortB, out)
+	compareNode(name, arg, a, b, va, vb, out)
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
-		compareValue(name, arg+"[]", ia, ib, shortA, shortB, out)
+		compareValue(name, arg+"[]", ia, ib, itemsA, itemsB, out)
 	}
 	// The alternatives of an anyOf or oneOf, each with the one of the
 	// same types: their enums and fields.
 	altA, altB := alternatives(a), alternatives(b)
 	for _, k := range slices.Sorted(maps.Keys(altA)) {
 		if sb := altB[k]; altA[k] != nil && sb != nil {
-			compareValue(name, arg, altA[k], sb, false, false, out)
+			compareValue(name, arg, altA[k], sb, view{}, view{}, out)
 		}
 	}
 }
 
 // compareDescription says whether an argument's description changed. The
 // note by which a listing stands for fields or values it does not list
-// is left out when one side has it and the other not: that is how deep
-// the listing goes, said on its own.
+// is left out, wherever it sits, when one side has it and the other not:
+// that is how deep the listing goes, said on its own.
 func compareDescription(name, arg string, a, b map[string]any, out *[]Change) {
 	da, _ := a["description"].(string)
 	db, _ := b["description"].(string)
 	ta, tb := da, db
-	if na, nb := note(a), note(b); (na == "") != (nb == "") {
-		ta, tb = strings.TrimSuffix(da, na), strings.TrimSuffix(db, nb)
+	na, ia := noteAt(a)
+	nb, ib := noteAt(b)
+	if (na == "") != (nb == "") {
+		ta, tb = da[:ia]+" "+da[ia+len(na):], db[:ib]+" "+db[ib+len(nb):]
 	}
 	if !sameText(ta, tb) {
 		*out = append(*out, Change{Tool: name, Argument: arg, What: DescriptionChanged, Before: da, After: db})
@@ -413,16 +692,18 @@ func compareDescription(name, arg string, a, b map[string]any, out *[]Change) {
 // reports whether they narrowed: a type it took and no longer takes
 // (any type, for an argument that said none and now says one) breaks
 // calls; one more (or number for integer, or any for a type) does not.
-// A side the listing shows in short (short) may lack the type its full
-// schema says, so only a type it says is compared.
+// Types read from the new side's fields or items (object, array) are
+// compared as said ones; those read from its enum are left to the enum's
+// comparison. A side the listing shows in short (short) may lack the
+// type its full schema says, so only a type it says is compared.
 func compareTypes(name, arg string, a, b map[string]any, shortA, shortB bool, out *[]Change) (narrowed bool) {
 	ta, tb := takes(a), takes(b)
 	switch {
 	case ta.any == tb.any && slices.Equal(ta.types, tb.types), shortA && !ta.said, shortB && !tb.said:
 		return false
-	case !tb.any && !tb.said:
-		// Types read from the new side's enum or fields: those, compared
-		// on their own, are what limit it.
+	case !tb.any && !tb.said && tb.enum:
+		// Types read from the new side's enum: its values, compared on
+		// their own, are what limit it.
 		return false
 	}
 	narrowed = !tb.any && (ta.any || slices.ContainsFunc(ta.types, func(t string) bool {
@@ -457,6 +738,53 @@ func alternatives(s map[string]any) map[string]map[string]any {
 				a = nil
 			}
 			m[key] = a
+		}
+	}
+	return m
+}
+
+// paired reports whether the members of the anyOf and oneOf of a and b
+// pair one to one by their types, to be compared so (alternatives).
+func paired(a, b map[string]any) bool {
+	altA, altB := alternatives(a), alternatives(b)
+	if len(altA) == 0 || len(altA) != len(altB) {
+		return false
+	}
+	for k, x := range altA {
+		if x == nil || altB[k] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// values is the values the schema takes, as JSON texts, when it lists
+// them: its enum, or those of the members of its anyOf and oneOf when
+// each lists its own (a member that takes null alone takes that value);
+// nil when it or a member takes any value of a type.
+func values(s map[string]any) map[string]bool {
+	if e := enum(s); e != nil {
+		return e
+	}
+	var m map[string]bool
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := s[k].([]any)
+		for _, alt := range alts {
+			a, ok := alt.(map[string]any)
+			if !ok {
+				continue
+			}
+			e := values(a)
+			if e == nil && takes(a).String() == "null" {
+				e = map[string]bool{"null": true}
+			}
+			if e == nil {
+				return nil
+			}
+			if m == nil {
+				m = map[string]bool{}
+			}
+			maps.Copy(m, e)
 		}
 	}
 	return m
@@ -504,6 +832,9 @@ type accepted struct {
 	// list, or by anyOf or oneOf members that say theirs), not when they
 	// are read from its enum, its fields or items, or its allOf.
 	said bool
+	// enum is set when they are read from its enum, or from those of
+	// anyOf or oneOf members that do not say theirs.
+	enum bool
 }
 
 func (a accepted) String() string {
@@ -532,7 +863,7 @@ func takes(s map[string]any) accepted {
 	}
 	said := len(l) > 0
 	var alts []string
-	hasAlts, anyAlt, altsSaid := false, false, true
+	hasAlts, anyAlt, altsSaid, altsEnum := false, false, true, false
 	for _, k := range []string{"anyOf", "oneOf"} {
 		list, _ := s[k].([]any)
 		for _, alt := range list {
@@ -541,6 +872,7 @@ func takes(s map[string]any) accepted {
 				hasAlts = true
 				anyAlt = anyAlt || t.any
 				altsSaid = altsSaid && t.said
+				altsEnum = altsEnum || t.enum
 				alts = append(alts, t.types...)
 			}
 		}
@@ -549,13 +881,13 @@ func takes(s map[string]any) accepted {
 	case said:
 		return accepted{types: sortedSet(append(l, alts...)), said: true}
 	case hasAlts && !anyAlt:
-		return accepted{types: sortedSet(alts), said: altsSaid}
+		return accepted{types: sortedSet(alts), said: altsSaid, enum: altsEnum}
 	}
 	if e, ok := s["enum"].([]any); ok {
 		for _, v := range e {
 			l = append(l, jsonType(v))
 		}
-		return accepted{types: sortedSet(l)}
+		return accepted{types: sortedSet(l), enum: true}
 	}
 	_, fields := s["properties"]
 	_, required := s["required"]
@@ -606,22 +938,44 @@ func jsonType(v any) string {
 	return "object"
 }
 
-// note is the note at the end of the schema's description by which a
-// listing stands for what it does not list: the fields of an object past
-// its budget ("(fields: city, country)", "(items' fields: k)"), a
-// recursive one ("(Node, recursive; fields not listed)"), a long enum
-// ("(one of 288 values, such as …)"); "" without one.
+// note is the note by which a listing stands for what it does not list:
+// the fields of an object past its budget ("(fields: city, country)",
+// "(items' fields: k)"), a recursive one ("(Node, recursive; fields not
+// listed)"), a long enum ("(one of 288 values, such as …)"); "" without
+// one. It is one of the parenthesised groups that end the description:
+// the resources layout writes more after it, the actions that take the
+// argument ("(create, update)") and the one an argument is listed for
+// ("(as listed for create; other actions: describe_action)").
 func note(s map[string]any) string {
+	n, _ := noteAt(s)
+	return n
+}
+
+// noteAt is note and where it starts in the description.
+func noteAt(s map[string]any) (string, int) {
 	d, _ := s["description"].(string)
-	i := strings.LastIndex(d, "(")
-	if i < 0 || !strings.HasSuffix(d, ")") {
-		return ""
+	for end := len(strings.TrimRight(d, " \t\n")); end > 0 && d[end-1] == ')'; end = len(strings.TrimRight(d[:end], " \t\n")) {
+		// The group's opening parenthesis, past those it holds.
+		depth, i := 0, end-1
+		for ; i >= 0; i-- {
+			if d[i] == ')' {
+				depth++
+			} else if d[i] == '(' {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+		if i < 0 {
+			return "", 0
+		}
+		if n := d[i:end]; strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") ||
+			strings.HasSuffix(n, "fields not listed)") || enumNote(n) {
+			return n, i
+		}
+		end = i
 	}
-	if n := d[i:]; strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") ||
-		strings.HasSuffix(n, "fields not listed)") || enumNote(n) {
-		return n
-	}
-	return ""
+	return "", 0
 }
 
 // enumNote reports whether n is the note of a long enum, "(one of 288

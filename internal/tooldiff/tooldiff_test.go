@@ -406,3 +406,248 @@ func TestCompareRenamed(t *testing.T) {
 		t.Errorf("as JSON: %s %v", b, err)
 	}
 }
+
+// The resources layout writes more after the note of a summarised
+// argument: the actions that take it, the one it is listed for. The note
+// is found among those groups, so an array listed by its items' fields
+// does not take any items, and its description is the same without it,
+// wherever it sits.
+func TestCompareNoteBeforeActions(t *testing.T) {
+	const summarised = `[{"name":"payment_links","inputSchema":{"type":"object","properties":{
+	 "x":{"type":"array","description":"(items' fields: a, b) (create, update)","items":{}},
+	 "line_items":{"type":"array","items":{},"description":"(items' fields: required price; optional quantity) (as listed for create; other actions: describe_action) (create, update)"},
+	 "card":{"anyOf":[{"type":"object","description":"(fields: required number; optional cvc) (create)"},{"type":"string","description":"(update)"}]}}}}]`
+	const listed = `[{"name":"payment_links","inputSchema":{"type":"object","properties":{
+	 "x":{"type":"array","description":"(create, update)","items":{"type":"object","description":"(fields: a, b)"}},
+	 "line_items":{"type":"array","description":"(as listed for create; other actions: describe_action) (create, update)",
+	  "items":{"type":"object","properties":{"price":{"type":"string"},"quantity":{"type":"integer"}},"required":["price"]}},
+	 "card":{"anyOf":[{"type":"object","description":"(create)","properties":{"number":{"type":"string"},"cvc":{"type":"string"}},"required":["number"]},{"type":"string","description":"(update)"}]}}}}]`
+	want := []string{
+		`payment_links: argument "card" fields listed now`,
+		`payment_links: argument "line_items[]" fields listed now`,
+	}
+	if got := changeLines(t, summarised, listed); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`payment_links: argument "card" fields no longer listed`,
+		`payment_links: argument "line_items[]" fields no longer listed`,
+	}
+	if got := changeLines(t, listed, summarised); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// An argument listed as an anyOf of objects (the resources layout lists
+// so one whose actions take different shapes) is not free-form: its
+// fields are its object members', any of them (a field any member lists,
+// required when all require it), compared with those of a plain object,
+// or of the object members of the other side when they cannot be paired
+// one to one.
+func TestCompareObjectMembers(t *testing.T) {
+	const shapes = `[{"name":"issues","inputSchema":{"type":"object","properties":{
+	 "data":{"description":"The issue.","anyOf":[
+	  {"type":"object","description":"(create)","properties":{"name":{"type":"string"},"notes":{"type":"string","description":"Notes."},"project":{"type":"string"}},"required":["name","project"]},
+	  {"type":"object","description":"(update)","properties":{"name":{"type":"string"},"notes":{"type":"string","description":"Notes, in Markdown."},"done":{"type":"boolean"}},"required":["name"]}]},
+	 "meta":{"type":"object","oneOf":[
+	  {"type":"object","properties":{"k":{"type":"string"}},"required":["k"]},
+	  {"type":"object","properties":{"k":{"type":"string"},"v":{"type":"string"}},"required":["k"]}]},
+	 "free":{"anyOf":[{"type":"object"},{"type":"object","properties":{"a":{"type":"string"}}}]},
+	 "tags":{"type":"array","items":{"anyOf":[
+	  {"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]},
+	  {"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}]}}}}}]`
+	const merged = `[{"name":"issues","inputSchema":{"type":"object","properties":{
+	 "data":{"type":"object","description":"The issue.","properties":{"name":{"type":"string"},"notes":{"type":"string","description":"Notes."},"project":{"type":"string"},"done":{"type":"boolean"},"due":{"type":"string"}},"required":["name"]},
+	 "meta":{"type":"object","properties":{"k":{"type":"string"},"v":{"type":"string"}},"required":["k","v"]},
+	 "free":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]},
+	 "tags":{"type":"array","items":{"anyOf":[
+	  {"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]},
+	  {"type":"object","properties":{"name":{"type":"string"},"id":{"type":"integer"}},"required":["name","id"]}]}}}}}]`
+	want := []string{
+		`issues: argument "data.due" added`,
+		`issues: argument "free" fields listed now`,
+		`issues: argument "free.a" added, required (breaking)`,
+		`issues: argument "meta.v" now required (breaking)`,
+		`issues: argument "tags[].id" now required (breaking)`,
+	}
+	if got := changeLines(t, shapes, merged); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`issues: argument "data.due" removed (breaking)`,
+		`issues: argument "free" fields no longer listed`,
+		`issues: argument "meta.v" no longer required`,
+		`issues: argument "tags[].id" no longer required`,
+	}
+	if got := changeLines(t, merged, shapes); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// The values of an anyOf's or oneOf's members that each list theirs are
+// the argument's values, compared with another's enum: members of one
+// type that merge into one enum take what they took. A member that lists
+// none takes any value of its type; one that takes null alone, null.
+func TestCompareMemberEnums(t *testing.T) {
+	const old = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"anyOf":[{"type":"string","enum":["a","b"]},{"type":"string","enum":["a","b","c"]}]},
+	 "level":{"oneOf":[{"type":"string","enum":["a","b"]},{"type":"string","enum":["c"]}]},
+	 "mode":{"anyOf":[{"type":"string","enum":["a"]},{"type":"string"}]},
+	 "sort":{"type":"string","enum":["asc"]},
+	 "anchor":{"anyOf":[{"type":"string","enum":["now"]},{"type":"integer","enum":[1]}]}}}}]`
+	const new = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"type":"string","enum":["a","b","c"]},
+	 "level":{"type":"string","enum":["a","c"]},
+	 "mode":{"type":"string","enum":["a"]},
+	 "sort":{"anyOf":[{"type":"string","enum":["asc"]},{"type":"null"}]},
+	 "anchor":{"anyOf":[{"type":"string","enum":["now","later"]},{"type":"number","enum":[1]}]}}}}]`
+	want := []string{
+		`list: argument "anchor" type integer|string → number|string`,
+		`list: argument "anchor" also takes "later"`,
+		`list: argument "level" no longer takes "b" (breaking)`,
+		`list: argument "mode" takes only "a" now (breaking)`,
+		`list: argument "sort" type string → null|string`,
+		`list: argument "sort" also takes null`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`list: argument "anchor" type number|string → integer|string (breaking)`,
+		`list: argument "level" also takes "b"`,
+		`list: argument "mode" takes any value of its type now, not only "a"`,
+		`list: argument "sort" type null|string → string (breaking)`,
+	}
+	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// The note that names a summarised object's fields names those it
+// requires: each is a breaking change where the old listing did not
+// require it, added where it took any field (a free-form object) or
+// named all its fields and not this one, now required where it named it
+// or may have counted it among those it did not name. A note that names
+// no field says nothing of them.
+func TestCompareNamedRequired(t *testing.T) {
+	const old = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "m":{"type":"object"},
+	 "geo":{"type":"object","description":"(fields: a, b)"},
+	 "addr":{"type":"object","description":"(fields: city, zip)"},
+	 "more":{"type":"object","description":"(fields: a; 3 more)"},
+	 "listed":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}},
+	 "parts":{"type":"array","items":{"type":"object"}},
+	 "node":{"type":"object"},
+	 "same":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}}}}]`
+	const new = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "m":{"type":"object","description":"(fields: required a; optional b)"},
+	 "geo":{"type":"object","description":"(fields: required c; optional a, b)"},
+	 "addr":{"type":"object","description":"(fields: required zip; optional city)"},
+	 "more":{"type":"object","description":"(fields: required x; optional a)"},
+	 "listed":{"type":"object","description":"(fields: required a, c; optional b)"},
+	 "parts":{"type":"array","items":{},"description":"(items' fields: required id)"},
+	 "node":{"type":"object","description":"(Node, recursive; fields not listed)"},
+	 "same":{"type":"object","description":"(fields: required id) (create)"}}}}]`
+	want := []string{
+		`create: argument "addr.zip" now required (breaking)`,
+		`create: argument "geo.c" added, required (breaking)`,
+		`create: argument "listed.a" now required (breaking)`,
+		`create: argument "listed.c" added, required (breaking)`,
+		`create: argument "m.a" added, required (breaking)`,
+		`create: argument "more.x" now required (breaking)`,
+		`create: argument "parts[].id" added, required (breaking)`,
+		`create: argument "listed" fields no longer listed`,
+		`create: argument "same" fields no longer listed`,
+		`create: descriptions of 4 arguments changed (addr, geo, more, same)`,
+	}
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Text(changes); !slices.Equal(got, want) {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	want = []string{
+		`create: argument "listed" fields listed now`,
+		`create: argument "same" fields listed now`,
+		`create: descriptions of 4 arguments changed (addr, geo, more, same)`,
+	}
+	changes, err = Compare([]byte(new), []byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Text(changes); !slices.Equal(got, want) {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The fields of an allOf's members are all the argument's, with its own:
+// a field one of them lists or names, required when one requires it.
+func TestCompareAllOf(t *testing.T) {
+	const old = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "owner":{"allOf":[{"type":"object","properties":{"id":{"type":"integer"}}},{"type":"object","properties":{"name":{"type":"string"}}}]},
+	 "meta":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"description":"Anything else."}]},
+	 "plain":{"type":"object","properties":{"a":{"type":"string"}}},
+	 "noted":{"allOf":[{"type":"object","description":"(fields: a, b)"}]},
+	 "own":{"type":"object","properties":{"a":{"type":"string"}},"allOf":[{"type":"object","properties":{"b":{"type":"string"}}}]},
+	 "same":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}]}}}}]`
+	const new = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "owner":{"allOf":[{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]},{"type":"object","properties":{"name":{"type":"string"}}}]},
+	 "meta":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"object","properties":{"b":{"type":"string"}},"required":["b"]}]},
+	 "plain":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"object","properties":{"b":{"type":"string"}},"required":["b"]}]},
+	 "noted":{"allOf":[{"type":"object","description":"(fields: required a; optional b)"}]},
+	 "own":{"type":"object","properties":{"a":{"type":"string"}},"allOf":[{"type":"object","properties":{"b":{"type":"integer"}},"required":["b"]}]},
+	 "same":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}}}}]`
+	want := []string{
+		`create: argument "meta.b" added, required (breaking)`,
+		`create: argument "noted.a" now required (breaking)`,
+		`create: argument "own.b" now required (breaking)`,
+		`create: argument "own.b" type string → integer (breaking)`,
+		`create: argument "owner.id" now required (breaking)`,
+		`create: argument "plain.b" added, required (breaking)`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	want = []string{
+		`create: argument "meta.b" removed (breaking)`,
+		`create: argument "own.b" no longer required`,
+		`create: argument "own.b" type integer → string (breaking)`,
+		`create: argument "owner.id" no longer required`,
+		`create: argument "plain.b" removed (breaking)`,
+	}
+	if got := changeLines(t, new, old); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// An argument that now says no type but lists fields or items takes
+// objects or arrays: a type it took that they are not is gone, as when it
+// says its type. One that lists an enum takes its values, compared as
+// such.
+func TestCompareTypeReadFromFields(t *testing.T) {
+	const old = `[{"name":"search","inputSchema":{"type":"object","properties":{
+	 "q":{"type":"string"},
+	 "ids":{"type":"string"},
+	 "anything":{},
+	 "either":{"type":["object","string"]},
+	 "where":{"type":"object","properties":{"x":{"type":"string"}}},
+	 "mode":{"type":"string"}}}}]`
+	const new = `[{"name":"search","inputSchema":{"type":"object","properties":{
+	 "q":{"properties":{"text":{"type":"string"}}},
+	 "ids":{"items":{"type":"string"}},
+	 "anything":{"properties":{"x":{"type":"string"}}},
+	 "either":{"properties":{"x":{"type":"string"}}},
+	 "where":{"properties":{"x":{"type":"string"}}},
+	 "mode":{"enum":["a"]}}}}]`
+	want := []string{
+		`search: argument "anything" type any → object (breaking)`,
+		`search: argument "either" type object|string → object (breaking)`,
+		`search: argument "ids" type string → array (breaking)`,
+		`search: argument "mode" takes only "a" now (breaking)`,
+		`search: argument "q" type string → object (breaking)`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
