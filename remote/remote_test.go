@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -197,25 +198,6 @@ func (s *swappable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := s.h
 	s.mu.Unlock()
 	h.ServeHTTP(w, r)
-}
-
-// postsOnly serves h's POSTs and DELETEs, and holds every GET (the
-// server's stream) until its request ends: a test whose server forgets a
-// session sees the loss on the call it sends, not first on the stream,
-// which ends the connection with the calls on it.
-func postsOnly(t *testing.T, h http.Handler) http.Handler {
-	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
-			h.ServeHTTP(w, r)
-			return
-		}
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	})
 }
 
 func (s *swappable) set(h http.Handler) {
@@ -1041,7 +1023,7 @@ func TestStalledReplayIsGivenUp(t *testing.T) {
 	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
 		t.Fatalf("echo = %q", text)
 	}
-	sw.set(postsOnly(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)))
+	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
@@ -1091,7 +1073,7 @@ func TestShutdownDuringStalledReplay(t *testing.T) {
 	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
 		t.Fatalf("echo = %q", text)
 	}
-	sw.set(postsOnly(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)))
+	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
 	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
 	select {
 	case <-stalled:
@@ -1103,6 +1085,136 @@ func TestShutdownDuringStalledReplay(t *testing.T) {
 	case <-served:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Serve still runs 5s after the client went")
+	}
+}
+
+// logWatch is a log's writer that closes seen once a line holds want: a
+// test waits by it for the bridge to reach a step it logs.
+type logWatch struct {
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *logWatch) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+// When the server's stream finds the session lost before a call's POST
+// is answered, the call is not cut off with the connection: the old
+// session refuses it (404), and it is sent again on a new session. Only
+// the call the old session had taken, whose answer went with the session,
+// is answered with an error, and it is not sent again.
+func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	sw := &swappable{h: newHandler()}
+	lost := make(chan struct{})    // the server forgot the first session
+	taken := make(chan struct{})   // the old session took the call "wait"
+	held := make(chan struct{}, 1) // the first POST of the call "echo" came
+	cut := make(chan bool, 1)      // whether that POST was cut off, unanswered
+	// The first POST of echo is answered once the bridge, having seen the
+	// loss on the stream, says that it waits for its answer: so the
+	// stream finds the loss first, and a bridge that cut the POST off
+	// with the connection instead is seen doing so.
+	watch := &logWatch{want: "requests in flight", seen: make(chan struct{})}
+	var waits, echoes atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
+			select { // the first session's stream is held until the session is lost
+			case <-lost:
+			case <-r.Context().Done():
+				return
+			}
+			sw.ServeHTTP(w, r) // then 404: the new handler does not know it
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		switch {
+		case bytes.Contains(body, []byte(`"name":"wait"`)):
+			// Taken: the call's stream opens; its answer never comes.
+			waits.Add(1)
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			close(taken)
+			<-r.Context().Done()
+			return
+		case bytes.Contains(body, []byte(`"name":"echo"`)) && echoes.Add(1) == 1:
+			// Not answered before the stream finds the session lost;
+			// then refused, as the server no longer knows the session.
+			held <- struct{}{}
+			select {
+			case <-watch.seen:
+				cut <- false
+			case <-r.Context().Done():
+				cut <- true
+				return
+			}
+		}
+		sw.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	logger := log.NewWithOptions(watch, log.Options{Level: log.DebugLevel})
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: logger}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+
+	type result struct {
+		res *mcp.CallToolResult
+		err error
+	}
+	call := func(name string, args any) <-chan result {
+		ch := make(chan result, 1)
+		go func() {
+			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+			ch <- result{res, err}
+		}()
+		return ch
+	}
+	waited := call("wait", map[string]any{})
+	select {
+	case <-taken:
+	case <-ctx.Done():
+		t.Fatal("the call wait did not reach the server")
+	}
+	echoed := call("echo", map[string]any{"text": "after"})
+	select {
+	case <-held:
+	case <-ctx.Done():
+		t.Fatal("the call echo did not reach the server")
+	}
+	sw.set(newHandler()) // the server forgets the session…
+	close(lost)          // …and its stream says so first
+
+	r := <-echoed
+	if r.err != nil {
+		t.Fatalf("echo: %v", r.err)
+	}
+	if text := resultText(r.res); r.res.IsError || text != "echo: after" {
+		t.Errorf("echo, refused by the lost session = %q (error %v), want it sent again and answered", text, r.res.IsError)
+	}
+	if <-cut {
+		t.Error("the POST of echo was cut off before the server answered it")
+	}
+	if n := echoes.Load(); n != 2 {
+		t.Errorf("echo was posted %d times, want 2 (refused, then on the new session)", n)
+	}
+	r = <-waited
+	if r.err != nil {
+		t.Fatalf("wait: %v", r.err)
+	}
+	if text := resultText(r.res); !r.res.IsError || !strings.Contains(text, "connection to the MCP server ended before the answer to tools/call came; it may or may not have run") {
+		t.Errorf("wait, taken by the lost session = %q (error %v), want the ended connection named", text, r.res.IsError)
+	}
+	if n := waits.Load(); n != 1 {
+		t.Errorf("wait was posted %d times, want 1: the lost session had taken it", n)
 	}
 }
 
