@@ -85,12 +85,8 @@ type bridge struct {
 	wmu     sync.Mutex
 	waiters map[jsonrpc.ID]chan *jsonrpc.Response // answers the bridge waits for
 	lists   map[jsonrpc.ID]bool                   // tools/list calls in flight
-	calls   map[jsonrpc.ID]context.CancelFunc     // the client's calls being sent
-	// posted closes, for each call being sent, once its request is on
-	// the wire (or its sending ended): a cancellation of it waits for that,
-	// so that the server never hears of it before the call.
-	posted map[jsonrpc.ID]chan struct{}
-	sent   map[jsonrpc.ID]*sentCall // the client's calls written, not answered
+	calls   map[jsonrpc.ID]*sending               // the client's calls being sent
+	sent    map[jsonrpc.ID]*sentCall              // the client's calls written, not answered
 	// routes are the client's calls not answered yet, by the ID each has
 	// on the wire: one of the bridge's own, never given twice, so that
 	// an answer that comes after its call timed out or was cancelled is
@@ -117,6 +113,21 @@ type upConn struct {
 	why   error // why it ended (guarded by bridge.wmu)
 }
 
+// sending is a call of the client being sent to the server.
+type sending struct {
+	cancel context.CancelFunc // stops the sending
+	// posted, while a write of the request is under way, closes once the
+	// request is on the wire or the write ended: a cancellation of the
+	// call waits for that, so that the server never hears of it before
+	// the call (guarded by bridge.wmu, as is out).
+	posted chan struct{}
+	// out says that the request went out and was not refused: the server
+	// may have the call, and is told when it is cancelled. A call that
+	// ends before (cancelled while a new session is being made, say) is
+	// not cancelled at the server, which never had it.
+	out bool
+}
+
 // sentCall is a call of the client being written, or written, to conn.
 type sentCall struct {
 	conn    *upConn
@@ -141,8 +152,7 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		aside:   cmp.Or(cfg.asideTimeout, asideTimeout),
 		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
 		lists:   map[jsonrpc.ID]bool{},
-		calls:   map[jsonrpc.ID]context.CancelFunc{},
-		posted:  map[jsonrpc.ID]chan struct{}{},
+		calls:   map[jsonrpc.ID]*sending{},
 		sent:    map[jsonrpc.ID]*sentCall{},
 		routes:  map[jsonrpc.ID]*route{},
 		wire:    map[jsonrpc.ID]jsonrpc.ID{},
@@ -248,10 +258,8 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 				callCtx, cancel := context.WithCancel(ctx)
 				b.wmu.Lock()
 				req := b.routeLocked(m)
-				b.calls[req.ID] = cancel
-				b.posted[req.ID] = make(chan struct{})
+				b.calls[req.ID] = &sending{cancel: cancel}
 				b.wmu.Unlock()
-				callCtx = withWrote(callCtx, func() { b.markPosted(req.ID) })
 				forwarding.Go(func() {
 					defer b.endCall(req.ID)
 					b.forwardCall(callCtx, req)
@@ -277,14 +285,17 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 				// The call ends now, before the client's next message: an
 				// answer to it that comes later is dropped, even when the
 				// client gives its ID to a new call at once.
-				note, id, ok := b.cancelRoute(m)
+				note, id, call, ok := b.cancelRoute(m)
 				if !ok {
 					b.log.Debug("a cancellation of no call under way (answered already, or timed out)", "params", string(m.Params))
 					continue
 				}
 				forwarding.Go(func() {
-					b.waitPosted(id)
-					b.sendAside(ctx, note, "a notification")
+					if b.wentOut(call) {
+						b.sendAside(ctx, note, "a notification")
+					} else {
+						b.log.Debug("the client cancelled a call whose request did not go out: the server is not told", "id", id.Raw())
+					}
 					// Told: the call's own request, if the server has not
 					// answered it, need not wait any longer.
 					b.endCall(id)
@@ -663,10 +674,21 @@ func (b *bridge) write(ctx context.Context, conn *upConn, msg jsonrpc.Message) e
 		return nil
 	}
 	b.sent[req.ID] = sc
+	call := b.calls[req.ID]
+	var posted chan struct{}
+	if call != nil {
+		posted = make(chan struct{})
+		call.posted = posted
+		// Said by the transport as soon as the request is on the wire
+		// (the answer may take long to follow).
+		ctx = withWrote(ctx, func() { b.markPosted(call, posted, true, false) })
+	}
 	b.wmu.Unlock()
 	// Recorded before the write: the answer may be read before it returns.
 	err := conn.Write(ctx, msg)
-	b.markPosted(req.ID) // if the transport did not say so sooner
+	if call != nil {
+		b.markPosted(call, posted, mayBeTaken(err), true)
+	}
 	b.wmu.Lock()
 	mine, lost := b.sent[req.ID] == sc, false
 	switch {
@@ -729,76 +751,133 @@ func (b *bridge) connEnded(conn *upConn, err error) {
 	}
 }
 
+// mayBeTaken reports whether the server may have taken a message whose
+// write returned err: not when it certainly did not go out, nor when the
+// server refused it (a lost session's 404, another 4xx, a redirect).
+func mayBeTaken(err error) bool {
+	var se *StatusError
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, errSessionLost) || errors.Is(err, mcp.ErrSessionMissing) || unsent(err):
+		return false
+	case errors.As(err, &se):
+		return se.Status >= 500
+	}
+	return true
+}
+
 // endCall forgets a call of the client once it has been sent.
 func (b *bridge) endCall(id jsonrpc.ID) {
-	b.markPosted(id)
 	b.wmu.Lock()
-	cancel := b.calls[id]
+	call := b.calls[id]
 	delete(b.calls, id)
+	var posted chan struct{}
+	if call != nil {
+		posted, call.posted = call.posted, nil
+	}
 	b.wmu.Unlock()
-	if cancel != nil {
-		cancel()
+	if posted != nil {
+		close(posted)
+	}
+	if call != nil {
+		call.cancel()
 	}
 }
 
-// markPosted records that call id's request is on the wire, or that its
-// sending ended.
-func (b *bridge) markPosted(id jsonrpc.ID) {
+// markPosted records that the write of call's request whose posted it
+// is put the request on the wire, or ended (done), and whether the server
+// may have the call (out). The transport's word that the request is on
+// the wire may come late, after the write ended: it then changes nothing.
+func (b *bridge) markPosted(call *sending, posted chan struct{}, out, done bool) {
 	b.wmu.Lock()
-	ch := b.posted[id]
-	delete(b.posted, id)
+	open := call.posted == posted
+	if open {
+		call.posted = nil
+	}
+	if open || done {
+		call.out = out
+	}
 	b.wmu.Unlock()
-	if ch != nil {
-		close(ch)
+	if open {
+		close(posted)
 	}
 }
 
-// waitPosted waits, within b.aside, until the request of call id (its ID
-// on the wire) is out, or its sending ended: sent on their own, a
+// endedCall is a call of the client as it was when it ended (cancelled
+// or timed out): what wentOut needs to know whether to tell the server.
+type endedCall struct {
+	call   *sending      // nil when its sending was over
+	posted chan struct{} // its write under way, if any
+}
+
+// endedLocked is call id (on the wire) as it is now, which has just
+// ended. b.wmu is held.
+func (b *bridge) endedLocked(id jsonrpc.ID) endedCall {
+	call := b.calls[id]
+	if call == nil {
+		return endedCall{}
+	}
+	return endedCall{call: call, posted: call.posted}
+}
+
+// wentOut reports whether the request of a call that ended went out, so
+// that the server may have it and is to be told that it is cancelled.
+// A write under way then is waited for, within b.aside, until the
+// request is on the wire or the write ended: sent on their own, a
 // cancellation could reach the server first, which would ignore it and
-// run the call to its end.
-func (b *bridge) waitPosted(id jsonrpc.ID) {
+// run the call to its end. A call whose sending was over, and which was
+// not answered, went out; a call whose request never went out, or was
+// refused, needs no cancellation (and its sending does not write it
+// again, as it has ended).
+func (b *bridge) wentOut(e endedCall) bool {
+	if e.call == nil {
+		return true
+	}
+	if e.posted != nil {
+		t := time.NewTimer(b.aside)
+		defer t.Stop()
+		select {
+		case <-e.posted:
+		case <-t.C:
+			return true // still being written: it may go out yet
+		case <-b.life.Done():
+		}
+	}
 	b.wmu.Lock()
-	ch := b.posted[id]
-	b.wmu.Unlock()
-	if ch == nil {
-		return
-	}
-	t := time.NewTimer(b.aside)
-	defer t.Stop()
-	select {
-	case <-ch:
-	case <-t.C:
-	case <-b.life.Done():
-	}
+	defer b.wmu.Unlock()
+	return e.call.out
 }
 
 // cancelRoute ends the call that note, the client's
 // notifications/cancelled, names, as the client expects no answer to it
 // any more. It returns note as the server gets it, naming the call by its
-// ID on the wire, and that ID; false when note names no call under way.
-func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, bool) {
+// ID on the wire, that ID and the call as it was when it ended; false
+// when note names no call under way.
+func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, endedCall, bool) {
 	var params map[string]json.RawMessage
 	var client any
 	if json.Unmarshal(note.Params, &params) != nil || json.Unmarshal(params["requestId"], &client) != nil {
-		return nil, jsonrpc.ID{}, false
+		return nil, jsonrpc.ID{}, endedCall{}, false
 	}
 	cid, err := jsonrpc.MakeID(client)
 	if err != nil || !cid.IsValid() {
-		return nil, jsonrpc.ID{}, false
+		return nil, jsonrpc.ID{}, endedCall{}, false
 	}
 	b.wmu.Lock()
 	id, ok := b.wire[cid]
+	var call endedCall
 	if ok {
 		b.endRouteLocked(id)
+		call = b.endedLocked(id)
 	}
 	b.wmu.Unlock()
 	if !ok {
-		return nil, jsonrpc.ID{}, false
+		return nil, jsonrpc.ID{}, endedCall{}, false
 	}
 	params["requestId"], _ = json.Marshal(id.Raw())
 	raw, _ := json.Marshal(params)
-	return &jsonrpc.Request{Method: note.Method, Params: raw}, id, true
+	return &jsonrpc.Request{Method: note.Method, Params: raw}, id, call, true
 }
 
 // routeLocked is req, a call of the client, as the server gets it: under
@@ -849,13 +928,13 @@ func (b *bridge) endRouteLocked(id jsonrpc.ID) (jsonrpc.ID, bool) {
 func (b *bridge) timeOut(req *jsonrpc.Request) {
 	b.wmu.Lock()
 	client, ok := b.endRouteLocked(req.ID)
-	cancel := b.calls[req.ID]
+	call := b.endedLocked(req.ID)
 	b.wmu.Unlock()
 	if !ok {
 		return // answered, or cancelled by the client
 	}
-	if cancel != nil {
-		cancel() // the sending stops, answering nothing
+	if call.call != nil {
+		call.call.cancel() // the sending stops, answering nothing
 	}
 	var p struct {
 		Name string `json:"name"`
@@ -871,7 +950,10 @@ func (b *bridge) timeOut(req *jsonrpc.Request) {
 		"reason":    fmt.Sprintf("the client's --timeout (%s) ran out", b.cfg.CallTimeout),
 	})
 	note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
-	b.waitPosted(req.ID) // at once: the sending ended
+	if !b.wentOut(call) { // at once: the sending stopped
+		b.log.Debug("a call timed out whose request did not go out: the server is not told", "id", req.ID.Raw())
+		return
+	}
 	b.sendAside(b.life, note, "the cancellation of a call that timed out")
 }
 

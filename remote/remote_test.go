@@ -1218,6 +1218,130 @@ func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
 	}
 }
 
+// A call that ends before its request goes out — the server lost the
+// session and the new one is still being made — is not cancelled at the
+// server, which never had it: neither when its --timeout runs out nor
+// when the client cancels it.
+func TestCallEndedBeforeSentIsNotCancelled(t *testing.T) {
+	for _, how := range []string{"timed out", "cancelled"} {
+		t.Run(strings.ReplaceAll(how, " ", "_"), func(t *testing.T) {
+			srv := newTestServer()
+			newHandler := func() http.Handler {
+				return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{JSONResponse: true})
+			}
+			sw := &swappable{h: newHandler()}
+			var inits atomic.Int32
+			replaying := make(chan struct{}, 1) // the new session's initialize came
+			release := make(chan struct{})      // and may be answered
+			told := make(chan struct{}, 8)      // the server got a cancellation
+			var once sync.Once
+			free := func() { once.Do(func() { close(release) }) }
+			t.Cleanup(free)
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					http.Error(w, "no stream", http.StatusMethodNotAllowed)
+					return
+				}
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				switch {
+				case bytes.Contains(body, []byte(`"method":"notifications/cancelled"`)):
+					told <- struct{}{}
+				case bytes.Contains(body, []byte(`"method":"initialize"`)) && inits.Add(1) == 2:
+					replaying <- struct{}{}
+					select {
+					case <-release:
+					case <-r.Context().Done():
+						return
+					}
+				}
+				sw.ServeHTTP(w, r)
+			}))
+			t.Cleanup(ts.Close)
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			// The bridge says when it does not pass a cancellation on.
+			watch := &logWatch{want: "did not go out", seen: make(chan struct{})}
+			cfg := Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: log.NewWithOptions(watch, log.Options{Level: log.DebugLevel})}
+			if how == "timed out" {
+				cfg.CallTimeout = 300 * time.Millisecond
+			}
+			// The filter refuses a call of "other" without the server: its
+			// answer says that the messages before it were read.
+			cfg.Filter = Filter{Prefix: "acme_"}
+			ct, st := mcp.NewInMemoryTransports()
+			go Serve(ctx, st, cfg)
+			client, err := ct.Connect(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer client.Close()
+			send := func(id any, method, params string) {
+				t.Helper()
+				msg := &jsonrpc.Request{Method: method, Params: json.RawMessage(params)}
+				msg.ID, _ = jsonrpc.MakeID(id)
+				if err := client.Write(ctx, msg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			answer := func(id float64) *jsonrpc.Response {
+				t.Helper()
+				for {
+					m, err := client.Read(ctx)
+					if err != nil {
+						t.Fatalf("waiting for the answer to %v: %v", id, err)
+					}
+					if r, ok := m.(*jsonrpc.Response); ok {
+						if want, _ := jsonrpc.MakeID(id); r.ID != want {
+							t.Fatalf("got %+v, want the answer to %v", r, id)
+						}
+						return r
+					}
+				}
+			}
+			send(1.0, "initialize", `{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}`)
+			answer(1)
+			send(nil, "notifications/initialized", `{}`)
+			send(2.0, "tools/call", `{"name":"acme_echo","arguments":{"text":"before"}}`)
+			if r := answer(2); !strings.Contains(string(r.Result), "echo: before") {
+				t.Fatalf("echo = %s", r.Result)
+			}
+
+			sw.set(newHandler()) // the server forgets the session
+			send(3.0, "tools/call", `{"name":"acme_echo","arguments":{"text":"late"}}`)
+			select {
+			case <-replaying: // refused, the call waits for the new session
+			case <-ctx.Done():
+				t.Fatal("no new session was started")
+			}
+			if how == "timed out" {
+				// The new session is given up with the call.
+				if r := answer(3); !strings.Contains(string(r.Result), "(--timeout)") {
+					t.Fatalf("the call = %s, want the timeout named", r.Result)
+				}
+			} else {
+				send(nil, "notifications/cancelled", `{"requestId":3}`)
+				send(4.0, "tools/call", `{"name":"other","arguments":{}}`)
+				if r := answer(4); !strings.Contains(string(r.Result), "unknown tool") {
+					t.Fatalf("other = %s, want it refused by the bridge", r.Result)
+				}
+				free() // the new session is made; the call ended before
+			}
+			select {
+			case <-told:
+				t.Error("the server was told to cancel a call whose request it never got")
+			case <-watch.seen:
+			case <-ctx.Done():
+				t.Fatal("the cancellation was neither passed on nor dropped")
+			}
+			send(5.0, "tools/call", `{"name":"acme_echo","arguments":{"text":"next"}}`)
+			if r := answer(5); !strings.Contains(string(r.Result), "echo: next") {
+				t.Errorf("echo after = %s", r.Result)
+			}
+		})
+	}
+}
+
 // openHTTPConn initializes a session on c as a client would, which
 // starts the server's GET stream.
 func openHTTPConn(t *testing.T, c *httpConn) {
@@ -2026,7 +2150,7 @@ func inFlight(b *bridge) string {
 	defer b.wmu.Unlock()
 	var kept []string
 	for name, n := range map[string]int{"routes": len(b.routes), "client IDs": len(b.wire), "sent": len(b.sent),
-		"lists": len(b.lists), "calls": len(b.calls), "posted": len(b.posted), "waiters": len(b.waiters)} {
+		"lists": len(b.lists), "calls": len(b.calls), "waiters": len(b.waiters)} {
 		if n > 0 {
 			kept = append(kept, fmt.Sprintf("%d %s", n, name))
 		}
