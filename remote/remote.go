@@ -103,6 +103,7 @@ type bridge struct {
 type route struct {
 	client jsonrpc.ID  // the ID the client gave it
 	timer  *time.Timer // bounds a tools/call by Config.CallTimeout
+	init   bool        // it is initialize, which is not to be cancelled
 }
 
 // upConn is a connection to the server. When reading it ends, the calls
@@ -287,7 +288,6 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 				// client gives its ID to a new call at once.
 				note, id, call, ok := b.cancelRoute(m)
 				if !ok {
-					b.log.Debug("a cancellation of no call under way (answered already, or timed out)", "params", string(m.Params))
 					continue
 				}
 				forwarding.Go(func() {
@@ -853,26 +853,36 @@ func (b *bridge) wentOut(e endedCall) bool {
 // notifications/cancelled, names, as the client expects no answer to it
 // any more. It returns note as the server gets it, naming the call by its
 // ID on the wire, that ID and the call as it was when it ended; false
-// when note names no call under way.
+// when note is dropped: it names no call under way, or initialize.
 func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, endedCall, bool) {
 	var params map[string]json.RawMessage
 	var client any
-	if json.Unmarshal(note.Params, &params) != nil || json.Unmarshal(params["requestId"], &client) != nil {
-		return nil, jsonrpc.ID{}, endedCall{}, false
+	var cid jsonrpc.ID
+	err := json.Unmarshal(note.Params, &params)
+	if err == nil {
+		err = json.Unmarshal(params["requestId"], &client)
 	}
-	cid, err := jsonrpc.MakeID(client)
-	if err != nil || !cid.IsValid() {
-		return nil, jsonrpc.ID{}, endedCall{}, false
+	if err == nil {
+		cid, err = jsonrpc.MakeID(client)
 	}
 	b.wmu.Lock()
 	id, ok := b.wire[cid]
+	init := ok && b.routes[id].init
 	var call endedCall
-	if ok {
+	if ok && !init {
 		b.endRouteLocked(id)
 		call = b.endedLocked(id)
 	}
 	b.wmu.Unlock()
-	if !ok {
+	switch {
+	case init:
+		// The client must not cancel initialize (the MCP specification
+		// says so): a session half made would be left to the server.
+		// initialize goes on, and its answer is passed on.
+		b.log.Debug("the client cancelled initialize, which is not to be cancelled: the cancellation is dropped")
+		return nil, jsonrpc.ID{}, endedCall{}, false
+	case err != nil || !ok:
+		b.log.Debug("a cancellation of no call under way (answered already, or timed out)", "params", string(note.Params))
 		return nil, jsonrpc.ID{}, endedCall{}, false
 	}
 	params["requestId"], _ = json.Marshal(id.Raw())
@@ -887,7 +897,7 @@ func (b *bridge) routeLocked(req *jsonrpc.Request) *jsonrpc.Request {
 	b.lastID++
 	id, _ := jsonrpc.MakeID(float64(b.lastID))
 	out := &jsonrpc.Request{ID: id, Method: req.Method, Params: req.Params}
-	rt := &route{client: req.ID}
+	rt := &route{client: req.ID, init: req.Method == "initialize"}
 	if req.Method == "tools/call" && b.cfg.CallTimeout > 0 {
 		rt.timer = time.AfterFunc(b.cfg.CallTimeout, func() { b.timeOut(out) })
 	}

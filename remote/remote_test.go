@@ -1342,6 +1342,101 @@ func TestCallEndedBeforeSentIsNotCancelled(t *testing.T) {
 	}
 }
 
+// The client must not cancel initialize (the MCP specification says so):
+// a cancellation of it is not passed on to the server, and initialize is
+// answered as usual.
+func TestCancelledInitializeIsNotPassedOn(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	told := make(chan struct{}, 1)      // the server got a cancellation
+	initializing := make(chan struct{}) // initialize came
+	cancelSent := make(chan struct{})   // the client cancelled it
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		switch {
+		case bytes.Contains(body, []byte(`"method":"notifications/cancelled"`)):
+			told <- struct{}{}
+		case bytes.Contains(body, []byte(`"method":"initialize"`)):
+			close(initializing)
+			<-cancelSent // answered once the cancellation is on its way
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	watch := &logWatch{want: "cancel", seen: make(chan struct{})}
+	ct, st := mcp.NewInMemoryTransports()
+	go Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: log.NewWithOptions(watch, log.Options{Level: log.DebugLevel})})
+	client, err := ct.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	send := func(id any, method, params string) {
+		t.Helper()
+		msg := &jsonrpc.Request{Method: method, Params: json.RawMessage(params)}
+		msg.ID, _ = jsonrpc.MakeID(id)
+		if err := client.Write(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answer := func(id float64) *jsonrpc.Response {
+		t.Helper()
+		m, err := client.Read(ctx)
+		if err != nil {
+			t.Fatalf("waiting for the answer to %v: %v", id, err)
+		}
+		r, ok := m.(*jsonrpc.Response)
+		if want, _ := jsonrpc.MakeID(id); !ok || r.ID != want {
+			t.Fatalf("got %+v, want the answer to %v", m, id)
+		}
+		return r
+	}
+	send(1.0, "initialize", `{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}`)
+	<-initializing
+	send(nil, "notifications/cancelled", `{"requestId":1,"reason":"changed my mind"}`)
+	close(cancelSent)
+	if r := answer(1); r.Error != nil || !strings.Contains(string(r.Result), "test-remote") {
+		t.Fatalf("initialize = %+v, want the server's answer", r)
+	}
+	// The bridge logs the cancellation it drops.
+	select {
+	case <-told:
+		t.Error("the server was told to cancel initialize")
+	case <-watch.seen:
+	case <-ctx.Done():
+		t.Fatal("the cancellation was neither passed on nor dropped")
+	}
+	send(nil, "notifications/initialized", `{}`)
+	send(2.0, "tools/list", `{}`)
+	if r := answer(2); r.Error != nil || !strings.Contains(string(r.Result), "echo") {
+		t.Errorf("tools/list = %+v", r)
+	}
+}
+
+// A cancellation of initialize that comes while initialize is under way
+// (serve reads the next message only once it is over) leaves it under way.
+func TestInitializeIsNotCancelled(t *testing.T) {
+	b := newBridge(context.Background(), Config{})
+	id, _ := jsonrpc.MakeID(float64(1))
+	b.wmu.Lock()
+	req := b.routeLocked(&jsonrpc.Request{ID: id, Method: "initialize", Params: json.RawMessage(`{}`)})
+	b.wmu.Unlock()
+	if _, _, _, ok := b.cancelRoute(&jsonrpc.Request{Method: "notifications/cancelled", Params: json.RawMessage(`{"requestId":1}`)}); ok {
+		t.Error("the cancellation of initialize is passed on")
+	}
+	if left := inFlight(b); left != "1 client IDs, 1 routes" {
+		t.Errorf("the bridge keeps %q, want initialize's route", left)
+	}
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	if _, ok := b.endRouteLocked(req.ID); !ok {
+		t.Error("initialize ended with its cancellation")
+	}
+}
+
 // openHTTPConn initializes a session on c as a client would, which
 // starts the server's GET stream.
 func openHTTPConn(t *testing.T, c *httpConn) {
