@@ -221,14 +221,16 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 	// waits for it, in order.
 	var initializing sync.WaitGroup
 	var initialized chan struct{}
+	var left []*sentCall // the calls under way when the client went
 	defer conn.Close()
 	defer b.closeUp()
+	defer func() { b.cancelLeft(left) }()
 	defer initializing.Wait()
 	// The calls and notifications under way end with ctx, before the
 	// session is closed: nothing of this session runs on after Serve.
 	var forwarding sync.WaitGroup
 	defer forwarding.Wait()
-	defer b.endRoutes()
+	defer func() { left = b.endRoutes() }()
 	defer stop()
 	for {
 		msg, err := conn.Read(ctx)
@@ -291,8 +293,13 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 					continue
 				}
 				forwarding.Go(func() {
+					// A cancellation the client sent just before it went
+					// still goes out, lest the server run the call on for
+					// no one, and hold the end of the session up for it.
+					nctx, cancel := outliving(ctx, deleteTimeout)
+					defer cancel()
 					if b.wentOut(call) {
-						b.sendAside(ctx, note, "a notification")
+						b.sendAside(nctx, note, "a notification")
 					} else {
 						b.log.Debug("the client cancelled a call whose request did not go out: the server is not told", "id", id.Raw())
 					}
@@ -527,6 +534,11 @@ func (b *bridge) conn(ctx context.Context) (*upConn, error) {
 	}
 	if b.init == nil {
 		return nil, errors.New("the session is not initialized")
+	}
+	if b.life.Err() != nil {
+		// What the client sent just before it went is not worth a new
+		// session.
+		return nil, errors.New("the session is over")
 	}
 	id, _ := jsonrpc.MakeID(fmt.Sprintf("restmcp-reconnect-%d", b.replays.Add(1)))
 	replay := &jsonrpc.Request{ID: id, Method: b.init.Method, Params: b.init.Params}
@@ -968,12 +980,54 @@ func (b *bridge) timeOut(req *jsonrpc.Request) {
 }
 
 // endRoutes forgets the calls in flight, stopping their timers: the
-// session is over.
-func (b *bridge) endRoutes() {
+// session is over. It returns those whose request was out, or being
+// written, on a connection whose reading had not ended: the server may
+// be running them.
+func (b *bridge) endRoutes() []*sentCall {
 	b.wmu.Lock()
 	defer b.wmu.Unlock()
+	var left []*sentCall
 	for id := range b.routes {
+		if sc := b.sent[id]; sc != nil && !sc.conn.ended {
+			left = append(left, sc)
+		}
 		b.endRouteLocked(id)
+	}
+	return left
+}
+
+// cancelLeft tells the server to cancel left, the calls under way when
+// the client went, before the session ends: the client expects their
+// answers no more, and a server may otherwise run them to their end, as
+// some do before they end a session (which would hold the DELETE up).
+// Each goes on the connection its call went on, within deleteTimeout.
+func (b *bridge) cancelLeft(left []*sentCall) {
+	if len(left) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deleteTimeout)
+	defer cancel()
+	var told sync.WaitGroup
+	for _, sc := range left {
+		params, _ := json.Marshal(map[string]any{"requestId": sc.req.ID.Raw(), "reason": "the client went away"})
+		note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
+		told.Go(func() {
+			if err := sc.conn.Write(ctx, note); err != nil {
+				b.log.Debug("could not cancel a call the client left under way", "err", withoutURL(err))
+			}
+		})
+	}
+	told.Wait()
+}
+
+// outliving returns a context that ends d after ctx ends, or when it is
+// cancelled.
+func outliving(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	out, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(d, cancel) })
+	return out, func() {
+		stop()
+		cancel()
 	}
 }
 
@@ -1021,9 +1075,13 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 	for {
 		msg, err := conn.Read(ctx)
 		if err != nil {
-			if ctx.Err() == nil {
-				b.log.Debug("the connection to the MCP server ended", "err", withoutURL(err))
+			if ctx.Err() != nil {
+				// The session is over: serve closes the connection in
+				// its turn, once the server was told what it is to be
+				// told on it (see cancelLeft).
+				return
 			}
+			b.log.Debug("the connection to the MCP server ended", "err", withoutURL(err))
 			b.drop(conn)
 			b.connEnded(conn, err)
 			return

@@ -1437,6 +1437,55 @@ func TestInitializeIsNotCancelled(t *testing.T) {
 	}
 }
 
+// A call under way when the client goes is cancelled at the server before
+// the session ends: the server does not run it on for no one, nor hold up
+// the end of the session for it (as the SDK's server does).
+func TestLeftCallIsCancelled(t *testing.T) {
+	srv := newTestServer()
+	started := make(chan struct{}, 1)
+	cancelled := make(chan struct{}, 1)
+	mcp.AddTool(srv, &mcp.Tool{Name: "slow"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		started <- struct{}{}
+		select {
+		case <-ctx.Done():
+			cancelled <- struct{}{}
+		case <-time.After(15 * time.Second):
+		}
+		return &mcp.CallToolResult{}, nil, nil
+	})
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient}) }()
+	kept := &keptTransport{Transport: ct}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, kept, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "slow", Arguments: map[string]any{}})
+	select {
+	case <-started:
+	case <-ctx.Done():
+		t.Fatal("the call did not reach the server")
+	}
+	start := time.Now()
+	kept.conn.Close() // the client goes, its call unanswered
+	select {
+	case <-served:
+	case <-ctx.Done():
+		t.Fatal("Serve still runs after the client went")
+	}
+	select {
+	case <-cancelled:
+	default:
+		t.Errorf("Serve ended %v after the client went, and the call it left still runs at the server", time.Since(start))
+	}
+}
+
 // openHTTPConn initializes a session on c as a client would, which
 // starts the server's GET stream.
 func openHTTPConn(t *testing.T, c *httpConn) {
