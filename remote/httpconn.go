@@ -127,8 +127,9 @@ type httpConn struct {
 	tooLarge     bool // the server's stream sent a message too large (read by keepStream only)
 	badEvent     bool // the server's stream sent an event that is no message (read by keepStream only)
 	// lostWait bounds the wait, once the server lost the session, for
-	// the answers to the POSTs in flight (see settle).
-	lostWait time.Duration
+	// the answers to the POSTs in flight (see settle); deleteWait the
+	// telling of the server that the session ends.
+	lostWait, deleteWait time.Duration
 
 	mu        sync.Mutex
 	sessionID string
@@ -139,6 +140,9 @@ type httpConn struct {
 	// until Write returns; settled, when set, is closed once none is.
 	posting int
 	settled chan struct{}
+	// readers are the goroutines that read the server's streams (its own,
+	// and those answering calls): Close waits for them.
+	readers sync.WaitGroup
 	// accepted holds, per call the server took (202) without answering
 	// it, the timer that answers it with an error after acceptedWait;
 	// stopped when the answer comes, or the connection closes.
@@ -158,6 +162,7 @@ func newHTTPConn(url string, client *http.Client) *httpConn {
 		maxDelay:     streamMaxDelay,
 		acceptedWait: acceptedWait,
 		lostWait:     lostWait,
+		deleteWait:   deleteTimeout,
 		log:          log.New(io.Discard),
 	}
 }
@@ -340,10 +345,10 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		// The stream ends when the call's answer has come; it outlives the
 		// request's context (the caller only waits for the POST to be taken).
 		streaming = true
-		go func() {
+		c.readers.Go(func() {
 			defer cancel()
 			c.readCallStream(resp.Body, req)
-		}()
+		})
 	default:
 		resp.Body.Close()
 		return fmt.Errorf("the MCP server answered with an unexpected content type %q", ct)
@@ -388,17 +393,27 @@ func (c *httpConn) endPost() {
 func (c *httpConn) settle() {
 	c.mu.Lock()
 	n := c.posting
-	var settled chan struct{}
-	if n > 0 {
-		settled = make(chan struct{})
-		c.settled = settled
-	}
 	c.mu.Unlock()
-	if settled == nil {
+	if n == 0 {
 		return
 	}
 	c.log.Debug("the MCP server lost the session; waiting for its answers to the requests in flight on it", "requests", n)
-	t := time.NewTimer(c.lostWait)
+	c.waitPosts(c.lostWait)
+}
+
+// waitPosts waits, within d, until no message is being POSTed.
+func (c *httpConn) waitPosts(d time.Duration) {
+	c.mu.Lock()
+	if c.posting == 0 {
+		c.mu.Unlock()
+		return
+	}
+	if c.settled == nil {
+		c.settled = make(chan struct{})
+	}
+	settled := c.settled
+	c.mu.Unlock()
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-settled:
@@ -805,7 +820,7 @@ func (c *httpConn) startStream() {
 	}
 	c.streaming = true
 	c.mu.Unlock()
-	go c.keepStream()
+	c.readers.Go(c.keepStream)
 }
 
 // keepStream reads the server's GET stream, opening it again after a drop
@@ -927,7 +942,7 @@ func (c *httpConn) close() {
 	}
 	sid := c.SessionID()
 	if sid != "" && !lost && c.ctx.Err() == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), deleteTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), c.deleteWait)
 		defer cancel()
 		if req, err := http.NewRequestWithContext(ctx, http.MethodDelete, c.url, nil); err == nil {
 			c.setHeaders(req)
@@ -945,6 +960,11 @@ func (c *httpConn) close() {
 		delete(c.accepted, id)
 	}
 	c.mu.Unlock()
+	// The POSTs under way and the streams end with c.ctx, at once: they
+	// are waited for, so that nothing of the connection runs on after it.
+	// Only a POST under way may start a stream: none is once they ended.
+	c.waitPosts(c.deleteWait)
+	c.readers.Wait()
 }
 
 // wroteKey is the context key of what to call once a request written

@@ -55,8 +55,9 @@ type Config struct {
 	// out, the call is answered with an error and cancelled at the server.
 	CallTimeout time.Duration
 
-	// asideTimeout replaces the package's (tests shorten it).
-	asideTimeout time.Duration
+	// asideTimeout and deleteTimeout replace the package's (tests
+	// shorten them).
+	asideTimeout, deleteTimeout time.Duration
 }
 
 // bridge relays between one local connection and the remote server,
@@ -70,6 +71,10 @@ type bridge struct {
 	log     *log.Logger
 	aside   time.Duration // bounds passing a notification or an answer
 	refused atomic.Int32  // the last 401/403 the server answered
+	// workers are the goroutines the bridge starts beside serve's own:
+	// reading the server, closing connections, timing calls out. Serve
+	// and Probe wait for them (see waitWorkers).
+	workers sync.WaitGroup
 
 	local   mcp.Connection
 	localMu sync.Mutex // serializes writes to local
@@ -95,6 +100,7 @@ type bridge struct {
 	routes map[jsonrpc.ID]*route
 	wire   map[jsonrpc.ID]jsonrpc.ID // the client's ID of each of routes → its ID on the wire
 	lastID int64                     // the last ID given on the wire
+	over   bool                      // the session is over: a call's timer starts nothing more
 
 	replays atomic.Int64
 }
@@ -223,6 +229,7 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 	var initialized chan struct{}
 	var left []*sentCall // the calls under way when the client went
 	defer conn.Close()
+	defer b.waitWorkers()
 	defer b.closeUp()
 	defer func() { b.cancelLeft(left) }()
 	defer initializing.Wait()
@@ -296,7 +303,7 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 					// A cancellation the client sent just before it went
 					// still goes out, lest the server run the call on for
 					// no one, and hold the end of the session up for it.
-					nctx, cancel := outliving(ctx, deleteTimeout)
+					nctx, cancel := outliving(ctx, cmp.Or(b.cfg.deleteTimeout, deleteTimeout))
 					defer cancel()
 					if b.wentOut(call) {
 						b.sendAside(nctx, note, "a notification")
@@ -309,7 +316,7 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 				})
 			}
 		case *jsonrpc.Response:
-			go b.sendAside(ctx, m, "an answer")
+			forwarding.Go(func() { b.sendAside(ctx, m, "an answer") })
 		}
 	}
 }
@@ -335,6 +342,7 @@ func Probe(ctx context.Context, cfg Config, impl *mcp.Implementation) (*Probed, 
 	})
 	id, _ := jsonrpc.MakeID("probe")
 	resp, err := b.open(ctx, &jsonrpc.Request{ID: id, Method: "initialize", Params: params})
+	defer b.waitWorkers()
 	defer b.closeUp()
 	if err != nil {
 		return nil, err
@@ -385,13 +393,56 @@ func (b *bridge) listTools(ctx context.Context) error {
 	}
 }
 
+// Session is a client's session with the remote server through a bridge
+// that runs in this process (see Connect).
+type Session struct {
+	*mcp.ClientSession
+	stop   context.CancelFunc // ends the bridge
+	served chan struct{}      // closed once the bridge stopped
+}
+
+// closeWait bounds the wait for a bridge of Connect to stop: cancelling
+// the calls left under way and telling the server that the session ends
+// take deleteTimeout each at most, and the rest ends at once.
+const closeWait = 2 * deleteTimeout
+
+// Close ends the session, and waits (closeWait at most) until the bridge
+// has stopped, the server told: nothing of it runs on in the process.
+func (s *Session) Close() error {
+	err := s.ClientSession.Close()
+	s.stop()
+	waitServed(s.served)
+	return err
+}
+
+// waitServed waits, closeWait at most, until served is closed.
+func waitServed(served <-chan struct{}) {
+	t := time.NewTimer(closeWait)
+	defer t.Stop()
+	select {
+	case <-served:
+	case <-t.C:
+	}
+}
+
 // Connect starts a bridge in this process and connects client to it: the
 // remote server as serve shows it, for commands that list or call its
 // tools. The session ends with ctx or when it is closed.
-func Connect(ctx context.Context, cfg Config, client *mcp.Client) (*mcp.ClientSession, error) {
+func Connect(ctx context.Context, cfg Config, client *mcp.Client) (*Session, error) {
+	ctx, stop := context.WithCancel(ctx)
 	ct, st := mcp.NewInMemoryTransports()
-	go Serve(ctx, st, cfg)
-	return client.Connect(ctx, ct, nil)
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		Serve(ctx, st, cfg)
+	}()
+	cs, err := client.Connect(ctx, ct, nil)
+	if err != nil {
+		stop()
+		waitServed(served)
+		return nil, err
+	}
+	return &Session{ClientSession: cs, stop: stop, served: served}, nil
 }
 
 // initialize opens the remote session with the client's initialize and
@@ -423,6 +474,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 	if !b.sse {
 		conn := newHTTPConn(b.cfg.URL, b.client)
 		conn.log = b.log
+		conn.deleteWait = cmp.Or(b.cfg.deleteTimeout, deleteTimeout)
 		resp, err := b.handshake(ctx, conn, init)
 		if err == nil {
 			return resp, nil
@@ -468,7 +520,7 @@ func (b *bridge) handshake(ctx context.Context, c mcp.Connection, init *jsonrpc.
 	conn := &upConn{Connection: c}
 	ch := b.wait(init.ID)
 	defer b.unwait(init.ID)
-	go b.readUp(b.life, conn)
+	b.workers.Go(func() { b.readUp(b.life, conn) })
 	if err := conn.Write(ctx, init); err != nil {
 		conn.Close()
 		return nil, err
@@ -911,7 +963,13 @@ func (b *bridge) routeLocked(req *jsonrpc.Request) *jsonrpc.Request {
 	out := &jsonrpc.Request{ID: id, Method: req.Method, Params: req.Params}
 	rt := &route{client: req.ID, init: req.Method == "initialize"}
 	if req.Method == "tools/call" && b.cfg.CallTimeout > 0 {
-		rt.timer = time.AfterFunc(b.cfg.CallTimeout, func() { b.timeOut(out) })
+		rt.timer = time.AfterFunc(b.cfg.CallTimeout, func() {
+			b.wmu.Lock()
+			defer b.wmu.Unlock()
+			if !b.over {
+				b.workers.Go(func() { b.timeOut(out) })
+			}
+		})
 	}
 	b.routes[id] = rt
 	b.wire[req.ID] = id
@@ -986,6 +1044,7 @@ func (b *bridge) timeOut(req *jsonrpc.Request) {
 func (b *bridge) endRoutes() []*sentCall {
 	b.wmu.Lock()
 	defer b.wmu.Unlock()
+	b.over = true
 	var left []*sentCall
 	for id := range b.routes {
 		if sc := b.sent[id]; sc != nil && !sc.conn.ended {
@@ -1005,7 +1064,7 @@ func (b *bridge) cancelLeft(left []*sentCall) {
 	if len(left) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), deleteTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(b.cfg.deleteTimeout, deleteTimeout))
 	defer cancel()
 	var told sync.WaitGroup
 	for _, sc := range left {
@@ -1147,10 +1206,23 @@ func (b *bridge) dropLocked(conn *upConn) {
 	}
 	done := make(chan struct{})
 	b.closing = append(b.closing, done)
-	go func() {
+	b.workers.Go(func() {
 		defer close(done)
 		conn.Close()
-	}()
+	})
+}
+
+// waitWorkers waits for the goroutines the bridge started, once the
+// session is over and its connections closed: nothing of the bridge runs
+// on after Serve or Probe. Each ends soon: they read connections now
+// closed, close them, or send with a context that ended. A call's timer
+// that fires now starts nothing, so that none is added as they are
+// waited for.
+func (b *bridge) waitWorkers() {
+	b.wmu.Lock()
+	b.over = true
+	b.wmu.Unlock()
+	b.workers.Wait()
 }
 
 // closeUp ends the session with the server.

@@ -93,7 +93,7 @@ func connectTest(t *testing.T, cfg Config, opts *mcp.ClientOptions) *mcp.ClientS
 		t.Fatalf("connect: %v", err)
 	}
 	t.Cleanup(func() { cs.Close() })
-	return cs
+	return cs.ClientSession
 }
 
 func callText(t *testing.T, cs *mcp.ClientSession, name string, args any) (string, bool) {
@@ -508,7 +508,7 @@ func TestSlowNotificationHoldsNothingUp(t *testing.T) {
 	c.AddRoots(&mcp.Root{URI: "file:///work"})
 	time.Sleep(100 * time.Millisecond) // the notification is on its way
 	start := time.Now()
-	if got := strings.Join(toolNames(t, cs), ","); got != "ask,delete_all,echo" {
+	if got := strings.Join(toolNames(t, cs.ClientSession), ","); got != "ask,delete_all,echo" {
 		t.Errorf("tools = %s", got)
 	}
 	if d := time.Since(start); d > 3*time.Second {
@@ -1701,18 +1701,128 @@ func TestSessionEndsWithOneDelete(t *testing.T) {
 			cancel()
 			t.Fatal(err)
 		}
-		if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+		if text, isErr := callText(t, cs.ClientSession, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
 			t.Errorf("echo = %q", text)
 		}
-		cs.Close()
-		for deadline := time.Now().Add(3 * time.Second); deletes.Load() == 0 && time.Now().Before(deadline); {
-			time.Sleep(10 * time.Millisecond)
+		cs.Close() // once the bridge told the server
+		if n := deletes.Load(); n != 1 {
+			t.Errorf("the server got %d DELETEs once the session was closed, want 1", n)
 		}
 		time.Sleep(300 * time.Millisecond) // a second one would come by now
 		cancel()
 		if n := deletes.Load(); n != 1 {
 			t.Errorf("the server got %d DELETEs, want 1", n)
 		}
+	}
+}
+
+// goroutines are the IDs of the goroutines that run now, and the stack of
+// each.
+func goroutines() map[string]string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	all := map[string]string{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		head, _, _ := strings.Cut(g, "\n")
+		if id, ok := strings.CutPrefix(head, "goroutine "); ok {
+			id, _, _ = strings.Cut(id, " ")
+			all[id] = g
+		}
+	}
+	return all
+}
+
+// bridgeLeft lists the goroutines not in before that wait in this
+// package's code (not in its tests'): what a bridge left running. One
+// that runs, about to end once it said it had, is not counted.
+func bridgeLeft(before map[string]string) []string {
+	var left []string
+	for id, g := range goroutines() {
+		lines := strings.Split(g, "\n")
+		if before[id] != "" || strings.Contains(lines[0], "[running") || strings.Contains(lines[0], "[runnable") {
+			continue
+		}
+		for i := 1; i+1 < len(lines); i += 2 {
+			fn, file := lines[i], lines[i+1]
+			if strings.HasPrefix(fn, "github.com/restmcp/restmcp/remote.") && !strings.Contains(file, "_test.go") {
+				left = append(left, g)
+				break
+			}
+		}
+	}
+	return left
+}
+
+// deleteWatch is a transport that notes when the bridge has the answer
+// to a DELETE, or gave it up.
+type deleteWatch struct{ done atomic.Bool }
+
+func (w *deleteWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if req.Method == http.MethodDelete {
+		w.done.Store(true)
+	}
+	return resp, err
+}
+
+// Closing a session of Connect waits for the bridge to stop: nothing of
+// it runs on, neither its own loop nor what tells the server that the
+// session ends, reads the server's streams or times calls out. The wait
+// is bounded: a server that does not answer the DELETE is given up.
+func TestClosedSessionLeavesNothingRunning(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	streaming := make(chan struct{}, 1) // the server's stream was asked for
+	closed := make(chan struct{})       // Close returned
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			select {
+			case streaming <- struct{}{}:
+			default:
+			}
+		case http.MethodDelete:
+			select { // not answered while Close waits
+			case <-closed:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	before := goroutines()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	watch := &deleteWatch{}
+	cs, err := Connect(ctx, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}, CallTimeout: time.Minute, deleteTimeout: 300 * time.Millisecond},
+		mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text, isErr := callText(t, cs.ClientSession, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+		t.Errorf("echo = %q", text)
+	}
+	select { // the stream is read until the connection closes
+	case <-streaming:
+	case <-ctx.Done():
+		t.Fatal("the server's stream was not asked for")
+	}
+	cs.Close()
+	told := watch.done.Load()
+	close(closed)
+	if !told {
+		t.Error("Close returned before the bridge was done telling the server that the session ends")
+	}
+	if left := bridgeLeft(before); len(left) > 0 {
+		t.Errorf("once the session was closed, the bridge still runs:\n\n%s", strings.Join(left, "\n\n"))
 	}
 }
 
