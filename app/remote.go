@@ -131,7 +131,7 @@ func (a *App) Tools(ctx context.Context, p profile.Profile, sends bool) (src Too
 // RemoteTools is a remote server seen through the relay, as the serve
 // command's client sees it.
 type RemoteTools struct {
-	session *mcp.ClientSession
+	session *remote.Session
 	tools   []*mcp.Tool
 	timeout time.Duration // bounds listing and each call (the profile's timeout), when set
 }

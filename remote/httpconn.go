@@ -93,6 +93,7 @@ const (
 	streamMinDelay = 500 * time.Millisecond
 	streamMaxDelay = 30 * time.Second
 	acceptedWait   = 30 * time.Second
+	lostWait       = 30 * time.Second
 )
 
 // httpConn is the client side of the Streamable HTTP transport, as an
@@ -125,12 +126,23 @@ type httpConn struct {
 	log          *log.Logger
 	tooLarge     bool // the server's stream sent a message too large (read by keepStream only)
 	badEvent     bool // the server's stream sent an event that is no message (read by keepStream only)
+	// lostWait bounds the wait, once the server lost the session, for
+	// the answers to the POSTs in flight (see settle); deleteWait the
+	// telling of the server that the session ends.
+	lostWait, deleteWait time.Duration
 
 	mu        sync.Mutex
 	sessionID string
 	version   string
 	initID    jsonrpc.ID // the initialize request in flight
 	streaming bool       // the GET stream was started
+	// posting counts the messages being POSTed, from before they go out
+	// until Write returns; settled, when set, is closed once none is.
+	posting int
+	settled chan struct{}
+	// readers are the goroutines that read the server's streams (its own,
+	// and those answering calls): Close waits for them.
+	readers sync.WaitGroup
 	// accepted holds, per call the server took (202) without answering
 	// it, the timer that answers it with an error after acceptedWait;
 	// stopped when the answer comes, or the connection closes.
@@ -149,6 +161,8 @@ func newHTTPConn(url string, client *http.Client) *httpConn {
 		minDelay:     streamMinDelay,
 		maxDelay:     streamMaxDelay,
 		acceptedWait: acceptedWait,
+		lostWait:     lostWait,
+		deleteWait:   deleteTimeout,
 		log:          log.New(io.Discard),
 	}
 }
@@ -202,12 +216,17 @@ func next(ctx context.Context, incoming <-chan jsonrpc.Message, a, b <-chan stru
 }
 
 // Write POSTs msg. An error is a *StatusError, errSessionLost or a network
-// error; answers arrive through Read.
+// error; answers arrive through Read. Once the server's stream found the
+// session lost, nothing more is sent: the error is errSessionLost.
 func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	data, err := jsonrpc.EncodeMessage(msg)
 	if err != nil {
 		return err
 	}
+	if err := c.beginPost(); err != nil {
+		return err
+	}
+	defer c.endPost()
 	streaming := false
 	req, isReq := msg.(*jsonrpc.Request)
 	if isReq && req.Method == "initialize" && req.IsCall() {
@@ -326,15 +345,80 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		// The stream ends when the call's answer has come; it outlives the
 		// request's context (the caller only waits for the POST to be taken).
 		streaming = true
-		go func() {
+		c.readers.Go(func() {
 			defer cancel()
 			c.readCallStream(resp.Body, req)
-		}()
+		})
 	default:
 		resp.Body.Close()
 		return fmt.Errorf("the MCP server answered with an unexpected content type %q", ct)
 	}
 	return nil
+}
+
+// beginPost counts a message about to be POSTed, until endPost; it
+// returns errSessionLost instead when the session is known lost, as the
+// server would refuse it.
+func (c *httpConn) beginPost() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.failed:
+		return c.failErr
+	default:
+	}
+	c.posting++
+	return nil
+}
+
+// endPost counts a POST out: its Write returns.
+func (c *httpConn) endPost() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.posting--
+	if c.posting == 0 && c.settled != nil {
+		close(c.settled)
+		c.settled = nil
+	}
+}
+
+// settle waits, within c.lostWait, until the POSTs in flight have been
+// answered; it is called once the server lost the session, before the
+// connection closes. Cut off before its answer, a POST's message could
+// have been taken or not: the server could have run a call, or refused
+// it (404) and left it to be sent again on a new session. Let end, each
+// says which: the refusal of a lost session comes at once, so a POST
+// still unanswered once the wait is over is held to have been taken (it
+// is cut off then, and a call answered that it may or may not have run).
+func (c *httpConn) settle() {
+	c.mu.Lock()
+	n := c.posting
+	c.mu.Unlock()
+	if n == 0 {
+		return
+	}
+	c.log.Debug("the MCP server lost the session; waiting for its answers to the requests in flight on it", "requests", n)
+	c.waitPosts(c.lostWait)
+}
+
+// waitPosts waits, within d, until no message is being POSTed.
+func (c *httpConn) waitPosts(d time.Duration) {
+	c.mu.Lock()
+	if c.posting == 0 {
+		c.mu.Unlock()
+		return
+	}
+	if c.settled == nil {
+		c.settled = make(chan struct{})
+	}
+	settled := c.settled
+	c.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-settled:
+	case <-t.C:
+	}
 }
 
 // setHeaders adds the session and protocol version; it returns the session
@@ -736,7 +820,7 @@ func (c *httpConn) startStream() {
 	}
 	c.streaming = true
 	c.mu.Unlock()
-	go c.keepStream()
+	c.readers.Go(c.keepStream)
 }
 
 // keepStream reads the server's GET stream, opening it again after a drop
@@ -837,6 +921,8 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 }
 
 // Close ends the session on the server (best effort) and stops the streams.
+// A session the server lost is not ended there: the POSTs in flight on it
+// are let end first (see settle).
 func (c *httpConn) Close() error {
 	// Once: the bridge closes a connection when its reading ends and
 	// again when the session ends, and the server is told once.
@@ -845,9 +931,18 @@ func (c *httpConn) Close() error {
 }
 
 func (c *httpConn) close() {
+	lost := false
+	select {
+	case <-c.failed:
+		// The server no longer knows the session: there is nothing to
+		// end there, and what was POSTed on it is let end first.
+		lost = true
+		c.settle()
+	default:
+	}
 	sid := c.SessionID()
-	if sid != "" && c.ctx.Err() == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), deleteTimeout)
+	if sid != "" && !lost && c.ctx.Err() == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), c.deleteWait)
 		defer cancel()
 		if req, err := http.NewRequestWithContext(ctx, http.MethodDelete, c.url, nil); err == nil {
 			c.setHeaders(req)
@@ -865,6 +960,11 @@ func (c *httpConn) close() {
 		delete(c.accepted, id)
 	}
 	c.mu.Unlock()
+	// The POSTs under way and the streams end with c.ctx, at once: they
+	// are waited for, so that nothing of the connection runs on after it.
+	// Only a POST under way may start a stream: none is once they ended.
+	c.waitPosts(c.deleteWait)
+	c.readers.Wait()
 }
 
 // wroteKey is the context key of what to call once a request written

@@ -55,8 +55,9 @@ type Config struct {
 	// out, the call is answered with an error and cancelled at the server.
 	CallTimeout time.Duration
 
-	// asideTimeout replaces the package's (tests shorten it).
-	asideTimeout time.Duration
+	// asideTimeout and deleteTimeout replace the package's (tests
+	// shorten them).
+	asideTimeout, deleteTimeout time.Duration
 }
 
 // bridge relays between one local connection and the remote server,
@@ -70,6 +71,10 @@ type bridge struct {
 	log     *log.Logger
 	aside   time.Duration // bounds passing a notification or an answer
 	refused atomic.Int32  // the last 401/403 the server answered
+	// workers are the goroutines the bridge starts beside serve's own:
+	// reading the server, closing connections, timing calls out. Serve
+	// and Probe wait for them (see waitWorkers).
+	workers sync.WaitGroup
 
 	local   mcp.Connection
 	localMu sync.Mutex // serializes writes to local
@@ -85,12 +90,8 @@ type bridge struct {
 	wmu     sync.Mutex
 	waiters map[jsonrpc.ID]chan *jsonrpc.Response // answers the bridge waits for
 	lists   map[jsonrpc.ID]bool                   // tools/list calls in flight
-	calls   map[jsonrpc.ID]context.CancelFunc     // the client's calls being sent
-	// posted closes, for each call being sent, once its request is on
-	// the wire (or its sending ended): a cancellation of it waits for that,
-	// so that the server never hears of it before the call.
-	posted map[jsonrpc.ID]chan struct{}
-	sent   map[jsonrpc.ID]*sentCall // the client's calls written, not answered
+	calls   map[jsonrpc.ID]*sending               // the client's calls being sent
+	sent    map[jsonrpc.ID]*sentCall              // the client's calls written, not answered
 	// routes are the client's calls not answered yet, by the ID each has
 	// on the wire: one of the bridge's own, never given twice, so that
 	// an answer that comes after its call timed out or was cancelled is
@@ -99,6 +100,7 @@ type bridge struct {
 	routes map[jsonrpc.ID]*route
 	wire   map[jsonrpc.ID]jsonrpc.ID // the client's ID of each of routes → its ID on the wire
 	lastID int64                     // the last ID given on the wire
+	over   bool                      // the session is over: a call's timer starts nothing more
 
 	replays atomic.Int64
 }
@@ -107,6 +109,7 @@ type bridge struct {
 type route struct {
 	client jsonrpc.ID  // the ID the client gave it
 	timer  *time.Timer // bounds a tools/call by Config.CallTimeout
+	init   bool        // it is initialize, which is not to be cancelled
 }
 
 // upConn is a connection to the server. When reading it ends, the calls
@@ -115,6 +118,21 @@ type upConn struct {
 	mcp.Connection
 	ended bool  // reading it ended (guarded by bridge.wmu)
 	why   error // why it ended (guarded by bridge.wmu)
+}
+
+// sending is a call of the client being sent to the server.
+type sending struct {
+	cancel context.CancelFunc // stops the sending
+	// posted, while a write of the request is under way, closes once the
+	// request is on the wire or the write ended: a cancellation of the
+	// call waits for that, so that the server never hears of it before
+	// the call (guarded by bridge.wmu, as is out).
+	posted chan struct{}
+	// out says that the request went out and was not refused: the server
+	// may have the call, and is told when it is cancelled. A call that
+	// ends before (cancelled while a new session is being made, say) is
+	// not cancelled at the server, which never had it.
+	out bool
 }
 
 // sentCall is a call of the client being written, or written, to conn.
@@ -141,8 +159,7 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		aside:   cmp.Or(cfg.asideTimeout, asideTimeout),
 		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
 		lists:   map[jsonrpc.ID]bool{},
-		calls:   map[jsonrpc.ID]context.CancelFunc{},
-		posted:  map[jsonrpc.ID]chan struct{}{},
+		calls:   map[jsonrpc.ID]*sending{},
 		sent:    map[jsonrpc.ID]*sentCall{},
 		routes:  map[jsonrpc.ID]*route{},
 		wire:    map[jsonrpc.ID]jsonrpc.ID{},
@@ -210,14 +227,17 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 	// waits for it, in order.
 	var initializing sync.WaitGroup
 	var initialized chan struct{}
+	var left []*sentCall // the calls under way when the client went
 	defer conn.Close()
+	defer b.waitWorkers()
 	defer b.closeUp()
+	defer func() { b.cancelLeft(left) }()
 	defer initializing.Wait()
 	// The calls and notifications under way end with ctx, before the
 	// session is closed: nothing of this session runs on after Serve.
 	var forwarding sync.WaitGroup
 	defer forwarding.Wait()
-	defer b.endRoutes()
+	defer func() { left = b.endRoutes() }()
 	defer stop()
 	for {
 		msg, err := conn.Read(ctx)
@@ -248,10 +268,8 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 				callCtx, cancel := context.WithCancel(ctx)
 				b.wmu.Lock()
 				req := b.routeLocked(m)
-				b.calls[req.ID] = cancel
-				b.posted[req.ID] = make(chan struct{})
+				b.calls[req.ID] = &sending{cancel: cancel}
 				b.wmu.Unlock()
-				callCtx = withWrote(callCtx, func() { b.markPosted(req.ID) })
 				forwarding.Go(func() {
 					defer b.endCall(req.ID)
 					b.forwardCall(callCtx, req)
@@ -277,21 +295,28 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 				// The call ends now, before the client's next message: an
 				// answer to it that comes later is dropped, even when the
 				// client gives its ID to a new call at once.
-				note, id, ok := b.cancelRoute(m)
+				note, id, call, ok := b.cancelRoute(m)
 				if !ok {
-					b.log.Debug("a cancellation of no call under way (answered already, or timed out)", "params", string(m.Params))
 					continue
 				}
 				forwarding.Go(func() {
-					b.waitPosted(id)
-					b.sendAside(ctx, note, "a notification")
+					// A cancellation the client sent just before it went
+					// still goes out, lest the server run the call on for
+					// no one, and hold the end of the session up for it.
+					nctx, cancel := outliving(ctx, cmp.Or(b.cfg.deleteTimeout, deleteTimeout))
+					defer cancel()
+					if b.wentOut(call) {
+						b.sendAside(nctx, note, "a notification")
+					} else {
+						b.log.Debug("the client cancelled a call whose request did not go out: the server is not told", "id", id.Raw())
+					}
 					// Told: the call's own request, if the server has not
 					// answered it, need not wait any longer.
 					b.endCall(id)
 				})
 			}
 		case *jsonrpc.Response:
-			go b.sendAside(ctx, m, "an answer")
+			forwarding.Go(func() { b.sendAside(ctx, m, "an answer") })
 		}
 	}
 }
@@ -317,6 +342,7 @@ func Probe(ctx context.Context, cfg Config, impl *mcp.Implementation) (*Probed, 
 	})
 	id, _ := jsonrpc.MakeID("probe")
 	resp, err := b.open(ctx, &jsonrpc.Request{ID: id, Method: "initialize", Params: params})
+	defer b.waitWorkers()
 	defer b.closeUp()
 	if err != nil {
 		return nil, err
@@ -367,13 +393,56 @@ func (b *bridge) listTools(ctx context.Context) error {
 	}
 }
 
+// Session is a client's session with the remote server through a bridge
+// that runs in this process (see Connect).
+type Session struct {
+	*mcp.ClientSession
+	stop   context.CancelFunc // ends the bridge
+	served chan struct{}      // closed once the bridge stopped
+}
+
+// closeWait bounds the wait for a bridge of Connect to stop: cancelling
+// the calls left under way and telling the server that the session ends
+// take deleteTimeout each at most, and the rest ends at once.
+const closeWait = 2 * deleteTimeout
+
+// Close ends the session, and waits (closeWait at most) until the bridge
+// has stopped, the server told: nothing of it runs on in the process.
+func (s *Session) Close() error {
+	err := s.ClientSession.Close()
+	s.stop()
+	waitServed(s.served)
+	return err
+}
+
+// waitServed waits, closeWait at most, until served is closed.
+func waitServed(served <-chan struct{}) {
+	t := time.NewTimer(closeWait)
+	defer t.Stop()
+	select {
+	case <-served:
+	case <-t.C:
+	}
+}
+
 // Connect starts a bridge in this process and connects client to it: the
 // remote server as serve shows it, for commands that list or call its
 // tools. The session ends with ctx or when it is closed.
-func Connect(ctx context.Context, cfg Config, client *mcp.Client) (*mcp.ClientSession, error) {
+func Connect(ctx context.Context, cfg Config, client *mcp.Client) (*Session, error) {
+	ctx, stop := context.WithCancel(ctx)
 	ct, st := mcp.NewInMemoryTransports()
-	go Serve(ctx, st, cfg)
-	return client.Connect(ctx, ct, nil)
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		Serve(ctx, st, cfg)
+	}()
+	cs, err := client.Connect(ctx, ct, nil)
+	if err != nil {
+		stop()
+		waitServed(served)
+		return nil, err
+	}
+	return &Session{ClientSession: cs, stop: stop, served: served}, nil
 }
 
 // initialize opens the remote session with the client's initialize and
@@ -405,6 +474,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 	if !b.sse {
 		conn := newHTTPConn(b.cfg.URL, b.client)
 		conn.log = b.log
+		conn.deleteWait = cmp.Or(b.cfg.deleteTimeout, deleteTimeout)
 		resp, err := b.handshake(ctx, conn, init)
 		if err == nil {
 			return resp, nil
@@ -450,7 +520,7 @@ func (b *bridge) handshake(ctx context.Context, c mcp.Connection, init *jsonrpc.
 	conn := &upConn{Connection: c}
 	ch := b.wait(init.ID)
 	defer b.unwait(init.ID)
-	go b.readUp(b.life, conn)
+	b.workers.Go(func() { b.readUp(b.life, conn) })
 	if err := conn.Write(ctx, init); err != nil {
 		conn.Close()
 		return nil, err
@@ -516,6 +586,11 @@ func (b *bridge) conn(ctx context.Context) (*upConn, error) {
 	}
 	if b.init == nil {
 		return nil, errors.New("the session is not initialized")
+	}
+	if b.life.Err() != nil {
+		// What the client sent just before it went is not worth a new
+		// session.
+		return nil, errors.New("the session is over")
 	}
 	id, _ := jsonrpc.MakeID(fmt.Sprintf("restmcp-reconnect-%d", b.replays.Add(1)))
 	replay := &jsonrpc.Request{ID: id, Method: b.init.Method, Params: b.init.Params}
@@ -663,10 +738,21 @@ func (b *bridge) write(ctx context.Context, conn *upConn, msg jsonrpc.Message) e
 		return nil
 	}
 	b.sent[req.ID] = sc
+	call := b.calls[req.ID]
+	var posted chan struct{}
+	if call != nil {
+		posted = make(chan struct{})
+		call.posted = posted
+		// Said by the transport as soon as the request is on the wire
+		// (the answer may take long to follow).
+		ctx = withWrote(ctx, func() { b.markPosted(call, posted, true, false) })
+	}
 	b.wmu.Unlock()
 	// Recorded before the write: the answer may be read before it returns.
 	err := conn.Write(ctx, msg)
-	b.markPosted(req.ID) // if the transport did not say so sooner
+	if call != nil {
+		b.markPosted(call, posted, mayBeTaken(err), true)
+	}
 	b.wmu.Lock()
 	mine, lost := b.sent[req.ID] == sc, false
 	switch {
@@ -729,76 +815,143 @@ func (b *bridge) connEnded(conn *upConn, err error) {
 	}
 }
 
+// mayBeTaken reports whether the server may have taken a message whose
+// write returned err: not when it certainly did not go out, nor when the
+// server refused it (a lost session's 404, another 4xx, a redirect).
+func mayBeTaken(err error) bool {
+	var se *StatusError
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, errSessionLost) || errors.Is(err, mcp.ErrSessionMissing) || unsent(err):
+		return false
+	case errors.As(err, &se):
+		return se.Status >= 500
+	}
+	return true
+}
+
 // endCall forgets a call of the client once it has been sent.
 func (b *bridge) endCall(id jsonrpc.ID) {
-	b.markPosted(id)
 	b.wmu.Lock()
-	cancel := b.calls[id]
+	call := b.calls[id]
 	delete(b.calls, id)
+	var posted chan struct{}
+	if call != nil {
+		posted, call.posted = call.posted, nil
+	}
 	b.wmu.Unlock()
-	if cancel != nil {
-		cancel()
+	if posted != nil {
+		close(posted)
+	}
+	if call != nil {
+		call.cancel()
 	}
 }
 
-// markPosted records that call id's request is on the wire, or that its
-// sending ended.
-func (b *bridge) markPosted(id jsonrpc.ID) {
+// markPosted records that the write of call's request whose posted it
+// is put the request on the wire, or ended (done), and whether the server
+// may have the call (out). The transport's word that the request is on
+// the wire may come late, after the write ended: it then changes nothing.
+func (b *bridge) markPosted(call *sending, posted chan struct{}, out, done bool) {
 	b.wmu.Lock()
-	ch := b.posted[id]
-	delete(b.posted, id)
+	open := call.posted == posted
+	if open {
+		call.posted = nil
+	}
+	if open || done {
+		call.out = out
+	}
 	b.wmu.Unlock()
-	if ch != nil {
-		close(ch)
+	if open {
+		close(posted)
 	}
 }
 
-// waitPosted waits, within b.aside, until the request of call id (its ID
-// on the wire) is out, or its sending ended: sent on their own, a
+// endedCall is a call of the client as it was when it ended (cancelled
+// or timed out): what wentOut needs to know whether to tell the server.
+type endedCall struct {
+	call   *sending      // nil when its sending was over
+	posted chan struct{} // its write under way, if any
+}
+
+// endedLocked is call id (on the wire) as it is now, which has just
+// ended. b.wmu is held.
+func (b *bridge) endedLocked(id jsonrpc.ID) endedCall {
+	call := b.calls[id]
+	if call == nil {
+		return endedCall{}
+	}
+	return endedCall{call: call, posted: call.posted}
+}
+
+// wentOut reports whether the request of a call that ended went out, so
+// that the server may have it and is to be told that it is cancelled.
+// A write under way then is waited for, within b.aside, until the
+// request is on the wire or the write ended: sent on their own, a
 // cancellation could reach the server first, which would ignore it and
-// run the call to its end.
-func (b *bridge) waitPosted(id jsonrpc.ID) {
+// run the call to its end. A call whose sending was over, and which was
+// not answered, went out; a call whose request never went out, or was
+// refused, needs no cancellation (and its sending does not write it
+// again, as it has ended).
+func (b *bridge) wentOut(e endedCall) bool {
+	if e.call == nil {
+		return true
+	}
+	if e.posted != nil {
+		t := time.NewTimer(b.aside)
+		defer t.Stop()
+		select {
+		case <-e.posted:
+		case <-t.C:
+			return true // still being written: it may go out yet
+		case <-b.life.Done():
+		}
+	}
 	b.wmu.Lock()
-	ch := b.posted[id]
-	b.wmu.Unlock()
-	if ch == nil {
-		return
-	}
-	t := time.NewTimer(b.aside)
-	defer t.Stop()
-	select {
-	case <-ch:
-	case <-t.C:
-	case <-b.life.Done():
-	}
+	defer b.wmu.Unlock()
+	return e.call.out
 }
 
 // cancelRoute ends the call that note, the client's
 // notifications/cancelled, names, as the client expects no answer to it
 // any more. It returns note as the server gets it, naming the call by its
-// ID on the wire, and that ID; false when note names no call under way.
-func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, bool) {
+// ID on the wire, that ID and the call as it was when it ended; false
+// when note is dropped: it names no call under way, or initialize.
+func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, endedCall, bool) {
 	var params map[string]json.RawMessage
 	var client any
-	if json.Unmarshal(note.Params, &params) != nil || json.Unmarshal(params["requestId"], &client) != nil {
-		return nil, jsonrpc.ID{}, false
+	var cid jsonrpc.ID
+	err := json.Unmarshal(note.Params, &params)
+	if err == nil {
+		err = json.Unmarshal(params["requestId"], &client)
 	}
-	cid, err := jsonrpc.MakeID(client)
-	if err != nil || !cid.IsValid() {
-		return nil, jsonrpc.ID{}, false
+	if err == nil {
+		cid, err = jsonrpc.MakeID(client)
 	}
 	b.wmu.Lock()
 	id, ok := b.wire[cid]
-	if ok {
+	init := ok && b.routes[id].init
+	var call endedCall
+	if ok && !init {
 		b.endRouteLocked(id)
+		call = b.endedLocked(id)
 	}
 	b.wmu.Unlock()
-	if !ok {
-		return nil, jsonrpc.ID{}, false
+	switch {
+	case init:
+		// The client must not cancel initialize (the MCP specification
+		// says so): a session half made would be left to the server.
+		// initialize goes on, and its answer is passed on.
+		b.log.Debug("the client cancelled initialize, which is not to be cancelled: the cancellation is dropped")
+		return nil, jsonrpc.ID{}, endedCall{}, false
+	case err != nil || !ok:
+		b.log.Debug("a cancellation of no call under way (answered already, or timed out)", "params", string(note.Params))
+		return nil, jsonrpc.ID{}, endedCall{}, false
 	}
 	params["requestId"], _ = json.Marshal(id.Raw())
 	raw, _ := json.Marshal(params)
-	return &jsonrpc.Request{Method: note.Method, Params: raw}, id, true
+	return &jsonrpc.Request{Method: note.Method, Params: raw}, id, call, true
 }
 
 // routeLocked is req, a call of the client, as the server gets it: under
@@ -808,9 +961,15 @@ func (b *bridge) routeLocked(req *jsonrpc.Request) *jsonrpc.Request {
 	b.lastID++
 	id, _ := jsonrpc.MakeID(float64(b.lastID))
 	out := &jsonrpc.Request{ID: id, Method: req.Method, Params: req.Params}
-	rt := &route{client: req.ID}
+	rt := &route{client: req.ID, init: req.Method == "initialize"}
 	if req.Method == "tools/call" && b.cfg.CallTimeout > 0 {
-		rt.timer = time.AfterFunc(b.cfg.CallTimeout, func() { b.timeOut(out) })
+		rt.timer = time.AfterFunc(b.cfg.CallTimeout, func() {
+			b.wmu.Lock()
+			defer b.wmu.Unlock()
+			if !b.over {
+				b.workers.Go(func() { b.timeOut(out) })
+			}
+		})
 	}
 	b.routes[id] = rt
 	b.wire[req.ID] = id
@@ -849,13 +1008,13 @@ func (b *bridge) endRouteLocked(id jsonrpc.ID) (jsonrpc.ID, bool) {
 func (b *bridge) timeOut(req *jsonrpc.Request) {
 	b.wmu.Lock()
 	client, ok := b.endRouteLocked(req.ID)
-	cancel := b.calls[req.ID]
+	call := b.endedLocked(req.ID)
 	b.wmu.Unlock()
 	if !ok {
 		return // answered, or cancelled by the client
 	}
-	if cancel != nil {
-		cancel() // the sending stops, answering nothing
+	if call.call != nil {
+		call.call.cancel() // the sending stops, answering nothing
 	}
 	var p struct {
 		Name string `json:"name"`
@@ -871,17 +1030,63 @@ func (b *bridge) timeOut(req *jsonrpc.Request) {
 		"reason":    fmt.Sprintf("the client's --timeout (%s) ran out", b.cfg.CallTimeout),
 	})
 	note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
-	b.waitPosted(req.ID) // at once: the sending ended
+	if !b.wentOut(call) { // at once: the sending stopped
+		b.log.Debug("a call timed out whose request did not go out: the server is not told", "id", req.ID.Raw())
+		return
+	}
 	b.sendAside(b.life, note, "the cancellation of a call that timed out")
 }
 
 // endRoutes forgets the calls in flight, stopping their timers: the
-// session is over.
-func (b *bridge) endRoutes() {
+// session is over. It returns those whose request was out, or being
+// written, on a connection whose reading had not ended: the server may
+// be running them.
+func (b *bridge) endRoutes() []*sentCall {
 	b.wmu.Lock()
 	defer b.wmu.Unlock()
+	b.over = true
+	var left []*sentCall
 	for id := range b.routes {
+		if sc := b.sent[id]; sc != nil && !sc.conn.ended {
+			left = append(left, sc)
+		}
 		b.endRouteLocked(id)
+	}
+	return left
+}
+
+// cancelLeft tells the server to cancel left, the calls under way when
+// the client went, before the session ends: the client expects their
+// answers no more, and a server may otherwise run them to their end, as
+// some do before they end a session (which would hold the DELETE up).
+// Each goes on the connection its call went on, within deleteTimeout.
+func (b *bridge) cancelLeft(left []*sentCall) {
+	if len(left) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(b.cfg.deleteTimeout, deleteTimeout))
+	defer cancel()
+	var told sync.WaitGroup
+	for _, sc := range left {
+		params, _ := json.Marshal(map[string]any{"requestId": sc.req.ID.Raw(), "reason": "the client went away"})
+		note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
+		told.Go(func() {
+			if err := sc.conn.Write(ctx, note); err != nil {
+				b.log.Debug("could not cancel a call the client left under way", "err", withoutURL(err))
+			}
+		})
+	}
+	told.Wait()
+}
+
+// outliving returns a context that ends d after ctx ends, or when it is
+// cancelled.
+func outliving(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	out, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(d, cancel) })
+	return out, func() {
+		stop()
+		cancel()
 	}
 }
 
@@ -929,9 +1134,13 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 	for {
 		msg, err := conn.Read(ctx)
 		if err != nil {
-			if ctx.Err() == nil {
-				b.log.Debug("the connection to the MCP server ended", "err", withoutURL(err))
+			if ctx.Err() != nil {
+				// The session is over: serve closes the connection in
+				// its turn, once the server was told what it is to be
+				// told on it (see cancelLeft).
+				return
 			}
+			b.log.Debug("the connection to the MCP server ended", "err", withoutURL(err))
 			b.drop(conn)
 			b.connEnded(conn, err)
 			return
@@ -997,10 +1206,23 @@ func (b *bridge) dropLocked(conn *upConn) {
 	}
 	done := make(chan struct{})
 	b.closing = append(b.closing, done)
-	go func() {
+	b.workers.Go(func() {
 		defer close(done)
 		conn.Close()
-	}()
+	})
+}
+
+// waitWorkers waits for the goroutines the bridge started, once the
+// session is over and its connections closed: nothing of the bridge runs
+// on after Serve or Probe. Each ends soon: they read connections now
+// closed, close them, or send with a context that ended. A call's timer
+// that fires now starts nothing, so that none is added as they are
+// waited for.
+func (b *bridge) waitWorkers() {
+	b.wmu.Lock()
+	b.over = true
+	b.wmu.Unlock()
+	b.workers.Wait()
 }
 
 // closeUp ends the session with the server.

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -92,7 +93,7 @@ func connectTest(t *testing.T, cfg Config, opts *mcp.ClientOptions) *mcp.ClientS
 		t.Fatalf("connect: %v", err)
 	}
 	t.Cleanup(func() { cs.Close() })
-	return cs
+	return cs.ClientSession
 }
 
 func callText(t *testing.T, cs *mcp.ClientSession, name string, args any) (string, bool) {
@@ -197,25 +198,6 @@ func (s *swappable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := s.h
 	s.mu.Unlock()
 	h.ServeHTTP(w, r)
-}
-
-// postsOnly serves h's POSTs and DELETEs, and holds every GET (the
-// server's stream) until its request ends: a test whose server forgets a
-// session sees the loss on the call it sends, not first on the stream,
-// which ends the connection with the calls on it.
-func postsOnly(t *testing.T, h http.Handler) http.Handler {
-	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
-			h.ServeHTTP(w, r)
-			return
-		}
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	})
 }
 
 func (s *swappable) set(h http.Handler) {
@@ -526,7 +508,7 @@ func TestSlowNotificationHoldsNothingUp(t *testing.T) {
 	c.AddRoots(&mcp.Root{URI: "file:///work"})
 	time.Sleep(100 * time.Millisecond) // the notification is on its way
 	start := time.Now()
-	if got := strings.Join(toolNames(t, cs), ","); got != "ask,delete_all,echo" {
+	if got := strings.Join(toolNames(t, cs.ClientSession), ","); got != "ask,delete_all,echo" {
 		t.Errorf("tools = %s", got)
 	}
 	if d := time.Since(start); d > 3*time.Second {
@@ -1041,7 +1023,7 @@ func TestStalledReplayIsGivenUp(t *testing.T) {
 	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
 		t.Fatalf("echo = %q", text)
 	}
-	sw.set(postsOnly(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)))
+	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
@@ -1091,7 +1073,7 @@ func TestShutdownDuringStalledReplay(t *testing.T) {
 	if text, _ := callText(t, cs, "echo", map[string]any{"text": "before"}); text != "echo: before" {
 		t.Fatalf("echo = %q", text)
 	}
-	sw.set(postsOnly(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)))
+	sw.set(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
 	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "stalled"}})
 	select {
 	case <-stalled:
@@ -1103,6 +1085,404 @@ func TestShutdownDuringStalledReplay(t *testing.T) {
 	case <-served:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Serve still runs 5s after the client went")
+	}
+}
+
+// logWatch is a log's writer that closes seen once a line holds want: a
+// test waits by it for the bridge to reach a step it logs.
+type logWatch struct {
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *logWatch) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
+}
+
+// When the server's stream finds the session lost before a call's POST
+// is answered, the call is not cut off with the connection: the old
+// session refuses it (404), and it is sent again on a new session. Only
+// the call the old session had taken, whose answer went with the session,
+// is answered with an error, and it is not sent again.
+func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	sw := &swappable{h: newHandler()}
+	lost := make(chan struct{})    // the server forgot the first session
+	taken := make(chan struct{})   // the old session took the call "wait"
+	held := make(chan struct{}, 1) // the first POST of the call "echo" came
+	cut := make(chan bool, 1)      // whether that POST was cut off, unanswered
+	// The first POST of echo is answered once the bridge, having seen the
+	// loss on the stream, says that it waits for its answer: so the
+	// stream finds the loss first, and a bridge that cut the POST off
+	// with the connection instead is seen doing so.
+	watch := &logWatch{want: "requests in flight", seen: make(chan struct{})}
+	var waits, echoes atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
+			select { // the first session's stream is held until the session is lost
+			case <-lost:
+			case <-r.Context().Done():
+				return
+			}
+			sw.ServeHTTP(w, r) // then 404: the new handler does not know it
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		switch {
+		case bytes.Contains(body, []byte(`"name":"wait"`)):
+			// Taken: the call's stream opens; its answer never comes.
+			waits.Add(1)
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			close(taken)
+			<-r.Context().Done()
+			return
+		case bytes.Contains(body, []byte(`"name":"echo"`)) && echoes.Add(1) == 1:
+			// Not answered before the stream finds the session lost;
+			// then refused, as the server no longer knows the session.
+			held <- struct{}{}
+			select {
+			case <-watch.seen:
+				cut <- false
+			case <-r.Context().Done():
+				cut <- true
+				return
+			}
+		}
+		sw.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	logger := log.NewWithOptions(watch, log.Options{Level: log.DebugLevel})
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: logger}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+
+	type result struct {
+		res *mcp.CallToolResult
+		err error
+	}
+	call := func(name string, args any) <-chan result {
+		ch := make(chan result, 1)
+		go func() {
+			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+			ch <- result{res, err}
+		}()
+		return ch
+	}
+	waited := call("wait", map[string]any{})
+	select {
+	case <-taken:
+	case <-ctx.Done():
+		t.Fatal("the call wait did not reach the server")
+	}
+	echoed := call("echo", map[string]any{"text": "after"})
+	select {
+	case <-held:
+	case <-ctx.Done():
+		t.Fatal("the call echo did not reach the server")
+	}
+	sw.set(newHandler()) // the server forgets the session…
+	close(lost)          // …and its stream says so first
+
+	r := <-echoed
+	if r.err != nil {
+		t.Fatalf("echo: %v", r.err)
+	}
+	if text := resultText(r.res); r.res.IsError || text != "echo: after" {
+		t.Errorf("echo, refused by the lost session = %q (error %v), want it sent again and answered", text, r.res.IsError)
+	}
+	if <-cut {
+		t.Error("the POST of echo was cut off before the server answered it")
+	}
+	if n := echoes.Load(); n != 2 {
+		t.Errorf("echo was posted %d times, want 2 (refused, then on the new session)", n)
+	}
+	r = <-waited
+	if r.err != nil {
+		t.Fatalf("wait: %v", r.err)
+	}
+	if text := resultText(r.res); !r.res.IsError || !strings.Contains(text, "connection to the MCP server ended before the answer to tools/call came; it may or may not have run") {
+		t.Errorf("wait, taken by the lost session = %q (error %v), want the ended connection named", text, r.res.IsError)
+	}
+	if n := waits.Load(); n != 1 {
+		t.Errorf("wait was posted %d times, want 1: the lost session had taken it", n)
+	}
+}
+
+// A call that ends before its request goes out — the server lost the
+// session and the new one is still being made — is not cancelled at the
+// server, which never had it: neither when its --timeout runs out nor
+// when the client cancels it.
+func TestCallEndedBeforeSentIsNotCancelled(t *testing.T) {
+	for _, how := range []string{"timed out", "cancelled"} {
+		t.Run(strings.ReplaceAll(how, " ", "_"), func(t *testing.T) {
+			srv := newTestServer()
+			newHandler := func() http.Handler {
+				return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{JSONResponse: true})
+			}
+			sw := &swappable{h: newHandler()}
+			var inits atomic.Int32
+			replaying := make(chan struct{}, 1) // the new session's initialize came
+			release := make(chan struct{})      // and may be answered
+			told := make(chan struct{}, 8)      // the server got a cancellation
+			var once sync.Once
+			free := func() { once.Do(func() { close(release) }) }
+			t.Cleanup(free)
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					http.Error(w, "no stream", http.StatusMethodNotAllowed)
+					return
+				}
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				switch {
+				case bytes.Contains(body, []byte(`"method":"notifications/cancelled"`)):
+					told <- struct{}{}
+				case bytes.Contains(body, []byte(`"method":"initialize"`)) && inits.Add(1) == 2:
+					replaying <- struct{}{}
+					select {
+					case <-release:
+					case <-r.Context().Done():
+						return
+					}
+				}
+				sw.ServeHTTP(w, r)
+			}))
+			t.Cleanup(ts.Close)
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			// The bridge says when it does not pass a cancellation on.
+			watch := &logWatch{want: "did not go out", seen: make(chan struct{})}
+			cfg := Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: log.NewWithOptions(watch, log.Options{Level: log.DebugLevel})}
+			if how == "timed out" {
+				cfg.CallTimeout = 300 * time.Millisecond
+			}
+			// The filter refuses a call of "other" without the server: its
+			// answer says that the messages before it were read.
+			cfg.Filter = Filter{Prefix: "acme_"}
+			ct, st := mcp.NewInMemoryTransports()
+			go Serve(ctx, st, cfg)
+			client, err := ct.Connect(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer client.Close()
+			send := func(id any, method, params string) {
+				t.Helper()
+				msg := &jsonrpc.Request{Method: method, Params: json.RawMessage(params)}
+				msg.ID, _ = jsonrpc.MakeID(id)
+				if err := client.Write(ctx, msg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			answer := func(id float64) *jsonrpc.Response {
+				t.Helper()
+				for {
+					m, err := client.Read(ctx)
+					if err != nil {
+						t.Fatalf("waiting for the answer to %v: %v", id, err)
+					}
+					if r, ok := m.(*jsonrpc.Response); ok {
+						if want, _ := jsonrpc.MakeID(id); r.ID != want {
+							t.Fatalf("got %+v, want the answer to %v", r, id)
+						}
+						return r
+					}
+				}
+			}
+			send(1.0, "initialize", `{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}`)
+			answer(1)
+			send(nil, "notifications/initialized", `{}`)
+			send(2.0, "tools/call", `{"name":"acme_echo","arguments":{"text":"before"}}`)
+			if r := answer(2); !strings.Contains(string(r.Result), "echo: before") {
+				t.Fatalf("echo = %s", r.Result)
+			}
+
+			sw.set(newHandler()) // the server forgets the session
+			send(3.0, "tools/call", `{"name":"acme_echo","arguments":{"text":"late"}}`)
+			select {
+			case <-replaying: // refused, the call waits for the new session
+			case <-ctx.Done():
+				t.Fatal("no new session was started")
+			}
+			if how == "timed out" {
+				// The new session is given up with the call.
+				if r := answer(3); !strings.Contains(string(r.Result), "(--timeout)") {
+					t.Fatalf("the call = %s, want the timeout named", r.Result)
+				}
+			} else {
+				send(nil, "notifications/cancelled", `{"requestId":3}`)
+				send(4.0, "tools/call", `{"name":"other","arguments":{}}`)
+				if r := answer(4); !strings.Contains(string(r.Result), "unknown tool") {
+					t.Fatalf("other = %s, want it refused by the bridge", r.Result)
+				}
+				free() // the new session is made; the call ended before
+			}
+			select {
+			case <-told:
+				t.Error("the server was told to cancel a call whose request it never got")
+			case <-watch.seen:
+			case <-ctx.Done():
+				t.Fatal("the cancellation was neither passed on nor dropped")
+			}
+			send(5.0, "tools/call", `{"name":"acme_echo","arguments":{"text":"next"}}`)
+			if r := answer(5); !strings.Contains(string(r.Result), "echo: next") {
+				t.Errorf("echo after = %s", r.Result)
+			}
+		})
+	}
+}
+
+// The client must not cancel initialize (the MCP specification says so):
+// a cancellation of it is not passed on to the server, and initialize is
+// answered as usual.
+func TestCancelledInitializeIsNotPassedOn(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	told := make(chan struct{}, 1)      // the server got a cancellation
+	initializing := make(chan struct{}) // initialize came
+	cancelSent := make(chan struct{})   // the client cancelled it
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		switch {
+		case bytes.Contains(body, []byte(`"method":"notifications/cancelled"`)):
+			told <- struct{}{}
+		case bytes.Contains(body, []byte(`"method":"initialize"`)):
+			close(initializing)
+			<-cancelSent // answered once the cancellation is on its way
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	watch := &logWatch{want: "cancel", seen: make(chan struct{})}
+	ct, st := mcp.NewInMemoryTransports()
+	go Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: log.NewWithOptions(watch, log.Options{Level: log.DebugLevel})})
+	client, err := ct.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	send := func(id any, method, params string) {
+		t.Helper()
+		msg := &jsonrpc.Request{Method: method, Params: json.RawMessage(params)}
+		msg.ID, _ = jsonrpc.MakeID(id)
+		if err := client.Write(ctx, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answer := func(id float64) *jsonrpc.Response {
+		t.Helper()
+		m, err := client.Read(ctx)
+		if err != nil {
+			t.Fatalf("waiting for the answer to %v: %v", id, err)
+		}
+		r, ok := m.(*jsonrpc.Response)
+		if want, _ := jsonrpc.MakeID(id); !ok || r.ID != want {
+			t.Fatalf("got %+v, want the answer to %v", m, id)
+		}
+		return r
+	}
+	send(1.0, "initialize", `{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}`)
+	<-initializing
+	send(nil, "notifications/cancelled", `{"requestId":1,"reason":"changed my mind"}`)
+	close(cancelSent)
+	if r := answer(1); r.Error != nil || !strings.Contains(string(r.Result), "test-remote") {
+		t.Fatalf("initialize = %+v, want the server's answer", r)
+	}
+	// The bridge logs the cancellation it drops.
+	select {
+	case <-told:
+		t.Error("the server was told to cancel initialize")
+	case <-watch.seen:
+	case <-ctx.Done():
+		t.Fatal("the cancellation was neither passed on nor dropped")
+	}
+	send(nil, "notifications/initialized", `{}`)
+	send(2.0, "tools/list", `{}`)
+	if r := answer(2); r.Error != nil || !strings.Contains(string(r.Result), "echo") {
+		t.Errorf("tools/list = %+v", r)
+	}
+}
+
+// A cancellation of initialize that comes while initialize is under way
+// (serve reads the next message only once it is over) leaves it under way.
+func TestInitializeIsNotCancelled(t *testing.T) {
+	b := newBridge(context.Background(), Config{})
+	id, _ := jsonrpc.MakeID(float64(1))
+	b.wmu.Lock()
+	req := b.routeLocked(&jsonrpc.Request{ID: id, Method: "initialize", Params: json.RawMessage(`{}`)})
+	b.wmu.Unlock()
+	if _, _, _, ok := b.cancelRoute(&jsonrpc.Request{Method: "notifications/cancelled", Params: json.RawMessage(`{"requestId":1}`)}); ok {
+		t.Error("the cancellation of initialize is passed on")
+	}
+	if left := inFlight(b); left != "1 client IDs, 1 routes" {
+		t.Errorf("the bridge keeps %q, want initialize's route", left)
+	}
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	if _, ok := b.endRouteLocked(req.ID); !ok {
+		t.Error("initialize ended with its cancellation")
+	}
+}
+
+// A call under way when the client goes is cancelled at the server before
+// the session ends: the server does not run it on for no one, nor hold up
+// the end of the session for it (as the SDK's server does).
+func TestLeftCallIsCancelled(t *testing.T) {
+	srv := newTestServer()
+	started := make(chan struct{}, 1)
+	cancelled := make(chan struct{}, 1)
+	mcp.AddTool(srv, &mcp.Tool{Name: "slow"}, func(ctx context.Context, req *mcp.CallToolRequest, in struct{}) (*mcp.CallToolResult, any, error) {
+		started <- struct{}{}
+		select {
+		case <-ctx.Done():
+			cancelled <- struct{}{}
+		case <-time.After(15 * time.Second):
+		}
+		return &mcp.CallToolResult{}, nil, nil
+	})
+	ts := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient}) }()
+	kept := &keptTransport{Transport: ct}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, kept, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "slow", Arguments: map[string]any{}})
+	select {
+	case <-started:
+	case <-ctx.Done():
+		t.Fatal("the call did not reach the server")
+	}
+	start := time.Now()
+	kept.conn.Close() // the client goes, its call unanswered
+	select {
+	case <-served:
+	case <-ctx.Done():
+		t.Fatal("Serve still runs after the client went")
+	}
+	select {
+	case <-cancelled:
+	default:
+		t.Errorf("Serve ended %v after the client went, and the call it left still runs at the server", time.Since(start))
 	}
 }
 
@@ -1321,18 +1701,128 @@ func TestSessionEndsWithOneDelete(t *testing.T) {
 			cancel()
 			t.Fatal(err)
 		}
-		if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+		if text, isErr := callText(t, cs.ClientSession, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
 			t.Errorf("echo = %q", text)
 		}
-		cs.Close()
-		for deadline := time.Now().Add(3 * time.Second); deletes.Load() == 0 && time.Now().Before(deadline); {
-			time.Sleep(10 * time.Millisecond)
+		cs.Close() // once the bridge told the server
+		if n := deletes.Load(); n != 1 {
+			t.Errorf("the server got %d DELETEs once the session was closed, want 1", n)
 		}
 		time.Sleep(300 * time.Millisecond) // a second one would come by now
 		cancel()
 		if n := deletes.Load(); n != 1 {
 			t.Errorf("the server got %d DELETEs, want 1", n)
 		}
+	}
+}
+
+// goroutines are the IDs of the goroutines that run now, and the stack of
+// each.
+func goroutines() map[string]string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	all := map[string]string{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		head, _, _ := strings.Cut(g, "\n")
+		if id, ok := strings.CutPrefix(head, "goroutine "); ok {
+			id, _, _ = strings.Cut(id, " ")
+			all[id] = g
+		}
+	}
+	return all
+}
+
+// bridgeLeft lists the goroutines not in before that wait in this
+// package's code (not in its tests'): what a bridge left running. One
+// that runs, about to end once it said it had, is not counted.
+func bridgeLeft(before map[string]string) []string {
+	var left []string
+	for id, g := range goroutines() {
+		lines := strings.Split(g, "\n")
+		if before[id] != "" || strings.Contains(lines[0], "[running") || strings.Contains(lines[0], "[runnable") {
+			continue
+		}
+		for i := 1; i+1 < len(lines); i += 2 {
+			fn, file := lines[i], lines[i+1]
+			if strings.HasPrefix(fn, "github.com/restmcp/restmcp/remote.") && !strings.Contains(file, "_test.go") {
+				left = append(left, g)
+				break
+			}
+		}
+	}
+	return left
+}
+
+// deleteWatch is a transport that notes when the bridge has the answer
+// to a DELETE, or gave it up.
+type deleteWatch struct{ done atomic.Bool }
+
+func (w *deleteWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if req.Method == http.MethodDelete {
+		w.done.Store(true)
+	}
+	return resp, err
+}
+
+// Closing a session of Connect waits for the bridge to stop: nothing of
+// it runs on, neither its own loop nor what tells the server that the
+// session ends, reads the server's streams or times calls out. The wait
+// is bounded: a server that does not answer the DELETE is given up.
+func TestClosedSessionLeavesNothingRunning(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	streaming := make(chan struct{}, 1) // the server's stream was asked for
+	closed := make(chan struct{})       // Close returned
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			select {
+			case streaming <- struct{}{}:
+			default:
+			}
+		case http.MethodDelete:
+			select { // not answered while Close waits
+			case <-closed:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	before := goroutines()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	watch := &deleteWatch{}
+	cs, err := Connect(ctx, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}, CallTimeout: time.Minute, deleteTimeout: 300 * time.Millisecond},
+		mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text, isErr := callText(t, cs.ClientSession, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+		t.Errorf("echo = %q", text)
+	}
+	select { // the stream is read until the connection closes
+	case <-streaming:
+	case <-ctx.Done():
+		t.Fatal("the server's stream was not asked for")
+	}
+	cs.Close()
+	told := watch.done.Load()
+	close(closed)
+	if !told {
+		t.Error("Close returned before the bridge was done telling the server that the session ends")
+	}
+	if left := bridgeLeft(before); len(left) > 0 {
+		t.Errorf("once the session was closed, the bridge still runs:\n\n%s", strings.Join(left, "\n\n"))
 	}
 }
 
@@ -1914,7 +2404,7 @@ func inFlight(b *bridge) string {
 	defer b.wmu.Unlock()
 	var kept []string
 	for name, n := range map[string]int{"routes": len(b.routes), "client IDs": len(b.wire), "sent": len(b.sent),
-		"lists": len(b.lists), "calls": len(b.calls), "posted": len(b.posted), "waiters": len(b.waiters)} {
+		"lists": len(b.lists), "calls": len(b.calls), "waiters": len(b.waiters)} {
 		if n > 0 {
 			kept = append(kept, fmt.Sprintf("%d %s", n, name))
 		}
