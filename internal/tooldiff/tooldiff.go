@@ -59,6 +59,7 @@ var ErrNotListing = errors.New("not a JSON array of tools (what `tools --json` p
 // tool is what a comparison reads of a listed tool.
 type tool struct {
 	Name        string         `json:"name"`
+	Title       string         `json:"title"`
 	Description string         `json:"description"`
 	InputSchema map[string]any `json:"inputSchema"`
 	Annotations *struct {
@@ -143,6 +144,9 @@ func Compare(old, new []byte) ([]Change, error) {
 		switch {
 		case !inB && renamed[n] != "":
 			// Said under its new name.
+		case !inB && isDescribeTool(ta) && !namesFields(after):
+			// Gone with what it was for: no call needs it any more.
+			out = append(out, Change{Tool: n, What: "no longer listed: no tool lists its fields by name alone any more"})
 		case !inB:
 			out = append(out, Change{Tool: n, What: "removed", Breaking: true})
 		case !inA && renamed[n] != "":
@@ -159,6 +163,46 @@ func Compare(old, new []byte) ([]Change, error) {
 		}
 	}
 	return out, nil
+}
+
+// describeToolTitle is the title of describe_tool, which the operations
+// layout lists while some tool lists an argument by its field names alone.
+const describeToolTitle = "Describe a tool"
+
+// isDescribeTool reports whether t is that describe_tool: its title, and
+// its name after any prefix, numbered (describe_tool_2) when an operation
+// has the name.
+func isDescribeTool(t tool) bool {
+	name := t.Name
+	if i := strings.LastIndexByte(name, '_'); i >= 0 && i+1 < len(name) && strings.Trim(name[i+1:], "0123456789") == "" {
+		name = name[:i]
+	}
+	return t.Title == describeToolTitle && (name == "describe_tool" || strings.HasSuffix(name, "_describe_tool"))
+}
+
+// namesFields reports whether a tool of the listing lists an argument, or
+// a field of one, by its field names alone, or without them as one cut
+// short: what describe_tool is listed for.
+func namesFields(tools []tool) bool {
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case map[string]any:
+			n := note(v)
+			if strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") || n == "(fields not listed)" {
+				return true
+			}
+			for _, x := range v {
+				if walk(x) {
+					return true
+				}
+			}
+		case []any:
+			return slices.ContainsFunc(v, walk)
+		}
+		return false
+	}
+	return slices.ContainsFunc(tools, func(t tool) bool { return walk(t.InputSchema) })
 }
 
 // renames pairs the tools of a that b has not with those of b that a has

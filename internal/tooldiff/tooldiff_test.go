@@ -651,3 +651,33 @@ func TestCompareTypeReadFromFields(t *testing.T) {
 		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
+
+// describe_tool, which the operations layout lists while some tool lists
+// an argument by its field names alone, goes when none does any more:
+// that is said, and breaks nothing. Another tool removed still breaks
+// calls, and so does describe_tool gone while a note still names fields,
+// or a tool of that name that is not the helper.
+func TestCompareDescribeToolGone(t *testing.T) {
+	const helper = `{"name":"%s","title":"Describe a tool","description":"The full input schema of one tool.","annotations":{"readOnlyHint":true},
+	 "inputSchema":{"type":"object","properties":{"tool":{"type":"string"},"argument":{"type":"string"}},"required":["tool"]}}`
+	const summarised = `{"name":"create","inputSchema":{"type":"object","properties":{"body":{"type":"object","description":"(fields: a, b)"}}}}`
+	const listed = `{"name":"create","inputSchema":{"type":"object","properties":{"body":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}}}}}`
+	const other = `{"name":"get","inputSchema":{"type":"object"}}`
+	list := func(tools ...string) string { return "[" + strings.Join(tools, ",") + "]" }
+	for _, tt := range []struct{ name, old, new, want string }{
+		{"gone", list(summarised, fmt.Sprintf(helper, "describe_tool"), other), list(listed),
+			"create: argument \"body\" fields listed now\ndescribe_tool: no longer listed: no tool lists its fields by name alone any more\nget: removed (breaking)"},
+		{"prefixed and numbered", list(summarised, fmt.Sprintf(helper, "acme_describe_tool_2")), list(listed),
+			"acme_describe_tool_2: no longer listed: no tool lists its fields by name alone any more\ncreate: argument \"body\" fields listed now"},
+		{"back", list(listed), list(summarised, fmt.Sprintf(helper, "describe_tool")),
+			"create: argument \"body\" fields no longer listed\ndescribe_tool: added"},
+		{"fields still named", list(summarised, fmt.Sprintf(helper, "describe_tool")), list(summarised),
+			"describe_tool: removed (breaking)"},
+		{"not the helper", list(listed, `{"name":"describe_tool","inputSchema":{"type":"object"}}`), list(listed),
+			"describe_tool: removed (breaking)"},
+	} {
+		if got := changeLines(t, tt.old, tt.new); got != tt.want {
+			t.Errorf("%s: changes:\n%s\nwant:\n%s", tt.name, got, tt.want)
+		}
+	}
+}
