@@ -14,6 +14,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -375,6 +376,7 @@ func compareNode(name, path string, a, b map[string]any, va, vb view, out *[]Cha
 		}
 		*out = append(*out, Change{Tool: name, Argument: path, What: what})
 	}
+	removedNamed(name, path, fa, fb, out)
 	for _, k := range slices.Sorted(maps.Keys(fb.required)) {
 		switch {
 		case fa.required[k], fa.kind == fieldsUnknown:
@@ -384,6 +386,33 @@ func compareNode(name, path string, a, b map[string]any, va, vb view, out *[]Cha
 			// Named, or maybe among those a note counts.
 			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "now required", Breaking: true})
 		}
+	}
+}
+
+// removedNamed says the fields that the old listing lists or names and
+// the new one, naming some by a note, does not: each removed, as a field
+// no longer listed is, when the new note names them all. One that counts
+// those it does not name ("; 3 more") may count any of these among them,
+// but no more of them than it counts: past that count some are gone,
+// which ones it does not tell, and within it nothing can be said. A side
+// that takes any field, or says nothing of them, tells no field gone.
+func removedNamed(name, path string, fa, fb fields, out *[]Change) {
+	if fa.kind < fieldsNamed || fb.kind < fieldsNamed {
+		return
+	}
+	var gone []string
+	for _, k := range slices.Sorted(maps.Keys(fa.names)) {
+		if !fb.names[k] {
+			gone = append(gone, k)
+		}
+	}
+	switch {
+	case fb.complete:
+		for _, k := range gone {
+			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "removed", Breaking: true})
+		}
+	case len(gone) > fb.more:
+		*out = append(*out, Change{Tool: name, Argument: path, What: fmt.Sprintf("at least %d of its fields %s removed", len(gone)-fb.more, strings.Join(gone, ", ")), Breaking: true})
 	}
 }
 
@@ -438,6 +467,10 @@ type fields struct {
 	// are all the fields it takes (a note that counts others is not).
 	names    map[string]bool
 	complete bool
+	// more is, when not complete, at most how many fields it takes that
+	// names leaves out (the count of a note, or the sum of those of the
+	// notes of members).
+	more     int
 	required map[string]bool
 	// members is how many object members of an anyOf or oneOf the
 	// fields are those of; 0 for the schema's own.
@@ -536,7 +569,11 @@ func namedFields(n, prefix string) (fields, bool) {
 	f := fields{kind: fieldsNamed, names: map[string]bool{}, complete: true, required: map[string]bool{}}
 	for _, part := range strings.Split(strings.TrimSuffix(body, ")"), "; ") {
 		if count, ok := strings.CutSuffix(part, " more"); ok && count != "" && strings.Trim(count, "0123456789") == "" {
-			f.complete = false
+			n, err := strconv.Atoi(count)
+			if err != nil {
+				n = math.MaxInt
+			}
+			f.complete, f.more = false, satAdd(f.more, n)
 			continue
 		}
 		required := false
@@ -553,6 +590,14 @@ func namedFields(n, prefix string) (fields, bool) {
 		}
 	}
 	return f, true
+}
+
+// satAdd is x+y, or math.MaxInt past it.
+func satAdd(x, y int) int {
+	if x > math.MaxInt-y {
+		return math.MaxInt
+	}
+	return x + y
 }
 
 // allFields is the fields a schema lists and those its allOf members say
@@ -588,7 +633,7 @@ func both(x, y fields) fields {
 	if x.kind == fieldsUnknown || y.kind == fieldsUnknown {
 		return fields{}
 	}
-	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, required: maps.Clone(x.required)}
+	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, more: satAdd(x.more, y.more), required: maps.Clone(x.required)}
 	maps.Copy(f.names, y.names)
 	maps.Copy(f.required, y.required)
 	if x.kind == fieldsListed && y.kind == fieldsListed {
@@ -647,7 +692,7 @@ func either(x, y fields) fields {
 	case x.kind == fieldsUnknown || y.kind == fieldsUnknown:
 		return fields{}
 	}
-	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, required: map[string]bool{}}
+	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, more: satAdd(x.more, y.more), required: map[string]bool{}}
 	maps.Copy(f.names, y.names)
 	for k := range x.required {
 		if y.required[k] {

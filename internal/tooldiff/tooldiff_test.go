@@ -567,7 +567,11 @@ func TestCompareNamedRequired(t *testing.T) {
 	if got := Text(changes); !slices.Equal(got, want) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// The other way round, what the old note named and the new listing
+	// does not is gone.
 	want = []string{
+		`create: argument "geo.c" removed (breaking)`,
+		`create: argument "listed.c" removed (breaking)`,
 		`create: argument "listed" fields listed now`,
 		`create: argument "same" fields listed now`,
 		`create: descriptions of 4 arguments changed (addr, geo, more, same)`,
@@ -679,5 +683,47 @@ func TestCompareDescribeToolGone(t *testing.T) {
 		if got := changeLines(t, tt.old, tt.new); got != tt.want {
 			t.Errorf("%s: changes:\n%s\nwant:\n%s", tt.name, got, tt.want)
 		}
+	}
+}
+
+// A field that a note naming all the fields (no "; N more") no longer
+// names is removed, as one no longer listed is. One a note that counts
+// others may count among them is not said; but where more are gone than
+// it counts, some are, which ones is not told.
+func TestCompareNamedRemoved(t *testing.T) {
+	const old = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "geo":{"type":"object","description":"(fields: required lat; optional lng, alt)"},
+	 "addr":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}}},
+	 "tags":{"type":"array","items":{},"description":"(items' fields: k, v)"},
+	 "more":{"type":"object","description":"(fields: a, b, c)"},
+	 "hidden":{"type":"object","description":"(fields: a, b, c)"},
+	 "was":{"type":"object","description":"(fields: a, b; 3 more)"},
+	 "free":{"type":"object","description":"(fields: a, b)"},
+	 "short":{"type":"object","description":"(fields: a, b)"}}}}]`
+	const new = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "geo":{"type":"object","description":"(fields: required lat; optional lng)"},
+	 "addr":{"type":"object","description":"(fields: city)"},
+	 "tags":{"type":"array","items":{},"description":"(items' fields: k)"},
+	 "more":{"type":"object","description":"(fields: a; 2 more)"},
+	 "hidden":{"type":"object","description":"(fields: x; 1 more)"},
+	 "was":{"type":"object","description":"(fields: a)"},
+	 "free":{"type":"object"},
+	 "short":{"type":"object","description":"(fields not listed)"}}}}]`
+	want := []string{
+		`create: argument "addr.zip" removed (breaking)`,
+		`create: argument "geo.alt" removed (breaking)`,
+		`create: argument "hidden" at least 2 of its fields a, b, c removed (breaking)`,
+		`create: argument "tags[].v" removed (breaking)`,
+		`create: argument "was.b" removed (breaking)`,
+		`create: argument "addr" fields no longer listed`,
+	}
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Text(changes)
+	got = slices.DeleteFunc(got, func(l string) bool { return strings.Contains(l, "descriptions of") })
+	if !slices.Equal(got, want) {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
