@@ -717,34 +717,10 @@ func compareValue(name, arg string, a, b map[string]any, va, vb view, out *[]Cha
 	if compareTypes(name, arg, a, b, va.short, vb.short, out) {
 		return
 	}
-	ea, eb := enum(a), enum(b)
-	if !paired(a, b) {
-		// The members' values, compared as the argument's.
-		ea, eb = values(a), values(b)
-	}
-	if ea != nil && eb != nil {
-		var gone, added []string
-		for _, v := range slices.Sorted(maps.Keys(ea)) {
-			if !eb[v] {
-				gone = append(gone, v)
-			}
-		}
-		for _, v := range slices.Sorted(maps.Keys(eb)) {
-			if !ea[v] {
-				added = append(added, v)
-			}
-		}
-		if len(gone) > 0 {
-			*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer takes " + strings.Join(gone, ", "), Breaking: true})
-		}
-		if len(added) > 0 {
-			*out = append(*out, Change{Tool: name, Argument: arg, What: "also takes " + strings.Join(added, ", ")})
-		}
-	} else if ea == nil && eb != nil {
-		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes only " + strings.Join(slices.Sorted(maps.Keys(eb)), ", ") + " now", Breaking: true})
-	} else if ea != nil && eb == nil {
-		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(slices.Sorted(maps.Keys(ea)), ", ")})
-	}
+	// Paired members' values are compared member by member (below);
+	// else the members' values are the argument's.
+	members := !paired(a, b)
+	compareValues(name, arg, valuesOf(a, members), valuesOf(b, members), out)
 	compareNode(name, arg, a, b, va, vb, out)
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
 		compareValue(name, arg+"[]", ia, ib, itemsA, itemsB, out)
@@ -847,36 +823,112 @@ func paired(a, b map[string]any) bool {
 	return true
 }
 
-// values is the values the schema takes, as JSON texts, when it lists
-// them: its enum, or those of the members of its anyOf and oneOf when
-// each lists its own (a member that takes null alone takes that value);
-// nil when it or a member takes any value of a type.
-func values(s map[string]any) map[string]bool {
+// valueSet is the values a schema takes, as far as enums tell them: those
+// it lists, as JSON texts, and the types of which it takes any value.
+type valueSet struct {
+	listed map[string]bool
+	open   map[string]bool
+	any    bool
+}
+
+// valuesOf is the values the schema takes: its enum; else, with members
+// set, those of the members of its anyOf and oneOf, each of which takes
+// its enum's values, or any value of its types (a member that takes null
+// alone, that value); else any value of its types.
+func valuesOf(s map[string]any, members bool) valueSet {
 	if e := enum(s); e != nil {
-		return e
+		return valueSet{listed: e}
 	}
-	var m map[string]bool
-	for _, k := range []string{"anyOf", "oneOf"} {
-		alts, _ := s[k].([]any)
-		for _, alt := range alts {
-			a, ok := alt.(map[string]any)
-			if !ok {
-				continue
+	var alts []map[string]any
+	if members {
+		for _, k := range []string{"anyOf", "oneOf"} {
+			l, _ := s[k].([]any)
+			for _, alt := range l {
+				if m, ok := alt.(map[string]any); ok {
+					alts = append(alts, m)
+				}
 			}
-			e := values(a)
-			if e == nil && takes(a).String() == "null" {
-				e = map[string]bool{"null": true}
-			}
-			if e == nil {
-				return nil
-			}
-			if m == nil {
-				m = map[string]bool{}
-			}
-			maps.Copy(m, e)
 		}
 	}
-	return m
+	if len(alts) == 0 {
+		t := takes(s)
+		v := valueSet{any: t.any, open: map[string]bool{}}
+		for _, x := range t.types {
+			v.open[x] = true
+		}
+		return v
+	}
+	v := valueSet{listed: map[string]bool{}, open: map[string]bool{}}
+	for _, alt := range alts {
+		m := valuesOf(alt, true)
+		if m.any {
+			return m
+		}
+		if len(m.listed) == 0 && len(m.open) == 1 && m.open["null"] {
+			m = valueSet{listed: map[string]bool{"null": true}}
+		}
+		maps.Copy(v.listed, m.listed)
+		maps.Copy(v.open, m.open)
+	}
+	return v
+}
+
+// anyOf reports whether the set takes any value of type t (a number's
+// any integer too).
+func (v valueSet) anyOf(t string) bool {
+	return v.any || v.open[t] || t == "integer" && v.open["number"]
+}
+
+// takes reports whether the set takes the value x, a JSON text.
+func (v valueSet) takes(x string) bool {
+	return v.listed[x] || v.anyOf(valueType(x))
+}
+
+// compareValues says what values an argument no longer takes, or takes
+// now. A listed value is gone when the new side takes it neither as
+// listed nor as any value of its type; one is new when the old side took
+// it neither way. A type of which the old side took any value and the new
+// one only those it lists is narrowed to them; the other way round, it is
+// widened. A type neither lists nor takes is the types' comparison's.
+func compareValues(name, arg string, a, b valueSet, out *[]Change) {
+	var gone, only, widened, added []string
+	for _, x := range slices.Sorted(maps.Keys(a.listed)) {
+		switch t := valueType(x); {
+		case !b.takes(x):
+			gone = append(gone, x)
+		case !a.anyOf(t) && b.anyOf(t):
+			widened = append(widened, x)
+		}
+	}
+	for _, x := range slices.Sorted(maps.Keys(b.listed)) {
+		switch t := valueType(x); {
+		case !a.takes(x):
+			added = append(added, x)
+		case a.anyOf(t) && !b.anyOf(t):
+			only = append(only, x)
+		}
+	}
+	if len(gone) > 0 {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer takes " + strings.Join(gone, ", "), Breaking: true})
+	}
+	if len(only) > 0 {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes only " + strings.Join(only, ", ") + " now", Breaking: true})
+	}
+	if len(widened) > 0 {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(widened, ", ")})
+	}
+	if len(added) > 0 {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "also takes " + strings.Join(added, ", ")})
+	}
+}
+
+// valueType is the JSON Schema type of a value as a JSON text.
+func valueType(x string) string {
+	var v any
+	if json.Unmarshal([]byte(x), &v) != nil {
+		return ""
+	}
+	return jsonType(v)
 }
 
 func join(path, k string) string {

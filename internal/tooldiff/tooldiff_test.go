@@ -727,3 +727,55 @@ func TestCompareNamedRemoved(t *testing.T) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A plain enum against an anyOf one of whose members lists no values (it
+// takes any value of its type) or takes another type: a value is gone
+// only when the new schema takes it no more, by a member's values or
+// type; a type of which any value was taken and now only listed ones is
+// narrowed to them.
+func TestCompareEnumAgainstOpenMember(t *testing.T) {
+	const old = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"type":"string","enum":["a","b"]},
+	 "mode":{"type":"string","enum":["a","b"]},
+	 "level":{"type":"integer","enum":[1,2]},
+	 "sort":{"type":"string","enum":["a","b"]},
+	 "page":{"type":"string"}}}}]`
+	const new = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"anyOf":[{"type":"string","enum":["a"]},{"type":"integer"}]},
+	 "mode":{"anyOf":[{"type":"string","enum":["a"]},{"type":"string"}]},
+	 "level":{"anyOf":[{"type":"integer","enum":[1,3]},{"type":"string"}]},
+	 "sort":{"anyOf":[{"type":"string"},{"type":"null"}]},
+	 "page":{"anyOf":[{"type":"string","enum":["first"]},{"type":"integer"}]}}}}]`
+	want := []string{
+		`list: argument "kind" type string → integer|string`,
+		`list: argument "kind" no longer takes "b" (breaking)`,
+		`list: argument "level" type integer → integer|string`,
+		`list: argument "level" no longer takes 2 (breaking)`,
+		`list: argument "level" also takes 3`,
+		`list: argument "mode" takes any value of its type now, not only "a", "b"`,
+		`list: argument "page" type string → integer|string`,
+		`list: argument "page" takes only "first" now (breaking)`,
+		`list: argument "sort" type string → null|string`,
+		`list: argument "sort" takes any value of its type now, not only "a", "b"`,
+		`list: argument "sort" also takes null`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	// The other way round, with types of the anyOf kept: an open type
+	// narrowed to listed values breaks calls, a value added does not.
+	const oldAny = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"anyOf":[{"type":"string","enum":["a"]},{"type":"integer"}]},
+	 "mode":{"anyOf":[{"type":"string","enum":["a"]},{"type":"string"}]}}}}]`
+	const newPlain = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"type":["integer","string"],"enum":["a","b",1]},
+	 "mode":{"type":"string","enum":["a","b"]}}}}]`
+	want = []string{
+		`list: argument "kind" takes only 1 now (breaking)`,
+		`list: argument "kind" also takes "b"`,
+		`list: argument "mode" takes only "a", "b" now (breaking)`,
+	}
+	if got := changeLines(t, oldAny, newPlain); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
