@@ -106,7 +106,9 @@ func parse(data []byte) (tools []tool, ok bool, err error) {
 //
 // A tool removed and one added that say the same (description and
 // arguments) are said as one, probably renamed, when neither could be
-// another's: no other tool removed or added says the same.
+// another's: no other tool removed or added says the same. So are two
+// that changed too, with their changes, when they say the same of
+// themselves, as no other tool does, and keep most arguments (renames).
 func Compare(old, new []byte) ([]Change, error) {
 	before, ok, err := parse(old)
 	if err == nil && !ok {
@@ -207,38 +209,106 @@ func namesFields(tools []tool) bool {
 }
 
 // renames pairs the tools of a that b has not with those of b that a has
-// not, when one of each, and no other, says the same: both ways, the
-// new name to the old and the old to the new.
+// not: both ways, the new name to the old and the old to the new. First
+// those that say the same (signature), then, of the others, those that
+// changed too but say the same of themselves (summary), which no other
+// tool of either listing says (a title such as "Delete" that many tools
+// share tells none apart), run the same operation as far as their
+// descriptions say, and keep most of their arguments.
 func renames(a, b map[string]tool) map[string]string {
-	bySig := map[string][2][]string{}
-	for n, t := range a {
-		if _, ok := b[n]; !ok {
-			if sig := signature(t); sig != "" {
-				e := bySig[sig]
-				e[0] = append(e[0], n)
-				bySig[sig] = e
-			}
-		}
-	}
-	if len(bySig) == 0 {
-		return nil
-	}
-	for n, t := range b {
-		if _, ok := a[n]; !ok {
-			sig := signature(t)
-			if e, ok := bySig[sig]; ok {
-				e[1] = append(e[1], n)
-				bySig[sig] = e
-			}
-		}
-	}
 	m := map[string]string{}
-	for _, e := range bySig {
-		if len(e[0]) == 1 && len(e[1]) == 1 {
+	pair(a, b, m, signature, nil)
+	count := func(l map[string]tool) map[string]int {
+		c := map[string]int{}
+		for _, t := range l {
+			c[summary(t)]++
+		}
+		return c
+	}
+	ca, cb := count(a), count(b)
+	pair(a, b, m, func(t tool) string {
+		if s := summary(t); s != "\x00" && ca[s] <= 1 && cb[s] <= 1 {
+			return s
+		}
+		return ""
+	}, func(x, y tool) bool { return sameOperation(x, y) && sameArguments(x, y) })
+	return m
+}
+
+// pair pairs in m the tools of a that b has not with those of b that a
+// has not, neither paired yet, when one of each, and no other, has the
+// same key (not "") and, with same set, same says they are alike.
+func pair(a, b map[string]tool, m map[string]string, key func(tool) string, same func(x, y tool) bool) {
+	byKey := map[string][2][]string{}
+	add := func(side int, l, other map[string]tool) {
+		for n, t := range l {
+			if _, ok := other[n]; ok || m[n] != "" {
+				continue
+			}
+			if k := key(t); k != "" {
+				e := byKey[k]
+				e[side] = append(e[side], n)
+				byKey[k] = e
+			}
+		}
+	}
+	add(0, a, b)
+	add(1, b, a)
+	for _, e := range byKey {
+		if len(e[0]) == 1 && len(e[1]) == 1 && (same == nil || same(a[e[0][0]], b[e[1][0]])) {
 			m[e[0][0]], m[e[1][0]] = e[1][0], e[0][0]
 		}
 	}
-	return m
+}
+
+// summary is what a tool says of itself besides its arguments, by its
+// words: its title (the operation's summary, which a new name leaves as
+// it was, where the description may now say more), else its
+// description; "" for one that says neither.
+func summary(t tool) string {
+	if title := strings.Fields(t.Title); len(title) > 0 {
+		return strings.Join(title, " ")
+	}
+	return "\x00" + strings.Join(strings.Fields(t.Description), " ")
+}
+
+// sameOperation reports whether two tools may run the same operation:
+// the method and path that end the description of each, when both say
+// them, are the same.
+func sameOperation(x, y tool) bool {
+	mx, my := methodPath(x.Description), methodPath(y.Description)
+	return mx == "" || my == "" || mx == my
+}
+
+// methodPath is the last paragraph of a description when it is an
+// operation's method and path ("GET /pets/{id}"), else "".
+func methodPath(d string) string {
+	d = strings.TrimSpace(d)
+	if i := strings.LastIndex(d, "\n\n"); i >= 0 {
+		d = strings.TrimSpace(d[i+2:])
+	}
+	method, path, ok := strings.Cut(d, " ")
+	if !ok || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\n") {
+		return ""
+	}
+	switch method {
+	case "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE":
+		return d
+	}
+	return ""
+}
+
+// sameArguments reports whether two tools share at least half of the
+// arguments either takes (or both take none).
+func sameArguments(x, y tool) bool {
+	px, py := props(x.InputSchema), props(y.InputSchema)
+	shared := 0
+	for k := range px {
+		if _, ok := py[k]; ok {
+			shared++
+		}
+	}
+	return 2*shared >= len(px)+len(py)-shared
 }
 
 // signature is what a tool says besides its name: its description and

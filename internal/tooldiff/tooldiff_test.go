@@ -353,7 +353,8 @@ func TestCompareFreeFormListed(t *testing.T) {
 // A tool removed and one added that say the same (description and
 // arguments, however spaced) are one probably renamed: still breaking, as
 // prompts and rules name the old name. Only when neither could be another
-// tool's.
+// tool's. One that changed too (tag) is paired by its description
+// (TestCompareRenamedChanged).
 func TestCompareRenamed(t *testing.T) {
 	const old = `[
 	 {"name":"list_notes","description":"List the notes.","annotations":{"readOnlyHint":true},
@@ -394,8 +395,8 @@ func TestCompareRenamed(t *testing.T) {
 		`pin_a: added`,
 		`pin_b: added`,
 		`ping: removed (breaking)`,
-		`tag: removed (breaking)`,
-		`tag_note: added`,
+		`tag_note: probably renamed from tag (breaking)`,
+		`tag_note: argument "id" type integer → string (breaking)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -777,5 +778,51 @@ func TestCompareEnumAgainstOpenMember(t *testing.T) {
 	}
 	if got := changeLines(t, oldAny, newPlain); got != strings.Join(want, "\n") {
 		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// A tool removed and one added that changed too are one probably renamed,
+// its changes said under the new name, when they say the same of
+// themselves (title, else description), which no other tool of either
+// listing says, do not end their descriptions with different methods or
+// paths, and keep most of their arguments (at least half of those either
+// takes). Else each is removed or added.
+func TestCompareRenamedChanged(t *testing.T) {
+	const old = `[
+	 {"name":"list_notes","title":"List notes","description":"List the notes.",
+	  "inputSchema":{"type":"object","properties":{"q":{"type":"string"},"page":{"type":"integer"}}}},
+	 {"name":"delete_user","title":"Delete","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"delete_team","title":"Delete","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"export","description":"Export data.","inputSchema":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}}},
+	 {"name":"tag","description":"Tag a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"find_pets","title":"Finds pets by status.","description":"Several values.\n\nGET /pet/findByStatus","inputSchema":{"type":"object","properties":{"status":{"type":"string"}}}},
+	 {"name":"get_thing","title":"Get a thing","description":"GET /things/{id}","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}}]`
+	const new = `[
+	 {"name":"notes_list","title":"List  notes","description":"List the notes.",
+	  "inputSchema":{"type":"object","properties":{"q":{"type":"string"},"page":{"type":"integer"},"limit":{"type":"integer"}},"required":["q"]}},
+	 {"name":"delete_team","title":"Delete","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"delete_member","title":"Delete","inputSchema":{"type":"object","properties":{"id":{"type":"string"},"force":{"type":"boolean"}}}},
+	 {"name":"export_all","description":"Export data.","inputSchema":{"type":"object","properties":{"a":{"type":"string"},"x":{"type":"string"},"y":{"type":"string"}}}},
+	 {"name":"tag_note","description":"Tag a note.","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"list_pets","title":"Finds pets by status.","description":"Finds pets by status.\n\nSeveral values.\n\nGET /pet/findByStatus","inputSchema":{"type":"object","properties":{"status":{"type":"string"},"limit":{"type":"integer"}}}},
+	 {"name":"fetch_item","title":"Get a thing","description":"GET /items/{id}","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}}]`
+	want := []string{
+		`delete_member: added`,
+		`delete_user: removed (breaking)`,
+		`export: removed (breaking)`,
+		`export_all: added`,
+		`fetch_item: added`,
+		`get_thing: removed (breaking)`,
+		`list_pets: probably renamed from find_pets (breaking)`,
+		`list_pets: argument "limit" added`,
+		`list_pets: description changed`,
+		`notes_list: probably renamed from list_notes (breaking)`,
+		`notes_list: argument "limit" added`,
+		`notes_list: argument "q" now required (breaking)`,
+		`tag_note: probably renamed from tag (breaking)`,
+		`tag_note: argument "id" type integer → string (breaking)`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
