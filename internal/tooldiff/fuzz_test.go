@@ -23,6 +23,8 @@ func FuzzCompare(f *testing.F) {
 			`[{"name":"a","inputSchema":{"properties":{"x":{"items":{"allOf":[{"properties":{"a":{}},"required":["a"]},{"description":"(fields: required b)"}]}},"y":{"type":"object","oneOf":[{"type":"null"},{"enum":["x",null]}],"properties":{"a":{"anyOf":[{"enum":["x"]},{"enum":["y"]}]}}}}}}]`},
 		{`[{"name":"a","inputSchema":{"allOf":[{"properties":{"x":{"type":"string"}}},{"properties":{"x":{"type":"integer"}},"required":["x"]}],"properties":{"y":{"description":"((fields: a) (b)) )(fields: ; required ; 0 more)"}}}}]`,
 			`[{"name":"a","inputSchema":{"properties":{"x":{"items":{"type":"string"}},"y":{"description":"(fields: required , a; optional)"}}}}]`},
+		{`[{"name":"x_describe_tool_2","title":"Describe a tool"},{"name":"a","title":"T","description":"d\n\nGET /a","inputSchema":{"properties":{"x":{"description":"(fields: required a; optional b; 99999999999999999999 more)"},"y":{"enum":["a",1,null]}}}}]`,
+			`[{"name":"b","title":"T","description":"GET /a","inputSchema":{"properties":{"x":{"description":"(fields: c; 1 more)"},"y":{"anyOf":[{"type":"string","enum":["a"]},{"type":"number"},{"type":"null"}]}}}}]`},
 	} {
 		f.Add([]byte(s[0]), []byte(s[1]))
 	}

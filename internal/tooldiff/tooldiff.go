@@ -14,6 +14,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -59,6 +60,7 @@ var ErrNotListing = errors.New("not a JSON array of tools (what `tools --json` p
 // tool is what a comparison reads of a listed tool.
 type tool struct {
 	Name        string         `json:"name"`
+	Title       string         `json:"title"`
 	Description string         `json:"description"`
 	InputSchema map[string]any `json:"inputSchema"`
 	Annotations *struct {
@@ -104,7 +106,9 @@ func parse(data []byte) (tools []tool, ok bool, err error) {
 //
 // A tool removed and one added that say the same (description and
 // arguments) are said as one, probably renamed, when neither could be
-// another's: no other tool removed or added says the same.
+// another's: no other tool removed or added says the same. So are two
+// that changed too, with their changes, when they say the same of
+// themselves, as no other tool does, and keep most arguments (renames).
 func Compare(old, new []byte) ([]Change, error) {
 	before, ok, err := parse(old)
 	if err == nil && !ok {
@@ -143,6 +147,9 @@ func Compare(old, new []byte) ([]Change, error) {
 		switch {
 		case !inB && renamed[n] != "":
 			// Said under its new name.
+		case !inB && isDescribeTool(ta) && !namesFields(after):
+			// Gone with what it was for: no call needs it any more.
+			out = append(out, Change{Tool: n, What: "no longer listed: no tool lists its fields by name alone any more"})
 		case !inB:
 			out = append(out, Change{Tool: n, What: "removed", Breaking: true})
 		case !inA && renamed[n] != "":
@@ -161,39 +168,147 @@ func Compare(old, new []byte) ([]Change, error) {
 	return out, nil
 }
 
+// describeToolTitle is the title of describe_tool, which the operations
+// layout lists while some tool lists an argument by its field names alone.
+const describeToolTitle = "Describe a tool"
+
+// isDescribeTool reports whether t is that describe_tool: its title, and
+// its name after any prefix, numbered (describe_tool_2) when an operation
+// has the name.
+func isDescribeTool(t tool) bool {
+	name := t.Name
+	if i := strings.LastIndexByte(name, '_'); i >= 0 && i+1 < len(name) && strings.Trim(name[i+1:], "0123456789") == "" {
+		name = name[:i]
+	}
+	return t.Title == describeToolTitle && (name == "describe_tool" || strings.HasSuffix(name, "_describe_tool"))
+}
+
+// namesFields reports whether a tool of the listing lists an argument, or
+// a field of one, by its field names alone, or without them as one cut
+// short: what describe_tool is listed for.
+func namesFields(tools []tool) bool {
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case map[string]any:
+			n := note(v)
+			if strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") || n == "(fields not listed)" {
+				return true
+			}
+			for _, x := range v {
+				if walk(x) {
+					return true
+				}
+			}
+		case []any:
+			return slices.ContainsFunc(v, walk)
+		}
+		return false
+	}
+	return slices.ContainsFunc(tools, func(t tool) bool { return walk(t.InputSchema) })
+}
+
 // renames pairs the tools of a that b has not with those of b that a has
-// not, when one of each, and no other, says the same: both ways, the
-// new name to the old and the old to the new.
+// not: both ways, the new name to the old and the old to the new. First
+// those that say the same (signature), then, of the others, those that
+// changed too but say the same of themselves (summary), which no other
+// tool of either listing says (a title such as "Delete" that many tools
+// share tells none apart), run the same operation as far as their
+// descriptions say, and keep most of their arguments.
 func renames(a, b map[string]tool) map[string]string {
-	bySig := map[string][2][]string{}
-	for n, t := range a {
-		if _, ok := b[n]; !ok {
-			if sig := signature(t); sig != "" {
-				e := bySig[sig]
-				e[0] = append(e[0], n)
-				bySig[sig] = e
-			}
-		}
-	}
-	if len(bySig) == 0 {
-		return nil
-	}
-	for n, t := range b {
-		if _, ok := a[n]; !ok {
-			sig := signature(t)
-			if e, ok := bySig[sig]; ok {
-				e[1] = append(e[1], n)
-				bySig[sig] = e
-			}
-		}
-	}
 	m := map[string]string{}
-	for _, e := range bySig {
-		if len(e[0]) == 1 && len(e[1]) == 1 {
+	pair(a, b, m, signature, nil)
+	count := func(l map[string]tool) map[string]int {
+		c := map[string]int{}
+		for _, t := range l {
+			c[summary(t)]++
+		}
+		return c
+	}
+	ca, cb := count(a), count(b)
+	pair(a, b, m, func(t tool) string {
+		if s := summary(t); s != "\x00" && ca[s] <= 1 && cb[s] <= 1 {
+			return s
+		}
+		return ""
+	}, func(x, y tool) bool { return sameOperation(x, y) && sameArguments(x, y) })
+	return m
+}
+
+// pair pairs in m the tools of a that b has not with those of b that a
+// has not, neither paired yet, when one of each, and no other, has the
+// same key (not "") and, with same set, same says they are alike.
+func pair(a, b map[string]tool, m map[string]string, key func(tool) string, same func(x, y tool) bool) {
+	byKey := map[string][2][]string{}
+	add := func(side int, l, other map[string]tool) {
+		for n, t := range l {
+			if _, ok := other[n]; ok || m[n] != "" {
+				continue
+			}
+			if k := key(t); k != "" {
+				e := byKey[k]
+				e[side] = append(e[side], n)
+				byKey[k] = e
+			}
+		}
+	}
+	add(0, a, b)
+	add(1, b, a)
+	for _, e := range byKey {
+		if len(e[0]) == 1 && len(e[1]) == 1 && (same == nil || same(a[e[0][0]], b[e[1][0]])) {
 			m[e[0][0]], m[e[1][0]] = e[1][0], e[0][0]
 		}
 	}
-	return m
+}
+
+// summary is what a tool says of itself besides its arguments, by its
+// words: its title (the operation's summary, which a new name leaves as
+// it was, where the description may now say more), else its
+// description; "" for one that says neither.
+func summary(t tool) string {
+	if title := strings.Fields(t.Title); len(title) > 0 {
+		return strings.Join(title, " ")
+	}
+	return "\x00" + strings.Join(strings.Fields(t.Description), " ")
+}
+
+// sameOperation reports whether two tools may run the same operation:
+// the method and path that end the description of each, when both say
+// them, are the same.
+func sameOperation(x, y tool) bool {
+	mx, my := methodPath(x.Description), methodPath(y.Description)
+	return mx == "" || my == "" || mx == my
+}
+
+// methodPath is the last paragraph of a description when it is an
+// operation's method and path ("GET /pets/{id}"), else "".
+func methodPath(d string) string {
+	d = strings.TrimSpace(d)
+	if i := strings.LastIndex(d, "\n\n"); i >= 0 {
+		d = strings.TrimSpace(d[i+2:])
+	}
+	method, path, ok := strings.Cut(d, " ")
+	if !ok || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\n") {
+		return ""
+	}
+	switch method {
+	case "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE":
+		return d
+	}
+	return ""
+}
+
+// sameArguments reports whether two tools share at least half of the
+// arguments either takes (or both take none).
+func sameArguments(x, y tool) bool {
+	px, py := props(x.InputSchema), props(y.InputSchema)
+	shared := 0
+	for k := range px {
+		if _, ok := py[k]; ok {
+			shared++
+		}
+	}
+	return 2*shared >= len(px)+len(py)-shared
 }
 
 // signature is what a tool says besides its name: its description and
@@ -331,6 +446,7 @@ func compareNode(name, path string, a, b map[string]any, va, vb view, out *[]Cha
 		}
 		*out = append(*out, Change{Tool: name, Argument: path, What: what})
 	}
+	removedNamed(name, path, fa, fb, out)
 	for _, k := range slices.Sorted(maps.Keys(fb.required)) {
 		switch {
 		case fa.required[k], fa.kind == fieldsUnknown:
@@ -340,6 +456,33 @@ func compareNode(name, path string, a, b map[string]any, va, vb view, out *[]Cha
 			// Named, or maybe among those a note counts.
 			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "now required", Breaking: true})
 		}
+	}
+}
+
+// removedNamed says the fields that the old listing lists or names and
+// the new one, naming some by a note, does not: each removed, as a field
+// no longer listed is, when the new note names them all. One that counts
+// those it does not name ("; 3 more") may count any of these among them,
+// but no more of them than it counts: past that count some are gone,
+// which ones it does not tell, and within it nothing can be said. A side
+// that takes any field, or says nothing of them, tells no field gone.
+func removedNamed(name, path string, fa, fb fields, out *[]Change) {
+	if fa.kind < fieldsNamed || fb.kind < fieldsNamed {
+		return
+	}
+	var gone []string
+	for _, k := range slices.Sorted(maps.Keys(fa.names)) {
+		if !fb.names[k] {
+			gone = append(gone, k)
+		}
+	}
+	switch {
+	case fb.complete:
+		for _, k := range gone {
+			*out = append(*out, Change{Tool: name, Argument: join(path, k), What: "removed", Breaking: true})
+		}
+	case len(gone) > fb.more:
+		*out = append(*out, Change{Tool: name, Argument: path, What: fmt.Sprintf("at least %d of its fields %s removed", len(gone)-fb.more, strings.Join(gone, ", ")), Breaking: true})
 	}
 }
 
@@ -394,6 +537,10 @@ type fields struct {
 	// are all the fields it takes (a note that counts others is not).
 	names    map[string]bool
 	complete bool
+	// more is, when not complete, at most how many fields it takes that
+	// names leaves out (the count of a note, or the sum of those of the
+	// notes of members).
+	more     int
 	required map[string]bool
 	// members is how many object members of an anyOf or oneOf the
 	// fields are those of; 0 for the schema's own.
@@ -492,7 +639,11 @@ func namedFields(n, prefix string) (fields, bool) {
 	f := fields{kind: fieldsNamed, names: map[string]bool{}, complete: true, required: map[string]bool{}}
 	for _, part := range strings.Split(strings.TrimSuffix(body, ")"), "; ") {
 		if count, ok := strings.CutSuffix(part, " more"); ok && count != "" && strings.Trim(count, "0123456789") == "" {
-			f.complete = false
+			n, err := strconv.Atoi(count)
+			if err != nil {
+				n = math.MaxInt
+			}
+			f.complete, f.more = false, satAdd(f.more, n)
 			continue
 		}
 		required := false
@@ -509,6 +660,14 @@ func namedFields(n, prefix string) (fields, bool) {
 		}
 	}
 	return f, true
+}
+
+// satAdd is x+y, or math.MaxInt past it.
+func satAdd(x, y int) int {
+	if x > math.MaxInt-y {
+		return math.MaxInt
+	}
+	return x + y
 }
 
 // allFields is the fields a schema lists and those its allOf members say
@@ -544,7 +703,7 @@ func both(x, y fields) fields {
 	if x.kind == fieldsUnknown || y.kind == fieldsUnknown {
 		return fields{}
 	}
-	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, required: maps.Clone(x.required)}
+	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, more: satAdd(x.more, y.more), required: maps.Clone(x.required)}
 	maps.Copy(f.names, y.names)
 	maps.Copy(f.required, y.required)
 	if x.kind == fieldsListed && y.kind == fieldsListed {
@@ -603,7 +762,7 @@ func either(x, y fields) fields {
 	case x.kind == fieldsUnknown || y.kind == fieldsUnknown:
 		return fields{}
 	}
-	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, required: map[string]bool{}}
+	f := fields{kind: fieldsNamed, names: maps.Clone(x.names), complete: x.complete && y.complete, more: satAdd(x.more, y.more), required: map[string]bool{}}
 	maps.Copy(f.names, y.names)
 	for k := range x.required {
 		if y.required[k] {
@@ -628,34 +787,10 @@ func compareValue(name, arg string, a, b map[string]any, va, vb view, out *[]Cha
 	if compareTypes(name, arg, a, b, va.short, vb.short, out) {
 		return
 	}
-	ea, eb := enum(a), enum(b)
-	if !paired(a, b) {
-		// The members' values, compared as the argument's.
-		ea, eb = values(a), values(b)
-	}
-	if ea != nil && eb != nil {
-		var gone, added []string
-		for _, v := range slices.Sorted(maps.Keys(ea)) {
-			if !eb[v] {
-				gone = append(gone, v)
-			}
-		}
-		for _, v := range slices.Sorted(maps.Keys(eb)) {
-			if !ea[v] {
-				added = append(added, v)
-			}
-		}
-		if len(gone) > 0 {
-			*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer takes " + strings.Join(gone, ", "), Breaking: true})
-		}
-		if len(added) > 0 {
-			*out = append(*out, Change{Tool: name, Argument: arg, What: "also takes " + strings.Join(added, ", ")})
-		}
-	} else if ea == nil && eb != nil {
-		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes only " + strings.Join(slices.Sorted(maps.Keys(eb)), ", ") + " now", Breaking: true})
-	} else if ea != nil && eb == nil {
-		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(slices.Sorted(maps.Keys(ea)), ", ")})
-	}
+	// Paired members' values are compared member by member (below);
+	// else the members' values are the argument's.
+	members := !paired(a, b)
+	compareValues(name, arg, valuesOf(a, members), valuesOf(b, members), out)
 	compareNode(name, arg, a, b, va, vb, out)
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
 		compareValue(name, arg+"[]", ia, ib, itemsA, itemsB, out)
@@ -758,36 +893,112 @@ func paired(a, b map[string]any) bool {
 	return true
 }
 
-// values is the values the schema takes, as JSON texts, when it lists
-// them: its enum, or those of the members of its anyOf and oneOf when
-// each lists its own (a member that takes null alone takes that value);
-// nil when it or a member takes any value of a type.
-func values(s map[string]any) map[string]bool {
+// valueSet is the values a schema takes, as far as enums tell them: those
+// it lists, as JSON texts, and the types of which it takes any value.
+type valueSet struct {
+	listed map[string]bool
+	open   map[string]bool
+	any    bool
+}
+
+// valuesOf is the values the schema takes: its enum; else, with members
+// set, those of the members of its anyOf and oneOf, each of which takes
+// its enum's values, or any value of its types (a member that takes null
+// alone, that value); else any value of its types.
+func valuesOf(s map[string]any, members bool) valueSet {
 	if e := enum(s); e != nil {
-		return e
+		return valueSet{listed: e}
 	}
-	var m map[string]bool
-	for _, k := range []string{"anyOf", "oneOf"} {
-		alts, _ := s[k].([]any)
-		for _, alt := range alts {
-			a, ok := alt.(map[string]any)
-			if !ok {
-				continue
+	var alts []map[string]any
+	if members {
+		for _, k := range []string{"anyOf", "oneOf"} {
+			l, _ := s[k].([]any)
+			for _, alt := range l {
+				if m, ok := alt.(map[string]any); ok {
+					alts = append(alts, m)
+				}
 			}
-			e := values(a)
-			if e == nil && takes(a).String() == "null" {
-				e = map[string]bool{"null": true}
-			}
-			if e == nil {
-				return nil
-			}
-			if m == nil {
-				m = map[string]bool{}
-			}
-			maps.Copy(m, e)
 		}
 	}
-	return m
+	if len(alts) == 0 {
+		t := takes(s)
+		v := valueSet{any: t.any, open: map[string]bool{}}
+		for _, x := range t.types {
+			v.open[x] = true
+		}
+		return v
+	}
+	v := valueSet{listed: map[string]bool{}, open: map[string]bool{}}
+	for _, alt := range alts {
+		m := valuesOf(alt, true)
+		if m.any {
+			return m
+		}
+		if len(m.listed) == 0 && len(m.open) == 1 && m.open["null"] {
+			m = valueSet{listed: map[string]bool{"null": true}}
+		}
+		maps.Copy(v.listed, m.listed)
+		maps.Copy(v.open, m.open)
+	}
+	return v
+}
+
+// anyOf reports whether the set takes any value of type t (a number's
+// any integer too).
+func (v valueSet) anyOf(t string) bool {
+	return v.any || v.open[t] || t == "integer" && v.open["number"]
+}
+
+// takes reports whether the set takes the value x, a JSON text.
+func (v valueSet) takes(x string) bool {
+	return v.listed[x] || v.anyOf(valueType(x))
+}
+
+// compareValues says what values an argument no longer takes, or takes
+// now. A listed value is gone when the new side takes it neither as
+// listed nor as any value of its type; one is new when the old side took
+// it neither way. A type of which the old side took any value and the new
+// one only those it lists is narrowed to them; the other way round, it is
+// widened. A type neither lists nor takes is the types' comparison's.
+func compareValues(name, arg string, a, b valueSet, out *[]Change) {
+	var gone, only, widened, added []string
+	for _, x := range slices.Sorted(maps.Keys(a.listed)) {
+		switch t := valueType(x); {
+		case !b.takes(x):
+			gone = append(gone, x)
+		case !a.anyOf(t) && b.anyOf(t):
+			widened = append(widened, x)
+		}
+	}
+	for _, x := range slices.Sorted(maps.Keys(b.listed)) {
+		switch t := valueType(x); {
+		case !a.takes(x):
+			added = append(added, x)
+		case a.anyOf(t) && !b.anyOf(t):
+			only = append(only, x)
+		}
+	}
+	if len(gone) > 0 {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "no longer takes " + strings.Join(gone, ", "), Breaking: true})
+	}
+	if len(only) > 0 {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes only " + strings.Join(only, ", ") + " now", Breaking: true})
+	}
+	if len(widened) > 0 {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "takes any value of its type now, not only " + strings.Join(widened, ", ")})
+	}
+	if len(added) > 0 {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: "also takes " + strings.Join(added, ", ")})
+	}
+}
+
+// valueType is the JSON Schema type of a value as a JSON text.
+func valueType(x string) string {
+	var v any
+	if json.Unmarshal([]byte(x), &v) != nil {
+		return ""
+	}
+	return jsonType(v)
 }
 
 func join(path, k string) string {

@@ -353,7 +353,8 @@ func TestCompareFreeFormListed(t *testing.T) {
 // A tool removed and one added that say the same (description and
 // arguments, however spaced) are one probably renamed: still breaking, as
 // prompts and rules name the old name. Only when neither could be another
-// tool's.
+// tool's. One that changed too (tag) is paired by its description
+// (TestCompareRenamedChanged).
 func TestCompareRenamed(t *testing.T) {
 	const old = `[
 	 {"name":"list_notes","description":"List the notes.","annotations":{"readOnlyHint":true},
@@ -394,8 +395,8 @@ func TestCompareRenamed(t *testing.T) {
 		`pin_a: added`,
 		`pin_b: added`,
 		`ping: removed (breaking)`,
-		`tag: removed (breaking)`,
-		`tag_note: added`,
+		`tag_note: probably renamed from tag (breaking)`,
+		`tag_note: argument "id" type integer → string (breaking)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -567,7 +568,11 @@ func TestCompareNamedRequired(t *testing.T) {
 	if got := Text(changes); !slices.Equal(got, want) {
 		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// The other way round, what the old note named and the new listing
+	// does not is gone.
 	want = []string{
+		`create: argument "geo.c" removed (breaking)`,
+		`create: argument "listed.c" removed (breaking)`,
 		`create: argument "listed" fields listed now`,
 		`create: argument "same" fields listed now`,
 		`create: descriptions of 4 arguments changed (addr, geo, more, same)`,
@@ -646,6 +651,176 @@ func TestCompareTypeReadFromFields(t *testing.T) {
 		`search: argument "ids" type string → array (breaking)`,
 		`search: argument "mode" takes only "a" now (breaking)`,
 		`search: argument "q" type string → object (breaking)`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// describe_tool, which the operations layout lists while some tool lists
+// an argument by its field names alone, goes when none does any more:
+// that is said, and breaks nothing. Another tool removed still breaks
+// calls, and so does describe_tool gone while a note still names fields,
+// or a tool of that name that is not the helper.
+func TestCompareDescribeToolGone(t *testing.T) {
+	const helper = `{"name":"%s","title":"Describe a tool","description":"The full input schema of one tool.","annotations":{"readOnlyHint":true},
+	 "inputSchema":{"type":"object","properties":{"tool":{"type":"string"},"argument":{"type":"string"}},"required":["tool"]}}`
+	const summarised = `{"name":"create","inputSchema":{"type":"object","properties":{"body":{"type":"object","description":"(fields: a, b)"}}}}`
+	const listed = `{"name":"create","inputSchema":{"type":"object","properties":{"body":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}}}}}`
+	const other = `{"name":"get","inputSchema":{"type":"object"}}`
+	list := func(tools ...string) string { return "[" + strings.Join(tools, ",") + "]" }
+	for _, tt := range []struct{ name, old, new, want string }{
+		{"gone", list(summarised, fmt.Sprintf(helper, "describe_tool"), other), list(listed),
+			"create: argument \"body\" fields listed now\ndescribe_tool: no longer listed: no tool lists its fields by name alone any more\nget: removed (breaking)"},
+		{"prefixed and numbered", list(summarised, fmt.Sprintf(helper, "acme_describe_tool_2")), list(listed),
+			"acme_describe_tool_2: no longer listed: no tool lists its fields by name alone any more\ncreate: argument \"body\" fields listed now"},
+		{"back", list(listed), list(summarised, fmt.Sprintf(helper, "describe_tool")),
+			"create: argument \"body\" fields no longer listed\ndescribe_tool: added"},
+		{"fields still named", list(summarised, fmt.Sprintf(helper, "describe_tool")), list(summarised),
+			"describe_tool: removed (breaking)"},
+		{"not the helper", list(listed, `{"name":"describe_tool","inputSchema":{"type":"object"}}`), list(listed),
+			"describe_tool: removed (breaking)"},
+	} {
+		if got := changeLines(t, tt.old, tt.new); got != tt.want {
+			t.Errorf("%s: changes:\n%s\nwant:\n%s", tt.name, got, tt.want)
+		}
+	}
+}
+
+// A field that a note naming all the fields (no "; N more") no longer
+// names is removed, as one no longer listed is. One a note that counts
+// others may count among them is not said; but where more are gone than
+// it counts, some are, which ones is not told.
+func TestCompareNamedRemoved(t *testing.T) {
+	const old = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "geo":{"type":"object","description":"(fields: required lat; optional lng, alt)"},
+	 "addr":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}}},
+	 "tags":{"type":"array","items":{},"description":"(items' fields: k, v)"},
+	 "more":{"type":"object","description":"(fields: a, b, c)"},
+	 "hidden":{"type":"object","description":"(fields: a, b, c)"},
+	 "was":{"type":"object","description":"(fields: a, b; 3 more)"},
+	 "free":{"type":"object","description":"(fields: a, b)"},
+	 "short":{"type":"object","description":"(fields: a, b)"}}}}]`
+	const new = `[{"name":"create","inputSchema":{"type":"object","properties":{
+	 "geo":{"type":"object","description":"(fields: required lat; optional lng)"},
+	 "addr":{"type":"object","description":"(fields: city)"},
+	 "tags":{"type":"array","items":{},"description":"(items' fields: k)"},
+	 "more":{"type":"object","description":"(fields: a; 2 more)"},
+	 "hidden":{"type":"object","description":"(fields: x; 1 more)"},
+	 "was":{"type":"object","description":"(fields: a)"},
+	 "free":{"type":"object"},
+	 "short":{"type":"object","description":"(fields not listed)"}}}}]`
+	want := []string{
+		`create: argument "addr.zip" removed (breaking)`,
+		`create: argument "geo.alt" removed (breaking)`,
+		`create: argument "hidden" at least 2 of its fields a, b, c removed (breaking)`,
+		`create: argument "tags[].v" removed (breaking)`,
+		`create: argument "was.b" removed (breaking)`,
+		`create: argument "addr" fields no longer listed`,
+	}
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Text(changes)
+	got = slices.DeleteFunc(got, func(l string) bool { return strings.Contains(l, "descriptions of") })
+	if !slices.Equal(got, want) {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A plain enum against an anyOf one of whose members lists no values (it
+// takes any value of its type) or takes another type: a value is gone
+// only when the new schema takes it no more, by a member's values or
+// type; a type of which any value was taken and now only listed ones is
+// narrowed to them.
+func TestCompareEnumAgainstOpenMember(t *testing.T) {
+	const old = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"type":"string","enum":["a","b"]},
+	 "mode":{"type":"string","enum":["a","b"]},
+	 "level":{"type":"integer","enum":[1,2]},
+	 "sort":{"type":"string","enum":["a","b"]},
+	 "page":{"type":"string"}}}}]`
+	const new = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"anyOf":[{"type":"string","enum":["a"]},{"type":"integer"}]},
+	 "mode":{"anyOf":[{"type":"string","enum":["a"]},{"type":"string"}]},
+	 "level":{"anyOf":[{"type":"integer","enum":[1,3]},{"type":"string"}]},
+	 "sort":{"anyOf":[{"type":"string"},{"type":"null"}]},
+	 "page":{"anyOf":[{"type":"string","enum":["first"]},{"type":"integer"}]}}}}]`
+	want := []string{
+		`list: argument "kind" type string → integer|string`,
+		`list: argument "kind" no longer takes "b" (breaking)`,
+		`list: argument "level" type integer → integer|string`,
+		`list: argument "level" no longer takes 2 (breaking)`,
+		`list: argument "level" also takes 3`,
+		`list: argument "mode" takes any value of its type now, not only "a", "b"`,
+		`list: argument "page" type string → integer|string`,
+		`list: argument "page" takes only "first" now (breaking)`,
+		`list: argument "sort" type string → null|string`,
+		`list: argument "sort" takes any value of its type now, not only "a", "b"`,
+		`list: argument "sort" also takes null`,
+	}
+	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	// The other way round, with types of the anyOf kept: an open type
+	// narrowed to listed values breaks calls, a value added does not.
+	const oldAny = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"anyOf":[{"type":"string","enum":["a"]},{"type":"integer"}]},
+	 "mode":{"anyOf":[{"type":"string","enum":["a"]},{"type":"string"}]}}}}]`
+	const newPlain = `[{"name":"list","inputSchema":{"type":"object","properties":{
+	 "kind":{"type":["integer","string"],"enum":["a","b",1]},
+	 "mode":{"type":"string","enum":["a","b"]}}}}]`
+	want = []string{
+		`list: argument "kind" takes only 1 now (breaking)`,
+		`list: argument "kind" also takes "b"`,
+		`list: argument "mode" takes only "a", "b" now (breaking)`,
+	}
+	if got := changeLines(t, oldAny, newPlain); got != strings.Join(want, "\n") {
+		t.Errorf("changes, the other way round:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// A tool removed and one added that changed too are one probably renamed,
+// its changes said under the new name, when they say the same of
+// themselves (title, else description), which no other tool of either
+// listing says, do not end their descriptions with different methods or
+// paths, and keep most of their arguments (at least half of those either
+// takes). Else each is removed or added.
+func TestCompareRenamedChanged(t *testing.T) {
+	const old = `[
+	 {"name":"list_notes","title":"List notes","description":"List the notes.",
+	  "inputSchema":{"type":"object","properties":{"q":{"type":"string"},"page":{"type":"integer"}}}},
+	 {"name":"delete_user","title":"Delete","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"delete_team","title":"Delete","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"export","description":"Export data.","inputSchema":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}}},
+	 {"name":"tag","description":"Tag a note.","inputSchema":{"type":"object","properties":{"id":{"type":"integer"}}}},
+	 {"name":"find_pets","title":"Finds pets by status.","description":"Several values.\n\nGET /pet/findByStatus","inputSchema":{"type":"object","properties":{"status":{"type":"string"}}}},
+	 {"name":"get_thing","title":"Get a thing","description":"GET /things/{id}","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}}]`
+	const new = `[
+	 {"name":"notes_list","title":"List  notes","description":"List the notes.",
+	  "inputSchema":{"type":"object","properties":{"q":{"type":"string"},"page":{"type":"integer"},"limit":{"type":"integer"}},"required":["q"]}},
+	 {"name":"delete_team","title":"Delete","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"delete_member","title":"Delete","inputSchema":{"type":"object","properties":{"id":{"type":"string"},"force":{"type":"boolean"}}}},
+	 {"name":"export_all","description":"Export data.","inputSchema":{"type":"object","properties":{"a":{"type":"string"},"x":{"type":"string"},"y":{"type":"string"}}}},
+	 {"name":"tag_note","description":"Tag a note.","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}},
+	 {"name":"list_pets","title":"Finds pets by status.","description":"Finds pets by status.\n\nSeveral values.\n\nGET /pet/findByStatus","inputSchema":{"type":"object","properties":{"status":{"type":"string"},"limit":{"type":"integer"}}}},
+	 {"name":"fetch_item","title":"Get a thing","description":"GET /items/{id}","inputSchema":{"type":"object","properties":{"id":{"type":"string"}}}}]`
+	want := []string{
+		`delete_member: added`,
+		`delete_user: removed (breaking)`,
+		`export: removed (breaking)`,
+		`export_all: added`,
+		`fetch_item: added`,
+		`get_thing: removed (breaking)`,
+		`list_pets: probably renamed from find_pets (breaking)`,
+		`list_pets: argument "limit" added`,
+		`list_pets: description changed`,
+		`notes_list: probably renamed from list_notes (breaking)`,
+		`notes_list: argument "limit" added`,
+		`notes_list: argument "q" now required (breaking)`,
+		`tag_note: probably renamed from tag (breaking)`,
+		`tag_note: argument "id" type integer → string (breaking)`,
 	}
 	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
