@@ -55,9 +55,9 @@ type Config struct {
 	// out, the call is answered with an error and cancelled at the server.
 	CallTimeout time.Duration
 
-	// asideTimeout and deleteTimeout replace the package's (tests
-	// shorten them).
-	asideTimeout, deleteTimeout time.Duration
+	// asideTimeout, deleteTimeout and lostTimeout replace the package's
+	// asideTimeout, deleteTimeout and lostWait (tests shorten them).
+	asideTimeout, deleteTimeout, lostTimeout time.Duration
 }
 
 // bridge relays between one local connection and the remote server,
@@ -475,6 +475,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 		conn := newHTTPConn(b.cfg.URL, b.client)
 		conn.log = b.log
 		conn.deleteWait = cmp.Or(b.cfg.deleteTimeout, deleteTimeout)
+		conn.lostWait = cmp.Or(b.cfg.lostTimeout, lostWait)
 		resp, err := b.handshake(ctx, conn, init)
 		if err == nil {
 			return resp, nil
