@@ -502,9 +502,12 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 }
 
 // connectSSE opens the HTTP+SSE transport's stream. ctx bounds the wait
-// for it; the stream itself lives as long as the bridge.
+// for it; the stream itself, the session, lives until the connection is
+// closed (dropped, or by closeUp), not merely as long as the client: the
+// calls a client leaves under way are cancelled on it once it went (see
+// cancelLeft).
 func (b *bridge) connectSSE(ctx context.Context) (mcp.Connection, error) {
-	return dialSSE(ctx, b.life, b.cfg.URL, b.client)
+	return dialSSE(ctx, context.WithoutCancel(b.life), b.cfg.URL, b.client)
 }
 
 func (b *bridge) handshakeConn(ctx context.Context, conn mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
@@ -528,6 +531,11 @@ func (b *bridge) handshake(ctx context.Context, c mcp.Connection, init *jsonrpc.
 	}
 	select {
 	case resp := <-ch:
+		if b.up != nil && b.up != conn {
+			// Replaced (the client initialized again): closed, as
+			// nothing else would close it.
+			b.dropLocked(b.up)
+		}
 		b.up = conn
 		return resp, nil
 	case <-ctx.Done():

@@ -1666,6 +1666,97 @@ func TestLeftCallIsCancelled(t *testing.T) {
 	}
 }
 
+// streamWatch is a transport that notes, for each cancellation POSTed,
+// whether the HTTP+SSE event stream (the session) still lived then.
+type streamWatch struct {
+	mu     sync.Mutex
+	stream context.Context // the event stream's request's
+	live   []bool          // per cancellation sent
+}
+
+func (w *streamWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodGet {
+		w.mu.Lock()
+		w.stream = req.Context()
+		w.mu.Unlock()
+	}
+	if req.Method == http.MethodPost && req.Body != nil {
+		b, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		if bytes.Contains(b, []byte(`"notifications/cancelled"`)) {
+			w.mu.Lock()
+			w.live = append(w.live, w.stream != nil && w.stream.Err() == nil)
+			w.mu.Unlock()
+		}
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// Over HTTP+SSE too, a call under way when the client goes is cancelled at
+// the server, on the session's event stream, before that ends; and once
+// Serve returns, nothing of the bridge runs on.
+func TestSSELeftCallIsCancelled(t *testing.T) {
+	started := make(chan json.RawMessage, 1) // the call's ID, as the server got it
+	told := make(chan json.RawMessage, 1)    // the ID a cancellation named
+	f := &fakeSSE{events: make(chan string, 16), call: func(body []byte) string {
+		started <- idOf(body)
+		return workingEvent // and no answer, ever
+	}}
+	ts := httptest.NewServer(intercept(f, `"notifications/cancelled"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		var m struct {
+			Params struct {
+				RequestID json.RawMessage `json:"requestId"`
+			} `json:"params"`
+		}
+		json.Unmarshal(body, &m)
+		told <- m.Params.RequestID
+		f.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	before := goroutines()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	watch := &streamWatch{}
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}}) }()
+	kept := &keptTransport{Transport: ct}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, kept, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "slow", Arguments: map[string]any{}})
+	var id json.RawMessage
+	select {
+	case id = <-started:
+	case <-ctx.Done():
+		t.Fatal("the call did not reach the server")
+	}
+	kept.conn.Close() // the client goes, its call unanswered
+	select {
+	case <-served:
+	case <-ctx.Done():
+		t.Fatal("Serve still runs after the client went")
+	}
+	select {
+	case got := <-told:
+		if string(got) != string(id) {
+			t.Errorf("the server was told to cancel %s, want %s", got, id)
+		}
+	default:
+		t.Error("Serve ended, and the call the client left was not cancelled at the server")
+	}
+	watch.mu.Lock()
+	if slices.Contains(watch.live, false) {
+		t.Error("a cancellation was sent once the event stream had ended: the server no longer knew the session")
+	}
+	watch.mu.Unlock()
+	if left := bridgeLeft(before); len(left) > 0 {
+		t.Errorf("once Serve returned, the bridge still runs:\n\n%s", strings.Join(left, "\n\n"))
+	}
+}
+
 // A resumption of a call's stream refused as of a lost session (404)
 // marks the session lost, as any other request's would: the call gets
 // its error answer, the connection fails with the loss, and the server,
