@@ -902,7 +902,9 @@ func (b *bridge) endedLocked(id jsonrpc.ID) endedCall {
 // run the call to its end. A call whose sending was over, and which was
 // not answered, went out; a call whose request never went out, or was
 // refused, needs no cancellation (and its sending does not write it
-// again, as it has ended).
+// again, as it has ended). That the client went does not end the wait:
+// the write ends with the client too, at once, and only then is it known
+// whether the request went out (as it may have just then).
 func (b *bridge) wentOut(e endedCall) bool {
 	if e.call == nil {
 		return true
@@ -914,7 +916,6 @@ func (b *bridge) wentOut(e endedCall) bool {
 		case <-e.posted:
 		case <-t.C:
 			return true // still being written: it may go out yet
-		case <-b.life.Done():
 		}
 	}
 	b.wmu.Lock()

@@ -1757,6 +1757,27 @@ func TestSSELeftCallIsCancelled(t *testing.T) {
 	}
 }
 
+// A call the client cancels just as it goes, its request still being
+// written, is cancelled at the server: that the client went says nothing
+// of whether the request went out, and the server may have it.
+func TestCancelAsClientGoesWaitsForWrite(t *testing.T) {
+	life, end := context.WithCancel(context.Background())
+	end() // the client went
+	b := newBridge(life, Config{asideTimeout: 50 * time.Millisecond})
+	posted := make(chan struct{})
+	call := &sending{cancel: func() {}, posted: posted}
+	if !b.wentOut(endedCall{call: call, posted: posted}) {
+		t.Error("a call whose request was still being written when the client went is not cancelled at the server")
+	}
+	// The write ended, refused: the server does not have the call.
+	posted = make(chan struct{})
+	call = &sending{cancel: func() {}, posted: posted}
+	b.markPosted(call, posted, false, true)
+	if b.wentOut(endedCall{call: call, posted: posted}) {
+		t.Error("a call whose request the server refused is cancelled at the server")
+	}
+}
+
 // A resumption of a call's stream refused as of a lost session (404)
 // marks the session lost, as any other request's would: the call gets
 // its error answer, the connection fails with the loss, and the server,
