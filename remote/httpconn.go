@@ -127,8 +127,8 @@ type httpConn struct {
 	tooLarge     bool // the server's stream sent a message too large (read by keepStream only)
 	badEvent     bool // the server's stream sent an event that is no message (read by keepStream only)
 	// lostWait bounds the wait, once the server lost the session, for
-	// the answers to the POSTs in flight (see settle); deleteWait the
-	// telling of the server that the session ends.
+	// the answers to the requests in flight (see Read and settle);
+	// deleteWait the telling of the server that the session ends.
 	lostWait, deleteWait time.Duration
 
 	mu        sync.Mutex
@@ -140,6 +140,12 @@ type httpConn struct {
 	// until Write returns; settled, when set, is closed once none is.
 	posting int
 	settled chan struct{}
+	// streams counts the event streams answering calls being read; quiet,
+	// when set, is closed once neither they nor POSTs are under way.
+	streams int
+	quiet   chan struct{}
+	lostAt  time.Time // when the session was found lost (fail)
+	waiting bool      // Read waits for the answers due on the lost session
 	// readers are the goroutines that read the server's streams (its own,
 	// and those answering calls): Close waits for them.
 	readers sync.WaitGroup
@@ -175,25 +181,72 @@ func (c *httpConn) SessionID() string {
 	return c.sessionID
 }
 
+// fail records that the server lost the session, the first time a
+// request finds it (see Read).
 func (c *httpConn) fail(err error) {
 	c.failOnce.Do(func() {
-		c.failErr = err
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.failErr, c.lostAt = err, time.Now()
 		close(c.failed)
 	})
 }
 
 // Read returns the next message from the server. The messages that came
 // before the connection failed or closed are returned first: among them may
-// be answers.
+// be answers. Once the session is lost, the failure waits, within
+// lostWait, for the POSTs in flight and the streams answering calls to
+// end: the server may still answer them (in a POST's body, or on its
+// stream), and those answers are passed on before the calls left
+// unanswered are (see bridge.connEnded).
 func (c *httpConn) Read(ctx context.Context) (jsonrpc.Message, error) {
-	return next(ctx, c.incoming, c.failed, c.ctx.Done(), func() error {
-		select {
-		case <-c.failed:
-			return c.failErr
-		default:
-			return io.EOF
+	for {
+		m, err := next(ctx, c.incoming, c.failed, c.ctx.Done(), func() error {
+			select {
+			case <-c.failed:
+				return c.failErr
+			default:
+				return io.EOF
+			}
+		})
+		if err == nil || ctx.Err() != nil || c.ctx.Err() != nil {
+			return m, err
 		}
-	})
+		quiet, left := c.answersDue()
+		if quiet == nil || left <= 0 {
+			return nil, err
+		}
+		t := time.NewTimer(left)
+		select {
+		case m := <-c.incoming:
+			t.Stop()
+			return m, nil
+		case <-quiet:
+		case <-t.C:
+		case <-c.ctx.Done():
+		case <-ctx.Done():
+		}
+		t.Stop()
+	}
+}
+
+// answersDue returns, once the session is lost, a channel closed when no
+// request in flight may still bring an answer, and what is left of
+// lostWait; a nil channel when none is in flight.
+func (c *httpConn) answersDue() (<-chan struct{}, time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.posting == 0 && c.streams == 0 {
+		return nil, 0
+	}
+	if !c.waiting {
+		c.waiting = true
+		c.log.Debug("the MCP server lost the session; passing on its answers to the requests in flight on it first", "posts", c.posting, "streams", c.streams)
+	}
+	if c.quiet == nil {
+		c.quiet = make(chan struct{})
+	}
+	return c.quiet, time.Until(c.lostAt.Add(c.lostWait))
 }
 
 // next returns the next message of incoming. Once a or b is closed, the
@@ -216,8 +269,9 @@ func next(ctx context.Context, incoming <-chan jsonrpc.Message, a, b <-chan stru
 }
 
 // Write POSTs msg. An error is a *StatusError, errSessionLost or a network
-// error; answers arrive through Read. Once the server's stream found the
-// session lost, nothing more is sent: the error is errSessionLost.
+// error; answers arrive through Read. Once a request (the server's stream,
+// a POST) found the session lost, nothing more is sent: the error is
+// errSessionLost.
 func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	data, err := jsonrpc.EncodeMessage(msg)
 	if err != nil {
@@ -268,10 +322,10 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		// The connection failed before the request was out (its event
-		// stream found the session gone, and it was closed): that is the
-		// error, not the cancellation it caused. Once out, the server may
-		// have taken it.
+		// The connection failed before the request was out (another
+		// request found the session gone, and it was closed): that is
+		// the error, not the cancellation it caused. Once out, the
+		// server may have taken it.
 		select {
 		case <-c.failed:
 			if ctx.Err() == nil && !wrote.Load() {
@@ -287,6 +341,13 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		}
 	}()
 	if err := c.check(resp, sid); err != nil {
+		if errors.Is(err, errSessionLost) {
+			// Whichever request hears it first: nothing more goes on the
+			// session, the other POSTs in flight are let end (and sent
+			// again if refused), and the server, which no longer has the
+			// session, is not told to end it.
+			c.fail(err)
+		}
 		return err
 	}
 	if s := resp.Header.Get(sessionHeader); s != "" {
@@ -345,7 +406,11 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		// The stream ends when the call's answer has come; it outlives the
 		// request's context (the caller only waits for the POST to be taken).
 		streaming = true
+		c.mu.Lock()
+		c.streams++ // before the POST is counted out: see Read
+		c.mu.Unlock()
 		c.readers.Go(func() {
+			defer c.endStream()
 			defer cancel()
 			c.readCallStream(resp.Body, req)
 		})
@@ -376,29 +441,49 @@ func (c *httpConn) endPost() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.posting--
+	c.wakeLocked()
+}
+
+// endStream counts out a stream answering a call: read to its end, what
+// it brought delivered.
+func (c *httpConn) endStream() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.streams--
+	c.wakeLocked()
+}
+
+// wakeLocked closes settled and quiet once what they wait for is over.
+// c.mu is held.
+func (c *httpConn) wakeLocked() {
 	if c.posting == 0 && c.settled != nil {
 		close(c.settled)
 		c.settled = nil
 	}
+	if c.posting == 0 && c.streams == 0 && c.quiet != nil {
+		close(c.quiet)
+		c.quiet = nil
+	}
 }
 
-// settle waits, within c.lostWait, until the POSTs in flight have been
-// answered; it is called once the server lost the session, before the
-// connection closes. Cut off before its answer, a POST's message could
-// have been taken or not: the server could have run a call, or refused
-// it (404) and left it to be sent again on a new session. Let end, each
-// says which: the refusal of a lost session comes at once, so a POST
-// still unanswered once the wait is over is held to have been taken (it
-// is cut off then, and a call answered that it may or may not have run).
+// settle waits until the POSTs in flight have been answered, or until
+// c.lostWait has passed since the loss (as Read does); it is called once
+// the server lost the session, before the connection closes. Cut off
+// before its answer, a POST's message could have been taken or not: the
+// server could have run a call, or refused it (404) and left it to be
+// sent again on a new session. Let end, each says which: the refusal of a
+// lost session comes at once, so a POST still unanswered once the wait is
+// over is held to have been taken (it is cut off then, and a call
+// answered that it may or may not have run).
 func (c *httpConn) settle() {
 	c.mu.Lock()
-	n := c.posting
+	n, left := c.posting, time.Until(c.lostAt.Add(c.lostWait))
 	c.mu.Unlock()
-	if n == 0 {
+	if n == 0 || left <= 0 {
 		return
 	}
 	c.log.Debug("the MCP server lost the session; waiting for its answers to the requests in flight on it", "requests", n)
-	c.waitPosts(c.lostWait)
+	c.waitPosts(left)
 }
 
 // waitPosts waits, within d, until no message is being POSTed.
@@ -672,7 +757,7 @@ func (c *httpConn) resume(pos *streamPos) (*http.Response, error) {
 	}
 	req.Header.Set("Accept", "text/event-stream")
 	req.Header.Set("Last-Event-ID", pos.lastID)
-	c.setHeaders(req)
+	sid := c.setHeaders(req)
 	pos.after = 0
 	resp, err := c.client.Do(req)
 	switch {
@@ -683,8 +768,13 @@ func (c *httpConn) resume(pos *streamPos) (*http.Response, error) {
 		pos.after = retryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return nil, errRetry
 	case resp.StatusCode < 200 || resp.StatusCode >= 300 || mediaType(resp.Header.Get("Content-Type")) != "text/event-stream":
-		// 405, 404, 400: this stream cannot be resumed.
+		// 405, 404, 400: this stream cannot be resumed; a 404 may say
+		// why: the session is gone.
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
+		if sessionGone(resp.StatusCode, sid, string(body)) {
+			c.fail(errSessionLost)
+		}
 		return nil, fmt.Errorf("the MCP server answered %d to the stream's resumption", resp.StatusCode)
 	}
 	return resp, nil

@@ -55,9 +55,9 @@ type Config struct {
 	// out, the call is answered with an error and cancelled at the server.
 	CallTimeout time.Duration
 
-	// asideTimeout and deleteTimeout replace the package's (tests
-	// shorten them).
-	asideTimeout, deleteTimeout time.Duration
+	// asideTimeout, deleteTimeout and lostTimeout replace the package's
+	// asideTimeout, deleteTimeout and lostWait (tests shorten them).
+	asideTimeout, deleteTimeout, lostTimeout time.Duration
 }
 
 // bridge relays between one local connection and the remote server,
@@ -475,6 +475,7 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 		conn := newHTTPConn(b.cfg.URL, b.client)
 		conn.log = b.log
 		conn.deleteWait = cmp.Or(b.cfg.deleteTimeout, deleteTimeout)
+		conn.lostWait = cmp.Or(b.cfg.lostTimeout, lostWait)
 		resp, err := b.handshake(ctx, conn, init)
 		if err == nil {
 			return resp, nil
@@ -501,9 +502,12 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 }
 
 // connectSSE opens the HTTP+SSE transport's stream. ctx bounds the wait
-// for it; the stream itself lives as long as the bridge.
+// for it; the stream itself, the session, lives until the connection is
+// closed (dropped, or by closeUp), not merely as long as the client: the
+// calls a client leaves under way are cancelled on it once it went (see
+// cancelLeft).
 func (b *bridge) connectSSE(ctx context.Context) (mcp.Connection, error) {
-	return dialSSE(ctx, b.life, b.cfg.URL, b.client)
+	return dialSSE(ctx, context.WithoutCancel(b.life), b.cfg.URL, b.client)
 }
 
 func (b *bridge) handshakeConn(ctx context.Context, conn mcp.Connection, init *jsonrpc.Request) (*jsonrpc.Response, error) {
@@ -527,6 +531,11 @@ func (b *bridge) handshake(ctx context.Context, c mcp.Connection, init *jsonrpc.
 	}
 	select {
 	case resp := <-ch:
+		if b.up != nil && b.up != conn {
+			// Replaced (the client initialized again): closed, as
+			// nothing else would close it.
+			b.dropLocked(b.up)
+		}
 		b.up = conn
 		return resp, nil
 	case <-ctx.Done():
@@ -893,7 +902,9 @@ func (b *bridge) endedLocked(id jsonrpc.ID) endedCall {
 // run the call to its end. A call whose sending was over, and which was
 // not answered, went out; a call whose request never went out, or was
 // refused, needs no cancellation (and its sending does not write it
-// again, as it has ended).
+// again, as it has ended). That the client went does not end the wait:
+// the write ends with the client too, at once, and only then is it known
+// whether the request went out (as it may have just then).
 func (b *bridge) wentOut(e endedCall) bool {
 	if e.call == nil {
 		return true
@@ -905,7 +916,6 @@ func (b *bridge) wentOut(e endedCall) bool {
 		case <-e.posted:
 		case <-t.C:
 			return true // still being written: it may go out yet
-		case <-b.life.Done():
 		}
 	}
 	b.wmu.Lock()

@@ -775,8 +775,9 @@ func (w *callWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // A call in flight when the connection to the server ends is answered
 // with an error rather than never: over Streamable HTTP when the server's
-// stream finds the session gone (the call's own stream is closed with the
-// connection), and over HTTP+SSE when the stream drops.
+// stream finds the session gone and the call's own stream brings no
+// answer within the wait for it (it is closed with the connection), and
+// over HTTP+SSE when the stream drops.
 func TestCallInFlightAnsweredWhenConnectionEnds(t *testing.T) {
 	t.Run("streamable", func(t *testing.T) {
 		srv := newTestServer()
@@ -805,7 +806,7 @@ func TestCallInFlightAnsweredWhenConnectionEnds(t *testing.T) {
 		}))
 		t.Cleanup(ts.Close)
 		watch := &callWatch{written: make(chan struct{})}
-		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}}, nil)
+		cs := connectTest(t, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}, lostTimeout: 300 * time.Millisecond}, nil)
 		go func() {
 			<-watch.written
 			close(gone)
@@ -1218,6 +1219,185 @@ func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
 	}
 }
 
+// When the server's stream finds the session lost while a call's POST is
+// under way, and the server answers that POST after all (in its body, or
+// on the event stream it opens), the answer reaches the client: the call
+// is not told that it may or may not have run.
+func TestLossOnStreamFirstPassesLateAnswer(t *testing.T) {
+	for _, how := range []string{"json", "sse"} {
+		t.Run(how, func(t *testing.T) {
+			srv := newTestServer()
+			newHandler := func() http.Handler {
+				return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+			}
+			sw := &swappable{h: newHandler()}
+			lost := make(chan struct{})    // the server forgot the first session
+			held := make(chan struct{}, 1) // the POST of the call "echo" came
+			// That POST is answered once the bridge, having seen the loss
+			// on the stream, says that it waits for the requests in flight.
+			watch := &logWatch{want: "requests in flight", seen: make(chan struct{})}
+			var gets, echoes atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet && gets.Add(1) == 1 {
+					select { // the first session's stream, held until it is lost
+					case <-lost:
+					case <-r.Context().Done():
+						return
+					}
+					http.Error(w, "no such session", http.StatusNotFound)
+					return
+				}
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				if bytes.Contains(body, []byte(`"text":"held"`)) && echoes.Add(1) == 1 {
+					held <- struct{}{}
+					select {
+					case <-watch.seen:
+					case <-r.Context().Done():
+						return
+					}
+					answer := answerEvent(idOf(body), "answered late")
+					if how == "json" {
+						w.Header().Set("Content-Type", "application/json")
+						io.WriteString(w, answer)
+						return
+					}
+					w.Header().Set("Content-Type", "text/event-stream")
+					io.WriteString(w, "event: message\ndata: "+answer+"\n\n")
+					return
+				}
+				sw.ServeHTTP(w, r)
+			}))
+			t.Cleanup(ts.Close)
+			logger := log.NewWithOptions(watch, log.Options{Level: log.DebugLevel})
+			cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: logger}, nil)
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			type result struct {
+				res *mcp.CallToolResult
+				err error
+			}
+			echoed := make(chan result, 1)
+			go func() {
+				res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "held"}})
+				echoed <- result{res, err}
+			}()
+			select {
+			case <-held:
+			case <-ctx.Done():
+				t.Fatal("the call echo did not reach the server")
+			}
+			sw.set(newHandler()) // the server forgets the session…
+			close(lost)          // …and its stream says so first
+
+			r := <-echoed
+			if r.err != nil {
+				t.Fatalf("echo: %v", r.err)
+			}
+			if text := resultText(r.res); r.res.IsError || text != "answered late" {
+				t.Errorf("echo, answered by the lost session = %q (error %v), want the server's answer", text, r.res.IsError)
+			}
+			if n := echoes.Load(); n != 1 {
+				t.Errorf("echo was posted %d times, want 1", n)
+			}
+			// The next call goes on a new session.
+			if text, isErr := callText(t, cs, "echo", map[string]any{"text": "next"}); isErr || text != "echo: next" {
+				t.Errorf("echo after = %q (error %v)", text, isErr)
+			}
+		})
+	}
+}
+
+// When a POST, rather than the server's stream, is the first to find the
+// session lost, the other messages being posted on it are not cut off:
+// each is let end, and one the server refuses as of the lost session is
+// sent again on the new session. The lost session is not ended at the
+// server (no DELETE), which no longer has it.
+func TestLossOnPostFirstSendsOthersAgain(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	sw := &swappable{h: newHandler()}
+	held := make(chan string, 1) // the first POST of the call "held" came, on this session
+	cut := make(chan bool, 1)    // whether that POST was cut off, unanswered
+	// That POST is answered (by the server that forgot its session: 404)
+	// once the bridge, having seen the loss, says that it waits for the
+	// requests in flight; a bridge that cuts it off instead is seen doing
+	// so.
+	watch := &logWatch{want: "requests in flight", seen: make(chan struct{})}
+	var helds atomic.Int32
+	var mu sync.Mutex
+	var deleted []string // the sessions the server was told to end
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			// No stream: the POSTs alone find the session lost.
+			http.Error(w, "no stream", http.StatusMethodNotAllowed)
+			return
+		case http.MethodDelete:
+			mu.Lock()
+			deleted = append(deleted, r.Header.Get(sessionHeader))
+			mu.Unlock()
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(`"text":"held"`)) && helds.Add(1) == 1 {
+			held <- r.Header.Get(sessionHeader)
+			select {
+			case <-watch.seen:
+				cut <- false
+			case <-r.Context().Done():
+				cut <- true
+				return
+			}
+		}
+		sw.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	logger := log.NewWithOptions(watch, log.Options{Level: log.DebugLevel})
+	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: logger}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	type result struct {
+		res *mcp.CallToolResult
+		err error
+	}
+	heldDone := make(chan result, 1)
+	go func() {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "held"}})
+		heldDone <- result{res, err}
+	}()
+	var old string
+	select {
+	case old = <-held:
+	case <-ctx.Done():
+		t.Fatal("the call held did not reach the server")
+	}
+	sw.set(newHandler()) // the server forgets the session: 404 from now on
+	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "first"}); isErr || text != "echo: first" {
+		t.Errorf("echo, the first refused = %q (error %v), want it sent again and answered", text, isErr)
+	}
+	r := <-heldDone
+	if r.err != nil {
+		t.Fatalf("held: %v", r.err)
+	}
+	if text := resultText(r.res); r.res.IsError || text != "echo: held" {
+		t.Errorf("the call in flight, refused by the lost session = %q (error %v), want it sent again and answered", text, r.res.IsError)
+	}
+	if <-cut {
+		t.Error("the POST of the call in flight was cut off before the server answered it")
+	}
+	if n := helds.Load(); n != 2 {
+		t.Errorf("the call in flight was posted %d times, want 2 (refused, then on the new session)", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if slices.Contains(deleted, old) {
+		t.Error("the server was told to end the session it had lost (DELETE)")
+	}
+}
+
 // A call that ends before its request goes out — the server lost the
 // session and the new one is still being made — is not cancelled at the
 // server, which never had it: neither when its --timeout runs out nor
@@ -1483,6 +1663,182 @@ func TestLeftCallIsCancelled(t *testing.T) {
 	case <-cancelled:
 	default:
 		t.Errorf("Serve ended %v after the client went, and the call it left still runs at the server", time.Since(start))
+	}
+}
+
+// streamWatch is a transport that notes, for each cancellation POSTed,
+// whether the HTTP+SSE event stream (the session) still lived then.
+type streamWatch struct {
+	mu     sync.Mutex
+	stream context.Context // the event stream's request's
+	live   []bool          // per cancellation sent
+}
+
+func (w *streamWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodGet {
+		w.mu.Lock()
+		w.stream = req.Context()
+		w.mu.Unlock()
+	}
+	if req.Method == http.MethodPost && req.Body != nil {
+		b, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		if bytes.Contains(b, []byte(`"notifications/cancelled"`)) {
+			w.mu.Lock()
+			w.live = append(w.live, w.stream != nil && w.stream.Err() == nil)
+			w.mu.Unlock()
+		}
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// Over HTTP+SSE too, a call under way when the client goes is cancelled at
+// the server, on the session's event stream, before that ends; and once
+// Serve returns, nothing of the bridge runs on.
+func TestSSELeftCallIsCancelled(t *testing.T) {
+	started := make(chan json.RawMessage, 1) // the call's ID, as the server got it
+	told := make(chan json.RawMessage, 1)    // the ID a cancellation named
+	f := &fakeSSE{events: make(chan string, 16), call: func(body []byte) string {
+		started <- idOf(body)
+		return workingEvent // and no answer, ever
+	}}
+	ts := httptest.NewServer(intercept(f, `"notifications/cancelled"`, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		var m struct {
+			Params struct {
+				RequestID json.RawMessage `json:"requestId"`
+			} `json:"params"`
+		}
+		json.Unmarshal(body, &m)
+		told <- m.Params.RequestID
+		f.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	before := goroutines()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	watch := &streamWatch{}
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: watch}}) }()
+	kept := &keptTransport{Transport: ct}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, kept, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "slow", Arguments: map[string]any{}})
+	var id json.RawMessage
+	select {
+	case id = <-started:
+	case <-ctx.Done():
+		t.Fatal("the call did not reach the server")
+	}
+	kept.conn.Close() // the client goes, its call unanswered
+	select {
+	case <-served:
+	case <-ctx.Done():
+		t.Fatal("Serve still runs after the client went")
+	}
+	select {
+	case got := <-told:
+		if string(got) != string(id) {
+			t.Errorf("the server was told to cancel %s, want %s", got, id)
+		}
+	default:
+		t.Error("Serve ended, and the call the client left was not cancelled at the server")
+	}
+	watch.mu.Lock()
+	if slices.Contains(watch.live, false) {
+		t.Error("a cancellation was sent once the event stream had ended: the server no longer knew the session")
+	}
+	watch.mu.Unlock()
+	if left := bridgeLeft(before); len(left) > 0 {
+		t.Errorf("once Serve returned, the bridge still runs:\n\n%s", strings.Join(left, "\n\n"))
+	}
+}
+
+// A call the client cancels just as it goes, its request still being
+// written, is cancelled at the server: that the client went says nothing
+// of whether the request went out, and the server may have it.
+func TestCancelAsClientGoesWaitsForWrite(t *testing.T) {
+	life, end := context.WithCancel(context.Background())
+	end() // the client went
+	b := newBridge(life, Config{asideTimeout: 50 * time.Millisecond})
+	posted := make(chan struct{})
+	call := &sending{cancel: func() {}, posted: posted}
+	if !b.wentOut(endedCall{call: call, posted: posted}) {
+		t.Error("a call whose request was still being written when the client went is not cancelled at the server")
+	}
+	// The write ended, refused: the server does not have the call.
+	posted = make(chan struct{})
+	call = &sending{cancel: func() {}, posted: posted}
+	b.markPosted(call, posted, false, true)
+	if b.wentOut(endedCall{call: call, posted: posted}) {
+		t.Error("a call whose request the server refused is cancelled at the server")
+	}
+}
+
+// A resumption of a call's stream refused as of a lost session (404)
+// marks the session lost, as any other request's would: the call gets
+// its error answer, the connection fails with the loss, and the server,
+// which no longer has the session, is not told to end it.
+func TestResumptionFindsSessionLost(t *testing.T) {
+	var deletes atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodDelete:
+			deletes.Add(1)
+			return
+		case http.MethodGet:
+			if r.Header.Get("Last-Event-ID") == "" {
+				http.Error(w, "no stream", http.StatusMethodNotAllowed)
+			} else {
+				http.Error(w, "no such session", http.StatusNotFound)
+			}
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set(sessionHeader, "s1")
+		switch {
+		case bytes.Contains(body, []byte(`"method":"initialize"`)):
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"jsonrpc":"2.0","id":`+string(idOf(body))+`,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"s","version":"1"}}}`)
+		case bytes.Contains(body, []byte(`"method":"tools/call"`)):
+			// A numbered event, then the stream drops before the answer.
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, "id: 1\nevent: message\ndata: "+workingEvent+"\n\n")
+		default:
+			w.WriteHeader(http.StatusAccepted)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	c := newHTTPConn(ts.URL, http.DefaultClient)
+	openHTTPConn(t, c)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	id, _ := jsonrpc.MakeID("call")
+	if err := c.Write(ctx, &jsonrpc.Request{ID: id, Method: "tools/call", Params: json.RawMessage(`{"name":"x"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	var answer *jsonrpc.Response
+	for {
+		m, err := c.Read(ctx)
+		if err != nil {
+			if !errors.Is(err, errSessionLost) {
+				t.Fatalf("read: %v, want the session lost", err)
+			}
+			break
+		}
+		if r, ok := m.(*jsonrpc.Response); ok {
+			answer = r
+		}
+	}
+	if answer == nil || answer.ID != id || !strings.Contains(string(answer.Result), "stream ended before the answer") {
+		t.Errorf("the call's answer = %+v, want its stream's end named", answer)
+	}
+	c.Close()
+	if n := deletes.Load(); n != 0 {
+		t.Errorf("the server was told %d times to end the session it had lost", n)
 	}
 }
 
