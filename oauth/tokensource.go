@@ -49,9 +49,14 @@ type TokenSource struct {
 	once sync.Once
 	sem  chan struct{} // held while the store is read or the token renewed
 
-	mu       sync.Mutex // guards cur and rejected
+	mu       sync.Mutex // guards cur, rejected, unsaved and spent
 	cur      *Token
 	rejected string // an access token the API refused
+	// unsaved is cur when the store refused it after a renewal, and spent
+	// the refresh token that renewal sent: the store still holds it,
+	// spent, until unsaved is stored (see own).
+	unsaved *Token
+	spent   string
 }
 
 // NewTokenSource returns a TokenSource for the token stored for account in
@@ -149,6 +154,7 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 		if err := tok.CheckType(); err != nil {
 			return nil, err // renewing it would bring the same type
 		}
+		tok = s.own(tok, s.LockDir == "")
 	}
 	switch {
 	case err == nil && s.usableNow(tok):
@@ -176,6 +182,7 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 		if tok, err = Load(s.Store, s.Account); err != nil {
 			return nil, err
 		}
+		tok = s.own(tok, true)
 		if s.usableNow(tok) {
 			return s.use(tok, false), nil
 		}
@@ -193,10 +200,53 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Save(s.Store, s.Account, fresh); err != nil && s.Warn != nil {
-		s.Warn("the renewed OAuth token could not be stored; the next process will have to renew it again", err)
+	if err := Save(s.Store, s.Account, fresh); err != nil {
+		s.keepUnsaved(fresh, tok.RefreshToken)
+		if s.Warn != nil {
+			s.Warn("the renewed OAuth token could not be stored: this process goes on with it and stores it at its next renewal; until then the keyring holds a refresh token the server may refuse, so another process may ask for a new sign-in", err)
+		}
+	} else {
+		s.keepUnsaved(nil, "")
 	}
 	return s.use(fresh, true), nil
+}
+
+// keepUnsaved notes tok as the token the store refused after spending the
+// refresh token spent (nil: the store holds the current token).
+func (s *TokenSource) keepUnsaved(tok *Token, spent string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if tok == nil || spent == "" {
+		// Nothing spent (client credentials): the stored token still
+		// renews as well as ours.
+		s.unsaved, s.spent = nil, ""
+		return
+	}
+	s.unsaved, s.spent = copyToken(tok), spent
+}
+
+// own is stored, the token just read from the store, unless it still
+// carries the refresh token this process spent in a renewal whose token
+// the store refused: that one is spent (a rotating server refuses it and
+// may revoke every token of the sign-in for its reuse), so the token this
+// process holds is used, and saved again when save (the renewal lock is
+// held).
+func (s *TokenSource) own(stored *Token, save bool) *Token {
+	s.mu.Lock()
+	unsaved, spent := s.unsaved, s.spent
+	s.mu.Unlock()
+	switch {
+	case unsaved == nil:
+		return stored
+	case stored.RefreshToken != spent:
+		// The store moved on (a new sign-in): its token is the one to use.
+		s.keepUnsaved(nil, "")
+		return stored
+	}
+	if save && Save(s.Store, s.Account, unsaved) == nil {
+		s.keepUnsaved(nil, "")
+	}
+	return copyToken(unsaved)
 }
 
 // Renewals counts the token renewals in flight in a process, so that it
