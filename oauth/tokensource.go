@@ -24,8 +24,10 @@ const DefaultLockWait = time.Minute
 // refresh token twice. A renewal once sent is completed and stored even if
 // the caller's context ends meanwhile, so a rotated refresh token is never
 // lost, and counted in Renewals until then so that the process can wait for
-// it before it exits. Safe for concurrent use; not to be copied after first
-// use.
+// it before it exits. A renewed token the store refuses stays in use and is
+// what the next renewal starts from (the stored one's refresh token is
+// spent); it is stored again then. Safe for concurrent use; not to be
+// copied after first use.
 type TokenSource struct {
 	Config  Config
 	Store   Store
@@ -39,7 +41,8 @@ type TokenSource struct {
 	// DefaultLockWait).
 	LockWait time.Duration
 	// Warn, when set, is told about a renewed token that could not be
-	// stored (it is still used by this process). The error holds no token.
+	// stored (it is still used by this process, and stored again at its
+	// next renewal). The error holds no token.
 	Warn func(msg string, err error)
 	// Renewals, when set, counts each renewal from the moment it may be
 	// sent until its token is stored; the process waits for them before
