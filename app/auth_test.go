@@ -188,6 +188,8 @@ func TestOAuthRenewalErrors(t *testing.T) {
 		{"unavailable", http.StatusServiceUnavailable, `{"error":"temporarily_unavailable"}`, "try again", "login"},
 		{"server error", http.StatusInternalServerError, `{"error":"server_error"}`, "try again", "login"},
 		{"refused", http.StatusBadRequest, `{"error":"invalid_grant"}`, "restmcp login --profile o", "try again"},
+		// Not followed; signing in again would meet the same redirect.
+		{"redirected", http.StatusTemporaryRedirect, ``, "the configured token URL should be the final one", "login"},
 		{"echoes the secret", http.StatusBadRequest, `{"error":"invalid_request","error_description":"bad client_secret ` + secret + `"}`, "[redacted]", "try again"},
 		// A token restmcp cannot send as a bearer token is refused by its
 		// type, not sent to be refused by the API; signing in again would
