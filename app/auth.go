@@ -301,10 +301,8 @@ func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("%w (sign in again with `%s`)", err, t.a.LoginCommand(t.p.Name))
 }
 
-func (t *profileTokens) Invalidate(tok string) {
-	if t.src != nil {
-		t.src.Invalidate(tok)
-	}
+func (t *profileTokens) Invalidate(tok string) bool {
+	return t.src != nil && t.src.Invalidate(tok)
 }
 
 // MissingScheme is the error of an operation p's scheme cannot satisfy:

@@ -103,12 +103,36 @@ func (s *TokenSource) Token(ctx context.Context) (*Token, error) {
 }
 
 // Invalidate tells the source that the API refused accessToken (an HTTP
-// 401): the next Token renews it, once, unless another process already
-// has. Retrying the request once with the new token is the caller's job.
-func (s *TokenSource) Invalidate(accessToken string) {
+// 401), and reports whether the next Token gives another: it renews it,
+// once, unless another process already has. Retrying the request once with
+// the new token is the caller's job. A token nothing renews (no refresh
+// token, no client credentials: GitHub's OAuth apps) stays in use unless
+// a new sign-in stored another, and Invalidate reports false: one endpoint
+// that refuses it (one that needs more rights answers 401 in many APIs)
+// must not end it for the others, and the API's answer says more than a
+// sign-in error would. Once it expires, Token asks for a sign-in.
+func (s *TokenSource) Invalidate(accessToken string) bool {
+	s.mu.Lock()
+	cur := s.cur
+	if cur == nil || cur.AccessToken != accessToken || renewable(cur) {
+		s.rejected = accessToken
+		s.mu.Unlock()
+		return true
+	}
+	s.mu.Unlock()
+	stored, err := Load(s.Store, s.Account)
+	if err != nil || stored.AccessToken == accessToken {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rejected = accessToken
+	s.rejected = accessToken // the next Token reads the new sign-in
+	return true
+}
+
+// renewable reports whether tok can be renewed without the user.
+func renewable(tok *Token) bool {
+	return tok.RefreshToken != "" || tok.Grant == GrantClientCredentials
 }
 
 // current is the token in memory when it is still usable.

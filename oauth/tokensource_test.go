@@ -823,3 +823,38 @@ func TestTokenSourceStoresTheUnsavedTokenAgain(t *testing.T) {
 		t.Fatalf("another process: %v, %v (sent %q)", tok, err, rs.refreshTokensSent())
 	}
 }
+
+// A token that nothing renews (no refresh token: GitHub's OAuth apps) stays
+// in use after a 401, which may come from an endpoint that needs more
+// rights; a new sign-in stored since replaces it; its own expiry asks for
+// a sign-in.
+func TestTokenSourceKeepsATokenItCannotRenewAfterA401(t *testing.T) {
+	store := memStore()
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-0", Grant: oauth.GrantAuthorizationCode})
+	src := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: "https://127.0.0.1:1/token"}, store, "acme", t.TempDir())
+	tok, err := src.Token(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.Invalidate(tok.AccessToken) {
+		t.Error("Invalidate reports a token it cannot renew as renewable")
+	}
+	if again, err := src.Token(t.Context()); err != nil || again.AccessToken != "at-0" {
+		t.Fatalf("after a 401: %v, %v; want the same token", again, err)
+	}
+
+	// A sign-in in another terminal.
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-new", Grant: oauth.GrantAuthorizationCode})
+	if !src.Invalidate("at-0") {
+		t.Error("Invalidate does not report the token signed in since")
+	}
+	if next, err := src.Token(t.Context()); err != nil || next.AccessToken != "at-new" {
+		t.Fatalf("after a new sign-in: %v, %v; want the new token", next, err)
+	}
+
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-old", Expiry: time.Now().Add(-time.Minute), Grant: oauth.GrantAuthorizationCode})
+	expired := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: "https://127.0.0.1:1/token"}, store, "acme", t.TempDir())
+	if _, err := expired.Token(t.Context()); !errors.Is(err, oauth.ErrLoginRequired) || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("expired, no refresh token: err = %v, want ErrLoginRequired", err)
+	}
+}

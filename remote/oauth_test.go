@@ -186,7 +186,7 @@ func (t tokens) AccessToken(ctx context.Context) (string, error) {
 	return tok.AccessToken, nil
 }
 
-func (t tokens) Invalidate(s string) { t.ts.Invalidate(s) }
+func (t tokens) Invalidate(s string) bool { return t.ts.Invalidate(s) }
 
 // TestOAuthSignInWithoutResourceMetadata checks a server whose 401 names no
 // resource_metadata (the 2025-03-26 protocol's bare "Bearer"): its
