@@ -278,11 +278,14 @@ func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
 	var se *oauth.ServerError
 	var ne net.Error
 	var ut *oauth.UnsupportedTokenTypeError
+	var rd *oauth.RedirectedError
 	switch {
 	case err == nil:
 		return tok.AccessToken, nil
 	case errors.As(err, &ut):
 		return "", err // signing in again brings the same type
+	case errors.As(err, &rd):
+		return "", err // signing in again meets the same redirect
 	case errors.Is(err, oauth.ErrLoginRequired), errors.Is(err, keyring.ErrNotFound):
 		return "", fmt.Errorf("not signed in to profile %q (or the sign-in expired): run `%s`", t.p.Name, t.a.LoginCommand(t.p.Name))
 	case errors.Is(err, keyring.ErrUnavailable):
@@ -298,10 +301,8 @@ func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("%w (sign in again with `%s`)", err, t.a.LoginCommand(t.p.Name))
 }
 
-func (t *profileTokens) Invalidate(tok string) {
-	if t.src != nil {
-		t.src.Invalidate(tok)
-	}
+func (t *profileTokens) Invalidate(tok string) bool {
+	return t.src != nil && t.src.Invalidate(tok)
 }
 
 // MissingScheme is the error of an operation p's scheme cannot satisfy:

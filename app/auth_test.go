@@ -7,10 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,6 +190,8 @@ func TestOAuthRenewalErrors(t *testing.T) {
 		{"unavailable", http.StatusServiceUnavailable, `{"error":"temporarily_unavailable"}`, "try again", "login"},
 		{"server error", http.StatusInternalServerError, `{"error":"server_error"}`, "try again", "login"},
 		{"refused", http.StatusBadRequest, `{"error":"invalid_grant"}`, "restmcp login --profile o", "try again"},
+		// Not followed; signing in again would meet the same redirect.
+		{"redirected", http.StatusTemporaryRedirect, ``, "the configured token URL should be the final one", "login"},
 		{"echoes the secret", http.StatusBadRequest, `{"error":"invalid_request","error_description":"bad client_secret ` + secret + `"}`, "[redacted]", "try again"},
 		// A token restmcp cannot send as a bearer token is refused by its
 		// type, not sent to be refused by the API; signing in again would
@@ -236,5 +240,61 @@ func TestAuthForDeviceAuthorizationFlow(t *testing.T) {
 	o := AuthFor(s, nil).OAuth
 	if o.Grant != string(oauth.GrantDeviceCode) || o.DeviceAuthURL != "https://auth.example.test/device" || o.TokenURL != "https://auth.example.test/token" {
 		t.Errorf("AuthFor = %+v", o)
+	}
+}
+
+// An OAuth profile whose token has no refresh token (GitHub's OAuth apps)
+// gets the API's own 401 from an endpoint that refuses it, and its other
+// endpoints keep working with the same token.
+func TestOAuthTokenWithoutRefreshTokenOutlivesA401(t *testing.T) {
+	var mu sync.Mutex
+	var sent []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sent = append(sent, r.URL.Path)
+		mu.Unlock()
+		switch {
+		case r.Header.Get("Authorization") != "Bearer gho-token":
+			w.WriteHeader(http.StatusUnauthorized)
+		case r.URL.Path == "/admin": // needs more rights
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"message":"Requires authentication with the admin:org scope"}`)
+		default:
+			io.WriteString(w, "ok")
+		}
+	}))
+	defer api.Close()
+	a := testApp(t, nil)
+	p := profile.Profile{Name: "gh", Auth: &profile.Auth{Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{
+		Grant: string(oauth.GrantAuthorizationCode), ClientID: "c", TokenURL: "https://github.example/login/oauth/access_token",
+	}}}
+	if err := oauth.Save(a.Tokens(), TokenAccount("gh"), &oauth.Token{AccessToken: "gho-token", Grant: oauth.GrantAuthorizationCode}); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(api.URL)
+	hc := client.NewHTTPClient(&client.Transport{Origin: u, Credential: a.OAuthCredential(p)}, 5*time.Second)
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := hc.Get(api.URL + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if st, _ := get("/me"); st != http.StatusOK {
+		t.Fatalf("/me: %d", st)
+	}
+	if st, body := get("/admin"); st != http.StatusUnauthorized || !strings.Contains(body, "admin:org scope") {
+		t.Fatalf("/admin: %d %q, want the API's 401 as it is", st, body)
+	}
+	if st, _ := get("/me"); st != http.StatusOK {
+		t.Fatalf("/me after a 401 from /admin: %d", st)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"/me", "/admin", "/me"}; !slices.Equal(sent, want) {
+		t.Errorf("requests %q, want %q (the refused one not sent again)", sent, want)
 	}
 }

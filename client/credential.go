@@ -105,14 +105,16 @@ type Renewer interface {
 }
 
 // TokenSource returns an access token at the moment a request is sent;
-// Invalidate is told about a token the API refused.
+// Invalidate is told about a token the API refused, and reports whether
+// AccessToken may now give another (renewed, or from a new sign-in): when
+// it cannot, the request is not sent again and the API's 401 is the answer.
 type TokenSource interface {
 	AccessToken(ctx context.Context) (string, error)
-	Invalidate(token string)
+	Invalidate(token string) bool
 }
 
 // BearerToken sends an OAuth access token as "Authorization: Bearer
-// <token>", renewing it once after a 401.
+// <token>", renewing it once after a 401 when it can be renewed.
 type BearerToken struct{ Tokens TokenSource }
 
 var _ Renewer = BearerToken{}
@@ -135,8 +137,7 @@ func (BearerToken) CredentialName() string { return "OAuth access token" }
 
 // Renew implements Renewer.
 func (b BearerToken) Renew(_ context.Context, sent string) bool {
-	b.Tokens.Invalidate(sent)
-	return true
+	return b.Tokens.Invalidate(sent)
 }
 
 // cleanKey asks ks for the key, trimmed, refusing one that cannot be sent.

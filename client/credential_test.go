@@ -87,6 +87,7 @@ type fakeTokens struct {
 	mu          sync.Mutex
 	tokens      []string // handed out in turn
 	invalidated []string
+	fixed       bool // the token cannot be renewed
 }
 
 func (f *fakeTokens) AccessToken(context.Context) (string, error) {
@@ -95,13 +96,14 @@ func (f *fakeTokens) AccessToken(context.Context) (string, error) {
 	return f.tokens[0], nil
 }
 
-func (f *fakeTokens) Invalidate(tok string) {
+func (f *fakeTokens) Invalidate(tok string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.invalidated = append(f.invalidated, tok)
 	if len(f.tokens) > 1 && f.tokens[0] == tok {
 		f.tokens = f.tokens[1:]
 	}
+	return !f.fixed
 }
 
 // A 401 renews the token once and sends the request again, body and all;
@@ -149,4 +151,25 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// A token that cannot be renewed is not sent again after a 401: the API's
+// answer, body and all, is the response.
+func TestBearerTokenPassesA401ThroughWhenItCannotRenew(t *testing.T) {
+	s := &seen{}
+	srv := s.server(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"message":"Requires admin scope"}`)
+	})
+	tokens := &fakeTokens{tokens: []string{"fixed-token-444"}, fixed: true}
+	hc := NewHTTPClient(&Transport{Origin: mustURL(t, srv.URL), Credential: BearerToken{Tokens: tokens}}, 0)
+	resp, err := hc.Get(srv.URL + "/admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || string(body) != `{"message":"Requires admin scope"}` || len(s.all()) != 1 {
+		t.Fatalf("status %d, body %q after %d requests; want the API's 401 after one", resp.StatusCode, body, len(s.all()))
+	}
 }

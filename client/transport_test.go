@@ -426,7 +426,7 @@ func TestRedactingBodyClosedDuringRead(t *testing.T) {
 type refusingTokens struct{ err error }
 
 func (r refusingTokens) AccessToken(context.Context) (string, error) { return "", r.err }
-func (refusingTokens) Invalidate(string)                             {}
+func (refusingTokens) Invalidate(string) bool                        { return true }
 
 // A token that cannot be had is named as what it is, not as an API key.
 func TestTransportCredentialErrorNamesTheCredential(t *testing.T) {

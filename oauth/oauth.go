@@ -253,16 +253,83 @@ const (
 // (with Resource added to the token requests, which golang.org/x/oauth2
 // cannot do for a refresh).
 func (c Config) withClient(ctx context.Context) context.Context {
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: DefaultHTTPTimeout}
-	}
+	hc := NoPostRedirects(c.HTTPClient)
 	if c.Resource != "" {
 		with := *hc
 		with.Transport = resourceParam{resource: c.Resource, tokenURLs: []string{c.TokenURL, c.RefreshURL}, next: hc.Transport}
 		hc = &with
 	}
 	return context.WithValue(ctx, oauth2.HTTPClient, hc)
+}
+
+// NoPostRedirects is hc (nil: a client with DefaultHTTPTimeout) that
+// does not follow a redirect of a POST, and leaves hc as it was. Every
+// POST to an authorization server carries a secret (a refresh token, a
+// code and its PKCE verifier, a client secret, a token to revoke): a 307 or
+// 308 would send it again to wherever the server points, another origin or
+// plain http. The redirect is then the answer, which the caller reports
+// (see RedirectedError). Other requests (metadata) follow hc's policy.
+func NoPostRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		hc = &http.Client{Timeout: DefaultHTTPTimeout}
+	}
+	c := *hc
+	next := hc.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if via[0].Method == http.MethodPost {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
+}
+
+// RedirectedError is an authorization server's endpoint that answered a
+// request with a redirect, which is not followed (see NoPostRedirects).
+type RedirectedError struct {
+	Endpoint string // "token", "device authorization", "revocation"
+	Status   int
+	Location string // where it pointed, without query and user info; "" when it named none
+}
+
+func (e *RedirectedError) Error() string {
+	to := e.Location
+	if to == "" {
+		to = "another address"
+	}
+	return fmt.Sprintf("the %s endpoint redirected to %s (HTTP %d), which restmcp does not follow with the request's secrets: the configured %s URL should be the final one (the server's metadata, or its administrator, gives it)",
+		e.Endpoint, to, e.Status, e.Endpoint)
+}
+
+// Redirected is the *RedirectedError of err, an error of golang.org/x/oauth2
+// from a request to endpoint, when the endpoint answered with a redirect;
+// nil otherwise.
+func Redirected(endpoint string, err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return nil
+	}
+	return redirected(endpoint, re.Response)
+}
+
+// redirected is the *RedirectedError of resp, a redirect from endpoint's
+// request; nil when resp is no redirect.
+func redirected(endpoint string, resp *http.Response) error {
+	if resp == nil || resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return nil
+	}
+	e := &RedirectedError{Endpoint: endpoint, Status: resp.StatusCode}
+	if u, err := resp.Location(); err == nil {
+		u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+		e.Location = printable(u.String(), 300)
+	}
+	return e
 }
 
 // resourceParam adds the resource parameter (RFC 8707) to the form of each
@@ -516,6 +583,9 @@ func serverError(endpoint string, err error, secrets ...string) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
 		return redactError(err, secrets...)
+	}
+	if err := redirected(endpoint, re.Response); err != nil {
+		return err
 	}
 	se := &ServerError{Endpoint: endpoint, Code: re.ErrorCode, Description: redact(re.ErrorDescription, secrets...)}
 	if re.Response != nil {

@@ -48,16 +48,15 @@ func (c Config) Revoke(ctx context.Context, tok *Token) error {
 	if c.ClientSecret != "" && c.ClientAuth != ClientAuthPost {
 		req.SetBasicAuth(url.QueryEscape(c.ClientID), url.QueryEscape(c.ClientSecret))
 	}
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: DefaultHTTPTimeout}
-	}
-	resp, err := hc.Do(req)
+	resp, err := NoPostRedirects(c.HTTPClient).Do(req)
 	if err != nil {
 		return fmt.Errorf("oauth: revoking the token: %w", redactError(err, tok.AccessToken, tok.RefreshToken, c.ClientSecret))
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if err := redirected("revocation", resp); err != nil {
+		return err
+	}
 	if resp.StatusCode != http.StatusOK {
 		return &ServerError{Endpoint: "revocation", Status: resp.StatusCode}
 	}

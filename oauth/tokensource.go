@@ -24,8 +24,10 @@ const DefaultLockWait = time.Minute
 // refresh token twice. A renewal once sent is completed and stored even if
 // the caller's context ends meanwhile, so a rotated refresh token is never
 // lost, and counted in Renewals until then so that the process can wait for
-// it before it exits. Safe for concurrent use; not to be copied after first
-// use.
+// it before it exits. A renewed token the store refuses stays in use and is
+// what the next renewal starts from (the stored one's refresh token is
+// spent); it is stored again then. Safe for concurrent use; not to be
+// copied after first use.
 type TokenSource struct {
 	Config  Config
 	Store   Store
@@ -39,7 +41,8 @@ type TokenSource struct {
 	// DefaultLockWait).
 	LockWait time.Duration
 	// Warn, when set, is told about a renewed token that could not be
-	// stored (it is still used by this process). The error holds no token.
+	// stored (it is still used by this process, and stored again at its
+	// next renewal). The error holds no token.
 	Warn func(msg string, err error)
 	// Renewals, when set, counts each renewal from the moment it may be
 	// sent until its token is stored; the process waits for them before
@@ -49,9 +52,14 @@ type TokenSource struct {
 	once sync.Once
 	sem  chan struct{} // held while the store is read or the token renewed
 
-	mu       sync.Mutex // guards cur and rejected
+	mu       sync.Mutex // guards cur, rejected, unsaved and spent
 	cur      *Token
 	rejected string // an access token the API refused
+	// unsaved is cur when the store refused it after a renewal, and spent
+	// the refresh token that renewal sent: the store still holds it,
+	// spent, until unsaved is stored (see own).
+	unsaved *Token
+	spent   string
 }
 
 // NewTokenSource returns a TokenSource for the token stored for account in
@@ -95,12 +103,36 @@ func (s *TokenSource) Token(ctx context.Context) (*Token, error) {
 }
 
 // Invalidate tells the source that the API refused accessToken (an HTTP
-// 401): the next Token renews it, once, unless another process already
-// has. Retrying the request once with the new token is the caller's job.
-func (s *TokenSource) Invalidate(accessToken string) {
+// 401), and reports whether the next Token gives another: it renews it,
+// once, unless another process already has. Retrying the request once with
+// the new token is the caller's job. A token nothing renews (no refresh
+// token, no client credentials: GitHub's OAuth apps) stays in use unless
+// a new sign-in stored another, and Invalidate reports false: one endpoint
+// that refuses it (one that needs more rights answers 401 in many APIs)
+// must not end it for the others, and the API's answer says more than a
+// sign-in error would. Once it expires, Token asks for a sign-in.
+func (s *TokenSource) Invalidate(accessToken string) bool {
+	s.mu.Lock()
+	cur := s.cur
+	if cur == nil || cur.AccessToken != accessToken || renewable(cur) {
+		s.rejected = accessToken
+		s.mu.Unlock()
+		return true
+	}
+	s.mu.Unlock()
+	stored, err := Load(s.Store, s.Account)
+	if err != nil || stored.AccessToken == accessToken {
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rejected = accessToken
+	s.rejected = accessToken // the next Token reads the new sign-in
+	return true
+}
+
+// renewable reports whether tok can be renewed without the user.
+func renewable(tok *Token) bool {
+	return tok.RefreshToken != "" || tok.Grant == GrantClientCredentials
 }
 
 // current is the token in memory when it is still usable.
@@ -149,6 +181,7 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 		if err := tok.CheckType(); err != nil {
 			return nil, err // renewing it would bring the same type
 		}
+		tok = s.own(tok, s.LockDir == "")
 	}
 	switch {
 	case err == nil && s.usableNow(tok):
@@ -176,6 +209,7 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 		if tok, err = Load(s.Store, s.Account); err != nil {
 			return nil, err
 		}
+		tok = s.own(tok, true)
 		if s.usableNow(tok) {
 			return s.use(tok, false), nil
 		}
@@ -193,10 +227,53 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Save(s.Store, s.Account, fresh); err != nil && s.Warn != nil {
-		s.Warn("the renewed OAuth token could not be stored; the next process will have to renew it again", err)
+	if err := Save(s.Store, s.Account, fresh); err != nil {
+		s.keepUnsaved(fresh, tok.RefreshToken)
+		if s.Warn != nil {
+			s.Warn("the renewed OAuth token could not be stored: this process goes on with it and stores it at its next renewal; until then the keyring holds a refresh token the server may refuse, so another process may ask for a new sign-in", err)
+		}
+	} else {
+		s.keepUnsaved(nil, "")
 	}
 	return s.use(fresh, true), nil
+}
+
+// keepUnsaved notes tok as the token the store refused after spending the
+// refresh token spent (nil: the store holds the current token).
+func (s *TokenSource) keepUnsaved(tok *Token, spent string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if tok == nil || spent == "" {
+		// Nothing spent (client credentials): the stored token still
+		// renews as well as ours.
+		s.unsaved, s.spent = nil, ""
+		return
+	}
+	s.unsaved, s.spent = copyToken(tok), spent
+}
+
+// own is stored, the token just read from the store, unless it still
+// carries the refresh token this process spent in a renewal whose token
+// the store refused: that one is spent (a rotating server refuses it and
+// may revoke every token of the sign-in for its reuse), so the token this
+// process holds is used, and saved again when save (the renewal lock is
+// held).
+func (s *TokenSource) own(stored *Token, save bool) *Token {
+	s.mu.Lock()
+	unsaved, spent := s.unsaved, s.spent
+	s.mu.Unlock()
+	switch {
+	case unsaved == nil:
+		return stored
+	case stored.RefreshToken != spent:
+		// The store moved on (a new sign-in): its token is the one to use.
+		s.keepUnsaved(nil, "")
+		return stored
+	}
+	if save && Save(s.Store, s.Account, unsaved) == nil {
+		s.keepUnsaved(nil, "")
+	}
+	return copyToken(unsaved)
 }
 
 // Renewals counts the token renewals in flight in a process, so that it

@@ -684,3 +684,177 @@ func TestTokenTypes(t *testing.T) {
 		t.Fatalf("stored: %v, %v", tok, err)
 	}
 }
+
+// rotatingServer is a token endpoint whose refresh tokens rotate: each is
+// good for one renewal. It records every refresh token sent.
+type rotatingServer struct {
+	mu    sync.Mutex
+	valid map[string]bool
+	n     int
+	sent  []string
+}
+
+func newRotatingServer(t *testing.T, first string) (*rotatingServer, string) {
+	rs := &rotatingServer{valid: map[string]bool{first: true}}
+	srv := httptest.NewServer(rs)
+	t.Cleanup(srv.Close)
+	return rs, srv.URL + "/token"
+}
+
+func (s *rotatingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt := r.Form.Get("refresh_token")
+	s.sent = append(s.sent, rt)
+	w.Header().Set("Content-Type", "application/json")
+	if !s.valid[rt] {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"error":"invalid_grant"}`)
+		return
+	}
+	delete(s.valid, rt)
+	s.n++
+	next := fmt.Sprintf("rt-%d", s.n)
+	s.valid[next] = true
+	fmt.Fprintf(w, `{"access_token":"at-%d","token_type":"bearer","expires_in":3600,"refresh_token":%q}`, s.n, next)
+}
+
+func (s *rotatingServer) refreshTokensSent() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.sent)
+}
+
+// refusingStore refuses every Set while refuse is on.
+type refusingStore struct {
+	oauth.Store
+	mu     sync.Mutex
+	refuse bool
+}
+
+func (s *refusingStore) Set(account, secret string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refuse {
+		return errors.New("the keyring did not answer")
+	}
+	return s.Store.Set(account, secret)
+}
+
+func (s *refusingStore) setRefuse(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = on
+}
+
+// A renewed token the keyring would not take is the one the process renews
+// with next: the stored token's refresh token is spent, and sending it again
+// would be refused (or taken for a stolen token). It is stored once the
+// keyring takes it.
+func TestTokenSourceRenewsWithTheTokenItCouldNotStore(t *testing.T) {
+	for _, lockDir := range []string{"lock file", "no lock file"} {
+		t.Run(lockDir, func(t *testing.T) {
+			rs, tokenURL := newRotatingServer(t, "rt-0")
+			store := &refusingStore{Store: memStore()}
+			if err := oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-0", RefreshToken: "rt-0", Expiry: time.Now().Add(-time.Minute), Grant: oauth.GrantAuthorizationCode}); err != nil {
+				t.Fatal(err)
+			}
+			dir := ""
+			if lockDir == "lock file" {
+				dir = t.TempDir()
+			}
+			src := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: tokenURL}, store, "acme", dir)
+			var warned []string
+			src.Warn = func(msg string, err error) { warned = append(warned, msg) }
+
+			store.setRefuse(true)
+			first, err := src.Token(t.Context())
+			if err != nil || first.AccessToken != "at-1" {
+				t.Fatalf("first renewal: %v, %v", first, err)
+			}
+			if len(warned) != 1 || !strings.Contains(warned[0], "stores it at its next renewal") {
+				t.Errorf("warnings = %q", warned)
+			}
+			store.setRefuse(false)
+
+			src.Invalidate(first.AccessToken) // the next call renews
+			second, err := src.Token(t.Context())
+			if err != nil || second.AccessToken != "at-2" {
+				t.Fatalf("second renewal: %v, %v (refresh tokens sent: %q)", second, err, rs.refreshTokensSent())
+			}
+			if sent := rs.refreshTokensSent(); !slices.Equal(sent, []string{"rt-0", "rt-1"}) {
+				t.Errorf("refresh tokens sent = %q, want rt-0 then rt-1 (each once)", sent)
+			}
+			if stored := mustLoad(t, store); stored.RefreshToken != "rt-2" {
+				t.Errorf("stored refresh token = %q, want rt-2", stored.RefreshToken)
+			}
+		})
+	}
+}
+
+// The token that could not be stored is stored again under the renewal
+// lock, before it is renewed: another process then renews with it.
+func TestTokenSourceStoresTheUnsavedTokenAgain(t *testing.T) {
+	rs, tokenURL := newRotatingServer(t, "rt-0")
+	store := &refusingStore{Store: memStore()}
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-0", RefreshToken: "rt-0", Expiry: time.Now().Add(-time.Minute)})
+	cfg := oauth.Config{ClientID: "c", TokenURL: tokenURL}
+	dir := t.TempDir()
+	src := oauth.NewTokenSource(cfg, store, "acme", dir)
+	store.setRefuse(true)
+	if _, err := src.Token(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	store.setRefuse(false)
+	// The token endpoint is out of reach for this renewal: the token is
+	// still stored.
+	src.Config.TokenURL = "http://127.0.0.1:1/token"
+	src.Invalidate("at-1")
+	if _, err := src.Token(t.Context()); err == nil {
+		t.Fatal("renewed without a token endpoint")
+	}
+	if stored := mustLoad(t, store); stored.RefreshToken != "rt-1" {
+		t.Fatalf("stored refresh token = %q, want rt-1", stored.RefreshToken)
+	}
+	other := oauth.NewTokenSource(cfg, store, "acme", dir)
+	other.Invalidate("at-1") // renews at once
+	if tok, err := other.Token(t.Context()); err != nil || tok.AccessToken != "at-2" {
+		t.Fatalf("another process: %v, %v (sent %q)", tok, err, rs.refreshTokensSent())
+	}
+}
+
+// A token that nothing renews (no refresh token: GitHub's OAuth apps) stays
+// in use after a 401, which may come from an endpoint that needs more
+// rights; a new sign-in stored since replaces it; its own expiry asks for
+// a sign-in.
+func TestTokenSourceKeepsATokenItCannotRenewAfterA401(t *testing.T) {
+	store := memStore()
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-0", Grant: oauth.GrantAuthorizationCode})
+	src := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: "https://127.0.0.1:1/token"}, store, "acme", t.TempDir())
+	tok, err := src.Token(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.Invalidate(tok.AccessToken) {
+		t.Error("Invalidate reports a token it cannot renew as renewable")
+	}
+	if again, err := src.Token(t.Context()); err != nil || again.AccessToken != "at-0" {
+		t.Fatalf("after a 401: %v, %v; want the same token", again, err)
+	}
+
+	// A sign-in in another terminal.
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-new", Grant: oauth.GrantAuthorizationCode})
+	if !src.Invalidate("at-0") {
+		t.Error("Invalidate does not report the token signed in since")
+	}
+	if next, err := src.Token(t.Context()); err != nil || next.AccessToken != "at-new" {
+		t.Fatalf("after a new sign-in: %v, %v; want the new token", next, err)
+	}
+
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-old", Expiry: time.Now().Add(-time.Minute), Grant: oauth.GrantAuthorizationCode})
+	expired := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: "https://127.0.0.1:1/token"}, store, "acme", t.TempDir())
+	if _, err := expired.Token(t.Context()); !errors.Is(err, oauth.ErrLoginRequired) || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("expired, no refresh token: err = %v, want ErrLoginRequired", err)
+	}
+}

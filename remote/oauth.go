@@ -25,7 +25,8 @@ import (
 // OAuthOptions configure SignIn.
 type OAuthOptions struct {
 	// HTTPClient fetches metadata, registers the client and gets tokens
-	// (default http.DefaultClient).
+	// (default http.DefaultClient); SignIn follows no redirect of its
+	// POSTs.
 	HTTPClient *http.Client
 	// ClientName is the name registered with the authorization server.
 	ClientName string
@@ -137,6 +138,12 @@ func discover(ctx context.Context, mcpURL string, c *http.Client) (*oauthex.Prot
 // registration gave one, endpoints, scopes) and the first token, to store
 // and refresh as any OAuth 2.0 token (oauth.Save, oauth.TokenSource).
 func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OAuthOptions) (oauth.Config, *oauth.Token, error) {
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = http.DefaultClient
+	}
+	// The code exchange and the registration are POSTs that a redirect
+	// would send on, code and PKCE verifier included.
+	opts.HTTPClient = oauth.NoPostRedirects(opts.HTTPClient)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return oauth.Config{}, nil, fmt.Errorf("listening for the authorization redirect: %w", err)
@@ -255,6 +262,9 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		return oauth.Config{}, nil, err
 	}
 	if err := h.Authorize(ctx, req, resp); err != nil {
+		if rerr := oauth.Redirected("token", err); rerr != nil {
+			err = rerr
+		}
 		return oauth.Config{}, nil, fmt.Errorf("OAuth sign-in: %w", err)
 	}
 	if tok == nil || tok.AccessToken == "" {

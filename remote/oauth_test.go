@@ -186,7 +186,7 @@ func (t tokens) AccessToken(ctx context.Context) (string, error) {
 	return tok.AccessToken, nil
 }
 
-func (t tokens) Invalidate(s string) { t.ts.Invalidate(s) }
+func (t tokens) Invalidate(s string) bool { return t.ts.Invalidate(s) }
 
 // TestOAuthSignInWithoutResourceMetadata checks a server whose 401 names no
 // resource_metadata (the 2025-03-26 protocol's bare "Bearer"): its
@@ -265,5 +265,56 @@ func TestOAuthSignInRedirects(t *testing.T) {
 	var ae *oauth.AuthorizationError
 	if !errors.As(err, &ae) || ae.Code != "access_denied" || ae.Description != "The user said no" {
 		t.Fatalf("err = %v, want the provider's access_denied with its description", err)
+	}
+}
+
+// redirectToken answers the POSTs to host's /token with a 307 to to, and
+// sends every other request on.
+type redirectToken struct {
+	host, to string
+}
+
+func (r redirectToken) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPost && req.URL.Host == r.host && req.URL.Path == "/token" {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return &http.Response{StatusCode: http.StatusTemporaryRedirect, Header: http.Header{"Location": {r.to}}, Body: http.NoBody, Request: req}, nil
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// The code exchange of the MCP sign-in does not follow a redirect: the code
+// and its PKCE verifier would go on to another origin.
+func TestOAuthSignInDoesNotFollowTokenRedirects(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, string(body))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"from-elsewhere","token_type":"bearer"}`)
+	}))
+	defer other.Close()
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newTestServer() }, nil))
+	u, _ := url.Parse(o.URL)
+	hc := &http.Client{Transport: redirectToken{host: u.Host, to: other.URL + "/token"}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, resp, _, err := NeedsOAuth(ctx, o.URL+"/mcp", hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: remotetest.Browser(t)})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) > 0 {
+		t.Fatalf("the code exchange went on to %s: %q", other.URL, got)
+	}
+	var re *oauth.RedirectedError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "redirected to "+other.URL+"/token") {
+		t.Fatalf("err = %v, want the token endpoint's redirect to %s", err, other.URL)
 	}
 }
