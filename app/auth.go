@@ -244,37 +244,77 @@ func (a *App) LockDir() string {
 	return filepath.Join(dir, "locks")
 }
 
-// profileTokens hands out p's access token; its errors name the login
-// command.
+// profileTokens hands out p's access token; its errors say what to do.
+// The client secret is read from the keyring at the first call that needs
+// a token, not when the server starts, and a read that failed is not
+// kept: a keyring locked then, or a sign-in made since, takes effect at
+// the next call without a restart. A keyring that does not answer costs
+// each call one timeout, as reading the token would.
 type profileTokens struct {
-	a   *App
-	p   profile.Profile
-	src *oauth.TokenSource
-	err error
+	a *App
+	p profile.Profile
+	// sem is held while the client secret is read, so that calls made at
+	// once read it once.
+	sem chan struct{}
+	src atomic.Pointer[oauth.TokenSource] // nil until the secret is read
 }
 
 func (a *App) tokens(p profile.Profile) *profileTokens {
-	t := &profileTokens{a: a, p: p}
-	cfg, err := a.OAuthConfig(p)
-	if err != nil {
-		t.err = err
-		return t
+	return &profileTokens{a: a, p: p, sem: make(chan struct{}, 1)}
+}
+
+// source is p's token source, built with the client secret at the first
+// call that reads it.
+func (t *profileTokens) source(ctx context.Context) (*oauth.TokenSource, error) {
+	if src := t.src.Load(); src != nil {
+		return src, nil
 	}
-	t.src = oauth.NewTokenSource(cfg, a.Tokens(), TokenAccount(p.Name), a.LockDir())
-	t.src.Renewals = a.Renewals
-	t.src.Warn = func(msg string, err error) {
+	select {
+	case t.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-t.sem }()
+	if src := t.src.Load(); src != nil { // read while this call waited
+		return src, nil
+	}
+	cfg, err := t.a.OAuthConfig(t.p)
+	if err != nil {
+		return nil, err
+	}
+	src := t.a.tokenSource(t.p, cfg)
+	t.src.Store(src)
+	return src, nil
+}
+
+// tokenSource is the source of p's tokens, renewed with cfg.
+func (a *App) tokenSource(p profile.Profile, cfg oauth.Config) *oauth.TokenSource {
+	src := oauth.NewTokenSource(cfg, a.Tokens(), TokenAccount(p.Name), a.LockDir())
+	src.Renewals = a.Renewals
+	src.Warn = func(msg string, err error) {
 		if a.Log != nil {
 			a.Log.Warn(msg, "err", err)
 		}
 	}
-	return t
+	return src
+}
+
+// reachKeyring says what to do about a keyring that could not be read
+// (err): signing in again needs it too, so the way is to unlock or reach
+// it and call again, or to send an access token from KeyEnv instead.
+func (a *App) reachKeyring(err error) string {
+	if keyring.Locked(err) {
+		return fmt.Sprintf("the keyring is locked: unlock it (%s) and call again, or set %s to an access token", keyring.HowToUnlock, a.KeyEnv)
+	}
+	return fmt.Sprintf("make it reachable (unlock it, or start a keyring daemon in this session) and call again, or set %s to an access token", a.KeyEnv)
 }
 
 func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
-	if t.err != nil {
-		return "", fmt.Errorf("%w: run `%s`", t.err, t.a.LoginCommand(t.p.Name))
+	src, err := t.source(ctx)
+	if err != nil {
+		return "", t.sourceError(err)
 	}
-	tok, err := t.src.Token(ctx)
+	tok, err := src.Token(ctx)
 	var se *oauth.ServerError
 	var ne net.Error
 	var ut *oauth.UnsupportedTokenTypeError
@@ -290,8 +330,7 @@ func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("not signed in to profile %q (or the sign-in expired): run `%s`", t.p.Name, t.a.LoginCommand(t.p.Name))
 	case errors.Is(err, keyring.ErrUnavailable):
 		// Signing in again needs the keyring too.
-		return "", fmt.Errorf("%w: the OAuth tokens of profile %q are kept in the OS keyring; make it reachable (unlock it, or start a keyring daemon in this session), or set %s to an access token",
-			err, t.p.Name, t.a.KeyEnv)
+		return "", fmt.Errorf("%w: the OAuth tokens of profile %q are kept in the OS keyring; %s", err, t.p.Name, t.a.reachKeyring(err))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "", err // the caller gave up: its own message says so
 	case errors.As(err, &se) && se.Temporary(), errors.As(err, &ne):
@@ -301,8 +340,22 @@ func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("%w (sign in again with `%s`)", err, t.a.LoginCommand(t.p.Name))
 }
 
+// sourceError says what to do when the client secret could not be read:
+// reach the keyring when it is locked or unavailable, else sign in again
+// (login stores the secret).
+func (t *profileTokens) sourceError(err error) error {
+	switch {
+	case errors.Is(err, keyring.ErrUnavailable):
+		return fmt.Errorf("%w; %s", err, t.a.reachKeyring(err))
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err // the caller gave up: its own message says so
+	}
+	return fmt.Errorf("%w: run `%s`", err, t.a.LoginCommand(t.p.Name))
+}
+
 func (t *profileTokens) Invalidate(tok string) bool {
-	return t.src != nil && t.src.Invalidate(tok)
+	src := t.src.Load()
+	return src != nil && src.Invalidate(tok)
 }
 
 // MissingScheme is the error of an operation p's scheme cannot satisfy:

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/keyring"
 	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
@@ -296,5 +297,135 @@ func TestOAuthTokenWithoutRefreshTokenOutlivesA401(t *testing.T) {
 	defer mu.Unlock()
 	if want := []string{"/me", "/admin", "/me"}; !slices.Equal(sent, want) {
 		t.Errorf("requests %q, want %q (the refused one not sent again)", sent, want)
+	}
+}
+
+// lockedKeyring is the Secret Service's answer when its collection is
+// locked and no unlock prompt could be shown.
+var lockedKeyring = errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
+
+// confidentialProfile is an OAuth profile whose client secret is in the
+// keyring, with a token that needs no renewal stored, on mem.
+func confidentialProfile(t *testing.T, a *App, mem *keyring.Memory) profile.Profile {
+	t.Helper()
+	a.Keyring.Backend = mem
+	p := profile.Profile{Name: "o", Auth: &profile.Auth{Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{
+		Grant: string(oauth.GrantAuthorizationCode), ClientID: "c", TokenURL: "https://auth.example.test/token", ClientSecret: true,
+	}}}
+	if err := a.Keyring.Set(ClientSecretAccount(p.Name), "cs"); err != nil {
+		t.Fatal(err)
+	}
+	tok := &oauth.Token{AccessToken: "at", RefreshToken: "rt", Expiry: time.Now().Add(time.Hour)}
+	if err := oauth.Save(a.Tokens(), TokenAccount(p.Name), tok); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A server started while the keyring is locked reads nothing from it
+// until a call needs the token; that call says to unlock the keyring, and
+// once it is unlocked the next call goes through, without a restart.
+func TestOAuthClientSecretReadAgainOnceUnlocked(t *testing.T) {
+	mem := keyring.NewMemory()
+	a := testApp(t, nil)
+	p := confidentialProfile(t, a, mem)
+	mem.Err = lockedKeyring
+	before := mem.Gets()
+	tokens := a.tokens(p)
+	if n := mem.Gets() - before; n != 0 {
+		t.Errorf("the keyring was read %d times before any call", n)
+	}
+	_, err := tokens.AccessToken(t.Context())
+	if err == nil {
+		t.Fatal("no error from a locked keyring")
+	}
+	for _, want := range []string{"client secret", "the keyring is locked: unlock it", keyring.HowToUnlock, "call again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "login") {
+		t.Errorf("error %q says to sign in again, which needs the keyring too", err)
+	}
+	mem.Err = nil
+	got, err := tokens.AccessToken(t.Context())
+	if err != nil || got != "at" {
+		t.Fatalf("after unlocking: %q, %v; want the stored token", got, err)
+	}
+}
+
+// A confidential client whose secret is not stored says to sign in again,
+// and a sign-in made meanwhile is used at the next call.
+func TestOAuthClientSecretMissing(t *testing.T) {
+	mem := keyring.NewMemory()
+	a := testApp(t, nil)
+	p := confidentialProfile(t, a, mem)
+	if err := a.Keyring.Delete(ClientSecretAccount(p.Name)); err != nil {
+		t.Fatal(err)
+	}
+	tokens := a.tokens(p)
+	_, err := tokens.AccessToken(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "client secret") || !strings.Contains(err.Error(), "run `restmcp login --profile o`") {
+		t.Fatalf("error %v: want the missing client secret and the login command", err)
+	}
+	if err := a.Keyring.Set(ClientSecretAccount(p.Name), "cs"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := tokens.AccessToken(t.Context()); err != nil || got != "at" {
+		t.Fatalf("after login: %q, %v; want the stored token", got, err)
+	}
+}
+
+// Calls made at once, while the keyring is locked and after it is
+// unlocked, share one credential safely and all get the token once they
+// can.
+func TestOAuthClientSecretConcurrentCalls(t *testing.T) {
+	mem := keyring.NewMemory()
+	a := testApp(t, nil)
+	p := confidentialProfile(t, a, mem)
+	mem.Err = lockedKeyring
+	tokens := a.tokens(p)
+	calls := func() []error {
+		errs := make([]error, 8)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Go(func() {
+				got, err := tokens.AccessToken(t.Context())
+				if err == nil && got != "at" {
+					err = fmt.Errorf("token %q, want %q", got, "at")
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		return errs
+	}
+	for i, err := range calls() {
+		if err == nil {
+			t.Errorf("call %d: no error from a locked keyring", i)
+		}
+	}
+	mem.Err = nil
+	for i, err := range calls() {
+		if err != nil {
+			t.Errorf("call %d after unlocking: %v", i, err)
+		}
+	}
+	if tokens.Invalidate("at") != true {
+		t.Error("Invalidate of the token in use: false, want a renewal")
+	}
+}
+
+// A keyring locked when the OAuth tokens are read says to unlock it, not
+// to sign in again.
+func TestOAuthTokensLockedKeyring(t *testing.T) {
+	mem := keyring.NewMemory()
+	a := testApp(t, nil)
+	p := confidentialProfile(t, a, mem)
+	p.Auth.OAuth.ClientSecret = false // a public client: only the tokens are read
+	mem.Err = lockedKeyring
+	_, err := a.tokens(p).AccessToken(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "OAuth tokens") || !strings.Contains(err.Error(), "the keyring is locked: unlock it") || strings.Contains(err.Error(), "login") {
+		t.Fatalf("error %v: want the tokens, how to unlock the keyring, and no login", err)
 	}
 }

@@ -688,11 +688,8 @@ func oauthKeyringError(f *Factory, err error) error {
 // keyring is on this system, when it is often missing.
 func keyringHint(err error) string {
 	switch {
-	case strings.Contains(err.Error(), "failed to unlock"):
-		// The Secret Service's collection is locked and no unlock prompt
-		// could be shown (go-keyring's "failed to unlock correct
-		// collection").
-		return " The keyring is locked: unlock it (log in to the desktop session, or run `gnome-keyring-daemon --unlock` with its password on standard input) and log in again."
+	case keyring.Locked(err):
+		return " The keyring is locked: unlock it (" + keyring.HowToUnlock + ") and log in again."
 	case runtime.GOOS == "darwin" || runtime.GOOS == "windows":
 		return ""
 	}

@@ -16,6 +16,7 @@ package keyring
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	gokeyring "github.com/zalando/go-keyring"
@@ -63,6 +64,18 @@ type TimeoutError struct {
 // Error implements error.
 func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("no answer to %s within %v (a locked keyring may be waiting for an unlock prompt)", e.Op, e.After)
+}
+
+// HowToUnlock says how a user unlocks a locked keyring (see Locked), for
+// messages: "unlock it (" + HowToUnlock + ")".
+const HowToUnlock = "log in to the desktop session, or run `gnome-keyring-daemon --unlock` with its password on standard input"
+
+// Locked reports whether err is a locked keyring that could show no
+// unlock prompt: the Secret Service's "failed to unlock correct
+// collection" (go-keyring). Unlocking it is what the user does, not
+// signing in again.
+func Locked(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "failed to unlock")
 }
 
 // Backend is a keyring implementation. The zero Store uses the OS keyring

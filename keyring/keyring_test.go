@@ -35,11 +35,12 @@ func TestErrorMapping(t *testing.T) {
 		want    error
 		notWant []error
 		cause   error
+		locked  bool // Locked(err)
 	}{
 		{name: "go-keyring not found", backend: gokeyring.ErrNotFound, want: ErrNotFound, notWant: []error{ErrUnavailable}},
 		{name: "too big", backend: gokeyring.ErrSetDataTooBig, want: ErrTooBig, notWant: []error{ErrUnavailable, ErrNotFound}},
 		{name: "no session bus", backend: dbusErr, want: ErrUnavailable, notWant: []error{ErrNotFound}, cause: dbusErr},
-		{name: "locked collection", backend: fmt.Errorf("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"), want: ErrUnavailable},
+		{name: "locked collection", backend: fmt.Errorf("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"), want: ErrUnavailable, locked: true},
 	}
 	ops := map[string]func(Store) error{
 		"get":    func(s Store) error { _, err := s.Get("acme"); return err },
@@ -58,6 +59,9 @@ func TestErrorMapping(t *testing.T) {
 					if errors.Is(err, nw) {
 						t.Errorf("error %v should not match %v", err, nw)
 					}
+				}
+				if Locked(err) != tt.locked {
+					t.Errorf("Locked(%v) = %v, want %v", err, !tt.locked, tt.locked)
 				}
 				if tt.cause != nil && !errors.Is(err, tt.cause) {
 					t.Errorf("error %v does not wrap the cause %v", err, tt.cause)
