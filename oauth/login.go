@@ -235,10 +235,24 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	if err != nil {
 		return nil, serverError("device authorization", err, c.ClientSecret)
 	}
-	out := o.out()
-	fmt.Fprintf(out, "To sign in, visit\n\n  %s\n\nand enter the code %s\n", da.VerificationURI, da.UserCode)
+	// The answer is printed on the user's terminal: what it shows is
+	// without control characters (escape sequences), and only http(s)
+	// URLs.
+	uri, err := verificationURI("verification_uri", da.VerificationURI)
+	if err != nil {
+		return nil, err
+	}
+	complete := ""
 	if da.VerificationURIComplete != "" {
-		fmt.Fprintf(out, "or open\n\n  %s\n", da.VerificationURIComplete)
+		if complete, err = verificationURI("verification_uri_complete", da.VerificationURIComplete); err != nil {
+			return nil, err
+		}
+	}
+	da.Interval = deviceInterval(da.Interval)
+	out := o.out()
+	fmt.Fprintf(out, "To sign in, visit\n\n  %s\n\nand enter the code %s\n", uri, printable(da.UserCode, maxUserCode))
+	if complete != "" {
+		fmt.Fprintf(out, "or open\n\n  %s\n", complete)
 	}
 	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
 	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
@@ -256,6 +270,44 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	}
 	tok.ClientAuth = style
 	return tok, nil
+}
+
+// Limits on a device authorization answer: the polling interval (RFC 8628
+// 3.2: 5 s when the server gives none; a server may ask for more with
+// slow_down, which adds 5 s each time), and the length of what is printed.
+const (
+	defaultDeviceInterval = 5  // seconds
+	maxDeviceInterval     = 60 // seconds
+	maxUserCode           = 64
+	maxVerificationURI    = 2048
+)
+
+// deviceInterval is the polling interval in seconds for the interval a
+// server sent: the default when it sent none or one below a second, at
+// most maxDeviceInterval (a longer one would spend the whole wait without
+// asking once).
+func deviceInterval(seconds int64) int64 {
+	switch {
+	case seconds <= 0:
+		return defaultDeviceInterval
+	case seconds > maxDeviceInterval:
+		return maxDeviceInterval
+	}
+	return seconds
+}
+
+// verificationURI is a device authorization answer's field name, raw, as
+// the terminal may show it: without control characters, and an error
+// unless it is an http(s) URL of at most maxVerificationURI bytes.
+func verificationURI(name, raw string) (string, error) {
+	if len(raw) > maxVerificationURI {
+		return "", fmt.Errorf("oauth: the authorization server's %s is longer than %d bytes: check the device authorization endpoint configured for the provider", name, maxVerificationURI)
+	}
+	shown := printable(raw, maxVerificationURI)
+	if u, err := url.Parse(shown); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("oauth: the authorization server's %s %q is not an http(s) URL to open in a browser: check the device authorization endpoint configured for the provider", name, printable(raw, 200))
+	}
+	return shown, nil
 }
 
 // ClientCredentials gets a token for the client itself (no user). A
