@@ -41,6 +41,12 @@ type LoginOptions struct {
 	// CallbackPort is the loopback redirect's port, for providers that
 	// only accept a registered one; 0 picks a free port.
 	CallbackPort int
+	// Unattended means nobody can open a URL by hand on this machine (a
+	// CI job without a terminal): when no browser was opened, the
+	// authorization code sign-in fails at once with ErrNoBrowser instead
+	// of waiting for a redirect that cannot come. The device grant, whose
+	// code is entered on any device, still waits.
+	Unattended bool
 }
 
 func (o LoginOptions) out() io.Writer {
@@ -56,6 +62,10 @@ func (o LoginOptions) timeout() time.Duration {
 	}
 	return o.Timeout
 }
+
+// ErrNoBrowser means an unattended authorization code sign-in opened no
+// browser (LoginOptions.Unattended).
+var ErrNoBrowser = errors.New("oauth: no browser was opened for the sign-in")
 
 // ErrLoginTimeout means the user did not finish signing in in time.
 var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; start it again")
@@ -183,12 +193,15 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	if o.OpenBrowser != nil {
 		opened = o.OpenBrowser(authURL) == nil
 	}
+	if !opened && o.Unattended {
+		return nil, ErrNoBrowser
+	}
 	if opened {
 		fmt.Fprintf(out, "Opened the browser to sign in. If it did not open, visit:\n\n  %s\n\n", authURL)
 	} else {
 		fmt.Fprintf(out, "Open this URL in a browser to sign in:\n\n  %s\n\n", authURL)
 	}
-	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
+	fmt.Fprintf(out, "Waiting for the sign-in (up to %s; Ctrl-C cancels)…\n", o.timeout().Round(time.Second))
 
 	var a answer
 	select {
@@ -254,7 +267,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	if complete != "" {
 		fmt.Fprintf(out, "or open\n\n  %s\n", complete)
 	}
-	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
+	fmt.Fprintf(out, "Waiting for the sign-in (up to %s; Ctrl-C cancels)…\n", o.timeout().Round(time.Second))
 	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
 		return c.oauth2Config("", false).DeviceAccessToken(hctx, da)
 	})
