@@ -165,12 +165,15 @@ func (b *builder) servers(v any) []string {
 func (b *builder) resolveServer(u string) string {
 	if !IsURL(u) && b.srcURL != nil {
 		if r, err := url.Parse(u); err == nil {
-			// Without the user name and password the description's URL
-			// may hold: a server is no place for them (the cache keeps
-			// servers, logs show them).
+			// Without the user name and password, query and fragment
+			// the description's URL may hold: a server is no place for
+			// them (the cache keeps servers, logs show them, every call
+			// sends the query). "" or "#x" would keep the query.
 			base := *b.srcURL
-			base.User = nil
-			u = base.ResolveReference(r).String()
+			base.User, base.RawQuery, base.ForceQuery = nil, "", false
+			res := base.ResolveReference(r)
+			res.Fragment, res.RawFragment = "", ""
+			u = res.String()
 		}
 	}
 	if t := strings.TrimRight(u, "/"); t != "" && !strings.HasSuffix(t, ":") {

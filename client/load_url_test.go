@@ -527,3 +527,28 @@ func TestUnreachableRefIsAskedOnce(t *testing.T) {
 		})
 	}
 }
+
+// A server relative to a description URL whose query holds a key is
+// resolved without that query (nor a fragment): the base URL is sent with
+// every call and shown in logs.
+func TestLoadURLServersLeaveTheQueryOut(t *testing.T) {
+	srv := newSpecServer(t)
+	for name, server := range map[string]string{
+		"fragment":       `{"url":"#x"}`,
+		"empty variable": `{"url":"{base}","variables":{"base":{"default":""}}}`,
+		"query only":     `{"url":"?"}`,
+		"dot":            `{"url":"."}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := "/" + strings.ReplaceAll(name, " ", "-") + "/openapi.json"
+			srv.serve(path, "application/json", `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"servers":[`+server+`],"paths":{}}`)
+			api, err := Load(context.Background(), srv.URL+path+"?apiKey=sk-query-0123456789#frag", LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(api.Servers) != 1 || strings.Contains(api.Servers[0], "sk-query") || strings.Contains(api.Servers[0], "#") {
+				t.Errorf("servers %q, want the description's URL without its query and fragment", api.Servers)
+			}
+		})
+	}
+}

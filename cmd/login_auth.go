@@ -190,7 +190,7 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	o.ClientSecret = secret != ""
 	cfg := app.OAuthClient(o, secret)
 	var err error
-	lo := oauth.LoginOptions{Out: f.IO.ErrOut}
+	lo := oauth.LoginOptions{Out: f.IO.ErrOut, Unattended: f.unattended()}
 	if !opts.NoBrowser {
 		lo.OpenBrowser = oauth.OpenBrowser
 	}
@@ -205,6 +205,8 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	}
 	var se *oauth.ServerError
 	switch {
+	case errors.Is(err, oauth.ErrNoBrowser):
+		return unattendedSignIn(f, err)
 	case err != nil && ctx.Err() != nil:
 		return signInInterrupted()
 	case err != nil && secret == "" && errors.As(err, &se) && (se.Code == "invalid_client" || se.Code == "unauthorized_client" || se.Status == http.StatusUnauthorized):
@@ -215,6 +217,22 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	}
 	fmt.Fprintln(f.IO.ErrOut, "✓ Signed in.")
 	return f.storeOAuthLogin(own, store, secret, tok)
+}
+
+// unattended reports whether nobody can open a sign-in URL on this
+// machine by hand: a CI job (CI set, as CI services set it, and not
+// "false" or "0") whose standard input is not a terminal. A browser
+// sign-in that opened no browser there would wait for nothing.
+func (f *Factory) unattended() bool {
+	ci := strings.ToLower(strings.TrimSpace(f.Getenv("CI")))
+	return ci != "" && ci != "false" && ci != "0" && !f.IO.InTTY
+}
+
+// unattendedSignIn is the error of a browser sign-in that opened no
+// browser in a CI job (err is oauth.ErrNoBrowser's).
+func unattendedSignIn(f *Factory, err error) error {
+	return fmt.Errorf("%w (--no-browser, or none could start), and in a CI job (CI is set, standard input is not a terminal) nobody can open its URL on this machine; nothing was stored.\nGive the job an access token in %s (it takes precedence over the keyring), or sign in from a terminal",
+		err, f.Brand.Env("API_KEY"))
 }
 
 // signInInterrupted is the error of a sign-in that Ctrl-C (or SIGTERM)

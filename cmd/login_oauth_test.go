@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -654,5 +655,61 @@ func TestStatusExpiredOAuthToken(t *testing.T) {
 	}
 	if st := statusJSON(); st.TokenExpired || !st.OK || !strings.Contains(st.Token, ", expires ") {
 		t.Errorf("status --json of a current token: %+v", st)
+	}
+}
+
+// runWithin is run, failed after limit: a sign-in that waits for a
+// browser would otherwise wait minutes.
+func runWithin(t *testing.T, limit time.Duration, f *Factory, args ...string) int {
+	t.Helper()
+	done := make(chan int, 1)
+	go func() { done <- run(t, f, args...) }()
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(limit):
+		t.Fatalf("%s still waiting after %s", strings.Join(args, " "), limit)
+		return 0
+	}
+}
+
+// In a CI job without a terminal, a browser sign-in that opens no browser
+// fails at once, saying what to do, instead of waiting for a redirect
+// nobody can send; at a terminal it waits, as there someone can open the
+// URL.
+func TestLoginOAuthInCIWithoutBrowser(t *testing.T) {
+	s, err := oauthtest.Start(oauthtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	spec := oauthSpec(t, s)
+	rs := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
+	ro := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return rs }, nil))
+	for name, args := range map[string][]string{
+		"API":    {"login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test"},
+		"remote": {"login", "-p", "o", "--mcp-url", ro.URL + "/mcp", "--no-browser"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, _, errOut := testFactory(t, map[string]string{"CI": "true"})
+			if code := runWithin(t, 20*time.Second, f, args...); code != 1 ||
+				!strings.Contains(errOut.String(), "no browser was opened") || !strings.Contains(errOut.String(), "CI is set") || !strings.Contains(errOut.String(), "RESTMCP_API_KEY") {
+				t.Errorf("exit %d, stderr:\n%s", code, errOut)
+			}
+			if strings.Contains(errOut.String(), "/authorize?") {
+				t.Errorf("printed a URL nobody can open:\n%s", errOut)
+			}
+
+			f, _, _ = testFactory(t, map[string]string{"CI": "true"})
+			f.IO.InTTY = true
+			var w io.Writer = &signInWriter{t: t}
+			if name == "remote" {
+				w = &browserWriter{follow: remotetest.Browser(t)}
+			}
+			f.IO.ErrOut = w
+			if code := runWithin(t, 20*time.Second, f, args...); code != 0 || !strings.Contains(fmt.Sprint(w), "Ctrl-C cancels") {
+				t.Errorf("at a terminal: exit %d, stderr:\n%s", code, w)
+			}
+		})
 	}
 }

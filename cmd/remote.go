@@ -48,8 +48,11 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 		ClientName: f.Brand.Name,
 		ClientID:   opts.ClientID,
 		Show:       func(u string) error { return f.showAuthURL(u, opts.NoBrowser) },
+		Timeout:    oauth.DefaultLoginTimeout,
 	})
 	switch {
+	case errors.Is(err, oauth.ErrNoBrowser):
+		return true, unattendedSignIn(f, oauth.ErrNoBrowser)
 	case err != nil && ctx.Err() != nil:
 		return true, signInInterrupted()
 	case err != nil:
@@ -67,11 +70,16 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	return true, f.storeOAuthLogin(own, store, cfg.ClientSecret, tok)
 }
 
-// showAuthURL prints the authorization URL and, unless noBrowser, opens it
-// in the browser.
+// showAuthURL opens the authorization URL in the browser, unless
+// noBrowser, and prints it; oauth.ErrNoBrowser when it opened none in a
+// CI job, where nobody could open it.
 func (f *Factory) showAuthURL(u string, noBrowser bool) error {
-	fmt.Fprintf(f.IO.ErrOut, "Open this URL to sign in (waiting for the redirect to this machine):\n  %s\n", u)
-	if !noBrowser && oauth.OpenBrowser(u) != nil {
+	failed := !noBrowser && oauth.OpenBrowser(u) != nil
+	if (noBrowser || failed) && f.unattended() {
+		return oauth.ErrNoBrowser
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Open this URL to sign in (waiting up to %s for the redirect to this machine; Ctrl-C cancels):\n  %s\n", oauth.DefaultLoginTimeout.Round(time.Second), u)
+	if failed {
 		fmt.Fprintln(f.IO.ErrOut, "! Could not open a browser: open the URL yourself.")
 	}
 	return nil

@@ -224,9 +224,9 @@ func statusProfiles(f *Factory, store profile.Store, name string) ([]profile.Pro
 func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 	st := profileStatus{
 		Profile:    p.Name,
-		Spec:       p.Spec,
+		Spec:       showSpec(p.Spec),
 		MCPURL:     client.ShowURL(p.MCPURL), // its query may hold a key
-		BaseURL:    p.BaseURL,
+		BaseURL:    client.ShowURL(p.BaseURL),
 		AuthHeader: p.Header(),
 		AuthScheme: p.Scheme(),
 		KeySource:  rk.Source,
@@ -382,10 +382,20 @@ func authKind(p profile.Profile) string {
 	return "OAuth 2.0"
 }
 
+// showSpec is a profile's description as status shows it: a URL without
+// the user info, query and fragment that may hold a key; a file path as
+// it is.
+func showSpec(spec string) string {
+	if client.IsURL(spec) {
+		return client.ShowURL(spec)
+	}
+	return spec
+}
+
 // oauthStatus is an OAuth 2.0 profile's line: the stored token's expiry
 // and scopes.
 func oauthStatus(f *Factory, p profile.Profile) profileStatus {
-	st := profileStatus{Profile: p.Name, Spec: p.Spec, MCPURL: client.ShowURL(p.MCPURL), BaseURL: p.BaseURL, Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
+	st := profileStatus{Profile: p.Name, Spec: showSpec(p.Spec), MCPURL: client.ShowURL(p.MCPURL), BaseURL: client.ShowURL(p.BaseURL), Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
 	if k := f.App().EnvKey(); k != "" {
 		// Sent instead of the stored tokens (app.OAuthCredential).
 		st.KeySource, st.KeyLocation, st.Key, st.OK = app.KeyFromEnv, f.Brand.Env("API_KEY"), maskCredential(k), true

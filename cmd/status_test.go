@@ -369,3 +369,40 @@ func TestStatusSendsKeyAsServeDoes(t *testing.T) {
 		}
 	}
 }
+
+// status shows a description URL and a base URL without the user info and
+// query that may hold a key, in text and JSON, for key and OAuth profiles.
+func TestStatusHidesURLSecrets(t *testing.T) {
+	const secret = "sk-in-url-0123456789"
+	e := newAuthEnv(t)
+	store := profile.Store{Dir: e.dir}
+	for _, p := range []profile.Profile{
+		{Name: "k", Spec: "https://specs.example.com/openapi.json?api_key=" + secret, BaseURL: "https://user:" + secret + "@api.example.com/v1"},
+		{Name: "o", Spec: "https://user:" + secret + "@specs.example.com/o.json#" + secret, BaseURL: "https://api.example.com/v2?token=" + secret,
+			Auth: &profile.Auth{Scheme: "oa", Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{Grant: "authorization_code", ClientID: "c", TokenURL: "https://auth.example.com/token"}}},
+		{Name: "f", Spec: "my specs/f.yaml", BaseURL: "https://api.example.com"},
+	} {
+		if err := store.Save(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := e.run("", "status", "--offline")
+	for _, s := range []string{
+		"Description: https://specs.example.com/openapi.json\n", "Base URL:    https://api.example.com/v1\n",
+		"Description: https://specs.example.com/o.json\n", "Base URL:    https://api.example.com/v2\n",
+		"Description: my specs/f.yaml\n",
+	} {
+		if !strings.Contains(text.out, s) {
+			t.Errorf("status lacks %q:\n%s", s, text.out)
+		}
+	}
+	js := e.run("", "status", "--offline", "--json")
+	for name, r := range map[string]result{"status": text, "status --json": js} {
+		if strings.Contains(r.out+r.err, secret) {
+			t.Errorf("%s shows the secret in a URL:\n%s%s", name, r.out, r.err)
+		}
+	}
+	if !strings.Contains(js.out, `"spec": "https://specs.example.com/openapi.json"`) {
+		t.Errorf("status --json:\n%s", js.out)
+	}
+}

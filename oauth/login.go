@@ -41,6 +41,12 @@ type LoginOptions struct {
 	// CallbackPort is the loopback redirect's port, for providers that
 	// only accept a registered one; 0 picks a free port.
 	CallbackPort int
+	// Unattended means nobody can open a URL by hand on this machine (a
+	// CI job without a terminal): when no browser was opened, the
+	// authorization code sign-in fails at once with ErrNoBrowser instead
+	// of waiting for a redirect that cannot come. The device grant, whose
+	// code is entered on any device, still waits.
+	Unattended bool
 }
 
 func (o LoginOptions) out() io.Writer {
@@ -56,6 +62,10 @@ func (o LoginOptions) timeout() time.Duration {
 	}
 	return o.Timeout
 }
+
+// ErrNoBrowser means an unattended authorization code sign-in opened no
+// browser (LoginOptions.Unattended).
+var ErrNoBrowser = errors.New("oauth: no browser was opened for the sign-in")
 
 // ErrLoginTimeout means the user did not finish signing in in time.
 var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; start it again")
@@ -183,12 +193,15 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	if o.OpenBrowser != nil {
 		opened = o.OpenBrowser(authURL) == nil
 	}
+	if !opened && o.Unattended {
+		return nil, ErrNoBrowser
+	}
 	if opened {
 		fmt.Fprintf(out, "Opened the browser to sign in. If it did not open, visit:\n\n  %s\n\n", authURL)
 	} else {
 		fmt.Fprintf(out, "Open this URL in a browser to sign in:\n\n  %s\n\n", authURL)
 	}
-	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
+	fmt.Fprintf(out, "Waiting for the sign-in (up to %s; Ctrl-C cancels)…\n", o.timeout().Round(time.Second))
 
 	var a answer
 	select {
@@ -235,12 +248,26 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	if err != nil {
 		return nil, serverError("device authorization", err, c.ClientSecret)
 	}
-	out := o.out()
-	fmt.Fprintf(out, "To sign in, visit\n\n  %s\n\nand enter the code %s\n", da.VerificationURI, da.UserCode)
-	if da.VerificationURIComplete != "" {
-		fmt.Fprintf(out, "or open\n\n  %s\n", da.VerificationURIComplete)
+	// The answer is printed on the user's terminal: what it shows is
+	// without control characters (escape sequences), and only http(s)
+	// URLs.
+	uri, err := verificationURI("verification_uri", da.VerificationURI)
+	if err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(out, "Waiting for the sign-in (up to %s)…\n", o.timeout().Round(time.Second))
+	complete := ""
+	if da.VerificationURIComplete != "" {
+		if complete, err = verificationURI("verification_uri_complete", da.VerificationURIComplete); err != nil {
+			return nil, err
+		}
+	}
+	da.Interval = deviceInterval(da.Interval)
+	out := o.out()
+	fmt.Fprintf(out, "To sign in, visit\n\n  %s\n\nand enter the code %s\n", uri, printable(da.UserCode, maxUserCode))
+	if complete != "" {
+		fmt.Fprintf(out, "or open\n\n  %s\n", complete)
+	}
+	fmt.Fprintf(out, "Waiting for the sign-in (up to %s; Ctrl-C cancels)…\n", o.timeout().Round(time.Second))
 	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
 		return c.oauth2Config("", false).DeviceAccessToken(hctx, da)
 	})
@@ -256,6 +283,44 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	}
 	tok.ClientAuth = style
 	return tok, nil
+}
+
+// Limits on a device authorization answer: the polling interval (RFC 8628
+// 3.2: 5 s when the server gives none; a server may ask for more with
+// slow_down, which adds 5 s each time), and the length of what is printed.
+const (
+	defaultDeviceInterval = 5  // seconds
+	maxDeviceInterval     = 60 // seconds
+	maxUserCode           = 64
+	maxVerificationURI    = 2048
+)
+
+// deviceInterval is the polling interval in seconds for the interval a
+// server sent: the default when it sent none or one below a second, at
+// most maxDeviceInterval (a longer one would spend the whole wait without
+// asking once).
+func deviceInterval(seconds int64) int64 {
+	switch {
+	case seconds <= 0:
+		return defaultDeviceInterval
+	case seconds > maxDeviceInterval:
+		return maxDeviceInterval
+	}
+	return seconds
+}
+
+// verificationURI is a device authorization answer's field name, raw, as
+// the terminal may show it: without control characters, and an error
+// unless it is an http(s) URL of at most maxVerificationURI bytes.
+func verificationURI(name, raw string) (string, error) {
+	if len(raw) > maxVerificationURI {
+		return "", fmt.Errorf("oauth: the authorization server's %s is longer than %d bytes: check the device authorization endpoint configured for the provider", name, maxVerificationURI)
+	}
+	shown := printable(raw, maxVerificationURI)
+	if u, err := url.Parse(shown); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("oauth: the authorization server's %s %q is not an http(s) URL to open in a browser: check the device authorization endpoint configured for the provider", name, printable(raw, 200))
+	}
+	return shown, nil
 }
 
 // ClientCredentials gets a token for the client itself (no user). A

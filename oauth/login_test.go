@@ -470,3 +470,27 @@ func TestLoginAuthCodePageShowsTheExchange(t *testing.T) {
 		})
 	}
 }
+
+// Unattended, a sign-in that opened no browser fails at once; one that
+// opened a browser waits for it.
+func TestLoginAuthCodeUnattended(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	for name, open := range map[string]func(string) error{
+		"no browser":     nil,
+		"browser failed": func(string) error { return errors.New("no graphical display") },
+	} {
+		var out strings.Builder
+		start := time.Now()
+		_, err := s.Config().LoginAuthCode(t.Context(), oauth.LoginOptions{Out: &out, OpenBrowser: open, Unattended: true, Timeout: 10 * time.Second})
+		if !errors.Is(err, oauth.ErrNoBrowser) || time.Since(start) > 5*time.Second || out.Len() != 0 {
+			t.Errorf("%s: err = %v after %s, printed %q; want ErrNoBrowser at once", name, err, time.Since(start), out.String())
+		}
+	}
+	opened := func(u string) error {
+		go browse(t, u)
+		return nil
+	}
+	if tok, err := s.Config().LoginAuthCode(t.Context(), oauth.LoginOptions{OpenBrowser: opened, Unattended: true, Timeout: 10 * time.Second}); err != nil || tok.AccessToken == "" {
+		t.Errorf("browser opened: %v, %v", tok, err)
+	}
+}
