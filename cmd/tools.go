@@ -45,6 +45,11 @@ OLD, so that a release that renames a tool or an argument shows in CI.`,
 		Example: toolsExample(f.Brand),
 		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
+			if opts.Diff != "" && opts.Tokens {
+				// A usage error: 2, as diff(1) gives, where 1 would say
+				// that a change breaks calls.
+				return FlagErrorf("--diff and --tokens cannot be used together\nSee '%s --help'.", c.CommandPath())
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -56,7 +61,6 @@ OLD, so that a release that renames a tool or an argument shows in CI.`,
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the tools as a JSON array, exactly as tools/list returns them")
 	c.Flags().BoolVar(&opts.Tokens, "tokens", false, "show an estimate of the tokens each tool costs the model")
 	c.Flags().StringVar(&opts.Diff, "diff", "", "compare with `OLD`, an earlier listing: a file that tools --json wrote, or an OpenAPI description (file or URL); exit 1 on breaking changes")
-	c.MarkFlagsMutuallyExclusive("diff", "tokens")
 	return c
 }
 

@@ -172,3 +172,13 @@ func TestToolsDiff(t *testing.T) {
 		}
 	})
 }
+
+// --diff with --tokens is a usage error, exit 2: 1 would say that a
+// change breaks calls.
+func TestToolsDiffTokensUsage(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--diff", "testdata/notes.yaml", "--tokens"); code != 2 ||
+		!strings.Contains(errOut.String(), "--diff and --tokens") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+}
