@@ -91,8 +91,8 @@ func TestToolsDiff(t *testing.T) {
 		// What breaks first; the descriptions of a tool on one line.
 		{"descriptions", []string{"--spec", reworded, "--diff", saved}, 1, []string{
 			"list_notes: argument \"page\" type integer → string (breaking)\n" +
-				"list_notes: descriptions of the tool and of 2 arguments changed (page, search)\n" +
-				"4 changes from " + saved + ", 1 breaking"}},
+				"list_notes: title changed; descriptions of the tool and of 2 arguments changed (page, search)\n" +
+				"5 changes from " + saved + ", 1 breaking"}},
 		// Against a description, listed with the same selection.
 		{"description file", []string{"--spec", renamed, "--diff", "testdata/notes.yaml", "--read-only"}, 1,
 			[]string{"list_all_notes: probably renamed from list_notes (breaking)\n1 change from"}},
@@ -147,6 +147,7 @@ func TestToolsDiff(t *testing.T) {
 			{"tool": "list_notes", "argument": "page", "what": "type integer → string", "breaking": true},
 			{"tool": "list_notes", "argument": "page", "what": "description changed", "breaking": false, "after": "The page, from 1."},
 			{"tool": "list_notes", "argument": "search", "what": "description changed", "breaking": false, "after": "Words the note holds."},
+			{"tool": "list_notes", "what": "title changed", "breaking": false, "before": "List notes", "after": "List the notes"},
 			{"tool": "list_notes", "what": "description changed", "breaking": false, "before": "List notes", "after": "List the notes"},
 		}
 		if !reflect.DeepEqual(got.Changes, want) {
