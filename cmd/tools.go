@@ -93,14 +93,11 @@ func listTools(c *cobra.Command, opts *ToolsOptions) error {
 		return err
 	}
 	defer done()
-	tools := srv.Tools()
 	if opts.Diff != "" {
-		return toolsDiff(c, opts, p, tools)
+		return toolsDiff(c, opts, p, srv)
 	}
-	layout, why := "", ""
-	if l, ok := srv.(interface{ Layout() (string, string) }); ok {
-		layout, why = l.Layout()
-	}
+	tools := srv.Tools()
+	layout, why := layoutOf(srv)
 	// What the model reads of the listing: the tools' names, descriptions
 	// and input schemas (as a list: one byte more for its brackets), as
 	// the auto layout counts it.

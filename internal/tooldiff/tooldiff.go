@@ -1450,3 +1450,33 @@ func compareLimits(name, arg string, a, b map[string]any, out *[]Change) {
 		}
 	}
 }
+
+// Layout is the layout a listing was served with, as far as its tools
+// tell: "search" (tools that search the operations and call one by
+// name), "resources" (a tool a resource, its operations actions picked
+// by an argument), else "" (one tool an operation, or not a listing).
+// A listing of either of the first two does not list the operations its
+// tools run: what changed in them, a comparison cannot see.
+func Layout(listing []byte) string {
+	tools, ok, err := parse(listing)
+	if !ok || err != nil {
+		return ""
+	}
+	for _, t := range tools {
+		if t.Title == "Search the API's operations" || t.Title == "Call an API operation" {
+			return "search"
+		}
+	}
+	for _, t := range tools {
+		if t.Title == "Describe an action" {
+			return "resources"
+		}
+		required := set(t.InputSchema["required"])
+		for _, selector := range []string{"action", "resource_action", "tool_action"} {
+			if s := props(t.InputSchema)[selector]; s != nil && s["description"] == "What to do." && required[selector] {
+				return "resources"
+			}
+		}
+	}
+	return ""
+}

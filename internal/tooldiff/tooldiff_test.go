@@ -907,3 +907,19 @@ func TestTextTitle(t *testing.T) {
 		t.Errorf("%s\nwant:\n%s", got, want)
 	}
 }
+
+// The layout a listing was served with, from its tools.
+func TestLayout(t *testing.T) {
+	for listing, want := range map[string]string{
+		`[{"name":"x_search_operations","title":"Search the API's operations","inputSchema":{}}]`:                                                                        "search",
+		`[{"name":"call_operation","title":"Call an API operation","inputSchema":{}}]`:                                                                                   "search",
+		`[{"name":"notes","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list"],"description":"What to do."}},"required":["action"]}}]`: "resources",
+		`[{"name":"describe_action","title":"Describe an action","inputSchema":{}}]`:                                                                                     "resources",
+		`[{"name":"list_notes","inputSchema":{"type":"object","properties":{"action":{"type":"string"}}}}]`:                                                              "",
+		`{"openapi":"3.0.3"}`: "",
+	} {
+		if got := Layout([]byte(listing)); got != want {
+			t.Errorf("%s: %q, want %q", listing, got, want)
+		}
+	}
+}
