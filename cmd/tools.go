@@ -38,10 +38,16 @@ model and says which layout is served (and, for the auto layout, why);
 tools --json wrote, or an earlier OpenAPI description (file or URL), listed
 with the same flags. It prints each change (tools and arguments added or
 removed, a tool probably renamed, arguments now required or of another type,
-enum values gone, a read-only tool that now writes), the breaking ones first,
-then one line a tool for its descriptions changed (--json prints each change
-as JSON), and exits with status 1 when one breaks calls or rules made against
-OLD, so that a release that renames a tool or an argument shows in CI.`,
+enum values gone, new or tighter limits such as maxLength or pattern, a
+read-only tool that now writes), the breaking ones first, then one line a
+tool for its title and descriptions changed (--json prints each change as
+JSON), and exits with status 1 when one breaks calls or rules made against
+OLD, so that a release that renames a tool or an argument shows in CI. The
+resources and search layouts (what auto picks for a large API) list no
+operation: against an earlier description, the operations their tools run
+are compared too, as --layout operations lists them. A listing kept for CI
+should be one that --layout operations --json wrote, compared with
+--layout operations; one of another layout cannot show them.`,
 		Example: toolsExample(f.Brand),
 		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
