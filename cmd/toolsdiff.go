@@ -104,6 +104,7 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 			if err != nil {
 				return diff{}, fmt.Errorf("--diff %s: %w", opts.Diff, err)
 			}
+			disjoint(opts, old, now)
 			if l := tooldiff.Layout(old); l != "" {
 				fmt.Fprintf(opts.F.IO.ErrOut, "Warning: %s is a listing of the %s layout, which lists no operation: "+
 					"what changed in the operations its tools run (one removed, an argument now required) cannot be seen. "+
@@ -122,6 +123,7 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 	if err != nil {
 		return diff{}, err
 	}
+	disjoint(opts, old, now)
 	d := diff{changes: changes}
 	d.layout, _ = layoutOf(srv)
 	if d.layout == server.LayoutOperations {
@@ -146,6 +148,15 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 	}
 	d.operations, err = tooldiff.Compare(oldOps, nowOps)
 	return d, err
+}
+
+// disjoint warns when no tool of the listing old has a name that now
+// lists: the two were more likely listed otherwise than changed.
+func disjoint(opts *ToolsOptions, old, now []byte) {
+	if tooldiff.Disjoint(old, now) {
+		fmt.Fprintf(opts.F.IO.ErrOut, "Warning: no tool of %s is named as a tool listed now: it may have been listed with other flags "+
+			"(--prefix, --layout, --tag, --method, --read-only) or of another API; list both alike.\n", opts.Diff)
+	}
 }
 
 // listing is the tools of the description spec as p lists them, as JSON,

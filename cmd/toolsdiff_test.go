@@ -264,3 +264,25 @@ func TestToolsDiffOperationsOfLayout(t *testing.T) {
 		t.Errorf("exit %d: %s%s", code, out, errOut)
 	}
 }
+
+// OLD listed with another prefix shares no tool name: said on stderr.
+func TestToolsDiffDisjoint(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	saved := filepath.Join(t.TempDir(), "tools.json")
+	if err := os.WriteFile(saved, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut = testFactory(t, nil)
+	run(t, f, "tools", "--spec", "testdata/notes.yaml", "--prefix", "acme", "--diff", saved)
+	if !strings.Contains(errOut.String(), "may have been listed with other flags") {
+		t.Errorf("stderr lacks the hint: %s%s", out, errOut)
+	}
+	f, out, errOut = testFactory(t, nil)
+	run(t, f, "tools", "--spec", "testdata/notes.yaml", "--diff", saved)
+	if errOut.Len() > 0 {
+		t.Errorf("stderr: %s%s", out, errOut)
+	}
+}

@@ -1480,3 +1480,20 @@ func Layout(listing []byte) string {
 	}
 	return ""
 }
+
+// Disjoint reports whether the listings old and new, each of some tools,
+// share no tool name: more likely listed with other settings (a prefix,
+// a layout, a selection) or of another API than one changed into the
+// other.
+func Disjoint(old, new []byte) bool {
+	a, okA, errA := parse(old)
+	b, okB, errB := parse(new)
+	if !okA || !okB || errA != nil || errB != nil || len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	names := map[string]bool{}
+	for _, t := range a {
+		names[t.Name] = true
+	}
+	return !slices.ContainsFunc(b, func(t tool) bool { return names[t.Name] })
+}

@@ -923,3 +923,19 @@ func TestLayout(t *testing.T) {
 		}
 	}
 }
+
+func TestDisjoint(t *testing.T) {
+	for _, tt := range []struct {
+		old, new string
+		want     bool
+	}{
+		{`[{"name":"a","inputSchema":{}}]`, `[{"name":"x_a","inputSchema":{}}]`, true},
+		{`[{"name":"a","inputSchema":{}}]`, `[{"name":"a","inputSchema":{}},{"name":"b","inputSchema":{}}]`, false},
+		{`[]`, `[{"name":"a","inputSchema":{}}]`, false},
+		{`{"openapi":"3.0.3"}`, `[{"name":"a","inputSchema":{}}]`, false},
+	} {
+		if got := Disjoint([]byte(tt.old), []byte(tt.new)); got != tt.want {
+			t.Errorf("%s, %s: %v", tt.old, tt.new, got)
+		}
+	}
+}
