@@ -67,8 +67,9 @@ func callExample(b Brand) string {
 
 func toolsExample(b Brand) string {
 	return fmt.Sprintf(`  %[1]s tools%[2]s --tokens
-  %[1]s tools%[2]s --json > tools.json     # keep what the model sees
-  %[1]s tools%[2]s --diff tools.json       # later: what changed since`, b.Name, exampleProfile(b))
+  %[1]s tools%[2]s --layout operations --json > tools.json   # keep every operation's tool
+  %[1]s tools%[2]s --layout operations --diff tools.json     # later: what changed since
+  %[1]s tools%[2]s --diff old-openapi.yaml                    # or against the earlier description`, b.Name, exampleProfile(b))
 }
 
 // profileFlagDefaults is the "(default …)" note of each profile flag: the

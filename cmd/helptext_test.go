@@ -48,3 +48,15 @@ func TestExamplesFollowTheBrand(t *testing.T) {
 		t.Errorf("login example lacks the PowerShell form:\n%s", ex)
 	}
 }
+
+// The listing the tools example keeps for --diff is one that shows every
+// operation (the resources and search layouts list none), and is compared
+// so.
+func TestToolsExampleKeepsOperations(t *testing.T) {
+	ex := toolsExample(newBrand("restmcp", profile.Profile{}, unsetScheme))
+	for _, want := range []string{"--layout operations --json > tools.json", "--layout operations --diff tools.json"} {
+		if !strings.Contains(ex, want) {
+			t.Errorf("tools example lacks %q:\n%s", want, ex)
+		}
+	}
+}

@@ -38,13 +38,24 @@ model and says which layout is served (and, for the auto layout, why);
 tools --json wrote, or an earlier OpenAPI description (file or URL), listed
 with the same flags. It prints each change (tools and arguments added or
 removed, a tool probably renamed, arguments now required or of another type,
-enum values gone, a read-only tool that now writes), the breaking ones first,
-then one line a tool for its descriptions changed (--json prints each change
-as JSON), and exits with status 1 when one breaks calls or rules made against
-OLD, so that a release that renames a tool or an argument shows in CI.`,
+enum values gone, new or tighter limits such as maxLength or pattern, a
+read-only tool that now writes), the breaking ones first, then one line a
+tool for its title and descriptions changed (--json prints each change as
+JSON), and exits with status 1 when one breaks calls or rules made against
+OLD, so that a release that renames a tool or an argument shows in CI. The
+resources and search layouts (what auto picks for a large API) list no
+operation: against an earlier description, the operations their tools run
+are compared too, as --layout operations lists them. A listing kept for CI
+should be one that --layout operations --json wrote, compared with
+--layout operations; one of another layout cannot show them.`,
 		Example: toolsExample(f.Brand),
 		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
+			if opts.Diff != "" && opts.Tokens {
+				// A usage error: 2, as diff(1) gives, where 1 would say
+				// that a change breaks calls.
+				return FlagErrorf("--diff and --tokens cannot be used together\nSee '%s --help'.", c.CommandPath())
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -56,7 +67,6 @@ OLD, so that a release that renames a tool or an argument shows in CI.`,
 	c.Flags().BoolVar(&opts.JSON, "json", false, "print the tools as a JSON array, exactly as tools/list returns them")
 	c.Flags().BoolVar(&opts.Tokens, "tokens", false, "show an estimate of the tokens each tool costs the model")
 	c.Flags().StringVar(&opts.Diff, "diff", "", "compare with `OLD`, an earlier listing: a file that tools --json wrote, or an OpenAPI description (file or URL); exit 1 on breaking changes")
-	c.MarkFlagsMutuallyExclusive("diff", "tokens")
 	return c
 }
 
@@ -89,14 +99,11 @@ func listTools(c *cobra.Command, opts *ToolsOptions) error {
 		return err
 	}
 	defer done()
-	tools := srv.Tools()
 	if opts.Diff != "" {
-		return toolsDiff(c, opts, p, tools)
+		return toolsDiff(c, opts, p, srv)
 	}
-	layout, why := "", ""
-	if l, ok := srv.(interface{ Layout() (string, string) }); ok {
-		layout, why = l.Layout()
-	}
+	tools := srv.Tools()
+	layout, why := layoutOf(srv)
 	// What the model reads of the listing: the tools' names, descriptions
 	// and input schemas (as a list: one byte more for its brackets), as
 	// the auto layout counts it.

@@ -6,56 +6,65 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/internal/tooldiff"
 	"github.com/restmcp/restmcp/profile"
+	"github.com/restmcp/restmcp/server"
 	"github.com/spf13/cobra"
 )
 
-// toolsDiff prints what changed from the listing opts.Diff names to tools
-// (p's), and fails when a change breaks calls made against the old one.
-func toolsDiff(c *cobra.Command, opts *ToolsOptions, p profile.Profile, tools []*mcp.Tool) error {
+// toolsDiff prints what changed from the listing opts.Diff names to
+// srv's (p's), and fails when a change breaks calls made against the old
+// one.
+func toolsDiff(c *cobra.Command, opts *ToolsOptions, p profile.Profile, srv app.ToolSource) error {
 	f := opts.F
-	now, err := json.Marshal(tools)
-	if err != nil {
-		return err
-	}
-	changes, err := compareWith(c.Context(), opts, p, now)
+	d, err := compareWith(c.Context(), opts, p, srv)
 	if err != nil {
 		return err
 	}
 	breaking := 0
-	for _, ch := range changes {
+	for _, ch := range slices.Concat(d.changes, d.operations) {
 		if ch.Breaking {
 			breaking++
 		}
 	}
+	all := len(d.changes) + len(d.operations)
 	if opts.JSON {
-		if changes == nil {
-			changes = []tooldiff.Change{}
+		if d.changes == nil {
+			d.changes = []tooldiff.Change{}
 		}
 		b, err := json.MarshalIndent(struct {
-			Changes  []tooldiff.Change `json:"changes"`
-			Breaking int               `json:"breaking"`
-		}{changes, breaking}, "", "  ")
+			Changes []tooldiff.Change `json:"changes"`
+			// Operations are the changes of the operations that the
+			// layout's tools run, as the operations layout lists them.
+			Operations []tooldiff.Change `json:"operations,omitempty"`
+			Breaking   int               `json:"breaking"`
+		}{d.changes, d.operations, breaking}, "", "  ")
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(f.IO.Out, string(b))
 	} else {
-		for _, l := range tooldiff.Text(changes) {
+		for _, l := range tooldiff.Text(d.changes) {
 			fmt.Fprintln(f.IO.Out, l)
 		}
+		if len(d.operations) > 0 {
+			fmt.Fprintf(f.IO.Out, "operations that the %s layout's tools run, as --layout operations lists them:\n", d.layout)
+			for _, l := range tooldiff.Text(d.operations) {
+				fmt.Fprintln(f.IO.Out, "  "+l)
+			}
+		}
 		switch {
-		case len(changes) == 0:
-			fmt.Fprintf(f.IO.Out, "no change from %s (%s)\n", opts.Diff, count(len(tools), "tool"))
+		case all == 0:
+			fmt.Fprintf(f.IO.Out, "no change from %s (%s)\n", opts.Diff, count(len(srv.Tools()), "tool"))
 		case breaking == 0:
-			fmt.Fprintf(f.IO.Out, "%s from %s, none breaking\n", count(len(changes), "change"), opts.Diff)
+			fmt.Fprintf(f.IO.Out, "%s from %s, none breaking\n", count(all, "change"), opts.Diff)
 		default:
 			fmt.Fprintf(f.IO.Out, "%s from %s, %d breaking: calls, prompts or permission rules written for %s may fail\n",
-				count(len(changes), "change"), opts.Diff, breaking, opts.Diff)
+				count(all, "change"), opts.Diff, breaking, opts.Diff)
 		}
 	}
 	if breaking > 0 {
@@ -64,35 +73,113 @@ func toolsDiff(c *cobra.Command, opts *ToolsOptions, p profile.Profile, tools []
 	return nil
 }
 
-// compareWith compares now with the listing opts.Diff names: a saved
-// `tools --json`, else a description listed with p's other settings.
-func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, now []byte) ([]tooldiff.Change, error) {
+// diff is what changed from one listing to another.
+type diff struct {
+	changes []tooldiff.Change
+	// operations are the changes of the operations that the tools of
+	// layout (resources or search) run, when both sides could be listed
+	// one tool an operation.
+	operations []tooldiff.Change
+	layout     string
+}
+
+// compareWith compares srv's listing with the one opts.Diff names: a
+// saved `tools --json`, else a description listed with p's other
+// settings. The resources and search layouts list no operation: against
+// a description, the operations of both sides are compared too, listed
+// as --layout operations lists them, since a change in one breaks the
+// calls that run it whatever tool runs them.
+func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv app.ToolSource) (diff, error) {
+	now, err := json.Marshal(srv.Tools())
+	if err != nil {
+		return diff{}, err
+	}
 	if !client.IsURL(opts.Diff) {
 		old, err := os.ReadFile(opts.Diff)
 		if err != nil {
-			return nil, FlagErrorf("--diff: %v: give a file that `tools --json` wrote, or an OpenAPI description", err)
+			return diff{}, FlagErrorf("--diff: %v: give a file that `tools --json` wrote, or an OpenAPI description", err)
 		}
 		changes, err := tooldiff.Compare(old, now)
 		if !errors.Is(err, tooldiff.ErrNotListing) {
 			if err != nil {
-				return nil, fmt.Errorf("--diff %s: %w", opts.Diff, err)
+				return diff{}, fmt.Errorf("--diff %s: %w", opts.Diff, err)
 			}
-			return changes, nil
+			disjoint(opts, old, now)
+			if l := tooldiff.Layout(old); l != "" {
+				fmt.Fprintf(opts.F.IO.ErrOut, "Warning: %s is a listing of the %s layout, which lists no operation: "+
+					"what changed in the operations its tools run (one removed, an argument now required) cannot be seen. "+
+					"Keep the listing that `tools --layout operations --json` writes, or give the earlier OpenAPI description to --diff.\n", opts.Diff, l)
+			}
+			return diff{changes: changes}, nil
 		}
 	}
 	// A description: listed as the current one is, with the same profile
 	// flags (layout, prefix, selection).
-	p.Spec, p.MCPURL = opts.Diff, ""
+	old, oldLayout, err := listing(ctx, opts, p, opts.Diff)
+	if err != nil {
+		return diff{}, err
+	}
+	changes, err := tooldiff.Compare(old, now)
+	if err != nil {
+		return diff{}, err
+	}
+	disjoint(opts, old, now)
+	d := diff{changes: changes}
+	d.layout, _ = layoutOf(srv)
+	if d.layout == server.LayoutOperations {
+		d.layout = oldLayout
+	}
+	if d.layout == "" || d.layout == server.LayoutOperations {
+		return d, nil
+	}
+	if nowLayout, _ := layoutOf(srv); nowLayout == server.LayoutSearch && oldLayout == server.LayoutSearch {
+		// The search tools describe the catalogue ("6 operations in
+		// all"): what changed in it is said operation by operation.
+		d.changes = slices.DeleteFunc(d.changes, func(c tooldiff.Change) bool { return c.What == tooldiff.DescriptionChanged })
+	}
+	p.Layout = server.LayoutOperations
+	oldOps, _, err := listing(ctx, opts, p, opts.Diff)
+	if err != nil {
+		return diff{}, err
+	}
+	nowOps, _, err := listing(ctx, opts, p, p.Spec)
+	if err != nil {
+		return diff{}, err
+	}
+	d.operations, err = tooldiff.Compare(oldOps, nowOps)
+	return d, err
+}
+
+// disjoint warns when no tool of the listing old has a name that now
+// lists: the two were more likely listed otherwise than changed.
+func disjoint(opts *ToolsOptions, old, now []byte) {
+	if tooldiff.Disjoint(old, now) {
+		fmt.Fprintf(opts.F.IO.ErrOut, "Warning: no tool of %s is named as a tool listed now: it may have been listed with other flags "+
+			"(--prefix, --layout, --tag, --method, --read-only) or of another API; list both alike.\n", opts.Diff)
+	}
+}
+
+// listing is the tools of the description spec as p lists them, as JSON,
+// and the layout they are listed in.
+func listing(ctx context.Context, opts *ToolsOptions, p profile.Profile, spec string) ([]byte, string, error) {
+	p.Spec, p.MCPURL = spec, ""
 	srv, done, err := opts.Profile.app(opts.F, opts.NoCache).Tools(ctx, p, false)
 	if err != nil {
-		return nil, fmt.Errorf("--diff %s: %w", opts.Diff, err)
+		return nil, "", fmt.Errorf("--diff %s: %w", spec, err)
 	}
 	defer done()
-	old, err := json.Marshal(srv.Tools())
-	if err != nil {
-		return nil, err
+	b, err := json.Marshal(srv.Tools())
+	layout, _ := layoutOf(srv)
+	return b, layout, err
+}
+
+// layoutOf is the layout src serves (the one auto chose), and why; "" for
+// a remote server's tools.
+func layoutOf(src app.ToolSource) (layout, why string) {
+	if l, ok := src.(interface{ Layout() (string, string) }); ok {
+		return l.Layout()
 	}
-	return tooldiff.Compare(old, now)
+	return "", ""
 }
 
 // count is n and the noun, plural unless n is 1: "1 tool", "2 tools".

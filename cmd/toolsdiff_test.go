@@ -91,8 +91,8 @@ func TestToolsDiff(t *testing.T) {
 		// What breaks first; the descriptions of a tool on one line.
 		{"descriptions", []string{"--spec", reworded, "--diff", saved}, 1, []string{
 			"list_notes: argument \"page\" type integer → string (breaking)\n" +
-				"list_notes: descriptions of the tool and of 2 arguments changed (page, search)\n" +
-				"4 changes from " + saved + ", 1 breaking"}},
+				"list_notes: title changed; descriptions of the tool and of 2 arguments changed (page, search)\n" +
+				"5 changes from " + saved + ", 1 breaking"}},
 		// Against a description, listed with the same selection.
 		{"description file", []string{"--spec", renamed, "--diff", "testdata/notes.yaml", "--read-only"}, 1,
 			[]string{"list_all_notes: probably renamed from list_notes (breaking)\n1 change from"}},
@@ -147,6 +147,7 @@ func TestToolsDiff(t *testing.T) {
 			{"tool": "list_notes", "argument": "page", "what": "type integer → string", "breaking": true},
 			{"tool": "list_notes", "argument": "page", "what": "description changed", "breaking": false, "after": "The page, from 1."},
 			{"tool": "list_notes", "argument": "search", "what": "description changed", "breaking": false, "after": "Words the note holds."},
+			{"tool": "list_notes", "what": "title changed", "breaking": false, "before": "List notes", "after": "List the notes"},
 			{"tool": "list_notes", "what": "description changed", "breaking": false, "before": "List notes", "after": "List the notes"},
 		}
 		if !reflect.DeepEqual(got.Changes, want) {
@@ -171,4 +172,117 @@ func TestToolsDiff(t *testing.T) {
 			}
 		}
 	})
+}
+
+// --diff with --tokens is a usage error, exit 2: 1 would say that a
+// change breaks calls.
+func TestToolsDiffTokensUsage(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--diff", "testdata/notes.yaml", "--tokens"); code != 2 ||
+		!strings.Contains(errOut.String(), "--diff and --tokens") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+}
+
+// The resources and search layouts list no operation: against a
+// description, the operations their tools run are compared too, and a
+// listing of either kept as OLD is said not to show them.
+func TestToolsDiffOperationsOfLayout(t *testing.T) {
+	dir := t.TempDir()
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// getNote gone: the text from its path to the next operation.
+	from := strings.Index(string(spec), "    get:\n      operationId: getNote")
+	to := strings.Index(string(spec), "    delete:\n      operationId: deleteNote")
+	if from < 0 || to < from {
+		t.Fatal("notes.yaml has no getNote before deleteNote")
+	}
+	removed := filepath.Join(dir, "removed.yaml")
+	if err := os.WriteFile(removed, append(append([]byte{}, spec[:from]...), spec[to:]...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, layout := range []string{"search", "resources"} {
+		t.Run(layout, func(t *testing.T) {
+			f, out, errOut := testFactory(t, nil)
+			if code := run(t, f, "tools", "--spec", removed, "--layout", layout, "--diff", "testdata/notes.yaml"); code != 1 {
+				t.Fatalf("exit %d, want 1: %s%s", code, out, errOut)
+			}
+			want := "operations that the " + layout + " layout's tools run, as --layout operations lists them:\n  get_note: removed (breaking)\n"
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("stdout lacks %q:\n%s", want, out)
+			}
+			if layout == "search" && strings.Contains(out.String(), "search_operations") {
+				t.Errorf("the search tools' descriptions, which count the operations, said changed:\n%s", out)
+			}
+
+			f, out, errOut = testFactory(t, nil)
+			if code := run(t, f, "tools", "--spec", removed, "--layout", layout, "--diff", "testdata/notes.yaml", "--json"); code != 1 {
+				t.Fatalf("exit %d, want 1: %s%s", code, out, errOut)
+			}
+			var got struct {
+				Operations []struct {
+					Tool, What string
+					Breaking   bool
+				}
+				Breaking int
+			}
+			if err := json.Unmarshal(out.Bytes(), &got); err != nil || len(got.Operations) != 1 || got.Operations[0].Tool != "get_note" ||
+				!got.Operations[0].Breaking || got.Breaking < 1 {
+				t.Errorf("%v: %s", err, out)
+			}
+
+			// Itself: no change.
+			f, out, errOut = testFactory(t, nil)
+			if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--layout", layout, "--diff", "testdata/notes.yaml"); code != 0 ||
+				!strings.HasPrefix(out.String(), "no change") {
+				t.Errorf("exit %d: %s%s", code, out, errOut)
+			}
+
+			// A listing of the layout kept as OLD.
+			f, out, errOut = testFactory(t, nil)
+			if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--layout", layout, "--json"); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			saved := filepath.Join(dir, layout+".json")
+			if err := os.WriteFile(saved, out.Bytes(), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			f, out, errOut = testFactory(t, nil)
+			run(t, f, "tools", "--spec", removed, "--layout", layout, "--diff", saved)
+			if want := "is a listing of the " + layout + " layout, which lists no operation"; !strings.Contains(errOut.String(), want) ||
+				!strings.Contains(errOut.String(), "tools --layout operations --json") {
+				t.Errorf("stderr lacks %q: %s", want, errOut)
+			}
+		})
+	}
+	// One tool an operation: nothing more to compare, nothing to warn of.
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", removed, "--layout", "operations", "--diff", "testdata/notes.yaml"); code != 1 ||
+		strings.Contains(out.String(), "operations that") || errOut.Len() > 0 {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+}
+
+// OLD listed with another prefix shares no tool name: said on stderr.
+func TestToolsDiffDisjoint(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	saved := filepath.Join(t.TempDir(), "tools.json")
+	if err := os.WriteFile(saved, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, out, errOut = testFactory(t, nil)
+	run(t, f, "tools", "--spec", "testdata/notes.yaml", "--prefix", "acme", "--diff", saved)
+	if !strings.Contains(errOut.String(), "may have been listed with other flags") {
+		t.Errorf("stderr lacks the hint: %s%s", out, errOut)
+	}
+	f, out, errOut = testFactory(t, nil)
+	run(t, f, "tools", "--spec", "testdata/notes.yaml", "--diff", saved)
+	if errOut.Len() > 0 {
+		t.Errorf("stderr: %s%s", out, errOut)
+	}
 }

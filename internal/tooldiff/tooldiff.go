@@ -41,6 +41,10 @@ type Change struct {
 // argument or pick the tool otherwise.
 const DescriptionChanged = "description changed"
 
+// TitleChanged is the What of a change of a tool's title, said with its
+// descriptions.
+const TitleChanged = "title changed"
+
 func (c Change) String() string {
 	s := c.Tool + ": "
 	if c.Argument != "" {
@@ -66,6 +70,7 @@ type tool struct {
 	Annotations *struct {
 		ReadOnlyHint    bool  `json:"readOnlyHint"`
 		DestructiveHint *bool `json:"destructiveHint"`
+		IdempotentHint  bool  `json:"idempotentHint"`
 	} `json:"annotations"`
 }
 
@@ -353,10 +358,25 @@ func spaced(v any) any {
 func compareTool(a, b tool) []Change {
 	var out []Change
 	switch {
+	case readOnly(a) && !readOnly(b) && destructive(b):
+		out = append(out, Change{Tool: a.Name, What: "is no longer read-only and may now destroy or overwrite data (destructiveHint)", Breaking: true})
 	case readOnly(a) && !readOnly(b):
 		out = append(out, Change{Tool: a.Name, What: "is no longer read-only", Breaking: true})
 	case !readOnly(a) && !destructive(a) && destructive(b):
 		out = append(out, Change{Tool: a.Name, What: "may now destroy or overwrite data (destructiveHint)", Breaking: true})
+	case !readOnly(a) && readOnly(b):
+		out = append(out, Change{Tool: a.Name, What: "is read-only now"})
+	case destructive(a) && !destructive(b):
+		// Calls still work, but rules that ask before a destructive
+		// tool runs may now let it run unasked.
+		out = append(out, Change{Tool: a.Name, What: "no longer says it may destroy or overwrite data (destructiveHint false): permission rules may now let it run without asking"})
+	}
+	if !readOnly(a) && !readOnly(b) && idempotent(a) != idempotent(b) {
+		if idempotent(b) {
+			out = append(out, Change{Tool: a.Name, What: "is idempotent now (idempotentHint)"})
+		} else {
+			out = append(out, Change{Tool: a.Name, What: "is no longer idempotent (idempotentHint): a call retried may repeat its effect"})
+		}
 	}
 	var args []Change
 	compareNode(a.Name, "", a.InputSchema, b.InputSchema, view{}, view{}, &args)
@@ -376,6 +396,9 @@ func compareTool(a, b tool) []Change {
 		return dup
 	})
 	out = append(out, args...)
+	if !sameText(a.Title, b.Title) {
+		out = append(out, Change{Tool: a.Name, What: TitleChanged, Before: a.Title, After: b.Title})
+	}
 	if !sameText(a.Description, b.Description) {
 		out = append(out, Change{Tool: a.Name, What: DescriptionChanged, Before: a.Description, After: b.Description})
 	}
@@ -399,6 +422,9 @@ func sameText(a, b string) bool {
 }
 
 func readOnly(t tool) bool { return t.Annotations != nil && t.Annotations.ReadOnlyHint }
+
+// idempotent is the tool's idempotentHint, false by default.
+func idempotent(t tool) bool { return t.Annotations != nil && t.Annotations.IdempotentHint }
 
 // destructive is the tool's destructiveHint, whose default is true for a
 // tool that is not read-only.
@@ -791,6 +817,9 @@ func compareValue(name, arg string, a, b map[string]any, va, vb view, out *[]Cha
 	// else the members' values are the argument's.
 	members := !paired(a, b)
 	compareValues(name, arg, valuesOf(a, members), valuesOf(b, members), out)
+	if !va.short && !vb.short {
+		compareLimits(name, arg, a, b, out)
+	}
 	compareNode(name, arg, a, b, va, vb, out)
 	if ia, ib := items(a), items(b); ia != nil && ib != nil {
 		compareValue(name, arg+"[]", ia, ib, itemsA, itemsB, out)
@@ -1216,18 +1245,23 @@ func enum(s map[string]any) map[string]bool {
 const maxNamed = 10
 
 // Text is the changes as lines to read: the breaking ones first, then the
-// others, then one line a tool for its descriptions that changed, its
-// own and its arguments' ("list_projects: descriptions of 3 arguments
+// others, then one line a tool for its title and descriptions that
+// changed, its own and its arguments' ("list_projects: descriptions of 3 arguments
 // changed (owner.name, page, status)"), so that a release that rewords
 // many does not bury what breaks.
 func Text(changes []Change) []string {
 	var breaking, other, described []string
 	var args map[string][]string
-	tool := map[string]bool{}
+	tool, title := map[string]bool{}, map[string]bool{}
 	for _, c := range changes {
 		switch {
+		case c.What == TitleChanged && c.Argument == "":
+			if _, seen := args[c.Tool]; !seen && !tool[c.Tool] && !title[c.Tool] {
+				described = append(described, c.Tool)
+			}
+			title[c.Tool] = true
 		case c.What == DescriptionChanged:
-			if _, seen := args[c.Tool]; !seen && !tool[c.Tool] {
+			if _, seen := args[c.Tool]; !seen && !tool[c.Tool] && !title[c.Tool] {
 				described = append(described, c.Tool)
 			}
 			if c.Argument == "" {
@@ -1246,7 +1280,14 @@ func Text(changes []Change) []string {
 	}
 	lines := append(breaking, other...)
 	for _, t := range described {
-		lines = append(lines, t+": "+descriptionsChanged(tool[t], args[t]))
+		switch {
+		case !title[t]:
+			lines = append(lines, t+": "+descriptionsChanged(tool[t], args[t]))
+		case tool[t] || len(args[t]) > 0:
+			lines = append(lines, t+": "+TitleChanged+"; "+descriptionsChanged(tool[t], args[t]))
+		default:
+			lines = append(lines, t+": "+TitleChanged)
+		}
 	}
 	return lines
 }
@@ -1274,4 +1315,185 @@ func descriptionsChanged(self bool, args []string) string {
 		return "description of " + of + " changed"
 	}
 	return "descriptions of " + of + " changed" + names
+}
+
+// limits are the keywords that bound a value, each side: a lower bound
+// (min) or an upper one, with the keyword that makes it exclusive.
+var limits = []struct {
+	keyword, exclusive string
+	min                bool
+}{
+	{"minimum", "exclusiveMinimum", true},
+	{"maximum", "exclusiveMaximum", false},
+	{"minLength", "", true},
+	{"maxLength", "", false},
+	{"minItems", "", true},
+	{"maxItems", "", false},
+	{"minProperties", "", true},
+	{"maxProperties", "", false},
+}
+
+// bound is a schema's limit on one side of its values.
+type bound struct {
+	keyword   string
+	v         float64
+	exclusive bool
+	set       bool
+}
+
+func (b bound) String() string {
+	s := b.keyword + " " + strconv.FormatFloat(b.v, 'g', -1, 64)
+	if b.exclusive && !strings.HasPrefix(b.keyword, "exclusive") {
+		// exclusiveMinimum: true, as OpenAPI 3.0 says it.
+		s += " (exclusive)"
+	}
+	return s
+}
+
+// tighter reports whether x takes fewer values than y, as a lower bound
+// (min) or an upper one.
+func (x bound) tighter(y bound, min bool) bool {
+	switch {
+	case !y.set:
+		return x.set
+	case !x.set:
+		return false
+	case x.v != y.v:
+		return x.v > y.v == min
+	}
+	return x.exclusive && !y.exclusive
+}
+
+// boundOf is the schema's bound by keyword and, when it has one, the
+// keyword that bounds it exclusively (a number), the tighter of them.
+func boundOf(s map[string]any, keyword, exclusive string, min bool) bound {
+	var b bound
+	if v, ok := s[keyword].(float64); ok {
+		b = bound{keyword: keyword, v: v, exclusive: exclusive != "" && s[exclusive] == true, set: true}
+	}
+	if exclusive != "" {
+		if v, ok := s[exclusive].(float64); ok {
+			if e := (bound{keyword: exclusive, v: v, exclusive: true, set: true}); e.tighter(b, min) {
+				b = e
+			}
+		}
+	}
+	return b
+}
+
+// compareLimits says what limits the listing shows of an argument's
+// values changed: a new or tighter bound, multipleOf or pattern may
+// reject a value that passed before, which breaks calls; a looser or
+// removed one does not, nor does a format (a hint of what a string holds,
+// which the API may or may not check).
+func compareLimits(name, arg string, a, b map[string]any, out *[]Change) {
+	add := func(what string, breaking bool) {
+		*out = append(*out, Change{Tool: name, Argument: arg, What: what, Breaking: breaking})
+	}
+	for _, l := range limits {
+		ba, bb := boundOf(a, l.keyword, l.exclusive, l.min), boundOf(b, l.keyword, l.exclusive, l.min)
+		switch {
+		case ba == bb:
+		case !ba.set:
+			add(bb.String()+" added", true)
+		case !bb.set:
+			add(ba.String()+" removed", false)
+		case ba.keyword == bb.keyword && ba.exclusive == bb.exclusive:
+			add(fmt.Sprintf("%s → %s", ba, strconv.FormatFloat(bb.v, 'g', -1, 64)), bb.tighter(ba, l.min))
+		default:
+			add(fmt.Sprintf("%s → %s", ba, bb), bb.tighter(ba, l.min))
+		}
+	}
+	ma, okA := a["multipleOf"].(float64)
+	mb, okB := b["multipleOf"].(float64)
+	switch {
+	case okA == okB && ma == mb:
+	case !okA:
+		add("multipleOf "+strconv.FormatFloat(mb, 'g', -1, 64)+" added", true)
+	case !okB:
+		add("multipleOf "+strconv.FormatFloat(ma, 'g', -1, 64)+" removed", false)
+	default:
+		// Every multiple of ma is one of mb when ma is.
+		q := ma / mb
+		add(fmt.Sprintf("multipleOf %s → %s", strconv.FormatFloat(ma, 'g', -1, 64), strconv.FormatFloat(mb, 'g', -1, 64)),
+			!(ma > 0 && mb > 0 && q == math.Trunc(q) && !math.IsInf(q, 0)))
+	}
+	// A pattern changed may reject what the old one took: which, a
+	// comparison of the two cannot tell.
+	pa, okA := a["pattern"].(string)
+	pb, okB := b["pattern"].(string)
+	switch {
+	case okA == okB && pa == pb:
+	case !okA:
+		add(fmt.Sprintf("pattern %q added", pb), true)
+	case !okB:
+		add(fmt.Sprintf("pattern %q removed", pa), false)
+	default:
+		add(fmt.Sprintf("pattern %q → %q", pa, pb), true)
+	}
+	fa, _ := a["format"].(string)
+	fb, _ := b["format"].(string)
+	switch {
+	case fa == fb:
+	case fa == "":
+		add("format "+fb+" added", false)
+	case fb == "":
+		add("format "+fa+" removed", false)
+	default:
+		add("format "+fa+" → "+fb, false)
+	}
+	if ua, ub := a["uniqueItems"] == true, b["uniqueItems"] == true; ua != ub {
+		if ub {
+			add("uniqueItems added", true)
+		} else {
+			add("uniqueItems removed", false)
+		}
+	}
+}
+
+// Layout is the layout a listing was served with, as far as its tools
+// tell: "search" (tools that search the operations and call one by
+// name), "resources" (a tool a resource, its operations actions picked
+// by an argument), else "" (one tool an operation, or not a listing).
+// A listing of either of the first two does not list the operations its
+// tools run: what changed in them, a comparison cannot see.
+func Layout(listing []byte) string {
+	tools, ok, err := parse(listing)
+	if !ok || err != nil {
+		return ""
+	}
+	for _, t := range tools {
+		if t.Title == "Search the API's operations" || t.Title == "Call an API operation" {
+			return "search"
+		}
+	}
+	for _, t := range tools {
+		if t.Title == "Describe an action" {
+			return "resources"
+		}
+		required := set(t.InputSchema["required"])
+		for _, selector := range []string{"action", "resource_action", "tool_action"} {
+			if s := props(t.InputSchema)[selector]; s != nil && s["description"] == "What to do." && required[selector] {
+				return "resources"
+			}
+		}
+	}
+	return ""
+}
+
+// Disjoint reports whether the listings old and new, each of some tools,
+// share no tool name: more likely listed with other settings (a prefix,
+// a layout, a selection) or of another API than one changed into the
+// other.
+func Disjoint(old, new []byte) bool {
+	a, okA, errA := parse(old)
+	b, okB, errB := parse(new)
+	if !okA || !okB || errA != nil || errB != nil || len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	names := map[string]bool{}
+	for _, t := range a {
+		names[t.Name] = true
+	}
+	return !slices.ContainsFunc(b, func(t tool) bool { return names[t.Name] })
 }

@@ -34,7 +34,7 @@ const after = `{"tools":[
    "page":{"type":"integer"}}}},
  {"name":"create_note","description":"Create a note.","annotations":{"readOnlyHint":false},
   "inputSchema":{"type":"object","properties":{"title":{"type":"string"},"body":{"anyOf":[{"type":"string"},{"type":"object"}]},"kind":{"type":"string","enum":["memo"]},"project":{"type":"integer"}},"required":["title","project"]}},
- {"name":"archive_note","description":"Archive a note.","annotations":{"readOnlyHint":false},"inputSchema":{"type":"object"}},
+ {"name":"archive_note","description":"Archive a note.","annotations":{"readOnlyHint":false,"destructiveHint":false},"inputSchema":{"type":"object"}},
  {"name":"restore_note","description":"Restore a note.","inputSchema":{"type":"object"}}
 ]}`
 
@@ -390,7 +390,7 @@ func TestCompareRenamed(t *testing.T) {
 		`get_note: added`,
 		`health: added`,
 		`notes_list: probably renamed from list_notes (breaking)`,
-		`notes_list: is no longer read-only (breaking)`,
+		`notes_list: is no longer read-only and may now destroy or overwrite data (destructiveHint) (breaking)`,
 		`pin: removed (breaking)`,
 		`pin_a: added`,
 		`pin_b: added`,
@@ -824,5 +824,118 @@ func TestCompareRenamedChanged(t *testing.T) {
 	}
 	if got := changeLines(t, old, new); got != strings.Join(want, "\n") {
 		t.Errorf("changes:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// A new or tighter limit rejects values that passed before: breaking. A
+// looser or removed one, or a format, does not.
+func TestCompareLimits(t *testing.T) {
+	listing := func(props string) string {
+		return `[{"name":"list_notes","inputSchema":{"type":"object","properties":{` + props + `}}}]`
+	}
+	for _, tt := range []struct{ old, new, want string }{
+		{`"owner":{"type":"string"}`, `"owner":{"type":"string","maxLength":3}`, `argument "owner" maxLength 3 added (breaking)`},
+		{`"owner":{"type":"string","maxLength":10}`, `"owner":{"type":"string","maxLength":3}`, `argument "owner" maxLength 10 → 3 (breaking)`},
+		{`"owner":{"type":"string","maxLength":3}`, `"owner":{"type":"string","maxLength":10}`, `argument "owner" maxLength 3 → 10`},
+		{`"owner":{"type":"string","maxLength":3}`, `"owner":{"type":"string"}`, `argument "owner" maxLength 3 removed`},
+		{`"owner":{"type":"string"}`, `"owner":{"type":"string","minLength":1}`, `argument "owner" minLength 1 added (breaking)`},
+		{`"owner":{"type":"string","minLength":2}`, `"owner":{"type":"string","minLength":1}`, `argument "owner" minLength 2 → 1`},
+		{`"page":{"type":"integer"}`, `"page":{"type":"integer","maximum":100}`, `argument "page" maximum 100 added (breaking)`},
+		{`"page":{"type":"integer","minimum":0}`, `"page":{"type":"integer","minimum":1}`, `argument "page" minimum 0 → 1 (breaking)`},
+		{`"page":{"type":"integer","minimum":1}`, `"page":{"type":"integer","exclusiveMinimum":1}`, `argument "page" minimum 1 → exclusiveMinimum 1 (breaking)`},
+		{`"page":{"type":"integer","exclusiveMaximum":10}`, `"page":{"type":"integer","maximum":10}`, `argument "page" exclusiveMaximum 10 → maximum 10`},
+		{`"page":{"type":"number","minimum":0,"exclusiveMinimum":true}`, `"page":{"type":"number","minimum":0}`, `argument "page" minimum 0 (exclusive) → minimum 0`},
+		{`"page":{"type":"integer"}`, `"page":{"type":"integer","multipleOf":5}`, `argument "page" multipleOf 5 added (breaking)`},
+		{`"page":{"type":"integer","multipleOf":10}`, `"page":{"type":"integer","multipleOf":5}`, `argument "page" multipleOf 10 → 5`},
+		{`"page":{"type":"integer","multipleOf":5}`, `"page":{"type":"integer","multipleOf":10}`, `argument "page" multipleOf 5 → 10 (breaking)`},
+		{`"tags":{"type":"array","items":{"type":"string"}}`, `"tags":{"type":"array","items":{"type":"string"},"minItems":1,"maxItems":5}`,
+			"argument \"tags\" minItems 1 added (breaking)\nlist_notes: argument \"tags\" maxItems 5 added (breaking)"},
+		{`"tags":{"type":"array","items":{"type":"string"},"maxItems":5}`, `"tags":{"type":"array","items":{"type":"string","maxLength":8}}`,
+			"argument \"tags\" maxItems 5 removed\nlist_notes: argument \"tags[]\" maxLength 8 added (breaking)"},
+		{`"owner":{"type":"string"}`, `"owner":{"type":"string","pattern":"^[a-z]+$"}`, `argument "owner" pattern "^[a-z]+$" added (breaking)`},
+		{`"owner":{"type":"string","pattern":"^[a-z]+$"}`, `"owner":{"type":"string","pattern":"^[a-z0-9]+$"}`, `argument "owner" pattern "^[a-z]+$" → "^[a-z0-9]+$" (breaking)`},
+		{`"owner":{"type":"string","pattern":"^[a-z]+$"}`, `"owner":{"type":"string"}`, `argument "owner" pattern "^[a-z]+$" removed`},
+		{`"owner":{"type":"string"}`, `"owner":{"type":"string","format":"email"}`, `argument "owner" format email added`},
+		{`"owner":{"type":"string","format":"email"}`, `"owner":{"type":"string","format":"uri"}`, `argument "owner" format email → uri`},
+		{`"ids":{"type":"array","items":{"type":"string"}}`, `"ids":{"type":"array","items":{"type":"string"},"uniqueItems":true}`, `argument "ids" uniqueItems added (breaking)`},
+		{`"owner":{"type":"string","maxLength":3,"pattern":"x"}`, `"owner":{"type":"string","maxLength":3,"pattern":"x"}`, ``},
+	} {
+		want := tt.want
+		if want != "" {
+			want = "list_notes: " + want
+		}
+		if got := changeLines(t, listing(tt.old), listing(tt.new)); got != want {
+			t.Errorf("%s → %s:\n%s\nwant:\n%s", tt.old, tt.new, got, want)
+		}
+	}
+}
+
+// The hints a permission rule or a client goes by: each change said.
+func TestCompareHints(t *testing.T) {
+	tool := func(annotations string) string {
+		return `[{"name":"stats","inputSchema":{"type":"object"},"annotations":` + annotations + `}]`
+	}
+	for _, tt := range []struct{ old, new, want string }{
+		{`{"readOnlyHint":true}`, `{"readOnlyHint":false,"destructiveHint":true}`, `stats: is no longer read-only and may now destroy or overwrite data (destructiveHint) (breaking)`},
+		{`{"readOnlyHint":true}`, `{"readOnlyHint":false,"destructiveHint":false}`, `stats: is no longer read-only (breaking)`},
+		{`{"readOnlyHint":false,"destructiveHint":true}`, `{"readOnlyHint":false,"destructiveHint":false}`,
+			`stats: no longer says it may destroy or overwrite data (destructiveHint false): permission rules may now let it run without asking`},
+		{`{"readOnlyHint":false,"destructiveHint":false}`, `{"readOnlyHint":true}`, `stats: is read-only now`},
+		{`{"destructiveHint":false,"idempotentHint":true}`, `{"destructiveHint":false}`, `stats: is no longer idempotent (idempotentHint): a call retried may repeat its effect`},
+		{`{"destructiveHint":false}`, `{"destructiveHint":false,"idempotentHint":true}`, `stats: is idempotent now (idempotentHint)`},
+		// Meaningless for a read-only tool.
+		{`{"readOnlyHint":true,"idempotentHint":true}`, `{"readOnlyHint":true}`, ``},
+	} {
+		if got := changeLines(t, tool(tt.old), tool(tt.new)); got != tt.want {
+			t.Errorf("%s → %s:\n%s\nwant:\n%s", tt.old, tt.new, got, tt.want)
+		}
+	}
+}
+
+// A title changed is said on the line of the tool's descriptions.
+func TestTextTitle(t *testing.T) {
+	old := `[{"name":"a","title":"List notes","description":"List.","inputSchema":{"type":"object"}},
+	 {"name":"b","title":"Get a note","description":"Get.","inputSchema":{"type":"object"}}]`
+	new := `[{"name":"a","title":"List the notes","description":"List all.","inputSchema":{"type":"object"}},
+	 {"name":"b","title":"Get one note","description":"Get.","inputSchema":{"type":"object"}}]`
+	changes, err := Compare([]byte(old), []byte(new))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "a: title changed; description changed\nb: title changed"
+	if got := strings.Join(Text(changes), "\n"); got != want {
+		t.Errorf("%s\nwant:\n%s", got, want)
+	}
+}
+
+// The layout a listing was served with, from its tools.
+func TestLayout(t *testing.T) {
+	for listing, want := range map[string]string{
+		`[{"name":"x_search_operations","title":"Search the API's operations","inputSchema":{}}]`:                                                                        "search",
+		`[{"name":"call_operation","title":"Call an API operation","inputSchema":{}}]`:                                                                                   "search",
+		`[{"name":"notes","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list"],"description":"What to do."}},"required":["action"]}}]`: "resources",
+		`[{"name":"describe_action","title":"Describe an action","inputSchema":{}}]`:                                                                                     "resources",
+		`[{"name":"list_notes","inputSchema":{"type":"object","properties":{"action":{"type":"string"}}}}]`:                                                              "",
+		`{"openapi":"3.0.3"}`: "",
+	} {
+		if got := Layout([]byte(listing)); got != want {
+			t.Errorf("%s: %q, want %q", listing, got, want)
+		}
+	}
+}
+
+func TestDisjoint(t *testing.T) {
+	for _, tt := range []struct {
+		old, new string
+		want     bool
+	}{
+		{`[{"name":"a","inputSchema":{}}]`, `[{"name":"x_a","inputSchema":{}}]`, true},
+		{`[{"name":"a","inputSchema":{}}]`, `[{"name":"a","inputSchema":{}},{"name":"b","inputSchema":{}}]`, false},
+		{`[]`, `[{"name":"a","inputSchema":{}}]`, false},
+		{`{"openapi":"3.0.3"}`, `[{"name":"a","inputSchema":{}}]`, false},
+	} {
+		if got := Disjoint([]byte(tt.old), []byte(tt.new)); got != tt.want {
+			t.Errorf("%s, %s: %v", tt.old, tt.new, got)
+		}
 	}
 }
