@@ -88,6 +88,7 @@ func (s Split) Set(account, secret string) error {
 		return err
 	}
 	s.deleteParts(account, gen, n)
+	s.sweep(account, next, count+1) // left by a longer write that failed
 	return nil
 }
 
@@ -99,6 +100,7 @@ func (s Split) Delete(account string) error {
 	}
 	err = s.Store.Delete(account)
 	s.deleteParts(account, gen, n)
+	s.sweep(account, gen+1, 1) // written by a Set whose account write failed
 	return err
 }
 
@@ -143,6 +145,16 @@ func parsePointer(v string) (gen, n int, ok bool) {
 func (s Split) deleteParts(account string, gen, n int) {
 	for i := 1; i <= n; i++ {
 		_ = s.Store.Delete(partName(account, gen, i))
+	}
+}
+
+// sweep removes the parts of generation gen from part i on, up to the
+// first one absent: parts that a failed Set wrote and no account names.
+func (s Split) sweep(account string, gen, i int) {
+	for ; i < 1000; i++ {
+		if s.Store.Delete(partName(account, gen, i)) != nil {
+			return // absent, or a keyring not answering: no more to try
+		}
 	}
 }
 

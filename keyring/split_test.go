@@ -230,3 +230,26 @@ func TestSplitLeavesNoOrphanParts(t *testing.T) {
 		t.Errorf("left after Delete: %q", ks)
 	}
 }
+
+// The account's write fails after the parts of a new generation were
+// written (kept: a keyring that timed out may still store it). When it did
+// not, Delete (logout) still removes those parts.
+func TestSplitDeleteRemovesPartsOfAFailedSet(t *testing.T) {
+	mem := NewMemory()
+	f := &failingSets{Memory: mem}
+	s := Split{Store: Store{Service: "restmcp", Backend: f, OS: "windows"}}
+	if err := s.Set("p/oauth-token", strings.Repeat("old-eyJhbGciOiJSUzI1NiJ9.", 250)); err != nil {
+		t.Fatal(err)
+	}
+	f.sets, f.failAt = 0, 8 // 7 parts of the new secret, then the account
+	if err := s.Set("p/oauth-token", strings.Repeat("new-eyJhbGciOiJSUzI1NiJ9.", 500)); err == nil {
+		t.Fatal("Set returned no error")
+	}
+	f.failAt = 0
+	if err := s.Delete("p/oauth-token"); err != nil {
+		t.Fatal(err)
+	}
+	if ks := keys(mem); len(ks) != 0 {
+		t.Errorf("left after Delete (logout): %q", ks)
+	}
+}

@@ -249,7 +249,12 @@ func (s *TokenSource) keepUnsaved(tok *Token, spent string) {
 		s.unsaved, s.spent = nil, ""
 		return
 	}
-	s.unsaved, s.spent = copyToken(tok), spent
+	if s.unsaved == nil {
+		// A token refused before this one keeps the refresh token the
+		// store still holds as the spent one.
+		s.spent = spent
+	}
+	s.unsaved = copyToken(tok)
 }
 
 // own is stored, the token just read from the store, unless it still

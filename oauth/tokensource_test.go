@@ -858,3 +858,35 @@ func TestTokenSourceKeepsATokenItCannotRenewAfterA401(t *testing.T) {
 		t.Fatalf("expired, no refresh token: err = %v, want ErrLoginRequired", err)
 	}
 }
+
+// A keyring that refuses renewal after renewal (a lasting refusal) still
+// holds the first refresh token spent: it is not taken for a new sign-in
+// and sent again; each refresh token goes out once.
+func TestTokenSourceSendsEachRefreshTokenOnceWhileTheStoreRefuses(t *testing.T) {
+	for _, lockDir := range []string{"lock file", "no lock file"} {
+		t.Run(lockDir, func(t *testing.T) {
+			rs, tokenURL := newRotatingServer(t, "rt-0")
+			store := &refusingStore{Store: memStore()}
+			if err := oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-0", RefreshToken: "rt-0", Expiry: time.Now().Add(-time.Minute), Grant: oauth.GrantAuthorizationCode}); err != nil {
+				t.Fatal(err)
+			}
+			dir := ""
+			if lockDir == "lock file" {
+				dir = t.TempDir()
+			}
+			src := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: tokenURL}, store, "acme", dir)
+			store.setRefuse(true)
+			for i := 1; i <= 3; i++ {
+				tok, err := src.Token(t.Context())
+				if err != nil {
+					t.Fatalf("renewal %d: %v (sent %q)", i, err, rs.refreshTokensSent())
+				}
+				src.Invalidate(tok.AccessToken)
+			}
+			sent := rs.refreshTokensSent()
+			if !slices.Equal(sent, []string{"rt-0", "rt-1", "rt-2"}) {
+				t.Errorf("refresh tokens sent = %q, want rt-0, rt-1, rt-2 (each once)", sent)
+			}
+		})
+	}
+}
