@@ -748,6 +748,23 @@ func (s *refusingStore) setRefuse(on bool) {
 	s.refuse = on
 }
 
+// expiredBehindRefusingStore is a token source whose stored token has
+// expired, its store one that can be told to refuse writes, and the
+// authorization server that rotates its refresh tokens (from rt-0).
+func expiredBehindRefusingStore(t *testing.T, lockFile bool) (*rotatingServer, *refusingStore, *oauth.TokenSource) {
+	t.Helper()
+	rs, tokenURL := newRotatingServer(t, "rt-0")
+	store := &refusingStore{Store: memStore()}
+	if err := oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-0", RefreshToken: "rt-0", Expiry: time.Now().Add(-time.Minute), Grant: oauth.GrantAuthorizationCode}); err != nil {
+		t.Fatal(err)
+	}
+	dir := ""
+	if lockFile {
+		dir = t.TempDir()
+	}
+	return rs, store, oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: tokenURL}, store, "acme", dir)
+}
+
 // A renewed token the keyring would not take is the one the process renews
 // with next: the stored token's refresh token is spent, and sending it again
 // would be refused (or taken for a stolen token). It is stored once the
@@ -755,16 +772,7 @@ func (s *refusingStore) setRefuse(on bool) {
 func TestTokenSourceRenewsWithTheTokenItCouldNotStore(t *testing.T) {
 	for _, lockDir := range []string{"lock file", "no lock file"} {
 		t.Run(lockDir, func(t *testing.T) {
-			rs, tokenURL := newRotatingServer(t, "rt-0")
-			store := &refusingStore{Store: memStore()}
-			if err := oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-0", RefreshToken: "rt-0", Expiry: time.Now().Add(-time.Minute), Grant: oauth.GrantAuthorizationCode}); err != nil {
-				t.Fatal(err)
-			}
-			dir := ""
-			if lockDir == "lock file" {
-				dir = t.TempDir()
-			}
-			src := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: tokenURL}, store, "acme", dir)
+			rs, store, src := expiredBehindRefusingStore(t, lockDir == "lock file")
 			var warned []string
 			src.Warn = func(msg string, err error) { warned = append(warned, msg) }
 
@@ -865,16 +873,7 @@ func TestTokenSourceKeepsATokenItCannotRenewAfterA401(t *testing.T) {
 func TestTokenSourceSendsEachRefreshTokenOnceWhileTheStoreRefuses(t *testing.T) {
 	for _, lockDir := range []string{"lock file", "no lock file"} {
 		t.Run(lockDir, func(t *testing.T) {
-			rs, tokenURL := newRotatingServer(t, "rt-0")
-			store := &refusingStore{Store: memStore()}
-			if err := oauth.Save(store, "acme", &oauth.Token{AccessToken: "at-0", RefreshToken: "rt-0", Expiry: time.Now().Add(-time.Minute), Grant: oauth.GrantAuthorizationCode}); err != nil {
-				t.Fatal(err)
-			}
-			dir := ""
-			if lockDir == "lock file" {
-				dir = t.TempDir()
-			}
-			src := oauth.NewTokenSource(oauth.Config{ClientID: "c", TokenURL: tokenURL}, store, "acme", dir)
+			rs, store, src := expiredBehindRefusingStore(t, lockDir == "lock file")
 			store.setRefuse(true)
 			for i := 1; i <= 3; i++ {
 				tok, err := src.Token(t.Context())
