@@ -288,7 +288,8 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		c.initID = req.ID
 		c.mu.Unlock()
 	}
-	// The caller's ctx bounds the wait for the answer's headers; an event
+	// The caller's ctx bounds the wait for the answer's headers, and the
+	// passing on of the answer in the body (see deliverFor); an event
 	// stream that follows lives as long as the connection.
 	reqCtx, cancel := context.WithCancel(c.ctx)
 	stop := context.AfterFunc(ctx, cancel)
@@ -380,7 +381,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			return errTooLarge
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
-			c.deliver(errorAnswer(req, "the MCP server answered "+req.Method+" with an empty body"))
+			c.deliverFor(ctx, errorAnswer(req, "the MCP server answered "+req.Method+" with an empty body"))
 			return nil
 		}
 		msgs, err := decodeMessages(body)
@@ -388,7 +389,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			// Answered, with nothing the bridge can pass on: the server's
 			// fault, which sending the call again would not mend.
 			bad := &badMessageError{server: shownURL(c.url), sent: "its answer to " + req.Method + ", a body", what: err.Error()}
-			c.deliver(errorAnswer(req, bad.Error()+"; "+req.Method+" may or may not have run"))
+			c.deliverFor(ctx, errorAnswer(req, bad.Error()+"; "+req.Method+" may or may not have run"))
 			return nil
 		}
 		answered := false
@@ -396,11 +397,13 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			if r, ok := m.(*jsonrpc.Response); ok && r.ID == req.ID {
 				answered = true
 			}
-			c.deliver(m)
+			if !c.deliverFor(ctx, m) {
+				return nil
+			}
 		}
 		if !answered {
 			// No other answer is due: the POST's was this one.
-			c.deliver(errorAnswer(req, "the MCP server at "+shownURL(c.url)+" answered "+req.Method+" with messages that hold no answer to it; the server does not speak MCP properly: report it to the server's maintainers ("+req.Method+" may or may not have run)"))
+			c.deliverFor(ctx, errorAnswer(req, "the MCP server at "+shownURL(c.url)+" answered "+req.Method+" with messages that hold no answer to it; the server does not speak MCP properly: report it to the server's maintainers ("+req.Method+" may or may not have run)"))
 		}
 	case ct == "text/event-stream":
 		// The stream ends when the call's answer has come; it outlives the
@@ -617,8 +620,20 @@ func (c *httpConn) answered(id jsonrpc.ID) {
 }
 
 // deliver passes m to Read, noting the protocol version the initialize
-// answer chose, and ending the wait for the answer it is.
+// answer chose, and ending the wait for the answer it is. It waits for
+// room in the queue as long as the connection lives.
 func (c *httpConn) deliver(m jsonrpc.Message) {
+	c.deliverFor(context.Background(), m)
+}
+
+// deliverFor is deliver, whose wait for room in the queue ends with ctx
+// too; it reports whether m was queued. Write passes the answer in a
+// POST's body so, with its caller's ctx: once that ended, the call ended
+// (the client went, cancelled it, or it timed out) and the answer is due
+// to no one. Nor may it wait: once the client went, the queue is no
+// longer read, and the connection is closed only after the caller
+// returns.
+func (c *httpConn) deliverFor(ctx context.Context, m jsonrpc.Message) bool {
 	if r, ok := m.(*jsonrpc.Response); ok {
 		c.answered(r.ID)
 	}
@@ -637,8 +652,11 @@ func (c *httpConn) deliver(m jsonrpc.Message) {
 	}
 	select {
 	case c.incoming <- m:
+		return true
 	case <-c.ctx.Done():
+	case <-ctx.Done():
 	}
+	return false
 }
 
 // streamPos is how far an event stream was read: the ID of the last

@@ -2971,3 +2971,90 @@ func serveBridge(t *testing.T, ctx context.Context, stop context.CancelFunc, cfg
 	})
 	return b, cs
 }
+
+// Serve returns when the client goes while a call's JSON answer is still
+// coming and the server's own stream fills the connection's queue, which
+// is read no more: the call's Write does not wait for room in the queue
+// (that only the connection's Close would make), as Serve waits for the
+// call before it closes the connection.
+func TestServeEndsWhenClientGoesWithFullQueue(t *testing.T) {
+	headers := make(chan struct{})
+	gone := make(chan struct{})
+	flooded := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodDelete:
+			return
+		case http.MethodGet:
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(200)
+			w.(http.Flusher).Flush()
+			select {
+			case <-gone:
+			case <-r.Context().Done():
+				return
+			}
+			for i := 0; i < 40; i++ {
+				io.WriteString(w, "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"x\"}}\n\n")
+			}
+			w.(http.Flusher).Flush()
+			time.Sleep(300 * time.Millisecond)
+			close(flooded)
+			<-r.Context().Done()
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		id := idOf(body)
+		w.Header().Set(sessionHeader, "s1")
+		switch {
+		case bytes.Contains(body, []byte(`"method":"initialize"`)):
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"s","version":"1"}}}`, id)
+		case bytes.Contains(body, []byte(`"method":"tools/call"`)):
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(200)
+			w.(http.Flusher).Flush()
+			close(headers)
+			select {
+			case <-flooded:
+			case <-r.Context().Done():
+				return
+			}
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"content":[]}}`, id)
+		default:
+			w.WriteHeader(http.StatusAccepted)
+		}
+	}))
+	defer ts.Close()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	b := newBridge(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient})
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- b.serve(ctx, stop, st) }()
+	kept := &keptTransport{Transport: ct}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "c", Version: "1"}, nil).Connect(context.Background(), kept, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	go cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "x", Arguments: map[string]any{}})
+	<-headers
+	time.Sleep(200 * time.Millisecond) // the POST's headers read: Write reads its body
+	kept.conn.Close()                  // the client goes
+	time.Sleep(200 * time.Millisecond)
+	close(gone)
+	select {
+	case <-served:
+	case <-time.After(8 * time.Second):
+		buf := make([]byte, 1<<20)
+		n := runtime.Stack(buf, true)
+		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+			if strings.Contains(g, "remote.(*httpConn).deliver") || strings.Contains(g, "remote.(*bridge).serve") {
+				t.Log(g)
+			}
+		}
+		ts.CloseClientConnections()
+		t.Fatal("Serve still runs 8 s after the client went")
+	}
+}
