@@ -3058,3 +3058,55 @@ func TestServeEndsWhenClientGoesWithFullQueue(t *testing.T) {
 		t.Fatal("Serve still runs 8 s after the client went")
 	}
 }
+
+// The client's answer to a request of a session the server lost
+// (sampling) goes to that session only, not again on the new session,
+// which never asked it: a server that numbers its requests per session
+// would take it for the answer to its own.
+func TestAnswerToLostSessionIsNotSentAgain(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	sw := &swappable{h: newHandler()}
+	var mu sync.Mutex
+	var answerSessions []string // the session of each POST of the sampling answer
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if bytes.Contains(body, []byte(`"sampled answer"`)) {
+				mu.Lock()
+				answerSessions = append(answerSessions, r.Header.Get(sessionHeader))
+				mu.Unlock()
+			}
+		}
+		sw.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	asked := make(chan struct{}, 1)
+	release := make(chan struct{})
+	cs := connectTest(t, Config{URL: ts.URL, lostTimeout: time.Second}, &mcp.ClientOptions{
+		CreateMessageHandler: func(ctx context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+			asked <- struct{}{}
+			<-release
+			return &mcp.CreateMessageResult{Model: "m", Role: "assistant", Content: &mcp.TextContent{Text: "sampled answer"}}, nil
+		},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "ask", Arguments: map[string]any{"text": "q"}})
+	select {
+	case <-asked:
+	case <-ctx.Done():
+		t.Fatal("never asked")
+	}
+	sw.set(newHandler()) // the server forgets the session
+	close(release)
+	time.Sleep(2 * time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(answerSessions) != 1 {
+		t.Errorf("the answer to the lost session's sampling request was POSTed %d times, on sessions %q, want once, on the session that asked", len(answerSessions), answerSessions)
+	}
+}
