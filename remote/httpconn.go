@@ -971,7 +971,8 @@ const (
 
 // getStream GETs the server's stream and reads it until it ends. opened
 // says whether a stream was read before: until then, a refusal other than
-// 429 means the server offers none; after, it is a passing failure.
+// 429 or 5xx means the server offers none; after, it is a passing
+// failure, or a 404 (or a 400 that says so) that the session is lost.
 func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 	req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
 	if err != nil {
@@ -1011,17 +1012,22 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	switch {
-	case sessionGone(resp.StatusCode, sid, string(body)):
-		c.fail(errSessionLost)
-		return streamNone
 	case resp.StatusCode == http.StatusMethodNotAllowed:
+		// What the MCP specification has a server that offers no stream
+		// answer.
 		return streamNone
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		pos.after = retryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return streamFailed
 	case !opened:
-		// 400, 404 without a session, a page that is no event stream…
-		// before any stream: none is offered.
+		// 400, 404, a page that is no event stream… before any stream:
+		// none is offered. A server with no route for GET answers 404
+		// ("Cannot GET /mcp") even to a session it knows, so this says
+		// nothing of the session: were it lost, the next POST says so.
+		c.log.Debug("the MCP server offers no stream of its own", "status", resp.StatusCode)
+		return streamNone
+	case sessionGone(resp.StatusCode, sid, string(body)):
+		c.fail(errSessionLost)
 		return streamNone
 	default:
 		return streamFailed

@@ -783,8 +783,13 @@ func TestCallInFlightAnsweredWhenConnectionEnds(t *testing.T) {
 		srv := newTestServer()
 		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
 		gone := make(chan struct{})
+		var gets atomic.Int32
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
+				if gets.Add(1) == 1 {
+					emptyStream(w) // a stream is offered: a 404 later is the session's loss
+					return
+				}
 				select { // the server's stream, until the session is gone
 				case <-gone:
 					http.Error(w, "no such session", http.StatusNotFound)
@@ -1124,9 +1129,13 @@ func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
 	// stream finds the loss first, and a bridge that cut the POST off
 	// with the connection instead is seen doing so.
 	watch := &logWatch{want: "requests in flight", seen: make(chan struct{})}
-	var waits, echoes atomic.Int32
+	var waits, echoes, gets atomic.Int32
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
+			if gets.Add(1) == 1 {
+				emptyStream(w) // a stream is offered: a 404 later is the session's loss
+				return
+			}
 			select { // the first session's stream is held until the session is lost
 			case <-lost:
 			case <-r.Context().Done():
@@ -1238,7 +1247,15 @@ func TestLossOnStreamFirstPassesLateAnswer(t *testing.T) {
 			watch := &logWatch{want: "requests in flight", seen: make(chan struct{})}
 			var gets, echoes atomic.Int32
 			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method == http.MethodGet && gets.Add(1) == 1 {
+				n := int32(0)
+				if r.Method == http.MethodGet {
+					n = gets.Add(1)
+				}
+				if n == 1 {
+					emptyStream(w) // a stream is offered: a 404 later is the session's loss
+					return
+				}
+				if n == 2 {
 					select { // the first session's stream, held until it is lost
 					case <-lost:
 					case <-r.Context().Done():
@@ -1862,6 +1879,13 @@ func openHTTPConn(t *testing.T, c *httpConn) {
 	if err := c.Write(ctx, &jsonrpc.Request{Method: "notifications/initialized", Params: json.RawMessage(`{}`)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// emptyStream answers a GET with an event stream that ends at once: the
+// server offers a stream of its own.
+func emptyStream(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
 }
 
 // dropConn ends the request's connection without an answer: a network
@@ -3108,5 +3132,43 @@ func TestAnswerToLostSessionIsNotSentAgain(t *testing.T) {
 	defer mu.Unlock()
 	if len(answerSessions) != 1 {
 		t.Errorf("the answer to the lost session's sampling request was POSTed %d times, on sessions %q, want once, on the session that asked", len(answerSessions), answerSessions)
+	}
+}
+
+// A server that keeps sessions but has no route for GET (an Express app
+// with only app.post("/mcp")) answers the GET of its stream "404 Cannot
+// GET /mcp": it offers no stream, and the session is not taken for lost
+// (one session serves every call).
+func TestFirstGet404IsNoStream(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var mu sync.Mutex
+	inits := 0
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			http.Error(w, "Cannot GET /mcp", http.StatusNotFound)
+			return
+		}
+		if r.Method == http.MethodPost && r.Header.Get(sessionHeader) == "" {
+			mu.Lock()
+			inits++
+			mu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL}, nil)
+	fails := 0
+	for i := 0; i < 5; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+			fails++
+			t.Logf("call %d: %q", i, text)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fails > 0 || inits > 1 {
+		t.Errorf("%d of 5 calls failed, %d sessions opened, against a server whose GET is 404 (no route)", fails, inits)
 	}
 }
