@@ -974,6 +974,38 @@ func TestReadPassesQueuedMessagesFirst(t *testing.T) {
 	}
 }
 
+// Read passes on the answer a POST queued as Read found the queue empty,
+// the session lost: the POST, counted out just then, is in flight no
+// more when Read looks for the answers still due, yet its answer is
+// queued, and comes before the loss.
+func TestReadPassesAnswerQueuedAsLossIsReported(t *testing.T) {
+	c := newHTTPConn("http://127.0.0.1:1/mcp", http.DefaultClient)
+	defer c.cancel()
+	c.lostWait = time.Second
+	if err := c.beginPost(); err != nil {
+		t.Fatal(err)
+	}
+	c.fail(errSessionLost)
+	id, _ := jsonrpc.MakeID(float64(1))
+	var once sync.Once
+	c.emptied = func() {
+		once.Do(func() {
+			c.deliver(&jsonrpc.Response{ID: id, Result: json.RawMessage(`{}`)})
+			c.endPost()
+		})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if m, err := c.Read(ctx); err != nil {
+		t.Fatalf("read: %v, want the answer queued first", err)
+	} else if r, ok := m.(*jsonrpc.Response); !ok || r.ID != id {
+		t.Fatalf("read %+v, want the answer", m)
+	}
+	if _, err := c.Read(ctx); !errors.Is(err, errSessionLost) {
+		t.Fatalf("then read err = %v, want the session lost", err)
+	}
+}
+
 // stallInitialized serves through h, but holds the answer to the
 // notifications/initialized of each session stall names (1 for the first)
 // until its request ends: the server took the notification, and does not
