@@ -130,6 +130,10 @@ type httpConn struct {
 	// the answers to the requests in flight (see Read and settle);
 	// deleteWait the telling of the server that the session ends.
 	lostWait, deleteWait time.Duration
+	// emptied, when set, is called by Read once it found the queue empty
+	// and the session lost, before it counts the requests in flight
+	// (tests end one there).
+	emptied func()
 
 	mu        sync.Mutex
 	sessionID string
@@ -212,9 +216,19 @@ func (c *httpConn) Read(ctx context.Context) (jsonrpc.Message, error) {
 		if err == nil || ctx.Err() != nil || c.ctx.Err() != nil {
 			return m, err
 		}
+		if c.emptied != nil {
+			c.emptied()
+		}
 		quiet, left := c.answersDue()
 		if quiet == nil || left <= 0 {
-			return nil, err
+			// A request counted out since the queue was found empty
+			// queued its answer before: it is passed on first.
+			select {
+			case m := <-c.incoming:
+				return m, nil
+			default:
+				return nil, err
+			}
 		}
 		t := time.NewTimer(left)
 		select {
@@ -288,7 +302,8 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		c.initID = req.ID
 		c.mu.Unlock()
 	}
-	// The caller's ctx bounds the wait for the answer's headers; an event
+	// The caller's ctx bounds the wait for the answer's headers, and the
+	// passing on of the answer in the body (see deliverFor); an event
 	// stream that follows lives as long as the connection.
 	reqCtx, cancel := context.WithCancel(c.ctx)
 	stop := context.AfterFunc(ctx, cancel)
@@ -380,7 +395,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			return errTooLarge
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
-			c.deliver(errorAnswer(req, "the MCP server answered "+req.Method+" with an empty body"))
+			c.deliverFor(ctx, errorAnswer(req, "the MCP server answered "+req.Method+" with an empty body"))
 			return nil
 		}
 		msgs, err := decodeMessages(body)
@@ -388,7 +403,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			// Answered, with nothing the bridge can pass on: the server's
 			// fault, which sending the call again would not mend.
 			bad := &badMessageError{server: shownURL(c.url), sent: "its answer to " + req.Method + ", a body", what: err.Error()}
-			c.deliver(errorAnswer(req, bad.Error()+"; "+req.Method+" may or may not have run"))
+			c.deliverFor(ctx, errorAnswer(req, bad.Error()+"; "+req.Method+" may or may not have run"))
 			return nil
 		}
 		answered := false
@@ -396,11 +411,13 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			if r, ok := m.(*jsonrpc.Response); ok && r.ID == req.ID {
 				answered = true
 			}
-			c.deliver(m)
+			if !c.deliverFor(ctx, m) {
+				return nil
+			}
 		}
 		if !answered {
 			// No other answer is due: the POST's was this one.
-			c.deliver(errorAnswer(req, "the MCP server at "+shownURL(c.url)+" answered "+req.Method+" with messages that hold no answer to it; the server does not speak MCP properly: report it to the server's maintainers ("+req.Method+" may or may not have run)"))
+			c.deliverFor(ctx, errorAnswer(req, "the MCP server at "+shownURL(c.url)+" answered "+req.Method+" with messages that hold no answer to it; the server does not speak MCP properly: report it to the server's maintainers ("+req.Method+" may or may not have run)"))
 		}
 	case ct == "text/event-stream":
 		// The stream ends when the call's answer has come; it outlives the
@@ -617,8 +634,20 @@ func (c *httpConn) answered(id jsonrpc.ID) {
 }
 
 // deliver passes m to Read, noting the protocol version the initialize
-// answer chose, and ending the wait for the answer it is.
+// answer chose, and ending the wait for the answer it is. It waits for
+// room in the queue as long as the connection lives.
 func (c *httpConn) deliver(m jsonrpc.Message) {
+	c.deliverFor(context.Background(), m)
+}
+
+// deliverFor is deliver, whose wait for room in the queue ends with ctx
+// too; it reports whether m was queued. Write passes the answer in a
+// POST's body so, with its caller's ctx: once that ended, the call ended
+// (the client went, cancelled it, or it timed out) and the answer is due
+// to no one. Nor may it wait: once the client went, the queue is no
+// longer read, and the connection is closed only after the caller
+// returns.
+func (c *httpConn) deliverFor(ctx context.Context, m jsonrpc.Message) bool {
 	if r, ok := m.(*jsonrpc.Response); ok {
 		c.answered(r.ID)
 	}
@@ -637,8 +666,11 @@ func (c *httpConn) deliver(m jsonrpc.Message) {
 	}
 	select {
 	case c.incoming <- m:
+		return true
 	case <-c.ctx.Done():
+	case <-ctx.Done():
 	}
+	return false
 }
 
 // streamPos is how far an event stream was read: the ID of the last
@@ -953,7 +985,8 @@ const (
 
 // getStream GETs the server's stream and reads it until it ends. opened
 // says whether a stream was read before: until then, a refusal other than
-// 429 means the server offers none; after, it is a passing failure.
+// 429 or 5xx means the server offers none; after, it is a passing
+// failure, or a 404 (or a 400 that says so) that the session is lost.
 func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 	req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
 	if err != nil {
@@ -993,17 +1026,22 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	switch {
-	case sessionGone(resp.StatusCode, sid, string(body)):
-		c.fail(errSessionLost)
-		return streamNone
 	case resp.StatusCode == http.StatusMethodNotAllowed:
+		// What the MCP specification has a server that offers no stream
+		// answer.
 		return streamNone
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		pos.after = retryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return streamFailed
 	case !opened:
-		// 400, 404 without a session, a page that is no event stream…
-		// before any stream: none is offered.
+		// 400, 404, a page that is no event stream… before any stream:
+		// none is offered. A server with no route for GET answers 404
+		// ("Cannot GET /mcp") even to a session it knows, so this says
+		// nothing of the session: were it lost, the next POST says so.
+		c.log.Debug("the MCP server offers no stream of its own", "status", resp.StatusCode)
+		return streamNone
+	case sessionGone(resp.StatusCode, sid, string(body)):
+		c.fail(errSessionLost)
 		return streamNone
 	default:
 		return streamFailed

@@ -101,6 +101,9 @@ type bridge struct {
 	wire   map[jsonrpc.ID]jsonrpc.ID // the client's ID of each of routes → its ID on the wire
 	lastID int64                     // the last ID given on the wire
 	over   bool                      // the session is over: a call's timer starts nothing more
+	// asked holds, per request of the server the client has not answered
+	// yet, the connection it came on: the answer goes there, or nowhere.
+	asked map[jsonrpc.ID]*upConn
 
 	replays atomic.Int64
 }
@@ -163,6 +166,7 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		sent:    map[jsonrpc.ID]*sentCall{},
 		routes:  map[jsonrpc.ID]*route{},
 		wire:    map[jsonrpc.ID]jsonrpc.ID{},
+		asked:   map[jsonrpc.ID]*upConn{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -316,7 +320,7 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 				})
 			}
 		case *jsonrpc.Response:
-			forwarding.Go(func() { b.sendAside(ctx, m, "an answer") })
+			forwarding.Go(func() { b.answer(ctx, m) })
 		}
 	}
 }
@@ -807,6 +811,11 @@ func errConnEnded(req *jsonrpc.Request, why error) error {
 func (b *bridge) connEnded(conn *upConn, err error) {
 	b.wmu.Lock()
 	conn.ended, conn.why = true, err
+	for id, c := range b.asked {
+		if c == conn {
+			delete(b.asked, id) // it will take no answer now
+		}
+	}
 	var lost []*jsonrpc.Request
 	for id, sc := range b.sent {
 		if sc.conn == conn && sc.written {
@@ -1114,6 +1123,33 @@ func (b *bridge) sendAside(ctx context.Context, msg jsonrpc.Message, what string
 	}
 }
 
+// answer passes the client's answer to a request of the server on the
+// connection that asked it, within b.aside. It is never sent on another:
+// once the server lost the session that asked, the answer is dropped, as
+// a new session never asked it and could take it for the answer to a
+// request of its own under the same ID.
+func (b *bridge) answer(ctx context.Context, m *jsonrpc.Response) {
+	b.wmu.Lock()
+	conn := b.asked[m.ID]
+	delete(b.asked, m.ID)
+	b.wmu.Unlock()
+	if conn == nil {
+		b.log.Info("an answer of the client to no request of the MCP server's session (it ended, or asked no such thing): dropped", "id", m.ID.Raw())
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.aside)
+	defer cancel()
+	err := conn.Write(ctx, m)
+	switch {
+	case err == nil || b.life.Err() != nil:
+	case b.lostUnsent(err):
+		b.log.Info("the MCP server lost the session that asked what the client answers: the answer is dropped, not sent on a new session", "id", m.ID.Raw(), "err", withoutURL(err))
+		b.drop(conn)
+	default:
+		b.log.Warn("could not pass an answer to the MCP server", "err", b.sendError(err, m))
+	}
+}
+
 // forwardCall passes a request of the client to the server; when it cannot
 // be sent, the client gets the error as the answer.
 func (b *bridge) forwardCall(ctx context.Context, req *jsonrpc.Request) {
@@ -1157,6 +1193,11 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 		}
 		switch m := msg.(type) {
 		case *jsonrpc.Request:
+			if m.IsCall() {
+				b.wmu.Lock()
+				b.asked[m.ID] = conn
+				b.wmu.Unlock()
+			}
 			b.writeLocal(ctx, m)
 		case *jsonrpc.Response:
 			b.wmu.Lock()

@@ -783,8 +783,13 @@ func TestCallInFlightAnsweredWhenConnectionEnds(t *testing.T) {
 		srv := newTestServer()
 		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
 		gone := make(chan struct{})
+		var gets atomic.Int32
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
+				if gets.Add(1) == 1 {
+					emptyStream(w) // a stream is offered: a 404 later is the session's loss
+					return
+				}
 				select { // the server's stream, until the session is gone
 				case <-gone:
 					http.Error(w, "no such session", http.StatusNotFound)
@@ -969,6 +974,38 @@ func TestReadPassesQueuedMessagesFirst(t *testing.T) {
 	}
 }
 
+// Read passes on the answer a POST queued as Read found the queue empty,
+// the session lost: the POST, counted out just then, is in flight no
+// more when Read looks for the answers still due, yet its answer is
+// queued, and comes before the loss.
+func TestReadPassesAnswerQueuedAsLossIsReported(t *testing.T) {
+	c := newHTTPConn("http://127.0.0.1:1/mcp", http.DefaultClient)
+	defer c.cancel()
+	c.lostWait = time.Second
+	if err := c.beginPost(); err != nil {
+		t.Fatal(err)
+	}
+	c.fail(errSessionLost)
+	id, _ := jsonrpc.MakeID(float64(1))
+	var once sync.Once
+	c.emptied = func() {
+		once.Do(func() {
+			c.deliver(&jsonrpc.Response{ID: id, Result: json.RawMessage(`{}`)})
+			c.endPost()
+		})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if m, err := c.Read(ctx); err != nil {
+		t.Fatalf("read: %v, want the answer queued first", err)
+	} else if r, ok := m.(*jsonrpc.Response); !ok || r.ID != id {
+		t.Fatalf("read %+v, want the answer", m)
+	}
+	if _, err := c.Read(ctx); !errors.Is(err, errSessionLost) {
+		t.Fatalf("then read err = %v, want the session lost", err)
+	}
+}
+
 // stallInitialized serves through h, but holds the answer to the
 // notifications/initialized of each session stall names (1 for the first)
 // until its request ends: the server took the notification, and does not
@@ -1124,9 +1161,13 @@ func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
 	// stream finds the loss first, and a bridge that cut the POST off
 	// with the connection instead is seen doing so.
 	watch := &logWatch{want: "requests in flight", seen: make(chan struct{})}
-	var waits, echoes atomic.Int32
+	var waits, echoes, gets atomic.Int32
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.Header.Get(sessionHeader) != "" {
+			if gets.Add(1) == 1 {
+				emptyStream(w) // a stream is offered: a 404 later is the session's loss
+				return
+			}
 			select { // the first session's stream is held until the session is lost
 			case <-lost:
 			case <-r.Context().Done():
@@ -1238,7 +1279,15 @@ func TestLossOnStreamFirstPassesLateAnswer(t *testing.T) {
 			watch := &logWatch{want: "requests in flight", seen: make(chan struct{})}
 			var gets, echoes atomic.Int32
 			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method == http.MethodGet && gets.Add(1) == 1 {
+				n := int32(0)
+				if r.Method == http.MethodGet {
+					n = gets.Add(1)
+				}
+				if n == 1 {
+					emptyStream(w) // a stream is offered: a 404 later is the session's loss
+					return
+				}
+				if n == 2 {
 					select { // the first session's stream, held until it is lost
 					case <-lost:
 					case <-r.Context().Done():
@@ -1862,6 +1911,13 @@ func openHTTPConn(t *testing.T, c *httpConn) {
 	if err := c.Write(ctx, &jsonrpc.Request{Method: "notifications/initialized", Params: json.RawMessage(`{}`)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// emptyStream answers a GET with an event stream that ends at once: the
+// server offers a stream of its own.
+func emptyStream(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
 }
 
 // dropConn ends the request's connection without an answer: a network
@@ -2970,4 +3026,181 @@ func serveBridge(t *testing.T, ctx context.Context, stop context.CancelFunc, cfg
 		<-served
 	})
 	return b, cs
+}
+
+// Serve returns when the client goes while a call's JSON answer is still
+// coming and the server's own stream fills the connection's queue, which
+// is read no more: the call's Write does not wait for room in the queue
+// (that only the connection's Close would make), as Serve waits for the
+// call before it closes the connection.
+func TestServeEndsWhenClientGoesWithFullQueue(t *testing.T) {
+	headers := make(chan struct{})
+	gone := make(chan struct{})
+	flooded := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodDelete:
+			return
+		case http.MethodGet:
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(200)
+			w.(http.Flusher).Flush()
+			select {
+			case <-gone:
+			case <-r.Context().Done():
+				return
+			}
+			for i := 0; i < 40; i++ {
+				io.WriteString(w, "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\"x\"}}\n\n")
+			}
+			w.(http.Flusher).Flush()
+			time.Sleep(300 * time.Millisecond)
+			close(flooded)
+			<-r.Context().Done()
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		id := idOf(body)
+		w.Header().Set(sessionHeader, "s1")
+		switch {
+		case bytes.Contains(body, []byte(`"method":"initialize"`)):
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"s","version":"1"}}}`, id)
+		case bytes.Contains(body, []byte(`"method":"tools/call"`)):
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(200)
+			w.(http.Flusher).Flush()
+			close(headers)
+			select {
+			case <-flooded:
+			case <-r.Context().Done():
+				return
+			}
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"content":[]}}`, id)
+		default:
+			w.WriteHeader(http.StatusAccepted)
+		}
+	}))
+	defer ts.Close()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	b := newBridge(ctx, Config{URL: ts.URL, HTTPClient: http.DefaultClient})
+	ct, st := mcp.NewInMemoryTransports()
+	served := make(chan error, 1)
+	go func() { served <- b.serve(ctx, stop, st) }()
+	kept := &keptTransport{Transport: ct}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "c", Version: "1"}, nil).Connect(context.Background(), kept, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	go cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "x", Arguments: map[string]any{}})
+	<-headers
+	time.Sleep(200 * time.Millisecond) // the POST's headers read: Write reads its body
+	kept.conn.Close()                  // the client goes
+	time.Sleep(200 * time.Millisecond)
+	close(gone)
+	select {
+	case <-served:
+	case <-time.After(8 * time.Second):
+		buf := make([]byte, 1<<20)
+		n := runtime.Stack(buf, true)
+		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
+			if strings.Contains(g, "remote.(*httpConn).deliver") || strings.Contains(g, "remote.(*bridge).serve") {
+				t.Log(g)
+			}
+		}
+		ts.CloseClientConnections()
+		t.Fatal("Serve still runs 8 s after the client went")
+	}
+}
+
+// The client's answer to a request of a session the server lost
+// (sampling) goes to that session only, not again on the new session,
+// which never asked it: a server that numbers its requests per session
+// would take it for the answer to its own.
+func TestAnswerToLostSessionIsNotSentAgain(t *testing.T) {
+	srv := newTestServer()
+	newHandler := func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	sw := &swappable{h: newHandler()}
+	var mu sync.Mutex
+	var answerSessions []string // the session of each POST of the sampling answer
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if bytes.Contains(body, []byte(`"sampled answer"`)) {
+				mu.Lock()
+				answerSessions = append(answerSessions, r.Header.Get(sessionHeader))
+				mu.Unlock()
+			}
+		}
+		sw.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	asked := make(chan struct{}, 1)
+	release := make(chan struct{})
+	cs := connectTest(t, Config{URL: ts.URL, lostTimeout: time.Second}, &mcp.ClientOptions{
+		CreateMessageHandler: func(ctx context.Context, req *mcp.CreateMessageRequest) (*mcp.CreateMessageResult, error) {
+			asked <- struct{}{}
+			<-release
+			return &mcp.CreateMessageResult{Model: "m", Role: "assistant", Content: &mcp.TextContent{Text: "sampled answer"}}, nil
+		},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go cs.CallTool(ctx, &mcp.CallToolParams{Name: "ask", Arguments: map[string]any{"text": "q"}})
+	select {
+	case <-asked:
+	case <-ctx.Done():
+		t.Fatal("never asked")
+	}
+	sw.set(newHandler()) // the server forgets the session
+	close(release)
+	time.Sleep(2 * time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(answerSessions) != 1 {
+		t.Errorf("the answer to the lost session's sampling request was POSTed %d times, on sessions %q, want once, on the session that asked", len(answerSessions), answerSessions)
+	}
+}
+
+// A server that keeps sessions but has no route for GET (an Express app
+// with only app.post("/mcp")) answers the GET of its stream "404 Cannot
+// GET /mcp": it offers no stream, and the session is not taken for lost
+// (one session serves every call).
+func TestFirstGet404IsNoStream(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	var mu sync.Mutex
+	inits := 0
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			http.Error(w, "Cannot GET /mcp", http.StatusNotFound)
+			return
+		}
+		if r.Method == http.MethodPost && r.Header.Get(sessionHeader) == "" {
+			mu.Lock()
+			inits++
+			mu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL}, nil)
+	fails := 0
+	for i := 0; i < 5; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if text, isErr := callText(t, cs, "echo", map[string]any{"text": "x"}); isErr || text != "echo: x" {
+			fails++
+			t.Logf("call %d: %q", i, text)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fails > 0 || inits > 1 {
+		t.Errorf("%d of 5 calls failed, %d sessions opened, against a server whose GET is 404 (no route)", fails, inits)
+	}
 }
