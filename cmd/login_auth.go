@@ -190,7 +190,9 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	o.ClientSecret = secret != ""
 	cfg := app.OAuthClient(o, secret)
 	var err error
-	lo := oauth.LoginOptions{Out: f.IO.ErrOut, Unattended: f.unattended()}
+	// --no-browser says something else opens the URL (a script in a CI
+	// job may): then the sign-in waits for it, wherever it runs.
+	lo := oauth.LoginOptions{Out: f.IO.ErrOut, Unattended: f.unattended() && !opts.NoBrowser}
 	if !opts.NoBrowser {
 		lo.OpenBrowser = oauth.OpenBrowser
 	}
@@ -231,7 +233,7 @@ func (f *Factory) unattended() bool {
 // unattendedSignIn is the error of a browser sign-in that opened no
 // browser in a CI job (err is oauth.ErrNoBrowser's).
 func unattendedSignIn(f *Factory, err error) error {
-	return fmt.Errorf("%w (--no-browser, or none could start), and in a CI job (CI is set, standard input is not a terminal) nobody can open its URL on this machine; nothing was stored.\nGive the job an access token in %s (it takes precedence over the keyring), or sign in from a terminal",
+	return fmt.Errorf("%w (none could start), and in a CI job (CI is set, standard input is not a terminal) nobody can open its URL on this machine; nothing was stored.\nGive the job an access token in %s (it takes precedence over the keyring), sign in from a terminal, or pass --no-browser when something in the job opens the printed URL",
 		err, f.Brand.Env("API_KEY"))
 }
 

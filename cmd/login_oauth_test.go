@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -673,11 +675,16 @@ func runWithin(t *testing.T, limit time.Duration, f *Factory, args ...string) in
 	}
 }
 
-// In a CI job without a terminal, a browser sign-in that opens no browser
-// fails at once, saying what to do, instead of waiting for a redirect
-// nobody can send; at a terminal it waits, as there someone can open the
-// URL.
+// In a CI job without a terminal, a browser sign-in whose browser cannot
+// start fails at once, saying what to do, instead of waiting for a
+// redirect nobody can send; with --no-browser (something in the job opens
+// the URL) and at a terminal it waits.
 func TestLoginOAuthInCIWithoutBrowser(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("a browser that cannot start is made by an empty DISPLAY, on Linux")
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
 	s, err := oauthtest.Start(oauthtest.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -687,28 +694,38 @@ func TestLoginOAuthInCIWithoutBrowser(t *testing.T) {
 	rs := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
 	ro := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return rs }, nil))
 	for name, args := range map[string][]string{
-		"API":    {"login", "-p", "o", "--spec", spec, "--no-browser", "--client-id", "restmcp-test"},
-		"remote": {"login", "-p", "o", "--mcp-url", ro.URL + "/mcp", "--no-browser"},
+		"API":    {"login", "-p", "o", "--spec", spec, "--client-id", "restmcp-test"},
+		"remote": {"login", "-p", "o", "--mcp-url", ro.URL + "/mcp"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			f, _, errOut := testFactory(t, map[string]string{"CI": "true"})
 			if code := runWithin(t, 20*time.Second, f, args...); code != 1 ||
-				!strings.Contains(errOut.String(), "no browser was opened") || !strings.Contains(errOut.String(), "CI is set") || !strings.Contains(errOut.String(), "RESTMCP_API_KEY") {
+				!strings.Contains(errOut.String(), "no browser was opened") || !strings.Contains(errOut.String(), "CI is set") ||
+				!strings.Contains(errOut.String(), "RESTMCP_API_KEY") || !strings.Contains(errOut.String(), "--no-browser") {
 				t.Errorf("exit %d, stderr:\n%s", code, errOut)
 			}
 			if strings.Contains(errOut.String(), "/authorize?") {
 				t.Errorf("printed a URL nobody can open:\n%s", errOut)
 			}
 
-			f, _, _ = testFactory(t, map[string]string{"CI": "true"})
-			f.IO.InTTY = true
-			var w io.Writer = &signInWriter{t: t}
-			if name == "remote" {
-				w = &browserWriter{follow: remotetest.Browser(t)}
+			follows := func() io.Writer {
+				if name == "remote" {
+					return &browserWriter{follow: remotetest.Browser(t)}
+				}
+				return &signInWriter{t: t}
 			}
-			f.IO.ErrOut = w
-			if code := runWithin(t, 20*time.Second, f, args...); code != 0 || !strings.Contains(fmt.Sprint(w), "Ctrl-C cancels") {
-				t.Errorf("at a terminal: exit %d, stderr:\n%s", code, w)
+			for _, c := range []struct {
+				name  string
+				tty   bool
+				extra []string
+			}{{"--no-browser in CI", false, []string{"--no-browser"}}, {"at a terminal", true, nil}} {
+				f, _, _ = testFactory(t, map[string]string{"CI": "true"})
+				f.IO.InTTY = c.tty
+				w := follows()
+				f.IO.ErrOut = w
+				if code := runWithin(t, 20*time.Second, f, append(slices.Clone(args), c.extra...)...); code != 0 || !strings.Contains(fmt.Sprint(w), "Ctrl-C cancels") {
+					t.Errorf("%s: exit %d, stderr:\n%s", c.name, code, w)
+				}
 			}
 		})
 	}

@@ -71,11 +71,12 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 }
 
 // showAuthURL opens the authorization URL in the browser, unless
-// noBrowser, and prints it; oauth.ErrNoBrowser when it opened none in a
-// CI job, where nobody could open it.
+// noBrowser, and prints it; oauth.ErrNoBrowser when none could start in a
+// CI job, where nobody could open it (--no-browser says something else
+// opens it).
 func (f *Factory) showAuthURL(u string, noBrowser bool) error {
 	failed := !noBrowser && oauth.OpenBrowser(u) != nil
-	if (noBrowser || failed) && f.unattended() {
+	if failed && f.unattended() {
 		return oauth.ErrNoBrowser
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Open this URL to sign in (waiting up to %s for the redirect to this machine; Ctrl-C cancels):\n  %s\n", oauth.DefaultLoginTimeout.Round(time.Second), u)
