@@ -47,7 +47,9 @@ resources and search layouts (what auto picks for a large API) list no
 operation: against an earlier description, the operations their tools run
 are compared too, as --layout operations lists them. A listing kept for CI
 should be one that --layout operations --json wrote, compared with
---layout operations; one of another layout cannot show them.`,
+--layout operations; one of another layout cannot show them. A listing
+compared with one listed in another layout (auto's pick included) stops
+with status 2 and says which --layout to give.`,
 		Example: toolsExample(f.Brand),
 		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/client"
@@ -104,8 +105,11 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 			if err != nil {
 				return diff{}, fmt.Errorf("--diff %s: %w", opts.Diff, err)
 			}
+			if err := sameLayout(opts, srv, old, now); err != nil {
+				return diff{}, err
+			}
 			disjoint(opts, old, now)
-			if l := tooldiff.Layout(old); l != "" {
+			if l := tooldiff.Layout(old); l == server.LayoutResources || l == server.LayoutSearch {
 				fmt.Fprintf(opts.F.IO.ErrOut, "Warning: %s is a listing of the %s layout, which lists no operation: "+
 					"what changed in the operations its tools run (one removed, an argument now required) cannot be seen. "+
 					"Keep the listing that `tools --layout operations --json` writes, or give the earlier OpenAPI description to --diff.\n", opts.Diff, l)
@@ -117,7 +121,7 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 	// flags (layout, prefix, selection).
 	old, oldLayout, err := listing(ctx, opts, p, opts.Diff)
 	if err != nil {
-		return diff{}, err
+		return diff{}, neither(opts, err)
 	}
 	changes, err := tooldiff.Compare(old, now)
 	if err != nil {
@@ -148,6 +152,68 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 	}
 	d.operations, err = tooldiff.Compare(oldOps, nowOps)
 	return d, err
+}
+
+// sameLayout is the error when the listing old was served in another
+// layout than now's: each of its tools would be said removed, and
+// breaking, for want of a flag. A remote server's tools (no layout
+// given here) are compared as they are.
+func sameLayout(opts *ToolsOptions, srv app.ToolSource, old, now []byte) error {
+	served, why := layoutOf(srv)
+	was, is := tooldiff.Layout(old), tooldiff.Layout(now)
+	if served == "" || was == "" || is == "" || was == is {
+		return nil
+	}
+	if why != "" {
+		return FlagErrorf("%s lists the %s layout and this listing is the %s layout (auto picks it for this API): "+
+			"add --layout %s to compare like with like", opts.Diff, was, is, was)
+	}
+	return FlagErrorf("%s lists the %s layout and this listing is the %s layout: "+
+		"list with --layout %s to compare like with like", opts.Diff, was, is, was)
+}
+
+// neither is the error of OLD that could not be listed as a description:
+// when it is a file that is no OpenAPI description either (the table
+// that tools prints, say), it says what OLD must be; else err, which says
+// what is wrong with the description.
+func neither(opts *ToolsOptions, err error) error {
+	if client.IsURL(opts.Diff) {
+		return err
+	}
+	b, rerr := os.ReadFile(opts.Diff)
+	if rerr != nil || describesAPI(b) {
+		return err
+	}
+	// The loader's own words, after the file's name.
+	detail := err.Error()
+	if i := strings.LastIndex(detail, opts.Diff+": "); i >= 0 {
+		detail = detail[i+len(opts.Diff)+2:]
+	}
+	detail = strings.TrimPrefix(detail, "not an OpenAPI description: ")
+	return FlagErrorf("%s is neither a listing that tools --json wrote nor an OpenAPI description (%s): "+
+		"write it with %s tools --layout operations --json > FILE", opts.Diff, detail, opts.F.Brand.Name)
+}
+
+// describesAPI reports whether b has the "openapi" or "swagger" field of
+// an OpenAPI description at its top: a JSON object's member, or a YAML
+// line that starts with the key.
+func describesAPI(b []byte) bool {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(b, &doc) == nil {
+		return doc["openapi"] != nil || doc["swagger"] != nil
+	}
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimLeft(line, "{ \t")
+		line = strings.TrimLeft(line, `"'`)
+		for _, key := range []string{"openapi", "swagger"} {
+			if rest, ok := strings.CutPrefix(line, key); ok {
+				if rest = strings.TrimLeft(rest, `"' \t`); strings.HasPrefix(rest, ":") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // disjoint warns when no tool of the listing old has a name that now

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -284,5 +285,143 @@ func TestToolsDiffDisjoint(t *testing.T) {
 	run(t, f, "tools", "--spec", "testdata/notes.yaml", "--diff", saved)
 	if errOut.Len() > 0 {
 		t.Errorf("stderr: %s%s", out, errOut)
+	}
+}
+
+// saveTools writes what `tools args... --json` prints to a file in dir.
+func saveTools(t *testing.T, dir, name string, args ...string) string {
+	t.Helper()
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, append(append([]string{"tools"}, args...), "--json")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A listing of one layout compared with one of another would say each
+// tool removed: a usage error (2), said first, that names the flag.
+func TestToolsDiffLayoutMismatch(t *testing.T) {
+	dir := t.TempDir()
+	// 120 resources of one operation each: auto picks search.
+	var b strings.Builder
+	b.WriteString("openapi: 3.0.3\ninfo: {title: Big, version: \"1\"}\npaths:\n")
+	for i := range 120 {
+		fmt.Fprintf(&b, "  /things%d:\n    get:\n      operationId: listThings%d\n      responses: {\"200\": {description: OK}}\n", i, i)
+	}
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bigOps := saveTools(t, dir, "big-ops.json", "--spec", big, "--layout", "operations")
+	notesOps := saveTools(t, dir, "notes-ops.json", "--spec", "testdata/notes.yaml", "--layout", "operations")
+	notesSearch := saveTools(t, dir, "notes-search.json", "--spec", "testdata/notes.yaml", "--layout", "search")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--spec", big, "--diff", bigOps},
+			"big-ops.json lists the operations layout and this listing is the search layout (auto picks it for this API): add --layout operations to compare like with like"},
+		{[]string{"--spec", "testdata/notes.yaml", "--layout", "search", "--diff", notesOps},
+			"notes-ops.json lists the operations layout and this listing is the search layout: list with --layout operations"},
+		{[]string{"--spec", "testdata/notes.yaml", "--layout", "resources", "--diff", notesSearch, "--json"},
+			"notes-search.json lists the search layout and this listing is the resources layout: list with --layout search"},
+		{[]string{"--spec", "testdata/notes.yaml", "--diff", notesSearch},
+			"notes-search.json lists the search layout and this listing is the operations layout (auto picks it for this API): add --layout search"},
+	} {
+		f, out, errOut := testFactory(t, nil)
+		if code := run(t, f, append([]string{"tools"}, tt.args...)...); code != 2 || out.Len() > 0 ||
+			!strings.HasPrefix(strings.TrimPrefix(errOut.String(), "Error: "), filepath.Join(dir, "")) ||
+			!strings.Contains(errOut.String(), tt.want) {
+			t.Errorf("%v: exit %d, want 2 and %q on stderr first:\n%s%s", tt.args, code, tt.want, out, errOut)
+		}
+	}
+	// Alike: compared, whether auto picks the layout or it is given.
+	for _, args := range [][]string{
+		{"--spec", big, "--layout", "operations", "--diff", bigOps},
+		{"--spec", "testdata/notes.yaml", "--diff", notesOps},
+		{"--spec", "testdata/notes.yaml", "--layout", "auto", "--diff", notesOps},
+		{"--spec", "testdata/notes.yaml", "--layout", "search", "--diff", notesSearch},
+	} {
+		f, out, errOut := testFactory(t, nil)
+		if code := run(t, f, append([]string{"tools"}, args...)...); code != 0 || !strings.HasPrefix(out.String(), "no change") ||
+			strings.Contains(errOut.String(), "compare like with like") {
+			t.Errorf("%v: exit %d: %s%s", args, code, out, errOut)
+		}
+	}
+}
+
+// OLD that is neither a listing nor a description (the table tools
+// prints, its size report) is said to be so, with how to write one; a
+// description that cannot be read, or a missing file, keeps its own
+// message.
+func TestToolsDiffNeitherListingNorDescription(t *testing.T) {
+	dir := t.TempDir()
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	table := out.String()
+	f, out, errOut = testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--tokens", "--json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	size := out.String()
+	write := func(name, text string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tt := range []struct {
+		old  string
+		want []string
+	}{
+		{write("t.txt", table), []string{"t.txt is neither a listing that tools --json wrote nor an OpenAPI description (the document is",
+			"): write it with restmcp tools --layout operations --json > FILE"}},
+		{write("titles.txt", "NAME  KIND  TITLE\nlist_notes  read  List notes: all of them\nget_note  read  Get one: by id\n"),
+			[]string{"titles.txt is neither a listing that tools --json wrote nor an OpenAPI description (", "tools --layout operations --json > FILE"}},
+		{write("size.json", size), []string{"size.json is neither a listing", `(no "openapi" or "swagger" field)`}},
+		{write("empty.txt", ""), []string{"empty.txt is neither a listing", "(the document is empty)"}},
+		{write("v9.yaml", "openapi: 9.0.0\ninfo: {title: x, version: \"1\"}\npaths: {}\n"), []string{`unsupported OpenAPI version "9.0.0"`}},
+		{write("v9.json", `{"info": {"title": "x"}, "openapi": "9.0.0", "paths": {}}`), []string{`unsupported OpenAPI version "9.0.0"`}},
+		{filepath.Join(dir, "missing.json"), []string{"no such file", "give a file that `tools --json` wrote"}},
+	} {
+		f, out, errOut := testFactory(t, nil)
+		code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--diff", tt.old)
+		if code != 2 {
+			t.Errorf("%s: exit %d, want 2: %s%s", tt.old, code, out, errOut)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(errOut.String(), w) {
+				t.Errorf("%s: stderr lacks %q: %s", tt.old, w, errOut)
+			}
+		}
+		if !strings.Contains(tt.want[0], "neither") && strings.Contains(errOut.String(), "neither") {
+			t.Errorf("%s: said neither: %s", tt.old, errOut)
+		}
+	}
+}
+
+func TestDescribesAPI(t *testing.T) {
+	for text, want := range map[string]bool{
+		"openapi: 3.0.3\ninfo: {}\n":             true,
+		"# comment\nswagger: \"2.0\"\n":          true,
+		"\"openapi\": 3.1.0\n":                   true,
+		`{"info": {}, "openapi": "3.0.0"}`:       true,
+		"{\n  \"swagger\": \"2.0\",\n  \"info\"": true,
+		"NAME  KIND  TITLE\nlist  read  List\n":  false,
+		`{"tools": 3, "layout": "operations"}`:   false,
+		"openapi_version: 3\n":                   false,
+		"":                                       false,
+	} {
+		if got := describesAPI([]byte(text)); got != want {
+			t.Errorf("%q: %v, want %v", text, got, want)
+		}
 	}
 }

@@ -1454,12 +1454,13 @@ func compareLimits(name, arg string, a, b map[string]any, out *[]Change) {
 // Layout is the layout a listing was served with, as far as its tools
 // tell: "search" (tools that search the operations and call one by
 // name), "resources" (a tool a resource, its operations actions picked
-// by an argument), else "" (one tool an operation, or not a listing).
-// A listing of either of the first two does not list the operations its
-// tools run: what changed in them, a comparison cannot see.
+// by an argument), "operations" (some tools, none of either), else ""
+// (no tool, or not a listing). A listing of either of the first two does
+// not list the operations its tools run: what changed in them, a
+// comparison cannot see.
 func Layout(listing []byte) string {
 	tools, ok, err := parse(listing)
-	if !ok || err != nil {
+	if !ok || err != nil || len(tools) == 0 {
 		return ""
 	}
 	for _, t := range tools {
@@ -1478,7 +1479,7 @@ func Layout(listing []byte) string {
 			}
 		}
 	}
-	return ""
+	return "operations"
 }
 
 // Disjoint reports whether the listings old and new, each of some tools,

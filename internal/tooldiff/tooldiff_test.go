@@ -915,8 +915,11 @@ func TestLayout(t *testing.T) {
 		`[{"name":"call_operation","title":"Call an API operation","inputSchema":{}}]`:                                                                                   "search",
 		`[{"name":"notes","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list"],"description":"What to do."}},"required":["action"]}}]`: "resources",
 		`[{"name":"describe_action","title":"Describe an action","inputSchema":{}}]`:                                                                                     "resources",
-		`[{"name":"list_notes","inputSchema":{"type":"object","properties":{"action":{"type":"string"}}}}]`:                                                              "",
-		`{"openapi":"3.0.3"}`: "",
+		`[{"name":"list_notes","inputSchema":{"type":"object","properties":{"action":{"type":"string"}}}}]`:                                                              "operations",
+		`{"tools":[{"name":"list_notes","inputSchema":{}}]}`:                                                                                                             "operations",
+		`[]`:                    "",
+		`{"openapi":"3.0.3"}`:   "",
+		`[{"title":"no name"}]`: "",
 	} {
 		if got := Layout([]byte(listing)); got != want {
 			t.Errorf("%s: %q, want %q", listing, got, want)
