@@ -684,8 +684,8 @@ func oauthKeyringError(f *Factory, err error) error {
 		err, f.Keyring.Describe(), keyringHint(err), f.Brand.Env("API_KEY"))
 }
 
-// keyringHint says how to unlock a locked keyring (err), else where the
-// keyring is on this system, when it is often missing.
+// keyringHint says how to unlock a locked keyring (err), else, where the
+// keyring is often missing (Linux, BSD), how to get one.
 func keyringHint(err error) string {
 	switch {
 	case keyring.Locked(err):
@@ -693,7 +693,7 @@ func keyringHint(err error) string {
 	case runtime.GOOS == "darwin" || runtime.GOOS == "windows":
 		return ""
 	}
-	return " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see " + keyringDocURL + ")."
+	return " The keyring is a Secret Service on the D-Bus session bus, which headless machines, containers and WSL often lack: install and start one, such as gnome-keyring (packages dbus gnome-keyring libsecret-tools; see " + keyringDocURL + "), and log in again."
 }
 
 // schemeLabel shows an auth scheme, naming the bare key.
