@@ -284,7 +284,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	} else if opts.NoCheck {
 		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
-	} else if err := loginCheck(c.Context(), f, p, opts.scheme, key, opts.CheckTimeout); err != nil {
+	} else if err := loginCheck(c.Context(), f, p, opts.scheme, key, opts.CheckTimeout, c.Flags().Changed("base-url")); err != nil {
 		return err
 	}
 
@@ -370,8 +370,8 @@ func checkSelection(ctx context.Context, f *Factory, pf *profileFlags, p profile
 
 // loginCheck asks the API whether it accepts key, sent as p says (scheme
 // is the description's scheme p uses, nil for none); an error says why the
-// key is not stored.
-func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *client.SecurityScheme, key string, timeout time.Duration) error {
+// key is not stored. baseURLGiven: p's base URL was given with --base-url.
+func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *client.SecurityScheme, key string, timeout time.Duration, baseURLGiven bool) error {
 	if timeout <= 0 {
 		timeout = loginCheckTimeout
 	}
@@ -382,6 +382,9 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *clie
 	switch {
 	case errors.Is(kc.Err, app.ErrKeyRejected):
 		return fmt.Errorf("%w, so nothing was stored. %s", kc.Err, rejectedHint(p, scheme))
+	case kc.Err != nil && kc.Unreachable() && baseURLGiven:
+		return fmt.Errorf("checking the key: %w. Nothing was stored: %s, given with --base-url, could not be reached; check it and the network, or pass --no-check to store the key unchecked",
+			kc.Err, client.ShowURL(p.BaseURL))
 	case kc.Err != nil && kc.Unreachable():
 		return fmt.Errorf("checking the key: %w. Nothing was stored: if the API is not at %s, pass --base-url URL; else check the network and the address, or pass --no-check to store the key unchecked",
 			kc.Err, client.Origin(mustParseURL(kc.URL)))
