@@ -64,12 +64,16 @@ It exits with status 1 when a profile has no key or the API does not accept it.`
 
 // profileStatus is one profile's line of the report (and its JSON form).
 type profileStatus struct {
-	Profile    string `json:"profile"`
-	Spec       string `json:"spec"`
-	MCPURL     string `json:"mcp_url,omitempty"`
-	BaseURL    string `json:"base_url,omitempty"`
-	AuthHeader string `json:"auth_header"`
-	AuthScheme string `json:"auth_scheme"`
+	Profile string `json:"profile"`
+	Spec    string `json:"spec"`
+	MCPURL  string `json:"mcp_url,omitempty"`
+	BaseURL string `json:"base_url,omitempty"`
+	// DescribedBase is, without BaseURL, the description's first server
+	// when it could be read without a request ("" otherwise); shown, not
+	// part of the JSON.
+	DescribedBase string `json:"-"`
+	AuthHeader    string `json:"auth_header"`
+	AuthScheme    string `json:"auth_scheme"`
 	// Scheme is the description's security scheme the profile signs in
 	// with, and how its credential is sent.
 	Scheme     string `json:"scheme,omitempty"`
@@ -139,8 +143,16 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	down := false
 	report := make([]profileStatus, 0, len(profiles))
 	for _, p := range profiles {
+		var base string
+		if !opts.JSON && p.MCPURL == "" {
+			bctx, cancel := context.WithTimeout(ctx, timeout)
+			base = client.ShowURL(f.App().ResolvedBaseURL(bctx, p))
+			cancel()
+		}
 		if p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 {
-			report = append(report, oauthStatus(f, p))
+			st := oauthStatus(f, p)
+			st.DescribedBase = base
+			report = append(report, st)
 			continue
 		}
 		rk := keys.ResolveKey(p.Name)
@@ -157,6 +169,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			cancel()
 		}
 		st := newProfileStatus(f, p, rk)
+		st.DescribedBase = base
 		switch {
 		case !st.OK || opts.Offline:
 		case rk.Source == app.KeyFromEnv && len(profiles) > 1:
@@ -315,7 +328,10 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			}
 			fmt.Fprintf(out, "  Description: %s\n", spec)
 			base := st.BaseURL
-			if base == "" {
+			switch {
+			case base == "" && st.DescribedBase != "":
+				base = st.DescribedBase + " (the description's first server)"
+			case base == "":
 				base = "(the description's first server)"
 			}
 			fmt.Fprintf(out, "  Base URL:    %s\n", base)
