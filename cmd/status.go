@@ -68,6 +68,9 @@ type profileStatus struct {
 	Spec    string `json:"spec"`
 	MCPURL  string `json:"mcp_url,omitempty"`
 	BaseURL string `json:"base_url,omitempty"`
+	// KeyringDown: the OS keyring could not be reached (asked only for a
+	// key in the plain-text file, to advise moving it); not in the JSON.
+	KeyringDown bool `json:"-"`
 	// DescribedBase is, without BaseURL, the description's first server
 	// when it could be read without a request ("" otherwise); shown, not
 	// part of the JSON.
@@ -161,6 +164,17 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			keys.Keyring.Backend = failingBackend{errors.Unwrap(rk.Err)}
 			down = true
 		}
+		// A key in the plain-text file is moved to the keyring only
+		// where there is one: ask it.
+		var keyringDown bool
+		if rk.Source == app.KeyFromFile && rk.Err == nil {
+			_, kerr := keys.Keyring.Get(p.Name)
+			keyringDown = errors.Is(kerr, keyring.ErrUnavailable)
+			if !down && errors.As(kerr, &te) {
+				keys.Keyring.Backend = failingBackend{kerr}
+				down = true
+			}
+		}
 		if !opts.Offline && rk.Err == nil {
 			// The place of the key as serve sends it, also where the
 			// description says it (read within the check's time).
@@ -169,7 +183,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			cancel()
 		}
 		st := newProfileStatus(f, p, rk)
-		st.DescribedBase = base
+		st.DescribedBase, st.KeyringDown = base, keyringDown
 		switch {
 		case !st.OK || opts.Offline:
 		case rk.Source == app.KeyFromEnv && len(profiles) > 1:
@@ -359,6 +373,10 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 				break
 			}
 			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
+			if st.KeyringDown {
+				fmt.Fprintf(out, "  ⚠ INSECURE:  the key is stored UNENCRYPTED in that file (login --insecure-storage), and the OS keyring cannot be reached here to move it to; %s keeps it out of files\n", f.Brand.Env("API_KEY"))
+				break
+			}
 			fmt.Fprintf(out, "  ⚠ INSECURE:  the key is stored UNENCRYPTED in that file (login --insecure-storage); run `%s` to move it to the OS keyring\n", f.App().LoginCommand(st.Profile))
 		case app.KeyMissing:
 			fmt.Fprintf(out, "  Key:         missing: run `%s`\n", f.App().LoginCommand(st.Profile))
