@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/restmcp/restmcp/client"
@@ -90,4 +91,28 @@ func (a *App) savedAPI(p profile.Profile) (*client.API, time.Time, error) {
 		api.Validators = client.Validators{}
 	}
 	return api, e.head.Written, err
+}
+
+// ResolvedBaseURL is the base URL p's calls go to when p sets none, as
+// serve resolves it: the first server of its description, read from the
+// compiled description cache, else from a local file. It is "" when p sets
+// a base URL, when that would take a request (a description URL with no
+// current compiled copy), or when it gives no absolute URL.
+func (a *App) ResolvedBaseURL(ctx context.Context, p profile.Profile) string {
+	if p.BaseURL != "" || p.Spec == "" {
+		return ""
+	}
+	base := ""
+	if _, e := a.cachedEntry(p); e != nil {
+		base = e.head.Base
+		e.close()
+	} else if !client.IsURL(p.Spec) {
+		if api, err := client.Load(ctx, p.Spec, a.loadOptions(p, nil, client.Validators{})); err == nil {
+			base = api.BaseURL()
+		}
+	}
+	if !strings.Contains(base, "://") {
+		return ""
+	}
+	return base
 }

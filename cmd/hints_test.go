@@ -67,18 +67,34 @@ func TestSentAs(t *testing.T) {
 	}
 }
 
-// TestLoginUnreachableNamesBaseURL: when the connection itself fails, the
-// fix named first is --base-url.
+// TestLoginUnreachableNamesBaseURL: when the connection itself fails to
+// the description's server, the fix named first is --base-url; when the
+// address was given with --base-url, the message says that address could
+// not be reached, and does not ask for --base-url again.
 func TestLoginUnreachableNamesBaseURL(t *testing.T) {
-	f, _, errOut := testFactory(t, nil)
-	f.IO.In = strings.NewReader(goodKey + "\n")
-	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/notes.yaml", "--base-url", "http://127.0.0.1:1", "--with-key"); code == 0 {
-		t.Fatal("login succeeded against a closed port")
-	}
-	msg := errOut.String()
-	i, j := strings.Index(msg, "--base-url URL"), strings.Index(msg, "--no-check")
-	if i < 0 || j < 0 || i > j || !strings.Contains(msg, "http://127.0.0.1:1") {
-		t.Errorf("--base-url is not the first fix named:\n%s", msg)
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"the description's server", nil, "if the API is not at http://127.0.0.1:9, pass --base-url URL"},
+		{"given with --base-url", []string{"--base-url", "http://127.0.0.1:1/api/v3"}, "http://127.0.0.1:1/api/v3, given with --base-url, could not be reached; check it"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, errOut := testFactory(t, nil)
+			f.IO.In = strings.NewReader(goodKey + "\n")
+			if code := run(t, f, append([]string{"login", "-p", "a", "--spec", "testdata/notes.yaml", "--with-key"}, tt.args...)...); code == 0 {
+				t.Fatal("login succeeded against a closed port")
+			}
+			msg := errOut.String()
+			i, j := strings.Index(msg, tt.want), strings.Index(msg, "--no-check")
+			if i < 0 || j < 0 || i > j {
+				t.Errorf("stderr lacks %q before --no-check:\n%s", tt.want, msg)
+			}
+			if tt.args != nil && strings.Contains(msg, "pass --base-url") {
+				t.Errorf("asks for --base-url although it was given:\n%s", msg)
+			}
+		})
 	}
 }
 

@@ -38,6 +38,15 @@ func TestInsecureStorage(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "****WXYZ from "+path) || !strings.Contains(r.out, "⚠ INSECURE") || !strings.Contains(r.out, "✓ accepts") {
 		t.Errorf("status: exit %d\n%s%s", r.code, r.out, r.err)
 	}
+	// Moving the key to the keyring is advised only where there is one.
+	if !strings.Contains(r.out, "the OS keyring cannot be reached here") || strings.Contains(r.out, "to move it to the OS keyring") {
+		t.Errorf("status advises the keyring it cannot reach:\n%s", r.out)
+	}
+	e.keyring.Backend = e.kr
+	if r := e.run("", "status", "-p", "acme", "--offline"); !strings.Contains(r.out, "run `restmcp login --profile acme` to move it to the OS keyring") {
+		t.Errorf("status with a keyring does not advise moving the key:\n%s", r.out)
+	}
+	e.keyring.Backend = unavailableBackend{}
 	r = e.run("", "status", "--json", "--offline")
 	if !strings.Contains(r.out, `"key_source": "file"`) {
 		t.Errorf("status --json:\n%s", r.out)

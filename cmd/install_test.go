@@ -193,10 +193,11 @@ func TestInstallEveryClient(t *testing.T) {
 				if code := x.run(t, "uninstall", id, "--profile", "acme"); code != 0 || !strings.Contains(x.out.String(), "Removed") {
 					t.Fatalf("uninstall: exit %d: %s%s", code, x.out, x.errOut)
 				}
-				if after, _ := os.ReadFile(path); bytes.Contains(after, []byte("acme")) {
-					t.Errorf("entry left after uninstall:\n%s", after)
+				// The file install created holds nothing else: it goes.
+				if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) || !strings.Contains(x.out.String(), "so it was deleted") {
+					t.Errorf("file left after uninstall (%v):\n%s", err, x.out)
 				}
-				if code := x.run(t, "uninstall", id, "--profile", "acme"); code != 0 || !strings.Contains(x.out.String(), "nothing changed") {
+				if code := x.run(t, "uninstall", id, "--profile", "acme"); code != 0 || !strings.Contains(x.out.String(), "nothing to remove") {
 					t.Errorf("second uninstall: exit %d: %s", code, x.out)
 				}
 				for _, s := range []string{x.out.String(), x.errOut.String()} {
@@ -987,5 +988,25 @@ func TestInstallWarnsOAuthProfileWithoutToken(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Install then uninstall, starting with no file, leaves no file and no
+// backup, and says the file was deleted.
+func TestUninstallDeletesTheFileInstallCreated(t *testing.T) {
+	x := newInstallFixture(t, "linux")
+	path := x.path(t, "cursor", false)
+	if code := x.run(t, "install", "cursor", "--profile", "ex"); code != 0 {
+		t.Fatalf("install: exit %d: %s%s", code, x.out, x.errOut)
+	}
+	x.out.Reset()
+	if code := x.run(t, "uninstall", "cursor", "--profile", "ex"); code != 0 || !strings.Contains(x.out.String(), "held nothing else, so it was deleted") ||
+		strings.Contains(x.out.String(), ".bak") {
+		t.Errorf("uninstall: exit %d: %s%s", code, x.out, x.errOut)
+	}
+	for _, p := range []string{path, path + ".bak"} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is left: %v", p, err)
+		}
 	}
 }

@@ -284,7 +284,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	} else if opts.NoCheck {
 		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
-	} else if err := loginCheck(c.Context(), f, p, opts.scheme, key, opts.CheckTimeout); err != nil {
+	} else if err := loginCheck(c.Context(), f, p, opts.scheme, key, opts.CheckTimeout, c.Flags().Changed("base-url")); err != nil {
 		return err
 	}
 
@@ -370,8 +370,8 @@ func checkSelection(ctx context.Context, f *Factory, pf *profileFlags, p profile
 
 // loginCheck asks the API whether it accepts key, sent as p says (scheme
 // is the description's scheme p uses, nil for none); an error says why the
-// key is not stored.
-func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *client.SecurityScheme, key string, timeout time.Duration) error {
+// key is not stored. baseURLGiven: p's base URL was given with --base-url.
+func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *client.SecurityScheme, key string, timeout time.Duration, baseURLGiven bool) error {
 	if timeout <= 0 {
 		timeout = loginCheckTimeout
 	}
@@ -382,6 +382,9 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *clie
 	switch {
 	case errors.Is(kc.Err, app.ErrKeyRejected):
 		return fmt.Errorf("%w, so nothing was stored. %s", kc.Err, rejectedHint(p, scheme))
+	case kc.Err != nil && kc.Unreachable() && baseURLGiven:
+		return fmt.Errorf("checking the key: %w. Nothing was stored: %s, given with --base-url, could not be reached; check it and the network, or pass --no-check to store the key unchecked",
+			kc.Err, client.ShowURL(p.BaseURL))
 	case kc.Err != nil && kc.Unreachable():
 		return fmt.Errorf("checking the key: %w. Nothing was stored: if the API is not at %s, pass --base-url URL; else check the network and the address, or pass --no-check to store the key unchecked",
 			kc.Err, client.Origin(mustParseURL(kc.URL)))
@@ -684,8 +687,8 @@ func oauthKeyringError(f *Factory, err error) error {
 		err, f.Keyring.Describe(), keyringHint(err), f.Brand.Env("API_KEY"))
 }
 
-// keyringHint says how to unlock a locked keyring (err), else where the
-// keyring is on this system, when it is often missing.
+// keyringHint says how to unlock a locked keyring (err), else, where the
+// keyring is often missing (Linux, BSD), how to get one.
 func keyringHint(err error) string {
 	switch {
 	case keyring.Locked(err):
@@ -693,7 +696,7 @@ func keyringHint(err error) string {
 	case runtime.GOOS == "darwin" || runtime.GOOS == "windows":
 		return ""
 	}
-	return " The keyring is a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus; headless machines, containers and WSL often have none (see " + keyringDocURL + ")."
+	return " The keyring is a Secret Service on the D-Bus session bus, which headless machines, containers and WSL often lack: install and start one, such as gnome-keyring (packages dbus gnome-keyring libsecret-tools; see " + keyringDocURL + "), and log in again."
 }
 
 // schemeLabel shows an auth scheme, naming the bare key.

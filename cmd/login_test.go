@@ -326,6 +326,10 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 			if runtime.GOOS == "linux" && strings.Contains(r.err, keyringDocURL) != tt.docURL {
 				t.Errorf("stderr names the keyring documentation's address: %v, want %v:\n%s", !tt.docURL, tt.docURL, r.err)
 			}
+			// Where a keyring is often missing, it says how to get one.
+			if getOne := "install and start one, such as gnome-keyring (packages dbus gnome-keyring libsecret-tools"; runtime.GOOS == "linux" && strings.Contains(r.err, getOne) != tt.docURL {
+				t.Errorf("stderr says how to get a keyring: %v, want %v:\n%s", !tt.docURL, tt.docURL, r.err)
+			}
 			if strings.Contains(r.err, "(see docs/") {
 				t.Errorf("stderr points to the documentation as a local file:\n%s", r.err)
 			}

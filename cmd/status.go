@@ -64,12 +64,19 @@ It exits with status 1 when a profile has no key or the API does not accept it.`
 
 // profileStatus is one profile's line of the report (and its JSON form).
 type profileStatus struct {
-	Profile    string `json:"profile"`
-	Spec       string `json:"spec"`
-	MCPURL     string `json:"mcp_url,omitempty"`
-	BaseURL    string `json:"base_url,omitempty"`
-	AuthHeader string `json:"auth_header"`
-	AuthScheme string `json:"auth_scheme"`
+	Profile string `json:"profile"`
+	Spec    string `json:"spec"`
+	MCPURL  string `json:"mcp_url,omitempty"`
+	BaseURL string `json:"base_url,omitempty"`
+	// KeyringDown: the OS keyring could not be reached (asked only for a
+	// key in the plain-text file, to advise moving it); not in the JSON.
+	KeyringDown bool `json:"-"`
+	// DescribedBase is, without BaseURL, the description's first server
+	// when it could be read without a request ("" otherwise); shown, not
+	// part of the JSON.
+	DescribedBase string `json:"-"`
+	AuthHeader    string `json:"auth_header"`
+	AuthScheme    string `json:"auth_scheme"`
 	// Scheme is the description's security scheme the profile signs in
 	// with, and how its credential is sent.
 	Scheme     string `json:"scheme,omitempty"`
@@ -139,8 +146,16 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	down := false
 	report := make([]profileStatus, 0, len(profiles))
 	for _, p := range profiles {
+		var base string
+		if !opts.JSON && p.MCPURL == "" {
+			bctx, cancel := context.WithTimeout(ctx, timeout)
+			base = client.ShowURL(f.App().ResolvedBaseURL(bctx, p))
+			cancel()
+		}
 		if p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 {
-			report = append(report, oauthStatus(f, p))
+			st := oauthStatus(f, p)
+			st.DescribedBase = base
+			report = append(report, st)
 			continue
 		}
 		rk := keys.ResolveKey(p.Name)
@@ -148,6 +163,17 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		if !down && errors.As(rk.Err, &te) {
 			keys.Keyring.Backend = failingBackend{errors.Unwrap(rk.Err)}
 			down = true
+		}
+		// A key in the plain-text file is moved to the keyring only
+		// where there is one: ask it.
+		var keyringDown bool
+		if rk.Source == app.KeyFromFile && rk.Err == nil {
+			_, kerr := keys.Keyring.Get(p.Name)
+			keyringDown = errors.Is(kerr, keyring.ErrUnavailable)
+			if !down && errors.As(kerr, &te) {
+				keys.Keyring.Backend = failingBackend{kerr}
+				down = true
+			}
 		}
 		if !opts.Offline && rk.Err == nil {
 			// The place of the key as serve sends it, also where the
@@ -157,6 +183,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			cancel()
 		}
 		st := newProfileStatus(f, p, rk)
+		st.DescribedBase, st.KeyringDown = base, keyringDown
 		switch {
 		case !st.OK || opts.Offline:
 		case rk.Source == app.KeyFromEnv && len(profiles) > 1:
@@ -315,7 +342,10 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			}
 			fmt.Fprintf(out, "  Description: %s\n", spec)
 			base := st.BaseURL
-			if base == "" {
+			switch {
+			case base == "" && st.DescribedBase != "":
+				base = st.DescribedBase + " (the description's first server)"
+			case base == "":
 				base = "(the description's first server)"
 			}
 			fmt.Fprintf(out, "  Base URL:    %s\n", base)
@@ -343,6 +373,10 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 				break
 			}
 			fmt.Fprintf(out, "  Key:         %s from %s\n", st.Key, st.KeyLocation)
+			if st.KeyringDown {
+				fmt.Fprintf(out, "  ⚠ INSECURE:  the key is stored UNENCRYPTED in that file (login --insecure-storage), and the OS keyring cannot be reached here to move it to; %s keeps it out of files\n", f.Brand.Env("API_KEY"))
+				break
+			}
 			fmt.Fprintf(out, "  ⚠ INSECURE:  the key is stored UNENCRYPTED in that file (login --insecure-storage); run `%s` to move it to the OS keyring\n", f.App().LoginCommand(st.Profile))
 		case app.KeyMissing:
 			fmt.Fprintf(out, "  Key:         missing: run `%s`\n", f.App().LoginCommand(st.Profile))

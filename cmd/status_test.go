@@ -3,6 +3,8 @@ package cmd
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -404,5 +406,47 @@ func TestStatusHidesURLSecrets(t *testing.T) {
 	}
 	if !strings.Contains(js.out, `"spec": "https://specs.example.com/openapi.json"`) {
 		t.Errorf("status --json:\n%s", js.out)
+	}
+}
+
+// TestStatusShowsTheDescribedBaseURL: a profile without a base URL shows
+// the description's first server when the description can be read without
+// a request (a local file, or the compiled copy serve and tools keep);
+// else, for a description URL, it says where the URL is taken from.
+func TestStatusShowsTheDescribedBaseURL(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write(spec)
+	}))
+	t.Cleanup(srv.Close)
+	local, err := filepath.Abs("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newAuthEnv(t)
+	for _, p := range []profile.Profile{{Name: "file", Spec: local}, {Name: "url", Spec: srv.URL + "/openapi.yaml"}} {
+		if err := (profile.Store{Dir: e.dir}).Save(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const described = "  Base URL:    http://127.0.0.1:9/api (the description's first server)\n"
+	if r := e.run("", "status", "--offline", "-p", "file"); !strings.Contains(r.out, described) {
+		t.Errorf("a local description:\n%s%s", r.out, r.err)
+	}
+	if r := e.run("", "status", "--offline", "-p", "url"); !strings.Contains(r.out, "  Base URL:    (the description's first server)\n") || hits.Load() != 0 {
+		t.Errorf("a description URL, not read yet (%d requests):\n%s%s", hits.Load(), r.out, r.err)
+	}
+	// tools keeps the compiled description; status reads it, offline.
+	if r := e.run("", "tools", "-p", "url"); r.code != 0 {
+		t.Fatalf("tools: %s", r.err)
+	}
+	n := hits.Load()
+	if r := e.run("", "status", "--offline", "-p", "url"); !strings.Contains(r.out, described) || hits.Load() != n {
+		t.Errorf("a description URL read before (%d requests after tools' %d):\n%s%s", hits.Load(), n, r.out, r.err)
 	}
 }

@@ -42,7 +42,8 @@ Clients: %s.
 
 Only that entry is removed; the rest of the file is left as it was, and the
 previous version is saved as <file>.bak (a project's, out of the project, in
-the configuration folder's backups). An entry of that name that runs
+the configuration folder's backups). A file left holding nothing but an empty
+servers object (one install created) is deleted instead, with no backup. An entry of that name that runs
 another program is left alone unless --force is given.`, strings.Join(install.IDs(), ", ")),
 		Example: fmt.Sprintf(`  %[1]s uninstall cursor%[2]s
   %[1]s uninstall vscode --project --name acme`, f.Brand.Name, exampleProfile(f.Brand)),
@@ -128,11 +129,17 @@ func uninstallRun(_ context.Context, opts *UninstallOptions) error {
 	case opts.DryRun:
 		fmt.Fprintf(out, "Would remove %q from %s (%s); nothing was written:\n", opts.Name, client.Title, path)
 		writeDiff(out, client.Redact(res.Before), client.Redact(res.After))
+		if res.Deleted {
+			fmt.Fprintln(out, "The file would hold nothing else, so it would be deleted.")
+		}
 		if res.Refused != nil {
 			fmt.Fprintf(f.IO.ErrOut, "Without --dry-run this would stop: %v, or remove the entry %q by hand\n", res.Refused, opts.Name)
 		}
 	default:
 		fmt.Fprintf(out, "Removed %q from %s: %s\n", opts.Name, client.Title, path)
+		if res.Deleted {
+			fmt.Fprintln(out, "The file held nothing else, so it was deleted.")
+		}
 		if res.Backup != "" {
 			fmt.Fprintf(out, "The previous version is in %s.\n", res.Backup)
 		}

@@ -180,6 +180,9 @@ type Result struct {
 	// Refused is, in a dry run, the error the real run would stop at
 	// because the file is read-only (nil otherwise).
 	Refused error
+	// Deleted reports that uninstall removed (or, in a dry run, would
+	// remove) the file itself: without the entry it held nothing.
+	Deleted bool
 	// Warnings say what else was done: a lock beside the file that its
 	// holder abandoned, taken over.
 	Warnings []string
@@ -431,7 +434,8 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 		}
 		res.Refused = err
 	}
-	if prev, ok := c.previousVersion(path, src, name, f, opts.backupPath(real)); ok {
+	prev, restored := c.previousVersion(path, src, name, f, opts.backupPath(real))
+	if restored {
 		res.After = prev
 	} else if c.format == formatTOML {
 		res.After, _, err = c.tomlRemove(path, src, name)
@@ -453,11 +457,51 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 		return res, err
 	}
 	res.Action, res.Replaced = Removed, f.command
+	// A file left holding nothing but an empty servers object (and VS
+	// Code's empty inputs) is one install created: a file that existed
+	// before is given back from its backup above. It is removed, with no
+	// backup of it, rather than left behind. A symbolic link is the
+	// user's (a dotfile manager's) and stays, as does the file it points to.
+	if !restored && c.holdsNothing(path, res.After) && !isLink(path) {
+		res.After, res.Deleted = nil, true
+	}
 	if opts.DryRun {
+		return res, nil
+	}
+	if res.Deleted {
+		if err := os.Remove(real); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return res, notWritable(path, err)
+		}
 		return res, nil
 	}
 	res.Backup, err = writeAtomic(real, opts.backupPath(real), res.After, src, true, mode)
 	return res, notWritable(path, err)
+}
+
+// holdsNothing reports whether src, a file of the client's, holds nothing
+// but what install creates around its entries, empty: the servers object,
+// VS Code's inputs array. A comment, a setting or an entry is something.
+func (c Client) holdsNothing(path string, src []byte) bool {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	if c.format == formatTOML {
+		return len(bytes.TrimSpace(src)) == 0
+	}
+	keys := []string{c.Key}
+	if c.inputs {
+		keys = append(keys, "inputs")
+	}
+	for _, key := range keys {
+		if out, ok := withoutEmpty(path, src, key); ok {
+			src = bytes.TrimPrefix(out, []byte("\ufeff"))
+		}
+	}
+	return string(bytes.Join(bytes.Fields(src), nil)) == "{}"
+}
+
+// isLink reports whether path is a symbolic link.
+func isLink(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode()&fs.ModeSymlink != 0
 }
 
 // previousVersion is the file's version before install added the entry f

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -419,13 +420,23 @@ func lifeCycle(t *testing.T, c Client, goos string) {
 		t.Fatal("an unchanged run wrote a backup")
 	}
 
-	// Uninstall removes it.
-	res, err = c.Uninstall(path, "acme", testCommand, Options{})
-	if err != nil || res.Action != Removed {
-		t.Fatalf("uninstall: %v, %v", res.Action, err)
+	// Uninstall removes it, and the file install created with it: it
+	// holds nothing else. No backup of it is left either.
+	res, err = c.Uninstall(path, "acme", testCommand, Options{DryRun: true})
+	if err != nil || res.Action != Removed || !res.Deleted {
+		t.Fatalf("uninstall --dry-run: %v, deleted %v, %v", res.Action, res.Deleted, err)
 	}
-	if _, ok := serversOf(t, c, readFile(t, path))["acme"]; ok {
-		t.Fatal("entry still there after uninstall")
+	if !bytes.Equal(readFile(t, path), first) {
+		t.Fatal("a dry run changed the file")
+	}
+	res, err = c.Uninstall(path, "acme", testCommand, Options{})
+	if err != nil || res.Action != Removed || !res.Deleted || res.Backup != "" {
+		t.Fatalf("uninstall: %v, deleted %v, backup %q, %v", res.Action, res.Deleted, res.Backup, err)
+	}
+	for _, p := range []string{path, path + ".bak"} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is left after uninstall: %v", p, err)
+		}
 	}
 	res, err = c.Uninstall(path, "acme", testCommand, Options{})
 	if err != nil || res.Action != Absent {
@@ -1631,4 +1642,81 @@ func TestForceReplacesCodexSubTables(t *testing.T) {
 		t.Errorf("after install --force:\n%s", got)
 	}
 	wantEntry(t, c, []byte(got), testEntry("acme"))
+}
+
+// TestUninstallDeletesOnlyAnEmptyFile: a file left with nothing but an
+// empty servers object (and VS Code's empty inputs) is deleted, whoever
+// installed its entries; one that holds anything else, a comment
+// included, stays, as does a symbolic link.
+func TestUninstallDeletesOnlyAnEmptyFile(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	vscode, _ := Lookup("vscode")
+	codex, _ := Lookup("codex")
+	remote := Entry{Name: "acme", URL: "https://mcp.example.com/mcp", Headers: []Header{{Name: "Authorization"}}}
+	tests := []struct {
+		name   string
+		c      Client
+		e      Entry
+		others []Entry // installed first, uninstalled before e
+		keep   string  // written before install, without a backup ("": no file)
+	}{
+		{name: "a remote entry with its input", c: vscode, e: remote},
+		{name: "two entries, the last removed", c: cursor, e: testEntry("acme"), others: []Entry{testEntry("other")}},
+		{name: "TOML, two entries", c: codex, e: testEntry("acme"), others: []Entry{testEntry("other")}},
+		{name: "a comment", c: cursor, e: testEntry("acme"), keep: "{\n  // mine\n  \"mcpServers\": {}\n}\n"},
+		{name: "another setting", c: cursor, e: testEntry("acme"), keep: "{\"mcpServers\": {}, \"x\": 1}\n"},
+		{name: "user inputs", c: vscode, e: remote, keep: "{\"inputs\": [{\"id\": \"mine\"}]}\n"},
+		{name: "a TOML comment", c: codex, e: testEntry("acme"), keep: "# mine\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config")
+			if tt.keep != "" {
+				writeFile(t, path, tt.keep, 0o600)
+			}
+			for _, e := range append(slices.Clone(tt.others), tt.e) {
+				if _, err := tt.c.Install(path, e, Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			os.Remove(path + ".bak")
+			for _, e := range tt.others {
+				if res, err := tt.c.UninstallEntry(path, e, Options{}); err != nil || res.Deleted {
+					t.Fatalf("uninstall %s: deleted %v, %v", e.Name, res.Deleted, err)
+				}
+			}
+			res, err := tt.c.UninstallEntry(path, Entry{Name: tt.e.Name, Command: tt.e.Command, URL: tt.e.URL}, Options{})
+			if err != nil || res.Action != Removed || res.Deleted != (tt.keep == "") {
+				t.Fatalf("uninstall: %v, deleted %v, %v", res.Action, res.Deleted, err)
+			}
+			_, serr := os.Stat(path)
+			if tt.keep == "" && !errors.Is(serr, os.ErrNotExist) {
+				t.Errorf("the file is left:\n%s", readFile(t, path))
+			}
+			if tt.keep != "" {
+				if got := readFile(t, path); tt.c.holdsNothing(path, got) {
+					t.Errorf("left:\n%s", got)
+				}
+			}
+		})
+	}
+	t.Run("a symbolic link", func(t *testing.T) {
+		dir := t.TempDir()
+		real, path := filepath.Join(dir, "real.json"), filepath.Join(dir, "config")
+		if err := os.Symlink(real, path); err != nil {
+			t.Skip("no symlinks here:", err)
+		}
+		if _, err := cursor.Install(path, testEntry("acme"), Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := cursor.Uninstall(path, "acme", testCommand, Options{}); err != nil || res.Deleted {
+			t.Fatalf("uninstall: deleted %v, %v", res.Deleted, err)
+		}
+		if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("the link is gone: %v", err)
+		}
+		if _, err := os.Stat(real); err != nil {
+			t.Errorf("the file the link points to is gone: %v", err)
+		}
+	})
 }
