@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/restmcp/restmcp/oauth"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -79,23 +80,30 @@ func logoutRun(opts *LogoutOptions) error {
 		return err
 	}
 	removedFile := false
+	// removed counts what this logout found under the name: with no
+	// profile either, the name was most likely mistyped.
+	removed := 0
 	switch err := pf.Delete(name); {
 	case err == nil:
 		removedFile = true
+		removed++
 		fmt.Fprintf(errOut, "✓ Removed the plain-text key of profile %q from %s.\n", name, pf.Path)
 	case !errors.Is(err, keyring.ErrNotFound):
 		return fmt.Errorf("removing the plain-text key of profile %q: %w", name, err)
 	}
 
 	var keyringErr error
+	searched := true // the keyring answered whether it holds a key
 	switch err := f.Keyring.Delete(name); {
 	case err == nil:
+		removed++
 		fmt.Fprintf(errOut, "✓ Removed the key of profile %q from %s.\n", name, f.Keyring.Describe())
 	case errors.Is(err, keyring.ErrNotFound):
-		if !removedFile && !isOAuth {
+		if !removedFile && !isOAuth && hasProfile {
 			fmt.Fprintf(errOut, "No key of profile %q in %s: nothing to remove.\n", name, f.Keyring.Describe())
 		}
 	case errors.Is(err, keyring.ErrUnavailable):
+		searched = false
 		// Nothing more can be done now, and the keyring may well hold
 		// nothing (a machine without one): say what may be left, and how
 		// it goes, without failing what was done.
@@ -113,12 +121,17 @@ func logoutRun(opts *LogoutOptions) error {
 	} else {
 		// No OAuth profile (any more): a token or client secret left by
 		// an earlier logout that could not reach the keyring still goes.
-		oauthErr = forgetOAuthEntries(opts, name)
+		var forgot int
+		forgot, oauthErr = forgetOAuthEntries(opts, name)
+		removed += forgot
 	}
 	if oauthErr != nil && keyringErr == nil {
 		keyringErr = oauthErr
 	}
 
+	if !hasProfile && removed == 0 && keyringErr == nil {
+		return noProfileError(store, name, searched)
+	}
 	if opts.All {
 		if hasProfile && oauthErr != nil {
 			// The profile says where to revoke the token: it stays until
@@ -142,10 +155,31 @@ func logoutRun(opts *LogoutOptions) error {
 	return keyringErr
 }
 
+// noProfileError says that name is no profile, nor a name keys are
+// stored under (unless the keyring could not be searched), and names the
+// profiles there are.
+func noProfileError(store profile.Store, name string, searched bool) error {
+	msg := fmt.Sprintf("no profile %q in %s", name, store.Path())
+	if searched {
+		msg += ", and no key stored under that name: nothing to remove"
+	}
+	var names []string
+	if all, err := store.List(); err == nil {
+		for _, p := range all {
+			names = append(names, app.QuoteProfileName(p.Name))
+		}
+	}
+	if len(names) > 0 {
+		msg += " (profiles: " + strings.Join(names, ", ") + ")"
+	}
+	return errors.New(msg)
+}
+
 // forgetOAuthEntries removes an OAuth token and client secret stored under
 // a profile name that is no OAuth profile, without revoking (nothing says
-// where): an error only when the keyring cannot be used.
-func forgetOAuthEntries(opts *LogoutOptions, name string) error {
+// where), and counts those it removed: an error only when the keyring
+// cannot be used.
+func forgetOAuthEntries(opts *LogoutOptions, name string) (removed int, err error) {
 	f := opts.F
 	for _, e := range []struct {
 		what string
@@ -156,15 +190,16 @@ func forgetOAuthEntries(opts *LogoutOptions, name string) error {
 	} {
 		switch err := e.del(); {
 		case err == nil:
+			removed++
 			fmt.Fprintf(f.IO.ErrOut, "✓ Removed the %s left under profile %q from %s.\n", e.what, name, f.Keyring.Describe())
 		case errors.Is(err, keyring.ErrNotFound), errors.Is(err, keyring.ErrUnavailable):
 			// Nothing there, or no keyring: the key's removal above
 			// already reports an unusable keyring.
 		default:
-			return fmt.Errorf("removing the %s of profile %q: %w", e.what, name, err)
+			return removed, fmt.Errorf("removing the %s of profile %q: %w", e.what, name, err)
 		}
 	}
-	return nil
+	return removed, nil
 }
 
 // logoutOAuth revokes p's OAuth 2.0 token where the provider allows it,

@@ -289,3 +289,31 @@ func TestLogoutSaysWhyTheTokenWasNotRevoked(t *testing.T) {
 		t.Error("the token is still stored")
 	}
 }
+
+// A name that is no profile and holds no key is most likely mistyped:
+// logout says so, names the profiles there are, and fails; a key left
+// under a name whose profile is gone is still removed.
+func TestLogoutUnknownProfile(t *testing.T) {
+	e := newAuthEnv(t)
+	if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "acme", Spec: "x.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run("", "logout", "--profile", "acmee")
+	if r.code == 0 || !strings.Contains(r.err, `no profile "acmee"`) || !strings.Contains(r.err, "profiles: acme") || !strings.Contains(r.err, "nothing to remove") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.err)
+	}
+
+	if err := e.keyring.Set("gone", goodKey); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.run("", "logout", "--profile", "gone"); r.code != 0 || !strings.Contains(r.err, `Removed the key of profile "gone"`) {
+		t.Errorf("a key without its profile: exit %d, stderr:\n%s", r.code, r.err)
+	}
+	e.assertKeyNowhere(goodKey)
+
+	e.keyring.Backend = unavailableBackend{}
+	r = e.run("", "logout", "--profile", "acmee")
+	if r.code == 0 || !strings.Contains(r.err, `no profile "acmee"`) || strings.Contains(r.err, "no key stored") || !strings.Contains(r.err, "a key may remain") {
+		t.Errorf("keyring unavailable: exit %d, stderr:\n%s", r.code, r.err)
+	}
+}
