@@ -458,11 +458,12 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	}
 	res.Action, res.Replaced = Removed, f.command
 	// A file left holding nothing but an empty servers object (and VS
-	// Code's empty inputs) is one install created: a file that existed
-	// before is given back from its backup above. It is removed, with no
-	// backup of it, rather than left behind. A symbolic link is the
-	// user's (a dotfile manager's) and stays, as does the file it points to.
-	if !restored && c.holdsNothing(path, res.After) && !isLink(path) {
+	// Code's empty inputs), with no backup beside it, is one install
+	// created: install backs up a file that existed before. It is removed,
+	// with no backup of it, rather than left behind. A file reached
+	// through a symbolic link (itself or a folder: a dotfile manager's)
+	// is the user's and stays, as does one with a backup.
+	if !restored && c.holdsNothing(path, res.After) && !throughLink(path) && !exist(opts.backupPath(real)) {
 		res.After, res.Deleted = nil, true
 	}
 	if opts.DryRun {
@@ -498,10 +499,21 @@ func (c Client) holdsNothing(path string, src []byte) bool {
 	return string(bytes.Join(bytes.Fields(src), nil)) == "{}"
 }
 
-// isLink reports whether path is a symbolic link.
-func isLink(path string) bool {
-	fi, err := os.Lstat(path)
-	return err == nil && fi.Mode()&fs.ModeSymlink != 0
+// throughLink reports whether path, or a folder on the way to it, is a
+// symbolic link (or cannot be told).
+func throughLink(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	return err != nil || real != abs
+}
+
+// exist reports whether something is at path.
+func exist(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 // previousVersion is the file's version before install added the entry f

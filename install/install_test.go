@@ -1653,20 +1653,28 @@ func TestUninstallDeletesOnlyAnEmptyFile(t *testing.T) {
 	vscode, _ := Lookup("vscode")
 	codex, _ := Lookup("codex")
 	remote := Entry{Name: "acme", URL: "https://mcp.example.com/mcp", Headers: []Header{{Name: "Authorization"}}}
+	changed := testEntry("acme")
+	changed.Command = "/usr/bin/restmcp"
 	tests := []struct {
-		name   string
-		c      Client
-		e      Entry
-		others []Entry // installed first, uninstalled before e
-		keep   string  // written before install, without a backup ("": no file)
+		name    string
+		c       Client
+		e       Entry
+		others  []Entry // installed first, uninstalled before e
+		keep    string  // written before install ("": no file)
+		bak     bool    // the backups the commands make are left
+		deleted bool
 	}{
-		{name: "a remote entry with its input", c: vscode, e: remote},
-		{name: "two entries, the last removed", c: cursor, e: testEntry("acme"), others: []Entry{testEntry("other")}},
-		{name: "TOML, two entries", c: codex, e: testEntry("acme"), others: []Entry{testEntry("other")}},
+		{name: "a remote entry with its input", c: vscode, e: remote, deleted: true},
+		{name: "two entries, the last removed", c: cursor, e: testEntry("acme"), others: []Entry{testEntry("other")}, deleted: true},
+		{name: "TOML, two entries", c: codex, e: testEntry("acme"), others: []Entry{testEntry("other")}, deleted: true},
+		{name: "two entries, a backup beside", c: cursor, e: testEntry("acme"), others: []Entry{testEntry("other")}, bak: true},
 		{name: "a comment", c: cursor, e: testEntry("acme"), keep: "{\n  // mine\n  \"mcpServers\": {}\n}\n"},
 		{name: "another setting", c: cursor, e: testEntry("acme"), keep: "{\"mcpServers\": {}, \"x\": 1}\n"},
 		{name: "user inputs", c: vscode, e: remote, keep: "{\"inputs\": [{\"id\": \"mine\"}]}\n"},
 		{name: "a TOML comment", c: codex, e: testEntry("acme"), keep: "# mine\n"},
+		// The user's own file, empty, then the entry installed twice: the
+		// backup no longer gives the file back, yet the file is theirs.
+		{name: "an empty file of the user's, installed twice", c: cursor, e: changed, others: []Entry{testEntry("acme")}, keep: "{\"mcpServers\": {}}\n", bak: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1675,31 +1683,63 @@ func TestUninstallDeletesOnlyAnEmptyFile(t *testing.T) {
 				writeFile(t, path, tt.keep, 0o600)
 			}
 			for _, e := range append(slices.Clone(tt.others), tt.e) {
-				if _, err := tt.c.Install(path, e, Options{}); err != nil {
+				if _, err := tt.c.Install(path, e, Options{Force: true}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			os.Remove(path + ".bak")
+			dropBackup := func() {
+				if !tt.bak {
+					os.Remove(path + ".bak")
+				}
+			}
+			dropBackup()
 			for _, e := range tt.others {
+				if e.Name == tt.e.Name {
+					continue // replaced by tt.e
+				}
 				if res, err := tt.c.UninstallEntry(path, e, Options{}); err != nil || res.Deleted {
 					t.Fatalf("uninstall %s: deleted %v, %v", e.Name, res.Deleted, err)
 				}
+				dropBackup()
 			}
 			res, err := tt.c.UninstallEntry(path, Entry{Name: tt.e.Name, Command: tt.e.Command, URL: tt.e.URL}, Options{})
-			if err != nil || res.Action != Removed || res.Deleted != (tt.keep == "") {
+			if err != nil || res.Action != Removed || res.Deleted != tt.deleted {
 				t.Fatalf("uninstall: %v, deleted %v, %v", res.Action, res.Deleted, err)
 			}
 			_, serr := os.Stat(path)
-			if tt.keep == "" && !errors.Is(serr, os.ErrNotExist) {
+			if tt.deleted && !errors.Is(serr, os.ErrNotExist) {
 				t.Errorf("the file is left:\n%s", readFile(t, path))
 			}
-			if tt.keep != "" {
+			if !tt.deleted && serr != nil {
+				t.Errorf("the file is gone: %v", serr)
+			}
+			if tt.keep != "" && !tt.bak {
 				if got := readFile(t, path); tt.c.holdsNothing(path, got) {
 					t.Errorf("left:\n%s", got)
 				}
 			}
 		})
 	}
+	t.Run("a folder that is a symbolic link", func(t *testing.T) {
+		dir := t.TempDir()
+		real, link := filepath.Join(dir, "dots"), filepath.Join(dir, ".cursor")
+		if err := os.Mkdir(real, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(real, link); err != nil {
+			t.Skip("no symlinks here:", err)
+		}
+		path := filepath.Join(link, "mcp.json")
+		if _, err := cursor.Install(path, testEntry("acme"), Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := cursor.Uninstall(path, "acme", testCommand, Options{}); err != nil || res.Deleted {
+			t.Fatalf("uninstall: deleted %v, %v", res.Deleted, err)
+		}
+		if _, err := os.Stat(filepath.Join(real, "mcp.json")); err != nil {
+			t.Errorf("the file in the linked folder is gone: %v", err)
+		}
+	})
 	t.Run("a symbolic link", func(t *testing.T) {
 		dir := t.TempDir()
 		real, path := filepath.Join(dir, "real.json"), filepath.Join(dir, "config")
