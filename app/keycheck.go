@@ -50,7 +50,7 @@ const (
 // the API accepts a key.
 type KeyCheck struct {
 	Method string
-	URL    string
+	URL    string // as messages show it (client.ShowURL)
 	// Status is the HTTP status, 0 when no answer came.
 	Status int
 	// Accepted is true for a 2xx answer that is not an HTML page.
@@ -108,7 +108,8 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 	if err != nil {
 		return nil, err
 	}
-	kc := &KeyCheck{Method: http.MethodGet, URL: target.String()}
+	// Shown in messages and status: without user info, query or fragment.
+	kc := &KeyCheck{Method: http.MethodGet, URL: client.ShowURL(target.String())}
 	c := client.New(client.Options{
 		BaseURL:    base.String(),
 		Credential: Credential(p, client.StaticKey(key)),

@@ -79,6 +79,7 @@ func TestLoginUnreachableNamesBaseURL(t *testing.T) {
 	}{
 		{"the description's server", nil, "if the API is not at http://127.0.0.1:9, pass --base-url URL"},
 		{"given with --base-url", []string{"--base-url", "http://127.0.0.1:1/api/v3"}, "http://127.0.0.1:1/api/v3, given with --base-url, could not be reached; check it"},
+		{"given with credentials in it", []string{"--base-url", "http://u:pw-4417@127.0.0.1:1/api/v3?sig=q-8812"}, "http://127.0.0.1:1/api/v3, given with --base-url, could not be reached; check it"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, _, errOut := testFactory(t, nil)
@@ -90,6 +91,9 @@ func TestLoginUnreachableNamesBaseURL(t *testing.T) {
 			i, j := strings.Index(msg, tt.want), strings.Index(msg, "--no-check")
 			if i < 0 || j < 0 || i > j {
 				t.Errorf("stderr lacks %q before --no-check:\n%s", tt.want, msg)
+			}
+			if strings.Contains(msg, "pw-4417") || strings.Contains(msg, "q-8812") {
+				t.Errorf("the address's password or query is shown:\n%s", msg)
 			}
 			if tt.args != nil && strings.Contains(msg, "pass --base-url") {
 				t.Errorf("asks for --base-url although it was given:\n%s", msg)
