@@ -7,7 +7,11 @@
 // requests are rewritten, and only when a Filter asks for it; and the
 // client's requests go to the server under IDs of the bridge's own (their
 // answers come back under the client's), so that an answer that comes
-// after its call ended is never taken for a later call's.
+// after its call ended is never taken for a later call's. The server's
+// requests likewise reach the client under IDs of the bridge's own, as a
+// new session, made when the server lost one, numbers its requests from
+// the start again: the client never sees two under one ID, and its answer
+// goes back under the server's ID to the session that asked, or nowhere.
 //
 // The credentials are added by the transport of Config.HTTPClient (restmcp
 // gives it the one credential transport, client.Transport); they never
@@ -101,9 +105,15 @@ type bridge struct {
 	wire   map[jsonrpc.ID]jsonrpc.ID // the client's ID of each of routes → its ID on the wire
 	lastID int64                     // the last ID given on the wire
 	over   bool                      // the session is over: a call's timer starts nothing more
-	// asked holds, per request of the server the client has not answered
-	// yet, the connection it came on: the answer goes there, or nowhere.
-	asked map[jsonrpc.ID]*upConn
+	// asked holds the requests of the server the client has not answered
+	// yet, by the ID the client sees: one of the bridge's own, never given
+	// twice, as a new session numbers its requests from the start again.
+	// The answer goes back under the server's ID on the connection that
+	// asked, or nowhere. Each is forgotten once answered, cancelled by the
+	// server, or when its connection ends.
+	asked     map[jsonrpc.ID]*serverCall
+	askedBy   map[serverKey]jsonrpc.ID // the connection and server's ID of each of asked → the ID the client sees
+	lastAsked int64                    // the last ID given to a request of the server
 
 	replays atomic.Int64
 }
@@ -113,6 +123,22 @@ type route struct {
 	client jsonrpc.ID  // the ID the client gave it
 	timer  *time.Timer // bounds a tools/call by Config.CallTimeout
 	init   bool        // it is initialize, which is not to be cancelled
+}
+
+// serverCall is a request of the server the client has not answered yet.
+type serverCall struct {
+	conn *upConn
+	id   jsonrpc.ID // the ID the server gave it
+	// token is the progress token the server gave it (raw JSON; nil for
+	// none). The client sees the request's own ID as its token, unique
+	// likewise, and its progress notifications go back with this one.
+	token json.RawMessage
+}
+
+// serverKey names a request of the server: the ID it gave it, on conn.
+type serverKey struct {
+	conn *upConn
+	id   jsonrpc.ID
 }
 
 // upConn is a connection to the server. When reading it ends, the calls
@@ -166,7 +192,8 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		sent:    map[jsonrpc.ID]*sentCall{},
 		routes:  map[jsonrpc.ID]*route{},
 		wire:    map[jsonrpc.ID]jsonrpc.ID{},
-		asked:   map[jsonrpc.ID]*upConn{},
+		asked:   map[jsonrpc.ID]*serverCall{},
+		askedBy: map[serverKey]jsonrpc.ID{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -287,6 +314,15 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 					b.initted = m
 					b.mu.Unlock()
 					b.sendAside(ctx, m, "the initialized notification")
+					continue
+				}
+				if m.Method == "notifications/progress" {
+					// The progress of a request of the server: looked up
+					// now, before the client's answer to it can end it.
+					note, conn, ok := b.askedProgress(m)
+					if ok {
+						forwarding.Go(func() { b.progress(ctx, note, conn) })
+					}
 					continue
 				}
 				// Not on the loop that reads the client: a server slow to
@@ -811,9 +847,9 @@ func errConnEnded(req *jsonrpc.Request, why error) error {
 func (b *bridge) connEnded(conn *upConn, err error) {
 	b.wmu.Lock()
 	conn.ended, conn.why = true, err
-	for id, c := range b.asked {
-		if c == conn {
-			delete(b.asked, id) // it will take no answer now
+	for id, call := range b.asked {
+		if call.conn == conn {
+			b.forgetAskedLocked(id, call) // it will take no answer now
 		}
 	}
 	var lost []*jsonrpc.Request
@@ -938,16 +974,7 @@ func (b *bridge) wentOut(e endedCall) bool {
 // ID on the wire, that ID and the call as it was when it ended; false
 // when note is dropped: it names no call under way, or initialize.
 func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, endedCall, bool) {
-	var params map[string]json.RawMessage
-	var client any
-	var cid jsonrpc.ID
-	err := json.Unmarshal(note.Params, &params)
-	if err == nil {
-		err = json.Unmarshal(params["requestId"], &client)
-	}
-	if err == nil {
-		cid, err = jsonrpc.MakeID(client)
-	}
+	params, cid, err := paramID(note.Params, "requestId")
 	b.wmu.Lock()
 	id, ok := b.wire[cid]
 	init := ok && b.routes[id].init
@@ -1123,31 +1150,152 @@ func (b *bridge) sendAside(ctx context.Context, msg jsonrpc.Message, what string
 	}
 }
 
-// answer passes the client's answer to a request of the server on the
-// connection that asked it, within b.aside. It is never sent on another:
-// once the server lost the session that asked, the answer is dropped, as
-// a new session never asked it and could take it for the answer to a
-// request of its own under the same ID.
+// answer passes the client's answer to a request of the server, under
+// the server's ID, on the connection that asked it, within b.aside. It is
+// never sent on another: once the server lost the session that asked, the
+// answer is dropped, as a new session never asked it and could take it
+// for the answer to a request of its own under the same ID.
 func (b *bridge) answer(ctx context.Context, m *jsonrpc.Response) {
 	b.wmu.Lock()
-	conn := b.asked[m.ID]
-	delete(b.asked, m.ID)
+	call := b.asked[m.ID]
+	if call != nil {
+		b.forgetAskedLocked(m.ID, call)
+	}
 	b.wmu.Unlock()
-	if conn == nil {
-		b.log.Info("an answer of the client to no request of the MCP server's session (it ended, or asked no such thing): dropped", "id", m.ID.Raw())
+	if call == nil {
+		b.log.Info("an answer of the client to no request of the MCP server's session (it ended, cancelled it, or asked no such thing): dropped", "id", m.ID.Raw())
 		return
 	}
+	out := &jsonrpc.Response{ID: call.id, Result: m.Result, Error: m.Error}
+	b.writeAsked(ctx, call.conn, out, "an answer", "id", call.id.Raw())
+}
+
+// progress passes note, the client's progress notification on a request
+// of the server, to conn, the connection that asked, within b.aside.
+func (b *bridge) progress(ctx context.Context, note *jsonrpc.Request, conn *upConn) {
+	var p struct {
+		Token any `json:"progressToken"`
+	}
+	_ = json.Unmarshal(note.Params, &p)
+	b.writeAsked(ctx, conn, note, "a progress notification", "progressToken", p.Token)
+}
+
+// writeAsked writes msg, what (an answer, a progress notification) the
+// client sent on a request of the server (named by the log's keyvals), on
+// conn, the connection that asked, within b.aside; on no other (see
+// answer).
+func (b *bridge) writeAsked(ctx context.Context, conn *upConn, msg jsonrpc.Message, what string, keyvals ...any) {
 	ctx, cancel := context.WithTimeout(ctx, b.aside)
 	defer cancel()
-	err := conn.Write(ctx, m)
+	err := conn.Write(ctx, msg)
 	switch {
 	case err == nil || b.life.Err() != nil:
 	case b.lostUnsent(err):
-		b.log.Info("the MCP server lost the session that asked what the client answers: the answer is dropped, not sent on a new session", "id", m.ID.Raw(), "err", withoutURL(err))
+		b.log.Info("the MCP server lost the session that asked what the client answers: "+what+" is dropped, not sent on a new session", append(keyvals, "err", withoutURL(err))...)
 		b.drop(conn)
 	default:
-		b.log.Warn("could not pass an answer to the MCP server", "err", b.sendError(err, m))
+		b.log.Warn("could not pass "+what+" to the MCP server", "err", b.sendError(err, msg))
 	}
+}
+
+// askLocal is req, a request of the server on conn, as the client gets
+// it: under an ID of the bridge's own, recorded in b.asked until it is
+// answered, and with that ID as its progress token if it has one.
+func (b *bridge) askLocal(conn *upConn, req *jsonrpc.Request) *jsonrpc.Request {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	b.lastAsked++
+	id, _ := jsonrpc.MakeID(float64(b.lastAsked))
+	params, token := swapToken(req.Params, id.Raw())
+	b.asked[id] = &serverCall{conn: conn, id: req.ID, token: token}
+	b.askedBy[serverKey{conn, req.ID}] = id
+	return &jsonrpc.Request{ID: id, Method: req.Method, Params: params}
+}
+
+// forgetAskedLocked forgets call, the request of the server the client
+// sees as id. b.wmu is held.
+func (b *bridge) forgetAskedLocked(id jsonrpc.ID, call *serverCall) {
+	delete(b.asked, id)
+	key := serverKey{call.conn, call.id}
+	if b.askedBy[key] == id {
+		delete(b.askedBy, key)
+	}
+}
+
+// cancelAsked is note, the server's notifications/cancelled of one of its
+// requests, sent on conn, as the client gets it: naming the request by
+// the ID the client sees, which is then forgotten, as the client is not
+// to answer it. False when note names no request of conn's not answered
+// yet: the client has nothing to cancel.
+func (b *bridge) cancelAsked(conn *upConn, note *jsonrpc.Request) (*jsonrpc.Request, bool) {
+	params, sid, err := paramID(note.Params, "requestId")
+	b.wmu.Lock()
+	id, ok := b.askedBy[serverKey{conn, sid}]
+	if ok && err == nil {
+		b.forgetAskedLocked(id, b.asked[id])
+	}
+	b.wmu.Unlock()
+	if err != nil || !ok {
+		b.log.Debug("the MCP server cancelled no request of its own the client has (answered already)", "params", string(note.Params))
+		return nil, false
+	}
+	params["requestId"], _ = json.Marshal(id.Raw())
+	raw, _ := json.Marshal(params)
+	return &jsonrpc.Request{Method: note.Method, Params: raw}, true
+}
+
+// askedProgress is note, the client's notifications/progress, as the
+// server gets it: with the progress token the server gave the request it
+// is about, and the connection that asked. False when the token is of no
+// request of the server not answered yet: then the request ended, its
+// progress is over, and a session that did not ask must not take note for
+// the progress of a request of its own under the same token.
+func (b *bridge) askedProgress(note *jsonrpc.Request) (*jsonrpc.Request, *upConn, bool) {
+	params, id, err := paramID(note.Params, "progressToken")
+	b.wmu.Lock()
+	call := b.asked[id]
+	b.wmu.Unlock()
+	if err != nil || call == nil || call.token == nil {
+		b.log.Debug("progress of the client on no request of the MCP server under way: dropped", "params", string(note.Params))
+		return nil, nil, false
+	}
+	params["progressToken"] = call.token
+	raw, _ := json.Marshal(params)
+	return &jsonrpc.Request{Method: note.Method, Params: raw}, call.conn, true
+}
+
+// paramID reads params, a notification's, and the ID (a request's, or a
+// progress token) they hold under key.
+func paramID(params json.RawMessage, key string) (map[string]json.RawMessage, jsonrpc.ID, error) {
+	var p map[string]json.RawMessage
+	var v any
+	err := json.Unmarshal(params, &p)
+	if err == nil {
+		err = json.Unmarshal(p[key], &v)
+	}
+	if err != nil {
+		return nil, jsonrpc.ID{}, err
+	}
+	id, err := jsonrpc.MakeID(v)
+	return p, id, err
+}
+
+// swapToken returns params, a request's, with the progress token in its
+// _meta replaced by token, and the token replaced (raw JSON); as they are,
+// and nil, when they hold none.
+func swapToken(params json.RawMessage, token any) (json.RawMessage, json.RawMessage) {
+	var p, meta map[string]json.RawMessage
+	if json.Unmarshal(params, &p) != nil || json.Unmarshal(p["_meta"], &meta) != nil || meta["progressToken"] == nil {
+		return params, nil
+	}
+	old := meta["progressToken"]
+	meta["progressToken"], _ = json.Marshal(token)
+	p["_meta"], _ = json.Marshal(meta)
+	out, err := json.Marshal(p)
+	if err != nil {
+		return params, nil
+	}
+	return out, old
 }
 
 // forwardCall passes a request of the client to the server; when it cannot
@@ -1194,9 +1342,13 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 		switch m := msg.(type) {
 		case *jsonrpc.Request:
 			if m.IsCall() {
-				b.wmu.Lock()
-				b.asked[m.ID] = conn
-				b.wmu.Unlock()
+				m = b.askLocal(conn, m)
+			} else if m.Method == "notifications/cancelled" {
+				// The server's requests are the only ones it cancels.
+				var ok bool
+				if m, ok = b.cancelAsked(conn, m); !ok {
+					continue
+				}
 			}
 			b.writeLocal(ctx, m)
 		case *jsonrpc.Response:
