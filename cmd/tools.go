@@ -53,6 +53,11 @@ with status 2 and says which --layout to give.`,
 		Example: toolsExample(f.Brand),
 		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
+			if c.Flags().Changed("diff") && strings.TrimSpace(opts.Diff) == "" {
+				// An unset variable in a CI job (--diff "$OLD"): listing
+				// the tools and exiting 0 would pass for "no change".
+				return FlagErrorf("--diff needs OLD: a file that tools --json wrote, or an OpenAPI description (file or URL)\nSee '%s --help'.", c.CommandPath())
+			}
 			if opts.Diff != "" && opts.Tokens {
 				// A usage error: 2, as diff(1) gives, where 1 would say
 				// that a change breaks calls.

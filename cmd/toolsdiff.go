@@ -128,6 +128,12 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 		return diff{}, err
 	}
 	disjoint(opts, old, now)
+	if nowLayout, why := layoutOf(srv); why != "" && oldLayout != "" && nowLayout != oldLayout {
+		// auto picked another layout for one of them: every tool name
+		// changes, which is true of what is served, but says why.
+		fmt.Fprintf(opts.F.IO.ErrOut, "Note: auto lists %s in the %s layout and this description in the %s layout (%s): the tools served change with it; "+
+			"give --layout to compare the operations like with like.\n", opts.Diff, oldLayout, nowLayout, why)
+	}
 	d := diff{changes: changes}
 	d.layout, _ = layoutOf(srv)
 	if d.layout == server.LayoutOperations {
@@ -151,6 +157,17 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 		return diff{}, err
 	}
 	d.operations, err = tooldiff.Compare(oldOps, nowOps)
+	if d.layout == server.LayoutResources {
+		// An argument several actions share is listed with the limits of
+		// one of them: the operations' own limits, compared above, tell
+		// whether a call breaks.
+		for i, c := range d.changes {
+			if c.Limit && c.Breaking {
+				d.changes[i].Breaking = false
+				d.changes[i].What += " (listed for one of the actions that share the argument; the operations below tell)"
+			}
+		}
+	}
 	return d, err
 }
 

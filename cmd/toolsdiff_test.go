@@ -306,16 +306,7 @@ func saveTools(t *testing.T, dir, name string, args ...string) string {
 // tool removed: a usage error (2), said first, that names the flag.
 func TestToolsDiffLayoutMismatch(t *testing.T) {
 	dir := t.TempDir()
-	// 120 resources of one operation each: auto picks search.
-	var b strings.Builder
-	b.WriteString("openapi: 3.0.3\ninfo: {title: Big, version: \"1\"}\npaths:\n")
-	for i := range 120 {
-		fmt.Fprintf(&b, "  /things%d:\n    get:\n      operationId: listThings%d\n      responses: {\"200\": {description: OK}}\n", i, i)
-	}
-	big := filepath.Join(dir, "big.yaml")
-	if err := os.WriteFile(big, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	big := bigSpec(t, dir)
 	bigOps := saveTools(t, dir, "big-ops.json", "--spec", big, "--layout", "operations")
 	notesOps := saveTools(t, dir, "notes-ops.json", "--spec", "testdata/notes.yaml", "--layout", "operations")
 	notesSearch := saveTools(t, dir, "notes-search.json", "--spec", "testdata/notes.yaml", "--layout", "search")
@@ -424,4 +415,109 @@ func TestDescribesAPI(t *testing.T) {
 			t.Errorf("%q: %v, want %v", text, got, want)
 		}
 	}
+}
+
+// petsSpec is a small description whose create action and list action
+// share an argument, name, with limits of their own.
+const petsSpec = `openapi: 3.0.3
+info: {title: Pets, version: "1"}
+servers: [{url: https://api.example.com}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      summary: List pets
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}}
+        - {name: name, in: query, schema: {type: string, maxLength: 50, pattern: "^[a-z]+$"}}
+      responses: {"200": {description: ok}}
+    post:
+      operationId: createPet
+      summary: Create a pet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string, maxLength: 100}
+      responses: {"201": {description: ok}}
+  /pets/{petId}:
+    get:
+      operationId: getPet
+      summary: Get a pet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+`
+
+// In the resources layout an argument several actions share is listed
+// with one action's limits: a new optional parameter of another action
+// that shares its name changes them there, and breaks nothing; the
+// operations' own limits give the verdict.
+func TestToolsDiffSharedArgumentLimits(t *testing.T) {
+	dir := t.TempDir()
+	now, old := filepath.Join(dir, "now.yaml"), filepath.Join(dir, "old.yaml")
+	withoutName := strings.Replace(petsSpec, "        - {name: name, in: query, schema: {type: string, maxLength: 50, pattern: \"^[a-z]+$\"}}\n", "", 1)
+	tighter := strings.Replace(petsSpec, "name: {type: string, maxLength: 100}", "name: {type: string, maxLength: 10}", 1)
+	for _, tt := range []struct {
+		name, now, old string
+		code           int
+		want           string
+	}{
+		{"an optional parameter sharing the name", petsSpec, withoutName, 0, "list_pets: argument \"name\" added\n"},
+		{"an action's own limit tightened", tighter, petsSpec, 1, "create_pet: argument \"name\" maxLength 100 → 10 (breaking)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for path, text := range map[string]string{now: tt.now, old: tt.old} {
+				if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f, out, errOut := testFactory(t, nil)
+			if code := run(t, f, "tools", "--spec", now, "--layout", "resources", "--diff", old); code != tt.code || !strings.Contains(out.String(), tt.want) {
+				t.Errorf("exit %d, want %d and %q:\n%s%s", code, tt.code, tt.want, out, errOut)
+			}
+		})
+	}
+}
+
+// --diff "" (an unset variable in a CI job) is a usage error, not a
+// listing that passes for "no change".
+func TestToolsDiffEmpty(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--diff", ""); code != 2 || !strings.Contains(errOut.String(), "--diff needs OLD") || out.Len() != 0 {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+}
+
+// A description that grew past what auto lists one tool an operation is
+// compared as served, every tool name changed, with a note saying that
+// auto picked another layout.
+func TestToolsDiffAutoPickedAnotherLayout(t *testing.T) {
+	dir := t.TempDir()
+	big := bigSpec(t, dir)
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", big, "--diff", "testdata/notes.yaml"); code != 1 ||
+		!strings.Contains(errOut.String(), "auto lists testdata/notes.yaml in the operations layout and this description in the search layout") {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+}
+
+// bigSpec writes a description of 120 resources of one operation each,
+// for which auto picks the search layout, and returns its path.
+func bigSpec(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("openapi: 3.0.3\ninfo: {title: Big, version: \"1\"}\npaths:\n")
+	for i := range 120 {
+		fmt.Fprintf(&b, "  /things%d:\n    get:\n      operationId: listThings%d\n      responses: {\"200\": {description: OK}}\n", i, i)
+	}
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return big
 }

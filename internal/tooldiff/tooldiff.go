@@ -34,6 +34,9 @@ type Change struct {
 	// probably renamed.
 	Before string `json:"before,omitempty"`
 	After  string `json:"after,omitempty"`
+	// Limit is set for a change of a limit (a bound, a length, a
+	// pattern, a format…).
+	Limit bool `json:"-"`
 }
 
 // DescriptionChanged is the What of a change of a tool's or an
@@ -1388,7 +1391,7 @@ func boundOf(s map[string]any, keyword, exclusive string, min bool) bound {
 // which the API may or may not check).
 func compareLimits(name, arg string, a, b map[string]any, out *[]Change) {
 	add := func(what string, breaking bool) {
-		*out = append(*out, Change{Tool: name, Argument: arg, What: what, Breaking: breaking})
+		*out = append(*out, Change{Tool: name, Argument: arg, What: what, Breaking: breaking, Limit: true})
 	}
 	for _, l := range limits {
 		ba, bb := boundOf(a, l.keyword, l.exclusive, l.min), boundOf(b, l.keyword, l.exclusive, l.min)
