@@ -11,7 +11,9 @@
 // requests likewise reach the client under IDs of the bridge's own, as a
 // new session, made when the server lost one, numbers its requests from
 // the start again: the client never sees two under one ID, and its answer
-// goes back under the server's ID to the session that asked, or nowhere.
+// goes back under the server's ID to the session that asked, or nowhere:
+// when that session ends first, the client is told the request is
+// cancelled.
 //
 // The credentials are added by the transport of Config.HTTPClient (restmcp
 // gives it the one credential transport, client.Transport); they never
@@ -28,6 +30,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -110,7 +113,8 @@ type bridge struct {
 	// twice, as a new session numbers its requests from the start again.
 	// The answer goes back under the server's ID on the connection that
 	// asked, or nowhere. Each is forgotten once answered, cancelled by the
-	// server, or when its connection ends.
+	// server, or when its connection ends (the client is then told that it
+	// is cancelled).
 	asked     map[jsonrpc.ID]*serverCall
 	askedBy   map[serverKey]jsonrpc.ID // the connection and server's ID of each of asked → the ID the client sees
 	lastAsked int64                    // the last ID given to a request of the server
@@ -843,13 +847,17 @@ func errConnEnded(req *jsonrpc.Request, why error) error {
 }
 
 // connEnded answers every call written on conn and not answered, as no
-// answer will come from it now that its reading ended (with err).
+// answer will come from it now that its reading ended (with err), and
+// tells the client that the requests conn asked and the client has not
+// answered are cancelled, as their answers can go nowhere now.
 func (b *bridge) connEnded(conn *upConn, err error) {
 	b.wmu.Lock()
 	conn.ended, conn.why = true, err
+	var unasked []jsonrpc.ID // the IDs the client sees of conn's requests
 	for id, call := range b.asked {
 		if call.conn == conn {
 			b.forgetAskedLocked(id, call) // it will take no answer now
+			unasked = append(unasked, id)
 		}
 	}
 	var lost []*jsonrpc.Request
@@ -866,6 +874,29 @@ func (b *bridge) connEnded(conn *upConn, err error) {
 	}
 	for _, req := range lost {
 		b.replyError(req, errConnEnded(req, err))
+	}
+	b.cancelUnasked(unasked)
+}
+
+// cancelUnasked tells the client that the requests of the server it sees
+// as ids, forgotten as the connection that asked them ended, are
+// cancelled: an elicitation is not left open for the user, nor a
+// sampling run, for an answer that would be dropped (see answer). They
+// go in the order the server asked them, on the path of every message to
+// the client, b.wmu not held.
+func (b *bridge) cancelUnasked(ids []jsonrpc.ID) {
+	slices.SortFunc(ids, func(x, y jsonrpc.ID) int {
+		i, _ := x.Raw().(int64)
+		j, _ := y.Raw().(int64)
+		return cmp.Compare(i, j)
+	})
+	for _, id := range ids {
+		params, _ := json.Marshal(map[string]any{
+			"requestId": id.Raw(),
+			"reason":    "the remote server's session that sent this request ended",
+		})
+		b.log.Debug("the connection that asked a request of the MCP server ended: the client is told it is cancelled", "id", id.Raw())
+		b.writeLocalAnswer(b.life, &jsonrpc.Request{Method: "notifications/cancelled", Params: params})
 	}
 }
 
@@ -1163,7 +1194,7 @@ func (b *bridge) answer(ctx context.Context, m *jsonrpc.Response) {
 	}
 	b.wmu.Unlock()
 	if call == nil {
-		b.log.Info("an answer of the client to no request of the MCP server's session (it ended, cancelled it, or asked no such thing): dropped", "id", m.ID.Raw())
+		b.log.Debug("an answer of the client to no request of the MCP server's session (it ended, cancelled it, or asked no such thing): dropped", "id", m.ID.Raw())
 		return
 	}
 	out := &jsonrpc.Response{ID: call.id, Result: m.Result, Error: m.Error}

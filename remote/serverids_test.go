@@ -100,27 +100,21 @@ type postedAnswer struct {
 	result  string
 }
 
-// A server that loses its session numbers the requests of the new one
-// from the start again: a request of the lost session not answered yet
-// and one of the new session share ID 1. The client sees two IDs, and
-// its answer to each goes back under ID 1 to the session that asked: the
-// new session gets the answer to its own request, never the late answer
-// to the lost session's.
-func TestServerRequestIDsAcrossSessions(t *testing.T) {
-	var mu sync.Mutex
+// sessionServer is a Streamable HTTP server whose sessions can be lost
+// (then it answers 404 to them), each with a GET stream of the events a
+// test gives it; it records the client's answers to its requests.
+type sessionServer struct {
+	*httptest.Server
+	mu      sync.Mutex
+	lost    map[string]bool        // the sessions the server forgot
+	streams map[string]chan string // the events of each session's stream
+	answers []postedAnswer
+}
+
+func newSessionServer(t *testing.T) *sessionServer {
+	srv := &sessionServer{lost: map[string]bool{}, streams: map[string]chan string{}}
 	sessions := 0
-	lost := map[string]bool{}
-	streams := map[string]chan string{} // the events of each session's stream
-	var answers []postedAnswer
-	stream := func(session string) chan string {
-		mu.Lock()
-		defer mu.Unlock()
-		if streams[session] == nil {
-			streams[session] = make(chan string, 4)
-		}
-		return streams[session]
-	}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		session := r.Header.Get(sessionHeader)
 		var msg struct {
 			ID     json.RawMessage `json:"id"`
@@ -131,14 +125,14 @@ func TestServerRequestIDsAcrossSessions(t *testing.T) {
 			body, _ := io.ReadAll(r.Body)
 			json.Unmarshal(body, &msg)
 			if msg.Method == "" {
-				mu.Lock()
-				answers = append(answers, postedAnswer{session, string(msg.ID), string(msg.Result)})
-				mu.Unlock()
+				srv.mu.Lock()
+				srv.answers = append(srv.answers, postedAnswer{session, string(msg.ID), string(msg.Result)})
+				srv.mu.Unlock()
 			}
 		}
-		mu.Lock()
-		gone := lost[session]
-		mu.Unlock()
+		srv.mu.Lock()
+		gone := srv.lost[session]
+		srv.mu.Unlock()
 		if gone {
 			http.Error(w, "Session not found", http.StatusNotFound)
 			return
@@ -146,7 +140,7 @@ func TestServerRequestIDsAcrossSessions(t *testing.T) {
 		switch {
 		case r.Method == http.MethodDelete:
 		case r.Method == http.MethodGet:
-			events := stream(session)
+			events := srv.stream(session)
 			w.Header().Set("Content-Type", "text/event-stream")
 			w.WriteHeader(http.StatusOK)
 			w.(http.Flusher).Flush()
@@ -160,10 +154,10 @@ func TestServerRequestIDsAcrossSessions(t *testing.T) {
 				}
 			}
 		case msg.Method == "initialize":
-			mu.Lock()
+			srv.mu.Lock()
 			sessions++
 			session = fmt.Sprintf("s%d", sessions)
-			mu.Unlock()
+			srv.mu.Unlock()
 			w.Header().Set(sessionHeader, session)
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"s","version":"1"}}}`, msg.ID)
@@ -174,10 +168,45 @@ func TestServerRequestIDsAcrossSessions(t *testing.T) {
 			w.WriteHeader(http.StatusAccepted)
 		}
 	}))
-	t.Cleanup(ts.Close)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// stream is the channel of the events of session's stream.
+func (srv *sessionServer) stream(session string) chan string {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.streams[session] == nil {
+		srv.streams[session] = make(chan string, 4)
+	}
+	return srv.streams[session]
+}
+
+// lose makes the server forget session.
+func (srv *sessionServer) lose(session string) {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	srv.lost[session] = true
+}
+
+// posted is the client's answers the server got so far.
+func (srv *sessionServer) posted() []postedAnswer {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	return slices.Clone(srv.answers)
+}
+
+// A server that loses its session numbers the requests of the new one
+// from the start again: a request of the lost session not answered yet
+// and one of the new session share ID 1. The client sees two IDs, and
+// its answer to each goes back under ID 1 to the session that asked: the
+// new session gets the answer to its own request, never the late answer
+// to the lost session's.
+func TestServerRequestIDsAcrossSessions(t *testing.T) {
+	srv := newSessionServer(t)
 	ctx, stop := context.WithTimeout(context.Background(), 20*time.Second)
 	defer stop()
-	b, client := rawClient(t, ctx, stop, Config{URL: ts.URL, HTTPClient: http.DefaultClient, lostTimeout: time.Second})
+	b, client := rawClient(t, ctx, stop, Config{URL: srv.URL, HTTPClient: http.DefaultClient, lostTimeout: time.Second})
 	readRoots := func() *jsonrpc.Request {
 		t.Helper()
 		for {
@@ -188,16 +217,22 @@ func TestServerRequestIDsAcrossSessions(t *testing.T) {
 	}
 	const rootsRequest = `{"jsonrpc":"2.0","id":1,"method":"roots/list","params":{}}`
 
-	stream("s1") <- rootsRequest
+	srv.stream("s1") <- rootsRequest
 	old := readRoots()
-	mu.Lock()
-	lost["s1"] = true // the server forgets the session
-	mu.Unlock()
+	srv.lose("s1") // the server forgets the session
 	send(t, ctx, client, 2.0, "tools/call", `{"name":"echo","arguments":{}}`)
-	if r, ok := readMessage(t, ctx, client).(*jsonrpc.Response); !ok || r.Error != nil {
-		t.Fatalf("the call on the new session got %+v", r)
+	for {
+		// The lost session's request may be cancelled at the client
+		// first (see TestServerRequestCancelledWhenSessionLost).
+		m := readMessage(t, ctx, client)
+		if r, ok := m.(*jsonrpc.Response); ok {
+			if r.Error != nil {
+				t.Fatalf("the call on the new session got %+v", r.Error)
+			}
+			break
+		}
 	}
-	stream("s2") <- rootsRequest
+	srv.stream("s2") <- rootsRequest
 	cur := readRoots()
 	if old.ID == cur.ID {
 		t.Errorf("the client saw the lost session's request and the new session's under one ID, %v", cur.ID.Raw())
@@ -208,18 +243,13 @@ func TestServerRequestIDsAcrossSessions(t *testing.T) {
 	reply(t, ctx, client, cur.ID, `{"roots":[{"uri":"file:///new"}]}`)
 	waitAskedEmpty(t, b)
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		mu.Lock()
-		n := len(answers)
-		mu.Unlock()
-		if n > 0 || time.Now().After(deadline) {
+		if len(srv.posted()) > 0 || time.Now().After(deadline) {
 			break
 		}
 	}
 	time.Sleep(200 * time.Millisecond) // for an answer that should not come
-	mu.Lock()
-	defer mu.Unlock()
 	var onNew []postedAnswer
-	for _, a := range answers {
+	for _, a := range srv.posted() {
 		switch {
 		case a.session == "s2":
 			onNew = append(onNew, a)
@@ -343,5 +373,67 @@ func TestServerCancellationAndProgressTranslated(t *testing.T) {
 	slices.Sort(got)
 	if strings.Join(got, "; ") != `answer "p-7"; notifications/progress "srv-tok" 1` {
 		t.Errorf("the server got %q, want the first progress under its own token and the answer to its ping under its own ID", got)
+	}
+}
+
+// A request of the server the client has not answered when the session
+// that asked is lost is cancelled at the client, under the ID the client
+// sees, so that it does not keep an elicitation open for an answer that
+// can go nowhere; the bridge forgets it, and the client's answer that
+// comes anyway reaches no session.
+func TestServerRequestCancelledWhenSessionLost(t *testing.T) {
+	srv := newSessionServer(t)
+	ctx, stop := context.WithTimeout(context.Background(), 20*time.Second)
+	defer stop()
+	b, client := rawClient(t, ctx, stop, Config{URL: srv.URL, HTTPClient: http.DefaultClient, lostTimeout: time.Second})
+
+	srv.stream("s1") <- `{"jsonrpc":"2.0","id":1,"method":"elicitation/create","params":{"message":"name?","requestedSchema":{"type":"object"}}}`
+	var elicit *jsonrpc.Request
+	for elicit == nil {
+		if m, ok := readMessage(t, ctx, client).(*jsonrpc.Request); ok && m.Method == "elicitation/create" {
+			elicit = m
+		}
+	}
+	srv.lose("s1") // the server forgets the session
+	// The call finds the session lost, and goes on a new one; the lost
+	// session's stream ends.
+	send(t, ctx, client, 2.0, "tools/call", `{"name":"echo","arguments":{}}`)
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var note *jsonrpc.Request
+	answered := false
+	for note == nil || !answered {
+		m, err := client.Read(rctx)
+		if err != nil {
+			t.Fatalf("the client got the call's answer: %v, and the cancellation of the elicitation: %+v, want both (%v)", answered, note, err)
+		}
+		switch m := m.(type) {
+		case *jsonrpc.Response:
+			if m.Error != nil {
+				t.Fatalf("the call on the new session got %+v", m.Error)
+			}
+			answered = true
+		case *jsonrpc.Request:
+			if m.Method != "notifications/cancelled" || note != nil {
+				t.Fatalf("the client got %s %s, want the cancellation of the elicitation once", m.Method, m.Params)
+			}
+			note = m
+		}
+	}
+	var cancelled struct {
+		RequestID json.RawMessage `json:"requestId"`
+		Reason    string          `json:"reason"`
+	}
+	json.Unmarshal(note.Params, &cancelled)
+	want, _ := json.Marshal(elicit.ID.Raw())
+	if string(cancelled.RequestID) != string(want) || cancelled.Reason == "" {
+		t.Errorf("the client got the cancellation %s, want one of request %s with a reason", note.Params, want)
+	}
+	waitAskedEmpty(t, b)
+
+	reply(t, ctx, client, elicit.ID, `{"action":"accept","content":{"name":"late"}}`)
+	time.Sleep(300 * time.Millisecond) // for an answer that should not come
+	if answers := srv.posted(); len(answers) != 0 {
+		t.Errorf("the server got the answers %+v, want none: the request was cancelled", answers)
 	}
 }
