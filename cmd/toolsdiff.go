@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/log"
+
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/internal/tooldiff"
@@ -119,7 +121,7 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 	}
 	// A description: listed as the current one is, with the same profile
 	// flags (layout, prefix, selection).
-	old, oldLayout, err := listing(ctx, opts, p, opts.Diff)
+	old, oldLayout, err := listing(ctx, opts, p, opts.Diff, false)
 	if err != nil {
 		return diff{}, neither(opts, err)
 	}
@@ -148,11 +150,12 @@ func compareWith(ctx context.Context, opts *ToolsOptions, p profile.Profile, srv
 		d.changes = slices.DeleteFunc(d.changes, func(c tooldiff.Change) bool { return c.What == tooldiff.DescriptionChanged })
 	}
 	p.Layout = server.LayoutOperations
-	oldOps, _, err := listing(ctx, opts, p, opts.Diff)
+	// Listed again, one tool an operation: their warnings were said.
+	oldOps, _, err := listing(ctx, opts, p, opts.Diff, true)
 	if err != nil {
 		return diff{}, err
 	}
-	nowOps, _, err := listing(ctx, opts, p, p.Spec)
+	nowOps, _, err := listing(ctx, opts, p, p.Spec, true)
 	if err != nil {
 		return diff{}, err
 	}
@@ -244,9 +247,14 @@ func disjoint(opts *ToolsOptions, old, now []byte) {
 
 // listing is the tools of the description spec as p lists them, as JSON,
 // and the layout they are listed in.
-func listing(ctx context.Context, opts *ToolsOptions, p profile.Profile, spec string) ([]byte, string, error) {
+func listing(ctx context.Context, opts *ToolsOptions, p profile.Profile, spec string, quiet bool) ([]byte, string, error) {
 	p.Spec, p.MCPURL = spec, ""
-	srv, done, err := opts.Profile.app(opts.F, opts.NoCache).Tools(ctx, p, false)
+	a := opts.Profile.app(opts.F, opts.NoCache)
+	if quiet && a.Log != nil {
+		a.Log = a.Log.With()
+		a.Log.SetLevel(log.ErrorLevel)
+	}
+	srv, done, err := a.Tools(ctx, p, false)
 	if err != nil {
 		return nil, "", fmt.Errorf("--diff %s: %w", spec, err)
 	}

@@ -521,3 +521,14 @@ func bigSpec(t *testing.T, dir string) string {
 	}
 	return big
 }
+
+// The operations listed again to compare them say no warning twice.
+func TestToolsDiffWarnsOnceADescription(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/auth-api.yaml", "--layout", "resources", "--diff", "testdata/auth-api.yaml"); code != 0 {
+		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+	}
+	if n := strings.Count(errOut.String(), "several ways to send the key"); n != 2 {
+		t.Errorf("the warning said %d times, want 2 (the description now and OLD):\n%s", n, errOut)
+	}
+}
