@@ -21,12 +21,23 @@ import (
 // still starts, with the last known tools, when the API's host is down or
 // the laptop is offline.
 func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Credential) (*client.API, error) {
+	return a.loadAPI(ctx, p, cred, nil)
+}
+
+// loadAPI is LoadAPI, a description refused for want of a key read again
+// with descCred, when given, before the saved copy is considered: the
+// copy stands in only for a description that cannot be read with it.
+func (a *App) loadAPI(ctx context.Context, p profile.Profile, cred, descCred client.Credential) (*client.API, error) {
 	if p.Spec == "" {
 		return nil, fmt.Errorf("profile %q has no OpenAPI description: pass --spec FILE|URL, or run `%s --spec FILE|URL`",
 			p.Name, a.LoginCommand(p.Name))
 	}
 	api, err := client.Load(ctx, p.Spec, a.loadOptions(p, cred, client.Validators{}))
 	remote := client.IsURL(p.Spec)
+	if remote && errors.Is(err, client.ErrNeedsKey) && descCred != nil {
+		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, client.Validators{}))
+	}
+	err = keyRefusedHint(p, err)
 	switch {
 	case err != nil && !remote && errors.Is(err, fs.ErrNotExist) && a.SpecGiven:
 		return nil, fmt.Errorf("loading the API description: the file %s given with --spec does not exist", p.Spec)
@@ -59,6 +70,20 @@ func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Creden
 		a.Log.Warn("operation skipped", "method", s.Method, "path", s.Path, "reason", s.Reason)
 	}
 	return api, nil
+}
+
+// keyRefusedHint is err with, when the API refused the key sent to read
+// p's description, how the key was sent and the flags that send it
+// otherwise.
+func keyRefusedHint(p profile.Profile, err error) error {
+	if !errors.Is(err, client.ErrKeyRefused) || IsOAuthProfile(p) {
+		return err
+	}
+	sent := ""
+	if s := SentAs(p); s != "" {
+		sent = fmt.Sprintf(" (it was sent as `%s`)", s)
+	}
+	return fmt.Errorf("%w%s: check the key, and the header and scheme it is sent with (--auth-header, --auth-scheme WORD, or --auth-format)", err, sent)
 }
 
 // loadOptions are client.Load's options for p's description.

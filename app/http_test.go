@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
@@ -1074,5 +1075,136 @@ func TestHTTPDescriptionNeedsTheKey(t *testing.T) {
 				t.Errorf("the API got %q, want %q", seen, want)
 			}
 		})
+	}
+}
+
+// TestHTTPDescriptionNeedsTheKeySavedCopy checks that a server started
+// again, with the copy of the description saved at the first start, reads
+// the description again with the profile's own key (from the environment)
+// and serves what it says now, and that the saved copy stands in only when
+// that read fails, the warning saying why: a key refused as it was sent
+// names the flags that send it otherwise.
+func TestHTTPDescriptionNeedsTheKeySavedCopy(t *testing.T) {
+	const own = "sk-operator-0123456789"
+	var mu sync.Mutex
+	var seen []string // path and key of every request the API got
+	ops := `"/notes/":{"get":{"operationId":"list_notes","responses":{"200":{"description":"ok"}}}}`
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	api := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("X-Api-Key")
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r.URL.Path+" "+key)
+		switch {
+		case key != own:
+			http.Error(w, `{"detail":"Authentication credentials were not provided."}`, http.StatusForbidden)
+		case r.URL.Path == "/schema/":
+			fmt.Fprint(w, `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":"`+base+`"}],`+
+				`"components":{"securitySchemes":{"key":{"type":"apiKey","in":"header","name":"X-Api-Key"}}},"security":[{"key":[]}],`+
+				`"paths":{`+ops+`}}`)
+		default:
+			fmt.Fprint(w, `{}`)
+		}
+	})}
+	go func() { _ = api.Serve(ln) }()
+	t.Cleanup(func() { _ = api.Close() })
+
+	a := testApp(t, map[string]string{"RESTMCP_API_KEY": own})
+	var logs logBuffer
+	a.Log = log.New(&logs)
+	empty := ""
+	p := profile.Profile{Name: "acme", Spec: base + "/schema/", BaseURL: base, AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	// serve starts a server for p, and returns its tools/list answer, or
+	// the error it stopped with, and the requests the API got meanwhile.
+	serve := func(p profile.Profile) (string, []string, error) {
+		t.Helper()
+		mu.Lock()
+		seen = nil
+		mu.Unlock()
+		mcpLn, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan error, 1)
+		go func() { done <- a.ServeHTTP(ctx, p, HTTPConfig{Listener: mcpLn}) }()
+		endpoint := "http://" + mcpLn.Addr().String() + "/mcp"
+		for range 200 { // until it serves
+			select {
+			case err := <-done:
+				mu.Lock()
+				defer mu.Unlock()
+				return "", seen, err
+			default:
+			}
+			if resp, err := (&http.Client{Timeout: time.Second}).Get(strings.TrimSuffix(endpoint, "/mcp") + "/readyz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		code, b, err := rawPost(endpoint, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, "2025-11-25", "sk-caller-7-0123456789")
+		if err != nil || code != http.StatusOK {
+			t.Fatalf("tools/list: %d %s %v", code, b, err)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ServeHTTP: %v", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return string(b), seen, nil
+	}
+
+	list, _, err := serve(p)
+	if err != nil || !strings.Contains(list, "list_notes") {
+		t.Fatalf("first start: %v, tools %s", err, list)
+	}
+	logs.take()
+
+	// The API changes; the saved copy has only list_notes.
+	mu.Lock()
+	ops += `,"/tags/":{"get":{"operationId":"list_tags","responses":{"200":{"description":"ok"}}}}`
+	mu.Unlock()
+	list, got, err := serve(p)
+	if err != nil || !strings.Contains(list, "list_tags") {
+		t.Errorf("second start: %v, tools %s; want list_tags, from the description read again with the key", err, list)
+	}
+	// Refused without the key, read with it (conditionally on the saved
+	// copy's validators), once.
+	if want := []string{"/schema/ ", "/schema/ " + own}; !slices.Equal(got, want) {
+		t.Errorf("the API got %q, want %q", got, want)
+	}
+	if l := logs.take(); strings.Contains(l, "saved earlier") {
+		t.Errorf("the saved copy is used although the description can be read with the key:\n%s", l)
+	}
+
+	// The key sent the default way (Authorization: Bearer) is refused:
+	// the saved copy is served, and the warning says why.
+	bearer := profile.Profile{Name: "acme", Spec: p.Spec, BaseURL: base}
+	if _, _, err := serve(bearer); err != nil {
+		t.Fatalf("with the saved copy: %v", err)
+	}
+	l := logs.take()
+	for _, want := range []string{"saved earlier", "refused the key", "Authorization: Bearer <key>", "--auth-scheme", "--auth-header"} {
+		if !strings.Contains(l, want) {
+			t.Errorf("the log does not say %q:\n%s", want, l)
+		}
+	}
+	if strings.Contains(l, "none was given") || strings.Contains(l, own) {
+		t.Errorf("the log says no key was given, or shows the key:\n%s", l)
+	}
+
+	// With no saved copy, the server does not start, and says why.
+	a.Cache = nil
+	if _, _, err := serve(bearer); err == nil || !strings.Contains(err.Error(), "--auth-scheme") || !strings.Contains(err.Error(), "refused the key") {
+		t.Errorf("ServeHTTP = %v, want the key refused, with the flags that send it otherwise", err)
 	}
 }

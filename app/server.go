@@ -253,7 +253,7 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	case err != nil:
-		a.Log.Warn("serving the API description saved earlier: it cannot be fetched", "fetched", e.head.Written.Format(time.RFC3339), "err", err)
+		a.Log.Warn("serving the API description saved earlier: it cannot be fetched", "fetched", e.head.Written.Format(time.RFC3339), "err", keyRefusedHint(p, err))
 		return
 	case api.Digest == e.head.Digest:
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
@@ -312,6 +312,9 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 		defer e.close()
 		if client.IsURL(p.Spec) {
 			api, err = client.Load(ctx, p.Spec, a.loadOptions(p, cred, e.head.Validators))
+			if errors.Is(err, client.ErrNeedsKey) && descCred != nil {
+				api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, e.head.Validators))
+			}
 			if errors.Is(err, client.ErrNotModified) {
 				api, err = e.api()
 			} else if err != nil || len(api.Operations) == 0 {
@@ -327,11 +330,7 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 		write = api != nil && api.Digest != e.head.Digest
 	}
 	if api == nil {
-		api, err = a.LoadAPI(ctx, p, cred)
-		if errors.Is(err, client.ErrNeedsKey) && descCred != nil {
-			api, err = a.LoadAPI(ctx, p, descCred)
-		}
-		if err != nil {
+		if api, err = a.loadAPI(ctx, p, cred, descCred); err != nil {
 			return nil, nil, false, err
 		}
 		write = a.Cache != nil && api.Digest != ""

@@ -67,6 +67,10 @@ var ErrNotModified = errors.New("the API description is not modified")
 // for without the key: it is read with the key, which was not given.
 var ErrNeedsKey = errors.New("the API description needs the key")
 
+// ErrKeyRefused means the API description was refused (401, 403) when asked
+// for with the key: the key, or the way it is sent, is not the API's.
+var ErrKeyRefused = errors.New("the API refused the key sent with it")
+
 // Load reads an API description from a file path or an http(s) URL.
 //
 // The credential is only ever sent to the API's own origin: when BaseURL is
@@ -151,7 +155,7 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 			}
 			return nil, fmt.Errorf("%w: the key is only sent to the API's origin (%s), not to %s", err, originOf(opts.BaseURL), originOf(loc))
 		}
-		return nil, err
+		return nil, keyRefused(err, f.authed(), loc)
 	}
 	if refetch && api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) {
 		f = f.withCredential(cred, loc)
@@ -163,11 +167,21 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 			return nil, err
 		}
 		if err != nil {
-			return nil, fmt.Errorf("fetching the description again with the API key: %w", err)
+			return nil, fmt.Errorf("fetching the description again with the API key: %w", keyRefused(err, true, loc))
 		}
 		api = authed
 	}
 	return api, nil
+}
+
+// keyRefused is err, marked ErrKeyRefused when it is a 401 or 403 from
+// loc's origin, the one the key is sent to, to a fetch that sent the key.
+func keyRefused(err error, authed bool, loc string) error {
+	var se *statusError
+	if authed && errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden) && sameOriginURL(se.URL, loc) {
+		return fmt.Errorf("%w: %w", err, ErrKeyRefused)
+	}
+	return err
 }
 
 // loadOnce reads, decodes and indexes the description at loc.

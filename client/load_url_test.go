@@ -176,6 +176,32 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 			apiLog:  "/api/schema/ anon",
 		},
 		{
+			name: "base URL on the spec origin, key refused: error says so",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.routes["/api/schema/"] = func(w http.ResponseWriter, r *http.Request) {
+					http.Error(w, "invalid key", http.StatusForbidden)
+				}
+				return s.URL + "/api/schema/", LoadOptions{BaseURL: s.URL, Credential: auth}
+			},
+			wantErr: "HTTP 403 Forbidden: the API refused the key sent with it",
+			apiLog:  "/api/schema/ auth",
+		},
+		{
+			name: "no base URL, fetched again with the key, key refused: error says so",
+			setup: func(s *specServer) (string, LoadOptions) {
+				s.routes["/api/schema/"] = func(w http.ResponseWriter, r *http.Request) {
+					if r.Header.Get("Authorization") != "" {
+						http.Error(w, "invalid key", http.StatusUnauthorized)
+						return
+					}
+					_, _ = w.Write([]byte(`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{}}`))
+				}
+				return s.URL + "/api/schema/", LoadOptions{Credential: auth}
+			},
+			wantErr: "HTTP 401 Unauthorized: the API refused the key sent with it",
+			apiLog:  "/api/schema/ anon,/api/schema/ auth",
+		},
+		{
 			name: "base URL on another origin, spec needs the key: error says it is not sent there",
 			setup: func(s *specServer) (string, LoadOptions) {
 				other.routes["/private.yaml"] = func(w http.ResponseWriter, r *http.Request) {
@@ -261,6 +287,9 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 				}
 				if needs := strings.Contains(tt.wantErr, "none was given"); errors.Is(err, ErrNeedsKey) != needs {
 					t.Errorf("errors.Is(err, ErrNeedsKey) = %v, want %v", !needs, needs)
+				}
+				if refused := strings.Contains(tt.wantErr, "refused the key"); errors.Is(err, ErrKeyRefused) != refused {
+					t.Errorf("errors.Is(err, ErrKeyRefused) = %v, want %v", !refused, refused)
 				}
 			} else {
 				if err != nil {
