@@ -541,7 +541,11 @@ func callerAdmit(p profile.Profile) admitter {
 	if format != "" {
 		example = header + ": " + strings.ReplaceAll(format, "{key}", "<your API key>")
 	}
-	return admitter{header: header, admit: func(r *http.Request) (context.Context, string) {
+	challenge := ""
+	if format == "" {
+		challenge = scheme
+	}
+	return admitter{header: header, challenge: challenge, admit: func(r *http.Request) (context.Context, string) {
 		key := callerKey(r.Header.Get(header), scheme)
 		if format != "" {
 			key = keyInFormat(r.Header.Get(header), format)
@@ -549,8 +553,36 @@ func callerAdmit(p profile.Profile) admitter {
 		if key == "" {
 			return nil, fmt.Sprintf("no credential: send your own API key for the API with each request, in the header %q (%s)", header, example)
 		}
+		if other := otherScheme(key, scheme); format == "" && other != "" {
+			// The API would refuse the key in a scheme it does not take.
+			return nil, fmt.Sprintf("the credential in %q is in the scheme %q, and the API takes %q: send %q (or the key alone)",
+				header, other, scheme, header+": "+client.AuthValue(scheme, "<key>"))
+		}
 		return client.WithCallerKey(r.Context(), key), ""
 	}}
+}
+
+// otherScheme is the scheme word a caller's value (v, without the
+// profile's scheme) begins with, "Bearer" in "Bearer <key>", when the
+// profile has a scheme and v is such a word and a key; else "".
+func otherScheme(v, scheme string) string {
+	word, rest, spaced := strings.Cut(v, " ")
+	rest = strings.TrimSpace(rest)
+	if scheme == "" || !spaced || rest == "" || strings.ContainsAny(rest, " \t") || strings.EqualFold(word, scheme) || !isToken(word) {
+		return ""
+	}
+	return word
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110), as a scheme
+// name is.
+func isToken(s string) bool {
+	for _, c := range s {
+		if c > '~' || c <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // basicAdmit admits a request for an API with HTTP basic authentication:

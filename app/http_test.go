@@ -216,6 +216,53 @@ func TestHTTPNoCredential(t *testing.T) {
 	}
 }
 
+// A caller's key in another scheme than the API's is refused with 401 and
+// a body naming the form to send, rather than sent to an API that would
+// refuse it; the key in the API's scheme, or alone, goes to the API in it.
+func TestHTTPCallerKeyInAnotherScheme(t *testing.T) {
+	var got atomic.Value
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"count": 0, "results": []}`)
+	}))
+	t.Cleanup(api.Close)
+	scheme := "Api-Key"
+	endpoint, _ := serveHTTPProfile(t, testApp(t, nil), HTTPConfig{}, 0, func(p *profile.Profile) {
+		p.BaseURL, p.AuthHeader, p.AuthScheme = api.URL, "Authorization", &scheme
+	})
+	post := func(auth string) (*http.Response, string) {
+		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	resp, body := post("Bearer sk-caller-1")
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `send "Authorization: Api-Key <key>"`) {
+		t.Errorf("Bearer: %d %q", resp.StatusCode, body)
+	}
+	if c := resp.Header.Get("WWW-Authenticate"); c != `Api-Key realm="restmcp"` {
+		t.Errorf("WWW-Authenticate = %q", c)
+	}
+	if got.Load() != nil {
+		t.Errorf("the API received %q", got.Load())
+	}
+	for _, auth := range []string{"Api-Key sk-caller-1", "api-key sk-caller-1", "sk-caller-1"} {
+		got.Store("")
+		if resp, body := post(auth); resp.StatusCode != http.StatusOK || got.Load() != "Api-Key sk-caller-1" {
+			t.Errorf("%q: %d %q, the API received %q", auth, resp.StatusCode, body, got.Load())
+		}
+	}
+}
+
 // postWithoutCredential sends tools/list to an MCP endpoint with the
 // headers a client sends but no credential; it returns the answer and its
 // body.

@@ -44,16 +44,19 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 	if u, err := url.Parse(p.MCPURL); err == nil && u.Host != "" {
 		origin = client.Origin(u)
 	}
-	var cred client.Credential = &remoteKey{header: p.Header(), scheme: p.Scheme(), keys: keys}
+	key := &remoteKey{header: p.Header(), scheme: p.Scheme(), keys: keys}
+	var cred client.Credential = key
+	none := key.none
 	if IsOAuthProfile(p) {
-		cred = a.OAuthCredential(p)
+		cred, none = a.OAuthCredential(p), nil
 	}
 	return remote.Config{
-		URL:        p.MCPURL,
-		HTTPClient: client.NewHTTPClient(&client.Transport{Origin: origin, Credential: cred, UserAgent: a.UserAgent()}, 0),
-		Filter:     remote.Filter{Tools: p.Tools, ReadOnly: p.ReadOnly, Prefix: p.Prefix},
-		Login:      a.LoginCommand(p.Name),
-		Logger:     a.Log,
+		URL:           p.MCPURL,
+		HTTPClient:    client.NewHTTPClient(&client.Transport{Origin: origin, Credential: cred, UserAgent: a.UserAgent()}, 0),
+		Filter:        remote.Filter{Tools: p.Tools, ReadOnly: p.ReadOnly, Prefix: p.Prefix},
+		Login:         a.LoginCommand(p.Name),
+		NoCredentials: none,
+		Logger:        a.Log,
 	}
 }
 
@@ -76,11 +79,24 @@ type remoteKey struct {
 
 // Apply implements client.Credential.
 func (c *remoteKey) Apply(r *http.Request) (string, error) {
-	k, err := c.keys(r.Context())
-	if err != nil || strings.TrimSpace(k) == "" {
+	k, ok := c.key(r.Context())
+	if !ok {
 		return "", nil
 	}
 	return client.HeaderKey{Header: c.header, Scheme: c.scheme, Key: client.StaticKey(k)}.Apply(r)
+}
+
+// key is the key to send; ok is false when there is none, and requests
+// go without one.
+func (c *remoteKey) key(ctx context.Context) (k string, ok bool) {
+	k, err := c.keys(ctx)
+	return k, err == nil && strings.TrimSpace(k) != ""
+}
+
+// none reports whether there is no key to send.
+func (c *remoteKey) none(ctx context.Context) bool {
+	_, ok := c.key(ctx)
+	return !ok
 }
 
 // ServeRemote relays the MCP session on stdio (in, out) to p's server

@@ -81,6 +81,21 @@ func TestRemoteKeyRefusedAfterInitialize(t *testing.T) {
 	}
 }
 
+// TestRemoteNoKeyGiven: tools against a server that wants a key, with none
+// at hand, says that none was given, not that the server refused it.
+func TestRemoteNoKeyGiven(t *testing.T) {
+	ts := newRemoteMCP(t)
+	f, _, errOut := testFactory(t, nil)
+	t.Setenv("RESTMCP_API_KEY", "")
+	if code := run(t, f, "tools", "--mcp-url", ts.URL+"/mcp"); code == 0 {
+		t.Fatalf("tools without a key: exit 0, stderr %s", errOut)
+	}
+	if got := errOut.String(); !strings.Contains(got, "the server asks for credentials and none were given (run `restmcp login --profile default`)") ||
+		strings.Contains(got, "refused") {
+		t.Errorf("stderr = %s", got)
+	}
+}
+
 func TestRemoteProfile(t *testing.T) {
 	ts := newRemoteMCP(t)
 	f, out, errOut := testFactory(t, nil)

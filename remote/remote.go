@@ -55,6 +55,10 @@ type Config struct {
 	// Login is the command that stores new credentials, named when the
 	// server refuses them.
 	Login string
+	// NoCredentials reports whether there are no credentials to send
+	// (nil: there are), so that a 401 or 403 is told as the server asking
+	// for credentials rather than refusing the ones sent.
+	NoCredentials func(context.Context) bool
 	// Logger receives the bridge's log (default: none).
 	Logger *log.Logger
 	// CallTimeout bounds the wait for the answer to each tools/call the
@@ -602,6 +606,12 @@ func (b *bridge) explain(err error) error {
 		hint := "check the key"
 		if b.cfg.Login != "" {
 			hint = "run `" + b.cfg.Login + "`"
+		}
+		if b.cfg.NoCredentials != nil && b.cfg.NoCredentials(context.WithoutCancel(b.life)) {
+			if b.cfg.Login == "" {
+				hint = "give a key"
+			}
+			return fmt.Errorf("%w: the server asks for credentials and none were given (%s)", se, hint)
 		}
 		return fmt.Errorf("%w: the server refused the credentials (%s)", se, hint)
 	}

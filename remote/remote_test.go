@@ -175,6 +175,27 @@ func TestRefusedKeyNamesLogin(t *testing.T) {
 	}
 }
 
+// Without credentials to send, a 401 is told as the server asking for
+// them, not as refusing the ones sent.
+func TestNoCredentialsNamesLogin(t *testing.T) {
+	srv := newTestServer()
+	ts := httptest.NewServer(requireKey(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil), nil))
+	t.Cleanup(ts.Close)
+
+	cfg := Config{URL: ts.URL, Login: "restmcp login --profile acme", NoCredentials: func(context.Context) bool { return true }}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Connect(ctx, cfg, mcp.NewClient(&mcp.Implementation{Name: "c", Version: "1"}, nil))
+	if err == nil || !strings.Contains(err.Error(), "the server asks for credentials and none were given (run `restmcp login --profile acme`)") {
+		t.Fatalf("err = %v", err)
+	}
+	cfg.NoCredentials = func(context.Context) bool { return false }
+	_, err = Connect(ctx, cfg, mcp.NewClient(&mcp.Implementation{Name: "c", Version: "1"}, nil))
+	if err == nil || !strings.Contains(err.Error(), "the server refused the credentials") {
+		t.Fatalf("with credentials: err = %v", err)
+	}
+}
+
 func TestSSEOnly(t *testing.T) {
 	srv := newTestServer()
 	ts := httptest.NewServer(requireKey(mcp.NewSSEHandler(func(*http.Request) *mcp.Server { return srv }, nil), nil))
