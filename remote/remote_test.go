@@ -1155,6 +1155,37 @@ type logWatch struct {
 	once sync.Once
 }
 
+// callResult is what a call sent by callAsync came back with.
+type callResult struct {
+	res *mcp.CallToolResult
+	err error
+}
+
+// callAsync calls the tool name in its own goroutine, for a test that acts
+// while the call waits.
+func callAsync(ctx context.Context, cs *mcp.ClientSession, name string, args any) <-chan callResult {
+	ch := make(chan callResult, 1)
+	go func() {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
+		ch <- callResult{res, err}
+	}()
+	return ch
+}
+
+// heldUntil holds a request until seen is closed, and reports on cut
+// whether the request was cut off first (false returned: its handler
+// returns).
+func heldUntil(seen <-chan struct{}, r *http.Request, cut chan<- bool) bool {
+	select {
+	case <-seen:
+		cut <- false
+		return true
+	case <-r.Context().Done():
+		cut <- true
+		return false
+	}
+}
+
 func (w *logWatch) Write(p []byte) (int, error) {
 	if strings.Contains(string(p), w.want) {
 		w.once.Do(func() { close(w.seen) })
@@ -1213,11 +1244,7 @@ func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
 			// Not answered before the stream finds the session lost;
 			// then refused, as the server no longer knows the session.
 			held <- struct{}{}
-			select {
-			case <-watch.seen:
-				cut <- false
-			case <-r.Context().Done():
-				cut <- true
+			if !heldUntil(watch.seen, r, cut) {
 				return
 			}
 		}
@@ -1229,25 +1256,13 @@ func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 
-	type result struct {
-		res *mcp.CallToolResult
-		err error
-	}
-	call := func(name string, args any) <-chan result {
-		ch := make(chan result, 1)
-		go func() {
-			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: name, Arguments: args})
-			ch <- result{res, err}
-		}()
-		return ch
-	}
-	waited := call("wait", map[string]any{})
+	waited := callAsync(ctx, cs, "wait", map[string]any{})
 	select {
 	case <-taken:
 	case <-ctx.Done():
 		t.Fatal("the call wait did not reach the server")
 	}
-	echoed := call("echo", map[string]any{"text": "after"})
+	echoed := callAsync(ctx, cs, "echo", map[string]any{"text": "after"})
 	select {
 	case <-held:
 	case <-ctx.Done():
@@ -1343,15 +1358,7 @@ func TestLossOnStreamFirstPassesLateAnswer(t *testing.T) {
 			cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: logger}, nil)
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
-			type result struct {
-				res *mcp.CallToolResult
-				err error
-			}
-			echoed := make(chan result, 1)
-			go func() {
-				res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "held"}})
-				echoed <- result{res, err}
-			}()
+			echoed := callAsync(ctx, cs, "echo", map[string]any{"text": "held"})
 			select {
 			case <-held:
 			case <-ctx.Done():
@@ -1414,11 +1421,7 @@ func TestLossOnPostFirstSendsOthersAgain(t *testing.T) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if bytes.Contains(body, []byte(`"text":"held"`)) && helds.Add(1) == 1 {
 			held <- r.Header.Get(sessionHeader)
-			select {
-			case <-watch.seen:
-				cut <- false
-			case <-r.Context().Done():
-				cut <- true
+			if !heldUntil(watch.seen, r, cut) {
 				return
 			}
 		}
@@ -1429,15 +1432,7 @@ func TestLossOnPostFirstSendsOthersAgain(t *testing.T) {
 	cs := connectTest(t, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: logger}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	type result struct {
-		res *mcp.CallToolResult
-		err error
-	}
-	heldDone := make(chan result, 1)
-	go func() {
-		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "held"}})
-		heldDone <- result{res, err}
-	}()
+	heldDone := callAsync(ctx, cs, "echo", map[string]any{"text": "held"})
 	var old string
 	select {
 	case old = <-held:
