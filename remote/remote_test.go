@@ -1155,6 +1155,24 @@ type logWatch struct {
 	once sync.Once
 }
 
+// streamableSwap is a Streamable HTTP handler for srv that a test can
+// replace (the server forgets its sessions), and how to make another.
+func streamableSwap(srv *mcp.Server) (newHandler func() http.Handler, sw *swappable) {
+	newHandler = func() http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
+	}
+	return newHandler, &swappable{h: newHandler()}
+}
+
+// echoAnswers checks that the tool echo answers text through cs (what says
+// when, in the failure).
+func echoAnswers(t *testing.T, cs *mcp.ClientSession, text, what string) {
+	t.Helper()
+	if got, isErr := callText(t, cs, "echo", map[string]any{"text": text}); isErr || got != "echo: "+text {
+		t.Errorf("%s = %q (error %v)", what, got, isErr)
+	}
+}
+
 // callResult is what a call sent by callAsync came back with.
 type callResult struct {
 	res *mcp.CallToolResult
@@ -1200,10 +1218,7 @@ func (w *logWatch) Write(p []byte) (int, error) {
 // is answered with an error, and it is not sent again.
 func TestLossOnStreamFirstSendsUntakenCallAgain(t *testing.T) {
 	srv := newTestServer()
-	newHandler := func() http.Handler {
-		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	}
-	sw := &swappable{h: newHandler()}
+	newHandler, sw := streamableSwap(srv)
 	lost := make(chan struct{})    // the server forgot the first session
 	taken := make(chan struct{})   // the old session took the call "wait"
 	held := make(chan struct{}, 1) // the first POST of the call "echo" came
@@ -1304,10 +1319,7 @@ func TestLossOnStreamFirstPassesLateAnswer(t *testing.T) {
 	for _, how := range []string{"json", "sse"} {
 		t.Run(how, func(t *testing.T) {
 			srv := newTestServer()
-			newHandler := func() http.Handler {
-				return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-			}
-			sw := &swappable{h: newHandler()}
+			newHandler, sw := streamableSwap(srv)
 			lost := make(chan struct{})    // the server forgot the first session
 			held := make(chan struct{}, 1) // the POST of the call "echo" came
 			// That POST is answered once the bridge, having seen the loss
@@ -1378,9 +1390,7 @@ func TestLossOnStreamFirstPassesLateAnswer(t *testing.T) {
 				t.Errorf("echo was posted %d times, want 1", n)
 			}
 			// The next call goes on a new session.
-			if text, isErr := callText(t, cs, "echo", map[string]any{"text": "next"}); isErr || text != "echo: next" {
-				t.Errorf("echo after = %q (error %v)", text, isErr)
-			}
+			echoAnswers(t, cs, "next", "echo after")
 		})
 	}
 }
@@ -1392,10 +1402,7 @@ func TestLossOnStreamFirstPassesLateAnswer(t *testing.T) {
 // server (no DELETE), which no longer has it.
 func TestLossOnPostFirstSendsOthersAgain(t *testing.T) {
 	srv := newTestServer()
-	newHandler := func() http.Handler {
-		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	}
-	sw := &swappable{h: newHandler()}
+	newHandler, sw := streamableSwap(srv)
 	held := make(chan string, 1) // the first POST of the call "held" came, on this session
 	cut := make(chan bool, 1)    // whether that POST was cut off, unanswered
 	// That POST is answered (by the server that forgot its session: 404)
@@ -2358,9 +2365,7 @@ func TestSSEFailedPostIsNotSentAgain(t *testing.T) {
 	}
 	// The late answer of the server is not passed on: the next answer is
 	// the next call's.
-	if text, isErr := callText(t, cs, "echo", map[string]any{"text": "next"}); isErr || text != "echo: next" {
-		t.Errorf("echo = %q (error %v)", text, isErr)
-	}
+	echoAnswers(t, cs, "next", "echo")
 }
 
 // Over HTTP+SSE, a message the server refuses as of an unknown session
@@ -2399,10 +2404,7 @@ func TestCallCutBeforeHeadersMayHaveRun(t *testing.T) {
 // "OK") takes them: a new session, after the last was lost, starts.
 func TestNotificationAnswered200WithBody(t *testing.T) {
 	srv := newTestServer()
-	newHandler := func() http.Handler {
-		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	}
-	sw := &swappable{h: newHandler()}
+	newHandler, sw := streamableSwap(srv)
 	ts := httptest.NewServer(intercept(sw, `"method":"notifications/`, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		sw.ServeHTTP(httptest.NewRecorder(), r)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -2727,9 +2729,7 @@ func TestCallTimeout(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Error("the call was not cancelled at the server")
 			}
-			if text, isErr := callText(t, cs, "echo", map[string]any{"text": "next"}); isErr || text != "echo: next" {
-				t.Errorf("echo after the timeout = %q (error %v)", text, isErr)
-			}
+			echoAnswers(t, cs, "next", "echo after the timeout")
 		})
 	}
 }
@@ -3137,10 +3137,7 @@ func TestServeEndsWhenClientGoesWithFullQueue(t *testing.T) {
 // would take it for the answer to its own.
 func TestAnswerToLostSessionIsNotSentAgain(t *testing.T) {
 	srv := newTestServer()
-	newHandler := func() http.Handler {
-		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	}
-	sw := &swappable{h: newHandler()}
+	newHandler, sw := streamableSwap(srv)
 	var mu sync.Mutex
 	var answerSessions []string // the session of each POST of the sampling answer
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
