@@ -660,6 +660,39 @@ func TestStatusExpiredOAuthToken(t *testing.T) {
 	}
 }
 
+// A refresh token the authorization server refused shows in status as
+// that, with the login to run, not as "will be renewed on next use"; the
+// next call says the same without sending it again.
+func TestStatusRefusedRefreshToken(t *testing.T) {
+	s, f, w, _, _ := signedInExpired(t, 0)
+	s.RevokeAll()
+	if code := run(t, f, "call", "me", "-p", "o"); code == 0 {
+		t.Fatalf("call with a revoked sign-in succeeded: %s", w)
+	}
+	out := f.IO.Out.(*bytes.Buffer)
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 1 ||
+		!strings.Contains(out.String(), "refresh token refused ") || strings.Contains(out.String(), "will be renewed") ||
+		!strings.Contains(out.String(), "restmcp login --profile o") {
+		t.Errorf("status after a refused refresh token: exit %d:\n%s%s", code, out, w)
+	}
+	out.Reset()
+	run(t, f, "status", "-p", "o", "--offline", "--json")
+	var report []profileStatus
+	if err := json.Unmarshal(out.Bytes(), &report); err != nil || len(report) != 1 {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	if st := report[0]; st.OK || st.TokenRenewable || !strings.Contains(st.KeyError, "invalid_grant") {
+		t.Errorf("status --json after a refused refresh token: %+v", st)
+	}
+	if code := run(t, f, "call", "me", "-p", "o"); code == 0 {
+		t.Fatalf("second call succeeded: %s", w)
+	}
+	if st := s.Stats(); st.RefusedRefreshes != 1 {
+		t.Errorf("refused refreshes = %d, want 1", st.RefusedRefreshes)
+	}
+}
+
 // runWithin is run, failed after limit: a sign-in that waits for a
 // browser would otherwise wait minutes.
 func runWithin(t *testing.T, limit time.Duration, f *Factory, args ...string) int {

@@ -447,8 +447,13 @@ func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 		st.Token, st.TokenExpiry, st.Scopes, st.OK = tok.Describe(now), tok.Expiry, tok.Scopes, true
 		st.KeyLocation = f.Keyring.Describe()
 		st.TokenExpired = tok.ExpiresWithin(0, now)
-		st.TokenRenewable = tok.RefreshToken != "" || tok.Grant == oauth.GrantClientCredentials
+		st.TokenRenewable = tok.Renewable()
 		switch {
+		case tok.Refused != "" && !st.TokenRenewable:
+			// Renewed too late, or after the API refused the token: it
+			// is of no use whatever its expiry says.
+			st.OK, st.KeyError = false, fmt.Sprintf("the authorization server refused the refresh token (%s): run `%s`", tok.Refused, f.App().LoginCommand(p.Name))
+			st.Token += " (sign in again: run `" + f.App().LoginCommand(p.Name) + "`)"
 		case st.TokenExpired && st.TokenRenewable:
 			st.Token += " (will be renewed on next use)"
 		case st.TokenExpired:

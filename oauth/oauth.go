@@ -386,6 +386,17 @@ type Token struct {
 	// obtained (ClientAuthBasic, ClientAuthPost), when its Config did not
 	// say: renewals send it the same way. Empty for a public client.
 	ClientAuth string `json:"client_auth,omitempty"`
+	// Refused is the error code with which the authorization server
+	// refused the refresh token (invalid_grant), RefusedAt when: the
+	// refresh token is not sent again, and status says to sign in again.
+	Refused   string    `json:"refused,omitempty"`
+	RefusedAt time.Time `json:"refused_at,omitzero"`
+}
+
+// Renewable reports whether the token can be renewed without the user: a
+// refresh token the server has not refused, or client credentials.
+func (t *Token) Renewable() bool {
+	return (t.RefreshToken != "" && t.Refused == "") || t.Grant == GrantClientCredentials
 }
 
 // Type is the scheme for the Authorization header: "Bearer" for a bearer
@@ -470,7 +481,10 @@ func (t Token) describe(expired bool) string {
 	if len(t.Scopes) > 0 {
 		fmt.Fprintf(&b, ", scopes %s", strings.Join(t.Scopes, " "))
 	}
-	if t.RefreshToken != "" {
+	switch {
+	case t.RefreshToken != "" && t.Refused != "":
+		fmt.Fprintf(&b, ", refresh token refused %s (%s)", t.RefusedAt.UTC().Format(time.RFC3339), t.Refused)
+	case t.RefreshToken != "":
 		b.WriteString(", refreshable")
 	}
 	return b.String()
@@ -538,6 +552,8 @@ var ErrLoginRequired = errors.New("sign-in required")
 type LoginRequiredError struct {
 	Account string
 	Reason  string // e.g. "the authorization server refused the refresh token (invalid_grant)"
+	// refused is the error code of a refresh token the server refused.
+	refused string
 }
 
 func (e *LoginRequiredError) Error() string {

@@ -3,6 +3,7 @@ package oauth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -114,7 +115,7 @@ func (s *TokenSource) Token(ctx context.Context) (*Token, error) {
 func (s *TokenSource) Invalidate(accessToken string) bool {
 	s.mu.Lock()
 	cur := s.cur
-	if cur == nil || cur.AccessToken != accessToken || renewable(cur) {
+	if cur == nil || cur.AccessToken != accessToken || cur.Renewable() {
 		s.rejected = accessToken
 		s.mu.Unlock()
 		return true
@@ -128,11 +129,6 @@ func (s *TokenSource) Invalidate(accessToken string) bool {
 	defer s.mu.Unlock()
 	s.rejected = accessToken // the next Token reads the new sign-in
 	return true
-}
-
-// renewable reports whether tok can be renewed without the user.
-func renewable(tok *Token) bool {
-	return tok.RefreshToken != "" || tok.Grant == GrantClientCredentials
 }
 
 // current is the token in memory when it is still usable.
@@ -225,6 +221,10 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 	// server may rotate the refresh token as soon as it receives it.
 	fresh, err := s.renew(context.WithoutCancel(ctx), tok)
 	if err != nil {
+		var le *LoginRequiredError
+		if errors.As(err, &le) && le.refused != "" && s.LockDir != "" {
+			s.recordRefusal(tok.RefreshToken, le.refused)
+		}
 		return nil, err
 	}
 	if err := Save(s.Store, s.Account, fresh); err != nil {
@@ -236,6 +236,21 @@ func (s *TokenSource) loadOrRenew(ctx context.Context) (*Token, error) {
 		s.keepUnsaved(nil, "")
 	}
 	return s.use(fresh, true), nil
+}
+
+// recordRefusal notes on the stored token that the authorization server
+// refused its refresh token with code, so that no process sends it again
+// and status can say why a sign-in is needed. Only under the renewal lock
+// (a sign-in saved meanwhile would be overwritten otherwise), and only
+// while the store still holds that refresh token. A store that refuses
+// the write loses the note, nothing else.
+func (s *TokenSource) recordRefusal(refreshToken, code string) {
+	stored, err := Load(s.Store, s.Account)
+	if err != nil || stored.RefreshToken != refreshToken {
+		return
+	}
+	stored.Refused, stored.RefusedAt = code, time.Now().UTC()
+	_ = Save(s.Store, s.Account, stored)
 }
 
 // keepUnsaved notes tok as the token the store refused after spending the
@@ -367,10 +382,14 @@ func (s *TokenSource) renew(ctx context.Context, tok *Token) (*Token, error) {
 		cfg.ClientAuth = tok.ClientAuth
 	}
 	switch {
-	case tok.RefreshToken != "":
+	case tok.RefreshToken != "" && tok.Refused == "":
 		return s.refresh(ctx, cfg, tok)
 	case tok.Grant == GrantClientCredentials:
 		return cfg.ClientCredentials(ctx)
+	case tok.RefreshToken != "":
+		// Refused: sent again it would be refused again (and a server
+		// that detects reuse may revoke what is left of the sign-in).
+		return nil, &LoginRequiredError{Account: s.Account, Reason: fmt.Sprintf("the authorization server refused the refresh token (%s) at %s", tok.Refused, tok.RefusedAt.UTC().Format(time.RFC3339))}
 	case s.wasRejected(tok.AccessToken):
 		return nil, &LoginRequiredError{Account: s.Account, Reason: "the API refused the access token and no refresh token was granted"}
 	default:
@@ -393,7 +412,7 @@ func (s *TokenSource) refresh(ctx context.Context, cfg Config, tok *Token) (*Tok
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_token") {
-			return nil, &LoginRequiredError{Account: s.Account, Reason: "the authorization server refused the refresh token (" + re.ErrorCode + ")"}
+			return nil, &LoginRequiredError{Account: s.Account, Reason: "the authorization server refused the refresh token (" + re.ErrorCode + ")", refused: re.ErrorCode}
 		}
 		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken, cfg.ClientSecret)
 	}

@@ -216,6 +216,58 @@ func TestTokenSourceRevokedRefreshTokenNeedsLogin(t *testing.T) {
 	}
 }
 
+// A refused refresh token is noted on the stored token: no process sends
+// it again, the token no longer reads as renewable, and a new sign-in
+// replaces the note.
+func TestTokenSourceRecordsARefusedRefreshToken(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	store := memStore()
+	tok := signIn(t, s)
+	tok.Expiry = time.Now().Add(-time.Minute)
+	oauth.Save(store, "acme", tok)
+	s.RevokeAll()
+	lockDir := t.TempDir()
+	if _, err := oauth.NewTokenSource(s.Config("read"), store, "acme", lockDir).Token(t.Context()); !errors.Is(err, oauth.ErrLoginRequired) {
+		t.Fatalf("err = %v, want ErrLoginRequired", err)
+	}
+	stored, err := oauth.Load(store, "acme")
+	if err != nil || stored.Refused != "invalid_grant" || stored.RefusedAt.IsZero() || stored.Renewable() || stored.RefreshToken != tok.RefreshToken {
+		t.Fatalf("stored after the refusal: %+v, %v", stored, err)
+	}
+	if d := stored.Describe(time.Now()); !strings.Contains(d, "refresh token refused") || strings.Contains(d, "refreshable") {
+		t.Errorf("Describe = %q", d)
+	}
+	// Another process (a new source) does not send it again.
+	_, err = oauth.NewTokenSource(s.Config("read"), store, "acme", lockDir).Token(t.Context())
+	var le *oauth.LoginRequiredError
+	if !errors.As(err, &le) || !strings.Contains(le.Reason, "refused the refresh token (invalid_grant) at ") {
+		t.Fatalf("second process: %v", err)
+	}
+	if st := s.Stats(); st.RefusedRefreshes != 1 {
+		t.Errorf("refused refreshes = %d, want 1: the refused refresh token was sent again", st.RefusedRefreshes)
+	}
+	// A new sign-in is used as before.
+	fresh := signIn(t, s)
+	oauth.Save(store, "acme", fresh)
+	if got, err := oauth.NewTokenSource(s.Config("read"), store, "acme", lockDir).Token(t.Context()); err != nil || got.AccessToken != fresh.AccessToken {
+		t.Fatalf("after a new sign-in: %v, %v", got, err)
+	}
+}
+
+// A token from client credentials that also carries a refresh token gets
+// a new one with the client credentials once the refresh token is refused.
+func TestTokenSourceClientCredentialsAfterARefusedRefreshToken(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	store := memStore()
+	oauth.Save(store, "acme", &oauth.Token{AccessToken: "old", RefreshToken: "gone", Expiry: time.Now().Add(-time.Minute), Grant: oauth.GrantClientCredentials, Refused: "invalid_grant", RefusedAt: time.Now()})
+	cfg := s.Config("read")
+	cfg.ClientSecret = s.ClientSecret()
+	got, err := oauth.NewTokenSource(cfg, store, "acme", t.TempDir()).Token(t.Context())
+	if err != nil || got.AccessToken == "old" {
+		t.Fatalf("got %v, %v", got, err)
+	}
+}
+
 func TestTokenSourceWithoutRefreshToken(t *testing.T) {
 	store := memStore()
 	oauth.Save(store, "acme", &oauth.Token{AccessToken: "at", Expiry: time.Now().Add(-time.Second), Grant: oauth.GrantAuthorizationCode})
