@@ -193,13 +193,21 @@ func TestTokenSourceRenewsOnceAfterRejection(t *testing.T) {
 	}
 }
 
-func TestTokenSourceRevokedRefreshTokenNeedsLogin(t *testing.T) {
+// revokedSignIn stores an expired token of a sign-in the server has
+// revoked since.
+func revokedSignIn(t *testing.T) (*oauthtest.Server, keyring.Store, *oauth.Token) {
+	t.Helper()
 	s := startServer(t, oauthtest.Options{})
 	store := memStore()
 	tok := signIn(t, s)
 	tok.Expiry = time.Now().Add(-time.Minute)
 	oauth.Save(store, "acme", tok)
 	s.RevokeAll()
+	return s, store, tok
+}
+
+func TestTokenSourceRevokedRefreshTokenNeedsLogin(t *testing.T) {
+	s, store, tok := revokedSignIn(t)
 	src := oauth.NewTokenSource(s.Config("read"), store, "acme", t.TempDir())
 	_, err := src.Token(t.Context())
 	if !errors.Is(err, oauth.ErrLoginRequired) {
@@ -220,12 +228,7 @@ func TestTokenSourceRevokedRefreshTokenNeedsLogin(t *testing.T) {
 // it again, the token no longer reads as renewable, and a new sign-in
 // replaces the note.
 func TestTokenSourceRecordsARefusedRefreshToken(t *testing.T) {
-	s := startServer(t, oauthtest.Options{})
-	store := memStore()
-	tok := signIn(t, s)
-	tok.Expiry = time.Now().Add(-time.Minute)
-	oauth.Save(store, "acme", tok)
-	s.RevokeAll()
+	s, store, tok := revokedSignIn(t)
 	lockDir := t.TempDir()
 	if _, err := oauth.NewTokenSource(s.Config("read"), store, "acme", lockDir).Token(t.Context()); !errors.Is(err, oauth.ErrLoginRequired) {
 		t.Fatalf("err = %v, want ErrLoginRequired", err)
