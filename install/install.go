@@ -405,6 +405,10 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 		return Result{Path: path, Action: Absent}, nil
 	}
 	var warnings []string
+	// The folder of a file deleted below, once the lock beside the file
+	// is gone: see removeEmptyDotFolder.
+	var emptied string
+	defer func() { removeEmptyDotFolder(emptied) }()
 	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun, func(w string) { warnings = append(warnings, w) })
 	if err != nil {
 		return Result{Path: path}, err
@@ -473,10 +477,25 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 		if err := os.Remove(real); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return res, notWritable(path, err)
 		}
+		emptied = filepath.Dir(real)
 		return res, nil
 	}
 	res.Backup, err = writeAtomic(real, opts.backupPath(real), res.After, src, true, mode)
 	return res, notWritable(path, err)
+}
+
+// removeEmptyDotFolder removes dir when it is a client's own folder (its
+// name starts with a dot: .cursor, .vscode, .codex) that the file
+// uninstall deleted has left empty: install creates it with the file, and
+// an empty folder holds nothing to lose. A folder holding anything, or of
+// another name (a project's folder, the user's home), stays.
+func removeEmptyDotFolder(dir string) {
+	if dir == "" || !strings.HasPrefix(filepath.Base(dir), ".") || filepath.Base(dir) == "." || filepath.Base(dir) == ".." {
+		return
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) == 0 {
+		_ = os.Remove(dir)
+	}
 }
 
 // holdsNothing reports whether src, a file of the client's, holds nothing

@@ -1648,6 +1648,42 @@ func TestForceReplacesCodexSubTables(t *testing.T) {
 // empty servers object (and VS Code's empty inputs) is deleted, whoever
 // installed its entries; one that holds anything else, a comment
 // included, stays, as does a symbolic link.
+// The client's own folder that install created for the file goes with
+// it when uninstall leaves it empty; one holding anything else, and a
+// folder of another name, stay.
+func TestUninstallRemovesTheEmptyFolder(t *testing.T) {
+	c, _ := Lookup("cursor")
+	for _, tt := range []struct {
+		name  string
+		dir   string
+		other bool // another file in the folder
+		gone  bool
+	}{
+		{name: "the client's folder", dir: ".cursor", gone: true},
+		{name: "with another file", dir: ".cursor", other: true},
+		{name: "a project folder", dir: "project"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), tt.dir)
+			path := filepath.Join(dir, "mcp.json")
+			if _, err := c.Install(path, testEntry("acme"), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.other {
+				writeFile(t, filepath.Join(dir, "rules"), "x", 0o600)
+			}
+			res, err := c.UninstallEntry(path, testEntry("acme"), Options{})
+			if err != nil || !res.Deleted {
+				t.Fatalf("uninstall: deleted %v, %v", res.Deleted, err)
+			}
+			_, serr := os.Stat(dir)
+			if gone := errors.Is(serr, fs.ErrNotExist); gone != tt.gone {
+				t.Errorf("folder gone: %v, want %v (%v)", gone, tt.gone, serr)
+			}
+		})
+	}
+}
+
 func TestUninstallDeletesOnlyAnEmptyFile(t *testing.T) {
 	cursor, _ := Lookup("cursor")
 	vscode, _ := Lookup("vscode")
