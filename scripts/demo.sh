@@ -63,7 +63,7 @@ if [ -z "${DEMO_INSIDE_KEYRING:-}" ]; then
       exit 1
     fi
   fi
-  command -v go >/dev/null || die "Go is not installed: get Go 1.25 or newer from https://go.dev/dl/ and put it on PATH"
+  command -v go >/dev/null || die "Go is not installed: get Go 1.26 or newer from https://go.dev/dl/ and put it on PATH"
   node_major=$(node -p 'process.versions.node.split(".")[0]')
   [ "$node_major" -ge 18 ] || die "Node $node_major is too old for the MCP client: install Node 18 or newer"
   note "go $(go env GOVERSION), node $(node --version), $("$python" -c 'import django, rest_framework; print("Django", django.get_version(), "+ DRF", rest_framework.VERSION)')"
