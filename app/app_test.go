@@ -307,3 +307,42 @@ func TestCheckKeyReadsTheStatusOfAnUnreadableAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A description that also declares the key's own query parameter as a
+// required parameter of each operation (as many Swagger 2.0 ones do) has
+// operations a key check can call: the key fills that parameter.
+func TestCheckKeyWithTheKeyDeclaredAsARequiredParameter(t *testing.T) {
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.RequestURI())
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	defer ts.Close()
+	spec := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: `+ts.URL+`/v1}]
+components:
+  securitySchemes:
+    key: {type: apiKey, in: query, name: api_key}
+security: [{key: []}]
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: api_key, in: query, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := profile.Profile{Name: "acme", Spec: spec, Auth: &profile.Auth{Scheme: "key", Kind: profile.AuthAPIKey, In: "query", Name: "api_key"}}
+	kc, err := testApp(t, nil).CheckKey(context.Background(), p, "sk-check-0123456789", 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !kc.Accepted || strings.Join(got, ",") != "/v1/items?api_key=sk-check-0123456789" {
+		t.Errorf("check %+v, requests %q", kc, got)
+	}
+}

@@ -246,7 +246,10 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	if err := load(); err != nil {
 		return nil, "", false, err
 	}
-	op := firstCheckableGET(api.Operations, schemeOf(p))
+	// A parameter the key travels in (an api_key query parameter the
+	// description also declares as required) is no argument to give.
+	fills := client.New(client.Options{Credential: Credential(p, client.StaticKey(key))}).Fills
+	op := firstCheckableGET(api.Operations, schemeOf(p), fills)
 	if op == nil {
 		return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: errors.New("the API description has no GET operation without required parameters to check the key with")}
 	}
@@ -263,9 +266,10 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 }
 
 // firstCheckableGET returns the first GET operation that needs no
-// arguments, preferring one that requires authentication (that scheme
-// satisfies, when set).
-func firstCheckableGET(ops []*client.Operation, scheme string) *client.Operation {
+// arguments (a required parameter the credential fills needs none),
+// preferring one that requires authentication (that scheme satisfies, when
+// set).
+func firstCheckableGET(ops []*client.Operation, scheme string, fills func(*client.Param) bool) *client.Operation {
 	var open *client.Operation
 	for _, op := range ops {
 		if op.Method != http.MethodGet || strings.Contains(op.Path, "{") {
@@ -273,7 +277,7 @@ func firstCheckableGET(ops []*client.Operation, scheme string) *client.Operation
 		}
 		required := false
 		for _, prm := range op.Params {
-			if prm.Required {
+			if prm.Required && !fills(prm) {
 				required = true
 				break
 			}
