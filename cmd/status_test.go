@@ -372,6 +372,25 @@ func TestStatusSendsKeyAsServeDoes(t *testing.T) {
 	}
 }
 
+// status shows the header value of a profile logged in with --auth-format,
+// which is what is sent, not the scheme it replaces.
+func TestStatusShowsTheAuthFormat(t *testing.T) {
+	e := newAuthEnv(t)
+	if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "pd", Spec: "pd.yaml", BaseURL: "https://api.example.com", AuthFormat: "Token token={key}"}); err != nil {
+		t.Fatal(err)
+	}
+	_ = e.keyring.Set("pd", goodKey)
+	r := e.run("", "status", "--profile", "pd", "--offline")
+	if !strings.Contains(r.out, "Auth:        Authorization: Token token=<key>\n") {
+		t.Errorf("exit %d, stdout:\n%s%s", r.code, r.out, r.err)
+	}
+	r = e.run("", "status", "--profile", "pd", "--offline", "--json")
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &got); err != nil || len(got) != 1 || got[0]["auth_format"] != "Token token={key}" {
+		t.Errorf("JSON %s (%v)", r.out, err)
+	}
+}
+
 // status shows a description URL and a base URL without the user info and
 // query that may hold a key, in text and JSON, for key and OAuth profiles.
 func TestStatusHidesURLSecrets(t *testing.T) {
