@@ -88,8 +88,14 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		return FlagErrorf("--username is for HTTP basic; scheme %s is %s", s.Name, s.Kind())
 	}
 	own.Auth, opts.scheme = au, s
+	inAuthorization := au.Kind == profile.AuthAPIKey && au.In == "header" && strings.EqualFold(au.Name, "Authorization")
+	if !inAuthorization {
+		// The --auth-format of an earlier login shaped the key for its own
+		// header: it would wrap the key in this scheme's.
+		own.AuthFormat = ""
+	}
 	sent := ""
-	if au.Kind == profile.AuthAPIKey && au.In == "header" && strings.EqualFold(au.Name, "Authorization") {
+	if inAuthorization {
 		// The declaration leaves the word before the key to the profile.
 		sent = fmt.Sprintf(", sent as `%s` (--auth-scheme WORD sends another word, \"\" the bare key)", app.SentAs(f.Brand.Apply(*own)))
 	}
