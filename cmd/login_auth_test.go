@@ -232,3 +232,32 @@ paths:
 		mu.Unlock()
 	}
 }
+
+// --auth-header, --auth-scheme and --auth-format given to a command that
+// uses a profile logged in with a declared scheme send the key in that
+// header, as they do at login.
+func TestAuthFlagsOverrideTheStoredScheme(t *testing.T) {
+	api := newAuthAPI(t)
+	var mu sync.Mutex
+	var header string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		header = r.Header.Get("X-Key") + " query=" + r.URL.RawQuery
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer other.Close()
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", "queryKey"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, errOut)
+	}
+	if code := run(t, f, "call", "me", "-p", "a", "--base-url", other.URL, "--auth-header", "X-Key", "--auth-format", "Key {key}"); code != 0 {
+		t.Fatalf("call: exit %d: %s", code, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := "Key " + authKey + " query="; header != want {
+		t.Errorf("sent %q, want %q", header, want)
+	}
+}
