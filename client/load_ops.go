@@ -240,7 +240,8 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 	if !ok {
 		reqs, _ = requirements(b.root["security"])
 	}
-	if reqs != nil && len(reqs) == 0 {
+	if reqs != nil && !slices.ContainsFunc(reqs, func(r Requirement) bool { return len(r) > 0 }) {
+		// `[]`, or only the anonymous alternative `{}`: no credential.
 		op.Security = false
 	}
 	op.Requirements = reqs
