@@ -346,3 +346,61 @@ paths:
 		t.Errorf("check %+v, requests %q", kc, got)
 	}
 }
+
+// A key check never calls an operation that accepts only another scheme:
+// the API would refuse the key there, and a valid key would not be
+// stored.
+func TestCheckKeySkipsOperationsOfAnotherScheme(t *testing.T) {
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.RequestURI())
+		if r.URL.Query().Get("api_key") == "" || r.URL.Path == "/admin/stats" { // basic only
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	defer ts.Close()
+	doc := `openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: ` + ts.URL + `}]
+components:
+  securitySchemes:
+    key: {type: apiKey, in: query, name: api_key}
+    basic: {type: http, scheme: basic}
+security: [{key: []}]
+paths:
+  /admin/stats:
+    get:
+      operationId: adminStats
+      security: [{basic: []}]
+      responses: {"200": {description: ok}}
+`
+	p := profile.Profile{Name: "acme", Auth: &profile.Auth{Scheme: "key", Kind: profile.AuthAPIKey, In: "query", Name: "api_key"}}
+	for _, tt := range []struct{ paths, want string }{
+		{"", "/items?api_key=sk-check-0123456789"},
+		{"x", ""}, // nothing the scheme may call: no request
+	} {
+		got = nil
+		spec := filepath.Join(t.TempDir(), "openapi.yaml")
+		d := doc
+		if tt.paths == "" {
+			d += "  /items:\n    get:\n      operationId: listItems\n      responses: {\"200\": {description: ok}}\n"
+		}
+		if err := os.WriteFile(spec, []byte(d), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p.Spec = spec
+		kc, err := testApp(t, nil).CheckKey(context.Background(), p, "sk-check-0123456789", 5*time.Second)
+		switch {
+		case tt.want == "" && (err == nil || !strings.Contains(err.Error(), "that scheme key may call")):
+			t.Errorf("check %+v, err %v", kc, err)
+		case tt.want != "" && (err != nil || !kc.Accepted):
+			t.Errorf("check %+v, err %v", kc, err)
+		}
+		if strings.Join(got, ",") != tt.want {
+			t.Errorf("requests %q, want %q", got, tt.want)
+		}
+	}
+}

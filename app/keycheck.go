@@ -251,7 +251,11 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	fills := client.New(client.Options{Credential: Credential(p, client.StaticKey(key))}).Fills
 	op := firstCheckableGET(api.Operations, schemeOf(p), fills)
 	if op == nil {
-		return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: errors.New("the API description has no GET operation without required parameters to check the key with")}
+		what := ""
+		if scheme := schemeOf(p); scheme != "" {
+			what = fmt.Sprintf(" that scheme %s may call", scheme)
+		}
+		return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the API description has no GET operation without required parameters%s to check the key with", what)}
 	}
 	base, err = baseURL()
 	if err != nil {
@@ -266,9 +270,9 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 }
 
 // firstCheckableGET returns the first GET operation that needs no
-// arguments (a required parameter the credential fills needs none),
-// preferring one that requires authentication (that scheme satisfies, when
-// set).
+// arguments (a required parameter the credential fills needs none) and
+// that scheme, when set, may call, preferring one that requires
+// authentication.
 func firstCheckableGET(ops []*client.Operation, scheme string, fills func(*client.Param) bool) *client.Operation {
 	var open *client.Operation
 	for _, op := range ops {
@@ -285,7 +289,10 @@ func firstCheckableGET(ops []*client.Operation, scheme string, fills func(*clien
 		if required {
 			continue
 		}
-		if op.Security && (scheme == "" || op.SatisfiedBy(scheme)) {
+		if op.Security && scheme != "" && !op.SatisfiedBy(scheme) {
+			continue // another scheme's: the API would refuse this key there
+		}
+		if op.Security {
 			return op
 		}
 		if open == nil {
