@@ -483,9 +483,10 @@ func (b failingBackend) Set(string, string, string) error   { return b.err }
 func (b failingBackend) Delete(string, string) error        { return b.err }
 
 // maskCredential shows at most the last 4 characters of a key, and none of
-// a key shorter than 12 characters.
+// a key shorter than 12 characters; the spaces and line break around a key
+// (a variable read from a file) are not sent, nor shown.
 func maskCredential(k string) string {
-	r := []rune(k)
+	r := []rune(strings.TrimSpace(k))
 	if len(r) < 12 {
 		return "****"
 	}

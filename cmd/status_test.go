@@ -29,6 +29,8 @@ func TestMaskCredential(t *testing.T) {
 		{"123456789012", "****9012"},
 		{goodKey, "****WXYZ"},
 		{"ключ-ключ-ключ-ёжик", "****ёжик"},
+		{goodKey + "\n", "****WXYZ"},
+		{" abcdefghijk\r\n", "****"},
 	}
 	for _, tt := range tests {
 		if got := maskCredential(tt.key); got != tt.want {
