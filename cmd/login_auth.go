@@ -79,6 +79,9 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		if au.Username == "" {
 			return FlagErrorf("scheme %s is HTTP basic: pass the user name (account ID, e-mail) with --username; the password or token is asked for next", s.Name)
 		}
+		if strings.Contains(au.Username, ":") {
+			return FlagErrorf("--username %q cannot be sent: an HTTP basic user name holds no ':' (the API would read the user name up to the first colon, the rest as part of the password); nothing was saved", au.Username)
+		}
 	case profile.AuthOAuth2:
 		if err := f.fillOAuth(ctx, opts, au.OAuth, s, prev); err != nil {
 			return err

@@ -153,6 +153,21 @@ func TestLoginBasicNeedsUsername(t *testing.T) {
 	}
 }
 
+// A user name with a colon, which HTTP basic cannot carry, is refused
+// before anything is sent or saved.
+func TestLoginBasicUsernameWithColon(t *testing.T) {
+	api := newAuthAPI(t)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", "basic", "--username", "AC1:x")
+	if code == 0 || !strings.Contains(errOut.String(), `--username "AC1:x" cannot be sent`) || len(api.requests()) != 0 {
+		t.Fatalf("exit %d, requests %q: %s", code, api.requests(), errOut)
+	}
+	if _, err := (profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}).Get("a"); err == nil {
+		t.Error("the profile was saved")
+	}
+}
+
 func TestLoginAuthFormat(t *testing.T) {
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
