@@ -263,7 +263,7 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 		in := text(rp.m["in"])
 		name := text(rp.m["name"])
 		switch {
-		case len(op.Requirements) > 0 && authToken(name, in, text(rp.m["description"])):
+		case op.Security && len(op.Requirements) > 0 && authToken(name, in, text(rp.m["description"])):
 			// The credential goes where the profile says; no model can
 			// know the key, so the operation does not take it.
 			continue
