@@ -404,3 +404,54 @@ paths:
 		}
 	}
 }
+
+// Without login, the key goes by the description's scheme, and an
+// operation that needs that scheme together with another fails before any
+// request, naming both, as with a profile logged in with that scheme: the
+// key alone is not sent for the API to refuse.
+func TestDescribedSchemeAndRequirement(t *testing.T) {
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.Path+" "+r.Header.Get("X-Api-Key"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer ts.Close()
+	spec := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: `+ts.URL+`}]
+components:
+  securitySchemes:
+    app: {type: apiKey, in: header, name: X-Api-Key}
+    user: {type: apiKey, in: header, name: X-User-Token}
+security: [{app: []}]
+paths:
+  /status:
+    get:
+      operationId: status
+      responses: {"200": {description: ok}}
+  /me:
+    get:
+      operationId: me
+      security: [{app: [], user: []}]
+      responses: {"200": {description: ok}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := testApp(t, map[string]string{"RESTMCP_API_KEY": "sk-env-0123456789"})
+	srv, err := a.NewServer(context.Background(), profile.Profile{Name: "acme", Spec: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := srv.Call(context.Background(), "status", json.RawMessage(`{}`)); err != nil || res.IsError {
+		t.Fatalf("status: %v %+v", err, res)
+	}
+	res, err := srv.Call(context.Background(), "me", json.RawMessage(`{}`))
+	if err != nil || !res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "needs several credentials at once (app + user)") {
+		t.Errorf("me: %v %+v", err, res)
+	}
+	if want := "/status sk-env-0123456789"; strings.Join(got, ",") != want {
+		t.Errorf("requests %q, want %q", got, want)
+	}
+}

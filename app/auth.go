@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -363,7 +365,12 @@ func (t *profileTokens) Invalidate(tok string) bool {
 func (a *App) MissingScheme(p profile.Profile) func(op *client.Operation, accepts []string) error {
 	return func(op *client.Operation, accepts []string) error {
 		if len(accepts) == 0 {
-			return fmt.Errorf("%s %s needs several credentials at once, which one profile cannot hold", op.Method, op.Path)
+			var alts []string
+			for _, r := range op.Requirements {
+				alts = append(alts, strings.Join(slices.Sorted(maps.Keys(r)), " + "))
+			}
+			slices.Sort(alts)
+			return fmt.Errorf("%s %s needs several credentials at once (%s), which one profile cannot hold", op.Method, op.Path, strings.Join(alts, ", or "))
 		}
 		return fmt.Errorf("%s %s needs a credential of scheme %s; profile %q signs in with %q: run `%s --scheme %s` (or use another profile for it)",
 			op.Method, op.Path, strings.Join(accepts, " or "), p.Name, p.Auth.Scheme, a.LoginCommand(p.Name), accepts[0])
