@@ -455,3 +455,48 @@ paths:
 		t.Errorf("requests %q, want %q", got, want)
 	}
 }
+
+// An operation that accepts only schemes the profile does not have names
+// the login to run with one restmcp can sign in with, and says so when
+// there is none, rather than naming a login that would fail.
+func TestMissingSchemeNamesASchemeRestmcpSupports(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: http://127.0.0.1:1}]
+components:
+  securitySchemes:
+    api_key: {type: apiKey, in: header, name: api_key}
+    petstore_auth: {type: oauth2, flows: {implicit: {authorizationUrl: "https://a.example.com/authorize", scopes: {}}}}
+    user_pass: {type: http, scheme: basic}
+paths:
+  /pets:
+    get:
+      operationId: pets
+      security: [{petstore_auth: []}]
+      responses: {"200": {description: ok}}
+  /owners:
+    get:
+      operationId: owners
+      security: [{petstore_auth: []}, {user_pass: []}]
+      responses: {"200": {description: ok}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := testApp(t, nil)
+	_ = a.Keyring.Set("pet", "sk-pet-0123456789")
+	p := profile.Profile{Name: "pet", Spec: spec, Auth: &profile.Auth{Scheme: "api_key", Kind: profile.AuthAPIKey, In: "header", Name: "api_key"}}
+	srv, err := a.NewServer(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tool, want := range map[string]string{
+		"pets":   "needs a credential of scheme petstore_auth (OAuth 2.0 (implicit)), which restmcp cannot sign in with",
+		"owners": "run `restmcp login --profile pet --scheme user_pass`",
+	} {
+		res, err := srv.Call(context.Background(), tool, json.RawMessage(`{}`))
+		if err != nil || !res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, want) {
+			t.Errorf("%s: %v %s, want %q", tool, err, res.Content[0].(*mcp.TextContent).Text, want)
+		}
+	}
+}

@@ -394,7 +394,7 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		OverrideServers: p.BaseURL != "",
 		Credential:      cred,
 		Scheme:          schemeOf(sp),
-		MissingScheme:   a.MissingScheme(sp),
+		MissingScheme:   a.MissingScheme(sp, api.SecuritySchemes),
 		UserAgent:       a.UserAgent(),
 		Timeout:         time.Duration(p.Timeout),
 		Transport:       next,
