@@ -89,7 +89,7 @@ func ChooseScheme(api *client.API, name string) (*client.SecurityScheme, error) 
 			if s != nil {
 				why = "is not supported (" + s.Kind() + ")"
 			}
-			return nil, fmt.Errorf("--scheme %s %s; %s", name, why, strings.TrimPrefix(all.Error(), "the API declares several ways to authenticate: choose one with --scheme NAME"))
+			return nil, fmt.Errorf("--scheme %s %s; the description declares:%s", name, why, strings.TrimPrefix(all.Error(), "the API declares several ways to authenticate: choose one with --scheme NAME"))
 		}
 		return s, nil
 	}
