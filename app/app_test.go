@@ -307,3 +307,196 @@ func TestCheckKeyReadsTheStatusOfAnUnreadableAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A description that also declares the key's own query parameter as a
+// required parameter of each operation (as many Swagger 2.0 ones do) has
+// operations a key check can call: the key fills that parameter.
+func TestCheckKeyWithTheKeyDeclaredAsARequiredParameter(t *testing.T) {
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.RequestURI())
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	defer ts.Close()
+	spec := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: `+ts.URL+`/v1}]
+components:
+  securitySchemes:
+    key: {type: apiKey, in: query, name: api_key}
+security: [{key: []}]
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: api_key, in: query, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := profile.Profile{Name: "acme", Spec: spec, Auth: &profile.Auth{Scheme: "key", Kind: profile.AuthAPIKey, In: "query", Name: "api_key"}}
+	kc, err := testApp(t, nil).CheckKey(context.Background(), p, "sk-check-0123456789", 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !kc.Accepted || strings.Join(got, ",") != "/v1/items?api_key=sk-check-0123456789" {
+		t.Errorf("check %+v, requests %q", kc, got)
+	}
+}
+
+// A key check never calls an operation that accepts only another scheme:
+// the API would refuse the key there, and a valid key would not be
+// stored.
+func TestCheckKeySkipsOperationsOfAnotherScheme(t *testing.T) {
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.RequestURI())
+		if r.URL.Query().Get("api_key") == "" || r.URL.Path == "/admin/stats" { // basic only
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `[]`)
+	}))
+	defer ts.Close()
+	doc := `openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: ` + ts.URL + `}]
+components:
+  securitySchemes:
+    key: {type: apiKey, in: query, name: api_key}
+    basic: {type: http, scheme: basic}
+security: [{key: []}]
+paths:
+  /admin/stats:
+    get:
+      operationId: adminStats
+      security: [{basic: []}]
+      responses: {"200": {description: ok}}
+`
+	p := profile.Profile{Name: "acme", Auth: &profile.Auth{Scheme: "key", Kind: profile.AuthAPIKey, In: "query", Name: "api_key"}}
+	for _, tt := range []struct{ paths, want string }{
+		{"", "/items?api_key=sk-check-0123456789"},
+		{"x", ""}, // nothing the scheme may call: no request
+	} {
+		got = nil
+		spec := filepath.Join(t.TempDir(), "openapi.yaml")
+		d := doc
+		if tt.paths == "" {
+			d += "  /items:\n    get:\n      operationId: listItems\n      responses: {\"200\": {description: ok}}\n"
+		}
+		if err := os.WriteFile(spec, []byte(d), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p.Spec = spec
+		kc, err := testApp(t, nil).CheckKey(context.Background(), p, "sk-check-0123456789", 5*time.Second)
+		switch {
+		case tt.want == "" && (err == nil || !strings.Contains(err.Error(), "that scheme key may call")):
+			t.Errorf("check %+v, err %v", kc, err)
+		case tt.want != "" && (err != nil || !kc.Accepted):
+			t.Errorf("check %+v, err %v", kc, err)
+		}
+		if strings.Join(got, ",") != tt.want {
+			t.Errorf("requests %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// Without login, the key goes by the description's scheme, and an
+// operation that needs that scheme together with another fails before any
+// request, naming both, as with a profile logged in with that scheme: the
+// key alone is not sent for the API to refuse.
+func TestDescribedSchemeAndRequirement(t *testing.T) {
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.Path+" "+r.Header.Get("X-Api-Key"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer ts.Close()
+	spec := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: `+ts.URL+`}]
+components:
+  securitySchemes:
+    app: {type: apiKey, in: header, name: X-Api-Key}
+    user: {type: apiKey, in: header, name: X-User-Token}
+security: [{app: []}]
+paths:
+  /status:
+    get:
+      operationId: status
+      responses: {"200": {description: ok}}
+  /me:
+    get:
+      operationId: me
+      security: [{app: [], user: []}]
+      responses: {"200": {description: ok}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := testApp(t, map[string]string{"RESTMCP_API_KEY": "sk-env-0123456789"})
+	srv, err := a.NewServer(context.Background(), profile.Profile{Name: "acme", Spec: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := srv.Call(context.Background(), "status", json.RawMessage(`{}`)); err != nil || res.IsError {
+		t.Fatalf("status: %v %+v", err, res)
+	}
+	res, err := srv.Call(context.Background(), "me", json.RawMessage(`{}`))
+	if err != nil || !res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "needs several credentials at once (app + user)") {
+		t.Errorf("me: %v %+v", err, res)
+	}
+	if want := "/status sk-env-0123456789"; strings.Join(got, ",") != want {
+		t.Errorf("requests %q, want %q", got, want)
+	}
+}
+
+// An operation that accepts only schemes the profile does not have names
+// the login to run with one restmcp can sign in with, and says so when
+// there is none, rather than naming a login that would fail.
+func TestMissingSchemeNamesASchemeRestmcpSupports(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: http://127.0.0.1:1}]
+components:
+  securitySchemes:
+    api_key: {type: apiKey, in: header, name: api_key}
+    petstore_auth: {type: oauth2, flows: {implicit: {authorizationUrl: "https://a.example.com/authorize", scopes: {}}}}
+    user_pass: {type: http, scheme: basic}
+paths:
+  /pets:
+    get:
+      operationId: pets
+      security: [{petstore_auth: []}]
+      responses: {"200": {description: ok}}
+  /owners:
+    get:
+      operationId: owners
+      security: [{petstore_auth: []}, {user_pass: []}]
+      responses: {"200": {description: ok}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := testApp(t, nil)
+	_ = a.Keyring.Set("pet", "sk-pet-0123456789")
+	p := profile.Profile{Name: "pet", Spec: spec, Auth: &profile.Auth{Scheme: "api_key", Kind: profile.AuthAPIKey, In: "header", Name: "api_key"}}
+	srv, err := a.NewServer(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tool, want := range map[string]string{
+		"pets":   "needs a credential of scheme petstore_auth (OAuth 2.0 (implicit)), which restmcp cannot sign in with",
+		"owners": "run `restmcp login --profile pet --scheme user_pass`",
+	} {
+		res, err := srv.Call(context.Background(), tool, json.RawMessage(`{}`))
+		if err != nil || !res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, want) {
+			t.Errorf("%s: %v %s, want %q", tool, err, res.Content[0].(*mcp.TextContent).Text, want)
+		}
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,7 +89,7 @@ func ChooseScheme(api *client.API, name string) (*client.SecurityScheme, error) 
 			if s != nil {
 				why = "is not supported (" + s.Kind() + ")"
 			}
-			return nil, fmt.Errorf("--scheme %s %s; %s", name, why, strings.TrimPrefix(all.Error(), "the API declares several ways to authenticate: choose one with --scheme NAME"))
+			return nil, fmt.Errorf("--scheme %s %s; the description declares:%s", name, why, strings.TrimPrefix(all.Error(), "the API declares several ways to authenticate: choose one with --scheme NAME"))
 		}
 		return s, nil
 	}
@@ -359,14 +361,33 @@ func (t *profileTokens) Invalidate(tok string) bool {
 }
 
 // MissingScheme is the error of an operation p's scheme cannot satisfy:
-// it names the login that signs in with one it accepts.
-func (a *App) MissingScheme(p profile.Profile) func(op *client.Operation, accepts []string) error {
+// it names the login that signs in with one it accepts, or says that
+// restmcp can sign in with none of them (schemes are api's).
+func (a *App) MissingScheme(p profile.Profile, schemes map[string]*client.SecurityScheme) func(op *client.Operation, accepts []string) error {
 	return func(op *client.Operation, accepts []string) error {
 		if len(accepts) == 0 {
-			return fmt.Errorf("%s %s needs several credentials at once, which one profile cannot hold", op.Method, op.Path)
+			var alts []string
+			for _, r := range op.Requirements {
+				alts = append(alts, strings.Join(slices.Sorted(maps.Keys(r)), " + "))
+			}
+			slices.Sort(alts)
+			return fmt.Errorf("%s %s needs several credentials at once (%s), which one profile cannot hold", op.Method, op.Path, strings.Join(alts, ", or "))
 		}
-		return fmt.Errorf("%s %s needs a credential of scheme %s; profile %q signs in with %q: run `%s --scheme %s` (or use another profile for it)",
-			op.Method, op.Path, strings.Join(accepts, " or "), p.Name, p.Auth.Scheme, a.LoginCommand(p.Name), accepts[0])
+		var kinds []string
+		for _, name := range accepts {
+			if s := schemes[name]; s != nil && s.Supported() {
+				return fmt.Errorf("%s %s needs a credential of scheme %s; profile %q signs in with %q: run `%s --scheme %s` (or use another profile for it)",
+					op.Method, op.Path, strings.Join(accepts, " or "), p.Name, p.Auth.Scheme, a.LoginCommand(p.Name), name)
+			} else if s != nil {
+				kinds = append(kinds, s.Kind())
+			}
+		}
+		what := ""
+		if len(kinds) > 0 {
+			what = " (" + strings.Join(kinds, ", ") + ")"
+		}
+		return fmt.Errorf("%s %s needs a credential of scheme %s%s, which restmcp cannot sign in with; profile %q signs in with %q. A token or key obtained otherwise can be sent by a profile logged in with --auth-header NAME and --auth-scheme WORD",
+			op.Method, op.Path, strings.Join(accepts, " or "), what, p.Name, p.Auth.Scheme)
 	}
 }
 

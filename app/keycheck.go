@@ -246,9 +246,16 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	if err := load(); err != nil {
 		return nil, "", false, err
 	}
-	op := firstCheckableGET(api.Operations, schemeOf(p))
+	// A parameter the key travels in (an api_key query parameter the
+	// description also declares as required) is no argument to give.
+	fills := client.New(client.Options{Credential: Credential(p, client.StaticKey(key))}).Fills
+	op := firstCheckableGET(api.Operations, schemeOf(p), fills)
 	if op == nil {
-		return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: errors.New("the API description has no GET operation without required parameters to check the key with")}
+		what := ""
+		if scheme := schemeOf(p); scheme != "" {
+			what = fmt.Sprintf(" that scheme %s may call", scheme)
+		}
+		return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the API description has no GET operation without required parameters%s to check the key with", what)}
 	}
 	base, err = baseURL()
 	if err != nil {
@@ -263,9 +270,10 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 }
 
 // firstCheckableGET returns the first GET operation that needs no
-// arguments, preferring one that requires authentication (that scheme
-// satisfies, when set).
-func firstCheckableGET(ops []*client.Operation, scheme string) *client.Operation {
+// arguments (a required parameter the credential fills needs none) and
+// that scheme, when set, may call, preferring one that requires
+// authentication.
+func firstCheckableGET(ops []*client.Operation, scheme string, fills func(*client.Param) bool) *client.Operation {
 	var open *client.Operation
 	for _, op := range ops {
 		if op.Method != http.MethodGet || strings.Contains(op.Path, "{") {
@@ -273,7 +281,7 @@ func firstCheckableGET(ops []*client.Operation, scheme string) *client.Operation
 		}
 		required := false
 		for _, prm := range op.Params {
-			if prm.Required {
+			if prm.Required && !fills(prm) {
 				required = true
 				break
 			}
@@ -281,7 +289,10 @@ func firstCheckableGET(ops []*client.Operation, scheme string) *client.Operation
 		if required {
 			continue
 		}
-		if op.Security && (scheme == "" || op.SatisfiedBy(scheme)) {
+		if op.Security && scheme != "" && !op.SatisfiedBy(scheme) {
+			continue // another scheme's: the API would refuse this key there
+		}
+		if op.Security {
 			return op
 		}
 		if open == nil {

@@ -373,8 +373,12 @@ func (a *App) auditLog(p profile.Profile, sends bool) (io.Writer, error) {
 
 // serverFor builds the server of p over api.
 func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred client.Credential, next http.RoundTripper, audit io.Writer) (*server.Server, error) {
+	// The scheme the key goes by: the profile's, or the one the
+	// description declares when the profile says none.
+	sp := p
 	if d, ok := cred.(*describedCredential); ok {
 		d.settle(api)
+		sp = d.profile()
 	}
 	base := p.BaseURL
 	if base == "" {
@@ -389,8 +393,8 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		BaseURL:         base,
 		OverrideServers: p.BaseURL != "",
 		Credential:      cred,
-		Scheme:          schemeOf(p),
-		MissingScheme:   a.MissingScheme(p),
+		Scheme:          schemeOf(sp),
+		MissingScheme:   a.MissingScheme(sp, api.SecuritySchemes),
 		UserAgent:       a.UserAgent(),
 		Timeout:         time.Duration(p.Timeout),
 		Transport:       next,

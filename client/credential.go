@@ -82,16 +82,22 @@ func (b BasicAuth) Apply(r *http.Request) (string, error) {
 		// A caller of a shared server sent its own.
 		user = u
 	}
-	if u, pw, ok := strings.Cut(k, ":"); user == "" && ok && u != "" && pw != "" {
+	secret := k
+	if u, pw, ok := strings.Cut(k, ":"); user == "" && ok && u != "" {
 		// No user name stored: the key is the pair (a user name holds
 		// no colon, RFC 7617), as RESTMCP_API_KEY=user:password.
-		user, k = u, pw
+		user, k, secret = u, pw, pw
+		if pw == "" {
+			// "KEY:", the key as the user name and no password (curl
+			// -u KEY: for Stripe, Chargebee): the name is the secret.
+			secret = u
+		}
 	}
 	if user == "" {
 		return "", errors.New("no user name for HTTP basic authentication: log in again with --username, or give the key as user:password")
 	}
 	r.SetBasicAuth(user, k)
-	return k, nil
+	return secret, nil
 }
 
 // Renewer is a Credential whose secret can be renewed after the API

@@ -105,6 +105,7 @@ func TestAuthTokenParametersAreNotTaken(t *testing.T) {
 "/auth.test":{"post":{"operationId":"test","parameters":[{"name":"token","in":"header","required":true,"type":"string","description":"Authentication token. Requires scope: none"}]}},
 "/invites/{token}":{"get":{"operationId":"invite","parameters":[{"name":"token","in":"path","required":true,"type":"string","description":"The invitation's auth token."}]}},
 "/reset":{"post":{"operationId":"reset","security":[],"parameters":[{"name":"token","in":"query","required":true,"type":"string","description":"The token from the reset e-mail."}]}},
+"/verify":{"post":{"operationId":"verify","security":[{}],"parameters":[{"name":"token","in":"query","required":true,"type":"string","description":"Authentication token from the sign-up e-mail."}]}},
 "/articles":{"get":{"operationId":"articles","parameters":[{"name":"token","in":"query","type":"string","description":"Continuation token from the previous page of articles by this author."}]}},
 "/password-reset":{"post":{"operationId":"passwordReset","parameters":[{"name":"token","in":"query","required":true,"type":"string","description":"The one-time token from the reset e-mail; it authorizes this single reset."}]}},
 "/download":{"get":{"operationId":"download","parameters":[{"name":"access_token","in":"query","type":"string","description":"An access token that can be used to pre-authenticate this request."}]}}}}`)
@@ -128,7 +129,7 @@ func TestAuthTokenParametersAreNotTaken(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		"post": "body channel", "list": "query limit", "test": "",
-		"invite": "path token", "reset": "query token",
+		"invite": "path token", "reset": "query token", "verify": "query token",
 		"articles": "query token", "passwordReset": "query token", "download": "",
 	} {
 		if got := strings.Join(names(ops[id]), ","); got != want {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -60,6 +61,34 @@ func TestCredentialKindsStayOnOrigin(t *testing.T) {
 				t.Errorf("the redirect was not followed")
 			}
 		})
+	}
+}
+
+// A basic key given as user:password without a stored user name is the
+// pair; "KEY:" is the key as the user name with no password (curl -u KEY:),
+// and an echo of that key is redacted.
+func TestBasicKeyAsPair(t *testing.T) {
+	const key = "sk_live_0123456789"
+	for _, tt := range []struct{ key, user, pw string }{
+		{"AC123:" + credSecret, "AC123", credSecret},
+		{key + ":", key, ""},
+	} {
+		var gotUser, gotPW string
+		var ok bool
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			gotUser, gotPW, ok = r.BasicAuth()
+			_, _ = io.WriteString(w, "account "+gotUser)
+		}))
+		c := New(Options{BaseURL: srv.URL, Credential: BasicAuth{Password: StaticKey(tt.key)}})
+		resp, err := c.Check(context.Background(), "GET", "/me")
+		srv.Close()
+		if err != nil || !ok || gotUser != tt.user || gotPW != tt.pw {
+			t.Errorf("key %q: sent %q:%q (%v), err %v", tt.key, gotUser, gotPW, ok, err)
+			continue
+		}
+		if tt.pw == "" && strings.Contains(string(resp.Body), key) {
+			t.Errorf("key %q: the answer shows it: %s", tt.key, resp.Body)
+		}
 	}
 }
 

@@ -240,7 +240,8 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 	if !ok {
 		reqs, _ = requirements(b.root["security"])
 	}
-	if reqs != nil && len(reqs) == 0 {
+	if reqs != nil && !slices.ContainsFunc(reqs, func(r Requirement) bool { return len(r) > 0 }) {
+		// `[]`, or only the anonymous alternative `{}`: no credential.
 		op.Security = false
 	}
 	op.Requirements = reqs
@@ -262,7 +263,7 @@ func (b *builder) operation(path, method string, item map[string]any, iloc strin
 		in := text(rp.m["in"])
 		name := text(rp.m["name"])
 		switch {
-		case len(op.Requirements) > 0 && authToken(name, in, text(rp.m["description"])):
+		case op.Security && len(op.Requirements) > 0 && authToken(name, in, text(rp.m["description"])):
 			// The credential goes where the profile says; no model can
 			// know the key, so the operation does not take it.
 			continue

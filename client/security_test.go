@@ -22,7 +22,8 @@ const securityDoc = `{"openapi":"3.0.3","info":{"title":"s","version":"1"},
  "/global":{"get":{"operationId":"global"}},
  "/either":{"get":{"operationId":"either","security":[{"basic":[]},{"oauth":["read"]}]}},
  "/write":{"post":{"operationId":"write","security":[{"oauth":["write","read"]}]}},
- "/optional":{"get":{"operationId":"optional","security":[{},{"oauth":["read"]}]}}}}`
+ "/optional":{"get":{"operationId":"optional","security":[{},{"oauth":["read"]}]}},
+ "/anonymous":{"get":{"operationId":"anonymous","security":[{}]}}}}`
 
 func loadString(t *testing.T, doc string) *API {
 	t.Helper()
@@ -55,6 +56,8 @@ func TestSecurityRequirements(t *testing.T) {
 		{"either", true, map[string]bool{"basic": true, "oauth": true}},
 		{"write", true, map[string]bool{"oauth": true}},
 		{"optional", true, map[string]bool{"key": true, "basic": true, "oauth": true}},
+		// Anonymous access only, as `security: []` says.
+		{"anonymous", false, map[string]bool{"key": true, "basic": true, "oauth": true}},
 	} {
 		op := opByID(t, api, tt.id)
 		if op.Security != tt.security {
@@ -71,6 +74,26 @@ func TestSecurityRequirements(t *testing.T) {
 	}
 	if n := len(api.UsedSchemes()); n != 3 {
 		t.Errorf("%d used schemes", n)
+	}
+}
+
+// An operation whose only alternative is the anonymous `{}` is sent
+// without the credential, as one declaring `security: []`.
+func TestAnonymousOnlyOperationSendsNoCredential(t *testing.T) {
+	api := loadString(t, securityDoc)
+	var queries []string
+	c := New(Options{BaseURL: "https://api.example.com", Credential: QueryKey{Name: "api_key", Key: StaticKey("k-0123456789")},
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			queries = append(queries, r.URL.Path+"?"+r.URL.RawQuery)
+			return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+		})})
+	for _, id := range []string{"anonymous", "public", "global"} {
+		if _, err := c.Do(context.Background(), Request{Op: opByID(t, api, id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"/anonymous?", "/public?", "/global?api_key=k-0123456789"}; !slices.Equal(queries, want) {
+		t.Errorf("sent %q, want %q", queries, want)
 	}
 }
 

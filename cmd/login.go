@@ -94,7 +94,8 @@ On a terminal the secret is asked for with hidden input; --with-key reads it
 from standard input instead. Before a key is stored, it is checked with one
 authenticated GET: --check-path if given, else the description's URL when it
 is on the API's origin and needs the key, else the first GET operation that
-needs no arguments. A key the API rejects (401 or 403) is not stored.
+needs no arguments and accepts the chosen scheme. A key the API rejects (401
+or 403) is not stored.
 Logging in again with a key replaces the secret; without one (no --with-key,
 or Enter at the prompt) it keeps the stored key, checked again, so that
 "login --profile P --spec NEW_PATH" only changes the profile; a new base URL

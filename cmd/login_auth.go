@@ -79,6 +79,9 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		if au.Username == "" {
 			return FlagErrorf("scheme %s is HTTP basic: pass the user name (account ID, e-mail) with --username; the password or token is asked for next", s.Name)
 		}
+		if strings.Contains(au.Username, ":") {
+			return FlagErrorf("--username %q cannot be sent: an HTTP basic user name holds no ':' (the API would read the user name up to the first colon, the rest as part of the password); nothing was saved", au.Username)
+		}
 	case profile.AuthOAuth2:
 		if err := f.fillOAuth(ctx, opts, au.OAuth, s, prev); err != nil {
 			return err
@@ -88,8 +91,14 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		return FlagErrorf("--username is for HTTP basic; scheme %s is %s", s.Name, s.Kind())
 	}
 	own.Auth, opts.scheme = au, s
+	inAuthorization := au.Kind == profile.AuthAPIKey && au.In == "header" && strings.EqualFold(au.Name, "Authorization")
+	if !inAuthorization {
+		// The --auth-format of an earlier login shaped the key for its own
+		// header: it would wrap the key in this scheme's.
+		own.AuthFormat = ""
+	}
 	sent := ""
-	if au.Kind == profile.AuthAPIKey && au.In == "header" && strings.EqualFold(au.Name, "Authorization") {
+	if inAuthorization {
 		// The declaration leaves the word before the key to the profile.
 		sent = fmt.Sprintf(", sent as `%s` (--auth-scheme WORD sends another word, \"\" the bare key)", app.SentAs(f.Brand.Apply(*own)))
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -152,6 +153,21 @@ func TestLoginBasicNeedsUsername(t *testing.T) {
 	}
 }
 
+// A user name with a colon, which HTTP basic cannot carry, is refused
+// before anything is sent or saved.
+func TestLoginBasicUsernameWithColon(t *testing.T) {
+	api := newAuthAPI(t)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", "basic", "--username", "AC1:x")
+	if code == 0 || !strings.Contains(errOut.String(), `--username "AC1:x" cannot be sent`) || len(api.requests()) != 0 {
+		t.Fatalf("exit %d, requests %q: %s", code, api.requests(), errOut)
+	}
+	if _, err := (profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}).Get("a"); err == nil {
+		t.Error("the profile was saved")
+	}
+}
+
 func TestLoginAuthFormat(t *testing.T) {
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -174,5 +190,89 @@ func TestLoginAuthFormat(t *testing.T) {
 	}
 	if code := run(t, f, "login", "-p", "b", "--spec", "testdata/notes.yaml", "--auth-format", "Token"); code == 0 || !strings.Contains(errOut.String(), "{key}") {
 		t.Errorf("a format without {key} was accepted: %s", errOut)
+	}
+}
+
+// A scheme chosen after a login with --auth-format sends the key as the
+// scheme declares, not inside the earlier format.
+func TestLoginSchemeAfterAuthFormat(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, "Authorization="+r.Header.Get("Authorization")+" X-Key="+r.Header.Get("X-Key"))
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer srv.Close()
+	spec := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+security: [{xkey: []}, {bearer: []}]
+components:
+  securitySchemes:
+    xkey: {type: apiKey, in: header, name: X-Key}
+    bearer: {type: http, scheme: bearer}
+paths:
+  /me:
+    get:
+      operationId: me
+      responses: {"200": {description: ok}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	if code := run(t, f, "login", "-p", "a", "--spec", spec, "--base-url", srv.URL, "--with-key", "--auth-format", "Token token={key}"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, tt := range []struct{ scheme, want string }{
+		{"xkey", "Authorization= X-Key=" + authKey},
+		{"bearer", "Authorization=Bearer " + authKey + " X-Key="},
+	} {
+		f.IO.In = strings.NewReader(authKey + "\n")
+		if code := run(t, f, "login", "-p", "a", "--with-key", "--scheme", tt.scheme); code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		mu.Lock()
+		got = nil
+		mu.Unlock()
+		if code := run(t, f, "call", "me", "-p", "a"); code != 0 {
+			t.Fatalf("call: exit %d: %s", code, errOut)
+		}
+		mu.Lock()
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("scheme %s: sent %q, want %q", tt.scheme, got, tt.want)
+		}
+		mu.Unlock()
+	}
+}
+
+// --auth-header, --auth-scheme and --auth-format given to a command that
+// uses a profile logged in with a declared scheme send the key in that
+// header, as they do at login.
+func TestAuthFlagsOverrideTheStoredScheme(t *testing.T) {
+	api := newAuthAPI(t)
+	var mu sync.Mutex
+	var header string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		header = r.Header.Get("X-Key") + " query=" + r.URL.RawQuery
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	defer other.Close()
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", "queryKey"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, errOut)
+	}
+	if code := run(t, f, "call", "me", "-p", "a", "--base-url", other.URL, "--auth-header", "X-Key", "--auth-format", "Key {key}"); code != 0 {
+		t.Fatalf("call: exit %d: %s", code, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := "Key " + authKey + " query="; header != want {
+		t.Errorf("sent %q, want %q", header, want)
 	}
 }

@@ -368,7 +368,7 @@ func TestLoginWithoutKeyringChecksFirst(t *testing.T) {
 		{"missing description", []string{"--spec", filepath.Join(dir, "none.yaml")}, 1, "none.yaml given with --spec does not exist; nothing was saved"},
 		{"empty description", []string{"--spec", empty}, 1, "the document is empty; nothing was saved"},
 		{"directory", []string{"--spec", dir}, 1, "not a regular file"},
-		{"misspelt scheme", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basik"}, 2, "--scheme basik is not declared"},
+		{"misspelt scheme", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basik"}, 2, "--scheme basik is not declared; the description declares:\n  --scheme basic"},
 		{"no user name", []string{"--spec", "testdata/auth-api.yaml", "--scheme", "basic"}, 2, "pass the user name"},
 	}
 	for _, tt := range tests {

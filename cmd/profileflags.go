@@ -95,6 +95,12 @@ func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err
 	if err != nil {
 		return p, stored, err
 	}
+	fl := pf.cmd.Flags()
+	if p.Auth != nil && p.Auth.Kind != profile.AuthOAuth2 && (fl.Changed("auth-header") || fl.Changed("auth-scheme") || fl.Changed("auth-format")) {
+		// As at login, these flags send the key in that header instead of
+		// where the declared scheme puts it.
+		p.Auth = nil
+	}
 	p = f.Brand.Apply(p)
 	return p, stored, checkStored(f, p)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -77,6 +78,9 @@ type profileStatus struct {
 	DescribedBase string `json:"-"`
 	AuthHeader    string `json:"auth_header"`
 	AuthScheme    string `json:"auth_scheme"`
+	// AuthFormat is the whole header value, "{key}" where the key goes
+	// (--auth-format), sent instead of AuthScheme and the key.
+	AuthFormat string `json:"auth_format,omitempty"`
 	// Scheme is the description's security scheme the profile signs in
 	// with, and how its credential is sent.
 	Scheme     string `json:"scheme,omitempty"`
@@ -256,6 +260,7 @@ func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 		BaseURL:    client.ShowURL(p.BaseURL),
 		AuthHeader: p.Header(),
 		AuthScheme: p.Scheme(),
+		AuthFormat: p.AuthFormat,
 		KeySource:  rk.Source,
 	}
 	if au := p.Auth; au != nil {
@@ -353,6 +358,8 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 		switch {
 		case st.Scheme != "":
 			fmt.Fprintf(out, "  Auth:        scheme %s: %s\n", st.Scheme, st.SchemeKind)
+		case st.AuthFormat != "":
+			fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, strings.ReplaceAll(st.AuthFormat, "{key}", "<key>"))
 		default:
 			fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, schemeLabel(st.AuthScheme))
 		}
@@ -481,9 +488,10 @@ func (b failingBackend) Set(string, string, string) error   { return b.err }
 func (b failingBackend) Delete(string, string) error        { return b.err }
 
 // maskCredential shows at most the last 4 characters of a key, and none of
-// a key shorter than 12 characters.
+// a key shorter than 12 characters; the spaces and line break around a key
+// (a variable read from a file) are not sent, nor shown.
 func maskCredential(k string) string {
-	r := []rune(k)
+	r := []rune(strings.TrimSpace(k))
 	if len(r) < 12 {
 		return "****"
 	}

@@ -29,6 +29,8 @@ func TestMaskCredential(t *testing.T) {
 		{"123456789012", "****9012"},
 		{goodKey, "****WXYZ"},
 		{"ключ-ключ-ключ-ёжик", "****ёжик"},
+		{goodKey + "\n", "****WXYZ"},
+		{" abcdefghijk\r\n", "****"},
 	}
 	for _, tt := range tests {
 		if got := maskCredential(tt.key); got != tt.want {
@@ -369,6 +371,25 @@ func TestStatusSendsKeyAsServeDoes(t *testing.T) {
 		if !strings.Contains(r.out, s) {
 			t.Errorf("stdout lacks %q (exit %d):\n%s%s", s, r.code, r.out, r.err)
 		}
+	}
+}
+
+// status shows the header value of a profile logged in with --auth-format,
+// which is what is sent, not the scheme it replaces.
+func TestStatusShowsTheAuthFormat(t *testing.T) {
+	e := newAuthEnv(t)
+	if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "pd", Spec: "pd.yaml", BaseURL: "https://api.example.com", AuthFormat: "Token token={key}"}); err != nil {
+		t.Fatal(err)
+	}
+	_ = e.keyring.Set("pd", goodKey)
+	r := e.run("", "status", "--profile", "pd", "--offline")
+	if !strings.Contains(r.out, "Auth:        Authorization: Token token=<key>\n") {
+		t.Errorf("exit %d, stdout:\n%s%s", r.code, r.out, r.err)
+	}
+	r = e.run("", "status", "--profile", "pd", "--offline", "--json")
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &got); err != nil || len(got) != 1 || got[0]["auth_format"] != "Token token={key}" {
+		t.Errorf("JSON %s (%v)", r.out, err)
 	}
 }
 

@@ -170,7 +170,11 @@ func (s *Server) hint(ctx context.Context, t *tool, r *client.Response) string {
 	caller := client.HasCallerKey(ctx)
 	switch st := r.Status; {
 	case (st == http.StatusUnauthorized || st == http.StatusForbidden) && t.op != nil && !t.op.Security:
-		return "The API asked for credentials, but the description declares this operation public (security: []), so no key was sent: the description may be wrong about it."
+		decl := "security: []"
+		if len(t.op.Requirements) > 0 {
+			decl = "security: [{}], anonymous access only"
+		}
+		return fmt.Sprintf("The API asked for credentials, but the description declares this operation public (%s), so no key was sent: the description may be wrong about it.", decl)
 	case st == http.StatusUnauthorized && caller:
 		return "The API rejected the key this request carried: send a valid one."
 	case st == http.StatusForbidden && caller:

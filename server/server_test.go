@@ -392,8 +392,13 @@ func TestHTTPErrorHints(t *testing.T) {
 	public := newTool(&client.Operation{Method: "GET", Path: "/status"})
 	resp := &client.Response{Status: 401, Header: http.Header{}, ContentType: "application/json", Body: []byte(`{}`)}
 	text := resultText(t, s.httpErrorResult(context.Background(), public, &client.HTTPError{Method: "GET", URL: "https://api.example.com/status", Response: resp}))
-	if !strings.Contains(text, "declares this operation public") || strings.Contains(text, "rejected the key") {
+	if !strings.Contains(text, "declares this operation public (security: [])") || strings.Contains(text, "rejected the key") {
 		t.Errorf("public operation: %q", text)
+	}
+	anonymous := newTool(&client.Operation{Method: "GET", Path: "/status", Requirements: []client.Requirement{{}}})
+	text = resultText(t, s.httpErrorResult(context.Background(), anonymous, &client.HTTPError{Method: "GET", URL: "https://api.example.com/status", Response: resp}))
+	if !strings.Contains(text, "declares this operation public (security: [{}], anonymous access only)") {
+		t.Errorf("anonymous operation: %q", text)
 	}
 }
 
