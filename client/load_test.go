@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -438,6 +440,27 @@ func TestBigNumbersAreExact(t *testing.T) {
 			if got, _ := json.Marshal(paramByName(t, op, name).Schema); string(got) != want {
 				t.Errorf("%s: %s, want %s", name, got, want)
 			}
+		}
+	}
+}
+
+func TestFileURLHost(t *testing.T) {
+	abs, err := filepath.Abs(filepath.Join("testdata", "load", "oas30.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(context.Background(), "file://localhost"+filepath.ToSlash(abs), LoadOptions{}); err != nil {
+		t.Errorf("file://localhost/…: %v", err)
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("file://server/share/… is a UNC path on Windows")
+	}
+	// file://openapi.yaml names the host "openapi.yaml"; file://./x the
+	// host ".", whose path /x is another file.
+	for _, src := range []string{"file://testdata/load/oas30.yaml", "file://./testdata/load/oas30.yaml"} {
+		_, err := Load(context.Background(), src, LoadOptions{})
+		if err == nil || !strings.Contains(err.Error(), "file:///") || !strings.Contains(err.Error(), src) {
+			t.Errorf("%s: %v, want an error showing the file:/// form", src, err)
 		}
 	}
 }
