@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -616,6 +617,35 @@ func TestCachedAPIKeepsBigIntegers(t *testing.T) {
 		}
 		if !strings.Contains(got, `ok`) || strings.Contains(got, "invalid arguments") {
 			t.Errorf("start %d: %s", i+1, got)
+		}
+	}
+}
+
+// A description given as a file:// URL is cached as its file: one with
+// an escape (a space) or the host localhost too.
+func TestCacheFileURL(t *testing.T) {
+	api := notesAPI(t)
+	dir := filepath.Join(t.TempDir(), "my specs")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "notes.yaml")
+	if err := os.Rename(notesSpec(t), path); err != nil {
+		t.Fatal(err)
+	}
+	slashed := filepath.ToSlash(path)
+	if !strings.HasPrefix(slashed, "/") {
+		slashed = "/" + slashed
+	}
+	escaped := (&url.URL{Path: slashed}).EscapedPath()
+	for _, spec := range []string{"file://" + escaped, "file://localhost" + escaped} {
+		a, logs := cacheApp(t)
+		p := profile.Profile{Name: "notes", Spec: spec, BaseURL: api.URL + "/api"}
+		serveOnce(t, a, p)
+		logs.take()
+		serveOnce(t, a, p)
+		if !strings.Contains(logs.take(), hitLog) {
+			t.Errorf("%s: the second start did not use the cache entry", spec)
 		}
 	}
 }

@@ -275,6 +275,19 @@ func kindOf(v any) string {
 	}
 }
 
+// LocalPath is the file a description source names: the path of a
+// file:// URL (as Load reads it), or source itself (a path, or an http(s)
+// URL).
+func LocalPath(source string) string {
+	if !strings.HasPrefix(source, "file://") {
+		return source
+	}
+	if p, err := fileURLPath(source); err == nil {
+		return p
+	}
+	return source
+}
+
 // fileURLPath turns a file:// URL into a path (file:///C:/x and
 // file://C:/x are C:\x on Windows, file://server/share/x is
 // \\server\share\x there). Elsewhere a URL naming a host other than
