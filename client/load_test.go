@@ -2,13 +2,16 @@ package client
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func loadFixture(t *testing.T, name string) *API {
@@ -461,6 +464,42 @@ func TestFileURLHost(t *testing.T) {
 		_, err := Load(context.Background(), src, LoadOptions{})
 		if err == nil || !strings.Contains(err.Error(), "file:///") || !strings.Contains(err.Error(), src) {
 			t.Errorf("%s: %v, want an error showing the file:/// form", src, err)
+		}
+	}
+}
+
+// A description saved as UTF-16 with its byte order mark (Windows
+// PowerShell 5's > and Out-File write that) reads as the same document:
+// JSON as JSON (its escaped surrogate pairs too), YAML as YAML.
+func TestLoadUTF16(t *testing.T) {
+	encode := func(s string, order binary.AppendByteOrder) []byte {
+		out := order.AppendUint16(nil, 0xfeff) // the byte order mark
+		for _, u := range utf16.Encode([]rune(s)) {
+			out = order.AppendUint16(out, u)
+		}
+		return out
+	}
+	docs := map[string]string{
+		"le.json": `{"openapi":"3.0.0","info":{"title":"caf\u00e9 \ud83d\ude00","version":"1"},"paths":{"/a":{"get":{"operationId":"a","summary":"d\u00e9j\u00e0 😀"}}}}`,
+		"be.yaml": "openapi: 3.0.0\ninfo: {title: café 😀, version: '1'}\npaths:\n  /a:\n    get: {operationId: a, summary: déjà 😀}\n",
+	}
+	dir := t.TempDir()
+	for name, doc := range docs {
+		path := filepath.Join(dir, name)
+		var order binary.AppendByteOrder = binary.LittleEndian
+		if strings.HasPrefix(name, "be") {
+			order = binary.BigEndian
+		}
+		if err := os.WriteFile(path, encode(doc, order), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		api, err := Load(context.Background(), path, LoadOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if api.Title != "café 😀" || len(api.Operations) != 1 || api.Operations[0].Summary != "déjà 😀" {
+			t.Errorf("%s: title %q, operations %v", name, api.Title, api.Operations)
 		}
 	}
 }

@@ -2,11 +2,14 @@ package client
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -21,7 +24,7 @@ import (
 // mangles JSON string escapes such as surrogate pairs); anything else is
 // YAML.
 func decodeDocument(data []byte) (any, error) {
-	data = bytes.TrimPrefix(data, []byte(utf8BOM))
+	data = bytes.TrimPrefix(fromUTF16(data), []byte(utf8BOM))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, errors.New("the document is empty")
@@ -37,6 +40,31 @@ func decodeDocument(data []byte) (any, error) {
 
 // utf8BOM is the UTF-8 byte order mark a document may begin with.
 const utf8BOM = "\xef\xbb\xbf"
+
+// fromUTF16 is data in UTF-8 when it is UTF-16 beginning with its byte
+// order mark (what Windows PowerShell 5's > and Out-File write), else
+// data: the JSON decoder reads UTF-8 only, and a YAML parser mangles
+// JSON's escapes.
+func fromUTF16(data []byte) []byte {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		order = binary.BigEndian
+	default:
+		return data
+	}
+	units := make([]uint16, 0, len(data)/2-1)
+	for i := 2; i+1 < len(data); i += 2 {
+		units = append(units, order.Uint16(data[i:]))
+	}
+	out := make([]byte, 0, len(data))
+	for _, r := range utf16.Decode(units) {
+		out = utf8.AppendRune(out, r)
+	}
+	return out
+}
 
 func decodeJSON(data []byte) (any, error) {
 	if v, ok := decodeDescription(data); ok {
