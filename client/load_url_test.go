@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -579,5 +581,41 @@ func TestLoadURLServersLeaveTheQueryOut(t *testing.T) {
 				t.Errorf("servers %q, want the description's URL without its query and fragment", api.Servers)
 			}
 		})
+	}
+}
+
+// A description compressed with gzip is read whatever says so or not: a
+// .json.gz file, or a URL that answers its gzip file without a
+// Content-Encoding (a bucket serving a pre-compressed file).
+func TestLoadGzipDescription(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(yamlSpec))
+	_ = zw.Close()
+	srv := newSpecServer(t)
+	srv.serve("/api/openapi.yaml", "application/yaml", gz.String())
+	srv.serve("/api/schemas.json", "application/json", `{"Item": {"type": "object"}}`)
+	path := filepath.Join(t.TempDir(), "openapi.yaml.gz")
+	if err := os.WriteFile(path, gz.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{srv.URL + "/api/openapi.yaml", path} {
+		api, err := Load(context.Background(), src, LoadOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
+			continue
+		}
+		if api.Title != "Served" || len(api.Operations)+len(api.Skipped) != 2 {
+			t.Errorf("%s: title %q, %d operations", src, api.Title, len(api.Operations))
+		}
+	}
+	// What it expands to is bounded as a document is.
+	var bomb bytes.Buffer
+	zw = gzip.NewWriter(&bomb)
+	_, _ = zw.Write(bytes.Repeat([]byte(" "), maxDocumentBytes+1))
+	_ = zw.Close()
+	srv.serve("/bomb.yaml", "application/yaml", bomb.String())
+	if _, err := Load(context.Background(), srv.URL+"/bomb.yaml", LoadOptions{}); err == nil || !strings.Contains(err.Error(), "MiB") {
+		t.Errorf("gzip bomb: %v, want an error naming the size limit", err)
 	}
 }
