@@ -619,3 +619,25 @@ func TestLoadGzipDescription(t *testing.T) {
 		t.Errorf("gzip bomb: %v, want an error naming the size limit", err)
 	}
 }
+
+// A description URL that gives no complete answer in time fails saying
+// so and what to do, whether the answer never begins or stops midway.
+func TestLoadTimeoutSaysWhatToDo(t *testing.T) {
+	defer func(d time.Duration) { documentTimeout = d }(documentTimeout)
+	documentTimeout = 200 * time.Millisecond
+	release := make(chan struct{})
+	srv := newSpecServer(t)
+	t.Cleanup(func() { close(release) }) // before the server closes
+	srv.routes["/hang.json"] = func(http.ResponseWriter, *http.Request) { <-release }
+	srv.routes["/stall.json"] = func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"openapi": "3.0.0",`))
+		w.(http.Flusher).Flush()
+		<-release
+	}
+	for _, path := range []string{"/hang.json", "/stall.json"} {
+		_, err := Load(context.Background(), srv.URL+path, LoadOptions{})
+		if err == nil || !strings.Contains(err.Error(), path+": no complete answer within 200ms") || !strings.Contains(err.Error(), "pass its file") {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
+}
