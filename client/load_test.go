@@ -503,3 +503,28 @@ func TestLoadUTF16(t *testing.T) {
 		}
 	}
 }
+
+// A Swagger 2.0 host written with its scheme or a trailing slash (which
+// the format does not allow, and generators write) still makes the server.
+func TestSwaggerHostWithScheme(t *testing.T) {
+	dir := t.TempDir()
+	for host, want := range map[string]string{
+		"http://api.example.com":       "http://api.example.com/v1",
+		"https://api.example.com:8443": "https://api.example.com:8443/v1",
+		"api.example.com/":             "https://api.example.com/v1",
+		"api.example.com":              "https://api.example.com/v1",
+	} {
+		doc := `{"swagger":"2.0","info":{"title":"t","version":"1"},"host":"` + host + `","basePath":"/v1","paths":{"/a":{"get":{}}}}`
+		path := filepath.Join(dir, "swagger.json")
+		if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		api, err := Load(context.Background(), path, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(api.Servers) != 1 || api.Servers[0] != want {
+			t.Errorf("host %q: servers %q, want %q", host, api.Servers, want)
+		}
+	}
+}
