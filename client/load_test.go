@@ -452,7 +452,11 @@ func TestFileURLHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(context.Background(), "file://localhost"+filepath.ToSlash(abs), LoadOptions{}); err != nil {
+	slashed := filepath.ToSlash(abs)
+	if !strings.HasPrefix(slashed, "/") {
+		slashed = "/" + slashed // C:/… on Windows
+	}
+	if _, err := Load(context.Background(), "file://localhost"+slashed, LoadOptions{}); err != nil {
 		t.Errorf("file://localhost/…: %v", err)
 	}
 	if runtime.GOOS == "windows" {
