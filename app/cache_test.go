@@ -649,3 +649,60 @@ func TestCacheFileURL(t *testing.T) {
 		}
 	}
 }
+
+// A URL description answered again whole with other validators (a
+// redeploy gives the same bytes a new ETag) keeps the new validators:
+// the next start asks with them, and is answered 304.
+func TestCachedURLKeepsNewValidators(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	etag := `"deploy-1"`
+	var conds []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		conds = append(conds, r.Header.Get("If-None-Match"))
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	redeploy := func(tag string) {
+		mu.Lock()
+		defer mu.Unlock()
+		etag, conds = tag, nil
+	}
+	sent := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(conds)
+	}
+	a, _ := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	serveOnce(t, a, p)
+
+	// Over stdio: the background fetch.
+	redeploy(`"deploy-2"`)
+	serveOnce(t, a, p)
+	serveOnce(t, a, p)
+	if got := sent(); !slices.Equal(got, []string{`"deploy-1"`, `"deploy-2"`}) {
+		t.Errorf("stdio: conditions sent %q, want the first ETag, then the new one", got)
+	}
+
+	// Listing tools: the fetch before the tools are built.
+	redeploy(`"deploy-3"`)
+	for range 2 {
+		if _, err := a.ListServer(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := sent(); !slices.Equal(got, []string{`"deploy-2"`, `"deploy-3"`}) {
+		t.Errorf("tools: conditions sent %q, want the earlier ETag, then the new one", got)
+	}
+}

@@ -255,7 +255,7 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 	case err != nil:
 		a.Log.Warn("serving the API description saved earlier: it cannot be fetched", "fetched", e.head.Written.Format(time.RFC3339), "err", keyRefusedHint(p, err))
 		return
-	case api.Digest == e.head.Digest:
+	case api.Digest == e.head.Digest && api.Validators == e.head.Validators:
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	case len(api.Operations) == 0:
@@ -268,6 +268,12 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		return
 	}
 	a.writeCache(p, srv, api)
+	if api.Digest == e.head.Digest {
+		// The same description under new validators (a redeploy gave
+		// it a new ETag): kept for the next start to ask with them.
+		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
+		return
+	}
 	// The client hears of the new tools once it has initialized (one that
 	// has not yet lists them anyway).
 	t := time.NewTimer(replaceWait)
@@ -327,7 +333,9 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 			a.Log.Debug("compiled description not used", "err", err)
 			api = nil
 		}
-		write = api != nil && api.Digest != e.head.Digest
+		// Also the same description under new validators: the next
+		// fetch asks with them.
+		write = api != nil && (api.Digest != e.head.Digest || api.Validators != e.head.Validators)
 	}
 	if api == nil {
 		if api, err = a.loadAPI(ctx, p, cred, descCred); err != nil {
