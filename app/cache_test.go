@@ -706,3 +706,47 @@ func TestCachedURLKeepsNewValidators(t *testing.T) {
 		t.Errorf("tools: conditions sent %q, want the earlier ETag, then the new one", got)
 	}
 }
+
+// A URL description that cannot be read when an entry exists is asked
+// for once, and the entry's copy used: asked again, a URL that does not
+// answer would take its time limit twice before the copy is used.
+func TestCachedURLFailureIsAskedOnce(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	down, asked := false, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if down {
+			asked++
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	if _, err := a.ListServer(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	down = true
+	mu.Unlock()
+	srvTools, err := a.ListServer(context.Background(), p)
+	if err != nil {
+		t.Fatalf("the saved copy was not used: %v", err)
+	}
+	if len(srvTools.Tools()) == 0 {
+		t.Fatal("no tools")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if asked != 1 {
+		t.Errorf("the description was asked for %d times, want once; log: %s", asked, logs.take())
+	}
+}

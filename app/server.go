@@ -321,10 +321,16 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 			if errors.Is(err, client.ErrNeedsKey) && descCred != nil {
 				api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, e.head.Validators))
 			}
-			if errors.Is(err, client.ErrNotModified) {
+			switch {
+			case errors.Is(err, client.ErrNotModified):
 				api, err = e.api()
-			} else if err != nil || len(api.Operations) == 0 {
-				api = nil // LoadAPI says why, or uses the saved copy
+			case err != nil || len(api.Operations) == 0:
+				// Said, or the saved copy used, without asking again: a
+				// URL that does not answer would take its time limit
+				// twice.
+				if api, err = a.loadedAPI(p, api, err); err != nil {
+					return nil, nil, false, err
+				}
 			}
 		} else {
 			api, err = e.api()
