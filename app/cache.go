@@ -158,7 +158,7 @@ func specLocation(spec string) string {
 	if client.IsURL(spec) {
 		return spec
 	}
-	if abs, err := filepath.Abs(strings.TrimPrefix(spec, "file://")); err == nil {
+	if abs, err := filepath.Abs(client.LocalPath(spec)); err == nil {
 		return abs
 	}
 	return spec

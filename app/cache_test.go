@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -617,5 +618,135 @@ func TestCachedAPIKeepsBigIntegers(t *testing.T) {
 		if !strings.Contains(got, `ok`) || strings.Contains(got, "invalid arguments") {
 			t.Errorf("start %d: %s", i+1, got)
 		}
+	}
+}
+
+// A description given as a file:// URL is cached as its file: one with
+// an escape (a space) or the host localhost too.
+func TestCacheFileURL(t *testing.T) {
+	api := notesAPI(t)
+	dir := filepath.Join(t.TempDir(), "my specs")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "notes.yaml")
+	if err := os.Rename(notesSpec(t), path); err != nil {
+		t.Fatal(err)
+	}
+	slashed := filepath.ToSlash(path)
+	if !strings.HasPrefix(slashed, "/") {
+		slashed = "/" + slashed
+	}
+	escaped := (&url.URL{Path: slashed}).EscapedPath()
+	for _, spec := range []string{"file://" + escaped, "file://localhost" + escaped} {
+		a, logs := cacheApp(t)
+		p := profile.Profile{Name: "notes", Spec: spec, BaseURL: api.URL + "/api"}
+		serveOnce(t, a, p)
+		logs.take()
+		serveOnce(t, a, p)
+		if !strings.Contains(logs.take(), hitLog) {
+			t.Errorf("%s: the second start did not use the cache entry", spec)
+		}
+	}
+}
+
+// A URL description answered again whole with other validators (a
+// redeploy gives the same bytes a new ETag) keeps the new validators:
+// the next start asks with them, and is answered 304.
+func TestCachedURLKeepsNewValidators(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	etag := `"deploy-1"`
+	var conds []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		conds = append(conds, r.Header.Get("If-None-Match"))
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	redeploy := func(tag string) {
+		mu.Lock()
+		defer mu.Unlock()
+		etag, conds = tag, nil
+	}
+	sent := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(conds)
+	}
+	a, _ := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	serveOnce(t, a, p)
+
+	// Over stdio: the background fetch.
+	redeploy(`"deploy-2"`)
+	serveOnce(t, a, p)
+	serveOnce(t, a, p)
+	if got := sent(); !slices.Equal(got, []string{`"deploy-1"`, `"deploy-2"`}) {
+		t.Errorf("stdio: conditions sent %q, want the first ETag, then the new one", got)
+	}
+
+	// Listing tools: the fetch before the tools are built.
+	redeploy(`"deploy-3"`)
+	for range 2 {
+		if _, err := a.ListServer(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := sent(); !slices.Equal(got, []string{`"deploy-2"`, `"deploy-3"`}) {
+		t.Errorf("tools: conditions sent %q, want the earlier ETag, then the new one", got)
+	}
+}
+
+// A URL description that cannot be read when an entry exists is asked
+// for once, and the entry's copy used: asked again, a URL that does not
+// answer would take its time limit twice before the copy is used.
+func TestCachedURLFailureIsAskedOnce(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	down, asked := false, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if down {
+			asked++
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	if _, err := a.ListServer(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	down = true
+	mu.Unlock()
+	srvTools, err := a.ListServer(context.Background(), p)
+	if err != nil {
+		t.Fatalf("the saved copy was not used: %v", err)
+	}
+	if len(srvTools.Tools()) == 0 {
+		t.Fatal("no tools")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if asked != 1 {
+		t.Errorf("the description was asked for %d times, want once; log: %s", asked, logs.take())
 	}
 }

@@ -37,6 +37,14 @@ func (a *App) loadAPI(ctx context.Context, p profile.Profile, cred, descCred cli
 	if remote && errors.Is(err, client.ErrNeedsKey) && descCred != nil {
 		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, client.Validators{}))
 	}
+	return a.loadedAPI(p, api, err)
+}
+
+// loadedAPI is what loading p's description gave (api, err): the error
+// said with what to do, or, for a URL that cannot be read or describes no
+// operations, the copy saved earlier when there is one.
+func (a *App) loadedAPI(p profile.Profile, api *client.API, err error) (*client.API, error) {
+	remote := client.IsURL(p.Spec)
 	err = keyRefusedHint(p, err)
 	switch {
 	case err != nil && !remote && errors.Is(err, fs.ErrNotExist) && a.SpecGiven:

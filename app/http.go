@@ -234,6 +234,9 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Minute
 	}
+	if err := checkBasePath(cfg.BasePath); err != nil {
+		return err
+	}
 	if _, err := parseProxies(cfg.TrustedProxies); err != nil {
 		return err
 	}
@@ -373,6 +376,27 @@ func basePath(cfg HTTPConfig) string {
 		return "/mcp"
 	}
 	return "/" + strings.Trim(cfg.BasePath, "/")
+}
+
+// checkBasePath refuses a --base-path the router would not take as
+// written: one with characters a URL path escapes, or the router's
+// wildcards ({name}), or empty, "." or ".." segments (the router
+// redirects those elsewhere).
+func checkBasePath(given string) error {
+	path := strings.Trim(given, "/")
+	if path == "" {
+		return nil
+	}
+	for _, seg := range strings.Split(path, "/") {
+		ok := seg != "" && seg != "." && seg != ".."
+		for _, c := range seg {
+			ok = ok && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("-._~!$&'()*+,;=:@", c))
+		}
+		if !ok {
+			return fmt.Errorf("--base-path %q is not a plain URL path: write one such as /mcp or /acme/mcp (letters, digits and - . _ ~ between single slashes)", given)
+		}
+	}
+	return nil
 }
 
 // httpHandler routes the MCP endpoint and the operators' endpoints.

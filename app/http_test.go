@@ -1255,3 +1255,32 @@ func TestHTTPDescriptionNeedsTheKeySavedCopy(t *testing.T) {
 		t.Errorf("ServeHTTP = %v, want the key refused, with the flags that send it otherwise", err)
 	}
 }
+
+// A --base-path that is not a plain URL path is refused with what to
+// write, before anything is served (the router would have panicked on
+// "/a b" or "/mcp/{", and read "/mcp/{tenant}" as a wildcard).
+func TestHTTPBasePathIsAPath(t *testing.T) {
+	a := testApp(t, nil)
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://127.0.0.1:1"}
+	for _, bad := range []string{"/a b", "/mcp/{", "/mcp/{tenant}", "/mcp/{x...}/y", "/a//b", "/mcp/..", "https://mcp.example.com/mcp"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			// Served, it would stop at once, with no error.
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			return a.ServeHTTP(ctx, p, HTTPConfig{BasePath: bad, Listener: ln})
+		}()
+		ln.Close()
+		if err == nil || !strings.Contains(err.Error(), "--base-path") || strings.HasPrefix(err.Error(), "panic") {
+			t.Errorf("--base-path %q: %v, want an error naming the flag", bad, err)
+		}
+	}
+}

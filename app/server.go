@@ -255,7 +255,7 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 	case err != nil:
 		a.Log.Warn("serving the API description saved earlier: it cannot be fetched", "fetched", e.head.Written.Format(time.RFC3339), "err", keyRefusedHint(p, err))
 		return
-	case api.Digest == e.head.Digest:
+	case api.Digest == e.head.Digest && api.Validators == e.head.Validators:
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	case len(api.Operations) == 0:
@@ -268,6 +268,12 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		return
 	}
 	a.writeCache(p, srv, api)
+	if api.Digest == e.head.Digest {
+		// The same description under new validators (a redeploy gave
+		// it a new ETag): kept for the next start to ask with them.
+		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
+		return
+	}
 	// The client hears of the new tools once it has initialized (one that
 	// has not yet lists them anyway).
 	t := time.NewTimer(replaceWait)
@@ -315,10 +321,16 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 			if errors.Is(err, client.ErrNeedsKey) && descCred != nil {
 				api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, e.head.Validators))
 			}
-			if errors.Is(err, client.ErrNotModified) {
+			switch {
+			case errors.Is(err, client.ErrNotModified):
 				api, err = e.api()
-			} else if err != nil || len(api.Operations) == 0 {
-				api = nil // LoadAPI says why, or uses the saved copy
+			case err != nil || len(api.Operations) == 0:
+				// Said, or the saved copy used, without asking again: a
+				// URL that does not answer would take its time limit
+				// twice.
+				if api, err = a.loadedAPI(p, api, err); err != nil {
+					return nil, nil, false, err
+				}
 			}
 		} else {
 			api, err = e.api()
@@ -327,7 +339,9 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 			a.Log.Debug("compiled description not used", "err", err)
 			api = nil
 		}
-		write = api != nil && api.Digest != e.head.Digest
+		// Also the same description under new validators: the next
+		// fetch asks with them.
+		write = api != nil && (api.Digest != e.head.Digest || api.Validators != e.head.Validators)
 	}
 	if api == nil {
 		if api, err = a.loadAPI(ctx, p, cred, descCred); err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -246,10 +247,13 @@ type fetcher struct {
 // documents.
 const defaultRefTimeout = 10 * time.Second
 
+// documentTimeout bounds the fetch of one document, its body included.
+var documentTimeout = 30 * time.Second
+
 // newFetcher returns a fetcher that sends no credential.
 func newFetcher(opts LoadOptions) *fetcher {
 	t := &Transport{UserAgent: opts.UserAgent, Next: opts.Transport}
-	return &fetcher{client: NewHTTPClient(t, 30*time.Second), transport: t, refTimeout: cmp.Or(opts.RefTimeout, defaultRefTimeout)}
+	return &fetcher{client: NewHTTPClient(t, documentTimeout), transport: t, refTimeout: cmp.Or(opts.RefTimeout, defaultRefTimeout)}
 }
 
 // withCredential is f sending cred to the origin of loc.
@@ -303,6 +307,9 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
+		if f.timedOut(ctx, err) {
+			return nil, "", Validators{}, f.timeoutError(loc)
+		}
 		// *url.Error would print the whole URL, query included.
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -319,6 +326,9 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 		return nil, "", Validators{}, &statusError{URL: redact(target), Status: resp.StatusCode}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	if err != nil && f.timedOut(ctx, err) {
+		return nil, "", Validators{}, f.timeoutError(target)
+	}
 	if err != nil {
 		return nil, "", Validators{}, fmt.Errorf("GET %s: %w", redact(target), err)
 	}
@@ -327,6 +337,19 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 	}
 	got := Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
 	return data, target, got, nil
+}
+
+// timedOut reports whether err is the fetcher's own time limit, not the
+// end of ctx.
+func (f *fetcher) timedOut(ctx context.Context, err error) bool {
+	var ne net.Error
+	return ctx.Err() == nil && errors.As(err, &ne) && ne.Timeout()
+}
+
+// timeoutError says that the document at loc did not arrive in time, and
+// what to do.
+func (f *fetcher) timeoutError(loc string) error {
+	return fmt.Errorf("GET %s: no complete answer within %s: check that it is reachable from here (a proxy is taken from HTTPS_PROXY), or download the description and pass its file", redact(loc), f.client.Timeout)
 }
 
 // readLocal reads a local document: a regular file of at most

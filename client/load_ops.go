@@ -183,7 +183,12 @@ func (b *builder) resolveServer(u string) string {
 }
 
 func (b *builder) swaggerServers() []string {
-	host := text(b.root["host"])
+	// A host is a name and a port; generators also write it with its
+	// scheme (https://api.example.com), which then wins, or a slash.
+	written, host, ok := strings.Cut(strings.TrimRight(text(b.root["host"]), "/"), "://")
+	if !ok {
+		written, host = "", written
+	}
 	basePath := text(b.root["basePath"])
 	if host == "" {
 		if b.srcURL == nil {
@@ -197,6 +202,8 @@ func (b *builder) swaggerServers() []string {
 	scheme := "https"
 	schemes, _ := b.root["schemes"].([]any)
 	switch {
+	case written != "":
+		scheme = written
 	case slices.Contains(schemes, any("https")):
 	case len(schemes) > 0:
 		scheme = text(schemes[0])

@@ -2,11 +2,16 @@ package client
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func loadFixture(t *testing.T, name string) *API {
@@ -438,6 +443,92 @@ func TestBigNumbersAreExact(t *testing.T) {
 			if got, _ := json.Marshal(paramByName(t, op, name).Schema); string(got) != want {
 				t.Errorf("%s: %s, want %s", name, got, want)
 			}
+		}
+	}
+}
+
+func TestFileURLHost(t *testing.T) {
+	abs, err := filepath.Abs(filepath.Join("testdata", "load", "oas30.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slashed := filepath.ToSlash(abs)
+	if !strings.HasPrefix(slashed, "/") {
+		slashed = "/" + slashed // C:/… on Windows
+	}
+	if _, err := Load(context.Background(), "file://localhost"+slashed, LoadOptions{}); err != nil {
+		t.Errorf("file://localhost/…: %v", err)
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("file://server/share/… is a UNC path on Windows")
+	}
+	// file://openapi.yaml names the host "openapi.yaml"; file://./x the
+	// host ".", whose path /x is another file.
+	for _, src := range []string{"file://testdata/load/oas30.yaml", "file://./testdata/load/oas30.yaml"} {
+		_, err := Load(context.Background(), src, LoadOptions{})
+		if err == nil || !strings.Contains(err.Error(), "file:///") || !strings.Contains(err.Error(), src) {
+			t.Errorf("%s: %v, want an error showing the file:/// form", src, err)
+		}
+	}
+}
+
+// A description saved as UTF-16 with its byte order mark (Windows
+// PowerShell 5's > and Out-File write that) reads as the same document:
+// JSON as JSON (its escaped surrogate pairs too), YAML as YAML.
+func TestLoadUTF16(t *testing.T) {
+	encode := func(s string, order binary.AppendByteOrder) []byte {
+		out := order.AppendUint16(nil, 0xfeff) // the byte order mark
+		for _, u := range utf16.Encode([]rune(s)) {
+			out = order.AppendUint16(out, u)
+		}
+		return out
+	}
+	docs := map[string]string{
+		"le.json": `{"openapi":"3.0.0","info":{"title":"caf\u00e9 \ud83d\ude00","version":"1"},"paths":{"/a":{"get":{"operationId":"a","summary":"d\u00e9j\u00e0 😀"}}}}`,
+		"be.yaml": "openapi: 3.0.0\ninfo: {title: café 😀, version: '1'}\npaths:\n  /a:\n    get: {operationId: a, summary: déjà 😀}\n",
+	}
+	dir := t.TempDir()
+	for name, doc := range docs {
+		path := filepath.Join(dir, name)
+		var order binary.AppendByteOrder = binary.LittleEndian
+		if strings.HasPrefix(name, "be") {
+			order = binary.BigEndian
+		}
+		if err := os.WriteFile(path, encode(doc, order), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		api, err := Load(context.Background(), path, LoadOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if api.Title != "café 😀" || len(api.Operations) != 1 || api.Operations[0].Summary != "déjà 😀" {
+			t.Errorf("%s: title %q, operations %v", name, api.Title, api.Operations)
+		}
+	}
+}
+
+// A Swagger 2.0 host written with its scheme or a trailing slash (which
+// the format does not allow, and generators write) still makes the server.
+func TestSwaggerHostWithScheme(t *testing.T) {
+	dir := t.TempDir()
+	for host, want := range map[string]string{
+		"http://api.example.com":       "http://api.example.com/v1",
+		"https://api.example.com:8443": "https://api.example.com:8443/v1",
+		"api.example.com/":             "https://api.example.com/v1",
+		"api.example.com":              "https://api.example.com/v1",
+	} {
+		doc := `{"swagger":"2.0","info":{"title":"t","version":"1"},"host":"` + host + `","basePath":"/v1","paths":{"/a":{"get":{}}}}`
+		path := filepath.Join(dir, "swagger.json")
+		if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		api, err := Load(context.Background(), path, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(api.Servers) != 1 || api.Servers[0] != want {
+			t.Errorf("host %q: servers %q, want %q", host, api.Servers, want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -579,5 +581,63 @@ func TestLoadURLServersLeaveTheQueryOut(t *testing.T) {
 				t.Errorf("servers %q, want the description's URL without its query and fragment", api.Servers)
 			}
 		})
+	}
+}
+
+// A description compressed with gzip is read whatever says so or not: a
+// .json.gz file, or a URL that answers its gzip file without a
+// Content-Encoding (a bucket serving a pre-compressed file).
+func TestLoadGzipDescription(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(yamlSpec))
+	_ = zw.Close()
+	srv := newSpecServer(t)
+	srv.serve("/api/openapi.yaml", "application/yaml", gz.String())
+	srv.serve("/api/schemas.json", "application/json", `{"Item": {"type": "object"}}`)
+	path := filepath.Join(t.TempDir(), "openapi.yaml.gz")
+	if err := os.WriteFile(path, gz.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{srv.URL + "/api/openapi.yaml", path} {
+		api, err := Load(context.Background(), src, LoadOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
+			continue
+		}
+		if api.Title != "Served" || len(api.Operations)+len(api.Skipped) != 2 {
+			t.Errorf("%s: title %q, %d operations", src, api.Title, len(api.Operations))
+		}
+	}
+	// What it expands to is bounded as a document is.
+	var bomb bytes.Buffer
+	zw = gzip.NewWriter(&bomb)
+	_, _ = zw.Write(bytes.Repeat([]byte(" "), maxDocumentBytes+1))
+	_ = zw.Close()
+	srv.serve("/bomb.yaml", "application/yaml", bomb.String())
+	if _, err := Load(context.Background(), srv.URL+"/bomb.yaml", LoadOptions{}); err == nil || !strings.Contains(err.Error(), "MiB") {
+		t.Errorf("gzip bomb: %v, want an error naming the size limit", err)
+	}
+}
+
+// A description URL that gives no complete answer in time fails saying
+// so and what to do, whether the answer never begins or stops midway.
+func TestLoadTimeoutSaysWhatToDo(t *testing.T) {
+	defer func(d time.Duration) { documentTimeout = d }(documentTimeout)
+	documentTimeout = 200 * time.Millisecond
+	release := make(chan struct{})
+	srv := newSpecServer(t)
+	t.Cleanup(func() { close(release) }) // before the server closes
+	srv.routes["/hang.json"] = func(http.ResponseWriter, *http.Request) { <-release }
+	srv.routes["/stall.json"] = func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"openapi": "3.0.0",`))
+		w.(http.Flusher).Flush()
+		<-release
+	}
+	for _, path := range []string{"/hang.json", "/stall.json"} {
+		_, err := Load(context.Background(), srv.URL+path, LoadOptions{})
+		if err == nil || !strings.Contains(err.Error(), path+": no complete answer within 200ms") || !strings.Contains(err.Error(), "pass its file") {
+			t.Errorf("%s: %v", path, err)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -274,14 +275,39 @@ func kindOf(v any) string {
 	}
 }
 
-// fileURLPath turns a file:// URL into a path (file:///C:/x is C:\x on
-// Windows).
+// LocalPath is the file a description source names: the path of a
+// file:// URL (as Load reads it), or source itself (a path, or an http(s)
+// URL).
+func LocalPath(source string) string {
+	if !strings.HasPrefix(source, "file://") {
+		return source
+	}
+	if p, err := fileURLPath(source); err == nil {
+		return p
+	}
+	return source
+}
+
+// fileURLPath turns a file:// URL into a path (file:///C:/x and
+// file://C:/x are C:\x on Windows, file://server/share/x is
+// \\server\share\x there). Elsewhere a URL naming a host other than
+// localhost is refused: file://openapi.yaml names the host "openapi.yaml",
+// and file://./openapi.yaml would read /openapi.yaml.
 func fileURLPath(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", err
 	}
 	p := u.Path
+	switch h := u.Host; {
+	case h == "" || strings.EqualFold(h, "localhost"):
+	case len(h) == 2 && h[1] == ':' && ('a' <= h[0]|0x20 && h[0]|0x20 <= 'z'):
+		p = h + p // file://C:/x
+	case runtime.GOOS == "windows":
+		p = "//" + h + p
+	default:
+		return "", fmt.Errorf("a file URL names no host, and this one names %q: write file:///ABSOLUTE/PATH (three slashes), or the file's path alone", h)
+	}
 	if len(p) >= 3 && p[0] == '/' && p[2] == ':' {
 		p = p[1:]
 	}

@@ -2,11 +2,16 @@ package client
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -15,13 +20,18 @@ import (
 // (map[string]any, []any, string, float64/int, bool, nil; a JSON
 // document's members no tool is built from are a *lazyJSON, which pointer
 // decodes; a YAML number not written as text would write it, a
-// yamlScalar). The server's content type is never trusted: a document whose
+// yamlScalar), decompressed first when it is gzip and converted when
+// it is UTF-16. The server's content type is never trusted: a document whose
 // first non-space byte is '{' or '[' is JSON, decoded as encoding/json
 // decodes it (decodeDescription, with fewer allocations; a YAML parser
 // mangles JSON string escapes such as surrogate pairs); anything else is
 // YAML.
 func decodeDocument(data []byte) (any, error) {
-	data = bytes.TrimPrefix(data, []byte(utf8BOM))
+	data, err := gunzip(data)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimPrefix(fromUTF16(data), []byte(utf8BOM))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
 		return nil, errors.New("the document is empty")
@@ -37,6 +47,52 @@ func decodeDocument(data []byte) (any, error) {
 
 // utf8BOM is the UTF-8 byte order mark a document may begin with.
 const utf8BOM = "\xef\xbb\xbf"
+
+// gunzip is data decompressed when it is gzip (a .json.gz file, or one a
+// server answers without saying Content-Encoding: gzip), else data; what
+// it expands to is bounded as a document is.
+func gunzip(data []byte) ([]byte, error) {
+	if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+		return data, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("compressed with gzip, and unreadable: %w", err)
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, maxDocumentBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("compressed with gzip, and unreadable: %w", err)
+	case len(out) > maxDocumentBytes:
+		return nil, fmt.Errorf("compressed with gzip, larger than %d MiB uncompressed", maxDocumentBytes>>20)
+	}
+	return out, nil
+}
+
+// fromUTF16 is data in UTF-8 when it is UTF-16 beginning with its byte
+// order mark (what Windows PowerShell 5's > and Out-File write), else
+// data: the JSON decoder reads UTF-8 only, and a YAML parser mangles
+// JSON's escapes.
+func fromUTF16(data []byte) []byte {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		order = binary.BigEndian
+	default:
+		return data
+	}
+	units := make([]uint16, 0, len(data)/2-1)
+	for i := 2; i+1 < len(data); i += 2 {
+		units = append(units, order.Uint16(data[i:]))
+	}
+	out := make([]byte, 0, len(data))
+	for _, r := range utf16.Decode(units) {
+		out = utf8.AppendRune(out, r)
+	}
+	return out
+}
 
 func decodeJSON(data []byte) (any, error) {
 	if v, ok := decodeDescription(data); ok {

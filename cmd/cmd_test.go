@@ -551,6 +551,9 @@ func TestToolSelectionFlagValues(t *testing.T) {
 		{[]string{"--max-result-bytes", "5000"}, 0, ""},
 		{[]string{"--max-result-bytes", "0"}, 2, "give a positive number of bytes"},
 		{[]string{"--max-result-bytes", "-5"}, 2, "give a positive number of bytes"},
+		{[]string{"--allow-ref-dir", "testdata"}, 0, ""},
+		{[]string{"--allow-ref-dir", "testdata/no-such-folder"}, 2, "no such folder"},
+		{[]string{"--allow-ref-dir", "testdata/notes.yaml"}, 2, "not a folder"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -3,6 +3,8 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -256,6 +258,14 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 			abs, err := filepath.Abs(d)
 			if err != nil {
 				return p, false, FlagErrorf("--allow-ref-dir %q: %v", d, err)
+			}
+			// A mistyped folder would allow nothing, and a $ref into the
+			// folder meant would fail asking for this very flag.
+			switch st, err := os.Stat(abs); {
+			case errors.Is(err, fs.ErrNotExist):
+				return p, false, FlagErrorf("--allow-ref-dir %s: no such folder (%s)", d, abs)
+			case err == nil && !st.IsDir():
+				return p, false, FlagErrorf("--allow-ref-dir %s: not a folder: give the folder the $refs read files from", d)
 			}
 			p.RefDirs = append(p.RefDirs, abs)
 		}
