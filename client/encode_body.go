@@ -295,6 +295,22 @@ func SendsJSON(ct string) bool {
 	return ct == "" || isJSONType(ct) || strings.Contains(ct, "*")
 }
 
+// SendsText reports whether a body of the declared media type ct is sent
+// only as the text given (or the bytes of a data: URI), never written from
+// an object or array: XML, YAML, CSV, text/*, octet-stream and the like,
+// which restmcp does not write from structured values. JSON types, the
+// wildcards, forms and multipart are not.
+func SendsText(ct string) bool {
+	if SendsJSON(ct) {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	}
+	return mt != "application/x-www-form-urlencoded" && mt != "multipart/form-data"
+}
+
 func isJSONType(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
