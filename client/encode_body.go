@@ -119,7 +119,13 @@ func DataURI(v any) (data []byte, mediaType string, ok bool) {
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if data, err := enc.DecodeString(payload); err == nil {
 			mt, _, _ := strings.Cut(meta, ";")
-			return data, strings.TrimSpace(mt), true
+			mt = strings.TrimSpace(mt)
+			if parsed, _, err := mime.ParseMediaType(mt); err != nil || !strings.Contains(parsed, "/") {
+				// Not a media type (a line break, a header after it): it
+				// names none, and goes in no Content-Type.
+				mt = ""
+			}
+			return data, mt, true
 		}
 	}
 	return nil, "", false
