@@ -119,7 +119,13 @@ func DataURI(v any) (data []byte, mediaType string, ok bool) {
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if data, err := enc.DecodeString(payload); err == nil {
 			mt, _, _ := strings.Cut(meta, ";")
-			return data, strings.TrimSpace(mt), true
+			mt = strings.TrimSpace(mt)
+			if parsed, _, err := mime.ParseMediaType(mt); err != nil || !strings.Contains(parsed, "/") {
+				// Not a media type (a line break, a header after it): it
+				// names none, and goes in no Content-Type.
+				mt = ""
+			}
+			return data, mt, true
 		}
 	}
 	return nil, "", false
@@ -293,6 +299,22 @@ func quoteEscape(s string) string { return quoteEscaper.Replace(s) }
 // wildcards (*/*, application/*), where an object goes as JSON.
 func SendsJSON(ct string) bool {
 	return ct == "" || isJSONType(ct) || strings.Contains(ct, "*")
+}
+
+// SendsText reports whether a body of the declared media type ct is sent
+// only as the text given (or the bytes of a data: URI), never written from
+// an object or array: XML, YAML, CSV, text/*, octet-stream and the like,
+// which restmcp does not write from structured values. JSON types, the
+// wildcards, forms and multipart are not.
+func SendsText(ct string) bool {
+	if SendsJSON(ct) {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	}
+	return mt != "application/x-www-form-urlencoded" && mt != "multipart/form-data"
 }
 
 func isJSONType(ct string) bool {

@@ -42,7 +42,10 @@ func (r *Response) Excerpt(maxBytes int) string {
 		}
 	case mt == "text/html" || mt == "application/xhtml+xml" || looksHTML(body):
 		text = htmlText(string(body))
-	case !utf8.Valid(body) || isBinaryType(mt):
+	case isBinaryType(mt) || mt == "" && !utf8.Valid(body):
+		// Bytes of no stated type that are not text are described; a
+		// text type's bytes that are not UTF-8 read as U+FFFD, the
+		// message around them kept.
 		ct := mt
 		if ct == "" {
 			ct = "unknown type"
@@ -50,7 +53,7 @@ func (r *Response) Excerpt(maxBytes int) string {
 		return fmt.Sprintf("(%d bytes of %s)", len(r.Body), ct)
 	}
 	if text == "" {
-		text = strings.Join(strings.Fields(string(body)), " ")
+		text = strings.Join(strings.Fields(strings.ToValidUTF8(string(body), "\uFFFD")), " ")
 	}
 	return cut(r.Redact(text), maxBytes)
 }

@@ -317,6 +317,11 @@ func TestExcerpt(t *testing.T) {
 		{"html sniffed", "", "<html><body>Oops</body></html>", "Oops"},
 		{"text collapsed", "text/plain", "  line one\n\n line\ttwo ", "line one line two"},
 		{"binary", "image/png", "\x89PNG\r\n\x1a\n\x00", "(9 bytes of image/png)"},
+		// Text in a charset it does not name: the message, a byte that is
+		// not UTF-8 read as U+FFFD, not its size.
+		{"text not UTF-8", "text/plain", "Ung\xfcltige Eingabe: name", "Ung\uFFFDltige Eingabe: name"},
+		{"xml not UTF-8", "application/xml", "<error>Ung\xfcltig</error>", "<error>Ung\uFFFDltig</error>"},
+		{"no type, not UTF-8", "", "\xff\xfe\x00\x01", "(4 bytes of unknown type)"},
 		{"cut on a rune", "text/plain", long, strings.Repeat("é", 250) + "…"},
 		{"empty", "text/plain", "", ""},
 	}

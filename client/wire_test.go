@@ -309,3 +309,37 @@ func TestWholeNumbersAsIntegers(t *testing.T) {
 		t.Errorf("sent %s with X-Page %q", got.RequestURI, got.Header.Get("X-Page"))
 	}
 }
+
+// A data: URI's media type is the model's text: one that is no media type
+// (a line break and a header after it) sets no part's or request's
+// Content-Type, which would write that header into the multipart body.
+func TestDataURIMediaTypeCannotAddHeaders(t *testing.T) {
+	evil := "data:text/plain\r\nContent-Disposition: form-data; name=\"admin\";base64," + base64.StdEncoding.EncodeToString([]byte("hi"))
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	form := &Operation{Method: "POST", Path: "/form", Body: &Body{ContentType: "multipart/form-data", Schema: map[string]any{"type": "object",
+		"properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}}}}
+	if _, err := c.Do(context.Background(), Request{Op: form, Body: map[string]any{"file": evil}}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.last(t)
+	_, params, _ := mime.ParseMediaType(got.Header.Get("Content-Type"))
+	p, err := multipart.NewReader(bytes.NewReader(got.Body), params["boundary"]).NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(p)
+	if p.FormName() != "file" || len(p.Header) != 2 || p.Header.Get("Content-Type") != "application/octet-stream" || string(b) != "hi" {
+		t.Errorf("part %q %v: %q, want the file's bytes as application/octet-stream, no other header", p.FormName(), p.Header, b)
+	}
+	wild := &Operation{Method: "PUT", Path: "/any", Body: &Body{ContentType: "*/*", Schema: map[string]any{}}}
+	if _, err := c.Do(context.Background(), Request{Op: wild, Body: evil}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last(t); got.Header.Get("Content-Type") != "application/octet-stream" || string(got.Body) != "hi" {
+		t.Errorf("raw body %q as %q", got.Body, got.Header.Get("Content-Type"))
+	}
+	if _, mt, ok := DataURI("data:image/png;charset=x;base64,aGk="); !ok || mt != "image/png" {
+		t.Errorf("DataURI media type %q", mt)
+	}
+}

@@ -694,29 +694,83 @@ func jsonPath(b []byte, keys [][2]int) string {
 // nextPage turns a Link header's rel="next" URL (GitHub's paging) into the
 // arguments of the next call, e.g. `More results: call again with page=2`.
 func nextPage(t *tool, r *client.Response) string {
-	for _, link := range r.Header.Values("Link") {
-		for _, part := range strings.Split(link, ",") {
-			target, params, ok := strings.Cut(part, ";")
-			if !ok || !strings.Contains(strings.ReplaceAll(params, " ", ""), `rel="next"`) {
-				continue
-			}
-			u, err := url.Parse(strings.Trim(strings.TrimSpace(target), "<>"))
-			if err != nil {
-				continue
-			}
-			q := u.Query()
-			var args []string
-			for name, b := range t.in.bindings {
-				if b.In == inQuery && q.Has(b.Name) && slices.Contains(t.paging, name) {
-					args = append(args, name+"="+fromAPI(r, q.Get(b.Name)))
-				}
-			}
-			if len(args) == 0 {
-				return ""
-			}
-			slices.Sort(args)
-			return "More results: call again with " + strings.Join(args, ", ")
+	target, ok := nextLink(r.Header.Values("Link"))
+	if !ok {
+		return ""
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	var args []string
+	for name, b := range t.in.bindings {
+		if b.In == inQuery && q.Has(b.Name) && slices.Contains(t.paging, name) {
+			args = append(args, name+"="+fromAPI(r, q.Get(b.Name)))
 		}
 	}
-	return ""
+	if len(args) == 0 {
+		return ""
+	}
+	slices.Sort(args)
+	return "More results: call again with " + strings.Join(args, ", ")
+}
+
+// nextLink is the target of the first link of Link header values whose
+// relation types include "next", as RFC 8288 writes them: `rel="next"`,
+// `rel=next`, `rel="next last"`, in any case; a comma inside a link's URL
+// or a quoted parameter separates no links.
+func nextLink(values []string) (string, bool) {
+	for _, v := range values {
+		for {
+			open := strings.IndexByte(v, '<')
+			if open < 0 {
+				break
+			}
+			end := strings.IndexByte(v[open:], '>')
+			if end < 0 {
+				break
+			}
+			target := strings.TrimSpace(v[open+1 : open+end])
+			v = v[open+end+1:]
+			// The link's parameters run to the next comma outside quotes.
+			n, quoted := len(v), false
+		scan:
+			for i := 0; i < len(v); i++ {
+				switch c := v[i]; {
+				case c == '\\' && quoted:
+					i++
+				case c == '"':
+					quoted = !quoted
+				case c == ',' && !quoted:
+					n = i
+					break scan
+				}
+			}
+			params := v[:n]
+			v = v[n:]
+			if relNext(params) {
+				return target, true
+			}
+		}
+	}
+	return "", false
+}
+
+// relNext reports whether a link's parameters (`; rel="next"; title=…`)
+// give "next" among its relation types; only the first rel counts.
+func relNext(params string) bool {
+	for _, p := range strings.Split(params, ";") {
+		name, value, ok := strings.Cut(p, "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(name), "rel") {
+			continue
+		}
+		for _, rel := range strings.Fields(strings.Trim(strings.TrimSpace(value), `"`)) {
+			if strings.EqualFold(rel, "next") {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }

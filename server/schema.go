@@ -424,7 +424,14 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 		}
 	}
 	if b := op.Body; b != nil && !emptyObject(b.Schema) {
-		bp, breq, extra, ok := objectProperties(b.Schema)
+		bodySchema, textNote := b.Schema, ""
+		asText := client.SendsText(b.ContentType) && !scalarSchema(b.Schema)
+		if asText {
+			// Sent as the text given (XML, CSV…): restmcp writes no such
+			// format from an object, so the body is that text.
+			bodySchema, textNote = map[string]any{"type": "string"}, textFields(b.Schema)
+		}
+		bp, breq, extra, ok := objectProperties(bodySchema)
 		if ok && len(bp) > 0 {
 			names := make([]string, 0, len(bp))
 			for n := range bp {
@@ -453,7 +460,7 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 			if extra && check {
 				// Other arguments are welcome (the listing cannot say so:
 				// operationTool's description does).
-				if ap, isSchema := b.Schema["additionalProperties"].(map[string]any); isSchema {
+				if ap, isSchema := bodySchema["additionalProperties"].(map[string]any); isSchema {
 					in.additional = cleanSchema(ap, 1)
 				} else {
 					in.additional = true
@@ -465,14 +472,17 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 				name = claim("request_body", inBody)
 			}
 			desc := prose.Brief(b.Description, bodyDescMax, bodyDescMax)
+			if desc == "" && asText {
+				desc = prose.Brief(str(b.Schema["description"]), bodyDescMax, bodyDescMax)
+			}
 			if desc == "" {
 				desc = "The request body"
 			}
 			if b.ContentType != "" && !strings.Contains(b.ContentType, "json") && !strings.Contains(b.ContentType, "*") {
 				desc += " (sent as " + b.ContentType + ")"
 			}
-			arg := bodyArg{name: name, schema: b.Schema, desc: desc}
-			if rawBytes(b.ContentType) && !isFile(b.Schema) {
+			arg := bodyArg{name: name, schema: bodySchema, desc: desc, note: textNote}
+			if rawBytes(b.ContentType) && !isFile(bodySchema) {
 				// A file's bytes (an upload's octet-stream, */*) travel as
 				// a data: URI, as a file field's do.
 				arg.note = binaryNote
@@ -516,6 +526,42 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 	in.clears = unclear(root)
 	in.summarised = fitBody(in.listed, bodyArgs)
 	return in
+}
+
+// scalarSchema reports whether s takes only scalars (strings, numbers,
+// booleans, maybe null): a value a text body is written from as it is.
+func scalarSchema(s map[string]any) bool {
+	var types []string
+	switch t := s["type"].(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		types = stringList(t)
+	}
+	if len(types) == 0 {
+		return false
+	}
+	for _, t := range types {
+		switch t {
+		case "string", "integer", "number", "boolean", "null":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// textFields names the fields of a body sent as text whose schema
+// declares them (an XML object): "(fields: id, name)"; "" when it declares
+// none.
+func textFields(s map[string]any) string {
+	if _, isObj := s["properties"].(map[string]any); !isObj && s["items"] == nil {
+		return ""
+	}
+	if note := fieldsNote(s); note != cutNote("") {
+		return note
+	}
+	return ""
 }
 
 // bodyArg is an argument that carries the request body or one of its

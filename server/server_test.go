@@ -648,3 +648,41 @@ func TestInstructionsCountOne(t *testing.T) {
 		t.Errorf("resources: instructions = %q", in)
 	}
 }
+
+// The next page is found in a Link header however RFC 8288 lets it be
+// written: rel unquoted, one of several relation types, in capitals, a
+// comma inside the URL, a quoted parameter holding a comma.
+func TestNextPageLinkForms(t *testing.T) {
+	s := &Server{cfg: Config{Name: "acme", MaxResultBytes: DefaultMaxResultBytes}}
+	in := &inputSchema{bindings: map[string]binding{
+		"page": {In: inQuery, Name: "page"}, "ids": {In: inQuery, Name: "ids"},
+	}}
+	list := &tool{op: &client.Operation{Method: "GET", Path: "/issues"}, in: in, paging: pagingArgs(in)}
+	for _, link := range []string{
+		`<https://api.example.com/issues?page=3>; rel=next`,
+		`<https://api.example.com/issues?page=3>; rel="next last"`,
+		`<https://api.example.com/issues?page=3>; REL="Next"`,
+		`<https://api.example.com/issues?ids=1,2&page=3>; rel="next"`,
+		`<https://api.example.com/issues?page=1>; rel="prev"; title="a, b", <https://api.example.com/issues?page=3>; rel="next"`,
+		`</issues?page=3>;rel=next`,
+	} {
+		h := http.Header{}
+		h.Set("Link", link)
+		r := s.result(list, &client.Response{Status: 200, Header: h, ContentType: "application/json", Body: []byte(`[1,2]`)})
+		if got := resultText(t, r); got != "[1,2]More results: call again with page=3" {
+			t.Errorf("%s: %q", link, got)
+		}
+	}
+	for _, link := range []string{
+		`<https://api.example.com/issues?page=3>; rel="prev"`,
+		`<https://api.example.com/issues?page=3>; rel="nextish"`,
+		`<https://api.example.com/issues?page=3>; title="rel=next"`,
+	} {
+		h := http.Header{}
+		h.Set("Link", link)
+		r := s.result(list, &client.Response{Status: 200, Header: h, ContentType: "application/json", Body: []byte(`[1,2]`)})
+		if got := resultText(t, r); got != "[1,2]" {
+			t.Errorf("%s: %q", link, got)
+		}
+	}
+}

@@ -229,8 +229,19 @@ var rePropPath = sync.OnceValue(func() *regexp.Regexp {
 // one that names the argument: `argument "page": 1.5 has type "number",
 // want "integer"`.
 func validationMessage(msg string) string {
+	path, msg := innermost(msg)
+	msg = plainChoice(path, msg)
+	field := fieldOf(path)
+	if field == "" {
+		return msg
+	}
+	return fmt.Sprintf("argument %q: %s", field, msg)
+}
+
+// innermost splits a validator error into the schema path it names last
+// ("/properties/a/items") and what it says there.
+func innermost(msg string) (path, rest string) {
 	const marker = "validating "
-	path := ""
 	for strings.HasPrefix(msg, marker) {
 		rest := msg[len(marker):]
 		i := strings.Index(rest, ": ")
@@ -240,6 +251,12 @@ func validationMessage(msg string) string {
 		path = rest[:i]
 		msg = rest[i+2:]
 	}
+	return path, msg
+}
+
+// fieldOf is the dotted argument path a schema path names ("a.b[]"), ""
+// for the root.
+func fieldOf(path string) string {
 	var field []string
 	for _, m := range rePropPath().FindAllStringSubmatch(path, -1) {
 		switch {
@@ -251,11 +268,50 @@ func validationMessage(msg string) string {
 			}
 		}
 	}
-	msg = plainType(plainBound(msg))
-	if len(field) == 0 {
-		return msg
+	return strings.Join(field, ".")
+}
+
+// plainChoice is msg, said at the schema path path, as a model reads it:
+// a value that fits none of the forms a choice (anyOf, or a oneOf the
+// loader made one) takes is told what each form found wrong, numbered,
+// each by the field it concerns (`matches none of the 2 forms it takes:
+// (1) required: missing properties: ["price"]; (2) "price_data":
+// required: …`), in place of the validator's "did not validate against any
+// of [<anonymous schema> …]" and a line per form naming its schema path.
+func plainChoice(path, msg string) string {
+	const anyOf = "anyOf: did not validate against any of "
+	list, ok := strings.CutPrefix(msg, anyOf)
+	_, lines, found := strings.Cut(list, ":\n")
+	if !ok || !found || path == "" {
+		return plainType(plainBound(msg))
 	}
-	return fmt.Sprintf("argument %q: %s", strings.Join(field, "."), msg)
+	// One line per form, "validating PATH/anyOf/N: …"; the lines after
+	// it that do not open another form are its own (a choice within it).
+	prefix := "validating " + strings.TrimPrefix(path, "root") + "/anyOf/"
+	var forms, owns []string
+	for _, line := range strings.Split(lines, "\n") {
+		if rest, isForm := strings.CutPrefix(line, prefix); isForm {
+			if n, _, hasColon := strings.Cut(rest, ": "); hasColon && n != "" && strings.Trim(n, "0123456789") == "" {
+				forms = append(forms, line)
+				owns = append(owns, prefix[len("validating "):]+n)
+				continue
+			}
+		}
+		if len(forms) == 0 {
+			return plainType(plainBound(msg))
+		}
+		forms[len(forms)-1] += "\n" + line
+	}
+	parts := make([]string, len(forms))
+	for i, f := range forms {
+		p, m := innermost(f)
+		m = plainChoice(p, m)
+		if field := fieldOf(strings.TrimPrefix(p, owns[i])); field != "" {
+			m = fmt.Sprintf("%q: %s", field, m)
+		}
+		parts[i] = fmt.Sprintf("(%d) %s", i+1, m)
+	}
+	return fmt.Sprintf("matches none of the %d forms it takes: %s", len(forms), strings.Join(parts, "; "))
 }
 
 // reBound matches the validator's message for a number out of bounds,
@@ -281,16 +337,17 @@ func plainBound(msg string) string {
 
 // reType matches the validator's message for a wrong type of null or of
 // a whole number past float64's digits, whose value it prints as Go
-// formats it: "<invalid reflect.Value>", 1.2345678901234567e+19.
+// formats it: "<invalid reflect.Value>", 1.2345678901234567e+19; and of an
+// object or array, printed as a Go map or slice ("map[a:1]").
 var reType = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^type: (?:<invalid reflect\.Value>|[-0-9.]+e[-+]?[0-9]+) (has type "(?:null|integer)", want .*)$`)
+	return regexp.MustCompile(`^type: (?:<invalid reflect\.Value>|[-0-9.]+e[-+]?[0-9]+) (has type "(?:null|integer)", want .*)$|(?s)^type: .*? (has type "(?:object|array)", want .*)$`)
 })
 
 // plainType is such a message without the value: `has type "null", want
 // "string"`.
 func plainType(msg string) string {
 	if m := reType().FindStringSubmatch(msg); m != nil {
-		return m[1]
+		return m[1] + m[2]
 	}
 	return msg
 }

@@ -162,3 +162,40 @@ func TestValidateBigIntegers(t *testing.T) {
 		}
 	}
 }
+
+// A value that fits none of a choice's forms (anyOf, or a oneOf the
+// loader made one) is told what each form found wrong, by the field it
+// concerns, not the validator's schema paths and "<anonymous schema>".
+func TestValidateChoice(t *testing.T) {
+	price := map[string]any{"type": "object", "required": []any{"price"}, "properties": map[string]any{"price": map[string]any{"type": "string"}}}
+	priceData := map[string]any{"type": "object", "required": []any{"price_data"}, "properties": map[string]any{
+		"price_data": map[string]any{"type": "object", "required": []any{"currency"}, "properties": map[string]any{
+			"currency": map[string]any{"type": "string"},
+			"unit": map[string]any{"anyOf": []any{
+				map[string]any{"type": "integer"}, map[string]any{"type": "string", "enum": []any{"day"}}}},
+		}}}}
+	schema := map[string]any{"type": "object", "properties": map[string]any{
+		"metadata": map[string]any{"anyOf": []any{
+			map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
+			map[string]any{"type": "string", "enum": []any{""}}}},
+		"items": map[string]any{"type": "array", "items": map[string]any{"anyOf": []any{price, priceData}}},
+	}}
+	for _, tt := range []struct {
+		args string
+		want string
+	}{
+		{`{"metadata": 5}`, `argument "metadata": matches none of the 2 forms it takes: (1) type: 5 has type "integer", want "object"; (2) type: 5 has type "integer", want "string"`},
+		{`{"metadata": ["a"]}`, `argument "metadata": matches none of the 2 forms it takes: (1) has type "array", want "object"; (2) has type "array", want "string"`},
+		{`{"items": [{"price_data": {}}]}`, `argument "items[]": matches none of the 2 forms it takes: (1) required: missing properties: ["price"]; (2) "price_data": required: missing properties: ["currency"]`},
+		{`{"items": [{"price_data": {"currency": "usd", "unit": "week"}}]}`, `argument "items[]": matches none of the 2 forms it takes: (1) required: missing properties: ["price"]; (2) "price_data.unit": matches none of the 2 forms it takes: (1) type: week has type "string", want "integer"; (2) enum: week does not equal any of: [day]`},
+	} {
+		var args map[string]any
+		if err := json.Unmarshal([]byte(tt.args), &args); err != nil {
+			t.Fatal(err)
+		}
+		tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, schema: schema, strict: true}
+		if got, want := tool.validate("t", args), "invalid arguments for t: "+tt.want; got != want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.args, got, want)
+		}
+	}
+}
