@@ -64,7 +64,7 @@ func SchemeNeeds(s *client.SecurityScheme) string {
 	case s.Type == client.TypeAPIKey:
 		return "an API key"
 	case s.Type == client.TypeHTTP && s.Scheme == "basic":
-		return "--username and a password or token"
+		return "--username and a password or token, or user:password"
 	case s.Type == client.TypeHTTP:
 		return "a token"
 	}
@@ -403,6 +403,9 @@ func SentAs(p profile.Profile) string {
 	if au := p.Auth; au != nil {
 		switch au.Kind {
 		case profile.AuthBasic:
+			if au.Username == "" {
+				return "HTTP basic, the key as user:password (KEY: the key as the user name)"
+			}
 			return fmt.Sprintf("HTTP basic, user %q, the key as the password", au.Username)
 		case profile.AuthOAuth2:
 			return "Authorization: Bearer <OAuth access token>"

@@ -80,7 +80,9 @@ what it needs). Supported schemes:
 
   apiKey (header, query, cookie)  the key under the declared name
   http bearer                     Authorization: Bearer <key>
-  http basic                      --username USER, the password or token asked for
+  http basic                      --username USER, the password or token asked for;
+                                  without --username, user:password (or KEY:
+                                  for a key sent as the user name) asked for
   oauth2, openIdConnect           --client-id ID, then a browser sign-in
                                   (authorization code + PKCE, or the device
                                   grant); client credentials ask for the
@@ -260,7 +262,11 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	}
 	label := "API key"
-	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic {
+	pair := p.Auth != nil && p.Auth.Kind == profile.AuthBasic && p.Auth.Username == ""
+	switch {
+	case pair:
+		label = "user:password (KEY: for an API key sent as the user name)"
+	case p.Auth != nil && p.Auth.Kind == profile.AuthBasic:
 		label = "Password or token of " + p.Auth.Username
 	}
 	if p.Auth != nil && p.Auth.Kind == profile.AuthBasic && (prevAuth == nil || prevAuth.Username != p.Auth.Username) {
@@ -269,6 +275,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	key, err := readSecretOr(c.Context(), f, givenCommand(c), p.Name, opts.WithKey, label, stored.Key)
 	if err != nil {
 		return err
+	}
+	if u, _, ok := strings.Cut(key, ":"); pair && (!ok || u == "") {
+		return FlagErrorf("scheme %s is HTTP basic and no --username was given: give the secret as user:password, or as KEY: (with the colon) when the API takes the key as the user name, as `curl -u KEY:` sends it; or pass the user name with --username and the password or token alone; nothing was saved", p.Auth.Scheme)
 	}
 	kept := stored.Key != "" && key == stored.Key
 	// A key kept from the plain-text file moves to the keyring when the

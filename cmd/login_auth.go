@@ -76,9 +76,10 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		if au.Username == "" && prev != nil && prev.Kind == profile.AuthBasic {
 			au.Username = prev.Username
 		}
-		if au.Username == "" {
-			return FlagErrorf("scheme %s is HTTP basic: pass the user name (account ID, e-mail) with --username; the password or token is asked for next", s.Name)
-		}
+		// No user name: the secret asked for next is the pair,
+		// user:password, or KEY: for an API that takes the key as the
+		// user name (curl -u KEY:), so that a key is never on the command
+		// line nor in the profile.
 		if strings.Contains(au.Username, ":") {
 			return FlagErrorf("--username %q cannot be sent: an HTTP basic user name holds no ':' (the API would read the user name up to the first colon, the rest as part of the password); nothing was saved", au.Username)
 		}

@@ -153,6 +153,68 @@ func TestLoginBasicNeedsUsername(t *testing.T) {
 	}
 }
 
+// Without --username, HTTP basic's secret is the pair: user:password, or
+// KEY: for an API that takes the key as the user name. The key is never on
+// the command line nor in the profile, and calls send the pair as given.
+func TestLoginBasicPairAsTheSecret(t *testing.T) {
+	var sent []string
+	var mu sync.Mutex
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, pw, _ := r.BasicAuth()
+		mu.Lock()
+		sent = append(sent, r.URL.Path+" "+u+":"+pw)
+		mu.Unlock()
+		if (u != "AC1" || pw != authKey) && (u != authKey || pw != "") {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	defer api.Close()
+	for _, secret := range []string{"AC1:" + authKey, authKey + ":"} {
+		t.Run(secret[:4], func(t *testing.T) {
+			f, out, errOut := testFactory(t, nil)
+			f.IO.In = strings.NewReader(secret + "\n")
+			mu.Lock()
+			sent = nil
+			mu.Unlock()
+			if code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", "basic"); code != 0 {
+				t.Fatalf("login: exit %d: %s", code, errOut)
+			}
+			if code := run(t, f, "call", "admin", "-p", "a"); code != 0 {
+				t.Fatalf("call: exit %d: %s", code, errOut)
+			}
+			mu.Lock()
+			got := strings.Join(sent, ",")
+			mu.Unlock()
+			if want := "/admin " + secret + ",/admin " + secret; got != want {
+				t.Errorf("sent %q, want %q", got, want)
+			}
+			out.Reset()
+			if code := run(t, f, "status", "-p", "a", "--offline"); code != 0 || !strings.Contains(out.String(), "HTTP basic, the key as user:password") {
+				t.Errorf("status: exit %d:\n%s%s", code, out, errOut)
+			}
+			cfg, _ := os.ReadFile(profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}.Path())
+			if strings.Contains(out.String()+errOut.String()+string(cfg), authKey) {
+				t.Errorf("the key was printed or saved in the profile:\n%s%s%s", out, errOut, cfg)
+			}
+		})
+	}
+	// A secret that is no pair is refused before anything is sent or saved.
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(":" + authKey + "\n")
+	mu.Lock()
+	sent = nil
+	mu.Unlock()
+	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", "basic"); code == 0 || !strings.Contains(errOut.String(), "or as KEY: (with the colon)") || len(sent) != 0 {
+		t.Fatalf("a secret with no user name: exit %d, sent %q: %s", code, sent, errOut)
+	}
+	if _, err := (profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}).Get("a"); err == nil {
+		t.Error("the profile was saved")
+	}
+}
+
 // A user name with a colon, which HTTP basic cannot carry, is refused
 // before anything is sent or saved.
 func TestLoginBasicUsernameWithColon(t *testing.T) {

@@ -416,6 +416,9 @@ func authKind(p profile.Profile) string {
 	case profile.AuthAPIKey:
 		return "API key in " + au.In + " " + au.Name
 	case profile.AuthBasic:
+		if au.Username == "" {
+			return "HTTP basic, the key as user:password"
+		}
 		return "HTTP basic, user " + au.Username
 	case profile.AuthBearer:
 		return "bearer token"
