@@ -322,7 +322,9 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 	if resp.StatusCode == http.StatusNotModified && cond.conditional() {
 		return nil, target, cond, ErrNotModified
 	}
-	if resp.StatusCode >= 400 {
+	if resp.StatusCode >= 300 {
+		// An error; or a redirect with no Location to follow, or a 304
+		// to a request that was not conditional: no document either.
 		return nil, "", Validators{}, &statusError{URL: redact(target), Status: resp.StatusCode}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))

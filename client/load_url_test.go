@@ -314,6 +314,8 @@ func TestLoadURLAuthPolicy(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	srv := newSpecServer(t)
 	srv.serve("/docs/", "text/html", "\n<!DOCTYPE html><html><body>Swagger UI</body></html>")
+	srv.routes["/moved.json"] = func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusFound) } // no Location
+	srv.routes["/unasked.json"] = func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotModified) }
 	tests := []struct {
 		name, source string
 		want         []string
@@ -324,6 +326,8 @@ func TestLoadErrors(t *testing.T) {
 		{"not OpenAPI", "testdata/bad/notopenapi.yaml", []string{"notopenapi.yaml", `no "openapi" or "swagger"`}},
 		{"HTTP 404", srv.URL + "/missing.json", []string{"/missing.json", "404"}},
 		{"HTML page", srv.URL + "/docs/", []string{"/docs/", "HTML", "schema file"}},
+		{"redirect without Location", srv.URL + "/moved.json", []string{"/moved.json", "302"}},
+		{"304 not asked for", srv.URL + "/unasked.json", []string{"/unasked.json", "304"}},
 		{"empty source", " ", []string{"--spec"}},
 	}
 	for _, tt := range tests {
