@@ -68,6 +68,17 @@ var ErrNotModified = errors.New("the API description is not modified")
 // for without the key: it is read with the key, which was not given.
 var ErrNeedsKey = errors.New("the API description needs the key")
 
+// ErrUnreachable means a description URL gave no answer: no connection,
+// no name, or no complete answer in time. Asking again at once would wait
+// as long for the same.
+var ErrUnreachable = errors.New("the API description's address did not answer")
+
+// unreachableError is an error of ErrUnreachable that reads as its cause.
+type unreachableError struct{ error }
+
+func (e unreachableError) Unwrap() error        { return e.error }
+func (e unreachableError) Is(target error) bool { return target == ErrUnreachable }
+
 // ErrKeyRefused means the API description was refused (401, 403) when asked
 // for with the key: the key, or the way it is sent, is not the API's.
 var ErrKeyRefused = errors.New("the API refused the key sent with it")
@@ -308,14 +319,18 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 	resp, err := f.client.Do(req)
 	if err != nil {
 		if f.timedOut(ctx, err) {
-			return nil, "", Validators{}, f.timeoutError(loc)
+			return nil, "", Validators{}, unreachableError{f.timeoutError(loc)}
 		}
 		// *url.Error would print the whole URL, query included.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, "", Validators{}, fmt.Errorf("GET %s: %w", redact(loc), err)
+		err = fmt.Errorf("GET %s: %w", redact(loc), err)
+		if ctx.Err() == nil {
+			err = unreachableError{err}
+		}
+		return nil, "", Validators{}, err
 	}
 	defer resp.Body.Close()
 	target := resp.Request.URL.String() // after redirects
@@ -329,7 +344,7 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
 	if err != nil && f.timedOut(ctx, err) {
-		return nil, "", Validators{}, f.timeoutError(target)
+		return nil, "", Validators{}, unreachableError{f.timeoutError(target)}
 	}
 	if err != nil {
 		return nil, "", Validators{}, fmt.Errorf("GET %s: %w", redact(target), err)

@@ -640,8 +640,29 @@ func TestLoadTimeoutSaysWhatToDo(t *testing.T) {
 	}
 	for _, path := range []string{"/hang.json", "/stall.json"} {
 		_, err := Load(context.Background(), srv.URL+path, LoadOptions{})
-		if err == nil || !strings.Contains(err.Error(), path+": no complete answer within 200ms") || !strings.Contains(err.Error(), "pass its file") {
+		if err == nil || !strings.Contains(err.Error(), path+": no complete answer within 200ms") || !strings.Contains(err.Error(), "pass its file") || !errors.Is(err, ErrUnreachable) {
 			t.Errorf("%s: %v", path, err)
 		}
+	}
+}
+
+// ErrUnreachable tells an address that gave no answer (which asking again
+// at once would wait for as long) from one that answered.
+func TestLoadUnreachable(t *testing.T) {
+	srv := newSpecServer(t)
+	srv.routes["/gone.json"] = func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) }
+	if _, err := Load(context.Background(), srv.URL+"/gone.json", LoadOptions{}); err == nil || errors.Is(err, ErrUnreachable) {
+		t.Errorf("a 404: %v", err)
+	}
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	_, err := Load(context.Background(), closed.URL+"/openapi.json", LoadOptions{})
+	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("a closed port: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, srv.URL+"/gone.json", LoadOptions{}); errors.Is(err, ErrUnreachable) {
+		t.Errorf("a cancelled load: %v", err)
 	}
 }

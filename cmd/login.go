@@ -335,9 +335,15 @@ func descriptionLoads(ctx context.Context, f *Factory, opts *LoginOptions, p pro
 		cred = app.Credential(p, client.StaticKey(k))
 	}
 	if _, err := opts.Profile.app(f, false).LoadAPI(ctx, p, cred); err != nil {
-		return fmt.Errorf("%w; nothing was saved (fix --spec, or pass --no-check to save the profile without reading it)", err)
+		return unreadableDescription(err)
 	}
 	return nil
+}
+
+// unreadableDescription is login's error for a description it could not
+// read: nothing saved, and what to do.
+func unreadableDescription(err error) error {
+	return fmt.Errorf("%w; nothing was saved (fix --spec, or pass --no-check to save the profile without reading it)", err)
 }
 
 // sameAddress reports whether a key of before would go where it went, as

@@ -40,10 +40,15 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		return nil
 	}
 	api, err := opts.Profile.app(f, false).LoadAPI(ctx, p, nil)
-	if err != nil {
-		if opts.Scheme != "" {
-			return err
-		}
+	switch {
+	case err != nil && errors.Is(err, client.ErrUnreachable) && !opts.NoCheck:
+		// The key check would wait as long again for the same: its
+		// error now.
+		err = &app.CheckSetupError{Fix: app.FixUnreachable, Err: fmt.Errorf("the API description at %s cannot be reached: %w", client.ShowURL(p.Spec), err)}
+		return fmt.Errorf("%w%s; nothing was stored", err, loginCheckHint(err))
+	case err != nil && opts.Scheme != "":
+		return err
+	case err != nil:
 		return nil // the key check reports it; the header default applies
 	}
 	name := opts.Scheme

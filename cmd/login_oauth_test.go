@@ -609,6 +609,20 @@ func TestInterruptedExitCode(t *testing.T) {
 		if got := exitCode(ctx, f, fmt.Errorf("reading the key: %w", errInterrupted)); got != tc.want {
 			t.Errorf("cause %v: exit %d, want %d", tc.cause, got, tc.want)
 		}
+		if tc.cause == nil {
+			continue
+		}
+		// What the signal ended otherwise: a description still loading
+		// (its cause in the chain, or the context's cancellation).
+		for _, err := range []error{fmt.Errorf("loading the API description: GET x: %w", tc.cause), fmt.Errorf("loading: %w", context.Canceled)} {
+			if got := exitCode(ctx, f, err); got != tc.want {
+				t.Errorf("cause %v, error %v: exit %d, want %d", tc.cause, err, got, tc.want)
+			}
+		}
+	}
+	// Without a signal, a cancellation is an error like any other.
+	if got := exitCode(context.Background(), &Factory{IO: &IOStreams{ErrOut: new(bytes.Buffer)}}, fmt.Errorf("x: %w", context.Canceled)); got != 1 {
+		t.Errorf("a cancellation without a signal: exit %d, want 1", got)
 	}
 }
 

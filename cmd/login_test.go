@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -344,6 +346,39 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 			}
 			e.assertKeyNowhere(goodKey)
 		})
+	}
+}
+
+// A description URL that does not answer is asked for once: login stops
+// there, saving nothing, rather than asking again for the key check (each
+// attempt at a silent address waits for the 30 s time limit).
+func TestLoginUnreachableDescriptionAskedOnce(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close() // no answer
+		}
+	}()
+	e := newAuthEnv(t)
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "http://"+ln.Addr().String()+"/openapi.json", "--base-url", "http://127.0.0.1:1", "--with-key")
+	if r.code != 1 || !strings.Contains(r.err, "cannot be reached") || !strings.Contains(r.err, "nothing was stored") {
+		t.Fatalf("exit %d:\n%s", r.code, r.err)
+	}
+	if n := accepted.Load(); n != 1 {
+		t.Errorf("the description was asked for %d times, want 1", n)
+	}
+	if p, err := (profile.Store{Dir: e.dir}).Get("acme"); err == nil {
+		t.Errorf("saved %+v", p)
 	}
 }
 

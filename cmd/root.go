@@ -75,10 +75,21 @@ func exitCode(ctx context.Context, f *Factory, err error) int {
 	switch {
 	case errors.As(err, &flagErr):
 		return 2
-	case errors.Is(err, errInterrupted):
+	case errors.Is(err, errInterrupted), endedBySignal(ctx, err):
 		return interruptedCode(ctx)
 	}
 	return 1
+}
+
+// endedBySignal reports whether err is the end of what a signal
+// interrupted (a description still loading when SIGTERM came): its cause
+// in the chain, or the context's cancellation once a signal ended ctx.
+func endedBySignal(ctx context.Context, err error) bool {
+	var sc signalCause
+	if errors.As(err, &sc) {
+		return true
+	}
+	return errors.As(context.Cause(ctx), &sc) && errors.Is(err, context.Canceled)
 }
 
 // signalCause is the cause of a context that a signal ended.
