@@ -363,3 +363,18 @@ func TestWholeNumbersInJSONBodies(t *testing.T) {
 		t.Errorf("body %s\nwant %s", got, want)
 	}
 }
+
+// A body declared as a range of JSON types (application/*+json, which
+// ASP.NET descriptions list) goes as application/json: a wildcard names
+// no type a request can carry.
+func TestJSONRangeBodyIsSentAsJSON(t *testing.T) {
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	op := &Operation{Method: "POST", Path: "/x", Body: &Body{ContentType: "application/*+json", Schema: map[string]any{"type": "object"}}}
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: map[string]any{"x": json.Number("1")}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last(t); got.Header.Get("Content-Type") != "application/json" || string(got.Body) != `{"x":1}` {
+		t.Errorf("sent %q as %q", got.Body, got.Header.Get("Content-Type"))
+	}
+}
