@@ -124,14 +124,42 @@ func smallExponent(s string) bool {
 	return err == nil && e >= -64 && e <= 64
 }
 
+// compactJSON writes a value sent as JSON (a body, a JSON parameter, a
+// nested value): compact, HTML characters as they are, and every whole
+// number as an integer (see wholeNumbers).
 func compactJSON(v any) string {
 	var sb strings.Builder
 	enc := json.NewEncoder(&sb)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(wholeNumbers(v)); err != nil {
 		return fmt.Sprint(v)
 	}
 	return strings.TrimSuffix(sb.String(), "\n")
+}
+
+// wholeNumbers is v with each whole number written as an integer, as
+// numberString writes one (42.0 and 4.2e1 as 42; 0.99999999999999999 and
+// every other number as written): some clients write every number as a
+// float, and the JSON decoders of Go and Rust refuse 42.0 for an integer
+// field.
+func wholeNumbers(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		return json.Number(numberString(t))
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = wholeNumbers(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = wholeNumbers(e)
+		}
+		return out
+	}
+	return v
 }
 
 func isScalar(v any) bool {

@@ -52,6 +52,11 @@ func encodeBody(b *built, op *Operation, v any) error {
 	switch {
 	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
 		b.body, b.contentType = []byte(compactJSON(v)), ct
+		if strings.Contains(mt, "*") {
+			// A range of JSON types (ASP.NET's application/*+json) names
+			// none to send: JSON is.
+			b.contentType = "application/json"
+		}
 	case mt == "application/x-www-form-urlencoded":
 		if s, ok := v.(string); ok { // already encoded
 			b.body, b.contentType = []byte(s), ct

@@ -317,3 +317,31 @@ func TestKeyNotDownToPlainHTTP(t *testing.T) {
 		}
 	}
 }
+
+// An empty array or object for a header or cookie parameter is no value,
+// as in the query: no empty header or cookie is sent.
+func TestEmptyListHeaderAndCookieLeftOut(t *testing.T) {
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	op := &Operation{Method: "GET", Path: "/h", Params: []*Param{
+		{Name: "X-Tags", In: "header", Style: "simple"},
+		{Name: "X-Obj", In: "header", Style: "simple"},
+		{Name: "prefs", In: "cookie", Style: "form"},
+		{Name: "ids", In: "query", Style: "form", Explode: true},
+	}}
+	_, err := c.Do(context.Background(), Request{Op: op,
+		Header: map[string]any{"X-Tags": []any{}, "X-Obj": map[string]any{}},
+		Cookie: map[string]any{"prefs": []any{}}, Query: map[string]any{"ids": []any{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.last(t)
+	for _, h := range []string{"X-Tags", "X-Obj", "Cookie"} {
+		if v, ok := got.Header[h]; ok {
+			t.Errorf("%s sent: %q", h, v)
+		}
+	}
+	if got.RequestURI != "/h" {
+		t.Errorf("request URI %q", got.RequestURI)
+	}
+}

@@ -340,6 +340,9 @@ func setHeaders(h http.Header, op *Operation, values map[string]any, fills func(
 		if err != nil {
 			return fmt.Errorf("header %q: %w", name, err)
 		}
+		if empty(v) {
+			return nil // no value, as in the query: no empty header
+		}
 		if _, ok := delimiters[style]; !ok {
 			style = "simple"
 		}
@@ -405,6 +408,9 @@ func setCookies(h http.Header, op *Operation, values map[string]any, fills func(
 		if err != nil {
 			return fmt.Errorf("cookie %q: %w", name, err)
 		}
+		if empty(v) {
+			return nil
+		}
 		var s string
 		switch t := v.(type) {
 		case []any:
@@ -456,6 +462,18 @@ func setCookies(h http.Header, op *Operation, values map[string]any, fills func(
 		h.Set("Cookie", strings.Join(parts, "; "))
 	}
 	return nil
+}
+
+// empty reports an empty array or object: a list of no values, sent
+// nowhere (styled leaves it out of the query).
+func empty(v any) bool {
+	switch t := v.(type) {
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		return len(t) == 0
+	}
+	return false
 }
 
 func findParam(op *Operation, in, name string) *Param {

@@ -343,3 +343,38 @@ func TestDataURIMediaTypeCannotAddHeaders(t *testing.T) {
 		t.Errorf("DataURI media type %q", mt)
 	}
 }
+
+// A whole number in a JSON body (or a JSON parameter) goes as an integer
+// however the client wrote it, as in a path or the query: the JSON
+// decoders of Go and Rust refuse 42.0 for an integer field. Other numbers,
+// and whole numbers too long for a float64, go as written.
+func TestWholeNumbersInJSONBodies(t *testing.T) {
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	op := &Operation{Method: "POST", Path: "/issues", Body: &Body{ContentType: "application/json", Schema: map[string]any{"type": "object"}}}
+	body := map[string]any{"n": json.Number("42.0"), "per_page": json.Number("4.2e1"), "ratio": json.Number("0.5"),
+		"big": json.Number("9007199254740993.0"), "near": json.Number("0.99999999999999999"), "huge": json.Number("1e999999"),
+		"ids": []any{json.Number("1.0"), json.Number("2")}, "nested": map[string]any{"page": json.Number("3.00")}}
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"big":9007199254740993,"huge":1e999999,"ids":[1,2],"n":42,"near":0.99999999999999999,"nested":{"page":3},"per_page":42,"ratio":0.5}`
+	if got := string(srv.last(t).Body); got != want {
+		t.Errorf("body %s\nwant %s", got, want)
+	}
+}
+
+// A body declared as a range of JSON types (application/*+json, which
+// ASP.NET descriptions list) goes as application/json: a wildcard names
+// no type a request can carry.
+func TestJSONRangeBodyIsSentAsJSON(t *testing.T) {
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	op := &Operation{Method: "POST", Path: "/x", Body: &Body{ContentType: "application/*+json", Schema: map[string]any{"type": "object"}}}
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: map[string]any{"x": json.Number("1")}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last(t); got.Header.Get("Content-Type") != "application/json" || string(got.Body) != `{"x":1}` {
+		t.Errorf("sent %q as %q", got.Body, got.Header.Get("Content-Type"))
+	}
+}
