@@ -78,7 +78,8 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 	switch au.Kind {
 	case profile.AuthBasic:
 		au.Username = opts.Username
-		if au.Username == "" && prev != nil && prev.Kind == profile.AuthBasic {
+		if !fl.Changed("username") && prev != nil && prev.Kind == profile.AuthBasic {
+			// --username "" says: no user name now, the secret is the pair.
 			au.Username = prev.Username
 		}
 		// No user name: the secret asked for next is the pair,

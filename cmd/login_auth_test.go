@@ -201,8 +201,21 @@ func TestLoginBasicPairAsTheSecret(t *testing.T) {
 			}
 		})
 	}
-	// A secret that is no pair is refused before anything is sent or saved.
+	// A profile of a user name switches to the pair with --username "".
 	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(authKey + "\n")
+	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", "basic", "--username", "AC1"); code != 0 {
+		t.Fatalf("login with --username: exit %d: %s", code, errOut)
+	}
+	f.IO.In = strings.NewReader(authKey + ":\n")
+	if code := run(t, f, "login", "-p", "a", "--spec", "testdata/auth-api.yaml", "--base-url", api.URL, "--with-key", "--scheme", "basic", "--username", ""); code != 0 {
+		t.Fatalf("login with --username \"\": exit %d: %s", code, errOut)
+	}
+	if p, err := (profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}).Get("a"); err != nil || p.Auth == nil || p.Auth.Username != "" {
+		t.Fatalf("after --username \"\": %+v, %v", p.Auth, err)
+	}
+	// A secret that is no pair is refused before anything is sent or saved.
+	f, _, errOut = testFactory(t, nil)
 	f.IO.In = strings.NewReader(":" + authKey + "\n")
 	mu.Lock()
 	sent = nil
