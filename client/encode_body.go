@@ -37,15 +37,12 @@ func encodeBody(b *built, op *Operation, v any) error {
 	if ct == "" {
 		ct = "application/json"
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
-	}
+	mt := mediaType(ct)
 	if raw, ok := v.([]byte); ok {
 		b.body, b.contentType = raw, ct
 		return nil
 	}
-	v, err = normalize(v)
+	v, err := normalize(v)
 	if err != nil {
 		return fmt.Errorf("request body: %w", err)
 	}
@@ -315,19 +312,24 @@ func SendsText(ct string) bool {
 	if SendsJSON(ct) {
 		return false
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
-	}
+	mt := mediaType(ct)
 	return mt != "application/x-www-form-urlencoded" && mt != "multipart/form-data"
 }
 
 func isJSONType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false
-	}
+	mt := mediaType(ct)
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// mediaType is ct's media type, lower case, without parameters: also when
+// a parameter does not parse (an unquoted URL in
+// `application/ld+json; profile=https://…`), so that every reader of a
+// declared type takes it as the same type.
+func mediaType(ct string) string {
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		return mt
+	}
+	return strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
 }
 
 func jsonKind(v any) string {

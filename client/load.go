@@ -472,15 +472,23 @@ var afterMap func(path string)
 // refRoots are the folders local $refs may read from: the description's
 // own and the extra ones allowed, each with symlinks resolved.
 func refRoots(own string, extra []string) []string {
-	var roots []string
+	var roots, given []string
 	for _, d := range append([]string{own}, extra...) {
 		if abs, err := filepath.Abs(d); err == nil {
 			d = abs
 		}
+		given = append(given, filepath.Clean(d))
 		if r, err := filepath.EvalSymlinks(d); err == nil {
 			d = r
 		}
 		roots = append(roots, filepath.Clean(d))
+	}
+	// The folders as given too, after the resolved ones: a $ref is first
+	// judged by its path as written (see checkRef).
+	for _, d := range given {
+		if !slices.Contains(roots, d) {
+			roots = append(roots, d)
+		}
 	}
 	return roots
 }
@@ -491,16 +499,30 @@ func (f *fetcher) checkRef(path string) error {
 	if len(f.refDirs) == 0 {
 		return fmt.Errorf("%s: a description read from a URL cannot refer to local files", path)
 	}
+	inside := func(p string) bool {
+		for _, d := range f.refDirs {
+			if rel, err := filepath.Rel(d, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return true
+			}
+		}
+		return false
+	}
+	outside := fmt.Errorf("%s is outside the description's folder (%s): move it there, or allow its folder with --allow-ref-dir", path, f.refDirs[0])
+	// Judged as written first: a path elsewhere is not even looked at
+	// (resolving //host/share/x on Windows would connect to that host
+	// and offer it the user's credentials).
+	abs, err := filepath.Abs(path)
+	if err != nil || !inside(abs) {
+		return outside
+	}
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return err
 	}
-	for _, d := range f.refDirs {
-		if rel, err := filepath.Rel(d, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return nil
-		}
+	if !inside(real) {
+		return outside
 	}
-	return fmt.Errorf("%s is outside the description's folder (%s): move it there, or allow its folder with --allow-ref-dir", path, f.refDirs[0])
+	return nil
 }
 
 // redactSource is a file path as it is, a URL as redact shows it.

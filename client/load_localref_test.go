@@ -30,6 +30,10 @@ func TestLocalRefLimits(t *testing.T) {
 	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "link.json")); err != nil {
 		t.Fatal(err)
 	}
+	linked := filepath.Join(t.TempDir(), "linked")
+	if err := os.Symlink(dir, linked); err != nil {
+		t.Fatal(err)
+	}
 	big := filepath.Join(dir, "big.json")
 	fh, err := os.Create(big)
 	if err != nil {
@@ -55,6 +59,12 @@ func TestLocalRefLimits(t *testing.T) {
 		{"other folder allowed", filepath.Join(other, "shared.json") + "#/Q", LoadOptions{RefDirs: []string{other}}, ""},
 		{"other folder not allowed", filepath.Join(other, "shared.json") + "#/Q", LoadOptions{}, "--allow-ref-dir"},
 		{"too large", "big.json", LoadOptions{}, "larger than"},
+		// Refused as written, before the path is looked at (it does not
+		// exist: resolving it would fail with "no such file"). On Windows
+		// //host/share/x would connect to that host.
+		{"outside, not looked at", filepath.Join(other, "missing", "x.json") + "#/Q", LoadOptions{}, "outside the description's folder"},
+		// A folder reached through a symbolic link is its own folder.
+		{"through a linked folder", filepath.Join(linked, "schemas.json") + "#/Q", LoadOptions{RefDirs: []string{linked}}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

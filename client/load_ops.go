@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"mime"
 	"net/url"
 	"slices"
 	"sort"
@@ -469,10 +468,7 @@ func sortedMapKeys(m map[string]any) []string {
 // contentRank orders media types: JSON first, then form-urlencoded, then
 // multipart, then the rest in their given order.
 func contentRank(ct string) int {
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(ct))
-	}
+	mt := mediaType(ct)
 	switch {
 	case mt == "application/json":
 		return 0

@@ -41,9 +41,10 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 	}
 	api, err := opts.Profile.app(f, false).LoadAPI(ctx, p, nil)
 	switch {
-	case err != nil && errors.Is(err, client.ErrUnreachable) && !opts.NoCheck:
+	case err != nil && errors.Is(err, client.ErrUnreachable) && !opts.NoCheck && (p.CheckPath == "" || p.BaseURL == ""):
 		// The key check would wait as long again for the same: its
-		// error now.
+		// error now. With --base-url and --check-path it does without
+		// the description.
 		err = &app.CheckSetupError{Fix: app.FixUnreachable, Err: fmt.Errorf("the API description at %s cannot be reached: %w", client.ShowURL(p.Spec), err)}
 		return fmt.Errorf("%w%s; nothing was stored", err, loginCheckHint(err))
 	case err != nil && opts.Scheme != "":

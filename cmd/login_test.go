@@ -380,6 +380,17 @@ func TestLoginUnreachableDescriptionAskedOnce(t *testing.T) {
 	if p, err := (profile.Store{Dir: e.dir}).Get("acme"); err == nil {
 		t.Errorf("saved %+v", p)
 	}
+	// With --base-url and --check-path the key is checked without it.
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+goodKey {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer api.Close()
+	r = e.run(goodKey, "login", "-p", "acme", "--spec", "http://"+ln.Addr().String()+"/openapi.json", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+	if r.code != 0 || !strings.Contains(r.err, "The API accepted the key") {
+		t.Fatalf("with --check-path: exit %d:\n%s", r.code, r.err)
+	}
 }
 
 // TestLoginWithoutKeyringChecksFirst: without a keyring, login makes the

@@ -406,9 +406,9 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	}
 	var warnings []string
 	// The folder of a file deleted below, once the lock beside the file
-	// is gone: see removeEmptyDotFolder.
+	// is gone: see removeEmptyFolder.
 	var emptied string
-	defer func() { removeEmptyDotFolder(emptied) }()
+	defer func() { c.removeEmptyFolder(emptied) }()
 	unlock, lockErr, err := lockOrReadOnly(path, opts.DryRun, func(w string) { warnings = append(warnings, w) })
 	if err != nil {
 		return Result{Path: path}, err
@@ -484,13 +484,15 @@ func (c Client) UninstallEntry(path string, e Entry, opts Options) (Result, erro
 	return res, notWritable(path, err)
 }
 
-// removeEmptyDotFolder removes dir when it is a client's own folder (its
-// name starts with a dot: .cursor, .vscode, .codex) that the file
-// uninstall deleted has left empty: install creates it with the file, and
-// an empty folder holds nothing to lose. A folder holding anything, or of
-// another name (a project's folder, the user's home), stays.
-func removeEmptyDotFolder(dir string) {
-	if dir == "" || !strings.HasPrefix(filepath.Base(dir), ".") || filepath.Base(dir) == "." || filepath.Base(dir) == ".." {
+// removeEmptyFolder removes dir when it is the client's own folder (the
+// one its project file is in: .cursor, .vscode, .codex, .gemini, .zed)
+// and the file uninstall deleted has left it empty: install creates it
+// with the file, and an empty folder holds nothing to lose. A folder
+// holding anything, or of another name (a project's folder, where Claude
+// Code's .mcp.json is; the user's home), stays.
+func (c Client) removeEmptyFolder(dir string) {
+	own := filepath.Dir(filepath.FromSlash(c.project))
+	if dir == "" || own == "." || filepath.Base(dir) != own {
 		return
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) == 0 {

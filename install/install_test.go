@@ -1662,6 +1662,7 @@ func TestUninstallRemovesTheEmptyFolder(t *testing.T) {
 		{name: "the client's folder", dir: ".cursor", gone: true},
 		{name: "with another file", dir: ".cursor", other: true},
 		{name: "a project folder", dir: "project"},
+		{name: "a folder of another dotted name", dir: ".dotfiles"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), tt.dir)

@@ -97,3 +97,35 @@ func TestStructuredTextBodyIsText(t *testing.T) {
 		}
 	}
 }
+
+// A JSON body whose declared media type has a parameter Go cannot parse
+// (an unquoted URL) is still JSON: listed by its fields and sent as an
+// object, not as one string argument sent as a JSON string.
+func TestJSONBodyWithAnUnparsedParameter(t *testing.T) {
+	var got []byte
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(api.Close)
+	pet := map[string]any{"type": "object", "required": []any{"name"}, "properties": map[string]any{"name": map[string]any{"type": "string"}}}
+	for _, ct := range []string{"application/json; profile=https://x.example/s", "application/ld+json; profile=http://www.w3.org/ns/json-ld#compacted"} {
+		ops := []*client.Operation{{ID: "addPet", Method: "POST", Path: "/pets", Body: &client.Body{Required: true, ContentType: ct, Schema: pet}}}
+		s, err := New(Config{API: &client.API{Operations: ops}, Client: client.New(client.Options{BaseURL: api.URL})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tool, _ := s.Tool("add_pet")
+		if b, _ := json.Marshal(tool.InputSchema); !strings.Contains(string(b), `"name"`) || strings.Contains(string(b), `"body"`) {
+			t.Errorf("%s listed %s", ct, b)
+		}
+		got = nil
+		r, err := s.Call(context.Background(), "add_pet", json.RawMessage(`{"name":"Rex"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.IsError || string(got) != `{"name":"Rex"}` {
+			t.Errorf("%s sent %q: %s", ct, got, resultText(t, r))
+		}
+	}
+}
