@@ -142,6 +142,12 @@ describe('OAuth 2.0 from the description', () => {
     } finally {
       await s.close();
     }
+    // The refusal is kept: status says to sign in again, not that the next
+    // use renews the token.
+    const st = await run(['status', '--profile', PROFILE, '--offline'], { env });
+    assert.equal(st.code, 1, st.stdout + st.stderr);
+    assert.match(st.stdout, /refresh token refused .*invalid_grant/);
+    assert.ok(!st.stdout.includes('will be renewed'), st.stdout);
   });
 
   it('logout removes the token from the keyring', async () => {
@@ -203,15 +209,17 @@ describe('keys where the description puts them', () => {
     for (const s of ['--scheme q', '--scheme c', '--scheme b', '--username']) assert.ok(r.stderr.includes(s), `${s} in ${r.stderr}`);
   });
 
-  for (const [scheme, how, extra] of [['q', 'query', []], ['c', 'cookie', []], ['b', 'basic', ['--username', 'AC42']], [null, 'format', ['--auth-format', 'Token token={key}']]]) {
-    it(`login and a tool call: ${how}`, async () => {
-      const profile = `e2e-keys-${how}`;
-      const audit = join(dir, `${how}-audit.jsonl`);
+  // The last: HTTP basic without --username, the secret given as user:password
+  // on stdin, so that nothing of it is on the command line or in the profile.
+  for (const [scheme, how, extra, label = how, secret = KEY] of [['q', 'query', []], ['c', 'cookie', []], ['b', 'basic', ['--username', 'AC42']], [null, 'format', ['--auth-format', 'Token token={key}']], ['b', 'basic', [], 'basic-pair', `AC42:${KEY}`]]) {
+    it(`login and a tool call: ${label}`, async () => {
+      const profile = `e2e-keys-${label}`;
+      const audit = join(dir, `${label}-audit.jsonl`);
       const args = ['login', '--profile', profile, '--spec', spec, '--with-key', '--audit-log', audit, ...extra];
       if (scheme) args.push('--scheme', scheme);
-      const r = await run(args, { env, input: `${KEY}\n` });
+      const r = await run(args, { env, input: `${secret}\n` });
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(keyringLookup(profile), KEY);
+      assert.equal(keyringLookup(profile), secret);
       const s = await connect(['serve', '--profile', profile], { env });
       try {
         const res = await s.client.callTool({ name: 'who', arguments: {} });
