@@ -432,3 +432,99 @@ func TestRouteLeftOutWhenTheNameSaysIt(t *testing.T) {
 		t.Errorf("describe_action = %s", text)
 	}
 }
+
+// TestResourceTakersSaid checks, on every shared description and on the
+// example API, that a resource tool says of each argument exactly the
+// actions that take it: by its note ("(list, retrieve)", "(all but
+// delete)", "(all)"), or, without one, by the description's "An argument
+// with no note is for …" (all actions when it has none).
+func TestResourceTakersSaid(t *testing.T) {
+	apis := map[string]func(t *testing.T) *client.API{"projects": func(*testing.T) *client.API { return projectsAPI() }}
+	for _, file := range sharedSpecs(t) {
+		apis[filepath.Base(file)] = func(t *testing.T) *client.API { return loadSpec(t, file) }
+	}
+	unnoted := 0
+	for name, api := range apis {
+		t.Run(name, func(t *testing.T) {
+			s, err := New(Config{API: api(t), Layout: LayoutResources})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// What the actions take: resource → argument → actions.
+			take := map[string]map[string][]string{}
+			actions := map[string][]string{}
+			for _, op := range s.ops {
+				resource, a, _ := strings.Cut(strings.TrimSuffix(op.label, ")"), " (action ")
+				actions[resource] = append(actions[resource], a)
+				if take[resource] == nil {
+					take[resource] = map[string][]string{}
+				}
+				for p := range op.in.listed["properties"].(map[string]any) {
+					take[resource][p] = append(take[resource][p], a)
+				}
+			}
+			var problems []string
+			for _, tool := range s.Tools() {
+				all := actions[tool.Name]
+				if all == nil {
+					continue // describe_action
+				}
+				dflt := all
+				if _, said, ok := strings.Cut(tool.Description, "\nAn argument with no note is for "); ok {
+					dflt = saidTakers(strings.TrimSuffix(said, "."), all)
+					unnoted++
+				}
+				for p, ps := range schemaOf(t, tool)["properties"].(map[string]any) {
+					if p == "action" || p == "resource_action" || p == "tool_action" {
+						continue
+					}
+					got := slices.Clone(dflt)
+					d := str(ps.(map[string]any)["description"])
+					if i := strings.LastIndex(d, "("); i >= 0 && strings.HasSuffix(d, ")") {
+						if said := saidTakers(d[i+1:len(d)-1], all); said != nil {
+							got = said
+						}
+					}
+					want := slices.Clone(take[tool.Name][p])
+					slices.Sort(got)
+					slices.Sort(want)
+					if !slices.Equal(got, want) {
+						problems = append(problems, fmt.Sprintf("%s.%s: listed for %v, taken by %v", tool.Name, p, got, want))
+					}
+				}
+			}
+			for i, p := range problems {
+				if i == 10 {
+					t.Errorf("… and %d more", len(problems)-10)
+					break
+				}
+				t.Error(p)
+			}
+		})
+	}
+	if unnoted == 0 {
+		t.Error("no resource tool says which actions an argument with no note is for")
+	}
+}
+
+// saidTakers reads a note of the actions that take an argument, or nil
+// when note is not one.
+func saidTakers(note string, all []string) []string {
+	if note == "all" {
+		return slices.Clone(all)
+	}
+	but, isBut := strings.CutPrefix(note, "all but ")
+	if isBut {
+		note = but
+	}
+	listed := strings.Split(note, ", ")
+	for _, a := range listed {
+		if !slices.Contains(all, a) {
+			return nil
+		}
+	}
+	if !isBut {
+		return listed
+	}
+	return slices.DeleteFunc(slices.Clone(all), func(a string) bool { return slices.Contains(listed, a) })
+}

@@ -309,10 +309,24 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			users[p] = append(users[p], a)
 		}
 	}
+	listed := make(map[string]map[string]any, len(users))
+	notes := make(map[string]string, len(users))
 	for p, who := range users {
-		ps := shapes[p].listed(compact, s.describe)
+		listed[p] = shapes[p].listed(compact, s.describe)
 		if len(who) < len(order) {
-			ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), takers(who, order)))
+			notes[p] = takers(who, order)
+		}
+	}
+	// The actions most arguments are for (Stripe's create and update) are
+	// said once, in the description: those arguments carry no note, and
+	// one every action takes says "(all)".
+	unnoted := unnotedTakers(listed, notes)
+	for p, ps := range listed {
+		switch note := notes[p]; {
+		case unnoted == "" && note != "", unnoted != "" && note != unnoted && note != "":
+			appendTakers(ps, note)
+		case unnoted != "" && note == "":
+			appendTakers(ps, "all")
 		}
 		props[p] = ps
 	}
@@ -367,7 +381,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 			break
 		}
 	}
-	props[selector] = map[string]any{"type": "string", "enum": toAny(order), "description": "What to do."}
+	props[selector] = map[string]any{"type": "string", "enum": toAny(order)}
 	if len(order) > maxEnum {
 		// Listed as any long enum is not: the description names them.
 		delete(props[selector].(map[string]any), "enum")
@@ -379,7 +393,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		def: &mcp.Tool{
 			Name:        name,
 			Title:       title,
-			Description: fmt.Sprintf("The /%s resource%s:\n%s", key, selectorNote(selector), strings.Join(lines, "\n")),
+			Description: fmt.Sprintf("The /%s resource%s:\n%s%s", key, selectorNote(selector), strings.Join(lines, "\n"), unnotedNote(unnoted)),
 			// Made of listed schemas already: no copy.
 			InputSchema: schema,
 			Annotations: ann,
@@ -535,6 +549,51 @@ func selectorNote(selector string) string {
 		return ""
 	}
 	return " (pick the action with " + selector + ": an operation has an argument called action)"
+}
+
+// unnotedTakers is the note of takers (notes, by argument) that is left
+// out of the listed arguments (listed, by argument), said once instead,
+// or "" when no note saves more than that and the "(all)" notes it makes
+// cost: the one that saves the most.
+func unnotedTakers(listed map[string]map[string]any, notes map[string]string) string {
+	// A note costs " (note)" after a description, else a description.
+	cost := func(p, note string) int {
+		if str(listed[p]["description"]) != "" {
+			return len(note) + 3
+		}
+		return len(note) + len(`"description":"()",`)
+	}
+	saved := map[string]int{}
+	for p, note := range notes {
+		saved[note] += cost(p, note)
+	}
+	all := 0
+	for p := range listed {
+		if notes[p] == "" {
+			all += cost(p, "all")
+		}
+	}
+	best, most := "", 0
+	for note, n := range saved {
+		if n -= all + len(unnotedNote(note)); n > most || n == most && most > 0 && note < best {
+			best, most = note, n
+		}
+	}
+	return best
+}
+
+// unnotedNote is the description's sentence for unnotedTakers, or "".
+func unnotedNote(note string) string {
+	if note == "" {
+		return ""
+	}
+	return "\nAn argument with no note is for " + note + "."
+}
+
+// appendTakers ends a listed argument's description with the note of the
+// actions that take it.
+func appendTakers(ps map[string]any, note string) {
+	ps["description"] = strings.TrimSpace(fmt.Sprintf("%s (%s)", str(ps["description"]), note))
 }
 
 // takers names the actions that take an argument, or those that do not

@@ -1477,7 +1477,10 @@ func Layout(listing []byte) string {
 		}
 		required := set(t.InputSchema["required"])
 		for _, selector := range []string{"action", "resource_action", "tool_action"} {
-			if s := props(t.InputSchema)[selector]; s != nil && s["description"] == "What to do." && required[selector] {
+			// A resource tool is titled by its path; earlier listings
+			// described its selector as "What to do.".
+			s := props(t.InputSchema)[selector]
+			if s != nil && required[selector] && (s["description"] == "What to do." || strings.HasPrefix(t.Title, "/") && s["enum"] != nil) {
 				return "resources"
 			}
 		}

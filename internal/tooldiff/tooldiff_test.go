@@ -914,6 +914,8 @@ func TestLayout(t *testing.T) {
 		`[{"name":"x_search_operations","title":"Search the API's operations","inputSchema":{}}]`:                                                                        "search",
 		`[{"name":"call_operation","title":"Call an API operation","inputSchema":{}}]`:                                                                                   "search",
 		`[{"name":"notes","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list"],"description":"What to do."}},"required":["action"]}}]`: "resources",
+		`[{"name":"notes","title":"/notes","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list"]}},"required":["action"]}}]`:            "resources",
+		`[{"name":"notes","title":"Notes","inputSchema":{"type":"object","properties":{"action":{"type":"string","enum":["list"]}},"required":["action"]}}]`:             "operations",
 		`[{"name":"describe_action","title":"Describe an action","inputSchema":{}}]`:                                                                                     "resources",
 		`[{"name":"list_notes","inputSchema":{"type":"object","properties":{"action":{"type":"string"}}}}]`:                                                              "operations",
 		`{"tools":[{"name":"list_notes","inputSchema":{}}]}`:                                                                                                             "operations",
