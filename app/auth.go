@@ -411,24 +411,7 @@ func SentAs(p profile.Profile) string {
 			return "Authorization: Bearer <OAuth access token>"
 		}
 	}
-	r, err := http.NewRequest(http.MethodGet, "http://api.invalid/", nil)
-	if err != nil {
-		return ""
-	}
-	if _, err := Credential(p, client.StaticKey(keyPlaceholder)).Apply(r); err != nil {
-		return ""
-	}
-	show := func(s string) string { return strings.ReplaceAll(s, keyPlaceholder, "<key>") }
-	if q := r.URL.RawQuery; q != "" {
-		return "the query parameter " + show(q)
-	}
-	for name, v := range r.Header {
-		if name == "Cookie" {
-			return "the cookie " + show(strings.Join(v, "; "))
-		}
-		return name + ": " + show(strings.Join(v, ", "))
-	}
-	return ""
+	return sentAs(Credential(p, client.StaticKey(keyPlaceholder)))
 }
 
 // saysHowToSend reports whether p says how its key is sent: a declared

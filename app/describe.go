@@ -56,6 +56,9 @@ func (a *App) loadedAPI(p profile.Profile, api *client.API, err error) (*client.
 		return nil, fmt.Errorf("loading the API description: %w", err)
 	case err != nil:
 		saved, fetched, cerr := a.savedAPI(p)
+		if cerr != nil && errors.Is(err, client.ErrNeedsKey) && !descriptionTakesKey(p) {
+			return nil, fmt.Errorf("loading the API description: %w: profile %q fetches it without the key (--spec-auth none); say where it takes the key with `%s --spec-auth header:NAME` (or query:NAME, cookie:NAME, bearer)", err, p.Name, a.LoginCommand(p.Name))
+		}
 		if cerr != nil && errors.Is(err, client.ErrNeedsKey) {
 			return nil, fmt.Errorf("loading the API description: %w: run `%s` to store the key, or set %s", err, a.LoginCommand(p.Name), a.KeyEnv)
 		}
@@ -88,17 +91,21 @@ func keyRefusedHint(p profile.Profile, err error) error {
 		return err
 	}
 	sent := ""
-	if s := SentAs(p); s != "" {
+	if s := DescriptionSentAs(p); s != "" {
 		sent = fmt.Sprintf(" (it was sent as `%s`)", s)
 	}
-	return fmt.Errorf("%w%s: check the key, and the header and scheme it is sent with (--auth-header, --auth-scheme WORD, or --auth-format)", err, sent)
+	if p.SpecAuth != "" {
+		return fmt.Errorf("%w%s: check the key, and where the description takes it (--spec-auth header:NAME, query:NAME, cookie:NAME or bearer)", err, sent)
+	}
+	return fmt.Errorf("%w%s: check the key, and the header and scheme it is sent with (--auth-header, --auth-scheme WORD, or --auth-format); "+specAuthHint, err, sent)
 }
 
-// loadOptions are client.Load's options for p's description.
+// loadOptions are client.Load's options for p's description, cred being
+// the profile's credential (the key goes as p.SpecAuth says).
 func (a *App) loadOptions(p profile.Profile, cred client.Credential, ifChanged client.Validators) client.LoadOptions {
 	return client.LoadOptions{
 		BaseURL:    p.BaseURL,
-		Credential: cred,
+		Credential: DescriptionCredential(p, cred),
 		UserAgent:  a.UserAgent(),
 		RefDirs:    p.RefDirs,
 		IfChanged:  ifChanged,

@@ -60,13 +60,18 @@ type KeyCheck struct {
 	Err error
 	// Server names a remote MCP server that accepted the key.
 	Server string
+	// Description says that the request was the description's own URL,
+	// the key sent as the profile's SpecAuth says.
+	Description bool
 	// unreachable is the network error when no answer came.
 	unreachable error
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check
 // path, else the description's URL when it is on the API's origin and
-// cannot be read without the key (one more GET, without it, tells), else
+// cannot be read without the key (one more GET, without it, tells; the key
+// goes there as DescriptionCredential says, and never for SpecAuth
+// "none"), else
 // the first GET operation without required parameters. It goes through the
 // same client and transport as tool calls (client.Check), so the key is
 // sent exactly as they send it, and only to the API's origin. An error means no request
@@ -83,7 +88,7 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 		// A description anyone may read proves nothing about the key: then
 		// check with an operation instead. Asking without the key first is
 		// also the fast way: an API refuses before it builds the document.
-		anon, err := a.sendCheck(ctx, p, "", base, path, timeout)
+		anon, err := a.sendCheck(ctx, nil, "", base, path, timeout)
 		if err != nil {
 			return nil, err
 		}
@@ -97,13 +102,24 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 			if base, path, _, err = a.checkTarget(ctx, p, key, true); err != nil {
 				return nil, fmt.Errorf("the description at %s is public, so it cannot tell whether the key is valid, and %w", public, err)
 			}
+			viaSpec = false
 		}
 	}
-	return a.sendCheck(ctx, p, key, base, path, timeout)
+	cred := Credential(p, client.StaticKey(key))
+	if viaSpec {
+		// The description's URL takes the key where it says.
+		cred = DescriptionCredential(p, cred)
+	}
+	kc, err := a.sendCheck(ctx, cred, key, base, path, timeout)
+	if kc != nil {
+		kc.Description = viaSpec
+	}
+	return kc, err
 }
 
-// sendCheck sends one GET of path on base with key ("" for none).
-func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base *url.URL, path string, timeout time.Duration) (*KeyCheck, error) {
+// sendCheck sends one GET of path on base with key, applied by cred (""
+// and nil for none).
+func (a *App) sendCheck(ctx context.Context, cred client.Credential, key string, base *url.URL, path string, timeout time.Duration) (*KeyCheck, error) {
 	target, err := joinURL(base, path)
 	if err != nil {
 		return nil, err
@@ -112,7 +128,7 @@ func (a *App) sendCheck(ctx context.Context, p profile.Profile, key string, base
 	kc := &KeyCheck{Method: http.MethodGet, URL: client.ShowURL(target.String())}
 	c := client.New(client.Options{
 		BaseURL:    base.String(),
-		Credential: Credential(p, client.StaticKey(key)),
+		Credential: cred,
 		UserAgent:  a.UserAgent(),
 		Timeout:    timeout,
 		// A redirect to another origin would answer without the key (the
@@ -189,12 +205,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 			return nil
 		}
 		var err error
-		api, err = client.Load(ctx, p.Spec, client.LoadOptions{
-			BaseURL:    p.BaseURL,
-			Credential: Credential(p, client.StaticKey(key)),
-			UserAgent:  a.UserAgent(),
-			RefDirs:    p.RefDirs,
-		})
+		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, Credential(p, client.StaticKey(key)), client.Validators{}))
 		if err != nil {
 			return &CheckSetupError{Fix: FixDescription, Err: fmt.Errorf("loading the API description to find a request that checks the key: %w", err)}
 		}
@@ -233,7 +244,9 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		return base, "/" + strings.TrimLeft(p.CheckPath, "/"), false, nil
 	}
 
-	if spec, err := url.Parse(p.Spec); err == nil && !noSpec && (spec.Scheme == "http" || spec.Scheme == "https") {
+	// A description fetched without the key (--spec-auth none) tells
+	// nothing of it.
+	if spec, err := url.Parse(p.Spec); err == nil && !noSpec && descriptionTakesKey(p) && (spec.Scheme == "http" || spec.Scheme == "https") {
 		base, err := baseURL()
 		if err != nil {
 			return nil, "", false, err

@@ -59,6 +59,9 @@ type LoginOptions struct {
 	// scheme is the description's scheme chosen (nil: none), for the
 	// message of a rejected key.
 	scheme *client.SecurityScheme
+	// schemeAfterKey says that --scheme is chosen once the key is given:
+	// the description could not be read without it.
+	schemeAfterKey bool
 }
 
 func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
@@ -92,10 +95,17 @@ what it needs). Supported schemes:
 key is sent in that header ("Token token={key}" puts it inside a value).
 Without a usable scheme the key goes in "Authorization: Bearer <key>".
 
+A description URL on the API's origin that needs the key is fetched with it
+as the calls send it ("Authorization: Bearer <key>" before a scheme is
+chosen); --spec-auth says where the description itself takes it instead:
+header:NAME, query:NAME, cookie:NAME, bearer, or none (never). It is saved in
+the profile and used by every command that reads the description; with
+--scheme, the description is read once the key is given.
+
 On a terminal the secret is asked for with hidden input; --with-key reads it
 from standard input instead. Before a key is stored, it is checked with one
 authenticated GET: --check-path if given, else the description's URL when it
-is on the API's origin and needs the key, else the first GET operation that
+is on the API's origin and needs the key (the key where --spec-auth says), else the first GET operation that
 needs no arguments and accepts the chosen scheme. A key the API rejects (401
 or 403) is not stored.
 Logging in again with a key replaces the secret; without one (no --with-key,
@@ -276,6 +286,13 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.schemeAfterKey {
+		if err := f.chooseAuthWithKey(c.Context(), opts, &own, p, key); err != nil {
+			return err
+		}
+		p = f.Brand.Apply(own)
+		pair = p.Auth != nil && p.Auth.Kind == profile.AuthBasic && p.Auth.Username == ""
+	}
 	if u, _, ok := strings.Cut(key, ":"); pair && (!ok || u == "") {
 		return FlagErrorf("scheme %s is HTTP basic and no --username was given: give the secret as user:password, or as KEY: (with the colon) when the API takes the key as the user name, as `curl -u KEY:` sends it; or pass the user name with --username and the password or token alone; nothing was saved", p.Auth.Scheme)
 	}
@@ -396,6 +413,8 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *clie
 		return fmt.Errorf("%w%s; nothing was stored", err, loginCheckHint(err))
 	}
 	switch {
+	case errors.Is(kc.Err, app.ErrKeyRejected) && kc.Description:
+		return fmt.Errorf("%w, so nothing was stored. %s", kc.Err, descriptionRejectedHint(p))
 	case errors.Is(kc.Err, app.ErrKeyRejected):
 		return fmt.Errorf("%w, so nothing was stored. %s", kc.Err, rejectedHint(p, scheme))
 	case kc.Err != nil && kc.Unreachable() && baseURLGiven:
@@ -435,6 +454,17 @@ func rejectedHint(p profile.Profile, scheme *client.SecurityScheme) string {
 	}
 	b.WriteString(" Check the key, then log in again (--auth-header, --auth-scheme and --auth-format send it another way)")
 	return b.String()
+}
+
+// descriptionRejectedHint says how the key was sent to the description's
+// URL, which refused it (never the key), and the flag that sends it
+// elsewhere.
+func descriptionRejectedHint(p profile.Profile) string {
+	sent := app.DescriptionSentAs(p)
+	if p.SpecAuth != "" {
+		return fmt.Sprintf("The key was sent to the description's URL as `%s` (--spec-auth %s). Check the key, and where the description takes it (--spec-auth header:NAME, query:NAME, cookie:NAME or bearer), then log in again", sent, p.SpecAuth)
+	}
+	return fmt.Sprintf("The key was sent to the description's URL as `%s`. Check the key; if the description takes it in another place (a header such as X-API-Key, a query parameter, a cookie), say where with --spec-auth header:NAME, query:NAME or cookie:NAME, then log in again", sent)
 }
 
 // schemeDescription is a scheme's description on one line, shortened.

@@ -47,11 +47,44 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		// the description.
 		err = &app.CheckSetupError{Fix: app.FixUnreachable, Err: fmt.Errorf("the API description at %s cannot be reached: %w", client.ShowURL(p.Spec), err)}
 		return fmt.Errorf("%w%s; nothing was stored", err, loginCheckHint(err))
+	case err != nil && opts.Scheme != "" && errors.Is(err, client.ErrNeedsKey):
+		// A description the API shows only with the key: read with
+		// it (where --spec-auth says) once it is given, and the scheme
+		// chosen then (chooseAuthWithKey).
+		opts.schemeAfterKey = true
+		return nil
 	case err != nil && opts.Scheme != "":
 		return err
 	case err != nil:
 		return nil // the key check reports it; the header default applies
 	}
+	return f.pickScheme(ctx, opts, own, p, api)
+}
+
+// chooseAuthWithKey is chooseAuth for a description read with key: the
+// scheme --scheme names, once the description that needs the key could be
+// read (see LoginOptions.schemeAfterKey).
+func (f *Factory) chooseAuthWithKey(ctx context.Context, opts *LoginOptions, own *profile.Profile, p profile.Profile, key string) error {
+	// Without the compiled description cache: a copy saved earlier must
+	// not stand in for a description this key cannot read.
+	api, err := opts.Profile.app(f, true).LoadAPI(ctx, p, app.Credential(p, client.StaticKey(key)))
+	if err != nil {
+		return fmt.Errorf("%w; nothing was stored", err)
+	}
+	if err := f.pickScheme(ctx, opts, own, p, api); err != nil {
+		return err
+	}
+	if own.Auth.Kind == profile.AuthOAuth2 {
+		return FlagErrorf("scheme %s is %s, which signs in instead of taking a key, and the description can only be read with a key: save the description to a file and log in with --spec FILE; nothing was saved", own.Auth.Scheme, opts.scheme.Kind())
+	}
+	return nil
+}
+
+// pickScheme sets own.Auth to the scheme of api that --scheme names, the
+// build or the stored profile chose, the only one declared, or the one
+// the user picks on a terminal.
+func (f *Factory) pickScheme(ctx context.Context, opts *LoginOptions, own *profile.Profile, p profile.Profile, api *client.API) error {
+	fl := opts.Profile.cmd.Flags()
 	name := opts.Scheme
 	if name == "" && f.Brand.SignIn.Scheme != "" && api.SecuritySchemes[f.Brand.SignIn.Scheme] != nil {
 		name = f.Brand.SignIn.Scheme

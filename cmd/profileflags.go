@@ -28,6 +28,7 @@ type profileFlags struct {
 	AuthHeader string
 	AuthScheme string
 	AuthFormat string
+	SpecAuth   string
 	Prefix     string
 	// Tool selection.
 	Tags       []string
@@ -53,6 +54,7 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringVar(&pf.AuthHeader, "auth-header", "", "header that carries the key")
 	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key`)
 	fl.StringVar(&pf.AuthFormat, "auth-format", "", `the whole header value, "{key}" where the key goes, e.g. "Token token={key}" (instead of --auth-scheme)`)
+	fl.StringVar(&pf.SpecAuth, "spec-auth", "", `how the description's URL takes the key: "header:NAME", "query:NAME", "cookie:NAME", "bearer" or "none" (default: as the calls send it)`)
 	fl.StringVar(&pf.Prefix, "prefix", "", "prefix for tool names")
 	fl.StringSliceVar(&pf.Tags, "tag", nil, "only operations with one of these tags (repeatable)")
 	fl.StringSliceVar(&pf.Operations, "operation", nil, "only these operations: operationIds or tool names (repeatable)")
@@ -119,6 +121,10 @@ func checkStored(f *Factory, p profile.Profile) error {
 	case p.AuthHeader != "" && !validHeaderName(p.AuthHeader):
 		return fmt.Errorf("profile %q sends the key in %q, which is not an HTTP header name: fix it with `%s --auth-header NAME` (e.g. X-Api-Key)",
 			p.Name, p.AuthHeader, fix)
+	}
+	if _, err := profile.ParseSpecAuth(p.SpecAuth); err != nil {
+		return fmt.Errorf("profile %q has a spec_auth that cannot be used (%v): fix it with `%s --spec-auth header:NAME` (or query:NAME, cookie:NAME, bearer, none)",
+			p.Name, err, fix)
 	}
 	return nil
 }
@@ -216,6 +222,13 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 			return p, false, FlagErrorf("--auth-format %q has no {key}: write where the key goes, e.g. \"Token token={key}\"", pf.AuthFormat)
 		}
 		p.AuthFormat = pf.AuthFormat
+	}
+	if fl.Changed("spec-auth") {
+		sa, err := profile.ParseSpecAuth(pf.SpecAuth)
+		if err != nil {
+			return p, false, FlagErrorf("--spec-auth: %v", err)
+		}
+		p.SpecAuth = sa.String()
 	}
 	if fl.Changed("prefix") {
 		p.Prefix = pf.Prefix

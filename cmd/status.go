@@ -81,6 +81,11 @@ type profileStatus struct {
 	// AuthFormat is the whole header value, "{key}" where the key goes
 	// (--auth-format), sent instead of AuthScheme and the key.
 	AuthFormat string `json:"auth_format,omitempty"`
+	// SpecAuth is how the description's URL takes the key (--spec-auth),
+	// when the profile says.
+	SpecAuth string `json:"spec_auth,omitempty"`
+	// specSentAs shows it, "<key>" in the key's place.
+	specSentAs string
 	// Scheme is the description's security scheme the profile signs in
 	// with, and how its credential is sent.
 	Scheme     string `json:"scheme,omitempty"`
@@ -261,7 +266,11 @@ func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 		AuthHeader: p.Header(),
 		AuthScheme: p.Scheme(),
 		AuthFormat: p.AuthFormat,
+		SpecAuth:   p.SpecAuth,
 		KeySource:  rk.Source,
+	}
+	if p.SpecAuth != "" {
+		st.specSentAs = app.DescriptionSentAs(p)
 	}
 	if au := p.Auth; au != nil {
 		st.Scheme, st.SchemeKind = au.Scheme, authKind(p)
@@ -344,6 +353,12 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			spec := st.Spec
 			if spec == "" {
 				spec = "(none: pass --spec)"
+			}
+			switch {
+			case st.SpecAuth == profile.SpecAuthNone:
+				spec += " (read without the key)"
+			case st.specSentAs != "":
+				spec += " (read with the key as `" + st.specSentAs + "`)"
 			}
 			fmt.Fprintf(out, "  Description: %s\n", spec)
 			base := st.BaseURL

@@ -42,6 +42,10 @@ type Profile struct {
 	// Auth is the description's security scheme the profile signs in
 	// with; nil sends the key in AuthHeader.
 	Auth *Auth `json:"auth,omitempty"`
+	// SpecAuth is how a description URL on the API's origin is fetched
+	// with the key (see ParseSpecAuth): "bearer", "header:NAME",
+	// "query:NAME", "cookie:NAME" or "none"; empty: as the calls send it.
+	SpecAuth string `json:"spec_auth,omitempty"`
 	// Prefix is prepended to tool names.
 	Prefix string `json:"prefix,omitempty"`
 	// CheckPath is the path login requests to check a key.
