@@ -9,7 +9,11 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/textproto"
+	"net/url"
+	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // encodeBody encodes v per op.Body.ContentType into b.
@@ -102,15 +106,25 @@ func encodeBody(b *built, op *Operation, v any) error {
 // text, sends a file's bytes to a binary body or file field. It returns
 // the bytes and the media type the URI names ("" when none).
 func DataURI(v any) (data []byte, mediaType string, ok bool) {
+	data, mediaType, _, ok = dataURI(v)
+	return data, mediaType, ok
+}
+
+// dataURI is DataURI with the file name the URI gives, in a name or
+// filename parameter before ;base64 (`data:text/csv;name=report.csv;base64,…`,
+// as JSON Schema form libraries write a file: react-jsonschema-form's
+// data-url), percent-decoded and made safe to send (see fileName); "" when
+// it gives none.
+func dataURI(v any) (data []byte, mediaType, name string, ok bool) {
 	s, isString := v.(string)
 	rest, found := strings.CutPrefix(s, "data:")
 	if !isString || !found {
-		return nil, "", false
+		return nil, "", "", false
 	}
 	meta, payload, found := strings.Cut(rest, ",")
 	meta, isBase64 := strings.CutSuffix(meta, ";base64")
 	if !found || !isBase64 {
-		return nil, "", false
+		return nil, "", "", false
 	}
 	payload = strings.Map(func(r rune) rune {
 		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
@@ -127,10 +141,69 @@ func DataURI(v any) (data []byte, mediaType string, ok bool) {
 				// names none, and goes in no Content-Type.
 				mt = ""
 			}
-			return data, mt, true
+			return data, mt, dataURIName(meta), true
 		}
 	}
-	return nil, "", false
+	return nil, "", "", false
+}
+
+// dataURIName is the file name a data: URI's parameters give (name=, or
+// filename=; the last one given), percent-decoded and made safe to send.
+func dataURIName(meta string) string {
+	name := ""
+	for _, p := range strings.Split(meta, ";") {
+		// The parameter exactly: not one that text after a line break
+		// spells (`text/plain\r\nContent-Disposition: …; name="admin"`).
+		k, v, found := strings.Cut(p, "=")
+		if k = strings.ToLower(k); !found || k != "name" && k != "filename" {
+			continue
+		}
+		if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+			v = v[1 : len(v)-1]
+		}
+		if d, err := url.PathUnescape(v); err == nil {
+			v = d
+		}
+		name = v
+	}
+	return fileName(name)
+}
+
+// maxFileName bounds a file name sent in a part's Content-Disposition, as
+// most file systems bound one.
+const maxFileName = 255
+
+// fileName makes a file name given with a file safe to send in a part's
+// Content-Disposition: its last path segment (after / or \), without
+// quotes, control characters (CR, LF, …) or bytes that are not UTF-8, its
+// spaces trimmed, at most maxFileName bytes (the extension kept). What is
+// left of "", "." or ".." is no name: "".
+func fileName(s string) string {
+	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '"' || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	s = strings.TrimSpace(s)
+	if len(s) > maxFileName {
+		ext := path.Ext(s)
+		if len(ext) > 16 {
+			ext = ""
+		}
+		stem := s[:maxFileName-len(ext)]
+		for !utf8.ValidString(stem) {
+			stem = stem[:len(stem)-1]
+		}
+		s = stem + ext
+	}
+	if s == "." || s == ".." {
+		return ""
+	}
+	return s
 }
 
 // encodeForm writes an application/x-www-form-urlencoded body from an
@@ -197,9 +270,9 @@ func isScalarArray(v any) bool {
 // items joined when the encoding says Joined), objects and other arrays as
 // JSON parts. A string field whose schema says it is binary
 // (format: binary, or contentMediaType in OpenAPI 3.1) is sent as a file
-// part named after the field, with the encoding's content type, else the
-// data: URI's, else the schema's contentMediaType, else
-// application/octet-stream.
+// part, with the file name its data: URI gives (dataURI), else named after
+// the field, and with the encoding's content type, else the data: URI's,
+// else the schema's contentMediaType, else application/octet-stream.
 func encodeMultipart(body *Body, v any) ([]byte, string, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -248,10 +321,14 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 		mediaType, _ := schema["contentMediaType"].(string)
 		vague := func(ct string) bool { return ct == "" || strings.Contains(ct, "*") || strings.Contains(ct, ",") }
 		ct := enc.ContentType
-		if data, dt, ok := DataURI(s); ok {
+		filename := name
+		if data, dt, given, ok := dataURI(s); ok {
 			s = string(data)
 			if vague(ct) {
 				ct = dt
+			}
+			if given != "" {
+				filename = given
 			}
 		}
 		if vague(ct) {
@@ -260,7 +337,7 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 		if vague(ct) {
 			ct = "application/octet-stream"
 		}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscape(name), quoteEscape(name)))
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscape(name), quoteEscape(filename)))
 		h.Set("Content-Type", ct)
 	case isScalar(v):
 		s = scalarString(v)

@@ -3,9 +3,11 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
 	"mime"
 	"mime/multipart"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"testing"
@@ -174,6 +176,112 @@ func TestDoMultipartBody(t *testing.T) {
 		if parts[i] != want[i] {
 			t.Errorf("part %d = %q, want %q", i, parts[i], want[i])
 		}
+	}
+}
+
+// TestMultipartFileName checks that a file field's data: URI names its
+// part's file (name= or filename=, percent-decoded), that a name cannot
+// write into the part's headers or climb a path, and that a file given
+// no name is named after its field, as before.
+func TestMultipartFileName(t *testing.T) {
+	csv := "id,total\n1,9.50\n"
+	b64 := base64.StdEncoding.EncodeToString([]byte(csv))
+	long := strings.Repeat("é", 200) + ".csv" // 404 bytes
+	body := &Body{ContentType: "multipart/form-data", Schema: map[string]any{"type": "object", "properties": map[string]any{
+		"file":  map[string]any{"type": "string", "format": "binary"},
+		"files": map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}},
+	}}}
+	op := &Operation{Method: "POST", Path: "/upload", Body: body}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	// send posts value and returns each part's file name, as Go's reader
+	// gives it and as the header spells it, and its header.
+	type sent struct {
+		fileName, raw, contentType string
+		header                     textproto.MIMEHeader
+	}
+	send := func(t *testing.T, value map[string]any) []sent {
+		t.Helper()
+		if _, err := c.Do(context.Background(), Request{Op: op, Body: value}); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.last(t)
+		_, params, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mr := multipart.NewReader(bytes.NewReader(got.Body), params["boundary"])
+		var out []sent
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("body %q: %v", got.Body, err)
+			}
+			content, _ := io.ReadAll(p)
+			if string(content) != csv {
+				t.Errorf("part %q holds %q, want the file's bytes", p.FormName(), content)
+			}
+			_, cd, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
+			if err != nil {
+				t.Errorf("Content-Disposition %q: %v", p.Header.Get("Content-Disposition"), err)
+			}
+			out = append(out, sent{p.FileName(), cd["filename"], p.Header.Get("Content-Type"), p.Header})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name, uri, want, wantType string
+	}{
+		{"name", "data:text/csv;name=report.csv;base64," + b64, "report.csv", "text/csv"},
+		{"filename", "data:text/csv;filename=report.csv;base64," + b64, "report.csv", "text/csv"},
+		{"percent-encoded, as react-jsonschema-form writes it", "data:text/csv;name=r%C3%A9sum%C3%A9%202024.csv;base64," + b64, "résumé 2024.csv", "text/csv"},
+		{"after a charset", "data:text/csv;charset=utf-8;name=report.csv;base64," + b64, "report.csv", "text/csv"},
+		{"no media type", "data:;name=report.csv;base64," + b64, "report.csv", "application/octet-stream"},
+		{"a percent that encodes nothing", "data:text/csv;name=100%.csv;base64," + b64, "100%.csv", "text/csv"},
+		{"no name: the field's", "data:text/csv;base64," + b64, "file", "text/csv"},
+		{"text as is: the field's", csv, "file", "application/octet-stream"},
+		{"an empty name", "data:text/csv;name=;base64," + b64, "file", "text/csv"},
+		{"quotes alone", "data:text/csv;name=%22%22;base64," + b64, "file", "text/csv"},
+		{"dot-dot", "data:text/csv;name=..;base64," + b64, "file", "text/csv"},
+		{"a path", "data:text/csv;name=..%2F..%2Fetc%2Fpasswd;base64," + b64, "passwd", "text/csv"},
+		{"a Windows path", "data:text/csv;name=C:%5CUsers%5Cme%5Creport.csv;base64," + b64, "report.csv", "text/csv"},
+		{"a quote and a backslash", `data:text/csv;name=a%22b%5C%22c.csv;base64,` + b64, "c.csv", "text/csv"},
+		{"quotes", `data:text/csv;name=%22say%20%22hi%22%22.csv;base64,` + b64, "say hi.csv", "text/csv"},
+		{"CR LF and a header", "data:text/csv;name=x.csv%22%0D%0AX-Evil:%201%0D%0A%0D%0A;base64," + b64, "x.csvX-Evil: 1", "text/csv"},
+		{"CR LF and a header with a slash", "data:text/csv;name=x.csv%22%0D%0AContent-Type:%20text/html%0D%0A;base64," + b64, "html", "text/csv"},
+		{"other control characters", "data:text/csv;name=a%00b%09c%7Fd%E2%80%A8.csv;base64," + b64, "abcd.csv", "text/csv"},
+		{"not UTF-8", "data:text/csv;name=a%FFb.csv;base64," + b64, "ab.csv", "text/csv"},
+		{"too long", "data:text/csv;name=" + url.PathEscape(long) + ";base64," + b64, strings.Repeat("é", 125) + ".csv", "text/csv"},
+		{"a name= spelled after a line break", "data:text/plain\r\nContent-Disposition: form-data; name=\"admin\";base64," + b64, "file", "application/octet-stream"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			parts := send(t, map[string]any{"file": tt.uri})
+			if len(parts) != 1 {
+				t.Fatalf("%d parts, want 1: %+v", len(parts), parts)
+			}
+			p := parts[0]
+			if p.fileName != tt.want || p.raw != tt.want || p.contentType != tt.wantType {
+				t.Errorf("file name %q (header %q) as %q, want %q as %q", p.fileName, p.raw, p.contentType, tt.want, tt.wantType)
+			}
+			if len(p.header) != 2 {
+				t.Errorf("part headers %q, want Content-Disposition and Content-Type alone", p.header)
+			}
+		})
+	}
+	// Each file of an array is named by its own URI.
+	parts := send(t, map[string]any{"files": []any{"data:text/csv;name=a.csv;base64," + b64, "data:text/csv;base64," + b64, "data:text/csv;name=b.csv;base64," + b64}})
+	var names []string
+	for _, p := range parts {
+		names = append(names, p.fileName)
+	}
+	if got := strings.Join(names, " "); got != "a.csv files b.csv" {
+		t.Errorf("file names %s, want a.csv files b.csv", got)
+	}
+	if data, mt, ok := DataURI("data:text/csv;name=report.csv;base64," + b64); !ok || mt != "text/csv" || string(data) != csv {
+		t.Errorf("DataURI = %q, %q, %v", data, mt, ok)
 	}
 }
 

@@ -210,7 +210,7 @@ func expandPath(op *Operation, values map[string]any) (path, query string, err e
 }
 
 // pathValue serialises one path parameter: style simple (`a,b`), label
-// (`.a.b`) or matrix (`;id=a;id=b`), or one of the delimited styles
+// (`.a.b`) or matrix (`;id=a;id=b`, `;id` for ""), or one of the delimited styles
 // Swagger 2.0's collectionFormat maps to (ssv, pipes, tsv: `a%7Cb`), each
 // value and delimiter escaped.
 func pathValue(name, style string, explode bool, v any) (string, error) {
@@ -260,15 +260,30 @@ func pathValue(name, style string, explode bool, v any) (string, error) {
 		}
 		return "." + join(",", ""), nil
 	case "matrix":
+		// RFC 6570's path-style parameters, as OpenAPI's style table
+		// writes them: a name whose value is empty stands alone (`;color`
+		// for "", `;color=a;color` for ["a", ""]), also that of an array
+		// or object of no members (the table's empty, later undefined,
+		// column).
+		named := func(name, value string) string {
+			if value == "" {
+				return name
+			}
+			return name + "=" + value
+		}
 		switch {
-		case !explode:
-			return ";" + n + "=" + join(",", ""), nil
+		case !explode, len(items) == 0 && len(kv) == 0:
+			return ";" + named(n, join(",", "")), nil
 		case isObject:
-			return ";" + join(";", "="), nil
+			parts := make([]string, len(kv))
+			for i, p := range kv {
+				parts[i] = named(p[0], p[1])
+			}
+			return ";" + strings.Join(parts, ";"), nil
 		default:
 			parts := make([]string, len(items))
 			for i, it := range items {
-				parts[i] = n + "=" + it
+				parts[i] = named(n, it)
 			}
 			return ";" + strings.Join(parts, ";"), nil
 		}

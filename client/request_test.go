@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -107,6 +108,87 @@ func TestDoPath(t *testing.T) {
 			}
 			if got := srv.last(t).RequestURI; got != tt.wantURI {
 				t.Errorf("request URI = %q, want %q", got, tt.wantURI)
+			}
+		})
+	}
+}
+
+// TestDoPathStyleExamples checks path parameters against the rows of
+// OpenAPI 3.0.3's "Style Examples" table for the color parameter (the
+// object's keys sorted: R, G, B are sent as B, G, R). The table's label
+// row without explode writes arrays and objects with dots; RFC 6570, which
+// it cites, and the table of OpenAPI 3.0.4 and 3.1.1 join them with commas,
+// as restmcp does.
+func TestDoPathStyleExamples(t *testing.T) {
+	array := []any{"blue", "black", "brown"}
+	object := map[string]any{"R": 100.0, "G": 200.0, "B": 150.0}
+	rows := []struct {
+		style   string
+		explode bool
+		// the table's columns: empty, string, array, object
+		empty, str, arr, obj string
+	}{
+		{"matrix", false, ";color", ";color=blue", ";color=blue,black,brown", ";color=B,150,G,200,R,100"},
+		{"matrix", true, ";color", ";color=blue", ";color=blue;color=black;color=brown", ";B=150;G=200;R=100"},
+		{"label", false, ".", ".blue", ".blue,black,brown", ".B,150,G,200,R,100"},
+		{"label", true, ".", ".blue", ".blue.black.brown", ".B=150.G=200.R=100"},
+		{"simple", false, "", "blue", "blue,black,brown", "B,150,G,200,R,100"},
+		{"simple", true, "", "blue", "blue,black,brown", "B=150,G=200,R=100"},
+	}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL + "/api/"})
+	for _, row := range rows {
+		op := &Operation{Method: "GET", Path: "/t/{color}", Params: []*Param{{Name: "color", In: "path", Required: true, Style: row.style, Explode: row.explode}}}
+		for _, cell := range []struct {
+			column, want string
+			value        any
+		}{{"empty", row.empty, ""}, {"string", row.str, "blue"}, {"array", row.arr, array}, {"object", row.obj, object}} {
+			t.Run(fmt.Sprintf("%s explode=%v %s", row.style, row.explode, cell.column), func(t *testing.T) {
+				_, err := c.Do(context.Background(), Request{Op: op, Path: map[string]any{"color": cell.value}})
+				if cell.want == "" {
+					// Simple's empty value leaves the segment empty: refused,
+					// naming the parameter.
+					if err == nil || !strings.Contains(err.Error(), `"color" is empty`) {
+						t.Errorf("error = %v, want one saying color is empty", err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := "/api/t/" + cell.want
+				if cell.want == "." {
+					// A segment that is a dot alone goes encoded, so that
+					// no server normalising the path drops it.
+					want = "/api/t/%2E"
+				}
+				if got := srv.last(t).RequestURI; got != want {
+					t.Errorf("request URI = %q, want %q", got, want)
+				}
+			})
+		}
+	}
+	// Beyond the table: an empty item or member stands as its name alone
+	// (RFC 6570 §3.2.7), and so does an array or object of none.
+	for _, tt := range []struct {
+		name    string
+		explode bool
+		value   any
+		want    string
+	}{
+		{"empty item, exploded", true, []any{"blue", ""}, ";color=blue;color"},
+		{"empty member, exploded", true, map[string]any{"R": "", "G": "200"}, ";G=200;R"},
+		{"no items", false, []any{}, ";color"},
+		{"no items, exploded", true, []any{}, ";color"},
+		{"no members, exploded", true, map[string]any{}, ";color"},
+	} {
+		t.Run("matrix "+tt.name, func(t *testing.T) {
+			op := &Operation{Method: "GET", Path: "/t/{color}", Params: []*Param{{Name: "color", In: "path", Required: true, Style: "matrix", Explode: tt.explode}}}
+			if _, err := c.Do(context.Background(), Request{Op: op, Path: map[string]any{"color": tt.value}}); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := srv.last(t).RequestURI, "/api/t/"+tt.want; got != want {
+				t.Errorf("request URI = %q, want %q", got, want)
 			}
 		})
 	}

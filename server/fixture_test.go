@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -200,6 +203,62 @@ func TestExplicitNull(t *testing.T) {
 		if got := takesNull(m); got != tc.takes {
 			t.Errorf("takesNull(%s) = %v", tc.schema, got)
 		}
+	}
+}
+
+// TestMultipartFileNamed checks that a multipart body's file fields say
+// how to name the file, in the listing and in the whole schema, and that a
+// name given so reaches the API (a raw binary body, which has no file
+// name, keeps the plain note: TestRawBodySaysHowToSendAFile).
+func TestMultipartFileNamed(t *testing.T) {
+	s, last, body := fixtureServer(t, "body", Config{})
+	tool, _ := s.Tool("upload_file")
+	in, _ := json.Marshal(tool.InputSchema)
+	full, _ := json.Marshal(listedSchema(s.byName["upload_file"].in.checked()))
+	for _, schema := range []string{string(in), string(full)} {
+		var m struct {
+			Properties map[string]struct {
+				Description string
+				Items       struct{ Description string }
+			}
+		}
+		if err := json.Unmarshal([]byte(schema), &m); err != nil {
+			t.Fatal(err)
+		}
+		if d := m.Properties["file"].Description; d != fileNote {
+			t.Errorf("file: description %q, want %q", d, fileNote)
+		}
+		if d := m.Properties["attachments"].Items.Description; d != fileNote {
+			t.Errorf("attachments' items: description %q, want %q", d, fileNote)
+		}
+		if d := m.Properties["comment"].Description; d != "" {
+			t.Errorf("comment: description %q, want none", d)
+		}
+	}
+
+	csv := "data:text/csv;name=report%202024.csv;base64,aWQsdG90YWwKMSw5LjUwCg=="
+	call(t, s, "upload_file", `{"file": "`+csv+`", "attachments": ["data:text/plain;filename=a.txt;base64,aGk=", "aGk="]}`)
+	_, params, err := mime.ParseMediaType(last.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := multipart.NewReader(bytes.NewReader(*body), params["boundary"])
+	var got []string
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			break
+		}
+		b, _ := io.ReadAll(p)
+		got = append(got, p.FormName()+" "+p.FileName()+" "+p.Header.Get("Content-Type")+" "+string(b))
+	}
+	want := []string{
+		"attachments a.txt text/plain hi",
+		"attachments attachments application/octet-stream aGk=",
+		"file report 2024.csv text/csv id,total\n1,9.50\n",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("parts:\n got %q\nwant %q", got, want)
 	}
 }
 

@@ -41,6 +41,17 @@ var listedFormats = map[string]bool{
 // binaryNote tells how to send a file's bytes (client.DataURI).
 const binaryNote = "(text as is; binary as a data: URI, base64)"
 
+// fileNote is binaryNote for a file field of a multipart body, where the
+// data: URI may also name the file (its part is named after the field
+// otherwise, and an API that reads the type from the name's extension
+// refuses it).
+const fileNote = "(text as is; binary as a data: URI, base64; to name the file: data:text/csv;name=report.csv;base64,…)"
+
+// saysFile reports whether a description ends with how to send a file.
+func saysFile(d string) bool {
+	return strings.HasSuffix(d, binaryNote) || strings.HasSuffix(d, fileNote)
+}
+
 // isFile reports whether a schema is a file's: format binary, or
 // OpenAPI 3.1's contentMediaType (client.isBinarySchema).
 func isFile(s map[string]any) bool {
@@ -143,7 +154,7 @@ func portable(s map[string]any) map[string]any {
 	}
 	delete(out, "required")
 	listRequired(out, stringList(s["required"]))
-	if isFile(s) && !strings.HasSuffix(str(out["description"]), binaryNote) {
+	if isFile(s) && !saysFile(str(out["description"])) {
 		appendNote(out, binaryNote)
 	}
 	return out
@@ -294,7 +305,7 @@ func listedClean(s map[string]any, depth int) map[string]any {
 		}
 	}
 	listRequired(out, stringList(s["required"]))
-	if isFile(s) && !strings.HasSuffix(str(s["description"]), binaryNote) {
+	if isFile(s) && !saysFile(str(s["description"])) {
 		// A model writes text; a file's bytes travel as base64.
 		notes = append(notes, binaryNote)
 	}

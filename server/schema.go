@@ -432,6 +432,7 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 			bodySchema, textNote = map[string]any{"type": "string"}, textFields(b.Schema)
 		}
 		bp, breq, extra, ok := objectProperties(bodySchema)
+		multipart := multipartBody(b.ContentType)
 		if ok && len(bp) > 0 {
 			names := make([]string, 0, len(bp))
 			for n := range bp {
@@ -448,7 +449,7 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 					ps = map[string]any{}
 				}
 				name := claim(wire, inBody)
-				arg := bodyArg{name: name, schema: ps, level: 1}
+				arg := bodyArg{name: name, schema: ps, level: 1, files: multipart}
 				bodyArgs = append(bodyArgs, arg)
 				props[name] = arg.clean(shape)
 				in.bindings[name] = binding{In: inBody, Name: wire}
@@ -575,6 +576,9 @@ type bodyArg struct {
 	desc string
 	// note ends the description (binaryNote for a raw body).
 	note string
+	// files is set for a field of a multipart body: a file there (the
+	// field, or each of its items) may be given a name (fileNote).
+	files bool
 }
 
 // clean returns the argument's schema shaped (cleanSchema or listedClean).
@@ -591,7 +595,37 @@ func (a bodyArg) clean(shape func(map[string]any, int) map[string]any) map[strin
 	if a.note != "" && !strings.HasSuffix(str(s["description"]), a.note) {
 		appendNote(s, a.note)
 	}
+	if a.files {
+		nameFiles(s, a.schema)
+	}
 	return s
+}
+
+// nameFiles ends the description of each file in out, a multipart body
+// field's shaped schema (the field, or its items, as schema declares
+// them), with fileNote in place of binaryNote.
+func nameFiles(out, schema map[string]any) {
+	items, _ := schema["items"].(map[string]any)
+	outItems, _ := out["items"].(map[string]any)
+	for _, n := range [][2]map[string]any{{out, schema}, {outItems, items}} {
+		if n[0] == nil || n[1] == nil || !isFile(n[1]) || strings.HasSuffix(str(n[0]["description"]), fileNote) {
+			continue
+		}
+		d := strings.TrimSpace(strings.TrimSuffix(str(n[0]["description"]), binaryNote))
+		if d == "" {
+			delete(n[0], "description")
+		} else {
+			n[0]["description"] = d
+		}
+		appendNote(n[0], fileNote)
+	}
+}
+
+// multipartBody reports whether a body of content type ct is
+// multipart/form-data.
+func multipartBody(ct string) bool {
+	mt, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(ct)), ";")
+	return strings.TrimSpace(mt) == "multipart/form-data"
 }
 
 // rawBytes reports whether a body of content type ct is sent as the bytes
