@@ -1,12 +1,14 @@
 package remote
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -108,4 +110,68 @@ func TestSessionLoss400WithoutSessionWordReconnects(t *testing.T) {
 	t.Cleanup(ts.Close)
 	cs := connectTest(t, Config{URL: ts.URL}, nil)
 	echoAcrossSessionLoss(t, cs, sw, newHandler)
+}
+
+// stringIDs rewrites every answer h gives as JSON so that a numeric id
+// becomes a string ("id":3 → "id":"3"), as some servers echo ids.
+func stringIDs(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		var m map[string]json.RawMessage
+		if json.Unmarshal(body, &m) == nil && len(m["id"]) > 0 && m["id"][0] != '"' && m["id"][0] != 'n' {
+			m["id"], _ = json.Marshal(string(m["id"]))
+			body, _ = json.Marshal(m)
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		w.Write(body)
+	})
+}
+
+// A server that answers a request under its id as a string ("3" for 3),
+// which clients of the TypeScript SDK take, is understood: the answers
+// reach the calls they answer.
+func TestAnswersUnderStringIDs(t *testing.T) {
+	srv := newTestServer()
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{JSONResponse: true})
+	ts := httptest.NewServer(stringIDs(h))
+	t.Cleanup(ts.Close)
+	cs := connectTest(t, Config{URL: ts.URL}, nil)
+	echoAnswers(t, cs, "one", "echo")
+	echoAnswers(t, cs, "two", "echo again")
+}
+
+// decodeMessages reads an answer's id given as a string of digits as the
+// number the bridge sent; other ids as they are.
+func TestDecodeNumericStringID(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want any
+	}{
+		{`{"jsonrpc":"2.0","id":"7","result":{}}`, int64(7)},
+		{`{"jsonrpc":"2.0","id":7,"result":{}}`, int64(7)},
+		{`{"jsonrpc":"2.0","id":"07","result":{}}`, "07"},
+		{`{"jsonrpc":"2.0","id":"-1","result":{}}`, "-1"},
+		{`{"jsonrpc":"2.0","id":"probe","result":{}}`, "probe"},
+		{`{"jsonrpc":"2.0","id":"99999999999999999999","result":{}}`, "99999999999999999999"},
+		{`[{"jsonrpc":"2.0","id":"8","error":{"code":-1,"message":"x"}}]`, int64(8)},
+	} {
+		msgs, err := decodeMessages([]byte(tc.data))
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("%s: %v", tc.data, err)
+		}
+		if got := msgs[0].(*jsonrpc.Response).ID.Raw(); got != tc.want {
+			t.Errorf("%s: id %#v, want %#v", tc.data, got, tc.want)
+		}
+	}
+	// A request of the server keeps its id: its answer goes back under it.
+	msgs, _ := decodeMessages([]byte(`{"jsonrpc":"2.0","id":"7","method":"ping"}`))
+	if got := msgs[0].(*jsonrpc.Request).ID.Raw(); got != "7" {
+		t.Errorf("a request's id %#v, want \"7\"", got)
+	}
 }
