@@ -37,14 +37,14 @@ func CheckMCPURL(raw string) error {
 // OAuth sign-in (p.Auth of kind oauth2), the profile's OAuth tokens,
 // refreshed as for REST OAuth profiles (see ProfileCredential); else the
 // key (keys: the environment variable, else the stored key) in the
-// profile's header and scheme. Without one, requests go without it and a
+// profile's header and scheme (or format). Without one, requests go without it and a
 // server that needs one answers 401, which names the login command.
 func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Config {
 	var origin *url.URL
 	if u, err := url.Parse(p.MCPURL); err == nil && u.Host != "" {
 		origin = client.Origin(u)
 	}
-	key := &remoteKey{header: p.Header(), scheme: p.Scheme(), keys: keys}
+	key := &remoteKey{header: p.Header(), scheme: p.Scheme(), format: p.AuthFormat, keys: keys}
 	var cred client.Credential = key
 	none := key.none
 	if IsOAuthProfile(p) {
@@ -71,10 +71,11 @@ func IsOAuthProfile(p profile.Profile) bool {
 const RemoteOAuthScheme = "mcp-authorization"
 
 // remoteKey is a remote profile's key, read when a request is sent and
-// sent in the profile's header and scheme.
+// sent in the profile's header and scheme, or its format (--auth-format)
+// when it has one.
 type remoteKey struct {
-	header, scheme string
-	keys           client.KeySource
+	header, scheme, format string
+	keys                   client.KeySource
 }
 
 // Apply implements client.Credential.
@@ -83,7 +84,7 @@ func (c *remoteKey) Apply(r *http.Request) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	return client.HeaderKey{Header: c.header, Scheme: c.scheme, Key: client.StaticKey(k)}.Apply(r)
+	return client.HeaderKey{Header: c.header, Scheme: c.scheme, Format: c.format, Key: client.StaticKey(k)}.Apply(r)
 }
 
 // key is the key to send; ok is false when there is none, and requests

@@ -39,12 +39,14 @@ func TestRemoteCredential(t *testing.T) {
 
 	for _, tt := range []struct {
 		name, stored, header, want string
+		format                     string
 		oauth                      bool
 	}{
-		{"key in the profile's header", "sk-remote-0123456789", "X-Api-Key", "home sk-remote-0123456789 restmcp/1.2.3", false},
-		{"key with the scheme", "sk-remote-0123456789", "", "home Bearer sk-remote-0123456789 restmcp/1.2.3", false},
-		{"OAuth sign-in", "", "", "home Bearer access-token-1 restmcp/1.2.3", true},
-		{"no key", "", "", "home  restmcp/1.2.3", false},
+		{"key in the profile's header", "sk-remote-0123456789", "X-Api-Key", "home sk-remote-0123456789 restmcp/1.2.3", "", false},
+		{"key with the scheme", "sk-remote-0123456789", "", "home Bearer sk-remote-0123456789 restmcp/1.2.3", "", false},
+		{"key in the profile's format", "sk-remote-0123456789", "", "home Token token=sk-remote-0123456789 restmcp/1.2.3", "Token token={key}", false},
+		{"OAuth sign-in", "", "", "home Bearer access-token-1 restmcp/1.2.3", "", true},
+		{"no key", "", "", "home  restmcp/1.2.3", "", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a := testApp(t, nil)
@@ -53,7 +55,7 @@ func TestRemoteCredential(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			p := profile.Profile{Name: "acme", MCPURL: home.URL + "/mcp", AuthHeader: tt.header}
+			p := profile.Profile{Name: "acme", MCPURL: home.URL + "/mcp", AuthHeader: tt.header, AuthFormat: tt.format}
 			if tt.oauth {
 				p.Auth = remoteOAuth(home.URL)
 				if err := oauth.Save(a.Keyring, TokenAccount("acme"), &oauth.Token{AccessToken: "access-token-1", Expiry: time.Now().Add(time.Hour)}); err != nil {

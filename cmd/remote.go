@@ -142,7 +142,7 @@ func (f *Factory) remoteLogin(ctx context.Context, p profile.Profile, key string
 			se.Elsewhere, se.Status, se.Elsewhere)
 	case errors.As(err, &se) && se.Unauthorized():
 		return fmt.Errorf("the MCP server refused the key (%d), so nothing was stored. Check the key, and the header and scheme it is sent with (now %q), then log in again",
-			se.Status, p.Header()+": "+schemeLabel(p.Scheme()))
+			se.Status, app.SentAs(p))
 	default:
 		return fmt.Errorf("checking the key: %w. Nothing was stored: check --mcp-url, or pass --no-check to store the key unchecked", err)
 	}

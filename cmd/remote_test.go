@@ -515,3 +515,23 @@ func TestRemoteServeTimeout(t *testing.T) {
 		t.Errorf("serve: exit %d, stderr %s", code, errOut)
 	}
 }
+
+// --auth-format shapes the key sent to a remote MCP server as it does for
+// a REST API: login checks it so, and the calls send it so.
+func TestRemoteAuthFormat(t *testing.T) {
+	ts := newRemoteMCP(t)
+	f, out, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	if code := run(t, f, "login", "--profile", "acme", "--mcp-url", ts.URL+"/mcp", "--auth-header", "X-Api-Key", "--auth-format", "Token {key}", "--with-key"); code != 0 {
+		t.Fatalf("login with --auth-format: exit %d, stderr %s", code, errOut)
+	}
+	out.Reset()
+	if code := run(t, f, "call", "greet", "--profile", "acme", "--arg", "name=Ada"); code != 0 || strings.TrimSpace(out.String()) != "hello Ada" {
+		t.Errorf("call: exit %d, stdout %q, stderr %s", code, out, errOut)
+	}
+	errOut.Reset()
+	f.IO.In = strings.NewReader("wrong-key\n")
+	if code := run(t, f, "login", "--profile", "acme2", "--mcp-url", ts.URL+"/mcp", "--auth-header", "X-Api-Key", "--auth-format", "Token {key}", "--with-key"); code != 1 || !strings.Contains(errOut.String(), `(now "X-Api-Key: Token <key>")`) {
+		t.Errorf("login with a wrong key: exit %d, stderr %s", code, errOut)
+	}
+}

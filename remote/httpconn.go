@@ -45,6 +45,10 @@ type StatusError struct {
 	// an HTTP+SSE server named in its endpoint event, not to the URL the
 	// user gave: a redirect there is not the user's to follow.
 	MessageEndpoint bool
+	// gone says that the answer, to a message POSTed to an HTTP+SSE
+	// server's message endpoint, means that the server no longer knows the
+	// session (see sessionGone).
+	gone bool
 }
 
 // Error implements error.
@@ -355,7 +359,7 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			cancel()
 		}
 	}()
-	if err := c.check(resp, sid); err != nil {
+	if err := c.check(ctx, resp, sid); err != nil {
 		if errors.Is(err, errSessionLost) {
 			// Whichever request hears it first: nothing more goes on the
 			// session, the other POSTs in flight are let end (and sent
@@ -537,13 +541,14 @@ func (c *httpConn) setHeaders(req *http.Request) string {
 	return c.sessionID
 }
 
-// check turns a failed answer into an error (closing its body).
-func (c *httpConn) check(resp *http.Response, sessionSent string) error {
+// check turns a failed answer into an error (closing its body); ctx
+// bounds asking the server whether it still has the session.
+func (c *httpConn) check(ctx context.Context, resp *http.Response, sessionSent string) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
 	se := statusError(resp, c.url)
-	if sessionGone(resp.StatusCode, sessionSent, se.Body) {
+	if sessionGone(resp.StatusCode, sessionSent, c.alive(ctx, sessionSent)) {
 		return errSessionLost
 	}
 	return se
@@ -571,14 +576,77 @@ func statusError(resp *http.Response, sentTo string) *StatusError {
 	return se
 }
 
-// sessionGone reports whether an answer (status, the start of its body) to
-// a request that carried the session ID sid says that the server no
-// longer knows the session: 404, or the 400 of servers that say so
-// ("Bad Request: No valid session ID provided", in older TypeScript SDK
-// examples). Either way the server did not take the request.
-func sessionGone(status int, sid, body string) bool {
+// sessionGone reports whether an answer of status to a request that
+// carried the session ID sid says that the server no longer knows the
+// session. The MCP specification has a server answer 404 to a session ID
+// it does not know, and the client start a new session. Some servers
+// answer 400 instead ("Bad Request: No valid session ID provided", as
+// older TypeScript and Python SDK examples do; "Server not initialized"),
+// but 400 is also how a server refuses one message (its arguments, say),
+// whose reason may well name a session: a 400 is a lost session only when
+// alive, asked with a ping on the same session, is refused as well.
+// Either way the server did not take the request.
+func sessionGone(status int, sid string, alive func() bool) bool {
 	return sid != "" && (status == http.StatusNotFound ||
-		status == http.StatusBadRequest && strings.Contains(strings.ToLower(body), "session"))
+		status == http.StatusBadRequest && !alive())
+}
+
+// pingWait bounds the ping that asks a server whether it still has a
+// session (see sessionGone).
+const pingWait = 10 * time.Second
+
+// pings numbers the pings of pingSession: their answers, if any come on a
+// stream, are answers to no call, and dropped.
+var pings atomic.Int64
+
+// pingSession POSTs a ping to url through client, with the session's
+// headers (set by setHeaders), and reports whether the server did not
+// refuse it as of a session it no longer knows: false only for a 404 or a
+// 400. A ping the server takes (any 2xx; its answer, in the body or on a
+// stream, is not read), or one that meets another failure (the network,
+// a 5xx, ctx ended: nothing is learnt), says that the 400 before it
+// refused that request only.
+func pingSession(ctx context.Context, client *http.Client, url string, setHeaders func(*http.Request)) bool {
+	ctx, cancel := context.WithTimeout(ctx, pingWait)
+	defer cancel()
+	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":"restmcp-session-check-%d","method":"ping"}`, pings.Add(1))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return true
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	setHeaders(req)
+	resp, err := client.Do(req)
+	if err != nil {
+		return true
+	}
+	resp.Body.Close()
+	return resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusBadRequest
+}
+
+// alive asks the server whether it still has the session sid, which a
+// request found refused with 400 (see sessionGone), within ctx: a ping
+// on it. A session known lost already is not asked about.
+func (c *httpConn) alive(ctx context.Context, sid string) func() bool {
+	return func() bool {
+		select {
+		case <-c.failed:
+			return false
+		default:
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		defer context.AfterFunc(c.ctx, cancel)()
+		return pingSession(ctx, c.client, c.url, func(r *http.Request) {
+			r.Header.Set(sessionHeader, sid)
+			c.mu.Lock()
+			if c.version != "" {
+				r.Header.Set(versionHeader, c.version)
+			}
+			c.mu.Unlock()
+		})
+	}
 }
 
 // errorAnswer is an error answer to req that the bridge makes: a tool
@@ -802,9 +870,8 @@ func (c *httpConn) resume(pos *streamPos) (*http.Response, error) {
 	case resp.StatusCode < 200 || resp.StatusCode >= 300 || mediaType(resp.Header.Get("Content-Type")) != "text/event-stream":
 		// 405, 404, 400: this stream cannot be resumed; a 404 may say
 		// why: the session is gone.
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
-		if sessionGone(resp.StatusCode, sid, string(body)) {
+		if sessionGone(resp.StatusCode, sid, c.alive(c.ctx, sid)) {
 			c.fail(errSessionLost)
 		}
 		return nil, fmt.Errorf("the MCP server answered %d to the stream's resumption", resp.StatusCode)
@@ -986,7 +1053,7 @@ const (
 // getStream GETs the server's stream and reads it until it ends. opened
 // says whether a stream was read before: until then, a refusal other than
 // 429 or 5xx means the server offers none; after, it is a passing
-// failure, or a 404 (or a 400 that says so) that the session is lost.
+// failure, or a 404 (or a 400 a ping confirms) that the session is lost.
 func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 	req, err := http.NewRequestWithContext(c.ctx, http.MethodGet, c.url, nil)
 	if err != nil {
@@ -1023,7 +1090,7 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 		}
 		return streamRead
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusMethodNotAllowed:
@@ -1040,7 +1107,7 @@ func (c *httpConn) getStream(pos *streamPos, opened bool) streamOutcome {
 		// nothing of the session: were it lost, the next POST says so.
 		c.log.Debug("the MCP server offers no stream of its own", "status", resp.StatusCode)
 		return streamNone
-	case sessionGone(resp.StatusCode, sid, string(body)):
+	case sessionGone(resp.StatusCode, sid, c.alive(c.ctx, sid)):
 		c.fail(errSessionLost)
 		return streamNone
 	default:

@@ -31,7 +31,9 @@ func (e *badMessageError) Error() string {
 // decodeMessages decodes what the server sent as one message: a JSON-RPC
 // message, or a batch of them (a JSON array, which protocol versions
 // 2025-03-26 and older allow). The error completes "the server sent …
-// that": it says what is wrong, quoting what was sent, clipped.
+// that": it says what is wrong, quoting what was sent, clipped. An
+// answer's id given as a string of digits is read as a number (see
+// numericID).
 func decodeMessages(data []byte) ([]jsonrpc.Message, error) {
 	data = bytes.TrimSpace(data)
 	if !json.Valid(data) {
@@ -42,7 +44,7 @@ func decodeMessages(data []byte) ([]jsonrpc.Message, error) {
 		if err != nil {
 			return nil, fmt.Errorf("is not a JSON-RPC message (%s): %s", notJSONRPC(data, err), clip(data))
 		}
-		return []jsonrpc.Message{m}, nil
+		return []jsonrpc.Message{numericID(m)}, nil
 	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal(data, &elems); err != nil {
@@ -57,9 +59,37 @@ func decodeMessages(data []byte) ([]jsonrpc.Message, error) {
 		if err != nil {
 			return nil, fmt.Errorf("is a batch (a JSON array) whose message %d of %d is not a JSON-RPC message (%s): %s", i+1, len(elems), notJSONRPC(e, err), clip(e))
 		}
-		msgs = append(msgs, m)
+		msgs = append(msgs, numericID(m))
 	}
 	return msgs, nil
+}
+
+// numericID is m with the id of an answer that the server gave as a
+// string of digits ("3") read as the number the request had (3): some
+// servers echo ids so, and clients of the TypeScript SDK, which look an
+// answer's id up as a number, take it. The bridge sends its requests under
+// numbers, or under strings that are not digits alone, so no answer is
+// taken for another's; a request of the server keeps its id, under which
+// its answer goes back.
+func numericID(m jsonrpc.Message) jsonrpc.Message {
+	r, ok := m.(*jsonrpc.Response)
+	if !ok {
+		return m
+	}
+	s, ok := r.ID.Raw().(string)
+	if !ok {
+		return m
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > 1<<53 || strconv.FormatInt(n, 10) != s {
+		return m
+	}
+	id, err := jsonrpc.MakeID(float64(n))
+	if err != nil {
+		return m
+	}
+	r.ID = id
+	return r
 }
 
 // notJSONRPC says why the JSON value raw is not a JSON-RPC message (err is

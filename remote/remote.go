@@ -767,14 +767,14 @@ func (b *bridge) lostUnsent(err error) bool {
 		return true // answered 404: not taken
 	}
 	// The HTTP+SSE transport's session is its stream: closed already, or
-	// unknown to the server (404, or a 400 that says so: the session is in
-	// the endpoint's URL), or the server unreachable. A reconnection may
+	// unknown to the server (404, or a 400 that a ping confirmed: the
+	// session is in the endpoint's URL), or the server unreachable. A reconnection may
 	// be learning the transport (b.mu is held meanwhile): this waits for it.
 	b.mu.Lock()
 	sse := b.sse
 	b.mu.Unlock()
 	var se *StatusError
-	return sse && (unsent(err) || errors.As(err, &se) && sessionGone(se.Status, "the stream's", se.Body))
+	return sse && (unsent(err) || errors.As(err, &se) && se.gone)
 }
 
 // unsent reports whether err, the failure to send a message, certainly

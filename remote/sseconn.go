@@ -175,6 +175,10 @@ func (c *sseConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	}
 	se := statusError(resp, c.post)
 	se.MessageEndpoint = true
+	// The session is in the endpoint's URL.
+	se.gone = sessionGone(se.Status, "the stream's", func() bool {
+		return pingSession(ctx, c.client, c.post, func(*http.Request) {})
+	})
 	return se
 }
 
