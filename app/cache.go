@@ -50,8 +50,9 @@ const DefaultCacheBytes = 256 << 20
 // cacheMaxAge is how long an entry not used is kept.
 const cacheMaxAge = 30 * 24 * time.Hour
 
-// cacheMagic begins every entry: the format, changed when it changes.
-const cacheMagic = "restmcp compiled description 1\n"
+// cacheMagic begins every entry: the format, changed when it changes (an
+// entry of another format has another key, and is never read).
+const cacheMagic = "restmcp compiled description 2\n"
 
 // cacheExt names the entries' files.
 const cacheExt = ".tools"
@@ -198,8 +199,12 @@ func readEntry(f *os.File, key string) (*cacheEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("truncated header: %w", err)
 	}
+	js, err := checkHeader(line)
+	if err != nil {
+		return nil, err
+	}
 	e := &cacheEntry{f: f}
-	if err := json.Unmarshal(line, &e.head); err != nil {
+	if err := json.Unmarshal(js, &e.head); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
 	h := &e.head
@@ -214,6 +219,35 @@ func readEntry(f *os.File, key string) (*cacheEntry, error) {
 	// needed: initialize is answered from the header alone.
 	h.Prepared.ReadList = func() ([]byte, error) { return e.read(h.List) }
 	return e, nil
+}
+
+// headerSum is the width of the header line's checksum, and the space
+// after it.
+const headerSum = 9
+
+// headerLine is an entry's header line: the CRC-32C of the header's JSON
+// in 8 lower-case hex digits, a space, the JSON and a newline. A byte of
+// the header changed on disk would otherwise go unseen when it leaves
+// valid JSON (a tool's name, the instructions, the validators).
+func headerLine(js []byte) []byte {
+	line := make([]byte, 0, headerSum+len(js)+1)
+	line = fmt.Appendf(line, "%08x ", crc32.Checksum(js, castagnoli()))
+	line = append(line, js...)
+	return append(line, '\n')
+}
+
+// checkHeader returns the JSON of a header line that matches its
+// checksum.
+func checkHeader(line []byte) ([]byte, error) {
+	if len(line) < headerSum+1 || line[headerSum-1] != ' ' || line[len(line)-1] != '\n' {
+		return nil, errors.New("header: no checksum")
+	}
+	js := line[headerSum : len(line)-1]
+	// Compared as written: a digit of another case is a changed byte.
+	if want := fmt.Appendf(nil, "%08x", crc32.Checksum(js, castagnoli())); !bytes.Equal(line[:headerSum-1], want) {
+		return nil, errors.New("the header does not match its checksum")
+	}
+	return js, nil
 }
 
 // read returns a section, checked against its CRC.
@@ -358,14 +392,14 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 	}
 	// The header's length depends on the offsets it holds: encode it with
 	// its final offsets, which depend only on its own length.
-	var line []byte
+	var js []byte
 	for off := int64(0); ; {
 		h.List = section{Off: off, Len: int64(len(prep.List)), CRC: crc32.Checksum(prep.List, castagnoli())}
 		h.API = section{Off: off + h.List.Len, Len: int64(len(apiJSON)), CRC: crc32.Checksum(apiJSON, castagnoli())}
-		if line, err = json.Marshal(h); err != nil {
+		if js, err = json.Marshal(h); err != nil {
 			return err
 		}
-		next := int64(len(cacheMagic) + len(line) + 1)
+		next := int64(len(cacheMagic) + headerSum + len(js) + 1)
 		if next == off {
 			break
 		}
@@ -374,8 +408,7 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 	var buf bytes.Buffer
 	buf.Grow(int(h.API.Off + h.API.Len))
 	buf.WriteString(cacheMagic)
-	buf.Write(line)
-	buf.WriteByte('\n')
+	buf.Write(headerLine(js))
 	buf.Write(prep.List)
 	buf.Write(apiJSON)
 	if err := atomicfile.Write(c.path(key), buf.Bytes(), 0o600); err != nil {

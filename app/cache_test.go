@@ -750,3 +750,100 @@ func TestCachedURLFailureIsAskedOnce(t *testing.T) {
 		t.Errorf("the description was asked for %d times, want once; log: %s", asked, logs.take())
 	}
 }
+
+// Every byte of an entry's header is covered: one changed anywhere in it
+// (the format line, the checksum, the JSON) makes the entry refused, never
+// served with what the changed byte says (another tool name, other
+// instructions or validators), and the start builds the tools from the
+// description and writes the entry again.
+func TestCacheHeaderFlippedByte(t *testing.T) {
+	api := notesAPI(t)
+	a, _ := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	want := serveOnce(t, a, p)
+	key := a.Cache.key(a.Name, p)
+	path := a.Cache.path(key)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := a.Cache.open(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := e.head.List.Off
+	e.close()
+	for i := range end {
+		// A letter's case, a bit past ASCII (JSON would read it as U+FFFD),
+		// then the low bit, after which the start itself is watched.
+		for _, flip := range []byte{0x20, 0x80, 0x01} {
+			b := bytes.Clone(good)
+			b[i] ^= flip
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if e, err := a.Cache.open(key); err == nil {
+				e.close()
+				t.Errorf("byte %d of %d (%q) ^ %#x: the entry was accepted", i, end, good[i], flip)
+				continue
+			}
+			if flip != 0x01 || testing.Short() && i%16 != 0 {
+				continue
+			}
+			got := serveOnce(t, a, p)
+			if got[0] != want[0] || got[1] != want[1] {
+				t.Errorf("byte %d ^ %#x: other answers than the description's:\n%.300s\n%.300s", i, flip, got[0], got[1])
+			}
+			e, err := a.Cache.open(key)
+			if err != nil {
+				t.Fatalf("byte %d ^ %#x: the entry was not written again: %v", i, flip, err)
+			}
+			e.close()
+		}
+	}
+}
+
+// An entry's bytes, whatever they are, never make reading it panic: an
+// entry is refused, or its sections read and checked.
+func FuzzCacheEntry(f *testing.F) {
+	a := testApp(f, nil)
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	p := profile.Profile{Name: "notes", Spec: filepath.Join(f.TempDir(), "notes.yaml")}
+	if err := os.WriteFile(p.Spec, spec, 0o600); err != nil {
+		f.Fatal(err)
+	}
+	api, err := a.LoadAPI(context.Background(), p, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv, err := a.serverFor(p, api, false, nil, nil, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	key := a.Cache.key(a.Name, p)
+	if err := a.Cache.write(key, p, srv.Prepared(), api); err != nil {
+		f.Fatal(err)
+	}
+	good, err := os.ReadFile(a.Cache.path(key))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:len(cacheMagic)+headerSum+40])
+	f.Add([]byte(cacheMagic + "00000000 {}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if err := os.WriteFile(a.Cache.path(key), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e, err := a.Cache.open(key)
+		if err != nil {
+			return
+		}
+		defer e.close()
+		_, _ = e.head.Prepared.ReadList()
+		_, _ = e.api()
+	})
+}
