@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -15,12 +16,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/profile"
 	"github.com/restmcp/restmcp/server"
 )
@@ -35,6 +38,13 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+// String is what was logged since the last take, left there.
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func (l *logBuffer) take() string {
@@ -846,4 +856,183 @@ func FuzzCacheEntry(f *testing.F) {
 		_, _ = e.head.Prepared.ReadList()
 		_, _ = e.api()
 	})
+}
+
+// A server whose every answer has its own ETag and Last-Modified (one per
+// replica behind a load balancer) answers each conditional fetch whole,
+// with the same bytes: the tools are not built again, the client is not
+// told of a change, and the entry is not written again (the file read at
+// start is the one still in place, its sections unchanged); only the new
+// validators are kept in its header, so that a redeploy's are asked with
+// next (TestCachedURLKeepsNewValidators).
+func TestCachedURLReplicaValidators(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var sent, conds []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		conds = append(conds, r.Header.Get("If-None-Match"))
+		etag := fmt.Sprintf(`"replica-%d"`, len(conds))
+		sent = append(sent, etag)
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", time.Unix(int64(len(conds))*3600, 0).UTC().Format(http.TimeFormat))
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	first := serveOnce(t, a, p)
+	key := a.Cache.key(a.Name, p)
+	path := a.Cache.path(key)
+	// Held open, the file keeps its identity: one written in its place is
+	// another file.
+	orig, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer orig.Close()
+	e, err := a.Cache.open(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodyOff := e.head.List.Off
+	e.close()
+	good, _ := os.ReadFile(path)
+	check := func(what string) {
+		t.Helper()
+		cur, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cur.Close()
+		if !sameFile(orig, cur) {
+			t.Errorf("%s: the entry was written again", what)
+		}
+		b, _ := os.ReadFile(path)
+		if len(b) != len(good) || !bytes.Equal(b[bodyOff:], good[bodyOff:]) {
+			t.Errorf("%s: the entry's sections changed", what)
+		}
+		e, err := a.Cache.open(key)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		defer e.close()
+		mu.Lock()
+		last := sent[len(sent)-1]
+		mu.Unlock()
+		if e.head.Validators.ETag != last {
+			t.Errorf("%s: the entry keeps the ETag %s, want the last one sent, %s", what, e.head.Validators.ETag, last)
+		}
+	}
+
+	// Over stdio: the background fetch, a client connected until it is
+	// done.
+	for i := range 2 {
+		logs.take()
+		inR, inW := io.Pipe()
+		outR, outW := io.Pipe()
+		done := make(chan error, 1)
+		go func() { done <- a.Serve(context.Background(), p, inR, outW) }()
+		var changed atomic.Int32
+		c := mcp.NewClient(&mcp.Implementation{Name: "t"}, &mcp.ClientOptions{
+			ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { changed.Add(1) },
+		})
+		ctx := context.Background()
+		cs, err := c.Connect(ctx, &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "the API description is unchanged"); {
+			if time.Now().After(deadline) {
+				t.Fatalf("start %d: the description was not fetched again; log: %s", i+2, logs.take())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		res, err := cs.ListTools(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, _ := json.Marshal(res)
+		time.Sleep(replaceWait / 10) // a notification would come now
+		cs.Close()
+		inW.Close()
+		<-done
+		outR.Close()
+		if n := changed.Load(); n != 0 {
+			t.Errorf("start %d: %d notifications/tools/list_changed", i+2, n)
+		}
+		if !strings.Contains(first[1], `"name":"list_notes"`) || !strings.Contains(string(listed), `"name":"list_notes"`) {
+			t.Errorf("start %d: tools listed %.300s", i+2, listed)
+		}
+		check(fmt.Sprintf("start %d", i+2))
+	}
+
+	// Listing tools (and serve --http): the fetch before the tools are
+	// built.
+	for i := range 2 {
+		if _, err := a.ListServer(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("listing %d", i+1))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i := 1; i < len(conds); i++ {
+		if conds[i] != sent[i-1] {
+			t.Errorf("fetch %d asked with %s, want the ETag of the one before, %s", i+1, conds[i], sent[i-1])
+		}
+	}
+}
+
+// New validators are written in the header's place when they fit in it,
+// and otherwise the entry is written again with its sections as they were:
+// either way, read back, the entry has them and the same sections.
+func TestCacheKeepValidators(t *testing.T) {
+	api := notesAPI(t)
+	a, _ := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	serveOnce(t, a, p)
+	key := a.Cache.key(a.Name, p)
+	for _, tc := range []struct {
+		etag    string
+		inPlace bool
+	}{
+		{`"short"`, true},
+		{`"` + strings.Repeat("long", 100) + `"`, false},
+		{`"short again"`, true},
+	} {
+		e, err := a.Cache.open(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, _ := e.read(e.head.List)
+		desc, _ := e.read(e.head.API)
+		if err := a.Cache.keepValidators(e, client.Validators{ETag: tc.etag}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Cache.open(key)
+		if err != nil {
+			t.Fatalf("%.20s: %v", tc.etag, err)
+		}
+		if got.head.Validators.ETag != tc.etag {
+			t.Errorf("%.20s: the entry has the ETag %.20s", tc.etag, got.head.Validators.ETag)
+		}
+		if sameFile(e.f, got.f) != tc.inPlace {
+			t.Errorf("%.20s: rewritten in place %v, want %v", tc.etag, !tc.inPlace, tc.inPlace)
+		}
+		gl, _ := got.read(got.head.List)
+		gd, _ := got.read(got.head.API)
+		if !bytes.Equal(gl, list) || !bytes.Equal(gd, desc) {
+			t.Errorf("%.20s: the sections changed", tc.etag)
+		}
+		if d, err := got.api(); err != nil || d.Validators.ETag != tc.etag {
+			t.Errorf("%.20s: the description read back: %v", tc.etag, err)
+		}
+		e.close()
+		got.close()
+	}
 }
