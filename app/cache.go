@@ -50,8 +50,9 @@ const DefaultCacheBytes = 256 << 20
 // cacheMaxAge is how long an entry not used is kept.
 const cacheMaxAge = 30 * 24 * time.Hour
 
-// cacheMagic begins every entry: the format, changed when it changes.
-const cacheMagic = "restmcp compiled description 1\n"
+// cacheMagic begins every entry: the format, changed when it changes (an
+// entry of another format has another key, and is never read).
+const cacheMagic = "restmcp compiled description 2\n"
 
 // cacheExt names the entries' files.
 const cacheExt = ".tools"
@@ -198,8 +199,12 @@ func readEntry(f *os.File, key string) (*cacheEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("truncated header: %w", err)
 	}
+	js, err := checkHeader(line)
+	if err != nil {
+		return nil, err
+	}
 	e := &cacheEntry{f: f}
-	if err := json.Unmarshal(line, &e.head); err != nil {
+	if err := json.Unmarshal(js, &e.head); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
 	h := &e.head
@@ -216,6 +221,43 @@ func readEntry(f *os.File, key string) (*cacheEntry, error) {
 	return e, nil
 }
 
+// headerSum is the width of the header line's checksum, and the space
+// after it.
+const headerSum = 9
+
+// headerSlack is the room left after a header's JSON (spaces), so that
+// new validators and time fit in its place (keepValidators).
+const headerSlack = 128
+
+// headerLine is an entry's header line: the CRC-32C of the rest of the
+// line in 8 lower-case hex digits, a space, the header's JSON padded with
+// spaces to width, and a newline. A byte of the header changed on disk
+// would otherwise go unseen when it leaves valid JSON (a tool's name, the
+// instructions, the validators).
+func headerLine(js []byte, width int) []byte {
+	line := make([]byte, headerSum, headerSum+width+1)
+	line = append(line, js...)
+	for len(line) < headerSum+width {
+		line = append(line, ' ')
+	}
+	copy(line, fmt.Appendf(nil, "%08x ", crc32.Checksum(line[headerSum:], castagnoli())))
+	return append(line, '\n')
+}
+
+// checkHeader returns the JSON of a header line that matches its
+// checksum.
+func checkHeader(line []byte) ([]byte, error) {
+	if len(line) < headerSum+1 || line[headerSum-1] != ' ' || line[len(line)-1] != '\n' {
+		return nil, errors.New("header: no checksum")
+	}
+	js := line[headerSum : len(line)-1]
+	// Compared as written: a digit of another case is a changed byte.
+	if want := fmt.Appendf(nil, "%08x", crc32.Checksum(js, castagnoli())); !bytes.Equal(line[:headerSum-1], want) {
+		return nil, errors.New("the header does not match its checksum")
+	}
+	return js, nil
+}
+
 // read returns a section, checked against its CRC.
 func (e *cacheEntry) read(s section) ([]byte, error) {
 	b := make([]byte, s.Len)
@@ -226,6 +268,18 @@ func (e *cacheEntry) read(s section) ([]byte, error) {
 		return nil, errors.New("a section does not match its checksum")
 	}
 	return b, nil
+}
+
+// sameBytes reports whether api was read from the bytes e was built from,
+// and resolved against the same base URL: its tools are e's.
+func (e *cacheEntry) sameBytes(api *client.API) bool {
+	return api.Digest == e.head.Digest && api.BaseURL() == e.head.Base
+}
+
+// headerWidth is the room for the header's JSON: what is between its
+// checksum and the newline.
+func (e *cacheEntry) headerWidth() int {
+	return int(e.head.List.Off) - len(cacheMagic) - headerSum - 1
 }
 
 // api decodes the description kept in the entry.
@@ -241,6 +295,9 @@ func (e *cacheEntry) api() (*client.API, error) {
 		return nil, fmt.Errorf("%s: the description: %w", e.path, err)
 	}
 	api.SettleNumbers()
+	// The header's validators are the latest: keepValidators rewrites
+	// the header alone.
+	api.Validators = e.head.Validators
 	return &api, nil
 }
 
@@ -356,16 +413,22 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 		}
 		h.Files = append(h.Files, f)
 	}
+	return c.store(key, &h, prep.List, apiJSON)
+}
+
+// store writes the entry for key: h, then its sections list and apiJSON.
+func (c *Cache) store(key string, h *cacheHeader, list, apiJSON []byte) error {
 	// The header's length depends on the offsets it holds: encode it with
 	// its final offsets, which depend only on its own length.
-	var line []byte
+	var js []byte
 	for off := int64(0); ; {
-		h.List = section{Off: off, Len: int64(len(prep.List)), CRC: crc32.Checksum(prep.List, castagnoli())}
+		h.List = section{Off: off, Len: int64(len(list)), CRC: crc32.Checksum(list, castagnoli())}
 		h.API = section{Off: off + h.List.Len, Len: int64(len(apiJSON)), CRC: crc32.Checksum(apiJSON, castagnoli())}
-		if line, err = json.Marshal(h); err != nil {
+		var err error
+		if js, err = json.Marshal(h); err != nil {
 			return err
 		}
-		next := int64(len(cacheMagic) + len(line) + 1)
+		next := int64(len(cacheMagic) + headerSum + len(js) + headerSlack + 1)
 		if next == off {
 			break
 		}
@@ -374,15 +437,70 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 	var buf bytes.Buffer
 	buf.Grow(int(h.API.Off + h.API.Len))
 	buf.WriteString(cacheMagic)
-	buf.Write(line)
-	buf.WriteByte('\n')
-	buf.Write(prep.List)
+	buf.Write(headerLine(js, len(js)+headerSlack))
+	buf.Write(list)
 	buf.Write(apiJSON)
 	if err := atomicfile.Write(c.path(key), buf.Bytes(), 0o600); err != nil {
 		return err
 	}
 	c.prune(key)
 	return nil
+}
+
+// keepValidators records v in e's header: the validators of an answer
+// that gave the very bytes e was built from (a redeploy, or replicas that
+// each give their own ETag), for the next fetch to ask with. Nothing is
+// built again: the header is rewritten in its place, the sections left
+// as they are; only when the new header does not fit there is the entry
+// written again, its sections copied.
+func (c *Cache) keepValidators(e *cacheEntry, v client.Validators) error {
+	h := e.head
+	h.Validators, h.Written = v, time.Now().UTC()
+	js, err := json.Marshal(&h)
+	if err != nil {
+		return err
+	}
+	if len(js) > e.headerWidth() {
+		return c.copyEntry(e, &h)
+	}
+	f, err := os.OpenFile(e.path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// Only the file e was read from: one renamed in its place since is
+	// another writer's, whose sections this header does not describe. A
+	// reader that meets the header half written refuses it (its checksum)
+	// and builds the tools.
+	if !sameFile(f, e.f) {
+		return nil
+	}
+	_, err = f.WriteAt(headerLine(js, e.headerWidth()), int64(len(cacheMagic)))
+	return err
+}
+
+// copyEntry writes e again under header h, its sections copied (and
+// checked) as they are.
+func (c *Cache) copyEntry(e *cacheEntry, h *cacheHeader) error {
+	list, err := e.read(e.head.List)
+	if err != nil {
+		return err
+	}
+	apiJSON, err := e.read(e.head.API)
+	if err != nil {
+		return err
+	}
+	return c.store(h.Key, h, list, apiJSON)
+}
+
+// sameFile reports whether a and b are open on the same file.
+func sameFile(a, b *os.File) bool {
+	sa, err := a.Stat()
+	if err != nil {
+		return false
+	}
+	sb, err := b.Stat()
+	return err == nil && os.SameFile(sa, sb)
 }
 
 // touch marks an entry used, for pruning.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -15,12 +16,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/log"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/profile"
 	"github.com/restmcp/restmcp/server"
 )
@@ -35,6 +38,13 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+// String is what was logged since the last take, left there.
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func (l *logBuffer) take() string {
@@ -748,5 +758,281 @@ func TestCachedURLFailureIsAskedOnce(t *testing.T) {
 	defer mu.Unlock()
 	if asked != 1 {
 		t.Errorf("the description was asked for %d times, want once; log: %s", asked, logs.take())
+	}
+}
+
+// Every byte of an entry's header is covered: one changed anywhere in it
+// (the format line, the checksum, the JSON) makes the entry refused, never
+// served with what the changed byte says (another tool name, other
+// instructions or validators), and the start builds the tools from the
+// description and writes the entry again.
+func TestCacheHeaderFlippedByte(t *testing.T) {
+	api := notesAPI(t)
+	a, _ := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	want := serveOnce(t, a, p)
+	key := a.Cache.key(a.Name, p)
+	path := a.Cache.path(key)
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := a.Cache.open(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := e.head.List.Off
+	e.close()
+	for i := range end {
+		// A letter's case, a bit past ASCII (JSON would read it as U+FFFD),
+		// then the low bit, after which the start itself is watched.
+		for _, flip := range []byte{0x20, 0x80, 0x01} {
+			b := bytes.Clone(good)
+			b[i] ^= flip
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if e, err := a.Cache.open(key); err == nil {
+				e.close()
+				t.Errorf("byte %d of %d (%q) ^ %#x: the entry was accepted", i, end, good[i], flip)
+				continue
+			}
+			if flip != 0x01 || testing.Short() && i%16 != 0 {
+				continue
+			}
+			got := serveOnce(t, a, p)
+			if got[0] != want[0] || got[1] != want[1] {
+				t.Errorf("byte %d ^ %#x: other answers than the description's:\n%.300s\n%.300s", i, flip, got[0], got[1])
+			}
+			e, err := a.Cache.open(key)
+			if err != nil {
+				t.Fatalf("byte %d ^ %#x: the entry was not written again: %v", i, flip, err)
+			}
+			e.close()
+		}
+	}
+}
+
+// An entry's bytes, whatever they are, never make reading it panic: an
+// entry is refused, or its sections read and checked.
+func FuzzCacheEntry(f *testing.F) {
+	a := testApp(f, nil)
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	p := profile.Profile{Name: "notes", Spec: filepath.Join(f.TempDir(), "notes.yaml")}
+	if err := os.WriteFile(p.Spec, spec, 0o600); err != nil {
+		f.Fatal(err)
+	}
+	api, err := a.LoadAPI(context.Background(), p, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv, err := a.serverFor(p, api, false, nil, nil, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	key := a.Cache.key(a.Name, p)
+	if err := a.Cache.write(key, p, srv.Prepared(), api); err != nil {
+		f.Fatal(err)
+	}
+	good, err := os.ReadFile(a.Cache.path(key))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(good[:len(cacheMagic)+headerSum+40])
+	f.Add([]byte(cacheMagic + "00000000 {}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if err := os.WriteFile(a.Cache.path(key), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e, err := a.Cache.open(key)
+		if err != nil {
+			return
+		}
+		defer e.close()
+		_, _ = e.head.Prepared.ReadList()
+		_, _ = e.api()
+	})
+}
+
+// A server whose every answer has its own ETag and Last-Modified (one per
+// replica behind a load balancer) answers each conditional fetch whole,
+// with the same bytes: the tools are not built again, the client is not
+// told of a change, and the entry is not written again (the file read at
+// start is the one still in place, its sections unchanged); only the new
+// validators are kept in its header, so that a redeploy's are asked with
+// next (TestCachedURLKeepsNewValidators).
+func TestCachedURLReplicaValidators(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var sent, conds []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		conds = append(conds, r.Header.Get("If-None-Match"))
+		etag := fmt.Sprintf(`"replica-%d"`, len(conds))
+		sent = append(sent, etag)
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", time.Unix(int64(len(conds))*3600, 0).UTC().Format(http.TimeFormat))
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	a, logs := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	first := serveOnce(t, a, p)
+	key := a.Cache.key(a.Name, p)
+	path := a.Cache.path(key)
+	// Held open, the file keeps its identity: one written in its place is
+	// another file.
+	orig, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer orig.Close()
+	e, err := a.Cache.open(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodyOff := e.head.List.Off
+	e.close()
+	good, _ := os.ReadFile(path)
+	check := func(what string) {
+		t.Helper()
+		cur, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cur.Close()
+		if !sameFile(orig, cur) {
+			t.Errorf("%s: the entry was written again", what)
+		}
+		b, _ := os.ReadFile(path)
+		if len(b) != len(good) || !bytes.Equal(b[bodyOff:], good[bodyOff:]) {
+			t.Errorf("%s: the entry's sections changed", what)
+		}
+		e, err := a.Cache.open(key)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		defer e.close()
+		mu.Lock()
+		last := sent[len(sent)-1]
+		mu.Unlock()
+		if e.head.Validators.ETag != last {
+			t.Errorf("%s: the entry keeps the ETag %s, want the last one sent, %s", what, e.head.Validators.ETag, last)
+		}
+	}
+
+	// Over stdio: the background fetch, a client connected until it is
+	// done.
+	for i := range 2 {
+		logs.take()
+		inR, inW := io.Pipe()
+		outR, outW := io.Pipe()
+		done := make(chan error, 1)
+		go func() { done <- a.Serve(context.Background(), p, inR, outW) }()
+		var changed atomic.Int32
+		c := mcp.NewClient(&mcp.Implementation{Name: "t"}, &mcp.ClientOptions{
+			ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) { changed.Add(1) },
+		})
+		ctx := context.Background()
+		cs, err := c.Connect(ctx, &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "the API description is unchanged"); {
+			if time.Now().After(deadline) {
+				t.Fatalf("start %d: the description was not fetched again; log: %s", i+2, logs.take())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		res, err := cs.ListTools(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, _ := json.Marshal(res)
+		time.Sleep(replaceWait / 10) // a notification would come now
+		cs.Close()
+		inW.Close()
+		<-done
+		outR.Close()
+		if n := changed.Load(); n != 0 {
+			t.Errorf("start %d: %d notifications/tools/list_changed", i+2, n)
+		}
+		if !strings.Contains(first[1], `"name":"list_notes"`) || !strings.Contains(string(listed), `"name":"list_notes"`) {
+			t.Errorf("start %d: tools listed %.300s", i+2, listed)
+		}
+		check(fmt.Sprintf("start %d", i+2))
+	}
+
+	// Listing tools (and serve --http): the fetch before the tools are
+	// built.
+	for i := range 2 {
+		if _, err := a.ListServer(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("listing %d", i+1))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i := 1; i < len(conds); i++ {
+		if conds[i] != sent[i-1] {
+			t.Errorf("fetch %d asked with %s, want the ETag of the one before, %s", i+1, conds[i], sent[i-1])
+		}
+	}
+}
+
+// New validators are written in the header's place when they fit in it,
+// and otherwise the entry is written again with its sections as they were:
+// either way, read back, the entry has them and the same sections.
+func TestCacheKeepValidators(t *testing.T) {
+	api := notesAPI(t)
+	a, _ := cacheApp(t)
+	p := profile.Profile{Name: "notes", Spec: notesSpec(t), BaseURL: api.URL + "/api"}
+	serveOnce(t, a, p)
+	key := a.Cache.key(a.Name, p)
+	for _, tc := range []struct {
+		etag    string
+		inPlace bool
+	}{
+		{`"short"`, true},
+		{`"` + strings.Repeat("long", 100) + `"`, false},
+		{`"short again"`, true},
+	} {
+		e, err := a.Cache.open(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, _ := e.read(e.head.List)
+		desc, _ := e.read(e.head.API)
+		if err := a.Cache.keepValidators(e, client.Validators{ETag: tc.etag}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Cache.open(key)
+		if err != nil {
+			t.Fatalf("%.20s: %v", tc.etag, err)
+		}
+		if got.head.Validators.ETag != tc.etag {
+			t.Errorf("%.20s: the entry has the ETag %.20s", tc.etag, got.head.Validators.ETag)
+		}
+		if sameFile(e.f, got.f) != tc.inPlace {
+			t.Errorf("%.20s: rewritten in place %v, want %v", tc.etag, !tc.inPlace, tc.inPlace)
+		}
+		gl, _ := got.read(got.head.List)
+		gd, _ := got.read(got.head.API)
+		if !bytes.Equal(gl, list) || !bytes.Equal(gd, desc) {
+			t.Errorf("%.20s: the sections changed", tc.etag)
+		}
+		if d, err := got.api(); err != nil || d.Validators.ETag != tc.etag {
+			t.Errorf("%.20s: the description read back: %v", tc.etag, err)
+		}
+		e.close()
+		got.close()
 	}
 }

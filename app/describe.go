@@ -24,10 +24,36 @@ func (a *App) LoadAPI(ctx context.Context, p profile.Profile, cred client.Creden
 	return a.loadAPI(ctx, p, cred, nil)
 }
 
+// Description is a profile's description as a command read it
+// (ReadDescription), for what it does next to use rather than read it
+// again.
+type Description struct {
+	API *client.API
+	// Unreachable is why the description's URL gave no answer
+	// (client.ErrUnreachable): API is then the copy saved earlier, and
+	// asking the URL again would wait as long for the same.
+	Unreachable error
+}
+
+// ReadDescription is LoadAPI, also saying when the copy saved earlier
+// stands in for a URL that gave no answer.
+func (a *App) ReadDescription(ctx context.Context, p profile.Profile, cred client.Credential) (*Description, error) {
+	return a.readDescription(ctx, p, cred, nil)
+}
+
 // loadAPI is LoadAPI, a description refused for want of a key read again
 // with descCred, when given, before the saved copy is considered: the
 // copy stands in only for a description that cannot be read with it.
 func (a *App) loadAPI(ctx context.Context, p profile.Profile, cred, descCred client.Credential) (*client.API, error) {
+	d, err := a.readDescription(ctx, p, cred, descCred)
+	if err != nil {
+		return nil, err
+	}
+	return d.API, nil
+}
+
+// readDescription is loadAPI as a Description.
+func (a *App) readDescription(ctx context.Context, p profile.Profile, cred, descCred client.Credential) (*Description, error) {
 	if p.Spec == "" {
 		return nil, fmt.Errorf("profile %q has no OpenAPI description: pass --spec FILE|URL, or run `%s --spec FILE|URL`",
 			p.Name, a.LoginCommand(p.Name))
@@ -37,7 +63,14 @@ func (a *App) loadAPI(ctx context.Context, p profile.Profile, cred, descCred cli
 	if remote && errors.Is(err, client.ErrNeedsKey) && descCred != nil {
 		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, client.Validators{}))
 	}
-	return a.loadedAPI(p, api, err)
+	d := &Description{}
+	if remote && errors.Is(err, client.ErrUnreachable) {
+		d.Unreachable = err // and, unless an error follows, the saved copy stands in
+	}
+	if d.API, err = a.loadedAPI(p, api, err); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // loadedAPI is what loading p's description gave (api, err): the error

@@ -78,11 +78,23 @@ type KeyCheck struct {
 // could be chosen (for example the description did not load); the
 // request's own outcome is in the KeyCheck. timeout bounds it all.
 func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*KeyCheck, error) {
+	return a.CheckKeyWith(ctx, p, key, timeout, nil)
+}
+
+// CheckKeyWith is CheckKey with p's description as the command read it
+// (nil: CheckKey reads it when it needs it). When its URL gave no answer,
+// the URL is not asked again (each attempt would wait for its time limit):
+// the request is chosen from the copy saved earlier, and the description's
+// own URL is never the one checked.
+func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, timeout time.Duration, read *Description) (*KeyCheck, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	base, path, viaSpec, err := a.checkTarget(ctx, p, key, false)
+	base, path, viaSpec, err := a.checkTarget(ctx, p, key, false, read)
 	if err != nil {
 		return nil, err
+	}
+	if viaSpec && read != nil && read.Unreachable != nil {
+		return nil, unreachableDescription(p.Spec, read.Unreachable)
 	}
 	if viaSpec {
 		// A description anyone may read proves nothing about the key: then
@@ -95,11 +107,11 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 		if anon.unreachable != nil {
 			// Not a verdict on the key: the description itself is out of
 			// reach (a vendor's built-in one, or the profile's).
-			return nil, &CheckSetupError{Fix: FixUnreachable, Err: fmt.Errorf("the API description at %s cannot be reached: %w", anon.URL, anon.unreachable)}
+			return nil, unreachableDescription(anon.URL, anon.unreachable)
 		}
 		if anon.Accepted {
 			public := anon.URL
-			if base, path, _, err = a.checkTarget(ctx, p, key, true); err != nil {
+			if base, path, _, err = a.checkTarget(ctx, p, key, true, read); err != nil {
 				return nil, fmt.Errorf("the description at %s is public, so it cannot tell whether the key is valid, and %w", public, err)
 			}
 			viaSpec = false
@@ -115,6 +127,12 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 		kc.Description = viaSpec
 	}
 	return kc, err
+}
+
+// unreachableDescription is the CheckSetupError of a description URL that
+// gave no answer: not a verdict on the key.
+func unreachableDescription(spec string, err error) error {
+	return &CheckSetupError{Fix: FixUnreachable, Err: fmt.Errorf("the API description at %s cannot be reached: %w", client.ShowURL(spec), err)}
 }
 
 // sendCheck sends one GET of path on base with key, applied by cred (""
@@ -197,9 +215,12 @@ func isHTML(contentType string) bool {
 
 // checkTarget picks the URL checkKey requests, as a base URL and a path on
 // it; viaSpec reports that it is the description's own URL. noSpec skips
-// that choice.
-func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, noSpec bool) (base *url.URL, path string, viaSpec bool, err error) {
+// that choice. read is the description as the command read it (nil: none).
+func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, noSpec bool, read *Description) (base *url.URL, path string, viaSpec bool, err error) {
 	var api *client.API
+	if read != nil && read.Unreachable != nil {
+		api = read.API // the saved copy: the URL is not asked again
+	}
 	load := func() error {
 		if api != nil {
 			return nil

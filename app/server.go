@@ -231,6 +231,17 @@ func (a *App) cachedEntry(p profile.Profile) (string, *cacheEntry) {
 	return key, e
 }
 
+// keepValidators records v in e's header when they are new (see
+// Cache.keepValidators); a failure is only logged.
+func (a *App) keepValidators(e *cacheEntry, v client.Validators) {
+	if v == e.head.Validators {
+		return
+	}
+	if err := a.Cache.keepValidators(e, v); err != nil {
+		a.Log.Debug("could not keep the API description's new validators", "err", err)
+	}
+}
+
 // writeCache writes p's entry; a failure is only logged.
 func (a *App) writeCache(p profile.Profile, srv *server.Server, api *client.API) {
 	if a.Cache == nil {
@@ -255,7 +266,12 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 	case err != nil:
 		a.Log.Warn("serving the API description saved earlier: it cannot be fetched", "fetched", e.head.Written.Format(time.RFC3339), "err", keyRefusedHint(p, err))
 		return
-	case api.Digest == e.head.Digest && api.Validators == e.head.Validators:
+	case e.sameBytes(api):
+		// Answered whole, with the bytes the entry was built from:
+		// replicas that each give their own ETag, or a redeploy. The
+		// tools stay; new validators are kept for the next start to ask
+		// with.
+		a.keepValidators(e, api.Validators)
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	case len(api.Operations) == 0:
@@ -269,8 +285,9 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 	}
 	a.writeCache(p, srv, api)
 	if api.Digest == e.head.Digest {
-		// The same description under new validators (a redeploy gave
-		// it a new ETag): kept for the next start to ask with them.
+		// The same bytes resolved against another base URL (read from
+		// another address after a redirect): the entry holds it for the
+		// next start; the tools listed are the same.
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	}
@@ -339,9 +356,13 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 			a.Log.Debug("compiled description not used", "err", err)
 			api = nil
 		}
-		// Also the same description under new validators: the next
-		// fetch asks with them.
-		write = api != nil && (api.Digest != e.head.Digest || api.Validators != e.head.Validators)
+		if api != nil && e.sameBytes(api) {
+			// Also under new validators: kept in the entry's header, for
+			// the next fetch to ask with; the entry is not written again.
+			a.keepValidators(e, api.Validators)
+		} else {
+			write = api != nil
+		}
 	}
 	if api == nil {
 		if api, err = a.loadAPI(ctx, p, cred, descCred); err != nil {

@@ -62,6 +62,21 @@ type LoginOptions struct {
 	// schemeAfterKey says that --scheme is chosen once the key is given:
 	// the description could not be read without it.
 	schemeAfterKey bool
+	// read is the description as login read it (description), once.
+	read     *app.Description
+	readErr  error
+	readOnce bool
+}
+
+// description reads p's description (without the key) once per login: the
+// tool selection, the scheme and the key check all use that reading, so
+// that a URL that gives no answer is waited for once.
+func (opts *LoginOptions) description(ctx context.Context, f *Factory, p profile.Profile) (*app.Description, error) {
+	if !opts.readOnce {
+		opts.readOnce = true
+		opts.read, opts.readErr = opts.Profile.app(f, false).ReadDescription(ctx, p, nil)
+	}
+	return opts.read, opts.readErr
 }
 
 func newLoginCmd(f *Factory, runF func(*LoginOptions) error) *cobra.Command {
@@ -181,7 +196,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		if err := checkMCPURL(p.MCPURL); err != nil {
 			return err
 		}
-	} else if err := checkSelection(c.Context(), f, opts.Profile, p); err != nil {
+	} else if err := checkSelection(c.Context(), f, opts, p); err != nil {
 		return err
 	}
 
@@ -311,7 +326,7 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		}
 	} else if opts.NoCheck {
 		fmt.Fprintln(errOut, "! The key was not checked against the API (--no-check).")
-	} else if err := loginCheck(c.Context(), f, p, opts.scheme, key, opts.CheckTimeout, c.Flags().Changed("base-url")); err != nil {
+	} else if err := loginCheck(c.Context(), f, p, opts.scheme, key, opts.CheckTimeout, c.Flags().Changed("base-url"), opts.read); err != nil {
 		return err
 	}
 
@@ -383,15 +398,16 @@ func sameAddress(before, now profile.Profile) bool {
 // --method, --read-only) that leaves none of the description's operations:
 // saved, it would fail every later command. A description that cannot be
 // read now is not judged (the key check says why).
-func checkSelection(ctx context.Context, f *Factory, pf *profileFlags, p profile.Profile) error {
-	fl := pf.cmd.Flags()
+func checkSelection(ctx context.Context, f *Factory, opts *LoginOptions, p profile.Profile) error {
+	fl := opts.Profile.cmd.Flags()
 	if !fl.Changed("tag") && !fl.Changed("operation") && !fl.Changed("method") && !fl.Changed("read-only") {
 		return nil
 	}
-	api, err := f.App().LoadAPI(ctx, p, nil)
-	if err != nil || len(api.Operations) == 0 || len(app.SelectedOperations(api, p)) > 0 {
+	d, err := opts.description(ctx, f, p)
+	if err != nil || len(d.API.Operations) == 0 || len(app.SelectedOperations(d.API, p)) > 0 {
 		return nil
 	}
+	api := d.API
 	hint := fmt.Sprintf("`%s tools --spec %s` lists them", f.Brand.Name, app.QuoteProfileName(p.Spec))
 	if tags := app.DescriptionTags(api); len(p.Tags) > 0 && len(tags) > 0 {
 		hint = "its tags are " + strings.Join(app.ClosestTags(tags, p.Tags), ", ") + "; " + hint
@@ -404,11 +420,12 @@ func checkSelection(ctx context.Context, f *Factory, pf *profileFlags, p profile
 // loginCheck asks the API whether it accepts key, sent as p says (scheme
 // is the description's scheme p uses, nil for none); an error says why the
 // key is not stored. baseURLGiven: p's base URL was given with --base-url.
-func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *client.SecurityScheme, key string, timeout time.Duration, baseURLGiven bool) error {
+// read is the description as login read it (nil: not read).
+func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *client.SecurityScheme, key string, timeout time.Duration, baseURLGiven bool, read *app.Description) error {
 	if timeout <= 0 {
 		timeout = loginCheckTimeout
 	}
-	kc, err := f.App().CheckKey(ctx, p, key, timeout)
+	kc, err := f.App().CheckKeyWith(ctx, p, key, timeout, read)
 	if err != nil {
 		return fmt.Errorf("%w%s; nothing was stored", err, loginCheckHint(err))
 	}

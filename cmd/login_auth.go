@@ -39,7 +39,11 @@ func (f *Factory) chooseAuth(ctx context.Context, opts *LoginOptions, own *profi
 		own.Auth = nil
 		return nil
 	}
-	api, err := opts.Profile.app(f, false).LoadAPI(ctx, p, nil)
+	read, err := opts.description(ctx, f, p)
+	var api *client.API
+	if err == nil {
+		api = read.API
+	}
 	switch {
 	case err != nil && errors.Is(err, client.ErrUnreachable) && !opts.NoCheck && (p.CheckPath == "" || p.BaseURL == ""):
 		// The key check would wait as long again for the same: its

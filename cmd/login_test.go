@@ -643,3 +643,84 @@ func TestLoginWithoutKeyringKeyProtectedDescription(t *testing.T) {
 	}
 	e.assertKeyNowhere(goodKey)
 }
+
+// switchListener serves until down is set; from then on it accepts each
+// connection and closes it unanswered, counting them.
+type switchListener struct {
+	net.Listener
+	down    atomic.Bool
+	dropped atomic.Int32
+}
+
+func (l *switchListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil || !l.down.Load() {
+			return c, err
+		}
+		l.dropped.Add(1)
+		c.Close()
+	}
+}
+
+// A description URL that does not answer, with a copy of it saved by an
+// earlier command, is asked for once: the key check uses the saved copy
+// (or, when the description is on the API's own origin, says at once that
+// it cannot be reached) instead of waiting for the address again; so does
+// the check of a tool selection given to login.
+func TestLoginUnreachableDescriptionWithSavedCopyAskedOnce(t *testing.T) {
+	spec, err := os.ReadFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := &switchListener{Listener: ln}
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(spec) })}
+	hs.SetKeepAlivesEnabled(false) // each request its own connection, counted once down
+	go hs.Serve(sl)
+	defer hs.Close()
+	specURL := "http://" + ln.Addr().String() + "/openapi.yaml"
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+goodKey {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer api.Close()
+
+	for _, tc := range []struct {
+		name  string
+		saved bool
+		args  []string
+		code  int
+		want  string
+	}{
+		// The API elsewhere: checked with an operation of the saved copy.
+		{"API on another origin", true, []string{"--base-url", api.URL}, 0, "The API accepted the key"},
+		{"and a tool selection", true, []string{"--base-url", api.URL, "--method", "GET"}, 0, "The API accepted the key"},
+		// The API where the description does not answer: said at once.
+		{"API on the description's origin", true, []string{"--base-url", "http://" + ln.Addr().String()}, 1, "cannot be reached"},
+		{"a tool selection, no saved copy", false, []string{"--base-url", api.URL, "--method", "GET"}, 1, "cannot be reached"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			sl.down.Store(false)
+			if tc.saved {
+				if r := e.run("", "tools", "-p", "acme", "--spec", specURL); r.code != 0 {
+					t.Fatalf("tools: exit %d:\n%s", r.code, r.err)
+				}
+			}
+			sl.down.Store(true)
+			sl.dropped.Store(0)
+			r := e.run(goodKey, append([]string{"login", "-p", "acme", "--spec", specURL, "--with-key"}, tc.args...)...)
+			if r.code != tc.code || !strings.Contains(r.err, tc.want) {
+				t.Errorf("exit %d, want %d with %q:\n%s", r.code, tc.code, tc.want, r.err)
+			}
+			if n := sl.dropped.Load(); n != 1 {
+				t.Errorf("the description was asked for %d times, want 1:\n%s", n, r.err)
+			}
+		})
+	}
+}
