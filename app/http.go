@@ -453,9 +453,16 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 	bodies.max.Store(max(cmp.Or(cfg.MaxInflightBytes, DefaultInflightBytes), maxBody+1))
 	// The same limit for the front and the MCP server (whose own default
 	// is 4 MiB).
+	// The Host of a request on a loopback address is checked here
+	// (rebinding), where a trusted proxy's requests can be told apart.
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
-		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, MaxRequestBodyBytes: maxBody})
+		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, MaxRequestBodyBytes: maxBody, DisableLocalhostProtection: true})
 	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refusal := rebinding(r, h.proxies); refusal != "" {
+			http.Error(w, refusal, http.StatusForbidden)
+			return
+		}
+		r = r.WithContext(server.WithHostChecked(r.Context()))
 		ctx, refusal := admit.admit(r)
 		if len(r.Header.Get(admit.header)) > MaxCredentialBytes {
 			refusal = fmt.Sprintf("the credential in %s is longer than %d bytes", admit.header, MaxCredentialBytes)
@@ -860,6 +867,50 @@ func remoteAddr(r *http.Request, proxies []netip.Prefix) string {
 		}
 	}
 	return caller
+}
+
+// rebinding is why a request is refused as a DNS rebinding attack ("" when
+// it is not): one that reached a loopback address with a Host that is not
+// a loopback one, as a page whose name was made to resolve to 127.0.0.1
+// sends, unless it came from a trusted proxy (a reverse proxy on this
+// machine that passes the Host on, as Caddy and Traefik do, and nginx with
+// "proxy_set_header Host $host": the proxy chose to route it by that
+// Host).
+func rebinding(r *http.Request, proxies []netip.Prefix) string {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok || local == nil || !loopbackHost(local.String()) || loopbackHost(r.Host) {
+		return ""
+	}
+	peer, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		peer = r.RemoteAddr
+	}
+	if a, ok := hopAddr(peer); ok {
+		for _, p := range proxies {
+			if p.Contains(a) {
+				return ""
+			}
+		}
+	}
+	host := r.Host
+	if len(host) > 100 {
+		host = host[:100] + "…"
+	}
+	return fmt.Sprintf("forbidden: Host %q on a loopback address (DNS rebinding protection); behind a reverse proxy on this machine that passes the Host on, name the proxy with --trusted-proxy %s, or have it send Host: %s", host, peer, local.String())
+}
+
+// loopbackHost reports whether a host, with or without a port, is a
+// loopback name or address.
+func loopbackHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = strings.Trim(hostport, "[]")
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }
 
 // cors lets browsers on origins call next; with no origins it adds

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// hostHeader sends every request with Host set to host, as a browser does
+// for a name that resolves to this machine.
+type hostHeader struct {
+	host string
+	next http.RoundTripper
+}
+
+func (h hostHeader) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Host = h.host
+	return h.next.RoundTrip(r)
+}
+
+// postHost POSTs a tools/call to endpoint with Host set to host (and
+// version's protocol header, unless ""); it returns the status and body.
+func postHost(t *testing.T, endpoint, host, version string) (int, string) {
+	t.Helper()
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader(body))
+	req.Host = host
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	if version != "" {
+		req.Header.Set("Mcp-Protocol-Version", version)
+	}
+	req.Header.Set("X-Api-Key", "sk-caller-1-0123456789")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// On a loopback address, a request whose Host is not a loopback one (DNS
+// rebinding) is refused, with what to do when it comes from a reverse
+// proxy on the same machine; one from a --trusted-proxy is answered, over
+// the front (a 2025-11-25 call) and the MCP SDK (a go-sdk client) alike:
+// a proxy that passes the Host on (Caddy, Traefik, nginx with "Host
+// $host") in front of a server on 127.0.0.1.
+func TestHTTPHostBehindALocalProxy(t *testing.T) {
+	endpoint, _ := serveHTTPTest(t, HTTPConfig{})
+	for _, version := range []string{"2025-11-25", ""} {
+		code, body := postHost(t, endpoint, "mcp.example.com", version)
+		if code != http.StatusForbidden || !strings.Contains(body, "--trusted-proxy 127.0.0.1") {
+			t.Errorf("Host mcp.example.com on a loopback address (version %q): %d %s, want 403 naming --trusted-proxy", version, code, body)
+		}
+		if code, body := postHost(t, endpoint, "localhost:8080", version); code != http.StatusOK {
+			t.Errorf("Host localhost (version %q): %d %s", version, code, body)
+		}
+	}
+
+	proxied, _ := serveHTTPTest(t, HTTPConfig{TrustedProxies: []string{"127.0.0.1"}})
+	target, _ := url.Parse(proxied)
+	proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(target)
+		r.Out.URL.Path = target.Path
+		r.Out.Host = r.In.Host // passed on, as Caddy does
+		r.SetXForwarded()
+	}})
+	t.Cleanup(proxy.Close)
+	for _, version := range []string{"2025-11-25", ""} {
+		if code, body := postHost(t, proxy.URL+"/mcp", "mcp.example.com", version); code != http.StatusOK || !strings.Contains(body, "owner-1") {
+			t.Errorf("through a trusted proxy that passes Host on (version %q): %d %s", version, code, body)
+		}
+	}
+	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
+	s, err := c.Connect(context.Background(), &mcp.StreamableClientTransport{
+		Endpoint: proxy.URL + "/mcp",
+		HTTPClient: &http.Client{Transport: hostHeader{host: "mcp.example.com",
+			next: keyHeader{header: "X-Api-Key", key: "sk-caller-2-0123456789", next: http.DefaultTransport}}},
+	}, nil)
+	if err != nil {
+		t.Fatalf("connect through the proxy: %v", err)
+	}
+	defer s.Close()
+	res, err := s.CallTool(context.Background(), &mcp.CallToolParams{Name: "list_notes", Arguments: map[string]any{}})
+	if err != nil || res.IsError || !strings.Contains(res.Content[0].(*mcp.TextContent).Text, "owner-2") {
+		t.Errorf("a go-sdk client through the proxy: %v %+v", err, res)
+	}
+}
