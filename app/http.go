@@ -529,7 +529,14 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		}
 	})
 	path := basePath(cfg)
-	h.mux.Handle(path, a.accessLog(m, path, h.proxies, cors(cfg.CORSOrigins, admit.header, endpoint)))
+	mcpEndpoint := a.accessLog(m, path, h.proxies, cors(cfg.CORSOrigins, admit.header, endpoint))
+	h.mux.Handle(path, mcpEndpoint)
+	if path != "/" {
+		// The URL written with a trailing slash ("https://host/mcp/",
+		// as --base-path may be given, and as some MCP servers' own
+		// endpoints are) reaches the endpoint too, rather than a 404.
+		h.mux.Handle(path+"/{$}", mcpEndpoint)
+	}
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})

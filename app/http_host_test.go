@@ -95,3 +95,28 @@ func TestHTTPHostBehindALocalProxy(t *testing.T) {
 		t.Errorf("a go-sdk client through the proxy: %v %+v", err, res)
 	}
 }
+
+// The MCP endpoint answers at its path with a trailing slash too, whether
+// --base-path was given with one or not: a client configured with
+// "https://host/mcp/" is not answered 404 on every request. Nothing below
+// the path is.
+func TestHTTPBasePathTrailingSlash(t *testing.T) {
+	for _, given := range []string{"", "/acme/mcp/", "acme/mcp"} {
+		endpoint, base := serveHTTPTest(t, HTTPConfig{BasePath: given})
+		for _, url := range []string{endpoint, endpoint + "/"} {
+			for _, version := range []string{"2025-11-25", ""} {
+				code, body, err := rawPost(url, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`, version, "sk-caller-1-0123456789")
+				if err != nil || code != http.StatusOK || !strings.Contains(string(body), "owner-1") {
+					t.Errorf("--base-path %q, POST %s (version %q): %d %s %v", given, url, version, code, body, err)
+				}
+			}
+		}
+		if code, _, _ := rawPost(endpoint+"/x", `{}`, "", "sk-caller-1-0123456789"); code != http.StatusNotFound {
+			t.Errorf("--base-path %q: a path below the endpoint: %d, want 404", given, code)
+		}
+		metrics := get(t, base+"/metrics", http.StatusOK)
+		if want := `restmcp_http_requests_total{path="` + basePath(HTTPConfig{BasePath: given}) + `",code="200"} 4`; !strings.Contains(metrics, want) {
+			t.Errorf("--base-path %q: metrics without %s:\n%s", given, want, metrics)
+		}
+	}
+}
