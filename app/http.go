@@ -74,7 +74,8 @@ type HTTPConfig struct {
 	Reload <-chan struct{}
 	// Listener, when set, is used instead of listening on Addr (tests).
 	Listener net.Listener
-	// Ready, when set, is called with the address once the server listens.
+	// Ready, when set, is called with the address once the server serves
+	// the tools (it listens before, while the description is read).
 	Ready func(addr net.Addr)
 }
 
@@ -260,34 +261,13 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 		descCred = a.ProfileCredential(p) // asked for only then
 	}
 	m := newMetrics()
-	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()}, descCred)
-	if err != nil {
-		return err
-	}
-	if d, ok := cred.(*describedCredential); ok {
-		p = d.profile()
-	}
-	admit := callerAdmit(p)
-	if hashes != nil {
-		admit = tokenAdmit(hashes)
-	}
-	// Calls still running when the drain time is up are cancelled, with
-	// this cause, so that each is answered before the server closes.
-	calls, stopCalls := context.WithCancelCause(context.WithoutCancel(ctx))
-	defer stopCalls(nil)
-	// Listen streams end as draining starts.
-	listens, stopListens := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopListens()
-	h := a.httpHandler(srv, cfg, m, admit, calls, listens)
-	hs := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		// A body that arrives slower than a whole request may take is cut.
-		ReadTimeout: cfg.Timeout,
-		IdleTimeout: 2 * time.Minute,
-	}
+	// It listens before the description is read: while it loads,
+	// /healthz answers (the process lives, and a liveness probe does not
+	// restart it for a description that is slow to come) and /readyz and
+	// the MCP endpoint say it is starting; a taken address is said at once.
 	ln := cfg.Listener
 	if ln == nil {
+		var err error
 		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
 			return fmt.Errorf("listening on %s: %w (choose another --http address)", cfg.Addr, err)
 		}
@@ -319,6 +299,38 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 		defer stopWatching()
 		go watchFiles(watching, every, cfg.Reload, a.Log, files...)
 	}
+	start := &startingHandler{path: basePath(cfg), m: m}
+	hs := &http.Server{
+		Handler:           start,
+		ReadHeaderTimeout: 10 * time.Second,
+		// A body that arrives slower than a whole request may take is cut.
+		ReadTimeout: cfg.Timeout,
+		IdleTimeout: 2 * time.Minute,
+	}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()}, descCred)
+	if err != nil {
+		_ = hs.Close()
+		<-done
+		return err
+	}
+	if d, ok := cred.(*describedCredential); ok {
+		p = d.profile()
+	}
+	admit := callerAdmit(p)
+	if hashes != nil {
+		admit = tokenAdmit(hashes)
+	}
+	// Calls still running when the drain time is up are cancelled, with
+	// this cause, so that each is answered before the server closes.
+	calls, stopCalls := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stopCalls(nil)
+	// Listen streams end as draining starts.
+	listens, stopListens := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopListens()
+	h := a.httpHandler(srv, cfg, m, admit, calls, listens)
+	start.serving.Store(h)
 	scheme := "http"
 	if cfg.TLSCert != "" {
 		scheme = "https"
@@ -327,8 +339,6 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if cfg.Ready != nil {
 		cfg.Ready(ln.Addr())
 	}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
 	select {
 	case err := <-done:
 		return err
@@ -365,6 +375,35 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	}
 	a.Log.Warn("calls still running after the drain time were cancelled and answered", "drain", drain)
 	return nil
+}
+
+// startingHandler answers while the description is read, then hands
+// every request to the server's handler: /healthz answers "ok", /readyz
+// and the MCP endpoint 503 (with Retry-After), /metrics what it counted.
+type startingHandler struct {
+	path    string
+	m       *metrics
+	serving atomic.Pointer[httpHandler]
+}
+
+func (s *startingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := s.serving.Load(); h != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	get := r.Method == http.MethodGet || r.Method == http.MethodHead
+	switch p := r.URL.Path; {
+	case get && p == "/healthz":
+		fmt.Fprintln(w, "ok")
+	case get && p == "/metrics":
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		s.m.write(w, "restmcp")
+	case get && p == "/readyz", p == s.path, p == strings.TrimSuffix(s.path, "/")+"/":
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "starting: reading the API description", http.StatusServiceUnavailable)
+	default:
+		http.NotFound(w, r)
+	}
 }
 
 // errShuttingDown is why a call still running when the drain time is up

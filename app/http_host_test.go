@@ -3,14 +3,20 @@ package app
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/profile"
 )
 
 // hostHeader sends every request with Host set to host, as a browser does
@@ -118,5 +124,85 @@ func TestHTTPBasePathTrailingSlash(t *testing.T) {
 		if want := `restmcp_http_requests_total{path="` + basePath(HTTPConfig{BasePath: given}) + `",code="200"} 4`; !strings.Contains(metrics, want) {
 			t.Errorf("--base-path %q: metrics without %s:\n%s", given, want, metrics)
 		}
+	}
+}
+
+// While the description is read, the server listens already: /healthz
+// answers (a liveness probe does not restart a server whose description is
+// slow to come), /readyz and the MCP endpoint answer 503 with Retry-After;
+// once it is read, the tools are served.
+func TestHTTPHealthWhileTheDescriptionLoads(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	described := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "application/yaml")
+		_, _ = w.Write(spec)
+	}))
+	t.Cleanup(described.Close)
+	var once sync.Once
+	open := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(open)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := ""
+	p := profile.Profile{Name: "acme", Spec: described.URL + "/openapi.yaml", BaseURL: newEchoAPI(t, 0), AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln}) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ServeHTTP: %v", err)
+		}
+	})
+	base := "http://" + ln.Addr().String()
+	quick := &http.Client{Timeout: 2 * time.Second}
+	status := func(method, path string) (int, http.Header, string) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+		req.Header.Set("X-Api-Key", "sk-caller-3-0123456789")
+		resp, err := quick.Do(req)
+		if err != nil {
+			return 0, nil, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(b)
+	}
+	if code, _, body := status("GET", "/healthz"); code != http.StatusOK || body != "ok\n" {
+		t.Errorf("/healthz while the description loads: %d %s", code, body)
+	}
+	if code, _, body := status("GET", "/readyz"); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while the description loads: %d %s", code, body)
+	}
+	if code, h, body := status("POST", "/mcp"); code != http.StatusServiceUnavailable || h.Get("Retry-After") == "" {
+		t.Errorf("a call while the description loads: %d %v %s", code, h, body)
+	}
+	open()
+	for i := 0; ; i++ {
+		code, _, body := status("GET", "/readyz")
+		if code == http.StatusOK {
+			break
+		}
+		if i == 100 {
+			t.Fatalf("/readyz once the description is read: %d %s", code, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code, _, body := status("POST", "/mcp"); code != http.StatusOK || !strings.Contains(body, "owner-3") {
+		t.Errorf("a call once the description is read: %d %s", code, body)
 	}
 }
