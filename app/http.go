@@ -241,6 +241,11 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if _, err := parseProxies(cfg.TrustedProxies); err != nil {
 		return err
 	}
+	origins, err := parseOrigins(cfg.CORSOrigins)
+	if err != nil {
+		return err
+	}
+	cfg.CORSOrigins = origins
 	// Without a way of sending keys from login or flags, the
 	// description's declared one is used: known once it is read, and
 	// then read from callers too.
@@ -985,6 +990,36 @@ func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// parseOrigins reads --cors-origin values as a browser writes its Origin
+// header: the scheme and host in lower case, no default port, no
+// trailing slash ("https://App.example:443/" is "https://app.example"),
+// so that an origin given in the form of a URL still matches; "*" and
+// "null" stay. A value with a path, a query or no host is refused: no
+// browser sends it, and no request would ever be let through by it.
+func parseOrigins(values []string) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "*" || v == "null" {
+			out = append(out, v)
+			continue
+		}
+		u, err := url.Parse(v)
+		ok := err == nil && u.Scheme != "" && u.Host != "" && u.User == nil &&
+			(u.Path == "" || u.Path == "/") && u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
+		if !ok {
+			return nil, fmt.Errorf("--cors-origin %q is not an origin: write the scheme and host a browser's page is served from, such as https://app.example.com or http://localhost:6274 (no path), or *", clipOrigin(v))
+		}
+		host := strings.ToLower(u.Host)
+		scheme := strings.ToLower(u.Scheme)
+		if port := u.Port(); (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+			host = strings.TrimSuffix(host, ":"+port)
+		}
+		out = append(out, scheme+"://"+host)
+	}
+	return out, nil
 }
 
 // sameHost reports whether origin names the host (and port) a request was

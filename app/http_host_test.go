@@ -206,3 +206,43 @@ func TestHTTPHealthWhileTheDescriptionLoads(t *testing.T) {
 		t.Errorf("a call once the description is read: %d %s", code, body)
 	}
 }
+
+// A --cors-origin given as a URL ("https://App.example/", with a trailing
+// slash, capitals or the default port) lets the browser's Origin
+// ("https://app.example") through; one with a path, which no browser
+// sends, is refused at start rather than refusing every request.
+func TestHTTPCORSOriginAsAURL(t *testing.T) {
+	endpoint, _ := serveHTTPTest(t, HTTPConfig{CORSOrigins: []string{"https://App.example:443/", "http://localhost:6274/", "vscode-webview://abc"}})
+	for _, origin := range []string{"https://app.example", "http://localhost:6274", "vscode-webview://abc"} {
+		req, _ := http.NewRequest("POST", endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+		req.Header.Set("X-Api-Key", "sk-caller-4-0123456789")
+		req.Header.Set("Origin", origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Access-Control-Allow-Origin") != origin {
+			t.Errorf("Origin %s: %d %q %s", origin, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"), b)
+		}
+	}
+	a := testApp(t, nil)
+	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://127.0.0.1:1"}
+	for _, bad := range []string{"https://app.example/mcp", "app.example", "https://app.example/?x=1", "https://"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		err = a.ServeHTTP(ctx, p, HTTPConfig{CORSOrigins: []string{bad}, Listener: ln})
+		cancel()
+		ln.Close()
+		if err == nil || !strings.Contains(err.Error(), "--cors-origin") {
+			t.Errorf("--cors-origin %q: %v, want an error naming the flag", bad, err)
+		}
+	}
+}
