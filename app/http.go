@@ -74,7 +74,8 @@ type HTTPConfig struct {
 	Reload <-chan struct{}
 	// Listener, when set, is used instead of listening on Addr (tests).
 	Listener net.Listener
-	// Ready, when set, is called with the address once the server listens.
+	// Ready, when set, is called with the address once the server serves
+	// the tools (it listens before, while the description is read).
 	Ready func(addr net.Addr)
 }
 
@@ -240,6 +241,11 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if _, err := parseProxies(cfg.TrustedProxies); err != nil {
 		return err
 	}
+	origins, err := parseOrigins(cfg.CORSOrigins)
+	if err != nil {
+		return err
+	}
+	cfg.CORSOrigins = origins
 	// Without a way of sending keys from login or flags, the
 	// description's declared one is used: known once it is read, and
 	// then read from callers too.
@@ -260,34 +266,13 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 		descCred = a.ProfileCredential(p) // asked for only then
 	}
 	m := newMetrics()
-	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()}, descCred)
-	if err != nil {
-		return err
-	}
-	if d, ok := cred.(*describedCredential); ok {
-		p = d.profile()
-	}
-	admit := callerAdmit(p)
-	if hashes != nil {
-		admit = tokenAdmit(hashes)
-	}
-	// Calls still running when the drain time is up are cancelled, with
-	// this cause, so that each is answered before the server closes.
-	calls, stopCalls := context.WithCancelCause(context.WithoutCancel(ctx))
-	defer stopCalls(nil)
-	// Listen streams end as draining starts.
-	listens, stopListens := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopListens()
-	h := a.httpHandler(srv, cfg, m, admit, calls, listens)
-	hs := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		// A body that arrives slower than a whole request may take is cut.
-		ReadTimeout: cfg.Timeout,
-		IdleTimeout: 2 * time.Minute,
-	}
+	// It listens before the description is read: while it loads,
+	// /healthz answers (the process lives, and a liveness probe does not
+	// restart it for a description that is slow to come) and /readyz and
+	// the MCP endpoint say it is starting; a taken address is said at once.
 	ln := cfg.Listener
 	if ln == nil {
+		var err error
 		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
 			return fmt.Errorf("listening on %s: %w (choose another --http address)", cfg.Addr, err)
 		}
@@ -319,6 +304,38 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 		defer stopWatching()
 		go watchFiles(watching, every, cfg.Reload, a.Log, files...)
 	}
+	start := &startingHandler{path: basePath(cfg), m: m}
+	hs := &http.Server{
+		Handler:           start,
+		ReadHeaderTimeout: 10 * time.Second,
+		// A body that arrives slower than a whole request may take is cut.
+		ReadTimeout: cfg.Timeout,
+		IdleTimeout: 2 * time.Minute,
+	}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()}, descCred)
+	if err != nil {
+		_ = hs.Close()
+		<-done
+		return err
+	}
+	if d, ok := cred.(*describedCredential); ok {
+		p = d.profile()
+	}
+	admit := callerAdmit(p)
+	if hashes != nil {
+		admit = tokenAdmit(hashes)
+	}
+	// Calls still running when the drain time is up are cancelled, with
+	// this cause, so that each is answered before the server closes.
+	calls, stopCalls := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stopCalls(nil)
+	// Listen streams end as draining starts.
+	listens, stopListens := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopListens()
+	h := a.httpHandler(srv, cfg, m, admit, calls, listens)
+	start.serving.Store(h)
 	scheme := "http"
 	if cfg.TLSCert != "" {
 		scheme = "https"
@@ -327,8 +344,6 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if cfg.Ready != nil {
 		cfg.Ready(ln.Addr())
 	}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
 	select {
 	case err := <-done:
 		return err
@@ -365,6 +380,35 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	}
 	a.Log.Warn("calls still running after the drain time were cancelled and answered", "drain", drain)
 	return nil
+}
+
+// startingHandler answers while the description is read, then hands
+// every request to the server's handler: /healthz answers "ok", /readyz
+// and the MCP endpoint 503 (with Retry-After), /metrics what it counted.
+type startingHandler struct {
+	path    string
+	m       *metrics
+	serving atomic.Pointer[httpHandler]
+}
+
+func (s *startingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := s.serving.Load(); h != nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	get := r.Method == http.MethodGet || r.Method == http.MethodHead
+	switch p := r.URL.Path; {
+	case get && p == "/healthz":
+		fmt.Fprintln(w, "ok")
+	case get && p == "/metrics":
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		s.m.write(w, "restmcp")
+	case get && p == "/readyz", p == s.path, p == strings.TrimSuffix(s.path, "/")+"/":
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "starting: reading the API description", http.StatusServiceUnavailable)
+	default:
+		http.NotFound(w, r)
+	}
 }
 
 // errShuttingDown is why a call still running when the drain time is up
@@ -453,9 +497,16 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 	bodies.max.Store(max(cmp.Or(cfg.MaxInflightBytes, DefaultInflightBytes), maxBody+1))
 	// The same limit for the front and the MCP server (whose own default
 	// is 4 MiB).
+	// The Host of a request on a loopback address is checked here
+	// (rebinding), where a trusted proxy's requests can be told apart.
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
-		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, MaxRequestBodyBytes: maxBody})
+		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, MaxRequestBodyBytes: maxBody, DisableLocalhostProtection: true})
 	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refusal := rebinding(r, h.proxies); refusal != "" {
+			http.Error(w, refusal, http.StatusForbidden)
+			return
+		}
+		r = r.WithContext(server.WithHostChecked(r.Context()))
 		ctx, refusal := admit.admit(r)
 		if len(r.Header.Get(admit.header)) > MaxCredentialBytes {
 			refusal = fmt.Sprintf("the credential in %s is longer than %d bytes", admit.header, MaxCredentialBytes)
@@ -522,7 +573,14 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		}
 	})
 	path := basePath(cfg)
-	h.mux.Handle(path, a.accessLog(m, path, h.proxies, cors(cfg.CORSOrigins, admit.header, endpoint)))
+	mcpEndpoint := a.accessLog(m, path, h.proxies, cors(cfg.CORSOrigins, admit.header, endpoint))
+	h.mux.Handle(path, mcpEndpoint)
+	if path != "/" {
+		// The URL written with a trailing slash ("https://host/mcp/",
+		// as --base-path may be given, and as some MCP servers' own
+		// endpoints are) reaches the endpoint too, rather than a 404.
+		h.mux.Handle(path+"/{$}", mcpEndpoint)
+	}
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
@@ -862,6 +920,50 @@ func remoteAddr(r *http.Request, proxies []netip.Prefix) string {
 	return caller
 }
 
+// rebinding is why a request is refused as a DNS rebinding attack ("" when
+// it is not): one that reached a loopback address with a Host that is not
+// a loopback one, as a page whose name was made to resolve to 127.0.0.1
+// sends, unless it came from a trusted proxy (a reverse proxy on this
+// machine that passes the Host on, as Caddy and Traefik do, and nginx with
+// "proxy_set_header Host $host": the proxy chose to route it by that
+// Host).
+func rebinding(r *http.Request, proxies []netip.Prefix) string {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok || local == nil || !loopbackHost(local.String()) || loopbackHost(r.Host) {
+		return ""
+	}
+	peer, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		peer = r.RemoteAddr
+	}
+	if a, ok := hopAddr(peer); ok {
+		for _, p := range proxies {
+			if p.Contains(a) {
+				return ""
+			}
+		}
+	}
+	host := r.Host
+	if len(host) > 100 {
+		host = host[:100] + "…"
+	}
+	return fmt.Sprintf("forbidden: Host %q on a loopback address (DNS rebinding protection); behind a reverse proxy on this machine that passes the Host on, name the proxy with --trusted-proxy %s, or have it send Host: %s", host, peer, local.String())
+}
+
+// loopbackHost reports whether a host, with or without a port, is a
+// loopback name or address.
+func loopbackHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = strings.Trim(hostport, "[]")
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
 // cors lets browsers on origins call next; with no origins it adds
 // nothing, and browsers refuse cross-origin calls. A request from a page
 // of another origin (its Origin header neither listed nor this server's)
@@ -888,6 +990,36 @@ func cors(origins []string, keyHeader string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// parseOrigins reads --cors-origin values as a browser writes its Origin
+// header: the scheme and host in lower case, no default port, no
+// trailing slash ("https://App.example:443/" is "https://app.example"),
+// so that an origin given in the form of a URL still matches; "*" and
+// "null" stay. A value with a path, a query or no host is refused: no
+// browser sends it, and no request would ever be let through by it.
+func parseOrigins(values []string) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "*" || v == "null" {
+			out = append(out, v)
+			continue
+		}
+		u, err := url.Parse(v)
+		ok := err == nil && u.Scheme != "" && u.Host != "" && u.User == nil &&
+			(u.Path == "" || u.Path == "/") && u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
+		if !ok {
+			return nil, fmt.Errorf("--cors-origin %q is not an origin: write the scheme and host a browser's page is served from, such as https://app.example.com or http://localhost:6274 (no path), or *", clipOrigin(v))
+		}
+		host := strings.ToLower(u.Host)
+		scheme := strings.ToLower(u.Scheme)
+		if port := u.Port(); (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+			host = strings.TrimSuffix(host, ":"+port)
+		}
+		out = append(out, scheme+"://"+host)
+	}
+	return out, nil
 }
 
 // sameHost reports whether origin names the host (and port) a request was

@@ -112,8 +112,7 @@ func TestHTTPCallerBasicAuthStaysApart(t *testing.T) {
 	p := profile.Profile{Name: "tw", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://" + ln.Addr().String(),
 		Auth: &profile.Auth{Kind: profile.AuthBasic, Scheme: "basic", Username: "AC-operator"}}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: mcpLn}) }()
+	done := startHTTP(ctx, testApp(t, nil), p, HTTPConfig{Listener: mcpLn})
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

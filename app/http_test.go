@@ -64,8 +64,7 @@ func serveHTTPProfile(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration,
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
 	edit(&p)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.ServeHTTP(ctx, p, cfg) }()
+	done := startHTTP(ctx, a, p, cfg)
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -74,6 +73,22 @@ func serveHTTPProfile(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration,
 	})
 	base = "http://" + ln.Addr().String()
 	return base + basePath(cfg), base
+}
+
+// startHTTP runs a.ServeHTTP in the background and returns once it serves
+// p's tools, or once it ended: its error then waits in the channel
+// returned, as it does when it ends later.
+func startHTTP(ctx context.Context, a *App, p profile.Profile, cfg HTTPConfig) chan error {
+	ready := make(chan struct{})
+	cfg.Ready = func(net.Addr) { close(ready) }
+	done := make(chan error, 1)
+	go func() { done <- a.ServeHTTP(ctx, p, cfg) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		done <- err
+	}
+	return done
 }
 
 // newEchoAPI is an API whose list of notes names the owner of the key it
@@ -375,8 +390,7 @@ func serveStoppable(t *testing.T, api http.Handler, cfg HTTPConfig) (string, con
 	cfg.Listener = ln
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: apiServer.URL}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- testApp(t, nil).ServeHTTP(ctx, p, cfg) }()
+	done := startHTTP(ctx, testApp(t, nil), p, cfg)
 	return "http://" + ln.Addr().String() + "/mcp", cancel, done
 }
 
@@ -792,10 +806,7 @@ func TestHTTPDescribedScheme(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- testApp(t, nil).ServeHTTP(ctx, profile.Profile{Name: "acme", Spec: spec}, HTTPConfig{Listener: ln})
-	}()
+	done := startHTTP(ctx, testApp(t, nil), profile.Profile{Name: "acme", Spec: spec}, HTTPConfig{Listener: ln})
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -1080,8 +1091,7 @@ func TestHTTPDescriptionNeedsTheKey(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- a.ServeHTTP(ctx, p, HTTPConfig{Listener: mcpLn}) }()
+			done := startHTTP(ctx, a, p, HTTPConfig{Listener: mcpLn})
 			if tc.want != "" {
 				if err := <-done; err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "RESTMCP_API_KEY") {
 					t.Fatalf("ServeHTTP = %v, want %q", err, tc.want)

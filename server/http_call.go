@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime"
@@ -24,8 +25,8 @@ import (
 // _meta of plain values, JSON content, an Accept that takes JSON and event
 // streams, a protocol version header of a version before per-request
 // versions (which check no Mcp-Method, Mcp-Name or Mcp-Param header), no
-// Last-Event-ID, a Host the SDK's DNS rebinding protection lets through,
-// and objects nested no deeper than MaxMessageDepth. Anything else is left
+// Last-Event-ID, a Host the SDK's DNS rebinding protection lets through
+// (or one the server checked itself: WithHostChecked), and objects nested no deeper than MaxMessageDepth. Anything else is left
 // to the SDK, unanswered; the headers are checked before the body is read.
 
 // httpCallVersions are the protocol versions whose calls HTTPCall answers.
@@ -106,13 +107,27 @@ func plainHTTPCall(r *http.Request) bool {
 		return false
 	}
 	// DNS rebinding protection: on a loopback address, only a loopback
-	// Host.
+	// Host, unless the server judged the Host itself (WithHostChecked).
+	if hostChecked, _ := r.Context().Value(hostCheckedKey{}).(bool); hostChecked {
+		return true
+	}
 	if local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && local != nil {
 		if loopback(local.String()) && !loopback(r.Host) {
 			return false
 		}
 	}
 	return true
+}
+
+// hostCheckedKey is the context key of WithHostChecked.
+type hostCheckedKey struct{}
+
+// WithHostChecked returns ctx saying that the request's Host was judged
+// already, by a server whose MCP SDK handler has its DNS rebinding
+// protection off (DisableLocalhostProtection): HTTPCall then makes no
+// check of its own, as that handler makes none.
+func WithHostChecked(ctx context.Context) context.Context {
+	return context.WithValue(ctx, hostCheckedKey{}, true)
 }
 
 // acceptsJSONAndEvents reports whether Accept values take both JSON and

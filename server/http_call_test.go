@@ -111,6 +111,32 @@ func TestHTTPCallAnswersAsTheSDK(t *testing.T) {
 	}
 }
 
+// A request whose Host the server judged itself (WithHostChecked: its MCP
+// SDK handler's rebinding protection is off, and a trusted proxy's Host
+// let through) is answered by the front, as that handler would answer it.
+func TestHTTPCallHostChecked(t *testing.T) {
+	s, _, _ := fixtureServer(t, "drf", Config{})
+	f := s.Front()
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"` + s.list[0].Name + `","arguments":{}}}`
+	proxied := func(checked bool) func(*http.Request) {
+		return func(r *http.Request) {
+			ctx := context.WithValue(r.Context(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080})
+			if checked {
+				ctx = WithHostChecked(ctx)
+			}
+			*r = *r.WithContext(ctx)
+			r.Host = "mcp.example.com"
+		}
+	}
+	if f.HTTPCall(httptest.NewRecorder(), httpPost(body, "2025-11-25", proxied(false)), nil) {
+		t.Error("a Host the rebinding protection refuses: answered by the front")
+	}
+	w := httptest.NewRecorder()
+	if !f.HTTPCall(w, httpPost(body, "2025-11-25", proxied(true)), nil) || w.Code != http.StatusOK {
+		t.Errorf("a Host the server checked: left to the SDK (%d %s)", w.Code, w.Body)
+	}
+}
+
 // A call ends by the request's time limit on both ways it is answered:
 // the MCP SDK runs it under a session context without the deadline, and
 // the context carries it as a value (WithCallDeadline).
