@@ -431,6 +431,12 @@ func checkBasePath(given string) error {
 	if path == "" {
 		return nil
 	}
+	switch "/" + path {
+	case "/healthz", "/readyz", "/metrics":
+		// Served with the operators' endpoint of that path, the MCP
+		// endpoint would answer some methods and the probe others.
+		return fmt.Errorf("--base-path %q is the path of an operators' endpoint (/healthz, /readyz, /metrics): write another, such as /mcp", given)
+	}
 	for _, seg := range strings.Split(path, "/") {
 		ok := seg != "" && seg != "." && seg != ".."
 		for _, c := range seg {

@@ -1268,11 +1268,12 @@ func TestHTTPDescriptionNeedsTheKeySavedCopy(t *testing.T) {
 
 // A --base-path that is not a plain URL path is refused with what to
 // write, before anything is served (the router would have panicked on
-// "/a b" or "/mcp/{", and read "/mcp/{tenant}" as a wildcard).
+// "/a b" or "/mcp/{", and read "/mcp/{tenant}" as a wildcard), or one
+// that is an operators' endpoint.
 func TestHTTPBasePathIsAPath(t *testing.T) {
 	a := testApp(t, nil)
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: "http://127.0.0.1:1"}
-	for _, bad := range []string{"/a b", "/mcp/{", "/mcp/{tenant}", "/mcp/{x...}/y", "/a//b", "/mcp/..", "https://mcp.example.com/mcp"} {
+	for _, bad := range []string{"/a b", "/mcp/{", "/mcp/{tenant}", "/mcp/{x...}/y", "/a//b", "/mcp/..", "https://mcp.example.com/mcp", "/healthz", "/metrics/", "readyz"} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
