@@ -100,7 +100,7 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 		// A description anyone may read proves nothing about the key: then
 		// check with an operation instead. Asking without the key first is
 		// also the fast way: an API refuses before it builds the document.
-		anon, err := a.sendCheck(ctx, nil, "", base, path, timeout)
+		anon, err := a.sendCheck(ctx, nil, "", fixedHeaders(p), base, path, timeout)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +122,7 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 		// The description's URL takes the key where it says.
 		cred = DescriptionCredential(p, cred)
 	}
-	kc, err := a.sendCheck(ctx, cred, key, base, path, timeout)
+	kc, err := a.sendCheck(ctx, cred, key, fixedHeaders(p), base, path, timeout)
 	if kc != nil {
 		kc.Description = viaSpec
 	}
@@ -136,8 +136,8 @@ func unreachableDescription(spec string, err error) error {
 }
 
 // sendCheck sends one GET of path on base with key, applied by cred (""
-// and nil for none).
-func (a *App) sendCheck(ctx context.Context, cred client.Credential, key string, base *url.URL, path string, timeout time.Duration) (*KeyCheck, error) {
+// and nil for none), and the profile's fixed headers.
+func (a *App) sendCheck(ctx context.Context, cred client.Credential, key string, headers http.Header, base *url.URL, path string, timeout time.Duration) (*KeyCheck, error) {
 	target, err := joinURL(base, path)
 	if err != nil {
 		return nil, err
@@ -147,6 +147,7 @@ func (a *App) sendCheck(ctx context.Context, cred client.Credential, key string,
 	c := client.New(client.Options{
 		BaseURL:    base.String(),
 		Credential: cred,
+		Headers:    headers,
 		UserAgent:  a.UserAgent(),
 		Timeout:    timeout,
 		// A redirect to another origin would answer without the key (the
@@ -282,7 +283,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	}
 	// A parameter the key travels in (an api_key query parameter the
 	// description also declares as required) is no argument to give.
-	fills := client.New(client.Options{Credential: Credential(p, client.StaticKey(key))}).Fills
+	fills := client.New(client.Options{Credential: Credential(p, client.StaticKey(key)), Headers: fixedHeaders(p)}).Fills
 	op := firstCheckableGET(api.Operations, schemeOf(p), fills)
 	if op == nil {
 		what := ""

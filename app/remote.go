@@ -38,12 +38,9 @@ func CheckMCPURL(raw string) error {
 // refreshed as for REST OAuth profiles (see ProfileCredential); else the
 // key (keys: the environment variable, else the stored key) in the
 // profile's header and scheme (or format). Without one, requests go without it and a
-// server that needs one answers 401, which names the login command.
+// server that needs one answers 401, which names the login command. The
+// profile's fixed headers (--header) go with every request to that origin.
 func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Config {
-	var origin *url.URL
-	if u, err := url.Parse(p.MCPURL); err == nil && u.Host != "" {
-		origin = client.Origin(u)
-	}
 	key := &remoteKey{header: p.Header(), scheme: p.Scheme(), format: p.AuthFormat, keys: keys}
 	var cred client.Credential = key
 	none := key.none
@@ -52,12 +49,28 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 	}
 	return remote.Config{
 		URL:           p.MCPURL,
-		HTTPClient:    client.NewHTTPClient(&client.Transport{Origin: origin, Credential: cred, UserAgent: a.UserAgent()}, 0),
+		HTTPClient:    client.NewHTTPClient(&client.Transport{Origin: remoteOrigin(p), Credential: cred, Headers: fixedHeaders(p), UserAgent: a.UserAgent()}, 0),
 		Filter:        remote.Filter{Tools: p.Tools, ReadOnly: p.ReadOnly, Prefix: p.Prefix},
 		Login:         a.LoginCommand(p.Name),
 		NoCredentials: none,
 		Logger:        a.Log,
 	}
+}
+
+// remoteOrigin is the origin of p's MCP server, nil when its URL has none.
+func remoteOrigin(p profile.Profile) *url.URL {
+	if u, err := url.Parse(p.MCPURL); err == nil && u.Host != "" {
+		return client.Origin(u)
+	}
+	return nil
+}
+
+// SignInClient is the HTTP client of a remote profile's OAuth sign-in
+// (remote.NeedsOAuth, remote.SignIn): no credential, and the profile's
+// fixed headers to the MCP server's origin only (not to the
+// authorization server).
+func (a *App) SignInClient(p profile.Profile) *http.Client {
+	return client.NewHTTPClient(&client.Transport{Origin: remoteOrigin(p), Headers: fixedHeaders(p), UserAgent: a.UserAgent()}, 0)
 }
 
 // IsOAuthProfile says whether p signs in with OAuth 2.0: its tokens are

@@ -428,6 +428,7 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		BaseURL:         base,
 		OverrideServers: p.BaseURL != "",
 		Credential:      cred,
+		Headers:         fixedHeaders(p),
 		Scheme:          schemeOf(sp),
 		MissingScheme:   a.MissingScheme(sp, api.SecuritySchemes),
 		UserAgent:       a.UserAgent(),

@@ -38,6 +38,11 @@ type Options struct {
 	MissingScheme func(op *Operation, accepts []string) error
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
+	// Headers are fixed, non-secret headers sent with every request to
+	// the origins the credential goes to (see Transport.Headers); an
+	// operation's header parameter of one of their names is not an
+	// argument (see Fills).
+	Headers http.Header
 	// Timeout bounds one call, its retries and reading the answer included
 	// (default 30 s); going over it is a *TimeoutError.
 	Timeout time.Duration
@@ -84,7 +89,7 @@ func New(opts Options) *Client {
 	}
 	c := &Client{opts: opts, retryWait: 300 * time.Millisecond, maxRetryAfter: 5 * time.Second}
 	c.base, c.baseErr = parseBase(opts.BaseURL)
-	t := &Transport{Credential: opts.Credential, UserAgent: opts.UserAgent, Next: opts.Transport, StayOnOrigin: opts.StayOnOrigin}
+	t := &Transport{Credential: opts.Credential, UserAgent: opts.UserAgent, Headers: opts.Headers, Next: opts.Transport, StayOnOrigin: opts.StayOnOrigin}
 	if c.base != nil {
 		t.Origin = c.base
 	}
@@ -92,10 +97,16 @@ func New(opts Options) *Client {
 	return c
 }
 
-// Fills reports whether the credential fills parameter p: the key travels
-// in that header, query parameter or cookie. An operation's own parameter
+// Fills reports whether the credential or a fixed header fills parameter
+// p: the key travels in that header, query parameter or cookie, or
+// Options.Headers has a header of that name. An operation's own parameter
 // of that name is not an argument, and a call is not missing it.
 func (c *Client) Fills(p *Param) bool {
+	if p.In == "header" && c.opts.Headers != nil {
+		if _, fixed := c.opts.Headers[http.CanonicalHeaderKey(p.Name)]; fixed {
+			return true
+		}
+	}
 	switch cr := Unwrap(c.opts.Credential).(type) {
 	case HeaderKey:
 		return p.In == "header" && strings.EqualFold(p.Name, cr.HeaderName())

@@ -156,7 +156,9 @@ func (e *OffOriginError) Error() string { return "redirected to another origin: 
 //     host and port (a redirect elsewhere arrives without it, whatever
 //     header carries it), and not for a request marked WithoutCredential;
 //   - never sends Referer, which would tell another origin the API's URLs;
-//   - sets User-Agent;
+//   - sets User-Agent, then Headers (fixed, non-secret headers) only
+//     when the request goes to Origin, like Credential, but also for a
+//     request marked WithoutCredential;
 //   - replaces the secret it sent, when the answer echoes it in any form
 //     (see redactor), with "[REDACTED]";
 //   - with StayOnOrigin, refuses a request to another origin with an
@@ -172,6 +174,10 @@ type Transport struct {
 	StayOnOrigin bool
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
+	// Headers are fixed, non-secret headers (a profile's --header) set on
+	// every request to Origin, replacing any of the same name, before the
+	// credential (which therefore wins over one of its header's name).
+	Headers http.Header
 	// Next sends the request (default DefaultTransport()).
 	Next http.RoundTripper
 }
@@ -228,7 +234,7 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, &OffOriginError{URL: displayURL(r.URL)}
 	}
 	apply := onOrigin && t.Credential != nil && r.Context().Value(noCredentialKey{}) == nil
-	resp, secret, err := t.send(r, apply)
+	resp, secret, err := t.send(r, onOrigin, apply)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !apply {
 		return t.redact(resp, secret), err
 	}
@@ -245,17 +251,23 @@ func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	// Refused: renewed once, sent once more.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
-	resp, secret, err = t.send(again, true)
+	resp, secret, err = t.send(again, true, true)
 	return t.redact(resp, secret), err
 }
 
-// send sends a copy of r without Referer, with User-Agent and, when apply,
-// the credential, whose secret it returns.
-func (t *Transport) send(r *http.Request, apply bool) (*http.Response, string, error) {
+// send sends a copy of r without Referer, with User-Agent and, when
+// onOrigin, the fixed headers, and when apply the credential, whose secret
+// it returns.
+func (t *Transport) send(r *http.Request, onOrigin, apply bool) (*http.Response, string, error) {
 	r = r.Clone(r.Context())
 	r.Header.Del("Referer")
 	if t.UserAgent != "" {
 		r.Header.Set("User-Agent", t.UserAgent)
+	}
+	if onOrigin {
+		for name, v := range t.Headers {
+			r.Header[name] = slices.Clone(v)
+		}
 	}
 	var secret string
 	if apply {

@@ -259,6 +259,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		if opts.Scheme != "" || opts.Username != "" {
 			return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
 		}
+		if err := opts.Profile.checkHeaders(f, p); err != nil {
+			return err
+		}
 		if keyringErr != nil {
 			return noKeyring(signsInWithOAuth(f, opts, own))
 		}
@@ -268,11 +271,18 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		// A key replaces an earlier OAuth sign-in.
 		own.Auth = nil
 		p = f.Brand.Apply(own)
+		if err := opts.Profile.checkHeaders(f, p); err != nil {
+			return err
+		}
 	} else {
 		if err := f.chooseAuth(c.Context(), opts, &own, p); err != nil {
 			return err
 		}
 		p = f.Brand.Apply(own)
+		// The key's place is known: no fixed header may take it.
+		if err := opts.Profile.checkHeaders(f, p); err != nil {
+			return err
+		}
 		oauth := own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2
 		if keyringErr != nil {
 			// A description that needs the key cannot be read before the
@@ -306,6 +316,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			return err
 		}
 		p = f.Brand.Apply(own)
+		if err := opts.Profile.checkHeaders(f, p); err != nil {
+			return err
+		}
 		pair = p.Auth != nil && p.Auth.Kind == profile.AuthBasic && p.Auth.Username == ""
 	}
 	if u, _, ok := strings.Cut(key, ":"); pair && (!ok || u == "") {

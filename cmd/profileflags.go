@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/restmcp/restmcp/app"
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/profile"
 	"github.com/restmcp/restmcp/server"
 )
@@ -29,7 +30,9 @@ type profileFlags struct {
 	AuthScheme string
 	AuthFormat string
 	SpecAuth   string
-	Prefix     string
+	// Headers are --header values, "Name: value" ("Name:" drops one).
+	Headers []string
+	Prefix  string
 	// Tool selection.
 	Tags       []string
 	Operations []string
@@ -55,6 +58,7 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.StringVar(&pf.AuthScheme, "auth-scheme", "", `scheme before the key, e.g. "Api-Key", "Token"; "" for the bare key`)
 	fl.StringVar(&pf.AuthFormat, "auth-format", "", `the whole header value, "{key}" where the key goes, e.g. "Token token={key}" (instead of --auth-scheme)`)
 	fl.StringVar(&pf.SpecAuth, "spec-auth", "", `how the description's URL takes the key: "header:NAME", "query:NAME", "cookie:NAME", "bearer" or "none" (default: as the calls send it)`)
+	fl.StringArrayVar(&pf.Headers, "header", nil, `a fixed, non-secret header sent with every request to the API (or the remote MCP server), e.g. "Notion-Version: 2022-06-28"; replaces a saved one of that name, "Name:" drops it (repeatable; keys go in the keyring, through login)`)
 	fl.StringVar(&pf.Prefix, "prefix", "", "prefix for tool names")
 	fl.StringSliceVar(&pf.Tags, "tag", nil, "only operations with one of these tags (repeatable)")
 	fl.StringSliceVar(&pf.Operations, "operation", nil, "only these operations: operationIds or tool names (repeatable)")
@@ -106,7 +110,59 @@ func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err
 		p.Auth = nil
 	}
 	p = f.Brand.Apply(p)
+	if err := pf.checkHeaders(f, p); err != nil {
+		return p, stored, err
+	}
 	return p, stored, checkStored(f, p)
+}
+
+// checkHeaders refuses a fixed header p cannot send (app.CheckHeaders):
+// as a flag error when --header gave it or an auth flag moved the key
+// into it, else as a stored setting to drop with login.
+func (pf *profileFlags) checkHeaders(f *Factory, p profile.Profile) error {
+	he := app.CheckHeaders(p)
+	if he == nil {
+		return nil
+	}
+	fl := pf.cmd.Flags()
+	given := fl.Changed("auth-header") || fl.Changed("auth-scheme") || fl.Changed("auth-format") || fl.Changed("spec-auth") || fl.Changed("scheme")
+	for _, h := range pf.Headers {
+		if name, _, _ := client.ParseHeader(h); he.Name != "" && strings.EqualFold(name, he.Name) {
+			given = true
+		}
+	}
+	return headerError(f, p, he, given)
+}
+
+// headerError is he as the refusal of a flag (given) or of p's stored
+// headers, saying what to do instead.
+func headerError(f *Factory, p profile.Profile, he *app.HeaderError, given bool) error {
+	login := f.App().LoginCommand(p.Name)
+	reason := he.Reason
+	if he.Key {
+		reason += fmt.Sprintf(", and a secret is never given on the command line nor saved in a profile: store the key with `%s` (it goes to the OS keyring; --auth-header names the header it is sent in)", login)
+	}
+	switch {
+	case given && he.Name == "":
+		return FlagErrorf("--header (the value given is not shown): %s", reason)
+	case given:
+		return FlagErrorf("--header %s: %s", he.Name, reason)
+	case he.Name == "":
+		where := "profiles.json"
+		if store, err := f.Profiles(); err == nil {
+			where = store.Path()
+		}
+		return fmt.Errorf("profile %q has a fixed header whose name is not an HTTP header name: remove it from \"headers\" in %s", p.Name, where)
+	}
+	return fmt.Errorf("profile %q has the fixed header %s, which %s: drop it with `%s --header \"%s:\"`", p.Name, he.Name, lowerFirst(reason), login, he.Name)
+}
+
+// lowerFirst is s with a lower-case first letter.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // checkStored refuses a setting that no flag gave and that cannot be used
@@ -229,6 +285,23 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 			return p, false, FlagErrorf("--spec-auth: %v", err)
 		}
 		p.SpecAuth = sa.String()
+	}
+	if fl.Changed("header") {
+		for _, h := range pf.Headers {
+			name, value, ok := client.ParseHeader(h)
+			if !ok {
+				// Perhaps a key pasted there: not shown.
+				return p, false, FlagErrorf("--header (the value given is not shown) has no colon: write it as \"Name: value\", e.g. --header \"Notion-Version: 2022-06-28\" (\"Name:\" drops a saved one; a key is never given on the command line: `%s` stores it in the OS keyring)", f.App().LoginCommand(p.Name))
+			}
+			if value != "" {
+				if he := app.CheckHeader(name, value, p.MCPURL != ""); he != nil {
+					return p, false, headerError(f, p, he, true)
+				}
+			} else if !client.ValidHeaderName(name) {
+				return p, false, headerError(f, p, app.CheckHeader(name, "", false), true)
+			}
+			p.SetHeader(name, value)
+		}
 	}
 	if fl.Changed("prefix") {
 		p.Prefix = pf.Prefix

@@ -25,7 +25,7 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	if opts.WithKey {
 		return false, nil
 	}
-	hc := client.NewHTTPClient(&client.Transport{UserAgent: f.App().UserAgent()}, 0)
+	hc := f.App().SignInClient(p)
 	pctx, cancel := context.WithTimeout(ctx, opts.CheckTimeout)
 	req, resp, wants, err := remote.NeedsOAuth(pctx, p.MCPURL, hc)
 	cancel()
@@ -41,6 +41,12 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	}
 	if opts.InsecureStorage {
 		return true, FlagErrorf("the MCP server asks for OAuth sign-in, and OAuth tokens are only kept in the OS keyring: drop --insecure-storage")
+	}
+	// The access token goes in Authorization: no fixed header may take it.
+	signed := p
+	signed.Auth = &profile.Auth{Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{}}
+	if err := opts.Profile.checkHeaders(f, signed); err != nil {
+		return true, err
 	}
 	fmt.Fprintf(f.IO.ErrOut, "The MCP server asks for OAuth sign-in.\n")
 	cfg, tok, err := remote.SignIn(ctx, req, resp, remote.OAuthOptions{

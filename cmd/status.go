@@ -86,6 +86,9 @@ type profileStatus struct {
 	SpecAuth string `json:"spec_auth,omitempty"`
 	// specSentAs shows it, "<key>" in the key's place.
 	specSentAs string
+	// Headers are the fixed headers sent with every request (--header):
+	// never a secret.
+	Headers map[string]string `json:"headers,omitempty"`
 	// Scheme is the description's security scheme the profile signs in
 	// with, and how its credential is sent.
 	Scheme     string `json:"scheme,omitempty"`
@@ -267,6 +270,7 @@ func newProfileStatus(f *Factory, p profile.Profile, rk app.Key) profileStatus {
 		AuthScheme: p.Scheme(),
 		AuthFormat: p.AuthFormat,
 		SpecAuth:   p.SpecAuth,
+		Headers:    p.Headers,
 		KeySource:  rk.Source,
 	}
 	if p.SpecAuth != "" {
@@ -377,6 +381,9 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, strings.ReplaceAll(st.AuthFormat, "{key}", "<key>"))
 		default:
 			fmt.Fprintf(out, "  Auth:        %s: %s\n", st.AuthHeader, schemeLabel(st.AuthScheme))
+		}
+		for _, name := range (profile.Profile{Headers: st.Headers}).HeaderNames() {
+			fmt.Fprintf(out, "  Header:      %s: %s\n", name, st.Headers[name])
 		}
 		if st.SchemeKind == "OAuth 2.0" {
 			if st.Token != "" {

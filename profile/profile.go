@@ -46,6 +46,11 @@ type Profile struct {
 	// with the key (see ParseSpecAuth): "bearer", "header:NAME",
 	// "query:NAME", "cookie:NAME" or "none"; empty: as the calls send it.
 	SpecAuth string `json:"spec_auth,omitempty"`
+	// Headers are fixed, non-secret headers sent with every request to
+	// the API's origin (or to the remote MCP server's), by name as the
+	// user wrote it: "Notion-Version": "2022-06-28". Never a secret: keys
+	// stay in the keyring.
+	Headers map[string]string `json:"headers,omitempty"`
 	// Prefix is prepended to tool names.
 	Prefix string `json:"prefix,omitempty"`
 	// CheckPath is the path login requests to check a key.
@@ -125,6 +130,36 @@ func (p Profile) Scheme() string {
 		return "Bearer"
 	}
 	return *p.AuthScheme
+}
+
+// HeaderNames are the names of p's fixed headers, sorted.
+func (p Profile) HeaderNames() []string {
+	names := make([]string, 0, len(p.Headers))
+	for n := range p.Headers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// SetHeader sets the fixed header name to value, replacing one of that
+// name in any letter case; an empty value removes it.
+func (p *Profile) SetHeader(name, value string) {
+	for n := range p.Headers {
+		if strings.EqualFold(n, name) {
+			delete(p.Headers, n)
+		}
+	}
+	if value == "" {
+		if len(p.Headers) == 0 {
+			p.Headers = nil
+		}
+		return
+	}
+	if p.Headers == nil {
+		p.Headers = map[string]string{}
+	}
+	p.Headers[name] = value
 }
 
 // Header returns the effective auth header.

@@ -326,3 +326,30 @@ func TestEmptyOrBrokenFile(t *testing.T) {
 		}
 	}
 }
+
+// SetHeader replaces a fixed header of the same name in any letter case,
+// and an empty value removes it; the profile is saved and read back so.
+func TestSetHeader(t *testing.T) {
+	var p Profile
+	p.SetHeader("Notion-Version", "2022-06-28")
+	p.SetHeader("X-Trace", "on")
+	p.SetHeader("notion-version", "2025-09-03")
+	if len(p.Headers) != 2 || p.Headers["notion-version"] != "2025-09-03" {
+		t.Errorf("headers %v, want notion-version replaced", p.Headers)
+	}
+	p.SetHeader("x-trace", "")
+	p.SetHeader("notion-VERSION", "")
+	if p.Headers != nil {
+		t.Errorf("headers %v, want none", p.Headers)
+	}
+	p.Name = "acme"
+	p.SetHeader("X-GitHub-Api-Version", "2022-11-28")
+	s := Store{Dir: t.TempDir()}
+	if err := s.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get("acme")
+	if err != nil || got.Headers["X-GitHub-Api-Version"] != "2022-11-28" || len(got.HeaderNames()) != 1 {
+		t.Errorf("read back %v (%v)", got.Headers, err)
+	}
+}

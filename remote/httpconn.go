@@ -87,6 +87,11 @@ func (e *StatusError) Unauthorized() bool {
 	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden
 }
 
+// OwnHeaders are the headers the bridge sets on its requests to the
+// server, for the MCP session and its streams: no fixed header of a
+// profile may replace them.
+var OwnHeaders = []string{sessionHeader, versionHeader, "Last-Event-Id", "Accept", "Content-Type"}
+
 const (
 	sessionHeader  = "Mcp-Session-Id"
 	versionHeader  = "Mcp-Protocol-Version"

@@ -69,7 +69,7 @@ func (t *tool) validate(name string, args map[string]any) string {
 			if len(names) > 0 {
 				takes = strings.Join(names, ", ")
 			}
-			return fmt.Sprintf("invalid arguments for %s: unknown %s %s; it takes: %s", name, plural(len(unknown), "argument"), quoteList(unknown), takes)
+			return fmt.Sprintf("invalid arguments for %s: unknown %s %s; it takes: %s%s", name, plural(len(unknown), "argument"), quoteList(unknown), takes, t.sentHeaders(unknown))
 		}
 	}
 	if t.shallow {
@@ -96,6 +96,29 @@ func (t *tool) validate(name string, args map[string]any) string {
 		return t.emptyMsg
 	}
 	return t.check(name, args)
+}
+
+// sentHeaders says which of the unknown arguments name a header parameter
+// of the operation that restmcp sends itself (the key's header, or a
+// profile's fixed header, --header), "" when none does.
+func (t *tool) sentHeaders(unknown []string) string {
+	if t.in == nil {
+		return ""
+	}
+	// Compared as a model may write the header's name: in any case, with
+	// - or _.
+	loose := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "_") }
+	var sent []string
+	for _, s := range t.in.skipped {
+		h, ok := strings.CutPrefix(s, inHeader+" ")
+		if ok && slices.ContainsFunc(unknown, func(u string) bool { return loose(u) == loose(argName(h)) }) {
+			sent = append(sent, h)
+		}
+	}
+	if len(sent) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (restmcp sends the %s %s itself, with the value it is configured with)", plural(len(sent), "header"), strings.Join(sent, ", "))
 }
 
 // sendsNull reports whether an explicit null for the argument k goes to

@@ -77,7 +77,7 @@ async function readBody(req) {
  * Starts a server. Options: sse (only HTTP+SSE), header and key (refuse
  * requests whose header is not exactly key). Resolves to { url, seen,
  * initializes, dropSessions(), close() }: seen lists every request's method,
- * path and header value.
+ * path, header value and X-Region header.
  */
 export async function startRemoteServer({ sse = false, header, key } = {}) {
   const state = { grown: false };
@@ -87,7 +87,7 @@ export async function startRemoteServer({ sse = false, header, key } = {}) {
   const http = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const value = header ? req.headers[header.toLowerCase()] : undefined;
-    seen.push({ method: req.method, path: url.pathname, value });
+    seen.push({ method: req.method, path: url.pathname, value, region: req.headers['x-region'] });
     if (header && value !== key) {
       res.writeHead(401, { 'Content-Type': 'text/plain' }).end('a valid key is required');
       return;

@@ -112,6 +112,29 @@ describe('a remote Streamable HTTP server that wants a key', () => {
     assert.ok(sent.length > 3 && sent.every((r) => r.value === KEY), 'every request carried the key header');
   });
 
+  it('--header sends a fixed header with every request, saved by login and replaced on serve', async () => {
+    const login = await run(['login', '--profile', 'rem-hdr', '--mcp-url', server.url, '--auth-header', HEADER, '--auth-scheme', '',
+      '--header', 'X-Region: eu', '--with-key'], { env, input: `${KEY}\n` });
+    assert.equal(login.code, 0, login.stderr);
+    const status = await run(['status', '--profile', 'rem-hdr', '--offline'], { env });
+    assert.match(status.stdout, /Header: +X-Region: eu/);
+    for (const [args, region] of [[[], 'eu'], [['--header', 'x-region: us'], 'us']]) {
+      const from = server.seen.length;
+      const s = await connectBridge(['serve', '--profile', 'rem-hdr', ...args], env);
+      try {
+        assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'hi' } })), 'echo: hi');
+      } finally {
+        await s.close();
+      }
+      const sent = server.seen.slice(from);
+      assert.ok(sent.length > 2 && sent.every((r) => r.region === region), `every request carried X-Region: ${region}`);
+    }
+    const refused = await run(['login', '--profile', 'rem-hdr', '--header', `${HEADER}: ${KEY}`, '--with-key'], { env, input: `${KEY}\n` });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /the profile's key goes in this header/);
+    assert.ok(!refused.stderr.includes(KEY));
+  });
+
   it('a lost session is replaced and the call goes through', async () => {
     const s = await connectBridge(['serve', '--profile', 'rem'], env);
     try {
