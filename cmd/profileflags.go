@@ -174,7 +174,7 @@ func checkStored(f *Factory, p profile.Profile) error {
 	case p.Layout != "" && !slices.Contains(layouts, p.Layout):
 		return fmt.Errorf("profile %q has the layout %q, which is not one of %s: fix it with `%s --layout %s`",
 			p.Name, p.Layout, strings.Join(layouts, ", "), fix, server.LayoutAuto)
-	case p.AuthHeader != "" && !validHeaderName(p.AuthHeader):
+	case p.AuthHeader != "" && !client.ValidHeaderName(p.AuthHeader):
 		return fmt.Errorf("profile %q sends the key in %q, which is not an HTTP header name: fix it with `%s --auth-header NAME` (e.g. X-Api-Key)",
 			p.Name, p.AuthHeader, fix)
 	}
@@ -187,23 +187,6 @@ func checkStored(f *Factory, p profile.Profile) error {
 
 // layouts are the values of --layout.
 var layouts = []string{server.LayoutAuto, server.LayoutOperations, server.LayoutResources, server.LayoutSearch}
-
-// validHeaderName reports whether s is an HTTP field name (RFC 9110's
-// token).
-func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case strings.ContainsRune("!#$%&'*+-.^_`|~", r):
-		default:
-			return false
-		}
-	}
-	return true
-}
 
 // simpleProfileName refuses a profile name that MCP clients cannot pass
 // safely to the server (install writes it as an argument): some split
@@ -264,7 +247,7 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 		p.BaseURL = pf.BaseURL
 	}
 	if fl.Changed("auth-header") {
-		if pf.AuthHeader != "" && !validHeaderName(pf.AuthHeader) {
+		if pf.AuthHeader != "" && !client.ValidHeaderName(pf.AuthHeader) {
 			return p, false, FlagErrorf("--auth-header %q is not an HTTP header name: use letters, digits and -, e.g. X-Api-Key", pf.AuthHeader)
 		}
 		p.AuthHeader = pf.AuthHeader
