@@ -603,6 +603,10 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 	} else {
 		o.warnKey(client, warn)
 	}
+	if msg := missingSpec(f, p); msg != "" {
+		warn("the description of profile %q, %s: %s", o.Profile, p.Spec, msg)
+		return // its tools cannot be loaded either
+	}
 
 	if client.ToolNameLimit == 0 && client.ToolLimit == 0 {
 		return

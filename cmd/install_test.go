@@ -1037,3 +1037,28 @@ func TestPassingFolder(t *testing.T) {
 		}
 	}
 }
+
+// A profile whose description file moved gets an entry the client cannot
+// start: install says so, with the login that stores the new path, for a
+// client with tool limits and one without.
+func TestInstallWarnsDescriptionMoved(t *testing.T) {
+	for _, client := range []string{"claude-desktop", "cursor"} {
+		t.Run(client, func(t *testing.T) {
+			x := newInstallFixture(t, "linux")
+			spec := filepath.Join(x.root, "specs", "acme.yaml")
+			store, _ := x.f.Profiles()
+			if err := store.Save(profile.Profile{Name: "acme", Spec: spec}); err != nil {
+				t.Fatal(err)
+			}
+			x.keys.Set("restmcp", "acme", "k")
+			x.toolsErr = errors.New("stat " + spec + ": no such file or directory")
+			if code := x.run(t, "install", client, "--profile", "acme"); code != 0 {
+				t.Fatalf("exit %d: %s", code, x.errOut)
+			}
+			want := `Warning: the description of profile "acme", ` + spec + ": the file does not exist, so the server cannot start: if it moved, store its new path with `restmcp login --profile acme --spec NEW_PATH`"
+			if !strings.Contains(x.errOut.String(), want) || strings.Contains(x.errOut.String(), "cannot load the tools") {
+				t.Errorf("stderr:\n%s\nwant %q", x.errOut, want)
+			}
+		})
+	}
+}
