@@ -185,7 +185,7 @@ func TestStoredSettingErrorsNameTheFix(t *testing.T) {
 		}
 	}
 	r := e.run("", "status", "-p", "a")
-	if r.code != 1 || !strings.Contains(r.out, "`restmcp login --profile a --spec FILE|URL`") {
+	if r.code != 1 || !strings.Contains(r.out, "`restmcp login --profile a --spec NEW_PATH`") {
 		t.Errorf("status: exit %d, stdout:\n%s", r.code, r.out)
 	}
 	if strings.Contains(r.out, "--no-check") || strings.Contains(r.out, "pass --base-url") {

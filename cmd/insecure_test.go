@@ -15,6 +15,7 @@ func TestInsecureStorage(t *testing.T) {
 	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
 	e := newAuthEnv(t)
 	e.keyring.Backend = unavailableBackend{} // the reason to use it
+	inFolderWith(t, "x.yaml")
 	path := filepath.Join(e.dir, "insecure-keys.json")
 	login := []string{"login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me", "--with-key"}
 
@@ -118,6 +119,7 @@ func TestInsecureKeyFileUnreadable(t *testing.T) {
 func TestLoginMovesKeptFileKeyToKeyring(t *testing.T) {
 	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
 	e := newAuthEnv(t)
+	inFolderWith(t, "x.yaml")
 	path := filepath.Join(e.dir, "insecure-keys.json")
 	login := []string{"login", "-p", "acme", "--spec", "x.yaml", "--base-url", api.URL, "--check-path", "/me"}
 	inFile := func() bool {

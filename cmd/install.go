@@ -63,6 +63,9 @@ type InstallOptions struct {
 	ToolNames func(ctx context.Context, p profile.Profile) ([]string, error)
 	// ToolNamesTimeout bounds ToolNames (default 10 s).
 	ToolNamesTimeout time.Duration
+	// TempDir is the system's folder for temporary files (default
+	// os.TempDir).
+	TempDir func() string
 }
 
 func newInstallCmd(f *Factory, runF func(*InstallOptions) error) *cobra.Command {
@@ -259,6 +262,9 @@ func (o *InstallOptions) defaults() {
 	}
 	if o.LookPath == nil {
 		o.LookPath = exec.LookPath
+	}
+	if o.TempDir == nil {
+		o.TempDir = os.TempDir
 	}
 }
 
@@ -466,6 +472,14 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 	return nil
 }
 
+// homeVar is the variable that holds the user's home folder.
+func homeVar() string {
+	if runtime.GOOS == "windows" {
+		return "USERPROFILE"
+	}
+	return "HOME"
+}
+
 // isTemporaryBuild reports whether command is a binary `go run` or `go
 // test` built in a temporary directory, deleted when it exits.
 func isTemporaryBuild(command string) bool {
@@ -475,6 +489,44 @@ func isTemporaryBuild(command string) bool {
 		}
 	}
 	return false
+}
+
+// passingFolder names the folder command is in when that folder does not
+// keep programs for long: the system's temporary folder (emptied at
+// reboot, or after some days) or the user's Downloads folder (where a
+// release archive was unpacked, and later cleaned up); "" otherwise.
+func passingFolder(command, home, tmp, goos string) string {
+	if !filepath.IsAbs(command) {
+		return ""
+	}
+	folders := []struct{ dir, what string }{{tmp, "the temporary folder " + tmp}}
+	if home != "" {
+		d := filepath.Join(home, "Downloads")
+		folders = append(folders, struct{ dir, what string }{d, "the Downloads folder " + d})
+	}
+	for _, fo := range folders {
+		if fo.dir != "" && (inFolder(command, fo.dir, goos) || inFolder(realPath(command), realPath(fo.dir), goos)) {
+			return fo.what
+		}
+	}
+	return ""
+}
+
+// realPath is p with symbolic links followed, or p when they cannot be.
+func realPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
+
+// inFolder reports whether path is inside dir (case aside on Windows).
+func inFolder(path, dir, goos string) bool {
+	if goos == "windows" {
+		path, dir = strings.ToLower(path), strings.ToLower(dir)
+	}
+	rel, err := filepath.Rel(filepath.Clean(dir), filepath.Clean(path))
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func orNothing(command string) string {
@@ -517,6 +569,9 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 	if isTemporaryBuild(e.Command) {
 		warn("%s is a temporary build (go run) that is deleted when it exits, so %s cannot start it: install %s (go install, or a release) and run this again",
 			e.Command, client.Title, f.Brand.Name)
+	} else if where := passingFolder(e.Command, f.Getenv(homeVar()), o.TempDir(), runtime.GOOS); where != "" {
+		warn("%s is in %s, whose files are cleaned up or moved, and then %s cannot start it: put %s in a lasting place (a package manager, or a folder on PATH such as /usr/local/bin or ~/.local/bin) and run install again from there, or pass --command with its lasting path",
+			e.Command, where, client.Title, f.Brand.Name)
 	}
 	if _, err := o.LookPath(e.Command); err != nil {
 		if strings.ContainsAny(e.Command, `/\`) {
@@ -547,6 +602,10 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 		o.warnOAuthToken(warn)
 	} else {
 		o.warnKey(client, warn)
+	}
+	if msg := missingSpec(f, p); msg != "" {
+		warn("the description of profile %q, %s: %s", o.Profile, p.Spec, msg)
+		return // its tools cannot be loaded either
 	}
 
 	if client.ToolNameLimit == 0 && client.ToolLimit == 0 {

@@ -93,6 +93,9 @@ func (x *installFixture) run(t *testing.T, args ...string) int {
 	inst := newInstallCmd(x.f, func(o *InstallOptions) error {
 		o.Executable, o.Env = exe, x.env
 		o.LookPath = x.lookPath
+		// The fixture's folders are in the system's temporary folder:
+		// its own stands for that one.
+		o.TempDir = func() string { return filepath.Join(x.root, "tmp") }
 		o.ToolNamesTimeout = x.toolNamesTimeout
 		if !x.realTools {
 			o.ToolNames = func(context.Context, profile.Profile) ([]string, error) { return x.tools, x.toolsErr }
@@ -401,7 +404,13 @@ func TestInstallWarnings(t *testing.T) {
 		{name: "all good", saved: true, key: "k", tools: []string{"list_projects"}, notWant: []string{"Warning:"}},
 		{name: "key in the plain-text file", saved: true, fileKey: "sk-file-secret", tools: []string{"list_projects"}, notWant: []string{"Warning:", "sk-file-secret"}},
 		{name: "go run build", saved: true, key: "k", tools: []string{"list_projects"}, exe: "/tmp/go-build3512/b001/exe/restmcp",
-			want: []string{"/tmp/go-build3512/b001/exe/restmcp is a temporary build (go run)", "install restmcp"}},
+			want: []string{"/tmp/go-build3512/b001/exe/restmcp is a temporary build (go run)", "install restmcp"}, notWant: []string{"is in the temporary folder"}},
+		{name: "unpacked in the temporary folder", saved: true, key: "k", tools: []string{"list_projects"}, exe: "{root}/tmp/restmcp_1.2.0_linux_amd64/restmcp",
+			want: []string{"restmcp_1.2.0_linux_amd64/restmcp is in the temporary folder", "Cursor cannot start it", "put restmcp in a lasting place", "--command"}},
+		{name: "unpacked in Downloads", saved: true, key: "k", tools: []string{"list_projects"}, exe: "{root}/home/Downloads/restmcp_1.2.0_linux_amd64/restmcp",
+			want: []string{"restmcp_1.2.0_linux_amd64/restmcp is in the Downloads folder", "Cursor cannot start it", "run install again from there"}},
+		{name: "beside Downloads", saved: true, key: "k", tools: []string{"list_projects"}, exe: "{root}/home/Downloads2/restmcp",
+			notWant: []string{"Warning:"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -416,7 +425,7 @@ func TestInstallWarnings(t *testing.T) {
 				x.vars["RESTMCP_API_KEY"] = tt.envKey
 			}
 			if tt.exe != "" {
-				x.exe = tt.exe
+				x.exe = filepath.FromSlash(strings.ReplaceAll(tt.exe, "{root}", filepath.ToSlash(x.root)))
 			}
 			if tt.fileKey != "" {
 				// login --insecure-storage, on a machine without a keyring.
@@ -1008,5 +1017,48 @@ func TestUninstallDeletesTheFileInstallCreated(t *testing.T) {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s is left: %v", p, err)
 		}
+	}
+}
+
+func TestPassingFolder(t *testing.T) {
+	tests := []struct{ command, want string }{
+		{"/tmp/restmcp_1.2.0/restmcp", "the temporary folder /tmp"},
+		{"/home/me/Downloads/restmcp", "the Downloads folder /home/me/Downloads"},
+		{"/home/me/Downloads/x/y/restmcp", "the Downloads folder /home/me/Downloads"},
+		{"/tmpfiles/restmcp", ""},
+		{"/home/me/DownloadsOld/restmcp", ""},
+		{"/usr/local/bin/restmcp", ""},
+		{"restmcp", ""},
+		{"/tmp", ""},
+	}
+	for _, tt := range tests {
+		if got := passingFolder(tt.command, "/home/me", "/tmp", "linux"); got != tt.want {
+			t.Errorf("passingFolder(%q) = %q, want %q", tt.command, got, tt.want)
+		}
+	}
+}
+
+// A profile whose description file moved gets an entry the client cannot
+// start: install says so, with the login that stores the new path, for a
+// client with tool limits and one without.
+func TestInstallWarnsDescriptionMoved(t *testing.T) {
+	for _, client := range []string{"claude-desktop", "cursor"} {
+		t.Run(client, func(t *testing.T) {
+			x := newInstallFixture(t, "linux")
+			spec := filepath.Join(x.root, "specs", "acme.yaml")
+			store, _ := x.f.Profiles()
+			if err := store.Save(profile.Profile{Name: "acme", Spec: spec}); err != nil {
+				t.Fatal(err)
+			}
+			x.keys.Set("restmcp", "acme", "k")
+			x.toolsErr = errors.New("stat " + spec + ": no such file or directory")
+			if code := x.run(t, "install", client, "--profile", "acme"); code != 0 {
+				t.Fatalf("exit %d: %s", code, x.errOut)
+			}
+			want := `Warning: the description of profile "acme", ` + spec + ": the file does not exist, so the server cannot start: if it moved, store its new path with `restmcp login --profile acme --spec NEW_PATH`"
+			if !strings.Contains(x.errOut.String(), want) || strings.Contains(x.errOut.String(), "cannot load the tools") {
+				t.Errorf("stderr:\n%s\nwant %q", x.errOut, want)
+			}
+		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -67,8 +69,11 @@ It exits with status 1 when a profile has no key or the API does not accept it.`
 type profileStatus struct {
 	Profile string `json:"profile"`
 	Spec    string `json:"spec"`
-	MCPURL  string `json:"mcp_url,omitempty"`
-	BaseURL string `json:"base_url,omitempty"`
+	// SpecError says that the description file is not where the profile
+	// says, and how to store its new place.
+	SpecError string `json:"spec_error,omitempty"`
+	MCPURL    string `json:"mcp_url,omitempty"`
+	BaseURL   string `json:"base_url,omitempty"`
 	// KeyringDown: the OS keyring could not be reached (asked only for a
 	// key in the plain-text file, to advise moving it); not in the JSON.
 	KeyringDown bool `json:"-"`
@@ -167,6 +172,9 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		if p.Auth != nil && p.Auth.Kind == profile.AuthOAuth2 {
 			st := oauthStatus(f, p)
 			st.DescribedBase = base
+			if st.SpecError = missingSpec(f, p); st.SpecError != "" {
+				st.OK = false
+			}
 			report = append(report, st)
 			continue
 		}
@@ -196,8 +204,16 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		}
 		st := newProfileStatus(f, p, rk)
 		st.DescribedBase, st.KeyringDown = base, keyringDown
+		if st.SpecError = missingSpec(f, p); st.SpecError != "" {
+			st.OK = false
+			if rk.Err == nil && !opts.Offline {
+				// Its tools cannot be served: whatever the API says of
+				// the key, the description comes first.
+				st.Check = &checkStatus{Skipped: "the description file is missing"}
+			}
+		}
 		switch {
-		case !st.OK || opts.Offline:
+		case st.Check != nil || !st.OK || opts.Offline:
 		case rk.Source == app.KeyFromEnv && len(profiles) > 1:
 			// The variable is the key of every profile, but is meant for
 			// one API: it is not sent to all of them.
@@ -256,6 +272,20 @@ func statusProfiles(f *Factory, store profile.Store, name string) ([]profile.Pro
 		profiles[i] = f.Brand.Apply(profiles[i])
 	}
 	return profiles, nil
+}
+
+// missingSpec says, when p's description is a local file that does not
+// exist, that serve cannot start and how to store the file's new place;
+// "" otherwise (a URL, a file that is there, or one that cannot be
+// told).
+func missingSpec(f *Factory, p profile.Profile) string {
+	if p.MCPURL != "" || p.Spec == "" || client.IsURL(p.Spec) {
+		return ""
+	}
+	if _, err := os.Stat(p.Spec); !errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	return fmt.Sprintf("the file does not exist, so the server cannot start: if it moved, store its new path with `%s --spec NEW_PATH`", f.App().LoginCommand(p.Name))
 }
 
 // profileStatus is p's line of the report before the API is asked: OK
@@ -363,6 +393,9 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 				spec += " (read without the key)"
 			case st.specSentAs != "":
 				spec += " (read with the key as `" + st.specSentAs + "`)"
+			}
+			if st.SpecError != "" {
+				spec += " ✗ " + st.SpecError
 			}
 			fmt.Fprintf(out, "  Description: %s\n", spec)
 			base := st.BaseURL

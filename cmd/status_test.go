@@ -21,6 +21,24 @@ import (
 	"github.com/restmcp/restmcp/profile"
 )
 
+// inFolderWith makes the current folder, for the rest of the test, a new
+// one holding the description files named (relative paths): the
+// profiles' descriptions are where they say.
+func inFolderWith(t *testing.T, names ...string) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range names {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths: {}\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+}
+
 func TestMaskCredential(t *testing.T) {
 	tests := []struct{ key, want string }{
 		{"", "****"},
@@ -43,6 +61,7 @@ func TestStatus(t *testing.T) {
 	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
 	setup := func(t *testing.T) *authEnv {
 		e := newAuthEnv(t)
+		inFolderWith(t, "acme.yaml", "beta.yaml", "short.yaml", "zeta.yaml")
 		store := profile.Store{Dir: e.dir}
 		token := "Token"
 		for _, p := range []profile.Profile{
@@ -398,6 +417,7 @@ func TestStatusShowsTheAuthFormat(t *testing.T) {
 func TestStatusHidesURLSecrets(t *testing.T) {
 	const secret = "sk-in-url-0123456789"
 	e := newAuthEnv(t)
+	inFolderWith(t, "my specs/f.yaml")
 	store := profile.Store{Dir: e.dir}
 	for _, p := range []profile.Profile{
 		{Name: "k", Spec: "https://specs.example.com/openapi.json?api_key=" + secret, BaseURL: "https://user:" + secret + "@api.example.com/v1"},
@@ -469,5 +489,46 @@ func TestStatusShowsTheDescribedBaseURL(t *testing.T) {
 	n := hits.Load()
 	if r := e.run("", "status", "--offline", "-p", "url"); !strings.Contains(r.out, described) || hits.Load() != n {
 		t.Errorf("a description URL read before (%d requests after tools' %d):\n%s%s", hits.Load(), n, r.out, r.err)
+	}
+}
+
+// A profile whose description file moved cannot be served: status says
+// so, with the login that stores the new path, and exits 1 — offline, and
+// when the API, asked at the stored --check-path, would accept the key.
+func TestStatusDescriptionMoved(t *testing.T) {
+	api := newFakeAPI(t, goodKey, "Authorization", "Bearer")
+	e := newAuthEnv(t)
+	inFolderWith(t, "acme.yaml")
+	spec, err := filepath.Abs("acme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "acme", Spec: spec, BaseURL: api.URL, CheckPath: "/me"}); err != nil {
+		t.Fatal(err)
+	}
+	_ = e.keyring.Set("acme", goodKey)
+	if r := e.run("", "status"); r.code != 0 || strings.Contains(r.out, "does not exist") {
+		t.Fatalf("before the move: exit %d\n%s", r.code, r.out)
+	}
+	if err := os.Rename(spec, spec+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	fix := "`restmcp login --profile acme --spec NEW_PATH`"
+	for _, args := range [][]string{{"status"}, {"status", "--offline"}} {
+		r := e.run("", args...)
+		if r.code != 1 || !strings.Contains(r.out, "Description: "+spec+" ✗ the file does not exist") || !strings.Contains(r.out, fix) || strings.Contains(r.out, "✓") {
+			t.Errorf("%v: exit %d\n%s", args, r.code, r.out)
+		}
+	}
+	r := e.run("", "status", "--json")
+	var report []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &report); err != nil || len(report) != 1 {
+		t.Fatalf("status --json: %v\n%s", err, r.out)
+	}
+	if msg, _ := report[0]["spec_error"].(string); r.code != 1 || !strings.Contains(msg, fix) || report[0]["ok"] != false || report[0]["spec"] != spec {
+		t.Errorf("status --json: exit %d\n%s", r.code, r.out)
+	}
+	if c, _ := report[0]["check"].(map[string]any); c["skipped"] == nil {
+		t.Errorf("status --json checks the key of a profile that cannot be served:\n%s", r.out)
 	}
 }
