@@ -41,6 +41,10 @@ type HTTPConfig struct {
 	// reverse proxies in front: the access log names the caller from the
 	// X-Forwarded-For they add instead of the proxy's address.
 	TrustedProxies []string
+	// AllowedHosts are the host names (or addresses) a request to a
+	// loopback address may give in its Host besides loopback ones: the
+	// public name a reverse proxy on this machine passes on.
+	AllowedHosts []string
 	// TLSCert and TLSKey, both or neither, serve HTTPS.
 	TLSCert, TLSKey string
 	// MaxBodyBytes bounds a request's body (default server.MaxMessageBytes).
@@ -241,6 +245,11 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if _, err := parseProxies(cfg.TrustedProxies); err != nil {
 		return err
 	}
+	allowed, err := checkAllowedHosts(cfg.AllowedHosts)
+	if err != nil {
+		return err
+	}
+	cfg.AllowedHosts = allowed
 	origins, err := parseOrigins(cfg.CORSOrigins)
 	if err != nil {
 		return err
@@ -451,11 +460,13 @@ func checkBasePath(given string) error {
 
 // httpHandler routes the MCP endpoint and the operators' endpoints.
 type httpHandler struct {
-	mux      *http.ServeMux
-	a        *App
-	m        *metrics
-	proxies  []netip.Prefix // trusted reverse proxies (for the access log)
-	draining atomic.Bool
+	mux     *http.ServeMux
+	a       *App
+	m       *metrics
+	proxies []netip.Prefix // trusted reverse proxies (for the access log)
+	// allowedHosts may be the Host of a request on a loopback address.
+	allowedHosts []string
+	draining     atomic.Bool
 }
 
 func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -466,6 +477,7 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
 	// ServeHTTP has checked them.
 	h.proxies, _ = parseProxies(cfg.TrustedProxies)
+	h.allowedHosts = cfg.AllowedHosts
 	ms := srv.MCPServer()
 	// observe counts a call in the metrics, answered by the front or by
 	// the MCP server.
@@ -504,11 +516,11 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 	// The same limit for the front and the MCP server (whose own default
 	// is 4 MiB).
 	// The Host of a request on a loopback address is checked here
-	// (rebinding), where a trusted proxy's requests can be told apart.
+	// (rebinding), against the names --allowed-host adds.
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms },
 		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, MaxRequestBodyBytes: maxBody, DisableLocalhostProtection: true})
 	endpoint := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if refusal := rebinding(r, h.proxies); refusal != "" {
+		if refusal := rebinding(r, h.allowedHosts); refusal != "" {
 			http.Error(w, refusal, http.StatusForbidden)
 			return
 		}
@@ -927,33 +939,51 @@ func remoteAddr(r *http.Request, proxies []netip.Prefix) string {
 }
 
 // rebinding is why a request is refused as a DNS rebinding attack ("" when
-// it is not): one that reached a loopback address with a Host that is not
-// a loopback one, as a page whose name was made to resolve to 127.0.0.1
-// sends, unless it came from a trusted proxy (a reverse proxy on this
-// machine that passes the Host on, as Caddy and Traefik do, and nginx with
-// "proxy_set_header Host $host": the proxy chose to route it by that
-// Host).
-func rebinding(r *http.Request, proxies []netip.Prefix) string {
+// it is not): one that reached a loopback address with a Host that is
+// neither a loopback one nor allowed, as a page whose name was made to
+// resolve to 127.0.0.1 sends. A reverse proxy on this machine that passes
+// the Host on (Caddy and Traefik do, nginx with "proxy_set_header Host
+// $host") sends its public name, which --allowed-host allows. Where a
+// request comes from tells nothing here: on a loopback address, the proxy
+// and a browser of this machine both connect from it.
+func rebinding(r *http.Request, allowed []string) string {
 	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
 	if !ok || local == nil || !loopbackHost(local.String()) || loopbackHost(r.Host) {
 		return ""
 	}
-	peer, _, err := net.SplitHostPort(r.RemoteAddr)
+	name, _, err := net.SplitHostPort(r.Host)
 	if err != nil {
-		peer = r.RemoteAddr
+		name = r.Host
 	}
-	if a, ok := hopAddr(peer); ok {
-		for _, p := range proxies {
-			if p.Contains(a) {
-				return ""
-			}
+	name = strings.TrimSuffix(strings.Trim(name, "[]"), ".")
+	for _, a := range allowed {
+		if strings.EqualFold(name, a) {
+			return ""
 		}
 	}
 	host := r.Host
 	if len(host) > 100 {
 		host = host[:100] + "…"
 	}
-	return fmt.Sprintf("forbidden: Host %q on a loopback address (DNS rebinding protection); behind a reverse proxy on this machine that passes the Host on, name the proxy with --trusted-proxy %s, or have it send Host: %s", host, peer, local.String())
+	return fmt.Sprintf("forbidden: Host %q on a loopback address (DNS rebinding protection); behind a reverse proxy on this machine that passes the Host on, allow its public name with --allowed-host NAME, or have it send Host: %s", host, local.String())
+}
+
+// checkAllowedHosts refuses an --allowed-host that is not a host name or
+// address (a URL, a port, a wildcard), and returns the names as compared.
+func checkAllowedHosts(given []string) ([]string, error) {
+	out := make([]string, 0, len(given))
+	for _, g := range given {
+		name := strings.TrimSuffix(strings.Trim(g, "[]"), ".")
+		ok := name != ""
+		for _, c := range name {
+			ok = ok && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == ':' || c == '_')
+		}
+		if _, err := netip.ParseAddr(name); !ok || strings.Contains(name, ":") && err != nil {
+			return nil, fmt.Errorf("--allowed-host %q is not a host name: write the name alone, as the Host header gives it without its port, e.g. --allowed-host mcp.example.com", g)
+		}
+		out = append(out, name)
+	}
+	return out, nil
 }
 
 // loopbackHost reports whether a host, with or without a port, is a

@@ -59,20 +59,35 @@ func postHost(t *testing.T, endpoint, host, version string) (int, string) {
 // proxy on the same machine; one from a --trusted-proxy is answered, over
 // the front (a 2025-11-25 call) and the MCP SDK (a go-sdk client) alike:
 // a proxy that passes the Host on (Caddy, Traefik, nginx with "Host
-// $host") in front of a server on 127.0.0.1.
+// $host") in front of a server on 127.0.0.1, its public name allowed with
+// --allowed-host; and that no other Host is, the proxy trusted or not.
 func TestHTTPHostBehindALocalProxy(t *testing.T) {
 	endpoint, _ := serveHTTPTest(t, HTTPConfig{})
 	for _, version := range []string{"2025-11-25", ""} {
 		code, body := postHost(t, endpoint, "mcp.example.com", version)
-		if code != http.StatusForbidden || !strings.Contains(body, "--trusted-proxy 127.0.0.1") {
-			t.Errorf("Host mcp.example.com on a loopback address (version %q): %d %s, want 403 naming --trusted-proxy", version, code, body)
+		if code != http.StatusForbidden || !strings.Contains(body, "--allowed-host NAME") {
+			t.Errorf("Host mcp.example.com on a loopback address (version %q): %d %s, want 403 naming --allowed-host", version, code, body)
 		}
 		if code, body := postHost(t, endpoint, "localhost:8080", version); code != http.StatusOK {
 			t.Errorf("Host localhost (version %q): %d %s", version, code, body)
 		}
 	}
 
-	proxied, _ := serveHTTPTest(t, HTTPConfig{TrustedProxies: []string{"127.0.0.1"}})
+	// Naming the proxy as trusted does not lift the check: on a loopback
+	// address a browser of this machine connects from 127.0.0.1 too.
+	trusting, _ := serveHTTPTest(t, HTTPConfig{TrustedProxies: []string{"127.0.0.1"}})
+	proxied, _ := serveHTTPTest(t, HTTPConfig{TrustedProxies: []string{"127.0.0.1"}, AllowedHosts: []string{"MCP.example.com."}})
+	for _, version := range []string{"2025-11-25", ""} {
+		if code, body := postHost(t, trusting, "evil.example:8080", version); code != http.StatusForbidden {
+			t.Errorf("a rebinding page with the proxy trusted (version %q): %d %s, want 403", version, code, body)
+		}
+		if code, body := postHost(t, proxied, "evil.example", version); code != http.StatusForbidden {
+			t.Errorf("a rebinding page with another name allowed (version %q): %d %s, want 403", version, code, body)
+		}
+		if code, body := postHost(t, proxied, "mcp.example.com:443", version); code != http.StatusOK {
+			t.Errorf("the allowed name, with a port (version %q): %d %s", version, code, body)
+		}
+	}
 	target, _ := url.Parse(proxied)
 	proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.SetURL(target)
@@ -83,7 +98,7 @@ func TestHTTPHostBehindALocalProxy(t *testing.T) {
 	t.Cleanup(proxy.Close)
 	for _, version := range []string{"2025-11-25", ""} {
 		if code, body := postHost(t, proxy.URL+"/mcp", "mcp.example.com", version); code != http.StatusOK || !strings.Contains(body, "owner-1") {
-			t.Errorf("through a trusted proxy that passes Host on (version %q): %d %s", version, code, body)
+			t.Errorf("through a proxy that passes an allowed Host on (version %q): %d %s", version, code, body)
 		}
 	}
 	c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil)
@@ -244,5 +259,19 @@ func TestHTTPCORSOriginAsAURL(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "--cors-origin") {
 			t.Errorf("--cors-origin %q: %v, want an error naming the flag", bad, err)
 		}
+	}
+}
+
+// An --allowed-host that is not a host name is refused before anything is
+// served, with the form to write.
+func TestCheckAllowedHosts(t *testing.T) {
+	for _, bad := range []string{"https://mcp.example.com", "mcp.example.com:443", "*.example.com", "", "mcp.example.com/mcp"} {
+		if _, err := checkAllowedHosts([]string{bad}); err == nil || !strings.Contains(err.Error(), "--allowed-host mcp.example.com") {
+			t.Errorf("%q: %v, want refused with the form to write", bad, err)
+		}
+	}
+	got, err := checkAllowedHosts([]string{"mcp.example.com", "[::1]", "10.0.0.5", "host.internal."})
+	if err != nil || strings.Join(got, " ") != "mcp.example.com ::1 10.0.0.5 host.internal" {
+		t.Errorf("valid names: %q %v", got, err)
 	}
 }

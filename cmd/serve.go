@@ -66,7 +66,8 @@ See docs/http.md.`,
 	fl.StringSliceVar(&opts.HTTP.CORSOrigins, "cors-origin", nil, "with --http: a browser origin allowed to call (repeatable; none by default)")
 	fl.StringVar(&opts.HTTP.TLSCert, "tls-cert", "", "with --http: serve HTTPS with this certificate (PEM), with --tls-key; both are read again when they change")
 	fl.StringVar(&opts.HTTP.TLSKey, "tls-key", "", "with --http: the private key (PEM) of --tls-cert")
-	fl.StringSliceVar(&opts.HTTP.TrustedProxies, "trusted-proxy", nil, "with --http: a reverse proxy's network (CIDR) or address whose X-Forwarded-For names the caller in the access log, and whose Host is taken on a loopback address (repeatable)")
+	fl.StringSliceVar(&opts.HTTP.TrustedProxies, "trusted-proxy", nil, "with --http: a reverse proxy's network (CIDR) or address whose X-Forwarded-For names the caller in the access log (repeatable)")
+	fl.StringSliceVar(&opts.HTTP.AllowedHosts, "allowed-host", nil, "with --http on a loopback address: a Host besides localhost that requests may name, the public name a reverse proxy on this machine passes on (repeatable)")
 	fl.Int64Var(&opts.HTTP.MaxBodyBytes, "max-body", server.MaxMessageBytes, "with --http: the largest request body, in bytes")
 	fl.Int64Var(&opts.HTTP.MaxInflightBytes, "max-inflight-bytes", app.DefaultInflightBytes, "with --http: the request bodies of all requests in flight together, in bytes; past it requests get 503 and Retry-After")
 	fl.DurationVar(&opts.HTTP.Timeout, "request-timeout", time.Minute, "with --http: how long one request may take, the API's answers included")
@@ -80,7 +81,7 @@ See docs/http.md.`,
 // None of them is stored in a profile: they come from the command line
 // alone.
 var serveHTTPOnly = []string{
-	"base-path", "cors-origin", "tls-cert", "tls-key", "trusted-proxy", "max-body",
+	"base-path", "cors-origin", "tls-cert", "tls-key", "trusted-proxy", "allowed-host", "max-body",
 	"max-inflight-bytes", "request-timeout", "auth-tokens", "drain", "shutdown-delay",
 }
 
