@@ -48,6 +48,9 @@ func CheckHeader(name, value string, remoteServer bool) *HeaderError {
 	if remoteServer && slices.ContainsFunc(remote.OwnHeaders, func(h string) bool { return strings.EqualFold(h, name) }) {
 		return &HeaderError{Name: name, Reason: "cannot be a fixed header: restmcp sets it for the MCP session with the remote server"}
 	}
+	if why := credentialLike(name, value); why != "" {
+		return &HeaderError{Name: name, Key: true, Reason: "cannot be a fixed header: " + why}
+	}
 	return nil
 }
 
@@ -59,11 +62,11 @@ func CheckHeader(name, value string, remoteServer bool) *HeaderError {
 func CheckHeaders(p profile.Profile) *HeaderError {
 	keyHeaders := KeyHeaders(p)
 	for _, name := range p.HeaderNames() {
-		if err := CheckHeader(name, p.Headers[name], p.MCPURL != ""); err != nil {
-			return err
-		}
 		if slices.ContainsFunc(keyHeaders, func(h string) bool { return strings.EqualFold(h, name) }) {
 			return &HeaderError{Name: name, Key: true, Reason: "the profile's key goes in this header"}
+		}
+		if err := CheckHeader(name, p.Headers[name], p.MCPURL != ""); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -106,3 +109,29 @@ func KeyHeaders(p profile.Profile) []string {
 
 // fixedHeaders are p's fixed headers as a Transport sends them.
 func fixedHeaders(p profile.Profile) http.Header { return client.HeaderSet(p.Headers) }
+
+// credentialLike says why a fixed header looks like it carries a secret
+// ("" when it does not): the headers credentials travel in whatever the
+// profile, a name that says key, token, secret, password, auth, session or
+// signature, or a value that starts with an authorization scheme. Fixed
+// headers are saved in profiles.json and shown by status: a secret there
+// would be on disk in plain text.
+func credentialLike(name, value string) string {
+	switch http.CanonicalHeaderKey(name) {
+	case "Authorization", "Cookie":
+		return "it carries credentials"
+	}
+	lower := strings.ToLower(name)
+	for _, word := range []string{"key", "token", "secret", "password", "passwd", "auth", "session", "signature", "credential"} {
+		if strings.Contains(lower, word) {
+			return "its name says it carries a " + word
+		}
+	}
+	scheme, _, _ := strings.Cut(strings.TrimSpace(value), " ")
+	for _, s := range []string{"Bearer", "Basic", "Token", "Digest", "Api-Key", "ApiKey"} {
+		if strings.EqualFold(scheme, s) && strings.Contains(strings.TrimSpace(value), " ") {
+			return "its value starts with the authorization scheme " + s
+		}
+	}
+	return ""
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,7 +18,10 @@ import (
 // TestCheckHeaders checks which fixed headers a profile may send: never
 // one that frames the request or concerns one connection, nor one of the
 // MCP session for a remote server, nor the header the profile's key goes
-// in; and never a value or an invalid name in the message.
+// in, nor one that looks like it carries a credential (Authorization and
+// Cookie whatever the profile, a name with key or token in it, a value
+// with an authorization scheme); and never a value or an invalid name in
+// the message.
 func TestCheckHeaders(t *testing.T) {
 	empty := ""
 	rest := profile.Profile{Name: "acme", Spec: "a.yaml"}
@@ -36,20 +40,27 @@ func TestCheckHeaders(t *testing.T) {
 	}{
 		{rest, "Notion-Version", "2022-06-28", false, false},
 		{rest, "Authorization", "Bearer x", true, true},
-		{keyed, "Authorization", "Basic abc", false, false},
+		{keyed, "Authorization", "Basic abc", true, true},
 		{keyed, "x-api-key", "v", true, true},
 		{declared, "X-TOKEN", "v", true, true},
-		{declared, "Authorization", "v", false, false},
+		{declared, "Authorization", "v", true, true},
 		{cookie, "Cookie", "a=b", true, true},
 		{basic, "Authorization", "v", true, true},
 		{oauthREST, "authorization", "v", true, true},
 		{specAuth, "X-Doc-Key", "v", true, true},
 		{remoteKeyed, "x-api-key", "v", true, true},
-		{remoteKeyed, "Authorization", "v", false, false},
+		{remoteKeyed, "Authorization", "v", true, true},
+		{rest, "X-Api-Key", "sk-secret-01234", true, true},
+		{keyed, "Cookie", "session=sk-secret-01234", true, true},
+		{rest, "X-Auth-Token", "v", true, true},
+		{rest, "X-Tenant", "Bearer sk-secret-01234", true, true},
+		{rest, "X-GitHub-Api-Version", "2022-11-28", false, false},
+		{rest, "Anthropic-Beta", "tools-2024-04-04", false, false},
+		{rest, "X-Mode", "Token", false, false},
 		{remoteOAuth, "Authorization", "v", true, true},
 		{remoteKeyed, "Mcp-Session-Id", "v", true, false},
 		{remoteKeyed, "MCP-Protocol-Version", "2025-06-18", true, false},
-		{rest, "Mcp-Session-Id", "v", false, false},
+		{rest, "Mcp-Session-Id", "v", true, true},
 		{rest, "Host", "v", true, false},
 		{rest, "content-length", "1", true, false},
 		{rest, "Transfer-Encoding", "chunked", true, false},
@@ -194,5 +205,40 @@ func TestRemoteFixedHeaders(t *testing.T) {
 	resp.Body.Close()
 	if want := "GET " + strings.TrimPrefix(other.URL, "http://") + "/x"; strings.Join(without, "|") != want {
 		t.Errorf("without the fixed header: %q, want only the other origin's %q", without, want)
+	}
+}
+
+// The key check on a private description's own URL asks it as serve reads
+// it: without the fixed headers, which are for the API's operations.
+func TestKeyCheckOnTheDescriptionWithoutFixedHeaders(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.Path+" "+r.Header.Get("Notion-Version"))
+		mu.Unlock()
+		if r.Header.Get("X-Api-Key") != "sk-app-0123456789" {
+			http.Error(w, "no key", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":%q}],"paths":{"/notes":{"get":{"operationId":"list_notes","responses":{"200":{"description":"ok"}}}}}}`, srv.URL)
+	}))
+	t.Cleanup(srv.Close)
+	a := testApp(t, nil)
+	empty := ""
+	p := profile.Profile{Name: "acme", Spec: srv.URL + "/openapi.json", BaseURL: srv.URL, AuthHeader: "X-Api-Key", AuthScheme: &empty,
+		Headers: map[string]string{"Notion-Version": "2022-06-28"}}
+	kc, err := a.CheckKey(context.Background(), p, "sk-app-0123456789", 5*time.Second)
+	if err != nil || !kc.Accepted || !kc.Description {
+		t.Fatalf("key check: %+v, %v; want accepted on the description's URL", kc, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, s := range seen {
+		if strings.HasSuffix(s, "2022-06-28") {
+			t.Errorf("the description's URL was asked with the fixed header: %q", seen)
+		}
 	}
 }

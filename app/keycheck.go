@@ -100,7 +100,9 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 		// A description anyone may read proves nothing about the key: then
 		// check with an operation instead. Asking without the key first is
 		// also the fast way: an API refuses before it builds the document.
-		anon, err := a.sendCheck(ctx, nil, "", fixedHeaders(p), base, path, timeout)
+		// The description's URL: asked as serve reads it, without the
+		// fixed headers (they are for the API's operations).
+		anon, err := a.sendCheck(ctx, nil, "", nil, base, path, timeout)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +124,11 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 		// The description's URL takes the key where it says.
 		cred = DescriptionCredential(p, cred)
 	}
-	kc, err := a.sendCheck(ctx, cred, key, fixedHeaders(p), base, path, timeout)
+	headers := fixedHeaders(p)
+	if viaSpec {
+		headers = nil
+	}
+	kc, err := a.sendCheck(ctx, cred, key, headers, base, path, timeout)
 	if kc != nil {
 		kc.Description = viaSpec
 	}

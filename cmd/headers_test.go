@@ -150,8 +150,9 @@ func TestFixedHeaderFlagRefused(t *testing.T) {
 		{[]string{"--header", secret}, `has no colon: write it as "Name: value"`},
 		{[]string{"--header", "Bad Name" + secret + ": v"}, "not an HTTP header name"},
 		{[]string{"--header", "X-A: a\r\nX-B: " + secret}, "X-A: the value contains a line break"},
-		{[]string{"--header", "Authorization: Bearer " + secret}, "the profile's key goes in this header, and a secret is never given on the command line"},
-		{[]string{"--auth-header", "X-Api-Key", "--header", "x-api-key: " + secret}, "x-api-key: the profile's key goes in this header"},
+		{[]string{"--header", "Authorization: Bearer " + secret}, "Authorization: cannot be a fixed header: it carries credentials, and a secret is never given on the command line"},
+		{[]string{"--header", "X-Tenant: Bearer " + secret}, "X-Tenant: cannot be a fixed header: its value starts with the authorization scheme Bearer"},
+		{[]string{"--auth-header", "X-Api-Key", "--header", "x-api-key: " + secret}, "x-api-key: cannot be a fixed header: its name says it carries a key, and a secret is never given"},
 		{[]string{"--header", "Host: " + secret}, "Host: cannot be a fixed header"},
 		{[]string{"--header", "Content-Length: 3"}, "Content-Length: cannot be a fixed header"},
 		{[]string{"--header", "Transfer-Encoding: chunked"}, "Transfer-Encoding: cannot be a fixed header"},
@@ -169,9 +170,14 @@ func TestFixedHeaderFlagRefused(t *testing.T) {
 		}
 	}
 	e.assertKeyNowhere(secret)
-	// Another header than the key's is taken.
-	if r := e.run("", "tools", "-p", "pages", "--spec", spec, "--auth-header", "X-Api-Key", "--header", "Authorization: Basic dXNlcg=="); r.code != 0 {
+	// Authorization is refused beside a key in another header too: it
+	// carries credentials whatever the profile.
+	if r := e.run("", "tools", "-p", "pages", "--spec", spec, "--auth-header", "X-Api-Key", "--header", "Authorization: Basic dXNlcg=="); r.code != 2 || strings.Contains(r.err, "dXNlcg") {
 		t.Errorf("Authorization beside a key in X-Api-Key: exit %d, %s", r.code, r.err)
+	}
+	// Another header is taken.
+	if r := e.run("", "tools", "-p", "pages", "--spec", spec, "--auth-header", "X-Api-Key", "--header", "Notion-Version: 2022-06-28"); r.code != 0 {
+		t.Errorf("Notion-Version beside a key in X-Api-Key: exit %d, %s", r.code, r.err)
 	}
 	// A remote MCP server's session headers are the relay's.
 	for _, h := range []string{"Mcp-Session-Id: x", "MCP-Protocol-Version: 2025-06-18"} {
@@ -179,5 +185,18 @@ func TestFixedHeaderFlagRefused(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.err, "for the MCP session") {
 			t.Errorf("remote --header %q: exit %d, %s", h, r.code, r.err)
 		}
+	}
+}
+
+// A command line login repeats in a message (no terminal to ask for the
+// key) shows a --header by its name alone: its value is the user's to see
+// in the profile, not in every log the message reaches.
+func TestGivenCommandHidesHeaderValues(t *testing.T) {
+	_, spec := newVersionedAPI(t)
+	e := newAuthEnv(t)
+	const value = "eu-central-7f3a9c"
+	r := e.run("", "login", "-p", "pages", "--spec", spec, "--header", "X-Region: "+value)
+	if r.code == 0 || !strings.Contains(r.err, "--header 'X-Region: …'") || strings.Contains(r.err, value) {
+		t.Errorf("login without a terminal: exit %d, stderr %s\nwant the command with --header 'X-Region: …' and not the value", r.code, r.err)
 	}
 }

@@ -360,7 +360,7 @@ func storeTokenError(f *Factory, what string, err error) error {
 
 // givenCommand is c's command line as given, rebuilt from its flags (set
 // ones only, --profile first, values quoted for a POSIX shell). No flag
-// carries a key, so none is repeated.
+// carries a key, so none is repeated; a --header shows its name alone.
 func givenCommand(c *cobra.Command) string {
 	parts := []string{c.CommandPath()}
 	add := func(fl *pflag.Flag) {
@@ -377,6 +377,12 @@ func givenCommand(c *cobra.Command) string {
 			vals = sv.GetSlice()
 		}
 		for _, v := range vals {
+			if fl.Name == "header" {
+				// Its value is the user's to see, not a log's: shown
+				// by name only.
+				name, _, _ := strings.Cut(v, ":")
+				v = strings.TrimSpace(name) + ": …"
+			}
 			parts = append(parts, "--"+fl.Name, app.QuoteProfileName(v))
 		}
 	}
