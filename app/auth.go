@@ -449,8 +449,17 @@ func (a *App) Described(p profile.Profile, api *client.API) profile.Profile {
 // for what shows and checks how the key goes (status): p itself when it
 // says how, or when the description cannot be read.
 func (a *App) DescribedProfile(ctx context.Context, p profile.Profile) profile.Profile {
+	p, _ = a.DescribedProfileRead(ctx, p)
+	return p
+}
+
+// DescribedProfileRead is DescribedProfile, also returning, when the
+// description had to be read and its URL gave no answer within ctx (no
+// copy saved earlier standing in), the CheckSetupError a key check would
+// give after waiting for it again.
+func (a *App) DescribedProfileRead(ctx context.Context, p profile.Profile) (profile.Profile, error) {
 	if saysHowToSend(p) || p.Spec == "" || p.MCPURL != "" {
-		return p
+		return p, nil
 	}
 	// From the compiled description when serve saved one, as serve reads
 	// it; else read now, within ctx's time.
@@ -458,14 +467,17 @@ func (a *App) DescribedProfile(ctx context.Context, p profile.Profile) profile.P
 		api, err := e.api()
 		e.close()
 		if err == nil {
-			return a.Described(p, api)
+			return a.Described(p, api), nil
 		}
 	}
 	api, err := a.LoadAPI(ctx, p, nil)
-	if err != nil {
-		return p
+	switch {
+	case err == nil:
+		return a.Described(p, api), nil
+	case client.IsURL(p.Spec) && (errors.Is(err, client.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded)):
+		return p, unreachableDescription(p.Spec, err)
 	}
-	return a.Described(p, api)
+	return p, nil
 }
 
 func schemeNames(l []*client.SecurityScheme) []string {

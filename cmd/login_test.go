@@ -353,24 +353,9 @@ func TestLoginKeyringUnavailable(t *testing.T) {
 // there, saving nothing, rather than asking again for the key check (each
 // attempt at a silent address waits for the 30 s time limit).
 func TestLoginUnreachableDescriptionAskedOnce(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	var accepted atomic.Int32
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			c.Close() // no answer
-		}
-	}()
+	addr, accepted := answerless(t)
 	e := newAuthEnv(t)
-	r := e.run(goodKey, "login", "-p", "acme", "--spec", "http://"+ln.Addr().String()+"/openapi.json", "--base-url", "http://127.0.0.1:1", "--with-key")
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "http://"+addr+"/openapi.json", "--base-url", "http://127.0.0.1:1", "--with-key")
 	if r.code != 1 || !strings.Contains(r.err, "cannot be reached") || !strings.Contains(r.err, "nothing was stored") {
 		t.Fatalf("exit %d:\n%s", r.code, r.err)
 	}
@@ -387,7 +372,7 @@ func TestLoginUnreachableDescriptionAskedOnce(t *testing.T) {
 		}
 	}))
 	defer api.Close()
-	r = e.run(goodKey, "login", "-p", "acme", "--spec", "http://"+ln.Addr().String()+"/openapi.json", "--base-url", api.URL, "--check-path", "/me", "--with-key")
+	r = e.run(goodKey, "login", "-p", "acme", "--spec", "http://"+addr+"/openapi.json", "--base-url", api.URL, "--check-path", "/me", "--with-key")
 	if r.code != 0 || !strings.Contains(r.err, "The API accepted the key") {
 		t.Fatalf("with --check-path: exit %d:\n%s", r.code, r.err)
 	}
@@ -723,4 +708,27 @@ func TestLoginUnreachableDescriptionWithSavedCopyAskedOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// answerless listens on a loopback port and closes every connection
+// without an answer, counting them.
+func answerless(t *testing.T) (addr string, accepted *atomic.Int32) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	accepted = &atomic.Int32{}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close() // no answer
+		}
+	}()
+	return ln.Addr().String(), accepted
 }

@@ -195,11 +195,12 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 				down = true
 			}
 		}
+		var unreachable error
 		if !opts.Offline && rk.Err == nil {
 			// The place of the key as serve sends it, also where the
 			// description says it (read within the check's time).
 			dctx, cancel := context.WithTimeout(ctx, timeout)
-			p = f.App().DescribedProfile(dctx, p)
+			p, unreachable = f.App().DescribedProfileRead(dctx, p)
 			cancel()
 		}
 		st := newProfileStatus(f, p, rk)
@@ -214,6 +215,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		}
 		switch {
 		case st.Check != nil || !st.OK || opts.Offline:
+		case unreachable != nil:
+			// Asked once: the key check would wait for it again.
+			st.Check = &checkStatus{Error: "not checked: " + unreachable.Error() + statusCheckHint(f, p.Name, unreachable)}
+			st.OK = false
 		case rk.Source == app.KeyFromEnv && len(profiles) > 1:
 			// The variable is the key of every profile, but is meant for
 			// one API: it is not sent to all of them.

@@ -532,3 +532,22 @@ func TestStatusDescriptionMoved(t *testing.T) {
 		t.Errorf("status --json checks the key of a profile that cannot be served:\n%s", r.out)
 	}
 }
+
+// status asks a description URL that gives no answer once: the key check
+// does not ask it again (with no copy saved earlier, it waited twice).
+func TestStatusUnreachableDescriptionAskedOnce(t *testing.T) {
+	addr, accepted := answerless(t)
+	e := newAuthEnv(t)
+	url := "http://" + addr
+	if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "acme", Spec: url + "/openapi.json", BaseURL: url}); err != nil {
+		t.Fatal(err)
+	}
+	e.env["RESTMCP_API_KEY"] = goodKey
+	r := e.run("", "status", "-p", "acme")
+	if r.code != 1 || !strings.Contains(r.out+r.err, "cannot be reached") {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.out, r.err)
+	}
+	if n := accepted.Load(); n != 1 {
+		t.Errorf("the description was asked for %d times, want 1", n)
+	}
+}
