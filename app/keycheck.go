@@ -68,11 +68,11 @@ type KeyCheck struct {
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check
-// path, else the description's URL when it is on the API's origin and
-// cannot be read without the key (one more GET, without it, tells; the key
-// goes there as DescriptionCredential says, and never for SpecAuth
-// "none"), else
-// the first GET operation without required parameters. It goes through the
+// path, else the description's URL when it is on the API's origin, takes
+// the key as the calls do (no SpecAuth) and cannot be read without it (one
+// more GET, without it, tells), else the first GET operation without
+// required parameters, else (with a SpecAuth other than "none") the
+// description's URL, the key sent as DescriptionCredential says. It goes through the
 // same client and transport as tool calls (client.Check), so the key is
 // sent exactly as they send it, and only to the API's origin. An error means no request
 // could be chosen (for example the description did not load); the
@@ -272,15 +272,29 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		return base, "/" + strings.TrimLeft(p.CheckPath, "/"), false, nil
 	}
 
-	// A description fetched without the key (--spec-auth none) tells
-	// nothing of it.
-	if spec, err := url.Parse(p.Spec); err == nil && !noSpec && descriptionTakesKey(p) && (spec.Scheme == "http" || spec.Scheme == "https") {
+	// The description's own URL, when it is on the API's origin and takes
+	// the key (one fetched without it, --spec-auth none, tells nothing of
+	// it).
+	description := func() (*url.URL, string, bool, error) {
+		spec, err := url.Parse(p.Spec)
+		if err != nil || noSpec || !descriptionTakesKey(p) || (spec.Scheme != "http" && spec.Scheme != "https") {
+			return nil, "", false, nil
+		}
 		base, err := baseURL()
 		if err != nil {
 			return nil, "", false, err
 		}
 		if client.SameOrigin(spec, base) {
 			return client.Origin(spec), spec.RequestURI(), true, nil
+		}
+		return nil, "", false, nil
+	}
+	// One that takes the key in another place than the calls
+	// (--spec-auth) proves the key, not the way the calls send it: an
+	// operation is checked first, the description only when none can be.
+	if p.SpecAuth == "" {
+		if base, path, ok, err := description(); err != nil || ok {
+			return base, path, ok, err
 		}
 	}
 
@@ -291,6 +305,11 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	// description also declares as required) is no argument to give.
 	fills := client.New(client.Options{Credential: Credential(p, client.StaticKey(key)), Headers: fixedHeaders(p)}).Fills
 	op := firstCheckableGET(api.Operations, schemeOf(p), fills)
+	if op == nil && p.SpecAuth != "" {
+		if base, path, ok, err := description(); err != nil || ok {
+			return base, path, ok, err
+		}
+	}
 	if op == nil {
 		what := ""
 		if scheme := schemeOf(p); scheme != "" {

@@ -96,7 +96,7 @@ func newPrivateAPI(t *testing.T, want string) *privateAPI {
 			}
 			_, _ = io.WriteString(w, strings.ReplaceAll(privateSpec, "BASE", s.URL))
 		case "/items":
-			if len(at) != 1 || at[0] != "query:api_key" {
+			if len(at) != 1 || at[0] != "query:api_key" && at[0] != "header:X-Calls-Key" {
 				w.WriteHeader(http.StatusUnauthorized)
 				return
 			}
@@ -143,9 +143,9 @@ func specAuthProfile(s *privateAPI, spec, specAuth string) profile.Profile {
 // TestDescriptionFetchedWhereSpecAuthSays checks each place of SpecAuth
 // against an API that shows its description only with the key in exactly
 // that place: the description loads (for serve, tools and call, and
-// again from the cache's revalidation), the key check asks the
-// description's URL with the key there, and a redirect to another origin
-// carries the key nowhere.
+// again from the cache's revalidation), the key check asks an operation
+// as the calls send the key, and a redirect to another origin carries the
+// key nowhere.
 func TestDescriptionFetchedWhereSpecAuthSays(t *testing.T) {
 	for _, place := range []string{"header:X-API-Key", "query:api_key", "cookie:session", "bearer"} {
 		t.Run(place, func(t *testing.T) {
@@ -188,12 +188,11 @@ func TestDescriptionFetchedWhereSpecAuthSays(t *testing.T) {
 			if got := s.log(); !strings.Contains(got, "/items header:X-Calls-Key") {
 				t.Errorf("the calls did not send the key as the profile says: %s", got)
 			}
+			// The key check asks an operation, as the calls send the
+			// key: the description proves the key, not their way.
 			kc, err := a.CheckKey(ctx, p, specAuthKey, 5*time.Second)
-			if err != nil || !kc.Accepted || !kc.Description {
+			if err != nil || !kc.Accepted || kc.Description || kc.URL != s.URL+"/items" {
 				t.Fatalf("CheckKey: %+v, %v\nrequests: %s", kc, err, s.log())
-			}
-			if strings.Contains(kc.URL, specAuthKey) {
-				t.Errorf("the check's URL shows the key: %s", kc.URL)
 			}
 			// Every fetch of the description carried the key in that
 			// place alone (the key check's first GET, without a key,
@@ -219,6 +218,60 @@ func TestDescriptionFetchedWhereSpecAuthSays(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKeyCheckWithSpecAuth checks that a profile whose description takes
+// the key in another place than its calls is checked with an operation,
+// so that calls that send it wrongly are refused at login, not at the
+// first call (the description accepted it); and with the description's
+// own URL when no operation can be called without arguments.
+func TestKeyCheckWithSpecAuth(t *testing.T) {
+	ctx := context.Background()
+	t.Run("calls send it wrongly", func(t *testing.T) {
+		s := newPrivateAPI(t, "query:api_key")
+		a := testApp(t, nil)
+		p := specAuthProfile(s, "/openapi.json", "query:api_key")
+		p.AuthHeader = "X-Wrong-Key"
+		kc, err := a.CheckKey(ctx, p, specAuthKey, 5*time.Second)
+		if err != nil || kc.Accepted || !errors.Is(kc.Err, ErrKeyRejected) || kc.Description {
+			t.Fatalf("CheckKey: %+v, %v\nrequests: %s", kc, err, s.log())
+		}
+		if !strings.Contains(s.log(), "/items header:X-Wrong-Key") {
+			t.Errorf("requests: %s", s.log())
+		}
+	})
+	t.Run("no operation to call", func(t *testing.T) {
+		var hits []string
+		var mu sync.Mutex
+		var srv *httptest.Server
+		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			at := keyIn(r)
+			mu.Lock()
+			hits = append(hits, r.URL.Path+" "+strings.Join(at, "+"))
+			mu.Unlock()
+			if r.URL.Path != "/openapi.json" || len(at) != 1 || at[0] != "query:api_key" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			// Its only operation needs an argument.
+			spec := strings.ReplaceAll(strings.ReplaceAll(privateSpec, "BASE", srv.URL), `"/items"`, `"/items/{id}"`)
+			spec = strings.ReplaceAll(spec, `"operationId": "listItems",`, `"operationId": "getItem", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],`)
+			_, _ = io.WriteString(w, spec)
+		}))
+		t.Cleanup(srv.Close)
+		a := testApp(t, nil)
+		empty := ""
+		p := profile.Profile{Name: "priv", Spec: srv.URL + "/openapi.json", BaseURL: srv.URL, AuthHeader: "X-Calls-Key", AuthScheme: &empty, SpecAuth: "query:api_key"}
+		kc, err := a.CheckKey(ctx, p, specAuthKey, 5*time.Second)
+		if err != nil || !kc.Accepted || !kc.Description {
+			mu.Lock()
+			defer mu.Unlock()
+			t.Fatalf("CheckKey: %+v, %v\nrequests: %s", kc, err, strings.Join(hits, ", "))
+		}
+		if strings.Contains(kc.URL, specAuthKey) {
+			t.Errorf("the check's URL shows the key: %s", kc.URL)
+		}
+	})
 }
 
 // TestSpecAuthNone checks that "none" fetches a description on the API's

@@ -14,8 +14,9 @@ import (
 // TestLoginSpecAuth logs in to an API that shows its description only
 // with the key in X-API-Key, and takes it in the query parameter api_key
 // for calls: --scheme alone cannot read the description and says to use
-// --spec-auth; with it, login checks the key on the description's URL and
-// saves where the description takes it, which call and status then use.
+// --spec-auth; with it, login checks the key with an operation, as calls
+// send it, and saves where the description takes it, which call and status
+// then use.
 func TestLoginSpecAuth(t *testing.T) {
 	var mu sync.Mutex
 	var hits []string
@@ -73,7 +74,7 @@ func TestLoginSpecAuth(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("login --spec-auth: exit %d, stderr:\n%s\nrequests:\n%s", r.code, r.err, requests())
 	}
-	for _, want := range []string{"Using scheme k", "accepted the key (GET " + srv.URL + "/openapi.json: 200)"} {
+	for _, want := range []string{"Using scheme k", "accepted the key (GET " + srv.URL + "/items: 200)"} {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("login stderr lacks %q:\n%s", want, r.err)
 		}
@@ -103,10 +104,10 @@ func TestLoginSpecAuth(t *testing.T) {
 	if !strings.Contains(got, "/openapi.json header="+goodKey+" auth= query=\n") || !strings.Contains(got, "/items header= auth= query="+goodKey) {
 		t.Errorf("call requests:\n%s", got)
 	}
-	// status checks the key on the description's URL, where it takes it.
+	// status checks the key as the calls send it.
 	r = e.run("", "status", "-p", "priv")
 	if r.code != 0 || !strings.Contains(r.out, "/openapi.json (read with the key as `X-Api-Key: <key>`)") ||
-		!strings.Contains(r.out, "accepts the key (GET "+srv.URL+"/openapi.json: 200)") {
+		!strings.Contains(r.out, "accepts the key (GET "+srv.URL+"/items: 200)") {
 		t.Errorf("status: exit %d\nout: %s\nerr: %s", r.code, r.out, r.err)
 	}
 

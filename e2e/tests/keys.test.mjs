@@ -101,6 +101,61 @@ describe('the key in the OS keyring', () => {
   });
 });
 
+describe('a description that takes the key elsewhere than the calls (--spec-auth)', () => {
+  // The example API's /portal/schema/ takes the key in the api_key query
+  // parameter only; its calls take `Authorization: Api-Key <key>`.
+  const PORTAL = 'e2e-portal';
+  let config;
+  let env;
+  let key;
+  let login;
+  before(() => {
+    config = tempDir('config');
+    env = childEnv({ RESTMCP_CONFIG_DIR: config });
+    key = apiKey();
+    login = ['login', '--profile', PORTAL, '--spec', `${apiURL()}/portal/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'];
+  });
+
+  it('without --spec-auth, login says the description refused the key and names the flag', async () => {
+    const r = await run(login, { env, input: `${key}\n` });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /--spec-auth header:NAME, query:NAME/);
+    assert.match(r.stderr, /nothing was stored/);
+    assert.equal(keyringLookup(PORTAL), null);
+  });
+
+  it('with --spec-auth query:api_key, login reads it, checks the key as the calls send it, and a call works', async () => {
+    const r = await run([...login, '--spec-auth', 'query:api_key'], { env, input: `${key}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`accepted the key \\(GET ${apiURL().replace(/[.:/]/g, '\\$&')}/api/`), 'checked with an operation, not the description');
+    assert.equal(keyringLookup(PORTAL), key);
+    const profiles = JSON.parse(readFileSync(join(config, 'profiles.json'), 'utf8')).profiles;
+    assert.equal(profiles[PORTAL].spec_auth, 'query:api_key');
+    for (const f of filesUnder(config)) assert.ok(!f.text.includes(key), `${f.path} contains the key`);
+
+    const s = await connect(['serve', '--profile', PORTAL, '--no-cache'], { env });
+    try {
+      const res = await s.client.callTool({ name: 'retrieve_tag', arguments: { id: 2 } });
+      assert.deepEqual(json(res), (await api('/api/tags/2/')).body);
+    } finally {
+      await s.close();
+    }
+    const st = await run(['status', '--profile', PORTAL], { env });
+    assert.equal(st.code, 0, st.stderr);
+    assert.match(st.stdout, /read with the key as `the query parameter api_key=<key>`/);
+    assert.ok(!(st.stdout + st.stderr + r.stdout + r.stderr).includes(key));
+  });
+
+  it('a wrong --auth-scheme for the calls is refused at login, though the description accepts the key', async () => {
+    const r = await run(['login', '--profile', 'e2e-portal-wrong', '--spec', `${apiURL()}/portal/schema/`, '--base-url', apiURL(),
+      '--auth-scheme', 'Bearer', '--spec-auth', 'query:api_key', '--with-key'], { env, input: `${key}\n` });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /rejected the key: GET \S+\/api\/\S* answered 403/);
+    assert.match(r.stderr, /sent as `Authorization: Bearer <key>`/);
+    assert.equal(keyringLookup('e2e-portal-wrong'), null);
+  });
+});
+
 describe('the key from RESTMCP_API_KEY', () => {
   it('serve uses the environment variable when no keyring entry exists', async () => {
     const key = apiKey();

@@ -1,9 +1,11 @@
-"""URLs: the API under /api/, its OpenAPI description at /api/schema/ and an
-unauthenticated readiness probe at /healthz (not part of the API)."""
+"""URLs: the API under /api/, its OpenAPI description at /api/schema/ (the
+key in the Authorization header, as every call) and at /portal/schema/ (the
+key in the `api_key` query parameter only), and an unauthenticated readiness
+probe at /healthz (not part of the API)."""
 from django.http import HttpResponse
 from django.urls import include, path
 
-from tracker.schema import schema_view
+from tracker.schema import portal_schema_view, schema_view
 
 
 def healthz(request):
@@ -13,5 +15,6 @@ def healthz(request):
 urlpatterns = [
     path("api/", include("tracker.urls")),
     path("api/schema/", schema_view, name="openapi-schema"),
+    path("portal/schema/", portal_schema_view, name="portal-schema"),
     path("healthz", healthz),
 ]

@@ -8,7 +8,7 @@ DRF lists only the operations the caller may use.
 from rest_framework.renderers import JSONOpenAPIRenderer, OpenAPIRenderer
 from rest_framework.schemas import get_schema_view
 from rest_framework.schemas.openapi import AutoSchema, SchemaGenerator
-from rest_framework_api_key.permissions import HasAPIKey
+from rest_framework_api_key.permissions import HasAPIKey, KeyParser
 
 TITLE = "Task tracker API"
 VERSION = "1.0.0"
@@ -114,12 +114,35 @@ def render_yaml(schema):
     return OpenAPIRenderer().render(schema, renderer_context={})
 
 
-schema_view = get_schema_view(
-    title=TITLE,
-    version=VERSION,
-    description=DESCRIPTION,
-    generator_class=Generator,
-    renderer_classes=[OpenAPIRenderer, JSONOpenAPIRenderer],
-    permission_classes=[HasAPIKey],
-    public=False,
-)
+def _schema_view(permission, public):
+    return get_schema_view(
+        title=TITLE,
+        version=VERSION,
+        description=DESCRIPTION,
+        generator_class=Generator,
+        renderer_classes=[OpenAPIRenderer, JSONOpenAPIRenderer],
+        permission_classes=[permission],
+        public=public,
+    )
+
+
+schema_view = _schema_view(HasAPIKey, public=False)
+
+
+class QueryKeyParser(KeyParser):
+    """Reads the key from the `api_key` query parameter only."""
+
+    def get(self, request):
+        return request.GET.get("api_key") or None
+
+
+class HasAPIKeyInQuery(HasAPIKey):
+    key_parser = QueryKeyParser()
+
+
+# The same description as a developer portal publishes it: the key goes in
+# the `api_key` query parameter, and the Authorization header the API's
+# calls take is not accepted here (`restmcp login --spec-auth query:api_key`).
+# It describes every operation (public): the request that fetches it carries
+# no key the API's own views would accept.
+portal_schema_view = _schema_view(HasAPIKeyInQuery, public=True)

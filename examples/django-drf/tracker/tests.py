@@ -85,6 +85,20 @@ class APITests(APITestCase):
         self.assertEqual(r.status_code, 200)
         self.assertEqual(r.json()["paths"].keys(), committed["paths"].keys())
 
+    def test_portal_schema_takes_the_key_in_the_query_only(self):
+        committed = yaml.safe_load((Path(settings.BASE_DIR) / "openapi.yaml").read_text())
+        # The Authorization header every call takes is not accepted here.
+        self.assertEqual(self.client.get("/portal/schema/").status_code, 403)
+        self.client.credentials()
+        for name, query in [("no key", ""), ("wrong key", "?api_key=nope.nope")]:
+            with self.subTest(name):
+                self.assertEqual(self.client.get(f"/portal/schema/{query}").status_code, 403)
+        r = self.client.get(f"/portal/schema/?api_key={self.key}")
+        self.assertEqual(r.status_code, 200)
+        served = yaml.safe_load(r.content)
+        served["servers"] = committed["servers"]
+        self.assertEqual(served, committed)
+
     def test_operation_ids_are_unique_and_readable(self):
         doc = generator().get_schema(request=None, public=True)
         ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
