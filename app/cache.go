@@ -90,6 +90,11 @@ type cacheHeader struct {
 	Digest     string            `json:"digest"`
 	Files      []cacheFile       `json:"files,omitempty"`
 	Validators client.Validators `json:"validators,omitzero"`
+	// Location is where a URL description was read from, after
+	// redirects, as client.API.Location shows it (no query): with Digest,
+	// what tells a fetch that gives the same description before it is
+	// decoded (held).
+	Location string `json:"location,omitempty"`
 	// Base is the description's default base URL.
 	Base     string          `json:"base,omitempty"`
 	Prepared server.Prepared `json:"prepared"`
@@ -276,6 +281,17 @@ func (e *cacheEntry) sameBytes(api *client.API) bool {
 	return api.Digest == e.head.Digest && api.BaseURL() == e.head.Base
 }
 
+// held is what client.Load is told of the description e was built from,
+// for it to recognize an answer that gives it again before decoding it:
+// e's tools are then current. Only a URL description's (a local one's
+// files are checked by current); one whose $refs read a URL has no entry.
+func (e *cacheEntry) held() client.Held {
+	if !client.IsURL(e.head.Source) {
+		return client.Held{}
+	}
+	return client.Held{Digest: e.head.Digest, Location: e.head.Location, Base: e.head.Base}
+}
+
 // headerWidth is the room for the header's JSON: what is between its
 // checksum and the newline.
 func (e *cacheEntry) headerWidth() int {
@@ -295,9 +311,9 @@ func (e *cacheEntry) api() (*client.API, error) {
 		return nil, fmt.Errorf("%s: the description: %w", e.path, err)
 	}
 	api.SettleNumbers()
-	// The header's validators are the latest: keepValidators rewrites
-	// the header alone.
-	api.Validators = e.head.Validators
+	// The header's validators and location are the latest:
+	// keepValidators rewrites the header alone.
+	api.Validators, api.Location = e.head.Validators, e.head.Location
 	return &api, nil
 }
 
@@ -384,7 +400,7 @@ func (c *Cache) write(key string, p profile.Profile, prep *server.Prepared, api 
 	}
 	h := cacheHeader{
 		Key: key, Profile: p.Name, Build: sourceSum(c.Stamp), Source: loc, SourceSum: sourceSum(loc), Written: time.Now().UTC(),
-		Digest: api.Digest, Validators: api.Validators, Base: api.BaseURL(), Prepared: *prep,
+		Digest: api.Digest, Validators: api.Validators, Location: api.Location, Base: api.BaseURL(), Prepared: *prep,
 	}
 	if client.IsURL(loc) {
 		h.Source = client.ShowURL(loc)
@@ -447,15 +463,18 @@ func (c *Cache) store(key string, h *cacheHeader, list, apiJSON []byte) error {
 	return nil
 }
 
-// keepValidators records v in e's header: the validators of an answer
-// that gave the very bytes e was built from (a redeploy, or replicas that
-// each give their own ETag), for the next fetch to ask with. Nothing is
-// built again: the header is rewritten in its place, the sections left
-// as they are; only when the new header does not fit there is the entry
-// written again, its sections copied.
-func (c *Cache) keepValidators(e *cacheEntry, v client.Validators) error {
+// keepValidators records v and location in e's header: the validators
+// of an answer that gave the very bytes e was built from (a redeploy, or
+// replicas that each give their own ETag), for the next fetch to ask
+// with, and where it was read from (a redirect elsewhere that resolved
+// the description to the same base URL), for the next answer to be
+// recognized before it is decoded. Nothing is built again: the header is
+// rewritten in its place, the sections left as they are; only when the
+// new header does not fit there is the entry written again, its sections
+// copied.
+func (c *Cache) keepValidators(e *cacheEntry, v client.Validators, location string) error {
 	h := e.head
-	h.Validators, h.Written = v, time.Now().UTC()
+	h.Validators, h.Location, h.Written = v, location, time.Now().UTC()
 	js, err := json.Marshal(&h)
 	if err != nil {
 		return err

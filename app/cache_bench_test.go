@@ -3,8 +3,12 @@ package app
 import (
 	"context"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,4 +69,46 @@ func BenchmarkServe(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkURLUnchanged is a start from the compiled description cache of
+// a URL description that is fetched again whole: Stripe's, served without
+// ETag or Last-Modified (as an application's /openapi.json often is), so
+// that no fetch is answered 304. "serve" is
+// BenchmarkServe's session, the fetch made in the background (the session's
+// end waits for it); "tools" lists the tools, the fetch made before them.
+func BenchmarkURLUnchanged(b *testing.B) {
+	spec, err := os.ReadFile(sharedSpec(b, "stripe-spec3.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(spec)))
+		w.Write(spec)
+	}))
+	defer srv.Close()
+	in := initLine + "\n" + `{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n" + listLine + "\n"
+	p := profile.Profile{Name: "bench", Spec: srv.URL + "/openapi/spec3.json", BaseURL: "http://127.0.0.1:9", Layout: "operations"}
+	a := testApp(b, nil)
+	a.Log = log.New(io.Discard)
+	if err := a.Serve(context.Background(), p, strings.NewReader(in), io.Discard); err != nil {
+		b.Fatal(err) // writes the entry
+	}
+	b.Run("serve", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := a.Serve(context.Background(), p, strings.NewReader(in), io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("tools", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := a.ListServer(context.Background(), p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

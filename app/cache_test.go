@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -988,9 +990,10 @@ func TestCachedURLReplicaValidators(t *testing.T) {
 	}
 }
 
-// New validators are written in the header's place when they fit in it,
-// and otherwise the entry is written again with its sections as they were:
-// either way, read back, the entry has them and the same sections.
+// New validators and location are written in the header's place when
+// they fit in it, and otherwise the entry is written again with its
+// sections as they were: either way, read back, the entry has them and the
+// same sections.
 func TestCacheKeepValidators(t *testing.T) {
 	api := notesAPI(t)
 	a, _ := cacheApp(t)
@@ -1011,15 +1014,16 @@ func TestCacheKeepValidators(t *testing.T) {
 		}
 		list, _ := e.read(e.head.List)
 		desc, _ := e.read(e.head.API)
-		if err := a.Cache.keepValidators(e, client.Validators{ETag: tc.etag}); err != nil {
+		location := "https://specs.example/" + tc.etag[1:6]
+		if err := a.Cache.keepValidators(e, client.Validators{ETag: tc.etag}, location); err != nil {
 			t.Fatal(err)
 		}
 		got, err := a.Cache.open(key)
 		if err != nil {
 			t.Fatalf("%.20s: %v", tc.etag, err)
 		}
-		if got.head.Validators.ETag != tc.etag {
-			t.Errorf("%.20s: the entry has the ETag %.20s", tc.etag, got.head.Validators.ETag)
+		if got.head.Validators.ETag != tc.etag || got.head.Location != location {
+			t.Errorf("%.20s: the entry has the ETag %.20s, location %s", tc.etag, got.head.Validators.ETag, got.head.Location)
 		}
 		if sameFile(e.f, got.f) != tc.inPlace {
 			t.Errorf("%.20s: rewritten in place %v, want %v", tc.etag, !tc.inPlace, tc.inPlace)
@@ -1029,10 +1033,111 @@ func TestCacheKeepValidators(t *testing.T) {
 		if !bytes.Equal(gl, list) || !bytes.Equal(gd, desc) {
 			t.Errorf("%.20s: the sections changed", tc.etag)
 		}
-		if d, err := got.api(); err != nil || d.Validators.ETag != tc.etag {
+		if d, err := got.api(); err != nil || d.Validators.ETag != tc.etag || d.Location != location {
 			t.Errorf("%.20s: the description read back: %v", tc.etag, err)
 		}
 		e.close()
 		got.close()
+	}
+}
+
+// A URL description served without validators (never answered 304) is
+// answered whole at every start: when its bytes are the entry's, read from
+// the same place, they are not decoded, and the entry's tools are served.
+// The entry is made to hold bytes that are no description: the start that
+// fetches them uses the entry without a word only if they are not decoded
+// (decoded, they fail, and the copy saved earlier stands in with a
+// warning). Other bytes are decoded, and their tools served and kept.
+func TestCachedURLSameBytesNotDecoded(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	body, fetched := spec, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fetched++
+		w.Write(body)
+	}))
+	defer srv.Close()
+	serve := func(b []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		body = b
+	}
+	a, logs := cacheApp(t)
+	ctx := context.Background()
+	p := profile.Profile{Name: "notes", Spec: srv.URL + "/openapi.yaml", BaseURL: "http://127.0.0.1:9/api"}
+	first := serveOnce(t, a, p)
+	key := a.Cache.key(a.Name, p)
+	e, err := a.Cache.open(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.head.Location != srv.URL+"/openapi.yaml" {
+		t.Errorf("the entry says it was read from %q", e.head.Location)
+	}
+	garbage := []byte("{this is no description")
+	sum := sha256.Sum256(garbage)
+	h := e.head
+	h.Digest = hex.EncodeToString(sum[:])
+	list, err := e.read(e.head.List)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := e.api()
+	if err != nil {
+		t.Fatal(err)
+	}
+	held.Digest = h.Digest
+	apiJSON, _ := json.Marshal(held)
+	e.close()
+	if err := a.Cache.store(key, &h, list, apiJSON); err != nil {
+		t.Fatal(err)
+	}
+	serve(garbage)
+	logs.take()
+
+	// Over stdio: the background fetch.
+	second := serveOnce(t, a, p)
+	if l := logs.take(); !strings.Contains(l, hitLog) || !strings.Contains(l, "the API description is unchanged") || strings.Contains(l, "saved earlier") {
+		t.Errorf("serve: the answer was not judged by the entry's digest; log: %s", l)
+	}
+	if second[1] != first[1] {
+		t.Errorf("serve: other tools listed: %.300s", second[1])
+	}
+	// Listing tools: the fetch before the tools are built.
+	tools, err := a.ListServer(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := logs.take(); strings.Contains(l, "saved earlier") || len(tools.Tools()) == 0 {
+		t.Errorf("tools: %d tools; the answer was not judged by the entry's digest; log: %s", len(tools.Tools()), l)
+	}
+	mu.Lock()
+	if fetched != 3 {
+		t.Errorf("fetched %d times, want once a start", fetched)
+	}
+	mu.Unlock()
+
+	// Changed: decoded, built and kept.
+	changed := bytes.Replace(spec, []byte("summary: List notes"), []byte("summary: List the notes, newest first"), 1)
+	serve(changed)
+	tools, err = a.ListServer(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl, ok := tools.Tool("list_notes"); !ok || !strings.Contains(tl.Description, "newest first") {
+		t.Errorf("tools after the change: %+v", tl)
+	}
+	if e, err := a.Cache.open(key); err != nil || e.head.Digest == h.Digest {
+		t.Errorf("the entry was not written again: %v", err)
+	} else {
+		e.close()
+	}
+	if third := serveOnce(t, a, p); !strings.Contains(third[1], "newest first") {
+		t.Errorf("serve after the change: %.300s", third[1])
 	}
 }

@@ -58,10 +58,10 @@ func (a *App) readDescription(ctx context.Context, p profile.Profile, cred, desc
 		return nil, fmt.Errorf("profile %q has no OpenAPI description: pass --spec FILE|URL, or run `%s --spec FILE|URL`",
 			p.Name, a.LoginCommand(p.Name))
 	}
-	api, err := client.Load(ctx, p.Spec, a.loadOptions(p, cred, client.Validators{}))
+	api, err := client.Load(ctx, p.Spec, a.loadOptions(p, cred, nil))
 	remote := client.IsURL(p.Spec)
 	if remote && errors.Is(err, client.ErrNeedsKey) && descCred != nil {
-		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, client.Validators{}))
+		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, nil))
 	}
 	d := &Description{}
 	if remote && errors.Is(err, client.ErrUnreachable) {
@@ -134,15 +134,21 @@ func keyRefusedHint(p profile.Profile, err error) error {
 }
 
 // loadOptions are client.Load's options for p's description, cred being
-// the profile's credential (the key goes as p.SpecAuth says).
-func (a *App) loadOptions(p profile.Profile, cred client.Credential, ifChanged client.Validators) client.LoadOptions {
-	return client.LoadOptions{
+// the profile's credential (the key goes as p.SpecAuth says). With e, p's
+// entry in the compiled description cache, a URL description the same as
+// e's is answered client.ErrNotModified: on a 304 to a fetch conditional
+// on e's validators, or on its bytes before they are decoded.
+func (a *App) loadOptions(p profile.Profile, cred client.Credential, e *cacheEntry) client.LoadOptions {
+	opts := client.LoadOptions{
 		BaseURL:    p.BaseURL,
 		Credential: DescriptionCredential(p, cred),
 		UserAgent:  a.UserAgent(),
 		RefDirs:    p.RefDirs,
-		IfChanged:  ifChanged,
 	}
+	if e != nil {
+		opts.IfChanged, opts.Held = e.head.Validators, e.held()
+	}
+	return opts
 }
 
 // savedAPI is the description of p's URL kept in the compiled description
@@ -180,7 +186,7 @@ func (a *App) ResolvedBaseURL(ctx context.Context, p profile.Profile) string {
 		base = e.head.Base
 		e.close()
 	} else if !client.IsURL(p.Spec) {
-		if api, err := client.Load(ctx, p.Spec, a.loadOptions(p, nil, client.Validators{})); err == nil {
+		if api, err := client.Load(ctx, p.Spec, a.loadOptions(p, nil, nil)); err == nil {
 			base = api.BaseURL()
 		}
 	}

@@ -233,7 +233,7 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 			return nil
 		}
 		var err error
-		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, Credential(p, client.StaticKey(key)), client.Validators{}))
+		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, Credential(p, client.StaticKey(key)), nil))
 		if err != nil {
 			return &CheckSetupError{Fix: FixDescription, Err: fmt.Errorf("loading the API description to find a request that checks the key: %w", err)}
 		}

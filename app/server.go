@@ -231,13 +231,13 @@ func (a *App) cachedEntry(p profile.Profile) (string, *cacheEntry) {
 	return key, e
 }
 
-// keepValidators records v in e's header when they are new (see
-// Cache.keepValidators); a failure is only logged.
-func (a *App) keepValidators(e *cacheEntry, v client.Validators) {
-	if v == e.head.Validators {
+// keepValidators records v and location in e's header when they are new
+// (see Cache.keepValidators); a failure is only logged.
+func (a *App) keepValidators(e *cacheEntry, v client.Validators, location string) {
+	if v == e.head.Validators && location == e.head.Location {
 		return
 	}
-	if err := a.Cache.keepValidators(e, v); err != nil {
+	if err := a.Cache.keepValidators(e, v, location); err != nil {
 		a.Log.Debug("could not keep the API description's new validators", "err", err)
 	}
 }
@@ -258,20 +258,25 @@ func (a *App) writeCache(p profile.Profile, srv *server.Server, api *client.API)
 // rebuilt, replaced in fr and written to the cache.
 // ended is closed when the session ends.
 func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, fr *server.Front, cred client.Credential, audit io.Writer, ended <-chan struct{}) {
-	api, err := client.Load(ctx, p.Spec, a.loadOptions(p, cred, e.head.Validators))
+	api, err := client.Load(ctx, p.Spec, a.loadOptions(p, cred, e))
+	var unchanged *client.NotModifiedError
 	switch {
-	case errors.Is(err, client.ErrNotModified):
+	case errors.As(err, &unchanged):
+		// A 304, or the entry's bytes answered whole (no validators, or
+		// new ones): not decoded; new validators are kept for the next
+		// start to ask with.
+		a.keepValidators(e, unchanged.Validators, e.head.Location)
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	case err != nil:
 		a.Log.Warn("serving the API description saved earlier: it cannot be fetched", "fetched", e.head.Written.Format(time.RFC3339), "err", keyRefusedHint(p, err))
 		return
 	case e.sameBytes(api):
-		// Answered whole, with the bytes the entry was built from:
-		// replicas that each give their own ETag, or a redeploy. The
-		// tools stay; new validators are kept for the next start to ask
-		// with.
-		a.keepValidators(e, api.Validators)
+		// The bytes the entry was built from, read from another place
+		// that resolves them to the same base URL (or an entry that
+		// does not say where it was read from). The tools stay; the new
+		// validators and place are kept for the next start.
+		a.keepValidators(e, api.Validators, api.Location)
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	case len(api.Operations) == 0:
@@ -334,13 +339,17 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 	if e != nil {
 		defer e.close()
 		if client.IsURL(p.Spec) {
-			api, err = client.Load(ctx, p.Spec, a.loadOptions(p, cred, e.head.Validators))
+			api, err = client.Load(ctx, p.Spec, a.loadOptions(p, cred, e))
 			if errors.Is(err, client.ErrNeedsKey) && descCred != nil {
-				api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, e.head.Validators))
+				api, err = client.Load(ctx, p.Spec, a.loadOptions(p, descCred, e))
 			}
+			var unchanged *client.NotModifiedError
 			switch {
-			case errors.Is(err, client.ErrNotModified):
-				api, err = e.api()
+			case errors.As(err, &unchanged):
+				// Not decoded: the entry's copy is the description.
+				if api, err = e.api(); err == nil {
+					api.Validators = unchanged.Validators
+				}
 			case err != nil || len(api.Operations) == 0:
 				// Said, or the saved copy used, without asking again: a
 				// URL that does not answer would take its time limit
@@ -359,7 +368,7 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 		if api != nil && e.sameBytes(api) {
 			// Also under new validators: kept in the entry's header, for
 			// the next fetch to ask with; the entry is not written again.
-			a.keepValidators(e, api.Validators)
+			a.keepValidators(e, api.Validators, api.Location)
 		} else {
 			write = api != nil
 		}

@@ -35,6 +35,11 @@ type API struct {
 	Digest     string     `json:",omitempty"`
 	Files      []RefFile  `json:",omitempty"`
 	Validators Validators `json:",omitzero"`
+	// Location is where a URL description's own document was read from,
+	// after redirects, as ShowURL shows it (without user info, query or
+	// fragment, which its relative servers are not resolved with): with
+	// Digest, what the API is built from.
+	Location string `json:",omitempty"`
 	// RemoteRefs says a $ref read a URL: nothing here tells whether what
 	// it read is still current.
 	RemoteRefs bool `json:",omitempty"`

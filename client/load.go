@@ -44,6 +44,32 @@ type LoadOptions struct {
 	// RefTimeout bounds the fetch of each document a $ref names by URL
 	// (default 10 s; the description's own URL has 30 s).
 	RefTimeout time.Duration
+	// Held, for a URL description, is the one the caller already holds:
+	// an answer with its very bytes, read from the same place, is built
+	// into it again, so Load answers a *NotModifiedError without decoding
+	// it (a server that sends no validators, or new ones for the same
+	// bytes, answers every fetch whole).
+	Held Held
+}
+
+// Held is what Load is told of a URL description the caller already
+// holds, as Load returned it.
+type Held struct {
+	// Digest and Location are its API.Digest and API.Location: the same
+	// bytes read from the same place give the same API. Give none for an
+	// API whose RemoteRefs is set: what its $refs read may have changed
+	// under the same bytes (a description read from a URL reads no local
+	// file, so nothing else can).
+	Digest, Location string
+	// Base is its API.BaseURL(), which says whether a fetch with the key
+	// follows one without it (see Load).
+	Base string
+}
+
+// matches reports whether the document with digest sum, read from final,
+// is the one held.
+func (h Held) matches(sum [sha256.Size]byte, final string) bool {
+	return h.Digest != "" && h.Digest == hex.EncodeToString(sum[:]) && h.Location == ShowURL(final)
 }
 
 // Validators are what an HTTP answer says to recognize its content again
@@ -61,8 +87,20 @@ type Validators struct {
 func (v Validators) conditional() bool { return v.ETag != "" || v.LastModified != "" }
 
 // ErrNotModified is Load's answer when a URL description is unchanged
-// since the answer LoadOptions.IfChanged describes.
+// since the answer LoadOptions.IfChanged describes, or is the one
+// LoadOptions.Held describes. It comes as a *NotModifiedError.
 var ErrNotModified = errors.New("the API description is not modified")
+
+// NotModifiedError is ErrNotModified with the validators of the answer
+// that said so: those asked with after a 304, the new ones of an answer
+// that gave the held bytes again (a redeploy, or replicas that each give
+// their own ETag), for the next fetch to ask with.
+type NotModifiedError struct {
+	Validators Validators
+}
+
+func (e *NotModifiedError) Error() string        { return ErrNotModified.Error() }
+func (e *NotModifiedError) Is(target error) bool { return target == ErrNotModified }
 
 // ErrNeedsKey means the API description was refused (401, 403) when asked
 // for without the key: it is read with the key, which was not given.
@@ -153,8 +191,17 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	if !refetch && opts.IfChanged.WithKey == f.authed() {
 		f.ifChanged = opts.IfChanged
 	}
+	// Bytes are the same document however they were fetched: the held
+	// one is recognized with or without the key. A file is always read:
+	// its holder checks it, and the files its $refs read, itself.
+	if remote {
+		f.held = opts.Held
+	}
 	api, err := loadOnce(ctx, source, loc, f, defaultLimits)
-	if err != nil {
+	// Fetched without the key, the held bytes are the held API: its base
+	// URL says whether the key's fetch follows, as a decoded one's would.
+	held := refetch && errors.Is(err, ErrNotModified)
+	if err != nil && !held {
 		var se *statusError
 		if remote && errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden) && !f.authed() {
 			switch {
@@ -169,7 +216,11 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 		}
 		return nil, keyRefused(err, f.authed(), loc)
 	}
-	if refetch && api.BaseURL() != "" && sameOriginURL(api.BaseURL(), loc) {
+	base := opts.Held.Base
+	if api != nil {
+		base = api.BaseURL()
+	}
+	if refetch && sameOriginURL(base, loc) {
 		f = f.withCredential(cred, loc)
 		if opts.IfChanged.WithKey {
 			f.ifChanged = opts.IfChanged
@@ -182,6 +233,8 @@ func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 			return nil, fmt.Errorf("fetching the description again with the API key: %w", keyRefused(err, true, loc))
 		}
 		api = authed
+	} else if held {
+		return nil, err
 	}
 	return api, nil
 }
@@ -205,11 +258,20 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 	}
 	if !mapped {
 		data, fin, vals, err := f.readDoc(ctx, loc, f.ifChanged)
+		if errors.Is(err, ErrNotModified) {
+			return nil, &NotModifiedError{Validators: vals}
+		}
 		if err != nil {
 			return nil, err // names the file or URL
 		}
 		final, got = fin, vals
+		got.WithKey = f.authed()
 		sum = sha256.Sum256(data)
+		// Before decoding: for a large description that is most of the
+		// time and memory a start spends, all for the API held already.
+		if f.held.matches(sum, final) {
+			return nil, &NotModifiedError{Validators: got}
+		}
 		if root, err = decodeDocument(data); err != nil {
 			return nil, fmt.Errorf("%s: %w", redactSource(source), err)
 		}
@@ -223,7 +285,9 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 	}
 	api.Digest = hex.EncodeToString(sum[:])
 	api.Validators = got
-	api.Validators.WithKey = f.authed()
+	if IsURL(final) {
+		api.Location = ShowURL(final)
+	}
 	for l, digest := range docs.files {
 		if l != loc {
 			api.Files = append(api.Files, RefFile{Path: l, Digest: digest})
@@ -245,8 +309,10 @@ type fetcher struct {
 	// refDirs are the folders local $refs may read from (with symlinks
 	// resolved); none for a description read from a URL.
 	refDirs []string
-	// ifChanged are the validators sent with the description's own fetch.
+	// ifChanged are the validators sent with the description's own fetch;
+	// held, the description its answer may give again.
 	ifChanged Validators
+	held      Held
 	// refTimeout bounds the fetch of a document a $ref names by URL.
 	refTimeout time.Duration
 }
@@ -275,7 +341,7 @@ func (f *fetcher) withCredential(cred Credential, loc string) *fetcher {
 	}
 	t := *f.transport
 	t.Origin, t.Credential = Origin(u), cred
-	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t, refDirs: f.refDirs, ifChanged: f.ifChanged, refTimeout: f.refTimeout}
+	return &fetcher{client: NewHTTPClient(&t, f.client.Timeout), transport: &t, refDirs: f.refDirs, ifChanged: f.ifChanged, held: f.held, refTimeout: f.refTimeout}
 }
 
 // authed reports whether the fetcher sends a credential.
@@ -342,7 +408,14 @@ func (f *fetcher) readDoc(ctx context.Context, loc string, cond Validators) ([]b
 		// to a request that was not conditional: no document either.
 		return nil, "", Validators{}, &statusError{URL: redact(target), Status: resp.StatusCode}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	// Read into a buffer of the announced size, as readLocal does: an
+	// answer that proves to be the held description costs little else.
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= maxDocumentBytes {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	data := buf.Bytes()
 	if err != nil && f.timedOut(ctx, err) {
 		return nil, "", Validators{}, unreachableError{f.timeoutError(target)}
 	}

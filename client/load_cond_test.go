@@ -40,8 +40,9 @@ func TestLoadConditional(t *testing.T) {
 	if api.Validators.ETag != etag || api.Validators.LastModified == "" || len(api.Digest) != 64 {
 		t.Fatalf("validators %+v, digest %q", api.Validators, api.Digest)
 	}
-	if _, err := Load(ctx, srv.URL+"/openapi.yaml", LoadOptions{IfChanged: api.Validators}); !errors.Is(err, ErrNotModified) {
-		t.Fatalf("unchanged: got %v, want ErrNotModified", err)
+	var nm *NotModifiedError
+	if _, err := Load(ctx, srv.URL+"/openapi.yaml", LoadOptions{IfChanged: api.Validators}); !errors.As(err, &nm) || nm.Validators != api.Validators {
+		t.Fatalf("unchanged: got %v (%+v), want ErrNotModified with the validators asked with", err, nm)
 	}
 	if seen[1] != etag+"|"+api.Validators.LastModified {
 		t.Errorf("conditional fetch sent %q", seen[1])
