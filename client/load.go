@@ -121,14 +121,6 @@ func (e unreachableError) Is(target error) bool { return target == ErrUnreachabl
 // for with the key: the key, or the way it is sent, is not the API's.
 var ErrKeyRefused = errors.New("the API refused the key sent with it")
 
-// Load reads an API description from a file path or an http(s) URL.
-//
-// The credential is only ever sent to the API's own origin: when BaseURL is
-// set, to a spec URL on BaseURL's origin; when it is not, the spec is first
-// fetched without the key and fetched again with it only when the
-// description's default server is on the spec URL's origin (APIs such as
-// Django REST Framework describe only what the caller may see). Redirects to
-// another origin never carry the key.
 // CheckSource refuses a description's location that is a URL of another
 // scheme than http, https or file (ftp://, s3://…): read as a file path
 // it would only give a confusing "no such file".
@@ -146,6 +138,14 @@ func CheckSource(source string) error {
 	return fmt.Errorf("%s: a description is read from a file path or an http(s) URL, not %s://; download it first", redactSource(source), strings.ToLower(scheme))
 }
 
+// Load reads an API description from a file path or an http(s) URL.
+//
+// The credential is only ever sent to the API's own origin: when BaseURL is
+// set, to a spec URL on BaseURL's origin; when it is not, the spec is first
+// fetched without the key and fetched again with it only when the
+// description's default server is on the spec URL's origin (APIs such as
+// Django REST Framework describe only what the caller may see). Redirects to
+// another origin never carry the key.
 func Load(ctx context.Context, source string, opts LoadOptions) (*API, error) {
 	source = strings.TrimSpace(source)
 	if source == "" {
