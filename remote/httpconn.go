@@ -35,6 +35,13 @@ type StatusError struct {
 	bodyCut bool
 	// Challenge is the WWW-Authenticate header of a 401.
 	Challenge string
+	// InsufficientScope says that a 403's challenge refuses the request
+	// for a permission the credentials lack, not the credentials
+	// (Bearer error="insufficient_scope": RFC 6750 §3.1, the MCP
+	// specification's step-up authorization); Scopes are those it asks
+	// for, if it names them.
+	InsufficientScope bool
+	Scopes            []string
 	// Moved is where a redirect that is not followed leads: a 301, 302
 	// or 303 to a POST, which would become a GET.
 	Moved string
@@ -600,6 +607,9 @@ func statusError(resp *http.Response, sentTo string) *StatusError {
 		b = b[:maxErrorBody]
 	}
 	se := &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), bodyCut: cut, Challenge: resp.Header.Get("WWW-Authenticate"), answer: answer}
+	if resp.StatusCode == http.StatusForbidden {
+		se.InsufficientScope, se.Scopes = insufficientScope(resp.Header)
+	}
 	if u, err := url.Parse(sentTo); err == nil && resp.Request != nil && (u.Scheme != resp.Request.URL.Scheme || u.Host != resp.Request.URL.Host) {
 		se.Elsewhere = shownURL(resp.Request.URL.String())
 	}

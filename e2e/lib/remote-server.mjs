@@ -69,7 +69,8 @@ function newServer(state) {
 /**
  * Answers a call of echo whose text asks for it as some servers answer
  * calls: 'refuse-json' with 400 and the server's own JSON-RPC error under
- * the call's id (invalid params). True when answered.
+ * the call's id (invalid params); 'needs-scope' with 403 asking for a scope
+ * the credentials lack (step-up authorization). True when answered.
  */
 function refuseCall(body, res) {
   if (body?.method !== 'tools/call' || body.params?.name !== 'echo') return false;
@@ -78,6 +79,12 @@ function refuseCall(body, res) {
       res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({
         jsonrpc: '2.0', id: body.id, error: { code: -32602, message: 'Invalid params: this text is refused', data: { field: 'text' } },
       }));
+      return true;
+    case 'needs-scope':
+      res.writeHead(403, {
+        'Content-Type': 'text/plain',
+        'WWW-Authenticate': 'Bearer realm="e2e", error="insufficient_scope", scope="mcp:tools mcp:admin", error_description="needs mcp:admin, sorry"',
+      }).end('insufficient scope');
       return true;
     default:
       return false;

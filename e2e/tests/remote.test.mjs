@@ -112,12 +112,15 @@ describe('a remote Streamable HTTP server that wants a key', () => {
     assert.ok(sent.length > 3 && sent.every((r) => r.value === KEY), 'every request carried the key header');
   });
 
-  it('a call the server refuses with its own JSON-RPC error (400) gets that error; the session goes on', async () => {
+  it('a call the server refuses with its own JSON-RPC error (400) gets that error, one refused for a scope names it; the session goes on', async () => {
     const s = await connectBridge(['serve', '--profile', 'rem'], env);
     try {
       const before = server.initializes;
       await assert.rejects(s.client.callTool({ name: 'echo', arguments: { text: 'refuse-json' } }),
         (e) => e.code === -32602 && /Invalid params: this text is refused/.test(e.message) && e.data?.field === 'text');
+      const scope = await s.client.callTool({ name: 'echo', arguments: { text: 'needs-scope' } });
+      assert.equal(scope.isError, true);
+      assert.match(text(scope), /the key lacks a permission this needs: the server asks for the scopes mcp:tools mcp:admin \(insufficient_scope\): use a key that has it, and store it with `restmcp login --profile rem`/);
       assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'after' } })), 'echo: after');
       assert.equal(server.initializes, before, 'the session went on');
     } finally {
@@ -227,6 +230,9 @@ describe('a remote server speaking only HTTP+SSE', () => {
       assert.equal(text(await s.client.callTool({ name: 'ask', arguments: { question: 'q' } })), 'sampled: answer to q');
       await assert.rejects(s.client.callTool({ name: 'echo', arguments: { text: 'refuse-json' } }),
         (e) => e.code === -32602 && /this text is refused/.test(e.message), 'the server\'s own JSON-RPC error, over HTTP+SSE');
+      const scope = await s.client.callTool({ name: 'echo', arguments: { text: 'needs-scope' } });
+      assert.equal(scope.isError, true);
+      assert.match(text(scope), /the server asks for the scopes mcp:tools mcp:admin \(insufficient_scope\)/);
       assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'after' } })), 'echo: after');
     } finally {
       await s.close();
