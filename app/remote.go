@@ -44,14 +44,17 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 	key := &remoteKey{header: p.Header(), scheme: p.Scheme(), format: p.AuthFormat, keys: keys}
 	var cred client.Credential = key
 	none := key.none
+	var scopes []string
 	if IsOAuthProfile(p) {
-		cred, none = a.OAuthCredential(p), nil
+		cred, none, scopes = a.OAuthCredential(p), nil, p.Auth.OAuth.Scopes
 	}
 	return remote.Config{
 		URL:           p.MCPURL,
 		HTTPClient:    client.NewHTTPClient(&client.Transport{Origin: remoteOrigin(p), Credential: cred, Headers: fixedHeaders(p), UserAgent: a.UserAgent()}, 0),
 		Filter:        remote.Filter{Tools: p.Tools, ReadOnly: p.ReadOnly, Prefix: p.Prefix},
 		Login:         a.LoginCommand(p.Name),
+		OAuth:         IsOAuthProfile(p),
+		Scopes:        scopes,
 		NoCredentials: none,
 		Logger:        a.Log,
 	}

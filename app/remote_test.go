@@ -120,3 +120,19 @@ func TestRemoteConfigUsesTheCredentialTransport(t *testing.T) {
 		t.Error("the remote credential cannot renew a refused OAuth token")
 	}
 }
+
+// A remote profile's config says whether its credentials are an OAuth
+// sign-in, and its scopes, so that a 403 asking for more names the login
+// that gets them; a key profile's says neither.
+func TestRemoteConfigSaysOAuthAndScopes(t *testing.T) {
+	a := testApp(t, nil)
+	p := profile.Profile{Name: "acme", MCPURL: "https://mcp.example.com/mcp", Auth: remoteOAuth("https://as.example.com")}
+	p.Auth.OAuth.Scopes = []string{"files:read"}
+	if cfg := a.RemoteConfig(p, a.KeySource("acme")); !cfg.OAuth || strings.Join(cfg.Scopes, " ") != "files:read" {
+		t.Errorf("OAuth profile: OAuth %v, scopes %q", cfg.OAuth, cfg.Scopes)
+	}
+	p.Auth = nil
+	if cfg := a.RemoteConfig(p, a.KeySource("acme")); cfg.OAuth || cfg.Scopes != nil {
+		t.Errorf("key profile: OAuth %v, scopes %q", cfg.OAuth, cfg.Scopes)
+	}
+}

@@ -151,7 +151,7 @@ the keyring (for CI, containers and machines without a keyring).`,
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the provider (for an MCP server, default: register one)")
 	fl.StringVar(&opts.Scheme, "scheme", "", "the description's security scheme to sign in with, when it declares several")
 	fl.StringVar(&opts.Username, "username", "", "user name for HTTP basic (an account SID, an e-mail address); the password or token is asked for")
-	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "OAuth 2.0 scopes to request (default: those the selected operations declare)")
+	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "OAuth 2.0 scopes to request (default: those the selected operations declare; for an MCP server, those it names, and those of the sign-in before)")
 	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file only you can read, in the config directory, instead of the OS keyring")
 	return c
 }
@@ -265,7 +265,14 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		if keyringErr != nil {
 			return noKeyring(signsInWithOAuth(f, opts, own))
 		}
-		if done, err := f.loginOAuth(c.Context(), opts, own, p, store); done {
+		// Signing in again to the same server asks for the scopes of the
+		// sign-in before (those a server asked for more of, with --scopes,
+		// included) beside those it names now.
+		var kept []string
+		if !moved && prevAuth != nil && prevAuth.Scheme == app.RemoteOAuthScheme && prevAuth.OAuth != nil {
+			kept = prevAuth.OAuth.Scopes
+		}
+		if done, err := f.loginOAuth(c.Context(), opts, own, p, store, kept); done {
 			return err
 		}
 		// A key replaces an earlier OAuth sign-in.

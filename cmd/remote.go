@@ -21,16 +21,22 @@ import (
 // loginOAuth signs in to p's server when it asks for MCP authorization
 // (or opts.OAuth says so), then saves the profile and stores the tokens;
 // done is false when the server wants a key instead.
-func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p profile.Profile, store profile.Store) (done bool, err error) {
+// kept are the scopes of an earlier sign-in to the same server, asked for
+// again.
+func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p profile.Profile, store profile.Store, kept []string) (done bool, err error) {
 	if opts.WithKey {
+		if opts.Scopes != nil {
+			return true, FlagErrorf("--scopes is for an OAuth sign-in, and --with-key logs in with a key: drop one of them")
+		}
 		return false, nil
 	}
 	hc := f.App().SignInClient(p)
 	pctx, cancel := context.WithTimeout(ctx, opts.CheckTimeout)
 	req, resp, wants, err := remote.NeedsOAuth(pctx, p.MCPURL, hc)
 	cancel()
-	// --client-id names an OAuth client: as --oauth, it asks for a sign-in.
-	oauthAsked := opts.OAuth || opts.ClientID != ""
+	// --client-id names an OAuth client, --scopes what to ask it for: as
+	// --oauth, they ask for a sign-in.
+	oauthAsked := opts.OAuth || opts.ClientID != "" || opts.Scopes != nil
 	switch {
 	case !oauthAsked && (err != nil || !wants):
 		return false, nil
@@ -53,6 +59,8 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 		HTTPClient: hc,
 		ClientName: f.Brand.Name,
 		ClientID:   opts.ClientID,
+		Scopes:     opts.Scopes,
+		Kept:       kept,
 		Show:       func(u string) error { return f.showAuthURL(u, opts.NoBrowser) },
 		Timeout:    oauth.DefaultLoginTimeout,
 	})

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -533,5 +534,42 @@ func TestRemoteAuthFormat(t *testing.T) {
 	f.IO.In = strings.NewReader("wrong-key\n")
 	if code := run(t, f, "login", "--profile", "acme2", "--mcp-url", ts.URL+"/mcp", "--auth-header", "X-Api-Key", "--auth-format", "Token {key}", "--with-key"); code != 1 || !strings.Contains(errOut.String(), `(now "X-Api-Key: Token <key>")`) {
 		t.Errorf("login with a wrong key: exit %d, stderr %s", code, errOut)
+	}
+}
+
+// --scopes asks a remote server's OAuth sign-in for those scopes (what a
+// server that answers insufficient_scope asks for), saved in the profile;
+// signing in again without it asks for them again. With --with-key it is
+// refused.
+func TestRemoteOAuthLoginScopes(t *testing.T) {
+	s := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil))
+	f, _, _ := testFactory(t, nil)
+	errOut := &browserWriter{follow: remotetest.Browser(t)}
+	f.IO.ErrOut = errOut
+
+	if code := run(t, f, "login", "--profile", "o", "--mcp-url", o.URL+"/mcp", "--no-browser", "--scopes", "files:read,files:write"); code != 0 {
+		t.Fatalf("login --scopes: exit %d, stderr %s", code, errOut)
+	}
+	store, _ := f.Profiles()
+	if p, _ := store.Get("o"); p.Auth == nil || p.Auth.OAuth == nil || strings.Join(p.Auth.OAuth.Scopes, " ") != "files:read files:write" {
+		t.Errorf("profile = %+v, want the scopes saved", p.Auth)
+	}
+	f.IO.ErrOut = &browserWriter{follow: remotetest.Browser(t)}
+	if code := run(t, f, "login", "--profile", "o", "--no-browser"); code != 0 {
+		t.Fatalf("login again: exit %d, stderr %s", code, f.IO.ErrOut)
+	}
+	got := o.AuthorizeScopes()
+	for i := range got {
+		scopes := strings.Fields(got[i])
+		slices.Sort(scopes)
+		got[i] = strings.Join(scopes, " ")
+	}
+	if len(got) != 2 || got[0] != "files:read files:write" || got[1] != "files:read files:write" {
+		t.Errorf("scopes asked for = %q, want those of --scopes, twice", got)
+	}
+	f.IO.ErrOut = errOut
+	if code := run(t, f, "login", "--profile", "o", "--with-key", "--scopes", "x"); code != 2 || !strings.Contains(errOut.String(), "--scopes is for an OAuth sign-in") {
+		t.Errorf("--with-key --scopes: exit %d, stderr %s", code, errOut)
 	}
 }

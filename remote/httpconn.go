@@ -35,6 +35,13 @@ type StatusError struct {
 	bodyCut bool
 	// Challenge is the WWW-Authenticate header of a 401.
 	Challenge string
+	// InsufficientScope says that a 403's challenge refuses the request
+	// for a permission the credentials lack, not the credentials
+	// (Bearer error="insufficient_scope": RFC 6750 §3.1, the MCP
+	// specification's step-up authorization); Scopes are those it asks
+	// for, if it names them.
+	InsufficientScope bool
+	Scopes            []string
 	// Moved is where a redirect that is not followed leads: a 301, 302
 	// or 303 to a POST, which would become a GET.
 	Moved string
@@ -49,6 +56,9 @@ type StatusError struct {
 	// server's message endpoint, means that the server no longer knows the
 	// session (see sessionGone).
 	gone bool
+	// answer is the JSON-RPC error answer the body is, when it is one
+	// under an id (see answerTo).
+	answer *jsonrpc.Response
 }
 
 // Error implements error.
@@ -372,6 +382,13 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			// session, is not told to end it.
 			c.fail(err)
 		}
+		var se *StatusError
+		if errors.As(err, &se) && se.answerTo(req) != nil {
+			// The server's own answer: passed on as any other.
+			c.log.Debug("the MCP server answered with a JSON-RPC error and an HTTP error status; its error is passed on", "status", se.Status, "method", req.Method)
+			c.deliverFor(ctx, se.answerTo(req))
+			return nil
+		}
 		return err
 	}
 	if s := resp.Header.Get(sessionHeader); s != "" {
@@ -569,16 +586,48 @@ func statusError(resp *http.Response, sentTo string) *StatusError {
 		loc, _ := resp.Location()
 		return &StatusError{Status: resp.StatusCode, Moved: shownURL(fmt.Sprint(loc))}
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody+1))
+	// A JSON body may be a JSON-RPC error answer, read whole to be passed
+	// on (see answerTo); another is only quoted.
+	limit := int64(maxErrorBody)
+	isJSON := resp.StatusCode >= 400 && resp.StatusCode < 500 && mediaType(resp.Header.Get("Content-Type")) == "application/json"
+	if isJSON {
+		limit = maxEventBytes
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	var answer *jsonrpc.Response
+	if isJSON && int64(len(b)) <= limit {
+		if msgs, err := decodeMessages(b); err == nil && len(msgs) == 1 {
+			if r, ok := msgs[0].(*jsonrpc.Response); ok && r.Error != nil && r.ID.IsValid() {
+				answer = r
+			}
+		}
+	}
 	cut := len(b) > maxErrorBody
 	if cut {
 		b = b[:maxErrorBody]
 	}
-	se := &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), bodyCut: cut, Challenge: resp.Header.Get("WWW-Authenticate")}
+	se := &StatusError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b)), bodyCut: cut, Challenge: resp.Header.Get("WWW-Authenticate"), answer: answer}
+	if resp.StatusCode == http.StatusForbidden {
+		se.InsufficientScope, se.Scopes = insufficientScope(resp.Header)
+	}
 	if u, err := url.Parse(sentTo); err == nil && resp.Request != nil && (u.Scheme != resp.Request.URL.Scheme || u.Host != resp.Request.URL.Host) {
 		se.Elsewhere = shownURL(resp.Request.URL.String())
 	}
 	return se
+}
+
+// answerTo is the server's own JSON-RPC error answer to req, which it
+// gave with a 4xx status, as many servers refuse invalid parameters or an
+// unknown tool (the TypeScript SDK's among them): the client gets the
+// server's code, message and data, the real reason, rather than the
+// bridge's word that the message was refused. Nil for any other answer:
+// to a notification, under another id, a body that is no such answer, a
+// 401 or 403 (the credentials), a lost session (the caller asks first).
+func (e *StatusError) answerTo(req *jsonrpc.Request) *jsonrpc.Response {
+	if e.answer == nil || req == nil || !req.IsCall() || e.Unauthorized() || e.answer.ID != req.ID {
+		return nil
+	}
+	return e.answer
 }
 
 // sessionGone reports whether an answer of status to a request that

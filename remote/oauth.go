@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,12 @@ type OAuthOptions struct {
 	// ClientID is a client registered beforehand; empty registers one
 	// (dynamic client registration).
 	ClientID string
+	// Scopes, when given, are the scopes to ask for, in place of those the
+	// server's challenge or metadata names (a server asking for more, by
+	// an insufficient_scope answer, names them); Kept are scopes asked for
+	// at an earlier sign-in, asked for again beside those the server names,
+	// so that a new sign-in loses none.
+	Scopes, Kept []string
 	// Show presents the authorization URL to the user: opens a browser,
 	// or prints it.
 	Show func(url string) error
@@ -245,6 +252,20 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 			}
 			return oauth2.StaticTokenSource(t), nil
 		},
+	}
+	switch {
+	case len(opts.Scopes) > 0:
+		cfg.ScopeFilter = func([]string) []string { return slices.Clone(opts.Scopes) }
+	case len(opts.Kept) > 0:
+		cfg.ScopeFilter = func(named []string) []string {
+			scopes := slices.Clone(opts.Kept)
+			for _, s := range named {
+				if !slices.Contains(scopes, s) {
+					scopes = append(scopes, s)
+				}
+			}
+			return scopes
+		}
 	}
 	if opts.ClientID != "" {
 		cfg.PreregisteredClient = &oauthex.ClientCredentials{ClientID: opts.ClientID}

@@ -55,6 +55,13 @@ type Config struct {
 	// Login is the command that stores new credentials, named when the
 	// server refuses them.
 	Login string
+	// OAuth says that the credentials are an OAuth sign-in's token, and
+	// Scopes are the scopes it was granted: a 403 asking for more
+	// (insufficient_scope) is told as a new sign-in asking for these and
+	// those. Otherwise the credentials are a key, which lacks the
+	// permission.
+	OAuth  bool
+	Scopes []string
 	// NoCredentials reports whether there are no credentials to send
 	// (nil: there are), so that a 401 or 403 is told as the server asking
 	// for credentials rather than refusing the ones sent.
@@ -234,6 +241,9 @@ func (w refusalWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := w.base.RoundTrip(req)
 	switch {
 	case err != nil:
+	case resp.StatusCode == http.StatusForbidden && insufficient(resp.Header):
+		// The credentials were taken, and lack a permission: a later
+		// failure is not blamed on them.
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		w.refused.Store(int32(resp.StatusCode))
 	case resp.StatusCode < 300:
@@ -592,9 +602,19 @@ func (b *bridge) handshake(ctx context.Context, c mcp.Connection, init *jsonrpc.
 	}
 }
 
+// insufficient reports whether the challenges of h, a 403's, say that
+// the credentials lack a permission (see StatusError.InsufficientScope).
+func insufficient(h http.Header) bool {
+	ok, _ := insufficientScope(h)
+	return ok
+}
+
 // explain names the fix of a connection error.
 func (b *bridge) explain(err error) error {
 	var se *StatusError
+	if errors.As(err, &se) && se.InsufficientScope {
+		return fmt.Errorf("%w: %s", se, lacksScope(se, b.cfg))
+	}
 	refused := errors.As(err, &se) && se.Unauthorized()
 	if !refused && b.refused.Load() != 0 {
 		refused, se = true, &StatusError{Status: int(b.refused.Load())}

@@ -179,6 +179,16 @@ func (c *sseConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 	se.gone = sessionGone(se.Status, "the stream's", func() bool {
 		return pingSession(ctx, c.client, c.post, func(*http.Request) {})
 	})
+	if req, _ := msg.(*jsonrpc.Request); !se.gone && se.answerTo(req) != nil {
+		// The server's own answer, in the POST's body rather than on the
+		// stream: passed on as if it came there.
+		select {
+		case c.incoming <- se.answerTo(req):
+			return nil
+		case <-c.ctx.Done():
+		case <-ctx.Done():
+		}
+	}
 	return se
 }
 

@@ -66,6 +66,31 @@ function newServer(state) {
   return server;
 }
 
+/**
+ * Answers a call of echo whose text asks for it as some servers answer
+ * calls: 'refuse-json' with 400 and the server's own JSON-RPC error under
+ * the call's id (invalid params); 'needs-scope' with 403 asking for a scope
+ * the credentials lack (step-up authorization). True when answered.
+ */
+function refuseCall(body, res) {
+  if (body?.method !== 'tools/call' || body.params?.name !== 'echo') return false;
+  switch (body.params.arguments?.text) {
+    case 'refuse-json':
+      res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({
+        jsonrpc: '2.0', id: body.id, error: { code: -32602, message: 'Invalid params: this text is refused', data: { field: 'text' } },
+      }));
+      return true;
+    case 'needs-scope':
+      res.writeHead(403, {
+        'Content-Type': 'text/plain',
+        'WWW-Authenticate': 'Bearer realm="e2e", error="insufficient_scope", scope="mcp:tools mcp:admin", error_description="needs mcp:admin, sorry"',
+      }).end('insufficient scope');
+      return true;
+    default:
+      return false;
+  }
+}
+
 async function readBody(req) {
   const chunks = [];
   for await (const c of req) chunks.push(c);
@@ -106,6 +131,7 @@ export async function startRemoteServer({ sse = false, header, key } = {}) {
           if (!t) { res.writeHead(404).end('no such session'); return; }
           const body = await readBody(req);
           if (body?.method === 'initialize') initializes++;
+          if (refuseCall(body, res)) return;
           await t.handlePostMessage(req, res, body);
           return;
         }
@@ -127,6 +153,7 @@ export async function startRemoteServer({ sse = false, header, key } = {}) {
         t.onclose = () => { if (t.sessionId) sessions.delete(t.sessionId); };
         await newServer(state).connect(t);
       }
+      if (refuseCall(body, res)) return;
       await t.handleRequest(req, res, body);
     } catch (e) {
       if (!res.headersSent) res.writeHead(500).end(String(e));

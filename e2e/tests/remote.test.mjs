@@ -112,6 +112,22 @@ describe('a remote Streamable HTTP server that wants a key', () => {
     assert.ok(sent.length > 3 && sent.every((r) => r.value === KEY), 'every request carried the key header');
   });
 
+  it('a call the server refuses with its own JSON-RPC error (400) gets that error, one refused for a scope names it; the session goes on', async () => {
+    const s = await connectBridge(['serve', '--profile', 'rem'], env);
+    try {
+      const before = server.initializes;
+      await assert.rejects(s.client.callTool({ name: 'echo', arguments: { text: 'refuse-json' } }),
+        (e) => e.code === -32602 && /Invalid params: this text is refused/.test(e.message) && e.data?.field === 'text');
+      const scope = await s.client.callTool({ name: 'echo', arguments: { text: 'needs-scope' } });
+      assert.equal(scope.isError, true);
+      assert.match(text(scope), /the key lacks a permission this needs: the server asks for the scopes mcp:tools mcp:admin \(insufficient_scope\): use a key that has it, and store it with `restmcp login --profile rem`/);
+      assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'after' } })), 'echo: after');
+      assert.equal(server.initializes, before, 'the session went on');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('--header sends a fixed header with every request, saved by login and replaced on serve', async () => {
     const login = await run(['login', '--profile', 'rem-hdr', '--mcp-url', server.url, '--auth-header', HEADER, '--auth-scheme', '',
       '--header', 'X-Region: eu', '--with-key'], { env, input: `${KEY}\n` });
@@ -212,6 +228,12 @@ describe('a remote server speaking only HTTP+SSE', () => {
     try {
       assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'sse' } })), 'echo: sse');
       assert.equal(text(await s.client.callTool({ name: 'ask', arguments: { question: 'q' } })), 'sampled: answer to q');
+      await assert.rejects(s.client.callTool({ name: 'echo', arguments: { text: 'refuse-json' } }),
+        (e) => e.code === -32602 && /this text is refused/.test(e.message), 'the server\'s own JSON-RPC error, over HTTP+SSE');
+      const scope = await s.client.callTool({ name: 'echo', arguments: { text: 'needs-scope' } });
+      assert.equal(scope.isError, true);
+      assert.match(text(scope), /the server asks for the scopes mcp:tools mcp:admin \(insufficient_scope\)/);
+      assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'after' } })), 'echo: after');
     } finally {
       await s.close();
     }

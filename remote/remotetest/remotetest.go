@@ -31,6 +31,15 @@ type OAuthServer struct {
 	grants   []string
 	slow     time.Duration
 	revoked  map[string]bool
+	scopes   []string
+}
+
+// AuthorizeScopes are the scope parameters of the authorization requests
+// so far ("" for none).
+func (o *OAuthServer) AuthorizeScopes() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.scopes)
 }
 
 // Revoke makes the MCP endpoint refuse an access token (as the
@@ -145,6 +154,9 @@ func NewOAuthServerChallenge(t *testing.T, h http.Handler, challenge string) *OA
 	})
 	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		o.mu.Lock()
+		o.scopes = append(o.scopes, q.Get("scope"))
+		o.mu.Unlock()
 		if q.Get("code_challenge_method") != "S256" || q.Get("client_id") != "client-1" {
 			http.Error(w, "bad authorization request", 400)
 			return
