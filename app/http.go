@@ -324,6 +324,16 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()}, descCred)
+	if ctx.Err() != nil {
+		// Asked to stop (SIGTERM) while the description was read: a
+		// shutdown like any other, with nothing to drain. The tools, even
+		// when built (from the copy saved earlier, or just before the
+		// signal), are not served.
+		_ = hs.Close()
+		<-done
+		a.Log.Info("shutting down: stopped while reading the API description")
+		return nil
+	}
 	if err != nil {
 		_ = hs.Close()
 		<-done
