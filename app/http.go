@@ -350,10 +350,7 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	// this cause, so that each is answered before the server closes.
 	calls, stopCalls := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopCalls(nil)
-	// Listen streams end as draining starts.
-	listens, stopListens := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopListens()
-	h := a.httpHandler(srv, cfg, m, admit, calls, listens)
+	h := a.httpHandler(srv, cfg, m, admit, calls)
 	start.serving.Store(h)
 	scheme := "http"
 	if cfg.TLSCert != "" {
@@ -369,7 +366,6 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	case <-ctx.Done():
 	}
 	h.draining.Store(true)
-	stopListens()
 	if cfg.ShutdownDelay > 0 {
 		a.Log.Info("shutting down: not ready, still serving", "for", cfg.ShutdownDelay)
 		select {
@@ -483,12 +479,15 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter, calls, listens context.Context) *httpHandler {
+func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter, calls context.Context) *httpHandler {
 	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
 	// ServeHTTP has checked them.
 	h.proxies, _ = parseProxies(cfg.TrustedProxies)
 	h.allowedHosts = cfg.AllowedHosts
-	ms := srv.MCPServer()
+	// Stateless: initialize says the tools do not change while it serves
+	// (they change with a restart, which a client's next list sees).
+	front := srv.StatelessFront()
+	ms := front.MCPServer()
 	// observe counts a call in the metrics, answered by the front or by
 	// the MCP server.
 	observe := func(name string, res *mcp.CallToolResult, err error, took time.Duration) {
@@ -514,7 +513,6 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			return res, err
 		}
 	})
-	front := srv.Front()
 	maxBody := cfg.MaxBodyBytes
 	if maxBody <= 0 {
 		maxBody = server.MaxMessageBytes
@@ -587,12 +585,6 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		ctx, cancel := context.WithDeadline(ctx, deadline.Add(answerGrace))
 		defer cancel()
 		_ = http.NewResponseController(w).SetWriteDeadline(deadline.Add(answerGrace))
-		if r.Header.Get("Mcp-Method") == "subscriptions/listen" {
-			// A listen stream ends when the server starts draining: its
-			// client listens again, to another replica.
-			stop := context.AfterFunc(listens, cancel)
-			defer stop()
-		}
 		r = r.WithContext(server.WithCallStop(server.WithCallDeadline(ctx, deadline), calls))
 		// A plain tools/call is answered by the front; anything else by
 		// the MCP server.
