@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
@@ -576,6 +577,9 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			http.Error(w, fmt.Sprintf("a batch of %d messages: at most %d go in one request; send the others in more requests", n, MaxBatchMessages), http.StatusRequestEntityTooLarge)
 			return
 		}
+		if !knownVersion(w, r, data) {
+			return
+		}
 		r.Body = server.NewRequestBody(data)
 		// The call ends at the time limit and its error is answered; the
 		// request is given a moment more to send that answer, and no more:
@@ -620,6 +624,54 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		m.write(w, "restmcp")
 	})
 	return h
+}
+
+// protocolVersions are the MCP protocol versions served, newest first:
+// the go-sdk's.
+var protocolVersions = mcp.SupportedProtocolVersions()
+
+// knownVersion answers a request whose MCP-Protocol-Version header names
+// a version this server does not speak with 400 and an error that lists
+// the ones it does (code -32022, with the versions in its data, which a
+// client of protocol 2026-07-28 retries with), and reports whether the
+// request may go on. The go-sdk's handler lets any version later than
+// its own through and then asks for a "_meta" field of that protocol,
+// which misleads. An initialize goes on: it is what agrees on a version
+// (from the one in its body: the server answers with one it speaks), so
+// the header it came with, of no version yet agreed, is dropped.
+func knownVersion(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	v := r.Header.Get("Mcp-Protocol-Version")
+	if v == "" || slices.Contains(protocolVersions, v) {
+		return true
+	}
+	var id jsonrpc.ID
+	if msg, err := jsonrpc.DecodeMessage(body); err == nil {
+		if req, ok := msg.(*jsonrpc.Request); ok {
+			if req.Method == "initialize" {
+				r.Header.Del("Mcp-Protocol-Version")
+				return true
+			}
+			id = req.ID
+		}
+	}
+	if len(v) > 40 {
+		v = v[:40] + "…"
+	}
+	data, _ := json.Marshal(mcp.UnsupportedProtocolVersionData{Supported: protocolVersions, Requested: v})
+	answer, err := jsonrpc.EncodeMessage(&jsonrpc.Response{ID: id, Error: &jsonrpc.Error{
+		Code: mcp.CodeUnsupportedProtocolVersion,
+		Message: fmt.Sprintf("unsupported MCP protocol version %q (MCP-Protocol-Version header): this server speaks %s; send one of them, or initialize to agree on one",
+			v, strings.Join(protocolVersions, ", ")),
+		Data: data,
+	}})
+	if err != nil {
+		http.Error(w, "unsupported MCP protocol version", http.StatusBadRequest)
+		return false
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = w.Write(answer)
+	return false
 }
 
 // admitter decides whether a request may call tools: it returns the
