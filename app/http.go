@@ -227,7 +227,8 @@ func callerHeader(p profile.Profile) (header, scheme, format string) {
 }
 
 // ServeHTTP serves p's tools over MCP's Streamable HTTP transport on
-// cfg.Addr until ctx is done, then drains the requests in flight. It is
+// cfg.Addr until ctx is done, then drains the requests in flight (done
+// while the description is still read, it stops at once). It is
 // stateless: any replica answers any request. Each caller's key, sent in
 // the profile's header, is the one the API receives for that caller's
 // calls; restmcp keeps none. With cfg.AuthTokens, callers are admitted by
@@ -634,9 +635,9 @@ var protocolVersions = mcp.SupportedProtocolVersions()
 // a version this server does not speak with 400 and an error that lists
 // the ones it does (code -32022, with the versions in its data, which a
 // client of protocol 2026-07-28 retries with), and reports whether the
-// request may go on. The go-sdk's handler lets any version later than
-// its own through and then asks for a "_meta" field of that protocol,
-// which misleads. An initialize goes on: it is what agrees on a version
+// request may go on. The go-sdk's handler lets a version it does not
+// know through when it sorts after 2026-07-28, and then asks for a
+// "_meta" field of that protocol, which misleads. An initialize goes on: it is what agrees on a version
 // (from the one in its body: the server answers with one it speaks), so
 // the header it came with, of no version yet agreed, is dropped.
 func knownVersion(w http.ResponseWriter, r *http.Request, body []byte) bool {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -145,4 +146,27 @@ func getCode(t *testing.T, url string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// The copy of a description saved earlier stands in for a URL that gave
+// no answer within a time limit, but not for a load that was cancelled
+// (a signal): the command is ending.
+func TestSavedCopyNotForACancelledLoad(t *testing.T) {
+	spec, url := newSlowSpec(t)
+	a := testApp(t, nil)
+	p := profile.Profile{Name: "acme", Spec: url, BaseURL: "http://127.0.0.1:1"}
+	if _, err := a.ListServer(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	spec.slow.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if api, err := a.LoadAPI(ctx, p, nil); err != nil || len(api.Operations) != 4 {
+		t.Errorf("past a time limit: %v, want the saved copy", err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() { <-spec.asked; cancel() }()
+	if api, err := a.LoadAPI(ctx, p, nil); err == nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v (API %v), want the cancellation", err, api != nil)
+	}
 }
