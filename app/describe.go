@@ -67,7 +67,7 @@ func (a *App) readDescription(ctx context.Context, p profile.Profile, cred, desc
 	if remote && errors.Is(err, client.ErrUnreachable) {
 		d.Unreachable = err // and, unless an error follows, the saved copy stands in
 	}
-	if d.API, err = a.loadedAPI(p, api, err); err != nil {
+	if d.API, err = a.loadedAPI(ctx, p, api, err); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -75,11 +75,16 @@ func (a *App) readDescription(ctx context.Context, p profile.Profile, cred, desc
 
 // loadedAPI is what loading p's description gave (api, err): the error
 // said with what to do, or, for a URL that cannot be read or describes no
-// operations, the copy saved earlier when there is one.
-func (a *App) loadedAPI(p profile.Profile, api *client.API, err error) (*client.API, error) {
+// operations, the copy saved earlier when there is one. A load that ctx
+// cancelled (a signal) is not a URL that cannot be read: the command is
+// ending, and the saved copy would only delay that (serve --http would
+// start serving it). A time limit that ran out is one: the copy stands in.
+func (a *App) loadedAPI(ctx context.Context, p profile.Profile, api *client.API, err error) (*client.API, error) {
 	remote := client.IsURL(p.Spec)
 	err = keyRefusedHint(p, err)
 	switch {
+	case err != nil && errors.Is(ctx.Err(), context.Canceled):
+		return nil, fmt.Errorf("loading the API description: %w", err)
 	case err != nil && !remote && errors.Is(err, fs.ErrNotExist) && a.SpecGiven:
 		return nil, fmt.Errorf("loading the API description: the file %s given with --spec does not exist", p.Spec)
 	case err != nil && !remote && errors.Is(err, fs.ErrNotExist):

@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/client"
@@ -226,7 +227,8 @@ func callerHeader(p profile.Profile) (header, scheme, format string) {
 }
 
 // ServeHTTP serves p's tools over MCP's Streamable HTTP transport on
-// cfg.Addr until ctx is done, then drains the requests in flight. It is
+// cfg.Addr until ctx is done, then drains the requests in flight (done
+// while the description is still read, it stops at once). It is
 // stateless: any replica answers any request. Each caller's key, sent in
 // the profile's header, is the one the API receives for that caller's
 // calls; restmcp keeps none. With cfg.AuthTokens, callers are admitted by
@@ -324,6 +326,16 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	srv, err := a.buildServerWith(ctx, p, true, cred, upstreamCounter{m: m, next: client.DefaultTransport()}, descCred)
+	if ctx.Err() != nil {
+		// Asked to stop (SIGTERM) while the description was read: a
+		// shutdown like any other, with nothing to drain. The tools, even
+		// when built (from the copy saved earlier, or just before the
+		// signal), are not served.
+		_ = hs.Close()
+		<-done
+		a.Log.Info("shutting down: stopped while reading the API description")
+		return nil
+	}
 	if err != nil {
 		_ = hs.Close()
 		<-done
@@ -340,10 +352,7 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	// this cause, so that each is answered before the server closes.
 	calls, stopCalls := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer stopCalls(nil)
-	// Listen streams end as draining starts.
-	listens, stopListens := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopListens()
-	h := a.httpHandler(srv, cfg, m, admit, calls, listens)
+	h := a.httpHandler(srv, cfg, m, admit, calls)
 	start.serving.Store(h)
 	scheme := "http"
 	if cfg.TLSCert != "" {
@@ -359,7 +368,6 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	case <-ctx.Done():
 	}
 	h.draining.Store(true)
-	stopListens()
 	if cfg.ShutdownDelay > 0 {
 		a.Log.Info("shutting down: not ready, still serving", "for", cfg.ShutdownDelay)
 		select {
@@ -473,12 +481,15 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mux.ServeHTTP(w, r)
 }
 
-func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter, calls, listens context.Context) *httpHandler {
+func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit admitter, calls context.Context) *httpHandler {
 	h := &httpHandler{mux: http.NewServeMux(), a: a, m: m}
 	// ServeHTTP has checked them.
 	h.proxies, _ = parseProxies(cfg.TrustedProxies)
 	h.allowedHosts = cfg.AllowedHosts
-	ms := srv.MCPServer()
+	// Stateless: initialize says the tools do not change while it serves
+	// (they change with a restart, which a client's next list sees).
+	front := srv.StatelessFront()
+	ms := front.MCPServer()
 	// observe counts a call in the metrics, answered by the front or by
 	// the MCP server.
 	observe := func(name string, res *mcp.CallToolResult, err error, took time.Duration) {
@@ -504,7 +515,6 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			return res, err
 		}
 	})
-	front := srv.Front()
 	maxBody := cfg.MaxBodyBytes
 	if maxBody <= 0 {
 		maxBody = server.MaxMessageBytes
@@ -568,6 +578,9 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 			http.Error(w, fmt.Sprintf("a batch of %d messages: at most %d go in one request; send the others in more requests", n, MaxBatchMessages), http.StatusRequestEntityTooLarge)
 			return
 		}
+		if !knownVersion(w, r, data) {
+			return
+		}
 		r.Body = server.NewRequestBody(data)
 		// The call ends at the time limit and its error is answered; the
 		// request is given a moment more to send that answer, and no more:
@@ -577,12 +590,6 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		ctx, cancel := context.WithDeadline(ctx, deadline.Add(answerGrace))
 		defer cancel()
 		_ = http.NewResponseController(w).SetWriteDeadline(deadline.Add(answerGrace))
-		if r.Header.Get("Mcp-Method") == "subscriptions/listen" {
-			// A listen stream ends when the server starts draining: its
-			// client listens again, to another replica.
-			stop := context.AfterFunc(listens, cancel)
-			defer stop()
-		}
 		r = r.WithContext(server.WithCallStop(server.WithCallDeadline(ctx, deadline), calls))
 		// A plain tools/call is answered by the front; anything else by
 		// the MCP server.
@@ -618,6 +625,54 @@ func (a *App) httpHandler(srv *server.Server, cfg HTTPConfig, m *metrics, admit 
 		m.write(w, "restmcp")
 	})
 	return h
+}
+
+// protocolVersions are the MCP protocol versions served, newest first:
+// the go-sdk's.
+var protocolVersions = mcp.SupportedProtocolVersions()
+
+// knownVersion answers a request whose MCP-Protocol-Version header names
+// a version this server does not speak with 400 and an error that lists
+// the ones it does (code -32022, with the versions in its data, which a
+// client of protocol 2026-07-28 retries with), and reports whether the
+// request may go on. The go-sdk's handler lets a version it does not
+// know through when it sorts after 2026-07-28, and then asks for a
+// "_meta" field of that protocol, which misleads. An initialize goes on: it is what agrees on a version
+// (from the one in its body: the server answers with one it speaks), so
+// the header it came with, of no version yet agreed, is dropped.
+func knownVersion(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	v := r.Header.Get("Mcp-Protocol-Version")
+	if v == "" || slices.Contains(protocolVersions, v) {
+		return true
+	}
+	var id jsonrpc.ID
+	if msg, err := jsonrpc.DecodeMessage(body); err == nil {
+		if req, ok := msg.(*jsonrpc.Request); ok {
+			if req.Method == "initialize" {
+				r.Header.Del("Mcp-Protocol-Version")
+				return true
+			}
+			id = req.ID
+		}
+	}
+	if len(v) > 40 {
+		v = v[:40] + "…"
+	}
+	data, _ := json.Marshal(mcp.UnsupportedProtocolVersionData{Supported: protocolVersions, Requested: v})
+	answer, err := jsonrpc.EncodeMessage(&jsonrpc.Response{ID: id, Error: &jsonrpc.Error{
+		Code: mcp.CodeUnsupportedProtocolVersion,
+		Message: fmt.Sprintf("unsupported MCP protocol version %q (MCP-Protocol-Version header): this server speaks %s; send one of them, or initialize to agree on one",
+			v, strings.Join(protocolVersions, ", ")),
+		Data: data,
+	}})
+	if err != nil {
+		http.Error(w, "unsupported MCP protocol version", http.StatusBadRequest)
+		return false
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = w.Write(answer)
+	return false
 }
 
 // admitter decides whether a request may call tools: it returns the

@@ -354,7 +354,7 @@ func (a *App) build(ctx context.Context, p profile.Profile, sends bool, cred cli
 				// Said, or the saved copy used, without asking again: a
 				// URL that does not answer would take its time limit
 				// twice.
-				if api, err = a.loadedAPI(p, api, err); err != nil {
+				if api, err = a.loadedAPI(ctx, p, api, err); err != nil {
 					return nil, nil, false, err
 				}
 			}

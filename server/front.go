@@ -238,16 +238,19 @@ var changedMarker = &mcp.Tool{Name: "tools-changed", InputSchema: &jsonschema.Sc
 
 // NewFront serves prep; build makes the server on the first tool call.
 func NewFront(name, version string, prep *Prepared, build func() (*Server, error)) *Front {
-	return newFront(name, version, &generation{prep: prep, build: build})
+	return newFront(name, version, &generation{prep: prep, build: build}, true)
 }
 
-func newFront(name, version string, g *generation) *Front {
+// newFront serves g; announce says whether initialize declares that the
+// tools may change (tools.listChanged), which only a transport whose
+// sessions outlive a request can tell a client of.
+func newFront(name, version string, g *generation, announce bool) *Front {
 	f := &Front{name: name, version: version, initialized: make(chan struct{})}
 	f.mcp = mcp.NewServer(&mcp.Implementation{Name: name, Title: g.prep.Title, Version: version},
 		// Tools only: no log messages are sent, and there are no
 		// resources or prompts to list.
 		&mcp.ServerOptions{Instructions: g.prep.Instructions, HasTools: true,
-			Capabilities:       &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{ListChanged: true}},
+			Capabilities:       &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{ListChanged: announce}},
 			InitializedHandler: func(context.Context, *mcp.InitializedRequest) { f.markInitialized() }})
 	f.mcp.AddReceivingMiddleware(f.middleware)
 	f.cur.Store(g)
@@ -257,12 +260,26 @@ func newFront(name, version string, g *generation) *Front {
 // Front is the Front serving s; the tools/list result is encoded when it
 // is first asked for, not before initialize is answered.
 func (s *Server) Front() *Front {
-	s.frontOnce.Do(func() {
-		g := &generation{prep: s.head(), built: s}
-		g.ready.Store(s)
-		s.fr = newFront(s.cfg.Name, s.cfg.Version, g)
-	})
+	s.frontOnce.Do(func() { s.fr = s.makeFront(true) })
 	return s.fr
+}
+
+// StatelessFront is the Front serving s over stateless Streamable HTTP.
+// There no session outlives its request, and s's tools are never
+// replaced, so no client would ever hear notifications/tools/list_changed:
+// initialize (and server/discover) declare the tools without listChanged.
+// A client lists them when it wants them (after a restart with a changed
+// description, the new ones), and a subscriptions/listen stream is not
+// held open for changes that never come.
+func (s *Server) StatelessFront() *Front {
+	s.statelessOnce.Do(func() { s.stateless = s.makeFront(false) })
+	return s.stateless
+}
+
+func (s *Server) makeFront(announce bool) *Front {
+	g := &generation{prep: s.head(), built: s}
+	g.ready.Store(s)
+	return newFront(s.cfg.Name, s.cfg.Version, g, announce)
 }
 
 // call answers tools/call as the MCP SDK would for a registered tool,

@@ -107,6 +107,9 @@ type Server struct {
 	prep      *Prepared
 	frontOnce sync.Once
 	fr        *Front
+	// stateless is the Front of StatelessFront.
+	statelessOnce sync.Once
+	stateless     *Front
 }
 
 // tool is one listed tool, or one operation behind a layout tool.
