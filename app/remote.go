@@ -245,7 +245,8 @@ func (a *App) RemoteToolNames(ctx context.Context, p profile.Profile) ([]string,
 // stored credential when empty), and lists its tools when it has some
 // (Method is then "tools/list"): Accepted (the server did not refuse the
 // key, which it may check only on tool calls), refused (Status 401 or
-// 403, Err a *remote.StatusError) or unreachable. timeout bounds it.
+// 403, Err a *remote.StatusError; one that InsufficientScope marks says
+// which scopes the server asks for) or unreachable. timeout bounds it.
 func (a *App) CheckRemoteKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) *KeyCheck {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -254,9 +255,14 @@ func (a *App) CheckRemoteKey(ctx context.Context, p profile.Profile, key string,
 		keys = client.StaticKey(key)
 	}
 	kc := &KeyCheck{Method: "initialize", URL: client.ShowURL(p.MCPURL)} // shown: without a key in its query
-	res, err := remote.Probe(ctx, a.RemoteConfig(p, keys), &mcp.Implementation{Name: a.Name, Version: a.Version})
+	cfg := a.RemoteConfig(p, keys)
+	res, err := remote.Probe(ctx, cfg, &mcp.Implementation{Name: a.Name, Version: a.Version})
 	var se *remote.StatusError
 	switch {
+	case errors.As(err, &se) && se.InsufficientScope:
+		// Not refused: the key lacks a permission the check's request
+		// needs. There is no session to go on with here.
+		kc.Status, kc.Err = se.Status, fmt.Errorf("%w: %s", se, remote.LacksScope(se, cfg))
 	case err == nil:
 		kc.Accepted, kc.Status = true, http.StatusOK
 		if res.Listed {

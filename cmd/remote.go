@@ -148,6 +148,10 @@ func (f *Factory) remoteLogin(ctx context.Context, p profile.Profile, key string
 	case err == nil:
 		fmt.Fprintf(f.IO.ErrOut, "✓ The MCP server took the key (%s); it may check it only when a tool is called.\n", remoteAnswered(cs.Method, cs.Server))
 		return nil
+	case errors.As(err, &se) && se.InsufficientScope:
+		// The key is known, and lacks a permission: no use checking how
+		// it is sent.
+		return fmt.Errorf("%w; nothing was stored", err)
 	case errors.As(err, &se) && se.Unauthorized() && se.Elsewhere != "" && se.MessageEndpoint:
 		return fmt.Errorf("the MCP server's message endpoint (named by its event stream) redirected to %s, another origin, where the key is not sent, and was answered %d there, so nothing was stored. Report it to the server's maintainers, or log in with its Streamable HTTP endpoint as --mcp-url if it has one",
 			se.Elsewhere, se.Status)

@@ -82,6 +82,41 @@ func TestRemoteKeyRefusedAfterInitialize(t *testing.T) {
 	}
 }
 
+// TestRemoteKeyLacksScope: a server that answers initialize but refuses
+// tools/list for a missing scope (403 insufficient_scope): login says the
+// key lacks that permission and names the scopes, stores nothing, and
+// does not send the user to check the header and scheme, nor speak of a
+// session going on.
+func TestRemoteKeyLacksScope(t *testing.T) {
+	s := mcp.NewServer(&mcp.Implementation{Name: "acme-remote", Version: "2.0"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "greet"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{}, nil, nil
+	})
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(`"method":"tools/list"`)) {
+			w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="tools:read"`)
+			http.Error(w, "insufficient scope", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	code := run(t, f, "login", "--profile", "acme", "--mcp-url", ts.URL, "--with-key")
+	got := errOut.String()
+	if code != 1 || !strings.Contains(got, "the key lacks a permission this needs: the server asks for the scope tools:read") ||
+		!strings.Contains(got, "nothing was stored") || strings.Contains(got, "session") || strings.Contains(got, "header and scheme") {
+		t.Errorf("login with a key lacking a scope: exit %d, stderr %s", code, got)
+	}
+	if _, err := f.Keyring.Get("acme"); err == nil {
+		t.Error("the key was stored")
+	}
+}
+
 // TestRemoteNoKeyGiven: tools against a server that wants a key, with none
 // at hand, says that none was given, not that the server refused it.
 func TestRemoteNoKeyGiven(t *testing.T) {

@@ -158,14 +158,12 @@ func scopeTokens(s string) []string {
 	return out
 }
 
-// lacksScope says what to do about se, a 403 whose challenge asks for
+// LacksScope says what to do about se, a 403 whose challenge asks for
 // scopes the credentials lack: the request was refused, not the
-// credentials, and the session goes on. After an OAuth sign-in, the
-// command that signs in again asking for them, with those granted before
-// (cfg.Scopes), so that none is lost; with a key, that the key lacks the
-// permission.
-func lacksScope(se *StatusError, cfg Config) string {
-	const open = "; the server did not act on this request, and the session with it goes on"
+// credentials. After an OAuth sign-in, the command that signs in again
+// asking for them, with those granted before (cfg.Scopes), so that none
+// is lost; with a key, that the key lacks the permission.
+func LacksScope(se *StatusError, cfg Config) string {
 	var asked string
 	switch len(se.Scopes) {
 	case 0:
@@ -177,10 +175,10 @@ func lacksScope(se *StatusError, cfg Config) string {
 	}
 	login := cmp.Or(cfg.Login, "login")
 	if !cfg.OAuth {
-		return fmt.Sprintf("the key lacks a permission this needs: the server asks for %s (insufficient_scope): use a key that has it, and store it with `%s`%s", asked, login, open)
+		return fmt.Sprintf("the key lacks a permission this needs: the server asks for %s (insufficient_scope): use a key that has it, and store it with `%s`", asked, login)
 	}
 	if len(se.Scopes) == 0 {
-		return fmt.Sprintf("the sign-in does not grant a permission this needs, and the server does not name the scope (insufficient_scope): sign in again asking for the scope its documentation names: `%s --scopes SCOPE,…`%s", login, open)
+		return fmt.Sprintf("the sign-in does not grant a permission this needs, and the server does not name the scope (insufficient_scope): sign in again asking for the scope its documentation names: `%s --scopes SCOPE,…`", login)
 	}
 	scopes := slices.Clone(cfg.Scopes)
 	for _, s := range se.Scopes {
@@ -188,8 +186,8 @@ func lacksScope(se *StatusError, cfg Config) string {
 			scopes = append(scopes, s)
 		}
 	}
-	return fmt.Sprintf("the sign-in does not grant a permission this needs: the server asks for %s (insufficient_scope): sign in again asking for it: run `%s --scopes %s`%s",
-		asked, login, shellWord(strings.Join(scopes, ",")), open)
+	return fmt.Sprintf("the sign-in does not grant a permission this needs: the server asks for %s (insufficient_scope): sign in again asking for it: run `%s --scopes %s`",
+		asked, login, shellWord(strings.Join(scopes, ",")))
 }
 
 // shellWord is s quoted for a POSIX shell when it needs it.

@@ -613,7 +613,7 @@ func insufficient(h http.Header) bool {
 func (b *bridge) explain(err error) error {
 	var se *StatusError
 	if errors.As(err, &se) && se.InsufficientScope {
-		return fmt.Errorf("%w: %s", se, lacksScope(se, b.cfg))
+		return fmt.Errorf("%w: %s; the server did not act on this request, and the session with it goes on", se, LacksScope(se, b.cfg))
 	}
 	refused := errors.As(err, &se) && se.Unauthorized()
 	if !refused && b.refused.Load() != 0 {
