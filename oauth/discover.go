@@ -98,7 +98,7 @@ func Discover(ctx context.Context, hc *http.Client, discoveryURL string) (*Metad
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("oauth: fetching the OpenID Connect configuration %s: HTTP %s", discoveryURL, resp.Status)
+		return nil, fmt.Errorf("oauth: fetching the OpenID Connect configuration %s: HTTP %s", discoveryURL, printable(resp.Status, 100))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscoveryBytes+1))
 	if err != nil {
@@ -130,7 +130,7 @@ func Discover(ctx context.Context, hc *http.Client, discoveryURL string) (*Metad
 	for _, suffix := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
 		if prefix, ok := strings.CutSuffix(discoveryURL, suffix); ok && m.Issuer != "" &&
 			strings.TrimSuffix(m.Issuer, "/") != strings.TrimSuffix(prefix, "/") {
-			return nil, fmt.Errorf("oauth: the OpenID Connect configuration at %s is for issuer %s, not %s", discoveryURL, m.Issuer, prefix)
+			return nil, fmt.Errorf("oauth: the OpenID Connect configuration at %s is for issuer %s, not %s", discoveryURL, printable(m.Issuer, 300), prefix)
 		}
 	}
 	return &m, nil

@@ -359,6 +359,25 @@ func randomString() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
+// maxPrintableError bounds the message of a PrintableError.
+const maxPrintableError = 2000
+
+// PrintableError is err as a terminal may show it: its message without
+// control characters (escape sequences an authorization server's answer
+// may carry) and at most maxPrintableError bytes; errors.Is and errors.As
+// still see err. Nil stays nil.
+func PrintableError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return printableError{err}
+}
+
+type printableError struct{ err error }
+
+func (e printableError) Error() string { return printable(e.err.Error(), maxPrintableError) }
+func (e printableError) Unwrap() error { return e.err }
+
 // printable is text from a redirect as the terminal may show it: control
 // characters (escape sequences) out, at most max bytes. Any page that
 // finds the callback's port can send an error redirect.

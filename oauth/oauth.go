@@ -507,7 +507,17 @@ func FromOAuth2(t *oauth2.Token, g Grant, requested []string) (*Token, error) {
 		Scopes:       requested,
 	}
 	if s, ok := t.Extra("scope").(string); ok && strings.TrimSpace(s) != "" {
-		tok.Scopes = strings.Fields(s)
+		// status shows them: without control characters (RFC 6749 3.3
+		// allows none in a scope).
+		tok.Scopes = nil
+		for _, sc := range strings.Fields(s) {
+			if sc = printable(sc, len(sc)); sc != "" {
+				tok.Scopes = append(tok.Scopes, sc)
+			}
+		}
+		if len(tok.Scopes) == 0 {
+			tok.Scopes = requested
+		}
 	}
 	if err := tok.CheckType(); err != nil {
 		return nil, err
@@ -603,7 +613,9 @@ func serverError(endpoint string, err error, secrets ...string) error {
 	if err := redirected(endpoint, re.Response); err != nil {
 		return err
 	}
-	se := &ServerError{Endpoint: endpoint, Code: re.ErrorCode, Description: redact(re.ErrorDescription, secrets...)}
+	// The error and its description are shown on the terminal: without
+	// control characters (escape sequences), as any text from a server.
+	se := &ServerError{Endpoint: endpoint, Code: printable(re.ErrorCode, 64), Description: printable(redact(re.ErrorDescription, secrets...), 300)}
 	if re.Response != nil {
 		se.Status = re.Response.StatusCode
 	}

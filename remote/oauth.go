@@ -265,7 +265,9 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		if rerr := oauth.Redirected("token", err); rerr != nil {
 			err = rerr
 		}
-		return oauth.Config{}, nil, fmt.Errorf("OAuth sign-in: %w", err)
+		// The authorization server's answers (a registration refused)
+		// are quoted in it: shown without their control characters.
+		return oauth.Config{}, nil, fmt.Errorf("OAuth sign-in: %w", oauth.PrintableError(err))
 	}
 	if tok == nil || tok.AccessToken == "" {
 		return oauth.Config{}, nil, errors.New("OAuth sign-in: no token")
