@@ -777,3 +777,37 @@ func TestLoginOAuthInCIWithoutBrowser(t *testing.T) {
 		})
 	}
 }
+
+// A provider whose discovery document says it names itself in each
+// authorization redirect (RFC 9207) signs in only with a redirect naming
+// its own issuer: one naming another authorization server (a mix-up), or
+// none, is refused and nothing is stored.
+func TestLoginOAuthChecksTheRedirectsIssuer(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    oauthtest.Options
+		ok   bool
+	}{
+		{"its own", oauthtest.Options{Iss: "self", IssSupported: true}, true},
+		{"another", oauthtest.Options{Iss: "https://evil.example", IssSupported: true}, false},
+		{"another, not advertised", oauthtest.Options{Iss: "https://evil.example"}, false},
+		{"none, advertised", oauthtest.Options{IssSupported: true}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, f, _, w := oauthLoginWith(t, tc.o)
+			code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test")
+			_, err := f.App().Tokens().Get(app.TokenAccount("o"))
+			switch {
+			case tc.ok && (code != 0 || err != nil):
+				t.Fatalf("login: exit %d (%v): %s", code, err, w)
+			case !tc.ok && (code == 0 || !errors.Is(err, keyring.ErrNotFound)):
+				t.Fatalf("login with iss %q: exit %d, token read %v, want a refusal with nothing stored: %s", tc.o.Iss, code, err, w)
+			case !tc.ok && !strings.Contains(w.String(), "issuer"):
+				t.Errorf("login: %s, want the error to name the issuer", w)
+			}
+			if !tc.ok && s.Stats().CodeExchanges != 0 {
+				t.Errorf("the code was exchanged: %+v", s.Stats())
+			}
+		})
+	}
+}

@@ -22,6 +22,9 @@ type Metadata struct {
 	GrantTypesSupported         []string `json:"grant_types_supported"`
 	CodeChallengeMethods        []string `json:"code_challenge_methods_supported"`
 	TokenAuthMethods            []string `json:"token_endpoint_auth_methods_supported"`
+	// IssParameterSupported: the provider names itself (iss) in each
+	// authorization redirect (RFC 9207).
+	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 // ClientAuth is how a confidential client of this provider authenticates

@@ -152,6 +152,8 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 		case a.err != nil:
 		case q.Get("code") == "":
 			a.err = errors.New("oauth: the redirect carried no authorization code")
+		case c.issuerError(q) != nil:
+			a.err = c.issuerError(q)
 		default:
 			a.code, a.exchanged = q.Get("code"), make(chan error, 1)
 		}
@@ -231,6 +233,24 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	}
 	tok.ClientAuth = style
 	return tok, nil
+}
+
+// issuerError checks the issuer an authorization redirect's query q names
+// (RFC 9207): when c knows its provider's issuer, a redirect that names
+// another comes from another authorization server (a mix-up: its code,
+// sent with the PKCE verifier to this provider's token endpoint, could
+// reach the wrong one) and is refused; so is one that names none from a
+// provider that says it always does.
+func (c Config) issuerError(q url.Values) error {
+	switch {
+	case c.Issuer == "":
+		return nil
+	case q.Has("iss") && q.Get("iss") != c.Issuer:
+		return fmt.Errorf("oauth: the sign-in's answer comes from the authorization server %q, not %q (the provider's issuer): it was refused and its code not used; start the sign-in again, and check the provider configured", printable(q.Get("iss"), 200), c.Issuer)
+	case !q.Has("iss") && c.IssParameterSupported:
+		return fmt.Errorf("oauth: the sign-in's answer does not name its authorization server (iss), which the provider (issuer %q) says it always does: it was refused and its code not used; start the sign-in again", c.Issuer)
+	}
+	return nil
 }
 
 // LoginDevice runs the device authorization grant (RFC 8628): it asks for

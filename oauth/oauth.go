@@ -85,6 +85,14 @@ type Config struct {
 	// are for, sent as `resource` with every request to the token endpoint,
 	// refreshes included: an MCP server's canonical URL. Empty: none.
 	Resource string
+	// Issuer is the authorization server's issuer identifier, when its
+	// metadata (discovery) gave one: an authorization redirect that names
+	// another (RFC 9207's iss) is refused, its code never exchanged.
+	Issuer string
+	// IssParameterSupported is the metadata's
+	// authorization_response_iss_parameter_supported: every authorization
+	// redirect must then name Issuer.
+	IssParameterSupported bool
 	// HTTPClient sends requests to the authorization server (default: a
 	// client with a 30 s timeout). It must not add an API's credential.
 	HTTPClient *http.Client
