@@ -289,7 +289,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	}
 	fmt.Fprintf(out, "Waiting for the sign-in (up to %s; Ctrl-C cancels)…\n", o.timeout().Round(time.Second))
 	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
-		return c.oauth2Config("", false).DeviceAccessToken(hctx, da)
+		return c.pollDevice(hctx, da)
 	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
@@ -303,6 +303,29 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	}
 	tok.ClientAuth = style
 	return tok, nil
+}
+
+// pollDevice polls the token endpoint for da until the user has approved
+// or refused, the code has expired or ctx ends. A poll that timed out (the
+// server slow to answer) does not end the sign-in, whose code is still
+// good: the next one waits twice as long (RFC 8628 3.5).
+func (c Config) pollDevice(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	d := *da
+	for {
+		t, err := c.oauth2Config("", false).DeviceAccessToken(ctx, &d)
+		if err == nil || !pollTimedOut(ctx, &d, err) {
+			return t, err
+		}
+		d.Interval = min(2*d.Interval, maxDeviceInterval)
+	}
+}
+
+// pollTimedOut reports whether err is a poll of the token endpoint that
+// timed out while the sign-in and its device code still run (neither ctx
+// nor the code's expiry, which also end as timeouts, is over).
+func pollTimedOut(ctx context.Context, da *oauth2.DeviceAuthResponse, err error) bool {
+	var ne net.Error
+	return ctx.Err() == nil && (da.Expiry.IsZero() || time.Now().Before(da.Expiry)) && errors.As(err, &ne) && ne.Timeout()
 }
 
 // Limits on a device authorization answer: the polling interval (RFC 8628
