@@ -315,17 +315,6 @@ func (e *RedirectedError) Error() string {
 		e.Endpoint, to, e.Status, e.Endpoint)
 }
 
-// Redirected is the *RedirectedError of err, an error of golang.org/x/oauth2
-// from a request to endpoint, when the endpoint answered with a redirect;
-// nil otherwise.
-func Redirected(endpoint string, err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
-		return nil
-	}
-	return redirected(endpoint, re.Response)
-}
-
 // redirected is the *RedirectedError of resp, a redirect from endpoint's
 // request; nil when resp is no redirect.
 func redirected(endpoint string, resp *http.Response) error {
@@ -608,6 +597,19 @@ func (e *ServerError) Error() string {
 // work, signing in again would not help.
 func (e *ServerError) Temporary() bool {
 	return e.Status >= 500 || e.Code == "temporarily_unavailable" || e.Code == "server_error"
+}
+
+// ServerErrorOf is err, an error of golang.org/x/oauth2 from a request to
+// endpoint ("token"), as this package reports such errors: a *ServerError
+// without the response's body (a page that may be long, and may quote what
+// was sent: a code and its PKCE verifier, a client secret), or a
+// *RedirectedError; err itself when it is no answer of the server.
+func ServerErrorOf(endpoint string, err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return err
+	}
+	return serverError(endpoint, err)
 }
 
 // serverError turns golang.org/x/oauth2's errors into ones that cannot

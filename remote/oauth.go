@@ -262,9 +262,9 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		return oauth.Config{}, nil, err
 	}
 	if err := h.Authorize(ctx, req, resp); err != nil {
-		if rerr := oauth.Redirected("token", err); rerr != nil {
-			err = rerr
-		}
+		// The token endpoint's answer without its body; its redirect
+		// as such.
+		err = oauth.ServerErrorOf("token", err)
 		// The authorization server's answers (a registration refused)
 		// are quoted in it: shown without their control characters.
 		return oauth.Config{}, nil, fmt.Errorf("OAuth sign-in: %w", oauth.PrintableError(err))
