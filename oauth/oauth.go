@@ -593,10 +593,10 @@ func (e *ServerError) Error() string {
 }
 
 // Temporary reports whether the server could not answer just now (a 5xx
-// status, temporarily_unavailable, server_error): trying again later may
-// work, signing in again would not help.
+// status, 429 Too Many Requests, temporarily_unavailable, server_error):
+// trying again later may work, signing in again would not help.
 func (e *ServerError) Temporary() bool {
-	return e.Status >= 500 || e.Code == "temporarily_unavailable" || e.Code == "server_error"
+	return e.Status >= 500 || e.Status == http.StatusTooManyRequests || e.Code == "temporarily_unavailable" || e.Code == "server_error"
 }
 
 // ServerErrorOf is err, an error of golang.org/x/oauth2 from a request to
