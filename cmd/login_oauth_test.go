@@ -811,3 +811,45 @@ func TestLoginOAuthChecksTheRedirectsIssuer(t *testing.T) {
 		})
 	}
 }
+
+// A key login that replaces an OAuth sign-in removes its tokens under the
+// renewal lock, as logout does: a serve renewing the token at that moment
+// stores it first, and cannot store it back after the key login.
+func TestKeyLoginWaitsForARenewalInFlight(t *testing.T) {
+	s, f, _, w := oauthLogin(t)
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	tokens, account := f.App().Tokens(), app.TokenAccount("o")
+	tok, err := oauth.Load(tokens, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked, stored := make(chan struct{}), make(chan error, 1)
+	go func() {
+		stored <- oauth.WithLock(context.Background(), f.App().LockDir(), account, func() error {
+			close(locked)
+			// The token request: it ends once the key login has removed
+			// the tokens, or after 2 s.
+			for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if _, err := tokens.Get(account); errors.Is(err, keyring.ErrNotFound) {
+					break
+				}
+			}
+			renewed := *tok
+			renewed.AccessToken = "renewed-meanwhile"
+			return oauth.Save(tokens, account, &renewed)
+		})
+	}()
+	<-locked
+	f.IO.In = strings.NewReader("the-key\n")
+	if code := run(t, f, "login", "-p", "o", "--spec", "testdata/notes.yaml", "--base-url", "http://127.0.0.1:9", "--no-check", "--with-key"); code != 0 {
+		t.Fatalf("key login: exit %d: %s", code, w)
+	}
+	if err := <-stored; err != nil {
+		t.Fatal(err)
+	}
+	if got, err := oauth.Load(tokens, account); err == nil {
+		t.Errorf("the token renewed during the key login outlived it: %q", got.AccessToken)
+	}
+}
