@@ -233,7 +233,7 @@ func OAuthClient(o *profile.OAuth, secret string) oauth.Config {
 	return oauth.Config{
 		ClientID: o.ClientID, ClientSecret: secret, AuthURL: o.AuthURL, TokenURL: o.TokenURL, RefreshURL: o.RefreshURL,
 		DeviceAuthURL: o.DeviceAuthURL, RevocationURL: o.RevocationURL, Scopes: o.Scopes, Resource: o.Resource,
-		ClientAuth: o.ClientAuth,
+		ClientAuth: o.ClientAuth, Issuer: o.Issuer, IssParameterSupported: o.IssParameterSupported,
 	}
 }
 

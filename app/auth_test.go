@@ -190,6 +190,10 @@ func TestOAuthRenewalErrors(t *testing.T) {
 	}{
 		{"unavailable", http.StatusServiceUnavailable, `{"error":"temporarily_unavailable"}`, "try again", "login"},
 		{"server error", http.StatusInternalServerError, `{"error":"server_error"}`, "try again", "login"},
+		// Rate limited (Okta's and Auth0's token endpoints answer 429): the
+		// refresh token still holds, a new sign-in would not help.
+		{"rate limited", http.StatusTooManyRequests, `{"error":"too_many_requests","error_description":"Rate limit exceeded"}`, "try again", "login"},
+		{"rate limited, no body", http.StatusTooManyRequests, ``, "try again", "login"},
 		{"refused", http.StatusBadRequest, `{"error":"invalid_grant"}`, "restmcp login --profile o", "try again"},
 		// Not followed; signing in again would meet the same redirect.
 		{"redirected", http.StatusTemporaryRedirect, ``, "the configured token URL should be the final one", "login"},

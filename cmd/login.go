@@ -19,6 +19,7 @@ import (
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -625,7 +626,12 @@ func keyStored(f *Factory, pf keyring.PlainFile, profileName string) error {
 // secret nothing uses any more should not stay behind.
 func forgetOAuthLogin(f *Factory, profileName string) error {
 	tokens := app.TokenAccount(profileName)
-	switch err := f.App().Tokens().Delete(tokens); {
+	// Under the renewal lock, as logout: a serve renewing the token just
+	// now stores it first, and this removes what it stored.
+	err := oauth.WithLock(context.Background(), f.App().LockDir(), tokens, func() error {
+		return f.App().Tokens().Delete(tokens)
+	})
+	switch {
 	case err == nil:
 		fmt.Fprintf(f.IO.ErrOut, "✓ Removed the OAuth tokens of the earlier sign-in (account %q).\n", tokens)
 	case !errors.Is(err, keyring.ErrNotFound) && !errors.Is(err, keyring.ErrUnavailable):

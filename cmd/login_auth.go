@@ -190,6 +190,7 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 		}
 		o.AuthURL, o.TokenURL, o.DeviceAuthURL, o.RevocationURL = md.AuthorizationEndpoint, md.TokenEndpoint, md.DeviceAuthorizationEndpoint, md.RevocationEndpoint
 		o.ClientAuth = md.ClientAuth()
+		o.Issuer, o.IssParameterSupported = md.Issuer, md.IssParameterSupported
 		if o.AuthURL == "" && md.SupportsGrant(oauth.GrantDeviceCode) {
 			o.Grant = string(oauth.GrantDeviceCode)
 		}

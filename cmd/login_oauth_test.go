@@ -777,3 +777,79 @@ func TestLoginOAuthInCIWithoutBrowser(t *testing.T) {
 		})
 	}
 }
+
+// A provider whose discovery document says it names itself in each
+// authorization redirect (RFC 9207) signs in only with a redirect naming
+// its own issuer: one naming another authorization server (a mix-up), or
+// none, is refused and nothing is stored.
+func TestLoginOAuthChecksTheRedirectsIssuer(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    oauthtest.Options
+		ok   bool
+	}{
+		{"its own", oauthtest.Options{Iss: "self", IssSupported: true}, true},
+		{"another", oauthtest.Options{Iss: "https://evil.example", IssSupported: true}, false},
+		{"another, not advertised", oauthtest.Options{Iss: "https://evil.example"}, false},
+		{"none, advertised", oauthtest.Options{IssSupported: true}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, f, _, w := oauthLoginWith(t, tc.o)
+			code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test")
+			_, err := f.App().Tokens().Get(app.TokenAccount("o"))
+			switch {
+			case tc.ok && (code != 0 || err != nil):
+				t.Fatalf("login: exit %d (%v): %s", code, err, w)
+			case !tc.ok && (code == 0 || !errors.Is(err, keyring.ErrNotFound)):
+				t.Fatalf("login with iss %q: exit %d, token read %v, want a refusal with nothing stored: %s", tc.o.Iss, code, err, w)
+			case !tc.ok && !strings.Contains(w.String(), "issuer"):
+				t.Errorf("login: %s, want the error to name the issuer", w)
+			}
+			if !tc.ok && s.Stats().CodeExchanges != 0 {
+				t.Errorf("the code was exchanged: %+v", s.Stats())
+			}
+		})
+	}
+}
+
+// A key login that replaces an OAuth sign-in removes its tokens under the
+// renewal lock, as logout does: a serve renewing the token at that moment
+// stores it first, and cannot store it back after the key login.
+func TestKeyLoginWaitsForARenewalInFlight(t *testing.T) {
+	s, f, _, w := oauthLogin(t)
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	tokens, account := f.App().Tokens(), app.TokenAccount("o")
+	tok, err := oauth.Load(tokens, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked, stored := make(chan struct{}), make(chan error, 1)
+	go func() {
+		stored <- oauth.WithLock(context.Background(), f.App().LockDir(), account, func() error {
+			close(locked)
+			// The token request: it ends once the key login has removed
+			// the tokens, or after 2 s.
+			for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if _, err := tokens.Get(account); errors.Is(err, keyring.ErrNotFound) {
+					break
+				}
+			}
+			renewed := *tok
+			renewed.AccessToken = "renewed-meanwhile"
+			return oauth.Save(tokens, account, &renewed)
+		})
+	}()
+	<-locked
+	f.IO.In = strings.NewReader("the-key\n")
+	if code := run(t, f, "login", "-p", "o", "--spec", "testdata/notes.yaml", "--base-url", "http://127.0.0.1:9", "--no-check", "--with-key"); code != 0 {
+		t.Fatalf("key login: exit %d: %s", code, w)
+	}
+	if err := <-stored; err != nil {
+		t.Fatal(err)
+	}
+	if got, err := oauth.Load(tokens, account); err == nil {
+		t.Errorf("the token renewed during the key login outlived it: %q", got.AccessToken)
+	}
+}

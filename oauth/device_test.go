@@ -166,3 +166,40 @@ func TestLoginDeviceRefusesOtherURIs(t *testing.T) {
 		})
 	}
 }
+
+// A poll that times out does not end the sign-in: the code entered on
+// the other device is still good, and RFC 8628 3.5 has the client poll
+// again, less often. Nor is it the sign-in's own time running out.
+func TestLoginDevicePollTimeoutPollsAgain(t *testing.T) {
+	t.Parallel()
+	da := deviceAnswer()
+	da["interval"] = 1
+	var mu sync.Mutex
+	var polls int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/device":
+			json.NewEncoder(w).Encode(da)
+		case "/token":
+			mu.Lock()
+			polls++
+			n := polls
+			mu.Unlock()
+			if n == 1 {
+				time.Sleep(1500 * time.Millisecond) // longer than the client waits
+				w.WriteHeader(http.StatusBadRequest)
+				json.NewEncoder(w).Encode(map[string]string{"error": "authorization_pending"})
+				return
+			}
+			json.NewEncoder(w).Encode(map[string]any{"access_token": "at-device", "token_type": "Bearer", "expires_in": 3600})
+		}
+	}))
+	t.Cleanup(srv.Close)
+	cfg := oauth.Config{ClientID: "c", TokenURL: srv.URL + "/token", DeviceAuthURL: srv.URL + "/device",
+		HTTPClient: &http.Client{Timeout: 500 * time.Millisecond}}
+	tok, err := cfg.LoginDevice(t.Context(), oauth.LoginOptions{Timeout: 20 * time.Second})
+	if err != nil || tok.AccessToken != "at-device" {
+		t.Fatalf("LoginDevice = %v, %v; want the token of the poll after the one that timed out", tok, err)
+	}
+}

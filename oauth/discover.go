@@ -22,6 +22,9 @@ type Metadata struct {
 	GrantTypesSupported         []string `json:"grant_types_supported"`
 	CodeChallengeMethods        []string `json:"code_challenge_methods_supported"`
 	TokenAuthMethods            []string `json:"token_endpoint_auth_methods_supported"`
+	// IssParameterSupported: the provider names itself (iss) in each
+	// authorization redirect (RFC 9207).
+	IssParameterSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 // ClientAuth is how a confidential client of this provider authenticates
@@ -98,7 +101,7 @@ func Discover(ctx context.Context, hc *http.Client, discoveryURL string) (*Metad
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("oauth: fetching the OpenID Connect configuration %s: HTTP %s", discoveryURL, resp.Status)
+		return nil, fmt.Errorf("oauth: fetching the OpenID Connect configuration %s: HTTP %s", discoveryURL, printable(resp.Status, 100))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscoveryBytes+1))
 	if err != nil {
@@ -130,7 +133,7 @@ func Discover(ctx context.Context, hc *http.Client, discoveryURL string) (*Metad
 	for _, suffix := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
 		if prefix, ok := strings.CutSuffix(discoveryURL, suffix); ok && m.Issuer != "" &&
 			strings.TrimSuffix(m.Issuer, "/") != strings.TrimSuffix(prefix, "/") {
-			return nil, fmt.Errorf("oauth: the OpenID Connect configuration at %s is for issuer %s, not %s", discoveryURL, m.Issuer, prefix)
+			return nil, fmt.Errorf("oauth: the OpenID Connect configuration at %s is for issuer %s, not %s", discoveryURL, printable(m.Issuer, 300), prefix)
 		}
 	}
 	return &m, nil

@@ -152,6 +152,8 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 		case a.err != nil:
 		case q.Get("code") == "":
 			a.err = errors.New("oauth: the redirect carried no authorization code")
+		case c.issuerError(q) != nil:
+			a.err = c.issuerError(q)
 		default:
 			a.code, a.exchanged = q.Get("code"), make(chan error, 1)
 		}
@@ -233,6 +235,24 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	return tok, nil
 }
 
+// issuerError checks the issuer an authorization redirect's query q names
+// (RFC 9207): when c knows its provider's issuer, a redirect that names
+// another comes from another authorization server (a mix-up: its code,
+// sent with the PKCE verifier to this provider's token endpoint, could
+// reach the wrong one) and is refused; so is one that names none from a
+// provider that says it always does.
+func (c Config) issuerError(q url.Values) error {
+	switch {
+	case c.Issuer == "":
+		return nil
+	case q.Has("iss") && q.Get("iss") != c.Issuer:
+		return fmt.Errorf("oauth: the sign-in's answer comes from the authorization server %q, not %q (the provider's issuer): it was refused and its code not used; start the sign-in again, and check the provider configured", printable(q.Get("iss"), 200), c.Issuer)
+	case !q.Has("iss") && c.IssParameterSupported:
+		return fmt.Errorf("oauth: the sign-in's answer does not name its authorization server (iss), which the provider (issuer %q) says it always does: it was refused and its code not used; start the sign-in again", c.Issuer)
+	}
+	return nil
+}
+
 // LoginDevice runs the device authorization grant (RFC 8628): it asks for
 // a user code, prints where to enter it, and polls the token endpoint until
 // the user has approved, refused, or the code expired.
@@ -269,7 +289,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	}
 	fmt.Fprintf(out, "Waiting for the sign-in (up to %s; Ctrl-C cancels)…\n", o.timeout().Round(time.Second))
 	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
-		return c.oauth2Config("", false).DeviceAccessToken(hctx, da)
+		return c.pollDevice(hctx, da)
 	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
@@ -283,6 +303,29 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	}
 	tok.ClientAuth = style
 	return tok, nil
+}
+
+// pollDevice polls the token endpoint for da until the user has approved
+// or refused, the code has expired or ctx ends. A poll that timed out (the
+// server slow to answer) does not end the sign-in, whose code is still
+// good: the next one waits twice as long (RFC 8628 3.5).
+func (c Config) pollDevice(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	d := *da
+	for {
+		t, err := c.oauth2Config("", false).DeviceAccessToken(ctx, &d)
+		if err == nil || !pollTimedOut(ctx, &d, err) {
+			return t, err
+		}
+		d.Interval = min(2*d.Interval, maxDeviceInterval)
+	}
+}
+
+// pollTimedOut reports whether err is a poll of the token endpoint that
+// timed out while the sign-in and its device code still run (neither ctx
+// nor the code's expiry, which also end as timeouts, is over).
+func pollTimedOut(ctx context.Context, da *oauth2.DeviceAuthResponse, err error) bool {
+	var ne net.Error
+	return ctx.Err() == nil && (da.Expiry.IsZero() || time.Now().Before(da.Expiry)) && errors.As(err, &ne) && ne.Timeout()
 }
 
 // Limits on a device authorization answer: the polling interval (RFC 8628
@@ -358,6 +401,25 @@ func randomString() (string, error) {
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
+
+// maxPrintableError bounds the message of a PrintableError.
+const maxPrintableError = 2000
+
+// PrintableError is err as a terminal may show it: its message without
+// control characters (escape sequences an authorization server's answer
+// may carry) and at most maxPrintableError bytes; errors.Is and errors.As
+// still see err. Nil stays nil.
+func PrintableError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return printableError{err}
+}
+
+type printableError struct{ err error }
+
+func (e printableError) Error() string { return printable(e.err.Error(), maxPrintableError) }
+func (e printableError) Unwrap() error { return e.err }
 
 // printable is text from a redirect as the terminal may show it: control
 // characters (escape sequences) out, at most max bytes. Any page that

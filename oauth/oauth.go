@@ -85,6 +85,14 @@ type Config struct {
 	// are for, sent as `resource` with every request to the token endpoint,
 	// refreshes included: an MCP server's canonical URL. Empty: none.
 	Resource string
+	// Issuer is the authorization server's issuer identifier, when its
+	// metadata (discovery) gave one: an authorization redirect that names
+	// another (RFC 9207's iss) is refused, its code never exchanged.
+	Issuer string
+	// IssParameterSupported is the metadata's
+	// authorization_response_iss_parameter_supported: every authorization
+	// redirect must then name Issuer.
+	IssParameterSupported bool
 	// HTTPClient sends requests to the authorization server (default: a
 	// client with a 30 s timeout). It must not add an API's credential.
 	HTTPClient *http.Client
@@ -307,17 +315,6 @@ func (e *RedirectedError) Error() string {
 		e.Endpoint, to, e.Status, e.Endpoint)
 }
 
-// Redirected is the *RedirectedError of err, an error of golang.org/x/oauth2
-// from a request to endpoint, when the endpoint answered with a redirect;
-// nil otherwise.
-func Redirected(endpoint string, err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
-		return nil
-	}
-	return redirected(endpoint, re.Response)
-}
-
 // redirected is the *RedirectedError of resp, a redirect from endpoint's
 // request; nil when resp is no redirect.
 func redirected(endpoint string, resp *http.Response) error {
@@ -507,7 +504,17 @@ func FromOAuth2(t *oauth2.Token, g Grant, requested []string) (*Token, error) {
 		Scopes:       requested,
 	}
 	if s, ok := t.Extra("scope").(string); ok && strings.TrimSpace(s) != "" {
-		tok.Scopes = strings.Fields(s)
+		// status shows them: without control characters (RFC 6749 3.3
+		// allows none in a scope).
+		tok.Scopes = nil
+		for _, sc := range strings.Fields(s) {
+			if sc = printable(sc, len(sc)); sc != "" {
+				tok.Scopes = append(tok.Scopes, sc)
+			}
+		}
+		if len(tok.Scopes) == 0 {
+			tok.Scopes = requested
+		}
 	}
 	if err := tok.CheckType(); err != nil {
 		return nil, err
@@ -586,10 +593,23 @@ func (e *ServerError) Error() string {
 }
 
 // Temporary reports whether the server could not answer just now (a 5xx
-// status, temporarily_unavailable, server_error): trying again later may
-// work, signing in again would not help.
+// status, 429 Too Many Requests, temporarily_unavailable, server_error):
+// trying again later may work, signing in again would not help.
 func (e *ServerError) Temporary() bool {
-	return e.Status >= 500 || e.Code == "temporarily_unavailable" || e.Code == "server_error"
+	return e.Status >= 500 || e.Status == http.StatusTooManyRequests || e.Code == "temporarily_unavailable" || e.Code == "server_error"
+}
+
+// ServerErrorOf is err, an error of golang.org/x/oauth2 from a request to
+// endpoint ("token"), as this package reports such errors: a *ServerError
+// without the response's body (a page that may be long, and may quote what
+// was sent: a code and its PKCE verifier, a client secret), or a
+// *RedirectedError; err itself when it is no answer of the server.
+func ServerErrorOf(endpoint string, err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return err
+	}
+	return serverError(endpoint, err)
 }
 
 // serverError turns golang.org/x/oauth2's errors into ones that cannot
@@ -603,7 +623,9 @@ func serverError(endpoint string, err error, secrets ...string) error {
 	if err := redirected(endpoint, re.Response); err != nil {
 		return err
 	}
-	se := &ServerError{Endpoint: endpoint, Code: re.ErrorCode, Description: redact(re.ErrorDescription, secrets...)}
+	// The error and its description are shown on the terminal: without
+	// control characters (escape sequences), as any text from a server.
+	se := &ServerError{Endpoint: endpoint, Code: printable(re.ErrorCode, 64), Description: printable(redact(re.ErrorDescription, secrets...), 300)}
 	if re.Response != nil {
 		se.Status = re.Response.StatusCode
 	}

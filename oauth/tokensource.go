@@ -411,7 +411,9 @@ func (s *TokenSource) refresh(ctx context.Context, cfg Config, tok *Token) (*Tok
 	})
 	if err != nil {
 		var re *oauth2.RetrieveError
-		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_token") {
+		// GitHub says bad_refresh_token (in a 200 answer) where RFC 6749
+		// says invalid_grant.
+		if errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_token" || re.ErrorCode == "bad_refresh_token") {
 			return nil, &LoginRequiredError{Account: s.Account, Reason: "the authorization server refused the refresh token (" + re.ErrorCode + ")", refused: re.ErrorCode}
 		}
 		return nil, serverError("token", err, tok.RefreshToken, tok.AccessToken, cfg.ClientSecret)

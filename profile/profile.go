@@ -122,6 +122,12 @@ type OAuth struct {
 	Resource string `json:"resource,omitempty"`
 	// ClientSecret reports that a client secret is stored in the keyring.
 	ClientSecret bool `json:"client_secret,omitempty"`
+	// Issuer is the provider's issuer identifier from its discovery
+	// document, and IssParameterSupported its
+	// authorization_response_iss_parameter_supported (RFC 9207): a sign-in
+	// whose redirect names another issuer is refused.
+	Issuer                string `json:"issuer,omitempty"`
+	IssParameterSupported bool   `json:"iss_parameter_supported,omitempty"`
 }
 
 // Scheme returns the effective auth scheme.

@@ -243,7 +243,12 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		RedirectURL:              redirect,
 		AuthorizationCodeFetcher: fetch,
 		RequestRefreshToken:      true,
-		Client:                   opts.HTTPClient,
+		// An iss naming the server's own issuer is accepted even when its
+		// metadata does not advertise it (Sentry's, Google's send it so;
+		// RFC 9207 2.4 leaves it to the client); another issuer is
+		// refused all the same.
+		AcceptUnadvertisedIss: true,
+		Client:                opts.HTTPClient,
 		NewTokenSource: func(ctx context.Context, c *oauth2.Config, t *oauth2.Token) (oauth2.TokenSource, error) {
 			cfg0 = oauth.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthURL: c.Endpoint.AuthURL, TokenURL: c.Endpoint.TokenURL, Scopes: c.Scopes}
 			var err error
@@ -283,10 +288,12 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		return oauth.Config{}, nil, err
 	}
 	if err := h.Authorize(ctx, req, resp); err != nil {
-		if rerr := oauth.Redirected("token", err); rerr != nil {
-			err = rerr
-		}
-		return oauth.Config{}, nil, fmt.Errorf("OAuth sign-in: %w", err)
+		// The token endpoint's answer without its body; its redirect
+		// as such.
+		err = oauth.ServerErrorOf("token", err)
+		// The authorization server's answers (a registration refused)
+		// are quoted in it: shown without their control characters.
+		return oauth.Config{}, nil, fmt.Errorf("OAuth sign-in: %w", oauth.PrintableError(err))
 	}
 	if tok == nil || tok.AccessToken == "" {
 		return oauth.Config{}, nil, errors.New("OAuth sign-in: no token")

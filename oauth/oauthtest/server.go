@@ -65,6 +65,12 @@ type Options struct {
 	// TokenType is the token_type of the tokens issued (default
 	// "Bearer"); SetTokenType changes it.
 	TokenType string
+	// Iss is the issuer named in each authorization redirect (RFC 9207's
+	// iss): "" names none, "self" the server's URL (its issuer), anything
+	// else is sent as it is (a mix-up). IssSupported advertises it in the
+	// discovery document (authorization_response_iss_parameter_supported).
+	Iss          string
+	IssSupported bool
 }
 
 // Stats counts what the server did.
@@ -229,15 +235,16 @@ func (s *Server) Handler() http.Handler {
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                           s.URL,
-		"authorization_endpoint":           s.URL + "/authorize",
-		"token_endpoint":                   s.URL + "/token",
-		"device_authorization_endpoint":    s.URL + "/device",
-		"revocation_endpoint":              s.URL + "/revoke",
-		"scopes_supported":                 []string{"read", "write"},
-		"response_types_supported":         []string{"code"},
-		"grant_types_supported":            []string{"authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"},
-		"code_challenge_methods_supported": []string{"S256"},
+		"issuer":                                         s.URL,
+		"authorization_endpoint":                         s.URL + "/authorize",
+		"token_endpoint":                                 s.URL + "/token",
+		"device_authorization_endpoint":                  s.URL + "/device",
+		"revocation_endpoint":                            s.URL + "/revoke",
+		"scopes_supported":                               []string{"read", "write"},
+		"response_types_supported":                       []string{"code"},
+		"grant_types_supported":                          []string{"authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"},
+		"code_challenge_methods_supported":               []string{"S256"},
+		"authorization_response_iss_parameter_supported": s.opts.IssSupported,
 	})
 }
 
@@ -278,6 +285,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	v := redirect.Query()
 	v.Set("code", code)
 	v.Set("state", q.Get("state"))
+	switch s.opts.Iss {
+	case "":
+	case "self":
+		v.Set("iss", s.URL)
+	default:
+		v.Set("iss", s.opts.Iss)
+	}
 	redirect.RawQuery = v.Encode()
 	http.Redirect(w, r, redirect.String(), http.StatusFound)
 }

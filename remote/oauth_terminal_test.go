@@ -1,0 +1,81 @@
+package remote
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/restmcp/restmcp/remote/remotetest"
+)
+
+// refuseRegistration answers host's /register with an error whose body
+// holds escape sequences, and sends every other request on.
+type refuseRegistration struct{ host string }
+
+func (r refuseRegistration) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == r.host && req.URL.Path == "/register" {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		body := "registration closed \x1b]0;pwned\x07\x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07\x1b[2J"
+		return &http.Response{StatusCode: http.StatusForbidden, Status: "403 Forbidden", Header: http.Header{"Content-Type": {"text/plain"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// The error of a sign-in the authorization server refused is shown on the
+// terminal without the control characters its answer carried.
+func TestOAuthSignInErrorPrintsNoControlCharacters(t *testing.T) {
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newTestServer() }, nil))
+	hc := &http.Client{Transport: refuseRegistration{host: strings.TrimPrefix(o.URL, "http://")}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, resp, _, err := NeedsOAuth(ctx, o.URL+"/mcp", hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: remotetest.Browser(t)})
+	if err == nil || strings.IndexFunc(err.Error(), unicode.IsControl) >= 0 || !strings.Contains(err.Error(), "registration closed") {
+		t.Fatalf("err = %q, want the refusal without control characters", err)
+	}
+}
+
+// failToken answers host's /token with a proxy's error page, and sends
+// every other request on.
+type failToken struct{ host string }
+
+func (f failToken) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == f.host && req.URL.Path == "/token" {
+		b, _ := io.ReadAll(req.Body)
+		req.Body.Close()
+		page := "<html><body><h1>502 Bad Gateway</h1><pre>" + string(b) + strings.Repeat("<p>upstream trace</p>\n", 2000) + "</pre></body></html>"
+		return &http.Response{StatusCode: http.StatusBadGateway, Status: "502 Bad Gateway", Header: http.Header{"Content-Type": {"text/html"}},
+			Body: io.NopCloser(strings.NewReader(page)), Request: req}, nil
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// A code exchange the token endpoint fails says so with its status, not
+// with the answer's body: a page that may be long, and may quote the code
+// and PKCE verifier that were sent.
+func TestOAuthSignInTokenErrorLeavesTheBodyOut(t *testing.T) {
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newTestServer() }, nil))
+	hc := &http.Client{Transport: failToken{host: strings.TrimPrefix(o.URL, "http://")}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, resp, _, err := NeedsOAuth(ctx, o.URL+"/mcp", hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: remotetest.Browser(t)})
+	if err == nil || !strings.Contains(err.Error(), "502") || strings.Contains(err.Error(), "code_verifier") || strings.Contains(err.Error(), "upstream trace") || len(err.Error()) > 500 {
+		t.Fatalf("err = %.600q (%d bytes), want the token endpoint's 502 without its page", err, len(err.Error()))
+	}
+}
