@@ -3,6 +3,7 @@ package oauth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -80,8 +81,8 @@ const maxDiscoveryBytes = 1 << 20
 // Discover fetches an OpenID Connect discovery document (an OpenAPI
 // openIdConnect scheme's openIdConnectUrl, usually ending in
 // /.well-known/openid-configuration). hc nil uses a client with
-// DefaultHTTPTimeout. The endpoints it names must be https (or http on a
-// loopback host), and when the URL is a well-known one the issuer must be
+// DefaultHTTPTimeout. The endpoints it names, and every URL a redirect
+// of its fetch goes to, must be https (or http on a loopback host), and when the URL is a well-known one the issuer must be
 // the URL's prefix.
 func Discover(ctx context.Context, hc *http.Client, discoveryURL string) (*Metadata, error) {
 	if err := checkEndpoint(discoveryURL); err != nil {
@@ -90,6 +91,24 @@ func Discover(ctx context.Context, hc *http.Client, discoveryURL string) (*Metad
 	if hc == nil {
 		hc = &http.Client{Timeout: DefaultHTTPTimeout}
 	}
+	// A redirect to plain http would let anyone on the network answer
+	// with endpoints of their own (and an issuer to match): each step
+	// must be https, as the URL itself.
+	safe := *hc
+	next := hc.CheckRedirect
+	safe.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := checkEndpoint(req.URL.String()); err != nil {
+			return fmt.Errorf("redirected: %w", err)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	hc = &safe
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, discoveryURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("oauth: OpenID Connect discovery URL: %w", err)

@@ -33,6 +33,32 @@ func TestDiscoverFillsEndpoints(t *testing.T) {
 	}
 }
 
+// roundTrip is an http.RoundTripper of a function.
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestDiscoverRefusesADowngradeRedirect: an https discovery URL that
+// redirects to plain http is refused, not read from there (where anyone
+// on the network could answer with endpoints and an issuer of their own).
+func TestDiscoverRefusesADowngradeRedirect(t *testing.T) {
+	var plain atomic.Int32
+	hc := &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		rec := httptest.NewRecorder()
+		if r.URL.Scheme == "https" {
+			http.Redirect(rec, r, "http://idp.example.com"+r.URL.Path, http.StatusFound)
+		} else {
+			plain.Add(1)
+			_ = json.NewEncoder(rec).Encode(map[string]any{"issuer": "https://idp.example.com", "token_endpoint": "https://idp.example.com/token"})
+		}
+		return rec.Result(), nil
+	})}
+	_, err := oauth.Discover(t.Context(), hc, "https://idp.example.com/.well-known/openid-configuration")
+	if err == nil || !strings.Contains(err.Error(), "must be reached over https") || plain.Load() != 0 {
+		t.Fatalf("Discover: %v (plain http requests: %d)", err, plain.Load())
+	}
+}
+
 func TestDiscoverRefusesBadDocuments(t *testing.T) {
 	var doc atomic.Value // map[string]any
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
