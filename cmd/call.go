@@ -61,7 +61,7 @@ be an operation's own name, whatever layout lists it. It exits non-zero when the
 
 func callRun(c *cobra.Command, opts *CallOptions) error {
 	f := opts.F
-	p, _, err := opts.Profile.resolve(f)
+	p, err := opts.Profile.resolveToServe(f)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 	if opts.Verbose {
 		f.Log.SetLevel(log.DebugLevel)
 	}
-	p, _, err := opts.Profile.resolve(f)
+	p, err := opts.Profile.resolveToServe(f)
 	if err != nil {
 		return err
 	}
