@@ -759,3 +759,22 @@ func TestLoginWithoutKeyringNewAddress(t *testing.T) {
 	}
 	e.assertKeyNowhere(goodKey)
 }
+
+// TestLoginSpecFileMissing: a --spec file that does not exist is named as
+// such, not as the error of a stat, and nothing is saved.
+func TestLoginSpecFileMissing(t *testing.T) {
+	e := newAuthEnv(t)
+	abs, err := filepath.Abs("nope.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "./nope.yaml", "--with-key")
+	want := "the file " + abs + " does not exist (fix --spec"
+	if r.code != 1 || !strings.Contains(r.err, want) || strings.Contains(r.err, "stat ") {
+		t.Errorf("exit %d, want 1 and %q, stderr:\n%s", r.code, want, r.err)
+	}
+	if _, err := (profile.Store{Dir: e.dir}).Get("acme"); !errors.Is(err, profile.ErrNotFound) {
+		t.Errorf("a profile was saved: %v", err)
+	}
+	e.assertKeyNowhere(goodKey)
+}
