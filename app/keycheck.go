@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -234,6 +235,9 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		}
 		var err error
 		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, Credential(p, client.StaticKey(key)), nil))
+		if err != nil && !client.IsURL(p.Spec) && errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("the file %s does not exist", p.Spec) // not "stat …: no such file or directory"
+		}
 		if err != nil {
 			return &CheckSetupError{Fix: FixDescription, Err: fmt.Errorf("loading the API description to find a request that checks the key: %w", err)}
 		}

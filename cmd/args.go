@@ -35,8 +35,9 @@ func loginNoArgsHint(f *Factory) string {
 }
 
 // oneArg accepts exactly one argument: missing, it says what to give
-// (what); several, it refuses them without showing them.
-func oneArg(what string) cobra.PositionalArgs {
+// (what); several, it refuses them without showing them, and says what
+// goes where instead (more, when set).
+func oneArg(what, more string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		switch {
 		case len(args) == 1:
@@ -44,7 +45,7 @@ func oneArg(what string) cobra.PositionalArgs {
 		case len(args) == 0:
 			return FlagErrorf("%s\nSee '%s --help'.", what, c.CommandPath())
 		default:
-			return FlagErrorf("%s takes one argument, got %d\nSee '%s --help'.", c.Name(), len(args), c.CommandPath())
+			return FlagErrorf("%s takes one argument, got %d%s\nSee '%s --help'.", c.Name(), len(args), more, c.CommandPath())
 		}
 	}
 }

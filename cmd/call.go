@@ -42,7 +42,8 @@ arrays and objects, or comma-separated for arrays of scalars; an array's
 --arg given again adds to it (--arg tags=a --arg tags=b). TOOL may also
 be an operation's own name, whatever layout lists it. It exits non-zero when the tool returns an error.`,
 		Example: callExample(f.Brand),
-		Args:    oneArg(fmt.Sprintf("name the tool to call: `%[1]s call TOOL`; run `%[1]s tools` (with the same profile flags) to see the tool names", f.Brand.Name)),
+		Args: oneArg(fmt.Sprintf("name the tool to call: `%[1]s call TOOL`; run `%[1]s tools` (with the same profile flags) to see the tool names", f.Brand.Name),
+			": the tool's name; its arguments go in --arg NAME=VALUE (repeatable) or --json '{\"NAME\": VALUE}'"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Tool = args[0]
 			if runF != nil {
@@ -61,7 +62,7 @@ be an operation's own name, whatever layout lists it. It exits non-zero when the
 
 func callRun(c *cobra.Command, opts *CallOptions) error {
 	f := opts.F
-	p, _, err := opts.Profile.resolve(f)
+	p, err := opts.Profile.resolveToServe(f)
 	if err != nil {
 		return err
 	}

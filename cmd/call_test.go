@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/restmcp/restmcp/profile"
 )
 
 func TestCallArguments(t *testing.T) {
@@ -114,6 +115,28 @@ func TestCallArgumentsOfAnAction(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s %v: got %#v, want %#v", tt.json, tt.pairs, got, tt.want)
+		}
+	}
+}
+
+// A mistyped --profile on a command that reads the description says that
+// there is no such profile and names those there are, not that the
+// profile has no description.
+func TestMissingProfileNamesTheProfiles(t *testing.T) {
+	for _, args := range [][]string{{"call", "list_notes"}, {"tools"}, {"serve"}} {
+		f, _, errOut := testFactory(t, nil)
+		store, err := f.Profiles()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Save(profile.Profile{Name: "example", Spec: "https://api.example.com/openapi.json"}); err != nil {
+			t.Fatal(err)
+		}
+		f.IO.In = strings.NewReader("")
+		code := run(t, f, append(args, "--profile", "exmple")...)
+		want := `no profile "exmple" in ` + store.Path() + ": run `restmcp login --profile exmple --spec FILE|URL` to create it, or pass --spec FILE|URL (profiles: example)"
+		if code != 1 || !strings.Contains(errOut.String(), want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", args[0], code, errOut, want)
 		}
 	}
 }

@@ -31,6 +31,8 @@ func TestMisplacedKeyIsNotEchoed(t *testing.T) {
 		{"tools argument", append([]string{"tools", secret}, spec...), "tools takes no arguments"},
 		{"status argument", []string{"status", secret}, "status takes no arguments"},
 		{"install arguments", []string{"install", "cursor", secret}, "install takes one argument, got 2"},
+		{"call arguments without --arg", append([]string{"call", "list_notes", "token=" + secret}, spec...),
+			"call takes one argument, got 2: the tool's name; its arguments go in --arg NAME=VALUE (repeatable) or --json"},
 		{"the key as a command", []string{secret}, "unknown command (not shown: a key is never given on the command line)"},
 		{"a misspelt command", []string{"sevre"}, "Did you mean this?\n\tserve"},
 	}

@@ -72,6 +72,20 @@ func toolsExample(b Brand) string {
   %[1]s tools%[2]s --diff old-openapi.yaml                    # or against the earlier description`, b.Name, exampleProfile(b))
 }
 
+func serveExample(b Brand) string {
+	return fmt.Sprintf(`  # what an editor starts (%[1]s install writes it into the editor's configuration)
+  %[1]s serve%[2]s
+  %[1]s serve%[2]s --read-only --verbose
+  # one server over HTTP for a team (docs/http.md)
+  %[1]s serve%[2]s --http 127.0.0.1:8080`, b.Name, exampleProfile(b))
+}
+
+func statusExample(b Brand) string {
+	return fmt.Sprintf(`  %[1]s status
+  %[1]s status%[2]s
+  %[1]s status --offline --json`, b.Name, exampleProfile(b))
+}
+
 // profileFlagDefaults is the "(default …)" note of each profile flag: the
 // brand's built-in value, else the usual default where there is one.
 func profileFlagDefaults(b Brand) map[string]string {

@@ -103,7 +103,7 @@ file.`, f.Brand.Name, strings.Join(install.IDs(), ", "), strings.Join(install.Pr
   %[1]s install cursor --command /usr/local/bin/%[1]s
   %[1]s install cursor --print
   %[1]s install cursor --url https://mcp.example.com/mcp --header Authorization`, f.Brand.Name, exampleProfile(f.Brand)),
-		Args:      oneArg(clientArgHint("install", f)),
+		Args:      oneArg(clientArgHint("install", f), ""),
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Client = args[0]

@@ -246,7 +246,11 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			without = "not signed in"
 		}
 		if moved {
-			fmt.Fprintf(errOut, "! Profile %q was not changed: its stored key must not go to the new address.\n", p.Name)
+			// The keyring cannot say whether it holds a key for the old
+			// address: the profile keeps it, and logout --all lets the
+			// address change.
+			fmt.Fprintf(errOut, "! Profile %q was not changed: a key stored for its address (in the keyring, which cannot be read now) must not go to the new one. To change the address anyway, remove the profile with `%s logout --profile %s --all`, then log in again.\n",
+				p.Name, f.Brand.Name, app.QuoteProfileName(p.Name))
 		} else if serr := store.Save(own); serr == nil {
 			fmt.Fprintf(errOut, "✓ Saved profile %q in %s (%s).\n", p.Name, store.Path(), without)
 		}

@@ -732,3 +732,49 @@ func answerless(t *testing.T) (addr string, accepted *atomic.Int32) {
 	}()
 	return ln.Addr().String(), accepted
 }
+
+// TestLoginWithoutKeyringNewAddress: without a keyring, a profile saved
+// with the wrong address is not moved to the right one (a key stored for
+// the old one may be in the keyring), and login says how to change it;
+// after logout --all, the login saves the new address.
+func TestLoginWithoutKeyringNewAddress(t *testing.T) {
+	e := newAuthEnv(t)
+	e.keyring = keyring.Store{Service: "restmcp", Backend: unavailableBackend{}}
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "testdata/notes.yaml", "--base-url", "http://127.0.0.1:8000", "--with-key")
+	if r.code != 1 || !strings.Contains(r.err, `Saved profile "acme"`) {
+		t.Fatalf("first login: exit %d, stderr %s", r.code, r.err)
+	}
+	r = e.run(goodKey, "login", "-p", "acme", "--base-url", "http://127.0.0.1:18431", "--with-key")
+	want := "To change the address anyway, remove the profile with `restmcp logout --profile acme --all`, then log in again."
+	if r.code != 1 || !strings.Contains(r.err, `Profile "acme" was not changed`) || !strings.Contains(r.err, want) {
+		t.Fatalf("login at another address: exit %d, want 1 and %q in:\n%s", r.code, want, r.err)
+	}
+	if r = e.run("", "logout", "-p", "acme", "--all"); r.code != 0 {
+		t.Fatalf("logout --all: exit %d, stderr %s", r.code, r.err)
+	}
+	r = e.run(goodKey, "login", "-p", "acme", "--spec", "testdata/notes.yaml", "--base-url", "http://127.0.0.1:18431", "--with-key")
+	got, err := profile.Store{Dir: e.dir}.Get("acme")
+	if err != nil || got.BaseURL != "http://127.0.0.1:18431" {
+		t.Errorf("after logout --all, login saved %+v (%v); stderr %s", got, err, r.err)
+	}
+	e.assertKeyNowhere(goodKey)
+}
+
+// TestLoginSpecFileMissing: a --spec file that does not exist is named as
+// such, not as the error of a stat, and nothing is saved.
+func TestLoginSpecFileMissing(t *testing.T) {
+	e := newAuthEnv(t)
+	abs, err := filepath.Abs("nope.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(goodKey, "login", "-p", "acme", "--spec", "./nope.yaml", "--with-key")
+	want := "the file " + abs + " does not exist (fix --spec"
+	if r.code != 1 || !strings.Contains(r.err, want) || strings.Contains(r.err, "stat ") {
+		t.Errorf("exit %d, want 1 and %q, stderr:\n%s", r.code, want, r.err)
+	}
+	if _, err := (profile.Store{Dir: e.dir}).Get("acme"); !errors.Is(err, profile.ErrNotFound) {
+		t.Errorf("a profile was saved: %v", err)
+	}
+	e.assertKeyNowhere(goodKey)
+}

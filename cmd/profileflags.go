@@ -116,6 +116,38 @@ func (pf *profileFlags) resolve(f *Factory) (p profile.Profile, stored bool, err
 	return p, stored, checkStored(f, p)
 }
 
+// resolveToServe is resolve for a command that reads the profile's
+// description: a profile that is not saved, with no --spec or --mcp-url
+// (a name mistyped, or not logged in to yet), is refused, naming the
+// login that creates it and the profiles there are.
+func (pf *profileFlags) resolveToServe(f *Factory) (profile.Profile, error) {
+	p, stored, err := pf.resolve(f)
+	if err == nil && !stored && p.Spec == "" && p.MCPURL == "" {
+		err = missingProfileError(f, p.Name)
+	}
+	return p, err
+}
+
+// missingProfileError says that there is no profile name, the login that
+// creates it, and the profiles there are.
+func missingProfileError(f *Factory, name string) error {
+	store, err := f.Profiles()
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("no profile %q in %s: run `%s --spec FILE|URL` to create it, or pass --spec FILE|URL", name, store.Path(), f.App().LoginCommand(name))
+	var names []string
+	if all, err := store.List(); err == nil {
+		for _, p := range all {
+			names = append(names, app.QuoteProfileName(p.Name))
+		}
+	}
+	if len(names) > 0 {
+		msg += " (profiles: " + strings.Join(names, ", ") + ")"
+	}
+	return errors.New(msg)
+}
+
 // checkHeaders refuses a fixed header p cannot send (app.CheckHeaders):
 // as a flag error when --header gave it or an auth flag moved the key
 // into it, else as a stored setting to drop with login.

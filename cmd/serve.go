@@ -46,7 +46,8 @@ the operator lists and the API receives the profile's own key. /healthz,
 /readyz and /metrics (Prometheus) serve operators; logs are JSON lines on
 standard error. The flags marked "with --http" are refused without it.
 See docs/http.md.`,
-		Args: noArgs(""),
+		Example: serveExample(f.Brand),
+		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := httpOnlyFlags(c, opts.HTTP.Addr); err != nil {
 				return err
@@ -122,9 +123,14 @@ func serveRun(c *cobra.Command, opts *ServeOptions) error {
 	if opts.Verbose {
 		f.Log.SetLevel(log.DebugLevel)
 	}
-	p, _, err := opts.Profile.resolve(f)
+	p, err := opts.Profile.resolveToServe(f)
 	if err != nil {
 		return err
+	}
+	if opts.HTTP.Addr == "" && f.IO.InTTY {
+		// Started by hand: it would wait in silence for JSON-RPC.
+		fmt.Fprintf(f.IO.ErrOut, "serve speaks MCP on standard input, for an editor to start; it now waits for JSON-RPC messages (Ctrl-D ends it). To add it to an editor: `%[1]s install cursor%[2]s` (or claude-desktop, vscode, claude-code, windsurf, codex, gemini, zed). To try a tool here: `%[1]s tools%[2]s`, then `%[1]s call TOOL%[2]s`.\n",
+			f.Brand.Name, " --profile "+app.QuoteProfileName(p.Name))
 	}
 	if p.MCPURL != "" && opts.HTTP.Addr != "" {
 		return FlagErrorf("--http serves an OpenAPI description's tools; profile %q relays a remote MCP server, which clients can reach directly at %s", p.Name, client.ShowURL(p.MCPURL))

@@ -48,7 +48,8 @@ A key from ` + f.Brand.Env("API_KEY") + ` is checked only for one profile (--pro
 is meant for one API.
 
 It exits with status 1 when a profile has no key or the API does not accept it.`,
-		Args: noArgs(""),
+		Example: statusExample(f.Brand),
+		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
 			if c.Flags().Changed("profile") && opts.ProfileName == "" {
 				return FlagErrorf("--profile needs a name")

@@ -97,7 +97,7 @@ func toolsRun(c *cobra.Command, opts *ToolsOptions) error {
 
 func listTools(c *cobra.Command, opts *ToolsOptions) error {
 	f := opts.F
-	p, _, err := opts.Profile.resolve(f)
+	p, err := opts.Profile.resolveToServe(f)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ instead. An entry of that name that runs
 another program is left alone unless --force is given.`, strings.Join(install.IDs(), ", ")),
 		Example: fmt.Sprintf(`  %[1]s uninstall cursor%[2]s
   %[1]s uninstall vscode --project --name acme`, f.Brand.Name, exampleProfile(f.Brand)),
-		Args:      oneArg(clientArgHint("uninstall", f)),
+		Args:      oneArg(clientArgHint("uninstall", f), ""),
 		ValidArgs: install.IDs(),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Client = args[0]
