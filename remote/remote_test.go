@@ -1122,7 +1122,17 @@ func TestShutdownDuringStalledReplay(t *testing.T) {
 	defer cancel()
 	ct, st := mcp.NewInMemoryTransports()
 	served := make(chan error, 1)
-	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient}) }()
+	// The bridge's log, shown if the call is not cancelled: which step of
+	// the end missed it.
+	var logbuf syncBuf
+	lg := log.New(&logbuf)
+	lg.SetLevel(log.DebugLevel)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(logbuf.String())
+		}
+	})
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: lg}) }()
 	kept := &keptTransport{Transport: ct}
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, kept, nil)
 	if err != nil {
@@ -1711,7 +1721,17 @@ func TestLeftCallIsCancelled(t *testing.T) {
 	defer cancel()
 	ct, st := mcp.NewInMemoryTransports()
 	served := make(chan error, 1)
-	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient}) }()
+	// The bridge's log, shown if the call is not cancelled: which step of
+	// the end missed it.
+	var logbuf syncBuf
+	lg := log.New(&logbuf)
+	lg.SetLevel(log.DebugLevel)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(logbuf.String())
+		}
+	})
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, HTTPClient: http.DefaultClient, Logger: lg}) }()
 	kept := &keptTransport{Transport: ct}
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(ctx, kept, nil)
 	if err != nil {
@@ -3217,3 +3237,13 @@ func TestFirstGet404IsNoStream(t *testing.T) {
 		t.Errorf("%d of 5 calls failed, %d sessions opened, against a server whose GET is 404 (no route)", fails, inits)
 	}
 }
+
+// syncBuf is a log's writer that several goroutines write to: a test shows
+// what it holds when it fails.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
