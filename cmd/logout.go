@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -163,16 +162,7 @@ func noProfileError(store profile.Store, name string, searched bool) error {
 	if searched {
 		msg += ", and no key stored under that name: nothing to remove"
 	}
-	var names []string
-	if all, err := store.List(); err == nil {
-		for _, p := range all {
-			names = append(names, app.QuoteProfileName(p.Name))
-		}
-	}
-	if len(names) > 0 {
-		msg += " (profiles: " + strings.Join(names, ", ") + ")"
-	}
-	return errors.New(msg)
+	return errors.New(msg + profilesThere(store))
 }
 
 // forgetOAuthEntries removes an OAuth token and client secret stored under

@@ -136,16 +136,22 @@ func missingProfileError(f *Factory, name string) error {
 		return err
 	}
 	msg := fmt.Sprintf("no profile %q in %s: run `%s --spec FILE|URL` to create it, or pass --spec FILE|URL", name, store.Path(), f.App().LoginCommand(name))
+	return errors.New(msg + profilesThere(store))
+}
+
+// profilesThere names the profiles of store, " (profiles: a, b)", for a
+// message about one that is not there; "" when it has none.
+func profilesThere(store profile.Store) string {
 	var names []string
 	if all, err := store.List(); err == nil {
 		for _, p := range all {
 			names = append(names, app.QuoteProfileName(p.Name))
 		}
 	}
-	if len(names) > 0 {
-		msg += " (profiles: " + strings.Join(names, ", ") + ")"
+	if len(names) == 0 {
+		return ""
 	}
-	return errors.New(msg)
+	return " (profiles: " + strings.Join(names, ", ") + ")"
 }
 
 // checkHeaders refuses a fixed header p cannot send (app.CheckHeaders):
