@@ -397,8 +397,15 @@ func installRun(ctx context.Context, opts *InstallOptions) error {
 		if err != nil {
 			return err
 		}
-		_, err = f.IO.Out.Write(b)
-		return err
+		if _, err = f.IO.Out.Write(b); err != nil {
+			return err
+		}
+		// What would stop the entry from working is as true of the
+		// snippet pasted by hand (on stderr: stdout is the snippet).
+		if entry.URL == "" {
+			opts.warnings(ctx, client, entry)
+		}
+		return nil
 	}
 	path, err := client.Path(opts.Env(), opts.Project)
 	if err != nil {

@@ -249,6 +249,14 @@ func TestInstallPrint(t *testing.T) {
 	if written, _ := os.ReadFile(path); string(written) != printed {
 		t.Errorf("written:\n%s\nprinted:\n%s", written, printed)
 	}
+	// What would stop the entry from working is said on stderr, as by
+	// install; stdout is the snippet alone.
+	x.out.Reset()
+	x.errOut.Reset()
+	if code := x.run(t, "install", "cursor", "--print", "--profile", "nosuch"); code != 0 || !strings.Contains(x.errOut.String(), `profile "nosuch" is not saved yet`) ||
+		!strings.HasPrefix(x.out.String(), "{") || strings.Contains(x.out.String(), "Warning") {
+		t.Errorf("--print of an unsaved profile: exit %d\nout: %s\nerr: %s", code, x.out, x.errOut)
+	}
 	// Codex prints its TOML table.
 	if code := x.run(t, "install", "codex", "--print", "--profile", "acme"); code != 0 || !strings.HasPrefix(x.out.String(), "[mcp_servers.acme]\n") {
 		t.Errorf("codex --print: %d %q", code, x.out)
