@@ -135,6 +135,11 @@ type Body struct {
 	// bytes), then application/x-www-form-urlencoded, then
 	// multipart/form-data, then whatever is first.
 	ContentType string
+	// Types are the media types the description offers for the body,
+	// when it offers several (an image as image/png,
+	// image/jpeg or image/*): a data: URI of one of them is sent as its
+	// own type rather than as ContentType.
+	Types []string `json:",omitempty"`
 	// Schema is a self-contained JSON Schema for the body, like Param.Schema.
 	// Properties marked readOnly are removed.
 	Schema map[string]any

@@ -531,6 +531,7 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		Required:    isTrue(m["required"]),
 		Description: strings.TrimSpace(text(m["description"])),
 		ContentType: ct,
+		Types:       offered(types),
 		Schema:      schema,
 	}
 	media, _ := content[ct].(map[string]any)
@@ -597,8 +598,18 @@ func (b *builder) swaggerBody(opm map[string]any, rp rawParam) (*Body, error) {
 		Required:    isTrue(rp.m["required"]),
 		Description: strings.TrimSpace(text(rp.m["description"])),
 		ContentType: cmp.Or(pickContentType(types), "application/json"),
+		Types:       offered(types),
 		Schema:      schema,
 	}, nil
+}
+
+// offered is Body.Types: the media types a body is offered in, when there
+// are several.
+func offered(types []string) []string {
+	if len(types) < 2 {
+		return nil
+	}
+	return slices.Clone(types)
 }
 
 // swaggerForm turns Swagger 2.0 formData parameters into an object body.
