@@ -339,23 +339,26 @@ func plainChoice(path, msg string) string {
 
 // reBound matches the validator's message for a number out of bounds,
 // its numbers written as fractions and fixed-point ("minimum: 0/1 is less
-// than 1.000000").
+// than 1.000000", "exclusiveMinimum: 0/1 is less than or equal to
+// 0.000000").
 var reBound = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(minimum|maximum): (\S+) is (?:less|greater) than (\S+)$`)
+	return regexp.MustCompile(`^(minimum|maximum|exclusiveMinimum|exclusiveMaximum): (\S+) is (?:less|greater) than (?:or equal to )?(\S+)$`)
 })
 
+// boundWords say each bound as a model reads it.
+var boundWords = map[string]string{
+	"minimum": "at least", "maximum": "at most",
+	"exclusiveMinimum": "greater than", "exclusiveMaximum": "less than",
+}
+
 // plainBound rewrites a bound's message as a model reads it: "must be at
-// least 1 (got 0)".
+// least 1 (got 0)", "must be greater than 0 (got 0)".
 func plainBound(msg string) string {
 	m := reBound().FindStringSubmatch(msg)
 	if m == nil {
 		return msg
 	}
-	word := "at least"
-	if m[1] == "maximum" {
-		word = "at most"
-	}
-	return fmt.Sprintf("must be %s %s (got %s)", word, plainNumber(m[3]), plainNumber(m[2]))
+	return fmt.Sprintf("must be %s %s (got %s)", boundWords[m[1]], plainNumber(m[3]), plainNumber(m[2]))
 }
 
 // reType matches the validator's message for a wrong type of null or of

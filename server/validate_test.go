@@ -63,6 +63,8 @@ func TestValidationMessage(t *testing.T) {
 		{`validating root: validating /properties/a/properties/b~1c/items: minimum: 0 is less than 1`, `argument "a.b/c[]": must be at least 1 (got 0)`},
 		{`validating root: validating /properties/limit: minimum: 0/1 is less than 1.000000`, `argument "limit": must be at least 1 (got 0)`},
 		{`validating root: validating /properties/limit: maximum: 61/2 is greater than 25.000000`, `argument "limit": must be at most 25 (got 30.5)`},
+		{`validating root: validating /properties/ratio: exclusiveMinimum: 0/1 is less than or equal to 0.000000`, `argument "ratio": must be greater than 0 (got 0)`},
+		{`validating root: validating /properties/ratio: exclusiveMaximum: 21/2 is greater than or equal to 10.000000`, `argument "ratio": must be less than 10 (got 10.5)`},
 		{`validating root: required: missing properties: ["x"]`, `required: missing properties: ["x"]`},
 	}
 	for _, tt := range tests {
@@ -150,7 +152,7 @@ func TestValidateBigIntegers(t *testing.T) {
 		{map[string]any{"max": num("9007199254740993")}, ""},
 		{map[string]any{"max": num("9007199254740994")}, `argument "max": must be at most 9007199254740993 (got 9007199254740994)`},
 		{map[string]any{"min": num("9007199254740994")}, ""},
-		{map[string]any{"min": num("9007199254740993")}, `argument "min": exclusiveMinimum`},
+		{map[string]any{"min": num("9007199254740993")}, `argument "min": must be greater than 9007199254740993 (got 9007199254740993)`},
 		{map[string]any{"list": []any{num("1"), num("9007199254740993")}}, ""},
 		{map[string]any{"list": []any{num("9007199254740994")}}, `argument "list[]": must be at most 9007199254740993`},
 	}
