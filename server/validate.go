@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
 	"slices"
@@ -174,7 +175,41 @@ func takesNull(s map[string]any) bool {
 // check runs the compiled schema on args.
 func (t *tool) check(name string, args map[string]any) string {
 	if err := t.resolved.Validate(numbers(args)); err != nil {
-		return fmt.Sprintf("invalid arguments for %s: %s", name, prose.Cut(validationMessage(err.Error()), maxValidationMessage))
+		msg := validationMessage(err.Error())
+		if k := t.otherArgument(err.Error(), args); k != "" {
+			msg = fmt.Sprintf("argument %q: %s", k, msg)
+		}
+		return fmt.Sprintf("invalid arguments for %s: %s", name, prose.Cut(msg, maxValidationMessage))
+	}
+	return ""
+}
+
+// otherArgument names the argument that broke the schema of the arguments
+// the tool does not list (a body that takes other properties of a schema:
+// additionalProperties), whose message from the validator names none: the
+// first, by name, refused beside the listed ones. "" when the message is
+// about something else.
+func (t *tool) otherArgument(msg string, args map[string]any) string {
+	if path, _ := innermost(msg); path != "/additionalProperties" {
+		return ""
+	}
+	props, _ := t.checkSchema()["properties"].(map[string]any)
+	listed := map[string]any{}
+	var others []string
+	for k, v := range args {
+		if _, ok := props[k]; ok {
+			listed[k] = v
+		} else {
+			others = append(others, k)
+		}
+	}
+	sort.Strings(others)
+	for _, k := range others {
+		one := maps.Clone(listed)
+		one[k] = args[k]
+		if t.resolved.Validate(numbers(one)) != nil {
+			return k
+		}
 	}
 	return ""
 }

@@ -201,3 +201,35 @@ func TestValidateChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateOtherBodyArguments checks that an argument the listing does
+// not name, sent in a body that takes other properties of a schema
+// (additionalProperties), is named when it breaks that schema: the
+// validator's message names no property there.
+func TestValidateOtherBodyArguments(t *testing.T) {
+	schema := map[string]any{
+		"type":                 "object",
+		"properties":           map[string]any{"b": map[string]any{"type": "string"}},
+		"additionalProperties": map[string]any{"type": "integer"},
+	}
+	for _, tt := range []struct{ args, want string }{
+		{`{"b": "y", "zz": 3}`, ``},
+		{`{"b": "y", "zz": "s"}`, `argument "zz": type: s has type "string", want "integer"`},
+		{`{"zz": {"a": 1}}`, `argument "zz": has type "object", want "integer"`},
+		{`{"aa": 1, "b": "y", "zz": "s"}`, `argument "zz": type: s has type "string", want "integer"`},
+		{`{"b": 1, "zz": 2}`, `argument "b": type: 1 has type "integer", want "string"`},
+	} {
+		var args map[string]any
+		if err := json.Unmarshal([]byte(tt.args), &args); err != nil {
+			t.Fatal(err)
+		}
+		tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, schema: schema}
+		want := tt.want
+		if want != "" {
+			want = "invalid arguments for t: " + want
+		}
+		if got := tool.validate("t", args); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.args, got, want)
+		}
+	}
+}
