@@ -27,6 +27,9 @@ type API struct {
 	Skipped []Skipped
 	// SecuritySchemes are the declared schemes by name.
 	SecuritySchemes map[string]*SecurityScheme
+	// Webhooks counts the webhooks an OpenAPI 3.1 description declares:
+	// requests the API sends, which are no operations.
+	Webhooks int `json:",omitempty"`
 
 	// Digest is the SHA-256 (hex) of the description's own document, as
 	// read; Files are the other local files its $refs read; Validators

@@ -56,6 +56,13 @@ func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, e
 		}
 	}
 	api.SecuritySchemes = b.securitySchemes(api.Servers)
+	if hooks, ok := root["webhooks"].(map[string]any); ok && !b.swagger {
+		for name := range hooks {
+			if !strings.HasPrefix(name, "x-") {
+				api.Webhooks++
+			}
+		}
+	}
 	paths, _ := root["paths"].(map[string]any)
 	keys := make([]string, 0, len(paths))
 	for p := range paths {
