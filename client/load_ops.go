@@ -672,20 +672,32 @@ func (b *builder) bodySchema(v any, loc string) (map[string]any, error) {
 
 // addTemplateParams declares the path's {templates} that the description
 // forgot to declare, as required string path parameters, so that a call can
-// still fill them.
+// still fill them. A path parameter declared in another letter case than
+// its template writes it (`{ID}`, parameter id), which names no other
+// template, is that template's: it takes the template's spelling, which the
+// request fills.
 func addTemplateParams(path string, params []*Param) []*Param {
+	var names []string
 	for rest := path; ; {
 		i := strings.IndexByte(rest, '{')
 		if i < 0 {
-			return params
+			break
 		}
 		j := strings.IndexByte(rest[i:], '}')
 		if j < 0 {
-			return params
+			break
 		}
-		name := rest[i+1 : i+j]
+		names = append(names, rest[i+1:i+j])
 		rest = rest[i+j+1:]
+	}
+	for _, name := range names {
 		if name == "" || slices.ContainsFunc(params, func(p *Param) bool { return p.In == "path" && p.Name == name }) {
+			continue
+		}
+		if i := slices.IndexFunc(params, func(p *Param) bool {
+			return p.In == "path" && strings.EqualFold(p.Name, name) && !slices.Contains(names, p.Name)
+		}); i >= 0 {
+			params[i].Name = name
 			continue
 		}
 		params = append(params, &Param{
@@ -696,4 +708,5 @@ func addTemplateParams(path string, params []*Param) []*Param {
 			Style:    "simple",
 		})
 	}
+	return params
 }
