@@ -498,3 +498,14 @@ func TestBinaryBodyOfSeveralTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestRequiredHostHeaderSatisfied checks that a required Host header
+// parameter needs no value: the request's host is the API's.
+func TestRequiredHostHeaderSatisfied(t *testing.T) {
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	op := &Operation{Method: "GET", Path: "/h", Params: []*Param{{Name: "host", In: "header", Required: true, Style: "simple"}}}
+	if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
+		t.Fatalf("a required Host header: %v", err)
+	}
+}

@@ -318,10 +318,11 @@ func argName(wire string) string {
 	return s
 }
 
-// skippedHeaders are header parameters restmcp sets itself.
+// skippedHeaders are header parameters restmcp sets itself (Host: the
+// API's address, whatever a request's headers say).
 var skippedHeaders = map[string]bool{
 	"authorization": true, "content-type": true, "accept": true,
-	"user-agent": true, "content-length": true,
+	"user-agent": true, "content-length": true, "host": true,
 }
 
 // inputSchema is the merged input schema of one operation.
