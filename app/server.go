@@ -533,6 +533,14 @@ func noToolsError(api *client.API, p profile.Profile, login, from string) error 
 		first := api.Skipped[0]
 		return fmt.Errorf("%s: none of its %d operations could be read (the first, %s: %s; the others in the warnings above): fix the description",
 			client.ShowURL(p.Spec), len(api.Skipped), strings.TrimSpace(first.Method+" "+first.Path), first.Reason)
+	case len(api.Operations) == 0 && api.Webhooks > 0:
+		// Not a description cut short for want of a key: one of what the
+		// API sends.
+		hooks := fmt.Sprintf("%d webhooks", api.Webhooks)
+		if api.Webhooks == 1 {
+			hooks = "1 webhook"
+		}
+		return fmt.Errorf("%s declares no operations, only %s (requests the API sends, which are no tools): give the description of the API's own operations", client.ShowURL(p.Spec), hooks)
 	case len(api.Operations) == 0 && client.IsURL(p.Spec):
 		return fmt.Errorf("%s declares no operations (its \"paths\" are empty): the API may describe itself only to authenticated callers, so store a valid key with `%s` (or check that it is the API's OpenAPI description)", client.ShowURL(p.Spec), login)
 	case len(api.Operations) == 0:

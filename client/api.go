@@ -27,6 +27,9 @@ type API struct {
 	Skipped []Skipped
 	// SecuritySchemes are the declared schemes by name.
 	SecuritySchemes map[string]*SecurityScheme
+	// Webhooks counts the webhooks an OpenAPI 3.1 description declares:
+	// requests the API sends, which are no operations.
+	Webhooks int `json:",omitempty"`
 
 	// Digest is the SHA-256 (hex) of the description's own document, as
 	// read; Files are the other local files its $refs read; Validators
@@ -135,6 +138,11 @@ type Body struct {
 	// bytes), then application/x-www-form-urlencoded, then
 	// multipart/form-data, then whatever is first.
 	ContentType string
+	// Types are the media types the description offers for the body,
+	// when it offers several (an image as image/png,
+	// image/jpeg or image/*): a data: URI of one of them is sent as its
+	// own type rather than as ContentType.
+	Types []string `json:",omitempty"`
 	// Schema is a self-contained JSON Schema for the body, like Param.Schema.
 	// Properties marked readOnly are removed.
 	Schema map[string]any

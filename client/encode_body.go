@@ -88,8 +88,8 @@ func encodeBody(b *built, op *Operation, v any) error {
 			b.body, b.contentType = []byte(compactJSON(v)), "application/json"
 		}
 	default:
-		if data, _, ok := DataURI(v); ok {
-			b.body, b.contentType = data, ct
+		if data, dt, ok := DataURI(v); ok {
+			b.body, b.contentType = data, offeredType(op.Body, ct, dt)
 			return nil
 		}
 		s, ok := v.(string)
@@ -99,6 +99,27 @@ func encodeBody(b *built, op *Operation, v any) error {
 		b.body, b.contentType = []byte(s), ct
 	}
 	return nil
+}
+
+// offeredType is the media type a binary body given as a data: URI of
+// type dt goes as: dt when the description offers it for the body (as one
+// of its types, or under a range such as image/*), else ct, the one
+// chosen from the description.
+func offeredType(body *Body, ct, dt string) string {
+	if dt == "" {
+		return ct
+	}
+	want := mediaType(dt)
+	for _, t := range body.Types {
+		mt := mediaType(t)
+		if mt == want {
+			return t
+		}
+		if r, ok := strings.CutSuffix(mt, "/*"); ok && r != "*" && strings.HasPrefix(want, r+"/") {
+			return want
+		}
+	}
+	return ct
 }
 
 // DataURI decodes v when it is a data: URI with base64 content

@@ -453,3 +453,59 @@ func TestEmptyListHeaderAndCookieLeftOut(t *testing.T) {
 		t.Errorf("request URI %q", got.RequestURI)
 	}
 }
+
+// TestBinaryBodyOfSeveralTypes checks a binary body the description offers
+// in several media types (an avatar taken as PNG, JPEG or GIF): a data:
+// URI of one of them goes as that type, not as the one restmcp would pick
+// for other values; a type the description does not offer, or text, goes
+// as the picked one.
+func TestBinaryBodyOfSeveralTypes(t *testing.T) {
+	oas3 := loadString(t, `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/avatar":{"put":{
+"operationId":"putAvatar","requestBody":{"required":true,"content":{
+"image/png":{"schema":{"type":"string","format":"binary"}},
+"image/jpeg":{"schema":{"type":"string","format":"binary"}},
+"image/gif":{"schema":{"type":"string","format":"binary"}}}},
+"responses":{"200":{"description":"ok"}}}}}}`)
+	swagger := loadString(t, `{"swagger":"2.0","info":{"title":"t","version":"1"},"paths":{"/avatar":{"put":{
+"operationId":"putAvatar","consumes":["image/png","image/jpeg","image/*"],
+"parameters":[{"name":"data","in":"body","required":true,"schema":{"type":"string","format":"binary"}}],
+"responses":{"200":{"description":"ok"}}}}}}`)
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	png := "data:image/png;base64,iVBORw0KGgo="
+	jpeg := "data:image/jpeg;name=me.jpg;base64,/9j/4A=="
+	webp := "data:image/webp;base64,UklGRg=="
+	for _, tc := range []struct {
+		api       *API
+		body      any
+		want      string
+		wantCT    string
+		wantBytes string
+	}{
+		{oas3, png, "oas3 png", "image/png", "\x89PNG\r\n\x1a\n"},
+		{oas3, jpeg, "oas3 jpeg", "image/jpeg", "\xff\xd8\xff\xe0"},
+		{oas3, "data:IMAGE/PNG;base64,iVBORw0KGgo=", "oas3 png in capitals", "image/png", "\x89PNG\r\n\x1a\n"},
+		{oas3, webp, "oas3 webp, not offered", oas3.Operations[0].Body.ContentType, "RIFF"},
+		{swagger, jpeg, "swagger jpeg", "image/jpeg", "\xff\xd8\xff\xe0"},
+		{swagger, webp, "swagger webp, under image/*", "image/webp", "RIFF"},
+	} {
+		if _, err := c.Do(context.Background(), Request{Op: tc.api.Operations[0], Body: tc.body}); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.last(t)
+		if ct := got.Header.Get("Content-Type"); ct != tc.wantCT || string(got.Body) != tc.wantBytes {
+			t.Errorf("%s: sent %q as %q, want %q as %q", tc.want, got.Body, ct, tc.wantBytes, tc.wantCT)
+		}
+	}
+}
+
+// TestRequiredHostHeaderSatisfied checks that a required Host header
+// parameter needs no value: the request's host is the API's.
+func TestRequiredHostHeaderSatisfied(t *testing.T) {
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	op := &Operation{Method: "GET", Path: "/h", Params: []*Param{{Name: "host", In: "header", Required: true, Style: "simple"}}}
+	if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
+		t.Fatalf("a required Host header: %v", err)
+	}
+}

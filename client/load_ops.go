@@ -56,6 +56,13 @@ func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, e
 		}
 	}
 	api.SecuritySchemes = b.securitySchemes(api.Servers)
+	if hooks, ok := root["webhooks"].(map[string]any); ok && !b.swagger {
+		for name := range hooks {
+			if !strings.HasPrefix(name, "x-") {
+				api.Webhooks++
+			}
+		}
+	}
 	paths, _ := root["paths"].(map[string]any)
 	keys := make([]string, 0, len(paths))
 	for p := range paths {
@@ -531,6 +538,7 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		Required:    isTrue(m["required"]),
 		Description: strings.TrimSpace(text(m["description"])),
 		ContentType: ct,
+		Types:       offered(types),
 		Schema:      schema,
 	}
 	media, _ := content[ct].(map[string]any)
@@ -597,8 +605,18 @@ func (b *builder) swaggerBody(opm map[string]any, rp rawParam) (*Body, error) {
 		Required:    isTrue(rp.m["required"]),
 		Description: strings.TrimSpace(text(rp.m["description"])),
 		ContentType: cmp.Or(pickContentType(types), "application/json"),
+		Types:       offered(types),
 		Schema:      schema,
 	}, nil
+}
+
+// offered is Body.Types: the media types a body is offered in, when there
+// are several.
+func offered(types []string) []string {
+	if len(types) < 2 {
+		return nil
+	}
+	return slices.Clone(types)
 }
 
 // swaggerForm turns Swagger 2.0 formData parameters into an object body.
@@ -654,20 +672,32 @@ func (b *builder) bodySchema(v any, loc string) (map[string]any, error) {
 
 // addTemplateParams declares the path's {templates} that the description
 // forgot to declare, as required string path parameters, so that a call can
-// still fill them.
+// still fill them. A path parameter declared in another letter case than
+// its template writes it (`{ID}`, parameter id), which names no other
+// template, is that template's: it takes the template's spelling, which the
+// request fills.
 func addTemplateParams(path string, params []*Param) []*Param {
+	var names []string
 	for rest := path; ; {
 		i := strings.IndexByte(rest, '{')
 		if i < 0 {
-			return params
+			break
 		}
 		j := strings.IndexByte(rest[i:], '}')
 		if j < 0 {
-			return params
+			break
 		}
-		name := rest[i+1 : i+j]
+		names = append(names, rest[i+1:i+j])
 		rest = rest[i+j+1:]
+	}
+	for _, name := range names {
 		if name == "" || slices.ContainsFunc(params, func(p *Param) bool { return p.In == "path" && p.Name == name }) {
+			continue
+		}
+		if i := slices.IndexFunc(params, func(p *Param) bool {
+			return p.In == "path" && strings.EqualFold(p.Name, name) && !slices.Contains(names, p.Name)
+		}); i >= 0 {
+			params[i].Name = name
 			continue
 		}
 		params = append(params, &Param{
@@ -678,4 +708,5 @@ func addTemplateParams(path string, params []*Param) []*Param {
 			Style:    "simple",
 		})
 	}
+	return params
 }

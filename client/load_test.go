@@ -294,6 +294,9 @@ func TestLoadOpenAPI31(t *testing.T) {
 	if api.Format != "openapi-3.1" || len(api.Operations) != 1 || api.Operations[0].ID != "createEvent" {
 		t.Fatalf("format %q, operations %v (webhooks are not operations)", api.Format, api.Operations)
 	}
+	if api.Webhooks != 1 {
+		t.Errorf("webhooks %d, want 1", api.Webhooks)
+	}
 	jsonEqual(t, "relative server of a file stays relative", api.Servers, `["/v2"]`)
 	jsonEqual(t, "event", api.Operations[0].Body.Schema, `{"type":"object","properties":{
 		"name":{"type":["string","null"]},

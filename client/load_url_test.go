@@ -666,3 +666,43 @@ func TestLoadUnreachable(t *testing.T) {
 		t.Errorf("a cancelled load: %v", err)
 	}
 }
+
+// TestPathTemplateNameInAnotherCase checks a path parameter declared in
+// another letter case than its path template writes it (`/cases/{ID}`,
+// parameter `id`): it is that template's parameter, with its schema, not
+// a second one that no request would send.
+func TestPathTemplateNameInAnotherCase(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{
+"/cases/{ID}/notes/{noteId}":{"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"integer"}}],
+"get":{"operationId":"getNote","parameters":[{"name":"noteID","in":"path","required":true,"schema":{"type":"string","format":"uuid"}},
+{"name":"Id","in":"query","schema":{"type":"string"}}],"responses":{"200":{"description":"ok"}}}},
+"/both/{id}/{ID}":{"get":{"operationId":"both","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"integer"}}],
+"responses":{"200":{"description":"ok"}}}}}}`)
+	op := opByID(t, api, "getNote")
+	var path []string
+	for _, p := range op.Params {
+		if p.In == "path" {
+			path = append(path, p.Name)
+		}
+	}
+	if strings.Join(path, " ") != "ID noteId" {
+		t.Fatalf("path parameters %v, want ID noteId", path)
+	}
+	jsonEqual(t, "ID", paramByName(t, op, "ID").Schema, `{"type":"integer"}`)
+	jsonEqual(t, "noteId", paramByName(t, op, "noteId").Schema, `{"type":"string","format":"uuid"}`)
+	if p := paramByName(t, op, "Id"); p.In != "query" {
+		t.Errorf("query parameter Id moved to %s", p.In)
+	}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	if _, err := c.Do(context.Background(), Request{Op: op, Path: map[string]any{"ID": 7.0, "noteId": "n-1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last(t).RequestURI; got != "/cases/7/notes/n-1" {
+		t.Errorf("path %s, want /cases/7/notes/n-1", got)
+	}
+	// Both spellings in the template: each its own parameter.
+	both := opByID(t, api, "both")
+	jsonEqual(t, "id", paramByName(t, both, "id").Schema, `{"type":"integer"}`)
+	jsonEqual(t, "ID", paramByName(t, both, "ID").Schema, `{"type":"string"}`)
+}

@@ -342,8 +342,9 @@ func encodeQuery(op *Operation, values map[string]any, fills func(*Param) bool) 
 var headerSkip = map[string]bool{"Content-Type": true, "Authorization": true}
 
 // headerOwn are headers the client sends whatever the values say: a
-// description that declares one as required is satisfied.
-var headerOwn = map[string]bool{"Content-Type": true, "Authorization": true, "Accept": true, "User-Agent": true, "Content-Length": true}
+// description that declares one as required is satisfied. (Host is the
+// API's address: Go's client sends no Host header a request sets.)
+var headerOwn = map[string]bool{"Content-Type": true, "Authorization": true, "Accept": true, "User-Agent": true, "Content-Length": true, "Host": true}
 
 // setHeaders adds header parameters: style simple, or the delimiter of
 // Swagger 2.0's collectionFormat (pipes: `a|b`). A required parameter the

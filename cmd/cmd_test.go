@@ -419,6 +419,10 @@ func TestNoToolsSaysWhy(t *testing.T) {
 		notWant string
 	}{
 		{name: "no paths", spec: head + "paths: {}\n", want: "declares no operations", notWant: "--tag"},
+		// OpenAPI 3.1 allows a description of webhooks alone: requests
+		// the API sends, which are no calls a tool could make.
+		{name: "webhooks only", spec: "openapi: 3.1.0\ninfo: {title: t, version: \"1\"}\nwebhooks:\n  newPet:\n    post: {responses: {}}\n  petGone:\n    post: {responses: {}}\n",
+			want: "declares no operations, only 2 webhooks (requests the API sends, which are no tools)", notWant: "\"paths\" are empty"},
 		{name: "all skipped", spec: head + "paths:\n  /a:\n    get: 5\n", want: "none of its 1 operations could be read (the first, GET /a: the operation is a number", notWant: "--tag"},
 		{name: "selection", spec: head + "paths:\n  /a:\n    post: {responses: {}}\n", args: []string{"--read-only"}, want: "none of the 1 operations matches the tool selection"},
 	}

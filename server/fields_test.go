@@ -268,3 +268,24 @@ func TestSelectFieldsManyPaths(t *testing.T) {
 		t.Fatal("1000 paths over 500 objects not selected within 3 s")
 	}
 }
+
+// TestHostHeaderIsNoArgument checks that a Host header parameter, which
+// the HTTP client sets from the API's address whatever the request's
+// headers say, is no argument: a value given for it would never be sent.
+func TestHostHeaderIsNoArgument(t *testing.T) {
+	op := &client.Operation{Method: "GET", Path: "/things", Params: []*client.Param{
+		{Name: "Host", In: "header", Required: true, Schema: map[string]any{"type": "string"}},
+		{Name: "X-Trace", In: "header", Schema: map[string]any{"type": "string"}},
+	}}
+	in := buildInput(op, nil)
+	props, _ := in.listed["properties"].(map[string]any)
+	if _, ok := props["Host"]; ok {
+		t.Errorf("Host listed as an argument: %v", in.listed)
+	}
+	if _, ok := props["X-Trace"]; !ok {
+		t.Errorf("X-Trace not listed: %v", in.listed)
+	}
+	if req, _ := in.listed["required"].([]any); len(req) > 0 {
+		t.Errorf("required %v, want none", req)
+	}
+}

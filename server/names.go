@@ -49,11 +49,47 @@ var abbreviations = map[string]string{
 	"document": "doc", "documents": "docs",
 }
 
+// latinFold reads the accented Latin letters (Latin-1 and Latin
+// Extended-A) as the ASCII letters they are written with, so that a
+// French, German or Polish operationId or parameter name keeps its words
+// ("créerCommande" → creer_commande, "prénom" → prenom) instead of being
+// cut at each of them (cr_er_commande, pr_nom).
+var latinFold = sync.OnceValue(func() *strings.Replacer {
+	var pairs []string
+	for from, to := range map[string]string{
+		"ÀÁÂÃÄÅĀĂĄ": "A", "àáâãäåāăą": "a", "Æ": "AE", "æ": "ae", "ÇĆĈĊČ": "C", "çćĉċč": "c", "ÐĎĐ": "D",
+		"ðďđ": "d", "ÈÉÊËĒĔĖĘĚ": "E", "èéêëēĕėęě": "e", "ĜĞĠĢ": "G", "ĝğġģ": "g", "ĤĦ": "H", "ĥħ": "h",
+		"ÌÍÎÏĨĪĬĮİ": "I", "ìíîïĩīĭįı": "i", "Ĳ": "IJ", "ĳ": "ij", "Ĵ": "J", "ĵ": "j", "Ķ": "K", "ķĸ": "k",
+		"ĹĻĽĿŁ": "L", "ĺļľŀł": "l", "ÑŃŅŇŊ": "N", "ñńņňŉŋ": "n", "ÒÓÔÕÖØŌŎŐ": "O", "òóôõöøōŏő": "o",
+		"Œ": "OE", "œ": "oe", "ŔŖŘ": "R", "ŕŗř": "r", "ŚŜŞŠ": "S", "śŝşšſ": "s", "ß": "ss", "ŢŤŦ": "T",
+		"ţťŧ": "t", "Þ": "Th", "þ": "th", "ÙÚÛÜŨŪŬŮŰŲ": "U", "ùúûüũūŭůűų": "u", "Ŵ": "W", "ŵ": "w",
+		"ÝŶŸ": "Y", "ýÿŷ": "y", "ŹŻŽ": "Z", "źżž": "z",
+	} {
+		for _, r := range from {
+			pairs = append(pairs, string(r), to)
+		}
+	}
+	return strings.NewReplacer(pairs...)
+})
+
+// foldLatin is s with its accented Latin letters read as ASCII (see
+// latinFold).
+func foldLatin(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return latinFold().Replace(s)
+		}
+	}
+	return s
+}
+
 // nameWords splits an operationId (or any identifier) into lower-case words:
-// separators are any character outside [A-Za-z0-9], and camelCase or
-// PascalCase boundaries (getHTTPStatus → get, http, status). A segment that
-// looks like a random token (6VMVochwUWo) is kept whole.
+// separators are any character outside [A-Za-z0-9] (accented Latin letters
+// read as theirs: foldLatin), and camelCase or PascalCase boundaries
+// (getHTTPStatus → get, http, status). A segment that looks like a random
+// token (6VMVochwUWo) is kept whole.
 func nameWords(s string) []string {
+	s = foldLatin(s)
 	var words []string
 	for _, seg := range strings.FieldsFunc(s, func(r rune) bool {
 		return r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r))

@@ -285,9 +285,10 @@ func appendNote(s map[string]any, note string) {
 // (^[a-zA-Z0-9_.-]{1,64}$): comparison suffixes become words (StartTime< →
 // StartTime_lt, created>= → created_gte), a trailing [] goes (include[] →
 // include), brackets become underscores (filter[name] → filter_name), other
-// characters become "_".
+// characters become "_" (accented Latin letters read as theirs: prénom →
+// prenom, see foldLatin).
 func argName(wire string) string {
-	s := wire
+	s := foldLatin(wire)
 	for _, r := range []struct{ op, word string }{
 		{"<=", "_lte"}, {">=", "_gte"}, {"!=", "_ne"}, {"<", "_lt"}, {">", "_gt"}, {"=", "_eq"},
 	} {
@@ -317,10 +318,11 @@ func argName(wire string) string {
 	return s
 }
 
-// skippedHeaders are header parameters restmcp sets itself.
+// skippedHeaders are header parameters restmcp sets itself (Host: the
+// API's address, whatever a request's headers say).
 var skippedHeaders = map[string]bool{
 	"authorization": true, "content-type": true, "accept": true,
-	"user-agent": true, "content-length": true,
+	"user-agent": true, "content-length": true, "host": true,
 }
 
 // inputSchema is the merged input schema of one operation.

@@ -47,6 +47,9 @@ func TestArgName(t *testing.T) {
 		{"$ref", "ref"},
 		{"X-Request-Id", "X-Request-Id"},
 		{"名前", "param"},
+		{"prénom", "prenom"},
+		{"Straße[]", "Strasse"},
+		{"łódź_id", "lodz_id"},
 		{strings.Repeat("a", 70), strings.Repeat("a", 64)},
 	}
 	for _, tt := range tests {

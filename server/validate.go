@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
 	"slices"
@@ -174,7 +175,41 @@ func takesNull(s map[string]any) bool {
 // check runs the compiled schema on args.
 func (t *tool) check(name string, args map[string]any) string {
 	if err := t.resolved.Validate(numbers(args)); err != nil {
-		return fmt.Sprintf("invalid arguments for %s: %s", name, prose.Cut(validationMessage(err.Error()), maxValidationMessage))
+		msg := validationMessage(err.Error())
+		if k := t.otherArgument(err.Error(), args); k != "" {
+			msg = fmt.Sprintf("argument %q: %s", k, msg)
+		}
+		return fmt.Sprintf("invalid arguments for %s: %s", name, prose.Cut(msg, maxValidationMessage))
+	}
+	return ""
+}
+
+// otherArgument names the argument that broke the schema of the arguments
+// the tool does not list (a body that takes other properties of a schema:
+// additionalProperties), whose message from the validator names none: the
+// first, by name, refused beside the listed ones. "" when the message is
+// about something else.
+func (t *tool) otherArgument(msg string, args map[string]any) string {
+	if path, _ := innermost(msg); path != "/additionalProperties" {
+		return ""
+	}
+	props, _ := t.checkSchema()["properties"].(map[string]any)
+	listed := map[string]any{}
+	var others []string
+	for k, v := range args {
+		if _, ok := props[k]; ok {
+			listed[k] = v
+		} else {
+			others = append(others, k)
+		}
+	}
+	sort.Strings(others)
+	for _, k := range others {
+		one := maps.Clone(listed)
+		one[k] = args[k]
+		if t.resolved.Validate(numbers(one)) != nil {
+			return k
+		}
 	}
 	return ""
 }
@@ -339,23 +374,26 @@ func plainChoice(path, msg string) string {
 
 // reBound matches the validator's message for a number out of bounds,
 // its numbers written as fractions and fixed-point ("minimum: 0/1 is less
-// than 1.000000").
+// than 1.000000", "exclusiveMinimum: 0/1 is less than or equal to
+// 0.000000").
 var reBound = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(minimum|maximum): (\S+) is (?:less|greater) than (\S+)$`)
+	return regexp.MustCompile(`^(minimum|maximum|exclusiveMinimum|exclusiveMaximum): (\S+) is (?:less|greater) than (?:or equal to )?(\S+)$`)
 })
 
+// boundWords say each bound as a model reads it.
+var boundWords = map[string]string{
+	"minimum": "at least", "maximum": "at most",
+	"exclusiveMinimum": "greater than", "exclusiveMaximum": "less than",
+}
+
 // plainBound rewrites a bound's message as a model reads it: "must be at
-// least 1 (got 0)".
+// least 1 (got 0)", "must be greater than 0 (got 0)".
 func plainBound(msg string) string {
 	m := reBound().FindStringSubmatch(msg)
 	if m == nil {
 		return msg
 	}
-	word := "at least"
-	if m[1] == "maximum" {
-		word = "at most"
-	}
-	return fmt.Sprintf("must be %s %s (got %s)", word, plainNumber(m[3]), plainNumber(m[2]))
+	return fmt.Sprintf("must be %s %s (got %s)", boundWords[m[1]], plainNumber(m[3]), plainNumber(m[2]))
 }
 
 // reType matches the validator's message for a wrong type of null or of

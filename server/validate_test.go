@@ -63,6 +63,8 @@ func TestValidationMessage(t *testing.T) {
 		{`validating root: validating /properties/a/properties/b~1c/items: minimum: 0 is less than 1`, `argument "a.b/c[]": must be at least 1 (got 0)`},
 		{`validating root: validating /properties/limit: minimum: 0/1 is less than 1.000000`, `argument "limit": must be at least 1 (got 0)`},
 		{`validating root: validating /properties/limit: maximum: 61/2 is greater than 25.000000`, `argument "limit": must be at most 25 (got 30.5)`},
+		{`validating root: validating /properties/ratio: exclusiveMinimum: 0/1 is less than or equal to 0.000000`, `argument "ratio": must be greater than 0 (got 0)`},
+		{`validating root: validating /properties/ratio: exclusiveMaximum: 21/2 is greater than or equal to 10.000000`, `argument "ratio": must be less than 10 (got 10.5)`},
 		{`validating root: required: missing properties: ["x"]`, `required: missing properties: ["x"]`},
 	}
 	for _, tt := range tests {
@@ -150,7 +152,7 @@ func TestValidateBigIntegers(t *testing.T) {
 		{map[string]any{"max": num("9007199254740993")}, ""},
 		{map[string]any{"max": num("9007199254740994")}, `argument "max": must be at most 9007199254740993 (got 9007199254740994)`},
 		{map[string]any{"min": num("9007199254740994")}, ""},
-		{map[string]any{"min": num("9007199254740993")}, `argument "min": exclusiveMinimum`},
+		{map[string]any{"min": num("9007199254740993")}, `argument "min": must be greater than 9007199254740993 (got 9007199254740993)`},
 		{map[string]any{"list": []any{num("1"), num("9007199254740993")}}, ""},
 		{map[string]any{"list": []any{num("9007199254740994")}}, `argument "list[]": must be at most 9007199254740993`},
 	}
@@ -195,6 +197,38 @@ func TestValidateChoice(t *testing.T) {
 		}
 		tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, schema: schema, strict: true}
 		if got, want := tool.validate("t", args), "invalid arguments for t: "+tt.want; got != want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.args, got, want)
+		}
+	}
+}
+
+// TestValidateOtherBodyArguments checks that an argument the listing does
+// not name, sent in a body that takes other properties of a schema
+// (additionalProperties), is named when it breaks that schema: the
+// validator's message names no property there.
+func TestValidateOtherBodyArguments(t *testing.T) {
+	schema := map[string]any{
+		"type":                 "object",
+		"properties":           map[string]any{"b": map[string]any{"type": "string"}},
+		"additionalProperties": map[string]any{"type": "integer"},
+	}
+	for _, tt := range []struct{ args, want string }{
+		{`{"b": "y", "zz": 3}`, ``},
+		{`{"b": "y", "zz": "s"}`, `argument "zz": type: s has type "string", want "integer"`},
+		{`{"zz": {"a": 1}}`, `argument "zz": has type "object", want "integer"`},
+		{`{"aa": 1, "b": "y", "zz": "s"}`, `argument "zz": type: s has type "string", want "integer"`},
+		{`{"b": 1, "zz": 2}`, `argument "b": type: 1 has type "integer", want "string"`},
+	} {
+		var args map[string]any
+		if err := json.Unmarshal([]byte(tt.args), &args); err != nil {
+			t.Fatal(err)
+		}
+		tool := &tool{def: &mcp.Tool{Name: "t", InputSchema: schema}, schema: schema}
+		want := tt.want
+		if want != "" {
+			want = "invalid arguments for t: " + want
+		}
+		if got := tool.validate("t", args); got != want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.args, got, want)
 		}
 	}
