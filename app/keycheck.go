@@ -303,6 +303,14 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	}
 
 	if err := load(); err != nil {
+		// A description that refuses the key where --spec-auth sends it
+		// says so best itself: the check asks it, and reports the key
+		// rejected.
+		if p.SpecAuth != "" && errors.Is(err, client.ErrKeyRefused) {
+			if base, path, ok, derr := description(); derr == nil && ok {
+				return base, path, true, nil
+			}
+		}
 		return nil, "", false, err
 	}
 	// A parameter the key travels in (an api_key query parameter the

@@ -240,6 +240,18 @@ func TestKeyCheckWithSpecAuth(t *testing.T) {
 			t.Errorf("requests: %s", s.log())
 		}
 	})
+	t.Run("a key the description refuses", func(t *testing.T) {
+		// status reads no description first: the check says the key
+		// is rejected, not that the description could not be loaded.
+		s := newPrivateAPI(t, "query:api_key")
+		a := testApp(t, nil)
+		a.Cache = nil
+		p := specAuthProfile(s, "/openapi.json", "query:api_key")
+		kc, err := a.CheckKey(ctx, p, "sk-wrong-key-000000", 5*time.Second)
+		if err != nil || kc.Accepted || !errors.Is(kc.Err, ErrKeyRejected) || !kc.Description {
+			t.Fatalf("CheckKey: %+v, %v\nrequests: %s", kc, err, s.log())
+		}
+	})
 	t.Run("no operation to call", func(t *testing.T) {
 		var hits []string
 		var mu sync.Mutex

@@ -54,8 +54,8 @@ var abbreviations = map[string]string{
 // French, German or Polish operationId or parameter name keeps its words
 // ("créerCommande" → creer_commande, "prénom" → prenom) instead of being
 // cut at each of them (cr_er_commande, pr_nom).
-var latinFold = sync.OnceValue(func() *strings.Replacer {
-	var pairs []string
+var latinFold = sync.OnceValue(func() map[rune]string {
+	folds := map[rune]string{}
 	for from, to := range map[string]string{
 		"ÀÁÂÃÄÅĀĂĄ": "A", "àáâãäåāăą": "a", "Æ": "AE", "æ": "ae", "ÇĆĈĊČ": "C", "çćĉċč": "c", "ÐĎĐ": "D",
 		"ðďđ": "d", "ÈÉÊËĒĔĖĘĚ": "E", "èéêëēĕėęě": "e", "ĜĞĠĢ": "G", "ĝğġģ": "g", "ĤĦ": "H", "ĥħ": "h",
@@ -66,21 +66,42 @@ var latinFold = sync.OnceValue(func() *strings.Replacer {
 		"ÝŶŸ": "Y", "ýÿŷ": "y", "ŹŻŽ": "Z", "źżž": "z",
 	} {
 		for _, r := range from {
-			pairs = append(pairs, string(r), to)
+			folds[r] = to
 		}
 	}
-	return strings.NewReplacer(pairs...)
+	return folds
 })
 
 // foldLatin is s with its accented Latin letters read as ASCII (see
-// latinFold).
+// latinFold). A capital ligature before a lower-case letter starts a word
+// (Æble → Aeble, one word), else it is all capitals (ÆBLE → AEBLE): "AE"
+// before "ble" would read as an acronym and a word, a, eble.
 func foldLatin(s string) string {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			return latinFold().Replace(s)
+			ascii = false
+			break
 		}
 	}
-	return s
+	if ascii {
+		return s
+	}
+	folds := latinFold()
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		to, ok := folds[r]
+		switch {
+		case !ok:
+			b.WriteRune(r)
+		case len(to) == 2 && unicode.IsUpper(rune(to[1])) && i+1 < len(rs) && unicode.IsLower(rs[i+1]):
+			b.WriteString(to[:1] + strings.ToLower(to[1:]))
+		default:
+			b.WriteString(to)
+		}
+	}
+	return b.String()
 }
 
 // nameWords splits an operationId (or any identifier) into lower-case words:
