@@ -33,15 +33,7 @@ func (r refuseRegistration) RoundTrip(req *http.Request) (*http.Response, error)
 // The error of a sign-in the authorization server refused is shown on the
 // terminal without the control characters its answer carried.
 func TestOAuthSignInErrorPrintsNoControlCharacters(t *testing.T) {
-	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newTestServer() }, nil))
-	hc := &http.Client{Transport: refuseRegistration{host: strings.TrimPrefix(o.URL, "http://")}}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	req, resp, _, err := NeedsOAuth(ctx, o.URL+"/mcp", hc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: remotetest.Browser(t)})
+	err := signInThrough(t, func(host string) http.RoundTripper { return refuseRegistration{host: host} })
 	if err == nil || strings.IndexFunc(err.Error(), unicode.IsControl) >= 0 || !strings.Contains(err.Error(), "registration closed") {
 		t.Fatalf("err = %q, want the refusal without control characters", err)
 	}
@@ -66,8 +58,19 @@ func (f failToken) RoundTrip(req *http.Request) (*http.Response, error) {
 // with the answer's body: a page that may be long, and may quote the code
 // and PKCE verifier that were sent.
 func TestOAuthSignInTokenErrorLeavesTheBodyOut(t *testing.T) {
+	err := signInThrough(t, func(host string) http.RoundTripper { return failToken{host: host} })
+	if err == nil || !strings.Contains(err.Error(), "502") || strings.Contains(err.Error(), "code_verifier") || strings.Contains(err.Error(), "upstream trace") || len(err.Error()) > 500 {
+		t.Fatalf("err = %.600q (%d bytes), want the token endpoint's 502 without its page", err, len(err.Error()))
+	}
+}
+
+// signInThrough signs in to a test server's MCP endpoint with its
+// requests sent through the transport made for the server's host, and
+// returns how the sign-in ended.
+func signInThrough(t *testing.T, through func(host string) http.RoundTripper) error {
+	t.Helper()
 	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newTestServer() }, nil))
-	hc := &http.Client{Transport: failToken{host: strings.TrimPrefix(o.URL, "http://")}}
+	hc := &http.Client{Transport: through(strings.TrimPrefix(o.URL, "http://"))}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	req, resp, _, err := NeedsOAuth(ctx, o.URL+"/mcp", hc)
@@ -75,7 +78,5 @@ func TestOAuthSignInTokenErrorLeavesTheBodyOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: remotetest.Browser(t)})
-	if err == nil || !strings.Contains(err.Error(), "502") || strings.Contains(err.Error(), "code_verifier") || strings.Contains(err.Error(), "upstream trace") || len(err.Error()) > 500 {
-		t.Fatalf("err = %.600q (%d bytes), want the token endpoint's 502 without its page", err, len(err.Error()))
-	}
+	return err
 }
