@@ -817,11 +817,18 @@ func TestLoginBaseURLThatMissesTheOperations(t *testing.T) {
 	if err := os.WriteFile(file, []byte(trackerSpec), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	served := filepath.Join(t.TempDir(), "served.json")
+	if err := os.WriteFile(served, []byte(strings.Replace(trackerSpec, `"paths"`, `"servers":[{"url":"`+ts.URL+`/apii"}],"paths"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, spec, base string
 		code             int
 		want             []string
 	}{
+		{"description file whose server misses the operations, no --base-url", served, "", 1, []string{
+			"GET " + ts.URL + "/apii/api/projects/ answered 404 Not Found",
+			"Nothing was stored: if the API is not at " + ts.URL + "/apii (the description's server), pass --base-url URL"}},
 		{"description URL, mistyped base URL", ts.URL + "/api/schema/", ts.URL + "/apii", 1, []string{
 			"GET " + ts.URL + "/apii/api/projects/ answered 404 Not Found",
 			"most likely the base URL " + ts.URL + "/apii does not lead to the API's operations",
@@ -834,7 +841,11 @@ func TestLoginBaseURLThatMissesTheOperations(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newAuthEnv(t)
-			r := e.run(goodKey, "login", "-p", "tracker", "--spec", tc.spec, "--base-url", tc.base, "--auth-scheme", "Api-Key", "--with-key")
+			args := []string{"login", "-p", "tracker", "--spec", tc.spec, "--auth-scheme", "Api-Key", "--with-key"}
+			if tc.base != "" {
+				args = append(args, "--base-url", tc.base)
+			}
+			r := e.run(goodKey, args...)
 			if r.code != tc.code {
 				t.Fatalf("exit %d, want %d:\n%s", r.code, tc.code, r.err)
 			}
