@@ -208,8 +208,9 @@ func TestRemoteFixedHeaders(t *testing.T) {
 	}
 }
 
-// The key check on a private description's own URL asks it as serve reads
-// it: without the fixed headers, which are for the API's operations.
+// The key check on a private description's own URL (it has no GET that
+// takes no arguments) asks it as serve reads it: without the fixed
+// headers, which are for the API's operations.
 func TestKeyCheckOnTheDescriptionWithoutFixedHeaders(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string
@@ -223,7 +224,7 @@ func TestKeyCheckOnTheDescriptionWithoutFixedHeaders(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":%q}],"paths":{"/notes":{"get":{"operationId":"list_notes","responses":{"200":{"description":"ok"}}}}}}`, srv.URL)
+		fmt.Fprintf(w, `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"servers":[{"url":%q}],"paths":{"/notes/{id}":{"get":{"operationId":"get_note","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"ok"}}}}}}`, srv.URL)
 	}))
 	t.Cleanup(srv.Close)
 	a := testApp(t, nil)

@@ -64,18 +64,28 @@ type KeyCheck struct {
 	// Description says that the request was the description's own URL,
 	// the key sent as the profile's SpecAuth says.
 	Description bool
+	// Base is the base URL the request's path was put under, as messages
+	// show it ("" for the description's own URL).
+	Base string
+	// Path is the path requested on Base.
+	Path string
+	// CheckPath says that the path was the profile's check path, not an
+	// operation of the description.
+	CheckPath bool
 	// unreachable is the network error when no answer came.
 	unreachable error
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check
-// path, else the description's URL when it is on the API's origin, takes
-// the key as the calls do (no SpecAuth) and cannot be read without it (one
-// more GET, without it, tells), else the first GET operation without
-// required parameters, else (with a SpecAuth other than "none") the
-// description's URL, the key sent as DescriptionCredential says. It goes through the
-// same client and transport as tool calls (client.Check), so the key is
-// sent exactly as they send it, and only to the API's origin. An error means no request
+// path, else the first GET operation without required parameters, on the
+// base URL the calls use (so a base URL that does not lead to the API's
+// operations answers 404 here, not on every call), else the description's
+// URL when it is on the API's origin and cannot be read without the key
+// (one more GET, without it, tells), the key sent as DescriptionCredential
+// says. A description that refuses the key (read to find the operation) is
+// asked again for the verdict. It goes through the same client and
+// transport as tool calls (client.Check), so the key is sent exactly as
+// they send it, and only to the API's origin. An error means no request
 // could be chosen (for example the description did not load); the
 // request's own outcome is in the KeyCheck. timeout bounds it all.
 func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeout time.Duration) (*KeyCheck, error) {
@@ -85,24 +95,31 @@ func (a *App) CheckKey(ctx context.Context, p profile.Profile, key string, timeo
 // CheckKeyWith is CheckKey with p's description as the command read it
 // (nil: CheckKey reads it when it needs it). When its URL gave no answer,
 // the URL is not asked again (each attempt would wait for its time limit):
-// the request is chosen from the copy saved earlier, and the description's
-// own URL is never the one checked.
+// the request is chosen from the copy saved earlier, the description's own
+// URL is never the one checked, and an operation on the description's
+// origin is not asked either (that address did not answer).
 func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, timeout time.Duration, read *Description) (*KeyCheck, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	base, path, viaSpec, err := a.checkTarget(ctx, p, key, false, read)
+	t, err := a.checkTarget(ctx, p, key, read)
 	if err != nil {
 		return nil, err
 	}
-	if viaSpec && read != nil && read.Unreachable != nil {
+	base, path, viaSpec := t.base, t.path, t.viaSpec
+	if read != nil && read.Unreachable != nil && (viaSpec || !t.checkPath && sameOrigin(p.Spec, base.String())) {
+		// The API's own address did not answer for the description: asked
+		// again, it would wait as long for the same.
 		return nil, unreachableDescription(p.Spec, read.Unreachable)
 	}
-	if viaSpec {
-		// A description anyone may read proves nothing about the key: then
-		// check with an operation instead. Asking without the key first is
-		// also the fast way: an API refuses before it builds the document.
-		// The description's URL: asked as serve reads it, without the
-		// fixed headers (they are for the API's operations).
+	// A description that refused the key is no public one: asking it
+	// without the key would tell nothing more.
+	if viaSpec && !t.refused {
+		// A description anyone may read proves nothing about the key, and
+		// it is asked only when no operation can be: then nothing can
+		// check the key. Asking without the key first is also the fast
+		// way: an API refuses before it builds the document. The
+		// description's URL: asked as serve reads it, without the fixed
+		// headers (they are for the API's operations).
 		anon, err := a.sendCheck(ctx, nil, "", nil, base, path, timeout)
 		if err != nil {
 			return nil, err
@@ -113,11 +130,8 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 			return nil, unreachableDescription(anon.URL, anon.unreachable)
 		}
 		if anon.Accepted {
-			public := anon.URL
-			if base, path, _, err = a.checkTarget(ctx, p, key, true, read); err != nil {
-				return nil, fmt.Errorf("the description at %s is public, so it cannot tell whether the key is valid, and %w", public, err)
-			}
-			viaSpec = false
+			// The description is asked only when no operation can be.
+			return nil, fmt.Errorf("the description at %s is public, so it cannot tell whether the key is valid, and %w", anon.URL, noCheckableGET(p))
 		}
 	}
 	cred := Credential(p, client.StaticKey(key))
@@ -130,10 +144,47 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 		headers = nil
 	}
 	kc, err := a.sendCheck(ctx, cred, key, headers, base, path, timeout)
-	if kc != nil {
-		kc.Description = viaSpec
+	if kc == nil {
+		return kc, err
+	}
+	kc.Description = viaSpec
+	kc.CheckPath = t.checkPath
+	if !viaSpec {
+		kc.Base, kc.Path = client.ShowURL(base.String()), path
+	}
+	if kc.NotFound() {
+		kc.Err = notFound(kc)
 	}
 	return kc, err
+}
+
+// NotFound reports that the API answered 404 Not Found or 410 Gone: most
+// often, a base URL that does not lead to the API's operations.
+func (kc *KeyCheck) NotFound() bool {
+	return kc.Status == http.StatusNotFound || kc.Status == http.StatusGone
+}
+
+// notFound is the error of a check that answered 404 (or 410): a GET that
+// takes no arguments (a list, the caller's own account) answers it when
+// nothing is at its path, so the likely cause is a base URL that does not
+// lead to the API. Likely only: an API may also answer 404 for what the
+// key may not see.
+func notFound(kc *KeyCheck) error {
+	answered := fmt.Sprintf("GET %s answered %d %s", kc.URL, kc.Status, http.StatusText(kc.Status))
+	switch {
+	case kc.Description:
+		return fmt.Errorf("%s: the description is not at that address", answered)
+	case kc.CheckPath:
+		return fmt.Errorf("%s: nothing is at that path, so the check path, or the base URL %s it is put under, is likely wrong", answered, kc.Base)
+	}
+	return fmt.Errorf("%s: a GET that takes no arguments names nothing that could be missing, so most likely the base URL %s does not lead to the API's operations", answered, kc.Base)
+}
+
+// sameOrigin reports whether spec is a URL on base's origin.
+func sameOrigin(spec, base string) bool {
+	u, err := url.Parse(spec)
+	b, berr := url.Parse(base)
+	return err == nil && berr == nil && client.IsURL(spec) && client.SameOrigin(u, b)
 }
 
 // unreachableDescription is the CheckSetupError of a description URL that
@@ -221,10 +272,21 @@ func isHTML(contentType string) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html")
 }
 
-// checkTarget picks the URL checkKey requests, as a base URL and a path on
-// it; viaSpec reports that it is the description's own URL. noSpec skips
-// that choice. read is the description as the command read it (nil: none).
-func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, noSpec bool, read *Description) (base *url.URL, path string, viaSpec bool, err error) {
+// keyTarget is the URL CheckKey requests.
+type keyTarget struct {
+	base *url.URL
+	path string // on base
+	// viaSpec: the description's own URL.
+	viaSpec bool
+	// refused: the description refused the key when it was read with it.
+	refused bool
+	// checkPath: the profile's check path.
+	checkPath bool
+}
+
+// checkTarget picks the URL CheckKey requests. read is the description as
+// the command read it (nil: none).
+func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, read *Description) (keyTarget, error) {
 	var api *client.API
 	if read != nil && read.Unreachable != nil {
 		api = read.API // the saved copy: the URL is not asked again
@@ -237,6 +299,11 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 		api, err = client.Load(ctx, p.Spec, a.loadOptions(p, Credential(p, client.StaticKey(key)), nil))
 		if err != nil && !client.IsURL(p.Spec) && errors.Is(err, fs.ErrNotExist) {
 			err = fmt.Errorf("the file %s does not exist", p.Spec) // not "stat …: no such file or directory"
+		}
+		if err != nil && errors.Is(err, client.ErrUnreachable) && p.BaseURL != "" && sameOrigin(p.Spec, p.BaseURL) {
+			// The API's own address gave no answer: not a verdict on
+			// the key, nor on the description.
+			return unreachableDescription(p.Spec, err)
 		}
 		if err != nil {
 			return &CheckSetupError{Fix: FixDescription, Err: fmt.Errorf("loading the API description to find a request that checks the key: %w", err)}
@@ -261,84 +328,85 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, no
 	if p.CheckPath != "" {
 		base, err := baseURL()
 		if err != nil {
-			return nil, "", false, err
+			return keyTarget{}, err
 		}
 		u, err := url.Parse(p.CheckPath)
 		if err != nil {
-			return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the check path %q is not a URL path", client.ShowURL(p.CheckPath))}
+			return keyTarget{}, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the check path %q is not a URL path", client.ShowURL(p.CheckPath))}
 		}
 		if u.IsAbs() {
 			if !client.SameOrigin(u, base) {
-				return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the check path %q is not on the API's origin %s: the key is only sent there", client.ShowURL(p.CheckPath), client.Origin(base))}
+				return keyTarget{}, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the check path %q is not on the API's origin %s: the key is only sent there", client.ShowURL(p.CheckPath), client.Origin(base))}
 			}
-			return client.Origin(u), u.RequestURI(), false, nil
+			return keyTarget{base: client.Origin(u), path: u.RequestURI(), checkPath: true}, nil
 		}
-		return base, "/" + strings.TrimLeft(p.CheckPath, "/"), false, nil
+		return keyTarget{base: base, path: "/" + strings.TrimLeft(p.CheckPath, "/"), checkPath: true}, nil
 	}
 
 	// The description's own URL, when it is on the API's origin and takes
 	// the key (one fetched without it, --spec-auth none, tells nothing of
 	// it).
-	description := func() (*url.URL, string, bool, error) {
+	description := func() (keyTarget, bool, error) {
 		spec, err := url.Parse(p.Spec)
-		if err != nil || noSpec || !descriptionTakesKey(p) || (spec.Scheme != "http" && spec.Scheme != "https") {
-			return nil, "", false, nil
+		if err != nil || !descriptionTakesKey(p) || (spec.Scheme != "http" && spec.Scheme != "https") {
+			return keyTarget{}, false, nil
 		}
 		base, err := baseURL()
 		if err != nil {
-			return nil, "", false, err
+			return keyTarget{}, false, err
 		}
 		if client.SameOrigin(spec, base) {
-			return client.Origin(spec), spec.RequestURI(), true, nil
+			return keyTarget{base: client.Origin(spec), path: spec.RequestURI(), viaSpec: true}, true, nil
 		}
-		return nil, "", false, nil
+		return keyTarget{}, false, nil
 	}
-	// One that takes the key in another place than the calls
-	// (--spec-auth) proves the key, not the way the calls send it: an
-	// operation is checked first, the description only when none can be.
-	if p.SpecAuth == "" {
-		if base, path, ok, err := description(); err != nil || ok {
-			return base, path, ok, err
-		}
-	}
-
+	// An operation is checked first, on the base URL the calls use: that
+	// the description's URL accepts the key proves neither the way the
+	// calls send it (--spec-auth may put it elsewhere) nor that the calls
+	// reach the API (a mistyped path in the base URL answers 404 to every
+	// call). The description's URL is checked only when no operation can
+	// be.
 	if err := load(); err != nil {
-		// A description that refuses the key where --spec-auth sends it
-		// says so best itself: the check asks it, and reports the key
-		// rejected.
-		if p.SpecAuth != "" && errors.Is(err, client.ErrKeyRefused) {
-			if base, path, ok, derr := description(); derr == nil && ok {
-				return base, path, true, nil
+		// A description that refuses the key says so best itself: the
+		// check asks it, and reports the key rejected.
+		if errors.Is(err, client.ErrKeyRefused) {
+			if t, ok, derr := description(); derr == nil && ok {
+				t.refused = true
+				return t, nil
 			}
 		}
-		return nil, "", false, err
+		return keyTarget{}, err
 	}
 	// A parameter the key travels in (an api_key query parameter the
 	// description also declares as required) is no argument to give.
 	fills := client.New(client.Options{Credential: Credential(p, client.StaticKey(key)), Headers: fixedHeaders(p)}).Fills
 	op := firstCheckableGET(api.Operations, schemeOf(p), fills)
-	if op == nil && p.SpecAuth != "" {
-		if base, path, ok, err := description(); err != nil || ok {
-			return base, path, ok, err
-		}
-	}
 	if op == nil {
-		what := ""
-		if scheme := schemeOf(p); scheme != "" {
-			what = fmt.Sprintf(" that scheme %s may call", scheme)
+		if t, ok, err := description(); err != nil || ok {
+			return t, err
 		}
-		return nil, "", false, &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the API description has no GET operation without required parameters%s to check the key with", what)}
+		return keyTarget{}, noCheckableGET(p)
 	}
-	base, err = baseURL()
+	base, err := baseURL()
 	if err != nil {
-		return nil, "", false, err
+		return keyTarget{}, err
 	}
 	if p.BaseURL == "" && len(op.Servers) > 0 {
 		if b, err := url.Parse(op.Servers[0]); err == nil && b.IsAbs() && client.SameOrigin(b, base) {
 			base = b
 		}
 	}
-	return base, op.Path, false, nil
+	return keyTarget{base: base, path: op.Path}, nil
+}
+
+// noCheckableGET is the error of a description with no operation
+// firstCheckableGET can check p's key with.
+func noCheckableGET(p profile.Profile) error {
+	what := ""
+	if scheme := schemeOf(p); scheme != "" {
+		what = fmt.Sprintf(" that scheme %s may call", scheme)
+	}
+	return &CheckSetupError{Fix: FixCheckPath, Err: fmt.Errorf("the API description has no GET operation without required parameters%s to check the key with", what)}
 }
 
 // firstCheckableGET returns the first GET operation that needs no

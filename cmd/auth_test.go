@@ -148,8 +148,8 @@ func newFakeAPI(t *testing.T, goodKey, header, scheme string) *fakeAPI {
 			http.NotFound(w, r)
 		case r.URL.Path == "/elsewhere":
 			http.Redirect(w, r, a.elsewhere+"/steal", http.StatusFound)
-		case r.URL.Path == "/public/openapi.yaml":
-			// A description anyone may read.
+		case r.URL.Path == "/public/openapi.yaml" || r.URL.Path == "/private/openapi.yaml" && ok:
+			// A description anyone may read, and one only the key may.
 			b, err := os.ReadFile("testdata/keycheck-api.yaml")
 			if err != nil {
 				http.Error(w, err.Error(), 500)

@@ -120,10 +120,12 @@ the profile and used by every command that reads the description; with
 
 On a terminal the secret is asked for with hidden input; --with-key reads it
 from standard input instead. Before a key is stored, it is checked with one
-authenticated GET: --check-path if given, else the description's URL when it
-is on the API's origin and needs the key (the key where --spec-auth says), else the first GET operation that
-needs no arguments and accepts the chosen scheme. A key the API rejects (401
-or 403) is not stored.
+authenticated GET: --check-path if given, else the first GET operation that
+needs no arguments and accepts the chosen scheme, on the base URL the calls
+use, else the description's URL when it is on the API's origin and needs the
+key (the key where --spec-auth says). A key the API rejects (401 or 403) is
+not stored; neither is one checked on a URL that answers 404, most likely a
+--base-url that does not lead to the API's operations.
 Logging in again with a key replaces the secret; without one (no --with-key,
 or Enter at the prompt) it keeps the stored key, checked again, so that
 "login --profile P --spec NEW_PATH" only changes the profile; a new base URL
@@ -465,6 +467,14 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *clie
 	case kc.Err != nil && kc.Unreachable():
 		return fmt.Errorf("checking the key: %w. Nothing was stored: if the API is not at %s, pass --base-url URL; else check the network and the address, or pass --no-check to store the key unchecked",
 			kc.Err, client.Origin(mustParseURL(kc.URL)))
+	case kc.Err != nil && kc.NotFound() && kc.CheckPath:
+		return fmt.Errorf("checking the key: %w. Nothing was stored: check --base-url and --check-path, or pass --no-check to store the key unchecked", kc.Err)
+	case kc.Err != nil && kc.NotFound() && baseURLGiven:
+		return fmt.Errorf("checking the key: %w. Nothing was stored: check --base-url (the operations' paths, such as %s, go after it); if the API answers 404 there for another reason, pass --check-path PATH (a GET that needs the key), or --no-check to store the key unchecked",
+			kc.Err, kc.Path)
+	case kc.Err != nil && kc.NotFound():
+		return fmt.Errorf("checking the key: %w. Nothing was stored: if the API is not at %s (the description's server), pass --base-url URL; if it answers 404 there for another reason, pass --check-path PATH (a GET that needs the key), or --no-check to store the key unchecked",
+			kc.Err, kc.Base)
 	case kc.Err != nil:
 		return fmt.Errorf("checking the key: %w. Nothing was stored: fix the check with --check-path PATH, or pass --no-check to store the key unchecked", kc.Err)
 	}

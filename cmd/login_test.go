@@ -76,12 +76,13 @@ func TestLogin(t *testing.T) {
 			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /v1/me"},
 		},
 		{
-			name:  "spec URL on the API origin is the check",
-			stdin: goodKey, args: []string{"--with-key", "--spec", api.URL + "/openapi.json"},
-			// Without the key to read its security schemes (refused),
-			// then with the key, then without: the description needs the
-			// key, so fetching it proves the key.
-			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /openapi.json", "GET /openapi.json", "GET /openapi.json"},
+			name:  "private spec URL on the API origin, then an operation is the check",
+			stdin: goodKey, args: []string{"--with-key", "--spec", api.URL + "/private/openapi.yaml"},
+			// Read without the key (refused), then with it; then a GET
+			// that takes no arguments, where the calls go: that the
+			// description accepts the key says nothing of the base URL.
+			wantErr: []string{"accepted the key (GET " + api.URL + "/projects: 200)"},
+			wantKey: goodKey, wantSaved: true, wantHits: []string{"GET /private/openapi.yaml", "GET /private/openapi.yaml", "GET /projects"},
 		},
 		{
 			name: "hidden prompt on a terminal",
@@ -777,4 +778,100 @@ func TestLoginSpecFileMissing(t *testing.T) {
 		t.Errorf("a profile was saved: %v", err)
 	}
 	e.assertKeyNowhere(goodKey)
+}
+
+// trackerSpec is a description as Django REST Framework serves it: its
+// operations under /api/, no servers.
+const trackerSpec = `{"openapi":"3.0.3","info":{"title":"tracker","version":"1"},"paths":{
+"/api/projects/":{"get":{"operationId":"list_projects","responses":{"200":{"description":"ok"}}}}}}`
+
+// trackerAPI serves, as Django REST Framework does, its description at
+// /api/schema/ and its operations under /api/, both only to
+// `Authorization: Api-Key goodKey`, and 404 for any other path.
+func trackerAPI(t *testing.T) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path != "/api/schema/" && r.URL.Path != "/api/projects/":
+			http.NotFound(w, r)
+		case r.Header.Get("Authorization") != "Api-Key "+goodKey:
+			http.Error(w, `{"detail":"Authentication credentials were not provided."}`, http.StatusForbidden)
+		case r.URL.Path == "/api/schema/":
+			w.Write([]byte(trackerSpec))
+		default:
+			w.Write([]byte(`[]`))
+		}
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// A --base-url whose path does not lead to the API's operations fails the
+// login, naming the URL that answered 404 and --base-url, and stores
+// nothing; the description's own URL, which answers with the key whatever
+// the base URL, does not stand in for the operations. The right base URL
+// logs in. status says the same of a profile saved unchecked.
+func TestLoginBaseURLThatMissesTheOperations(t *testing.T) {
+	ts := trackerAPI(t)
+	file := filepath.Join(t.TempDir(), "tracker.json")
+	if err := os.WriteFile(file, []byte(trackerSpec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	served := filepath.Join(t.TempDir(), "served.json")
+	if err := os.WriteFile(served, []byte(strings.Replace(trackerSpec, `"paths"`, `"servers":[{"url":"`+ts.URL+`/apii"}],"paths"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, spec, base string
+		code             int
+		want             []string
+	}{
+		{"description file whose server misses the operations, no --base-url", served, "", 1, []string{
+			"GET " + ts.URL + "/apii/api/projects/ answered 404 Not Found",
+			"Nothing was stored: if the API is not at " + ts.URL + "/apii (the description's server), pass --base-url URL"}},
+		{"description URL, mistyped base URL", ts.URL + "/api/schema/", ts.URL + "/apii", 1, []string{
+			"GET " + ts.URL + "/apii/api/projects/ answered 404 Not Found",
+			"most likely the base URL " + ts.URL + "/apii does not lead to the API's operations",
+			"Nothing was stored: check --base-url (the operations' paths, such as /api/projects/, go after it)"}},
+		{"description file, mistyped base URL", file, ts.URL + "/apii", 1, []string{
+			"GET " + ts.URL + "/apii/api/projects/ answered 404 Not Found",
+			"Nothing was stored: check --base-url"}},
+		{"description URL, right base URL", ts.URL + "/api/schema/", ts.URL, 0, []string{
+			"✓ The API accepted the key (GET " + ts.URL + "/api/projects/: 200)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			args := []string{"login", "-p", "tracker", "--spec", tc.spec, "--auth-scheme", "Api-Key", "--with-key"}
+			if tc.base != "" {
+				args = append(args, "--base-url", tc.base)
+			}
+			r := e.run(goodKey, args...)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d:\n%s", r.code, tc.code, r.err)
+			}
+			for _, s := range tc.want {
+				if !strings.Contains(r.err, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.err)
+				}
+			}
+			_, err := (profile.Store{Dir: e.dir}).Get("tracker")
+			if saved, stored := err == nil, e.storedKey("tracker") == goodKey; saved != (tc.code == 0) || stored != (tc.code == 0) {
+				t.Errorf("profile saved %v, key stored %v; want both %v", saved, stored, tc.code == 0)
+			}
+			e.assertKeyNowhere(goodKey)
+		})
+	}
+
+	t.Run("status", func(t *testing.T) {
+		e := newAuthEnv(t)
+		if r := e.run(goodKey, "login", "-p", "tracker", "--spec", ts.URL+"/api/schema/", "--base-url", ts.URL+"/apii", "--auth-scheme", "Api-Key", "--with-key", "--no-check"); r.code != 0 {
+			t.Fatalf("login --no-check: exit %d:\n%s", r.code, r.err)
+		}
+		r := e.run("", "status", "-p", "tracker")
+		want := "API:         ✗ GET " + ts.URL + "/apii/api/projects/ answered 404 Not Found: a GET that takes no arguments names nothing that could be missing, so most likely the base URL " +
+			ts.URL + "/apii does not lead to the API's operations: `restmcp login --profile tracker --base-url URL` stores the API's address"
+		if r.code != 1 || !strings.Contains(r.out, want) {
+			t.Errorf("status: exit %d, want 1 with %q:\n%s%s", r.code, want, r.out, r.err)
+		}
+	})
 }

@@ -349,6 +349,12 @@ func statusCheck(ctx context.Context, f *Factory, p profile.Profile, key string,
 	if kc.Err != nil {
 		cs.Error = kc.Err.Error()
 	}
+	switch login := f.App().LoginCommand(p.Name); {
+	case kc.Err != nil && kc.NotFound() && kc.CheckPath:
+		cs.Error += fmt.Sprintf(": `%s --base-url URL --check-path PATH` stores others", login)
+	case kc.Err != nil && kc.NotFound():
+		cs.Error += fmt.Sprintf(": `%s --base-url URL` stores the API's address", login)
+	}
 	return cs, kc.Accepted
 }
 

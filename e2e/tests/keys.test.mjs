@@ -35,6 +35,8 @@ describe('the key in the OS keyring', () => {
     const r = await run(['login', '--profile', PROFILE, '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'],
       { env, input: `${key}\n` });
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`accepted the key \\(GET ${apiURL().replace(/[.:/]/g, '\\$&')}/api/(?!schema/)\\S+: 200\\)`),
+      'checked with an operation where the calls go, not with the description');
     assert.equal(keyringLookup(PROFILE), key, 'secret-tool finds the key under service restmcp');
     assert.ok(!(r.stdout + r.stderr).includes(key));
     const files = filesUnder(config);
@@ -77,6 +79,33 @@ describe('the key in the OS keyring', () => {
     assert.match(r.stderr, /40[13]|reject/i);
     assert.equal(keyringLookup('e2e-rejected'), null);
     assert.ok(!r.stderr.includes('not-a-valid-key'), 'even a rejected key is not echoed');
+  });
+
+  it('login with a mistyped --base-url path says which URL answered 404, names --base-url and stores nothing', async () => {
+    // The description at /api/schema/ answers with the key wherever the
+    // base URL points; the operations are at /api/…, not /apii/api/….
+    const login = ['login', '--profile', 'e2e-wrong-base', '--spec', `${apiURL()}/api/schema/`, '--base-url', `${apiURL()}/apii`,
+      '--auth-scheme', 'Api-Key', '--with-key'];
+    const r = await run(login, { env, input: `${key}\n` });
+    assert.equal(r.code, 1, r.stderr);
+    const wrong = `${apiURL()}/apii`.replace(/[.:/]/g, '\\$&');
+    assert.match(r.stderr, new RegExp(`GET ${wrong}/api/\\S+ answered 404 Not Found`));
+    assert.match(r.stderr, new RegExp(`most likely the base URL ${wrong} does not lead to the API's operations`));
+    assert.match(r.stderr, /Nothing was stored: check --base-url/);
+    assert.equal(keyringLookup('e2e-wrong-base'), null);
+    const profiles = JSON.parse(readFileSync(join(config, 'profiles.json'), 'utf8')).profiles;
+    assert.ok(!('e2e-wrong-base' in profiles), 'the profile is not saved');
+
+    // Saved unchecked, status says the same and the login that fixes it.
+    const saved = await run([...login, '--no-check'], { env, input: `${key}\n` });
+    assert.equal(saved.code, 0, saved.stderr);
+    const st = await run(['status', '--profile', 'e2e-wrong-base'], { env });
+    assert.equal(st.code, 1, st.stdout + st.stderr);
+    assert.match(st.stdout, new RegExp(`API: +✗ GET ${wrong}/api/\\S+ answered 404 Not Found`));
+    assert.match(st.stdout, /`restmcp login --profile e2e-wrong-base --base-url URL` stores the API's address/);
+    assert.ok(!(r.stdout + r.stderr + st.stdout + st.stderr).includes(key));
+    const out = await run(['logout', '--profile', 'e2e-wrong-base', '--all'], { env });
+    assert.equal(out.code, 0, out.stderr);
   });
 
   it('logout removes the key from the keyring', async () => {

@@ -1,0 +1,180 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/restmcp/restmcp/profile"
+)
+
+// trackerDescription is a description as Django REST Framework serves
+// it: its operations under /api/, no servers.
+const trackerDescription = `{"openapi":"3.0.3","info":{"title":"tracker","version":"1"},"paths":{
+"/api/projects/":{"get":{"operationId":"list_projects","responses":{"200":{"description":"ok"}}}},
+"/api/projects/{id}/":{"get":{"operationId":"retrieve_project","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"integer"}}],"responses":{"200":{"description":"ok"}}}}}}`
+
+// trackerAPI serves trackerDescription at /api/schema/ and the projects
+// at /api/projects/, both only to `Authorization: Api-Key <key>` (403
+// otherwise), and 404 for any other path. It records each request as
+// "PATH key" or "PATH -" (without the key).
+func trackerAPI(t *testing.T, key string) (*httptest.Server, func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var seen []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		mu.Lock()
+		if auth == "" {
+			seen = append(seen, r.URL.Path+" -")
+		} else {
+			seen = append(seen, r.URL.Path+" key")
+		}
+		mu.Unlock()
+		if r.URL.Path != "/api/schema/" && r.URL.Path != "/api/projects/" {
+			http.NotFound(w, r)
+			return
+		}
+		if auth != "Api-Key "+key {
+			http.Error(w, `{"detail":"Authentication credentials were not provided."}`, http.StatusForbidden)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/api/schema/" {
+			_, _ = w.Write([]byte(trackerDescription))
+			return
+		}
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	t.Cleanup(ts.Close)
+	return ts, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), seen...)
+	}
+}
+
+// A base URL whose path does not lead to the API's operations is caught
+// by the key check, whether the description is the API's own URL (which
+// answers with the key wherever the base URL points) or a file: the check
+// asks an operation where the calls go, and its 404 names that base URL.
+func TestCheckKeyCatchesABaseURLThatMissesTheOperations(t *testing.T) {
+	const key = "sk-tracker-0123456789"
+	ts, seen := trackerAPI(t, key)
+	file := filepath.Join(t.TempDir(), "tracker.json")
+	if err := os.WriteFile(file, []byte(trackerDescription), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	word := "Api-Key"
+	for _, tc := range []struct {
+		name, spec, base, checkPath string
+		accepted                    bool
+		url                         string
+		wantErr                     []string
+		requests                    []string
+	}{
+		{
+			name: "description URL, right base URL", spec: ts.URL + "/api/schema/", base: ts.URL,
+			accepted: true, url: ts.URL + "/api/projects/",
+			requests: []string{"/api/schema/ key", "/api/projects/ key"},
+		},
+		{
+			name: "description URL, mistyped base URL", spec: ts.URL + "/api/schema/", base: ts.URL + "/apii",
+			url: ts.URL + "/apii/api/projects/",
+			wantErr: []string{"GET " + ts.URL + "/apii/api/projects/ answered 404 Not Found",
+				"most likely the base URL " + ts.URL + "/apii does not lead to the API's operations"},
+			requests: []string{"/api/schema/ key", "/apii/api/projects/ key"},
+		},
+		{
+			name: "description file, mistyped base URL", spec: file, base: ts.URL + "/apii",
+			url: ts.URL + "/apii/api/projects/",
+			wantErr: []string{"GET " + ts.URL + "/apii/api/projects/ answered 404 Not Found",
+				"most likely the base URL " + ts.URL + "/apii does not lead to the API's operations"},
+			requests: []string{"/apii/api/projects/ key"},
+		},
+		{
+			name: "check path that is not there", spec: file, base: ts.URL, checkPath: "/api/me/",
+			url:      ts.URL + "/api/me/",
+			wantErr:  []string{"answered 404 Not Found", "the check path, or the base URL " + ts.URL + " it is put under, is likely wrong"},
+			requests: []string{"/api/me/ key"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(seen())
+			p := profile.Profile{Name: "tracker", Spec: tc.spec, BaseURL: tc.base, AuthScheme: &word, CheckPath: tc.checkPath}
+			kc, err := testApp(t, nil).CheckKey(context.Background(), p, key, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kc.Accepted != tc.accepted || kc.URL != tc.url || kc.Description {
+				t.Errorf("key check: %+v; want accepted=%v on %s, an operation", kc, tc.accepted, tc.url)
+			}
+			if tc.wantErr != nil && (kc.Err == nil || kc.Status != http.StatusNotFound) {
+				t.Fatalf("key check: %+v; want a 404", kc)
+			}
+			for _, s := range tc.wantErr {
+				if !strings.Contains(kc.Err.Error(), s) {
+					t.Errorf("error %q lacks %q", kc.Err, s)
+				}
+			}
+			if got := seen()[before:]; strings.Join(got, ",") != strings.Join(tc.requests, ",") {
+				t.Errorf("requests %q, want %q", got, tc.requests)
+			}
+		})
+	}
+}
+
+// A key the description on the API's origin refuses is reported rejected
+// by the description's URL, as it was sent there, in as many requests as
+// asking the description alone would take: the reading that refused it,
+// then the check, without asking again without the key.
+func TestCheckKeyRefusedByTheDescription(t *testing.T) {
+	ts, seen := trackerAPI(t, "sk-tracker-0123456789")
+	word := "Api-Key"
+	p := profile.Profile{Name: "tracker", Spec: ts.URL + "/api/schema/", BaseURL: ts.URL + "/apii", AuthScheme: &word}
+	kc, err := testApp(t, nil).CheckKey(context.Background(), p, "sk-tracker-wrongwrong", 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(kc.Err, ErrKeyRejected) || !kc.Description || kc.Status != http.StatusForbidden || kc.URL != ts.URL+"/api/schema/" {
+		t.Errorf("key check: %+v; want rejected by the description's URL", kc)
+	}
+	if got, want := seen(), []string{"/api/schema/ key", "/api/schema/ key"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("requests %q, want %q", got, want)
+	}
+}
+
+// A description on the API's own address that gives no answer is said to
+// be out of reach, the network and the address to check: not a
+// description to fix, nor a verdict on the key.
+func TestCheckKeyDescriptionOnTheAPIsAddressUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close() // no answer
+		}
+	}()
+	u := "http://" + ln.Addr().String()
+	p := profile.Profile{Name: "acme", Spec: u + "/openapi.json", BaseURL: u}
+	kc, err := testApp(t, nil).CheckKey(context.Background(), p, "sk-acme-0123456789", 5*time.Second)
+	var se *CheckSetupError
+	if !errors.As(err, &se) || se.Fix != FixUnreachable || !strings.Contains(err.Error(), "the API description at "+u+"/openapi.json cannot be reached") {
+		t.Fatalf("key check: %+v, %v; want the description out of reach", kc, err)
+	}
+}
