@@ -477,6 +477,35 @@ func TestRevoke(t *testing.T) {
 	}
 }
 
+// A revocation endpoint's answer is a success whatever its 2xx status
+// (204 No Content is common); any other is reported with its status.
+func TestRevokeStatus(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   string // "" for success
+	}{
+		{http.StatusOK, ""},
+		{http.StatusNoContent, ""},
+		{http.StatusAccepted, ""},
+		{http.StatusBadRequest, "the revocation endpoint refused the request: HTTP 400 Bad Request"},
+		{http.StatusServiceUnavailable, "HTTP 503"},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(tc.status)
+		}))
+		cfg := oauth.Config{ClientID: "c", RevocationURL: srv.URL + "/revoke"}
+		err := cfg.Revoke(t.Context(), &oauth.Token{AccessToken: "at", RefreshToken: "rt"})
+		srv.Close()
+		var se *oauth.ServerError
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%d: err = %v, want success", tc.status, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &se) || se.Status != tc.status):
+			t.Errorf("%d: err = %v, want a *ServerError saying %q", tc.status, err, tc.want)
+		}
+	}
+}
+
 // A Config with a Resource names it (RFC 8707) in every token request,
 // the refresh that golang.org/x/oauth2 sends included; without one, none.
 func TestResourceIndicatorOnEveryTokenRequest(t *testing.T) {
