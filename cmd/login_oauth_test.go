@@ -429,10 +429,7 @@ func TestOAuthProfileWithoutKeyring(t *testing.T) {
 	}
 	f.Keyring.Backend = unavailableBackend{}
 	for _, args := range [][]string{{"call", "me", "-p", "o"}, {"login", "-p", "o", "--no-browser"}} {
-		w := &signInWriter{t: t}
-		f.IO.ErrOut = w
-		code := run(t, f, args...)
-		msg := w.String()
+		code, msg := runErr(t, f, args...)
 		if code == 0 || !strings.Contains(msg, "RESTMCP_API_KEY") || !strings.Contains(msg, "keyring") ||
 			strings.Contains(msg, "--insecure-storage") || strings.Contains(msg, "sign in again with") || strings.Contains(msg, "without a key") {
 			t.Errorf("%v: exit %d:\n%s", args, code, msg)
@@ -451,6 +448,51 @@ func TestOAuthProfileWithoutKeyring(t *testing.T) {
 	out.Reset()
 	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 || !strings.Contains(out.String(), "from RESTMCP_API_KEY") || strings.Contains(out.String(), tok.AccessToken) {
 		t.Errorf("status: exit %d: %s", code, out)
+	}
+}
+
+// runErr runs the command with args, standard error a fresh sign-in
+// writer, and returns its exit code and what it wrote there.
+func runErr(t *testing.T, f *Factory, args ...string) (int, string) {
+	t.Helper()
+	w := &signInWriter{t: t}
+	f.IO.ErrOut = w
+	code := run(t, f, args...)
+	return code, w.String()
+}
+
+// RESTMCP_API_KEY set for an OAuth profile is what is sent: when the API
+// or the MCP server refuses it, the error names the variable and the
+// sign-in that unsetting it brings back, not a new sign-in (which would
+// change nothing while it is set).
+func TestOAuthProfileEnvKeyRefused(t *testing.T) {
+	s, f, _, w := oauthLogin(t)
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	ms := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
+	mcp.AddTool(ms, &mcp.Tool{Name: "whoami"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "signed-in user"}}}, nil, nil
+	})
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, nil))
+	bw := &browserWriter{follow: remotetest.Browser(t)}
+	f.IO.ErrOut = bw
+	if code := run(t, f, "login", "-p", "r", "--mcp-url", o.URL+"/mcp", "--no-browser"); code != 0 {
+		t.Fatalf("remote login: exit %d: %s", code, bw)
+	}
+	getenv := f.Getenv
+	f.Getenv = func(k string) string {
+		if k == "RESTMCP_API_KEY" {
+			return "at-not-valid-0123456789"
+		}
+		return getenv(k)
+	}
+	for _, args := range [][]string{{"call", "me", "-p", "o"}, {"call", "whoami", "-p", "r"}} {
+		code, msg := runErr(t, f, args...)
+		if code == 0 || !strings.Contains(msg, "key from RESTMCP_API_KEY") || !strings.Contains(msg, "unset it to use the stored sign-in") ||
+			strings.Contains(msg, "run `restmcp login") || strings.Contains(msg, "at-not-valid") {
+			t.Errorf("%v: exit %d:\n%s", args, code, msg)
+		}
 	}
 }
 
