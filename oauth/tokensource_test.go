@@ -477,6 +477,24 @@ func TestRevoke(t *testing.T) {
 	}
 }
 
+// What is stored that is no token is told apart (ErrUnreadable) from a
+// sign-in that ended; both need a new sign-in.
+func TestLoadUnreadable(t *testing.T) {
+	store := memStore()
+	for _, v := range []string{"{not json", `{"refresh_token":"rt"}`} {
+		store.Set("acme", v)
+		_, err := oauth.Load(store, "acme")
+		if !errors.Is(err, oauth.ErrUnreadable) || !errors.Is(err, oauth.ErrLoginRequired) {
+			t.Errorf("%s: err = %v, want ErrUnreadable and ErrLoginRequired", v, err)
+		}
+	}
+	store.Set("acme", `{"access_token":"at","expiry":"2001-01-01T00:00:00Z"}`)
+	_, err := oauth.NewTokenSource(oauth.Config{ClientID: "c"}, store, "acme", "").Token(t.Context())
+	if !errors.Is(err, oauth.ErrLoginRequired) || errors.Is(err, oauth.ErrUnreadable) {
+		t.Errorf("expired without a refresh token: err = %v, want ErrLoginRequired only", err)
+	}
+}
+
 // A revocation endpoint's answer is a success whatever its 2xx status
 // (204 No Content is common); any other is reported with its status.
 func TestRevokeStatus(t *testing.T) {
