@@ -252,6 +252,34 @@ describe('a remote server that wants OAuth', () => {
   });
   after(async () => { await server.close(); });
 
+  it('a code exchange that fails: the browser page says the sign-in failed, not that it worked', async () => {
+    server.failToken(true);
+    try {
+      const p = spawn(bin(), ['login', '--profile', 'rem-oauth-fail', '--mcp-url', server.url, '--no-browser'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let opened = null;
+      p.stderr.on('data', (c) => {
+        stderr += c;
+        const m = stderr.match(/^\s+(http\S+\/authorize\?\S+)$/m);
+        if (m && !opened) opened = fetch(m[1]).then(async (r) => ({ status: r.status, body: await r.text() }));
+      });
+      const code = await new Promise((resolve) => p.on('close', resolve));
+      stderrLog.push(stderr);
+      assert.notEqual(code, 0, stderr);
+      assert.match(stderr, /502/);
+      assert.ok(opened, `the sign-in URL was printed: ${stderr}`);
+      const page = await opened;
+      assert.doesNotMatch(page.body, /Signed in/);
+      assert.match(page.body, /Sign-in failed/);
+      assert.match(page.body, /terminal/);
+      assert.notEqual(page.status, 200);
+      const stored = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth-fail/oauth-token'], { encoding: 'utf8', env: process.env }).stdout;
+      assert.equal(stored, '', 'nothing was stored');
+    } finally {
+      server.failToken(false);
+    }
+  });
+
   it('login signs in (registration, PKCE, loopback redirect), serve uses the token', async () => {
     // login prints the sign-in URL (--no-browser); the test is the browser.
     const p = spawn(bin(), ['login', '--profile', 'rem-oauth', '--mcp-url', server.url, '--no-browser'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
