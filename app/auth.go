@@ -301,6 +301,20 @@ func (a *App) tokenSource(p profile.Profile, cfg oauth.Config) *oauth.TokenSourc
 	return src
 }
 
+// TokenUnreadable reports whether err, from reading an OAuth profile's
+// tokens, means that the keyring answered but its entry holds no token
+// that can be read (damaged): signing in again replaces it. A keyring out
+// of reach is not that.
+func TokenUnreadable(err error) bool {
+	return errors.Is(err, oauth.ErrUnreadable) || errors.Is(err, keyring.ErrDamaged)
+}
+
+// UnreadableSignIn says that profile name's stored sign-in cannot be read
+// (TokenUnreadable), and what to do.
+func (a *App) UnreadableSignIn(name string) string {
+	return fmt.Sprintf("the stored sign-in of profile %q cannot be read (its keyring entry is damaged): run `%s` to sign in again", name, a.LoginCommand(name))
+}
+
 // reachKeyring says what to do about a keyring that could not be read
 // (err): signing in again needs it too, so the way is to unlock or reach
 // it and call again, or to send an access token from KeyEnv instead.
@@ -328,6 +342,8 @@ func (t *profileTokens) AccessToken(ctx context.Context) (string, error) {
 		return "", err // signing in again brings the same type
 	case errors.As(err, &rd):
 		return "", err // signing in again meets the same redirect
+	case TokenUnreadable(err):
+		return "", errors.New(t.a.UnreadableSignIn(t.p.Name))
 	case errors.Is(err, oauth.ErrLoginRequired), errors.Is(err, keyring.ErrNotFound):
 		return "", fmt.Errorf("not signed in to profile %q (or the sign-in expired): run `%s`", t.p.Name, t.a.LoginCommand(t.p.Name))
 	case errors.Is(err, keyring.ErrUnavailable):

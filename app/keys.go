@@ -18,6 +18,9 @@ const (
 	KeyFromFile        = "file" // login --insecure-storage
 	KeyMissing         = "missing"
 	KeyringUnavailable = "unavailable"
+	// KeyDamaged: the keyring answered, but what it holds for an OAuth
+	// profile is no token that can be read (see TokenUnreadable).
+	KeyDamaged = "damaged"
 )
 
 // Key is a profile's key and where it came from. When the key could not

@@ -48,11 +48,18 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 	if IsOAuthProfile(p) {
 		cred, none, scopes = a.OAuthCredential(p), nil, p.Auth.OAuth.Scopes
 	}
+	// A key from the environment is sent in place of the stored key
+	// (ResolveKey) or sign-in (OAuthCredential): a refusal names it.
+	keyEnv := ""
+	if a.EnvKey() != "" {
+		keyEnv = a.KeyEnv
+	}
 	return remote.Config{
 		URL:           p.MCPURL,
 		HTTPClient:    client.NewHTTPClient(&client.Transport{Origin: remoteOrigin(p), Credential: cred, Headers: fixedHeaders(p), UserAgent: a.UserAgent()}, 0),
 		Filter:        remote.Filter{Tools: p.Tools, ReadOnly: p.ReadOnly, Prefix: p.Prefix},
 		Login:         a.LoginCommand(p.Name),
+		KeyEnv:        keyEnv,
 		OAuth:         IsOAuthProfile(p),
 		Scopes:        scopes,
 		NoCredentials: none,
@@ -256,6 +263,9 @@ func (a *App) CheckRemoteKey(ctx context.Context, p profile.Profile, key string,
 	}
 	kc := &KeyCheck{Method: "initialize", URL: client.ShowURL(p.MCPURL)} // shown: without a key in its query
 	cfg := a.RemoteConfig(p, keys)
+	if key != "" {
+		cfg.KeyEnv = "" // the key given, not the environment's, is sent
+	}
 	res, err := remote.Probe(ctx, cfg, &mcp.Implementation{Name: a.Name, Version: a.Version})
 	var se *remote.StatusError
 	switch {

@@ -456,6 +456,7 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		Name:           a.Name,
 		Login:          a.LoginCommand(p.Name),
 		KeyEnv:         keyEnv,
+		SignIn:         IsOAuthProfile(p),
 		Version:        a.Version,
 		Prefix:         p.Prefix,
 		MaxResultBytes: p.MaxResultBytes,

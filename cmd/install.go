@@ -679,6 +679,8 @@ func (o *InstallOptions) warnOAuthToken(warn func(string, ...any)) {
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
 		warn("profile %q is not signed in yet: run `%s`", o.Profile, f.App().LoginCommand(o.Profile))
+	case app.TokenUnreadable(err):
+		warn("%s", f.App().UnreadableSignIn(o.Profile))
 	case err != nil:
 		warn("cannot check the OAuth sign-in of profile %q: %v", o.Profile, err)
 	case tok.RefreshToken == "" && tok.ExpiresWithin(0, time.Now()) && tok.Grant != oauth.GrantClientCredentials:

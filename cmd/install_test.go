@@ -980,6 +980,7 @@ func TestInstallWarnsOAuthProfileWithoutToken(t *testing.T) {
 		{name: "signed in", token: `{"access_token":"at-SECRET","refresh_token":"rt-SECRET"}`, notWant: []string{"Warning:", "SECRET"}},
 		{name: "not signed in", want: `profile "acme" is not signed in yet: run ` + "`restmcp login --profile acme`", notWant: []string{"no key"}},
 		{name: "expired", token: `{"access_token":"at-SECRET","expiry":"2001-01-01T00:00:00Z"}`, want: `the OAuth sign-in of profile "acme" has expired`, notWant: []string{"no key", "SECRET"}},
+		{name: "damaged", token: `{"access_token":"at-SECR`, want: `the stored sign-in of profile "acme" cannot be read (its keyring entry is damaged): run ` + "`restmcp login --profile acme`", notWant: []string{"cannot check", "SECRET"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

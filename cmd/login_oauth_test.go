@@ -266,6 +266,65 @@ func TestLogoutRemovesAnUnreadableToken(t *testing.T) {
 	}
 }
 
+// A stored token that cannot be read (not JSON, or split into parts with
+// one missing) is said to be so, with the login that replaces it, by
+// status (its key_source "damaged", not "unavailable": the keyring
+// answered), call and a tool call over serve; a keyring out of reach is
+// still "unavailable".
+func TestDamagedOAuthTokenIsSaidSo(t *testing.T) {
+	const want = "the stored sign-in of profile \"o\" cannot be read (its keyring entry is damaged): run `restmcp login --profile o` to sign in again"
+	serveCall := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"me","arguments":{}}}
+`
+	for name, damage := range map[string]func(f *Factory) error{
+		"not JSON":     func(f *Factory) error { return f.App().Tokens().Set(app.TokenAccount("o"), "{not json") },
+		"part missing": func(f *Factory) error { return f.Keyring.Set(app.TokenAccount("o"), "\x00restmcp-parts:3") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, f, out, w := oauthLogin(t)
+			if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+				t.Fatalf("login: exit %d: %s", code, w)
+			}
+			if err := damage(f); err != nil {
+				t.Fatal(err)
+			}
+			if code, msg := runErr(t, f, "call", "me", "-p", "o"); code == 0 || !strings.Contains(msg, want) || strings.Contains(msg, "not signed in") {
+				t.Errorf("call: exit %d: %s", code, msg)
+			}
+			out.Reset()
+			if code, msg := runErr(t, f, "status", "-p", "o"); code == 0 || !strings.Contains(out.String(), "Token:       "+want) {
+				t.Errorf("status: exit %d: %s%s", code, out, msg)
+			}
+			out.Reset()
+			var st []map[string]any
+			if code, msg := runErr(t, f, "status", "-p", "o", "--json"); code == 0 || json.Unmarshal(out.Bytes(), &st) != nil || len(st) != 1 ||
+				st[0]["key_source"] != app.KeyDamaged || st[0]["key_error"] != want {
+				t.Errorf("status --json: exit %d: %s%s", code, out, msg)
+			}
+			out.Reset()
+			f.IO.In = strings.NewReader(serveCall)
+			if code, msg := runErr(t, f, "serve", "-p", "o"); code != 0 || !strings.Contains(out.String(), `"isError":true`) || !strings.Contains(out.String(), "cannot be read (its keyring entry is damaged)") {
+				t.Errorf("serve: exit %d: %s%s", code, out, msg)
+			}
+		})
+	}
+	// A keyring out of reach is not a damaged entry.
+	_, f, out, _ := oauthLogin(t)
+	if err := f.App().Tokens().Set(app.TokenAccount("o"), "{not json"); err != nil {
+		t.Fatal(err)
+	}
+	store := profile.Store{Dir: f.Getenv("RESTMCP_CONFIG_DIR")}
+	if err := store.Save(profile.Profile{Name: "o", Spec: "https://api.example.com/openapi.json", Auth: &profile.Auth{Kind: profile.AuthOAuth2, Scheme: "oidc", OAuth: &profile.OAuth{ClientID: "c"}}}); err != nil {
+		t.Fatal(err)
+	}
+	f.Keyring.Backend = unavailableBackend{}
+	var st []map[string]any
+	if code, msg := runErr(t, f, "status", "-p", "o", "--json", "--offline"); code == 0 || json.Unmarshal(out.Bytes(), &st) != nil || len(st) != 1 || st[0]["key_source"] != app.KeyringUnavailable {
+		t.Errorf("status --json without a keyring: exit %d: %s%s", code, out, msg)
+	}
+}
+
 // Signing in again to the same client keeps its stored secret and sends
 // it (every "sign in again" message names the plain login command);
 // another client does not get it.
@@ -429,10 +488,7 @@ func TestOAuthProfileWithoutKeyring(t *testing.T) {
 	}
 	f.Keyring.Backend = unavailableBackend{}
 	for _, args := range [][]string{{"call", "me", "-p", "o"}, {"login", "-p", "o", "--no-browser"}} {
-		w := &signInWriter{t: t}
-		f.IO.ErrOut = w
-		code := run(t, f, args...)
-		msg := w.String()
+		code, msg := runErr(t, f, args...)
 		if code == 0 || !strings.Contains(msg, "RESTMCP_API_KEY") || !strings.Contains(msg, "keyring") ||
 			strings.Contains(msg, "--insecure-storage") || strings.Contains(msg, "sign in again with") || strings.Contains(msg, "without a key") {
 			t.Errorf("%v: exit %d:\n%s", args, code, msg)
@@ -451,6 +507,51 @@ func TestOAuthProfileWithoutKeyring(t *testing.T) {
 	out.Reset()
 	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 || !strings.Contains(out.String(), "from RESTMCP_API_KEY") || strings.Contains(out.String(), tok.AccessToken) {
 		t.Errorf("status: exit %d: %s", code, out)
+	}
+}
+
+// runErr runs the command with args, standard error a fresh sign-in
+// writer, and returns its exit code and what it wrote there.
+func runErr(t *testing.T, f *Factory, args ...string) (int, string) {
+	t.Helper()
+	w := &signInWriter{t: t}
+	f.IO.ErrOut = w
+	code := run(t, f, args...)
+	return code, w.String()
+}
+
+// RESTMCP_API_KEY set for an OAuth profile is what is sent: when the API
+// or the MCP server refuses it, the error names the variable and the
+// sign-in that unsetting it brings back, not a new sign-in (which would
+// change nothing while it is set).
+func TestOAuthProfileEnvKeyRefused(t *testing.T) {
+	s, f, _, w := oauthLogin(t)
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	ms := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
+	mcp.AddTool(ms, &mcp.Tool{Name: "whoami"}, func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "signed-in user"}}}, nil, nil
+	})
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, nil))
+	bw := &browserWriter{follow: remotetest.Browser(t)}
+	f.IO.ErrOut = bw
+	if code := run(t, f, "login", "-p", "r", "--mcp-url", o.URL+"/mcp", "--no-browser"); code != 0 {
+		t.Fatalf("remote login: exit %d: %s", code, bw)
+	}
+	getenv := f.Getenv
+	f.Getenv = func(k string) string {
+		if k == "RESTMCP_API_KEY" {
+			return "at-not-valid-0123456789"
+		}
+		return getenv(k)
+	}
+	for _, args := range [][]string{{"call", "me", "-p", "o"}, {"call", "whoami", "-p", "r"}} {
+		code, msg := runErr(t, f, args...)
+		if code == 0 || !strings.Contains(msg, "key from RESTMCP_API_KEY") || !strings.Contains(msg, "unset it to use the stored sign-in") ||
+			strings.Contains(msg, "run `restmcp login") || strings.Contains(msg, "at-not-valid") {
+			t.Errorf("%v: exit %d:\n%s", args, code, msg)
+		}
 	}
 }
 

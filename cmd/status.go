@@ -517,6 +517,8 @@ func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
 		st.KeySource, st.KeyError = app.KeyMissing, fmt.Sprintf("not signed in: run `%s`", f.App().LoginCommand(p.Name))
+	case app.TokenUnreadable(err):
+		st.KeySource, st.KeyError = app.KeyDamaged, f.App().UnreadableSignIn(p.Name)
 	case err != nil:
 		st.KeySource, st.KeyError = app.KeyringUnavailable, err.Error()
 	default:

@@ -32,6 +32,10 @@ var (
 	// no Secret Service, a locked collection, a refused prompt, or no answer
 	// within the timeout. The error that carries it names the cause.
 	ErrUnavailable = errors.New("the OS keyring is unavailable")
+	// ErrDamaged means a keyring entry was read but does not hold what was
+	// stored (a secret kept in parts with one missing): storing it again
+	// (logging in again) repairs it.
+	ErrDamaged = errors.New("the keyring entry is damaged")
 	// ErrTooBig means the keyring refused the value as too large.
 	ErrTooBig = errors.New("the key is too big for the OS keyring")
 )

@@ -37,13 +37,13 @@ func (s Split) Get(account string) (string, error) {
 	}
 	gen, n, ok := parsePointer(v)
 	if !ok {
-		return "", fmt.Errorf("the keyring entry %q is damaged: log in again", account)
+		return "", fmt.Errorf("%w: %q does not say where its parts are: log in again", ErrDamaged, account)
 	}
 	var b strings.Builder
 	for i := 1; i <= n; i++ {
 		p, err := s.Store.Get(partName(account, gen, i))
 		if errors.Is(err, ErrNotFound) {
-			return "", fmt.Errorf("part %d of the keyring entry %q is missing: log in again", i, account)
+			return "", fmt.Errorf("%w: part %d of %q is missing: log in again", ErrDamaged, i, account)
 		}
 		if err != nil {
 			return "", err

@@ -64,8 +64,15 @@ func TestSplitKeepsLongSecretsInParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = s.Store.Delete("q#g1.2")
-	if _, err := s.Get("q"); err == nil || !strings.Contains(err.Error(), "log in again") {
-		t.Errorf("Get with a missing part = %v, want an error naming login", err)
+	if _, err := s.Get("q"); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "log in again") {
+		t.Errorf("Get with a missing part = %v, want ErrDamaged naming login", err)
+	}
+	// So is a pointer to parts that says not where they are.
+	if err := s.Store.Set("r", partsMark+"x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get("r"); !errors.Is(err, ErrDamaged) {
+		t.Errorf("Get with a damaged pointer = %v, want ErrDamaged", err)
 	}
 }
 

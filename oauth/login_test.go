@@ -445,19 +445,7 @@ func TestLoginAuthCodePageShowsTheExchange(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			page := make(chan string, 1)
-			_, err := cfg.LoginAuthCode(t.Context(), oauth.LoginOptions{Timeout: 10 * time.Second, OpenBrowser: func(u string) error {
-				go func() {
-					resp, err := http.Get(u)
-					if err != nil {
-						page <- err.Error()
-						return
-					}
-					defer resp.Body.Close()
-					b, _ := io.ReadAll(resp.Body)
-					page <- fmt.Sprintf("%d %s", resp.StatusCode, b)
-				}()
-				return nil
-			}})
+			_, err := cfg.LoginAuthCode(t.Context(), oauth.LoginOptions{Timeout: 10 * time.Second, OpenBrowser: oauthtest.PageBrowser(page)})
 			got := <-page
 			switch {
 			case err == nil && !strings.HasPrefix(got, "200 ") || err == nil && !strings.Contains(got, "Signed in"):

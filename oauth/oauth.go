@@ -544,7 +544,7 @@ func Load(s Store, account string) (*Token, error) {
 	var tok Token
 	if err := json.Unmarshal([]byte(v), &tok); err != nil || tok.AccessToken == "" {
 		// Never echo the value: it holds tokens.
-		return nil, &LoginRequiredError{Account: account, Reason: "the stored OAuth token is not readable"}
+		return nil, &LoginRequiredError{Account: account, Reason: "the stored OAuth token is not readable", unreadable: true}
 	}
 	return &tok, nil
 }
@@ -554,6 +554,11 @@ func Load(s Store, account string) (*Token, error) {
 // *LoginRequiredError.
 var ErrLoginRequired = errors.New("sign-in required")
 
+// ErrUnreadable means the store holds something for the account that is
+// not a token (a damaged entry): signing in again replaces it. The error
+// is a *LoginRequiredError, which matches ErrLoginRequired too.
+var ErrUnreadable = errors.New("the stored OAuth token is not readable")
+
 // LoginRequiredError says why a new sign-in is needed. It never holds a
 // token.
 type LoginRequiredError struct {
@@ -561,14 +566,19 @@ type LoginRequiredError struct {
 	Reason  string // e.g. "the authorization server refused the refresh token (invalid_grant)"
 	// refused is the error code of a refresh token the server refused.
 	refused string
+	// unreadable: what is stored is no token (ErrUnreadable).
+	unreadable bool
 }
 
 func (e *LoginRequiredError) Error() string {
 	return fmt.Sprintf("OAuth sign-in needed for %s: %s", e.Account, e.Reason)
 }
 
-// Is reports whether target is ErrLoginRequired.
-func (e *LoginRequiredError) Is(target error) bool { return target == ErrLoginRequired }
+// Is reports whether target is ErrLoginRequired, or ErrUnreadable for
+// what is stored that is no token.
+func (e *LoginRequiredError) Is(target error) bool {
+	return target == ErrLoginRequired || e.unreadable && target == ErrUnreadable
+}
 
 // ServerError is an error answer from the authorization server, without
 // the response body (which could echo what was sent).

@@ -57,7 +57,9 @@ func (c Config) Revoke(ctx context.Context, tok *Token) error {
 	if err := redirected("revocation", resp); err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK {
+	// RFC 7009 answers 200, but servers answer revocations as they
+	// answer other requests that return nothing: 204 No Content, 202.
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return &ServerError{Endpoint: "revocation", Status: resp.StatusCode}
 	}
 	return nil

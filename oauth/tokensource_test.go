@@ -477,6 +477,53 @@ func TestRevoke(t *testing.T) {
 	}
 }
 
+// What is stored that is no token is told apart (ErrUnreadable) from a
+// sign-in that ended; both need a new sign-in.
+func TestLoadUnreadable(t *testing.T) {
+	store := memStore()
+	for _, v := range []string{"{not json", `{"refresh_token":"rt"}`} {
+		store.Set("acme", v)
+		_, err := oauth.Load(store, "acme")
+		if !errors.Is(err, oauth.ErrUnreadable) || !errors.Is(err, oauth.ErrLoginRequired) {
+			t.Errorf("%s: err = %v, want ErrUnreadable and ErrLoginRequired", v, err)
+		}
+	}
+	store.Set("acme", `{"access_token":"at","expiry":"2001-01-01T00:00:00Z"}`)
+	_, err := oauth.NewTokenSource(oauth.Config{ClientID: "c"}, store, "acme", "").Token(t.Context())
+	if !errors.Is(err, oauth.ErrLoginRequired) || errors.Is(err, oauth.ErrUnreadable) {
+		t.Errorf("expired without a refresh token: err = %v, want ErrLoginRequired only", err)
+	}
+}
+
+// A revocation endpoint's answer is a success whatever its 2xx status
+// (204 No Content is common); any other is reported with its status.
+func TestRevokeStatus(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   string // "" for success
+	}{
+		{http.StatusOK, ""},
+		{http.StatusNoContent, ""},
+		{http.StatusAccepted, ""},
+		{http.StatusBadRequest, "the revocation endpoint refused the request: HTTP 400 Bad Request"},
+		{http.StatusServiceUnavailable, "HTTP 503"},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(tc.status)
+		}))
+		cfg := oauth.Config{ClientID: "c", RevocationURL: srv.URL + "/revoke"}
+		err := cfg.Revoke(t.Context(), &oauth.Token{AccessToken: "at", RefreshToken: "rt"})
+		srv.Close()
+		var se *oauth.ServerError
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%d: err = %v, want success", tc.status, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !errors.As(err, &se) || se.Status != tc.status):
+			t.Errorf("%d: err = %v, want a *ServerError saying %q", tc.status, err, tc.want)
+		}
+	}
+}
+
 // A Config with a Resource names it (RFC 8707) in every token request,
 // the refresh that golang.org/x/oauth2 sends included; without one, none.
 func TestResourceIndicatorOnEveryTokenRequest(t *testing.T) {

@@ -160,7 +160,8 @@ func scopeTokens(s string) []string {
 
 // LacksScope says what to do about se, a 403 whose challenge asks for
 // scopes the credentials lack: the request was refused, not the
-// credentials. After an OAuth sign-in, the command that signs in again
+// credentials. With a key from cfg.KeyEnv, that it lacks the permission
+// (its variable named). After an OAuth sign-in, the command that signs in again
 // asking for them, with those granted before (cfg.Scopes), so that none
 // is lost; with a key, that the key lacks the permission.
 func LacksScope(se *StatusError, cfg Config) string {
@@ -174,6 +175,9 @@ func LacksScope(se *StatusError, cfg Config) string {
 		asked = "the scopes " + strings.Join(se.Scopes, " ")
 	}
 	login := cmp.Or(cfg.Login, "login")
+	if cfg.KeyEnv != "" {
+		return fmt.Sprintf("the key from %s lacks a permission this needs: the server asks for %s (insufficient_scope): set it to one that has it, or unset it to use %s", cfg.KeyEnv, asked, storedCredential(cfg))
+	}
 	if !cfg.OAuth {
 		return fmt.Sprintf("the key lacks a permission this needs: the server asks for %s (insufficient_scope): use a key that has it, and store it with `%s`", asked, login)
 	}

@@ -137,6 +137,9 @@ func discover(ctx context.Context, mcpURL string, c *http.Client) (*oauthex.Prot
 	return nil, asm
 }
 
+// errNoCode is an authorization redirect without a code or an error.
+var errNoCode = errors.New("the authorization server sent no code")
+
 // SignIn runs the MCP authorization flow after the server's 401 (req,
 // resp from NeedsOAuth): protected-resource metadata, authorization server
 // metadata, client registration, then the authorization code with PKCE,
@@ -144,7 +147,7 @@ func discover(ctx context.Context, mcpURL string, c *http.Client) (*oauthex.Prot
 // It returns the client the authorization server knows (ID, secret when
 // registration gave one, endpoints, scopes) and the first token, to store
 // and refresh as any OAuth 2.0 token (oauth.Save, oauth.TokenSource).
-func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OAuthOptions) (oauth.Config, *oauth.Token, error) {
+func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OAuthOptions) (_ oauth.Config, _ *oauth.Token, err error) {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = http.DefaultClient
 	}
@@ -161,8 +164,15 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 	type result struct {
 		res *auth.AuthorizationResult
 		err error // the authorization server's error (oauth.RedirectError)
+		// outcome receives how the sign-in ended once its code was
+		// handed on (the checks of state and issuer, the code exchange):
+		// the browser's page says so then, not before.
+		outcome chan error
 	}
 	results := make(chan result, 1)
+	// finished is closed when SignIn returns: a page still waiting for
+	// the outcome (the sign-in ended another way) is answered then.
+	finished := make(chan struct{})
 	// state is this sign-in's, once its URL is shown: only the redirect
 	// that carries it is the answer.
 	var state atomic.Pointer[string]
@@ -182,6 +192,12 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 			return
 		}
 		res := result{res: &auth.AuthorizationResult{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}, err: oauth.RedirectError(q)}
+		if res.err == nil && res.res.Code == "" {
+			res.err = errNoCode
+		}
+		if res.err == nil {
+			res.outcome = make(chan error, 1)
+		}
 		select {
 		case results <- res:
 		default:
@@ -189,20 +205,45 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
 		if res.err != nil {
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "<p>Sign-in failed: %s. You can close this tab.</p>", html.EscapeString(res.err.Error()))
-		} else {
-			fmt.Fprint(w, "<p>Signed in. You can close this tab and go back to the terminal.</p>")
+			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s. You can close this tab; the terminal says what to do next.</p>", html.EscapeString(res.err.Error()))
+			return
 		}
+		// The code is exchanged for tokens after this redirect: the page
+		// waits for that, for as long as the browser does.
+		var err error
+		select {
+		case err = <-res.outcome:
+		case <-finished:
+			err = errors.New("the sign-in ended before its code was used")
+		case <-r.Context().Done():
+			return
+		}
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			fmt.Fprint(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed. The terminal says why and what to do next; you can close this tab.</p>")
+			return
+		}
+		fmt.Fprint(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this tab and go back to the terminal.</p>")
 	})}
 	go srv.Serve(ln)
 	// Shut down, not closed: the browser still gets the page that says
-	// the sign-in is done.
+	// how the sign-in ended.
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
+	}()
+	// The code handed on, if any: its page is told how the sign-in ended,
+	// before the server shuts down.
+	var outcome chan error
+	defer func() {
+		if outcome != nil {
+			outcome <- err
+		}
+		close(finished)
 	}()
 
 	timeout := opts.Timeout
@@ -224,9 +265,8 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 			switch {
 			case r.err != nil:
 				return nil, r.err
-			case r.res.Code == "":
-				return nil, errors.New("the authorization server sent no code")
 			}
+			outcome = r.outcome
 			return r.res, nil
 		case <-time.After(timeout):
 			return nil, fmt.Errorf("no sign-in within %s", timeout)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/restmcp/restmcp/oauth/oauthtest"
 	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
@@ -69,6 +70,12 @@ func TestOAuthSignInTokenErrorLeavesTheBodyOut(t *testing.T) {
 // returns how the sign-in ended.
 func signInThrough(t *testing.T, through func(host string) http.RoundTripper) error {
 	t.Helper()
+	return signInShowing(t, through, remotetest.Browser(t))
+}
+
+// signInShowing is signInThrough whose authorization URL goes to show.
+func signInShowing(t *testing.T, through func(host string) http.RoundTripper, show func(string) error) error {
+	t.Helper()
 	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newTestServer() }, nil))
 	hc := &http.Client{Transport: through(strings.TrimPrefix(o.URL, "http://"))}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -77,6 +84,30 @@ func signInThrough(t *testing.T, through func(host string) http.RoundTripper) er
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: remotetest.Browser(t)})
+	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: show})
 	return err
+}
+
+// The browser's page says how the sign-in ended, which is known once the
+// code is exchanged: a token endpoint that fails the exchange gets a page
+// that says the sign-in failed, not one that says it worked.
+func TestOAuthSignInPageShowsTheExchange(t *testing.T) {
+	for name, through := range map[string]func(host string) http.RoundTripper{
+		"accepted": func(string) http.RoundTripper { return http.DefaultTransport },
+		"refused":  func(host string) http.RoundTripper { return failToken{host: host} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			page := make(chan string, 1)
+			err := signInShowing(t, through, oauthtest.PageBrowser(page))
+			got := <-page
+			switch {
+			case (err == nil) != (name == "accepted"):
+				t.Fatalf("err = %v", err)
+			case err == nil && (!strings.HasPrefix(got, "200 ") || !strings.Contains(got, "Signed in.")):
+				t.Errorf("signed in, but the page says %q", got)
+			case err != nil && (strings.HasPrefix(got, "200 ") || strings.Contains(got, "Signed in.") || !strings.Contains(got, "Sign-in failed") || !strings.Contains(got, "terminal")):
+				t.Errorf("sign-in failed (%v), but the page says %q", err, got)
+			}
+		})
+	}
 }

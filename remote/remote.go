@@ -62,6 +62,11 @@ type Config struct {
 	// permission.
 	OAuth  bool
 	Scopes []string
+	// KeyEnv, when set, is the environment variable the credentials come
+	// from, sent in place of the stored key or sign-in: a refusal names it,
+	// since storing a new key or signing in again changes nothing while it
+	// is set.
+	KeyEnv string
 	// NoCredentials reports whether there are no credentials to send
 	// (nil: there are), so that a 401 or 403 is told as the server asking
 	// for credentials rather than refusing the ones sent.
@@ -619,6 +624,9 @@ func (b *bridge) explain(err error) error {
 	if !refused && b.refused.Load() != 0 {
 		refused, se = true, &StatusError{Status: int(b.refused.Load())}
 	}
+	if refused && b.cfg.KeyEnv != "" {
+		return fmt.Errorf("%w: the server refused the key from %s: correct that variable, or unset it to use %s", se, b.cfg.KeyEnv, storedCredential(b.cfg))
+	}
 	if refused && se.WantsOAuth() {
 		return fmt.Errorf("%w: the server asks for OAuth sign-in: run `%s` (without --with-key)", se, b.cfg.Login)
 	}
@@ -636,6 +644,14 @@ func (b *bridge) explain(err error) error {
 		return fmt.Errorf("%w: the server refused the credentials (%s)", se, hint)
 	}
 	return fmt.Errorf("connecting to %s: %w", shownURL(b.cfg.URL), withoutURL(err))
+}
+
+// storedCredential names what cfg sends when KeyEnv is unset.
+func storedCredential(cfg Config) string {
+	if cfg.OAuth {
+		return "the stored sign-in"
+	}
+	return "the key `" + cmp.Or(cfg.Login, "login") + "` stores"
 }
 
 // withoutURL is err without the *url.Error that would repeat the whole

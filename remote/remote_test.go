@@ -388,6 +388,36 @@ func TestOAuthChallengeIsNamed(t *testing.T) {
 	}
 }
 
+// A key from the environment that the server refuses is named as such:
+// signing in again, or storing a new key, changes nothing while it is
+// set.
+func TestEnvKeyRefusalIsNamed(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="http://`+r.Host+`/.well-known/oauth-protected-resource"`)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}))
+	t.Cleanup(ts.Close)
+	for _, tc := range []struct {
+		oauth bool
+		want  string
+	}{
+		{true, "the server refused the key from RESTMCP_API_KEY: correct that variable, or unset it to use the stored sign-in"},
+		{false, "the server refused the key from RESTMCP_API_KEY: correct that variable, or unset it to use the key `restmcp login --profile x` stores"},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := Probe(ctx, Config{URL: ts.URL, Login: "restmcp login --profile x", KeyEnv: "RESTMCP_API_KEY", OAuth: tc.oauth}, &mcp.Implementation{Name: "c", Version: "1"})
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "run `") {
+			t.Errorf("oauth %v: err = %v, want %q", tc.oauth, err, tc.want)
+		}
+	}
+	// A 403 asking for a scope: the variable's key lacks it.
+	se := &StatusError{Status: http.StatusForbidden, InsufficientScope: true, Scopes: []string{"repo"}}
+	if got := LacksScope(se, Config{Login: "restmcp login --profile x", KeyEnv: "RESTMCP_API_KEY", OAuth: true}); !strings.Contains(got, "the key from RESTMCP_API_KEY lacks a permission") || strings.Contains(got, "--scopes") {
+		t.Errorf("LacksScope = %q", got)
+	}
+}
+
 // cutProxy forwards to upstream, flushing as it goes; the first POST that
 // calls the tool "slow" has its event stream cut after the first
 // notification, and cut is closed then.

@@ -179,6 +179,8 @@ func (s *Server) hint(ctx context.Context, t *tool, r *client.Response) string {
 		return "The API rejected the key this request carried: send a valid one."
 	case st == http.StatusForbidden && caller:
 		return "The API refused this with the key this request carried: it may lack the permission, or be wrong."
+	case st == http.StatusUnauthorized && s.cfg.KeyEnv != "" && s.cfg.SignIn:
+		return fmt.Sprintf("The API rejected the key from %s: correct that variable (or unset it to use the stored sign-in).", s.cfg.KeyEnv)
 	case st == http.StatusUnauthorized && s.cfg.KeyEnv != "":
 		return fmt.Sprintf("The API rejected the key from %s: correct that variable (or unset it to use the key `%s` stores).", s.cfg.KeyEnv, s.login())
 	case st == http.StatusUnauthorized:

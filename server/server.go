@@ -59,6 +59,9 @@ type Config struct {
 	// KeyEnv, when set, is the environment variable the key comes from:
 	// a hint about a refused key names it rather than the login.
 	KeyEnv string
+	// SignIn says that the credential KeyEnv replaces is an OAuth
+	// sign-in's token rather than a stored key.
+	SignIn bool
 	// Prefix is prepended to every tool name ("acme" → "acme_list_projects").
 	Prefix string
 	Filter Filter

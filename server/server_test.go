@@ -361,7 +361,7 @@ func TestHTTPErrorHints(t *testing.T) {
 	// The login of the profile served, or the variable the key came from.
 	type config struct {
 		Name, Login, KeyEnv string
-		caller              bool
+		caller, signIn      bool
 	}
 	for _, tt := range []struct {
 		cfg    config
@@ -372,11 +372,14 @@ func TestHTTPErrorHints(t *testing.T) {
 		{config{Name: "acme", Login: "acme login --profile work"}, 403, "run `acme login --profile work`"},
 		{config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 401, "the key from ACME_API_KEY: correct that variable"},
 		{config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 403, "the key from ACME_API_KEY"},
+		// An OAuth profile's key from the environment: its sign-in is
+		// what unsetting the variable brings back, not a stored key.
+		{config{Name: "acme", Login: "acme login --profile work", KeyEnv: "ACME_API_KEY", signIn: true}, 401, "the key from ACME_API_KEY: correct that variable (or unset it to use the stored sign-in)"},
 		// serve --http: the caller's own key.
 		{config{Name: "acme", Login: "acme login --profile work", caller: true}, 401, "the key this request carried: send a valid one"},
 		{config{Name: "acme", Login: "acme login --profile work", caller: true}, 403, "the key this request carried"},
 	} {
-		s := &Server{cfg: Config{Name: tt.cfg.Name, Login: tt.cfg.Login, KeyEnv: tt.cfg.KeyEnv}}
+		s := &Server{cfg: Config{Name: tt.cfg.Name, Login: tt.cfg.Login, KeyEnv: tt.cfg.KeyEnv, SignIn: tt.cfg.signIn}}
 		ctx := context.Background()
 		if tt.cfg.caller {
 			ctx = client.WithCallerKey(ctx, "sk-caller")

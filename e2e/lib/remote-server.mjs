@@ -179,7 +179,7 @@ export async function startRemoteServer({ sse = false, header, key } = {}) {
  * from the SDK's in-memory demo provider (dynamic client registration,
  * authorization code with PKCE, approved at once) and the MCP endpoint
  * behind the SDK's bearer-token middleware. Resolves to { url, seen,
- * close() }.
+ * failToken(on), close() }.
  */
 export async function startOAuthServer() {
   const { default: express } = await import('express');
@@ -194,6 +194,13 @@ export async function startOAuthServer() {
   authApp.use(express.urlencoded());
   // The issuer is known once listening: a placeholder router is replaced.
   let authRouter = (req, res, next) => next();
+  // failToken makes the token endpoint fail, as a proxy in front of it
+  // that is down would.
+  const ctl = { failToken: false };
+  authApp.use((req, res, next) => {
+    if (ctl.failToken && req.path === '/token') { res.status(502).type('text/plain').send('bad gateway'); return; }
+    next();
+  });
   authApp.use((req, res, next) => authRouter(req, res, next));
   const authHTTP = await listen(authApp);
   const issuer = new URL(`http://127.0.0.1:${authHTTP.address().port}`);
@@ -231,6 +238,8 @@ export async function startOAuthServer() {
   return {
     url: mcpURL.href,
     seen,
+    /** Makes the token endpoint answer 502 (true) or work again. */
+    failToken(on) { ctl.failToken = on; },
     async close() {
       for (const s of [http, authHTTP]) {
         s.closeAllConnections?.();

@@ -150,6 +150,27 @@ describe('OAuth 2.0 from the description', () => {
     assert.ok(!st.stdout.includes('will be renewed'), st.stdout);
   });
 
+  it('a damaged stored token is said to be unreadable, not the keyring unavailable', async () => {
+    const account = `${PROFILE}/oauth-token`;
+    spawnSync('secret-tool', ['clear', 'service', 'restmcp', 'username', account], { env: process.env });
+    const w = spawnSync('secret-tool', ['store', '--label', 'damaged', 'service', 'restmcp', 'username', account], { input: '{"access_token":"at-damag', encoding: 'utf8', env: process.env });
+    assert.equal(w.status, 0, w.stderr);
+    const want = new RegExp(`the stored sign-in of profile "${PROFILE}" cannot be read \\(its keyring entry is damaged\\): run \`restmcp login --profile ${PROFILE}\` to sign in again`);
+    const st = await run(['status', '--profile', PROFILE, '--offline', '--json'], { env });
+    assert.equal(st.code, 1, st.stdout + st.stderr);
+    const [p] = JSON.parse(st.stdout);
+    assert.equal(p.key_source, 'damaged', st.stdout);
+    assert.match(p.key_error, want);
+    const s = await connect(['serve', '--profile', PROFILE], { env });
+    try {
+      const res = await s.client.callTool({ name: 'me', arguments: {} });
+      assert.ok(res.isError);
+      assert.match(text(res), want);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('logout removes the token from the keyring', async () => {
     const r = await run(['logout', '--profile', PROFILE], { env });
     assert.equal(r.code, 0, r.stderr);

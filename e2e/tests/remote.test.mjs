@@ -243,6 +243,25 @@ describe('a remote server speaking only HTTP+SSE', () => {
   });
 });
 
+/**
+ * Runs login (--no-browser), following the sign-in URL it prints as a
+ * browser would; resolves to its exit code, its stderr and the page the
+ * browser ended on ({ status, body }, null when no URL was printed).
+ */
+async function loginInBrowser(args, env) {
+  const p = spawn(bin(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let opened = null;
+  p.stderr.on('data', (c) => {
+    stderr += c;
+    const m = stderr.match(/^\s+(http\S+\/authorize\?\S+)$/m);
+    if (m && !opened) opened = fetch(m[1]).then(async (r) => ({ status: r.status, body: await r.text() }));
+  });
+  const code = await new Promise((resolve) => p.on('close', resolve));
+  stderrLog.push(stderr);
+  return { code, stderr, page: await opened };
+}
+
 describe('a remote server that wants OAuth', () => {
   let server;
   let env;
@@ -252,20 +271,29 @@ describe('a remote server that wants OAuth', () => {
   });
   after(async () => { await server.close(); });
 
+  it('a code exchange that fails: the browser page says the sign-in failed, not that it worked', async () => {
+    server.failToken(true);
+    try {
+      const { code, stderr, page } = await loginInBrowser(['login', '--profile', 'rem-oauth-fail', '--mcp-url', server.url, '--no-browser'], env);
+      assert.notEqual(code, 0, stderr);
+      assert.match(stderr, /502/);
+      assert.ok(page, `the sign-in URL was printed: ${stderr}`);
+      assert.doesNotMatch(page.body, /Signed in/);
+      assert.match(page.body, /Sign-in failed/);
+      assert.match(page.body, /terminal/);
+      assert.notEqual(page.status, 200);
+      const stored = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth-fail/oauth-token'], { encoding: 'utf8', env: process.env }).stdout;
+      assert.equal(stored, '', 'nothing was stored');
+    } finally {
+      server.failToken(false);
+    }
+  });
+
   it('login signs in (registration, PKCE, loopback redirect), serve uses the token', async () => {
     // login prints the sign-in URL (--no-browser); the test is the browser.
-    const p = spawn(bin(), ['login', '--profile', 'rem-oauth', '--mcp-url', server.url, '--no-browser'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let opened = null;
-    p.stderr.on('data', (c) => {
-      stderr += c;
-      const m = stderr.match(/^\s+(http\S+\/authorize\?\S+)$/m);
-      if (m && !opened) opened = fetch(m[1]).then((r) => r.text());
-    });
-    const code = await new Promise((resolve) => p.on('close', resolve));
-    stderrLog.push(stderr);
+    const { code, stderr, page } = await loginInBrowser(['login', '--profile', 'rem-oauth', '--mcp-url', server.url, '--no-browser'], env);
     assert.equal(code, 0, stderr);
-    assert.match(await opened, /Signed in/);
+    assert.match(page?.body ?? '', /Signed in/);
     assert.match(stderr, /asks for OAuth sign-in/);
     // The tokens are kept as those of REST OAuth profiles are.
     const stored = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth/oauth-token'], { encoding: 'utf8', env: process.env }).stdout;

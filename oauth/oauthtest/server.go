@@ -25,6 +25,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -537,4 +538,23 @@ func random(prefix string) string {
 	b := make([]byte, 24)
 	rand.Read(b)
 	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// PageBrowser is a browser for a sign-in's OpenBrowser or Show: it follows
+// the URL it is given, as Server's sign-ins expect, and sends page the
+// page it ends on as "STATUS body" (or the error that stopped it).
+func PageBrowser(page chan<- string) func(url string) error {
+	return func(u string) error {
+		go func() {
+			resp, err := http.Get(u)
+			if err != nil {
+				page <- err.Error()
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			page <- fmt.Sprintf("%d %s", resp.StatusCode, b)
+		}()
+		return nil
+	}
 }
