@@ -133,7 +133,7 @@ func (t *tool) sendsNull(k string, props map[string]any) bool {
 		return false
 	}
 	b, ok := t.in.bindings[k]
-	if !ok || b.In != inBody || b.Name == "" {
+	if !ok || b.In != inBody || b.Whole {
 		return false
 	}
 	p, _ := props[k].(map[string]any)
