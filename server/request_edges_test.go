@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -96,5 +99,76 @@ paths:
 	call(t, s, "create_label", `{"name": "bug", "body_param": "x", "param": 2}`)
 	if body := last(); string(body) != `{"":"x","name":"bug","param":2}` {
 		t.Errorf("body = %s, want the property \"\" beside the others", body)
+	}
+}
+
+// TestTupleCheckedPerPosition checks that an OpenAPI 3.1 tuple
+// (prefixItems, JSON Schema 2020-12) is checked position by position:
+// a value that breaks a position's schema is refused, one that fits each
+// is sent, items after the positions follow items (false: none), and the
+// listing, which shows no prefixItems, says what each position takes.
+func TestTupleCheckedPerPosition(t *testing.T) {
+	s, last := edgeServer(t, `openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /marks:
+    post:
+      operationId: createMark
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                point:
+                  type: array
+                  prefixItems: [{type: string}, {type: integer}]
+                  items: false
+                tagged:
+                  type: array
+                  prefixItems: [{type: string, enum: [asc, desc]}]
+                  items: {type: integer}
+`)
+	for _, tt := range []struct{ args, body string }{
+		{`{"point": ["a", 1]}`, `{"point":["a",1]}`},
+		{`{"point": ["a"]}`, `{"point":["a"]}`},
+		{`{"tagged": ["asc", 1, 2]}`, `{"tagged":["asc",1,2]}`},
+	} {
+		call(t, s, "create_mark", tt.args)
+		if body := last(); string(body) != tt.body {
+			t.Errorf("%s: body = %s, want %s", tt.args, body, tt.body)
+		}
+	}
+	for _, tt := range []struct{ args, want string }{
+		{`{"point": [1, "a"]}`, `argument "point[0]": type: 1 has type "integer", want "string"`},
+		{`{"point": ["a", "b"]}`, `argument "point[1]": type: b has type "string", want "integer"`},
+		{`{"point": ["a", 1, 2]}`, `argument "point": maxItems: array length 3 is greater than 2`},
+		{`{"tagged": ["up", 1]}`, `argument "tagged[0]": enum`},
+		{`{"tagged": ["asc", 1, "b"]}`, `argument "tagged[]": type: b has type "string", want "integer"`},
+	} {
+		r, err := s.Call(context.Background(), "create_mark", json.RawMessage(tt.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg := resultText(t, r); !r.IsError || !strings.Contains(msg, tt.want) {
+			t.Errorf("%s: %s, want it refused: %s", tt.args, msg, tt.want)
+		}
+	}
+
+	tl, _ := s.Tool("create_mark")
+	listed, _ := json.Marshal(tl.InputSchema)
+	props := schemaOf(t, tl)["properties"].(map[string]any)
+	point := props["point"].(map[string]any)
+	if strings.Contains(string(listed), "prefixItems") || point["maxItems"] != float64(2) ||
+		!strings.Contains(str(point["description"]), "(items in this order: string, integer)") {
+		t.Errorf("listed point: %v", point)
+	}
+	if d := str(props["tagged"].(map[string]any)["description"]); !strings.Contains(d, `(items in this order: "asc" or "desc")`) {
+		t.Errorf("listed tagged: %q", d)
+	}
+	checked := s.ops[0].checkSchema()["properties"].(map[string]any)["point"].(map[string]any)
+	if l, _ := checked["prefixItems"].([]any); len(l) != 2 {
+		t.Errorf("checked point: %v, want its 2 positions", checked)
 	}
 }

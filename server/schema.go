@@ -119,6 +119,9 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 			out[k] = v
 		}
 	}
+	if note := tupleNote(s); note != "" {
+		notes = append(notes, note)
+	}
 	if note, ok := s[client.CutKey].(string); ok {
 		notes = append(notes, cutNote(note))
 	}
