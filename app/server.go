@@ -273,9 +273,10 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		return
 	case e.sameBytes(api):
 		// The bytes the entry was built from, read from another place
-		// that resolves them to the same base URL (or an entry that
-		// does not say where it was read from). The tools stay; the new
-		// validators and place are kept for the next start.
+		// that resolves them to the same base URL and resolves no URL
+		// against where they were read (or an entry that does not say
+		// where it was read from). The tools stay; the new validators and
+		// place are kept for the next start.
 		a.keepValidators(e, api.Validators, api.Location)
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
@@ -290,9 +291,11 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 	}
 	a.writeCache(p, srv, api)
 	if api.Digest == e.head.Digest {
-		// The same bytes resolved against another base URL (read from
-		// another address after a redirect): the entry holds it for the
-		// next start; the tools listed are the same.
+		// The same bytes resolved against another base URL or other
+		// servers (read from another address after a redirect): the
+		// entry holds it for the next start; the tools listed are the
+		// same, and this session's calls keep the servers it started
+		// with.
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	}

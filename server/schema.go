@@ -399,13 +399,14 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 	var bodyArgs []bodyArg
 	claim := func(wire, loc string) string {
 		name := argName(wire)
+		if _, taken := props[name]; !taken {
+			return name
+		}
 		// A wire name with no character a name keeps ("", "$") is
 		// prefixed as "param": body "" beside body param → body_param,
 		// not body, the name of a whole body.
 		prefixed := argName(loc + "_" + name)
-		if _, taken := props[name]; taken {
-			name = prefixed
-		}
+		name = prefixed
 		for i := 2; ; i++ {
 			if _, taken := props[name]; !taken {
 				break
