@@ -1,12 +1,16 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/restmcp/restmcp/profile"
 )
@@ -15,9 +19,10 @@ import (
 // whose operation servers are relative to where it is read, read again
 // from another place (its URL now redirects there) with the very same
 // bytes and the same top-level server, is not served from the entry
-// built where it was first read: the next start's calls go to the
-// operation's server under the new place. A description given as another
-// URL has an entry of its own.
+// built where it was first read: once the start that reads it there has
+// told its client, its calls go to the operation's server under the new
+// place, and so do the next starts'. A description given as another URL
+// has an entry of its own.
 func TestCachedURLMovedResolvesServersAnew(t *testing.T) {
 	var (
 		mu    sync.Mutex
@@ -85,13 +90,47 @@ paths:
 	mu.Lock()
 	moved = true
 	mu.Unlock()
-	// Read from /b in the background (the session's end waits for it),
-	// where the call of this start may go to either place.
-	serveOnce(t, a, p)
+	// This start reads it from /b in the background: once the client is
+	// told, its calls go there.
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(t.Context(), p, inR, outW) }()
+	changed := make(chan struct{}, 1)
+	c := mcp.NewClient(&mcp.Implementation{Name: "t"}, &mcp.ClientOptions{
+		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		},
+	})
+	cs, err := c.Connect(t.Context(), &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notifications/tools/list_changed after the move")
+	}
+	if res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "ping", Arguments: map[string]any{}}); err != nil || res.IsError {
+		t.Fatalf("call: %v %+v", err, res)
+	}
+	if got := last(); got != "/b/v2/ping" {
+		t.Errorf("after the move, this start's call went to %q, want /b/v2/ping", got)
+	}
+	cs.Close()
+	inW.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	outR.Close()
+	// The next starts, from the entry.
 	for range 2 {
 		callOnce(p)
 		if got := last(); got != "/b/v2/ping" {
-			t.Errorf("after the move, the call went to %q, want /b/v2/ping", got)
+			t.Errorf("after the move, the next start's call went to %q, want /b/v2/ping", got)
 		}
 	}
 
