@@ -1,14 +1,12 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -92,40 +90,14 @@ paths:
 	mu.Unlock()
 	// This start reads it from /b in the background: once the client is
 	// told, its calls go there.
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(t.Context(), p, inR, outW) }()
-	changed := make(chan struct{}, 1)
-	c := mcp.NewClient(&mcp.Implementation{Name: "t"}, &mcp.ClientOptions{
-		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
-			select {
-			case changed <- struct{}{}:
-			default:
-			}
-		},
-	})
-	cs, err := c.Connect(t.Context(), &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-changed:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no notifications/tools/list_changed after the move")
-	}
+	cs, end := serveWatching(t, a, p, func() string { return "after the move" })
 	if res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "ping", Arguments: map[string]any{}}); err != nil || res.IsError {
 		t.Fatalf("call: %v %+v", err, res)
 	}
 	if got := last(); got != "/b/v2/ping" {
 		t.Errorf("after the move, this start's call went to %q, want /b/v2/ping", got)
 	}
-	cs.Close()
-	inW.Close()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	outR.Close()
+	end()
 	// The next starts, from the entry.
 	for range 2 {
 		callOnce(p)
