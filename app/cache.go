@@ -276,9 +276,12 @@ func (e *cacheEntry) read(s section) ([]byte, error) {
 }
 
 // sameBytes reports whether api was read from the bytes e was built from,
-// and resolved against the same base URL: its tools are e's.
+// and resolved against the same base URL, and, when the description
+// resolves URLs against where it was read (a relative server of a path or
+// an operation: api.Located), read from the same place: its tools and
+// where their calls go are e's.
 func (e *cacheEntry) sameBytes(api *client.API) bool {
-	return api.Digest == e.head.Digest && api.BaseURL() == e.head.Base
+	return api.Digest == e.head.Digest && api.BaseURL() == e.head.Base && (!api.Located || api.Location == e.head.Location)
 }
 
 // held is what client.Load is told of the description e was built from,

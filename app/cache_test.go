@@ -491,29 +491,8 @@ func TestCachedURLDescriptionIsRevalidated(t *testing.T) {
 	mu.Lock()
 	version = 2
 	mu.Unlock()
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(context.Background(), p, inR, outW) }()
-	changed := make(chan struct{}, 1)
-	c := mcp.NewClient(&mcp.Implementation{Name: "t"}, &mcp.ClientOptions{
-		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
-			select {
-			case changed <- struct{}{}:
-			default:
-			}
-		},
-	})
 	ctx := context.Background()
-	cs, err := c.Connect(ctx, &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-changed:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no notifications/tools/list_changed; log: %s", logs.take())
-	}
+	cs, end := serveWatching(t, a, p, func() string { return "log: " + logs.take() })
 	res, err := cs.ListTools(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -527,14 +506,49 @@ func TestCachedURLDescriptionIsRevalidated(t *testing.T) {
 	if !strings.Contains(desc, "newest first") {
 		t.Errorf("list_notes after the change: %q", desc)
 	}
-	cs.Close()
-	inW.Close()
-	<-done
-	outR.Close()
+	end()
 	// The next start serves the changed tools from the cache.
 	third := serveOnce(t, a, p)
 	if !strings.Contains(third[1], "newest first") {
 		t.Errorf("the cache was not updated: %.300s", third[1])
+	}
+}
+
+// serveWatching runs a.Serve for an MCP client over pipes and returns its
+// session once the server has sent notifications/tools/list_changed (the
+// test fails after 10 s without it, saying why()); end closes the
+// session and waits for Serve to return.
+func serveWatching(t *testing.T, a *App, p profile.Profile, why func() string) (cs *mcp.ClientSession, end func()) {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(context.Background(), p, inR, outW) }()
+	changed := make(chan struct{}, 1)
+	c := mcp.NewClient(&mcp.Implementation{Name: "t"}, &mcp.ClientOptions{
+		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		},
+	})
+	cs, err := c.Connect(context.Background(), &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no notifications/tools/list_changed; %s", why())
+	}
+	return cs, func() {
+		cs.Close()
+		inW.Close()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		outR.Close()
 	}
 }
 

@@ -273,9 +273,10 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		return
 	case e.sameBytes(api):
 		// The bytes the entry was built from, read from another place
-		// that resolves them to the same base URL (or an entry that
-		// does not say where it was read from). The tools stay; the new
-		// validators and place are kept for the next start.
+		// that resolves them to the same base URL and resolves no URL
+		// against where they were read (or an entry that does not say
+		// where it was read from). The tools stay; the new validators and
+		// place are kept for the next start.
 		a.keepValidators(e, api.Validators, api.Location)
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
@@ -289,13 +290,11 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		return
 	}
 	a.writeCache(p, srv, api)
-	if api.Digest == e.head.Digest {
-		// The same bytes resolved against another base URL (read from
-		// another address after a redirect): the entry holds it for the
-		// next start; the tools listed are the same.
-		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
-		return
-	}
+	// The same bytes resolved against another base URL or other servers
+	// (read from another address after a redirect: sameBytes): the tools
+	// are the same, but their calls go to the servers of the new place,
+	// from this session on.
+	moved := api.Digest == e.head.Digest
 	// The client hears of the new tools once it has initialized (one that
 	// has not yet lists them anyway).
 	t := time.NewTimer(replaceWait)
@@ -307,6 +306,10 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		return
 	}
 	fr.Replace(srv.Prepared(), func() (*server.Server, error) { return srv, nil })
+	if moved {
+		a.Log.Info("the API description is read from another place now: calls go to its servers there", "spec", client.ShowURL(p.Spec))
+		return
+	}
 	a.Log.Info("the API description changed: tools updated", "tools", len(srv.Tools()))
 }
 

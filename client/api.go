@@ -46,6 +46,11 @@ type API struct {
 	// RemoteRefs says a $ref read a URL: nothing here tells whether what
 	// it read is still current.
 	RemoteRefs bool `json:",omitempty"`
+	// Located says a URL of the API (a server of the description, of a
+	// path or of an operation, an OAuth endpoint, Swagger's scheme) was
+	// resolved against Location: the same bytes read from another place
+	// are another API.
+	Located bool `json:",omitempty"`
 }
 
 // RefFile is a local file a description's $refs named, with the SHA-256

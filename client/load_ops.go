@@ -23,6 +23,9 @@ type builder struct {
 	swagger bool
 	srcURL  *url.URL // the source, when it is a URL
 	lim     schemaLimits
+	// located is set once a URL was resolved against srcURL (see
+	// API.Located).
+	located bool
 }
 
 func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, error) {
@@ -91,6 +94,7 @@ func build(docs *docSet, source, loc string, doc any, lim schemaLimits) (*API, e
 			api.Operations = append(api.Operations, op)
 		}
 	}
+	api.Located = b.located
 	return api, nil
 }
 
@@ -171,6 +175,7 @@ func (b *builder) servers(v any) []string {
 func (b *builder) resolveServer(u string) string {
 	if !IsURL(u) && b.srcURL != nil {
 		if r, err := url.Parse(u); err == nil {
+			b.located = true
 			// Without the user name and password, query and fragment
 			// the description's URL may hold: a server is no place for
 			// them (the cache keeps servers, logs show them, every call
@@ -214,7 +219,7 @@ func (b *builder) swaggerServers() []string {
 	case len(schemes) > 0:
 		scheme = text(schemes[0])
 	case b.srcURL != nil:
-		scheme = b.srcURL.Scheme
+		scheme, b.located = b.srcURL.Scheme, true
 	}
 	if basePath != "" && !strings.HasPrefix(basePath, "/") {
 		basePath = "/" + basePath

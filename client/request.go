@@ -414,8 +414,9 @@ func setHeaders(h http.Header, op *Operation, values map[string]any, fills func(
 	return nil
 }
 
-// setCookies adds cookie parameters (style form) as one Cookie header. A
-// required cookie the credential fills is satisfied by the key.
+// setCookies adds cookie parameters (style form) to the one Cookie header,
+// after the cookies of a Cookie header parameter. A required cookie the
+// credential fills is satisfied by the key.
 func setCookies(h http.Header, op *Operation, values map[string]any, fills func(*Param) bool) error {
 	var parts []string
 	seen := map[string]bool{}
@@ -475,6 +476,10 @@ func setCookies(h http.Header, op *Operation, values map[string]any, fills func(
 		}
 	}
 	if len(parts) > 0 {
+		if c := h.Get("Cookie"); c != "" {
+			// A Cookie header parameter's cookies stay, before these.
+			parts = append([]string{c}, parts...)
+		}
 		h.Set("Cookie", strings.Join(parts, "; "))
 	}
 	return nil

@@ -93,7 +93,7 @@ func scrub(s map[string]any) {
 			if m, ok := v.(map[string]any); ok {
 				scrub(m)
 			}
-		case "anyOf", "allOf":
+		case "anyOf", "allOf", "prefixItems":
 			for _, b := range v.([]any) {
 				scrub(b.(map[string]any))
 			}
@@ -203,6 +203,9 @@ func structured(m any) bool {
 	if _, ok := s["additionalProperties"].(map[string]any); ok {
 		return true
 	}
+	if l, ok := s["prefixItems"].([]any); ok && slices.ContainsFunc(l, structured) {
+		return true
+	}
 	return structured(s["items"])
 }
 
@@ -234,6 +237,7 @@ func cutNode(target any, note string) map[string]any {
 // each keyword in turn was the loader's main cost).
 type schemaKeys struct {
 	typ, format, description, properties, required, items, additional, enum any
+	prefixItems                                                             any
 	def, pattern, uniqueItems, exclMin, exclMax, readOnly                   any
 	anyOf, oneOf, allOf, nullable, xNullable, constant                      any
 	mediaType, mediaEncoding                                                any
@@ -257,6 +261,8 @@ func gather(m map[string]any) schemaKeys {
 			k.required = v
 		case "items":
 			k.items = v
+		case "prefixItems":
+			k.prefixItems = v
 		case "additionalProperties":
 			k.additional = v
 		case "enum":
@@ -419,10 +425,22 @@ func (c *converter) objectKeys(out map[string]any, k schemaKeys, loc string, dep
 	return nil
 }
 
-// memberKeys converts the schemas of members: items (a list of items, as
-// Slack writes, becomes one schema, an anyOf of them when there are
-// several), then additionalProperties.
+// memberKeys converts the schemas of members: a tuple's prefixItems, each
+// position's schema kept in its place; items (a list of items, as Slack
+// writes, becomes one schema, an anyOf of them when there are several;
+// false is a maxItems, see valueKeys), then additionalProperties.
 func (c *converter) memberKeys(out map[string]any, k schemaKeys, loc string, depth int) error {
+	if l, ok := k.prefixItems.([]any); ok && len(l) > 0 {
+		prefix := make([]any, 0, len(l))
+		for _, x := range l {
+			sub, err := c.sub(x, loc, depth)
+			if err != nil {
+				return err
+			}
+			prefix = append(prefix, sub)
+		}
+		out["prefixItems"] = prefix
+	}
 	switch it := k.items.(type) {
 	case map[string]any:
 		sub, err := c.sub(it, loc, depth)
@@ -505,6 +523,14 @@ func (c *converter) valueKeys(out map[string]any, k schemaKeys) {
 	for i, name := range numericKeywords {
 		if v := schemaValue(k.nums[i], false); v != nil && isNumber(v) {
 			out[name] = v
+		}
+	}
+	if closed, ok := k.items.(bool); ok && !closed {
+		// items: false, after a tuple's prefixItems or alone: no item
+		// past those positions, said as the bound every model reads.
+		l, _ := k.prefixItems.([]any)
+		if m, ok := Number(out["maxItems"]); !ok || m > float64(len(l)) {
+			out["maxItems"] = len(l)
 		}
 	}
 	if isTrue(k.uniqueItems) {

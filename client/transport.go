@@ -175,7 +175,8 @@ type Transport struct {
 	// UserAgent, e.g. "restmcp/1.2.3".
 	UserAgent string
 	// Headers are fixed, non-secret headers (a profile's --header) set on
-	// every request to Origin, replacing any of the same name, before the
+	// every request to Origin, replacing any of the same name (but Cookie,
+	// whose fixed cookies go before the request's own), before the
 	// credential (which therefore wins over one of its header's name).
 	Headers http.Header
 	// Next sends the request (default DefaultTransport()).
@@ -266,6 +267,12 @@ func (t *Transport) send(r *http.Request, onOrigin, apply bool) (*http.Response,
 	}
 	if onOrigin {
 		for name, v := range t.Headers {
+			if c := r.Header.Get("Cookie"); c != "" && len(v) > 0 && http.CanonicalHeaderKey(name) == "Cookie" {
+				// The request's cookies (its cookie parameters) go
+				// beside the fixed ones, in one header.
+				r.Header.Set("Cookie", strings.Join(v, "; ")+"; "+c)
+				continue
+			}
 			r.Header[name] = slices.Clone(v)
 		}
 	}

@@ -45,7 +45,7 @@ func request(t *tool, args map[string]any) client.Request {
 		case inCookie:
 			put(&r.Cookie, b.Name, v)
 		case inBody:
-			if b.Name == "" {
+			if b.Whole {
 				r.Body = v
 			} else {
 				put(&body, b.Name, v)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -203,6 +204,68 @@ func typeChoice(l []any) []any {
 	return alts
 }
 
+// tupleNote says what each position of a tuple takes (prefixItems, or
+// draft-4 items given as a list), which the listing cannot show:
+// "(items in this order: string, integer)". "" for a schema that is no
+// tuple. Calls are checked position by position.
+func tupleNote(s map[string]any) string {
+	l, ok := s["prefixItems"].([]any)
+	if !ok {
+		l, _ = s["items"].([]any)
+	}
+	if len(l) == 0 {
+		return ""
+	}
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = positionWords(e)
+	}
+	return "(items in this order: " + strings.Join(parts, ", ") + ")"
+}
+
+// positionWords says shortly what one position of a tuple takes: a
+// value, a few values, a type or types, else "any value".
+func positionWords(e any) string {
+	m, _ := e.(map[string]any)
+	if c, ok := m["const"]; ok {
+		return jsonWord(c)
+	}
+	if l, ok := m["enum"].([]any); ok && len(l) > 0 && len(l) <= 3 {
+		words := make([]string, len(l))
+		for i, v := range l {
+			words[i] = jsonWord(v)
+		}
+		return strings.Join(words, " or ")
+	}
+	switch t := m["type"].(type) {
+	case string:
+		return t
+	case []any:
+		var words []string
+		for _, x := range t {
+			if w, ok := x.(string); ok && w != "null" {
+				words = append(words, w)
+			}
+		}
+		if len(words) > 0 {
+			return strings.Join(words, " or ")
+		}
+	}
+	if _, ok := m["properties"]; ok {
+		return "object"
+	}
+	return "any value"
+}
+
+// jsonWord is a value as JSON writes it ("asc", 3, true).
+func jsonWord(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
 // enumNote describes a long enum by its size and first values.
 func enumNote(l []any) string {
 	var ex []string
@@ -235,7 +298,8 @@ func listedClean(s map[string]any, depth int) map[string]any {
 		case "description":
 			setDescription(out, v, depth)
 		case "items":
-			// A list (draft-4 tuple items) becomes prefixItems, not listed.
+			// A list (draft-4 tuple items) becomes prefixItems, not listed
+			// but said by tupleNote.
 			switch t := v.(type) {
 			case map[string]any:
 				out[k] = listedClean(t, depth+1)
@@ -308,6 +372,9 @@ func listedClean(s map[string]any, depth int) map[string]any {
 	if isFile(s) && !saysFile(str(s["description"])) {
 		// A model writes text; a file's bytes travel as base64.
 		notes = append(notes, binaryNote)
+	}
+	if note := tupleNote(s); note != "" {
+		notes = append(notes, note)
 	}
 	if note, ok := s[client.CutKey].(string); ok {
 		notes = append(notes, cutNote(note))

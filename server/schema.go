@@ -12,7 +12,7 @@ import (
 	"github.com/restmcp/restmcp/internal/prose"
 )
 
-// Argument locations. A binding with In == inBody and Name == "" carries the
+// Argument locations. A binding with In == inBody and Whole set carries the
 // whole request body.
 const (
 	inPath   = "path"
@@ -25,7 +25,10 @@ const (
 // binding says where one tool argument goes on the wire.
 type binding struct {
 	In   string // inPath, inQuery, inHeader, inCookie or inBody
-	Name string // wire name; "" with inBody for the whole body
+	Name string // wire name ("" is a name: JSON allows a property called so)
+	// Whole, with inBody, is the whole request body rather than one of
+	// its properties.
+	Whole bool
 }
 
 // maxSchemaDepth bounds how deep a schema is copied; deeper parts become
@@ -115,6 +118,9 @@ func cleanSchema(s map[string]any, depth int) map[string]any {
 		default:
 			out[k] = v
 		}
+	}
+	if note := tupleNote(s); note != "" {
+		notes = append(notes, note)
 	}
 	if note, ok := s[client.CutKey].(string); ok {
 		notes = append(notes, cutNote(note))
@@ -393,14 +399,19 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 	var bodyArgs []bodyArg
 	claim := func(wire, loc string) string {
 		name := argName(wire)
-		if _, taken := props[name]; taken {
-			name = argName(loc + "_" + wire)
+		if _, taken := props[name]; !taken {
+			return name
 		}
+		// A wire name with no character a name keeps ("", "$") is
+		// prefixed as "param": body "" beside body param → body_param,
+		// not body, the name of a whole body.
+		prefixed := argName(loc + "_" + name)
+		name = prefixed
 		for i := 2; ; i++ {
 			if _, taken := props[name]; !taken {
 				break
 			}
-			name = fmt.Sprintf("%s_%d", argName(loc+"_"+wire), i)
+			name = fmt.Sprintf("%s_%d", prefixed, i)
 		}
 		return name
 	}
@@ -441,6 +452,11 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 				names = append(names, n)
 			}
 			sort.Strings(names)
+			if len(names) > 1 && names[0] == "" {
+				// A property named "" (JSON allows it) is named after
+				// the others, which keep their own names.
+				names = append(names[1:], "")
+			}
 			isReq := map[string]bool{}
 			for _, r := range breq {
 				isReq[r] = true
@@ -492,7 +508,7 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 			}
 			bodyArgs = append(bodyArgs, arg)
 			props[name] = arg.clean(shape)
-			in.bindings[name] = binding{In: inBody}
+			in.bindings[name] = binding{In: inBody, Whole: true}
 			if b.Required {
 				required = append(required, name)
 			}

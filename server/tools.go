@@ -271,7 +271,7 @@ var pagingWords = []string{
 func pagingArgs(in *inputSchema) []string {
 	var out []string
 	for name, b := range in.bindings {
-		if b.In != inQuery && (b.In != inBody || b.Name == "") {
+		if b.In != inQuery && (b.In != inBody || b.Whole) {
 			continue
 		}
 		for _, w := range nameWords(name) {

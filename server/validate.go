@@ -133,7 +133,7 @@ func (t *tool) sendsNull(k string, props map[string]any) bool {
 		return false
 	}
 	b, ok := t.in.bindings[k]
-	if !ok || b.In != inBody || b.Name == "" {
+	if !ok || b.In != inBody || b.Whole {
 		return false
 	}
 	p, _ := props[k].(map[string]any)
@@ -279,7 +279,7 @@ func stripKey(v any, key string) any {
 }
 
 var rePropPath = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`/properties/([^/]+)|/items(/\d+)?|/(anyOf|oneOf|allOf)/\d+|/additionalProperties`)
+	return regexp.MustCompile(`/properties/([^/]+)|/items(/\d+)?|/prefixItems/(\d+)|/(anyOf|oneOf|allOf)/\d+|/additionalProperties`)
 })
 
 // validationMessage turns a validator error ("validating root: validating
@@ -312,8 +312,8 @@ func innermost(msg string) (path, rest string) {
 	return path, msg
 }
 
-// fieldOf is the dotted argument path a schema path names ("a.b[]"), ""
-// for the root.
+// fieldOf is the dotted argument path a schema path names ("a.b[]", a
+// tuple's position "a[0]"), "" for the root.
 func fieldOf(path string) string {
 	var field []string
 	for _, m := range rePropPath().FindAllStringSubmatch(path, -1) {
@@ -323,6 +323,11 @@ func fieldOf(path string) string {
 		case strings.HasPrefix(m[0], "/items"):
 			if len(field) > 0 {
 				field[len(field)-1] += "[]"
+			}
+		case m[3] != "":
+			// A tuple's position: its index, counted from 0.
+			if len(field) > 0 {
+				field[len(field)-1] += "[" + m[3] + "]"
 			}
 		}
 	}

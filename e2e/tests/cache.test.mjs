@@ -1,7 +1,8 @@
 // The compiled description cache seen from an MCP client: a URL description
 // is served from the cache and fetched again in the background; when it
 // changed, the client receives notifications/tools/list_changed and the new
-// tools; cached and uncached starts list the same tools.
+// tools; cached and uncached starts list the same tools; a description
+// that moved sends calls to the servers of its new place.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -100,6 +101,59 @@ describe('compiled description cache', () => {
     const listProjects = after.tools.find((t) => t.name === 'list_projects');
     assert.match(listProjects.description, /newest first/);
     assert.notDeepEqual(after, before);
+  });
+
+  it('sends calls to the servers of the place a description moved to', async () => {
+    // The operation's server is relative to where the description is read;
+    // the description's own server is absolute, and the bytes never change.
+    const state = { moved: false, calls: [] };
+    const moving = createServer((req, res) => {
+      if (req.url === '/a/openapi.yaml' && state.moved) {
+        res.writeHead(302, { Location: '/b/openapi.yaml' }).end();
+      } else if (req.url.endsWith('/openapi.yaml')) {
+        res.writeHead(200, { 'Content-Type': 'application/yaml' }).end(movingSpec);
+      } else {
+        state.calls.push(req.url);
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      }
+    });
+    await new Promise((resolve) => moving.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${moving.address().port}`;
+    const movingSpec = [
+      'openapi: 3.0.3',
+      'info: {title: Moving, version: "1"}',
+      `servers: [{url: "${origin}/api"}]`,
+      'paths:',
+      '  /ping:',
+      '    get:',
+      '      operationId: ping',
+      '      servers: [{url: v2}]',
+      '      responses: {"200": {description: ok}}',
+      '',
+    ].join('\n');
+    const env = childEnv({ RESTMCP_CONFIG_DIR: tempDir('cache'), RESTMCP_API_KEY: 'sk-e2e-moving-71c2' });
+    const serveArgs = ['serve', '--spec', `${origin}/a/openapi.yaml`];
+    const ping = async () => {
+      const s = await connect(serveArgs, { env });
+      try {
+        const res = await s.client.callTool({ name: 'ping', arguments: {} });
+        assert.ok(!res.isError, JSON.stringify(res));
+      } finally {
+        await s.close();
+      }
+      return state.calls[state.calls.length - 1];
+    };
+    try {
+      assert.equal(await ping(), '/a/v2/ping');
+      state.moved = true;
+      // Read again from its new place in the background of this start.
+      const s = await connect(serveArgs, { env });
+      await s.client.listTools();
+      await s.close();
+      assert.equal(await ping(), '/b/v2/ping', 'the next start calls the new place');
+    } finally {
+      moving.close();
+    }
   });
 
   it('lists the same tools with and without the cache', async () => {
