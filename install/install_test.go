@@ -1930,6 +1930,8 @@ func TestTOMLCommentAfterValue(t *testing.T) {
 			"[mcp_servers.acme]\n" + cmd + " # note\n" + args + "\n\n# next\n[other]\n"},
 		{"arguments", "[mcp_servers.acme]\n" + cmd + "\nargs = [\"serve\", \"--read-only\", \"--profile=acme\"] # read only!\nenv = { A = \"1\" } # env\n",
 			"[mcp_servers.acme]\n" + cmd + "\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"] # read only!\nenv = { A = \"1\" } # env\n"},
+		{"arguments added after a last line with no newline", "[mcp_servers.acme]\n" + cmd + " # c",
+			"[mcp_servers.acme]\n" + cmd + " # c\n" + args + "\n"},
 		{"arguments on lines of their own", "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"acme\",\n] # ours\n" + cmd + "\n",
 			"[mcp_servers.acme]\n" + args + " # ours\n" + cmd + "\n"},
 	}

@@ -211,6 +211,9 @@ func (c Client) updateTable(src []byte, t tomlTable, e Entry, f found, nl string
 			}
 		}
 		switch {
+		case i < 0 && at > 0 && src[at-1] != '\n':
+			// After a last line with no newline at the end of the file.
+			edits = append(edits, edit{at, at, nl + w[1] + nl})
 		case i < 0:
 			edits = append(edits, edit{at, at, w[1] + nl})
 		case w[0] == "command" && f.command == e.Command, w[0] == "args" && equalStrings(f.args, args):
