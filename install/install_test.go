@@ -870,7 +870,11 @@ enabled = false
 HTTPS_PROXY = "http://proxy:3128"
 `},
 		{"toml, arguments changed", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"acme\", # short\n  \"--read-only\",\n]\ncommand = 'restmcp' # on PATH\nstartup_timeout_sec = 30\n",
-			"[mcp_servers.acme]\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\ncommand = \"/opt/restmcp/bin/restmcp\" # on PATH\nstartup_timeout_sec = 30\n"},
+			"[mcp_servers.acme]\nargs = [\n  \"serve\", \"--profile\", \"acme\", # short\n  \"--read-only\",\n]\ncommand = \"/opt/restmcp/bin/restmcp\" # on PATH\nstartup_timeout_sec = 30\n"},
+		{"toml, arguments reordered and added", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", # ours\n  \"--read-only\", \"--profile=acme\", # mine\n]\ncommand = 'restmcp'\n",
+			"[mcp_servers.acme]\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\ncommand = \"/opt/restmcp/bin/restmcp\"\n"},
+		{"json, arguments on lines of their own", cursor, "{\"mcpServers\": {\"acme\": {\"command\": \"/opt/restmcp/bin/restmcp\", \"args\": [\n  \"serve\", \"-p\", \"acme\", // ours\n  \"--read-only\" // mine\n]}}}",
+			"{\"mcpServers\": {\"acme\": {\"command\": \"/opt/restmcp/bin/restmcp\", \"args\": [\n  \"serve\", \"--profile\", \"acme\", // ours\n  \"--read-only\" // mine\n]}}}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1933,7 +1937,7 @@ func TestTOMLCommentAfterValue(t *testing.T) {
 		{"arguments added after a last line with no newline", "[mcp_servers.acme]\n" + cmd + " # c",
 			"[mcp_servers.acme]\n" + cmd + " # c\n" + args + "\n"},
 		{"arguments on lines of their own", "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"acme\",\n] # ours\n" + cmd + "\n",
-			"[mcp_servers.acme]\n" + args + " # ours\n" + cmd + "\n"},
+			"[mcp_servers.acme]\nargs = [\n  \"serve\", \"--profile\", \"acme\",\n] # ours\n" + cmd + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -567,6 +567,8 @@ func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
 		switch {
 		case j < 0:
 			missing = append(missing, jsonMember{k.key, func(string) string { return text }})
+		case !k.same && k.key == "args" && e.URL == "":
+			edits = append(edits, replaceArgs(obj.Members[j].Value, fe.Args, mergeArgs(fe.Args, e.Args), text)...)
 		case !k.same:
 			mv := obj.Members[j].Value
 			edits = append(edits, edit{mv.StartOffset, mv.EndOffset, text})
@@ -574,6 +576,26 @@ func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
 	}
 	if len(missing) > 0 {
 		edits = append(edits, d.insertMembers(v, missing)...)
+	}
+	return edits
+}
+
+// replaceArgs edits the arguments array v, which holds old, to hold args
+// (rendered: text). When they are as many, only the elements that changed
+// are replaced, and the comments and line breaks between them stay.
+func replaceArgs(v hujson.Value, old, args []string, text string) []edit {
+	arr, ok := v.Value.(*hujson.Array)
+	if !ok || len(arr.Elements) != len(args) || len(old) != len(args) {
+		return []edit{{v.StartOffset, v.EndOffset, text}}
+	}
+	var edits []edit
+	for i, el := range arr.Elements {
+		if lit, ok := el.Value.(hujson.Literal); !ok || lit.Kind() != '"' {
+			return []edit{{v.StartOffset, v.EndOffset, text}}
+		}
+		if old[i] != args[i] {
+			edits = append(edits, edit{el.StartOffset, el.EndOffset, jsonString(args[i])})
+		}
 	}
 	return edits
 }

@@ -144,6 +144,9 @@ type tomlKeyValue struct {
 	key             string
 	start, end      int
 	keyAt, valueEnd int
+	// strings are the spans of the value's elements when it is an array
+	// of strings (nil otherwise).
+	strings [][2]int
 }
 
 // tomlKeyValues lists the top-level keys of the table t (a dotted key is
@@ -170,7 +173,7 @@ func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
 		}
 		ls := lineStart(src, off)
 		keyAt := ls + len(src[ls:]) - len(bytes.TrimLeft(src[ls:], " \t"))
-		kvs = append(kvs, tomlKeyValue{key: string(k.Data), start: ls, keyAt: keyAt})
+		kvs = append(kvs, tomlKeyValue{key: string(k.Data), start: ls, keyAt: keyAt, strings: tomlStrings(e.Value())})
 		c := -1
 		if n := e.Next(); n.Valid() && n.Kind == unstable.Comment {
 			c = int(n.Raw.Offset)
@@ -194,9 +197,29 @@ func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
 	return kvs
 }
 
+// tomlStrings returns the spans of the elements of the array v, when
+// every element is a string; nil otherwise.
+func tomlStrings(v *unstable.Node) [][2]int {
+	if v.Kind != unstable.Array {
+		return nil
+	}
+	spans := [][2]int{}
+	for it := v.Children(); it.Next(); {
+		switch n := it.Node(); n.Kind {
+		case unstable.Comment:
+		case unstable.String:
+			spans = append(spans, [2]int{int(n.Raw.Offset), int(n.Raw.Offset + n.Raw.Length)})
+		default:
+			return nil
+		}
+	}
+	return spans
+}
+
 // updateTable edits our table t in place: command and args are set, every
 // other key (startup_timeout_sec, env, …) and extra argument stays, as do
-// the indentation of a key that changes and a comment after its value.
+// the indentation of a key that changes, a comment after its value and,
+// when the arguments are as many as before, the comments between them.
 func (c Client) updateTable(src []byte, t tomlTable, e Entry, f found, nl string) []edit {
 	args := mergeArgs(f.args, e.Args)
 	want := [][2]string{{"command", "command = " + tomlString(e.Command)}, {"args", "args = " + tomlArgs(args)}}
@@ -217,6 +240,15 @@ func (c Client) updateTable(src []byte, t tomlTable, e Entry, f found, nl string
 		case i < 0:
 			edits = append(edits, edit{at, at, w[1] + nl})
 		case w[0] == "command" && f.command == e.Command, w[0] == "args" && equalStrings(f.args, args):
+			at = kvs[i].end
+		case w[0] == "args" && len(kvs[i].strings) == len(args) && len(f.args) == len(args):
+			// As many arguments: only those that changed are replaced,
+			// and the comments between them stay.
+			for j, span := range kvs[i].strings {
+				if f.args[j] != args[j] {
+					edits = append(edits, edit{span[0], span[1], tomlString(args[j])})
+				}
+			}
 			at = kvs[i].end
 		default:
 			edits = append(edits, edit{kvs[i].keyAt, kvs[i].valueEnd, w[1]})
