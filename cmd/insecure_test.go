@@ -102,7 +102,7 @@ func TestInsecureKeyFileUnreadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := e.run("", "status", "--offline")
-	if r.code != 1 || !strings.Contains(r.out, "unreadable: ") || !strings.Contains(r.out, "fix or remove it") || strings.Contains(r.out, "missing") {
+	if r.code != 1 || !strings.Contains(r.out, "unreadable: ") || !strings.Contains(r.out, "fix it in an editor") || strings.Contains(r.out, "missing") {
 		t.Errorf("status: exit %d\n%s", r.code, r.out)
 	}
 	if strings.Contains(r.out, "sk-half-written") {

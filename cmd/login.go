@@ -581,6 +581,10 @@ func storeKey(f *Factory, profileName, key string, insecure bool) error {
 	}
 	if insecure {
 		if err := pf.Set(profileName, key); err != nil {
+			var corrupt *keyring.CorruptFileError
+			if errors.As(err, &corrupt) {
+				return fmt.Errorf("the key was not stored: %w", err)
+			}
 			return fmt.Errorf("storing the key in %s: %w", pf.Path, err)
 		}
 		fmt.Fprintf(errOut, "! Stored the key UNENCRYPTED in %s (--insecure-storage): anyone who can read that file can use the key. Prefer the OS keyring, or %s.\n",
@@ -628,11 +632,22 @@ func keyStored(f *Factory, pf keyring.PlainFile, profileName string) error {
 	switch err := pf.Delete(profileName); {
 	case err == nil:
 		fmt.Fprintf(errOut, "✓ Removed the plain-text copy of the key from %s.\n", pf.Path)
+	case errors.As(err, new(*keyring.CorruptFileError)):
+		return plainFileUnreadable(f, "the key", err)
 	case !errors.Is(err, keyring.ErrNotFound):
 		return fmt.Errorf("removing the plain-text copy of the key from %s: %w", pf.Path, err)
 	}
 	warnEnvPrecedence(f, "the keyring")
 	return forgetOAuthLogin(f, profileName)
+}
+
+// plainFileUnreadable is the error of a login that stored what (the key,
+// the OAuth tokens) in the keyring but could not read the plain-text key
+// file (err) to remove the profile's earlier key from it: that file is
+// read before the keyring, so until it is fixed the commands stop there.
+func plainFileUnreadable(f *Factory, what string, err error) error {
+	return fmt.Errorf("%s is stored in %s, but an earlier plain-text key of this profile may remain, in a file read before the keyring: %w",
+		what, f.Keyring.Describe(), err)
 }
 
 // forgetOAuthLogin removes the tokens and client secret an earlier OAuth
@@ -675,6 +690,8 @@ func forgetKey(f *Factory, profileName string) error {
 	switch err := pf.Delete(profileName); {
 	case err == nil:
 		fmt.Fprintf(f.IO.ErrOut, "✓ Removed the plain-text key of the earlier login from %s.\n", pf.Path)
+	case errors.As(err, new(*keyring.CorruptFileError)):
+		return plainFileUnreadable(f, "the OAuth sign-in", err)
 	case !errors.Is(err, keyring.ErrNotFound):
 		return fmt.Errorf("removing the plain-text key of the earlier login from %s: %w", pf.Path, err)
 	}

@@ -82,11 +82,19 @@ func logoutRun(opts *LogoutOptions) error {
 	// removed counts what this logout found under the name: with no
 	// profile either, the name was most likely mistyped.
 	removed := 0
+	// A plain-text file that cannot be read is left as it is (it may hold
+	// other profiles' keys), and the rest of the logout still happens:
+	// fileErr says so at the end.
+	var fileErr error
+	var corrupt *keyring.CorruptFileError
 	switch err := pf.Delete(name); {
 	case err == nil:
 		removedFile = true
 		removed++
 		fmt.Fprintf(errOut, "✓ Removed the plain-text key of profile %q from %s.\n", name, pf.Path)
+	case errors.As(err, &corrupt):
+		fileErr = fmt.Errorf("a plain-text key of profile %q may remain: %w. Once it is fixed, run `%s logout --profile %s` again",
+			name, err, f.Brand.Name, app.QuoteProfileName(name))
 	case !errors.Is(err, keyring.ErrNotFound):
 		return fmt.Errorf("removing the plain-text key of profile %q: %w", name, err)
 	}
@@ -128,7 +136,7 @@ func logoutRun(opts *LogoutOptions) error {
 		keyringErr = oauthErr
 	}
 
-	if !hasProfile && removed == 0 && keyringErr == nil {
+	if !hasProfile && removed == 0 && keyringErr == nil && fileErr == nil {
 		return noProfileError(store, name, searched)
 	}
 	if opts.All {
@@ -151,7 +159,7 @@ func logoutRun(opts *LogoutOptions) error {
 	if env := f.Brand.Env("API_KEY"); f.Getenv(env) != "" {
 		fmt.Fprintf(errOut, "! %s is still set: commands keep using that key until you unset it.\n", env)
 	}
-	return keyringErr
+	return errors.Join(keyringErr, fileErr)
 }
 
 // noProfileError says that name is no profile, nor a name keys are

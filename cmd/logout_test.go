@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -315,5 +316,63 @@ func TestLogoutUnknownProfile(t *testing.T) {
 	r = e.run("", "logout", "--profile", "acmee")
 	if r.code == 0 || !strings.Contains(r.err, `no profile "acmee"`) || strings.Contains(r.err, "no key stored") || !strings.Contains(r.err, "a key may remain") {
 		t.Errorf("keyring unavailable: exit %d, stderr:\n%s", r.code, r.err)
+	}
+}
+
+// A plain-text key file that cannot be read (cut short, say) is left as it
+// is by logout and login, which never lose the other profiles' keys it
+// holds: logout still removes the keyring's key and says what is wrong
+// with the file, where it is and what to do; login says the key was not
+// stored there, or that it is stored in the keyring but the file is read
+// first.
+func TestCorruptKeyFileLeftAsItIs(t *testing.T) {
+	broken := `{"keys": {"other": "sk-other-key-000000", "acme": "sk-acme-`
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr []string
+	}{
+		{"logout", []string{"logout", "--profile", "acme"},
+			[]string{`Removed the key of profile "acme"`, `a plain-text key of profile "acme" may remain`, "cannot be read: it ends too early",
+				"fix it in an editor", "run `restmcp logout --profile acme` again"}},
+		{"logout --all", []string{"logout", "--profile", "acme", "--all"},
+			[]string{`Removed the key of profile "acme"`, `Removed profile "acme"`, "cannot be read: it ends too early", "run `restmcp logout --profile acme` again"}},
+		{"login --insecure-storage", []string{"login", "--profile", "acme", "--with-key", "--no-check", "--insecure-storage"},
+			[]string{"the key was not stored: the plain-text key file", "cannot be read: it ends too early"}},
+		{"login", []string{"login", "--profile", "acme", "--with-key", "--no-check"},
+			[]string{"the key is stored in", "an earlier plain-text key of this profile may remain", "cannot be read: it ends too early"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newAuthEnv(t)
+			if err := (profile.Store{Dir: e.dir}).Save(profile.Profile{Name: "acme", Spec: "x.yaml"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.keyring.Set("acme", goodKey); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(e.dir, "insecure-keys.json")
+			if err := os.WriteFile(path, []byte(broken), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := e.run(goodKey+"\n", tt.args...)
+			if r.code != 1 {
+				t.Errorf("exit %d, want 1", r.code)
+			}
+			for _, s := range append(tt.wantErr, path) {
+				if !strings.Contains(r.err, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.err)
+				}
+			}
+			if strings.Contains(r.err+r.out, "sk-other") || strings.Contains(r.err+r.out, "sk-acme") {
+				t.Errorf("the output quotes the file:\n%s", r.err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != broken {
+				t.Errorf("the file changed to %q", b)
+			}
+			if strings.HasPrefix(tt.name, "logout") && e.storedKey("acme") != "" {
+				t.Error("the keyring's key of acme is still stored")
+			}
+		})
 	}
 }

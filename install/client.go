@@ -133,6 +133,12 @@ type Client struct {
 	// plainJSON: the client reads its file as plain JSON, and a comment
 	// or a trailing comma makes the whole file unreadable to it.
 	plainJSON bool
+	// nestedCommand: older releases of the client read an entry's command
+	// as an object, "command": {"path": "…", "args": […], "env": {…}}
+	// (Zed before mid-2025). An entry in that form is read and updated in
+	// that form, and a new entry takes it when the file's other entries
+	// all do.
+	nestedCommand bool
 }
 
 // SupportsURL returns nil when the client takes a remote (URL) entry in
@@ -211,11 +217,15 @@ var clients = []Client{
 	},
 	{
 		ID: "zed", Title: "Zed", Key: "context_servers",
-		Docs:    "https://zed.dev/docs/ai/mcp",
-		fields:  [][2]string{{"source", "custom"}},
-		user:    zedPath,
-		noURL:   "this command writes no remote entry for Zed: its context_servers take a URL only in recent releases; add \"url\" to the entry by hand, as its documentation shows",
-		project: ".zed/settings.json",
+		Docs:   "https://zed.dev/docs/ai/mcp",
+		fields: [][2]string{{"source", "custom"}},
+		user:   zedPath,
+		// Zed's settings migration m_2025_06_27 flattened
+		// "command": {"path", "args", "env"} into the entry; releases
+		// before it read only the nested form.
+		nestedCommand: true,
+		noURL:         "this command writes no remote entry for Zed: its context_servers take a URL only in recent releases; add \"url\" to the entry by hand, as its documentation shows",
+		project:       ".zed/settings.json",
 	},
 }
 

@@ -870,7 +870,11 @@ enabled = false
 HTTPS_PROXY = "http://proxy:3128"
 `},
 		{"toml, arguments changed", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"acme\", # short\n  \"--read-only\",\n]\ncommand = 'restmcp' # on PATH\nstartup_timeout_sec = 30\n",
-			"[mcp_servers.acme]\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\ncommand = \"/opt/restmcp/bin/restmcp\"\nstartup_timeout_sec = 30\n"},
+			"[mcp_servers.acme]\nargs = [\n  \"serve\", \"--profile\", \"acme\", # short\n  \"--read-only\",\n]\ncommand = \"/opt/restmcp/bin/restmcp\" # on PATH\nstartup_timeout_sec = 30\n"},
+		{"toml, arguments reordered and added", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", # ours\n  \"--read-only\", \"--profile=acme\", # mine\n]\ncommand = 'restmcp'\n",
+			"[mcp_servers.acme]\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\ncommand = \"/opt/restmcp/bin/restmcp\"\n"},
+		{"json, arguments on lines of their own", cursor, "{\"mcpServers\": {\"acme\": {\"command\": \"/opt/restmcp/bin/restmcp\", \"args\": [\n  \"serve\", \"-p\", \"acme\", // ours\n  \"--read-only\" // mine\n]}}}",
+			"{\"mcpServers\": {\"acme\": {\"command\": \"/opt/restmcp/bin/restmcp\", \"args\": [\n  \"serve\", \"--profile\", \"acme\", // ours\n  \"--read-only\" // mine\n]}}}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1796,4 +1800,163 @@ func TestUninstallDeletesOnlyAnEmptyFile(t *testing.T) {
 			t.Errorf("the file the link points to is gone: %v", err)
 		}
 	})
+}
+
+// TestZedNestedCommand: an entry in the form older Zed releases read,
+// "command": {"path", "args", "env"}, is ours when its path runs restmcp:
+// install updates it in that form, keeping its comments and other keys,
+// and uninstall removes it. A new entry takes that form when the file's
+// other entries all have it.
+func TestZedNestedCommand(t *testing.T) {
+	zed, _ := Lookup("zed")
+	nested := `{
+  // my settings
+  "context_servers": {
+    "acme": {
+      "command": {
+        "path": "/old/bin/restmcp", // moved
+        "args": ["serve", "--profile", "acme", "--read-only"],
+        "env": {"HTTPS_PROXY": "http://proxy:3128"}
+      },
+      "settings": {},
+    },
+    "github": {
+      "command": {"path": "npx", "args": ["-y", "server-github"]}
+    },
+  },
+}
+`
+	tests := []struct {
+		name      string
+		in, out   string
+		uninstall string
+	}{
+		{"updated in place", nested, strings.Replace(nested, "/old/bin/restmcp", testCommand, 1), `{
+  // my settings
+  "context_servers": {
+    "github": {
+      "command": {"path": "npx", "args": ["-y", "server-github"]}
+    },
+  },
+}
+`},
+		{"arguments added to the command object", `{"context_servers": {"acme": {"source": "custom", "command": {"path": "/opt/restmcp/bin/restmcp", "env": {}}}}}`,
+			`{"context_servers": {"acme": {"source": "custom", "command": {"path": "/opt/restmcp/bin/restmcp", "env": {},
+  "args": ["serve", "--profile", "acme"]
+}}}}`, `{"context_servers": {}}`},
+		{"a new entry beside nested ones", `{
+  "context_servers": {
+    "github": {
+      "command": {"path": "npx", "args": ["-y", "server-github"]}
+    }
+  }
+}
+`, `{
+  "context_servers": {
+    "github": {
+      "command": {"path": "npx", "args": ["-y", "server-github"]}
+    },
+    "acme": {
+      "source": "custom",
+      "command": {
+        "path": "/opt/restmcp/bin/restmcp",
+        "args": ["serve", "--profile", "acme"]
+      }
+    }
+  }
+}
+`, ""},
+		{"a new entry beside flat and nested ones", `{"context_servers": {"a": {"command": {"path": "x"}}, "b": {"command": "y"}}}`,
+			`{"context_servers": {"a": {"command": {"path": "x"}}, "b": {"command": "y"},
+  "acme": {
+    "source": "custom",
+    "command": "/opt/restmcp/bin/restmcp",
+    "args": ["serve", "--profile", "acme"]
+  }
+}}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "settings.json")
+			writeFile(t, path, tt.in, 0o600)
+			if _, err := zed.Install(path, testEntry("acme"), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := string(readFile(t, path)); got != tt.out {
+				t.Fatalf("install:\n%s\nwant:\n%s", got, tt.out)
+			}
+			if res, err := zed.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Unchanged {
+				t.Errorf("second install: %v, %v", res.Action, err)
+			}
+			res, err := zed.Uninstall(path, "acme", testCommand, Options{})
+			if err != nil || res.Action != Removed {
+				t.Fatalf("uninstall: %v, %v", res.Action, err)
+			}
+			if got := string(readFile(t, path)); tt.uninstall != "" && got != tt.uninstall {
+				t.Errorf("uninstall:\n%s\nwant:\n%s", got, tt.uninstall)
+			}
+			if tt.uninstall == "" && string(readFile(t, path)) != tt.in {
+				t.Errorf("uninstall:\n%s\nwant:\n%s", readFile(t, path), tt.in)
+			}
+		})
+	}
+	// Another program's entry in the old form is still another program's.
+	path := filepath.Join(t.TempDir(), "settings.json")
+	other := `{"context_servers": {"acme": {"command": {"path": "npx", "args": ["x"]}}}}`
+	writeFile(t, path, other, 0o600)
+	var ce *ConflictError
+	if _, err := zed.Install(path, testEntry("acme"), Options{}); !errors.As(err, &ce) || ce.Command != "npx" {
+		t.Errorf("install over another program's entry: %v", err)
+	}
+	if _, err := zed.Uninstall(path, "acme", testCommand, Options{}); !errors.As(err, &ce) {
+		t.Errorf("uninstall of another program's entry: %v", err)
+	}
+	if got := string(readFile(t, path)); got != other {
+		t.Errorf("file changed:\n%s", got)
+	}
+}
+
+// TestTOMLCommentAfterValue: a comment after the command or the arguments
+// of our table stays on its line when install changes the value, as does
+// the line's indentation; the file stays valid and reads our entry.
+func TestTOMLCommentAfterValue(t *testing.T) {
+	codex, _ := Lookup("codex")
+	const cmd = `command = "/opt/restmcp/bin/restmcp"`
+	const args = `args = ["serve", "--profile", "acme"]`
+	tests := []struct{ name, in, out string }{
+		{"command", "[mcp_servers.acme]\ncommand = \"restmcp\" # my note\n" + args + "\n",
+			"[mcp_servers.acme]\n" + cmd + " # my note\n" + args + "\n"},
+		{"command last, no newline at the end", "[mcp_servers.acme]\n" + args + "\ncommand = \"restmcp\"\t#note",
+			"[mcp_servers.acme]\n" + args + "\n" + cmd + "\t#note"},
+		{"indented, a quoted key, CRLF", "[mcp_servers.acme]\r\n  \"command\" = 'restmcp'  # on PATH\r\n  args = [\"serve\"]\r\n  startup_timeout_sec = 30\r\n",
+			"[mcp_servers.acme]\r\n  " + cmd + "  # on PATH\r\n  " + args + "\r\n  startup_timeout_sec = 30\r\n"},
+		{"a multi-line string", "[mcp_servers.acme]\ncommand = \"\"\"\nrestmcp\"\"\" # note\n" + args + "\n\n# next\n[other]\n",
+			"[mcp_servers.acme]\n" + cmd + " # note\n" + args + "\n\n# next\n[other]\n"},
+		{"arguments", "[mcp_servers.acme]\n" + cmd + "\nargs = [\"serve\", \"--read-only\", \"--profile=acme\"] # read only!\nenv = { A = \"1\" } # env\n",
+			"[mcp_servers.acme]\n" + cmd + "\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"] # read only!\nenv = { A = \"1\" } # env\n"},
+		{"arguments added after a last line with no newline", "[mcp_servers.acme]\n" + cmd + " # c",
+			"[mcp_servers.acme]\n" + cmd + " # c\n" + args + "\n"},
+		{"arguments on lines of their own", "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"acme\",\n] # ours\n" + cmd + "\n",
+			"[mcp_servers.acme]\nargs = [\n  \"serve\", \"--profile\", \"acme\",\n] # ours\n" + cmd + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.toml")
+			writeFile(t, path, tt.in, 0o600)
+			e := testEntry("acme")
+			if res, err := codex.Install(path, e, Options{}); err != nil || res.Action != Updated {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			got := readFile(t, path)
+			if string(got) != tt.out {
+				t.Errorf("got:\n%q\nwant:\n%q", got, tt.out)
+			}
+			if f, err := codex.tomlLookup(path, got, "acme", &e); err != nil || !f.same {
+				t.Errorf("the file does not hold our entry: %v", err)
+			}
+			if res, err := codex.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Unchanged {
+				t.Errorf("second install: %v, %v", res.Action, err)
+			}
+		})
+	}
 }

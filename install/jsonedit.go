@@ -247,6 +247,28 @@ type jsonEntry struct {
 	Command string   `json:"command"`
 	Args    []string `json:"args"`
 	fields  map[string]any
+	// nested: the command and its arguments are in a "command" object
+	// ("path", "args"), the form older Zed releases read.
+	nested bool
+}
+
+// readEntry decodes the entry v, in the client's nested form too.
+func (c Client) readEntry(v hujson.Value) jsonEntry {
+	e := decodeEntry(v)
+	cmd, ok := e.fields["command"].(map[string]any)
+	if !c.nestedCommand || !ok {
+		return e
+	}
+	e.nested = true
+	e.Command, _ = cmd["path"].(string)
+	e.Args = nil
+	if list, ok := cmd["args"].([]any); ok {
+		for _, a := range list {
+			s, _ := a.(string)
+			e.Args = append(e.Args, s)
+		}
+	}
+	return e
 }
 
 func decodeEntry(v hujson.Value) jsonEntry {
@@ -300,10 +322,18 @@ func (c Client) owned(found jsonEntry, e Entry) []ownedKey {
 		}
 		return keys
 	}
+	args := mergeArgs(found.Args, e.Args)
+	if found.nested {
+		// The keys of the "command" object: the entry's other keys
+		// (Zed's "source" among them) stay as the user's Zed reads them.
+		cmd, _ := found.fields["command"].(map[string]any)
+		return append(keys,
+			ownedKey{"path", jsonString(e.Command), found.Command == e.Command},
+			ownedKey{"args", renderArgs(args), cmd["args"] != nil && equalStrings(found.Args, args)})
+	}
 	for _, f := range c.fields {
 		str(f[0], f[1])
 	}
-	args := mergeArgs(found.Args, e.Args)
 	keys = append(keys,
 		ownedKey{"command", jsonString(e.Command), found.Command == e.Command},
 		ownedKey{"args", renderArgs(args), found.fields["args"] != nil && equalStrings(found.Args, args)})
@@ -390,12 +420,24 @@ func (c Client) addInputs(path string, src []byte, e Entry) ([]byte, error) {
 	}
 }
 
-// renderEntry writes the entry object for a member indented by ind.
-func (c Client) renderEntry(e Entry, ind, unit, nl string) string {
+// renderEntry writes the entry object for a member indented by ind; with
+// nested, its command and arguments go in a "command" object (the form
+// older Zed releases read).
+func (c Client) renderEntry(e Entry, ind, unit, nl string, nested bool) string {
+	keys := c.owned(jsonEntry{}, e)
+	if nested && e.URL == "" {
+		cmd := c.owned(jsonEntry{nested: true}, e)
+		in := ind + unit
+		keys = append(keys[:len(keys)-2], ownedKey{key: "command", text: renderObject(cmd, in, unit, nl)})
+	}
+	return renderObject(keys, ind, unit, nl)
+}
+
+// renderObject writes an object of keys, its members indented by ind+unit.
+func renderObject(keys []ownedKey, ind, unit, nl string) string {
 	var b strings.Builder
 	b.WriteString("{" + nl)
 	in := ind + unit
-	keys := c.owned(jsonEntry{}, e)
 	for i, k := range keys {
 		b.WriteString(in + jsonString(k.key) + ": " + k.text)
 		if i < len(keys)-1 {
@@ -405,6 +447,27 @@ func (c Client) renderEntry(e Entry, ind, unit, nl string) string {
 	}
 	b.WriteString(ind + "}")
 	return b.String()
+}
+
+// nestedForm reports whether a new entry in the servers' object cv takes
+// the nested command form: the client reads it, and the entries that
+// have a command all have it in that form (the user's Zed is one that
+// reads only that form, or reads both).
+func (c Client) nestedForm(cv *hujson.Value) bool {
+	if !c.nestedCommand || cv == nil {
+		return false
+	}
+	nested := false
+	for _, m := range cv.Value.(*hujson.Object).Members {
+		fe := c.readEntry(m.Value)
+		switch {
+		case fe.nested:
+			nested = true
+		case fe.fields["command"] != nil:
+			return false
+		}
+	}
+	return nested
 }
 
 // sameEntry reports whether the entry found already says what we would write
@@ -489,15 +552,23 @@ func (d *jsonDoc) insertMembers(v *hujson.Value, members []jsonMember) []edit {
 // says: the client's fields, the command and our arguments are set, and
 // every other key and extra argument the user added stays as it was.
 func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
+	fe := c.readEntry(*v)
+	if fe.nested {
+		// The command object is edited; the entry around it is left
+		// as it is.
+		v = &lastMember(v, "command").Value
+	}
 	obj := v.Value.(*hujson.Object)
 	var edits []edit
 	var missing []jsonMember
-	for _, k := range c.owned(decodeEntry(*v), e) {
+	for _, k := range c.owned(fe, e) {
 		text := k.text
 		j := member(obj, k.key)
 		switch {
 		case j < 0:
 			missing = append(missing, jsonMember{k.key, func(string) string { return text }})
+		case !k.same && k.key == "args" && e.URL == "":
+			edits = append(edits, replaceArgs(obj.Members[j].Value, fe.Args, mergeArgs(fe.Args, e.Args), text)...)
 		case !k.same:
 			mv := obj.Members[j].Value
 			edits = append(edits, edit{mv.StartOffset, mv.EndOffset, text})
@@ -505,6 +576,26 @@ func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
 	}
 	if len(missing) > 0 {
 		edits = append(edits, d.insertMembers(v, missing)...)
+	}
+	return edits
+}
+
+// replaceArgs edits the arguments array v, which holds old, to hold args
+// (rendered: text). When they are as many, only the elements that changed
+// are replaced, and the comments and line breaks between them stay.
+func replaceArgs(v hujson.Value, old, args []string, text string) []edit {
+	arr, ok := v.Value.(*hujson.Array)
+	if !ok || len(arr.Elements) != len(args) || len(old) != len(args) {
+		return []edit{{v.StartOffset, v.EndOffset, text}}
+	}
+	var edits []edit
+	for i, el := range arr.Elements {
+		if lit, ok := el.Value.(hujson.Literal); !ok || lit.Kind() != '"' {
+			return []edit{{v.StartOffset, v.EndOffset, text}}
+		}
+		if old[i] != args[i] {
+			edits = append(edits, edit{el.StartOffset, el.EndOffset, jsonString(args[i])})
+		}
 	}
 	return edits
 }
@@ -592,7 +683,7 @@ func (c Client) jsonLookup(path string, src []byte, name string, e *Entry) (foun
 	if i < 0 {
 		return found{}, nil
 	}
-	fe := decodeEntry(obj.Members[i].Value)
+	fe := c.readEntry(obj.Members[i].Value)
 	f := found{present: true, command: fe.Command, args: fe.Args, editable: true}
 	if c.urlKey != "" {
 		f.url, _ = fe.fields[c.urlKey].(string)
@@ -667,11 +758,12 @@ func (c Client) jsonUpsert(path string, src []byte, e Entry, keep bool) ([]byte,
 		return nil, err
 	}
 	var edits []edit
+	nested := c.nestedForm(cv)
 	if cv == nil {
 		root := &d.root
 		edits = d.insertMember(root, c.Key, func(ind string) string {
 			in := ind + d.unit
-			return "{" + d.nl + in + jsonString(e.Name) + ": " + c.renderEntry(e, in, d.unit, d.nl) + d.nl + ind + "}"
+			return "{" + d.nl + in + jsonString(e.Name) + ": " + c.renderEntry(e, in, d.unit, d.nl, false) + d.nl + ind + "}"
 		})
 	} else {
 		obj := cv.Value.(*hujson.Object)
@@ -681,10 +773,10 @@ func (c Client) jsonUpsert(path string, src []byte, e Entry, keep bool) ([]byte,
 				edits = c.updateEntry(d, &m.Value, e)
 			} else {
 				ind := lineIndent(d.src, m.Name.StartOffset)
-				edits = []edit{{m.Value.StartOffset, m.Value.EndOffset, c.renderEntry(e, ind, d.unit, d.nl)}}
+				edits = []edit{{m.Value.StartOffset, m.Value.EndOffset, c.renderEntry(e, ind, d.unit, d.nl, nested)}}
 			}
 		} else {
-			edits = d.insertMember(cv, e.Name, func(ind string) string { return c.renderEntry(e, ind, d.unit, d.nl) })
+			edits = d.insertMember(cv, e.Name, func(ind string) string { return c.renderEntry(e, ind, d.unit, d.nl, nested) })
 		}
 	}
 	out := applyEdits(d.src, edits)

@@ -137,18 +137,25 @@ func (c Client) renderTable(e Entry, nl string) string {
 }
 
 // tomlKeyValue is one `key = value` of a table: from its line's start to the
-// end of its value's last line.
+// end of its value's last line. The key starts at keyAt, after the line's
+// indentation, and the value ends at valueEnd, before the spaces and the
+// comment that may follow it on its line.
 type tomlKeyValue struct {
-	key        string
-	start, end int
+	key             string
+	start, end      int
+	keyAt, valueEnd int
+	// strings are the spans of the value's elements when it is an array
+	// of strings (nil otherwise).
+	strings [][2]int
 }
 
 // tomlKeyValues lists the top-level keys of the table t (a dotted key is
 // listed by its first part).
 func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
-	var p unstable.Parser
+	p := unstable.Parser{KeepComments: true}
 	p.Reset(src)
 	var kvs []tomlKeyValue
+	var trailing []int // offset of the comment after each value; -1: none
 	comments := tomlComments(src)
 	for p.NextExpression() {
 		e := p.Expression()
@@ -164,7 +171,14 @@ func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
 		if off < t.start || off >= t.end {
 			continue
 		}
-		kvs = append(kvs, tomlKeyValue{key: string(k.Data), start: lineStart(src, off)})
+		ls := lineStart(src, off)
+		keyAt := ls + len(src[ls:]) - len(bytes.TrimLeft(src[ls:], " \t"))
+		kvs = append(kvs, tomlKeyValue{key: string(k.Data), start: ls, keyAt: keyAt, strings: tomlStrings(e.Value())})
+		c := -1
+		if n := e.Next(); n.Valid() && n.Kind == unstable.Comment {
+			c = int(n.Raw.Offset)
+		}
+		trailing = append(trailing, c)
 	}
 	for i := range kvs {
 		end := t.end
@@ -172,15 +186,43 @@ func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
 			end = kvs[i+1].start
 		}
 		kvs[i].end = trimTrailingComments(src, kvs[i].start, end, comments)
+		// The value ends where its comment starts, else at the end of
+		// its last line; the spaces before either are not part of it.
+		v := trailing[i]
+		if v < 0 {
+			v = len(bytes.TrimRight(src[:kvs[i].end], "\r\n"))
+		}
+		kvs[i].valueEnd = len(bytes.TrimRight(src[:v], " \t"))
 	}
 	return kvs
 }
 
+// tomlStrings returns the spans of the elements of the array v, when
+// every element is a string; nil otherwise.
+func tomlStrings(v *unstable.Node) [][2]int {
+	if v.Kind != unstable.Array {
+		return nil
+	}
+	spans := [][2]int{}
+	for it := v.Children(); it.Next(); {
+		switch n := it.Node(); n.Kind {
+		case unstable.Comment:
+		case unstable.String:
+			spans = append(spans, [2]int{int(n.Raw.Offset), int(n.Raw.Offset + n.Raw.Length)})
+		default:
+			return nil
+		}
+	}
+	return spans
+}
+
 // updateTable edits our table t in place: command and args are set, every
-// other key (startup_timeout_sec, env, …) and extra argument stays.
+// other key (startup_timeout_sec, env, …) and extra argument stays, as do
+// the indentation of a key that changes, a comment after its value and,
+// when the arguments are as many as before, the comments between them.
 func (c Client) updateTable(src []byte, t tomlTable, e Entry, f found, nl string) []edit {
 	args := mergeArgs(f.args, e.Args)
-	want := [][2]string{{"command", "command = " + tomlString(e.Command) + nl}, {"args", "args = " + tomlArgs(args) + nl}}
+	want := [][2]string{{"command", "command = " + tomlString(e.Command)}, {"args", "args = " + tomlArgs(args)}}
 	kvs := tomlKeyValues(src, t)
 	var edits []edit
 	at := t.start + bytes.IndexByte(src[t.start:t.end], '\n') + 1
@@ -192,12 +234,24 @@ func (c Client) updateTable(src []byte, t tomlTable, e Entry, f found, nl string
 			}
 		}
 		switch {
+		case i < 0 && at > 0 && src[at-1] != '\n':
+			// After a last line with no newline at the end of the file.
+			edits = append(edits, edit{at, at, nl + w[1] + nl})
 		case i < 0:
-			edits = append(edits, edit{at, at, w[1]})
+			edits = append(edits, edit{at, at, w[1] + nl})
 		case w[0] == "command" && f.command == e.Command, w[0] == "args" && equalStrings(f.args, args):
 			at = kvs[i].end
+		case w[0] == "args" && len(kvs[i].strings) == len(args) && len(f.args) == len(args):
+			// As many arguments: only those that changed are replaced,
+			// and the comments between them stay.
+			for j, span := range kvs[i].strings {
+				if f.args[j] != args[j] {
+					edits = append(edits, edit{span[0], span[1], tomlString(args[j])})
+				}
+			}
+			at = kvs[i].end
 		default:
-			edits = append(edits, edit{kvs[i].start, kvs[i].end, w[1]})
+			edits = append(edits, edit{kvs[i].keyAt, kvs[i].valueEnd, w[1]})
 			at = kvs[i].end
 		}
 	}

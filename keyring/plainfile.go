@@ -1,11 +1,13 @@
 package keyring
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/restmcp/restmcp/internal/atomicfile"
 	"github.com/restmcp/restmcp/internal/filelock"
@@ -21,7 +23,66 @@ type PlainFile struct {
 }
 
 type plainFileData struct {
-	Keys map[string]string `json:"keys"`
+	Keys map[string]string
+	// other are the file's other top-level members, written back as
+	// they were.
+	other map[string]json.RawMessage
+}
+
+// CorruptFileError means the plain-text key file exists but cannot be
+// read as one: it is left as it is, since it may hold other profiles'
+// keys. The message never quotes the file, which holds keys.
+type CorruptFileError struct {
+	Path string
+	// Reason says what is wrong, and where, without the file's text.
+	Reason string
+}
+
+// Error implements error.
+func (e *CorruptFileError) Error() string {
+	return fmt.Sprintf("the plain-text key file %s cannot be read: %s. It was left as it is, since it may hold other profiles' keys: "+
+		"fix it in an editor (it is JSON: {\"keys\": {\"PROFILE\": \"KEY\", …}}), or move it away and log in again "+
+		"for each profile whose key it held", e.Path, e.Reason)
+}
+
+// corruptReason says what is wrong with the key file b, which
+// json.Unmarshal refused with err, and where, without quoting it.
+func corruptReason(b []byte, err error) string {
+	line := func(off int64) int { return 1 + bytes.Count(b[:min(int(off), len(b))], []byte("\n")) }
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case len(bytes.TrimSpace(b)) == 0:
+		return "it is empty"
+	case errors.As(err, &syn) && syn.Offset >= int64(len(b)):
+		return "it ends too early (cut short?)"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("it is not valid JSON (line %d)", line(syn.Offset))
+	case errors.As(err, &typ):
+		return fmt.Sprintf("it holds %s, not an object with \"keys\"", kind(b))
+	default:
+		return "it is not a key file"
+	}
+}
+
+// kind names the JSON type of the value v.
+func kind(v json.RawMessage) string {
+	switch t := bytes.TrimSpace(v); {
+	case len(t) == 0:
+		return "nothing"
+	case t[0] == '{':
+		return "an object"
+	case t[0] == '[':
+		return "an array"
+	case t[0] == '"':
+		return "a string"
+	case t[0] == 'n':
+		return "null"
+	case t[0] == 't' || t[0] == 'f':
+		return "a boolean"
+	default:
+		return "a number"
+	}
 }
 
 func (p PlainFile) read() (plainFileData, error) {
@@ -33,19 +94,47 @@ func (p PlainFile) read() (plainFileData, error) {
 	if err != nil {
 		return d, err
 	}
-	if err := json.Unmarshal(b, &d); err != nil {
-		// Never echo the content: it holds keys.
-		return d, fmt.Errorf("%s is not valid JSON (fix or remove it)", p.Path)
+	// A byte order mark (an editor's) is no part of the JSON.
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return d, &CorruptFileError{Path: p.Path, Reason: corruptReason(b, err)}
 	}
-	if d.Keys == nil {
-		d.Keys = map[string]string{}
+	for k, v := range top {
+		if !strings.EqualFold(k, "keys") {
+			if d.other == nil {
+				d.other = map[string]json.RawMessage{}
+			}
+			d.other[k] = v
+			continue
+		}
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(v, &keys); err != nil {
+			return d, &CorruptFileError{Path: p.Path, Reason: fmt.Sprintf("%q holds %s, not an object of profile names and keys", k, kind(v))}
+		}
+		for a, raw := range keys {
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return d, &CorruptFileError{Path: p.Path, Reason: fmt.Sprintf("the key of %q is %s, not a string", a, kind(raw))}
+			}
+			d.Keys[a] = s
+		}
 	}
 	return d, nil
 }
 
+func (d plainFileData) marshal() ([]byte, error) {
+	top := map[string]any{"keys": d.Keys}
+	for k, v := range d.other {
+		top[k] = v
+	}
+	return json.MarshalIndent(top, "", "  ")
+}
+
 // update applies change to the keys as they are on disk, holding the
 // file's lock from the read to the write so that no other command's key is
-// lost. The file is removed with its last key.
+// lost. The file is removed with its last key. A file that cannot be read
+// is left as it is (CorruptFileError).
 func (p PlainFile) update(change func(d plainFileData) error) error {
 	unlock, err := filelock.Lock(p.Path)
 	if err != nil {
@@ -59,10 +148,10 @@ func (p PlainFile) update(change func(d plainFileData) error) error {
 	if err := change(d); err != nil {
 		return err
 	}
-	if len(d.Keys) == 0 {
+	if len(d.Keys) == 0 && len(d.other) == 0 {
 		return os.Remove(p.Path)
 	}
-	b, err := json.MarshalIndent(d, "", "  ")
+	b, err := d.marshal()
 	if err != nil {
 		return err
 	}

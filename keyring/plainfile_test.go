@@ -59,7 +59,7 @@ func TestPlainFileCorruptNotEchoed(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := PlainFile{Path: path}.Get("acme")
-	if err == nil || strings.Contains(err.Error(), "sk-secret") || !strings.Contains(err.Error(), "fix or remove") {
+	if err == nil || strings.Contains(err.Error(), "sk-secret") || !strings.Contains(err.Error(), "fix it in an editor") {
 		t.Errorf("Get on a corrupt file = %v", err)
 	}
 	if err := (PlainFile{Path: path}).Set("acme", "x"); err == nil {
@@ -99,5 +99,65 @@ func TestPlainFileParallelWritersKeepEveryKey(t *testing.T) {
 	}
 	if _, err := p.Get("gone"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleted key: %v, want ErrNotFound", err)
+	}
+}
+
+// A key file that cannot be read is left byte for byte as it is by every
+// change (it may hold other profiles' keys), and the error says what is
+// wrong and where, never quoting the file.
+func TestPlainFileCorruptLeftAsItIs(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, text, reason string }{
+		{"cut short", `{"keys": {"other": "sk-other-1234567890", "acme": "sk-acme-12`, "it ends too early"},
+		{"empty", "", "it is empty"},
+		{"a trailing comma", "{\n  \"keys\": {\"other\": \"sk-other-1234567890\",}\n}\n", "it is not valid JSON (line 2)"},
+		{"a key that is no string", `{"keys": {"other": 1234567890}}`, `the key of "other" is a number, not a string`},
+		{"keys that are no object", `{"keys": ["sk-other-1234567890"]}`, `"keys" holds an array, not an object of profile names and keys`},
+		{"no object", `["sk-other-1234567890"]`, `it holds an array, not an object with "keys"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := PlainFile{Path: filepath.Join(t.TempDir(), "insecure-keys.json")}
+			if err := os.WriteFile(p.Path, []byte(tt.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, getErr := p.Get("acme")
+			for _, err := range []error{getErr, p.Set("acme", "sk-new"), p.Delete("acme"), p.Delete("other")} {
+				var ce *CorruptFileError
+				if !errors.As(err, &ce) || ce.Path != p.Path || !strings.Contains(err.Error(), tt.reason) || !strings.Contains(err.Error(), p.Path) {
+					t.Errorf("err = %v, want a CorruptFileError naming the file and %q", err, tt.reason)
+				}
+				if err != nil && strings.Contains(err.Error(), "sk-") {
+					t.Errorf("the error quotes the file: %v", err)
+				}
+			}
+			if b, _ := os.ReadFile(p.Path); string(b) != tt.text {
+				t.Errorf("the file changed to %q", b)
+			}
+		})
+	}
+}
+
+// What the file holds besides the keys (a member a newer version wrote),
+// and a byte order mark an editor added, do not stop it being read; the
+// other members are written back.
+func TestPlainFileKeepsOtherMembers(t *testing.T) {
+	t.Parallel()
+	p := PlainFile{Path: filepath.Join(t.TempDir(), "insecure-keys.json")}
+	if err := os.WriteFile(p.Path, []byte("\ufeff{\"keys\": {\"other\": \"o\"}, \"version\": 2}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Set("acme", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Delete("other"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Delete("acme"); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(p.Path); err != nil || !strings.Contains(string(b), `"version": 2`) {
+		t.Errorf("file = %q, %v; want its version member kept", b, err)
 	}
 }

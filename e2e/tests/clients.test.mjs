@@ -210,7 +210,7 @@ describe('real MCP clients read what install writes', () => {
     assert.match(r.stdout + r.stderr, new RegExp(`e2e-gemini-home: ${bin()} serve --profile e2e-gemini-home \\(stdio\\) - Connected`), r.stdout + r.stderr);
   });
 
-  it('Codex: codex mcp list shows the user and trusted-project servers, and keeps startup_timeout_sec', async (t) => {
+  it('Codex: codex mcp list shows the user and trusted-project servers, and keeps startup_timeout_sec and a note', async (t) => {
     const { home, project, env, install } = await setup('e2e-codex');
     if (!ready(t, 'codex', ['--version'], env)) return;
     const list = async () => {
@@ -221,8 +221,10 @@ describe('real MCP clients read what install writes', () => {
 
     await install('codex');
     const config = join(home, '.codex', 'config.toml');
-    // The user's own settings in the entry, and this project trusted.
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^(args = .*\n)/m, '$1startup_timeout_sec = 45\n') +
+    // The user's own settings and a note in the entry, and this project
+    // trusted.
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^(command = .*)$/m, '$1 # where restmcp is')
+      .replace(/^(args = .*\n)/m, '$1startup_timeout_sec = 45\n') +
       `\n[projects.${JSON.stringify(project)}]\ntrust_level = "trusted"\n`);
     const proj = runIn(project, ['install', 'codex', '--project', '--profile', 'e2e-codex', '--name', 'team'], env);
     assert.equal(proj.code, 0, proj.stderr);
@@ -243,6 +245,8 @@ describe('real MCP clients read what install writes', () => {
     servers = await list();
     assert.equal(servers.get('e2e-codex').transport.command, moved);
     assert.equal(servers.get('e2e-codex').startup_timeout_sec, 45);
+    // The note after the command stays on its line, after the new value.
+    assert.ok(readFileSync(config, 'utf8').includes(`command = ${JSON.stringify(moved)} # where restmcp is\n`), readFileSync(config, 'utf8'));
   });
 
   it('MCP Inspector CLI: tools/list and tools/call through the installed entry', async (t) => {

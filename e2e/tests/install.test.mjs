@@ -3,7 +3,7 @@
 // temporary $HOME), and carries no key.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { api, apiKey, apiURL, bin, childEnv, connect, filesUnder, json, run, tempDir } from '../lib/harness.mjs';
@@ -60,6 +60,45 @@ describe('restmcp install cursor', () => {
       assert.deepEqual(entry.args, ['serve', '--profile', PROFILE], client);
     }
     assert.deepEqual(filesUnder(home).map((f) => f.path), [], '--print writes nothing');
+  });
+});
+
+describe('restmcp install zed', () => {
+  it('updates and removes an entry in the form older Zed releases read', async () => {
+    const home = tempDir('home');
+    const env = childEnv({ HOME: home, XDG_CONFIG_HOME: join(home, '.config') });
+    const login = await run(['login', '--profile', 'e2e-zed', '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'],
+      { env, input: `${apiKey()}\n` });
+    assert.equal(login.code, 0, login.stderr);
+    const file = join(home, '.config', 'zed', 'settings.json');
+    mkdirSync(join(home, '.config', 'zed'), { recursive: true });
+    const old = `{
+  // my settings
+  "context_servers": {
+    "e2e-zed": {
+      "command": {
+        "path": "/old/bin/restmcp", // before the upgrade
+        "args": ["serve", "--profile", "e2e-zed", "--read-only"],
+        "env": {"HTTPS_PROXY": "http://proxy:3128"}
+      },
+      "settings": {},
+    },
+  },
+}
+`;
+    writeFileSync(file, old);
+
+    const inst = await run(['install', 'zed', '--profile', 'e2e-zed'], { env });
+    assert.equal(inst.code, 0, inst.stderr);
+    // Only the path changed (to this binary), in the same form.
+    const text = readFileSync(file, 'utf8');
+    const path = JSON.parse(/"path": ("[^"]*")/.exec(text)[1]);
+    assert.equal(realpathSync(path), realpathSync(bin()));
+    assert.equal(text, old.replace('"/old/bin/restmcp"', JSON.stringify(path)));
+
+    const un = await run(['uninstall', 'zed', '--profile', 'e2e-zed'], { env });
+    assert.equal(un.code, 0, un.stderr);
+    assert.equal(readFileSync(file, 'utf8'), '{\n  // my settings\n  "context_servers": {},\n}\n');
   });
 });
 

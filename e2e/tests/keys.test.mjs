@@ -5,7 +5,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -217,6 +217,30 @@ describe('parallel commands', () => {
     assert.deepEqual(Object.keys(profiles).sort(), names);
     const keys = JSON.parse(readFileSync(join(config, 'insecure-keys.json'), 'utf8')).keys;
     assert.equal(Object.keys(keys).length, 10, 'one key per profile');
+  });
+});
+
+describe('a plain-text key file that cannot be read', () => {
+  it('logout removes the keyring key, leaves the file and its other keys as they are, and says what to do', async () => {
+    const config = tempDir('config');
+    const env = childEnv({ RESTMCP_CONFIG_DIR: config });
+    const name = 'e2e-corrupt-file';
+    const login = await run(['login', '--profile', name, '--spec', process.env.E2E_SPEC, '--base-url', apiURL(), '--auth-scheme', 'Api-Key',
+      '--with-key', '--no-check'], { env, input: `${apiKey()}\n` });
+    assert.equal(login.code, 0, login.stderr);
+    assert.equal(keyringLookup(name), apiKey());
+    // Cut short (a full disk, a crash): another profile's key is in it.
+    const file = join(config, 'insecure-keys.json');
+    const broken = '{"keys": {"other": "sk-other-0123456789", "e2e-corrupt-file": "sk-';
+    writeFileSync(file, broken, { mode: 0o600 });
+
+    const r = await run(['logout', '--profile', name], { env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(keyringLookup(name), null, 'the keyring key is removed all the same');
+    assert.equal(readFileSync(file, 'utf8'), broken, 'the file is left as it is');
+    assert.ok(r.stderr.includes(`the plain-text key file ${file} cannot be read: it ends too early`), r.stderr);
+    assert.match(r.stderr, /fix it in an editor/);
+    assert.ok(!r.stderr.includes('sk-other'), 'the file is not quoted');
   });
 });
 
