@@ -112,7 +112,12 @@ type Client struct {
 	// fields are written before command and args, in order (VS Code's
 	// "type": "stdio", Zed's "source": "custom").
 	fields [][2]string
-	user   func(Env) (string, error)
+	// fieldsForNew: the fields go into a new entry only; an entry the
+	// client already runs without them is left so (Zed's "source", which
+	// current Zed's settings migration strips: adding it back would bring
+	// back Zed's "deprecated settings" notice).
+	fieldsForNew bool
+	user         func(Env) (string, error)
 	// urlKey is the key of a remote entry's URL ("url", "serverUrl",
 	// "httpUrl"); "" when the client takes no remote entry in its file, and
 	// noURL says why.
@@ -218,8 +223,8 @@ var clients = []Client{
 	{
 		ID: "zed", Title: "Zed", Key: "context_servers",
 		Docs:   "https://zed.dev/docs/ai/mcp",
-		fields: [][2]string{{"source", "custom"}},
-		user:   zedPath,
+		fields: [][2]string{{"source", "custom"}}, fieldsForNew: true,
+		user: zedPath,
 		// Zed's settings migration m_2025_06_27 flattened
 		// "command": {"path", "args", "env"} into the entry; releases
 		// before it read only the nested form.

@@ -1866,6 +1866,9 @@ func TestZedNestedCommand(t *testing.T) {
   }
 }
 `, ""},
+		{"a flat entry without source, as current Zed leaves it, stays without", `{"context_servers": {"acme": {"command": "/old/bin/restmcp", "args": ["serve", "--profile", "acme"]}}}`,
+			`{"context_servers": {"acme": {"command": "/opt/restmcp/bin/restmcp", "args": ["serve", "--profile", "acme"]}}}`,
+			`{"context_servers": {}}`},
 		{"a new entry beside flat and nested ones", `{"context_servers": {"a": {"command": {"path": "x"}}, "b": {"command": "y"}}}`,
 			`{"context_servers": {"a": {"command": {"path": "x"}}, "b": {"command": "y"},
   "acme": {

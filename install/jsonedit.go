@@ -331,7 +331,11 @@ func (c Client) owned(found jsonEntry, e Entry) []ownedKey {
 			ownedKey{"path", jsonString(e.Command), found.Command == e.Command},
 			ownedKey{"args", renderArgs(args), cmd["args"] != nil && equalStrings(found.Args, args)})
 	}
+	_, runs := found.fields["command"].(string)
 	for _, f := range c.fields {
+		if _, has := found.fields[f[0]]; runs && !has && c.fieldsForNew {
+			continue
+		}
 		str(f[0], f[1])
 	}
 	keys = append(keys,
