@@ -74,6 +74,8 @@ type KeyCheck struct {
 	CheckPath bool
 	// unreachable is the network error when no answer came.
 	unreachable error
+	// html: the answer was an HTML page.
+	html bool
 }
 
 // CheckKey sends one authenticated GET to the API: the profile's check
@@ -154,6 +156,11 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 	}
 	if kc.NotFound() {
 		kc.Err = notFound(kc)
+	}
+	if kc.html && !viaSpec && !t.checkPath {
+		// An operation the description says answers JSON: a web site at
+		// the base URL serves every path as a page.
+		kc.Err = fmt.Errorf("GET %s answered with an HTML page, which does not tell whether the key is valid: a login page, or a web site at the base URL %s rather than the API's operations", kc.URL, kc.Base)
 	}
 	return kc, err
 }
@@ -255,6 +262,7 @@ func (a *App) sendCheck(ctx context.Context, cred client.Credential, key string,
 		kc.Err = fmt.Errorf("%w: GET %s answered %d %s", ErrKeyRejected, kc.URL, st, http.StatusText(st))
 	case st >= 200 && st < 300 && isHTML(resp.ContentType):
 		// A login page reached by a redirect, or documentation: not the API.
+		kc.html = true
 		kc.Err = fmt.Errorf("GET %s answered with an HTML page (a login page?), which does not tell whether the key is valid", kc.URL)
 	case st >= 200 && st < 300:
 		kc.Accepted = true

@@ -178,3 +178,31 @@ func TestCheckKeyDescriptionOnTheAPIsAddressUnreachable(t *testing.T) {
 		t.Fatalf("key check: %+v, %v; want the description out of reach", kc, err)
 	}
 }
+
+// A base URL that leads to a web site serving every path as a page is
+// named by the key check: the operation answered HTML, not the API's JSON.
+func TestCheckKeyOnAWebSiteNamesTheBaseURL(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!doctype html><title>Acme</title><p>Welcome"))
+	}))
+	t.Cleanup(site.Close)
+	file := filepath.Join(t.TempDir(), "tracker.json")
+	if err := os.WriteFile(file, []byte(trackerDescription), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	word := "Api-Key"
+	p := profile.Profile{Name: "tracker", Spec: file, BaseURL: site.URL, AuthScheme: &word}
+	kc, err := testApp(t, nil).CheckKey(context.Background(), p, "sk-tracker-0123456789", 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kc.Accepted || kc.Err == nil {
+		t.Fatalf("key check: %+v; want an HTML page refused", kc)
+	}
+	for _, s := range []string{"GET " + site.URL + "/api/projects/ answered with an HTML page", "a web site at the base URL " + site.URL} {
+		if !strings.Contains(kc.Err.Error(), s) {
+			t.Errorf("error %q lacks %q", kc.Err, s)
+		}
+	}
+}
