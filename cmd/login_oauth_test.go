@@ -590,21 +590,21 @@ func TestLoginOAuthPublicClientRemovesTheOldSecret(t *testing.T) {
 
 // A command that ends while a token renewal is in flight prints its error
 // first, then says that it waits for the renewal; a signal during that
-// wait ends it.
+// wait ends it (well before the renewal's 5 s).
 func TestExitWaitForRenewalIsSaidAndStoppable(t *testing.T) {
-	_, f, w, _, _ := signedInExpired(t, 2*time.Second)
-	f.Log = log.New(w)
+	_, f, w, _, _ := signedInExpired(t, 5*time.Second)
 	ctx, signal := context.WithCancel(context.Background())
 	defer signal()
-	time.AfterFunc(600*time.Millisecond, signal) // after the call gave up, during the wait
+	// The signal comes once the wait is said: after the call gave up.
+	f.Log = log.New(&onText{w: w, text: "waiting for an OAuth token renewal", do: signal})
 	root := NewRootCmd(f)
 	root.SetArgs([]string{"call", "me", "-p", "o", "--timeout", "200ms"})
 	start := time.Now()
 	if code := Execute(ctx, f, root); code == 0 {
 		t.Fatalf("call --timeout 200ms succeeded: %s", w)
 	}
-	if took := time.Since(start); took > 1800*time.Millisecond {
-		t.Errorf("the exit took %v: the signal did not end the wait for the 2 s renewal", took)
+	if took := time.Since(start); took > 4*time.Second {
+		t.Errorf("the exit took %v: the signal did not end the wait for the 5 s renewal", took)
 	}
 	msg := w.String()
 	if !strings.Contains(msg, "GET /me: nothing was sent: the OAuth access token was not ready in time") {
@@ -953,4 +953,28 @@ func TestKeyLoginWaitsForARenewalInFlight(t *testing.T) {
 	if got, err := oauth.Load(tokens, account); err == nil {
 		t.Errorf("the token renewed during the key login outlived it: %q", got.AccessToken)
 	}
+}
+
+// onText writes to w, and calls do once what was written holds text.
+type onText struct {
+	w    io.Writer
+	text string
+	do   func()
+	mu   sync.Mutex
+	seen bytes.Buffer
+	done bool
+}
+
+func (o *onText) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.done {
+		o.seen.Write(p)
+		if strings.Contains(o.seen.String(), o.text) {
+			o.done = true
+			o.do()
+		}
+	}
+	return n, err
 }

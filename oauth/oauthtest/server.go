@@ -18,6 +18,7 @@ package oauthtest
 
 import (
 	"cmp"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -218,7 +219,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
-		s.token(delayWriter{w, s.opts.TokenDelay}, r)
+		s.token(delayWriter{w, s.opts.TokenDelay, r.Context()}, r)
 	})
 	mux.HandleFunc("POST /device", s.deviceAuth)
 	mux.HandleFunc("GET /device/verify", s.deviceVerify)
@@ -518,13 +519,20 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 }
 
 // delayWriter holds the answer back by d.
+// delayWriter holds the answer back d, or until the client has gone.
 type delayWriter struct {
 	http.ResponseWriter
-	d time.Duration
+	d   time.Duration
+	ctx context.Context
 }
 
 func (w delayWriter) WriteHeader(code int) {
-	time.Sleep(w.d)
+	t := time.NewTimer(w.d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-w.ctx.Done():
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
