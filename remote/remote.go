@@ -568,10 +568,16 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 		if !errors.As(err, &se) || se.Unauthorized() || se.Status >= 500 || se.Moved != "" {
 			return nil, b.explain(err)
 		}
-		// 400, 404, 405…: perhaps a server of the older HTTP+SSE transport.
+		// 400, 404, 405…: perhaps a server of the older HTTP+SSE
+		// transport, refusing a POST to its stream's URL.
 		sc, serr := b.connectSSE(ctx)
 		if serr != nil {
 			b.log.Debug("no HTTP+SSE transport either", "err", withoutURL(serr))
+			if answer := se.answerTo(init); answer != nil {
+				// The server's own JSON-RPC error answer to initialize:
+				// passed on, the real reason.
+				return answer, nil
+			}
 			return nil, b.explain(err)
 		}
 		b.log.Info("the MCP server speaks the HTTP+SSE transport")
