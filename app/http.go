@@ -639,10 +639,16 @@ var protocolVersions = mcp.SupportedProtocolVersions()
 // know through when it sorts after 2026-07-28, and then asks for a
 // "_meta" field of that protocol, which misleads. An initialize goes on: it is what agrees on a version
 // (from the one in its body: the server answers with one it speaks), so
-// the header it came with, of no version yet agreed, is dropped.
+// the header it came with, of no version yet agreed, is dropped; so does
+// a batch that holds one (protocol 2025-03-26 allows batches), answered
+// as a batch without the header is.
 func knownVersion(w http.ResponseWriter, r *http.Request, body []byte) bool {
 	v := r.Header.Get("Mcp-Protocol-Version")
 	if v == "" || slices.Contains(protocolVersions, v) {
+		return true
+	}
+	if batchInitializes(body) {
+		r.Header.Del("Mcp-Protocol-Version")
 		return true
 	}
 	var id jsonrpc.ID
@@ -672,6 +678,26 @@ func knownVersion(w http.ResponseWriter, r *http.Request, body []byte) bool {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusBadRequest)
 	_, _ = w.Write(answer)
+	return false
+}
+
+// batchInitializes reports whether body is a JSON-RPC batch that holds
+// an initialize request.
+func batchInitializes(body []byte) bool {
+	if b := bytes.TrimLeft(body, " \t\r\n"); len(b) == 0 || b[0] != '[' {
+		return false
+	}
+	var msgs []json.RawMessage
+	if json.Unmarshal(body, &msgs) != nil {
+		return false
+	}
+	for _, raw := range msgs {
+		if msg, err := jsonrpc.DecodeMessage(raw); err == nil {
+			if req, ok := msg.(*jsonrpc.Request); ok && req.Method == "initialize" {
+				return true
+			}
+		}
+	}
 	return false
 }
 

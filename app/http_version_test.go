@@ -91,3 +91,37 @@ func TestHTTPClientOfANewerVersionFallsBack(t *testing.T) {
 		t.Fatalf("tools/list: %v", err)
 	}
 }
+
+// A batch (protocol 2025-03-26) that holds initialize, sent with an
+// MCP-Protocol-Version header of a version the server does not know, is
+// answered as a single initialize is: the header of no version agreed yet
+// is dropped, and the batch answered as one without it.
+func TestHTTPBatchInitializeUnknownHeader(t *testing.T) {
+	endpoint, _ := serveHTTPTest(t, HTTPConfig{})
+	const key = "sk-caller-1-0123456789"
+	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}`
+	for _, body := range []string{"[" + initialize + "]", " [" + initialize + `,{"jsonrpc":"2.0","method":"notifications/initialized"}]`} {
+		want, wantBody, err := rawPost(endpoint, body, "", key)
+		if err != nil || want != http.StatusOK {
+			t.Fatalf("batch without the header: %d %s %v", want, wantBody, err)
+		}
+		code, b, err := rawPost(endpoint, body, "2099-01-01", key)
+		var answers []struct {
+			ID     int `json:"id"`
+			Result struct {
+				ProtocolVersion string `json:"protocolVersion"`
+			} `json:"result"`
+		}
+		if err == nil {
+			err = json.Unmarshal(b, &answers)
+		}
+		if err != nil || code != http.StatusOK || len(answers) != 1 || answers[0].ID != 1 || answers[0].Result.ProtocolVersion != "2025-03-26" {
+			t.Errorf("batch %.30s… with header 2099-01-01: %d %s %v; want initialize answered in 2025-03-26", body, code, b, err)
+		}
+	}
+	// A batch without initialize is still refused for its header.
+	code, b, err := rawPost(endpoint, `[{"jsonrpc":"2.0","id":2,"method":"tools/list"}]`, "2099-01-01", key)
+	if err != nil || code != http.StatusBadRequest || !strings.Contains(string(b), "-32022") {
+		t.Errorf("batch of tools/list with header 2099-01-01: %d %s %v; want 400 and -32022", code, b, err)
+	}
+}

@@ -453,10 +453,10 @@ func slowRemote(t *testing.T, cancelled chan<- struct{}) (*Factory, *bytes.Buffe
 }
 
 // --timeout bounds a call of a remote tool. The call ends after the
-// timeout and the end of the session, which the bridge bounds by its
-// DELETE wait (5s): a server that got the cancellation before the call
-// itself (they go on two requests) runs the call on, and holds the DELETE
-// up until then. Without the timeout the call takes the tool's 10s.
+// timeout and the end of the session, which follows the cancellation (told
+// again half a second later, in case the server read it before the call
+// itself, as they go on two requests). Without the timeout the call takes
+// the tool's 10s.
 func TestRemoteCallTimeout(t *testing.T) {
 	f, errOut := slowRemote(t, nil)
 	start := time.Now()

@@ -383,6 +383,12 @@ func (c *httpConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 			c.fail(err)
 		}
 		var se *StatusError
+		if errors.As(err, &se) && se.answerTo(req) != nil && req.Method == "initialize" && se.mayBeOtherTransport() {
+			// Perhaps a server of the HTTP+SSE transport, refusing a POST
+			// to its stream's URL: the caller tries that transport first,
+			// and passes this answer on when it is not (see openLocked).
+			return err
+		}
 		if errors.As(err, &se) && se.answerTo(req) != nil {
 			// The server's own answer: passed on as any other.
 			c.log.Debug("the MCP server answered with a JSON-RPC error and an HTTP error status; its error is passed on", "status", se.Status, "method", req.Method)
@@ -628,6 +634,21 @@ func (e *StatusError) answerTo(req *jsonrpc.Request) *jsonrpc.Response {
 		return nil
 	}
 	return e.answer
+}
+
+// mayBeOtherTransport reports whether the answer, to the initialize POST
+// that opens a session, may come from a server of the older HTTP+SSE
+// transport, which takes no POST at its stream's URL: 400, 404 or 405,
+// whatever the body (some answer with a JSON-RPC error, as do proxies
+// and servers that serve both transports), as the MCP specification's
+// backwards compatibility and the TypeScript SDK's client fall back on.
+// Not a refused credential (401, 403), nor a server failing (5xx).
+func (e *StatusError) mayBeOtherTransport() bool {
+	switch e.Status {
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusMethodNotAllowed:
+		return true
+	}
+	return false
 }
 
 // sessionGone reports whether an answer of status to a request that

@@ -78,9 +78,10 @@ type Config struct {
 	// out, the call is answered with an error and cancelled at the server.
 	CallTimeout time.Duration
 
-	// asideTimeout, deleteTimeout and lostTimeout replace the package's
-	// asideTimeout, deleteTimeout and lostWait (tests shorten them).
-	asideTimeout, deleteTimeout, lostTimeout time.Duration
+	// asideTimeout, deleteTimeout, lostTimeout and recancelTimeout replace
+	// the package's asideTimeout, deleteTimeout, lostWait and
+	// recancelWait (tests shorten them).
+	asideTimeout, deleteTimeout, lostTimeout, recancelTimeout time.Duration
 }
 
 // bridge relays between one local connection and the remote server,
@@ -95,9 +96,17 @@ type bridge struct {
 	aside   time.Duration // bounds passing a notification or an answer
 	refused atomic.Int32  // the last 401/403 the server answered
 	// workers are the goroutines the bridge starts beside serve's own:
-	// reading the server, closing connections, timing calls out. Serve
-	// and Probe wait for them (see waitWorkers).
+	// reading the server, closing connections. Serve and Probe wait for
+	// them (see waitWorkers).
 	workers sync.WaitGroup
+	// timing are the calls being timed out (see timeOut): serve waits for
+	// them before the session ends, as their cancellations, repeated
+	// included, must reach the server before it is told that the session
+	// ends.
+	timing sync.WaitGroup
+	// recancel is how long after a call's cancellation the server has to
+	// answer the call before it is told again (see recancelAfter).
+	recancel time.Duration
 
 	local   mcp.Connection
 	localMu sync.Mutex // serializes writes to local
@@ -134,6 +143,10 @@ type bridge struct {
 	asked     map[jsonrpc.ID]*serverCall
 	askedBy   map[serverKey]jsonrpc.ID // the connection and server's ID of each of asked → the ID the client sees
 	lastAsked int64                    // the last ID given to a request of the server
+	// cancelled holds, by ID on the wire, the calls the server was told
+	// to cancel whose answer has not come: each channel is closed when it
+	// comes (see recancelAfter).
+	cancelled map[jsonrpc.ID]chan struct{}
 
 	replays atomic.Int64
 }
@@ -201,19 +214,21 @@ func newBridge(life context.Context, cfg Config) *bridge {
 		timeout = cfg.HTTPClient.Timeout
 	}
 	b := &bridge{
-		cfg:     cfg,
-		life:    life,
-		filter:  newToolFilter(cfg.Filter),
-		log:     cfg.Logger,
-		aside:   cmp.Or(cfg.asideTimeout, asideTimeout),
-		waiters: map[jsonrpc.ID]chan *jsonrpc.Response{},
-		lists:   map[jsonrpc.ID]bool{},
-		calls:   map[jsonrpc.ID]*sending{},
-		sent:    map[jsonrpc.ID]*sentCall{},
-		routes:  map[jsonrpc.ID]*route{},
-		wire:    map[jsonrpc.ID]jsonrpc.ID{},
-		asked:   map[jsonrpc.ID]*serverCall{},
-		askedBy: map[serverKey]jsonrpc.ID{},
+		cfg:       cfg,
+		life:      life,
+		filter:    newToolFilter(cfg.Filter),
+		log:       cfg.Logger,
+		aside:     cmp.Or(cfg.asideTimeout, asideTimeout),
+		recancel:  cmp.Or(cfg.recancelTimeout, recancelWait),
+		cancelled: map[jsonrpc.ID]chan struct{}{},
+		waiters:   map[jsonrpc.ID]chan *jsonrpc.Response{},
+		lists:     map[jsonrpc.ID]bool{},
+		calls:     map[jsonrpc.ID]*sending{},
+		sent:      map[jsonrpc.ID]*sentCall{},
+		routes:    map[jsonrpc.ID]*route{},
+		wire:      map[jsonrpc.ID]jsonrpc.ID{},
+		asked:     map[jsonrpc.ID]*serverCall{},
+		askedBy:   map[serverKey]jsonrpc.ID{},
 	}
 	if b.log == nil {
 		b.log = log.New(io.Discard)
@@ -285,6 +300,7 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 	defer conn.Close()
 	defer b.waitWorkers()
 	defer b.closeUp()
+	defer b.timing.Wait()
 	defer func() { b.cancelLeft(left) }()
 	defer initializing.Wait()
 	// The calls and notifications under way end with ctx, before the
@@ -358,7 +374,7 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 				// The call ends now, before the client's next message: an
 				// answer to it that comes later is dropped, even when the
 				// client gives its ID to a new call at once.
-				note, id, call, ok := b.cancelRoute(m)
+				note, id, call, answered, ok := b.cancelRoute(m)
 				if !ok {
 					continue
 				}
@@ -370,7 +386,12 @@ func (b *bridge) serve(ctx context.Context, stop context.CancelFunc, local mcp.T
 					defer cancel()
 					if b.wentOut(call) {
 						b.sendAside(nctx, note, "a notification")
+						// The call's own request stays open meanwhile:
+						// its answer is the server's word that it has
+						// the call.
+						b.recancelAfter(nctx, id, note, answered)
 					} else {
+						b.forgetCancelled(id)
 						b.log.Debug("the client cancelled a call whose request did not go out: the server is not told", "id", id.Raw())
 					}
 					// Told: the call's own request, if the server has not
@@ -547,10 +568,16 @@ func (b *bridge) openLocked(ctx context.Context, init *jsonrpc.Request) (*jsonrp
 		if !errors.As(err, &se) || se.Unauthorized() || se.Status >= 500 || se.Moved != "" {
 			return nil, b.explain(err)
 		}
-		// 400, 404, 405…: perhaps a server of the older HTTP+SSE transport.
+		// 400, 404, 405…: perhaps a server of the older HTTP+SSE
+		// transport, refusing a POST to its stream's URL.
 		sc, serr := b.connectSSE(ctx)
 		if serr != nil {
 			b.log.Debug("no HTTP+SSE transport either", "err", withoutURL(serr))
+			if answer := se.answerTo(init); answer != nil {
+				// The server's own JSON-RPC error answer to initialize:
+				// passed on, the real reason.
+				return answer, nil
+			}
 			return nil, b.explain(err)
 		}
 		b.log.Info("the MCP server speaks the HTTP+SSE transport")
@@ -1050,15 +1077,17 @@ func (b *bridge) wentOut(e endedCall) bool {
 // any more. It returns note as the server gets it, naming the call by its
 // ID on the wire, that ID and the call as it was when it ended; false
 // when note is dropped: it names no call under way, or initialize.
-func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, endedCall, bool) {
+func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.ID, endedCall, <-chan struct{}, bool) {
 	params, cid, err := paramID(note.Params, "requestId")
 	b.wmu.Lock()
 	id, ok := b.wire[cid]
 	init := ok && b.routes[id].init
 	var call endedCall
+	var answered <-chan struct{}
 	if ok && !init {
 		b.endRouteLocked(id)
 		call = b.endedLocked(id)
+		answered = b.awaitCancelledLocked(id)
 	}
 	b.wmu.Unlock()
 	switch {
@@ -1067,14 +1096,73 @@ func (b *bridge) cancelRoute(note *jsonrpc.Request) (*jsonrpc.Request, jsonrpc.I
 		// says so): a session half made would be left to the server.
 		// initialize goes on, and its answer is passed on.
 		b.log.Debug("the client cancelled initialize, which is not to be cancelled: the cancellation is dropped")
-		return nil, jsonrpc.ID{}, endedCall{}, false
+		return nil, jsonrpc.ID{}, endedCall{}, nil, false
 	case err != nil || !ok:
 		b.log.Debug("a cancellation of no call under way (answered already, or timed out)", "params", string(note.Params))
-		return nil, jsonrpc.ID{}, endedCall{}, false
+		return nil, jsonrpc.ID{}, endedCall{}, nil, false
 	}
 	params["requestId"], _ = json.Marshal(id.Raw())
 	raw, _ := json.Marshal(params)
-	return &jsonrpc.Request{Method: note.Method, Params: raw}, id, call, true
+	return &jsonrpc.Request{Method: note.Method, Params: raw}, id, call, answered, true
+}
+
+// recancelWait is how long the server has to answer a call it was told
+// to cancel before it is told again (see recancelAfter).
+const recancelWait = 500 * time.Millisecond
+
+// awaitCancelledLocked records that the server is being told to cancel
+// call id (on the wire); the channel it returns is closed when the
+// call's answer comes (see cancelledAnswered). b.wmu is held.
+func (b *bridge) awaitCancelledLocked(id jsonrpc.ID) <-chan struct{} {
+	ch := make(chan struct{})
+	b.cancelled[id] = ch
+	return ch
+}
+
+// cancelledAnswered notes that the server answered call id (on the
+// wire), which it may have been told to cancel: it has the call, and
+// needs no more telling.
+func (b *bridge) cancelledAnswered(id jsonrpc.ID) {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	if ch := b.cancelled[id]; ch != nil {
+		close(ch)
+		delete(b.cancelled, id)
+	}
+}
+
+// forgetCancelled forgets call id (on the wire) once its cancellation
+// needs no more telling.
+func (b *bridge) forgetCancelled(id jsonrpc.ID) {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	delete(b.cancelled, id)
+}
+
+// recancelAfter tells the server once more to cancel call id (on the
+// wire), note its cancellation, when the server has not answered the call
+// within b.recancel of the first telling. The cancellation goes out only
+// once the call's request is on the wire, yet on a connection of its own:
+// a server may still read it first (two requests, read by two of its
+// goroutines), find no such call, ignore it (as the MCP specification
+// has it do with a cancellation of a request it does not know), and run
+// the call to its end for no one, holding the end of the session up
+// meanwhile. A server that had the call stops it and answers it (the
+// answer is dropped), or ignores the second telling as it would any
+// cancellation of a request that ended. The session is not ended before
+// this is over (serve waits for it), as the server would refuse the
+// cancellation of a session it is ending.
+func (b *bridge) recancelAfter(ctx context.Context, id jsonrpc.ID, note *jsonrpc.Request, answered <-chan struct{}) {
+	defer b.forgetCancelled(id)
+	t := time.NewTimer(b.recancel)
+	defer t.Stop()
+	select {
+	case <-answered:
+		return
+	case <-t.C:
+	}
+	b.log.Debug("the MCP server has not answered a call it was told to cancel: telling it again, in case the cancellation reached it before the call", "id", id.Raw())
+	b.sendAside(ctx, note, "the repeated cancellation of a call")
 }
 
 // routeLocked is req, a call of the client, as the server gets it: under
@@ -1090,7 +1178,7 @@ func (b *bridge) routeLocked(req *jsonrpc.Request) *jsonrpc.Request {
 			b.wmu.Lock()
 			defer b.wmu.Unlock()
 			if !b.over {
-				b.workers.Go(func() { b.timeOut(out) })
+				b.timing.Go(func() { b.timeOut(out) })
 			}
 		})
 	}
@@ -1132,6 +1220,10 @@ func (b *bridge) timeOut(req *jsonrpc.Request) {
 	b.wmu.Lock()
 	client, ok := b.endRouteLocked(req.ID)
 	call := b.endedLocked(req.ID)
+	var answered <-chan struct{}
+	if ok {
+		answered = b.awaitCancelledLocked(req.ID)
+	}
 	b.wmu.Unlock()
 	if !ok {
 		return // answered, or cancelled by the client
@@ -1154,10 +1246,16 @@ func (b *bridge) timeOut(req *jsonrpc.Request) {
 	})
 	note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
 	if !b.wentOut(call) { // at once: the sending stopped
+		b.forgetCancelled(req.ID)
 		b.log.Debug("a call timed out whose request did not go out: the server is not told", "id", req.ID.Raw())
 		return
 	}
-	b.sendAside(b.life, note, "the cancellation of a call that timed out")
+	// The client may go at once, having its answer (`call --timeout`):
+	// the server is told all the same, before the session ends.
+	ctx, cancel := outliving(b.life, cmp.Or(b.cfg.deleteTimeout, deleteTimeout))
+	defer cancel()
+	b.sendAside(ctx, note, "the cancellation of a call that timed out")
+	b.recancelAfter(ctx, req.ID, note, answered)
 }
 
 // endRoutes forgets the calls in flight, stopping their timers: the
@@ -1182,24 +1280,38 @@ func (b *bridge) endRoutes() []*sentCall {
 // the client went, before the session ends: the client expects their
 // answers no more, and a server may otherwise run them to their end, as
 // some do before they end a session (which would hold the DELETE up).
-// Each goes on the connection its call went on, within deleteTimeout.
+// Each goes on the connection its call went on, within deleteTimeout,
+// and again b.recancel later (see recancelAfter).
 func (b *bridge) cancelLeft(left []*sentCall) {
 	if len(left) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(b.cfg.deleteTimeout, deleteTimeout))
 	defer cancel()
-	var told sync.WaitGroup
-	for _, sc := range left {
-		params, _ := json.Marshal(map[string]any{"requestId": sc.req.ID.Raw(), "reason": "the client went away"})
-		note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
-		told.Go(func() {
-			if err := sc.conn.Write(ctx, note); err != nil {
-				b.log.Debug("could not cancel a call the client left under way", "err", withoutURL(err))
-			}
-		})
+	tell := func(again bool) {
+		var told sync.WaitGroup
+		for _, sc := range left {
+			params, _ := json.Marshal(map[string]any{"requestId": sc.req.ID.Raw(), "reason": "the client went away"})
+			note := &jsonrpc.Request{Method: "notifications/cancelled", Params: params}
+			told.Go(func() {
+				if err := sc.conn.Write(ctx, note); err != nil && !again {
+					b.log.Debug("could not cancel a call the client left under way", "err", withoutURL(err))
+				}
+			})
+		}
+		told.Wait()
 	}
-	told.Wait()
+	tell(false)
+	// Told once more a moment later, as in recancelAfter: the server may
+	// have read a cancellation before the call it names. The answers are
+	// no longer read, so each is told again.
+	t := time.NewTimer(b.recancel)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		tell(true)
+	case <-ctx.Done():
+	}
 }
 
 // outliving returns a context that ends d after ctx ends, or when it is
@@ -1444,6 +1556,7 @@ func (b *bridge) readUp(ctx context.Context, conn *upConn) {
 				// Answered already (an error when sending it failed, or
 				// the connection ended), or cancelled: once is enough.
 				b.log.Debug("an answer from the MCP server that no call awaits", "id", m.ID.Raw())
+				b.cancelledAnswered(m.ID)
 				continue
 			}
 			if list && m.Error == nil {

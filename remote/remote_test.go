@@ -1716,7 +1716,7 @@ func TestInitializeIsNotCancelled(t *testing.T) {
 	b.wmu.Lock()
 	req := b.routeLocked(&jsonrpc.Request{ID: id, Method: "initialize", Params: json.RawMessage(`{}`)})
 	b.wmu.Unlock()
-	if _, _, _, ok := b.cancelRoute(&jsonrpc.Request{Method: "notifications/cancelled", Params: json.RawMessage(`{"requestId":1}`)}); ok {
+	if _, _, _, _, ok := b.cancelRoute(&jsonrpc.Request{Method: "notifications/cancelled", Params: json.RawMessage(`{"requestId":1}`)}); ok {
 		t.Error("the cancellation of initialize is passed on")
 	}
 	if left := inFlight(b); left != "1 client IDs, 1 routes" {
@@ -2882,7 +2882,7 @@ func inFlight(b *bridge) string {
 	defer b.wmu.Unlock()
 	var kept []string
 	for name, n := range map[string]int{"routes": len(b.routes), "client IDs": len(b.wire), "sent": len(b.sent),
-		"lists": len(b.lists), "calls": len(b.calls), "waiters": len(b.waiters)} {
+		"lists": len(b.lists), "calls": len(b.calls), "waiters": len(b.waiters), "cancellations": len(b.cancelled)} {
 		if n > 0 {
 			kept = append(kept, fmt.Sprintf("%d %s", n, name))
 		}

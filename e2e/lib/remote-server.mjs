@@ -40,7 +40,11 @@ const TOOLS = [
 function newServer(state) {
   const server = new Server({ name: 'e2e-remote', version: '1.0.0' }, { capabilities: { tools: { listChanged: true }, logging: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: state.grown ? [...TOOLS, { name: 'late', inputSchema: { type: 'object', properties: {} } }] : TOOLS,
+    tools: [
+      ...TOOLS,
+      ...(state.grown ? [{ name: 'late', inputSchema: { type: 'object', properties: {} } }] : []),
+      ...(state.cancelFirst ? [{ name: 'slow', description: 'Runs until cancelled.', inputSchema: { type: 'object', properties: {} } }] : []),
+    ],
   }));
   server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     const args = req.params.arguments ?? {};
@@ -54,6 +58,16 @@ function newServer(state) {
         const res = await server.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: args.question } }], maxTokens: 20 });
         return { content: [{ type: 'text', text: `sampled: ${res.content.text}` }] };
       }
+      case 'slow':
+        // Runs until it is cancelled (or 15 s), and says why it stopped.
+        state.slowStarted();
+        await new Promise((resolve) => {
+          if (extra.signal.aborted) resolve();
+          extra.signal.addEventListener('abort', resolve);
+          setTimeout(resolve, 15_000);
+        });
+        state.slowStopped = extra.signal.aborted ? String(extra.signal.reason) : 'ran to its end';
+        return { content: [{ type: 'text', text: 'slow done' }] };
       case 'grow':
         state.grown = true;
         // After the answer, outside any request: on the server's own stream.
@@ -100,12 +114,22 @@ async function readBody(req) {
 
 /**
  * Starts a server. Options: sse (only HTTP+SSE), header and key (refuse
- * requests whose header is not exactly key). Resolves to { url, seen,
- * initializes, dropSessions(), close() }: seen lists every request's method,
- * path, header value and X-Region header.
+ * requests whose header is not exactly key), cancelFirst (a tool "slow",
+ * and a server that reads a call's cancellation before the call, as one
+ * under load may: the POST of a tools/call is held until the first
+ * notifications/cancelled has been answered, 202, and ignored, as it names
+ * no call the session knows yet; a later one is passed on once the tool
+ * runs). Resolves to { url, seen, initializes, slowStopped, dropSessions(),
+ * close() }: seen lists every request's method, path, header value and
+ * X-Region header; slowStopped says why "slow" stopped (undefined while it
+ * has not).
  */
-export async function startRemoteServer({ sse = false, header, key } = {}) {
-  const state = { grown: false };
+export async function startRemoteServer({ sse = false, header, key, cancelFirst = false } = {}) {
+  const state = { grown: false, cancelFirst };
+  let cancelled; // resolved once the first cancellation was answered
+  const firstCancel = new Promise((r) => { cancelled = r; });
+  const slowStarted = new Promise((r) => { state.slowStarted = r; });
+  let cancels = 0;
   const seen = [];
   let initializes = 0;
   const sessions = new Map(); // session ID → transport
@@ -154,6 +178,15 @@ export async function startRemoteServer({ sse = false, header, key } = {}) {
         await newServer(state).connect(t);
       }
       if (refuseCall(body, res)) return;
+      if (cancelFirst && body?.method === 'tools/call' && body.params?.name === 'slow') await firstCancel;
+      if (cancelFirst && body?.method === 'notifications/cancelled') {
+        if (++cancels === 1) {
+          res.writeHead(202).end();
+          cancelled();
+          return;
+        }
+        await slowStarted;
+      }
       await t.handleRequest(req, res, body);
     } catch (e) {
       if (!res.headersSent) res.writeHead(500).end(String(e));
@@ -165,6 +198,7 @@ export async function startRemoteServer({ sse = false, header, key } = {}) {
     url: sse ? `${base}/sse` : `${base}/mcp`,
     seen,
     get initializes() { return initializes; },
+    get slowStopped() { return state.slowStopped; },
     /** Forgets every session: the next request with an old ID gets 404. */
     dropSessions() { sessions.clear(); },
     async close() {

@@ -211,6 +211,52 @@ describe('a remote Streamable HTTP server that wants a key', () => {
   });
 });
 
+describe('a remote server that reads a cancellation before the call it names', () => {
+  let server;
+  let env;
+  before(async () => {
+    server = await startRemoteServer({ cancelFirst: true });
+    env = childEnv({ RESTMCP_CONFIG_DIR: tempDir('remote-held') });
+  });
+  after(async () => { await server.close(); });
+
+  // Stopped by a cancellation (its reason), not by the end of the session
+  // (the SDK's AbortError), which is all that stops it without the second
+  // telling.
+  const byCancellation = /^(the client went away|the client's --timeout .* ran out|context .*)$/;
+
+  it('call --timeout: the server is told again, and stops the call rather than running it on for no one', async () => {
+    const login = await run(['login', '--profile', 'held', '--mcp-url', server.url, '--with-key'], { env, input: 'any-key\n' });
+    assert.equal(login.code, 0, login.stderr);
+    const call = await run(['call', 'slow', '--profile', 'held', '--timeout', '300ms'], { env });
+    assert.notEqual(call.code, 0);
+    assert.match(call.stderr, /did not answer slow within 300ms \(--timeout\)/);
+    await until(() => server.slowStopped !== undefined, 'the slow tool to stop');
+    assert.match(server.slowStopped, byCancellation, 'stopped by a cancellation');
+  });
+
+  it('serve --timeout: the call stops at the server while the session goes on', async () => {
+    const other = await startRemoteServer({ cancelFirst: true });
+    try {
+      const login = await run(['login', '--profile', 'held2', '--mcp-url', other.url, '--with-key'], { env, input: 'any-key\n' });
+      assert.equal(login.code, 0, login.stderr);
+      const s = await connectBridge(['serve', '--profile', 'held2', '--timeout', '300ms'], env);
+      try {
+        const res = await s.client.callTool({ name: 'slow', arguments: {} });
+        assert.equal(res.isError, true);
+        assert.match(text(res), /did not answer the call of slow within 300ms \(--timeout\)/);
+        await until(() => other.slowStopped !== undefined, 'the slow tool to stop');
+        assert.match(other.slowStopped, byCancellation, 'stopped by a cancellation');
+        assert.equal(text(await s.client.callTool({ name: 'echo', arguments: { text: 'after' } })), 'echo: after');
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('a remote server speaking only HTTP+SSE', () => {
   let server;
   let env;

@@ -210,3 +210,28 @@ func SSEEndpointRedirect(t *testing.T, status int, location string) *httptest.Se
 	t.Cleanup(ts.Close)
 	return ts
 }
+
+// SSERefusingPost serves sse, a server of the HTTP+SSE transport, and
+// answers a POST to its stream's URL (one without the sessionid the
+// endpoint event names) with status and a JSON-RPC error under the id of
+// the request POSTed (or "id": null for a body that has none), as some
+// servers of that transport and proxies in front of them do.
+func SSERefusingPost(t *testing.T, sse http.Handler, status int) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Query().Get("sessionid") != "" {
+			sse.ServeHTTP(w, r)
+			return
+		}
+		var req struct {
+			ID json.RawMessage `json:"id"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		id := cmp.Or(string(req.ID), "null")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"jsonrpc":"2.0","id":%s,"error":{"code":-32600,"message":"%s: this server takes messages at the endpoint its event stream names"}}`, id, http.StatusText(status))
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
