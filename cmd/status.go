@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -120,6 +121,10 @@ type profileStatus struct {
 	// Check is the API's answer; nil when offline or without a key.
 	Check *checkStatus `json:"check,omitempty"`
 	OK    bool         `json:"ok"`
+	// storedBehind says, for a key from the environment the API
+	// refused, that a stored key or sign-in is used once the variable
+	// is unset.
+	storedBehind bool
 }
 
 type checkStatus struct {
@@ -132,6 +137,11 @@ type checkStatus struct {
 	Server string `json:"server,omitempty"`
 	// Skipped says why no request was sent.
 	Skipped string `json:"skipped,omitempty"`
+}
+
+// refused reports that the API answered the key with 401 or 403.
+func (c *checkStatus) refused() bool {
+	return c != nil && (c.Status == http.StatusUnauthorized || c.Status == http.StatusForbidden)
 }
 
 // MarshalJSON leaves "accepted" out of a check that was not made.
@@ -175,6 +185,15 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			st.DescribedBase = base
 			if st.SpecError = missingSpec(f, p); st.SpecError != "" {
 				st.OK = false
+			}
+			if st.KeySource == app.KeyFromEnv && !opts.Offline {
+				// The variable is what calls send, not the stored
+				// sign-in: the API is asked about it as about a key.
+				st.Check, st.OK = envCheck(ctx, f, p, st, len(profiles), timeout)
+				if st.Check.refused() {
+					_, err := oauth.Load(f.App().Tokens(), app.TokenAccount(p.Name))
+					st.storedBehind = err == nil
+				}
 			}
 			report = append(report, st)
 			continue
@@ -227,6 +246,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 				f.Brand.Env("API_KEY"), f.Brand.Name, app.QuoteProfileName(p.Name))}
 		default:
 			st.Check, st.OK = statusCheck(ctx, f, p, rk.Key, timeout)
+		}
+		if rk.Source == app.KeyFromEnv && st.Check.refused() {
+			sk := keys.StoredKey(p.Name)
+			st.storedBehind = sk.Err == nil
 		}
 		report = append(report, st)
 	}
@@ -436,6 +459,7 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			} else {
 				fmt.Fprintf(out, "  Token:       %s\n", st.KeyError)
 			}
+			printCheck(f, st)
 			continue
 		}
 		switch st.KeySource {
@@ -457,23 +481,70 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 		default:
 			fmt.Fprintf(out, "  Key:         keyring unavailable: %s\n", st.KeyError)
 		}
-		if c := st.Check; c != nil {
-			switch {
-			case c.Skipped != "":
-				fmt.Fprintf(out, "  API:         not checked: %s\n", c.Skipped)
-			case c.Accepted && st.MCPURL != "":
-				fmt.Fprintf(out, "  API:         ✓ takes the key (%s answered %s); it may check it only when a tool is called\n", c.URL, remoteAnswered(c.Method, c.Server))
-			case c.Accepted:
-				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s %s: %d)\n", c.Method, c.URL, c.Status)
-			case (c.Status == 401 || c.Status == 403) && st.KeySource == app.KeyFromEnv:
-				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): fix or unset %s\n", c.Method, c.URL, c.Status, env)
-			case c.Status == 401 || c.Status == 403:
-				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): run `%s` with a valid key\n", c.Method, c.URL, c.Status, f.App().LoginCommand(st.Profile))
-			default:
-				fmt.Fprintf(out, "  API:         ✗ %s\n", c.Error)
-			}
-		}
+		printCheck(f, st)
 	}
+}
+
+// printCheck prints the API's answer to st's key, if it was asked.
+func printCheck(f *Factory, st profileStatus) {
+	c := st.Check
+	if c == nil {
+		return
+	}
+	out := f.IO.Out
+	key := "the key"
+	if st.SchemeKind == "OAuth 2.0" {
+		key = "the access token"
+	}
+	login := f.App().LoginCommand(st.Profile)
+	if st.KeySource == app.KeyFromEnv {
+		// Not the stored key or sign-in: say which was asked.
+		key += " from " + f.Brand.Env("API_KEY")
+	}
+	switch {
+	case c.Skipped != "":
+		fmt.Fprintf(out, "  API:         not checked: %s\n", c.Skipped)
+	case c.Accepted && st.MCPURL != "":
+		fmt.Fprintf(out, "  API:         ✓ takes %s (%s answered %s); it may check it only when a tool is called\n", key, c.URL, remoteAnswered(c.Method, c.Server))
+	case c.Accepted:
+		fmt.Fprintf(out, "  API:         ✓ accepts %s (%s %s: %d)\n", key, c.Method, c.URL, c.Status)
+	case c.refused() && st.KeySource == app.KeyFromEnv:
+		fmt.Fprintf(out, "  API:         ✗ rejects %s (%s %s: %d): %s\n", key, c.Method, c.URL, c.Status, envKeyFix(f, st, login))
+	case c.refused():
+		fmt.Fprintf(out, "  API:         ✗ rejects %s (%s %s: %d): run `%s` with a valid key\n", key, c.Method, c.URL, c.Status, login)
+	default:
+		fmt.Fprintf(out, "  API:         ✗ %s\n", c.Error)
+	}
+}
+
+// envKeyFix says what to do about a key from the environment the API
+// refused: correct the variable, or, when a key or sign-in is stored for
+// the profile, unset it to use that one (unsetting it alone would leave
+// nothing to send otherwise).
+func envKeyFix(f *Factory, st profileStatus, login string) string {
+	switch {
+	case !st.storedBehind:
+		return "correct that variable"
+	case st.SchemeKind == "OAuth 2.0":
+		return "correct that variable, or unset it to use the stored sign-in"
+	}
+	return fmt.Sprintf("correct that variable, or unset it to use the key `%s` stores", login)
+}
+
+// envCheck asks the API whether it accepts the key of the environment
+// variable, which an OAuth profile's calls send instead of its stored
+// sign-in, as statusCheck does a key profile's; not when the report has
+// several profiles (the variable is meant for one API), nor when the
+// description file is missing.
+func envCheck(ctx context.Context, f *Factory, p profile.Profile, st profileStatus, profiles int, timeout time.Duration) (*checkStatus, bool) {
+	switch {
+	case st.SpecError != "":
+		return &checkStatus{Skipped: "the description file is missing"}, false
+	case profiles > 1:
+		return &checkStatus{Skipped: fmt.Sprintf("%s is the key of every profile; check this one with `%s status --profile %s`",
+			f.Brand.Env("API_KEY"), f.Brand.Name, app.QuoteProfileName(p.Name))}, st.OK
+	}
+	return statusCheck(ctx, f, p, f.App().EnvKey(), timeout)
 }
 
 // authKind says how p's declared scheme sends its credential.
