@@ -121,10 +121,9 @@ type profileStatus struct {
 	// Check is the API's answer; nil when offline or without a key.
 	Check *checkStatus `json:"check,omitempty"`
 	OK    bool         `json:"ok"`
-	// storedBehind says, for a key from the environment the API
-	// refused, that a stored key or sign-in is used once the variable
-	// is unset.
-	storedBehind bool
+	// envKeyFix says, for a key from the environment the API refused,
+	// what to do (app.EnvKeyFix).
+	envKeyFix string
 }
 
 type checkStatus struct {
@@ -191,8 +190,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 				// sign-in: the API is asked about it as about a key.
 				st.Check, st.OK = envCheck(ctx, f, p, st, len(profiles), timeout)
 				if st.Check.refused() {
-					_, err := oauth.Load(f.App().Tokens(), app.TokenAccount(p.Name))
-					st.storedBehind = err == nil
+					st.envKeyFix = keys.EnvKeyFix(p)
 				}
 			}
 			report = append(report, st)
@@ -248,8 +246,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			st.Check, st.OK = statusCheck(ctx, f, p, rk.Key, timeout)
 		}
 		if rk.Source == app.KeyFromEnv && st.Check.refused() {
-			sk := keys.StoredKey(p.Name)
-			st.storedBehind = sk.Err == nil
+			st.envKeyFix = keys.EnvKeyFix(p)
 		}
 		report = append(report, st)
 	}
@@ -509,26 +506,12 @@ func printCheck(f *Factory, st profileStatus) {
 	case c.Accepted:
 		fmt.Fprintf(out, "  API:         ✓ accepts %s (%s %s: %d)\n", key, c.Method, c.URL, c.Status)
 	case c.refused() && st.KeySource == app.KeyFromEnv:
-		fmt.Fprintf(out, "  API:         ✗ rejects %s (%s %s: %d): %s\n", key, c.Method, c.URL, c.Status, envKeyFix(f, st, login))
+		fmt.Fprintf(out, "  API:         ✗ rejects %s (%s %s: %d): %s\n", key, c.Method, c.URL, c.Status, st.envKeyFix)
 	case c.refused():
 		fmt.Fprintf(out, "  API:         ✗ rejects %s (%s %s: %d): run `%s` with a valid key\n", key, c.Method, c.URL, c.Status, login)
 	default:
 		fmt.Fprintf(out, "  API:         ✗ %s\n", c.Error)
 	}
-}
-
-// envKeyFix says what to do about a key from the environment the API
-// refused: correct the variable, or, when a key or sign-in is stored for
-// the profile, unset it to use that one (unsetting it alone would leave
-// nothing to send otherwise).
-func envKeyFix(f *Factory, st profileStatus, login string) string {
-	switch {
-	case !st.storedBehind:
-		return "correct that variable"
-	case st.SchemeKind == "OAuth 2.0":
-		return "correct that variable, or unset it to use the stored sign-in"
-	}
-	return fmt.Sprintf("correct that variable, or unset it to use the key `%s` stores", login)
 }
 
 // envCheck asks the API whether it accepts the key of the environment
