@@ -44,11 +44,19 @@ func newStatusCmd(f *Factory, runF func(*StatusOptions) error) *cobra.Command {
 base URL, how the key is sent, where the key comes from (` + f.Brand.Env("API_KEY") + `, the
 plain-text key file of login --insecure-storage, the OS keyring, or missing)
 with only its last 4 characters shown, and whether the API
-accepts it (one GET per profile, the same one login makes; --offline skips it).
+accepts it (one GET per profile, the same one login makes, or an initialize
+for a remote MCP server; --offline skips it).
 A key from ` + f.Brand.Env("API_KEY") + ` is checked only for one profile (--profile), since it
 is meant for one API.
 
-It exits with status 1 when a profile has no key or the API does not accept it.`,
+For a profile that signs in with OAuth 2.0 it shows the stored token's type,
+expiry and scopes, and whether it is renewed by itself; the API is not asked
+about it (a call renews it first when it expires). With ` + f.Brand.Env("API_KEY") + ` set, the
+variable's access token is what calls send, and is checked like a key.
+
+It exits with status 1 when a profile has no key or the API does not accept
+it, and when an OAuth 2.0 profile has no sign-in or one that expired and
+cannot be renewed.`,
 		Example: statusExample(f.Brand),
 		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
