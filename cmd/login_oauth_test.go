@@ -494,19 +494,25 @@ func TestOAuthProfileWithoutKeyring(t *testing.T) {
 			t.Errorf("%v: exit %d:\n%s", args, code, msg)
 		}
 	}
-	getenv := f.Getenv
-	f.Getenv = func(k string) string {
-		if k == "RESTMCP_API_KEY" {
-			return tok.AccessToken
-		}
-		return getenv(k)
-	}
+	setKeyEnv(f, func() string { return tok.AccessToken })
 	if code := run(t, f, "call", "me", "-p", "o"); code != 0 || !strings.Contains(out.String(), "test-user") {
 		t.Fatalf("call with RESTMCP_API_KEY: exit %d: %s %s", code, out, w)
 	}
 	out.Reset()
 	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 || !strings.Contains(out.String(), "from RESTMCP_API_KEY") || strings.Contains(out.String(), tok.AccessToken) {
 		t.Errorf("status: exit %d: %s", code, out)
+	}
+}
+
+// setKeyEnv makes RESTMCP_API_KEY, for f's commands, what value returns
+// when they read it.
+func setKeyEnv(f *Factory, value func() string) {
+	getenv := f.Getenv
+	f.Getenv = func(k string) string {
+		if k == "RESTMCP_API_KEY" {
+			return value()
+		}
+		return getenv(k)
 	}
 }
 
@@ -539,13 +545,7 @@ func TestOAuthProfileEnvKeyRefused(t *testing.T) {
 	if code := run(t, f, "login", "-p", "r", "--mcp-url", o.URL+"/mcp", "--no-browser"); code != 0 {
 		t.Fatalf("remote login: exit %d: %s", code, bw)
 	}
-	getenv := f.Getenv
-	f.Getenv = func(k string) string {
-		if k == "RESTMCP_API_KEY" {
-			return "at-not-valid-0123456789"
-		}
-		return getenv(k)
-	}
+	setKeyEnv(f, func() string { return "at-not-valid-0123456789" })
 	for _, args := range [][]string{{"call", "me", "-p", "o"}, {"call", "whoami", "-p", "r"}} {
 		code, msg := runErr(t, f, args...)
 		if code == 0 || !strings.Contains(msg, "key from RESTMCP_API_KEY") || !strings.Contains(msg, "unset it to use the stored sign-in") ||
@@ -581,13 +581,7 @@ func TestStatusOAuthProfileChecksTheEnvKey(t *testing.T) {
 		tokens[name] = tok.AccessToken
 	}
 	env := ""
-	getenv := f.Getenv
-	f.Getenv = func(k string) string {
-		if k == "RESTMCP_API_KEY" {
-			return env
-		}
-		return getenv(k)
-	}
+	setKeyEnv(f, func() string { return env })
 	status := func(name string) (int, string) {
 		t.Helper()
 		out.Reset()
