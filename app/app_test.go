@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -114,27 +116,39 @@ func TestRefusedKeyHintNamesTheFix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var status atomic.Int32
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/openapi.yaml" {
 			_, _ = w.Write(spec)
 			return
 		}
-		w.WriteHeader(http.StatusUnauthorized)
+		w.WriteHeader(int(status.Load()))
 	}))
 	defer api.Close()
 	empty := ""
 	p := profile.Profile{Name: "work", Spec: api.URL + "/openapi.yaml", BaseURL: api.URL + "/api", AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	env := map[string]string{"RESTMCP_API_KEY": "sk-env-0123456789"}
+	const unset = "or unset it to use the key `restmcp login --profile work` stores"
 	for _, tt := range []struct {
-		env  map[string]string
-		want string
+		env    map[string]string
+		stored bool
+		status int
+		want   string
 	}{
-		{nil, "run `restmcp login --profile work`"},
-		{map[string]string{"RESTMCP_API_KEY": "sk-env-0123456789"}, "the key from RESTMCP_API_KEY: correct that variable"},
+		{nil, true, 401, "run `restmcp login --profile work`"},
+		{env, true, 401, "the key from RESTMCP_API_KEY: correct that variable, " + unset},
+		{env, true, 403, "the key from RESTMCP_API_KEY: it may lack the permission, or be wrong (correct that variable, " + unset + ")"},
+		// Nothing stored: unsetting the variable would leave no key.
+		{env, false, 401, "the key from RESTMCP_API_KEY: correct that variable."},
+		{env, false, 403, "(correct that variable)."},
 	} {
 		a := testApp(t, tt.env)
-		if err := a.Keyring.Set("work", "sk-app-0123456789"); err != nil {
-			t.Fatal(err)
+		if tt.stored {
+			if err := a.Keyring.Set("work", "sk-app-0123456789"); err != nil {
+				t.Fatal(err)
+			}
 		}
+		status.Store(int32(tt.status))
 		srv, err := a.NewServer(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)
@@ -143,9 +157,53 @@ func TestRefusedKeyHintNamesTheFix(t *testing.T) {
 		if err != nil || !res.IsError {
 			t.Fatalf("call: %v %+v", err, res)
 		}
-		if text := res.Content[0].(*mcp.TextContent).Text; !strings.Contains(text, tt.want) {
-			t.Errorf("env %v: %q, want %q", tt.env, text, tt.want)
+		if text := res.Content[0].(*mcp.TextContent).Text; !strings.Contains(text, tt.want) || !tt.stored && strings.Contains(text, "unset") {
+			t.Errorf("env %v, stored %v, %d: %q, want %q", tt.env, tt.stored, tt.status, text, tt.want)
 		}
+	}
+}
+
+// A description URL that refuses the key from RESTMCP_API_KEY (serve's
+// start) names the variable, and offers unsetting it only when a key or
+// sign-in is stored for the profile.
+func TestDescriptionRefusesTheEnvKey(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer api.Close()
+	env := map[string]string{"RESTMCP_API_KEY": "sk-env-0123456789"}
+	keyProfile := profile.Profile{Name: "work", Spec: api.URL + "/openapi.yaml", BaseURL: api.URL}
+	oauthProfile := profile.Profile{Name: "work", Spec: api.URL + "/openapi.yaml", BaseURL: api.URL,
+		Auth: &profile.Auth{Scheme: "oidc", Kind: profile.AuthOAuth2, OAuth: &profile.OAuth{ClientID: "c", AuthURL: api.URL + "/authorize", TokenURL: api.URL + "/token"}}}
+	for _, tt := range []struct {
+		name   string
+		p      profile.Profile
+		stored bool
+		want   string
+	}{
+		{"key stored", keyProfile, true, "the key sent is the one in RESTMCP_API_KEY: correct that variable, or unset it to use the key `restmcp login --profile work` stores"},
+		{"no key stored", keyProfile, false, "the key sent is the one in RESTMCP_API_KEY: correct that variable"},
+		{"signed in", oauthProfile, true, "the access token sent is the one in RESTMCP_API_KEY: correct that variable, or unset it to use the stored sign-in"},
+		{"not signed in", oauthProfile, false, "the access token sent is the one in RESTMCP_API_KEY: correct that variable"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := testApp(t, env)
+			a.Cache = nil // no saved copy stands in
+			if tt.stored && IsOAuthProfile(tt.p) {
+				if err := oauth.Save(a.Tokens(), TokenAccount("work"), &oauth.Token{AccessToken: "at-stored-0123456789"}); err != nil {
+					t.Fatal(err)
+				}
+			} else if tt.stored {
+				if err := a.Keyring.Set("work", "sk-app-0123456789"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := a.LoadAPI(context.Background(), tt.p, a.ProfileCredential(tt.p))
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !tt.stored && strings.Contains(err.Error(), "unset") ||
+				strings.Contains(err.Error(), "sk-env-0123456789") {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
 	}
 }
 

@@ -148,8 +148,9 @@ func AuthFor(s *client.SecurityScheme, ops []*client.Operation) *profile.Auth {
 
 // Credential is how requests for p's API prove who sends them, for a key
 // from keys: in the declared place of p.Auth's scheme, else in the
-// profile's header and scheme (or format). An OAuth 2.0 profile's tokens
-// come from the keyring: see ProfileCredential.
+// profile's header and scheme (or format); for an OAuth 2.0 profile, the
+// key as its access token. An OAuth 2.0 profile's tokens come from the
+// keyring: see ProfileCredential.
 func Credential(p profile.Profile, keys client.KeySource) client.Credential {
 	if au := p.Auth; au != nil {
 		switch au.Kind {
@@ -171,6 +172,10 @@ func Credential(p profile.Profile, keys client.KeySource) client.Credential {
 			return client.BasicAuth{Username: au.Username, Password: keys}
 		case profile.AuthBearer:
 			return client.HeaderKey{Scheme: "Bearer", Format: p.AuthFormat, Key: keys}
+		case profile.AuthOAuth2:
+			// A key in place of the sign-in's tokens (KeyEnv) is an
+			// access token, sent as they are.
+			return client.HeaderKey{Scheme: "Bearer", Key: keys}
 		}
 	}
 	return client.HeaderKey{Header: p.Header(), Scheme: p.Scheme(), Format: p.AuthFormat, Key: keys}
@@ -191,7 +196,7 @@ func (a *App) ProfileCredential(p profile.Profile) client.Credential {
 // which is how the profile is used without the keyring.
 func (a *App) OAuthCredential(p profile.Profile) client.Credential {
 	if a.EnvKey() != "" {
-		return client.HeaderKey{Scheme: "Bearer", Key: a.KeySource(p.Name)}
+		return Credential(p, a.KeySource(p.Name))
 	}
 	return client.BearerToken{Tokens: a.tokens(p)}
 }

@@ -81,7 +81,7 @@ func (a *App) readDescription(ctx context.Context, p profile.Profile, cred, desc
 // start serving it). A time limit that ran out is one: the copy stands in.
 func (a *App) loadedAPI(ctx context.Context, p profile.Profile, api *client.API, err error) (*client.API, error) {
 	remote := client.IsURL(p.Spec)
-	err = keyRefusedHint(p, err)
+	err = a.keyRefusedHint(p, err)
 	switch {
 	case err != nil && errors.Is(ctx.Err(), context.Canceled):
 		return nil, fmt.Errorf("loading the API description: %w", err)
@@ -122,20 +122,30 @@ func (a *App) loadedAPI(ctx context.Context, p profile.Profile, api *client.API,
 }
 
 // keyRefusedHint is err with, when the API refused the key sent to read
-// p's description, how the key was sent and the flags that send it
-// otherwise.
-func keyRefusedHint(p profile.Profile, err error) error {
-	if !errors.Is(err, client.ErrKeyRefused) || IsOAuthProfile(p) {
+// p's description, where the key came from when it is KeyEnv's, how it
+// was sent and the flags that send it otherwise.
+func (a *App) keyRefusedHint(p profile.Profile, err error) error {
+	if !errors.Is(err, client.ErrKeyRefused) {
+		return err
+	}
+	if IsOAuthProfile(p) {
+		if a.EnvKey() != "" {
+			return fmt.Errorf("%w: the access token sent is the one in %s: %s", err, a.KeyEnv, a.EnvKeyFix(p))
+		}
 		return err
 	}
 	sent := ""
 	if s := DescriptionSentAs(p); s != "" {
 		sent = fmt.Sprintf(" (it was sent as `%s`)", s)
 	}
-	if p.SpecAuth != "" {
-		return fmt.Errorf("%w%s: check the key, and where the description takes it (--spec-auth header:NAME, query:NAME, cookie:NAME or bearer)", err, sent)
+	check := "check the key, and"
+	if a.EnvKey() != "" {
+		check = fmt.Sprintf("the key sent is the one in %s: %s; if it is right, check", a.KeyEnv, a.EnvKeyFix(p))
 	}
-	return fmt.Errorf("%w%s: check the key, and the header and scheme it is sent with (--auth-header, --auth-scheme WORD, or --auth-format); "+specAuthHint, err, sent)
+	if p.SpecAuth != "" {
+		return fmt.Errorf("%w%s: %s where the description takes it (--spec-auth header:NAME, query:NAME, cookie:NAME or bearer)", err, sent, check)
+	}
+	return fmt.Errorf("%w%s: %s the header and scheme it is sent with (--auth-header, --auth-scheme WORD, or --auth-format); "+specAuthHint, err, sent, check)
 }
 
 // loadOptions are client.Load's options for p's description, cred being

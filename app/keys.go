@@ -9,6 +9,8 @@ import (
 
 	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/keyring"
+	"github.com/restmcp/restmcp/oauth"
+	"github.com/restmcp/restmcp/profile"
 )
 
 // Where a profile's key comes from, as status reports it.
@@ -40,6 +42,30 @@ func (a *App) ResolveKey(profileName string) Key {
 		return Key{Key: k, Source: KeyFromEnv}
 	}
 	return a.StoredKey(profileName)
+}
+
+// HasStored reports whether login stored a key for p, or, for an OAuth
+// 2.0 profile, a sign-in that can be read: what is sent once KeyEnv is
+// unset.
+func (a *App) HasStored(p profile.Profile) bool {
+	if IsOAuthProfile(p) {
+		_, err := oauth.Load(a.Tokens(), TokenAccount(p.Name))
+		return err == nil
+	}
+	return a.StoredKey(p.Name).Err == nil
+}
+
+// EnvKeyFix is what to do about a key from KeyEnv that p's API refused:
+// correct the variable, or unset it to use the key or sign-in stored for
+// p when there is one (otherwise unsetting it leaves nothing to send).
+func (a *App) EnvKeyFix(p profile.Profile) string {
+	switch {
+	case !a.HasStored(p):
+		return "correct that variable"
+	case IsOAuthProfile(p):
+		return "correct that variable, or unset it to use the stored sign-in"
+	}
+	return fmt.Sprintf("correct that variable, or unset it to use the key `%s` stores", a.LoginCommand(p.Name))
 }
 
 // StoredKey finds the key login stored for a profile, ignoring the

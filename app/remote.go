@@ -51,8 +51,10 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 	// A key from the environment is sent in place of the stored key
 	// (ResolveKey) or sign-in (OAuthCredential): a refusal names it.
 	keyEnv := ""
+	var noneStored func() bool
 	if a.EnvKey() != "" {
 		keyEnv = a.KeyEnv
+		noneStored = func() bool { return !a.HasStored(p) }
 	}
 	return remote.Config{
 		URL:           p.MCPURL,
@@ -60,6 +62,7 @@ func (a *App) RemoteConfig(p profile.Profile, keys client.KeySource) remote.Conf
 		Filter:        remote.Filter{Tools: p.Tools, ReadOnly: p.ReadOnly, Prefix: p.Prefix},
 		Login:         a.LoginCommand(p.Name),
 		KeyEnv:        keyEnv,
+		NoneStored:    noneStored,
 		OAuth:         IsOAuthProfile(p),
 		Scopes:        scopes,
 		NoCredentials: none,

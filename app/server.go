@@ -269,7 +269,7 @@ func (a *App) revalidate(ctx context.Context, p profile.Profile, e *cacheEntry, 
 		a.Log.Debug("the API description is unchanged", "spec", client.ShowURL(p.Spec))
 		return
 	case err != nil:
-		a.Log.Warn("serving the API description saved earlier: it cannot be fetched", "fetched", e.head.Written.Format(time.RFC3339), "err", keyRefusedHint(p, err))
+		a.Log.Warn("serving the API description saved earlier: it cannot be fetched", "fetched", e.head.Written.Format(time.RFC3339), "err", a.keyRefusedHint(p, err))
 		return
 	case e.sameBytes(api):
 		// The bytes the entry was built from, read from another place
@@ -459,7 +459,7 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		Name:           a.Name,
 		Login:          a.LoginCommand(p.Name),
 		KeyEnv:         keyEnv,
-		SignIn:         IsOAuthProfile(p),
+		KeyEnvFix:      func() string { return a.EnvKeyFix(p) },
 		Version:        a.Version,
 		Prefix:         p.Prefix,
 		MaxResultBytes: p.MaxResultBytes,

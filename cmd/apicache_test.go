@@ -88,8 +88,9 @@ func TestDescriptionAndCallReadKeyringOnce(t *testing.T) {
 
 // An API that describes itself only to authenticated callers (an empty
 // "paths" without the key): without a usable key, the copy saved at login
-// is served and calls say which login to run; without a copy, the error
-// says why the description is empty.
+// is served and calls say which login to run, or, for a key from
+// RESTMCP_API_KEY (nothing stored), to correct that variable; without a
+// copy, the error says why the description is empty.
 func TestDescriptionOnlyForAuthenticatedCallers(t *testing.T) {
 	spec, err := os.ReadFile("testdata/notes.yaml")
 	if err != nil {
@@ -114,7 +115,7 @@ func TestDescriptionOnlyForAuthenticatedCallers(t *testing.T) {
 	if code := run(t, f, append([]string{"tools"}, args...)...); code != 0 || !strings.Contains(out.String(), "list_notes") {
 		t.Fatalf("with the key: exit %d: %s%s", code, out, errOut)
 	}
-	for _, key := range []string{"", "sk-revoked-0123456789"} {
+	for key, fix := range map[string]string{"": "restmcp login", "sk-revoked-0123456789": "the key from RESTMCP_API_KEY: correct that variable"} {
 		env["RESTMCP_API_KEY"] = key
 		out.Reset()
 		errOut.Reset()
@@ -124,8 +125,8 @@ func TestDescriptionOnlyForAuthenticatedCallers(t *testing.T) {
 		out.Reset()
 		errOut.Reset()
 		run(t, f, append([]string{"call", "list_notes"}, args...)...)
-		if !strings.Contains(out.String()+errOut.String(), "restmcp login") {
-			t.Errorf("key %q: call does not say which login to run: %s%s", key, out, errOut)
+		if !strings.Contains(out.String()+errOut.String(), fix) {
+			t.Errorf("key %q: call does not say %q: %s%s", key, fix, out, errOut)
 		}
 	}
 	f, out, errOut = testFactory(t, map[string]string{})

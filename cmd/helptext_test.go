@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -57,6 +58,39 @@ func TestToolsExampleKeepsOperations(t *testing.T) {
 	for _, want := range []string{"--layout operations --json > tools.json", "--layout operations --diff tools.json"} {
 		if !strings.Contains(ex, want) {
 			t.Errorf("tools example lacks %q:\n%s", want, ex)
+		}
+	}
+}
+
+// The help of login and status says what a user of an OAuth 2.0 API needs:
+// the redirect URI to register (the one the sign-in listens on), the
+// device grant and the client secret; the access token RESTMCP_API_KEY
+// stands for; and what status checks of a sign-in.
+func TestOAuthHelp(t *testing.T) {
+	f, out, _ := testFactory(t, nil)
+	for command, wants := range map[string][]string{
+		"login": {
+			"its redirect URI: http://127.0.0.1" + oauth.CallbackPath + ")",
+			"a code to enter on any device (the device grant)",
+			"--with-key reads a client secret from standard input",
+			"for an OAuth 2.0 profile it is an access token, sent instead of the sign-in's and never renewed",
+		},
+		"status": {
+			"or an initialize for a remote MCP server",
+			"the API is not asked about it",
+			"the variable's access token is what calls send, and is checked like a key",
+			"when an OAuth 2.0 profile has no sign-in or one that expired and cannot be renewed",
+		},
+	} {
+		out.Reset()
+		if code := run(t, f, command, "--help"); code != 0 {
+			t.Fatalf("%s --help: exit %d", command, code)
+		}
+		help := strings.Join(strings.Fields(out.String()), " ")
+		for _, want := range wants {
+			if !strings.Contains(help, want) {
+				t.Errorf("%s --help lacks %q:\n%s", command, want, out)
+			}
 		}
 	}
 }

@@ -102,10 +102,16 @@ what it needs). Supported schemes:
   http basic                      --username USER, the password or token asked for;
                                   without --username, user:password (or KEY:
                                   for a key sent as the user name) asked for
-  oauth2, openIdConnect           --client-id ID, then a browser sign-in
-                                  (authorization code + PKCE, or the device
-                                  grant); client credentials ask for the
-                                  client secret. Tokens are refreshed.
+  oauth2, openIdConnect           --client-id ID of a client registered with
+                                  the provider (its redirect URI:
+                                  http://127.0.0.1/callback), then a sign-in
+                                  in the browser (authorization code + PKCE;
+                                  --no-browser prints the URL), or with a code
+                                  to enter on any device (the device grant);
+                                  --with-key reads a client secret from
+                                  standard input, for clients that need one;
+                                  client credentials always ask for it.
+                                  Tokens are refreshed.
 
 --auth-header, --auth-scheme and --auth-format override the description: the
 key is sent in that header ("Token token={key}" puts it inside a value).
@@ -134,7 +140,9 @@ or description host takes the key given again. A kept key from the
 given again or the keyring cannot take it.
 
 The environment variable ` + f.Brand.Env("API_KEY") + `, when set, takes precedence over
-the keyring (for CI, containers and machines without a keyring).`,
+the keyring (for CI, containers and machines without a keyring); for an
+OAuth 2.0 profile it is an access token, sent instead of the sign-in's and
+never renewed.`,
 		Example: loginExample(f.Brand),
 		Args:    noArgs(loginNoArgsHint(f)),
 		RunE: func(c *cobra.Command, _ []string) error {

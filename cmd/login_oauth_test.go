@@ -494,19 +494,25 @@ func TestOAuthProfileWithoutKeyring(t *testing.T) {
 			t.Errorf("%v: exit %d:\n%s", args, code, msg)
 		}
 	}
-	getenv := f.Getenv
-	f.Getenv = func(k string) string {
-		if k == "RESTMCP_API_KEY" {
-			return tok.AccessToken
-		}
-		return getenv(k)
-	}
+	setKeyEnv(f, func() string { return tok.AccessToken })
 	if code := run(t, f, "call", "me", "-p", "o"); code != 0 || !strings.Contains(out.String(), "test-user") {
 		t.Fatalf("call with RESTMCP_API_KEY: exit %d: %s %s", code, out, w)
 	}
 	out.Reset()
 	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 || !strings.Contains(out.String(), "from RESTMCP_API_KEY") || strings.Contains(out.String(), tok.AccessToken) {
 		t.Errorf("status: exit %d: %s", code, out)
+	}
+}
+
+// setKeyEnv makes RESTMCP_API_KEY, for f's commands, what value returns
+// when they read it.
+func setKeyEnv(f *Factory, value func() string) {
+	getenv := f.Getenv
+	f.Getenv = func(k string) string {
+		if k == "RESTMCP_API_KEY" {
+			return value()
+		}
+		return getenv(k)
 	}
 }
 
@@ -539,19 +545,70 @@ func TestOAuthProfileEnvKeyRefused(t *testing.T) {
 	if code := run(t, f, "login", "-p", "r", "--mcp-url", o.URL+"/mcp", "--no-browser"); code != 0 {
 		t.Fatalf("remote login: exit %d: %s", code, bw)
 	}
-	getenv := f.Getenv
-	f.Getenv = func(k string) string {
-		if k == "RESTMCP_API_KEY" {
-			return "at-not-valid-0123456789"
-		}
-		return getenv(k)
-	}
+	setKeyEnv(f, func() string { return "at-not-valid-0123456789" })
 	for _, args := range [][]string{{"call", "me", "-p", "o"}, {"call", "whoami", "-p", "r"}} {
 		code, msg := runErr(t, f, args...)
 		if code == 0 || !strings.Contains(msg, "key from RESTMCP_API_KEY") || !strings.Contains(msg, "unset it to use the stored sign-in") ||
 			strings.Contains(msg, "run `restmcp login") || strings.Contains(msg, "at-not-valid") {
 			t.Errorf("%v: exit %d:\n%s", args, code, msg)
 		}
+	}
+}
+
+// status checks the access token of RESTMCP_API_KEY, which an OAuth
+// profile's calls send instead of its sign-in, with the API (or the
+// remote MCP server), and says that it was the variable's that was
+// accepted or refused; unsetting it is offered only when a sign-in is
+// stored.
+func TestStatusOAuthProfileChecksTheEnvKey(t *testing.T) {
+	s, f, out, w := oauthLogin(t)
+	if code := run(t, f, "login", "-p", "o", "--spec", oauthSpec(t, s), "--no-browser", "--client-id", "restmcp-test"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, w)
+	}
+	ms := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
+	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return ms }, nil))
+	bw := &browserWriter{follow: remotetest.Browser(t)}
+	f.IO.ErrOut = bw
+	if code := run(t, f, "login", "-p", "r", "--mcp-url", o.URL+"/mcp", "--no-browser"); code != 0 {
+		t.Fatalf("remote login: exit %d: %s", code, bw)
+	}
+	tokens := map[string]string{}
+	for _, name := range []string{"o", "r"} {
+		tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[name] = tok.AccessToken
+	}
+	env := ""
+	setKeyEnv(f, func() string { return env })
+	status := func(name string) (int, string) {
+		t.Helper()
+		out.Reset()
+		code := run(t, f, "status", "-p", name)
+		return code, out.String()
+	}
+	for _, tc := range []struct{ profile, accepted string }{
+		{"o", "✓ accepts the access token from RESTMCP_API_KEY (GET " + s.URL + "/api/me: 200)"},
+		{"r", "✓ takes the access token from RESTMCP_API_KEY"},
+	} {
+		env = tokens[tc.profile]
+		if code, got := status(tc.profile); code != 0 || !strings.Contains(got, tc.accepted) || strings.Contains(got, env) {
+			t.Errorf("%s, a valid token in the variable: exit %d:\n%s", tc.profile, code, got)
+		}
+		env = "at-not-valid-0123456789"
+		if code, got := status(tc.profile); code != 1 || !strings.Contains(got, "✗ rejects the access token from RESTMCP_API_KEY") ||
+			!strings.Contains(got, "correct that variable, or unset it to use the stored sign-in") || strings.Contains(got, env) {
+			t.Errorf("%s, a refused token in the variable: exit %d:\n%s", tc.profile, code, got)
+		}
+	}
+	// Without a stored sign-in, unsetting the variable would leave
+	// nothing to send.
+	if err := f.App().Tokens().Delete(app.TokenAccount("o")); err != nil {
+		t.Fatal(err)
+	}
+	if code, got := status("o"); code != 1 || !strings.Contains(got, "correct that variable\n") || strings.Contains(got, "unset") {
+		t.Errorf("o, no sign-in stored: exit %d:\n%s", code, got)
 	}
 }
 

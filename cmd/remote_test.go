@@ -132,6 +132,30 @@ func TestRemoteNoKeyGiven(t *testing.T) {
 	}
 }
 
+// TestRemoteEnvKeyRefused: a key from RESTMCP_API_KEY the remote server
+// refuses names the variable, and offers unsetting it only when a key is
+// stored for the profile.
+func TestRemoteEnvKeyRefused(t *testing.T) {
+	ts := newRemoteMCP(t)
+	f, _, errOut := testFactory(t, nil)
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	if code := run(t, f, "login", "--profile", "acme", "--mcp-url", ts.URL+"/mcp", "--auth-header", "X-Api-Key", "--auth-scheme", "Token", "--with-key"); code != 0 {
+		t.Fatalf("login: exit %d: %s", code, errOut)
+	}
+	setKeyEnv(f, func() string { return "rk-wrong-0123456789" })
+	errOut.Reset()
+	if code := run(t, f, "call", "greet", "--profile", "acme", "--arg", "name=x"); code == 0 ||
+		!strings.Contains(errOut.String(), "the server refused the key from RESTMCP_API_KEY: correct that variable, or unset it to use the key `restmcp login --profile acme` stores") {
+		t.Errorf("a key stored: exit %d, stderr %s", code, errOut)
+	}
+	// Nothing stored for the default profile.
+	errOut.Reset()
+	if code := run(t, f, "tools", "--mcp-url", ts.URL+"/mcp", "--auth-header", "X-Api-Key", "--auth-scheme", "Token"); code == 0 ||
+		!strings.Contains(errOut.String(), "the server refused the key from RESTMCP_API_KEY: correct that variable") || strings.Contains(errOut.String(), "unset") {
+		t.Errorf("nothing stored: exit %d, stderr %s", code, errOut)
+	}
+}
+
 func TestRemoteProfile(t *testing.T) {
 	ts := newRemoteMCP(t)
 	f, out, errOut := testFactory(t, nil)

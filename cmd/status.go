@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -43,11 +44,19 @@ func newStatusCmd(f *Factory, runF func(*StatusOptions) error) *cobra.Command {
 base URL, how the key is sent, where the key comes from (` + f.Brand.Env("API_KEY") + `, the
 plain-text key file of login --insecure-storage, the OS keyring, or missing)
 with only its last 4 characters shown, and whether the API
-accepts it (one GET per profile, the same one login makes; --offline skips it).
+accepts it (one GET per profile, the same one login makes, or an initialize
+for a remote MCP server; --offline skips it).
 A key from ` + f.Brand.Env("API_KEY") + ` is checked only for one profile (--profile), since it
 is meant for one API.
 
-It exits with status 1 when a profile has no key or the API does not accept it.`,
+For a profile that signs in with OAuth 2.0 it shows the stored token's type,
+expiry and scopes, and whether it is renewed by itself; the API is not asked
+about it (a call renews it first when it expires). With ` + f.Brand.Env("API_KEY") + ` set, the
+variable's access token is what calls send, and is checked like a key.
+
+It exits with status 1 when a profile has no key or the API does not accept
+it, and when an OAuth 2.0 profile has no sign-in or one that expired and
+cannot be renewed.`,
 		Example: statusExample(f.Brand),
 		Args:    noArgs(""),
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -120,6 +129,9 @@ type profileStatus struct {
 	// Check is the API's answer; nil when offline or without a key.
 	Check *checkStatus `json:"check,omitempty"`
 	OK    bool         `json:"ok"`
+	// envKeyFix says, for a key from the environment the API refused,
+	// what to do (app.EnvKeyFix).
+	envKeyFix string
 }
 
 type checkStatus struct {
@@ -132,6 +144,11 @@ type checkStatus struct {
 	Server string `json:"server,omitempty"`
 	// Skipped says why no request was sent.
 	Skipped string `json:"skipped,omitempty"`
+}
+
+// refused reports that the API answered the key with 401 or 403.
+func (c *checkStatus) refused() bool {
+	return c != nil && (c.Status == http.StatusUnauthorized || c.Status == http.StatusForbidden)
 }
 
 // MarshalJSON leaves "accepted" out of a check that was not made.
@@ -175,6 +192,14 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 			st.DescribedBase = base
 			if st.SpecError = missingSpec(f, p); st.SpecError != "" {
 				st.OK = false
+			}
+			if st.KeySource == app.KeyFromEnv && !opts.Offline {
+				// The variable is what calls send, not the stored
+				// sign-in: the API is asked about it as about a key.
+				st.Check, st.OK = envCheck(ctx, f, p, st, len(profiles), timeout)
+				if st.Check.refused() {
+					st.envKeyFix = keys.EnvKeyFix(p)
+				}
 			}
 			report = append(report, st)
 			continue
@@ -227,6 +252,9 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 				f.Brand.Env("API_KEY"), f.Brand.Name, app.QuoteProfileName(p.Name))}
 		default:
 			st.Check, st.OK = statusCheck(ctx, f, p, rk.Key, timeout)
+		}
+		if rk.Source == app.KeyFromEnv && st.Check.refused() {
+			st.envKeyFix = keys.EnvKeyFix(p)
 		}
 		report = append(report, st)
 	}
@@ -436,6 +464,7 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			} else {
 				fmt.Fprintf(out, "  Token:       %s\n", st.KeyError)
 			}
+			printCheck(f, st)
 			continue
 		}
 		switch st.KeySource {
@@ -457,23 +486,56 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 		default:
 			fmt.Fprintf(out, "  Key:         keyring unavailable: %s\n", st.KeyError)
 		}
-		if c := st.Check; c != nil {
-			switch {
-			case c.Skipped != "":
-				fmt.Fprintf(out, "  API:         not checked: %s\n", c.Skipped)
-			case c.Accepted && st.MCPURL != "":
-				fmt.Fprintf(out, "  API:         ✓ takes the key (%s answered %s); it may check it only when a tool is called\n", c.URL, remoteAnswered(c.Method, c.Server))
-			case c.Accepted:
-				fmt.Fprintf(out, "  API:         ✓ accepts the key (%s %s: %d)\n", c.Method, c.URL, c.Status)
-			case (c.Status == 401 || c.Status == 403) && st.KeySource == app.KeyFromEnv:
-				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): fix or unset %s\n", c.Method, c.URL, c.Status, env)
-			case c.Status == 401 || c.Status == 403:
-				fmt.Fprintf(out, "  API:         ✗ rejects the key (%s %s: %d): run `%s` with a valid key\n", c.Method, c.URL, c.Status, f.App().LoginCommand(st.Profile))
-			default:
-				fmt.Fprintf(out, "  API:         ✗ %s\n", c.Error)
-			}
-		}
+		printCheck(f, st)
 	}
+}
+
+// printCheck prints the API's answer to st's key, if it was asked.
+func printCheck(f *Factory, st profileStatus) {
+	c := st.Check
+	if c == nil {
+		return
+	}
+	out := f.IO.Out
+	key := "the key"
+	if st.SchemeKind == "OAuth 2.0" {
+		key = "the access token"
+	}
+	login := f.App().LoginCommand(st.Profile)
+	if st.KeySource == app.KeyFromEnv {
+		// Not the stored key or sign-in: say which was asked.
+		key += " from " + f.Brand.Env("API_KEY")
+	}
+	switch {
+	case c.Skipped != "":
+		fmt.Fprintf(out, "  API:         not checked: %s\n", c.Skipped)
+	case c.Accepted && st.MCPURL != "":
+		fmt.Fprintf(out, "  API:         ✓ takes %s (%s answered %s); it may check it only when a tool is called\n", key, c.URL, remoteAnswered(c.Method, c.Server))
+	case c.Accepted:
+		fmt.Fprintf(out, "  API:         ✓ accepts %s (%s %s: %d)\n", key, c.Method, c.URL, c.Status)
+	case c.refused() && st.KeySource == app.KeyFromEnv:
+		fmt.Fprintf(out, "  API:         ✗ rejects %s (%s %s: %d): %s\n", key, c.Method, c.URL, c.Status, st.envKeyFix)
+	case c.refused():
+		fmt.Fprintf(out, "  API:         ✗ rejects %s (%s %s: %d): run `%s` with a valid key\n", key, c.Method, c.URL, c.Status, login)
+	default:
+		fmt.Fprintf(out, "  API:         ✗ %s\n", c.Error)
+	}
+}
+
+// envCheck asks the API whether it accepts the key of the environment
+// variable, which an OAuth profile's calls send instead of its stored
+// sign-in, as statusCheck does a key profile's; not when the report has
+// several profiles (the variable is meant for one API), nor when the
+// description file is missing.
+func envCheck(ctx context.Context, f *Factory, p profile.Profile, st profileStatus, profiles int, timeout time.Duration) (*checkStatus, bool) {
+	switch {
+	case st.SpecError != "":
+		return &checkStatus{Skipped: "the description file is missing"}, false
+	case profiles > 1:
+		return &checkStatus{Skipped: fmt.Sprintf("%s is the key of every profile; check this one with `%s status --profile %s`",
+			f.Brand.Env("API_KEY"), f.Brand.Name, app.QuoteProfileName(p.Name))}, st.OK
+	}
+	return statusCheck(ctx, f, p, f.App().EnvKey(), timeout)
 }
 
 // authKind says how p's declared scheme sends its credential.

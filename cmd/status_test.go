@@ -152,12 +152,22 @@ func TestStatus(t *testing.T) {
 			t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
 		}
 		// beta sends the key as X-Api-Key: the API rejects it, and the
-		// hint is about the variable, not about login.
+		// hint is about the variable, and the key stored behind it, not
+		// about login.
 		r = e.run("", "status", "--profile", "beta")
-		if r.code != 1 || !strings.Contains(r.out, "✗ rejects the key") || !strings.Contains(r.out, "fix or unset RESTMCP_API_KEY") {
+		if r.code != 1 || !strings.Contains(r.out, "✗ rejects the key from RESTMCP_API_KEY") ||
+			!strings.Contains(r.out, ": correct that variable, or unset it to use the key `restmcp login --profile beta` stores\n") {
+			t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
+		}
+		// zeta stores no key: unsetting the variable would leave none.
+		e.env["RESTMCP_API_KEY"] = badKey
+		r = e.run("", "status", "--profile", "zeta")
+		if r.code != 1 || !strings.Contains(r.out, "✗ rejects the key from RESTMCP_API_KEY") ||
+			!strings.Contains(r.out, ": correct that variable\n") || strings.Contains(r.out, "unset") {
 			t.Errorf("exit %d:\n%s%s", r.code, r.out, r.err)
 		}
 		e.assertKeyNowhere(goodKey)
+		e.assertKeyNowhere(badKey)
 	})
 
 	t.Run("env key is not sent to every profile's API", func(t *testing.T) {

@@ -38,6 +38,9 @@ type LoginOptions struct {
 	OpenBrowser func(url string) error
 	// Timeout bounds the wait for the user (default DefaultLoginTimeout).
 	Timeout time.Duration
+	// hooks are the tests' view of the authorization code sign-in's
+	// steps (nil: none).
+	hooks *loginHooks
 	// CallbackPort is the loopback redirect's port, for providers that
 	// only accept a registered one; 0 picks a free port.
 	CallbackPort int
@@ -47,6 +50,29 @@ type LoginOptions struct {
 	// of waiting for a redirect that cannot come. The device grant, whose
 	// code is entered on any device, still waits.
 	Unattended bool
+}
+
+// loginHooks are called at steps of the authorization code sign-in
+// whose order the tests set: each is nil or a function that returns once
+// the test has done what it needs at that step.
+type loginHooks struct {
+	// queued: the callback handed an answer to the sign-in.
+	queued func()
+	// ending: the sign-in stops waiting for an answer (it timed out or
+	// was cancelled) and is about to return.
+	ending func()
+}
+
+func (h *loginHooks) atQueued() {
+	if h != nil && h.queued != nil {
+		h.queued()
+	}
+}
+
+func (h *loginHooks) atEnding() {
+	if h != nil && h.ending != nil {
+		h.ending()
+	}
 }
 
 func (o LoginOptions) out() io.Writer {
@@ -101,7 +127,12 @@ func (e *AuthorizationError) Error() string {
 // carries this sign-in's state, or an error without a state (any other
 // request to the callback is answered 400 and ignored: any page the
 // browser shows may send one), and exchanges the code for a token.
-func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, error) {
+//
+// Every request to the callback gets a page: the redirect that ends the
+// sign-in says whether it worked once the code is exchanged, or, when the
+// sign-in ended first (its time ran out, or it was cancelled), that it
+// failed.
+func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (_ *Token, err error) {
 	if err := c.Validate(GrantAuthorizationCode); err != nil {
 		return nil, err
 	}
@@ -134,6 +165,10 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 		exchanged chan error
 	}
 	answers := make(chan answer, 1)
+	// finished is closed when the sign-in returns, with ended its error:
+	// a page still waiting for the code's exchange is answered then.
+	finished := make(chan struct{})
+	var ended error
 	mux := http.NewServeMux()
 	mux.HandleFunc(CallbackPath, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -163,12 +198,21 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 			http.Error(w, "This sign-in is already finished.", http.StatusGone)
 			return
 		}
+		o.hooks.atQueued()
 		err := a.err
 		if a.exchanged != nil {
 			// Answer once the code is exchanged: the page then says
-			// whether the sign-in worked.
+			// whether the sign-in worked. A sign-in that ended first
+			// (timed out, cancelled) never exchanges it: the page says
+			// it failed, and the terminal why.
 			select {
 			case err = <-a.exchanged:
+			case <-finished:
+				select {
+				case err = <-a.exchanged:
+				default:
+					err = fmt.Errorf("the sign-in ended before this answer could be used (%w)", ended)
+				}
 			case <-r.Context().Done():
 				return
 			}
@@ -188,6 +232,14 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 		sctx, scancel := context.WithTimeout(context.Background(), time.Second)
 		defer scancel()
 		srv.Shutdown(sctx)
+	}()
+	// Before the shutdown, which waits for the pages being answered.
+	defer func() {
+		ended = err
+		if ended == nil {
+			ended = errors.New("oauth: the sign-in ended")
+		}
+		close(finished)
 	}()
 
 	out := o.out()
@@ -209,6 +261,7 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (*Token, erro
 	select {
 	case a = <-answers:
 	case <-ctx.Done():
+		o.hooks.atEnding()
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, ErrLoginTimeout
 		}

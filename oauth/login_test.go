@@ -482,3 +482,71 @@ func TestLoginAuthCodeUnattended(t *testing.T) {
 		t.Errorf("browser opened: %v, %v", tok, err)
 	}
 }
+
+// deadlineCtx is a context whose deadline passes when the test closes
+// done.
+type deadlineCtx struct {
+	context.Context
+	done chan struct{}
+}
+
+func (c *deadlineCtx) Done() <-chan struct{} { return c.done }
+
+func (c *deadlineCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// A redirect that arrives as the sign-in ends (its time ran out, or it
+// was cancelled) gets a page that says the sign-in failed, rather than
+// one the browser waits for until it gives up.
+func TestLoginAuthCodePageWhenTheSignInEndsFirst(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	for _, tc := range []struct {
+		name string
+		ctx  func() (context.Context, func())
+		want error
+		page string
+	}{
+		{"timed out", func() (context.Context, func()) {
+			ctx := &deadlineCtx{Context: context.Background(), done: make(chan struct{})}
+			return ctx, func() { close(ctx.done) }
+		}, oauth.ErrLoginTimeout, "not completed in time"},
+		{"cancelled", func() (context.Context, func()) {
+			return context.WithCancel(context.Background())
+		}, context.Canceled, "canceled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, end := tc.ctx()
+			page := make(chan string, 1)
+			queued := make(chan struct{})
+			var authURL string
+			o := oauth.WithLoginHooks(oauth.LoginOptions{Timeout: time.Hour, OpenBrowser: func(u string) error {
+				// The sign-in ends as soon as it waits; the redirect
+				// comes in while it stops waiting.
+				authURL = u
+				end()
+				return nil
+			}}, func() { close(queued) }, func() {
+				oauthtest.PageBrowser(page)(authURL)
+				<-queued
+			})
+			_, err := s.Config().LoginAuthCode(ctx, o)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			select {
+			case got := <-page:
+				if !strings.HasPrefix(got, "400 ") || !strings.Contains(got, "Sign-in failed") || !strings.Contains(got, tc.page) {
+					t.Errorf("page = %q, want a 400 that says the sign-in failed (%s)", got, tc.page)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("the browser got no page: it waits until it gives up")
+			}
+		})
+	}
+}

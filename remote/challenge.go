@@ -176,7 +176,7 @@ func LacksScope(se *StatusError, cfg Config) string {
 	}
 	login := cmp.Or(cfg.Login, "login")
 	if cfg.KeyEnv != "" {
-		return fmt.Sprintf("the key from %s lacks a permission this needs: the server asks for %s (insufficient_scope): set it to one that has it, or unset it to use %s", cfg.KeyEnv, asked, storedCredential(cfg))
+		return fmt.Sprintf("the key from %s lacks a permission this needs: the server asks for %s (insufficient_scope): set it to one that has it%s", cfg.KeyEnv, asked, unsetKeyEnv(cfg))
 	}
 	if !cfg.OAuth {
 		return fmt.Sprintf("the key lacks a permission this needs: the server asks for %s (insufficient_scope): use a key that has it, and store it with `%s`", asked, login)

@@ -67,6 +67,10 @@ type Config struct {
 	// since storing a new key or signing in again changes nothing while it
 	// is set.
 	KeyEnv string
+	// NoneStored reports that no key or sign-in is stored to be sent once
+	// KeyEnv is unset, so that a refusal does not offer unsetting it,
+	// which would leave nothing to send (nil: one is).
+	NoneStored func() bool
 	// NoCredentials reports whether there are no credentials to send
 	// (nil: there are), so that a 401 or 403 is told as the server asking
 	// for credentials rather than refusing the ones sent.
@@ -652,7 +656,7 @@ func (b *bridge) explain(err error) error {
 		refused, se = true, &StatusError{Status: int(b.refused.Load())}
 	}
 	if refused && b.cfg.KeyEnv != "" {
-		return fmt.Errorf("%w: the server refused the key from %s: correct that variable, or unset it to use %s", se, b.cfg.KeyEnv, storedCredential(b.cfg))
+		return fmt.Errorf("%w: the server refused the key from %s: correct that variable%s", se, b.cfg.KeyEnv, unsetKeyEnv(b.cfg))
 	}
 	if refused && se.WantsOAuth() {
 		return fmt.Errorf("%w: the server asks for OAuth sign-in: run `%s` (without --with-key)", se, b.cfg.Login)
@@ -671,6 +675,15 @@ func (b *bridge) explain(err error) error {
 		return fmt.Errorf("%w: the server refused the credentials (%s)", se, hint)
 	}
 	return fmt.Errorf("connecting to %s: %w", shownURL(b.cfg.URL), withoutURL(err))
+}
+
+// unsetKeyEnv is ", or unset it to use …" when a stored key or sign-in
+// is sent once cfg.KeyEnv is unset, "" when none is.
+func unsetKeyEnv(cfg Config) string {
+	if cfg.NoneStored != nil && cfg.NoneStored() {
+		return ""
+	}
+	return ", or unset it to use " + storedCredential(cfg)
 }
 
 // storedCredential names what cfg sends when KeyEnv is unset.

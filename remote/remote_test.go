@@ -398,23 +398,30 @@ func TestEnvKeyRefusalIsNamed(t *testing.T) {
 	}))
 	t.Cleanup(ts.Close)
 	for _, tc := range []struct {
-		oauth bool
-		want  string
+		oauth, noneStored bool
+		want              string
 	}{
-		{true, "the server refused the key from RESTMCP_API_KEY: correct that variable, or unset it to use the stored sign-in"},
-		{false, "the server refused the key from RESTMCP_API_KEY: correct that variable, or unset it to use the key `restmcp login --profile x` stores"},
+		{true, false, "the server refused the key from RESTMCP_API_KEY: correct that variable, or unset it to use the stored sign-in"},
+		{false, false, "the server refused the key from RESTMCP_API_KEY: correct that variable, or unset it to use the key `restmcp login --profile x` stores"},
+		// Nothing stored: unsetting the variable would leave nothing.
+		{false, true, "the server refused the key from RESTMCP_API_KEY: correct that variable"},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := Probe(ctx, Config{URL: ts.URL, Login: "restmcp login --profile x", KeyEnv: "RESTMCP_API_KEY", OAuth: tc.oauth}, &mcp.Implementation{Name: "c", Version: "1"})
+		noneStored := tc.noneStored
+		_, err := Probe(ctx, Config{URL: ts.URL, Login: "restmcp login --profile x", KeyEnv: "RESTMCP_API_KEY", OAuth: tc.oauth, NoneStored: func() bool { return noneStored }}, &mcp.Implementation{Name: "c", Version: "1"})
 		cancel()
-		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "run `") {
-			t.Errorf("oauth %v: err = %v, want %q", tc.oauth, err, tc.want)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "run `") || tc.noneStored && strings.Contains(err.Error(), "unset") {
+			t.Errorf("oauth %v, none stored %v: err = %v, want %q", tc.oauth, tc.noneStored, err, tc.want)
 		}
 	}
 	// A 403 asking for a scope: the variable's key lacks it.
 	se := &StatusError{Status: http.StatusForbidden, InsufficientScope: true, Scopes: []string{"repo"}}
-	if got := LacksScope(se, Config{Login: "restmcp login --profile x", KeyEnv: "RESTMCP_API_KEY", OAuth: true}); !strings.Contains(got, "the key from RESTMCP_API_KEY lacks a permission") || strings.Contains(got, "--scopes") {
-		t.Errorf("LacksScope = %q", got)
+	for _, noneStored := range []bool{false, true} {
+		got := LacksScope(se, Config{Login: "restmcp login --profile x", KeyEnv: "RESTMCP_API_KEY", OAuth: true, NoneStored: func() bool { return noneStored }})
+		if !strings.Contains(got, "the key from RESTMCP_API_KEY lacks a permission") || strings.Contains(got, "--scopes") ||
+			strings.Contains(got, "unset it to use the stored sign-in") == noneStored {
+			t.Errorf("none stored %v: LacksScope = %q", noneStored, got)
+		}
 	}
 }
 

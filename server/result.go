@@ -165,6 +165,14 @@ func (s *Server) login() string {
 	return s.cfg.Name + " login"
 }
 
+// envKeyFix is what to do about a key from KeyEnv the API refused.
+func (s *Server) envKeyFix() string {
+	if s.cfg.KeyEnvFix == nil {
+		return "correct that variable"
+	}
+	return s.cfg.KeyEnvFix()
+}
+
 // hint suggests the next step for an error status.
 func (s *Server) hint(ctx context.Context, t *tool, r *client.Response) string {
 	caller := client.HasCallerKey(ctx)
@@ -179,14 +187,12 @@ func (s *Server) hint(ctx context.Context, t *tool, r *client.Response) string {
 		return "The API rejected the key this request carried: send a valid one."
 	case st == http.StatusForbidden && caller:
 		return "The API refused this with the key this request carried: it may lack the permission, or be wrong."
-	case st == http.StatusUnauthorized && s.cfg.KeyEnv != "" && s.cfg.SignIn:
-		return fmt.Sprintf("The API rejected the key from %s: correct that variable (or unset it to use the stored sign-in).", s.cfg.KeyEnv)
 	case st == http.StatusUnauthorized && s.cfg.KeyEnv != "":
-		return fmt.Sprintf("The API rejected the key from %s: correct that variable (or unset it to use the key `%s` stores).", s.cfg.KeyEnv, s.login())
+		return fmt.Sprintf("The API rejected the key from %s: %s.", s.cfg.KeyEnv, s.envKeyFix())
 	case st == http.StatusUnauthorized:
 		return fmt.Sprintf("The API rejected the key: run `%s` to store a valid one.", s.login())
 	case st == http.StatusForbidden && s.cfg.KeyEnv != "":
-		return fmt.Sprintf("The API refused this with the key from %s: it may lack the permission, or be wrong (correct that variable).", s.cfg.KeyEnv)
+		return fmt.Sprintf("The API refused this with the key from %s: it may lack the permission, or be wrong (%s).", s.cfg.KeyEnv, s.envKeyFix())
 	case st == http.StatusForbidden:
 		return fmt.Sprintf("The API refused this with the current key: it may lack the permission, or be wrong (run `%s` to store another).", s.login())
 	case st == http.StatusNotFound:

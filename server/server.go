@@ -59,9 +59,11 @@ type Config struct {
 	// KeyEnv, when set, is the environment variable the key comes from:
 	// a hint about a refused key names it rather than the login.
 	KeyEnv string
-	// SignIn says that the credential KeyEnv replaces is an OAuth
-	// sign-in's token rather than a stored key.
-	SignIn bool
+	// KeyEnvFix says what to do when the API refuses the key from
+	// KeyEnv ("correct that variable, or unset it to use …"), asked then:
+	// whether unsetting it helps depends on what is stored. Nil: "correct
+	// that variable".
+	KeyEnvFix func() string
 	// Prefix is prepended to every tool name ("acme" → "acme_list_projects").
 	Prefix string
 	Filter Filter

@@ -358,11 +358,13 @@ func TestHTTPErrorHints(t *testing.T) {
 	if text := resultText(t, s.httpErrorResult(context.Background(), list, &client.HTTPError{Method: "GET", URL: "https://api.example.com/projects?page=9", Response: resp404})); !strings.Contains(text, "check the arguments given (this operation takes page, search)") {
 		t.Errorf("404 of a list: %q", text)
 	}
-	// The login of the profile served, or the variable the key came from.
+	// The login of the profile served, or the variable the key came from
+	// and what to do about it (KeyEnvFix: whether unsetting it helps).
 	type config struct {
-		Name, Login, KeyEnv string
-		caller, signIn      bool
+		Name, Login, KeyEnv, fix string
+		caller                   bool
 	}
+	const unset = "correct that variable, or unset it to use the stored sign-in"
 	for _, tt := range []struct {
 		cfg    config
 		status int
@@ -370,16 +372,19 @@ func TestHTTPErrorHints(t *testing.T) {
 	}{
 		{config{Name: "acme", Login: "acme login --profile work"}, 401, "run `acme login --profile work`"},
 		{config{Name: "acme", Login: "acme login --profile work"}, 403, "run `acme login --profile work`"},
-		{config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 401, "the key from ACME_API_KEY: correct that variable"},
-		{config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 403, "the key from ACME_API_KEY"},
-		// An OAuth profile's key from the environment: its sign-in is
-		// what unsetting the variable brings back, not a stored key.
-		{config{Name: "acme", Login: "acme login --profile work", KeyEnv: "ACME_API_KEY", signIn: true}, 401, "the key from ACME_API_KEY: correct that variable (or unset it to use the stored sign-in)"},
+		{config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 401, "the key from ACME_API_KEY: correct that variable."},
+		{config{Name: "acme", KeyEnv: "ACME_API_KEY"}, 403, "the key from ACME_API_KEY: it may lack the permission, or be wrong (correct that variable)."},
+		{config{Name: "acme", KeyEnv: "ACME_API_KEY", fix: unset}, 401, "the key from ACME_API_KEY: " + unset + "."},
+		{config{Name: "acme", KeyEnv: "ACME_API_KEY", fix: unset}, 403, "the key from ACME_API_KEY: it may lack the permission, or be wrong (" + unset + ")."},
 		// serve --http: the caller's own key.
 		{config{Name: "acme", Login: "acme login --profile work", caller: true}, 401, "the key this request carried: send a valid one"},
 		{config{Name: "acme", Login: "acme login --profile work", caller: true}, 403, "the key this request carried"},
 	} {
-		s := &Server{cfg: Config{Name: tt.cfg.Name, Login: tt.cfg.Login, KeyEnv: tt.cfg.KeyEnv, SignIn: tt.cfg.signIn}}
+		cfg := Config{Name: tt.cfg.Name, Login: tt.cfg.Login, KeyEnv: tt.cfg.KeyEnv}
+		if fix := tt.cfg.fix; fix != "" {
+			cfg.KeyEnvFix = func() string { return fix }
+		}
+		s := &Server{cfg: cfg}
 		ctx := context.Background()
 		if tt.cfg.caller {
 			ctx = client.WithCallerKey(ctx, "sk-caller")

@@ -129,6 +129,27 @@ describe('OAuth 2.0 from the description', () => {
     assert.ok(!r.stdout.includes(tok.access_token));
   });
 
+  it('with RESTMCP_API_KEY set, status checks that token with the API, not the stored sign-in', async () => {
+    const tok = JSON.parse(keyringLookup(`${PROFILE}/oauth-token`));
+    const good = await run(['status', '--profile', PROFILE], { env: { ...env, RESTMCP_API_KEY: tok.access_token } });
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    assert.match(good.stdout, /✓ accepts the access token from RESTMCP_API_KEY \(GET http:\/\/127\.0\.0\.1:\d+\/api\/me: 200\)/);
+    const wrong = 'at-e2e-wrong-0123456789';
+    const bad = { ...env, RESTMCP_API_KEY: wrong };
+    const st = await run(['status', '--profile', PROFILE], { env: bad });
+    assert.equal(st.code, 1, st.stdout + st.stderr);
+    assert.match(st.stdout, /✗ rejects the access token from RESTMCP_API_KEY \(GET \S+: 401\): correct that variable, or unset it to use the stored sign-in/);
+    const s = await connect(['serve', '--profile', PROFILE], { env: bad });
+    try {
+      const res = await s.client.callTool({ name: 'me', arguments: {} });
+      assert.ok(res.isError);
+      assert.match(text(res), /the key from RESTMCP_API_KEY: correct that variable, or unset it to use the stored sign-in\./);
+    } finally {
+      await s.close();
+    }
+    for (const out of [good.stdout, st.stdout]) assert.ok(!out.includes(tok.access_token) && !out.includes(wrong), out);
+  });
+
   it('a revoked refresh token turns into a tool error naming login', async () => {
     await fetch(`${srv.url}/admin/revoke`, { method: 'POST' });
     await fetch(`${srv.url}/admin/expire`, { method: 'POST' });
@@ -256,6 +277,31 @@ describe('keys where the description puts them', () => {
       for (const e of stderrLog) assert.ok(!e.includes(KEY), 'a log line holds the key');
     });
   }
+
+  it('a key from RESTMCP_API_KEY the API refuses: correct the variable, or unset it only where a key is stored', async () => {
+    const wrong = 'sk-e2e-wrong-0123456789';
+    const bad = { ...env, RESTMCP_API_KEY: wrong };
+    const profile = 'e2e-keys-query'; // its key is in the keyring
+    const unset = `correct that variable, or unset it to use the key \`restmcp login --profile ${profile}\` stores`;
+    const st = await run(['status', '--profile', profile], { env: bad });
+    assert.equal(st.code, 1, st.stdout + st.stderr);
+    assert.ok(st.stdout.includes(`✗ rejects the key from RESTMCP_API_KEY (GET ${url}/who: 401): ${unset}`), st.stdout);
+    const call = await run(['call', 'who', '--profile', profile], { env: bad });
+    assert.notEqual(call.code, 0);
+    assert.ok(call.stdout.concat(call.stderr).includes(`The API rejected the key from RESTMCP_API_KEY: ${unset}.`), call.stdout + call.stderr);
+    // Served without a profile, nothing is stored: unsetting the variable
+    // would leave no key.
+    const s = await connect(['serve', '--spec', spec], { env: bad });
+    try {
+      const res = await s.client.callTool({ name: 'who', arguments: {} });
+      assert.ok(res.isError);
+      assert.match(text(res), /The API rejected the key from RESTMCP_API_KEY: correct that variable\./);
+      assert.ok(!text(res).includes('unset'), text(res));
+    } finally {
+      await s.close();
+    }
+    for (const out of [st.stdout, call.stdout, call.stderr]) assert.ok(!out.includes(wrong) && !out.includes(KEY), out);
+  });
 
   it('serve --http: each caller of a basic-auth API sends its own user name and password', async () => {
     const profile = 'e2e-keys-basic-http';
