@@ -11,13 +11,16 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// The TOML editor works one table at a time. go-toml checks the whole file
-// and reads the entry; its parser gives the offset of every table header.
-// The entry is the `[mcp_servers.NAME]` table: from its header to the next
-// header, less the comments and blank lines just above that next header
-// (they describe the next table). Everything else is left as it was,
-// comments included — go-toml (like BurntSushi/toml) drops comments when it
-// re-encodes a document, so the file is never re-encoded.
+// The TOML editor works on the entry's text alone. go-toml checks the whole
+// file and reads the entry; its parser gives the offset of every table
+// header, key and value. The entry is written in any form Codex reads (see
+// tomlPlace): a `[mcp_servers.NAME]` table (from its header to the next
+// header, less the comments and blank lines just above that next header,
+// which describe the next table), dotted keys, inline tables. Our entry is
+// updated by replacing values; a new one is added as a table. Everything
+// else is left as it was, comments included — go-toml (like
+// BurntSushi/toml) drops comments when it re-encodes a document, so the
+// file is never re-encoded.
 
 type tomlTable struct {
 	keys       []string
