@@ -7,7 +7,7 @@
 // settings, comments, indentation, key order) stays byte for byte. JSON and
 // JSONC files are parsed with github.com/tailscale/hujson and edited in
 // place; Codex's TOML file is checked with github.com/pelletier/go-toml/v2 and
-// edited one table at a time. Writes are atomic (a temporary file in the same
+// edited in place too, in whichever form the entry is written. Writes are atomic (a temporary file in the same
 // directory, then a rename), keep the file's mode and leave the previous
 // version next to it as <file>.bak.
 //

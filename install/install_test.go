@@ -723,9 +723,12 @@ func TestTOMLShapes(t *testing.T) {
 	if err != nil || string(out) != "[other]\nb = 2\n" {
 		t.Errorf("remove: %q, %v", out, err)
 	}
-	inline := "[mcp_servers]\nacme = { command = \"x\", args = [\"serve\"] }\n"
-	if _, err := codex.tomlUpsert("config.toml", []byte(inline), testEntry("acme"), false); err == nil || !strings.Contains(err.Error(), "by hand") {
-		t.Errorf("inline: err = %v", err)
+	// Another program's entry written inline goes, and ours is added as a
+	// table.
+	inline := "[mcp_servers]\nacme = { command = \"x\", args = [\"serve\"] } # x\nother = { command = \"npx\" }\n"
+	out, err = codex.tomlUpsert("config.toml", []byte(inline), testEntry("acme"), false)
+	if want := "[mcp_servers]\nother = { command = \"npx\" }\n\n[mcp_servers.acme]\ncommand = \"/opt/restmcp/bin/restmcp\"\nargs = [\"serve\", \"--profile\", \"acme\"]\n"; err != nil || string(out) != want {
+		t.Errorf("inline: %q, %v\nwant %q", out, err, want)
 	}
 }
 
@@ -872,7 +875,7 @@ HTTPS_PROXY = "http://proxy:3128"
 		{"toml, arguments changed", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", \"-p\", \"acme\", # short\n  \"--read-only\",\n]\ncommand = 'restmcp' # on PATH\nstartup_timeout_sec = 30\n",
 			"[mcp_servers.acme]\nargs = [\n  \"serve\", \"--profile\", \"acme\", # short\n  \"--read-only\",\n]\ncommand = \"/opt/restmcp/bin/restmcp\" # on PATH\nstartup_timeout_sec = 30\n"},
 		{"toml, arguments reordered and added", codex, "[mcp_servers.acme]\nargs = [\n  \"serve\", # ours\n  \"--read-only\", \"--profile=acme\", # mine\n]\ncommand = 'restmcp'\n",
-			"[mcp_servers.acme]\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\ncommand = \"/opt/restmcp/bin/restmcp\"\n"},
+			"[mcp_servers.acme]\nargs = [\n  \"serve\", # ours\n  \"--profile\",\n  \"acme\",\n  \"--read-only\", # mine\n]\ncommand = \"/opt/restmcp/bin/restmcp\"\n"},
 		{"json, arguments on lines of their own", cursor, "{\"mcpServers\": {\"acme\": {\"command\": \"/opt/restmcp/bin/restmcp\", \"args\": [\n  \"serve\", \"-p\", \"acme\", // ours\n  \"--read-only\" // mine\n]}}}",
 			"{\"mcpServers\": {\"acme\": {\"command\": \"/opt/restmcp/bin/restmcp\", \"args\": [\n  \"serve\", \"--profile\", \"acme\", // ours\n  \"--read-only\" // mine\n]}}}"},
 	}
@@ -1932,7 +1935,7 @@ func TestTOMLCommentAfterValue(t *testing.T) {
 		{"command last, no newline at the end", "[mcp_servers.acme]\n" + args + "\ncommand = \"restmcp\"\t#note",
 			"[mcp_servers.acme]\n" + args + "\n" + cmd + "\t#note"},
 		{"indented, a quoted key, CRLF", "[mcp_servers.acme]\r\n  \"command\" = 'restmcp'  # on PATH\r\n  args = [\"serve\"]\r\n  startup_timeout_sec = 30\r\n",
-			"[mcp_servers.acme]\r\n  " + cmd + "  # on PATH\r\n  " + args + "\r\n  startup_timeout_sec = 30\r\n"},
+			"[mcp_servers.acme]\r\n  \"command\" = \"/opt/restmcp/bin/restmcp\"  # on PATH\r\n  " + args + "\r\n  startup_timeout_sec = 30\r\n"},
 		{"a multi-line string", "[mcp_servers.acme]\ncommand = \"\"\"\nrestmcp\"\"\" # note\n" + args + "\n\n# next\n[other]\n",
 			"[mcp_servers.acme]\n" + cmd + " # note\n" + args + "\n\n# next\n[other]\n"},
 		{"arguments", "[mcp_servers.acme]\n" + cmd + "\nargs = [\"serve\", \"--read-only\", \"--profile=acme\"] # read only!\nenv = { A = \"1\" } # env\n",
@@ -1959,6 +1962,242 @@ func TestTOMLCommentAfterValue(t *testing.T) {
 			}
 			if res, err := codex.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Unchanged {
 				t.Errorf("second install: %v, %v", res.Action, err)
+			}
+		})
+	}
+}
+
+// TestTOMLForms: an entry written in any of the forms Codex reads — dotted
+// keys at the top or under [mcp_servers], an inline table, with sub-tables
+// — is updated in place (command and args only) and removed, and the file
+// says what Codex should read.
+func TestTOMLForms(t *testing.T) {
+	codex, _ := Lookup("codex")
+	const cmd = `"/opt/restmcp/bin/restmcp"`
+	tests := []struct {
+		name, in, installed, removed string
+	}{
+		{"dotted keys at the top, an env sub-table",
+			"model = \"o3\"\nmcp_servers.acme.command = \"/old/bin/restmcp\" # moved\nmcp_servers.acme.args = [\"serve\", \"--profile=acme\", \"--read-only\"]\nmcp_servers.acme.startup_timeout_sec = 30\n\n[mcp_servers.acme.env]\nA = \"1\"\n",
+			"model = \"o3\"\nmcp_servers.acme.command = " + cmd + " # moved\nmcp_servers.acme.args = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\nmcp_servers.acme.startup_timeout_sec = 30\n\n[mcp_servers.acme.env]\nA = \"1\"\n",
+			"model = \"o3\"\n"},
+		{"dotted keys under [mcp_servers], arguments one a line",
+			"[mcp_servers]\n# restmcp for the acme API\nacme.command = \"restmcp\"\nacme.args = [\n  \"serve\", # ours\n  \"--profile=acme\",\n  \"--read-only\", # mine\n]\nacme.env.HTTPS_PROXY = \"http://proxy:3128\"\nother.command = \"npx\"\n",
+			"[mcp_servers]\n# restmcp for the acme API\nacme.command = " + cmd + "\nacme.args = [\n  \"serve\", # ours\n  \"--profile\",\n  \"acme\",\n  \"--read-only\", # mine\n]\nacme.env.HTTPS_PROXY = \"http://proxy:3128\"\nother.command = \"npx\"\n",
+			"[mcp_servers]\n# restmcp for the acme API\nother.command = \"npx\"\n"},
+		{"an inline table under [mcp_servers]",
+			"[mcp_servers]\nacme = { command = \"/old/restmcp\", args = [\"serve\", \"-p\", \"acme\"], env = { A = \"1\" } } # mine\nother = { command = \"npx\" }\n",
+			"[mcp_servers]\nacme = { command = " + cmd + ", args = [\"serve\", \"--profile\", \"acme\"], env = { A = \"1\" } } # mine\nother = { command = \"npx\" }\n",
+			"[mcp_servers]\nother = { command = \"npx\" }\n"},
+		{"an inline table without args",
+			"[mcp_servers]\nacme = { command = " + cmd + ", startup_timeout_sec = 30 }\n",
+			"[mcp_servers]\nacme = { command = " + cmd + ", args = [\"serve\", \"--profile\", \"acme\"], startup_timeout_sec = 30 }\n",
+			"[mcp_servers]\n"},
+		{"an inline table at the top, CRLF",
+			"mcp_servers.acme = { command = '/old/restmcp', args = [\"serve\", \"--profile\", \"old\", \"--read-only\"] }\r\n\r\n[other]\r\nb = 2\r\n",
+			"mcp_servers.acme = { command = " + cmd + ", args = [\"serve\", \"--profile\", \"acme\", \"--read-only\"] }\r\n\r\n[other]\r\nb = 2\r\n",
+			"\r\n[other]\r\nb = 2\r\n"},
+		{"dotted keys without args, no newline at the end",
+			"mcp_servers.acme.command = " + cmd + " # c",
+			"mcp_servers.acme.command = " + cmd + " # c\nmcp_servers.acme.args = [\"serve\", \"--profile\", \"acme\"]\n",
+			""},
+		{"a table with dotted keys",
+			"[mcp_servers.acme]\n  command = \"/old/restmcp\"\n  args = [\"serve\", \"--profile\", \"acme\"]\n  env.A = \"1\"\n",
+			"[mcp_servers.acme]\n  command = " + cmd + "\n  args = [\"serve\", \"--profile\", \"acme\"]\n  env.A = \"1\"\n",
+			""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.toml")
+			writeFile(t, path, tt.in, 0o600)
+			e := testEntry("acme")
+			if strings.Contains(tt.in, `"old"`) {
+				// The profile changes only with Force.
+				if _, err := codex.Install(path, e, Options{}); err == nil {
+					t.Fatal("another profile's entry was changed without --force")
+				}
+			}
+			res, err := codex.Install(path, e, Options{Force: true})
+			if err != nil || res.Action != Updated {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			got := readFile(t, path)
+			if string(got) != tt.installed {
+				t.Errorf("installed:\n%q\nwant:\n%q", got, tt.installed)
+			}
+			want := e.Args
+			if strings.Contains(tt.in, "--read-only") {
+				want = append(want, "--read-only")
+			}
+			if entry := serversOf(t, codex, got)["acme"]; entry["command"] != testCommand || !slices.Equal(decodeArgs(entry["args"]), want) {
+				t.Errorf("entry = %v, want args %q", entry, want)
+			}
+			if res, err := codex.Install(path, e, Options{}); err != nil || res.Action != Unchanged {
+				t.Errorf("second install: %v, %v", res.Action, err)
+			}
+			os.Remove(path + ".bak")
+			res, err = codex.Uninstall(path, "acme", testCommand, Options{})
+			if err != nil || res.Action != Removed {
+				t.Fatalf("uninstall: %v, %v", res.Action, err)
+			}
+			if tt.removed == "" {
+				if !res.Deleted {
+					t.Errorf("the file holds %q", readFile(t, path))
+				}
+				return
+			}
+			if got := readFile(t, path); string(got) != tt.removed {
+				t.Errorf("removed:\n%q\nwant:\n%q", got, tt.removed)
+			}
+		})
+	}
+}
+
+func decodeArgs(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, a := range list {
+		s, _ := a.(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestArgsOneALine: when the number of arguments changes, an array written
+// one argument a line keeps that layout, the comments on the lines of the
+// arguments that remain and the comment lines; one whose comments cannot
+// be kept is refused, not rewritten without them.
+func TestArgsOneALine(t *testing.T) {
+	cursor, _ := Lookup("cursor")
+	codex, _ := Lookup("codex")
+	const cmd = "/opt/restmcp/bin/restmcp"
+	tests := []struct {
+		name    string
+		c       Client
+		in, out string // out "": refused
+	}{
+		{"jsonc, an argument added", cursor,
+			"{\"mcpServers\": {\"acme\": {\"command\": \"" + cmd + "\", \"args\": [\n      \"serve\",\n      \"-pacme\", // the profile\n      \"--read-only\" // mine\n    ]}}}\n",
+			"{\"mcpServers\": {\"acme\": {\"command\": \"" + cmd + "\", \"args\": [\n      \"serve\",\n      \"--profile\", // the profile\n      \"acme\",\n      \"--read-only\" // mine\n    ]}}}\n"},
+		{"jsonc, CRLF, a trailing comma", cursor,
+			"{\"mcpServers\": {\"acme\": {\"command\": \"" + cmd + "\", \"args\": [ // ours\r\n  \"serve\", \"--profile=acme\",\r\n  // mine\r\n  \"--read-only\", /* ro */\r\n]}}}\r\n",
+			"{\"mcpServers\": {\"acme\": {\"command\": \"" + cmd + "\", \"args\": [ // ours\r\n  \"serve\",\r\n  \"--profile\",\r\n  \"acme\",\r\n  // mine\r\n  \"--read-only\", /* ro */\r\n]}}}\r\n"},
+		{"toml, arguments dropped", codex,
+			"[mcp_servers.acme]\ncommand = \"" + cmd + "\"\nargs = [\n  \"serve\",\n  \"--profile\", \"acme\",\n  # set twice\n  \"-p\", \"acme\",\n  \"--read-only\", # mine\n]\n",
+			"[mcp_servers.acme]\ncommand = \"" + cmd + "\"\nargs = [\n  \"serve\",\n  \"--profile\",\n  \"acme\",\n  \"--read-only\", # mine\n  # set twice\n]\n"},
+		{"toml, tabs, no comma after the last", codex,
+			"[mcp_servers.acme]\ncommand = \"" + cmd + "\"\nargs = [\n\t\"serve\", # ours\n\t\"--read-only\"\n]\n",
+			"[mcp_servers.acme]\ncommand = \"" + cmd + "\"\nargs = [\n\t\"serve\", # ours\n\t\"--profile\",\n\t\"acme\",\n\t\"--read-only\"\n]\n"},
+		{"toml, an argument on the [ line, with a comment", codex,
+			"[mcp_servers.acme]\ncommand = \"" + cmd + "\"\nargs = [\"serve\", # ours\n  \"--read-only\"]\n", ""},
+		{"jsonc, an argument on the ] line, with a comment", cursor,
+			"{\"mcpServers\": {\"acme\": {\"command\": \"" + cmd + "\", \"args\": [\n  \"serve\", // ours\n  \"--read-only\"]}}}\n", ""},
+		{"toml, on the [ line, no comment", codex,
+			"[mcp_servers.acme]\ncommand = \"" + cmd + "\"\nargs = [\"serve\",\n  \"--read-only\"]\n",
+			"[mcp_servers.acme]\ncommand = \"" + cmd + "\"\nargs = [\"serve\", \"--profile\", \"acme\", \"--read-only\"]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "f")
+			writeFile(t, path, tt.in, 0o600)
+			res, err := tt.c.Install(path, testEntry("acme"), Options{})
+			if tt.out == "" {
+				if err == nil || !strings.Contains(err.Error(), "one argument a line") || !strings.Contains(err.Error(), `"serve", "--profile", "acme", "--read-only"]`) {
+					t.Errorf("err = %v", err)
+				}
+				if got := readFile(t, path); string(got) != tt.in {
+					t.Errorf("the file changed: %q", got)
+				}
+				return
+			}
+			if err != nil || res.Action != Updated {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			got := readFile(t, path)
+			if string(got) != tt.out {
+				t.Errorf("got:\n%q\nwant:\n%q", got, tt.out)
+			}
+			if res, err := tt.c.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Unchanged {
+				t.Errorf("second install: %v, %v", res.Action, err)
+			}
+		})
+	}
+}
+
+// TestTOMLArgsNotStrings: Codex reads none of a file whose entry has an
+// argument that is not a string, so install says which and changes
+// nothing, rather than reading it as ""; uninstall takes the entry out.
+func TestTOMLArgsNotStrings(t *testing.T) {
+	codex, _ := Lookup("codex")
+	for _, bad := range []struct{ args, said string }{
+		{`["serve", "--profile", "acme", 30]`, "hold 30, but Codex takes only strings there"},
+		{`["serve", "--profile", "acme", true]`, "hold true, but Codex takes only strings there"},
+		{`["serve", "--profile", "acme", ["x"]]`, "hold an array, but Codex takes only strings there"},
+		{`["serve", "--profile", "acme", { a = 1 }]`, "hold a table, but Codex takes only strings there"},
+		{`"serve"`, "are not an array, but Codex takes only an array of strings there"},
+	} {
+		t.Run(bad.args, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.toml")
+			in := "[mcp_servers]\nacme = { command = \"" + testCommand + "\", args = " + bad.args + " }\n"
+			writeFile(t, path, in, 0o600)
+			_, err := codex.Install(path, testEntry("acme"), Options{})
+			if err == nil || !strings.Contains(err.Error(), "the args of mcp_servers.acme "+bad.said) || !strings.Contains(err.Error(), "nothing was written") {
+				t.Fatalf("err = %v", err)
+			}
+			if got := readFile(t, path); string(got) != in {
+				t.Errorf("the file changed: %q", got)
+			}
+			if res, err := codex.Uninstall(path, "acme", testCommand, Options{}); err != nil || res.Action != Removed || string(readFile(t, path)) != "[mcp_servers]\n" {
+				t.Errorf("uninstall: %v, %v: %q", res.Action, err, readFile(t, path))
+			}
+		})
+	}
+}
+
+// TestTOMLNestedInline: an entry inside `mcp_servers = { … }` is updated
+// in place, and taken out of it with the comma that separated it, when the
+// servers' inline table is on one line; otherwise, and to replace it with
+// another program's, the message says what to change by hand, and the
+// file stays as it was.
+func TestTOMLNestedInline(t *testing.T) {
+	codex, _ := Lookup("codex")
+	const ours = `acme = { command = "/old/restmcp", args = ["serve", "--profile", "acme"] }`
+	const dotted = `acme.command = "/old/restmcp", acme.args = ["serve", "--profile", "acme"]`
+	tests := []struct{ name, in, removed string }{
+		{"first", "mcp_servers = { " + ours + ", other = { command = \"npx\" } }\n", "mcp_servers = { other = { command = \"npx\" } }\n"},
+		{"last", "mcp_servers = {other = { command = \"npx\" },  " + ours + "}\n", "mcp_servers = {other = { command = \"npx\" }}\n"},
+		{"alone, dotted keys", "model = \"o3\"\nmcp_servers = { " + dotted + " }\n", "model = \"o3\"\nmcp_servers = {}\n"},
+		{"dotted keys between two others", "mcp_servers = { a = { command = \"a\" }, " + dotted + ", b = { command = \"b\" } }\n", "mcp_servers = { a = { command = \"a\" }, b = { command = \"b\" } }\n"},
+		{"on several lines", "mcp_servers = { acme = { command = \"/old/restmcp\", args = [\n  \"serve\", \"--profile\", \"acme\",\n] }, other = { command = \"npx\" } }\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.toml")
+			writeFile(t, path, tt.in, 0o600)
+			if res, err := codex.Install(path, testEntry("acme"), Options{}); err != nil || res.Action != Updated {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			updated := strings.Replace(tt.in, `"/old/restmcp"`, `"`+testCommand+`"`, 1)
+			if got := readFile(t, path); string(got) != updated {
+				t.Fatalf("got %q", got)
+			}
+			other := Entry{Name: "acme", Command: "/usr/bin/other", Args: []string{"x"}}
+			if _, err := codex.Install(path, other, Options{Force: true}); err == nil || !strings.Contains(err.Error(), "replace acme = { … } in it by hand") {
+				t.Errorf("install --force: err = %v", err)
+			}
+			os.Remove(path + ".bak")
+			_, err := codex.Uninstall(path, "acme", testCommand, Options{})
+			if tt.removed == "" {
+				if err == nil || !strings.Contains(err.Error(), "remove acme = { … } from it by hand") {
+					t.Errorf("uninstall: err = %v", err)
+				}
+				if got := readFile(t, path); string(got) != updated {
+					t.Errorf("the file changed: %q", got)
+				}
+				return
+			}
+			if got := readFile(t, path); err != nil || string(got) != tt.removed {
+				t.Errorf("uninstall: %v\ngot  %q\nwant %q", err, got, tt.removed)
 			}
 		})
 	}

@@ -555,7 +555,7 @@ func (d *jsonDoc) insertMembers(v *hujson.Value, members []jsonMember) []edit {
 // updateEntry edits the entry object v in place so that it says what e
 // says: the client's fields, the command and our arguments are set, and
 // every other key and extra argument the user added stays as it was.
-func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
+func (c Client) updateEntry(path string, d *jsonDoc, v *hujson.Value, e Entry) ([]edit, error) {
 	fe := c.readEntry(*v)
 	if fe.nested {
 		// The command object is edited; the entry around it is left
@@ -572,7 +572,12 @@ func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
 		case j < 0:
 			missing = append(missing, jsonMember{k.key, func(string) string { return text }})
 		case !k.same && k.key == "args" && e.URL == "":
-			edits = append(edits, replaceArgs(obj.Members[j].Value, fe.Args, mergeArgs(fe.Args, e.Args), text)...)
+			args, ok := replaceArgs(d.src, obj.Members[j].Value, fe.Args, e.Args, text)
+			if !ok {
+				return nil, fmt.Errorf("%s: the args of %s hold comments this command cannot keep when it changes how many arguments there are (nothing was written): write one argument a line, or set them by hand to%s%s",
+					path, e.Name, d.nl+d.nl, `"args": `+renderArgs(mergeArgs(fe.Args, e.Args)))
+			}
+			edits = append(edits, args...)
 		case !k.same:
 			mv := obj.Members[j].Value
 			edits = append(edits, edit{mv.StartOffset, mv.EndOffset, text})
@@ -581,27 +586,52 @@ func (c Client) updateEntry(d *jsonDoc, v *hujson.Value, e Entry) []edit {
 	if len(missing) > 0 {
 		edits = append(edits, d.insertMembers(v, missing)...)
 	}
-	return edits
+	return edits, nil
 }
 
-// replaceArgs edits the arguments array v, which holds old, to hold args
-// (rendered: text). When they are as many, only the elements that changed
-// are replaced, and the comments and line breaks between them stay.
-func replaceArgs(v hujson.Value, old, args []string, text string) []edit {
-	arr, ok := v.Value.(*hujson.Array)
-	if !ok || len(arr.Elements) != len(args) || len(old) != len(args) {
-		return []edit{{v.StartOffset, v.EndOffset, text}}
+// replaceArgs edits the arguments array v, which holds old, to hold ours
+// and the extra arguments old had (rendered on one line: text). When they
+// are as many, only the elements that changed are replaced, and the
+// comments and line breaks between them stay; else an array written on
+// several lines gets one argument a line, and keeps its comments (see
+// relayoutArray). ok is false when comments would be lost.
+func replaceArgs(src []byte, v hujson.Value, old, ours []string, text string) (edits []edit, ok bool) {
+	args := mergeArgs(old, ours)
+	whole := []edit{{v.StartOffset, v.EndOffset, text}}
+	arr, isArr := v.Value.(*hujson.Array)
+	if !isArr {
+		return whole, true
 	}
-	var edits []edit
+	comments := bytes.Contains(arr.AfterExtra, []byte("/"))
+	spans := make([][2]int, len(arr.Elements))
 	for i, el := range arr.Elements {
+		comments = comments || bytes.Contains(el.BeforeExtra, []byte("/")) || bytes.Contains(el.AfterExtra, []byte("/"))
 		if lit, ok := el.Value.(hujson.Literal); !ok || lit.Kind() != '"' {
-			return []edit{{v.StartOffset, v.EndOffset, text}}
+			return whole, true
 		}
-		if old[i] != args[i] {
-			edits = append(edits, edit{el.StartOffset, el.EndOffset, jsonString(args[i])})
-		}
+		spans[i] = [2]int{el.StartOffset, el.EndOffset}
 	}
-	return edits
+	if len(arr.Elements) == len(args) && len(old) == len(args) {
+		for i, el := range arr.Elements {
+			if old[i] != args[i] {
+				edits = append(edits, edit{el.StartOffset, el.EndOffset, jsonString(args[i])})
+			}
+		}
+		return edits, true
+	}
+	if out, ok := relayoutArray(src, v.StartOffset, v.EndOffset-1, spans, old, ours, jsonString, jsonComment); ok {
+		return []edit{{v.StartOffset, v.EndOffset, out}}, true
+	}
+	return whole, !comments
+}
+
+// jsonComment reports whether b, the rest of a line, is a comment.
+func jsonComment(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("/*")) {
+		end := bytes.Index(b, []byte("*/"))
+		return end > 0 && isBlank(b[end+2:])
+	}
+	return bytes.HasPrefix(b, []byte("//"))
 }
 
 func renderArgs(args []string) string {
@@ -671,6 +701,9 @@ type found struct {
 	same bool
 	// editable is false when the entry exists in a form we do not edit.
 	editable bool
+	// badArg is the first argument that is not a string, as written
+	// (Codex: a number, a boolean, an array); "" when all are.
+	badArg string
 }
 
 func (c Client) jsonLookup(path string, src []byte, name string, e *Entry) (found, error) {
@@ -774,7 +807,9 @@ func (c Client) jsonUpsert(path string, src []byte, e Entry, keep bool) ([]byte,
 		if i := member(obj, e.Name); i >= 0 {
 			m := &obj.Members[i]
 			if _, isObj := m.Value.Value.(*hujson.Object); keep && isObj {
-				edits = c.updateEntry(d, &m.Value, e)
+				if edits, err = c.updateEntry(path, d, &m.Value, e); err != nil {
+					return nil, err
+				}
 			} else {
 				ind := lineIndent(d.src, m.Name.StartOffset)
 				edits = []edit{{m.Value.StartOffset, m.Value.EndOffset, c.renderEntry(e, ind, d.unit, d.nl, nested)}}

@@ -4,19 +4,23 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// The TOML editor works one table at a time. go-toml checks the whole file
-// and reads the entry; its parser gives the offset of every table header.
-// The entry is the `[mcp_servers.NAME]` table: from its header to the next
-// header, less the comments and blank lines just above that next header
-// (they describe the next table). Everything else is left as it was,
-// comments included — go-toml (like BurntSushi/toml) drops comments when it
-// re-encodes a document, so the file is never re-encoded.
+// The TOML editor works on the entry's text alone. go-toml checks the whole
+// file and reads the entry; its parser gives the offset of every table
+// header, key and value. The entry is written in any form Codex reads (see
+// tomlPlace): a `[mcp_servers.NAME]` table (from its header to the next
+// header, less the comments and blank lines just above that next header,
+// which describe the next table), dotted keys, inline tables. Our entry is
+// updated by replacing values; a new one is added as a table. Everything
+// else is left as it was, comments included — go-toml (like
+// BurntSushi/toml) drops comments when it re-encodes a document, so the
+// file is never re-encoded.
 
 type tomlTable struct {
 	keys       []string
@@ -136,128 +140,273 @@ func (c Client) renderTable(e Entry, nl string) string {
 		"args = " + tomlArgs(e.Args) + nl
 }
 
-// tomlKeyValue is one `key = value` of a table: from its line's start to the
-// end of its value's last line. The key starts at keyAt, after the line's
-// indentation, and the value ends at valueEnd, before the spaces and the
-// comment that may follow it on its line.
-type tomlKeyValue struct {
-	key             string
-	start, end      int
-	keyAt, valueEnd int
-	// strings are the spans of the value's elements when it is an array
-	// of strings (nil otherwise).
-	strings [][2]int
+// tomlPlace is where the entry mcp_servers.NAME is written in a file.
+// Codex reads it in every form TOML has: a [mcp_servers.NAME] table,
+// dotted keys (mcp_servers.NAME.command = … at the top, NAME.args = …
+// under [mcp_servers]), an inline table (NAME = { … } under
+// [mcp_servers]), with sub-tables such as [mcp_servers.NAME.env].
+type tomlPlace struct {
+	found bool
+	// tables are its [mcp_servers.NAME] table and sub-tables.
+	tables []tomlTable
+	// lines are its key/values outside those tables (dotted keys, an
+	// inline table), each from its line's start to the end of its last
+	// line, newline included.
+	lines [][2]int
+	// nested: it is inside an inline table that holds other entries too
+	// (mcp_servers = { NAME = { … }, … }): its values can be changed, but
+	// it cannot be taken out alone.
+	nested bool
+	// servers is the inline table that holds it then: its braces and
+	// its key/values, ours marked.
+	servers tomlInline
+	// command and args are its values.
+	command, args tomlValue
 }
 
-// tomlKeyValues lists the top-level keys of the table t (a dotted key is
-// listed by its first part).
-func tomlKeyValues(src []byte, t tomlTable) []tomlKeyValue {
+// tomlInline is an inline table: src[open] is its '{', src[close] its '}'.
+type tomlInline struct {
+	open, close int
+	kvs         []tomlInlineKV
+}
+
+type tomlInlineKV struct {
+	start, end int
+	ours       bool
+}
+
+// tomlValue is a value in the file: src[start:end].
+type tomlValue struct {
+	ok         bool
+	start, end int
+	// For an array: the spans of its elements when every one is a
+	// string; bad is the first element that is not one, as written
+	// ("" when none is); comments, whether a comment is inside it.
+	elems    [][2]int
+	bad      string
+	comments bool
+	// inline: the value is in an inline table; else keys is how a
+	// sibling key is written on the next line (indentation, the dotted
+	// key's first parts: "mcp_servers.NAME.").
+	inline bool
+	keys   string
+}
+
+func tomlKeys(it unstable.Iterator) []string {
+	var keys []string
+	for it.Next() {
+		keys = append(keys, string(it.Node().Data))
+	}
+	return keys
+}
+
+func hasPrefix(keys, prefix []string) bool {
+	return len(keys) >= len(prefix) && slices.Equal(keys[:len(prefix)], prefix)
+}
+
+// lineEnd returns the offset just after the newline that ends the line p
+// is on (the end of src on its last line).
+func lineEnd(src []byte, p int) int {
+	if i := bytes.IndexByte(src[p:], '\n'); i >= 0 {
+		return p + i + 1
+	}
+	return len(src)
+}
+
+// tomlPlaceOf finds the entry called name.
+func (c Client) tomlPlaceOf(src []byte, name string) tomlPlace {
+	target := []string{c.Key, name}
+	var pl tomlPlace
 	p := unstable.Parser{KeepComments: true}
 	p.Reset(src)
-	var kvs []tomlKeyValue
-	var trailing []int // offset of the comment after each value; -1: none
-	comments := tomlComments(src)
+	var header []string
 	for p.NextExpression() {
 		e := p.Expression()
-		if e.Kind != unstable.KeyValue {
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			header = tomlKeys(e.Key())
+			continue
+		case unstable.KeyValue:
+		default:
 			continue
 		}
-		it := e.Key()
-		if !it.Next() {
+		path := append(append([]string(nil), header...), tomlKeys(e.Key())...)
+		switch {
+		case hasPrefix(path, target):
+			pl.found = true
+			if !hasPrefix(header, target) {
+				start := int(e.Raw.Offset)
+				pl.lines = append(pl.lines, [2]int{lineStart(src, start), lineEnd(src, start+int(e.Raw.Length))})
+			}
+		case !hasPrefix(target, path):
 			continue
 		}
-		k := it.Node()
-		off := int(k.Raw.Offset)
-		if off < t.start || off >= t.end {
-			continue
-		}
-		ls := lineStart(src, off)
-		keyAt := ls + len(src[ls:]) - len(bytes.TrimLeft(src[ls:], " \t"))
-		kvs = append(kvs, tomlKeyValue{key: string(k.Data), start: ls, keyAt: keyAt, strings: tomlStrings(e.Value())})
-		c := -1
-		if n := e.Next(); n.Valid() && n.Kind == unstable.Comment {
-			c = int(n.Raw.Offset)
-		}
-		trailing = append(trailing, c)
+		tomlVisit(src, e, path, target, &pl, len(header), false)
 	}
-	for i := range kvs {
-		end := t.end
-		if i+1 < len(kvs) {
-			end = kvs[i+1].start
+	for _, t := range tomlTables(src) {
+		if hasPrefix(t.keys, target) {
+			pl.found = true
+			pl.tables = append(pl.tables, t)
 		}
-		kvs[i].end = trimTrailingComments(src, kvs[i].start, end, comments)
-		// The value ends where its comment starts, else at the end of
-		// its last line; the spaces before either are not part of it.
-		v := trailing[i]
-		if v < 0 {
-			v = len(bytes.TrimRight(src[:kvs[i].end], "\r\n"))
-		}
-		kvs[i].valueEnd = len(bytes.TrimRight(src[:v], " \t"))
 	}
-	return kvs
+	return pl
 }
 
-// tomlStrings returns the spans of the elements of the array v, when
-// every element is a string; nil otherwise.
-func tomlStrings(v *unstable.Node) [][2]int {
-	if v.Kind != unstable.Array {
-		return nil
+// tomlVisit records the command and args of the entry target found in the
+// key/value kv, whose whole key is path (its own keys from path[own]; in an
+// inline table with inline), looking into inline tables.
+func tomlVisit(src []byte, kv *unstable.Node, path, target []string, pl *tomlPlace, own int, inline bool) {
+	v := kv.Value()
+	if len(path) == len(target)+1 && hasPrefix(path, target) {
+		at := tomlValue{ok: true, start: tomlValueStart(src, kv), end: int(kv.Raw.Offset + kv.Raw.Length), inline: inline}
+		if !inline {
+			ls := lineStart(src, int(kv.Raw.Offset))
+			at.keys = string(src[ls:int(kv.Raw.Offset)])
+			for _, k := range path[own : len(path)-1] {
+				at.keys += k + "."
+			}
+		}
+		switch path[len(target)] {
+		case "command":
+			pl.command = at
+		case "args":
+			pl.args = tomlArray(src, v, at)
+		}
+		return
 	}
-	spans := [][2]int{}
+	if v.Kind != unstable.InlineTable || len(path) > len(target) {
+		return
+	}
+	servers := tomlInline{open: int(v.Raw.Offset), close: int(kv.Raw.Offset+kv.Raw.Length) - 1}
+	for it := v.Children(); it.Next(); {
+		ch := it.Node()
+		if ch.Kind != unstable.KeyValue {
+			continue
+		}
+		cp := append(append([]string(nil), path...), tomlKeys(ch.Key())...)
+		ours := hasPrefix(cp, target)
+		servers.kvs = append(servers.kvs, tomlInlineKV{int(ch.Raw.Offset), int(ch.Raw.Offset + ch.Raw.Length), ours})
+		if ours && len(path) < len(target) {
+			pl.found, pl.nested = true, true
+		}
+		if hasPrefix(cp, target) || hasPrefix(target, cp) {
+			tomlVisit(src, ch, cp, target, pl, len(path), true)
+		}
+	}
+	if pl.nested && len(path) < len(target) {
+		pl.servers = servers
+	}
+}
+
+// tomlValueStart returns the offset of the value of the key/value kv:
+// after its key, the = and the spaces around it.
+func tomlValueStart(src []byte, kv *unstable.Node) int {
+	p := 0
+	for it := kv.Key(); it.Next(); {
+		k := it.Node()
+		p = int(k.Raw.Offset + k.Raw.Length)
+	}
+	// Only the closing quote of a quoted key and spaces come before the =.
+	p += bytes.IndexByte(src[p:], '=') + 1
+	for p < len(src) && (src[p] == ' ' || src[p] == '\t') {
+		p++
+	}
+	return p
+}
+
+// tomlArray describes the array v at.
+func tomlArray(src []byte, v *unstable.Node, at tomlValue) tomlValue {
+	if v.Kind != unstable.Array {
+		at.bad = notArray
+		return at
+	}
+	at.elems = [][2]int{}
 	for it := v.Children(); it.Next(); {
 		switch n := it.Node(); n.Kind {
 		case unstable.Comment:
+			at.comments = true
 		case unstable.String:
-			spans = append(spans, [2]int{int(n.Raw.Offset), int(n.Raw.Offset + n.Raw.Length)})
+			at.elems = append(at.elems, [2]int{int(n.Raw.Offset), int(n.Raw.Offset + n.Raw.Length)})
 		default:
-			return nil
+			if at.bad == "" {
+				at.bad = tomlDescribe(src, n)
+			}
 		}
 	}
-	return spans
+	if at.bad != "" {
+		at.elems = nil
+	}
+	return at
 }
 
-// updateTable edits our table t in place: command and args are set, every
-// other key (startup_timeout_sec, env, …) and extra argument stays, as do
-// the indentation of a key that changes, a comment after its value and,
-// when the arguments are as many as before, the comments between them.
-func (c Client) updateTable(src []byte, t tomlTable, e Entry, f found, nl string) []edit {
-	args := mergeArgs(f.args, e.Args)
-	want := [][2]string{{"command", "command = " + tomlString(e.Command)}, {"args", "args = " + tomlArgs(args)}}
-	kvs := tomlKeyValues(src, t)
+// notArray is tomlValue.bad for args that are not an array.
+const notArray = "not an array"
+
+// tomlDescribe names the value n for a message: as written when it is a
+// plain value.
+func tomlDescribe(src []byte, n *unstable.Node) string {
+	switch n.Kind {
+	case unstable.Array:
+		return "an array"
+	case unstable.InlineTable:
+		return "a table"
+	}
+	return string(src[n.Raw.Offset : n.Raw.Offset+n.Raw.Length])
+}
+
+// updateTOMLEntry edits our entry in place, in the form it is written in:
+// command and args are set, every other key (startup_timeout_sec, env, …)
+// and extra argument stays, as do a comment after a value and, when the
+// arguments are as many as before or written one a line, the comments
+// between them.
+func (c Client) updateTOMLEntry(path string, src []byte, pl tomlPlace, e Entry, f found) ([]edit, error) {
+	if !pl.command.ok {
+		return nil, c.notEditable(path, e.Name)
+	}
 	var edits []edit
-	at := t.start + bytes.IndexByte(src[t.start:t.end], '\n') + 1
-	for _, w := range want {
-		i := -1
-		for j, kv := range kvs {
-			if kv.key == w[0] {
-				i = j
-			}
-		}
-		switch {
-		case i < 0 && at > 0 && src[at-1] != '\n':
-			// After a last line with no newline at the end of the file.
-			edits = append(edits, edit{at, at, nl + w[1] + nl})
-		case i < 0:
-			edits = append(edits, edit{at, at, w[1] + nl})
-		case w[0] == "command" && f.command == e.Command, w[0] == "args" && equalStrings(f.args, args):
-			at = kvs[i].end
-		case w[0] == "args" && len(kvs[i].strings) == len(args) && len(f.args) == len(args):
-			// As many arguments: only those that changed are replaced,
-			// and the comments between them stay.
-			for j, span := range kvs[i].strings {
-				if f.args[j] != args[j] {
-					edits = append(edits, edit{span[0], span[1], tomlString(args[j])})
-				}
-			}
-			at = kvs[i].end
-		default:
-			edits = append(edits, edit{kvs[i].keyAt, kvs[i].valueEnd, w[1]})
-			at = kvs[i].end
-		}
+	cmd := pl.command
+	if f.command != e.Command {
+		edits = append(edits, edit{cmd.start, cmd.end, tomlString(e.Command)})
 	}
-	return edits
+	args := mergeArgs(f.args, e.Args)
+	a := pl.args
+	switch {
+	case equalStrings(f.args, args):
+		return edits, nil
+	case !a.ok && cmd.inline:
+		return append(edits, edit{cmd.end, cmd.end, ", args = " + tomlArgs(args)}), nil
+	case !a.ok:
+		// On a line of its own after the command's, written as it is.
+		nl := newline(src)
+		text := cmd.keys + "args = " + tomlArgs(args) + nl
+		at := lineEnd(src, cmd.end)
+		if at > 0 && src[at-1] != '\n' {
+			text = nl + text // after a last line with no newline
+		}
+		return append(edits, edit{at, at, text}), nil
+	}
+	if len(a.elems) == len(args) && len(f.args) == len(args) {
+		// As many arguments: only those that changed are replaced,
+		// and the comments between them stay.
+		for j, span := range a.elems {
+			if f.args[j] != args[j] {
+				edits = append(edits, edit{span[0], span[1], tomlString(args[j])})
+			}
+		}
+		return edits, nil
+	}
+	if text, ok := relayoutArray(src, a.start, a.end-1, a.elems, f.args, e.Args, tomlString, tomlComment); ok {
+		return append(edits, edit{a.start, a.end, text}), nil
+	}
+	if a.comments {
+		return nil, fmt.Errorf("%s: the args of %s.%s hold comments this command cannot keep when it changes how many arguments there are (nothing was written): write one argument a line, or set it by hand to%s%s",
+			path, c.Key, e.Name, newline(src)+newline(src), "args = "+tomlArgs(args))
+	}
+	return append(edits, edit{a.start, a.end, tomlArgs(args)}), nil
 }
 
+// tomlComment reports whether b, the rest of a line, is a comment.
+func tomlComment(b []byte) bool { return len(b) > 0 && b[0] == '#' }
 func newline(src []byte) string {
 	if bytes.Contains(src, []byte("\r\n")) {
 		return "\r\n"
@@ -291,95 +440,157 @@ func (c Client) tomlLookup(path string, src []byte, name string, e *Entry) (foun
 			}
 		}
 	}
-	for _, t := range tomlTables(src) {
-		if len(t.keys) == 2 && t.keys[0] == c.Key && t.keys[1] == name {
-			f.editable = true
-		}
+	pl := c.tomlPlaceOf(src, name)
+	f.editable = pl.command.ok
+	if pl.args.ok {
+		f.badArg = pl.args.bad
 	}
 	if e != nil {
-		f.same = f.editable && f.command == e.Command && equalStrings(f.args, mergeArgs(f.args, e.Args))
+		f.same = f.editable && f.badArg == "" && f.command == e.Command && equalStrings(f.args, mergeArgs(f.args, e.Args))
 	}
 	return f, nil
 }
 
 func (c Client) notEditable(path, name string) error {
-	return fmt.Errorf("%s defines %s.%s in a form this command does not edit (not as a [%s.%s] table); change or remove it by hand",
-		path, c.Key, name, c.Key, name)
+	return fmt.Errorf("%s defines %s.%s without a command and args this command can find; change or remove it by hand",
+		path, c.Key, name)
+}
+
+// nestedError refuses to change the entry called name inside an inline
+// table that holds the servers, in a way this command does not: what to
+// do says what the user does by hand.
+func (c Client) nestedError(path, name, what string) error {
+	return fmt.Errorf("%s defines %s.%s inside an inline table (%s = { %s = { … }, … }), which this command does not edit so (nothing was written): %s, or write the servers as [%s.NAME] tables",
+		path, c.Key, name, c.Key, name, what, c.Key)
+}
+
+// removeInline returns the edits that take our key/values out of the
+// inline table t, with the commas and spaces that separated them: only
+// when t is on one line (where no comment can be).
+func removeInline(src []byte, t tomlInline) ([]edit, bool) {
+	if bytes.IndexByte(src[t.open:t.close], '\n') >= 0 {
+		return nil, false
+	}
+	var edits []edit
+	kvs := t.kvs
+	for i := 0; i < len(kvs); i++ {
+		if !kvs[i].ours {
+			continue
+		}
+		j := i
+		for j+1 < len(kvs) && kvs[j+1].ours {
+			j++
+		}
+		switch {
+		case j+1 < len(kvs): // up to the next key/value that stays
+			edits = append(edits, edit{kvs[i].start, kvs[j+1].start, ""})
+		case i > 0: // from the end of the one before
+			edits = append(edits, edit{kvs[i-1].end, kvs[j].end, ""})
+		default: // all of them: the table is left empty, {}
+			edits = append(edits, edit{t.open + 1, t.close, ""})
+		}
+		i = j
+	}
+	return edits, true
+}
+
+// badArgError refuses to update an entry whose args hold something other
+// than strings: Codex does not read such a file at all.
+func (c Client) badArgError(path, name, bad string) error {
+	if bad == notArray {
+		return fmt.Errorf("%s: the args of %s.%s are not an array, but Codex takes only an array of strings there and reads none of the file otherwise (nothing was written): write them as args = [\"serve\", …], then run install again",
+			path, c.Key, name)
+	}
+	return fmt.Errorf("%s: the args of %s.%s hold %s, but Codex takes only strings there and reads none of the file while one is not (nothing was written): quote it or remove it, then run install again",
+		path, c.Key, name, bad)
 }
 
 // tomlUpsert returns src with our [mcp_servers.NAME] table added or
-// replaced; with keep, an existing table is updated in place and keeps what
-// the user added.
+// replaced; with keep, an existing entry is updated in place, in the form
+// it is written in, and keeps what the user added.
 func (c Client) tomlUpsert(path string, src []byte, e Entry, keep bool) ([]byte, error) {
 	f, err := c.tomlLookup(path, src, e.Name, nil)
 	if err != nil {
 		return nil, err
 	}
-	if f.present && !f.editable {
-		return nil, c.notEditable(path, e.Name)
-	}
 	nl := newline(src)
 	table := c.renderTable(e, nl)
-	tables := tomlTables(src)
+	pl := c.tomlPlaceOf(src, e.Name)
+	main := slices.IndexFunc(pl.tables, func(t tomlTable) bool { return len(t.keys) == 2 })
 	var out []byte
-	replaced := false
-	for _, t := range tables {
-		if len(t.keys) == 2 && t.keys[0] == c.Key && t.keys[1] == e.Name {
-			if keep {
-				out = applyEdits(src, c.updateTable(src, t, e, f, nl))
-			} else {
-				// Another program's entry goes whole, its sub-tables
-				// ([NAME.env] and the like) with it, as in the JSON files:
-				// restmcp's entry takes nothing of it (an env with that
-				// program's token, say).
-				edits := []edit{{t.start, t.end, table}}
-				for _, sub := range tables {
-					if len(sub.keys) <= 2 || sub.keys[0] != c.Key || sub.keys[1] != e.Name {
-						continue
-					}
-					// One right after the last edit (only blank lines
-					// between) joins it.
-					if last := &edits[len(edits)-1]; sub.start >= last.end && isSpace(src[last.end:sub.start]) {
-						last.end = sub.end
-						continue
-					}
-					edits = append(edits, edit{sub.start, sub.end, ""})
-				}
-				out = applyEdits(src, edits)
-			}
-			replaced = true
-			break
+	switch {
+	case f.present && keep:
+		if f.badArg != "" {
+			return nil, c.badArgError(path, e.Name, f.badArg)
 		}
-	}
-	if !replaced {
-		// After the last server table, else at the end of the file.
-		at := -1
-		for _, t := range tables {
-			if len(t.keys) > 0 && t.keys[0] == c.Key {
-				at = t.end
+		edits, err := c.updateTOMLEntry(path, src, pl, e, f)
+		if err != nil {
+			return nil, err
+		}
+		out = applyEdits(src, edits)
+	case f.present && pl.nested:
+		return nil, c.nestedError(path, e.Name, fmt.Sprintf("replace %s = { … } in it by hand", e.Name))
+	case f.present && len(pl.lines) == 0 && main >= 0:
+		// Another program's entry goes whole, its sub-tables
+		// ([NAME.env] and the like) with it, as in the JSON files:
+		// restmcp's entry takes nothing of it (an env with that
+		// program's token, say).
+		edits := []edit{{pl.tables[main].start, pl.tables[main].end, table}}
+		for i, sub := range pl.tables {
+			if i == main {
+				continue
+			}
+			// One right after the last edit (only blank lines
+			// between) joins it.
+			if last := &edits[len(edits)-1]; sub.start >= last.end && isSpace(src[last.end:sub.start]) {
+				last.end = sub.end
+				continue
+			}
+			edits = append(edits, edit{sub.start, sub.end, ""})
+		}
+		out = applyEdits(src, edits)
+	default:
+		from := src
+		if f.present {
+			// Another program's entry written in another form: it
+			// goes, and ours is added as a table.
+			if from, _, err = c.tomlRemove(path, src, e.Name); err != nil {
+				return nil, err
 			}
 		}
-		switch {
-		case at >= 0 && at < len(src):
-			out = applyEdits(src, []edit{{at, at, nl + table}})
-		case len(bytes.TrimSpace(src)) == 0:
-			out = []byte(table)
-		default:
-			prefix := nl
-			if !bytes.HasSuffix(src, []byte("\n")) {
-				prefix = nl + nl
-			}
-			out = append(append([]byte(nil), src...), prefix+table...)
-		}
+		out = c.addTable(from, table, nl)
 	}
 	if g, err := c.tomlLookup(path, out, e.Name, &e); err != nil || !g.same {
-		if !replaced && c.inlineServers(src) {
+		if !f.present && c.inlineServers(src) {
 			return nil, fmt.Errorf("%s defines %s inline (%s = { … }), a form this command does not edit: turn it into [%s.NAME] tables, or add this table by hand (nothing was written):%s%s",
 				path, c.Key, c.Key, c.Key, nl+nl, table)
 		}
 		return nil, fmt.Errorf("internal error: editing %s produced an invalid file (nothing was written)", path)
 	}
 	return out, nil
+}
+
+// addTable returns src with table added after the last server table, else
+// at the end.
+func (c Client) addTable(src []byte, table, nl string) []byte {
+	at := -1
+	for _, t := range tomlTables(src) {
+		if len(t.keys) > 0 && t.keys[0] == c.Key {
+			at = t.end
+		}
+	}
+	switch {
+	case at >= 0 && at < len(src):
+		return applyEdits(src, []edit{{at, at, nl + table}})
+	case len(bytes.TrimSpace(src)) == 0:
+		return []byte(table)
+	default:
+		prefix := nl
+		if !bytes.HasSuffix(src, []byte("\n")) {
+			prefix = nl + nl
+		}
+		return append(append([]byte(nil), src...), prefix+table...)
+	}
 }
 
 // inlineServers reports whether src sets the servers' table as a value
@@ -402,7 +613,8 @@ func (c Client) inlineServers(src []byte) bool {
 	return false
 }
 
-// tomlRemove returns src without our table and its sub-tables.
+// tomlRemove returns src without our entry: its tables, sub-tables
+// included, and the lines of its dotted keys or inline table.
 func (c Client) tomlRemove(path string, src []byte, name string) ([]byte, bool, error) {
 	f, err := c.tomlLookup(path, src, name, nil)
 	if err != nil {
@@ -411,14 +623,9 @@ func (c Client) tomlRemove(path string, src []byte, name string) ([]byte, bool, 
 	if !f.present {
 		return src, false, nil
 	}
-	if !f.editable {
-		return nil, false, c.notEditable(path, name)
-	}
+	pl := c.tomlPlaceOf(src, name)
 	var edits []edit
-	for _, t := range tomlTables(src) {
-		if len(t.keys) < 2 || t.keys[0] != c.Key || t.keys[1] != name {
-			continue
-		}
+	for _, t := range pl.tables {
 		// A sub-table right after ours (only blank lines between) joins it.
 		if n := len(edits); n > 0 && isBlank(bytes.TrimSpace(src[edits[n-1].end:t.start])) {
 			edits[n-1].end = t.end
@@ -426,20 +633,32 @@ func (c Client) tomlRemove(path string, src []byte, name string) ([]byte, bool, 
 		}
 		edits = append(edits, edit{t.start, t.end, ""})
 	}
-	// Drop one blank line that separated the removed table from its
-	// neighbours: the one after it at the top of the file, else the one
-	// before it, which install puts above a table it adds.
-	first, last := &edits[0], &edits[len(edits)-1]
-	switch {
-	case first.start == 0:
-		for last.end < len(src) && (src[last.end] == '\n' || src[last.end] == '\r') {
-			last.end++
-		}
-	case first.start >= 2 && isBlankLineEnd(src[:first.start-1]):
-		first.start--
-		if first.start >= 1 && src[first.start-1] == '\r' {
+	if len(edits) > 0 {
+		// Drop one blank line that separated the removed table from its
+		// neighbours: the one after it at the top of the file, else the
+		// one before it, which install puts above a table it adds.
+		first, last := &edits[0], &edits[len(edits)-1]
+		switch {
+		case first.start == 0:
+			for last.end < len(src) && (src[last.end] == '\n' || src[last.end] == '\r') {
+				last.end++
+			}
+		case first.start >= 2 && isBlankLineEnd(src[:first.start-1]):
 			first.start--
+			if first.start >= 1 && src[first.start-1] == '\r' {
+				first.start--
+			}
 		}
+	}
+	for _, l := range pl.lines {
+		edits = append(edits, edit{l[0], l[1], ""})
+	}
+	if pl.nested {
+		inline, ok := removeInline(src, pl.servers)
+		if !ok {
+			return nil, false, c.nestedError(path, name, fmt.Sprintf("remove %s = { … } from it by hand", name))
+		}
+		edits = append(edits, inline...)
 	}
 	out := applyEdits(src, edits)
 	if g, err := c.tomlLookup(path, out, name, nil); err != nil || g.present {

@@ -3,8 +3,10 @@
 // temporary $HOME), and carries no key.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { api, apiKey, apiURL, bin, childEnv, connect, filesUnder, json, run, tempDir } from '../lib/harness.mjs';
 
@@ -102,3 +104,105 @@ describe('restmcp install zed', () => {
   });
 });
 
+
+// Codex reads a server written as dotted keys or an inline table, not only
+// as a [mcp_servers.NAME] table: install updates such an entry where it is
+// (command and args; env and the rest kept) and uninstall removes it, and
+// Codex's own `codex mcp get` reads what they leave.
+describe('restmcp install codex: the forms Codex reads', () => {
+  const codexBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'codex');
+  // Codex with CODEX_HOME in the case's folder; without network where
+  // `unshare -rn` works (it needs none to read its configuration).
+  const isolated = spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' }).status === 0;
+  const codex = (home, args) => {
+    const [cmd, argv] = isolated ? ['unshare', ['-rn', codexBin, ...args]] : [codexBin, args];
+    const r = spawnSync(cmd, argv, { env: { ...childEnv({ HOME: home }), CODEX_HOME: join(home, '.codex'), NO_COLOR: '1' }, encoding: 'utf8', timeout: 90_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const get = (home, name) => {
+    const r = codex(home, ['mcp', 'get', name, '--json']);
+    return r.code === 0 ? JSON.parse(r.stdout) : null;
+  };
+  const cases = [
+    {
+      name: 'dotted keys at the top, an env sub-table',
+      file: `model = "o3"
+mcp_servers.e2e-codex.command = "/old/bin/restmcp" # moved
+mcp_servers.e2e-codex.args = ["serve", "--profile=e2e-codex", "--read-only"]
+
+[mcp_servers.e2e-codex.env]
+HTTPS_PROXY = "http://proxy:3128"
+
+[mcp_servers.other]
+command = "npx"
+`,
+    },
+    {
+      name: 'an inline table under [mcp_servers], arguments one a line',
+      file: `[mcp_servers]
+other = { command = "npx" }
+e2e-codex = { command = "restmcp", env = { HTTPS_PROXY = "http://proxy:3128" }, args = [
+  "serve", # ours
+  "-pe2e-codex",
+  "--read-only", # mine
+] }
+`,
+    },
+    {
+      name: 'an entry in the servers\' inline table',
+      file: `mcp_servers = { other = { command = "npx" }, e2e-codex = { command = "restmcp", args = ["serve", "--profile", "e2e-codex", "--read-only"], env = { HTTPS_PROXY = "http://proxy:3128" } } }
+`,
+    },
+  ];
+  for (const tc of cases) {
+    it(`updates and removes ${tc.name}`, async (t) => {
+      if (!existsSync(codexBin)) { t.skip('codex is not installed: run npm ci in e2e/'); return; }
+      const home = tempDir('home');
+      const env = childEnv({ HOME: home, XDG_CONFIG_HOME: undefined, RESTMCP_CONFIG_DIR: tempDir('config') });
+      const file = join(home, '.codex', 'config.toml');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, tc.file);
+      assert.ok(get(home, 'e2e-codex'), 'Codex reads the entry as written');
+
+      const inst = await run(['install', 'codex', '--profile', 'e2e-codex'], { env });
+      assert.equal(inst.code, 0, inst.stderr);
+      const text = readFileSync(file, 'utf8');
+      assert.ok(!text.includes('[mcp_servers.e2e-codex]\n'), `updated in its own form:\n${text}`);
+      assert.ok(text.includes('# mine') || !tc.file.includes('# mine'), text);
+      const entry = get(home, 'e2e-codex');
+      assert.equal(realpathSync(entry?.transport.command), realpathSync(bin()), text);
+      assert.deepEqual(entry.transport.args, ['serve', '--profile', 'e2e-codex', '--read-only']);
+      assert.deepEqual(entry.transport.env, { HTTPS_PROXY: 'http://proxy:3128' });
+      assert.equal(get(home, 'other')?.transport.command, 'npx');
+
+      const again = await run(['install', 'codex', '--profile', 'e2e-codex'], { env });
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(readFileSync(file, 'utf8'), text, 'a second install changes nothing');
+
+      const un = await run(['uninstall', 'codex', '--profile', 'e2e-codex'], { env });
+      assert.equal(un.code, 0, un.stderr);
+      const after = readFileSync(file, 'utf8');
+      assert.ok(!after.includes('e2e-codex'), after);
+      assert.equal(get(home, 'e2e-codex'), null, after);
+      assert.equal(get(home, 'other')?.transport.command, 'npx', after);
+    });
+  }
+
+  it('refuses arguments that are not strings, which Codex does not read either', async (t) => {
+    if (!existsSync(codexBin)) { t.skip('codex is not installed: run npm ci in e2e/'); return; }
+    const home = tempDir('home');
+    const env = childEnv({ HOME: home, XDG_CONFIG_HOME: undefined, RESTMCP_CONFIG_DIR: tempDir('config') });
+    const file = join(home, '.codex', 'config.toml');
+    mkdirSync(dirname(file), { recursive: true });
+    const text = '[mcp_servers]\ne2e-codex = { command = "restmcp", args = ["serve", "--profile", "e2e-codex", 30] }\n';
+    writeFileSync(file, text);
+    const r = codex(home, ['mcp', 'list', '--json']);
+    assert.notEqual(r.code, 0, 'Codex reads none of the file');
+    assert.match(r.stderr, /expected a string/);
+
+    const inst = await run(['install', 'codex', '--profile', 'e2e-codex'], { env });
+    assert.equal(inst.code, 1, inst.stdout);
+    assert.match(inst.stderr, /the args of mcp_servers\.e2e-codex hold 30, but Codex takes only strings there .*quote it or remove it/);
+    assert.equal(readFileSync(file, 'utf8'), text, 'nothing written');
+  });
+});
