@@ -290,7 +290,8 @@ func isScalarArray(v any) bool {
 // part per scalar field (repeated for arrays of scalars, or one part of the
 // items joined when the encoding says Joined), objects and other arrays as
 // JSON parts. A string field whose schema says it is binary
-// (format: binary, or contentMediaType in OpenAPI 3.1) is sent as a file
+// (format: binary, or contentMediaType in OpenAPI 3.1; also as the one
+// alternative to null of an anyOf or oneOf, see orNull) is sent as a file
 // part, with the file name its data: URI gives (dataURI), else named after
 // the field, and with the encoding's content type, else the data: URI's,
 // else the schema's contentMediaType, else application/octet-stream.
@@ -307,13 +308,12 @@ func encodeMultipart(body *Body, v any) ([]byte, string, error) {
 		if val == nil {
 			continue
 		}
-		schema, _ := props[name].(map[string]any)
+		schema := orNull(props[name])
 		enc := body.Encoding[name]
 		values := []any{val}
 		if arr, ok := val.([]any); ok && isScalarArray(val) {
 			values = arr
-			items, _ := schema["items"].(map[string]any)
-			schema = items
+			schema = orNull(schema["items"])
 			if enc.Joined {
 				parts := make([]string, len(arr))
 				for i, e := range arr {
@@ -377,6 +377,28 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 	}
 	_, err = pw.Write([]byte(s))
 	return err
+}
+
+// orNull is the schema s takes a value by: the one alternative of its
+// anyOf or oneOf that is not null, when the others are (FastAPI writes an
+// optional upload, `UploadFile | None`, as anyOf binary or null), else s.
+func orNull(v any) map[string]any {
+	s, _ := v.(map[string]any)
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := s[k].([]any)
+		var only map[string]any
+		n := 0
+		for _, a := range alts {
+			if m, _ := a.(map[string]any); m != nil && m["type"] != "null" {
+				only = m
+				n++
+			}
+		}
+		if n == 1 {
+			return only
+		}
+	}
+	return s
 }
 
 func isBinarySchema(s map[string]any) bool {

@@ -348,7 +348,8 @@ var authWords = map[string]bool{
 }
 
 // mergedParams joins path-level and operation-level parameters; an
-// operation parameter replaces the path one with the same name and location.
+// operation parameter replaces the path one with the same name and location
+// (for a header, the same name in any case).
 func (b *builder) mergedParams(pathLevel any, ploc string, opLevel any, oloc string) ([]rawParam, error) {
 	var out []rawParam
 	index := map[string]int{}
@@ -363,7 +364,14 @@ func (b *builder) mergedParams(pathLevel any, ploc string, opLevel any, oloc str
 			if err != nil {
 				return nil, fmt.Errorf("parameter: %w", err)
 			}
-			key := text(m["name"]) + "\x00" + text(m["in"])
+			name, in := text(m["name"]), text(m["in"])
+			if in == "header" {
+				// One header whatever the case of its name (HTTP
+				// header names are case-insensitive): X-Request-Id at
+				// the path, x-request-id in the operation.
+				name = strings.ToLower(name)
+			}
+			key := name + "\x00" + in
 			if j, ok := index[key]; ok {
 				out[j] = rawParam{m, mloc}
 				continue
