@@ -563,3 +563,54 @@ func readParts(t *testing.T, got received) []receivedPart {
 		out = append(out, receivedPart{p, content})
 	}
 }
+
+// TestMultipartEncodingStyle checks that a multipart field whose encoding
+// names a style goes as the pairs that style makes, one plain part each
+// (an object under deepObject as `file_link_data[create]`, an array as
+// `expand[]`, as Stripe's clients send them; form without explode joined
+// in one part), while a field without one still goes as a JSON part and
+// files stay file parts whatever their encoding says.
+func TestMultipartEncodingStyle(t *testing.T) {
+	deep := Encoding{Style: "deepObject", Explode: boolp(true)}
+	body := &Body{ContentType: "multipart/form-data", Schema: map[string]any{"type": "object", "properties": map[string]any{
+		"file":           map[string]any{"type": "string", "format": "binary"},
+		"files":          map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}},
+		"expand":         map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+		"file_link_data": map[string]any{"type": "object"},
+		"csv":            map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+		"meta":           map[string]any{"type": "object"},
+	}}, Encoding: map[string]Encoding{
+		"expand": deep, "file_link_data": deep, "files": {Style: "form"},
+		"csv": {Style: "form", Explode: boolp(false)},
+	}}
+	op := &Operation{Method: "POST", Path: "/v1/files", Body: body}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	uri := "data:text/plain;base64," + base64.StdEncoding.EncodeToString([]byte("hi"))
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: map[string]any{
+		"file": uri, "files": []any{uri},
+		"expand":         []any{"links", "owner"},
+		"file_link_data": map[string]any{"create": true, "metadata": map[string]any{"k": "v w"}},
+		"csv":            []any{"a", "b"},
+		"meta":           map[string]any{"a": "b"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, p := range readParts(t, srv.last(t)) {
+		parts = append(parts, p.FormName()+"|"+p.FileName()+"|"+p.Header.Get("Content-Type")+"|"+string(p.content))
+	}
+	want := []string{
+		"csv|||a,b",
+		"expand[]|||links",
+		"expand[]|||owner",
+		"file|file|text/plain|hi",
+		"file_link_data[create]|||true",
+		"file_link_data[metadata][k]|||v w",
+		"files|files|text/plain|hi",
+		`meta||application/json|{"a":"b"}`,
+	}
+	if strings.Join(parts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("parts:\n%s\nwant:\n%s", strings.Join(parts, "\n"), strings.Join(want, "\n"))
+	}
+}

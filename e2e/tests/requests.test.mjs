@@ -6,8 +6,8 @@
 // parameter's value in place of one the Cookie header argument holds), a
 // header the path and the operation declare in two letter cases is one
 // argument, a public operation takes a parameter of the key's name, an
-// optional file goes as a file, and a tuple (prefixItems) is checked
-// position by position.
+// optional file goes as a file, a multipart field takes its encoding's
+// style, and a tuple (prefixItems) is checked position by position.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -34,7 +34,7 @@ describe('what a tool call sends', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         const json = (req.headers['content-type'] ?? '').includes('json');
         res.end(JSON.stringify({ cookies: [req.headers.cookie].flat().length, cookie, body: body && json ? JSON.parse(body) : body || null,
-          requestId: req.headers['x-request-id'] ?? null, query: req.url.split('?')[1] ?? '' }));
+          requestId: req.headers['x-request-id'] ?? null }));
       });
     });
     await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
@@ -61,8 +61,10 @@ describe('what a tool call sends', () => {
         '/verify': { get: { operationId: 'verifySession', security: [], responses: ok, parameters: [
           { name: 'sid', in: 'cookie', required: true, schema: { type: 'string' } },
         ] } },
-        '/notes': { post: { operationId: 'attachNote', responses: ok, requestBody: { required: true, content: { 'multipart/form-data': { schema: {
-          type: 'object', properties: { note: { anyOf: [{ type: 'string', format: 'binary' }, { type: 'null' }] } } } } } } } },
+        '/notes': { post: { operationId: 'attachNote', responses: ok, requestBody: { required: true, content: { 'multipart/form-data': {
+          schema: { type: 'object', properties: { note: { anyOf: [{ type: 'string', format: 'binary' }, { type: 'null' }] },
+            link: { type: 'object', properties: { create: { type: 'boolean' } } } } },
+          encoding: { link: { style: 'deepObject', explode: true } } } } } } },
         '/marks': { post: { operationId: 'createMark', responses: ok, requestBody: json({
           type: 'object', properties: { point: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }], items: false } } }) } },
       },
@@ -70,7 +72,7 @@ describe('what a tool call sends', () => {
   });
   after(() => upstream?.close());
 
-  it('sends a body property named "", every cookie once, one argument per header, a public operation\'s key-named cookie, an optional file as a file, and each position of a tuple as described', async () => {
+  it('sends a body property named "", every cookie once, one argument per header, a public operation\'s key-named cookie, an optional file as a file, a multipart field by its style, and each position of a tuple as described', async () => {
     const env = childEnv({ RESTMCP_CONFIG_DIR: join(dir, 'config') });
     const login = await run(['login', '--profile', 'e2e-requests', '--spec', spec, '--with-key', '--no-check', '--layout', 'operations'], { env, input: `${KEY}\n` });
     assert.equal(login.code, 0, login.stderr);
@@ -116,8 +118,11 @@ describe('what a tool call sends', () => {
 
       // An optional file (FastAPI's `UploadFile | None`: anyOf binary or
       // null) goes as a file part holding the data: URI's bytes.
-      const note = (await sent('attach_note', { note: `data:text/plain;name=notes.txt;base64,${Buffer.from('hi').toString('base64')}` })).body;
+      // A field whose encoding names a style (deepObject) goes as the
+      // parts it makes, not as one JSON part.
+      const note = (await sent('attach_note', { note: `data:text/plain;name=notes.txt;base64,${Buffer.from('hi').toString('base64')}`, link: { create: true } })).body;
       assert.match(note, /Content-Disposition: form-data; name="note"; filename="notes.txt"\r\nContent-Type: text\/plain\r\n\r\nhi\r\n/);
+      assert.match(note, /Content-Disposition: form-data; name="link\[create\]"\r\n\r\ntrue\r\n/);
 
       // A tuple: each position checked against its own schema.
       const point = tools.get('create_mark').inputSchema.properties.point;
