@@ -161,9 +161,4 @@ type Encoding struct {
 	ContentType string
 	Style       string
 	Explode     *bool
-	// Joined sends an array of a multipart body as one part, its items
-	// joined with the style's delimiter (a comma for form): Swagger 2.0's
-	// collectionFormat other than multi. Otherwise each item is a part of
-	// its own.
-	Joined bool `json:",omitempty"`
 }

@@ -98,15 +98,38 @@ func New(opts Options) *Client {
 }
 
 // Fills reports whether the credential or a fixed header fills parameter
-// p: the key travels in that header, query parameter or cookie, or
-// Options.Headers has a header of that name. An operation's own parameter
-// of that name is not an argument, and a call is not missing it.
+// p of an operation that requires security: the key travels in that
+// header, query parameter or cookie, or Options.Headers has a header of
+// that name. An operation's own parameter of that name is not an
+// argument, and a call is not missing it. See FillsFor for an operation
+// that may be public.
 func (c *Client) Fills(p *Param) bool {
+	return c.fixedHeader(p) || c.keyFills(p)
+}
+
+// FillsFor is Fills for the parameters of op: the key fills none of an
+// operation declared public (`security: []`), which is sent without it,
+// so that such a parameter stays an argument; a fixed header, sent with
+// every request, still fills its own.
+func (c *Client) FillsFor(op *Operation) func(*Param) bool {
+	if op != nil && !op.Security {
+		return c.fixedHeader
+	}
+	return c.Fills
+}
+
+// fixedHeader reports whether Options.Headers has a header of p's name.
+func (c *Client) fixedHeader(p *Param) bool {
 	if p.In == "header" && c.opts.Headers != nil {
 		if _, fixed := c.opts.Headers[http.CanonicalHeaderKey(p.Name)]; fixed {
 			return true
 		}
 	}
+	return false
+}
+
+// keyFills reports whether the credential travels as parameter p.
+func (c *Client) keyFills(p *Param) bool {
 	switch cr := Unwrap(c.opts.Credential).(type) {
 	case HeaderKey:
 		return p.In == "header" && strings.EqualFold(p.Name, cr.HeaderName())

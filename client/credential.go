@@ -60,8 +60,38 @@ func (c CookieKey) Apply(r *http.Request) (string, error) {
 	if strings.ContainsAny(k, `;" ,\`) {
 		return "", errors.New("the API key contains a character a cookie cannot carry (; \" , \\ or a space)")
 	}
+	// A Cookie header argument or a fixed header may hold a cookie of
+	// the key's name: the key's goes once, and the API cannot read
+	// another value in its place.
+	dropCookies(r.Header, func(name string) bool { return name == c.Name })
 	r.AddCookie(&http.Cookie{Name: c.Name, Value: k})
 	return k, nil
+}
+
+// dropCookies removes every cookie whose name drop reports from h's
+// Cookie header, keeping the others in their order (the header is deleted
+// when none is left).
+func dropCookies(h http.Header, drop func(name string) bool) {
+	values := h.Values("Cookie")
+	if len(values) == 0 {
+		return
+	}
+	var kept []string
+	for _, line := range values {
+		for part := range strings.SplitSeq(line, ";") {
+			part = strings.TrimSpace(part)
+			n, _, _ := strings.Cut(part, "=")
+			if part == "" || drop(strings.TrimSpace(n)) {
+				continue
+			}
+			kept = append(kept, part)
+		}
+	}
+	if len(kept) == 0 {
+		h.Del("Cookie")
+		return
+	}
+	h.Set("Cookie", strings.Join(kept, "; "))
 }
 
 // BasicAuth sends HTTP basic credentials: Username and the secret from

@@ -148,3 +148,28 @@ func TestAuthTokenNeedsDeclaredSecurity(t *testing.T) {
 		t.Errorf("params %v, want the token kept", op.Params)
 	}
 }
+
+// TestKeyFillsNoParameterOfPublicOperation checks that a required
+// parameter of the key's name is asked of a call to an operation declared
+// public, which the key does not go to, rather than left out.
+func TestKeyFillsNoParameterOfPublicOperation(t *testing.T) {
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL, Credential: QueryKey{Name: "api_key", Key: StaticKey("k-1")}})
+	op := &Operation{Method: "GET", Path: "/verify", Params: []*Param{{Name: "api_key", In: "query", Required: true, Style: "form", Explode: true}}}
+	if _, err := c.Do(context.Background(), Request{Op: op}); err == nil || !strings.Contains(err.Error(), `missing required query parameter "api_key"`) {
+		t.Errorf("err %v, want the missing api_key", err)
+	}
+	if _, err := c.Do(context.Background(), Request{Op: op, Query: map[string]any{"api_key": "other"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last(t).RequestURI; got != "/verify?api_key=other" {
+		t.Errorf("sent %s, want the given api_key and not the key", got)
+	}
+	op.Security = true
+	if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.last(t).RequestURI; got != "/verify?api_key=k-1" {
+		t.Errorf("sent %s, want the key", got)
+	}
+}

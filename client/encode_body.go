@@ -287,10 +287,12 @@ func isScalarArray(v any) bool {
 }
 
 // encodeMultipart writes a multipart/form-data body from an object: one
-// part per scalar field (repeated for arrays of scalars, or one part of the
-// items joined when the encoding says Joined), objects and other arrays as
-// JSON parts. A string field whose schema says it is binary
-// (format: binary, or contentMediaType in OpenAPI 3.1) is sent as a file
+// part per scalar field (repeated for arrays of scalars), objects and other
+// arrays as JSON parts, unless the field's encoding names a style: then
+// one part per pair that style makes of it, as in a form body
+// (`meta[a]`, `tags=a,b`). A string field whose schema says it is binary
+// (format: binary, or contentMediaType in OpenAPI 3.1; also as the one
+// alternative to null of an anyOf or oneOf, see orNull) is sent as a file
 // part, with the file name its data: URI gives (dataURI), else named after
 // the field, and with the encoding's content type, else the data: URI's,
 // else the schema's contentMediaType, else application/octet-stream.
@@ -307,20 +309,30 @@ func encodeMultipart(body *Body, v any) ([]byte, string, error) {
 		if val == nil {
 			continue
 		}
-		schema, _ := props[name].(map[string]any)
+		schema := orNull(props[name])
 		enc := body.Encoding[name]
+		if styledPart(enc.Style) && !isScalar(val) && !isBinarySchema(orNull(schema["items"])) {
+			// A style the encoding names (OpenAPI 3.1 applies it to
+			// multipart too; Swagger 2.0's collectionFormat): one plain
+			// part per pair it makes, as a form body writes them
+			// (Stripe's file_link_data[create], expand[]; a csv
+			// array's items joined in one part).
+			explode := enc.Style == "form"
+			if enc.Explode != nil {
+				explode = *enc.Explode
+			}
+			sep := cmp.Or(delimiters[enc.Style], ",")
+			for _, p := range styled(name, enc.Style, explode, val) {
+				if err := writePart(w, p.name, nil, Encoding{}, strings.Join(p.parts, sep)); err != nil {
+					return nil, "", fmt.Errorf("request body field %q: %w", name, err)
+				}
+			}
+			continue
+		}
 		values := []any{val}
 		if arr, ok := val.([]any); ok && isScalarArray(val) {
 			values = arr
-			items, _ := schema["items"].(map[string]any)
-			schema = items
-			if enc.Joined {
-				parts := make([]string, len(arr))
-				for i, e := range arr {
-					parts[i] = scalarString(e)
-				}
-				values, schema = []any{strings.Join(parts, cmp.Or(delimiters[enc.Style], ","))}, nil
-			}
+			schema = orNull(schema["items"])
 		}
 		for _, e := range values {
 			if err := writePart(w, name, schema, enc, e); err != nil {
@@ -377,6 +389,38 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 	}
 	_, err = pw.Write([]byte(s))
 	return err
+}
+
+// styledPart reports whether a multipart field of an encoding of style
+// is written as the pairs that style makes (see styled).
+func styledPart(style string) bool {
+	switch style {
+	case "form", "spaceDelimited", "pipeDelimited", "tabDelimited", "deepObject":
+		return true
+	}
+	return false
+}
+
+// orNull is the schema s takes a value by: the one alternative of its
+// anyOf or oneOf that is not null, when the others are (FastAPI writes an
+// optional upload, `UploadFile | None`, as anyOf binary or null), else s.
+func orNull(v any) map[string]any {
+	s, _ := v.(map[string]any)
+	for _, k := range []string{"anyOf", "oneOf"} {
+		alts, _ := s[k].([]any)
+		var only map[string]any
+		n := 0
+		for _, a := range alts {
+			if m, _ := a.(map[string]any); m != nil && m["type"] != "null" {
+				only = m
+				n++
+			}
+		}
+		if n == 1 {
+			return only
+		}
+	}
+	return s
 }
 
 func isBinarySchema(s map[string]any) bool {

@@ -205,22 +205,9 @@ func TestMultipartFileName(t *testing.T) {
 		if _, err := c.Do(context.Background(), Request{Op: op, Body: value}); err != nil {
 			t.Fatal(err)
 		}
-		got := srv.last(t)
-		_, params, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		mr := multipart.NewReader(bytes.NewReader(got.Body), params["boundary"])
 		var out []sent
-		for {
-			p, err := mr.NextPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("body %q: %v", got.Body, err)
-			}
-			content, _ := io.ReadAll(p)
+		for _, p := range readParts(t, srv.last(t)) {
+			content := p.content
 			if string(content) != csv {
 				t.Errorf("part %q holds %q, want the file's bytes", p.FormName(), content)
 			}
@@ -507,5 +494,123 @@ func TestRequiredHostHeaderSatisfied(t *testing.T) {
 	op := &Operation{Method: "GET", Path: "/h", Params: []*Param{{Name: "host", In: "header", Required: true, Style: "simple"}}}
 	if _, err := c.Do(context.Background(), Request{Op: op}); err != nil {
 		t.Fatalf("a required Host header: %v", err)
+	}
+}
+
+// TestMultipartOptionalFile checks that a file field whose schema is the
+// file or null (FastAPI's `UploadFile | None`: anyOf binary or null) is
+// sent as a file part holding the data: URI's bytes, as a plain file field
+// is, and so is each file of an optional array of files; a field of two
+// alternatives besides null is not taken for a file.
+func TestMultipartOptionalFile(t *testing.T) {
+	binary := map[string]any{"type": "string", "format": "binary"}
+	null := map[string]any{"type": "null"}
+	body := &Body{ContentType: "multipart/form-data", Schema: map[string]any{"type": "object", "properties": map[string]any{
+		"file":   map[string]any{"anyOf": []any{binary, null}},
+		"image":  map[string]any{"oneOf": []any{null, map[string]any{"type": "string", "contentMediaType": "image/png"}}},
+		"files":  map[string]any{"anyOf": []any{map[string]any{"type": "array", "items": binary}, null}},
+		"either": map[string]any{"anyOf": []any{binary, map[string]any{"type": "string"}}},
+	}}}
+	op := &Operation{Method: "POST", Path: "/upload", Body: body}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	uri := "data:text/plain;name=notes.txt;base64," + base64.StdEncoding.EncodeToString([]byte("hi"))
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: map[string]any{
+		"file": uri, "image": uri, "files": []any{uri, uri}, "either": uri,
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, p := range readParts(t, srv.last(t)) {
+		parts = append(parts, p.FormName()+" "+p.FileName()+" "+p.Header.Get("Content-Type")+" "+string(p.content))
+	}
+	want := []string{
+		"either   " + uri,
+		"file notes.txt text/plain hi",
+		"files notes.txt text/plain hi",
+		"files notes.txt text/plain hi",
+		"image notes.txt text/plain hi",
+	}
+	if strings.Join(parts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("parts:\n%s\nwant:\n%s", strings.Join(parts, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// receivedPart is one part of a multipart body as received, with its content.
+type receivedPart struct {
+	*multipart.Part
+	content []byte
+}
+
+// readParts reads the parts of got's multipart/form-data body.
+func readParts(t *testing.T, got received) []receivedPart {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(bytes.NewReader(got.Body), params["boundary"])
+	var out []receivedPart
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("body %q: %v", got.Body, err)
+		}
+		content, _ := io.ReadAll(p)
+		out = append(out, receivedPart{p, content})
+	}
+}
+
+// TestMultipartEncodingStyle checks that a multipart field whose encoding
+// names a style goes as the pairs that style makes, one plain part each
+// (an object under deepObject as `file_link_data[create]`, an array as
+// `expand[]`, as Stripe's clients send them; form without explode joined
+// in one part), while a field without one still goes as a JSON part and
+// files stay file parts whatever their encoding says.
+func TestMultipartEncodingStyle(t *testing.T) {
+	deep := Encoding{Style: "deepObject", Explode: boolp(true)}
+	body := &Body{ContentType: "multipart/form-data", Schema: map[string]any{"type": "object", "properties": map[string]any{
+		"file":           map[string]any{"type": "string", "format": "binary"},
+		"files":          map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "binary"}},
+		"expand":         map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+		"file_link_data": map[string]any{"type": "object"},
+		"csv":            map[string]any{"type": "array", "items": map[string]any{"type": "string"}},
+		"meta":           map[string]any{"type": "object"},
+	}}, Encoding: map[string]Encoding{
+		"expand": deep, "file_link_data": deep, "files": {Style: "form"},
+		"csv": {Style: "form", Explode: boolp(false)},
+	}}
+	op := &Operation{Method: "POST", Path: "/v1/files", Body: body}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	uri := "data:text/plain;base64," + base64.StdEncoding.EncodeToString([]byte("hi"))
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: map[string]any{
+		"file": uri, "files": []any{uri},
+		"expand":         []any{"links", "owner"},
+		"file_link_data": map[string]any{"create": true, "metadata": map[string]any{"k": "v w"}},
+		"csv":            []any{"a", "b"},
+		"meta":           map[string]any{"a": "b"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, p := range readParts(t, srv.last(t)) {
+		parts = append(parts, p.FormName()+"|"+p.FileName()+"|"+p.Header.Get("Content-Type")+"|"+string(p.content))
+	}
+	want := []string{
+		"csv|||a,b",
+		"expand[]|||links",
+		"expand[]|||owner",
+		"file|file|text/plain|hi",
+		"file_link_data[create]|||true",
+		"file_link_data[metadata][k]|||v w",
+		"files|files|text/plain|hi",
+		`meta||application/json|{"a":"b"}`,
+	}
+	if strings.Join(parts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("parts:\n%s\nwant:\n%s", strings.Join(parts, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -348,7 +348,8 @@ var authWords = map[string]bool{
 }
 
 // mergedParams joins path-level and operation-level parameters; an
-// operation parameter replaces the path one with the same name and location.
+// operation parameter replaces the path one with the same name and location
+// (for a header, the same name in any case).
 func (b *builder) mergedParams(pathLevel any, ploc string, opLevel any, oloc string) ([]rawParam, error) {
 	var out []rawParam
 	index := map[string]int{}
@@ -363,7 +364,14 @@ func (b *builder) mergedParams(pathLevel any, ploc string, opLevel any, oloc str
 			if err != nil {
 				return nil, fmt.Errorf("parameter: %w", err)
 			}
-			key := text(m["name"]) + "\x00" + text(m["in"])
+			name, in := text(m["name"]), text(m["in"])
+			if in == "header" {
+				// One header whatever the case of its name (HTTP
+				// header names are case-insensitive): X-Request-Id at
+				// the path, x-request-id in the operation.
+				name = strings.ToLower(name)
+			}
+			key := name + "\x00" + in
 			if j, ok := index[key]; ok {
 				out[j] = rawParam{m, mloc}
 				continue
@@ -547,13 +555,19 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		Schema:      schema,
 	}
 	media, _ := content[ct].(map[string]any)
+	// OpenAPI 3.0 ignores an encoding's style and explode but in a
+	// urlencoded body; 3.1 applies them to multipart too.
+	styles := contentRank(ct) != 4 || !strings.HasPrefix(text(b.root["openapi"]), "3.0")
 	if enc, ok := media["encoding"].(map[string]any); ok && len(enc) > 0 {
 		body.Encoding = map[string]Encoding{}
 		for name, e := range enc {
 			em, _ := e.(map[string]any)
-			x := Encoding{ContentType: text(em["contentType"]), Style: text(em["style"])}
-			if v, ok := em["explode"].(bool); ok {
-				x.Explode = &v
+			x := Encoding{ContentType: text(em["contentType"])}
+			if styles {
+				x.Style = text(em["style"])
+				if v, ok := em["explode"].(bool); ok {
+					x.Explode = &v
+				}
 			}
 			body.Encoding[name] = x
 		}
@@ -649,7 +663,7 @@ func (b *builder) swaggerForm(opm map[string]any, params []rawParam) (*Body, err
 		}
 		if text(rp.m["type"]) == "array" { // csv when collectionFormat is not given
 			style, explode := swaggerStyle("formData", rp.m)
-			enc[name] = Encoding{Style: style, Explode: &explode, Joined: !explode}
+			enc[name] = Encoding{Style: style, Explode: &explode}
 		}
 	}
 	consumes := b.consumes(opm)

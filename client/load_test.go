@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -205,7 +206,8 @@ func TestLoadOpenAPI30(t *testing.T) {
 	if create.Body == nil || !create.Body.Required || create.Body.ContentType != "multipart/form-data" {
 		t.Fatalf("createPet body = %+v", create.Body)
 	}
-	jsonEqual(t, "encoding", create.Body.Encoding, `{"photo":{"ContentType":"image/png","Style":"","Explode":null},"tags":{"ContentType":"","Style":"form","Explode":false}}`)
+	// OpenAPI 3.0 ignores style and explode in a multipart body.
+	jsonEqual(t, "encoding", create.Body.Encoding, `{"photo":{"ContentType":"image/png","Style":"","Explode":null},"tags":{"ContentType":"","Style":"","Explode":null}}`)
 	jsonEqual(t, "photo", at(t, create.Body.Schema, "photo"), `{"type":"string","format":"binary"}`)
 
 	list := opByID(t, api, "listPets")
@@ -532,6 +534,38 @@ func TestSwaggerHostWithScheme(t *testing.T) {
 		}
 		if len(api.Servers) != 1 || api.Servers[0] != want {
 			t.Errorf("host %q: servers %q, want %q", host, api.Servers, want)
+		}
+	}
+}
+
+// TestHeaderParamCaseMerged checks that an operation's header parameter
+// replaces the path's of the same name in another case (HTTP header names
+// are case-insensitive): one parameter, the operation's, not two that
+// would each be an argument and the path's still required.
+func TestHeaderParamCaseMerged(t *testing.T) {
+	for _, doc := range []string{
+		`{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/h":{
+		  "parameters":[{"name":"X-Request-Id","in":"header","required":true,"schema":{"type":"string"}},
+		                {"name":"Trace","in":"query","schema":{"type":"string"}}],
+		  "get":{"operationId":"get","parameters":[
+		    {"name":"x-request-id","in":"header","schema":{"type":"string"}},
+		    {"name":"trace","in":"query","schema":{"type":"string"}}]}}}}`,
+		`{"swagger":"2.0","info":{"title":"t","version":"1"},"paths":{"/h":{
+		  "parameters":[{"name":"X-Request-Id","in":"header","required":true,"type":"string"},
+		                {"name":"Trace","in":"query","type":"string"}],
+		  "get":{"operationId":"get","parameters":[
+		    {"name":"x-request-id","in":"header","type":"string"},
+		    {"name":"trace","in":"query","type":"string"}]}}}}`,
+	} {
+		op := opByID(t, loadString(t, doc), "get")
+		var got []string
+		for _, p := range op.Params {
+			got = append(got, fmt.Sprintf("%s %s required=%v", p.In, p.Name, p.Required))
+		}
+		// Query names are case-sensitive: Trace and trace are two.
+		want := []string{"header x-request-id required=false", "query Trace required=false", "query trace required=false"}
+		if strings.Join(got, "; ") != strings.Join(want, "; ") {
+			t.Errorf("params %q, want %q", got, want)
 		}
 	}
 }

@@ -38,7 +38,7 @@ func (c *Client) build(r Request) (*built, error) {
 	if err != nil {
 		return nil, err
 	}
-	query, err := encodeQuery(op, r.Query, c.Fills)
+	query, err := encodeQuery(op, r.Query, c.FillsFor(op))
 	if err != nil {
 		return nil, err
 	}
@@ -61,10 +61,10 @@ func (c *Client) build(r Request) (*built, error) {
 		// down to plain http.
 		b.keyOrigin = base
 	}
-	if err := setHeaders(b.header, op, r.Header, c.Fills); err != nil {
+	if err := setHeaders(b.header, op, r.Header, c.FillsFor(op)); err != nil {
 		return nil, err
 	}
-	if err := setCookies(b.header, op, r.Cookie, c.Fills); err != nil {
+	if err := setCookies(b.header, op, r.Cookie, c.FillsFor(op)); err != nil {
 		return nil, err
 	}
 	if err := encodeBody(b, op, r.Body); err != nil {
@@ -415,11 +415,13 @@ func setHeaders(h http.Header, op *Operation, values map[string]any, fills func(
 }
 
 // setCookies adds cookie parameters (style form) to the one Cookie header,
-// after the cookies of a Cookie header parameter. A required cookie the
+// after the cookies of a Cookie header parameter (less those of a cookie
+// parameter's name: each cookie goes once). A required cookie the
 // credential fills is satisfied by the key.
 func setCookies(h http.Header, op *Operation, values map[string]any, fills func(*Param) bool) error {
 	var parts []string
 	seen := map[string]bool{}
+	sent := map[string]bool{} // the names of parts, escaped
 	add := func(name string, v any) error {
 		v, err := normalize(v)
 		if err != nil {
@@ -445,7 +447,9 @@ func setCookies(h http.Header, op *Operation, values map[string]any, fills func(
 		default:
 			s = escape(scalarString(v), "", false)
 		}
-		parts = append(parts, escape(name, "", false)+"="+s)
+		n := escape(name, "", false)
+		sent[n] = true
+		parts = append(parts, n+"="+s)
 		return nil
 	}
 	for _, p := range op.Params {
@@ -476,8 +480,11 @@ func setCookies(h http.Header, op *Operation, values map[string]any, fills func(
 		}
 	}
 	if len(parts) > 0 {
+		// A Cookie header parameter's cookies stay, before these, but
+		// for one a cookie parameter gives: that one goes once, with the
+		// parameter's value.
+		dropCookies(h, func(name string) bool { return sent[name] })
 		if c := h.Get("Cookie"); c != "" {
-			// A Cookie header parameter's cookies stay, before these.
 			parts = append([]string{c}, parts...)
 		}
 		h.Set("Cookie", strings.Join(parts, "; "))

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -78,8 +79,9 @@ func TestSwaggerCollectionFormats(t *testing.T) {
 // TestSwaggerCollectionFormatsOutsideQuery checks that Swagger 2.0's
 // collectionFormat is sent as it says in a path (escaped as a segment), a
 // header, a urlencoded form and a multipart form, where only multi sends
-// an item per part; and that an OpenAPI 3 multipart array still goes an
-// item per part whatever its encoding.
+// an item per part; and that an OpenAPI 3.0 multipart array still goes an
+// item per part whatever its encoding (3.0 ignores style there), while
+// 3.1's takes its encoding's style.
 func TestSwaggerCollectionFormatsOutsideQuery(t *testing.T) {
 	api := loadString(t, `{"swagger":"2.0","info":{"title":"x","version":"1"},"host":"h","paths":{
 "/p/{pipes}/{ssv}/{tsv}/{multi}":{"get":{"operationId":"p","parameters":[
@@ -99,10 +101,13 @@ func TestSwaggerCollectionFormatsOutsideQuery(t *testing.T) {
 	api3 := loadString(t, `{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":{"/m3":{"post":{"operationId":"m3",
 "requestBody":{"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"}}}},
 "encoding":{"tags":{"style":"pipeDelimited","explode":false}}}}},"responses":{"200":{"description":"ok"}}}}}}`)
+	api31 := loadString(t, `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/m31":{"post":{"operationId":"m31",
+"requestBody":{"content":{"multipart/form-data":{"schema":{"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"}}}},
+"encoding":{"tags":{"style":"pipeDelimited","explode":false}}}}},"responses":{"200":{"description":"ok"}}}}}}`)
 	srv := newRecorder(t, nil)
 	c := New(Options{BaseURL: srv.URL})
 	ops := map[string]*Operation{}
-	for _, op := range append(api.Operations, api3.Operations...) {
+	for _, op := range slices.Concat(api.Operations, api3.Operations, api31.Operations) {
 		ops[op.ID] = op
 	}
 
@@ -136,6 +141,7 @@ func TestSwaggerCollectionFormatsOutsideQuery(t *testing.T) {
 	}{
 		{"m", map[string]any{"csv": []any{"a", "b"}, "pipes": []any{1.0, 2.0}, "multi": []any{"x", "y"}}, "csv=a,b multi=x multi=y pipes=1|2"},
 		{"m3", map[string]any{"tags": []any{"a", "b"}}, "tags=a tags=b"},
+		{"m31", map[string]any{"tags": []any{"a", "b"}}, "tags=a|b"},
 	} {
 		if _, err := c.Do(context.Background(), Request{Op: ops[tt.op], Body: tt.body}); err != nil {
 			t.Fatal(err)

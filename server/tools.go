@@ -29,10 +29,11 @@ func (s *Server) operationTools() []*tool {
 	}
 	names := assignNames(s.cfg.Prefix, reqs)
 	// A parameter that the credential fills is not an argument
-	// (Authorization never is).
-	var fills func(*client.Param) bool
+	// (Authorization never is); the key fills none of a public
+	// operation's, which is sent without it.
+	fillsFor := func(*client.Operation) func(*client.Param) bool { return nil }
 	if s.cfg.Client != nil {
-		fills = s.cfg.Client.Fills
+		fillsFor = s.cfg.Client.FillsFor
 	}
 	out := make([]*tool, len(ops))
 	leads := make([][]prose.Lead, len(ops))
@@ -40,7 +41,7 @@ func (s *Server) operationTools() []*tool {
 	summed := make([]bool, len(ops))
 	parallel(len(ops), func(i int) {
 		op := ops[i]
-		in := buildInput(op, fills)
+		in := buildInput(op, fillsFor(op))
 		leads[i], rests[i], summed[i] = operationLeads(op.Summary, op.Description, 1)
 		out[i] = &tool{op: op, in: in, paging: pagingArgs(in), strict: !in.extraBody}
 	})
