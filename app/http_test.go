@@ -435,7 +435,9 @@ func TestHTTPShutdownDrains(t *testing.T) {
 // when the drain time is up is cancelled and answered with why, over both
 // the go-sdk path and the front's, and that the server then ends cleanly.
 func TestHTTPShutdownAnswersCallsPastTheDrain(t *testing.T) {
+	arrived := make(chan struct{}, 2)
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		<-r.Context().Done() // never answers in time
 	})
 	endpoint, cancel, done := serveStoppable(t, api, HTTPConfig{Drain: 300 * time.Millisecond})
@@ -460,7 +462,13 @@ func TestHTTPShutdownAnswersCallsPastTheDrain(t *testing.T) {
 			answers <- fmt.Sprintf("%s: %d %s", version, resp.StatusCode, b)
 		}()
 	}
-	time.Sleep(200 * time.Millisecond) // both calls wait for the API
+	for range 2 { // both calls wait for the API
+		select {
+		case <-arrived:
+		case a := <-answers:
+			t.Fatalf("a call answered before the shutdown: %s", a)
+		}
+	}
 	start := time.Now()
 	cancel()
 	for range 2 {
@@ -471,7 +479,10 @@ func TestHTTPShutdownAnswersCallsPastTheDrain(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("ServeHTTP: %v", err)
 	}
-	if d := time.Since(start); d > 300*time.Millisecond+answerGrace {
+	// The drain (300ms) and the calls' answers take well under a second;
+	// the default drain, which a server that ignored the set one would
+	// wait, is 10s.
+	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s to end", d)
 	}
 }
@@ -706,7 +717,18 @@ func TestHTTPShutdownDelay(t *testing.T) {
 // limit a request is refused with 503 and Retry-After, and once the
 // others are answered it goes through.
 func TestHTTPInflightBodiesAreBounded(t *testing.T) {
-	endpoint, _ := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 700, MaxInflightBytes: 1000}, 400*time.Millisecond)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 { // the first waits, the others are answered at once
+			close(arrived)
+			<-release
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"count": 0, "results": []}`)
+	}))
+	t.Cleanup(api.Close)
+	endpoint, _ := serveHTTPProfile(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 700, MaxInflightBytes: 1000}, 0, func(p *profile.Profile) { p.BaseURL = api.URL })
 	call := func(pad int) (int, string) {
 		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{},"_meta":{"pad":"` + strings.Repeat("x", pad) + `"}}}`
 		resp, err := postCall(endpoint, strings.NewReader(body), "sk-caller-1-0123456789")
@@ -719,10 +741,11 @@ func TestHTTPInflightBodiesAreBounded(t *testing.T) {
 	}
 	first := make(chan int, 1)
 	go func() { code, _ := call(400); first <- code }()
-	time.Sleep(150 * time.Millisecond) // the first is waiting for the API
+	<-arrived // the first is waiting for the API
 	if code, retry := call(400); code != http.StatusServiceUnavailable || retry == "" {
 		t.Errorf("a second large body in flight: %d (Retry-After %q), want 503 with Retry-After", code, retry)
 	}
+	close(release)
 	if code := <-first; code != http.StatusOK {
 		t.Errorf("the first: %d", code)
 	}
