@@ -665,7 +665,8 @@ func TestHTTPCallerKeyInFormat(t *testing.T) {
 }
 
 // With a shutdown delay, a server told to stop first reports not ready
-// while it still answers calls, then stops accepting.
+// while it still answers calls, then stops accepting. The delay (2s) is
+// what the test's requests have to be done in, on a busy machine too.
 func TestHTTPShutdownDelay(t *testing.T) {
 	api := newEchoAPI(t, 0)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -675,10 +676,7 @@ func TestHTTPShutdownDelay(t *testing.T) {
 	empty := ""
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln, ShutdownDelay: 600 * time.Millisecond})
-	}()
+	done := startHTTP(ctx, testApp(t, nil), p, HTTPConfig{Listener: ln, ShutdownDelay: 2 * time.Second})
 	base := "http://" + ln.Addr().String()
 	ready := func() int {
 		resp, err := http.Get(base + "/readyz")
@@ -688,12 +686,17 @@ func TestHTTPShutdownDelay(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for i := 0; i < 100 && ready() != http.StatusOK; i++ {
-		time.Sleep(10 * time.Millisecond)
+	if got := ready(); got != http.StatusOK {
+		t.Errorf("/readyz while serving: %d, want 200", got)
 	}
 	cancel()
-	time.Sleep(100 * time.Millisecond)
-	if got := ready(); got != http.StatusServiceUnavailable {
+	// Not ready once the shutdown began: polled, as it begins in
+	// ServeHTTP's own time.
+	got := ready()
+	for deadline := time.Now().Add(10 * time.Second); got == http.StatusOK && time.Now().Before(deadline); got = ready() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got != http.StatusServiceUnavailable {
 		t.Errorf("/readyz while shutting down: %d, want 503", got)
 	}
 	status, body, err := rawPost(base+"/mcp", `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`, "2025-11-25", "sk-caller-1-0123456789")
