@@ -55,11 +55,14 @@ func serveHTTPWith(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration) (e
 func serveHTTPProfile(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration, edit func(*profile.Profile)) (endpoint, base string) {
 	t.Helper()
 	api := newEchoAPI(t, delay)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ln := cfg.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Listener = ln
 	}
-	cfg.Listener = ln
 	empty := ""
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
 	edit(&p)
@@ -73,6 +76,66 @@ func serveHTTPProfile(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration,
 	})
 	base = "http://" + ln.Addr().String()
 	return base + basePath(cfg), base
+}
+
+// bodyWatch is a listener that counts, in waiting, the connections whose
+// reading went on past their first bytes or that were answered: the
+// server read a request's headers and waits for more of it (its body), or
+// refused it.
+type bodyWatch struct {
+	net.Listener
+	waiting atomic.Int32
+}
+
+func watchBodies(t testing.TB) *bodyWatch {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bodyWatch{Listener: ln}
+}
+
+func (l *bodyWatch) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &watchedConn{Conn: c, l: l}, nil
+}
+
+// waitFor returns once n connections wait for their bodies (or were
+// answered).
+func (l *bodyWatch) waitFor(t testing.TB, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); l.waiting.Load() < int32(n); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d connections read up to their bodies or answered", l.waiting.Load(), n)
+		}
+	}
+}
+
+type watchedConn struct {
+	net.Conn
+	l       *bodyWatch
+	got     atomic.Int64
+	counted atomic.Bool
+}
+
+func (c *watchedConn) Read(p []byte) (int, error) {
+	if c.got.Load() > 0 && c.counted.CompareAndSwap(false, true) {
+		c.l.waiting.Add(1)
+	}
+	n, err := c.Conn.Read(p)
+	c.got.Add(int64(n))
+	return n, err
+}
+
+func (c *watchedConn) Write(p []byte) (int, error) {
+	if c.counted.CompareAndSwap(false, true) {
+		c.l.waiting.Add(1)
+	}
+	return c.Conn.Write(p)
 }
 
 // startHTTP runs a.ServeHTTP in the background and returns once it serves
@@ -763,7 +826,8 @@ func TestHTTPInflightBodiesAreBounded(t *testing.T) {
 // MaxCredentialBytes are refused with their reason, and that the server
 // keeps answering.
 func TestHTTPBodiesHoldOnlyWhatTheySent(t *testing.T) {
-	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 1 << 20, MaxInflightBytes: 2 << 20}, 0)
+	holds := watchBodies(t)
+	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{Listener: holds, MaxBodyBytes: 1 << 20, MaxInflightBytes: 2 << 20}, 0)
 	host := strings.TrimPrefix(base, "http://")
 	for i := range 8 {
 		c, err := net.Dial("tcp", host)
@@ -778,7 +842,7 @@ func TestHTTPBodiesHoldOnlyWhatTheySent(t *testing.T) {
 		}
 		fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Api-Key: sk-caller-1-0123456789\r\n%s", host, framing)
 	}
-	time.Sleep(100 * time.Millisecond) // the holds are read up to their bodies
+	holds.waitFor(t, 8) // the holds are read up to their bodies
 	post := func(body, key string) (int, string) {
 		resp, err := postCall(endpoint, strings.NewReader(body), key)
 		if err != nil {
@@ -951,7 +1015,8 @@ func TestHTTPBatchIsBounded(t *testing.T) {
 // Connections that announce a body and send none hold none of the
 // in-flight budget: a request with a body is still taken.
 func TestHTTPIdleBodiesHoldNothing(t *testing.T) {
-	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 40 << 10, MaxInflightBytes: 40 << 10}, 0)
+	holds := watchBodies(t)
+	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{Listener: holds, MaxBodyBytes: 40 << 10, MaxInflightBytes: 40 << 10}, 0)
 	host := strings.TrimPrefix(base, "http://")
 	for range 4 {
 		c, err := net.Dial("tcp", host)
@@ -961,7 +1026,7 @@ func TestHTTPIdleBodiesHoldNothing(t *testing.T) {
 		defer c.Close()
 		fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Api-Key: sk-caller-1-0123456789\r\nContent-Length: %d\r\n\r\n", host, 40<<10)
 	}
-	time.Sleep(100 * time.Millisecond) // the holds are read up to their bodies
+	holds.waitFor(t, 4) // the holds are read up to their bodies
 	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{},"_meta":{"pad":"` + strings.Repeat("x", 10<<10) + `"}}}`
 	resp, err := postCall(endpoint, strings.NewReader(body), "sk-caller-1-0123456789")
 	if err != nil {
