@@ -484,7 +484,22 @@ func TestHTTPShutdownDrains(t *testing.T) {
 	}()
 	<-arrived
 	cancel()
-	time.Sleep(100 * time.Millisecond)
+	// The call is let go once the server drains: no longer ready (or no
+	// longer listening).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		resp, err := http.Get(strings.TrimSuffix(endpoint, "/mcp") + "/readyz")
+		if err != nil {
+			break
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Error("the server still ready 10s after it was told to stop")
+			break
+		}
+	}
 	close(release)
 	if err := <-answered; err != nil {
 		t.Errorf("the call in flight: %v", err)
@@ -1276,7 +1291,7 @@ func TestHTTPDescriptionNeedsTheKeySavedCopy(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { done <- a.ServeHTTP(ctx, p, HTTPConfig{Listener: mcpLn}) }()
 		endpoint := "http://" + mcpLn.Addr().String() + "/mcp"
-		for range 200 { // until it serves
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); { // until it serves
 			select {
 			case err := <-done:
 				mu.Lock()
