@@ -541,11 +541,13 @@ func TestDroppedCallStreamResumes(t *testing.T) {
 func TestSlowNotificationHoldsNothingUp(t *testing.T) {
 	srv := newTestServer()
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	release := make(chan struct{})
+	release, held := make(chan struct{}), make(chan struct{})
+	var once sync.Once
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if bytes.Contains(body, []byte(`"notifications/roots/list_changed"`)) {
+			once.Do(func() { close(held) })
 			select {
 			case <-release:
 			case <-time.After(10 * time.Second):
@@ -564,7 +566,11 @@ func TestSlowNotificationHoldsNothingUp(t *testing.T) {
 	}
 	defer cs.Close()
 	c.AddRoots(&mcp.Root{URI: "file:///work"})
-	time.Sleep(100 * time.Millisecond) // the notification is on its way
+	select { // the notification is held at the server
+	case <-held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the roots notification did not reach the server")
+	}
 	start := time.Now()
 	if got := strings.Join(toolNames(t, cs.ClientSession), ","); got != "ask,delete_all,echo" {
 		t.Errorf("tools = %s", got)
