@@ -690,7 +690,7 @@ func TestAnsweredCallStreamIsClosed(t *testing.T) {
 			t.Fatalf("echo = %q (error %v)", text, isErr)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for open.Load() > 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -1982,7 +1982,7 @@ func TestResumptionFindsSessionLost(t *testing.T) {
 func openHTTPConn(t *testing.T, c *httpConn) {
 	t.Helper()
 	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	params, _ := json.Marshal(&mcp.InitializeParams{ProtocolVersion: "2025-06-18", ClientInfo: &mcp.Implementation{Name: "c", Version: "1"}, Capabilities: &mcp.ClientCapabilities{}})
 	id, _ := jsonrpc.MakeID("init")
@@ -2177,7 +2177,10 @@ func TestNoServerStreamOffered(t *testing.T) {
 		c := newHTTPConn(ts.URL, http.DefaultClient)
 		c.minDelay, c.maxDelay = time.Millisecond, time.Millisecond
 		openHTTPConn(t, c)
-		time.Sleep(200 * time.Millisecond)
+		for deadline := time.Now().Add(10 * time.Second); gets.Load() == 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond) // the first GET, which follows initialize
+		}
+		time.Sleep(200 * time.Millisecond) // a second one would come by now
 		if n := gets.Load(); n != 1 {
 			t.Errorf("%d: %d GETs, want 1", status, n)
 		}
@@ -2368,7 +2371,7 @@ func TestCancelFollowsItsCall(t *testing.T) {
 			mu.Unlock()
 		}
 	}
-	life, end := context.WithTimeout(context.Background(), 3*time.Second)
+	life, end := context.WithTimeout(context.Background(), 20*time.Second)
 	defer end()
 	cs, err := Connect(life, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: delayCalls{next: http.DefaultTransport, d: 300 * time.Millisecond, sending: sending}}},
 		mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil))
@@ -2379,7 +2382,7 @@ func TestCancelFollowsItsCall(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, _ = cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		mu.Lock()
 		n := len(order)
 		mu.Unlock()
@@ -2421,6 +2424,9 @@ func TestSSEFailedPostIsNotSentAgain(t *testing.T) {
 	text, isErr := callText(t, cs, "count", map[string]any{})
 	if !isErr || !strings.Contains(text, "502 Bad Gateway to tools/call; it may or may not have run") {
 		t.Errorf("answer = %q (error %v), want the 502 and that it may have run", text, isErr)
+	}
+	for deadline := time.Now().Add(10 * time.Second); runs.Load() == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond) // the server runs the call beside its answer
 	}
 	time.Sleep(400 * time.Millisecond) // a second run would be over
 	if n := runs.Load(); n != 1 {
