@@ -2954,7 +2954,7 @@ func TestEndedCallsLeaveNothingBehind(t *testing.T) {
 	if text, isErr := callText(t, cs, "hang", map[string]any{}); !isErr || !strings.Contains(text, "connection to the MCP server ended") {
 		t.Errorf("hang = %q (error %v), want the ended connection named", text, isErr)
 	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		left := inFlight(b)
 		if left == "" {
 			break
@@ -3065,7 +3065,7 @@ func TestLateAnswerNotTakenForReusedID(t *testing.T) {
 	}
 	// The cancellations go beside the calls: they may come last, and in
 	// either order (the timed-out call's is sent as the client goes on).
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		mu.Lock()
 		seen, told := slices.Clone(slow), slices.Clone(cancelled)
 		mu.Unlock()
@@ -3248,7 +3248,18 @@ func TestAnswerToLostSessionIsNotSentAgain(t *testing.T) {
 	}
 	sw.set(newHandler()) // the server forgets the session
 	close(release)
-	time.Sleep(2 * time.Second)
+	// The answer is POSTed once; a second POST, on a new session, would
+	// come once the session is found lost (lostTimeout, 1s).
+	again := time.Now().Add(2 * time.Second)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		n := len(answerSessions)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+	}
+	time.Sleep(time.Until(again))
 	mu.Lock()
 	defer mu.Unlock()
 	if len(answerSessions) != 1 {
