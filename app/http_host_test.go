@@ -207,12 +207,12 @@ func TestHTTPHealthWhileTheDescriptionLoads(t *testing.T) {
 		t.Errorf("a call while the description loads: %d %v %s", code, h, body)
 	}
 	open()
-	for i := 0; ; i++ {
+	for deadline := time.Now().Add(10 * time.Second); ; {
 		code, _, body := status("GET", "/readyz")
 		if code == http.StatusOK {
 			break
 		}
-		if i == 100 {
+		if time.Now().After(deadline) {
 			t.Fatalf("/readyz once the description is read: %d %s", code, body)
 		}
 		time.Sleep(20 * time.Millisecond)

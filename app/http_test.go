@@ -55,11 +55,14 @@ func serveHTTPWith(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration) (e
 func serveHTTPProfile(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration, edit func(*profile.Profile)) (endpoint, base string) {
 	t.Helper()
 	api := newEchoAPI(t, delay)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ln := cfg.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Listener = ln
 	}
-	cfg.Listener = ln
 	empty := ""
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
 	edit(&p)
@@ -73,6 +76,66 @@ func serveHTTPProfile(t testing.TB, a *App, cfg HTTPConfig, delay time.Duration,
 	})
 	base = "http://" + ln.Addr().String()
 	return base + basePath(cfg), base
+}
+
+// bodyWatch is a listener that counts, in waiting, the connections whose
+// reading went on past their first bytes or that were answered: the
+// server read a request's headers and waits for more of it (its body), or
+// refused it.
+type bodyWatch struct {
+	net.Listener
+	waiting atomic.Int32
+}
+
+func watchBodies(t testing.TB) *bodyWatch {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bodyWatch{Listener: ln}
+}
+
+func (l *bodyWatch) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &watchedConn{Conn: c, l: l}, nil
+}
+
+// waitFor returns once n connections wait for their bodies (or were
+// answered).
+func (l *bodyWatch) waitFor(t testing.TB, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); l.waiting.Load() < int32(n); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d connections read up to their bodies or answered", l.waiting.Load(), n)
+		}
+	}
+}
+
+type watchedConn struct {
+	net.Conn
+	l       *bodyWatch
+	got     atomic.Int64
+	counted atomic.Bool
+}
+
+func (c *watchedConn) Read(p []byte) (int, error) {
+	if c.got.Load() > 0 && c.counted.CompareAndSwap(false, true) {
+		c.l.waiting.Add(1)
+	}
+	n, err := c.Conn.Read(p)
+	c.got.Add(int64(n))
+	return n, err
+}
+
+func (c *watchedConn) Write(p []byte) (int, error) {
+	if c.counted.CompareAndSwap(false, true) {
+		c.l.waiting.Add(1)
+	}
+	return c.Conn.Write(p)
 }
 
 // startHTTP runs a.ServeHTTP in the background and returns once it serves
@@ -421,7 +484,22 @@ func TestHTTPShutdownDrains(t *testing.T) {
 	}()
 	<-arrived
 	cancel()
-	time.Sleep(100 * time.Millisecond)
+	// The call is let go once the server drains: no longer ready (or no
+	// longer listening).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		resp, err := http.Get(strings.TrimSuffix(endpoint, "/mcp") + "/readyz")
+		if err != nil {
+			break
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Error("the server still ready 10s after it was told to stop")
+			break
+		}
+	}
 	close(release)
 	if err := <-answered; err != nil {
 		t.Errorf("the call in flight: %v", err)
@@ -435,7 +513,9 @@ func TestHTTPShutdownDrains(t *testing.T) {
 // when the drain time is up is cancelled and answered with why, over both
 // the go-sdk path and the front's, and that the server then ends cleanly.
 func TestHTTPShutdownAnswersCallsPastTheDrain(t *testing.T) {
+	arrived := make(chan struct{}, 2)
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		<-r.Context().Done() // never answers in time
 	})
 	endpoint, cancel, done := serveStoppable(t, api, HTTPConfig{Drain: 300 * time.Millisecond})
@@ -460,7 +540,13 @@ func TestHTTPShutdownAnswersCallsPastTheDrain(t *testing.T) {
 			answers <- fmt.Sprintf("%s: %d %s", version, resp.StatusCode, b)
 		}()
 	}
-	time.Sleep(200 * time.Millisecond) // both calls wait for the API
+	for range 2 { // both calls wait for the API
+		select {
+		case <-arrived:
+		case a := <-answers:
+			t.Fatalf("a call answered before the shutdown: %s", a)
+		}
+	}
 	start := time.Now()
 	cancel()
 	for range 2 {
@@ -471,7 +557,10 @@ func TestHTTPShutdownAnswersCallsPastTheDrain(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("ServeHTTP: %v", err)
 	}
-	if d := time.Since(start); d > 300*time.Millisecond+answerGrace {
+	// The drain (300ms) and the calls' answers take well under a second;
+	// the default drain, which a server that ignored the set one would
+	// wait, is 10s.
+	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s to end", d)
 	}
 }
@@ -654,7 +743,8 @@ func TestHTTPCallerKeyInFormat(t *testing.T) {
 }
 
 // With a shutdown delay, a server told to stop first reports not ready
-// while it still answers calls, then stops accepting.
+// while it still answers calls, then stops accepting. The delay (2s) is
+// what the test's requests have to be done in, on a busy machine too.
 func TestHTTPShutdownDelay(t *testing.T) {
 	api := newEchoAPI(t, 0)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -664,10 +754,7 @@ func TestHTTPShutdownDelay(t *testing.T) {
 	empty := ""
 	p := profile.Profile{Name: "acme", Spec: "../cmd/testdata/notes.yaml", BaseURL: api, AuthHeader: "X-Api-Key", AuthScheme: &empty}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- testApp(t, nil).ServeHTTP(ctx, p, HTTPConfig{Listener: ln, ShutdownDelay: 600 * time.Millisecond})
-	}()
+	done := startHTTP(ctx, testApp(t, nil), p, HTTPConfig{Listener: ln, ShutdownDelay: 2 * time.Second})
 	base := "http://" + ln.Addr().String()
 	ready := func() int {
 		resp, err := http.Get(base + "/readyz")
@@ -677,12 +764,17 @@ func TestHTTPShutdownDelay(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for i := 0; i < 100 && ready() != http.StatusOK; i++ {
-		time.Sleep(10 * time.Millisecond)
+	if got := ready(); got != http.StatusOK {
+		t.Errorf("/readyz while serving: %d, want 200", got)
 	}
 	cancel()
-	time.Sleep(100 * time.Millisecond)
-	if got := ready(); got != http.StatusServiceUnavailable {
+	// Not ready once the shutdown began: polled, as it begins in
+	// ServeHTTP's own time.
+	got := ready()
+	for deadline := time.Now().Add(10 * time.Second); got == http.StatusOK && time.Now().Before(deadline); got = ready() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got != http.StatusServiceUnavailable {
 		t.Errorf("/readyz while shutting down: %d, want 503", got)
 	}
 	status, body, err := rawPost(base+"/mcp", `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{}}}`, "2025-11-25", "sk-caller-1-0123456789")
@@ -706,7 +798,18 @@ func TestHTTPShutdownDelay(t *testing.T) {
 // limit a request is refused with 503 and Retry-After, and once the
 // others are answered it goes through.
 func TestHTTPInflightBodiesAreBounded(t *testing.T) {
-	endpoint, _ := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 700, MaxInflightBytes: 1000}, 400*time.Millisecond)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 { // the first waits, the others are answered at once
+			close(arrived)
+			<-release
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"count": 0, "results": []}`)
+	}))
+	t.Cleanup(api.Close)
+	endpoint, _ := serveHTTPProfile(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 700, MaxInflightBytes: 1000}, 0, func(p *profile.Profile) { p.BaseURL = api.URL })
 	call := func(pad int) (int, string) {
 		body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{},"_meta":{"pad":"` + strings.Repeat("x", pad) + `"}}}`
 		resp, err := postCall(endpoint, strings.NewReader(body), "sk-caller-1-0123456789")
@@ -719,10 +822,11 @@ func TestHTTPInflightBodiesAreBounded(t *testing.T) {
 	}
 	first := make(chan int, 1)
 	go func() { code, _ := call(400); first <- code }()
-	time.Sleep(150 * time.Millisecond) // the first is waiting for the API
+	<-arrived // the first is waiting for the API
 	if code, retry := call(400); code != http.StatusServiceUnavailable || retry == "" {
 		t.Errorf("a second large body in flight: %d (Retry-After %q), want 503 with Retry-After", code, retry)
 	}
+	close(release)
 	if code := <-first; code != http.StatusOK {
 		t.Errorf("the first: %d", code)
 	}
@@ -737,7 +841,8 @@ func TestHTTPInflightBodiesAreBounded(t *testing.T) {
 // MaxCredentialBytes are refused with their reason, and that the server
 // keeps answering.
 func TestHTTPBodiesHoldOnlyWhatTheySent(t *testing.T) {
-	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 1 << 20, MaxInflightBytes: 2 << 20}, 0)
+	holds := watchBodies(t)
+	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{Listener: holds, MaxBodyBytes: 1 << 20, MaxInflightBytes: 2 << 20}, 0)
 	host := strings.TrimPrefix(base, "http://")
 	for i := range 8 {
 		c, err := net.Dial("tcp", host)
@@ -752,7 +857,7 @@ func TestHTTPBodiesHoldOnlyWhatTheySent(t *testing.T) {
 		}
 		fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Api-Key: sk-caller-1-0123456789\r\n%s", host, framing)
 	}
-	time.Sleep(100 * time.Millisecond) // the holds are read up to their bodies
+	holds.waitFor(t, 8) // the holds are read up to their bodies
 	post := func(body, key string) (int, string) {
 		resp, err := postCall(endpoint, strings.NewReader(body), key)
 		if err != nil {
@@ -925,7 +1030,8 @@ func TestHTTPBatchIsBounded(t *testing.T) {
 // Connections that announce a body and send none hold none of the
 // in-flight budget: a request with a body is still taken.
 func TestHTTPIdleBodiesHoldNothing(t *testing.T) {
-	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{MaxBodyBytes: 40 << 10, MaxInflightBytes: 40 << 10}, 0)
+	holds := watchBodies(t)
+	endpoint, base := serveHTTPWith(t, testApp(t, nil), HTTPConfig{Listener: holds, MaxBodyBytes: 40 << 10, MaxInflightBytes: 40 << 10}, 0)
 	host := strings.TrimPrefix(base, "http://")
 	for range 4 {
 		c, err := net.Dial("tcp", host)
@@ -935,7 +1041,7 @@ func TestHTTPIdleBodiesHoldNothing(t *testing.T) {
 		defer c.Close()
 		fmt.Fprintf(c, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nX-Api-Key: sk-caller-1-0123456789\r\nContent-Length: %d\r\n\r\n", host, 40<<10)
 	}
-	time.Sleep(100 * time.Millisecond) // the holds are read up to their bodies
+	holds.waitFor(t, 4) // the holds are read up to their bodies
 	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_notes","arguments":{},"_meta":{"pad":"` + strings.Repeat("x", 10<<10) + `"}}}`
 	resp, err := postCall(endpoint, strings.NewReader(body), "sk-caller-1-0123456789")
 	if err != nil {
@@ -1185,7 +1291,7 @@ func TestHTTPDescriptionNeedsTheKeySavedCopy(t *testing.T) {
 		done := make(chan error, 1)
 		go func() { done <- a.ServeHTTP(ctx, p, HTTPConfig{Listener: mcpLn}) }()
 		endpoint := "http://" + mcpLn.Addr().String() + "/mcp"
-		for range 200 { // until it serves
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); { // until it serves
 			select {
 			case err := <-done:
 				mu.Lock()

@@ -68,7 +68,7 @@ func wantInterrupted(t *testing.T, what string, wait func() error) {
 		if !errors.Is(err, errInterrupted) {
 			t.Errorf("%s: error %v, want errInterrupted", what, err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatalf("%s still waits after the context ended", what)
 	}
 }

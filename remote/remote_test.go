@@ -541,11 +541,13 @@ func TestDroppedCallStreamResumes(t *testing.T) {
 func TestSlowNotificationHoldsNothingUp(t *testing.T) {
 	srv := newTestServer()
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil)
-	release := make(chan struct{})
+	release, held := make(chan struct{}), make(chan struct{})
+	var once sync.Once
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if bytes.Contains(body, []byte(`"notifications/roots/list_changed"`)) {
+			once.Do(func() { close(held) })
 			select {
 			case <-release:
 			case <-time.After(10 * time.Second):
@@ -564,7 +566,11 @@ func TestSlowNotificationHoldsNothingUp(t *testing.T) {
 	}
 	defer cs.Close()
 	c.AddRoots(&mcp.Root{URI: "file:///work"})
-	time.Sleep(100 * time.Millisecond) // the notification is on its way
+	select { // the notification is held at the server
+	case <-held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the roots notification did not reach the server")
+	}
 	start := time.Now()
 	if got := strings.Join(toolNames(t, cs.ClientSession), ","); got != "ask,delete_all,echo" {
 		t.Errorf("tools = %s", got)
@@ -684,7 +690,7 @@ func TestAnsweredCallStreamIsClosed(t *testing.T) {
 			t.Fatalf("echo = %q (error %v)", text, isErr)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for open.Load() > 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -1976,7 +1982,7 @@ func TestResumptionFindsSessionLost(t *testing.T) {
 func openHTTPConn(t *testing.T, c *httpConn) {
 	t.Helper()
 	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	params, _ := json.Marshal(&mcp.InitializeParams{ProtocolVersion: "2025-06-18", ClientInfo: &mcp.Implementation{Name: "c", Version: "1"}, Capabilities: &mcp.ClientCapabilities{}})
 	id, _ := jsonrpc.MakeID("init")
@@ -2171,7 +2177,10 @@ func TestNoServerStreamOffered(t *testing.T) {
 		c := newHTTPConn(ts.URL, http.DefaultClient)
 		c.minDelay, c.maxDelay = time.Millisecond, time.Millisecond
 		openHTTPConn(t, c)
-		time.Sleep(200 * time.Millisecond)
+		for deadline := time.Now().Add(10 * time.Second); gets.Load() == 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond) // the first GET, which follows initialize
+		}
+		time.Sleep(200 * time.Millisecond) // a second one would come by now
 		if n := gets.Load(); n != 1 {
 			t.Errorf("%d: %d GETs, want 1", status, n)
 		}
@@ -2362,7 +2371,7 @@ func TestCancelFollowsItsCall(t *testing.T) {
 			mu.Unlock()
 		}
 	}
-	life, end := context.WithTimeout(context.Background(), 3*time.Second)
+	life, end := context.WithTimeout(context.Background(), 20*time.Second)
 	defer end()
 	cs, err := Connect(life, Config{URL: ts.URL, HTTPClient: &http.Client{Transport: delayCalls{next: http.DefaultTransport, d: 300 * time.Millisecond, sending: sending}}},
 		mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil))
@@ -2373,7 +2382,7 @@ func TestCancelFollowsItsCall(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, _ = cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"text": "x"}})
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		mu.Lock()
 		n := len(order)
 		mu.Unlock()
@@ -2415,6 +2424,9 @@ func TestSSEFailedPostIsNotSentAgain(t *testing.T) {
 	text, isErr := callText(t, cs, "count", map[string]any{})
 	if !isErr || !strings.Contains(text, "502 Bad Gateway to tools/call; it may or may not have run") {
 		t.Errorf("answer = %q (error %v), want the 502 and that it may have run", text, isErr)
+	}
+	for deadline := time.Now().Add(10 * time.Second); runs.Load() == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond) // the server runs the call beside its answer
 	}
 	time.Sleep(400 * time.Millisecond) // a second run would be over
 	if n := runs.Load(); n != 1 {
@@ -2714,21 +2726,27 @@ func TestRedirectToOtherOriginNamed(t *testing.T) {
 }
 
 // A client that goes while the server is slow to answer initialize is seen
-// gone at once: serve ends without waiting the answer out.
+// gone at once: serve ends without waiting the answer out. The session's
+// end waits a minute here (deleteTimeout) for the requests under way, and
+// initialize 30s: the bound sits far below both and far above the
+// moment it takes when it works.
 func TestClientGoneDuringInitialize(t *testing.T) {
 	release := make(chan struct{})
+	arrived := make(chan struct{})
+	var once sync.Once
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(arrived) })
 		select { // initialize, answered only when released
 		case <-release:
 		case <-r.Context().Done():
 		}
 	}))
 	t.Cleanup(func() { close(release); ts.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	ct, st := mcp.NewInMemoryTransports()
 	served := make(chan error, 1)
-	go func() { served <- Serve(ctx, st, Config{URL: ts.URL}) }()
+	go func() { served <- Serve(ctx, st, Config{URL: ts.URL, deleteTimeout: time.Minute}) }()
 	client, err := ct.Connect(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -2738,7 +2756,11 @@ func TestClientGoneDuringInitialize(t *testing.T) {
 	if err := client.Write(ctx, init); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // initialize is under way
+	select { // initialize is under way
+	case <-arrived:
+	case <-time.After(15 * time.Second):
+		t.Fatal("initialize did not reach the server")
+	}
 	start := time.Now()
 	client.Close()
 	select {
@@ -2746,11 +2768,8 @@ func TestClientGoneDuringInitialize(t *testing.T) {
 		if err != nil {
 			t.Errorf("Serve: %v", err)
 		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("Serve ended %v after the client went", d)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("Serve still waits for initialize after the client went")
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Serve still waits for initialize %v after the client went", time.Since(start))
 	}
 }
 
@@ -2935,7 +2954,7 @@ func TestEndedCallsLeaveNothingBehind(t *testing.T) {
 	if text, isErr := callText(t, cs, "hang", map[string]any{}); !isErr || !strings.Contains(text, "connection to the MCP server ended") {
 		t.Errorf("hang = %q (error %v), want the ended connection named", text, isErr)
 	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		left := inFlight(b)
 		if left == "" {
 			break
@@ -3046,7 +3065,7 @@ func TestLateAnswerNotTakenForReusedID(t *testing.T) {
 	}
 	// The cancellations go beside the calls: they may come last, and in
 	// either order (the timed-out call's is sent as the client goes on).
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		mu.Lock()
 		seen, told := slices.Clone(slow), slices.Clone(cancelled)
 		mu.Unlock()
@@ -3229,7 +3248,18 @@ func TestAnswerToLostSessionIsNotSentAgain(t *testing.T) {
 	}
 	sw.set(newHandler()) // the server forgets the session
 	close(release)
-	time.Sleep(2 * time.Second)
+	// The answer is POSTed once; a second POST, on a new session, would
+	// come once the session is found lost (lostTimeout, 1s).
+	again := time.Now().Add(2 * time.Second)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		n := len(answerSessions)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+	}
+	time.Sleep(time.Until(again))
 	mu.Lock()
 	defer mu.Unlock()
 	if len(answerSessions) != 1 {

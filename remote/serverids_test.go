@@ -82,7 +82,7 @@ func askedLeft(b *bridge) string {
 // waitAskedEmpty waits until b keeps nothing of the server's requests.
 func waitAskedEmpty(t *testing.T, b *bridge) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		left := askedLeft(b)
 		if left == "" {
 			return

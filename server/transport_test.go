@@ -235,18 +235,32 @@ type session struct {
 	in   io.WriteCloser
 	out  *bufio.Reader
 	done chan error
+	// waiting gets a value as each call of the tool "wait" starts.
+	waiting chan struct{}
+}
+
+// running returns once a call of "wait" runs.
+func (s *session) running(t *testing.T) {
+	t.Helper()
+	select {
+	case <-s.waiting:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call of wait did not start")
+	}
 }
 
 func startSession(t *testing.T, stop <-chan struct{}) *session {
 	t.Helper()
 	srv := mcp.NewServer(&mcp.Implementation{Name: "t", Version: "1"}, nil)
+	waiting := make(chan struct{}, 8)
 	mcp.AddTool(srv, &mcp.Tool{Name: "wait"}, func(ctx context.Context, _ *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
+		waiting <- struct{}{}
 		<-ctx.Done()
 		return nil, nil, ctx.Err()
 	})
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
-	s := &session{in: inW, out: bufio.NewReader(outR), done: make(chan error, 1)}
+	s := &session{in: inW, out: bufio.NewReader(outR), done: make(chan error, 1), waiting: waiting}
 	go func() {
 		s.done <- srv.Run(context.Background(), &StdioTransport{In: inR, Out: outW, Stop: stop})
 	}()
@@ -278,7 +292,7 @@ func TestStdioTransportRefusesASecondInitialize(t *testing.T) {
 func TestStdioTransportDoesNotAnswerCancelledRequests(t *testing.T) {
 	s := startSession(t, nil)
 	s.send(t, `{"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"wait","arguments":{}}}`)
-	time.Sleep(50 * time.Millisecond)
+	s.running(t)
 	s.send(t, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w"}}`)
 	s.send(t, `{"jsonrpc":"2.0","id":3,"method":"ping"}`)
 	if a := readAnswer(t, s.out); a.ID != 3.0 {
@@ -298,7 +312,7 @@ func TestStdioTransportCancelsRunningCallsAtTheEnd(t *testing.T) {
 			stop := make(chan struct{})
 			s := startSession(t, stop)
 			s.send(t, `{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"wait","arguments":{}}}`)
-			time.Sleep(50 * time.Millisecond)
+			s.running(t)
 			start := time.Now()
 			if how == "EOF" {
 				s.in.Close()

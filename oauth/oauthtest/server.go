@@ -104,7 +104,8 @@ type Server struct {
 	access  map[string]time.Time // access token → expiry
 	devices map[string]*device   // device code → state
 	stats   Stats
-	typ     string // token_type of the tokens issued
+	typ     string        // token_type of the tokens issued
+	delay   time.Duration // TokenDelay, or as SetTokenDelay changed it
 }
 
 type codeGrant struct {
@@ -148,6 +149,7 @@ func Start(o Options) (*Server, error) {
 		access:  map[string]time.Time{},
 		devices: map[string]*device{},
 		typ:     cmp.Or(o.TokenType, "Bearer"),
+		delay:   o.TokenDelay,
 	}
 	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go s.srv.Serve(ln)
@@ -168,6 +170,14 @@ func (s *Server) Config(scopes ...string) oauth.Config {
 		RevocationURL: s.URL + "/revoke",
 		Scopes:        scopes,
 	}
+}
+
+// SetTokenDelay holds the token endpoint's answers from now on back by d
+// (Options.TokenDelay): a sign-in answered at once, its renewals late.
+func (s *Server) SetTokenDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
 }
 
 // SetTokenType makes the tokens issued from now on of type typ (a
@@ -219,7 +229,10 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
-		s.token(delayWriter{w, s.opts.TokenDelay, r.Context()}, r)
+		s.mu.Lock()
+		d := s.delay
+		s.mu.Unlock()
+		s.token(delayWriter{w, d, r.Context()}, r)
 	})
 	mux.HandleFunc("POST /device", s.deviceAuth)
 	mux.HandleFunc("GET /device/verify", s.deviceVerify)
@@ -518,7 +531,6 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"sub": "test-user"})
 }
 
-// delayWriter holds the answer back by d.
 // delayWriter holds the answer back d, or until the client has gone.
 type delayWriter struct {
 	http.ResponseWriter
