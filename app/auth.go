@@ -124,19 +124,10 @@ func AuthFor(s *client.SecurityScheme, ops []*client.Operation) *profile.Auth {
 	case client.TypeOAuth2, client.TypeOpenIDConnect:
 		au.Kind = profile.AuthOAuth2
 		o := &profile.OAuth{Scopes: client.Scopes(ops, s.Name), Grant: string(oauth.GrantAuthorizationCode)}
-		for _, flow := range []string{client.FlowAuthorizationCode, client.FlowDeviceAuthorization, client.FlowClientCredentials} {
-			f, ok := s.Flows[flow]
-			if !ok {
-				continue
+		for _, g := range []oauth.Grant{oauth.GrantAuthorizationCode, oauth.GrantDeviceCode, oauth.GrantClientCredentials} {
+			if UseOAuthGrant(o, s, g) {
+				break
 			}
-			o.AuthURL, o.TokenURL, o.RefreshURL, o.DeviceAuthURL = f.AuthorizationURL, f.TokenURL, f.RefreshURL, f.DeviceAuthURL
-			switch flow {
-			case client.FlowDeviceAuthorization:
-				o.Grant = string(oauth.GrantDeviceCode)
-			case client.FlowClientCredentials:
-				o.Grant = string(oauth.GrantClientCredentials)
-			}
-			break
 		}
 		if s.Type == client.TypeOpenIDConnect && len(o.Scopes) == 0 {
 			o.Scopes = []string{"openid"}
@@ -144,6 +135,36 @@ func AuthFor(s *client.SecurityScheme, ops []*client.Operation) *profile.Auth {
 		au.OAuth = o
 	}
 	return au
+}
+
+// oauthFlows are the names of the OpenAPI oauth2 flows that sign in with
+// each grant.
+var oauthFlows = map[oauth.Grant]string{
+	oauth.GrantAuthorizationCode: client.FlowAuthorizationCode,
+	oauth.GrantDeviceCode:        client.FlowDeviceAuthorization,
+	oauth.GrantClientCredentials: client.FlowClientCredentials,
+}
+
+// OAuthFlowName is the name of the OpenAPI oauth2 flow that signs in with
+// grant g.
+func OAuthFlowName(g oauth.Grant) string { return oauthFlows[g] }
+
+// UseOAuthGrant makes o sign in with grant g, taking the endpoints of the
+// oauth2 scheme s's flow for it, and reports whether s declares that flow
+// (false leaves o as it was). An openIdConnect scheme's endpoints come
+// from discovery: only the grant changes, and it reports true.
+func UseOAuthGrant(o *profile.OAuth, s *client.SecurityScheme, g oauth.Grant) bool {
+	if s.Type == client.TypeOpenIDConnect {
+		o.Grant = string(g)
+		return true
+	}
+	f, ok := s.Flows[oauthFlows[g]]
+	if !ok {
+		return false
+	}
+	o.Grant = string(g)
+	o.AuthURL, o.TokenURL, o.RefreshURL, o.DeviceAuthURL = f.AuthorizationURL, f.TokenURL, f.RefreshURL, f.DeviceAuthURL
+	return true
 }
 
 // Credential is how requests for p's API prove who sends them, for a key

@@ -46,6 +46,8 @@ func loginExample(b Brand) string {
   %[1]s login --profile twilio --spec twilio_api_v2010.json --username ACXXXXXXXX
   # OAuth 2.0 (Box, Slack, Asana): sign in through the browser
   %[1]s login --profile box --spec box-openapi.json --client-id CLIENT_ID --no-browser
+  # OAuth 2.0 over SSH or in a container: a code entered on another device
+  %[1]s login --profile acme --spec ./openapi.yaml --client-id CLIENT_ID --flow device
   # several schemes declared: choose one
   %[1]s login --profile stripe --spec stripe-spec3.json --scheme bearerAuth
   # a key inside a longer header value (PagerDuty)

@@ -72,6 +72,8 @@ func TestOAuthHelp(t *testing.T) {
 		"login": {
 			"its redirect URI: http://127.0.0.1" + oauth.CallbackPath + ")",
 			"a code to enter on any device (the device grant)",
+			"When the provider offers both, the browser unless none can be opened here (no display: SSH, a container); --flow browser or --flow device chooses",
+			"--flow device",
 			"--with-key reads a client secret from standard input",
 			"for an OAuth 2.0 profile it is an access token, sent instead of the sign-in's and never renewed",
 		},

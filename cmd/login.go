@@ -50,6 +50,11 @@ type LoginOptions struct {
 	OAuth     bool
 	NoBrowser bool
 	ClientID  string
+	// Flow chooses how an OAuth 2.0 sign-in reaches the user when the
+	// provider offers both: flowBrowser (the authorization code) or
+	// flowDevice (the device grant); "" chooses by whether a browser can
+	// be opened here.
+	Flow string
 	// Scheme names the description's security scheme to sign in with;
 	// Username is HTTP basic's user name; Scopes replace the OAuth 2.0
 	// scopes the operations declare.
@@ -63,6 +68,9 @@ type LoginOptions struct {
 	// schemeAfterKey says that --scheme is chosen once the key is given:
 	// the description could not be read without it.
 	schemeAfterKey bool
+	// flowNote is the line that says why the sign-in uses the flow it
+	// does, when login chose it ("" says nothing).
+	flowNote string
 	// read is the description as login read it (description), once.
 	read     *app.Description
 	readErr  error
@@ -107,7 +115,11 @@ what it needs). Supported schemes:
                                   http://127.0.0.1/callback), then a sign-in
                                   in the browser (authorization code + PKCE;
                                   --no-browser prints the URL), or with a code
-                                  to enter on any device (the device grant);
+                                  to enter on any device (the device grant).
+                                  When the provider offers both, the browser
+                                  unless none can be opened here (no display:
+                                  SSH, a container); --flow browser or
+                                  --flow device chooses.
                                   --with-key reads a client secret from
                                   standard input, for clients that need one;
                                   client credentials always ask for it.
@@ -159,6 +171,7 @@ never renewed.`,
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
 	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the OAuth sign-in URL instead of opening a browser")
+	fl.StringVar(&opts.Flow, "flow", "", "how to sign in when the OAuth 2.0 provider offers both: browser (a browser that reaches this machine) or device (a code entered on any device; the default when no browser can be opened here)")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the provider (for an MCP server, default: register one)")
 	fl.StringVar(&opts.Scheme, "scheme", "", "the description's security scheme to sign in with, when it declares several")
 	fl.StringVar(&opts.Username, "username", "", "user name for HTTP basic (an account SID, an e-mail address); the password or token is asked for")
@@ -170,6 +183,9 @@ never renewed.`,
 func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	f := opts.F
 	errOut := f.IO.ErrOut
+	if opts.Flow != "" && opts.Flow != flowBrowser && opts.Flow != flowDevice {
+		return FlagErrorf("--flow %q is not a sign-in flow: use --flow browser (a browser that reaches this machine) or --flow device (a code entered on any device)", opts.Flow)
+	}
 	// p is what login works with; own, without the build's defaults, is
 	// what it saves.
 	own, existed, err := opts.Profile.own(f)
@@ -273,6 +289,9 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	if p.MCPURL != "" {
 		if opts.Scheme != "" || opts.Username != "" {
 			return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
+		}
+		if opts.Flow == flowDevice {
+			return FlagErrorf("--flow device is for an OpenAPI description (--spec): a remote MCP server's sign-in is in a browser (--no-browser prints its URL)")
 		}
 		if err := opts.Profile.checkHeaders(f, p); err != nil {
 			return err

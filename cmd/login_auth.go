@@ -135,6 +135,9 @@ func (f *Factory) pickScheme(ctx context.Context, opts *LoginOptions, own *profi
 	if opts.Username != "" && au.Kind != profile.AuthBasic {
 		return FlagErrorf("--username is for HTTP basic; scheme %s is %s", s.Name, s.Kind())
 	}
+	if opts.Flow != "" && au.Kind != profile.AuthOAuth2 {
+		return FlagErrorf("--flow is for an OAuth 2.0 sign-in; scheme %s is %s", s.Name, s.Kind())
+	}
 	own.Auth, opts.scheme = au, s
 	inAuthorization := au.Kind == profile.AuthAPIKey && au.In == "header" && strings.EqualFold(au.Name, "Authorization")
 	if !inAuthorization {
@@ -183,6 +186,9 @@ func (f *Factory) askScheme(ctx context.Context, schemes []*client.SecuritySchem
 // selection changes now: then those its operations need), else the
 // build's, else those the operations need (already in o).
 func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.OAuth, s *client.SecurityScheme, prev *profile.Auth) error {
+	// offers reports whether the provider signs in with a grant: the
+	// flows an oauth2 scheme declares, or what discovery says.
+	offers := func(g oauth.Grant) bool { _, ok := s.Flows[app.OAuthFlowName(g)]; return ok }
 	if s.Type == client.TypeOpenIDConnect {
 		md, err := oauth.Discover(ctx, &http.Client{Timeout: opts.CheckTimeout}, s.OpenIDConnectURL)
 		if err != nil {
@@ -194,6 +200,15 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 		if o.AuthURL == "" && md.SupportsGrant(oauth.GrantDeviceCode) {
 			o.Grant = string(oauth.GrantDeviceCode)
 		}
+		offers = func(g oauth.Grant) bool {
+			if g == oauth.GrantAuthorizationCode {
+				return md.AuthorizationEndpoint != ""
+			}
+			return md.SupportsGrant(g)
+		}
+	}
+	if err := f.chooseOAuthFlow(opts, o, s, offers); err != nil {
+		return err
 	}
 	o.ClientID = opts.ClientID
 	if o.ClientID == "" && prev != nil && prev.OAuth != nil {
@@ -217,6 +232,66 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 		o.Scopes = f.Brand.SignIn.OAuthScopes
 	}
 	return nil
+}
+
+// The values of --flow: how an OAuth 2.0 sign-in reaches the user.
+const (
+	flowBrowser = "browser" // the authorization code grant
+	flowDevice  = "device"  // the device authorization grant
+)
+
+// chooseOAuthFlow makes o sign in with the flow --flow names, among those
+// the provider offers (offers). Without --flow, a provider that offers
+// both the authorization code and the device grant signs in with the
+// device grant when no browser can be opened here (no display, no
+// xdg-open), saying so: the code is entered on any device, while the
+// authorization code's redirect can only reach this machine. With
+// --no-browser, something else opens the printed URL: the authorization
+// code stays, with a line naming --flow device.
+func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *client.SecurityScheme, offers func(oauth.Grant) bool) error {
+	browser, device := offers(oauth.GrantAuthorizationCode), offers(oauth.GrantDeviceCode)
+	use := func(g oauth.Grant) error {
+		if !app.UseOAuthGrant(o, s, g) {
+			return fmt.Errorf("scheme %s declares no %s flow", s.Name, app.OAuthFlowName(g))
+		}
+		return nil
+	}
+	switch opts.Flow {
+	case flowBrowser:
+		if !browser {
+			return FlagErrorf("--flow browser: scheme %s (%s) offers no sign-in in a browser (the authorization code flow)%s; nothing was saved", s.Name, s.Kind(), alsoOffers(device, flowDevice))
+		}
+		return use(oauth.GrantAuthorizationCode)
+	case flowDevice:
+		if !device {
+			return FlagErrorf("--flow device: scheme %s (%s) offers no sign-in with a code entered on another device (the device authorization flow)%s; nothing was saved", s.Name, s.Kind(), alsoOffers(browser, flowBrowser))
+		}
+		return use(oauth.GrantDeviceCode)
+	}
+	if o.Grant != string(oauth.GrantAuthorizationCode) || !device {
+		return nil
+	}
+	if opts.NoBrowser {
+		opts.flowNote = "The provider also offers a sign-in with a code entered on any device: pass --flow device for it."
+		return nil
+	}
+	why := oauth.BrowserUnavailable(f.Getenv)
+	if why == nil {
+		return nil
+	}
+	if err := use(oauth.GrantDeviceCode); err != nil {
+		return err
+	}
+	opts.flowNote = fmt.Sprintf("No browser can be opened here (%s): signing in with a code entered on any device instead (--flow browser to sign in with a browser that reaches this machine).", why)
+	return nil
+}
+
+// alsoOffers names the other --flow value when the provider offers it.
+func alsoOffers(offered bool, flow string) string {
+	if offered {
+		return ": it offers --flow " + flow
+	}
+	return ""
 }
 
 // loginOAuthAPI signs in to the API's OAuth 2.0 provider and stores the
@@ -250,6 +325,9 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	lo := oauth.LoginOptions{Out: f.IO.ErrOut, Unattended: f.unattended() && !opts.NoBrowser}
 	if !opts.NoBrowser {
 		lo.OpenBrowser = oauth.OpenBrowser
+	}
+	if opts.flowNote != "" {
+		fmt.Fprintln(f.IO.ErrOut, opts.flowNote)
 	}
 	var tok *oauth.Token
 	switch oauth.Grant(o.Grant) {

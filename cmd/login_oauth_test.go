@@ -30,8 +30,9 @@ import (
 	"github.com/restmcp/restmcp/remote/remotetest"
 )
 
-// signInWriter collects stderr and follows the first sign-in URL it
-// shows, as a user's browser would.
+// signInWriter collects stderr and does what a user would with the first
+// sign-in it shows: follows the browser's URL, or approves the device
+// code at its verification URL.
 type signInWriter struct {
 	mu       sync.Mutex
 	buf      bytes.Buffer
@@ -39,7 +40,7 @@ type signInWriter struct {
 	t        *testing.T
 }
 
-var signInURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+/authorize\?\S+`)
+var signInURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+/(authorize\?|device/verify\?user_code=)\S+`)
 
 func (w *signInWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
@@ -67,13 +68,21 @@ func (w *signInWriter) String() string {
 
 func oauthSpec(t *testing.T, s *oauthtest.Server) string {
 	t.Helper()
+	return writeOAuthSpec(t, s, "oidc", `{type: openIdConnect, openIdConnectUrl: "`+s.DiscoveryURL()+`"}`)
+}
+
+// writeOAuthSpec writes a description of s's API (GET /me, operation me)
+// whose one security scheme, name, is declared as decl (YAML flow
+// style), and returns its path.
+func writeOAuthSpec(t *testing.T, s *oauthtest.Server, name, decl string) string {
+	t.Helper()
 	spec := `openapi: 3.0.3
 info: {title: OAuth test API, version: "1"}
 servers: [{url: "` + s.URL + `/api"}]
-security: [{oidc: [read]}]
+security: [{` + name + `: [read]}]
 components:
   securitySchemes:
-    oidc: {type: openIdConnect, openIdConnectUrl: "` + s.DiscoveryURL() + `"}
+    ` + name + `: ` + decl + `
 paths:
   /me:
     get:
@@ -594,7 +603,8 @@ func TestStatusOAuthProfileChecksTheEnvKey(t *testing.T) {
 		{"r", "✓ takes the access token from RESTMCP_API_KEY"},
 	} {
 		env = tokens[tc.profile]
-		if code, got := status(tc.profile); code != 0 || !strings.Contains(got, tc.accepted) || strings.Contains(got, env) {
+		if code, got := status(tc.profile); code != 0 || !strings.Contains(got, tc.accepted) || strings.Contains(got, env) ||
+			!strings.Contains(got, "from RESTMCP_API_KEY (not renewed; the stored sign-in is not used while it is set)") {
 			t.Errorf("%s, a valid token in the variable: exit %d:\n%s", tc.profile, code, got)
 		}
 		env = "at-not-valid-0123456789"
@@ -608,7 +618,8 @@ func TestStatusOAuthProfileChecksTheEnvKey(t *testing.T) {
 	if err := f.App().Tokens().Delete(app.TokenAccount("o")); err != nil {
 		t.Fatal(err)
 	}
-	if code, got := status("o"); code != 1 || !strings.Contains(got, "correct that variable\n") || strings.Contains(got, "unset") {
+	if code, got := status("o"); code != 1 || !strings.Contains(got, "correct that variable\n") || strings.Contains(got, "unset") ||
+		!strings.Contains(got, "from RESTMCP_API_KEY (not renewed; no sign-in is stored)") || strings.Contains(got, "not used") {
 		t.Errorf("o, no sign-in stored: exit %d:\n%s", code, got)
 	}
 }
@@ -897,7 +908,8 @@ func TestLoginOAuthInCIWithoutBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	spec := oauthSpec(t, s)
+	// The provider offers no device grant, which would be used instead.
+	spec := oauth2Spec(t, s, "authorizationCode")
 	rs := mcp.NewServer(&mcp.Implementation{Name: "oauth-remote", Version: "1"}, nil)
 	ro := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return rs }, nil))
 	for name, args := range map[string][]string{

@@ -572,7 +572,7 @@ func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 	if k := f.App().EnvKey(); k != "" {
 		// Sent instead of the stored tokens (app.OAuthCredential).
 		st.KeySource, st.KeyLocation, st.Key, st.OK = app.KeyFromEnv, f.Brand.Env("API_KEY"), maskCredential(k), true
-		st.Token = fmt.Sprintf("access token %s from %s (not renewed; the stored tokens are not used)", st.Key, st.KeyLocation)
+		st.Token = fmt.Sprintf("access token %s from %s (not renewed; %s)", st.Key, st.KeyLocation, storedSignInUnused(f, p))
 		return st
 	}
 	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount(p.Name))
@@ -603,6 +603,20 @@ func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 		}
 	}
 	return st
+}
+
+// storedSignInUnused says what becomes of p's stored sign-in while an
+// access token in the environment variable is sent instead: whether there
+// is one, as far as the keyring tells.
+func storedSignInUnused(f *Factory, p profile.Profile) string {
+	_, err := oauth.Load(f.App().Tokens(), app.TokenAccount(p.Name))
+	switch {
+	case errors.Is(err, keyring.ErrNotFound):
+		return "no sign-in is stored"
+	case err == nil || app.TokenUnreadable(err):
+		return "the stored sign-in is not used while it is set"
+	}
+	return "the keyring cannot be read now; a sign-in stored there is not used while it is set"
 }
 
 func hasProfile(ps []profile.Profile, name string) bool {

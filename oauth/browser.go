@@ -19,10 +19,7 @@ func OpenBrowser(url string) error {
 	case "windows":
 		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
 	default:
-		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-			return errors.New("no graphical display")
-		}
-		path, err := exec.LookPath("xdg-open")
+		path, err := xdgOpen(os.Getenv)
 		if err != nil {
 			return err
 		}
@@ -33,4 +30,33 @@ func OpenBrowser(url string) error {
 	}
 	go cmd.Wait()
 	return nil
+}
+
+// ErrNoDisplay means no graphical display is available (neither DISPLAY
+// nor WAYLAND_DISPLAY set): an SSH session, a container, a server.
+var ErrNoDisplay = errors.New("no graphical display")
+
+// BrowserUnavailable says why OpenBrowser cannot start a browser, with
+// the environment getenv: ErrNoDisplay, or xdg-open missing (on systems
+// other than macOS and Windows, which always have their URL handler);
+// nil when it can try.
+func BrowserUnavailable(getenv func(string) string) error {
+	switch runtime.GOOS {
+	case "darwin", "windows":
+		return nil
+	}
+	_, err := xdgOpen(getenv)
+	return err
+}
+
+// xdgOpen is the path of xdg-open, or why it cannot open anything here.
+func xdgOpen(getenv func(string) string) (string, error) {
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return "", ErrNoDisplay
+	}
+	path, err := exec.LookPath("xdg-open")
+	if err != nil {
+		return "", errors.New("no xdg-open to start a browser with")
+	}
+	return path, nil
 }

@@ -96,6 +96,21 @@ var ErrNoBrowser = errors.New("oauth: no browser was opened for the sign-in")
 // ErrLoginTimeout means the user did not finish signing in in time.
 var ErrLoginTimeout = errors.New("oauth: the sign-in was not completed in time; start it again")
 
+// ErrExchangeTimeout means the sign-in's time ran out while the
+// authorization code was being exchanged for a token.
+var ErrExchangeTimeout = errors.New("oauth: the sign-in ran out of time while exchanging the authorization code for a token; start it again")
+
+// ErrExchangeCancelled means the sign-in was cancelled while the
+// authorization code was being exchanged for a token.
+var ErrExchangeCancelled = errors.New("oauth: the sign-in was cancelled while exchanging the authorization code for a token")
+
+// cancelledExchange is ErrExchangeCancelled, caused by the context's
+// error (errors.Is sees both), said in plain words.
+type cancelledExchange struct{ cause error }
+
+func (e cancelledExchange) Error() string   { return ErrExchangeCancelled.Error() }
+func (e cancelledExchange) Unwrap() []error { return []error{ErrExchangeCancelled, e.cause} }
+
 // AuthorizationError is an error the authorization endpoint sent back to
 // the redirect URI (the user denied access, an unknown scope …).
 type AuthorizationError struct {
@@ -273,7 +288,16 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (_ *Token, er
 	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
 		return c.oauth2Config(redirect, false).Exchange(c.withClient(ctx), a.code, oauth2.VerifierOption(verifier))
 	})
-	if err != nil {
+	switch {
+	case err == nil:
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// The wait's time ran out during the exchange: the page and the
+		// terminal say so, not the HTTP client's "context deadline
+		// exceeded".
+		err = ErrExchangeTimeout
+	case ctx.Err() != nil:
+		err = cancelledExchange{ctx.Err()}
+	default:
 		err = serverError("token", err, a.code, verifier, c.ClientSecret)
 	}
 	a.exchanged <- err

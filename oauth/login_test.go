@@ -501,24 +501,34 @@ func (c *deadlineCtx) Err() error {
 	}
 }
 
+// timedOut is a context whose deadline passes when end is called.
+func timedOut() (ctx context.Context, end func()) {
+	c := &deadlineCtx{Context: context.Background(), done: make(chan struct{})}
+	return c, func() { close(c.done) }
+}
+
+// cancelled is a context cancelled when end is called.
+func cancelled() (ctx context.Context, end func()) {
+	return context.WithCancel(context.Background())
+}
+
+// endCase is a way a sign-in ends (ctx, ended by calling its end
+// function), the error it returns then, and what the browser's page says.
+type endCase struct {
+	name string
+	ctx  func() (context.Context, func())
+	want error
+	page string
+}
+
 // A redirect that arrives as the sign-in ends (its time ran out, or it
 // was cancelled) gets a page that says the sign-in failed, rather than
 // one the browser waits for until it gives up.
 func TestLoginAuthCodePageWhenTheSignInEndsFirst(t *testing.T) {
 	s := startServer(t, oauthtest.Options{})
-	for _, tc := range []struct {
-		name string
-		ctx  func() (context.Context, func())
-		want error
-		page string
-	}{
-		{"timed out", func() (context.Context, func()) {
-			ctx := &deadlineCtx{Context: context.Background(), done: make(chan struct{})}
-			return ctx, func() { close(ctx.done) }
-		}, oauth.ErrLoginTimeout, "not completed in time"},
-		{"cancelled", func() (context.Context, func()) {
-			return context.WithCancel(context.Background())
-		}, context.Canceled, "canceled"},
+	for _, tc := range []endCase{
+		{"timed out", timedOut, oauth.ErrLoginTimeout, "not completed in time"},
+		{"cancelled", cancelled, context.Canceled, "canceled"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, end := tc.ctx()
@@ -546,6 +556,41 @@ func TestLoginAuthCodePageWhenTheSignInEndsFirst(t *testing.T) {
 				}
 			case <-time.After(30 * time.Second):
 				t.Fatal("the browser got no page: it waits until it gives up")
+			}
+		})
+	}
+}
+
+// When the sign-in's time runs out (or it is cancelled) while the code is
+// being exchanged, the browser's page and the error say so in plain words,
+// not with the HTTP client's "context deadline exceeded".
+func TestLoginAuthCodeEndsDuringTheExchange(t *testing.T) {
+	s := startServer(t, oauthtest.Options{})
+	for _, tc := range []endCase{
+		{"timed out", timedOut, oauth.ErrExchangeTimeout, "the sign-in ran out of time while exchanging the authorization code for a token; start it again"},
+		{"cancelled", cancelled, context.Canceled, "the sign-in was cancelled while exchanging the authorization code for a token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, end := tc.ctx()
+			var once sync.Once
+			// The token endpoint ends the sign-in when the code comes,
+			// and answers only once the client has given up.
+			token := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				r.ParseForm() // read whole: the server then sees the client leave
+				once.Do(end)
+				<-r.Context().Done()
+			}))
+			t.Cleanup(token.Close)
+			cfg := s.Config()
+			cfg.TokenURL = token.URL + "/token"
+			page := make(chan string, 1)
+			_, err := cfg.LoginAuthCode(ctx, oauth.LoginOptions{Timeout: time.Hour, OpenBrowser: oauthtest.PageBrowser(page)})
+			if !errors.Is(err, tc.want) || strings.Contains(err.Error(), "context") {
+				t.Errorf("err = %v, want %v in plain words", err, tc.want)
+			}
+			got := <-page
+			if !strings.HasPrefix(got, "400 ") || !strings.Contains(got, tc.page) || strings.Contains(got, "context") {
+				t.Errorf("page = %q, want a 400 that says %q", got, tc.page)
 			}
 		})
 	}

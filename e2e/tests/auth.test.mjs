@@ -39,15 +39,22 @@ async function startOAuthServer(dir) {
   return { proc: p, ...JSON.parse(line) };
 }
 
-/** Runs login, following the sign-in URL it prints as a browser would. */
-function loginFollowingURL(args, env) {
+const AUTHORIZE_URL = /http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+/;
+const DEVICE_VERIFY_URL = /http:\/\/127\.0\.0\.1:\d+\/device\/verify\?user_code=\S+/;
+
+/**
+ * Runs login, following the sign-in URL it prints as a browser would
+ * (the device grant's verification URL, with DEVICE_VERIFY_URL, approves
+ * the code as a user on another device would).
+ */
+function loginFollowingURL(args, env, url = AUTHORIZE_URL) {
   return new Promise((resolve, reject) => {
     const p = spawn(bin(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let followed = false;
     p.stderr.on('data', (c) => {
       stderr += c;
-      const m = stderr.match(/http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+/);
+      const m = stderr.match(url);
       if (m && !followed) {
         followed = true;
         fetch(m[0]).then((r) => r.text()).catch(reject);
@@ -190,6 +197,41 @@ describe('OAuth 2.0 from the description', () => {
     } finally {
       await s.close();
     }
+  });
+
+  it('with no browser to open here, a provider offering the device grant too is signed in to with a code', async () => {
+    const both = join(dir, 'api-both-flows.json');
+    const doc = JSON.parse(readFileSync(spec, 'utf8'));
+    doc.components.securitySchemes.oauth.flows.deviceAuthorization = {
+      deviceAuthorizationUrl: srv.device_url, tokenUrl: srv.token_url, scopes: { read: 'read', write: 'write' },
+    };
+    writeFileSync(both, JSON.stringify(doc));
+    const profile = 'e2e-oauth-device';
+    const before = await (await fetch(`${srv.url}/admin/stats`)).json();
+    // The child has no DISPLAY (childEnv): no browser can be started, as
+    // over SSH or in a container.
+    assert.equal(env.DISPLAY, undefined);
+    const r = await loginFollowingURL(['login', '--profile', profile, '--spec', both, '--client-id', srv.client_id], env, DEVICE_VERIFY_URL);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.followed, 'the verification URL was printed');
+    assert.match(r.stderr, /No browser can be opened here \(no graphical display\): signing in with a code entered on any device instead/);
+    assert.match(r.stderr, /and enter the code [A-Z0-9]{4}-[A-Z0-9]{4}/);
+    assert.doesNotMatch(r.stderr, /\/authorize\?/, 'no browser URL was offered');
+    const tok = JSON.parse(keyringLookup(`${profile}/oauth-token`));
+    assert.equal(tok.grant, 'device_code');
+    const after = await (await fetch(`${srv.url}/admin/stats`)).json();
+    assert.equal(after.device_tokens, before.device_tokens + 1, JSON.stringify(after));
+    assert.equal(after.code_exchanges, before.code_exchanges, JSON.stringify(after));
+    const st = await run(['status', '--profile', profile, '--offline'], { env });
+    assert.equal(st.code, 0, st.stdout + st.stderr);
+    assert.match(st.stdout, /from device_code/);
+
+    // --flow browser signs in through the browser's URL all the same.
+    const b = await loginFollowingURL(['login', '--profile', profile, '--spec', both, '--client-id', srv.client_id, '--flow', 'browser'], env);
+    assert.equal(b.code, 0, b.stderr);
+    assert.ok(b.followed, 'the authorization URL was printed');
+    assert.equal(JSON.parse(keyringLookup(`${profile}/oauth-token`)).grant, 'authorization_code');
+    assert.equal((await run(['logout', '--profile', profile], { env })).code, 0);
   });
 
   it('logout removes the token from the keyring', async () => {
