@@ -401,11 +401,22 @@ func styledPart(style string) bool {
 	return false
 }
 
-// orNull is the schema s takes a value by: the one alternative of its
-// anyOf or oneOf that is not null, when the others are (FastAPI writes an
-// optional upload, `UploadFile | None`, as anyOf binary or null), else s.
+// orNull is the schema v takes a value by: NullChoice's alternative when
+// it has one (FastAPI writes an optional upload, `UploadFile | None`, as
+// anyOf binary or null), else v.
 func orNull(v any) map[string]any {
 	s, _ := v.(map[string]any)
+	if alt := NullChoice(s); alt != nil {
+		return alt
+	}
+	return s
+}
+
+// NullChoice is the one alternative of s's anyOf or oneOf that is not
+// null, when all the others are (`anyOf: [{type: string, format: binary},
+// {type: "null"}]`); nil when s is no such choice. A multipart field so
+// declared is sent as its alternative is.
+func NullChoice(s map[string]any) map[string]any {
 	for _, k := range []string{"anyOf", "oneOf"} {
 		alts, _ := s[k].([]any)
 		var only map[string]any
@@ -420,7 +431,7 @@ func orNull(v any) map[string]any {
 			return only
 		}
 	}
-	return s
+	return nil
 }
 
 func isBinarySchema(s map[string]any) bool {
