@@ -290,7 +290,9 @@ func isScalarArray(v any) bool {
 // part per scalar field (repeated for arrays of scalars), objects and other
 // arrays as JSON parts, unless the field's encoding names a style: then
 // one part per pair that style makes of it, as in a form body
-// (`meta[a]`, `tags=a,b`). A string field whose schema says it is binary
+// (`meta[a]`, `tags=a,b`). A field whose encoding names a JSON content
+// type and no style is one part of that type holding its value as JSON, a
+// string included (`"draft"`, with its quotes), as OpenAPI's encoding says. A string field whose schema says it is binary
 // (format: binary, or contentMediaType in OpenAPI 3.1; also as the one
 // alternative to null of an anyOf or oneOf, see orNull) is sent as a file
 // part, with the file name its data: URI gives (dataURI), else named after
@@ -311,6 +313,14 @@ func encodeMultipart(body *Body, v any) ([]byte, string, error) {
 		}
 		schema := orNull(props[name])
 		enc := body.Encoding[name]
+		if jsonPart(enc, schema) && !isBinarySchema(orNull(schema["items"])) {
+			// The encoding asks for JSON: the value goes as JSON, whole
+			// (a string as a JSON string, an array in one part).
+			if err := writePart(w, name, schema, enc, val); err != nil {
+				return nil, "", fmt.Errorf("request body field %q: %w", name, err)
+			}
+			continue
+		}
 		if styledPart(enc.Style) && !isScalar(val) && !isBinarySchema(orNull(schema["items"])) {
 			// A style the encoding names (OpenAPI 3.1 applies it to
 			// multipart too; Swagger 2.0's collectionFormat): one plain
@@ -372,6 +382,10 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 		}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscape(name), quoteEscape(filename)))
 		h.Set("Content-Type", ct)
+	case jsonPart(enc, schema):
+		s = compactJSON(v)
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscape(name)))
+		h.Set("Content-Type", enc.ContentType)
 	case isScalar(v):
 		s = scalarString(v)
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscape(name)))
@@ -389,6 +403,14 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 	}
 	_, err = pw.Write([]byte(s))
 	return err
+}
+
+// jsonPart reports whether a multipart field of schema is sent as JSON
+// because its encoding names a JSON content type (application/json, any
+// +json type): any value but a file's, unless the encoding also names a
+// style or explode, which OpenAPI 3.1.1 has win over contentType.
+func jsonPart(enc Encoding, schema map[string]any) bool {
+	return isJSONType(enc.ContentType) && enc.Style == "" && enc.Explode == nil && !isBinarySchema(schema)
 }
 
 // styledPart reports whether a multipart field of an encoding of style
