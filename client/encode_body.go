@@ -292,7 +292,8 @@ func isScalarArray(v any) bool {
 // one part per pair that style makes of it, as in a form body
 // (`meta[a]`, `tags=a,b`). A field whose encoding names a JSON content
 // type and no style is one part of that type holding its value as JSON, a
-// string included (`"draft"`, with its quotes), as OpenAPI's encoding says. A string field whose schema says it is binary
+// string included (`"draft"`, with its quotes), as OpenAPI's encoding
+// says. A string field whose schema says it is binary
 // (format: binary, or contentMediaType in OpenAPI 3.1; also as the one
 // alternative to null of an anyOf or oneOf, see orNull) is sent as a file
 // part, with the file name its data: URI gives (dataURI), else named after
