@@ -290,7 +290,10 @@ func isScalarArray(v any) bool {
 // part per scalar field (repeated for arrays of scalars), objects and other
 // arrays as JSON parts, unless the field's encoding names a style: then
 // one part per pair that style makes of it, as in a form body
-// (`meta[a]`, `tags=a,b`). A string field whose schema says it is binary
+// (`meta[a]`, `tags=a,b`). A field whose encoding names a JSON content
+// type and no style is one part of that type holding its value as JSON, a
+// string included (`"draft"`, with its quotes), as OpenAPI's encoding
+// says. A string field whose schema says it is binary
 // (format: binary, or contentMediaType in OpenAPI 3.1; also as the one
 // alternative to null of an anyOf or oneOf, see orNull) is sent as a file
 // part, with the file name its data: URI gives (dataURI), else named after
@@ -311,6 +314,14 @@ func encodeMultipart(body *Body, v any) ([]byte, string, error) {
 		}
 		schema := orNull(props[name])
 		enc := body.Encoding[name]
+		if jsonPart(enc, schema) && !isBinarySchema(orNull(schema["items"])) {
+			// The encoding asks for JSON: the value goes as JSON, whole
+			// (a string as a JSON string, an array in one part).
+			if err := writePart(w, name, schema, enc, val); err != nil {
+				return nil, "", fmt.Errorf("request body field %q: %w", name, err)
+			}
+			continue
+		}
 		if styledPart(enc.Style) && !isScalar(val) && !isBinarySchema(orNull(schema["items"])) {
 			// A style the encoding names (OpenAPI 3.1 applies it to
 			// multipart too; Swagger 2.0's collectionFormat): one plain
@@ -372,6 +383,10 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 		}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscape(name), quoteEscape(filename)))
 		h.Set("Content-Type", ct)
+	case jsonPart(enc, schema):
+		s = compactJSON(v)
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscape(name)))
+		h.Set("Content-Type", enc.ContentType)
 	case isScalar(v):
 		s = scalarString(v)
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"`, quoteEscape(name)))
@@ -391,6 +406,14 @@ func writePart(w *multipart.Writer, name string, schema map[string]any, enc Enco
 	return err
 }
 
+// jsonPart reports whether a multipart field of schema is sent as JSON
+// because its encoding names a JSON content type (application/json, any
+// +json type): any value but a file's, unless the encoding also names a
+// style or explode, which OpenAPI 3.1.1 has win over contentType.
+func jsonPart(enc Encoding, schema map[string]any) bool {
+	return isJSONType(enc.ContentType) && enc.Style == "" && enc.Explode == nil && !isBinarySchema(schema)
+}
+
 // styledPart reports whether a multipart field of an encoding of style
 // is written as the pairs that style makes (see styled).
 func styledPart(style string) bool {
@@ -401,11 +424,22 @@ func styledPart(style string) bool {
 	return false
 }
 
-// orNull is the schema s takes a value by: the one alternative of its
-// anyOf or oneOf that is not null, when the others are (FastAPI writes an
-// optional upload, `UploadFile | None`, as anyOf binary or null), else s.
+// orNull is the schema v takes a value by: NullChoice's alternative when
+// it has one (FastAPI writes an optional upload, `UploadFile | None`, as
+// anyOf binary or null), else v.
 func orNull(v any) map[string]any {
 	s, _ := v.(map[string]any)
+	if alt := NullChoice(s); alt != nil {
+		return alt
+	}
+	return s
+}
+
+// NullChoice is the one alternative of s's anyOf or oneOf that is not
+// null, when all the others are (`anyOf: [{type: string, format: binary},
+// {type: "null"}]`); nil when s is no such choice. A multipart field so
+// declared is sent as its alternative is.
+func NullChoice(s map[string]any) map[string]any {
 	for _, k := range []string{"anyOf", "oneOf"} {
 		alts, _ := s[k].([]any)
 		var only map[string]any
@@ -420,7 +454,7 @@ func orNull(v any) map[string]any {
 			return only
 		}
 	}
-	return s
+	return nil
 }
 
 func isBinarySchema(s map[string]any) bool {

@@ -536,10 +536,116 @@ func TestMultipartOptionalFile(t *testing.T) {
 	}
 }
 
+// TestMultipartFileContentType pins the content type of a file part, as
+// docs/tools.md states it: the encoding's when it names one type, else the
+// data: URI's (when it names a media type), else the schema's
+// contentMediaType, else application/octet-stream.
+func TestMultipartFileContentType(t *testing.T) {
+	bin := map[string]any{"type": "string", "format": "binary"}
+	png := map[string]any{"type": "string", "contentMediaType": "image/png"}
+	jpeg := "data:image/jpeg;base64,/9j/"
+	for _, tc := range []struct {
+		name   string
+		schema map[string]any
+		enc    string
+		value  string
+		want   string
+	}{
+		{"the encoding's one type", bin, "image/png", jpeg, "image/png"},
+		{"under the encoding's range", bin, "image/*", jpeg, "image/jpeg"},
+		{"among the encoding's list", bin, "image/png, image/jpeg", jpeg, "image/jpeg"},
+		{"the data: URI's before contentMediaType", png, "", jpeg, "image/jpeg"},
+		{"contentMediaType for a data: URI naming none", png, "", "data:;base64,/9j/", "image/png"},
+		{"contentMediaType for text", png, "", "PNG", "image/png"},
+		{"octet-stream for text", bin, "", "hello", "application/octet-stream"},
+		{"no type from a line break", bin, "", "data:text/plain\r\nX-A: b;base64,aGk=", "application/octet-stream"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := &Body{ContentType: "multipart/form-data",
+				Schema: map[string]any{"type": "object", "properties": map[string]any{"file": tc.schema}}}
+			if tc.enc != "" {
+				body.Encoding = map[string]Encoding{"file": {ContentType: tc.enc}}
+			}
+			srv := newRecorder(t, nil)
+			c := New(Options{BaseURL: srv.URL})
+			op := &Operation{Method: "POST", Path: "/upload", Body: body}
+			if _, err := c.Do(context.Background(), Request{Op: op, Body: map[string]any{"file": tc.value}}); err != nil {
+				t.Fatal(err)
+			}
+			parts := readParts(t, srv.last(t))
+			if len(parts) != 1 || parts[0].FileName() != "file" || parts[0].Header.Get("Content-Type") != tc.want {
+				t.Errorf("parts = %q, want one file part of type %s", partLines(t, srv.last(t)), tc.want)
+			}
+		})
+	}
+}
+
+// TestMultipartJSONEncoding checks that a multipart field whose encoding
+// names a JSON content type is sent as JSON in one part of that type: a
+// string as a JSON string, an array whole; a field without one, one whose
+// encoding also names a style (which wins), and a file whatever its
+// encoding, as before.
+func TestMultipartJSONEncoding(t *testing.T) {
+	str := map[string]any{"type": "string"}
+	body := &Body{ContentType: "multipart/form-data", Schema: map[string]any{"type": "object", "properties": map[string]any{
+		"status": str,
+		"count":  map[string]any{"type": "integer"},
+		"tags":   map[string]any{"type": "array", "items": str},
+		"ids":    map[string]any{"type": "array", "items": str},
+		"meta":   map[string]any{"type": "object"},
+		"title":  str,
+		"labels": map[string]any{"type": "array", "items": str},
+		"file":   map[string]any{"type": "string", "format": "binary"},
+	}}, Encoding: map[string]Encoding{
+		"status": {ContentType: "application/json"},
+		"count":  {ContentType: "application/json"},
+		"tags":   {ContentType: "application/json", Style: "form"},
+		"ids":    {ContentType: "application/json; charset=utf-8"},
+		"meta":   {ContentType: "application/vnd.acme+json"},
+		"file":   {ContentType: "application/json"},
+	}}
+	op := &Operation{Method: "POST", Path: "/posts", Body: body}
+	srv := newRecorder(t, nil)
+	c := New(Options{BaseURL: srv.URL})
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: map[string]any{
+		"status": "draft", "count": 3, "tags": []any{"a", "b"}, "ids": []any{"1", "2"}, "meta": map[string]any{"k": "v"},
+		"title": "Hello", "labels": []any{"x", "y"}, "file": `{"not":"parsed"}`,
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	parts := partLines(t, srv.last(t))
+	want := []string{
+		"count||application/json|3",
+		`file|file|application/json|{"not":"parsed"}`,
+		`ids||application/json; charset=utf-8|["1","2"]`,
+		"labels|||x",
+		"labels|||y",
+		`meta||application/vnd.acme+json|{"k":"v"}`,
+		`status||application/json|"draft"`,
+		"tags|||a",
+		"tags|||b",
+		"title|||Hello",
+	}
+	if strings.Join(parts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("parts:\n%s\nwant:\n%s", strings.Join(parts, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // receivedPart is one part of a multipart body as received, with its content.
 type receivedPart struct {
 	*multipart.Part
 	content []byte
+}
+
+// partLines is each part of got's multipart/form-data body as
+// "name|file name|content type|content".
+func partLines(t *testing.T, got received) []string {
+	t.Helper()
+	var lines []string
+	for _, p := range readParts(t, got) {
+		lines = append(lines, p.FormName()+"|"+p.FileName()+"|"+p.Header.Get("Content-Type")+"|"+string(p.content))
+	}
+	return lines
 }
 
 // readParts reads the parts of got's multipart/form-data body.
@@ -596,10 +702,7 @@ func TestMultipartEncodingStyle(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	var parts []string
-	for _, p := range readParts(t, srv.last(t)) {
-		parts = append(parts, p.FormName()+"|"+p.FileName()+"|"+p.Header.Get("Content-Type")+"|"+string(p.content))
-	}
+	parts := partLines(t, srv.last(t))
 	want := []string{
 		"csv|||a,b",
 		"expand[]|||links",

@@ -463,6 +463,10 @@ var jsonSeeds = []string{
 	"{\"a\": 1,}",
 	"{\"a\" 1}",
 	"{\"mcpServers\": {\"acme\": {\"url\": \"https://mcp.example.com/acme\", \"disabled\": true}}}",
+	// Arguments that are not strings, under every client's key: refused,
+	// never read as "".
+	`{"mcpServers": {"acme": {"command": "/opt/restmcp/bin/restmcp", "args": ["serve", "--profile", "acme", 30]}}, "servers": {"acme": {"command": "/old/restmcp", "args": ["serve", true, ["x"], {"a": 1}]}}, "context_servers": {"acme": {"command": {"path": "/old/restmcp", "args": ["serve", null]}}}}`,
+	`{"mcpServers": {"acme": {"command": "/old/restmcp", "args": "serve --profile acme --read-only"}}, "servers": {"acme": {"command": "/opt/restmcp/bin/restmcp", "args": ["serve", "--profile", "acme", 1e3]}}, "context_servers": {"acme": {"command": "/opt/restmcp/bin/restmcp", "args": ["serve", "--profile", "acme", -0.5]}}}`,
 }
 
 // FuzzJSONInstall installs an entry into a JSON(C) file, installs it
@@ -496,10 +500,13 @@ func FuzzJSONInstall(f *testing.F) {
 		}
 		internalError(t, "install", err, src)
 		checkJSONUninstall(t, c, src, in, e, "")
+		oldEntry, _ := entryOf(c, in, e.Name).(map[string]any)
+		if fd, _ := c.lookup("f", src, e.Name, nil); err == nil && e.URL == "" && fd.present && fd.ours(e) && !stringArgs(c, oldEntry) {
+			t.Fatalf("install took an entry whose args are not all strings (%v): %v\ninput:\n%q\noutput:\n%q", oldEntry, action, src, out)
+		}
 		if err != nil {
 			return
 		}
-		oldEntry, _ := entryOf(c, in, e.Name).(map[string]any)
 		outV, ok := jsonValue(out)
 		if !ok {
 			t.Fatalf("install wrote a file that does not parse:\n%q\ninput:\n%q", out, src)
@@ -575,6 +582,28 @@ func FuzzJSONInstall(f *testing.F) {
 			}
 		}
 	})
+}
+
+// stringArgs reports whether the entry's args (in the command object of
+// the client's nested form too) are absent, null or an array of strings.
+func stringArgs(c Client, entry map[string]any) bool {
+	args, has := entry["args"]
+	if cmd, ok := entry["command"].(map[string]any); ok && c.nestedCommand {
+		args, has = cmd["args"]
+	}
+	if !has || args == nil {
+		return true
+	}
+	list, ok := args.([]any)
+	if !ok {
+		return false
+	}
+	for _, a := range list {
+		if _, ok := a.(string); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // checkJSONUninstall uninstalls from src, which parses to in, the entry

@@ -2202,3 +2202,54 @@ func TestTOMLNestedInline(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONArgsNotStrings: the JSON clients document args as strings, so
+// install says which argument is not one, as it does for Codex, and
+// changes nothing, rather than reading it as "" (and writing "" where the
+// user wrote 30) or finding the entry unchanged; uninstall takes the entry
+// out.
+func TestJSONArgsNotStrings(t *testing.T) {
+	desktop, _ := Lookup("claude-desktop")
+	vscode, _ := Lookup("vscode")
+	zed, _ := Lookup("zed")
+	for _, bad := range []struct {
+		c          Client
+		args, said string
+	}{
+		{desktop, `["serve", "--profile", "acme", 30]`, "hold 30, but Claude Desktop takes strings there"},
+		{desktop, `["serve", "--profile", "acme", ""]`, ""},
+		{desktop, `["serve", "--profile", "acme", 1e3, "--read-only"]`, "hold 1e3, but Claude Desktop takes strings there"},
+		{desktop, `["serve", "--profile", "acme", true]`, "hold true, but Claude Desktop takes strings there"},
+		{vscode, `["serve", null, "--profile", "acme"]`, "hold null, but VS Code takes strings there"},
+		{vscode, `["serve", "--profile", "acme", ["x"]]`, "hold an array, but VS Code takes strings there"},
+		{vscode, `["serve", "--profile", "acme", {"a": 1}]`, "hold an object, but VS Code takes strings there"},
+		{desktop, `"serve --profile acme --read-only"`, "are not an array, but Claude Desktop takes an array of strings there"},
+		{zed, `["serve", "--profile", "acme", 30]`, "hold 30, but Zed takes strings there"},
+	} {
+		t.Run(bad.c.ID+" "+bad.args, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.json")
+			entry := `{"command": "` + testCommand + `", "args": ` + bad.args + `}`
+			if bad.c.nestedCommand {
+				entry = `{"command": {"path": "` + testCommand + `", "args": ` + bad.args + `}}`
+			}
+			in := `{"theme": "dark", "` + bad.c.Key + `": {"acme": ` + entry + "}}\n"
+			writeFile(t, path, in, 0o600)
+			res, err := bad.c.Install(path, testEntry("acme"), Options{})
+			if bad.said == "" { // strings all: an empty one is the user's
+				if err != nil || res.Action != Unchanged {
+					t.Fatalf("install: %v, %v", res.Action, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "the args of acme "+bad.said) || !strings.Contains(err.Error(), "nothing was written") {
+				t.Fatalf("install: %v, %v", res.Action, err)
+			}
+			if got := readFile(t, path); string(got) != in {
+				t.Errorf("the file changed: %q", got)
+			}
+			if res, err := bad.c.Uninstall(path, "acme", testCommand, Options{}); err != nil || res.Action != Removed || strings.Contains(string(readFile(t, path)), "acme") {
+				t.Errorf("uninstall: %v, %v: %q", res.Action, err, readFile(t, path))
+			}
+		})
+	}
+}

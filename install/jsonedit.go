@@ -250,16 +250,23 @@ type jsonEntry struct {
 	// nested: the command and its arguments are in a "command" object
 	// ("path", "args"), the form older Zed releases read.
 	nested bool
+	// badArg is the first of Args that is not a string, as written (30,
+	// true, null, an array, an object), or notArray for args that are
+	// no array (nor null); "" when all are strings. Args holds "" in its
+	// place.
+	badArg string
 }
 
 // readEntry decodes the entry v, in the client's nested form too.
 func (c Client) readEntry(v hujson.Value) jsonEntry {
 	e := decodeEntry(v)
+	e.badArg = jsonBadArg(lastMember(&v, "args"))
 	cmd, ok := e.fields["command"].(map[string]any)
 	if !c.nestedCommand || !ok {
 		return e
 	}
 	e.nested = true
+	e.badArg = jsonBadArg(lastMember(&lastMember(&v, "command").Value, "args"))
 	e.Command, _ = cmd["path"].(string)
 	e.Args = nil
 	if list, ok := cmd["args"].([]any); ok {
@@ -269,6 +276,45 @@ func (c Client) readEntry(v hujson.Value) jsonEntry {
 		}
 	}
 	return e
+}
+
+// jsonBadArg is jsonEntry.badArg for the args member m (nil when absent).
+func jsonBadArg(m *hujson.ObjectMember) string {
+	if m == nil {
+		return ""
+	}
+	switch v := m.Value.Value.(type) {
+	case *hujson.Array:
+		for _, el := range v.Elements {
+			switch x := el.Value.(type) {
+			case hujson.Literal:
+				if x.Kind() != '"' {
+					return string(x)
+				}
+			default:
+				return kindName(el)
+			}
+		}
+		return ""
+	case hujson.Literal:
+		if v.Kind() == 'n' {
+			return "" // no arguments: ours take their place
+		}
+	}
+	return notArray
+}
+
+// badArgJSONError refuses to update an entry whose args hold something
+// other than strings: the clients document args as strings and differ on
+// anything else, and reading one as "" would change what the user wrote
+// (or find the entry unchanged).
+func (c Client) badArgJSONError(path, name, bad string) error {
+	if bad == notArray {
+		return fmt.Errorf(`%s: the args of %s are not an array, but %s takes an array of strings there (nothing was written): write them as "args": ["serve", …], then run install again`,
+			path, name, c.Title)
+	}
+	return fmt.Errorf("%s: the args of %s hold %s, but %s takes strings there (nothing was written): quote it or remove it, then run install again",
+		path, name, bad, c.Title)
 }
 
 func decodeEntry(v hujson.Value) jsonEntry {
@@ -557,6 +603,9 @@ func (d *jsonDoc) insertMembers(v *hujson.Value, members []jsonMember) []edit {
 // every other key and extra argument the user added stays as it was.
 func (c Client) updateEntry(path string, d *jsonDoc, v *hujson.Value, e Entry) ([]edit, error) {
 	fe := c.readEntry(*v)
+	if fe.badArg != "" && e.URL == "" {
+		return nil, c.badArgJSONError(path, e.Name, fe.badArg)
+	}
 	if fe.nested {
 		// The command object is edited; the entry around it is left
 		// as it is.
@@ -701,8 +750,9 @@ type found struct {
 	same bool
 	// editable is false when the entry exists in a form we do not edit.
 	editable bool
-	// badArg is the first argument that is not a string, as written
-	// (Codex: a number, a boolean, an array); "" when all are.
+	// badArg is the first argument that is not a string, as written (a
+	// number, a boolean, null, "an array", "a table" or "an object"), or
+	// notArray; "" when all are strings.
 	badArg string
 }
 
@@ -731,8 +781,9 @@ func (c Client) jsonLookup(path string, src []byte, name string, e *Entry) (foun
 		if err != nil {
 			return found{}, err
 		}
-		f.same = c.sameEntry(fe, *e) && len(missing) == 0
+		f.same = c.sameEntry(fe, *e) && len(missing) == 0 && (fe.badArg == "" || e.URL != "")
 	}
+	f.badArg = fe.badArg
 	return f, nil
 }
 

@@ -238,20 +238,7 @@ func TestMultipartFileNamed(t *testing.T) {
 
 	csv := "data:text/csv;name=report%202024.csv;base64,aWQsdG90YWwKMSw5LjUwCg=="
 	call(t, s, "upload_file", `{"file": "`+csv+`", "attachments": ["data:text/plain;filename=a.txt;base64,aGk=", "aGk="]}`)
-	_, params, err := mime.ParseMediaType(last.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := multipart.NewReader(bytes.NewReader(*body), params["boundary"])
-	var got []string
-	for {
-		p, err := r.NextPart()
-		if err != nil {
-			break
-		}
-		b, _ := io.ReadAll(p)
-		got = append(got, p.FormName()+" "+p.FileName()+" "+p.Header.Get("Content-Type")+" "+string(b))
-	}
+	got := partLines(t, last, *body)
 	want := []string{
 		"attachments a.txt text/plain hi",
 		"attachments attachments application/octet-stream aGk=",
@@ -259,6 +246,100 @@ func TestMultipartFileNamed(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("parts:\n got %q\nwant %q", got, want)
+	}
+}
+
+// partLines is each part of the multipart/form-data body of a request
+// as "name file-name content-type content".
+func partLines(t *testing.T, r *http.Request, body []byte) []string {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	var lines []string
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return lines
+		}
+		b, _ := io.ReadAll(p)
+		lines = append(lines, p.FormName()+" "+p.FileName()+" "+p.Header.Get("Content-Type")+" "+string(b))
+	}
+}
+
+// TestMultipartOptionalFileNamed checks that a file field declared as the
+// file or null (FastAPI's optional upload, `UploadFile | None`), an
+// optional list of files and a list of optional files are listed as a
+// plain file field is, the note on the field (or its items) and not on the
+// alternative, in the listing and in the whole schema; and that such files
+// reach the API as files, with the names their data: URIs give.
+func TestMultipartOptionalFileNamed(t *testing.T) {
+	s, last, body := fixtureServer(t, "fastapi", Config{})
+	tool, ok := s.Tool("create_upload")
+	if !ok {
+		t.Fatal("no create_upload tool")
+	}
+	in, _ := json.Marshal(tool.InputSchema)
+	full, _ := json.Marshal(listedSchema(s.byName["create_upload"].in.checked()))
+	for _, schema := range []string{string(in), string(full)} {
+		checkOptionalFiles(t, schema)
+	}
+
+	uri := "data:text/csv;name=report.csv;base64,aWQsdG90YWwKMSw5LjUwCg=="
+	call(t, s, "create_upload", `{"file": "`+uri+`", "avatar": "data:image/png;name=me.png;base64,iVBORw==",
+		"attachments": ["`+uri+`"], "pages": ["`+uri+`"], "note": null}`)
+	got := partLines(t, last, *body)
+	csv := " id,total\n1,9.50\n"
+	want := []string{
+		"attachments report.csv text/csv" + csv,
+		"avatar me.png image/png \x89PNG",
+		"file report.csv text/csv" + csv,
+		"pages report.csv text/csv" + csv,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("parts:\n got %q\nwant %q", got, want)
+	}
+}
+
+// checkOptionalFiles checks the schema of create_upload (testdata/fastapi.yaml)
+// as listed: each optional file says how to send and name it once, where a
+// plain file field says it.
+func checkOptionalFiles(t *testing.T, schema string) {
+	t.Helper()
+	type node struct {
+		Description string
+		AnyOf       []struct {
+			Description string
+			Items       struct{ Description string }
+		}
+		Items struct {
+			Description string
+			AnyOf       []struct{ Description string }
+		}
+	}
+	var m struct{ Properties map[string]node }
+	if err := json.Unmarshal([]byte(schema), &m); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"file": fileNote, "avatar": "The picture shown beside the name. " + fileNote} {
+		p := m.Properties[name]
+		if p.Description != want {
+			t.Errorf("%s: description %q, want %q", name, p.Description, want)
+		}
+		if len(p.AnyOf) != 2 || p.AnyOf[0].Description != "" {
+			t.Errorf("%s: alternatives %+v, want the file's without a description, then null", name, p.AnyOf)
+		}
+	}
+	if a := m.Properties["attachments"]; len(a.AnyOf) != 2 || a.AnyOf[0].Items.Description != fileNote || a.Description != "" {
+		t.Errorf("attachments: %+v, want the list's items described %q", a, fileNote)
+	}
+	if p := m.Properties["pages"]; p.Items.Description != fileNote || len(p.Items.AnyOf) != 2 || p.Items.AnyOf[0].Description != "" {
+		t.Errorf("pages: %+v, want the items described %q, their alternatives not", p, fileNote)
+	}
+	if strings.Contains(schema, binaryNote) {
+		t.Errorf("schema says %q beside the file note: %s", binaryNote, schema)
 	}
 }
 

@@ -158,6 +158,11 @@ func portable(s map[string]any) map[string]any {
 	if isFile(s) && !saysFile(str(out["description"])) {
 		appendNote(out, binaryNote)
 	}
+	if alt := client.NullChoice(s); alt != nil && isFile(alt) && saysFile(str(out["description"])) {
+		// An optional file whose own description says how to send it
+		// (nameFiles): its alternative need not say it again.
+		dropNote(client.NullChoice(out), binaryNote)
+	}
 	return out
 }
 

@@ -621,21 +621,44 @@ func (a bodyArg) clean(shape func(map[string]any, int) map[string]any) map[strin
 
 // nameFiles ends the description of each file in out, a multipart body
 // field's shaped schema (the field, or its items, as schema declares
-// them), with fileNote in place of binaryNote.
+// them), with fileNote in place of binaryNote. A file that is the one
+// alternative to null of an anyOf or oneOf (FastAPI's optional upload,
+// `UploadFile | None`, and an optional list of them) is sent as a file
+// (client.NullChoice) and listed as one: the note ends the description of
+// the field (or of its items), not the alternative's.
 func nameFiles(out, schema map[string]any) {
-	items, _ := schema["items"].(map[string]any)
-	outItems, _ := out["items"].(map[string]any)
+	items, _ := orNullSchema(schema)["items"].(map[string]any)
+	outItems, _ := orNullSchema(out)["items"].(map[string]any)
 	for _, n := range [][2]map[string]any{{out, schema}, {outItems, items}} {
-		if n[0] == nil || n[1] == nil || !isFile(n[1]) || strings.HasSuffix(str(n[0]["description"]), fileNote) {
+		if n[0] == nil || n[1] == nil || !isFile(orNullSchema(n[1])) || strings.HasSuffix(str(n[0]["description"]), fileNote) {
 			continue
 		}
-		d := strings.TrimSpace(strings.TrimSuffix(str(n[0]["description"]), binaryNote))
-		if d == "" {
-			delete(n[0], "description")
-		} else {
-			n[0]["description"] = d
-		}
+		dropNote(client.NullChoice(n[0]), binaryNote)
+		dropNote(n[0], binaryNote)
 		appendNote(n[0], fileNote)
+	}
+}
+
+// orNullSchema is client.NullChoice's alternative of s when it has one,
+// else s.
+func orNullSchema(s map[string]any) map[string]any {
+	if alt := client.NullChoice(s); alt != nil {
+		return alt
+	}
+	return s
+}
+
+// dropNote takes note off the end of s's description (the description
+// goes when nothing else is left of it); s may be nil.
+func dropNote(s map[string]any, note string) {
+	d, ok := s["description"].(string)
+	if !ok || !strings.HasSuffix(d, note) {
+		return
+	}
+	if d = strings.TrimSpace(strings.TrimSuffix(d, note)); d == "" {
+		delete(s, "description")
+	} else {
+		s["description"] = d
 	}
 }
 

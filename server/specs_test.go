@@ -198,3 +198,63 @@ func describes(s *Server) int {
 	}
 	return 0
 }
+
+// TestSharedFastAPIOptionalFile lists the full-stack FastAPI template's
+// upload as FastAPI writes it for an optional file (`UploadFile | None`:
+// anyOf binary or null, not required) and checks that its file field says
+// how to send and name the file as the template's own required one does.
+func TestSharedFastAPIOptionalFile(t *testing.T) {
+	var file string
+	for _, f := range sharedSpecs(t) {
+		if filepath.Base(f) == "fastapi-template-openapi.json" {
+			file = f
+		}
+	}
+	if file == "" {
+		t.Skip("no fastapi-template-openapi.json in the shared specs")
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	body := doc["components"].(map[string]any)["schemas"].(map[string]any)["Body_documents-create_document"].(map[string]any)
+	fileDesc := func(t *testing.T, file string) string {
+		t.Helper()
+		s, err := New(Config{API: loadSpec(t, file), Layout: LayoutOperations})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tool := range s.Tools() {
+			if st, ok := s.byName[tool.Name]; ok && st.op.ID == "documents-create_document" {
+				in, _ := json.Marshal(tool.InputSchema)
+				var m struct {
+					Properties map[string]struct{ Description string }
+				}
+				_ = json.Unmarshal(in, &m)
+				return m.Properties["file"].Description
+			}
+		}
+		t.Fatal("no tool for documents-create_document")
+		return ""
+	}
+	if d := fileDesc(t, file); d != fileNote {
+		t.Fatalf("the required file: description %q, want %q", d, fileNote)
+	}
+	body["properties"].(map[string]any)["file"] = map[string]any{
+		"anyOf": []any{map[string]any{"type": "string", "format": "binary"}, map[string]any{"type": "null"}},
+		"title": "File",
+	}
+	delete(body, "required")
+	optional := filepath.Join(t.TempDir(), "fastapi-optional-file.json")
+	out, _ := json.Marshal(doc)
+	if err := os.WriteFile(optional, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if d := fileDesc(t, optional); d != fileNote {
+		t.Errorf("the optional file: description %q, want %q", d, fileNote)
+	}
+}

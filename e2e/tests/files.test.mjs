@@ -1,6 +1,8 @@
 // Files and the parameters the key fills, through the TypeScript SDK on the
 // built binary, against an HTTP API the test runs: a model sends a file's
 // bytes as a data: URI (base64) to a multipart file field or a binary body;
+// an optional upload (FastAPI's `UploadFile | None`) is listed as a file,
+// and a multipart field whose encoding asks for JSON goes as JSON;
 // a query parameter the description declares for the key is not asked of
 // the model, and a cookie parameter is an argument.
 import { describe, it, before, after } from 'node:test';
@@ -30,7 +32,11 @@ function parts(body, contentType) {
     const split = part.indexOf('\r\n\r\n');
     const head = part.subarray(0, split).toString();
     const name = /name="([^"]+)"/.exec(head)[1];
-    out[name] = { type: /content-type: *([^\r\n]+)/i.exec(head)?.[1] ?? '', bytes: part.subarray(split + 4) };
+    out[name] = {
+      type: /content-type: *([^\r\n]+)/i.exec(head)?.[1] ?? '',
+      filename: /filename="([^"]*)"/.exec(head)?.[1] ?? null,
+      bytes: part.subarray(split + 4),
+    };
     at = next;
   }
   return out;
@@ -54,6 +60,10 @@ describe('files and the parameters the key fills', () => {
         } else if (u.pathname === '/avatar') {
           const p = parts(body, req.headers['content-type']);
           answer = { file: p.file && { type: p.file.type, sha256: sha(p.file.bytes) }, caption: p.caption?.bytes.toString() ?? null };
+        } else if (u.pathname === '/documents') {
+          const p = parts(body, req.headers['content-type']);
+          const field = (f) => f && { type: f.type, filename: f.filename, text: f.bytes.toString() };
+          answer = { file: p.file && { type: p.file.type, filename: p.file.filename, sha256: sha(p.file.bytes) }, status: field(p.status), tags: field(p.tags) };
         } else if (u.pathname === '/blob') {
           answer = { type: req.headers['content-type'], sha256: sha(body) };
         } else {
@@ -84,6 +94,52 @@ describe('files and the parameters the key fills', () => {
     }));
   });
   after(() => upstream?.close());
+
+  it('lists an optional upload as a file and sends JSON-encoded fields as JSON', async () => {
+    // FastAPI's optional upload (`UploadFile | None`) beside fields whose
+    // encoding asks for JSON, in an OpenAPI 3.1 description.
+    const docs = join(dir, 'documents.json');
+    writeFileSync(docs, JSON.stringify({
+      openapi: '3.1.0',
+      info: { title: 'Documents API', version: '1' },
+      servers: [{ url: `http://127.0.0.1:${upstream.address().port}` }],
+      security: [{ q: [] }],
+      components: { securitySchemes: { q: { type: 'apiKey', in: 'query', name: 'api_key' } } },
+      paths: {
+        '/documents': { post: { operationId: 'createDocument', requestBody: { content: { 'multipart/form-data': {
+          schema: { type: 'object', properties: {
+            file: { anyOf: [{ type: 'string', format: 'binary' }, { type: 'null' }], title: 'File' },
+            status: { type: 'string' },
+            tags: { type: 'array', items: { type: 'string' } },
+          } },
+          encoding: { status: { contentType: 'application/json' }, tags: { contentType: 'application/json' } },
+        } } }, responses: { 200: { description: 'ok' } } } },
+      },
+    }));
+    const env = childEnv({ RESTMCP_CONFIG_DIR: join(dir, 'config-docs') });
+    const login = await run(['login', '--profile', 'e2e-docs', '--spec', docs, '--with-key', '--no-check', '--layout', 'operations'], { env, input: `${KEY}\n` });
+    assert.equal(login.code, 0, login.stderr);
+    const s = await connect(['serve', '--profile', 'e2e-docs'], { env });
+    try {
+      const tool = (await s.client.listTools()).tools.find((t) => t.name === 'create_document');
+      const file = tool.inputSchema.properties.file;
+      assert.match(file.description ?? '', /data: URI, base64; to name the file: data:text\/csv;name=report\.csv/,
+        'the optional upload says how to send and name a file, as a required one does');
+      assert.ok(!JSON.stringify(file.anyOf).includes('data: URI'), 'said once, on the field');
+
+      const res = await s.client.callTool({ name: 'create_document', arguments: {
+        file: `data:image/png;name=scan.png;base64,${PNG.toString('base64')}`, status: 'draft', tags: ['a', 'b'],
+      } });
+      assert.ok(!res.isError, text(res));
+      assert.deepEqual(JSON.parse(text(res)), {
+        file: { type: 'image/png', filename: 'scan.png', sha256: sha(PNG) },
+        status: { type: 'application/json', filename: null, text: '"draft"' },
+        tags: { type: 'application/json', filename: null, text: '["a","b"]' },
+      });
+    } finally {
+      await s.close();
+    }
+  });
 
   it('sends bytes from a data: URI, asks no key of the model, and takes a cookie', async () => {
     // The description's one scheme, a query key, chosen by login.

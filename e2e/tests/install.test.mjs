@@ -206,3 +206,38 @@ e2e-codex = { command = "restmcp", env = { HTTPS_PROXY = "http://proxy:3128" }, 
     assert.equal(readFileSync(file, 'utf8'), text, 'nothing written');
   });
 });
+
+// The JSON clients take only strings in an entry's args too: Claude Code
+// leaves such an entry out, Gemini CLI refuses its settings. install says
+// which argument is not a string and writes nothing, as for Codex.
+describe('restmcp install: arguments that are not strings, in JSON files', () => {
+  const nodeBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin');
+  const isolated = spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' }).status === 0;
+  const client = (name, home, args) => {
+    const exe = join(nodeBin, name);
+    const [cmd, argv] = isolated ? ['unshare', ['-rn', exe, ...args]] : [exe, args];
+    const r = spawnSync(cmd, argv, { env: { ...childEnv({ HOME: home, XDG_CONFIG_HOME: undefined }), NO_COLOR: '1' }, encoding: 'utf8', timeout: 90_000 });
+    return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+  };
+  const cases = [
+    { id: 'claude-code', title: 'Claude Code', exe: 'claude', file: ['.claude.json'], read: ['mcp', 'get', 'e2e-args'], refused: /No MCP server named "e2e-args"/ },
+    { id: 'gemini', title: 'Gemini CLI', exe: 'gemini', file: ['.gemini', 'settings.json'], read: ['mcp', 'list'], refused: /Expected string, received number/ },
+  ];
+  for (const c of cases) {
+    it(`${c.title}: refused, and the file left as it is`, async (t) => {
+      if (!existsSync(join(nodeBin, c.exe))) { t.skip(`${c.exe} is not installed: run npm ci in e2e/`); return; }
+      const home = tempDir('home');
+      const env = childEnv({ HOME: home, XDG_CONFIG_HOME: undefined, RESTMCP_CONFIG_DIR: tempDir('config') });
+      const file = join(home, ...c.file);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `{"mcpServers": {"e2e-args": {"command": ${JSON.stringify(bin())}, "args": ["serve", "--profile", "e2e-args", "--max-results", 30]}}}\n`);
+      assert.match(client(c.exe, home, c.read).out, c.refused, `${c.title} does not take the entry as it is`);
+      const before = readFileSync(file, 'utf8'); // Claude Code keeps its own state in the file
+
+      const inst = await run(['install', c.id, '--profile', 'e2e-args'], { env });
+      assert.equal(inst.code, 1, inst.stdout);
+      assert.match(inst.stderr, new RegExp(`the args of e2e-args hold 30, but ${c.title} takes strings there \\(nothing was written\\): quote it or remove it`));
+      assert.equal(readFileSync(file, 'utf8'), before, 'nothing written');
+    });
+  }
+});
