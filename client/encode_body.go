@@ -245,8 +245,12 @@ func encodeForm(body *Body, v any) (string, error) {
 		if val == nil {
 			continue
 		}
-		enc, hasEnc := body.Encoding[name]
-		if hasEnc && isJSONType(enc.ContentType) && !isScalar(val) {
+		enc := body.Encoding[name]
+		if jsonPart(enc, nil) {
+			// The encoding asks for JSON and names no style: the value
+			// goes as JSON, percent-encoded, a string included
+			// (`"draft"`, with its quotes; OpenAPI 3.1.1, encoding by
+			// content type), as a multipart field's does.
 			encodePairs(&sb, []styledPair{{name: name, parts: []string{compactJSON(val)}}}, false)
 			continue
 		}
@@ -346,6 +350,11 @@ func encodeMultipart(body *Body, v any) ([]byte, string, error) {
 			schema = orNull(schema["items"])
 		}
 		for _, e := range values {
+			if e == nil {
+				// A null item of a list (of optional files, say) is
+				// no part at all, as a null field is none.
+				continue
+			}
 			if err := writePart(w, name, schema, enc, e); err != nil {
 				return nil, "", fmt.Errorf("request body field %q: %w", name, err)
 			}

@@ -80,6 +80,21 @@ func TestDoFormBody(t *testing.T) {
 			body:     map[string]any{"meta": map[string]any{"a": 1.0}},
 			want:     "meta=%7B%22a%22%3A1%7D",
 		},
+		{
+			// OpenAPI 3.1.1: a value is encoded by its contentType, a
+			// string as a JSON string, then percent-encoded.
+			name:     "encoding contentType JSON, scalars",
+			encoding: map[string]Encoding{"status": {ContentType: "application/json"}, "n": {ContentType: "application/vnd.x+json"}, "plain": {ContentType: "text/plain"}},
+			body:     map[string]any{"status": "draft", "n": 2.0, "plain": "draft"},
+			want:     "n=2&plain=draft&status=%22draft%22",
+		},
+		{
+			// A style named beside a JSON contentType wins (OpenAPI 3.1.1).
+			name:     "encoding style beside contentType JSON",
+			encoding: map[string]Encoding{"meta": {ContentType: "application/json", Style: "deepObject", Explode: boolp(true)}},
+			body:     map[string]any{"meta": map[string]any{"a": 1.0}},
+			want:     "meta[a]=1",
+		},
 	}
 	srv := newRecorder(t, nil)
 	c := New(Options{BaseURL: srv.URL})
@@ -530,6 +545,19 @@ func TestMultipartOptionalFile(t *testing.T) {
 		"files notes.txt text/plain hi",
 		"files notes.txt text/plain hi",
 		"image notes.txt text/plain hi",
+	}
+	if _, err := c.Do(context.Background(), Request{Op: op, Body: map[string]any{
+		"file": uri, "image": uri, "files": []any{nil, uri, nil, uri}, "either": uri,
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	// A null item of the list is no part, not an empty one.
+	var again []string
+	for _, p := range readParts(t, srv.last(t)) {
+		again = append(again, p.FormName()+" "+p.FileName()+" "+p.Header.Get("Content-Type")+" "+string(p.content))
+	}
+	if strings.Join(again, "\n") != strings.Join(want, "\n") {
+		t.Errorf("with null items, parts:\n%s\nwant:\n%s", strings.Join(again, "\n"), strings.Join(want, "\n"))
 	}
 	if strings.Join(parts, "\n") != strings.Join(want, "\n") {
 		t.Errorf("parts:\n%s\nwant:\n%s", strings.Join(parts, "\n"), strings.Join(want, "\n"))

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"sort"
@@ -536,6 +537,9 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 	if err != nil {
 		return nil, err
 	}
+	if contentRank(ct) == 4 {
+		schema = markNamedFiles(schema)
+	}
 	// A form that carries a file goes as multipart when the description
 	// offers it: urlencoded would send the file's data: URI as text.
 	if i := slices.IndexFunc(types, func(t string) bool { return contentRank(t) == 4 }); i >= 0 && contentRank(ct) == 3 {
@@ -543,7 +547,7 @@ func (b *builder) body(raw any, loc string) (*Body, error) {
 		if err != nil {
 			return nil, err
 		}
-		if hasFileField(mp) {
+		if mp = markNamedFiles(mp); hasFileField(mp) {
 			ct, schema = types[i], mp
 		}
 	}
@@ -592,6 +596,53 @@ func hasFileField(s map[string]any) bool {
 		ms, _ := m.(map[string]any)
 		return hasFileField(ms)
 	})
+}
+
+// markNamedFiles returns a multipart body's schema with each field that is
+// a file by its name or description, though declared a plain string (no
+// format, enum or contentMediaType), marked format: binary, so that a
+// data: URI given to it is sent as the file it holds. Stripe declares
+// POST /v1/files' `file` so ("A file to upload", `type: string`); sent as
+// text, the API would store the data: URI's characters. A plain string
+// given to such a field still goes as its text, in a part named after
+// the field. s is not changed; a copy is returned when a field is marked.
+func markNamedFiles(s map[string]any) map[string]any {
+	props, _ := s["properties"].(map[string]any)
+	var marked map[string]any
+	for name, p := range props {
+		ps, _ := p.(map[string]any)
+		if !namesFile(name, ps) {
+			continue
+		}
+		if marked == nil {
+			marked = maps.Clone(props)
+		}
+		f := maps.Clone(ps)
+		f["format"] = "binary"
+		marked[name] = f
+	}
+	if marked == nil {
+		return s
+	}
+	out := maps.Clone(s)
+	out["properties"] = marked
+	return out
+}
+
+// namesFile reports whether a multipart field declared a plain string is a
+// file by its name (`file`, `csv_file`, `attachmentFile`) or its
+// description ("A file to upload").
+func namesFile(name string, s map[string]any) bool {
+	if s == nil || s["type"] != "string" || s["format"] != nil || s["enum"] != nil || s["const"] != nil || s["contentMediaType"] != nil {
+		return false
+	}
+	lower := strings.ToLower(name)
+	switch {
+	case lower == "file", strings.HasSuffix(lower, "_file"), strings.HasSuffix(lower, "-file"),
+		len(name) > len("File") && strings.HasSuffix(name, "File"):
+		return true
+	}
+	return strings.Contains(strings.ToLower(text(s["description"])), "file to upload")
 }
 
 // consumes is the Swagger 2.0 list of request media types for an operation.

@@ -422,6 +422,45 @@ func TestContentMediaTypeIsAFile(t *testing.T) {
 	jsonEqual(t, "b64", at(t, body.Schema, "b64"), `{"type":"string"}`)
 }
 
+// TestNamedFileFields checks that a multipart field declared a plain
+// string but named a file (Stripe's POST /v1/files `file`, "A file to
+// upload") is a file field, that a component the body shares with a JSON
+// body is left as it is, and that a string field that does not name a
+// file, one of another format, and one of a urlencoded-only body stay
+// strings.
+func TestNamedFileFields(t *testing.T) {
+	api := loadString(t, `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{
+"/v1/files":{"post":{"operationId":"PostFiles","requestBody":{"content":{"multipart/form-data":{"schema":{"$ref":"#/components/schemas/F"}}}}}},
+"/v1/json":{"post":{"operationId":"json","requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/F"}}}}}},
+"/v1/form":{"post":{"operationId":"form","requestBody":{"content":{"application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/F"}}}}}}},
+"components":{"schemas":{"F":{"type":"object","required":["file"],"properties":{
+  "file":{"type":"string","description":"A file to upload. The file should follow the specifications of RFC 2388."},
+  "csv_file":{"type":"string"},
+  "attachmentFile":{"type":"string"},
+  "scan":{"type":"string","description":"The file to upload, scanned."},
+  "profile":{"type":"string"},
+  "filename":{"type":"string"},
+  "file_id":{"type":"string","format":"uuid"},
+  "purpose":{"type":"string","enum":["dispute_evidence"]}}}}}}`)
+	body := opByID(t, api, "PostFiles").Body
+	if body.ContentType != "multipart/form-data" {
+		t.Fatalf("content type %q", body.ContentType)
+	}
+	for name, want := range map[string]bool{
+		"file": true, "csv_file": true, "attachmentFile": true, "scan": true,
+		"profile": false, "filename": false, "file_id": false, "purpose": false,
+	} {
+		if got := isBinarySchema(at(t, body.Schema, name)); got != want {
+			t.Errorf("multipart %s: a file %v, want %v", name, got, want)
+		}
+	}
+	for _, id := range []string{"json", "form"} {
+		if isBinarySchema(at(t, opByID(t, api, id).Body.Schema, "file")) {
+			t.Errorf("%s: file marked binary outside a multipart body", id)
+		}
+	}
+}
+
 // TestBigNumbersAreExact checks that integers a float64 cannot hold
 // exactly keep their value as written, from JSON (json.Number) and YAML,
 // and that a number out of a float64's range (an example's 1e400) loads,

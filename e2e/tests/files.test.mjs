@@ -64,6 +64,11 @@ describe('files and the parameters the key fills', () => {
           const p = parts(body, req.headers['content-type']);
           const field = (f) => f && { type: f.type, filename: f.filename, text: f.bytes.toString() };
           answer = { file: p.file && { type: p.file.type, filename: p.file.filename, sha256: sha(p.file.bytes) }, status: field(p.status), tags: field(p.tags) };
+        } else if (u.pathname === '/v1/files') {
+          const p = parts(body, req.headers['content-type']);
+          answer = { file: p.file && { type: p.file.type, filename: p.file.filename, sha256: sha(p.file.bytes) }, purpose: p.purpose?.bytes.toString() ?? null };
+        } else if (u.pathname === '/v1/notes') {
+          answer = { type: req.headers['content-type'], form: Object.fromEntries(new URLSearchParams(body.toString())) };
         } else if (u.pathname === '/blob') {
           answer = { type: req.headers['content-type'], sha256: sha(body) };
         } else {
@@ -135,6 +140,56 @@ describe('files and the parameters the key fills', () => {
         file: { type: 'image/png', filename: 'scan.png', sha256: sha(PNG) },
         status: { type: 'application/json', filename: null, text: '"draft"' },
         tags: { type: 'application/json', filename: null, text: '["a","b"]' },
+      });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('sends a file to a field that names one though declared a plain string, and JSON-encoded form fields as JSON', async () => {
+    // Stripe declares POST /v1/files' `file` as a plain string ("A file to
+    // upload"); a form field whose encoding asks for JSON goes as JSON.
+    const stripeLike = join(dir, 'stripe-like.json');
+    writeFileSync(stripeLike, JSON.stringify({
+      openapi: '3.0.0',
+      info: { title: 'Stripe-like API', version: '1' },
+      servers: [{ url: `http://127.0.0.1:${upstream.address().port}` }],
+      security: [{ q: [] }],
+      components: { securitySchemes: { q: { type: 'apiKey', in: 'query', name: 'api_key' } } },
+      paths: {
+        '/v1/files': { post: { operationId: 'PostFiles', requestBody: { required: true, content: { 'multipart/form-data': {
+          schema: { type: 'object', required: ['file', 'purpose'], properties: {
+            file: { type: 'string', description: 'A file to upload. The file should follow the specifications of RFC 2388.' },
+            purpose: { type: 'string', enum: ['dispute_evidence', 'identity_document'] },
+          } } } } }, responses: { 200: { description: 'ok' } } } },
+        '/v1/notes': { post: { operationId: 'PostNotes', requestBody: { required: true, content: { 'application/x-www-form-urlencoded': {
+          schema: { type: 'object', properties: { status: { type: 'string' }, title: { type: 'string' } } },
+          encoding: { status: { contentType: 'application/json' } } } } }, responses: { 200: { description: 'ok' } } } },
+      },
+    }));
+    const env = childEnv({ RESTMCP_CONFIG_DIR: join(dir, 'config-stripe-like') });
+    const login = await run(['login', '--profile', 'e2e-stripe-like', '--spec', stripeLike, '--with-key', '--no-check', '--layout', 'operations'], { env, input: `${KEY}\n` });
+    assert.equal(login.code, 0, login.stderr);
+    const s = await connect(['serve', '--profile', 'e2e-stripe-like'], { env });
+    try {
+      const tools = new Map((await s.client.listTools()).tools.map((t) => [t.name, t]));
+      const upload = [...tools.values()].find((t) => 'purpose' in t.inputSchema.properties);
+      assert.ok(upload, `no upload tool among ${[...tools.keys()]}`);
+      assert.match(upload.inputSchema.properties.file.description ?? '', /data: URI, base64; to name the file/,
+        'the field says how to send a file');
+      const res = await s.client.callTool({ name: upload.name, arguments: {
+        file: `data:image/png;name=receipt.png;base64,${PNG.toString('base64')}`, purpose: 'dispute_evidence',
+      } });
+      assert.ok(!res.isError, text(res));
+      assert.deepEqual(JSON.parse(text(res)), {
+        file: { type: 'image/png', filename: 'receipt.png', sha256: sha(PNG) }, purpose: 'dispute_evidence',
+      });
+
+      const notes = [...tools.values()].find((t) => 'title' in t.inputSchema.properties);
+      const form = await s.client.callTool({ name: notes.name, arguments: { status: 'draft', title: 'draft' } });
+      assert.ok(!form.isError, text(form));
+      assert.deepEqual(JSON.parse(text(form)), {
+        type: 'application/x-www-form-urlencoded', form: { status: '"draft"', title: 'draft' },
       });
     } finally {
       await s.close();
