@@ -14,14 +14,32 @@ import (
 )
 
 // TestCachedURLMovedResolvesServersAnew checks that a URL description
-// whose operation servers are relative to where it is read, read again
-// from another place (its URL now redirects there) with the very same
-// bytes and the same top-level server, is not served from the entry
+// whose operation or path servers are relative to where it is read, read
+// again from another place (its URL now redirects there) with the very
+// same bytes and the same top-level server, is not served from the entry
 // built where it was first read: once the start that reads it there has
 // told its client, its calls go to the operation's server under the new
-// place, and so do the next starts'. A description given as another URL
-// has an entry of its own.
+// place, and so do the next starts'. The same holds when the new place
+// answers the conditional fetch 304 Not Modified (it knows the ETag): the
+// bytes are the same, not where they resolve. A description given as
+// another URL has an entry of its own.
 func TestCachedURLMovedResolvesServersAnew(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// etag: the description is served with one, and a fetch that
+		// asks with it is answered 304.
+		etag string
+		// servers are the lines that give /ping its relative server.
+		servers string
+	}{
+		{name: "operation server, answered whole", servers: "    get:\n      operationId: ping\n      servers: [{url: v2}]\n"},
+		{name: "path server, answered 304", etag: `"v1"`, servers: "    servers: [{url: v2}]\n    get:\n      operationId: ping\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testCachedURLMoved(t, tc.etag, tc.servers) })
+	}
+}
+
+func testCachedURLMoved(t *testing.T, etag, servers string) {
 	var (
 		mu    sync.Mutex
 		moved bool
@@ -32,13 +50,18 @@ func TestCachedURLMovedResolvesServersAnew(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch r.URL.Path {
-		case "/a/openapi.yaml":
-			if moved {
+		case "/a/openapi.yaml", "/b/openapi.yaml":
+			if r.URL.Path == "/a/openapi.yaml" && moved {
 				http.Redirect(w, r, "/b/openapi.yaml", http.StatusFound)
 				return
 			}
-			w.Write(spec)
-		case "/b/openapi.yaml":
+			if etag != "" && r.Header.Get("If-None-Match") == etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			if etag != "" {
+				w.Header().Set("ETag", etag)
+			}
 			w.Write(spec)
 		default:
 			calls = append(calls, r.URL.Path)
@@ -54,12 +77,9 @@ info: {title: moved, version: "1"}
 servers: [{url: "` + srv.URL + `/api"}]
 paths:
   /ping:
-    get:
-      operationId: ping
-      servers: [{url: v2}]
-      responses: {"200": {description: ok}}
+` + servers + `      responses: {"200": {description: ok}}
 `)
-	a, _ := cacheApp(t)
+	a, logs := cacheApp(t)
 	p := profile.Profile{Name: "moved", Spec: srv.URL + "/a/openapi.yaml"}
 	callLine := `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"ping","arguments":{}}}`
 	last := func() string {
@@ -90,7 +110,7 @@ paths:
 	mu.Unlock()
 	// This start reads it from /b in the background: once the client is
 	// told, its calls go there.
-	cs, end := serveWatching(t, a, p, func() string { return "after the move" })
+	cs, end := serveWatching(t, a, p, logs.String)
 	if res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "ping", Arguments: map[string]any{}}); err != nil || res.IsError {
 		t.Fatalf("call: %v %+v", err, res)
 	}

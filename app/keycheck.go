@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -72,6 +73,11 @@ type KeyCheck struct {
 	// CheckPath says that the path was the profile's check path, not an
 	// operation of the description.
 	CheckPath bool
+	// BaseDoubt, beside a key the description's URL accepted, is why the
+	// base URL the calls go to is in doubt: a base URL the description's
+	// servers do not name answered 404 Not Found itself. Not a refusal:
+	// an API may answer 404 everywhere but at its operations.
+	BaseDoubt error
 	// unreachable is the network error when no answer came.
 	unreachable error
 	// html: the answer was an HTML page.
@@ -84,8 +90,10 @@ type KeyCheck struct {
 // operations answers 404 here, not on every call), else the description's
 // URL when it is on the API's origin and cannot be read without the key
 // (one more GET, without it, tells), the key sent as DescriptionCredential
-// says. A description that refuses the key (read to find the operation) is
-// asked again for the verdict. It goes through the same client and
+// says; that URL answers wherever the base URL points, so a base URL the
+// description's servers do not name is asked once more when it accepts
+// the key (probeFor). A description that refuses the key (read to find
+// the operation) is asked again for the verdict. It goes through the same client and
 // transport as tool calls (client.Check), so the key is sent exactly as
 // they send it, and only to the API's origin. An error means no request
 // could be chosen (for example the description did not load); the
@@ -154,6 +162,15 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 	if !viaSpec {
 		kc.Base, kc.Path = client.ShowURL(base.String()), path
 	}
+	if viaSpec && kc.Accepted && t.probe != nil {
+		// The description's URL answers wherever the base URL points.
+		if pk := a.probeBase(ctx, p, key, t.probe, timeout); pk != nil {
+			if t.probe.op {
+				return pk, nil // a real operation's 404: the verdict
+			}
+			kc.BaseDoubt = pk.Err
+		}
+	}
 	if kc.NotFound() {
 		kc.Err = notFound(kc)
 	}
@@ -163,6 +180,28 @@ func (a *App) CheckKeyWith(ctx context.Context, p profile.Profile, key string, t
 		kc.Err = fmt.Errorf("GET %s answered with an HTML page, which does not tell whether the key is valid: a login page, or a web site at the base URL %s rather than the API's operations", kc.URL, kc.Base)
 	}
 	return kc, err
+}
+
+// probeBase asks pr, on the base URL the calls go to, with the key as the
+// calls send it, and returns that check when it answered 404 (or 410),
+// its Err saying so; nil otherwise (anything else answered there).
+func (a *App) probeBase(ctx context.Context, p profile.Profile, key string, pr *baseProbe, timeout time.Duration) *KeyCheck {
+	pk, err := a.sendCheck(ctx, Credential(p, client.StaticKey(key)), key, fixedHeaders(p), pr.base, pr.path, timeout)
+	if err != nil || !pk.NotFound() {
+		return nil
+	}
+	if pr.op {
+		pk.Base, pk.Path = client.ShowURL(pr.base.String()), pr.path
+		pk.Err = notFound(pk)
+		return pk
+	}
+	server := ""
+	if pr.described != "" {
+		server = fmt.Sprintf(" (the description's server is %s)", client.ShowURL(pr.described))
+	}
+	pk.Err = fmt.Errorf("GET %s answered %d %s: the base URL may not lead to the API's operations%s; the description's URL, which accepted the key, answers wherever the base URL points",
+		pk.URL, pk.Status, http.StatusText(pk.Status), server)
+	return pk
 }
 
 // NotFound reports that the API answered 404 Not Found or 410 Gone: most
@@ -290,6 +329,22 @@ type keyTarget struct {
 	refused bool
 	// checkPath: the profile's check path.
 	checkPath bool
+	// probe: what else to ask when the description's URL accepts the
+	// key (nil: nothing).
+	probe *baseProbe
+}
+
+// baseProbe is the one more request that tells whether the calls' base
+// URL leads to the API, when the key check asks the description's URL:
+// a GET operation that takes no arguments (of another scheme: one of the
+// key's own would have been the check), else the base URL itself.
+type baseProbe struct {
+	base *url.URL
+	path string // on base
+	// op: path is an operation's.
+	op bool
+	// described is the description's own server, for messages.
+	described string
 }
 
 // checkTarget picks the URL CheckKey requests. read is the description as
@@ -391,6 +446,10 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, re
 	op := firstCheckableGET(api.Operations, schemeOf(p), fills)
 	if op == nil {
 		if t, ok, err := description(); err != nil || ok {
+			if ok && p.BaseURL != "" {
+				base, _ := baseURL() // description() parsed it
+				t.probe = probeFor(api, base, fills)
+			}
 			return t, err
 		}
 		return keyTarget{}, noCheckableGET(p)
@@ -405,6 +464,37 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, re
 		}
 	}
 	return keyTarget{base: base, path: op.Path}, nil
+}
+
+// probeFor is what to ask besides the description's URL to tell whether
+// base, given with --base-url, leads to api's operations: nothing when
+// base has the path of a server api declares (the description says its
+// operations are there, whatever the host).
+func probeFor(api *client.API, base *url.URL, fills func(*client.Param) bool) *baseProbe {
+	path := strings.TrimRight(base.Path, "/")
+	named := func(servers []string) bool {
+		for _, s := range servers {
+			if u, err := url.Parse(s); err == nil && strings.TrimRight(u.Path, "/") == path {
+				return true
+			}
+		}
+		return false
+	}
+	if named(api.Servers) {
+		return nil
+	}
+	for _, op := range api.Operations {
+		if named(op.Servers) {
+			return nil
+		}
+	}
+	pr := &baseProbe{base: base, described: api.BaseURL()}
+	if op := firstCheckableGET(api.Operations, "", fills); op != nil {
+		pr.path, pr.op = op.Path, true
+		return pr
+	}
+	pr.base, pr.path = client.Origin(base), cmp.Or(base.EscapedPath(), "/")
+	return pr
 }
 
 // noCheckableGET is the error of a description with no operation

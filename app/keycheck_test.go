@@ -1,8 +1,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/restmcp/restmcp/client"
 	"github.com/restmcp/restmcp/profile"
 )
 
@@ -204,5 +207,106 @@ func TestCheckKeyOnAWebSiteNamesTheBaseURL(t *testing.T) {
 		if !strings.Contains(kc.Err.Error(), s) {
 			t.Errorf("error %q lacks %q", kc.Err, s)
 		}
+	}
+}
+
+// writesDescription is a description with no GET that takes no
+// arguments (its operations create, or need an ID), served on the API's
+// origin to the key only, its server SERVER; ADMIN is where an operation
+// of another scheme may go.
+const writesDescription = `{"openapi":"3.0.3","info":{"title":"writes","version":"1"},"servers":[{"url":"SERVER"}],
+"security":[{"keyAuth":[]}],
+"components":{"securitySchemes":{"keyAuth":{"type":"apiKey","in":"header","name":"X-Api-Key"},"adminAuth":{"type":"http","scheme":"basic"}}},
+"paths":{ADMIN
+"/things":{"post":{"operationId":"create_thing","responses":{"201":{"description":"ok"}}}},
+"/things/{id}":{"get":{"operationId":"get_thing","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"ok"}}}}}}`
+
+// A key the description's own URL accepts (no GET operation can check it)
+// says nothing of the base URL the calls go to. A base URL the
+// description's servers do not name is asked once more, itself: a 404
+// there is said beside the accepted key, not taken for a refusal (an API
+// may answer 404 everywhere but at its operations); a base URL they name
+// is not asked. When the description has a GET without arguments of
+// another scheme, that real operation is asked instead, and its 404 is
+// the check's verdict, as an operation's is.
+func TestCheckKeyOnTheDescriptionAsksTheBaseURL(t *testing.T) {
+	const key = "sk-writes-0123456789"
+	var mu sync.Mutex
+	var seen []string
+	admin, server := "", ""
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("X-Api-Key") == key {
+			seen = append(seen, r.URL.Path+" key")
+		} else {
+			seen = append(seen, r.URL.Path+" -")
+		}
+		switch {
+		case r.URL.Path == "/openapi.json" && r.Header.Get("X-Api-Key") != key:
+			http.Error(w, "no key", http.StatusUnauthorized)
+		case r.URL.Path == "/openapi.json":
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, strings.NewReplacer("ADMIN", admin, "SERVER", server).Replace(writesDescription))
+		case r.URL.Path == "/v2":
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"version":2}`)
+		case r.URL.Path == "/api/admin/stats" || r.URL.Path == "/v2/api/admin/stats":
+			w.WriteHeader(http.StatusUnauthorized)
+		default:
+			// Nothing but the operations, and not at /api itself.
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	const adminOp = `"/admin/stats":{"get":{"operationId":"stats","security":[{"adminAuth":[]}],"responses":{"200":{"description":"ok"}}}},`
+	spec := []string{"/openapi.json key", "/openapi.json -", "/openapi.json key"}
+	for _, tc := range []struct {
+		name, admin, server, base string
+		// doubt is the URL said to answer 404 beside the accepted key.
+		doubt string
+		// refused is the operation whose 404 is the verdict.
+		refused  string
+		requests []string
+	}{
+		{name: "the description's server", base: ts.URL + "/api", requests: spec},
+		{name: "the description's server, a trailing slash", base: ts.URL + "/api/", requests: spec},
+		{name: "the path of the description's server on another host", server: "https://api.example.com/api", base: ts.URL + "/api", requests: spec},
+		{name: "a mistyped path", base: ts.URL + "/apx", doubt: ts.URL + "/apx", requests: append(spec, "/apx key")},
+		{name: "another path that answers", base: ts.URL + "/v2", requests: append(spec, "/v2 key")},
+		{name: "a mistyped path, a GET of another scheme", admin: adminOp, base: ts.URL + "/apx",
+			refused: ts.URL + "/apx/admin/stats", requests: append(spec, "/apx/admin/stats key")},
+		{name: "another path, a GET of another scheme that is there", admin: adminOp, base: ts.URL + "/v2/api",
+			requests: append(spec, "/v2/api/admin/stats key")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			admin, server, seen = tc.admin, cmp.Or(tc.server, "/api"), nil
+			mu.Unlock()
+			p := profile.Profile{Name: "writes", Spec: ts.URL + "/openapi.json", BaseURL: tc.base,
+				Auth: &profile.Auth{Scheme: "keyAuth", Kind: profile.AuthAPIKey, In: "header", Name: "X-Api-Key"}}
+			kc, err := testApp(t, nil).CheckKey(context.Background(), p, key, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tc.refused != "":
+				if kc.Accepted || kc.Description || kc.Status != http.StatusNotFound || kc.URL != tc.refused || kc.Err == nil ||
+					!strings.Contains(kc.Err.Error(), "most likely the base URL "+client.ShowURL(tc.base)+" does not lead to the API's operations") {
+					t.Errorf("key check: %+v; want the 404 of %s", kc, tc.refused)
+				}
+			case !kc.Accepted || !kc.Description || kc.URL != ts.URL+"/openapi.json":
+				t.Errorf("key check: %+v; want accepted by the description's URL", kc)
+			case tc.doubt == "" && kc.BaseDoubt != nil:
+				t.Errorf("base URL in doubt: %v", kc.BaseDoubt)
+			case tc.doubt != "" && (kc.BaseDoubt == nil || !strings.Contains(kc.BaseDoubt.Error(), "GET "+tc.doubt+" answered 404 Not Found")):
+				t.Errorf("base URL doubt %v; want the 404 of %s", kc.BaseDoubt, tc.doubt)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if tc.requests != nil && strings.Join(seen, ",") != strings.Join(tc.requests, ",") {
+				t.Errorf("requests %q, want %q", seen, tc.requests)
+			}
+		})
 	}
 }

@@ -39,7 +39,10 @@ type LoadOptions struct {
 	RefDirs []string
 	// IfChanged, for a URL description, makes the fetch conditional on
 	// these validators of an earlier answer: Load returns ErrNotModified
-	// when the server answers 304 Not Modified.
+	// when the server answers 304 Not Modified, unless the answer came
+	// from another place than Held's (a redirect that is new): the
+	// description is then fetched again whole, for Load to resolve its
+	// relative URLs against where it is now.
 	IfChanged Validators
 	// RefTimeout bounds the fetch of each document a $ref names by URL
 	// (default 10 s; the description's own URL has 30 s).
@@ -70,6 +73,12 @@ type Held struct {
 // is the one held.
 func (h Held) matches(sum [sha256.Size]byte, final string) bool {
 	return h.Digest != "" && h.Digest == hex.EncodeToString(sum[:]) && h.Location == ShowURL(final)
+}
+
+// moved reports whether a description the caller holds, answered from
+// final, was read from another place than where the caller read it.
+func (h Held) moved(final string) bool {
+	return h.Location != "" && h.Location != ShowURL(final)
 }
 
 // Validators are what an HTTP answer says to recognize its content again
@@ -258,6 +267,12 @@ func loadOnce(ctx context.Context, source, loc string, f *fetcher, lim schemaLim
 	}
 	if !mapped {
 		data, fin, vals, err := f.readDoc(ctx, loc, f.ifChanged)
+		if errors.Is(err, ErrNotModified) && f.held.moved(fin) {
+			// The same bytes, but from another place, against which its
+			// relative servers resolve to other URLs: the answer 304
+			// cannot say whether the caller's copy is still the API.
+			data, fin, vals, err = f.readDoc(ctx, loc, Validators{})
+		}
 		if errors.Is(err, ErrNotModified) {
 			return nil, &NotModifiedError{Validators: vals}
 		}

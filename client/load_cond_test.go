@@ -23,13 +23,8 @@ func TestLoadConditional(t *testing.T) {
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = append(seen, r.Header.Get("If-None-Match")+"|"+r.Header.Get("If-Modified-Since"))
-		if r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-		w.Header().Set("ETag", etag)
 		w.Header().Set("Last-Modified", "Mon, 02 Jan 2006 15:04:05 GMT")
-		w.Write(spec)
+		answerUnlessMatch(w, r, etag, spec)
 	}))
 	defer srv.Close()
 	ctx := context.Background()
@@ -52,6 +47,17 @@ func TestLoadConditional(t *testing.T) {
 	if err != nil || again.Validators.ETag != `"v2"` {
 		t.Fatalf("changed: %v, %+v", err, again)
 	}
+}
+
+// answerUnlessMatch answers 304 Not Modified to a request that asks with
+// etag, else body under etag.
+func answerUnlessMatch(w http.ResponseWriter, r *http.Request, etag string, body []byte) {
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	w.Write(body)
 }
 
 // A local description names the other files its $refs read.

@@ -192,3 +192,59 @@ func TestLoadHeldWithAndWithoutKey(t *testing.T) {
 		t.Fatalf("another origin's API, unchanged: got %v, fetches %s", err, fetches())
 	}
 }
+
+// An answer 304 Not Modified from another place than where the held
+// description was read (its URL redirects somewhere new) is no verdict on
+// the caller's copy: its relative servers resolve against the new place.
+// The description is fetched again whole and decoded there; from the
+// place the caller holds, the 304 stands, and nothing more is asked.
+func TestLoadNotModifiedElsewhereIsReadAgain(t *testing.T) {
+	spec, err := os.ReadFile("testdata/load/oas30.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const etag = `"v1"`
+	var mu sync.Mutex
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.URL.Path+" "+r.Header.Get("If-None-Match"))
+		mu.Unlock()
+		if r.URL.Path == "/moved.yaml" {
+			http.Redirect(w, r, "/v2/openapi.yaml", http.StatusFound)
+			return
+		}
+		answerUnlessMatch(w, r, etag, spec)
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	api, err := Load(ctx, srv.URL+"/openapi.yaml", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := LoadOptions{IfChanged: api.Validators, Held: heldOf(api)}
+	take := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		a := asked
+		asked = nil
+		return a
+	}
+	take()
+
+	moved, err := Load(ctx, srv.URL+"/moved.yaml", opts)
+	if err != nil || moved.Location != srv.URL+"/v2/openapi.yaml" || moved.Digest != api.Digest || moved.Validators.ETag != etag {
+		t.Fatalf("a 304 from another place: %v, %+v; want the description read there", err, moved)
+	}
+	if got := take(); len(got) != 4 || got[1] != "/v2/openapi.yaml "+etag || got[3] != "/v2/openapi.yaml " {
+		t.Errorf("asked %q, want the conditional fetch, then one without condition", got)
+	}
+
+	var nm *NotModifiedError
+	if _, err := Load(ctx, srv.URL+"/openapi.yaml", opts); !errors.As(err, &nm) || nm.Validators != api.Validators {
+		t.Fatalf("a 304 from the place held: %v, want ErrNotModified", err)
+	}
+	if got := take(); len(got) != 1 {
+		t.Errorf("asked %q, want one conditional fetch", got)
+	}
+}

@@ -506,6 +506,9 @@ func loginCheck(ctx context.Context, f *Factory, p profile.Profile, scheme *clie
 		return fmt.Errorf("checking the key: %w. Nothing was stored: fix the check with --check-path PATH, or pass --no-check to store the key unchecked", kc.Err)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "✓ The API accepted the key (GET %s: %d).\n", kc.URL, kc.Status)
+	if kc.BaseDoubt != nil {
+		fmt.Fprintf(f.IO.ErrOut, "! %s. If tool calls answer 404 Not Found, correct --base-url: `%s --base-url URL`.\n", kc.BaseDoubt, f.App().LoginCommand(p.Name))
+	}
 	return nil
 }
 

@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -880,3 +883,95 @@ func TestLoginBaseURLThatMissesTheOperations(t *testing.T) {
 // status403 finds the status 403 in a message, not the digits 403 inside a
 // longer number (a test's temporary folder name).
 var status403 = regexp.MustCompile(`(^|[^0-9])403([^0-9]|$)`)
+
+// A description on the API's origin with no GET that takes no arguments
+// is the key check itself, and answers wherever --base-url points: a
+// --base-url its servers do not name is asked once more, and its 404 is
+// said, naming the URL and --base-url, at login (the key is stored: an
+// API may answer 404 everywhere but at its operations) and by status. A
+// --base-url the description names asks and says nothing more.
+func TestLoginDescriptionCheckSaysABaseURLThatAnswers404(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	var ts *httptest.Server
+	ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.Path)
+		mu.Unlock()
+		switch {
+		case r.URL.Path != "/api/schema/":
+			http.NotFound(w, r)
+		case r.Header.Get("Authorization") != "Api-Key "+goodKey:
+			http.Error(w, `{"detail":"Authentication credentials were not provided."}`, http.StatusForbidden)
+		default:
+			fmt.Fprintf(w, `{"openapi":"3.0.3","info":{"title":"writes","version":"1"},"servers":[{"url":%q}],"paths":{
+"/api/tasks/":{"post":{"operationId":"create_task","responses":{"201":{"description":"ok"}}}}}}`, ts.URL)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	requests := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		s := seen
+		seen = nil
+		return s
+	}
+	login := func(e *authEnv, base string) result {
+		return e.run(goodKey, "login", "-p", "writes", "--spec", ts.URL+"/api/schema/", "--base-url", base, "--auth-scheme", "Api-Key", "--with-key")
+	}
+	accepted := "✓ The API accepted the key (GET " + ts.URL + "/api/schema/: 200)."
+
+	t.Run("the description's server", func(t *testing.T) {
+		e := newAuthEnv(t)
+		requests()
+		r := login(e, ts.URL)
+		if r.code != 0 || !strings.Contains(r.err, accepted) || strings.Contains(r.err, "!") {
+			t.Fatalf("exit %d, want 0, the key accepted and nothing else said:\n%s", r.code, r.err)
+		}
+		if got, want := requests(), []string{"/api/schema/", "/api/schema/", "/api/schema/"}; strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("requests %q, want %q", got, want)
+		}
+	})
+
+	t.Run("a mistyped path", func(t *testing.T) {
+		e := newAuthEnv(t)
+		requests()
+		r := login(e, ts.URL+"/apx")
+		want := []string{accepted,
+			"! GET " + ts.URL + "/apx answered 404 Not Found: the base URL may not lead to the API's operations (the description's server is " + ts.URL + ")",
+			"If tool calls answer 404 Not Found, correct --base-url: `restmcp login --profile writes --base-url URL`."}
+		if r.code != 0 {
+			t.Fatalf("exit %d, want 0:\n%s", r.code, r.err)
+		}
+		for _, s := range want {
+			if !strings.Contains(r.err, s) {
+				t.Errorf("stderr lacks %q:\n%s", s, r.err)
+			}
+		}
+		if got := requests(); len(got) != 4 || got[3] != "/apx" {
+			t.Errorf("requests %q, want the description's three, then /apx", got)
+		}
+		if e.storedKey("writes") != goodKey {
+			t.Error("the key was not stored")
+		}
+
+		st := e.run("", "status", "-p", "writes")
+		line := "  ⚠ Base URL:  GET " + ts.URL + "/apx answered 404 Not Found: the base URL may not lead to the API's operations"
+		hint := "if tool calls answer 404 Not Found, `restmcp login --profile writes --base-url URL` stores the API's address\n"
+		if st.code != 0 || !strings.Contains(st.out, "API:         ✓ accepts the key (GET "+ts.URL+"/api/schema/: 200)\n"+line) || !strings.Contains(st.out, hint) {
+			t.Errorf("status: exit %d, want 0 with %q … %q:\n%s%s", st.code, line, hint, st.out, st.err)
+		}
+		js := e.run("", "status", "-p", "writes", "--json")
+		var report []struct {
+			Check struct {
+				Accepted       bool   `json:"accepted"`
+				BaseURLWarning string `json:"base_url_warning"`
+			} `json:"check"`
+		}
+		if err := json.Unmarshal([]byte(js.out), &report); err != nil || len(report) != 1 || !report[0].Check.Accepted ||
+			!strings.HasPrefix(report[0].Check.BaseURLWarning, "GET "+ts.URL+"/apx answered 404 Not Found") {
+			t.Errorf("status --json: %v %+v:\n%s", err, report, js.out)
+		}
+		e.assertKeyNowhere(goodKey)
+	})
+}

@@ -144,6 +144,9 @@ type checkStatus struct {
 	Server string `json:"server,omitempty"`
 	// Skipped says why no request was sent.
 	Skipped string `json:"skipped,omitempty"`
+	// BaseURLWarning, beside a key the description's URL accepted, says
+	// that the base URL answered 404 itself (app.KeyCheck.BaseDoubt).
+	BaseURLWarning string `json:"base_url_warning,omitempty"`
 }
 
 // refused reports that the API answered the key with 401 or 403.
@@ -377,6 +380,9 @@ func statusCheck(ctx context.Context, f *Factory, p profile.Profile, key string,
 	if kc.Err != nil {
 		cs.Error = kc.Err.Error()
 	}
+	if kc.BaseDoubt != nil {
+		cs.BaseURLWarning = kc.BaseDoubt.Error()
+	}
 	switch login := f.App().LoginCommand(p.Name); {
 	case kc.Err != nil && kc.NotFound() && kc.CheckPath:
 		cs.Error += fmt.Sprintf(": `%s --base-url URL --check-path PATH` stores others", login)
@@ -513,6 +519,9 @@ func printCheck(f *Factory, st profileStatus) {
 		fmt.Fprintf(out, "  API:         ✓ takes %s (%s answered %s); it may check it only when a tool is called\n", key, c.URL, remoteAnswered(c.Method, c.Server))
 	case c.Accepted:
 		fmt.Fprintf(out, "  API:         ✓ accepts %s (%s %s: %d)\n", key, c.Method, c.URL, c.Status)
+		if c.BaseURLWarning != "" {
+			fmt.Fprintf(out, "  ⚠ Base URL:  %s: if tool calls answer 404 Not Found, `%s --base-url URL` stores the API's address\n", c.BaseURLWarning, login)
+		}
 	case c.refused() && st.KeySource == app.KeyFromEnv:
 		fmt.Fprintf(out, "  API:         ✗ rejects %s (%s %s: %d): %s\n", key, c.Method, c.URL, c.Status, st.envKeyFix)
 	case c.refused():

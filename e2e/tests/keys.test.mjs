@@ -108,6 +108,39 @@ describe('the key in the OS keyring', () => {
     assert.equal(out.code, 0, out.stderr);
   });
 
+  it('a description with no GET to check the key with: a --base-url that answers 404 is said at login and by status, naming --base-url', async () => {
+    // /integrations/schema/ describes the POST operations alone: the key
+    // check asks that URL, which answers with the key wherever the base
+    // URL points, and then the base URL itself.
+    const name = 'e2e-integrations';
+    const spec = `${apiURL()}/integrations/schema/`;
+    const login = (base) => ['login', '--profile', name, '--spec', spec, '--base-url', base, '--auth-scheme', 'Api-Key', '--with-key'];
+    const esc = (s) => s.replace(/[.:/]/g, '\\$&');
+    const wrong = `${apiURL()}/apx`;
+    const r = await run(login(wrong), { env, input: `${key}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`accepted the key \\(GET ${esc(spec)}: 200\\)`));
+    assert.match(r.stderr, new RegExp(`! GET ${esc(wrong)} answered 404 Not Found: the base URL may not lead to the API's operations`));
+    assert.match(r.stderr, /If tool calls answer 404 Not Found, correct --base-url: `restmcp login --profile e2e-integrations --base-url URL`/);
+    assert.equal(keyringLookup(name), key, 'stored: an API may answer 404 everywhere but at its operations');
+    const st = await run(['status', '--profile', name], { env });
+    assert.equal(st.code, 0, st.stdout + st.stderr);
+    assert.match(st.stdout, new RegExp(`⚠ Base URL: +GET ${esc(wrong)} answered 404 Not Found`));
+    assert.match(st.stdout, /`restmcp login --profile e2e-integrations --base-url URL` stores the API's address/);
+
+    // The description's own server: nothing more is said.
+    const right = await run(login(apiURL()), { env, input: `${key}\n` });
+    assert.equal(right.code, 0, right.stderr);
+    assert.match(right.stderr, new RegExp(`accepted the key \\(GET ${esc(spec)}: 200\\)`));
+    assert.doesNotMatch(right.stderr, /^!/m);
+    const ok = await run(['status', '--profile', name], { env });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.doesNotMatch(ok.stdout, /Base URL: +GET/);
+    assert.ok(!(r.stdout + r.stderr + st.stdout + st.stderr + right.stderr + ok.stdout).includes(key));
+    const out = await run(['logout', '--profile', name, '--all'], { env });
+    assert.equal(out.code, 0, out.stderr);
+  });
+
   it('logout removes the key from the keyring', async () => {
     const r = await run(['logout', '--profile', PROFILE], { env });
     assert.equal(r.code, 0, r.stderr);

@@ -114,12 +114,25 @@ def render_yaml(schema):
     return OpenAPIRenderer().render(schema, renderer_context={})
 
 
-def _schema_view(permission, public):
+class CreateOnlyGenerator(Generator):
+    """The description an integration that only files new records is given:
+    the POST operations alone. None of them is a GET that takes no
+    arguments, so a client's key check has no operation to ask."""
+
+    def get_schema(self, request=None, public=False):
+        schema = super().get_schema(request=request, public=public)
+        if schema is None:
+            return None
+        schema["paths"] = {path: {"post": item["post"]} for path, item in schema["paths"].items() if "post" in item}
+        return schema
+
+
+def _schema_view(permission, public, generator_class=Generator):
     return get_schema_view(
         title=TITLE,
         version=VERSION,
         description=DESCRIPTION,
-        generator_class=Generator,
+        generator_class=generator_class,
         renderer_classes=[OpenAPIRenderer, JSONOpenAPIRenderer],
         permission_classes=[permission],
         public=public,
@@ -146,3 +159,7 @@ class HasAPIKeyInQuery(HasAPIKey):
 # It describes every operation (public): the request that fetches it carries
 # no key the API's own views would accept.
 portal_schema_view = _schema_view(HasAPIKeyInQuery, public=True)
+
+# The create-only description (CreateOnlyGenerator), needing the key in the
+# Authorization header like /api/schema/.
+integrations_schema_view = _schema_view(HasAPIKey, public=False, generator_class=CreateOnlyGenerator)

@@ -99,6 +99,18 @@ class APITests(APITestCase):
         served["servers"] = committed["servers"]
         self.assertEqual(served, committed)
 
+    def test_integrations_schema_describes_the_post_operations_only(self):
+        committed = yaml.safe_load((Path(settings.BASE_DIR) / "openapi.yaml").read_text())
+        r = self.client.get("/integrations/schema/")
+        self.assertEqual(r.status_code, 200)
+        served = yaml.safe_load(r.content)
+        self.assertEqual(served["servers"], [{"url": "http://testserver"}])
+        want = {path: {"post": item["post"]} for path, item in committed["paths"].items() if "post" in item}
+        self.assertEqual(served["paths"], want)
+        self.assertEqual(sorted(want), ["/api/projects/", "/api/projects/{id}/archive/", "/api/tags/", "/api/tasks/"])
+        self.client.credentials()
+        self.assertEqual(self.client.get("/integrations/schema/").status_code, 403)
+
     def test_operation_ids_are_unique_and_readable(self):
         doc = generator().get_schema(request=None, public=True)
         ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
