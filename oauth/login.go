@@ -214,32 +214,7 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (_ *Token, er
 			return
 		}
 		o.hooks.atQueued()
-		err := a.err
-		if a.exchanged != nil {
-			// Answer once the code is exchanged: the page then says
-			// whether the sign-in worked. A sign-in that ended first
-			// (timed out, cancelled) never exchanges it: the page says
-			// it failed, and the terminal why.
-			select {
-			case err = <-a.exchanged:
-			case <-finished:
-				select {
-				case err = <-a.exchanged:
-				default:
-					err = fmt.Errorf("the sign-in ended before this answer could be used (%w)", ended)
-				}
-			case <-r.Context().Done():
-				return
-			}
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p><p>The terminal says what to do next.</p>", html.EscapeString(err.Error()))
-			return
-		}
-		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>")
+		RedirectPage(w, r, a.err, a.exchanged, finished, func() error { return ended })
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -310,6 +285,41 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (_ *Token, er
 	}
 	tok.ClientAuth = style
 	return tok, nil
+}
+
+// RedirectPage answers the browser's request to a sign-in's loopback
+// redirect URI, the one that carries the sign-in's answer, with a page
+// that says how the sign-in ended. err is the redirect's own failure (an
+// error the authorization server sent, no code, another issuer), known at
+// once. Otherwise outcome receives how the sign-in ended once the
+// redirect's code was used (exchanged for a token; nil: signed in), and
+// the page waits for it, for as long as the browser does: it never says
+// "Signed in" before that. When finished is closed first (the sign-in
+// ended without using the code: its time ran out, it was cancelled), the
+// page says it failed, with ended's error; an outcome sent before finished
+// was closed is what the page says, whichever the wait sees first.
+func RedirectPage(w http.ResponseWriter, r *http.Request, err error, outcome <-chan error, finished <-chan struct{}, ended func() error) {
+	if err == nil && outcome != nil {
+		select {
+		case err = <-outcome:
+		case <-finished:
+			select {
+			case err = <-outcome:
+			default:
+				err = fmt.Errorf("the sign-in ended before this answer could be used (%w)", ended())
+			}
+		case <-r.Context().Done():
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p><p>The terminal says what to do next.</p>", html.EscapeString(err.Error()))
+		return
+	}
+	io.WriteString(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>")
 }
 
 // issuerError checks the issuer an authorization redirect's query q names
