@@ -1,10 +1,12 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -14,6 +16,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -376,7 +379,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	}
 	fmt.Fprintf(out, "Waiting for the sign-in (up to %s; Ctrl-C cancels)…\n", o.timeout().Round(time.Second))
 	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
-		return c.pollDevice(hctx, da)
+		return c.pollDevice(ctx, da)
 	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
@@ -395,16 +398,69 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 // pollDevice polls the token endpoint for da until the user has approved
 // or refused, the code has expired or ctx ends. A poll that timed out (the
 // server slow to answer) does not end the sign-in, whose code is still
-// good: the next one waits twice as long (RFC 8628 3.5).
+// good: the next one waits twice as long (RFC 8628 3.5), from the interval
+// the polls had reached: each slow_down the server sent before adds 5 s
+// for the rest of the flow (3.5), and golang.org/x/oauth2, which adds
+// them while it polls, does not say how many it saw.
 func (c Config) pollDevice(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	hc := http.Client{Timeout: DefaultHTTPTimeout}
+	if c.HTTPClient != nil {
+		hc = *c.HTTPClient
+	}
+	slow := &slowDowns{next: hc.Transport}
+	hc.Transport = slow
+	c.HTTPClient = &hc
+	ctx = c.withClient(ctx)
 	d := *da
 	for {
+		before := slow.n.Load()
 		t, err := c.oauth2Config("", false).DeviceAccessToken(ctx, &d)
 		if err == nil || !pollTimedOut(ctx, &d, err) {
 			return t, err
 		}
-		d.Interval = min(2*d.Interval, maxDeviceInterval)
+		d.Interval = min(2*(d.Interval+slowDownStep*(slow.n.Load()-before)), maxDeviceInterval)
 	}
+}
+
+// slowDownStep is what each slow_down adds to the polling interval, in
+// seconds (RFC 8628 3.5).
+const slowDownStep = 5
+
+// slowDowns counts the token endpoint's slow_down answers to device polls
+// sent through next (nil: http.DefaultTransport), passing each answer on
+// as it came.
+type slowDowns struct {
+	next http.RoundTripper
+	n    atomic.Int64
+}
+
+func (s *slowDowns) RoundTrip(req *http.Request) (*http.Response, error) {
+	next := s.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(req)
+	if err != nil || resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp, err
+	}
+	// As much as golang.org/x/oauth2 reads of an error answer.
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(b, &e) != nil {
+		q, _ := url.ParseQuery(string(b))
+		e.Error = q.Get("error")
+	}
+	if e.Error == "slow_down" {
+		s.n.Add(1)
+	}
+	return resp, nil
 }
 
 // pollTimedOut reports whether err is a poll of the token endpoint that
