@@ -71,6 +71,9 @@ type LoginOptions struct {
 	// flowNote is the line that says why the sign-in uses the flow it
 	// does, when login chose it ("" says nothing).
 	flowNote string
+	// deviceOffered says that the provider offers the device grant too,
+	// which the error of a browser sign-in that cannot happen names.
+	deviceOffered bool
 	// read is the description as login read it (description), once.
 	read     *app.Description
 	readErr  error
@@ -119,7 +122,9 @@ what it needs). Supported schemes:
                                   When the provider offers both, the browser
                                   unless none can be opened here (no display:
                                   SSH, a container); --flow browser or
-                                  --flow device chooses.
+                                  --flow device chooses. The flow chosen
+                                  (by --flow, or for want of a browser) is
+                                  kept for the next login of the profile.
                                   --with-key reads a client secret from
                                   standard input, for clients that need one;
                                   client credentials always ask for it.
@@ -171,7 +176,7 @@ never renewed.`,
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
 	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the OAuth sign-in URL instead of opening a browser")
-	fl.StringVar(&opts.Flow, "flow", "", "how to sign in when the OAuth 2.0 provider offers both: browser (a browser that reaches this machine) or device (a code entered on any device; the default when no browser can be opened here)")
+	fl.StringVar(&opts.Flow, "flow", "", "how to sign in when the OAuth 2.0 provider offers both: browser (a browser that reaches this machine) or device (a code entered on any device; the default when no browser can be opened here); kept for the next login")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the provider (for an MCP server, default: register one)")
 	fl.StringVar(&opts.Scheme, "scheme", "", "the description's security scheme to sign in with, when it declares several")
 	fl.StringVar(&opts.Username, "username", "", "user name for HTTP basic (an account SID, an e-mail address); the password or token is asked for")

@@ -207,7 +207,12 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 			return md.SupportsGrant(g)
 		}
 	}
-	if err := f.chooseOAuthFlow(opts, o, s, offers); err != nil {
+	samePrev := prev != nil && prev.OAuth != nil && prev.Scheme == s.Name
+	kept := ""
+	if samePrev {
+		kept = prev.OAuth.Flow
+	}
+	if err := f.chooseOAuthFlow(opts, o, s, offers, kept); err != nil {
 		return err
 	}
 	o.ClientID = opts.ClientID
@@ -220,7 +225,6 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 	if o.ClientID == "" {
 		return FlagErrorf("scheme %s is %s: register a client with the provider (redirect URI http://127.0.0.1/callback) and pass its ID with --client-id", s.Name, s.Kind())
 	}
-	samePrev := prev != nil && prev.OAuth != nil && prev.Scheme == s.Name
 	switch {
 	case opts.Scopes != nil:
 		o.Scopes = opts.Scopes
@@ -241,19 +245,25 @@ const (
 )
 
 // chooseOAuthFlow makes o sign in with the flow --flow names, among those
-// the provider offers (offers). Without --flow, a provider that offers
-// both the authorization code and the device grant signs in with the
-// device grant when no browser can be opened here (no display, no
-// xdg-open), saying so: the code is entered on any device, while the
-// authorization code's redirect can only reach this machine. With
-// --no-browser, something else opens the printed URL: the authorization
-// code stays, with a line naming --flow device.
-func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *client.SecurityScheme, offers func(oauth.Grant) bool) error {
+// the provider offers (offers), else with the flow kept from the last
+// login to the same scheme (kept: "" when none was chosen) while the
+// provider still offers it. Without either, a provider that offers both
+// the authorization code and the device grant signs in with the device
+// grant when no browser can be opened here (no display, no xdg-open),
+// saying so: the code is entered on any device, while the authorization
+// code's redirect can only reach this machine. With --no-browser,
+// something else opens the printed URL: the authorization code stays,
+// with a line naming --flow device. The flow chosen (by --flow, kept, or
+// the device grant for want of a browser) is saved in o.Flow, for the
+// next login.
+func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *client.SecurityScheme, offers func(oauth.Grant) bool, kept string) error {
 	browser, device := offers(oauth.GrantAuthorizationCode), offers(oauth.GrantDeviceCode)
+	opts.deviceOffered = device
 	use := func(g oauth.Grant) error {
 		if !app.UseOAuthGrant(o, s, g) {
 			return fmt.Errorf("scheme %s declares no %s flow", s.Name, app.OAuthFlowName(g))
 		}
+		o.Flow = flowOf(g)
 		return nil
 	}
 	switch opts.Flow {
@@ -267,6 +277,18 @@ func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *clien
 			return FlagErrorf("--flow device: scheme %s (%s) offers no sign-in with a code entered on another device (the device authorization flow)%s; nothing was saved", s.Name, s.Kind(), alsoOffers(browser, flowBrowser))
 		}
 		return use(oauth.GrantDeviceCode)
+	}
+	switch {
+	case kept == flowDevice && device:
+		if browser {
+			opts.flowNote = "Signing in with a code entered on any device, as chosen at an earlier login (--flow browser to sign in with a browser instead)."
+		}
+		return use(oauth.GrantDeviceCode)
+	case kept == flowBrowser && browser:
+		if device {
+			opts.flowNote = "Signing in with a browser, as chosen at an earlier login (--flow device to sign in with a code entered on any device instead)."
+		}
+		return use(oauth.GrantAuthorizationCode)
 	}
 	if o.Grant != string(oauth.GrantAuthorizationCode) || !device {
 		return nil
@@ -282,8 +304,20 @@ func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *clien
 	if err := use(oauth.GrantDeviceCode); err != nil {
 		return err
 	}
-	opts.flowNote = fmt.Sprintf("No browser can be opened here (%s): signing in with a code entered on any device instead (--flow browser to sign in with a browser that reaches this machine).", why)
+	opts.flowNote = fmt.Sprintf("No browser can be opened here (%s): signing in with a code entered on any device instead, as later logins of this profile will (--flow browser to sign in with a browser that reaches this machine).", why)
 	return nil
+}
+
+// flowOf is the --flow value that signs in with grant g ("" for a grant
+// no --flow names).
+func flowOf(g oauth.Grant) string {
+	switch g {
+	case oauth.GrantAuthorizationCode:
+		return flowBrowser
+	case oauth.GrantDeviceCode:
+		return flowDevice
+	}
+	return ""
 }
 
 // alsoOffers names the other --flow value when the provider offers it.
@@ -341,7 +375,7 @@ func (f *Factory) loginOAuthAPI(ctx context.Context, opts *LoginOptions, own pro
 	var se *oauth.ServerError
 	switch {
 	case errors.Is(err, oauth.ErrNoBrowser):
-		return unattendedSignIn(f, err)
+		return unattendedSignIn(f, err, opts.deviceOffered)
 	case err != nil && ctx.Err() != nil:
 		return signInInterrupted()
 	case err != nil && secret == "" && errors.As(err, &se) && (se.Code == "invalid_client" || se.Code == "unauthorized_client" || se.Status == http.StatusUnauthorized):
@@ -364,10 +398,16 @@ func (f *Factory) unattended() bool {
 }
 
 // unattendedSignIn is the error of a browser sign-in that opened no
-// browser in a CI job (err is oauth.ErrNoBrowser's).
-func unattendedSignIn(f *Factory, err error) error {
-	return fmt.Errorf("%w (none could start), and in a CI job (CI is set, standard input is not a terminal) nobody can open its URL on this machine; nothing was stored.\nGive the job an access token in %s (it takes precedence over the keyring), sign in from a terminal, or pass --no-browser when something in the job opens the printed URL",
-		err, f.Brand.Env("API_KEY"))
+// browser in a CI job (err is oauth.ErrNoBrowser's); device says that the
+// provider offers the device grant too, whose code is entered on any
+// device.
+func unattendedSignIn(f *Factory, err error, device bool) error {
+	alsoDevice := ""
+	if device {
+		alsoDevice = ", pass --flow device to sign in with a code entered on any device"
+	}
+	return fmt.Errorf("%w (none could start), and in a CI job (CI is set, standard input is not a terminal) nobody can open its URL on this machine; nothing was stored.\nGive the job an access token in %s (it takes precedence over the keyring), sign in from a terminal%s, or pass --no-browser when something in the job opens the printed URL",
+		err, f.Brand.Env("API_KEY"), alsoDevice)
 }
 
 // signInInterrupted is the error of a sign-in that Ctrl-C (or SIGTERM)

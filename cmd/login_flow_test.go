@@ -1,13 +1,27 @@
 package cmd
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/restmcp/restmcp/app"
 	"github.com/restmcp/restmcp/oauth"
 	"github.com/restmcp/restmcp/oauth/oauthtest"
+	"github.com/restmcp/restmcp/profile"
 )
+
+// startOAuthServer starts a test authorization server, closed with the
+// test.
+func startOAuthServer(t *testing.T) *oauthtest.Server {
+	t.Helper()
+	s, err := oauthtest.Start(oauthtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
 
 // oauth2Spec is a description whose oauth2 scheme declares the given
 // flows ("authorizationCode", "deviceAuthorization") of s.
@@ -56,11 +70,7 @@ func TestLoginOAuthFlowChoice(t *testing.T) {
 		{"device only", []string{"deviceAuthorization"}, nil, nil, oauth.GrantDeviceCode, "and enter the code", noBrowserNote},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := oauthtest.Start(oauthtest.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(s.Close)
+			s := startOAuthServer(t)
 			spec := oauthSpec(t, s)
 			if tc.flows != nil {
 				spec = oauth2Spec(t, s, tc.flows...)
@@ -93,11 +103,7 @@ func TestLoginOAuthFlowChoice(t *testing.T) {
 // --flow names a flow the provider offers, on an OAuth 2.0 scheme, and is
 // refused before anything is asked or saved otherwise.
 func TestLoginOAuthFlowRefused(t *testing.T) {
-	s, err := oauthtest.Start(oauthtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
+	s := startOAuthServer(t)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -120,6 +126,134 @@ func TestLoginOAuthFlowRefused(t *testing.T) {
 			}
 			if _, err := f.App().Tokens().Get(app.TokenAccount("o")); err == nil {
 				t.Error("a token was stored")
+			}
+		})
+	}
+}
+
+// The flow a login chose (--flow, or the device grant for want of a
+// browser) is saved with the profile: the next login signs in with it
+// again, unless --flow names another; status says which flow signs the
+// profile in, and that the next login keeps it. A profile saved without
+// a flow (before it was kept) chooses again.
+func TestLoginOAuthFlowKept(t *testing.T) {
+	s := startOAuthServer(t)
+	spec := oauth2Spec(t, s, "authorizationCode", "deviceAuthorization")
+	f, out, _ := testFactory(t, nil) // no DISPLAY: no browser can be opened
+	login := func(t *testing.T, want oauth.Grant, note string, args ...string) {
+		t.Helper()
+		w := &signInWriter{t: t}
+		f.IO.ErrOut = w
+		before := s.Stats()
+		args = append([]string{"login", "-p", "o", "--spec", spec, "--client-id", "restmcp-test"}, args...)
+		if code := run(t, f, args...); code != 0 {
+			t.Fatalf("exit %d, stderr:\n%s", code, w)
+		}
+		if !strings.Contains(w.String(), note) {
+			t.Errorf("stderr should say %q:\n%s", note, w)
+		}
+		st := s.Stats()
+		if device := st.DeviceTokens > before.DeviceTokens; device != (want == oauth.GrantDeviceCode) || device == (st.CodeExchanges > before.CodeExchanges) {
+			t.Errorf("the server saw %+v after %+v, want the %s grant", st, before, want)
+		}
+	}
+	stored := func(t *testing.T) (profile.Store, profile.Profile) {
+		t.Helper()
+		store, err := f.Profiles()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := store.Get("o")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store, p
+	}
+	saved := func(t *testing.T) *profile.OAuth {
+		t.Helper()
+		_, p := stored(t)
+		return p.Auth.OAuth
+	}
+	status := func(t *testing.T, flow string, kept bool) {
+		t.Helper()
+		out.Reset()
+		var st []map[string]any
+		if code := run(t, f, "status", "-p", "o", "--offline", "--json"); code != 0 || json.Unmarshal(out.Bytes(), &st) != nil || len(st) != 1 {
+			t.Fatalf("status --json: exit %d: %s", code, out)
+		}
+		if st[0]["flow"] != flow || (st[0]["flow_kept"] == true) != kept {
+			t.Errorf("status --json says flow %v, kept %v; want %s, %v:\n%s", st[0]["flow"], st[0]["flow_kept"], flow, kept, out)
+		}
+		out.Reset()
+		if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 {
+			t.Fatalf("status: exit %d: %s", code, out)
+		}
+		line := "  Sign-in:     " + flowLabel(flow, kept) + "\n"
+		if !strings.Contains(out.String(), line) || strings.Contains(out.String(), "next login") != kept {
+			t.Errorf("status should print %q:\n%s", line, out)
+		}
+	}
+
+	// --flow browser is kept: with no browser to open, the next login
+	// would choose the device grant.
+	login(t, oauth.GrantAuthorizationCode, "Open this URL in a browser", "--flow", "browser")
+	if o := saved(t); o.Flow != flowBrowser {
+		t.Errorf("saved flow %q, want %q", o.Flow, flowBrowser)
+	}
+	status(t, flowBrowser, true)
+	login(t, oauth.GrantAuthorizationCode, "Signing in with a browser, as chosen at an earlier login (--flow device")
+
+	// --flow device replaces it, and is kept: --no-browser alone would
+	// sign in with the browser's URL.
+	login(t, oauth.GrantDeviceCode, "and enter the code", "--flow", "device")
+	status(t, flowDevice, true)
+	login(t, oauth.GrantDeviceCode, "Signing in with a code entered on any device, as chosen at an earlier login (--flow browser", "--no-browser")
+	if o := saved(t); o.Flow != flowDevice || o.Grant != string(oauth.GrantDeviceCode) {
+		t.Errorf("saved flow %q, grant %q", o.Flow, o.Grant)
+	}
+
+	// A profile saved before the flow was kept chooses again: the
+	// browser's URL with --no-browser, saved as no choice.
+	store, p := stored(t)
+	p.Auth.OAuth.Flow = ""
+	if err := store.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	status(t, flowDevice, false)
+	login(t, oauth.GrantAuthorizationCode, "pass --flow device for it", "--no-browser")
+	if o := saved(t); o.Flow != "" {
+		t.Errorf("saved flow %q, want none", o.Flow)
+	}
+	status(t, flowBrowser, false)
+
+	// The device grant chosen for want of a browser is kept too.
+	login(t, oauth.GrantDeviceCode, "No browser can be opened here (no graphical display): signing in with a code entered on any device instead, as later logins of this profile will")
+	status(t, flowDevice, true)
+	login(t, oauth.GrantDeviceCode, "as chosen at an earlier login", "--no-browser")
+}
+
+// A browser sign-in that cannot happen in a CI job names --flow device
+// when the provider offers the device grant, and not otherwise.
+func TestUnattendedSignInNamesTheDeviceFlow(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	s := startOAuthServer(t)
+	for _, tc := range []struct {
+		name   string
+		flows  []string
+		device bool
+	}{
+		{"device offered", []string{"authorizationCode", "deviceAuthorization"}, true},
+		{"browser only", []string{"authorizationCode"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _, errOut := testFactory(t, map[string]string{"CI": "true"})
+			code := run(t, f, "login", "-p", "o", "--spec", oauth2Spec(t, s, tc.flows...), "--client-id", "restmcp-test", "--flow", "browser")
+			if code != 1 || !strings.Contains(errOut.String(), "no browser was opened") || !strings.Contains(errOut.String(), "--no-browser") {
+				t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+			}
+			if named := strings.Contains(errOut.String(), "pass --flow device to sign in with a code entered on any device"); named != tc.device {
+				t.Errorf("names --flow device: %v, want %v:\n%s", named, tc.device, errOut)
 			}
 		})
 	}

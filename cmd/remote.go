@@ -66,7 +66,7 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 	})
 	switch {
 	case errors.Is(err, oauth.ErrNoBrowser):
-		return true, unattendedSignIn(f, oauth.ErrNoBrowser)
+		return true, unattendedSignIn(f, oauth.ErrNoBrowser, false)
 	case err != nil && ctx.Err() != nil:
 		return true, signInInterrupted()
 	case err != nil:

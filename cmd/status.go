@@ -49,7 +49,9 @@ for a remote MCP server; --offline skips it).
 A key from ` + f.Brand.Env("API_KEY") + ` is checked only for one profile (--profile), since it
 is meant for one API.
 
-For a profile that signs in with OAuth 2.0 it shows the stored token's type,
+For a profile that signs in with OAuth 2.0 it shows how it signs in (in a
+browser, with a code entered on any device, or with client credentials; and
+whether login keeps that flow for the next sign-in), the stored token's type,
 expiry and scopes, and whether it is renewed by itself; the API is not asked
 about it (a call renews it first when it expires). With ` + f.Brand.Env("API_KEY") + ` set, the
 variable's access token is what calls send, and is checked like a key.
@@ -108,6 +110,12 @@ type profileStatus struct {
 	// with, and how its credential is sent.
 	Scheme     string `json:"scheme,omitempty"`
 	SchemeKind string `json:"scheme_kind,omitempty"`
+	// Flow is how an OAuth 2.0 profile signs in: "browser" (the
+	// authorization code), "device" (the device grant) or
+	// "client_credentials"; FlowKept that login chose it (--flow, or the
+	// device grant for want of a browser) and the next login keeps it.
+	Flow     string `json:"flow,omitempty"`
+	FlowKept bool   `json:"flow_kept,omitempty"`
 	// Token describes an OAuth 2.0 token (type, expiry, scopes), never
 	// the token itself.
 	Token       string    `json:"token,omitempty"`
@@ -465,6 +473,9 @@ func printStatus(f *Factory, report []profileStatus, path string) {
 			fmt.Fprintf(out, "  Header:      %s: %s\n", name, st.Headers[name])
 		}
 		if st.SchemeKind == "OAuth 2.0" {
+			if st.Flow != "" {
+				fmt.Fprintf(out, "  Sign-in:     %s\n", flowLabel(st.Flow, st.FlowKept))
+			}
 			if st.Token != "" {
 				fmt.Fprintf(out, "  Token:       %s\n", st.Token)
 			} else {
@@ -578,6 +589,13 @@ func showSpec(spec string) string {
 // and scopes.
 func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 	st := profileStatus{Profile: p.Name, Spec: showSpec(p.Spec), MCPURL: client.ShowURL(p.MCPURL), BaseURL: client.ShowURL(p.BaseURL), Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
+	if o := p.Auth.OAuth; o != nil {
+		st.Flow = flowOf(oauth.Grant(o.Grant))
+		if o.Grant == string(oauth.GrantClientCredentials) {
+			st.Flow = o.Grant
+		}
+		st.FlowKept = st.Flow != "" && o.Flow == st.Flow
+	}
 	if k := f.App().EnvKey(); k != "" {
 		// Sent instead of the stored tokens (app.OAuthCredential).
 		st.KeySource, st.KeyLocation, st.Key, st.OK = app.KeyFromEnv, f.Brand.Env("API_KEY"), maskCredential(k), true
@@ -612,6 +630,24 @@ func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 		}
 	}
 	return st
+}
+
+// flowLabel says how an OAuth 2.0 profile signs in (profileStatus.Flow),
+// and when login kept the choice (kept), that the next login uses it too.
+func flowLabel(flow string, kept bool) string {
+	var l string
+	switch flow {
+	case flowBrowser:
+		l = "browser (authorization code)"
+	case flowDevice:
+		l = "device (a code entered on any device)"
+	default:
+		l = "client credentials (the stored client secret)"
+	}
+	if kept {
+		l += ", chosen at login: the next login uses it too (--flow changes it)"
+	}
+	return l
 }
 
 // storedSignInUnused says what becomes of p's stored sign-in while an

@@ -1,13 +1,17 @@
 package oauth_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 	"unicode"
 
@@ -202,4 +206,67 @@ func TestLoginDevicePollTimeoutPollsAgain(t *testing.T) {
 	if err != nil || tok.AccessToken != "at-device" {
 		t.Fatalf("LoginDevice = %v, %v; want the token of the poll after the one that timed out", tok, err)
 	}
+}
+
+// roundTripFunc is an http.RoundTripper of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// timeoutError is a request that timed out, as a transport reports one.
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+// After a poll that timed out, the polls go on from the interval they had
+// reached: the slow_down answers before it added 5 s each for the rest
+// of the flow (RFC 8628 3.5), and the interval then doubles. Polls that
+// time out after a slow_down each keep it too. (On a fake clock: the
+// intervals are exact.)
+func TestLoginDevicePollTimeoutKeepsSlowDown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		answers := []string{"slow_down", "timeout", "authorization_pending", "slow_down", "timeout", ""}
+		var polls []time.Time
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			answer := func(status int, body any) (*http.Response, error) {
+				b, _ := json.Marshal(body)
+				return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(bytes.NewReader(b)), Request: r}, nil
+			}
+			if r.URL.Path == "/device" {
+				da := deviceAnswer()
+				da["interval"] = 1
+				return answer(http.StatusOK, da)
+			}
+			polls = append(polls, time.Now())
+			switch a := answers[len(polls)-1]; a {
+			case "timeout":
+				return nil, timeoutError{}
+			case "":
+				return answer(http.StatusOK, map[string]any{"access_token": "at-device", "token_type": "Bearer", "expires_in": 3600})
+			default:
+				return answer(http.StatusBadRequest, map[string]string{"error": a})
+			}
+		})
+		cfg := oauth.Config{ClientID: "c", TokenURL: "https://auth.example.com/token", DeviceAuthURL: "https://auth.example.com/device",
+			HTTPClient: &http.Client{Transport: rt}}
+		start := time.Now()
+		tok, err := cfg.LoginDevice(t.Context(), oauth.LoginOptions{Timeout: 10 * time.Minute})
+		if err != nil || tok.AccessToken != "at-device" {
+			t.Fatalf("LoginDevice = %v, %v", tok, err)
+		}
+		var gaps []time.Duration
+		last := start
+		for _, p := range polls {
+			gaps = append(gaps, p.Sub(last))
+			last = p
+		}
+		// 1 s; slow_down: 1+5; timed out: 2×6; pending: 12; slow_down:
+		// 12+5; timed out: 2×17.
+		want := []time.Duration{1 * time.Second, 6 * time.Second, 12 * time.Second, 12 * time.Second, 17 * time.Second, 34 * time.Second}
+		if !slices.Equal(gaps, want) {
+			t.Errorf("polled after %v, want %v", gaps, want)
+		}
+	})
 }

@@ -1,10 +1,12 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -14,6 +16,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -214,32 +217,7 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (_ *Token, er
 			return
 		}
 		o.hooks.atQueued()
-		err := a.err
-		if a.exchanged != nil {
-			// Answer once the code is exchanged: the page then says
-			// whether the sign-in worked. A sign-in that ended first
-			// (timed out, cancelled) never exchanges it: the page says
-			// it failed, and the terminal why.
-			select {
-			case err = <-a.exchanged:
-			case <-finished:
-				select {
-				case err = <-a.exchanged:
-				default:
-					err = fmt.Errorf("the sign-in ended before this answer could be used (%w)", ended)
-				}
-			case <-r.Context().Done():
-				return
-			}
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p><p>The terminal says what to do next.</p>", html.EscapeString(err.Error()))
-			return
-		}
-		io.WriteString(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>")
+		RedirectPage(w, r, a.err, a.exchanged, finished, func() error { return ended })
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -312,6 +290,41 @@ func (c Config) LoginAuthCode(ctx context.Context, o LoginOptions) (_ *Token, er
 	return tok, nil
 }
 
+// RedirectPage answers the browser's request to a sign-in's loopback
+// redirect URI, the one that carries the sign-in's answer, with a page
+// that says how the sign-in ended. err is the redirect's own failure (an
+// error the authorization server sent, no code, another issuer), known at
+// once. Otherwise outcome receives how the sign-in ended once the
+// redirect's code was used (exchanged for a token; nil: signed in), and
+// the page waits for it, for as long as the browser does: it never says
+// "Signed in" before that. When finished is closed first (the sign-in
+// ended without using the code: its time ran out, it was cancelled), the
+// page says it failed, with ended's error; an outcome sent before finished
+// was closed is what the page says, whichever the wait sees first.
+func RedirectPage(w http.ResponseWriter, r *http.Request, err error, outcome <-chan error, finished <-chan struct{}, ended func() error) {
+	if err == nil && outcome != nil {
+		select {
+		case err = <-outcome:
+		case <-finished:
+			select {
+			case err = <-outcome:
+			default:
+				err = fmt.Errorf("the sign-in ended before this answer could be used (%w)", ended())
+			}
+		case <-r.Context().Done():
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s</p><p>The terminal says what to do next.</p>", html.EscapeString(err.Error()))
+		return
+	}
+	io.WriteString(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>")
+}
+
 // issuerError checks the issuer an authorization redirect's query q names
 // (RFC 9207): when c knows its provider's issuer, a redirect that names
 // another comes from another authorization server (a mix-up: its code,
@@ -366,7 +379,7 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 	}
 	fmt.Fprintf(out, "Waiting for the sign-in (up to %s; Ctrl-C cancels)…\n", o.timeout().Round(time.Second))
 	t, style, err := c.withClientAuth(func(c Config) (*oauth2.Token, error) {
-		return c.pollDevice(hctx, da)
+		return c.pollDevice(ctx, da)
 	})
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) { // our timeout, or the device code expired
@@ -385,16 +398,69 @@ func (c Config) LoginDevice(ctx context.Context, o LoginOptions) (*Token, error)
 // pollDevice polls the token endpoint for da until the user has approved
 // or refused, the code has expired or ctx ends. A poll that timed out (the
 // server slow to answer) does not end the sign-in, whose code is still
-// good: the next one waits twice as long (RFC 8628 3.5).
+// good: the next one waits twice as long (RFC 8628 3.5), from the interval
+// the polls had reached: each slow_down the server sent before adds 5 s
+// for the rest of the flow (3.5), and golang.org/x/oauth2, which adds
+// them while it polls, does not say how many it saw.
 func (c Config) pollDevice(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	hc := http.Client{Timeout: DefaultHTTPTimeout}
+	if c.HTTPClient != nil {
+		hc = *c.HTTPClient
+	}
+	slow := &slowDowns{next: hc.Transport}
+	hc.Transport = slow
+	c.HTTPClient = &hc
+	ctx = c.withClient(ctx)
 	d := *da
 	for {
+		before := slow.n.Load()
 		t, err := c.oauth2Config("", false).DeviceAccessToken(ctx, &d)
 		if err == nil || !pollTimedOut(ctx, &d, err) {
 			return t, err
 		}
-		d.Interval = min(2*d.Interval, maxDeviceInterval)
+		d.Interval = min(2*(d.Interval+slowDownStep*(slow.n.Load()-before)), maxDeviceInterval)
 	}
+}
+
+// slowDownStep is what each slow_down adds to the polling interval, in
+// seconds (RFC 8628 3.5).
+const slowDownStep = 5
+
+// slowDowns counts the token endpoint's slow_down answers to device polls
+// sent through next (nil: http.DefaultTransport), passing each answer on
+// as it came.
+type slowDowns struct {
+	next http.RoundTripper
+	n    atomic.Int64
+}
+
+func (s *slowDowns) RoundTrip(req *http.Request) (*http.Response, error) {
+	next := s.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(req)
+	if err != nil || resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp, err
+	}
+	// As much as golang.org/x/oauth2 reads of an error answer.
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(b, &e) != nil {
+		q, _ := url.ParseQuery(string(b))
+		e.Error = q.Get("error")
+	}
+	if e.Error == "slow_down" {
+		s.n.Add(1)
+	}
+	return resp, nil
 }
 
 // pollTimedOut reports whether err is a poll of the token endpoint that

@@ -105,7 +105,13 @@ type Auth struct {
 // OAuth is an OAuth 2.0 client registration and its provider.
 type OAuth struct {
 	// Grant: "authorization_code", "device_code" or "client_credentials".
-	Grant         string   `json:"grant"`
+	Grant string `json:"grant"`
+	// Flow is the sign-in flow chosen at login, "browser" (the
+	// authorization code) or "device" (the device grant): by --flow, or
+	// the device grant for want of a browser. The next login signs in
+	// with it again unless --flow names another; empty (as in profiles
+	// saved before it was kept) chooses again at each login.
+	Flow          string   `json:"flow,omitempty"`
 	ClientID      string   `json:"client_id,omitempty"`
 	AuthURL       string   `json:"auth_url,omitempty"`
 	TokenURL      string   `json:"token_url"`

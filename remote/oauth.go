@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
@@ -45,6 +44,30 @@ type OAuthOptions struct {
 	Show func(url string) error
 	// Timeout bounds the wait for the user (default 5 minutes).
 	Timeout time.Duration
+	// hooks are the tests' view of the sign-in's steps (nil: none).
+	hooks *signInHooks
+}
+
+// signInHooks are called at steps of SignIn whose order the tests set:
+// each is nil or a function that returns once the test has done what it
+// needs at that step.
+type signInHooks struct {
+	// queued: the callback handed the redirect's answer to the sign-in.
+	queued func()
+	// finished: SignIn has told the callback how it ended.
+	finished func()
+}
+
+func (h *signInHooks) atQueued() {
+	if h != nil && h.queued != nil {
+		h.queued()
+	}
+}
+
+func (h *signInHooks) atFinished() {
+	if h != nil && h.finished != nil {
+		h.finished()
+	}
 }
 
 // NeedsOAuth asks the server at url, without credentials, whether it
@@ -170,9 +193,11 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		outcome chan error
 	}
 	results := make(chan result, 1)
-	// finished is closed when SignIn returns: a page still waiting for
-	// the outcome (the sign-in ended another way) is answered then.
+	// finished is closed when SignIn returns, with ended its error: a
+	// page still waiting for the outcome (the sign-in ended another way)
+	// is answered then.
 	finished := make(chan struct{})
+	var ended error
 	// state is this sign-in's, once its URL is shown: only the redirect
 	// that carries it is the answer.
 	var state atomic.Pointer[string]
@@ -204,29 +229,10 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 			http.Error(w, "This sign-in is already finished.", http.StatusGone)
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		if res.err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed: %s. You can close this tab; the terminal says what to do next.</p>", html.EscapeString(res.err.Error()))
-			return
-		}
+		opts.hooks.atQueued()
 		// The code is exchanged for tokens after this redirect: the page
 		// waits for that, for as long as the browser does.
-		var err error
-		select {
-		case err = <-res.outcome:
-		case <-finished:
-			err = errors.New("the sign-in ended before its code was used")
-		case <-r.Context().Done():
-			return
-		}
-		if err != nil {
-			w.WriteHeader(http.StatusBadGateway)
-			fmt.Fprint(w, "<!doctype html><title>Sign-in failed</title><p>Sign-in failed. The terminal says why and what to do next; you can close this tab.</p>")
-			return
-		}
-		fmt.Fprint(w, "<!doctype html><title>Signed in</title><p>Signed in. You can close this tab and go back to the terminal.</p>")
+		oauth.RedirectPage(w, r, res.err, res.outcome, finished, func() error { return ended })
 	})}
 	go srv.Serve(ln)
 	// Shut down, not closed: the browser still gets the page that says
@@ -243,7 +249,12 @@ func SignIn(ctx context.Context, req *http.Request, resp *http.Response, opts OA
 		if outcome != nil {
 			outcome <- err
 		}
+		ended = err
+		if ended == nil {
+			ended = errors.New("the sign-in ended")
+		}
 		close(finished)
+		opts.hooks.atFinished()
 	}()
 
 	timeout := opts.Timeout

@@ -76,6 +76,12 @@ func signInThrough(t *testing.T, through func(host string) http.RoundTripper) er
 // signInShowing is signInThrough whose authorization URL goes to show.
 func signInShowing(t *testing.T, through func(host string) http.RoundTripper, show func(string) error) error {
 	t.Helper()
+	return signInHooked(t, through, show, nil)
+}
+
+// signInHooked is signInShowing with the sign-in's steps hooked.
+func signInHooked(t *testing.T, through func(host string) http.RoundTripper, show func(string) error, hooks *signInHooks) error {
+	t.Helper()
 	o := remotetest.NewOAuthServer(t, mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newTestServer() }, nil))
 	hc := &http.Client{Transport: through(strings.TrimPrefix(o.URL, "http://"))}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -84,7 +90,7 @@ func signInShowing(t *testing.T, through func(host string) http.RoundTripper, sh
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: show})
+	_, _, err = SignIn(ctx, req, resp, OAuthOptions{HTTPClient: hc, ClientName: "restmcp", Show: show, hooks: hooks})
 	return err
 }
 
@@ -107,6 +113,38 @@ func TestOAuthSignInPageShowsTheExchange(t *testing.T) {
 				t.Errorf("signed in, but the page says %q", got)
 			case err != nil && (strings.HasPrefix(got, "200 ") || strings.Contains(got, "Signed in.") || !strings.Contains(got, "Sign-in failed") || !strings.Contains(got, "terminal")):
 				t.Errorf("sign-in failed (%v), but the page says %q", err, got)
+			}
+		})
+	}
+}
+
+// A sign-in that has ended by the time the browser's page waits for it
+// (the callback's goroutine slow to get there) still gives the page its
+// outcome: "Signed in" when it worked, the token endpoint's refusal when
+// not, never "ended before its code was used". Either answer is ready
+// when the page waits: each sign-in is made several times, since a wait
+// that takes whichever is ready would say the wrong one about half of
+// the time.
+func TestOAuthSignInPageWhenTheSignInEndsFirst(t *testing.T) {
+	for name, through := range map[string]func(host string) http.RoundTripper{
+		"accepted": func(string) http.RoundTripper { return http.DefaultTransport },
+		"refused":  func(host string) http.RoundTripper { return failToken{host: host} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			for range 8 {
+				fin := make(chan struct{})
+				hooks := &signInHooks{queued: func() { <-fin }, finished: func() { close(fin) }}
+				page := make(chan string, 1)
+				err := signInHooked(t, through, oauthtest.PageBrowser(page), hooks)
+				got := <-page
+				switch {
+				case (err == nil) != (name == "accepted"):
+					t.Fatalf("err = %v", err)
+				case err == nil && (!strings.HasPrefix(got, "200 ") || !strings.Contains(got, "Signed in.")):
+					t.Fatalf("signed in, but the page says %q", got)
+				case err != nil && (!strings.Contains(got, "Sign-in failed") || !strings.Contains(got, "token endpoint") || strings.Contains(got, "ended before")):
+					t.Fatalf("sign-in failed (%v), but the page says %q", err, got)
+				}
 			}
 		})
 	}

@@ -225,12 +225,55 @@ describe('OAuth 2.0 from the description', () => {
     const st = await run(['status', '--profile', profile, '--offline'], { env });
     assert.equal(st.code, 0, st.stdout + st.stderr);
     assert.match(st.stdout, /from device_code/);
+    assert.match(st.stdout, /Sign-in: +device \(a code entered on any device\), chosen at login: the next login uses it too/);
 
     // --flow browser signs in through the browser's URL all the same.
     const b = await loginFollowingURL(['login', '--profile', profile, '--spec', both, '--client-id', srv.client_id, '--flow', 'browser'], env);
     assert.equal(b.code, 0, b.stderr);
     assert.ok(b.followed, 'the authorization URL was printed');
     assert.equal(JSON.parse(keyringLookup(`${profile}/oauth-token`)).grant, 'authorization_code');
+    assert.equal((await run(['logout', '--profile', profile], { env })).code, 0);
+  });
+
+  it('the flow chosen is kept: the next login signs in with it again, and status names it', async () => {
+    const profile = 'e2e-oauth-device';
+    const both = join(dir, 'api-both-flows.json');
+    const json = async () => {
+      const st = await run(['status', '--profile', profile, '--offline', '--json'], { env });
+      return [st, JSON.parse(st.stdout)[0]];
+    };
+    // The last login chose --flow browser: signing in again (the refresh
+    // token expired, say) uses the browser, though none can be opened
+    // here and the device grant would be chosen otherwise.
+    let [st, p] = await json();
+    assert.equal(p.flow, 'browser', st.stdout);
+    assert.equal(p.flow_kept, true, st.stdout);
+    const again = await loginFollowingURL(['login', '--profile', profile], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(again.followed, 'the authorization URL was printed');
+    assert.match(again.stderr, /Signing in with a browser, as chosen at an earlier login \(--flow device to sign in with a code entered on any device instead\)/);
+    assert.doesNotMatch(again.stderr, /No browser can be opened here/);
+    assert.equal(JSON.parse(keyringLookup(`${profile}/oauth-token`)).grant, 'authorization_code');
+
+    // In a CI job nobody can open that URL: the error names the device
+    // grant the provider offers.
+    const ci = await run(['login', '--profile', profile], { env: { ...env, CI: 'true' } });
+    assert.equal(ci.code, 1, ci.stderr);
+    assert.match(ci.stderr, /nobody can open its URL on this machine; nothing was stored/);
+    assert.match(ci.stderr, /pass --flow device to sign in with a code entered on any device/);
+
+    // --flow device replaces the choice, and is kept in turn.
+    const d = await loginFollowingURL(['login', '--profile', profile, '--flow', 'device'], env, DEVICE_VERIFY_URL);
+    assert.equal(d.code, 0, d.stderr);
+    [st, p] = await json();
+    assert.equal(p.flow, 'device', st.stdout);
+    assert.equal(p.flow_kept, true, st.stdout);
+    const profiles = JSON.parse(readFileSync(join(dir, 'config', 'profiles.json'), 'utf8'));
+    assert.equal(profiles.profiles[profile].auth.oauth.flow, 'device');
+    const n = await loginFollowingURL(['login', '--profile', profile, '--spec', both, '--no-browser'], env, DEVICE_VERIFY_URL);
+    assert.equal(n.code, 0, n.stderr);
+    assert.match(n.stderr, /Signing in with a code entered on any device, as chosen at an earlier login/);
+    assert.equal(JSON.parse(keyringLookup(`${profile}/oauth-token`)).grant, 'device_code');
     assert.equal((await run(['logout', '--profile', profile], { env })).code, 0);
   });
 

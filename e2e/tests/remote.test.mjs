@@ -326,6 +326,8 @@ describe('a remote server that wants OAuth', () => {
       assert.ok(page, `the sign-in URL was printed: ${stderr}`);
       assert.doesNotMatch(page.body, /Signed in/);
       assert.match(page.body, /Sign-in failed/);
+      // It says why, as the terminal does: the token endpoint's refusal.
+      assert.match(page.body, /the token endpoint refused the request: HTTP 502/);
       assert.match(page.body, /terminal/);
       assert.notEqual(page.status, 200);
       const stored = spawnSync('secret-tool', ['lookup', 'service', 'restmcp', 'username', 'rem-oauth-fail/oauth-token'], { encoding: 'utf8', env: process.env }).stdout;
