@@ -122,9 +122,8 @@ what it needs). Supported schemes:
                                   When the provider offers both, the browser
                                   unless none can be opened here (no display:
                                   SSH, a container); --flow browser or
-                                  --flow device chooses. The flow chosen
-                                  (by --flow, or for want of a browser) is
-                                  kept for the next login of the profile.
+                                  --flow device chooses, and is kept for
+                                  the next login of the profile.
                                   --with-key reads a client secret from
                                   standard input, for clients that need one;
                                   client credentials always ask for it.

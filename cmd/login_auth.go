@@ -253,9 +253,9 @@ const (
 // saying so: the code is entered on any device, while the authorization
 // code's redirect can only reach this machine. With --no-browser,
 // something else opens the printed URL: the authorization code stays,
-// with a line naming --flow device. The flow chosen (by --flow, kept, or
-// the device grant for want of a browser) is saved in o.Flow, for the
-// next login.
+// with a line naming --flow device. The flow the user chose (by --flow,
+// or kept) is saved in o.Flow, for the next login; the device grant taken
+// for want of a browser is not, as the next login may run where one opens.
 func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *client.SecurityScheme, offers func(oauth.Grant) bool, kept string) error {
 	browser, device := offers(oauth.GrantAuthorizationCode), offers(oauth.GrantDeviceCode)
 	opts.deviceOffered = device
@@ -304,7 +304,10 @@ func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *clien
 	if err := use(oauth.GrantDeviceCode); err != nil {
 		return err
 	}
-	opts.flowNote = fmt.Sprintf("No browser can be opened here (%s): signing in with a code entered on any device instead, as later logins of this profile will (--flow browser to sign in with a browser that reaches this machine).", why)
+	// Chosen for this machine as it is now, not by the user: a later
+	// login where a browser can open signs in with it.
+	o.Flow = ""
+	opts.flowNote = fmt.Sprintf("No browser can be opened here (%s): signing in with a code entered on any device instead (--flow browser to sign in with a browser that reaches this machine, --flow device to keep this choice).", why)
 	return nil
 }
 

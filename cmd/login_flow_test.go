@@ -131,11 +131,11 @@ func TestLoginOAuthFlowRefused(t *testing.T) {
 	}
 }
 
-// The flow a login chose (--flow, or the device grant for want of a
-// browser) is saved with the profile: the next login signs in with it
-// again, unless --flow names another; status says which flow signs the
-// profile in, and that the next login keeps it. A profile saved without
-// a flow (before it was kept) chooses again.
+// The flow a user chose with --flow is saved with the profile: the next
+// login signs in with it again, unless --flow names another; status says
+// which flow signs the profile in, and that the next login keeps it. A
+// profile saved without a flow (before it was kept, or signed in with the
+// device grant for want of a browser) chooses again.
 func TestLoginOAuthFlowKept(t *testing.T) {
 	s := startOAuthServer(t)
 	spec := oauth2Spec(t, s, "authorizationCode", "deviceAuthorization")
@@ -226,10 +226,15 @@ func TestLoginOAuthFlowKept(t *testing.T) {
 	}
 	status(t, flowBrowser, false)
 
-	// The device grant chosen for want of a browser is kept too.
-	login(t, oauth.GrantDeviceCode, "No browser can be opened here (no graphical display): signing in with a code entered on any device instead, as later logins of this profile will")
-	status(t, flowDevice, true)
-	login(t, oauth.GrantDeviceCode, "as chosen at an earlier login", "--no-browser")
+	// The device grant taken for want of a browser is not the user's
+	// choice and is not kept: the next login chooses again, here the
+	// browser's URL with --no-browser.
+	login(t, oauth.GrantDeviceCode, "No browser can be opened here (no graphical display): signing in with a code entered on any device instead (--flow browser to sign in with a browser that reaches this machine, --flow device to keep this choice)")
+	if o := saved(t); o.Flow != "" {
+		t.Errorf("saved flow %q, want none", o.Flow)
+	}
+	status(t, flowDevice, false)
+	login(t, oauth.GrantAuthorizationCode, "pass --flow device for it", "--no-browser")
 }
 
 // A browser sign-in that cannot happen in a CI job names --flow device

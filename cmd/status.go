@@ -112,8 +112,8 @@ type profileStatus struct {
 	SchemeKind string `json:"scheme_kind,omitempty"`
 	// Flow is how an OAuth 2.0 profile signs in: "browser" (the
 	// authorization code), "device" (the device grant) or
-	// "client_credentials"; FlowKept that login chose it (--flow, or the
-	// device grant for want of a browser) and the next login keeps it.
+	// "client_credentials"; FlowKept that login chose it by --flow and
+	// the next login keeps it.
 	Flow     string `json:"flow,omitempty"`
 	FlowKept bool   `json:"flow_kept,omitempty"`
 	// Token describes an OAuth 2.0 token (type, expiry, scopes), never

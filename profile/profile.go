@@ -107,10 +107,10 @@ type OAuth struct {
 	// Grant: "authorization_code", "device_code" or "client_credentials".
 	Grant string `json:"grant"`
 	// Flow is the sign-in flow chosen at login, "browser" (the
-	// authorization code) or "device" (the device grant): by --flow, or
-	// the device grant for want of a browser. The next login signs in
-	// with it again unless --flow names another; empty (as in profiles
-	// saved before it was kept) chooses again at each login.
+	// authorization code) or "device" (the device grant), by --flow. The
+	// next login signs in with it again unless --flow names another;
+	// empty (no --flow given, or profiles saved before it was kept)
+	// chooses again at each login.
 	Flow          string   `json:"flow,omitempty"`
 	ClientID      string   `json:"client_id,omitempty"`
 	AuthURL       string   `json:"auth_url,omitempty"`
