@@ -12,6 +12,9 @@ import (
 // available. An error means no browser could be started; the caller then
 // prints the URL.
 func OpenBrowser(url string) error {
+	if err := browserUnavailable(runtime.GOOS, os.Getenv); errors.Is(err, ErrSSHSession) {
+		return err
+	}
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":
@@ -36,13 +39,28 @@ func OpenBrowser(url string) error {
 // nor WAYLAND_DISPLAY set): an SSH session, a container, a server.
 var ErrNoDisplay = errors.New("no graphical display")
 
+// ErrSSHSession means this is an SSH session on macOS or Windows, whose
+// URL handler would open a browser on that machine's own screen, where
+// the user at the other end of the session does not see it.
+var ErrSSHSession = errors.New("an SSH session, whose browser would open on this machine's screen")
+
 // BrowserUnavailable says why OpenBrowser cannot start a browser, with
 // the environment getenv: ErrNoDisplay, or xdg-open missing (on systems
-// other than macOS and Windows, which always have their URL handler);
-// nil when it can try.
+// other than macOS and Windows, which have their URL handler), or
+// ErrSSHSession (on macOS and Windows); nil when it can try.
 func BrowserUnavailable(getenv func(string) string) error {
-	switch runtime.GOOS {
+	return browserUnavailable(runtime.GOOS, getenv)
+}
+
+func browserUnavailable(goos string, getenv func(string) string) error {
+	switch goos {
 	case "darwin", "windows":
+		// On Linux and the BSDs an SSH session has a display only when
+		// it forwards one (ssh -X), which shows the browser where the
+		// user is; these two have no such thing.
+		if getenv("SSH_CONNECTION") != "" || getenv("SSH_CLIENT") != "" || getenv("SSH_TTY") != "" {
+			return ErrSSHSession
+		}
 		return nil
 	}
 	_, err := xdgOpen(getenv)
