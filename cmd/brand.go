@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/restmcp/restmcp/profile"
 )
@@ -129,12 +130,13 @@ func defaultBrand() Brand {
 		BaseURL:    profileBaseURL,
 		AuthHeader: profileAuthHeader,
 		Prefix:     profilePrefix,
-	}, profileAuthScheme).withSignIn(SignIn{Scheme: profileScheme, OAuthClientID: oauthClientID, OAuthScopes: scopeList(oauthScopesList)})
+	}, profileAuthScheme).withSignIn(SignIn{Scheme: profileScheme, OAuthClientID: oauthClientID, OAuthScopes: splitScopes(oauthScopesList)})
 }
 
-// scopeList splits a build's scope list at commas and spaces.
-func scopeList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+// splitScopes splits a scope list (a build's, or a --scopes value) at
+// commas and white space.
+func splitScopes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 }
 
 func (b Brand) withSignIn(s SignIn) Brand {

@@ -252,10 +252,10 @@ func TestVendorStatusBeforeLoginShowsBuiltInProfile(t *testing.T) {
 	}
 }
 
-func TestScopeList(t *testing.T) {
-	for in, want := range map[string]string{"": "", "read": "read", "read,write": "read|write", "read, write admin": "read|write|admin"} {
-		if got := strings.Join(scopeList(in), "|"); got != want {
-			t.Errorf("scopeList(%q) = %q, want %q", in, got, want)
+func TestSplitScopes(t *testing.T) {
+	for in, want := range map[string]string{"": "", "read": "read", "read,write": "read|write", "read, write admin": "read|write|admin", "a\tb\n": "a|b"} {
+		if got := strings.Join(splitScopes(in), "|"); got != want {
+			t.Errorf("splitScopes(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -179,7 +179,7 @@ never renewed.`,
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the provider (for an MCP server, default: register one)")
 	fl.StringVar(&opts.Scheme, "scheme", "", "the description's security scheme to sign in with, when it declares several")
 	fl.StringVar(&opts.Username, "username", "", "user name for HTTP basic (an account SID, an e-mail address); the password or token is asked for")
-	fl.StringSliceVar(&opts.Scopes, "scopes", nil, "OAuth 2.0 scopes to request (default: those the selected operations declare; for an MCP server, those it names, and those of the sign-in before)")
+	fl.Var(&scopesFlag{scopes: &opts.Scopes}, "scopes", "OAuth 2.0 scopes to request, comma- or space-separated (default: those the selected operations declare; for an MCP server, those it names, and those of the sign-in before)")
 	fl.BoolVar(&opts.InsecureStorage, "insecure-storage", false, "store the key UNENCRYPTED in a file only you can read, in the config directory, instead of the OS keyring")
 	return c
 }

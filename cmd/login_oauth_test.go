@@ -473,8 +473,13 @@ func TestLoginOAuthAgainKeepsTheScopes(t *testing.T) {
 		}
 		return p.Auth.OAuth.Scopes
 	}
-	if got := login("--spec", spec, "--client-id", "restmcp-test", "--scopes", "read,profile"); strings.Join(got, " ") != "read profile" {
-		t.Fatalf("scopes %v after --scopes", got)
+	// OAuth writes a scope list with spaces: that form asks for the same
+	// scopes as the comma-separated one.
+	if got := login("--spec", spec, "--client-id", "restmcp-test", "--scopes", "read profile"); strings.Join(got, "|") != "read|profile" {
+		t.Fatalf("scopes %q after --scopes \"read profile\"", got)
+	}
+	if got := login("--scopes", "read,profile"); strings.Join(got, "|") != "read|profile" {
+		t.Fatalf("scopes %q after --scopes read,profile", got)
 	}
 	if got := login(); strings.Join(got, " ") != "read profile" {
 		t.Errorf("scopes %v after signing in again, want those of --scopes kept", got)
