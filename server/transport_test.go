@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -106,26 +107,33 @@ func TestStdioTransportAnswersPendingRequestsAtEOF(t *testing.T) {
 	}
 }
 
+// TestStdioTransportDrainIsBounded checks that at the end of the input a
+// request never answered is cancelled once the transport's drain time is
+// up: that time, not DefaultDrain. The clock is synctest's, so the time
+// waited is exact whatever the machine's load.
 func TestStdioTransportDrainIsBounded(t *testing.T) {
-	conn, in, _ := pipeConn(t, 50*time.Millisecond)
-	go func() {
-		io.WriteString(in, `{"jsonrpc":"2.0","id":"a","method":"tools/call"}`+"\n")
-		in.Close()
-	}()
-	if _, err := conn.Read(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	msg, err := conn.Read(context.Background())
-	if req, ok := msg.(*jsonrpc.Request); err != nil || !ok || req.Method != "notifications/cancelled" {
-		t.Fatalf("Read = %#v, %v; want the request's cancellation", msg, err)
-	}
-	if _, err := conn.Read(context.Background()); err != io.EOF {
-		t.Fatalf("Read = %v, want io.EOF", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("waited %v for an answer that never came", d)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		const drain = 50 * time.Millisecond
+		conn, in, _ := pipeConn(t, drain)
+		go func() {
+			io.WriteString(in, `{"jsonrpc":"2.0","id":"a","method":"tools/call"}`+"\n")
+			in.Close()
+		}()
+		if _, err := conn.Read(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		msg, err := conn.Read(context.Background())
+		if req, ok := msg.(*jsonrpc.Request); err != nil || !ok || req.Method != "notifications/cancelled" {
+			t.Fatalf("Read = %#v, %v; want the request's cancellation", msg, err)
+		}
+		if d := time.Since(start); d != drain {
+			t.Errorf("cancelled after %v, want the drain time %v (DefaultDrain is %v)", d, drain, DefaultDrain)
+		}
+		if _, err := conn.Read(context.Background()); err != io.EOF {
+			t.Fatalf("Read = %v, want io.EOF", err)
+		}
+	})
 }
 
 // answer is one line the transport wrote.
