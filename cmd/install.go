@@ -83,10 +83,11 @@ The file is merged, not replaced: other servers, settings and comments are
 kept, the previous version is saved as <file>.bak (a project's, out of the
 project, in the configuration folder's backups), and running the command
 twice changes nothing. An entry of that name that serves another profile
-is changed only with --force. Updating an entry changes only its command and the
-"serve --profile P" arguments: other keys and extra arguments stay.
+is changed only with --force. Updating an entry changes only its command and
+the "serve --profile P" arguments: other keys and extra arguments stay.
 
---project writes the project's file (in the current directory) for %[3]s.
+--project writes the project's file (in the current directory) instead, for
+%[3]s.
 That file is meant to be committed, so its entry runs "%[1]s" found on
 PATH, which works on every machine that has %[1]s installed. --command sets
 the command to write in either case.

@@ -218,5 +218,6 @@ call to the REST API.`,
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	root.AddCommand(cmds...)
 	brandHelp(root, f.Brand)
+	plainBoolFlags(root)
 	return root
 }
