@@ -644,12 +644,12 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 			}
 		}
 		if len(long) > 0 {
-			shown := long
-			if len(shown) > 5 {
-				shown = shown[:5]
+			shown := strings.Join(long[:min(len(long), 5)], ", ")
+			if len(long) > 5 {
+				shown += fmt.Sprintf(", and %d more", len(long)-5)
 			}
 			warn("%s drops tools whose server name + tool name is longer than %d characters: %d of %d tools of %q would be dropped (%s). Use a shorter --name, or a shorter --prefix for the profile (`%s --prefix …`)",
-				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, strings.Join(shown, ", "), f.App().LoginCommand(o.Profile))
+				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, shown, f.App().LoginCommand(o.Profile))
 		}
 	}
 }
