@@ -219,5 +219,6 @@ call to the REST API.`,
 	root.AddCommand(cmds...)
 	brandHelp(root, f.Brand)
 	plainBoolFlags(root)
+	checkFlagValues(root)
 	return root
 }
