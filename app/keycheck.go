@@ -368,6 +368,15 @@ func (a *App) checkTarget(ctx context.Context, p profile.Profile, key string, re
 			// the key, nor on the description.
 			return unreachableDescription(p.Spec, err)
 		}
+		if err != nil && errors.Is(err, client.ErrUnreachable) && client.IsURL(p.Spec) {
+			// A description elsewhere than the API that gives no answer:
+			// the copy saved when it last did says which request checks
+			// the key, as it says what serve offers.
+			if saved, fetched, cerr := a.savedAPI(p); cerr == nil && len(saved.Operations) > 0 {
+				a.Log.Warn("using the copy of the API description saved earlier", "fetched", fetched.Format(time.RFC3339), "err", err)
+				api, err = saved, nil
+			}
+		}
 		if err != nil {
 			return &CheckSetupError{Fix: FixDescription, Err: fmt.Errorf("loading the API description to find a request that checks the key: %w", err)}
 		}

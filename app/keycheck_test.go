@@ -310,3 +310,38 @@ func TestCheckKeyOnTheDescriptionAsksTheBaseURL(t *testing.T) {
 		})
 	}
 }
+
+// A description URL elsewhere than the API that gives no answer does not
+// stop login: the copy saved when it last answered picks the request that
+// checks the key, which goes to the API as usual.
+func TestCheckKeyUsesTheSavedCopyWhenTheDescriptionIsOutOfReach(t *testing.T) {
+	spec, err := os.ReadFile("../cmd/testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(spec) }))
+	const key = "sk-notes-0123456789"
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Api-Key") != key {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"count": 0, "results": []}`)
+	}))
+	t.Cleanup(api.Close)
+	a := testApp(t, nil)
+	empty := ""
+	p := profile.Profile{Name: "acme", Spec: docs.URL + "/openapi.yaml", BaseURL: api.URL + "/api", AuthHeader: "X-Api-Key", AuthScheme: &empty}
+	if _, err := a.NewServer(context.Background(), p); err != nil { // reads and saves the description
+		t.Fatal(err)
+	}
+	docs.Close()
+	kc, err := a.CheckKey(context.Background(), p, key, 5*time.Second)
+	if err != nil {
+		t.Fatalf("key check with the description out of reach: %v", err)
+	}
+	if !kc.Accepted || kc.URL != api.URL+"/api/notes/" {
+		t.Errorf("key check: %+v; want accepted by GET /api/notes/", kc)
+	}
+}

@@ -134,3 +134,56 @@ func commandNames(c *cobra.Command) []string {
 	}
 	return names
 }
+
+// flagTookAFlag is the error for a flag that took the flag after it as its
+// value ("serve --http --profile acme": --http took "--profile", and
+// "acme" is left as an argument), else nil. Only the flag's name is shown.
+func flagTookAFlag(c *cobra.Command) error {
+	var err error
+	c.Flags().Visit(func(fl *pflag.Flag) {
+		if err != nil || fl.NoOptDefVal != "" {
+			return // a switch takes no value
+		}
+		values := []string{fl.Value.String()}
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			values = sv.GetSlice()
+		}
+		for _, v := range values {
+			var next *pflag.Flag
+			switch {
+			case strings.HasPrefix(v, "--"):
+				name, _, _ := strings.Cut(v[2:], "=")
+				next = c.Flags().Lookup(name)
+			case len(v) == 2 && v[0] == '-':
+				next = c.Flags().ShorthandLookup(v[1:])
+			}
+			if next != nil {
+				what, _ := pflag.UnquoteUsage(fl)
+				if what != strings.ToUpper(what) {
+					what = "VALUE"
+				}
+				err = FlagErrorf("--%s needs a value, and took the flag after it, --%s: give --%s %s\nSee '%s --help'.",
+					fl.Name, next.Name, fl.Name, what, c.CommandPath())
+				return
+			}
+		}
+	})
+	return err
+}
+
+// checkFlagValues makes every command under root refuse a flag that took
+// the flag after it as its value, before its own check of arguments.
+func checkFlagValues(root *cobra.Command) {
+	for _, c := range append([]*cobra.Command{root}, root.Commands()...) {
+		args := c.Args
+		c.Args = func(c *cobra.Command, a []string) error {
+			if err := flagTookAFlag(c); err != nil {
+				return err
+			}
+			if args == nil {
+				return nil
+			}
+			return args(c, a)
+		}
+	}
+}

@@ -161,8 +161,13 @@ func callArguments(tool *mcp.Tool, action func(args map[string]any) *mcp.Tool, j
 	given := maps.Clone(args)
 	for _, kv := range pairs {
 		name, value, ok := strings.Cut(kv, "=")
-		if !ok || name == "" {
-			return nil, fmt.Errorf("--arg %q: want name=value", kv)
+		switch {
+		case !ok && !strings.ContainsAny(kv, " \t\n"):
+			return nil, fmt.Errorf("--arg %q has no value: write it as name=value, e.g. --arg %s=VALUE", kv, kv)
+		case !ok:
+			return nil, fmt.Errorf("--arg %q has no value: write it as name=value", kv)
+		case name == "":
+			return nil, fmt.Errorf("--arg %q names no argument: write it as name=value", kv)
 		}
 		given[name] = value
 	}

@@ -81,6 +81,35 @@ func TestMissingArgumentSaysWhatToGive(t *testing.T) {
 	}
 }
 
+// TestFlagThatTookAFlag: a flag given without its value takes the flag
+// after it; that is said, rather than a stray argument or a strange value.
+func TestFlagThatTookAFlag(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--http", "--profile", "acme"}, "--http needs a value, and took the flag after it, --profile: give --http VALUE"},
+		{[]string{"serve", "--http", "--help"}, "--http needs a value, and took the flag after it, --help"},
+		{[]string{"serve", "--http", "-p", "acme"}, "--http needs a value, and took the flag after it, --profile"},
+		{[]string{"tools", "--diff", "--json"}, "--diff needs a value, and took the flag after it, --json: give --diff OLD"},
+		{[]string{"call", "list_notes", "--arg", "--json={}"}, "--arg needs a value, and took the flag after it, --json"},
+		{[]string{"install", "cursor", "--name", "--print"}, "--name needs a value, and took the flag after it, --print"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := newAuthEnv(t).run("", tt.args...)
+			if r.code != 2 || !strings.Contains(r.err, tt.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant 2 and %q", r.code, r.err, tt.want)
+			}
+		})
+	}
+	// A value that only looks like a flag, or a negative number, is one.
+	r := newAuthEnv(t).run("", "tools", "-p", "a", "--spec", "testdata/notes.yaml", "--operation", "--nosuch", "--max-result-bytes", "-1")
+	if strings.Contains(r.err, "took the flag after it") {
+		t.Errorf("a value refused as a flag:\n%s", r.err)
+	}
+}
+
 // TestLoginRefusesWhatWouldBreakLaterCommands: a setting that every later
 // command would fail on, or a profile name install cannot pass, is refused
 // before the key is read and before anything is saved.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/restmcp/restmcp/profile"
 )
@@ -62,9 +63,9 @@ func logoutExample(b Brand) string {
 }
 
 func callExample(b Brand) string {
-	return fmt.Sprintf(`  %[1]s call %[2]s --arg status=active
-  %[1]s call %[3]s --json '{"project": 3, "title": "Write docs"}'`,
-		b.Name, exampleTool(b, "list_projects"), exampleTool(b, "create_task"))
+	return fmt.Sprintf(`  %[1]s call %[2]s%[4]s --arg status=active
+  %[1]s call %[3]s%[4]s --json '{"project": 3, "title": "Write docs"}'`,
+		b.Name, exampleTool(b, "list_projects"), exampleTool(b, "create_task"), exampleProfile(b))
 }
 
 func toolsExample(b Brand) string {
@@ -127,3 +128,32 @@ func brandHelp(root *cobra.Command, b Brand) {
 	}
 	walk(root)
 }
+
+// plainBoolFlags lists the switches of every command under root as
+// "--json", not "--json[=true|false]" as pflag writes every boolean flag:
+// a switch is given alone, and the brackets read as something to type.
+// "--json=false" still works: only the help's spelling changes.
+func plainBoolFlags(root *cobra.Command) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.InitDefaultHelpFlag()
+		c.Flags().VisitAll(func(fl *pflag.Flag) {
+			if _, done := fl.Value.(switchValue); !done && fl.Value.Type() == "bool" {
+				// A flag without IsBoolFlag is given alone when it has a
+				// NoOptDefVal, which pflag set to "true" for it.
+				fl.Value = switchValue{fl.Value}
+				if fl.NoOptDefVal == "" {
+					fl.NoOptDefVal = "true"
+				}
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// switchValue is a boolean flag's value without the IsBoolFlag method,
+// whose presence alone makes pflag write "[=true|false]" after the flag.
+type switchValue struct{ pflag.Value }

@@ -83,10 +83,11 @@ The file is merged, not replaced: other servers, settings and comments are
 kept, the previous version is saved as <file>.bak (a project's, out of the
 project, in the configuration folder's backups), and running the command
 twice changes nothing. An entry of that name that serves another profile
-is changed only with --force. Updating an entry changes only its command and the
-"serve --profile P" arguments: other keys and extra arguments stay.
+is changed only with --force. Updating an entry changes only its command and
+the "serve --profile P" arguments: other keys and extra arguments stay.
 
---project writes the project's file (in the current directory) for %[3]s.
+--project writes the project's file (in the current directory) instead, for
+%[3]s.
 That file is meant to be committed, so its entry runs "%[1]s" found on
 PATH, which works on every machine that has %[1]s installed. --command sets
 the command to write in either case.
@@ -643,12 +644,12 @@ func (o *InstallOptions) warnings(ctx context.Context, client install.Client, e 
 			}
 		}
 		if len(long) > 0 {
-			shown := long
-			if len(shown) > 5 {
-				shown = shown[:5]
+			shown := strings.Join(long[:min(len(long), 5)], ", ")
+			if len(long) > 5 {
+				shown += fmt.Sprintf(", and %d more", len(long)-5)
 			}
 			warn("%s drops tools whose server name + tool name is longer than %d characters: %d of %d tools of %q would be dropped (%s). Use a shorter --name, or a shorter --prefix for the profile (`%s --prefix …`)",
-				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, strings.Join(shown, ", "), f.App().LoginCommand(o.Profile))
+				client.Title, client.ToolNameLimit, len(long), len(names), e.Name, shown, f.App().LoginCommand(o.Profile))
 		}
 	}
 }

@@ -408,6 +408,8 @@ func TestInstallWarnings(t *testing.T) {
 		{name: "no key", saved: true, tools: []string{"list"}, want: []string{`profile "acme" has no key yet: run ` + "`restmcp login --profile acme`"}},
 		{name: "key only in the environment", saved: true, envKey: "sk-env-secret", want: []string{"RESTMCP_API_KEY is set in this shell", "restmcp login --profile acme"}, notWant: []string{"sk-env-secret"}},
 		{name: "long tool names", saved: true, key: "sk-key-secret", tools: []string{"list_projects", long, long + "y"}, want: []string{"2 of 3 tools", "longer than 60"}, notWant: []string{"list_projects", "sk-key-secret", "no key"}},
+		{name: "more long tool names than shown", saved: true, key: "k", tools: []string{long + "a", long + "b", long + "c", long + "d", long + "e", long + "f", long + "g"},
+			want: []string{"7 of 7 tools", long + "e, and 2 more)"}, notWant: []string{long + "f"}},
 		{name: "spec cannot load", saved: true, key: "k", toolsErr: errors.New("spec unreachable"), want: []string{"cannot load the tools", "spec unreachable"}},
 		{name: "all good", saved: true, key: "k", tools: []string{"list_projects"}, notWant: []string{"Warning:"}},
 		{name: "key in the plain-text file", saved: true, fileKey: "sk-file-secret", tools: []string{"list_projects"}, notWant: []string{"Warning:", "sk-file-secret"}},

@@ -218,5 +218,7 @@ call to the REST API.`,
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	root.AddCommand(cmds...)
 	brandHelp(root, f.Brand)
+	plainBoolFlags(root)
+	checkFlagValues(root)
 	return root
 }

@@ -29,10 +29,10 @@ func newToolsCmd(f *Factory, runF func(*ToolsOptions) error) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "tools",
 		Short: "List the tools serve would expose",
-		Long: `List the tools that serve would expose, as the model sees them. --json prints
-exactly what tools/list returns; --tokens estimates what each tool costs the
-model and says which layout is served (and, for the auto layout, why);
---tokens --json prints that as a size report. No key is needed.
+		Long: `List the tools that serve would expose, as the model sees them. --json
+prints the tools exactly as tools/list returns them; --tokens estimates what
+each tool costs the model and says which layout is served (and, for the auto
+layout, why); --tokens --json prints that as a size report. No key is needed.
 
 --diff OLD compares the tools with those of OLD: a file that an earlier
 tools --json wrote, or an earlier OpenAPI description (file or URL), listed

@@ -44,8 +44,8 @@ Only that entry is removed; the rest of the file is left as it was, and the
 previous version is saved as <file>.bak (a project's, out of the project, in
 the configuration folder's backups). A file left holding nothing but an empty
 servers object, with no backup beside it (one install created), is deleted
-instead. An entry of that name that runs
-another program is left alone unless --force is given.`, strings.Join(install.IDs(), ", ")),
+instead. An entry of that name that runs another program is left alone
+unless --force is given.`, strings.Join(install.IDs(), ", ")),
 		Example: fmt.Sprintf(`  %[1]s uninstall cursor%[2]s
   %[1]s uninstall vscode --project --name acme`, f.Brand.Name, exampleProfile(f.Brand)),
 		Args:      oneArg(clientArgHint("uninstall", f), ""),

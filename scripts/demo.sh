@@ -184,7 +184,6 @@ node e2e/demo-client.mjs --call list_tasks --args '{"search":"onboarding"}' -- "
 step "The same code path from a terminal"
 show "restmcp call partial_update_task ${profile[*]} --arg id=2 --arg status=done"
 "$restmcp" call partial_update_task "${profile[@]}" --arg id=2 --arg status=done
-echo
 
 # --- 6. editor entries -----------------------------------------------------
 step "What 'restmcp install' writes (printed, nothing written)"

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,22 @@ func TestAuditWriteErrorWarnsOnce(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "audit log"); n != 1 || !strings.Contains(logs.String(), "no space left") {
 		t.Errorf("%d warnings, want one naming the error:\n%s", n, logs.String())
+	}
+}
+
+// A credential that could not be read because its own connection failed
+// (the keyring's D-Bus socket) is not reported as an API that could not
+// be reached: nothing was sent to the API, whose address is right.
+func TestCredentialDialFailureIsNotTheAPI(t *testing.T) {
+	dbus := &net.OpError{Op: "dial", Net: "unix", Err: errors.New("connect: no such file or directory")}
+	err := fmt.Errorf("GET https://api.example.com/projects: %w", &client.CredentialError{
+		Err: fmt.Errorf("reading the key of profile \"acme\": the OS keyring is unavailable: %w (set RESTMCP_API_KEY to pass the key without the keyring)", dbus),
+	})
+	text := resultText(t, requestErrorResult(context.Background(), opTool(), err))
+	if strings.Contains(text, "could not be reached") || strings.Contains(text, "base URL") {
+		t.Errorf("text = %q, blames the API's address for the keyring", text)
+	}
+	if !strings.Contains(text, "RESTMCP_API_KEY") {
+		t.Errorf("text = %q, lost the credential's own advice", text)
 	}
 }

@@ -53,8 +53,11 @@ func requestErrorResult(ctx context.Context, t *tool, err error) *mcp.CallToolRe
 	if !strings.HasPrefix(msg, t.op.Method+" ") {
 		msg = what + ": " + msg
 	}
+	// A dial that failed inside the credential (the keyring's D-Bus, a
+	// token endpoint) sent nothing to the API: its own message says what
+	// to do.
 	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
+	if errors.As(err, &oe) && oe.Op == "dial" && !errors.As(err, &ce) {
 		msg += ". The API could not be reached: it may be down, or the base URL wrong (the user sets it with --base-url or in the profile)."
 	}
 	return errorResult(msg)

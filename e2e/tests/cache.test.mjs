@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
-import { apiURL, bin, childEnv, connect, specFile, stderrLog, tempDir } from '../lib/harness.mjs';
+import { apiKey, apiURL, bin, childEnv, connect, run, specFile, stderrLog, tempDir } from '../lib/harness.mjs';
 
 /**
  * connect, with a handler of notifications/tools/list_changed set before
@@ -166,5 +166,29 @@ describe('compiled description cache', () => {
     }
     assert.deepEqual(lists[1], lists[0], 'cached = first start');
     assert.deepEqual(lists[2], lists[0], '--no-cache = cached');
+  });
+
+  it('login checks the key with the copy saved earlier when the description URL gives no answer', async () => {
+    const body = readFileSync(specFile(), 'utf8');
+    const docs = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'application/vnd.oai.openapi' }).end(body));
+    await new Promise((resolve) => docs.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${docs.address().port}/openapi.yaml`;
+    const env = childEnv({ RESTMCP_CONFIG_DIR: tempDir('cache') });
+    const profile = 'e2e-cache-offline';
+    const login = ['login', '--profile', profile, '--with-key'];
+    try {
+      let r = await run([...login, '--spec', url, '--base-url', apiURL(), '--auth-scheme', 'Api-Key'], { env, input: `${apiKey()}\n` });
+      assert.equal(r.code, 0, r.stderr);
+      const s = await connect(['serve', '--profile', profile], { env }); // saves the description
+      await s.close();
+      await new Promise((resolve) => docs.close(resolve));
+      r = await run(login, { env, input: `${apiKey()}\n` });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /using the copy of the API description saved earlier/);
+      assert.match(r.stderr, /The API accepted the key \(GET \S+\/api\/\S+: 200\)/);
+    } finally {
+      docs.close();
+      await run(['logout', '--profile', profile, '--all'], { env });
+    }
   });
 });

@@ -171,6 +171,13 @@ describe('serve --http', () => {
     }
   });
 
+  it('--http given without its address says so, rather than "takes no arguments"', () => {
+    const r = spawnSync(bin(), ['serve', '--http', ...exampleFlags()], { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }), encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--http needs a value, and took the flag after it, --spec: give --http VALUE/);
+    assert.doesNotMatch(r.stderr, /takes no arguments/);
+  });
+
   it('SIGHUP without files to read again stops the server, as for any program', async () => {
     const r = await replica();
     const closed = new Promise((resolve) => r.p.on('close', (code, signal) => resolve({ code, signal })));

@@ -72,6 +72,15 @@ describe('the key in the OS keyring', () => {
     assert.ok(!(r.stdout + r.stderr).includes(key.slice(0, -4)));
   });
 
+  it('a call when the keyring cannot be reached says so, and does not blame the API', async () => {
+    const noBus = { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(tempDir('nobus'), 'bus')}` };
+    const r = await run(['call', 'list_tags', '--profile', PROFILE], { env: noBus });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /keyring is unavailable/);
+    assert.match(r.stderr, /RESTMCP_API_KEY/, 'names the way around the keyring');
+    assert.doesNotMatch(r.stderr, /could not be reached|base URL/, 'the API was never asked');
+  });
+
   it('login refuses a key the API rejects and stores nothing', async () => {
     const r = await run(['login', '--profile', 'e2e-rejected', '--spec', `${apiURL()}/api/schema/`, '--base-url', apiURL(), '--auth-scheme', 'Api-Key', '--with-key'],
       { env, input: 'AAAAAAAA.not-a-valid-key\n' });

@@ -90,7 +90,7 @@ describe('serve with the example API', () => {
     assert.ok(tools.get('retrieve_project').inputSchema.required.includes('id'));
   });
 
-  it('`restmcp tools --json` prints exactly what tools/list returns', async () => {
+  it('`restmcp tools --json` prints the tools exactly as tools/list returns them', async () => {
     const r = await run(['tools', '--json', ...exampleFlags()], { env: childEnv({ RESTMCP_CONFIG_DIR: tempDir('config') }) });
     assert.equal(r.code, 0, r.stderr);
     const printed = JSON.parse(r.stdout);
@@ -280,6 +280,27 @@ describe('restmcp call', () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stdout + r.stderr, /404/);
     assert.ok(!(r.stdout + r.stderr).includes(apiKey()));
+  });
+
+  it("README's create_task with a repeated --arg runs as written", async () => {
+    const r = await run(['call', 'create_task', ...exampleFlags(), '--arg', 'project=3', '--arg', 'title=Write docs',
+      '--arg', 'tags=docs', '--arg', 'tags=frontend'], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    const task = JSON.parse(r.stdout);
+    assert.deepEqual([task.project, task.title, task.tags], [3, 'Write docs', ['docs', 'frontend']]);
+    const del = await run(['call', 'destroy_task', ...exampleFlags(), '--arg', `id=${task.id}`], { env: env() });
+    assert.equal(del.code, 0, del.stderr);
+  });
+
+  it('--help lists switches as they are typed, and one given =false is off', async () => {
+    const help = await run(['call', '--help'], { env: env() });
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^ {6}--raw {2,}print the whole MCP result/m);
+    assert.match(help.stdout, /^ {2}-h, --help {2,}help for call$/m);
+    assert.doesNotMatch(help.stdout, /\[=/);
+    const r = await run(['call', 'list_tags', ...exampleFlags(), '--raw=false'], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Array.isArray(JSON.parse(r.stdout).results), 'the API answer, not the whole MCP result');
   });
 });
 
