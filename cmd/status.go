@@ -43,11 +43,10 @@ func newStatusCmd(f *Factory, runF func(*StatusOptions) error) *cobra.Command {
 		Long: `Status lists every profile (or the one named with --profile): its description,
 base URL, how the key is sent, where the key comes from (` + f.Brand.Env("API_KEY") + `, the
 plain-text key file of login --insecure-storage, the OS keyring, or missing)
-with only its last 4 characters shown, and whether the API
-accepts it (one GET per profile, the same one login makes, or an initialize
-for a remote MCP server; --offline skips it).
-A key from ` + f.Brand.Env("API_KEY") + ` is checked only for one profile (--profile), since it
-is meant for one API.
+with only its last 4 characters shown, and whether the API accepts it (one
+GET per profile, the same one login makes, or an initialize for a remote MCP
+server; --offline skips it). A key from ` + f.Brand.Env("API_KEY") + ` is checked only for
+one profile (--profile), since it is meant for one API.
 
 For a profile that signs in with OAuth 2.0 it shows how it signs in (in a
 browser, with a code entered on any device, or with client credentials; and
