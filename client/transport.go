@@ -106,7 +106,12 @@ func (e *CredentialError) Error() string {
 	if what == "" {
 		what = "API key"
 	}
-	return what + ": " + e.Err.Error()
+	msg := e.Err.Error()
+	if strings.Contains(strings.ToLower(msg), strings.ToLower(what)) {
+		// "no API key for profile …" says what it is about already.
+		return msg
+	}
+	return what + ": " + msg
 }
 func (e *CredentialError) Unwrap() error { return e.Err }
 

@@ -443,6 +443,11 @@ func TestTransportCredentialErrorNamesTheCredential(t *testing.T) {
 	if msg := (&CredentialError{Err: want, What: credentialName(key)}).Error(); !strings.HasPrefix(msg, "API key: ") {
 		t.Errorf("a key's error = %q", msg)
 	}
+	// A message that names the credential already is not prefixed again.
+	missing := errors.New(`no API key for profile "x": run ` + "`restmcp login --profile x`")
+	if msg := (&CredentialError{Err: missing}).Error(); msg != missing.Error() {
+		t.Errorf("a missing key's error = %q, want %q", msg, missing)
+	}
 }
 
 // pieceReader returns its text in pieces of 1 to 40 bytes.
