@@ -241,7 +241,7 @@ func (a *App) ServeHTTP(ctx context.Context, p profile.Profile, cfg HTTPConfig) 
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Minute
 	}
-	if err := checkBasePath(cfg.BasePath); err != nil {
+	if err := CheckBasePath(cfg.BasePath); err != nil {
 		return err
 	}
 	if _, err := parseProxies(cfg.TrustedProxies); err != nil {
@@ -439,11 +439,11 @@ func basePath(cfg HTTPConfig) string {
 	return "/" + strings.Trim(cfg.BasePath, "/")
 }
 
-// checkBasePath refuses a --base-path the router would not take as
+// CheckBasePath refuses a --base-path the router would not take as
 // written: one with characters a URL path escapes, or the router's
 // wildcards ({name}), or empty, "." or ".." segments (the router
 // redirects those elsewhere).
-func checkBasePath(given string) error {
+func CheckBasePath(given string) error {
 	path := strings.Trim(given, "/")
 	if path == "" {
 		return nil

@@ -60,6 +60,9 @@ func TestServeHTTPFlagsNeedHTTP(t *testing.T) {
 		{[]string{"--max-inflight-bytes", "10"}, "--max-inflight-bytes needs"},
 		{[]string{"--request-timeout", "1s"}, "--request-timeout needs"},
 		{[]string{"--shutdown-delay", "1s"}, "--shutdown-delay needs"},
+		// A flag error (exit status 2), before anything starts.
+		{[]string{"--http", ":0", "--base-path", "/a b"}, `--base-path "/a b" is not a plain URL path`},
+		{[]string{"--http", ":0", "--base-path", "/healthz"}, "is the path of an operators' endpoint"},
 	} {
 		ran := false
 		c := newServeCmd(flagFactory(), func(*ServeOptions) error { ran = true; return nil })

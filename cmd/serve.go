@@ -52,6 +52,11 @@ See docs/http.md.`,
 			if err := httpOnlyFlags(c, opts.HTTP.Addr); err != nil {
 				return err
 			}
+			if opts.HTTP.Addr != "" {
+				if err := app.CheckBasePath(opts.HTTP.BasePath); err != nil {
+					return &FlagError{Err: err}
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
