@@ -631,7 +631,7 @@ func markNamedFiles(s map[string]any) map[string]any {
 
 // namesFile reports whether a multipart field declared a plain string is a
 // file by its name (`file`, `csv_file`, `attachmentFile`) or its
-// description ("A file to upload").
+// description (describesFile).
 func namesFile(name string, s map[string]any) bool {
 	if s == nil || s["type"] != "string" || s["format"] != nil || s["enum"] != nil || s["const"] != nil || s["contentMediaType"] != nil {
 		return false
@@ -642,7 +642,32 @@ func namesFile(name string, s map[string]any) bool {
 		len(name) > len("File") && strings.HasSuffix(name, "File"):
 		return true
 	}
-	return strings.Contains(strings.ToLower(text(s["description"])), "file to upload")
+	return describesFile(text(s["description"]))
+}
+
+// describesFile reports whether a field's description says that the field
+// is the file to upload ("A file to upload.", "The PDF file to upload",
+// "Contents of the file to upload"), not something said of it beside the
+// file ("The name of the file to upload", "MIME type of the file to
+// upload", "Folder to put the file to upload in"): those are text, and
+// sent as a file part, an API would not find them among its form fields.
+func describesFile(d string) bool {
+	before, _, found := strings.Cut(strings.ToLower(d), "file to upload")
+	if !found {
+		return false
+	}
+	words := strings.Fields(before)
+	for i, w := range words {
+		switch w {
+		case "of":
+			if i == 0 || !slices.Contains([]string{"content", "contents", "data", "bytes"}, words[i-1]) {
+				return false
+			}
+		case "to", "for", "in", "into", "where", "with", "from", "by", "on", "about", "as":
+			return false
+		}
+	}
+	return len(words) <= 4
 }
 
 // consumes is the Swagger 2.0 list of request media types for an operation.

@@ -426,8 +426,9 @@ func TestContentMediaTypeIsAFile(t *testing.T) {
 // string but named a file (Stripe's POST /v1/files `file`, "A file to
 // upload") is a file field, that a component the body shares with a JSON
 // body is left as it is, and that a string field that does not name a
-// file, one of another format, and one of a urlencoded-only body stay
-// strings.
+// file, one whose description speaks of the file to upload without being
+// it (its name, its type), one of another format, and one of a
+// urlencoded-only body stay strings.
 func TestNamedFileFields(t *testing.T) {
 	api := loadString(t, `{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{
 "/v1/files":{"post":{"operationId":"PostFiles","requestBody":{"content":{"multipart/form-data":{"schema":{"$ref":"#/components/schemas/F"}}}}}},
@@ -438,6 +439,11 @@ func TestNamedFileFields(t *testing.T) {
   "csv_file":{"type":"string"},
   "attachmentFile":{"type":"string"},
   "scan":{"type":"string","description":"The file to upload, scanned."},
+  "doc":{"type":"string","description":"The PDF file to upload."},
+  "contents":{"type":"string","description":"Contents of the file to upload."},
+  "name":{"type":"string","description":"The name of the file to upload."},
+  "mime":{"type":"string","description":"MIME type of the file to upload, if not the data: URI's."},
+  "folder":{"type":"string","description":"Folder to put the file to upload in."},
   "profile":{"type":"string"},
   "filename":{"type":"string"},
   "file_id":{"type":"string","format":"uuid"},
@@ -447,8 +453,10 @@ func TestNamedFileFields(t *testing.T) {
 		t.Fatalf("content type %q", body.ContentType)
 	}
 	for name, want := range map[string]bool{
-		"file": true, "csv_file": true, "attachmentFile": true, "scan": true,
+		"file": true, "csv_file": true, "attachmentFile": true, "scan": true, "doc": true, "contents": true,
 		"profile": false, "filename": false, "file_id": false, "purpose": false,
+		// Said of the file, not the file: sent as text, as written.
+		"name": false, "mime": false, "folder": false,
 	} {
 		if got := isBinarySchema(at(t, body.Schema, name)); got != want {
 			t.Errorf("multipart %s: a file %v, want %v", name, got, want)

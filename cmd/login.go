@@ -329,6 +329,15 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 			return err
 		}
 		oauth := own.Auth != nil && own.Auth.Kind == profile.AuthOAuth2
+		if opts.Flow != "" && !oauth && !opts.schemeAfterKey {
+			// No OAuth 2.0 scheme was chosen (a header of the user's
+			// choice, a description that declares none it signs in
+			// with): what comes next asks for a key, which --flow has
+			// no say in. A scheme chosen once the key is given says
+			// itself what --flow cannot do with it (pickScheme,
+			// chooseAuthWithKey).
+			return FlagErrorf("--flow is for an OAuth 2.0 sign-in, and this login takes a key instead (the description's OAuth 2.0 scheme, if it declares one, is chosen with --scheme NAME, without --auth-header, --auth-scheme or --auth-format): drop --flow to give the key; nothing was saved")
+		}
 		if keyringErr != nil {
 			// A description that needs the key cannot be read before the
 			// key is (nor stored): the keyring is what to fix first.

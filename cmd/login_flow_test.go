@@ -114,6 +114,10 @@ func TestLoginOAuthFlowRefused(t *testing.T) {
 		{"browser not offered", []string{"--spec", oauth2Spec(t, s, "deviceAuthorization"), "--flow", "browser"}, "--flow browser: scheme oauth (OAuth 2.0 (deviceAuthorization)) offers no sign-in in a browser (the authorization code flow): it offers --flow device"},
 		{"not OAuth", []string{"--spec", writeOAuthSpec(t, s, "key", `{type: apiKey, in: header, name: X-Key}`), "--flow", "device"}, "--flow is for an OAuth 2.0 sign-in; scheme key is API key in header X-Key"},
 		{"remote MCP server", []string{"--mcp-url", s.URL + "/mcp", "--flow", "device"}, "--flow device is for an OpenAPI description"},
+		// A login that takes a key, asked for next, says so rather than
+		// asking for it.
+		{"a header of one's choice", []string{"--spec", oauth2Spec(t, s, "authorizationCode", "deviceAuthorization"), "--auth-header", "X-Key", "--flow", "device"}, "--flow is for an OAuth 2.0 sign-in, and this login takes a key"},
+		{"no scheme", []string{"--spec", writeOAuthSpec(t, s, "key", `{type: mutualTLS}`), "--flow", "browser"}, "--flow is for an OAuth 2.0 sign-in, and this login takes a key"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _, errOut := testFactory(t, nil)

@@ -339,6 +339,14 @@ describe('keys where the description puts them', () => {
     for (const s of ['--scheme q', '--scheme c', '--scheme b', '--username']) assert.ok(r.stderr.includes(s), `${s} in ${r.stderr}`);
   });
 
+  it('--flow on a login that takes a key is refused, and nothing is stored', async () => {
+    const r = await run(['login', '--profile', 'e2e-keys-flow', '--spec', spec, '--auth-format', 'Token token={key}', '--flow', 'device', '--with-key', '--no-check'], { env, input: `${KEY}\n` });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--flow is for an OAuth 2\.0 sign-in, and this login takes a key instead/);
+    assert.ok(!r.stderr.includes(KEY), 'the key is not shown');
+    assert.equal(keyringLookup('e2e-keys-flow'), null, 'no key was stored');
+  });
+
   // The last: HTTP basic without --username, the secret given as user:password
   // on stdin, so that nothing of it is on the command line or in the profile.
   for (const [scheme, how, extra, label = how, secret = KEY] of [['q', 'query', []], ['c', 'cookie', []], ['b', 'basic', ['--username', 'AC42']], [null, 'format', ['--auth-format', 'Token token={key}']], ['b', 'basic', [], 'basic-pair', `AC42:${KEY}`]]) {

@@ -66,7 +66,11 @@ describe('files and the parameters the key fills', () => {
           answer = { file: p.file && { type: p.file.type, filename: p.file.filename, sha256: sha(p.file.bytes) }, status: field(p.status), tags: field(p.tags) };
         } else if (u.pathname === '/v1/files') {
           const p = parts(body, req.headers['content-type']);
-          answer = { file: p.file && { type: p.file.type, filename: p.file.filename, sha256: sha(p.file.bytes) }, purpose: p.purpose?.bytes.toString() ?? null };
+          answer = {
+            file: p.file && { type: p.file.type, filename: p.file.filename, sha256: sha(p.file.bytes) },
+            purpose: p.purpose?.bytes.toString() ?? null,
+            name: p.name && { filename: p.name.filename, text: p.name.bytes.toString() },
+          };
         } else if (u.pathname === '/v1/notes') {
           answer = { type: req.headers['content-type'], form: Object.fromEntries(new URLSearchParams(body.toString())) };
         } else if (u.pathname === '/blob') {
@@ -148,7 +152,8 @@ describe('files and the parameters the key fills', () => {
 
   it('sends a file to a field that names one though declared a plain string, and JSON-encoded form fields as JSON', async () => {
     // Stripe declares POST /v1/files' `file` as a plain string ("A file to
-    // upload"); a form field whose encoding asks for JSON goes as JSON.
+    // upload"); a field said of the file ("The name of the file to upload")
+    // stays text; a form field whose encoding asks for JSON goes as JSON.
     const stripeLike = join(dir, 'stripe-like.json');
     writeFileSync(stripeLike, JSON.stringify({
       openapi: '3.0.0',
@@ -161,6 +166,8 @@ describe('files and the parameters the key fills', () => {
           schema: { type: 'object', required: ['file', 'purpose'], properties: {
             file: { type: 'string', description: 'A file to upload. The file should follow the specifications of RFC 2388.' },
             purpose: { type: 'string', enum: ['dispute_evidence', 'identity_document'] },
+            // Said of the file, not the file: a plain form field.
+            name: { type: 'string', description: 'The name of the file to upload.' },
           } } } } }, responses: { 200: { description: 'ok' } } } },
         '/v1/notes': { post: { operationId: 'PostNotes', requestBody: { required: true, content: { 'application/x-www-form-urlencoded': {
           schema: { type: 'object', properties: { status: { type: 'string' }, title: { type: 'string' } } },
@@ -178,12 +185,14 @@ describe('files and the parameters the key fills', () => {
       assert.match(upload.inputSchema.properties.file.description ?? '', /data: URI, base64; to name the file/,
         'the field says how to send a file');
       const res = await s.client.callTool({ name: upload.name, arguments: {
-        file: `data:image/png;name=receipt.png;base64,${PNG.toString('base64')}`, purpose: 'dispute_evidence',
+        file: `data:image/png;name=receipt.png;base64,${PNG.toString('base64')}`, purpose: 'dispute_evidence', name: 'receipt.png',
       } });
       assert.ok(!res.isError, text(res));
       assert.deepEqual(JSON.parse(text(res)), {
         file: { type: 'image/png', filename: 'receipt.png', sha256: sha(PNG) }, purpose: 'dispute_evidence',
+        name: { filename: null, text: 'receipt.png' },
       });
+      assert.doesNotMatch(upload.inputSchema.properties.name.description ?? '', /data: URI/, 'the file\'s name is no file');
 
       const notes = [...tools.values()].find((t) => 'title' in t.inputSchema.properties);
       const form = await s.client.callTool({ name: notes.name, arguments: { status: 'draft', title: 'draft' } });
