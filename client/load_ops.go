@@ -630,19 +630,15 @@ func markNamedFiles(s map[string]any) map[string]any {
 }
 
 // namesFile reports whether a multipart field declared a plain string is a
-// file by its name (`file`, `csv_file`, `attachmentFile`) or its
-// description (describesFile).
+// file by its name (`file`) or its description (describesFile).
 func namesFile(name string, s map[string]any) bool {
 	if s == nil || s["type"] != "string" || s["format"] != nil || s["enum"] != nil || s["const"] != nil || s["contentMediaType"] != nil {
 		return false
 	}
-	lower := strings.ToLower(name)
-	switch {
-	case lower == "file", strings.HasSuffix(lower, "_file"), strings.HasSuffix(lower, "-file"),
-		len(name) > len("File") && strings.HasSuffix(name, "File"):
-		return true
-	}
-	return describesFile(text(s["description"]))
+	// Only `file` itself: `output_file` or `reportFile` may as well hold
+	// a file's name or path, which sent as a file part the API would not
+	// find among its form fields.
+	return strings.EqualFold(name, "file") || describesFile(text(s["description"]))
 }
 
 // describesFile reports whether a field's description says that the field

@@ -426,7 +426,7 @@ func TestContentMediaTypeIsAFile(t *testing.T) {
 // string but named a file (Stripe's POST /v1/files `file`, "A file to
 // upload") is a file field, that a component the body shares with a JSON
 // body is left as it is, and that a string field that does not name a
-// file, one whose description speaks of the file to upload without being
+// file (one ending in "file" included), one whose description speaks of the file to upload without being
 // it (its name, its type), one of another format, and one of a
 // urlencoded-only body stay strings.
 func TestNamedFileFields(t *testing.T) {
@@ -436,8 +436,9 @@ func TestNamedFileFields(t *testing.T) {
 "/v1/form":{"post":{"operationId":"form","requestBody":{"content":{"application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/F"}}}}}}},
 "components":{"schemas":{"F":{"type":"object","required":["file"],"properties":{
   "file":{"type":"string","description":"A file to upload. The file should follow the specifications of RFC 2388."},
-  "csv_file":{"type":"string"},
-  "attachmentFile":{"type":"string"},
+  "output_file":{"type":"string","description":"Where the report is written."},
+  "reportFile":{"type":"string"},
+  "File":{"type":"string"},
   "scan":{"type":"string","description":"The file to upload, scanned."},
   "doc":{"type":"string","description":"The PDF file to upload."},
   "contents":{"type":"string","description":"Contents of the file to upload."},
@@ -453,7 +454,8 @@ func TestNamedFileFields(t *testing.T) {
 		t.Fatalf("content type %q", body.ContentType)
 	}
 	for name, want := range map[string]bool{
-		"file": true, "csv_file": true, "attachmentFile": true, "scan": true, "doc": true, "contents": true,
+		// A name ending in "file" may hold a file's name or path.
+		"file": true, "File": true, "output_file": false, "reportFile": false, "scan": true, "doc": true, "contents": true,
 		"profile": false, "filename": false, "file_id": false, "purpose": false,
 		// Said of the file, not the file: sent as text, as written.
 		"name": false, "mime": false, "folder": false,
