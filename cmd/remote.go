@@ -28,15 +28,18 @@ func (f *Factory) loginOAuth(ctx context.Context, opts *LoginOptions, own, p pro
 		if opts.Scopes != nil {
 			return true, FlagErrorf("--scopes is for an OAuth sign-in, and --with-key logs in with a key: drop one of them")
 		}
+		if opts.Flow != "" {
+			return true, FlagErrorf("--flow is for an OAuth sign-in, and --with-key logs in with a key: drop one of them")
+		}
 		return false, nil
 	}
 	hc := f.App().SignInClient(p)
 	pctx, cancel := context.WithTimeout(ctx, opts.CheckTimeout)
 	req, resp, wants, err := remote.NeedsOAuth(pctx, p.MCPURL, hc)
 	cancel()
-	// --client-id names an OAuth client, --scopes what to ask it for: as
-	// --oauth, they ask for a sign-in.
-	oauthAsked := opts.OAuth || opts.ClientID != "" || opts.Scopes != nil
+	// --client-id names an OAuth client, --scopes what to ask it for,
+	// --flow browser how to sign in: as --oauth, they ask for a sign-in.
+	oauthAsked := opts.OAuth || opts.ClientID != "" || opts.Scopes != nil || opts.Flow != ""
 	switch {
 	case !oauthAsked && (err != nil || !wants):
 		return false, nil

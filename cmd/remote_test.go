@@ -238,6 +238,33 @@ func TestRemoteProfile(t *testing.T) {
 	}
 }
 
+// TestRemoteFlowOnAKeyServer: --flow browser against a remote server asks
+// for a sign-in, as --oauth does, rather than being ignored while a key is
+// asked for; with --with-key it contradicts it.
+func TestRemoteFlowOnAKeyServer(t *testing.T) {
+	ts := newRemoteMCP(t)
+	f, _, errOut := testFactory(t, nil)
+	// As --oauth: the sign-in is tried, and fails at the server, which
+	// has no OAuth to give; no key is asked for.
+	if code := run(t, f, "login", "--profile", "k", "--mcp-url", ts.URL+"/mcp", "--flow", "browser"); code == 0 ||
+		!strings.Contains(errOut.String(), "OAuth sign-in") || !strings.Contains(errOut.String(), "nothing was stored") {
+		t.Errorf("--flow browser: exit %d, stderr %s", code, errOut)
+	}
+	errOut.Reset()
+	f.IO.In = strings.NewReader(remoteKey + "\n")
+	if code := run(t, f, "login", "--profile", "k", "--mcp-url", ts.URL+"/mcp", "--flow", "browser", "--with-key"); code != 2 ||
+		!strings.Contains(errOut.String(), "--flow is for an OAuth sign-in, and --with-key logs in with a key") {
+		t.Errorf("--flow browser --with-key: exit %d, stderr %s", code, errOut)
+	}
+	store, err := f.Profiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Get("k"); err == nil {
+		t.Error("a profile was saved")
+	}
+}
+
 func TestRemoteProfileFlagErrors(t *testing.T) {
 	f, _, errOut := testFactory(t, nil)
 	if code := run(t, f, "login", "--profile", "x", "--mcp-url", "ftp://x", "--with-key"); code != 2 || !strings.Contains(errOut.String(), "http(s) endpoint") {
