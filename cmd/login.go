@@ -126,7 +126,9 @@ what it needs). Supported schemes:
                                   the next login of the profile.
                                   --with-key reads a client secret from
                                   standard input, for clients that need one;
-                                  client credentials always ask for it.
+                                  client credentials always ask for it
+                                  (--flow client-credentials where the
+                                  provider offers user sign-ins too).
                                   Tokens are refreshed.
 
 --auth-header, --auth-scheme and --auth-format override the description: the
@@ -175,7 +177,7 @@ never renewed.`,
 	fl.BoolVar(&opts.NoCheck, "no-check", false, "store the key without checking it against the API")
 	fl.BoolVar(&opts.OAuth, "oauth", false, "sign in to the remote MCP server with OAuth (the default when it asks for it)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "print the OAuth sign-in URL instead of opening a browser")
-	fl.StringVar(&opts.Flow, "flow", "", "how to sign in when the OAuth 2.0 provider offers both: browser (a browser that reaches this machine) or device (a code entered on any device; the default when no browser can be opened here); kept for the next login")
+	fl.StringVar(&opts.Flow, "flow", "", "how to sign in when the OAuth 2.0 provider offers several ways: browser (a browser that reaches this machine), device (a code entered on any device; the default when no browser can be opened here) or client-credentials (the client's own secret, no user); kept for the next login")
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth client ID registered with the provider (for an MCP server, default: register one)")
 	fl.StringVar(&opts.Scheme, "scheme", "", "the description's security scheme to sign in with, when it declares several")
 	fl.StringVar(&opts.Username, "username", "", "user name for HTTP basic (an account SID, an e-mail address); the password or token is asked for")
@@ -187,8 +189,8 @@ never renewed.`,
 func loginRun(c *cobra.Command, opts *LoginOptions) error {
 	f := opts.F
 	errOut := f.IO.ErrOut
-	if opts.Flow != "" && opts.Flow != flowBrowser && opts.Flow != flowDevice {
-		return FlagErrorf("--flow %q is not a sign-in flow: use --flow browser (a browser that reaches this machine) or --flow device (a code entered on any device)", opts.Flow)
+	if opts.Flow != "" && opts.Flow != flowBrowser && opts.Flow != flowDevice && opts.Flow != flowClient {
+		return FlagErrorf("--flow %q is not a sign-in flow: use --flow browser (a browser that reaches this machine), --flow device (a code entered on any device) or --flow client-credentials (the client's own secret, no user)", opts.Flow)
 	}
 	// p is what login works with; own, without the build's defaults, is
 	// what it saves.
@@ -294,8 +296,8 @@ func loginRun(c *cobra.Command, opts *LoginOptions) error {
 		if opts.Scheme != "" || opts.Username != "" {
 			return FlagErrorf("--scheme and --username are for an OpenAPI description (--spec), not a remote MCP server")
 		}
-		if opts.Flow == flowDevice {
-			return FlagErrorf("--flow device is for an OpenAPI description (--spec): a remote MCP server's sign-in is in a browser (--no-browser prints its URL)")
+		if opts.Flow == flowDevice || opts.Flow == flowClient {
+			return FlagErrorf("--flow %s is for an OpenAPI description (--spec): a remote MCP server's sign-in is in a browser (--no-browser prints its URL)", opts.Flow)
 		}
 		if err := opts.Profile.checkHeaders(f, p); err != nil {
 			return err

@@ -240,8 +240,9 @@ func (f *Factory) fillOAuth(ctx context.Context, opts *LoginOptions, o *profile.
 
 // The values of --flow: how an OAuth 2.0 sign-in reaches the user.
 const (
-	flowBrowser = "browser" // the authorization code grant
-	flowDevice  = "device"  // the device authorization grant
+	flowBrowser = "browser"            // the authorization code grant
+	flowDevice  = "device"             // the device authorization grant
+	flowClient  = "client-credentials" // the client credentials grant
 )
 
 // chooseOAuthFlow makes o sign in with the flow --flow names, among those
@@ -277,6 +278,11 @@ func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *clien
 			return FlagErrorf("--flow device: scheme %s (%s) offers no sign-in with a code entered on another device (the device authorization flow)%s; nothing was saved", s.Name, s.Kind(), alsoOffers(browser, flowBrowser))
 		}
 		return use(oauth.GrantDeviceCode)
+	case flowClient:
+		if !offers(oauth.GrantClientCredentials) {
+			return FlagErrorf("--flow client-credentials: scheme %s (%s) offers no client credentials flow; nothing was saved", s.Name, s.Kind())
+		}
+		return use(oauth.GrantClientCredentials)
 	}
 	switch {
 	case kept == flowDevice && device:
@@ -289,6 +295,11 @@ func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *clien
 			opts.flowNote = "Signing in with a browser, as chosen at an earlier login (--flow device to sign in with a code entered on any device instead)."
 		}
 		return use(oauth.GrantAuthorizationCode)
+	case kept == flowClient && offers(oauth.GrantClientCredentials):
+		if browser || device {
+			opts.flowNote = "Signing in with the client's credentials, as chosen at an earlier login (--flow browser or --flow device to sign in as a user instead)."
+		}
+		return use(oauth.GrantClientCredentials)
 	}
 	if o.Grant != string(oauth.GrantAuthorizationCode) || !device {
 		return nil
@@ -319,6 +330,8 @@ func flowOf(g oauth.Grant) string {
 		return flowBrowser
 	case oauth.GrantDeviceCode:
 		return flowDevice
+	case oauth.GrantClientCredentials:
+		return flowClient
 	}
 	return ""
 }

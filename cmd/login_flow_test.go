@@ -34,6 +34,8 @@ func oauth2Spec(t *testing.T, s *oauthtest.Server, flows ...string) string {
 			fl = append(fl, `authorizationCode: {authorizationUrl: "`+s.URL+`/authorize", tokenUrl: "`+s.URL+`/token", scopes: {read: read}}`)
 		case "deviceAuthorization":
 			fl = append(fl, `deviceAuthorization: {deviceAuthorizationUrl: "`+s.URL+`/device", tokenUrl: "`+s.URL+`/token", scopes: {read: read}}`)
+		case "clientCredentials":
+			fl = append(fl, `clientCredentials: {tokenUrl: "`+s.URL+`/token", scopes: {read: read}}`)
 		default:
 			t.Fatalf("no flow %q", name)
 		}
@@ -111,6 +113,8 @@ func TestLoginOAuthFlowRefused(t *testing.T) {
 	}{
 		{"not a flow", []string{"--spec", oauth2Spec(t, s, "authorizationCode"), "--flow", "sideways"}, `--flow "sideways" is not a sign-in flow: use --flow browser`},
 		{"device not offered", []string{"--spec", oauth2Spec(t, s, "authorizationCode"), "--flow", "device"}, "--flow device: scheme oauth (OAuth 2.0 (authorizationCode)) offers no sign-in with a code entered on another device (the device authorization flow): it offers --flow browser"},
+		{"client credentials not offered", []string{"--spec", oauth2Spec(t, s, "authorizationCode"), "--flow", "client-credentials"}, "--flow client-credentials: scheme oauth (OAuth 2.0 (authorizationCode)) offers no client credentials flow"},
+		{"client credentials, remote MCP server", []string{"--mcp-url", s.URL + "/mcp", "--flow", "client-credentials"}, "--flow client-credentials is for an OpenAPI description"},
 		{"browser not offered", []string{"--spec", oauth2Spec(t, s, "deviceAuthorization"), "--flow", "browser"}, "--flow browser: scheme oauth (OAuth 2.0 (deviceAuthorization)) offers no sign-in in a browser (the authorization code flow): it offers --flow device"},
 		{"not OAuth", []string{"--spec", writeOAuthSpec(t, s, "key", `{type: apiKey, in: header, name: X-Key}`), "--flow", "device"}, "--flow is for an OAuth 2.0 sign-in; scheme key is API key in header X-Key"},
 		{"remote MCP server", []string{"--mcp-url", s.URL + "/mcp", "--flow", "device"}, "--flow device is for an OpenAPI description"},
@@ -265,5 +269,45 @@ func TestUnattendedSignInNamesTheDeviceFlow(t *testing.T) {
 				t.Errorf("names --flow device: %v, want %v:\n%s", named, tc.device, errOut)
 			}
 		})
+	}
+}
+
+// A provider that offers user sign-ins and the client credentials grant:
+// login signs in as a user unless --flow client-credentials asks for the
+// client's own token, with the client secret read from standard input;
+// the choice is kept, and status names it.
+func TestLoginOAuthFlowClientCredentials(t *testing.T) {
+	s := startOAuthServer(t)
+	spec := oauth2Spec(t, s, "authorizationCode", "clientCredentials")
+	f, out, _ := testFactory(t, nil)
+	login := func(args ...string) string {
+		t.Helper()
+		w := &signInWriter{t: t}
+		f.IO.ErrOut = w
+		f.IO.In = strings.NewReader(s.ClientSecret() + "\n")
+		if code := run(t, f, append([]string{"login", "-p", "o", "--spec", spec, "--client-id", "restmcp-test", "--with-key"}, args...)...); code != 0 {
+			t.Fatalf("login %v: exit %d, stderr:\n%s", args, code, w)
+		}
+		return w.String()
+	}
+	login("--flow", "client-credentials")
+	if st := s.Stats(); st.ClientCredentials != 1 || st.Authorizations != 0 {
+		t.Errorf("the server saw %+v, want one client credentials token and no user sign-in", st)
+	}
+	tok, err := oauth.Load(f.App().Tokens(), app.TokenAccount("o"))
+	if err != nil || tok.Grant != oauth.GrantClientCredentials {
+		t.Fatalf("stored token: %v, %v", tok, err)
+	}
+	out.Reset()
+	if code := run(t, f, "status", "-p", "o", "--offline"); code != 0 ||
+		!strings.Contains(out.String(), "  Sign-in:     client credentials (the stored client secret), chosen at login: the next login uses it too") {
+		t.Errorf("status: exit %d:\n%s", code, out)
+	}
+	// Signing in again keeps it, and says so.
+	if got := login(); !strings.Contains(got, "Signing in with the client's credentials, as chosen at an earlier login") {
+		t.Errorf("the second login did not say it kept the flow:\n%s", got)
+	}
+	if st := s.Stats(); st.ClientCredentials != 2 || st.Authorizations != 0 {
+		t.Errorf("the server saw %+v after signing in again", st)
 	}
 }

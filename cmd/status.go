@@ -111,7 +111,7 @@ type profileStatus struct {
 	SchemeKind string `json:"scheme_kind,omitempty"`
 	// Flow is how an OAuth 2.0 profile signs in: "browser" (the
 	// authorization code), "device" (the device grant) or
-	// "client_credentials"; FlowKept that login chose it by --flow and
+	// "client-credentials"; FlowKept that login chose it by --flow and
 	// the next login keeps it.
 	Flow     string `json:"flow,omitempty"`
 	FlowKept bool   `json:"flow_kept,omitempty"`
@@ -590,9 +590,6 @@ func oauthStatus(f *Factory, p profile.Profile) profileStatus {
 	st := profileStatus{Profile: p.Name, Spec: showSpec(p.Spec), MCPURL: client.ShowURL(p.MCPURL), BaseURL: client.ShowURL(p.BaseURL), Scheme: p.Auth.Scheme, SchemeKind: authKind(p), KeySource: app.KeyFromKeyring}
 	if o := p.Auth.OAuth; o != nil {
 		st.Flow = flowOf(oauth.Grant(o.Grant))
-		if o.Grant == string(oauth.GrantClientCredentials) {
-			st.Flow = o.Grant
-		}
 		st.FlowKept = st.Flow != "" && o.Flow == st.Flow
 	}
 	if k := f.App().EnvKey(); k != "" {
@@ -640,7 +637,7 @@ func flowLabel(flow string, kept bool) string {
 		l = "browser (authorization code)"
 	case flowDevice:
 		l = "device (a code entered on any device)"
-	default:
+	case flowClient:
 		l = "client credentials (the stored client secret)"
 	}
 	if kept {

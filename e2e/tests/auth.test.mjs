@@ -238,6 +238,36 @@ describe('OAuth 2.0 from the description', () => {
     assert.equal((await run(['logout', '--profile', profile], { env })).code, 0);
   });
 
+  it('--flow client-credentials signs in as the client where the provider offers user sign-ins too', async () => {
+    const profile = 'e2e-oauth-client';
+    const withClient = join(dir, 'api-client-credentials.json');
+    const doc = JSON.parse(readFileSync(spec, 'utf8'));
+    doc.components.securitySchemes.oauth.flows.clientCredentials = { tokenUrl: srv.token_url, scopes: { read: 'read' } };
+    writeFileSync(withClient, JSON.stringify(doc));
+    const before = await (await fetch(`${srv.url}/admin/stats`)).json();
+    const r = await run(['login', '--profile', profile, '--spec', withClient, '--client-id', srv.client_id, '--flow', 'client-credentials', '--with-key'],
+      { env, input: `${srv.client_secret}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /authorize\?|enter the code/, 'no user sign-in was offered');
+    assert.ok(!r.stderr.includes(srv.client_secret), 'the secret is never printed');
+    const after = await (await fetch(`${srv.url}/admin/stats`)).json();
+    assert.equal(after.client_credentials, before.client_credentials + 1, JSON.stringify(after));
+    assert.equal(after.authorizations, before.authorizations, JSON.stringify(after));
+    assert.equal(JSON.parse(keyringLookup(`${profile}/oauth-token`)).grant, 'client_credentials');
+    const st = await run(['status', '--profile', profile, '--offline', '--json'], { env });
+    const p = JSON.parse(st.stdout)[0];
+    assert.equal(p.flow, 'client-credentials', st.stdout);
+    assert.equal(p.flow_kept, true, st.stdout);
+    const s = await connect(['serve', '--profile', profile], { env });
+    try {
+      const res = await s.client.callTool({ name: 'me', arguments: {} });
+      assert.ok(!res.isError, text(res));
+    } finally {
+      await s.close();
+    }
+    assert.equal((await run(['logout', '--profile', profile], { env })).code, 0);
+  });
+
   it('the flow chosen is kept: the next login signs in with it again, and status names it', async () => {
     const profile = 'e2e-oauth-device';
     const both = join(dir, 'api-both-flows.json');
