@@ -301,11 +301,15 @@ func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *clien
 		}
 		return use(oauth.GrantClientCredentials)
 	}
+	if kept != "" {
+		// Kept, and no longer offered: the choice below is said after.
+		opts.flowNote = fmt.Sprintf("The provider no longer offers the sign-in chosen at an earlier login (--flow %s): choosing again.", kept)
+	}
 	if o.Grant != string(oauth.GrantAuthorizationCode) || !device {
 		return nil
 	}
 	if opts.NoBrowser {
-		opts.flowNote = "The provider also offers a sign-in with a code entered on any device: pass --flow device for it."
+		opts.flowNote = joinNotes(opts.flowNote, "The provider also offers a sign-in with a code entered on any device: pass --flow device for it.")
 		return nil
 	}
 	why := oauth.BrowserUnavailable(f.Getenv)
@@ -318,8 +322,13 @@ func (f *Factory) chooseOAuthFlow(opts *LoginOptions, o *profile.OAuth, s *clien
 	// Chosen for this machine as it is now, not by the user: a later
 	// login where a browser can open signs in with it.
 	o.Flow = ""
-	opts.flowNote = fmt.Sprintf("No browser can be opened here (%s): signing in with a code entered on any device instead (--flow browser to sign in with a browser that reaches this machine, --flow device to keep this choice).", why)
+	opts.flowNote = joinNotes(opts.flowNote, fmt.Sprintf("No browser can be opened here (%s): signing in with a code entered on any device instead (--flow browser to sign in with a browser that reaches this machine, --flow device to keep this choice).", why))
 	return nil
+}
+
+// joinNotes joins two sentences said on one line; either may be empty.
+func joinNotes(a, b string) string {
+	return strings.TrimSpace(a + " " + b)
 }
 
 // flowOf is the --flow value that signs in with grant g ("" for a grant

@@ -243,6 +243,14 @@ func TestLoginOAuthFlowKept(t *testing.T) {
 	}
 	status(t, flowDevice, false)
 	login(t, oauth.GrantAuthorizationCode, "pass --flow device for it", "--no-browser")
+
+	// A kept flow the provider no longer offers: said, and chosen again.
+	login(t, oauth.GrantDeviceCode, "and enter the code", "--flow", "device")
+	browserOnly := oauth2Spec(t, s, "authorizationCode")
+	login(t, oauth.GrantAuthorizationCode, "The provider no longer offers the sign-in chosen at an earlier login (--flow device): choosing again.", "--spec", browserOnly, "--no-browser")
+	if o := saved(t); o.Flow != "" {
+		t.Errorf("saved flow %q after the kept one was dropped, want none", o.Flow)
+	}
 }
 
 // A browser sign-in that cannot happen in a CI job names --flow device
