@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/restmcp/restmcp/client"
 )
 
@@ -104,7 +106,7 @@ func TestResourceActionsSayWhatTheyRequire(t *testing.T) {
 	if req := schemaOf(t, tool)["required"]; !reflect.DeepEqual(req, []any{"action"}) {
 		t.Errorf("required %v, want only action (list requires nothing)", req)
 	}
-	for _, want := range []string{"- create: Create a project (POST /projects; needs name)", "- retrieve: Retrieve a project (GET /projects/{id}; needs id)"} {
+	for _, want := range []string{"- create (POST /projects; needs name)", "- retrieve (GET /projects/{id}; needs id)", "- tags: Replace the tags of a project (POST /projects/{id}/tags; needs id, body)"} {
 		if !strings.Contains(tool.Description, want) {
 			t.Errorf("description lacks %q:\n%s", want, tool.Description)
 		}
@@ -201,5 +203,66 @@ func TestSchemasInAnswersOpenWithRequired(t *testing.T) {
 	r, err = s.Call(context.Background(), "search_operations", json.RawMessage(`{"query": "create_project", "limit": 1}`))
 	if err != nil || !strings.Contains(resultText(t, r), `"inputSchema":{"type":"object","required":["name"],"properties":`) {
 		t.Errorf("search_operations: %v %s", err, resultText(t, r))
+	}
+}
+
+// TestActionLines checks each part of an action's line: the title unless
+// it only restates the action and the resource, the method and path (the
+// method only in a compact listing, and not even that where the action's
+// name is the method's), and what it needs.
+func TestActionLines(t *testing.T) {
+	op := func(method, path, title string) *tool {
+		return &tool{op: &client.Operation{Method: method, Path: path}, def: &mcp.Tool{Title: title}}
+	}
+	for _, c := range []struct {
+		action, key string
+		t           *tool
+		needs       string
+		compact     bool
+		want        string
+	}{
+		{"retrieve", "v1/coupons", op("GET", "/v1/coupons/{coupon}", "Retrieves the coupon with the given ID."), "; needs coupon", false,
+			"- retrieve (GET /v1/coupons/{coupon}; needs coupon)"},
+		{"retrieve", "v1/coupons", op("GET", "/v1/coupons/{coupon}", "Retrieves the coupon with the given ID."), "; needs coupon", true,
+			"- retrieve (needs coupon)"},
+		{"list", "v1/charges", op("GET", "/v1/charges", "Returns a list of charges you’ve previously created."), "", true,
+			"- list"},
+		{"update", "v1/invoices", op("POST", "/v1/invoices/{invoice}", "Draft invoices are fully editable."), "; needs invoice", true,
+			"- update: Draft invoices are fully editable. (needs invoice)"},
+		{"void", "v1/invoices", op("POST", "/v1/invoices/{invoice}/void", "Mark a finalized invoice as void."), "; needs invoice", true,
+			"- void: Mark a finalized invoice as void. (POST; needs invoice)"},
+		{"void", "v1/invoices", op("POST", "/v1/invoices/{invoice}/void", "Void an invoice."), "", true,
+			"- void (POST)"},
+		{"dispute_post", "v1/charges", op("POST", "/v1/charges/{charge}/dispute", "POST /v1/charges/{charge}/dispute"), "; needs charge", true,
+			"- dispute_post: POST /v1/charges/{charge}/dispute (needs charge)"},
+		{"create", "v1/accounts/persons", op("POST", "/v1/accounts/{account}/persons", "Creates a new person."), "; needs account", false,
+			"- create (POST /v1/accounts/{account}/persons; needs account)"},
+	} {
+		if got := actionLine(c.action, c.key, c.t, c.needs, c.compact, conventional(c.t, c.action)); got != c.want {
+			t.Errorf("%s on /%s: %q, want %q", c.action, c.key, got, c.want)
+		}
+	}
+}
+
+// TestRestatesAction checks which titles say nothing the action's name and
+// the resource's path do not.
+func TestRestatesAction(t *testing.T) {
+	for _, c := range []struct {
+		title, action, key string
+		want               bool
+	}{
+		{"Retrieves the details of an existing refund.", "retrieve", "v1/refunds", true},
+		{"Creates a new customer object.", "create", "v1/customers", true},
+		{"Updates the specified payout by setting the values of the parameters passed.", "update", "v1/payouts", true},
+		{"Updates the specified payout by setting the values of the parameters passed.", "update", "v1/transfers", false},
+		{"List the tasks of a project", "list", "api/projects/tasks", true},
+		{"Returns a list of people associated with the account’s legal entity.", "list", "v1/accounts/people", false},
+		{"Permanently deletes a one-off invoice draft.", "delete", "v1/invoices", false},
+		{"Retrieves a new customer.", "retrieve", "v1/customers", false}, // "new" is a create's word
+		{"", "list", "v1/charges", false},
+	} {
+		if got := restatesAction(c.title, c.action, c.key); got != c.want {
+			t.Errorf("restatesAction(%q, %s, %s) = %v, want %v", c.title, c.action, c.key, got, c.want)
+		}
 	}
 }

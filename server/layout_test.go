@@ -158,7 +158,7 @@ func TestResourcesLayoutActionArgument(t *testing.T) {
 	if _, ok := props["resource_action"]; !ok || schema["required"].([]any)[0] != "resource_action" {
 		t.Errorf("selector is not resource_action: %v", schema["required"])
 	}
-	if !strings.HasPrefix(def.Description, "The /projects resource (pick the action with resource_action") {
+	if !strings.HasPrefix(def.Description, "/projects (pick the action with resource_action") {
 		t.Errorf("the description does not name the selector: %s", def.Description)
 	}
 	if p, ok := props["action"].(map[string]any); !ok || p["type"] != "string" || p["enum"] != nil {

@@ -354,16 +354,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		if len(req) > 0 {
 			needs = "; needs " + strings.Join(req, ", ")
 		}
-		line := fmt.Sprintf("- %s: %s (%s %s%s)", a, t.def.Title, t.op.Method, t.op.Path, needs)
-		switch {
-		case t.def.Title == t.op.Method+" "+t.op.Path && needs == "":
-			line = fmt.Sprintf("- %s: %s", a, t.def.Title)
-		case t.def.Title == t.op.Method+" "+t.op.Path:
-			line = fmt.Sprintf("- %s: %s (%s)", a, t.def.Title, strings.TrimPrefix(needs, "; "))
-		case compact:
-			line = fmt.Sprintf("- %s: %s (%s%s)", a, t.def.Title, t.op.Method, needs)
-		}
-		lines = append(lines, line)
+		lines = append(lines, actionLine(a, key, t, needs, compact, conventional(t, a)))
 		ann := t.def.Annotations
 		readOnly = readOnly && ann.ReadOnlyHint
 		idempotent = idempotent && ann.IdempotentHint
@@ -393,7 +384,7 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		def: &mcp.Tool{
 			Name:        name,
 			Title:       title,
-			Description: fmt.Sprintf("The /%s resource%s:\n%s%s", key, selectorNote(selector), strings.Join(lines, "\n"), unnotedNote(unnoted)),
+			Description: fmt.Sprintf("/%s%s:\n%s%s", key, selectorNote(selector), strings.Join(lines, "\n"), unnotedNote(unnoted)),
 			// Made of listed schemas already: no copy.
 			InputSchema: schema,
 			Annotations: ann,
@@ -419,6 +410,81 @@ func (s *Server) resourceTool(name, key string, ops []*tool, named map[*tool]str
 		return s.callAs(ctx, t, t.label, rest)
 	}
 	return rt, actions
+}
+
+// actionLine is an action's line in its resource tool's description: its
+// name, what it does (the operation's title, unless that only restates
+// the action and the resource), then its method and path and the
+// arguments it needs besides those of every action. A compact one gives
+// the method only (describe_action gives the path), and not that where
+// the action's name is the one the method gives (list, retrieve, create,
+// update, delete).
+func actionLine(a, key string, t *tool, needs string, compact, conventional bool) string {
+	what, how := ": "+t.def.Title, t.op.Method+" "+t.op.Path
+	switch {
+	case t.def.Title == how:
+		// The title is the method and path already.
+		how = ""
+	case restatesAction(t.def.Title, a, key):
+		what = ""
+		fallthrough
+	default:
+		if compact && conventional {
+			how = ""
+		} else if compact {
+			how = t.op.Method
+		}
+	}
+	if how == "" {
+		needs = strings.TrimPrefix(needs, "; ")
+	}
+	if how+needs == "" {
+		return "- " + a + what
+	}
+	return fmt.Sprintf("- %s%s (%s%s)", a, what, how, needs)
+}
+
+// conventional reports whether an action's name is the one its method
+// gives it on its path (see actionName): the name says what the method
+// does.
+func conventional(t *tool, action string) bool {
+	_, item, _ := resourceKey(t.op.Path)
+	return action == actionName(t.op.Method, item)
+}
+
+// restatesAction reports whether an action's title says nothing its name
+// and its resource's path do not ("Retrieves the coupon with the given
+// ID." for retrieve on /v1/coupons, "Creates a new person." for create on
+// /v1/accounts/{account}/persons): every word of it is a plain word, a
+// word of either, or a word such titles add to the action's verb.
+func restatesAction(title, action, key string) bool {
+	said := map[string]bool{}
+	for _, w := range append(nameWords(action), nameWords(key)...) {
+		said[baseWord(w)] = true
+	}
+	for _, w := range actionFiller[action] {
+		said[w] = true
+	}
+	words := proseWords(title)
+	for _, w := range words {
+		if b := baseWord(w); !plainWords[w] && !plainWords[b] && w != "s" && !said[b] {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+// actionFiller are the words a title of a conventional action adds to
+// what its name says ("Retrieves the details of an existing …", "Returns
+// a list of your …", "Creates a new …", "Updates the specified … by
+// setting the values of the parameters passed.").
+var actionFiller = map[string][]string{
+	"list":           {"return", "all", "your", "you", "ve", "previously", "created", "available", "api"},
+	"retrieve":       {"return", "get", "detail", "information", "about", "existing", "your"},
+	"create":         {"new", "existing"},
+	"update":         {"existing", "your", "setting", "passed"},
+	"partial_update": {"existing", "your", "setting", "passed"},
+	"delete":         {"existing", "your"},
 }
 
 // action is the operation tool of a resource tool that args pick, or nil.

@@ -25,9 +25,9 @@ describe('--layout resources', () => {
     assert.ok(tools.get('tasks').inputSchema.required.includes('action'));
     assert.equal(tools.get('tasks').annotations?.destructiveHint, true, 'destructive when any action is');
     // What each action requires, which the one schema cannot say per action.
-    assert.match(tools.get('tasks').description, /- create: [^\n]*needs [^\n]*\bproject\b/);
-    assert.match(tools.get('tasks').description, /- create: [^\n]*needs [^\n]*\btitle\b/);
-    assert.match(tools.get('projects').description, /- retrieve: [^\n]*needs id\b/);
+    assert.match(tools.get('tasks').description, /- create\b[^\n]*needs [^\n]*\bproject\b/);
+    assert.match(tools.get('tasks').description, /- create\b[^\n]*needs [^\n]*\btitle\b/);
+    assert.match(tools.get('projects').description, /- retrieve\b[^\n]*needs id\b/);
   });
 
   it('an operation tool name says which resource tool serves it', async () => {
