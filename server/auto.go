@@ -9,7 +9,7 @@ import (
 
 // The auto layout serves one tool per operation when the API fits what the
 // strictest common client accepts, else one tool per resource when that
-// fits, else the search pair, which fits any API.
+// fits, else the search tools, which fit any API.
 const (
 	// autoMaxTools is the most tools the strictest common client takes
 	// (Windsurf: 100 in total, across all its servers; VS Code: 128 in one

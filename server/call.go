@@ -202,7 +202,7 @@ func (s *Server) callRaw(ctx context.Context, t *tool, name string, args json.Ra
 // tool asked for.
 func (s *Server) unknownTool(name string) error {
 	bare := strings.TrimPrefix(name, sanitizePrefix(s.cfg.Prefix))
-	for tool, layout := range map[string]string{"describe_action": LayoutResources, "search_operations": LayoutSearch, "call_operation": LayoutSearch} {
+	for tool, layout := range map[string]string{"describe_action": LayoutResources, "search_operations": LayoutSearch, "call_operation": LayoutSearch, "call_write_operation": LayoutSearch} {
 		if bare == tool && s.cfg.Layout != layout {
 			return fmt.Errorf("unknown tool %q: it belongs to the %s layout, and this server serves %s (pass --layout %s)", name, layout, s.cfg.Layout, layout)
 		}
@@ -222,7 +222,11 @@ func (s *Server) unknownTool(name string) error {
 				return fmt.Errorf("unknown tool %q: this server serves it as the tool %s with %s %q", name, resource, selector, action)
 			}
 		case LayoutSearch:
-			return fmt.Errorf("unknown tool %q: run it with %scall_operation {\"name\": %q, \"arguments\": {…}}", name, sanitizePrefix(s.cfg.Prefix), name)
+			run := "call_operation"
+			if _, split := s.byName[sanitizePrefix(s.cfg.Prefix)+"call_write_operation"]; split && !t.def.Annotations.ReadOnlyHint {
+				run = "call_write_operation"
+			}
+			return fmt.Errorf("unknown tool %q: run it with %s%s {\"name\": %q, \"arguments\": {…}}", name, sanitizePrefix(s.cfg.Prefix), run, name)
 		}
 	}
 	if near := s.Similar(name); len(near) > 0 {

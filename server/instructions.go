@@ -43,7 +43,11 @@ func (s *Server) buildInstructions() string {
 		}
 		fmt.Fprintf(&b, "; the other arguments are those of that action. %s shows an action's arguments in full.", s.describe)
 	case LayoutSearch:
-		fmt.Fprintf(&b, "%d %s behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), plural(len(s.ops), "operation"), prefix, prefix)
+		if _, split := s.byName[prefix+"call_write_operation"]; split {
+			fmt.Fprintf(&b, "%d %s behind three tools: find one with %ssearch_operations, then run it with %scall_operation, or with %scall_write_operation if it changes data.", len(s.ops), plural(len(s.ops), "operation"), prefix, prefix, prefix)
+		} else {
+			fmt.Fprintf(&b, "%d %s behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), plural(len(s.ops), "operation"), prefix, prefix)
+		}
 	default:
 		n := len(s.list)
 		_, describes := s.byName[s.describe]

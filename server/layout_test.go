@@ -91,8 +91,16 @@ func TestSearchLayout(t *testing.T) {
 	for _, tool := range s.Tools() {
 		names = append(names, tool.Name)
 	}
-	if got := strings.Join(names, " "); got != "acme_call_operation acme_search_operations" {
+	if got := strings.Join(names, " "); got != "acme_call_operation acme_call_write_operation acme_search_operations" {
 		t.Fatalf("tools = %s", got)
+	}
+	// Reads and writes are run by two tools, so that a client may let the
+	// one that only reads run without asking.
+	for name, want := range map[string][2]bool{"acme_call_operation": {true, false}, "acme_call_write_operation": {false, true}} {
+		def, _ := s.Tool(name)
+		if a := def.Annotations; a.ReadOnlyHint != want[0] || a.DestructiveHint == nil || *a.DestructiveHint != want[1] {
+			t.Errorf("%s: readOnlyHint %v, destructiveHint %v; want %v", name, a.ReadOnlyHint, a.DestructiveHint, want)
+		}
 	}
 	cs := connect(t, s)
 	ctx := context.Background()
@@ -136,8 +144,42 @@ func TestSearchLayout(t *testing.T) {
 	if text := resultText(t, r); !r.IsError || !strings.Contains(text, "acme_get_project") {
 		t.Errorf("call_operation with an unknown name: %s", text)
 	}
+	// An operation that changes data is refused by the tool that only
+	// reads, before anything is sent, and names the one that runs it.
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "acme_call_operation", Arguments: map[string]any{"name": "acme_delete_project", "arguments": map[string]any{"id": 1}}}.params())
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, "acme_delete_project changes data") || !strings.Contains(text, "run it with acme_call_write_operation") {
+		t.Errorf("call_operation with an operation that changes data: %s", text)
+	}
 	if ts.hits.Load() != before {
 		t.Errorf("invalid calls reached the API")
+	}
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "acme_call_write_operation", Arguments: map[string]any{"name": "acme_delete_project", "arguments": map[string]any{"id": 1}}}.params())
+	if r.IsError || ts.hits.Load() != before+1 {
+		t.Errorf("call_write_operation acme_delete_project: %s (%d requests)", resultText(t, r), ts.hits.Load()-before)
+	}
+	// The write tool runs a read-only operation asked of it too.
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "acme_call_write_operation", Arguments: map[string]any{"name": "acme_get_project", "arguments": map[string]any{"id": 1}}}.params())
+	if text := resultText(t, r); r.IsError || !strings.Contains(text, `"alpha"`) {
+		t.Errorf("call_write_operation acme_get_project: %s", text)
+	}
+	if _, err := s.Call(ctx, "acme_delete_project", nil); err == nil || !strings.Contains(err.Error(), "run it with acme_call_write_operation") {
+		t.Errorf("an operation that changes data, called by its name: %v", err)
+	}
+	if !strings.Contains(s.Instructions(), "behind three tools") || !strings.Contains(s.Instructions(), "acme_call_write_operation if it changes data") {
+		t.Errorf("instructions: %s", s.Instructions())
+	}
+
+	// Operations that all read are run by one tool, read-only.
+	ro := newTestServer(t, ts, nil, Config{Layout: LayoutSearch, Filter: Filter{ReadOnly: true}})
+	names = names[:0]
+	for _, tool := range ro.Tools() {
+		names = append(names, tool.Name)
+	}
+	if got := strings.Join(names, " "); got != "call_operation search_operations" {
+		t.Errorf("read-only tools = %s", got)
+	}
+	if def, _ := ro.Tool("call_operation"); !def.Annotations.ReadOnlyHint || def.Title != "Call an API operation" {
+		t.Errorf("read-only call_operation: %+v", def.Annotations)
 	}
 }
 
@@ -328,7 +370,7 @@ func TestCallOperationNamesTheOperation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, _ := s.Call(context.Background(), "call_operation", json.RawMessage(`{"name": "post_customers_customer_tax_ids", "arguments": {}}`))
+		r, _ := s.Call(context.Background(), "call_write_operation", json.RawMessage(`{"name": "post_customers_customer_tax_ids", "arguments": {}}`))
 		if text := resultText(t, r); !r.IsError || !strings.HasPrefix(text, "invalid arguments for post_customers_customer_tax_ids:") {
 			t.Errorf("call_operation: %s", text)
 		}

@@ -29,11 +29,24 @@ func (s *Server) searchTools() []*tool {
 	ix := &searchIndex{prefix: prefix}
 	byName := map[string]*tool{}
 	opNames := make([]string, 0, len(s.ops))
-	readOnly := true
+	// Reads and writes are run by two tools when the API has both, so
+	// that a client may let the read-only one run without asking (Claude
+	// runs read-only tools without confirmation, and its directory turns
+	// down a tool that runs both).
+	var readers, writers []*tool
 	for _, t := range s.ops {
 		byName[t.def.Name] = t
 		opNames = append(opNames, t.def.Name)
-		readOnly = readOnly && t.def.Annotations.ReadOnlyHint
+		if t.def.Annotations.ReadOnlyHint {
+			readers = append(readers, t)
+		} else {
+			writers = append(writers, t)
+		}
+	}
+	split := len(readers) > 0 && len(writers) > 0
+	run := "Then run one with " + prefix + "call_operation."
+	if split {
+		run = "Then run one with " + prefix + "call_operation, or " + prefix + "call_write_operation if it changes data (readOnly false)."
 	}
 	count := fmt.Sprintf("%d", len(s.ops))
 	search := &tool{
@@ -41,7 +54,7 @@ func (s *Server) searchTools() []*tool {
 			Name:  prefix + "search_operations",
 			Title: "Search the API's operations",
 			Description: "Find operations of " + apiTitle(s) + " (" + count + " in all) by words: returns the best matches " +
-				"with their names and descriptions, the closest with their input schemas. Then run one with " + prefix + "call_operation.",
+				"with their names and descriptions, the closest with their input schemas. " + run,
 			InputSchema: map[string]any{
 				"type": "object",
 				"properties": map[string]any{
@@ -140,12 +153,45 @@ func (s *Server) searchTools() []*tool {
 		}
 		return textResult(text)
 	}
-	callAnn := &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: readOnly, DestructiveHint: ptr(!readOnly), OpenWorldHint: ptr(true)}
+	if !split {
+		return []*tool{search, s.runTool(ix, callAll, s.ops, byName, opNames)}
+	}
+	return []*tool{search, s.runTool(ix, callReads, readers, byName, opNames), s.runTool(ix, callWrites, writers, byName, opNames)}
+}
+
+// The kinds of the search layout's call tools: one that runs every
+// operation (an API whose operations all read or all write), and the
+// pair that runs those that only read and those that change data.
+const (
+	callAll = iota
+	callReads
+	callWrites
+)
+
+// runTool is a search layout tool that runs one operation by name: of
+// kind callAll, callReads (the operations that only read, ops) or
+// callWrites (those that change data, ops; a read-only one too, when
+// asked). byName and opNames are every operation's.
+func (s *Server) runTool(ix *searchIndex, kind int, ops []*tool, byName map[string]*tool, opNames []string) *tool {
+	prefix := sanitizePrefix(s.cfg.Prefix)
+	readOnly := true
+	destructive := false
+	for _, t := range ops {
+		readOnly = readOnly && t.def.Annotations.ReadOnlyHint
+		destructive = destructive || t.def.Annotations.DestructiveHint != nil && *t.def.Annotations.DestructiveHint
+	}
+	name, title, which := prefix+"call_operation", "Call an API operation", "one operation of "+apiTitle(s)
+	switch kind {
+	case callReads:
+		title, which = "Call a read-only API operation", "one read-only operation of "+apiTitle(s)
+	case callWrites:
+		name, title, which = prefix+"call_write_operation", "Call an API operation that changes data", "one operation of "+apiTitle(s)+" that changes data (readOnly false)"
+	}
 	call := &tool{
 		def: &mcp.Tool{
-			Name:  prefix + "call_operation",
-			Title: "Call an API operation",
-			Description: "Run one operation of " + apiTitle(s) + " by the name " + prefix + "search_operations returned, " +
+			Name:  name,
+			Title: title,
+			Description: "Run " + which + " by the name " + prefix + "search_operations returned, " +
 				"with arguments that follow its input schema.",
 			InputSchema: map[string]any{
 				"type": "object",
@@ -155,7 +201,7 @@ func (s *Server) searchTools() []*tool {
 				},
 				"required": []any{"name"},
 			},
-			Annotations: callAnn,
+			Annotations: &mcp.ToolAnnotations{ReadOnlyHint: readOnly, IdempotentHint: readOnly, DestructiveHint: ptr(!readOnly && destructive), OpenWorldHint: ptr(true)},
 		},
 		strict: true,
 	}
@@ -189,6 +235,12 @@ func (s *Server) searchTools() []*tool {
 			s.audit.end(0, auditEntry{Tool: call.def.Name, Outcome: "invalid_arguments"})
 			return errorResult(msg)
 		}
+		if kind == callReads && !t.def.Annotations.ReadOnlyHint {
+			// Nothing is sent: the tool that may change data asks the
+			// user first, where this one may not.
+			s.audit.end(0, auditEntry{Tool: call.def.Name, Outcome: "invalid_arguments"})
+			return errorResult(fmt.Sprintf("%s changes data, and %s runs only operations that read: run it with %scall_write_operation {\"name\": %q, \"arguments\": {…}}", name, call.def.Name, prefix, name))
+		}
 		a, _ := args["arguments"].(map[string]any)
 		if text, ok := args["arguments"].(string); ok {
 			// Numbers kept as written, as an object's are (an id past
@@ -208,7 +260,7 @@ func (s *Server) searchTools() []*tool {
 		}
 		return s.callTool(ctx, t, a)
 	}
-	return []*tool{search, call}
+	return call
 }
 
 func apiTitle(s *Server) string {

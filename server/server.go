@@ -38,7 +38,7 @@ type Filter struct {
 const (
 	LayoutOperations = "operations" // one tool per operation (the default)
 	LayoutResources  = "resources"  // one tool per resource, with an action argument
-	LayoutSearch     = "search"     // search_operations + call_operation
+	LayoutSearch     = "search"     // search_operations + call_operation (and call_write_operation)
 	LayoutAuto       = "auto"       // the first of the three that fits a client's budget (the default)
 )
 

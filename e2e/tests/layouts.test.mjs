@@ -80,7 +80,13 @@ describe('--layout search', () => {
 
   it('finds an operation by words and calls it by name', async () => {
     const { tools } = await s.client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['call_operation', 'search_operations']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['call_operation', 'call_write_operation', 'search_operations']);
+    // Reads and writes go through two tools: the client may run the one
+    // that only reads without asking.
+    const ann = Object.fromEntries(tools.map((t) => [t.name, t.annotations]));
+    assert.equal(ann.call_operation.readOnlyHint, true);
+    assert.equal(ann.call_write_operation.readOnlyHint, false);
+    assert.equal(ann.call_write_operation.destructiveHint, true);
     const res = await s.client.callTool({ name: 'search_operations', arguments: { query: 'archive a project', limit: 3 } });
     const [body, note] = text(res).split('\n');
     const matches = JSON.parse(body);
@@ -103,5 +109,18 @@ describe('--layout search', () => {
     const bad = await s.client.callTool({ name: 'call_operation', arguments: { name: 'retrieve_task', arguments: { id: 'six' } } });
     assert.equal(bad.isError, true);
     assert.match(text(bad), /\bid\b/);
+  });
+
+  it('runs an operation that changes data with call_write_operation only', async () => {
+    const w = (name, args) => s.client.callTool({ name: 'call_write_operation', arguments: { name, arguments: args } });
+    const p = json(await w('create_project', { name: 'Search check' }));
+    const refused = await s.client.callTool({ name: 'call_operation', arguments: { name: 'archive_project', arguments: { id: p.id } } });
+    assert.equal(refused.isError, true);
+    assert.match(text(refused), /archive_project changes data.*run it with call_write_operation/);
+    assert.notEqual((await api(`/api/projects/${p.id}/`)).body.status, 'archived', 'nothing was sent');
+    assert.equal(json(await w('archive_project', { id: p.id })).status, 'archived');
+    const del = await w('destroy_project', { id: p.id });
+    assert.equal(del.isError ?? false, false, text(del));
+    assert.equal((await api(`/api/projects/${p.id}/`)).status, 404);
   });
 });
