@@ -466,6 +466,7 @@ func (a *App) serverFor(p profile.Profile, api *client.API, sends bool, cred cli
 		AuditLog:       audit,
 		Filter:         filterOf(p),
 		Layout:         p.Layout,
+		SeparateWrites: p.SeparateWrites,
 		Logger:         a.Log,
 	})
 	if err != nil {

@@ -650,3 +650,29 @@ func TestCallTimeoutFlag(t *testing.T) {
 		t.Errorf("a negative --timeout: exit %d: %s", code, errOut)
 	}
 }
+
+// TestToolsSeparateWrites checks that --separate-writes reaches the
+// resources layout, and that login keeps it in the profile for serve.
+func TestToolsSeparateWrites(t *testing.T) {
+	f, out, errOut := testFactory(t, nil)
+	if code := run(t, f, "tools", "--spec", "testdata/notes.yaml", "--layout", "resources", "--separate-writes", "--json"); code != 0 {
+		t.Fatalf("exit %d, stderr: %s", code, errOut)
+	}
+	var tools []struct {
+		Name        string
+		Annotations struct{ ReadOnlyHint bool }
+	}
+	if err := json.Unmarshal(out.Bytes(), &tools); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	got := map[string]bool{}
+	for _, tool := range tools {
+		got[tool.Name] = tool.Annotations.ReadOnlyHint
+	}
+	if ro, ok := got["notes"]; !ok || !ro {
+		t.Errorf("notes: listed %v, read-only %v: %s", ok, ro, out)
+	}
+	if ro, ok := got["notes_write"]; !ok || ro {
+		t.Errorf("notes_write: listed %v, read-only %v: %s", ok, ro, out)
+	}
+}

@@ -27,9 +27,9 @@ func flagFactory() *Factory { return &Factory{Brand: Brand{Name: "restmcp"}} }
 func TestServeFlags(t *testing.T) {
 	var got *ServeOptions
 	parse(t, newServeCmd(flagFactory(), func(o *ServeOptions) error { got = o; return nil }),
-		"-v", "--profile", "acme", "--layout", "search", "--read-only", "--tag", "a", "--tag", "b", "--audit-log", "a.jsonl")
+		"-v", "--profile", "acme", "--layout", "search", "--read-only", "--tag", "a", "--tag", "b", "--audit-log", "a.jsonl", "--separate-writes")
 	pf := got.Profile
-	if !got.Verbose || pf.Name != "acme" || pf.Layout != "search" || !pf.ReadOnly ||
+	if !got.Verbose || pf.Name != "acme" || pf.Layout != "search" || !pf.ReadOnly || !pf.SeparateWrites ||
 		!reflect.DeepEqual(pf.Tags, []string{"a", "b"}) || pf.AuditLog != "a.jsonl" {
 		t.Errorf("options = %+v, profile flags = %+v", *got, *pf)
 	}

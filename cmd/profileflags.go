@@ -40,6 +40,9 @@ type profileFlags struct {
 	ReadOnly   bool
 	Tools      []string
 	Layout     string
+	// SeparateWrites: the resources layout's writing actions in tools of
+	// their own.
+	SeparateWrites bool
 	// Results and audit.
 	MaxResultBytes int
 	AuditLog       string
@@ -66,6 +69,7 @@ func addProfileFlags(c *cobra.Command) *profileFlags {
 	fl.BoolVar(&pf.ReadOnly, "read-only", false, "only read-only operations (GET, HEAD; for a remote MCP server, tools annotated read-only)")
 	fl.StringSliceVar(&pf.Tools, "tool", nil, "only these tools of the remote MCP server (repeatable)")
 	fl.StringVar(&pf.Layout, "layout", "", `tool layout: "auto" (the default: operations when they fit the strictest common client, else resources, else search), "operations" (one tool per operation), "resources" or "search"`)
+	fl.BoolVar(&pf.SeparateWrites, "separate-writes", false, `in the resources layout, serve each resource's actions that change data as a tool of their own ("invoices_write" beside "invoices"), so that a client may run the reading one without asking (--separate-writes=false undoes a saved one)`)
 	fl.IntVar(&pf.MaxResultBytes, "max-result-bytes", 0, "budget of one tool result in bytes; longer answers are cut with a note (default 20000)")
 	fl.StringVar(&pf.AuditLog, "audit-log", "", "append a start line before each request of a tool call and an end line after it, as JSON, to this file (no argument values, never the key)")
 	fl.StringSliceVar(&pf.RefDirs, "allow-ref-dir", nil, "folder from which a local description's $refs may read files, besides its own (repeatable)")
@@ -349,6 +353,9 @@ func (pf *profileFlags) own(f *Factory) (p profile.Profile, stored bool, err err
 			return p, false, FlagErrorf("--layout %q: use %s", pf.Layout, strings.Join(layouts, ", "))
 		}
 		p.Layout = pf.Layout
+	}
+	if fl.Changed("separate-writes") {
+		p.SeparateWrites = pf.SeparateWrites
 	}
 	if fl.Changed("max-result-bytes") {
 		if pf.MaxResultBytes <= 0 {

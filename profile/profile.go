@@ -63,6 +63,9 @@ type Profile struct {
 	// Tools keeps only these tools of a remote MCP server.
 	Tools  []string `json:"tools,omitempty"`
 	Layout string   `json:"layout,omitempty"`
+	// SeparateWrites serves, in the resources layout, a resource's actions
+	// that change data as a tool of their own.
+	SeparateWrites bool `json:"separate_writes,omitempty"`
 	// MaxResultBytes is the budget of one tool result (0: the default).
 	MaxResultBytes int `json:"max_result_bytes,omitempty"`
 	// RefDirs are folders, besides the description's own, from which a

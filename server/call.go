@@ -350,6 +350,15 @@ func (s *Server) callTool(ctx context.Context, t *tool, args map[string]any) *mc
 // callAs is callTool with the name messages give the tool: a resource
 // tool's action is "projects (action retrieve)", not its operation's tool.
 func (s *Server) callAs(ctx context.Context, t *tool, name string, args map[string]any) *mcp.CallToolResult {
+	if o := t.other; o != nil && t.action(args) == nil && o.action(args) != nil {
+		// An action of the resource's other tool: said before its
+		// arguments, which this one does not take.
+		what := "changes data"
+		if o.def.Annotations.ReadOnlyHint {
+			what = "only reads"
+		}
+		return s.refuse(t, fmt.Sprintf("invalid arguments for %s: action %q %s: call %s with it", name, args[t.selector], what, o.def.Name))
+	}
 	msg := t.validate(name, args)
 	if !t.shallow {
 		t.resolve() // read resolveErr after it is set, even when validate stopped early

@@ -34,8 +34,12 @@ func (s *Server) buildInstructions() string {
 		if len(s.list)-1 == 1 {
 			cover = "covers"
 		}
-		fmt.Fprintf(&b, "%d %s, one per resource, %s %d %s: pass `action` to choose what to do",
-			len(s.list)-1, plural(len(s.list)-1, "tool"), cover, len(s.ops), plural(len(s.ops), "operation"))
+		per := "one per resource"
+		if s.cfg.SeparateWrites {
+			per = "one per resource for the actions that read and one, named with _write, for those that change data"
+		}
+		fmt.Fprintf(&b, "%d %s, %s, %s %d %s: pass `action` to choose what to do",
+			len(s.list)-1, plural(len(s.list)-1, "tool"), per, cover, len(s.ops), plural(len(s.ops), "operation"))
 		if slices.ContainsFunc(s.list, func(t *mcp.Tool) bool {
 			return strings.Contains(t.Description, selectorNote("resource_action")) || strings.Contains(t.Description, selectorNote("tool_action"))
 		}) {

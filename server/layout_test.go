@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -577,5 +578,72 @@ func TestDescribeRenamedIsNamed(t *testing.T) {
 	w, _ := s.Tool("widgets0")
 	if b, _ := json.Marshal(w.InputSchema); !strings.Contains(string(b), "describe_action_2)") {
 		t.Errorf("widgets0 listing: %s", b)
+	}
+}
+
+// TestResourcesLayoutSeparateWrites checks that with SeparateWrites a
+// resource's actions that change data are a tool of their own, that each
+// tool's annotations hold for every action it runs, and that an action
+// asked of the other tool is sent there by name before anything is sent.
+func TestResourcesLayoutSeparateWrites(t *testing.T) {
+	ts := newTestAPIServer(t)
+	s := newTestServer(t, ts, nil, Config{Layout: LayoutResources, SeparateWrites: true})
+	var names []string
+	for _, tool := range s.Tools() {
+		names = append(names, tool.Name)
+	}
+	if got := strings.Join(names, " "); got != "describe_action health projects projects_write" {
+		t.Fatalf("tools = %s", got)
+	}
+	for name, want := range map[string]struct {
+		readOnly, destructive bool
+		actions               []any
+	}{
+		"projects":       {true, false, []any{"list", "retrieve", "export"}},
+		"projects_write": {false, true, []any{"create", "update", "delete", "tags"}},
+	} {
+		def, _ := s.Tool(name)
+		if a := def.Annotations; a.ReadOnlyHint != want.readOnly || *a.DestructiveHint != want.destructive {
+			t.Errorf("%s: readOnlyHint %v, destructiveHint %v", name, a.ReadOnlyHint, *a.DestructiveHint)
+		}
+		if got := schemaOf(t, def)["properties"].(map[string]any)["action"].(map[string]any)["enum"]; !reflect.DeepEqual(got, want.actions) {
+			t.Errorf("%s: actions %v, want %v", name, got, want.actions)
+		}
+	}
+	if !strings.Contains(s.Instructions(), "named with _write, for those that change data") {
+		t.Errorf("instructions: %s", s.Instructions())
+	}
+	cs := connect(t, s)
+	ctx := context.Background()
+	before := ts.hits.Load()
+	r, _ := cs.CallTool(ctx, mcpCall{Name: "projects", Arguments: map[string]any{"action": "delete", "id": 1}}.params())
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `action "delete" changes data: call projects_write with it`) {
+		t.Errorf("projects, action delete: %s", text)
+	}
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "projects_write", Arguments: map[string]any{"action": "retrieve", "id": 1}}.params())
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `action "retrieve" only reads: call projects with it`) {
+		t.Errorf("projects_write, action retrieve: %s", text)
+	}
+	if ts.hits.Load() != before {
+		t.Errorf("a refused call reached the API")
+	}
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "projects_write", Arguments: map[string]any{"action": "delete", "id": 1}}.params())
+	if r.IsError || ts.hits.Load() != before+1 {
+		t.Errorf("projects_write, action delete: %s", resultText(t, r))
+	}
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "describe_action", Arguments: map[string]any{"tool": "projects_write", "action": "create"}}.params())
+	if text := resultText(t, r); r.IsError || !strings.Contains(text, "POST /projects") {
+		t.Errorf("describe_action projects_write create: %s", text)
+	}
+
+	// A filter renames nothing: the writing tool keeps its name when no
+	// action that reads is left.
+	w := newTestServer(t, ts, nil, Config{Layout: LayoutResources, SeparateWrites: true, Filter: Filter{Methods: []string{"DELETE"}}})
+	names = names[:0]
+	for _, tool := range w.Tools() {
+		names = append(names, tool.Name)
+	}
+	if got := strings.Join(names, " "); got != "describe_action projects_write" {
+		t.Errorf("tools of DELETE alone = %s", got)
 	}
 }

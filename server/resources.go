@@ -116,6 +116,19 @@ func (s *Server) resourceTools() []*tool {
 	for i, k := range keys {
 		reqs[i] = nameRequest{words: nameWords(strings.TrimPrefix(k, strip)), path: k}
 	}
+	// With SeparateWrites, the actions of a resource that change data
+	// are a tool of their own, named as the resource and "write", for
+	// every resource that has such an operation (before the filter, so
+	// that a filter renames nothing either).
+	writeAt := map[string]int{}
+	if s.cfg.SeparateWrites {
+		for _, k := range keys {
+			if slices.ContainsFunc(groups[k], func(t *tool) bool { return !t.def.Annotations.ReadOnlyHint }) {
+				writeAt[k] = len(reqs)
+				reqs = append(reqs, nameRequest{words: append(nameWords(strings.TrimPrefix(k, strip)), "write"), path: k})
+			}
+		}
+	}
 	names := assignNames(s.cfg.Prefix, reqs)
 	s.describe = describeToolName(s.cfg.Prefix, names)
 	selected := make(map[*tool]bool, len(s.ops))
@@ -129,14 +142,29 @@ func (s *Server) resourceTools() []*tool {
 		actions := map[string]map[string]*tool{}
 		size := listingSize(nil)
 		for i, k := range keys {
-			rt, acts := s.resourceTool(names[i].name, k, groups[k], named, selected, compact)
-			if rt == nil {
-				continue
+			parts := []resourcePart{{names[i].name, selected, ""}}
+			if w, ok := writeAt[k]; ok {
+				parts = []resourcePart{
+					{names[i].name, only(selected, true), "Read "},
+					{names[w].name, only(selected, false), "Change "},
+				}
 			}
-			out = append(out, rt)
-			actions[rt.def.Name] = acts
-			if size += toolSize(rt); size > limit {
-				return nil
+			var made []*tool
+			for _, part := range parts {
+				rt, acts := s.resourceTool(part.name, k, groups[k], named, part.selected, compact)
+				if rt == nil {
+					continue
+				}
+				rt.def.Title = part.title + rt.def.Title
+				made = append(made, rt)
+				out = append(out, rt)
+				actions[rt.def.Name] = acts
+				if size += toolSize(rt); size > limit {
+					return nil
+				}
+			}
+			if len(made) == 2 {
+				made[0].other, made[1].other = made[1], made[0]
 			}
 		}
 		d := s.describeTool(out, actions)
@@ -153,6 +181,26 @@ func (s *Server) resourceTools() []*tool {
 		return out
 	}
 	return build(true, math.MaxInt)
+}
+
+// resourcePart is one tool of a resource: its name, the operations it
+// serves and what its title starts with.
+type resourcePart struct {
+	name     string
+	selected map[*tool]bool
+	title    string
+}
+
+// only is the selected operations that are read-only (readOnly) or that
+// change data.
+func only(selected map[*tool]bool, readOnly bool) map[*tool]bool {
+	out := make(map[*tool]bool, len(selected))
+	for t := range selected {
+		if t.def.Annotations.ReadOnlyHint == readOnly {
+			out[t] = true
+		}
+	}
+	return out
 }
 
 // compactArg is an argument as a compact resources listing shows it: its

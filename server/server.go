@@ -71,6 +71,11 @@ type Config struct {
 	// and search that fits the strictest common client's budget),
 	// "operations" (one tool per operation), "resources" or "search".
 	Layout string
+	// SeparateWrites serves, in the resources layout, the actions of a
+	// resource that change data as a tool of their own (invoices_write
+	// beside invoices), so that each tool's annotations hold for every
+	// action it runs and a client may run the reading one without asking.
+	SeparateWrites bool
 	// MaxResultBytes is the response budget for one tool result (default 20000).
 	MaxResultBytes int
 	// Logger receives diagnostics (default: discard). Never stdout.
@@ -143,6 +148,9 @@ type tool struct {
 	// the action, and the operation tools by action.
 	selector string
 	actions  map[string]*tool
+	// other is a resource's other tool, with SeparateWrites: the one that
+	// changes data beside the one that reads, and the other way round.
+	other *tool
 
 	once     sync.Once
 	resolved *schemaCheck

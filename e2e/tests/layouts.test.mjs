@@ -124,3 +124,35 @@ describe('--layout search', () => {
     assert.equal((await api(`/api/projects/${p.id}/`)).status, 404);
   });
 });
+
+describe('--layout resources --separate-writes', () => {
+  let s;
+  before(async () => {
+    s = await connectExample({ env: env(), extraArgs: ['--layout', 'resources', '--separate-writes'] });
+  });
+  after(() => s?.close());
+
+  it('serves the actions that change data in a tool of their own, with annotations that hold for each', async () => {
+    const { tools } = await s.client.listTools();
+    const by = new Map(tools.map((t) => [t.name, t]));
+    assert.deepEqual([...by.keys()].sort(), ['describe_action', 'projects', 'projects_write', 'tags', 'tags_write', 'tasks', 'tasks_write']);
+    assert.equal(by.get('projects').annotations.readOnlyHint, true);
+    assert.equal(by.get('projects_write').annotations.readOnlyHint, false);
+    assert.equal(by.get('projects_write').annotations.destructiveHint, true);
+    assert.deepEqual(new Set(by.get('projects').inputSchema.properties.action.enum), new Set(['list', 'retrieve']));
+    assert.deepEqual(new Set(by.get('projects_write').inputSchema.properties.action.enum),
+      new Set(['create', 'update', 'partial_update', 'delete', 'archive']));
+
+    const call = (name, args) => s.client.callTool({ name, arguments: args });
+    const p = json(await call('projects_write', { action: 'create', name: 'Separate writes' }));
+    const refused = await call('projects', { action: 'archive', id: p.id });
+    assert.equal(refused.isError, true);
+    assert.match(text(refused), /action "archive" changes data: call projects_write with it/);
+    assert.deepEqual(json(await call('projects', { action: 'retrieve', id: p.id })), (await api(`/api/projects/${p.id}/`)).body);
+    assert.notEqual((await api(`/api/projects/${p.id}/`)).body.status, 'archived', 'nothing was sent');
+    assert.equal(json(await call('projects_write', { action: 'archive', id: p.id })).status, 'archived');
+    const del = await call('projects_write', { action: 'delete', id: p.id });
+    assert.equal(del.isError ?? false, false, text(del));
+    assert.equal((await api(`/api/projects/${p.id}/`)).status, 404);
+  });
+});
