@@ -59,56 +59,58 @@ func TestListingComplete(t *testing.T) {
 // against one of the actions that take the argument).
 func TestResourcesListingComplete(t *testing.T) {
 	for _, file := range sharedSpecs(t) {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			s, err := New(Config{API: loadSpec(t, file), Layout: LayoutResources})
-			if err != nil {
-				t.Fatal(err)
-			}
-			props := map[string]map[string]any{}
-			for _, tool := range s.Tools() {
-				props[tool.Name], _ = schemaOf(t, tool)["properties"].(map[string]any)
-			}
-			var problems []string
-			takers := map[string][]*tool{} // "resource.arg" → actions
-			for _, op := range s.ops {
-				resource, _, ok := strings.Cut(op.label, " (action ")
-				if !ok {
-					problems = append(problems, op.def.Name+": no resource tool")
-					continue
+		for _, separate := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/separate-writes=%v", filepath.Base(file), separate), func(t *testing.T) {
+				s, err := New(Config{API: loadSpec(t, file), Layout: LayoutResources, SeparateWrites: separate})
+				if err != nil {
+					t.Fatal(err)
 				}
-				for name := range op.in.listed["properties"].(map[string]any) {
-					takers[resource+"."+name] = append(takers[resource+"."+name], op)
+				props := map[string]map[string]any{}
+				for _, tool := range s.Tools() {
+					props[tool.Name], _ = schemaOf(t, tool)["properties"].(map[string]any)
 				}
-			}
-			for at, ops := range takers {
-				resource, name, _ := strings.Cut(at, ".")
-				listed, ok := props[resource][name].(map[string]any)
-				if !ok {
-					problems = append(problems, at+": not listed")
-					continue
+				var problems []string
+				takers := map[string][]*tool{} // "resource.arg" → actions
+				for _, op := range s.ops {
+					resource, _, ok := strings.Cut(op.label, " (action ")
+					if !ok {
+						problems = append(problems, op.def.Name+": no resource tool")
+						continue
+					}
+					for name := range op.in.listed["properties"].(map[string]any) {
+						takers[resource+"."+name] = append(takers[resource+"."+name], op)
+					}
 				}
-				var first []string
-				for i, op := range ops {
-					p := compareListed(at, op.in.checked()["properties"].(map[string]any)[name].(map[string]any), forAction(listed, op))
-					if len(p) == 0 {
-						first = nil
+				for at, ops := range takers {
+					resource, name, _ := strings.Cut(at, ".")
+					listed, ok := props[resource][name].(map[string]any)
+					if !ok {
+						problems = append(problems, at+": not listed")
+						continue
+					}
+					var first []string
+					for i, op := range ops {
+						p := compareListed(at, op.in.checked()["properties"].(map[string]any)[name].(map[string]any), forAction(listed, op))
+						if len(p) == 0 {
+							first = nil
+							break
+						}
+						if i == 0 {
+							first = p
+						}
+					}
+					problems = append(problems, first...)
+				}
+				sort.Strings(problems)
+				for i, p := range problems {
+					if i == 10 {
+						t.Errorf("… and %d more", len(problems)-10)
 						break
 					}
-					if i == 0 {
-						first = p
-					}
+					t.Error(p)
 				}
-				problems = append(problems, first...)
-			}
-			sort.Strings(problems)
-			for i, p := range problems {
-				if i == 10 {
-					t.Errorf("… and %d more", len(problems)-10)
-					break
-				}
-				t.Error(p)
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -445,62 +447,64 @@ func TestResourceTakersSaid(t *testing.T) {
 	}
 	unnoted := 0
 	for name, api := range apis {
-		t.Run(name, func(t *testing.T) {
-			s, err := New(Config{API: api(t), Layout: LayoutResources})
-			if err != nil {
-				t.Fatal(err)
-			}
-			// What the actions take: resource → argument → actions.
-			take := map[string]map[string][]string{}
-			actions := map[string][]string{}
-			for _, op := range s.ops {
-				resource, a, _ := strings.Cut(strings.TrimSuffix(op.label, ")"), " (action ")
-				actions[resource] = append(actions[resource], a)
-				if take[resource] == nil {
-					take[resource] = map[string][]string{}
+		for _, separate := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/separate-writes=%v", name, separate), func(t *testing.T) {
+				s, err := New(Config{API: api(t), Layout: LayoutResources, SeparateWrites: separate})
+				if err != nil {
+					t.Fatal(err)
 				}
-				for p := range op.in.listed["properties"].(map[string]any) {
-					take[resource][p] = append(take[resource][p], a)
-				}
-			}
-			var problems []string
-			for _, tool := range s.Tools() {
-				all := actions[tool.Name]
-				if all == nil {
-					continue // describe_action
-				}
-				dflt := all
-				if _, said, ok := strings.Cut(tool.Description, "\nAn argument with no note is for "); ok {
-					dflt = saidTakers(strings.TrimSuffix(said, "."), all)
-					unnoted++
-				}
-				for p, ps := range schemaOf(t, tool)["properties"].(map[string]any) {
-					if p == "action" || p == "resource_action" || p == "tool_action" {
-						continue
+				// What the actions take: resource → argument → actions.
+				take := map[string]map[string][]string{}
+				actions := map[string][]string{}
+				for _, op := range s.ops {
+					resource, a, _ := strings.Cut(strings.TrimSuffix(op.label, ")"), " (action ")
+					actions[resource] = append(actions[resource], a)
+					if take[resource] == nil {
+						take[resource] = map[string][]string{}
 					}
-					got := slices.Clone(dflt)
-					d := str(ps.(map[string]any)["description"])
-					if i := strings.LastIndex(d, "("); i >= 0 && strings.HasSuffix(d, ")") {
-						if said := saidTakers(d[i+1:len(d)-1], all); said != nil {
-							got = said
+					for p := range op.in.listed["properties"].(map[string]any) {
+						take[resource][p] = append(take[resource][p], a)
+					}
+				}
+				var problems []string
+				for _, tool := range s.Tools() {
+					all := actions[tool.Name]
+					if all == nil {
+						continue // describe_action
+					}
+					dflt := all
+					if _, said, ok := strings.Cut(tool.Description, "\nAn argument with no note is for "); ok {
+						dflt = saidTakers(strings.TrimSuffix(said, "."), all)
+						unnoted++
+					}
+					for p, ps := range schemaOf(t, tool)["properties"].(map[string]any) {
+						if p == "action" || p == "resource_action" || p == "tool_action" {
+							continue
+						}
+						got := slices.Clone(dflt)
+						d := str(ps.(map[string]any)["description"])
+						if i := strings.LastIndex(d, "("); i >= 0 && strings.HasSuffix(d, ")") {
+							if said := saidTakers(d[i+1:len(d)-1], all); said != nil {
+								got = said
+							}
+						}
+						want := slices.Clone(take[tool.Name][p])
+						slices.Sort(got)
+						slices.Sort(want)
+						if !slices.Equal(got, want) {
+							problems = append(problems, fmt.Sprintf("%s.%s: listed for %v, taken by %v", tool.Name, p, got, want))
 						}
 					}
-					want := slices.Clone(take[tool.Name][p])
-					slices.Sort(got)
-					slices.Sort(want)
-					if !slices.Equal(got, want) {
-						problems = append(problems, fmt.Sprintf("%s.%s: listed for %v, taken by %v", tool.Name, p, got, want))
+				}
+				for i, p := range problems {
+					if i == 10 {
+						t.Errorf("… and %d more", len(problems)-10)
+						break
 					}
+					t.Error(p)
 				}
-			}
-			for i, p := range problems {
-				if i == 10 {
-					t.Errorf("… and %d more", len(problems)-10)
-					break
-				}
-				t.Error(p)
-			}
-		})
+			})
+		}
 	}
 	if unnoted == 0 {
 		t.Error("no resource tool says which actions an argument with no note is for")
