@@ -42,6 +42,9 @@ func (s *Server) buildInstructions() string {
 			b.WriteString(" (the argument a tool's description names, where an operation has its own `action`)")
 		}
 		fmt.Fprintf(&b, "; the other arguments are those of that action. %s shows an action's arguments in full.", s.describe)
+		if slices.ContainsFunc(s.list, func(t *mcp.Tool) bool { return namesFields(t.InputSchema) }) {
+			b.WriteString(" " + namesFieldsNote + ".")
+		}
 	case LayoutSearch:
 		fmt.Fprintf(&b, "%d %s behind two tools: find one with %ssearch_operations, then run it with %scall_operation.", len(s.ops), plural(len(s.ops), "operation"), prefix, prefix)
 	default:
@@ -56,7 +59,7 @@ func (s *Server) buildInstructions() string {
 		}
 		b.WriteString("; a description ends with the HTTP method and path unless the name and arguments say them. Tools with readOnlyHint change nothing.")
 		if describes {
-			fmt.Fprintf(&b, " Arguments listed by their field names alone (\"(fields: …)\"): %s shows their fields in full.", s.describe)
+			fmt.Fprintf(&b, " %s: %s shows their fields in full.", namesFieldsNote, s.describe)
 		}
 	}
 	if note := sharedNote(s.ops); note != "" {
@@ -70,6 +73,41 @@ func (s *Server) buildInstructions() string {
 	}
 	fmt.Fprintf(&b, "\nResults over %d bytes are cut with a note; use the paging or filter arguments it names.", s.cfg.MaxResultBytes)
 	return b.String()
+}
+
+// namesFieldsNote says how a listing names the fields of an argument it
+// lists without them (fieldsNote).
+const namesFieldsNote = "Arguments listed as {a, b} (or [{a, b}] for a list) are named by their fields alone"
+
+// namesFields reports whether a listed schema, or one under it, names
+// its fields alone (bracedNote).
+func namesFields(s any) bool {
+	m, ok := s.(map[string]any)
+	if !ok {
+		return false
+	}
+	if bracedNote(m) != "" {
+		return true
+	}
+	for k, v := range m {
+		switch k {
+		case "properties":
+			for _, p := range v.(map[string]any) {
+				if namesFields(p) {
+					return true
+				}
+			}
+		case "items":
+			if namesFields(v) {
+				return true
+			}
+		case "anyOf", "oneOf", "allOf":
+			if slices.ContainsFunc(v.([]any), namesFields) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // mainTags returns up to n tags, the most used first.
