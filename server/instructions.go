@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -42,7 +44,7 @@ func (s *Server) buildInstructions() string {
 			b.WriteString(" (the argument a tool's description names, where an operation has its own `action`)")
 		}
 		fmt.Fprintf(&b, "; the other arguments are those of that action. %s shows an action's arguments in full.", s.describe)
-		if slices.ContainsFunc(s.list, func(t *mcp.Tool) bool { return namesFields(t.InputSchema) }) {
+		if s.namesFieldsListed() {
 			b.WriteString(" " + namesFieldsNote + ".")
 		}
 	case LayoutSearch:
@@ -78,6 +80,20 @@ func (s *Server) buildInstructions() string {
 // namesFieldsNote says how a listing names the fields of an argument it
 // lists without them (fieldsNote).
 const namesFieldsNote = "Arguments listed as {a, b} (or [{a, b}] for a list) are named by their fields alone"
+
+// namesFieldsListed reports whether the resources layout lists an argument
+// by its field names alone: one its actions list so (a body over the
+// budget), or, in a compact listing, which keeps only the note of each
+// description, one whose description opens with the note.
+func (s *Server) namesFieldsListed() bool {
+	if slices.ContainsFunc(s.ops, func(t *tool) bool { return t.in != nil && namesFields(t.in.listed) }) {
+		return true
+	}
+	return slices.ContainsFunc(s.list, func(t *mcp.Tool) bool {
+		raw, _ := t.InputSchema.(json.RawMessage)
+		return bytes.Contains(raw, []byte(`"description":"{`)) || bytes.Contains(raw, []byte(`"description":"[{`))
+	})
+}
 
 // namesFields reports whether a listed schema, or one under it, names
 // its fields alone (bracedNote).

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/restmcp/restmcp/client"
@@ -35,6 +37,39 @@ func TestBracesEndingADescription(t *testing.T) {
 	for _, ps := range buildInput(xml, nil).listed["properties"].(map[string]any) {
 		if got := str(compactArg(ps.(map[string]any))["description"]); got != "(fields: name)" {
 			t.Errorf("XML body: compact description %q, want %q", got, "(fields: name)")
+		}
+	}
+}
+
+// TestInstructionsNameTheBraces checks that the resources layout's
+// instructions say what the braces mean where its listing has them: an
+// action's body cut to its field names, or a compact listing (Stripe's)
+// naming an argument's fields; and not where it has none.
+func TestInstructionsNameTheBraces(t *testing.T) {
+	cases := []struct {
+		name string
+		api  *client.API
+		want bool
+	}{
+		{"a body over the budget", ordersAPI(60), true},
+		{"a small body", ordersAPI(1), false},
+	}
+	for _, file := range sharedSpecs(t) {
+		if strings.HasPrefix(filepath.Base(file), "stripe") {
+			cases = append(cases, struct {
+				name string
+				api  *client.API
+				want bool
+			}{"Stripe, compact", loadSpec(t, file), true})
+		}
+	}
+	for _, c := range cases {
+		s, err := New(Config{API: c.api, Layout: LayoutResources})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(s.Instructions(), namesFieldsNote); got != c.want {
+			t.Errorf("%s: instructions name the braces: %v, want %v:\n%s", c.name, got, c.want, s.Instructions())
 		}
 	}
 }
