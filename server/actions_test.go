@@ -51,14 +51,14 @@ func TestResourceArgumentsThatDifferByAction(t *testing.T) {
 	g.add("update", status("completed", "canceled"))
 	g.add("retrieve", status("queued", "ringing"))
 	b, _ = json.Marshal(g.listed(true, "acme_describe_action"))
-	if want := `{"description":"(not as listed for update: acme_describe_action)","enum":["queued","ringing"],"type":"string"}`; string(b) != want {
+	if want := `{"description":"(update differs: acme_describe_action)","enum":["queued","ringing"],"type":"string"}`; string(b) != want {
 		t.Errorf("compact: %s, want %s", b, want)
 	}
 	// The actions listed, when they are fewer.
 	g.add("cancel", status("completed", "canceled"))
 	g.add("complete", status("completed", "canceled"))
 	b, _ = json.Marshal(g.listed(true, "acme_describe_action"))
-	if want := `{"description":"(as listed for list, retrieve; other actions: acme_describe_action)","enum":["queued","ringing"],"type":"string"}`; string(b) != want {
+	if want := `{"description":"(as for list, retrieve; others: acme_describe_action)","enum":["queued","ringing"],"type":"string"}`; string(b) != want {
 		t.Errorf("compact: %s, want %s", b, want)
 	}
 }

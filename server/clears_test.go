@@ -94,20 +94,26 @@ func TestClearingAlternativeSaidOnce(t *testing.T) {
 }
 
 // TestFieldsNote checks the note of a node listed without its fields: the
-// fields named (required ones first), none for an object that has none,
-// and a note that there are some when their names are not known.
+// fields named in braces (required ones first), as a JSON value holds
+// them, none for an object that has none, and a note that there are some
+// when their names are not known. Where the braces could not be read back
+// (a name with a space, a node listed without its type), the note says
+// "fields" in words.
 func TestFieldsNote(t *testing.T) {
 	str := map[string]any{"type": "string"}
+	obj, arr := map[string]any{"type": "object"}, map[string]any{"type": "array", "items": map[string]any{}}
 	for _, tc := range []struct {
-		schema map[string]any
-		want   string
+		schema, out map[string]any
+		want        string
 	}{
-		{map[string]any{"type": "object", "properties": map[string]any{"b": str, "a": str}, "required": []any{"b"}}, "(fields: required b; optional a)"},
-		{map[string]any{"type": "array", "items": map[string]any{"properties": map[string]any{"a": str}}}, "(items' fields: a)"},
-		{map[string]any{"type": "object", "properties": map[string]any{}}, ""},
-		{map[string]any{"type": "object"}, "(fields not listed)"},
+		{map[string]any{"type": "object", "properties": map[string]any{"b": str, "a": str}, "required": []any{"b"}}, obj, "{required b; optional a}"},
+		{map[string]any{"type": "array", "items": map[string]any{"properties": map[string]any{"a": str}}}, arr, "[{a}]"},
+		{map[string]any{"type": "object", "properties": map[string]any{"a b": str}}, obj, "(fields: a b)"},
+		{map[string]any{"items": map[string]any{"properties": map[string]any{"a": str}}}, map[string]any{}, "(items' fields: a)"},
+		{map[string]any{"type": "object", "properties": map[string]any{}}, obj, ""},
+		{map[string]any{"type": "object"}, obj, "(fields not listed)"},
 	} {
-		if got := fieldsNote(tc.schema); got != tc.want {
+		if got := fieldsNote(tc.schema, tc.out); got != tc.want {
 			t.Errorf("fieldsNote(%v) = %q, want %q", tc.schema, got, tc.want)
 		}
 	}

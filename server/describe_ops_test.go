@@ -54,8 +54,8 @@ func TestBodyCutOptionalFirst(t *testing.T) {
 		addressListed  bool
 		optionsSummary string
 	}{
-		{optional: 20, addressListed: true, optionsSummary: "(fields: options_00, options_01"},
-		{optional: 20 + 40, addressListed: true, optionsSummary: "more)"},
+		{optional: 20, addressListed: true, optionsSummary: "{options_00, options_01"},
+		{optional: 20 + 40, addressListed: true, optionsSummary: "; 48 more}"},
 	} {
 		s, err := New(Config{API: ordersAPI(c.optional), Layout: LayoutOperations})
 		if err != nil {
@@ -258,7 +258,7 @@ func TestSearchSaysWhatItLeftOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	found := call(t, s, "search_operations", `{"query": "create order", "limit": 1}`)
-	if !strings.Contains(found, `(fields: options_00`) || !strings.Contains(found, "1 match lists some arguments by their fields' names alone") {
+	if !strings.Contains(found, `{options_00`) || !strings.Contains(found, "1 match lists some arguments by their fields' names alone") {
 		t.Errorf("search over the budget: %s", found)
 	}
 

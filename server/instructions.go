@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -46,6 +48,9 @@ func (s *Server) buildInstructions() string {
 			b.WriteString(" (the argument a tool's description names, where an operation has its own `action`)")
 		}
 		fmt.Fprintf(&b, "; the other arguments are those of that action. %s shows an action's arguments in full.", s.describe)
+		if s.namesFieldsListed() {
+			b.WriteString(" " + namesFieldsNote + ".")
+		}
 	case LayoutSearch:
 		if _, split := s.byName[prefix+"call_write_operation"]; split {
 			fmt.Fprintf(&b, "%d %s behind three tools: find one with %ssearch_operations, then run it with %scall_operation, or with %scall_write_operation if it changes data.", len(s.ops), plural(len(s.ops), "operation"), prefix, prefix, prefix)
@@ -64,7 +69,7 @@ func (s *Server) buildInstructions() string {
 		}
 		b.WriteString("; a description ends with the HTTP method and path unless the name and arguments say them. Tools with readOnlyHint change nothing.")
 		if describes {
-			fmt.Fprintf(&b, " Arguments listed by their field names alone (\"(fields: …)\"): %s shows their fields in full.", s.describe)
+			fmt.Fprintf(&b, " %s: %s shows their fields in full.", namesFieldsNote, s.describe)
 		}
 	}
 	if note := sharedNote(s.ops); note != "" {
@@ -78,6 +83,55 @@ func (s *Server) buildInstructions() string {
 	}
 	fmt.Fprintf(&b, "\nResults over %d bytes are cut with a note; use the paging or filter arguments it names.", s.cfg.MaxResultBytes)
 	return b.String()
+}
+
+// namesFieldsNote says how a listing names the fields of an argument it
+// lists without them (fieldsNote).
+const namesFieldsNote = "Arguments listed as {a, b} (or [{a, b}] for a list) are named by their fields alone"
+
+// namesFieldsListed reports whether the resources layout lists an argument
+// by its field names alone: one its actions list so (a body over the
+// budget), or, in a compact listing, which keeps only the note of each
+// description, one whose description opens with the note.
+func (s *Server) namesFieldsListed() bool {
+	if slices.ContainsFunc(s.ops, func(t *tool) bool { return t.in != nil && namesFields(t.in.listed) }) {
+		return true
+	}
+	return slices.ContainsFunc(s.list, func(t *mcp.Tool) bool {
+		raw, _ := t.InputSchema.(json.RawMessage)
+		return bytes.Contains(raw, []byte(`"description":"{`)) || bytes.Contains(raw, []byte(`"description":"[{`))
+	})
+}
+
+// namesFields reports whether a listed schema, or one under it, names
+// its fields alone (bracedNote).
+func namesFields(s any) bool {
+	m, ok := s.(map[string]any)
+	if !ok {
+		return false
+	}
+	if bracedNote(m) != "" {
+		return true
+	}
+	for k, v := range m {
+		switch k {
+		case "properties":
+			for _, p := range v.(map[string]any) {
+				if namesFields(p) {
+					return true
+				}
+			}
+		case "items":
+			if namesFields(v) {
+				return true
+			}
+		case "anyOf", "oneOf", "allOf":
+			if slices.ContainsFunc(v.([]any), namesFields) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // mainTags returns up to n tags, the most used first.

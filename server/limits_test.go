@@ -79,7 +79,7 @@ func TestUnlistedLimitsAreNotListed(t *testing.T) {
 			t.Errorf("%s does not describe its long enum: %s", name, listed[name])
 		}
 	}
-	if s := listed["update_settings"]; !strings.Contains(s, "(fields: code)") || strings.Contains(s, `"code"`) {
+	if s := listed["update_settings"]; !strings.Contains(s, "{code}") || strings.Contains(s, `"code"`) {
 		t.Errorf("update_settings lists its large body whole: %.500s", s)
 	}
 }

@@ -215,18 +215,18 @@ func compactArg(ps map[string]any) map[string]any {
 // keeping the notes that stand for what is not listed (a long enum's
 // values, a node the loader cut).
 func withoutDescriptions(s map[string]any) map[string]any {
-	return copySchema(s, func(k string, v any) (any, bool) {
+	return copySchema(s, func(node map[string]any, k string, v any) (any, bool) {
 		if k != "description" {
 			return v, true
 		}
-		note := keptNote(str(v))
+		note := keptNote(node)
 		return note, note != ""
 	})
 }
 
 // copySchema copies a listed schema, nested ones included, each keyword
-// through keep (which may change its value or leave it out).
-func copySchema(s map[string]any, keep func(k string, v any) (any, bool)) map[string]any {
+// of each node through keep (which may change its value or leave it out).
+func copySchema(s map[string]any, keep func(node map[string]any, k string, v any) (any, bool)) map[string]any {
 	out := make(map[string]any, len(s))
 	for k, v := range s {
 		switch k {
@@ -248,7 +248,7 @@ func copySchema(s map[string]any, keep func(k string, v any) (any, bool)) map[st
 			v = list
 		default:
 			var ok bool
-			if v, ok = keep(k, v); !ok {
+			if v, ok = keep(s, k, v); !ok {
 				continue
 			}
 		}
@@ -257,10 +257,16 @@ func copySchema(s map[string]any, keep func(k string, v any) (any, bool)) map[st
 	return out
 }
 
-// keptNote returns the note at the end of a description that stands for
-// something not listed ("(one of 288 values, such as …)", "(fields:
-// city, country)", "(Node, recursive; fields not listed)"), or "".
-func keptNote(d string) string {
+// keptNote returns the note at the end of a listed schema's description
+// that stands for something not listed ("(one of 288 values, such as …)",
+// "{city, country}" and "[{price, quantity}]" for an object or array
+// listed without its fields, see bracedNote, "(fields: id, name)" for an
+// XML body, "(Node, recursive; fields not listed)"), or "".
+func keptNote(s map[string]any) string {
+	if note := bracedNote(s); note != "" {
+		return note
+	}
+	d := str(s["description"])
 	i := strings.LastIndex(d, "(")
 	if i < 0 || !strings.HasSuffix(d, ")") {
 		return ""
@@ -585,10 +591,10 @@ func (g *argShapes) add(action string, schema map[string]any) {
 // page size), which do not change what a model sends; with the notes that
 // stand for what is not listed.
 func shapeOf(s map[string]any) map[string]any {
-	return copySchema(s, func(k string, v any) (any, bool) {
+	return copySchema(s, func(node map[string]any, k string, v any) (any, bool) {
 		switch k {
 		case "description":
-			note := keptNote(str(v))
+			note := keptNote(node)
 			return note, note != ""
 		case "default", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern":
 			return nil, false
@@ -613,10 +619,7 @@ func (g *argShapes) listed(compact bool, describe string) map[string]any {
 		for _, l := range g.actions[1:] {
 			others = append(others, l...)
 		}
-		note := "(as listed for " + strings.Join(g.actions[0], ", ") + "; other actions: " + describe + ")"
-		if o := strings.Join(others, ", "); len(o) < len(strings.Join(g.actions[0], ", ")) {
-			note = "(not as listed for " + o + ": " + describe + ")"
-		}
+		note := listedForNote(g.actions[0], others, describe)
 		appendNote(out, note)
 		return out
 	}
@@ -625,10 +628,10 @@ func (g *argShapes) listed(compact bool, describe string) map[string]any {
 	for i, sc := range g.schemas {
 		alt := maps.Clone(sc)
 		if desc == "" {
-			desc = withoutNote(str(alt["description"]))
+			desc = withoutNote(alt)
 		}
 		note := "(" + strings.Join(g.actions[i], ", ") + ")"
-		if kept := keptNote(str(alt["description"])); kept != "" {
+		if kept := keptNote(alt); kept != "" {
 			note = kept + " " + note
 		}
 		alt["description"] = note
@@ -641,9 +644,27 @@ func (g *argShapes) listed(compact bool, describe string) map[string]any {
 	return out
 }
 
-// withoutNote is a description without the note that ends it (keptNote).
-func withoutNote(d string) string {
-	if note := keptNote(d); note != "" {
+// listedForNote says, of an argument a compact listing shows as the
+// actions of first take it, that the others (which take it otherwise)
+// are shown by describe: "(as for create; others: describe_action)", or
+// "(update differs: describe_action)" when naming those is shorter.
+func listedForNote(first, others []string, describe string) string {
+	f, o := strings.Join(first, ", "), strings.Join(others, ", ")
+	if len(o) < len(f) {
+		verb := " differs: "
+		if len(others) > 1 {
+			verb = " differ: "
+		}
+		return "(" + o + verb + describe + ")"
+	}
+	return "(as for " + f + "; others: " + describe + ")"
+}
+
+// withoutNote is a schema's description without the note that ends it
+// (keptNote).
+func withoutNote(s map[string]any) string {
+	d := str(s["description"])
+	if note := keptNote(s); note != "" {
 		return strings.TrimSpace(strings.TrimSuffix(d, note))
 	}
 	return d

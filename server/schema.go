@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/restmcp/restmcp/client"
+	"github.com/restmcp/restmcp/internal/fieldnote"
 	"github.com/restmcp/restmcp/internal/prose"
 )
 
@@ -542,6 +543,7 @@ func mergeInput(op *client.Operation, fills func(*client.Param) bool, check bool
 	// listedSchema of the checked root: its properties are listed already,
 	// additionalProperties is not listed.
 	in.listed = root
+	plainDescriptions(root)
 	in.clears = unclear(root)
 	in.summarised = fitBody(in.listed, bodyArgs)
 	return in
@@ -572,15 +574,20 @@ func scalarSchema(s map[string]any) bool {
 
 // textFields names the fields of a body sent as text whose schema
 // declares them (an XML object): "(fields: id, name)"; "" when it declares
-// none.
+// none. The body is a string: the note keeps its words, as braces on a
+// string could be the description's own.
 func textFields(s map[string]any) string {
 	if _, isObj := s["properties"].(map[string]any); !isObj && s["items"] == nil {
 		return ""
 	}
-	if note := fieldsNote(s); note != cutNote("") {
-		return note
+	names, items, ok := noteFields(s)
+	switch {
+	case !ok || names == "":
+		return ""
+	case items:
+		return "(items' fields: " + names + ")"
 	}
-	return ""
+	return "(fields: " + names + ")"
 }
 
 // bodyArg is an argument that carries the request body or one of its
@@ -772,8 +779,7 @@ func cutListed(s map[string]any, level, cut int) map[string]any {
 		if d, _ := s["description"].(string); d != "" {
 			out["description"] = d
 		}
-		note := fieldsNote(s)
-		appendNote(out, note)
+		appendNote(out, fieldsNote(s, out))
 		return out
 	}
 	out := make(map[string]any, len(s))
@@ -843,50 +849,73 @@ func cutsAny(s map[string]any, level, cut int) bool {
 // gives (required ones always).
 const maxNamedFields = 12
 
-// fieldsNote names the fields of a node that is listed without them (its
-// items' fields for an array): "(fields: city, country, line1; required:
-// city)". Required fields are always named; beyond maxNamedFields, optional
-// ones are counted.
-func fieldsNote(s map[string]any) string {
+// fieldsNote is the note of a node listed without its fields as out,
+// which holds its type (and an array's empty items), in braces as a JSON
+// value would hold them: "{city, country, line1}" for an object,
+// "[{price, quantity}]" for an array of objects, required fields first
+// ("{required day, month, year; optional tz}"). Required fields are always
+// named; beyond maxNamedFields, optional ones are counted ("; 3 more").
+// Where out's shape or a field's name would not let the note be read back
+// as one (bracedNote), it is "(fields: …)" or "(items' fields: …)". It is
+// "" for an object that has no fields, cutNote("") for one whose fields
+// are not known.
+func fieldsNote(s, out map[string]any) string {
+	names, items, ok := noteFields(s)
+	switch {
+	case !ok:
+		return cutNote("")
+	case names == "":
+		return ""
+	}
+	note, words := "{"+names+"}", "(fields: "+names+")"
+	if items {
+		note, words = "[{"+names+"}]", "(items' fields: "+names+")"
+	}
+	if bracedNote(map[string]any{"type": out["type"], "items": out["items"], "description": note}) != note {
+		return words
+	}
+	return note
+}
+
+// noteFields is what a note says of the fields of a node listed without
+// them (its items' fields, with items, for an array): "city, country",
+// "required day, month; optional tz; 3 more"; "" for an object with no
+// fields; ok is false when their names are not known.
+func noteFields(s map[string]any) (names string, items, ok bool) {
 	props, _ := s["properties"].(map[string]any)
 	req := stringList(s["required"])
-	what := "fields"
-	if items, ok := s["items"].(map[string]any); ok && props == nil {
-		props, _ = items["properties"].(map[string]any)
-		req = stringList(items["required"])
-		what = "items' fields"
+	if it, isMap := s["items"].(map[string]any); isMap && props == nil {
+		props, _ = it["properties"].(map[string]any)
+		req = stringList(it["required"])
+		items = true
 	}
 	if len(props) == 0 {
-		if props != nil {
-			// An object with no fields (Stripe's payment method types
-			// that take no settings: afterpay_clearpay {}) has none to
-			// leave out.
-			return ""
-		}
-		return cutNote("")
+		// An object with no fields (Stripe's payment method types that
+		// take no settings: afterpay_clearpay {}) has none to leave out.
+		return "", items, props != nil
 	}
 	isReq := map[string]bool{}
 	for _, r := range req {
 		isReq[r] = true
 	}
-	names := make([]string, 0, len(props))
+	optional := make([]string, 0, len(props))
 	for n := range props {
 		if !isReq[n] {
-			names = append(names, n)
+			optional = append(optional, n)
 		}
 	}
-	sort.Strings(names)
+	sort.Strings(optional)
 	more := 0
-	if room := maxNamedFields - len(req); len(names) > max(room, 0) {
-		more = len(names) - max(room, 0)
-		names = names[:max(room, 0)]
+	if room := maxNamedFields - len(req); len(optional) > max(room, 0) {
+		more = len(optional) - max(room, 0)
+		optional = optional[:max(room, 0)]
 	}
 	var parts []string
 	if len(req) > 0 {
 		parts = append(parts, "required "+strings.Join(req, ", "))
 	}
-	if len(names) > 0 {
-		l := strings.Join(names, ", ")
+	if len(optional) > 0 {
+		l := strings.Join(optional, ", ")
 		if len(req) > 0 {
 			l = "optional " + l
 		}
@@ -895,7 +924,47 @@ func fieldsNote(s map[string]any) string {
 	if more > 0 {
 		parts = append(parts, fmt.Sprintf("%d more", more))
 	}
-	return "(" + what + ": " + strings.Join(parts, "; ") + ")"
+	return strings.Join(parts, "; "), items, true
+}
+
+// bracedNote is the note in braces (fieldnote.At) that ends the
+// description of a node listed without its fields (fieldsNote), or "":
+// only on the shape such a node is listed with and only the names, as
+// fieldsNote writes them. A description that merely ends in braces is no
+// note (and plainDescriptions keeps a listing's own from reading as one).
+func bracedNote(s map[string]any) string {
+	note, _ := fieldnote.At(s, str(s["description"]))
+	return note
+}
+
+// plainDescriptions ends with a full stop the description of a node of
+// listed (and of those under it) that would read as a note in braces
+// (bracedNote) without being one: the listing's braces notes are those
+// fieldsNote writes.
+func plainDescriptions(listed map[string]any) {
+	if bracedNote(listed) != "" {
+		listed["description"] = str(listed["description"]) + "."
+	}
+	for k, v := range listed {
+		switch k {
+		case "properties":
+			for _, p := range v.(map[string]any) {
+				if m, ok := p.(map[string]any); ok {
+					plainDescriptions(m)
+				}
+			}
+		case "items":
+			if m, ok := v.(map[string]any); ok {
+				plainDescriptions(m)
+			}
+		case "anyOf", "oneOf", "allOf":
+			for _, e := range v.([]any) {
+				if m, ok := e.(map[string]any); ok {
+					plainDescriptions(m)
+				}
+			}
+		}
+	}
 }
 
 // jsonSize estimates the size of v encoded as compact JSON (exact for plain

@@ -144,7 +144,7 @@ func (s *Server) searchTools() []*tool {
 			text += "\n" + what + " (matching less well than the first, or to stay within the result budget): search for one by its name, with limit 1, to see it."
 		}
 		if summarised > 0 {
-			text += fmt.Sprintf("\n%d %s some arguments by their fields' names alone, \"(fields: …)\", to stay within the result budget: search for one by its name, with limit 1, to see them in full.",
+			text += fmt.Sprintf("\n%d %s some arguments by their fields' names alone, \"{a, b}\", to stay within the result budget: search for one by its name, with limit 1, to see them in full.",
 				summarised, map[bool]string{true: "match lists", false: "matches list"}[summarised == 1])
 		}
 		if dropped > 0 {

@@ -97,19 +97,20 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
           const said = token?.description ?? (token && /(^|; )token: ([^;]*)/.exec(instructions)?.[2]) ?? '';
           assert.doesNotMatch(said, /^Authentication token/i, `${f}: ${tool.name} asks for the authentication token`);
         }
-        // Every argument listed by its fields' names is shown in full by
-        // describe_tool: its fields, as many as the note named.
+        // Every argument listed by its fields' names ("{a, b}", as a JSON
+        // object holds them) is shown in full by describe_tool: its
+        // fields, as many as the note named.
         const summarised = [];
         for (const tool of tools) {
           for (const [name, arg] of Object.entries(tool.inputSchema.properties ?? {})) {
-            const m = /\(fields: ([^)]*)\)$/.exec(arg.description ?? '');
+            const m = /(?:^| )\{([^{}]*)\}$/.exec(arg.description ?? '');
             if (m && !arg.properties && !/ more$/.test(m[1])) summarised.push([tool.name, name, m[1]]);
           }
         }
         if (summarised.length > 0) assert.ok(describe, `${f}: ${summarised.length} arguments listed by their fields' names, and no describe_tool`);
         // And only then, nested fields included.
-        if (describe) assert.ok(tools.some((t) => t !== describe && /\((items' )?fields: /.test(JSON.stringify(t.inputSchema))), `${f}: describe_tool listed, and every field is`);
-        if (describe) assert.match(instructions, /describe_tool shows their fields in full/, `${f}: the instructions name describe_tool`);
+        if (describe) assert.ok(tools.some((t) => t !== describe && /"description":"(?:[^"]* )?\[?\{[^"{}]*\}\]?"|\((items' )?fields: /.test(JSON.stringify(t.inputSchema))), `${f}: describe_tool listed, and every field is`);
+        if (describe) assert.match(instructions, /Arguments listed as \{a, b\} \(or \[\{a, b\}\] for a list\) are named by their fields alone: describe_tool shows their fields in full/, `${f}: the instructions name the notation and describe_tool`);
         if (f.startsWith('stripe')) assert.ok(summarised.length > 0, `${f}: no body listed by its fields' names`);
         t.diagnostic(`${f}: ${summarised.length} arguments listed by their fields' names; describe_tool asked for ${Math.min(3, summarised.length)}`);
         for (const [tool, arg, note] of summarised.slice(0, 3)) {
@@ -137,6 +138,32 @@ describe('../shared/specs', { skip: files.length === 0 ? `no specs in ${dir || '
         for (const tool of tools) {
           assert.match(tool.name, /^[A-Za-z0-9_-]{1,64}$/, `${f}: resource tool name`);
           assert.equal(tool.inputSchema.type, 'object');
+        }
+        // An argument the compact listing names by its fields in braces
+        // ("{required day, month, year}") is shown with those fields, and
+        // as many of them required, by describe_action.
+        const braced = tools.flatMap((tool) => Object.entries(tool.inputSchema.properties ?? {})
+          .map(([name, arg]) => [tool, name, /^\{required ([^;{}]*)[;}]/.exec(arg.description ?? '')?.[1]])
+          .filter(([, , required]) => required));
+        if (f.startsWith('stripe')) assert.ok(braced.length > 0, `${f}: no argument named by its fields in braces`);
+        if (braced.length > 0) assert.match(r.client.getInstructions() ?? '', /Arguments listed as \{a, b\} \(or \[\{a, b\}\] for a list\) are named by their fields alone/, `${f}: the instructions name the notation`);
+        // (describe_action's own answer may be cut to its budget: Box's
+        // AI agents.)
+        if (f.startsWith('stripe')) {
+          const [tool, name, required] = braced[0];
+          let shown;
+          for (const action of tool.inputSchema.properties.action?.enum ?? []) {
+            const res = await r.client.callTool({ name: 'describe_action', arguments: { tool: tool.name, action } });
+            assert.ok(!res.isError, `${f}: describe_action ${tool.name} ${action}: ${res.content[0].text}`);
+            shown = JSON.parse(res.content[0].text).inputSchema.properties?.[name];
+            if (shown) break;
+          }
+          // The object, or its object alternative (Stripe's dob also takes
+          // "" to clear it).
+          if (shown && !shown.properties) shown = [...(shown.anyOf ?? []), ...(shown.oneOf ?? [])].find((alt) => alt.properties);
+          assert.ok(shown?.properties, `${f}: describe_action shows no fields of ${tool.name} ${name}`);
+          assert.deepEqual([...(shown.required ?? [])].sort(), required.split(', ').sort(), `${f}: ${tool.name} ${name}: the required fields named`);
+          for (const field of required.split(', ')) assert.ok(field in shown.properties, `${f}: ${tool.name} ${name}: ${field} not shown`);
         }
         const bytes = Buffer.byteLength(JSON.stringify({ tools }));
         Object.assign(sizes[f], { resourceTools: tools.length, resourcesToolsListBytes: bytes });

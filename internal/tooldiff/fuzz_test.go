@@ -25,6 +25,8 @@ func FuzzCompare(f *testing.F) {
 			`[{"name":"a","inputSchema":{"properties":{"x":{"items":{"type":"string"}},"y":{"description":"(fields: required , a; optional)"}}}}]`},
 		{`[{"name":"x_describe_tool_2","title":"Describe a tool"},{"name":"a","title":"T","description":"d\n\nGET /a","inputSchema":{"properties":{"x":{"description":"(fields: required a; optional b; 99999999999999999999 more)"},"y":{"enum":["a",1,null]}}}}]`,
 			`[{"name":"b","title":"T","description":"GET /a","inputSchema":{"properties":{"x":{"description":"(fields: c; 1 more)"},"y":{"anyOf":[{"type":"string","enum":["a"]},{"type":"number"},{"type":"null"}]}}}}]`},
+		{`[{"name":"a","inputSchema":{"properties":{"x":{"type":"array","description":"[{required a; optional b; 2 more}] (as for c; others: d) (c, u)","items":{}},"y":{"anyOf":[{"type":"object","description":"x {a} (c)"},{"type":"object","description":"{}}"}]}}}}]`,
+			`[{"name":"a","inputSchema":{"properties":{"x":{"type":"array","description":"(u differs: d) [{a}]","items":{}},"y":{"type":"object","description":"{a; 1 more} {b}"}}}}]`},
 	} {
 		f.Add([]byte(s[0]), []byte(s[1]))
 	}

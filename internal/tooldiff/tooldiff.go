@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/restmcp/restmcp/internal/fieldnote"
 )
 
 // Change is one difference between two listings.
@@ -199,7 +201,7 @@ func namesFields(tools []tool) bool {
 	walk = func(v any) bool {
 		switch v := v.(type) {
 		case map[string]any:
-			n := note(v)
+			n := fieldnote.Words(note(v))
 			if strings.HasPrefix(n, "(fields: ") || strings.HasPrefix(n, "(items' fields: ") || n == "(fields not listed)" {
 				return true
 			}
@@ -644,7 +646,7 @@ type view struct {
 // shownBy is how the listing shows a schema that the one above it shows
 // as v, and how it shows its items: by its own note, if it has one.
 func shownBy(s map[string]any, v view) (self, items view) {
-	n := note(s)
+	n := fieldnote.Words(note(s))
 	if n == "" {
 		return v, view{short: v.short}
 	}
@@ -659,7 +661,8 @@ func shownBy(s map[string]any, v view) (self, items view) {
 }
 
 // namedFields reads a note that names fields, "(fields: required a, b;
-// optional c; 3 more)" or "(fields: c, d)", with its prefix.
+// optional c; 3 more)" or "(fields: c, d)", with its prefix (a note in
+// braces, in those words: fieldnote.Words).
 func namedFields(n, prefix string) (fields, bool) {
 	body, ok := strings.CutPrefix(n, prefix)
 	if !ok {
@@ -849,7 +852,11 @@ func compareDescription(name, arg string, a, b map[string]any, out *[]Change) {
 	nb, ib := noteAt(b)
 	if (na == "") != (nb == "") {
 		ta, tb = da[:ia]+" "+da[ia+len(na):], db[:ib]+" "+db[ib+len(nb):]
+	} else if na != "" {
+		// The same note in braces or in words says the same.
+		ta, tb = da[:ia]+fieldnote.Words(na)+da[ia+len(na):], db[:ib]+fieldnote.Words(nb)+db[ib+len(nb):]
 	}
+	ta, tb = listedForWords(ta), listedForWords(tb)
 	if !sameText(ta, tb) {
 		*out = append(*out, Change{Tool: name, Argument: arg, What: DescriptionChanged, Before: da, After: db})
 	}
@@ -1182,13 +1189,14 @@ func jsonType(v any) string {
 }
 
 // note is the note by which a listing stands for what it does not list:
-// the fields of an object past its budget ("(fields: city, country)",
-// "(items' fields: k)"), a recursive one ("(Node, recursive; fields not
-// listed)"), a long enum ("(one of 288 values, such as …)"); "" without
-// one. It is one of the parenthesised groups that end the description:
-// the resources layout writes more after it, the actions that take the
-// argument ("(create, update)") and the one an argument is listed for
-// ("(as listed for create; other actions: describe_action)").
+// the fields of an object past its budget ("{city, country}", "[{k}]";
+// in earlier listings "(fields: city, country)", "(items' fields: k)"),
+// a recursive one ("(Node, recursive; fields not listed)"), a long enum
+// ("(one of 288 values, such as …)"); "" without one. It is one of the
+// groups that end the description: the resources layout writes more
+// after it, the actions that take the argument ("(create, update)") and
+// the one an argument is listed for ("(as for create; others:
+// describe_action)").
 func note(s map[string]any) string {
 	n, _ := noteAt(s)
 	return n
@@ -1197,7 +1205,14 @@ func note(s map[string]any) string {
 // noteAt is note and where it starts in the description.
 func noteAt(s map[string]any) (string, int) {
 	d, _ := s["description"].(string)
-	for end := len(strings.TrimRight(d, " \t\n")); end > 0 && d[end-1] == ')'; end = len(strings.TrimRight(d[:end], " \t\n")) {
+	for end := len(strings.TrimRight(d, " \t\n")); end > 0; end = len(strings.TrimRight(d[:end], " \t\n")) {
+		if d[end-1] != ')' {
+			n, i := fieldnote.At(s, d[:end])
+			if n == "" {
+				return "", 0
+			}
+			return n, i
+		}
 		// The group's opening parenthesis, past those it holds.
 		depth, i := 0, end-1
 		for ; i >= 0; i-- {
@@ -1219,6 +1234,42 @@ func noteAt(s map[string]any) (string, int) {
 		end = i
 	}
 	return "", 0
+}
+
+// listedForWords is a description with the note that says which actions
+// an argument is listed for in the words of earlier listings: "(as for
+// create; others: describe_action)" was "(as listed for create; other
+// actions: describe_action)", "(update differs: describe_action)" was
+// "(not as listed for update: describe_action)".
+func listedForWords(d string) string {
+	for i := 0; i < len(d); {
+		j := strings.Index(d[i:], "(")
+		if j < 0 {
+			break
+		}
+		j += i
+		k := strings.Index(d[j:], ")")
+		if k < 0 {
+			break
+		}
+		k += j + 1
+		g, was := d[j:k], ""
+		if rest, ok := strings.CutPrefix(g, "(as for "); ok {
+			if first, describe, ok := strings.Cut(rest, "; others: "); ok {
+				was = "(as listed for " + first + "; other actions: " + describe
+			}
+		} else if others, describe, ok := strings.Cut(g[1:], " differs: "); ok {
+			was = "(not as listed for " + others + ": " + describe
+		} else if others, describe, ok := strings.Cut(g[1:], " differ: "); ok {
+			was = "(not as listed for " + others + ": " + describe
+		}
+		if was != "" {
+			d = d[:j] + was + d[k:]
+			k = j + len(was)
+		}
+		i = k
+	}
+	return d
 }
 
 // enumNote reports whether n is the note of a long enum, "(one of 288

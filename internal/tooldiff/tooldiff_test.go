@@ -944,3 +944,59 @@ func TestDisjoint(t *testing.T) {
 		}
 	}
 }
+
+// A listing saved by an earlier version, which named the fields of an
+// argument listed without them in words ("(fields: …)", "(items' fields:
+// …)") and said which actions an argument is listed for as "(as listed
+// for create; other actions: …)", says the same as one that writes them
+// in braces ("{…}", "[{…}]") and as "(as for create; others: …)": no
+// change. A field gone from a note in braces is still one.
+func TestCompareNotationAlone(t *testing.T) {
+	const words = `[{"name":"charges","inputSchema":{"type":"object","properties":{
+	 "shipping":{"type":"object","description":"Shipping information. (fields: required address, name; optional phone)"},
+	 "items":{"type":"array","items":{},"description":"The items. (items' fields: price, quantity; 2 more)"},
+	 "transfer_data":{"type":"object","description":"(fields: required destination; optional amount) (as listed for create; other actions: describe_action) (create, capture)"},
+	 "lines":{"type":"array","items":{},"description":"(items' fields: required price; optional tax_rates) (as listed for create, update; other actions: describe_action)"},
+	 "status":{"type":"string","enum":["a","b"],"description":"(not as listed for update: describe_action) (all but retrieve)"},
+	 "kind":{"type":"string","description":"(not as listed for update, delete: describe_action)"},
+	 "card":{"anyOf":[{"type":"object","description":"(fields: required number; optional cvc) (create)"},{"type":"object","description":"(fields: required token) (update)"}]}}}},
+	 {"name":"describe_action","title":"Describe a tool","inputSchema":{"type":"object"}}]`
+	const braces = `[{"name":"charges","inputSchema":{"type":"object","properties":{
+	 "shipping":{"type":"object","description":"Shipping information. {required address, name; optional phone}"},
+	 "items":{"type":"array","items":{},"description":"The items. [{price, quantity; 2 more}]"},
+	 "transfer_data":{"type":"object","description":"{required destination; optional amount} (as for create; others: describe_action) (create, capture)"},
+	 "lines":{"type":"array","items":{},"description":"[{required price; optional tax_rates}] (as for create, update; others: describe_action)"},
+	 "status":{"type":"string","enum":["a","b"],"description":"(update differs: describe_action) (all but retrieve)"},
+	 "kind":{"type":"string","description":"(update, delete differ: describe_action)"},
+	 "card":{"anyOf":[{"type":"object","description":"{required number; optional cvc} (create)"},{"type":"object","description":"{required token} (update)"}]}}}},
+	 {"name":"describe_action","title":"Describe a tool","inputSchema":{"type":"object"}}]`
+	for _, tt := range []struct{ name, old, new string }{
+		{"words to braces", words, braces},
+		{"braces to words", braces, words},
+	} {
+		if got := changeLines(t, tt.old, tt.new); got != "" {
+			t.Errorf("%s: changes:\n%s\nwant none", tt.name, got)
+		}
+	}
+	// Fewer fields, in either notation: the changes read from braces are
+	// those read from words.
+	fewerWords := strings.Replace(words, "required address, name; optional phone", "required address, name", 1)
+	fewerWords = strings.Replace(fewerWords, "required price; optional tax_rates", "required price, tax_rates", 1)
+	fewerBraces := strings.Replace(braces, "required address, name; optional phone", "required address, name", 1)
+	fewerBraces = strings.Replace(fewerBraces, "required price; optional tax_rates", "required price, tax_rates", 1)
+	want := changeLines(t, words, fewerWords)
+	for _, w := range []string{`charges: argument "shipping.phone" removed (breaking)`, `charges: argument "lines[].tax_rates" now required (breaking)`} {
+		if !strings.Contains(want, w) {
+			t.Fatalf("changes in words:\n%s\nwant %s among them", want, w)
+		}
+	}
+	for _, tt := range []struct{ name, old, new string }{
+		{"words to braces", words, fewerBraces},
+		{"braces to braces", braces, fewerBraces},
+		{"braces to words", braces, fewerWords},
+	} {
+		if got := changeLines(t, tt.old, tt.new); got != want {
+			t.Errorf("%s, fewer fields: changes:\n%s\nwant:\n%s", tt.name, got, want)
+		}
+	}
+}
