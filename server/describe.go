@@ -79,6 +79,13 @@ func (s *Server) describeTool(resources []*tool, actions map[string]map[string]*
 		}
 		t, ok := acts[an]
 		if !ok {
+			for _, r := range resources {
+				if r.def.Name == tn && r.other != nil && r.other.action(map[string]any{r.other.selector: an}) != nil {
+					// An action of the resource's other tool (see
+					// SeparateWrites): say which one takes it.
+					return errorResult(fmt.Sprintf("%s has no action %q: %s takes it; describe it with tool %q", tn, an, r.other.def.Name, r.other.def.Name))
+				}
+			}
 			return errorResult(fmt.Sprintf("%s has no action %q: use one of %s", tn, an, strings.Join(slices.Sorted(maps.Keys(acts)), ", ")))
 		}
 		return textResult(s.describeAction(tn, an, t))

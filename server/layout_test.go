@@ -627,6 +627,10 @@ func TestResourcesLayoutSeparateWrites(t *testing.T) {
 	if ts.hits.Load() != before {
 		t.Errorf("a refused call reached the API")
 	}
+	r, _ = cs.CallTool(ctx, mcpCall{Name: "describe_action", Arguments: map[string]any{"tool": "projects", "action": "delete"}}.params())
+	if text := resultText(t, r); !r.IsError || !strings.Contains(text, `projects_write takes it; describe it with tool "projects_write"`) {
+		t.Errorf("describe_action projects delete: %s", text)
+	}
 	r, _ = cs.CallTool(ctx, mcpCall{Name: "projects_write", Arguments: map[string]any{"action": "delete", "id": 1}}.params())
 	if r.IsError || ts.hits.Load() != before+1 {
 		t.Errorf("projects_write, action delete: %s", resultText(t, r))
